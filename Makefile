@@ -1,0 +1,69 @@
+# Needle: `make run` serves the demo, `make test` runs every check and test. Nothing else to install by hand.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Test processes: the 2-core machines here run the suite fastest with two.
+TEST_WORKERS ?= 2
+
+.PHONY: help run dev test check pytest setup browser messages translations lock bench clean
+
+help:
+	@echo "make run    serve the demo at http://$(HOST):$(PORT) (SQLite unless DATABASE_URL is set)"
+	@echo "make test   every check and test (set DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make dev    Django's autoreloading server with DEBUG on"
+	@echo "make translations   update locale/*.po from the code, then compile"
+	@echo "make lock   re-pin requirements.lock from pyproject.toml"
+
+# The virtualenv is rebuilt when the pinned requirements change.
+$(VENV)/.installed: requirements.lock
+	@python=$$(scripts/find-python) || exit 1; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		echo "Creating $(VENV) with $$python"; rm -rf $(VENV); "$$python" -m venv $(VENV) || exit 1; \
+	fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+setup: $(VENV)/.installed messages
+
+# Compiled with polib: no system gettext needed to run.
+messages: $(VENV)/.installed
+	@$(PY) manage.py compile_translations
+
+run: setup
+	@$(PY) manage.py migrate --noinput -v0
+	@$(PY) manage.py seed_demo --if-empty
+	@$(PY) manage.py collectstatic --noinput -v0
+	@$(PY) manage.py demo_banner --url "http://$(HOST):$(PORT)/"
+	@exec $(VENV)/bin/gunicorn committee.wsgi --bind $(HOST):$(PORT) --workers 1 --threads 4 --log-level warning
+
+dev: setup
+	@$(PY) manage.py migrate --noinput -v0
+	@$(PY) manage.py seed_demo --if-empty
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+browser:
+	@scripts/install-system-packages
+
+check: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check_translations
+
+pytest: setup browser
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+test: check pytest
+
+translations: $(VENV)/.installed
+	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py compile_translations
+
+lock: $(VENV)/.installed
+	$(VENV)/bin/pip-compile --quiet --extra test --extra dev --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) var test-results

@@ -1,0 +1,95 @@
+"""Who the current user is in each committee, and access helpers for objects fetched by id.
+
+`request.access` (set by CommitteeScopeMiddleware) answers two questions: which committees the user
+may see (the scope of every query, see scoping.py) and what the user may do in each (roles.py).
+Objects by id come only through `get_for_user`: outside the user's committees the scoped manager
+finds nothing (404); inside but without the permission, 403.
+"""
+
+from functools import cached_property
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Value
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from committee.models import Committee, Membership
+from committee.roles import Perm, Role, role_can
+
+
+class Access:
+    def __init__(self, user) -> None:
+        self.user = user
+
+    @cached_property
+    def roles(self) -> dict[int, Role]:
+        """committee id → the user's role there, in one query (memberships and street posts together)."""
+        user = self.user
+        if not user.is_authenticated or not user.is_active or user.is_superuser:
+            return {}
+        memberships = Membership.objects.filter(user=user).order_by().values_list("committee_id", "role")
+        street_posts = (
+            Committee.objects.filter(street__officers__user=user)
+            .order_by()
+            .values_list("id", Value(Role.STREET_OFFICER.value))
+        )
+        roles: dict[int, Role] = {}
+        for committee_id, role in memberships.union(street_posts, all=True):
+            # A committee role is more specific than a street post: it wins.
+            if committee_id not in roles or role != Role.STREET_OFFICER:
+                roles[committee_id] = Role(role)
+        return roles
+
+    @property
+    def sees_everything(self) -> bool:
+        return bool(self.user.is_authenticated and self.user.is_active and self.user.is_superuser)
+
+    @property
+    def committee_ids(self) -> frozenset[int] | None:
+        """The scope of every query: None means every committee (superusers only)."""
+        if self.sees_everything:
+            return None
+        return frozenset(self.roles)
+
+    def role(self, committee: Committee | int) -> Role | None:
+        committee_id = committee if isinstance(committee, int) else committee.pk
+        if self.sees_everything:
+            return Role.ADMIN
+        return self.roles.get(committee_id)
+
+    def can(self, perm: Perm, committee: Committee | int) -> bool:
+        return role_can(self.role(committee), perm)
+
+    def require(self, perm: Perm, committee: Committee | int) -> None:
+        if not self.can(perm, committee):
+            raise PermissionDenied
+
+    def can_anywhere(self, perm: Perm) -> bool:
+        """Whether the user may do this in at least one committee (to show a menu item, say)."""
+        if self.sees_everything:
+            return role_can(Role.ADMIN, perm)
+        return any(role_can(role, perm) for role in self.roles.values())
+
+    def committees(self) -> models.QuerySet[Committee]:
+        """The committees the user may see, for pickers and overviews."""
+        queryset = Committee.objects.select_related("street")
+        if self.sees_everything:
+            return queryset
+        return queryset.filter(pk__in=self.roles)
+
+    def committees_where(self, perm: Perm) -> list[int]:
+        """Ids of the committees where the user may do this."""
+        if self.sees_everything:
+            return list(Committee.objects.values_list("pk", flat=True)) if role_can(Role.ADMIN, perm) else []
+        return [cid for cid, role in self.roles.items() if role_can(role, perm)]
+
+
+def get_for_user[M: models.Model](
+    request: HttpRequest, queryset: models.QuerySet[M] | type[M], perm: Perm, **lookup
+) -> M:
+    """Fetch one committee-owned object by id for this request: 404 outside the user's committees
+    (the scoped manager cannot see it), 403 when the user's role there does not allow `perm`."""
+    obj = get_object_or_404(queryset, **lookup)
+    request.access.require(perm, obj.committee_id)
+    return obj

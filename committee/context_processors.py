@@ -1,0 +1,42 @@
+"""What every page needs to draw its frame: the navigation the user may use."""
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from committee.roles import Perm
+
+# (url name, label, icon, permission needed somewhere, the view names that light it up).
+# Areas appear as their features land: an item whose URL does not exist yet is left out.
+NAVIGATION = [
+    ("home", _("Home"), "home", None, ("home",)),
+    ("cases:list", _("Cases"), "cases", Perm.VIEW, ("cases:",)),
+    ("residents:list", _("Residents"), "residents", Perm.VIEW, ("residents:", "households:", "buildings:")),
+    ("residents:roster", _("Care roster"), "roster", Perm.VIEW_SENSITIVE, ("residents:roster", "visits:")),
+    ("dashboard", _("Dashboard"), "dashboard", Perm.VIEW_REPORTS, ("dashboard",)),
+    ("reports:index", _("Reports"), "reports", Perm.VIEW_REPORTS, ("reports:",)),
+]
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def access(request: HttpRequest) -> dict:
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    items = []
+    for name, label, icon, perm, lights in NAVIGATION:
+        url = _url(name)
+        if url is None or (perm is not None and not request.access.can_anywhere(perm)):
+            continue
+        items.append({"url": url, "label": label, "icon": icon, "active": current.startswith(lights)})
+    # The most specific match wins: the roster lights up, not also "Residents".
+    lit = [i for i in items if i["active"]]
+    for item in lit[:-1]:
+        item["active"] = False
+    return {"nav_items": items}

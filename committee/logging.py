@@ -1,0 +1,45 @@
+"""Keeps ID and phone numbers out of logs and error reports (PIPL; LESSONS.md's checklist)."""
+
+import logging
+import re
+
+from django.views.debug import SafeExceptionReporterFilter
+
+from committee.masking import mask_numbers_in_text
+
+
+class MaskPersonalData(logging.Filter):
+    """Masks anything that looks like an ID or phone number in every log record."""
+
+    _formatter = logging.Formatter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_numbers_in_text(message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        # A database error's traceback can quote the row it failed on; format it now, masked.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = mask_numbers_in_text(self._formatter.formatException(record.exc_info))
+        return True
+
+
+class PersonalDataReporterFilter(SafeExceptionReporterFilter):
+    """Error reports (the 500 mail to ADMINS) show request data with personal numbers masked."""
+
+    hidden_settings = re.compile("API|TOKEN|KEY|SECRET|PASS|SIGNATURE|DATABASE_URL", flags=re.IGNORECASE)
+
+    def get_traceback_frame_variables(self, request, tb_frame):
+        return [
+            (name, mask_numbers_in_text(value) if isinstance(value, str) else value)
+            for name, value in super().get_traceback_frame_variables(request, tb_frame)
+        ]
+
+    def get_post_parameters(self, request):
+        params = super().get_post_parameters(request)
+        if not params:
+            return params
+        cleaned = params.copy()
+        for key in cleaned:
+            cleaned.setlist(key, [mask_numbers_in_text(v) for v in cleaned.getlist(key)])
+        return cleaned

@@ -1,0 +1,32 @@
+"""Fill an empty database with the demo: the street, two committees, accounts, and each area's data."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from committee import demo
+from committee.models import Street
+from committee.scoping import unscoped
+
+
+class Command(BaseCommand):
+    help = "Create the demo street, committees, accounts and data (only on an empty database)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing, quietly, when the database already has data."
+        )
+
+    def handle(self, *args, if_empty: bool = False, **options) -> None:
+        if Street.objects.exists():
+            if if_empty:
+                return
+            raise CommandError("The database already has data; seed_demo only fills an empty one.")
+        with unscoped():
+            org = demo.seed_organisation()
+            for seed in demo_seeders():
+                seed(org, stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data created."))
+
+
+def demo_seeders() -> list:
+    """Each area's demo data, in dependency order; an area adds itself here when it lands."""
+    return []

@@ -1,0 +1,122 @@
+"""The organisation: streets, their committees, and who works where in which role."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from committee.roles import Role
+from committee.scoping import CommitteeScopedManager
+
+
+class User(AbstractUser):
+    """A member of staff. Chinese names are one string, so one name field replaces first/last."""
+
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    phone = models.CharField(_("work phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class Street(models.Model):
+    """A street (subdistrict) office, e.g. 定海路街道; oversees a few dozen committees."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    district = models.CharField(_("district"), max_length=20, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("street")
+        verbose_name_plural = _("streets")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Committee(models.Model):
+    """A residents' committee and the area it serves: the tenant of all personal data and cases."""
+
+    street = models.ForeignKey(Street, models.PROTECT, related_name="committees", verbose_name=_("street"))
+    name = models.CharField(_("name"), max_length=50)
+    # A short code used in case numbers and exports; unique within the street.
+    code = models.SlugField(_("code"), max_length=20)
+    address = models.CharField(_("office address"), max_length=100, blank=True)
+    phone = models.CharField(_("office phone"), max_length=20, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("committee")
+        verbose_name_plural = _("committees")
+        ordering = ["street__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["street", "name"], name="committee_unique_name_in_street"),
+            models.UniqueConstraint(fields=["street", "code"], name="committee_unique_code_in_street"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in one committee. One role per user and committee."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    committee = models.ForeignKey(
+        Committee, models.CASCADE, related_name="memberships", verbose_name=_("committee")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.membership_choices())
+    history = HistoricalRecords()  # who was given which role, and when
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "committee"], name="membership_one_role_per_committee"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.committee} · {self.get_role_display()}"
+
+
+class StreetOfficer(models.Model):
+    """A street officer: read access to every committee of one street."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="street_posts", verbose_name=_("user"))
+    street = models.ForeignKey(Street, models.CASCADE, related_name="officers", verbose_name=_("street"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("street officer")
+        verbose_name_plural = _("street officers")
+        constraints = [models.UniqueConstraint(fields=["user", "street"], name="street_officer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.street}"
+
+
+class CommitteeOwned(models.Model):
+    """Base of every model that belongs to one committee.
+
+    `objects` is scoped: it returns only the rows of the committees the current user may see, and
+    nothing when no scope is active (see committee/scoping.py). It is the default manager, so model
+    forms, related managers and the admin are scoped too. `all_objects` looks across committees and
+    is for the few services that must (deployment-wide uniqueness, numbering), commands and tests.
+    """
+
+    committee = models.ForeignKey(Committee, models.PROTECT, related_name="+", verbose_name=_("committee"))
+
+    objects = CommitteeScopedManager()
+    all_objects = models.Manager()  # noqa: DJ012 (ruff takes this manager for a field)
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,59 @@
+"""What each role may do: the one place that decides it.
+
+A user has a role per committee (secretary, worker, viewer), or is a street officer with read access
+to every committee of a street. Superusers correct data in the admin; in the app they read like a
+street officer of every street. Views ask `request.access.can(perm, committee)`; they never compare
+roles themselves.
+"""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SECRETARY = "secretary", _("secretary")
+    WORKER = "worker", _("worker")
+    VIEWER = "viewer", _("viewer")
+    STREET_OFFICER = "street_officer", _("street officer")
+    ADMIN = "admin", _("administrator")
+
+    @classmethod
+    def membership_choices(cls) -> list[tuple[str, str]]:
+        """The roles a committee membership can carry."""
+        return [(r.value, r.label) for r in (cls.SECRETARY, cls.WORKER, cls.VIEWER)]
+
+
+class Perm(StrEnum):
+    """Things a user may do in a committee. Later features add theirs here and to GRANTS."""
+
+    VIEW = "view"  # read the committee's residents (masked) and cases
+    VIEW_SENSITIVE = "view_sensitive"  # see sensitive care categories (dibao, disability, illness)
+    REVEAL = "reveal"  # reveal one resident's full ID or phone number, giving a reason
+    VIEW_AUDIT = "view_audit"  # see who looked at which resident
+    EDIT_REGISTRY = "edit_registry"  # create and edit buildings, households and residents
+    IMPORT_REGISTRY = "import_registry"  # import and export the registry in bulk
+    LOG_VISIT = "log_visit"
+    LOG_CASE = "log_case"  # log a case and work it
+    MANAGE_CASES = "manage_cases"  # assign, reassign, close, reopen, mark duplicates
+    APPROVE_AID = "approve_aid"
+    VIEW_REPORTS = "view_reports"  # the dashboard, ledger and monthly summary
+
+
+_READ_ONLY = frozenset({Perm.VIEW, Perm.VIEW_REPORTS})
+_WORKER = frozenset(
+    {Perm.VIEW, Perm.VIEW_SENSITIVE, Perm.EDIT_REGISTRY, Perm.LOG_VISIT, Perm.LOG_CASE, Perm.VIEW_REPORTS}
+)
+
+GRANTS: dict[Role, frozenset[Perm]] = {
+    Role.SECRETARY: frozenset(Perm),
+    Role.WORKER: _WORKER,
+    Role.VIEWER: frozenset({Perm.VIEW}),
+    Role.STREET_OFFICER: _READ_ONLY,
+    Role.ADMIN: _READ_ONLY,
+}
+
+
+def role_can(role: Role | None, perm: Perm) -> bool:
+    return role is not None and perm in GRANTS[role]

@@ -1,0 +1,108 @@
+"""Fail-closed scoping of every query for committee-owned data.
+
+Each request activates a scope: the set of committees its user may see (CommitteeScopeMiddleware).
+The default manager of every committee-owned model filters by that scope, so a view that forgets a
+filter still shows only the user's committees, and code running with no scope at all (a command,
+a thread, a forgotten activation) sees nothing rather than everything. Code that must look across
+committees says so with `unscoped()` or `Model.all_objects`.
+"""
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from typing import Protocol
+
+from django.db import models
+from django.db.models import Expression
+
+
+class ScopeSource(Protocol):
+    """Anything that can say which committees are visible: a request's Access, or a fixed set."""
+
+    @property
+    def committee_ids(self) -> frozenset[int] | None: ...  # None means every committee
+
+
+class _Fixed:
+    def __init__(self, committee_ids: frozenset[int] | None) -> None:
+        self.committee_ids = committee_ids
+
+
+_EVERYTHING = _Fixed(None)
+_current: ContextVar[ScopeSource | None] = ContextVar("needle_committee_scope", default=None)
+
+
+def activate(source: ScopeSource) -> Token:
+    return _current.set(source)
+
+
+def deactivate(token: Token) -> None:
+    _current.reset(token)
+
+
+@contextmanager
+def committee_scope(committee_ids: Iterable[int]) -> Iterator[None]:
+    """Run a block as if the user could see exactly these committees."""
+    token = activate(_Fixed(frozenset(committee_ids)))
+    try:
+        yield
+    finally:
+        deactivate(token)
+
+
+@contextmanager
+def unscoped() -> Iterator[None]:
+    """Run a block that may see every committee: commands, seeding, the admin's superusers, tests."""
+    token = activate(_EVERYTHING)
+    try:
+        yield
+    finally:
+        deactivate(token)
+
+
+def visible_committee_ids() -> frozenset[int] | None:
+    """The committees of the active scope; None when every committee is visible."""
+    source = _current.get()
+    if source is None:
+        return frozenset()
+    return source.committee_ids
+
+
+class _VisibleCommitteeIds(Expression):
+    """The right-hand side of `committee_id IN (...)`, read when the query runs, not when it is built.
+
+    Querysets are often built before any scope exists (a form field's choices at import time, say)
+    and run later inside a request: reading the scope at compile time makes them see that request's
+    committees. No scope compiles to `IN (NULL)`, which matches nothing.
+    """
+
+    def as_sql(self, compiler, connection):
+        ids = visible_committee_ids()
+        if ids is None:
+            return "(SELECT id FROM committee_committee)", []
+        if not ids:
+            return "(NULL)", []
+        ordered = sorted(ids)
+        return "(" + ", ".join(["%s"] * len(ordered)) + ")", ordered
+
+
+class CommitteeScopedManager(models.Manager):
+    """The default manager of committee-owned models: every queryset is limited to the active scope."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(committee_id__in=_VisibleCommitteeIds())
+
+
+def in_current_scope(iterator: Iterator) -> Iterator:
+    """Keep the request's scope for a generator that runs after the view returned (a streamed export)."""
+    source = _current.get()
+
+    def run() -> Iterator:
+        token = activate(source) if source is not None else None
+        try:
+            yield from iterator
+        finally:
+            if token is not None:
+                deactivate(token)
+
+    return run()

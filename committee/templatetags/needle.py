@@ -1,0 +1,73 @@
+"""Small template helpers shared by every page."""
+
+from django import template
+from django.utils.html import format_html
+
+from committee import masking
+
+register = template.Library()
+
+# Outline icons (24×24, stroke) drawn for Needle; inline SVG needs no extra request and obeys the CSP.
+_ICONS = {
+    "home": "M3 11l9-8 9 8M5 10v10h5v-6h4v6h5V10",
+    "cases": "M9 4h6v3H9zM6 6h12v15H6zM9 12h6M9 16h4",
+    "residents": "M9 11a4 4 0 100-8 4 4 0 000 8zM2 21v-2a5 5 0 015-5h4a5 5 0 015 5v2M17 3.5a4 4 0 010 7.5M22 21v-2a5 5 0 00-3-4.6",
+    "roster": "M12 21s-7-4.5-9-9.5C1.5 7 4 4 7 4c2 0 3.5 1 5 3 1.5-2 3-3 5-3 3 0 5.5 3 4 7.5-2 5-9 9.5-9 9.5z",
+    "dashboard": "M4 20V10M10 20V4M16 20v-7M22 20H2",
+    "reports": "M6 2h9l5 5v15H6zM14 2v6h6M9 13h8M9 17h8",
+    "user": "M12 12a5 5 0 100-10 5 5 0 000 10zM3 22a9 9 0 0118 0",
+    "menu": "M3 6h18M3 12h18M3 18h18",
+    "search": "M11 19a8 8 0 100-16 8 8 0 000 16zM21 21l-4.3-4.3",
+    "plus": "M12 5v14M5 12h14",
+    "chevron": "M9 6l6 6-6 6",
+    "back": "M15 6l-6 6 6 6",
+    "globe": "M12 22a10 10 0 100-20 10 10 0 000 20zM2 12h20M12 2a15 15 0 010 20M12 2a15 15 0 000 20",
+    "logout": "M15 3h4a2 2 0 012 2v14a2 2 0 01-2 2h-4M10 17l5-5-5-5M15 12H3",
+    "key": "M15 7a4 4 0 11-3.9 5H3v3h3v3h3v-3h2.1A4 4 0 0115 7z",
+    "eye": "M1 12s4-8 11-8 11 8 11 8-4 8-11 8S1 12 1 12zM12 15a3 3 0 100-6 3 3 0 000 6z",
+    "alert": "M12 9v4M12 17h.01M10.3 3.9L1.8 18a2 2 0 001.7 3h17a2 2 0 001.7-3L13.7 3.9a2 2 0 00-3.4 0z",
+    "phone": "M22 16.9v3a2 2 0 01-2.2 2 19.8 19.8 0 01-8.6-3.1 19.5 19.5 0 01-6-6A19.8 19.8 0 012.1 4.2 2 2 0 014.1 2h3a2 2 0 012 1.7c.1 1 .4 1.9.7 2.8a2 2 0 01-.5 2.1L8 9.9a16 16 0 006 6l1.3-1.3a2 2 0 012.1-.4c.9.3 1.8.6 2.8.7a2 2 0 011.7 2z",
+    "building": "M4 21V3h10v18M14 8h6v13M8 7h2M8 11h2M8 15h2M2 21h20",
+    "calendar": "M3 5h18v16H3zM3 10h18M8 3v4M16 3v4",
+    "check": "M4 12l5 5L20 6",
+    "download": "M12 3v12M7 10l5 5 5-5M4 21h16",
+    "upload": "M12 21V9M7 14l5-5 5 5M4 3h16",
+    "camera": "M3 7h4l2-3h6l2 3h4v13H3zM12 17a4 4 0 100-8 4 4 0 000 8z",
+    "clock": "M12 22a10 10 0 100-20 10 10 0 000 20zM12 6v6l4 2",
+    "filter": "M3 4h18l-7 9v6l-4 2v-8z",
+    "print": "M6 9V2h12v7M6 18H4a2 2 0 01-2-2v-5a2 2 0 012-2h16a2 2 0 012 2v5a2 2 0 01-2 2h-2M6 14h12v8H6z",
+}
+
+
+@register.simple_tag
+def icon(name: str, css_class: str = "icon") -> str:
+    """An inline SVG icon; decorative, so hidden from screen readers (the text beside it speaks)."""
+    path = _ICONS.get(name, _ICONS["chevron"])
+    return format_html(
+        '<svg class="{}" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="{}"/></svg>',
+        css_class,
+        path,
+    )
+
+
+@register.filter
+def masked_id(value: str) -> str:
+    return masking.mask_id_number(value)
+
+
+@register.filter
+def masked_phone(value: str) -> str:
+    return masking.mask_phone(value)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters changed: for pagination and sort links."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return "?" + encoded if encoded else "?"

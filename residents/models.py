@@ -1,0 +1,247 @@
+"""The registry: grids, buildings, households, residents, care categories and visits.
+
+A Shanghai address reads 定海路 449 弄 12 号 302 室: a Building is one 号 in a 弄, a Household one
+室 in a building. Residents are archived (moved out, deceased), never deleted.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from committee.models import CommitteeOwned
+
+
+class Grid(CommitteeOwned):
+    """网格: a block of buildings that one worker looks after."""
+
+    name = models.CharField(_("name"), max_length=30)
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grids",
+        verbose_name=_("grid worker"),
+    )
+
+    class Meta:
+        verbose_name = _("grid")
+        verbose_name_plural = _("grids")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["committee", "name"], name="grid_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Building(CommitteeOwned):
+    """楼栋: one number (号) in a lane (弄) of a road, e.g. 定海路 449 弄 12 号."""
+
+    road = models.CharField(_("road"), max_length=30)
+    lane = models.CharField(
+        _("lane"), max_length=10, blank=True, help_text=_("Leave empty for a building on the road itself.")
+    )
+    number = models.CharField(pgettext_lazy("address", "number"), max_length=10)
+    grid = models.ForeignKey(
+        Grid, models.SET_NULL, null=True, blank=True, related_name="buildings", verbose_name=_("grid")
+    )
+    leader = models.ForeignKey(
+        "Resident",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("building leader"),
+    )
+    floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        ordering = ["road", "lane", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "road", "lane", "number"], name="building_unique_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+    @property
+    def address(self) -> str:
+        lane = f"{self.lane}弄" if self.lane else ""
+        return f"{self.road}{lane}{self.number}号"
+
+
+class Household(CommitteeOwned):
+    """户: the people registered at or living in one room."""
+
+    class HousingType(models.TextChoices):
+        PUBLIC_RENTAL = "public_rental", _("public rental housing")
+        PURCHASED_PUBLIC = "purchased_public", _("purchased public housing")
+        PRIVATE = "private", _("private house")
+        COMMERCIAL = "commercial", _("commercial housing")
+        OTHER = "other", _("other")
+
+    class Residency(models.TextChoices):
+        REGISTERED = "registered", _("registered")
+        TENANT = "tenant", _("tenant")
+        REGISTERED_ELSEWHERE = "registered_elsewhere", _("registered elsewhere")
+
+    building = models.ForeignKey(
+        Building, models.PROTECT, related_name="households", verbose_name=_("building")
+    )
+    room = models.CharField(_("room"), max_length=10)
+    housing_type = models.CharField(
+        _("housing type"), max_length=20, choices=HousingType, default=HousingType.PUBLIC_RENTAL
+    )
+    residency = models.CharField(
+        _("residency"), max_length=25, choices=Residency, default=Residency.REGISTERED
+    )
+    phone = models.CharField(_("household phone"), max_length=20, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["building", "room"]
+        constraints = [models.UniqueConstraint(fields=["building", "room"], name="household_unique_room")]
+
+    def __str__(self) -> str:
+        return self.address
+
+    @property
+    def address(self) -> str:
+        return f"{self.building.address}{self.room}室"
+
+
+class CareCategory(models.Model):
+    """重点关爱类别, e.g. elderly living alone (visit weekly). Shared by all committees; edited in admin."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name (Chinese)"), max_length=30)
+    name_en = models.CharField(_("name (English)"), max_length=50)
+    visit_every_days = models.PositiveSmallIntegerField(
+        _("visit every (days)"), null=True, blank=True, help_text=_("Empty: no regular visits.")
+    )
+    # Dibao, disability and illness are shown only to the committee's secretary and workers.
+    sensitive = models.BooleanField(_("sensitive"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("care category")
+        verbose_name_plural = _("care categories")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language."""
+        return self.name_en if (get_language() or "").startswith("en") else self.name
+
+
+class Resident(CommitteeOwned):
+    class Gender(models.TextChoices):
+        MALE = "M", _("male")
+        FEMALE = "F", _("female")
+
+    class Relation(models.TextChoices):
+        HEAD = "head", _("head of household")
+        SPOUSE = "spouse", _("spouse")
+        CHILD = "child", _("child")
+        CHILD_IN_LAW = "child_in_law", _("child-in-law")
+        GRANDCHILD = "grandchild", _("grandchild")
+        PARENT = "parent", _("parent")
+        SIBLING = "sibling", _("sibling")
+        OTHER_RELATIVE = "other_relative", _("other relative")
+        LODGER = "lodger", _("lodger")
+        OTHER = "other", _("other")
+
+    class ResidencyStatus(models.TextChoices):
+        REGISTERED = "registered", _("registered")
+        RESIDENT = "resident", pgettext_lazy("residency status", "resident")
+        REGISTERED_ELSEWHERE = "registered_elsewhere", _("registered elsewhere")
+        FLOATING = "floating", _("floating")
+        TENANT = "tenant", _("tenant")
+
+    class Archived(models.TextChoices):
+        MOVED_OUT = "moved_out", _("moved out")
+        DECEASED = "deceased", _("deceased")
+
+    household = models.ForeignKey(
+        Household, models.PROTECT, related_name="members", verbose_name=_("household")
+    )
+    name = models.CharField(_("name"), max_length=30)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    # Unique across the deployment: one person, one record. Empty when not known (NULL, so many may lack one).
+    id_number = models.CharField(_("ID number"), max_length=18, null=True, blank=True, unique=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    relation_to_head = models.CharField(
+        _("relation to head"), max_length=20, choices=Relation, default=Relation.HEAD
+    )
+    residency_status = models.CharField(
+        _("residency status"), max_length=25, choices=ResidencyStatus, default=ResidencyStatus.REGISTERED
+    )
+    care_categories = models.ManyToManyField(
+        CareCategory, blank=True, related_name="residents", verbose_name=_("care categories")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    archived = models.CharField(_("archived as"), max_length=10, choices=Archived, blank=True)
+    archived_on = models.DateField(_("archived on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Optimistic locking: an edit carries the version it started from; a stale one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["committee", "archived", "name"], name="resident_committee_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return bool(self.archived)
+
+
+class Visit(CommitteeOwned):
+    """走访: a worker's home visit, call or desk conversation with a resident; it may raise a case."""
+
+    class Method(models.TextChoices):
+        HOME = "home", _("home visit")
+        PHONE = "phone", _("phone call")
+        DESK = "desk", _("at the desk")
+
+    resident = models.ForeignKey(Resident, models.PROTECT, related_name="visits", verbose_name=_("resident"))
+    visited_at = models.DateTimeField(_("visited at"), default=timezone.now)
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="visits", verbose_name=_("visited by")
+    )
+    method = models.CharField(_("how"), max_length=10, choices=Method, default=Method.HOME)
+    findings = models.TextField(_("what was found"), blank=True)
+    follow_up_needed = models.BooleanField(_("follow-up needed"), default=False)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-visited_at", "-pk"]
+        indexes = [models.Index(fields=["resident", "-visited_at"], name="visit_resident_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.resident} · {self.visited_at:%Y-%m-%d}"

@@ -1,0 +1,48 @@
+// Needle's page behaviour. No inline scripts or handlers anywhere (the CSP forbids them):
+// pages mark elements with data- attributes and this file wires them up.
+(function () {
+  "use strict";
+
+  // <form data-confirm="Are you sure?">: ask before submitting.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      return;
+    }
+    // A double-clicked submit sends one request: disable the buttons once the form is on its way.
+    if (!event.defaultPrevented && !form.hasAttribute("hx-post") && !form.hasAttribute("hx-get")) {
+      window.setTimeout(function () {
+        form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (b) {
+          b.disabled = true;
+        });
+      }, 0);
+    }
+  });
+
+  // <select data-autosubmit> and <input data-autosubmit>: submit the form on change (htmx forms
+  // handle this themselves; this is for plain forms).
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form && !el.form.hasAttribute("hx-get")) {
+      el.form.requestSubmit();
+    }
+  });
+
+  // <button data-print>: print the page.
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest && event.target.closest("[data-print]");
+    if (el) {
+      event.preventDefault();
+      window.print();
+    }
+  });
+
+  // Close the account menu when clicking elsewhere.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.usermenu[open]").forEach(function (d) {
+      if (!d.contains(event.target)) d.removeAttribute("open");
+    });
+  });
+})();

@@ -1,0 +1,97 @@
+"""Real Chromium (Debian's /usr/bin/chromium) driven by Playwright for Python.
+
+`playwright install` cannot download here, so Playwright launches the system browser. Screenshots
+go to test-results/screenshots/ (ignored by git): open them and look.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-results" / "screenshots"
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {
+    "viewport": {"width": 375, "height": 812},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+DESKTOP = {"viewport": {"width": 1280, "height": 860}}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-packages (make test does).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+def _context(browser, live_server, device: dict, language: str):
+    context = browser.new_context(base_url=live_server.url, locale=language, **device)
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A page on a 375 px phone, in Chinese."""
+    context = _context(browser, live_server, PHONE, "zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser, live_server):
+    """A page on a desktop screen, in Chinese."""
+    context = _context(browser, live_server, DESKTOP, "zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+def login(page, username: str, password: str = "correct horse battery") -> None:
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("button[type=submit].primary").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.fixture
+def console_errors():
+    """Collects console errors (a CSP violation shows up here) so a test can assert there are none."""
+    return []
+
+
+def watch_console(page, errors: list) -> None:
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -1,0 +1,77 @@
+"""/healthz never touches the database; /readyz and every page tell a database outage plainly."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+
+def test_healthz_answers_without_the_database(client):
+    # No django_db mark: any query here would raise "Database access not allowed".
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_answers_200_when_the_database_answers(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "up"
+
+
+def _request_with_database_down(path: str, database_env: dict, logged_in: bool = False) -> tuple[int, str]:
+    """Serve one request in a fresh process whose database really cannot be reached."""
+    code = (
+        "import django, json; django.setup();"
+        "from django.test import Client; c = Client(raise_request_exception=False);"
+        # A session cookie, as a logged-in browser sends: loading the session needs the database.
+        + ("c.cookies['sessionid'] = 'k' * 32;" if logged_in else "")
+        + f"r = c.get({path!r}, headers={{'Accept-Language': 'zh-hans'}});"
+        "print(json.dumps([r.status_code, r.content.decode()]))"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH"}}
+    env.update(database_env, DJANGO_SETTINGS_MODULE="committee.settings", ALLOWED_HOSTS="testserver")
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    status, body = json.loads(out.stdout.strip().splitlines()[-1])
+    return status, body
+
+
+OUTAGES = {
+    # Nothing listens on port 1: a PostgreSQL server that is down.
+    "postgresql": {"DATABASE_URL": "postgres://postgres@127.0.0.1:1/needle?connect_timeout=2"},
+    # A database file in a folder that does not exist cannot be opened.
+    "sqlite": {"SQLITE_PATH": "/nonexistent/needle/needle.sqlite3"},
+}
+
+
+@pytest.mark.parametrize("engine", OUTAGES)
+def test_readyz_answers_503_when_the_database_is_down(engine):
+    status, body = _request_with_database_down("/readyz", OUTAGES[engine])
+    assert status == 503
+    assert json.loads(body)["database"] == "down"
+
+
+@pytest.mark.parametrize("engine", OUTAGES)
+def test_healthz_still_answers_when_the_database_is_down(engine):
+    status, _ = _request_with_database_down("/healthz", OUTAGES[engine])
+    assert status == 200
+
+
+@pytest.mark.parametrize("engine", OUTAGES)
+def test_a_page_during_an_outage_is_a_clear_503_not_a_traceback(engine):
+    status, body = _request_with_database_down("/", OUTAGES[engine], logged_in=True)
+    assert status == 503
+    assert "数据库暂时无法连接" in body
+    assert "Traceback" not in body

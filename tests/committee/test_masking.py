@@ -1,0 +1,62 @@
+"""Personal numbers are masked on the server, and never reach a log or an error report."""
+
+import logging
+
+import pytest
+from django.test import RequestFactory
+
+from committee.logging import MaskPersonalData, PersonalDataReporterFilter
+from committee.masking import mask_id_number, mask_numbers_in_text, mask_phone
+
+
+def test_id_numbers_keep_region_and_last_four():
+    assert mask_id_number("310110195503121234") == "3101**********1234"
+    assert mask_id_number("31011019550312123X") == "3101**********123X"
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [
+        ("13812345678", "138****5678"),
+        ("138 1234 5678", "138****5678"),
+        ("021-65431234", "*******1234"),
+        ("", ""),
+    ],
+)
+def test_phones_keep_their_last_four(phone, masked):
+    assert mask_phone(phone) == masked
+
+
+def test_free_text_is_masked_wherever_a_number_appears():
+    text = "居民 310110195503121234 电话13812345678，座机 021-65431234"
+    masked = mask_numbers_in_text(text)
+    assert "310110195503121234" not in masked
+    assert "13812345678" not in masked
+    assert "65431234" not in masked
+    assert "3101**********1234" in masked and "138****5678" in masked
+
+
+def test_log_records_are_masked_before_any_handler_sees_them():
+    record = logging.LogRecord(
+        "x", logging.ERROR, __file__, 1, "lookup %s failed", ("310110195503121234",), None
+    )
+    MaskPersonalData().filter(record)
+    assert "310110195503121234" not in record.getMessage()
+
+
+def test_tracebacks_in_logs_are_masked():
+    try:
+        raise ValueError("duplicate key id_number=310110195503121234")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "boom", (), sys.exc_info())
+    MaskPersonalData().filter(record)
+    assert "310110195503121234" not in record.exc_text
+
+
+def test_error_reports_mask_posted_numbers():
+    request = RequestFactory().post("/", {"id_number": "310110195503121234", "phone": "13812345678"})
+    params = PersonalDataReporterFilter().get_post_parameters(request)
+    assert params["id_number"] == "3101**********1234"
+    assert params["phone"] == "138****5678"

@@ -1,0 +1,155 @@
+"""One mechanism scopes every query for committee data, and it fails closed."""
+
+import pytest
+from django import forms
+
+from committee.access import Access
+from committee.roles import Perm, Role
+from committee.scoping import committee_scope, unscoped
+from residents.models import Building
+from tests.factories import make_user
+
+
+def _building(committee, number="1"):
+    return Building.all_objects.create(committee=committee, road="定海路", lane="449", number=number)
+
+
+def _visible_buildings(user):
+    """What Building.objects returns inside a request of this user."""
+    from committee import scoping
+
+    token = scoping.activate(Access(user))
+    try:
+        return set(Building.objects.values_list("number", flat=True))
+    finally:
+        scoping.deactivate(token)
+
+
+@pytest.fixture
+def buildings(org):
+    return _building(org.a, "1"), _building(org.b, "2"), _building(org.c, "3")
+
+
+def test_a_query_outside_any_scope_returns_nothing(buildings):
+    # Not inside the test body's unscoped(): as a command or thread that forgot to choose a scope.
+    from committee import scoping
+
+    token = scoping._current.set(None)
+    try:
+        assert list(Building.objects.all()) == []
+        assert Building.objects.count() == 0
+    finally:
+        scoping._current.reset(token)
+
+
+def test_all_objects_looks_across_committees_on_purpose(buildings):
+    assert Building.all_objects.count() == 3
+
+
+def test_committee_staff_see_only_their_committee(org, buildings):
+    assert _visible_buildings(org.secretary_a) == {"1"}
+    assert _visible_buildings(org.viewer_a) == {"1"}
+    assert _visible_buildings(org.worker_b) == {"2"}
+
+
+def test_street_officer_sees_every_committee_of_their_street_and_no_other(org, buildings):
+    assert _visible_buildings(org.officer) == {"1", "2"}
+
+
+def test_superuser_sees_every_committee(org, buildings):
+    assert _visible_buildings(org.superuser) == {"1", "2", "3"}
+
+
+def test_user_without_a_role_sees_nothing(org, buildings):
+    assert _visible_buildings(make_user("nobody")) == set()
+
+
+def test_deactivated_user_sees_nothing(org, buildings):
+    org.secretary_a.is_active = False
+    org.secretary_a.save()
+    assert _visible_buildings(org.secretary_a) == set()
+
+
+def test_committee_scope_context_narrows_to_the_given_committees(org, buildings):
+    with committee_scope([org.b.pk]):
+        assert set(Building.objects.values_list("number", flat=True)) == {"2"}
+        with unscoped():
+            assert Building.objects.count() == 3
+        assert Building.objects.count() == 1
+
+
+class PickBuilding(forms.Form):
+    # Built at import time, outside any scope, as form fields are: the scope is read when it runs.
+    building = forms.ModelChoiceField(queryset=Building.objects.all())
+
+
+def test_form_choices_built_at_import_time_follow_the_scope_they_run_in(org, buildings):
+    with committee_scope([org.a.pk]):
+        assert PickBuilding(data={"building": buildings[0].pk}).is_valid()
+        form = PickBuilding(data={"building": buildings[1].pk})  # B's building, posted by hand
+        assert not form.is_valid()
+        assert [b.number for b in PickBuilding().fields["building"].queryset] == ["1"]
+
+
+def test_reverse_relations_are_scoped(org, buildings):
+    from residents.models import Grid
+
+    grid = Grid.all_objects.create(committee=org.a, name="一网格")
+    Building.all_objects.filter(pk__in=[b.pk for b in buildings]).update(grid=grid)  # a bad row, on purpose
+    with committee_scope([org.a.pk]):
+        assert [b.number for b in grid.buildings.all()] == ["1"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "committee", "expected_role"),
+    [
+        ("secretary_a", "a", Role.SECRETARY),
+        ("worker_a", "a", Role.WORKER),
+        ("viewer_a", "a", Role.VIEWER),
+        ("worker_a", "b", None),
+        ("worker_b", "b", Role.WORKER),
+        ("officer", "a", Role.STREET_OFFICER),
+        ("officer", "b", Role.STREET_OFFICER),
+        ("officer", "c", None),
+        ("superuser", "c", Role.ADMIN),
+    ],
+)
+def test_role_per_committee(org, persona, committee, expected_role):
+    assert Access(getattr(org, persona)).role(getattr(org, committee)) == expected_role
+
+
+def test_a_committee_role_outranks_a_street_post(org):
+    from committee.models import Membership
+
+    Membership.objects.create(user=org.officer, committee=org.a, role=Role.SECRETARY)
+    access = Access(org.officer)
+    assert access.role(org.a) == Role.SECRETARY
+    assert access.role(org.b) == Role.STREET_OFFICER
+
+
+def test_roles_are_read_in_one_query(org, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        Access(org.officer).roles  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    ("persona", "perm", "allowed"),
+    [
+        ("secretary_a", Perm.REVEAL, True),
+        ("secretary_a", Perm.MANAGE_CASES, True),
+        ("worker_a", Perm.LOG_CASE, True),
+        ("worker_a", Perm.MANAGE_CASES, False),
+        ("worker_a", Perm.REVEAL, False),
+        ("worker_a", Perm.VIEW_SENSITIVE, True),
+        ("viewer_a", Perm.VIEW, True),
+        ("viewer_a", Perm.VIEW_SENSITIVE, False),
+        ("viewer_a", Perm.LOG_CASE, False),
+        ("officer", Perm.VIEW, True),
+        ("officer", Perm.VIEW_SENSITIVE, False),
+        ("officer", Perm.LOG_CASE, False),
+        ("superuser", Perm.LOG_CASE, False),
+        ("worker_b", Perm.VIEW, False),  # in committee A
+    ],
+)
+def test_what_each_role_may_do_in_committee_a(org, persona, perm, allowed):
+    assert Access(getattr(org, persona)).can(perm, org.a) is allowed

@@ -1,0 +1,84 @@
+"""Shared fixtures: the organisation and the personas every view is tested with.
+
+Personas (STYLE.md): secretary, worker and viewer of committee A; worker of committee B (same
+street); the officer of that street; a superuser; anonymous. Committee C sits in another street,
+which the street officer must not see.
+"""
+
+import os
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+from django.test.utils import override_settings
+
+from committee.roles import Role
+from committee.scoping import unscoped
+from tests.factories import make_committee, make_street, make_user
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there unless told.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PERSONAS = ["anonymous", "secretary_a", "worker_a", "viewer_a", "worker_b", "officer", "superuser"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_storage():
+    """Tests run without collectstatic, so the hashed-name storage of production is swapped out."""
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Hashing a password the production way takes a good part of a second; tests make hundreds."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _test_body_sees_everything():
+    """Arranging and asserting look across committees; requests through the client get their own
+    scope from the middleware, which is what the tests check."""
+    with unscoped():
+        yield
+
+
+@pytest.fixture
+def org(db):
+    street = make_street("定海路街道")
+    other_street = make_street("平凉路街道")
+    a = make_committee(street, "定海居民区")
+    b = make_committee(street, "波阳居民区")
+    c = make_committee(other_street, "平凉居民区")
+    users = {
+        "secretary_a": make_user("secretary_a", committee=a, role=Role.SECRETARY, full_name="周勤"),
+        "worker_a": make_user("worker_a", committee=a, role=Role.WORKER, full_name="李敏"),
+        "viewer_a": make_user("viewer_a", committee=a, role=Role.VIEWER, full_name="陈晓燕"),
+        "worker_b": make_user("worker_b", committee=b, role=Role.WORKER, full_name="张伟"),
+        "officer": make_user("officer", street=street, full_name="刘建国"),
+        "superuser": make_user("superuser", superuser=True, full_name="管理员"),
+    }
+    return SimpleNamespace(street=street, other_street=other_street, a=a, b=b, c=c, users=users, **users)
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_user():
+    """as_user(user) → a test client logged in as that user (None: anonymous)."""
+    return client_for

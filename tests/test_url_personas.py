@@ -1,0 +1,83 @@
+"""Every URL × every persona: allowed 200, other committee 404, wrong role 403, wrong method 405.
+
+Fails when a URL pattern of the project has no row in tests/url_rows/ (admin pages other than its
+index are the admin's own business: superusers only, with Django's model permissions).
+"""
+
+import importlib
+import pkgutil
+from types import SimpleNamespace
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+import tests.url_rows
+from tests.conftest import client_for
+from tests.url_matrix import PERSONAS, Row
+
+MODULES = [
+    importlib.import_module(f"tests.url_rows.{m.name}") for m in pkgutil.iter_modules(tests.url_rows.__path__)
+]
+ROWS: list[Row] = [row for module in MODULES for row in module.ROWS]
+# Namespaces whose pages are not walked here, and why.
+SKIPPED_NAMESPACES = {"admin"}  # superusers only; Django's admin checks its own permissions
+
+
+def _url_names(patterns, namespace: str = "") -> list[str]:
+    names = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names += _url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            names.append(f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern}>")
+    return names
+
+
+def test_every_url_has_a_row():
+    covered = {row.name for row in ROWS}
+    names = [n for n in _url_names(get_resolver().url_patterns) if n.split(":")[0] not in SKIPPED_NAMESPACES]
+    missing = sorted(set(names) - covered)
+    assert not missing, f"URL patterns without a row in tests/url_rows/: {missing}"
+    stale = sorted(covered - set(names) - {"admin:index"})
+    assert not stale, f"rows for URL names that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(org):
+    world = SimpleNamespace(**vars(org))
+    for module in MODULES:
+        if hasattr(module, "populate"):
+            module.populate(world)
+    return world
+
+
+def _request(row: Row, world, persona: str, method: str | None = None):
+    client = client_for(getattr(world, persona, None) if persona != "anonymous" else None)
+    method = method or row.method
+    kwargs = {"headers": dict(row.headers)}
+    if method == "post":
+        kwargs["data"] = row.data(world)
+    return getattr(client, method)(row.path(world), **kwargs)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: r.id)
+def test_persona_gets_expected_status(row: Row, persona: str, world):
+    response = _request(row, world, persona)
+    assert response.status_code == row.expect[persona], (
+        f"{persona} {row.method.upper()} {row.path(world)}: got {response.status_code}, "
+        f"expected {row.expect[persona]}"
+    )
+    if persona == "anonymous" and response.status_code == 302 and row.name not in {"set_language", "logout"}:
+        assert response["Location"].startswith("/accounts/login/") or row.name == "admin:index"
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r.wrong_method], ids=lambda r: r.id)
+def test_wrong_method_is_refused(row: Row, world):
+    # The persona the view serves best (a 200 before a redirect) is the one that reaches the method check.
+    allowed = min(PERSONAS, key=lambda p: (row.expect[p], p == "anonymous"))
+    response = _request(row, world, allowed, method=row.wrong_method)
+    assert response.status_code == 405, (
+        f"{row.wrong_method.upper()} {row.path(world)} gave {response.status_code}"
+    )
