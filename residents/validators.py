@@ -1,0 +1,104 @@
+"""Validation of personal numbers: resident ID numbers (python-stdnum) and Chinese phone numbers.
+
+Each function returns the normalised value or raises a ValidationError whose message a committee
+worker understands. Forms, the importer and services all use these, so a number is judged the same
+way wherever it comes in.
+"""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric
+
+
+def normalise_id_number(value: str) -> str:
+    """Strip spaces and dashes, upper-case a final x."""
+    return re.sub(r"[\s\-]", "", value or "").upper()
+
+
+def validate_id_number(value: str, *, today: datetime.date | None = None) -> str:
+    """A real 18-character resident ID number: length, digits, checksum, birth date, region code."""
+    number = normalise_id_number(value)
+    if len(number) != 18:
+        raise ValidationError(
+            _("An ID number has 18 characters; this one has %(count)d."),
+            code="id_length",
+            params={"count": len(number)},
+        )
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise ValidationError(_("An ID number is 17 digits followed by a digit or X."), code="id_format")
+    if number[-1] != ric.calc_check_digit(number):
+        raise ValidationError(
+            _("This ID number's check digit is wrong: a character is probably mistyped."),
+            code="id_checksum",
+        )
+    try:
+        birth_date = ric.get_birth_date(number)
+    except stdnum_errors.ValidationError:
+        raise ValidationError(
+            _("The birth date inside this ID number (characters 7–14) is not a real date."),
+            code="id_birth_date",
+        ) from None
+    if birth_date > (today or datetime.date.today()) or birth_date.year < 1890:
+        raise ValidationError(
+            _("The birth date inside this ID number (characters 7–14) is not possible."),
+            code="id_birth_date",
+        )
+    try:
+        ric.get_birth_place(number)
+    except stdnum_errors.ValidationError:
+        raise ValidationError(
+            _("The first six digits of this ID number are not a known region code."), code="id_region"
+        ) from None
+    return number
+
+
+def birth_date_from_id(number: str) -> datetime.date:
+    return ric.get_birth_date(number)
+
+
+def gender_from_id(number: str) -> str:
+    """'M' or 'F': the 17th character is odd for men and even for women."""
+    return "M" if int(number[16]) % 2 else "F"
+
+
+def check_birth_date_matches(number: str, birth_date: datetime.date | None) -> None:
+    if birth_date and birth_date != birth_date_from_id(number):
+        raise ValidationError(
+            _("The birth date %(given)s does not agree with the ID number, which says %(from_id)s."),
+            code="birth_date_mismatch",
+            params={"given": birth_date.isoformat(), "from_id": birth_date_from_id(number).isoformat()},
+        )
+
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+# A Shanghai landline: 8 digits not starting with 0 or 1, optionally after the area code 021.
+_SHANGHAI_LANDLINE = re.compile(r"(?:021)?([2-9]\d{7})")
+
+
+def validate_phone(value: str) -> str:
+    """A Chinese mobile (13812345678) or a Shanghai landline (021-65431234 or 65431234).
+
+    Returns the mobile's 11 digits, or the landline as 021-XXXXXXXX.
+    """
+    digits = re.sub(r"[\s\-()（）]", "", value or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    if not digits.isdigit():
+        raise ValidationError(
+            _("A phone number may contain only digits, spaces and dashes."), code="phone_format"
+        )
+    if _MOBILE.fullmatch(digits):
+        return digits
+    landline = _SHANGHAI_LANDLINE.fullmatch(digits)
+    if landline:
+        return f"021-{landline.group(1)}"
+    raise ValidationError(
+        _("Enter a mobile number (11 digits starting with 1) or a Shanghai landline (021 and 8 digits)."),
+        code="phone_invalid",
+    )
