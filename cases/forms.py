@@ -69,7 +69,7 @@ class IntakeForm(forms.Form):
     household = forms.IntegerField(required=False, widget=forms.HiddenInput)
     visit = forms.IntegerField(required=False, widget=forms.HiddenInput)
     place = forms.CharField(
-        label=_("Place"),
+        label=_("Public place"),
         required=False,
         max_length=100,
         help_text=_("A public place in words, when it is not one building: e.g. the lane entrance."),

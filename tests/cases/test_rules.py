@@ -9,12 +9,13 @@ from committee.access import Access
 from committee.roles import Role
 from tests.factories import make_user
 
-# Who may do each action in each status, on a case assigned to worker A ("A").
+# Who may do each action in each status, on a case assigned to worker A ("A"); taking is for
+# unassigned cases only (see the next test).
 # S = secretary, A = the assignee (a worker), W = another worker of the committee,
 # V = viewer, O = street officer, U = superuser. "-" = nobody.
 TABLE = """
 action     new     in_progress  waiting  resolved  closed
-take       S       S            S        -         -
+take       -       -            -        -         -
 assign     S       S            S        -         -
 edit       SA      SA           SA       -         -
 start      SA      -            -        -         -
