@@ -60,12 +60,16 @@ def _get_case(request: HttpRequest, pk: int, perm: Perm = Perm.VIEW, detail: boo
 def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None, access=request.access)
     data = form.cleaned_data if form.is_bound and (form.is_valid() or True) else {}
-    queryset = filter_cases(selectors.case_rows(access=request.access), data)
-    page = paginate(request, queryset)
+    # Two steps: the page's ids from a lean query that sorts only the case table, then the rows
+    # with their related data for those ids (joining first would join every matching case).
+    ids_query = filter_cases(selectors.visible(Case.objects.all(), request.access), data)
+    page = paginate(request, ids_query.values_list("pk", flat=True))
+    ids = list(page.object_list)
+    rows = {case.pk: case for case in selectors.case_rows(Case.objects.filter(pk__in=ids), request.access)}
     ctx = {
         "form": form,
         "page": page,
-        "cases": page.object_list,
+        "cases": [rows[pk] for pk in ids if pk in rows],
         "can_log": request.access.can_anywhere(Perm.LOG_CASE),
         "filtered": any(v for k, v in data.items() if k != "sort"),
     }

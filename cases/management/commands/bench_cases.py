@@ -15,7 +15,7 @@ import statistics
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -206,3 +206,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {start + done} cases…")
         for year, last in seq_by_year.items():
             CaseCounter.objects.update_or_create(committee=committee, year=year, defaults={"last": last})
+        # Fresh planner statistics, as autovacuum would gather them after a bulk load.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
