@@ -189,6 +189,22 @@ class TextActionForm(VersionForm):
     text = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea({"rows": 2}))
 
 
+class EditForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Case
+        fields = ["title", "category", "priority", "due_date", "place", "description"]
+        widgets = {"due_date": DATE, "description": forms.Textarea({"rows": 3})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].label_from_instance = lambda c: c.label
+        self.fields["category"].empty_label = None
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
 class AssignForm(VersionForm):
     assignee = forms.ModelChoiceField(
         label=_("Assign to"), queryset=None, required=False, empty_label=_("nobody")

@@ -26,6 +26,7 @@ from cases.forms import (
     AttachmentForm,
     ChaseForm,
     DuplicateForm,
+    EditForm,
     FollowUpForm,
     IntakeForm,
     ReferralForm,
@@ -322,6 +323,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
             "aid_update": AidUpdateForm(),
             "attach": AttachmentForm(),
             "text": TextActionForm(),
+            "edit": EditForm(instance=case),
             **forms,
         },
     }
@@ -367,6 +369,20 @@ def _invalid(request: HttpRequest, case: Case, errors) -> HttpResponse:
     if request.htmx:
         return _render_case(request, _get_case(request, case.pk, detail=True))
     return redirect("cases:detail", pk=case.pk)
+
+
+@require_POST
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _write(request, pk, Action.EDIT)
+    form = EditForm(request.POST, instance=Case.objects.get(pk=case.pk))
+    if not form.is_valid():
+        return _invalid(request, case, [e for errs in form.errors.values() for e in errs])
+    changes = {f: form.cleaned_data[f] for f in form.Meta.fields}
+    try:
+        services.edit(request.access, case, form.cleaned_data.get("version"), **changes)
+    except services.Conflict:
+        return _conflict(request, case)
+    return _after(request, case, _("Changes saved."))
 
 
 ACTION_MESSAGES = {
