@@ -550,14 +550,15 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     if not rules.sees_sensitive(request.access, item.case):
         raise Http404
     response = FileResponse(item.file.open("rb"), content_type=item.content_type)
-    inline = item.content_type in {"image/jpeg", "image/png", "image/webp", "application/pdf"}
+    # Photos open in the browser; PDFs download (a browser's PDF viewer and a strict CSP disagree).
+    inline = item.content_type in {"image/jpeg", "image/png", "image/webp"}
     ext = mimetypes.guess_extension(item.content_type) or ""
     name = item.original_name if item.original_name.lower().endswith(ext) else f"{item.original_name}{ext}"
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
 
 
