@@ -1,0 +1,427 @@
+"""Cases: a resident's problem from the first report to the follow-up call.
+
+The data contract (notes/common.md) is what residents, the dashboard and imports rely on; fields may
+be added, never renamed. Rules of who may do what live in rules.py, writes in services.py.
+"""
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from cases.storage import private_storage
+from committee.models import Committee, CommitteeOwned
+
+
+def _label(obj) -> str:
+    return obj.name_en if (get_language() or "").startswith("en") and obj.name_en else obj.name
+
+
+class CaseCategory(models.Model):
+    """A kind of problem (drainage, hardship aid, …). Global; edited in the admin."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name (Chinese)"), max_length=30)
+    name_en = models.CharField(_("name (English)"), max_length=50)
+    default_due_days = models.PositiveSmallIntegerField(
+        _("due in (working days)"), default=10, help_text=_("Working days from logging to the due date.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("case category")
+        verbose_name_plural = _("case categories")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return _label(self)
+
+
+class OutsideBody(models.Model):
+    """Where a case may be referred: the street's civil-affairs office, the property company, …"""
+
+    name = models.CharField(_("name (Chinese)"), max_length=50)
+    name_en = models.CharField(_("name (English)"), max_length=80, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("outside body")
+        verbose_name_plural = _("outside bodies")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return _label(self)
+
+
+class CaseCounter(models.Model):
+    """The last number given in one committee and year; locked while a case takes the next one."""
+
+    committee = models.ForeignKey(Committee, models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["committee", "year"], name="case_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.committee_id}/{self.year}: {self.last}"
+
+
+class Case(CommitteeOwned):
+    class Source(models.TextChoices):
+        WALK_IN = "walk_in", _("walk-in")
+        PHONE = "phone", _("phone")
+        VISIT = "visit", _("visit")
+        PATROL = "patrol", _("patrol")
+        BUILDING_LEADER = "building_leader", _("building leader")
+        HOTLINE = "hotline", _("12345 hotline")
+        WECHAT = "wechat", _("WeChat group")
+        OTHER = "other", _("other")
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("low")
+        NORMAL = "normal", _("normal")
+        URGENT = "urgent", _("urgent")
+
+    class Status(models.TextChoices):
+        NEW = "new", pgettext_lazy("case status", "new")
+        IN_PROGRESS = "in_progress", _("in progress")
+        WAITING = "waiting", _("waiting")
+        RESOLVED = "resolved", _("resolved")
+        CLOSED = "closed", _("closed")
+
+    class Closure(models.TextChoices):
+        FOLLOWED_UP = "followed_up", _("followed up")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        DUPLICATE = "duplicate", _("duplicate")
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("satisfied")
+        MOSTLY = "mostly", _("mostly satisfied")
+        NOT_SATISFIED = "not_satisfied", _("not satisfied")
+
+    OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.WAITING)
+
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    seq = models.PositiveIntegerField(_("sequence"), editable=False)
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        CaseCategory, models.PROTECT, related_name="cases", verbose_name=_("category")
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source, default=Source.WALK_IN)
+    work_order_number = models.CharField(_("work order number"), max_length=40, blank=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority, default=Priority.NORMAL)
+    building = models.ForeignKey(
+        "residents.Building",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("building"),
+    )
+    household = models.ForeignKey(
+        "residents.Household",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("household"),
+    )
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assignee"),
+    )
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.NEW)
+    closure = models.CharField(_("closed as"), max_length=20, choices=Closure, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction, blank=True)
+    sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_("Only the secretary, the assignee and whoever logged it see a sensitive case."),
+    )
+    visit = models.ForeignKey(
+        "residents.Visit",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("from visit"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("logged by")
+    )
+    created_at = models.DateTimeField(_("logged at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Optimistic locking: every change carries the version it started from; a stale one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # A random token from the intake form: a double-clicked submit finds the case it already made.
+    intake_token = models.CharField(max_length=40, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "year", "seq"], name="case_unique_number"),
+            models.UniqueConstraint(
+                fields=["committee", "intake_token"],
+                condition=~models.Q(intake_token=""),
+                name="case_unique_intake_token",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["committee", "status", "due_date"], name="case_committee_status_due"),
+            models.Index(fields=["committee", "assignee", "status"], name="case_committee_assignee"),
+            models.Index(fields=["committee", "created_at"], name="case_committee_created"),
+            models.Index(fields=["building", "category", "status"], name="case_building_category"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def number(self) -> str:
+        return f"{self.year}-{self.seq:04d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_date < timezone.localdate()
+
+    @property
+    def location(self) -> str:
+        if self.household_id:
+            return self.household.address
+        if self.building_id:
+            return self.building.address
+        return self.place
+
+
+class CaseParty(CommitteeOwned):
+    class Role(models.TextChoices):
+        REPORTER = "reporter", _("reporter")
+        OTHER_PARTY = "other_party", _("other party")
+        BENEFICIARY = "beneficiary", _("beneficiary")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="parties", verbose_name=_("case"))
+    resident = models.ForeignKey(
+        "residents.Resident", models.PROTECT, related_name="case_parties", verbose_name=_("resident")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.REPORTER)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "resident", "role"], name="case_party_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        self.committee_id = self.case.committee_id
+        super().save(*args, **kwargs)
+
+
+class _CaseChild(CommitteeOwned):
+    """A row under a case: carries the case's committee so that the scoped managers work."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.committee_id = self.case.committee_id
+        super().save(*args, **kwargs)
+
+
+class CaseEvent(_CaseChild):
+    class Kind(models.TextChoices):
+        CREATED = "created", _("logged")
+        NOTE = "note", _("note")
+        ASSIGNED = "assigned", _("assigned")
+        STATUS = "status", _("status changed")
+        REFERRAL_SENT = "referral_sent", _("referral sent")
+        REPLY = "reply", _("reply received")
+        CHASE = "chase", _("chased")
+        FOLLOW_UP = "follow_up", _("follow-up call")
+        REOPENED = "reopened", _("reopened")
+        PHOTO_ADDED = "photo_added", _("file added")
+        AID = "aid", _("aid")
+        DUPLICATE = "duplicate", _("marked duplicate")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="events", verbose_name=_("case"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    text = models.TextField(_("text"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"], name="case_event_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d}"
+
+
+class Referral(_CaseChild):
+    case = models.ForeignKey(Case, models.CASCADE, related_name="referrals", verbose_name=_("case"))
+    body = models.ForeignKey(OutsideBody, models.PROTECT, related_name="referrals", verbose_name=_("sent to"))
+    sent_on = models.DateField(_("sent on"), default=timezone.localdate)
+    their_reference = models.CharField(_("their reference"), max_length=50, blank=True)
+    reply_expected_by = models.DateField(_("reply expected by"), null=True, blank=True)
+    replied_on = models.DateField(_("replied on"), null=True, blank=True)
+    reply = models.TextField(_("reply"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("sent by")
+    )
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["sent_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.sent_on}"
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.replied_on is None
+
+    @property
+    def days_out(self) -> int:
+        end = self.replied_on or timezone.localdate()
+        return (end - self.sent_on).days
+
+    @property
+    def is_late(self) -> bool:
+        expected = self.reply_expected_by
+        return self.is_outstanding and expected is not None and expected < timezone.localdate()
+
+
+class FollowUp(_CaseChild):
+    case = models.ForeignKey(Case, models.CASCADE, related_name="follow_ups", verbose_name=_("case"))
+    called_on = models.DateField(_("called on"), default=timezone.localdate)
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("called by")
+    )
+    satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Case.Satisfaction)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["called_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.called_on} {self.get_satisfaction_display()}"
+
+
+class Aid(_CaseChild):
+    class Kind(models.TextChoices):
+        SUBSIDY = "subsidy", _("civil-affairs subsidy")
+        EMERGENCY = "emergency", _("emergency aid")
+        DONATION = "donation", _("donation")
+        GOODS = "goods", _("goods")
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("applied")
+        APPROVED = "approved", _("approved")
+        PAID = "paid", _("paid")
+        NOT_ELIGIBLE = "not_eligible", _("not eligible")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="aid", verbose_name=_("case"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2, default=0)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.APPLIED)
+    donors = models.TextField(_("donors"), blank=True)
+    applied_on = models.DateField(_("applied on"), default=timezone.localdate)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("aid")
+        verbose_name_plural = _("aid")
+        ordering = ["applied_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ¥{self.amount}"
+
+
+def _attachment_name(instance: "Attachment", filename: str) -> str:
+    """A random name: nothing of the original name (which may hold a resident's name) on disk."""
+    ext = Path(filename).suffix.lower()[:6]
+    return f"cases/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{ext}"
+
+
+class Attachment(_CaseChild):
+    class Stage(models.TextChoices):
+        BEFORE = "before", _("before")
+        AFTER = "after", _("after")
+        OTHER = "other", _("other")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="attachments", verbose_name=_("case"))
+    file = models.FileField(_("file"), upload_to=_attachment_name, storage=private_storage, max_length=200)
+    original_name = models.CharField(_("original name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size"))
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage, default=Stage.BEFORE)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
