@@ -29,4 +29,6 @@ class Command(BaseCommand):
 
 def demo_seeders() -> list:
     """Each area's demo data, in dependency order; an area adds itself here when it lands."""
-    return []
+    from residents import demo as residents_demo
+
+    return [residents_demo.seed]
