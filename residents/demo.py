@@ -237,7 +237,8 @@ def seed(org, stdout=None, *, committee=None, households_target: int = 700, rng_
         worker = grid_of_building[household_building[r.household_id]].worker or org.users.get("secretary")
         behind = rng.random() < 0.18  # these are overdue now
         when = now - datetime.timedelta(days=365)
-        stop = now - datetime.timedelta(days=days * (2 if behind else 0) + (1 if behind else 0))
+        # Those behind missed their last visit by up to three weeks.
+        stop = now - datetime.timedelta(days=(days + rng.randint(1, min(days, 21))) if behind else 0)
         while True:
             when += datetime.timedelta(days=days * rng.uniform(0.7, 1.0), hours=rng.uniform(-3, 3))
             if when >= stop:

@@ -105,7 +105,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         "categories": categories,
         "buildings": Building.objects.only("road", "lane", "number"),
         "grids": Grid.objects.only("name"),
-        "can_add_building": bool(request.access.committees_where(Perm.EDIT_REGISTRY)),
+        "can_view_audit": request.access.can_anywhere(Perm.VIEW_AUDIT),
     }
     template = "residents/resident_list.html"
     if request.htmx and request.htmx.target == "results":
