@@ -47,15 +47,21 @@ def id_number(birth_date: datetime.date, serial: int, male: bool, region: str = 
 class _Ids:
     """Unique ID numbers: a serial counter per region and birth date."""
 
-    def __init__(self) -> None:
+    def __init__(self, taken: set[str]) -> None:
         self.used: dict[tuple[str, datetime.date, bool], int] = {}
+        self.taken = taken  # numbers already in the deployment
 
     def next(self, rng: random.Random, birth: datetime.date, male: bool) -> str:
         region = rng.choice(REGIONS)
         key = (region, birth, male)
         n = self.used.get(key, rng.randrange(0, 400))
+        number = id_number(birth, n, male, region)
+        while number in self.taken:
+            n += 1
+            number = id_number(birth, n, male, region)
         self.used[key] = n + 1
-        return id_number(birth, n, male, region)
+        self.taken.add(number)
+        return number
 
 
 def _name(rng: random.Random, male: bool) -> str:
@@ -110,8 +116,14 @@ def _household_ages(rng: random.Random) -> Iterator[tuple[int, str, bool | None]
 
 
 @transaction.atomic
-def seed(org, stdout=None, *, committee=None, households_target: int = 700, rng_seed: int = 449) -> dict:
-    """Fill committee A (or `committee`) with a lane neighbourhood. Returns counts."""
+def seed(
+    org, stdout=None, *, committee=None, households_target: int = 700, lanes=None, rng_seed: int = 449
+) -> dict:
+    """Fill committee A (or `committee`) with a lane neighbourhood. Returns counts.
+
+    `lanes` [(lane, buildings), ...] and `households_target` let the benchmark build a bigger one.
+    """
+    lanes = lanes or LANES
     rng = random.Random(rng_seed)
     committee = committee or org.committee_a
     today = timezone.localdate()
@@ -130,10 +142,10 @@ def seed(org, stdout=None, *, committee=None, households_target: int = 700, rng_
             road="定海路",
             lane=lane,
             number=str(n),
-            grid=grids[li],
+            grid=grids[li % len(grids)],
             floors=rng.choice((5, 6)),
         )
-        for li, (lane, count) in enumerate(LANES)
+        for li, (lane, count) in enumerate(lanes)
         for n in range(1, count + 1)
     )
     rooms_per = max(1, households_target // len(buildings))
@@ -155,7 +167,7 @@ def seed(org, stdout=None, *, committee=None, households_target: int = 700, rng_
             )
     households = Household.all_objects.bulk_create(households)
 
-    ids = _Ids()
+    ids = _Ids(set(Resident.all_objects.exclude(id_number=None).values_list("id_number", flat=True)))
     residents: list[Resident] = []
     for household in households:
         for age, relation, male in _household_ages(rng):
