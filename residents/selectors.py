@@ -20,9 +20,10 @@ def _term_filter(term: str) -> Q:
             | Q(search_key__contains=f"号{term}室")
             | Q(search_key__contains=f" {term}号")
         )
-    if term.isascii() and term.isalpha():
-        # Pinyin or initials: the start of a token, so 'zq' finds 周勤 but not 'xiaozqi'.
-        return Q(search_key__contains=f" {term}")
+    if (term.isascii() and term.isalpha()) or term[0].isdigit():
+        # Pinyin or initials, or an address that starts with a number ('12号302', '449弄12号',
+        # '12-302'): the start of a token, so 'zq' finds 周勤 and '12号' does not find 112号.
+        return Q(search_key__contains=f" {term.removesuffix('室')}")
     # Chinese: part of a name or an address ('勤', '12号302', '449弄').
     return Q(search_key__contains=term.rstrip("室") or term)
 

@@ -64,6 +64,13 @@ def test_it_finds_by_address_fragment(people):
     assert _names("511弄") == {"曾小红", "单伟", "王志强"}
 
 
+def test_an_address_number_matches_from_its_start(people, org):
+    make_resident(make_household(make_building(org.a, "112"), "302"), "钱丽")
+    assert _names("12号302") == {"周勤"}
+    assert _names("112号") == {"钱丽"}
+    assert _names("12号302室") == {"周勤"}
+
+
 def test_words_narrow_each_other(people):
     assert _names("511弄 wzq") == {"王志强"}
     assert _names("") == {"周勤", "曾小红", "单伟", "王志强"}
