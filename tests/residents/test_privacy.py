@@ -142,3 +142,16 @@ def test_a_worker_may_not_reveal(org, world):
     )
     assert response.status_code == 403
     assert not RevealLog.all_objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", ["Care roster", "Visits"]), ("zh-hans", ["关爱名册", "走访记录"])]
+)
+def test_the_pages_speak_english_and_chinese(language, words, org, world):
+    building, home, resident = world
+    client = client_for(org.worker_a)
+    client.cookies["django_language"] = language
+    detail = client.get(reverse("residents:detail", args=[resident.pk])).content.decode()
+    assert words[0] in detail and words[1] in detail
+    for url in _pages(building, home, resident):
+        assert client.get(url).status_code in (200, 403), url
