@@ -18,8 +18,8 @@ from tests.residents.factories import (
     valid_id,
 )
 
-# serialized_rollback: the flush after a live-server test must not take the care categories with it.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The live server needs committed rows; the factories recreate the care categories a flush removed.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

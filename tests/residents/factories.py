@@ -1,6 +1,7 @@
 """Rows of the registry for tests: explicit arguments, valid ID numbers from residents.demo."""
 
 import datetime
+import importlib
 from itertools import count
 
 from residents.demo import id_number
@@ -8,6 +9,22 @@ from residents.indexing import reindex_residents
 from residents.models import Building, CareCategory, Grid, Household, Resident, Visit
 
 _seq = count(1)
+
+
+def ensure_care_categories() -> None:
+    """The categories migration 0002 creates: a live-server test's flush may have removed them."""
+    categories = importlib.import_module("residents.migrations.0002_care_categories").CATEGORIES
+    for order, (code, name, name_en, days, sensitive) in enumerate(categories):
+        CareCategory.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "visit_every_days": days,
+                "sensitive": sensitive,
+                "order": order,
+            },
+        )
 
 
 def make_grid(committee, name: str | None = None, worker=None) -> Grid:
@@ -50,6 +67,7 @@ def make_resident(
         **fields,
     )
     if categories:
+        ensure_care_categories()
         resident.care_categories.set(CareCategory.objects.filter(code__in=categories))
     reindex_residents([resident.pk])
     resident.refresh_from_db()

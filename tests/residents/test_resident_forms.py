@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from residents.models import Resident
+from residents.models import Building, Household, Resident
 from tests.residents.factories import make_building, make_household, make_resident, valid_id
 
 
@@ -133,3 +133,33 @@ def test_a_household_room_is_unique_in_its_building(org, home, as_user):
     )
     assert response.status_code == 200
     assert "room" in response.context["form"].errors
+
+
+def test_a_worker_adds_a_building_a_household_and_a_resident(org, as_user):
+    client = as_user(org.worker_a)
+    response = client.post(
+        "/buildings/new/",
+        {"committee": org.a.pk, "road": "定海路", "lane": "449", "number": "30", "floors": "6"},
+    )
+    assert response.status_code == 302
+    building = Building.all_objects.get(number="30")
+    assert building.committee == org.a
+    response = client.post(
+        f"/buildings/{building.pk}/households/new/",
+        {"room": "501", "housing_type": "public_rental", "residency": "registered", "phone": "021-65431234"},
+    )
+    assert response.status_code == 302
+    household = Household.all_objects.get(building=building)
+    assert (household.committee, household.phone) == (org.a, "021-65431234")
+    response = _post_new(client, household, name="陈阿婆", phone="13700001234")
+    resident = Resident.all_objects.get(name="陈阿婆")
+    assert "30号501室" in resident.search_key and "13700001234#" in resident.search_key
+
+
+def test_a_building_cannot_be_added_to_another_committee(org, as_user):
+    response = as_user(org.worker_a).post(
+        "/buildings/new/", {"committee": org.b.pk, "road": "定海路", "lane": "449", "number": "31"}
+    )
+    assert response.status_code == 200
+    assert "committee" in response.context["form"].errors
+    assert not Building.all_objects.filter(number="31").exists()
