@@ -64,6 +64,9 @@ class ResidentForm(forms.ModelForm):
         self.access = access
         self.editing = self.instance.pk is not None
         self.fields["care_categories"].queryset = visible_categories(access, committee_id)
+        self.fields["gender"].choices = [("", "—"), *Resident.Gender.choices]
+        for name in ("gender", "birth_date"):
+            self.fields[name].help_text = _("Taken from the ID number when left empty.")
         self.fields["id_number"].widget.attrs.update(autocomplete="off", inputmode="text")
         self.fields["phone"].widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})
         if self.editing:

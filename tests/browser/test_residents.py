@@ -103,3 +103,16 @@ def test_the_search_works_without_javascript(browser, live_server, org, lane):
     expect(page.locator("#results")).to_contain_text("周勤")
     expect(page.locator("#results")).not_to_contain_text("王志强")
     context.close()
+
+
+def test_a_mistyped_id_number_gets_a_chinese_error_on_its_field_on_a_phone(phone, org, lane):
+    login(phone, "worker_a")
+    phone.goto(f"/households/{lane.household_id}/residents/new/")
+    phone.get_by_label("姓名").fill("陆建华")
+    phone.get_by_label("身份证号").fill("310110195003071230")
+    phone.get_by_label("电话").fill("12345")
+    phone.get_by_role("button", name="保存").click()
+    expect(phone.locator(".field.has-error")).to_have_count(2)
+    expect(phone.locator(".field.has-error").first).to_contain_text("校验位")
+    expect(phone.locator(".field.has-error").nth(1)).to_contain_text("手机")
+    screenshot(phone, "resident-form-errors-phone")
