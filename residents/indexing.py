@@ -51,7 +51,8 @@ def name_tokens(name: str) -> list[str]:
         for combo in itertools.islice(itertools.product(*readings), _MAX_VARIANTS):
             full.append("".join(combo))
             initials.append("".join(part[0] for part in combo))
-        for token in full + initials:
+        # The first reading of each first, so that a tight budget keeps the likeliest.
+        for token in [full[0], initials[0], *full[1:], *initials[1:]]:
             if token not in tokens:
                 tokens.append(token)
     return tokens
@@ -74,14 +75,25 @@ def address_tokens(household) -> list[str]:
     ]
 
 
+# The key is also the last column of a covering index (SQLite scans it without touching the table);
+# PostgreSQL's B-tree entries must stay under 2,704 bytes, so pinyin variants fill a budget.
+_KEY_BUDGET = 700  # characters
+
+
 def search_key_for(resident) -> str:
     """The search key of one resident (its household and building are read if not loaded)."""
-    tokens = name_tokens(resident.name)
     household = resident.household
-    tokens += [phone_token(resident.phone), phone_token(household.phone)]
-    tokens += address_tokens(household)
+    name, *pinyin_tokens = name_tokens(resident.name) or [""]
+    fixed = [name, phone_token(resident.phone), phone_token(household.phone), *address_tokens(household)]
+    budget = _KEY_BUDGET - sum(len(t) + 1 for t in fixed)
+    tokens = [name]
+    for token in pinyin_tokens:
+        if len(token) + 1 > budget:
+            break
+        tokens.append(token)
+        budget -= len(token) + 1
     seen: list[str] = []
-    for token in tokens:
+    for token in tokens + fixed[1:]:
         if token and token not in seen:
             seen.append(token)
     return " " + " ".join(seen) + " "
