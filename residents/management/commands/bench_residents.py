@@ -104,10 +104,13 @@ class Command(BaseCommand):
             started = time.perf_counter()
             demo.seed(org, committee=committee, households_target=households, lanes=lanes, rng_seed=seed)
             self.stdout.write(f"Filled {committee.name} in {time.perf_counter() - started:.1f} s.")
-        if connection.vendor == "postgresql":
-            # Fresh statistics, as autovacuum would give a real deployment after a bulk import.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "ANALYZE residents_resident, residents_household, residents_building, residents_visit"
-                )
+        # Fresh statistics, as autovacuum (or `PRAGMA optimize`) gives a deployment after a bulk import.
+        with connection.cursor() as cursor:
+            for table in (
+                "residents_resident",
+                "residents_household",
+                "residents_building",
+                "residents_visit",
+            ):
+                cursor.execute(f"ANALYZE {table}")
         return worker, officer, big
