@@ -47,6 +47,16 @@ def _pages(building, home, resident) -> list[str]:
     return pages
 
 
+def test_the_walk_covers_every_residents_page(world):
+    from django.urls import get_resolver, resolve
+
+    resolvers = [r for r in get_resolver().url_patterns if getattr(r, "namespace", None) == "residents"]
+    names = {f"residents:{pattern.name}" for resolver in resolvers for pattern in resolver.url_patterns}
+    assert len(names) > 10
+    walked = {resolve(url.split("?")[0]).view_name for url in _pages(*world)}
+    assert names <= walked, names - walked
+
+
 @pytest.mark.parametrize("persona", PERSONAS[1:])
 def test_no_page_shows_a_full_number_to_anyone(persona, org, world):
     client = client_for(getattr(org, persona))
