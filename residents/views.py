@@ -69,6 +69,16 @@ def _apply_category(queryset, categories, code: str, sensitive_ids, field: str =
     return queryset, category
 
 
+MAX_BUILDING_CHOICES = 300
+
+
+def _building_choices() -> list[Building] | None:
+    """The buildings for the filter, or None when there are too many for a select (a street officer
+    or an administrator sees whole streets: they filter by grid or search by address instead)."""
+    buildings = list(Building.objects.only("road", "lane", "number")[: MAX_BUILDING_CHOICES + 1])
+    return None if len(buildings) > MAX_BUILDING_CHOICES else buildings
+
+
 @require_GET
 def resident_list(request: HttpRequest) -> HttpResponse:
     """The registry with one search box (name, pinyin, initials, phone tail, address) and filters.
@@ -95,6 +105,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     )
     page = paginate(request, residents.order_by("name", "pk"))
     _show_categories(page.object_list, sensitive_ids)
+    partial = bool(request.htmx and request.htmx.target == "results")  # as-you-type: the results only
     ctx = {
         "page": page,
         "q": q,
@@ -103,13 +114,11 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         "grid_id": grid_id,
         "category": category,
         "categories": categories,
-        "buildings": Building.objects.only("road", "lane", "number"),
+        "buildings": None if partial else _building_choices(),
         "grids": Grid.objects.only("name"),
         "can_view_audit": request.access.can_anywhere(Perm.VIEW_AUDIT),
     }
-    template = "residents/resident_list.html"
-    if request.htmx and request.htmx.target == "results":
-        template += "#results"
+    template = "residents/resident_list.html" + ("#results" if partial else "")
     return render(request, template, ctx)
 
 
