@@ -23,6 +23,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("cases/", include("cases.urls")),
+    path("", include("residents.urls")),
 ]
 
 # A database outage anywhere (a view, or the session lookup in a middleware) ends here: 503, not 500.

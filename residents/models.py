@@ -203,13 +203,25 @@ class Resident(CommitteeOwned):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Optimistic locking: an edit carries the version it started from; a stale one is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Derived, kept by residents.indexing (on save and by reindex_residents): what the search box
+    # matches (name, pinyin, initials, phone endings, address forms) and the care schedule.
+    search_key = models.TextField(editable=False, blank=True, default="")
+    last_visit_at = models.DateTimeField(_("last visit"), null=True, blank=True, editable=False)
+    next_visit_due = models.DateField(_("next visit due"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "search_key", "last_visit_at", "next_visit_due"]
+    )
 
     class Meta:
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
         ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["committee", "archived", "name"], name="resident_committee_name")]
+        indexes = [
+            models.Index(fields=["committee", "archived", "name"], name="resident_committee_name"),
+            models.Index(fields=["committee", "next_visit_due"], name="resident_next_visit_due"),
+            # Covering the search: LIKE '%…%' reads the index, not the rows (see residents.indexing).
+            models.Index(fields=["committee", "archived", "search_key"], name="resident_search_scan"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -217,6 +229,49 @@ class Resident(CommitteeOwned):
     @property
     def is_archived(self) -> bool:
         return bool(self.archived)
+
+    @property
+    def age(self) -> int | None:
+        if not self.birth_date:
+            return None
+        today = timezone.localdate()
+        b = self.birth_date
+        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+
+    def save(self, *args, **kwargs) -> None:
+        from residents.indexing import search_key_for
+
+        self.search_key = search_key_for(self)
+        if self.archived:
+            self.next_visit_due = None
+        super().save(*args, **kwargs)
+
+
+class RevealLog(CommitteeOwned):
+    """One reveal of a resident's full ID or phone number: who, when, whose, which, and why.
+
+    Append-only; the secretary reads it (Perm.VIEW_AUDIT). The number itself is never stored here.
+    """
+
+    class Field(models.TextChoices):
+        ID_NUMBER = "id_number", _("ID number")
+        PHONE = "phone", _("phone")
+
+    resident = models.ForeignKey(Resident, models.PROTECT, related_name="reveals", verbose_name=_("resident"))
+    field = models.CharField(_("number"), max_length=10, choices=Field)
+    reason = models.CharField(_("reason"), max_length=200)
+    revealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("revealed by")
+    )
+    revealed_at = models.DateTimeField(_("revealed at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("reveal of a number")
+        verbose_name_plural = _("reveals of numbers")
+        ordering = ["-revealed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.revealed_by} · {self.resident} · {self.revealed_at:%Y-%m-%d %H:%M}"
 
 
 class Visit(CommitteeOwned):

@@ -1,18 +1,40 @@
 """Reads of the registry that span relations, shared by pages and by other apps (the case intake's
 resident picker uses search_residents)."""
 
-from django.db.models import QuerySet
+import re
+
+from django.db.models import Q, QuerySet
 
 from residents.models import Resident
 
 
-def search_residents(queryset: QuerySet[Resident], q: str) -> QuerySet[Resident]:
-    """Residents matching what was typed in a search box.
+def search_terms(q: str) -> list[str]:
+    return [t for t in re.split(r"\s+", (q or "").strip().lower()) if t]
 
-    Placeholder until the registry search lands: matches the name only. The residents feature
-    replaces the body (name, pinyin, initials, phone tail, address fragment); the signature stays.
+
+def _term_filter(term: str) -> Q:
+    if term.isdigit():
+        # The last digits of a phone, a room, or a building number.
+        return (
+            Q(search_key__contains=f"{term}#")
+            | Q(search_key__contains=f"号{term}室")
+            | Q(search_key__contains=f" {term}号")
+        )
+    if (term.isascii() and term.isalpha()) or term[0].isdigit():
+        # Pinyin or initials, or an address that starts with a number ('12号302', '449弄12号',
+        # '12-302'): the start of a token, so 'zq' finds 周勤 and '12号' does not find 112号.
+        return Q(search_key__contains=f" {term.removesuffix('室')}")
+    # Chinese: part of a name or an address ('勤', '12号302', '449弄').
+    return Q(search_key__contains=term.rstrip("室") or term)
+
+
+def search_residents(queryset: QuerySet[Resident], q: str) -> QuerySet[Resident]:
+    """Residents matching what was typed in a search box, in one query.
+
+    Every word must match: a name or part of it, full pinyin or initials (`zq` finds 周勤), the last
+    digits of a phone (the resident's or the household's), or an address fragment (`12号302`,
+    `449弄12号`, `12-302`). The keys are kept by residents.indexing.
     """
-    q = q.strip()
-    if not q:
-        return queryset
-    return queryset.filter(name__contains=q)
+    for term in search_terms(q):
+        queryset = queryset.filter(_term_filter(term))
+    return queryset

@@ -32,3 +32,6 @@ def demo_seeders() -> list:
     from cases import demo as cases_demo
 
     return [cases_demo.seed]
+    from residents import demo as residents_demo
+
+    return [residents_demo.seed]

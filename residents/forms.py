@@ -1,0 +1,272 @@
+"""Forms of the registry. Numbers are judged by residents.validators, so a bad value gets the same
+Chinese error on its field here as in the importer."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from committee.masking import mask_id_number, mask_phone
+from committee.roles import Perm
+from residents import validators
+from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog, Visit
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def visible_categories(access, committee_id: int):
+    queryset = CareCategory.objects.all()
+    if not access.can(Perm.VIEW_SENSITIVE, committee_id):
+        queryset = queryset.filter(sensitive=False)
+    return queryset
+
+
+def _phone(value: str) -> str:
+    return validators.validate_phone(value) if value.strip() else ""
+
+
+class ResidentForm(forms.ModelForm):
+    """Create or edit a resident. On edit the ID and phone fields start empty: the full numbers never
+    reach the page; leaving a field empty keeps the number on file."""
+
+    id_number = forms.CharField(label=_("ID number"), required=False, max_length=24)
+    phone = forms.CharField(label=_("phone"), required=False, max_length=24)
+    care_categories = forms.ModelMultipleChoiceField(
+        queryset=CareCategory.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("care categories"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Resident
+        fields = ["name", "gender", "birth_date", "relation_to_head", "residency_status", "notes"]
+        widgets = {"birth_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {"name": _("full name")}
+
+    def __init__(self, *args, access, committee_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.access = access
+        self.editing = self.instance.pk is not None
+        self.fields["care_categories"].queryset = visible_categories(access, committee_id)
+        self.fields["gender"].choices = [("", "—"), *Resident.Gender.choices]
+        for name in ("gender", "birth_date"):
+            self.fields[name].help_text = _("Taken from the ID number when left empty.")
+        self.fields["id_number"].widget.attrs.update(autocomplete="off", inputmode="text")
+        self.fields["phone"].widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})
+        if self.editing:
+            self.fields["version"].initial = self.instance.version
+            self.initial["care_categories"] = [
+                c.pk
+                for c in self.instance.care_categories.all()
+                if c in self.fields["care_categories"].queryset
+            ]
+            if self.instance.id_number:
+                self.fields["id_number"].help_text = _(
+                    "On file: %(masked)s. Leave empty to keep it; type a new one to replace it."
+                ) % {"masked": mask_id_number(self.instance.id_number)}
+            if self.instance.phone:
+                self.fields["phone"].help_text = _(
+                    "On file: %(masked)s. Leave empty to keep it; type a new one to replace it."
+                ) % {"masked": mask_phone(self.instance.phone)}
+
+    def clean_id_number(self) -> str | None:
+        value = self.cleaned_data["id_number"].strip()
+        if not value:
+            return self.instance.id_number if self.editing else None
+        number = validators.validate_id_number(value)
+        existing = (
+            Resident.all_objects.filter(id_number=number)
+            .exclude(pk=self.instance.pk)
+            .select_related("household__building")
+            .first()
+        )
+        if existing is not None:
+            if self.access.can(Perm.VIEW, existing.committee_id):
+                raise ValidationError(
+                    _("This ID number is already registered for %(name)s at %(address)s."),
+                    code="id_taken",
+                    params={"name": existing.name, "address": existing.household.address},
+                )
+            raise ValidationError(
+                _("This ID number is already registered with another committee."), code="id_taken"
+            )
+        return number
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"]
+        if not value.strip():
+            return self.instance.phone if self.editing else ""
+        return validators.validate_phone(value)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        number = data.get("id_number")
+        if number:
+            try:
+                validators.check_birth_date_matches(number, data.get("birth_date"))
+            except ValidationError as error:
+                self.add_error("birth_date", error)
+            if not data.get("birth_date") and "birth_date" not in self.errors:
+                data["birth_date"] = validators.birth_date_from_id(number)
+            from_id = validators.gender_from_id(number)
+            if data.get("gender") and data["gender"] != from_id:
+                self.add_error(
+                    "gender",
+                    ValidationError(_("The gender does not agree with the ID number."), code="gender"),
+                )
+            elif not data.get("gender"):
+                data["gender"] = from_id
+        if data.get("birth_date") and data["birth_date"] > timezone.localdate():
+            self.add_error("birth_date", ValidationError(_("A birth date cannot be in the future.")))
+        return data
+
+    def save(self, commit: bool = False) -> Resident:
+        resident = super().save(commit=False)
+        resident.id_number = self.cleaned_data["id_number"] or None
+        resident.phone = self.cleaned_data["phone"]
+        return resident
+
+
+class HouseholdForm(forms.ModelForm):
+    phone = forms.CharField(label=_("household phone"), required=False, max_length=24)
+
+    class Meta:
+        model = Household
+        fields = ["room", "housing_type", "residency", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, building: Building, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.building = building
+        self.fields["phone"].widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})
+        if self.instance.pk and self.instance.phone:
+            self.fields["phone"].help_text = _(
+                "On file: %(masked)s. Leave empty to keep it; type a new one to replace it."
+            ) % {"masked": mask_phone(self.instance.phone)}
+
+    def clean_room(self) -> str:
+        room = self.cleaned_data["room"].strip().removesuffix("室")
+        taken = Household.all_objects.filter(building=self.building, room=room).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(
+                _("This building already has a household in room %(room)s."), params={"room": room}
+            )
+        return room
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"]
+        if not value.strip():
+            return self.instance.phone if self.instance.pk else ""
+        return validators.validate_phone(value)
+
+    def save(self, commit: bool = False) -> Household:
+        household = super().save(commit=False)
+        household.building = self.building
+        household.committee_id = self.building.committee_id
+        household.phone = self.cleaned_data["phone"]
+        return household
+
+
+class BuildingForm(forms.ModelForm):
+    committee = forms.ChoiceField(label=_("committee"))
+
+    class Meta:
+        model = Building
+        fields = ["road", "lane", "number", "grid", "floors", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, committees, **kwargs) -> None:
+        """committees: the committees the user may add buildings to (id, name)."""
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].choices = [(c.pk, c.name) for c in committees]
+        if self.instance.pk or len(committees) == 1:
+            self.fields["committee"].widget = forms.HiddenInput()
+            self.fields["committee"].initial = (
+                self.instance.committee_id if self.instance.pk else committees[0].pk
+            )
+        ids = [c.pk for c in committees]
+        self.fields["grid"].queryset = Grid.objects.filter(committee_id__in=ids).select_related("committee")
+        self.fields["lane"].widget.attrs["inputmode"] = "numeric"
+        self.fields["number"].widget.attrs["inputmode"] = "numeric"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        committee_id = int(self.instance.committee_id if self.instance.pk else data.get("committee") or 0)
+        data["committee"] = committee_id
+        grid = data.get("grid")
+        if grid and grid.committee_id != committee_id:
+            self.add_error("grid", _("This grid belongs to another committee."))
+        road, lane, number = data.get("road"), data.get("lane", ""), data.get("number")
+        if road and number:
+            taken = Building.all_objects.filter(
+                committee_id=committee_id, road=road, lane=lane or "", number=number
+            )
+            if taken.exclude(pk=self.instance.pk).exists():
+                self.add_error("number", _("This building is already registered."))
+        return data
+
+    def save(self, commit: bool = False) -> Building:
+        building = super().save(commit=False)
+        if not building.pk:
+            building.committee_id = self.cleaned_data["committee"]
+        return building
+
+
+class ArchiveForm(forms.Form):
+    archived = forms.ChoiceField(
+        label=_("archive as"), choices=Resident.Archived.choices, widget=forms.RadioSelect
+    )
+    archived_on = forms.DateField(label=_("on"), widget=DateInput(), initial=timezone.localdate)
+
+    def clean_archived_on(self) -> datetime.date:
+        value = self.cleaned_data["archived_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."))
+        return value
+
+
+class VisitForm(forms.ModelForm):
+    class Meta:
+        model = Visit
+        fields = ["method", "visited_at", "findings", "follow_up_needed"]
+        widgets = {
+            "method": forms.RadioSelect,
+            "visited_at": DateTimeInput(),
+            "findings": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["visited_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_visited_at(self) -> datetime.datetime:
+        value = self.cleaned_data["visited_at"]
+        if value > timezone.now() + datetime.timedelta(minutes=5):
+            raise ValidationError(_("A visit cannot be in the future."))
+        return value
+
+
+class RevealForm(forms.Form):
+    field = forms.ChoiceField(label=_("number"), choices=RevealLog.Field.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("reason"),
+        min_length=4,
+        max_length=200,
+        help_text=_("Why you need the full number, e.g. to call the family about a fall."),
+    )

@@ -1,0 +1,94 @@
+"""Writes to the registry: each a keyword-only function in one transaction, called by the views."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from committee.models import User
+from residents.indexing import reindex_building, reindex_household, reindex_residents
+from residents.models import Building, CareCategory, Household, Resident, RevealLog, Visit
+
+
+class StaleEdit(Exception):
+    """The resident changed since the form was opened; the edit is refused, nothing is saved."""
+
+    def __init__(self, current: Resident) -> None:
+        super().__init__(_("Someone else changed this resident while you were editing."))
+        self.current = current
+
+
+@transaction.atomic
+def resident_create(*, resident: Resident, categories: list[CareCategory]) -> Resident:
+    resident.full_clean(exclude=["id_number"])  # the form checked the number and its uniqueness
+    resident.save()
+    resident.care_categories.set(categories)
+    reindex_residents([resident.pk])
+    return resident
+
+
+@transaction.atomic
+def resident_update(
+    *, resident: Resident, version: int, categories: list[CareCategory], keep_hidden: bool
+) -> Resident:
+    """Save an edited resident if nobody saved it since `version`; otherwise raise StaleEdit.
+
+    `keep_hidden`: the editor could not see sensitive categories, so the ones set stay set.
+    """
+    current = Resident.all_objects.select_for_update().get(pk=resident.pk)
+    if current.version != version:
+        raise StaleEdit(Resident.all_objects.select_related("household__building").get(pk=resident.pk))
+    resident.version = current.version + 1
+    resident.save()
+    if keep_hidden:
+        categories = list(categories) + list(current.care_categories.filter(sensitive=True))
+    resident.care_categories.set(categories)
+    reindex_residents([resident.pk])
+    return resident
+
+
+@transaction.atomic
+def resident_archive(*, resident: Resident, archived: str, archived_on: datetime.date) -> Resident:
+    """Moved out or deceased: kept, with the date, off the roster and out of the default list."""
+    resident.archived = archived
+    resident.archived_on = archived_on
+    resident.version += 1
+    resident.save()
+    return resident
+
+
+@transaction.atomic
+def household_save(*, household: Household) -> Household:
+    household.full_clean()
+    household.save()
+    reindex_household(household)
+    return household
+
+
+@transaction.atomic
+def building_save(*, building: Building) -> Building:
+    building.full_clean()
+    building.save()
+    reindex_building(building)
+    return building
+
+
+@transaction.atomic
+def visit_log(*, visit: Visit) -> Visit:
+    """Record a visit and move the resident's next visit due date on."""
+    visit.committee_id = visit.resident.committee_id
+    if visit.visited_at > timezone.now() + datetime.timedelta(minutes=5):
+        visit.visited_at = timezone.now()
+    visit.save()
+    reindex_residents([visit.resident_id])
+    return visit
+
+
+@transaction.atomic
+def reveal_number(*, resident: Resident, field: str, reason: str, by: User) -> str:
+    """Record who revealed which number of whom and why; return the full number."""
+    RevealLog.objects.create(
+        committee_id=resident.committee_id, resident=resident, field=field, reason=reason, revealed_by=by
+    )
+    return getattr(resident, field) or ""

@@ -1,0 +1,446 @@
+"""Pages of the registry: the resident list and search, residents, households, buildings, the care
+roster, visits, and the reveal of a full number. Each checks access through committee.access."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from committee.access import get_for_user
+from committee.models import User
+from committee.paging import paginate
+from committee.roles import Perm
+from residents import services
+from residents.forms import (
+    ArchiveForm,
+    BuildingForm,
+    HouseholdForm,
+    ResidentForm,
+    RevealForm,
+    VisitForm,
+)
+from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog
+from residents.selectors import search_residents
+
+
+def _sensitive_ids(request: HttpRequest) -> frozenset[int]:
+    return frozenset(request.access.committees_where(Perm.VIEW_SENSITIVE))
+
+
+def _show_categories(residents, sensitive_ids) -> None:
+    """Give each resident `.shown_categories`: the sensitive ones only where the user may see them."""
+    for resident in residents:
+        resident.shown_categories = [
+            c
+            for c in resident.care_categories.all()
+            if not c.sensitive or resident.committee_id in sensitive_ids
+        ]
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _categories_for(request, sensitive_ids) -> list[CareCategory]:
+    categories = CareCategory.objects.all()
+    if not sensitive_ids:
+        categories = categories.filter(sensitive=False)
+    return list(categories)
+
+
+def _apply_category(queryset, categories, code: str, sensitive_ids, field: str = "care_categories"):
+    category = next((c for c in categories if c.code == code), None)
+    if category is None:
+        return queryset, None
+    queryset = queryset.filter(**{field: category})
+    if category.sensitive:
+        # Filtering by a sensitive category must not reveal it where the user may not see it.
+        queryset = queryset.filter(committee_id__in=sensitive_ids)
+    return queryset, category
+
+
+MAX_BUILDING_CHOICES = 300
+
+
+def _building_choices() -> list[Building] | None:
+    """The buildings for the filter, or None when there are too many for a select (a street officer
+    or an administrator sees whole streets: they filter by grid or search by address instead)."""
+    buildings = list(Building.objects.only("road", "lane", "number")[: MAX_BUILDING_CHOICES + 1])
+    return None if len(buildings) > MAX_BUILDING_CHOICES else buildings
+
+
+@require_GET
+def resident_list(request: HttpRequest) -> HttpResponse:
+    """The registry with one search box (name, pinyin, initials, phone tail, address) and filters.
+
+    A fixed number of queries: count, page, its categories, and the three filter lists."""
+    sensitive_ids = _sensitive_ids(request)
+    q = request.GET.get("q", "").strip()[:60]
+    status = request.GET.get("status", "active")
+    residents = Resident.objects.select_related("household__building").prefetch_related("care_categories")
+    residents = search_residents(residents, q)
+    if status == "archived":
+        residents = residents.exclude(archived="")
+    elif status != "all":
+        status = "active"
+        residents = residents.filter(archived="")
+    building_id, grid_id = _int(request.GET.get("building")), _int(request.GET.get("grid"))
+    if building_id:
+        residents = residents.filter(household__building_id=building_id)
+    if grid_id:
+        residents = residents.filter(household__building__grid_id=grid_id)
+    categories = _categories_for(request, sensitive_ids)
+    residents, category = _apply_category(
+        residents, categories, request.GET.get("category", ""), sensitive_ids
+    )
+    page = paginate(request, residents.order_by("name", "pk"))
+    _show_categories(page.object_list, sensitive_ids)
+    partial = bool(request.htmx and request.htmx.target == "results")  # as-you-type: the results only
+    ctx = {
+        "page": page,
+        "q": q,
+        "status": status,
+        "building_id": building_id,
+        "grid_id": grid_id,
+        "category": category,
+        "categories": categories,
+        "buildings": None if partial else _building_choices(),
+        "grids": Grid.objects.only("name"),
+        "can_view_audit": request.access.can_anywhere(Perm.VIEW_AUDIT),
+    }
+    template = "residents/resident_list.html" + ("#results" if partial else "")
+    return render(request, template, ctx)
+
+
+@require_GET
+def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    resident = get_for_user(
+        request,
+        Resident.objects.select_related("household__building__grid__worker"),
+        Perm.VIEW,
+        pk=pk,
+    )
+    sensitive_ids = _sensitive_ids(request)
+    _show_categories([resident], sensitive_ids)
+    members = list(resident.household.members.exclude(pk=resident.pk).order_by("archived", "pk"))
+    visits = list(resident.visits.select_related("visitor")[:30])
+    can = request.access.can
+    ctx = {
+        "resident": resident,
+        "household": resident.household,
+        "members": members,
+        "visits": visits,
+        "can_edit": can(Perm.EDIT_REGISTRY, resident.committee_id),
+        "can_log_visit": can(Perm.LOG_VISIT, resident.committee_id),
+        "can_reveal": can(Perm.REVEAL, resident.committee_id),
+        "cadence": min(
+            (c.visit_every_days for c in resident.shown_categories if c.visit_every_days), default=None
+        ),
+        "related_cases": None,  # the cases feature fills this in (cases_for_resident)
+    }
+    return render(request, "residents/resident_detail.html", ctx)
+
+
+@require_GET
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_for_user(request, Household.objects.select_related("building__grid"), Perm.VIEW, pk=pk)
+    members = list(household.members.prefetch_related("care_categories").order_by("archived", "pk"))
+    _show_categories(members, _sensitive_ids(request))
+    ctx = {
+        "household": household,
+        "members": members,
+        "can_edit": request.access.can(Perm.EDIT_REGISTRY, household.committee_id),
+        "related_cases": None,  # the cases feature fills this in (cases_for_household)
+    }
+    return render(request, "residents/household_detail.html", ctx)
+
+
+def _room_key(household: Household) -> tuple:
+    digits = "".join(ch for ch in household.room if ch.isdigit())
+    return (int(digits) if digits else 0, household.room)
+
+
+@require_GET
+def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    building = get_for_user(
+        request, Building.objects.select_related("grid__worker", "leader"), Perm.VIEW, pk=pk
+    )
+    households = sorted(
+        building.households.prefetch_related(
+            Prefetch("members", Resident.objects.filter(archived="").order_by("pk"), to_attr="current")
+        ),
+        key=_room_key,
+    )
+    ctx = {
+        "building": building,
+        "households": households,
+        "resident_count": sum(len(h.current) for h in households),
+        "can_edit": request.access.can(Perm.EDIT_REGISTRY, building.committee_id),
+        "related_cases": None,  # the cases feature fills this in (cases_for_building)
+    }
+    return render(request, "residents/building_detail.html", ctx)
+
+
+@require_GET
+def building_list(request: HttpRequest) -> HttpResponse:
+    buildings = Building.objects.select_related("grid").annotate(
+        household_count=Count("households", distinct=True),
+        resident_count=Count(
+            "households__members", filter=Q(households__members__archived=""), distinct=True
+        ),
+    )
+    grid_id = _int(request.GET.get("grid"))
+    if grid_id:
+        buildings = buildings.filter(grid_id=grid_id)
+    ctx = {
+        "page": paginate(request, buildings.order_by("road", "lane", "number"), per_page=50),
+        "grids": Grid.objects.only("name"),
+        "grid_id": grid_id,
+        "can_add_building": bool(request.access.committees_where(Perm.EDIT_REGISTRY)),
+    }
+    return render(request, "residents/building_list.html", ctx)
+
+
+@require_GET
+def roster(request: HttpRequest) -> HttpResponse:
+    """Everyone in a care category with a visit cadence, the most overdue first.
+
+    For those who may see sensitive categories (secretary and workers): who is due is itself sensitive.
+    """
+    committee_ids = request.access.committees_where(Perm.VIEW_SENSITIVE)
+    if not committee_ids:
+        raise PermissionDenied
+    today = timezone.localdate()
+    residents = (
+        Resident.objects.filter(committee_id__in=committee_ids, archived="", next_visit_due__isnull=False)
+        .select_related("household__building__grid__worker")
+        .prefetch_related("care_categories")
+    )
+    grid_id, worker_id = _int(request.GET.get("grid")), request.GET.get("worker", "")
+    if grid_id:
+        residents = residents.filter(household__building__grid_id=grid_id)
+    if worker_id == "me":
+        residents = residents.filter(household__building__grid__worker=request.user)
+    elif _int(worker_id):
+        residents = residents.filter(household__building__grid__worker_id=_int(worker_id))
+    categories = list(CareCategory.objects.filter(visit_every_days__isnull=False))
+    residents, category = _apply_category(
+        residents, categories, request.GET.get("category", ""), frozenset(committee_ids)
+    )
+    overdue_only = request.GET.get("overdue") == "1"
+    if overdue_only:
+        residents = residents.filter(next_visit_due__lt=today)
+    page = paginate(request, residents.order_by("next_visit_due", "name", "pk"))
+    for resident in page.object_list:
+        resident.shown_categories = list(resident.care_categories.all())
+        resident.cadence = min(
+            (c.visit_every_days for c in resident.shown_categories if c.visit_every_days), default=None
+        )
+        resident.overdue_days = (today - resident.next_visit_due).days
+    ctx = {
+        "page": page,
+        "today": today,
+        "grids": Grid.objects.filter(committee_id__in=committee_ids).only("name"),
+        "workers": User.objects.filter(grids__committee_id__in=committee_ids)
+        .distinct()
+        .order_by("full_name"),
+        "categories": categories,
+        "category": category,
+        "grid_id": grid_id,
+        "worker_id": worker_id,
+        "overdue_only": overdue_only,
+        "overdue_count": residents.filter(next_visit_due__lt=today).count() if not overdue_only else None,
+    }
+    return render(request, "residents/roster.html", ctx)
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log a visit in one phone screen; one that needs follow-up offers to raise a case."""
+    resident = get_for_user(
+        request, Resident.objects.select_related("household__building"), Perm.LOG_VISIT, pk=pk
+    )
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        visit = form.save(commit=False)
+        visit.resident = resident
+        visit.visitor = request.user
+        services.visit_log(visit=visit)
+        if visit.follow_up_needed:
+            messages.warning(
+                request, _("Visit saved. It needs follow-up: raise a case if something must be done.")
+            )
+            return redirect(reverse("residents:detail", args=[resident.pk]) + f"?visit={visit.pk}#visits")
+        messages.success(request, _("Visit to %(name)s saved.") % {"name": resident.name})
+        return redirect(_safe_next(request) or reverse("residents:detail", args=[resident.pk]))
+    ctx = {"resident": resident, "form": form, "next": _safe_next(request) or ""}
+    return render(request, "residents/visit_form.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+def resident_new(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_for_user(request, Household.objects.select_related("building"), Perm.EDIT_REGISTRY, pk=pk)
+    form = ResidentForm(request.POST or None, access=request.access, committee_id=household.committee_id)
+    if request.method == "POST" and form.is_valid():
+        resident = form.save()
+        resident.household = household
+        resident.committee_id = household.committee_id
+        services.resident_create(resident=resident, categories=form.cleaned_data["care_categories"])
+        messages.success(request, _("%(name)s added.") % {"name": resident.name})
+        return redirect("residents:detail", pk=resident.pk)
+    ctx = {"form": form, "household": household, "resident": None}
+    return render(request, "residents/resident_form.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit with optimistic locking: a stale form is refused and the newer record shown."""
+    resident = get_for_user(
+        request, Resident.objects.select_related("household__building"), Perm.EDIT_REGISTRY, pk=pk
+    )
+    form = ResidentForm(
+        request.POST or None, instance=resident, access=request.access, committee_id=resident.committee_id
+    )
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data["version"] or 0
+        try:
+            services.resident_update(
+                resident=form.save(),
+                version=version,
+                categories=form.cleaned_data["care_categories"],
+                keep_hidden=not request.access.can(Perm.VIEW_SENSITIVE, resident.committee_id),
+            )
+        except services.StaleEdit as refused:
+            stale = refused.current
+            _show_categories([stale], _sensitive_ids(request))
+            form = ResidentForm(instance=stale, access=request.access, committee_id=stale.committee_id)
+        else:
+            messages.success(request, _("Changes to %(name)s saved.") % {"name": resident.name})
+            return redirect("residents:detail", pk=resident.pk)
+    ctx = {"form": form, "household": resident.household, "resident": resident, "stale": stale}
+    return render(request, "residents/resident_form.html", ctx, status=409 if stale else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def resident_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """Moved out or deceased, with the date. Residents are never deleted."""
+    resident = get_for_user(
+        request, Resident.objects.select_related("household__building"), Perm.EDIT_REGISTRY, pk=pk
+    )
+    form = ArchiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.resident_archive(
+            resident=resident,
+            archived=form.cleaned_data["archived"],
+            archived_on=form.cleaned_data["archived_on"],
+        )
+        messages.success(request, _("%(name)s archived.") % {"name": resident.name})
+        return redirect("residents:detail", pk=resident.pk)
+    return render(request, "residents/archive_form.html", {"form": form, "resident": resident})
+
+
+@require_http_methods(["GET", "POST"])
+def household_new(request: HttpRequest, pk: int) -> HttpResponse:
+    building = get_for_user(request, Building.objects.all(), Perm.EDIT_REGISTRY, pk=pk)
+    form = HouseholdForm(request.POST or None, building=building)
+    if request.method == "POST" and form.is_valid():
+        household = services.household_save(household=form.save())
+        messages.success(request, _("Household %(address)s added.") % {"address": household.address})
+        return redirect("residents:household", pk=household.pk)
+    return render(
+        request, "residents/household_form.html", {"form": form, "building": building, "household": None}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_for_user(request, Household.objects.select_related("building"), Perm.EDIT_REGISTRY, pk=pk)
+    form = HouseholdForm(request.POST or None, instance=household, building=household.building)
+    if request.method == "POST" and form.is_valid():
+        services.household_save(household=form.save())
+        messages.success(request, _("Household %(address)s saved.") % {"address": household.address})
+        return redirect("residents:household", pk=household.pk)
+    ctx = {"form": form, "building": household.building, "household": household}
+    return render(request, "residents/household_form.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+def building_new(request: HttpRequest) -> HttpResponse:
+    committees = list(
+        request.access.committees().filter(pk__in=request.access.committees_where(Perm.EDIT_REGISTRY))
+    )
+    if not committees:
+        raise PermissionDenied
+    form = BuildingForm(request.POST or None, committees=committees)
+    if request.method == "POST" and form.is_valid():
+        building = services.building_save(building=form.save())
+        messages.success(request, _("Building %(address)s added.") % {"address": building.address})
+        return redirect("residents:building", pk=building.pk)
+    return render(request, "residents/building_form.html", {"form": form, "building": None})
+
+
+@require_http_methods(["GET", "POST"])
+def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    building = get_for_user(request, Building.objects.select_related("committee"), Perm.EDIT_REGISTRY, pk=pk)
+    form = BuildingForm(request.POST or None, instance=building, committees=[building.committee])
+    if request.method == "POST" and form.is_valid():
+        services.building_save(building=form.save())
+        messages.success(request, _("Building %(address)s saved.") % {"address": building.address})
+        return redirect("residents:building", pk=building.pk)
+    return render(request, "residents/building_form.html", {"form": form, "building": building})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretary reveals one full number, giving a reason; the reveal is recorded, the number is
+    shown once on this response (never in a URL, never cached)."""
+    resident = get_for_user(
+        request, Resident.objects.select_related("household__building"), Perm.REVEAL, pk=pk
+    )
+    form = RevealForm(request.POST or None, initial={"field": request.GET.get("field", "phone")})
+    revealed = None
+    if request.method == "POST" and form.is_valid():
+        field = form.cleaned_data["field"]
+        revealed = {
+            "label": dict(RevealLog.Field.choices)[field],
+            "value": services.reveal_number(
+                resident=resident, field=field, reason=form.cleaned_data["reason"], by=request.user
+            ),
+        }
+    return render(
+        request, "residents/reveal.html", {"resident": resident, "form": form, "revealed": revealed}
+    )
+
+
+@require_GET
+def reveal_log(request: HttpRequest) -> HttpResponse:
+    """Who revealed whose number, when and why: for the secretary."""
+    committee_ids = request.access.committees_where(Perm.VIEW_AUDIT)
+    if not committee_ids:
+        raise PermissionDenied
+    logs = RevealLog.objects.filter(committee_id__in=committee_ids).select_related(
+        "resident__household__building", "revealed_by"
+    )
+    resident_id = _int(request.GET.get("resident"))
+    if resident_id:
+        logs = logs.filter(resident_id=resident_id)
+    return render(request, "residents/reveal_log.html", {"page": paginate(request, logs)})

@@ -1,0 +1,8 @@
+import pytest
+
+from tests.residents.factories import ensure_care_categories
+
+
+@pytest.fixture(autouse=True)
+def _care_categories(db):
+    ensure_care_categories()

@@ -1,0 +1,167 @@
+"""Full numbers and sensitive categories: every residents page for every persona."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from residents.models import RevealLog
+from tests.conftest import PERSONAS, client_for
+from tests.residents.factories import make_building, make_household, make_resident, valid_id
+
+ID = valid_id(datetime.date(1948, 5, 1), male=False)
+PHONE = "13812345678"
+LANDLINE = "65431234"
+
+
+@pytest.fixture
+def world(org):
+    building = make_building(org.a, "12")
+    home = make_household(building, "302", phone=f"021-{LANDLINE}")
+    resident = make_resident(home, "周勤", phone=PHONE, id_number=ID, categories=["elderly_alone", "dibao"])
+    make_resident(home, "周小明", phone="13900001111", id_number=valid_id(datetime.date(1980, 1, 1)))
+    return building, home, resident
+
+
+def _pages(building, home, resident) -> list[str]:
+    pages = [
+        reverse("residents:list"),
+        reverse("residents:list") + "?q=zq",
+        reverse("residents:list") + "?category=dibao",
+        reverse("residents:buildings"),
+        reverse("residents:roster"),
+        reverse("residents:reveals"),
+        reverse("residents:detail", args=[resident.pk]),
+        reverse("residents:edit", args=[resident.pk]),
+        reverse("residents:archive", args=[resident.pk]),
+        reverse("residents:visit_new", args=[resident.pk]),
+        reverse("residents:reveal", args=[resident.pk]),
+        reverse("residents:household", args=[home.pk]),
+        reverse("residents:household_edit", args=[home.pk]),
+        reverse("residents:new", args=[home.pk]),
+        reverse("residents:building", args=[building.pk]),
+        reverse("residents:building_edit", args=[building.pk]),
+        reverse("residents:household_new", args=[building.pk]),
+        reverse("residents:building_new"),
+    ]
+    return pages
+
+
+def test_the_walk_covers_every_residents_page(world):
+    from django.urls import get_resolver, resolve
+
+    resolvers = [r for r in get_resolver().url_patterns if getattr(r, "namespace", None) == "residents"]
+    names = {f"residents:{pattern.name}" for resolver in resolvers for pattern in resolver.url_patterns}
+    assert len(names) > 10
+    walked = {resolve(url.split("?")[0]).view_name for url in _pages(*world)}
+    assert names <= walked, names - walked
+
+
+@pytest.mark.parametrize("persona", PERSONAS[1:])
+def test_no_page_shows_a_full_number_to_anyone(persona, org, world):
+    client = client_for(getattr(org, persona))
+    seen = 0
+    for url in _pages(*world):
+        response = client.get(url)
+        body = response.content.decode()
+        assert ID not in body, url
+        assert PHONE not in body, url
+        assert LANDLINE not in body, url
+        if response.status_code == 200:
+            seen += 1
+    assert seen
+
+
+@pytest.mark.parametrize("persona", ["viewer_a", "officer", "superuser"])
+def test_readers_never_see_a_sensitive_category(persona, org, world):
+    client = client_for(getattr(org, persona))
+    for url in _pages(*world):
+        body = client.get(url).content.decode()
+        assert "低保" not in body and "dibao" not in body.replace("category=dibao", ""), url
+    # Filtering by a sensitive category finds nobody for them: the filter must not leak it.
+    response = client.get(reverse("residents:list") + "?category=dibao")
+    assert response.context["page"].paginator.count in (0, 2)
+    if response.context["page"].paginator.count:
+        assert response.context["category"] is None
+
+
+@pytest.mark.parametrize("persona", ["secretary_a", "worker_a"])
+def test_staff_see_sensitive_categories(persona, org, world):
+    _, _, resident = world
+    body = (
+        client_for(getattr(org, persona))
+        .get(reverse("residents:detail", args=[resident.pk]))
+        .content.decode()
+    )
+    assert "低保" in body or "dibao" in body
+
+
+def test_masked_forms_are_shown(org, world):
+    _, _, resident = world
+    body = client_for(org.viewer_a).get(reverse("residents:detail", args=[resident.pk])).content.decode()
+    assert "138****5678" in body
+    assert ID[:4] + "*" * 10 + ID[-4:] in body
+
+
+def test_worker_of_another_committee_gets_404(org, world):
+    building, home, resident = world
+    client = client_for(org.worker_b)
+    for url in (
+        reverse("residents:detail", args=[resident.pk]),
+        reverse("residents:household", args=[home.pk]),
+        reverse("residents:building", args=[building.pk]),
+    ):
+        assert client.get(url).status_code == 404
+    assert client.get(reverse("residents:list") + "?q=zq").context["page"].paginator.count == 0
+
+
+def test_the_secretary_reveals_a_number_with_a_reason_and_it_is_recorded(org, world):
+    _, _, resident = world
+    client = client_for(org.secretary_a)
+    response = client.post(
+        reverse("residents:reveal", args=[resident.pk]), {"field": "id_number", "reason": "办理低保复核"}
+    )
+    assert response.status_code == 200
+    assert ID in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    log = RevealLog.all_objects.get()
+    assert (log.resident, log.revealed_by, log.field, log.reason) == (
+        resident,
+        org.secretary_a,
+        "id_number",
+        "办理低保复核",
+    )
+    assert ID not in str(vars(log))
+    audit = client.get(reverse("residents:reveals")).content.decode()
+    assert "办理低保复核" in audit and "周勤" in audit and ID not in audit
+
+
+def test_a_reveal_without_a_reason_reveals_nothing(org, world):
+    _, _, resident = world
+    response = client_for(org.secretary_a).post(
+        reverse("residents:reveal", args=[resident.pk]), {"field": "phone", "reason": ""}
+    )
+    assert PHONE not in response.content.decode()
+    assert not RevealLog.all_objects.exists()
+
+
+def test_a_worker_may_not_reveal(org, world):
+    _, _, resident = world
+    response = client_for(org.worker_a).post(
+        reverse("residents:reveal", args=[resident.pk]), {"field": "phone", "reason": "想看看"}
+    )
+    assert response.status_code == 403
+    assert not RevealLog.all_objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", ["Care roster", "Visits"]), ("zh-hans", ["关爱名册", "走访记录"])]
+)
+def test_the_pages_speak_english_and_chinese(language, words, org, world):
+    building, home, resident = world
+    client = client_for(org.worker_a)
+    client.cookies["django_language"] = language
+    detail = client.get(reverse("residents:detail", args=[resident.pk])).content.decode()
+    assert words[0] in detail and words[1] in detail
+    for url in _pages(building, home, resident):
+        assert client.get(url).status_code in (200, 403), url

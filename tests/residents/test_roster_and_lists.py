@@ -1,0 +1,114 @@
+"""The care roster's order and the query counts of the list, search and roster."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from residents.models import Visit
+from tests.residents.factories import make_building, make_grid, make_household, make_resident, make_visit
+
+
+def _days_ago(n: int) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def roster_people(org):
+    grid = make_grid(org.a, "第一网格", worker=org.worker_a)
+    home = make_household(make_building(org.a, "12", grid=grid), "302")
+    other = make_household(make_building(org.a, "14"), "101")
+    weekly_late = make_resident(home, "甲", categories=["elderly_alone"])  # every 7 days
+    make_visit(weekly_late, org.worker_a, _days_ago(20))  # due 13 days ago
+    monthly_late = make_resident(other, "乙", categories=["very_old"])  # every 30 days
+    make_visit(monthly_late, org.worker_a, _days_ago(33))  # due 3 days ago
+    fresh = make_resident(other, "丙", categories=["elderly_alone"])
+    make_visit(fresh, org.worker_a, _days_ago(1))  # due in 6 days
+    make_resident(other, "丁")  # no category: not on the roster
+    return weekly_late, monthly_late, fresh
+
+
+def test_the_roster_puts_the_most_overdue_first(org, as_user, roster_people):
+    response = as_user(org.worker_a).get(reverse("residents:roster"))
+    rows = list(response.context["page"].object_list)
+    assert [r.name for r in rows] == ["甲", "乙", "丙"]
+    assert [r.overdue_days for r in rows] == [13, 3, -6]
+    assert response.context["overdue_count"] == 2
+
+
+def test_the_roster_filters_by_worker_and_overdue(org, as_user, roster_people):
+    client = as_user(org.worker_a)
+    mine = client.get(reverse("residents:roster") + "?worker=me").context["page"].object_list
+    assert [r.name for r in mine] == ["甲"]
+    overdue = client.get(reverse("residents:roster") + "?overdue=1").context["page"].object_list
+    assert [r.name for r in overdue] == ["甲", "乙"]
+
+
+def test_logging_a_visit_moves_the_next_due_date_and_returns_to_the_roster(org, as_user, roster_people):
+    weekly_late = roster_people[0]
+    response = as_user(org.worker_a).post(
+        reverse("residents:visit_new", args=[weekly_late.pk]),
+        {
+            "method": "phone",
+            "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "findings": "一切正常",
+            "next": "/roster/",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/roster/"
+    weekly_late.refresh_from_db()
+    assert weekly_late.next_visit_due == timezone.localdate() + datetime.timedelta(days=7)
+    assert Visit.all_objects.filter(resident=weekly_late).count() == 2
+
+
+def test_a_visit_needing_follow_up_leads_to_the_resident_page(org, as_user, roster_people):
+    weekly_late = roster_people[0]
+    response = as_user(org.worker_a).post(
+        reverse("residents:visit_new", args=[weekly_late.pk]),
+        {
+            "method": "home",
+            "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "findings": "漏水",
+            "follow_up_needed": "on",
+        },
+    )
+    visit = Visit.all_objects.latest("pk")
+    assert response["Location"] == f"/residents/{weekly_late.pk}/?visit={visit.pk}#visits"
+
+
+def _fill(org, n: int) -> None:
+    grid = make_grid(org.a)
+    for i in range(n):
+        home = make_household(make_building(org.a, grid=grid), phone="021-65430000")
+        make_resident(
+            home,
+            f"周{i}",
+            phone="13800000000",
+            categories=["elderly_alone", "dibao"] if i % 2 else ["very_old"],
+        )
+
+
+@pytest.mark.parametrize(
+    ("url", "persona"),
+    [
+        ("/residents/", "worker_a"),
+        ("/residents/?q=zhou", "worker_a"),
+        ("/residents/?q=zhou&category=dibao&status=all", "officer"),
+        ("/roster/", "worker_a"),
+        ("/roster/?worker=me&overdue=1", "secretary_a"),
+        ("/buildings/", "worker_a"),
+    ],
+)
+def test_lists_run_a_fixed_number_of_queries(org, as_user, django_assert_max_num_queries, url, persona):
+    """Guards against an N+1 over residents, their households, buildings, grids or categories."""
+    client = as_user(getattr(org, persona))
+    _fill(org, 3)
+    client.get(url)  # the session and the like, once
+    with django_assert_max_num_queries(100) as few:
+        assert client.get(url).status_code == 200
+    _fill(org, 30)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(few.captured_queries) <= 14

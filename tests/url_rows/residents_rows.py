@@ -1,0 +1,153 @@
+import datetime
+
+from django.urls import reverse
+
+from tests.residents.factories import make_building, make_household, make_resident, valid_id
+from tests.url_matrix import Row, committee_a_change, committee_a_view, expect, secretary_only
+
+SENSITIVE_ONLY = {"viewer_a": 403, "officer": 403, "superuser": 403, "worker_b": 200}
+
+
+def populate(world) -> None:
+    world.building_a = make_building(world.a, "12")
+    world.household_a = make_household(world.building_a, "302", phone="021-65431234")
+    world.resident_a = make_resident(
+        world.household_a,
+        "周勤",
+        phone="13812345678",
+        id_number=valid_id(datetime.date(1948, 5, 1)),
+        categories=["elderly_alone", "dibao"],
+    )
+
+
+def _resident_data(w) -> dict:
+    return {"name": "王芳", "relation_to_head": "spouse", "residency_status": "registered", "version": 1}
+
+
+ROWS = [
+    Row("residents:list", lambda w: reverse("residents:list"), expect(200, anonymous=302)),
+    Row(
+        "residents:list",
+        lambda w: reverse("residents:list") + "?q=zq",
+        expect(200, anonymous=302),
+        headers={"HX-Request": "true", "HX-Target": "results"},
+        label="htmx",
+    ),
+    Row("residents:buildings", lambda w: reverse("residents:buildings"), expect(200, anonymous=302)),
+    Row(
+        "residents:detail", lambda w: reverse("residents:detail", args=[w.resident_a.pk]), committee_a_view()
+    ),
+    Row(
+        "residents:household",
+        lambda w: reverse("residents:household", args=[w.household_a.pk]),
+        committee_a_view(),
+    ),
+    Row(
+        "residents:building",
+        lambda w: reverse("residents:building", args=[w.building_a.pk]),
+        committee_a_view(),
+    ),
+    # The roster is for those who may see sensitive categories; B's worker sees their own (empty) roster.
+    Row(
+        "residents:roster",
+        lambda w: reverse("residents:roster"),
+        expect(200, anonymous=302, **SENSITIVE_ONLY),
+    ),
+    Row(
+        "residents:reveals",
+        lambda w: reverse("residents:reveals"),
+        expect(403, anonymous=302, secretary_a=200),
+    ),
+    Row(
+        "residents:visit_new",
+        lambda w: reverse("residents:visit_new", args=[w.resident_a.pk]),
+        committee_a_change(ok=200),
+        not_allowed="put",
+    ),
+    Row(
+        "residents:visit_new",
+        lambda w: reverse("residents:visit_new", args=[w.resident_a.pk]),
+        committee_a_change(),
+        method="post",
+        data=lambda w: {"method": "home", "visited_at": "2026-01-05T10:00", "findings": "好"},
+        not_allowed="put",
+    ),
+    Row(
+        "residents:edit",
+        lambda w: reverse("residents:edit", args=[w.resident_a.pk]),
+        committee_a_change(ok=200),
+        not_allowed="put",
+    ),
+    Row(
+        "residents:edit",
+        lambda w: reverse("residents:edit", args=[w.resident_a.pk]),
+        committee_a_change(),
+        method="post",
+        data=lambda w: {
+            "name": "周勤",
+            "relation_to_head": "head",
+            "residency_status": "registered",
+            "version": 1,
+        },
+        not_allowed="put",
+    ),
+    Row(
+        "residents:archive",
+        lambda w: reverse("residents:archive", args=[w.resident_a.pk]),
+        committee_a_change(ok=200),
+        not_allowed="put",
+    ),
+    Row(
+        "residents:new",
+        lambda w: reverse("residents:new", args=[w.household_a.pk]),
+        committee_a_change(ok=200),
+        not_allowed="put",
+    ),
+    Row(
+        "residents:new",
+        lambda w: reverse("residents:new", args=[w.household_a.pk]),
+        committee_a_change(),
+        method="post",
+        data=_resident_data,
+        not_allowed="put",
+    ),
+    Row(
+        "residents:household_edit",
+        lambda w: reverse("residents:household_edit", args=[w.household_a.pk]),
+        committee_a_change(ok=200),
+        not_allowed="put",
+    ),
+    Row(
+        "residents:household_new",
+        lambda w: reverse("residents:household_new", args=[w.building_a.pk]),
+        committee_a_change(ok=200),
+        not_allowed="put",
+    ),
+    Row(
+        "residents:building_edit",
+        lambda w: reverse("residents:building_edit", args=[w.building_a.pk]),
+        committee_a_change(ok=200),
+        not_allowed="put",
+    ),
+    # Anyone with a committee where they may edit: B's worker adds to committee B.
+    Row(
+        "residents:building_new",
+        lambda w: reverse("residents:building_new"),
+        expect(200, anonymous=302, viewer_a=403, officer=403, superuser=403),
+        not_allowed="put",
+    ),
+    Row(
+        "residents:reveal",
+        lambda w: reverse("residents:reveal", args=[w.resident_a.pk]),
+        secretary_only(ok=200),
+        not_allowed="put",
+    ),
+    Row(
+        "residents:reveal",
+        lambda w: reverse("residents:reveal", args=[w.resident_a.pk]),
+        secretary_only(ok=200),
+        method="post",
+        data=lambda w: {"field": "phone", "reason": "联系家属"},
+        not_allowed="put",
+    ),
+]
