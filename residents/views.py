@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cases.selectors import cases_for_building, cases_for_household, cases_for_resident
 from committee.access import get_for_user
 from committee.models import User
 from committee.paging import paginate
@@ -28,6 +29,9 @@ from residents.forms import (
 )
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog
 from residents.selectors import search_residents
+
+# The newest cases shown on a resident, household or building page; a building links to the full list.
+RELATED_CASES = 20
 
 
 def _sensitive_ids(request: HttpRequest) -> frozenset[int]:
@@ -146,7 +150,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cadence": min(
             (c.visit_every_days for c in resident.shown_categories if c.visit_every_days), default=None
         ),
-        "related_cases": None,  # the cases feature fills this in (cases_for_resident)
+        "related_cases": list(cases_for_resident(resident, request.access)[:RELATED_CASES]),
     }
     return render(request, "residents/resident_detail.html", ctx)
 
@@ -160,7 +164,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "household": household,
         "members": members,
         "can_edit": request.access.can(Perm.EDIT_REGISTRY, household.committee_id),
-        "related_cases": None,  # the cases feature fills this in (cases_for_household)
+        "related_cases": list(cases_for_household(household, request.access)[:RELATED_CASES]),
     }
     return render(request, "residents/household_detail.html", ctx)
 
@@ -186,7 +190,7 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "households": households,
         "resident_count": sum(len(h.current) for h in households),
         "can_edit": request.access.can(Perm.EDIT_REGISTRY, building.committee_id),
-        "related_cases": None,  # the cases feature fills this in (cases_for_building)
+        "related_cases": list(cases_for_building(building, request.access)[:RELATED_CASES]),
     }
     return render(request, "residents/building_detail.html", ctx)
 

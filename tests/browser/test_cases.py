@@ -51,7 +51,7 @@ def test_case_life_on_a_phone(phone, secretary_phone, org, tmp_path):
     phone.locator("#id_photos").set_input_files(str(photo))
     screenshot(phone, "cases-intake-phone")
     assert _fits(phone), "the intake form is wider than the phone"
-    phone.get_by_role("button", name="登记案件").click()
+    phone.get_by_role("button", name="登记事项").click()
     expect(phone.locator(".case-head h1")).to_have_text("雨后底楼积水倒灌")
     case = Case.all_objects.get()
     assert case.assignee is None and case.building == building

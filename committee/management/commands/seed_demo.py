@@ -30,8 +30,6 @@ class Command(BaseCommand):
 def demo_seeders() -> list:
     """Each area's demo data, in dependency order; an area adds itself here when it lands."""
     from cases import demo as cases_demo
-
-    return [cases_demo.seed]
     from residents import demo as residents_demo
 
-    return [residents_demo.seed]
+    return [residents_demo.seed, cases_demo.seed]
