@@ -1,7 +1,10 @@
 """Fail when a string in the code has no zh-hans translation (or only a fuzzy one).
 
 Runs makemessages against a copy of locale/, so the check sees every string the code marks for
-translation today without touching the working tree.
+translation today without touching the working tree. The copy sits directly in the project folder:
+makemessages writes each source file's strings to the first locale path whose parent folder contains
+that file, and also adds ./locale itself, so a copy elsewhere (/tmp) would leave it writing to the
+real catalogue.
 """
 
 import shutil
@@ -23,15 +26,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         source = Path(settings.LOCALE_PATHS[0])
-        with tempfile.TemporaryDirectory() as tmp:
-            copy = Path(tmp) / "locale"
-            shutil.copytree(source, copy)
+        copy = Path(tempfile.mkdtemp(prefix=".locale-check-", dir=settings.BASE_DIR))
+        try:
+            shutil.copytree(source, copy, dirs_exist_ok=True)
             with override_settings(LOCALE_PATHS=[copy]):
                 call_command(
-                    "makemessages", locale=[LANGUAGE], ignore_patterns=IGNORE, no_obsolete=True, verbosity=0
+                    "makemessages",
+                    locale=[LANGUAGE],
+                    # The real locale/ is skipped: met during the walk it would take precedence.
+                    ignore_patterns=[*IGNORE, "locale", ".locale-check-*"],
+                    no_obsolete=True,
+                    verbosity=0,
                 )
             po = polib.pofile(str(copy / LANGUAGE / "LC_MESSAGES" / "django.po"))
             missing = [e for e in po if not e.translated() and not e.obsolete]
+        finally:
+            shutil.rmtree(copy, ignore_errors=True)
         if missing:
             lines = "\n".join(f"  - {e.msgid!r}{' (fuzzy)' if e.fuzzy else ''}" for e in missing[:50])
             raise CommandError(
