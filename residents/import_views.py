@@ -36,10 +36,14 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, committees, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = Committee.objects.filter(pk__in=[c.pk for c in committees])
-        if len(committees) == 1:
-            self.fields["committee"].initial = committees[0]
-            self.fields["committee"].widget = forms.HiddenInput()
+        self.only_committee = committees[0] if len(committees) == 1 else None
+        if self.only_committee:
+            del self.fields["committee"]  # the one committee the user may import into; nothing to choose
+        else:
+            self.fields["committee"].queryset = Committee.objects.filter(pk__in=[c.pk for c in committees])
+
+    def target_committee(self) -> Committee:
+        return self.only_committee or self.cleaned_data["committee"]
 
 
 def _import_committees(request: HttpRequest):
@@ -67,7 +71,7 @@ def start(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, committees=committees)
     if request.method == "POST" and form.is_valid():
         run = importing.start_import(
-            committee=form.cleaned_data["committee"], upload=form.cleaned_data["file"], user=request.user
+            committee=form.target_committee(), upload=form.cleaned_data["file"], user=request.user
         )
         if run.status == ImportRun.Status.REJECTED:
             form.add_error("file", run.problem)

@@ -504,10 +504,10 @@ class _Rollback(Exception):
 class Importer:
     """One run over one file for one committee; `commit=False` is the preview."""
 
-    def __init__(self, committee: Committee, *, commit: bool, batch_size: int = BATCH_SIZE) -> None:
+    def __init__(self, committee: Committee, *, commit: bool, batch_size: int | None = None) -> None:
         self.committee = committee
         self.commit = commit
-        self.batch_size = batch_size
+        self.batch_size = batch_size or BATCH_SIZE
         self.report = Report()
         self._relations = _choices(Resident.Relation)
         self._statuses = _choices(Resident.ResidencyStatus)
