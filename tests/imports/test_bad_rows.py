@@ -125,3 +125,15 @@ def test_one_bad_row_in_a_hundred_writes_nothing(org, load, monkeypatch):
     assert report.bad_rows == 1 and report.errors[0]["row"] == 99
     assert Resident.all_objects.count() == 0
     assert Household.all_objects.count() == 0 and Building.all_objects.count() == 0
+
+
+def test_an_impossible_birth_date_after_a_good_number_of_the_same_region(org, load):
+    """The importer's per-region shortcut judges a number exactly as validate_id_number does."""
+    good = person(1)["身份证号"]
+    body = good[:10] + "13" + good[12:17]
+    from stdnum.cn import ric
+
+    bad = body + ric.calc_check_digit(body + "0")
+    report = load(org.a, "r.csv", csv_bytes([person(1), person(2, 身份证号=bad, 出生日期="", 性别="")]))
+    assert [(e["row"], e["column"]) for e in report.errors] == [(3, "身份证号")]
+    assert "7" in report.errors[0]["message"] and "14" in report.errors[0]["message"]
