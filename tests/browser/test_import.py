@@ -22,8 +22,13 @@ def _care_categories():
     for order, (code, name, name_en, days, sensitive) in enumerate(categories):
         CareCategory.objects.update_or_create(
             code=code,
-            defaults={"name": name, "name_en": name_en, "visit_every_days": days, "sensitive": sensitive,
-                      "order": order},
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "visit_every_days": days,
+                "sensitive": sensitive,
+                "order": order,
+            },
         )
 
 
@@ -35,7 +40,9 @@ def test_secretary_uploads_previews_and_commits(device, request, org, tmp_path):
     bad_rows = rows_for(20)
     bad_rows[3]["联系电话"] = "12345"
     bad_rows[7]["关爱类别"] = "空巢老人"
-    bad_rows[12]["身份证号"] = bad_rows[12]["身份证号"][:-1] + ("0" if bad_rows[12]["身份证号"][-1] != "0" else "1")
+    bad_rows[12]["身份证号"] = bad_rows[12]["身份证号"][:-1] + (
+        "0" if bad_rows[12]["身份证号"][-1] != "0" else "1"
+    )
     bad = tmp_path / "居民名单（有错）.csv"
     bad.write_bytes(csv_bytes(bad_rows, encoding="gbk"))
     good = tmp_path / "居民名单.xlsx"

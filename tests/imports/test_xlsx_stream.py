@@ -41,7 +41,9 @@ def test_a_real_date_cell_is_a_birth_date(org, load):
     sheet.append(HEADERS)
     row = person(1)
     sheet.append([row[h] for h in HEADERS])
-    sheet.cell(row=2, column=HEADERS.index("出生日期") + 1).value = datetime.date.fromisoformat(row["出生日期"])
+    sheet.cell(row=2, column=HEADERS.index("出生日期") + 1).value = datetime.date.fromisoformat(
+        row["出生日期"]
+    )
     out = io.BytesIO()
     workbook.save(out)
     report = load(org.a, "r.xlsx", out.getvalue(), commit=True)
