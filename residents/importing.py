@@ -278,8 +278,50 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
         raise FileProblem(_("The file could not be read as a workbook: it may be damaged.")) from None
 
 
+# A workbook is read once, at the preview, into "rows": a plain CSV of (row number, cells) beside
+# it, which the commit reads again at CSV speed instead of parsing the workbook's XML a second time.
+# Numbers keep their type (an ID number that Excel made a number is still recognised) behind a
+# marker character that no cell text keeps.
+_NUMBER_MARK = "\x01"
+
+
+def normalise_workbook(source: Path, target: Path) -> None:
+    """Write the workbook's first sheet as "rows" (FileProblem for a bad workbook)."""
+    with target.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        for number, values in _xlsx_rows(source):
+            cells = [str(number)]
+            for value in values:
+                if isinstance(value, bool) or value is None:
+                    cells.append(cell_text(value))
+                elif isinstance(value, int | float):
+                    cells.append(_NUMBER_MARK + repr(value))
+                elif isinstance(value, str):
+                    cells.append(value.replace(_NUMBER_MARK, ""))
+                else:
+                    cells.append(cell_text(value))
+            writer.writerow(cells)
+
+
+def _normalised_rows(path: Path) -> Iterator[tuple[int, list]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        for cells in csv.reader(f):
+            values: list = []
+            for cell in cells[1:]:
+                if cell.startswith(_NUMBER_MARK):
+                    try:
+                        values.append(int(cell[1:]))
+                    except ValueError:
+                        values.append(float(cell[1:]))
+                else:
+                    values.append(cell)
+            yield int(cells[0]), values
+
+
 def read_rows(path: Path, kind: str) -> Iterator[tuple[int, list]]:
     """(row number as the spreadsheet shows it, cell values) for each row of the file."""
+    if kind == "rows":
+        return _normalised_rows(path)
     return _xlsx_rows(path) if kind == "xlsx" else _csv_rows(path)
 
 
@@ -702,7 +744,6 @@ class Importer:
                 row.error(key, _("Too long: at most %(max)d characters.") % {"max": limit})
         row.household = self._household_for(row)
         if row.household is not None:
-            row.household.in_file = True
             self._clean_housing_type(row)
 
         raw_id = v.get("id_number", "")
@@ -886,6 +927,7 @@ class Importer:
         return plans
 
     def _plan(self, row: _Row, resident: Resident | None, care: set[int]) -> _Plan:
+        row.household.in_file = True  # counted among the households (and buildings) of good rows
         v = row.values
         wanted = {
             "name": v["name"],
@@ -1067,16 +1109,29 @@ def start_import(*, committee: Committee, upload, user):
                 % {"max": settings.UPLOAD_MAX_MB}
             )
         run.kind = detect_kind(path, name)
-        report = run_import(committee, path, run.kind, commit=False)
+        if run.kind == "xlsx":  # kept as "rows" from here on: the workbook is parsed once
+            rows_name = f"{run.stored_name}.rows.csv"
+            try:
+                normalise_workbook(path, _upload_dir() / rows_name)
+            finally:
+                path.unlink(missing_ok=True)
+            run.stored_name = rows_name
+            path = stored_path(run)
+        report = run_import(committee, path, _stored_kind(run), commit=False)
     except FileProblem as problem:
         run.status = ImportRun.Status.REJECTED
         run.problem = problem.message
         path.unlink(missing_ok=True)
+        (_upload_dir() / f"{run.stored_name}.rows.csv").unlink(missing_ok=True)
         run.stored_name = ""
     else:
         _keep_report(run, report)
     run.save()
     return run
+
+
+def _stored_kind(run) -> str:
+    return "rows" if run.kind == "xlsx" else run.kind
 
 
 def _keep_report(run, report: Report) -> None:
@@ -1098,7 +1153,9 @@ def commit_import(run) -> Report | None:
             return None
         path = stored_path(run)
         try:
-            report = run_import(run.committee, path, run.kind, commit=True)
+            if not run.stored_name or not path.exists():
+                raise FileProblem(_("The uploaded file is no longer kept; upload it again."))
+            report = run_import(run.committee, path, _stored_kind(run), commit=True)
         except FileProblem as problem:
             run.status = ImportRun.Status.REJECTED
             run.problem = problem.message

@@ -24,7 +24,8 @@ def test_upload_preview_and_commit(org, as_user, django_capture_on_commit_callba
     assert response.status_code == 302 and response["Location"] == reverse("imports:preview", args=[run.pk])
     assert run.committee == org.a and run.created_by == org.secretary_a and run.status == "previewed"
     assert stored_path(run).exists()
-    assert len(run.stored_name.split("-")[1]) == len("0123456789abcdef.xlsx")  # a random part: not guessable
+    # A random part (not guessable); the workbook is kept as its rows, read at the commit.
+    assert len(run.stored_name.split("-")[1]) == len("0123456789abcdef.xlsx.rows.csv")
     preview = client.get(response["Location"])
     assert "全部 12 行均无误" in preview.text and "确认导入" in preview.text
     assert "姓名" in preview.text  # the column mapping
@@ -141,3 +142,53 @@ def test_history_lists_runs_in_a_fixed_number_of_queries(org, as_user, runs, dja
     with django_assert_num_queries(8):
         response = client.get(reverse("imports:history"))
     assert f"f{runs - 1}.xlsx" in response.text and "other.xlsx" not in response.text
+
+
+def test_a_run_whose_file_is_gone_asks_for_a_new_upload(org, as_user):
+    client = as_user(org.secretary_a)
+    _upload(client, xlsx_bytes(rows_for(3)))
+    run = ImportRun.objects.get()
+    stored_path(run).unlink()
+    response = client.post(reverse("imports:commit", args=[run.pk]), follow=True)
+    assert "请重新上传" in response.text
+    assert ImportRun.objects.get().status == "rejected" and Resident.all_objects.count() == 0
+
+
+def test_a_workbook_is_kept_as_rows_that_commit_exactly_as_previewed(org, as_user):
+    """Numbers that Excel stored as numbers, dates and row numbers survive the rows file."""
+    import datetime
+
+    from openpyxl import Workbook
+
+    from tests.imports.helpers import HEADERS, person
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    good = person(1)
+    sheet.append([good[h] for h in HEADERS])
+    sheet.cell(row=2, column=HEADERS.index("出生日期") + 1).value = datetime.date.fromisoformat(
+        good["出生日期"]
+    )
+    sheet.cell(row=2, column=HEADERS.index("联系电话") + 1).value = int(good["联系电话"])
+    sheet.append([])
+    numeric = person(2)
+    sheet.append([numeric[h] for h in HEADERS])
+    sheet.cell(row=4, column=HEADERS.index("身份证号") + 1).value = int(numeric["身份证号"][:17] + "0")
+    import io
+
+    out = io.BytesIO()
+    workbook.save(out)
+    client = as_user(org.secretary_a)
+    _upload(client, out.getvalue())
+    run = ImportRun.objects.get()
+    assert [(e["row"], e["column"]) for e in run.errors] == [(4, "身份证号")]
+    sheet.delete_rows(4)
+    out = io.BytesIO()
+    workbook.save(out)
+    _upload(client, out.getvalue())
+    run = ImportRun.objects.latest("pk")
+    assert run.error_count == 0, run.errors
+    client.post(reverse("imports:commit", args=[run.pk]))
+    resident = Resident.all_objects.get()
+    assert resident.phone == good["联系电话"] and resident.birth_date.isoformat() == good["出生日期"]
