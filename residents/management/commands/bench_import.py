@@ -6,9 +6,10 @@
 Each run uses a committee of its own in a street named "bench", and deletes it afterwards. Phases:
 preview (the dry run; for a workbook this includes keeping it as rows, as the upload does), commit
 (everything new) and re-import (the same file again: all unchanged).
-Times are wall-clock; peak memory is what tracemalloc saw of Python allocations during a separate
-preview and re-import of the same file (tracemalloc slows the run, so it is not timed), and the
-process's maximum resident set size at the end.
+Times are wall-clock, with this process's CPU seconds beside them (the machine may be shared: the
+database's own CPU is not in that figure). Peak memory is what tracemalloc saw of Python
+allocations during a separate preview and re-import of the same file (tracemalloc slows the run,
+so it is not timed), and the process's maximum resident set size at the end.
 """
 
 import datetime
@@ -106,9 +107,10 @@ def _commit(committee, path: Path, kind: str):
 
 
 def _timed(committee, path, kind, *, commit: bool):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     report = (_commit if commit else _preview)(committee, path, kind)
     elapsed = time.perf_counter() - start
+    report.cpu_seconds = time.process_time() - cpu
     if not report.ok:
         raise SystemExit(f"the benchmark file has bad rows: {report.errors[:3]}")
     return elapsed, report
@@ -160,20 +162,24 @@ class Command(BaseCommand):
 
     def _bench(self, street, path, kind, size, repeat, *, memory: bool) -> None:
         rates: dict[str, list[float]] = {"preview": [], "commit": [], "re-import": []}
+        cpu: dict[str, list[float]] = {phase: [] for phase in rates}
         peaks: dict[str, float] = {}
         for i in range(repeat):
             committee = Committee.objects.create(
                 street=street, name=f"bench-{size}-{i}-{time.time_ns()}", code=f"b{time.time_ns() % 10**12}"
             )
             try:
-                seconds, _ = _timed(committee, path, kind, commit=False)
+                seconds, report = _timed(committee, path, kind, commit=False)
                 rates["preview"].append(size / seconds)
+                cpu["preview"].append(report.cpu_seconds)
                 seconds, report = _timed(committee, path, kind, commit=True)
                 assert report.residents.created == size
                 rates["commit"].append(size / seconds)
+                cpu["commit"].append(report.cpu_seconds)
                 seconds, report = _timed(committee, path, kind, commit=True)
                 assert report.residents.unchanged == size
                 rates["re-import"].append(size / seconds)
+                cpu["re-import"].append(report.cpu_seconds)
                 if memory and i == 0:
                     peaks["preview"] = _peak(committee, path, kind, commit=False)
                     peaks["re-import"] = _peak(committee, path, kind, commit=True)
@@ -183,7 +189,8 @@ class Command(BaseCommand):
             seconds = [size / v for v in values]
             self.stdout.write(
                 f"  {phase:10} rows/s: {_summary(values):>28}   seconds: "
-                f"{', '.join(f'{s:.1f}' for s in seconds)}"
+                f"{', '.join(f'{s:.1f}' for s in seconds)} (this process's CPU: "
+                f"{', '.join(f'{c:.1f}' for c in cpu[phase])})"
                 + (f"   peak traced memory {peaks[phase]:.0f} MB" if phase in peaks else "")
             )
         maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
