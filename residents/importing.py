@@ -1083,6 +1083,20 @@ def stored_path(run) -> Path:
     return _upload_dir() / run.stored_name
 
 
+STALE_AFTER = datetime.timedelta(days=1)
+
+
+def discard_stale_previews(committee: Committee) -> None:
+    """Previews nobody committed or cancelled within a day are cancelled, and their files deleted."""
+    from residents.models import ImportRun
+
+    stale = ImportRun.all_objects.filter(
+        committee=committee, status=ImportRun.Status.PREVIEWED, created_at__lt=timezone.now() - STALE_AFTER
+    )
+    for run in stale:
+        cancel_import(run)
+
+
 def start_import(*, committee: Committee, upload, user):
     """Keep the uploaded file for this run and preview it. Returns the ImportRun (status rejected
     with `problem` set when the file as a whole cannot be imported; its file is then deleted)."""
@@ -1090,6 +1104,7 @@ def start_import(*, committee: Committee, upload, user):
 
     from residents.models import ImportRun
 
+    discard_stale_previews(committee)
     name = Path(upload.name or "upload").name[:200]
     run = ImportRun.objects.create(
         committee=committee, original_name=name, size=upload.size or 0, created_by=user

@@ -192,3 +192,17 @@ def test_a_workbook_is_kept_as_rows_that_commit_exactly_as_previewed(org, as_use
     client.post(reverse("imports:commit", args=[run.pk]))
     resident = Resident.all_objects.get()
     assert resident.phone == good["联系电话"] and resident.birth_date.isoformat() == good["出生日期"]
+
+
+def test_a_preview_left_for_a_day_is_cancelled_at_the_next_upload(org, as_user):
+    import datetime
+
+    client = as_user(org.secretary_a)
+    _upload(client, xlsx_bytes(rows_for(3)))
+    old = ImportRun.objects.get()
+    path = stored_path(old)
+    ImportRun.objects.filter(pk=old.pk).update(created_at=old.created_at - datetime.timedelta(days=2))
+    _upload(client, xlsx_bytes(rows_for(3)))
+    old.refresh_from_db()
+    assert old.status == "cancelled" and not path.exists()
+    assert ImportRun.objects.latest("pk").status == "previewed"
