@@ -98,7 +98,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 def commit(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_for_user(request, ImportRun.objects, Perm.IMPORT_REGISTRY, pk=pk)
     try:
-        report = importing.commit_import(run)
+        report = importing.commit_import(run, request.user)
     except IntegrityError:
         messages.error(
             request, _("The registry changed while importing, so nothing was written. Upload the file again.")

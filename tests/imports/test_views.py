@@ -206,3 +206,18 @@ def test_a_preview_left_for_a_day_is_cancelled_at_the_next_upload(org, as_user):
     old.refresh_from_db()
     assert old.status == "cancelled" and not path.exists()
     assert ImportRun.objects.latest("pk").status == "previewed"
+
+
+def test_a_correction_by_import_leaves_a_history_naming_who_and_which_file(org, as_user, load):
+    load(org.a, "r.csv", csv_bytes(rows_for(3)), commit=True)
+    rows = rows_for(3)
+    rows[1]["备注"] = "搬到女儿家住"
+    client = as_user(org.secretary_a)
+    _upload(client, csv_bytes(rows), "更正.csv")
+    run = ImportRun.objects.get()
+    client.post(reverse("imports:commit", args=[run.pk]))
+    resident = Resident.all_objects.get(name="居民1")
+    latest = resident.history.latest()
+    assert latest.notes == "搬到女儿家住" and latest.history_user == org.secretary_a
+    assert latest.history_change_reason == f"import #{run.pk}: 更正.csv"
+    assert Resident.all_objects.get(name="居民0").history.count() == 0  # unchanged: no history row
