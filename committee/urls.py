@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cases/", include("cases.urls")),
     path("", include("residents.urls")),
+    path("residents/import/", include("residents.import_urls")),
 ]
 
 # A database outage anywhere (a view, or the session lookup in a middleware) ends here: 503, not 500.

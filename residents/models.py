@@ -300,3 +300,45 @@ class Visit(CommitteeOwned):
 
     def __str__(self) -> str:
         return f"{self.resident} · {self.visited_at:%Y-%m-%d}"
+
+
+class ImportRun(CommitteeOwned):
+    """One upload of a spreadsheet into a committee's registry: previewed, then committed or cancelled.
+
+    The uploaded file waits in a private area (never served) under a name derived from this run until
+    the commit or cancel deletes it; the counts and bad rows of the last check are kept here.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("awaiting commit")
+        COMMITTED = "committed", _("committed")
+        CANCELLED = "cancelled", _("cancelled")
+        REJECTED = "rejected", _("rejected")
+
+    original_name = models.CharField(_("file"), max_length=200)
+    kind = models.CharField(_("file type"), max_length=4, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    stored_name = models.CharField(max_length=200, blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PREVIEWED)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    mapping = models.JSONField(default=list, blank=True, editable=False)
+    errors = models.JSONField(default=list, blank=True, editable=False)
+    problem = models.TextField(_("problem with the file"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("imported by")
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+    committed_at = models.DateTimeField(_("committed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["committee", "-created_at"], name="importrun_committee_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def error_count(self) -> int:
+        return int(self.counts.get("error_count", 0))

@@ -1,0 +1,153 @@
+"""Import and export of the registry: upload, preview, commit or cancel, history, template, export.
+
+Secretaries only (Perm.IMPORT_REGISTRY). The work is in residents/importing.py and exporting.py.
+"""
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from committee.access import get_for_user
+from committee.models import Committee
+from committee.paging import paginate
+from committee.roles import Perm
+from residents import exporting, importing
+from residents.models import ImportRun
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(forms.Form):
+    committee = forms.ModelChoiceField(Committee.objects.none(), label=gettext_lazy("committee"))
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet"),
+        help_text=gettext_lazy("An Excel workbook (.xlsx) or a CSV file (UTF-8 or GBK)."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def __init__(self, *args, committees, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.only_committee = committees[0] if len(committees) == 1 else None
+        if self.only_committee:
+            del self.fields["committee"]  # the one committee the user may import into; nothing to choose
+        else:
+            self.fields["committee"].queryset = Committee.objects.filter(pk__in=[c.pk for c in committees])
+
+    def target_committee(self) -> Committee:
+        return self.only_committee or self.cleaned_data["committee"]
+
+
+def _import_committees(request: HttpRequest):
+    ids = request.access.committees_where(Perm.IMPORT_REGISTRY)
+    if not ids:
+        raise PermissionDenied
+    return Committee.objects.filter(pk__in=ids).order_by("name")
+
+
+def _page_context(request, committees, form) -> dict:
+    return {
+        "form": form,
+        "committees": committees,
+        "columns": importing.COLUMNS,
+        "max_mb": settings.UPLOAD_MAX_MB,
+        "may_reveal": any(request.access.can(Perm.REVEAL, c) for c in committees),
+        "recent": ImportRun.objects.filter(committee__in=committees).select_related("created_by")[:5],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    """The import page: upload a file (and the template and export links)."""
+    committees = list(_import_committees(request))
+    form = UploadForm(request.POST or None, request.FILES or None, committees=committees)
+    if request.method == "POST" and form.is_valid():
+        run = importing.start_import(
+            committee=form.target_committee(), upload=form.cleaned_data["file"], user=request.user
+        )
+        if run.status == ImportRun.Status.REJECTED:
+            form.add_error("file", run.problem)
+        else:
+            return redirect("imports:preview", pk=run.pk)
+    return render(request, "residents/import/start.html", _page_context(request, committees, form))
+
+
+@require_GET
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    queryset = ImportRun.objects.select_related("committee", "created_by")
+    run = get_for_user(request, queryset, Perm.IMPORT_REGISTRY, pk=pk)
+    chinese = (get_language() or "").startswith("zh")
+    mapping = []
+    for m in run.mapping:
+        column = importing.COLUMN_BY_KEY.get(m["key"] or "")
+        label = (column.header if chinese else column.header_en) if column else ""
+        mapping.append({"header": m["header"], "label": label})
+    ctx = {"run": run, "counts": run.counts, "mapping": mapping}
+    return render(request, "residents/import/preview.html", ctx)
+
+
+@require_POST
+def commit(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_for_user(request, ImportRun.objects, Perm.IMPORT_REGISTRY, pk=pk)
+    try:
+        report = importing.commit_import(run, request.user)
+    except IntegrityError:
+        messages.error(
+            request, _("The registry changed while importing, so nothing was written. Upload the file again.")
+        )
+        return redirect("imports:preview", pk=run.pk)
+    run.refresh_from_db()
+    if report is not None and report.ok:
+        messages.success(request, _("Imported: every row of the file is in the registry."))
+    elif run.status == ImportRun.Status.PREVIEWED:
+        messages.error(request, _("Nothing was written: the file has bad rows (listed below)."))
+    return redirect("imports:preview", pk=run.pk)
+
+
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_for_user(request, ImportRun.objects, Perm.IMPORT_REGISTRY, pk=pk)
+    if run.status == ImportRun.Status.PREVIEWED:
+        importing.cancel_import(run)
+        messages.info(request, _("Import cancelled; the uploaded file was deleted and nothing was written."))
+    return redirect("imports:start")
+
+
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    committees = _import_committees(request)
+    runs = ImportRun.objects.filter(committee__in=committees).select_related("created_by", "committee")
+    page = paginate(request, runs, per_page=25)
+    return render(request, "residents/import/history.html", {"page": page, "runs": page.object_list})
+
+
+@require_GET
+def template(request: HttpRequest) -> FileResponse:
+    _import_committees(request)
+    return FileResponse(
+        exporting.spooled(exporting.write_template),
+        as_attachment=True,
+        filename="needle-import-template.xlsx",
+        content_type=XLSX,
+    )
+
+
+@require_GET
+def export(request: HttpRequest) -> FileResponse:
+    """The registry of one committee as .xlsx; full numbers only for a user who may reveal them and asks."""
+    committees = list(_import_committees(request))
+    committee = next((c for c in committees if str(c.pk) == request.GET.get("committee")), committees[0])
+    full = request.GET.get("full") == "1" and request.access.can(Perm.REVEAL, committee)
+    stream = exporting.spooled(exporting.write_registry, committee, full_numbers=full)
+    filename = (
+        f"needle-registry-{committee.code}-{datetime.date.today():%Y%m%d}{'-full' if full else ''}.xlsx"
+    )
+    return FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX)

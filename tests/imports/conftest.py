@@ -1,0 +1,15 @@
+import pytest
+
+from residents.importing import detect_kind, run_import
+from tests.imports.helpers import write
+
+
+@pytest.fixture
+def load(tmp_path):
+    """load(committee, name, data, commit=False) → the Report of importing these bytes."""
+
+    def _load(committee, name: str, data: bytes, *, commit: bool = False):
+        path = write(tmp_path, name, data)
+        return run_import(committee, path, detect_kind(path, name), commit=commit)
+
+    return _load

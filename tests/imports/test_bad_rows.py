@@ -1,0 +1,139 @@
+"""Every bad row is reported with its row number, column and a reason in Chinese; none is written."""
+
+import pytest
+from django.utils import translation
+
+from committee.scoping import unscoped
+from residents.models import Building, Household, Resident
+from tests.imports.helpers import csv_bytes, make_id, person, rows_for, xlsx_bytes
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    with translation.override("zh-hans"):
+        yield
+
+
+def _errors(report):
+    return [(e["row"], e["column"], e["message"]) for e in report.errors]
+
+
+def _only_error(load, org, bad_row, *, at=3):
+    rows = rows_for(3)
+    rows[at - 2] = bad_row
+    report = load(org.a, "r.csv", csv_bytes(rows), commit=True)
+    assert report.error_count == 1, report.errors
+    assert Resident.all_objects.filter(committee=org.a).count() == 0
+    return report.errors[0]
+
+
+def test_a_mistyped_id_number(org, load):
+    number = person(1)["身份证号"]
+    wrong = number[:-2] + str((int(number[-2]) + 1) % 10) + number[-1]
+    error = _only_error(load, org, person(1, 身份证号=wrong))
+    assert (error["row"], error["column"]) == (3, "身份证号")
+    assert "校验位" in error["message"]
+    assert error["value"].startswith("3101") and "*" in error["value"]  # the list never shows it whole
+
+
+def test_a_short_id_number(org, load):
+    error = _only_error(load, org, person(1, 身份证号="31011019500101"))
+    assert "18" in error["message"]
+
+
+def test_a_birth_date_that_disagrees_with_the_id_number(org, load):
+    error = _only_error(load, org, person(1, 出生日期="1960-05-05"))
+    assert error["column"] == "出生日期"
+    assert "1960-05-05" in error["message"]
+
+
+def test_a_bad_phone_number(org, load):
+    error = _only_error(load, org, person(1, 联系电话="12345"))
+    assert error["column"] == "联系电话"
+
+
+@pytest.mark.parametrize("column", ["路名", "号", "室", "姓名"])
+def test_a_missing_required_value(org, load, column):
+    error = _only_error(load, org, person(1, **{column: ""}))
+    assert error["column"] == column and "必填" in error["message"]
+
+
+def test_an_unknown_care_category(org, load):
+    error = _only_error(load, org, person(1, 关爱类别="独居老人、空巢"))
+    assert error["column"] == "关爱类别" and "空巢" in error["message"] and "独居老人" in error["message"]
+
+
+def test_an_unknown_relation(org, load):
+    error = _only_error(load, org, person(1, 与户主关系="邻居"))
+    assert error["column"] == "与户主关系"
+
+
+def test_a_gender_that_disagrees_with_the_id_number(org, load):
+    row = person(1)
+    error = _only_error(load, org, person(1, 性别="女" if row["性别"] == "男" else "男"))
+    assert error["column"] == "性别"
+
+
+def test_the_same_id_number_twice_in_the_file(org, load):
+    rows = rows_for(4)
+    rows[3]["身份证号"] = rows[1]["身份证号"]
+    rows[3]["出生日期"] = rows[1]["出生日期"]
+    rows[3]["性别"] = rows[1]["性别"]
+    report = load(org.a, "r.csv", csv_bytes(rows))
+    assert [(e["row"], e["column"]) for e in report.errors] == [(5, "身份证号")]
+    assert "第3行" in report.errors[0]["message"]
+
+
+def test_an_id_number_of_another_committees_resident(org, load):
+    building = Building.all_objects.create(committee=org.b, road="波阳路", number="1")
+    household = Household.all_objects.create(committee=org.b, building=building, room="101")
+    Resident.all_objects.create(
+        committee=org.b, household=household, name="别人", id_number=person(1)["身份证号"]
+    )
+    error = _only_error(load, org, person(1))
+    assert error["column"] == "身份证号" and "其他居民区" in error["message"]
+    # Who and where is not told.
+    assert "别人" not in error["message"] and "波阳" not in error["message"]
+    with unscoped():
+        assert Resident.objects.count() == 1
+
+
+def test_an_id_number_that_excel_turned_into_a_number(org, load):
+    rows = rows_for(2)
+    rows[1]["身份证号"] = 3.1011019500101e17
+    report = load(org.a, "r.xlsx", xlsx_bytes(rows))
+    assert [(e["row"], e["column"]) for e in report.errors] == [(3, "身份证号")]
+    assert "文本" in report.errors[0]["message"]
+
+
+def test_every_bad_row_is_listed(org, load):
+    rows = rows_for(10)
+    rows[2]["联系电话"] = "123"
+    rows[5]["姓名"] = ""
+    rows[5]["关爱类别"] = "不存在"
+    rows[8]["身份证号"] = make_id(5)[:-1] + "X"
+    report = load(org.a, "r.csv", csv_bytes(rows))
+    assert report.bad_rows == 3 and report.error_count == 4
+    assert [e["row"] for e in report.errors] == [4, 7, 7, 10]
+
+
+def test_one_bad_row_in_a_hundred_writes_nothing(org, load, monkeypatch):
+    monkeypatch.setattr("residents.importing.BATCH_SIZE", 10)
+    rows = rows_for(100)
+    rows[97]["联系电话"] = "0000"
+    report = load(org.a, "r.csv", csv_bytes(rows), commit=True)
+    assert report.bad_rows == 1 and report.errors[0]["row"] == 99
+    assert Resident.all_objects.count() == 0
+    assert Household.all_objects.count() == 0 and Building.all_objects.count() == 0
+
+
+def test_an_impossible_birth_date_after_a_good_number_of_the_same_region(org, load):
+    """The importer's per-region shortcut judges a number exactly as validate_id_number does."""
+    good = person(1)["身份证号"]
+    body = good[:10] + "13" + good[12:17]
+    from stdnum.cn import ric
+
+    bad = body + ric.calc_check_digit(body + "0")
+    report = load(org.a, "r.csv", csv_bytes([person(1), person(2, 身份证号=bad, 出生日期="", 性别="")]))
+    assert [(e["row"], e["column"]) for e in report.errors] == [(3, "身份证号")]
+    assert "7" in report.errors[0]["message"] and "14" in report.errors[0]["message"]

@@ -1,0 +1,58 @@
+"""All or nothing: a failure part-way through a commit leaves the database as it was."""
+
+import pytest
+from django.db import IntegrityError
+
+from residents import importing
+from residents.models import Building, Household, Resident
+from tests.imports.helpers import csv_bytes, rows_for
+
+
+def _snapshot():
+    return (
+        list(Building.all_objects.order_by("pk").values()),
+        list(Household.all_objects.order_by("pk").values()),
+        list(Resident.all_objects.order_by("pk").values()),
+        list(Resident.care_categories.through.objects.order_by("pk").values()),
+    )
+
+
+def test_a_failure_in_a_later_batch_leaves_nothing(org, load, monkeypatch):
+    load(org.a, "first.csv", csv_bytes(rows_for(10)), commit=True)
+    before = _snapshot()
+    monkeypatch.setattr(importing, "BATCH_SIZE", 10)
+    real_write = importing.Importer.write_batch
+    calls = []
+
+    def failing_write(self, plans):
+        calls.append(len(plans))
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        real_write(self, plans)
+
+    monkeypatch.setattr(importing.Importer, "write_batch", failing_write)
+    changed = rows_for(50)
+    for row in changed[:10]:
+        row["备注"] = "改过"
+    with pytest.raises(RuntimeError):
+        load(org.a, "second.csv", csv_bytes(changed), commit=True)
+    assert calls == [10, 10, 10]  # two batches were written before the failure
+    assert _snapshot() == before
+
+
+def test_a_database_constraint_late_in_the_file_leaves_nothing(org, load, monkeypatch):
+    """A row that the database itself refuses (a NULL name, as if validation had missed it) in the
+    fourth batch rolls the three batches before it back too."""
+    monkeypatch.setattr(importing, "BATCH_SIZE", 10)
+    real_write = importing.Importer.write_batch
+
+    def write_with_a_bad_row(self, plans):
+        for plan in plans:
+            if plan.row.number == 37:
+                plan.values["name"] = None
+        real_write(self, plans)
+
+    monkeypatch.setattr(importing.Importer, "write_batch", write_with_a_bad_row)
+    with pytest.raises(IntegrityError):
+        load(org.a, "r.csv", csv_bytes(rows_for(40)), commit=True)
+    assert Resident.all_objects.count() == 0 and Building.all_objects.count() == 0

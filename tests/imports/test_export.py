@@ -1,0 +1,93 @@
+"""Export of the registry: the template's format, masked unless asked, formulas escaped, and an
+export imports back as "nothing changed"."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from residents.models import Resident
+from tests.imports.helpers import HEADERS, csv_bytes, person, rows_for
+from tests.imports.test_commit import _snapshot
+
+
+@pytest.fixture
+def registry(org, load):
+    rows = [
+        *rows_for(30),
+        person(30, 身份证号="", 性别="", 出生日期="", 联系电话="", 姓名="无证居民"),
+        person(31, 备注='=HYPERLINK("http://evil","点我")', 姓名="@王五"),
+        person(32, 房屋类型="商品房", 关爱类别="低保、独居老人", 与户主关系="配偶", 居住状态="租户"),
+        person(33, 联系电话="021-65431234"),
+    ]
+    report = load(org.a, "r.csv", csv_bytes(rows), commit=True)
+    assert report.ok, report.errors
+    return rows
+
+
+def _sheet(response):
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return workbook, workbook.worksheets[0]
+
+
+def test_the_export_is_masked_by_default(registry, org, as_user):
+    response = as_user(org.secretary_a).get(reverse("imports:export"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    workbook, sheet = _sheet(response)
+    assert [c.value for c in sheet[1]] == HEADERS
+    assert sheet.max_row == 1 + len(registry)
+    ids = [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert all("*" in i for i in ids if i)
+    assert registry[0]["身份证号"] not in str(list(sheet.values))
+    assert "13800000001" not in str(list(sheet.values))
+    assert workbook.sheetnames[1:] == ["楼栋", "关爱类别"]
+
+
+def test_full_numbers_only_when_asked(registry, org, as_user):
+    _, sheet = _sheet(as_user(org.secretary_a).get(reverse("imports:export") + "?full=1"))
+    assert registry[0]["身份证号"] in [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+def test_cells_that_would_run_as_formulas_are_written_as_text(registry, org, as_user):
+    _, sheet = _sheet(as_user(org.secretary_a).get(reverse("imports:export")))
+    cells = {c.value: c for row in sheet.iter_rows(min_row=2) for c in row if isinstance(c.value, str)}
+    assert '\'=HYPERLINK("http://evil","点我")' in cells
+    assert "'@王五" in cells
+    assert all(c.data_type == "s" for c in cells.values())
+    assert not any(v.startswith(("=", "+", "-", "@")) for v in cells)
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_an_export_imports_back_as_nothing_changed(registry, org, as_user, load, full):
+    before = _snapshot()
+    url = reverse("imports:export") + ("?full=1" if full else "")
+    data = b"".join(as_user(org.secretary_a).get(url).streaming_content)
+    report = load(org.a, "export.xlsx", data, commit=True)
+    assert report.ok, report.errors
+    assert report.residents.unchanged == len(registry)
+    assert report.residents.created == report.residents.updated == 0
+    assert report.households.created == report.households.updated == 0
+    assert report.buildings.created == 0
+    assert _snapshot() == before
+
+
+def test_a_masked_export_cannot_create_people_from_masked_numbers(registry, org, as_user, load):
+    data = b"".join(as_user(org.secretary_a).get(reverse("imports:export")).streaming_content)
+    Resident.all_objects.filter(name="居民3").delete()
+    report = load(org.a, "export.xlsx", data)
+    assert [(e["row"], e["column"]) for e in report.errors] == [(report.errors[0]["row"], "身份证号")]
+
+
+def test_the_template_has_the_headers_and_an_example_that_is_skipped(org, as_user, load):
+    response = as_user(org.secretary_a).get(reverse("imports:template"))
+    workbook, sheet = _sheet(response)
+    assert [c.value for c in sheet[1]] == HEADERS
+    assert sheet.max_row == 2
+    assert "填写说明" in workbook.sheetnames
+    data = b"".join(as_user(org.secretary_a).get(reverse("imports:template")).streaming_content)
+    from residents.importing import FileProblem
+
+    with pytest.raises(FileProblem):  # the example alone is no data
+        load(org.a, "template.xlsx", data)

@@ -1,0 +1,82 @@
+"""The streaming .xlsx reader: values as Excel holds them, row numbers as Excel shows them."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+
+from residents.importing import FileProblem
+from residents.models import Resident
+from residents.xlsx_stream import iter_rows
+from tests.imports.helpers import HEADERS, person
+
+
+def _workbook(tmp_path, fill) -> object:
+    workbook = Workbook()
+    fill(workbook.active)
+    path = tmp_path / "w.xlsx"
+    workbook.save(path)
+    return path
+
+
+def test_values_dates_and_gaps(tmp_path):
+    def fill(sheet):
+        sheet["A1"] = "姓名"
+        sheet["C1"] = 12
+        sheet["A3"] = datetime.date(1950, 3, 1)
+        sheet["B3"] = 3.5
+        sheet["C3"] = True
+        sheet["A4"] = "x"
+        sheet["A4"].number_format = "yyyy-mm-dd"
+
+    rows = list(iter_rows(_workbook(tmp_path, fill)))
+    assert rows == [(1, ["姓名", None, 12]), (3, [datetime.date(1950, 3, 1), 3.5, True]), (4, ["x"])]
+
+
+def test_a_real_date_cell_is_a_birth_date(org, load):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    row = person(1)
+    sheet.append([row[h] for h in HEADERS])
+    sheet.cell(row=2, column=HEADERS.index("出生日期") + 1).value = datetime.date.fromisoformat(
+        row["出生日期"]
+    )
+    out = io.BytesIO()
+    workbook.save(out)
+    report = load(org.a, "r.xlsx", out.getvalue(), commit=True)
+    assert report.ok, report.errors
+    assert Resident.all_objects.get().birth_date.isoformat() == row["出生日期"]
+
+
+def test_row_numbers_skip_blank_rows(org, load):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    sheet.append([person(1)[h] for h in HEADERS])
+    sheet.append([])
+    sheet.append([])
+    sheet.append([person(2, 联系电话="1")[h] for h in HEADERS])
+    out = io.BytesIO()
+    workbook.save(out)
+    report = load(org.a, "r.xlsx", out.getvalue())
+    assert [e["row"] for e in report.errors] == [5]
+
+
+def test_a_workbook_declaring_entities_is_refused(org, load, tmp_path):
+    workbook = Workbook()
+    workbook.active.append(HEADERS)
+    out = io.BytesIO()
+    workbook.save(out)
+    source = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "aaaaaaaa">]>', 1)
+            target.writestr(item, data)
+    with pytest.raises(FileProblem):
+        load(org.a, "r.xlsx", bomb.getvalue())
