@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from committee import views
 from committee.forms import LoginForm
+from reports.urls import dashboard_patterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +23,8 @@ urlpatterns = [
     # The login page offers the language switch too, so it works before login.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("dashboard/", include(dashboard_patterns)),
+    path("reports/", include("reports.urls")),
 ]
 
 # A database outage anywhere (a view, or the session lookup in a middleware) ends here: 503, not 500.
