@@ -31,7 +31,9 @@
         radius: small ? ["30%", "58%"] : ["35%", "65%"],
         center: ["50%", "45%"],
         label: { formatter: "{b}\n{c}", fontFamily: FONT },
+        // Empty slices only crowd the labels; the list beside the chart still shows the zeros.
         data: spec.labels.map(function (label, i) { return { name: label, value: spec.series[0].data[i] }; })
+          .filter(function (item) { return item.value > 0; })
       }];
       base.legend.show = false;
       return base;
