@@ -23,6 +23,7 @@ urlpatterns = [
     # The login page offers the language switch too, so it works before login.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("cases/", include("cases.urls")),
     path("dashboard/", include(dashboard_patterns)),
     path("reports/", include("reports.urls")),
 ]

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate, TruncMonth
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,11 +74,7 @@ def start_of(day: dt.date) -> dt.datetime:
 
 def case_list_url(committee_id: int, **params) -> str:
     query = {"committee": committee_id, **{k: v for k, v in params.items() if v is not None}}
-    try:
-        base = reverse("cases:list")
-    except NoReverseMatch:  # TEMPORARY until the cases pages are merged
-        base = "/cases/"
-    return f"{base}?{urlencode({k: str(v) for k, v in query.items()})}"
+    return f"{reverse('cases:list')}?{urlencode({k: str(v) for k, v in query.items()})}"
 
 
 def count_filters(period: Period) -> dict[str, Q]:

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from cases.filters import CaseFilterForm, filter_cases
 from cases.models import Aid, Case, CaseParty, Referral
 from committee.masking import mask_id_number, mask_numbers_in_text, mask_phone
 from committee.roles import Perm
@@ -247,14 +248,9 @@ def case_list_xlsx(request: HttpRequest) -> HttpResponse:
     """The case list with the filters of cases:list (cases/filters.py), in the user's scope, masked."""
     cases = Case.objects.filter(committee_id__in=request.access.committees_where(Perm.VIEW_REPORTS))
     cases = visible_cases(cases, request.access)
-    try:
-        from cases.filters import CaseFilterForm, filter_cases
-    except ImportError:  # TEMPORARY: until the cases branch's filters are merged
-        cases = cases.order_by("due_date", "pk")
-    else:
-        form = CaseFilterForm(request.GET, access=request.access)
-        form.is_valid()
-        cases = filter_cases(cases, form.cleaned_data)
+    form = CaseFilterForm(request.GET, access=request.access)
+    form.is_valid()  # as on the list: an invalid field is left out, the others still filter
+    cases = filter_cases(cases, form.cleaned_data)
     with translation.override(LEDGER_LANGUAGE):
         writer = XlsxWriter()
         writer.sheet(pgettext("ledger sheet", "Cases"), case_columns(), case_rows(cases))

@@ -284,3 +284,43 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(org, as_user, django_asser
 
 
 QUERIES_DASHBOARD = 18  # session (read, save), user, roles, committee, 12 figure queries
+
+
+def _figure_links(ctx) -> list[tuple[str, int, str]]:
+    """(what, figure, url) for every number on the dashboard that links to the case list."""
+    headline, links = ctx["headline"], ctx["links"]
+    pairs = [(name, getattr(headline, name), url) for name, url in links.items()]
+    pairs += [(f"status {s['label']}", s["count"], s["url"]) for s in ctx["by_status"]]
+    pairs += [(f"source {s['label']}", s["count"], s["url"]) for s in ctx["by_source"]]
+    for w in ctx["workload"]:
+        pairs += [
+            (f"{w['name']} open", w["open"], w["open_url"]),
+            (f"{w['name']} overdue", w["overdue"], w["overdue_url"]),
+            (f"{w['name']} resolved", w["resolved"], w["resolved_url"]),
+        ]
+    for b in ctx["hotspots"]:
+        pairs.append((b["address"], b["total"], b["url"]))
+        pairs += [(f"{b['address']} {c['label']}", c["count"], c["url"]) for c in b["categories"]]
+    return pairs
+
+
+@pytest.mark.parametrize("persona", ["secretary_a", "worker_a", "officer"])
+def test_every_figure_links_to_a_list_with_the_same_count(org, data, as_user, persona):
+    client = as_user(getattr(org, persona))
+    response = client.get(reverse("dashboard_committee", args=[org.a.pk]))
+    pairs = _figure_links(response.context)
+    assert len(pairs) > 20
+    for what, figure, url in pairs:
+        assert url.startswith(reverse("cases:list") + "?"), url
+        listed = client.get(url)
+        assert listed.status_code == 200, url
+        assert listed.context["page"].paginator.count == figure, f"{what}: {url}"
+
+
+def test_late_referrals_link_to_their_own_list_with_the_same_count(org, data, as_user):
+    for persona in ("secretary_a", "worker_a"):
+        client = as_user(getattr(org, persona))
+        figure = client.get(reverse("dashboard")).context["headline"].late_referrals
+        listed = client.get(reverse("reports:late_referrals", args=[org.a.pk]))
+        assert len(listed.context["rows"]) == figure
+        assert f'data-count="{figure}"' in listed.text

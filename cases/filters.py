@@ -1,0 +1,153 @@
+"""The case-list filter: GET parameters → a queryset. Used by the case list and by the dashboard's
+export of a filtered list, so both read the same bookmarkable URLs.
+
+Parameters: status (a Case.Status or "open"), category (code), assignee (user id or "none"), source,
+building (id), overdue=1, created_from / created_to and resolved_from / resolved_to (YYYY-MM-DD,
+inclusive, local dates), committee (id), q (text), sort (due by default).
+"""
+
+import datetime
+import re
+
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from cases.models import Case, CaseCategory, CaseParty
+from committee.models import User
+from committee.roles import Role
+
+SORTS = {
+    "due": ("due_date", "pk"),
+    "-due": ("-due_date", "-pk"),
+    "newest": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+    "updated": ("-updated_at", "-pk"),
+}
+SORT_CHOICES = [
+    ("due", _("due soonest")),
+    ("-due", _("due latest")),
+    ("newest", _("newest")),
+    ("oldest", _("oldest")),
+    ("updated", _("recently changed")),
+]
+DATE = forms.DateInput({"type": "date"}, format="%Y-%m-%d")
+NUMBER = re.compile(r"^(\d{4})-(\d{1,6})$")
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    source = forms.ChoiceField(label=_("Source"), required=False)
+    building = forms.IntegerField(label=_("Building"), required=False, min_value=1, widget=forms.HiddenInput)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    created_from = forms.DateField(
+        label=_("Logged from"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    created_to = forms.DateField(
+        label=_("Logged to"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    resolved_from = forms.DateField(
+        label=_("Resolved from"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    resolved_to = forms.DateField(
+        label=_("Resolved to"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    committee = forms.ChoiceField(label=_("Committee"), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
+
+    def __init__(self, data=None, *, access=None, **kwargs) -> None:
+        super().__init__(data, **kwargs)
+        self.access = access
+        self.fields["status"].choices = [
+            ("", _("any status")),
+            ("open", pgettext_lazy("cases", "open")),
+            *Case.Status.choices,
+        ]
+        self.fields["category"].choices = [("", _("any category"))] + [
+            (c.code, c.label) for c in CaseCategory.objects.all()
+        ]
+        self.fields["source"].choices = [("", _("any source")), *Case.Source.choices]
+        committees = list(access.committees()) if access is not None else []
+        committee_ids = [c.pk for c in committees]
+        staff = (
+            User.objects.filter(
+                memberships__committee_id__in=committee_ids,
+                memberships__role__in=[Role.SECRETARY, Role.WORKER],
+            )
+            .distinct()
+            .order_by("full_name", "username")
+        )
+        self.fields["assignee"].choices = [
+            ("", _("anyone")),
+            ("none", _("unassigned")),
+            *((str(u.pk), u.display_name) for u in staff),
+        ]
+        self.fields["committee"].choices = [("", _("all my committees"))] + [
+            (str(c.pk), c.name) for c in committees
+        ]
+        self.show_committee = len(committees) > 1
+
+    def clean_sort(self) -> str:
+        return self.cleaned_data.get("sort") or "due"
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _day_after(day: datetime.date) -> datetime.datetime:
+    return _day_start(day + datetime.timedelta(days=1))
+
+
+def filter_cases(queryset: QuerySet[Case], data: dict) -> QuerySet[Case]:
+    """Apply the cleaned filter data (invalid fields are simply absent) to a queryset of cases."""
+    status = data.get("status")
+    if status == "open":
+        queryset = queryset.filter(status__in=Case.OPEN_STATUSES)
+    elif status:
+        queryset = queryset.filter(status=status)
+    if data.get("category"):
+        queryset = queryset.filter(category__code=data["category"])
+    assignee = data.get("assignee")
+    if assignee == "none":
+        queryset = queryset.filter(assignee__isnull=True)
+    elif assignee:
+        queryset = queryset.filter(assignee_id=int(assignee))
+    if data.get("source"):
+        queryset = queryset.filter(source=data["source"])
+    if data.get("building"):
+        queryset = queryset.filter(building_id=data["building"])
+    if data.get("overdue"):
+        queryset = queryset.filter(status__in=Case.OPEN_STATUSES, due_date__lt=timezone.localdate())
+    if data.get("created_from"):
+        queryset = queryset.filter(created_at__gte=_day_start(data["created_from"]))
+    if data.get("created_to"):
+        queryset = queryset.filter(created_at__lt=_day_after(data["created_to"]))
+    if data.get("resolved_from"):
+        queryset = queryset.filter(resolved_at__gte=_day_start(data["resolved_from"]))
+    if data.get("resolved_to"):
+        queryset = queryset.filter(
+            resolved_at__lt=_day_start(data["resolved_to"] + datetime.timedelta(days=1))
+        )
+    if data.get("committee"):
+        queryset = queryset.filter(committee_id=int(data["committee"]))
+    q = (data.get("q") or "").strip()
+    if q:
+        match = NUMBER.match(q)
+        if match:
+            queryset = queryset.filter(year=int(match[1]), seq=int(match[2]))
+        else:
+            named = CaseParty.objects.filter(case=OuterRef("pk"), resident__name__contains=q)
+            queryset = queryset.filter(
+                Q(title__icontains=q)
+                | Q(description__icontains=q)
+                | Q(place__icontains=q)
+                | Q(work_order_number__icontains=q)
+                | Exists(named)
+            )
+    return queryset.order_by(*SORTS.get(data.get("sort") or "due", SORTS["due"]))

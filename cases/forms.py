@@ -1,0 +1,278 @@
+"""Forms of the case pages. Rules (who may, in which status) are not here but in rules.py."""
+
+import secrets
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases import uploads
+from cases.models import Aid, Attachment, Case, CaseCategory, CaseParty, OutsideBody
+from committee.roles import Perm
+from residents.models import Building, Household, Resident, Visit
+
+DATE = forms.DateInput({"type": "date"}, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos or PDFs at once, each checked by content."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(
+            {"accept": "image/jpeg,image/png,image/webp,application/pdf", "multiple": True}
+        )
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        for f in files:
+            try:
+                uploads.sniff(f)
+            except ValidationError as error:
+                raise ValidationError(f"{f.name}: {' '.join(error.messages)}") from error
+        return files
+
+
+class IntakeForm(forms.Form):
+    """Logging a case on one phone screen. Parties arrive as `party` values "<resident id>" with a
+    role in `role_<id>`; the building, household and visit as ids."""
+
+    title = forms.CharField(
+        label=_("What is the problem?"),
+        max_length=100,
+        widget=forms.TextInput({"placeholder": _("e.g. Drain blocked, ground floor flooded")}),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=CaseCategory.objects.all(), empty_label=None, to_field_name="code"
+    )
+    description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea({"rows": 3}))
+    source = forms.ChoiceField(
+        label=_("How it came in"), choices=Case.Source.choices, initial=Case.Source.WALK_IN
+    )
+    work_order_number = forms.CharField(label=_("12345 work order number"), required=False, max_length=40)
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=Case.Priority.choices,
+        initial=Case.Priority.NORMAL,
+        widget=forms.RadioSelect,
+    )
+    committee = forms.ChoiceField(label=_("Committee"))
+    building = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    household = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    visit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    place = forms.CharField(
+        label=_("Place"),
+        required=False,
+        max_length=100,
+        help_text=_("A public place in words, when it is not one building: e.g. the lane entrance."),
+    )
+    assignee = forms.ChoiceField(label=_("Who works it"), required=False)
+    due_date = forms.DateField(
+        label=_("Due date"),
+        required=False,
+        widget=DATE,
+        help_text=_("Empty: counted from the category and priority in working days."),
+    )
+    sensitive = forms.BooleanField(
+        label=_("Sensitive (only the secretary and the assignee see it)"), required=False
+    )
+    photos = PhotosField(label=_("Photos"))
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, data=None, files=None, *, access, parties=None, **kwargs) -> None:
+        super().__init__(data, files, **kwargs)
+        self.access = access
+        from cases.services import assignable_users
+
+        committees = [c for c in access.committees() if access.can(Perm.LOG_CASE, c)]
+        self.committees = {str(c.pk): c for c in committees}
+        self.fields["committee"].choices = [(str(c.pk), c.name) for c in committees]
+        if len(committees) == 1:
+            self.fields["committee"].widget = forms.HiddenInput()
+            self.fields["committee"].initial = str(committees[0].pk)
+        committee_id = (self.data.get("committee") if self.is_bound else None) or (
+            str(committees[0].pk) if committees else None
+        )
+        choices = [("", _("Leave for the secretary")), ("me", _("Me"))]
+        if committee_id and access.can(Perm.MANAGE_CASES, int(committee_id)):
+            choices += [
+                (str(u.pk), u.display_name) for u in assignable_users(int(committee_id)) if u != access.user
+            ]
+        self.fields["assignee"].choices = choices
+        if not self.is_bound:
+            self.initial.setdefault("token", secrets.token_urlsafe(16))
+        self.parties = parties or []
+
+    def clean_committee(self):
+        value = self.cleaned_data["committee"]
+        if value not in self.committees:
+            raise ValidationError(_("Choose a committee."))
+        return self.committees[value]
+
+    def _one(self, model, field):
+        pk = self.cleaned_data.get(field)
+        if not pk:
+            return None
+        obj = model.objects.filter(pk=pk).first()
+        if obj is None:
+            raise ValidationError(_("Not found."))
+        return obj
+
+    def clean_building(self):
+        return self._one(Building, "building")
+
+    def clean_household(self):
+        return self._one(Household, "household")
+
+    def clean_visit(self):
+        return self._one(Visit, "visit")
+
+    def clean(self):
+        data = super().clean()
+        committee = data.get("committee")
+        if committee is None:
+            return data
+        for key in ("building", "household", "visit"):
+            obj = data.get(key)
+            if obj is not None and obj.committee_id != committee.pk:
+                self.add_error(key, _("This belongs to another committee."))
+        for party in self.parties:
+            if party.resident.committee_id != committee.pk:
+                raise ValidationError(
+                    _("%(name)s lives in another committee.") % {"name": party.resident.name}
+                )
+        assignee = data.get("assignee")
+        if assignee == "me":
+            data["assignee_user"] = self.access.user
+        elif assignee:
+            from cases.services import assignable_users
+
+            data["assignee_user"] = assignable_users(committee).filter(pk=assignee).first()
+        else:
+            data["assignee_user"] = None
+        if data.get("source") == Case.Source.HOTLINE and not data.get("work_order_number"):
+            self.add_error("work_order_number", _("A 12345 case needs its work order number."))
+        return data
+
+
+def parse_parties(data) -> list:
+    """The residents picked in the intake form: `party` ids with `role_<id>` roles, in order."""
+    from cases.services import NewParty
+
+    ids = []
+    for raw in data.getlist("party"):
+        if raw.isdigit() and int(raw) not in ids:
+            ids.append(int(raw))
+    residents = Resident.objects.select_related("household__building").in_bulk(ids)
+    roles = dict(CaseParty.Role.choices)
+    parties = []
+    for pk in ids:
+        if pk in residents:
+            role = data.get(f"role_{pk}", CaseParty.Role.REPORTER)
+            parties.append(NewParty(residents[pk], role if role in roles else CaseParty.Role.REPORTER))
+    return parties
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class TextActionForm(VersionForm):
+    text = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea({"rows": 2}))
+
+
+class AssignForm(VersionForm):
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=None, required=False, empty_label=_("nobody")
+    )
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from cases.services import assignable_users
+
+        self.fields["assignee"].queryset = assignable_users(case.committee_id)
+        self.fields["assignee"].label_from_instance = lambda u: u.display_name
+
+
+class DuplicateForm(VersionForm):
+    of = forms.CharField(label=_("Duplicate of case number"), max_length=12, help_text=_("e.g. 2026-0042"))
+    text = forms.CharField(label=_("Note"), required=False)
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def clean_of(self):
+        from cases.filters import NUMBER
+
+        match = NUMBER.match(self.cleaned_data["of"].strip())
+        target = None
+        if match:
+            target = Case.objects.filter(
+                committee_id=self.case.committee_id, year=int(match[1]), seq=int(match[2])
+            ).first()
+        if target is None or target.pk == self.case.pk:
+            raise ValidationError(_("No other case with this number in this committee."))
+        return target
+
+
+class ReferralForm(forms.Form):
+    body = forms.ModelChoiceField(label=_("Send to"), queryset=OutsideBody.objects.filter(active=True))
+    sent_on = forms.DateField(label=_("Sent on"), widget=DATE, initial=timezone.localdate)
+    their_reference = forms.CharField(label=_("Their reference"), required=False, max_length=50)
+    reply_expected_by = forms.DateField(label=_("Reply expected by"), required=False, widget=DATE)
+    text = forms.CharField(label=_("What was asked"), required=False, widget=forms.Textarea({"rows": 2}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label_from_instance = lambda b: b.label
+
+
+class ChaseForm(forms.Form):
+    text = forms.CharField(label=_("What they said"), required=False, max_length=500)
+
+
+class ReplyForm(forms.Form):
+    replied_on = forms.DateField(label=_("Replied on"), widget=DATE, initial=timezone.localdate)
+    reply = forms.CharField(label=_("Reply"), widget=forms.Textarea({"rows": 2}))
+    outcome = forms.CharField(label=_("Outcome"), required=False, max_length=200)
+
+
+class FollowUpForm(VersionForm):
+    called_on = forms.DateField(label=_("Called on"), widget=DATE, initial=timezone.localdate)
+    satisfaction = forms.ChoiceField(
+        label=_("Satisfaction"), choices=Case.Satisfaction.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea({"rows": 2}))
+
+
+class AidForm(forms.ModelForm):
+    class Meta:
+        model = Aid
+        fields = ["kind", "amount", "status", "donors", "applied_on", "notes"]
+        widgets = {
+            "applied_on": DATE,
+            "donors": forms.Textarea({"rows": 2}),
+            "notes": forms.Textarea({"rows": 2}),
+        }
+
+
+class AidUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Aid.Status.choices)
+    on = forms.DateField(label=_("On"), widget=DATE, initial=timezone.localdate)
+    notes = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class AttachmentForm(forms.Form):
+    files = PhotosField(label=_("Photos or PDF files"), required=True)
+    stage = forms.ChoiceField(
+        label=_("Stage"), choices=Attachment.Stage.choices, initial=Attachment.Stage.BEFORE
+    )

@@ -1,0 +1,132 @@
+"""Who may do what to a case, in which status: the one place that decides it.
+
+Roles come from committee/roles.py: the secretary holds MANAGE_CASES, workers LOG_CASE, viewers and
+street officers only VIEW. On top of the role, a worker works the cases assigned to them and may take
+an unassigned open case; notes and files may be added by any worker of the committee.
+
+Sensitive cases (Case.sensitive: a family's illness, a dispute that names people) are seen only by
+the committee's secretary, the assignee and whoever logged the case; not by other workers, viewers,
+street officers or superusers in the app (the admin remains for corrections).
+"""
+
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+
+from cases.models import Case
+from committee.roles import Perm
+
+S = Case.Status
+OPEN = frozenset(Case.OPEN_STATUSES)
+ALL = frozenset(S)
+
+
+class Action(StrEnum):
+    TAKE = "take"  # a worker takes an unassigned case for themselves
+    ASSIGN = "assign"  # the secretary assigns or reassigns
+    EDIT = "edit"  # title, description, category, priority, due date, place
+    START = "start"  # new → in progress
+    WAIT = "wait"  # → waiting (on an outside body or the resident)
+    RESUME = "resume"  # waiting → in progress
+    RESOLVE = "resolve"  # → resolved, with the resolution
+    FOLLOW_UP = "follow_up"  # the call after resolving; "not satisfied" reopens
+    CLOSE = "close"  # resolved and followed up → closed
+    WITHDRAW = "withdraw"  # the resident withdrew it → closed
+    DUPLICATE = "duplicate"  # same problem as another case → closed
+    REOPEN = "reopen"  # resolved or closed → in progress, with a reason
+    NOTE = "note"
+    REFER = "refer"  # send to an outside body
+    CHASE = "chase"  # chase an outstanding referral
+    REPLY = "reply"  # record an outside body's reply
+    AID = "aid"  # record or update aid on a hardship case
+    ATTACH = "attach"  # add a photo or file
+
+
+class Who(StrEnum):
+    MANAGER = "manager"  # the secretary (MANAGE_CASES)
+    ASSIGNEE = "assignee"  # the assignee (a worker with LOG_CASE), or the secretary
+    TAKER = "taker"  # any worker while the case is unassigned, or the secretary
+    WORKER = "worker"  # any worker of the committee (LOG_CASE)
+
+
+# action → (statuses it may start from, who may do it)
+RULES: dict[Action, tuple[frozenset, Who]] = {
+    Action.TAKE: (OPEN, Who.TAKER),
+    Action.ASSIGN: (OPEN, Who.MANAGER),
+    Action.EDIT: (OPEN, Who.ASSIGNEE),
+    Action.START: (frozenset({S.NEW}), Who.ASSIGNEE),
+    Action.WAIT: (frozenset({S.NEW, S.IN_PROGRESS}), Who.ASSIGNEE),
+    Action.RESUME: (frozenset({S.WAITING}), Who.ASSIGNEE),
+    Action.RESOLVE: (OPEN, Who.ASSIGNEE),
+    Action.FOLLOW_UP: (frozenset({S.RESOLVED}), Who.ASSIGNEE),
+    Action.CLOSE: (frozenset({S.RESOLVED}), Who.MANAGER),
+    Action.WITHDRAW: (OPEN, Who.MANAGER),
+    Action.DUPLICATE: (OPEN, Who.MANAGER),
+    Action.REOPEN: (frozenset({S.RESOLVED, S.CLOSED}), Who.MANAGER),
+    Action.NOTE: (ALL, Who.WORKER),
+    Action.REFER: (OPEN, Who.ASSIGNEE),
+    Action.CHASE: (OPEN, Who.ASSIGNEE),
+    Action.REPLY: (OPEN | {S.RESOLVED}, Who.ASSIGNEE),
+    Action.AID: (OPEN | {S.RESOLVED}, Who.ASSIGNEE),
+    Action.ATTACH: (ALL, Who.WORKER),
+}
+
+# The status an action leads to (None: unchanged).
+TARGET: dict[Action, str] = {
+    Action.START: S.IN_PROGRESS,
+    Action.WAIT: S.WAITING,
+    Action.RESUME: S.IN_PROGRESS,
+    Action.RESOLVE: S.RESOLVED,
+    Action.CLOSE: S.CLOSED,
+    Action.WITHDRAW: S.CLOSED,
+    Action.DUPLICATE: S.CLOSED,
+    Action.REOPEN: S.IN_PROGRESS,
+}
+
+
+def who_may(who: Who, access, case: Case) -> bool:
+    committee = case.committee_id
+    manager = access.can(Perm.MANAGE_CASES, committee)
+    if who == Who.MANAGER:
+        return manager
+    worker = access.can(Perm.LOG_CASE, committee)
+    if who == Who.WORKER:
+        return worker
+    if who == Who.TAKER:
+        return manager or (worker and case.assignee_id is None)
+    # Who.ASSIGNEE
+    return manager or (worker and case.assignee_id == access.user.pk)
+
+
+def can(access, case: Case, action: Action) -> bool:
+    statuses, who = RULES[action]
+    if case.status not in statuses:
+        return False
+    if action == Action.TAKE and case.assignee_id == access.user.pk:
+        return False
+    if action == Action.CLOSE and not case.satisfaction:
+        return False  # closed only after the follow-up call
+    return who_may(who, access, case)
+
+
+def available(access, case: Case) -> set[Action]:
+    return {action for action in Action if can(access, case, action)}
+
+
+def sees_sensitive(access, case: Case) -> bool:
+    user_id = access.user.pk
+    return (
+        not case.sensitive
+        or access.can(Perm.MANAGE_CASES, case.committee_id)
+        or case.assignee_id == user_id
+        or case.created_by_id == user_id
+    )
+
+
+def visible_cases(queryset: QuerySet[Case], access) -> QuerySet[Case]:
+    """The cases of `queryset` this user may see: all but the sensitive ones not theirs to see."""
+    user_id = access.user.pk
+    allowed = Q(sensitive=False) | Q(committee_id__in=access.committees_where(Perm.MANAGE_CASES))
+    if user_id is not None:
+        allowed |= Q(assignee_id=user_id) | Q(created_by_id=user_id)
+    return queryset.filter(allowed)

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.case_new, name="new"),
+    path("new/residents/", views.pick_resident, name="pick_resident"),
+    path("new/places/", views.pick_building, name="pick_building"),
+    path("new/similar/", views.similar, name="similar"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/print/", views.case_print, name="print"),
+    path("<int:pk>/join/", views.join, name="join"),
+    path("<int:pk>/do/<slug:action>/", views.act, name="act"),
+    path("<int:pk>/referrals/", views.refer, name="refer"),
+    path("referrals/<int:pk>/chase/", views.chase, name="chase"),
+    path("referrals/<int:pk>/reply/", views.reply, name="reply"),
+    path("<int:pk>/follow-up/", views.follow_up, name="follow_up"),
+    path("<int:pk>/aid/", views.aid, name="aid"),
+    path("aid/<int:pk>/", views.aid_update, name="aid_update"),
+    path("<int:pk>/files/", views.attach, name="attach"),
+    path("files/<int:pk>/", views.attachment, name="attachment"),
+]

@@ -1,0 +1,155 @@
+"""Case URLs × personas. Every case here is in committee A; worker_a is the assignee where one is set."""
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cases import services
+from cases.models import Aid, Case, OutsideBody
+from committee.access import Access
+from tests.cases.helpers import jpeg_bytes, jpeg_upload, make_building, make_case, make_resident
+from tests.url_matrix import Row, committee_a_change, committee_a_view, expect, secretary_only
+
+LOGGERS = expect(200, anonymous=302, viewer_a=403, officer=403, superuser=403)
+
+
+def populate(world) -> None:
+    sec, worker = world.secretary_a, world.worker_a
+    world.building = make_building(world.a)
+    world.resident = make_resident(world.a, building=world.building)
+    world.case = make_case(worker, world.a, building=world.building, assignee=worker)
+    world.unassigned = make_case(worker, world.a, title="路灯不亮", code="roads")
+    world.other = make_case(worker, world.a, title="另一件", assignee=worker)
+    waiting = make_case(worker, world.a, title="等待回复", assignee=worker)
+    world.referral = services.refer(
+        Access(worker), waiting, body=OutsideBody.objects.first(), sent_on=datetime.date.today()
+    )
+    world.resolved = make_case(worker, world.a, title="已解决", assignee=worker)
+    services.transition(Access(worker), world.resolved, services.Action.RESOLVE, text="已疏通")
+    world.followed = make_case(worker, world.a, title="已回访", assignee=worker)
+    services.transition(Access(worker), world.followed, services.Action.RESOLVE, text="已疏通")
+    services.record_follow_up(
+        Access(worker),
+        world.followed,
+        called_on=datetime.date.today(),
+        satisfaction=Case.Satisfaction.SATISFIED,
+    )
+    hardship = make_case(worker, world.a, title="困难家庭", code="hardship", assignee=worker)
+    world.aid = services.add_aid(Access(worker), hardship, kind=Aid.Kind.SUBSIDY, amount=500)
+    world.attachment = services.add_attachment(Access(worker), world.case, jpeg_upload())
+    del sec
+
+
+def _act(action: str, case: str = "case", expected=None, data=None) -> Row:
+    return Row(
+        "cases:act",
+        lambda w: reverse("cases:act", args=[getattr(w, case).pk, action]),
+        expected or committee_a_change(),
+        method="post",
+        data=data or (lambda w: {"text": "说明"}),
+        label=action,
+    )
+
+
+ROWS = [
+    Row("cases:list", lambda w: reverse("cases:list"), expect(200, anonymous=302)),
+    Row(
+        "cases:list",
+        lambda w: reverse("cases:list") + "?status=open&overdue=1&sort=newest",
+        expect(200, anonymous=302),
+        label="filtered",
+    ),
+    Row("cases:new", lambda w: reverse("cases:new"), LOGGERS, not_allowed="delete"),
+    Row(
+        "cases:new",
+        lambda w: reverse("cases:new"),
+        expect(302, anonymous=302, viewer_a=403, officer=403, superuser=403, worker_b=200),
+        method="post",
+        # worker_b's form does not validate (the building is in committee A): the form again, 200.
+        data=lambda w: {
+            "title": "楼道积水",
+            "category": "drainage",
+            "source": "walk_in",
+            "priority": "normal",
+            "committee": str(w.a.pk),
+            "building": str(w.building.pk),
+        },
+        not_allowed="delete",
+        label="post",
+    ),
+    Row("cases:pick_resident", lambda w: reverse("cases:pick_resident") + "?resident_q=王", LOGGERS),
+    Row("cases:pick_building", lambda w: reverse("cases:pick_building") + "?building_q=定海", LOGGERS),
+    Row("cases:similar", lambda w: reverse("cases:similar") + "?category=drainage", LOGGERS),
+    Row("cases:detail", lambda w: reverse("cases:detail", args=[w.case.pk]), committee_a_view()),
+    Row("cases:print", lambda w: reverse("cases:print", args=[w.case.pk]), committee_a_view()),
+    Row(
+        "cases:join",
+        lambda w: reverse("cases:join", args=[w.case.pk]),
+        committee_a_change(),
+        method="post",
+        data=lambda w: {"party": [str(w.resident.pk)]},
+    ),
+    _act("take", "unassigned"),
+    _act("assign", expected=secretary_only(), data=lambda w: {"assignee": str(w.worker_a.pk)}),
+    _act("start"),
+    _act("wait"),
+    _act("resolve"),
+    _act("note"),
+    _act("close", "followed", expected=secretary_only()),
+    _act("withdraw", expected=secretary_only()),
+    _act("duplicate", expected=secretary_only(), data=lambda w: {"of": w.other.number}),
+    _act("reopen", "resolved", expected=secretary_only()),
+    Row(
+        "cases:refer",
+        lambda w: reverse("cases:refer", args=[w.case.pk]),
+        committee_a_change(),
+        method="post",
+        data=lambda w: {"body": str(OutsideBody.objects.first().pk), "sent_on": "2026-05-06"},
+    ),
+    Row(
+        "cases:chase",
+        lambda w: reverse("cases:chase", args=[w.referral.pk]),
+        committee_a_change(),
+        method="post",
+        data=lambda w: {"text": "答复说下周来"},
+    ),
+    Row(
+        "cases:reply",
+        lambda w: reverse("cases:reply", args=[w.referral.pk]),
+        committee_a_change(),
+        method="post",
+        data=lambda w: {"replied_on": "2026-05-08", "reply": "已派人疏通", "outcome": "已处理"},
+    ),
+    Row(
+        "cases:follow_up",
+        lambda w: reverse("cases:follow_up", args=[w.resolved.pk]),
+        committee_a_change(),
+        method="post",
+        data=lambda w: {"called_on": "2026-05-08", "satisfaction": "satisfied"},
+    ),
+    Row(
+        "cases:aid",
+        lambda w: reverse("cases:aid", args=[w.aid.case_id]),
+        committee_a_change(),
+        method="post",
+        data=lambda w: {"kind": "donation", "amount": "300", "status": "applied", "applied_on": "2026-05-08"},
+    ),
+    Row(
+        "cases:aid_update",
+        lambda w: reverse("cases:aid_update", args=[w.aid.pk]),
+        secretary_only(),
+        method="post",
+        data=lambda w: {"status": "approved", "on": "2026-05-08"},
+    ),
+    Row(
+        "cases:attach",
+        lambda w: reverse("cases:attach", args=[w.case.pk]),
+        committee_a_change(),
+        method="post",
+        data=lambda w: {"files": SimpleUploadedFile("p.jpg", jpeg_bytes(), "image/jpeg"), "stage": "after"},
+    ),
+    Row(
+        "cases:attachment", lambda w: reverse("cases:attachment", args=[w.attachment.pk]), committee_a_view()
+    ),
+]
