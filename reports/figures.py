@@ -351,37 +351,28 @@ def hotspots(cases, committee_id: int, period: Period, categories: dict) -> list
     for row in rows:
         building = buildings.setdefault(
             row["building_id"],
-            {
-                "id": row["building_id"],
-                "address": _address(row),
-                "total": 0,
-                "categories": [],
-                "url": case_list_url(
-                    committee_id,
-                    building=row["building_id"],
-                    created_from=period.year_start.isoformat(),
-                    created_to=period.today.isoformat(),
-                ),
-            },
+            {"id": row["building_id"], "address": _address(row), "total": 0, "categories": []},
         )
         building["total"] += row["n"]
-        category = categories[row["category_id"]]
-        building["categories"].append(
-            {
-                "label": category.label,
-                "count": row["n"],
-                "url": case_list_url(
-                    committee_id,
-                    building=row["building_id"],
-                    category=category.code,
-                    created_from=period.year_start.isoformat(),
-                    created_to=period.today.isoformat(),
-                ),
-            }
-        )
+        building["categories"].append((row["category_id"], row["n"]))
     top = sorted(buildings.values(), key=lambda b: (-b["total"], b["address"]))[:HOTSPOT_COUNT]
+    # Links only for the buildings shown: a street's committee has hundreds of buildings.
+    dates = {"created_from": period.year_start.isoformat(), "created_to": period.today.isoformat()}
     for building in top:
-        building["categories"].sort(key=lambda c: (-c["count"], c["label"]))
+        building["url"] = case_list_url(committee_id, building=building["id"], **dates)
+        building["categories"] = sorted(
+            (
+                {
+                    "label": categories[cid].label,
+                    "count": n,
+                    "url": case_list_url(
+                        committee_id, building=building["id"], category=categories[cid].code, **dates
+                    ),
+                }
+                for cid, n in building["categories"]
+            ),
+            key=lambda c: (-c["count"], c["label"]),
+        )
     return top
 
 

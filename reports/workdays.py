@@ -7,8 +7,12 @@ subtraction each (the dashboard counts every case resolved in a year).
 """
 
 import datetime as dt
+from functools import lru_cache
 
 from cases.workdays import is_workday
+
+# A dashboard asks about the same few hundred days on every request; the library validates each call.
+_is_workday = lru_cache(maxsize=20_000)(is_workday)
 
 
 class WorkdayCounter:
@@ -22,7 +26,7 @@ class WorkdayCounter:
         self.prefix: list[int] = [0]
         day = first
         while day <= last:
-            self.prefix.append(self.prefix[-1] + (1 if is_workday(day) else 0))
+            self.prefix.append(self.prefix[-1] + (1 if _is_workday(day) else 0))
             day += dt.timedelta(days=1)
 
     def _upto(self, day: dt.date) -> int:
