@@ -28,10 +28,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ids = access.committees_where(Perm.VIEW_REPORTS)
     if not ids:
         raise PermissionDenied
-    own = [cid for cid in ids if access.role(cid) in (Role.SECRETARY, Role.WORKER)]
+    own = sorted(cid for cid in ids if access.role(cid) in (Role.SECRETARY, Role.WORKER))
     if own:
         committee = get_object_or_404(access.committees(), pk=own[0])
-        return _render_dashboard(request, committee, others=len(own) > 1)
+        return _render_dashboard(request, committee, others=own[1:])
     committees = list(access.committees().filter(pk__in=ids).order_by("street__name", "name"))
     ctx = figures.street_overview(committees, access)
     ctx["streets"] = sorted({c.street.name for c in committees})
@@ -51,12 +51,15 @@ def committee_dashboard(request: HttpRequest, committee_id: int) -> HttpResponse
     return _render_dashboard(request, _report_committee(request, committee_id))
 
 
-def _render_dashboard(request: HttpRequest, committee: Committee, others: bool = False) -> HttpResponse:
+def _render_dashboard(
+    request: HttpRequest, committee: Committee, others: list[int] | None = None
+) -> HttpResponse:
     ctx = figures.dashboard(committee, request.access)
     ctx["committee"] = committee
     ctx["from_street"] = request.access.role(committee) in (Role.STREET_OFFICER, Role.ADMIN)
     ctx["show_names"] = request.access.can(Perm.VIEW_SENSITIVE, committee)
-    ctx["others"] = others
+    # Staff of several committees see the first; the others are a click away.
+    ctx["others"] = list(request.access.committees().filter(pk__in=others)) if others else []
     for resident in ctx["headline"].roster.overdue[:50]:
         resident.url = _resident_url(resident.id)
     return render(request, "reports/dashboard.html", ctx)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from cases.workdays import workdays_between
+from committee.models import Membership
 from committee.roles import Role
 from tests.factories import make_user
 from tests.reports import helpers as h
@@ -242,11 +243,15 @@ def test_the_charts_speak_english_too(org, data, as_user):
     assert "Cases per month by category" in response.text
 
 
-def test_a_second_committee_role_still_opens_the_first(org, data, as_user):
-    make_user("two", committee=org.b, role=Role.WORKER)
-    response = as_user(org.worker_b).get(reverse("dashboard"))
-    assert response.context["committee"] == org.b
-    assert response.context["headline"].open == 1
+def test_staff_of_two_committees_see_the_first_and_a_way_to_the_other(org, data, as_user):
+    Membership.objects.create(user=org.worker_a, committee=org.b, role=Role.WORKER)
+    client = as_user(org.worker_a)
+    response = client.get(reverse("dashboard"))
+    assert response.context["committee"] == org.a
+    assert response.context["others"] == [org.b]
+    assert reverse("dashboard_committee", args=[org.b.pk]) in response.text
+    other = client.get(reverse("dashboard_committee", args=[org.b.pk]))
+    assert other.context["headline"].open == 1
 
 
 def test_the_dashboard_runs_a_fixed_number_of_queries(org, as_user, django_assert_num_queries):
