@@ -80,15 +80,19 @@ def case_rows(queryset):
         )
 
 
-def _visit_rows(choice: Choice):
+def _visit_rows(choice: Choice, access):
     from residents.models import Visit
 
+    # Residents in a sensitive care category (dibao, disability, illness) are named only to those
+    # who may see the category: a street officer's ledger leaves their visits out.
+    hidden = [cid for cid in choice.committee_ids if not access.can(Perm.VIEW_SENSITIVE, cid)]
     visits = (
         Visit.objects.filter(
             committee_id__in=choice.committee_ids,
             visited_at__gte=start_of(choice.month),
             visited_at__lt=start_of(choice.month_end + dt.timedelta(days=1)),
         )
+        .exclude(committee_id__in=hidden, resident__care_categories__sensitive=True)
         .select_related("committee", "visitor", "resident__household__building")
         .order_by("visited_at", "pk")
     )
@@ -204,7 +208,7 @@ def monthly_ledger(choice: Choice, access) -> HttpResponse:
                 Column(_("What was found"), 40, "wrap"),
                 Column(_("Follow-up needed"), 10),
             ],
-            _visit_rows(choice),
+            _visit_rows(choice, access),
         )
         writer.sheet(
             pgettext("ledger sheet", "Referrals"),

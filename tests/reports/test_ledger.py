@@ -134,3 +134,19 @@ def test_a_worker_does_not_get_sensitive_cases_they_may_not_see(org, month, as_u
 def test_a_bad_month_is_refused(org, as_user):
     response = as_user(org.secretary_a).get(reverse("reports:ledger"), {"month": "2026-13"})
     assert response.status_code == 400
+
+
+def test_visits_to_residents_in_sensitive_categories_are_left_out_for_the_officer(org, month, as_user):
+    from residents.models import CareCategory
+
+    dibao = CareCategory.objects.create(code="t-dibao", name="低保", name_en="Dibao", sensitive=True)
+    person = h.resident(org.a, "低保户甲", phone="13600000000", room="909")
+    person.care_categories.add(dibao)
+    h.visit(person, on=month + dt.timedelta(days=5), by=org.worker_a)
+    for persona, expected in (("officer", False), ("worker_a", True)):
+        workbook = _workbook(
+            as_user(getattr(org, persona)).get(reverse("reports:ledger"), {"month": f"{month:%Y-%m}"})
+        )
+        names = {row[2] for row in workbook["走访"].iter_rows(min_row=2, values_only=True)}
+        assert ("低保户甲" in names) is expected, persona
+        assert "王建华" in names
