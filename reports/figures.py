@@ -140,7 +140,11 @@ class Headline:
 def headlines(cases, committee_ids: list[int], period: Period, access) -> dict[int, Headline]:
     """committee id → its headline figures; five queries for any number of committees."""
     result = {cid: Headline() for cid in committee_ids}
-    rows = cases.values("committee_id").annotate(**_aggregates(period)).order_by()
+    filters = count_filters(period)
+    # Only rows that can count anywhere: most of a committee's years of closed cases drop out early.
+    relevant = filters["open"] | filters["new_this_month"] | filters["resolved_this_month"]
+    relevant |= filters["recently_resolved"]
+    rows = cases.filter(relevant).values("committee_id").annotate(**_aggregates(period)).order_by()
     for row in rows:
         headline = result[row.pop("committee_id")]
         for name, value in row.items():
@@ -257,6 +261,7 @@ def dashboard(committee, access, today: dt.date | None = None) -> dict:
 
     return {
         "period": period,
+        "computed_at": timezone.localtime(),
         "headline": headline,
         "links": links,
         "by_status": by_status,
@@ -407,4 +412,10 @@ def street_overview(committees: list, access, today: dt.date | None = None) -> d
             {"name": _("Overdue"), "data": [figures[c.pk].overdue for c in committees]},
         ],
     }
-    return {"period": period, "rows": rows, "total": total, "chart": chart}
+    return {
+        "period": period,
+        "computed_at": timezone.localtime(),
+        "rows": rows,
+        "total": total,
+        "chart": chart,
+    }

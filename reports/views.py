@@ -1,10 +1,13 @@
 """The dashboard, the street's overview, the monthly ledger and summary, and the case-list export."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from committee.models import Committee
@@ -12,6 +15,20 @@ from committee.roles import Perm, Role
 from reports import figures, ledger, summary
 from reports.forms import MonthForm
 from reports.selectors import late_referral_rows
+
+
+def _cached(request: HttpRequest, key: tuple, compute):
+    """The figures from the cache when they were computed in the last REPORTS_CACHE_SECONDS (120 by
+    default; 0 turns it off). Keyed per user, since what a user may see (sensitive cases) is theirs."""
+    seconds = getattr(settings, "REPORTS_CACHE_SECONDS", 120)
+    if not seconds:
+        return compute()
+    full_key = ":".join(map(str, ("reports", request.user.pk, get_language(), timezone.localdate(), *key)))
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, seconds)
+    return value
 
 
 def _report_committee(request: HttpRequest, committee_id: int) -> Committee:
@@ -33,7 +50,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         committee = get_object_or_404(access.committees(), pk=own[0])
         return _render_dashboard(request, committee, others=own[1:])
     committees = list(access.committees().filter(pk__in=ids).order_by("street__name", "name"))
-    ctx = figures.street_overview(committees, access)
+    ids = ",".join(str(c.pk) for c in committees)
+    ctx = _cached(request, ("overview", ids), lambda: figures.street_overview(committees, access))
     ctx["streets"] = sorted({c.street.name for c in committees})
     return render(request, "reports/overview.html", ctx)
 
@@ -54,7 +72,7 @@ def committee_dashboard(request: HttpRequest, committee_id: int) -> HttpResponse
 def _render_dashboard(
     request: HttpRequest, committee: Committee, others: list[int] | None = None
 ) -> HttpResponse:
-    ctx = figures.dashboard(committee, request.access)
+    ctx = _cached(request, ("dashboard", committee.pk), lambda: figures.dashboard(committee, request.access))
     ctx["committee"] = committee
     ctx["from_street"] = request.access.role(committee) in (Role.STREET_OFFICER, Role.ADMIN)
     ctx["show_names"] = request.access.can(Perm.VIEW_SENSITIVE, committee)
