@@ -10,6 +10,7 @@ import datetime
 import re
 
 from django import forms
+from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from committee.models import User
 from committee.roles import Role
 
 SORTS = {
-    "due": ("due_date", "pk"),
+    "due": ("open_rank", "due_date", "pk"),
     "-due": ("-due_date", "-pk"),
     "newest": ("-created_at", "-pk"),
     "oldest": ("created_at", "pk"),
@@ -150,4 +151,14 @@ def filter_cases(queryset: QuerySet[Case], data: dict) -> QuerySet[Case]:
                 | Q(work_order_number__icontains=q)
                 | Exists(named)
             )
-    return queryset.order_by(*SORTS.get(data.get("sort") or "due", SORTS["due"]))
+    sort = SORTS.get(data.get("sort") or "due", SORTS["due"])
+    if "open_rank" in sort:
+        # Due soonest, with the open cases (the ones a due date still matters for) first.
+        queryset = queryset.annotate(
+            open_rank=models.Case(
+                models.When(status__in=Case.OPEN_STATUSES, then=models.Value(0)),
+                default=models.Value(1),
+                output_field=models.IntegerField(),
+            )
+        )
+    return queryset.order_by(*sort)

@@ -69,7 +69,7 @@ class IntakeForm(forms.Form):
     household = forms.IntegerField(required=False, widget=forms.HiddenInput)
     visit = forms.IntegerField(required=False, widget=forms.HiddenInput)
     place = forms.CharField(
-        label=_("Place"),
+        label=_("Public place"),
         required=False,
         max_length=100,
         help_text=_("A public place in words, when it is not one building: e.g. the lane entrance."),
@@ -187,6 +187,22 @@ class VersionForm(forms.Form):
 
 class TextActionForm(VersionForm):
     text = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea({"rows": 2}))
+
+
+class EditForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Case
+        fields = ["title", "category", "priority", "due_date", "place", "description"]
+        widgets = {"due_date": DATE, "description": forms.Textarea({"rows": 3})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].label_from_instance = lambda c: c.label
+        self.fields["category"].empty_label = None
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
 
 
 class AssignForm(VersionForm):

@@ -45,7 +45,7 @@ class Action(StrEnum):
 class Who(StrEnum):
     MANAGER = "manager"  # the secretary (MANAGE_CASES)
     ASSIGNEE = "assignee"  # the assignee (a worker with LOG_CASE), or the secretary
-    TAKER = "taker"  # any worker while the case is unassigned, or the secretary
+    TAKER = "taker"  # any worker or the secretary, while the case is unassigned
     WORKER = "worker"  # any worker of the committee (LOG_CASE)
 
 
@@ -102,8 +102,8 @@ def can(access, case: Case, action: Action) -> bool:
     statuses, who = RULES[action]
     if case.status not in statuses:
         return False
-    if action == Action.TAKE and case.assignee_id == access.user.pk:
-        return False
+    if action == Action.TAKE and case.assignee_id is not None:
+        return False  # taking is for unassigned cases; the secretary reassigns with ASSIGN
     if action == Action.CLOSE and not case.satisfaction:
         return False  # closed only after the follow-up call
     return who_may(who, access, case)

@@ -186,6 +186,26 @@ def _save(case: Case, *fields: str) -> None:
     case.save(update_fields=[*fields, "version", "updated_at"])
 
 
+EDITABLE = ("title", "description", "category", "priority", "due_date", "place", "sensitive")
+
+
+@transaction.atomic
+def edit(access, case: Case, version: int | None, **changes) -> Case:
+    """Change what the case is about. A stale version is refused (Conflict): nothing is overwritten."""
+    case = _lock(access, case, Action.EDIT, version)
+    changed = [f for f in EDITABLE if f in changes and getattr(case, f) != changes[f]]
+    if "sensitive" in changed:
+        access.require(Perm.MANAGE_CASES, case.committee_id)
+    if not changed:
+        return case
+    before = {f: str(getattr(case, f)) for f in changed}
+    for field in changed:
+        setattr(case, field, changes[field])
+    _save(case, *changed)
+    _event(case, Kind.NOTE, access.user, edited=changed, before=before)
+    return case
+
+
 @transaction.atomic
 def take(access, case: Case, version: int | None = None) -> Case:
     case = _lock(access, case, Action.TAKE, version)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/print/", views.case_print, name="print"),
     path("<int:pk>/join/", views.join, name="join"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/do/<slug:action>/", views.act, name="act"),
     path("<int:pk>/referrals/", views.refer, name="refer"),
     path("referrals/<int:pk>/chase/", views.chase, name="chase"),

@@ -26,6 +26,7 @@ from cases.forms import (
     AttachmentForm,
     ChaseForm,
     DuplicateForm,
+    EditForm,
     FollowUpForm,
     IntakeForm,
     ReferralForm,
@@ -60,12 +61,16 @@ def _get_case(request: HttpRequest, pk: int, perm: Perm = Perm.VIEW, detail: boo
 def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None, access=request.access)
     data = form.cleaned_data if form.is_bound and (form.is_valid() or True) else {}
-    queryset = filter_cases(selectors.case_rows(access=request.access), data)
-    page = paginate(request, queryset)
+    # Two steps: the page's ids from a lean query that sorts only the case table, then the rows
+    # with their related data for those ids (joining first would join every matching case).
+    ids_query = filter_cases(selectors.visible(Case.objects.all(), request.access), data)
+    page = paginate(request, ids_query.values_list("pk", flat=True))
+    ids = list(page.object_list)
+    rows = {case.pk: case for case in selectors.case_rows(Case.objects.filter(pk__in=ids), request.access)}
     ctx = {
         "form": form,
         "page": page,
-        "cases": page.object_list,
+        "cases": [rows[pk] for pk in ids if pk in rows],
         "can_log": request.access.can_anywhere(Perm.LOG_CASE),
         "filtered": any(v for k, v in data.items() if k != "sort"),
     }
@@ -318,6 +323,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
             "aid_update": AidUpdateForm(),
             "attach": AttachmentForm(),
             "text": TextActionForm(),
+            "edit": EditForm(instance=case),
             **forms,
         },
     }
@@ -363,6 +369,20 @@ def _invalid(request: HttpRequest, case: Case, errors) -> HttpResponse:
     if request.htmx:
         return _render_case(request, _get_case(request, case.pk, detail=True))
     return redirect("cases:detail", pk=case.pk)
+
+
+@require_POST
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _write(request, pk, Action.EDIT)
+    form = EditForm(request.POST, instance=Case.objects.get(pk=case.pk))
+    if not form.is_valid():
+        return _invalid(request, case, [e for errs in form.errors.values() for e in errs])
+    changes = {f: form.cleaned_data[f] for f in form.Meta.fields}
+    try:
+        services.edit(request.access, case, form.cleaned_data.get("version"), **changes)
+    except services.Conflict:
+        return _conflict(request, case)
+    return _after(request, case, _("Changes saved."))
 
 
 ACTION_MESSAGES = {

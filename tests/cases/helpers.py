@@ -47,3 +47,13 @@ def jpeg_bytes(size=(8, 8)) -> bytes:
 
 def jpeg_upload(name: str = "photo.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, jpeg_bytes(), content_type="image/jpeg")
+
+
+def ensure_reference_data() -> None:
+    """The categories and outside bodies of the data migration, again: transactional tests (the
+    browser's live server) flush the database, migration rows included."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("cases.migrations.0002_categories_and_bodies").forwards(apps, None)

@@ -153,3 +153,21 @@ ROWS = [
         "cases:attachment", lambda w: reverse("cases:attachment", args=[w.attachment.pk]), committee_a_view()
     ),
 ]
+
+ROWS.append(
+    Row(
+        "cases:edit",
+        lambda w: reverse("cases:edit", args=[w.case.pk]),
+        committee_a_change(),
+        method="post",
+        data=lambda w: {
+            "title": "楼道积水（已核实）",
+            "category": str(w.case.category_id),
+            "priority": "urgent",
+            "due_date": "2026-12-31",
+            "place": "",
+            "description": "",
+            "version": str(Case.all_objects.get(pk=w.case.pk).version),
+        },
+    )
+)

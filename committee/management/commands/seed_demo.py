@@ -29,4 +29,6 @@ class Command(BaseCommand):
 
 def demo_seeders() -> list:
     """Each area's demo data, in dependency order; an area adds itself here when it lands."""
-    return []
+    from cases import demo as cases_demo
+
+    return [cases_demo.seed]

@@ -1,0 +1,104 @@
+"""A case's life on a phone: the worker logs it with a photo, the secretary assigns it, the worker
+resolves it and records the follow-up call, the secretary closes it. Screenshots at each step."""
+
+import pytest
+from playwright.sync_api import expect
+
+from cases.models import Attachment, Case, CaseEvent
+from tests.browser.conftest import PHONE, login, screenshot, watch_console
+from tests.cases.helpers import ensure_reference_data, jpeg_bytes, make_building, make_resident
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _categories(db):
+    ensure_reference_data()
+
+
+@pytest.fixture
+def secretary_phone(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", **PHONE)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def test_case_life_on_a_phone(phone, secretary_phone, org, tmp_path):
+    building = make_building(org.a, lane="449", number="12")
+    make_resident(org.a, name="王秀英", building=building, room="101")
+    photo = tmp_path / "drain.jpg"
+    photo.write_bytes(jpeg_bytes((64, 48)))
+    errors: list[str] = []
+    watch_console(phone, errors)
+
+    # The worker logs the case on one screen, picking the building and the reporter by typing.
+    login(phone, "worker_a")
+    phone.goto("/cases/new/")
+    phone.locator("#id_title").fill("雨后底楼积水倒灌")
+    phone.locator("#id_category").select_option("drainage")
+    phone.locator("#building_q").fill("449弄12")
+    phone.locator("#building-results button.pick").first.click()
+    expect(phone.locator("#picked-place")).to_contain_text("定海路449弄12号")
+    phone.locator("#resident_q").fill("王秀英")
+    phone.locator("#resident-results button.pick").first.click()
+    expect(phone.locator("#parties")).to_contain_text("王秀英")
+    phone.locator("#id_photos").set_input_files(str(photo))
+    screenshot(phone, "cases-intake-phone")
+    phone.get_by_role("button", name="登记案件").click()
+    expect(phone.locator(".case-head h1")).to_have_text("雨后底楼积水倒灌")
+    case = Case.all_objects.get()
+    assert case.assignee is None and case.building == building
+    assert Attachment.all_objects.filter(case=case).count() == 1
+    expect(phone.locator(".attachments img")).to_be_visible()
+    screenshot(phone, "cases-logged-phone")
+
+    # The secretary assigns it to the worker; the page updates in place.
+    login(secretary_phone, "secretary_a")
+    secretary_phone.goto(f"/cases/{case.pk}/")
+    secretary_phone.locator("summary", has_text="分派").click()
+    secretary_phone.locator("#id_assignee").select_option(str(org.worker_a.pk))
+    secretary_phone.get_by_role("button", name="保存").click()
+    expect(secretary_phone.locator(".facts")).to_contain_text("李敏")
+    expect(secretary_phone.locator(".timeline")).to_contain_text("分派给李敏")
+    screenshot(secretary_phone, "cases-assigned-phone")
+
+    # The worker resolves it…
+    phone.goto(f"/cases/{case.pk}/")
+    phone.locator("summary", has_text="办结").click()
+    phone.locator("#resolve-text").fill("联系物业疏通下水管道，已不再积水。")
+    phone.get_by_role("button", name="标记已解决").click()
+    expect(phone.locator(".case-head")).to_contain_text("已解决")
+    # …and records the follow-up call.
+    phone.locator(".chips-row label", has_text="满意").first.click()
+    phone.locator("#id_comment").fill("居民说很满意")
+    phone.get_by_role("button", name="保存回访").click()
+    expect(phone.locator(".facts")).to_contain_text("满意")
+    screenshot(phone, "cases-followed-up-phone")
+
+    # The secretary closes it.
+    secretary_phone.goto(f"/cases/{case.pk}/")
+    secretary_phone.get_by_role("button", name="结案").click()
+    expect(secretary_phone.locator(".case-head")).to_contain_text("已结案")
+    screenshot(secretary_phone, "cases-closed-phone")
+
+    case.refresh_from_db()
+    assert case.status == Case.Status.CLOSED and case.closure == Case.Closure.FOLLOWED_UP
+    kinds = list(CaseEvent.all_objects.filter(case=case).order_by("pk").values_list("kind", flat=True))
+    assert kinds == ["created", "photo_added", "assigned", "status", "follow_up", "status"]
+    assert errors == [], f"console errors (a CSP violation?): {errors}"
+
+
+def test_case_list_filters_on_a_phone(phone, org):
+    from tests.cases.helpers import make_case
+
+    make_case(org.worker_a, org.a, title="路面坑洼", code="roads")
+    make_case(org.worker_a, org.a, title="楼道积水")
+    login(phone, "worker_a")
+    phone.goto("/cases/")
+    expect(phone.locator(".case-rows")).to_contain_text("路面坑洼")
+    phone.locator("summary", has_text="更多筛选").click()
+    phone.locator("#id_category").select_option("roads")
+    expect(phone.locator(".case-rows")).not_to_contain_text("楼道积水")
+    assert "category=roads" in phone.url  # bookmarkable
+    screenshot(phone, "cases-list-phone")

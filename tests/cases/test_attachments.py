@@ -1,0 +1,119 @@
+"""Uploads are checked by content, stored privately under random names, and served only to those
+who may see the case."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from cases import services, uploads
+from cases.models import Attachment
+from committee.access import Access
+from tests.cases.helpers import jpeg_bytes, jpeg_upload, make_case
+
+
+def _image(fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("a.jpg", jpeg_bytes(), "image/jpeg"),
+        ("a.png", _image("PNG"), "image/png"),
+        ("a.webp", _image("WEBP"), "image/webp"),
+        ("a.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF", "application/pdf"),
+        ("photo", jpeg_bytes(), "image/jpeg"),  # no extension: the content decides
+    ],
+)
+def test_accepted_kinds(name, content, expected):
+    assert uploads.sniff(SimpleUploadedFile(name, content)) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("photo.jpg", b"<html><script>alert(1)</script></html>"),  # a renamed .html
+        ("page.html", b"<!doctype html><p>hi"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"not really a png"),  # right magic, broken image
+        ("doc.docx", b"PK\x03\x04 zip"),
+    ],
+)
+def test_refused_by_content(name, content):
+    with pytest.raises(ValidationError):
+        uploads.sniff(SimpleUploadedFile(name, content))
+
+
+def test_too_large_is_refused(settings):
+    settings.UPLOAD_MAX_MB = 0
+    with pytest.raises(ValidationError):
+        uploads.sniff(SimpleUploadedFile("a.jpg", jpeg_bytes()))
+
+
+def test_renamed_html_upload_is_refused_by_the_page(org, as_user):
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    evil = SimpleUploadedFile("photo.jpg", b"<html><script>alert(1)</script></html>", "image/jpeg")
+    response = as_user(org.worker_a).post(
+        reverse("cases:attach", args=[case.pk]), {"files": evil, "stage": "before"}
+    )
+    assert response.status_code == 302
+    assert not Attachment.all_objects.exists()
+
+
+def test_stored_privately_under_a_random_name(org):
+    case = make_case(org.worker_a, org.a)
+    item = services.add_attachment(Access(org.worker_a), case, jpeg_upload("王阿姨家门口.jpg"))
+    path = Path(item.file.path)
+    assert path.is_file()
+    assert Path(settings.MEDIA_ROOT, "private") in path.parents
+    assert "王阿姨" not in item.file.name and path.suffix == ".jpg"
+    assert item.original_name == "王阿姨家门口.jpg"
+    with pytest.raises(ValueError):
+        item.file.url  # noqa: B018 (no public URL exists)
+
+
+EXPECTED = {
+    "anonymous": 302,
+    "secretary_a": 200,
+    "worker_a": 200,
+    "viewer_a": 200,
+    "worker_b": 404,
+    "officer": 200,
+    "superuser": 200,
+}
+
+
+@pytest.mark.parametrize("persona", list(EXPECTED))
+def test_attachment_access_for_every_persona(org, as_user, persona):
+    case = make_case(org.worker_a, org.a)
+    item = services.add_attachment(Access(org.worker_a), case, jpeg_upload())
+    user = None if persona == "anonymous" else getattr(org, persona)
+    response = as_user(user).get(reverse("cases:attachment", args=[item.pk]))
+    assert response.status_code == EXPECTED[persona]
+    if response.status_code == 200:
+        assert response["Content-Type"] == "image/jpeg"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert b"".join(response.streaming_content) == Path(item.file.path).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("secretary_a", 200), ("worker_a", 200), ("viewer_a", 404), ("officer", 404), ("worker_b", 404)],
+)
+def test_sensitive_case_attachment(org, as_user, persona, status):
+    from tests.factories import make_user
+
+    logger = make_user("worker_a3", committee=org.a)
+    case = make_case(logger, org.a, sensitive=True)
+    services.assign(Access(org.secretary_a), case, org.worker_a)
+    item = services.add_attachment(Access(logger), case, jpeg_upload())
+    assert (
+        as_user(getattr(org, persona)).get(reverse("cases:attachment", args=[item.pk])).status_code == status
+    )

@@ -1,0 +1,125 @@
+"""The list filter contract, sensitive cases, query counts of the list, queue and case page."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import selectors, services
+from cases.filters import CaseFilterForm, filter_cases
+from cases.models import Case, OutsideBody
+from cases.rules import Action
+from committee.access import Access
+from tests.cases.helpers import jpeg_upload, make_building, make_case, make_resident
+from tests.factories import make_user
+
+
+def _filtered(org, user, **params):
+    access = Access(user)
+    form = CaseFilterForm({k: str(v) for k, v in params.items()}, access=access)
+    assert form.is_valid(), form.errors
+    return list(filter_cases(selectors.case_rows(Case.all_objects.all(), access), form.cleaned_data))
+
+
+def test_filter_contract(org):
+    building = make_building(org.a)
+    drain = make_case(org.worker_a, org.a, building=building, assignee=org.worker_a, source="hotline")
+    road = make_case(org.worker_a, org.a, title="路面坑洼", code="roads")
+    services.transition(Access(org.worker_a), drain, Action.RESOLVE, text="已疏通")
+    Case.all_objects.filter(pk=road.pk).update(due_date=datetime.date(2020, 1, 1))
+    sec = org.secretary_a
+    assert _filtered(org, sec, status="open") == [road]
+    assert _filtered(org, sec, status="resolved") == [drain]
+    assert _filtered(org, sec, category="roads") == [road]
+    assert _filtered(org, sec, assignee="none") == [road]
+    assert _filtered(org, sec, assignee=org.worker_a.pk) == [drain]
+    assert _filtered(org, sec, source="hotline") == [drain]
+    assert _filtered(org, sec, building=building.pk) == [drain]
+    assert _filtered(org, sec, overdue=1) == [road]
+    today = timezone.localdate()
+    assert len(_filtered(org, sec, created_from=today, created_to=today)) == 2
+    assert _filtered(org, sec, created_to=today - datetime.timedelta(days=1)) == []
+    assert _filtered(org, sec, resolved_from=today, resolved_to=today) == [drain]
+    assert _filtered(org, sec, q="坑洼") == [road]
+    assert _filtered(org, sec, q=road.number) == [road]
+    assert _filtered(org, sec, committee=org.a.pk, sort="newest") == [road, drain]
+
+
+def test_list_view_is_bookmarkable_and_htmx(org, as_user):
+    make_case(org.worker_a, org.a, title="路面坑洼", code="roads")
+    client = as_user(org.secretary_a)
+    full = client.get(reverse("cases:list"), {"category": "roads"})
+    assert "路面坑洼" in full.content.decode() and "<html" in full.content.decode()
+    part = client.get(
+        reverse("cases:list"),
+        {"category": "drainage"},
+        headers={"HX-Request": "true", "HX-Target": "case-results"},
+    )
+    html = part.content.decode()
+    assert "<html" not in html and 'id="case-results"' in html and "路面坑洼" not in html
+
+
+def test_sensitive_cases_reach_only_secretary_assignee_and_logger(org, as_user):
+    logger = make_user("worker_a3", committee=org.a)
+    case = make_case(logger, org.a, title="家庭隐私", sensitive=True)
+    services.assign(Access(org.secretary_a), case, org.worker_a)
+    expected = {"secretary_a": 200, "worker_a": 200, "viewer_a": 404, "officer": 404, "superuser": 404}
+    for persona, status in expected.items():
+        user = getattr(org, persona)
+        assert as_user(user).get(reverse("cases:detail", args=[case.pk])).status_code == status, persona
+        in_list = "家庭隐私" in as_user(user).get(reverse("cases:list")).content.decode()
+        assert in_list == (status == 200), persona
+    assert as_user(logger).get(reverse("cases:detail", args=[case.pk])).status_code == 200
+
+
+def _fill(org, n: int) -> Case:
+    body = OutsideBody.objects.first()
+    last = None
+    for i in range(n):
+        building = make_building(org.a)
+        resident = make_resident(org.a, building=building)
+        last = make_case(
+            org.worker_a,
+            org.a,
+            title=f"案件{i}",
+            building=building,
+            assignee=org.worker_a if (n - 1 - i) % 2 == 0 else None,
+            parties=[services.NewParty(resident)],
+        )
+        secretary = Access(org.secretary_a)
+        services.refer(secretary, last, body=body, sent_on=timezone.localdate())
+        services.add_note(secretary, last, "记录")
+        services.add_attachment(secretary, last, jpeg_upload())
+    return last
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        lambda case: reverse("cases:list"),
+        lambda case: reverse("cases:list") + "?status=open&sort=newest&q=案件",
+        lambda case: reverse("home"),
+        lambda case: reverse("cases:detail", args=[case.pk]),
+        lambda case: reverse("cases:print", args=[case.pk]),
+    ],
+    ids=["list", "filtered", "queue", "detail", "print"],
+)
+def test_query_count_does_not_grow_with_rows(org, as_user, url, django_assert_num_queries):
+    client = as_user(org.worker_a)
+    few = _fill(org, 2)  # one assigned, one not: every list on the page has a row
+    first = _count(client, url(few))
+    many = _fill(org, 12)
+    for _i in range(5):
+        services.add_note(Access(org.secretary_a), many, "更多记录")
+    with django_assert_num_queries(first):
+        client.get(url(many))

@@ -1,0 +1,208 @@
+"""Every action writes one event; numbering; double submits; conflicts; follow-up reopening."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+from django.urls import reverse
+
+from cases import services
+from cases.models import Aid, Case, CaseEvent, CaseParty, OutsideBody
+from cases.rules import Action
+from committee.access import Access
+from committee.scoping import unscoped
+from tests.cases.helpers import category, jpeg_upload, make_building, make_case, make_resident
+
+TODAY = datetime.date(2026, 5, 6)
+
+
+def _events(case) -> list[str]:
+    return list(CaseEvent.all_objects.filter(case=case).order_by("pk").values_list("kind", flat=True))
+
+
+def test_every_action_writes_exactly_one_event(org):
+    worker, secretary = Access(org.worker_a), Access(org.secretary_a)
+    resident = make_resident(org.a)
+    case = make_case(org.worker_a, org.a, parties=[services.NewParty(resident)])
+    other = make_case(org.worker_a, org.a, title="另一件")
+    body = OutsideBody.objects.first()
+    steps = [
+        ("created", lambda: None),
+        ("assigned", lambda: services.assign(secretary, case, org.worker_a)),
+        ("status", lambda: services.transition(worker, case, Action.START)),
+        ("note", lambda: services.add_note(worker, case, "上门查看")),
+        ("referral_sent", lambda: services.refer(worker, case, body=body, sent_on=TODAY)),
+        ("chase", lambda: services.chase(worker, case.referrals.get(), "催办")),
+        (
+            "reply",
+            lambda: services.record_reply(worker, case.referrals.get(), replied_on=TODAY, reply="已疏通"),
+        ),
+        ("photo_added", lambda: services.add_attachment(worker, case, jpeg_upload())),
+        ("aid", lambda: services.add_aid(worker, case, kind=Aid.Kind.GOODS, amount=0)),
+        ("status", lambda: services.transition(worker, case, Action.RESOLVE, text="已疏通")),
+        (
+            "follow_up",
+            lambda: services.record_follow_up(
+                worker, case, called_on=TODAY, satisfaction=Case.Satisfaction.NOT_SATISFIED
+            ),
+        ),
+        ("status", lambda: services.transition(worker, case, Action.RESOLVE, text="再次疏通")),
+        (
+            "follow_up",
+            lambda: services.record_follow_up(worker, case, called_on=TODAY, satisfaction="satisfied"),
+        ),
+        ("status", lambda: services.close(secretary, case)),
+        ("reopened", lambda: services.transition(secretary, case, Action.REOPEN, text="又堵了")),
+        ("duplicate", lambda: services.mark_duplicate(secretary, case, other)),
+    ]
+    for n, (kind, step) in enumerate(steps, start=1):
+        step()
+        kinds = _events(case)
+        assert len(kinds) == n, f"after {kind}: {kinds}"
+        assert kinds[-1] == kind
+    case.refresh_from_db()
+    assert case.status == Case.Status.CLOSED and case.closure == Case.Closure.DUPLICATE
+    # The duplicate's reporter now reports the case that stays.
+    assert CaseParty.all_objects.filter(case=other, resident=resident).exists()
+
+
+def test_not_satisfied_reopens_the_case(org):
+    access = Access(org.worker_a)
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    services.transition(access, case, Action.RESOLVE, text="已处理")
+    services.record_follow_up(access, case, called_on=TODAY, satisfaction="not_satisfied", comment="还在漏")
+    case.refresh_from_db()
+    assert case.status == Case.Status.IN_PROGRESS
+    assert case.satisfaction == "not_satisfied"
+    assert case.resolved_at is None
+
+
+def test_numbers_run_per_committee_and_year(org):
+    a1 = make_case(org.worker_a, org.a)
+    a2 = make_case(org.worker_a, org.a)
+    b1 = make_case(org.worker_b, org.b)
+    assert (a1.seq, a2.seq, b1.seq) == (1, 2, 1)
+    assert a1.number == f"{a1.year}-0001"
+    old = datetime.datetime(2025, 12, 31, 10, tzinfo=datetime.UTC)
+    case, _ = services.create_case(
+        committee=org.a,
+        actor=org.worker_a,
+        access=Access(org.worker_a),
+        title="旧",
+        category=category(),
+        now=old,
+    )
+    assert case.number == "2025-0001"
+
+
+def test_a_repeated_submit_makes_one_case(org):
+    first = make_case(org.worker_a, org.a, token="tok-1")
+    again, created = services.create_case(
+        committee=org.a,
+        actor=org.worker_a,
+        access=Access(org.worker_a),
+        title="楼道积水",
+        category=category(),
+        token="tok-1",
+    )
+    assert not created and again.pk == first.pk
+    assert Case.all_objects.count() == 1
+    # …and the number was given back: the next case has the next number.
+    assert make_case(org.worker_a, org.a).seq == 2
+
+
+def test_double_clicked_intake_form_creates_one_case(org, as_user):
+    client = as_user(org.worker_a)
+    data = {
+        "title": "下水道堵塞",
+        "category": "drainage",
+        "source": "walk_in",
+        "priority": "normal",
+        "committee": str(org.a.pk),
+        "token": "same-form",
+    }
+    first = client.post(reverse("cases:new"), data)
+    second = client.post(reverse("cases:new"), data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Case.all_objects.count() == 1
+
+
+def test_a_stale_change_is_refused_and_shows_the_newer_state(org, as_user):
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    stale = case.version
+    # The secretary reassigns while the worker's page still shows the old version.
+    services.assign(Access(org.secretary_a), case, org.secretary_a, version=stale)
+    with pytest.raises(services.Conflict):
+        services.assign(Access(org.secretary_a), case, org.worker_a, version=stale)
+    response = as_user(org.secretary_a).post(
+        reverse("cases:act", args=[case.pk, "assign"]), {"version": stale, "assignee": org.worker_a.pk}
+    )
+    assert response.status_code == 409
+    assert (
+        "Someone else changed this case" in response.content.decode() or "其他人" in response.content.decode()
+    )
+    case.refresh_from_db()
+    assert case.assignee == org.secretary_a
+    assert _events(case) == ["created", "assigned"]
+
+
+def test_resolving_needs_a_resolution(org, as_user):
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    response = as_user(org.worker_a).post(reverse("cases:act", args=[case.pk, "resolve"]), {"text": " "})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Case.Status.NEW
+
+
+def test_htmx_action_returns_the_case_in_place(org, as_user):
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    response = as_user(org.worker_a).post(
+        reverse("cases:act", args=[case.pk, "note"]),
+        {"text": "电话联系了物业"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="case-main"' in html and "电话联系了物业" in html and "<html" not in html
+
+
+def test_join_adds_reporters_to_an_open_case(org, as_user):
+    building = make_building(org.a)
+    case = make_case(org.worker_a, org.a, building=building)
+    neighbour = make_resident(org.a, name="李师傅", building=building)
+    response = as_user(org.worker_a).post(reverse("cases:join", args=[case.pk]), {"party": [neighbour.pk]})
+    assert response.status_code == 302
+    assert CaseParty.all_objects.filter(case=case, resident=neighbour, role="reporter").exists()
+    assert _events(case) == ["created", "note"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_numbering_under_concurrent_creation(org):
+    if (connection.vendor == "sqlite" and connection.settings_dict["NAME"] in ("", ":memory:")) or (
+        connection.vendor == "sqlite" and "mode=memory" in str(connection.settings_dict["NAME"])
+    ):
+        pytest.skip("an in-memory SQLite database cannot be shared between threads")
+    errors: list[Exception] = []
+    barrier = threading.Barrier(8)
+
+    def log(i: int) -> None:
+        try:
+            with unscoped():
+                barrier.wait()
+                make_case(org.worker_a, org.a, title=f"并发{i}")
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=log, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    seqs = sorted(Case.all_objects.filter(committee=org.a).values_list("seq", flat=True))
+    assert seqs == list(range(1, 9))
