@@ -89,3 +89,15 @@ def test_the_dashboard_in_english_and_the_street_overview(desktop, org):
     expect(desktop.locator("h1")).to_contain_text("Dashboard")
     expect(desktop.locator(".chart.chart-drawn")).to_have_count(4)
     screenshot(desktop, "dashboard-desktop-en")
+
+
+def test_the_monthly_summary_prints_on_a_phone(phone, org):
+    _a_year_of_cases(org)
+    login(phone, "secretary_a")
+    phone.goto(f"/reports/summary/?month={timezone.localdate():%Y-%m}")
+    expect(phone.locator("h1")).to_contain_text("月度工作小结")
+    expect(phone.get_by_role("button", name="打印")).to_be_visible()
+    screenshot(phone, "summary-phone")
+    phone.goto("/reports/")
+    expect(phone.get_by_role("link", name="台账（.xlsx）")).to_be_visible()
+    screenshot(phone, "reports-phone")
