@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from cases.filters import CaseFilterForm
 from committee.models import Committee
 from committee.roles import Perm, Role
 from reports import figures, ledger, summary
@@ -99,7 +100,9 @@ def index(request: HttpRequest) -> HttpResponse:
     if not form.committees:
         raise PermissionDenied
     chosen = form.cleaned() if form.is_bound else form.initial_choice()
-    return render(request, "reports/index.html", {"form": form, "chosen": chosen})
+    # The export takes the case list's own filter form, so its GET parameters are the list's.
+    export_form = CaseFilterForm(access=request.access)
+    return render(request, "reports/index.html", {"form": form, "chosen": chosen, "export_form": export_form})
 
 
 @require_GET

@@ -66,3 +66,10 @@ def test_the_export_masks_phone_numbers(org, cases, as_user):
 
 def test_the_viewer_cannot_export(org, cases, as_user):
     assert as_user(org.viewer_a).get(reverse("reports:cases_xlsx")).status_code == 403
+
+
+def test_the_reports_page_offers_the_case_lists_filters_for_the_export(org, cases, as_user):
+    response = as_user(org.secretary_a).get(reverse("reports:index"))
+    assert f'action="{reverse("reports:cases_xlsx")}"' in response.text
+    for name in ("status", "category", "assignee", "created_from", "resolved_to", "overdue"):
+        assert f'name="{name}"' in response.text
