@@ -152,7 +152,7 @@ def filter_cases(queryset: QuerySet[Case], data: dict) -> QuerySet[Case]:
                 | Exists(named)
             )
     sort = SORTS.get(data.get("sort") or "due", SORTS["due"])
-    if "open_rank" in sort:
+    if "open_rank" in sort and not status:
         # Due soonest, with the open cases (the ones a due date still matters for) first.
         queryset = queryset.annotate(
             open_rank=models.Case(
@@ -161,4 +161,6 @@ def filter_cases(queryset: QuerySet[Case], data: dict) -> QuerySet[Case]:
                 output_field=models.IntegerField(),
             )
         )
+    else:
+        sort = tuple(key for key in sort if key != "open_rank")
     return queryset.order_by(*sort)

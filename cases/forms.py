@@ -48,7 +48,7 @@ class IntakeForm(forms.Form):
     title = forms.CharField(
         label=_("What is the problem?"),
         max_length=100,
-        widget=forms.TextInput({"placeholder": _("e.g. Drain blocked, ground floor flooded")}),
+        widget=forms.TextInput({"placeholder": _("e.g. Blocked drain, water indoors")}),
     )
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=CaseCategory.objects.all(), empty_label=None, to_field_name="code"

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -59,8 +59,11 @@ def _get_case(request: HttpRequest, pk: int, perm: Perm = Perm.VIEW, detail: boo
 
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    form = CaseFilterForm(request.GET or None, access=request.access)
-    data = form.cleaned_data if form.is_bound and (form.is_valid() or True) else {}
+    # The bare list shows the open cases; "any status" is an explicit `status=` (bookmarkable too).
+    params = request.GET if request.GET else QueryDict("status=open")
+    form = CaseFilterForm(params, access=request.access)
+    form.is_valid()  # invalid fields are left out of cleaned_data and so not filtered on
+    data = form.cleaned_data
     # Two steps: the page's ids from a lean query that sorts only the case table, then the rows
     # with their related data for those ids (joining first would join every matching case).
     ids_query = filter_cases(selectors.visible(Case.objects.all(), request.access), data)
@@ -72,7 +75,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "cases": [rows[pk] for pk in ids if pk in rows],
         "can_log": request.access.can_anywhere(Perm.LOG_CASE),
-        "filtered": any(v for k, v in data.items() if k != "sort"),
+        "filtered": any(v for k, v in data.items() if k not in {"status", "q", "sort"}),
     }
     if request.htmx and request.htmx.target == "case-results":
         return render(request, "cases/list.html#results", ctx)
@@ -547,14 +550,15 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     if not rules.sees_sensitive(request.access, item.case):
         raise Http404
     response = FileResponse(item.file.open("rb"), content_type=item.content_type)
-    inline = item.content_type in {"image/jpeg", "image/png", "image/webp", "application/pdf"}
+    # Photos open in the browser; PDFs download (a browser's PDF viewer and a strict CSP disagree).
+    inline = item.content_type in {"image/jpeg", "image/png", "image/webp"}
     ext = mimetypes.guess_extension(item.content_type) or ""
     name = item.original_name if item.original_name.lower().endswith(ext) else f"{item.original_name}{ext}"
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
 
 

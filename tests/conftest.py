@@ -6,9 +6,11 @@ which the street officer must not see.
 """
 
 import os
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.test.utils import override_settings
 
@@ -29,6 +31,8 @@ def _plain_static_storage():
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # whitenoise warns on every request when STATIC_ROOT is missing; collectstatic would create it.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     with override_settings(STORAGES=storages):
         yield
 

@@ -24,6 +24,11 @@ def secretary_phone(browser, live_server):
     context.close()
 
 
+def _fits(page) -> bool:
+    """Nothing sticks out sideways on a 375 px screen."""
+    return page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
 def test_case_life_on_a_phone(phone, secretary_phone, org, tmp_path):
     building = make_building(org.a, lane="449", number="12")
     make_resident(org.a, name="王秀英", building=building, room="101")
@@ -45,6 +50,7 @@ def test_case_life_on_a_phone(phone, secretary_phone, org, tmp_path):
     expect(phone.locator("#parties")).to_contain_text("王秀英")
     phone.locator("#id_photos").set_input_files(str(photo))
     screenshot(phone, "cases-intake-phone")
+    assert _fits(phone), "the intake form is wider than the phone"
     phone.get_by_role("button", name="登记案件").click()
     expect(phone.locator(".case-head h1")).to_have_text("雨后底楼积水倒灌")
     case = Case.all_objects.get()
@@ -75,6 +81,7 @@ def test_case_life_on_a_phone(phone, secretary_phone, org, tmp_path):
     phone.get_by_role("button", name="保存回访").click()
     expect(phone.locator(".facts")).to_contain_text("满意")
     screenshot(phone, "cases-followed-up-phone")
+    assert _fits(phone), "the case page is wider than the phone"
 
     # The secretary closes it.
     secretary_phone.goto(f"/cases/{case.pk}/")
@@ -102,3 +109,4 @@ def test_case_list_filters_on_a_phone(phone, org):
     expect(phone.locator(".case-rows")).not_to_contain_text("楼道积水")
     assert "category=roads" in phone.url  # bookmarkable
     screenshot(phone, "cases-list-phone")
+    assert _fits(phone), "the filtered list is wider than the phone"

@@ -117,3 +117,13 @@ def test_sensitive_case_attachment(org, as_user, persona, status):
     assert (
         as_user(getattr(org, persona)).get(reverse("cases:attachment", args=[item.pk])).status_code == status
     )
+
+
+def test_a_pdf_downloads_and_keeps_its_name(org, as_user):
+    case = make_case(org.worker_a, org.a)
+    pdf = SimpleUploadedFile("回复函.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")
+    item = services.add_attachment(Access(org.worker_a), case, pdf)
+    response = as_user(org.worker_a).get(reverse("cases:attachment", args=[item.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
+    assert "%E5%9B%9E%E5%A4%8D%E5%87%BD.pdf" in response["Content-Disposition"]

@@ -123,3 +123,33 @@ def test_query_count_does_not_grow_with_rows(org, as_user, url, django_assert_nu
         services.add_note(Access(org.secretary_a), many, "更多记录")
     with django_assert_num_queries(first):
         client.get(url(many))
+
+
+def test_the_bare_list_shows_open_cases_and_status_empty_shows_all(org, as_user):
+    open_case = make_case(org.worker_a, org.a, title="还没办完")
+    done = make_case(org.worker_a, org.a, title="早已办结")
+    Case.all_objects.filter(pk=done.pk).update(status=Case.Status.CLOSED)
+    client = as_user(org.worker_a)
+    bare = client.get(reverse("cases:list")).content.decode()
+    assert open_case.title in bare and done.title not in bare
+    everything = client.get(reverse("cases:list") + "?status=").content.decode()
+    assert open_case.title in everything and done.title in everything
+    # Any status, due-date order: the open case comes first although the closed one is due sooner.
+    Case.all_objects.filter(pk=done.pk).update(due_date=datetime.date(2020, 1, 1))
+    everything = client.get(reverse("cases:list") + "?status=").content.decode()
+    assert everything.index(open_case.title) < everything.index(done.title)
+
+
+def test_home_queue_mine_by_due_date_and_the_unassigned_of_my_committee(org, as_user):
+    later = make_case(org.worker_a, org.a, title="晚些到期", assignee=org.worker_a)
+    sooner = make_case(org.worker_a, org.a, title="马上到期", assignee=org.worker_a)
+    Case.all_objects.filter(pk=sooner.pk).update(due_date=datetime.date(2020, 1, 1))
+    make_case(org.worker_a, org.a, title="没人管")
+    make_case(org.worker_b, org.b, title="别的居委")
+    done = make_case(org.worker_a, org.a, title="已经办完", assignee=org.worker_a)
+    Case.all_objects.filter(pk=done.pk).update(status=Case.Status.CLOSED)
+    html = as_user(org.worker_a).get(reverse("home")).content.decode()
+    assert html.index(sooner.title) < html.index(later.title) < html.index("没人管")
+    assert "别的居委" not in html and "已经办完" not in html
+    assert 'class="is-overdue"' in html  # overdue stands out
+    assert "没人管" not in as_user(org.viewer_a).get(reverse("home")).content.decode()  # readers: no queue

@@ -52,7 +52,8 @@ class Command(BaseCommand):
         worker = Client()
         worker.force_login(users[1])
         pages = {
-            "list (default)": lambda i: (client, "/cases/"),
+            "list (default: open cases)": lambda i: (client, "/cases/"),
+            "list (any status, open first)": lambda i: (client, "/cases/?status="),
             "list (open, drainage, overdue)": lambda i: (
                 client,
                 f"/cases/?status=open&category={drainage}&overdue=1",
