@@ -205,16 +205,19 @@ def dashboard(committee, access, today: dt.date | None = None) -> dict:
     year_from = start_of(period.year_start)
 
     # Cases per month by category, over 12 months.
+    # Cases per month by category, and by source: one pass over the year's cases.
     per_month = defaultdict(int)
+    source_counts = defaultdict(int)
     rows = (
         cases.filter(created_at__gte=year_from)
         .annotate(month=TruncMonth("created_at"))
-        .values("month", "category_id")
+        .values("month", "category_id", "source")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for row in rows:
         per_month[(_as_date(row["month"]), row["category_id"])] += row["n"]
+        source_counts[row["source"]] += row["n"]
     months = period.months
     used = sorted(
         {cid for _, cid in per_month}, key=lambda cid: (categories[cid].order, categories[cid].code)
@@ -228,9 +231,7 @@ def dashboard(committee, access, today: dt.date | None = None) -> dict:
         ],
     }
 
-    status_counts = dict(
-        cases.filter(status__in=OPEN).values_list("status").annotate(n=Count("pk")).order_by()
-    )
+    workload_rows, status_counts = workload(cases, committee.pk, period)
     by_status = [
         {
             "label": label,
@@ -240,9 +241,6 @@ def dashboard(committee, access, today: dt.date | None = None) -> dict:
         for value, label in Case.Status.choices
         if value in OPEN
     ]
-    source_counts = dict(
-        cases.filter(created_at__gte=year_from).values_list("source").annotate(n=Count("pk")).order_by()
-    )
     iso_from, iso_today = period.year_start.isoformat(), period.today.isoformat()
     by_source = [
         {
@@ -275,7 +273,7 @@ def dashboard(committee, access, today: dt.date | None = None) -> dict:
         "links": links,
         "by_status": by_status,
         "by_source": by_source,
-        "workload": workload(cases, committee.pk, period),
+        "workload": workload_rows,
         "hotspots": hotspots(cases, committee.pk, period, categories),
         "charts": {
             "by_category": by_category_chart,
@@ -315,12 +313,13 @@ def _as_date(value) -> dt.date:
     return value
 
 
-def workload(cases, committee_id: int, period: Period) -> list[dict]:
-    """Per assignee (and the unassigned): open, overdue, resolved this month. One query."""
+def workload(cases, committee_id: int, period: Period) -> tuple[list[dict], dict[str, int]]:
+    """Per assignee (and the unassigned): open, overdue, resolved this month; and the open cases by
+    status, from the same rows. One query."""
     filters = count_filters(period)
     rows = (
         cases.filter(filters["open"] | filters["resolved_this_month"])
-        .values("assignee_id", "assignee__full_name", "assignee__username")
+        .values("assignee_id", "assignee__full_name", "assignee__username", "status")
         .annotate(
             open=Count("pk", filter=filters["open"]),
             overdue=Count("pk", filter=filters["overdue"]),
@@ -329,25 +328,29 @@ def workload(cases, committee_id: int, period: Period) -> list[dict]:
         .order_by()
     )
     month_from, month_to = period.month_start.isoformat(), period.month_end.isoformat()
-    result = []
+    people: dict = {}
+    by_status: dict[str, int] = defaultdict(int)
     for row in rows:
+        by_status[row["status"]] += row["open"]
         who = row["assignee_id"] or "none"
-        result.append(
-            {
+        person = people.get(who)
+        if person is None:
+            person = people[who] = {
                 "name": row["assignee__full_name"] or row["assignee__username"] or _("Unassigned"),
                 "unassigned": row["assignee_id"] is None,
-                "open": row["open"],
-                "overdue": row["overdue"],
-                "resolved": row["resolved"],
+                "open": 0,
+                "overdue": 0,
+                "resolved": 0,
                 "open_url": case_list_url(committee_id, assignee=who, status="open"),
                 "overdue_url": case_list_url(committee_id, assignee=who, overdue=1),
                 "resolved_url": case_list_url(
                     committee_id, assignee=who, resolved_from=month_from, resolved_to=month_to
                 ),
             }
-        )
-    result.sort(key=lambda r: (r["unassigned"], -r["open"], -r["overdue"], r["name"]))
-    return result
+        for name in ("open", "overdue", "resolved"):
+            person[name] += row[name]
+    result = sorted(people.values(), key=lambda r: (r["unassigned"], -r["open"], -r["overdue"], r["name"]))
+    return result, dict(by_status)
 
 
 HOTSPOT_COUNT = 10

@@ -288,7 +288,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(org, as_user, django_asser
     assert len(response.context["workload"]) == 12
 
 
-QUERIES_DASHBOARD = 17  # session (read, save), user, roles, committee, 11 figure queries, savepoint
+QUERIES_DASHBOARD = 15  # session (read, save), user, roles, committee, 9 figure queries, savepoint
 
 
 def _figure_links(ctx) -> list[tuple[str, int, str]]:
