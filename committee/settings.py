@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "committee",
     "residents",
     "cases",
+    "reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from committee import views
 from committee.forms import LoginForm
+from reports.urls import dashboard_patterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,6 +26,8 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("", include("residents.urls")),
     path("residents/import/", include("residents.import_urls")),
+    path("dashboard/", include(dashboard_patterns)),
+    path("reports/", include("reports.urls")),
 ]
 
 # A database outage anywhere (a view, or the session lookup in a middleware) ends here: 503, not 500.

@@ -1,0 +1,433 @@
+"""The dashboard's figures, computed in a fixed number of queries whatever the number of cases.
+
+Definitions (the tests compute each one independently from constructed data):
+- open: status new, in progress or waiting;  overdue: open and due before today;
+- new this month: logged (created_at, local date) from the 1st of this month to today;
+- resolved this month: resolved_at in this month;
+- median working days to resolve: over the cases resolved this month, working days after the day
+  logged up to and including the day resolved (reports/workdays.py, the Chinese calendar);
+- satisfaction: of the cases resolved in the last 90 days that had a follow-up call, the share whose
+  latest answer was satisfied or mostly satisfied;
+- late referrals: no reply yet and the expected reply date has passed;
+- roster overdue: see reports/roster.py.
+Every count links to cases:list with the filter that gives the same rows (notes: filter contract).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate, TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case, CaseCategory, Referral
+from reports.roster import RosterFigures, roster_figures
+from reports.selectors import visible_cases
+from reports.workdays import median_working_days
+
+OPEN = list(Case.OPEN_STATUSES)
+SATISFIED = [Case.Satisfaction.SATISFIED, Case.Satisfaction.MOSTLY]
+SATISFACTION_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Period:
+    """The dates every figure is counted against, fixed once per request."""
+
+    today: dt.date
+
+    @property
+    def month_start(self) -> dt.date:
+        return self.today.replace(day=1)
+
+    @property
+    def month_end(self) -> dt.date:
+        return add_months(self.month_start, 1) - dt.timedelta(days=1)
+
+    @property
+    def months(self) -> list[dt.date]:
+        """The first days of the last 12 months, oldest first, this month last."""
+        return [add_months(self.month_start, -i) for i in range(11, -1, -1)]
+
+    @property
+    def year_start(self) -> dt.date:
+        return self.months[0]
+
+    @property
+    def satisfaction_from(self) -> dt.date:
+        return self.today - dt.timedelta(days=SATISFACTION_DAYS - 1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def start_of(day: dt.date) -> dt.datetime:
+    """Midnight at the start of a local date, as an aware datetime."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def case_list_url(committee_id: int, **params) -> str:
+    query = {"committee": committee_id, **{k: v for k, v in params.items() if v is not None}}
+    return f"{reverse('cases:list')}?{urlencode({k: str(v) for k, v in query.items()})}"
+
+
+def count_filters(period: Period) -> dict[str, Q]:
+    """The Q of each headline count; the case list's filters give the same rows."""
+    month_from, month_to = start_of(period.month_start), start_of(period.month_end + dt.timedelta(days=1))
+    return {
+        "open": Q(status__in=OPEN),
+        "overdue": Q(status__in=OPEN, due_date__lt=period.today),
+        "new_this_month": Q(
+            created_at__gte=month_from, created_at__lt=start_of(period.today + dt.timedelta(days=1))
+        ),
+        "resolved_this_month": Q(resolved_at__gte=month_from, resolved_at__lt=month_to),
+        "recently_resolved": Q(resolved_at__gte=start_of(period.satisfaction_from)),
+    }
+
+
+def count_links(committee_id: int, period: Period) -> dict[str, str]:
+    iso = dt.date.isoformat
+    return {
+        "open": case_list_url(committee_id, status="open"),
+        "overdue": case_list_url(committee_id, overdue=1),
+        "new_this_month": case_list_url(
+            committee_id, created_from=iso(period.month_start), created_to=iso(period.today)
+        ),
+        "resolved_this_month": case_list_url(
+            committee_id, resolved_from=iso(period.month_start), resolved_to=iso(period.month_end)
+        ),
+        "recently_resolved": case_list_url(
+            committee_id, resolved_from=iso(period.satisfaction_from), resolved_to=iso(period.today)
+        ),
+    }
+
+
+def _aggregates(period: Period) -> dict:
+    filters = count_filters(period)
+    recent = filters["recently_resolved"]
+    aggregates = {name: Count("pk", filter=q) for name, q in filters.items()}
+    aggregates["called"] = Count("pk", filter=recent & ~Q(satisfaction=""))
+    aggregates["satisfied"] = Count("pk", filter=recent & Q(satisfaction__in=SATISFIED))
+    return aggregates
+
+
+@dataclass
+class Headline:
+    open: int = 0
+    overdue: int = 0
+    new_this_month: int = 0
+    resolved_this_month: int = 0
+    recently_resolved: int = 0
+    called: int = 0
+    satisfied: int = 0
+    median_days: float | None = None
+    late_referrals: int = 0
+    roster: RosterFigures = field(default_factory=RosterFigures)
+    # (logged, resolved, count) of the cases resolved this month: the street total's median needs them.
+    resolved_pairs: list = field(default_factory=list, repr=False)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return round(100 * self.satisfied / self.called, 1) if self.called else None
+
+
+def headlines(
+    cases, committee_ids: list[int], period: Period, access, medians: bool = True
+) -> dict[int, Headline]:
+    """committee id → its headline figures; four queries for any number of committees, and one more
+    for the medians (the dashboard takes its median from its 12-month trend instead)."""
+    result = {cid: Headline() for cid in committee_ids}
+    filters = count_filters(period)
+    # Only rows that can count anywhere: most of a committee's years of closed cases drop out early.
+    relevant = filters["open"] | filters["new_this_month"] | filters["resolved_this_month"]
+    relevant |= filters["recently_resolved"]
+    rows = cases.filter(relevant).values("committee_id").annotate(**_aggregates(period)).order_by()
+    for row in rows:
+        headline = result[row.pop("committee_id")]
+        for name, value in row.items():
+            setattr(headline, name, value)
+    pairs = (
+        ()
+        if not medians
+        else (
+            cases.filter(count_filters(period)["resolved_this_month"])
+            .annotate(logged=TruncDate("created_at"), resolved=TruncDate("resolved_at"))
+            .values("committee_id", "logged", "resolved")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    )
+    by_committee = defaultdict(list)
+    for row in pairs:
+        by_committee[row["committee_id"]].append((row["logged"], row["resolved"], row["n"]))
+    for cid, items in by_committee.items():
+        result[cid].median_days = median_working_days(items)
+        result[cid].resolved_pairs = items
+    for row in (
+        late_referrals(committee_ids, period, access)
+        .values("committee_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        result[row["committee_id"]].late_referrals = row["n"]
+    for cid, roster in roster_figures(committee_ids, period.today).items():
+        result[cid].roster = roster
+    return result
+
+
+def late_referrals(committee_ids: list[int], period: Period, access):
+    visible = visible_cases(Case.objects.filter(committee_id__in=committee_ids), access)
+    return Referral.objects.filter(
+        committee_id__in=committee_ids,
+        replied_on__isnull=True,
+        reply_expected_by__lt=period.today,
+        case__in=visible,
+    )
+
+
+def month_label(day: dt.date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+def dashboard(committee, access, today: dt.date | None = None) -> dict:
+    """Everything the committee dashboard shows. A fixed number of queries (tests count them)."""
+    period = Period(today or timezone.localdate())
+    cases = visible_cases(Case.objects.filter(committee=committee), access)
+    headline = headlines(cases, [committee.pk], period, access, medians=False)[committee.pk]
+    categories = {c.pk: c for c in CaseCategory.objects.all()}
+    links = count_links(committee.pk, period)
+    year_from = start_of(period.year_start)
+
+    # Cases per month by category, over 12 months.
+    # Cases per month by category, and by source: one pass over the year's cases.
+    per_month = defaultdict(int)
+    source_counts = defaultdict(int)
+    rows = (
+        cases.filter(created_at__gte=year_from)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month", "category_id", "source")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        per_month[(_as_date(row["month"]), row["category_id"])] += row["n"]
+        source_counts[row["source"]] += row["n"]
+    months = period.months
+    used = sorted(
+        {cid for _, cid in per_month}, key=lambda cid: (categories[cid].order, categories[cid].code)
+    )
+    by_category_chart = {
+        "kind": "stacked",
+        "labels": [month_label(m) for m in months],
+        "series": [
+            {"name": categories[cid].label, "data": [per_month.get((m, cid), 0) for m in months]}
+            for cid in used
+        ],
+    }
+
+    workload_rows, status_counts = workload(cases, committee.pk, period)
+    by_status = [
+        {
+            "label": label,
+            "count": status_counts.get(value, 0),
+            "url": case_list_url(committee.pk, status=value),
+        }
+        for value, label in Case.Status.choices
+        if value in OPEN
+    ]
+    iso_from, iso_today = period.year_start.isoformat(), period.today.isoformat()
+    by_source = [
+        {
+            "label": label,
+            "count": source_counts.get(value, 0),
+            "url": case_list_url(committee.pk, source=value, created_from=iso_from, created_to=iso_today),
+        }
+        for value, label in Case.Source.choices
+    ]
+
+    # Resolution time: median working days per month resolved.
+    pairs = defaultdict(list)
+    rows = (
+        cases.filter(resolved_at__gte=year_from)
+        .annotate(logged=TruncDate("created_at"), resolved=TruncDate("resolved_at"))
+        .values("logged", "resolved")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        pairs[row["resolved"].replace(day=1)].append((row["logged"], row["resolved"], row["n"]))
+    trend = [median_working_days(pairs.get(m, [])) for m in months]
+    headline.median_days = trend[-1]  # this month's, from the same rows
+    headline.resolved_pairs = pairs.get(months[-1], [])
+
+    return {
+        "period": period,
+        "computed_at": timezone.localtime(),
+        "headline": headline,
+        "links": links,
+        "by_status": by_status,
+        "by_source": by_source,
+        "workload": workload_rows,
+        "hotspots": hotspots(cases, committee.pk, period, categories),
+        "charts": {
+            "by_category": by_category_chart,
+            "by_status": {
+                "kind": "pie",
+                "labels": [s["label"] for s in by_status],
+                "series": [{"name": _("Open cases"), "data": [s["count"] for s in by_status]}],
+            },
+            "by_source": {
+                "kind": "bar",
+                "labels": [s["label"] for s in by_source],
+                "series": [{"name": _("Cases"), "data": [s["count"] for s in by_source]}],
+            },
+            "resolution": {
+                "kind": "line",
+                "unit": _("working days"),
+                "labels": [month_label(m) for m in months],
+                "series": [{"name": _("Median working days to resolve"), "data": trend}],
+            },
+        },
+        "trend_rows": list(zip([month_label(m) for m in months], trend, strict=True)),
+        "category_rows": [
+            (
+                month_label(m),
+                [per_month.get((m, cid), 0) for cid in used],
+                sum(per_month.get((m, c), 0) for c in used),
+            )
+            for m in months
+        ],
+        "category_names": [categories[cid].label for cid in used],
+    }
+
+
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def workload(cases, committee_id: int, period: Period) -> tuple[list[dict], dict[str, int]]:
+    """Per assignee (and the unassigned): open, overdue, resolved this month; and the open cases by
+    status, from the same rows. One query."""
+    filters = count_filters(period)
+    rows = (
+        cases.filter(filters["open"] | filters["resolved_this_month"])
+        .values("assignee_id", "assignee__full_name", "assignee__username", "status")
+        .annotate(
+            open=Count("pk", filter=filters["open"]),
+            overdue=Count("pk", filter=filters["overdue"]),
+            resolved=Count("pk", filter=filters["resolved_this_month"]),
+        )
+        .order_by()
+    )
+    month_from, month_to = period.month_start.isoformat(), period.month_end.isoformat()
+    people: dict = {}
+    by_status: dict[str, int] = defaultdict(int)
+    for row in rows:
+        by_status[row["status"]] += row["open"]
+        who = row["assignee_id"] or "none"
+        person = people.get(who)
+        if person is None:
+            person = people[who] = {
+                "name": row["assignee__full_name"] or row["assignee__username"] or _("Unassigned"),
+                "unassigned": row["assignee_id"] is None,
+                "open": 0,
+                "overdue": 0,
+                "resolved": 0,
+                "open_url": case_list_url(committee_id, assignee=who, status="open"),
+                "overdue_url": case_list_url(committee_id, assignee=who, overdue=1),
+                "resolved_url": case_list_url(
+                    committee_id, assignee=who, resolved_from=month_from, resolved_to=month_to
+                ),
+            }
+        for name in ("open", "overdue", "resolved"):
+            person[name] += row[name]
+    result = sorted(people.values(), key=lambda r: (r["unassigned"], -r["open"], -r["overdue"], r["name"]))
+    return result, dict(by_status)
+
+
+HOTSPOT_COUNT = 10
+
+
+def hotspots(cases, committee_id: int, period: Period, categories: dict) -> list[dict]:
+    """The buildings with the most cases logged in the past 12 months, with their categories."""
+    rows = (
+        cases.filter(created_at__gte=start_of(period.year_start), building__isnull=False)
+        .values("building_id", "building__road", "building__lane", "building__number", "category_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    buildings: dict[int, dict] = {}
+    for row in rows:
+        building = buildings.setdefault(
+            row["building_id"],
+            {"id": row["building_id"], "address": _address(row), "total": 0, "categories": []},
+        )
+        building["total"] += row["n"]
+        building["categories"].append((row["category_id"], row["n"]))
+    top = sorted(buildings.values(), key=lambda b: (-b["total"], b["address"]))[:HOTSPOT_COUNT]
+    # Links only for the buildings shown: a street's committee has hundreds of buildings.
+    dates = {"created_from": period.year_start.isoformat(), "created_to": period.today.isoformat()}
+    for building in top:
+        building["url"] = case_list_url(committee_id, building=building["id"], **dates)
+        building["categories"] = sorted(
+            (
+                {
+                    "label": categories[cid].label,
+                    "count": n,
+                    "url": case_list_url(
+                        committee_id, building=building["id"], category=categories[cid].code, **dates
+                    ),
+                }
+                for cid, n in building["categories"]
+            ),
+            key=lambda c: (-c["count"], c["label"]),
+        )
+    return top
+
+
+def _address(row: dict) -> str:
+    lane = f"{row['building__lane']}弄" if row["building__lane"] else ""
+    return f"{row['building__road']}{lane}{row['building__number']}号"
+
+
+def street_overview(committees: list, access, today: dt.date | None = None) -> dict:
+    """The headline figures per committee side by side, and the street's totals. Fixed queries."""
+    period = Period(today or timezone.localdate())
+    ids = [c.pk for c in committees]
+    cases = visible_cases(Case.objects.filter(committee_id__in=ids), access)
+    figures = headlines(cases, ids, period, access)
+    rows = [
+        {"committee": c, "figures": figures[c.pk], "links": count_links(c.pk, period)} for c in committees
+    ]
+    total = Headline()
+    for h in figures.values():
+        for name in ("open", "overdue", "new_this_month", "resolved_this_month", "called", "satisfied"):
+            setattr(total, name, getattr(total, name) + getattr(h, name))
+        total.late_referrals += h.late_referrals
+        total.resolved_pairs += h.resolved_pairs
+        total.roster.size += h.roster.size
+        total.roster.on_cadence += h.roster.on_cadence
+    total.median_days = median_working_days(total.resolved_pairs)
+    chart = {
+        "kind": "bar",
+        "labels": [c.name for c in committees],
+        "series": [
+            {"name": _("Open"), "data": [figures[c.pk].open for c in committees]},
+            {"name": _("Overdue"), "data": [figures[c.pk].overdue for c in committees]},
+        ],
+    }
+    return {
+        "period": period,
+        "computed_at": timezone.localtime(),
+        "rows": rows,
+        "total": total,
+        "chart": chart,
+    }

@@ -1,0 +1,80 @@
+"""Choosing a month and a committee for the ledger and the summary."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from committee.models import Committee
+from committee.roles import Perm
+from reports.figures import add_months
+
+
+@dataclass
+class Choice:
+    month: dt.date  # the first day of the month
+    committees: list[Committee]
+
+    @property
+    def month_end(self) -> dt.date:
+        return add_months(self.month, 1) - dt.timedelta(days=1)
+
+    @property
+    def committee_ids(self) -> list[int]:
+        return [c.pk for c in self.committees]
+
+    @property
+    def label(self) -> str:
+        if len(self.committees) == 1:
+            return self.committees[0].name
+        streets = sorted({c.street.name for c in self.committees})
+        return "、".join(streets)
+
+    def query(self) -> str:
+        from urllib.parse import urlencode
+
+        params = {"month": f"{self.month:%Y-%m}"}
+        if len(self.committees) == 1:
+            params["committee"] = self.committees[0].pk
+        return urlencode(params)
+
+
+class MonthForm(forms.Form):
+    month = forms.CharField(
+        label=_("Month"),
+        max_length=7,
+        widget=forms.DateInput(attrs={"type": "month"}),
+        help_text=_("For example 2026-03."),
+    )
+    committee = forms.TypedChoiceField(label=_("Committee"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, access, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        ids = access.committees_where(Perm.VIEW_REPORTS)
+        self.committees = list(access.committees().filter(pk__in=ids).order_by("street__name", "name"))
+        choices = [(c.pk, c.name) for c in self.committees]
+        if len(self.committees) > 1:
+            choices.insert(0, ("", _("All my committees")))
+        self.fields["committee"].choices = choices
+        self.fields["month"].initial = f"{add_months(timezone.localdate().replace(day=1), -1):%Y-%m}"
+
+    def clean_month(self) -> dt.date:
+        value = self.cleaned_data["month"].strip()
+        try:
+            return dt.datetime.strptime(value, "%Y-%m").date()
+        except ValueError:
+            raise forms.ValidationError(_("Enter a month as YYYY-MM."), code="invalid") from None
+
+    def cleaned(self) -> Choice | None:
+        if not self.is_valid():
+            return None
+        committee_id = self.cleaned_data.get("committee")
+        committees = [c for c in self.committees if committee_id is None or c.pk == committee_id]
+        return Choice(self.cleaned_data["month"], committees)
+
+    def initial_choice(self) -> Choice:
+        """Last month, every committee the user reports on: what the page shows before a choice."""
+        month = dt.datetime.strptime(self.fields["month"].initial, "%Y-%m").date()
+        return Choice(month, self.committees)

@@ -1,0 +1,261 @@
+"""The monthly ledger (台账) and the case-list export, as streamed .xlsx workbooks.
+
+Headers and sheet names are in Chinese whatever the page language: the ledger is handed to the
+street as it is. Personal numbers are masked (the same rules as the pages), and so are numbers
+typed into free text. Rows come from queryset iterators in chunks, never a whole list in memory.
+"""
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from cases.filters import CaseFilterForm, filter_cases
+from cases.models import Aid, Case, CaseParty, Referral
+from committee.masking import mask_id_number, mask_numbers_in_text, mask_phone
+from committee.roles import Perm
+from reports.figures import start_of
+from reports.forms import Choice
+from reports.selectors import visible_cases
+from reports.xlsx import Column, XlsxWriter
+
+CHUNK = 1000
+LEDGER_LANGUAGE = "zh-hans"
+
+
+def _date(value: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(value) if value else None
+
+
+def _party(party: CaseParty) -> str:
+    phone = mask_phone(party.resident.phone) if party.resident.phone else ""
+    details = "，".join(x for x in (party.get_role_display(), phone) if x)
+    return f"{party.resident.name}（{details}）"
+
+
+def _parties_prefetch() -> Prefetch:
+    return Prefetch("parties", queryset=CaseParty.objects.select_related("resident").order_by("pk"))
+
+
+def case_columns() -> list[Column]:
+    return [
+        Column(_("Case number"), 11),
+        Column(_("Committee"), 14),
+        Column(_("Logged on"), 12, "date"),
+        Column(_("Source"), 10),
+        Column(_("Category"), 12),
+        Column(_("Location"), 26),
+        Column(_("Parties"), 30, "wrap"),
+        Column(_("Summary"), 36, "wrap"),
+        Column(_("Assignee"), 10),
+        Column(_("Status"), 9),
+        Column(_("Resolved on"), 12, "date"),
+        Column(_("Satisfaction"), 12),
+        Column(_("Resolution"), 36, "wrap"),
+    ]
+
+
+def case_rows(queryset):
+    queryset = queryset.select_related(
+        "committee", "category", "assignee", "building", "household__building"
+    ).prefetch_related(_parties_prefetch())
+    for case in queryset.iterator(chunk_size=CHUNK):
+        yield (
+            case.number,
+            case.committee.name,
+            _date(case.created_at),
+            case.get_source_display(),
+            case.category.label,
+            case.location,
+            "；".join(_party(p) for p in case.parties.all()),
+            mask_numbers_in_text(case.title),
+            case.assignee.display_name if case.assignee else "",
+            case.get_status_display(),
+            _date(case.resolved_at),
+            case.get_satisfaction_display() if case.satisfaction else "",
+            mask_numbers_in_text(case.resolution),
+        )
+
+
+def _visit_rows(choice: Choice, access):
+    from residents.models import Visit
+
+    # Residents in a sensitive care category (dibao, disability, illness) are named only to those
+    # who may see the category: a street officer's ledger leaves their visits out.
+    hidden = [cid for cid in choice.committee_ids if not access.can(Perm.VIEW_SENSITIVE, cid)]
+    visits = (
+        Visit.objects.filter(
+            committee_id__in=choice.committee_ids,
+            visited_at__gte=start_of(choice.month),
+            visited_at__lt=start_of(choice.month_end + dt.timedelta(days=1)),
+        )
+        .exclude(committee_id__in=hidden, resident__care_categories__sensitive=True)
+        .select_related("committee", "visitor", "resident__household__building")
+        .order_by("visited_at", "pk")
+    )
+    for visit in visits.iterator(chunk_size=CHUNK):
+        resident = visit.resident
+        yield (
+            visit.committee.name,
+            timezone.localtime(visit.visited_at),
+            resident.name,
+            mask_phone(resident.phone) if resident.phone else "",
+            resident.household.address,
+            visit.get_method_display(),
+            visit.visitor.display_name,
+            mask_numbers_in_text(visit.findings),
+            _("yes") if visit.follow_up_needed else "",
+        )
+
+
+def _referral_rows(choice: Choice, cases):
+    referrals = (
+        Referral.objects.filter(
+            committee_id__in=choice.committee_ids,
+            sent_on__range=(choice.month, choice.month_end),
+            case__in=cases,
+        )
+        .select_related("case", "body", "committee")
+        .order_by("sent_on", "pk")
+    )
+    for referral in referrals.iterator(chunk_size=CHUNK):
+        yield (
+            referral.case.number,
+            referral.committee.name,
+            mask_numbers_in_text(referral.case.title),
+            referral.body.label,
+            referral.sent_on,
+            referral.their_reference,
+            referral.reply_expected_by,
+            referral.replied_on,
+            mask_numbers_in_text(referral.reply),
+            mask_numbers_in_text(referral.outcome),
+        )
+
+
+def _beneficiary(case: Case):
+    parties = list(case.parties.all())
+    for role in (CaseParty.Role.BENEFICIARY, CaseParty.Role.REPORTER):
+        for party in parties:
+            if party.role == role:
+                return party.resident
+    return parties[0].resident if parties else None
+
+
+def _aid_rows(choice: Choice, cases):
+    in_month = Q(applied_on__range=(choice.month, choice.month_end)) | Q(
+        paid_on__range=(choice.month, choice.month_end)
+    )
+    aid = (
+        Aid.objects.filter(in_month, committee_id__in=choice.committee_ids, case__in=cases)
+        .select_related("case", "committee")
+        .prefetch_related(Prefetch("case__parties", queryset=CaseParty.objects.select_related("resident")))
+        .order_by("applied_on", "pk")
+    )
+    for item in aid.iterator(chunk_size=CHUNK):
+        person = _beneficiary(item.case)
+        yield (
+            item.case.number,
+            item.committee.name,
+            person.name if person else "",
+            mask_id_number(person.id_number) if person and person.id_number else "",
+            mask_phone(person.phone) if person and person.phone else "",
+            item.get_kind_display(),
+            item.amount,
+            item.get_status_display(),
+            item.applied_on,
+            item.decided_on,
+            item.paid_on,
+            mask_numbers_in_text(item.donors),
+            mask_numbers_in_text(item.notes),
+        )
+
+
+def month_cases(choice: Choice, access):
+    """The cases of the ledger: logged in the month, in the chosen committees, that the user may see."""
+    return visible_cases(
+        Case.objects.filter(
+            committee_id__in=choice.committee_ids,
+            created_at__gte=start_of(choice.month),
+            created_at__lt=start_of(choice.month_end + dt.timedelta(days=1)),
+        ),
+        access,
+    )
+
+
+def monthly_ledger(choice: Choice, access) -> HttpResponse:
+    visible = visible_cases(Case.objects.filter(committee_id__in=choice.committee_ids), access)
+    with translation.override(LEDGER_LANGUAGE):
+        writer = XlsxWriter()
+        writer.sheet(
+            pgettext("ledger sheet", "Cases"),
+            case_columns(),
+            case_rows(month_cases(choice, access).order_by("year", "seq")),
+        )
+        writer.sheet(
+            pgettext("ledger sheet", "Visits"),
+            [
+                Column(_("Committee"), 14),
+                Column(_("Visited at"), 17, "datetime"),
+                Column(_("Resident"), 10),
+                Column(_("Phone"), 14),
+                Column(_("Address"), 28),
+                Column(_("How"), 10),
+                Column(_("Visited by"), 10),
+                Column(_("What was found"), 40, "wrap"),
+                Column(_("Follow-up needed"), 10),
+            ],
+            _visit_rows(choice, access),
+        )
+        writer.sheet(
+            pgettext("ledger sheet", "Referrals"),
+            [
+                Column(_("Case number"), 11),
+                Column(_("Committee"), 14),
+                Column(_("Summary"), 30, "wrap"),
+                Column(_("Sent to"), 22),
+                Column(_("Sent on"), 12, "date"),
+                Column(_("Their reference"), 14),
+                Column(_("Reply expected by"), 12, "date"),
+                Column(_("Replied on"), 12, "date"),
+                Column(_("Reply"), 30, "wrap"),
+                Column(_("Outcome"), 24, "wrap"),
+            ],
+            _referral_rows(choice, visible),
+        )
+        writer.sheet(
+            pgettext("ledger sheet", "Aid"),
+            [
+                Column(_("Case number"), 11),
+                Column(_("Committee"), 14),
+                Column(_("Beneficiary"), 10),
+                Column(_("ID number"), 20),
+                Column(_("Phone"), 14),
+                Column(_("Kind"), 14),
+                Column(_("Amount (yuan)"), 12, "money"),
+                Column(_("Status"), 9),
+                Column(_("Applied on"), 12, "date"),
+                Column(_("Decided on"), 12, "date"),
+                Column(_("Paid on"), 12, "date"),
+                Column(_("Donors"), 20, "wrap"),
+                Column(_("Notes"), 24, "wrap"),
+            ],
+            _aid_rows(choice, visible),
+        )
+        return writer.response(f"ledger-{choice.month:%Y-%m}.xlsx")
+
+
+def case_list_xlsx(request: HttpRequest) -> HttpResponse:
+    """The case list with the filters of cases:list (cases/filters.py), in the user's scope, masked."""
+    cases = Case.objects.filter(committee_id__in=request.access.committees_where(Perm.VIEW_REPORTS))
+    cases = visible_cases(cases, request.access)
+    form = CaseFilterForm(request.GET, access=request.access)
+    form.is_valid()  # as on the list: an invalid field is left out, the others still filter
+    cases = filter_cases(cases, form.cleaned_data)
+    with translation.override(LEDGER_LANGUAGE):
+        writer = XlsxWriter()
+        writer.sheet(pgettext("ledger sheet", "Cases"), case_columns(), case_rows(cases))
+        return writer.response(f"cases-{timezone.localdate():%Y-%m-%d}.xlsx")

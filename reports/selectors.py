@@ -1,0 +1,20 @@
+"""Reads the dashboard, the ledger and the exports need from cases and residents.
+
+Every figure counts through `visible_cases`, the same rule the case list applies, so that a figure
+and the list it links to agree for every user (a sensitive case a worker may not open is not counted
+for them either).
+"""
+
+from cases.rules import visible_cases
+from committee.roles import Perm
+
+__all__ = ["late_referral_rows", "report_committee_ids", "visible_cases"]
+
+
+def report_committee_ids(access) -> list[int]:
+    return access.committees_where(Perm.VIEW_REPORTS)
+
+
+def late_referral_rows(referrals) -> list:
+    """The late referrals for a page: with their case and body, oldest expected reply first."""
+    return list(referrals.select_related("case", "body").order_by("reply_expected_by", "pk")[:500])

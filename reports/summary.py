@@ -1,0 +1,234 @@
+"""The monthly work summary (月度工作小结), written from the data in words and numbers.
+
+The same content renders as a printable page (templates/reports/summary.html, print-to-PDF friendly)
+and as a plain-text download (`as_text`), which a secretary pastes into the street's template: a
+.docx would need a new dependency. Sentences put the number after a colon, so they read in Chinese
+and in English without plural forms.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from cases.models import Aid, Case, CaseCategory, FollowUp
+from committee.masking import mask_numbers_in_text
+from reports.figures import SATISFIED, Period, add_months, late_referrals, start_of
+from reports.forms import Choice
+from reports.roster import roster_figures
+from reports.selectors import visible_cases
+from reports.workdays import median_working_days
+from residents.models import Visit
+
+NOTABLE = 8
+OVERDUE_LISTED = 8
+
+
+@dataclass
+class Section:
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    table_head: list[str] = field(default_factory=list)
+    table: list[list] = field(default_factory=list)
+
+
+def _between(name: str, first: dt.date, last: dt.date) -> Q:
+    return Q(**{f"{name}__gte": start_of(first), f"{name}__lt": start_of(last + dt.timedelta(days=1))})
+
+
+def _change(now: int, before: int) -> str:
+    if now == before:
+        return _("the same as last month")
+    sign = "+" if now > before else "−"
+    return _("%(sign)s%(diff)s on last month") % {"sign": sign, "diff": abs(now - before)}
+
+
+def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    first, last = choice.month, choice.month_end
+    prev_first = add_months(first, -1)
+    cases = visible_cases(Case.objects.filter(committee_id__in=choice.committee_ids), access)
+    categories = {c.pk: c for c in CaseCategory.objects.all()}
+    sections: list[Section] = []
+
+    # 1. Cases logged, by category, against last month.
+    logged = defaultdict(lambda: [0, 0])
+    rows = (
+        cases.filter(_between("created_at", prev_first, last))
+        .annotate(day=TruncDate("created_at"))
+        .values("category_id", "day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        logged[row["category_id"]][0 if row["day"] >= first else 1] += row["n"]
+    total_now = sum(v[0] for v in logged.values())
+    total_before = sum(v[1] for v in logged.values())
+    section = Section(_("Cases logged"))
+    section.paragraphs.append(
+        _("Cases logged this month: %(now)s (last month: %(before)s, %(change)s).")
+        % {"now": total_now, "before": total_before, "change": _change(total_now, total_before)}
+    )
+    order = sorted(logged, key=lambda cid: (-logged[cid][0], categories[cid].order, categories[cid].code))
+    if order and logged[order[0]][0]:
+        top = [f"{categories[cid].label} {logged[cid][0]}" for cid in order[:3] if logged[cid][0]]
+        section.paragraphs.append(_("Most cases were about: %(list)s.") % {"list": _list(top)})
+    section.table_head = [_("Category"), _("This month"), _("Last month"), _("Change")]
+    section.table = [
+        [categories[cid].label, logged[cid][0], logged[cid][1], logged[cid][0] - logged[cid][1]]
+        for cid in order
+    ]
+    sections.append(section)
+
+    # 2. What was resolved, how fast, and how residents judged it.
+    resolved = cases.filter(_between("resolved_at", first, last))
+    pairs = [
+        (r["logged"], r["resolved"], r["n"])
+        for r in resolved.annotate(logged=TruncDate("created_at"), resolved=TruncDate("resolved_at"))
+        .values("logged", "resolved")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ]
+    resolved_count = sum(p[2] for p in pairs)
+    median = median_working_days(pairs)
+    calls = FollowUp.objects.filter(
+        committee_id__in=choice.committee_ids, called_on__range=(first, last), case__in=cases
+    ).aggregate(n=Count("pk"), good=Count("pk", filter=Q(satisfaction__in=SATISFIED)))
+    section = Section(_("Resolved"))
+    text = _("Cases resolved this month: %(n)s.") % {"n": resolved_count}
+    if median is not None:
+        text += " " + _("Median time to resolve: %(days)s working days.") % {"days": _number(median)}
+    section.paragraphs.append(text)
+    if calls["n"]:
+        section.paragraphs.append(
+            _("Follow-up calls: %(n)s; satisfied or mostly satisfied: %(good)s (%(rate)s%%).")
+            % {"n": calls["n"], "good": calls["good"], "rate": _number(100 * calls["good"] / calls["n"])}
+        )
+    else:
+        section.paragraphs.append(_("No follow-up calls were made this month."))
+    sections.append(section)
+
+    # 3. Notable cases: urgent ones, and those with aid or referrals, logged or resolved this month.
+    notable = list(
+        cases.filter(_between("created_at", first, last) | _between("resolved_at", first, last))
+        .filter(
+            Q(priority=Case.Priority.URGENT)
+            | Q(aid__applied_on__range=(first, last))
+            | Q(referrals__sent_on__range=(first, last))
+        )
+        .select_related("category")
+        .distinct()
+        .order_by("-priority", "year", "seq")[:NOTABLE]
+    )
+    section = Section(_("Notable cases"))
+    if notable:
+        section.table_head = [_("Case number"), _("Category"), _("Title"), _("Status")]
+        section.table = [
+            [c.number, c.category.label, mask_numbers_in_text(c.title), c.get_status_display()]
+            for c in notable
+        ]
+    else:
+        section.paragraphs.append(_("No urgent cases, referrals or aid this month."))
+    sections.append(section)
+
+    # 4. Visits and the care roster.
+    visits = Visit.objects.filter(
+        _between("visited_at", first, last), committee_id__in=choice.committee_ids
+    ).aggregate(
+        n=Count("pk"), people=Count("resident", distinct=True), homes=Count("pk", filter=Q(method="home"))
+    )
+    roster = roster_figures(choice.committee_ids, today)
+    size = sum(r.size for r in roster.values())
+    on_cadence = sum(r.on_cadence for r in roster.values())
+    section = Section(_("Visits"))
+    section.paragraphs.append(
+        _("Visits made: %(n)s to %(people)s residents, of them home visits: %(homes)s.") % visits
+    )
+    if size:
+        section.paragraphs.append(
+            _("Care roster today: %(on)s of %(size)s residents visited on cadence (%(rate)s%%).")
+            % {"on": on_cadence, "size": size, "rate": _number(100 * on_cadence / size)}
+        )
+    sections.append(section)
+
+    # 5. Aid.
+    aid = Aid.objects.filter(committee_id__in=choice.committee_ids, case__in=cases)
+    applied = aid.filter(applied_on__range=(first, last)).count()
+    paid = list(
+        aid.filter(paid_on__range=(first, last), status=Aid.Status.PAID)
+        .values("kind")
+        .annotate(n=Count("pk"), total=Sum("amount"))
+        .order_by("kind")
+    )
+    kinds = dict(Aid.Kind.choices)
+    section = Section(_("Aid"))
+    paid_total = sum((row["total"] or Decimal(0) for row in paid), Decimal(0))
+    section.paragraphs.append(
+        _("Aid applications this month: %(applied)s; paid: %(paid)s, in all ¥%(total)s.")
+        % {"applied": applied, "paid": sum(row["n"] for row in paid), "total": f"{paid_total:,.2f}"}
+    )
+    if paid:
+        section.table_head = [_("Kind"), _("Paid"), _("Amount (yuan)")]
+        section.table = [
+            [kinds.get(row["kind"], row["kind"]), row["n"], f"{row['total']:,.2f}"] for row in paid
+        ]
+    sections.append(section)
+
+    # 6. What is overdue now.
+    period = Period(today)
+    overdue = cases.filter(status__in=Case.OPEN_STATUSES, due_date__lt=today)
+    overdue_count = overdue.count()
+    late = late_referrals(choice.committee_ids, period, access).count()
+    section = Section(_("Overdue"))
+    section.paragraphs.append(
+        _("Open cases past their due date today: %(n)s; referrals waiting past the expected reply: %(late)s.")
+        % {"n": overdue_count, "late": late}
+    )
+    oldest = list(overdue.select_related("category", "assignee").order_by("due_date", "pk")[:OVERDUE_LISTED])
+    if oldest:
+        section.table_head = [_("Case number"), _("Title"), _("Due date"), _("Assignee")]
+        section.table = [
+            [
+                c.number,
+                mask_numbers_in_text(c.title),
+                c.due_date.isoformat(),
+                c.assignee.display_name if c.assignee else _("Unassigned"),
+            ]
+            for c in oldest
+        ]
+    sections.append(section)
+
+    return {
+        "title": _("Monthly work summary, %(month)s, %(who)s")
+        % {"month": f"{first:%Y-%m}", "who": choice.label},
+        "sections": sections,
+        "written_on": today,
+    }
+
+
+def _list(items: list[str]) -> str:
+    return ("、" if (get_language() or "").startswith("zh") else ", ").join(items)
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def as_text(summary: dict) -> str:
+    """The summary as plain text: headings, paragraphs, and tables as indented lines."""
+    lines = [summary["title"], "=" * 20, ""]
+    for number, section in enumerate(summary["sections"], start=1):
+        lines.append(f"{number}. {section.title}")
+        lines.extend(section.paragraphs)
+        if section.table:
+            lines.append("    " + " | ".join(str(h) for h in section.table_head))
+            lines.extend("    " + " | ".join(str(cell) for cell in row) for row in section.table)
+        lines.append("")
+    lines.append(_("Written on %(day)s from the case book.") % {"day": summary["written_on"].isoformat()})
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,151 @@
+"""The dashboard, the street's overview, the monthly ledger and summary, and the case-list export."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from cases.filters import CaseFilterForm
+from committee.models import Committee
+from committee.roles import Perm, Role
+from reports import figures, ledger, summary
+from reports.forms import MonthForm
+from reports.selectors import late_referral_rows
+
+
+def _cached(request: HttpRequest, key: tuple, compute):
+    """The figures from the cache when they were computed in the last REPORTS_CACHE_SECONDS (120 by
+    default; 0 turns it off). Keyed per user, since what a user may see (sensitive cases) is theirs."""
+    seconds = getattr(settings, "REPORTS_CACHE_SECONDS", 120)
+    if not seconds:
+        return compute()
+    full_key = ":".join(map(str, ("reports", request.user.pk, get_language(), timezone.localdate(), *key)))
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, seconds)
+    return value
+
+
+def _report_committee(request: HttpRequest, committee_id: int) -> Committee:
+    """A committee whose reports the user may read: 404 outside their committees, 403 without the role."""
+    committee = get_object_or_404(request.access.committees(), pk=committee_id)
+    request.access.require(Perm.VIEW_REPORTS, committee)
+    return committee
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """A committee's staff see their committee; a street officer sees the street's committees."""
+    access = request.access
+    ids = access.committees_where(Perm.VIEW_REPORTS)
+    if not ids:
+        raise PermissionDenied
+    own = sorted(cid for cid in ids if access.role(cid) in (Role.SECRETARY, Role.WORKER))
+    if own:
+        committee = get_object_or_404(access.committees(), pk=own[0])
+        return _render_dashboard(request, committee, others=own[1:])
+    committees = list(access.committees().filter(pk__in=ids).order_by("street__name", "name"))
+    ids = ",".join(str(c.pk) for c in committees)
+    ctx = _cached(request, ("overview", ids), lambda: figures.street_overview(committees, access))
+    ctx["streets"] = sorted({c.street.name for c in committees})
+    return render(request, "reports/overview.html", ctx)
+
+
+def _resident_url(pk: int) -> str | None:
+    try:
+        return reverse("residents:detail", args=[pk])
+    except NoReverseMatch:  # the residents' pages are another area's; the roster anchor stands in
+        return None
+
+
+@require_GET
+def committee_dashboard(request: HttpRequest, committee_id: int) -> HttpResponse:
+    """One committee's dashboard: its staff's, or read-only for the street officer who clicked through."""
+    return _render_dashboard(request, _report_committee(request, committee_id))
+
+
+def _render_dashboard(
+    request: HttpRequest, committee: Committee, others: list[int] | None = None
+) -> HttpResponse:
+    ctx = _cached(request, ("dashboard", committee.pk), lambda: figures.dashboard(committee, request.access))
+    ctx["committee"] = committee
+    ctx["from_street"] = request.access.role(committee) in (Role.STREET_OFFICER, Role.ADMIN)
+    ctx["show_names"] = request.access.can(Perm.VIEW_SENSITIVE, committee)
+    # Staff of several committees see the first; the others are a click away.
+    ctx["others"] = list(request.access.committees().filter(pk__in=others)) if others else []
+    for resident in ctx["headline"].roster.overdue[:50]:
+        resident.url = _resident_url(resident.id)
+    return render(request, "reports/dashboard.html", ctx)
+
+
+@require_GET
+def late_referrals(request: HttpRequest, committee_id: int) -> HttpResponse:
+    """The referrals past their expected reply that the dashboard counts."""
+    committee = _report_committee(request, committee_id)
+    period = figures.Period(timezone.localdate())
+    rows = late_referral_rows(figures.late_referrals([committee.pk], period, request.access))
+    return render(request, "reports/late_referrals.html", {"committee": committee, "rows": rows})
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Pick a month (and a committee): the ledger, the summary."""
+    form = MonthForm(request.GET or None, access=request.access)
+    if not form.committees:
+        raise PermissionDenied
+    chosen = form.cleaned() if form.is_bound else form.initial_choice()
+    # The export takes the case list's own filter form, so its GET parameters are the list's.
+    export_form = CaseFilterForm(access=request.access)
+    return render(request, "reports/index.html", {"form": form, "chosen": chosen, "export_form": export_form})
+
+
+@require_GET
+def ledger_xlsx(request: HttpRequest) -> HttpResponse:
+    form = MonthForm(request.GET, access=request.access)
+    if not form.committees:
+        raise PermissionDenied
+    chosen = form.cleaned()
+    if chosen is None:
+        return render(request, "reports/index.html", {"form": form, "chosen": None}, status=400)
+    return ledger.monthly_ledger(chosen, request.access)
+
+
+@require_GET
+def summary_page(request: HttpRequest) -> HttpResponse:
+    form = MonthForm(request.GET or None, access=request.access)
+    if not form.committees:
+        raise PermissionDenied
+    chosen = form.cleaned() if form.is_bound else form.initial_choice()
+    if chosen is None:
+        return render(request, "reports/index.html", {"form": form, "chosen": None}, status=400)
+    ctx = summary.monthly_summary(chosen, request.access)
+    ctx.update(form=form, chosen=chosen)
+    return render(request, "reports/summary.html", ctx)
+
+
+@require_GET
+def summary_txt(request: HttpRequest) -> HttpResponse:
+    form = MonthForm(request.GET, access=request.access)
+    if not form.committees:
+        raise PermissionDenied
+    chosen = form.cleaned()
+    if chosen is None:
+        return render(request, "reports/index.html", {"form": form, "chosen": None}, status=400)
+    text = summary.as_text(summary.monthly_summary(chosen, request.access))
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="summary-{chosen.month:%Y-%m}.txt"'
+    return response
+
+
+@require_GET
+def cases_xlsx(request: HttpRequest) -> HttpResponse:
+    """The case list as filtered (the same GET parameters as cases:list), in the user's scope, masked."""
+    if not request.access.can_anywhere(Perm.VIEW_REPORTS):
+        raise PermissionDenied
+    return ledger.case_list_xlsx(request)

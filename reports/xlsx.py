@@ -1,0 +1,110 @@
+"""A streaming .xlsx writer for ledgers and exports.
+
+openpyxl's write-only mode keeps each sheet's rows in a temporary file, not in memory, so a street's
+year of cases is written row by row from a queryset iterator. The finished workbook is written to a
+temporary file and streamed to the browser from there (FileResponse), never held whole in memory.
+
+Every sheet gets Chinese headers, a frozen header row, column widths and an autofilter; dates are
+written as dates. Text that begins with = + - @ is written as text, never as a formula (CSV/Excel
+injection: a resident's "=HYPERLINK(...)" stays a string).
+"""
+
+import datetime as dt
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.http import FileResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+FORMULA_START = ("=", "+", "-", "@")
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="F3E4E4")
+_WRAP = Alignment(vertical="top", wrap_text=True)
+# The ledger is handed to the street as a workbook; these are Excel's own number formats.
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+MONEY_FORMAT = "#,##0.00"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float = 12
+    kind: str = "text"  # text, date, datetime, money, int, wrap
+
+
+class XlsxWriter:
+    def __init__(self) -> None:
+        self.workbook = Workbook(write_only=True)
+
+    def sheet(self, title: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> int:
+        """Write one sheet from an iterable of row tuples; returns the number of data rows."""
+        ws = self.workbook.create_sheet(title=title[:31])
+        for index, column in enumerate(columns, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = column.width
+        ws.freeze_panes = "A2"
+        header = []
+        for column in columns:
+            cell = WriteOnlyCell(ws, value=column.header)
+            cell.font = _HEADER_FONT
+            cell.fill = _HEADER_FILL
+            header.append(cell)
+        ws.append(header)
+        count = 0
+        for row in rows:
+            ws.append([self._cell(ws, column, value) for column, value in zip(columns, row, strict=True)])
+            count += 1
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+        return count
+
+    @staticmethod
+    def _cell(ws, column: Column, value) -> WriteOnlyCell:
+        if value is None or value == "":
+            return WriteOnlyCell(ws, value=None)
+        if isinstance(value, dt.datetime):
+            # Excel has no time zones: write the local wall-clock time.
+            value = value.replace(tzinfo=None) if value.tzinfo is None else _local(value)
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = DATETIME_FORMAT
+            return cell
+        if isinstance(value, dt.date):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = DATE_FORMAT
+            return cell
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            cell = WriteOnlyCell(ws, value=value)
+            if column.kind == "money":
+                cell.number_format = MONEY_FORMAT
+            return cell
+        text = str(value)
+        cell = WriteOnlyCell(ws, value=text)
+        if text.startswith(FORMULA_START):
+            cell.data_type = "s"  # openpyxl takes a leading "=" for a formula; this keeps it text
+        if column.kind == "wrap":
+            cell.alignment = _WRAP
+        return cell
+
+    def response(self, filename: str) -> FileResponse:
+        """Save to a temporary file and stream it; the file is removed when the response closes."""
+        if not self.workbook.worksheets:
+            self.workbook.create_sheet()
+        handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (closed by the FileResponse)
+        self.workbook.save(handle)
+        handle.seek(0)
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=filename,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.localtime(value).replace(tzinfo=None)

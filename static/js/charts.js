@@ -1,0 +1,84 @@
+// Dashboard charts with Apache ECharts (static/vendor/echarts). No inline scripts (the CSP forbids
+// them): each chart is <div class="chart" data-chart="ID">, and its data is the JSON that Django's
+// json_script wrote into <script type="application/json" id="ID">. The data is already translated:
+// {kind: "stacked"|"bar"|"pie"|"line", labels: [...], series: [{name, data: [...]}], unit: "..."}.
+// Every chart also has a plain table next to it, so the page reads without JavaScript.
+(function () {
+  "use strict";
+  if (!window.echarts) return;
+
+  var FONT = 'system-ui, -apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", ' +
+    '"Noto Sans CJK SC", "WenQuanYi Micro Hei", Arial, sans-serif';
+  var COLOURS = ["#9f2b2b", "#1d5fa8", "#1f7a45", "#9a6200", "#6b4fa0", "#2a8c8c", "#c0603a",
+    "#5f6670", "#b5495b", "#3f7f3f", "#8a6d3b", "#4a6fa5"];
+  var charts = [];
+
+  function narrow(el) { return el.clientWidth < 520; }
+
+  function option(spec, el) {
+    var small = narrow(el);
+    var base = {
+      color: COLOURS,
+      textStyle: { fontFamily: FONT, fontSize: small ? 11 : 12 },
+      animation: false,
+      // Canvas tooltips: HTML ones carry style attributes, which the CSP refuses.
+      tooltip: { trigger: spec.kind === "pie" ? "item" : "axis", renderMode: "richText", confine: true },
+      legend: { type: "scroll", bottom: 0, textStyle: { fontFamily: FONT } }
+    };
+    if (spec.kind === "pie") {
+      base.series = [{
+        type: "pie",
+        radius: small ? ["30%", "58%"] : ["35%", "65%"],
+        center: ["50%", "45%"],
+        label: { formatter: "{b}\n{c}", fontFamily: FONT },
+        // Empty slices only crowd the labels; the list beside the chart still shows the zeros.
+        data: spec.labels.map(function (label, i) { return { name: label, value: spec.series[0].data[i] }; })
+          .filter(function (item) { return item.value > 0; })
+      }];
+      base.legend.show = false;
+      return base;
+    }
+    base.grid = { left: 8, right: 12, top: 28, bottom: spec.series.length > 1 ? 48 : 16, containLabel: true };
+    base.xAxis = {
+      type: "category",
+      data: spec.labels,
+      axisLabel: { interval: small ? "auto" : 0, rotate: small && spec.labels.length > 6 ? 45 : 0, hideOverlap: true }
+    };
+    base.yAxis = { type: "value", name: spec.unit || "", minInterval: spec.kind === "line" ? 0 : 1 };
+    base.legend.show = spec.series.length > 1;
+    base.series = spec.series.map(function (s) {
+      var one = { name: s.name, type: spec.kind === "line" ? "line" : "bar", data: s.data };
+      if (spec.kind === "stacked") one.stack = "all";
+      if (spec.kind === "line") { one.connectNulls = true; one.symbolSize = 6; }
+      if (spec.kind === "bar") { one.barMaxWidth = 28; one.label = { show: !small, position: "top" }; }
+      return one;
+    });
+    return base;
+  }
+
+  function draw() {
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var source = document.getElementById(el.getAttribute("data-chart"));
+      if (!source) return;
+      var spec = JSON.parse(source.textContent);
+      var chart = window.echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(option(spec, el));
+      el.classList.add("chart-drawn");
+      charts.push({ chart: chart, spec: spec, el: el });
+    });
+  }
+
+  var timer = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () {
+      charts.forEach(function (c) {
+        c.chart.setOption(option(c.spec, c.el), true);
+        c.chart.resize();
+      });
+    }, 150);
+  });
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
+  else draw();
+})();

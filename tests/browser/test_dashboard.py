@@ -1,0 +1,103 @@
+"""The dashboard draws its charts under the CSP, on a phone and on a desktop, in Chinese and English."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cases.models import Case
+from reports.figures import add_months
+from tests.browser.conftest import login, screenshot, watch_console
+from tests.reports import helpers as h
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _a_year_of_cases(org) -> None:
+    today = timezone.localdate()
+    categories = [
+        h.category("t-drains", "排水积水", "Drainage", 1),
+        h.category("t-dispute", "邻里纠纷", "Neighbour dispute", 2),
+        h.category("t-env", "环境卫生", "Environment", 3),
+        h.category("t-aid", "困难帮扶", "Hardship aid", 4),
+    ]
+    buildings = [h.building(org.a, str(n)) for n in (12, 14, 16, 18)]
+    sources = list(Case.Source)
+    staff = [org.secretary_a, org.worker_a]
+    n = 0
+    for back in range(12):
+        month = add_months(today.replace(day=1), -back)
+        for i in range(3 + (back * 7) % 5):
+            n += 1
+            created = min(month + dt.timedelta(days=i * 3), today)
+            resolved = created + dt.timedelta(days=2 + n % 9) if back else None
+            h.case(
+                org.a,
+                created_by=org.secretary_a,
+                created=created,
+                cat=categories[n % 4],
+                where=buildings[n % 3 if n % 5 else 0],
+                source=sources[n % len(sources)],
+                assignee=staff[n % 2] if n % 7 else None,
+                status=Case.Status.RESOLVED if resolved and resolved <= today else Case.Status.IN_PROGRESS,
+                resolved=resolved if resolved and resolved <= today else None,
+                due=created + dt.timedelta(days=10),
+                satisfaction="satisfied" if n % 3 else "mostly",
+            )
+    weekly = h.care_category("t-weekly", 7)
+    for i, name in enumerate(["赵秀英", "钱国平", "孙桂兰"]):
+        person = h.resident(org.a, name, room=f"{i + 1}01")
+        person.care_categories.add(weekly)
+        if i:
+            h.visit(person, on=today - dt.timedelta(days=4 * i), by=org.worker_a)
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_the_dashboard_draws_its_charts(device, request, org):
+    _a_year_of_cases(org)
+    page = request.getfixturevalue(device)
+    errors: list[str] = []
+    watch_console(page, errors)
+    login(page, "secretary_a")
+    page.goto("/dashboard/")
+    expect(page.locator("h1")).to_contain_text("工作台")
+    charts = page.locator(".chart.chart-drawn")
+    expect(charts).to_have_count(4)
+    for i in range(4):
+        expect(charts.nth(i).locator("canvas").first).to_be_visible()
+        box = charts.nth(i).bounding_box()
+        assert box["width"] > 200 and box["height"] > 200
+    if device == "phone":  # nothing wider than the phone: the page does not scroll sideways
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, width
+    screenshot(page, f"dashboard-{device}")
+    page.goto("/dashboard/", wait_until="load")
+    assert errors == [], f"console errors (a CSP violation?): {errors}"
+
+
+def test_the_dashboard_in_english_and_the_street_overview(desktop, org):
+    _a_year_of_cases(org)
+    login(desktop, "officer")
+    desktop.goto("/dashboard/")
+    expect(desktop.locator("h1")).to_contain_text("街道总览")
+    expect(desktop.locator(".chart.chart-drawn canvas").first).to_be_visible()
+    screenshot(desktop, "street-overview-desktop")
+    desktop.locator("details.usermenu summary").click()
+    desktop.get_by_role("button", name="English").click()
+    desktop.get_by_role("link", name="定海居民区").first.click()
+    expect(desktop.locator("h1")).to_contain_text("Dashboard")
+    expect(desktop.locator(".chart.chart-drawn")).to_have_count(4)
+    screenshot(desktop, "dashboard-desktop-en")
+
+
+def test_the_monthly_summary_prints_on_a_phone(phone, org):
+    _a_year_of_cases(org)
+    login(phone, "secretary_a")
+    phone.goto(f"/reports/summary/?month={timezone.localdate():%Y-%m}")
+    expect(phone.locator("h1")).to_contain_text("月度工作小结")
+    expect(phone.get_by_role("button", name="打印")).to_be_visible()
+    screenshot(phone, "summary-phone")
+    phone.goto("/reports/")
+    expect(phone.get_by_role("link", name="台账（.xlsx）")).to_be_visible()
+    screenshot(phone, "reports-phone")

@@ -1,0 +1,75 @@
+"""Export of a filtered case list: the list's own filters, the user's scope, masked numbers."""
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case
+from tests.reports import helpers as h
+
+PHONE = "13712345678"
+
+
+@pytest.fixture
+def cases(org):
+    today = timezone.localdate()
+    person = h.resident(org.a, "王建华", phone=PHONE)
+    for i in range(4):
+        c = h.case(
+            org.a,
+            created_by=org.secretary_a,
+            created=today - dt.timedelta(days=i),
+            status=Case.Status.NEW if i % 2 else Case.Status.RESOLVED,
+            resolved=None if i % 2 else today,
+            title=f"楼道堆物{i}",
+        )
+        h.party(c, person)
+    h.case(org.a, created_by=org.secretary_a, created=today, sensitive=True, title="敏感事项")
+    h.case(org.b, created_by=org.worker_b, created=today, title="波阳事项")
+    return today
+
+
+def _rows(response) -> list[tuple]:
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return list(workbook.worksheets[0].iter_rows(values_only=True))
+
+
+def test_the_export_holds_the_same_rows_as_the_filtered_list(org, cases, as_user):
+    client = as_user(org.secretary_a)
+    query = {"status": "open", "committee": org.a.pk}
+    listed = client.get(reverse("cases:list"), query).context["page"].paginator.count
+    rows = _rows(client.get(reverse("reports:cases_xlsx"), query))
+    assert len(rows) - 1 == listed == 3  # two open, plus the sensitive one the secretary sees
+    assert rows[0][0] == "事项编号"
+
+
+def test_the_export_keeps_to_the_users_scope(org, cases, as_user):
+    titles = {
+        r[7]
+        for r in _rows(as_user(org.worker_b).get(reverse("reports:cases_xlsx"), {"committee": org.a.pk}))[1:]
+    }
+    assert titles == {"波阳事项"}
+    titles = {r[7] for r in _rows(as_user(org.worker_a).get(reverse("reports:cases_xlsx")))[1:]}
+    assert "敏感事项" not in titles and "楼道堆物0" in titles
+
+
+def test_the_export_masks_phone_numbers(org, cases, as_user):
+    rows = _rows(as_user(org.secretary_a).get(reverse("reports:cases_xlsx")))
+    text = "\n".join(str(v) for row in rows for v in row if v)
+    assert PHONE not in text and "137****5678" in text
+
+
+def test_the_viewer_cannot_export(org, cases, as_user):
+    assert as_user(org.viewer_a).get(reverse("reports:cases_xlsx")).status_code == 403
+
+
+def test_the_reports_page_offers_the_case_lists_filters_for_the_export(org, cases, as_user):
+    response = as_user(org.secretary_a).get(reverse("reports:index"))
+    assert f'action="{reverse("reports:cases_xlsx")}"' in response.text
+    for name in ("status", "category", "assignee", "created_from", "resolved_to", "overdue"):
+        assert f'name="{name}"' in response.text

@@ -1,0 +1,331 @@
+"""The dashboard's figures on constructed data, each computed here independently of reports/figures.py."""
+
+import datetime as dt
+from statistics import median
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case
+from cases.workdays import workdays_between
+from committee.models import Membership
+from committee.roles import Role
+from tests.factories import make_user
+from tests.reports import helpers as h
+
+S = Case.Status
+OPEN = {S.NEW, S.IN_PROGRESS, S.WAITING}
+
+
+@pytest.fixture
+def data(org):
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    sec, worker = org.secretary_a, org.worker_a
+    drains, noise = h.category("t-drains", "排水", "Drainage", 1), h.category("t-noise", "噪音", "Noise", 2)
+    b1, b2 = h.building(org.a, "12"), h.building(org.a, "14")
+    cases = [
+        h.case(
+            org.a,
+            created_by=sec,
+            created=first,
+            due=today - dt.timedelta(days=1),
+            assignee=worker,
+            where=b1,
+            cat=drains,
+        ),
+        h.case(
+            org.a,
+            created_by=sec,
+            created=today - dt.timedelta(days=40),
+            status=S.IN_PROGRESS,
+            due=today + dt.timedelta(days=5),
+            assignee=worker,
+            where=b1,
+            cat=drains,
+        ),
+        h.case(
+            org.a,
+            created_by=sec,
+            created=today - dt.timedelta(days=60),
+            status=S.WAITING,
+            due=today - dt.timedelta(days=10),
+            where=b2,
+            cat=noise,
+            source=Case.Source.HOTLINE,
+        ),
+        h.case(
+            org.a,
+            created_by=sec,
+            created=first - dt.timedelta(days=20),
+            status=S.RESOLVED,
+            resolved=first,
+            assignee=worker,
+            source=Case.Source.PHONE,
+            satisfaction="satisfied",
+            where=b1,
+        ),
+        h.case(
+            org.a,
+            created_by=sec,
+            created=first,
+            status=S.CLOSED,
+            resolved=today,
+            assignee=sec,
+            satisfaction="not_satisfied",
+            cat=noise,
+        ),
+        h.case(
+            org.a,
+            created_by=sec,
+            created=first - dt.timedelta(days=30),
+            status=S.CLOSED,
+            resolved=first - dt.timedelta(days=5),
+            assignee=worker,
+            satisfaction="mostly",
+        ),
+        h.case(
+            org.a,
+            created_by=sec,
+            created=first,
+            assignee=sec,
+            sensitive=True,
+            due=today - dt.timedelta(days=2),
+        ),
+        h.case(
+            org.a,
+            created_by=sec,
+            created=today - dt.timedelta(days=400),
+            status=S.CLOSED,
+            resolved=today - dt.timedelta(days=380),
+            assignee=worker,
+        ),
+    ]
+    # Another committee's case never counts in A's dashboard.
+    h.case(org.b, created_by=org.worker_b, created=first, assignee=org.worker_b)
+    referrals = [
+        h.referral(
+            cases[2], sent=today - dt.timedelta(days=20), expected=today - dt.timedelta(days=2), by=sec
+        ),
+        h.referral(
+            cases[1], sent=today - dt.timedelta(days=5), expected=today + dt.timedelta(days=3), by=sec
+        ),
+        h.referral(
+            cases[3],
+            sent=first - dt.timedelta(days=15),
+            expected=today - dt.timedelta(days=10),
+            replied=first - dt.timedelta(days=2),
+            by=sec,
+        ),
+        h.referral(
+            cases[6], sent=today - dt.timedelta(days=9), expected=today - dt.timedelta(days=1), by=sec
+        ),
+    ]
+    weekly, no_cadence = h.care_category("t-weekly", 7), h.care_category("t-none", None)
+    on_time = h.resident(org.a, "赵一", room="201")
+    late = h.resident(org.a, "钱二", room="202")
+    never = h.resident(org.a, "孙三", room="203")
+    archived = h.resident(org.a, "李四", room="204")
+    archived.archived = "moved_out"
+    archived.save()
+    not_rostered = h.resident(org.a, "周五", room="205")
+    for person in (on_time, late, never, archived):
+        person.care_categories.add(weekly)
+    not_rostered.care_categories.add(no_cadence)
+    h.visit(on_time, on=today - dt.timedelta(days=3), by=worker)
+    h.visit(late, on=today - dt.timedelta(days=10), by=worker)
+    h.visit(late, on=today - dt.timedelta(days=30), by=worker)
+    return {
+        "today": today,
+        "first": first,
+        "cases": cases,
+        "referrals": referrals,
+        "late": late,
+        "never": never,
+    }
+
+
+def _local(value):
+    return timezone.localdate(value) if value else None
+
+
+def expected_figures(cases, referrals, today, first, sees_sensitive: bool) -> dict:
+    """The figures computed the plain way, case by case."""
+    seen = [c for c in cases if sees_sensitive or not c.sensitive]
+    month_end = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    resolved_month = [c for c in seen if c.resolved_at and first <= _local(c.resolved_at) <= month_end]
+    recent = [c for c in seen if c.resolved_at and _local(c.resolved_at) >= today - dt.timedelta(days=89)]
+    called = [c for c in recent if c.satisfaction]
+    days = [workdays_between(_local(c.created_at), _local(c.resolved_at)) for c in resolved_month]
+    seen_ids = {c.pk for c in seen}
+    return {
+        "open": sum(c.status in OPEN for c in seen),
+        "overdue": sum(c.status in OPEN and c.due_date < today for c in seen),
+        "new_this_month": sum(first <= _local(c.created_at) <= today for c in seen),
+        "resolved_this_month": len(resolved_month),
+        "median_days": median(days) if days else None,
+        "called": len(called),
+        "satisfied": sum(c.satisfaction in ("satisfied", "mostly") for c in called),
+        "late_referrals": sum(
+            r.replied_on is None and r.reply_expected_by < today and r.case_id in seen_ids for r in referrals
+        ),
+    }
+
+
+@pytest.mark.parametrize(("persona", "sees_sensitive"), [("secretary_a", True), ("worker_a", False)])
+def test_headline_figures_match_a_plain_count(org, data, as_user, persona, sees_sensitive):
+    response = as_user(getattr(org, persona)).get(reverse("dashboard"))
+    assert response.status_code == 200
+    headline = response.context["headline"]
+    expected = expected_figures(
+        data["cases"], data["referrals"], data["today"], data["first"], sees_sensitive
+    )
+    for name, value in expected.items():
+        assert getattr(headline, name) == value, name
+    assert expected["open"] == (4 if sees_sensitive else 3)  # the data is what the test thinks it is
+
+
+def test_the_roster_counts_residents_with_a_cadence_and_lists_who_is_overdue(org, data, as_user):
+    response = as_user(org.secretary_a).get(reverse("dashboard"))
+    roster = response.context["headline"].roster
+    assert (roster.size, roster.on_cadence, roster.overdue_count) == (3, 1, 2)
+    assert roster.share_on_cadence == pytest.approx(33.3)
+    overdue = {r.name: r for r in roster.overdue}
+    assert set(overdue) == {"钱二", "孙三"}
+    assert overdue["钱二"].last_visit == data["today"] - dt.timedelta(days=10)
+    assert overdue["钱二"].days_overdue == 3
+    assert overdue["孙三"].last_visit is None
+    assert "钱二" in response.text and "孙三" in response.text
+
+
+def test_workload_per_worker(org, data, as_user):
+    response = as_user(org.secretary_a).get(reverse("dashboard"))
+    rows = {(r["name"], r["unassigned"]): r for r in response.context["workload"]}
+    worker = rows[("李敏", False)]
+    assert (worker["open"], worker["overdue"], worker["resolved"]) == (2, 1, 1)
+    secretary = rows[("周勤", False)]
+    assert (secretary["open"], secretary["overdue"], secretary["resolved"]) == (1, 1, 1)
+    unassigned = next(r for r in response.context["workload"] if r["unassigned"])
+    assert (unassigned["open"], unassigned["overdue"]) == (1, 1)
+
+
+def test_hotspots_rank_buildings_by_cases_in_twelve_months(org, data, as_user):
+    response = as_user(org.secretary_a).get(reverse("dashboard"))
+    hotspots = response.context["hotspots"]
+    assert [(b["address"], b["total"]) for b in hotspots] == [("定海路449弄12号", 3), ("定海路449弄14号", 1)]
+    assert [(c["label"], c["count"]) for c in hotspots[0]["categories"]] == [("排水", 3)]
+
+
+def test_charts_carry_twelve_months_and_the_data_as_json(org, data, as_user):
+    response = as_user(org.secretary_a).get(reverse("dashboard"))
+    charts = response.context["charts"]
+    assert len(charts["by_category"]["labels"]) == 12
+    assert charts["by_category"]["labels"][-1] == f"{data['today']:%Y-%m}"
+    this_month = sum(s["data"][-1] for s in charts["by_category"]["series"])
+    assert this_month == 3  # c1, c5 and the sensitive c7, for the secretary
+    assert sum(charts["by_status"]["series"][0]["data"]) == 4
+    # 12 months of sources: everything but the case logged 400 days ago.
+    assert sum(charts["by_source"]["series"][0]["data"]) == 7
+    assert charts["resolution"]["series"][0]["data"][-1] == response.context["headline"].median_days
+    body = response.text
+    for chart_id in ("chart-by-category", "chart-by-status", "chart-by-source", "chart-resolution"):
+        assert f'<script id="{chart_id}" type="application/json">' in body
+        assert f'data-chart="{chart_id}"' in body
+    assert "echarts.common.min.js" in body and "js/charts.js" in body
+
+
+def test_the_charts_speak_english_too(org, data, as_user):
+    client = as_user(org.secretary_a)
+    response = client.get(reverse("dashboard"), headers={"accept-language": "en"})
+    names = {s["name"] for s in response.context["charts"]["by_category"]["series"]}
+    assert names == {"Drainage", "Noise"}
+    assert "Cases per month by category" in response.text
+
+
+def test_staff_of_two_committees_see_the_first_and_a_way_to_the_other(org, data, as_user):
+    Membership.objects.create(user=org.worker_a, committee=org.b, role=Role.WORKER)
+    client = as_user(org.worker_a)
+    response = client.get(reverse("dashboard"))
+    assert response.context["committee"] == org.a
+    assert response.context["others"] == [org.b]
+    assert reverse("dashboard_committee", args=[org.b.pk]) in response.text
+    other = client.get(reverse("dashboard_committee", args=[org.b.pk]))
+    assert other.context["headline"].open == 1
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries(org, as_user, django_assert_num_queries):
+    """Guards against a query per case, worker, building or roster resident on the dashboard."""
+    client = as_user(org.secretary_a)
+    client.get(reverse("dashboard"))
+    with django_assert_num_queries(QUERIES_DASHBOARD):
+        client.get(reverse("dashboard"))
+    today = timezone.localdate()
+    weekly = h.care_category("t-weekly", 7)
+    for i in range(12):
+        worker = make_user(f"w{i}", committee=org.a, role=Role.WORKER, full_name=f"工作人员{i}")
+        where = h.building(org.a, str(100 + i))
+        cat = h.category(f"t-cat{i % 4}", f"类别{i % 4}", f"Category {i % 4}", i % 4)
+        for k in range(3):
+            c = h.case(
+                org.a,
+                created_by=worker,
+                created=today - dt.timedelta(days=30 * k),
+                assignee=worker,
+                where=where,
+                cat=cat,
+                status=S.RESOLVED if k else S.NEW,
+                resolved=today if k else None,
+                satisfaction="satisfied" if k else "",
+            )
+            h.referral(c, sent=today, expected=today - dt.timedelta(days=1), by=worker)
+        person = h.resident(org.a, f"居民{i}", room=str(300 + i))
+        person.care_categories.add(weekly)
+        h.visit(person, on=today - dt.timedelta(days=i), by=worker)
+    with django_assert_num_queries(QUERIES_DASHBOARD):
+        response = client.get(reverse("dashboard"))
+    assert response.context["headline"].open == 12
+    assert len(response.context["workload"]) == 12
+
+
+QUERIES_DASHBOARD = 15  # session (read, save), user, roles, committee, 9 figure queries, savepoint
+
+
+def _figure_links(ctx) -> list[tuple[str, int, str]]:
+    """(what, figure, url) for every number on the dashboard that links to the case list."""
+    headline, links = ctx["headline"], ctx["links"]
+    pairs = [(name, getattr(headline, name), url) for name, url in links.items()]
+    pairs += [(f"status {s['label']}", s["count"], s["url"]) for s in ctx["by_status"]]
+    pairs += [(f"source {s['label']}", s["count"], s["url"]) for s in ctx["by_source"]]
+    for w in ctx["workload"]:
+        pairs += [
+            (f"{w['name']} open", w["open"], w["open_url"]),
+            (f"{w['name']} overdue", w["overdue"], w["overdue_url"]),
+            (f"{w['name']} resolved", w["resolved"], w["resolved_url"]),
+        ]
+    for b in ctx["hotspots"]:
+        pairs.append((b["address"], b["total"], b["url"]))
+        pairs += [(f"{b['address']} {c['label']}", c["count"], c["url"]) for c in b["categories"]]
+    return pairs
+
+
+@pytest.mark.parametrize("persona", ["secretary_a", "worker_a", "officer"])
+def test_every_figure_links_to_a_list_with_the_same_count(org, data, as_user, persona):
+    client = as_user(getattr(org, persona))
+    response = client.get(reverse("dashboard_committee", args=[org.a.pk]))
+    pairs = _figure_links(response.context)
+    assert len(pairs) > 20
+    for what, figure, url in pairs:
+        assert url.startswith(reverse("cases:list") + "?"), url
+        listed = client.get(url)
+        assert listed.status_code == 200, url
+        assert listed.context["page"].paginator.count == figure, f"{what}: {url}"
+
+
+def test_late_referrals_link_to_their_own_list_with_the_same_count(org, data, as_user):
+    for persona in ("secretary_a", "worker_a"):
+        client = as_user(getattr(org, persona))
+        figure = client.get(reverse("dashboard")).context["headline"].late_referrals
+        listed = client.get(reverse("reports:late_referrals", args=[org.a.pk]))
+        assert len(listed.context["rows"]) == figure
+        assert f'data-count="{figure}"' in listed.text

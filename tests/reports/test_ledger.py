@@ -1,0 +1,152 @@
+"""The monthly ledger (.xlsx): opens with openpyxl, matches the month's data, masks every number."""
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, CaseParty
+from reports.figures import add_months
+from tests.reports import helpers as h
+
+PHONE, ID_NUMBER = "13912345678", "310110195003041234"
+
+
+@pytest.fixture
+def month(org):
+    """Last month's data in committee A, with a case from the month before and B's case as noise."""
+    first = add_months(timezone.localdate().replace(day=1), -1)
+    sec, worker = org.secretary_a, org.worker_a
+    person = h.resident(org.a, "王建华", phone=PHONE, id_number=ID_NUMBER)
+    where = h.building(org.a, "12")
+    flood = h.case(
+        org.a,
+        created_by=sec,
+        created=first,
+        assignee=worker,
+        where=where,
+        title="底楼返水",
+        source=Case.Source.PHONE,
+    )
+    h.party(flood, person)
+    aid_case = h.case(
+        org.a,
+        created_by=sec,
+        created=first + dt.timedelta(days=3),
+        status=Case.Status.RESOLVED,
+        resolved=first + dt.timedelta(days=9),
+        satisfaction="satisfied",
+        assignee=worker,
+        title=f'=HYPERLINK("http://x") 电话{PHONE}',
+    )
+    h.party(aid_case, person, CaseParty.Role.BENEFICIARY)
+    h.referral(flood, sent=first + dt.timedelta(days=1), expected=first + dt.timedelta(days=8), by=sec)
+    h.aid(
+        aid_case,
+        applied=first + dt.timedelta(days=4),
+        paid=first + dt.timedelta(days=12),
+        amount="800.00",
+        donors="+同事捐款",
+    )
+    h.visit(person, on=first + dt.timedelta(days=2), by=worker)
+    h.case(org.a, created_by=sec, created=first - dt.timedelta(days=3))  # the month before: not in the ledger
+    h.case(org.b, created_by=org.worker_b, created=first)  # another committee
+    return first
+
+
+def _workbook(response) -> openpyxl.Workbook:
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def _all_text(workbook) -> str:
+    return "\n".join(
+        str(value)
+        for ws in workbook.worksheets
+        for row in ws.iter_rows(values_only=True)
+        for value in row
+        if value
+    )
+
+
+def test_the_ledger_has_four_chinese_sheets_with_the_months_rows(org, month, as_user):
+    response = as_user(org.secretary_a).get(reverse("reports:ledger"), {"month": f"{month:%Y-%m}"})
+    workbook = _workbook(response)
+    assert workbook.sheetnames == ["事项", "走访", "转办", "救助"]
+    cases = workbook["事项"]
+    rows = list(cases.iter_rows(values_only=True))
+    assert rows[0][:4] == ("事项编号", "居委会", "登记日期", "来源")
+    assert len(rows) == 3  # header + the two cases logged in the month, not the month before, not B's
+    first_case = rows[1]
+    assert first_case[2] == dt.datetime.combine(month, dt.time())  # a real date, not text
+    assert cases["C2"].number_format == "yyyy-mm-dd"
+    assert first_case[3] == "电话" and first_case[5] == "定海路449弄12号"
+    assert cases.freeze_panes == "A2"
+    assert cases.column_dimensions["H"].width > 20
+    assert len(list(workbook["走访"].iter_rows())) == 2
+    assert len(list(workbook["转办"].iter_rows())) == 2
+    aid = list(workbook["救助"].iter_rows(values_only=True))
+    assert len(aid) == 2 and aid[1][6] == 800
+
+
+def test_every_number_in_the_ledger_is_masked(org, month, as_user):
+    workbook = _workbook(as_user(org.secretary_a).get(reverse("reports:ledger"), {"month": f"{month:%Y-%m}"}))
+    text = _all_text(workbook)
+    assert PHONE not in text and ID_NUMBER not in text
+    assert "139****5678" in text and "3101**********1234" in text
+
+
+def test_text_that_looks_like_a_formula_stays_text(org, month, as_user):
+    workbook = _workbook(as_user(org.secretary_a).get(reverse("reports:ledger"), {"month": f"{month:%Y-%m}"}))
+    cases = workbook["事项"]
+    titles = [row[7] for row in cases.iter_rows(min_row=2)]
+    formula = next(cell for cell in titles if str(cell.value).startswith("="))
+    assert formula.data_type == "s"
+    donors = next(
+        cell for cell in next(workbook["救助"].iter_rows(min_row=2)) if str(cell.value).startswith("+")
+    )
+    assert donors.data_type == "s"
+
+
+def test_the_officer_gets_the_streets_ledger_and_not_another_street(org, month, as_user):
+    workbook = _workbook(as_user(org.officer).get(reverse("reports:ledger"), {"month": f"{month:%Y-%m}"}))
+    committees = {row[1] for row in workbook["事项"].iter_rows(min_row=2, values_only=True)}
+    assert committees == {"定海居民区", "波阳居民区"}
+    response = as_user(org.officer).get(
+        reverse("reports:ledger"), {"month": f"{month:%Y-%m}", "committee": org.c.pk}
+    )
+    assert response.status_code == 400  # not one of the officer's committees
+
+
+def test_a_worker_does_not_get_sensitive_cases_they_may_not_see(org, month, as_user):
+    h.case(org.a, created_by=org.secretary_a, created=month, sensitive=True, title="家庭隐私")
+    for persona, expected in (("worker_a", False), ("secretary_a", True)):
+        workbook = _workbook(
+            as_user(getattr(org, persona)).get(reverse("reports:ledger"), {"month": f"{month:%Y-%m}"})
+        )
+        assert ("家庭隐私" in _all_text(workbook)) is expected
+
+
+def test_a_bad_month_is_refused(org, as_user):
+    response = as_user(org.secretary_a).get(reverse("reports:ledger"), {"month": "2026-13"})
+    assert response.status_code == 400
+
+
+def test_visits_to_residents_in_sensitive_categories_are_left_out_for_the_officer(org, month, as_user):
+    from residents.models import CareCategory
+
+    dibao = CareCategory.objects.create(code="t-dibao", name="低保", name_en="Dibao", sensitive=True)
+    person = h.resident(org.a, "低保户甲", phone="13600000000", room="909")
+    person.care_categories.add(dibao)
+    h.visit(person, on=month + dt.timedelta(days=5), by=org.worker_a)
+    for persona, expected in (("officer", False), ("worker_a", True)):
+        workbook = _workbook(
+            as_user(getattr(org, persona)).get(reverse("reports:ledger"), {"month": f"{month:%Y-%m}"})
+        )
+        names = {row[2] for row in workbook["走访"].iter_rows(min_row=2, values_only=True)}
+        assert ("低保户甲" in names) is expected, persona
+        assert "王建华" in names

@@ -1,0 +1,32 @@
+"""The dashboard and reports: secretary, workers, the street officer and superusers; not the viewer."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.url_matrix import Row, committee_a_view, expect
+
+REPORTS = expect(200, anonymous=302, viewer_a=403)  # every reader of reports, each in their own scope
+
+
+def _month(w) -> str:
+    return f"month={timezone.localdate():%Y-%m}"
+
+
+ROWS = [
+    Row("dashboard", lambda w: reverse("dashboard"), REPORTS),
+    Row(
+        "dashboard_committee",
+        lambda w: reverse("dashboard_committee", args=[w.a.pk]),
+        committee_a_view(viewer_a=403),
+    ),
+    Row("reports:index", lambda w: reverse("reports:index"), REPORTS),
+    Row("reports:ledger", lambda w: f"{reverse('reports:ledger')}?{_month(w)}", REPORTS),
+    Row("reports:summary", lambda w: f"{reverse('reports:summary')}?{_month(w)}", REPORTS),
+    Row("reports:summary_txt", lambda w: f"{reverse('reports:summary_txt')}?{_month(w)}", REPORTS),
+    Row("reports:cases_xlsx", lambda w: f"{reverse('reports:cases_xlsx')}?status=open", REPORTS),
+    Row(
+        "reports:late_referrals",
+        lambda w: reverse("reports:late_referrals", args=[w.a.pk]),
+        committee_a_view(viewer_a=403),
+    ),
+]
