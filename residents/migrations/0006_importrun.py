@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('committee', '0001_initial'),
-        ('residents', '0002_care_categories'),
+        ('residents', '0005_search_scan_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
