@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from cases.models import Aid, Case, CaseCategory, FollowUp
@@ -146,7 +146,7 @@ def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dic
     roster = roster_figures(choice.committee_ids, today)
     size = sum(r.size for r in roster.values())
     on_cadence = sum(r.on_cadence for r in roster.values())
-    section = Section(_("Visits"))
+    section = Section(pgettext("summary section", "Visits"))
     section.paragraphs.append(
         _("Visits made: %(n)s to %(people)s residents, of them home visits: %(homes)s.") % visits
     )
