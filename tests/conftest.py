@@ -5,6 +5,7 @@ street); the officer of that street; a superuser; anonymous. Committee C sits in
 which the street officer must not see.
 """
 
+import importlib
 import os
 from pathlib import Path
 from types import SimpleNamespace
@@ -42,6 +43,22 @@ def _fast_password_hashing():
     """Hashing a password the production way takes a good part of a second; tests make hundreds."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """A transactional test (the browser's live server, threads) may start from a database that an
+    earlier one flushed, rows of the data migrations included: put the care categories, case
+    categories and outside bodies back, as a migrated database has them."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    for name in ("residents.migrations.0002_care_categories", "cases.migrations.0002_categories_and_bodies"):
+        migration = importlib.import_module(name)
+        (getattr(migration, "create", None) or migration.forwards)(apps, None)
 
 
 @pytest.fixture(autouse=True)
