@@ -130,6 +130,8 @@ if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
     # django-environ names django-redis for redis:// URLs; Django's own Redis backend needs no extra package.
     CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
     CACHES["default"].pop("OPTIONS", None)
+# The dashboard and street overview figures are cached per user this many seconds; 0 turns it off.
+REPORTS_CACHE_SECONDS = env.int("REPORTS_CACHE_SECONDS", default=120)
 SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 # Idle timeout: the cookie lives SESSION_IDLE_MINUTES and every request renews it.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
