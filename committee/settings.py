@@ -225,7 +225,10 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "committee.logging.MaskPersonalData"}},
+    "filters": {
+        "mask_personal_data": {"()": "committee.logging.MaskPersonalData"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
     "handlers": {
         "console": {
@@ -233,9 +236,17 @@ LOGGING = {
             "filters": ["mask_personal_data"],
             "formatter": "plain",
         },
+        # Replaces Django's own mail_admins (and its unmasked console and runserver handlers, below).
+        "mail_admins": {
+            "class": "committee.logging.MaskedAdminEmailHandler",
+            "filters": ["require_debug_false", "mask_personal_data"],
+            "level": "ERROR",
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
     },
