@@ -251,7 +251,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
-ADMINS = [tuple(a.split(":", 1)) for a in env.list("ADMINS", default=[])]
+# "name:address" or a bare address; Django 6 wants address strings ((name, address) pairs are deprecated).
+ADMINS = ["{} <{}>".format(*a.split(":", 1)) if ":" in a else a for a in env.list("ADMINS", default=[])]
 
 # --- Needle ------------------------------------------------------------------------------------------
 # How long access records are kept (Cybersecurity Law Art. 21 asks for at least six months).
