@@ -205,6 +205,8 @@ class Case(CommitteeOwned):
             models.Index(fields=["committee", "status", "due_date"], name="case_committee_status_due"),
             models.Index(fields=["committee", "assignee", "status"], name="case_committee_assignee"),
             models.Index(fields=["committee", "created_at"], name="case_committee_created"),
+            # The dashboard's resolved-this-month, median and 12-month trend read by resolution date.
+            models.Index(fields=["committee", "resolved_at"], name="case_committee_resolved"),
             models.Index(fields=["building", "category", "status"], name="case_building_category"),
         ]
 

@@ -2,7 +2,10 @@
 
 import logging
 import re
+from pprint import pformat
 
+from django.conf import settings
+from django.utils.log import AdminEmailHandler
 from django.views.debug import SafeExceptionReporterFilter
 
 from committee.masking import mask_numbers_in_text
@@ -30,8 +33,9 @@ class PersonalDataReporterFilter(SafeExceptionReporterFilter):
     hidden_settings = re.compile("API|TOKEN|KEY|SECRET|PASS|SIGNATURE|DATABASE_URL", flags=re.IGNORECASE)
 
     def get_traceback_frame_variables(self, request, tb_frame):
+        # Not only strings: a dict of an imported row or a list of numbers is shown by its repr.
         return [
-            (name, mask_numbers_in_text(value) if isinstance(value, str) else value)
+            (name, mask_numbers_in_text(value if isinstance(value, str) else pformat(value)))
             for name, value in super().get_traceback_frame_variables(request, tb_frame)
         ]
 
@@ -43,3 +47,23 @@ class PersonalDataReporterFilter(SafeExceptionReporterFilter):
         for key in cleaned:
             cleaned.setlist(key, [mask_numbers_in_text(v) for v in cleaned.getlist(key)])
         return cleaned
+
+
+class MaskedAdminEmailHandler(AdminEmailHandler):
+    """The 500 mail to ADMINS with every ID and phone number masked: subject, text and HTML alike.
+
+    The report filter above masks frame variables and POST data, but the mail also carries the query
+    string, request headers and the exception's own message (a database error quotes the row)."""
+
+    def emit(self, record):
+        if not settings.ADMINS:  # as Django's own handler: nothing to build when nobody gets it
+            return
+        try:
+            super().emit(record)
+        except Exception:  # e.g. the report reads the session during a database outage: not the page's 503
+            self.handleError(record)
+
+    def send_mail(self, subject, message, *args, **kwargs):
+        if kwargs.get("html_message"):
+            kwargs["html_message"] = mask_numbers_in_text(kwargs["html_message"])
+        super().send_mail(mask_numbers_in_text(subject), mask_numbers_in_text(message), *args, **kwargs)

@@ -130,6 +130,8 @@ if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
     # django-environ names django-redis for redis:// URLs; Django's own Redis backend needs no extra package.
     CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
     CACHES["default"].pop("OPTIONS", None)
+# The dashboard and street overview figures are cached per user this many seconds; 0 turns it off.
+REPORTS_CACHE_SECONDS = env.int("REPORTS_CACHE_SECONDS", default=120)
 SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 # Idle timeout: the cookie lives SESSION_IDLE_MINUTES and every request renews it.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
@@ -223,7 +225,10 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "committee.logging.MaskPersonalData"}},
+    "filters": {
+        "mask_personal_data": {"()": "committee.logging.MaskPersonalData"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
     "handlers": {
         "console": {
@@ -231,14 +236,23 @@ LOGGING = {
             "filters": ["mask_personal_data"],
             "formatter": "plain",
         },
+        # Replaces Django's own mail_admins (and its unmasked console and runserver handlers, below).
+        "mail_admins": {
+            "class": "committee.logging.MaskedAdminEmailHandler",
+            "filters": ["require_debug_false", "mask_personal_data"],
+            "level": "ERROR",
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
     },
 }
-ADMINS = [tuple(a.split(":", 1)) for a in env.list("ADMINS", default=[])]
+# "name:address" or a bare address; Django 6 wants address strings ((name, address) pairs are deprecated).
+ADMINS = ["{} <{}>".format(*a.split(":", 1)) if ":" in a else a for a in env.list("ADMINS", default=[])]
 
 # --- Needle ------------------------------------------------------------------------------------------
 # How long access records are kept (Cybersecurity Law Art. 21 asks for at least six months).

@@ -2,16 +2,17 @@
 
 The roster is every resident (not archived) with a care category that has a visit cadence
 (CareCategory.visit_every_days). A resident in several categories is due by the shortest cadence.
-They are on cadence when their latest visit is no older than that many days; never visited is overdue.
+Overdue is residents.selectors.overdue_on: Resident.next_visit_due (kept by residents.indexing: a cadence
+after the latest visit, or the registration date if never visited) is before today — as on /roster/.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Min, OuterRef, Subquery
+from django.db.models import Min
 from django.utils import timezone
 
-from residents.models import Resident, Visit
+from residents.selectors import care_roster
 
 
 @dataclass
@@ -41,17 +42,16 @@ class RosterFigures:
 
 
 def roster_figures(committee_ids: list[int], today: dt.date | None = None) -> dict[int, RosterFigures]:
-    """committee id → its roster figures, in one query for any number of committees."""
+    """committee id → its roster figures, in one query for any number of committees.
+
+    The roster and "overdue" are residents.selectors' (care_roster, overdue_on), the same as /roster/'s.
+    """
     today = today or timezone.localdate()
-    latest = Visit.objects.filter(resident=OuterRef("pk")).order_by("-visited_at").values("visited_at")[:1]
     rows = (
-        Resident.objects.filter(
-            committee_id__in=committee_ids, archived="", care_categories__visit_every_days__isnull=False
-        )
-        .values("id", "name", "committee_id", "household__room")
+        care_roster(committee_ids)
+        .values("id", "name", "committee_id", "household__room", "last_visit_at", "next_visit_due")
         .annotate(
             cadence=Min("care_categories__visit_every_days"),
-            last_visit=Subquery(latest),
             road=Min("household__building__road"),
             lane=Min("household__building__lane"),
             number=Min("household__building__number"),
@@ -62,11 +62,11 @@ def roster_figures(committee_ids: list[int], today: dt.date | None = None) -> di
     for row in rows:
         fig = figures[row["committee_id"]]
         fig.size += 1
-        last = timezone.localdate(row["last_visit"]) if row["last_visit"] else None
-        due = (last + dt.timedelta(days=row["cadence"])) if last else None
-        if due is not None and due >= today:
+        due = row["next_visit_due"]
+        if due >= today:
             fig.on_cadence += 1
             continue
+        last = timezone.localdate(row["last_visit_at"]) if row["last_visit_at"] else None
         lane = f"{row['lane']}弄" if row["lane"] else ""
         fig.overdue.append(
             OverdueResident(
@@ -76,7 +76,7 @@ def roster_figures(committee_ids: list[int], today: dt.date | None = None) -> di
                 address=f"{row['road']}{lane}{row['number']}号{row['household__room']}室",
                 cadence=row["cadence"],
                 last_visit=last,
-                days_overdue=(today - due).days if due else row["cadence"],
+                days_overdue=(today - due).days,
             )
         )
     for fig in figures.values():

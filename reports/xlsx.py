@@ -21,7 +21,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-FORMULA_START = ("=", "+", "-", "@")
+from committee.spreadsheets import looks_like_formula
+
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="F3E4E4")
 _WRAP = Alignment(vertical="top", wrap_text=True)
@@ -83,7 +84,7 @@ class XlsxWriter:
             return cell
         text = str(value)
         cell = WriteOnlyCell(ws, value=text)
-        if text.startswith(FORMULA_START):
+        if looks_like_formula(text):
             cell.data_type = "s"  # openpyxl takes a leading "=" for a formula; this keeps it text
         if column.kind == "wrap":
             cell.alignment = _WRAP

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from residents.indexing import reindex_residents
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog
 
 
@@ -10,6 +11,12 @@ from residents.models import Building, CareCategory, Grid, Household, Resident, 
 class CareCategoryAdmin(SimpleHistoryAdmin):
     list_display = ["name", "name_en", "code", "visit_every_days", "sensitive", "order"]
     list_editable = ["visit_every_days", "sensitive", "order"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "visit_every_days" in form.changed_data:
+            # A new cadence moves everyone's next visit due: the roster and the dashboard read it.
+            reindex_residents(Resident.all_objects.filter(care_categories=obj).values_list("pk", flat=True))
 
 
 @admin.register(Grid)
@@ -40,6 +47,10 @@ class ResidentAdmin(SimpleHistoryAdmin):
     search_fields = ["name"]
     raw_id_fields = ["household"]
     readonly_fields = ["version", "last_visit_at", "next_visit_due"]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        reindex_residents([form.instance.pk])  # care categories (the cadence) and address are saved now
 
 
 @admin.register(RevealLog)

@@ -22,7 +22,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from committee.masking import mask_id_number, mask_phone
 from committee.models import Committee
-from residents.importing import COLUMNS, EXAMPLE_ROW, export_text
+from committee.spreadsheets import export_text
+from residents.importing import COLUMNS, EXAMPLE_ROW
 from residents.models import Building, CareCategory, Household, Resident
 
 HEADER_FONT = Font(bold=True)

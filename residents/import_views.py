@@ -20,7 +20,7 @@ from committee.access import get_for_user
 from committee.models import Committee
 from committee.paging import paginate
 from committee.roles import Perm
-from residents import exporting, importing
+from residents import exporting, importing, services
 from residents.models import ImportRun
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -146,6 +146,8 @@ def export(request: HttpRequest) -> FileResponse:
     committees = list(_import_committees(request))
     committee = next((c for c in committees if str(c.pk) == request.GET.get("committee")), committees[0])
     full = request.GET.get("full") == "1" and request.access.can(Perm.REVEAL, committee)
+    if full:
+        services.record_full_export(committee=committee, by=request.user)
     stream = exporting.spooled(exporting.write_registry, committee, full_numbers=full)
     filename = (
         f"needle-registry-{committee.code}-{datetime.date.today():%Y%m%d}{'-full' if full else ''}.xlsx"

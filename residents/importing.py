@@ -38,6 +38,7 @@ from stdnum.cn import ric
 from committee.masking import mask_id_number, mask_phone
 from committee.models import Committee
 from committee.scoping import unscoped
+from committee.spreadsheets import FORMULA_START
 from residents import xlsx_stream
 from residents.indexing import reindex_residents
 from residents.models import Building, CareCategory, Household, Resident
@@ -56,8 +57,6 @@ MAX_ERRORS_KEPT = 1000  # a file with more bad rows reports the first thousand a
 # A .xlsx is a zip: refuse one that would unpack to more than this (a "zip bomb").
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and Office's encrypted (password) files
-# Cells that a spreadsheet would run as a formula; an export writes them with a leading apostrophe.
-FORMULA_START = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -387,12 +386,6 @@ def cell_text(value) -> str:
     if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
         text = text[1:]
     return text
-
-
-def export_text(value) -> str:
-    """A value for an exported cell: text that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 _DATE_PATTERNS = (

@@ -38,3 +38,17 @@ def search_residents(queryset: QuerySet[Resident], q: str) -> QuerySet[Resident]
     for term in search_terms(q):
         queryset = queryset.filter(_term_filter(term))
     return queryset
+
+
+def care_roster(committee_ids) -> QuerySet[Resident]:
+    """The care roster: residents (not archived) in a care category with a visit cadence.
+
+    The one definition shared by /roster/ and the dashboard. Resident.next_visit_due is kept by
+    residents.indexing (a cadence after the last visit; the registration date if never visited).
+    """
+    return Resident.objects.filter(committee_id__in=committee_ids, archived="", next_visit_due__isnull=False)
+
+
+def overdue_on(queryset: QuerySet[Resident], today) -> QuerySet[Resident]:
+    """Those of the roster whose next visit was due before today."""
+    return queryset.filter(next_visit_due__lt=today)

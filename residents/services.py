@@ -92,3 +92,21 @@ def reveal_number(*, resident: Resident, field: str, reason: str, by: User) -> s
         committee_id=resident.committee_id, resident=resident, field=field, reason=reason, revealed_by=by
     )
     return getattr(resident, field) or ""
+
+
+@transaction.atomic
+def record_full_export(*, committee, by: User) -> int:
+    """A registry export with full numbers reveals every number in it: one RevealLog row per number,
+    so the secretary's audit shows it like a reveal on the resident's page. Returns the rows written."""
+    reason = str(_("Registry export with full numbers"))
+    rows = []
+    for pk, id_number, phone in (
+        Resident.objects.filter(committee=committee).values_list("pk", "id_number", "phone").iterator(2000)
+    ):
+        for field, value in ((RevealLog.Field.ID_NUMBER, id_number), (RevealLog.Field.PHONE, phone)):
+            if value:
+                rows.append(
+                    RevealLog(committee=committee, resident_id=pk, field=field, reason=reason, revealed_by=by)
+                )
+    RevealLog.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

@@ -28,7 +28,7 @@ from residents.forms import (
     VisitForm,
 )
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog
-from residents.selectors import search_residents
+from residents.selectors import care_roster, overdue_on, search_residents
 
 # The newest cases shown on a resident, household or building page; a building links to the full list.
 RELATED_CASES = 20
@@ -226,7 +226,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     today = timezone.localdate()
     residents = (
-        Resident.objects.filter(committee_id__in=committee_ids, archived="", next_visit_due__isnull=False)
+        care_roster(committee_ids)
         .select_related("household__building__grid__worker")
         .prefetch_related("care_categories")
     )
@@ -243,7 +243,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     )
     overdue_only = request.GET.get("overdue") == "1"
     if overdue_only:
-        residents = residents.filter(next_visit_due__lt=today)
+        residents = overdue_on(residents, today)
     page = paginate(request, residents.order_by("next_visit_due", "name", "pk"))
     for resident in page.object_list:
         resident.shown_categories = list(resident.care_categories.all())
@@ -263,7 +263,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         "grid_id": grid_id,
         "worker_id": worker_id,
         "overdue_only": overdue_only,
-        "overdue_count": residents.filter(next_visit_due__lt=today).count() if not overdue_only else None,
+        "overdue_count": overdue_on(residents, today).count() if not overdue_only else None,
     }
     return render(request, "residents/roster.html", ctx)
 

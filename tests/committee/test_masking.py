@@ -60,3 +60,24 @@ def test_error_reports_mask_posted_numbers():
     params = PersonalDataReporterFilter().get_post_parameters(request)
     assert params["id_number"] == "3101**********1234"
     assert params["phone"] == "138****5678"
+
+
+def test_the_error_mail_to_admins_masks_every_number(settings, mailoutbox):
+    """The query string, the exception's message and a non-string local variable all carry numbers."""
+    settings.ADMINS = ["admin@example.org"]
+    request = RequestFactory().get("/residents/", {"q": "13812345678"})
+    row = {"身份证号": "310110195503121234"}
+    try:
+        raise ValueError(f"duplicate key {row['身份证号']}")
+    except ValueError:
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=True,
+            extra={"status_code": 500, "request": request},
+        )
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    text = mail.subject + mail.body + "".join(str(a[0]) for a in mail.alternatives)
+    assert "310110195503121234" not in text and "13812345678" not in text
+    assert "3101**********1234" in text and "138****5678" in text

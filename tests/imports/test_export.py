@@ -91,3 +91,27 @@ def test_the_template_has_the_headers_and_an_example_that_is_skipped(org, as_use
 
     with pytest.raises(FileProblem):  # the example alone is no data
         load(org.a, "template.xlsx", data)
+
+
+def test_a_full_export_is_recorded_as_reveals_and_a_masked_one_is_not(registry, org, as_user):
+    from residents.models import RevealLog
+
+    client = as_user(org.secretary_a)
+    b"".join(client.get(reverse("imports:export")).streaming_content)
+    assert not RevealLog.all_objects.exists()
+    b"".join(client.get(reverse("imports:export") + "?full=1").streaming_content)
+    reveals = RevealLog.all_objects.filter(committee=org.a, revealed_by=org.secretary_a)
+    mine = Resident.all_objects.filter(committee=org.a)
+    with_id = mine.exclude(id_number__isnull=True).exclude(id_number="")
+    with_phone = mine.exclude(phone="")
+    assert reveals.filter(field="id_number").count() == with_id.count() > 0
+    assert reveals.filter(field="phone").count() == with_phone.count() > 0
+    assert set(reveals.values_list("resident__committee", flat=True)) == {org.a.pk}
+
+
+def test_a_worker_asking_for_full_numbers_gets_no_export_and_no_reveal(registry, org, as_user):
+    from residents.models import RevealLog
+
+    response = as_user(org.worker_a).get(reverse("imports:export") + "?full=1")
+    assert response.status_code in (403, 404)
+    assert not RevealLog.all_objects.exists()

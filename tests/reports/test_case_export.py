@@ -73,3 +73,13 @@ def test_the_reports_page_offers_the_case_lists_filters_for_the_export(org, case
     assert f'action="{reverse("reports:cases_xlsx")}"' in response.text
     for name in ("status", "category", "assignee", "created_from", "resolved_to", "overdue"):
         assert f'name="{name}"' in response.text
+
+
+def test_one_rule_for_formula_text_in_every_spreadsheet():
+    """The registry export and the ledgers agree on what would run as a formula (committee.spreadsheets)."""
+    from committee.spreadsheets import export_text, looks_like_formula
+
+    for text in ("=1+1", "+86", "-3", "@王五"):
+        assert looks_like_formula(text)
+        assert export_text(text) == "'" + text
+    assert export_text("王五") == "王五" and export_text(None) == ""

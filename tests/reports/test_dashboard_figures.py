@@ -11,6 +11,8 @@ from cases.models import Case
 from cases.workdays import workdays_between
 from committee.models import Membership
 from committee.roles import Role
+from residents.indexing import reindex_residents
+from residents.models import Resident
 from tests.factories import make_user
 from tests.reports import helpers as h
 
@@ -136,6 +138,9 @@ def data(org):
     h.visit(on_time, on=today - dt.timedelta(days=3), by=worker)
     h.visit(late, on=today - dt.timedelta(days=10), by=worker)
     h.visit(late, on=today - dt.timedelta(days=30), by=worker)
+    # Registered a while ago and never visited: due on registration, so overdue now.
+    Resident.all_objects.filter(pk=never.pk).update(created_at=h.at(today - dt.timedelta(days=5)))
+    reindex_residents([on_time.pk, late.pk, never.pk, archived.pk, not_rostered.pk])
     return {
         "today": today,
         "first": first,
@@ -197,6 +202,20 @@ def test_the_roster_counts_residents_with_a_cadence_and_lists_who_is_overdue(org
     assert overdue["钱二"].days_overdue == 3
     assert overdue["孙三"].last_visit is None
     assert "钱二" in response.text and "孙三" in response.text
+
+
+@pytest.mark.parametrize("persona", ["secretary_a", "worker_a"])
+def test_the_dashboards_overdue_count_is_the_rosters(org, data, as_user, persona):
+    """One definition of overdue (residents.selectors): the dashboard and /roster/?overdue=1 agree."""
+    client = as_user(getattr(org, persona))
+    dashboard = client.get(reverse("dashboard")).context["headline"].roster
+    roster = client.get(reverse("residents:roster"), {"overdue": "1"})
+    assert roster.status_code == 200
+    assert dashboard.overdue_count == roster.context["page"].paginator.count == 2
+    assert {r.id for r in dashboard.overdue} == {r.pk for r in roster.context["page"].object_list}
+    everyone = client.get(reverse("residents:roster"))
+    assert dashboard.size == everyone.context["page"].paginator.count == 3
+    assert everyone.context["overdue_count"] == 2
 
 
 def test_workload_per_worker(org, data, as_user):
@@ -282,10 +301,12 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(org, as_user, django_asser
         person = h.resident(org.a, f"居民{i}", room=str(300 + i))
         person.care_categories.add(weekly)
         h.visit(person, on=today - dt.timedelta(days=i), by=worker)
+        reindex_residents([person.pk])
     with django_assert_num_queries(QUERIES_DASHBOARD):
         response = client.get(reverse("dashboard"))
     assert response.context["headline"].open == 12
     assert len(response.context["workload"]) == 12
+    assert response.context["headline"].roster.size == 12
 
 
 QUERIES_DASHBOARD = 15  # session (read, save), user, roles, committee, 9 figure queries, savepoint

@@ -112,3 +112,32 @@ def test_lists_run_a_fixed_number_of_queries(org, as_user, django_assert_max_num
         response = client.get(url)
     assert response.status_code == 200
     assert len(few.captured_queries) <= 14
+
+
+def test_a_new_cadence_set_in_the_admin_moves_the_roster_and_the_dashboard(org, as_user):
+    """next_visit_due is derived: changing a category's cadence in the admin recomputes it."""
+    from residents.indexing import reindex_residents
+    from residents.models import CareCategory, Resident
+    from tests.reports import helpers as h
+
+    monthly = CareCategory.objects.create(
+        code="t-monthly", name="每月", name_en="Monthly", visit_every_days=30
+    )
+    person = h.resident(org.a, "吴六", room="601")
+    person.care_categories.add(monthly)
+    ten_days_ago = timezone.now() - datetime.timedelta(days=10)
+    Visit.all_objects.create(committee=org.a, resident=person, visited_at=ten_days_ago, visitor=org.worker_a)
+    reindex_residents([person.pk])
+    roster = as_user(org.secretary_a).get(reverse("residents:roster"), {"overdue": "1"})
+    assert person.pk not in {r.pk for r in roster.context["page"].object_list}
+    response = as_user(org.superuser).post(
+        reverse("admin:residents_carecategory_change", args=[monthly.pk]),
+        {"code": "t-monthly", "name": "每周", "name_en": "Weekly", "visit_every_days": "7", "order": "0"},
+    )
+    assert response.status_code == 302
+    person = Resident.all_objects.get(pk=person.pk)
+    assert person.next_visit_due == timezone.localdate(ten_days_ago) + datetime.timedelta(days=7)
+    roster = as_user(org.secretary_a).get(reverse("residents:roster"), {"overdue": "1"})
+    assert person.pk in {r.pk for r in roster.context["page"].object_list}
+    dashboard = as_user(org.secretary_a).get(reverse("dashboard")).context["headline"].roster
+    assert person.pk in {r.id for r in dashboard.overdue}

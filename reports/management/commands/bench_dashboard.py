@@ -30,6 +30,7 @@ from cases.models import Aid, Case, CaseCategory, CaseParty, FollowUp, OutsideBo
 from committee.models import Committee, Membership, Street, StreetOfficer, User
 from committee.roles import Role
 from committee.scoping import unscoped
+from residents.indexing import reindex_residents
 from residents.models import Building, CareCategory, Household, Resident, Visit
 
 STREET = "基准街道"
@@ -178,6 +179,7 @@ class Command(BaseCommand):
                 for r in residents[:ROSTER]
                 for _ in range(3)
             )
+            reindex_residents(r.pk for r in residents)  # next_visit_due, as the registry's services keep it
             self._cases(committee, n_cases, staff, buildings, residents, categories, body, today)
             self.stdout.write(f"  {committee.name}: {n_cases:,} cases")
         return street
