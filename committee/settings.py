@@ -253,6 +253,17 @@ LOGGING = {
 }
 # "name:address" or a bare address; Django 6 wants address strings ((name, address) pairs are deprecated).
 ADMINS = ["{} <{}>".format(*a.split(":", 1)) if ":" in a else a for a in env.list("ADMINS", default=[])]
+SERVER_EMAIL = env.str("SERVER_EMAIL", default="needle@localhost")
+# Django 6.1's MAILERS (EMAIL_* settings are deprecated): the SMTP relay the error mails leave by.
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env.str("EMAIL_HOST", default="localhost"),
+            "port": env.int("EMAIL_PORT", default=25),
+        },
+    }
+}
 
 # --- Needle ------------------------------------------------------------------------------------------
 # How long access records are kept (Cybersecurity Law Art. 21 asks for at least six months).
