@@ -121,6 +121,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         "buildings": None if partial else _building_choices(),
         "grids": Grid.objects.only("name"),
         "can_view_audit": request.access.can_anywhere(Perm.VIEW_AUDIT),
+        "can_import": request.access.can_anywhere(Perm.IMPORT_REGISTRY),
     }
     template = "residents/resident_list.html" + ("#results" if partial else "")
     return render(request, template, ctx)
