@@ -146,6 +146,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": members,
         "visits": visits,
         "can_edit": can(Perm.EDIT_REGISTRY, resident.committee_id),
+        "can_log_case": can(Perm.LOG_CASE, resident.committee_id),
         "can_log_visit": can(Perm.LOG_VISIT, resident.committee_id),
         "can_reveal": can(Perm.REVEAL, resident.committee_id),
         "cadence": min(
@@ -165,6 +166,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "household": household,
         "members": members,
         "can_edit": request.access.can(Perm.EDIT_REGISTRY, household.committee_id),
+        "can_log_case": request.access.can(Perm.LOG_CASE, household.committee_id),
         "related_cases": list(cases_for_household(household, request.access)[:RELATED_CASES]),
     }
     return render(request, "residents/household_detail.html", ctx)
@@ -191,6 +193,7 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "households": households,
         "resident_count": sum(len(h.current) for h in households),
         "can_edit": request.access.can(Perm.EDIT_REGISTRY, building.committee_id),
+        "can_log_case": request.access.can(Perm.LOG_CASE, building.committee_id),
         "related_cases": list(cases_for_building(building, request.access)[:RELATED_CASES]),
     }
     return render(request, "residents/building_detail.html", ctx)

@@ -44,3 +44,11 @@ def test_phone_navigation_folds_reports_into_the_dashboard(org, as_user):
     page = as_user(org.secretary_a).get(reverse("reports:index")).content.decode()
     assert f'href="{reverse("reports:index")}" aria-current="page" class="active desktop-only"' in page
     assert f'href="{reverse("dashboard")}" class="phone-active"' in page
+
+
+def test_log_a_case_from_the_registry_only_for_those_who_may(org, as_user):
+    resident = make_resident(make_household(make_building(org.a)), "孙阿婆")
+    url = reverse("residents:detail", args=[resident.pk])
+    new = f"{reverse('cases:new')}?resident={resident.pk}"
+    assert new in as_user(org.worker_a).get(url).content.decode()
+    assert new not in as_user(org.viewer_a).get(url).content.decode()
