@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.selectors import cases_for_building, cases_for_household, cases_for_resident
+from cases.models import Case
+from cases.selectors import cases_for_building, cases_for_household, cases_for_resident, visible
 from committee.access import get_for_user
 from committee.models import User
 from committee.paging import paginate
@@ -139,6 +140,14 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _show_categories([resident], sensitive_ids)
     members = list(resident.household.members.exclude(pk=resident.pk).order_by("archived", "pk"))
     visits = list(resident.visits.select_related("visitor")[:30])
+    # A visit that needed follow-up links to the case raised from it, once there is one.
+    follow_ups = [v.pk for v in visits if v.follow_up_needed]
+    raised = {}
+    if follow_ups:
+        for case in visible(Case.objects.filter(visit_id__in=follow_ups), request.access).order_by("pk"):
+            raised.setdefault(case.visit_id, case)
+    for v in visits:
+        v.raised_case = raised.get(v.pk)
     can = request.access.can
     ctx = {
         "resident": resident,

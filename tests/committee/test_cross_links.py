@@ -1,8 +1,12 @@
 """The links between the areas: import from the residents list, export from the case list, roster names."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from tests.reports import helpers as h
 from tests.residents.factories import make_building, make_household, make_resident
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +56,23 @@ def test_log_a_case_from_the_registry_only_for_those_who_may(org, as_user):
     new = f"{reverse('cases:new')}?resident={resident.pk}"
     assert new in as_user(org.worker_a).get(url).content.decode()
     assert new not in as_user(org.viewer_a).get(url).content.decode()
+
+
+def test_a_visit_needing_follow_up_offers_a_case_then_links_to_it(org, as_user):
+    person = h.resident(org.a, "赵秀英")
+    visit = h.visit(person, on=timezone.localdate() - dt.timedelta(days=1), by=org.worker_a)
+    visit.follow_up_needed = True
+    visit.save()
+    url = reverse("residents:detail", args=[person.pk])
+    client = as_user(org.worker_a)
+    assert f"{reverse('cases:new')}?visit={visit.pk}" in client.get(url).content.decode()
+    # The new-case form comes prefilled from the visit.
+    form = client.get(reverse("cases:new"), {"visit": visit.pk}).content.decode()
+    assert f'name="visit" value="{visit.pk}"' in form and "身体尚可" in form
+
+    case = h.case(org.a, created_by=org.worker_a, created=timezone.localdate())
+    case.visit = visit
+    case.save()
+    page = client.get(url).content.decode()
+    assert f"{reverse('cases:new')}?visit={visit.pk}" not in page
+    assert reverse("cases:detail", args=[case.pk]) in page
