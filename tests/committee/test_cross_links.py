@@ -76,3 +76,13 @@ def test_a_visit_needing_follow_up_offers_a_case_then_links_to_it(org, as_user):
     page = client.get(url).content.decode()
     assert f"{reverse('cases:new')}?visit={visit.pk}" not in page
     assert reverse("cases:detail", args=[case.pk]) in page
+
+
+def test_a_case_page_links_to_its_people_and_place(org, as_user):
+    person = h.resident(org.a, "赵秀英")
+    building = person.household.building
+    case = h.case(org.a, created_by=org.worker_a, created=timezone.localdate(), where=building)
+    h.party(case, person)
+    page = as_user(org.worker_a).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("residents:detail", args=[person.pk]) in page
+    assert reverse("residents:building", args=[person.household.building_id]) in page
