@@ -13,7 +13,7 @@ from committee.roles import Perm
 NAVIGATION = [
     ("home", _("Home"), "home", None, ("home",)),
     ("cases:list", _("Cases"), "cases", Perm.VIEW, ("cases:",)),
-    ("residents:list", _("Residents"), "residents", Perm.VIEW, ("residents:", "households:", "buildings:")),
+    ("residents:list", _("Residents"), "residents", Perm.VIEW, ("residents:", "imports:")),
     ("residents:roster", _("Care roster"), "roster", Perm.VIEW_SENSITIVE, ("residents:roster", "visits:")),
     ("dashboard", _("Dashboard"), "dashboard", Perm.VIEW_REPORTS, ("dashboard",)),
     ("reports:index", _("Reports"), "reports", Perm.VIEW_REPORTS, ("reports:",)),

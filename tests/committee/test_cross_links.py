@@ -86,3 +86,8 @@ def test_a_case_page_links_to_its_people_and_place(org, as_user):
     page = as_user(org.worker_a).get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert reverse("residents:detail", args=[person.pk]) in page
     assert reverse("residents:building", args=[person.household.building_id]) in page
+
+
+def test_the_import_pages_light_up_residents(org, as_user):
+    page = as_user(org.secretary_a).get(reverse("imports:start")).content.decode()
+    assert f'href="{reverse("residents:list")}" aria-current="page" class="active"' in page
