@@ -75,6 +75,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "cases": [rows[pk] for pk in ids if pk in rows],
         "can_log": request.access.can_anywhere(Perm.LOG_CASE),
+        "can_export": request.access.can_anywhere(Perm.VIEW_REPORTS),
+        "query_string": params.urlencode(),
         "filtered": any(v for k, v in data.items() if k not in {"status", "q", "sort"}),
     }
     if request.htmx and request.htmx.target == "case-results":

@@ -7,15 +7,20 @@ from django.utils.translation import gettext_lazy as _
 from committee.roles import Perm
 
 # (url name, label, icon, permission needed somewhere, the view names that light it up).
+# On a phone the bottom bar holds five tabs: "Reports" is left out there (PHONE_FOLDED) and is reached
+# from the dashboard's "Ledger and summary" button (and the home page), which lights "Dashboard" instead.
 # Areas appear as their features land: an item whose URL does not exist yet is left out.
 NAVIGATION = [
     ("home", _("Home"), "home", None, ("home",)),
     ("cases:list", _("Cases"), "cases", Perm.VIEW, ("cases:",)),
-    ("residents:list", _("Residents"), "residents", Perm.VIEW, ("residents:", "households:", "buildings:")),
+    ("residents:list", _("Residents"), "residents", Perm.VIEW, ("residents:", "imports:")),
     ("residents:roster", _("Care roster"), "roster", Perm.VIEW_SENSITIVE, ("residents:roster", "visits:")),
     ("dashboard", _("Dashboard"), "dashboard", Perm.VIEW_REPORTS, ("dashboard",)),
     ("reports:index", _("Reports"), "reports", Perm.VIEW_REPORTS, ("reports:",)),
 ]
+
+
+PHONE_FOLDED = {"reports:index": "dashboard"}
 
 
 def _url(name: str) -> str | None:
@@ -34,9 +39,19 @@ def access(request: HttpRequest) -> dict:
         url = _url(name)
         if url is None or (perm is not None and not request.access.can_anywhere(perm)):
             continue
-        items.append({"url": url, "label": label, "icon": icon, "active": current.startswith(lights)})
+        items.append(
+            {"name": name, "url": url, "label": label, "icon": icon, "active": current.startswith(lights)}
+        )
     # The most specific match wins: the roster lights up, not also "Residents".
     lit = [i for i in items if i["active"]]
     for item in lit[:-1]:
         item["active"] = False
+    folded_active = {PHONE_FOLDED[i["name"]] for i in items if i["active"] and i["name"] in PHONE_FOLDED}
+    for item in items:
+        classes = ["active"] if item["active"] else []
+        if item["name"] in PHONE_FOLDED:
+            classes.append("desktop-only")
+        if item["name"] in folded_active:
+            classes.append("phone-active")
+        item["classes"] = " ".join(classes)
     return {"nav_items": items}

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.selectors import cases_for_building, cases_for_household, cases_for_resident
+from cases.models import Case
+from cases.selectors import cases_for_building, cases_for_household, cases_for_resident, visible
 from committee.access import get_for_user
 from committee.models import User
 from committee.paging import paginate
@@ -121,6 +122,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         "buildings": None if partial else _building_choices(),
         "grids": Grid.objects.only("name"),
         "can_view_audit": request.access.can_anywhere(Perm.VIEW_AUDIT),
+        "can_import": request.access.can_anywhere(Perm.IMPORT_REGISTRY),
     }
     template = "residents/resident_list.html" + ("#results" if partial else "")
     return render(request, template, ctx)
@@ -138,6 +140,14 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _show_categories([resident], sensitive_ids)
     members = list(resident.household.members.exclude(pk=resident.pk).order_by("archived", "pk"))
     visits = list(resident.visits.select_related("visitor")[:30])
+    # A visit that needed follow-up links to the case raised from it, once there is one.
+    follow_ups = [v.pk for v in visits if v.follow_up_needed]
+    raised = {}
+    if follow_ups:
+        for case in visible(Case.objects.filter(visit_id__in=follow_ups), request.access).order_by("pk"):
+            raised.setdefault(case.visit_id, case)
+    for v in visits:
+        v.raised_case = raised.get(v.pk)
     can = request.access.can
     ctx = {
         "resident": resident,
@@ -145,6 +155,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": members,
         "visits": visits,
         "can_edit": can(Perm.EDIT_REGISTRY, resident.committee_id),
+        "can_log_case": can(Perm.LOG_CASE, resident.committee_id),
         "can_log_visit": can(Perm.LOG_VISIT, resident.committee_id),
         "can_reveal": can(Perm.REVEAL, resident.committee_id),
         "cadence": min(
@@ -164,6 +175,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "household": household,
         "members": members,
         "can_edit": request.access.can(Perm.EDIT_REGISTRY, household.committee_id),
+        "can_log_case": request.access.can(Perm.LOG_CASE, household.committee_id),
         "related_cases": list(cases_for_household(household, request.access)[:RELATED_CASES]),
     }
     return render(request, "residents/household_detail.html", ctx)
@@ -190,6 +202,7 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "households": households,
         "resident_count": sum(len(h.current) for h in households),
         "can_edit": request.access.can(Perm.EDIT_REGISTRY, building.committee_id),
+        "can_log_case": request.access.can(Perm.LOG_CASE, building.committee_id),
         "related_cases": list(cases_for_building(building, request.access)[:RELATED_CASES]),
     }
     return render(request, "residents/building_detail.html", ctx)
