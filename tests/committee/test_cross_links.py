@@ -39,7 +39,9 @@ def test_htmx_results_carry_the_export_link_of_the_new_filters(org, as_user):
 def test_dashboard_overdue_roster_names_open_the_resident(org, as_user, settings):
     settings.REPORTS_CACHE_SECONDS = 0  # the figures of this request, not another test's cached ones
     household = make_household(make_building(org.a))
-    resident = make_resident(household, "孙阿婆", categories=["elderly_alone"])
+    # Registered ten days ago and never visited: overdue by the roster's rule (due from registration).
+    registered = timezone.now() - dt.timedelta(days=10)
+    resident = make_resident(household, "孙阿婆", categories=["elderly_alone"], created_at=registered)
     page = as_user(org.secretary_a).get(reverse("dashboard_committee", args=[org.a.pk])).content.decode()
     assert reverse("residents:detail", args=[resident.pk]) in page
 
