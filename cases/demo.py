@@ -556,6 +556,50 @@ class _Seeder:
         )
 
     # --- the article's stories -------------------------------------------------------------------------
+    def _resolve_and_close(
+        self, case, t, resolution, *, from_status, call_after_days, comment, closed_same_day=False
+    ) -> None:
+        """A story's happy ending: the secretary resolves it, calls back (satisfied), and closes it."""
+        case.status, case.resolution, case.resolved_at = Case.Status.RESOLVED, resolution, t
+        self._event(
+            case,
+            CaseEvent.Kind.STATUS,
+            self.secretary,
+            t,
+            resolution,
+            **{"from": from_status, "to": "resolved", "action": "resolve"},
+        )
+        call = t + datetime.timedelta(days=call_after_days)
+        self.follow_ups.append(
+            FollowUp(
+                case=case,
+                committee=self.committee,
+                called_on=timezone.localdate(call),
+                called_by=self.secretary,
+                satisfaction="satisfied",
+                comment=comment,
+            )
+        )
+        case.satisfaction = "satisfied"
+        self._event(
+            case,
+            CaseEvent.Kind.FOLLOW_UP,
+            self.secretary,
+            call,
+            comment,
+            satisfaction="satisfied",
+            reopened=False,
+        )
+        closed_at = call if closed_same_day else call + datetime.timedelta(days=1)
+        case.status, case.closure, case.closed_at = Case.Status.CLOSED, Case.Closure.FOLLOWED_UP, closed_at
+        self._event(
+            case,
+            CaseEvent.Kind.STATUS,
+            self.secretary,
+            closed_at,
+            **{"from": "resolved", "to": "closed", "action": "close"},
+        )
+
     def stories(self) -> None:
         rng = self.rng
         b = self.buildings
@@ -650,51 +694,13 @@ class _Seeder:
             )
             self.referrals.append((case, referral, chases))
         t = created + datetime.timedelta(days=165)
-        case.status, case.resolution, case.resolved_at = (
-            Case.Status.RESOLVED,
+        self._resolve_and_close(
+            case,
+            t,
             "小区排水设施重新排设，房屋进行了修缮，居民家中不再积水。",
-            t,
-        )
-        self._event(
-            case,
-            CaseEvent.Kind.STATUS,
-            self.secretary,
-            t,
-            case.resolution,
-            **{"from": "in_progress", "to": "resolved", "action": "resolve"},
-        )
-        call = t + datetime.timedelta(days=3)
-        self.follow_ups.append(
-            FollowUp(
-                case=case,
-                committee=self.committee,
-                called_on=timezone.localdate(call),
-                called_by=self.secretary,
-                satisfaction="satisfied",
-                comment="居民交口称赞，再也不怕下雨了。",
-            )
-        )
-        case.satisfaction = "satisfied"
-        self._event(
-            case,
-            CaseEvent.Kind.FOLLOW_UP,
-            self.secretary,
-            call,
-            "居民交口称赞，再也不怕下雨了。",
-            satisfaction="satisfied",
-            reopened=False,
-        )
-        case.status, case.closure, case.closed_at = (
-            Case.Status.CLOSED,
-            Case.Closure.FOLLOWED_UP,
-            call + datetime.timedelta(days=1),
-        )
-        self._event(
-            case,
-            CaseEvent.Kind.STATUS,
-            self.secretary,
-            case.closed_at,
-            **{"from": "resolved", "to": "closed", "action": "close"},
+            from_status="in_progress",
+            call_after_days=3,
+            comment="居民交口称赞，再也不怕下雨了。",
         )
 
         # 2. Husband out of work, wife seriously ill: a civil-affairs subsidy.
@@ -766,51 +772,13 @@ class _Seeder:
             notes="民政补助，按季度发放。",
         )
         t = sent + datetime.timedelta(days=25)
-        case.status, case.resolution, case.resolved_at = (
-            Case.Status.RESOLVED,
+        self._resolve_and_close(
+            case,
+            t,
             "民政补助已到位，为生活带来不小帮助。",
-            t,
-        )
-        self._event(
-            case,
-            CaseEvent.Kind.STATUS,
-            self.secretary,
-            t,
-            case.resolution,
-            **{"from": "in_progress", "to": "resolved", "action": "resolve"},
-        )
-        call = t + datetime.timedelta(days=5)
-        self.follow_ups.append(
-            FollowUp(
-                case=case,
-                committee=self.committee,
-                called_on=timezone.localdate(call),
-                called_by=self.secretary,
-                satisfaction="satisfied",
-                comment="非常感谢居委会。",
-            )
-        )
-        case.satisfaction = "satisfied"
-        self._event(
-            case,
-            CaseEvent.Kind.FOLLOW_UP,
-            self.secretary,
-            call,
-            "非常感谢居委会。",
-            satisfaction="satisfied",
-            reopened=False,
-        )
-        case.status, case.closure, case.closed_at = (
-            Case.Status.CLOSED,
-            Case.Closure.FOLLOWED_UP,
-            call + datetime.timedelta(days=1),
-        )
-        self._event(
-            case,
-            CaseEvent.Kind.STATUS,
-            self.secretary,
-            case.closed_at,
-            **{"from": "resolved", "to": "closed", "action": "close"},
+            from_status="in_progress",
+            call_after_days=5,
+            comment="非常感谢居委会。",
         )
 
         # 3. Just short of the standard: not eligible, then the staff's donations.
@@ -846,51 +814,13 @@ class _Seeder:
             notes="居委干部自发捐款。",
         )
         t = created + datetime.timedelta(days=25)
-        case.status, case.resolution, case.resolved_at = (
-            Case.Status.RESOLVED,
+        self._resolve_and_close(
+            case,
+            t,
             "居委干部捐款两千元，并跑街道争取临时救助。",
-            t,
-        )
-        self._event(
-            case,
-            CaseEvent.Kind.STATUS,
-            self.secretary,
-            t,
-            case.resolution,
-            **{"from": "new", "to": "resolved", "action": "resolve"},
-        )
-        call = t + datetime.timedelta(days=4)
-        self.follow_ups.append(
-            FollowUp(
-                case=case,
-                committee=self.committee,
-                called_on=timezone.localdate(call),
-                called_by=self.secretary,
-                satisfaction="satisfied",
-                comment="一家人很感动。",
-            )
-        )
-        case.satisfaction = "satisfied"
-        self._event(
-            case,
-            CaseEvent.Kind.FOLLOW_UP,
-            self.secretary,
-            call,
-            "一家人很感动。",
-            satisfaction="satisfied",
-            reopened=False,
-        )
-        case.status, case.closure, case.closed_at = (
-            Case.Status.CLOSED,
-            Case.Closure.FOLLOWED_UP,
-            call + datetime.timedelta(days=1),
-        )
-        self._event(
-            case,
-            CaseEvent.Kind.STATUS,
-            self.secretary,
-            case.closed_at,
-            **{"from": "resolved", "to": "closed", "action": "close"},
+            from_status="new",
+            call_after_days=4,
+            comment="一家人很感动。",
         )
 
         # 4. Drying quilts: a quarrel settled on the spot (he dries their quilt at his own home).
@@ -906,47 +836,14 @@ class _Seeder:
             assignee=self.secretary,
         )
         t = created + datetime.timedelta(minutes=40)
-        case.status, case.resolution, case.resolved_at = (
-            Case.Status.RESOLVED,
+        self._resolve_and_close(
+            case,
+            t,
             "上前调解，把居民家的被子拿到自己家中晾晒，化解了矛盾。",
-            t,
-        )
-        self._event(
-            case,
-            CaseEvent.Kind.STATUS,
-            self.secretary,
-            t,
-            case.resolution,
-            **{"from": "new", "to": "resolved", "action": "resolve"},
-        )
-        call = t + datetime.timedelta(days=2)
-        self.follow_ups.append(
-            FollowUp(
-                case=case,
-                committee=self.committee,
-                called_on=timezone.localdate(call),
-                called_by=self.secretary,
-                satisfaction="satisfied",
-                comment="两家已和好。",
-            )
-        )
-        case.satisfaction = "satisfied"
-        self._event(
-            case,
-            CaseEvent.Kind.FOLLOW_UP,
-            self.secretary,
-            call,
-            "两家已和好。",
-            satisfaction="satisfied",
-            reopened=False,
-        )
-        case.status, case.closure, case.closed_at = Case.Status.CLOSED, Case.Closure.FOLLOWED_UP, call
-        self._event(
-            case,
-            CaseEvent.Kind.STATUS,
-            self.secretary,
-            call,
-            **{"from": "resolved", "to": "closed", "action": "close"},
+            from_status="new",
+            call_after_days=2,
+            comment="两家已和好。",
+            closed_same_day=True,
         )
 
         # 5. Uneven lane roads, an elderly resident fell: open, waiting on the road company.
