@@ -28,19 +28,20 @@ from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 from stdnum.cn import ric
 
+from committee.bulk import insert_rows
 from committee.masking import mask_id_number, mask_phone
 from committee.models import Committee
 from committee.scoping import unscoped
 from committee.spreadsheets import FORMULA_START
 from residents import xlsx_stream
-from residents.indexing import reindex_residents
+from residents.indexing import address_tokens, next_due, search_key
 from residents.models import Building, CareCategory, Household, Resident
 from residents.validators import (
     birth_date_from_id,
@@ -52,6 +53,7 @@ from residents.validators import (
 )
 
 BATCH_SIZE = 1000
+ANALYZE_AFTER = 5000  # new residents in one commit (see _analyze_registry)
 MAX_ROWS = 200_000
 MAX_ERRORS_KEPT = 1000  # a file with more bad rows reports the first thousand and the total
 # A .xlsx is a zip: refuse one that would unpack to more than this (a "zip bomb").
@@ -490,6 +492,7 @@ class _HouseholdState:
     room: str
     pk: int | None = None
     housing_type: str = ""
+    phone: str = ""  # recorded (the import leaves it): part of its residents' search keys
     original_housing_type: str | None = None  # None: a new household
     housing_type_row: int = 0
     written_housing_type: str = ""
@@ -541,9 +544,12 @@ class Importer:
         self._statuses = _choices(Resident.ResidencyStatus)
         self._housing = _choices(Household.HousingType)
         self._care_lookup: dict[str, int] = {}
+        self._cadence: dict[int, int] = {}  # category → visit every so many days
         for category in CareCategory.objects.all():
             for word in (category.code, category.name, category.name_en):
                 self._care_lookup[_fold(word)] = category.pk
+            if category.visit_every_days is not None:
+                self._cadence[category.pk] = category.visit_every_days
         self._care_names = "、".join(CareCategory.objects.values_list("name", flat=True))
         self._buildings: dict[tuple[str, str, str], _BuildingState] = {}
         self._households: dict[tuple[str, str, str, str], _HouseholdState] = {}
@@ -569,6 +575,8 @@ class Importer:
                 self._run(path, kind)
                 if not self.report.ok:
                     raise _Rollback
+                if self.report.residents.created >= ANALYZE_AFTER:
+                    transaction.on_commit(_analyze_registry)
         except _Rollback:
             pass
         return self.report
@@ -636,15 +644,16 @@ class Importer:
         ):
             self._buildings[(road, lane, number)] = _BuildingState(road, lane, number, pk)
         households = Household.all_objects.filter(committee=self.committee).values_list(
-            "pk", "building__road", "building__lane", "building__number", "room", "housing_type"
+            "pk", "building__road", "building__lane", "building__number", "room", "housing_type", "phone"
         )
-        for pk, road, lane, number, room, housing_type in households:
+        for pk, road, lane, number, room, housing_type, phone in households:
             building = self._buildings[(road, lane, number)]
             self._households[(road, lane, number, room)] = _HouseholdState(
                 building,
                 room,
                 pk,
                 housing_type,
+                phone=phone,
                 original_housing_type=housing_type,
                 written_housing_type=housing_type,
             )
@@ -858,7 +867,13 @@ class Importer:
 
     def _match(self, batch: list[_Row], existing: dict[str, Resident]) -> list[_Plan]:
         """Find each row's resident (by ID, else by name in the household) and decide what changes."""
-        household_pks = {row.household.pk for row in batch if row.household and row.household.pk}
+        # Namesakes are looked up only for rows their ID number did not match: a re-import of a
+        # registry with ID numbers then reads each resident once, not twice.
+        household_pks = {
+            row.household.pk
+            for row in batch
+            if row.household and row.household.pk and row.id_number not in existing
+        }
         by_name: dict[tuple[int, str], list[Resident]] = {}
         # The households are this committee's own (their pks came from it): no committee filter, so
         # the household index is used.
@@ -982,18 +997,18 @@ class Importer:
                 state.created = True
         new_households = [h for h in households.values() if h.pk is None]
         if new_households:
-            objs = [
-                Household(
-                    committee=committee,
-                    building_id=h.building.pk,
-                    room=h.room,
-                    housing_type=h.housing_type or Household.HousingType.PUBLIC_RENTAL,
-                )
+            rows = [
+                {
+                    "committee_id": committee.pk,
+                    "building_id": h.building.pk,
+                    "room": h.room,
+                    "housing_type": h.housing_type or Household.HousingType.PUBLIC_RENTAL,
+                }
                 for h in new_households
             ]
-            for state, obj in zip(new_households, Household.all_objects.bulk_create(objs), strict=True):
-                state.pk = obj.pk
-                state.written_housing_type = obj.housing_type
+            for state, row, pk in zip(new_households, rows, insert_rows(Household, rows), strict=True):
+                state.pk = pk
+                state.written_housing_type = row["housing_type"]
         changed_households = [
             h for h in households.values() if h.housing_type and h.housing_type != h.written_housing_type
         ]
@@ -1005,22 +1020,42 @@ class Importer:
 
         now = timezone.now()
         creates = [p for p in plans if p.resident is None]
-        new_residents = Resident.all_objects.bulk_create(
-            [Resident(committee=committee, household_id=p.row.household.pk, **p.values) for p in creates]
-        )
-        for plan, obj in zip(creates, new_residents, strict=True):
-            plan.resident = obj
-            self._created_pks.add(obj.pk)
+        # The derived columns (search key, next visit) are computed here from what the importer
+        # holds, so that each row is written once; reindex_residents would read every row back.
+        rows = [
+            {
+                "committee_id": committee.pk,
+                "household_id": p.row.household.pk,
+                "created_at": now,
+                "updated_at": now,
+                "search_key": self._search_key(p.values.get("name", ""), p.values.get("phone", ""), p.row),
+                "next_visit_due": next_due(self._cadence_of(p.care), None, now),
+                **p.values,
+            }
+            for p in creates
+        ]
+        for plan, pk in zip(creates, insert_rows(Resident, rows), strict=True):
+            plan.resident_pk = pk
+            self._created_pks.add(pk)
         updates = [p for p in plans if not p.is_new and (p.values or p.care_changed)]
         fields: set[str] = set()
         for plan in updates:
             if "household_id" in plan.values:
                 plan.values["household_id"] = plan.row.household.pk
+            resident = plan.resident
             for key, value in plan.values.items():
-                setattr(plan.resident, key, value)
+                setattr(resident, key, value)
                 fields.add(key)
-            plan.resident.version += 1
-            plan.resident.updated_at = now
+            if plan.values.keys() & {"name", "phone", "household_id"}:
+                resident.search_key = self._search_key(resident.name, resident.phone, plan.row)
+                fields.add("search_key")
+            if plan.care_changed and not resident.archived:
+                resident.next_visit_due = next_due(
+                    self._cadence_of(plan.care), resident.last_visit_at, resident.created_at
+                )
+                fields.add("next_visit_due")
+            resident.version += 1
+            resident.updated_at = now
         if updates:
             # A correction by import leaves a history row per changed resident, like one by hand.
             # New rows do not: the ImportRun says who brought them in, and doubling 100,000 inserts
@@ -1040,20 +1075,34 @@ class Importer:
             through.objects.filter(
                 resident_id__in=[p.resident.pk for p in care_plans if not p.is_new]
             ).delete()
-            through.objects.bulk_create(
+            insert_rows(
+                through,
                 [
-                    through(resident_id=p.resident.pk, carecategory_id=category)
+                    {"resident_id": p.resident_pk, "carecategory_id": category}
                     for p in care_plans
                     for category in sorted(p.care)
-                ]
+                ],
             )
-        touched = (
-            [p.resident.pk for p in creates]
-            + [p.resident.pk for p in updates if p.values]
-            + [p.resident.pk for p in care_plans]
-        )
-        if touched:
-            reindex_residents(sorted(set(touched)))
+
+    def _search_key(self, name: str, phone: str, row: _Row) -> str:
+        household = row.household
+        building = household.building
+        address = address_tokens(building.road, building.lane, building.number, household.room)
+        return search_key(name, [phone, household.phone], address)
+
+    def _cadence_of(self, care: set[int]) -> int | None:
+        """The shortest visiting cadence of these care categories (None: not on the roster)."""
+        return min((self._cadence[c] for c in care if c in self._cadence), default=None)
+
+
+def _analyze_registry() -> None:
+    """Refresh PostgreSQL's statistics of the registry's tables after a large import. Until
+    autovacuum gets to it (a minute or more), the planner would take a committee that just grew
+    by 100,000 residents for an empty one, and scan the table for every batch of a re-import."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (Building, Household, Resident, Resident.care_categories.through):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 @dataclass(eq=False)
@@ -1064,6 +1113,11 @@ class _Plan:
     care: set[int]
     care_changed: bool = False
     is_new: bool = False
+    resident_pk: int | None = None  # set for a new resident once it is written
+
+    def __post_init__(self) -> None:
+        if self.resident is not None:
+            self.resident_pk = self.resident.pk
 
 
 def _message(error: ValidationError) -> str:

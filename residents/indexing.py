@@ -9,12 +9,15 @@ Names (contains), full pinyin and initials with every reading of heteronyms (a t
 phone numbers ending in '#' (a tail, '5678#'), and the address as people write it. Resident.last_visit_at
 and next_visit_due make the care roster one indexed query.
 
-Every write path that changes residents, households or buildings in bulk (services, the importer,
-the demo seed) calls reindex_residents with the residents it touched, after its writes and inside
-the same transaction. Resident.save() refreshes its own search key.
+Every write path that changes residents, households or buildings in bulk (services, the demo seed)
+calls reindex_residents with the residents it touched, after its writes and inside the same
+transaction. Resident.save() refreshes its own search key. The importer computes the same columns
+from what it holds (search_key, next_due) and writes each row once; a test checks that it agrees
+with reindex_residents.
 """
 
 import datetime
+import functools
 import itertools
 import re
 from collections import defaultdict
@@ -30,14 +33,31 @@ _MAX_VARIANTS = 12
 _BATCH = 1000
 
 
-def _readings(name: str) -> list[list[str]]:
-    """The pinyin readings of each character: all of the surname's, the first two of the others."""
+# A Han character, or a run of anything else (latin letters keep together as one reading).
+_PIECES = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\u3400-\u9fff\uf900-\ufaff]+")
+
+
+@functools.lru_cache(maxsize=16384)
+def _piece_readings(piece: str) -> tuple[tuple[str, ...], ...]:
+    """pypinyin's readings of one character (or one non-Han run), looked up once per process: a
+    committee's names use a few thousand characters, and a 100,000-row import would otherwise
+    spend ten seconds in pypinyin's segmenter."""
     readings = []
-    for i, options in enumerate(pinyin(name, style=Style.NORMAL, heteronym=True, errors="ignore")):
-        options = [o.lower() for o in options if o.isascii() and o.isalpha()]
-        if not options:
-            continue
-        readings.append(options if i == 0 else options[:2])
+    for options in pinyin(piece, style=Style.NORMAL, heteronym=True, errors="ignore"):
+        options = tuple(dict.fromkeys(o.lower() for o in options if o.isascii() and o.isalpha()))
+        if options:
+            readings.append(options)
+    return tuple(readings)
+
+
+def _readings(name: str) -> list[tuple[str, ...]]:
+    """The readings of each character: all of the surname's, the first two of the others. Each
+    character is read on its own (not as part of a phrase), so a given name's every common
+    reading is kept whatever the characters around it."""
+    readings = []
+    for piece in _PIECES.findall(name):
+        for options in _piece_readings(piece):
+            readings.append(options if not readings else options[:2])
     return readings
 
 
@@ -64,14 +84,13 @@ def phone_token(phone: str) -> str:
     return f"{digits}#" if digits else ""
 
 
-def address_tokens(household) -> list[str]:
-    building = household.building
-    number, room = building.number.lower(), household.room.lower()
-    lane = f"{building.lane}弄" if building.lane else ""
+def address_tokens(road: str, lane: str, number: str, room: str) -> list[str]:
+    number, room = number.lower(), room.lower()
+    lane = f"{lane}弄" if lane else ""
     return [
         f"{number}号{room}室",
         f"{lane}{number}号{room}室",
-        f"{building.road}{lane}{number}号{room}室",
+        f"{road}{lane}{number}号{room}室",
         f"{number}-{room}",
     ]
 
@@ -84,8 +103,18 @@ _KEY_BUDGET = 700  # characters
 def search_key_for(resident) -> str:
     """The search key of one resident (its household and building are read if not loaded)."""
     household = resident.household
-    name, *pinyin_tokens = name_tokens(resident.name) or [""]
-    fixed = [name, phone_token(resident.phone), phone_token(household.phone), *address_tokens(household)]
+    building = household.building
+    return search_key(
+        resident.name,
+        [resident.phone, household.phone],
+        address_tokens(building.road, building.lane, building.number, household.room),
+    )
+
+
+def search_key(name: str, phones: list[str], address: list[str]) -> str:
+    """The key from its parts; the importer calls it with what it holds, before inserting."""
+    name, *pinyin_tokens = name_tokens(name) or [""]
+    fixed = [name, *(phone_token(p) for p in phones), *address]
     budget = _KEY_BUDGET - sum(len(t) + 1 for t in fixed)
     tokens = [name]
     for token in pinyin_tokens:

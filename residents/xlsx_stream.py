@@ -7,6 +7,7 @@ holds one row at a time (plus the workbook's shared strings). Formulas are repor
 """
 
 import datetime
+import functools
 import posixpath
 import re
 import zipfile
@@ -15,7 +16,6 @@ from xml.etree.ElementTree import iterparse
 
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
-_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
 class FormulaFound(Exception):
@@ -24,23 +24,30 @@ class FormulaFound(Exception):
         self.row, self.column, self.formula = row, column, formula
 
 
-def _parse(archive: zipfile.ZipFile, name: str, events=("end",)) -> Iterator:
-    """iterparse of one part of the workbook. Office never writes a DTD, so a part declaring one
-    (entity expansion, external entities) is refused before parsing; expat (≥ 2.4) also limits
-    entity amplification, and ElementTree never fetches external entities."""
+def _refuse_dtd(archive: zipfile.ZipFile, name: str) -> None:
+    """Office never writes a DTD, so a part declaring one (entity expansion, external entities) is
+    refused before parsing; expat (≥ 2.4) also limits entity amplification, and ElementTree never
+    fetches external entities."""
     with archive.open(name) as f:
         head = f.read(65536)
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise ValueError(f"{name} declares a DTD")
+
+
+def _parse(archive: zipfile.ZipFile, name: str, events=("end",)) -> Iterator:
+    """iterparse of one (small) part of the workbook."""
+    _refuse_dtd(archive, name)
     with archive.open(name) as f:
-        yield from iterparse(f, events=events)  # noqa: S314 (checked above)
+        yield from iterparse(f, events=events)  # noqa: S314 (checked by _refuse_dtd)
 
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+@functools.lru_cache(maxsize=1024)
 def _column_index(letters: str) -> int:
+    """ "A" → 0, "AB" → 27."""
     index = 0
     for ch in letters:
         index = index * 26 + ord(ch) - 64
@@ -124,44 +131,51 @@ def iter_rows(path) -> Iterator[tuple[int, list]]:
         date_styles = _date_styles(archive)
         row_tag = None
         row_number = 0
-        for _event, element in _parse(archive, sheet_path):
-            if row_tag is None:  # the namespace, from the first element: tags compare as whole strings
-                ns = element.tag[: element.tag.index("}") + 1] if element.tag.startswith("{") else ""
-                row_tag, v_tag, f_tag, is_tag, t_tag = (ns + n for n in ("row", "v", "f", "is", "t"))
-            if element.tag != row_tag:
-                continue
-            row_number = int(element.get("r") or row_number + 1)
-            cells: dict[int, object] = {}
-            for cell in element:
-                ref = cell.get("r", "")
-                match = _CELL_REF.match(ref)
-                column = _column_index(match.group(1)) if match else len(cells)
-                kind = cell.get("t", "n")
-                value = text = None
-                for child in cell:
-                    if child.tag == v_tag:
-                        text = child.text
-                    elif child.tag == is_tag:
-                        text = "".join(t.text or "" for t in child.iter(t_tag))
-                    elif child.tag == f_tag:
-                        letters = match.group(1) if match else "?"
-                        raise FormulaFound(row_number, letters, child.text or "")
-                if text is not None:
-                    if kind == "s":
-                        value = strings[int(text)]
-                    elif kind in ("inlineStr", "str", "e"):
-                        value = text
-                    elif kind == "b":
-                        value = text == "1"
-                    elif kind == "d":
-                        value = text[:10]
-                    else:
-                        number = float(text)
-                        if date_styles and int(cell.get("s", "0")) in date_styles:
-                            value = _serial_to_date(number, date1904)
+        _refuse_dtd(archive, sheet_path)
+        with archive.open(sheet_path) as sheet:
+            # The sheet's own iterparse, not _parse's generator: a yield per element costs a second a
+            # hundred thousand rows.
+            for _event, element in iterparse(sheet):  # noqa: S314 (checked by _refuse_dtd)
+                if row_tag is None:  # the namespace, from the first element: tags compare as whole strings
+                    ns = element.tag[: element.tag.index("}") + 1] if element.tag.startswith("{") else ""
+                    row_tag, v_tag, f_tag, is_tag, t_tag = (ns + n for n in ("row", "v", "f", "is", "t"))
+                if element.tag != row_tag:
+                    continue
+                row_number = int(element.get("r") or row_number + 1)
+                values: list = []
+                for cell in element:
+                    # The column from the cell's reference ("C12" → 2); cells without one follow on.
+                    ref = cell.get("r")
+                    letters = ref.rstrip("0123456789") if ref else ""
+                    column = _column_index(letters) if letters else len(values)
+                    kind = cell.get("t", "n")
+                    value = text = None
+                    for child in cell:
+                        if child.tag == v_tag:
+                            text = child.text
+                        elif child.tag == is_tag:
+                            text = "".join(t.text or "" for t in child.iter(t_tag))
+                        elif child.tag == f_tag:
+                            raise FormulaFound(row_number, letters or "?", child.text or "")
+                    if text is not None:
+                        if kind == "s":
+                            value = strings[int(text)]
+                        elif kind in ("inlineStr", "str", "e"):
+                            value = text
+                        elif kind == "b":
+                            value = text == "1"
+                        elif kind == "d":
+                            value = text[:10]
                         else:
-                            value = int(number) if number.is_integer() else number
-                cells[column] = value
-            element.clear()
-            width = max(cells) + 1 if cells else 0
-            yield row_number, [cells.get(i) for i in range(width)]
+                            number = float(text)
+                            if date_styles and int(cell.get("s", "0")) in date_styles:
+                                value = _serial_to_date(number, date1904)
+                            else:
+                                value = int(number) if number.is_integer() else number
+                    if column >= len(values):  # in order (the usual case), maybe after empty cells
+                        values.extend([None] * (column - len(values)))
+                        values.append(value)
+                    else:
+                        values[column] = value
+                element.clear()
+                yield row_number, values

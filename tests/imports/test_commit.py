@@ -1,7 +1,7 @@
 """All or nothing: a failure part-way through a commit leaves the database as it was."""
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 
 from residents import importing
 from residents.models import Building, Household, Resident
@@ -56,3 +56,24 @@ def test_a_database_constraint_late_in_the_file_leaves_nothing(org, load, monkey
     with pytest.raises(IntegrityError):
         load(org.a, "r.csv", csv_bytes(rows_for(40)), commit=True)
     assert Resident.all_objects.count() == 0 and Building.all_objects.count() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_a_large_commit_refreshes_the_planner_statistics(
+    org, load, monkeypatch, django_capture_on_commit_callbacks
+):
+    """After a large import PostgreSQL knows the table's new size at once (a re-import straight
+    after would otherwise scan the table for every batch)."""
+    monkeypatch.setattr(importing, "ANALYZE_AFTER", 30)
+
+    def estimated_residents():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Resident._meta.db_table])
+            return cursor.fetchone()[0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load(org.a, "small.csv", csv_bytes(rows_for(20)), commit=True)
+    assert estimated_residents() != 20
+    with django_capture_on_commit_callbacks(execute=True):
+        load(org.a, "large.csv", csv_bytes(rows_for(40, start=20)), commit=True)
+    assert estimated_residents() == 60

@@ -1,5 +1,6 @@
 """The importer on good files: counts, writes, matching, re-import."""
 
+from residents.indexing import reindex_residents
 from residents.models import Building, Household, Resident
 from tests.imports.helpers import csv_bytes, person, rows_for, xlsx_bytes
 
@@ -94,3 +95,47 @@ def test_the_template_example_row_is_skipped(org, load):
     report = load(org.a, "r.csv", csv_bytes([example, person(1)]), commit=True)
     assert report.ok and report.skipped_example and report.rows == 1
     assert not Resident.all_objects.filter(name=EXAMPLE_ROW["name"]).exists()
+
+
+def _derived():
+    return {
+        r.pk: (r.search_key, r.next_visit_due, r.last_visit_at)
+        for r in Resident.all_objects.order_by("pk").only("search_key", "next_visit_due", "last_visit_at")
+    }
+
+
+def test_search_keys_and_visit_dates_are_those_the_registry_computes(org, load):
+    """The importer writes each resident's search key and next visit itself (not read back and
+    reindexed): they must be exactly what reindex_residents makes of the same rows, for new
+    residents and for a rename, a move, a new phone and a new care category."""
+    household = Household.all_objects.create(
+        committee=org.a,
+        building=Building.all_objects.create(committee=org.a, road="定海路", lane="449", number="1"),
+        room="101",
+        phone="021-65430000",  # the household's phone is in its residents' keys too
+    )
+    rows = rows_for(12)
+    rows[1]["姓名"] = "曾小红"
+    load(org.a, "r.csv", csv_bytes(rows), commit=True)
+    assert Resident.all_objects.filter(household=household).exists()
+    imported = _derived()
+    assert any(due for _k, due, _l in imported.values()) and any(
+        due is None for _k, due, _l in imported.values()
+    )
+    reindex_residents(imported)
+    assert _derived() == imported
+    assert "zengxiaohong" in Resident.all_objects.get(name="曾小红").search_key
+
+    changed = [
+        person(0, 姓名="单伟"),
+        person(2, 室="301"),
+        person(3, 联系电话="13912345678"),
+        person(4, 关爱类别="独居老人"),
+    ]
+    report = load(org.a, "r.csv", csv_bytes(changed), commit=True)
+    assert report.residents.updated == 4, report.errors
+    updated = _derived()
+    assert updated != imported
+    reindex_residents(updated)
+    assert _derived() == updated
+    assert " shanwei " in Resident.all_objects.get(name="单伟").search_key
