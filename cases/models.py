@@ -285,6 +285,7 @@ class CaseEvent(_CaseChild):
         FOLLOW_UP = "follow_up", _("follow-up call")
         REOPENED = "reopened", _("reopened")
         PHOTO_ADDED = "photo_added", _("file added")
+        PHOTO_REMOVED = "photo_removed", _("file removed")
         AID = "aid", _("aid")
         DUPLICATE = "duplicate", _("marked duplicate")
 

@@ -113,6 +113,16 @@ def available(access, case: Case) -> set[Action]:
     return {action for action in Action if can(access, case, action)}
 
 
+def may_remove_attachment(access, attachment) -> bool:
+    """A file is removed by whoever added it (while they may still add files to the case) or by
+    the committee's secretary: a photo taken by mistake (a resident's ID card, the wrong door) must
+    be able to go, and nobody else's evidence should go by a slip of the thumb."""
+    case = attachment.case
+    if access.can(Perm.MANAGE_CASES, case.committee_id):
+        return True
+    return attachment.uploaded_by_id == access.user.pk and can(access, case, Action.ATTACH)
+
+
 def sees_sensitive(access, case: Case) -> bool:
     user_id = access.user.pk
     return (

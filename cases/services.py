@@ -26,7 +26,7 @@ from cases.models import (
     OutsideBody,
     Referral,
 )
-from cases.rules import TARGET, Action, can
+from cases.rules import TARGET, Action, can, may_remove_attachment
 from cases.workdays import due_date as compute_due_date
 from committee.models import Committee, Membership
 from committee.roles import Perm, Role
@@ -521,3 +521,18 @@ def add_attachment(access, case: Case, uploaded, stage: str = Attachment.Stage.B
     _save(case)
     _event(case, Kind.PHOTO_ADDED, access.user, attachment=attachment.pk, name=original, stage=stage)
     return attachment
+
+
+@transaction.atomic
+def remove_attachment(access, attachment: Attachment) -> None:
+    """Delete a file and its record; the timeline keeps that it was there, who removed it and when.
+    The stored file goes once the transaction commits (a rollback keeps it with its record)."""
+    case = Case.all_objects.select_for_update().get(pk=attachment.case_id)
+    attachment = Attachment.all_objects.select_related("case").get(pk=attachment.pk)
+    if not may_remove_attachment(access, attachment):
+        raise PermissionDenied
+    name, stored = attachment.original_name, attachment.file
+    attachment.delete()
+    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+    _save(case)
+    _event(case, Kind.PHOTO_REMOVED, access.user, name=name, stage=attachment.stage)

@@ -23,4 +23,5 @@ urlpatterns = [
     path("aid/<int:pk>/", views.aid_update, name="aid_update"),
     path("<int:pk>/files/", views.attach, name="attach"),
     path("files/<int:pk>/", views.attachment, name="attachment"),
+    path("files/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
 ]

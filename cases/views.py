@@ -305,6 +305,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
         if event.kind == "chase":
             chases.setdefault(event.data.get("referral"), []).append(event)
     referrals = list(case.referrals.all())
+    attachments = list(case.attachments.all())
     for referral in referrals:
         referral.chases = sorted(chases.get(referral.pk, []), key=lambda e: e.at)
     ctx = {
@@ -313,7 +314,9 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
         "referrals": referrals,
         "parties": list(case.parties.all()),
         "events": list(case.events.all()),
-        "attachments": list(case.attachments.all()),
+        "attachments": [(item, rules.may_remove_attachment(request.access, item)) for item in attachments],
+        # The timeline links a file only while it is still there.
+        "attachment_ids": {item.pk for item in attachments},
         "aid_rows": list(case.aid.all()),
         "follow_ups": list(case.follow_ups.all()),
         "can_approve_aid": request.access.can(Perm.APPROVE_AID, case.committee_id),
@@ -562,6 +565,18 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     response["Cache-Control"] = "private, max-age=3600"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
+
+
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    # Through the case's committee scope like every child object: never a file by its id alone.
+    item = get_for_user(request, Attachment.objects.select_related("case"), Perm.VIEW, pk=pk)
+    if not rules.sees_sensitive(request.access, item.case):
+        raise Http404
+    if not rules.may_remove_attachment(request.access, item):
+        raise PermissionDenied
+    services.remove_attachment(request.access, item)
+    return _after(request, item.case, _("File removed: %(name)s.") % {"name": item.original_name})
 
 
 @require_GET

@@ -127,3 +127,57 @@ def test_a_pdf_downloads_and_keeps_its_name(org, as_user):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
     assert "%E5%9B%9E%E5%A4%8D%E5%87%BD.pdf" in response["Content-Disposition"]
+
+
+def _remove(client, item):
+    return client.post(reverse("cases:attachment_remove", args=[item.pk]))
+
+
+def test_the_uploader_removes_a_photo_and_the_timeline_keeps_a_note(
+    org, as_user, django_capture_on_commit_callbacks
+):
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    item = services.add_attachment(Access(org.worker_a), case, jpeg_upload("身份证.jpg"))
+    path = Path(item.file.path)
+    client = as_user(org.worker_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _remove(client, item)
+    assert response.status_code == 302
+    assert not Attachment.all_objects.exists()
+    assert not path.exists()  # the stored file is gone too, not only its record
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "身份证.jpg" in page  # the timeline: added, then removed, by whom
+    assert reverse("cases:attachment", args=[item.pk]) not in page  # no link to a file that is gone
+    assert list(case.events.values_list("kind", flat=True)) == ["created", "photo_added", "photo_removed"]
+
+
+def test_another_worker_may_not_remove_a_photo_but_the_secretary_may(org, as_user):
+    from tests.factories import make_user
+
+    colleague = make_user("worker_a4", committee=org.a)
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    item = services.add_attachment(Access(org.worker_a), case, jpeg_upload())
+    page = as_user(colleague).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("cases:attachment_remove", args=[item.pk]) not in page
+    assert _remove(as_user(colleague), item).status_code == 403
+    assert _remove(as_user(org.worker_b), item).status_code == 404
+    assert Attachment.all_objects.filter(pk=item.pk).exists()
+    page = as_user(org.secretary_a).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("cases:attachment_remove", args=[item.pk]) in page
+    assert _remove(as_user(org.secretary_a), item).status_code == 302
+    assert not Attachment.all_objects.filter(pk=item.pk).exists()
+
+
+def test_a_failed_removal_keeps_the_file(org, monkeypatch, django_capture_on_commit_callbacks):
+    """The file is deleted only once the record's deletion is committed."""
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    item = services.add_attachment(Access(org.worker_a), case, jpeg_upload())
+    path = Path(item.file.path)
+
+    def failing_event(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(services, "_event", failing_event)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        services.remove_attachment(Access(org.worker_a), item)
+    assert Attachment.all_objects.filter(pk=item.pk).exists() and path.exists()

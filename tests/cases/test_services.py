@@ -39,6 +39,7 @@ def test_every_action_writes_exactly_one_event(org):
             lambda: services.record_reply(worker, case.referrals.get(), replied_on=TODAY, reply="已疏通"),
         ),
         ("photo_added", lambda: services.add_attachment(worker, case, jpeg_upload())),
+        ("photo_removed", lambda: services.remove_attachment(worker, case.attachments.get())),
         ("aid", lambda: services.add_aid(worker, case, kind=Aid.Kind.GOODS, amount=0)),
         ("status", lambda: services.transition(worker, case, Action.RESOLVE, text="已疏通")),
         (

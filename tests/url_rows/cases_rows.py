@@ -152,6 +152,12 @@ ROWS = [
     Row(
         "cases:attachment", lambda w: reverse("cases:attachment", args=[w.attachment.pk]), committee_a_view()
     ),
+    Row(
+        "cases:attachment_remove",
+        lambda w: reverse("cases:attachment_remove", args=[w.attachment.pk]),
+        committee_a_change(),  # worker_a uploaded it; the secretary may remove any file
+        method="post",
+    ),
 ]
 
 ROWS.append(
