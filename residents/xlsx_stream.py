@@ -147,7 +147,10 @@ def iter_rows(path) -> Iterator[tuple[int, list]]:
                     # The column from the cell's reference ("C12" → 2); cells without one follow on.
                     ref = cell.get("r")
                     letters = ref.rstrip("0123456789") if ref else ""
-                    column = _column_index(letters) if letters else len(values)
+                    if letters.isascii() and letters.isalpha() and letters.isupper():
+                        column = _column_index(letters)
+                    else:
+                        column, letters = len(values), ""
                     kind = cell.get("t", "n")
                     value = text = None
                     for child in cell:

@@ -80,3 +80,33 @@ def test_a_workbook_declaring_entities_is_refused(org, load, tmp_path):
             target.writestr(item, data)
     with pytest.raises(FileProblem):
         load(org.a, "r.xlsx", bomb.getvalue())
+
+
+def _rewrite_sheet(tmp_path, sheet_data: bytes):
+    """A workbook whose first sheet's <sheetData> is exactly this XML (as other programs write it)."""
+    workbook = Workbook()
+    workbook.active.append(["x"])
+    out = io.BytesIO()
+    workbook.save(out)
+    source = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    path = tmp_path / "other.xlsx"
+    with zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                start, end = data.index(b"<sheetData>"), data.index(b"</sheetData>")
+                data = data[:start] + b"<sheetData>" + sheet_data + data[end:]
+            target.writestr(item, data)
+    return path
+
+
+def test_cells_without_references_or_out_of_order(tmp_path):
+    """Cells without an r attribute follow on; cells with one go to their column, whatever order
+    they come in; a reference that is not a column letter (a writer's "$A$1") does not move cells."""
+    path = _rewrite_sheet(
+        tmp_path,
+        b'<row r="1"><c t="inlineStr"><is><t>a</t></is></c><c t="inlineStr"><is><t>b</t></is></c></row>'
+        b'<row r="2"><c r="C2"><v>3</v></c><c r="A2"><v>1</v></c></row>'
+        b'<row r="3"><c r="$A$3"><v>7</v></c><c r="a3"><v>8</v></c></row>',
+    )
+    assert list(iter_rows(path)) == [(1, ["a", "b"]), (2, [1, None, 3]), (3, [7, 8])]
