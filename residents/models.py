@@ -256,6 +256,8 @@ class RevealLog(CommitteeOwned):
     class Field(models.TextChoices):
         ID_NUMBER = "id_number", _("ID number")
         PHONE = "phone", _("phone")
+        # The household's landline, revealed on one of its residents' pages and logged against them.
+        HOME_PHONE = "home_phone", _("household phone")
 
     resident = models.ForeignKey(Resident, models.PROTECT, related_name="reveals", verbose_name=_("resident"))
     field = models.CharField(_("number"), max_length=10, choices=Field)

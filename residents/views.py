@@ -176,6 +176,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": members,
         "can_edit": request.access.can(Perm.EDIT_REGISTRY, household.committee_id),
         "can_log_case": request.access.can(Perm.LOG_CASE, household.committee_id),
+        "can_reveal": request.access.can(Perm.REVEAL, household.committee_id),
         "related_cases": list(cases_for_household(household, request.access)[:RELATED_CASES]),
     }
     return render(request, "residents/household_detail.html", ctx)

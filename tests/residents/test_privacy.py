@@ -136,6 +136,32 @@ def test_the_secretary_reveals_a_number_with_a_reason_and_it_is_recorded(org, wo
     assert "办理低保复核" in audit and "周勤" in audit and ID not in audit
 
 
+def test_the_household_phone_is_revealed_from_a_member_and_recorded(org, world):
+    """The landline shows masked on the household and on its residents' pages; the secretary
+    reveals it from there like a resident's own number, with a reason, and the audit lists it."""
+    _, home, resident = world
+    client = client_for(org.secretary_a)
+    reveal_url = reverse("residents:reveal", args=[resident.pk]) + "?field=home_phone"
+    for page in (
+        reverse("residents:household", args=[home.pk]),
+        reverse("residents:detail", args=[resident.pk]),
+    ):
+        body = client.get(page).content.decode()
+        assert "*******1234" in body, page
+        assert reveal_url.replace("&", "&amp;") in body, page
+        assert reveal_url not in client_for(org.worker_a).get(page).content.decode(), page
+    form = client.get(reveal_url).content.decode()
+    assert 'value="home_phone" id="id_field_2" required checked' in form  # the number asked for is chosen
+    response = client.post(
+        reverse("residents:reveal", args=[resident.pk]), {"field": "home_phone", "reason": "联系家属"}
+    )
+    assert LANDLINE in response.content.decode()
+    log = RevealLog.all_objects.get()
+    assert (log.resident, log.field, log.reason) == (resident, "home_phone", "联系家属")
+    audit = client.get(reverse("residents:reveals")).content.decode()
+    assert "联系家属" in audit and LANDLINE not in audit
+
+
 def test_a_reveal_without_a_reason_reveals_nothing(org, world):
     _, _, resident = world
     response = client_for(org.secretary_a).post(
