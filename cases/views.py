@@ -4,6 +4,7 @@ Every action posts to its own URL; with htmx the case page's main part is swappe
 JavaScript the browser is redirected back to the case page. Rules are in rules.py, writes in services.py.
 """
 
+import contextlib
 import mimetypes
 from urllib.parse import quote
 
@@ -13,6 +14,8 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -554,7 +557,15 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     item = get_for_user(request, Attachment.objects.select_related("case"), Perm.VIEW, pk=pk)
     if not rules.sees_sensitive(request.access, item.case):
         raise Http404
+    # The browser asks each time (no-cache) and gets "not modified" while the file is there: a
+    # removed photo (a resident's ID card taken by mistake) must not live on in a phone's cache.
+    uploaded = int(item.uploaded_at.timestamp())
+    not_modified = get_conditional_response(request, last_modified=uploaded)
+    if not_modified is not None:
+        not_modified["Cache-Control"] = "private, no-cache"
+        return not_modified
     response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response["Last-Modified"] = http_date(uploaded)
     # Photos open in the browser; PDFs download (a browser's PDF viewer and a strict CSP disagree).
     inline = item.content_type in {"image/jpeg", "image/png", "image/webp"}
     ext = mimetypes.guess_extension(item.content_type) or ""
@@ -562,7 +573,7 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "private, no-cache"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
 
@@ -575,7 +586,8 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not rules.may_remove_attachment(request.access, item):
         raise PermissionDenied
-    services.remove_attachment(request.access, item)
+    with contextlib.suppress(Attachment.DoesNotExist):  # a second tap, or another tab, got there first
+        services.remove_attachment(request.access, item)
     return _after(request, item.case, _("File removed: %(name)s.") % {"name": item.original_name})
 
 

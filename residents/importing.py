@@ -576,7 +576,8 @@ class Importer:
                 if not self.report.ok:
                     raise _Rollback
                 if self.report.residents.created >= ANALYZE_AFTER:
-                    transaction.on_commit(_analyze_registry)
+                    # robust: a failed ANALYZE must not stop the callbacks after it (the upload's deletion).
+                    transaction.on_commit(_analyze_registry, robust=True)
         except _Rollback:
             pass
         return self.report
@@ -1038,14 +1039,17 @@ class Importer:
             plan.resident_pk = pk
             self._created_pks.add(pk)
         updates = [p for p in plans if not p.is_new and (p.values or p.care_changed)]
-        fields: set[str] = set()
+        # Each resident gets only its own changed columns written (grouped by which they are): a
+        # column read at match time and written back unchanged could undo a colleague's edit or
+        # visit saved meanwhile.
+        by_fields: dict[tuple[str, ...], list[Resident]] = {}
         for plan in updates:
             if "household_id" in plan.values:
                 plan.values["household_id"] = plan.row.household.pk
             resident = plan.resident
+            fields = {*plan.values, "version", "updated_at"}
             for key, value in plan.values.items():
                 setattr(resident, key, value)
-                fields.add(key)
             if plan.values.keys() & {"name", "phone", "household_id"}:
                 resident.search_key = self._search_key(resident.name, resident.phone, plan.row)
                 fields.add("search_key")
@@ -1056,14 +1060,15 @@ class Importer:
                 fields.add("next_visit_due")
             resident.version += 1
             resident.updated_at = now
-        if updates:
+            by_fields.setdefault(tuple(sorted(fields)), []).append(resident)
+        for fields, residents in by_fields.items():
             # A correction by import leaves a history row per changed resident, like one by hand.
             # New rows do not: the ImportRun says who brought them in, and doubling 100,000 inserts
             # would cost the import its minute.
             bulk_update_with_history(
-                [p.resident for p in updates],
+                residents,
                 Resident,
-                sorted(fields | {"version", "updated_at"}),
+                list(fields),
                 batch_size=500,
                 default_user=self.user,
                 default_change_reason=self.reason,

@@ -69,7 +69,7 @@ def name_tokens(name: str) -> list[str]:
     readings = _readings(name)
     if readings:
         full, initials = [], []
-        for combo in itertools.islice(itertools.product(*readings), _MAX_VARIANTS):
+        for combo in _combinations(readings):
             full.append("".join(combo))
             initials.append("".join(part[0] for part in combo))
         # The first reading of each first, so that a tight budget keeps the likeliest.
@@ -77,6 +77,20 @@ def name_tokens(name: str) -> list[str]:
             if token not in tokens:
                 tokens.append(token)
     return tokens
+
+
+def _combinations(readings: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """At most _MAX_VARIANTS readings of the whole name: first every reading of the surname with the
+    given name's likeliest, then the likeliest surname with the given name's other readings, so
+    that a long given name cannot crowd out 曾's ceng or 单's shan."""
+    surname, rest = readings[0], readings[1:]
+    likeliest_rest = tuple(options[0] for options in rest)
+    combos = [(s, *likeliest_rest) for s in surname]
+    for other in itertools.islice(itertools.product(*rest), 1, None):
+        if len(combos) >= _MAX_VARIANTS:
+            break
+        combos.append((surname[0], *other))
+    return combos[:_MAX_VARIANTS]
 
 
 def phone_token(phone: str) -> str:

@@ -45,12 +45,18 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+_MAX_COLUMNS = 16384  # Excel's last column, XFD
+
+
 @functools.lru_cache(maxsize=1024)
 def _column_index(letters: str) -> int:
-    """ "A" → 0, "AB" → 27."""
+    """ "A" → 0, "AB" → 27. A column past Excel's last is a damaged (or hostile) file: a row would
+    otherwise grow to billions of cells."""
     index = 0
     for ch in letters:
         index = index * 26 + ord(ch) - 64
+        if index > _MAX_COLUMNS:
+            raise ValueError(f"column {letters} is past Excel's last column")
     return index - 1
 
 

@@ -181,3 +181,22 @@ def test_a_failed_removal_keeps_the_file(org, monkeypatch, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         services.remove_attachment(Access(org.worker_a), item)
     assert Attachment.all_objects.filter(pk=item.pk).exists() and path.exists()
+
+
+def test_a_photo_is_revalidated_and_gone_once_removed(org, as_user, django_capture_on_commit_callbacks):
+    """Phones keep a photo only as long as it exists: each view asks again, and gets a cheap
+    "not modified" while the file is there and 404 once it is removed."""
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    item = services.add_attachment(Access(org.worker_a), case, jpeg_upload())
+    client = as_user(org.worker_a)
+    url = reverse("cases:attachment", args=[item.pk])
+    first = client.get(url)
+    assert first.status_code == 200 and first["Cache-Control"] == "private, no-cache"
+    again = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert again.status_code == 304 and not again.content
+    with django_capture_on_commit_callbacks(execute=True):
+        _remove(client, item)
+    assert client.get(url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 404
+    # Another tab's "remove" finds nothing to remove, and the timeline notes one removal.
+    assert _remove(client, item).status_code == 404
+    assert list(case.events.values_list("kind", flat=True)).count("photo_removed") == 1

@@ -77,3 +77,24 @@ def test_a_large_commit_refreshes_the_planner_statistics(
     with django_capture_on_commit_callbacks(execute=True):
         load(org.a, "large.csv", csv_bytes(rows_for(40, start=20)), commit=True)
     assert estimated_residents() == 60
+
+
+def test_an_import_writes_only_the_columns_it_changes(org, load, monkeypatch):
+    """A colleague's edit saved while the import runs survives: the import writes each resident's
+    own changed cells, not every column it read for the batch."""
+    load(org.a, "first.csv", csv_bytes(rows_for(2)), commit=True)
+    changed = rows_for(2)
+    changed[0]["联系电话"] = "13900000000"  # resident 0: a new phone
+    changed[1]["备注"] = "行动不便"  # resident 1: only a note
+    real_write = importing.Importer.write_batch
+
+    def colleague_edits_first(self, plans):
+        Resident.all_objects.filter(name="居民1").update(phone="13611112222")
+        real_write(self, plans)
+
+    monkeypatch.setattr(importing.Importer, "write_batch", colleague_edits_first)
+    report = load(org.a, "second.csv", csv_bytes(changed), commit=True)
+    assert report.residents.updated == 2, report.errors
+    one = Resident.all_objects.get(name="居民1")
+    assert (one.notes, one.phone) == ("行动不便", "13611112222")
+    assert Resident.all_objects.get(name="居民0").phone == "13900000000"

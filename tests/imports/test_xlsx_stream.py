@@ -110,3 +110,10 @@ def test_cells_without_references_or_out_of_order(tmp_path):
         b'<row r="3"><c r="$A$3"><v>7</v></c><c r="a3"><v>8</v></c></row>',
     )
     assert list(iter_rows(path)) == [(1, ["a", "b"]), (2, [1, None, 3]), (3, [7, 8])]
+
+
+def test_a_column_past_excels_last_is_a_damaged_file(org, load, tmp_path):
+    """A hostile reference ("ZZZZZZZ1") would make a row of billions of cells: refused instead."""
+    path = _rewrite_sheet(tmp_path, b'<row r="1"><c r="ZZZZZZZ1" t="inlineStr"><is><t>a</t></is></c></row>')
+    with pytest.raises(FileProblem):
+        load(org.a, "r.xlsx", path.read_bytes())
