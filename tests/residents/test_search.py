@@ -86,3 +86,20 @@ def test_editing_a_building_reindexes_its_residents(people, as_user, org):
     assert response.status_code == 302
     assert _names("14号302") == {"周勤"}
     assert _names("12号302") == set()
+
+
+def test_reindex_command_rewrites_stale_keys(org, people):
+    """After an upgrade changes how keys are written, the command brings every key up to date."""
+    from django.core.management import CommandError, call_command
+
+    elsewhere = make_resident(make_household(make_building(org.b, "7"), "201"), "李敏")
+    Resident.all_objects.update(search_key=" stale ")
+    assert _names("zhouqin") == set()
+    with pytest.raises(CommandError):
+        call_command("reindex_residents", "--committee", "999999")
+    call_command("reindex_residents", "--committee", str(org.a.pk))
+    assert _names("zhouqin") == {"周勤"}
+    elsewhere.refresh_from_db()
+    assert elsewhere.search_key == " stale "  # only the committee asked for
+    call_command("reindex_residents")
+    assert not Resident.all_objects.filter(search_key=" stale ").exists()
