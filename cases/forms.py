@@ -50,8 +50,10 @@ class IntakeForm(forms.Form):
         max_length=100,
         widget=forms.TextInput({"placeholder": _("e.g. Blocked drain, water indoors")}),
     )
+    # No category is preselected: a case saved under the first one by default would skew the
+    # dashboard's categories and hotspots.
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=CaseCategory.objects.all(), empty_label=None, to_field_name="code"
+        label=_("Category"), queryset=CaseCategory.objects.all(), to_field_name="code"
     )
     description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea({"rows": 3}))
     source = forms.ChoiceField(

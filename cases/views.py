@@ -148,6 +148,11 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 post["household"] = ""
         parties = parse_parties(post)
         form = IntakeForm(post, request.FILES, access=request.access, parties=parties)
+        if request.FILES.getlist("photos") and (picking or not form.is_valid()):
+            # A browser never refills a file input: say so, or the case is logged without them.
+            messages.warning(
+                request, _("Choose the photos again: the form came back before the case was saved.")
+            )
         if picking:
             return _render_intake(request, form, parties, searching="_find" in post)
         if form.is_valid():

@@ -715,6 +715,8 @@ class Importer:
                             {
                                 "row": row.number,
                                 "column": self.column_names.get(key, COLUMN_BY_KEY[key].header),
+                                # The ID shows masked: the name is what finds the row in the file.
+                                "name": row.values.get("name", "")[:40],
                                 "value": _shown_value(key, row.values.get(key, "")),
                                 "message": message,
                             }

@@ -440,6 +440,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
         field = form.cleaned_data["field"]
         revealed = {
             "label": dict(RevealLog.Field.choices)[field],
+            "callable": field != RevealLog.Field.ID_NUMBER,  # a phone number opens the dialler
             "value": services.reveal_number(
                 resident=resident, field=field, reason=form.cleaned_data["reason"], by=request.user
             ),

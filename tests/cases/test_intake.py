@@ -137,3 +137,17 @@ def test_selectors_for_resident_household_and_building(org):
     assert set(selectors.cases_for_building(building, viewer)) == {at_home}
     assert secret in set(selectors.cases_for_building(building, Access(org.secretary_a)))
     assert elsewhere not in set(selectors.cases_for_building(building, Access(org.secretary_a)))
+
+
+def test_a_case_needs_a_category_chosen_and_a_returned_form_asks_for_the_photos_again(org, as_user):
+    from tests.cases.helpers import jpeg_upload
+
+    client = as_user(org.worker_a)
+    page = client.get(reverse("cases:new")).content.decode()
+    select = page[page.index('<select name="category"') :]
+    first = select[select.index("<option") : select.index("</option>")]
+    assert first == '<option value="">请选择…'  # nothing preselected, and in Chinese
+    response = client.post(reverse("cases:new"), _form(org, category="", photos=jpeg_upload()))
+    assert response.status_code == 200 and not Case.all_objects.exists()
+    body = response.content.decode()
+    assert "请重新选择照片" in body

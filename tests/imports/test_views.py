@@ -54,11 +54,14 @@ def test_a_file_with_bad_rows_lists_them_and_cannot_be_committed(org, as_user):
         "名单.csv",
     )
     preview = client.get(response["Location"])
-    assert "1 行有错误" in preview.text and "第4行" in preview.text and "联系电话" in preview.text
+    assert "1 行有错误" in preview.text and "第4行 · 居民2 · 联系电话" in preview.text
     assert "确认导入" not in preview.text
     run = ImportRun.objects.get()
     client.post(reverse("imports:commit", args=[run.pk]))
     assert Resident.all_objects.count() == 0
+    # In the history it reads as what it is: nothing was written, and it cannot be.
+    history = client.get(reverse("imports:history")).text
+    assert "未写入：有错误行" in history and "待确认" not in history
 
 
 def test_a_bad_file_is_refused_on_the_form(org, as_user):

@@ -155,7 +155,7 @@ def test_the_household_phone_is_revealed_from_a_member_and_recorded(org, world):
     response = client.post(
         reverse("residents:reveal", args=[resident.pk]), {"field": "home_phone", "reason": "联系家属"}
     )
-    assert LANDLINE in response.content.decode()
+    assert f'href="tel:021{LANDLINE}"' in response.content.decode()  # one tap to call it
     log = RevealLog.all_objects.get()
     assert (log.resident, log.field, log.reason) == (resident, "home_phone", "联系家属")
     audit = client.get(reverse("residents:reveals")).content.decode()
