@@ -270,3 +270,13 @@ class RevealForm(forms.Form):
         max_length=200,
         help_text=_("Why you need the full number, e.g. to call the family about a fall."),
     )
+
+    def __init__(self, *args, resident, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the numbers this resident has: revealing an empty one would only fill the log.
+        recorded = {
+            RevealLog.Field.ID_NUMBER: resident.id_number,
+            RevealLog.Field.PHONE: resident.phone,
+            RevealLog.Field.HOME_PHONE: resident.household.phone,
+        }
+        self.fields["field"].choices = [(v, label) for v, label in RevealLog.Field.choices if recorded[v]]

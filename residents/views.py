@@ -434,7 +434,9 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     resident = get_for_user(
         request, Resident.objects.select_related("household__building"), Perm.REVEAL, pk=pk
     )
-    form = RevealForm(request.POST or None, initial={"field": request.GET.get("field", "phone")})
+    form = RevealForm(
+        request.POST or None, initial={"field": request.GET.get("field", "phone")}, resident=resident
+    )
     revealed = None
     if request.method == "POST" and form.is_valid():
         field = form.cleaned_data["field"]

@@ -191,3 +191,17 @@ def test_the_pages_speak_english_and_chinese(language, words, org, world):
     assert words[0] in detail and words[1] in detail
     for url in _pages(building, home, resident):
         assert client.get(url).status_code in (200, 403), url
+
+
+def test_the_reveal_form_offers_only_the_numbers_recorded(org, world):
+    _, home, resident = world
+    nobody = make_resident(home, "周小红")  # no ID number, no phone of her own
+    client = client_for(org.secretary_a)
+    form = client.get(reverse("residents:reveal", args=[resident.pk])).content.decode()
+    assert all(f'value="{v}"' in form for v in ("id_number", "phone", "home_phone"))
+    form = client.get(reverse("residents:reveal", args=[nobody.pk])).content.decode()
+    assert 'value="home_phone"' in form and 'value="phone"' not in form and 'value="id_number"' not in form
+    response = client.post(
+        reverse("residents:reveal", args=[nobody.pk]), {"field": "phone", "reason": "联系本人"}
+    )
+    assert response.status_code == 200 and not RevealLog.all_objects.exists()
