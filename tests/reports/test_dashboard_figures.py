@@ -204,6 +204,24 @@ def test_the_roster_counts_residents_with_a_cadence_and_lists_who_is_overdue(org
     assert "钱二" in response.text and "孙三" in response.text
 
 
+def test_a_long_overdue_list_shows_the_ten_most_overdue_and_leads_to_the_roster(org, data, as_user):
+    """On a phone the dashboard stays short: the roster page has everyone, filterable."""
+    weekly = h.care_category("t-weekly", 7)
+    for n in range(10):
+        person = h.resident(org.a, f"逾期{n}", room=f"3{n:02d}")
+        person.care_categories.add(weekly)
+        Resident.all_objects.filter(pk=person.pk).update(
+            created_at=h.at(data["today"] - dt.timedelta(days=n + 1))
+        )
+        reindex_residents([person.pk])
+    response = as_user(org.secretary_a).get(reverse("dashboard"))
+    assert response.context["headline"].roster.overdue_count == 12
+    roster_section = response.text[response.text.index('id="roster"') :]
+    assert roster_section.count('<a href="/residents/') == 10
+    assert "共 12 人，此处列出逾期最久的 10 人。" in roster_section
+    assert f'href="{reverse("residents:roster")}"' in roster_section
+
+
 @pytest.mark.parametrize("persona", ["secretary_a", "worker_a"])
 def test_the_dashboards_overdue_count_is_the_rosters(org, data, as_user, persona):
     """One definition of overdue (residents.selectors): the dashboard and /roster/?overdue=1 agree."""
