@@ -274,9 +274,6 @@ class RevealForm(forms.Form):
     def __init__(self, *args, resident, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Only the numbers this resident has: revealing an empty one would only fill the log.
-        recorded = {
-            RevealLog.Field.ID_NUMBER: resident.id_number,
-            RevealLog.Field.PHONE: resident.phone,
-            RevealLog.Field.HOME_PHONE: resident.household.phone,
-        }
-        self.fields["field"].choices = [(v, label) for v, label in RevealLog.Field.choices if recorded[v]]
+        self.fields["field"].choices = [
+            (value, label) for value, label in RevealLog.Field.choices if resident.full_number(value)
+        ]

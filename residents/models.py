@@ -238,6 +238,12 @@ class Resident(CommitteeOwned):
         b = self.birth_date
         return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
 
+    def full_number(self, field: str) -> str:
+        """The full number a RevealLog.Field names ("" when none is recorded)."""
+        if field == "home_phone":  # the household's landline
+            return self.household.phone or ""
+        return getattr(self, field) or ""
+
     def save(self, *args, **kwargs) -> None:
         from residents.indexing import search_key_for
 

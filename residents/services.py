@@ -91,9 +91,7 @@ def reveal_number(*, resident: Resident, field: str, reason: str, by: User) -> s
     RevealLog.objects.create(
         committee_id=resident.committee_id, resident=resident, field=field, reason=reason, revealed_by=by
     )
-    if field == RevealLog.Field.HOME_PHONE:
-        return resident.household.phone or ""
-    return getattr(resident, field) or ""
+    return resident.full_number(field)
 
 
 @transaction.atomic
