@@ -37,7 +37,7 @@ run: setup
 	@$(PY) manage.py seed_demo --if-empty
 	@$(PY) manage.py collectstatic --noinput -v0
 	@$(PY) manage.py demo_banner --url "http://$(HOST):$(PORT)/"
-	@exec $(VENV)/bin/gunicorn committee.wsgi --bind $(HOST):$(PORT) --workers 1 --threads 4 --log-level warning
+	@exec $(VENV)/bin/gunicorn needle.wsgi --bind $(HOST):$(PORT) --workers 1 --threads 4 --log-level warning
 
 dev: setup
 	@$(PY) manage.py migrate --noinput -v0

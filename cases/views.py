@@ -40,8 +40,8 @@ from cases.forms import (
 from cases.models import Aid, Attachment, Case, CaseParty, Referral
 from cases.rules import Action
 from committee.access import get_for_user
-from committee.paging import paginate
 from committee.roles import Perm
+from common.paging import paginate
 from residents.models import Building, Household, Resident, Visit
 from residents.selectors import search_residents
 

@@ -15,12 +15,12 @@ from django.utils.translation import pgettext
 
 from cases.filters import CaseFilterForm, filter_cases
 from cases.models import Aid, Case, CaseParty, Referral
-from committee.masking import mask_id_number, mask_numbers_in_text, mask_phone
 from committee.roles import Perm
+from common.masking import mask_id_number, mask_numbers_in_text, mask_phone
+from common.xlsx import Column, XlsxWriter
 from reports.figures import start_of
 from reports.forms import Choice
 from reports.selectors import visible_cases
-from reports.xlsx import Column, XlsxWriter
 
 CHUNK = 1000
 LEDGER_LANGUAGE = "zh-hans"

@@ -18,7 +18,7 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from cases.models import Aid, Case, CaseCategory, FollowUp
-from committee.masking import mask_numbers_in_text
+from common.masking import mask_numbers_in_text
 from reports.figures import SATISFIED, Period, add_months, late_referrals, start_of
 from reports.forms import Choice
 from reports.roster import roster_figures

@@ -20,9 +20,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from committee.masking import mask_id_number, mask_phone
 from committee.models import Committee
-from committee.spreadsheets import export_text
+from common.masking import mask_id_number, mask_phone
+from common.spreadsheets import export_text
 from residents.importing import COLUMNS, EXAMPLE_ROW
 from residents.models import Building, CareCategory, Household, Resident
 

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from committee.masking import mask_id_number, mask_phone
 from committee.roles import Perm
+from common.masking import mask_id_number, mask_phone
 from residents import validators
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog, Visit
 

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from committee.access import get_for_user
 from committee.models import Committee
-from committee.paging import paginate
 from committee.roles import Perm
+from common.paging import paginate
 from residents import exporting, importing, services
 from residents.models import ImportRun
 

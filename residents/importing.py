@@ -35,11 +35,11 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 from stdnum.cn import ric
 
-from committee.bulk import insert_rows
-from committee.masking import mask_id_number, mask_phone
 from committee.models import Committee
 from committee.scoping import unscoped
-from committee.spreadsheets import FORMULA_START
+from common.bulk import insert_rows
+from common.masking import mask_id_number, mask_phone
+from common.spreadsheets import FORMULA_START
 from residents import xlsx_stream
 from residents.indexing import address_tokens, next_due, search_key
 from residents.models import Building, CareCategory, Household, Resident

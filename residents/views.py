@@ -17,8 +17,8 @@ from cases.models import Case
 from cases.selectors import cases_for_building, cases_for_household, cases_for_resident, visible
 from committee.access import get_for_user
 from committee.models import User
-from committee.paging import paginate
 from committee.roles import Perm
+from common.paging import paginate
 from residents import services
 from residents.forms import (
     ArchiveForm,

@@ -34,7 +34,7 @@ def _request_with_database_down(path: str, database_env: dict, logged_in: bool =
         "print(json.dumps([r.status_code, r.content.decode()]))"
     )
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH"}}
-    env.update(database_env, DJANGO_SETTINGS_MODULE="committee.settings", ALLOWED_HOSTS="testserver")
+    env.update(database_env, DJANGO_SETTINGS_MODULE="needle.settings", ALLOWED_HOSTS="testserver")
     out = subprocess.run(
         [sys.executable, "-c", code],
         env=env,

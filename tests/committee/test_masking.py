@@ -5,8 +5,8 @@ import logging
 import pytest
 from django.test import RequestFactory
 
-from committee.logging import MaskPersonalData, PersonalDataReporterFilter
-from committee.masking import mask_id_number, mask_numbers_in_text, mask_phone
+from common.logging import MaskPersonalData, PersonalDataReporterFilter
+from common.masking import mask_id_number, mask_numbers_in_text, mask_phone
 
 
 def test_id_numbers_keep_region_and_last_four():

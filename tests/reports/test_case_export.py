@@ -76,8 +76,8 @@ def test_the_reports_page_offers_the_case_lists_filters_for_the_export(org, case
 
 
 def test_one_rule_for_formula_text_in_every_spreadsheet():
-    """The registry export and the ledgers agree on what would run as a formula (committee.spreadsheets)."""
-    from committee.spreadsheets import export_text, looks_like_formula
+    """The registry export and the ledgers agree on what would run as a formula (common.spreadsheets)."""
+    from common.spreadsheets import export_text, looks_like_formula
 
     for text in ("=1+1", "+86", "-3", "@王五"):
         assert looks_like_formula(text)

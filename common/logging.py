@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.log import AdminEmailHandler
 from django.views.debug import SafeExceptionReporterFilter
 
-from committee.masking import mask_numbers_in_text
+from common.masking import mask_numbers_in_text
 
 
 class MaskPersonalData(logging.Filter):

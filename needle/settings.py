@@ -36,6 +36,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
+    "common",
     "committee",
     "residents",
     "cases",
@@ -73,9 +74,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "committee.urls"
-WSGI_APPLICATION = "committee.wsgi.application"
-ASGI_APPLICATION = "committee.asgi.application"
+ROOT_URLCONF = "needle.urls"
+WSGI_APPLICATION = "needle.wsgi.application"
+ASGI_APPLICATION = "needle.asgi.application"
 
 TEMPLATES = [
     {
@@ -206,7 +207,7 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
-CSRF_FAILURE_VIEW = "committee.views.csrf_failure"
+CSRF_FAILURE_VIEW = "needle.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -226,7 +227,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "mask_personal_data": {"()": "committee.logging.MaskPersonalData"},
+        "mask_personal_data": {"()": "common.logging.MaskPersonalData"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
@@ -238,7 +239,7 @@ LOGGING = {
         },
         # Replaces Django's own mail_admins (and its unmasked console and runserver handlers, below).
         "mail_admins": {
-            "class": "committee.logging.MaskedAdminEmailHandler",
+            "class": "common.logging.MaskedAdminEmailHandler",
             "filters": ["require_debug_false", "mask_personal_data"],
             "level": "ERROR",
         },
@@ -268,4 +269,4 @@ MAILERS = {
 # --- Needle ------------------------------------------------------------------------------------------
 # How long access records are kept (Cybersecurity Law Art. 21 asks for at least six months).
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
-DEFAULT_EXCEPTION_REPORTER_FILTER = "committee.logging.PersonalDataReporterFilter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "common.logging.PersonalDataReporterFilter"

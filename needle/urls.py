@@ -4,12 +4,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from committee import views
+from committee import views as committee_views
 from committee.forms import LoginForm
+from needle import views
 from reports.urls import dashboard_patterns
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", committee_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path(
@@ -31,4 +32,4 @@ urlpatterns = [
 ]
 
 # A database outage anywhere (a view, or the session lookup in a middleware) ends here: 503, not 500.
-handler500 = "committee.views.server_error"
+handler500 = "needle.views.server_error"

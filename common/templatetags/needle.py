@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from committee import masking
+from common import masking
 
 register = template.Library()
 

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CommonConfig(AppConfig):
+    """Site-wide pieces with no models: template helpers (icons, masking filters) and the
+    translation commands. Listed as an app only so that Django finds those."""
+
+    name = "common"
+    verbose_name = "Needle"
