@@ -6,6 +6,8 @@ Objects by id come only through `get_for_user`: outside the user's committees th
 finds nothing (404); inside but without the permission, 403.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
@@ -14,6 +16,7 @@ from django.db.models import Value
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from committee import scoping
 from committee.models import Committee, Membership
 from committee.roles import Perm, Role, role_can
 
@@ -93,3 +96,15 @@ def get_for_user[M: models.Model](
     obj = get_object_or_404(queryset, **lookup)
     request.access.require(perm, obj.committee_id)
     return obj
+
+
+@contextmanager
+def acting_as(user) -> Iterator[Access]:
+    """Run a block with the scope and permissions `user` has in a request: a background task doing
+    one person's work, or a test calling a service as that person. Yields their Access."""
+    access = Access(user)
+    token = scoping.activate(access)
+    try:
+        yield access
+    finally:
+        scoping.deactivate(token)

@@ -2,9 +2,15 @@
 
 Each request activates a scope: the set of committees its user may see (CommitteeScopeMiddleware).
 The default manager of every committee-owned model filters by that scope, so a view that forgets a
-filter still shows only the user's committees, and code running with no scope at all (a command,
-a thread, a forgotten activation) sees nothing rather than everything. Code that must look across
-committees says so with `unscoped()` or `Model.all_objects`.
+filter still shows only the user's committees.
+
+Code running with no scope at all (a management command, a thread, a background task that forgot
+to say whose work it does) fails on its first query with ScopeError, naming the model: a silent
+empty result would let a reminder job "succeed" while reminding nobody. The ways in are
+`committee_scope(ids)` (exactly these committees), `unscoped()` (every committee, said out loud)
+and, for work done on someone's behalf, `committee.access.acting_as(user)`. `Model.all_objects`
+bypasses the scope for the few services that must look across committees (deployment-wide
+uniqueness, numbering).
 """
 
 from collections.abc import Iterable, Iterator
@@ -60,11 +66,20 @@ def unscoped() -> Iterator[None]:
         deactivate(token)
 
 
-def visible_committee_ids() -> frozenset[int] | None:
-    """The committees of the active scope; None when every committee is visible."""
+class ScopeError(RuntimeError):
+    """A committee-owned model was queried with no committee scope active."""
+
+
+def visible_committee_ids(model_name: str = "committee data") -> frozenset[int] | None:
+    """The committees of the active scope; None when every committee is visible.
+
+    Raises ScopeError when no scope is active: there is no safe answer to give."""
     source = _current.get()
     if source is None:
-        return frozenset()
+        raise ScopeError(
+            f"{model_name} was queried outside any committee scope. Run the code inside "
+            "committee_scope(ids), acting_as(user) or, where it must see every committee, unscoped()."
+        )
     return source.committee_ids
 
 
@@ -73,11 +88,15 @@ class _VisibleCommitteeIds(Expression):
 
     Querysets are often built before any scope exists (a form field's choices at import time, say)
     and run later inside a request: reading the scope at compile time makes them see that request's
-    committees. No scope compiles to `IN (NULL)`, which matches nothing.
+    committees. With no scope at all the query raises ScopeError instead of compiling.
     """
 
+    def __init__(self, model_name: str) -> None:
+        super().__init__()
+        self.model_name = model_name
+
     def as_sql(self, compiler, connection):
-        ids = visible_committee_ids()
+        ids = visible_committee_ids(self.model_name)
         if ids is None:
             return "(SELECT id FROM committee_committee)", []
         if not ids:
@@ -90,19 +109,4 @@ class CommitteeScopedManager(models.Manager):
     """The default manager of committee-owned models: every queryset is limited to the active scope."""
 
     def get_queryset(self) -> models.QuerySet:
-        return super().get_queryset().filter(committee_id__in=_VisibleCommitteeIds())
-
-
-def in_current_scope(iterator: Iterator) -> Iterator:
-    """Keep the request's scope for a generator that runs after the view returned (a streamed export)."""
-    source = _current.get()
-
-    def run() -> Iterator:
-        token = activate(source) if source is not None else None
-        try:
-            yield from iterator
-        finally:
-            if token is not None:
-                deactivate(token)
-
-    return run()
+        return super().get_queryset().filter(committee_id__in=_VisibleCommitteeIds(self.model.__name__))

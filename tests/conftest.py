@@ -16,7 +16,6 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from committee.roles import Role
-from committee.scoping import unscoped
 from tests.factories import make_committee, make_street, make_user
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there unless told.
@@ -64,14 +63,6 @@ def _reference_data_after_flush(request):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def _test_body_sees_everything():
-    """Arranging and asserting look across committees; requests through the client get their own
-    scope from the middleware, which is what the tests check."""
-    with unscoped():
-        yield
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cases import selectors, services
 from cases.models import Case, CaseEvent, CaseParty
-from committee.access import Access
+from committee.access import acting_as
 from residents.models import Visit
 from tests.cases.helpers import make_building, make_case, make_resident
 
@@ -131,12 +131,13 @@ def test_selectors_for_resident_household_and_building(org):
     at_home = make_case(org.worker_a, org.a, household=resident.household)
     elsewhere = make_case(org.worker_a, org.a)
     secret = make_case(org.worker_a, org.a, building=building, sensitive=True)
-    viewer = Access(org.viewer_a)
-    assert list(selectors.cases_for_resident(resident, viewer)) == [as_party]
-    assert set(selectors.cases_for_household(resident.household, viewer)) == {as_party, at_home}
-    assert set(selectors.cases_for_building(building, viewer)) == {at_home}
-    assert secret in set(selectors.cases_for_building(building, Access(org.secretary_a)))
-    assert elsewhere not in set(selectors.cases_for_building(building, Access(org.secretary_a)))
+    with acting_as(org.viewer_a) as viewer:
+        assert list(selectors.cases_for_resident(resident, viewer)) == [as_party]
+        assert set(selectors.cases_for_household(resident.household, viewer)) == {as_party, at_home}
+        assert set(selectors.cases_for_building(building, viewer)) == {at_home}
+    with acting_as(org.secretary_a) as secretary:
+        assert secret in set(selectors.cases_for_building(building, secretary))
+        assert elsewhere not in set(selectors.cases_for_building(building, secretary))
 
 
 def test_a_case_needs_a_category_chosen_and_a_returned_form_asks_for_the_photos_again(org, as_user):

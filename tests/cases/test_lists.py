@@ -12,16 +12,16 @@ from cases import selectors, services
 from cases.filters import CaseFilterForm, filter_cases
 from cases.models import Case, OutsideBody
 from cases.rules import Action
-from committee.access import Access
+from committee.access import Access, acting_as
 from tests.cases.helpers import jpeg_upload, make_building, make_case, make_resident
 from tests.factories import make_user
 
 
 def _filtered(org, user, **params):
-    access = Access(user)
-    form = CaseFilterForm({k: str(v) for k, v in params.items()}, access=access)
-    assert form.is_valid(), form.errors
-    return list(filter_cases(selectors.case_rows(Case.all_objects.all(), access), form.cleaned_data))
+    with acting_as(user) as access:
+        form = CaseFilterForm({k: str(v) for k, v in params.items()}, access=access)
+        assert form.is_valid(), form.errors
+        return list(filter_cases(selectors.case_rows(Case.objects.all(), access), form.cleaned_data))
 
 
 def test_filter_contract(org):

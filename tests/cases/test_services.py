@@ -11,7 +11,7 @@ from cases import services
 from cases.models import Aid, Case, CaseEvent, CaseParty, OutsideBody
 from cases.rules import Action
 from committee.access import Access
-from committee.scoping import unscoped
+from committee.scoping import committee_scope, unscoped
 from tests.cases.helpers import category, jpeg_upload, make_building, make_case, make_resident
 
 TODAY = datetime.date(2026, 5, 6)
@@ -58,7 +58,8 @@ def test_every_action_writes_exactly_one_event(org):
         ("duplicate", lambda: services.mark_duplicate(secretary, case, other)),
     ]
     for n, (kind, step) in enumerate(steps, start=1):
-        step()
+        with committee_scope([org.a.pk]):  # both actors work in committee A, as their requests would
+            step()
         kinds = _events(case)
         assert len(kinds) == n, f"after {kind}: {kinds}"
         assert kinds[-1] == kind

@@ -1,11 +1,18 @@
 """One mechanism scopes every query for committee data, and it fails closed."""
 
+import os
+import subprocess
+import sys
+import threading
+
 import pytest
 from django import forms
+from django.conf import settings
+from django.db import close_old_connections
 
-from committee.access import Access
+from committee.access import Access, acting_as
 from committee.roles import Perm, Role
-from committee.scoping import committee_scope, unscoped
+from committee.scoping import ScopeError, committee_scope, unscoped
 from residents.models import Building
 from tests.factories import make_user
 
@@ -16,13 +23,8 @@ def _building(committee, number="1"):
 
 def _visible_buildings(user):
     """What Building.objects returns inside a request of this user."""
-    from committee import scoping
-
-    token = scoping.activate(Access(user))
-    try:
+    with acting_as(user):
         return set(Building.objects.values_list("number", flat=True))
-    finally:
-        scoping.deactivate(token)
 
 
 @pytest.fixture
@@ -30,16 +32,62 @@ def buildings(org):
     return _building(org.a, "1"), _building(org.b, "2"), _building(org.c, "3")
 
 
-def test_a_query_outside_any_scope_returns_nothing(buildings):
-    # Not inside the test body's unscoped(): as a command or thread that forgot to choose a scope.
-    from committee import scoping
+def test_a_query_outside_any_scope_raises_naming_the_model(buildings):
+    with pytest.raises(ScopeError, match="Building was queried outside any committee scope"):
+        list(Building.objects.all())
+    with pytest.raises(ScopeError, match="Building"):
+        Building.objects.count()
+    # A queryset may be built outside a scope (at import time); it is the query that fails.
+    queryset = Building.objects.filter(number="1")
+    with committee_scope([buildings[0].committee_id]):
+        assert queryset.count() == 1
 
-    token = scoping._current.set(None)
-    try:
-        assert list(Building.objects.all()) == []
-        assert Building.objects.count() == 0
-    finally:
-        scoping._current.reset(token)
+
+def test_a_related_manager_outside_any_scope_raises(org, buildings):
+    from residents.models import Grid
+
+    grid = Grid.all_objects.create(committee=org.a, name="一网格")
+    with pytest.raises(ScopeError, match="Building"):
+        list(grid.buildings.all())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_thread_that_forgot_its_scope_fails_on_its_first_query(org, buildings):
+    """A scope belongs to the context it was activated in: a new thread starts with none, even when
+    started inside one, and must choose its own."""
+    outcome = {}
+
+    def work():
+        try:
+            Building.objects.count()
+        except ScopeError as error:
+            outcome["error"] = str(error)
+        with committee_scope([org.a.pk]):
+            outcome["scoped"] = Building.objects.count()
+        close_old_connections()
+
+    with committee_scope([org.a.pk]):
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+    assert "Building was queried outside any committee scope" in outcome["error"]
+    assert outcome["scoped"] == 1
+
+
+def test_a_management_command_that_forgot_its_scope_fails_loudly():
+    """As in production: `manage.py shell -c` is a command like any other, with no scope of its own."""
+    code = "from residents.models import Building; print(Building.objects.count())"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "needle.settings"}
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode != 0
+    assert "ScopeError: Building was queried outside any committee scope" in out.stderr
 
 
 def test_all_objects_looks_across_committees_on_purpose(buildings):

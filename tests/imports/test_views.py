@@ -20,7 +20,7 @@ def test_upload_preview_and_commit(org, as_user, django_capture_on_commit_callba
     page = client.get(reverse("imports:start"))
     assert page.status_code == 200 and "下载模板" in page.text
     response = _upload(client, xlsx_bytes(rows_for(12)))
-    run = ImportRun.objects.get()
+    run = ImportRun.all_objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("imports:preview", args=[run.pk])
     assert run.committee == org.a and run.created_by == org.secretary_a and run.status == "previewed"
     assert stored_path(run).exists()
@@ -56,7 +56,7 @@ def test_a_file_with_bad_rows_lists_them_and_cannot_be_committed(org, as_user):
     preview = client.get(response["Location"])
     assert "1 行有错误" in preview.text and "第4行 · 居民2 · 联系电话" in preview.text
     assert "确认导入" not in preview.text
-    run = ImportRun.objects.get()
+    run = ImportRun.all_objects.get()
     client.post(reverse("imports:commit", args=[run.pk]))
     assert Resident.all_objects.count() == 0
     # In the history it reads as what it is: nothing was written, and it cannot be.
@@ -71,7 +71,7 @@ def test_a_bad_file_is_refused_on_the_form(org, as_user):
     assert response.status_code == 200 and Resident.all_objects.count() == 0
     response = _upload(client, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old.xls")
     assert response.status_code == 200 and "旧版 Excel" in response.text
-    run = ImportRun.objects.get()
+    run = ImportRun.all_objects.get()
     assert run.status == "rejected" and not run.stored_name
 
 
@@ -79,13 +79,13 @@ def test_an_upload_over_the_limit_is_not_kept(org, as_user, settings):
     settings.UPLOAD_MAX_MB = 1
     response = _upload(as_user(org.secretary_a), b"a" * (1024 * 1024 + 1), "big.csv")
     assert "超过 1 MB" in response.text
-    assert ImportRun.objects.get().status == "rejected"
+    assert ImportRun.all_objects.get().status == "rejected"
 
 
 def test_cancel_deletes_the_file(org, as_user):
     client = as_user(org.secretary_a)
     _upload(client, xlsx_bytes(rows_for(3)))
-    run = ImportRun.objects.get()
+    run = ImportRun.all_objects.get()
     path = stored_path(run)
     response = client.post(reverse("imports:cancel", args=[run.pk]))
     assert response.status_code == 302
@@ -98,7 +98,7 @@ def test_cancel_deletes_the_file(org, as_user):
 def test_a_secretary_imports_only_into_their_own_committee(org, as_user):
     client = as_user(org.secretary_a)
     _upload(client, xlsx_bytes(rows_for(3)), committee=org.b.pk)
-    run = ImportRun.objects.get()
+    run = ImportRun.all_objects.get()
     assert run.committee == org.a  # the hidden field of their only committee wins; B is not a choice
     secretary_b = make_user("secretary_b", committee=org.b, role=Role.SECRETARY)
     assert as_user(secretary_b).get(reverse("imports:preview", args=[run.pk])).status_code == 404
@@ -113,9 +113,9 @@ def test_a_secretary_of_two_committees_chooses_and_cannot_pick_a_third(org, as_u
     client = as_user(org.secretary_a)
     assert "波阳居民区" in client.get(reverse("imports:start")).text
     response = _upload(client, xlsx_bytes(rows_for(3)), committee=org.c.pk)
-    assert response.status_code == 200 and not ImportRun.objects.exists()
+    assert response.status_code == 200 and not ImportRun.all_objects.exists()
     _upload(client, xlsx_bytes(rows_for(3)), committee=org.b.pk)
-    assert ImportRun.objects.get().committee == org.b
+    assert ImportRun.all_objects.get().committee == org.b
 
 
 def test_the_export_is_of_their_own_committee_only(org, as_user, load):
@@ -132,14 +132,14 @@ def test_the_export_is_of_their_own_committee_only(org, as_user, load):
 @pytest.mark.parametrize("runs", [1, 30])
 def test_history_lists_runs_in_a_fixed_number_of_queries(org, as_user, runs, django_assert_num_queries):
     for n in range(runs):
-        ImportRun.objects.create(
+        ImportRun.all_objects.create(
             committee=org.a,
             original_name=f"f{n}.xlsx",
             created_by=org.secretary_a,
             status="committed",
             counts={"rows": 3, "residents": {"created": 3, "updated": 0}},
         )
-    ImportRun.objects.create(committee=org.b, original_name="other.xlsx", created_by=org.worker_b)
+    ImportRun.all_objects.create(committee=org.b, original_name="other.xlsx", created_by=org.worker_b)
     client = as_user(org.secretary_a)
     client.get(reverse("imports:history"))  # warm the session
     with django_assert_num_queries(8):
@@ -150,11 +150,11 @@ def test_history_lists_runs_in_a_fixed_number_of_queries(org, as_user, runs, dja
 def test_a_run_whose_file_is_gone_asks_for_a_new_upload(org, as_user):
     client = as_user(org.secretary_a)
     _upload(client, xlsx_bytes(rows_for(3)))
-    run = ImportRun.objects.get()
+    run = ImportRun.all_objects.get()
     stored_path(run).unlink()
     response = client.post(reverse("imports:commit", args=[run.pk]), follow=True)
     assert "请重新上传" in response.text
-    assert ImportRun.objects.get().status == "rejected" and Resident.all_objects.count() == 0
+    assert ImportRun.all_objects.get().status == "rejected" and Resident.all_objects.count() == 0
 
 
 def test_a_workbook_is_kept_as_rows_that_commit_exactly_as_previewed(org, as_user):
@@ -184,13 +184,13 @@ def test_a_workbook_is_kept_as_rows_that_commit_exactly_as_previewed(org, as_use
     workbook.save(out)
     client = as_user(org.secretary_a)
     _upload(client, out.getvalue())
-    run = ImportRun.objects.get()
+    run = ImportRun.all_objects.get()
     assert [(e["row"], e["column"]) for e in run.errors] == [(4, "身份证号")]
     sheet.delete_rows(4)
     out = io.BytesIO()
     workbook.save(out)
     _upload(client, out.getvalue())
-    run = ImportRun.objects.latest("pk")
+    run = ImportRun.all_objects.latest("pk")
     assert run.error_count == 0, run.errors
     client.post(reverse("imports:commit", args=[run.pk]))
     resident = Resident.all_objects.get()
@@ -202,13 +202,13 @@ def test_a_preview_left_for_a_day_is_cancelled_at_the_next_upload(org, as_user):
 
     client = as_user(org.secretary_a)
     _upload(client, xlsx_bytes(rows_for(3)))
-    old = ImportRun.objects.get()
+    old = ImportRun.all_objects.get()
     path = stored_path(old)
-    ImportRun.objects.filter(pk=old.pk).update(created_at=old.created_at - datetime.timedelta(days=2))
+    ImportRun.all_objects.filter(pk=old.pk).update(created_at=old.created_at - datetime.timedelta(days=2))
     _upload(client, xlsx_bytes(rows_for(3)))
     old.refresh_from_db()
     assert old.status == "cancelled" and not path.exists()
-    assert ImportRun.objects.latest("pk").status == "previewed"
+    assert ImportRun.all_objects.latest("pk").status == "previewed"
 
 
 def test_a_correction_by_import_leaves_a_history_naming_who_and_which_file(org, as_user, load):
@@ -217,7 +217,7 @@ def test_a_correction_by_import_leaves_a_history_naming_who_and_which_file(org, 
     rows[1]["备注"] = "搬到女儿家住"
     client = as_user(org.secretary_a)
     _upload(client, csv_bytes(rows), "更正.csv")
-    run = ImportRun.objects.get()
+    run = ImportRun.all_objects.get()
     client.post(reverse("imports:commit", args=[run.pk]))
     resident = Resident.all_objects.get(name="居民1")
     latest = resident.history.latest()
