@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "residents",
     "cases",
     "reports",
+    "demo",
+    "bench",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,10 +1,10 @@
-"""Rows of the registry for tests: explicit arguments, valid ID numbers from residents.demo."""
+"""Rows of the registry for tests: explicit arguments, valid ID numbers from demo.residents."""
 
 import datetime
 import importlib
 from itertools import count
 
-from residents.demo import id_number
+from demo.residents import id_number
 from residents.indexing import reindex_residents
 from residents.models import Building, CareCategory, Grid, Household, Resident, Visit
 

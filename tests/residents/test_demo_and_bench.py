@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
-from committee import demo as committee_demo
-from residents import demo
+from demo import organisation as committee_demo
+from demo import residents as demo
 from residents.models import Building, Household, Resident, Visit
 from residents.selectors import search_residents
 from residents.validators import validate_id_number

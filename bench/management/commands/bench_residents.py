@@ -20,7 +20,7 @@ from django.test.utils import override_settings
 from committee.models import Committee, Membership, Street, StreetOfficer, User
 from committee.roles import Role
 from committee.scoping import unscoped
-from residents import demo
+from demo import residents as demo
 from residents.models import Resident
 
 STREET = "基准街道"

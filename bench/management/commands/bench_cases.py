@@ -108,7 +108,7 @@ class Command(BaseCommand):
         return committee, users
 
     def _fill(self, committee, users, count: int, events_per_case: int, start: int) -> None:
-        rng = random.Random(start)  # noqa: S311 (test data)
+        rng = random.Random(start)
         categories = list(CaseCategory.objects.all())
         buildings = list(Building.all_objects.filter(committee=committee).values_list("pk", flat=True))
         body = OutsideBody.objects.first()

@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from committee import demo
 from committee.models import Street
 from committee.scoping import unscoped
+from demo import organisation as demo
 
 
 class Command(BaseCommand):
@@ -29,7 +29,7 @@ class Command(BaseCommand):
 
 def demo_seeders() -> list:
     """Each area's demo data, in dependency order; an area adds itself here when it lands."""
-    from cases import demo as cases_demo
-    from residents import demo as residents_demo
+    from demo import cases as cases_demo
+    from demo import residents as residents_demo
 
     return [residents_demo.seed, cases_demo.seed]

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from committee.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, EXTRA_ACCOUNTS
+from demo.organisation import DEMO_ACCOUNTS, DEMO_PASSWORD, EXTRA_ACCOUNTS
 
 
 class Command(BaseCommand):

@@ -53,7 +53,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=7)
 
     def handle(self, *args, **options):
-        self.rng = random.Random(options["seed"])  # noqa: S311 (test data, not secrets)
+        self.rng = random.Random(options["seed"])
         with unscoped():
             street = Street.objects.filter(name=STREET).first()
             if street is None or self._case_count(street) < options["committees"] * options["cases"]:
