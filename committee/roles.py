@@ -31,7 +31,8 @@ class Perm(StrEnum):
     VIEW = "view"  # read the committee's residents (masked) and cases
     VIEW_SENSITIVE = "view_sensitive"  # see sensitive care categories (dibao, disability, illness)
     REVEAL = "reveal"  # reveal one resident's full ID or phone number, giving a reason
-    VIEW_AUDIT = "view_audit"  # see who looked at which resident
+    VIEW_AUDIT = "view_audit"  # see who revealed which resident's full number, and why
+    READ_ACCESS_LOG = "read_access_log"  # the access log: who looked at whose data (audit app)
     EDIT_REGISTRY = "edit_registry"  # create and edit buildings, households and residents
     IMPORT_REGISTRY = "import_registry"  # import and export the registry in bulk
     LOG_VISIT = "log_visit"
@@ -50,7 +51,8 @@ GRANTS: dict[Role, frozenset[Perm]] = {
     Role.SECRETARY: frozenset(Perm),
     Role.WORKER: _WORKER,
     Role.VIEWER: frozenset({Perm.VIEW}),
-    Role.STREET_OFFICER: _READ_ONLY,
+    # The street reads who looked at its residents (the access log), never their full numbers.
+    Role.STREET_OFFICER: _READ_ONLY | {Perm.READ_ACCESS_LOG},
     Role.ADMIN: _READ_ONLY,
 }
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "residents",
     "cases",
     "reports",
+    "audit",
     "demo",
     "bench",
     "django.contrib.admin",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("residents/import/", include("residents.import_urls")),
     path("dashboard/", include(dashboard_patterns)),
     path("reports/", include("reports.urls")),
+    path("access-log/", include("audit.urls")),
 ]
 
 # A database outage anywhere (a view, or the session lookup in a middleware) ends here: 503, not 500.

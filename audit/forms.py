@@ -1,0 +1,24 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import AccessRecord
+
+
+class AccessLogFilterForm(forms.Form):
+    """The access log's filters. Bad values are left out (never a 500), as in every list."""
+
+    who = forms.CharField(label=_("Who"), required=False, max_length=50)
+    kind = forms.ChoiceField(
+        label=_("What"), required=False, choices=[("", _("Everything")), *AccessRecord.Kind.choices]
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    resident = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**62)
+
+    def filters(self) -> dict:
+        """The valid filters only: an invalid field is ignored as if empty."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) for name in ("who", "kind", "date_from", "date_to") if data.get(name)}

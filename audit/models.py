@@ -1,0 +1,79 @@
+"""The access log (查阅记录): one row each time a person's data is looked at.
+
+Append-only: rows are written by audit.services.record and removed only by `manage.py prune_access_log`
+once older than AUDIT_RETENTION_DAYS (at least 183: the Cybersecurity Law asks for six months).
+The looked-at objects are kept as plain ids (no foreign-key constraint), so that the record outlives
+any correction of the row it points to and never blocks one.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from committee.models import CommitteeOwned
+
+
+class AccessRecord(CommitteeOwned):
+    class Kind(models.TextChoices):
+        RESIDENT = "resident", _("resident page")
+        HOUSEHOLD = "household", _("household page")
+        CASE = "case", _("case page")
+        EXPORT = "export", _("export")
+        REVEAL = "reveal", _("reveal of a number")
+        ADMIN = "admin", _("admin page")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("who")
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+    kind = models.CharField(_("what"), max_length=10, choices=Kind)
+    resident = models.ForeignKey(
+        "residents.Resident",
+        models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resident"),
+    )
+    household = models.ForeignKey(
+        "residents.Household",
+        models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("household"),
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case"),
+    )
+    # For an export: what was exported (its name and filters, numbers masked) and how many rows.
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access record")
+        verbose_name_plural = _("access records")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["committee", "at"], name="access_committee_at"),
+            models.Index(fields=["resident", "at"], name="access_resident_at"),
+            models.Index(fields=["household", "at"], name="access_household_at"),
+            models.Index(fields=["case", "at"], name="access_case_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("The access log is append-only: a record is never changed.")
+        super().save(*args, **kwargs)

@@ -1,0 +1,136 @@
+"""The access log: written once per look, append-only, read by the secretary and the street, pruned."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.test.utils import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from audit import services
+from audit.checks import retention_is_long_enough
+from audit.models import AccessRecord
+from cases.models import CaseParty
+from tests.cases.helpers import make_case
+from tests.residents.factories import make_building, make_household, make_resident
+
+Kind = AccessRecord.Kind
+
+
+@pytest.fixture
+def family(org):
+    household = make_household(make_building(org.a, "12"), "302")
+    return make_resident(household, "王芳"), make_resident(household, "李强")
+
+
+def test_a_record_is_one_row_and_never_changed(org, family, django_assert_num_queries):
+    wang, _li = family
+    with django_assert_num_queries(1):
+        services.record(user=org.worker_a, kind=Kind.RESIDENT, committee_id=org.a.pk, resident=wang)
+    record = AccessRecord.all_objects.get()
+    assert (record.user, record.kind, record.resident_id) == (org.worker_a, "resident", wang.pk)
+    record.kind = Kind.CASE
+    with pytest.raises(ValueError, match="append-only"):
+        record.save()
+
+
+def test_an_export_is_noted_in_each_committee_it_covered_in_one_insert(org, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        services.record_export(
+            user=org.officer, committee_ids=[org.a.pk, org.b.pk], detail="事项 q=13812345678", rows=42
+        )
+    rows = AccessRecord.all_objects.order_by("committee_id")
+    assert [r.committee_id for r in rows] == sorted([org.a.pk, org.b.pk])
+    assert {r.rows for r in rows} == {42}
+    assert "13812345678" not in rows[0].detail and "138****5678" in rows[0].detail
+
+
+def _log(client, query: str = "") -> str:
+    response = client.get(reverse("audit:log") + query)
+    assert response.status_code == 200
+    return response.text
+
+
+def test_the_secretary_reads_their_committee_and_the_street_officer_their_street(org, family, as_user):
+    wang, _li = family
+    other = make_resident(make_household(make_building(org.b, "3"), "101"), "赵敏")
+    far = make_resident(make_household(make_building(org.c, "5"), "201"), "孙丽")
+    services.record(user=org.worker_a, kind=Kind.RESIDENT, committee_id=org.a.pk, resident=wang)
+    services.record(user=org.worker_b, kind=Kind.RESIDENT, committee_id=org.b.pk, resident=other)
+    services.record(user=org.superuser, kind=Kind.RESIDENT, committee_id=org.c.pk, resident=far)
+    secretary = _log(as_user(org.secretary_a))
+    assert "王芳" in secretary and "李敏" in secretary and "居民页面" in secretary
+    assert "赵敏" not in secretary and "孙丽" not in secretary
+    officer = _log(as_user(org.officer))
+    assert "王芳" in officer and "赵敏" in officer and "孙丽" not in officer
+
+
+def test_filters_by_who_what_and_when(org, family, as_user):
+    wang, _li = family
+    services.record(user=org.worker_a, kind=Kind.RESIDENT, committee_id=org.a.pk, resident=wang)
+    services.record_export(user=org.secretary_a, committee_ids=[org.a.pk], detail="居民名单", rows=3)
+    AccessRecord.all_objects.filter(kind=Kind.EXPORT).update(at=timezone.now() - datetime.timedelta(days=40))
+    client = as_user(org.secretary_a)
+    assert "居民名单" not in _log(client, "?who=李敏") and "王芳" in _log(client, "?who=李敏")
+    assert "王芳" not in _log(client, "?kind=export") and "3 行" in _log(client, "?kind=export")
+    since = (timezone.localdate() - datetime.timedelta(days=7)).isoformat()
+    assert "居民名单" not in _log(client, f"?date_from={since}") and "王芳" in _log(
+        client, f"?date_from={since}"
+    )
+
+
+def test_who_looked_at_one_resident_includes_household_and_case_pages_and_reveals(org, family, as_user):
+    wang, li = family
+    case = make_case(org.worker_a, org.a, title="地漏返水")
+    CaseParty.all_objects.create(case=case, committee=org.a, resident=wang)
+    services.record(user=org.worker_a, kind=Kind.CASE, committee_id=org.a.pk, case=case)
+    services.record(user=org.viewer_a, kind=Kind.HOUSEHOLD, committee_id=org.a.pk, household=wang.household)
+    services.record(user=org.secretary_a, kind=Kind.REVEAL, committee_id=org.a.pk, resident=wang)
+    services.record(user=org.worker_a, kind=Kind.RESIDENT, committee_id=org.a.pk, resident=li)
+    page = _log(as_user(org.secretary_a), f"?resident={wang.pk}")
+    assert f"事项 {case.number}" in page and "地漏返水" not in page  # a case by number only
+    assert "陈晓燕" in page and "号码查看" in page
+    assert "李强" not in page
+
+
+def test_the_log_page_costs_the_same_at_few_and_many_records(org, family, as_user, django_assert_num_queries):
+    wang, _li = family
+    client = as_user(org.secretary_a)
+    client.get(reverse("audit:log"))  # session and roles warm
+
+    def cost() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            _log(client)
+        return len(queries)
+
+    services.record(user=org.worker_a, kind=Kind.RESIDENT, committee_id=org.a.pk, resident=wang)
+    few = cost()
+    for _ in range(60):
+        services.record(
+            user=org.worker_a, kind=Kind.HOUSEHOLD, committee_id=org.a.pk, household=wang.household
+        )
+    assert cost() == few
+
+
+def test_prune_removes_only_records_past_the_retention(org, family, settings):
+    wang, _li = family
+    settings.AUDIT_RETENTION_DAYS = 200
+    for days in (10, 199, 201, 400):
+        services.record(user=org.worker_a, kind=Kind.RESIDENT, committee_id=org.a.pk, resident=wang)
+        AccessRecord.all_objects.filter(pk=AccessRecord.all_objects.latest("pk").pk).update(
+            at=timezone.now() - datetime.timedelta(days=days)
+        )
+    call_command("prune_access_log", stdout=open("/dev/null", "w"))  # noqa: SIM115 (as in production: no scope)
+    left = sorted((timezone.now() - r.at).days for r in AccessRecord.all_objects.all())
+    assert left == [10, 199]
+
+
+def test_retention_under_six_months_is_refused():
+    with override_settings(AUDIT_RETENTION_DAYS=90):
+        assert [e.id for e in retention_is_long_enough(None)] == ["audit.E001"]
+    with override_settings(AUDIT_RETENTION_DAYS=183):
+        assert retention_is_long_enough(None) == []
