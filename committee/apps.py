@@ -9,7 +9,7 @@ class CommitteeConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import fields
 
-        from committee import signals  # noqa: F401  (connects the login and deactivation handlers)
+        from committee import checks, signals  # noqa: F401  (deploy checks; login and deactivation handlers)
 
         # The empty first option of every select. Django 6.1's own "- Select an option -" has no
         # zh-hans translation yet, and an English line in a Chinese form stops people.

@@ -27,6 +27,17 @@ class MaskPersonalData(logging.Filter):
         return True
 
 
+class OneLineForClientErrors(logging.Filter):
+    """A 403 or 404 is a line in the log ("Not Found: /cases/99/"), not a traceback: a crawler, a
+    stale bookmark or a probe of another committee's ids is not a fault of the server."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", 500) < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 class PersonalDataReporterFilter(SafeExceptionReporterFilter):
     """Error reports (the 500 mail to ADMINS) show request data with personal numbers masked."""
 

@@ -10,7 +10,10 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from needle.middleware import health_check
 
+
+@health_check
 @login_not_required
 @never_cache
 @require_GET
@@ -19,6 +22,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
+@health_check
 @login_not_required
 @never_cache
 @require_GET

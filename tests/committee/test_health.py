@@ -75,3 +75,13 @@ def test_a_page_during_an_outage_is_a_clear_503_not_a_traceback(engine):
     assert status == 503
     assert "数据库暂时无法连接" in body
     assert "Traceback" not in body
+
+
+@pytest.mark.parametrize("engine", OUTAGES)
+@pytest.mark.parametrize(("path", "expected"), [("/healthz", 200), ("/readyz", 503)])
+def test_health_checks_never_load_the_session(engine, path, expected):
+    """A monitor or a browser that sends a session cookie gets the health answer, not the HTML 503 page:
+    loading (or saving) the session would need the database."""
+    status, body = _request_with_database_down(path, OUTAGES[engine], logged_in=True)
+    assert status == expected
+    assert json.loads(body)["status"] in {"ok", "unavailable"}
