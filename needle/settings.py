@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "cases",
     "reports",
     "audit",
+    "holidays",
     "demo",
     "bench",
     "django.contrib.admin",

@@ -1,0 +1,82 @@
+"""Is a day a working day on the Chinese calendar? The one answer every due date and reminder uses.
+
+In order: a year entered in the admin (HolidayYear), then the chinesecalendar library (it knows the
+years of its release), then Monday to Friday — logged once per year and process, and shown to the
+secretary and the admin (`years_without_schedule`), because in such a year New Year's Day and the
+Spring Festival count as working days.
+"""
+
+import datetime
+import logging
+import threading
+import time
+
+import chinese_calendar
+
+logger = logging.getLogger(__name__)
+
+# A year's entered days, read from the database at most once a minute per process: due dates are
+# counted day by day, and an edit in the admin applies everywhere within a minute.
+_TTL_SECONDS = 60
+_entered: dict[int, tuple[float, dict[datetime.date, bool] | None]] = {}
+_warned: set[int] = set()
+_lock = threading.Lock()
+
+
+def _entered_days(year: int) -> dict[datetime.date, bool] | None:
+    """day → is a working day, for a year entered in the admin; None when the year is not entered."""
+    now = time.monotonic()
+    cached = _entered.get(year)
+    if cached is not None and now - cached[0] < _TTL_SECONDS:
+        return cached[1]
+    from holidays.models import HolidayDay, HolidayYear
+
+    if HolidayYear.objects.filter(year=year).exists():
+        days = {
+            day: kind == HolidayDay.Kind.WORKDAY
+            for day, kind in HolidayDay.objects.filter(schedule__year=year).values_list("date", "kind")
+        }
+    else:
+        days = None
+    with _lock:
+        _entered[year] = (now, days)
+    return days
+
+
+def forget_entered_days() -> None:
+    """After an edit in the admin (and in tests): read the table again at the next question."""
+    with _lock:
+        _entered.clear()
+
+
+def library_knows(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(datetime.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def is_workday(day: datetime.date) -> bool:
+    entered = _entered_days(day.year)
+    if entered is not None:
+        return entered.get(day, day.weekday() < 5)
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        if day.year not in _warned:
+            _warned.add(day.year)
+            logger.warning(
+                "No holiday schedule for %s (enter it in the admin): counting Monday to Friday.", day.year
+            )
+        return day.weekday() < 5
+
+
+def has_schedule(year: int) -> bool:
+    return _entered_days(year) is not None or library_knows(year)
+
+
+def years_without_schedule(today: datetime.date, ahead_days: int = 60) -> list[int]:
+    """The years of the coming weeks (where due dates fall) that nobody has a schedule for."""
+    years = sorted({today.year, (today + datetime.timedelta(days=ahead_days)).year})
+    return [year for year in years if not has_schedule(year)]

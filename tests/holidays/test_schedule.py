@@ -1,0 +1,82 @@
+"""Due dates across holidays entered in the admin for a year the calendar library does not know (2027),
+and the warning when a year has no schedule. Nothing about 2027 is invented: each test enters the days
+it needs, as an administrator would from the State Council's notice."""
+
+import datetime
+import logging
+
+import pytest
+from django.urls import reverse
+
+from holidays import calendar
+from holidays.models import HolidayDay, HolidayYear
+
+D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    calendar.forget_entered_days()
+    yield
+    calendar.forget_entered_days()
+
+
+def _enter(year: int, days: dict[D, str]) -> None:
+    schedule = HolidayYear.objects.create(year=year, notice=f"国务院办公厅关于{year}年部分节假日安排的通知")
+    for day, kind in days.items():
+        HolidayDay.objects.create(schedule=schedule, date=day, kind=kind)
+    calendar.forget_entered_days()
+
+
+@pytest.mark.django_db
+def test_a_year_the_library_does_not_know_counts_monday_to_friday_and_says_so(caplog):
+    assert not calendar.library_knows(2099)
+    with caplog.at_level(logging.WARNING, logger="holidays.calendar"):
+        assert calendar.is_workday(D(2099, 1, 1))  # a Thursday
+        assert not calendar.is_workday(D(2099, 1, 3))  # a Saturday
+    assert "No holiday schedule for 2099" in caplog.text
+    assert calendar.years_without_schedule(D(2099, 3, 1)) == [2099]
+
+
+@pytest.mark.django_db
+def test_entered_holidays_and_make_up_days_decide_the_year():
+    _enter(2099, {D(2099, 1, 1): "holiday", D(2099, 1, 2): "holiday", D(2099, 1, 4): "workday"})
+    assert not calendar.is_workday(D(2099, 1, 1))  # a Thursday, entered as a holiday
+    assert not calendar.is_workday(D(2099, 1, 2))
+    assert calendar.is_workday(D(2099, 1, 4))  # a Sunday, entered as a make-up working day
+    assert calendar.is_workday(D(2099, 1, 5))  # an ordinary Monday
+    assert calendar.years_without_schedule(D(2099, 3, 1)) == []
+
+
+@pytest.mark.django_db
+def test_the_library_still_answers_the_years_it_knows():
+    assert not calendar.is_workday(D(2026, 10, 1))  # National Day
+    assert calendar.years_without_schedule(D(2026, 6, 1)) == []
+
+
+@pytest.mark.django_db
+def test_an_entry_is_refused_outside_its_year():
+    from django.core.exceptions import ValidationError
+
+    schedule = HolidayYear.objects.create(year=2099)
+    with pytest.raises(ValidationError):
+        HolidayDay(schedule=schedule, date=D(2098, 12, 31)).full_clean()
+
+
+def test_the_admin_index_warns_of_each_coming_year_without_schedule(org, as_user):
+    # In December the coming weeks reach next year: the admin hears of it before a due date is wrong.
+    from django.utils import timezone
+
+    missing = calendar.years_without_schedule(timezone.localdate())
+    page = as_user(org.superuser).get(reverse("admin:index")).text
+    for year in range(timezone.localdate().year, timezone.localdate().year + 2):
+        assert (f"{year} 年节假日安排尚未录入" in page) == (year in missing)
+
+
+@pytest.mark.django_db
+def test_entering_the_coming_year_silences_the_warning():
+    year = 2099
+    assert calendar.years_without_schedule(D(year, 12, 1)) == [year, year + 1]
+    _enter(year, {})
+    _enter(year + 1, {})
+    assert calendar.years_without_schedule(D(year, 12, 1)) == []
