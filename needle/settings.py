@@ -61,6 +61,7 @@ MIDDLEWARE = [
     # /healthz and /readyz are answered here, before sessions and authentication touch the database.
     "needle.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "needle.middleware.CompressPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
