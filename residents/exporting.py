@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from committee.models import Committee
 from common.masking import mask_id_number, mask_phone
 from common.spreadsheets import export_text
-from residents.importing import COLUMNS, EXAMPLE_ROW
+from residents.imports.columns import COLUMNS, EXAMPLE_ROW
 from residents.models import Building, CareCategory, Household, Resident
 
 HEADER_FONT = Font(bold=True)

@@ -87,7 +87,7 @@ def test_the_template_has_the_headers_and_an_example_that_is_skipped(org, as_use
     assert sheet.max_row == 2
     assert "填写说明" in workbook.sheetnames
     data = b"".join(as_user(org.secretary_a).get(reverse("imports:template")).streaming_content)
-    from residents.importing import FileProblem
+    from residents.imports.reading import FileProblem
 
     with pytest.raises(FileProblem):  # the example alone is no data
         load(org.a, "template.xlsx", data)

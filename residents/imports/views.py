@@ -1,6 +1,6 @@
 """Import and export of the registry: upload, preview, commit or cancel, history, template, export.
 
-Secretaries only (Perm.IMPORT_REGISTRY). The work is in residents/importing.py and exporting.py.
+Secretaries only (Perm.IMPORT_REGISTRY). The work is in residents/imports/runs.py and residents/exporting.py.
 """
 
 import datetime
@@ -20,7 +20,9 @@ from committee.access import get_for_user
 from committee.models import Committee
 from committee.roles import Perm
 from common.paging import paginate
-from residents import exporting, importing, services
+from residents import exporting, services
+from residents.imports import runs
+from residents.imports.columns import COLUMN_BY_KEY, COLUMNS
 from residents.models import ImportRun
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,7 +59,7 @@ def _page_context(request, committees, form) -> dict:
     return {
         "form": form,
         "committees": committees,
-        "columns": importing.COLUMNS,
+        "columns": COLUMNS,
         "max_mb": settings.UPLOAD_MAX_MB,
         "may_reveal": any(request.access.can(Perm.REVEAL, c) for c in committees),
         "recent": ImportRun.objects.filter(committee__in=committees).select_related("created_by")[:5],
@@ -70,7 +72,7 @@ def start(request: HttpRequest) -> HttpResponse:
     committees = list(_import_committees(request))
     form = UploadForm(request.POST or None, request.FILES or None, committees=committees)
     if request.method == "POST" and form.is_valid():
-        run = importing.start_import(
+        run = runs.start_import(
             committee=form.target_committee(), upload=form.cleaned_data["file"], user=request.user
         )
         if run.status == ImportRun.Status.REJECTED:
@@ -87,7 +89,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     chinese = (get_language() or "").startswith("zh")
     mapping = []
     for m in run.mapping:
-        column = importing.COLUMN_BY_KEY.get(m["key"] or "")
+        column = COLUMN_BY_KEY.get(m["key"] or "")
         label = (column.header if chinese else column.header_en) if column else ""
         mapping.append({"header": m["header"], "label": label})
     ctx = {"run": run, "counts": run.counts, "mapping": mapping}
@@ -98,7 +100,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 def commit(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_for_user(request, ImportRun.objects, Perm.IMPORT_REGISTRY, pk=pk)
     try:
-        report = importing.commit_import(run, request.user)
+        report = runs.commit_import(run, request.user)
     except IntegrityError:
         messages.error(
             request, _("The registry changed while importing, so nothing was written. Upload the file again.")
@@ -116,7 +118,7 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_for_user(request, ImportRun.objects, Perm.IMPORT_REGISTRY, pk=pk)
     if run.status == ImportRun.Status.PREVIEWED:
-        importing.cancel_import(run)
+        runs.cancel_import(run)
         messages.info(request, _("Import cancelled; the uploaded file was deleted and nothing was written."))
     return redirect("imports:start")
 
