@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from committee.roles import Perm
 from common.masking import mask_id_number, mask_phone
 from residents import validators
+from residents.addresses import ROOM, without_unit
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog, Visit
 
 
@@ -161,7 +162,7 @@ class HouseholdForm(forms.ModelForm):
             ) % {"masked": mask_phone(self.instance.phone)}
 
     def clean_room(self) -> str:
-        room = self.cleaned_data["room"].strip().removesuffix("室")
+        room = without_unit(self.cleaned_data["room"].strip(), ROOM)
         taken = Household.all_objects.filter(building=self.building, room=room).exclude(pk=self.instance.pk)
         if taken.exists():
             raise ValidationError(

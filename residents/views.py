@@ -20,6 +20,7 @@ from committee.models import User
 from committee.roles import Perm
 from common.paging import paginate
 from residents import services
+from residents.care import shortest_cadence
 from residents.forms import (
     ArchiveForm,
     BuildingForm,
@@ -158,9 +159,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_log_case": can(Perm.LOG_CASE, resident.committee_id),
         "can_log_visit": can(Perm.LOG_VISIT, resident.committee_id),
         "can_reveal": can(Perm.REVEAL, resident.committee_id),
-        "cadence": min(
-            (c.visit_every_days for c in resident.shown_categories if c.visit_every_days), default=None
-        ),
+        "cadence": shortest_cadence(c.visit_every_days for c in resident.shown_categories),
         "related_cases": list(cases_for_resident(resident, request.access)[:RELATED_CASES]),
     }
     return render(request, "residents/resident_detail.html", ctx)
@@ -261,9 +260,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     page = paginate(request, residents.order_by("next_visit_due", "name", "pk"))
     for resident in page.object_list:
         resident.shown_categories = list(resident.care_categories.all())
-        resident.cadence = min(
-            (c.visit_every_days for c in resident.shown_categories if c.visit_every_days), default=None
-        )
+        resident.cadence = shortest_cadence(c.visit_every_days for c in resident.shown_categories)
         resident.overdue_days = (today - resident.next_visit_due).days
     ctx = {
         "page": page,
