@@ -25,8 +25,6 @@ from residents.imports import runs
 from residents.imports.columns import COLUMN_BY_KEY, COLUMNS
 from residents.models import ImportRun
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 class UploadForm(forms.Form):
     committee = forms.ModelChoiceField(Committee.objects.none(), label=gettext_lazy("committee"))
@@ -134,12 +132,7 @@ def history(request: HttpRequest) -> HttpResponse:
 @require_GET
 def template(request: HttpRequest) -> FileResponse:
     _import_committees(request)
-    return FileResponse(
-        exporting.spooled(exporting.write_template),
-        as_attachment=True,
-        filename="needle-import-template.xlsx",
-        content_type=XLSX,
-    )
+    return exporting.write_template().response("needle-import-template.xlsx")
 
 
 @require_GET
@@ -150,8 +143,7 @@ def export(request: HttpRequest) -> FileResponse:
     full = request.GET.get("full") == "1" and request.access.can(Perm.REVEAL, committee)
     if full:
         services.record_full_export(committee=committee, by=request.user)
-    stream = exporting.spooled(exporting.write_registry, committee, full_numbers=full)
     filename = (
         f"needle-registry-{committee.code}-{datetime.date.today():%Y%m%d}{'-full' if full else ''}.xlsx"
     )
-    return FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX)
+    return exporting.write_registry(committee, full_numbers=full).response(filename)
