@@ -21,6 +21,13 @@ from committee.roles import Perm
 from common.paging import paginate
 from residents import services
 from residents.care import shortest_cadence
+from residents.filters import (
+    ResidentFilterForm,
+    RosterFilterForm,
+    filter_by_category,
+    filter_residents,
+    filter_roster,
+)
 from residents.forms import (
     ArchiveForm,
     BuildingForm,
@@ -30,7 +37,7 @@ from residents.forms import (
     VisitForm,
 )
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog
-from residents.selectors import care_roster, overdue_on, search_residents
+from residents.selectors import care_roster, overdue_on
 
 # The newest cases shown on a resident, household or building page; a building links to the full list.
 RELATED_CASES = 20
@@ -64,17 +71,6 @@ def _categories_for(request, sensitive_ids) -> list[CareCategory]:
     return list(categories)
 
 
-def _apply_category(queryset, categories, code: str, sensitive_ids, field: str = "care_categories"):
-    category = next((c for c in categories if c.code == code), None)
-    if category is None:
-        return queryset, None
-    queryset = queryset.filter(**{field: category})
-    if category.sensitive:
-        # Filtering by a sensitive category must not reveal it where the user may not see it.
-        queryset = queryset.filter(committee_id__in=sensitive_ids)
-    return queryset, category
-
-
 MAX_BUILDING_CHOICES = 300
 
 
@@ -91,33 +87,20 @@ def resident_list(request: HttpRequest) -> HttpResponse:
 
     A fixed number of queries: count, page, its categories, and the three filter lists."""
     sensitive_ids = _sensitive_ids(request)
-    q = request.GET.get("q", "").strip()[:60]
-    status = request.GET.get("status", "active")
+    filters = ResidentFilterForm(request.GET).filters()
     residents = Resident.objects.select_related("household__building").prefetch_related("care_categories")
-    residents = search_residents(residents, q)
-    if status == "archived":
-        residents = residents.exclude(archived="")
-    elif status != "all":
-        status = "active"
-        residents = residents.filter(archived="")
-    building_id, grid_id = _int(request.GET.get("building")), _int(request.GET.get("grid"))
-    if building_id:
-        residents = residents.filter(household__building_id=building_id)
-    if grid_id:
-        residents = residents.filter(household__building__grid_id=grid_id)
+    residents = filter_residents(residents, filters)
     categories = _categories_for(request, sensitive_ids)
-    residents, category = _apply_category(
-        residents, categories, request.GET.get("category", ""), sensitive_ids
-    )
+    residents, category = filter_by_category(residents, categories, filters["category"], sensitive_ids)
     page = paginate(request, residents.order_by("name", "pk"))
     _show_categories(page.object_list, sensitive_ids)
     partial = bool(request.htmx and request.htmx.target == "results")  # as-you-type: the results only
     ctx = {
         "page": page,
-        "q": q,
-        "status": status,
-        "building_id": building_id,
-        "grid_id": grid_id,
+        "q": filters["q"],
+        "status": filters["status"],
+        "building_id": filters["building"],
+        "grid_id": filters["grid"],
         "category": category,
         "categories": categories,
         "buildings": None if partial else _building_choices(),
@@ -243,18 +226,13 @@ def roster(request: HttpRequest) -> HttpResponse:
         .select_related("household__building__grid__worker")
         .prefetch_related("care_categories")
     )
-    grid_id, worker_id = _int(request.GET.get("grid")), request.GET.get("worker", "")
-    if grid_id:
-        residents = residents.filter(household__building__grid_id=grid_id)
-    if worker_id == "me":
-        residents = residents.filter(household__building__grid__worker=request.user)
-    elif _int(worker_id):
-        residents = residents.filter(household__building__grid__worker_id=_int(worker_id))
+    filters = RosterFilterForm(request.GET).filters()
+    residents = filter_roster(residents, filters, user=request.user)
     categories = list(CareCategory.objects.filter(visit_every_days__isnull=False))
-    residents, category = _apply_category(
-        residents, categories, request.GET.get("category", ""), frozenset(committee_ids)
+    residents, category = filter_by_category(
+        residents, categories, filters["category"], frozenset(committee_ids)
     )
-    overdue_only = request.GET.get("overdue") == "1"
+    overdue_only = filters["overdue"]
     if overdue_only:
         residents = overdue_on(residents, today)
     page = paginate(request, residents.order_by("next_visit_due", "name", "pk"))
@@ -271,8 +249,8 @@ def roster(request: HttpRequest) -> HttpResponse:
         .order_by("full_name"),
         "categories": categories,
         "category": category,
-        "grid_id": grid_id,
-        "worker_id": worker_id,
+        "grid_id": filters["grid"],
+        "worker_id": filters["worker"],
         "overdue_only": overdue_only,
         "overdue_count": overdue_on(residents, today).count() if not overdue_only else None,
     }
