@@ -290,12 +290,9 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def resident_new(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_for_user(request, Household.objects.select_related("building"), Perm.EDIT_REGISTRY, pk=pk)
-    form = ResidentForm(request.POST or None, access=request.access, committee_id=household.committee_id)
+    form = ResidentForm(request.POST or None, access=request.access, household=household)
     if request.method == "POST" and form.is_valid():
         resident = form.save()
-        resident.household = household
-        resident.committee_id = household.committee_id
-        services.resident_create(resident=resident, categories=form.cleaned_data["care_categories"])
         messages.success(request, _("%(name)s added.") % {"name": resident.name})
         return redirect("residents:detail", pk=resident.pk)
     ctx = {"form": form, "household": household, "resident": None}
@@ -308,23 +305,15 @@ def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     resident = get_for_user(
         request, Resident.objects.select_related("household__building"), Perm.EDIT_REGISTRY, pk=pk
     )
-    form = ResidentForm(
-        request.POST or None, instance=resident, access=request.access, committee_id=resident.committee_id
-    )
+    form = ResidentForm(request.POST or None, instance=resident, access=request.access)
     stale = None
     if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data["version"] or 0
         try:
-            services.resident_update(
-                resident=form.save(),
-                version=version,
-                categories=form.cleaned_data["care_categories"],
-                keep_hidden=not request.access.can(Perm.VIEW_SENSITIVE, resident.committee_id),
-            )
+            form.save()
         except services.StaleEdit as refused:
             stale = refused.current
             _show_categories([stale], _sensitive_ids(request))
-            form = ResidentForm(instance=stale, access=request.access, committee_id=stale.committee_id)
+            form = ResidentForm(instance=stale, access=request.access)
         else:
             messages.success(request, _("Changes to %(name)s saved.") % {"name": resident.name})
             return redirect("residents:detail", pk=resident.pk)
@@ -355,7 +344,7 @@ def household_new(request: HttpRequest, pk: int) -> HttpResponse:
     building = get_for_user(request, Building.objects.all(), Perm.EDIT_REGISTRY, pk=pk)
     form = HouseholdForm(request.POST or None, building=building)
     if request.method == "POST" and form.is_valid():
-        household = services.household_save(household=form.save())
+        household = form.save()
         messages.success(request, _("Household %(address)s added.") % {"address": household.address})
         return redirect("residents:household", pk=household.pk)
     return render(
@@ -368,7 +357,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_for_user(request, Household.objects.select_related("building"), Perm.EDIT_REGISTRY, pk=pk)
     form = HouseholdForm(request.POST or None, instance=household, building=household.building)
     if request.method == "POST" and form.is_valid():
-        services.household_save(household=form.save())
+        form.save()
         messages.success(request, _("Household %(address)s saved.") % {"address": household.address})
         return redirect("residents:household", pk=household.pk)
     ctx = {"form": form, "building": household.building, "household": household}
@@ -384,7 +373,7 @@ def building_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = BuildingForm(request.POST or None, committees=committees)
     if request.method == "POST" and form.is_valid():
-        building = services.building_save(building=form.save())
+        building = form.save()
         messages.success(request, _("Building %(address)s added.") % {"address": building.address})
         return redirect("residents:building", pk=building.pk)
     return render(request, "residents/building_form.html", {"form": form, "building": None})
@@ -395,7 +384,7 @@ def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
     building = get_for_user(request, Building.objects.select_related("committee"), Perm.EDIT_REGISTRY, pk=pk)
     form = BuildingForm(request.POST or None, instance=building, committees=[building.committee])
     if request.method == "POST" and form.is_valid():
-        services.building_save(building=form.save())
+        form.save()
         messages.success(request, _("Building %(address)s saved.") % {"address": building.address})
         return redirect("residents:building", pk=building.pk)
     return render(request, "residents/building_form.html", {"form": form, "building": building})
