@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from committee.models import Committee
 from common.masking import mask_id_number, mask_phone
 from common.xlsx import Column, XlsxWriter
-from residents.imports.columns import COLUMNS, EXAMPLE_ROW
+from residents.imports.columns import COLUMN_BY_KEY, COLUMNS, EXAMPLE_ROW
 from residents.models import Building, CareCategory, Household, Resident
 
 WIDTHS = {"id_number": 22, "notes": 30, "care_categories": 20, "phone": 15, "birth_date": 12, "road": 12}
@@ -135,7 +135,8 @@ def _buildings_sheet(writer: XlsxWriter, committee: Committee) -> None:
     buildings = (
         Building.objects.filter(committee=committee).annotate(households_count=Count("households")).order_by()
     )
-    columns = [Column(header) for header in ("路名", "弄", "号", _("households"), _("residents"))]
+    address = [COLUMN_BY_KEY[key].header for key in ("road", "lane", "number")]
+    columns = [Column(header) for header in (*address, _("households"), _("residents"))]
     rows = (
         (b.road, b.lane, b.number, b.households_count, residents[b.pk])
         for b in sorted(buildings, key=lambda b: (b.road, b.lane, b.number))

@@ -140,6 +140,21 @@ class Row:
         self.errors.append((column_key, message))
 
 
+@dataclass(eq=False)
+class Plan:
+    row: Row
+    resident: Resident | None
+    values: dict  # new: every given field; existing: the fields that change
+    care: set[int]
+    care_changed: bool = False
+    is_new: bool = False
+    resident_pk: int | None = None  # set for a new resident once it is written
+
+    def __post_init__(self) -> None:
+        if self.resident is not None:
+            self.resident_pk = self.resident.pk
+
+
 class _Rollback(Exception):
     pass
 
@@ -598,21 +613,6 @@ class Importer:
         else:
             self.report.residents.unchanged += 1
         return Plan(row, resident, changes, row.care if care_changed else set(), care_changed=care_changed)
-
-
-@dataclass(eq=False)
-class Plan:
-    row: Row
-    resident: Resident | None
-    values: dict  # new: every given field; existing: the fields that change
-    care: set[int]
-    care_changed: bool = False
-    is_new: bool = False
-    resident_pk: int | None = None  # set for a new resident once it is written
-
-    def __post_init__(self) -> None:
-        if self.resident is not None:
-            self.resident_pk = self.resident.pk
 
 
 def _message(error: ValidationError) -> str:
