@@ -1,4 +1,4 @@
-"""A streaming .xlsx writer for ledgers and exports.
+"""The one .xlsx writer: ledgers, case exports, the registry export and the import template.
 
 openpyxl's write-only mode keeps each sheet's rows in a temporary file, not in memory, so a street's
 year of cases is written row by row from a queryset iterator. The finished workbook is written to a
@@ -6,7 +6,9 @@ temporary file and streamed to the browser from there (FileResponse), never held
 
 Every sheet gets Chinese headers, a frozen header row, column widths and an autofilter; dates are
 written as dates. Text that begins with = + - @ is written as text, never as a formula (CSV/Excel
-injection: a resident's "=HYPERLINK(...)" stays a string).
+injection: a resident's "=HYPERLINK(...)" stays a string). A workbook made to be edited and
+imported back (the registry export) writes such text with a leading apostrophe instead
+(`XlsxWriter(quote_formulas=True)`), which the registry import takes off again.
 """
 
 import datetime as dt
@@ -21,10 +23,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from common.spreadsheets import looks_like_formula
+from common.spreadsheets import export_text, looks_like_formula
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="F3E4E4")
+_REQUIRED_FILL = PatternFill("solid", fgColor="F0C4C4")  # a column the import template requires
 _WRAP = Alignment(vertical="top", wrap_text=True)
 # The ledger is handed to the street as a workbook; these are Excel's own number formats.
 DATE_FORMAT = "yyyy-mm-dd"
@@ -37,14 +40,20 @@ class Column:
     header: str
     width: float = 12
     kind: str = "text"  # text, date, datetime, money, int, wrap
+    required: bool = False  # its header stands out (a required column of the import template)
 
 
 class XlsxWriter:
-    def __init__(self) -> None:
+    def __init__(self, *, quote_formulas: bool = False) -> None:
         self.workbook = Workbook(write_only=True)
+        self.quote_formulas = quote_formulas
 
-    def sheet(self, title: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> int:
-        """Write one sheet from an iterable of row tuples; returns the number of data rows."""
+    def sheet(
+        self, title: str, columns: Sequence[Column], rows: Iterable[Sequence], *, autofilter: bool = True
+    ) -> int:
+        """Write one sheet from an iterable of row tuples; returns the number of data rows.
+
+        A row shorter than the columns is padded with empty cells (a line of guidance in column A)."""
         ws = self.workbook.create_sheet(title=title[:31])
         for index, column in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(index)].width = column.width
@@ -53,18 +62,20 @@ class XlsxWriter:
         for column in columns:
             cell = WriteOnlyCell(ws, value=column.header)
             cell.font = _HEADER_FONT
-            cell.fill = _HEADER_FILL
+            cell.fill = _REQUIRED_FILL if column.required else _HEADER_FILL
             header.append(cell)
         ws.append(header)
         count = 0
         for row in rows:
+            if len(row) < len(columns):
+                row = [*row, *[None] * (len(columns) - len(row))]
             ws.append([self._cell(ws, column, value) for column, value in zip(columns, row, strict=True)])
             count += 1
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+        if autofilter:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
         return count
 
-    @staticmethod
-    def _cell(ws, column: Column, value) -> WriteOnlyCell:
+    def _cell(self, ws, column: Column, value) -> WriteOnlyCell:
         if value is None or value == "":
             return WriteOnlyCell(ws, value=None)
         if isinstance(value, dt.datetime):
@@ -82,7 +93,7 @@ class XlsxWriter:
             if column.kind == "money":
                 cell.number_format = MONEY_FORMAT
             return cell
-        text = str(value)
+        text = export_text(value) if self.quote_formulas else str(value)
         cell = WriteOnlyCell(ws, value=text)
         if looks_like_formula(text):
             cell.data_type = "s"  # openpyxl takes a leading "=" for a formula; this keeps it text
@@ -92,10 +103,8 @@ class XlsxWriter:
 
     def response(self, filename: str) -> FileResponse:
         """Save to a temporary file and stream it; the file is removed when the response closes."""
-        if not self.workbook.worksheets:
-            self.workbook.create_sheet()
         handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (closed by the FileResponse)
-        self.workbook.save(handle)
+        self.save(handle)
         handle.seek(0)
         return FileResponse(
             handle,
@@ -103,6 +112,12 @@ class XlsxWriter:
             filename=filename,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+
+    def save(self, target) -> None:
+        """Write the workbook to a path or a binary file."""
+        if not self.workbook.worksheets:
+            self.workbook.create_sheet()
+        self.workbook.save(target)
 
 
 def _local(value: dt.datetime) -> dt.datetime:

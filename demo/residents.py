@@ -7,12 +7,14 @@ written with bulk_create and indexed once at the end, so the seed takes seconds.
 
 import datetime
 import random
+from collections import defaultdict
 from collections.abc import Iterator
 
 from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import ric
 
+from residents.care import shortest_cadence
 from residents.indexing import reindex_residents
 from residents.models import Building, CareCategory, Grid, Household, Resident, Visit
 
@@ -224,11 +226,11 @@ def seed(
     through.objects.bulk_create(links)
 
     # A year of visits at each resident's cadence by their grid's worker; some fall behind.
-    cadence: dict[int, int] = {}
+    cadence_of_category = {c.pk: c.visit_every_days for c in categories.values()}
+    categories_of: dict[int, list[int]] = defaultdict(list)
     for link in links:
-        days = next(c.visit_every_days for c in categories.values() if c.pk == link.carecategory_id)
-        if days:
-            cadence[link.resident_id] = min(days, cadence.get(link.resident_id, days))
+        categories_of[link.resident_id].append(link.carecategory_id)
+    cadence = {pk: shortest_cadence(cadence_of_category[c] for c in ids) for pk, ids in categories_of.items()}
     grid_of_building = {b.pk: b.grid for b in buildings}
     household_building = {h.pk: h.building_id for h in households}
     findings = [

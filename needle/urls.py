@@ -26,7 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cases/", include("cases.urls")),
     path("", include("residents.urls")),
-    path("residents/import/", include("residents.import_urls")),
+    path("residents/import/", include("residents.imports.urls")),
     path("dashboard/", include(dashboard_patterns)),
     path("reports/", include("reports.urls")),
     path("access-log/", include("audit.urls")),

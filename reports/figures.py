@@ -28,6 +28,7 @@ from cases.models import Case, CaseCategory, Referral
 from reports.roster import RosterFigures, roster_figures
 from reports.selectors import visible_cases
 from reports.workdays import median_working_days
+from residents.addresses import building_address
 
 OPEN = list(Case.OPEN_STATUSES)
 SATISFIED = [Case.Satisfaction.SATISFIED, Case.Satisfaction.MOSTLY]
@@ -394,8 +395,7 @@ def hotspots(cases, committee_id: int, period: Period, categories: dict) -> list
 
 
 def _address(row: dict) -> str:
-    lane = f"{row['building__lane']}弄" if row["building__lane"] else ""
-    return f"{row['building__road']}{lane}{row['building__number']}号"
+    return building_address(row["building__road"], row["building__lane"], row["building__number"])
 
 
 def street_overview(committees: list, access, today: dt.date | None = None) -> dict:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from django.db.models import Min
 from django.utils import timezone
 
+from residents.addresses import household_address
+from residents.care import shortest_cadence_sql
 from residents.selectors import care_roster
 
 
@@ -51,7 +53,7 @@ def roster_figures(committee_ids: list[int], today: dt.date | None = None) -> di
         care_roster(committee_ids)
         .values("id", "name", "committee_id", "household__room", "last_visit_at", "next_visit_due")
         .annotate(
-            cadence=Min("care_categories__visit_every_days"),
+            cadence=shortest_cadence_sql(),
             road=Min("household__building__road"),
             lane=Min("household__building__lane"),
             number=Min("household__building__number"),
@@ -67,13 +69,12 @@ def roster_figures(committee_ids: list[int], today: dt.date | None = None) -> di
             fig.on_cadence += 1
             continue
         last = timezone.localdate(row["last_visit_at"]) if row["last_visit_at"] else None
-        lane = f"{row['lane']}弄" if row["lane"] else ""
         fig.overdue.append(
             OverdueResident(
                 id=row["id"],
                 name=row["name"],
                 committee_id=row["committee_id"],
-                address=f"{row['road']}{lane}{row['number']}号{row['household__room']}室",
+                address=household_address(row["road"], row["lane"], row["number"], row["household__room"]),
                 cadence=row["cadence"],
                 last_visit=last,
                 days_overdue=(today - due).days,

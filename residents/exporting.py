@@ -4,88 +4,61 @@ The first sheet is what the importer reads (one row per resident with their addr
 imports back as "nothing changed". Further sheets list buildings, households and care categories
 for reading. ID and phone numbers are masked unless the caller asks for full numbers (decided by
 the view from the user's role); the importer reads a masked cell as "keep what is recorded".
-Every text cell goes through export_text: nothing in the file runs as a formula.
+Written by common.xlsx with quote_formulas: nothing in the file runs as a formula.
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
 
 from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
 
 from committee.models import Committee
 from common.masking import mask_id_number, mask_phone
-from common.spreadsheets import export_text
-from residents.importing import COLUMNS, EXAMPLE_ROW
+from common.xlsx import Column, XlsxWriter
+from residents.imports.columns import COLUMN_BY_KEY, COLUMNS, EXAMPLE_ROW
 from residents.models import Building, CareCategory, Household, Resident
 
-HEADER_FONT = Font(bold=True)
-REQUIRED_FILL = PatternFill("solid", fgColor="FBEEEE")
-HEADER_FILL = PatternFill("solid", fgColor="F4F5F7")
 WIDTHS = {"id_number": 22, "notes": 30, "care_categories": 20, "phone": 15, "birth_date": 12, "road": 12}
 
 
-def _header_row(sheet: Worksheet, headers: list[str], required: set[int] = frozenset()) -> list:
-    cells = []
-    for i, header in enumerate(headers):
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = HEADER_FONT
-        cell.fill = REQUIRED_FILL if i in required else HEADER_FILL
-        cells.append(cell)
-    return cells
+def _writer() -> XlsxWriter:
+    # Text that would run as a formula gets an apostrophe, which the import takes off again.
+    return XlsxWriter(quote_formulas=True)
 
 
-def _text_row(values) -> list:
-    return [export_text(v) if isinstance(v, str) else v for v in values]
-
-
-def _registry_sheet(workbook: Workbook, title: str) -> Worksheet:
-    sheet = workbook.create_sheet(title)
-    for i, column in enumerate(COLUMNS):
-        letter = chr(65 + i)
-        sheet.column_dimensions[letter].width = WIDTHS.get(column.key, 10)
-    sheet.freeze_panes = "A2"
-    required = {i for i, c in enumerate(COLUMNS) if c.required}
-    sheet.append(_header_row(sheet, [c.header for c in COLUMNS], required))
-    return sheet
+def _registry_columns() -> list[Column]:
+    return [Column(c.header, WIDTHS.get(c.key, 10), required=c.required) for c in COLUMNS]
 
 
 def _label(choices, code: str) -> str:
     return str(choices(code).label) if code else ""
 
 
-def _care_sheet(workbook: Workbook) -> None:
-    sheet = workbook.create_sheet(_("Care categories"))
-    sheet.column_dimensions["A"].width = 16
-    sheet.column_dimensions["B"].width = 16
-    sheet.column_dimensions["C"].width = 28
-    sheet.append(
-        _header_row(sheet, [_("code"), _("name (Chinese)"), _("name (English)"), _("visit every (days)")])
+def _care_sheet(writer: XlsxWriter) -> None:
+    columns = [
+        Column(_("code"), 16),
+        Column(_("name (Chinese)"), 16),
+        Column(_("name (English)"), 28),
+        Column(_("visit every (days)")),
+    ]
+    rows = (
+        (category.code, category.name, category.name_en, category.visit_every_days)
+        for category in CareCategory.objects.all()
     )
-    for category in CareCategory.objects.all():
-        sheet.append(_text_row([category.code, category.name, category.name_en, category.visit_every_days]))
+    writer.sheet(_("Care categories"), columns, rows, autofilter=False)
 
 
-def write_template(target) -> None:
+def write_template() -> XlsxWriter:
     """The empty template: headers, one example row (skipped on import), instructions, care categories."""
     with translation.override("zh-hans"):
-        workbook = Workbook(write_only=True)
-        sheet = _registry_sheet(workbook, _("Residents"))
-        sheet.append(_text_row([EXAMPLE_ROW[c.key] for c in COLUMNS]))
-        guide = workbook.create_sheet(_("How to fill in"))
-        guide.column_dimensions["A"].width = 14
-        guide.column_dimensions["B"].width = 8
-        guide.column_dimensions["C"].width = 70
-        guide.append(_header_row(guide, [_("column"), _("required"), _("what to write")]))
-        for column in COLUMNS:
-            guide.append(_text_row([column.header, _("yes") if column.required else "", str(column.help)]))
+        writer = _writer()
+        writer.sheet(
+            _("Residents"), _registry_columns(), [[EXAMPLE_ROW[c.key] for c in COLUMNS]], autofilter=False
+        )
+        guide = [[column.header, _("yes") if column.required else "", str(column.help)] for column in COLUMNS]
         guide.append([])
         for line in (
             _("One row per resident. The first sheet is imported; the example row is skipped."),
@@ -93,17 +66,22 @@ def write_template(target) -> None:
             _("An empty cell keeps what is recorded; the import never deletes anything."),
         ):
             guide.append([line])
-        _care_sheet(workbook)
-        workbook.save(target)
+        writer.sheet(
+            _("How to fill in"),
+            [Column(_("column"), 14), Column(_("required"), 8), Column(_("what to write"), 70)],
+            guide,
+            autofilter=False,
+        )
+        _care_sheet(writer)
+        return writer
 
 
-def write_registry(target, committee: Committee, *, full_numbers: bool) -> None:
+def write_registry(committee: Committee, *, full_numbers: bool) -> XlsxWriter:
     """The committee's registry in the template's format (streamed: write-only workbook, chunked reads)."""
     mask_id = (lambda v: v) if full_numbers else mask_id_number
     mask_tel = (lambda v: v) if full_numbers else mask_phone
     with translation.override("zh-hans"):
-        workbook = Workbook(write_only=True)
-        sheet = _registry_sheet(workbook, _("Residents"))
+        writer = _writer()
         care_names = dict(CareCategory.objects.values_list("pk", "name"))
         residents = (
             Resident.objects.filter(committee=committee)
@@ -117,38 +95,35 @@ def write_registry(target, committee: Committee, *, full_numbers: bool) -> None:
                 "pk",
             )
         )
-        for r in residents.iterator(chunk_size=2000):
-            household = r.household
-            building = household.building
-            care = "、".join(care_names[c.pk] for c in r.care_categories.all())
-            sheet.append(
-                _text_row(
-                    [
-                        building.road,
-                        building.lane,
-                        building.number,
-                        household.room,
-                        r.name,
-                        mask_id(r.id_number or ""),
-                        {"M": "男", "F": "女"}.get(r.gender, ""),
-                        r.birth_date.isoformat() if r.birth_date else "",
-                        mask_tel(r.phone),
-                        _label(Resident.Relation, r.relation_to_head),
-                        _label(Resident.ResidencyStatus, r.residency_status),
-                        _label(Household.HousingType, household.housing_type),
-                        care,
-                        r.notes,
-                    ]
+
+        def rows():
+            for r in residents.iterator(chunk_size=2000):
+                household = r.household
+                building = household.building
+                yield (
+                    building.road,
+                    building.lane,
+                    building.number,
+                    household.room,
+                    r.name,
+                    mask_id(r.id_number or ""),
+                    {"M": "男", "F": "女"}.get(r.gender, ""),
+                    r.birth_date.isoformat() if r.birth_date else "",
+                    mask_tel(r.phone),
+                    _label(Resident.Relation, r.relation_to_head),
+                    _label(Resident.ResidencyStatus, r.residency_status),
+                    _label(Household.HousingType, household.housing_type),
+                    "、".join(care_names[c.pk] for c in r.care_categories.all()),
+                    r.notes,
                 )
-            )
-        _buildings_sheet(workbook, committee)
-        _care_sheet(workbook)
-        workbook.save(target)
+
+        writer.sheet(_("Residents"), _registry_columns(), rows())
+        _buildings_sheet(writer, committee)
+        _care_sheet(writer)
+        return writer
 
 
-def _buildings_sheet(workbook: Workbook, committee: Committee) -> None:
-    sheet = workbook.create_sheet(_("Buildings"))
-    sheet.append(_header_row(sheet, ["路名", "弄", "号", _("households"), _("residents")]))
+def _buildings_sheet(writer: XlsxWriter, committee: Committee) -> None:
     residents = Counter(
         dict(
             Resident.objects.filter(committee=committee)
@@ -160,13 +135,10 @@ def _buildings_sheet(workbook: Workbook, committee: Committee) -> None:
     buildings = (
         Building.objects.filter(committee=committee).annotate(households_count=Count("households")).order_by()
     )
-    for b in sorted(buildings, key=lambda b: (b.road, b.lane, b.number)):
-        sheet.append(_text_row([b.road, b.lane, b.number, b.households_count, residents[b.pk]]))
-
-
-def spooled(writer, *args, **kwargs):
-    """Write a workbook to a temporary file and return it rewound, for a FileResponse."""
-    target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    writer(target, *args, **kwargs)
-    target.seek(0)
-    return target
+    address = [COLUMN_BY_KEY[key].header for key in ("road", "lane", "number")]
+    columns = [Column(header) for header in (*address, _("households"), _("residents"))]
+    rows = (
+        (b.road, b.lane, b.number, b.households_count, residents[b.pk])
+        for b in sorted(buildings, key=lambda b: (b.road, b.lane, b.number))
+    )
+    writer.sheet(_("Buildings"), columns, rows)

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from committee.roles import Perm
 from common.masking import mask_id_number, mask_phone
-from residents import validators
+from residents import services, validators
+from residents.addresses import ROOM, without_unit
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog, Visit
 
 
@@ -40,8 +41,11 @@ def _phone(value: str) -> str:
 
 
 class ResidentForm(forms.ModelForm):
-    """Create or edit a resident. On edit the ID and phone fields start empty: the full numbers never
-    reach the page; leaving a field empty keeps the number on file."""
+    """Create (in `household`) or edit a resident. On edit the ID and phone fields start empty: the
+    full numbers never reach the page; leaving a field empty keeps the number on file.
+
+    save() writes through residents.services (the resident, their care categories and search key);
+    an edit raises services.StaleEdit when someone saved the resident since the form was opened."""
 
     id_number = forms.CharField(label=_("ID number"), required=False, max_length=24)
     phone = forms.CharField(label=_("phone"), required=False, max_length=24)
@@ -59,10 +63,12 @@ class ResidentForm(forms.ModelForm):
         widgets = {"birth_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
         labels = {"name": _("full name")}
 
-    def __init__(self, *args, access, committee_id: int, **kwargs) -> None:
+    def __init__(self, *args, access, household: Household | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.access = access
         self.editing = self.instance.pk is not None
+        self.household = self.instance.household if self.editing else household
+        committee_id = self.household.committee_id
         self.fields["care_categories"].queryset = visible_categories(access, committee_id)
         self.fields["gender"].choices = [("", "—"), *Resident.Gender.choices]
         for name in ("gender", "birth_date"):
@@ -136,11 +142,25 @@ class ResidentForm(forms.ModelForm):
             self.add_error("birth_date", ValidationError(_("A birth date cannot be in the future.")))
         return data
 
-    def save(self, commit: bool = False) -> Resident:
+    def save(self, commit: bool = True) -> Resident:
         resident = super().save(commit=False)
         resident.id_number = self.cleaned_data["id_number"] or None
         resident.phone = self.cleaned_data["phone"]
-        return resident
+        if not self.editing:
+            resident.household = self.household
+            resident.committee_id = self.household.committee_id
+        if not commit:
+            return resident
+        categories = self.cleaned_data["care_categories"]
+        if not self.editing:
+            return services.resident_create(resident=resident, categories=categories)
+        return services.resident_update(
+            resident=resident,
+            version=self.cleaned_data["version"] or 0,
+            categories=categories,
+            # An editor who cannot see sensitive categories keeps the ones set.
+            keep_hidden=not self.access.can(Perm.VIEW_SENSITIVE, resident.committee_id),
+        )
 
 
 class HouseholdForm(forms.ModelForm):
@@ -161,7 +181,7 @@ class HouseholdForm(forms.ModelForm):
             ) % {"masked": mask_phone(self.instance.phone)}
 
     def clean_room(self) -> str:
-        room = self.cleaned_data["room"].strip().removesuffix("室")
+        room = without_unit(self.cleaned_data["room"].strip(), ROOM)
         taken = Household.all_objects.filter(building=self.building, room=room).exclude(pk=self.instance.pk)
         if taken.exists():
             raise ValidationError(
@@ -175,12 +195,13 @@ class HouseholdForm(forms.ModelForm):
             return self.instance.phone if self.instance.pk else ""
         return validators.validate_phone(value)
 
-    def save(self, commit: bool = False) -> Household:
+    def save(self, commit: bool = True) -> Household:
+        """Saved through services.household_save (its residents' search keys follow)."""
         household = super().save(commit=False)
         household.building = self.building
         household.committee_id = self.building.committee_id
         household.phone = self.cleaned_data["phone"]
-        return household
+        return services.household_save(household=household) if commit else household
 
 
 class BuildingForm(forms.ModelForm):
@@ -221,11 +242,12 @@ class BuildingForm(forms.ModelForm):
                 self.add_error("number", _("This building is already registered."))
         return data
 
-    def save(self, commit: bool = False) -> Building:
+    def save(self, commit: bool = True) -> Building:
+        """Saved through services.building_save (its residents' search keys follow)."""
         building = super().save(commit=False)
         if not building.pk:
             building.committee_id = self.cleaned_data["committee"]
-        return building
+        return services.building_save(building=building) if commit else building
 
 
 class ArchiveForm(forms.Form):

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from committee.models import CommitteeOwned
+from residents.addresses import building_address, household_address, room_label
+from residents.search_keys import search_key_for
 
 
 class Grid(CommitteeOwned):
@@ -75,8 +77,7 @@ class Building(CommitteeOwned):
 
     @property
     def address(self) -> str:
-        lane = f"{self.lane}弄" if self.lane else ""
-        return f"{self.road}{lane}{self.number}号"
+        return building_address(self.road, self.lane, self.number)
 
 
 class Household(CommitteeOwned):
@@ -119,7 +120,12 @@ class Household(CommitteeOwned):
 
     @property
     def address(self) -> str:
-        return f"{self.building.address}{self.room}室"
+        building = self.building
+        return household_address(building.road, building.lane, building.number, self.room)
+
+    @property
+    def room_label(self) -> str:
+        return room_label(self.room)
 
 
 class CareCategory(models.Model):
@@ -203,8 +209,8 @@ class Resident(CommitteeOwned):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Optimistic locking: an edit carries the version it started from; a stale one is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
-    # Derived, kept by residents.indexing (on save and by reindex_residents): what the search box
-    # matches (name, pinyin, initials, phone endings, address forms) and the care schedule.
+    # Derived (residents.search_keys, residents.care), kept on save and by residents.indexing: what
+    # the search box matches (name, pinyin, initials, phone endings, address forms) and the care schedule.
     search_key = models.TextField(editable=False, blank=True, default="")
     last_visit_at = models.DateTimeField(_("last visit"), null=True, blank=True, editable=False)
     next_visit_due = models.DateField(_("next visit due"), null=True, blank=True, editable=False)
@@ -245,8 +251,6 @@ class Resident(CommitteeOwned):
         return getattr(self, field) or ""
 
     def save(self, *args, **kwargs) -> None:
-        from residents.indexing import search_key_for
-
         self.search_key = search_key_for(self)
         if self.archived:
             self.next_visit_due = None

@@ -5,6 +5,7 @@ import re
 
 from django.db.models import Q, QuerySet
 
+from residents.addresses import ROOM, without_unit
 from residents.models import Resident
 
 
@@ -23,9 +24,9 @@ def _term_filter(term: str) -> Q:
     if (term.isascii() and term.isalpha()) or term[0].isdigit():
         # Pinyin or initials, or an address that starts with a number ('12号302', '449弄12号',
         # '12-302'): the start of a token, so 'zq' finds 周勤 and '12号' does not find 112号.
-        return Q(search_key__contains=f" {term.removesuffix('室')}")
+        return Q(search_key__contains=f" {without_unit(term, ROOM)}")
     # Chinese: part of a name or an address ('勤', '12号302', '449弄').
-    return Q(search_key__contains=term.rstrip("室") or term)
+    return Q(search_key__contains=without_unit(term, ROOM) or term)
 
 
 def search_residents(queryset: QuerySet[Resident], q: str) -> QuerySet[Resident]:
@@ -33,7 +34,7 @@ def search_residents(queryset: QuerySet[Resident], q: str) -> QuerySet[Resident]
 
     Every word must match: a name or part of it, full pinyin or initials (`zq` finds 周勤), the last
     digits of a phone (the resident's or the household's), or an address fragment (`12号302`,
-    `449弄12号`, `12-302`). The keys are kept by residents.indexing.
+    `449弄12号`, `12-302`). The keys are written by residents.search_keys.
     """
     for term in search_terms(q):
         queryset = queryset.filter(_term_filter(term))

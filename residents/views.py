@@ -20,6 +20,14 @@ from committee.models import User
 from committee.roles import Perm
 from common.paging import paginate
 from residents import services
+from residents.care import shortest_cadence
+from residents.filters import (
+    ResidentFilterForm,
+    RosterFilterForm,
+    filter_by_category,
+    filter_residents,
+    filter_roster,
+)
 from residents.forms import (
     ArchiveForm,
     BuildingForm,
@@ -29,7 +37,7 @@ from residents.forms import (
     VisitForm,
 )
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog
-from residents.selectors import care_roster, overdue_on, search_residents
+from residents.selectors import care_roster, overdue_on
 
 # The newest cases shown on a resident, household or building page; a building links to the full list.
 RELATED_CASES = 20
@@ -63,17 +71,6 @@ def _categories_for(request, sensitive_ids) -> list[CareCategory]:
     return list(categories)
 
 
-def _apply_category(queryset, categories, code: str, sensitive_ids, field: str = "care_categories"):
-    category = next((c for c in categories if c.code == code), None)
-    if category is None:
-        return queryset, None
-    queryset = queryset.filter(**{field: category})
-    if category.sensitive:
-        # Filtering by a sensitive category must not reveal it where the user may not see it.
-        queryset = queryset.filter(committee_id__in=sensitive_ids)
-    return queryset, category
-
-
 MAX_BUILDING_CHOICES = 300
 
 
@@ -90,33 +87,20 @@ def resident_list(request: HttpRequest) -> HttpResponse:
 
     A fixed number of queries: count, page, its categories, and the three filter lists."""
     sensitive_ids = _sensitive_ids(request)
-    q = request.GET.get("q", "").strip()[:60]
-    status = request.GET.get("status", "active")
+    filters = ResidentFilterForm(request.GET).filters()
     residents = Resident.objects.select_related("household__building").prefetch_related("care_categories")
-    residents = search_residents(residents, q)
-    if status == "archived":
-        residents = residents.exclude(archived="")
-    elif status != "all":
-        status = "active"
-        residents = residents.filter(archived="")
-    building_id, grid_id = _int(request.GET.get("building")), _int(request.GET.get("grid"))
-    if building_id:
-        residents = residents.filter(household__building_id=building_id)
-    if grid_id:
-        residents = residents.filter(household__building__grid_id=grid_id)
+    residents = filter_residents(residents, filters)
     categories = _categories_for(request, sensitive_ids)
-    residents, category = _apply_category(
-        residents, categories, request.GET.get("category", ""), sensitive_ids
-    )
+    residents, category = filter_by_category(residents, categories, filters["category"], sensitive_ids)
     page = paginate(request, residents.order_by("name", "pk"))
     _show_categories(page.object_list, sensitive_ids)
     partial = bool(request.htmx and request.htmx.target == "results")  # as-you-type: the results only
     ctx = {
         "page": page,
-        "q": q,
-        "status": status,
-        "building_id": building_id,
-        "grid_id": grid_id,
+        "q": filters["q"],
+        "status": filters["status"],
+        "building_id": filters["building"],
+        "grid_id": filters["grid"],
         "category": category,
         "categories": categories,
         "buildings": None if partial else _building_choices(),
@@ -158,9 +142,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_log_case": can(Perm.LOG_CASE, resident.committee_id),
         "can_log_visit": can(Perm.LOG_VISIT, resident.committee_id),
         "can_reveal": can(Perm.REVEAL, resident.committee_id),
-        "cadence": min(
-            (c.visit_every_days for c in resident.shown_categories if c.visit_every_days), default=None
-        ),
+        "cadence": shortest_cadence(c.visit_every_days for c in resident.shown_categories),
         "related_cases": list(cases_for_resident(resident, request.access)[:RELATED_CASES]),
     }
     return render(request, "residents/resident_detail.html", ctx)
@@ -244,26 +226,19 @@ def roster(request: HttpRequest) -> HttpResponse:
         .select_related("household__building__grid__worker")
         .prefetch_related("care_categories")
     )
-    grid_id, worker_id = _int(request.GET.get("grid")), request.GET.get("worker", "")
-    if grid_id:
-        residents = residents.filter(household__building__grid_id=grid_id)
-    if worker_id == "me":
-        residents = residents.filter(household__building__grid__worker=request.user)
-    elif _int(worker_id):
-        residents = residents.filter(household__building__grid__worker_id=_int(worker_id))
+    filters = RosterFilterForm(request.GET).filters()
+    residents = filter_roster(residents, filters, user=request.user)
     categories = list(CareCategory.objects.filter(visit_every_days__isnull=False))
-    residents, category = _apply_category(
-        residents, categories, request.GET.get("category", ""), frozenset(committee_ids)
+    residents, category = filter_by_category(
+        residents, categories, filters["category"], frozenset(committee_ids)
     )
-    overdue_only = request.GET.get("overdue") == "1"
+    overdue_only = filters["overdue"]
     if overdue_only:
         residents = overdue_on(residents, today)
     page = paginate(request, residents.order_by("next_visit_due", "name", "pk"))
     for resident in page.object_list:
         resident.shown_categories = list(resident.care_categories.all())
-        resident.cadence = min(
-            (c.visit_every_days for c in resident.shown_categories if c.visit_every_days), default=None
-        )
+        resident.cadence = shortest_cadence(c.visit_every_days for c in resident.shown_categories)
         resident.overdue_days = (today - resident.next_visit_due).days
     ctx = {
         "page": page,
@@ -274,8 +249,8 @@ def roster(request: HttpRequest) -> HttpResponse:
         .order_by("full_name"),
         "categories": categories,
         "category": category,
-        "grid_id": grid_id,
-        "worker_id": worker_id,
+        "grid_id": filters["grid"],
+        "worker_id": filters["worker"],
         "overdue_only": overdue_only,
         "overdue_count": overdue_on(residents, today).count() if not overdue_only else None,
     }
@@ -315,12 +290,9 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def resident_new(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_for_user(request, Household.objects.select_related("building"), Perm.EDIT_REGISTRY, pk=pk)
-    form = ResidentForm(request.POST or None, access=request.access, committee_id=household.committee_id)
+    form = ResidentForm(request.POST or None, access=request.access, household=household)
     if request.method == "POST" and form.is_valid():
         resident = form.save()
-        resident.household = household
-        resident.committee_id = household.committee_id
-        services.resident_create(resident=resident, categories=form.cleaned_data["care_categories"])
         messages.success(request, _("%(name)s added.") % {"name": resident.name})
         return redirect("residents:detail", pk=resident.pk)
     ctx = {"form": form, "household": household, "resident": None}
@@ -333,23 +305,15 @@ def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     resident = get_for_user(
         request, Resident.objects.select_related("household__building"), Perm.EDIT_REGISTRY, pk=pk
     )
-    form = ResidentForm(
-        request.POST or None, instance=resident, access=request.access, committee_id=resident.committee_id
-    )
+    form = ResidentForm(request.POST or None, instance=resident, access=request.access)
     stale = None
     if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data["version"] or 0
         try:
-            services.resident_update(
-                resident=form.save(),
-                version=version,
-                categories=form.cleaned_data["care_categories"],
-                keep_hidden=not request.access.can(Perm.VIEW_SENSITIVE, resident.committee_id),
-            )
+            form.save()
         except services.StaleEdit as refused:
             stale = refused.current
             _show_categories([stale], _sensitive_ids(request))
-            form = ResidentForm(instance=stale, access=request.access, committee_id=stale.committee_id)
+            form = ResidentForm(instance=stale, access=request.access)
         else:
             messages.success(request, _("Changes to %(name)s saved.") % {"name": resident.name})
             return redirect("residents:detail", pk=resident.pk)
@@ -380,7 +344,7 @@ def household_new(request: HttpRequest, pk: int) -> HttpResponse:
     building = get_for_user(request, Building.objects.all(), Perm.EDIT_REGISTRY, pk=pk)
     form = HouseholdForm(request.POST or None, building=building)
     if request.method == "POST" and form.is_valid():
-        household = services.household_save(household=form.save())
+        household = form.save()
         messages.success(request, _("Household %(address)s added.") % {"address": household.address})
         return redirect("residents:household", pk=household.pk)
     return render(
@@ -393,7 +357,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_for_user(request, Household.objects.select_related("building"), Perm.EDIT_REGISTRY, pk=pk)
     form = HouseholdForm(request.POST or None, instance=household, building=household.building)
     if request.method == "POST" and form.is_valid():
-        services.household_save(household=form.save())
+        form.save()
         messages.success(request, _("Household %(address)s saved.") % {"address": household.address})
         return redirect("residents:household", pk=household.pk)
     ctx = {"form": form, "building": household.building, "household": household}
@@ -409,7 +373,7 @@ def building_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = BuildingForm(request.POST or None, committees=committees)
     if request.method == "POST" and form.is_valid():
-        building = services.building_save(building=form.save())
+        building = form.save()
         messages.success(request, _("Building %(address)s added.") % {"address": building.address})
         return redirect("residents:building", pk=building.pk)
     return render(request, "residents/building_form.html", {"form": form, "building": None})
@@ -420,7 +384,7 @@ def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
     building = get_for_user(request, Building.objects.select_related("committee"), Perm.EDIT_REGISTRY, pk=pk)
     form = BuildingForm(request.POST or None, instance=building, committees=[building.committee])
     if request.method == "POST" and form.is_valid():
-        services.building_save(building=form.save())
+        form.save()
         messages.success(request, _("Building %(address)s saved.") % {"address": building.address})
         return redirect("residents:building", pk=building.pk)
     return render(request, "residents/building_form.html", {"form": form, "building": building})

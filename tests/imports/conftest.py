@@ -1,6 +1,7 @@
 import pytest
 
-from residents.importing import detect_kind, run_import
+from residents.imports.importer import run_import
+from residents.imports.reading import detect_kind
 from tests.imports.helpers import write
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from stdnum.cn import ric
 
-from residents.importing import COLUMNS
+from residents.imports.columns import COLUMNS
 
 HEADERS = [c.header for c in COLUMNS]
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook
 
-from residents.importing import FileProblem
+from residents.imports.reading import FileProblem
 from residents.models import Building, Resident
 from tests.imports.helpers import HEADERS, csv_bytes, person, rows_for, xlsx_bytes
 
@@ -112,7 +112,7 @@ def test_formulas_instead_of_values(org, load):
 
 
 def test_a_formula_late_in_the_file_rolls_back_what_was_written(org, load, monkeypatch):
-    monkeypatch.setattr("residents.importing.BATCH_SIZE", 10)
+    monkeypatch.setattr("residents.imports.importer.BATCH_SIZE", 10)
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(HEADERS)

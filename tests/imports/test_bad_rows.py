@@ -118,7 +118,7 @@ def test_every_bad_row_is_listed(org, load):
 
 
 def test_one_bad_row_in_a_hundred_writes_nothing(org, load, monkeypatch):
-    monkeypatch.setattr("residents.importing.BATCH_SIZE", 10)
+    monkeypatch.setattr("residents.imports.importer.BATCH_SIZE", 10)
     rows = rows_for(100)
     rows[97]["联系电话"] = "0000"
     report = load(org.a, "r.csv", csv_bytes(rows), commit=True)

@@ -3,7 +3,8 @@
 import pytest
 from django.db import IntegrityError, connection
 
-from residents import importing
+from residents.imports import importer
+from residents.imports.writer import BatchWriter
 from residents.models import Building, Household, Resident
 from tests.imports.helpers import csv_bytes, rows_for
 
@@ -20,8 +21,8 @@ def _snapshot():
 def test_a_failure_in_a_later_batch_leaves_nothing(org, load, monkeypatch):
     load(org.a, "first.csv", csv_bytes(rows_for(10)), commit=True)
     before = _snapshot()
-    monkeypatch.setattr(importing, "BATCH_SIZE", 10)
-    real_write = importing.Importer.write_batch
+    monkeypatch.setattr(importer, "BATCH_SIZE", 10)
+    real_write = BatchWriter.write
     calls = []
 
     def failing_write(self, plans):
@@ -30,7 +31,7 @@ def test_a_failure_in_a_later_batch_leaves_nothing(org, load, monkeypatch):
             raise RuntimeError("disk full")
         real_write(self, plans)
 
-    monkeypatch.setattr(importing.Importer, "write_batch", failing_write)
+    monkeypatch.setattr(BatchWriter, "write", failing_write)
     changed = rows_for(50)
     for row in changed[:10]:
         row["备注"] = "改过"
@@ -43,8 +44,8 @@ def test_a_failure_in_a_later_batch_leaves_nothing(org, load, monkeypatch):
 def test_a_database_constraint_late_in_the_file_leaves_nothing(org, load, monkeypatch):
     """A row that the database itself refuses (a NULL name, as if validation had missed it) in the
     fourth batch rolls the three batches before it back too."""
-    monkeypatch.setattr(importing, "BATCH_SIZE", 10)
-    real_write = importing.Importer.write_batch
+    monkeypatch.setattr(importer, "BATCH_SIZE", 10)
+    real_write = BatchWriter.write
 
     def write_with_a_bad_row(self, plans):
         for plan in plans:
@@ -52,7 +53,7 @@ def test_a_database_constraint_late_in_the_file_leaves_nothing(org, load, monkey
                 plan.values["name"] = None
         real_write(self, plans)
 
-    monkeypatch.setattr(importing.Importer, "write_batch", write_with_a_bad_row)
+    monkeypatch.setattr(BatchWriter, "write", write_with_a_bad_row)
     with pytest.raises(IntegrityError):
         load(org.a, "r.csv", csv_bytes(rows_for(40)), commit=True)
     assert Resident.all_objects.count() == 0 and Building.all_objects.count() == 0
@@ -64,7 +65,7 @@ def test_a_large_commit_refreshes_the_planner_statistics(
 ):
     """After a large import PostgreSQL knows the table's new size at once (a re-import straight
     after would otherwise scan the table for every batch)."""
-    monkeypatch.setattr(importing, "ANALYZE_AFTER", 30)
+    monkeypatch.setattr(importer, "ANALYZE_AFTER", 30)
 
     def estimated_residents():
         with connection.cursor() as cursor:
@@ -86,13 +87,13 @@ def test_an_import_writes_only_the_columns_it_changes(org, load, monkeypatch):
     changed = rows_for(2)
     changed[0]["联系电话"] = "13900000000"  # resident 0: a new phone
     changed[1]["备注"] = "行动不便"  # resident 1: only a note
-    real_write = importing.Importer.write_batch
+    real_write = BatchWriter.write
 
     def colleague_edits_first(self, plans):
         Resident.all_objects.filter(name="居民1").update(phone="13611112222")
         real_write(self, plans)
 
-    monkeypatch.setattr(importing.Importer, "write_batch", colleague_edits_first)
+    monkeypatch.setattr(BatchWriter, "write", colleague_edits_first)
     report = load(org.a, "second.csv", csv_bytes(changed), commit=True)
     assert report.residents.updated == 2, report.errors
     one = Resident.all_objects.get(name="居民1")

@@ -87,7 +87,7 @@ def test_the_template_has_the_headers_and_an_example_that_is_skipped(org, as_use
     assert sheet.max_row == 2
     assert "填写说明" in workbook.sheetnames
     data = b"".join(as_user(org.secretary_a).get(reverse("imports:template")).streaming_content)
-    from residents.importing import FileProblem
+    from residents.imports.reading import FileProblem
 
     with pytest.raises(FileProblem):  # the example alone is no data
         load(org.a, "template.xlsx", data)
@@ -115,3 +115,12 @@ def test_a_worker_asking_for_full_numbers_gets_no_export_and_no_reveal(registry,
     response = as_user(org.worker_a).get(reverse("imports:export") + "?full=1")
     assert response.status_code in (403, 404)
     assert not RevealLog.all_objects.exists()
+
+
+def test_the_templates_required_columns_stand_out_and_its_guide_reads_in_column_a(org, as_user):
+    workbook, sheet = _sheet(as_user(org.secretary_a).get(reverse("imports:template")))
+    fills = {c.value: c.fill.fgColor.rgb for c in sheet[1]}
+    assert fills["姓名"] != fills["备注"]  # 姓名 is required, 备注 is not
+    guide = workbook["填写说明"]
+    lines = [row[0] for row in guide.iter_rows(values_only=True) if row[0] and not row[1] and not row[2]]
+    assert any("身份证号" in line for line in lines)

@@ -89,7 +89,7 @@ def test_headers_in_english_and_another_order(org, load):
 
 
 def test_the_template_example_row_is_skipped(org, load):
-    from residents.importing import COLUMNS, EXAMPLE_ROW
+    from residents.imports.columns import COLUMNS, EXAMPLE_ROW
 
     example = {c.header: EXAMPLE_ROW[c.key] for c in COLUMNS}
     report = load(org.a, "r.csv", csv_bytes([example, person(1)]), commit=True)

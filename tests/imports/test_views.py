@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from committee.roles import Role
-from residents.importing import stored_path
+from residents.imports.runs import stored_path
 from residents.models import ImportRun, Resident
 from tests.factories import make_user
 from tests.imports.helpers import csv_bytes, rows_for, xlsx_bytes

@@ -7,9 +7,9 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from residents.importing import FileProblem
+from residents.imports.reading import FileProblem
+from residents.imports.xlsx_stream import iter_rows
 from residents.models import Resident
-from residents.xlsx_stream import iter_rows
 from tests.imports.helpers import HEADERS, person
 
 

@@ -163,3 +163,38 @@ def test_a_building_cannot_be_added_to_another_committee(org, as_user):
     assert response.status_code == 200
     assert "committee" in response.context["form"].errors
     assert not Building.all_objects.filter(number="31").exists()
+
+
+def test_each_registry_form_saves_what_it_holds(org, home):
+    """save() saves (through the services): a new resident with their care categories and search
+    key, a household, and a building, each in the right committee."""
+    from committee.access import acting_as
+    from residents.forms import BuildingForm, HouseholdForm, ResidentForm
+    from residents.models import CareCategory
+
+    with acting_as(org.worker_a) as access:
+        alone = CareCategory.objects.get(code="elderly_alone")
+        form = ResidentForm(_data(care_categories=[alone.pk]), access=access, household=home)
+        assert form.is_valid(), form.errors
+        resident = form.save()
+        assert resident.pk and resident.committee_id == org.a.pk
+        assert list(resident.care_categories.all()) == [alone]
+        assert Resident.all_objects.get(pk=resident.pk).search_key.startswith(" 陆建华 ")
+        assert Resident.all_objects.get(pk=resident.pk).next_visit_due is not None
+
+        form = HouseholdForm(
+            {"room": "303室", "housing_type": "private", "residency": "registered"}, building=home.building
+        )
+        assert form.is_valid(), form.errors
+        household = Household.all_objects.get(pk=form.save().pk)
+        assert (household.room, household.building, household.committee_id) == (
+            "303",
+            home.building,
+            org.a.pk,
+        )
+
+        building = BuildingForm(
+            {"road": "定海路", "lane": "449", "number": "99", "committee": org.a.pk}, committees=[org.a]
+        )
+        assert building.is_valid(), building.errors
+        assert Building.all_objects.get(pk=building.save().pk).address == "定海路449弄99号"

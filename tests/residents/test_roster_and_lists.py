@@ -141,3 +141,48 @@ def test_a_new_cadence_set_in_the_admin_moves_the_roster_and_the_dashboard(org, 
     assert person.pk in {r.pk for r in roster.context["page"].object_list}
     dashboard = as_user(org.secretary_a).get(reverse("dashboard")).context["headline"].roster
     assert person.pk in {r.id for r in dashboard.overdue}
+
+
+def test_the_roster_reads_grid_category_and_worker_filters(org, as_user, roster_people):
+    client = as_user(org.worker_a)
+    grid = roster_people[0].household.building.grid
+    names = client.get(reverse("residents:roster") + f"?grid={grid.pk}").context["page"].object_list
+    assert [r.name for r in names] == ["甲"]
+    very_old = client.get(reverse("residents:roster") + "?category=very_old").context["page"].object_list
+    assert [r.name for r in very_old] == ["乙"]
+    by_id = client.get(reverse("residents:roster") + f"?worker={org.worker_a.pk}").context["page"].object_list
+    assert [r.name for r in by_id] == ["甲"]
+
+
+@pytest.mark.parametrize(
+    "params", ["grid=abc", "grid=-1", "worker=x", "worker=0", "overdue=yes", "category=nonsense", "page=zz"]
+)
+def test_invalid_roster_parameters_are_ignored(org, as_user, roster_people, params):
+    response = as_user(org.worker_a).get(reverse("residents:roster") + "?" + params)
+    assert response.status_code == 200
+    assert [r.name for r in response.context["page"].object_list] == ["甲", "乙", "丙"]
+
+
+def test_the_resident_list_reads_its_filters(org, as_user, roster_people):
+    client = as_user(org.worker_a)
+    building = roster_people[1].household.building
+    url = reverse("residents:list")
+    in_building = client.get(url + f"?building={building.pk}").context["page"].object_list
+    assert sorted(r.name for r in in_building) == ["丁", "丙", "乙"]
+    roster_people[1].archived = "moved_out"
+    roster_people[1].save()
+    assert [r.name for r in client.get(url + "?status=archived").context["page"].object_list] == ["乙"]
+    everyone = client.get(url + "?status=all&category=very_old").context["page"].object_list
+    assert [r.name for r in everyone] == ["乙"]
+    response = client.get(url + "?q=" + "甲" + "x" * 80)
+    assert response.context["q"] == "甲" + "x" * 59
+
+
+@pytest.mark.parametrize(
+    "params", ["building=abc", "grid=1.5", "status=gone", "category=nonsense", "building=0", "page=-3"]
+)
+def test_invalid_resident_list_parameters_are_ignored(org, as_user, roster_people, params):
+    response = as_user(org.worker_a).get(reverse("residents:list") + "?" + params)
+    assert response.status_code == 200
+    assert response.context["status"] == "active"
+    assert sorted(r.name for r in response.context["page"].object_list) == ["丁", "丙", "乙", "甲"]

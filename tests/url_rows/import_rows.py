@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from residents.importing import start_import
+from residents.imports.runs import start_import
 from tests.imports.helpers import csv_bytes, rows_for
 from tests.url_matrix import Row, expect, secretary_only
 

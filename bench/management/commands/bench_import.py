@@ -26,7 +26,9 @@ from stdnum.cn import ric
 
 from committee.models import Committee, Street
 from committee.scoping import unscoped
-from residents.importing import COLUMNS, normalise_workbook, run_import
+from residents.imports.columns import COLUMNS
+from residents.imports.importer import run_import
+from residents.imports.reading import normalise_workbook
 from residents.models import Building, Household, ImportRun, Resident
 
 ROADS = ["定海路", "杭州路", "隆昌路", "波阳路", "平凉路", "眉州路"]
@@ -93,7 +95,7 @@ def _clear(committee: Committee) -> None:
 
 
 def _preview(committee, path: Path, kind: str):
-    """What the upload does: a workbook is first kept as rows (see importing.normalise_workbook)."""
+    """What the upload does: a workbook is first kept as rows (see reading.normalise_workbook)."""
     if kind == "xlsx":
         normalise_workbook(path, path.with_suffix(".rows.csv"))
         return run_import(committee, path.with_suffix(".rows.csv"), "rows", commit=False)

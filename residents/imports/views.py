@@ -1,6 +1,6 @@
 """Import and export of the registry: upload, preview, commit or cancel, history, template, export.
 
-Secretaries only (Perm.IMPORT_REGISTRY). The work is in residents/importing.py and exporting.py.
+Secretaries only (Perm.IMPORT_REGISTRY). The work is in residents/imports/runs.py and residents/exporting.py.
 """
 
 import datetime
@@ -20,10 +20,10 @@ from committee.access import get_for_user
 from committee.models import Committee
 from committee.roles import Perm
 from common.paging import paginate
-from residents import exporting, importing, services
+from residents import exporting, services
+from residents.imports import runs
+from residents.imports.columns import COLUMN_BY_KEY, COLUMNS
 from residents.models import ImportRun
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
@@ -57,7 +57,7 @@ def _page_context(request, committees, form) -> dict:
     return {
         "form": form,
         "committees": committees,
-        "columns": importing.COLUMNS,
+        "columns": COLUMNS,
         "max_mb": settings.UPLOAD_MAX_MB,
         "may_reveal": any(request.access.can(Perm.REVEAL, c) for c in committees),
         "recent": ImportRun.objects.filter(committee__in=committees).select_related("created_by")[:5],
@@ -70,7 +70,7 @@ def start(request: HttpRequest) -> HttpResponse:
     committees = list(_import_committees(request))
     form = UploadForm(request.POST or None, request.FILES or None, committees=committees)
     if request.method == "POST" and form.is_valid():
-        run = importing.start_import(
+        run = runs.start_import(
             committee=form.target_committee(), upload=form.cleaned_data["file"], user=request.user
         )
         if run.status == ImportRun.Status.REJECTED:
@@ -87,7 +87,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     chinese = (get_language() or "").startswith("zh")
     mapping = []
     for m in run.mapping:
-        column = importing.COLUMN_BY_KEY.get(m["key"] or "")
+        column = COLUMN_BY_KEY.get(m["key"] or "")
         label = (column.header if chinese else column.header_en) if column else ""
         mapping.append({"header": m["header"], "label": label})
     ctx = {"run": run, "counts": run.counts, "mapping": mapping}
@@ -98,7 +98,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 def commit(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_for_user(request, ImportRun.objects, Perm.IMPORT_REGISTRY, pk=pk)
     try:
-        report = importing.commit_import(run, request.user)
+        report = runs.commit_import(run, request.user)
     except IntegrityError:
         messages.error(
             request, _("The registry changed while importing, so nothing was written. Upload the file again.")
@@ -116,7 +116,7 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_for_user(request, ImportRun.objects, Perm.IMPORT_REGISTRY, pk=pk)
     if run.status == ImportRun.Status.PREVIEWED:
-        importing.cancel_import(run)
+        runs.cancel_import(run)
         messages.info(request, _("Import cancelled; the uploaded file was deleted and nothing was written."))
     return redirect("imports:start")
 
@@ -132,12 +132,7 @@ def history(request: HttpRequest) -> HttpResponse:
 @require_GET
 def template(request: HttpRequest) -> FileResponse:
     _import_committees(request)
-    return FileResponse(
-        exporting.spooled(exporting.write_template),
-        as_attachment=True,
-        filename="needle-import-template.xlsx",
-        content_type=XLSX,
-    )
+    return exporting.write_template().response("needle-import-template.xlsx")
 
 
 @require_GET
@@ -148,8 +143,7 @@ def export(request: HttpRequest) -> FileResponse:
     full = request.GET.get("full") == "1" and request.access.can(Perm.REVEAL, committee)
     if full:
         services.record_full_export(committee=committee, by=request.user)
-    stream = exporting.spooled(exporting.write_registry, committee, full_numbers=full)
     filename = (
         f"needle-registry-{committee.code}-{datetime.date.today():%Y%m%d}{'-full' if full else ''}.xlsx"
     )
-    return FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX)
+    return exporting.write_registry(committee, full_numbers=full).response(filename)

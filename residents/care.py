@@ -1,0 +1,32 @@
+"""The care schedule's rules: the cadence a resident is visited at, and when the next visit is due.
+
+Pure functions (no models): the registry's indexing, the importer, the pages and the demo share them.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db.models import Min
+from django.utils import timezone
+
+
+def shortest_cadence(days: Iterable[int | None]) -> int | None:
+    """A resident in several care categories is visited at the shortest of their cadences (in
+    days); None when none of the categories has one (the resident is not on the roster)."""
+    return min((d for d in days if d is not None), default=None)
+
+
+def shortest_cadence_sql(categories: str = "care_categories") -> Min:
+    """The same rule inside a query over residents (NULL cadences are ignored by MIN)."""
+    return Min(f"{categories}__visit_every_days")
+
+
+def next_due(
+    cadence_days: int | None, last_visit_at: datetime.datetime | None, registered: datetime.datetime
+) -> datetime.date | None:
+    """When the next visit is due: a cadence after the last visit, or at once if never visited."""
+    if cadence_days is None:
+        return None
+    if last_visit_at is None:
+        return timezone.localdate(registered)
+    return timezone.localdate(last_visit_at) + datetime.timedelta(days=cadence_days)

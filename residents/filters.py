@@ -1,0 +1,101 @@
+"""The resident list's and the care roster's filters: GET parameters → a queryset, as the case list
+does (cases/filters.py), so that each list reads its bookmarkable URL in one place.
+
+Invalid parameters are left out of cleaned_data and so not filtered on (never an error page).
+Resident list: q (text), status (active, archived or all; active by default), building and grid
+(ids), category (code). Roster: worker ("me" or a user id), grid (id), category (code), overdue=1.
+"""
+
+from django import forms
+from django.db.models import QuerySet
+
+from residents.models import CareCategory, Resident
+from residents.selectors import search_residents
+
+MAX_QUERY = 60  # characters of the search box that are searched
+
+
+class ResidentFilterForm(forms.Form):
+    q = forms.CharField(required=False)
+    status = forms.ChoiceField(required=False, choices=[(s, s) for s in ("active", "archived", "all")])
+    building = forms.IntegerField(required=False, min_value=1)
+    grid = forms.IntegerField(required=False, min_value=1)
+    category = forms.CharField(required=False)
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:MAX_QUERY]
+
+    def filters(self) -> dict:
+        """The cleaned parameters, each with its default when absent or invalid."""
+        self.is_valid()  # invalid fields are left out of cleaned_data
+        data = self.cleaned_data
+        return {
+            "q": data.get("q", ""),
+            "status": data.get("status") or "active",
+            "building": data.get("building"),
+            "grid": data.get("grid"),
+            "category": data.get("category", ""),
+        }
+
+
+class RosterFilterForm(forms.Form):
+    worker = forms.CharField(required=False)
+    grid = forms.IntegerField(required=False, min_value=1)
+    category = forms.CharField(required=False)
+    overdue = forms.ChoiceField(required=False, choices=[("1", "1")])
+
+    def clean_worker(self) -> str:
+        """ "me" (the user's own grids) or a user id; anything else is no filter."""
+        value = self.cleaned_data["worker"]
+        if value == "me" or (value.isdigit() and int(value) > 0):
+            return value
+        return ""
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "worker": data.get("worker", ""),
+            "grid": data.get("grid"),
+            "category": data.get("category", ""),
+            "overdue": data.get("overdue") == "1",
+        }
+
+
+def filter_by_category(
+    queryset: QuerySet[Resident], categories: list[CareCategory], code: str, sensitive_ids
+) -> tuple[QuerySet[Resident], CareCategory | None]:
+    """Residents in the care category of this code, if it is one of `categories` (those the user may
+    filter by). Filtering by a sensitive category must not reveal it where the user may not see it."""
+    category = next((c for c in categories if c.code == code), None)
+    if category is None:
+        return queryset, None
+    queryset = queryset.filter(care_categories=category)
+    if category.sensitive:
+        queryset = queryset.filter(committee_id__in=sensitive_ids)
+    return queryset, category
+
+
+def filter_residents(queryset: QuerySet[Resident], filters: dict) -> QuerySet[Resident]:
+    """The resident list's search, status, building and grid (the category: filter_by_category)."""
+    queryset = search_residents(queryset, filters["q"])
+    if filters["status"] == "archived":
+        queryset = queryset.exclude(archived="")
+    elif filters["status"] == "active":
+        queryset = queryset.filter(archived="")
+    if filters["building"]:
+        queryset = queryset.filter(household__building_id=filters["building"])
+    if filters["grid"]:
+        queryset = queryset.filter(household__building__grid_id=filters["grid"])
+    return queryset
+
+
+def filter_roster(queryset: QuerySet[Resident], filters: dict, *, user) -> QuerySet[Resident]:
+    """The roster's grid and worker filters (the category: filter_by_category; overdue: overdue_on)."""
+    if filters["grid"]:
+        queryset = queryset.filter(household__building__grid_id=filters["grid"])
+    if filters["worker"] == "me":
+        queryset = queryset.filter(household__building__grid__worker=user)
+    elif filters["worker"]:
+        queryset = queryset.filter(household__building__grid__worker_id=int(filters["worker"]))
+    return queryset

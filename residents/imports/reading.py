@@ -1,0 +1,231 @@
+"""Reading an uploaded file: what kind it is (by content), its encoding, its rows and its cells.
+
+A workbook is read once, at the preview, into "rows" (a plain CSV beside it) that the commit reads
+again; a CSV is read as it is. Every reader yields (row number as the spreadsheet shows it, cell
+values).
+"""
+
+import codecs
+import csv
+import datetime
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from common.spreadsheets import FORMULA_START
+from residents.imports import xlsx_stream
+
+# A .xlsx is a zip: refuse one that would unpack to more than this (a "zip bomb").
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and Office's encrypted (password) files
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be imported; the message says why, for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- Kinds and encodings --------------------------------------------------------------------------
+
+
+def detect_kind(path: Path, original_name: str) -> str:
+    """'xlsx' or 'csv', judged by content (the name only has to agree); FileProblem otherwise."""
+    size = path.stat().st_size
+    if size == 0:
+        raise FileProblem(_("The file is empty."))
+    if size > settings.UPLOAD_MAX_MB * 1024 * 1024:
+        raise FileProblem(
+            _("The file is larger than %(max)d MB. Split it into smaller files.")
+            % {"max": settings.UPLOAD_MAX_MB}
+        )
+    with path.open("rb") as f:
+        head = f.read(4096)
+    suffix = Path(original_name).suffix.lower()
+    if head.startswith(OLE_MAGIC):
+        with path.open("rb") as f:
+            blob = f.read()
+        if "EncryptedPackage".encode("utf-16-le") in blob or b"EncryptionInfo" in blob:
+            raise FileProblem(
+                _(
+                    "This workbook is protected by a password. Remove the password in Excel or WPS "
+                    "(File › Info › Protect Workbook), save, and upload it again."
+                )
+            )
+        raise FileProblem(
+            _("This is an old Excel file (.xls). Open it in Excel or WPS and save it as .xlsx.")
+        )
+    if head.startswith(b"PK\x03\x04"):
+        if suffix not in (".xlsx", ""):
+            raise FileProblem(_("Workbooks with macros are not accepted. Save it as a plain .xlsx workbook."))
+        _check_workbook_zip(path)
+        return "xlsx"
+    if suffix in (".csv", ".txt") and b"\x00" not in head:
+        return "csv"
+    raise FileProblem(
+        _("Upload an Excel workbook (.xlsx) or a CSV file; “%(name)s” is neither.") % {"name": original_name}
+    )
+
+
+def _check_workbook_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise FileProblem(_("The file could not be read as a workbook: it may be damaged.")) from None
+    if "xl/workbook.xml" not in names:
+        raise FileProblem(_("This is not an Excel workbook (.xlsx)."))
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise FileProblem(_("Workbooks with macros are not accepted. Save it as a plain .xlsx workbook."))
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise FileProblem(_("The workbook is too large once unpacked. Split it into smaller files."))
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without a BOM) if the whole file decodes as such, else GB18030 (a superset of GBK)."""
+    with path.open("rb") as f:
+        if f.read(3) == codecs.BOM_UTF8:
+            return "utf-8-sig"
+    for encoding in ("utf-8", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as f:
+                while chunk := f.read(1 << 20):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise FileProblem(_("The file is not text in a known encoding (UTF-8 or GBK)."))
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list]]:
+    encoding = detect_encoding(path)
+    with path.open(encoding=encoding, newline="") as f:
+        sample = f.read(8192)
+        f.seek(0)
+        if encoding == "utf-8-sig":
+            pass  # the BOM is skipped by the codec after seek(0) too
+        first_line = sample.splitlines()[0] if sample else ""
+        delimiter = max(",\t;", key=first_line.count) if first_line else ","
+        if first_line.count(delimiter) == 0:
+            delimiter = ","
+        yield from enumerate(csv.reader(f, delimiter=delimiter), start=1)
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
+    try:
+        yield from xlsx_stream.iter_rows(path)
+    except xlsx_stream.FormulaFound as found:
+        raise FileProblem(
+            _(
+                "Row %(row)d, column %(column)s holds a formula (%(formula)s). Save the "
+                "sheet with values instead of formulas (copy, then paste as values) and upload "
+                "it again."
+            )
+            % {"row": found.row, "column": found.column, "formula": "=" + found.formula[:40]}
+        ) from None
+    except (KeyError, ValueError, IndexError, zipfile.BadZipFile, ParseError):
+        raise FileProblem(_("The file could not be read as a workbook: it may be damaged.")) from None
+
+
+# A workbook is read once, at the preview, into "rows": a plain CSV of (row number, cells) beside
+# it, which the commit reads again at CSV speed instead of parsing the workbook's XML a second time.
+# Numbers keep their type (an ID number that Excel made a number is still recognised) behind a
+# marker character that no cell text keeps.
+_NUMBER_MARK = "\x01"
+
+
+def normalise_workbook(source: Path, target: Path) -> None:
+    """Write the workbook's first sheet as "rows" (FileProblem for a bad workbook)."""
+    with target.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        for number, values in _xlsx_rows(source):
+            cells = [str(number)]
+            for value in values:
+                if isinstance(value, bool) or value is None:
+                    cells.append(cell_text(value))
+                elif isinstance(value, int | float):
+                    cells.append(_NUMBER_MARK + repr(value))
+                elif isinstance(value, str):
+                    cells.append(value.replace(_NUMBER_MARK, ""))
+                else:
+                    cells.append(cell_text(value))
+            writer.writerow(cells)
+
+
+def _normalised_rows(path: Path) -> Iterator[tuple[int, list]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        for cells in csv.reader(f):
+            values: list = []
+            for cell in cells[1:]:
+                if cell.startswith(_NUMBER_MARK):
+                    try:
+                        values.append(int(cell[1:]))
+                    except ValueError:
+                        values.append(float(cell[1:]))
+                else:
+                    values.append(cell)
+            yield int(cells[0]), values
+
+
+def read_rows(path: Path, kind: str) -> Iterator[tuple[int, list]]:
+    """(row number as the spreadsheet shows it, cell values) for each row of the file."""
+    if kind == "rows":
+        return _normalised_rows(path)
+    return _xlsx_rows(path) if kind == "xlsx" else _csv_rows(path)
+
+
+# --- Cells ----------------------------------------------------------------------------------------
+
+
+def cell_text(value) -> str:
+    """A cell as clean text: spaces trimmed, whole floats as ints, and the apostrophe that an export
+    puts before = + - @ taken off again."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value).strip()
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
+        text = text[1:]
+    return text
+
+
+_DATE_PATTERNS = (
+    re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
+    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+)
+
+
+def parse_date(text: str) -> datetime.date | None:
+    for pattern in _DATE_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            try:
+                return datetime.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                return None
+    return None
+
+
+def fold(text: str, *, lower: bool = True) -> str:
+    """Full-width forms folded (１２号 → 12号) and, for looking words up, case ignored."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    return text.lower() if lower else text
