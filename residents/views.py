@@ -3,6 +3,7 @@ roster, visits, and the reveal of a full number. Each checks access through comm
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +19,6 @@ from cases.selectors import cases_for_building, cases_for_household, cases_for_r
 from committee.access import get_for_user
 from committee.models import User
 from committee.roles import Perm
-from common.paging import paginate
 from residents import services
 from residents.care import shortest_cadence
 from residents.filters import (
@@ -92,7 +92,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     residents = filter_residents(residents, filters)
     categories = _categories_for(request, sensitive_ids)
     residents, category = filter_by_category(residents, categories, filters["category"], sensitive_ids)
-    page = paginate(request, residents.order_by("name", "pk"))
+    page = Paginator(residents.order_by("name", "pk"), 25).get_page(request.GET.get("page"))
     _show_categories(page.object_list, sensitive_ids)
     partial = bool(request.htmx and request.htmx.target == "results")  # as-you-type: the results only
     ctx = {
@@ -203,7 +203,7 @@ def building_list(request: HttpRequest) -> HttpResponse:
     if grid_id:
         buildings = buildings.filter(grid_id=grid_id)
     ctx = {
-        "page": paginate(request, buildings.order_by("road", "lane", "number"), per_page=50),
+        "page": Paginator(buildings.order_by("road", "lane", "number"), 50).get_page(request.GET.get("page")),
         "grids": Grid.objects.only("name"),
         "grid_id": grid_id,
         "can_add_building": bool(request.access.committees_where(Perm.EDIT_REGISTRY)),
@@ -235,7 +235,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     overdue_only = filters["overdue"]
     if overdue_only:
         residents = overdue_on(residents, today)
-    page = paginate(request, residents.order_by("next_visit_due", "name", "pk"))
+    page = Paginator(residents.order_by("next_visit_due", "name", "pk"), 25).get_page(request.GET.get("page"))
     for resident in page.object_list:
         resident.shown_categories = list(resident.care_categories.all())
         resident.cadence = shortest_cadence(c.visit_every_days for c in resident.shown_categories)
@@ -428,4 +428,5 @@ def reveal_log(request: HttpRequest) -> HttpResponse:
     resident_id = _int(request.GET.get("resident"))
     if resident_id:
         logs = logs.filter(resident_id=resident_id)
-    return render(request, "residents/reveal_log.html", {"page": paginate(request, logs)})
+    page = Paginator(logs, 25).get_page(request.GET.get("page"))
+    return render(request, "residents/reveal_log.html", {"page": page})

@@ -1,17 +1,20 @@
 """Shared fixtures: the organisation and the personas every view is tested with.
 
-Personas (STYLE.md): secretary, worker and viewer of committee A; worker of committee B (same
+Personas: secretary, worker and viewer of committee A; worker of committee B (same
 street); the officer of that street; a superuser; anonymous. Committee C sits in another street,
 which the street officer must not see.
 """
 
 import importlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.db import connections, transaction
 from django.test import Client
 from django.test.utils import override_settings
 
@@ -65,8 +68,33 @@ def _media_in_tmp(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def org(db):
+@contextmanager
+def rows_kept_for_scope(django_db_blocker) -> Iterator[None]:
+    """Rows written inside (and until the end of the `with`) are seen by every test of a wider scope.
+
+    An outer transaction holds them: each test's own transaction nests inside it as a savepoint and
+    rolls back to these rows, and the outer one rolls back when the scope ends, so no other test ever
+    sees them. Use it from a module-scoped fixture (pytest ends a module's fixtures before it runs a
+    test of another module); a session scope would show the rows to every test of the process.
+    Transactional tests (the live server) never request such a fixture: they commit and flush.
+    """
+    with django_db_blocker.unblock():
+        atomics = []
+        for alias in connections:
+            atomic = transaction.atomic(using=alias)
+            atomic._from_testcase = True  # a durable atomic in the code under test may nest inside
+            atomic.__enter__()
+            atomics.append((alias, atomic))
+        try:
+            yield
+        finally:
+            for alias, atomic in reversed(atomics):
+                transaction.set_rollback(True, using=alias)
+                atomic.__exit__(None, None, None)
+
+
+def build_org() -> SimpleNamespace:
+    """Streets, committees and the personas (see the module's docstring)."""
     street = make_street("定海路街道")
     other_street = make_street("平凉路街道")
     a = make_committee(street, "定海居民区")
@@ -81,6 +109,29 @@ def org(db):
         "superuser": make_user("superuser", superuser=True, full_name="管理员"),
     }
     return SimpleNamespace(street=street, other_street=other_street, a=a, b=b, c=c, users=users, **users)
+
+
+@pytest.fixture
+def org(db):
+    return build_org()
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup, django_db_blocker):
+    """The demo (`seed_demo`), seeded once for every test of a module that asks for it.
+
+    Seeding takes seconds; each test rolls back to the seeded rows (see rows_kept_for_scope), so a
+    test may change them freely. Request `db` as well (the tests' own transaction). The rows stay
+    until the module ends, so every later test of that module sees them: keep such a module to tests
+    that want the demo.
+    """
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with rows_kept_for_scope(django_db_blocker):
+        call_command("seed_demo", stdout=StringIO())
+        yield
 
 
 def client_for(user) -> Client:

@@ -9,10 +9,11 @@ import pkgutil
 from types import SimpleNamespace
 
 import pytest
+from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import tests.url_rows
-from tests.conftest import client_for
+from tests.conftest import build_org, client_for, rows_kept_for_scope
 from tests.url_matrix import PERSONAS, Row
 
 MODULES = [
@@ -43,13 +44,28 @@ def test_every_url_has_a_row():
     assert not stale, f"rows for URL names that no longer exist: {stale}"
 
 
-@pytest.fixture
-def world(org):
-    world = SimpleNamespace(**vars(org))
-    for module in MODULES:
-        if hasattr(module, "populate"):
-            module.populate(world)
-    return world
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The organisation and every object the rows need, built once for the module's ~600 tests.
+
+    Each test rolls back to it (tests/conftest.py rows_kept_for_scope), so a POST that changes a case
+    changes it for that test only. The objects here are never changed in memory: rows read their ids.
+    Uploads (the attachment, the import waiting for its commit) live in the world's own media folder.
+    """
+    media = tmp_path_factory.mktemp("world-media")
+    with override_settings(MEDIA_ROOT=media), rows_kept_for_scope(django_db_blocker):
+        world = SimpleNamespace(**vars(build_org()), media=media)
+        for module in MODULES:
+            if hasattr(module, "populate"):
+                module.populate(world)
+        yield world
+
+
+@pytest.fixture(autouse=True)
+def _world_media(_media_in_tmp, settings, request):
+    """Tests that use the world read its uploads (this runs after the per-test MEDIA_ROOT)."""
+    if "world" in request.fixturenames:
+        settings.MEDIA_ROOT = request.getfixturevalue("world").media
 
 
 def _request(row: Row, world, persona: str, method: str | None = None):
@@ -63,7 +79,7 @@ def _request(row: Row, world, persona: str, method: str | None = None):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.id)
-def test_persona_gets_expected_status(row: Row, persona: str, world):
+def test_persona_gets_expected_status(row: Row, persona: str, world, db):
     response = _request(row, world, persona)
     assert response.status_code == row.expect[persona], (
         f"{persona} {row.method.upper()} {row.path(world)}: got {response.status_code}, "
@@ -74,7 +90,7 @@ def test_persona_gets_expected_status(row: Row, persona: str, world):
 
 
 @pytest.mark.parametrize("row", [r for r in ROWS if r.wrong_method], ids=lambda r: r.id)
-def test_wrong_method_is_refused(row: Row, world):
+def test_wrong_method_is_refused(row: Row, world, db):
     # The persona the view serves best (a 200 before a redirect) is the one that reaches the method check.
     allowed = min(PERSONAS, key=lambda p: (row.expect[p], p == "anonymous"))
     response = _request(row, world, allowed, method=row.wrong_method)

@@ -65,7 +65,6 @@ def test_the_secretary_walks_every_main_page(device, request, org):
     for name in PAGES:
         response = page.goto(urls[name])
         assert response.status == 200, f"{name}: {response.status}"
-        page.wait_for_load_state("networkidle")
         expect(page.locator("main h1").first).to_be_visible()
         overflow = page.evaluate("document.scrollingElement.scrollWidth - innerWidth")
         assert overflow <= 0, f"{name} runs {overflow}px off the side of the {device}"

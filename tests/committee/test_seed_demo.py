@@ -1,3 +1,5 @@
+"""The demo seed (seeded once for the module's tests: tests/conftest.py `seeded_demo`)."""
+
 from io import StringIO
 
 import pytest
@@ -8,9 +10,7 @@ from committee.models import Committee, Membership, StreetOfficer, User
 from committee.roles import Role
 
 
-@pytest.mark.django_db
-def test_seed_demo_creates_the_street_committees_and_accounts():
-    call_command("seed_demo", stdout=StringIO())
+def test_seed_demo_creates_the_street_committees_and_accounts(seeded_demo, db):
     assert set(Committee.objects.values_list("name", flat=True)) >= {"定海居民区", "波阳居民区"}
     roles = dict(Membership.objects.values_list("user__username", "role"))
     assert roles["secretary"] == Role.SECRETARY
@@ -25,9 +25,7 @@ def test_seed_demo_creates_the_street_committees_and_accounts():
         assert User.objects.get(username=username).check_password("needle-demo")
 
 
-@pytest.mark.django_db
-def test_seed_demo_refuses_a_database_that_has_data_and_if_empty_skips_quietly():
-    call_command("seed_demo", stdout=StringIO())
+def test_seed_demo_refuses_a_database_that_has_data_and_if_empty_skips_quietly(seeded_demo, db):
     with pytest.raises(CommandError):
         call_command("seed_demo", stdout=StringIO())
     out = StringIO()
@@ -35,14 +33,7 @@ def test_seed_demo_refuses_a_database_that_has_data_and_if_empty_skips_quietly()
     assert out.getvalue() == ""
 
 
-@pytest.mark.django_db
-def test_no_migration_creates_an_account():
-    assert not User.objects.exists()
-
-
-@pytest.mark.django_db
-def test_the_demo_secretary_sees_a_chinese_home_page():
-    call_command("seed_demo", stdout=StringIO())
+def test_the_demo_secretary_sees_a_chinese_home_page(seeded_demo, db):
     client = Client()
     client.force_login(User.objects.get(username="secretary"))
     body = client.get("/").content.decode()
