@@ -2,14 +2,18 @@
 
 from itertools import count
 
-from committee.models import Committee, Membership, Street, StreetOfficer, User
+from committee.models import Committee, District, DistrictOfficer, Membership, Street, StreetOfficer, User
 from committee.roles import Role
 
 _seq = count(1)
 
 
-def make_street(name: str | None = None) -> Street:
-    return Street.objects.create(name=name or f"测试街道{next(_seq)}", district="杨浦区")
+def make_district(name: str | None = None) -> District:
+    return District.objects.create(name=name or f"测试区{next(_seq)}")
+
+
+def make_street(name: str | None = None, district: District | None = None) -> Street:
+    return Street.objects.create(name=name or f"测试街道{next(_seq)}", district=district)
 
 
 def make_committee(street: Street, name: str | None = None) -> Committee:
@@ -23,6 +27,7 @@ def make_user(
     committee: Committee | None = None,
     role: Role | None = None,
     street: Street | None = None,
+    district: District | None = None,
     superuser: bool = False,
     full_name: str = "",
 ) -> User:
@@ -36,4 +41,6 @@ def make_user(
         Membership.objects.create(user=user, committee=committee, role=role or Role.WORKER)
     if street is not None:
         StreetOfficer.objects.create(user=user, street=street)
+    if district is not None:
+        DistrictOfficer.objects.create(user=user, district=district)
     return user
