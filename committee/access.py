@@ -20,6 +20,10 @@ from committee import scoping
 from committee.models import Committee, Membership
 from committee.roles import Perm, Role, role_can
 
+# How specific a post is (lower wins when a user holds several over one committee).
+_RANK = {Role.STREET_OFFICER: 1, Role.DISTRICT_OFFICER: 2}
+_RANK.update(dict.fromkeys((Role.SECRETARY, Role.WORKER, Role.VIEWER, Role.ADMIN), 0))
+
 
 class Access:
     def __init__(self, user) -> None:
@@ -37,11 +41,17 @@ class Access:
             .order_by()
             .values_list("id", Value(Role.STREET_OFFICER.value))
         )
+        district_posts = (
+            Committee.objects.filter(street__district__officers__user=user)
+            .order_by()
+            .values_list("id", Value(Role.DISTRICT_OFFICER.value))
+        )
         roles: dict[int, Role] = {}
-        for committee_id, role in memberships.union(street_posts, all=True):
-            # A committee role is more specific than a street post: it wins.
-            if committee_id not in roles or role != Role.STREET_OFFICER:
-                roles[committee_id] = Role(role)
+        for committee_id, role in memberships.union(street_posts, district_posts, all=True):
+            # The most specific post wins: a committee role, then a street post, then a district post.
+            role = Role(role)
+            if committee_id not in roles or _RANK[role] < _RANK[roles[committee_id]]:
+                roles[committee_id] = role
         return roles
 
     @property
@@ -54,6 +64,11 @@ class Access:
         if self.sees_everything:
             return None
         return frozenset(self.roles)
+
+    @property
+    def oversees_district(self) -> bool:
+        """A district officer (of a district with committees), or a superuser: the district overview."""
+        return self.sees_everything or Role.DISTRICT_OFFICER in self.roles.values()
 
     def role(self, committee: Committee | int) -> Role | None:
         committee_id = committee if isinstance(committee, int) else committee.pk

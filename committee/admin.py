@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from committee.models import Committee, Membership, Street, StreetOfficer, User
+from committee.models import Committee, District, DistrictOfficer, Membership, Street, StreetOfficer, User
 
 admin.site.site_header = _("Needle administration")
 admin.site.site_title = _("Needle")
@@ -23,6 +23,12 @@ class StreetOfficerInline(admin.TabularInline):
     extra = 0
 
 
+class DistrictOfficerInline(admin.TabularInline):
+    model = DistrictOfficer
+    extra = 0
+    autocomplete_fields = ["user", "district"]  # pick from a search, not a list of every user
+
+
 @admin.register(User)
 class NeedleUserAdmin(UserAdmin):
     fieldsets = (
@@ -37,13 +43,23 @@ class NeedleUserAdmin(UserAdmin):
     list_display = ["username", "full_name", "is_active", "is_superuser", "last_login"]
     list_filter = ["is_active", "is_superuser", "memberships__role"]
     search_fields = ["username", "full_name"]
-    inlines = [MembershipInline, StreetOfficerInline]
+    inlines = [MembershipInline, StreetOfficerInline, DistrictOfficerInline]
+
+
+@admin.register(District)
+class DistrictAdmin(SimpleHistoryAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    inlines = [DistrictOfficerInline]
 
 
 @admin.register(Street)
 class StreetAdmin(SimpleHistoryAdmin):
     list_display = ["name", "district"]
+    list_filter = ["district"]
     search_fields = ["name"]
+    list_select_related = ["district"]
+    inlines = [StreetOfficerInline]
 
 
 @admin.register(Committee)

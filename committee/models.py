@@ -1,4 +1,4 @@
-"""The organisation: streets, their committees, and who works where in which role."""
+"""The organisation: districts, streets, their committees, and who works where in which role."""
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -27,11 +27,34 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
+class District(models.Model):
+    """A district (区), e.g. 杨浦区: the level above the streets. Its officers read all its committees."""
+
+    name = models.CharField(_("name"), max_length=20, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Street(models.Model):
     """A street (subdistrict) office, e.g. 定海路街道; oversees a few dozen committees."""
 
     name = models.CharField(_("name"), max_length=50, unique=True)
-    district = models.CharField(_("district"), max_length=20, blank=True)
+    # Optional: a deployment for one street needs no district.
+    district = models.ForeignKey(
+        District,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="streets",
+        verbose_name=_("district"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -102,6 +125,24 @@ class StreetOfficer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.street}"
+
+
+class DistrictOfficer(models.Model):
+    """A district officer: read access to every committee of every street of one district."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="district_posts", verbose_name=_("user"))
+    district = models.ForeignKey(
+        District, models.CASCADE, related_name="officers", verbose_name=_("district")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("district officer")
+        verbose_name_plural = _("district officers")
+        constraints = [models.UniqueConstraint(fields=["user", "district"], name="district_officer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.district}"
 
 
 class CommitteeOwned(models.Model):

@@ -1,7 +1,8 @@
 """What each role may do: the one place that decides it.
 
 A user has a role per committee (secretary, worker, viewer), or is a street officer with read access
-to every committee of a street. Superusers correct data in the admin; in the app they read like a
+to every committee of a street, or a district officer with read access to every committee of a
+district. Superusers correct data in the admin; in the app they read like a
 street officer of every street. Views ask `request.access.can(perm, committee)`; they never compare
 roles themselves.
 """
@@ -17,6 +18,7 @@ class Role(models.TextChoices):
     WORKER = "worker", _("worker")
     VIEWER = "viewer", _("viewer")
     STREET_OFFICER = "street_officer", _("street officer")
+    DISTRICT_OFFICER = "district_officer", _("district officer")
     ADMIN = "admin", _("administrator")
 
     @classmethod
@@ -42,6 +44,7 @@ class Perm(StrEnum):
     VIEW_REPORTS = "view_reports"  # the dashboard, ledger and monthly summary
 
 
+# Street and district officers: read and reports; no full numbers, no sensitive categories.
 _READ_ONLY = frozenset({Perm.VIEW, Perm.VIEW_REPORTS})
 _WORKER = frozenset(
     {Perm.VIEW, Perm.VIEW_SENSITIVE, Perm.EDIT_REGISTRY, Perm.LOG_VISIT, Perm.LOG_CASE, Perm.VIEW_REPORTS}
@@ -53,8 +56,13 @@ GRANTS: dict[Role, frozenset[Perm]] = {
     Role.VIEWER: frozenset({Perm.VIEW}),
     # The street reads who looked at its residents (the access log), never their full numbers.
     Role.STREET_OFFICER: _READ_ONLY | {Perm.READ_ACCESS_LOG},
+    Role.DISTRICT_OFFICER: _READ_ONLY,
     Role.ADMIN: _READ_ONLY,
 }
+
+
+# Roles that read committees from above (a street, a district, the admin), read-only.
+OVERSEERS = frozenset({Role.STREET_OFFICER, Role.DISTRICT_OFFICER, Role.ADMIN})
 
 
 def role_can(role: Role | None, perm: Perm) -> bool:

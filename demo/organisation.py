@@ -1,4 +1,4 @@
-"""Demo organisation: 定海路街道 in 杨浦区 with two committees and the demo accounts.
+"""Demo organisation: 定海路街道 in 杨浦区 (a District) with two committees and the demo accounts.
 
 Names follow the source article (context/seed-article.zh.txt): 周勤 is secretary of 定海居民区 and
 王丽玲 of 波阳居民区. Demo accounts exist only through `manage.py seed_demo`, never migrations.
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from committee.models import Committee, Membership, Street, StreetOfficer, User
+from committee.models import Committee, District, DistrictOfficer, Membership, Street, StreetOfficer, User
 from committee.roles import Role
 
 DEMO_PASSWORD = "needle-demo"  # noqa: S105 (the demo's documented password; the seed is demo-only)
@@ -20,6 +20,7 @@ class DemoOrganisation:
     committee_a: Committee
     committee_b: Committee
     users: dict[str, User]
+    district: District | None = None
 
 
 # username, full name, committee ("a", "b" or None), role; printed by `make run` in this order.
@@ -29,6 +30,7 @@ DEMO_ACCOUNTS = [
     ("viewer", "陈晓燕", "a", Role.VIEWER),
     ("worker_b", "张伟", "b", Role.WORKER),
     ("officer", "刘建国", None, Role.STREET_OFFICER),
+    ("district", "吴志明", None, Role.DISTRICT_OFFICER),
     ("admin", "系统管理员", None, Role.ADMIN),
 ]
 # Colleagues in committee A, so that workload tables have more than one row; they log in too.
@@ -41,7 +43,8 @@ EXTRA_ACCOUNTS = [
 
 @transaction.atomic
 def seed_organisation() -> DemoOrganisation:
-    street = Street.objects.create(name="定海路街道", district="杨浦区")
+    district = District.objects.create(name="杨浦区")
+    street = Street.objects.create(name="定海路街道", district=district)
     committee_a = Committee.objects.create(
         street=street, name="定海居民区", code="dinghai", address="定海路449弄1号", phone="021-65430001"
     )
@@ -61,4 +64,6 @@ def seed_organisation() -> DemoOrganisation:
             Membership.objects.create(user=user, committee=committees[which], role=role)
         elif role == Role.STREET_OFFICER:
             StreetOfficer.objects.create(user=user, street=street)
-    return DemoOrganisation(street, committee_a, committee_b, users)
+        elif role == Role.DISTRICT_OFFICER:
+            DistrictOfficer.objects.create(user=user, district=district)
+    return DemoOrganisation(street, committee_a, committee_b, users, district)

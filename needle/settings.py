@@ -142,10 +142,13 @@ if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
 # The dashboard and street overview figures are cached per user this many seconds; 0 turns it off.
 REPORTS_CACHE_SECONDS = env.int("REPORTS_CACHE_SECONDS", default=120)
 SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
-# Idle timeout: the cookie lives SESSION_IDLE_MINUTES and every request renews it.
+# Idle timeout: the session (cookie and stored expiry) lives SESSION_IDLE_MINUTES; a request renews
+# it when the last renewal is SESSION_RENEW_MINUTES old, not on every request, so that a page that
+# changes nothing writes nothing (committee/middleware.py SessionLifetimeMiddleware).
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_MINUTES = env.int("SESSION_RENEW_MINUTES", default=5)
+SESSION_SAVE_EVERY_REQUEST = False
 # Absolute limit (OWASP ASVS L2): after this a login ends however active it is.
 SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
 SESSION_COOKIE_HTTPONLY = True

@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from committee import views as committee_views
 from committee.forms import LoginForm
 from needle import views
+from reports.district import district_overview
 from reports.urls import dashboard_patterns
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", include("residents.urls")),
     path("residents/import/", include("residents.imports.urls")),
     path("dashboard/", include(dashboard_patterns)),
+    path("dashboard/district/", district_overview, name="dashboard_district"),
     path("reports/", include("reports.urls")),
     path("access-log/", include("audit.urls")),
 ]

@@ -398,6 +398,20 @@ def _address(row: dict) -> str:
     return building_address(row["building__road"], row["building__lane"], row["building__number"])
 
 
+def total_of(figures) -> Headline:
+    """The headline figures of several committees added up (a street's, a district's)."""
+    total = Headline()
+    for h in figures:
+        for name in ("open", "overdue", "new_this_month", "resolved_this_month", "called", "satisfied"):
+            setattr(total, name, getattr(total, name) + getattr(h, name))
+        total.late_referrals += h.late_referrals
+        total.resolved_pairs += h.resolved_pairs
+        total.roster.size += h.roster.size
+        total.roster.on_cadence += h.roster.on_cadence
+    total.median_days = median_working_days(total.resolved_pairs)
+    return total
+
+
 def street_overview(committees: list, access, today: dt.date | None = None) -> dict:
     """The headline figures per committee side by side, and the street's totals. Fixed queries."""
     period = Period(today or timezone.localdate())
@@ -407,15 +421,7 @@ def street_overview(committees: list, access, today: dt.date | None = None) -> d
     rows = [
         {"committee": c, "figures": figures[c.pk], "links": count_links(c.pk, period)} for c in committees
     ]
-    total = Headline()
-    for h in figures.values():
-        for name in ("open", "overdue", "new_this_month", "resolved_this_month", "called", "satisfied"):
-            setattr(total, name, getattr(total, name) + getattr(h, name))
-        total.late_referrals += h.late_referrals
-        total.resolved_pairs += h.resolved_pairs
-        total.roster.size += h.roster.size
-        total.roster.on_cadence += h.roster.on_cadence
-    total.median_days = median_working_days(total.resolved_pairs)
+    total = total_of(figures.values())
     chart = {
         "kind": "bar",
         "labels": [c.name for c in committees],

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from cases.filters import CaseFilterForm
 from committee.models import Committee
-from committee.roles import Perm, Role
+from committee.roles import OVERSEERS, Perm, Role
 from reports import figures, ledger, summary
 from reports.forms import MonthForm
 from reports.selectors import late_referral_rows
@@ -54,6 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ids = ",".join(str(c.pk) for c in committees)
     ctx = _cached(request, ("overview", ids), lambda: figures.street_overview(committees, access))
     ctx["streets"] = sorted({c.street.name for c in committees})
+    ctx["district_overview"] = access.oversees_district
     return render(request, "reports/overview.html", ctx)
 
 
@@ -75,7 +76,7 @@ def _render_dashboard(
 ) -> HttpResponse:
     ctx = _cached(request, ("dashboard", committee.pk), lambda: figures.dashboard(committee, request.access))
     ctx["committee"] = committee
-    ctx["from_street"] = request.access.role(committee) in (Role.STREET_OFFICER, Role.ADMIN)
+    ctx["from_street"] = request.access.role(committee) in OVERSEERS
     ctx["show_names"] = request.access.can(Perm.VIEW_SENSITIVE, committee)
     # Staff of several committees see the first; the others are a click away.
     ctx["others"] = list(request.access.committees().filter(pk__in=others)) if others else []

@@ -17,7 +17,7 @@ from PIL import Image
 from cases import services
 from cases.models import Case, CaseCategory
 from committee.access import Access
-from committee.models import Committee, Membership, Street, StreetOfficer, User
+from committee.models import Committee, District, DistrictOfficer, Membership, Street, StreetOfficer, User
 from committee.roles import Role
 from demo.residents import id_number as demo_id_number
 from residents.indexing import reindex_residents
@@ -27,8 +27,12 @@ _seq = count(1)
 
 
 # --- The organisation -------------------------------------------------------------------------------
-def make_street(name: str | None = None) -> Street:
-    return Street.objects.create(name=name or f"测试街道{next(_seq)}", district="杨浦区")
+def make_district(name: str | None = None) -> District:
+    return District.objects.create(name=name or f"测试区{next(_seq)}")
+
+
+def make_street(name: str | None = None, district: District | None = None) -> Street:
+    return Street.objects.create(name=name or f"测试街道{next(_seq)}", district=district)
 
 
 def make_committee(street: Street, name: str | None = None) -> Committee:
@@ -42,6 +46,7 @@ def make_user(
     committee: Committee | None = None,
     role: Role | None = None,
     street: Street | None = None,
+    district: District | None = None,
     superuser: bool = False,
     full_name: str = "",
 ) -> User:
@@ -55,6 +60,8 @@ def make_user(
         Membership.objects.create(user=user, committee=committee, role=role or Role.WORKER)
     if street is not None:
         StreetOfficer.objects.create(user=user, street=street)
+    if district is not None:
+        DistrictOfficer.objects.create(user=user, district=district)
     return user
 
 

@@ -4,23 +4,58 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from committee.middleware import LOGIN_AT_KEY
+from bench.floor import FLOOR_URL
+from committee.middleware import LOGIN_AT_KEY, RENEWED_AT_KEY
 
 
-def test_the_session_cookie_lasts_thirty_idle_minutes_and_every_request_renews_it(org, as_user, settings):
+def _age_the_renewal(client: Client, minutes: int) -> None:
+    """As if the session was last renewed `minutes` ago (its stored expiry moved to match)."""
+    session = client.session
+    session[RENEWED_AT_KEY] = (timezone.now() - timedelta(minutes=minutes)).isoformat()
+    session.save()
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=30 - minutes))
+
+
+def test_the_session_cookie_lasts_thirty_idle_minutes_and_a_request_near_expiry_renews_it(
+    org, as_user, settings
+):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     client = as_user(org.worker_a)
-    first = client.get("/")
-    assert first.cookies["sessionid"]["max-age"] == 1800
-    session = Session.objects.get()
-    session.expire_date = timezone.now() + timedelta(minutes=5)
-    session.save()
-    client.get("/")
+    _age_the_renewal(client, minutes=25)
+    response = client.get("/")
+    assert response.cookies["sessionid"]["max-age"] == 1800
     # The request pushed the expiry back to a full half hour.
     assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=29)
+
+
+def test_a_plain_get_writes_nothing(org, as_user, settings):
+    client = as_user(org.worker_a)
+    client.get("/")
+    _age_the_renewal(client, minutes=settings.SESSION_RENEW_MINUTES - 1)
+    expires = Session.objects.get().expire_date
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/")
+    assert response.status_code == 200
+    writes = [
+        q["sql"] for q in captured.captured_queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")
+    ]
+    assert writes == []
+    assert "sessionid" not in response.cookies  # nor is the cookie sent again
+    assert Session.objects.get().expire_date == expires
+
+
+@pytest.mark.urls("bench.floor")
+def test_a_logged_in_page_pays_two_queries_before_its_view(org, as_user, django_assert_num_queries):
+    """The session and the user; the roles behind request.access are read only when a view asks."""
+    client = as_user(org.worker_a)
+    client.get(FLOOR_URL)
+    with django_assert_num_queries(2):
+        assert client.get(FLOOR_URL).status_code == 200
 
 
 def test_an_idle_session_past_its_expiry_is_logged_out(org, as_user):

@@ -3,16 +3,18 @@ time the filtered list, the worker's queue and the case page through Django's te
 
     python manage.py bench_cases                 # fill (once) and measure
     python manage.py bench_cases --cases 5000    # a smaller run
+    python manage.py bench_cases --json var/bench-cases.json   # also write the figures as JSON
 
 The data goes into its own street and committee ("基准测试街道"); a second run reuses it.
-Prints median and p95 server time per page (the client calls the whole stack: middleware,
-scoping, views, templates; no network).
+Prints median and p95 server time and the queries per page (the client calls the whole stack:
+middleware, scoping, views, templates; no network), and the logged-in floor measured in the same
+run (bench/floor.py); --json writes them as {page key: {median_ms, p95_ms, queries}}.
 """
 
 import datetime
+import json
 import random
-import statistics
-import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
@@ -20,6 +22,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from bench.floor import FLOOR_URL, measure
 from cases.models import Case, CaseCategory, CaseCounter, CaseEvent, OutsideBody, Referral
 from committee.models import Committee, Membership, Street, User
 from committee.roles import Role
@@ -34,8 +37,13 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=50_000)
         parser.add_argument("--events-per-case", type=int, default=5)
         parser.add_argument("--runs", type=int, default=40, help="requests per page measured")
+        parser.add_argument(
+            "--json", type=Path, dest="json_path", help="write {page: {median_ms, p95_ms, queries}} here"
+        )
 
-    def handle(self, *args, cases: int, events_per_case: int, runs: int, **options) -> None:
+    def handle(
+        self, *args, cases: int, events_per_case: int, runs: int, json_path: Path | None, **options
+    ) -> None:
         with unscoped():
             committee, users = self._world()
             have = Case.all_objects.filter(committee=committee).count()
@@ -51,44 +59,52 @@ class Command(BaseCommand):
         client.force_login(users[0])  # the secretary
         worker = Client()
         worker.force_login(users[1])
+        # key (stable, for --json): label, request
         pages = {
-            "list (default: open cases)": lambda i: (client, "/cases/"),
-            "list (any status, open first)": lambda i: (client, "/cases/?status="),
-            "list (open, drainage, overdue)": lambda i: (
-                client,
-                f"/cases/?status=open&category={drainage}&overdue=1",
+            "list_default": ("list (default: open cases)", lambda i: (client, "/cases/")),
+            "list_any_status": ("list (any status, open first)", lambda i: (client, "/cases/?status=")),
+            "list_filtered": (
+                "list (open, drainage, overdue)",
+                lambda i: (client, f"/cases/?status=open&category={drainage}&overdue=1"),
             ),
-            "list (search, page 3)": lambda i: (client, "/cases/?q=积水&sort=newest&page=3"),
-            "list (assignee, date range)": lambda i: (
-                client,
-                f"/cases/?assignee={users[1].pk}&created_from=2026-01-01&created_to=2026-06-30",
+            "list_search": ("list (search, page 3)", lambda i: (client, "/cases/?q=积水&sort=newest&page=3")),
+            "list_assignee_dates": (
+                "list (assignee, date range)",
+                lambda i: (
+                    client,
+                    f"/cases/?assignee={users[1].pk}&created_from=2026-01-01&created_to=2026-06-30",
+                ),
             ),
-            "home queue (worker)": lambda i: (worker, "/"),
-            "case page": lambda i: (client, f"/cases/{sample[i % len(sample)]}/"),
+            "home_queue": ("home queue (worker)", lambda i: (worker, "/")),
+            "case_page": ("case page", lambda i: (client, f"/cases/{sample[i % len(sample)]}/")),
+            "dashboard_computed": ("dashboard (computed, no cache)", lambda i: (client, "/dashboard/")),
+            "floor_auth": ("floor: empty page behind login", lambda i: (client, FLOOR_URL)),
         }
-        self.stdout.write(f"{'page':34} {'median ms':>10} {'p95 ms':>10}")
+        self.stdout.write(f"{'page':34} {'median ms':>10} {'p95 ms':>10} {'queries':>8}")
         # Plain static storage: the benchmark needs no collectstatic run (nor does it time static files).
         storages = {
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
-        with override_settings(ALLOWED_HOSTS=["*"], DEBUG=False, STORAGES=storages):
-            for name, make in pages.items():
-                times = []
-                for i in range(runs + 3):
-                    who, url = make(i)
-                    started = time.perf_counter()
-                    response = who.get(url)
-                    elapsed = (time.perf_counter() - started) * 1000
-                    assert response.status_code == 200, (url, response.status_code)
-                    if i >= 3:  # the first requests warm caches and connections
-                        times.append(elapsed)
-                times.sort()
-                p95 = times[max(0, round(len(times) * 0.95) - 1)]
-                self.stdout.write(f"{name:34} {statistics.median(times):10.1f} {p95:10.1f}")
+        results = {}
+        with override_settings(
+            ALLOWED_HOSTS=["*"],
+            DEBUG=False,
+            STORAGES=storages,
+            ROOT_URLCONF="bench.floor",  # the app's URLs and the floor's empty page
+            REPORTS_CACHE_SECONDS=0,  # the dashboard computed on every request
+        ):
+            for key, (name, make) in pages.items():
+                results[key] = figures = measure(make, runs)
+                self.stdout.write(
+                    f"{name:34} {figures['median_ms']:10.1f} {figures['p95_ms']:10.1f} {figures['queries']:8}"
+                )
+        if json_path is not None:
+            json_path.write_text(json.dumps(results, indent=2) + "\n")
+            self.stdout.write(f"Wrote {json_path}.")
 
     def _world(self):
-        street, _ = Street.objects.get_or_create(name="基准测试街道", defaults={"district": "杨浦区"})
+        street, _ = Street.objects.get_or_create(name="基准测试街道")
         committee, _ = Committee.objects.get_or_create(
             street=street, name="基准测试居民区", defaults={"code": "bench"}
         )

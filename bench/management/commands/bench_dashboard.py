@@ -119,7 +119,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def _build(self, n_committees: int, n_cases: int) -> Street:
         rng = self.rng
-        street = Street.objects.create(name=STREET, district="杨浦区")
+        street = Street.objects.create(name=STREET)
         password = make_password(None)
         officer = User.objects.create(username="bench_officer", full_name="基准街道干部", password=password)
         StreetOfficer.objects.create(user=officer, street=street)

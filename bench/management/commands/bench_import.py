@@ -146,7 +146,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, sizes: str, repeat: int, format: str, no_memory: bool, **options) -> None:
         with unscoped():
-            street, _ = Street.objects.get_or_create(name="bench", defaults={"district": "bench"})
+            street, _ = Street.objects.get_or_create(name="bench")
             for leftover in Committee.objects.filter(street=street):  # from an interrupted run
                 _clear(leftover)
             with tempfile.TemporaryDirectory() as tmp:

@@ -5,11 +5,16 @@ neighbour, a worker and a street officer, then times requests through the Django
 the worker searching their committee, the street officer searching the whole street, and the
 worker's roster. Prints median and p95 server time per request.
 
-    .venv/bin/python manage.py bench_residents [--residents 10000] [--repeat 20]
+    .venv/bin/python manage.py bench_residents [--residents 10000] [--repeat 20] [--json PATH]
+
+--json also measures the searches of the stable page keys and the logged-in floor (bench/floor.py)
+and writes them as {page key: {median_ms, p95_ms, queries}}.
 """
 
+import json
 import statistics
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 from django.core.management.base import BaseCommand
@@ -17,6 +22,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
 
+from bench.floor import FLOOR_URL, measure
 from committee.models import Committee, Membership, Street, StreetOfficer, User
 from committee.roles import Role
 from committee.scoping import unscoped
@@ -34,8 +40,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--residents", type=int, default=10_000)
         parser.add_argument("--repeat", type=int, default=20, help="rounds over the query list")
+        parser.add_argument("--json", type=Path, dest="json_path", help="write the key pages' figures here")
 
-    def handle(self, *args, residents: int, repeat: int, **options) -> None:
+    def handle(self, *args, residents: int, repeat: int, json_path: Path | None = None, **options) -> None:
         with unscoped():
             worker, officer, committee = self._world(residents)
             count = Resident.all_objects.filter(committee=committee).count()
@@ -55,6 +62,27 @@ class Command(BaseCommand):
         ]:
             headers = {"HX-Request": "true", "HX-Target": "results"} if "htmx" in label else {}
             self._time(label, user, urls, repeat, headers)
+        if json_path is not None:
+            self._write_json(json_path, worker, runs=repeat * 5)
+
+    def _write_json(self, path: Path, worker: User, runs: int) -> None:
+        """The worker's searches under their stable keys, and the floor measured in the same run."""
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(worker)
+        pages = {
+            "resident_search_name2": "/residents/?q=王芳",
+            "resident_search_name1": "/residents/?q=王",
+            "resident_search_initials": "/residents/?q=zq",
+            "resident_search_phone": "/residents/?q=5678",
+            "floor_auth": FLOOR_URL,
+        }
+        storages = {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+        with override_settings(ROOT_URLCONF="bench.floor", STORAGES=storages):
+            results = {key: measure(lambda i, url=url: (client, url), runs) for key, url in pages.items()}
+        path.write_text(json.dumps(results, indent=2) + "\n")
 
     # Pages are rendered without collectstatic having run: plain static storage, as in the tests.
     @override_settings(
@@ -83,7 +111,7 @@ class Command(BaseCommand):
         )
 
     def _world(self, residents: int):
-        street, _ = Street.objects.get_or_create(name=STREET, defaults={"district": "杨浦区"})
+        street, _ = Street.objects.get_or_create(name=STREET)
         big, _ = Committee.objects.get_or_create(street=street, code="bench", defaults={"name": "基准居民区"})
         small, _ = Committee.objects.get_or_create(
             street=street, code="bench2", defaults={"name": "基准二居民区"}

@@ -20,6 +20,8 @@ class Command(BaseCommand):
             where = {"a": "定海居民区", "b": "波阳居民区"}.get(
                 which or "", "定海路街道" if which is None else ""
             )
+            if role == "district_officer":
+                where = "杨浦区"
             if role == "admin":
                 where = "/admin/"
             out.write(f"  {username:<12} {full_name:<6}  {role.label} · {where}")

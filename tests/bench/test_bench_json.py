@@ -1,0 +1,45 @@
+"""The benchmarks' --json files: the stable page keys, each with its figures, and the floor."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+FIGURES = {"median_ms", "p95_ms", "queries"}
+
+
+@pytest.mark.django_db
+def test_bench_cases_writes_every_page_key_and_the_floor(tmp_path):
+    path = tmp_path / "cases.json"
+    call_command("bench_cases", cases=30, events_per_case=2, runs=2, json_path=path, stdout=StringIO())
+    pages = json.loads(path.read_text())
+    assert set(pages) >= {
+        "list_default",
+        "list_any_status",
+        "list_filtered",
+        "list_search",
+        "case_page",
+        "home_queue",
+        "dashboard_computed",
+        "floor_auth",
+    }
+    assert all(set(figures) == FIGURES for figures in pages.values())
+    assert pages["floor_auth"]["queries"] == 2  # the session and the user, nothing written
+    assert pages["list_default"]["queries"] > pages["floor_auth"]["queries"]
+
+
+@pytest.mark.django_db
+def test_bench_residents_writes_the_search_keys_and_the_floor(tmp_path):
+    path = tmp_path / "residents.json"
+    call_command("bench_residents", residents=150, repeat=1, json_path=path, stdout=StringIO())
+    pages = json.loads(path.read_text())
+    assert set(pages) == {
+        "resident_search_name2",
+        "resident_search_name1",
+        "resident_search_initials",
+        "resident_search_phone",
+        "floor_auth",
+    }
+    assert all(set(figures) == FIGURES for figures in pages.values())
+    assert pages["floor_auth"]["queries"] == 2

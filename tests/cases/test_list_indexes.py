@@ -1,0 +1,60 @@
+"""The case lists' page queries read an index in order (cases/models.py Case.Meta.indexes).
+
+An index serves an ORDER BY only when it matches it exactly (the partial index's condition, the
+open-first rank's expression): a change to the list's query that no longer matches would bring
+back the fetch-and-sort of every open case unnoticed, so the plans are checked here. Sorting is
+discouraged so that even these few rows show which index the planner can use. PostgreSQL only:
+SQLite's planner picks its indexes from statistics that a handful of rows do not give it (the
+indexes exist there too; it may scan).
+"""
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+
+from cases import selectors
+from cases.filters import CaseFilterForm, filter_cases
+from cases.models import Case
+from committee.access import acting_as
+from tests.cases.helpers import make_case
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+
+
+def _plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        for setting in ("enable_seqscan", "enable_sort", "enable_bitmapscan"):
+            cursor.execute(f"SET LOCAL {setting} = off")  # until the test's transaction ends
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(" ".join(map(str, row)) for row in cursor.fetchall())
+
+
+def _list_page(user, query: str):
+    with acting_as(user) as access:
+        form = CaseFilterForm(QueryDict(query), access=access)
+        form.is_valid()
+        ids = filter_cases(selectors.visible(Case.objects.all(), access), form.cleaned_data)
+        return _plan(ids.values_list("pk", flat=True)[:25])
+
+
+@pytest.fixture
+def cases(org):
+    for n in range(5):
+        make_case(org.worker_a, org.a, title=f"事项{n}", assignee=org.worker_a if n % 2 else None)
+
+
+@pytest.mark.parametrize(
+    ("query", "index"), [("status=open", "case_open_due"), ("status=", "case_open_rank_due")]
+)
+def test_the_case_list_reads_its_page_from_its_index(org, cases, query, index):
+    plan = _list_page(org.worker_a, query)
+    assert index in plan
+    assert "Sort" not in plan  # read in order, not sorted afterwards
+
+
+def test_the_workers_queue_reads_its_page_from_its_index(org, cases):
+    with acting_as(org.worker_a) as access:
+        plan = _plan(selectors.my_queue(access)[:9])
+    assert "case_open_assignee_due" in plan
+    assert "Sort" not in plan
