@@ -151,12 +151,13 @@ def _committee_morning(committee_id: int, today: datetime.date) -> Counter[str]:
     )
     for user_id, due_today, overdue in by_assignee:
         digest[user_id].update({"due_today": due_today, "overdue": overdue})
-    since = previous_workday(today)
+    since = previous_workday(today)  # assigned since the last morning list
     assigned = (
         CaseEvent.objects.filter(
             committee_id=committee_id,
             kind=CaseEvent.Kind.ASSIGNED,
             at__date__gte=since,
+            at__date__lte=today,
             case__assignee__in=staff,
         )
         .values_list("case__assignee")

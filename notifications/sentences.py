@@ -36,7 +36,8 @@ def _digest(p: dict) -> str:
     for key, label in labels:
         if p.get(key):
             parts.append(label % {"n": p[key]})
-    return _("This morning: %(list)s") % {"list": _("; ").join(parts)}
+    separator = "；" if get_language().startswith("zh") else "; "
+    return _("This morning: %(list)s") % {"list": separator.join(parts)}
 
 
 def sentence(n: Notification) -> str:
