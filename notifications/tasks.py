@@ -5,9 +5,11 @@ DIGEST_TIME every day; the run itself does nothing on a day off (see reminders.m
 """
 
 import datetime
+from functools import partial
 
 from crontask import cron
 from django.conf import settings
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -27,6 +29,12 @@ def notify_for_event_task(event_id: int) -> int:
     if event is None:  # rolled back or deleted since: nothing to tell
         return 0
     return len(notify_for_event(event))
+
+
+def notify_after_commit(event: CaseEvent) -> None:
+    """The case services' hook (one line where each event is written): once the action commits, a
+    worker tells the people the event concerns. A rolled-back action queues nothing."""
+    transaction.on_commit(partial(notify_for_event_task.enqueue, event.pk))
 
 
 _hour, _minute = settings.DIGEST_TIME.split(":")

@@ -19,7 +19,8 @@ IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBa
 
 
 def run_worker_once() -> None:
-    """What `manage.py db_worker` does, for everything queued now, then exit."""
+    """What `manage.py db_worker` does, for everything queued now, then exit. (Its tests are
+    transactional: the worker closes a connection it finds inside a transaction, as a test's is.)"""
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
 
@@ -29,7 +30,7 @@ def immediate(settings):
     settings.TASKS = IMMEDIATE
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_database_worker_runs_the_heartbeat_and_healthz_tasks_answers_200(client):
     assert client.get("/healthz/tasks").status_code == 503  # nothing has run yet
     result = heartbeat.enqueue()
@@ -96,6 +97,7 @@ def test_a_task_failing_for_good_stops_at_the_limit_and_tells_whoever_started_it
 
 
 @pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_database_worker_defers_the_retry_and_the_admin_lists_the_failure(settings, org, as_user):
     settings.TASK_MAX_ATTEMPTS = 2
     tasks_for_tests.calls["broken"] = 0

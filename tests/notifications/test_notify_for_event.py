@@ -15,7 +15,7 @@ from committee.roles import Role
 from committee.scoping import unscoped
 from notifications.models import Notification
 from notifications.services import notify_for_event
-from notifications.tasks import notify_for_event_task
+from notifications.tasks import notify_after_commit, notify_for_event_task
 from tests.cases.helpers import make_case
 from tests.factories import make_user
 
@@ -153,4 +153,17 @@ def test_the_task_tells_the_same_when_a_worker_runs_it(org, settings):
     result = notify_for_event_task.enqueue(last_event(case).pk)
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.return_value == 1
+    assert [n.kind for n in inbox(org.worker_a)] == [K.ASSIGNED]
+
+
+def test_the_hook_queues_the_task_once_the_action_commits(org, settings, django_capture_on_commit_callbacks):
+    """What the case services' one-line hook does: nothing until the commit, then the task runs."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    case = make_case(org.secretary_a, org.a)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with acting_as(org.secretary_a) as secretary:
+            services.assign(secretary, case, org.worker_a)
+        notify_after_commit(last_event(case))
+        assert inbox(org.worker_a) == []
+    assert len(callbacks) == 1
     assert [n.kind for n in inbox(org.worker_a)] == [K.ASSIGNED]
