@@ -24,6 +24,7 @@ class Notification(models.Model):
         REPLY_LATE = "reply_late", _("reply late")
         VISITS_DUE = "visits_due", _("visits due")
         DIGEST = "digest", _("morning list")
+        STREET_WEEK = "street_week", _("the street's week")
         TASK_FAILED = "task_failed", _("background job failed")
 
     recipient = models.ForeignKey(

@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from cases.models import Case, CaseEvent, Referral
-from committee.models import Committee, Membership
+from committee.models import Committee, Membership, StreetOfficer
 from committee.roles import Role
 from committee.scoping import committee_scope, unscoped
 from jobs.calendar import is_workday
@@ -48,7 +48,51 @@ def morning(today: datetime.date) -> dict[str, int]:
     for committee_id in committee_ids:
         with committee_scope([committee_id]):
             sent.update(_committee_morning(committee_id, today))
+    if _first_workday_of_week(today):
+        sent.update(_street_week(today))
     return dict(sent)
+
+
+def _first_workday_of_week(today: datetime.date) -> bool:
+    monday = today - datetime.timedelta(days=today.weekday())
+    return not any(is_workday(monday + datetime.timedelta(days=i)) for i in range(today.weekday()))
+
+
+def _street_week(today: datetime.date) -> Counter[str]:
+    """Street officers, on the week's first working day: each committee's overdue and unassigned."""
+    officers = list(StreetOfficer.objects.filter(user__is_active=True).values_list("street_id", "user_id"))
+    if not officers:
+        return Counter()
+    with unscoped():  # counts for every street with an officer; each officer gets only their own street's
+        committees = {c.pk: c for c in Committee.objects.filter(street__in={s for s, _ in officers})}
+        counts = {
+            row["committee"]: row
+            for row in Case.objects.filter(committee__in=committees, status__in=Case.OPEN_STATUSES)
+            .values("committee")
+            .annotate(
+                overdue=Count("pk", filter=Q(due_date__lt=today)),
+                unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+            )
+            .order_by()
+        }
+    rows = []
+    for street_id, user_id in officers:
+        lines = [
+            [c.name, counts.get(c.pk, {}).get("overdue", 0), counts.get(c.pk, {}).get("unassigned", 0)]
+            for c in sorted(committees.values(), key=lambda c: c.name)
+            if c.street_id == street_id
+        ]
+        rows.append(
+            Notification(
+                recipient_id=user_id,
+                kind=K.STREET_WEEK,
+                key=f"street:{street_id}:{today}",
+                params={"committees": lines},
+                url=reverse("dashboard"),
+            )
+        )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return Counter(n.kind for n in rows)
 
 
 def _case_row(user_id: int, kind: str, key: str, case: Case, **params) -> Notification:

@@ -69,6 +69,15 @@ def sentence(n: Notification) -> str:
             s = _("%(n)s care-roster visits are due this week.") % {"n": p.get("n", 0)}
         case K.DIGEST:
             s = _digest(p)
+        case K.STREET_WEEK:
+            separator = "；" if get_language().startswith("zh") else "; "
+            s = _("This week by committee: %(list)s") % {
+                "list": separator.join(
+                    _("%(committee)s %(overdue)s overdue, %(unassigned)s unassigned")
+                    % {"committee": name, "overdue": overdue, "unassigned": unassigned}
+                    for name, overdue, unassigned in p.get("committees", [])
+                )
+            }
         case K.TASK_FAILED:
             s = _("A background job failed after several attempts: %(task)s.") % {"task": p.get("task", "")}
         case _:

@@ -91,9 +91,8 @@ def test_the_morning_list_reads_in_both_languages(org):
     morning(THURSDAY)
     n = Notification.objects.get(recipient=org.worker_a, kind=K.DIGEST)
     with translation.override("en"):
-        assert (
-            n.sentence == "This morning: due today: 1; overdue: 2; newly assigned: 1; visits due this week: 1"
-        )
+        expected = f"{org.a.name} 1 overdue, 0 unassigned; {org.b.name} 0 overdue, 1 unassigned"
+        assert n.sentence == f"This week by committee: {expected}"
     with translation.override("zh-hans"):
         assert n.sentence.startswith("今日待办")
 
@@ -136,3 +135,27 @@ def test_queries_do_not_grow_with_people_or_cases(org):
         morning(THURSDAY)
     assert len(many) == len(few)
     assert Notification.objects.filter(kind=K.DIGEST).count() == 6
+
+
+def test_the_street_officer_gets_each_committees_figures_on_the_weeks_first_working_day(org):
+    monday = datetime.date(2026, 12, 7)
+    make_case(org.worker_a, org.a, title="超期", assignee=org.worker_a, due_date=THURSDAY)
+    make_case(org.worker_b, org.b, title="未派", due_date=monday + datetime.timedelta(days=10))
+    morning(THURSDAY)
+    assert kinds(org.officer) == []
+    morning(monday)
+    n = Notification.objects.get(recipient=org.officer, kind=K.STREET_WEEK)
+    assert n.params["committees"] == [[org.a.name, 1, 0], [org.b.name, 0, 1]]  # not C, another street
+    with translation.override("en"):
+        assert (
+            n.sentence
+            == f"This week by committee: {org.a.name} 1 overdue, 0 unassigned; {org.b.name} 0 overdue, 1 unassigned"
+        )
+
+
+def test_after_a_holiday_week_start_the_street_figures_come_on_its_first_working_day(org):
+    morning(
+        datetime.date(2026, 10, 8)
+    )  # Thursday after the National Day holidays: the week's first working day
+    morning(datetime.date(2026, 10, 9))
+    assert kinds(org.officer) == [K.STREET_WEEK]
