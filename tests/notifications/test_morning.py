@@ -147,15 +147,12 @@ def test_the_street_officer_gets_each_committees_figures_on_the_weeks_first_work
     n = Notification.objects.get(recipient=org.officer, kind=K.STREET_WEEK)
     assert n.params["committees"] == [[org.a.name, 1, 0], [org.b.name, 0, 1]]  # not C, another street
     with translation.override("en"):
-        assert (
-            n.sentence
-            == f"This week by committee: {org.a.name} 1 overdue, 0 unassigned; {org.b.name} 0 overdue, 1 unassigned"
-        )
+        expected = f"{org.a.name} 1 overdue, 0 unassigned; {org.b.name} 0 overdue, 1 unassigned"
+        assert n.sentence == f"This week by committee: {expected}"
 
 
 def test_after_a_holiday_week_start_the_street_figures_come_on_its_first_working_day(org):
-    morning(
-        datetime.date(2026, 10, 8)
-    )  # Thursday after the National Day holidays: the week's first working day
+    # Thursday after the National Day holidays is the week's first working day.
+    morning(datetime.date(2026, 10, 8))
     morning(datetime.date(2026, 10, 9))
     assert kinds(org.officer) == [K.STREET_WEEK]
