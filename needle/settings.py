@@ -97,7 +97,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "committee.context_processors.access",
-                "notifications.context_processors.bell",
             ],
         },
     },
