@@ -120,3 +120,19 @@ def test_the_database_worker_defers_the_retry_and_the_admin_lists_the_failure(se
     assert "broken" in content
     for failed in DBTaskResult.objects.filter(status=TaskResultStatus.FAILED):
         assert str(failed.pk) in content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_old_results_are_pruned_and_failures_kept_longer():
+    from django_tasks_db.models import DBTaskResult
+
+    from jobs.tasks import prune_task_results
+
+    for _ in range(2):
+        heartbeat.enqueue()
+    tasks_for_tests.broken.enqueue(attempt=99)  # past the limit: fails once, for good
+    run_worker_once()
+    ten_days_ago = timezone.now() - datetime.timedelta(days=10)
+    DBTaskResult.objects.update(finished_at=ten_days_ago)
+    prune_task_results.call()
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == [TaskResultStatus.FAILED]
