@@ -91,8 +91,8 @@ def test_the_morning_list_reads_in_both_languages(org):
     morning(THURSDAY)
     n = Notification.objects.get(recipient=org.worker_a, kind=K.DIGEST)
     with translation.override("en"):
-        expected = f"{org.a.name} 1 overdue, 0 unassigned; {org.b.name} 0 overdue, 1 unassigned"
-        assert n.sentence == f"This week by committee: {expected}"
+        expected = "due today: 1; overdue: 2; newly assigned: 1; visits due this week: 1"
+        assert n.sentence == f"This morning: {expected}"
     with translation.override("zh-hans"):
         assert n.sentence.startswith("今日待办")
 
