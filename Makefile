@@ -10,7 +10,7 @@ TEST_WORKERS ?= 2
 .PHONY: help run dev test check pytest setup browser messages translations lock bench clean
 
 help:
-	@echo "make run    serve the demo at http://$(HOST):$(PORT) (SQLite unless DATABASE_URL is set)"
+	@echo "make run    serve the demo at http://$(HOST):$(PORT) with its task worker and scheduler (SQLite unless DATABASE_URL is set)"
 	@echo "make test   every check and test (set DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make dev    Django's autoreloading server with DEBUG on"
 	@echo "make translations   update locale/*.po from the code, then compile"
@@ -37,7 +37,8 @@ run: setup
 	@$(PY) manage.py seed_demo --if-empty
 	@$(PY) manage.py collectstatic --noinput -v0
 	@$(PY) manage.py demo_banner --url "http://$(HOST):$(PORT)/"
-	@exec $(VENV)/bin/gunicorn needle.wsgi --bind $(HOST):$(PORT) --workers 1 --threads 4 --log-level warning
+	@# Web, task worker and scheduler (Procfile) together; Ctrl-C stops all three.
+	@NEEDLE_BIND=$(HOST):$(PORT) exec $(VENV)/bin/honcho start -f Procfile
 
 dev: setup
 	@$(PY) manage.py migrate --noinput -v0

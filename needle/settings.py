@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "reports",
     "audit",
     "holidays",
+    "jobs",
+    "notifications",
     "demo",
     "bench",
     "django.contrib.admin",
@@ -55,6 +57,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "simple_history",
+    "django_tasks_db",
+    "crontask",
 ]
 
 MIDDLEWARE = [
@@ -63,7 +67,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "needle.middleware.CompressPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "needle.sessions.SessionMiddleware",  # Django's, except that health checks and polls do not renew
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -263,6 +267,8 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
+        # The scheduler logs every job it runs (and its lock's refresh every few seconds): only trouble.
+        "apscheduler": {"level": "WARNING"},
     },
 }
 # "name:address" or a bare address; Django 6 wants address strings ((name, address) pairs are deprecated).
@@ -278,6 +284,26 @@ MAILERS = {
         },
     }
 }
+
+# --- Background work -----------------------------------------------------------------------------------
+# Django's task framework. The default backend keeps the queue in the database (django-tasks-db) and
+# `manage.py db_worker` runs it; a deployment that outgrows it names another backend here (e.g.
+# django_tasks_rq.RQBackend with TASKS_OPTIONS) and changes nothing else. Periodic jobs: django-crontask
+# (`manage.py crontask`); with several servers, CRONTASK_REDIS_URL makes only one of them schedule.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "OPTIONS": env.json("TASKS_OPTIONS", default={}),
+    }
+}
+CRONTASK = {"REDIS_URL": env.str("CRONTASK_REDIS_URL", default="") or None}
+# A task that raises is tried again after a pause, this many times in all, then reported as failed.
+TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=3)
+TASK_RETRY_SECONDS = env.int("TASK_RETRY_SECONDS", default=60)
+# /healthz/tasks answers 503 when the worker's or the scheduler's last sign of life is older than this.
+TASKS_STALE_SECONDS = env.int("TASKS_STALE_SECONDS", default=300)
+# The morning digest goes out at this time on working days (the scheduler's cron, Asia/Shanghai).
+DIGEST_TIME = env.str("DIGEST_TIME", default="08:30")
 
 # --- Needle ------------------------------------------------------------------------------------------
 # How long access records are kept (Cybersecurity Law Art. 21 asks for at least six months).

@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from committee import views as committee_views
 from committee.forms import LoginForm
+from jobs import views as jobs_views
 from needle import views
 from reports.district import district_overview
 from reports.urls import dashboard_patterns
@@ -14,6 +15,8 @@ urlpatterns = [
     path("", committee_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("healthz/tasks", jobs_views.healthz_tasks, name="healthz_tasks"),
+    path("notifications/", include("notifications.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),

@@ -1,0 +1,249 @@
+"""The morning run on working days: per-case reminders and each person's morning list (digest).
+
+Runs once a day from the scheduler (notifications.tasks.morning_reminders). On a day off (a Sunday,
+a public holiday; a make-up working Saturday is a working day) it does nothing at all. It works
+committee by committee, each in its own scope, with a fixed number of queries per committee however
+many people or cases it has: counts are grouped by person, notifications written in one insert that
+skips what was already told (so running it twice, or retrying it, tells nobody twice).
+"""
+
+import datetime
+from collections import Counter, defaultdict
+
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from cases.models import Case, CaseEvent, Referral
+from committee.models import Committee, Membership, StreetOfficer
+from committee.roles import Role
+from committee.scoping import committee_scope, unscoped
+from jobs.calendar import is_workday
+from notifications.models import Notification
+from residents.selectors import care_roster
+
+K = Notification.Kind
+
+
+def next_workday(day: datetime.date) -> datetime.date:
+    day += datetime.timedelta(days=1)
+    while not is_workday(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def previous_workday(day: datetime.date) -> datetime.date:
+    day -= datetime.timedelta(days=1)
+    while not is_workday(day):
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def morning(today: datetime.date) -> dict[str, int]:
+    """Send the morning's reminders and digests. Returns how many notifications of each kind were new."""
+    if not is_workday(today):
+        return {}
+    with unscoped():  # the job serves every committee; each is then worked in its own scope
+        committee_ids = list(Committee.objects.order_by("pk").values_list("pk", flat=True))
+    sent: Counter[str] = Counter()
+    for committee_id in committee_ids:
+        with committee_scope([committee_id]):
+            sent.update(_committee_morning(committee_id, today))
+    if _first_workday_of_week(today):
+        sent.update(_street_week(today))
+    return dict(sent)
+
+
+def _first_workday_of_week(today: datetime.date) -> bool:
+    monday = today - datetime.timedelta(days=today.weekday())
+    return not any(is_workday(monday + datetime.timedelta(days=i)) for i in range(today.weekday()))
+
+
+def _street_week(today: datetime.date) -> Counter[str]:
+    """Street officers, on the week's first working day: each committee's overdue and unassigned."""
+    officers = list(StreetOfficer.objects.filter(user__is_active=True).values_list("street_id", "user_id"))
+    if not officers:
+        return Counter()
+    with unscoped():  # counts for every street with an officer; each officer gets only their own street's
+        committees = {c.pk: c for c in Committee.objects.filter(street__in={s for s, _ in officers})}
+        counts = {
+            row["committee"]: row
+            for row in Case.objects.filter(committee__in=committees, status__in=Case.OPEN_STATUSES)
+            .values("committee")
+            .annotate(
+                overdue=Count("pk", filter=Q(due_date__lt=today)),
+                unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+            )
+            .order_by()
+        }
+    rows = []
+    for street_id, user_id in officers:
+        lines = [
+            [c.name, counts.get(c.pk, {}).get("overdue", 0), counts.get(c.pk, {}).get("unassigned", 0)]
+            for c in sorted(committees.values(), key=lambda c: c.name)
+            if c.street_id == street_id
+        ]
+        rows.append(
+            Notification(
+                recipient_id=user_id,
+                kind=K.STREET_WEEK,
+                key=f"street:{street_id}:{today}",
+                params={"committees": lines},
+                url=reverse("dashboard"),
+            )
+        )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return Counter(n.kind for n in rows)
+
+
+def _case_row(user_id: int, kind: str, key: str, case: Case, **params) -> Notification:
+    # Only members of the case's committee are told, and in these reminders they are its assignee or
+    # its secretary: people who may see the case, sensitive or not.
+    return Notification(
+        recipient_id=user_id,
+        kind=kind,
+        key=key,
+        params={"case": case.number, "title": case.title, **params},
+        url=reverse("cases:detail", args=[case.pk]),
+    )
+
+
+def _committee_morning(committee_id: int, today: datetime.date) -> Counter[str]:
+    members = dict(
+        Membership.objects.filter(committee_id=committee_id, user__is_active=True).values_list(
+            "user_id", "role"
+        )
+    )
+    staff = {u for u, role in members.items() if role in (Role.SECRETARY, Role.WORKER)}
+    secretaries = [u for u, role in members.items() if role == Role.SECRETARY]
+    rows: list[Notification] = []
+    digest: dict[int, Counter[str]] = defaultdict(Counter)
+
+    open_cases = Case.objects.filter(committee_id=committee_id, status__in=Case.OPEN_STATUSES)
+    # Due by the next working day (Friday tells of Monday), and overdue once: the first working day after.
+    soon = open_cases.filter(assignee__in=staff, due_date__gt=today, due_date__lte=next_workday(today))
+    for case in soon:
+        rows.append(
+            _case_row(
+                case.assignee_id, K.DUE_SOON, f"due:{case.pk}:{case.due_date}", case, date=str(case.due_date)
+            )
+        )
+    newly_late = open_cases.filter(
+        assignee__in=staff, due_date__lt=today, due_date__gte=previous_workday(today)
+    )
+    for case in newly_late:
+        rows.append(
+            _case_row(
+                case.assignee_id,
+                K.OVERDUE,
+                f"overdue:{case.pk}:{case.due_date}",
+                case,
+                date=str(case.due_date),
+            )
+        )
+
+    # Outside bodies' replies past their date: the assignee at once, the secretary after a week.
+    late = Referral.objects.filter(
+        committee_id=committee_id, replied_on__isnull=True, reply_expected_by__lt=today
+    ).select_related("case", "body")
+    week_ago = today - datetime.timedelta(days=7)
+    for referral in late:
+        case = referral.case
+        params = {
+            "body": referral.body.name,
+            "body_en": referral.body.name_en,
+            "date": str(referral.reply_expected_by),
+        }
+        if case.assignee_id in staff:
+            rows.append(_case_row(case.assignee_id, K.REPLY_LATE, f"late:{referral.pk}", case, **params))
+        if referral.reply_expected_by <= week_ago:
+            for user_id in secretaries:
+                rows.append(_case_row(user_id, K.REPLY_LATE, f"late:{referral.pk}", case, **params))
+        for user_id in secretaries:
+            digest[user_id]["late_replies"] += 1
+
+    # Care-roster visits due by the end of the week, to the worker of the resident's grid.
+    week_end = today + datetime.timedelta(days=6 - today.weekday())
+    week = f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"
+    visits = (
+        care_roster([committee_id])
+        .filter(next_visit_due__lte=week_end, household__building__grid__worker__in=staff)
+        .values_list("household__building__grid__worker")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for worker_id, n in visits:
+        rows.append(
+            Notification(
+                recipient_id=worker_id,
+                kind=K.VISITS_DUE,
+                key=f"visits:{week}",
+                params={"n": n},
+                url=reverse("residents:roster"),
+            )
+        )
+        digest[worker_id]["visits"] = n
+
+    # Each person's counts, grouped by assignee in one query.
+    by_assignee = (
+        open_cases.filter(assignee__in=staff)
+        .values_list("assignee")
+        .annotate(
+            due_today=Count("pk", filter=Q(due_date=today)),
+            overdue=Count("pk", filter=Q(due_date__lt=today)),
+        )
+        .order_by()
+    )
+    for user_id, due_today, overdue in by_assignee:
+        digest[user_id].update({"due_today": due_today, "overdue": overdue})
+    since = previous_workday(today)  # assigned since the last morning list
+    assigned = (
+        CaseEvent.objects.filter(
+            committee_id=committee_id,
+            kind=CaseEvent.Kind.ASSIGNED,
+            at__date__gte=since,
+            at__date__lte=today,
+            case__assignee__in=staff,
+        )
+        .values_list("case__assignee")
+        .annotate(n=Count("case", distinct=True))
+        .order_by()
+    )
+    for user_id, n in assigned:
+        digest[user_id]["assigned"] = n
+    if secretaries:
+        totals = open_cases.aggregate(
+            unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+            overdue=Count("pk", filter=Q(due_date__lt=today)),
+        )
+        follow_ups = Case.objects.filter(
+            committee_id=committee_id, status=Case.Status.RESOLVED, satisfaction=""
+        ).count()
+        for user_id in secretaries:
+            digest[user_id].update(
+                {"unassigned": totals["unassigned"], "overdue": totals["overdue"], "follow_ups": follow_ups}
+            )
+
+    for user_id, counts in digest.items():
+        counts = +counts  # drop the zeros
+        if counts:
+            rows.append(
+                Notification(
+                    recipient_id=user_id,
+                    kind=K.DIGEST,
+                    key=f"digest:{today}",
+                    params=dict(counts),
+                    url=reverse("cases:list"),
+                )
+            )
+    created = Notification.objects.bulk_create(_dedup(rows), ignore_conflicts=True)
+    return Counter(n.kind for n in created)
+
+
+def _dedup(rows: list[Notification]) -> list[Notification]:
+    seen: set[tuple[int, str]] = set()
+    unique = []
+    for row in rows:
+        if (row.recipient_id, row.key) not in seen:
+            seen.add((row.recipient_id, row.key))
+            unique.append(row)
+    return unique

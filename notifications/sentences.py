@@ -1,0 +1,85 @@
+"""The sentence of each notification kind, in the reader's language (one place, like the timeline)."""
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from notifications.models import Notification
+
+K = Notification.Kind
+
+
+def _case(p: dict) -> str:
+    if p.get("title"):
+        return f"{p['case']} {p['title']}"
+    if p.get("hidden"):
+        return _("%(case)s (a sensitive case)") % {"case": p["case"]}
+    return p.get("case", "")
+
+
+def _body(p: dict) -> str:
+    if get_language() == "en" and p.get("body_en"):
+        return p["body_en"]
+    return p.get("body", "")
+
+
+def _digest(p: dict) -> str:
+    parts = []
+    labels = [
+        ("due_today", _("due today: %(n)s")),
+        ("overdue", _("overdue: %(n)s")),
+        ("assigned", _("newly assigned: %(n)s")),
+        ("visits", _("visits due this week: %(n)s")),
+        ("unassigned", _("unassigned: %(n)s")),
+        ("late_replies", _("late replies: %(n)s")),
+        ("follow_ups", _("waiting for the follow-up call: %(n)s")),
+    ]
+    for key, label in labels:
+        if p.get(key):
+            parts.append(label % {"n": p[key]})
+    separator = "；" if get_language().startswith("zh") else "; "
+    return _("This morning: %(list)s") % {"list": separator.join(parts)}
+
+
+def sentence(n: Notification) -> str:
+    p = n.params
+    case = _case(p)
+    text = p.get("text", "")
+    match n.kind:
+        case K.ASSIGNED:
+            s = _("%(by)s assigned case %(case)s to you.") % {"by": p.get("by", ""), "case": case}
+        case K.TAKEN_FROM:
+            s = _("Case %(case)s now goes to %(to)s.") % {"case": case, "to": p.get("to") or _("nobody")}
+        case K.REOPENED:
+            s = _("%(by)s reopened case %(case)s.") % {"by": p.get("by", ""), "case": case}
+        case K.NOT_SATISFIED:
+            s = _("Not satisfied at the follow-up call: case %(case)s is open again.") % {"case": case}
+        case K.REPLY:
+            s = _("%(body)s replied on case %(case)s.") % {"body": _body(p), "case": case}
+        case K.DUE_SOON:
+            s = _("Case %(case)s is due on %(date)s.") % {"case": case, "date": p.get("date", "")}
+        case K.OVERDUE:
+            s = _("Case %(case)s is overdue (due %(date)s).") % {"case": case, "date": p.get("date", "")}
+        case K.REPLY_LATE:
+            s = _("%(body)s has not replied on case %(case)s (expected by %(date)s).") % {
+                "body": _body(p),
+                "case": case,
+                "date": p.get("date", ""),
+            }
+        case K.VISITS_DUE:
+            s = _("%(n)s care-roster visits are due this week.") % {"n": p.get("n", 0)}
+        case K.DIGEST:
+            s = _digest(p)
+        case K.STREET_WEEK:
+            separator = "；" if get_language().startswith("zh") else "; "
+            s = _("This week by committee: %(list)s") % {
+                "list": separator.join(
+                    _("%(committee)s %(overdue)s overdue, %(unassigned)s unassigned")
+                    % {"committee": name, "overdue": overdue, "unassigned": unassigned}
+                    for name, overdue, unassigned in p.get("committees", [])
+                )
+            }
+        case K.TASK_FAILED:
+            s = _("A background job failed after several attempts: %(task)s.") % {"task": p.get("task", "")}
+        case _:
+            s = str(n.get_kind_display())
+    return f"{s} {text}" if text else s

@@ -1,0 +1,151 @@
+"""Who is told what: notifications derived from the case timeline, the periodic reminders, failures.
+
+Every case action writes exactly one CaseEvent; `notify_for_event` reads one event and tells the
+people it concerns. It never tells anyone more than their pages would show them: each recipient's
+access is checked, a sensitive case's title is left out for someone who may not see the case, and
+free text is stored with its ID and phone numbers masked.
+
+Writes are idempotent (a unique key per recipient), so a retried task tells nobody twice.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent, Referral
+from cases.rules import sees_sensitive
+from committee.access import Access
+from committee.models import User
+from committee.roles import Perm, Role
+from committee.scoping import committee_scope
+from common.masking import mask_numbers_in_text
+from notifications.models import Notification
+
+K = Notification.Kind
+E = CaseEvent.Kind
+TEXT_LIMIT = 120
+
+
+def _short(text: str) -> str:
+    text = mask_numbers_in_text(" ".join((text or "").split()))
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
+
+
+def _case_params(case: Case, access: Access) -> tuple[dict, str]:
+    """The facts about a case this reader may be told, and the link (none when they cannot open it)."""
+    if sees_sensitive(access, case):
+        return {"case": case.number, "title": case.title}, reverse("cases:detail", args=[case.pk])
+    return {"case": case.number, "hidden": True}, ""
+
+
+def tell(
+    user: User, kind: str, key: str, *, case: Case | None = None, url: str = "", **params
+) -> Notification | None:
+    """Put one notification in `user`'s inbox, once per key. About a case: only if they may see its
+    committee's cases, and with its title only if they may see the case."""
+    if case is not None:
+        access = Access(user)
+        if not user.is_active or not access.can(Perm.VIEW, case.committee_id):
+            return None
+        case_params, url = _case_params(case, access)
+        params = {**case_params, **params}
+    if params.get("text"):
+        params["text"] = _short(params["text"])
+    notification, _ = Notification.objects.get_or_create(
+        recipient=user, key=key, defaults={"kind": kind, "params": params, "url": url}
+    )
+    return notification
+
+
+def _users(ids: Iterable[int | None], *, but: int | None = None) -> list[User]:
+    wanted = {i for i in ids if i is not None and i != but}
+    return list(User.objects.filter(pk__in=wanted, is_active=True).order_by("pk")) if wanted else []
+
+
+def _member_named(committee_id: int, name: str) -> int | None:
+    """The committee member shown under this name (events of today's payload name the assignee)."""
+    if not name:
+        return None
+    members = User.objects.filter(memberships__committee_id=committee_id)
+    for user in members:
+        if user.display_name == name:
+            return user.pk
+    return None
+
+
+def notify_for_event(event: CaseEvent) -> list[Notification]:
+    """Tell the people a timeline event concerns (never its actor). Safe to call twice."""
+    with committee_scope([event.committee_id]):
+        case = Case.objects.select_related("assignee").get(pk=event.case_id)
+        data, actor = event.data or {}, event.actor_id
+        by = event.actor.display_name if event.actor_id else ""
+        told: list[Notification | None] = []
+
+        def to(users, kind, **params):
+            for user in users:
+                told.append(tell(user, kind, f"event:{event.pk}:{kind}", case=case, **params))
+
+        match event.kind:
+            case E.ASSIGNED:
+                new_id = data.get("assignee_id", case.assignee_id if data.get("assignee") else None)
+                previous_id = data.get("previous_id") or _member_named(
+                    case.committee_id, data.get("previous")
+                )
+                to(_users([new_id], but=actor), K.ASSIGNED, by=by, text=event.text)
+                to(_users([previous_id], but=actor), K.TAKEN_FROM, to=data.get("assignee", ""))
+            case E.REOPENED:
+                to(
+                    _users([case.assignee_id, case.created_by_id], but=actor),
+                    K.REOPENED,
+                    by=by,
+                    text=event.text,
+                )
+            case E.FOLLOW_UP if data.get("reopened"):
+                to(
+                    _users([case.assignee_id, case.created_by_id], but=actor),
+                    K.NOT_SATISFIED,
+                    text=event.text,
+                )
+            case E.REPLY:
+                sender = (
+                    Referral.objects.filter(pk=data.get("referral"))
+                    .values_list("created_by_id", flat=True)
+                    .first()
+                )
+                to(
+                    _users([sender, case.assignee_id], but=actor),
+                    K.REPLY,
+                    body=data.get("body", ""),
+                    body_en=data.get("body_en", ""),
+                    text=event.text,
+                )
+    return [n for n in told if n is not None]
+
+
+def notify_task_failed(*, user_id: int, task_name: str, result_id) -> Notification | None:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return None
+    return tell(user, K.TASK_FAILED, f"task:{result_id}", task=task_name.rsplit(".", 1)[-1])
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(user, notification_id: int | None = None) -> int:
+    """Mark one of the user's notifications read, or all of them (None). Returns how many changed."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())
+
+
+def secretaries(committee_id: int) -> list[User]:
+    return list(
+        User.objects.filter(
+            Q(memberships__committee_id=committee_id) & Q(memberships__role=Role.SECRETARY), is_active=True
+        )
+    )

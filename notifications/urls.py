@@ -1,0 +1,11 @@
+from django.urls import path
+
+from notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("bell/", views.bell, name="bell"),
+    path("<int:pk>/read/", views.mark_read, name="read"),
+    path("read/", views.mark_all_read, name="read_all"),
+]

@@ -1,0 +1,158 @@
+"""The morning run with a frozen clock (the day is an argument): reminders and the morning list on
+working days, make-up Saturdays included; nothing on Sundays or public holidays."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from cases import services
+from cases.models import CaseEvent, OutsideBody, Referral
+from committee.access import acting_as
+from committee.roles import Role
+from committee.scoping import unscoped
+from notifications.models import Notification
+from notifications.reminders import morning, previous_workday
+from residents.models import Grid, Resident
+from tests.cases.helpers import make_building, make_case, make_resident
+from tests.factories import make_user
+
+K = Notification.Kind
+THURSDAY = datetime.date(2026, 12, 3)
+FRIDAY = datetime.date(2026, 12, 4)
+SUNDAY = datetime.date(2026, 12, 6)
+MAKE_UP_SATURDAY = datetime.date(2026, 2, 28)  # a working day after the Spring Festival
+NATIONAL_DAY = datetime.date(2026, 10, 1)  # a Thursday, and a public holiday
+
+
+def kinds(user) -> list[str]:
+    return sorted(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+
+
+def digest(user) -> dict:
+    return Notification.objects.get(recipient=user, kind=K.DIGEST).params
+
+
+def make_world(org, today):
+    """worker_a's cases around `today`, a late referral and a roster resident of their grid."""
+    w = org.worker_a
+    made = {}
+    for name, due in {
+        "due_today": today,
+        "due_next": today + datetime.timedelta(days=1),
+        "late_since_yesterday": today - datetime.timedelta(days=1),
+        "late_long_ago": today - datetime.timedelta(days=20),
+    }.items():
+        made[name] = make_case(w, org.a, title=name, assignee=w, due_date=due)
+    made["assigned"] = make_case(
+        org.secretary_a, org.a, title="新派", due_date=today + datetime.timedelta(days=30)
+    )
+    with acting_as(org.secretary_a) as secretary:
+        services.assign(secretary, made["assigned"], w)
+    yesterday_afternoon = timezone.make_aware(
+        datetime.datetime.combine(previous_workday(today), datetime.time(15))
+    )
+    CaseEvent.all_objects.filter(case=made["assigned"]).update(at=yesterday_afternoon)
+    with unscoped():
+        body = OutsideBody.objects.first()
+    with acting_as(w) as access:
+        referral = services.refer(
+            access, made["late_long_ago"], body=body, sent_on=today - datetime.timedelta(days=20)
+        )
+    Referral.all_objects.filter(pk=referral.pk).update(reply_expected_by=today - datetime.timedelta(days=10))
+    grid = Grid.all_objects.create(committee=org.a, name="一网格", worker=w)
+    building = make_building(org.a)
+    building.grid = grid
+    building.save()
+    resident = make_resident(org.a, building=building)
+    Resident.all_objects.filter(pk=resident.pk).update(next_visit_due=today)
+    return made
+
+
+@pytest.mark.parametrize("today", [THURSDAY, MAKE_UP_SATURDAY], ids=["thursday", "make-up-saturday"])
+def test_a_working_day_brings_each_worker_their_reminders_and_morning_list(org, today):
+    make_world(org, today)
+    morning(today)
+    assert kinds(org.worker_a) == sorted([K.DUE_SOON, K.OVERDUE, K.REPLY_LATE, K.VISITS_DUE, K.DIGEST])
+    assert digest(org.worker_a) == {"due_today": 1, "overdue": 2, "assigned": 1, "visits": 1}
+    # The secretary: the committee's figures, and the reply late by more than a week.
+    assert sorted(kinds(org.secretary_a)) == sorted([K.REPLY_LATE, K.DIGEST])
+    assert digest(org.secretary_a)["late_replies"] == 1
+    assert digest(org.secretary_a)["overdue"] == 2
+    # Nobody else: not the viewer, not another committee, not the street.
+    for name in ("viewer_a", "worker_b", "officer", "superuser"):
+        assert kinds(getattr(org, name)) == []
+
+
+def test_the_morning_list_reads_in_both_languages(org):
+    make_world(org, THURSDAY)
+    morning(THURSDAY)
+    n = Notification.objects.get(recipient=org.worker_a, kind=K.DIGEST)
+    with translation.override("en"):
+        expected = "due today: 1; overdue: 2; newly assigned: 1; visits due this week: 1"
+        assert n.sentence == f"This morning: {expected}"
+    with translation.override("zh-hans"):
+        assert n.sentence.startswith("今日待办")
+
+
+@pytest.mark.parametrize("today", [SUNDAY, NATIONAL_DAY], ids=["sunday", "national-day"])
+def test_nothing_is_sent_on_a_sunday_or_a_holiday(org, today):
+    make_world(org, today)
+    assert morning(today) == {}
+    assert not Notification.objects.exists()
+
+
+def test_friday_tells_of_what_is_due_on_monday(org):
+    monday = datetime.date(2026, 12, 7)
+    case = make_case(org.worker_a, org.a, title="周一到期", assignee=org.worker_a, due_date=monday)
+    morning(FRIDAY)
+    n = Notification.objects.get(recipient=org.worker_a, kind=K.DUE_SOON)
+    assert n.params["case"] == case.number and n.params["date"] == "2026-12-07"
+
+
+def test_running_twice_tells_once_and_overdue_is_told_once(org):
+    make_world(org, THURSDAY)
+    morning(THURSDAY)
+    morning(THURSDAY)
+    assert kinds(org.worker_a).count(K.OVERDUE) == 1
+    morning(FRIDAY)  # Thursday's case is now late; Wednesday's is not told again
+    overdue = Notification.objects.filter(recipient=org.worker_a, kind=K.OVERDUE).order_by("pk")
+    assert [n.params["title"] for n in overdue] == ["late_since_yesterday", "due_today"]
+
+
+def test_queries_do_not_grow_with_people_or_cases(org):
+    make_world(org, THURSDAY)
+    with CaptureQueriesContext(connection) as few:
+        morning(THURSDAY)
+    Notification.objects.all().delete()
+    for i in range(4):
+        worker = make_user(f"extra{i}", committee=org.a, role=Role.WORKER)
+        for j in range(3):
+            make_case(worker, org.a, title=f"件{i}{j}", assignee=worker, due_date=THURSDAY)
+    with CaptureQueriesContext(connection) as many:
+        morning(THURSDAY)
+    assert len(many) == len(few)
+    assert Notification.objects.filter(kind=K.DIGEST).count() == 6
+
+
+def test_the_street_officer_gets_each_committees_figures_on_the_weeks_first_working_day(org):
+    monday = datetime.date(2026, 12, 7)
+    make_case(org.worker_a, org.a, title="超期", assignee=org.worker_a, due_date=THURSDAY)
+    make_case(org.worker_b, org.b, title="未派", due_date=monday + datetime.timedelta(days=10))
+    morning(THURSDAY)
+    assert kinds(org.officer) == []
+    morning(monday)
+    n = Notification.objects.get(recipient=org.officer, kind=K.STREET_WEEK)
+    assert n.params["committees"] == [[org.a.name, 1, 0], [org.b.name, 0, 1]]  # not C, another street
+    with translation.override("en"):
+        expected = f"{org.a.name} 1 overdue, 0 unassigned; {org.b.name} 0 overdue, 1 unassigned"
+        assert n.sentence == f"This week by committee: {expected}"
+
+
+def test_after_a_holiday_week_start_the_street_figures_come_on_its_first_working_day(org):
+    # Thursday after the National Day holidays is the week's first working day.
+    morning(datetime.date(2026, 10, 8))
+    morning(datetime.date(2026, 10, 9))
+    assert kinds(org.officer) == [K.STREET_WEEK]

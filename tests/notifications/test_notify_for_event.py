@@ -1,0 +1,169 @@
+"""What notifies whom: each case action's event tells the people it concerns, never its actor, and
+never tells anyone what their pages would not show them (a sensitive case's title, a full number)."""
+
+import datetime
+
+import pytest
+from django.tasks import TaskResultStatus
+from django.utils import translation
+
+from cases import services
+from cases.models import Case, CaseEvent, OutsideBody
+from cases.rules import Action
+from committee.access import acting_as
+from committee.roles import Role
+from committee.scoping import unscoped
+from notifications.models import Notification
+from notifications.services import notify_for_event
+from notifications.tasks import notify_after_commit, notify_for_event_task
+from tests.cases.helpers import make_case
+from tests.factories import make_user
+
+K = Notification.Kind
+TODAY = datetime.date(2026, 12, 3)
+
+
+def last_event(case: Case) -> CaseEvent:
+    return CaseEvent.all_objects.filter(case=case).latest("pk")
+
+
+def inbox(user) -> list[Notification]:
+    return list(Notification.objects.filter(recipient=user).order_by("pk"))
+
+
+def read(notification: Notification, language: str = "zh-hans") -> str:
+    with translation.override(language):
+        return notification.sentence
+
+
+@pytest.fixture
+def worker_a2(org):
+    return make_user("worker_a2", committee=org.a, role=Role.WORKER, full_name="王芳")
+
+
+def test_assigning_tells_the_new_assignee_with_a_link(org):
+    case = make_case(org.secretary_a, org.a, title="楼道堆物")
+    with acting_as(org.secretary_a) as secretary:
+        services.assign(secretary, case, org.worker_a)
+    told = notify_for_event(last_event(case))
+    assert [n.recipient for n in told] == [org.worker_a]
+    (n,) = inbox(org.worker_a)
+    assert n.kind == K.ASSIGNED
+    assert n.url == f"/cases/{case.pk}/"
+    assert read(n) == f"周勤把案件 {case.number} 楼道堆物 派给了你。"
+    assert read(n, "en") == f"周勤 assigned case {case.number} 楼道堆物 to you."
+    assert inbox(org.secretary_a) == []  # the actor is not told what they did
+
+
+def test_a_sensitive_case_taken_from_someone_no_longer_names_it_to_them(org, worker_a2):
+    case = make_case(org.secretary_a, org.a, title="家庭纠纷 张某", sensitive=True, assignee=org.worker_a)
+    with acting_as(org.secretary_a) as secretary:
+        services.assign(secretary, case, worker_a2)
+    notify_for_event(last_event(case))
+    (new,) = inbox(worker_a2)
+    assert "家庭纠纷" in read(new) and new.url
+    (taken,) = inbox(org.worker_a)
+    assert taken.kind == K.TAKEN_FROM
+    # worker_a no longer sees the sensitive case: its number only, no title, no link to a 404.
+    for language in ("zh-hans", "en"):
+        assert "家庭纠纷" not in read(taken, language) and "张某" not in read(taken, language)
+    assert case.category.name not in read(taken) and "家庭纠纷" not in str(taken.params)
+    assert taken.url == ""
+    assert case.number in read(taken) and "王芳" in read(taken)
+
+
+def test_taking_an_unassigned_case_tells_nobody(org, worker_a2):
+    case = make_case(org.secretary_a, org.a)
+    with acting_as(worker_a2) as access:
+        services.take(access, case)
+    assert notify_for_event(last_event(case)) == []
+
+
+def test_reopening_tells_the_assignee_and_whoever_logged_it_with_numbers_masked(org, worker_a2):
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    with acting_as(org.secretary_a) as secretary:
+        services.assign(secretary, case, worker_a2)
+        services.transition(secretary, case, Action.RESOLVE, text="已处理")
+        services.transition(secretary, case, Action.REOPEN, text="居民来电 13812345678 说没修好")
+    told = notify_for_event(last_event(case))
+    assert {n.recipient for n in told} == {org.worker_a, worker_a2}
+    for n in told:
+        assert n.kind == K.REOPENED
+        assert "13812345678" not in read(n) and "138****5678" in read(n)
+
+
+def test_not_satisfied_at_the_follow_up_call_tells_assignee_and_logger(org, worker_a2):
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    with acting_as(org.secretary_a) as secretary:
+        services.assign(secretary, case, worker_a2)
+        services.transition(secretary, case, Action.RESOLVE, text="已处理")
+        services.record_follow_up(secretary, case, called_on=TODAY, satisfaction="not_satisfied")
+    told = notify_for_event(last_event(case))
+    assert {n.recipient for n in told} == {org.worker_a, worker_a2}
+    assert {n.kind for n in told} == {K.NOT_SATISFIED}
+
+
+def test_a_satisfied_follow_up_tells_nobody(org):
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    with acting_as(org.secretary_a) as secretary:
+        services.transition(secretary, case, Action.RESOLVE, text="已处理")
+        services.record_follow_up(secretary, case, called_on=TODAY, satisfaction="satisfied")
+    assert notify_for_event(last_event(case)) == []
+
+
+def test_a_reply_recorded_tells_whoever_sent_the_referral_and_the_assignee(org, worker_a2):
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    with unscoped():
+        body = OutsideBody.objects.first()
+    with acting_as(org.worker_a) as worker:
+        referral = services.refer(worker, case, body=body, sent_on=TODAY)
+    with acting_as(org.secretary_a) as secretary:
+        services.assign(secretary, case, worker_a2)
+        services.record_reply(secretary, referral, replied_on=TODAY, reply="已派人疏通")
+    told = notify_for_event(last_event(case))
+    assert {n.recipient for n in told} == {org.worker_a, worker_a2}
+    assert body.name in read(told[0])
+    assert body.name_en in read(told[0], "en")
+
+
+def test_nobody_outside_the_committee_is_ever_told(org):
+    case = make_case(org.secretary_a, org.a, assignee=org.worker_a)
+    with acting_as(org.secretary_a) as secretary:
+        services.transition(secretary, case, Action.RESOLVE, text="已处理")
+        services.transition(secretary, case, Action.REOPEN, text="重开")
+    notify_for_event(last_event(case))
+    for name in ("worker_b", "officer", "viewer_a", "superuser"):
+        assert inbox(getattr(org, name)) == []
+
+
+def test_telling_twice_tells_once(org):
+    case = make_case(org.secretary_a, org.a)
+    with acting_as(org.secretary_a) as secretary:
+        services.assign(secretary, case, org.worker_a)
+    notify_for_event(last_event(case))
+    notify_for_event(last_event(case))
+    assert len(inbox(org.worker_a)) == 1
+
+
+def test_the_task_tells_the_same_when_a_worker_runs_it(org, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    case = make_case(org.secretary_a, org.a)
+    with acting_as(org.secretary_a) as secretary:
+        services.assign(secretary, case, org.worker_a)
+    result = notify_for_event_task.enqueue(last_event(case).pk)
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert result.return_value == 1
+    assert [n.kind for n in inbox(org.worker_a)] == [K.ASSIGNED]
+
+
+def test_the_hook_queues_the_task_once_the_action_commits(org, settings, django_capture_on_commit_callbacks):
+    """What the case services' one-line hook does: nothing until the commit, then the task runs."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    case = make_case(org.secretary_a, org.a)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with acting_as(org.secretary_a) as secretary:
+            services.assign(secretary, case, org.worker_a)
+        notify_after_commit(last_event(case))
+        assert inbox(org.worker_a) == []
+    assert len(callbacks) == 1
+    assert [n.kind for n in inbox(org.worker_a)] == [K.ASSIGNED]

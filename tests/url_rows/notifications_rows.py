@@ -1,0 +1,31 @@
+"""Notifications and the task health check × personas. Each person sees only their own inbox."""
+
+from django.urls import reverse
+
+from notifications.models import Notification
+from tests.url_matrix import Row, expect
+
+OWN_INBOX = expect(200, anonymous=302)
+OWN_ACTION = expect(302)  # anonymous to login, everyone else back to their inbox
+
+
+def populate(world) -> None:
+    world.notification = Notification.objects.create(
+        recipient=world.secretary_a, kind=Notification.Kind.DIGEST, key="rows:digest", params={"overdue": 2}
+    )
+
+
+ROWS = [
+    # The test world has no worker running, so the check reports it stale (200 is tested in tests/jobs).
+    Row("healthz_tasks", lambda w: reverse("healthz_tasks"), expect(503)),
+    Row("notifications:list", lambda w: reverse("notifications:list"), OWN_INBOX),
+    # Anonymous: 286, htmx's "stop polling" (the bell is only on logged-in pages; a session ended).
+    Row("notifications:bell", lambda w: reverse("notifications:bell"), expect(200, anonymous=286)),
+    Row(
+        "notifications:read",
+        lambda w: reverse("notifications:read", args=[w.notification.pk]),
+        expect(404, anonymous=302, secretary_a=302),
+        method="post",
+    ),
+    Row("notifications:read_all", lambda w: reverse("notifications:read_all"), OWN_ACTION, method="post"),
+]
