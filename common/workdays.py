@@ -1,25 +1,18 @@
 """Working days on the Chinese calendar: public holidays and make-up working days (调休).
 
-The one place that counts working days: due dates (cases), time to resolve (reports).
-The chinesecalendar library knows the State Council's schedule for the years it was released for
-and raises outside them; there a day is a working day when it is Monday to Friday. Never fails.
+The one place that counts working days: due dates (cases), time to resolve (reports), reminders.
+Whether one day is a working day is holidays.calendar's answer: a year entered in the admin from
+the State Council's notice, else the chinesecalendar library, else Monday to Friday (logged, and
+shown to the secretary and the admin). Never fails.
 `WorkdayCounter` builds a prefix table once per range, so counting thousands of date pairs is a
 subtraction each (the dashboard counts every case resolved in a year).
 """
 
 import datetime
-from functools import lru_cache
 
-import chinese_calendar
+from holidays.calendar import is_workday
 
-
-# A dashboard asks about the same few hundred days on every request; the library validates each call.
-@lru_cache(maxsize=20_000)
-def is_workday(day: datetime.date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:  # a year the library does not know
-        return day.weekday() < 5
+__all__ = ["add_workdays", "due_date", "due_days", "is_workday", "workdays_between"]
 
 
 def add_workdays(start: datetime.date, days: int) -> datetime.date:

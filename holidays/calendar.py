@@ -15,38 +15,44 @@ import chinese_calendar
 
 logger = logging.getLogger(__name__)
 
-# A year's entered days, read from the database at most once a minute per process: due dates are
-# counted day by day, and an edit in the admin applies everywhere within a minute.
+# The entered schedule, every year of it in one query, read at most once a minute per process: due
+# dates are counted day by day, a dashboard spans years, and an edit in the admin applies everywhere
+# within a minute.
 _TTL_SECONDS = 60
-_entered: dict[int, tuple[float, dict[datetime.date, bool] | None]] = {}
+_table: tuple[float, dict[int, dict[datetime.date, bool]]] | None = None
 _warned: set[int] = set()
 _lock = threading.Lock()
 
 
-def _entered_days(year: int) -> dict[datetime.date, bool] | None:
-    """day → is a working day, for a year entered in the admin; None when the year is not entered."""
+def load_entered_years() -> dict[int, dict[datetime.date, bool]]:
+    """year → (day → is a working day), for the years entered in the admin."""
+    global _table
     now = time.monotonic()
-    cached = _entered.get(year)
-    if cached is not None and now - cached[0] < _TTL_SECONDS:
-        return cached[1]
+    table = _table
+    if table is not None and now - table[0] < _TTL_SECONDS:
+        return table[1]
     from holidays.models import HolidayDay, HolidayYear
 
-    if HolidayYear.objects.filter(year=year).exists():
-        days = {
-            day: kind == HolidayDay.Kind.WORKDAY
-            for day, kind in HolidayDay.objects.filter(schedule__year=year).values_list("date", "kind")
-        }
-    else:
-        days = None
+    years: dict[int, dict[datetime.date, bool]] = {}
+    for year, day, kind in HolidayYear.objects.values_list("year", "days__date", "days__kind"):
+        days = years.setdefault(year, {})
+        if day is not None:
+            days[day] = kind == HolidayDay.Kind.WORKDAY
     with _lock:
-        _entered[year] = (now, days)
-    return days
+        _table = (now, years)
+    return years
+
+
+def _entered_days(year: int) -> dict[datetime.date, bool] | None:
+    """day → is a working day, for a year entered in the admin; None when the year is not entered."""
+    return load_entered_years().get(year)
 
 
 def forget_entered_days() -> None:
     """After an edit in the admin (and in tests): read the table again at the next question."""
+    global _table
     with _lock:
-        _entered.clear()
+        _table = None
 
 
 def library_knows(year: int) -> bool:

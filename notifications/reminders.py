@@ -17,7 +17,7 @@ from cases.models import Case, CaseEvent, Referral
 from committee.models import Committee, Membership, StreetOfficer
 from committee.roles import Role
 from committee.scoping import committee_scope, unscoped
-from jobs.calendar import is_workday
+from common.workdays import is_workday
 from notifications.models import Notification
 from residents.selectors import care_roster
 

@@ -68,6 +68,19 @@ def _media_in_tmp(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _holiday_schedule_read_afresh(request):
+    """The calendar keeps the entered holiday schedule for a minute per process (one query): every test
+    reads its own database's table afresh, before it starts, as a warm server process has it, so that
+    query counts do not depend on which test happened to run first."""
+    from holidays.calendar import forget_entered_days, load_entered_years
+
+    forget_entered_days()
+    if "db" in request.fixturenames:
+        request.getfixturevalue("db")
+        load_entered_years()
+
+
 @contextmanager
 def rows_kept_for_scope(django_db_blocker) -> Iterator[None]:
     """Rows written inside (and until the end of the `with`) are seen by every test of a wider scope.

@@ -1,6 +1,11 @@
 import datetime
 
+import pytest
+
 from common.workdays import add_workdays, due_date, is_workday, workdays_between
+
+# The calendar reads the holiday schedule entered in the admin first.
+pytestmark = pytest.mark.django_db
 
 D = datetime.date
 

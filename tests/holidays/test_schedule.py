@@ -14,13 +14,6 @@ from holidays.models import HolidayDay, HolidayYear
 D = datetime.date
 
 
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    calendar.forget_entered_days()
-    yield
-    calendar.forget_entered_days()
-
-
 def _enter(year: int, days: dict[D, str]) -> None:
     schedule = HolidayYear.objects.create(year=year, notice=f"国务院办公厅关于{year}年部分节假日安排的通知")
     for day, kind in days.items():
@@ -80,3 +73,18 @@ def test_entering_the_coming_year_silences_the_warning():
     _enter(year, {})
     _enter(year + 1, {})
     assert calendar.years_without_schedule(D(year, 12, 1)) == []
+
+
+@pytest.mark.django_db
+def test_due_dates_across_a_2027_holiday_entered_in_the_admin():
+    """A case logged on Friday 2027-01-29 with five working days. Without a 2027 schedule Monday to
+    Friday counts: due 2027-02-05. With the days this test enters (its own, for the test; the real
+    ones come from the State Council's notice), the holiday is skipped and a make-up Sunday counts."""
+    from common.workdays import due_date
+
+    logged = D(2027, 1, 29)
+    assert due_date(logged, 5, "normal") == D(2027, 2, 5)
+    holiday = {D(2027, 2, 4) + datetime.timedelta(days=n): "holiday" for n in range(7)}  # Thu 4 – Wed 10
+    _enter(2027, {**holiday, D(2027, 1, 31): "workday"})  # a make-up Sunday
+    # Sun 31 (make-up), Mon 1, Tue 2, Wed 3, then the holiday, then Thu 11.
+    assert due_date(logged, 5, "normal") == D(2027, 2, 11)

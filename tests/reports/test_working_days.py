@@ -2,9 +2,13 @@
 
 import datetime as dt
 
+import pytest
+
 from common.workdays import WorkdayCounter, is_workday, median_working_days, workdays_between
 
 D = dt.date
+# The calendar reads the holiday schedule entered in the admin first.
+pytestmark = pytest.mark.django_db
 
 
 def test_the_counter_agrees_with_counting_day_by_day_across_national_day_and_beyond_the_calendar():
