@@ -141,10 +141,8 @@ def test_history_lists_runs_in_a_fixed_number_of_queries(org, as_user, runs, dja
         )
     ImportRun.all_objects.create(committee=org.b, original_name="other.xlsx", created_by=org.worker_b)
     client = as_user(org.secretary_a)
-    client.get(
-        reverse("imports:history")
-    )  # warm the session (a page that changes nothing then writes nothing)
-    with django_assert_num_queries(5):
+    client.get(reverse("imports:history"))  # warm the session
+    with django_assert_num_queries(5):  # the session is not written (renewed every 5 minutes)
         response = client.get(reverse("imports:history"))
     assert f"f{runs - 1}.xlsx" in response.text and "other.xlsx" not in response.text
 
