@@ -47,6 +47,7 @@ class XlsxWriter:
     def __init__(self, *, quote_formulas: bool = False) -> None:
         self.workbook = Workbook(write_only=True)
         self.quote_formulas = quote_formulas
+        self.rows_written: dict[str, int] = {}  # sheet title → data rows (the access log notes them)
 
     def sheet(
         self, title: str, columns: Sequence[Column], rows: Iterable[Sequence], *, autofilter: bool = True
@@ -73,6 +74,7 @@ class XlsxWriter:
             count += 1
         if autofilter:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+        self.rows_written[title] = count
         return count
 
     def _cell(self, ws, column: Column, value) -> WriteOnlyCell:

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from audit import services as audit
 from cases.filters import CaseFilterForm, filter_cases
 from cases.models import Aid, Case, CaseParty, Referral
 from committee.roles import Perm
@@ -245,17 +246,34 @@ def monthly_ledger(choice: Choice, access) -> HttpResponse:
             ],
             _aid_rows(choice, visible),
         )
-        return writer.response(f"ledger-{choice.month:%Y-%m}.xlsx")
+        filename = f"ledger-{choice.month:%Y-%m}.xlsx"
+        audit.record_export(
+            user=access.user,
+            committee_ids=choice.committee_ids,
+            detail=filename,
+            rows=sum(writer.rows_written.values()),
+        )
+        return writer.response(filename)
 
 
 def case_list_xlsx(request: HttpRequest) -> HttpResponse:
     """The case list with the filters of cases:list (cases/filters.py), in the user's scope, masked."""
-    cases = Case.objects.filter(committee_id__in=request.access.committees_where(Perm.VIEW_REPORTS))
+    committee_ids = request.access.committees_where(Perm.VIEW_REPORTS)
+    cases = Case.objects.filter(committee_id__in=committee_ids)
     cases = visible_cases(cases, request.access)
     form = CaseFilterForm(request.GET, access=request.access)
     form.is_valid()  # as on the list: an invalid field is left out, the others still filter
     cases = filter_cases(cases, form.cleaned_data)
     with translation.override(LEDGER_LANGUAGE):
         writer = XlsxWriter()
-        writer.sheet(pgettext("ledger sheet", "Cases"), case_columns(), case_rows(cases))
-        return writer.response(f"cases-{timezone.localdate():%Y-%m-%d}.xlsx")
+        rows = writer.sheet(pgettext("ledger sheet", "Cases"), case_columns(), case_rows(cases))
+        filename = f"cases-{timezone.localdate():%Y-%m-%d}.xlsx"
+        # Which committees the rows came from would cost a query of its own: the export is noted in
+        # each committee the user exported from, with the filters as given.
+        audit.record_export(
+            user=request.user,
+            committee_ids=committee_ids,
+            detail=f"{filename} {request.GET.urlencode()}",
+            rows=rows,
+        )
+        return writer.response(filename)

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit import services as audit
 from residents.indexing import reindex_residents
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog
 
@@ -51,6 +52,23 @@ class ResidentAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         reindex_residents([form.instance.pk])  # care categories (the cadence) and address are saved now
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """An administrator opening a resident is a look at a person's data like any other: noted."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        resident = (
+            Resident.all_objects.filter(pk=object_id).only("committee_id").first()
+            if str(object_id).isascii() and str(object_id).isdigit()
+            else None
+        )
+        if request.method == "GET" and resident is not None and response.status_code == 200:
+            audit.record(
+                user=request.user,
+                kind=audit.Kind.ADMIN,
+                committee_id=resident.committee_id,
+                resident=resident,
+            )
+        return response
 
 
 @admin.register(RevealLog)

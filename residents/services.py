@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit import services as audit
 from committee.models import User
 from residents.indexing import reindex_building, reindex_household, reindex_residents
 from residents.models import Building, CareCategory, Household, Resident, RevealLog, Visit
@@ -90,6 +91,9 @@ def reveal_number(*, resident: Resident, field: str, reason: str, by: User) -> s
     """Record who revealed which number of whom and why; return the full number."""
     RevealLog.objects.create(
         committee_id=resident.committee_id, resident=resident, field=field, reason=reason, revealed_by=by
+    )
+    audit.record(
+        user=by, kind=audit.Kind.REVEAL, committee_id=resident.committee_id, resident=resident, detail=field
     )
     return resident.full_number(field)
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit import selectors as audit_selectors
+from audit import services as audit
 from cases.models import Case
 from cases.selectors import cases_for_building, cases_for_household, cases_for_resident, visible
 from committee.access import get_for_user
@@ -106,10 +108,14 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         "buildings": None if partial else _building_choices(),
         "grids": Grid.objects.only("name"),
         "can_view_audit": request.access.can_anywhere(Perm.VIEW_AUDIT),
+        "can_read_access_log": request.access.can_anywhere(Perm.READ_ACCESS_LOG),
         "can_import": request.access.can_anywhere(Perm.IMPORT_REGISTRY),
     }
     template = "residents/resident_list.html" + ("#results" if partial else "")
     return render(request, template, ctx)
+
+
+LOOKS = 5  # the latest looks shown on a resident's page; the access log has the rest
 
 
 @require_GET
@@ -145,6 +151,14 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cadence": shortest_cadence(c.visit_every_days for c in resident.shown_categories),
         "related_cases": list(cases_for_resident(resident, request.access)[:RELATED_CASES]),
     }
+    if can(Perm.READ_ACCESS_LOG, resident.committee_id):
+        ctx["looks"] = list(
+            audit_selectors.records(committee_ids=[resident.committee_id], resident=resident)[:LOOKS]
+        )
+    # After the page's own reads: "who looked" does not yet list this look.
+    audit.record(
+        user=request.user, kind=audit.Kind.RESIDENT, committee_id=resident.committee_id, resident=resident
+    )
     return render(request, "residents/resident_detail.html", ctx)
 
 
@@ -161,6 +175,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_reveal": request.access.can(Perm.REVEAL, household.committee_id),
         "related_cases": list(cases_for_household(household, request.access)[:RELATED_CASES]),
     }
+    audit.record(
+        user=request.user, kind=audit.Kind.HOUSEHOLD, committee_id=household.committee_id, household=household
+    )
     return render(request, "residents/household_detail.html", ctx)
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit import services as audit
 from committee.access import get_for_user
 from committee.models import Committee
 from committee.roles import Perm
@@ -146,4 +147,11 @@ def export(request: HttpRequest) -> FileResponse:
     filename = (
         f"needle-registry-{committee.code}-{datetime.date.today():%Y%m%d}{'-full' if full else ''}.xlsx"
     )
-    return exporting.write_registry(committee, full_numbers=full).response(filename)
+    writer = exporting.write_registry(committee, full_numbers=full)
+    audit.record_export(
+        user=request.user,
+        committee_ids=[committee.pk],
+        detail=f"{filename}",
+        rows=next(iter(writer.rows_written.values()), 0),  # the residents sheet comes first
+    )
+    return writer.response(filename)

@@ -134,3 +134,47 @@ def test_retention_under_six_months_is_refused():
         assert [e.id for e in retention_is_long_enough(None)] == ["audit.E001"]
     with override_settings(AUDIT_RETENTION_DAYS=183):
         assert retention_is_long_enough(None) == []
+
+
+def test_opening_a_resident_household_reveal_and_export_are_each_recorded_once(org, family, as_user):
+    wang, _li = family
+    worker = as_user(org.worker_a)
+    worker.get(reverse("residents:detail", args=[wang.pk]))
+    worker.get(reverse("residents:household", args=[wang.household_id]))
+    secretary = as_user(org.secretary_a)
+    type(wang).all_objects.filter(pk=wang.pk).update(phone="13812345678")
+    secretary.post(reverse("residents:reveal", args=[wang.pk]), {"field": "phone", "reason": "联系家属"})
+    export = secretary.get(reverse("imports:export"))
+    b"".join(export.streaming_content)
+    kinds = list(AccessRecord.all_objects.order_by("pk").values_list("user__username", "kind", "rows"))
+    assert kinds == [
+        ("worker_a", "resident", None),
+        ("worker_a", "household", None),
+        ("secretary_a", "reveal", None),
+        ("secretary_a", "export", 2),
+    ]
+
+
+def test_the_secretary_sees_who_looked_on_the_resident_page_and_the_worker_does_not(org, family, as_user):
+    wang, _li = family
+    as_user(org.viewer_a).get(reverse("residents:detail", args=[wang.pk]))
+    page = as_user(org.secretary_a).get(reverse("residents:detail", args=[wang.pk])).text
+    assert "谁查阅过此居民" in page and "陈晓燕" in page
+    assert "谁查阅过此居民" not in as_user(org.worker_a).get(reverse("residents:detail", args=[wang.pk])).text
+
+
+def test_an_admin_opening_a_resident_is_recorded(org, family, as_user):
+    wang, _li = family
+    assert (
+        as_user(org.superuser).get(reverse("admin:residents_resident_change", args=[wang.pk])).status_code
+        == 200
+    )
+    assert AccessRecord.all_objects.get().kind == Kind.ADMIN
+
+
+def test_case_exports_and_the_ledger_are_recorded_with_their_rows(org, as_user):
+    make_case(org.worker_a, org.a, title="地漏返水")
+    client = as_user(org.secretary_a)
+    b"".join(client.get(reverse("reports:cases_xlsx") + "?status=open&mark=13812345678").streaming_content)
+    record = AccessRecord.all_objects.get()
+    assert record.kind == Kind.EXPORT and record.rows == 1 and "138****5678" in record.detail
