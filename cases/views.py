@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -41,7 +42,6 @@ from cases.models import Aid, Attachment, Case, CaseParty, Referral
 from cases.rules import Action
 from committee.access import get_for_user
 from committee.roles import Perm
-from common.paging import paginate
 from residents.models import Building, Household, Resident, Visit
 from residents.selectors import search_residents
 
@@ -70,7 +70,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     # Two steps: the page's ids from a lean query that sorts only the case table, then the rows
     # with their related data for those ids (joining first would join every matching case).
     ids_query = filter_cases(selectors.visible(Case.objects.all(), request.access), data)
-    page = paginate(request, ids_query.values_list("pk", flat=True))
+    page = Paginator(ids_query.values_list("pk", flat=True), 25).get_page(request.GET.get("page"))
     ids = list(page.object_list)
     rows = {case.pk: case for case in selectors.case_rows(Case.objects.filter(pk__in=ids), request.access)}
     ctx = {

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from committee.access import get_for_user
 from committee.models import Committee
 from committee.roles import Perm
-from common.paging import paginate
 from residents import exporting, importing, services
 from residents.models import ImportRun
 
@@ -125,7 +125,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def history(request: HttpRequest) -> HttpResponse:
     committees = _import_committees(request)
     runs = ImportRun.objects.filter(committee__in=committees).select_related("created_by", "committee")
-    page = paginate(request, runs, per_page=25)
+    page = Paginator(runs, 25).get_page(request.GET.get("page"))
     return render(request, "residents/import/history.html", {"page": page, "runs": page.object_list})
 
 

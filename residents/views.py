@@ -3,6 +3,7 @@ roster, visits, and the reveal of a full number. Each checks access through comm
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +19,6 @@ from cases.selectors import cases_for_building, cases_for_household, cases_for_r
 from committee.access import get_for_user
 from committee.models import User
 from committee.roles import Perm
-from common.paging import paginate
 from residents import services
 from residents.forms import (
     ArchiveForm,
@@ -108,7 +108,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     residents, category = _apply_category(
         residents, categories, request.GET.get("category", ""), sensitive_ids
     )
-    page = paginate(request, residents.order_by("name", "pk"))
+    page = Paginator(residents.order_by("name", "pk"), 25).get_page(request.GET.get("page"))
     _show_categories(page.object_list, sensitive_ids)
     partial = bool(request.htmx and request.htmx.target == "results")  # as-you-type: the results only
     ctx = {
@@ -221,7 +221,7 @@ def building_list(request: HttpRequest) -> HttpResponse:
     if grid_id:
         buildings = buildings.filter(grid_id=grid_id)
     ctx = {
-        "page": paginate(request, buildings.order_by("road", "lane", "number"), per_page=50),
+        "page": Paginator(buildings.order_by("road", "lane", "number"), 50).get_page(request.GET.get("page")),
         "grids": Grid.objects.only("name"),
         "grid_id": grid_id,
         "can_add_building": bool(request.access.committees_where(Perm.EDIT_REGISTRY)),
@@ -258,7 +258,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     overdue_only = request.GET.get("overdue") == "1"
     if overdue_only:
         residents = overdue_on(residents, today)
-    page = paginate(request, residents.order_by("next_visit_due", "name", "pk"))
+    page = Paginator(residents.order_by("next_visit_due", "name", "pk"), 25).get_page(request.GET.get("page"))
     for resident in page.object_list:
         resident.shown_categories = list(resident.care_categories.all())
         resident.cadence = min(
@@ -464,4 +464,5 @@ def reveal_log(request: HttpRequest) -> HttpResponse:
     resident_id = _int(request.GET.get("resident"))
     if resident_id:
         logs = logs.filter(resident_id=resident_id)
-    return render(request, "residents/reveal_log.html", {"page": paginate(request, logs)})
+    page = Paginator(logs, 25).get_page(request.GET.get("page"))
+    return render(request, "residents/reveal_log.html", {"page": page})
