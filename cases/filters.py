@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 from cases.models import Case, CaseCategory, CaseParty
 from committee.models import User
 from committee.roles import Role
+from common.forms import DateInput
 
 SORTS = {
     "due": ("open_rank", "due_date", "pk"),
@@ -34,7 +35,6 @@ SORT_CHOICES = [
     ("oldest", _("oldest")),
     ("updated", _("recently changed")),
 ]
-DATE = forms.DateInput({"type": "date"}, format="%Y-%m-%d")
 NUMBER = re.compile(r"^(\d{4})-(\d{1,6})$")
 
 
@@ -46,18 +46,10 @@ class CaseFilterForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), required=False)
     building = forms.IntegerField(label=_("Building"), required=False, min_value=1, widget=forms.HiddenInput)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    created_from = forms.DateField(
-        label=_("Logged from"), required=False, widget=forms.DateInput({"type": "date"})
-    )
-    created_to = forms.DateField(
-        label=_("Logged to"), required=False, widget=forms.DateInput({"type": "date"})
-    )
-    resolved_from = forms.DateField(
-        label=_("Resolved from"), required=False, widget=forms.DateInput({"type": "date"})
-    )
-    resolved_to = forms.DateField(
-        label=_("Resolved to"), required=False, widget=forms.DateInput({"type": "date"})
-    )
+    created_from = forms.DateField(label=_("Logged from"), required=False, widget=DateInput())
+    created_to = forms.DateField(label=_("Logged to"), required=False, widget=DateInput())
+    resolved_from = forms.DateField(label=_("Resolved from"), required=False, widget=DateInput())
+    resolved_to = forms.DateField(label=_("Resolved to"), required=False, widget=DateInput())
     committee = forms.ChoiceField(label=_("Committee"), required=False)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
 

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from cases import uploads
 from cases.models import Aid, Attachment, Case, CaseCategory, CaseParty, OutsideBody
 from committee.roles import Perm
+from common.forms import DateInput
 from residents.models import Building, Household, Resident, Visit
 
-DATE = forms.DateInput({"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -27,9 +27,9 @@ from cases.models import (
     Referral,
 )
 from cases.rules import TARGET, Action, can, may_remove_attachment
-from cases.workdays import due_date as compute_due_date
 from committee.models import Committee, Membership
 from committee.roles import Perm, Role
+from common.workdays import due_date as compute_due_date
 
 Kind = CaseEvent.Kind
 

@@ -29,7 +29,7 @@ from cases.models import (
     OutsideBody,
     Referral,
 )
-from cases.workdays import due_date
+from common.workdays import due_date
 from residents.models import Building, Household, Resident
 
 TARGET = 600

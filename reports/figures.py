@@ -5,7 +5,7 @@ Definitions (the tests compute each one independently from constructed data):
 - new this month: logged (created_at, local date) from the 1st of this month to today;
 - resolved this month: resolved_at in this month;
 - median working days to resolve: over the cases resolved this month, working days after the day
-  logged up to and including the day resolved (reports/workdays.py, the Chinese calendar);
+  logged up to and including the day resolved (common/workdays.py, the Chinese calendar);
 - satisfaction: of the cases resolved in the last 90 days that had a follow-up call, the share whose
   latest answer was satisfied or mostly satisfied;
 - late referrals: no reply yet and the expected reply date has passed;
@@ -25,9 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseCategory, Referral
+from common.workdays import median_working_days
 from reports.roster import RosterFigures, roster_figures
 from reports.selectors import visible_cases
-from reports.workdays import median_working_days
 
 OPEN = list(Case.OPEN_STATUSES)
 SATISFIED = [Case.Satisfaction.SATISFIED, Case.Satisfaction.MOSTLY]

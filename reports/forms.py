@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committee.models import Committee
 from committee.roles import Perm
+from common.forms import MonthInput
 from reports.figures import add_months
 
 
@@ -45,7 +46,7 @@ class MonthForm(forms.Form):
     month = forms.CharField(
         label=_("Month"),
         max_length=7,
-        widget=forms.DateInput(attrs={"type": "month"}),
+        widget=MonthInput(),
         help_text=_("For example 2026-03."),
     )
     committee = forms.TypedChoiceField(label=_("Committee"), coerce=int, required=False, empty_value=None)

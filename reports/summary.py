@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 
 from cases.models import Aid, Case, CaseCategory, FollowUp
 from common.masking import mask_numbers_in_text
+from common.workdays import median_working_days
 from reports.figures import SATISFIED, Period, add_months, late_referrals, start_of
 from reports.forms import Choice
 from reports.roster import roster_figures
 from reports.selectors import visible_cases
-from reports.workdays import median_working_days
 from residents.models import Visit
 
 NOTABLE = 8

@@ -9,23 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committee.roles import Perm
+from common.forms import DateInput, DateTimeInput
 from common.masking import mask_id_number, mask_phone
 from residents import validators
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog, Visit
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def visible_categories(access, committee_id: int):

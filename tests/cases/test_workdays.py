@@ -1,6 +1,6 @@
 import datetime
 
-from cases.workdays import add_workdays, due_date, is_workday, workdays_between
+from common.workdays import add_workdays, due_date, is_workday, workdays_between
 
 D = datetime.date
 

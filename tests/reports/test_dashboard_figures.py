@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
-from cases.workdays import workdays_between
 from committee.models import Membership
 from committee.roles import Role
+from common.workdays import workdays_between
 from residents.indexing import reindex_residents
 from residents.models import Resident
 from tests.factories import make_user
