@@ -100,9 +100,15 @@ def index(request: HttpRequest) -> HttpResponse:
     if not form.committees:
         raise PermissionDenied
     chosen = form.cleaned() if form.is_bound else form.initial_choice()
+    return _index_page(request, form, chosen)
+
+
+def _index_page(request: HttpRequest, form: MonthForm, chosen, status: int = 200) -> HttpResponse:
+    """The reports page; also the answer to a bad month (400), with the month's error on its field."""
     # The export takes the case list's own filter form, so its GET parameters are the list's.
     export_form = CaseFilterForm(access=request.access)
-    return render(request, "reports/index.html", {"form": form, "chosen": chosen, "export_form": export_form})
+    ctx = {"form": form, "chosen": chosen, "export_form": export_form}
+    return render(request, "reports/index.html", ctx, status=status)
 
 
 @require_GET
@@ -112,7 +118,7 @@ def ledger_xlsx(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     chosen = form.cleaned()
     if chosen is None:
-        return render(request, "reports/index.html", {"form": form, "chosen": None}, status=400)
+        return _index_page(request, form, None, status=400)
     return ledger.monthly_ledger(chosen, request.access)
 
 
@@ -123,7 +129,7 @@ def summary_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     chosen = form.cleaned() if form.is_bound else form.initial_choice()
     if chosen is None:
-        return render(request, "reports/index.html", {"form": form, "chosen": None}, status=400)
+        return _index_page(request, form, None, status=400)
     ctx = summary.monthly_summary(chosen, request.access)
     ctx.update(form=form, chosen=chosen)
     return render(request, "reports/summary.html", ctx)
@@ -136,7 +142,7 @@ def summary_txt(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     chosen = form.cleaned()
     if chosen is None:
-        return render(request, "reports/index.html", {"form": form, "chosen": None}, status=400)
+        return _index_page(request, form, None, status=400)
     text = summary.as_text(summary.monthly_summary(chosen, request.access))
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="summary-{chosen.month:%Y-%m}.txt"'
