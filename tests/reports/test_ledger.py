@@ -134,6 +134,10 @@ def test_a_worker_does_not_get_sensitive_cases_they_may_not_see(org, month, as_u
 def test_a_bad_month_is_refused(org, as_user):
     response = as_user(org.secretary_a).get(reverse("reports:ledger"), {"month": "2026-13"})
     assert response.status_code == 400
+    # The reports page again, whole: the month with its error, and the case export's filters.
+    body = response.content.decode()
+    assert 'class="field has-error' in body and 'id="id_month"' in body
+    assert 'class="export-form"' in body and 'name="status"' in body
 
 
 def test_visits_to_residents_in_sensitive_categories_are_left_out_for_the_officer(org, month, as_user):
