@@ -6,14 +6,14 @@ from playwright.sync_api import expect
 
 from cases.models import Attachment, Case, CaseEvent
 from tests.browser.conftest import PHONE, login, screenshot, watch_console
-from tests.cases.helpers import ensure_reference_data, jpeg_bytes, make_building, make_resident
+from tests.factories import ensure_case_categories, jpeg_bytes, make_building, make_resident
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
 def _categories(db):
-    ensure_reference_data()
+    ensure_case_categories()
 
 
 @pytest.fixture
@@ -99,7 +99,7 @@ def test_case_life_on_a_phone(phone, secretary_phone, org, tmp_path):
 def test_a_photo_taken_by_mistake_is_removed_on_a_phone(phone, org, tmp_path):
     from cases import services
     from committee.access import Access
-    from tests.cases.helpers import jpeg_upload, make_case
+    from tests.factories import jpeg_upload, make_case
 
     case = make_case(org.worker_a, org.a, title="楼道积水", assignee=org.worker_a)
     services.add_attachment(Access(org.worker_a), case, jpeg_upload("门口.jpg"))
@@ -137,7 +137,7 @@ def test_a_photo_taken_by_mistake_is_removed_on_a_phone(phone, org, tmp_path):
 
 
 def test_case_list_filters_on_a_phone(phone, org):
-    from tests.cases.helpers import make_case
+    from tests.factories import make_case
 
     make_case(org.worker_a, org.a, title="路面坑洼", code="roads")
     make_case(org.worker_a, org.a, title="楼道积水")

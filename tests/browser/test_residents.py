@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from residents.models import Visit
 from tests.browser.conftest import PHONE, login, screenshot, watch_console
-from tests.residents.factories import (
+from tests.factories import (
     make_building,
     make_grid,
     make_household,

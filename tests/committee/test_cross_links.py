@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import make_building, make_household, make_resident
 from tests.reports import helpers as h
-from tests.residents.factories import make_building, make_household, make_resident
 
 pytestmark = pytest.mark.django_db
 

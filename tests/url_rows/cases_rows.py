@@ -8,7 +8,7 @@ from django.urls import reverse
 from cases import services
 from cases.models import Aid, Case, OutsideBody
 from committee.access import Access
-from tests.cases.helpers import jpeg_bytes, jpeg_upload, make_building, make_case, make_resident
+from tests.factories import jpeg_bytes, jpeg_upload, make_building, make_case, make_resident
 from tests.url_matrix import Row, committee_a_change, committee_a_view, expect, secretary_only
 
 LOGGERS = expect(200, anonymous=302, viewer_a=403, officer=403, superuser=403)

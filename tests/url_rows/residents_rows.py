@@ -2,7 +2,7 @@ import datetime
 
 from django.urls import reverse
 
-from tests.residents.factories import make_building, make_household, make_resident, valid_id
+from tests.factories import make_building, make_household, make_resident, valid_id
 from tests.url_matrix import Row, committee_a_change, committee_a_view, expect, secretary_only
 
 SENSITIVE_ONLY = {"viewer_a": 403, "officer": 403, "superuser": 403, "worker_b": 200}
