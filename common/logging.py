@@ -1,4 +1,4 @@
-"""Keeps ID and phone numbers out of logs and error reports (PIPL; LESSONS.md's checklist)."""
+"""Keeps ID and phone numbers out of logs and error reports (PIPL Art. 28 and 51)."""
 
 import logging
 import re

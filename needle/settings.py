@@ -80,7 +80,6 @@ ROOT_URLCONF = "needle.urls"
 # {{ form.field.as_field_group }} renders Needle's field layout (common/templates/common/field.html).
 FORM_RENDERER = "common.forms.FormRenderer"
 WSGI_APPLICATION = "needle.wsgi.application"
-ASGI_APPLICATION = "needle.asgi.application"
 
 TEMPLATES = [
     {

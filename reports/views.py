@@ -21,7 +21,7 @@ from reports.selectors import late_referral_rows
 def _cached(request: HttpRequest, key: tuple, compute):
     """The figures from the cache when they were computed in the last REPORTS_CACHE_SECONDS (120 by
     default; 0 turns it off). Keyed per user, since what a user may see (sensitive cases) is theirs."""
-    seconds = getattr(settings, "REPORTS_CACHE_SECONDS", 120)
+    seconds = settings.REPORTS_CACHE_SECONDS
     if not seconds:
         return compute()
     full_key = ":".join(map(str, ("reports", request.user.pk, get_language(), timezone.localdate(), *key)))

@@ -1,6 +1,6 @@
 """Shared fixtures: the organisation and the personas every view is tested with.
 
-Personas (STYLE.md): secretary, worker and viewer of committee A; worker of committee B (same
+Personas: secretary, worker and viewer of committee A; worker of committee B (same
 street); the officer of that street; a superuser; anonymous. Committee C sits in another street,
 which the street officer must not see.
 """
