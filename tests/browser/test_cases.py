@@ -6,14 +6,10 @@ from playwright.sync_api import expect
 
 from cases.models import Attachment, Case, CaseEvent
 from tests.browser.conftest import PHONE, login, screenshot, watch_console
-from tests.factories import ensure_case_categories, jpeg_bytes, make_building, make_resident
+from tests.factories import jpeg_bytes, make_building, make_resident
 
+# The categories a flush removes come back with tests/conftest.py's reference data.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _categories(db):
-    ensure_case_categories()
 
 
 @pytest.fixture

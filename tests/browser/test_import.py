@@ -8,28 +8,8 @@ from residents.models import Resident
 from tests.browser.conftest import login, screenshot, watch_console
 from tests.imports.helpers import csv_bytes, rows_for, xlsx_bytes
 
+# The care categories a flush removes come back with tests/conftest.py's reference data.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _care_categories():
-    """A transactional test's flush also empties the care categories that a migration created."""
-    from importlib import import_module
-
-    from residents.models import CareCategory
-
-    categories = import_module("residents.migrations.0002_care_categories").CATEGORIES
-    for order, (code, name, name_en, days, sensitive) in enumerate(categories):
-        CareCategory.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "name_en": name_en,
-                "visit_every_days": days,
-                "sensitive": sensitive,
-                "order": order,
-            },
-        )
 
 
 @pytest.mark.parametrize("device", ["phone", "desktop"])
@@ -61,7 +41,6 @@ def test_secretary_uploads_previews_and_commits(device, request, org, tmp_path):
     expect(page.locator(".import-errors")).to_contain_text("第5行")
     expect(page.locator(".import-errors")).to_contain_text("空巢老人")
     expect(page.get_by_role("button", name="确认导入")).to_have_count(0)
-    screenshot(page, f"import-preview-bad-{device}")
     page.get_by_role("button", name="取消").click()
     expect(page.locator(".messages")).to_contain_text("已取消导入")
 
