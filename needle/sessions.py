@@ -1,9 +1,10 @@
 """Django's session middleware, except that some responses leave the session as it was.
 
-SESSION_SAVE_EVERY_REQUEST renews the idle timeout on every request (settings.py). Two kinds of
-request must not: one that never touched the session (a health probe carrying a browser's cookie:
-saving would load the session from the database), and a request the view marks passive (the bell's
-once-a-minute poll: renewing would keep a forgotten open page logged in forever).
+A request renews the idle timeout when committee.middleware.SessionLifetimeMiddleware stamps the
+session (at most every SESSION_RENEW_MINUTES). Two kinds of request must never save it: one that
+never touched the session (a probe carrying a browser's cookie: saving would load the session from
+the database), and a request the view marks passive (the bell's once-a-minute poll: renewing would
+keep a forgotten open page logged in forever).
 """
 
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
