@@ -102,7 +102,7 @@ def test_a_photo_taken_by_mistake_is_removed_on_a_phone(phone, org, tmp_path):
     from tests.cases.helpers import jpeg_upload, make_case
 
     case = make_case(org.worker_a, org.a, title="楼道积水", assignee=org.worker_a)
-    services.add_attachment(Access(org.worker_a), case, jpeg_upload("门口.jpg"))
+    services.add_attachment(access=Access(org.worker_a), case=case, uploaded=jpeg_upload("门口.jpg"))
     wrong = tmp_path / "王阿姨的身份证.jpg"
     wrong.write_bytes(jpeg_bytes((64, 48)))
     errors: list[str] = []

@@ -34,7 +34,7 @@ def category(code: str = "drainage") -> CaseCategory:
 
 def make_case(user, committee, *, title: str = "楼道积水", code: str = "drainage", **kwargs) -> Case:
     case, _created = services.create_case(
-        committee=committee, actor=user, access=Access(user), title=title, category=category(code), **kwargs
+        access=Access(user), committee=committee, title=title, category=category(code), **kwargs
     )
     return case
 

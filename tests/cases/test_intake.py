@@ -120,8 +120,8 @@ def test_concurrent_edits_the_second_is_told(org, as_user):
     assert (
         case.title == "新标题" and case.priority == "urgent" and case.due_date == datetime.date(2026, 12, 31)
     )
-    notes = CaseEvent.all_objects.filter(case=case, kind="note")
-    assert [e.data["edited"] for e in notes] == [["title", "priority", "due_date"]]
+    edits = CaseEvent.all_objects.filter(case=case, kind="edited")
+    assert [e.data["edited"] for e in edits] == [["title", "priority", "due_date"]]
 
 
 def test_selectors_for_resident_household_and_building(org):

@@ -21,14 +21,16 @@ def _filtered(org, user, **params):
     with acting_as(user) as access:
         form = CaseFilterForm({k: str(v) for k, v in params.items()}, access=access)
         assert form.is_valid(), form.errors
-        return list(filter_cases(selectors.case_rows(Case.objects.all(), access), form.cleaned_data))
+        return list(filter_cases(selectors.case_rows(access), form.cleaned_data))
 
 
 def test_filter_contract(org):
     building = make_building(org.a)
-    drain = make_case(org.worker_a, org.a, building=building, assignee=org.worker_a, source="hotline")
+    drain = make_case(
+        org.worker_a, org.a, building=building, assignee=org.worker_a, source="hotline", work_order_number="1"
+    )
     road = make_case(org.worker_a, org.a, title="路面坑洼", code="roads")
-    services.transition(Access(org.worker_a), drain, Action.RESOLVE, text="已疏通")
+    services.transition(access=Access(org.worker_a), case=drain, action=Action.RESOLVE, text="已疏通")
     Case.all_objects.filter(pk=road.pk).update(due_date=datetime.date(2020, 1, 1))
     sec = org.secretary_a
     assert _filtered(org, sec, status="open") == [road]
@@ -65,7 +67,7 @@ def test_list_view_is_bookmarkable_and_htmx(org, as_user):
 def test_sensitive_cases_reach_only_secretary_assignee_and_logger(org, as_user):
     logger = make_user("worker_a3", committee=org.a)
     case = make_case(logger, org.a, title="家庭隐私", sensitive=True)
-    services.assign(Access(org.secretary_a), case, org.worker_a)
+    services.assign(access=Access(org.secretary_a), case=case, assignee=org.worker_a)
     expected = {"secretary_a": 200, "worker_a": 200, "viewer_a": 404, "officer": 404, "superuser": 404}
     for persona, status in expected.items():
         user = getattr(org, persona)
@@ -90,9 +92,9 @@ def _fill(org, n: int) -> Case:
             parties=[services.NewParty(resident)],
         )
         secretary = Access(org.secretary_a)
-        services.refer(secretary, last, body=body, sent_on=timezone.localdate())
-        services.add_note(secretary, last, "记录")
-        services.add_attachment(secretary, last, jpeg_upload())
+        services.refer(access=secretary, case=last, body=body, sent_on=timezone.localdate())
+        services.add_note(access=secretary, case=last, text="记录")
+        services.add_attachment(access=secretary, case=last, uploaded=jpeg_upload())
     return last
 
 
@@ -120,7 +122,7 @@ def test_query_count_does_not_grow_with_rows(org, as_user, url, django_assert_nu
     first = _count(client, url(few))
     many = _fill(org, 12)
     for _i in range(5):
-        services.add_note(Access(org.secretary_a), many, "更多记录")
+        services.add_note(access=Access(org.secretary_a), case=many, text="更多记录")
     with django_assert_num_queries(first):
         client.get(url(many))
 
