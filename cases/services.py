@@ -12,6 +12,7 @@ so that the demo can write a year of history through the same code as the app.
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -75,15 +76,10 @@ def _check_assignee(access: Access, committee_id: int, assignee: User | None) ->
         raise ValidationError(_("This person does not work cases in this committee."))
 
 
-def _check_places(committee: Committee, places: Mapping[str, object], parties: Iterable[NewParty]) -> None:
+def _check_places(committee: Committee, places: Iterable[object], parties: Iterable[NewParty]) -> None:
     """Whatever a new case points at belongs to the committee it is logged in."""
-    errors = {
-        key: _("This belongs to another committee.")
-        for key, obj in places.items()
-        if obj is not None and obj.committee_id != committee.pk
-    }
-    if errors:
-        raise ValidationError(errors)
+    if any(obj is not None and obj.committee_id != committee.pk for obj in places):
+        raise ValidationError(_("This belongs to another committee."))
     for party in parties:
         if party.resident.committee_id != committee.pk:
             raise ValidationError(_("%(name)s lives in another committee.") % {"name": party.resident.name})
@@ -117,7 +113,7 @@ def create_case(
     access.require(Perm.LOG_CASE, committee)
     _check_assignee(access, committee.pk, assignee)
     parties = list(parties)
-    _check_places(committee, {"building": building, "household": household, "visit": visit}, parties)
+    _check_places(committee, (building, household, visit), parties)
     if source == Case.Source.HOTLINE and not work_order_number:
         raise ValidationError({"work_order_number": _("A 12345 case needs its work order number.")})
     at = at or timezone.now()
@@ -516,7 +512,8 @@ def record_follow_up(
 
 
 def _aid_event(aid: Aid) -> events.AidRecorded:
-    return events.AidRecorded(aid=aid.pk, aid_kind=aid.kind, amount=str(aid.amount), status=aid.status)
+    amount = f"{Decimal(aid.amount):.2f}"  # as the aid record shows it, whatever was typed
+    return events.AidRecorded(aid=aid.pk, aid_kind=aid.kind, amount=amount, status=aid.status)
 
 
 # Deciding on aid (approving, paying, refusing) is the secretary's (Perm.APPROVE_AID).
@@ -529,7 +526,7 @@ def add_aid(
     access: Access,
     case: Case,
     kind: str,
-    amount=0,
+    amount: Decimal | int = 0,
     status: str = Aid.Status.APPLIED,
     donors: str = "",
     applied_on: datetime.date | None = None,

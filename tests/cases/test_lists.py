@@ -1,6 +1,7 @@
 """The list filter contract, sensitive cases, query counts of the list, queue and case page."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -155,3 +156,34 @@ def test_home_queue_mine_by_due_date_and_the_unassigned_of_my_committee(org, as_
     assert "别的居委" not in html and "已经办完" not in html
     assert 'class="is-overdue"' in html  # overdue stands out
     assert "没人管" not in as_user(org.viewer_a).get(reverse("home")).content.decode()  # readers: no queue
+
+
+def _row_text(html: str, number: str) -> str:
+    """The words of the list row of one case, as a user reads them."""
+    start = html.rindex("<li", 0, html.index(f'case-number num">{number}<'))
+    row = html[start : html.index("</li>", start)]
+    return " ".join(re.sub(r"<[^>]+>", " ", row).split())
+
+
+def test_a_row_says_what_the_case_is_where_who_has_it_and_which_outside_body_it_waits_on(org, as_user):
+    building = make_building(org.a, lane="449", number="12")
+    case = make_case(org.worker_a, org.a, title="楼道积水", building=building, assignee=org.worker_a)
+    worker = Access(org.worker_a)
+    body = OutsideBody.objects.get(name="物业公司")
+    three_days_ago = timezone.localdate() - datetime.timedelta(days=3)
+    referral = services.refer(access=worker, case=case, body=body, sent_on=three_days_ago)
+    due = case.due_date.isoformat()
+    client = as_user(org.worker_a)
+    for url in (reverse("cases:list"), reverse("home")):
+        row = _row_text(client.get(url, headers={"accept-language": "zh-hans"}).content.decode(), case.number)
+        assert (
+            row == f"{case.number} 等待中 楼道积水 排水积水 定海路449弄12号 李敏 {due} 到期 在物业公司已 3 天"
+        ), url
+    row = _row_text(
+        client.get(reverse("cases:list"), headers={"accept-language": "en"}).content.decode(), case.number
+    )
+    assert row.endswith(f"due {due} with Property company for 3 days")
+    # Once the body has replied, the case no longer waits on it.
+    services.record_reply(access=worker, referral=referral, reply="已派人疏通")
+    row = _row_text(client.get(reverse("cases:list")).content.decode(), case.number)
+    assert "物业公司" not in row and row.endswith(f"{due} 到期")

@@ -4,15 +4,17 @@ import datetime
 import threading
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, connection
 from django.urls import reverse
 
-from cases import services
+from cases import rules, services
 from cases.models import Aid, Case, CaseEvent, CaseParty, OutsideBody
 from cases.rules import Action
 from committee.access import Access
 from committee.scoping import committee_scope, unscoped
 from tests.cases.helpers import category, jpeg_upload, make_building, make_case, make_resident
+from tests.factories import make_user
 
 TODAY = datetime.date(2026, 5, 6)
 
@@ -224,3 +226,41 @@ def test_numbering_under_concurrent_creation(org):
     assert not errors
     seqs = sorted(Case.all_objects.filter(committee=org.a).values_list("seq", flat=True))
     assert seqs == list(range(1, 9))
+
+
+def test_logging_a_case_is_checked_by_the_service(org):
+    """Whoever calls create_case (a view, the demo, a task) gets the same answers."""
+    with pytest.raises(PermissionDenied):  # a viewer logs nothing
+        make_case(org.viewer_a, org.a)
+    with pytest.raises(PermissionDenied):  # a worker does not give cases to others
+        make_case(org.worker_a, org.a, assignee=org.secretary_a)
+    with pytest.raises(ValidationError):  # a viewer is not given cases
+        make_case(org.secretary_a, org.a, assignee=org.viewer_a)
+    with pytest.raises(ValidationError):  # nor does a case point into another committee
+        make_case(org.worker_a, org.a, building=make_building(org.b))
+    with pytest.raises(ValidationError) as error:
+        make_case(org.worker_a, org.a, source=Case.Source.HOTLINE)
+    assert "work_order_number" in error.value.message_dict
+    assert not Case.all_objects.exists()
+    assert make_case(org.worker_a, org.a, assignee=org.worker_a).assignee == org.worker_a
+
+
+def test_a_sensitive_case_is_not_worked_by_those_who_may_not_see_it(org):
+    case = make_case(org.secretary_a, org.a, sensitive=True)
+    with pytest.raises(PermissionDenied):
+        services.add_note(access=Access(org.worker_a), case=case, text="看看")
+    services.add_note(access=Access(org.secretary_a), case=case, text="上门了解")
+    assert _events(case) == ["created", "note"]
+
+
+def test_the_staff_who_work_cases(org):
+    retired = make_user("worker_a5", committee=org.a, full_name="退休的")
+    retired.is_active = False
+    retired.save()
+    assert set(rules.case_workers([org.a.pk])) == {org.secretary_a, org.worker_a}
+    assert set(rules.case_workers([org.a.pk], include_inactive=True)) == {
+        org.secretary_a,
+        org.worker_a,
+        retired,
+    }
+    assert set(rules.case_workers([org.a.pk, org.b.pk])) == {org.secretary_a, org.worker_a, org.worker_b}
