@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.models import Case, CaseCategory, CaseParty
-from committee.models import User
-from committee.roles import Role
+from cases.rules import case_workers
 from common.forms import DateInput
 
 SORTS = {
@@ -67,14 +66,7 @@ class CaseFilterForm(forms.Form):
         self.fields["source"].choices = [("", _("any source")), *Case.Source.choices]
         committees = list(access.committees()) if access is not None else []
         committee_ids = [c.pk for c in committees]
-        staff = (
-            User.objects.filter(
-                memberships__committee_id__in=committee_ids,
-                memberships__role__in=[Role.SECRETARY, Role.WORKER],
-            )
-            .distinct()
-            .order_by("full_name", "username")
-        )
+        staff = case_workers(committee_ids, include_inactive=True)
         self.fields["assignee"].choices = [
             ("", _("anyone")),
             ("none", _("unassigned")),

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import uploads
 from cases.models import Aid, Attachment, Case, CaseCategory, CaseParty, OutsideBody
+from cases.rules import case_workers
+from cases.services import NewParty
 from committee.roles import Perm
 from common.forms import DateInput
 from residents.models import Building, Household, Resident, Visit
@@ -93,8 +95,6 @@ class IntakeForm(forms.Form):
     def __init__(self, data=None, files=None, *, access, parties=None, **kwargs) -> None:
         super().__init__(data, files, **kwargs)
         self.access = access
-        from cases.services import assignable_users
-
         committees = [c for c in access.committees() if access.can(Perm.LOG_CASE, c)]
         self.committees = {str(c.pk): c for c in committees}
         self.fields["committee"].choices = [(str(c.pk), c.name) for c in committees]
@@ -104,12 +104,16 @@ class IntakeForm(forms.Form):
         committee_id = (self.data.get("committee") if self.is_bound else None) or (
             str(committees[0].pk) if committees else None
         )
-        choices = [("", _("Leave for the secretary")), ("me", _("Me"))]
-        if committee_id and access.can(Perm.MANAGE_CASES, int(committee_id)):
-            choices += [
-                (str(u.pk), u.display_name) for u in assignable_users(int(committee_id)) if u != access.user
-            ]
-        self.fields["assignee"].choices = choices
+        # Whom the case may go to (the service decides; these are the choices it would accept).
+        others = []
+        if committee_id in self.committees and access.can(Perm.MANAGE_CASES, int(committee_id)):
+            others = [u for u in case_workers([int(committee_id)]) if u != access.user]
+        self.assignees = {str(u.pk): u for u in others}
+        self.fields["assignee"].choices = [
+            ("", _("Leave for the secretary")),
+            ("me", _("Me")),
+            *((pk, u.display_name) for pk, u in self.assignees.items()),
+        ]
         if not self.is_bound:
             self.initial.setdefault("token", secrets.token_urlsafe(16))
         self.parties = parties or []
@@ -138,38 +142,13 @@ class IntakeForm(forms.Form):
     def clean_visit(self):
         return self._one(Visit, "visit")
 
-    def clean(self):
-        data = super().clean()
-        committee = data.get("committee")
-        if committee is None:
-            return data
-        for key in ("building", "household", "visit"):
-            obj = data.get(key)
-            if obj is not None and obj.committee_id != committee.pk:
-                self.add_error(key, _("This belongs to another committee."))
-        for party in self.parties:
-            if party.resident.committee_id != committee.pk:
-                raise ValidationError(
-                    _("%(name)s lives in another committee.") % {"name": party.resident.name}
-                )
-        assignee = data.get("assignee")
-        if assignee == "me":
-            data["assignee_user"] = self.access.user
-        elif assignee:
-            from cases.services import assignable_users
-
-            data["assignee_user"] = assignable_users(committee).filter(pk=assignee).first()
-        else:
-            data["assignee_user"] = None
-        if data.get("source") == Case.Source.HOTLINE and not data.get("work_order_number"):
-            self.add_error("work_order_number", _("A 12345 case needs its work order number."))
-        return data
+    def clean_assignee(self):
+        value = self.cleaned_data["assignee"]
+        return self.access.user if value == "me" else self.assignees.get(value)
 
 
 def parse_parties(data) -> list:
     """The residents picked in the intake form: `party` ids with `role_<id>` roles, in order."""
-    from cases.services import NewParty
-
     ids = []
     for raw in data.getlist("party"):
         if raw.isdigit() and int(raw) not in ids:
@@ -215,9 +194,7 @@ class AssignForm(VersionForm):
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from cases.services import assignable_users
-
-        self.fields["assignee"].queryset = assignable_users(case.committee_id)
+        self.fields["assignee"].queryset = case_workers([case.committee_id])
         self.fields["assignee"].label_from_instance = lambda u: u.display_name
 
 

@@ -1,7 +1,7 @@
 """Cases: a resident's problem from the first report to the follow-up call.
 
-The data contract (notes/common.md) is what residents, the dashboard and imports rely on; fields may
-be added, never renamed. Rules of who may do what live in rules.py, writes in services.py.
+Residents' pages, the dashboard and the reports read these fields: add fields, never rename them.
+Who may do what is in rules.py, the writes in services.py, the timeline's events in events.py.
 """
 
 import secrets
@@ -17,8 +17,13 @@ from cases.storage import private_storage
 from committee.models import Committee, CommitteeOwned
 
 
+def label_in_language(name: str, name_en: str) -> str:
+    """A name kept in Chinese and English, in the active language (Chinese when no English is given)."""
+    return name_en if (get_language() or "").startswith("en") and name_en else name
+
+
 def _label(obj) -> str:
-    return obj.name_en if (get_language() or "").startswith("en") and obj.name_en else obj.name
+    return label_in_language(obj.name, obj.name_en)
 
 
 class CaseCategory(models.Model):
@@ -265,6 +270,13 @@ class Case(CommitteeOwned):
         return self.is_open and self.due_date < timezone.localdate()
 
     @property
+    def waiting_referral(self) -> "Referral | None":
+        """The oldest referral still waiting for its outside body's reply, from the rows that
+        selectors.case_rows prefetches (None without them: this never queries per row)."""
+        outstanding = getattr(self, "outstanding_referrals", None)
+        return outstanding[0] if outstanding else None
+
+    @property
     def location(self) -> str:
         if self.household_id:
             return self.household.address
@@ -316,6 +328,8 @@ class CaseEvent(_CaseChild):
     class Kind(models.TextChoices):
         CREATED = "created", _("logged")
         NOTE = "note", _("note")
+        EDITED = "edited", _("edited")
+        REPORTERS_ADDED = "reporters_added", _("reporters added")
         ASSIGNED = "assigned", _("assigned")
         STATUS = "status", _("status changed")
         REFERRAL_SENT = "referral_sent", _("referral sent")

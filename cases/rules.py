@@ -9,12 +9,14 @@ the committee's secretary, the assignee and whoever logged the case; not by othe
 street officers or superusers in the app (the admin remains for corrections).
 """
 
+from collections.abc import Iterable
 from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from cases.models import Case
-from committee.roles import Perm
+from committee.models import User
+from committee.roles import Perm, Role, role_can
 
 S = Case.Status
 OPEN = frozenset(Case.OPEN_STATUSES)
@@ -99,8 +101,10 @@ def who_may(who: Who, access, case: Case) -> bool:
 
 
 def can(access, case: Case, action: Action) -> bool:
+    """Whether this user may do `action` to the case now. A case the user may not see (sensitive and
+    not theirs) is not theirs to act on either."""
     statuses, who = RULES[action]
-    if case.status not in statuses:
+    if case.status not in statuses or not sees_sensitive(access, case):
         return False
     if action == Action.TAKE and case.assignee_id is not None:
         return False  # taking is for unassigned cases; the secretary reassigns with ASSIGN
@@ -124,6 +128,7 @@ def may_remove_attachment(access, attachment) -> bool:
 
 
 def sees_sensitive(access, case: Case) -> bool:
+    """Whether this user may see this case: the rule of selectors.visible_cases, for one case."""
     user_id = access.user.pk
     return (
         not case.sensitive
@@ -133,10 +138,18 @@ def sees_sensitive(access, case: Case) -> bool:
     )
 
 
-def visible_cases(queryset: QuerySet[Case], access) -> QuerySet[Case]:
-    """The cases of `queryset` this user may see: all but the sensitive ones not theirs to see."""
-    user_id = access.user.pk
-    allowed = Q(sensitive=False) | Q(committee_id__in=access.committees_where(Perm.MANAGE_CASES))
-    if user_id is not None:
-        allowed |= Q(assignee_id=user_id) | Q(created_by_id=user_id)
-    return queryset.filter(allowed)
+# The roles that work cases (log them, are assigned them): those granted LOG_CASE in roles.py.
+CASE_WORKER_ROLES = tuple(
+    Role(value) for value, _label in Role.membership_choices() if role_can(Role(value), Perm.LOG_CASE)
+)
+
+
+def case_workers(committee_ids: Iterable[int], *, include_inactive: bool = False) -> QuerySet[User]:
+    """The staff who work cases in these committees: who may be assigned a case there. The case
+    list's assignee filter includes deactivated accounts too (their cases still need finding)."""
+    users = User.objects.filter(
+        memberships__committee_id__in=list(committee_ids), memberships__role__in=CASE_WORKER_ROLES
+    )
+    if not include_inactive:
+        users = users.filter(is_active=True)
+    return users.distinct().order_by("full_name", "username")

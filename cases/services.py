@@ -1,19 +1,26 @@
-"""Writes to cases. Every action locks the case row, checks the rules (rules.py) against the fresh
-state, applies the change, bumps the version and writes exactly one CaseEvent to the timeline.
+"""Writes to cases. Every action checks who may do it (rules.py) against the case's fresh state under
+a row lock, applies the change, bumps the version and writes exactly one event to the timeline
+(events.py).
 
-Optimistic locking: forms carry the version they were drawn from; when the case has changed since,
-the action raises Conflict and nothing is written, so the second person sees the newer state.
+Each service takes the acting user's `access` and raises what a caller must handle: PermissionDenied
+(the user may not do this to this case now), ValidationError (what was asked cannot be done, said in
+words for the user) and Conflict (the case changed since the form was drawn: nothing was written,
+the second person is shown the newer state). Every write takes `at`, when it happened (default now),
+so that the demo can write a year of history through the same code as the app.
 """
 
 import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import uploads
+from cases import events, uploads
 from cases.models import (
     Aid,
     Attachment,
@@ -26,12 +33,12 @@ from cases.models import (
     OutsideBody,
     Referral,
 )
-from cases.rules import TARGET, Action, can, may_remove_attachment
-from committee.models import Committee, Membership
-from committee.roles import Perm, Role
+from cases.rules import TARGET, Action, can, case_workers, may_remove_attachment
+from committee.access import Access
+from committee.models import Committee, User
+from committee.roles import Perm
 from common.workdays import due_date as compute_due_date
-
-Kind = CaseEvent.Kind
+from residents.models import Building, Household, Resident, Visit
 
 
 class Conflict(Exception):
@@ -44,7 +51,7 @@ class Conflict(Exception):
 
 @dataclass
 class NewParty:
-    resident: object
+    resident: Resident
     role: str = CaseParty.Role.REPORTER
 
 
@@ -58,78 +65,61 @@ def next_number(committee: Committee, year: int) -> int:
     return counter.last
 
 
-def assignable_users(committee: Committee | int):
-    """Staff who may be given cases in a committee: its secretary and workers."""
-    from committee.models import User
-
-    committee_id = committee if isinstance(committee, int) else committee.pk
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__committee_id=committee_id,
-            memberships__role__in=[Role.SECRETARY, Role.WORKER],
-        )
-        .distinct()
-        .order_by("full_name", "username")
-    )
-
-
-def _check_assignee(committee_id: int, assignee) -> None:
+def _check_assignee(access: Access, committee_id: int, assignee: User | None) -> None:
+    """A case goes only to someone who works cases in its committee, and only the secretary gives a
+    case to someone else."""
     if assignee is None:
         return
-    ok = Membership.objects.filter(
-        user=assignee, committee_id=committee_id, role__in=[Role.SECRETARY, Role.WORKER]
-    ).exists()
-    if not ok:
+    if assignee != access.user:
+        access.require(Perm.MANAGE_CASES, committee_id)
+    if not case_workers([committee_id]).filter(pk=assignee.pk).exists():
         raise ValidationError(_("This person does not work cases in this committee."))
 
 
-def _event(case: Case, kind: str, actor, text: str = "", at=None, **data) -> CaseEvent:
-    return CaseEvent.all_objects.create(
-        case=case,
-        committee_id=case.committee_id,
-        kind=kind,
-        actor=actor,
-        text=text,
-        at=at or timezone.now(),
-        data=data,
-    )
+def _check_places(committee: Committee, places: Iterable[object], parties: Iterable[NewParty]) -> None:
+    """Whatever a new case points at belongs to the committee it is logged in."""
+    if any(obj is not None and obj.committee_id != committee.pk for obj in places):
+        raise ValidationError(_("This belongs to another committee."))
+    for party in parties:
+        if party.resident.committee_id != committee.pk:
+            raise ValidationError(_("%(name)s lives in another committee.") % {"name": party.resident.name})
 
 
 @transaction.atomic
 def create_case(
     *,
+    access: Access,
     committee: Committee,
-    actor,
-    access,
     title: str,
     category: CaseCategory,
     description: str = "",
     source: str = Case.Source.WALK_IN,
     work_order_number: str = "",
     priority: str = Case.Priority.NORMAL,
-    building=None,
-    household=None,
+    building: Building | None = None,
+    household: Household | None = None,
     place: str = "",
-    assignee=None,
+    assignee: User | None = None,
     due_date: datetime.date | None = None,
     sensitive: bool = False,
-    visit=None,
-    parties: list[NewParty] = (),
+    visit: Visit | None = None,
+    parties: Iterable[NewParty] = (),
+    photos: Iterable[UploadedFile] = (),
     token: str = "",
-    now: datetime.datetime | None = None,
+    at: datetime.datetime | None = None,
 ) -> tuple[Case, bool]:
-    """Log a case. Returns (case, created): a repeated submit of one form (same token) returns the
-    case the first submit made instead of a second one."""
+    """Log a case, with the photos taken for it. Returns (case, created): a repeated submit of one
+    form (same token) returns the case the first submit made instead of a second one."""
     access.require(Perm.LOG_CASE, committee)
-    if assignee is not None and assignee != actor:
-        access.require(Perm.MANAGE_CASES, committee)
-    _check_assignee(committee.pk, assignee)
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    year = today.year
+    _check_assignee(access, committee.pk, assignee)
+    parties = list(parties)
+    _check_places(committee, (building, household, visit), parties)
+    if source == Case.Source.HOTLINE and not work_order_number:
+        raise ValidationError({"work_order_number": _("A 12345 case needs its work order number.")})
+    at = at or timezone.now()
+    today = timezone.localdate(at)
     # The counter lock also serialises two submits of one form: the second finds the first's case.
-    seq = next_number(committee, year)
+    seq = next_number(committee, today.year)
     if token:
         existing = Case.all_objects.filter(committee=committee, intake_token=token).first()
         if existing is not None:
@@ -139,7 +129,7 @@ def create_case(
         building = household.building
     case = Case.all_objects.create(
         committee=committee,
-        year=year,
+        year=today.year,
         seq=seq,
         title=title,
         description=description,
@@ -155,25 +145,27 @@ def create_case(
         due_date=due_date or compute_due_date(today, category.default_due_days, priority),
         sensitive=sensitive,
         visit=visit,
-        created_by=actor,
-        created_at=now,
+        created_by=access.user,
+        created_at=at,
         intake_token=token,
     )
     seen = set()
     for party in parties:
-        key = (party.resident.pk, party.role)
-        if key in seen:
-            continue
-        seen.add(key)
-        CaseParty.all_objects.create(case=case, committee=committee, resident=party.resident, role=party.role)
-    data = {"assignee": assignee.display_name} if assignee else {}
-    _event(case, Kind.CREATED, actor, at=now, **data)
+        if (party.resident.pk, party.role) not in seen:
+            seen.add((party.resident.pk, party.role))
+            CaseParty.all_objects.create(
+                case=case, committee=committee, resident=party.resident, role=party.role
+            )
+    created = events.Created(assignee=assignee.display_name if assignee else "")
+    events.record(case, created, actor=access.user, at=at)
+    for photo in photos:
+        add_attachment(access=access, case=case, uploaded=photo, stage=Attachment.Stage.BEFORE, at=at)
     return case, True
 
 
-def _lock(access, case: Case, action: Action, version: int | None) -> Case:
+def _lock(access: Access, case_id: int, action: Action, version: int | None) -> Case:
     """The case re-read under a row lock; Conflict when stale, PermissionDenied when not allowed."""
-    fresh = Case.all_objects.select_for_update().select_related("committee").get(pk=case.pk)
+    fresh = Case.all_objects.select_for_update().get(pk=case_id)
     if version is not None and fresh.version != version:
         raise Conflict(fresh)
     if not can(access, fresh, action):
@@ -190,9 +182,17 @@ EDITABLE = ("title", "description", "category", "priority", "due_date", "place",
 
 
 @transaction.atomic
-def edit(access, case: Case, version: int | None, **changes) -> Case:
-    """Change what the case is about. A stale version is refused (Conflict): nothing is overwritten."""
-    case = _lock(access, case, Action.EDIT, version)
+def edit(
+    *,
+    access: Access,
+    case: Case,
+    changes: Mapping[str, object],
+    version: int | None = None,
+    at: datetime.datetime | None = None,
+) -> Case:
+    """Change what the case is about (the EDITABLE fields). A stale version is refused (Conflict):
+    nothing is overwritten. Marking a case sensitive, or no longer, is the secretary's."""
+    case = _lock(access, case.pk, Action.EDIT, version)
     changed = [f for f in EDITABLE if f in changes and getattr(case, f) != changes[f]]
     if "sensitive" in changed:
         access.require(Perm.MANAGE_CASES, case.committee_id)
@@ -202,69 +202,77 @@ def edit(access, case: Case, version: int | None, **changes) -> Case:
     for field in changed:
         setattr(case, field, changes[field])
     _save(case, *changed)
-    _event(case, Kind.NOTE, access.user, edited=changed, before=before)
+    events.record(case, events.Edited(edited=tuple(changed), before=before), actor=access.user, at=at)
     return case
 
 
 @transaction.atomic
-def take(access, case: Case, version: int | None = None) -> Case:
-    case = _lock(access, case, Action.TAKE, version)
-    previous = case.assignee.display_name if case.assignee_id else ""
+def take(
+    *, access: Access, case: Case, version: int | None = None, at: datetime.datetime | None = None
+) -> Case:
+    """A worker takes an unassigned case for themselves."""
+    case = _lock(access, case.pk, Action.TAKE, version)
     case.assignee = access.user
     _save(case, "assignee")
-    _event(case, Kind.ASSIGNED, access.user, assignee=access.user.display_name, previous=previous, taken=True)
+    taken = events.Assigned(assignee=access.user.display_name, taken=True)
+    events.record(case, taken, actor=access.user, at=at)
     return case
 
 
 @transaction.atomic
-def assign(access, case: Case, assignee, version: int | None = None, text: str = "") -> Case:
-    case = _lock(access, case, Action.ASSIGN, version)
-    _check_assignee(case.committee_id, assignee)
+def assign(
+    *,
+    access: Access,
+    case: Case,
+    assignee: User | None,
+    version: int | None = None,
+    text: str = "",
+    at: datetime.datetime | None = None,
+) -> Case:
+    """The secretary assigns, reassigns, or (assignee None) unassigns a case."""
+    case = _lock(access, case.pk, Action.ASSIGN, version)
+    _check_assignee(access, case.committee_id, assignee)
     previous = case.assignee.display_name if case.assignee_id else ""
     case.assignee = assignee
     _save(case, "assignee")
-    _event(
-        case,
-        Kind.ASSIGNED,
-        access.user,
-        text,
-        assignee=assignee.display_name if assignee else "",
-        previous=previous,
-    )
+    assigned = events.Assigned(assignee=assignee.display_name if assignee else "", previous=previous)
+    events.record(case, assigned, actor=access.user, text=text, at=at)
     return case
 
 
+# The actions that only move a case's status (with a text); the others have services of their own.
 TRANSITIONS = frozenset(
     {Action.START, Action.WAIT, Action.RESUME, Action.RESOLVE, Action.WITHDRAW, Action.REOPEN}
 )
 
 
 @transaction.atomic
-def transition(access, case: Case, action: Action, version: int | None = None, text: str = "") -> Case:
+def transition(
+    *,
+    access: Access,
+    case: Case,
+    action: Action,
+    version: int | None = None,
+    text: str = "",
+    at: datetime.datetime | None = None,
+) -> Case:
     """start, wait, resume, resolve (text = resolution), withdraw, reopen (text = reason)."""
-    if action not in {
-        Action.START,
-        Action.WAIT,
-        Action.RESUME,
-        Action.RESOLVE,
-        Action.WITHDRAW,
-        Action.REOPEN,
-    }:
+    if action not in TRANSITIONS:
         raise ValueError(action)
-    case = _lock(access, case, action, version)
+    case = _lock(access, case.pk, action, version)
     if action in {Action.RESOLVE, Action.REOPEN} and not text.strip():
         raise ValidationError(_("Say what was done.") if action == Action.RESOLVE else _("Give a reason."))
+    at = at or timezone.now()
     before = case.status
     case.status = TARGET[action]
     fields = ["status"]
-    now = timezone.now()
     if action == Action.RESOLVE:
         case.resolution = text
-        case.resolved_at = now
+        case.resolved_at = at
         fields += ["resolution", "resolved_at"]
     elif action == Action.WITHDRAW:
         case.closure = Case.Closure.WITHDRAWN
-        case.closed_at = now
+        case.closed_at = at
         fields += ["closure", "closed_at"]
     elif action == Action.REOPEN:
         case.closure = ""
@@ -272,60 +280,89 @@ def transition(access, case: Case, action: Action, version: int | None = None, t
         case.resolved_at = None
         fields += ["closure", "closed_at", "resolved_at"]
     _save(case, *fields)
-    kind = Kind.REOPENED if action == Action.REOPEN else Kind.STATUS
-    _event(
-        case, kind, access.user, text, at=now, **{"from": before, "to": case.status, "action": str(action)}
-    )
+    if action == Action.REOPEN:
+        payload = events.Reopened(before=before, after=case.status)
+    else:
+        payload = events.StatusChanged(before=before, after=case.status, action=str(action))
+    events.record(case, payload, actor=access.user, text=text, at=at)
     return case
 
 
 @transaction.atomic
-def close(access, case: Case, version: int | None = None, text: str = "") -> Case:
-    case = _lock(access, case, Action.CLOSE, version)
+def close(
+    *,
+    access: Access,
+    case: Case,
+    version: int | None = None,
+    text: str = "",
+    at: datetime.datetime | None = None,
+) -> Case:
+    """The secretary closes a resolved case after its follow-up call."""
+    case = _lock(access, case.pk, Action.CLOSE, version)
+    at = at or timezone.now()
     before = case.status
     case.status = Case.Status.CLOSED
     case.closure = Case.Closure.FOLLOWED_UP
-    case.closed_at = timezone.now()
+    case.closed_at = at
     _save(case, "status", "closure", "closed_at")
-    _event(case, Kind.STATUS, access.user, text, **{"from": before, "to": case.status, "action": "close"})
+    closed = events.StatusChanged(before=before, after=case.status, action=str(Action.CLOSE))
+    events.record(case, closed, actor=access.user, text=text, at=at)
     return case
 
 
 @transaction.atomic
-def mark_duplicate(access, case: Case, of: Case, version: int | None = None, text: str = "") -> Case:
-    case = _lock(access, case, Action.DUPLICATE, version)
+def mark_duplicate(
+    *,
+    access: Access,
+    case: Case,
+    of: Case,
+    version: int | None = None,
+    text: str = "",
+    at: datetime.datetime | None = None,
+) -> Case:
+    """Close a case as a duplicate of another of its committee; its reporters join the other."""
+    case = _lock(access, case.pk, Action.DUPLICATE, version)
     if of.pk == case.pk or of.committee_id != case.committee_id:
         raise ValidationError(_("Choose another case of the same committee."))
+    at = at or timezone.now()
     case.status = Case.Status.CLOSED
     case.closure = Case.Closure.DUPLICATE
     case.duplicate_of = of
-    case.closed_at = timezone.now()
+    case.closed_at = at
     _save(case, "status", "closure", "duplicate_of", "closed_at")
-    # Whoever reported the duplicate becomes a reporter of the case that stays open.
-    for party in case.parties.all():
+    for party in CaseParty.all_objects.filter(case=case):
         CaseParty.all_objects.get_or_create(
             case=of,
             resident_id=party.resident_id,
             role=party.role,
             defaults={"committee_id": of.committee_id},
         )
-    _event(case, Kind.DUPLICATE, access.user, text, of=of.number, of_id=of.pk)
+    events.record(
+        case, events.MarkedDuplicate(of=of.number, of_id=of.pk), actor=access.user, text=text, at=at
+    )
     return case
 
 
 @transaction.atomic
-def add_note(access, case: Case, text: str) -> CaseEvent:
-    case = _lock(access, case, Action.NOTE, None)
+def add_note(*, access: Access, case: Case, text: str, at: datetime.datetime | None = None) -> CaseEvent:
+    case = _lock(access, case.pk, Action.NOTE, None)
     if not text.strip():
         raise ValidationError(_("Write something."))
     _save(case)
-    return _event(case, Kind.NOTE, access.user, text.strip())
+    return events.record(case, events.Note(), actor=access.user, text=text.strip(), at=at)
 
 
 @transaction.atomic
-def add_reporters(access, case: Case, residents: list, text: str = "") -> CaseEvent:
+def add_reporters(
+    *,
+    access: Access,
+    case: Case,
+    residents: Iterable[Resident],
+    text: str = "",
+    at: datetime.datetime | None = None,
+) -> CaseEvent:
     """More residents report a problem already logged: they join the case as reporters (one event)."""
-    case = _lock(access, case, Action.NOTE, None)
+    case = _lock(access, case.pk, Action.NOTE, None)
     added = []
     for resident in residents:
         if resident.committee_id != case.committee_id:
@@ -339,27 +376,37 @@ def add_reporters(access, case: Case, residents: list, text: str = "") -> CaseEv
         if created:
             added.append(resident.name)
     _save(case)
-    return _event(case, Kind.NOTE, access.user, text, reporters_added=added)
+    return events.record(
+        case, events.ReportersAdded(reporters_added=tuple(added)), actor=access.user, text=text, at=at
+    )
+
+
+def _body_event[P: (events.ReferralSent, events.Chased, events.ReplyReceived)](
+    payload: type[P], referral: Referral, **facts
+) -> P:
+    return payload(referral=referral.pk, body=referral.body.name, body_en=referral.body.name_en, **facts)
 
 
 @transaction.atomic
 def refer(
-    access,
-    case: Case,
     *,
+    access: Access,
+    case: Case,
     body: OutsideBody,
-    sent_on: datetime.date,
+    sent_on: datetime.date | None = None,
     their_reference: str = "",
     reply_expected_by: datetime.date | None = None,
     text: str = "",
+    at: datetime.datetime | None = None,
 ) -> Referral:
-    """Send the case to an outside body; an open case not yet waiting starts waiting on it."""
-    case = _lock(access, case, Action.REFER, None)
+    """Send the case to an outside body; the case waits on it."""
+    case = _lock(access, case.pk, Action.REFER, None)
+    at = at or timezone.now()
     referral = Referral.all_objects.create(
         case=case,
         committee_id=case.committee_id,
         body=body,
-        sent_on=sent_on,
+        sent_on=sent_on or timezone.localdate(at),
         their_reference=their_reference,
         reply_expected_by=reply_expected_by,
         created_by=access.user,
@@ -367,84 +414,86 @@ def refer(
     before = case.status
     case.status = Case.Status.WAITING
     _save(case, "status")
-    _event(
-        case,
-        Kind.REFERRAL_SENT,
-        access.user,
-        text,
-        referral=referral.pk,
-        body=body.name,
-        body_en=body.name_en,
-        **{"from": before, "to": case.status},
-    )
+    sent = _body_event(events.ReferralSent, referral, before=before, after=case.status)
+    events.record(case, sent, actor=access.user, text=text, at=at)
     return referral
 
 
+def _lock_referral(access: Access, referral: Referral, action: Action) -> tuple[Case, Referral]:
+    case = _lock(access, referral.case_id, action, None)
+    return case, Referral.all_objects.select_related("body").get(pk=referral.pk)
+
+
 @transaction.atomic
-def chase(access, referral: Referral, text: str = "") -> CaseEvent:
-    case = _lock(access, referral.case, Action.CHASE, None)
+def chase(
+    *, access: Access, referral: Referral, text: str = "", at: datetime.datetime | None = None
+) -> CaseEvent:
+    """Chase an outside body that has not replied yet."""
+    case, referral = _lock_referral(access, referral, Action.CHASE)
     if not referral.is_outstanding:
         raise ValidationError(_("This referral has been answered."))
+    at = at or timezone.now()
     _save(case)
-    return _event(
-        case,
-        Kind.CHASE,
-        access.user,
-        text,
-        referral=referral.pk,
-        body=referral.body.name,
-        body_en=referral.body.name_en,
-        days=referral.days_out,
+    days = (timezone.localdate(at) - referral.sent_on).days
+    return events.record(
+        case, _body_event(events.Chased, referral, days=days), actor=access.user, text=text, at=at
     )
 
 
 @transaction.atomic
 def record_reply(
-    access, referral: Referral, *, replied_on: datetime.date, reply: str, outcome: str = ""
+    *,
+    access: Access,
+    referral: Referral,
+    reply: str,
+    replied_on: datetime.date | None = None,
+    outcome: str = "",
+    at: datetime.datetime | None = None,
 ) -> Referral:
-    case = _lock(access, referral.case, Action.REPLY, None)
-    referral.replied_on = replied_on
+    """An outside body's reply. When the last outstanding one is in, a waiting case is back in progress."""
+    case, referral = _lock_referral(access, referral, Action.REPLY)
+    at = at or timezone.now()
+    referral.replied_on = replied_on or timezone.localdate(at)
     referral.reply = reply
     referral.outcome = outcome
     referral.save(update_fields=["replied_on", "reply", "outcome"])
     before = case.status
     fields = []
-    # The last outstanding reply in: a case waiting on the body is back in progress.
-    if case.status == Case.Status.WAITING and not case.referrals.filter(replied_on__isnull=True).exists():
+    outstanding = Referral.all_objects.filter(case=case, replied_on__isnull=True)
+    if case.status == Case.Status.WAITING and not outstanding.exists():
         case.status = Case.Status.IN_PROGRESS
         fields.append("status")
     _save(case, *fields)
-    _event(
-        case,
-        Kind.REPLY,
-        access.user,
-        reply,
-        referral=referral.pk,
-        body=referral.body.name,
-        body_en=referral.body.name_en,
+    replied = _body_event(
+        events.ReplyReceived,
+        referral,
         outcome=outcome,
         days=referral.days_out,
-        **{"from": before, "to": case.status},
+        before=before,
+        after=case.status,
     )
+    events.record(case, replied, actor=access.user, text=reply, at=at)
     return referral
 
 
 @transaction.atomic
 def record_follow_up(
-    access,
-    case: Case,
     *,
-    called_on: datetime.date,
+    access: Access,
+    case: Case,
     satisfaction: str,
+    called_on: datetime.date | None = None,
     comment: str = "",
     version: int | None = None,
+    at: datetime.datetime | None = None,
 ) -> FollowUp:
     """The call after resolving. "Not satisfied" reopens the case (one event says both)."""
-    case = _lock(access, case, Action.FOLLOW_UP, version)
+    case = _lock(access, case.pk, Action.FOLLOW_UP, version)
+    at = at or timezone.now()
     follow_up = FollowUp.all_objects.create(
         case=case,
         committee_id=case.committee_id,
-        called_on=called_on,
+        called_on=called_on or timezone.localdate(at),
         called_by=access.user,
         satisfaction=satisfaction,
         comment=comment,
@@ -457,31 +506,70 @@ def record_follow_up(
         case.resolved_at = None
         fields += ["status", "resolved_at"]
     _save(case, *fields)
-    _event(case, Kind.FOLLOW_UP, access.user, comment, satisfaction=satisfaction, reopened=reopened)
+    called = events.FollowedUp(satisfaction=satisfaction, reopened=reopened)
+    events.record(case, called, actor=access.user, text=comment, at=at)
     return follow_up
 
 
-def _aid_event(case: Case, actor, aid: Aid, text: str) -> CaseEvent:
-    data = {"aid": aid.pk, "aid_kind": aid.kind, "amount": str(aid.amount), "status": aid.status}
-    return _event(case, Kind.AID, actor, text, **data)
+def _aid_event(aid: Aid) -> events.AidRecorded:
+    amount = f"{Decimal(aid.amount):.2f}"  # as the aid record shows it, whatever was typed
+    return events.AidRecorded(aid=aid.pk, aid_kind=aid.kind, amount=amount, status=aid.status)
+
+
+# Deciding on aid (approving, paying, refusing) is the secretary's (Perm.APPROVE_AID).
+DECISIONS = frozenset({Aid.Status.APPROVED, Aid.Status.PAID, Aid.Status.NOT_ELIGIBLE})
 
 
 @transaction.atomic
-def add_aid(access, case: Case, **fields) -> Aid:
-    case = _lock(access, case, Action.AID, None)
-    if fields.get("status") in {Aid.Status.APPROVED, Aid.Status.PAID}:
+def add_aid(
+    *,
+    access: Access,
+    case: Case,
+    kind: str,
+    amount: Decimal | int = 0,
+    status: str = Aid.Status.APPLIED,
+    donors: str = "",
+    applied_on: datetime.date | None = None,
+    notes: str = "",
+    at: datetime.datetime | None = None,
+) -> Aid:
+    """Record aid on a case: applied for, or (the secretary) already decided."""
+    case = _lock(access, case.pk, Action.AID, None)
+    if status in DECISIONS:
         access.require(Perm.APPROVE_AID, case.committee_id)
-    aid = Aid.all_objects.create(case=case, committee_id=case.committee_id, **fields)
+    at = at or timezone.now()
+    aid = Aid.all_objects.create(
+        case=case,
+        committee_id=case.committee_id,
+        kind=kind,
+        amount=amount,
+        status=status,
+        donors=donors,
+        applied_on=applied_on or timezone.localdate(at),
+        notes=notes,
+    )
     _save(case)
-    _aid_event(case, access.user, aid, aid.notes)
+    events.record(case, _aid_event(aid), actor=access.user, text=notes, at=at)
     return aid
 
 
 @transaction.atomic
-def update_aid(access, aid: Aid, *, status: str, on: datetime.date, notes: str = "") -> Aid:
-    case = _lock(access, aid.case, Action.AID, None)
-    if status in {Aid.Status.APPROVED, Aid.Status.PAID, Aid.Status.NOT_ELIGIBLE}:
+def update_aid(
+    *,
+    access: Access,
+    aid: Aid,
+    status: str,
+    on: datetime.date | None = None,
+    notes: str = "",
+    at: datetime.datetime | None = None,
+) -> Aid:
+    """The secretary's decision on aid (approved, paid, not eligible), or back to applied."""
+    case = _lock(access, aid.case_id, Action.AID, None)
+    if status in DECISIONS:
         access.require(Perm.APPROVE_AID, case.committee_id)
+    at = at or timezone.now()
+    on = on or timezone.localdate(at)
+    aid = Aid.all_objects.get(pk=aid.pk)
     aid.status = status
     if status == Aid.Status.PAID:
         aid.paid_on = on
@@ -492,15 +580,23 @@ def update_aid(access, aid: Aid, *, status: str, on: datetime.date, notes: str =
         aid.notes = f"{aid.notes}\n{notes}".strip()
     aid.save()
     _save(case)
-    _aid_event(case, access.user, aid, notes)
+    events.record(case, _aid_event(aid), actor=access.user, text=notes, at=at)
     return aid
 
 
 @transaction.atomic
-def add_attachment(access, case: Case, uploaded, stage: str = Attachment.Stage.BEFORE) -> Attachment:
+def add_attachment(
+    *,
+    access: Access,
+    case: Case,
+    uploaded: UploadedFile,
+    stage: str = Attachment.Stage.BEFORE,
+    at: datetime.datetime | None = None,
+) -> Attachment:
     """Store a checked file under a random name (never the uploaded name) and note it on the timeline."""
     content_type = uploads.sniff(uploaded)
-    case = _lock(access, case, Action.ATTACH, None)
+    case = _lock(access, case.pk, Action.ATTACH, None)
+    at = at or timezone.now()
     original = (uploaded.name or "file")[-200:]
     uploaded.name = f"upload{uploads.extension(content_type)}"
     attachment = Attachment(
@@ -511,6 +607,7 @@ def add_attachment(access, case: Case, uploaded, stage: str = Attachment.Stage.B
         size=uploaded.size,
         stage=stage,
         uploaded_by=access.user,
+        uploaded_at=at,
     )
     attachment.file.save(uploaded.name, uploaded, save=False)
     try:
@@ -519,20 +616,22 @@ def add_attachment(access, case: Case, uploaded, stage: str = Attachment.Stage.B
         attachment.file.delete(save=False)
         raise
     _save(case)
-    _event(case, Kind.PHOTO_ADDED, access.user, attachment=attachment.pk, name=original, stage=stage)
+    added = events.FileAdded(attachment=attachment.pk, name=original, stage=stage)
+    events.record(case, added, actor=access.user, at=at)
     return attachment
 
 
 @transaction.atomic
-def remove_attachment(access, attachment: Attachment) -> None:
+def remove_attachment(*, access: Access, attachment: Attachment, at: datetime.datetime | None = None) -> None:
     """Delete a file and its record; the timeline keeps that it was there, who removed it and when.
-    The stored file goes once the transaction commits (a rollback keeps it with its record)."""
+    The stored file goes once the transaction commits (a rollback keeps it with its record).
+    Raises Attachment.DoesNotExist when it is already gone (a second tap, another tab)."""
     case = Case.all_objects.select_for_update().get(pk=attachment.case_id)
     attachment = Attachment.all_objects.select_related("case").get(pk=attachment.pk)
     if not may_remove_attachment(access, attachment):
         raise PermissionDenied
-    name, stored = attachment.original_name, attachment.file
+    name, stage, stored = attachment.original_name, attachment.stage, attachment.file
     attachment.delete()
     transaction.on_commit(lambda: stored.storage.delete(stored.name))
     _save(case)
-    _event(case, Kind.PHOTO_REMOVED, access.user, name=name, stage=attachment.stage)
+    events.record(case, events.FileRemoved(name=name, stage=stage), actor=access.user, at=at)

@@ -1,18 +1,18 @@
 from django.urls import path
 
-from cases import views
+from cases import intake_views, views
 
 app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="list"),
-    path("new/", views.case_new, name="new"),
-    path("new/residents/", views.pick_resident, name="pick_resident"),
-    path("new/places/", views.pick_building, name="pick_building"),
-    path("new/similar/", views.similar, name="similar"),
+    path("new/", intake_views.case_new, name="new"),
+    path("new/residents/", intake_views.pick_resident, name="pick_resident"),
+    path("new/places/", intake_views.pick_building, name="pick_building"),
+    path("new/similar/", intake_views.similar, name="similar"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/print/", views.case_print, name="print"),
-    path("<int:pk>/join/", views.join, name="join"),
+    path("<int:pk>/join/", intake_views.join, name="join"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/do/<slug:action>/", views.act, name="act"),
     path("<int:pk>/referrals/", views.refer, name="refer"),

@@ -25,9 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseCategory, Referral
+from cases.selectors import visible_cases
 from common.workdays import median_working_days
 from reports.roster import RosterFigures, roster_figures
-from reports.selectors import visible_cases
 from residents.addresses import building_address
 
 OPEN = list(Case.OPEN_STATUSES)
@@ -183,7 +183,7 @@ def headlines(
 
 
 def late_referrals(committee_ids: list[int], period: Period, access):
-    visible = visible_cases(Case.objects.filter(committee_id__in=committee_ids), access)
+    visible = visible_cases(access, Case.objects.filter(committee_id__in=committee_ids))
     return Referral.objects.filter(
         committee_id__in=committee_ids,
         replied_on__isnull=True,
@@ -199,7 +199,7 @@ def month_label(day: dt.date) -> str:
 def dashboard(committee, access, today: dt.date | None = None) -> dict:
     """Everything the committee dashboard shows. A fixed number of queries (tests count them)."""
     period = Period(today or timezone.localdate())
-    cases = visible_cases(Case.objects.filter(committee=committee), access)
+    cases = visible_cases(access, Case.objects.filter(committee=committee))
     headline = headlines(cases, [committee.pk], period, access, medians=False)[committee.pk]
     categories = {c.pk: c for c in CaseCategory.objects.all()}
     links = count_links(committee.pk, period)
@@ -416,7 +416,7 @@ def street_overview(committees: list, access, today: dt.date | None = None) -> d
     """The headline figures per committee side by side, and the street's totals. Fixed queries."""
     period = Period(today or timezone.localdate())
     ids = [c.pk for c in committees]
-    cases = visible_cases(Case.objects.filter(committee_id__in=ids), access)
+    cases = visible_cases(access, Case.objects.filter(committee_id__in=ids))
     figures = headlines(cases, ids, period, access)
     rows = [
         {"committee": c, "figures": figures[c.pk], "links": count_links(c.pk, period)} for c in committees

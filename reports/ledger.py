@@ -16,12 +16,12 @@ from django.utils.translation import pgettext
 from audit import services as audit
 from cases.filters import CaseFilterForm, filter_cases
 from cases.models import Aid, Case, CaseParty, Referral
+from cases.selectors import visible_cases
 from committee.roles import Perm
 from common.masking import mask_id_number, mask_numbers_in_text, mask_phone
 from common.xlsx import Column, XlsxWriter
 from reports.figures import start_of
 from reports.forms import Choice
-from reports.selectors import visible_cases
 
 CHUNK = 1000
 LEDGER_LANGUAGE = "zh-hans"
@@ -178,17 +178,17 @@ def _aid_rows(choice: Choice, cases):
 def month_cases(choice: Choice, access):
     """The cases of the ledger: logged in the month, in the chosen committees, that the user may see."""
     return visible_cases(
+        access,
         Case.objects.filter(
             committee_id__in=choice.committee_ids,
             created_at__gte=start_of(choice.month),
             created_at__lt=start_of(choice.month_end + dt.timedelta(days=1)),
         ),
-        access,
     )
 
 
 def monthly_ledger(choice: Choice, access) -> HttpResponse:
-    visible = visible_cases(Case.objects.filter(committee_id__in=choice.committee_ids), access)
+    visible = visible_cases(access, Case.objects.filter(committee_id__in=choice.committee_ids))
     with translation.override(LEDGER_LANGUAGE):
         writer = XlsxWriter()
         writer.sheet(
@@ -260,7 +260,7 @@ def case_list_xlsx(request: HttpRequest) -> HttpResponse:
     """The case list with the filters of cases:list (cases/filters.py), in the user's scope, masked."""
     committee_ids = request.access.committees_where(Perm.VIEW_REPORTS)
     cases = Case.objects.filter(committee_id__in=committee_ids)
-    cases = visible_cases(cases, request.access)
+    cases = visible_cases(request.access, cases)
     form = CaseFilterForm(request.GET, access=request.access)
     form.is_valid()  # as on the list: an invalid field is left out, the others still filter
     cases = filter_cases(cases, form.cleaned_data)

@@ -1,14 +1,11 @@
-"""Reads the dashboard, the ledger and the exports need from cases and residents.
+"""Reads the dashboard, the ledger and the exports need beyond cases.selectors.
 
-Every figure counts through `visible_cases`, the same rule the case list applies, so that a figure
-and the list it links to agree for every user (a sensitive case a worker may not open is not counted
-for them either).
+Every figure counts cases through `cases.selectors.visible_cases`, the same rule the case list
+applies, so that a figure and the list it links to agree for every user (a sensitive case a worker
+may not open is not counted for them either).
 """
 
-from cases.rules import visible_cases
 from committee.roles import Perm
-
-__all__ = ["late_referral_rows", "report_committee_ids", "visible_cases"]
 
 
 def report_committee_ids(access) -> list[int]:

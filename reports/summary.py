@@ -18,12 +18,12 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from cases.models import Aid, Case, CaseCategory, FollowUp
+from cases.selectors import visible_cases
 from common.masking import mask_numbers_in_text
 from common.workdays import median_working_days
 from reports.figures import SATISFIED, Period, add_months, late_referrals, start_of
 from reports.forms import Choice
 from reports.roster import roster_figures
-from reports.selectors import visible_cases
 from residents.models import Visit
 
 NOTABLE = 8
@@ -53,7 +53,7 @@ def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dic
     today = today or timezone.localdate()
     first, last = choice.month, choice.month_end
     prev_first = add_months(first, -1)
-    cases = visible_cases(Case.objects.filter(committee_id__in=choice.committee_ids), access)
+    cases = visible_cases(access, Case.objects.filter(committee_id__in=choice.committee_ids))
     categories = {c.pk: c for c in CaseCategory.objects.all()}
     sections: list[Section] = []
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit import selectors as audit_selectors
 from audit import services as audit
 from cases.models import Case
-from cases.selectors import cases_for_building, cases_for_household, cases_for_resident, visible
+from cases.selectors import cases_for_building, cases_for_household, cases_for_resident, visible_cases
 from committee.access import get_for_user
 from committee.models import User
 from committee.roles import Perm
@@ -134,7 +134,8 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     follow_ups = [v.pk for v in visits if v.follow_up_needed]
     raised = {}
     if follow_ups:
-        for case in visible(Case.objects.filter(visit_id__in=follow_ups), request.access).order_by("pk"):
+        raised_from = Case.objects.filter(visit_id__in=follow_ups)
+        for case in visible_cases(request.access, raised_from).order_by("pk"):
             raised.setdefault(case.visit_id, case)
     for v in visits:
         v.raised_case = raised.get(v.pk)

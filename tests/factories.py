@@ -164,7 +164,6 @@ def make_case(user, committee, *, title: str = "楼道积水", code: str = "drai
     """A case logged by `user` through the service, as staff log it."""
     case, _created = services.create_case(
         committee=committee,
-        actor=user,
         access=Access(user),
         title=title,
         category=case_category(code),

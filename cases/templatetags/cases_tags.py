@@ -1,17 +1,15 @@
-"""Template helpers for case pages: labels for values stored in timeline events, badge colours."""
+"""Template helpers for case pages: an event's sentence on the timeline, badge colours."""
+
+from collections.abc import Container
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.safestring import SafeString
 
-from cases.models import Aid, Case, CaseParty
+from cases import events
+from cases.models import CaseEvent
 
 register = template.Library()
 
-_STATUS = dict(Case.Status.choices)
-_SATISFACTION = dict(Case.Satisfaction.choices)
-_AID_KIND = dict(Aid.Kind.choices)
-_AID_STATUS = dict(Aid.Status.choices)
-_ROLE = dict(CaseParty.Role.choices)
 _STAGE_COLOURS = {
     "new": "blue",
     "in_progress": "amber",
@@ -22,52 +20,11 @@ _STAGE_COLOURS = {
 
 
 @register.filter
-def status_label(value: str) -> str:
-    return _STATUS.get(value, value)
-
-
-@register.filter
 def status_colour(value: str) -> str:
     return _STAGE_COLOURS.get(value, "")
 
 
-@register.filter
-def satisfaction_label(value: str) -> str:
-    return _SATISFACTION.get(value, value)
-
-
-@register.filter
-def aid_kind_label(value: str) -> str:
-    return _AID_KIND.get(value, value)
-
-
-@register.filter
-def aid_status_label(value: str) -> str:
-    return _AID_STATUS.get(value, value)
-
-
-@register.filter
-def role_label(value: str) -> str:
-    return _ROLE.get(value, value)
-
-
-@register.filter
-def body_name(data: dict) -> str:
-    """The outside body's name stored in an event, in the active language."""
-    if (get_language() or "").startswith("en") and data.get("body_en"):
-        return data["body_en"]
-    return data.get("body", "")
-
-
 @register.simple_tag
-def waiting_on(case) -> str:
-    if (get_language() or "").startswith("en") and getattr(case, "waiting_on_en", ""):
-        return case.waiting_on_en
-    return getattr(case, "waiting_on", "") or ""
-
-
-@register.filter
-def days_since(day) -> int:
-    from django.utils import timezone
-
-    return (timezone.localdate() - day).days if day else 0
+def event_sentence(event: CaseEvent, attachment_ids: Container[int] = ()) -> SafeString:
+    """What the timeline says for an event (events.sentence); files still there are linked."""
+    return events.sentence(event, attachment_ids or ())

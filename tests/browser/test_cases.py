@@ -69,8 +69,8 @@ def test_case_life_on_a_phone(phone, secretary_phone, org, tmp_path):
     phone.goto(f"/cases/{case.pk}/")
     phone.locator("summary", has_text="办结").click()
     phone.locator("#resolve-text").fill("联系物业疏通下水管道，已不再积水。")
-    phone.get_by_role("button", name="标记已解决").click()
-    expect(phone.locator(".case-head")).to_contain_text("已解决")
+    phone.get_by_role("button", name="标记已办结").click()
+    expect(phone.locator(".case-head")).to_contain_text("已办结")
     # …and records the follow-up call.
     phone.locator(".chips-row label", has_text="满意").first.click()
     phone.locator("#id_comment").fill("居民说很满意")
@@ -98,7 +98,7 @@ def test_a_photo_taken_by_mistake_is_removed_on_a_phone(phone, org, tmp_path):
     from tests.factories import jpeg_upload, make_case
 
     case = make_case(org.worker_a, org.a, title="楼道积水", assignee=org.worker_a)
-    services.add_attachment(Access(org.worker_a), case, jpeg_upload("门口.jpg"))
+    services.add_attachment(access=Access(org.worker_a), case=case, uploaded=jpeg_upload("门口.jpg"))
     wrong = tmp_path / "王阿姨的身份证.jpg"
     wrong.write_bytes(jpeg_bytes((64, 48)))
     errors: list[str] = []

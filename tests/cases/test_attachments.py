@@ -70,7 +70,9 @@ def test_renamed_html_upload_is_refused_by_the_page(org, as_user):
 
 def test_stored_privately_under_a_random_name(org):
     case = make_case(org.worker_a, org.a)
-    item = services.add_attachment(Access(org.worker_a), case, jpeg_upload("王阿姨家门口.jpg"))
+    item = services.add_attachment(
+        access=Access(org.worker_a), case=case, uploaded=jpeg_upload("王阿姨家门口.jpg")
+    )
     path = Path(item.file.path)
     assert path.is_file()
     assert Path(settings.MEDIA_ROOT, "private") in path.parents
@@ -94,7 +96,7 @@ EXPECTED = {
 @pytest.mark.parametrize("persona", list(EXPECTED))
 def test_attachment_access_for_every_persona(org, as_user, persona):
     case = make_case(org.worker_a, org.a)
-    item = services.add_attachment(Access(org.worker_a), case, jpeg_upload())
+    item = services.add_attachment(access=Access(org.worker_a), case=case, uploaded=jpeg_upload())
     user = None if persona == "anonymous" else getattr(org, persona)
     response = as_user(user).get(reverse("cases:attachment", args=[item.pk]))
     assert response.status_code == EXPECTED[persona]
@@ -113,8 +115,8 @@ def test_sensitive_case_attachment(org, as_user, persona, status):
 
     logger = make_user("worker_a3", committee=org.a)
     case = make_case(logger, org.a, sensitive=True)
-    services.assign(Access(org.secretary_a), case, org.worker_a)
-    item = services.add_attachment(Access(logger), case, jpeg_upload())
+    services.assign(access=Access(org.secretary_a), case=case, assignee=org.worker_a)
+    item = services.add_attachment(access=Access(logger), case=case, uploaded=jpeg_upload())
     assert (
         as_user(getattr(org, persona)).get(reverse("cases:attachment", args=[item.pk])).status_code == status
     )
@@ -123,7 +125,7 @@ def test_sensitive_case_attachment(org, as_user, persona, status):
 def test_a_pdf_downloads_and_keeps_its_name(org, as_user):
     case = make_case(org.worker_a, org.a)
     pdf = SimpleUploadedFile("回复函.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")
-    item = services.add_attachment(Access(org.worker_a), case, pdf)
+    item = services.add_attachment(access=Access(org.worker_a), case=case, uploaded=pdf)
     response = as_user(org.worker_a).get(reverse("cases:attachment", args=[item.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
@@ -138,7 +140,7 @@ def test_the_uploader_removes_a_photo_and_the_timeline_keeps_a_note(
     org, as_user, django_capture_on_commit_callbacks
 ):
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)
-    item = services.add_attachment(Access(org.worker_a), case, jpeg_upload("身份证.jpg"))
+    item = services.add_attachment(access=Access(org.worker_a), case=case, uploaded=jpeg_upload("身份证.jpg"))
     path = Path(item.file.path)
     client = as_user(org.worker_a)
     with django_capture_on_commit_callbacks(execute=True):
@@ -159,7 +161,7 @@ def test_another_worker_may_not_remove_a_photo_but_the_secretary_may(org, as_use
 
     colleague = make_user("worker_a4", committee=org.a)
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)
-    item = services.add_attachment(Access(org.worker_a), case, jpeg_upload())
+    item = services.add_attachment(access=Access(org.worker_a), case=case, uploaded=jpeg_upload())
     page = as_user(colleague).get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert reverse("cases:attachment_remove", args=[item.pk]) not in page
     assert _remove(as_user(colleague), item).status_code == 403
@@ -174,15 +176,15 @@ def test_another_worker_may_not_remove_a_photo_but_the_secretary_may(org, as_use
 def test_a_failed_removal_keeps_the_file(org, monkeypatch, django_capture_on_commit_callbacks):
     """The file is deleted only once the record's deletion is committed."""
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)
-    item = services.add_attachment(Access(org.worker_a), case, jpeg_upload())
+    item = services.add_attachment(access=Access(org.worker_a), case=case, uploaded=jpeg_upload())
     path = Path(item.file.path)
 
     def failing_event(*args, **kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(services, "_event", failing_event)
+    monkeypatch.setattr(services.events, "record", failing_event)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        services.remove_attachment(Access(org.worker_a), item)
+        services.remove_attachment(access=Access(org.worker_a), attachment=item)
     assert Attachment.all_objects.filter(pk=item.pk).exists() and path.exists()
 
 
@@ -190,7 +192,7 @@ def test_a_photo_is_revalidated_and_gone_once_removed(org, as_user, django_captu
     """Phones keep a photo only as long as it exists: each view asks again, and gets a cheap
     "not modified" while the file is there and 404 once it is removed."""
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)
-    item = services.add_attachment(Access(org.worker_a), case, jpeg_upload())
+    item = services.add_attachment(access=Access(org.worker_a), case=case, uploaded=jpeg_upload())
     client = as_user(org.worker_a)
     url = reverse("cases:attachment", args=[item.pk])
     first = client.get(url)

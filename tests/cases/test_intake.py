@@ -8,6 +8,8 @@ from django.urls import reverse
 from cases import selectors, services
 from cases.models import Case, CaseEvent, CaseParty
 from committee.access import acting_as
+from committee.models import Membership
+from committee.roles import Role
 from residents.models import Visit
 from tests.cases.helpers import make_building, make_case, make_resident
 
@@ -120,8 +122,8 @@ def test_concurrent_edits_the_second_is_told(org, as_user):
     assert (
         case.title == "新标题" and case.priority == "urgent" and case.due_date == datetime.date(2026, 12, 31)
     )
-    notes = CaseEvent.all_objects.filter(case=case, kind="note")
-    assert [e.data["edited"] for e in notes] == [["title", "priority", "due_date"]]
+    edits = CaseEvent.all_objects.filter(case=case, kind="edited")
+    assert [e.data["edited"] for e in edits] == [["title", "priority", "due_date"]]
 
 
 def test_selectors_for_resident_household_and_building(org):
@@ -152,3 +154,14 @@ def test_a_case_needs_a_category_chosen_and_a_returned_form_asks_for_the_photos_
     assert response.status_code == 200 and not Case.all_objects.exists()
     body = response.content.decode()
     assert "请重新选择照片" in body
+
+
+def test_what_the_service_refuses_comes_back_on_the_form(org, as_user):
+    client = as_user(org.worker_a)
+    hotline = client.post(reverse("cases:new"), _form(org, source="hotline"))
+    assert hotline.status_code == 200 and "12345 工单须填写工单号。" in hotline.content.decode()
+    # Someone who works in two committees picks a building of one and logs in the other.
+    Membership.objects.create(user=org.worker_a, committee=org.b, role=Role.WORKER)
+    elsewhere = client.post(reverse("cases:new"), _form(org, building=make_building(org.b).pk, token="t2"))
+    assert elsewhere.status_code == 200 and "这属于其他居委会。" in elsewhere.content.decode()
+    assert not Case.all_objects.exists()

@@ -14,7 +14,6 @@ from django.http import QueryDict
 
 from cases import selectors
 from cases.filters import CaseFilterForm, filter_cases
-from cases.models import Case
 from committee.access import acting_as
 from tests.cases.helpers import make_case
 
@@ -34,7 +33,7 @@ def _list_page(user, query: str):
     with acting_as(user) as access:
         form = CaseFilterForm(QueryDict(query), access=access)
         form.is_valid()
-        ids = filter_cases(selectors.visible(Case.objects.all(), access), form.cleaned_data)
+        ids = filter_cases(selectors.visible_cases(access), form.cleaned_data)
         return _plan(ids.values_list("pk", flat=True)[:25])
 
 

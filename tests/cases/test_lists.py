@@ -1,6 +1,7 @@
 """The list filter contract, sensitive cases, query counts of the list, queue and case page."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -21,14 +22,16 @@ def _filtered(org, user, **params):
     with acting_as(user) as access:
         form = CaseFilterForm({k: str(v) for k, v in params.items()}, access=access)
         assert form.is_valid(), form.errors
-        return list(filter_cases(selectors.case_rows(Case.objects.all(), access), form.cleaned_data))
+        return list(filter_cases(selectors.case_rows(access), form.cleaned_data))
 
 
 def test_filter_contract(org):
     building = make_building(org.a)
-    drain = make_case(org.worker_a, org.a, building=building, assignee=org.worker_a, source="hotline")
+    drain = make_case(
+        org.worker_a, org.a, building=building, assignee=org.worker_a, source="hotline", work_order_number="1"
+    )
     road = make_case(org.worker_a, org.a, title="路面坑洼", code="roads")
-    services.transition(Access(org.worker_a), drain, Action.RESOLVE, text="已疏通")
+    services.transition(access=Access(org.worker_a), case=drain, action=Action.RESOLVE, text="已疏通")
     Case.all_objects.filter(pk=road.pk).update(due_date=datetime.date(2020, 1, 1))
     sec = org.secretary_a
     assert _filtered(org, sec, status="open") == [road]
@@ -65,7 +68,7 @@ def test_list_view_is_bookmarkable_and_htmx(org, as_user):
 def test_sensitive_cases_reach_only_secretary_assignee_and_logger(org, as_user):
     logger = make_user("worker_a3", committee=org.a)
     case = make_case(logger, org.a, title="家庭隐私", sensitive=True)
-    services.assign(Access(org.secretary_a), case, org.worker_a)
+    services.assign(access=Access(org.secretary_a), case=case, assignee=org.worker_a)
     expected = {"secretary_a": 200, "worker_a": 200, "viewer_a": 404, "officer": 404, "superuser": 404}
     for persona, status in expected.items():
         user = getattr(org, persona)
@@ -90,9 +93,9 @@ def _fill(org, n: int) -> Case:
             parties=[services.NewParty(resident)],
         )
         secretary = Access(org.secretary_a)
-        services.refer(secretary, last, body=body, sent_on=timezone.localdate())
-        services.add_note(secretary, last, "记录")
-        services.add_attachment(secretary, last, jpeg_upload())
+        services.refer(access=secretary, case=last, body=body, sent_on=timezone.localdate())
+        services.add_note(access=secretary, case=last, text="记录")
+        services.add_attachment(access=secretary, case=last, uploaded=jpeg_upload())
     return last
 
 
@@ -120,7 +123,7 @@ def test_query_count_does_not_grow_with_rows(org, as_user, url, django_assert_nu
     first = _count(client, url(few))
     many = _fill(org, 12)
     for _i in range(5):
-        services.add_note(Access(org.secretary_a), many, "更多记录")
+        services.add_note(access=Access(org.secretary_a), case=many, text="更多记录")
     with django_assert_num_queries(first):
         client.get(url(many))
 
@@ -153,3 +156,34 @@ def test_home_queue_mine_by_due_date_and_the_unassigned_of_my_committee(org, as_
     assert "别的居委" not in html and "已经办完" not in html
     assert 'class="is-overdue"' in html  # overdue stands out
     assert "没人管" not in as_user(org.viewer_a).get(reverse("home")).content.decode()  # readers: no queue
+
+
+def _row_text(html: str, number: str) -> str:
+    """The words of the list row of one case, as a user reads them."""
+    start = html.rindex("<li", 0, html.index(f'case-number num">{number}<'))
+    row = html[start : html.index("</li>", start)]
+    return " ".join(re.sub(r"<[^>]+>", " ", row).split())
+
+
+def test_a_row_says_what_the_case_is_where_who_has_it_and_which_outside_body_it_waits_on(org, as_user):
+    building = make_building(org.a, lane="449", number="12")
+    case = make_case(org.worker_a, org.a, title="楼道积水", building=building, assignee=org.worker_a)
+    worker = Access(org.worker_a)
+    body = OutsideBody.objects.get(name="物业公司")
+    three_days_ago = timezone.localdate() - datetime.timedelta(days=3)
+    referral = services.refer(access=worker, case=case, body=body, sent_on=three_days_ago)
+    due = case.due_date.isoformat()
+    client = as_user(org.worker_a)
+    for url in (reverse("cases:list"), reverse("home")):
+        row = _row_text(client.get(url, headers={"accept-language": "zh-hans"}).content.decode(), case.number)
+        assert (
+            row == f"{case.number} 等待中 楼道积水 排水积水 定海路449弄12号 李敏 {due} 到期 在物业公司已 3 天"
+        ), url
+    row = _row_text(
+        client.get(reverse("cases:list"), headers={"accept-language": "en"}).content.decode(), case.number
+    )
+    assert row.endswith(f"due {due} with Property company for 3 days")
+    # Once the body has replied, the case no longer waits on it.
+    services.record_reply(access=worker, referral=referral, reply="已派人疏通")
+    row = _row_text(client.get(reverse("cases:list")).content.decode(), case.number)
+    assert "物业公司" not in row and row.endswith(f"{due} 到期")

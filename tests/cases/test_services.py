@@ -4,15 +4,17 @@ import datetime
 import threading
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, connection
 from django.urls import reverse
 
-from cases import services
+from cases import rules, services
 from cases.models import Aid, Case, CaseEvent, CaseParty, OutsideBody
 from cases.rules import Action
 from committee.access import Access
 from committee.scoping import committee_scope, unscoped
 from tests.cases.helpers import category, jpeg_upload, make_building, make_case, make_resident
+from tests.factories import make_user
 
 TODAY = datetime.date(2026, 5, 6)
 
@@ -29,33 +31,49 @@ def test_every_action_writes_exactly_one_event(org):
     body = OutsideBody.objects.first()
     steps = [
         ("created", lambda: None),
-        ("assigned", lambda: services.assign(secretary, case, org.worker_a)),
-        ("status", lambda: services.transition(worker, case, Action.START)),
-        ("note", lambda: services.add_note(worker, case, "上门查看")),
-        ("referral_sent", lambda: services.refer(worker, case, body=body, sent_on=TODAY)),
-        ("chase", lambda: services.chase(worker, case.referrals.get(), "催办")),
+        ("assigned", lambda: services.assign(access=secretary, case=case, assignee=org.worker_a)),
+        ("status", lambda: services.transition(access=worker, case=case, action=Action.START)),
+        ("note", lambda: services.add_note(access=worker, case=case, text="上门查看")),
+        ("referral_sent", lambda: services.refer(access=worker, case=case, body=body, sent_on=TODAY)),
+        ("chase", lambda: services.chase(access=worker, referral=case.referrals.get(), text="催办")),
         (
             "reply",
-            lambda: services.record_reply(worker, case.referrals.get(), replied_on=TODAY, reply="已疏通"),
+            lambda: services.record_reply(
+                access=worker, referral=case.referrals.get(), replied_on=TODAY, reply="已疏通"
+            ),
         ),
-        ("photo_added", lambda: services.add_attachment(worker, case, jpeg_upload())),
-        ("photo_removed", lambda: services.remove_attachment(worker, case.attachments.get())),
-        ("aid", lambda: services.add_aid(worker, case, kind=Aid.Kind.GOODS, amount=0)),
-        ("status", lambda: services.transition(worker, case, Action.RESOLVE, text="已疏通")),
+        ("photo_added", lambda: services.add_attachment(access=worker, case=case, uploaded=jpeg_upload())),
+        (
+            "photo_removed",
+            lambda: services.remove_attachment(access=worker, attachment=case.attachments.get()),
+        ),
+        ("aid", lambda: services.add_aid(access=worker, case=case, kind=Aid.Kind.GOODS, amount=0)),
+        (
+            "status",
+            lambda: services.transition(access=worker, case=case, action=Action.RESOLVE, text="已疏通"),
+        ),
         (
             "follow_up",
             lambda: services.record_follow_up(
-                worker, case, called_on=TODAY, satisfaction=Case.Satisfaction.NOT_SATISFIED
+                access=worker, case=case, called_on=TODAY, satisfaction=Case.Satisfaction.NOT_SATISFIED
             ),
         ),
-        ("status", lambda: services.transition(worker, case, Action.RESOLVE, text="再次疏通")),
+        (
+            "status",
+            lambda: services.transition(access=worker, case=case, action=Action.RESOLVE, text="再次疏通"),
+        ),
         (
             "follow_up",
-            lambda: services.record_follow_up(worker, case, called_on=TODAY, satisfaction="satisfied"),
+            lambda: services.record_follow_up(
+                access=worker, case=case, called_on=TODAY, satisfaction="satisfied"
+            ),
         ),
-        ("status", lambda: services.close(secretary, case)),
-        ("reopened", lambda: services.transition(secretary, case, Action.REOPEN, text="又堵了")),
-        ("duplicate", lambda: services.mark_duplicate(secretary, case, other)),
+        ("status", lambda: services.close(access=secretary, case=case)),
+        (
+            "reopened",
+            lambda: services.transition(access=secretary, case=case, action=Action.REOPEN, text="又堵了"),
+        ),
+        ("duplicate", lambda: services.mark_duplicate(access=secretary, case=case, of=other)),
     ]
     for n, (kind, step) in enumerate(steps, start=1):
         with committee_scope([org.a.pk]):  # both actors work in committee A, as their requests would
@@ -72,8 +90,10 @@ def test_every_action_writes_exactly_one_event(org):
 def test_not_satisfied_reopens_the_case(org):
     access = Access(org.worker_a)
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)
-    services.transition(access, case, Action.RESOLVE, text="已处理")
-    services.record_follow_up(access, case, called_on=TODAY, satisfaction="not_satisfied", comment="还在漏")
+    services.transition(access=access, case=case, action=Action.RESOLVE, text="已处理")
+    services.record_follow_up(
+        access=access, case=case, called_on=TODAY, satisfaction="not_satisfied", comment="还在漏"
+    )
     case.refresh_from_db()
     assert case.status == Case.Status.IN_PROGRESS
     assert case.satisfaction == "not_satisfied"
@@ -88,12 +108,11 @@ def test_numbers_run_per_committee_and_year(org):
     assert a1.number == f"{a1.year}-0001"
     old = datetime.datetime(2025, 12, 31, 10, tzinfo=datetime.UTC)
     case, _ = services.create_case(
-        committee=org.a,
-        actor=org.worker_a,
         access=Access(org.worker_a),
+        committee=org.a,
         title="旧",
         category=category(),
-        now=old,
+        at=old,
     )
     assert case.number == "2025-0001"
 
@@ -101,9 +120,8 @@ def test_numbers_run_per_committee_and_year(org):
 def test_a_repeated_submit_makes_one_case(org):
     first = make_case(org.worker_a, org.a, token="tok-1")
     again, created = services.create_case(
-        committee=org.a,
-        actor=org.worker_a,
         access=Access(org.worker_a),
+        committee=org.a,
         title="楼道积水",
         category=category(),
         token="tok-1",
@@ -135,9 +153,9 @@ def test_a_stale_change_is_refused_and_shows_the_newer_state(org, as_user):
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)
     stale = case.version
     # The secretary reassigns while the worker's page still shows the old version.
-    services.assign(Access(org.secretary_a), case, org.secretary_a, version=stale)
+    services.assign(access=Access(org.secretary_a), case=case, assignee=org.secretary_a, version=stale)
     with pytest.raises(services.Conflict):
-        services.assign(Access(org.secretary_a), case, org.worker_a, version=stale)
+        services.assign(access=Access(org.secretary_a), case=case, assignee=org.worker_a, version=stale)
     response = as_user(org.secretary_a).post(
         reverse("cases:act", args=[case.pk, "assign"]), {"version": stale, "assignee": org.worker_a.pk}
     )
@@ -177,7 +195,7 @@ def test_join_adds_reporters_to_an_open_case(org, as_user):
     response = as_user(org.worker_a).post(reverse("cases:join", args=[case.pk]), {"party": [neighbour.pk]})
     assert response.status_code == 302
     assert CaseParty.all_objects.filter(case=case, resident=neighbour, role="reporter").exists()
-    assert _events(case) == ["created", "note"]
+    assert _events(case) == ["created", "reporters_added"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -208,3 +226,41 @@ def test_numbering_under_concurrent_creation(org):
     assert not errors
     seqs = sorted(Case.all_objects.filter(committee=org.a).values_list("seq", flat=True))
     assert seqs == list(range(1, 9))
+
+
+def test_logging_a_case_is_checked_by_the_service(org):
+    """Whoever calls create_case (a view, the demo, a task) gets the same answers."""
+    with pytest.raises(PermissionDenied):  # a viewer logs nothing
+        make_case(org.viewer_a, org.a)
+    with pytest.raises(PermissionDenied):  # a worker does not give cases to others
+        make_case(org.worker_a, org.a, assignee=org.secretary_a)
+    with pytest.raises(ValidationError):  # a viewer is not given cases
+        make_case(org.secretary_a, org.a, assignee=org.viewer_a)
+    with pytest.raises(ValidationError):  # nor does a case point into another committee
+        make_case(org.worker_a, org.a, building=make_building(org.b))
+    with pytest.raises(ValidationError) as error:
+        make_case(org.worker_a, org.a, source=Case.Source.HOTLINE)
+    assert "work_order_number" in error.value.message_dict
+    assert not Case.all_objects.exists()
+    assert make_case(org.worker_a, org.a, assignee=org.worker_a).assignee == org.worker_a
+
+
+def test_a_sensitive_case_is_not_worked_by_those_who_may_not_see_it(org):
+    case = make_case(org.secretary_a, org.a, sensitive=True)
+    with pytest.raises(PermissionDenied):
+        services.add_note(access=Access(org.worker_a), case=case, text="看看")
+    services.add_note(access=Access(org.secretary_a), case=case, text="上门了解")
+    assert _events(case) == ["created", "note"]
+
+
+def test_the_staff_who_work_cases(org):
+    retired = make_user("worker_a5", committee=org.a, full_name="退休的")
+    retired.is_active = False
+    retired.save()
+    assert set(rules.case_workers([org.a.pk])) == {org.secretary_a, org.worker_a}
+    assert set(rules.case_workers([org.a.pk], include_inactive=True)) == {
+        org.secretary_a,
+        org.worker_a,
+        retired,
+    }
+    assert set(rules.case_workers([org.a.pk, org.b.pk])) == {org.secretary_a, org.worker_a, org.worker_b}

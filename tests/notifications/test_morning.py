@@ -50,7 +50,7 @@ def make_world(org, today):
         org.secretary_a, org.a, title="新派", due_date=today + datetime.timedelta(days=30)
     )
     with acting_as(org.secretary_a) as secretary:
-        services.assign(secretary, made["assigned"], w)
+        services.assign(access=secretary, case=made["assigned"], assignee=w)
     yesterday_afternoon = timezone.make_aware(
         datetime.datetime.combine(previous_workday(today), datetime.time(15))
     )
@@ -59,7 +59,7 @@ def make_world(org, today):
         body = OutsideBody.objects.first()
     with acting_as(w) as access:
         referral = services.refer(
-            access, made["late_long_ago"], body=body, sent_on=today - datetime.timedelta(days=20)
+            access=access, case=made["late_long_ago"], body=body, sent_on=today - datetime.timedelta(days=20)
         )
     Referral.all_objects.filter(pk=referral.pk).update(reply_expected_by=today - datetime.timedelta(days=10))
     grid = Grid.all_objects.create(committee=org.a, name="一网格", worker=w)

@@ -15,7 +15,7 @@ from committee.roles import Role
 from committee.scoping import unscoped
 from notifications.models import Notification
 from notifications.services import notify_for_event
-from notifications.tasks import notify_after_commit, notify_for_event_task
+from notifications.tasks import notify_for_event_task
 from tests.cases.helpers import make_case
 from tests.factories import make_user
 
@@ -44,7 +44,7 @@ def worker_a2(org):
 def test_assigning_tells_the_new_assignee_with_a_link(org):
     case = make_case(org.secretary_a, org.a, title="楼道堆物")
     with acting_as(org.secretary_a) as secretary:
-        services.assign(secretary, case, org.worker_a)
+        services.assign(access=secretary, case=case, assignee=org.worker_a)
     told = notify_for_event(last_event(case))
     assert [n.recipient for n in told] == [org.worker_a]
     (n,) = inbox(org.worker_a)
@@ -58,7 +58,7 @@ def test_assigning_tells_the_new_assignee_with_a_link(org):
 def test_a_sensitive_case_taken_from_someone_no_longer_names_it_to_them(org, worker_a2):
     case = make_case(org.secretary_a, org.a, title="家庭纠纷 张某", sensitive=True, assignee=org.worker_a)
     with acting_as(org.secretary_a) as secretary:
-        services.assign(secretary, case, worker_a2)
+        services.assign(access=secretary, case=case, assignee=worker_a2)
     notify_for_event(last_event(case))
     (new,) = inbox(worker_a2)
     assert "家庭纠纷" in read(new) and new.url
@@ -75,16 +75,18 @@ def test_a_sensitive_case_taken_from_someone_no_longer_names_it_to_them(org, wor
 def test_taking_an_unassigned_case_tells_nobody(org, worker_a2):
     case = make_case(org.secretary_a, org.a)
     with acting_as(worker_a2) as access:
-        services.take(access, case)
+        services.take(access=access, case=case)
     assert notify_for_event(last_event(case)) == []
 
 
 def test_reopening_tells_the_assignee_and_whoever_logged_it_with_numbers_masked(org, worker_a2):
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)
     with acting_as(org.secretary_a) as secretary:
-        services.assign(secretary, case, worker_a2)
-        services.transition(secretary, case, Action.RESOLVE, text="已处理")
-        services.transition(secretary, case, Action.REOPEN, text="居民来电 13812345678 说没修好")
+        services.assign(access=secretary, case=case, assignee=worker_a2)
+        services.transition(access=secretary, case=case, action=Action.RESOLVE, text="已处理")
+        services.transition(
+            access=secretary, case=case, action=Action.REOPEN, text="居民来电 13812345678 说没修好"
+        )
     told = notify_for_event(last_event(case))
     assert {n.recipient for n in told} == {org.worker_a, worker_a2}
     for n in told:
@@ -95,9 +97,9 @@ def test_reopening_tells_the_assignee_and_whoever_logged_it_with_numbers_masked(
 def test_not_satisfied_at_the_follow_up_call_tells_assignee_and_logger(org, worker_a2):
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)
     with acting_as(org.secretary_a) as secretary:
-        services.assign(secretary, case, worker_a2)
-        services.transition(secretary, case, Action.RESOLVE, text="已处理")
-        services.record_follow_up(secretary, case, called_on=TODAY, satisfaction="not_satisfied")
+        services.assign(access=secretary, case=case, assignee=worker_a2)
+        services.transition(access=secretary, case=case, action=Action.RESOLVE, text="已处理")
+        services.record_follow_up(access=secretary, case=case, called_on=TODAY, satisfaction="not_satisfied")
     told = notify_for_event(last_event(case))
     assert {n.recipient for n in told} == {org.worker_a, worker_a2}
     assert {n.kind for n in told} == {K.NOT_SATISFIED}
@@ -106,8 +108,8 @@ def test_not_satisfied_at_the_follow_up_call_tells_assignee_and_logger(org, work
 def test_a_satisfied_follow_up_tells_nobody(org):
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)
     with acting_as(org.secretary_a) as secretary:
-        services.transition(secretary, case, Action.RESOLVE, text="已处理")
-        services.record_follow_up(secretary, case, called_on=TODAY, satisfaction="satisfied")
+        services.transition(access=secretary, case=case, action=Action.RESOLVE, text="已处理")
+        services.record_follow_up(access=secretary, case=case, called_on=TODAY, satisfaction="satisfied")
     assert notify_for_event(last_event(case)) == []
 
 
@@ -116,10 +118,10 @@ def test_a_reply_recorded_tells_whoever_sent_the_referral_and_the_assignee(org, 
     with unscoped():
         body = OutsideBody.objects.first()
     with acting_as(org.worker_a) as worker:
-        referral = services.refer(worker, case, body=body, sent_on=TODAY)
+        referral = services.refer(access=worker, case=case, body=body, sent_on=TODAY)
     with acting_as(org.secretary_a) as secretary:
-        services.assign(secretary, case, worker_a2)
-        services.record_reply(secretary, referral, replied_on=TODAY, reply="已派人疏通")
+        services.assign(access=secretary, case=case, assignee=worker_a2)
+        services.record_reply(access=secretary, referral=referral, replied_on=TODAY, reply="已派人疏通")
     told = notify_for_event(last_event(case))
     assert {n.recipient for n in told} == {org.worker_a, worker_a2}
     assert body.name in read(told[0])
@@ -129,8 +131,8 @@ def test_a_reply_recorded_tells_whoever_sent_the_referral_and_the_assignee(org, 
 def test_nobody_outside_the_committee_is_ever_told(org):
     case = make_case(org.secretary_a, org.a, assignee=org.worker_a)
     with acting_as(org.secretary_a) as secretary:
-        services.transition(secretary, case, Action.RESOLVE, text="已处理")
-        services.transition(secretary, case, Action.REOPEN, text="重开")
+        services.transition(access=secretary, case=case, action=Action.RESOLVE, text="已处理")
+        services.transition(access=secretary, case=case, action=Action.REOPEN, text="重开")
     notify_for_event(last_event(case))
     for name in ("worker_b", "officer", "viewer_a", "superuser"):
         assert inbox(getattr(org, name)) == []
@@ -139,7 +141,7 @@ def test_nobody_outside_the_committee_is_ever_told(org):
 def test_telling_twice_tells_once(org):
     case = make_case(org.secretary_a, org.a)
     with acting_as(org.secretary_a) as secretary:
-        services.assign(secretary, case, org.worker_a)
+        services.assign(access=secretary, case=case, assignee=org.worker_a)
     notify_for_event(last_event(case))
     notify_for_event(last_event(case))
     assert len(inbox(org.worker_a)) == 1
@@ -149,7 +151,7 @@ def test_the_task_tells_the_same_when_a_worker_runs_it(org, settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     case = make_case(org.secretary_a, org.a)
     with acting_as(org.secretary_a) as secretary:
-        services.assign(secretary, case, org.worker_a)
+        services.assign(access=secretary, case=case, assignee=org.worker_a)
     result = notify_for_event_task.enqueue(last_event(case).pk)
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.return_value == 1
@@ -157,13 +159,13 @@ def test_the_task_tells_the_same_when_a_worker_runs_it(org, settings):
 
 
 def test_the_hook_queues_the_task_once_the_action_commits(org, settings, django_capture_on_commit_callbacks):
-    """What the case services' one-line hook does: nothing until the commit, then the task runs."""
+    """Every case action's event (cases.events.record) queues the task: nothing until the commit, then
+    the task runs and the assignee is told."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     case = make_case(org.secretary_a, org.a)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with acting_as(org.secretary_a) as secretary:
-            services.assign(secretary, case, org.worker_a)
-        notify_after_commit(last_event(case))
+            services.assign(access=secretary, case=case, assignee=org.worker_a)
         assert inbox(org.worker_a) == []
     assert len(callbacks) == 1
     assert [n.kind for n in inbox(org.worker_a)] == [K.ASSIGNED]

@@ -23,21 +23,25 @@ def populate(world) -> None:
     world.other = make_case(worker, world.a, title="另一件", assignee=worker)
     waiting = make_case(worker, world.a, title="等待回复", assignee=worker)
     world.referral = services.refer(
-        Access(worker), waiting, body=OutsideBody.objects.first(), sent_on=datetime.date.today()
+        access=Access(worker), case=waiting, body=OutsideBody.objects.first(), sent_on=datetime.date.today()
     )
-    world.resolved = make_case(worker, world.a, title="已解决", assignee=worker)
-    services.transition(Access(worker), world.resolved, services.Action.RESOLVE, text="已疏通")
+    world.resolved = make_case(worker, world.a, title="已办结", assignee=worker)
+    services.transition(
+        access=Access(worker), case=world.resolved, action=services.Action.RESOLVE, text="已疏通"
+    )
     world.followed = make_case(worker, world.a, title="已回访", assignee=worker)
-    services.transition(Access(worker), world.followed, services.Action.RESOLVE, text="已疏通")
+    services.transition(
+        access=Access(worker), case=world.followed, action=services.Action.RESOLVE, text="已疏通"
+    )
     services.record_follow_up(
-        Access(worker),
-        world.followed,
+        access=Access(worker),
+        case=world.followed,
         called_on=datetime.date.today(),
         satisfaction=Case.Satisfaction.SATISFIED,
     )
     hardship = make_case(worker, world.a, title="困难家庭", code="hardship", assignee=worker)
-    world.aid = services.add_aid(Access(worker), hardship, kind=Aid.Kind.SUBSIDY, amount=500)
-    world.attachment = services.add_attachment(Access(worker), world.case, jpeg_upload())
+    world.aid = services.add_aid(access=Access(worker), case=hardship, kind=Aid.Kind.SUBSIDY, amount=500)
+    world.attachment = services.add_attachment(access=Access(worker), case=world.case, uploaded=jpeg_upload())
     del sec
 
 

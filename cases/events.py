@@ -1,0 +1,341 @@
+"""The case timeline: what each kind of event records, and the sentence it reads as.
+
+Each event kind (CaseEvent.Kind) has one payload class here: the facts the event records, stored in
+CaseEvent.data under the keys its fields name (the keys rows already in the database have), and the
+sentence the timeline shows for it, in the active language. Services write events only through
+`record`; the case page, the printed sheet and anything else that shows an event read it through
+`sentence`.
+
+A payload is read back leniently (`payload`): a key an older row lacks takes the field's default, a
+key nobody reads any more is ignored, so that every row ever written keeps rendering.
+"""
+
+import dataclasses
+import datetime
+from collections.abc import Container, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from html import unescape
+from typing import Any, ClassVar
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import conditional_escape, format_html, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from cases.models import Aid, Case, CaseEvent, label_in_language
+
+Kind = CaseEvent.Kind
+
+
+def _say(message: str, **values: object) -> SafeString:
+    """A translated sentence with its values escaped: the words are ours, the values are data."""
+    if not values:
+        return conditional_escape(message)
+    return mark_safe(message % {key: conditional_escape(value) for key, value in values.items()})  # noqa: S308
+
+
+def _choice_label(choices: type, value: str) -> str:
+    """The label of a stored choice; the value itself if the choice is no longer offered."""
+    return dict(choices.choices).get(value, value)
+
+
+@dataclass(frozen=True)
+class Payload:
+    """What one kind of event records. Subclasses name their kind and say their sentence."""
+
+    kind: ClassVar[str]
+    # Field name → the key in CaseEvent.data, where the stored key is not a Python name.
+    KEYS: ClassVar[Mapping[str, str]] = {}
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            self.KEYS.get(f.name, f.name): _jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)
+        }
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> "Payload":
+        values = {}
+        for f in dataclasses.fields(cls):
+            key = cls.KEYS.get(f.name, f.name)
+            if key in data and data[key] is not None:
+                values[f.name] = tuple(data[key]) if isinstance(data[key], list) else data[key]
+        return cls(**values)
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        raise NotImplementedError
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Created(Payload):
+    kind = Kind.CREATED
+    assignee: str = ""  # the assignee's name at the time, when the case was assigned as it was logged
+
+    def to_data(self) -> dict[str, Any]:
+        return {"assignee": self.assignee} if self.assignee else {}
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        if self.assignee:
+            return _say(_("Logged the case. Assigned to %(name)s."), name=self.assignee)
+        return _say(_("Logged the case."))
+
+
+@dataclass(frozen=True)
+class Note(Payload):
+    """A note: its words are the event's text, shown under the (empty) sentence."""
+
+    kind = Kind.NOTE
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        return _say("")
+
+
+@dataclass(frozen=True)
+class Edited(Payload):
+    kind = Kind.EDITED
+    edited: tuple[str, ...] = ()  # the fields changed
+    before: Mapping[str, str] = dataclasses.field(default_factory=dict)  # their earlier values, as text
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        return _say(_("Edited the case."))
+
+
+@dataclass(frozen=True)
+class ReportersAdded(Payload):
+    kind = Kind.REPORTERS_ADDED
+    reporters_added: tuple[str, ...] = ()  # the names of the residents who joined as reporters
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        if not self.reporters_added:
+            return _say("")
+        return _say(_("More reporters: %(names)s."), names="、".join(self.reporters_added))
+
+
+@dataclass(frozen=True)
+class Assigned(Payload):
+    kind = Kind.ASSIGNED
+    assignee: str = ""  # the new assignee's name; empty: nobody
+    previous: str = ""
+    taken: bool = False  # the assignee took the case themselves
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        if self.taken:
+            return _say(_("Took the case."))
+        if self.assignee:
+            return _say(_("Assigned to %(name)s."), name=self.assignee)
+        return _say(_("Unassigned."))
+
+
+@dataclass(frozen=True)
+class StatusChanged(Payload):
+    kind = Kind.STATUS
+    KEYS = {"before": "from", "after": "to"}
+    before: str = ""  # a Case.Status
+    after: str = ""
+    action: str = ""  # the rules.Action that moved it (start, wait, resume, resolve, close, withdraw)
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        if self.action == "close":
+            return _say(_("Closed after the follow-up."))
+        if self.action == "withdraw":
+            return _say(_("Closed: withdrawn."))
+        if self.action == "resolve":
+            return _say(_("Resolved."))
+        return _say(
+            _("Status: %(a)s → %(b)s."),
+            a=_choice_label(Case.Status, self.before),
+            b=_choice_label(Case.Status, self.after),
+        )
+
+
+@dataclass(frozen=True)
+class Reopened(Payload):
+    kind = Kind.REOPENED
+    KEYS = {"before": "from", "after": "to"}
+    before: str = ""
+    after: str = ""
+    action: str = "reopen"
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        return _say(_("Reopened."))
+
+
+@dataclass(frozen=True)
+class _ToBody(Payload):
+    """An event about a referral: the outside body's name is kept in both languages as it was."""
+
+    referral: int | None = None
+    body: str = ""
+    body_en: str = ""
+
+    @property
+    def body_label(self) -> str:
+        return label_in_language(self.body, self.body_en)
+
+
+@dataclass(frozen=True)
+class ReferralSent(_ToBody):
+    kind = Kind.REFERRAL_SENT
+    KEYS = {"before": "from", "after": "to"}
+    before: str = ""
+    after: str = ""
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        return _say(_("Referred to %(body)s."), body=self.body_label)
+
+
+@dataclass(frozen=True)
+class Chased(_ToBody):
+    kind = Kind.CHASE
+    days: int = 0  # days since the referral was sent
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        return _say(
+            _("Chased %(body)s (%(days)s days since referral)."), body=self.body_label, days=self.days
+        )
+
+
+@dataclass(frozen=True)
+class ReplyReceived(_ToBody):
+    kind = Kind.REPLY
+    KEYS = {"before": "from", "after": "to"}
+    outcome: str = ""
+    days: int = 0  # days from sending to the reply
+    before: str = ""
+    after: str = ""
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        said = _say(_("Reply from %(body)s after %(days)s days."), body=self.body_label, days=self.days)
+        return format_html("{} {}", said, self.outcome) if self.outcome else said
+
+
+@dataclass(frozen=True)
+class FollowedUp(Payload):
+    kind = Kind.FOLLOW_UP
+    satisfaction: str = ""  # a Case.Satisfaction
+    reopened: bool = False  # "not satisfied" reopened the case
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        said = _say(_("Follow-up call: %(s)s."), s=_choice_label(Case.Satisfaction, self.satisfaction))
+        return format_html("{} <strong>{}</strong>", said, _("Reopened.")) if self.reopened else said
+
+
+@dataclass(frozen=True)
+class FileAdded(Payload):
+    kind = Kind.PHOTO_ADDED
+    attachment: int | None = None
+    name: str = ""  # the name the file was uploaded under
+    stage: str = ""  # an Attachment.Stage
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        if not self.name:
+            return _say(_("Added a file."))
+        if self.attachment in files:  # linked while the file is still there
+            href = reverse("cases:attachment", args=[self.attachment])
+            return _say(_('Added the file <a href="%(href)s">%(name)s</a>.'), href=href, name=self.name)
+        return _say(_("Added the file %(name)s."), name=self.name)
+
+
+@dataclass(frozen=True)
+class FileRemoved(Payload):
+    kind = Kind.PHOTO_REMOVED
+    name: str = ""
+    stage: str = ""
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        return _say(_("Removed the file %(name)s."), name=self.name)
+
+
+@dataclass(frozen=True)
+class AidRecorded(Payload):
+    kind = Kind.AID
+    aid: int | None = None
+    aid_kind: str = ""  # an Aid.Kind
+    amount: str = "0"  # yuan, as written (a Decimal kept exact)
+    status: str = ""  # an Aid.Status, after this event
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        return _say(
+            _("Aid: %(kind)s ¥%(amount)s, %(status)s."),
+            kind=_choice_label(Aid.Kind, self.aid_kind),
+            amount=self.amount,
+            status=_choice_label(Aid.Status, self.status),
+        )
+
+
+@dataclass(frozen=True)
+class MarkedDuplicate(Payload):
+    kind = Kind.DUPLICATE
+    of: str = ""  # the number of the case that stays open
+    of_id: int | None = None
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        return _say(_("Closed as a duplicate of %(number)s."), number=self.of)
+
+
+PAYLOADS: dict[str, type[Payload]] = {
+    cls.kind: cls
+    for cls in (
+        Created,
+        Note,
+        Edited,
+        ReportersAdded,
+        Assigned,
+        StatusChanged,
+        Reopened,
+        ReferralSent,
+        Chased,
+        ReplyReceived,
+        FollowedUp,
+        FileAdded,
+        FileRemoved,
+        AidRecorded,
+        MarkedDuplicate,
+    )
+}
+
+
+def record(
+    case: Case, payload: Payload, *, actor, text: str = "", at: datetime.datetime | None = None
+) -> CaseEvent:
+    """Write one event on a case's timeline. An event happening now (no `at`: an action of someone at
+    work, not history written by the demo) tells the people it concerns once the action commits."""
+    event = CaseEvent.all_objects.create(
+        case=case,
+        committee_id=case.committee_id,
+        kind=payload.kind,
+        actor=actor,
+        text=text,
+        at=at or timezone.now(),
+        data=payload.to_data(),
+    )
+    if at is None:
+        from notifications.tasks import notify_after_commit  # notifications reads cases: import late
+
+        notify_after_commit(event)
+    return event
+
+
+def payload(event: CaseEvent) -> Payload:
+    """The typed payload of a stored event."""
+    return PAYLOADS[event.kind].from_data(event.data or {})
+
+
+def sentence(event: CaseEvent, files: Container[int] = ()) -> SafeString:
+    """What the timeline says for an event, in the active language, as safe HTML (the values in it
+    escaped). `files`: the ids of the case's attachments still there, which a "file added" links to."""
+    return payload(event).sentence(files)
+
+
+def sentence_text(event: CaseEvent) -> str:
+    """The same sentence as plain text, for a spreadsheet or a text file."""
+    return unescape(strip_tags(sentence(event)))

@@ -1,0 +1,234 @@
+"""Logging a case: the one-screen intake form, its resident and building pickers, the hint of open
+cases of the same kind at the building, and joining such a case instead of logging a second one.
+
+Without JavaScript the pickers post the form back to search or pick; with htmx they answer with the
+parts of the page they change. Who may log where is the services' to decide (services.create_case,
+services.add_reporters); these pages are refused (403) to whoever may log cases nowhere.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import selectors, services
+from cases.forms import IntakeForm, parse_parties
+from cases.models import Case, CaseCategory, CaseParty
+from cases.views import get_case
+from committee.roles import Perm
+from residents.models import Building, Household, Resident, Visit
+from residents.selectors import search_residents
+
+
+def _require_logger(request: HttpRequest) -> None:
+    """The intake pages are for those who may log cases somewhere."""
+    if not request.access.can_anywhere(Perm.LOG_CASE):
+        raise PermissionDenied
+
+
+def _one(model, value) -> object | None:
+    """The row of a visible id given in a form or a link, else None."""
+    value = str(value or "")
+    return model.objects.filter(pk=value).first() if value.isdigit() else None
+
+
+def _prefill(request: HttpRequest) -> tuple[dict, list]:
+    """Initial values from ?resident= / ?household= / ?building= / ?visit= (ids the user may see)."""
+    initial: dict = {}
+    parties: list = []
+    get = request.GET
+    visit = _one(Visit, get.get("visit"))
+    resident = _one(Resident, get.get("resident")) or (visit.resident if visit else None)
+    household = _one(Household, get.get("household")) or (resident.household if resident else None)
+    building = _one(Building, get.get("building")) or (household.building if household else None)
+    if visit:
+        initial.update(visit=visit.pk, source=Case.Source.VISIT, description=visit.findings)
+    if resident:
+        parties.append(services.NewParty(resident, CaseParty.Role.REPORTER))
+        initial["committee"] = str(resident.committee_id)
+    if household:
+        initial["household"] = household.pk
+    if building:
+        initial["building"] = building.pk
+        initial.setdefault("committee", str(building.committee_id))
+    return initial, parties
+
+
+def _picked_place(form: IntakeForm) -> dict:
+    """The chosen building and household of an intake form, for showing them by name."""
+    source = form.data if form.is_bound else form.initial
+    household = _one(Household, source.get("household"))
+    building = _one(Building, source.get("building")) or (household.building if household else None)
+    return {"picked_building": building, "picked_household": household}
+
+
+def _with_picks(post):
+    """The form as posted, with what a picker button (no JavaScript) picked put in its place."""
+    post = post.copy()
+    kind, _sep, value = post.get("_pick", "").partition(":")
+    if kind == "resident" and value.isdigit():
+        post.appendlist("party", value)
+    elif kind == "building" and value.isdigit():
+        post["building"] = value
+        post["household"] = ""
+    return post
+
+
+def _log(request: HttpRequest, form: IntakeForm, parties: list) -> Case:
+    """Log the case of a valid intake form (with its photos); its errors go back onto the form."""
+    data = form.cleaned_data
+    household, building = data["household"], data["building"]
+    if household is None and building is None and not data["place"] and parties:
+        household = parties[0].resident.household  # the reporter's home, when nowhere else is given
+    case, created = services.create_case(
+        access=request.access,
+        committee=data["committee"],
+        title=data["title"],
+        category=data["category"],
+        description=data["description"],
+        source=data["source"],
+        work_order_number=data["work_order_number"],
+        priority=data["priority"],
+        building=building,
+        household=household,
+        place=data["place"],
+        assignee=data["assignee"],
+        due_date=data["due_date"],
+        sensitive=data["sensitive"],
+        visit=data["visit"],
+        parties=parties,
+        photos=data["photos"],
+        token=data["token"],
+    )
+    if created:
+        messages.success(request, _("Case %(number)s logged.") % {"number": case.number})
+    return case
+
+
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest) -> HttpResponse:
+    _require_logger(request)
+    if request.method == "GET":
+        initial, parties = _prefill(request)
+        return _render_intake(
+            request, IntakeForm(initial=initial, access=request.access, parties=parties), parties
+        )
+    # Without JavaScript, the pickers post the form back to search or pick; nothing is saved then.
+    picking = "_find" in request.POST or "_pick" in request.POST
+    post = _with_picks(request.POST) if picking else request.POST
+    parties = parse_parties(post)
+    form = IntakeForm(post, request.FILES, access=request.access, parties=parties)
+    if request.FILES.getlist("photos") and (picking or not form.is_valid()):
+        # A browser never refills a file input: say so, or the case is logged without them.
+        messages.warning(request, _("Choose the photos again: the form came back before the case was saved."))
+    if not picking and form.is_valid():
+        try:
+            case = _log(request, form, parties)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("cases:detail", pk=case.pk)
+    return _render_intake(request, form, parties, searching="_find" in post)
+
+
+def _render_intake(
+    request: HttpRequest, form: IntakeForm, parties: list, searching: bool = False
+) -> HttpResponse:
+    data = form.data if form.is_bound else form.initial
+    ctx = {"form": form, "parties": parties, "roles": CaseParty.Role.choices, **_picked_place(form)}
+    if searching:
+        q = request.POST.get("resident_q", "").strip()
+        if q:
+            ctx["resident_results"] = _resident_results(q)
+        bq = request.POST.get("building_q", "").strip()
+        if bq:
+            ctx["building_results"] = _building_results(bq)
+    building = ctx["picked_building"]
+    category = _category(data.get("category"))
+    if building is not None and category is not None:
+        ctx["similar"] = selectors.similar_open_cases(request.access, building=building, category=category)
+    return render(request, "cases/new.html", ctx)
+
+
+def _category(value) -> CaseCategory | None:
+    if value is None or hasattr(value, "pk"):
+        return value
+    return CaseCategory.objects.filter(code=value).first() if value else None
+
+
+def _resident_results(q: str):
+    queryset = Resident.objects.filter(archived="").select_related("household__building")
+    return search_residents(queryset, q)[:8]
+
+
+def _building_results(q: str):
+    queryset = Building.objects.all()
+    for part in q.strip().replace("弄", " ").replace("号", " ").split():
+        queryset = queryset.filter(Q(road__contains=part) | Q(lane=part) | Q(number=part))
+    return queryset[:8]
+
+
+@require_GET
+def pick_resident(request: HttpRequest) -> HttpResponse:
+    """htmx: residents matching the typed text, as buttons that add a party to the intake form."""
+    _require_logger(request)
+    add = request.GET.get("add", "")
+    if add.isdigit():
+        resident = Resident.objects.select_related("household__building").filter(pk=add).first()
+        if resident is None:
+            raise Http404
+        ctx = {"party": services.NewParty(resident, CaseParty.Role.REPORTER), "roles": CaseParty.Role.choices}
+        return render(request, "cases/new.html#party", ctx)
+    q = request.GET.get("resident_q", "").strip()
+    results = _resident_results(q) if q else []
+    return render(
+        request, "cases/new.html#resident_results", {"resident_results": results, "searched": bool(q)}
+    )
+
+
+@require_GET
+def pick_building(request: HttpRequest) -> HttpResponse:
+    """htmx: buildings matching the typed address; picking one fills the place and checks duplicates."""
+    _require_logger(request)
+    pick = request.GET.get("pick", "")
+    if pick.isdigit():
+        building = Building.objects.filter(pk=pick).first()
+        if building is None:
+            raise Http404
+        return render(request, "cases/new.html#picked_place", {"picked_building": building})
+    q = request.GET.get("building_q", "").strip()
+    results = _building_results(q) if q else []
+    return render(
+        request, "cases/new.html#building_results", {"building_results": results, "searched": bool(q)}
+    )
+
+
+@require_GET
+def similar(request: HttpRequest) -> HttpResponse:
+    """htmx: open cases of the chosen category at the chosen building, while logging."""
+    _require_logger(request)
+    cases = selectors.similar_open_cases(
+        request.access,
+        building=_one(Building, request.GET.get("building")),
+        category=_category(request.GET.get("category", "")),
+    )
+    return render(request, "cases/new.html#similar", {"similar": cases})
+
+
+@require_POST
+def join(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add the residents of an intake form as reporters of an existing case instead of a new one."""
+    case = get_case(request, pk)
+    residents = [party.resident for party in parse_parties(request.POST)]
+    try:
+        services.add_reporters(
+            access=request.access, case=case, residents=residents, text=request.POST.get("title", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Added to case %(number)s.") % {"number": case.number})
+    return redirect("cases:detail", pk=case.pk)

@@ -1,0 +1,134 @@
+"""The demo's committee as the case demo sees it: its staff as they act in the app, the buildings and
+residents cases point at, a clock that walks a case forward to today, and logging a case through
+services.create_case.
+"""
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from cases import services
+from cases.models import Case, CaseCategory, CaseParty, OutsideBody
+from committee.access import Access
+from demo.case_texts import GIVEN, SURNAMES
+from residents.models import Building, Household, Resident
+
+HOUR = datetime.timedelta(hours=1)
+DAY = datetime.timedelta(days=1)
+
+
+class Demo:
+    """The committee, its staff as they act in the app, what cases refer to, and the dice."""
+
+    def __init__(self, org, rng: random.Random) -> None:
+        self.rng = rng
+        self.now = timezone.now()
+        self.committee = org.committee_a
+        self.secretary = Access(org.users["secretary"])
+        self.staff = [Access(org.users[u]) for u in ("worker", "worker2", "worker3") if u in org.users]
+        self.worker = self.staff[0] if self.staff else self.secretary
+        self.categories = {c.code: c for c in CaseCategory.objects.all()}
+        self.bodies = {b.name: b for b in OutsideBody.objects.all()}
+        self.buildings = list(Building.all_objects.filter(committee=self.committee)) or _small_registry(self)
+        self.households: dict[int, list[Household]] = {}
+        for household in Household.all_objects.filter(committee=self.committee).select_related("building"):
+            self.households.setdefault(household.building_id, []).append(household)
+        self.residents: dict[int, list[Resident]] = {}
+        for resident in Resident.all_objects.filter(committee=self.committee, archived="")[:5000]:
+            self.residents.setdefault(resident.household_id, []).append(resident)
+
+    def ago(self, days: float) -> datetime.datetime:
+        return self.now - datetime.timedelta(days=days)
+
+    def first_resident(self, household: Household | None) -> Resident | None:
+        people = self.residents.get(household.pk, []) if household else []
+        return people[0] if people else None
+
+
+def _small_registry(demo: Demo) -> list[Building]:
+    """A few buildings, households and residents, when the registry demo has not made them."""
+    rng, committee = demo.rng, demo.committee
+    buildings = []
+    for lane in ("449", "451", "455"):
+        for number in range(1, 9):
+            building = Building.all_objects.create(
+                committee=committee, road="定海路", lane=lane, number=str(number), floors=3
+            )
+            buildings.append(building)
+            for room in ("101", "102", "201", "202", "301", "302"):
+                household = Household.all_objects.create(committee=committee, building=building, room=room)
+                for _i in range(rng.choice((1, 2, 2, 3))):
+                    Resident.all_objects.create(
+                        committee=committee,
+                        household=household,
+                        name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                        gender=rng.choice("MF"),
+                        birth_date=datetime.date(
+                            rng.randint(1935, 1995), rng.randint(1, 12), rng.randint(1, 28)
+                        ),
+                    )
+    return buildings
+
+
+class Clock:
+    """When a case's next step happens: it moves forward only, and never past now."""
+
+    def __init__(self, start: datetime.datetime, now: datetime.datetime) -> None:
+        self.t = start
+        self.now = now
+
+    def later(self, **delta: float) -> bool:
+        """Move on by `delta`; False, without moving, when that moment has not come yet."""
+        t = self.t + datetime.timedelta(**delta)
+        if t > self.now:
+            return False
+        self.t = t
+        return True
+
+    def almost_now(self) -> None:
+        """Move to an hour ago, unless that has passed already."""
+        self.t = max(self.t, self.now - HOUR)
+
+    @property
+    def days_left(self) -> int:
+        return (self.now - self.t).days
+
+
+# --- Logging a case ---------------------------------------------------------------------------------------
+
+
+def log(
+    demo: Demo,
+    *,
+    at: datetime.datetime,
+    by: Access,
+    code: str,
+    title: str,
+    description: str,
+    building: Building | None,
+    household: Household | None = None,
+    **fields,
+) -> Case:
+    """Log a case as `by` at `at`. Someone of the household is its reporter (for hardship, its
+    beneficiary); a 12345 case has its work-order number."""
+    resident = demo.first_resident(household)
+    parties = []
+    if resident is not None:
+        role = CaseParty.Role.BENEFICIARY if code == "hardship" else CaseParty.Role.REPORTER
+        parties.append(services.NewParty(resident, role))
+    if fields.get("source") == Case.Source.HOTLINE:
+        fields["work_order_number"] = f"{at.year}{demo.rng.randint(10**7, 10**8 - 1)}"
+    case, _created = services.create_case(
+        access=by,
+        committee=demo.committee,
+        title=title,
+        category=demo.categories[code],
+        description=description,
+        building=building,
+        household=household,
+        parties=parties,
+        at=at,
+        **fields,
+    )
+    return case

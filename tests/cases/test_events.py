@@ -1,0 +1,215 @@
+"""The timeline's words: every event kind, written by its service, read in Chinese and in English;
+rows written before the payloads were typed still read the same."""
+
+import datetime
+import importlib
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from cases import events, services
+from cases.models import Aid, Case, CaseEvent, OutsideBody
+from cases.rules import Action
+from committee.access import Access
+from committee.scoping import unscoped
+from tests.cases.helpers import jpeg_upload, make_building, make_case, make_resident
+
+DAY = datetime.timedelta(days=1)
+
+
+def _reads(event: CaseEvent, language: str, files=()) -> str:
+    """The sentence of an event as a user of this language reads it on the timeline."""
+    with translation.override(language):
+        return str(events.sentence(event, files))
+
+
+def _last(case: Case) -> CaseEvent:
+    return CaseEvent.all_objects.filter(case=case).order_by("-pk").first()
+
+
+def _says(event: CaseEvent, english: str, chinese: str) -> None:
+    assert _reads(event, "en") == english
+    assert _reads(event, "zh-hans") == chinese
+
+
+@pytest.fixture
+def staff(org):
+    return Access(org.secretary_a), Access(org.worker_a)
+
+
+@pytest.fixture
+def body():
+    return OutsideBody.objects.get(name="物业公司")
+
+
+def test_created(org):
+    _says(_last(make_case(org.worker_a, org.a)), "Logged the case.", "登记了事项。")
+    assigned = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    _says(_last(assigned), "Logged the case. Assigned to 李敏.", "登记了事项。分派给李敏。")
+
+
+def test_note_says_its_words_under_an_empty_sentence(org, staff, as_user):
+    case = make_case(org.worker_a, org.a)
+    services.add_note(access=staff[1], case=case, text="电话联系了物业")
+    _says(_last(case), "", "")
+    assert (
+        "电话联系了物业"
+        in as_user(org.worker_a).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    )
+
+
+def test_edited(org, staff):
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    services.edit(access=staff[1], case=case, changes={"title": "楼道积水（已核实）"})
+    _says(_last(case), "Edited the case.", "修改了事项。")
+
+
+def test_reporters_added(org, staff):
+    case = make_case(org.worker_a, org.a)
+    services.add_reporters(access=staff[1], case=case, residents=[make_resident(org.a, name="李师傅")])
+    _says(_last(case), "More reporters: 李师傅.", "新增反映人：李师傅。")
+
+
+def test_assigned_taken_and_unassigned(org, staff):
+    secretary, worker = staff
+    case = make_case(org.worker_a, org.a)
+    services.take(access=worker, case=case)
+    _says(_last(case), "Took the case.", "认领了事项。")
+    services.assign(access=secretary, case=case, assignee=org.secretary_a)
+    _says(_last(case), "Assigned to 周勤.", "分派给周勤。")
+    services.assign(access=secretary, case=case, assignee=None)
+    _says(_last(case), "Unassigned.", "取消分派。")
+
+
+def test_status_changes(org, staff):
+    secretary, worker = staff
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    services.transition(access=worker, case=case, action=Action.START)
+    _says(_last(case), "Status: new → in progress.", "状态：新登记 → 办理中。")
+    services.transition(access=worker, case=case, action=Action.RESOLVE, text="已疏通")
+    _says(_last(case), "Resolved.", "已办结。")
+    services.record_follow_up(access=worker, case=case, satisfaction=Case.Satisfaction.SATISFIED)
+    services.close(access=secretary, case=case)
+    _says(_last(case), "Closed after the follow-up.", "回访后结案。")
+    withdrawn = make_case(org.worker_a, org.a)
+    services.transition(access=secretary, case=withdrawn, action=Action.WITHDRAW)
+    _says(_last(withdrawn), "Closed: withdrawn.", "结案：居民撤回。")
+
+
+def test_reopened(org, staff):
+    secretary, worker = staff
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    services.transition(access=worker, case=case, action=Action.RESOLVE, text="已疏通")
+    services.transition(access=secretary, case=case, action=Action.REOPEN, text="又堵了")
+    _says(_last(case), "Reopened.", "重新办理。")
+
+
+def test_referral_chase_and_reply(org, staff, body):
+    worker = staff[1]
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    sent = timezone.now() - 10 * DAY
+    referral = services.refer(access=worker, case=case, body=body, at=sent)
+    _says(_last(case), "Referred to Property company.", "转交物业公司。")
+    services.chase(access=worker, referral=referral, text="对方说在排期", at=sent + 3 * DAY)
+    _says(_last(case), "Chased Property company (3 days since referral).", "催办物业公司（转交已 3 天）。")
+    services.record_reply(
+        access=worker, referral=referral, reply="已派人疏通", outcome="已处理", at=sent + 5 * DAY
+    )
+    _says(_last(case), "Reply from Property company after 5 days. 已处理", "物业公司在 5 天后答复。 已处理")
+
+
+def test_follow_up_and_not_satisfied(org, staff):
+    worker = staff[1]
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    services.transition(access=worker, case=case, action=Action.RESOLVE, text="已疏通")
+    services.record_follow_up(access=worker, case=case, satisfaction=Case.Satisfaction.NOT_SATISFIED)
+    _says(
+        _last(case),
+        "Follow-up call: not satisfied. <strong>Reopened.</strong>",
+        "电话回访：不满意。 <strong>重新办理。</strong>",
+    )
+    services.transition(access=worker, case=case, action=Action.RESOLVE, text="再次疏通")
+    services.record_follow_up(access=worker, case=case, satisfaction=Case.Satisfaction.SATISFIED)
+    _says(_last(case), "Follow-up call: satisfied.", "电话回访：满意。")
+
+
+def test_file_added_links_the_file_while_it_is_there_and_removed(org, staff):
+    worker = staff[1]
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    item = services.add_attachment(access=worker, case=case, uploaded=jpeg_upload("门口<1>.jpg"))
+    added = _last(case)
+    _says(added, "Added the file 门口&lt;1&gt;.jpg.", "添加了文件：门口&lt;1&gt;.jpg。")
+    href = reverse("cases:attachment", args=[item.pk])
+    assert _reads(added, "zh-hans", {item.pk}) == f'添加了文件：<a href="{href}">门口&lt;1&gt;.jpg</a>。'
+    assert events.sentence_text(added) in {"Added the file 门口<1>.jpg.", "添加了文件：门口<1>.jpg。"}
+    services.remove_attachment(access=worker, attachment=item)
+    _says(_last(case), "Removed the file 门口&lt;1&gt;.jpg.", "删除了文件：门口&lt;1&gt;.jpg。")
+
+
+def test_aid(org, staff):
+    secretary, worker = staff
+    case = make_case(org.worker_a, org.a, code="hardship", assignee=org.worker_a)
+    aid = services.add_aid(access=worker, case=case, kind=Aid.Kind.SUBSIDY, amount=500)
+    _says(_last(case), "Aid: civil-affairs subsidy ¥500.00, applied.", "救助：民政补助 ¥500.00，已申请。")
+    services.update_aid(access=secretary, aid=aid, status=Aid.Status.PAID)
+    _says(_last(case), "Aid: civil-affairs subsidy ¥500.00, paid.", "救助：民政补助 ¥500.00，已发放。")
+
+
+def test_duplicate(org, staff):
+    case = make_case(org.worker_a, org.a)
+    stays = make_case(org.worker_a, org.a, title="同一个问题")
+    services.mark_duplicate(access=staff[0], case=case, of=stays)
+    _says(_last(case), f"Closed as a duplicate of {stays.number}.", f"作为 {stays.number} 的重复件结案。")
+
+
+def test_every_kind_has_a_payload():
+    assert set(events.PAYLOADS) == set(CaseEvent.Kind.values)
+
+
+def _old_row(case: Case, kind: str, data: dict) -> CaseEvent:
+    return CaseEvent.all_objects.create(case=case, committee_id=case.committee_id, kind=kind, data=data)
+
+
+def test_rows_written_before_the_payloads_were_typed_still_read(org):
+    case = make_case(org.worker_a, org.a)
+    # An assignment had no "taken"; a benchmark's chase has nothing at all; a key nobody reads is ignored.
+    _says(
+        _old_row(case, "assigned", {"assignee": "李敏", "previous": ""}), "Assigned to 李敏.", "分派给李敏。"
+    )
+    _says(
+        _old_row(case, "reply", {"body": "物业公司", "days": 3, "extra": 1}),
+        "Reply from 物业公司 after 3 days.",
+        "物业公司在 3 天后答复。",
+    )
+    assert _reads(_old_row(case, "chase", {}), "en").startswith("Chased")
+
+
+def test_notes_that_carried_an_edit_or_reporters_become_their_own_kinds(org):
+    """The data migration that split them off "note" (0006), run again on rows written the old way."""
+    case = make_case(org.worker_a, org.a)
+    edit = _old_row(case, "note", {"edited": ["title"], "before": {"title": "旧"}})
+    joined = _old_row(case, "note", {"reporters_added": ["李师傅"]})
+    plain = _old_row(case, "note", {})
+    migration = importlib.import_module("cases.migrations.0006_event_kinds_edited_and_reporters_added")
+    with unscoped():  # the migration's own (historical) model has no committee scope
+        migration.split_notes(apps, None)
+    kinds = dict(CaseEvent.all_objects.filter(case=case).values_list("pk", "kind"))
+    assert (kinds[edit.pk], kinds[joined.pk], kinds[plain.pk]) == ("edited", "reporters_added", "note")
+    edit.refresh_from_db()
+    _says(edit, "Edited the case.", "修改了事项。")
+
+
+def test_the_case_page_and_sheet_read_the_timeline_in_the_users_language(org, as_user, staff, body):
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a, building=make_building(org.a))
+    services.refer(access=staff[1], case=case, body=body)
+    client = as_user(org.worker_a)
+    for name in ("cases:detail", "cases:print"):
+        chinese = client.get(reverse(name, args=[case.pk]), headers={"accept-language": "zh-hans"})
+        assert (
+            "转交物业公司。" in chinese.content.decode()
+            and "登记了事项。分派给李敏。" in chinese.content.decode()
+        )
+        english = client.get(reverse(name, args=[case.pk]), headers={"accept-language": "en"})
+        assert "Referred to Property company." in english.content.decode()
