@@ -23,7 +23,7 @@ def test_a_photo_is_sent_as_it_is(org, as_user):
 
     case = make_case(org.worker_a, org.a)
     with acting_as(org.worker_a) as access:
-        item = services.add_attachment(access, case, jpeg_upload())
+        item = services.add_attachment(access=access, case=case, uploaded=jpeg_upload())
     response = as_user(org.worker_a).get(
         reverse("cases:attachment", args=[item.pk]), headers={"Accept-Encoding": "gzip"}
     )
