@@ -287,6 +287,8 @@ class VisitForm(forms.ModelForm):
         value = self.cleaned_data["visited_at"]
         if value > timezone.now() + datetime.timedelta(minutes=5):
             raise ValidationError(_("A visit cannot be in the future."))
+        if value.year < 1900:  # also: year 1 in Shanghai time is before year 1 in UTC (an overflow)
+            raise ValidationError(_("Check the year of the visit."))
         return value
 
 

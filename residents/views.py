@@ -27,6 +27,7 @@ from residents.filters import (
     filter_by_category,
     filter_residents,
     filter_roster,
+    parse_id,
 )
 from residents.forms import (
     ArchiveForm,
@@ -58,10 +59,7 @@ def _show_categories(residents, sensitive_ids) -> None:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_id(value)
 
 
 def _categories_for(request, sensitive_ids) -> list[CareCategory]:
