@@ -13,13 +13,22 @@ from residents.models import CareCategory, Resident
 from residents.selectors import search_residents
 
 MAX_QUERY = 60  # characters of the search box that are searched
+MAX_ID = 2**63 - 1  # the largest id a database column holds: a larger one is no id at all
+
+
+def parse_id(value) -> int | None:
+    """A positive id from a query parameter, or None. ASCII digits only: str.isdigit also accepts
+    "²" (which int() refuses), and an id past 64 bits overflows the database's integer."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+        return int(value)
+    return None
 
 
 class ResidentFilterForm(forms.Form):
     q = forms.CharField(required=False)
     status = forms.ChoiceField(required=False, choices=[(s, s) for s in ("active", "archived", "all")])
-    building = forms.IntegerField(required=False, min_value=1)
-    grid = forms.IntegerField(required=False, min_value=1)
+    building = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    grid = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     category = forms.CharField(required=False)
 
     def clean_q(self) -> str:
@@ -40,14 +49,14 @@ class ResidentFilterForm(forms.Form):
 
 class RosterFilterForm(forms.Form):
     worker = forms.CharField(required=False)
-    grid = forms.IntegerField(required=False, min_value=1)
+    grid = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     category = forms.CharField(required=False)
     overdue = forms.ChoiceField(required=False, choices=[("1", "1")])
 
     def clean_worker(self) -> str:
         """ "me" (the user's own grids) or a user id; anything else is no filter."""
         value = self.cleaned_data["worker"]
-        if value == "me" or (value.isdigit() and int(value) > 0):
+        if value == "me" or parse_id(value):
             return value
         return ""
 

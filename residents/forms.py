@@ -151,7 +151,11 @@ class ResidentForm(forms.ModelForm):
 
 
 class HouseholdForm(forms.ModelForm):
+    """Add a household to `building`, or edit one: an edit raises services.StaleEdit when someone
+    saved the household since the form was opened."""
+
     phone = forms.CharField(label=_("household phone"), required=False, max_length=24)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Household
@@ -162,6 +166,8 @@ class HouseholdForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.building = building
         self.fields["phone"].widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
         if self.instance.pk and self.instance.phone:
             self.fields["phone"].help_text = _(
                 "On file: %(masked)s. Leave empty to keep it; type a new one to replace it."
@@ -188,11 +194,19 @@ class HouseholdForm(forms.ModelForm):
         household.building = self.building
         household.committee_id = self.building.committee_id
         household.phone = self.cleaned_data["phone"]
-        return services.household_save(household=household) if commit else household
+        if not commit:
+            return household
+        # An edit without its version (0) is refused like a stale one.
+        version = (self.cleaned_data["version"] or 0) if household.pk else None
+        return services.household_save(household=household, version=version)
 
 
 class BuildingForm(forms.ModelForm):
+    """Add a building, or edit one: an edit raises services.StaleEdit when someone saved the
+    building since the form was opened."""
+
     committee = forms.ChoiceField(label=_("committee"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Building
@@ -208,6 +222,8 @@ class BuildingForm(forms.ModelForm):
             self.fields["committee"].initial = (
                 self.instance.committee_id if self.instance.pk else committees[0].pk
             )
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
         ids = [c.pk for c in committees]
         self.fields["grid"].queryset = Grid.objects.filter(committee_id__in=ids).select_related("committee")
         self.fields["lane"].widget.attrs["inputmode"] = "numeric"
@@ -234,7 +250,10 @@ class BuildingForm(forms.ModelForm):
         building = super().save(commit=False)
         if not building.pk:
             building.committee_id = self.cleaned_data["committee"]
-        return services.building_save(building=building) if commit else building
+        if not commit:
+            return building
+        version = (self.cleaned_data["version"] or 0) if building.pk else None
+        return services.building_save(building=building, version=version)
 
 
 class ArchiveForm(forms.Form):
@@ -268,6 +287,8 @@ class VisitForm(forms.ModelForm):
         value = self.cleaned_data["visited_at"]
         if value > timezone.now() + datetime.timedelta(minutes=5):
             raise ValidationError(_("A visit cannot be in the future."))
+        if value.year < 1900:  # also: year 1 in Shanghai time is before year 1 in UTC (an overflow)
+            raise ValidationError(_("Check the year of the visit."))
         return value
 
 

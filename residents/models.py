@@ -60,6 +60,8 @@ class Building(CommitteeOwned):
     )
     floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Optimistic locking, as on Resident: an edit carries the version it started from.
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -107,6 +109,8 @@ class Household(CommitteeOwned):
     )
     phone = models.CharField(_("household phone"), max_length=20, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Optimistic locking, as on Resident: an edit carries the version it started from.
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -10,7 +10,8 @@ from residents.models import Resident
 
 
 def search_terms(q: str) -> list[str]:
-    return [t for t in re.split(r"\s+", (q or "").strip().lower()) if t]
+    # A NUL byte is dropped: PostgreSQL refuses it in a query (a 500), and no key holds one.
+    return [t for t in re.split(r"\s+", (q or "").replace("\x00", "").strip().lower()) if t]
 
 
 def _term_filter(term: str) -> Q:

@@ -13,10 +13,11 @@ from residents.models import Building, CareCategory, Household, Resident, Reveal
 
 
 class StaleEdit(Exception):
-    """The resident changed since the form was opened; the edit is refused, nothing is saved."""
+    """The record (a resident, household or building) changed since the form was opened; the edit
+    is refused, nothing is saved. `current` is the newer record, to show the editor."""
 
-    def __init__(self, current: Resident) -> None:
-        super().__init__(_("Someone else changed this resident while you were editing."))
+    def __init__(self, current: Resident | Household | Building) -> None:
+        super().__init__(_("Someone else changed this record while you were editing."))
         self.current = current
 
 
@@ -59,8 +60,20 @@ def resident_archive(*, resident: Resident, archived: str, archived_on: datetime
     return resident
 
 
+def _check_version(model, obj, version: int | None, related: str) -> None:
+    """An edit of `obj` (one that has a pk) goes ahead only if nobody saved it since `version`;
+    None is a write that is not an edit form's (it takes the latest version)."""
+    current = model.all_objects.select_for_update().get(pk=obj.pk)
+    if version is not None and current.version != version:
+        raise StaleEdit(model.all_objects.select_related(related).get(pk=obj.pk))
+    obj.version = current.version + 1
+
+
 @transaction.atomic
-def household_save(*, household: Household) -> Household:
+def household_save(*, household: Household, version: int | None = None) -> Household:
+    """Create a household, or save an edited one if nobody saved it since `version` (StaleEdit)."""
+    if household.pk:
+        _check_version(Household, household, version, "building")
     household.full_clean()
     household.save()
     reindex_household(household)
@@ -68,7 +81,10 @@ def household_save(*, household: Household) -> Household:
 
 
 @transaction.atomic
-def building_save(*, building: Building) -> Building:
+def building_save(*, building: Building, version: int | None = None) -> Building:
+    """Create a building, or save an edited one if nobody saved it since `version` (StaleEdit)."""
+    if building.pk:
+        _check_version(Building, building, version, "committee")
     building.full_clean()
     building.save()
     reindex_building(building)

@@ -29,6 +29,7 @@ from residents.filters import (
     filter_by_category,
     filter_residents,
     filter_roster,
+    parse_id,
 )
 from residents.forms import (
     ArchiveForm,
@@ -60,10 +61,7 @@ def _show_categories(residents, sensitive_ids) -> None:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_id(value)
 
 
 def _categories_for(request, sensitive_ids) -> list[CareCategory]:
@@ -373,13 +371,20 @@ def household_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_for_user(request, Household.objects.select_related("building"), Perm.EDIT_REGISTRY, pk=pk)
+    """Edit with optimistic locking: a stale form is refused and the newer record shown."""
     form = HouseholdForm(request.POST or None, instance=household, building=household.building)
+    stale = None
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Household %(address)s saved.") % {"address": household.address})
-        return redirect("residents:household", pk=household.pk)
-    ctx = {"form": form, "building": household.building, "household": household}
-    return render(request, "residents/household_form.html", ctx)
+        try:
+            form.save()
+        except services.StaleEdit as refused:
+            stale = household = refused.current
+            form = HouseholdForm(instance=stale, building=stale.building)
+        else:
+            messages.success(request, _("Household %(address)s saved.") % {"address": household.address})
+            return redirect("residents:household", pk=household.pk)
+    ctx = {"form": form, "building": household.building, "household": household, "stale": stale}
+    return render(request, "residents/household_form.html", ctx, status=409 if stale else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -400,12 +405,20 @@ def building_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
     building = get_for_user(request, Building.objects.select_related("committee"), Perm.EDIT_REGISTRY, pk=pk)
+    """Edit with optimistic locking: a stale form is refused and the newer record shown."""
     form = BuildingForm(request.POST or None, instance=building, committees=[building.committee])
+    stale = None
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Building %(address)s saved.") % {"address": building.address})
-        return redirect("residents:building", pk=building.pk)
-    return render(request, "residents/building_form.html", {"form": form, "building": building})
+        try:
+            form.save()
+        except services.StaleEdit as refused:
+            stale = building = refused.current
+            form = BuildingForm(instance=stale, committees=[stale.committee])
+        else:
+            messages.success(request, _("Building %(address)s saved.") % {"address": building.address})
+            return redirect("residents:building", pk=building.pk)
+    ctx = {"form": form, "building": building, "stale": stale}
+    return render(request, "residents/building_form.html", ctx, status=409 if stale else 200)
 
 
 @never_cache

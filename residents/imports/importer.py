@@ -24,8 +24,17 @@ from committee.models import Committee
 from committee.scoping import unscoped
 from common.masking import mask_id_number, mask_phone
 from residents.addresses import LANE, NUMBER, ROOM, without_unit
+from residents.imports import reading
 from residents.imports.columns import COLUMN_BY_KEY, EXAMPLE_ROW, REQUIRED, map_headers
-from residents.imports.reading import FileProblem, cell_text, fold, parse_date, read_rows
+from residents.imports.reading import (
+    FileProblem,
+    NoSuchDay,
+    cell_text,
+    fold,
+    parse_date,
+    read_rows,
+    too_many_rows,
+)
 from residents.imports.writer import BatchWriter, analyze_registry
 from residents.models import Building, CareCategory, Household, Resident
 from residents.validators import (
@@ -39,7 +48,6 @@ from residents.validators import (
 
 BATCH_SIZE = 1000
 ANALYZE_AFTER = 5000  # new residents in one commit (see writer.analyze_registry)
-MAX_ROWS = 200_000
 MAX_ERRORS_KEPT = 1000  # a file with more bad rows reports the first thousand and the total
 
 
@@ -60,6 +68,7 @@ FOLDED = ("lane", "number", "room", "id_number", "gender", "birth_date", "phone"
 
 GENDER_WORDS = {"男": "M", "女": "F", "m": "M", "f": "F", "male": "M", "female": "F"}
 CARE_SEPARATORS = re.compile(r"[、,，;；/|\n]+")
+SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")  # 3.10109E+17: how Excel shows a long number
 
 
 @dataclass
@@ -239,21 +248,10 @@ class Importer:
                 self.report.skipped_example = True
                 continue
             self.report.rows += 1
-            if self.report.rows > MAX_ROWS:
-                raise FileProblem(
-                    _("The file has more than %(max)d rows. Split it into smaller files.") % {"max": MAX_ROWS}
-                )
+            if self.report.rows > reading.MAX_ROWS:
+                raise too_many_rows()
             row = Row(number=row_number, values=values)
-            if mapping.index.get("id_number") is not None:
-                raw = cells[mapping.index["id_number"]] if mapping.index["id_number"] < len(cells) else None
-                if isinstance(raw, int | float) and not isinstance(raw, bool):
-                    row.error(
-                        "id_number",
-                        _(
-                            "Excel stored this ID number as a number, which loses its last digits. Format "
-                            "the column as text and type the number again."
-                        ),
-                    )
+            self._check_excel_numbers(row, cells, mapping.index)
             batch.append(row)
             if len(batch) >= self.batch_size:
                 self._process(batch)
@@ -263,6 +261,32 @@ class Importer:
         if self.report.rows == 0:
             raise FileProblem(_("The file has headers but no rows of data."))
         self._count_addresses()
+
+    @staticmethod
+    def _check_excel_numbers(row: Row, cells: list, index: dict[str, int]) -> None:
+        """What Excel does to numbers typed into a column not formatted as text: an ID number becomes
+        a number that has lost its last digits (3.10109E+17 once saved as CSV), a mobile number
+        1.38123E+10."""
+        i = index.get("id_number")
+        raw = cells[i] if i is not None and i < len(cells) else None
+        if (isinstance(raw, int | float) and not isinstance(raw, bool)) or SCIENTIFIC.fullmatch(
+            row.values.get("id_number", "")
+        ):
+            row.error(
+                "id_number",
+                _(
+                    "Excel stored this ID number as a number, which loses its last digits. Format "
+                    "the column as text and type the number again."
+                ),
+            )
+        if SCIENTIFIC.fullmatch(row.values.get("phone", "")):
+            row.error(
+                "phone",
+                _(
+                    "Excel turned this phone number into scientific notation (such as 1.38123E+10). "
+                    "Format the column as text and type the number again."
+                ),
+            )
 
     @staticmethod
     def _is_example(values: dict[str, str]) -> bool:
@@ -412,14 +436,18 @@ class Importer:
                 )
 
         if v.get("birth_date"):
-            row.birth_date = parse_date(v["birth_date"])
-            if row.birth_date is None:
-                row.error("birth_date", _("Not a date: write it as 1950-03-01."))
-            elif row.id_number and row.birth_date != row.id_birth_date:
-                try:
-                    check_birth_date_matches(row.id_number, row.birth_date)
-                except ValidationError as error:
-                    row.error("birth_date", _message(error))
+            try:
+                row.birth_date = parse_date(v["birth_date"])
+            except NoSuchDay:
+                row.error("birth_date", _("This day does not exist: check the month and the day."))
+            else:
+                if row.birth_date is None:
+                    row.error("birth_date", _("Not a date: write it as 1950-03-01."))
+                elif row.id_number and row.birth_date != row.id_birth_date:
+                    try:
+                        check_birth_date_matches(row.id_number, row.birth_date)
+                    except ValidationError as error:
+                        row.error("birth_date", _message(error))
         elif row.id_number:
             row.birth_date = row.id_birth_date
 
@@ -432,7 +460,7 @@ class Importer:
         elif row.id_number:
             row.gender = gender_from_id(row.id_number)
 
-        if v.get("phone"):
+        if v.get("phone") and not any(key == "phone" for key, _m in row.errors):
             if "*" in v["phone"]:
                 row.phone_masked = v["phone"]
             else:

@@ -18,12 +18,12 @@ from xml.etree.ElementTree import ParseError
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from common.spreadsheets import FORMULA_START
 from residents.imports import xlsx_stream
 
 # A .xlsx is a zip: refuse one that would unpack to more than this (a "zip bomb").
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and Office's encrypted (password) files
+MAX_ROWS = 200_000  # rows of data in one file
 
 
 class FileProblem(Exception):
@@ -91,20 +91,36 @@ def _check_workbook_zip(path: Path) -> None:
 
 
 def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without a BOM) if the whole file decodes as such, else GB18030 (a superset of GBK)."""
+    """UTF-8 (with or without a BOM) if the whole file decodes as such, else GB18030 (a superset of GBK).
+
+    The whole file is read here, before any row is: a NUL byte anywhere (which PostgreSQL cannot
+    store) or GBK text behind a UTF-8 mark is refused at the preview, not found by the commit."""
     with path.open("rb") as f:
-        if f.read(3) == codecs.BOM_UTF8:
-            return "utf-8-sig"
-    for encoding in ("utf-8", "gb18030"):
+        has_bom = f.read(3) == codecs.BOM_UTF8
+    for encoding in ("utf-8-sig",) if has_bom else ("utf-8", "gb18030"):
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
             with path.open("rb") as f:
                 while chunk := f.read(1 << 20):
+                    if b"\x00" in chunk:
+                        raise FileProblem(
+                            _(
+                                "The file holds a NUL character, which no text file has: it may be damaged. "
+                                "Open it in Excel or WPS and save it again as .xlsx or CSV."
+                            )
+                        )
                     decoder.decode(chunk)
                 decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
         return encoding
+    if has_bom:
+        raise FileProblem(
+            _(
+                "The file begins with a UTF-8 mark but its text is not UTF-8 (perhaps GBK). Open it in "
+                "Excel or WPS and save it as “CSV UTF-8” or as .xlsx, then upload it again."
+            )
+        )
     raise FileProblem(_("The file is not text in a known encoding (UTF-8 or GBK)."))
 
 
@@ -119,7 +135,19 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list]]:
         delimiter = max(",\t;", key=first_line.count) if first_line else ","
         if first_line.count(delimiter) == 0:
             delimiter = ","
-        yield from enumerate(csv.reader(f, delimiter=delimiter), start=1)
+        reader = csv.reader(f, delimiter=delimiter)
+        try:
+            yield from enumerate(reader, start=1)
+        except csv.Error:
+            # The one error a decoded file can still give: a cell longer than csv's field limit
+            # (an unclosed quote swallows the rest of the file into one cell).
+            raise FileProblem(
+                _(
+                    'Line %(line)d holds a cell longer than %(max)d characters, often a quote mark (") '
+                    "that is never closed. Correct it and upload the file again."
+                )
+                % {"line": reader.line_num, "max": csv.field_size_limit()}
+            ) from None
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
@@ -145,11 +173,25 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
 _NUMBER_MARK = "\x01"
 
 
+def too_many_rows() -> FileProblem:
+    return FileProblem(
+        _("The file has more than %(max)d rows. Split it into smaller files.") % {"max": MAX_ROWS}
+    )
+
+
 def normalise_workbook(source: Path, target: Path) -> None:
-    """Write the workbook's first sheet as "rows" (FileProblem for a bad workbook)."""
+    """Write the workbook's first sheet as "rows" (FileProblem for a bad workbook). Reading stops
+    as soon as the sheet passes the row limit: a sheet of a million rows is refused in seconds."""
+    # The header row and the template's example row come on top of the rows of data.
+    limit = MAX_ROWS + 2
+    filled = 0
     with target.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         for number, values in _xlsx_rows(source):
+            if any(value is not None and value != "" for value in values):
+                filled += 1
+                if filled > limit:
+                    raise too_many_rows()
             cells = [str(number)]
             for value in values:
                 if isinstance(value, bool) or value is None:
@@ -189,8 +231,8 @@ def read_rows(path: Path, kind: str) -> Iterator[tuple[int, list]]:
 
 
 def cell_text(value) -> str:
-    """A cell as clean text: spaces trimmed, whole floats as ints, and the apostrophe that an export
-    puts before = + - @ taken off again."""
+    """A cell as clean text: spaces and tabs trimmed, whole floats as ints, and a leading apostrophe
+    (Excel's "keep this as text", and what an export puts before = + - @) taken off."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -202,8 +244,8 @@ def cell_text(value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     text = str(value).strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
-        text = text[1:]
+    if text.startswith("'"):
+        text = text[1:].strip()
     return text
 
 
@@ -214,14 +256,20 @@ _DATE_PATTERNS = (
 )
 
 
+class NoSuchDay(ValueError):
+    """Written as a date, but the calendar has no such day (2026年2月30日)."""
+
+
 def parse_date(text: str) -> datetime.date | None:
+    """The date written in one of the accepted forms, None if it is in none of them; NoSuchDay for
+    a date in an accepted form that does not exist."""
     for pattern in _DATE_PATTERNS:
         match = pattern.fullmatch(text)
         if match:
             try:
                 return datetime.date(*(int(g) for g in match.groups()))
             except ValueError:
-                return None
+                raise NoSuchDay(text) from None
     return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -70,6 +71,10 @@ class BatchWriter:
         if changed_households:
             objs = [Household(pk=h.pk, housing_type=h.housing_type) for h in changed_households]
             Household.all_objects.bulk_update(objs, ["housing_type"])
+            # An edit form opened before the import is then stale, not an overwrite of it.
+            Household.all_objects.filter(pk__in=[h.pk for h in changed_households]).update(
+                version=F("version") + 1
+            )
             for h in changed_households:
                 h.written_housing_type = h.housing_type
 

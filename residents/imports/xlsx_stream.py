@@ -123,9 +123,14 @@ def _date_styles(archive: zipfile.ZipFile) -> set[int]:
     return dates
 
 
-def _serial_to_date(value: float, date1904: bool) -> datetime.date:
+def _serial_to_date(value: float, date1904: bool) -> datetime.date | float:
+    """The date of an Excel date serial; the number itself when no calendar day has it (a serial
+    past 9999-12-31 or before year 1), which the importer reports as a bad date of its row."""
     base = datetime.date(1904, 1, 1) if date1904 else datetime.date(1899, 12, 30)
-    return base + datetime.timedelta(days=int(value))
+    try:
+        return base + datetime.timedelta(days=int(value))
+    except (OverflowError, ValueError):
+        return value
 
 
 def iter_rows(path) -> Iterator[tuple[int, list]]:

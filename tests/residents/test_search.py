@@ -81,7 +81,7 @@ def test_editing_a_building_reindexes_its_residents(people, as_user, org):
     building = resident.household.building
     response = as_user(org.worker_a).post(
         f"/buildings/{building.pk}/edit/",
-        {"committee": org.a.pk, "road": "定海路", "lane": "449", "number": "14"},
+        {"committee": org.a.pk, "road": "定海路", "lane": "449", "number": "14", "version": 1},
     )
     assert response.status_code == 302
     assert _names("14号302") == {"周勤"}
