@@ -79,7 +79,12 @@ def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dic
     if order and logged[order[0]][0]:
         top = [f"{categories[cid].label} {logged[cid][0]}" for cid in order[:3] if logged[cid][0]]
         section.paragraphs.append(_("Most cases were about: %(list)s.") % {"list": _list(top)})
-    section.table_head = [_("Category"), _("This month"), _("Last month"), _("Change")]
+    section.table_head = [
+        _("Category"),
+        _("This month"),
+        _("Last month"),
+        pgettext("month on month", "Change"),
+    ]
     section.table = [
         [categories[cid].label, logged[cid][0], logged[cid][1], logged[cid][0] - logged[cid][1]]
         for cid in order

@@ -78,6 +78,9 @@ def _render_dashboard(
     ctx["committee"] = committee
     ctx["from_street"] = request.access.role(committee) in OVERSEERS
     ctx["show_names"] = request.access.can(Perm.VIEW_SENSITIVE, committee)
+    # The secretary hears of a coming year whose holidays nobody has entered (due dates would count
+    # New Year's Day and the Spring Festival as working days).
+    ctx["warn_holidays"] = request.access.can(Perm.MANAGE_CASES, committee)
     # Staff of several committees see the first; the others are a click away.
     ctx["others"] = list(request.access.committees().filter(pk__in=others)) if others else []
     for resident in ctx["headline"].roster.overdue[:50]:

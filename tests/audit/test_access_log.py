@@ -12,8 +12,7 @@ from audit import services
 from audit.checks import retention_is_long_enough
 from audit.models import AccessRecord
 from cases.models import CaseParty
-from tests.cases.helpers import make_case
-from tests.residents.factories import make_building, make_household, make_resident
+from tests.factories import make_building, make_case, make_household, make_resident
 
 Kind = AccessRecord.Kind
 

@@ -15,7 +15,7 @@ from cases import services, uploads
 from cases.models import Attachment
 from committee.access import Access
 from committee.scoping import committee_scope
-from tests.cases.helpers import jpeg_bytes, jpeg_upload, make_case
+from tests.factories import jpeg_bytes, jpeg_upload, make_case
 
 
 def _image(fmt: str) -> bytes:

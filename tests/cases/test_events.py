@@ -14,7 +14,7 @@ from cases.models import Aid, Case, CaseEvent, OutsideBody
 from cases.rules import Action
 from committee.access import Access
 from committee.scoping import unscoped
-from tests.cases.helpers import jpeg_upload, make_building, make_case, make_resident
+from tests.factories import jpeg_upload, make_building, make_case, make_resident
 
 DAY = datetime.timedelta(days=1)
 

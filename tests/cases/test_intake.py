@@ -11,7 +11,7 @@ from committee.access import acting_as
 from committee.models import Membership
 from committee.roles import Role
 from residents.models import Visit
-from tests.cases.helpers import make_building, make_case, make_resident
+from tests.factories import make_building, make_case, make_resident
 
 
 def _form(org, **extra):
@@ -143,7 +143,7 @@ def test_selectors_for_resident_household_and_building(org):
 
 
 def test_a_case_needs_a_category_chosen_and_a_returned_form_asks_for_the_photos_again(org, as_user):
-    from tests.cases.helpers import jpeg_upload
+    from tests.factories import jpeg_upload
 
     client = as_user(org.worker_a)
     page = client.get(reverse("cases:new")).content.decode()

@@ -15,7 +15,7 @@ from django.http import QueryDict
 from cases import selectors
 from cases.filters import CaseFilterForm, filter_cases
 from committee.access import acting_as
-from tests.cases.helpers import make_case
+from tests.factories import make_case
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
 

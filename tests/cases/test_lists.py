@@ -14,8 +14,7 @@ from cases.filters import CaseFilterForm, filter_cases
 from cases.models import Case, OutsideBody
 from cases.rules import Action
 from committee.access import Access, acting_as
-from tests.cases.helpers import jpeg_upload, make_building, make_case, make_resident
-from tests.factories import make_user
+from tests.factories import jpeg_upload, make_building, make_case, make_resident, make_user
 
 
 def _filtered(org, user, **params):

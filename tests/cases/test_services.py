@@ -13,8 +13,8 @@ from cases.models import Aid, Case, CaseEvent, CaseParty, OutsideBody
 from cases.rules import Action
 from committee.access import Access
 from committee.scoping import committee_scope, unscoped
-from tests.cases.helpers import category, jpeg_upload, make_building, make_case, make_resident
-from tests.factories import make_user
+from tests.factories import case_category as category
+from tests.factories import jpeg_upload, make_building, make_case, make_resident, make_user
 
 TODAY = datetime.date(2026, 5, 6)
 

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from tests.cases.helpers import jpeg_upload, make_building, make_case, make_resident
+from tests.factories import jpeg_upload, make_building, make_case, make_resident
 
 
 def test_pages_render(org, as_user):

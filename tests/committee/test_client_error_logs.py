@@ -14,7 +14,7 @@ from django.urls import reverse
     ],
 )
 def test_a_client_error_is_logged_as_one_line(org, as_user, caplog, persona, path, status):
-    from tests.residents.factories import make_building, make_household, make_resident
+    from tests.factories import make_building, make_household, make_resident
 
     world = type("W", (), {"resident": make_resident(make_household(make_building(org.a)), "王芳")})
     with caplog.at_level(logging.WARNING, logger="django.request"):

@@ -4,7 +4,7 @@ import gzip
 
 from django.urls import reverse
 
-from tests.cases.helpers import jpeg_upload, make_case
+from tests.factories import jpeg_upload, make_case
 
 
 def test_a_page_is_sent_gzipped_and_reads_the_same(org, as_user):

@@ -15,9 +15,17 @@ from django.urls import reverse
 from committee.access import Access
 from committee.models import DistrictOfficer, User
 from committee.roles import Perm, Role
-from tests.cases.helpers import make_case
-from tests.factories import make_committee, make_district, make_street, make_user
-from tests.residents.factories import make_building, make_household, make_resident, valid_id
+from tests.factories import (
+    make_building,
+    make_case,
+    make_committee,
+    make_district,
+    make_household,
+    make_resident,
+    make_street,
+    make_user,
+    valid_id,
+)
 
 PHONE = "13812345678"
 

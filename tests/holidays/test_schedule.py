@@ -88,3 +88,17 @@ def test_due_dates_across_a_2027_holiday_entered_in_the_admin():
     _enter(2027, {**holiday, D(2027, 1, 31): "workday"})  # a make-up Sunday
     # Sun 31 (make-up), Mon 1, Tue 2, Wed 3, then the holiday, then Thu 11.
     assert due_date(logged, 5, "normal") == D(2027, 2, 11)
+
+
+def test_the_secretarys_dashboard_warns_of_a_coming_year_without_schedule(org, as_user):
+    from django.utils import timezone
+
+    missing = calendar.years_without_schedule(timezone.localdate())
+    secretary = as_user(org.secretary_a).get(reverse("dashboard")).text
+    worker = as_user(org.worker_a).get(reverse("dashboard")).text
+    for year in range(timezone.localdate().year, timezone.localdate().year + 2):
+        assert (f"{year} 年节假日安排尚未录入" in secretary) == (year in missing)
+        assert f"{year} 年节假日安排尚未录入" not in worker  # the secretary and the admin act on it
+    _enter(timezone.localdate().year, {})
+    _enter(timezone.localdate().year + 1, {})
+    assert "节假日安排尚未录入" not in as_user(org.secretary_a).get(reverse("dashboard")).text

@@ -16,8 +16,7 @@ from committee.scoping import unscoped
 from notifications.models import Notification
 from notifications.reminders import morning, previous_workday
 from residents.models import Grid, Resident
-from tests.cases.helpers import make_building, make_case, make_resident
-from tests.factories import make_user
+from tests.factories import make_building, make_case, make_resident, make_user
 
 K = Notification.Kind
 THURSDAY = datetime.date(2026, 12, 3)

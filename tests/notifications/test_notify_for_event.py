@@ -16,8 +16,7 @@ from committee.scoping import unscoped
 from notifications.models import Notification
 from notifications.services import notify_for_event
 from notifications.tasks import notify_for_event_task
-from tests.cases.helpers import make_case
-from tests.factories import make_user
+from tests.factories import make_case, make_user
 
 K = Notification.Kind
 TODAY = datetime.date(2026, 12, 3)

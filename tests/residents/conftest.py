@@ -1,6 +1,6 @@
 import pytest
 
-from tests.residents.factories import ensure_care_categories
+from tests.factories import ensure_care_categories
 
 
 @pytest.fixture(autouse=True)

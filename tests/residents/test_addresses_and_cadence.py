@@ -2,7 +2,7 @@
 
 from residents.addresses import LANE, ROOM, building_address, household_address, without_unit
 from residents.care import shortest_cadence
-from tests.residents.factories import make_building, make_household
+from tests.factories import make_building, make_household
 
 
 def test_an_address_reads_road_lane_number_room():

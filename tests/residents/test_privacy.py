@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from residents.models import RevealLog
 from tests.conftest import PERSONAS, client_for
-from tests.residents.factories import make_building, make_household, make_resident, valid_id
+from tests.factories import make_building, make_household, make_resident, valid_id
 
 ID = valid_id(datetime.date(1948, 5, 1), male=False)
 PHONE = "13812345678"

@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from residents.models import Building, Household, Resident
-from tests.residents.factories import make_building, make_household, make_resident, valid_id
+from tests.factories import make_building, make_household, make_resident, valid_id
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from residents.models import Visit
-from tests.residents.factories import make_building, make_grid, make_household, make_resident, make_visit
+from tests.factories import make_building, make_grid, make_household, make_resident, make_visit
 
 
 def _days_ago(n: int) -> datetime.datetime:

@@ -4,7 +4,7 @@ import pytest
 
 from residents.models import Resident
 from residents.selectors import search_residents
-from tests.residents.factories import make_building, make_household, make_resident
+from tests.factories import make_building, make_household, make_resident
 
 
 @pytest.fixture
