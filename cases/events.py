@@ -21,19 +21,25 @@ from typing import Any, ClassVar
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, strip_tags
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from cases.models import Aid, Case, CaseEvent, label_in_language
+from common.masking import mask_numbers_in_text
 
 Kind = CaseEvent.Kind
 
 
 def _say(message: str, **values: object) -> SafeString:
-    """A translated sentence with its values escaped: the words are ours, the values are data."""
+    """A translated sentence with its values escaped: the words are ours, the values are data, and
+    an ID or phone number typed into data (a title edited, a file's name) is masked for every reader."""
     if not values:
         return conditional_escape(message)
-    return mark_safe(message % {key: conditional_escape(value) for key, value in values.items()})  # noqa: S308
+    shown = {
+        key: conditional_escape(value if isinstance(value, SafeData) else mask_numbers_in_text(str(value)))
+        for key, value in values.items()
+    }
+    return mark_safe(message % shown)  # noqa: S308
 
 
 def _choice_label(choices: type, value: str) -> str:
@@ -215,7 +221,7 @@ class ReplyReceived(_ToBody):
 
     def sentence(self, files: Container[int]) -> SafeString:
         said = _say(_("Reply from %(body)s after %(days)s days."), body=self.body_label, days=self.days)
-        return format_html("{} {}", said, self.outcome) if self.outcome else said
+        return format_html("{} {}", said, mask_numbers_in_text(self.outcome)) if self.outcome else said
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from cases.forms import IntakeForm, parse_parties
 from cases.models import Case, CaseCategory, CaseParty
 from cases.views import get_case
 from committee.roles import Perm
+from common.masking import holds_numbers
 from residents.models import Building, Household, Resident, Visit
 from residents.selectors import search_residents
 
@@ -105,6 +106,15 @@ def _log(request: HttpRequest, form: IntakeForm, parties: list) -> Case:
     )
     if created:
         messages.success(request, _("Case %(number)s logged.") % {"number": case.number})
+        if holds_numbers(data["title"], data["description"], data["place"]):
+            messages.info(
+                request,
+                _(
+                    "The case's text holds what looks like an ID or phone number: everyone reads it "
+                    "masked. A resident's numbers belong in their record, where the secretary can "
+                    "reveal them."
+                ),
+            )
     return case
 
 

@@ -34,3 +34,8 @@ def mask_numbers_in_text(text: str) -> str:
     text = _ID_RE.sub(lambda m: mask_id_number(m.group(0)), text)
     text = _MOBILE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
     return _LANDLINE_RE.sub(lambda m: f"{m.group(1) or ''}****{m.group(3)}", text)
+
+
+def holds_numbers(*texts: str) -> bool:
+    """Whether any of these free texts holds what looks like an ID or phone number."""
+    return any(mask_numbers_in_text(text or "") != (text or "") for text in texts)

@@ -70,7 +70,7 @@ def case_rows(queryset):
             _date(case.created_at),
             case.get_source_display(),
             case.category.label,
-            case.location,
+            mask_numbers_in_text(case.location),
             "；".join(_party(p) for p in case.parties.all()),
             mask_numbers_in_text(case.title),
             case.assignee.display_name if case.assignee else "",

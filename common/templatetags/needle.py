@@ -58,3 +58,11 @@ def masked_id(value: str) -> str:
 @register.filter
 def masked_phone(value: str) -> str:
     return masking.mask_phone(value)
+
+
+@register.filter
+def masked_text(value) -> str:
+    """Free text as shown on every page, whoever reads it: an ID or phone number that staff typed
+    into it is masked (the numbers belong in the resident's record, which reveals them by role).
+    The edit form shows the text as typed, to those who may edit it."""
+    return masking.mask_numbers_in_text("" if value is None else str(value))

@@ -1,0 +1,119 @@
+"""An ID number, a mobile and a landline typed into free text are masked wherever the text is shown or
+exported, for every persona; only the edit form shows the text as typed (to those who may edit)."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cases import services
+from cases.models import OutsideBody
+from committee.access import acting_as
+from tests.factories import make_building, make_case, make_household, make_resident, make_visit
+
+ID, MOBILE, LANDLINE = "310109195003050017", "13812345678", "021-65431234"
+TYPED = f"手机{MOBILE}，身份证{ID}，家里电话{LANDLINE}"
+FULL = (ID, MOBILE, "65431234")
+
+
+@pytest.fixture
+def typed(org):
+    building = make_building(org.a, "12")
+    resident = make_resident(make_household(building, "302"), "王芳")
+    make_visit(
+        resident, org.worker_a, datetime.datetime(2026, 11, 2, 10, tzinfo=datetime.UTC), findings=TYPED
+    )
+    case = make_case(
+        org.worker_a,
+        org.a,
+        title=f"来电{MOBILE}",
+        description=TYPED,
+        place=TYPED[:100],
+        assignee=org.worker_a,
+    )
+    with acting_as(org.worker_a) as access:
+        services.add_note(access=access, case=case, text=TYPED)
+        referral = services.refer(access=access, case=case, body=OutsideBody.objects.first(), text=TYPED)
+        services.record_reply(access=access, referral=referral, reply=TYPED, outcome=TYPED[:100])
+    return case, resident
+
+
+def _pages(case, resident) -> list[str]:
+    return [
+        reverse("cases:list") + "?status=",
+        reverse("cases:detail", args=[case.pk]),
+        reverse("cases:print", args=[case.pk]),
+        reverse("residents:detail", args=[resident.pk]),
+        reverse("home"),
+    ]
+
+
+EDITORS = {"secretary_a", "worker_a"}
+
+
+def _outside_edit_forms(html: str) -> str:
+    """The page without what its edit forms hold as typed (input values, text areas)."""
+    html = re.sub(r"<textarea[^>]*>.*?</textarea>", "", html, flags=re.S)
+    return re.sub(r'value="[^"]*"', "", html)
+
+
+def _xlsx_text(response) -> str:
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    return " ".join(str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c)
+
+
+@pytest.mark.parametrize("persona", ["secretary_a", "worker_a", "viewer_a", "officer"])
+def test_no_full_number_on_any_page_or_export(org, typed, as_user, persona):
+    case, resident = typed
+    client = as_user(getattr(org, persona))
+    for path in _pages(case, resident):
+        response = client.get(path)
+        if response.status_code != 200:
+            continue  # a page this persona may not open shows nothing at all
+        # Those who may not edit see no full number anywhere, forms included.
+        text = _outside_edit_forms(response.text) if persona in EDITORS else response.text
+        for number in FULL:
+            assert number not in text, (persona, path, number)
+    for path in (
+        reverse("reports:cases_xlsx") + "?status=",
+        reverse("reports:ledger") + f"?month={datetime.date.today():%Y-%m}",
+    ):
+        response = client.get(path)
+        if response.status_code == 200 and response.streaming:
+            text = _xlsx_text(response)
+            assert not [n for n in FULL if n in text], (persona, path)
+
+
+def test_the_masked_text_still_reads(org, typed, as_user):
+    case, _resident = typed
+    page = as_user(org.viewer_a).get(reverse("cases:detail", args=[case.pk])).text
+    assert "138****5678" in page and "3101**********0017" in page
+
+
+def test_the_edit_form_shows_the_text_as_typed_to_who_may_edit(org, typed, as_user):
+    case, _resident = typed
+    page = as_user(org.worker_a).get(reverse("cases:detail", args=[case.pk])).text
+    assert f"来电{MOBILE}" in page  # the edit form's title field, as typed
+    assert f"来电{MOBILE}" not in as_user(org.viewer_a).get(reverse("cases:detail", args=[case.pk])).text
+
+
+def test_staff_who_type_a_number_into_a_case_are_told_where_it_belongs(org, as_user):
+    from cases.models import CaseCategory
+
+    client = as_user(org.worker_a)
+    response = client.post(
+        reverse("cases:new"),
+        {
+            "committee": org.a.pk,
+            "title": "楼道积水",
+            "category": CaseCategory.objects.get(code="drainage").code,
+            "description": f"居民电话{MOBILE}",
+            "source": "walk_in",
+            "priority": "normal",
+        },
+        follow=True,
+    )
+    assert "看起来像身份证号或电话号码" in response.text
