@@ -461,6 +461,10 @@ class Attachment(_CaseChild):
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="attachments", verbose_name=_("case"))
     file = models.FileField(_("file"), upload_to=_attachment_name, storage=private_storage, max_length=200)
+    # A photo's phone-sized JPEG, shown on pages (the original, without its metadata, opens on tap).
+    display = models.FileField(
+        _("display copy"), upload_to=_attachment_name, storage=private_storage, max_length=200, blank=True
+    )
     original_name = models.CharField(_("original name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=50)
     size = models.PositiveIntegerField(_("size"))

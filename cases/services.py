@@ -616,21 +616,31 @@ def add_attachment(
     at = at or timezone.now()
     original = (uploaded.name or "file")[-200:]
     uploaded.name = f"upload{uploads.extension(content_type)}"
+    stored, display = uploaded, None
+    if content_type.startswith("image/"):
+        # Kept without the EXIF a phone writes (the GPS position of the resident's home), and shown
+        # on pages as a phone-sized copy: nobody's phone decodes the full photo to open a case.
+        stored = uploads.without_metadata(uploaded, content_type)
+        display = uploads.display_copy(uploaded)
     attachment = Attachment(
         case=case,
         committee_id=case.committee_id,
         original_name=original,
         content_type=content_type,
-        size=uploaded.size,
+        size=stored.size,
         stage=stage,
         uploaded_by=access.user,
         uploaded_at=at,
     )
-    attachment.file.save(uploaded.name, uploaded, save=False)
+    attachment.file.save(uploaded.name, stored, save=False)
+    if display is not None:
+        attachment.display.save("display.jpg", display, save=False)
     try:
         attachment.save()
     except IntegrityError:
         attachment.file.delete(save=False)
+        if display is not None:
+            attachment.display.delete(save=False)
         raise
     _save(case)
     added = events.FileAdded(attachment=attachment.pk, name=original, stage=stage)
@@ -647,8 +657,9 @@ def remove_attachment(*, access: Access, attachment: Attachment, at: datetime.da
     attachment = Attachment.all_objects.select_related("case").get(pk=attachment.pk)
     if not may_remove_attachment(access, attachment):
         raise PermissionDenied
-    name, stage, stored = attachment.original_name, attachment.stage, attachment.file
+    name, stage = attachment.original_name, attachment.stage
+    stored = [f for f in (attachment.file, attachment.display) if f]
     attachment.delete()
-    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in stored])
     _save(case)
     events.record(case, events.FileRemoved(name=name, stage=stage), actor=access.user, at=at)

@@ -355,7 +355,11 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     if not_modified is not None:
         not_modified["Cache-Control"] = "private, no-cache"
         return not_modified
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    # ?size=display: the phone-sized copy pages show (a photo added before copies were made has none).
+    if request.GET.get("size") == "display" and item.display:
+        response = FileResponse(item.display.open("rb"), content_type="image/jpeg")
+    else:
+        response = FileResponse(item.file.open("rb"), content_type=item.content_type)
     response["Last-Modified"] = http_date(uploaded)
     # Photos open in the browser; PDFs download (a browser's PDF viewer and a strict CSP disagree).
     inline = item.content_type in {"image/jpeg", "image/png", "image/webp"}

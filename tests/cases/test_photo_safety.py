@@ -56,3 +56,24 @@ def test_the_display_copy_is_a_phone_sized_jpeg():
     transparent = _photo(size=(100, 100), fmt="PNG", exif=False, mode="RGBA")
     with Image.open(io.BytesIO(uploads.display_copy(transparent).read())) as image:
         assert image.mode == "RGB"
+
+
+def test_an_added_photo_is_kept_without_gps_and_shown_as_a_phone_sized_copy(org, as_user):
+    from django.urls import reverse
+
+    from cases import services
+    from committee.access import acting_as
+    from tests.factories import make_case
+
+    case = make_case(org.worker_a, org.a)
+    with acting_as(org.worker_a) as access:
+        item = services.add_attachment(access=access, case=case, uploaded=_photo(size=(3000, 2000)))
+    client = as_user(org.worker_a)
+    original = client.get(reverse("cases:attachment", args=[item.pk]))
+    with Image.open(io.BytesIO(b"".join(original.streaming_content))) as image:
+        assert image.size == (3000, 2000) and not image.getexif()
+    shown = client.get(reverse("cases:attachment", args=[item.pk]) + "?size=display")
+    with Image.open(io.BytesIO(b"".join(shown.streaming_content))) as image:
+        assert max(image.size) == uploads.DISPLAY_SIDE
+    page = client.get(reverse("cases:detail", args=[case.pk])).text
+    assert f"{reverse('cases:attachment', args=[item.pk])}?size=display" in page
