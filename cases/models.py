@@ -36,6 +36,14 @@ class CaseCategory(models.Model):
         _("due in (working days)"), default=10, help_text=_("Working days from logging to the due date.")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sensitive_by_default = models.BooleanField(
+        _("sensitive by default"),
+        default=False,
+        help_text=_(
+            "Cases of this category are logged as sensitive (seen only by the secretary, the assignee "
+            "and whoever logged them): hardship aid names a family's illness, disability and money."
+        ),
+    )
 
     class Meta:
         verbose_name = _("case category")

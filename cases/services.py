@@ -145,7 +145,9 @@ def create_case(
         assignee=assignee,
         status=Case.Status.NEW,
         due_date=due_date or compute_due_date(today, category.default_due_days, priority),
-        sensitive=sensitive,
+        # A category such as hardship aid is sensitive whatever the form said: a family's illness and
+        # aid amounts are not for every reader.
+        sensitive=sensitive or category.sensitive_by_default,
         visit=visit,
         created_by=access.user,
         created_at=at,

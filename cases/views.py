@@ -104,6 +104,11 @@ def _detail_context(request: HttpRequest, case: Case) -> dict:
         ]
         referral.chases = sorted(chases, key=lambda e: e.at)
     attachments = list(case.attachments.all())
+    # Aid (who gets how much, and why) is for those who may see sensitive data: not the viewer, not
+    # the street, whatever the case.
+    sees_aid = request.access.can(Perm.VIEW_SENSITIVE, case.committee_id)
+    if not sees_aid:
+        timeline = [e for e in timeline if e.kind != CaseEvent.Kind.AID]
     return {
         "case": case,
         "allowed": {str(a) for a in rules.available(request.access, case)},
@@ -113,7 +118,7 @@ def _detail_context(request: HttpRequest, case: Case) -> dict:
         # The timeline links a file only while it is still there.
         "attachment_ids": {item.pk for item in attachments},
         "attachments": [(item, rules.may_remove_attachment(request.access, item)) for item in attachments],
-        "aid_rows": list(case.aid.all()),
+        "aid_rows": list(case.aid.all()) if sees_aid else [],
         "follow_ups": list(case.follow_ups.all()),
         "can_approve_aid": request.access.can(Perm.APPROVE_AID, case.committee_id),
         "forms": {

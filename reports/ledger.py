@@ -244,7 +244,9 @@ def monthly_ledger(choice: Choice, access) -> HttpResponse:
                 Column(_("Donors"), 20, "wrap"),
                 Column(_("Notes"), 24, "wrap"),
             ],
-            _aid_rows(choice, visible),
+            # Aid rows only of the committees where this user may see sensitive data: the street
+            # reads aid as totals in the summary, never who received how much.
+            _aid_rows(choice, visible.filter(committee_id__in=access.committees_where(Perm.VIEW_SENSITIVE))),
         )
         filename = f"ledger-{choice.month:%Y-%m}.xlsx"
         audit.record_export(

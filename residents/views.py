@@ -53,11 +53,12 @@ def _sensitive_ids(request: HttpRequest) -> frozenset[int]:
 def _show_categories(residents, sensitive_ids) -> None:
     """Give each resident `.shown_categories`: the sensitive ones only where the user may see them."""
     for resident in residents:
+        every = list(resident.care_categories.all())
         resident.shown_categories = [
-            c
-            for c in resident.care_categories.all()
-            if not c.sensitive or resident.committee_id in sensitive_ids
+            c for c in every if not c.sensitive or resident.committee_id in sensitive_ids
         ]
+        # Saying "no care category" to someone the sensitive ones are hidden from would be untrue.
+        resident.categories_withheld = len(every) > len(resident.shown_categories)
 
 
 def _int(value) -> int | None:

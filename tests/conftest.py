@@ -58,9 +58,12 @@ def _reference_data_after_flush(request):
     request.getfixturevalue("transactional_db")
     from django.apps import apps
 
-    for name in ("residents.migrations.0002_care_categories", "cases.migrations.0002_categories_and_bodies"):
-        migration = importlib.import_module(name)
-        (getattr(migration, "create", None) or migration.forwards)(apps, None)
+    for name, function in (
+        ("residents.migrations.0002_care_categories", "create"),
+        ("cases.migrations.0002_categories_and_bodies", "forwards"),
+        ("cases.migrations.0008_category_sensitive_by_default", "hardship_is_sensitive"),
+    ):
+        getattr(importlib.import_module(name), function)(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -87,6 +87,9 @@ def ensure_case_categories() -> None:
     """The case categories and outside bodies of the data migration, again: transactional tests (the
     browser's live server) flush the database, migration rows included."""
     importlib.import_module("cases.migrations.0002_categories_and_bodies").forwards(apps, None)
+    importlib.import_module("cases.migrations.0008_category_sensitive_by_default").hardship_is_sensitive(
+        apps, None
+    )
 
 
 # --- The registry -----------------------------------------------------------------------------------
