@@ -1,7 +1,8 @@
 """Demo organisation: 定海路街道 in 杨浦区 (a District) with two committees and the demo accounts.
 
-Names follow the source article (context/seed-article.zh.txt): 周勤 is secretary of 定海居民区 and
-王丽玲 of 波阳居民区. Demo accounts exist only through `manage.py seed_demo`, never migrations.
+Names follow the newspaper article about two committee secretaries that Needle grew from: 周勤 is
+secretary of 定海居民区 and 王丽玲 of 波阳居民区. Demo accounts exist only through `manage.py seed_demo`,
+never migrations.
 """
 
 from dataclasses import dataclass

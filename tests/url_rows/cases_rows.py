@@ -132,17 +132,18 @@ ROWS = [
         method="post",
         data=lambda w: {"called_on": "2026-05-08", "satisfaction": "satisfied"},
     ),
+    # Aid sits on a hardship case, sensitive by its category: those who may not see it get 404.
     Row(
         "cases:aid",
         lambda w: reverse("cases:aid", args=[w.aid.case_id]),
-        committee_a_change(),
+        committee_a_change(viewer_a=404, officer=404, superuser=404),
         method="post",
         data=lambda w: {"kind": "donation", "amount": "300", "status": "applied", "applied_on": "2026-05-08"},
     ),
     Row(
         "cases:aid_update",
         lambda w: reverse("cases:aid_update", args=[w.aid.pk]),
-        secretary_only(),
+        secretary_only(viewer_a=404, officer=404, superuser=404),
         method="post",
         data=lambda w: {"status": "approved", "on": "2026-05-08"},
     ),
