@@ -43,17 +43,20 @@ def _term_filter(term: str) -> Q:
 
 
 def _name_rank(term: str) -> Case:
-    """0 the name itself, 1 a whole pinyin or initials token ('lh' is 陆辉's initials, only the start
-    of 李海华's), 2 a name or reading starting with the term, 3 the rest (an address, a middle)."""
+    """0 the name itself, 1 its likeliest pinyin or initials whole ('lh' is 陆辉's initials, only the
+    start of 李海华's), 2 another reading's whole (董兰 read zhonglan, zl), 3 a name or reading
+    starting with the term, 4 the rest (an address, a middle)."""
     whens = [When(name__iexact=term, then=Value(0))]
     if term.isascii() and term.isalpha():
-        whens.append(When(search_key__contains=f" {term} ", then=Value(1)))
-        whens.append(When(search_key__contains=f" {term}", then=Value(2)))
-    whens.append(When(name__istartswith=term, then=Value(2)))
-    return Case(*whens, default=Value(3))
+        # The key starts ' name pinyin initials ' with the likeliest reading (search_keys.search_key).
+        whens.append(When(search_key__regex=rf"^ [^ ]+ ([^ ]+ )?{term} ", then=Value(1)))
+        whens.append(When(search_key__contains=f" {term} ", then=Value(2)))
+        whens.append(When(search_key__contains=f" {term}", then=Value(3)))
+    whens.append(When(name__istartswith=term, then=Value(3)))
+    return Case(*whens, default=Value(4))
 
 
-def search_residents(queryset: QuerySet[Resident], q: str) -> QuerySet[Resident]:
+def search_residents(queryset: QuerySet[Resident], q: str, *, worker=None) -> QuerySet[Resident]:
     """Residents matching what was typed in a search box, best first, in one query.
 
     Every word must match: a name or part of it, full pinyin or initials (`zq` finds 周勤), an
@@ -63,7 +66,8 @@ def search_residents(queryset: QuerySet[Resident], q: str) -> QuerySet[Resident]
 
     The order, by the first word that is not a number: the name typed whole, then whole initials
     or pinyin ('lh' puts 陆辉 before 李海华), then names and readings starting with it, then the
-    rest; by the first number: an address before a phone. Among equals, pinyin order.
+    rest; by the first number: an address before a phone. Among equals, the residents on the
+    `worker`'s grid first (a join in the same query), then pinyin order.
     """
     terms = search_terms(q)
     if not terms:
@@ -77,6 +81,10 @@ def search_residents(queryset: QuerySet[Resident], q: str) -> QuerySet[Resident]
         ranks["name_rank"] = _name_rank(name_term)
     if number is not None:
         ranks["number_rank"] = Case(When(_address_digits(number), then=Value(0)), default=Value(1))
+    if worker is not None and worker.pk is not None:
+        ranks["grid_rank"] = Case(
+            When(household__building__grid__worker=worker, then=Value(0)), default=Value(1)
+        )
     return queryset.annotate(**ranks).order_by(*ranks, *PINYIN_ORDER)
 
 
