@@ -1,6 +1,6 @@
 """Keeps the registry's derived columns in step with the residents they describe, in the database.
 
-The columns: Resident.search_key (written by residents.search_keys), and last_visit_at and
+The columns: Resident.search_key and sort_key (written by residents.search_keys), and last_visit_at and
 next_visit_due (the care schedule, residents.care), which make the care roster one indexed query.
 
 Every write path that changes residents, households or buildings in bulk (services, the demo seed)
