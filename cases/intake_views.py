@@ -152,7 +152,7 @@ def _render_intake(
     if searching:
         q = request.POST.get("resident_q", "").strip()
         if q:
-            ctx["resident_results"] = _resident_results(q)
+            ctx["resident_results"] = _resident_results(q, request.user)
         bq = request.POST.get("building_q", "").strip()
         if bq:
             ctx["building_results"] = _building_results(bq)
@@ -169,9 +169,9 @@ def _category(value) -> CaseCategory | None:
     return CaseCategory.objects.filter(code=value).first() if value else None
 
 
-def _resident_results(q: str):
+def _resident_results(q: str, worker=None):
     queryset = Resident.objects.filter(archived="").select_related("household__building")
-    return search_residents(queryset, q)[:8]
+    return search_residents(queryset, q, worker=worker)[:8]  # their grid's residents first
 
 
 def _building_results(q: str):
@@ -193,7 +193,7 @@ def pick_resident(request: HttpRequest) -> HttpResponse:
         ctx = {"party": services.NewParty(resident, CaseParty.Role.REPORTER), "roles": CaseParty.Role.choices}
         return render(request, "cases/new.html#party", ctx)
     q = request.GET.get("resident_q", "").strip()
-    results = _resident_results(q) if q else []
+    results = _resident_results(q, request.user) if q else []
     return render(
         request, "cases/new.html#resident_results", {"resident_results": results, "searched": bool(q)}
     )

@@ -1,6 +1,6 @@
 """Keeps the registry's derived columns in step with the residents they describe, in the database.
 
-The columns: Resident.search_key (written by residents.search_keys), and last_visit_at and
+The columns: Resident.search_key and sort_key (written by residents.search_keys), and last_visit_at and
 next_visit_due (the care schedule, residents.care), which make the care roster one indexed query.
 
 Every write path that changes residents, households or buildings in bulk (services, the demo seed)
@@ -19,7 +19,7 @@ from django.db.models import Max
 
 from residents.care import next_due, shortest_cadence
 from residents.models import Resident, Visit
-from residents.search_keys import search_key_for
+from residents.search_keys import search_key_for, sort_key
 
 _BATCH = 1000
 
@@ -51,6 +51,7 @@ def reindex_residents(resident_ids: Iterable[int]) -> None:
             last[row["resident_id"]] = row["last"]
         for resident in residents:
             resident.search_key = search_key_for(resident)
+            resident.sort_key = sort_key(resident.name)
             resident.last_visit_at = last[resident.pk]
             resident.next_visit_due = (
                 None
@@ -70,22 +71,31 @@ def _write_derived(residents) -> None:
     table, quote = meta.db_table, connection.ops.quote_name
     ids = [r.pk for r in residents]
     keys = [r.search_key for r in residents]
+    sorts = [r.sort_key for r in residents]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"UPDATE {quote(table)} AS r SET search_key = v.key, last_visit_at = v.last, "  # noqa: S608
-                "next_visit_due = v.due FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::text[]) AS key, "
-                "unnest(%s::timestamptz[]) AS last, unnest(%s::date[]) AS due) AS v WHERE r.id = v.id",
-                [ids, keys, [r.last_visit_at for r in residents], [r.next_visit_due for r in residents]],
+                f"UPDATE {quote(table)} AS r SET search_key = v.key, sort_key = v.sort, "  # noqa: S608
+                "last_visit_at = v.last, next_visit_due = v.due FROM (SELECT unnest(%s::bigint[]) AS id, "
+                "unnest(%s::text[]) AS key, unnest(%s::text[]) AS sort, unnest(%s::timestamptz[]) AS last, "
+                "unnest(%s::date[]) AS due) AS v WHERE r.id = v.id",
+                [
+                    ids,
+                    keys,
+                    sorts,
+                    [r.last_visit_at for r in residents],
+                    [r.next_visit_due for r in residents],
+                ],
             )
         else:
             ops = connection.ops
             cursor.executemany(
-                f"UPDATE {quote(table)} SET search_key = %s, last_visit_at = %s, "  # noqa: S608
+                f"UPDATE {quote(table)} SET search_key = %s, sort_key = %s, last_visit_at = %s, "  # noqa: S608
                 "next_visit_due = %s WHERE id = %s",
                 [
                     (
                         key,
+                        r.sort_key,
                         ops.adapt_datetimefield_value(r.last_visit_at),
                         ops.adapt_datefield_value(r.next_visit_due),
                         pk,

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from committee.models import CommitteeOwned
 from residents.addresses import building_address, household_address, room_label
-from residents.search_keys import search_key_for
+from residents.search_keys import search_key_for, sort_key
 
 
 class Grid(CommitteeOwned):
@@ -216,10 +216,12 @@ class Resident(CommitteeOwned):
     # Derived (residents.search_keys, residents.care), kept on save and by residents.indexing: what
     # the search box matches (name, pinyin, initials, phone endings, address forms) and the care schedule.
     search_key = models.TextField(editable=False, blank=True, default="")
+    # The name's pinyin (residents.search_keys.sort_key): the list's order and the search's among equals.
+    sort_key = models.CharField(max_length=120, editable=False, blank=True, default="")
     last_visit_at = models.DateTimeField(_("last visit"), null=True, blank=True, editable=False)
     next_visit_due = models.DateField(_("next visit due"), null=True, blank=True, editable=False)
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "search_key", "last_visit_at", "next_visit_due"]
+        excluded_fields=["updated_at", "search_key", "sort_key", "last_visit_at", "next_visit_due"]
     )
 
     class Meta:
@@ -227,7 +229,7 @@ class Resident(CommitteeOwned):
         verbose_name_plural = _("residents")
         ordering = ["name", "pk"]
         indexes = [
-            models.Index(fields=["committee", "archived", "name"], name="resident_committee_name"),
+            models.Index(fields=["committee", "archived", "sort_key"], name="resident_committee_sort"),
             models.Index(fields=["committee", "next_visit_due"], name="resident_next_visit_due"),
             # Covering the search: LIKE '%…%' reads the index, not the rows (see residents.indexing).
             models.Index(fields=["committee", "archived", "search_key"], name="resident_search_scan"),
@@ -256,6 +258,7 @@ class Resident(CommitteeOwned):
 
     def save(self, *args, **kwargs) -> None:
         self.search_key = search_key_for(self)
+        self.sort_key = sort_key(self.name)
         if self.archived:
             self.next_visit_due = None
         super().save(*args, **kwargs)

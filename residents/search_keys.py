@@ -86,6 +86,17 @@ def _combinations(readings: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return combos[:_MAX_VARIANTS]
 
 
+def sort_key(name: str) -> str:
+    """The name's likeliest pinyin, then the name: the registry's order (李海华 among the l's, not
+    after every name that sorts before 李 by code point), with namesakes' spelling kept apart."""
+    name = re.sub(r"\s+", "", name or "")
+    reading = "".join(options[0] for options in _readings(name))
+    return f"{reading} {name.lower()}"[:_SORT_KEY_LENGTH]
+
+
+_SORT_KEY_LENGTH = 120  # Resident.sort_key's max_length
+
+
 def phone_token(phone: str) -> str:
     digits = re.sub(r"\D", "", phone or "")
     return f"{digits}#" if digits else ""

@@ -40,7 +40,7 @@ from residents.forms import (
     VisitForm,
 )
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog
-from residents.selectors import care_roster, overdue_on
+from residents.selectors import PINYIN_ORDER, care_roster, overdue_on
 
 # The newest cases shown on a resident, household or building page; a building links to the full list.
 RELATED_CASES = 20
@@ -93,7 +93,9 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     residents = filter_residents(residents, filters)
     categories = _categories_for(request, sensitive_ids)
     residents, category = filter_by_category(residents, categories, filters["category"], sensitive_ids)
-    page = Paginator(residents.order_by("name", "pk"), 25).get_page(request.GET.get("page"))
+    if not residents.query.order_by:  # a search gives its own order, best match first
+        residents = residents.order_by(*PINYIN_ORDER)
+    page = Paginator(residents, 25).get_page(request.GET.get("page"))
     _show_categories(page.object_list, sensitive_ids)
     partial = bool(request.htmx and request.htmx.target == "results")  # as-you-type: the results only
     ctx = {

@@ -17,7 +17,7 @@ from simple_history.utils import bulk_update_with_history
 from common.bulk import insert_rows
 from residents.care import next_due, shortest_cadence
 from residents.models import Building, Household, Resident
-from residents.search_keys import address_tokens, search_key
+from residents.search_keys import address_tokens, search_key, sort_key
 
 if TYPE_CHECKING:
     from committee.models import Committee
@@ -89,6 +89,7 @@ class BatchWriter:
                 "created_at": now,
                 "updated_at": now,
                 "search_key": self._search_key(p.values.get("name", ""), p.values.get("phone", ""), p.row),
+                "sort_key": sort_key(p.values.get("name", "")),
                 "next_visit_due": next_due(self._cadence_of(p.care), None, now),
                 **p.values,
             }
@@ -112,6 +113,9 @@ class BatchWriter:
             if plan.values.keys() & {"name", "phone", "household_id"}:
                 resident.search_key = self._search_key(resident.name, resident.phone, plan.row)
                 fields.add("search_key")
+            if "name" in plan.values:
+                resident.sort_key = sort_key(resident.name)
+                fields.add("sort_key")
             if plan.care_changed and not resident.archived:
                 resident.next_visit_due = next_due(
                     self._cadence_of(plan.care), resident.last_visit_at, resident.created_at

@@ -4,7 +4,7 @@ import pytest
 
 from residents.models import Resident
 from residents.selectors import search_residents
-from tests.factories import make_building, make_household, make_resident
+from tests.factories import make_building, make_grid, make_household, make_resident
 
 
 @pytest.fixture
@@ -103,3 +103,73 @@ def test_reindex_command_rewrites_stale_keys(org, people):
     assert elsewhere.search_key == " stale "  # only the committee asked for
     call_command("reindex_residents")
     assert not Resident.all_objects.filter(search_key=" stale ").exists()
+
+
+def _ranked(q: str, worker=None) -> list[str]:
+    return list(search_residents(Resident.all_objects.all(), q, worker=worker).values_list("name", flat=True))
+
+
+def test_whole_initials_come_before_initials_that_only_start_a_name(org):
+    other = make_household(make_building(org.a, "5", lane="365"), "201")
+    for name in ["李海华", "陆辉", "刘海"]:
+        make_resident(other, name)
+    assert _ranked("lh") == ["刘海", "陆辉", "李海华"]  # whole initials in pinyin order, then the start
+
+
+def test_the_name_typed_whole_comes_first(org):
+    other = make_household(make_building(org.a, "5", lane="365"), "201")
+    for name in ["周勤华", "阿周勤", "周勤"]:
+        make_resident(other, name)
+    assert _ranked("周勤") == ["周勤", "周勤华", "阿周勤"]
+
+
+def test_a_likelier_reading_comes_before_a_rarer_one(org):
+    other = make_household(make_building(org.a, "5", lane="365"), "201")
+    make_resident(other, "董兰")  # zl only if 董 is read zhong
+    make_resident(other, "周莉")
+    assert _ranked("zl") == ["周莉", "董兰"]
+
+
+def test_a_short_number_is_an_address_not_a_phone_tail(people, org):
+    make_resident(make_household(make_building(org.a, "7", lane="365"), "101"), "钱丽", phone="13800000449")
+    assert _names("449") == {"周勤"}  # 449弄, not the phone ending in 449
+    assert _names("11") == set() and _names("511") == {"曾小红", "单伟", "王志强"}
+
+
+def test_four_digits_match_an_address_before_a_phone_tail(org):
+    make_resident(make_household(make_building(org.a, "7", lane="365"), "101"), "钱丽", phone="13800001202")
+    make_resident(make_household(make_building(org.a, "9", lane="1202"), "101"), "孙伟")
+    assert _ranked("1202") == ["孙伟", "钱丽"]
+
+
+def test_among_equals_the_workers_own_grid_comes_first(org):
+    grid = make_grid(org.a, worker=org.worker_a)
+    mine = make_household(make_building(org.a, "8", lane="365", grid=grid), "101")
+    theirs = make_household(make_building(org.a, "9", lane="365"), "101")
+    make_resident(theirs, "李海")
+    make_resident(mine, "刘红")
+    assert _ranked("lh") == ["李海", "刘红"]
+    assert _ranked("lh", worker=org.worker_a) == ["刘红", "李海"]
+
+
+def test_the_resident_list_is_in_pinyin_order(org, as_user):
+    other = make_household(make_building(org.a, "5", lane="365"), "201")
+    for name in ["张伟", "安华", "李海"]:  # code-point order would be 安 张 李
+        make_resident(other, name)
+    page = as_user(org.worker_a).get("/residents/").context["page"]
+    assert [r.name for r in page.object_list] == ["安华", "李海", "张伟"]
+
+
+def test_a_ranked_search_is_one_query_at_few_and_many_rows(org, django_assert_num_queries):
+    grid = make_grid(org.a, worker=org.worker_a)
+    home = make_household(make_building(org.a, "5", lane="365", grid=grid), "201")
+    for count in (3, 60):
+        while Resident.all_objects.count() < count:
+            make_resident(home, "刘海")
+        with django_assert_num_queries(1):
+            results = list(
+                search_residents(
+                    Resident.all_objects.select_related("household__building"), "lh 365", worker=org.worker_a
+                )[:8]
+            )
+        assert [str(r.household.building) for r in results]  # the address, read without a query
