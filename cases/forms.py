@@ -172,7 +172,11 @@ class TextActionForm(VersionForm):
 
 
 class EditForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Required: an edit that does not say which state it was drawn from could overwrite a colleague's.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("This form is out of date. Open the case again and make your change.")},
+    )
 
     class Meta:
         model = Case

@@ -165,3 +165,19 @@ def test_what_the_service_refuses_comes_back_on_the_form(org, as_user):
     elsewhere = client.post(reverse("cases:new"), _form(org, building=make_building(org.b).pk, token="t2"))
     assert elsewhere.status_code == 200 and "这属于其他居委会。" in elsewhere.content.decode()
     assert not Case.all_objects.exists()
+
+
+def test_an_edit_without_its_version_is_refused_not_applied(org, as_user):
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    form = {
+        "title": "改了标题",
+        "category": str(case.category_id),
+        "priority": "normal",
+        "due_date": "2026-12-31",
+        "place": "",
+        "description": "",
+    }
+    response = as_user(org.worker_a).post(reverse("cases:edit", args=[case.pk]), form, follow=True)
+    assert "这张表单已过期" in response.content.decode()
+    case.refresh_from_db()
+    assert case.title != "改了标题"
