@@ -20,9 +20,9 @@ def access_log(request: HttpRequest) -> HttpResponse:
     if not committee_ids:
         raise PermissionDenied
     form = AccessLogFilterForm(request.GET)
-    filters = form.filters()
+    filters = form.filters()  # validates: cleaned_data holds the valid fields
     resident = None
-    resident_id = form.cleaned_data.get("resident") if hasattr(form, "cleaned_data") else None
+    resident_id = form.cleaned_data.get("resident")
     if resident_id:
         resident = Resident.objects.filter(pk=resident_id, committee_id__in=committee_ids).first()
     queryset = selectors.records(committee_ids=committee_ids, resident=resident, **filters)

@@ -19,7 +19,12 @@ class HealthCheckMiddleware:
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
+    # Only these paths are resolved here: every other request goes on without a second URL lookup.
+    PREFIXES = ("/healthz", "/readyz")
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith(self.PREFIXES):
+            return self.get_response(request)
         try:
             match = resolve(request.path_info)
         except Resolver404:

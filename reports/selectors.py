@@ -5,12 +5,6 @@ applies, so that a figure and the list it links to agree for every user (a sensi
 may not open is not counted for them either).
 """
 
-from committee.roles import Perm
-
-
-def report_committee_ids(access) -> list[int]:
-    return access.committees_where(Perm.VIEW_REPORTS)
-
 
 def late_referral_rows(referrals) -> list:
     """The late referrals for a page: with their case and body, oldest expected reply first."""
