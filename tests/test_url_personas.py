@@ -5,16 +5,20 @@ index are the admin's own business: superusers only, with Django's model permiss
 """
 
 import importlib
+import io
 import pkgutil
+import zipfile
 from types import SimpleNamespace
 
 import pytest
 from django.test.utils import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 import tests.url_rows
 from tests.conftest import build_org, client_for, rows_kept_for_scope
-from tests.url_matrix import PERSONAS, Row
+from tests.url_matrix import PERSONAS, Row, add_district_officer
+from tests.url_rows.district_rows import SENSITIVE_TITLE, TYPED_ID, TYPED_PHONE
 
 MODULES = [
     importlib.import_module(f"tests.url_rows.{m.name}") for m in pkgutil.iter_modules(tests.url_rows.__path__)
@@ -55,6 +59,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("world-media")
     with override_settings(MEDIA_ROOT=media), rows_kept_for_scope(django_db_blocker):
         world = SimpleNamespace(**vars(build_org()), media=media)
+        add_district_officer(world)
         for module in MODULES:
             if hasattr(module, "populate"):
                 module.populate(world)
@@ -97,3 +102,65 @@ def test_wrong_method_is_refused(row: Row, world, db):
     assert response.status_code == 405, (
         f"{row.wrong_method.upper()} {row.path(world)} gave {response.status_code}"
     )
+
+
+def _text_of(response) -> str:
+    """What a reader gets: the page, or every sheet and string of an .xlsx export (a photo: nothing)."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(body)) as xlsx:
+            return "".join(xlsx.read(n).decode() for n in xlsx.namelist() if n.endswith(".xml"))
+    if response["Content-Type"].startswith("image/"):
+        return ""
+    return body.decode()
+
+
+def _district_reads(world) -> list[str]:
+    """Every page and export the district officer may open, and the lists and exports of all cases."""
+    urls = [row.path(world) for row in ROWS if row.method == "get" and row.expect["district"] == 200]
+    month = f"month={timezone.localdate():%Y-%m}"
+    urls += [
+        reverse("cases:list") + "?status=",
+        reverse("cases:list") + "?status=&q=联系电话",
+        reverse("cases:detail", args=[world.typed_case.pk]),
+        reverse("cases:print", args=[world.typed_case.pk]),
+        reverse("reports:cases_xlsx") + "?status=",
+        reverse("reports:ledger") + f"?{month}",
+        reverse("dashboard_committee", args=[world.b.pk]),
+        reverse("residents:list") + "?q=周勤",
+        reverse("residents:list") + "?category=dibao",
+    ]
+    return urls
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_district_officer_reads_no_sensitive_data_anywhere(world, db, language):
+    """Every page and export the district officer reads: numbers masked, no sensitive category, no
+    sensitive case, no aid (the street officer's rule, one level up)."""
+    client = client_for(world.district)
+    resident, household = world.resident_a, world.household_a
+    secrets = {
+        "the resident's phone": resident.phone,
+        "the resident's ID number": resident.id_number,
+        "the household's landline": household.phone,
+        "a phone typed in a case": TYPED_PHONE,
+        "an ID typed in a case": TYPED_ID,
+        "a sensitive case": SENSITIVE_TITLE,
+        "a case of a category sensitive by default": "困难家庭",
+        "a sensitive care category": "低保" if language == "zh-hans" else "minimum allowance",
+    }
+    assert all(secrets.values())
+    read = 0
+    for url in _district_reads(world):
+        response = client.get(url, headers={"Accept-Language": language})
+        assert response.status_code == 200, url
+        text = _text_of(response)
+        leaked = [what for what, secret in secrets.items() if secret in text]
+        assert not leaked, f"{url} shows {leaked}"
+        read += 1
+    assert read >= 25
+    # The masked forms are there: the officer reads the record, not nothing.
+    detail = client.get(reverse("residents:detail", args=[resident.pk])).text
+    assert "138****5678" in detail
+    case_page = client.get(reverse("cases:detail", args=[world.typed_case.pk])).text
+    assert "139****6666" in case_page

@@ -9,8 +9,23 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-PERSONAS = ("anonymous", "secretary_a", "worker_a", "viewer_a", "worker_b", "officer", "superuser")
+PERSONAS = (
+    "anonymous",
+    "secretary_a",
+    "worker_a",
+    "viewer_a",
+    "worker_b",
+    "officer",
+    "district",
+    "superuser",
+)
 LOGGED_IN = PERSONAS[1:]
+# Personas whose expectation, when a row does not name them, is another persona's. The district
+# officer reads the district's streets (committees A and B) exactly as the street officer reads the
+# street: read-only, masked, no sensitive categories. So a row written before the persona existed
+# (or on a branch that does not know it) gets the street officer's answer for them; rows name
+# `district` only where the two differ (the access log, the district overview).
+FOLLOWS = {"district": "officer"}
 
 World = SimpleNamespace
 
@@ -47,18 +62,38 @@ def expect(default: int, **overrides: int) -> dict[str, int]:
     unknown = set(overrides) - set(PERSONAS)
     if unknown:
         raise ValueError(f"unknown personas: {unknown}")
-    return {p: overrides.get(p, default) for p in PERSONAS}
+    statuses = {p: overrides.get(p, default) for p in PERSONAS}
+    for persona, model in FOLLOWS.items():
+        if persona not in overrides:
+            statuses[persona] = statuses[model]
+    return statuses
+
+
+def add_district_officer(world: World) -> None:
+    """The `district` persona: 杨浦区 holds the world's first street (committees A and B), and 吴志明
+    is its district officer. The other street (committee C) belongs to no district."""
+    from committee.models import District, DistrictOfficer, User
+
+    world.yangpu = District.objects.create(name="杨浦区")
+    world.street.district = world.yangpu
+    world.street.save(update_fields=["district"])
+    world.district = User.objects.create_user(
+        username="district", password="correct horse battery", full_name="吴志明"
+    )
+    DistrictOfficer.objects.create(user=world.district, district=world.yangpu)
+    world.users["district"] = world.district
 
 
 def committee_a_view(**overrides: int) -> dict[str, int]:
-    """A read-only page about committee A: its staff and the street officer and superuser read it;
-    B's worker gets 404 (the object is outside their committees); anonymous goes to login."""
+    """A read-only page about committee A: its staff, the street and district officers and the
+    superuser read it; B's worker gets 404 (the object is outside their committees); anonymous
+    goes to login."""
     return expect(200, anonymous=302, worker_b=404, **overrides)
 
 
 def committee_a_change(ok: int = 302, **overrides: int) -> dict[str, int]:
-    """A write on committee A by a worker or the secretary; the viewer, street officer and superuser
-    read only (403); B's worker cannot see it (404)."""
+    """A write on committee A by a worker or the secretary; the viewer, street and district officers
+    and superuser read only (403); B's worker cannot see it (404)."""
     base = {"viewer_a": 403, "officer": 403, "superuser": 403}
     base.update(overrides)
     return expect(ok, anonymous=302, worker_b=404, **base)

@@ -2,8 +2,9 @@ from django.urls import reverse
 
 from tests.url_matrix import Row, expect
 
-# The access log: the secretary (their committee) and the street officer (their street) read it.
-READERS = expect(403, anonymous=302, secretary_a=200, officer=200)
+# The access log: the secretary (their committee) and the street officer (their street) read it;
+# the district officer reads figures, not who looked at whom.
+READERS = expect(403, anonymous=302, secretary_a=200, officer=200, district=403)
 
 ROWS = [
     Row("audit:log", lambda w: reverse("audit:log"), READERS),
