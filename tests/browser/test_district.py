@@ -1,0 +1,115 @@
+"""The district officer in a real browser: the overview of the district's streets and committees,
+a committee's cases and a resident, read-only and masked, in Chinese and English, desktop and phone."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from committee.roles import Role
+from tests.browser.conftest import DESKTOP, PHONE, _context, login, screenshot, watch_console
+from tests.factories import (
+    make_building,
+    make_case,
+    make_committee,
+    make_district,
+    make_household,
+    make_resident,
+    make_street,
+    make_user,
+    valid_id,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE_NUMBER = "13812345678"
+WORDS = {
+    "zh-CN": {
+        "overview": "全区总览",
+        "streets": "各街道对比",
+        "street_total": "街道合计",
+        "cases": "事项",
+        "sensitive": "低保",
+    },
+    "en-US": {
+        "overview": "District overview",
+        "streets": "Streets side by side",
+        "street_total": "Street total",
+        "cases": "Cases",
+        "sensitive": "minimum allowance",
+    },
+}
+
+
+@pytest.fixture
+def yangpu(org):
+    """杨浦区: the org's street (committees A and B) and 延吉新村街道 (committee D), one officer."""
+    district = make_district("杨浦区")
+    org.street.district = district
+    org.street.save()
+    d = make_committee(make_street("延吉新村街道", district=district), "延吉居民区")
+    make_user("district", district=district, full_name="吴志明")
+    building = make_building(org.a, "12")
+    resident = make_resident(
+        make_household(building, "302"),
+        "周勤",
+        phone=PHONE_NUMBER,
+        id_number=valid_id(datetime.date(1948, 5, 1)),
+        categories=["elderly_alone", "dibao"],
+    )
+    make_case(org.worker_a, org.a, building=building, assignee=org.worker_a)
+    make_case(org.worker_b, org.b, title="路灯不亮", code="roads")
+    secretary_d = make_user("secretary_d", committee=d, role=Role.SECRETARY)
+    make_case(secretary_d, d, title="绿化带占用", code="roads")
+    make_case(org.secretary_a, org.a, title="家庭困难", code="hardship", sensitive=True)
+    return resident
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en-US"])
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_the_district_officer_reads_the_district(device, language, browser, live_server, yangpu):
+    words = WORDS[language]
+    context = _context(browser, live_server, DESKTOP if device == "desktop" else PHONE, language)
+    page = context.new_page()
+    errors: list[str] = []
+    watch_console(page, errors)
+    try:
+        login(page, "district")
+        page.goto("/dashboard/")
+        page.get_by_role("link", name=words["overview"]).click()
+        expect(page.locator("h1")).to_contain_text(words["overview"])
+        expect(page.locator("h1")).to_contain_text("杨浦区")
+        expect(page.get_by_role("heading", name=words["streets"])).to_be_visible()
+        streets = page.locator("tr[data-street]")
+        expect(streets).to_have_count(2)
+        expect(page.get_by_role("heading", name="延吉新村街道")).to_be_visible()
+        expect(page.get_by_role("rowheader", name=words["street_total"])).to_have_count(2)
+        assert "平凉" not in page.content()  # another district's street
+        tag = f"district-{device}-{language[:2]}"
+        screenshot(page, tag)
+        if device == "phone":  # tables scroll in their own box; the page does not scroll sideways
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 375, width
+
+        # A committee's dashboard, read-only, and its cases: no way to log or work one.
+        page.get_by_role("link", name="延吉居民区").first.click()
+        expect(page.locator("h1")).to_contain_text("延吉居民区")
+        page.goto("/cases/?status=")
+        expect(page.get_by_text("绿化带占用")).to_be_visible()
+        expect(page.get_by_text("路灯不亮")).to_be_visible()
+        assert "家庭困难" not in page.content()  # sensitive: the secretary's, not the district's
+        expect(page.locator("a[href='/cases/new/']")).to_have_count(0)
+        screenshot(page, f"{tag}-cases")
+
+        # A resident: the phone masked, the sensitive care category withheld, no reveal.
+        page.goto(f"/residents/{yangpu.pk}/")
+        expect(page.get_by_text("138****5678").first).to_be_visible()
+        body = page.content()
+        assert PHONE_NUMBER not in body and yangpu.id_number not in body
+        assert words["sensitive"] not in body
+        expect(page.locator(f"a[href*='/residents/{yangpu.pk}/reveal']")).to_have_count(0)
+        screenshot(page, f"{tag}-resident")
+        page.goto("/dashboard/district/", wait_until="load")
+        assert errors == [], f"console errors (a CSP violation?): {errors}"
+    finally:
+        context.close()
