@@ -1,6 +1,7 @@
 """Admin: categories and outside bodies are edited here; cases are corrected here by an administrator."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
     Aid,
@@ -78,7 +79,7 @@ class CaseAdmin(admin.ModelAdmin):
     inlines = [PartyInline, ReferralInline, FollowUpInline, AidInline, AttachmentInline]
     date_hierarchy = "created_at"
 
-    @admin.display(description="No.", ordering="seq")
+    @admin.display(description=_("Case number"), ordering="seq")
     def number(self, obj: Case) -> str:
         return obj.number
 
