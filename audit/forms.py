@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AccessRecord
+from common.forms import FilterDateField
 
 
 class AccessLogFilterForm(forms.Form):
@@ -11,10 +12,10 @@ class AccessLogFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What"), required=False, choices=[("", _("Everything")), *AccessRecord.Kind.choices]
     )
-    date_from = forms.DateField(
+    date_from = FilterDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = FilterDateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     resident = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**62)
 
     def filters(self) -> dict:

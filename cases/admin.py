@@ -1,6 +1,7 @@
 """Admin: categories and outside bodies are edited here; cases are corrected here by an administrator."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
     Aid,
@@ -13,6 +14,7 @@ from cases.models import (
     OutsideBody,
     Referral,
 )
+from common.masking import mask_numbers_in_text
 
 
 @admin.register(CaseCategory)
@@ -69,7 +71,7 @@ class AttachmentInline(admin.TabularInline):
 
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
-    list_display = ["number", "title", "committee", "category", "status", "assignee", "due_date"]
+    list_display = ["number", "masked_title", "committee", "category", "status", "assignee", "due_date"]
     list_filter = ["committee", "status", "category", "source", "sensitive"]
     search_fields = ["title", "description", "work_order_number"]
     list_select_related = ["committee", "category", "assignee"]
@@ -78,9 +80,13 @@ class CaseAdmin(admin.ModelAdmin):
     inlines = [PartyInline, ReferralInline, FollowUpInline, AidInline, AttachmentInline]
     date_hierarchy = "created_at"
 
-    @admin.display(description="No.", ordering="seq")
+    @admin.display(description=_("Case number"), ordering="seq")
     def number(self, obj: Case) -> str:
         return obj.number
+
+    @admin.display(description=_("title"), ordering="title")
+    def masked_title(self, obj: Case) -> str:
+        return mask_numbers_in_text(obj.title)  # a number typed into the title: masked in the list too
 
 
 @admin.register(CaseEvent)

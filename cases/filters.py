@@ -18,7 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from cases.models import Case, CaseCategory, CaseParty
 from cases.rules import case_workers
-from common.forms import DateInput
+from common.forms import MAX_ID, DateInput, FilterDateField
 
 SORTS = {
     "due": ("open_rank", "due_date", "pk"),
@@ -43,12 +43,14 @@ class CaseFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False)
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
     source = forms.ChoiceField(label=_("Source"), required=False)
-    building = forms.IntegerField(label=_("Building"), required=False, min_value=1, widget=forms.HiddenInput)
+    building = forms.IntegerField(
+        label=_("Building"), required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    created_from = forms.DateField(label=_("Logged from"), required=False, widget=DateInput())
-    created_to = forms.DateField(label=_("Logged to"), required=False, widget=DateInput())
-    resolved_from = forms.DateField(label=_("Resolved from"), required=False, widget=DateInput())
-    resolved_to = forms.DateField(label=_("Resolved to"), required=False, widget=DateInput())
+    created_from = FilterDateField(label=_("Logged from"), required=False, widget=DateInput())
+    created_to = FilterDateField(label=_("Logged to"), required=False, widget=DateInput())
+    resolved_from = FilterDateField(label=_("Resolved from"), required=False, widget=DateInput())
+    resolved_to = FilterDateField(label=_("Resolved to"), required=False, widget=DateInput())
     committee = forms.ChoiceField(label=_("Committee"), required=False)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
 

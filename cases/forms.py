@@ -12,7 +12,7 @@ from cases.models import Aid, Attachment, Case, CaseCategory, CaseParty, Outside
 from cases.rules import case_workers
 from cases.services import NewParty
 from committee.roles import Perm
-from common.forms import DateInput
+from common.forms import DateInput, parse_id
 from residents.models import Building, Household, Resident, Visit
 
 DATE = DateInput()
@@ -151,8 +151,9 @@ def parse_parties(data) -> list:
     """The residents picked in the intake form: `party` ids with `role_<id>` roles, in order."""
     ids = []
     for raw in data.getlist("party"):
-        if raw.isdigit() and int(raw) not in ids:
-            ids.append(int(raw))
+        pk = parse_id(raw)  # "²" and ids past 64 bits are no party
+        if pk is not None and pk not in ids:
+            ids.append(pk)
     residents = Resident.objects.select_related("household__building").in_bulk(ids)
     roles = dict(CaseParty.Role.choices)
     parties = []

@@ -19,6 +19,7 @@ from cases.forms import IntakeForm, parse_parties
 from cases.models import Case, CaseCategory, CaseParty
 from cases.views import get_case
 from committee.roles import Perm
+from common.forms import parse_id
 from common.masking import holds_numbers
 from residents.models import Building, Household, Resident, Visit
 from residents.selectors import search_residents
@@ -32,8 +33,8 @@ def _require_logger(request: HttpRequest) -> None:
 
 def _one(model, value) -> object | None:
     """The row of a visible id given in a form or a link, else None."""
-    value = str(value or "")
-    return model.objects.filter(pk=value).first() if value.isdigit() else None
+    pk = parse_id(str(value or ""))  # ASCII digits within 64 bits ("²" passes str.isdigit)
+    return model.objects.filter(pk=pk).first() if pk is not None else None
 
 
 def _prefill(request: HttpRequest) -> tuple[dict, list]:
@@ -185,8 +186,8 @@ def _building_results(q: str):
 def pick_resident(request: HttpRequest) -> HttpResponse:
     """htmx: residents matching the typed text, as buttons that add a party to the intake form."""
     _require_logger(request)
-    add = request.GET.get("add", "")
-    if add.isdigit():
+    add = parse_id(request.GET.get("add", ""))
+    if add is not None:
         resident = Resident.objects.select_related("household__building").filter(pk=add).first()
         if resident is None:
             raise Http404
@@ -203,8 +204,8 @@ def pick_resident(request: HttpRequest) -> HttpResponse:
 def pick_building(request: HttpRequest) -> HttpResponse:
     """htmx: buildings matching the typed address; picking one fills the place and checks duplicates."""
     _require_logger(request)
-    pick = request.GET.get("pick", "")
-    if pick.isdigit():
+    pick = parse_id(request.GET.get("pick", ""))
+    if pick is not None:
         building = Building.objects.filter(pk=pick).first()
         if building is None:
             raise Http404

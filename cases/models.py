@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.storage import private_storage
 from committee.models import Committee, CommitteeOwned
+from common.masking import mask_numbers_in_text
 
 
 def label_in_language(name: str, name_en: str) -> str:
@@ -263,7 +264,9 @@ class Case(CommitteeOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.title}"
+        # Shown wherever a case is named (the admin's titles, lists and history): a number typed into
+        # the title is masked there, as on every page.
+        return f"{self.number} {mask_numbers_in_text(self.title)}"
 
     @property
     def number(self) -> str:

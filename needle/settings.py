@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "axes",
+    "committee.apps.AxesConfig",  # django-axes, named in Chinese
     "simple_history",
     "django_tasks_db",
     "crontask",

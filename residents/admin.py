@@ -4,6 +4,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit import services as audit
+from common.admin_masking import MaskedNumbersAdmin
+from residents import services
 from residents.indexing import reindex_residents
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog
 
@@ -35,19 +37,45 @@ class BuildingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(SimpleHistoryAdmin):
+class HouseholdAdmin(MaskedNumbersAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "committee", "residency"]
     list_filter = ["committee"]
     raw_id_fields = ["building"]
+    masked_fields = {"phone": "phone"}
+
+    def record_reveal(self, request, obj, field, reason) -> None:
+        # Like the landline revealed on a resident's page: logged against one of the household's
+        # residents (the secretary's reveal log), and always in the access log against the household.
+        resident = Resident.all_objects.filter(household=obj).order_by("pk").first()
+        if resident is not None:
+            RevealLog.all_objects.create(
+                committee_id=obj.committee_id,
+                resident=resident,
+                field=RevealLog.Field.HOME_PHONE,
+                reason=reason,
+                revealed_by=request.user,
+            )
+        audit.record(
+            user=request.user,
+            kind=audit.Kind.REVEAL,
+            committee_id=obj.committee_id,
+            household=obj,
+            resident=resident,
+            detail=f"{RevealLog.Field.HOME_PHONE}: {reason}",
+        )
 
 
 @admin.register(Resident)
-class ResidentAdmin(SimpleHistoryAdmin):
+class ResidentAdmin(MaskedNumbersAdmin, SimpleHistoryAdmin):
     list_display = ["name", "committee", "household", "archived"]
     list_filter = ["committee", "archived"]
     search_fields = ["name"]
     raw_id_fields = ["household"]
     readonly_fields = ["version", "last_visit_at", "next_visit_due"]
+    masked_fields = {"id_number": "id", "phone": "phone"}
+
+    def record_reveal(self, request, obj, field, reason) -> None:
+        services.reveal_number(resident=obj, field=field, reason=reason, by=request.user)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

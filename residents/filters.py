@@ -9,19 +9,11 @@ Resident list: q (text), status (active, archived or all; active by default), bu
 from django import forms
 from django.db.models import QuerySet
 
+from common.forms import MAX_ID, parse_id
 from residents.models import CareCategory, Resident
 from residents.selectors import search_residents
 
 MAX_QUERY = 60  # characters of the search box that are searched
-MAX_ID = 2**63 - 1  # the largest id a database column holds: a larger one is no id at all
-
-
-def parse_id(value) -> int | None:
-    """A positive id from a query parameter, or None. ASCII digits only: str.isdigit also accepts
-    "²" (which int() refuses), and an id past 64 bits overflows the database's integer."""
-    if isinstance(value, str) and value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
-        return int(value)
-    return None
 
 
 class ResidentFilterForm(forms.Form):

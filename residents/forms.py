@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committee.roles import Perm
-from common.forms import DateInput, DateTimeInput
+from common.forms import DateInput, DateTimeInput, IdsChoiceField
 from common.masking import mask_id_number, mask_phone
 from residents import services, validators
 from residents.addresses import ROOM, without_unit
@@ -36,7 +36,7 @@ class ResidentForm(forms.ModelForm):
 
     id_number = forms.CharField(label=_("ID number"), required=False, max_length=24)
     phone = forms.CharField(label=_("phone"), required=False, max_length=24)
-    care_categories = forms.ModelMultipleChoiceField(
+    care_categories = IdsChoiceField(
         queryset=CareCategory.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

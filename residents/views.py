@@ -278,7 +278,12 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 def _safe_next(request: HttpRequest) -> str | None:
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # A path on this site only: a bare word would be taken by redirect() for a view name.
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    ):
         return target
     return None
 

@@ -117,3 +117,26 @@ def test_staff_who_type_a_number_into_a_case_are_told_where_it_belongs(org, as_u
         follow=True,
     )
     assert "看起来像身份证号或电话号码" in response.text
+
+
+def test_the_admin_shows_no_full_number_outside_its_edit_forms(org, typed, as_user):
+    """The superuser's admin: list columns, change-list search results, titles and the case's own
+    change form (an edit form: its inputs may hold the text as typed, nothing else may)."""
+    case, _resident = typed
+    client = as_user(org.superuser)
+    pages = [
+        reverse("admin:cases_case_changelist"),
+        reverse("admin:cases_case_changelist") + f"?q={MOBILE}",
+        reverse("admin:cases_caseevent_changelist"),
+        reverse("admin:cases_case_change", args=[case.pk]),
+        reverse("admin:cases_case_history", args=[case.pk]),
+        reverse("admin:index"),
+    ]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        # The search term the superuser typed comes back in the page's own links (not a stored number).
+        text = _outside_edit_forms(response.text).replace(f"q%3D{MOBILE}", "").replace(f"q={MOBILE}", "")
+        for number in FULL:
+            assert number not in text, (path, number)
+    assert "138****5678" in client.get(reverse("admin:cases_case_changelist")).text

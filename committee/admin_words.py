@@ -1,0 +1,42 @@
+"""Words the admin shows that come from elsewhere (django-axes has no Chinese; Django's admin has a
+few new strings its zh-hans catalogue lacks). Listed here so that `make translations` keeps them in
+Needle's catalogue, which Django reads before the libraries' own: the admin reads in Chinese."""
+
+from django.utils.translation import gettext_noop
+
+WORDS = [
+    # Django's admin (the date hierarchy's label)
+    gettext_noop("Filter by %(field_name)s"),
+    # django-axes: models, fields and its admin's sections and columns
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
+    gettext_noop("Access Attempt"),
+    gettext_noop("Access lock out"),
+    gettext_noop("User Agent"),
+    gettext_noop("IP Address"),
+    gettext_noop("Username"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("Expires At"),
+    gettext_noop("The time when access attempt expires and is no longer valid."),
+    gettext_noop("Logout Time"),
+    gettext_noop("Session key hash (sha256)"),
+    gettext_noop("Locked Out"),
+    gettext_noop("Form Data"),
+    gettext_noop("Meta Data"),
+    gettext_noop("Clean up expired attempts"),
+    gettext_noop("Not set"),
+    gettext_noop("Attempt Remaining"),
+    gettext_noop("Expiration"),
+    gettext_noop("Status"),
+]
