@@ -231,7 +231,9 @@ class ReplyReceived(_ToBody):
             )
         elif self.days:
             message = ngettext(
-                "Reply from %(body)s after %(days)s day.", "Reply from %(body)s after %(days)s days.", self.days
+                "Reply from %(body)s after %(days)s day.",
+                "Reply from %(body)s after %(days)s days.",
+                self.days,
             )
         else:
             message = _("Reply from %(body)s the same day.")
