@@ -106,6 +106,13 @@ def count_links(committee_id: int, period: Period) -> dict[str, str]:
         "recently_resolved": case_list_url(
             committee_id, resolved_from=iso(period.satisfaction_from), resolved_to=iso(period.today)
         ),
+        # The satisfaction tile counts the cases called back, not all resolved (221, not 228).
+        "called": case_list_url(
+            committee_id,
+            resolved_from=iso(period.satisfaction_from),
+            resolved_to=iso(period.today),
+            follow_up="called",
+        ),
     }
 
 
