@@ -444,3 +444,9 @@ def street_overview(committees: list, access, today: dt.date | None = None) -> d
         "total": total,
         "chart": chart,
     }
+
+
+def chart_is_empty(spec: dict) -> bool:
+    """A chart with nothing to draw (no series, or every value 0 or missing): the page says so in
+    words instead of drawing blank axes (committee B's first weeks, a new committee)."""
+    return not any(value for series in spec.get("series", []) for value in series["data"])
