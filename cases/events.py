@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.models import Aid, Case, CaseEvent, label_in_language
 from common.masking import mask_numbers_in_text
@@ -218,9 +219,25 @@ class ReplyReceived(_ToBody):
     days: int = 0  # days from sending to the reply
     before: str = ""
     after: str = ""
+    late: int = 0  # days after the reply expected (0: on time, or no date was expected)
 
     def sentence(self, files: Container[int]) -> SafeString:
-        said = _say(_("Reply from %(body)s after %(days)s days."), body=self.body_label, days=self.days)
+        # A same-day reply reads as such ("在 0 天后答复" does not), and a late one says so.
+        if self.late:
+            message = ngettext(
+                "Reply from %(body)s after %(days)s days, %(late)s day later than expected.",
+                "Reply from %(body)s after %(days)s days, %(late)s days later than expected.",
+                self.late,
+            )
+        elif self.days:
+            message = ngettext(
+                "Reply from %(body)s after %(days)s day.",
+                "Reply from %(body)s after %(days)s days.",
+                self.days,
+            )
+        else:
+            message = _("Reply from %(body)s the same day.")
+        said = _say(message, body=self.body_label, days=self.days, late=self.late)
         return format_html("{} {}", said, mask_numbers_in_text(self.outcome)) if self.outcome else said
 
 

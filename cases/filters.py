@@ -2,8 +2,9 @@
 export of a filtered list, so both read the same bookmarkable URLs.
 
 Parameters: status (a Case.Status or "open"), category (code), assignee (user id or "none"), source,
-building (id), overdue=1, created_from / created_to and resolved_from / resolved_to (YYYY-MM-DD,
-inclusive, local dates), committee (id), q (text), sort (due by default).
+building (id), overdue=1, follow_up (due: resolved, not yet called back; called: called back),
+created_from / created_to and resolved_from / resolved_to (YYYY-MM-DD, inclusive, local dates),
+committee (id), q (text), sort (due by default).
 """
 
 import datetime
@@ -47,6 +48,11 @@ class CaseFilterForm(forms.Form):
         label=_("Building"), required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    follow_up = forms.ChoiceField(
+        label=_("Follow-up call"),
+        required=False,
+        choices=[("", _("any")), ("due", _("not called yet")), ("called", _("called back"))],
+    )
     created_from = FilterDateField(label=_("Logged from"), required=False, widget=DateInput())
     created_to = FilterDateField(label=_("Logged to"), required=False, widget=DateInput())
     resolved_from = FilterDateField(label=_("Resolved from"), required=False, widget=DateInput())
@@ -111,6 +117,11 @@ def filter_cases(queryset: QuerySet[Case], data: dict) -> QuerySet[Case]:
         queryset = queryset.filter(building_id=data["building"])
     if data.get("overdue"):
         queryset = queryset.filter(status__in=Case.OPEN_STATUSES, due_date__lt=timezone.localdate())
+    # The home page's and the dashboard's follow-up figures open these (status resolved for "due").
+    if data.get("follow_up") == "due":
+        queryset = queryset.filter(status=Case.Status.RESOLVED, satisfaction="")
+    elif data.get("follow_up") == "called":
+        queryset = queryset.exclude(satisfaction="")
     if data.get("created_from"):
         queryset = queryset.filter(created_at__gte=_day_start(data["created_from"]))
     if data.get("created_to"):

@@ -407,6 +407,13 @@ class Referral(_CaseChild):
         expected = self.reply_expected_by
         return self.is_outstanding and expected is not None and expected < timezone.localdate()
 
+    @property
+    def days_late(self) -> int:
+        """Days the reply came after the date it was expected (0 when on time, awaited or not dated)."""
+        if self.replied_on is None or self.reply_expected_by is None:
+            return 0
+        return max(0, (self.replied_on - self.reply_expected_by).days)
+
 
 class FollowUp(_CaseChild):
     case = models.ForeignKey(Case, models.CASCADE, related_name="follow_ups", verbose_name=_("case"))

@@ -488,6 +488,7 @@ def record_reply(
         referral,
         outcome=outcome,
         days=referral.days_out,
+        late=referral.days_late,
         before=before,
         after=case.status,
     )

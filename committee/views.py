@@ -1,5 +1,6 @@
 """The home page: who you are where, and the work waiting for you."""
 
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -7,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The front page after login: who you are where, and the way into each area."""
+    """The front page after login: what is new for me, my queue, what waits for the secretary."""
     memberships = request.access.committees()
     roles = [(committee, request.access.role(committee)) for committee in memberships[:50]]
     ctx = {"roles": roles}
@@ -16,22 +17,56 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 QUEUE_SIZE = 8
+NEWS_SIZE = 8
+
+
+def _news(request: HttpRequest) -> dict:
+    """What is new for this worker since they last looked: the inbox's unread notifications about
+    their cases (assigned to them, reopened, not satisfied, a reply received). The inbox already
+    holds these facts, told once per event; the home page shows them first, marked, until opened
+    (or all marked seen): one query."""
+    from notifications.models import Notification
+
+    kinds = Notification.Kind
+    news = list(
+        Notification.objects.filter(
+            recipient=request.user,
+            read_at__isnull=True,
+            kind__in=[kinds.ASSIGNED, kinds.REOPENED, kinds.NOT_SATISFIED, kinds.REPLY],
+        )[: NEWS_SIZE + 1]
+    )
+    return {"news": news[:NEWS_SIZE], "news_more": len(news) > NEWS_SIZE}
 
 
 def _case_queue(request: HttpRequest) -> dict:
-    """A worker's queue: my open cases by due date, and the unassigned ones of my committees."""
+    """A worker's queue: my open cases by due date with their count, and the unassigned ones of my
+    committees; for the secretary also the resolved cases waiting for the follow-up call or for
+    closing. A fixed number of queries whatever the number of cases."""
     from cases import selectors
+    from cases.models import Case
     from committee.roles import Perm
 
     working = request.access.committees_where(Perm.LOG_CASE)
     if not working:
         return {}
-    mine = list(selectors.my_queue(request.access)[: QUEUE_SIZE + 1])
-    unassigned = list(selectors.unassigned(request.access, working)[: QUEUE_SIZE + 1])
-    return {
+    mine = selectors.my_queue(request.access)
+    unassigned = selectors.unassigned(request.access, working)
+    ctx = {
         "queue": True,
-        "my_cases": mine[:QUEUE_SIZE],
-        "my_more": len(mine) > QUEUE_SIZE,
-        "unassigned_cases": unassigned[:QUEUE_SIZE],
-        "unassigned_more": len(unassigned) > QUEUE_SIZE,
+        "my_cases": list(mine[:QUEUE_SIZE]),
+        "my_count": mine.count(),  # always counted: the same queries with 3 open cases or 300
+        "unassigned_cases": list(unassigned[:QUEUE_SIZE]),
+        "unassigned_count": unassigned.count(),
+        **_news(request),
     }
+    managing = request.access.committees_where(Perm.MANAGE_CASES)
+    if managing:
+        # The same rows as the case list's follow_up=due / follow_up=to_close filters.
+        resolved = selectors.visible_cases(
+            request.access, Case.objects.filter(committee_id__in=managing, status=Case.Status.RESOLVED)
+        )
+        ctx["waiting"] = resolved.aggregate(
+            to_call=Count("pk", filter=Q(satisfaction="")),
+            to_close=Count("pk", filter=~Q(satisfaction="")),
+        )
+    return ctx

@@ -11,22 +11,52 @@ from django.utils import timezone
 from cases import services
 from cases.models import Case, CaseCategory, CaseParty, OutsideBody
 from committee.access import Access
-from demo.case_texts import GIVEN, SURNAMES
+from demo.case_texts import GIVEN, PLACES, SURNAMES
 from residents.models import Building, Household, Resident
 
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
 
 
+# Staff work from half past eight to half past five, Shanghai time (the demo's times are local: a
+# home visit at 00:45 or a reply logged at 3 a.m. tells a visitor the demo is made up).
+WORK_START = datetime.time(8, 30)
+WORK_END = datetime.time(17, 30)
+
+
+def working_time(t: datetime.datetime, *, back: bool = False) -> datetime.datetime:
+    """`t` if it falls in local working hours; else the next working morning (or, `back`, the last
+    working afternoon before it), keeping its minutes so that times do not all read 08:30."""
+    local = timezone.localtime(t)
+    if WORK_START <= local.time() <= WORK_END:
+        return t
+    minutes = datetime.timedelta(minutes=local.minute % 30)
+    if back:
+        day = local.date() if local.time() > WORK_END else local.date() - DAY
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(17))) + minutes
+    day = local.date() if local.time() < WORK_START else local.date() + DAY
+    return timezone.make_aware(datetime.datetime.combine(day, WORK_START)) + minutes
+
+
 class Demo:
     """The committee, its staff as they act in the app, what cases refer to, and the dice."""
 
-    def __init__(self, org, rng: random.Random) -> None:
+    def __init__(
+        self,
+        org,
+        rng: random.Random,
+        *,
+        committee=None,
+        secretary: str = "secretary",
+        staff: tuple[str, ...] = ("worker", "worker2", "worker3"),
+        road: str = "定海路",
+    ) -> None:
         self.rng = rng
         self.now = timezone.now()
-        self.committee = org.committee_a
-        self.secretary = Access(org.users["secretary"])
-        self.staff = [Access(org.users[u]) for u in ("worker", "worker2", "worker3") if u in org.users]
+        self.committee = committee or org.committee_a
+        self.secretary = Access(org.users[secretary])
+        self.staff = [Access(org.users[u]) for u in staff if u in org.users]
+        self.places = [place.replace("定海路", road) for place in PLACES]
         self.worker = self.staff[0] if self.staff else self.secretary
         self.categories = {c.code: c for c in CaseCategory.objects.all()}
         self.bodies = {b.name: b for b in OutsideBody.objects.all()}
@@ -39,7 +69,10 @@ class Demo:
             self.residents.setdefault(resident.household_id, []).append(resident)
 
     def ago(self, days: float) -> datetime.datetime:
-        return self.now - datetime.timedelta(days=days)
+        """A working morning `days` ago (the same moment however often it is asked)."""
+        day = timezone.localdate(self.now) - datetime.timedelta(days=days)
+        t = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, int(days * 7) % 60)))
+        return t if t <= self.now else working_time(self.now - HOUR, back=True)
 
     def first_resident(self, household: Household | None) -> Resident | None:
         people = self.residents.get(household.pk, []) if household else []
@@ -80,7 +113,7 @@ class Clock:
 
     def later(self, **delta: float) -> bool:
         """Move on by `delta`; False, without moving, when that moment has not come yet."""
-        t = self.t + datetime.timedelta(**delta)
+        t = working_time(self.t + datetime.timedelta(**delta))
         if t > self.now:
             return False
         self.t = t
@@ -88,7 +121,7 @@ class Clock:
 
     def almost_now(self) -> None:
         """Move to an hour ago, unless that has passed already."""
-        self.t = max(self.t, self.now - HOUR)
+        self.t = max(self.t, working_time(self.now - HOUR, back=True))
 
     @property
     def days_left(self) -> int:

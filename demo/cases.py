@@ -29,12 +29,13 @@ from cases.models import Aid, Case, CaseEvent
 from cases.rules import Action
 from committee.access import Access
 from demo.case_stories import STORIES
-from demo.case_texts import CHASE_ANSWERS, FOLLOW_COMMENTS, NOTES, PLACES, SOURCES, TEMPLATES, WEIGHTS
-from demo.case_world import DAY, Clock, Demo, log
+from demo.case_texts import CHASE_ANSWERS, FOLLOW_COMMENTS, NOTES, SOURCES, TEMPLATES, WEIGHTS
+from demo.case_world import DAY, WORK_START, Clock, Demo, log, working_time
 
 # Each case is written step by step through the services (about a millisecond a step): 450 cases
-# give a year of figures and still seed in a few seconds.
+# give a year of figures and still seed in a few seconds. Committee B is smaller, without stories.
 TARGET = 450
+TARGET_B = 90
 
 
 # --- Everyday cases ---------------------------------------------------------------------------------------
@@ -59,10 +60,12 @@ def everyday_cases(demo: Demo, count: int) -> list[Everyday]:
     cases = []
     for _i in range(count):
         age = rng.triangular(0, 365, 0)  # more each month: the committee has come to rely on it
-        day = demo.now - datetime.timedelta(days=age)
-        created = day.replace(hour=0) + datetime.timedelta(hours=rng.randint(0, 9))  # office hours (UTC+8)
+        day = timezone.localdate(demo.now - datetime.timedelta(days=age))
+        start = timezone.make_aware(datetime.datetime.combine(day, WORK_START))
+        created = start + datetime.timedelta(minutes=rng.randint(0, 9 * 60))  # local working hours
         code = rng.choices(codes, [WEIGHTS[c] for c in codes])[0]
-        cases.append(Everyday(min(created, demo.now), code, *rng.choice(TEMPLATES[code])))
+        latest = working_time(demo.now, back=True)
+        cases.append(Everyday(min(created, latest), code, *rng.choice(TEMPLATES[code])))
     return cases
 
 
@@ -87,7 +90,7 @@ def tell_everyday(demo: Demo, everyday: Everyday) -> None:
         description=everyday.description,
         building=building,
         household=rng.choice(households) if households and rng.random() < 0.6 else None,
-        place="" if building else rng.choice(PLACES),
+        place="" if building else rng.choice(demo.places),
         priority=rng.choices(list(Case.Priority), [15, 75, 10])[0],
         source=rng.choices(sources, source_weights)[0],
         sensitive=everyday.code == "hardship" and rng.random() < 0.5,
@@ -175,7 +178,7 @@ def refer_and_hear_back(demo: Demo, case: Case, clock: Clock, assignee: Access, 
     reply_after = rng.randint(3, 40)
     replies = clock.days_left > reply_after and (clock.days_left > 45 or rng.random() < 0.7)
     for week in range(1, rng.choice((0, 0, 1, 1, 2, 3)) + 1):
-        chased = sent + datetime.timedelta(days=7 * week, hours=rng.randint(0, 8))
+        chased = working_time(sent + datetime.timedelta(days=7 * week, hours=rng.randint(0, 8)))
         if chased > demo.now or (replies and chased >= sent + reply_after * DAY):
             break
         services.chase(access=assignee, referral=referral, text=rng.choice(CHASE_ANSWERS), at=chased)
@@ -245,4 +248,29 @@ def seed(org, stdout=None) -> None:
         stdout.write(
             f"Cases: {cases.count()} in {demo.committee.name} "
             f"({cases.filter(status__in=Case.OPEN_STATUSES).count()} open), {events.count()} events."
+        )
+
+
+@transaction.atomic
+def seed_b(org, stdout=None) -> None:
+    """Committee B (波阳居民区): a smaller year of everyday cases, worked by its own staff, so that
+    worker_b and secretary_b see a queue, a case list and a dashboard of their own."""
+    if "secretary_b" not in org.users:
+        return
+    demo = Demo(
+        org,
+        random.Random(120),
+        committee=org.committee_b,
+        secretary="secretary_b",
+        staff=("worker_b",),
+        road="波阳路",
+    )
+    for everyday in sorted(everyday_cases(demo, TARGET_B), key=lambda e: e.created):
+        tell_everyday(demo, everyday)
+    _show_when_each_case_last_moved(demo)
+    if stdout is not None:
+        cases = Case.all_objects.filter(committee=demo.committee)
+        stdout.write(
+            f"Cases: {cases.count()} in {demo.committee.name} "
+            f"({cases.filter(status__in=Case.OPEN_STATUSES).count()} open)."
         )

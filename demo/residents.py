@@ -119,11 +119,20 @@ def _household_ages(rng: random.Random) -> Iterator[tuple[int, str, bool | None]
 
 @transaction.atomic
 def seed(
-    org, stdout=None, *, committee=None, households_target: int = 700, lanes=None, rng_seed: int = 449
+    org,
+    stdout=None,
+    *,
+    committee=None,
+    households_target: int = 700,
+    lanes=None,
+    rng_seed: int = 449,
+    road: str = "定海路",
+    workers: tuple[str, ...] = ("worker", "worker2", "worker3"),
 ) -> dict:
     """Fill committee A (or `committee`) with a lane neighbourhood. Returns counts.
 
-    `lanes` [(lane, buildings), ...] and `households_target` let the benchmark build a bigger one.
+    `lanes` [(lane, buildings), ...] and `households_target` let the benchmark build a bigger one;
+    committee B's smaller one is another road, lanes and grid workers (seed_b).
     """
     lanes = lanes or LANES
     rng = random.Random(rng_seed)
@@ -131,7 +140,7 @@ def seed(
     today = timezone.localdate()
     now = timezone.now()
     year_ago = now - datetime.timedelta(days=370)
-    workers = [org.users[u] for u in ("worker", "worker2", "worker3") if u in org.users]
+    workers = [org.users[u] for u in workers if u in org.users]
     grids = Grid.all_objects.bulk_create(
         Grid(
             committee=committee, name=f"第{i + 1}网格", worker=workers[i % len(workers)] if workers else None
@@ -141,7 +150,7 @@ def seed(
     buildings = Building.all_objects.bulk_create(
         Building(
             committee=committee,
-            road="定海路",
+            road=road,
             lane=lane,
             number=str(n),
             grid=grids[li % len(grids)],
@@ -258,16 +267,22 @@ def seed(
             if when >= stop:
                 break
             note = rng.choice(findings)
+            # Local working hours (Asia/Shanghai), not UTC's: 9 o'clock UTC is 5 p.m. in Shanghai.
+            visited = timezone.localtime(when).replace(
+                hour=rng.randint(9, 16), minute=rng.choice((0, 15, 30, 45))
+            )
+            if visited > now:
+                visited -= datetime.timedelta(days=1)
             visits.append(
                 Visit(
                     committee=committee,
                     resident_id=r.pk,
                     visitor=worker,
-                    visited_at=when.replace(hour=rng.randint(9, 16), minute=rng.choice((0, 15, 30, 45))),
+                    visited_at=visited,
                     method=rng.choices(list(Visit.Method), [70, 25, 5])[0],
                     findings=note,
                     follow_up_needed="反映" in note and rng.random() < 0.5,
-                    created_at=when,
+                    created_at=visited,
                 )
             )
     Visit.all_objects.bulk_create(visits, batch_size=2000)
@@ -282,6 +297,8 @@ def seed(
         building.leader = leaders.get(building.pk)
     Building.all_objects.bulk_update(buildings, ["leader"])
 
+    if committee == getattr(org, "committee_a", None) and lanes == LANES:  # the demo, not a benchmark
+        residents.append(_readme_resident(committee, households, ids, today))
     reindex_residents(r.pk for r in residents)
     counts = {
         "buildings": len(buildings),
@@ -295,3 +312,45 @@ def seed(
             f"{counts['buildings']} buildings, {counts['visits']} visits ({committee.name})."
         )
     return counts
+
+
+# The README's search examples are about this resident: `zq` (her initials), `5678` (her phone's
+# last digits), `12号302` and `449弄12号` (her home). tests/committee/test_readme_examples.py keeps
+# them true. (The committee's secretary 周勤 lives in the neighbourhood, as many secretaries do.)
+README_RESIDENT = {"name": "周勤", "phone": "13916205678", "lane": "449", "number": "12", "room": "302"}
+
+
+def _readme_resident(committee, households, ids: _Ids, today: datetime.date) -> Resident:
+    r = README_RESIDENT
+    building = Building.all_objects.get(committee=committee, lane=r["lane"], number=r["number"])
+    home = next((h for h in households if h.building_id == building.pk and h.room == r["room"]), None)
+    relation = Resident.Relation.SPOUSE
+    if home is None:
+        home = Household.all_objects.create(committee=committee, building=building, room=r["room"])
+        relation = Resident.Relation.HEAD
+    birth = datetime.date(today.year - 52, 3, 8)
+    return Resident.all_objects.create(
+        committee=committee,
+        household=home,
+        name=r["name"],
+        gender=Resident.Gender.FEMALE,
+        birth_date=birth,
+        id_number=ids.next(random.Random(12), birth, False),
+        phone=r["phone"],
+        relation_to_head=relation,
+    )
+
+
+@transaction.atomic
+def seed_b(org, stdout=None) -> dict:
+    """Committee B (波阳居民区): its own smaller registry off 波阳路, visited by its own worker."""
+    return seed(
+        org,
+        stdout,
+        committee=org.committee_b,
+        households_target=180,
+        lanes=[("120", 6), ("138", 5)],
+        rng_seed=120,
+        road="波阳路",
+        workers=("worker_b",),
+    )

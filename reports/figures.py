@@ -106,6 +106,13 @@ def count_links(committee_id: int, period: Period) -> dict[str, str]:
         "recently_resolved": case_list_url(
             committee_id, resolved_from=iso(period.satisfaction_from), resolved_to=iso(period.today)
         ),
+        # The satisfaction tile counts the cases called back, not all resolved (221, not 228).
+        "called": case_list_url(
+            committee_id,
+            resolved_from=iso(period.satisfaction_from),
+            resolved_to=iso(period.today),
+            follow_up="called",
+        ),
     }
 
 
@@ -437,3 +444,9 @@ def street_overview(committees: list, access, today: dt.date | None = None) -> d
         "total": total,
         "chart": chart,
     }
+
+
+def chart_is_empty(spec: dict) -> bool:
+    """A chart with nothing to draw (no series, or every value 0 or missing): the page says so in
+    words instead of drawing blank axes (committee B's first weeks, a new committee)."""
+    return not any(value for series in spec.get("series", []) for value in series["data"])

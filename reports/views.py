@@ -53,6 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     committees = list(access.committees().filter(pk__in=ids).order_by("street__name", "name"))
     ids = ",".join(str(c.pk) for c in committees)
     ctx = _cached(request, ("overview", ids), lambda: figures.street_overview(committees, access))
+    ctx["chart"]["empty"] = figures.chart_is_empty(ctx["chart"])
     ctx["streets"] = sorted({c.street.name for c in committees})
     ctx["district_overview"] = access.oversees_district
     return render(request, "reports/overview.html", ctx)
@@ -76,6 +77,8 @@ def _render_dashboard(
 ) -> HttpResponse:
     ctx = _cached(request, ("dashboard", committee.pk), lambda: figures.dashboard(committee, request.access))
     ctx["committee"] = committee
+    for spec in ctx["charts"].values():
+        spec["empty"] = figures.chart_is_empty(spec)
     ctx["from_street"] = request.access.role(committee) in OVERSEERS
     ctx["show_names"] = request.access.can(Perm.VIEW_SENSITIVE, committee)
     # The secretary hears of a coming year whose holidays nobody has entered (due dates would count

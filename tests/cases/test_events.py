@@ -213,3 +213,36 @@ def test_the_case_page_and_sheet_read_the_timeline_in_the_users_language(org, as
         )
         english = client.get(reverse(name, args=[case.pk]), headers={"accept-language": "en"})
         assert "Referred to Property company." in english.content.decode()
+
+
+def test_a_same_day_reply_reads_naturally_and_a_late_one_is_not_green(org, as_user, staff, body):
+    """Issue 12 §5: "在 0 天后答复" and a green "95 天后答复" for a reply months past its date."""
+    worker = staff[1]
+    today = timezone.localdate()
+    same_day = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    quick = services.refer(access=worker, case=same_day, body=body, reply_expected_by=today + 5 * DAY)
+    services.record_reply(access=worker, referral=quick, reply="已派人疏通", replied_on=today)
+    _says(_last(same_day), "Reply from Property company the same day.", "物业公司当天答复。")
+
+    late_case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    slow = services.refer(
+        access=worker,
+        case=late_case,
+        body=body,
+        sent_on=today - 95 * DAY,
+        reply_expected_by=today - 80 * DAY,
+    )
+    services.record_reply(access=worker, referral=slow, reply="已答复", replied_on=today)
+    _says(
+        _last(late_case),
+        "Reply from Property company after 95 days, 80 days later than expected.",
+        "物业公司在 95 天后答复，比预期晚 80 天。",
+    )
+
+    client = as_user(org.worker_a)
+    page = client.get(reverse("cases:detail", args=[late_case.pk]), headers={"accept-language": "zh-hans"})
+    html = page.content.decode()
+    assert '<span class="badge overdue">95 天后答复，逾期</span>' in html
+    assert "badge green" not in html
+    page = client.get(reverse("cases:detail", args=[same_day.pk]), headers={"accept-language": "en"})
+    assert '<span class="badge green">replied the same day</span>' in page.content.decode()

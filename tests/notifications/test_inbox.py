@@ -39,8 +39,9 @@ def test_a_page_costs_no_query_for_the_bell_and_asks_for_it_as_it_loads(org, as_
     note(org.worker_a, "k")
     client = as_user(org.worker_a)
     client.get("/")
+    # The case list (the home page reads the unread case news it shows first: tests/committee/test_home.py).
     with CaptureQueriesContext(connection) as queries:
-        html = client.get("/").content.decode()
+        html = client.get("/cases/").content.decode()
     assert not any("notifications_notification" in q["sql"] for q in queries)
     assert 'hx-get="/notifications/bell/" hx-trigger="load"' in html
     assert '<span class="bell-count">' not in html

@@ -32,4 +32,4 @@ def demo_seeders() -> list:
     from demo import cases as cases_demo
     from demo import residents as residents_demo
 
-    return [residents_demo.seed, cases_demo.seed]
+    return [residents_demo.seed, cases_demo.seed, residents_demo.seed_b, cases_demo.seed_b]
