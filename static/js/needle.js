@@ -39,6 +39,35 @@
     }
   });
 
+  // Back to a page kept in the browser's memory (bfcache): its buttons were disabled on submit.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("button[type=submit]:disabled, input[type=submit]:disabled").forEach(function (b) {
+      b.disabled = false;
+    });
+  });
+
+  // An htmx request that met an ended session was redirected to the login page: never show that
+  // page inside the form. Go to sign in, then come back to this page (a form keeps what was typed
+  // on the device: static/js/intake.js).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (!xhr || !xhr.responseURL) return;
+    var url = new URL(xhr.responseURL, window.location.href);
+    if (url.searchParams.has("next") && /\/login\/$/.test(url.pathname)) {
+      event.detail.shouldSwap = false;
+      url.searchParams.set("next", window.location.pathname + window.location.search);
+      window.location.assign(url.toString());
+    }
+  });
+
+  // Logging out forgets what the forms kept on this device.
+  document.addEventListener("submit", function (event) {
+    if (/\/logout\/$/.test(event.target.getAttribute("action") || "")) {
+      try { window.sessionStorage.clear(); } catch (e) { /* nothing kept */ }
+    }
+  });
+
   // Close the account menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.usermenu[open]").forEach(function (d) {
