@@ -179,7 +179,8 @@ def _restore(request: HttpRequest, logged: Case | None) -> HttpResponse:
     initial = {name: post.get(name) for name in fields if post.get(name) not in (None, "")}
     form = IntakeForm(initial=initial, access=request.access, parties=parties)
     photos = post.get("_photos", "0")
-    return _render_intake(request, form, parties, restored=True, photos_lost=photos.isdigit() and int(photos) > 0)
+    lost = photos.isdigit() and int(photos) > 0
+    return _render_intake(request, form, parties, restored=True, photos_lost=lost)
 
 
 def _render_intake(

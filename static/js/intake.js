@@ -11,6 +11,8 @@
   var MAX_AGE_MS = 12 * 3600 * 1000; // the session's absolute limit: older drafts are not offered
   var SKIP = { csrfmiddlewaretoken: 1, photos: 1, resident_q: 1, building_q: 1, _find: 1, _pick: 1 };
   var here = window.location.pathname + window.location.search;
+  var restoring = false;
+  var touched = false; // only what the worker did is kept, not a form merely opened
 
   function tokenInput() {
     return document.querySelector("#intake [name=token]");
@@ -44,7 +46,7 @@
 
   function saveDraft() {
     var current = document.getElementById("intake");
-    if (!current) return;
+    if (!current || !touched) return;
     var fields = [];
     new FormData(current).forEach(function (value, name) {
       if (!SKIP[name] && typeof value === "string") fields.push([name, value]);
@@ -89,6 +91,8 @@
           if (mine && notice) document.getElementById("intake-notice").replaceWith(notice);
           return;
         }
+        restoring = false;
+        touched = true; // what came back is the worker's work: keep it from now on
         var fresh = doc.getElementById("intake");
         if (!fresh) return;
         document.getElementById("intake").replaceWith(fresh);
@@ -98,28 +102,38 @@
         var notice2 = document.getElementById("intake-notice");
         if (notice2) live(notice2.textContent.trim());
       })
-      .catch(function () { /* the empty form stays; the draft is kept for another try */ });
+      .catch(function () { /* the empty form stays; the draft is kept for another try */ })
+      .then(function () { restoring = false; });
   }
 
   if (form.getAttribute("data-restore") === "1") {
     var draft = readDraft();
-    if (draft) restore(draft);
+    if (draft) {
+      restoring = true; // until it is back, leaving must not overwrite it
+      restore(draft);
+    }
   }
 
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-intake-discard]")) {
       dropDraft();
+      touched = false;
       window.location.replace(here);
     }
   });
 
   var saveTimer = null;
   function saveSoon() {
+    touched = true;
     window.clearTimeout(saveTimer);
     saveTimer = window.setTimeout(saveDraft, 200);
   }
   document.addEventListener("input", function (event) {
     if (event.target.form && event.target.form.id === "intake") saveSoon();
+  });
+  // Leaving the page (to sign in again, or anywhere): keep the latest state, not the last timer's.
+  window.addEventListener("pagehide", function () {
+    if (!restoring) saveDraft();
   });
 
   // --- The category suggested from the words typed ------------------------------------------------

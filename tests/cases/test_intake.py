@@ -147,7 +147,8 @@ def test_a_case_needs_a_category_chosen_and_a_returned_form_asks_for_the_photos_
 
     client = as_user(org.worker_a)
     page = client.get(reverse("cases:new")).content.decode()
-    chips = page[page.index('id="category-chips"') : page.index("</fieldset>", page.index('id="category-chips"'))]
+    start = page.index('id="category-chips"')
+    chips = page[start : page.index("</fieldset>", start)]
     assert "类别 <span" in chips and 'value="drainage"' in chips and "排水积水" in chips  # marked required
     assert " checked" not in chips  # nothing preselected
     response = client.post(reverse("cases:new"), _form(org, category="", photos=jpeg_upload()))
@@ -209,7 +210,7 @@ def test_a_form_saved_already_opens_its_case_and_never_makes_another(org, as_use
 def test_a_kept_form_is_refilled_without_saving_and_asks_for_the_photos(org, as_user):
     resident = make_resident(org.a, name="王秀英", room="101")
     client = as_user(org.worker_a)
-    data = {**_form(org, title="地漏返水", token="kept", party=[resident.pk]), "_restore": "1", "_photos": "1"}
+    data = _form(org, title="地漏返水", token="kept", party=[resident.pk], _restore="1", _photos="1")
     html = client.post(reverse("cases:new"), data).content.decode()
     assert not Case.all_objects.exists()
     assert 'value="地漏返水"' in html and "王秀英" in html and 'value="kept"' in html
@@ -229,11 +230,12 @@ def test_hints_come_from_the_reporters_household_and_its_last_30_days(org, as_us
     Case.all_objects.filter(pk=old.pk).update(created_at=old.created_at - datetime.timedelta(days=31))
     client = as_user(org.worker_a)
     # The fast path: a reporter picked, no building.
-    html = client.get(reverse("cases:similar"), {"party": resident.pk, "category": "drainage"}).content.decode()
+    similar = reverse("cases:similar")
+    html = client.get(similar, {"party": resident.pk, "category": "drainage"}).content.decode()
     assert "楼道积水" in html and "邻居吵架" in html and "去年的事" not in html
     # The form opened from the resident knows the place before anything is typed.
     html = client.get(reverse("cases:new"), {"resident": resident.pk}).content.decode()
     assert "邻居吵架" in html and "近 30 天" in html
-    html = client.get(reverse("cases:similar"), {"party": neighbour.pk, "category": "drainage"}).content.decode()
+    html = client.get(similar, {"party": neighbour.pk, "category": "drainage"}).content.decode()
     assert "楼道积水" in html and "邻居吵架" not in html  # the building's, of this kind only
     assert same_kind.pk and other_kind.pk
