@@ -215,7 +215,7 @@
     var id = target.id;
     var region = document.getElementById("intake-live");
     if (id === "resident-results" || id === "building-results") {
-      var n = target.querySelectorAll("button.pick").length;
+      var n = document.getElementById(id).querySelectorAll("button.pick").length;
       if (region) live(n ? region.getAttribute("data-found").replace("{n}", n) : region.getAttribute("data-none"));
     } else if (id === "parties") {
       // A resident was added: say who, and go back to the search box for the next one.
