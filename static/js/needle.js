@@ -68,6 +68,27 @@
     }
   });
 
+  // A table wider than the screen scrolls in its .table-wrap: make that box reachable by keyboard
+  // (Tab to it, then arrow keys scroll) and name it after its table's heading. Checked again when
+  // a disclosure opens (a chart's "as a table") and when the window changes size.
+  function focusableScrollers() {
+    document.querySelectorAll(".table-wrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) {
+          var card = box.closest(".card, section, details");
+          var heading = box.querySelector("caption") || (card && card.querySelector("h2, h3, summary"));
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("role", "region");
+          if (heading) box.setAttribute("aria-label", heading.textContent.trim());
+        }
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusableScrollers);
+  window.addEventListener("resize", focusableScrollers);
+  document.addEventListener("toggle", focusableScrollers, true);
+  document.addEventListener("htmx:afterSettle", focusableScrollers);
+
   // Close the account menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.usermenu[open]").forEach(function (d) {
