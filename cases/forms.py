@@ -44,12 +44,32 @@ class PhotosField(forms.FileField):
         return files
 
 
+# Words in what a worker types that suggest a category (the intake's chips pick it while they type).
+# By category code: the categories themselves are edited in the admin, and one without words here
+# is simply never suggested.
+CATEGORY_WORDS = {
+    "drainage": "地漏 返水 积水 下水 堵塞 漏水 渗水 倒灌 化粪池 窨井 管道 淹",
+    "hardship": "困难 低保 救助 补助 生活费 看病 医药费 失业",
+    "dispute": "纠纷 吵架 争吵 噪音 矛盾 邻居 楼上 漏到",
+    "relocation": "旧改 征收 动迁 拆迁 搬迁",
+    "environment": "卫生 垃圾堆 乱堆 异味 臭 老鼠 蟑螂 蚊子 绿化 杂物",
+    "roads": "路灯 道路 路面 井盖 电梯 门禁 扶手 楼梯 台阶 坑",
+    "garbage": "垃圾分类 分类 湿垃圾 干垃圾 投放 垃圾箱房",
+    "illegal_construction": "违建 搭建 加层 阳台 围墙 占用",
+    "elderly": "独居 老人 助餐 送餐 护理 高龄 摔倒 养老",
+    "safety": "电线 飞线 充电 电瓶车 煤气 燃气 火 隐患 消防 高空 坠落",
+}
+
+
 class IntakeForm(forms.Form):
     """Logging a case on one phone screen. Parties arrive as `party` values "<resident id>" with a
     role in `role_<id>`; the building, household and visit as ids."""
 
+    # Not required: on a phone the worker may only tap a category (and take a photo); the title is
+    # then the details' first line or the category's name (clean()).
     title = forms.CharField(
         label=_("What is the problem?"),
+        required=False,
         max_length=100,
         widget=forms.TextInput({"placeholder": _("e.g. Blocked drain, water indoors")}),
     )
@@ -117,6 +137,14 @@ class IntakeForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("token", secrets.token_urlsafe(16))
         self.parties = parties or []
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("title"):
+            first_line = (data.get("description") or "").strip().splitlines()[:1]
+            category = data.get("category")
+            data["title"] = (first_line[0][:40] if first_line else "") or (category.label if category else "")
+        return data
 
     def clean_committee(self):
         value = self.cleaned_data["committee"]

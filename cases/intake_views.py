@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import selectors, services
-from cases.forms import IntakeForm, parse_parties
+from cases.forms import CATEGORY_WORDS, IntakeForm, parse_parties
 from cases.models import Case, CaseCategory, CaseParty
 from cases.views import get_case
 from committee.roles import Perm
@@ -105,6 +105,8 @@ def _log(request: HttpRequest, form: IntakeForm, parties: list) -> Case:
         photos=data["photos"],
         token=data["token"],
     )
+    if not created:
+        messages.info(request, _("This case was already logged as %(number)s.") % {"number": case.number})
     if created:
         messages.success(request, _("Case %(number)s logged.") % {"number": case.number})
         if holds_numbers(data["title"], data["description"], data["place"]):
@@ -127,6 +129,14 @@ def case_new(request: HttpRequest) -> HttpResponse:
         return _render_intake(
             request, IntakeForm(initial=initial, access=request.access, parties=parties), parties
         )
+    token = request.POST.get("token", "")
+    logged = _logged_with(request, token)
+    if "_restore" in request.POST:
+        return _restore(request, logged)
+    if logged is not None:
+        # This form was saved already (Back, then save again; a second tap on a slow line): the
+        # case it made, never a second one.
+        return _already_logged(request, logged)
     # Without JavaScript, the pickers post the form back to search or pick; nothing is saved then.
     picking = "_find" in request.POST or "_pick" in request.POST
     post = _with_picks(request.POST) if picking else request.POST
@@ -145,11 +155,53 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return _render_intake(request, form, parties, searching="_find" in post)
 
 
+def _logged_with(request: HttpRequest, token: str) -> Case | None:
+    """The case an intake form (its token) already made, if this user may see it."""
+    if not token:
+        return None
+    return selectors.visible_cases(request.access).filter(intake_token=token).first()
+
+
+def _already_logged(request: HttpRequest, case: Case) -> HttpResponse:
+    messages.info(request, _("This case was already logged as %(number)s.") % {"number": case.number})
+    return redirect("cases:detail", pk=case.pk)
+
+
+def _restore(request: HttpRequest, logged: Case | None) -> HttpResponse:
+    """The intake form refilled from what the device kept (static/js/intake.js) after the session
+    ran out, or after Back: nothing is saved. A form whose case exists says which case it made."""
+    if logged is not None:
+        response = render(request, "cases/new.html#logged", {"logged": logged})
+        response["X-Intake-Logged"] = "1"
+        return response
+    post = request.POST
+    parties = parse_parties(post)
+    fields = IntakeForm.base_fields
+    initial = {name: post.get(name) for name in fields if post.get(name) not in (None, "")}
+    form = IntakeForm(initial=initial, access=request.access, parties=parties)
+    photos = post.get("_photos", "0")
+    lost = photos.isdigit() and int(photos) > 0
+    return _render_intake(request, form, parties, restored=True, photos_lost=lost)
+
+
 def _render_intake(
-    request: HttpRequest, form: IntakeForm, parties: list, searching: bool = False
+    request: HttpRequest,
+    form: IntakeForm,
+    parties: list,
+    searching: bool = False,
+    restored: bool = False,
+    photos_lost: bool = False,
 ) -> HttpResponse:
     data = form.data if form.is_bound else form.initial
-    ctx = {"form": form, "parties": parties, "roles": CaseParty.Role.choices, **_picked_place(form)}
+    ctx = {
+        "form": form,
+        "parties": parties,
+        "roles": CaseParty.Role.choices,
+        "categories": _category_chips(form),
+        "restored": restored,
+        "photos_lost": photos_lost,
+        **_picked_place(form),
+    }
     if searching:
         q = request.POST.get("resident_q", "").strip()
         if q:
@@ -157,11 +209,26 @@ def _render_intake(
         bq = request.POST.get("building_q", "").strip()
         if bq:
             ctx["building_results"] = _building_results(bq)
-    building = ctx["picked_building"]
-    category = _category(data.get("category"))
-    if building is not None and category is not None:
-        ctx["similar"] = selectors.similar_open_cases(request.access, building=building, category=category)
+    household = ctx["picked_household"] or (parties[0].resident.household if parties else None)
+    building = ctx["picked_building"] or (household.building if household else None)
+    ctx.update(_hints(request, building, household, _category(data.get("category"))))
     return render(request, "cases/new.html", ctx)
+
+
+def _category_chips(form: IntakeForm) -> list[tuple[CaseCategory, str]]:
+    """The categories as chips, each with the words that suggest it."""
+    return [(c, CATEGORY_WORDS.get(c.code, "")) for c in form.fields["category"].queryset]
+
+
+def _hints(request: HttpRequest, building, household, category) -> dict:
+    """Against a duplicate: open cases of this kind at the place, wherever the place came from (a
+    picked building, the household of a resident the form was opened from or picked), and this
+    household's cases of the last 30 days."""
+    similar = list(selectors.similar_open_cases(request.access, building=building, category=category))
+    recent = selectors.recent_at_household(
+        request.access, household=household, exclude=[case.pk for case in similar]
+    )
+    return {"similar": similar, "recent": list(recent)}
 
 
 def _category(value) -> CaseCategory | None:
@@ -219,14 +286,16 @@ def pick_building(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def similar(request: HttpRequest) -> HttpResponse:
-    """htmx: open cases of the chosen category at the chosen building, while logging."""
+    """htmx: the hints against a duplicate, while logging (see _hints)."""
     _require_logger(request)
-    cases = selectors.similar_open_cases(
-        request.access,
-        building=_one(Building, request.GET.get("building")),
-        category=_category(request.GET.get("category", "")),
-    )
-    return render(request, "cases/new.html#similar", {"similar": cases})
+    get = request.GET
+    household = _one(Household, get.get("household"))
+    if household is None:
+        reporter = _one(Resident, next((p for p in get.getlist("party") if p.isdigit()), None))
+        household = reporter.household if reporter else None
+    building = _one(Building, get.get("building")) or (household.building if household else None)
+    ctx = _hints(request, building, household, _category(get.get("category", "")))
+    return render(request, "cases/new.html#similar", ctx)
 
 
 @require_POST

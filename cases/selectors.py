@@ -7,7 +7,10 @@ limits it to the user's committees, and the sensitive-case rule to the cases thi
 access is always passed in, never guessed from the running request.
 """
 
+import datetime
+
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from cases.models import Attachment, Case, CaseEvent, CaseParty, FollowUp, Referral
 from committee.access import Access
@@ -79,6 +82,16 @@ def similar_open_cases(access: Access, *, building, category, exclude_pk=None) -
     cases = Case.objects.filter(building=building, category=category, status__in=Case.OPEN_STATUSES)
     if exclude_pk:
         cases = cases.exclude(pk=exclude_pk)
+    return case_rows(access, cases).order_by("-created_at")[:5]
+
+
+def recent_at_household(access: Access, *, household, days: int = 30, exclude=()) -> QuerySet[Case]:
+    """Cases of one household logged in the last `days` days, of any kind: the intake's second hint
+    (a family that called about the drain last week is probably calling about the same drain)."""
+    if household is None:
+        return Case.objects.none()
+    since = timezone.now() - datetime.timedelta(days=days)
+    cases = Case.objects.filter(household=household, created_at__gte=since).exclude(pk__in=list(exclude))
     return case_rows(access, cases).order_by("-created_at")[:5]
 
 

@@ -39,6 +39,56 @@
     }
   });
 
+  // Back to a page kept in the browser's memory (bfcache): its buttons were disabled on submit.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("button[type=submit]:disabled, input[type=submit]:disabled").forEach(function (b) {
+      b.disabled = false;
+    });
+  });
+
+  // An htmx request that met an ended session was redirected to the login page: never show that
+  // page inside the form. Go to sign in, then come back to this page (a form keeps what was typed
+  // on the device: static/js/intake.js).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (!xhr || !xhr.responseURL) return;
+    var url = new URL(xhr.responseURL, window.location.href);
+    if (url.searchParams.has("next") && /\/login\/$/.test(url.pathname)) {
+      event.detail.shouldSwap = false;
+      url.searchParams.set("next", window.location.pathname + window.location.search);
+      window.location.assign(url.toString());
+    }
+  });
+
+  // Logging out forgets what the forms kept on this device.
+  document.addEventListener("submit", function (event) {
+    if (/\/logout\/$/.test(event.target.getAttribute("action") || "")) {
+      try { window.sessionStorage.clear(); } catch (e) { /* nothing kept */ }
+    }
+  });
+
+  // A table wider than the screen scrolls in its .table-wrap: make that box reachable by keyboard
+  // (Tab to it, then arrow keys scroll) and name it after its table's heading. Checked again when
+  // a disclosure opens (a chart's "as a table") and when the window changes size.
+  function focusableScrollers() {
+    document.querySelectorAll(".table-wrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) {
+          var card = box.closest(".card, section, details");
+          var heading = box.querySelector("caption") || (card && card.querySelector("h2, h3, summary"));
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("role", "region");
+          if (heading) box.setAttribute("aria-label", heading.textContent.trim());
+        }
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusableScrollers);
+  window.addEventListener("resize", focusableScrollers);
+  document.addEventListener("toggle", focusableScrollers, true);
+  document.addEventListener("htmx:afterSettle", focusableScrollers);
+
   // Close the account menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.usermenu[open]").forEach(function (d) {

@@ -37,7 +37,7 @@ def test_case_life_on_a_phone(phone, secretary_phone, org, tmp_path):
     login(phone, "worker_a")
     phone.goto("/cases/new/")
     phone.locator("#id_title").fill("雨后底楼积水倒灌")
-    phone.locator("#id_category").select_option("drainage")
+    phone.locator("label.chip", has_text="排水积水").click()
     phone.locator("#building_q").fill("449弄12")
     phone.locator("#building-results button.pick").first.click()
     expect(phone.locator("#picked-place")).to_contain_text("定海路449弄12号")

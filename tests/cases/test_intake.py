@@ -147,9 +147,10 @@ def test_a_case_needs_a_category_chosen_and_a_returned_form_asks_for_the_photos_
 
     client = as_user(org.worker_a)
     page = client.get(reverse("cases:new")).content.decode()
-    select = page[page.index('<select name="category"') :]
-    first = select[select.index("<option") : select.index("</option>")]
-    assert first == '<option value="">请选择…'  # nothing preselected, and in Chinese
+    start = page.index('id="category-chips"')
+    chips = page[start : page.index("</fieldset>", start)]
+    assert "类别 <span" in chips and 'value="drainage"' in chips and "排水积水" in chips  # marked required
+    assert " checked" not in chips  # nothing preselected
     response = client.post(reverse("cases:new"), _form(org, category="", photos=jpeg_upload()))
     assert response.status_code == 200 and not Case.all_objects.exists()
     body = response.content.decode()
@@ -181,3 +182,60 @@ def test_an_edit_without_its_version_is_refused_not_applied(org, as_user):
     assert "这张表单已过期" in response.content.decode()
     case.refresh_from_db()
     assert case.title != "改了标题"
+
+
+def test_without_a_title_the_case_is_named_by_its_details_or_category(org, as_user):
+    client = as_user(org.worker_a)
+    client.post(reverse("cases:new"), _form(org, title="", description="厨房地漏返水\n昨晚开始"))
+    client.post(reverse("cases:new"), _form(org, title="", token="t2"))
+    assert sorted(Case.all_objects.values_list("title", flat=True)) == ["厨房地漏返水", "排水积水"]
+
+
+def test_a_form_saved_already_opens_its_case_and_never_makes_another(org, as_user):
+    building = make_building(org.a, number="12")
+    resident = make_resident(org.a, name="王秀英", building=building, room="101")
+    client = as_user(org.worker_a)
+    first = client.post(reverse("cases:new"), _form(org, party=[resident.pk]))
+    case = Case.all_objects.get()
+    # Back, the form emptied, then saved again: the case it made, and the page says so.
+    again = client.post(reverse("cases:new"), _form(org, title="", party=[]), follow=True)
+    assert first.status_code == 302 and Case.all_objects.count() == 1
+    assert again.redirect_chain[-1][0] == reverse("cases:detail", args=[case.pk])
+    assert f"这条事项已登记为 {case.number}" in again.content.decode()
+    # The device's copy of that form, sent back to be refilled, is told which case it made.
+    restored = client.post(reverse("cases:new"), {**_form(org), "_restore": "1"})
+    assert restored["X-Intake-Logged"] == "1" and case.number in restored.content.decode()
+
+
+def test_a_kept_form_is_refilled_without_saving_and_asks_for_the_photos(org, as_user):
+    resident = make_resident(org.a, name="王秀英", room="101")
+    client = as_user(org.worker_a)
+    data = _form(org, title="地漏返水", token="kept", party=[resident.pk], _restore="1", _photos="1")
+    html = client.post(reverse("cases:new"), data).content.decode()
+    assert not Case.all_objects.exists()
+    assert 'value="地漏返水"' in html and "王秀英" in html and 'value="kept"' in html
+    assert 'value="drainage" required data-words' in html and "checked>排水积水" in html
+    assert "照片无法保留" in html
+
+
+def test_hints_come_from_the_reporters_household_and_its_last_30_days(org, as_user):
+    building = make_building(org.a, number="12")
+    resident = make_resident(org.a, name="王秀英", building=building, room="101")
+    neighbour = make_resident(org.a, name="李四", building=building, room="202")
+    same_kind = make_case(org.worker_a, org.a, title="楼道积水", building=building)
+    other_kind = make_case(
+        org.worker_a, org.a, title="邻居吵架", code="dispute", household=resident.household, building=building
+    )
+    old = make_case(org.worker_a, org.a, title="去年的事", code="dispute", household=resident.household)
+    Case.all_objects.filter(pk=old.pk).update(created_at=old.created_at - datetime.timedelta(days=31))
+    client = as_user(org.worker_a)
+    # The fast path: a reporter picked, no building.
+    similar = reverse("cases:similar")
+    html = client.get(similar, {"party": resident.pk, "category": "drainage"}).content.decode()
+    assert "楼道积水" in html and "邻居吵架" in html and "去年的事" not in html
+    # The form opened from the resident knows the place before anything is typed.
+    html = client.get(reverse("cases:new"), {"resident": resident.pk}).content.decode()
+    assert "邻居吵架" in html and "近 30 天" in html
+    html = client.get(similar, {"party": neighbour.pk, "category": "drainage"}).content.decode()
+    assert "楼道积水" in html and "邻居吵架" not in html  # the building's, of this kind only
+    assert same_kind.pk and other_kind.pk

@@ -1,0 +1,240 @@
+// The intake form (templates/cases/new.html): the category suggested from the words typed, the
+// photos chosen told, the pickers by keyboard, the hints refreshed, and what was typed kept on the
+// device (sessionStorage: this tab only, gone when it closes) so that a session that ran out, or
+// Back after saving, never loses or doubles a case.
+(function () {
+  "use strict";
+
+  var form = document.getElementById("intake");
+  if (!form) return;
+  var KEY = "needle:intake-draft";
+  var MAX_AGE_MS = 12 * 3600 * 1000; // the session's absolute limit: older drafts are not offered
+  var SKIP = { csrfmiddlewaretoken: 1, photos: 1, resident_q: 1, building_q: 1, _find: 1, _pick: 1 };
+  var here = window.location.pathname + window.location.search;
+  var restoring = false;
+  var touched = false; // only what the worker did is kept, not a form merely opened
+
+  function tokenInput() {
+    return document.querySelector("#intake [name=token]");
+  }
+
+  // One token per history entry: Back to a form that was saved sends that form's token again, and
+  // the server answers with the case it made instead of logging a second one.
+  var state = window.history.state || {};
+  if (state.intakeToken) {
+    tokenInput().value = state.intakeToken;
+  } else {
+    window.history.replaceState(Object.assign({}, state, { intakeToken: tokenInput().value }), "");
+  }
+
+  function live(text) {
+    var region = document.getElementById("intake-live");
+    if (region) {
+      region.textContent = "";
+      window.setTimeout(function () { region.textContent = text; }, 50);
+    }
+  }
+
+  // --- What was typed, kept on the device -------------------------------------------------------
+  function photoCount() {
+    var n = 0;
+    document.querySelectorAll("#intake input[type=file]").forEach(function (input) {
+      n += input.files ? input.files.length : 0;
+    });
+    return n;
+  }
+
+  function saveDraft() {
+    var current = document.getElementById("intake");
+    if (!current || !touched) return;
+    var fields = [];
+    new FormData(current).forEach(function (value, name) {
+      if (!SKIP[name] && typeof value === "string") fields.push([name, value]);
+    });
+    var draft = { path: here, token: tokenInput().value, at: Date.now(), fields: fields, photos: photoCount() };
+    try {
+      window.sessionStorage.setItem(KEY, JSON.stringify(draft));
+    } catch (e) { /* storage full or refused: the form still works, it just is not kept */ }
+  }
+
+  function readDraft() {
+    try {
+      var draft = JSON.parse(window.sessionStorage.getItem(KEY) || "null");
+      if (draft && draft.path === here && Date.now() - draft.at < MAX_AGE_MS) return draft;
+    } catch (e) { /* unreadable: ignore it */ }
+    return null;
+  }
+
+  function dropDraft() {
+    window.sessionStorage.removeItem(KEY);
+  }
+
+  function restore(draft) {
+    var body = new FormData();
+    draft.fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
+    body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    body.append("_restore", "1");
+    body.append("_photos", String(draft.photos || 0));
+    var mine = draft.token === tokenInput().value;
+    fetch(here, { method: "POST", body: body, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text().then(function (html) { return { response: response, html: html }; });
+      })
+      .then(function (answer) {
+        var doc = new DOMParser().parseFromString(answer.html, "text/html");
+        if (answer.response.headers.get("X-Intake-Logged")) {
+          dropDraft();
+          // Back to this very form after it was saved: say which case it made. A new form at the
+          // same address (another case for the same resident) stays as it is.
+          var notice = doc.getElementById("intake-notice");
+          if (mine && notice) document.getElementById("intake-notice").replaceWith(notice);
+          return;
+        }
+        restoring = false;
+        touched = true; // what came back is the worker's work: keep it from now on
+        var fresh = doc.getElementById("intake");
+        if (!fresh) return;
+        document.getElementById("intake").replaceWith(fresh);
+        window.history.replaceState(Object.assign({}, window.history.state, { intakeToken: draft.token }), "");
+        if (window.htmx) window.htmx.process(fresh);
+        showPhotos();
+        var notice2 = document.getElementById("intake-notice");
+        if (notice2) live(notice2.textContent.trim());
+      })
+      .catch(function () { /* the empty form stays; the draft is kept for another try */ })
+      .then(function () { restoring = false; });
+  }
+
+  if (form.getAttribute("data-restore") === "1") {
+    var draft = readDraft();
+    if (draft) {
+      restoring = true; // until it is back, leaving must not overwrite it
+      restore(draft);
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-intake-discard]")) {
+      dropDraft();
+      touched = false;
+      window.location.replace(here);
+    }
+  });
+
+  var saveTimer = null;
+  function saveSoon() {
+    touched = true;
+    window.clearTimeout(saveTimer);
+    saveTimer = window.setTimeout(saveDraft, 200);
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.form && event.target.form.id === "intake") saveSoon();
+  });
+  // Leaving the page (to sign in again, or anywhere): keep the latest state, not the last timer's.
+  window.addEventListener("pagehide", function () {
+    if (!restoring) saveDraft();
+  });
+
+  // --- The category suggested from the words typed ------------------------------------------------
+  var chosenByHand = !!document.querySelector("#intake [name=category]:checked");
+
+  function suggest() {
+    if (chosenByHand) return;
+    var text = ["title", "description"].map(function (name) {
+      var el = document.querySelector("#intake [name=" + name + "]");
+      return el ? el.value : "";
+    }).join(" ");
+    var best = null;
+    var bestLength = 0;
+    document.querySelectorAll("#intake [name=category][data-words]").forEach(function (radio) {
+      radio.getAttribute("data-words").split(/\s+/).forEach(function (word) {
+        if (word && text.indexOf(word) !== -1 && word.length > bestLength) {
+          best = radio;
+          bestLength = word.length;
+        }
+      });
+    });
+    var current = document.querySelector("#intake [name=category]:checked");
+    if (best && best !== current) {
+      best.checked = true;
+      var note = document.getElementById("category-suggested");
+      if (note) note.textContent = (note.getAttribute("data-text") || "") + " " + best.parentNode.textContent.trim();
+      whereChanged();
+    }
+  }
+
+  document.addEventListener("input", function (event) {
+    var name = event.target.name;
+    if ((name === "title" || name === "description") && event.target.form && event.target.form.id === "intake") {
+      suggest();
+    }
+  });
+
+  // --- Photos chosen, told -------------------------------------------------------------------------
+  function showPhotos() {
+    var out = document.getElementById("photos-chosen");
+    if (!out) return;
+    var n = photoCount();
+    out.textContent = n ? out.getAttribute("data-some").replace("{n}", n) : "";
+  }
+
+  // --- The hints against a duplicate follow the category, place and reporters --------------------
+  function whereChanged() {
+    document.body.dispatchEvent(new CustomEvent("needle:where-changed"));
+    saveSoon();
+  }
+
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (!el.form || el.form.id !== "intake") return;
+    if (el.name === "category") {
+      chosenByHand = true;
+      var note = document.getElementById("category-suggested");
+      if (note) note.textContent = "";
+    }
+    if (el.type === "file") showPhotos();
+    if (el.name === "category" || el.name === "party") whereChanged();
+    saveSoon();
+  });
+
+  // --- The pickers by keyboard ---------------------------------------------------------------------
+  // Enter in a search box searches (it would submit the whole form).
+  document.addEventListener("keydown", function (event) {
+    var el = event.target;
+    if (event.key === "Enter" && (el.id === "resident_q" || el.id === "building_q")) {
+      event.preventDefault();
+      if (window.htmx) window.htmx.trigger(el, "search");
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    // (An outerHTML swap reports the element it replaced: go by its id.)
+    if (!target || !document.getElementById("intake")) return;
+    var id = target.id;
+    var region = document.getElementById("intake-live");
+    if (id === "resident-results" || id === "building-results") {
+      var n = document.getElementById(id).querySelectorAll("button.pick").length;
+      if (region) live(n ? region.getAttribute("data-found").replace("{n}", n) : region.getAttribute("data-none"));
+    } else if (id === "parties") {
+      // A resident was added: say who, and go back to the search box for the next one.
+      var added = target.querySelector("li.party:last-child .party-name");
+      var search = document.getElementById("resident_q");
+      if (search) {
+        search.value = "";
+        search.focus();
+      }
+      if (added && region) live(region.getAttribute("data-added").replace("{name}", added.textContent.trim().split(/\s+/)[0]));
+      whereChanged();
+    } else if (id === "picked-place") {
+      var picked = document.getElementById("picked-place");
+      if (picked) {
+        picked.setAttribute("tabindex", "-1");
+        picked.focus();
+        if (region) live(picked.textContent.trim());
+      }
+      whereChanged();
+    }
+  });
+})();
