@@ -304,6 +304,8 @@ TASK_RETRY_SECONDS = env.int("TASK_RETRY_SECONDS", default=60)
 TASKS_STALE_SECONDS = env.int("TASKS_STALE_SECONDS", default=300)
 # The morning digest goes out at this time on working days (the scheduler's cron, Asia/Shanghai).
 DIGEST_TIME = env.str("DIGEST_TIME", default="08:30")
+# How often an open page asks for the bell's unread count (one query each time).
+BELL_POLL_SECONDS = env.int("BELL_POLL_SECONDS", default=60)
 
 # --- Needle ------------------------------------------------------------------------------------------
 # How long access records are kept (Cybersecurity Law Art. 21 asks for at least six months).

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +29,8 @@ def bell(request: HttpRequest) -> HttpResponse:
     leave_session_alone(request)
     if not request.user.is_authenticated:
         return HttpResponse(status=286)
-    return render(request, "notifications/bell.html", {"unread": services.unread_count(request.user)})
+    ctx = {"unread": services.unread_count(request.user), "poll_seconds": settings.BELL_POLL_SECONDS}
+    return render(request, "notifications/bell.html", ctx)
 
 
 @require_POST
