@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from cases.models import CaseEvent
 from committee.scoping import unscoped
+from common.workdays import is_workday
+from jobs.models import JobRun
 from jobs.running import retried
 from notifications import reminders
 from notifications.services import notify_for_event
@@ -45,4 +47,7 @@ _hour, _minute = settings.DIGEST_TIME.split(":")
 @retried
 def morning_reminders(today: str | None = None) -> dict[str, int]:
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
-    return reminders.morning(day)
+    sent = reminders.morning(day)
+    # Recorded for the secretary's dashboard (a day off too, so that a quiet Sunday is not a stopped scheduler).
+    JobRun.record(JobRun.MORNING_REMINDERS, {"day": str(day), "day_off": not is_workday(day), **sent})
+    return sent
