@@ -41,5 +41,7 @@ class JobRun(models.Model):
     def record(cls, job: str, outcome: dict) -> "JobRun":
         from django.utils import timezone
 
-        run, _ = cls.objects.update_or_create(job=job, defaults={"ran_at": timezone.now(), "outcome": outcome})
+        run, _ = cls.objects.update_or_create(
+            job=job, defaults={"ran_at": timezone.now(), "outcome": outcome}
+        )
         return run

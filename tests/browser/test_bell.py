@@ -6,9 +6,9 @@ task, and the worker's page polls the bell. On PostgreSQL the task goes through 
 (django-tasks-db, the production backend) and a real worker (`db_worker`'s own Worker class, in a
 thread) runs it. On SQLite the test database lives in memory with table-level locks, where a second
 thread polling the queue locks the web server out ("database table is locked"): there the task runs
-through Django's ImmediateBackend as the assignment commits, the same task code in the web thread. The poll interval is a
-setting (a minute in production, BELL_POLL_SECONDS); here it is two seconds so that the test waits
-seconds, not a minute."""
+through Django's ImmediateBackend as the assignment commits, the same task code in the web thread.
+The poll interval is a setting (a minute in production, BELL_POLL_SECONDS); here it is two seconds
+so that the test waits seconds, not a minute."""
 
 import threading
 
