@@ -153,26 +153,32 @@ def send_pending(ids: Iterable[int]) -> int:
     Returns how many were sent now."""
     sent, failed = 0, []
     for delivery in Delivery.objects.filter(pk__in=list(ids), status=Delivery.Status.PENDING).order_by("pk"):
+        # Claim the attempt first: of two runs holding the same message (a retry overtaking a slow
+        # worker), only the one whose update matches sends it.
+        claimed = Delivery.objects.filter(
+            pk=delivery.pk, status=Delivery.Status.PENDING, attempts=delivery.attempts
+        ).update(attempts=delivery.attempts + 1)
+        if not claimed:
+            continue
+        delivery.attempts += 1
         try:
             if delivery.channel == Delivery.Channel.EMAIL:
                 _send_email(delivery)
             else:
                 _send_wecom(delivery)
         except Exception as error:
-            delivery.attempts += 1
             # The message names the kind of failure, never the address (a webhook's key is a secret).
             delivery.error = f"{type(error).__name__}: {_public_reason(error)}"[:200]
             if delivery.attempts >= settings.TASK_MAX_ATTEMPTS:
                 delivery.status = Delivery.Status.FAILED
-            delivery.save(update_fields=["attempts", "error", "status"])
+            delivery.save(update_fields=["error", "status"])
             logger.warning(
                 "delivery %s (%s) failed, attempt %s", delivery.pk, delivery.channel, delivery.attempts
             )
             failed.append(delivery.pk)
         else:
-            delivery.attempts += 1
             delivery.status, delivery.error, delivery.sent_at = Delivery.Status.SENT, "", timezone.now()
-            delivery.save(update_fields=["attempts", "error", "status", "sent_at"])
+            delivery.save(update_fields=["error", "status", "sent_at"])
             sent += 1
     if failed:
         raise DeliveryFailed(f"{len(failed)} message(s) not delivered: {failed}")
