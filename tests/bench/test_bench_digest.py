@@ -9,7 +9,9 @@ from django.core.management import call_command
 @pytest.mark.django_db
 def test_bench_digest_runs_on_a_small_district():
     out = StringIO()
-    call_command("bench_digest", committees=3, staff=4, cases=60, runs=2, day="2026-12-03", drop=True, stdout=out)
+    call_command(
+        "bench_digest", committees=3, staff=4, cases=60, runs=2, day="2026-12-03", drop=True, stdout=out
+    )
     text = out.getvalue()
     assert "3 committees (3 in the database), 12 staff, 60 cases" in text
     runs = [line for line in text.splitlines() if line.startswith("run ")]
