@@ -17,3 +17,31 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheduled_at:%Y-%m-%d %H:%M} / {self.worked_at:%Y-%m-%d %H:%M}"
+
+
+class JobRun(models.Model):
+    """When a periodic job last ran and what it did, one row per job (written by the job itself), so
+    that people can be told: the secretary's dashboard says when the morning reminders last ran."""
+
+    MORNING_REMINDERS = "morning_reminders"
+
+    job = models.CharField(_("job"), max_length=100, unique=True)
+    ran_at = models.DateTimeField(_("last ran"))
+    # What the run did, e.g. {"day_off": true} or how many notifications of each kind were new.
+    outcome = models.JSONField(_("outcome"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.ran_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, job: str, outcome: dict) -> "JobRun":
+        from django.utils import timezone
+
+        run, _ = cls.objects.update_or_create(
+            job=job, defaults={"ran_at": timezone.now(), "outcome": outcome}
+        )
+        return run

@@ -304,6 +304,16 @@ TASK_RETRY_SECONDS = env.int("TASK_RETRY_SECONDS", default=60)
 TASKS_STALE_SECONDS = env.int("TASKS_STALE_SECONDS", default=300)
 # The morning digest goes out at this time on working days (the scheduler's cron, Asia/Shanghai).
 DIGEST_TIME = env.str("DIGEST_TIME", default="08:30")
+# Where notifications go besides the inbox. SITE_URL: the address people open Needle at, for the
+# links in e-mails and WeCom posts. E-mail leaves through MAILERS (EMAIL_HOST) from DEFAULT_FROM_EMAIL.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=SERVER_EMAIL)
+# A committee's WeCom robot must be https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…; hosts
+# (host:port) listed here are allowed too, http included: an intranet relay, or the tests' stub.
+WECOM_EXTRA_HOSTS = env.list("WECOM_EXTRA_HOSTS", default=[])
+WECOM_TIMEOUT_SECONDS = env.int("WECOM_TIMEOUT_SECONDS", default=10)
+# How often an open page asks for the bell's unread count (one query each time).
+BELL_POLL_SECONDS = env.int("BELL_POLL_SECONDS", default=60)
 
 # --- Needle ------------------------------------------------------------------------------------------
 # How long access records are kept (Cybersecurity Law Art. 21 asks for at least six months).

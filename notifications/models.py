@@ -53,3 +53,95 @@ class Notification(models.Model):
         from notifications.sentences import sentence
 
         return sentence(self)
+
+
+class Preference(models.Model):
+    """How one person wants to be told, besides the inbox (always): by e-mail, or not (the default)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("user"),
+    )
+    by_email = models.BooleanField(_("also by e-mail"), default=False)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} e-mail={self.by_email}"
+
+
+class CommitteeChannel(models.Model):
+    """A committee's WeCom (企业微信) group robot, set by its secretary: new notifications of the
+    committee's people are also posted there, short and with nothing sensitive (see delivery.py)."""
+
+    committee = models.OneToOneField(
+        "committee.Committee", models.CASCADE, related_name="channel", verbose_name=_("committee")
+    )
+    wecom_webhook = models.CharField(_("WeCom group robot address"), max_length=300, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
+    updated_at = models.DateTimeField(_("set at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("committee channel")
+        verbose_name_plural = _("committee channels")
+
+    def __str__(self) -> str:
+        return f"{self.committee_id} wecom={'yes' if self.wecom_webhook else 'no'}"
+
+
+class Delivery(models.Model):
+    """One message sent outside the app: an e-mail to a person or a post to a committee's WeCom group.
+
+    Its text is written (masked and scoped) when it is made; the worker sends it, trying again up to
+    TASK_MAX_ATTEMPTS times; one that fails for good stays here and is shown to the secretary."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        WECOM = "wecom", _("WeCom group")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+    committee = models.ForeignKey(
+        "committee.Committee", models.CASCADE, related_name="+", verbose_name=_("committee")
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    # One message per batch (an event, a morning) and recipient: a retried job sends nothing twice.
+    key = models.CharField(max_length=150, unique=True)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("message"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("last error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["committee", "status"], name="delivery_committee_status")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.key} {self.status}"

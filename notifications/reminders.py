@@ -12,12 +12,14 @@ from collections import Counter, defaultdict
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Referral
 from committee.models import Committee, Membership, StreetOfficer
 from committee.roles import Role
 from committee.scoping import committee_scope, unscoped
 from common.workdays import is_workday
+from notifications import delivery
 from notifications.models import Notification
 from residents.selectors import care_roster
 
@@ -235,7 +237,16 @@ def _committee_morning(committee_id: int, today: datetime.date) -> Counter[str]:
                     url=reverse("cases:list"),
                 )
             )
-    created = Notification.objects.bulk_create(_dedup(rows), ignore_conflicts=True)
+    rows = _dedup(rows)
+    # One timestamp for the run's rows: those it finds afterwards with it are the ones it added (a
+    # conflict, told on an earlier run, keeps its own), and only those go out by e-mail and WeCom.
+    run_at = timezone.now()
+    for row in rows:
+        row.created_at = run_at
+    created = Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        new = Notification.objects.filter(recipient__in=list(members), created_at=run_at)
+        delivery.queue(new, committee_id=committee_id, batch=f"morning:{committee_id}:{today}")
     return Counter(n.kind for n in created)
 
 

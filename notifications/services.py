@@ -21,6 +21,7 @@ from committee.models import User
 from committee.roles import Perm, Role
 from committee.scoping import committee_scope
 from common.masking import mask_numbers_in_text
+from notifications import delivery
 from notifications.models import Notification
 
 K = Notification.Kind
@@ -121,7 +122,10 @@ def notify_for_event(event: CaseEvent) -> list[Notification]:
                     body_en=data.get("body_en", ""),
                     text=event.text,
                 )
-    return [n for n in told if n is not None]
+        told_now = [n for n in told if n is not None]
+        # E-mail and the committee's WeCom group, for those who asked (one message per person, one post).
+        delivery.queue(told_now, committee_id=event.committee_id, batch=f"event:{event.pk}")
+    return told_now
 
 
 def notify_task_failed(*, user_id: int, task_name: str, result_id) -> Notification | None:

@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from cases.models import CaseEvent
 from committee.scoping import unscoped
+from common.workdays import is_workday
+from jobs.models import JobRun
 from jobs.running import retried
-from notifications import reminders
+from notifications import delivery, reminders
 from notifications.services import notify_for_event
 
 
@@ -29,6 +31,14 @@ def notify_for_event_task(event_id: int) -> int:
     if event is None:  # rolled back or deleted since: nothing to tell
         return 0
     return len(notify_for_event(event))
+
+
+@task(takes_context=True)
+@retried
+def deliver(delivery_ids: list[int]) -> int:
+    """Send e-mails and WeCom posts (notifications.delivery); a failure raises, so @retried tries
+    again later; what was sent is not sent twice."""
+    return delivery.send_pending(delivery_ids)
 
 
 def notify_after_commit(event: CaseEvent) -> None:
@@ -45,4 +55,7 @@ _hour, _minute = settings.DIGEST_TIME.split(":")
 @retried
 def morning_reminders(today: str | None = None) -> dict[str, int]:
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
-    return reminders.morning(day)
+    sent = reminders.morning(day)
+    # Recorded for the secretary's dashboard, a day off too (a quiet Sunday is not a stopped scheduler).
+    JobRun.record(JobRun.MORNING_REMINDERS, {"day": str(day), "day_off": not is_workday(day), **sent})
+    return sent

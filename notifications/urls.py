@@ -8,4 +8,6 @@ urlpatterns = [
     path("bell/", views.bell, name="bell"),
     path("<int:pk>/read/", views.mark_read, name="read"),
     path("read/", views.mark_all_read, name="read_all"),
+    path("settings/", views.preferences, name="preferences"),
+    path("wecom/<int:committee_id>/", views.wecom, name="wecom"),
 ]

@@ -1,11 +1,20 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from committee.models import Committee
+from committee.roles import Perm, Role
 from needle.sessions import leave_session_alone
 from notifications import services
-from notifications.models import Notification
+from notifications.forms import EmailPreferenceForm, WecomForm
+from notifications.models import CommitteeChannel, Delivery, Notification, Preference
 
 PAGE = 50
 
@@ -28,7 +37,8 @@ def bell(request: HttpRequest) -> HttpResponse:
     leave_session_alone(request)
     if not request.user.is_authenticated:
         return HttpResponse(status=286)
-    return render(request, "notifications/bell.html", {"unread": services.unread_count(request.user)})
+    ctx = {"unread": services.unread_count(request.user), "poll_seconds": settings.BELL_POLL_SECONDS}
+    return render(request, "notifications/bell.html", ctx)
 
 
 @require_POST
@@ -44,3 +54,66 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     services.mark_read(request.user)
     return redirect("notifications:list")
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The person's own notification settings: e-mail or not (the inbox always); for a secretary,
+    links to their committees' WeCom group settings, with how many messages failed there."""
+    preference = Preference.objects.filter(user=request.user).first()
+    initial = {"by_email": bool(preference and preference.by_email), "email": request.user.email}
+    form = EmailPreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        request.user.email = form.cleaned_data["email"]
+        request.user.save(update_fields=["email"])
+        Preference.objects.update_or_create(
+            user=request.user, defaults={"by_email": form.cleaned_data["by_email"]}
+        )
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("notifications:preferences")
+    led = _committees_led(request)
+    failed = dict(
+        Delivery.objects.filter(committee__in=led, status=Delivery.Status.FAILED)
+        .values_list("committee")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    committees = [(c, failed.get(c.pk, 0)) for c in Committee.objects.filter(pk__in=led).order_by("name")]
+    return render(request, "notifications/preferences.html", {"form": form, "committees": committees})
+
+
+def _committees_led(request: HttpRequest) -> list[int]:
+    """The committees whose WeCom group this user sets: where they are the secretary."""
+    return [cid for cid, role in request.access.roles.items() if role == Role.SECRETARY]
+
+
+@require_http_methods(["GET", "POST"])
+def wecom(request: HttpRequest, committee_id: int) -> HttpResponse:
+    """A committee's WeCom group robot (its secretary sets it) and the messages that failed."""
+    committee = get_object_or_404(Committee, pk=committee_id)
+    if not request.access.can(Perm.VIEW, committee):
+        raise Http404
+    if request.access.role(committee) != Role.SECRETARY:
+        raise PermissionDenied
+    channel = CommitteeChannel.objects.filter(committee=committee).first()
+    form = WecomForm(
+        request.POST or None, initial={"wecom_webhook": channel.wecom_webhook if channel else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        CommitteeChannel.objects.update_or_create(
+            committee=committee,
+            defaults={
+                "wecom_webhook": form.cleaned_data["wecom_webhook"].strip(),
+                "updated_by": request.user,
+                "updated_at": timezone.now(),
+            },
+        )
+        messages.success(request, _("The WeCom group robot is saved."))
+        return redirect("notifications:wecom", committee.pk)
+    failed = list(
+        Delivery.objects.filter(committee=committee, status=Delivery.Status.FAILED).select_related(
+            "recipient"
+        )[:30]
+    )
+    ctx = {"committee": committee, "form": form, "channel": channel, "failed": failed}
+    return render(request, "notifications/wecom.html", ctx)

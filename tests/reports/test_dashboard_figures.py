@@ -327,7 +327,9 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(org, as_user, django_asser
     assert response.context["headline"].roster.size == 12
 
 
-QUERIES_DASHBOARD = 12  # session, user, roles, committee, the figure queries (no session write)
+QUERIES_DASHBOARD = (
+    13  # session, user, roles, committee, the figure queries (no session write), when reminders last ran
+)
 
 
 def _figure_links(ctx) -> list[tuple[str, int, str]]:

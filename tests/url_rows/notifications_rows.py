@@ -29,3 +29,36 @@ ROWS = [
     ),
     Row("notifications:read_all", lambda w: reverse("notifications:read_all"), OWN_ACTION, method="post"),
 ]
+ROWS += [
+    Row(
+        "notifications:preferences",
+        lambda w: reverse("notifications:preferences"),
+        OWN_INBOX,
+        not_allowed="put",
+    ),
+    Row(
+        "notifications:preferences",
+        lambda w: reverse("notifications:preferences"),
+        OWN_ACTION,
+        method="post",
+        data=lambda w: {"by_email": "", "email": ""},
+        not_allowed=None,
+        label="save",
+    ),
+    # Only the committee's secretary sets its WeCom group; staff elsewhere do not learn it exists.
+    Row(
+        "notifications:wecom",
+        lambda w: reverse("notifications:wecom", args=[w.a.pk]),
+        expect(403, anonymous=302, secretary_a=200, worker_b=404),
+        not_allowed="put",
+    ),
+    Row(
+        "notifications:wecom",
+        lambda w: reverse("notifications:wecom", args=[w.a.pk]),
+        expect(403, anonymous=302, secretary_a=302, worker_b=404),
+        method="post",
+        data=lambda w: {"wecom_webhook": ""},
+        not_allowed=None,
+        label="save",
+    ),
+]
