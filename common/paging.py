@@ -12,6 +12,7 @@ stays while there are more rows. Paging on past the cap works: page 60 counts up
 from django.core.paginator import Paginator
 
 CAP = 1000
+MAX_PAGE = 100_000  # a page number past it is a typo or a probe: counted as this one
 
 
 class CappedPaginator(Paginator):
@@ -25,7 +26,7 @@ class CappedPaginator(Paginator):
             wanted = max(int(number), 1)
         except (TypeError, ValueError):
             wanted = 1
-        limit = max(self.cap, wanted * self.per_page)
+        limit = max(self.cap, min(wanted, MAX_PAGE) * self.per_page)
         # One query, the same one Paginator makes, but it stops after limit + 1 rows; the order
         # is dropped because a count does not need it (a search's order would sort every match).
         counted = self.object_list.order_by()[: limit + 1].count()

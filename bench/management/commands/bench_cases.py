@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from bench.floor import FLOOR_URL, measure
 from cases.models import Case, CaseCategory, CaseCounter, CaseEvent, OutsideBody, Referral
+from cases.search import key_for
 from committee.models import Committee, Membership, Street, User
 from committee.roles import Role
 from committee.scoping import unscoped
@@ -176,6 +177,8 @@ class Command(BaseCommand):
                         created_at=created,
                     )
                 )
+            for case in rows:  # no parties: the key is the number and the texts
+                case.search_key = key_for(case, [])
             with transaction.atomic():
                 made = Case.all_objects.bulk_create(rows)
                 events = []
