@@ -226,6 +226,13 @@ class Command(BaseCommand):
             self.stdout.write(f"  {start + done} cases…")
         for year, last in seq_by_year.items():
             CaseCounter.objects.update_or_create(committee=committee, year=year, defaults={"last": last})
-        # Fresh planner statistics, as autovacuum would gather them after a bulk load.
+        # Fresh planner statistics, and the search key's GIN index out of its pending list (the
+        # planner prices pending entries high and scans instead), as autovacuum would after a load.
+        # (Not VACUUM: the command may run inside a transaction, as in its test.)
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT gin_clean_pending_list('case_search_key_trgm') "
+                    "WHERE to_regclass('case_search_key_trgm') IS NOT NULL"
+                )
             cursor.execute("ANALYZE")
