@@ -12,14 +12,16 @@ import re
 
 from django import forms
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cases.models import Case, CaseCategory, CaseParty
+from cases.models import Case, CaseCategory
 from cases.rules import case_workers
+from cases.search import term_filter
 from common.forms import MAX_ID, DateInput, FilterDateField
+from residents.selectors import search_terms
 
 SORTS = {
     "due": ("open_rank", "due_date", "pk"),
@@ -140,14 +142,10 @@ def filter_cases(queryset: QuerySet[Case], data: dict) -> QuerySet[Case]:
         if match:
             queryset = queryset.filter(year=int(match[1]), seq=int(match[2]))
         else:
-            named = CaseParty.objects.filter(case=OuterRef("pk"), resident__name__contains=q)
-            queryset = queryset.filter(
-                Q(title__icontains=q)
-                | Q(description__icontains=q)
-                | Q(place__icontains=q)
-                | Q(work_order_number__icontains=q)
-                | Exists(named)
-            )
+            # Every word must match the case's search key (cases/search.py: the texts, the parties'
+            # names, pinyin and initials), which a trigram index serves on PostgreSQL.
+            for term in search_terms(q):
+                queryset = queryset.filter(term_filter(term))
     sort = SORTS.get(data.get("sort") or "due", SORTS["due"])
     if "open_rank" in sort and not status:
         # Due soonest, with the open cases (the ones a due date still matters for) first.

@@ -217,6 +217,8 @@ class Case(CommitteeOwned):
     version = models.PositiveIntegerField(default=1, editable=False)
     # A random token from the intake form: a double-clicked submit finds the case it already made.
     intake_token = models.CharField(max_length=40, blank=True, editable=False)
+    # What the list's search box matches (cases/search.py writes it; a trigram index on PostgreSQL).
+    search_key = models.TextField(default="", blank=True, editable=False)
 
     class Meta:
         verbose_name = _("case")

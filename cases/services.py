@@ -34,6 +34,7 @@ from cases.models import (
     Referral,
 )
 from cases.rules import TARGET, Action, can, case_workers, may_remove_attachment
+from cases.search import reindex_cases
 from committee.access import Access
 from committee.models import Committee, User
 from committee.roles import Perm
@@ -160,6 +161,7 @@ def create_case(
             CaseParty.all_objects.create(
                 case=case, committee=committee, resident=party.resident, role=party.role
             )
+    reindex_cases([case.pk])
     created = events.Created(assignee=assignee.display_name if assignee else "")
     events.record(case, created, actor=access.user, at=at)
     for photo in photos:
@@ -221,6 +223,8 @@ def edit(
     for field in changed:
         setattr(case, field, changes[field])
     _save(case, *changed)
+    if set(changed) & {"title", "description", "place"}:
+        reindex_cases([case.pk])
     events.record(case, events.Edited(edited=tuple(changed), before=before), actor=access.user, at=at)
     return case
 
@@ -356,6 +360,7 @@ def mark_duplicate(
             role=party.role,
             defaults={"committee_id": of.committee_id},
         )
+    reindex_cases([of.pk])  # its key names the reporters it gained
     events.record(
         case, events.MarkedDuplicate(of=of.number, of_id=of.pk), actor=access.user, text=text, at=at
     )
@@ -395,6 +400,8 @@ def add_reporters(
         if created:
             added.append(resident.name)
     _save(case)
+    if added:
+        reindex_cases([case.pk])
     return events.record(
         case, events.ReportersAdded(reporters_added=tuple(added)), actor=access.user, text=text, at=at
     )

@@ -16,7 +16,6 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response
@@ -45,6 +44,7 @@ from cases.models import Aid, Attachment, Case, CaseEvent, Referral
 from cases.rules import Action
 from committee.access import get_for_user
 from committee.roles import Perm
+from common.paging import CappedPaginator
 
 
 def get_case(request: HttpRequest, pk: int, detail: bool = False) -> Case:
@@ -73,7 +73,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     # Two steps: the page's ids from a lean query that sorts only the case table, then the rows
     # with their related data for those ids (joining first would join every matching case).
     ids_query = filter_cases(selectors.visible_cases(request.access), data)
-    page = Paginator(ids_query.values_list("pk", flat=True), 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(ids_query.values_list("pk", flat=True), 25).get_page(request.GET.get("page"))
     ids = list(page.object_list)
     rows = {case.pk: case for case in selectors.case_rows(request.access, Case.objects.filter(pk__in=ids))}
     ctx = {

@@ -130,10 +130,30 @@ def search_key_for(resident) -> str:
     )
 
 
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def bigram_tokens(*texts: str) -> list[str]:
+    """Each run of Chinese characters as its bigrams, the run's last character alone: 王芳 gives
+    '王芳 芳', 定海路 '定海 海路 路'. A one- or two-character term is then the start of a token
+    (' 芳'), which PostgreSQL's trigram index serves; '%芳%' has no trigram and scans every row."""
+    tokens = []
+    for text in texts:
+        for run in _HAN_RUN.findall(text.lower()):
+            tokens.extend(run[i : i + 2] for i in range(len(run)))
+    return tokens
+
+
 def search_key(name: str, phones: list[str], address: list[str]) -> str:
-    """The key from its parts; the importer calls it with what it holds, before inserting."""
+    """The key from its parts; the importer calls it with what it holds, before inserting.
+
+    The name's and the road's bigrams go last: the ranking reads the key's first tokens as the
+    name, its pinyin and initials (residents/selectors.py)."""
     name, *pinyin_tokens = name_tokens(name) or [""]
+    # The road: the Chinese the whole address (address_tokens' third) starts with.
+    road = _HAN_RUN.match(address[2]) if len(address) > 2 else None
     fixed = [name, *(phone_token(p) for p in phones), *address]
+    fixed += bigram_tokens(name, road[0] if road else "")
     budget = _KEY_BUDGET - sum(len(t) + 1 for t in fixed)
     tokens = [name]
     for token in pinyin_tokens:

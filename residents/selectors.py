@@ -38,8 +38,13 @@ def _term_filter(term: str) -> Q:
         # Pinyin or initials, or an address that starts with a number ('12号302', '449弄12号',
         # '12-302'): the start of a token, so 'zq' finds 周勤 and '12号' does not find 112号.
         return Q(search_key__contains=f" {without_unit(term, ROOM)}")
-    # Chinese: part of a name or an address ('勤', '12号302', '449弄').
-    return Q(search_key__contains=without_unit(term, ROOM) or term)
+    # Chinese: part of a name or an address ('勤', '12号302', '449弄'). One or two characters are
+    # the start of a token (the key holds the name's and the road's bigrams, search_keys.py), which
+    # the trigram index serves; three or more have trigrams of their own.
+    term = without_unit(term, ROOM) or term
+    if len(term) <= 2:
+        return Q(search_key__contains=f" {term}")
+    return Q(search_key__contains=term)
 
 
 def _name_rank(term: str) -> Case:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import services as audit
+from cases.search import reindex_cases_of_residents
 from committee.models import User
 from residents.indexing import reindex_building, reindex_household, reindex_residents
 from residents.models import Building, CareCategory, Household, Resident, RevealLog, Visit
@@ -43,6 +44,8 @@ def resident_update(
         raise StaleEdit(Resident.all_objects.select_related("household__building").get(pk=resident.pk))
     resident.version = current.version + 1
     resident.save()
+    if resident.name != current.name:
+        reindex_cases_of_residents([resident.pk])  # their cases are found by the new name
     if keep_hidden:
         categories = list(categories) + list(current.care_categories.filter(sensitive=True))
     resident.care_categories.set(categories)

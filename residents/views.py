@@ -21,6 +21,7 @@ from cases.selectors import cases_for_building, cases_for_household, cases_for_r
 from committee.access import get_for_user
 from committee.models import User
 from committee.roles import Perm
+from common.paging import CappedPaginator
 from residents import services
 from residents.care import shortest_cadence
 from residents.filters import (
@@ -95,7 +96,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     residents, category = filter_by_category(residents, categories, filters["category"], sensitive_ids)
     if not residents.query.order_by:  # a search gives its own order, best match first
         residents = residents.order_by(*PINYIN_ORDER)
-    page = Paginator(residents, 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(residents, 25).get_page(request.GET.get("page"))
     _show_categories(page.object_list, sensitive_ids)
     partial = bool(request.htmx and request.htmx.target == "results")  # as-you-type: the results only
     ctx = {

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from cases.search import reindex_cases_of_residents
 from common.bulk import insert_rows
 from residents.care import next_due, shortest_cadence
 from residents.models import Building, Household, Resident
@@ -137,6 +138,8 @@ class BatchWriter:
                 default_change_reason=self.reason,
                 manager=Resident.all_objects,
             )
+        # A name corrected by import: the cases these residents are parties to are found by it.
+        reindex_cases_of_residents([p.resident.pk for p in updates if "name" in p.values])
         care_plans = [p for p in plans if p.care_changed]
         if care_plans:
             through = Resident.care_categories.through

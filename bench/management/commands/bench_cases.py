@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from bench.floor import FLOOR_URL, measure
 from cases.models import Case, CaseCategory, CaseCounter, CaseEvent, OutsideBody, Referral
+from cases.search import key_for
 from committee.models import Committee, Membership, Street, User
 from committee.roles import Role
 from committee.scoping import unscoped
@@ -176,6 +177,8 @@ class Command(BaseCommand):
                         created_at=created,
                     )
                 )
+            for case in rows:  # no parties: the key is the number and the texts
+                case.search_key = key_for(case, [])
             with transaction.atomic():
                 made = Case.all_objects.bulk_create(rows)
                 events = []
@@ -223,6 +226,13 @@ class Command(BaseCommand):
             self.stdout.write(f"  {start + done} cases…")
         for year, last in seq_by_year.items():
             CaseCounter.objects.update_or_create(committee=committee, year=year, defaults={"last": last})
-        # Fresh planner statistics, as autovacuum would gather them after a bulk load.
+        # Fresh planner statistics, and the search key's GIN index out of its pending list (the
+        # planner prices pending entries high and scans instead), as autovacuum would after a load.
+        # (Not VACUUM: the command may run inside a transaction, as in its test.)
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT gin_clean_pending_list('case_search_key_trgm') "
+                    "WHERE to_regclass('case_search_key_trgm') IS NOT NULL"
+                )
             cursor.execute("ANALYZE")
