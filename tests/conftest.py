@@ -67,6 +67,15 @@ def _reference_data_after_flush(request):
 
 
 @pytest.fixture(autouse=True)
+def _cache_cleared():
+    """Reports keep computed figures in the cache keyed by user and committee ids; a rolled-back test's
+    ids come back in the next test (SQLite reuses them), which would read the earlier test's figures."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
