@@ -157,7 +157,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 def _logged_with(request: HttpRequest, token: str) -> Case | None:
     """The case an intake form (its token) already made, if this user may see it."""
-    if not token:
+    if not token or "\x00" in token:  # PostgreSQL refuses NUL in text: a hostile token made nothing
         return None
     return selectors.visible_cases(request.access).filter(intake_token=token).first()
 
@@ -234,7 +234,8 @@ def _hints(request: HttpRequest, building, household, category) -> dict:
 def _category(value) -> CaseCategory | None:
     if value is None or hasattr(value, "pk"):
         return value
-    return CaseCategory.objects.filter(code=value).first() if value else None
+    # A NUL byte (which PostgreSQL refuses in text) is no category's code.
+    return CaseCategory.objects.filter(code=value).first() if value and "\x00" not in value else None
 
 
 def _resident_results(q: str, worker=None):
@@ -277,7 +278,7 @@ def pick_building(request: HttpRequest) -> HttpResponse:
         if building is None:
             raise Http404
         return render(request, "cases/new.html#picked_place", {"picked_building": building})
-    q = request.GET.get("building_q", "").strip()
+    q = request.GET.get("building_q", "").replace("\x00", "").strip()
     results = _building_results(q) if q else []
     return render(
         request, "cases/new.html#building_results", {"building_results": results, "searched": bool(q)}
