@@ -107,7 +107,7 @@ def _log(request: HttpRequest, form: IntakeForm, parties: list) -> Case:
     )
     if not created:
         messages.info(request, _("This case was already logged as %(number)s.") % {"number": case.number})
-    if created:
+    else:
         messages.success(request, _("Case %(number)s logged.") % {"number": case.number})
         if holds_numbers(data["title"], data["description"], data["place"]):
             messages.info(
@@ -179,8 +179,7 @@ def _restore(request: HttpRequest, logged: Case | None) -> HttpResponse:
     fields = IntakeForm.base_fields
     initial = {name: post.get(name) for name in fields if post.get(name) not in (None, "")}
     form = IntakeForm(initial=initial, access=request.access, parties=parties)
-    photos = post.get("_photos", "0")
-    lost = photos.isdigit() and int(photos) > 0
+    lost = parse_id(post.get("_photos", "")) is not None  # how many photos were chosen: one or more
     return _render_intake(request, form, parties, restored=True, photos_lost=lost)
 
 
@@ -292,7 +291,7 @@ def similar(request: HttpRequest) -> HttpResponse:
     get = request.GET
     household = _one(Household, get.get("household"))
     if household is None:
-        reporter = _one(Resident, next((p for p in get.getlist("party") if p.isdigit()), None))
+        reporter = _one(Resident, next((p for p in get.getlist("party") if parse_id(p)), None))
         household = reporter.household if reporter else None
     building = _one(Building, get.get("building")) or (household.building if household else None)
     ctx = _hints(request, building, household, _category(get.get("category", "")))

@@ -42,6 +42,7 @@ class Perm(StrEnum):
     MANAGE_CASES = "manage_cases"  # assign, reassign, close, reopen, mark duplicates
     APPROVE_AID = "approve_aid"
     VIEW_REPORTS = "view_reports"  # the dashboard, ledger and monthly summary
+    SET_CHANNELS = "set_channels"  # where the committee's notifications go (its WeCom group robot)
 
 
 # Street and district officers: read and reports; no full numbers, no sensitive categories.

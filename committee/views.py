@@ -61,7 +61,7 @@ def _case_queue(request: HttpRequest) -> dict:
     }
     managing = request.access.committees_where(Perm.MANAGE_CASES)
     if managing:
-        # The same rows as the case list's follow_up=due / follow_up=to_close filters.
+        # The same rows as the case list's follow_up=due and follow_up=called filters (with status=resolved).
         resolved = selectors.visible_cases(
             request.access, Case.objects.filter(committee_id__in=managing, status=Case.Status.RESOLVED)
         )

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from committee.models import Committee
-from committee.roles import Perm, Role
+from committee.roles import Perm
 from needle.sessions import leave_session_alone
 from notifications import services
 from notifications.forms import EmailPreferenceForm, WecomForm
@@ -83,8 +82,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 def _committees_led(request: HttpRequest) -> list[int]:
-    """The committees whose WeCom group this user sets: where they are the secretary."""
-    return [cid for cid, role in request.access.roles.items() if role == Role.SECRETARY]
+    """The committees whose WeCom group this user sets."""
+    return request.access.committees_where(Perm.SET_CHANNELS)
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,8 +92,7 @@ def wecom(request: HttpRequest, committee_id: int) -> HttpResponse:
     committee = get_object_or_404(Committee, pk=committee_id)
     if not request.access.can(Perm.VIEW, committee):
         raise Http404
-    if request.access.role(committee) != Role.SECRETARY:
-        raise PermissionDenied
+    request.access.require(Perm.SET_CHANNELS, committee)
     channel = CommitteeChannel.objects.filter(committee=committee).first()
     form = WecomForm(
         request.POST or None, initial={"wecom_webhook": channel.wecom_webhook if channel else ""}

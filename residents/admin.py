@@ -44,25 +44,7 @@ class HouseholdAdmin(MaskedNumbersAdmin, SimpleHistoryAdmin):
     masked_fields = {"phone": "phone"}
 
     def record_reveal(self, request, obj, field, reason) -> None:
-        # Like the landline revealed on a resident's page: logged against one of the household's
-        # residents (the secretary's reveal log), and always in the access log against the household.
-        resident = Resident.all_objects.filter(household=obj).order_by("pk").first()
-        if resident is not None:
-            RevealLog.all_objects.create(
-                committee_id=obj.committee_id,
-                resident=resident,
-                field=RevealLog.Field.HOME_PHONE,
-                reason=reason,
-                revealed_by=request.user,
-            )
-        audit.record(
-            user=request.user,
-            kind=audit.Kind.REVEAL,
-            committee_id=obj.committee_id,
-            household=obj,
-            resident=resident,
-            detail=f"{RevealLog.Field.HOME_PHONE}: {reason}",
-        )
+        services.reveal_household_phone(household=obj, reason=reason, by=request.user)
 
 
 @admin.register(Resident)

@@ -117,6 +117,29 @@ def reveal_number(*, resident: Resident, field: str, reason: str, by: User) -> s
     return resident.full_number(field)
 
 
+def reveal_household_phone(*, household: Household, reason: str, by: User) -> None:
+    """Record a reveal of a household's landline outside a resident's page (the admin's correction):
+    in the reveal log against one of its residents, like the landline revealed on a resident's page,
+    and always in the access log against the household (one without residents has no reveal-log row)."""
+    resident = Resident.all_objects.filter(household=household).order_by("pk").first()
+    if resident is not None:
+        RevealLog.all_objects.create(
+            committee_id=household.committee_id,
+            resident=resident,
+            field=RevealLog.Field.HOME_PHONE,
+            reason=reason,
+            revealed_by=by,
+        )
+    audit.record(
+        user=by,
+        kind=audit.Kind.REVEAL,
+        committee_id=household.committee_id,
+        household=household,
+        resident=resident,
+        detail=f"{RevealLog.Field.HOME_PHONE}: {reason}",
+    )
+
+
 @transaction.atomic
 def record_full_export(*, committee, by: User) -> int:
     """A registry export with full numbers reveals every number in it: one RevealLog row per number,
