@@ -93,6 +93,22 @@ def _holiday_schedule_read_afresh(request):
         load_entered_years()
 
 
+def _open_outer_transactions() -> list:
+    atomics = []
+    for alias in connections:
+        atomic = transaction.atomic(using=alias)
+        atomic._from_testcase = True  # a durable atomic in the code under test may nest inside
+        atomic.__enter__()
+        atomics.append((alias, atomic))
+    return atomics
+
+
+def _roll_back_outer_transactions(atomics: list) -> None:
+    for alias, atomic in reversed(atomics):
+        transaction.set_rollback(True, using=alias)
+        atomic.__exit__(None, None, None)
+
+
 @contextmanager
 def rows_kept_for_scope(django_db_blocker) -> Iterator[None]:
     """Rows written inside (and until the end of the `with`) are seen by every test of a wider scope.
@@ -104,18 +120,11 @@ def rows_kept_for_scope(django_db_blocker) -> Iterator[None]:
     Transactional tests (the live server) never request such a fixture: they commit and flush.
     """
     with django_db_blocker.unblock():
-        atomics = []
-        for alias in connections:
-            atomic = transaction.atomic(using=alias)
-            atomic._from_testcase = True  # a durable atomic in the code under test may nest inside
-            atomic.__enter__()
-            atomics.append((alias, atomic))
+        atomics = _open_outer_transactions()
         try:
             yield
         finally:
-            for alias, atomic in reversed(atomics):
-                transaction.set_rollback(True, using=alias)
-                atomic.__exit__(None, None, None)
+            _roll_back_outer_transactions(atomics)
 
 
 def build_org() -> SimpleNamespace:
@@ -141,22 +150,64 @@ def org(db):
     return build_org()
 
 
+class _Demo:
+    """The seeded demo of this test process, held by an outer transaction (see rows_kept_for_scope)."""
+
+    atomics: list | None = None
+    blocker = None
+
+    @classmethod
+    def seed(cls, django_db_blocker) -> None:
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        with django_db_blocker.unblock():
+            cls.atomics = _open_outer_transactions()
+            cls.blocker = django_db_blocker
+            call_command("seed_demo", stdout=StringIO())
+
+    @classmethod
+    def roll_back(cls) -> None:
+        if cls.atomics is None:
+            return
+        with cls.blocker.unblock():
+            _roll_back_outer_transactions(cls.atomics)
+        cls.atomics = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """The demo stays seeded from one module that wants it to the next (seeding takes seconds, and the
+    demo modules run one after another: pytest_collection_modifyitems puts them first) and is rolled
+    back before the first test that did not ask for it, before any of that test's fixtures run."""
+    if "seeded_demo" not in item.fixturenames:
+        _Demo.roll_back()
+
+
+def pytest_collection_modifyitems(items):
+    """Tests on the demo first, so that each test process seeds it once (xdist hands every process
+    the start of the list first, in order)."""
+    items.sort(key=lambda item: "seeded_demo" not in item.fixturenames)
+
+
+@pytest.fixture(scope="session")
+def _demo_rolled_back_at_the_end(django_db_setup):
+    yield
+    _Demo.roll_back()
+
+
 @pytest.fixture(scope="module")
-def seeded_demo(django_db_setup, django_db_blocker):
-    """The demo (`seed_demo`), seeded once for every test of a module that asks for it.
+def seeded_demo(_demo_rolled_back_at_the_end, django_db_blocker):
+    """The demo (`seed_demo`), for every test of a module that asks for it.
 
-    Seeding takes seconds; each test rolls back to the seeded rows (see rows_kept_for_scope), so a
-    test may change them freely. Request `db` as well (the tests' own transaction). The rows stay
-    until the module ends, so every later test of that module sees them: keep such a module to tests
-    that want the demo.
+    Seeding takes seconds, so it is done once per test process and kept until the first test that
+    did not ask for it (pytest_runtest_setup above); each test rolls back to the seeded rows, so a
+    test may change them freely. Request `db` as well (the tests' own transaction).
     """
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    with rows_kept_for_scope(django_db_blocker):
-        call_command("seed_demo", stdout=StringIO())
-        yield
+    if _Demo.atomics is None:
+        _Demo.seed(django_db_blocker)
+    yield
 
 
 def client_for(user) -> Client:

@@ -2,12 +2,7 @@
 words, the article's stories have the events they tell, and every part of the case pages has
 something to show."""
 
-from io import StringIO
-
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -20,19 +15,8 @@ from tests.conftest import client_for
 FLOODING = "雨季底楼居民家中“发洪水”"
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The demo, seeded once for this module and rolled back after it, with whatever the pages cached
-    about it (the dashboard's figures are cached per user id, and ids come round again)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
-    cache.clear()
-
-
 @pytest.fixture
-def cases(seeded, db):
+def cases(seeded_demo, db):
     with unscoped():
         committee = Committee.objects.get(name="定海居民区")
         yield Case.objects.filter(committee=committee)
