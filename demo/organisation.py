@@ -7,6 +7,7 @@ never migrations.
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from committee.models import Committee, District, DistrictOfficer, Membership, Street, StreetOfficer, User
@@ -54,9 +55,11 @@ def seed_organisation() -> DemoOrganisation:
     )
     committees = {"a": committee_a, "b": committee_b}
     users: dict[str, User] = {}
+    # One hash for the ten demo accounts (they share the documented password): hashing takes about a
+    # second each, and `make run` waits for it.
+    password = make_password(DEMO_PASSWORD)
     for username, full_name, which, role in DEMO_ACCOUNTS + EXTRA_ACCOUNTS:
-        user = User(username=username, full_name=full_name)
-        user.set_password(DEMO_PASSWORD)
+        user = User(username=username, full_name=full_name, password=password)
         if role == Role.ADMIN:
             user.is_staff = user.is_superuser = True
         user.save()

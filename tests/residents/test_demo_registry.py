@@ -1,25 +1,17 @@
-"""The demo registry of committee A, and the benchmark command on a small committee."""
+"""The demo registry of committee A (on the demo seeded once per test process)."""
 
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
-from demo import organisation as committee_demo
-from demo import residents as demo
+from committee.models import Committee
 from residents.models import Building, Household, Resident, Visit
 from residents.selectors import search_residents
 from residents.validators import validate_id_number
 
 
-@pytest.mark.django_db
-def test_the_demo_fills_committee_a_with_a_lane_neighbourhood():
-    org = committee_demo.seed_organisation()
-    counts = demo.seed(org)
-    a = org.committee_a
-    assert counts["buildings"] == Building.all_objects.filter(committee=a).count() == 40
+def test_the_demo_fills_committee_a_with_a_lane_neighbourhood(seeded_demo, db):
+    a = Committee.objects.get(name="定海居民区")
+    assert Building.all_objects.filter(committee=a).count() == 40
     assert Household.all_objects.filter(committee=a).count() == 700
     residents = list(Resident.all_objects.filter(committee=a))
     assert 1800 <= len(residents) <= 2200
@@ -37,13 +29,3 @@ def test_the_demo_fills_committee_a_with_a_lane_neighbourhood():
     assert 0 < on_roster.filter(next_visit_due__lt=today).count() < on_roster.count() / 2
     assert Visit.all_objects.filter(committee=a).count() > 3000
     assert search_residents(Resident.all_objects.filter(committee=a), "449弄").exists()
-
-
-@pytest.mark.django_db
-def test_the_benchmark_reports_median_and_p95():
-    out = StringIO()
-    call_command("bench_residents", residents=150, repeat=1, stdout=out)
-    text = out.getvalue()
-    assert "search, street officer (whole street)" in text
-    assert "care roster, worker" in text
-    assert text.count("median") == 4 and text.count("p95") == 4
