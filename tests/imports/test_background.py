@@ -152,7 +152,9 @@ def test_committing_twice_writes_once(org):
     assert Notification.objects.filter(recipient=org.secretary_a, kind="import_done").count() == 2
 
 
-def test_committing_twice_through_the_task_queue_writes_once(org, immediate, django_capture_on_commit_callbacks):
+def test_committing_twice_through_the_task_queue_writes_once(
+    org, immediate, django_capture_on_commit_callbacks
+):
     from residents.tasks import commit_import_task
 
     run = _previewed(org)
@@ -197,7 +199,9 @@ def test_a_commit_that_dies_half_way_writes_nothing_and_is_resumed_whole(
     assert run.status == S.COMMITTING and run.attempts == 1 and runs.stored_path(run).exists()
 
     # The worker was restarted; the run shows no sign of life: the sweep queues it again.
-    ImportRun.all_objects.filter(pk=run.pk).update(progress_at=timezone.now() - datetime.timedelta(minutes=11))
+    ImportRun.all_objects.filter(pk=run.pk).update(
+        progress_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert runs.resume_stalled() == {"resumed": 1, "failed": 0}
     assert runs.resume_stalled() == {"resumed": 0, "failed": 0}  # left to the task it queued
