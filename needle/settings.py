@@ -307,8 +307,7 @@ TASKS_STALE_SECONDS = env.int("TASKS_STALE_SECONDS", default=300)
 IMPORT_TASK_MIN_ROWS = env.int("IMPORT_TASK_MIN_ROWS", default=2000)
 # A run in the worker's hands with no sign of life for this long had its worker die: it is queued again
 # (nothing of it was written) or, after TASK_MAX_ATTEMPTS, reported failed. The scheduler looks every
-# IMPORT_SWEEP_MINUTES. A commit shows no sign of life while it writes (one transaction): keep this well
-# above the longest commit (28 s for 100,000 rows on the reference machine).
+# IMPORT_SWEEP_MINUTES. A commit's sign of life is its count of rows written, after each batch of 1,000.
 IMPORT_STALL_MINUTES = env.int("IMPORT_STALL_MINUTES", default=10)
 IMPORT_SWEEP_MINUTES = env.int("IMPORT_SWEEP_MINUTES", default=5)
 # The morning digest goes out at this time on working days (the scheduler's cron, Asia/Shanghai).

@@ -12,7 +12,8 @@ transaction that ends by setting the status to committed, under a lock of the ru
 task for the same run (a retry, a resumed run) finds it committed and writes nothing. A worker that
 dies mid-commit leaves nothing written (the transaction is rolled back); the run, still "committing",
 is started again by `resume_stalled` (every few minutes, from the scheduler) until it has been tried
-TASK_MAX_ATTEMPTS times, then reported failed.
+TASK_MAX_ATTEMPTS times, then reported failed. The commit's rows done are counted in a file beside the
+upload (see _record_writing): its transaction's writes are seen by nobody until it ends.
 """
 
 import datetime
@@ -185,7 +186,13 @@ def _keep_report(run: ImportRun, report: Report) -> None:
     run.errors = report.errors
 
 
-def commit_import(run: ImportRun, user=None, *, from_status: str = S.PREVIEWED) -> Report | None:
+def commit_import(
+    run: ImportRun,
+    user=None,
+    *,
+    from_status: str = S.PREVIEWED,
+    progress: Callable[[int], None] | None = None,
+) -> Report | None:
     """Write the run's file in one transaction: every row or none. Returns the report (None when
     the run was no longer awaiting commit, or its file turned out bad). The run is committed when
     the file was clean; otherwise it keeps its new bad rows and stays (or is again) awaiting commit.
@@ -211,6 +218,7 @@ def commit_import(run: ImportRun, user=None, *, from_status: str = S.PREVIEWED) 
                 commit=True,
                 user=user or run.created_by,
                 reason=reason,
+                progress=progress,
             )
         except FileProblem as problem:
             run.status = S.REJECTED
@@ -263,6 +271,44 @@ def request_commit(run: ImportRun, user) -> bool:
     return bool(started)
 
 
+# The commit's rows done. The commit is one transaction, so what it writes to the database (the run's
+# row too, which it holds locked) is seen by nobody until it ends; its count goes to a small file beside
+# the upload instead, which the worker and the app share already. The file's age is also the commit's
+# sign of life for resume_stalled.
+
+
+def _writing_path(run_id: int) -> Path:
+    return _upload_dir() / f"{run_id}.writing"
+
+
+def _record_writing(run_id: int) -> Callable[[int], None]:
+    def record(done: int) -> None:
+        path = _writing_path(run_id)
+        partial = path.with_name(f"{path.name}.part")
+        partial.write_text(str(done))
+        os.replace(partial, path)  # a reader never sees half a number
+
+    return record
+
+
+def rows_written(run: ImportRun) -> int | None:
+    """How many rows the worker's commit of this run has written so far (None: not known)."""
+    if run.status != S.COMMITTING:
+        return None
+    try:
+        return int(_writing_path(run.pk).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _writing_recently(run_id: int, since: datetime.datetime) -> bool:
+    try:
+        touched = _writing_path(run_id).stat().st_mtime
+    except OSError:
+        return False
+    return touched > since.timestamp()
+
+
 def _claim(run_id: int, status: str) -> ImportRun | None:
     """Count one more attempt at a run still in `status` (committed at once, so that a worker that
     dies mid-run has it counted); None when the run is past that step already."""
@@ -313,12 +359,16 @@ def commit_in_background(run_id: int) -> str | None:
         return None
     with committee_scope([run.committee_id]):
         try:
-            report = commit_import(run, run.committed_by, from_status=S.COMMITTING)
+            report = commit_import(
+                run, run.committed_by, from_status=S.COMMITTING, progress=_record_writing(run.pk)
+            )
         except IntegrityError:
             # Another change to the registry (a resident saved with the same ID meanwhile): the
             # transaction is rolled back. No detail of the error is kept: it would hold the number.
             fail(run.pk, S.COMMITTING, REGISTRY_CHANGED)
             return S.FAILED
+        finally:
+            _writing_path(run.pk).unlink(missing_ok=True)
     run.refresh_from_db()
     if report is None and run.status != S.REJECTED:
         return None  # committed (or cancelled) already: told then, by the attempt that did it
@@ -333,6 +383,7 @@ def fail(run_id: int, from_status: str, message: str = INTERRUPTED) -> bool:
     if run is None:
         return False
     _delete_files(run)
+    _writing_path(run_id).unlink(missing_ok=True)
     failed = ImportRun.all_objects.filter(pk=run_id, status=from_status).update(
         status=S.FAILED, problem=message, stored_name="", phase="", progress_at=timezone.now()
     )
@@ -361,6 +412,8 @@ def resume_stalled() -> dict[str, int]:
     outcome = {"resumed": 0, "failed": 0}
     stalled = ImportRun.all_objects.filter(status__in=ImportRun.IN_PROGRESS, progress_at__lt=since)
     for run_id, status, attempts in stalled.values_list("pk", "status", "attempts"):
+        if status == S.COMMITTING and _writing_recently(run_id, since):
+            continue  # a long commit, still writing
         if attempts >= settings.TASK_MAX_ATTEMPTS:
             outcome["failed"] += fail(run_id, status)
             continue

@@ -98,8 +98,9 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 def _progress_context(run: ImportRun) -> dict:
     # The rows file holds a header row (and perhaps the template's example row): never show more
     # rows done than there are.
-    total = max(run.rows_total, run.rows_done)
-    return {"rows_done": run.rows_done, "rows_total": total, "poll_seconds": 1}
+    done = runs.rows_written(run) if run.status == ImportRun.Status.COMMITTING else run.rows_done
+    total = max(run.rows_total, done or 0)
+    return {"rows_done": done, "rows_total": total, "poll_seconds": 1}
 
 
 @require_GET

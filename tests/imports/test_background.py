@@ -277,3 +277,34 @@ def test_another_committee_cannot_see_the_progress(org, as_user):
     assert as_user(org.secretary_a).get(url).status_code == 200
     assert as_user(org.worker_b).get(url).status_code == 404
     assert as_user(org.worker_a).get(url).status_code == 403
+
+
+def test_the_page_shows_the_rows_written_while_the_commit_runs(org, as_user, monkeypatch):
+    """The commit is one transaction, so its rows done are counted beside the upload: read here by
+    the progress fragment in the middle of the commit (after its second batch of ten)."""
+    client = as_user(org.secretary_a)
+    run = _previewed(org)
+    runs.request_commit(run, org.secretary_a)
+    url = reverse("imports:progress", args=[run.pk])
+    assert "正在将 30 行一次性写入登记册" in client.get(url).text  # not begun: no figure yet
+    monkeypatch.setattr(importer, "BATCH_SIZE", 10)
+    pages: list[str] = []
+    real = BatchWriter.write
+
+    def write(self, plans):
+        real(self, plans)
+        pages.append(client.get(url).text)
+
+    monkeypatch.setattr(BatchWriter, "write", write)
+    assert runs.commit_in_background(run.pk) == S.COMMITTED
+    # Told after each batch's write, the page reads the count of the batch before.
+    assert "已处理 10 / 30 行" in pages[1] and "已处理 20 / 30 行" in pages[2]
+    assert not list(runs.stored_path(run).parent.glob(f"{run.pk}.writing*"))  # the count is gone
+
+
+def test_the_sweep_leaves_a_long_commit_that_is_still_writing(org):
+    run = _previewed(org)
+    runs.request_commit(run, org.secretary_a)
+    ImportRun.all_objects.filter(pk=run.pk).update(progress_at=timezone.now() - datetime.timedelta(hours=1))
+    runs._record_writing(run.pk)(10)  # a batch written just now
+    assert runs.resume_stalled() == {"resumed": 0, "failed": 0}
