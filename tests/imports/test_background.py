@@ -308,3 +308,15 @@ def test_the_sweep_leaves_a_long_commit_that_is_still_writing(org):
     ImportRun.all_objects.filter(pk=run.pk).update(progress_at=timezone.now() - datetime.timedelta(hours=1))
     runs._record_writing(run.pk)(10)  # a batch written just now
     assert runs.resume_stalled() == {"resumed": 0, "failed": 0}
+
+
+def test_the_scheduler_runs_the_sweep_as_a_task(org, immediate, django_capture_on_commit_callbacks):
+    from residents.tasks import resume_stalled_imports
+
+    run = _queued(org, csv_bytes(rows_for(25)), "名单.csv")
+    ImportRun.all_objects.filter(pk=run.pk).update(progress_at=timezone.now() - datetime.timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        result = resume_stalled_imports.enqueue()
+    assert result.return_value == {"resumed": 1, "failed": 0}
+    run.refresh_from_db()
+    assert run.status == S.PREVIEWED  # queued again, and (immediately) checked
