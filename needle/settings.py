@@ -302,6 +302,14 @@ TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=3)
 TASK_RETRY_SECONDS = env.int("TASK_RETRY_SECONDS", default=60)
 # /healthz/tasks answers 503 when the worker's or the scheduler's last sign of life is older than this.
 TASKS_STALE_SECONDS = env.int("TASKS_STALE_SECONDS", default=300)
+# The registry import reads and writes a file of this many rows or more in the worker, with a progress
+# bar (residents/tasks.py); a smaller file is done in the request, as it is quick.
+IMPORT_TASK_MIN_ROWS = env.int("IMPORT_TASK_MIN_ROWS", default=2000)
+# A run in the worker's hands with no sign of life for this long had its worker die: it is queued again
+# (nothing of it was written) or, after TASK_MAX_ATTEMPTS, reported failed. The scheduler looks every
+# IMPORT_SWEEP_MINUTES. A commit's sign of life is its count of rows written, after each batch of 1,000.
+IMPORT_STALL_MINUTES = env.int("IMPORT_STALL_MINUTES", default=10)
+IMPORT_SWEEP_MINUTES = env.int("IMPORT_SWEEP_MINUTES", default=5)
 # The morning digest goes out at this time on working days (the scheduler's cron, Asia/Shanghai).
 DIGEST_TIME = env.str("DIGEST_TIME", default="08:30")
 # Where notifications go besides the inbox. SITE_URL: the address people open Needle at, for the

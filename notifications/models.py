@@ -26,6 +26,8 @@ class Notification(models.Model):
         DIGEST = "digest", _("morning list")
         STREET_WEEK = "street_week", _("the street's week")
         TASK_FAILED = "task_failed", _("background job failed")
+        IMPORT_DONE = "import_done", _("import finished")
+        IMPORT_FAILED = "import_failed", _("import failed")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications", verbose_name=_("recipient")

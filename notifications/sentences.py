@@ -40,6 +40,21 @@ def _digest(p: dict) -> str:
     return _("This morning: %(list)s") % {"list": separator.join(parts)}
 
 
+def _import(p: dict) -> str:
+    values = {"file": p.get("file", ""), "rows": p.get("rows", 0), "bad": p.get("bad", 0)}
+    match p.get("outcome"):
+        case "checked":
+            return _("%(file)s has been checked: %(rows)s rows, ready to commit.") % values
+        case "bad_rows":
+            return _("%(file)s has been checked: %(bad)s bad rows, so nothing can be written yet.") % values
+        case "committed":
+            return _("%(file)s was imported: %(rows)s rows are in the registry.") % values
+        case "rejected":
+            return _("%(file)s cannot be imported.") % values
+        case _:
+            return _("The import of %(file)s stopped before it finished; nothing was written.") % values
+
+
 def sentence(n: Notification) -> str:
     p = n.params
     case = _case(p)
@@ -80,6 +95,8 @@ def sentence(n: Notification) -> str:
             }
         case K.TASK_FAILED:
             s = _("A background job failed after several attempts: %(task)s.") % {"task": p.get("task", "")}
+        case K.IMPORT_DONE | K.IMPORT_FAILED:
+            s = _import(p)
         case _:
             s = str(n.get_kind_display())
     return f"{s} {text}" if text else s

@@ -135,6 +135,37 @@ def notify_task_failed(*, user_id: int, task_name: str, result_id) -> Notificati
     return tell(user, K.TASK_FAILED, f"task:{result_id}", task=task_name.rsplit(".", 1)[-1])
 
 
+def notify_import(run) -> Notification | None:
+    """Tell whoever started an import in the worker how it ended: checked (ready to commit, or its
+    bad rows), committed, rejected or failed. The committer is told of a commit, the uploader of the
+    rest. Once per outcome (a resumed run tells nobody twice)."""
+    from residents.models import ImportRun
+
+    S = ImportRun.Status
+    outcome = {
+        S.PREVIEWED: "bad_rows" if run.error_count else "checked",
+        S.COMMITTED: "committed",
+        S.REJECTED: "rejected",
+        S.FAILED: "failed",
+    }.get(run.status)
+    if outcome is None:
+        return None
+    user = run.committed_by if run.committed_by_id and run.status != S.PREVIEWED else run.created_by
+    if not user.is_active:
+        return None
+    kind = K.IMPORT_FAILED if outcome in ("rejected", "failed") else K.IMPORT_DONE
+    return tell(
+        user,
+        kind,
+        f"import:{run.pk}:{outcome}",
+        url=reverse("imports:preview", args=[run.pk]),
+        outcome=outcome,
+        file=run.original_name[:80],
+        rows=int(run.counts.get("rows", 0)),
+        bad=int(run.counts.get("bad_rows", 0)),
+    )
+
+
 def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 

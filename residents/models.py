@@ -329,10 +329,20 @@ class ImportRun(CommitteeOwned):
     """
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("being checked")  # a large file, read and checked by the worker
         PREVIEWED = "previewed", _("awaiting commit")
+        COMMITTING = "committing", _("being imported")  # a large file, written by the worker
         COMMITTED = "committed", _("committed")
         CANCELLED = "cancelled", _("cancelled")
         REJECTED = "rejected", _("rejected")
+        FAILED = "failed", _("failed")  # the worker stopped on an error: nothing was written
+
+    class Phase(models.TextChoices):
+        READING = "reading", _("Reading the file")
+        CHECKING = "checking", _("Checking the rows")
+        WRITING = "writing", _("Writing to the registry")
+
+    IN_PROGRESS = (Status.CHECKING, Status.COMMITTING)
 
     original_name = models.CharField(_("file"), max_length=200)
     kind = models.CharField(_("file type"), max_length=4, blank=True)
@@ -348,6 +358,24 @@ class ImportRun(CommitteeOwned):
     )
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
     committed_at = models.DateTimeField(_("committed"), null=True, blank=True)
+    # A large file (IMPORT_TASK_MIN_ROWS) is checked and committed by the worker (residents/tasks.py);
+    # its progress is kept here for the page that polls it, and for the sweeper that finds a run whose
+    # worker died (no sign of life for IMPORT_STALL_MINUTES) and starts it again or reports it failed.
+    in_background = models.BooleanField(_("run by the worker"), default=False, editable=False)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("committed by"),
+        editable=False,
+    )
+    phase = models.CharField(max_length=10, choices=Phase, blank=True, editable=False)
+    rows_done = models.PositiveIntegerField(default=0, editable=False)
+    rows_total = models.PositiveIntegerField(default=0, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    progress_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("import")
@@ -361,3 +389,7 @@ class ImportRun(CommitteeOwned):
     @property
     def error_count(self) -> int:
         return int(self.counts.get("error_count", 0))
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -179,8 +180,10 @@ class Importer:
         batch_size: int | None = None,
         user=None,
         reason: str = "",
+        progress: Callable[[int], None] | None = None,
     ) -> None:
         self.committee = committee
+        self.progress = progress  # told the rows done after each batch (the worker's progress bar)
         self.commit = commit
         self.batch_size = batch_size or BATCH_SIZE
         self.report = Report()
@@ -382,6 +385,8 @@ class Importer:
             self._writing = False
         if self._writing:
             self.writer.write(plans)
+        if self.progress is not None:
+            self.progress(self.report.rows)
 
     def _valid_id(self, value: str) -> tuple[str, datetime.date]:
         """validate_id_number's judgement, with its region lookup (the slow part) done once per region.
@@ -657,7 +662,14 @@ def _shown_value(key: str, value: str) -> str:
 
 
 def run_import(
-    committee: Committee, path: Path, kind: str, *, commit: bool, user=None, reason: str = ""
+    committee: Committee,
+    path: Path,
+    kind: str,
+    *,
+    commit: bool,
+    user=None,
+    reason: str = "",
+    progress: Callable[[int], None] | None = None,
 ) -> Report:
     """Preview (commit=False) or commit one file for one committee. FileProblem for a bad file."""
-    return Importer(committee, commit=commit, user=user, reason=reason).run(path, kind)
+    return Importer(committee, commit=commit, user=user, reason=reason, progress=progress).run(path, kind)

@@ -11,7 +11,7 @@ import datetime
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -24,6 +24,7 @@ from residents.imports import xlsx_stream
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and Office's encrypted (password) files
 MAX_ROWS = 200_000  # rows of data in one file
+PROGRESS_EVERY = 1000  # rows read between two progress reports of a run in the worker
 
 
 class FileProblem(Exception):
@@ -179,9 +180,10 @@ def too_many_rows() -> FileProblem:
     )
 
 
-def normalise_workbook(source: Path, target: Path) -> None:
-    """Write the workbook's first sheet as "rows" (FileProblem for a bad workbook). Reading stops
-    as soon as the sheet passes the row limit: a sheet of a million rows is refused in seconds."""
+def normalise_workbook(source: Path, target: Path, *, progress: Callable[[int], None] | None = None) -> int:
+    """Write the workbook's first sheet as "rows" (FileProblem for a bad workbook); returns how many
+    rows hold something. Reading stops as soon as the sheet passes the row limit: a sheet of a
+    million rows is refused in seconds. `progress(rows)` is told every PROGRESS_EVERY rows."""
     # The header row and the template's example row come on top of the rows of data.
     limit = MAX_ROWS + 2
     filled = 0
@@ -192,6 +194,8 @@ def normalise_workbook(source: Path, target: Path) -> None:
                 filled += 1
                 if filled > limit:
                     raise too_many_rows()
+                if progress is not None and filled % PROGRESS_EVERY == 0:
+                    progress(filled)
             cells = [str(number)]
             for value in values:
                 if isinstance(value, bool) or value is None:
@@ -203,6 +207,7 @@ def normalise_workbook(source: Path, target: Path) -> None:
                 else:
                     cells.append(cell_text(value))
             writer.writerow(cells)
+    return filled
 
 
 def _normalised_rows(path: Path) -> Iterator[tuple[int, list]]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("template.xlsx", views.template, name="template"),
     path("export/", views.export, name="export"),
     path("<int:pk>/", views.preview, name="preview"),
+    path("<int:pk>/progress/", views.progress, name="progress"),
     path("<int:pk>/commit/", views.commit, name="commit"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
 ]

@@ -91,13 +91,41 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         column = COLUMN_BY_KEY.get(m["key"] or "")
         label = (column.header if chinese else column.header_en) if column else ""
         mapping.append({"header": m["header"], "label": label})
-    ctx = {"run": run, "counts": run.counts, "mapping": mapping}
+    ctx = {"run": run, "counts": run.counts, "mapping": mapping, **_progress_context(run)}
     return render(request, "residents/import/preview.html", ctx)
+
+
+def _progress_context(run: ImportRun) -> dict:
+    # The rows file holds a header row (and perhaps the template's example row): never show more
+    # rows done than there are.
+    done = runs.rows_written(run) if run.status == ImportRun.Status.COMMITTING else run.rows_done
+    total = max(run.rows_total, done or 0)
+    return {"rows_done": done, "rows_total": total, "poll_seconds": 1}
+
+
+@require_GET
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress of a run in the worker: a small fragment the import's page asks for every second
+    (htmx). When the run is done, htmx is told to reload the page, which then shows the result."""
+    run = get_for_user(request, ImportRun.objects, Perm.IMPORT_REGISTRY, pk=pk)
+    response = render(request, "residents/import/progress.html", {"run": run, **_progress_context(run)})
+    if request.htmx and not run.in_progress:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_POST
 def commit(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_for_user(request, ImportRun.objects, Perm.IMPORT_REGISTRY, pk=pk)
+    if run.in_background:
+        # A large file: the worker writes it; this page shows its progress. Once only: a second
+        # click finds the run committing (or committed) and starts nothing.
+        if runs.request_commit(run, request.user):
+            messages.info(
+                request,
+                _("The import has started. You may leave this page: you will be notified when it is done."),
+            )
+        return redirect("imports:preview", pk=run.pk)
     try:
         report = runs.commit_import(run, request.user)
     except IntegrityError:

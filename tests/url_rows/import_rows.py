@@ -46,6 +46,11 @@ ROWS = [
         secretary_only(200),
     ),
     Row(
+        "imports:progress",  # the fragment a run in the worker polls
+        lambda w: reverse("imports:progress", args=[w.import_run.pk]),
+        secretary_only(200),
+    ),
+    Row(
         "imports:commit",
         lambda w: reverse("imports:commit", args=[w.import_run.pk]),
         secretary_only(302),
