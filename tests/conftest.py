@@ -187,8 +187,9 @@ def pytest_runtest_setup(item):
 
 def pytest_collection_modifyitems(items):
     """Tests on the demo first, so that each test process seeds it once (xdist hands every process
-    the start of the list first, in order). (xdist's `loadgroup`, which would give them all to one
-    process, does not work with pytest 9.2: it renames node ids through an attribute pytest no longer reads.)"""
+    the start of the list first, in order). xdist's `loadgroup`, which would give them all to one
+    process, does not work with pytest 9.2 (it renames node ids through an attribute pytest no
+    longer reads)."""
     items.sort(key=lambda item: "seeded_demo" not in item.fixturenames)
 
 
