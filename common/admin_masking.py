@@ -90,6 +90,18 @@ class MaskedNumbersAdmin(admin.ModelAdmin):
         fields = [f for f in super().get_fields(request, obj) if not f.startswith("masked_")]
         return [f"masked_{f}" if f in hidden else f for f in fields]
 
+    def get_fieldsets(self, request, obj=None):
+        """Declared fieldsets (the user admin's) get the masked twin in place of a hidden field, as
+        get_fields does for an admin without them."""
+        fieldsets = super().get_fieldsets(request, obj)
+        hidden = set(self.hidden_fields(request, obj))
+        if not hidden or not (self.fieldsets or getattr(self, "add_fieldsets", None)):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f"masked_{f}" if f in hidden else f for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
