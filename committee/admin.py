@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit import services as audit
-from common.admin_masking import MaskedNumbersAdmin
 from committee.models import Committee, District, DistrictOfficer, Membership, Street, StreetOfficer, User
+from common.admin_masking import MaskedNumbersAdmin
 
 logger = logging.getLogger(__name__)
 
