@@ -183,6 +183,11 @@ def _urls(w) -> list[tuple[str, dict]]:
         (reverse("residents:detail", args=[resident.pk]), {}),
         (reverse("residents:household", args=[w.household.pk]), {}),
         (reverse("residents:building", args=[w.building.pk]), {}),
+        (reverse("residents:edit", args=[resident.pk]), {}),  # edit forms: the text as typed, inside them
+        (reverse("residents:visit_new", args=[resident.pk]), {}),
+        (reverse("residents:household_edit", args=[w.household.pk]), {}),
+        (reverse("residents:building_edit", args=[w.building.pk]), {}),
+        (reverse("notifications:wecom", args=[w.a.pk]), {}),  # lists the group's messages that failed
         (reverse("residents:list") + "?q=王芳", {}),
         (reverse("residents:list") + "?q=王芳", htmx),
         (reverse("residents:roster"), {}),
