@@ -31,7 +31,23 @@ class RevealReasonForm(forms.Form):
     )
 
 
-class MaskedNumbersAdmin(admin.ModelAdmin):
+class MaskedHistoryAdmin(admin.ModelAdmin):
+    """A history admin (simple_history) whose list of changes masks the numbers typed into any value
+    (a building's notes), as every page does. MaskedNumbersAdmin is one."""
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """The history's list of changes (old → new) masks numbers in every value it shows."""
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        for record in historical_records:
+            for change in getattr(record, "history_delta_changes", None) or []:
+                for side in ("old", "new"):
+                    value = change.get(side)
+                    if isinstance(value, str):
+                        masked = mask_numbers_in_text(value)  # digits become *: escaped stays escaped
+                        change[side] = mark_safe(masked) if isinstance(value, SafeData) else masked  # noqa: S308
+
+
+class MaskedNumbersAdmin(MaskedHistoryAdmin):
     """A ModelAdmin whose `masked_fields` (field name → "id" or "phone") are masked until revealed.
 
     Subclasses say how a reveal is recorded: `record_reveal(request, obj, field, reason)`.
@@ -151,14 +167,3 @@ class MaskedNumbersAdmin(admin.ModelAdmin):
             for name in self.masked_fields:
                 grants.pop(self._grant_key(obj, name), None)
             request.session[_SESSION_KEY] = grants
-
-    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
-        """The history's list of changes (old → new) masks numbers in every value it shows."""
-        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
-        for record in historical_records:
-            for change in getattr(record, "history_delta_changes", None) or []:
-                for side in ("old", "new"):
-                    value = change.get(side)
-                    if isinstance(value, str):
-                        masked = mask_numbers_in_text(value)  # digits become *: escaped stays escaped
-                        change[side] = mark_safe(masked) if isinstance(value, SafeData) else masked  # noqa: S308

@@ -4,7 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit import services as audit
-from common.admin_masking import MaskedNumbersAdmin
+from common.admin_masking import MaskedHistoryAdmin, MaskedNumbersAdmin
 from common.masking import mask_numbers_in_text
 from residents import services
 from residents.indexing import reindex_residents
@@ -30,7 +30,7 @@ class GridAdmin(admin.ModelAdmin):
 
 
 @admin.register(Building)
-class BuildingAdmin(SimpleHistoryAdmin):
+class BuildingAdmin(MaskedHistoryAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "committee", "grid"]
     list_filter = ["committee"]
     search_fields = ["road", "lane", "number"]
