@@ -13,8 +13,8 @@ Kept fast without losing what it covers (about 800 requests instead of 1,500):
   each value (a third of the requests were such repeats);
 - one test per row, both personas inside it: the row's own form page is fetched once, not per persona;
 - each persona's client logs in once for the module (its session is a row of the module's world, so
-  every test rolls back to it; the session cookie is put back before each test, so a row that logs
-  out or logs in again leaves the next test logged in as before);
+  every test rolls back to it; its cookies are reset to that session before each test, so a row that
+  logs out, logs in again or picks a language leaves the next test as a fresh login would);
 - the personas a row allows share the values and the fields between them, so every URL meets every
   value and every field is tried, not every value × field × persona;
 - no two values test the same thing: "١２" stands for every Unicode digit that int() accepts
@@ -24,6 +24,7 @@ Kept fast without losing what it covers (about 800 requests instead of 1,500):
 
 import re
 import traceback
+from http.cookies import SimpleCookie
 
 import django.core.handlers.wsgi
 import pytest
@@ -127,7 +128,8 @@ def clients(world, django_db_blocker):  # noqa: F811
 
 def _client(clients, persona: str):
     client, session = clients[persona]
-    client.cookies[settings.SESSION_COOKIE_NAME] = session  # as logged in, whatever the last test did
+    # As just logged in, whatever the last test did (logged out, chose a language, left a message).
+    client.cookies = SimpleCookie({settings.SESSION_COOKIE_NAME: session})
     return client
 
 
