@@ -61,9 +61,13 @@ class AidInline(admin.TabularInline):
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 0
-    fields = ["original_name", "content_type", "size", "stage", "uploaded_by", "uploaded_at"]
+    fields = ["masked_original_name", "content_type", "size", "stage", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
     can_delete = False
+
+    @admin.display(description=Attachment._meta.get_field("original_name").verbose_name)
+    def masked_original_name(self, obj: Attachment) -> str:
+        return mask_numbers_in_text(obj.original_name)  # a photo named after a resident's number
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -500,7 +500,8 @@ class Attachment(_CaseChild):
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:
-        return self.original_name
+        # The admin names a file by it (the case's inline of files): a photo saved as 身份证….jpg.
+        return mask_numbers_in_text(self.original_name)
 
     @property
     def is_image(self) -> bool:

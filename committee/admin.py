@@ -1,11 +1,17 @@
 """The admin, where an administrator corrects data. Every correction leaves a history."""
 
+import logging
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit import services as audit
 from committee.models import Committee, District, DistrictOfficer, Membership, Street, StreetOfficer, User
+from common.admin_masking import MaskedNumbersAdmin
+
+logger = logging.getLogger(__name__)
 
 admin.site.site_header = _("Needle administration")
 admin.site.site_title = _("Needle")
@@ -30,7 +36,11 @@ class DistrictOfficerInline(admin.TabularInline):
 
 
 @admin.register(User)
-class NeedleUserAdmin(UserAdmin):
+class NeedleUserAdmin(MaskedNumbersAdmin, UserAdmin):
+    """Staff accounts. A member of staff's work phone is often their own mobile: it is masked like a
+    resident's, and revealed to correct it with a reason, recorded in the access log of each
+    committee they work in (the log is kept per committee; the reason names whose phone it was)."""
+
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("full_name", "phone", "email")}),
@@ -44,6 +54,25 @@ class NeedleUserAdmin(UserAdmin):
     list_filter = ["is_active", "is_superuser", "memberships__role"]
     search_fields = ["username", "full_name"]
     inlines = [MembershipInline, StreetOfficerInline, DistrictOfficerInline]
+    masked_fields = {"phone": "phone"}
+
+    def record_reveal(self, request, obj, field, reason) -> None:
+        committee_ids = sorted(set(obj.memberships.values_list("committee_id", flat=True)))
+        if not committee_ids:
+            # A street or district officer belongs to no committee: the committees they read.
+            committee_ids = sorted(
+                set(Committee.objects.filter(street__officers__user=obj).values_list("pk", flat=True))
+                | set(
+                    Committee.objects.filter(street__district__officers__user=obj).values_list(
+                        "pk", flat=True
+                    )
+                )
+            )
+        detail = f"{obj._meta.get_field(field).verbose_name} {obj.username}: {reason}"
+        for committee_id in committee_ids:
+            audit.record(user=request.user, kind=audit.Kind.REVEAL, committee_id=committee_id, detail=detail)
+        # Nowhere else to put it (an account of no committee): one log line, never the number.
+        logger.info("admin %s revealed the %s of user %s", request.user.pk, field, obj.pk)
 
 
 @admin.register(District)

@@ -31,7 +31,23 @@ class RevealReasonForm(forms.Form):
     )
 
 
-class MaskedNumbersAdmin(admin.ModelAdmin):
+class MaskedHistoryAdmin(admin.ModelAdmin):
+    """A history admin (simple_history) whose list of changes masks the numbers typed into any value
+    (a building's notes), as every page does. MaskedNumbersAdmin is one."""
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """The history's list of changes (old → new) masks numbers in every value it shows."""
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        for record in historical_records:
+            for change in getattr(record, "history_delta_changes", None) or []:
+                for side in ("old", "new"):
+                    value = change.get(side)
+                    if isinstance(value, str):
+                        masked = mask_numbers_in_text(value)  # digits become *: escaped stays escaped
+                        change[side] = mark_safe(masked) if isinstance(value, SafeData) else masked  # noqa: S308
+
+
+class MaskedNumbersAdmin(MaskedHistoryAdmin):
     """A ModelAdmin whose `masked_fields` (field name → "id" or "phone") are masked until revealed.
 
     Subclasses say how a reveal is recorded: `record_reveal(request, obj, field, reason)`.
@@ -90,6 +106,18 @@ class MaskedNumbersAdmin(admin.ModelAdmin):
         fields = [f for f in super().get_fields(request, obj) if not f.startswith("masked_")]
         return [f"masked_{f}" if f in hidden else f for f in fields]
 
+    def get_fieldsets(self, request, obj=None):
+        """Declared fieldsets (the user admin's) get the masked twin in place of a hidden field, as
+        get_fields does for an admin without them."""
+        fieldsets = super().get_fieldsets(request, obj)
+        hidden = set(self.hidden_fields(request, obj))
+        if not hidden or not (self.fieldsets or getattr(self, "add_fieldsets", None)):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f"masked_{f}" if f in hidden else f for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
@@ -139,14 +167,3 @@ class MaskedNumbersAdmin(admin.ModelAdmin):
             for name in self.masked_fields:
                 grants.pop(self._grant_key(obj, name), None)
             request.session[_SESSION_KEY] = grants
-
-    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
-        """The history's list of changes (old → new) masks numbers in every value it shows."""
-        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
-        for record in historical_records:
-            for change in getattr(record, "history_delta_changes", None) or []:
-                for side in ("old", "new"):
-                    value = change.get(side)
-                    if isinstance(value, str):
-                        masked = mask_numbers_in_text(value)  # digits become *: escaped stays escaped
-                        change[side] = mark_safe(masked) if isinstance(value, SafeData) else masked  # noqa: S308

@@ -3,6 +3,7 @@
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from common.masking import mask_numbers_in_text
 from notifications.models import Notification
 
 K = Notification.Kind
@@ -56,6 +57,13 @@ def _import(p: dict) -> str:
 
 
 def sentence(n: Notification) -> str:
+    """The notification as its reader reads it, in the inbox, the bell, the home page and an e-mail:
+    a number typed into a case's title or a note is masked here, whatever the stored params hold
+    (notifications written before titles were masked on the way in hold them as typed)."""
+    return mask_numbers_in_text(_sentence(n))
+
+
+def _sentence(n: Notification) -> str:
     p = n.params
     case = _case(p)
     text = p.get("text", "")

@@ -37,7 +37,8 @@ def _short(text: str) -> str:
 def _case_params(case: Case, access: Access) -> tuple[dict, str]:
     """The facts about a case this reader may be told, and the link (none when they cannot open it)."""
     if sees_sensitive(access, case):
-        return {"case": case.number, "title": case.title}, reverse("cases:detail", args=[case.pk])
+        title = mask_numbers_in_text(case.title)  # stored as it will be read: never a typed number
+        return {"case": case.number, "title": title}, reverse("cases:detail", args=[case.pk])
     return {"case": case.number, "hidden": True}, ""
 
 

@@ -129,7 +129,7 @@ def _referral_rows(choice: Choice, cases):
             mask_numbers_in_text(referral.case.title),
             referral.body.label,
             referral.sent_on,
-            referral.their_reference,
+            mask_numbers_in_text(referral.their_reference),
             referral.reply_expected_by,
             referral.replied_on,
             mask_numbers_in_text(referral.reply),

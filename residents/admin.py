@@ -4,7 +4,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit import services as audit
-from common.admin_masking import MaskedNumbersAdmin
+from common.admin_masking import MaskedHistoryAdmin, MaskedNumbersAdmin
+from common.masking import mask_numbers_in_text
 from residents import services
 from residents.indexing import reindex_residents
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog
@@ -29,7 +30,7 @@ class GridAdmin(admin.ModelAdmin):
 
 
 @admin.register(Building)
-class BuildingAdmin(SimpleHistoryAdmin):
+class BuildingAdmin(MaskedHistoryAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "committee", "grid"]
     list_filter = ["committee"]
     search_fields = ["road", "lane", "number"]
@@ -85,8 +86,15 @@ class ResidentAdmin(MaskedNumbersAdmin, SimpleHistoryAdmin):
 class RevealLogAdmin(admin.ModelAdmin):
     """Append-only: read here, never changed."""
 
-    list_display = ["revealed_at", "revealed_by", "resident", "field", "reason"]
+    list_display = ["revealed_at", "revealed_by", "resident", "field", "masked_reason"]
     list_filter = ["committee"]
+    # Read-only, so not an edit form: the reason a number was typed into is shown masked.
+    fields = ["revealed_at", "revealed_by", "resident", "field", "masked_reason"]
+    readonly_fields = fields
+
+    @admin.display(description=RevealLog._meta.get_field("reason").verbose_name)
+    def masked_reason(self, obj: RevealLog) -> str:
+        return mask_numbers_in_text(obj.reason)
 
     def has_add_permission(self, request) -> bool:
         return False

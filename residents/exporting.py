@@ -2,8 +2,9 @@
 
 The first sheet is what the importer reads (one row per resident with their address), so an export
 imports back as "nothing changed". Further sheets list buildings, households and care categories
-for reading. ID and phone numbers are masked unless the caller asks for full numbers (decided by
-the view from the user's role); the importer reads a masked cell as "keep what is recorded".
+for reading. ID and phone numbers, and numbers typed into the notes, are masked unless the caller
+asks for full numbers (decided by the view from the user's role); the importer reads a masked ID or
+phone cell as "keep what is recorded".
 Written by common.xlsx with quote_formulas: nothing in the file runs as a formula.
 """
 
@@ -16,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from committee.models import Committee
-from common.masking import mask_id_number, mask_phone
+from common.masking import mask_id_number, mask_numbers_in_text, mask_phone
 from common.xlsx import Column, XlsxWriter
 from residents.imports.columns import COLUMN_BY_KEY, COLUMNS, EXAMPLE_ROW
 from residents.models import Building, CareCategory, Household, Resident
@@ -80,6 +81,8 @@ def write_registry(committee: Committee, *, full_numbers: bool) -> XlsxWriter:
     """The committee's registry in the template's format (streamed: write-only workbook, chunked reads)."""
     mask_id = (lambda v: v) if full_numbers else mask_id_number
     mask_tel = (lambda v: v) if full_numbers else mask_phone
+    # A number typed into a resident's notes is masked like the record's own numbers.
+    mask_text = (lambda v: v) if full_numbers else mask_numbers_in_text
     with translation.override("zh-hans"):
         writer = _writer()
         care_names = dict(CareCategory.objects.values_list("pk", "name"))
@@ -114,7 +117,7 @@ def write_registry(committee: Committee, *, full_numbers: bool) -> XlsxWriter:
                     _label(Resident.ResidencyStatus, r.residency_status),
                     _label(Household.HousingType, household.housing_type),
                     "、".join(care_names[c.pk] for c in r.care_categories.all()),
-                    r.notes,
+                    mask_text(r.notes),
                 )
 
         writer.sheet(_("Residents"), _registry_columns(), rows())

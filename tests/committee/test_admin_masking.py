@@ -120,3 +120,74 @@ def test_only_a_superuser_may_reveal(org, wang, as_user):
     )
     assert response.status_code in (302, 403)
     assert not RevealLog.all_objects.exists()
+
+
+STAFF_MOBILE = "13955556666"
+
+
+def _user_form_data(page) -> dict:
+    data = _form_data(page)
+    joined = data.pop("date_joined")  # a date and a time, posted as two fields
+    data["date_joined_0"], data["date_joined_1"] = f"{joined:%Y-%m-%d}", f"{joined:%H:%M:%S}"
+    for formset in page.context["inline_admin_formsets"]:  # the memberships, as they are
+        for form in formset.formset.initial_forms:
+            for name, field in form.fields.items():
+                value = form.initial.get(name, field.initial)
+                if value is not None:
+                    data[form.add_prefix(name)] = getattr(value, "pk", value)
+    return data
+
+
+def test_a_staff_members_work_phone_is_masked_like_a_residents(org, as_user):
+    """A worker's work phone is often their own mobile: masked in the admin's user form, revealed to
+    correct it with a reason (in the access log of their committee), masked again once saved."""
+    org.worker_a.phone = STAFF_MOBILE
+    org.worker_a.save()
+    client = as_user(org.superuser)
+    url = reverse("admin:committee_user_change", args=[org.worker_a.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert STAFF_MOBILE not in page.text and "139****6666" in page.text
+    # Saving the masked form changes nothing of the number (it is not in the form at all).
+    data = _user_form_data(page)
+    data["full_name"] = "李敏敏"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    org.worker_a.refresh_from_db()
+    assert (org.worker_a.full_name, org.worker_a.phone) == ("李敏敏", STAFF_MOBILE)
+
+    reveal = reverse("admin:committee_user_reveal", args=[org.worker_a.pk, "phone"])
+    assert client.post(reveal, {"reason": ""}).status_code == 200  # no reason, no reveal
+    assert client.get(url).text.count(STAFF_MOBILE) == 0
+    assert client.post(reveal, {"reason": "同事换了手机"}).status_code == 302
+    record = AccessRecord.all_objects.get(kind=AccessRecord.Kind.REVEAL)
+    assert (record.committee_id, record.user) == (org.a.pk, org.superuser)
+    assert "worker_a" in record.detail and "同事换了手机" in record.detail
+    page = client.get(url)
+    assert f'value="{STAFF_MOBILE}"' in page.text  # editable, as it is
+    data = _user_form_data(page)
+    data["phone"] = "13900001111"
+    assert client.post(url, data).status_code == 302
+    org.worker_a.refresh_from_db()
+    assert org.worker_a.phone == "13900001111"
+    assert "13900001111" not in client.get(url).text  # corrected: masked again
+
+
+def test_a_street_officers_phone_reveal_is_logged_in_the_streets_committees(org, as_user):
+    org.officer.phone = STAFF_MOBILE
+    org.officer.save()
+    client = as_user(org.superuser)
+    reveal = reverse("admin:committee_user_reveal", args=[org.officer.pk, "phone"])
+    assert client.post(reveal, {"reason": "核对"}).status_code == 302
+    logged = set(AccessRecord.all_objects.values_list("committee_id", flat=True))
+    assert logged == {org.a.pk, org.b.pk}  # the street's committees, not committee C of another street
+
+
+def test_a_new_staff_account_is_added_as_before(org, as_user):
+    """A new account has no number to hide yet: the add form is the user admin's own."""
+    client = as_user(org.superuser)
+    url = reverse("admin:committee_user_add")
+    data = _form_data(client.get(url))
+    data.update(username="worker_new", full_name="王新", password1="x9!Kq2#vLm", password2="x9!Kq2#vLm")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors

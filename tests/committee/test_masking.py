@@ -36,6 +36,30 @@ def test_free_text_is_masked_wherever_a_number_appears():
     assert "3101**********1234" in masked and "138****5678" in masked
 
 
+@pytest.mark.parametrize(
+    ("typed", "full", "masked"),
+    [
+        ("138 1234 5678", "12345678", "138****5678"),
+        ("138-1234-5678", "12345678", "138****5678"),
+        ("+86 13812345678", "13812345678", "+86 138****5678"),
+        ("+8613812345678", "13812345678", "+86138****5678"),
+        ("(021)6543 1234", "6543", "(021)****1234"),
+        ("021 6543-1234", "6543", "021 ****1234"),
+        ("旧证310109500305001", "310109500305001", "3101*******5001"),
+        ("31010919500305002x", "31010919500305002x", "3101**********002x"),
+    ],
+)
+def test_numbers_are_masked_as_staff_type_them(typed, full, masked):
+    """Spaces, hyphens, a country code, an area code in brackets, an old 15-digit ID, a small x."""
+    assert full not in mask_numbers_in_text(typed).replace("*", "")
+    assert masked in mask_numbers_in_text(typed)
+
+
+def test_case_numbers_dates_and_work_orders_are_not_numbers_to_mask():
+    text = "事项 2026-0042 登记于2026-11-02，工单20260112345678，2026-0042 1234"
+    assert mask_numbers_in_text(text) == text
+
+
 def test_log_records_are_masked_before_any_handler_sees_them():
     record = logging.LogRecord(
         "x", logging.ERROR, __file__, 1, "lookup %s failed", ("310110195503121234",), None
