@@ -23,7 +23,7 @@ from stdnum.cn import ric
 
 from committee.models import Committee
 from committee.scoping import unscoped
-from common.masking import mask_id_number, mask_phone
+from common.masking import mask_id_number, mask_numbers_in_text, mask_phone
 from residents.addresses import LANE, NUMBER, ROOM, without_unit
 from residents.imports import reading
 from residents.imports.columns import COLUMN_BY_KEY, EXAMPLE_ROW, REQUIRED, map_headers
@@ -633,6 +633,10 @@ class Importer:
             if not values.get("id_number"):
                 values["id_number"] = None
             return Plan(row, None, values, row.care or set(), care_changed=bool(row.care), is_new=True)
+        if wanted["notes"] and wanted["notes"] == mask_numbers_in_text(resident.notes):
+            # The notes as the masked registry export wrote them (a typed number masked): what is
+            # recorded stays, the mask is never written over the number.
+            wanted["notes"] = resident.notes
         changes = {}
         for key, value in wanted.items():
             # Empty cells keep what is recorded.

@@ -20,6 +20,7 @@ def registry(org, load):
         person(31, 备注='=HYPERLINK("http://evil","点我")', 姓名="@王五"),
         person(32, 房屋类型="商品房", 关爱类别="低保、独居老人", 与户主关系="配偶", 居住状态="租户"),
         person(33, 联系电话="021-65431234"),
+        person(34, 备注="儿子手机13912345678，有事先联系他"),  # a number typed into the notes
     ]
     report = load(org.a, "r.csv", csv_bytes(rows), commit=True)
     assert report.ok, report.errors
@@ -42,6 +43,7 @@ def test_the_export_is_masked_by_default(registry, org, as_user):
     assert all("*" in i for i in ids if i)
     assert registry[0]["身份证号"] not in str(list(sheet.values))
     assert "13800000001" not in str(list(sheet.values))
+    assert "13912345678" not in str(list(sheet.values))  # typed into the notes
     assert workbook.sheetnames[1:] == ["楼栋", "关爱类别"]
 
 
