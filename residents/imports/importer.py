@@ -662,7 +662,7 @@ def _shown_value(key: str, value: str) -> str:
         return mask_id_number(value)
     if key == "phone":
         return mask_phone(value)
-    return value[:40]
+    return mask_numbers_in_text(value)[:40]  # a number typed into a name or the notes
 
 
 def run_import(

@@ -8,7 +8,7 @@ from committee.roles import Role
 from residents.imports.runs import stored_path
 from residents.models import ImportRun, Resident
 from tests.factories import make_user
-from tests.imports.helpers import csv_bytes, rows_for, xlsx_bytes
+from tests.imports.helpers import csv_bytes, person, rows_for, xlsx_bytes
 
 
 def _upload(client, data: bytes, name: str = "名单.xlsx", **extra):
@@ -224,3 +224,15 @@ def test_a_correction_by_import_leaves_a_history_naming_who_and_which_file(org, 
     assert latest.notes == "搬到女儿家住" and latest.history_user == org.secretary_a
     assert latest.history_change_reason == f"import #{run.pk}: 更正.csv"
     assert Resident.all_objects.get(name="居民0").history.count() == 0  # unchanged: no history row
+
+
+def test_the_import_pages_mask_numbers_in_the_file_name_and_the_bad_cells(org, as_user):
+    client = as_user(org.secretary_a)
+    # The notes too long: shown as the bad cell.
+    rows = [*rows_for(2), person(2, 备注="13812345678" + "记" * 2000)]
+    response = _upload(client, xlsx_bytes(rows), name="王芳13912345678.xlsx")
+    preview = client.get(response["Location"]).text
+    start = client.get(reverse("imports:start")).text
+    for page in (preview, start):
+        assert "13912345678" not in page and "13812345678" not in page
+    assert "王芳139****5678.xlsx" in preview and "138****5678记" in preview  # masked, still shown
