@@ -20,7 +20,7 @@ from cases.models import Case, CaseCategory, CaseParty
 from cases.views import get_case
 from committee.roles import Perm
 from common.forms import parse_id
-from common.masking import holds_numbers
+from common.hints import hint_typed_numbers
 from residents.models import Building, Household, Resident, Visit
 from residents.selectors import search_residents
 
@@ -109,15 +109,7 @@ def _log(request: HttpRequest, form: IntakeForm, parties: list) -> Case:
         messages.info(request, _("This case was already logged as %(number)s.") % {"number": case.number})
     else:
         messages.success(request, _("Case %(number)s logged.") % {"number": case.number})
-        if holds_numbers(data["title"], data["description"], data["place"]):
-            messages.info(
-                request,
-                _(
-                    "The case's text holds what looks like an ID or phone number: everyone reads it "
-                    "masked. A resident's numbers belong in their record, where the secretary can "
-                    "reveal them."
-                ),
-            )
+        hint_typed_numbers(request, data["title"], data["description"], data["place"])
     return case
 
 

@@ -44,6 +44,7 @@ from cases.models import Aid, Attachment, Case, CaseEvent, Referral
 from cases.rules import Action
 from committee.access import get_for_user
 from committee.roles import Perm
+from common.hints import CASE_FREE_TEXT, hint_typed_numbers
 from common.paging import CappedPaginator
 
 
@@ -190,6 +191,7 @@ def _run(request: HttpRequest, case_id: int, message: str, action: Callable[[], 
             messages.error(request, text)
     else:
         messages.success(request, message)
+        hint_typed_numbers(request, *(request.POST.get(key, "") for key in CASE_FREE_TEXT))
     if request.htmx:
         return _render_case(request, case_id)
     return redirect("cases:detail", pk=case_id)

@@ -21,6 +21,7 @@ from cases.selectors import cases_for_building, cases_for_household, cases_for_r
 from committee.access import get_for_user
 from committee.models import User
 from committee.roles import Perm
+from common.hints import hint_typed_numbers
 from common.paging import CappedPaginator
 from residents import services
 from residents.care import shortest_cadence
@@ -307,6 +308,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(reverse("residents:detail", args=[resident.pk]) + f"?visit={visit.pk}#visits")
         messages.success(request, _("Visit to %(name)s saved.") % {"name": resident.name})
+        hint_typed_numbers(request, visit.findings)
         return redirect(_safe_next(request) or reverse("residents:detail", args=[resident.pk]))
     ctx = {"resident": resident, "form": form, "next": _safe_next(request) or ""}
     return render(request, "residents/visit_form.html", ctx)
@@ -319,6 +321,7 @@ def resident_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         resident = form.save()
         messages.success(request, _("%(name)s added.") % {"name": resident.name})
+        hint_typed_numbers(request, resident.notes)
         return redirect("residents:detail", pk=resident.pk)
     ctx = {"form": form, "household": household, "resident": None}
     return render(request, "residents/resident_form.html", ctx)
@@ -341,6 +344,7 @@ def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form = ResidentForm(instance=stale, access=request.access)
         else:
             messages.success(request, _("Changes to %(name)s saved.") % {"name": resident.name})
+            hint_typed_numbers(request, form.cleaned_data.get("notes", ""))
             return redirect("residents:detail", pk=resident.pk)
     ctx = {"form": form, "household": resident.household, "resident": resident, "stale": stale}
     return render(request, "residents/resident_form.html", ctx, status=409 if stale else 200)
@@ -371,6 +375,7 @@ def household_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         household = form.save()
         messages.success(request, _("Household %(address)s added.") % {"address": household.address})
+        hint_typed_numbers(request, household.notes)
         return redirect("residents:household", pk=household.pk)
     return render(
         request, "residents/household_form.html", {"form": form, "building": building, "household": None}
@@ -391,6 +396,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form = HouseholdForm(instance=stale, building=stale.building)
         else:
             messages.success(request, _("Household %(address)s saved.") % {"address": household.address})
+            hint_typed_numbers(request, form.cleaned_data.get("notes", ""))
             return redirect("residents:household", pk=household.pk)
     ctx = {"form": form, "building": household.building, "household": household, "stale": stale}
     return render(request, "residents/household_form.html", ctx, status=409 if stale else 200)
@@ -407,6 +413,7 @@ def building_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         building = form.save()
         messages.success(request, _("Building %(address)s added.") % {"address": building.address})
+        hint_typed_numbers(request, building.notes)
         return redirect("residents:building", pk=building.pk)
     return render(request, "residents/building_form.html", {"form": form, "building": None})
 
@@ -425,6 +432,7 @@ def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form = BuildingForm(instance=stale, committees=[stale.committee])
         else:
             messages.success(request, _("Building %(address)s saved.") % {"address": building.address})
+            hint_typed_numbers(request, form.cleaned_data.get("notes", ""))
             return redirect("residents:building", pk=building.pk)
     ctx = {"form": form, "building": building, "stale": stale}
     return render(request, "residents/building_form.html", ctx, status=409 if stale else 200)

@@ -140,3 +140,20 @@ def test_the_admin_shows_no_full_number_outside_its_edit_forms(org, typed, as_us
         for number in FULL:
             assert number not in text, (path, number)
     assert "138****5678" in client.get(reverse("admin:cases_case_changelist")).text
+
+
+def test_the_same_word_after_a_note_on_a_case_and_a_visit(org, as_user):
+    resident = make_resident(make_household(make_building(org.a, "12"), "302"), "王芳")
+    case = make_case(org.worker_a, org.a)
+    client = as_user(org.secretary_a)
+    said = "看起来像身份证号或电话号码"
+    note = client.post(reverse("cases:act", args=[case.pk, "note"]), {"text": f"打{MOBILE}找她"}, follow=True)
+    assert said in note.text
+    plain = client.post(reverse("cases:act", args=[case.pk, "note"]), {"text": "已上门查看"}, follow=True)
+    assert said not in plain.text
+    visit = client.post(
+        reverse("residents:visit_new", args=[resident.pk]),
+        {"method": "home", "visited_at": "2026-12-01T10:00", "findings": f"女儿电话{MOBILE}"},
+        follow=True,
+    )
+    assert visit.status_code == 200 and said in visit.text
