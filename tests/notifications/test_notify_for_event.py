@@ -49,7 +49,7 @@ def test_assigning_tells_the_new_assignee_with_a_link(org):
     (n,) = inbox(org.worker_a)
     assert n.kind == K.ASSIGNED
     assert n.url == f"/cases/{case.pk}/"
-    assert read(n) == f"周勤把案件 {case.number} 楼道堆物 派给了你。"
+    assert read(n) == f"周勤把事项 {case.number} 楼道堆物 派给了你。"
     assert read(n, "en") == f"周勤 assigned case {case.number} 楼道堆物 to you."
     assert inbox(org.secretary_a) == []  # the actor is not told what they did
 
