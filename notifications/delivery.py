@@ -126,13 +126,15 @@ def _email(user: User, notifications: list[Notification], committee_id: int, bat
 
 
 def _wecom_post(lines: list[tuple[User, Notification]], committee_id: int, batch: str) -> Delivery:
-    out = [f"**{_('Needle')}** · {_('new notifications')}"]
+    # Strings outside the f-strings: makemessages does not read calls inside them.
+    needle, new, open_it = _("Needle"), _("new notifications"), _("open the notification")
+    out = [f"**{needle}** · {new}"]
     for user, n in lines[:WECOM_MAX_LINES]:
         what = str(n.get_kind_display())
         case = n.params.get("case", "")  # the case number (2026-0042) only: never its title or text
         line = f"> {user.display_name}：{what}" + (f" {case}" if case else "")
         if n.url:
-            line += f" [{_('open')}]({absolute(n.url)})"
+            line += f" [{open_it}]({absolute(n.url)})"
         out.append(line)
     if len(lines) > WECOM_MAX_LINES:
         out.append(_("…and %(n)s more in Needle") % {"n": len(lines) - WECOM_MAX_LINES})

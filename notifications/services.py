@@ -155,16 +155,21 @@ def notify_import(run) -> Notification | None:
     if not user.is_active:
         return None
     kind = K.IMPORT_FAILED if outcome in ("rejected", "failed") else K.IMPORT_DONE
-    return tell(
+    key = f"import:{run.pk}:{outcome}"
+    notification = tell(
         user,
         kind,
-        f"import:{run.pk}:{outcome}",
+        key,
         url=reverse("imports:preview", args=[run.pk]),
         outcome=outcome,
         file=run.original_name[:80],
         rows=int(run.counts.get("rows", 0)),
         bad=int(run.counts.get("bad_rows", 0)),
     )
+    # By e-mail and to the committee's group too, like every notification (a message already made
+    # for this outcome is not made again: the delivery's key).
+    delivery.queue([notification], committee_id=run.committee_id, batch=key)
+    return notification
 
 
 def unread_count(user) -> int:

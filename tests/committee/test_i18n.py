@@ -60,3 +60,21 @@ def test_the_translation_check_fails_when_a_string_is_untranslated(tmp_path):
 
 def test_the_translation_check_passes_on_the_committed_catalogue():
     call_command("check_translations")
+
+
+def test_no_translated_string_hides_inside_an_f_string():
+    """makemessages does not read a gettext call inside an f-string's braces: such a string is
+    never translated (the WeCom post's heading was English in Chinese for that reason)."""
+    import re
+    from pathlib import Path
+
+    call_in_braces = re.compile(r"""\bf(["']).*\{\s*(_|gettext|pgettext|ngettext)\(""")
+    root = Path(settings.BASE_DIR)
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.glob("*/**/*.py")
+        if not path.is_relative_to(root / ".venv") and "tests" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if call_in_braces.search(line)
+    ]
+    assert not found, found

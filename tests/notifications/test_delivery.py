@@ -259,3 +259,33 @@ def test_the_morning_costs_the_same_queries_with_ten_times_the_staff(org, stub, 
     assert Notification.objects.filter(kind=Notification.Kind.DIGEST).count() >= 20
     assert Delivery.objects.filter(channel=Delivery.Channel.EMAIL).count() == 20
     assert many == few, (few, many)
+
+
+def test_an_imports_outcome_reaches_the_mail_and_the_group_without_the_files_name(
+    org, stub, tasks_run, django_capture_on_commit_callbacks
+):
+    from notifications.services import notify_import
+    from residents.models import ImportRun
+
+    wecom_for(org.a, stub)
+    by_email(org.secretary_a, "zhouqin@example.org")
+    run = ImportRun.all_objects.create(
+        committee=org.a,
+        created_by=org.secretary_a,
+        committed_by=org.secretary_a,
+        original_name="名单13912345678.xlsx",
+        status=ImportRun.Status.COMMITTED,
+        counts={"rows": 45},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_import(run)
+        notify_import(run)  # a resumed run tells nobody twice
+
+    [message] = mail.outbox
+    assert message.to == ["zhouqin@example.org"] and "45" in message.body
+    assert "139****5678" in message.body and "13912345678" not in message.body
+    assert len(stub.posts) == 1
+    text = stub.markdown()
+    assert "**绣花针** · 新通知" in text
+    assert "周勤：导入完成 [查看](https://needle.example.org/residents/import/" in text
+    assert "名单" not in text and "5678" not in text  # the group never reads a file's name
