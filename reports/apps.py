@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,12 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("reports")
+
+    def ready(self) -> None:
+        from cases.models import Case
+        from reports import rollup
+
+        # Every write of a case goes through Case.save (the services, the admin, the demo): a
+        # change to a case of a closed month marks that month of the dashboard's rollup stale.
+        post_save.connect(rollup.on_case_saved, sender=Case, dispatch_uid="reports.rollup.saved")
+        post_delete.connect(rollup.on_case_deleted, sender=Case, dispatch_uid="reports.rollup.deleted")

@@ -1,0 +1,341 @@
+"""The dashboard's closed months, summarised once (reports.models.CaseRollup) instead of rescanned.
+
+The dashboard and the street and district overviews read a committee's closed months (before the
+current one) from the rollup and count only the current month live (reports/figures.py). A month is
+summarised the first time a page needs it, or by the nightly task (reports/tasks.py) before anyone
+does; a change to a case of a closed month (a late follow-up call, a reopening, a corrected
+category) marks its months stale (`case_changed`, from the Case's post_save), and they are
+summarised again when next needed. Summarising a month reads only that month's cases, through the
+(committee, created_at) and (committee, resolved_at) indexes.
+
+Rows hold every case; who may see what is applied when they are read (`visible_rows`): the rows of
+sensitive cases count only in the committees where the reader sees every sensitive case, and the
+sensitive cases the reader sees there as assignee or author are counted live (`own_sensitive`), as
+visible_cases would.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from functools import reduce
+from operator import or_
+
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone
+
+from cases.models import Case
+from committee.roles import Perm
+from common.workdays import working_day_counts
+from reports.models import CaseRollup, RollupMonth
+
+SATISFIED = [Case.Satisfaction.SATISFIED, Case.Satisfaction.MOSTLY]
+
+
+def first_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first days of the months from `first`'s up to, not including, `last`'s."""
+    months, month = [], first_of(first)
+    while month < first_of(last):
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+def _start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def _month_of(value: dt.datetime | None) -> dt.date | None:
+    return first_of(timezone.localdate(value)) if value else None
+
+
+# --- Keeping it current ------------------------------------------------------------------------------
+
+# The Case fields a figure in the rollup depends on: a save that changes none of them changes no month.
+TRACKED = ("created_at", "resolved_at", "satisfaction", "sensitive", "category_id", "source", "building_id")
+
+
+def case_changed(case: Case, before: dict | None) -> None:
+    """A case was saved: mark stale the closed months it counted in before and counts in now. One
+    UPDATE, and none when the save changed no tracked field or touches only the current month."""
+    now = {name: getattr(case, name) for name in TRACKED}
+    if before is not None and before == now:
+        return
+    values = [now["created_at"], now["resolved_at"]]
+    if before:
+        values += [before.get("created_at"), before.get("resolved_at")]
+    _mark(case.committee_id, {_month_of(v) for v in values if v})
+
+
+def case_deleted(case: Case) -> None:
+    _mark(case.committee_id, {_month_of(v) for v in (case.created_at, case.resolved_at) if v})
+
+
+def _mark(committee_id: int, months: set[dt.date]) -> None:
+    closed = {m for m in months if m < first_of(timezone.localdate())}
+    if closed:
+        RollupMonth.objects.filter(committee_id=committee_id, month__in=closed).update(
+            changed=F("changed") + 1
+        )
+
+
+def forget(committee_ids=None) -> int:
+    """Mark every summarised month stale (of these committees): after a bulk load that bypassed
+    Case.save (bench/), or a change to the holiday calendar (working days to resolve)."""
+    months = RollupMonth.objects.all()
+    if committee_ids is not None:
+        months = months.filter(committee_id__in=list(committee_ids))
+    return months.update(changed=F("changed") + 1)
+
+
+def ensure(committee_ids, months: list[dt.date]) -> int:
+    """Summarise whichever of these closed months of these committees is missing or stale. One query
+    when all are current; a fixed number more otherwise. Returns how many months were summarised."""
+    if not committee_ids or not months:
+        return 0
+    current = set(
+        RollupMonth.objects.filter(
+            committee_id__in=list(committee_ids),
+            month__in=months,
+            computed_at__isnull=False,
+            summarised__gte=F("changed"),
+        ).values_list("committee_id", "month")
+    )
+    todo = [(cid, m) for cid in committee_ids for m in months if (cid, m) not in current]
+    if todo:
+        summarise(todo)
+    return len(todo)
+
+
+def _by_month(pairs) -> dict[dt.date, list[int]]:
+    grouped = defaultdict(list)
+    for cid, month in pairs:
+        grouped[month].append(cid)
+    return grouped
+
+
+def _within(grouped: dict, field: str) -> Q:
+    """The cases of these committees whose `field` falls in these months (one range per month)."""
+    return reduce(
+        or_,
+        (
+            Q(committee_id__in=ids, **{f"{field}__gte": _start(m), f"{field}__lt": _start(next_month(m))})
+            for m, ids in grouped.items()
+        ),
+    )
+
+
+def summarise(pairs: list[tuple[int, dt.date]]) -> None:
+    """(Re)compute the rollup of these (committee, month) pairs: eight queries whatever their number."""
+    grouped = _by_month(pairs)
+    of_months = reduce(or_, (Q(committee_id__in=ids, month=m) for m, ids in grouped.items()))
+    with transaction.atomic():
+        # The months' rows exist before the cases are read, so that a change committed meanwhile
+        # raises their `changed` and keeps them stale; locked, so that two pages summarising the
+        # same month at once do it one after the other (PostgreSQL; SQLite writes one at a time).
+        RollupMonth.objects.bulk_create(
+            [RollupMonth(committee_id=cid, month=m) for cid, m in pairs], ignore_conflicts=True
+        )
+        seen = dict(
+            ((cid, m), changed)
+            for cid, m, changed in RollupMonth.objects.select_for_update()
+            .filter(of_months)
+            .order_by("committee_id", "month")
+            .values_list("committee_id", "month", "changed")
+        )
+        CaseRollup.objects.filter(of_months).delete()
+        rows = _created_rows(grouped) + _resolved_rows(grouped)
+        CaseRollup.objects.bulk_create(rows, batch_size=5000)
+        now = timezone.now()
+        RollupMonth.objects.bulk_create(
+            [
+                RollupMonth(
+                    committee_id=cid, month=m, changed=seen[cid, m], summarised=seen[cid, m], computed_at=now
+                )
+                for cid, m in pairs
+            ],
+            update_conflicts=True,
+            unique_fields=["committee", "month"],
+            update_fields=["summarised", "computed_at"],
+        )
+
+
+def _created_rows(grouped) -> list[CaseRollup]:
+    cases = Case.all_objects.filter(_within(grouped, "created_at")).annotate(month=TruncMonth("created_at"))
+    rows = [
+        CaseRollup(
+            committee_id=row["committee_id"],
+            month=first_of(as_date(row["month"])),
+            figure=CaseRollup.Figure.CREATED,
+            sensitive=row["sensitive"],
+            category_id=row["category_id"],
+            source=row["source"],
+            n=row["n"],
+        )
+        for row in cases.values("committee_id", "month", "sensitive", "category_id", "source")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ]
+    rows += [
+        CaseRollup(
+            committee_id=row["committee_id"],
+            month=first_of(as_date(row["month"])),
+            figure=CaseRollup.Figure.BUILDING,
+            sensitive=row["sensitive"],
+            category_id=row["category_id"],
+            building_id=row["building_id"],
+            n=row["n"],
+        )
+        for row in cases.filter(building__isnull=False)
+        .values("committee_id", "month", "sensitive", "category_id", "building_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ]
+    return rows
+
+
+def _resolved_rows(grouped) -> list[CaseRollup]:
+    """Per day resolved and working days taken: the medians need the days (medians do not add up),
+    the 90-day satisfaction the day."""
+    cases = (
+        Case.all_objects.filter(_within(grouped, "resolved_at"))
+        .annotate(logged=TruncDate("created_at"), resolved=TruncDate("resolved_at"))
+        .values("committee_id", "sensitive", "logged", "resolved", "satisfaction")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = list(cases)
+    days = working_day_counts([(r["logged"], r["resolved"], r["n"]) for r in rows])
+    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    # working_day_counts drops pairs missing a date; none is missing here (both fields are set).
+    for row, (taken, n) in zip(rows, days, strict=True):
+        total = totals[row["committee_id"], row["sensitive"], row["resolved"], taken]
+        total[0] += n
+        total[1] += n if row["satisfaction"] else 0
+        total[2] += n if row["satisfaction"] in SATISFIED else 0
+    return [
+        CaseRollup(
+            committee_id=cid,
+            month=first_of(day),
+            figure=CaseRollup.Figure.RESOLVED,
+            sensitive=sensitive,
+            day=day,
+            days=taken,
+            n=n,
+            called=called,
+            satisfied=satisfied,
+        )
+        for (cid, sensitive, day, taken), (n, called, satisfied) in totals.items()
+    ]
+
+
+# --- Reading it ----------------------------------------------------------------------------------------
+
+
+def _managed(access, committee_ids) -> set[int]:
+    """The committees where the reader sees every sensitive case (visible_cases' rule)."""
+    return set(access.committees_where(Perm.MANAGE_CASES)) & set(committee_ids)
+
+
+def visible_rows(access, committee_ids) -> Q:
+    """The rollup rows this reader may count: sensitive ones only where they see every sensitive case."""
+    managed = _managed(access, committee_ids)
+    if managed >= set(committee_ids):
+        return Q(committee_id__in=list(committee_ids))
+    return Q(committee_id__in=list(committee_ids)) & (
+        Q(sensitive=False) | Q(committee_id__in=sorted(managed))
+    )
+
+
+def own_sensitive(access, committee_ids) -> Q | None:
+    """The sensitive cases of closed months that the rollup rows leave out for this reader but
+    visible_cases shows them (theirs as assignee or author): counted live. None when there are none
+    to look for (the secretary's own committee)."""
+    others = sorted(set(committee_ids) - _managed(access, committee_ids))
+    if not others or access.user.pk is None:
+        return None
+    mine = Q(sensitive=True, committee_id__in=others)
+    return (mine & Q(assignee_id=access.user.pk)) | (mine & Q(created_by_id=access.user.pk))
+
+
+def created_rows(access, committee_ids, months: list[dt.date]) -> list[dict]:
+    """(month, category_id, source, n) of the cases logged in these closed months."""
+    rows = (
+        CaseRollup.objects.filter(visible_rows(access, committee_ids), figure=CaseRollup.Figure.CREATED)
+        .filter(month__in=months)
+        .values("month", "category_id", "source")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    return list(rows)
+
+
+def building_rows(access, committee_ids, months: list[dt.date]) -> list[dict]:
+    """(building and its address, category_id, n) of the cases logged in these closed months."""
+    rows = (
+        CaseRollup.objects.filter(visible_rows(access, committee_ids), figure=CaseRollup.Figure.BUILDING)
+        .filter(month__in=months)
+        .values("building_id", "building__road", "building__lane", "building__number", "category_id")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    return list(rows)
+
+
+def resolution_counts(access, committee_ids, months: list[dt.date]) -> dict[dt.date, list[tuple[int, int]]]:
+    """month resolved → [(working days taken, how many cases)] over these closed months."""
+    rows = (
+        CaseRollup.objects.filter(visible_rows(access, committee_ids), figure=CaseRollup.Figure.RESOLVED)
+        .filter(month__in=months)
+        .values("month", "days")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    result = defaultdict(list)
+    for row in rows:
+        result[row["month"]].append((row["days"], row["n"]))
+    return result
+
+
+def resolved_since(access, committee_ids, first: dt.date, until: dt.date) -> dict[int, dict]:
+    """committee id → {recently_resolved, called, satisfied} over the days from `first` up to, not
+    including, `until` (closed months only)."""
+    rows = (
+        CaseRollup.objects.filter(visible_rows(access, committee_ids), figure=CaseRollup.Figure.RESOLVED)
+        .filter(day__gte=first, day__lt=until, month__gte=first_of(first), month__lt=until)
+        .values("committee_id")
+        .annotate(recently_resolved=Sum("n"), called=Sum("called"), satisfied=Sum("satisfied"))
+        .order_by()
+    )
+    return {row.pop("committee_id"): row for row in rows}
+
+
+def on_case_saved(sender, instance: Case, raw: bool = False, **kwargs) -> None:
+    """post_save of Case (connected in ReportsConfig.ready)."""
+    if raw:  # loaddata
+        return
+    loaded = getattr(instance, "loaded_values", None)
+    before = (
+        {name: loaded[name] for name in TRACKED} if loaded and all(n in loaded for n in TRACKED) else None
+    )
+    case_changed(instance, before)
+    # A second save of the same object compares with what this one wrote.
+    instance.loaded_values = {**(loaded or {}), **{name: getattr(instance, name) for name in TRACKED}}
+
+
+def on_case_deleted(sender, instance: Case, **kwargs) -> None:
+    case_deleted(instance)
