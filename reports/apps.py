@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,5 +16,5 @@ class ReportsConfig(AppConfig):
 
         # Every write of a case goes through Case.save (the services, the admin, the demo): a
         # change to a case of a closed month marks that month of the dashboard's rollup stale.
-        post_save.connect(rollup.on_case_saved, sender=Case, dispatch_uid="reports.rollup.saved")
+        pre_save.connect(rollup.on_case_saving, sender=Case, dispatch_uid="reports.rollup.saving")
         post_delete.connect(rollup.on_case_deleted, sender=Case, dispatch_uid="reports.rollup.deleted")

@@ -4,7 +4,7 @@ The dashboard and the street and district overviews read a committee's closed mo
 current one) from the rollup and count only the current month live (reports/figures.py). A month is
 summarised the first time a page needs it, or by the nightly task (reports/tasks.py) before anyone
 does; a change to a case of a closed month (a late follow-up call, a reopening, a corrected
-category) marks its months stale (`case_changed`, from the Case's post_save), and they are
+category) marks its months stale (`case_saving`, from the Case's pre_save), and they are
 summarised again when next needed. Summarising a month reads only that month's cases, through the
 (committee, created_at) and (committee, resolved_at) indexes.
 
@@ -65,20 +65,39 @@ def _month_of(value: dt.datetime | None) -> dt.date | None:
 
 # --- Keeping it current ------------------------------------------------------------------------------
 
-# The Case fields a figure in the rollup depends on: a save that changes none of them changes no month.
+# The Case fields a figure in the rollup depends on (as attribute names, and as the field names a
+# save's update_fields gives): a save that changes none of them changes no month.
 TRACKED = ("created_at", "resolved_at", "satisfaction", "sensitive", "category_id", "source", "building_id")
+TRACKED_FIELDS = frozenset(
+    ("created_at", "resolved_at", "satisfaction", "sensitive", "category", "source", "building")
+)
+DATES = ("created_at", "resolved_at")
 
 
-def case_changed(case: Case, before: dict | None) -> None:
-    """A case was saved: mark stale the closed months it counted in before and counts in now. One
-    UPDATE, and none when the save changed no tracked field or touches only the current month."""
-    now = {name: getattr(case, name) for name in TRACKED}
-    if before is not None and before == now:
+def case_saving(case: Case, update_fields=None) -> None:
+    """A case is about to be saved: mark stale the closed months it counted in before and will count
+    in after (its months logged and resolved). Nothing when the save touches no tracked field; one
+    UPDATE when a closed month is concerned, and one SELECT before it when the case was read without
+    its dates (the services lock a case reading only the fields they change)."""
+    if update_fields is not None and not (set(update_fields) & TRACKED_FIELDS):
         return
-    values = [now["created_at"], now["resolved_at"]]
-    if before:
-        values += [before.get("created_at"), before.get("resolved_at")]
+    if case._state.adding or case.pk is None:
+        _mark(case.committee_id, {_month_of(getattr(case, name)) for name in DATES})
+        return
+    loaded = getattr(case, "loaded_values", None) or {}
+    deferred = case.get_deferred_fields()
+    now = {name: getattr(case, name) for name in TRACKED if name not in deferred}
+    unchanged = update_fields is None and len(now) == len(TRACKED)
+    if unchanged and all(name in loaded and loaded[name] == now[name] for name in TRACKED):
+        return
+    before = {name: loaded[name] for name in DATES if name in loaded}
+    missing = [name for name in DATES if name not in before]
+    if missing:
+        before.update(Case.all_objects.filter(pk=case.pk).values(*missing).first() or {})
+    values = [before.get(name) for name in DATES] + [now.get(name, before.get(name)) for name in DATES]
     _mark(case.committee_id, {_month_of(v) for v in values if v})
+    # A second save of the same object compares with what this one writes.
+    case.loaded_values = {**loaded, **before, **now}
 
 
 def case_deleted(case: Case) -> None:
@@ -86,7 +105,7 @@ def case_deleted(case: Case) -> None:
 
 
 def _mark(committee_id: int, months: set[dt.date]) -> None:
-    closed = {m for m in months if m < first_of(timezone.localdate())}
+    closed = {m for m in months if m is not None and m < first_of(timezone.localdate())}
     if closed:
         RollupMonth.objects.filter(committee_id=committee_id, month__in=closed).update(
             changed=F("changed") + 1
@@ -324,17 +343,11 @@ def resolved_since(access, committee_ids, first: dt.date, until: dt.date) -> dic
     return {row.pop("committee_id"): row for row in rows}
 
 
-def on_case_saved(sender, instance: Case, raw: bool = False, **kwargs) -> None:
-    """post_save of Case (connected in ReportsConfig.ready)."""
-    if raw:  # loaddata
-        return
-    loaded = getattr(instance, "loaded_values", None)
-    before = (
-        {name: loaded[name] for name in TRACKED} if loaded and all(n in loaded for n in TRACKED) else None
-    )
-    case_changed(instance, before)
-    # A second save of the same object compares with what this one wrote.
-    instance.loaded_values = {**(loaded or {}), **{name: getattr(instance, name) for name in TRACKED}}
+def on_case_saving(sender, instance: Case, raw: bool = False, update_fields=None, **kwargs) -> None:
+    """pre_save of Case (connected in ReportsConfig.ready): before the row changes, while its old
+    dates can still be read."""
+    if not raw:  # loaddata
+        case_saving(instance, update_fields)
 
 
 def on_case_deleted(sender, instance: Case, **kwargs) -> None:
