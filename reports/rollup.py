@@ -40,6 +40,11 @@ def next_month(month: dt.date) -> dt.date:
     return (month + dt.timedelta(days=32)).replace(day=1)
 
 
+def add_months(month: dt.date, count: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
     """The first days of the months from `first`'s up to, not including, `last`'s."""
     months, month = [], first_of(first)
@@ -352,3 +357,9 @@ def on_case_saving(sender, instance: Case, raw: bool = False, update_fields=None
 
 def on_case_deleted(sender, instance: Case, **kwargs) -> None:
     case_deleted(instance)
+
+
+def on_calendar_changed(sender, **kwargs) -> None:
+    """post_save and post_delete of the holiday calendar's years and days."""
+    if not kwargs.get("raw"):
+        forget()

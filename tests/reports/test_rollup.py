@@ -12,9 +12,12 @@ from cases import services
 from cases.models import Case
 from cases.rules import Action
 from committee.access import acting_as
+from committee.models import Committee
+from holidays.models import HolidayYear
 from reports import figures
 from reports.models import RollupMonth
 from reports.rollup import ensure, months_between
+from reports.tasks import summarise_closed_months
 from tests.reports import helpers as h
 
 S = Case.Status
@@ -142,3 +145,16 @@ def test_the_views_read_the_rollup_and_each_tile_still_equals_its_list(org, old_
     pairs += [(b["address"], b["total"], b["url"]) for b in ctx["hotspots"]]
     for what, figure, url in pairs:
         assert client.get(url).context["page"].paginator.count == figure, what
+
+
+def test_the_nightly_task_summarises_what_is_missing_or_stale_and_then_nothing(org, old_cases, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    first = summarise_closed_months.enqueue()
+    assert first.return_value == 12 * Committee.objects.count()  # every committee's 12 closed months
+    assert summarise_closed_months.enqueue().return_value == 0
+    with acting_as(org.secretary_a) as access:
+        services.transition(access=access, case=old_cases[130], action=Action.REOPEN, text="又漏了")
+    assert summarise_closed_months.enqueue().return_value == 2  # logged and resolved in two months
+    # A corrected holiday calendar changes working days: every month is summarised again.
+    HolidayYear.objects.create(year=timezone.localdate().year - 1)
+    assert summarise_closed_months.enqueue().return_value == 12 * Committee.objects.count()
