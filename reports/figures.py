@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate, TruncMonth
 from django.urls import reverse
@@ -232,9 +233,10 @@ def month_label(day: dt.date) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
-def dashboard(committee, access, today: dt.date | None = None, rollup: bool = True) -> dict:
+def dashboard(committee, access, today: dt.date | None = None, rollup: bool | None = None) -> dict:
     """Everything the committee dashboard shows. A fixed number of queries (tests count them)."""
     period = Period(today or timezone.localdate())
+    rollup = settings.REPORTS_ROLLUP if rollup is None else rollup
     cases = visible_cases(access, Case.objects.filter(committee=committee))
     ids, closed = [committee.pk], period.months[:-1]
     if rollup:
@@ -468,9 +470,12 @@ def total_of(figures) -> Headline:
     return total
 
 
-def street_overview(committees: list, access, today: dt.date | None = None, rollup: bool = True) -> dict:
+def street_overview(
+    committees: list, access, today: dt.date | None = None, rollup: bool | None = None
+) -> dict:
     """The headline figures per committee side by side, and the street's totals. Fixed queries."""
     period = Period(today or timezone.localdate())
+    rollup = settings.REPORTS_ROLLUP if rollup is None else rollup
     ids = [c.pk for c in committees]
     cases = visible_cases(access, Case.objects.filter(committee_id__in=ids))
     figures = headlines(cases, ids, period, access, rollup=rollup)

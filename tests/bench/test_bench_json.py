@@ -27,6 +27,9 @@ def test_bench_cases_writes_every_page_key_and_the_floor(tmp_path):
     assert all(set(figures) == FIGURES for figures in pages.values())
     assert pages["floor_auth"]["queries"] == 2  # the session and the user, nothing written
     assert pages["list_default"]["queries"] > pages["floor_auth"]["queries"]
+    # The dashboard read from its rollup, summarising its closed months first, and all live.
+    assert pages["dashboard_summarise"]["queries"] > pages["dashboard_computed"]["queries"]
+    assert "dashboard_live" in pages
 
 
 @pytest.mark.django_db
