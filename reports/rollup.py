@@ -20,12 +20,13 @@ from functools import reduce
 from operator import or_
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from cases.models import Case
 from committee.roles import Perm
+from common.bulk import insert_rows
 from common.workdays import working_day_counts
 from reports.models import CaseRollup, RollupMonth
 
@@ -183,7 +184,7 @@ def summarise(pairs: list[tuple[int, dt.date]]) -> None:
         )
         CaseRollup.objects.filter(of_months).delete()
         rows = _created_rows(grouped) + _resolved_rows(grouped)
-        CaseRollup.objects.bulk_create(rows, batch_size=5000)
+        insert_rows(CaseRollup, rows)  # COPY on PostgreSQL: a month can have thousands of rows
         now = timezone.now()
         RollupMonth.objects.bulk_create(
             [
@@ -198,13 +199,16 @@ def summarise(pairs: list[tuple[int, dt.date]]) -> None:
         )
 
 
-def _created_rows(grouped) -> list[CaseRollup]:
-    cases = Case.all_objects.filter(_within(grouped, "created_at")).annotate(month=TruncMonth("created_at"))
+def _created_rows(grouped) -> list[dict]:
+    # The month as a date in the database (the local month: Django truncates in the current time
+    # zone), not an aware datetime converted row by row in Python.
+    month = TruncMonth("created_at", output_field=DateField())
+    cases = Case.all_objects.filter(_within(grouped, "created_at")).annotate(month=month)
     rows = [
-        CaseRollup(
+        dict(
             committee_id=row["committee_id"],
-            month=first_of(as_date(row["month"])),
-            figure=CaseRollup.Figure.CREATED,
+            month=row["month"],
+            figure=CaseRollup.Figure.CREATED.value,
             sensitive=row["sensitive"],
             category_id=row["category_id"],
             source=row["source"],
@@ -215,10 +219,10 @@ def _created_rows(grouped) -> list[CaseRollup]:
         .order_by()
     ]
     rows += [
-        CaseRollup(
+        dict(
             committee_id=row["committee_id"],
-            month=first_of(as_date(row["month"])),
-            figure=CaseRollup.Figure.BUILDING,
+            month=row["month"],
+            figure=CaseRollup.Figure.BUILDING.value,
             sensitive=row["sensitive"],
             category_id=row["category_id"],
             building_id=row["building_id"],
@@ -232,7 +236,7 @@ def _created_rows(grouped) -> list[CaseRollup]:
     return rows
 
 
-def _resolved_rows(grouped) -> list[CaseRollup]:
+def _resolved_rows(grouped) -> list[dict]:
     """Per day resolved and working days taken: the medians need the days (medians do not add up),
     the 90-day satisfaction the day."""
     cases = (
@@ -252,10 +256,10 @@ def _resolved_rows(grouped) -> list[CaseRollup]:
         total[1] += n if row["satisfaction"] else 0
         total[2] += n if row["satisfaction"] in SATISFIED else 0
     return [
-        CaseRollup(
+        dict(
             committee_id=cid,
             month=first_of(day),
-            figure=CaseRollup.Figure.RESOLVED,
+            figure=CaseRollup.Figure.RESOLVED.value,
             sensitive=sensitive,
             day=day,
             days=taken,
