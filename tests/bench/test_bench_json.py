@@ -46,3 +46,18 @@ def test_bench_residents_writes_the_search_keys_and_the_floor(tmp_path):
     }
     assert all(set(figures) == FIGURES for figures in pages.values())
     assert pages["floor_auth"]["queries"] == 2
+
+
+@pytest.mark.django_db
+def test_bench_district_builds_a_small_district_and_times_every_persona(tmp_path):
+    path = tmp_path / "district.json"
+    options = {"streets": 2, "per_street": 2, "cases": 80, "residents": 60, "runs": 1, "json_path": path}
+    out = StringIO()
+    call_command("bench_district", **options, stdout=out)
+    assert "4 committees, 60 residents, 80 cases, 240 events" in out.getvalue()
+    pages = json.loads(path.read_text())
+    assert {key.split(":")[0] for key in pages} == {"worker", "secretary", "street", "district", "floor_auth"}
+    assert all(set(figures) == FIGURES for figures in pages.values())
+    options.update(json_path=None, pages="floor_auth")
+    call_command("bench_district", **options, stdout=(again := StringIO()))
+    assert "Reusing the district." in again.getvalue()
