@@ -118,13 +118,15 @@ def _mark(committee_id: int, months: set[dt.date]) -> None:
         )
 
 
-def forget(committee_ids=None) -> int:
-    """Mark every summarised month stale (of these committees): after a bulk load that bypassed
-    Case.save (bench/), or a change to the holiday calendar (working days to resolve)."""
-    months = RollupMonth.objects.all()
+def forget(committee_ids=None, months=None) -> int:
+    """Mark every summarised month stale (of these committees, these months): after a bulk load that
+    bypassed Case.save (bench/), or a change to the holiday calendar (working days to resolve)."""
+    rows = RollupMonth.objects.all()
     if committee_ids is not None:
-        months = months.filter(committee_id__in=list(committee_ids))
-    return months.update(changed=F("changed") + 1)
+        rows = rows.filter(committee_id__in=list(committee_ids))
+    if months is not None:
+        rows = rows.filter(month__in=list(months))
+    return rows.update(changed=F("changed") + 1)
 
 
 def ensure(committee_ids, months: list[dt.date]) -> int:

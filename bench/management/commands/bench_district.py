@@ -25,7 +25,7 @@ from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -114,13 +114,15 @@ class Command(BaseCommand):
         if n_residents is None:
             n_residents = round(FULL_RESIDENTS * options["scale"])
         shape = (options["streets"], options["per_street"], n_residents, n_cases)
-        name = f"基准区县 {shape[0]}×{shape[1]} {n_residents} {n_cases}"
+        # A district's name holds 20 characters: its size, shortly (基准12x25r50kc100k).
+        name = f"基准{shape[0]}x{shape[1]}r{_short(n_residents)}c{_short(n_cases)}"
         self.rng = random.Random(options["seed"])
         with unscoped():
             district = District.objects.filter(name=name).first()
             if district is None:
                 started = time.perf_counter()
-                district = self._build(name, *shape)
+                with transaction.atomic():  # all or nothing: a half-built district is never reused
+                    district = self._build(name, *shape)
                 self.stdout.write(f"Built in {time.perf_counter() - started:.0f} s.")
             else:
                 self.stdout.write("Reusing the district.")
@@ -217,13 +219,13 @@ class Command(BaseCommand):
         password = make_password("bench-not-for-login")
         committees, staff_of = [], {}
         for s in range(n_streets):
-            street = Street.objects.create(name=f"{name} 第{s + 1}街道", district=district)
+            street = Street.objects.create(name=f"{name}第{s + 1}街道", district=district)
             officer = User.objects.create(username=f"bdist_{tag}_street{s + 1}", full_name=f"街道干部{s + 1}")
             StreetOfficer.objects.create(user=officer, street=street)
             for c in range(per_street):
                 number = s * per_street + c + 1
                 committee = Committee.objects.create(
-                    street=street, name=f"第{s + 1}街道第{c + 1}居民区", code=f"bd-{tag}-{number}"
+                    street=street, name=f"第{s + 1}街道第{c + 1}居民区", code=f"c{c + 1}"
                 )
                 users = User.objects.bulk_create(
                     User(
@@ -269,7 +271,7 @@ class Command(BaseCommand):
                 (
                     pks[h % buildings_per],
                     places[h % buildings_per],
-                    f"{h // buildings_per // 4 + 1}0{h % 4 + 1}",
+                    _room(h // buildings_per),
                 )
                 for h in range(households_per)
             ]
@@ -385,6 +387,15 @@ class Command(BaseCommand):
             [CaseCounter(committee_id=c, year=y, last=last) for (c, y), last in seqs.items()],
             batch_size=5000,
         )
+
+
+def _room(k: int) -> str:
+    """The k-th flat of a building: four a floor (101, 102, 103, 104, 201, …)."""
+    return f"{k // 4 + 1}0{k % 4 + 1}"
+
+
+def _short(n: int) -> str:
+    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else str(n)
 
 
 def _event(case_id: int, row: dict, kind: str, actor: int, at, text: str, data: dict) -> dict:
