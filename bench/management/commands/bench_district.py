@@ -191,6 +191,11 @@ class Command(BaseCommand):
             "district:district_overview_computed": page("district", "/dashboard/district/"),
             "district:overview_computed": page("district", "/dashboard/"),
             "district:list_default": page("district", "/cases/"),
+            # The dashboards again with every month counted live (REPORTS_ROLLUP=False: as before
+            # the rollup), for comparison in the same run.
+            "secretary:dashboard_live": page("secretary", "/dashboard/"),
+            "street:overview_live": page("street", "/dashboard/"),
+            "district:district_overview_live": page("district", "/dashboard/district/"),
             "floor_auth": page("worker", FLOOR_URL),
         }
         self.stdout.write(f"{'persona:page':40} {'median ms':>10} {'p95 ms':>10} {'queries':>8}")
@@ -205,7 +210,8 @@ class Command(BaseCommand):
             for key, make in pages.items():
                 if only and not any(key == p or key.startswith(f"{p}:") for p in only):
                     continue
-                results[key] = figures = measure(make, runs)
+                with override_settings(REPORTS_ROLLUP=not key.endswith("_live")):
+                    results[key] = figures = measure(make, runs)
                 self.stdout.write(
                     f"{key:40} {figures['median_ms']:10.1f} {figures['p95_ms']:10.1f} {figures['queries']:8}"
                 )
