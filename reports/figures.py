@@ -334,7 +334,7 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
             committee.pk,
             period,
             categories,
-            summary_of_months.building_rows(access, ids, closed) if rollup else [],
+            summary_of_months.ClosedBuildings(access, ids, closed) if rollup else None,
         ),
         "charts": {
             "by_category": by_category_chart,
@@ -414,9 +414,10 @@ def workload(cases, committee_id: int, period: Period) -> tuple[list[dict], dict
 HOTSPOT_COUNT = 10
 
 
-def hotspots(cases, committee_id: int, period: Period, categories: dict, closed_rows=()) -> list[dict]:
+def hotspots(cases, committee_id: int, period: Period, categories: dict, closed=None) -> list[dict]:
     """The buildings with the most cases logged in the past 12 months, with their categories.
-    `cases`: those counted live (with the rollup, this month's); `closed_rows`: the rollup's."""
+    `cases`: those counted live (with the rollup, this month's); `closed`: the rollup's months
+    (reports.rollup.ClosedBuildings), whose categories are read for the buildings shown only."""
     rows = (
         cases.filter(created_at__gte=start_of(period.year_start), building__isnull=False)
         .values("building_id", "building__road", "building__lane", "building__number", "category_id")
@@ -424,14 +425,23 @@ def hotspots(cases, committee_id: int, period: Period, categories: dict, closed_
         .order_by()
     )
     buildings: dict[int, dict] = {}
-    for row in [*rows, *closed_rows]:
-        building = buildings.setdefault(
+
+    def building_of(row) -> dict:
+        return buildings.setdefault(
             row["building_id"],
             {"id": row["building_id"], "address": _address(row), "total": 0, "categories": defaultdict(int)},
         )
+
+    for row in rows:
+        building = building_of(row)
         building["total"] += row["n"]
         building["categories"][row["category_id"]] += row["n"]
+    for row in closed.totals() if closed is not None else ():
+        building_of(row)["total"] += row["n"]
     top = sorted(buildings.values(), key=lambda b: (-b["total"], b["address"]))[:HOTSPOT_COUNT]
+    if closed is not None:
+        for row in closed.categories([b["id"] for b in top]):
+            buildings[row["building_id"]]["categories"][row["category_id"]] += row["n"]
     # Links only for the buildings shown: a street's committee has hundreds of buildings.
     dates = {"created_from": period.year_start.isoformat(), "created_to": period.today.isoformat()}
     for building in top:

@@ -35,19 +35,21 @@ class CaseRollup(models.Model):
     """Counts of one committee's cases in one closed month, by the dimensions one figure needs.
 
     - CREATED (month logged): category × source → n (cases per month by category, by source);
-    - BUILDING (month logged): building × category → n (hotspot buildings);
+    - BUILDING_TOTAL (month logged): building → n (which buildings are the hotspots), and
+      BUILDING (month logged): building × category → n (read for the ten hotspots only);
     - RESOLVED (month resolved): day resolved × working days to resolve → n, called back, satisfied
       (the resolution trend's medians and the satisfaction over the last 90 days).
     """
 
     class Figure(models.TextChoices):
         CREATED = "created"
+        BUILDING_TOTAL = "building_total"
         BUILDING = "building"
         RESOLVED = "resolved"
 
     committee = models.ForeignKey("committee.Committee", models.CASCADE, related_name="+")
     month = models.DateField()
-    figure = models.CharField(max_length=10, choices=Figure)
+    figure = models.CharField(max_length=20, choices=Figure)
     sensitive = models.BooleanField(default=False)
     category = models.ForeignKey("cases.CaseCategory", models.CASCADE, null=True, related_name="+")
     source = models.CharField(max_length=20, blank=True)
@@ -59,7 +61,15 @@ class CaseRollup(models.Model):
     satisfied = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["committee", "figure", "month"], name="case_rollup_read")]
+        indexes = [
+            models.Index(fields=["committee", "figure", "month"], name="case_rollup_read"),
+            # The hotspots' categories, read for ten buildings out of hundreds.
+            models.Index(
+                fields=["building", "month"],
+                condition=models.Q(figure="building"),
+                name="case_rollup_building",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.committee_id} {self.month:%Y-%m} {self.figure} {self.n}"
