@@ -52,7 +52,10 @@ def test_bench_residents_writes_the_search_keys_and_the_floor(tmp_path):
 @pytest.mark.django_db
 def test_bench_district_builds_a_small_district_and_times_every_persona(tmp_path):
     path = tmp_path / "district.json"
+    # One page of each persona (every page would take half a minute here).
+    pages = "worker:home_queue,secretary:dashboard_computed,street:overview_computed,district:list_default"
     options = {"streets": 2, "per_street": 2, "cases": 80, "residents": 60, "runs": 1, "json_path": path}
+    options["pages"] = pages + ",floor_auth"
     out = StringIO()
     call_command("bench_district", **options, stdout=out)
     assert "4 committees, 60 residents, 80 cases, 240 events" in out.getvalue()
