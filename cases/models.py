@@ -265,6 +265,14 @@ class Case(CommitteeOwned):
             ),
         ]
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        case = super().from_db(db, field_names, values, **kwargs)
+        # The values as read: a save that moves a case out of a closed month (reopened, another
+        # category) marks that month of the dashboard's rollup stale too (reports/rollup.py).
+        case.loaded_values = dict(zip(field_names, values, strict=True))
+        return case
+
     def __str__(self) -> str:
         # Shown wherever a case is named (the admin's titles, lists and history): a number typed into
         # the title is masked there, as on every page.

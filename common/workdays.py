@@ -78,13 +78,24 @@ class WorkdayCounter:
 
 def median_working_days(pairs: list[tuple[datetime.date, datetime.date, int]]) -> float | None:
     """Median of working days over (start, end, how many cases) triples; None when there are none."""
+    return median_of_counts(working_day_counts(pairs))
+
+
+def working_day_counts(pairs: list[tuple[datetime.date, datetime.date, int]]) -> list[tuple[int, int]]:
+    """(working days, how many cases) for (start, end, how many cases) triples: what the dashboard's
+    rollup keeps of a closed month (reports/rollup.py), since medians do not add up."""
     pairs = [p for p in pairs if p[0] and p[1]]
     if not pairs:
-        return None
+        return []
     counter = WorkdayCounter(min(p[0] for p in pairs), max(p[1] for p in pairs))
+    return [(counter.working_days(s, e), n) for s, e, n in pairs]
+
+
+def median_of_counts(values: list[tuple[int, int]]) -> float | None:
+    """Median over (working days, how many cases); None when there are none."""
     # Grouped by date pair in the database: expand by count without building one list item per case
     # when the counts are large.
-    values: list[tuple[int, int]] = sorted((counter.working_days(s, e), n) for s, e, n in pairs)
+    values = sorted(values)
     total = sum(n for _, n in values)
     if total <= 0:
         return None

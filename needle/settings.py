@@ -145,6 +145,9 @@ if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
     CACHES["default"].pop("OPTIONS", None)
 # The dashboard and street overview figures are cached per user this many seconds; 0 turns it off.
 REPORTS_CACHE_SECONDS = env.int("REPORTS_CACHE_SECONDS", default=120)
+# The dashboards read closed months from their rollup (reports/rollup.py) and count only the current
+# month live; False counts every month live (as before the rollup: bench_cases compares the two).
+REPORTS_ROLLUP = env.bool("REPORTS_ROLLUP", default=True)
 SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 # Idle timeout: the session (cookie and stored expiry) lives SESSION_IDLE_MINUTES; a request renews
 # it when the last renewal is SESSION_RENEW_MINUTES old, not on every request, so that a page that

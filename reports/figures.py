@@ -11,6 +11,10 @@ Definitions (the tests compute each one independently from constructed data):
 - late referrals: no reply yet and the expected reply date has passed;
 - roster overdue: see reports/roster.py.
 Every count links to cases:list with the filter that gives the same rows (notes: filter contract).
+
+Closed months come from the rollup (reports/rollup.py: summarised once, kept current when a case of
+theirs changes) and only the current month is counted live, so that the cost does not grow with the
+years of cases; `rollup=False` counts everything live (the tests compare the two).
 """
 
 import datetime as dt
@@ -18,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate, TruncMonth
 from django.urls import reverse
@@ -26,7 +31,8 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseCategory, Referral
 from cases.selectors import visible_cases
-from common.workdays import median_working_days
+from common.workdays import median_of_counts, median_working_days, working_day_counts
+from reports import rollup as summary_of_months
 from reports.roster import RosterFigures, roster_figures
 from residents.addresses import building_address
 
@@ -116,8 +122,7 @@ def count_links(committee_id: int, period: Period) -> dict[str, str]:
     }
 
 
-def _aggregates(period: Period) -> dict:
-    filters = count_filters(period)
+def _aggregates(filters: dict[str, Q]) -> dict:
     recent = filters["recently_resolved"]
     aggregates = {name: Count("pk", filter=q) for name, q in filters.items()}
     aggregates["called"] = Count("pk", filter=recent & ~Q(satisfaction=""))
@@ -146,20 +151,45 @@ class Headline:
 
 
 def headlines(
-    cases, committee_ids: list[int], period: Period, access, medians: bool = True
+    cases,
+    committee_ids: list[int],
+    period: Period,
+    access,
+    medians: bool = True,
+    rollup: bool = True,
+    ensured: bool = False,
 ) -> dict[int, Headline]:
-    """committee id → its headline figures; four queries for any number of committees, and one more
-    for the medians (the dashboard takes its median from its 12-month trend instead)."""
+    """committee id → its headline figures; six queries for any number of committees (four live),
+    and one more for the medians (the dashboard takes its median from its 12-month trend instead).
+    `ensured`: the caller has brought the rollup's months up to date already."""
     result = {cid: Headline() for cid in committee_ids}
     filters = count_filters(period)
+    if rollup:
+        # The 90 days' satisfaction: the closed months' days from the rollup, this month's live.
+        month_from = start_of(period.month_start)
+        filters["recently_resolved"] = Q(resolved_at__gte=month_from)
+        own = summary_of_months.own_sensitive(access, committee_ids)
+        if own is not None:
+            filters["recently_resolved"] |= own & Q(resolved_at__gte=start_of(period.satisfaction_from))
+        if not ensured:
+            summary_of_months.ensure(
+                committee_ids, summary_of_months.months_between(period.satisfaction_from, period.month_start)
+            )
     # Only rows that can count anywhere: most of a committee's years of closed cases drop out early.
     relevant = filters["open"] | filters["new_this_month"] | filters["resolved_this_month"]
     relevant |= filters["recently_resolved"]
-    rows = cases.filter(relevant).values("committee_id").annotate(**_aggregates(period)).order_by()
+    rows = cases.filter(relevant).values("committee_id").annotate(**_aggregates(filters)).order_by()
     for row in rows:
         headline = result[row.pop("committee_id")]
         for name, value in row.items():
             setattr(headline, name, value)
+    if rollup:
+        closed = summary_of_months.resolved_since(
+            access, committee_ids, period.satisfaction_from, period.month_start
+        )
+        for cid, row in closed.items():
+            for name, value in row.items():
+                setattr(result[cid], name, getattr(result[cid], name) + value)
     pairs = (
         ()
         if not medians
@@ -203,26 +233,42 @@ def month_label(day: dt.date) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
-def dashboard(committee, access, today: dt.date | None = None) -> dict:
+def dashboard(committee, access, today: dt.date | None = None, rollup: bool | None = None) -> dict:
     """Everything the committee dashboard shows. A fixed number of queries (tests count them)."""
     period = Period(today or timezone.localdate())
+    rollup = settings.REPORTS_ROLLUP if rollup is None else rollup
     cases = visible_cases(access, Case.objects.filter(committee=committee))
-    headline = headlines(cases, [committee.pk], period, access, medians=False)[committee.pk]
+    ids, closed = [committee.pk], period.months[:-1]
+    if rollup:
+        summary_of_months.ensure(ids, closed)
+    headline = headlines(cases, ids, period, access, medians=False, rollup=rollup, ensured=True)[committee.pk]
     categories = {c.pk: c for c in CaseCategory.objects.all()}
     links = count_links(committee.pk, period)
     year_from = start_of(period.year_start)
+    # What is counted live: the 12 months without the rollup; with it, this month, and in the closed
+    # months only the sensitive cases the rollup's rows leave out for this reader but they may see.
+    created_live = Q(created_at__gte=year_from)
+    resolved_live = Q(resolved_at__gte=year_from)
+    if rollup:
+        created_live = Q(created_at__gte=start_of(period.month_start))
+        resolved_live = Q(resolved_at__gte=start_of(period.month_start))
+        own = summary_of_months.own_sensitive(access, ids)
+        if own is not None:
+            created_live |= own & Q(created_at__gte=year_from)
+            resolved_live |= own & Q(resolved_at__gte=year_from)
 
-    # Cases per month by category, over 12 months.
     # Cases per month by category, and by source: one pass over the year's cases.
     per_month = defaultdict(int)
     source_counts = defaultdict(int)
-    rows = (
-        cases.filter(created_at__gte=year_from)
+    rows = list(
+        cases.filter(created_live)
         .annotate(month=TruncMonth("created_at"))
         .values("month", "category_id", "source")
         .annotate(n=Count("pk"))
         .order_by()
     )
+    if rollup:
+        rows += summary_of_months.created_rows(access, ids, closed)
     for row in rows:
         per_month[(_as_date(row["month"]), row["category_id"])] += row["n"]
         source_counts[row["source"]] += row["n"]
@@ -262,7 +308,7 @@ def dashboard(committee, access, today: dt.date | None = None) -> dict:
     # Resolution time: median working days per month resolved.
     pairs = defaultdict(list)
     rows = (
-        cases.filter(resolved_at__gte=year_from)
+        cases.filter(resolved_live)
         .annotate(logged=TruncDate("created_at"), resolved=TruncDate("resolved_at"))
         .values("logged", "resolved")
         .annotate(n=Count("pk"))
@@ -270,7 +316,8 @@ def dashboard(committee, access, today: dt.date | None = None) -> dict:
     )
     for row in rows:
         pairs[row["resolved"].replace(day=1)].append((row["logged"], row["resolved"], row["n"]))
-    trend = [median_working_days(pairs.get(m, [])) for m in months]
+    counts = summary_of_months.resolution_counts(access, ids, closed) if rollup else {}
+    trend = [median_of_counts(counts.get(m, []) + working_day_counts(pairs.get(m, []))) for m in months]
     headline.median_days = trend[-1]  # this month's, from the same rows
     headline.resolved_pairs = pairs.get(months[-1], [])
 
@@ -282,7 +329,13 @@ def dashboard(committee, access, today: dt.date | None = None) -> dict:
         "by_status": by_status,
         "by_source": by_source,
         "workload": workload_rows,
-        "hotspots": hotspots(cases, committee.pk, period, categories),
+        "hotspots": hotspots(
+            cases.filter(created_live),
+            committee.pk,
+            period,
+            categories,
+            summary_of_months.ClosedBuildings(access, ids, closed) if rollup else None,
+        ),
         "charts": {
             "by_category": by_category_chart,
             "by_status": {
@@ -315,10 +368,7 @@ def dashboard(committee, access, today: dt.date | None = None) -> dict:
     }
 
 
-def _as_date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
+_as_date = summary_of_months.as_date
 
 
 def workload(cases, committee_id: int, period: Period) -> tuple[list[dict], dict[str, int]]:
@@ -364,8 +414,10 @@ def workload(cases, committee_id: int, period: Period) -> tuple[list[dict], dict
 HOTSPOT_COUNT = 10
 
 
-def hotspots(cases, committee_id: int, period: Period, categories: dict) -> list[dict]:
-    """The buildings with the most cases logged in the past 12 months, with their categories."""
+def hotspots(cases, committee_id: int, period: Period, categories: dict, closed=None) -> list[dict]:
+    """The buildings with the most cases logged in the past 12 months, with their categories.
+    `cases`: those counted live (with the rollup, this month's); `closed`: the rollup's months
+    (reports.rollup.ClosedBuildings), whose categories are read for the buildings shown only."""
     rows = (
         cases.filter(created_at__gte=start_of(period.year_start), building__isnull=False)
         .values("building_id", "building__road", "building__lane", "building__number", "category_id")
@@ -373,14 +425,23 @@ def hotspots(cases, committee_id: int, period: Period, categories: dict) -> list
         .order_by()
     )
     buildings: dict[int, dict] = {}
-    for row in rows:
-        building = buildings.setdefault(
+
+    def building_of(row) -> dict:
+        return buildings.setdefault(
             row["building_id"],
-            {"id": row["building_id"], "address": _address(row), "total": 0, "categories": []},
+            {"id": row["building_id"], "address": _address(row), "total": 0, "categories": defaultdict(int)},
         )
+
+    for row in rows:
+        building = building_of(row)
         building["total"] += row["n"]
-        building["categories"].append((row["category_id"], row["n"]))
+        building["categories"][row["category_id"]] += row["n"]
+    for row in closed.totals() if closed is not None else ():
+        building_of(row)["total"] += row["n"]
     top = sorted(buildings.values(), key=lambda b: (-b["total"], b["address"]))[:HOTSPOT_COUNT]
+    if closed is not None:
+        for row in closed.categories([b["id"] for b in top]):
+            buildings[row["building_id"]]["categories"][row["category_id"]] += row["n"]
     # Links only for the buildings shown: a street's committee has hundreds of buildings.
     dates = {"created_from": period.year_start.isoformat(), "created_to": period.today.isoformat()}
     for building in top:
@@ -394,7 +455,7 @@ def hotspots(cases, committee_id: int, period: Period, categories: dict) -> list
                         committee_id, building=building["id"], category=categories[cid].code, **dates
                     ),
                 }
-                for cid, n in building["categories"]
+                for cid, n in building["categories"].items()
             ),
             key=lambda c: (-c["count"], c["label"]),
         )
@@ -419,12 +480,15 @@ def total_of(figures) -> Headline:
     return total
 
 
-def street_overview(committees: list, access, today: dt.date | None = None) -> dict:
+def street_overview(
+    committees: list, access, today: dt.date | None = None, rollup: bool | None = None
+) -> dict:
     """The headline figures per committee side by side, and the street's totals. Fixed queries."""
     period = Period(today or timezone.localdate())
+    rollup = settings.REPORTS_ROLLUP if rollup is None else rollup
     ids = [c.pk for c in committees]
     cases = visible_cases(access, Case.objects.filter(committee_id__in=ids))
-    figures = headlines(cases, ids, period, access)
+    figures = headlines(cases, ids, period, access, rollup=rollup)
     rows = [
         {"committee": c, "figures": figures[c.pk], "links": count_links(c.pk, period)} for c in committees
     ]

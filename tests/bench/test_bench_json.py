@@ -27,6 +27,10 @@ def test_bench_cases_writes_every_page_key_and_the_floor(tmp_path):
     assert all(set(figures) == FIGURES for figures in pages.values())
     assert pages["floor_auth"]["queries"] == 2  # the session and the user, nothing written
     assert pages["list_default"]["queries"] > pages["floor_auth"]["queries"]
+    # The dashboard read from its rollup, summarising its closed months first, and all live.
+    assert pages["dashboard_after_change"]["queries"] > pages["dashboard_computed"]["queries"]
+    assert pages["dashboard_summarise_all"]["queries"] > pages["dashboard_computed"]["queries"]
+    assert "dashboard_live" in pages
 
 
 @pytest.mark.django_db
@@ -43,3 +47,21 @@ def test_bench_residents_writes_the_search_keys_and_the_floor(tmp_path):
     }
     assert all(set(figures) == FIGURES for figures in pages.values())
     assert pages["floor_auth"]["queries"] == 2
+
+
+@pytest.mark.django_db
+def test_bench_district_builds_a_small_district_and_times_every_persona(tmp_path):
+    path = tmp_path / "district.json"
+    # One page of each persona (every page would take half a minute here).
+    pages = "worker:home_queue,secretary:dashboard_computed,street:overview_computed,district:list_default"
+    options = {"streets": 2, "per_street": 2, "cases": 80, "residents": 60, "runs": 1, "json_path": path}
+    options["pages"] = pages + ",floor_auth"
+    out = StringIO()
+    call_command("bench_district", **options, stdout=out)
+    assert "4 committees, 60 residents, 80 cases, 240 events" in out.getvalue()
+    pages = json.loads(path.read_text())
+    assert {key.split(":")[0] for key in pages} == {"worker", "secretary", "street", "district", "floor_auth"}
+    assert all(set(figures) == FIGURES for figures in pages.values())
+    options.update(json_path=None, pages="floor_auth")
+    call_command("bench_district", **options, stdout=(again := StringIO()))
+    assert "Reusing the district." in again.getvalue()

@@ -1,0 +1,75 @@
+"""The dashboard's rollup: each committee's closed months summarised once (reports/rollup.py).
+
+The dashboard reads closed months from here and computes only the current month live, so that its
+cost does not grow with a committee's years of cases. A row holds every case, sensitive or not
+(`sensitive` is a dimension): who may see what is applied when the rows are read, as for the cases.
+"""
+
+from django.db import models
+
+
+class RollupMonth(models.Model):
+    """One committee's month: summarised when `computed_at` is set and no change came after it.
+
+    A change to a case of the month raises `changed`; a refresh records the `changed` it read before
+    reading the cases as `summarised`. A change that commits while a refresh runs is therefore never
+    lost: the month stays stale (summarised < changed) and is summarised again.
+    """
+
+    committee = models.ForeignKey("committee.Committee", models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day
+    changed = models.PositiveIntegerField(default=0)
+    summarised = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "month"], name="rollup_month_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee_id} {self.month:%Y-%m}"
+
+
+class CaseRollup(models.Model):
+    """Counts of one committee's cases in one closed month, by the dimensions one figure needs.
+
+    - CREATED (month logged): category × source → n (cases per month by category, by source);
+    - BUILDING_TOTAL (month logged): building → n (which buildings are the hotspots), and
+      BUILDING (month logged): building × category → n (read for the ten hotspots only);
+    - RESOLVED (month resolved): day resolved × working days to resolve → n, called back, satisfied
+      (the resolution trend's medians and the satisfaction over the last 90 days).
+    """
+
+    class Figure(models.TextChoices):
+        CREATED = "created"
+        BUILDING_TOTAL = "building_total"
+        BUILDING = "building"
+        RESOLVED = "resolved"
+
+    committee = models.ForeignKey("committee.Committee", models.CASCADE, related_name="+")
+    month = models.DateField()
+    figure = models.CharField(max_length=20, choices=Figure)
+    sensitive = models.BooleanField(default=False)
+    category = models.ForeignKey("cases.CaseCategory", models.CASCADE, null=True, related_name="+")
+    source = models.CharField(max_length=20, blank=True)
+    building = models.ForeignKey("residents.Building", models.CASCADE, null=True, related_name="+")
+    day = models.DateField(null=True)
+    days = models.IntegerField(null=True)
+    n = models.PositiveIntegerField(default=0)
+    called = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["committee", "figure", "month"], name="case_rollup_read"),
+            # The hotspots' categories, read for ten buildings out of hundreds.
+            models.Index(
+                fields=["building", "month"],
+                condition=models.Q(figure="building"),
+                name="case_rollup_building",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee_id} {self.month:%Y-%m} {self.figure} {self.n}"

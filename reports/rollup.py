@@ -1,0 +1,405 @@
+"""The dashboard's closed months, summarised once (reports.models.CaseRollup) instead of rescanned.
+
+The dashboard and the street and district overviews read a committee's closed months (before the
+current one) from the rollup and count only the current month live (reports/figures.py). A month is
+summarised the first time a page needs it, or by the nightly task (reports/tasks.py) before anyone
+does; a change to a case of a closed month (a late follow-up call, a reopening, a corrected
+category) marks its months stale (`case_saving`, from the Case's pre_save), and they are
+summarised again when next needed. Summarising a month reads only that month's cases, through the
+(committee, created_at) and (committee, resolved_at) indexes.
+
+Rows hold every case; who may see what is applied when they are read (`visible_rows`): the rows of
+sensitive cases count only in the committees where the reader sees every sensitive case, and the
+sensitive cases the reader sees there as assignee or author are counted live (`own_sensitive`), as
+visible_cases would.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from functools import reduce
+from operator import or_
+
+from django.db import transaction
+from django.db.models import Count, DateField, F, Q, Sum
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone
+
+from cases.models import Case
+from committee.roles import Perm
+from common.bulk import insert_rows
+from common.workdays import working_day_counts
+from reports.models import CaseRollup, RollupMonth
+
+SATISFIED = [Case.Satisfaction.SATISFIED, Case.Satisfaction.MOSTLY]
+
+
+def first_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def add_months(month: dt.date, count: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first days of the months from `first`'s up to, not including, `last`'s."""
+    months, month = [], first_of(first)
+    while month < first_of(last):
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+def _start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def _month_of(value: dt.datetime | None) -> dt.date | None:
+    return first_of(timezone.localdate(value)) if value else None
+
+
+# --- Keeping it current ------------------------------------------------------------------------------
+
+# The Case fields a figure in the rollup depends on (as attribute names, and as the field names a
+# save's update_fields gives): a save that changes none of them changes no month.
+TRACKED = ("created_at", "resolved_at", "satisfaction", "sensitive", "category_id", "source", "building_id")
+TRACKED_FIELDS = frozenset(
+    ("created_at", "resolved_at", "satisfaction", "sensitive", "category", "source", "building")
+)
+DATES = ("created_at", "resolved_at")
+
+
+def case_saving(case: Case, update_fields=None) -> None:
+    """A case is about to be saved: mark stale the closed months it counted in before and will count
+    in after (its months logged and resolved). Nothing when the save touches no tracked field; one
+    UPDATE when a closed month is concerned, and one SELECT before it when the case was read without
+    its dates (the services lock a case reading only the fields they change)."""
+    if update_fields is not None and not (set(update_fields) & TRACKED_FIELDS):
+        return
+    if case._state.adding or case.pk is None:
+        _mark(case.committee_id, {_month_of(getattr(case, name)) for name in DATES})
+        return
+    loaded = getattr(case, "loaded_values", None) or {}
+    deferred = case.get_deferred_fields()
+    now = {name: getattr(case, name) for name in TRACKED if name not in deferred}
+    unchanged = update_fields is None and len(now) == len(TRACKED)
+    if unchanged and all(name in loaded and loaded[name] == now[name] for name in TRACKED):
+        return
+    before = {name: loaded[name] for name in DATES if name in loaded}
+    missing = [name for name in DATES if name not in before]
+    if missing:
+        before.update(Case.all_objects.filter(pk=case.pk).values(*missing).first() or {})
+    values = [before.get(name) for name in DATES] + [now.get(name, before.get(name)) for name in DATES]
+    _mark(case.committee_id, {_month_of(v) for v in values if v})
+    # A second save of the same object compares with what this one writes.
+    case.loaded_values = {**loaded, **before, **now}
+
+
+def case_deleted(case: Case) -> None:
+    _mark(case.committee_id, {_month_of(v) for v in (case.created_at, case.resolved_at) if v})
+
+
+def _mark(committee_id: int, months: set[dt.date]) -> None:
+    closed = {m for m in months if m is not None and m < first_of(timezone.localdate())}
+    if closed:
+        RollupMonth.objects.filter(committee_id=committee_id, month__in=closed).update(
+            changed=F("changed") + 1
+        )
+
+
+def forget(committee_ids=None, months=None) -> int:
+    """Mark every summarised month stale (of these committees, these months): after a bulk load that
+    bypassed Case.save (bench/), or a change to the holiday calendar (working days to resolve)."""
+    rows = RollupMonth.objects.all()
+    if committee_ids is not None:
+        rows = rows.filter(committee_id__in=list(committee_ids))
+    if months is not None:
+        rows = rows.filter(month__in=list(months))
+    return rows.update(changed=F("changed") + 1)
+
+
+def ensure(committee_ids, months: list[dt.date]) -> int:
+    """Summarise whichever of these closed months of these committees is missing or stale. One query
+    when all are current; a fixed number more otherwise. Returns how many months were summarised."""
+    if not committee_ids or not months:
+        return 0
+    current = set(
+        RollupMonth.objects.filter(
+            committee_id__in=list(committee_ids),
+            month__in=months,
+            computed_at__isnull=False,
+            summarised__gte=F("changed"),
+        ).values_list("committee_id", "month")
+    )
+    todo = [(cid, m) for cid in committee_ids for m in months if (cid, m) not in current]
+    if todo:
+        summarise(todo)
+    return len(todo)
+
+
+def _by_month(pairs) -> dict[dt.date, list[int]]:
+    grouped = defaultdict(list)
+    for cid, month in pairs:
+        grouped[month].append(cid)
+    return grouped
+
+
+def _within(grouped: dict, field: str) -> Q:
+    """The cases of these committees whose `field` falls in these months (one range per month)."""
+    return reduce(
+        or_,
+        (
+            Q(committee_id__in=ids, **{f"{field}__gte": _start(m), f"{field}__lt": _start(next_month(m))})
+            for m, ids in grouped.items()
+        ),
+    )
+
+
+def summarise(pairs: list[tuple[int, dt.date]]) -> None:
+    """(Re)compute the rollup of these (committee, month) pairs: eight queries whatever their number."""
+    grouped = _by_month(pairs)
+    of_months = reduce(or_, (Q(committee_id__in=ids, month=m) for m, ids in grouped.items()))
+    with transaction.atomic():
+        # The months' rows exist before the cases are read, so that a change committed meanwhile
+        # raises their `changed` and keeps them stale; locked, so that two pages summarising the
+        # same month at once do it one after the other (PostgreSQL; SQLite writes one at a time).
+        RollupMonth.objects.bulk_create(
+            [RollupMonth(committee_id=cid, month=m) for cid, m in pairs], ignore_conflicts=True
+        )
+        seen = dict(
+            ((cid, m), changed)
+            for cid, m, changed in RollupMonth.objects.select_for_update()
+            .filter(of_months)
+            .order_by("committee_id", "month")
+            .values_list("committee_id", "month", "changed")
+        )
+        CaseRollup.objects.filter(of_months).delete()
+        rows = _created_rows(grouped) + _resolved_rows(grouped)
+        insert_rows(CaseRollup, rows)  # COPY on PostgreSQL: a month can have thousands of rows
+        now = timezone.now()
+        RollupMonth.objects.bulk_create(
+            [
+                RollupMonth(
+                    committee_id=cid, month=m, changed=seen[cid, m], summarised=seen[cid, m], computed_at=now
+                )
+                for cid, m in pairs
+            ],
+            update_conflicts=True,
+            unique_fields=["committee", "month"],
+            update_fields=["summarised", "computed_at"],
+        )
+
+
+def _created_rows(grouped) -> list[dict]:
+    # The month as a date in the database (the local month: Django truncates in the current time
+    # zone), not an aware datetime converted row by row in Python.
+    month = TruncMonth("created_at", output_field=DateField())
+    cases = Case.all_objects.filter(_within(grouped, "created_at")).annotate(month=month)
+    rows = [
+        dict(
+            committee_id=row["committee_id"],
+            month=row["month"],
+            figure=CaseRollup.Figure.CREATED.value,
+            sensitive=row["sensitive"],
+            category_id=row["category_id"],
+            source=row["source"],
+            n=row["n"],
+        )
+        for row in cases.values("committee_id", "month", "sensitive", "category_id", "source")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ]
+    by_building = list(
+        cases.filter(building__isnull=False)
+        .values("committee_id", "month", "sensitive", "category_id", "building_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    totals: dict[tuple, int] = defaultdict(int)
+    for row in by_building:
+        totals[row["committee_id"], row["month"], row["sensitive"], row["building_id"]] += row["n"]
+        rows.append(
+            dict(
+                committee_id=row["committee_id"],
+                month=row["month"],
+                figure=CaseRollup.Figure.BUILDING.value,
+                sensitive=row["sensitive"],
+                category_id=row["category_id"],
+                building_id=row["building_id"],
+                n=row["n"],
+            )
+        )
+    rows += [
+        dict(
+            committee_id=cid,
+            month=month,
+            figure=CaseRollup.Figure.BUILDING_TOTAL.value,
+            sensitive=sensitive,
+            building_id=building_id,
+            n=n,
+        )
+        for (cid, month, sensitive, building_id), n in totals.items()
+    ]
+    return rows
+
+
+def _resolved_rows(grouped) -> list[dict]:
+    """Per day resolved and working days taken: the medians need the days (medians do not add up),
+    the 90-day satisfaction the day."""
+    cases = (
+        Case.all_objects.filter(_within(grouped, "resolved_at"))
+        .annotate(logged=TruncDate("created_at"), resolved=TruncDate("resolved_at"))
+        .values("committee_id", "sensitive", "logged", "resolved", "satisfaction")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = list(cases)
+    days = working_day_counts([(r["logged"], r["resolved"], r["n"]) for r in rows])
+    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    # working_day_counts drops pairs missing a date; none is missing here (both fields are set).
+    for row, (taken, n) in zip(rows, days, strict=True):
+        total = totals[row["committee_id"], row["sensitive"], row["resolved"], taken]
+        total[0] += n
+        total[1] += n if row["satisfaction"] else 0
+        total[2] += n if row["satisfaction"] in SATISFIED else 0
+    return [
+        dict(
+            committee_id=cid,
+            month=first_of(day),
+            figure=CaseRollup.Figure.RESOLVED.value,
+            sensitive=sensitive,
+            day=day,
+            days=taken,
+            n=n,
+            called=called,
+            satisfied=satisfied,
+        )
+        for (cid, sensitive, day, taken), (n, called, satisfied) in totals.items()
+    ]
+
+
+# --- Reading it ----------------------------------------------------------------------------------------
+
+
+def _managed(access, committee_ids) -> set[int]:
+    """The committees where the reader sees every sensitive case (visible_cases' rule)."""
+    return set(access.committees_where(Perm.MANAGE_CASES)) & set(committee_ids)
+
+
+def visible_rows(access, committee_ids) -> Q:
+    """The rollup rows this reader may count: sensitive ones only where they see every sensitive case."""
+    managed = _managed(access, committee_ids)
+    if managed >= set(committee_ids):
+        return Q(committee_id__in=list(committee_ids))
+    return Q(committee_id__in=list(committee_ids)) & (
+        Q(sensitive=False) | Q(committee_id__in=sorted(managed))
+    )
+
+
+def own_sensitive(access, committee_ids) -> Q | None:
+    """The sensitive cases of closed months that the rollup rows leave out for this reader but
+    visible_cases shows them (theirs as assignee or author): counted live. None when there are none
+    to look for (the secretary's own committee)."""
+    others = sorted(set(committee_ids) - _managed(access, committee_ids))
+    if not others or access.user.pk is None:
+        return None
+    mine = Q(sensitive=True, committee_id__in=others)
+    return (mine & Q(assignee_id=access.user.pk)) | (mine & Q(created_by_id=access.user.pk))
+
+
+def created_rows(access, committee_ids, months: list[dt.date]) -> list[dict]:
+    """(month, category_id, source, n) of the cases logged in these closed months."""
+    rows = (
+        CaseRollup.objects.filter(visible_rows(access, committee_ids), figure=CaseRollup.Figure.CREATED)
+        .filter(month__in=months)
+        .values("month", "category_id", "source")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    return list(rows)
+
+
+class ClosedBuildings:
+    """The hotspot figure's closed months, for reports.figures.hotspots: the buildings' totals, then
+    the categories of the few buildings shown (not of every building: hundreds, × categories, × 11
+    months)."""
+
+    def __init__(self, access, committee_ids, months: list[dt.date]) -> None:
+        self.rows = CaseRollup.objects.filter(visible_rows(access, committee_ids), month__in=months)
+
+    def totals(self) -> list[dict]:
+        """(building and its address, n) of the cases logged in these closed months."""
+        rows = (
+            self.rows.filter(figure=CaseRollup.Figure.BUILDING_TOTAL)
+            .values("building_id", "building__road", "building__lane", "building__number")
+            .annotate(n=Sum("n"))
+            .order_by()
+        )
+        return list(rows)
+
+    def categories(self, building_ids: list[int]) -> list[dict]:
+        """(building_id, category_id, n) of these buildings. One query even with no building (a
+        fixed number of queries: the tests count them)."""
+        rows = (
+            self.rows.filter(figure=CaseRollup.Figure.BUILDING, building_id__in=building_ids or [-1])
+            .values("building_id", "category_id")
+            .annotate(n=Sum("n"))
+            .order_by()
+        )
+        return list(rows)
+
+
+def resolution_counts(access, committee_ids, months: list[dt.date]) -> dict[dt.date, list[tuple[int, int]]]:
+    """month resolved → [(working days taken, how many cases)] over these closed months."""
+    rows = (
+        CaseRollup.objects.filter(visible_rows(access, committee_ids), figure=CaseRollup.Figure.RESOLVED)
+        .filter(month__in=months)
+        .values("month", "days")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    result = defaultdict(list)
+    for row in rows:
+        result[row["month"]].append((row["days"], row["n"]))
+    return result
+
+
+def resolved_since(access, committee_ids, first: dt.date, until: dt.date) -> dict[int, dict]:
+    """committee id → {recently_resolved, called, satisfied} over the days from `first` up to, not
+    including, `until` (closed months only)."""
+    rows = (
+        CaseRollup.objects.filter(visible_rows(access, committee_ids), figure=CaseRollup.Figure.RESOLVED)
+        .filter(day__gte=first, day__lt=until, month__gte=first_of(first), month__lt=until)
+        .values("committee_id")
+        .annotate(recently_resolved=Sum("n"), called=Sum("called"), satisfied=Sum("satisfied"))
+        .order_by()
+    )
+    return {row.pop("committee_id"): row for row in rows}
+
+
+def on_case_saving(sender, instance: Case, raw: bool = False, update_fields=None, **kwargs) -> None:
+    """pre_save of Case (connected in ReportsConfig.ready): before the row changes, while its old
+    dates can still be read."""
+    if not raw:  # loaddata
+        case_saving(instance, update_fields)
+
+
+def on_case_deleted(sender, instance: Case, **kwargs) -> None:
+    case_deleted(instance)
+
+
+def on_calendar_changed(sender, **kwargs) -> None:
+    """post_save and post_delete of the holiday calendar's years and days."""
+    if not kwargs.get("raw"):
+        forget()
