@@ -29,6 +29,7 @@ from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
+from bench.case_rows import case_rows
 from cases.models import Case, CaseCategory, CaseEvent, OutsideBody, Referral
 from committee.models import Committee, District, Membership, Street, User
 from committee.roles import Role
@@ -40,8 +41,6 @@ from notifications.models import CommitteeChannel, Delivery, Notification, Prefe
 
 DISTRICT = "基准区"
 PER_STREET = 20
-BATCH = 20_000
-TITLES = ["底楼返水", "楼道堆物", "邻里噪音", "垃圾房异味", "路面不平", "违章搭建", "申请补助", "晾晒纠纷"]
 DUMMY_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 
 
@@ -160,43 +159,19 @@ class Command(BaseCommand):
             staff_of[committee.pk] = [u.pk for u in users]
         self.stdout.write(f"{n_committees} committees and {n_staff:,} staff made; now {n_cases:,} cases…")
 
-        now = timezone.now()
-        start = now - dt.timedelta(days=3 * 365)
-        span = 3 * 365 * 24 * 3600
-        seqs: dict[tuple[int, int], int] = {}
         made = 0
-        while made < n_cases:
-            rows = []
-            for _ in range(min(BATCH, n_cases - made)):
-                committee = committees[made % n_committees]
-                made += 1
-                created = start + dt.timedelta(seconds=rng.randint(0, span))
-                local = timezone.localdate(created)
-                age = (day - local).days
-                key = (committee.pk, local.year)
-                seqs[key] = seqs.get(key, 0) + 1
-                open_ = age < 60 or rng.random() < 0.02
-                staff = staff_of[committee.pk]
-                rows.append(
-                    {
-                        "committee_id": committee.pk,
-                        "year": local.year,
-                        "seq": seqs[key],
-                        "title": rng.choice(TITLES),
-                        "category_id": rng.choice(categories).pk,
-                        "assignee_id": rng.choice(staff) if rng.random() < 0.9 else None,
-                        "due_date": local + dt.timedelta(days=rng.randint(3, 21)),
-                        "status": rng.choice([Case.Status.NEW, Case.Status.IN_PROGRESS, Case.Status.WAITING])
-                        if open_
-                        else Case.Status.CLOSED,
-                        "closure": "" if open_ else Case.Closure.FOLLOWED_UP,
-                        "resolved_at": None if open_ else created + dt.timedelta(days=5),
-                        "closed_at": None if open_ else created + dt.timedelta(days=6),
-                        "created_by_id": rng.choice(staff),
-                        "created_at": created,
-                        "updated_at": now,
-                    }
-                )
+        batches = case_rows(
+            rng,
+            committees,
+            staff_of,
+            n_cases,
+            categories=[c.pk for c in categories],
+            open_days=60,
+            today=day,
+            numbers={},
+        )
+        for rows in batches:
+            made += len(rows)
             insert_rows(Case, rows)
             self.stdout.write(f"  {made:,} cases", ending="\r")
             self.stdout.flush()

@@ -30,9 +30,9 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from bench.case_rows import case_rows
 from bench.floor import FLOOR_URL, measure
 from cases.models import Case, CaseCategory, CaseCounter, CaseEvent
-from cases.search import search_key as case_search_key
 from committee.models import Committee, District, DistrictOfficer, Membership, Street, StreetOfficer, User
 from committee.roles import Role
 from committee.scoping import unscoped
@@ -72,7 +72,6 @@ GIVEN = [
 ]
 GIVEN += ["建华", "建国", "志明", "桂英", "玉兰", "海燕", "晓燕", "国强", "丽华", "秀兰", "文杰", "雪梅"]
 ROADS = ["控江路", "长白路", "延吉中路", "鞍山路", "国和路", "殷行路", "黄兴路", "平凉路"]
-TITLES = ["楼道积水", "底楼返水", "楼道堆物", "邻里噪音", "垃圾房异味", "路面不平", "违章搭建", "晾晒纠纷"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -317,55 +316,22 @@ class Command(BaseCommand):
         return buildings_of
 
     def _cases(self, committees: list, staff_of: dict, buildings_of: dict, n_cases: int) -> None:
-        rng = self.rng
         categories = [c.pk for c in CaseCategory.objects.order_by("pk")]
-        now = timezone.now()
-        start = now - dt.timedelta(days=3 * 365)
-        span = 3 * 365 * 24 * 3600
         seqs: dict[tuple[int, int], int] = {}
         made = 0
-        while made < n_cases:
-            rows = []
-            for _ in range(min(BATCH, n_cases - made)):
-                committee = committees[made % len(committees)]
-                made += 1
-                created = start + dt.timedelta(seconds=rng.randint(0, span))
-                local = timezone.localdate(created)
-                key = (committee.pk, local.year)
-                seqs[key] = seqs.get(key, 0) + 1
-                age = (now - created).days
-                open_ = age < 45 or rng.random() < 0.02
-                staff = staff_of[committee.pk]
-                title = rng.choice(TITLES)
-                resolved = created + dt.timedelta(hours=rng.randint(4, 24 * 20))
-                rows.append(
-                    {
-                        "committee_id": committee.pk,
-                        "year": local.year,
-                        "seq": seqs[key],
-                        "title": title,
-                        "description": "基准测试数据",
-                        "category_id": rng.choice(categories),
-                        "source": rng.choice(Case.Source.values),
-                        "building_id": rng.choice(buildings_of[committee.pk]) if rng.random() < 0.8 else None,
-                        "assignee_id": rng.choice(staff) if rng.random() < 0.9 else None,
-                        "due_date": local + dt.timedelta(days=rng.randint(3, 21)),
-                        "status": rng.choice([Case.Status.NEW, Case.Status.IN_PROGRESS, Case.Status.WAITING])
-                        if open_
-                        else Case.Status.CLOSED,
-                        "closure": "" if open_ else Case.Closure.FOLLOWED_UP,
-                        "resolved_at": None if open_ else resolved,
-                        "closed_at": None if open_ else resolved + dt.timedelta(days=2),
-                        "satisfaction": "" if open_ else rng.choice(["satisfied", "satisfied", "mostly", ""]),
-                        "sensitive": rng.random() < 0.03,
-                        "created_by_id": rng.choice(staff),
-                        "created_at": created,
-                        "updated_at": now,
-                        "search_key": case_search_key(
-                            number=f"{local.year}-{seqs[key]:04d}", texts=[title, "基准测试数据"], names=[]
-                        ),
-                    }
-                )
+        batches = case_rows(
+            self.rng,
+            committees,
+            staff_of,
+            n_cases,
+            categories=categories,
+            open_days=45,
+            today=timezone.localdate(),
+            numbers=seqs,
+            buildings_of=buildings_of,
+        )
+        for rows in batches:
+            made += len(rows)
             pks = insert_rows(Case, rows)
             events = []
             for pk, row in zip(pks, rows, strict=True):
