@@ -372,7 +372,7 @@ def test_the_case_page_shows_the_request_to_the_secretary_with_reopen_one_tap_aw
     assert "已有一条重开申请在等书记处理" in again.content.decode()
     worker_page = as_user(org.worker_a).get(url).content.decode()
     assert "data-reopen-request" in worker_page and "等待书记处理。" in worker_page
-    assert 'action="/cases/%d/do/ask_reopen/"' % case.pk not in worker_page
+    assert f'action="/cases/{case.pk}/do/ask_reopen/"' not in worker_page
     client = as_user(org.secretary_a)
     page = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
     request_part = page[page.index("data-reopen-request") :]
