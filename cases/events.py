@@ -177,6 +177,32 @@ class Reopened(Payload):
 
 
 @dataclass(frozen=True)
+class ReopenRequested(Payload):
+    """A worker asks the secretary to reopen a resolved or closed case: the reason is the event's
+    text, shown under the sentence (and on the case page while the request waits)."""
+
+    kind = Kind.REOPEN_REQUESTED
+    status: str = ""  # the case's status when asked (a Case.Status)
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        return _say(_("Asked the secretary to reopen the case."))
+
+
+@dataclass(frozen=True)
+class ReopenDeclined(Payload):
+    """The secretary clears a reopen request without reopening: the reason is the event's text."""
+
+    kind = Kind.REOPEN_DECLINED
+    asked_by: str = ""  # the name of who asked, at the time
+    asked_by_id: int | None = None  # who asked: they are told
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        if self.asked_by:
+            return _say(_("Declined %(name)s's request to reopen."), name=self.asked_by)
+        return _say(_("Declined the request to reopen."))
+
+
+@dataclass(frozen=True)
 class _ToBody(Payload):
     """An event about a referral: the outside body's name is kept in both languages as it was."""
 
@@ -315,6 +341,8 @@ PAYLOADS: dict[str, type[Payload]] = {
         Assigned,
         StatusChanged,
         Reopened,
+        ReopenRequested,
+        ReopenDeclined,
         ReferralSent,
         Chased,
         ReplyReceived,

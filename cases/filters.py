@@ -3,6 +3,7 @@ export of a filtered list, so both read the same bookmarkable URLs.
 
 Parameters: status (a Case.Status or "open"), category (code), assignee (user id or "none"), source,
 building (id), overdue=1, follow_up (due: resolved, not yet called back; called: called back),
+reopen=asked (a worker's request to reopen waits for the secretary),
 created_from / created_to and resolved_from / resolved_to (YYYY-MM-DD, inclusive, local dates),
 committee (id), q (text), sort (due by default).
 """
@@ -54,6 +55,11 @@ class CaseFilterForm(forms.Form):
         label=_("Follow-up call"),
         required=False,
         choices=[("", _("any")), ("due", _("not called yet")), ("called", _("called back"))],
+    )
+    reopen = forms.ChoiceField(
+        label=_("Request to reopen"),
+        required=False,
+        choices=[("", _("any")), ("asked", _("waiting for the secretary"))],
     )
     created_from = FilterDateField(label=_("Logged from"), required=False, widget=DateInput())
     created_to = FilterDateField(label=_("Logged to"), required=False, widget=DateInput())
@@ -124,6 +130,9 @@ def filter_cases(queryset: QuerySet[Case], data: dict) -> QuerySet[Case]:
         queryset = queryset.filter(status=Case.Status.RESOLVED, satisfaction="")
     elif data.get("follow_up") == "called":
         queryset = queryset.exclude(satisfaction="")
+    # The secretary's home figure "reopen requests" opens this (any status: resolved or closed).
+    if data.get("reopen") == "asked":
+        queryset = queryset.filter(reopen_requested_at__isnull=False)
     if data.get("created_from"):
         queryset = queryset.filter(created_at__gte=_day_start(data["created_from"]))
     if data.get("created_to"):

@@ -219,6 +219,12 @@ class Case(CommitteeOwned):
     intake_token = models.CharField(max_length=40, blank=True, editable=False)
     # What the list's search box matches (cases/search.py writes it; a trigram index on PostgreSQL).
     search_key = models.TextField(default="", blank=True, editable=False)
+    # A worker asked the secretary to reopen this resolved or closed case (services.ask_reopen): set
+    # while the request waits, cleared when the case is reopened or the request declined. The
+    # reason and who asked are on the timeline (the request's event).
+    reopen_requested_at = models.DateTimeField(
+        _("reopen requested at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -262,6 +268,12 @@ class Case(CommitteeOwned):
                 models.F("due_date"),
                 models.F("id"),
                 name="case_open_rank_due",
+            ),
+            # The secretary's home counts the pending reopen requests (few rows among all cases).
+            models.Index(
+                fields=["committee"],
+                condition=models.Q(reopen_requested_at__isnull=False),
+                name="case_reopen_requested",
             ),
         ]
 
@@ -362,6 +374,8 @@ class CaseEvent(_CaseChild):
         PHOTO_REMOVED = "photo_removed", _("file removed")
         AID = "aid", _("aid")
         DUPLICATE = "duplicate", _("marked duplicate")
+        REOPEN_REQUESTED = "reopen_requested", _("reopen requested")
+        REOPEN_DECLINED = "reopen_declined", _("reopen request declined")
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="events", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)

@@ -36,6 +36,8 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"  # the resident withdrew it → closed
     DUPLICATE = "duplicate"  # same problem as another case → closed
     REOPEN = "reopen"  # resolved or closed → in progress, with a reason
+    ASK_REOPEN = "ask_reopen"  # a worker asks the secretary to reopen, with a reason
+    DECLINE_REOPEN = "decline_reopen"  # the secretary clears a reopen request without reopening
     NOTE = "note"
     REFER = "refer"  # send to an outside body
     CHASE = "chase"  # chase an outstanding referral
@@ -65,6 +67,9 @@ RULES: dict[Action, tuple[frozenset, Who]] = {
     Action.WITHDRAW: (OPEN, Who.MANAGER),
     Action.DUPLICATE: (OPEN, Who.MANAGER),
     Action.REOPEN: (frozenset({S.RESOLVED, S.CLOSED}), Who.MANAGER),
+    # A worker who hears the resident is back with the same problem cannot reopen: they ask.
+    Action.ASK_REOPEN: (frozenset({S.RESOLVED, S.CLOSED}), Who.WORKER),
+    Action.DECLINE_REOPEN: (frozenset({S.RESOLVED, S.CLOSED}), Who.MANAGER),
     Action.NOTE: (ALL, Who.WORKER),
     Action.REFER: (OPEN, Who.ASSIGNEE),
     Action.CHASE: (OPEN, Who.ASSIGNEE),

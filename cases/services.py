@@ -180,6 +180,7 @@ LOCKED = (
     "created_by_id",
     "sensitive",
     "satisfaction",
+    "reopen_requested_at",
 )
 
 
@@ -283,6 +284,10 @@ def transition(
     if action not in TRANSITIONS:
         raise ValueError(action)
     case = _lock(access, case.pk, action, version)
+    if action == Action.REOPEN and not text.strip() and case.reopen_requested_at is not None:
+        # Reopening on a worker's request (one tap on the case page): their reason is the reason.
+        request = pending_reopen_request(case)
+        text = request.text if request is not None else ""
     if action in {Action.RESOLVE, Action.REOPEN} and not text.strip():
         raise ValidationError(_("Say what was done.") if action == Action.RESOLVE else _("Give a reason."))
     at = at or timezone.now()
@@ -301,7 +306,8 @@ def transition(
         case.closure = ""
         case.closed_at = None
         case.resolved_at = None
-        fields += ["closure", "closed_at", "resolved_at"]
+        case.reopen_requested_at = None  # a worker's request to reopen is answered
+        fields += ["closure", "closed_at", "resolved_at", "reopen_requested_at"]
     _save(case, *fields)
     if action == Action.REOPEN:
         payload = events.Reopened(before=before, after=case.status)
@@ -309,6 +315,53 @@ def transition(
         payload = events.StatusChanged(before=before, after=case.status, action=str(action))
     events.record(case, payload, actor=access.user, text=text, at=at)
     return case
+
+
+def pending_reopen_request(case: Case) -> CaseEvent | None:
+    """The request to reopen that waits on this case (its event: who asked, when, why), if any."""
+    if case.reopen_requested_at is None:
+        return None
+    asked = CaseEvent.all_objects.filter(case_id=case.pk, kind=CaseEvent.Kind.REOPEN_REQUESTED)
+    return asked.select_related("actor").order_by("-at", "-pk").first()
+
+
+@transaction.atomic
+def ask_reopen(*, access: Access, case: Case, text: str, at: datetime.datetime | None = None) -> CaseEvent:
+    """A worker asks the secretary to reopen a resolved or closed case (the resident is back with the
+    same problem), giving a reason; only the secretary reopens. One request waits at a time: a
+    second, from anyone, is refused in words rather than told to the secretary twice. No version
+    check: the request changes nothing the asker's page shows but the request itself."""
+    case = _lock(access, case.pk, Action.ASK_REOPEN, None)
+    if case.reopen_requested_at is not None:
+        raise ValidationError(_("A request to reopen this case is already waiting for the secretary."))
+    if not text.strip():
+        raise ValidationError(_("Give a reason."))
+    at = at or timezone.now()
+    case.reopen_requested_at = at
+    _save(case, "reopen_requested_at")
+    asked = events.ReopenRequested(status=case.status)
+    return events.record(case, asked, actor=access.user, text=text.strip(), at=at)
+
+
+@transaction.atomic
+def decline_reopen(
+    *, access: Access, case: Case, text: str, at: datetime.datetime | None = None
+) -> CaseEvent:
+    """The secretary clears a request to reopen without reopening (the resident's new problem is
+    another case, or the work was done), saying why; whoever asked is told."""
+    case = _lock(access, case.pk, Action.DECLINE_REOPEN, None)
+    request = pending_reopen_request(case)
+    if case.reopen_requested_at is None:
+        raise ValidationError(_("No request to reopen this case is waiting."))
+    if not text.strip():
+        raise ValidationError(_("Give a reason."))
+    asker = request.actor if request is not None and request.actor_id else None
+    case.reopen_requested_at = None
+    _save(case, "reopen_requested_at")
+    declined = events.ReopenDeclined(
+        asked_by=asker.display_name if asker else "", asked_by_id=asker.pk if asker else None
+    )
+    return events.record(case, declined, actor=access.user, text=text.strip(), at=at)
 
 
 @transaction.atomic
@@ -531,7 +584,8 @@ def record_follow_up(
     if reopened:
         case.status = Case.Status.IN_PROGRESS
         case.resolved_at = None
-        fields += ["status", "resolved_at"]
+        case.reopen_requested_at = None  # open again: a worker's request to reopen is answered
+        fields += ["status", "resolved_at", "reopen_requested_at"]
     _save(case, *fields)
     called = events.FollowedUp(satisfaction=satisfaction, reopened=reopened)
     events.record(case, called, actor=access.user, text=comment, at=at)

@@ -110,8 +110,11 @@ def _detail_context(request: HttpRequest, case: Case) -> dict:
     sees_aid = request.access.can(Perm.VIEW_SENSITIVE, case.committee_id)
     if not sees_aid:
         timeline = [e for e in timeline if e.kind != CaseEvent.Kind.AID]
+    # The request to reopen that waits (its reason, who asked): the newest on the timeline (newest first).
+    asked = [e for e in timeline if e.kind == CaseEvent.Kind.REOPEN_REQUESTED]
     return {
         "case": case,
+        "reopen_request": asked[0] if asked and case.reopen_requested_at else None,
         "allowed": {str(a) for a in rules.available(request.access, case)},
         "referrals": referrals,
         "parties": list(case.parties.all()),
@@ -223,6 +226,8 @@ ACTION_MESSAGES = {
     Action.DUPLICATE: gettext_lazy("The case is closed as a duplicate."),
     Action.REOPEN: gettext_lazy("The case is reopened."),
     Action.NOTE: gettext_lazy("Note added."),
+    Action.ASK_REOPEN: gettext_lazy("Your request to reopen has gone to the secretary."),
+    Action.DECLINE_REOPEN: gettext_lazy("The request to reopen is declined; whoever asked is told."),
 }
 
 
@@ -244,6 +249,10 @@ def _do(request: HttpRequest, case: Case, action: Action) -> None:
         services.mark_duplicate(access=access, case=case, of=data["of"], version=version, text=data["text"])
     elif action == Action.NOTE:
         services.add_note(access=access, case=case, text=text)
+    elif action == Action.ASK_REOPEN:
+        services.ask_reopen(access=access, case=case, text=text)
+    elif action == Action.DECLINE_REOPEN:
+        services.decline_reopen(access=access, case=case, text=text)
     else:
         services.transition(access=access, case=case, action=action, version=version, text=text)
 

@@ -32,7 +32,14 @@ def _news(request: HttpRequest) -> dict:
         Notification.objects.filter(
             recipient=request.user,
             read_at__isnull=True,
-            kind__in=[kinds.ASSIGNED, kinds.REOPENED, kinds.NOT_SATISFIED, kinds.REPLY],
+            kind__in=[
+                kinds.ASSIGNED,
+                kinds.REOPENED,
+                kinds.NOT_SATISFIED,
+                kinds.REPLY,
+                kinds.REOPEN_REQUESTED,
+                kinds.REOPEN_DECLINED,
+            ],
         )[: NEWS_SIZE + 1]
     )
     return {"news": news[:NEWS_SIZE], "news_more": len(news) > NEWS_SIZE}
@@ -61,12 +68,16 @@ def _case_queue(request: HttpRequest) -> dict:
     }
     managing = request.access.committees_where(Perm.MANAGE_CASES)
     if managing:
-        # The same rows as the case list's follow_up=due and follow_up=called filters (with status=resolved).
-        resolved = selectors.visible_cases(
-            request.access, Case.objects.filter(committee_id__in=managing, status=Case.Status.RESOLVED)
+        # The same rows as the case list's follow_up=due and follow_up=called filters (with
+        # status=resolved) and its reopen=asked filter, counted in one query.
+        resolved = Q(status=Case.Status.RESOLVED)
+        asked = Q(reopen_requested_at__isnull=False)
+        waiting = selectors.visible_cases(
+            request.access, Case.objects.filter(resolved | asked, committee_id__in=managing)
         )
-        ctx["waiting"] = resolved.aggregate(
-            to_call=Count("pk", filter=Q(satisfaction="")),
-            to_close=Count("pk", filter=~Q(satisfaction="")),
+        ctx["waiting"] = waiting.aggregate(
+            to_call=Count("pk", filter=resolved & Q(satisfaction="")),
+            to_close=Count("pk", filter=resolved & ~Q(satisfaction="")),
+            reopen_asked=Count("pk", filter=asked),
         )
     return ctx

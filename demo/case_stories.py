@@ -215,6 +215,14 @@ def drying_quilts(demo: Demo, created: datetime.datetime) -> None:
         call_after_days=2,
         comment="两家已和好。",
     )
+    # Three weeks on, the quilts are out again: the worker who heard it asks the secretary to reopen
+    # the case (the request waits on the secretary's home page, "重开申请").
+    services.ask_reopen(
+        access=demo.worker,
+        case=case,
+        text="两家又为晾被子吵起来了，居民来居委会反映。",
+        at=created + 20 * DAY + 5 * HOUR,
+    )
 
 
 def uneven_lane(demo: Demo, created: datetime.datetime) -> None:

@@ -28,6 +28,8 @@ class Notification(models.Model):
         TASK_FAILED = "task_failed", _("background job failed")
         IMPORT_DONE = "import_done", _("import finished")
         IMPORT_FAILED = "import_failed", _("import failed")
+        REOPEN_REQUESTED = "reopen_requested", _("reopen requested")
+        REOPEN_DECLINED = "reopen_declined", _("reopen request declined")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications", verbose_name=_("recipient")

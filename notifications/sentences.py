@@ -74,6 +74,13 @@ def _sentence(n: Notification) -> str:
             s = _("Case %(case)s now goes to %(to)s.") % {"case": case, "to": p.get("to") or _("nobody")}
         case K.REOPENED:
             s = _("%(by)s reopened case %(case)s.") % {"by": p.get("by", ""), "case": case}
+        case K.REOPEN_REQUESTED:
+            s = _("%(by)s asks to reopen case %(case)s.") % {"by": p.get("by", ""), "case": case}
+        case K.REOPEN_DECLINED:
+            s = _("%(by)s declined your request to reopen case %(case)s.") % {
+                "by": p.get("by", ""),
+                "case": case,
+            }
         case K.NOT_SATISFIED:
             s = _("Not satisfied at the follow-up call: case %(case)s is open again.") % {"case": case}
         case K.REPLY:

@@ -18,7 +18,7 @@ from cases.models import Case, CaseEvent, Referral
 from cases.rules import sees_sensitive
 from committee.access import Access
 from committee.models import User
-from committee.roles import Perm, Role
+from committee.roles import Perm, Role, role_can
 from committee.scoping import committee_scope
 from common.masking import mask_numbers_in_text
 from notifications import delivery
@@ -99,11 +99,21 @@ def notify_for_event(event: CaseEvent) -> list[Notification]:
                 to(_users([previous_id], but=actor), K.TAKEN_FROM, to=data.get("assignee", ""))
             case E.REOPENED:
                 to(
-                    _users([case.assignee_id, case.created_by_id], but=actor),
+                    _users([case.assignee_id, case.created_by_id, _asker(event)], but=actor),
                     K.REOPENED,
                     by=by,
                     text=event.text,
                 )
+            case E.REOPEN_REQUESTED:
+                # What waits for the secretary: every manager of the committee (they see any case).
+                to(
+                    [u for u in managers(case.committee_id) if u.pk != actor],
+                    K.REOPEN_REQUESTED,
+                    by=by,
+                    text=event.text,
+                )
+            case E.REOPEN_DECLINED:
+                to(_users([data.get("asked_by_id")], but=actor), K.REOPEN_DECLINED, by=by, text=event.text)
             case E.FOLLOW_UP if data.get("reopened"):
                 to(
                     _users([case.assignee_id, case.created_by_id], but=actor),
@@ -127,6 +137,22 @@ def notify_for_event(event: CaseEvent) -> list[Notification]:
         # E-mail and the committee's WeCom group, for those who asked (one message per person, one post).
         delivery.queue(told_now, committee_id=event.committee_id, batch=f"event:{event.pk}")
     return told_now
+
+
+def _asker(event: CaseEvent) -> int | None:
+    """Who asked to reopen the case, when this reopening answers a request (the last word on
+    reopening before it was a request): they are told it is open again."""
+    before = (
+        CaseEvent.all_objects.filter(
+            case_id=event.case_id,
+            kind__in=[E.REOPEN_REQUESTED, E.REOPEN_DECLINED, E.REOPENED, E.FOLLOW_UP],
+            pk__lt=event.pk,
+        )
+        .order_by("-pk")
+        .values_list("kind", "actor_id")
+        .first()
+    )
+    return before[1] if before and before[0] == E.REOPEN_REQUESTED else None
 
 
 def notify_task_failed(*, user_id: int, task_name: str, result_id) -> Notification | None:
@@ -189,4 +215,16 @@ def secretaries(committee_id: int) -> list[User]:
         User.objects.filter(
             Q(memberships__committee_id=committee_id) & Q(memberships__role=Role.SECRETARY), is_active=True
         )
+    )
+
+
+def managers(committee_id: int) -> list[User]:
+    """Who manages the committee's cases (the roles granted MANAGE_CASES: today the secretary)."""
+    roles = [value for value, _label in Role.choices if role_can(Role(value), Perm.MANAGE_CASES)]
+    return list(
+        User.objects.filter(
+            memberships__committee_id=committee_id, memberships__role__in=roles, is_active=True
+        )
+        .distinct()
+        .order_by("pk")
     )

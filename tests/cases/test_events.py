@@ -106,6 +106,18 @@ def test_reopened(org, staff):
     _says(_last(case), "Reopened.", "重新办理。")
 
 
+def test_reopen_requested_and_declined(org, staff):
+    secretary, worker = staff
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    services.transition(access=worker, case=case, action=Action.RESOLVE, text="已疏通")
+    services.ask_reopen(access=worker, case=case, text="又堵了")
+    _says(_last(case), "Asked the secretary to reopen the case.", "申请书记重新打开此事项。")
+    services.decline_reopen(access=secretary, case=case, text="是楼上的问题")
+    _says(_last(case), "Declined 李敏's request to reopen.", "未同意李敏的重新打开申请。")
+    # A decline written without who asked (the request's event gone) still reads.
+    _says(_old_row(case, "reopen_declined", {}), "Declined the request to reopen.", "未同意重新打开申请。")
+
+
 def test_referral_chase_and_reply(org, staff, body):
     worker = staff[1]
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)

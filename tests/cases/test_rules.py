@@ -27,6 +27,8 @@ close      -       -            -        S         -
 withdraw   S       S            S        -         -
 duplicate  S       S            S        -         -
 reopen     -       -            -        S         S
+ask_reopen -       -            -        SAW       SAW
+decline_reopen -   -            -        S         S
 note       SAW     SAW          SAW      SAW       SAW
 refer      SA      SA           SA       -         -
 chase      SA      SA           SA       -         -

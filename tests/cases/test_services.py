@@ -1,6 +1,7 @@
 """Every action writes one event; numbering; double submits; conflicts; follow-up reopening."""
 
 import datetime
+import re
 import threading
 
 import pytest
@@ -69,6 +70,9 @@ def test_every_action_writes_exactly_one_event(org):
             ),
         ),
         ("status", lambda: services.close(access=secretary, case=case)),
+        ("reopen_requested", lambda: services.ask_reopen(access=worker, case=case, text="又堵了")),
+        ("reopen_declined", lambda: services.decline_reopen(access=secretary, case=case, text="另一件事")),
+        ("reopen_requested", lambda: services.ask_reopen(access=worker, case=case, text="真的又堵了")),
         (
             "reopened",
             lambda: services.transition(access=secretary, case=case, action=Action.REOPEN, text="又堵了"),
@@ -264,3 +268,120 @@ def test_the_staff_who_work_cases(org):
         retired,
     }
     assert set(rules.case_workers([org.a.pk, org.b.pk])) == {org.secretary_a, org.worker_a, org.worker_b}
+
+
+# --- Reopen requests: a worker asks, the secretary reopens or declines ---------------------------------
+
+
+def _resolved(org, **kwargs) -> Case:
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a, **kwargs)
+    services.transition(access=Access(org.worker_a), case=case, action=Action.RESOLVE, text="已疏通")
+    return case
+
+
+def _pending(case: Case) -> bool:
+    return Case.all_objects.get(pk=case.pk).reopen_requested_at is not None
+
+
+def test_a_worker_of_the_committee_asks_to_reopen_a_resolved_or_closed_case(org):
+    other_worker = make_user("worker_a2", committee=org.a, full_name="王芳")
+    resolved = _resolved(org)
+    event = services.ask_reopen(access=Access(other_worker), case=resolved, text="居民说又漏水了")
+    assert (event.kind, event.text, event.actor) == ("reopen_requested", "居民说又漏水了", other_worker)
+    assert _pending(resolved)
+    closed = _resolved(org)
+    services.record_follow_up(access=Access(org.worker_a), case=closed, satisfaction="satisfied")
+    services.close(access=Access(org.secretary_a), case=closed)
+    services.ask_reopen(access=Access(org.worker_a), case=closed, text="又坏了")
+    assert _pending(closed)
+    assert Case.all_objects.get(pk=closed.pk).status == Case.Status.CLOSED  # asking changes no status
+
+
+def test_asking_to_reopen_is_refused_on_an_open_case_to_a_viewer_and_outside_the_committee(org):
+    open_case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    resolved = _resolved(org)
+    sensitive = _resolved(org, sensitive=True, title="家庭纠纷")
+    other_worker = make_user("worker_a2", committee=org.a)
+    refused = [
+        (org.worker_a, open_case),  # open: nothing to reopen
+        (org.viewer_a, resolved),  # reads only
+        (org.worker_b, resolved),  # another committee
+        (other_worker, sensitive),  # may not see the case
+    ]
+    for user, case in refused:
+        with pytest.raises(PermissionDenied):
+            services.ask_reopen(access=Access(user), case=case, text="又坏了")
+    assert not any(_pending(case) for _user, case in refused)
+    with pytest.raises(ValidationError):
+        services.ask_reopen(access=Access(org.worker_a), case=resolved, text="  ")
+    assert not _pending(resolved)
+
+
+def test_a_request_already_waiting_is_not_asked_twice(org):
+    case = _resolved(org)
+    services.ask_reopen(access=Access(org.worker_a), case=case, text="又漏水了")
+    other_worker = make_user("worker_a2", committee=org.a)
+    with pytest.raises(ValidationError) as error:
+        services.ask_reopen(access=Access(other_worker), case=case, text="也听说了")
+    assert "已有一条重开申请在等书记处理" in str(error.value)
+    assert _events(case).count("reopen_requested") == 1
+
+
+def test_reopening_answers_the_request_with_its_reason_in_one_tap(org):
+    case = _resolved(org)
+    services.ask_reopen(access=Access(org.worker_a), case=case, text="又漏水了")
+    services.transition(access=Access(org.secretary_a), case=case, action=Action.REOPEN)  # no text typed
+    case.refresh_from_db()
+    assert case.status == Case.Status.IN_PROGRESS and case.reopen_requested_at is None
+    assert CaseEvent.all_objects.filter(case=case).latest("pk").text == "又漏水了"
+    # A case reopened by "not satisfied" at the follow-up call answers a request too.
+    called = _resolved(org)
+    services.ask_reopen(access=Access(org.worker_a), case=called, text="又漏水了")
+    services.record_follow_up(access=Access(org.worker_a), case=called, satisfaction="not_satisfied")
+    assert not _pending(called)
+
+
+def test_the_secretary_declines_a_request_with_a_reason_and_only_the_secretary(org):
+    case = _resolved(org)
+    with pytest.raises(ValidationError):  # nothing to decline yet
+        services.decline_reopen(access=Access(org.secretary_a), case=case, text="不用")
+    services.ask_reopen(access=Access(org.worker_a), case=case, text="又漏水了")
+    with pytest.raises(PermissionDenied):
+        services.decline_reopen(access=Access(org.worker_a), case=case, text="算了")
+    with pytest.raises(ValidationError):
+        services.decline_reopen(access=Access(org.secretary_a), case=case, text="")
+    event = services.decline_reopen(access=Access(org.secretary_a), case=case, text="是楼上漏水，另立一件")
+    assert event.data == {"asked_by": org.worker_a.display_name, "asked_by_id": org.worker_a.pk}
+    case.refresh_from_db()
+    assert case.status == Case.Status.RESOLVED and case.reopen_requested_at is None
+    services.ask_reopen(access=Access(org.worker_a), case=case, text="还是漏")  # may ask again
+
+
+def test_the_case_page_shows_the_request_to_the_secretary_with_reopen_one_tap_away(org, as_user):
+    case = _resolved(org)
+    url = reverse("cases:detail", args=[case.pk])
+    worker_page = as_user(org.worker_a).get(url, headers={"accept-language": "zh-hans"}).content.decode()
+    assert "申请重新打开" in worker_page
+    asked = as_user(org.worker_a).post(
+        reverse("cases:act", args=[case.pk, "ask_reopen"]), {"text": "居民 13812345678 说又漏了"}
+    )
+    assert asked.status_code == 302
+    again = as_user(org.worker_a).post(
+        reverse("cases:act", args=[case.pk, "ask_reopen"]), {"text": "再问一次"}, follow=True
+    )
+    assert "已有一条重开申请在等书记处理" in again.content.decode()
+    worker_page = as_user(org.worker_a).get(url).content.decode()
+    assert "data-reopen-request" in worker_page and "等待书记处理。" in worker_page
+    assert f'action="/cases/{case.pk}/do/ask_reopen/"' not in worker_page
+    client = as_user(org.secretary_a)
+    page = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
+    request_part = page[page.index("data-reopen-request") :]
+    assert "居民 138****5678 说又漏了" in request_part and "13812345678" not in page
+    assert request_part.index("重开申请") < request_part.index("重新办理事项")  # the reopen button
+    assert f'action="/cases/{case.pk}/do/reopen/"' in request_part
+    assert f'action="/cases/{case.pk}/do/decline_reopen/"' in request_part
+    # The one tap: the form as the page drew it (its version), no reason typed.
+    version = re.search(r'do/reopen/".*?name="version" value="(\d+)"', request_part, re.S)[1]
+    client.post(reverse("cases:act", args=[case.pk, "reopen"]), {"version": version})
+    case.refresh_from_db()
+    assert case.status == Case.Status.IN_PROGRESS and case.reopen_requested_at is None

@@ -143,3 +143,19 @@ def test_every_dashboard_tile_equals_the_list_it_opens_on_the_demo(demo, usernam
     roster = client.get(tiles["roster_overdue"][1])
     assert roster.context["page"].paginator.count == int(shown["roster_overdue"])
     assert counts["open"] > 0
+
+
+@pytest.mark.parametrize("username", ["secretary", "secretary_b"])
+def test_the_secretarys_home_figures_equal_the_lists_they_open_on_the_demo(demo, username):
+    """The home page's tiles (unassigned, follow-up calls, reopen requests) at the demo's size; the
+    demo's committee A has a worker's request to reopen waiting."""
+    client = client_for(User.objects.get(username=username))
+    html = client.get(reverse("home")).content.decode()
+    tiles = re.findall(
+        r'<a class="tile[^"]*" href="([^"]+)" data-figure="(\w+)"><span class="figure num">(\d+)</span>', html
+    )
+    shown = {name: (int(figure), url.replace("&amp;", "&")) for url, name, figure in tiles}
+    assert set(shown) == {"unassigned", "to_call", "to_close", "reopen_asked"}
+    for name, (figure, url) in shown.items():
+        assert client.get(url).context["page"].paginator.count == figure, (name, url)
+    assert (shown["reopen_asked"][0] > 0) == (username == "secretary")

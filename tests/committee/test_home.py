@@ -84,9 +84,28 @@ def test_the_secretarys_home_counts_what_waits_and_each_count_is_its_list(org, a
     services.transition(access=secretary, case=called, action=Action.RESOLVE, text="办好了")
     services.record_follow_up(access=secretary, case=called, satisfaction=Case.Satisfaction.SATISFIED)
     make_case(org.worker_b, org.b, title="别的居委")
+    # Reopen requests: one on a resolved case, one on a closed case; one declined and one answered
+    # by reopening no longer wait; committee B's does not count here.
+    worker = Access(org.worker_a)
+    services.ask_reopen(access=worker, case=to_call[0], text="又坏了")
+    services.close(access=secretary, case=called)
+    services.ask_reopen(access=worker, case=called, text="又坏了")
+    for answer in ("decline", "reopen"):
+        answered = make_case(org.worker_a, org.a, title=f"已答复{answer}", assignee=org.worker_a)
+        services.transition(access=secretary, case=answered, action=Action.RESOLVE, text="办好了")
+        services.ask_reopen(access=worker, case=answered, text="又坏了")
+        if answer == "decline":
+            services.decline_reopen(access=secretary, case=answered, text="另立一件")
+            services.record_follow_up(access=secretary, case=answered, satisfaction="satisfied")
+        else:
+            services.transition(access=secretary, case=answered, action=Action.REOPEN)
+    elsewhere = make_case(org.worker_b, org.b, title="别的居委办结", assignee=org.worker_b)
+    services.transition(access=Access(org.worker_b), case=elsewhere, action=Action.RESOLVE, text="好了")
+    services.ask_reopen(access=Access(org.worker_b), case=elsewhere, text="又坏了")
     client = as_user(org.secretary_a)
-    html = client.get(reverse("home")).content.decode()
-    expected = {"unassigned": 3, "to_call": 2, "to_close": 1}
+    html = client.get(reverse("home"), headers={"accept-language": "zh-hans"}).content.decode()
+    assert "重开申请" in html
+    expected = {"unassigned": 3, "to_call": 2, "to_close": 1, "reopen_asked": 2}
     for name, count in expected.items():
         shown, url = _tile(html, name)
         assert shown == count, name
@@ -104,6 +123,8 @@ def _fill(org, n: int) -> None:
         make_case(org.worker_a, org.a, title=f"没人管{i}")
         done = make_case(org.secretary_a, org.a, title=f"待回访{i}", assignee=org.worker_a)
         services.transition(access=secretary, case=done, action=Action.RESOLVE, text="办好了")
+        services.ask_reopen(access=Access(org.worker_a), case=done, text="又坏了")
+        _told(done)  # the secretary's news holds the request
 
 
 def _queries(client) -> int:

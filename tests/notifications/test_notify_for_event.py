@@ -168,3 +168,48 @@ def test_the_hook_queues_the_task_once_the_action_commits(org, settings, django_
         assert inbox(org.worker_a) == []
     assert len(callbacks) == 1
     assert [n.kind for n in inbox(org.worker_a)] == [K.ASSIGNED]
+
+
+def test_a_request_to_reopen_tells_the_secretary_masked_and_the_answer_tells_the_asker(org, worker_a2):
+    case = make_case(org.worker_a, org.a, title="地漏返水", assignee=org.worker_a)
+    with acting_as(org.worker_a) as worker:
+        services.transition(access=worker, case=case, action=Action.RESOLVE, text="已疏通")
+    with acting_as(worker_a2) as asker:
+        services.ask_reopen(access=asker, case=case, text="居民 13812345678 说又返水了")
+    told = notify_for_event(last_event(case))
+    # The secretary (every manager of the committee), not the asker, not the other workers.
+    assert [n.recipient for n in told] == [org.secretary_a]
+    (n,) = told
+    assert n.kind == K.REOPEN_REQUESTED and n.url == f"/cases/{case.pk}/"
+    assert read(n) == f"王芳申请重新打开事项 {case.number} 地漏返水。 居民 138****5678 说又返水了"
+    assert read(n, "en").startswith(f"王芳 asks to reopen case {case.number} 地漏返水.")
+    assert inbox(org.worker_a) == [] and inbox(org.viewer_a) == [] and inbox(org.worker_b) == []
+
+    with acting_as(org.secretary_a) as secretary:
+        services.decline_reopen(access=secretary, case=case, text="楼上漏水，另立一件")
+    (n,) = notify_for_event(last_event(case))
+    assert n.recipient == worker_a2 and n.kind == K.REOPEN_DECLINED
+    assert read(n) == f"周勤未同意你重新打开事项 {case.number} 地漏返水 的申请。 楼上漏水，另立一件"
+
+    # Asked again and reopened: the asker is told with the assignee and whoever logged it.
+    with acting_as(worker_a2) as asker:
+        services.ask_reopen(access=asker, case=case, text="还是返水")
+    with acting_as(org.secretary_a) as secretary:
+        services.transition(access=secretary, case=case, action=Action.REOPEN)
+    told = notify_for_event(last_event(case))
+    assert {n.recipient for n in told} == {org.worker_a, worker_a2}
+    assert {n.kind for n in told} == {K.REOPENED}
+
+
+def test_a_request_to_reopen_a_sensitive_case_names_it_only_to_those_who_see_it(org):
+    case = make_case(org.worker_a, org.a, title="家庭纠纷 张某", sensitive=True, assignee=org.worker_a)
+    with acting_as(org.worker_a) as worker:
+        services.transition(access=worker, case=case, action=Action.RESOLVE, text="已调解")
+        services.ask_reopen(access=worker, case=case, text="又吵起来了")
+    (n,) = notify_for_event(last_event(case))
+    assert n.recipient == org.secretary_a and "家庭纠纷" in read(n)  # the secretary sees every case
+    # The assignee sees their case; a manager who could not see it (none today) would read it hidden.
+    from notifications.services import tell
+
+    hidden = tell(org.viewer_a, K.REOPEN_REQUESTED, "test:hidden", case=case, by="李敏")
+    assert "家庭纠纷" not in read(hidden) and "敏感事项" in read(hidden)

@@ -39,6 +39,12 @@ def populate(world) -> None:
         called_on=datetime.date.today(),
         satisfaction=Case.Satisfaction.SATISFIED,
     )
+    # A resolved case a worker asked to reopen: the secretary's to reopen or decline.
+    world.requested = make_case(worker, world.a, title="申请重开", assignee=worker)
+    services.transition(
+        access=Access(worker), case=world.requested, action=services.Action.RESOLVE, text="已疏通"
+    )
+    services.ask_reopen(access=Access(worker), case=world.requested, text="又堵了")
     hardship = make_case(worker, world.a, title="困难家庭", code="hardship", assignee=worker)
     world.aid = services.add_aid(access=Access(worker), case=hardship, kind=Aid.Kind.SUBSIDY, amount=500)
     world.attachment = services.add_attachment(access=Access(worker), case=world.case, uploaded=jpeg_upload())
@@ -104,6 +110,8 @@ ROWS = [
     _act("withdraw", expected=secretary_only()),
     _act("duplicate", expected=secretary_only(), data=lambda w: {"of": w.other.number}),
     _act("reopen", "resolved", expected=secretary_only()),
+    _act("ask_reopen", "resolved"),
+    _act("decline_reopen", "requested", expected=secretary_only()),
     Row(
         "cases:refer",
         lambda w: reverse("cases:refer", args=[w.case.pk]),
