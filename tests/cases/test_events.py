@@ -103,7 +103,7 @@ def test_reopened(org, staff):
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)
     services.transition(access=worker, case=case, action=Action.RESOLVE, text="已疏通")
     services.transition(access=secretary, case=case, action=Action.REOPEN, text="又堵了")
-    _says(_last(case), "Reopened.", "重新办理。")
+    _says(_last(case), "Reopened.", "重新打开。")
 
 
 def test_reopen_requested_and_declined(org, staff):
@@ -140,7 +140,7 @@ def test_follow_up_and_not_satisfied(org, staff):
     _says(
         _last(case),
         "Follow-up call: not satisfied. <strong>Reopened.</strong>",
-        "电话回访：不满意。 <strong>重新办理。</strong>",
+        "电话回访：不满意。 <strong>重新打开。</strong>",
     )
     services.transition(access=worker, case=case, action=Action.RESOLVE, text="再次疏通")
     services.record_follow_up(access=worker, case=case, satisfaction=Case.Satisfaction.SATISFIED)

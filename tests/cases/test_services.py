@@ -377,7 +377,7 @@ def test_the_case_page_shows_the_request_to_the_secretary_with_reopen_one_tap_aw
     page = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
     request_part = page[page.index("data-reopen-request") :]
     assert "居民 138****5678 说又漏了" in request_part and "13812345678" not in page
-    assert request_part.index("重开申请") < request_part.index("重新办理事项")  # the reopen button
+    assert request_part.index("重开申请") < request_part.index("重新打开事项")  # the reopen button
     assert f'action="/cases/{case.pk}/do/reopen/"' in request_part
     assert f'action="/cases/{case.pk}/do/decline_reopen/"' in request_part
     # The one tap: the form as the page drew it (its version), no reason typed.
