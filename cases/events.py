@@ -12,7 +12,9 @@ key nobody reads any more is ignored, so that every row ever written keeps rende
 
 import dataclasses
 import datetime
-from collections.abc import Container, Mapping
+from collections.abc import Container, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from html import unescape
@@ -355,11 +357,26 @@ PAYLOADS: dict[str, type[Payload]] = {
 }
 
 
+_writing_history: ContextVar[bool] = ContextVar("writing_history", default=False)
+
+
+@contextmanager
+def history() -> Iterator[None]:
+    """Events recorded inside are history (the demo's past, written through the services with a
+    clock): they tell nobody. Outside, every event tells the people it concerns, whatever its `at`
+    (the services pass the time they wrote on the case)."""
+    token = _writing_history.set(True)
+    try:
+        yield
+    finally:
+        _writing_history.reset(token)
+
+
 def record(
     case: Case, payload: Payload, *, actor, text: str = "", at: datetime.datetime | None = None
 ) -> CaseEvent:
-    """Write one event on a case's timeline. An event happening now (no `at`: an action of someone at
-    work, not history written by the demo) tells the people it concerns once the action commits."""
+    """Write one event on a case's timeline; outside history() it tells the people it concerns once
+    the action commits."""
     event = CaseEvent.all_objects.create(
         case=case,
         committee_id=case.committee_id,
@@ -369,7 +386,7 @@ def record(
         at=at or timezone.now(),
         data=payload.to_data(),
     )
-    if at is None:
+    if not _writing_history.get():
         from notifications.tasks import notify_after_commit  # notifications reads cases: import late
 
         notify_after_commit(event)

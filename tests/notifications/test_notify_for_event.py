@@ -7,7 +7,7 @@ import pytest
 from django.tasks import TaskResultStatus
 from django.utils import translation
 
-from cases import services
+from cases import events, services
 from cases.models import Case, CaseEvent, OutsideBody
 from cases.rules import Action
 from committee.access import acting_as
@@ -168,6 +168,39 @@ def test_the_hook_queues_the_task_once_the_action_commits(org, settings, django_
         assert inbox(org.worker_a) == []
     assert len(callbacks) == 1
     assert [n.kind for n in inbox(org.worker_a)] == [K.ASSIGNED]
+
+
+def test_every_action_tells_through_the_hook_not_only_assignment(
+    org, worker_a2, settings, django_capture_on_commit_callbacks
+):
+    """The services stamp the case with the time they record (resolved_at, replied_on…): the event
+    still tells its people. (They used to tell nobody: an `at` meant "history" to the hook.)"""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    case = make_case(org.worker_a, org.a, title="地漏返水", assignee=org.worker_a)
+    body = OutsideBody.objects.first()
+    with django_capture_on_commit_callbacks(execute=True), acting_as(org.worker_a) as worker:
+        referral = services.refer(access=worker, case=case, body=body, text="请排查")
+        services.record_reply(access=worker, referral=referral, reply="已安排")
+        services.transition(access=worker, case=case, action=Action.RESOLVE, text="已疏通")
+    with django_capture_on_commit_callbacks(execute=True), acting_as(worker_a2) as asker:
+        services.ask_reopen(access=asker, case=case, text="居民说又返水了")
+    assert [n.kind for n in inbox(org.secretary_a)] == [K.REOPEN_REQUESTED]
+    with django_capture_on_commit_callbacks(execute=True), acting_as(org.secretary_a) as secretary:
+        services.transition(access=secretary, case=case, action=Action.REOPEN)
+    assert K.REOPENED in [n.kind for n in inbox(org.worker_a)]
+    assert K.REOPENED in [n.kind for n in inbox(worker_a2)]  # the asker hears the answer
+
+
+def test_the_demo_history_tells_nobody(org, settings, django_capture_on_commit_callbacks):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    case = make_case(org.secretary_a, org.a)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        events.history(),
+        acting_as(org.secretary_a) as sec,
+    ):
+        services.assign(access=sec, case=case, assignee=org.worker_a)
+    assert callbacks == [] and inbox(org.worker_a) == []
 
 
 def test_a_request_to_reopen_tells_the_secretary_masked_and_the_answer_tells_the_asker(org, worker_a2):
