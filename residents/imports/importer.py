@@ -376,7 +376,7 @@ class Importer:
                                 "row": row.number,
                                 "column": self.column_names.get(key, COLUMN_BY_KEY[key].header),
                                 # The ID shows masked: the name is what finds the row in the file.
-                                "name": row.values.get("name", "")[:40],
+                                "name": mask_numbers_in_text(row.values.get("name", ""))[:40],
                                 "value": _shown_value(key, row.values.get(key, "")),
                                 "message": message,
                             }
@@ -578,7 +578,7 @@ class Importer:
                             "Two residents of this household are called %(name)s; "
                             "give the ID number to say which."
                         )
-                        % {"name": row.values["name"]},
+                        % {"name": mask_numbers_in_text(row.values["name"])},
                     )
                     continue
                 resident = namesakes[0] if namesakes else None
