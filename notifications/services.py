@@ -177,7 +177,9 @@ def notify_import(run) -> Notification | None:
     }.get(run.status)
     if outcome is None:
         return None
-    user = run.committed_by if run.committed_by_id and run.status != S.PREVIEWED else run.created_by
+    # Whoever clicked Commit hears how their commit ended (also when it found new bad rows and the
+    # run is back to its preview); before that, whoever uploaded the file.
+    user = run.committed_by if run.committed_by_id else run.created_by
     if not user.is_active:
         return None
     kind = K.IMPORT_FAILED if outcome in ("rejected", "failed") else K.IMPORT_DONE

@@ -382,12 +382,12 @@ def fail(run_id: int, from_status: str, message: str = INTERRUPTED) -> bool:
     run = ImportRun.all_objects.select_related("committee").filter(pk=run_id, status=from_status).first()
     if run is None:
         return False
-    _delete_files(run)
-    _writing_path(run_id).unlink(missing_ok=True)
     failed = ImportRun.all_objects.filter(pk=run_id, status=from_status).update(
         status=S.FAILED, problem=message, stored_name="", phase="", progress_at=timezone.now()
     )
-    if failed:
+    if failed:  # only the one that failed it deletes its files: a run that moved on meanwhile keeps them
+        _delete_files(run)
+        _writing_path(run_id).unlink(missing_ok=True)
         run.status = S.FAILED
         _tell(run)
     return bool(failed)
