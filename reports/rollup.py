@@ -19,7 +19,7 @@ from collections import defaultdict
 from functools import reduce
 from operator import or_
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
@@ -111,10 +111,20 @@ def case_deleted(case: Case) -> None:
 
 
 def _mark(committee_id: int, months: set[dt.date]) -> None:
-    closed = {m for m in months if m is not None and m < first_of(timezone.localdate())}
-    if closed:
-        RollupMonth.objects.filter(committee_id=committee_id, month__in=closed).update(
-            changed=F("changed") + 1
+    """Raise the closed months' `changed`, creating their rows if need be, in one statement. An
+    upsert, not an UPDATE: a month summarised for the first time by another transaction has its row
+    inserted but not committed yet; an UPDATE would not see it and the change would be lost, while
+    the INSERT waits for that transaction and then raises the row it committed (PostgreSQL)."""
+    closed = sorted(m for m in months if m is not None and m < first_of(timezone.localdate()))
+    if not closed:
+        return
+    table = connection.ops.quote_name(RollupMonth._meta.db_table)
+    values = ", ".join(["(%s, %s, 1, 0)"] * len(closed))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (committee_id, month, changed, summarised) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT (committee_id, month) DO UPDATE SET changed = {table}.changed + 1",
+            [x for m in closed for x in (committee_id, m)],
         )
 
 
@@ -168,6 +178,7 @@ def _within(grouped: dict, field: str) -> Q:
 
 def summarise(pairs: list[tuple[int, dt.date]]) -> None:
     """(Re)compute the rollup of these (committee, month) pairs: eight queries whatever their number."""
+    pairs = sorted(pairs)  # rows inserted and locked in one order: two summaries never deadlock
     grouped = _by_month(pairs)
     of_months = reduce(or_, (Q(committee_id__in=ids, month=m) for m, ids in grouped.items()))
     with transaction.atomic():
