@@ -216,7 +216,7 @@ def drying_quilts(demo: Demo, created: datetime.datetime) -> None:
         comment="两家已和好。",
     )
     # Three weeks on, the quilts are out again: the worker who heard it asks the secretary to reopen
-    # the case (the request waits on the secretary's home page, "重开申请").
+    # the case (the request waits on the secretary's home page, "重新打开申请").
     services.ask_reopen(
         access=demo.worker,
         case=case,

@@ -323,7 +323,7 @@ def test_a_request_already_waiting_is_not_asked_twice(org):
     other_worker = make_user("worker_a2", committee=org.a)
     with pytest.raises(ValidationError) as error:
         services.ask_reopen(access=Access(other_worker), case=case, text="也听说了")
-    assert "已有一条重开申请在等书记处理" in str(error.value)
+    assert "已有一条重新打开申请在等书记处理" in str(error.value)
     assert _events(case).count("reopen_requested") == 1
 
 
@@ -369,7 +369,7 @@ def test_the_case_page_shows_the_request_to_the_secretary_with_reopen_one_tap_aw
     again = as_user(org.worker_a).post(
         reverse("cases:act", args=[case.pk, "ask_reopen"]), {"text": "再问一次"}, follow=True
     )
-    assert "已有一条重开申请在等书记处理" in again.content.decode()
+    assert "已有一条重新打开申请在等书记处理" in again.content.decode()
     worker_page = as_user(org.worker_a).get(url).content.decode()
     assert "data-reopen-request" in worker_page and "等待书记处理。" in worker_page
     assert f'action="/cases/{case.pk}/do/ask_reopen/"' not in worker_page
@@ -377,7 +377,7 @@ def test_the_case_page_shows_the_request_to_the_secretary_with_reopen_one_tap_aw
     page = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
     request_part = page[page.index("data-reopen-request") :]
     assert "居民 138****5678 说又漏了" in request_part and "13812345678" not in page
-    assert request_part.index("重开申请") < request_part.index("重新打开事项")  # the reopen button
+    assert request_part.index("重新打开申请") < request_part.index("重新打开事项")  # the reopen button
     assert f'action="/cases/{case.pk}/do/reopen/"' in request_part
     assert f'action="/cases/{case.pk}/do/decline_reopen/"' in request_part
     # The one tap: the form as the page drew it (its version), no reason typed.

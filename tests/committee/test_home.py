@@ -104,7 +104,7 @@ def test_the_secretarys_home_counts_what_waits_and_each_count_is_its_list(org, a
     services.ask_reopen(access=Access(org.worker_b), case=elsewhere, text="又坏了")
     client = as_user(org.secretary_a)
     html = client.get(reverse("home"), headers={"accept-language": "zh-hans"}).content.decode()
-    assert "重开申请" in html
+    assert "重新打开申请" in html
     expected = {"unassigned": 3, "to_call": 2, "to_close": 1, "reopen_asked": 2}
     for name, count in expected.items():
         shown, url = _tile(html, name)
