@@ -142,12 +142,12 @@ def notify_for_event(event: CaseEvent) -> list[Notification]:
 def _asker(event: CaseEvent) -> int | None:
     """Who asked to reopen the case, when this reopening answers a request (the last word on
     reopening before it was a request): they are told it is open again."""
+    # A follow-up call answers a request only when "not satisfied" reopened the case.
+    answers = Q(kind__in=[E.REOPEN_REQUESTED, E.REOPEN_DECLINED, E.REOPENED]) | Q(
+        kind=E.FOLLOW_UP, data__reopened=True
+    )
     before = (
-        CaseEvent.all_objects.filter(
-            case_id=event.case_id,
-            kind__in=[E.REOPEN_REQUESTED, E.REOPEN_DECLINED, E.REOPENED, E.FOLLOW_UP],
-            pk__lt=event.pk,
-        )
+        CaseEvent.all_objects.filter(answers, case_id=event.case_id, pk__lt=event.pk)
         .order_by("-pk")
         .values_list("kind", "actor_id")
         .first()

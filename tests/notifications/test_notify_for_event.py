@@ -246,3 +246,15 @@ def test_a_request_to_reopen_a_sensitive_case_names_it_only_to_those_who_see_it(
 
     hidden = tell(org.viewer_a, K.REOPEN_REQUESTED, "test:hidden", case=case, by="李敏")
     assert "家庭纠纷" not in read(hidden) and "敏感事项" in read(hidden)
+
+
+def test_a_satisfied_call_while_a_request_waits_still_lets_the_asker_hear_the_reopening(org, worker_a2):
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    with acting_as(org.worker_a) as worker:
+        services.transition(access=worker, case=case, action=Action.RESOLVE, text="已疏通")
+    with acting_as(worker_a2) as asker:
+        services.ask_reopen(access=asker, case=case, text="楼上又漏了")
+    with acting_as(org.secretary_a) as secretary:
+        services.record_follow_up(access=secretary, case=case, satisfaction="satisfied")
+        services.transition(access=secretary, case=case, action=Action.REOPEN)
+    assert worker_a2 in [n.recipient for n in notify_for_event(last_event(case))]
