@@ -128,6 +128,11 @@ else:
                     "PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;"
                 ),
             },
+            # The tests' database is a file too (var/test.sqlite3, one per xdist process), not
+            # SQLite's shared in-memory one: there a page read while the live server's other thread
+            # writes fails at once with "table is locked" (a 503 in the browser tests), where a file
+            # in WAL mode lets readers read and writers wait, as on a server.
+            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
         }
     }
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
