@@ -11,17 +11,12 @@ figures readable at "ready", the charts drawn, no console error), never a time.
 import pytest
 from playwright.sync_api import expect
 
+from scripts.measure_dashboard import SLOW_4G  # the one profile, as the README states it
 from tests.browser.conftest import login, screenshot, watch_console
 from tests.browser.test_dashboard import _a_year_of_cases
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SLOW_4G = {
-    "offline": False,
-    "latency": 150,
-    "downloadThroughput": 1.6 * 1024 * 1024 / 8,
-    "uploadThroughput": 750 * 1024 / 8,
-}
 
 TIMING = """() => {
   const nav = performance.getEntriesByType("navigation")[0];
