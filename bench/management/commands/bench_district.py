@@ -142,8 +142,9 @@ class Command(BaseCommand):
             took = time.perf_counter() - started
             self.stdout.write(f"Summarised {done} committee-months for the dashboards in {took:.1f} s.")
             people = self._people(district, committees[0])
+            # Not sensitive: a worker opens only their own sensitive cases (404 otherwise).
             first_cases = list(
-                Case.all_objects.filter(committee=committees[0])
+                Case.all_objects.filter(committee=committees[0], sensitive=False)
                 .order_by("?")
                 .values_list("pk", flat=True)[:50]
             )
