@@ -68,10 +68,13 @@ def save(out: Path) -> None:
     with unscoped():
         users = {u.username: u for u in User.objects.filter(username__in=PEOPLE)}
         committee = users["secretary"].memberships.get().committee
-        # A few cases of the secretary's committee, the same ones every run (lowest ids).
-        case_ids = list(
-            Case.all_objects.filter(committee=committee).order_by("pk").values_list("pk", flat=True)[:3]
-        )
+        # A case of the secretary's committee in each status, the same ones every run (lowest ids).
+        mine = Case.all_objects.filter(committee=committee).order_by("pk")
+        case_ids = [
+            pk
+            for status in Case.Status.values
+            for pk in mine.filter(status=status).values_list("pk", flat=True)[:1]
+        ]
     pages = dict(PAGES)
     for i, pk in enumerate(case_ids):
         pages[f"case_{i}"] = f"/cases/{pk}/"
