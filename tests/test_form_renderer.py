@@ -86,3 +86,15 @@ def test_needles_own_forms_as_djangos_templates_write_them(org):
         for form in forms_on_pages:
             for ours, django_own in _both(form):
                 assert ours == django_own
+
+
+@pytest.mark.parametrize(
+    ("name", "pk"),
+    [("cases:detail", 1), ("cases:detail", 2026), ("residents:detail", 7), ("residents:visit_new", 42)],
+)
+def test_a_rows_link_is_the_url_django_reverses(name, pk):
+    from django.template import Context, Template
+    from django.urls import reverse
+
+    drawn = Template("{% load needle %}{% pk_url name pk %}").render(Context({"name": name, "pk": pk}))
+    assert drawn == reverse(name, args=[pk])
