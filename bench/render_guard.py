@@ -10,7 +10,8 @@ It renders each key page (case list default / filtered / search, a case page, th
 queue, the dashboard, resident search, the care roster) for the demo's secretary and worker, in
 Chinese and in English, through Django's test client with DEBUG off, on the demo
 (`manage.py seed_demo`). `compare` collapses whitespace and blanks what differs on every request
-(CSRF tokens, CSP nonces, the dashboard's minute), then names each page that differs and shows the first difference.
+(CSRF tokens, CSP nonces, the dashboard's minute), then names each page that differs and shows the
+first difference.
 """
 
 import difflib
