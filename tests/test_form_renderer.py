@@ -8,7 +8,7 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy as _
 
 from cases.filters import CaseFilterForm
-from cases.forms import EditForm, ReferralForm, TextActionForm
+from cases.forms import AssignForm, EditForm, ReferralForm, TextActionForm
 from committee.access import acting_as
 from common.forms import DateInput, FormRenderer
 from tests.factories import make_case
@@ -98,3 +98,26 @@ def test_a_rows_link_is_the_url_django_reverses(name, pk):
 
     drawn = Template("{% load needle %}{% pk_url name pk %}").render(Context({"name": name, "pk": pk}))
     assert drawn == reverse(name, args=[pk])
+
+
+def test_choice_lists_are_read_without_a_server_side_cursor(org):
+    """On PostgreSQL Django's choice fields read their rows through a server-side cursor (DECLARE,
+    FETCH, CLOSE: three round trips per list); Needle's read them in one ordinary query each."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("server-side cursors are PostgreSQL's")
+    cursors = []
+
+    def seen(execute, sql, params, many, context):
+        cursors.append(type(getattr(context["cursor"], "cursor", context["cursor"])).__name__)
+        return execute(sql, params, many, context)
+
+    with acting_as(org.secretary_a):
+        case = make_case(org.secretary_a, org.a)
+        forms_with_lists = [EditForm(instance=case), ReferralForm(), AssignForm(case=case)]
+        with connection.execute_wrapper(seen):
+            drawn = "".join(str(form[name]) for form in forms_with_lists for name in form.fields)
+    assert "<option" in drawn
+    assert cursors  # the lists were read
+    assert not [name for name in cursors if "ServerSide" in name]
