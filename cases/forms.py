@@ -12,7 +12,7 @@ from cases.models import Aid, Attachment, Case, CaseCategory, CaseParty, Outside
 from cases.rules import case_workers
 from cases.services import NewParty
 from committee.roles import Perm
-from common.forms import DateInput, parse_id
+from common.forms import DateInput, ModelChoiceField, parse_id
 from residents.models import Building, Household, Resident, Visit
 
 DATE = DateInput()
@@ -75,7 +75,7 @@ class IntakeForm(forms.Form):
     )
     # No category is preselected: a case saved under the first one by default would skew the
     # dashboard's categories and hotspots.
-    category = forms.ModelChoiceField(
+    category = ModelChoiceField(
         label=_("Category"), queryset=CaseCategory.objects.all(), to_field_name="code"
     )
     description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea({"rows": 3}))
@@ -210,6 +210,7 @@ class EditForm(forms.ModelForm):
     class Meta:
         model = Case
         fields = ["title", "category", "priority", "due_date", "place", "description"]
+        field_classes = {"category": ModelChoiceField}
         widgets = {"due_date": DATE, "description": forms.Textarea({"rows": 3})}
 
     def __init__(self, *args, **kwargs) -> None:
@@ -221,9 +222,7 @@ class EditForm(forms.ModelForm):
 
 
 class AssignForm(VersionForm):
-    assignee = forms.ModelChoiceField(
-        label=_("Assign to"), queryset=None, required=False, empty_label=_("nobody")
-    )
+    assignee = ModelChoiceField(label=_("Assign to"), queryset=None, required=False, empty_label=_("nobody"))
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -254,7 +253,7 @@ class DuplicateForm(VersionForm):
 
 
 class ReferralForm(forms.Form):
-    body = forms.ModelChoiceField(label=_("Send to"), queryset=OutsideBody.objects.filter(active=True))
+    body = ModelChoiceField(label=_("Send to"), queryset=OutsideBody.objects.filter(active=True))
     sent_on = forms.DateField(label=_("Sent on"), widget=DATE, initial=timezone.localdate)
     their_reference = forms.CharField(label=_("Their reference"), required=False, max_length=50)
     reply_expected_by = forms.DateField(label=_("Reply expected by"), required=False, widget=DATE)

@@ -1,7 +1,11 @@
 """What every page needs to draw its frame: the navigation the user may use."""
 
+import functools
+
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from committee.roles import Perm
@@ -24,8 +28,14 @@ PHONE_FOLDED = {"reports:index": "dashboard"}
 
 
 def _url(name: str) -> str | None:
+    return _reversed(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, get_language())
+
+
+# Every page draws the same six links: each reversed once per URLconf, script prefix and language.
+@functools.lru_cache(maxsize=64)
+def _reversed(name: str, prefix: str, urlconf: str, language: str | None) -> str | None:
     try:
-        return reverse(name)
+        return reverse(name, urlconf=urlconf)
     except NoReverseMatch:
         return None
 

@@ -9,6 +9,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
 MAX_ID = 2**63 - 1  # the largest id a database column holds: a larger one is no id at all
@@ -27,9 +28,30 @@ def parse_id(value) -> int | None:
     return None
 
 
+class ListedChoices(forms.models.ModelChoiceIterator):
+    """A choice field's rows read in one ordinary query. Django's own iterator reads them with
+    QuerySet.iterator(), which on PostgreSQL opens a server-side cursor (DECLARE … WITH HOLD, FETCH,
+    CLOSE: three round trips and a materialised result) for lists of a few dozen rows; the case
+    page drew four of them. Still one query per time the choices are drawn, as before."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():  # a fresh queryset each time, as Django's (no stale rows)
+            yield self.choice(obj)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """A row picked from a short list (categories, outside bodies, staff): see ListedChoices."""
+
+    iterator = ListedChoices
+
+
 class IdsChoiceField(forms.ModelMultipleChoiceField):
     """Several rows picked by id: a value that is no id is refused before any query (SQLite
     overflows on an id past 64 bits in `pk IN (…)` instead of finding nothing)."""
+
+    iterator = ListedChoices
 
     def _check_values(self, value):
         for pk in value:
@@ -70,8 +92,93 @@ class MonthInput(forms.TextInput):
     input_type = "month"
 
 
+def _attrs(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html: ` name="value"` each, a bare name for True, nothing for False."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(f"{value}")}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _input(context: dict) -> str:
+    """django/forms/widgets/input.html (text, date, number, hidden, checkbox, … include it)."""
+    widget = context["widget"]
+    value = widget["value"]
+    shown = "" if value is None else f' value="{conditional_escape(f"{value}")}"'
+    return (
+        f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"'
+        f"{shown}{_attrs(widget['attrs'])}>"
+    )
+
+
+def _option(option: dict) -> str:
+    """django/forms/widgets/select_option.html, included by select.html (its newline kept)."""
+    return (
+        f'<option value="{conditional_escape(f"{option['value']}")}"{_attrs(option["attrs"])}>'
+        f"{conditional_escape(option['label'])}</option>\n"
+    )
+
+
+def _textarea(context: dict) -> str:
+    """django/forms/widgets/textarea.html."""
+    widget = context["widget"]
+    value = conditional_escape(widget["value"]) if widget["value"] else ""
+    name = conditional_escape(widget["name"])
+    return f'<textarea name="{name}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+
+
+# Django's widget templates that are plain markup around the widget's context, written out in Python:
+# each option of a select was a template rendered and an include resolved per option, each input two
+# templates (its own, which includes input.html, which includes attrs.html). A form on the case page
+# has about 30 fields: that was a third of the page's rendering. The output is the templates' own, to
+# the character (bench/render_guard.py compares the key pages before and after).
+_INPUTS = {
+    f"django/forms/widgets/{kind}.html"
+    for kind in (
+        *("input", "checkbox", "color", "date", "datetime", "email", "file", "hidden"),
+        *("number", "password", "search", "tel", "text", "time", "url"),
+    )
+}
+OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+
+
 class FormRenderer(DjangoTemplates):
     """Django's own form templates, with Needle's layout for `{{ form.field.as_field_group }}`: the
-    label (a mark on required fields), the input, its help and its errors (common/field.html)."""
+    label (a mark on required fields), the input, its help and its errors (common/field.html).
+    Django's plain widgets (inputs, selects, text areas) are written out here rather than rendered
+    through the template engine (see above); other widgets (radio buttons, files already uploaded,
+    …) use Django's templates as usual."""
 
     field_template_name = "common/field.html"
+
+    def render(self, template_name: str, context: dict, request=None) -> str:
+        # What Django's renderer returns is stripped of the templates' surrounding whitespace.
+        if template_name in _INPUTS:
+            return _input(context)
+        if template_name == "django/forms/widgets/select.html":
+            return self._select(context, request)
+        if template_name == "django/forms/widgets/textarea.html":
+            return _textarea(context)
+        return super().render(template_name, context, request)
+
+    def _select(self, context: dict, request) -> str:
+        """django/forms/widgets/select.html, its options inline."""
+        widget = context["widget"]
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in group_choices:
+                if option["template_name"] == OPTION_TEMPLATE:
+                    parts.append(f"\n  {_option(option)}")
+                else:
+                    # An include, not the renderer: not stripped.
+                    template = self.get_template(option["template_name"])
+                    parts.append(f"\n  {template.render({'widget': option}, request)}")
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return "".join(parts)

@@ -21,6 +21,7 @@ from audit import services as audit
 from committee.access import get_for_user
 from committee.models import Committee
 from committee.roles import Perm
+from common.forms import ModelChoiceField
 from residents import exporting, services
 from residents.imports import runs
 from residents.imports.columns import COLUMN_BY_KEY, COLUMNS
@@ -28,7 +29,7 @@ from residents.models import ImportRun
 
 
 class UploadForm(forms.Form):
-    committee = forms.ModelChoiceField(Committee.objects.none(), label=gettext_lazy("committee"))
+    committee = ModelChoiceField(Committee.objects.none(), label=gettext_lazy("committee"))
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet"),
         help_text=gettext_lazy("An Excel workbook (.xlsx) or a CSV file (UTF-8 or GBK)."),
