@@ -47,7 +47,33 @@ def measure(get: Callable[[int], tuple[Client, str]], runs: int, warm: int = 3) 
             if i >= warm:  # the first requests warm caches and connections
                 times.append(elapsed)
         assert response.status_code == 200, (url, response.status_code)
-    times.sort()
+    return _figures(times, captured)
+
+
+def measure_interleaved(gets: dict, runs: int, warm: int = 3) -> dict:
+    """`measure` for several sizes at once, round robin request by request (a, b, c, a, b, c, …),
+    so that whatever else the machine does falls on every size alike. `gets` is {size: get};
+    returns {size: figures}."""
+    times: dict = {size: [] for size in gets}
+    captured = {}
+    for i in range(warm + runs + 1):
+        for size, get in gets.items():
+            client, url = get(i)
+            if i == warm + runs:
+                with CaptureQueriesContext(connection) as captured[size]:
+                    response = client.get(url)
+            else:
+                started = time.perf_counter()
+                response = client.get(url)
+                elapsed = (time.perf_counter() - started) * 1000
+                if i >= warm:
+                    times[size].append(elapsed)
+            assert response.status_code == 200, (url, response.status_code)
+    return {size: _figures(times[size], captured[size]) for size in gets}
+
+
+def _figures(times: list[float], captured: CaptureQueriesContext) -> dict:
+    times = sorted(times)
     p95 = times[max(0, round(len(times) * 0.95) - 1)]
     return {
         "median_ms": round(statistics.median(times), 2),

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import TruncDate, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseCategory, Referral
 from cases.selectors import visible_cases
+from committee.models import User
 from common.workdays import median_of_counts, median_working_days, working_day_counts
 from reports import rollup as summary_of_months
 from reports.roster import RosterFigures, roster_figures
@@ -158,12 +159,18 @@ def headlines(
     medians: bool = True,
     rollup: bool = True,
     ensured: bool = False,
+    open_counts: bool = True,
 ) -> dict[int, Headline]:
     """committee id → its headline figures; six queries for any number of committees (four live),
     and one more for the medians (the dashboard takes its median from its 12-month trend instead).
-    `ensured`: the caller has brought the rollup's months up to date already."""
+    `ensured`: the caller has brought the rollup's months up to date already. `open_counts=False`
+    leaves open and overdue at 0 for the caller to fill (the dashboard takes them from its workload
+    table, which counts the same open cases): the query then reads only this month's and the
+    recently resolved cases, not every open case again."""
     result = {cid: Headline() for cid in committee_ids}
     filters = count_filters(period)
+    if not open_counts:
+        del filters["open"], filters["overdue"]
     if rollup:
         # The 90 days' satisfaction: the closed months' days from the rollup, this month's live.
         month_from = start_of(period.month_start)
@@ -176,8 +183,9 @@ def headlines(
                 committee_ids, summary_of_months.months_between(period.satisfaction_from, period.month_start)
             )
     # Only rows that can count anywhere: most of a committee's years of closed cases drop out early.
-    relevant = filters["open"] | filters["new_this_month"] | filters["resolved_this_month"]
-    relevant |= filters["recently_resolved"]
+    relevant = filters["new_this_month"] | filters["resolved_this_month"] | filters["recently_resolved"]
+    if open_counts:
+        relevant |= filters["open"]
     rows = cases.filter(relevant).values("committee_id").annotate(**_aggregates(filters)).order_by()
     for row in rows:
         headline = result[row.pop("committee_id")]
@@ -241,7 +249,9 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
     ids, closed = [committee.pk], period.months[:-1]
     if rollup:
         summary_of_months.ensure(ids, closed)
-    headline = headlines(cases, ids, period, access, medians=False, rollup=rollup, ensured=True)[committee.pk]
+    headline = headlines(
+        cases, ids, period, access, medians=False, rollup=rollup, ensured=True, open_counts=False
+    )[committee.pk]
     categories = {c.pk: c for c in CaseCategory.objects.all()}
     links = count_links(committee.pk, period)
     year_from = start_of(period.year_start)
@@ -286,6 +296,9 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
     }
 
     workload_rows, status_counts = workload(cases, committee.pk, period)
+    # The same open cases, the same visibility: the headline's open and overdue are the table's sums.
+    headline.open = sum(row["open"] for row in workload_rows)
+    headline.overdue = sum(row["overdue"] for row in workload_rows)
     by_status = [
         {
             "label": label,
@@ -373,18 +386,34 @@ _as_date = summary_of_months.as_date
 
 def workload(cases, committee_id: int, period: Period) -> tuple[list[dict], dict[str, int]]:
     """Per assignee (and the unassigned): open, overdue, resolved this month; and the open cases by
-    status, from the same rows. One query."""
+    status, from the same rows. One query: the open cases and the cases resolved this month counted
+    apart (UNION ALL) and added up below. Not one pass over `open OR resolved this month`: an OR of
+    two indexes reads the table's page of every open case, while the open cases alone are counted
+    from the covering partial index case_open_assignee_due (an index-only scan)."""
     filters = count_filters(period)
-    rows = (
-        cases.filter(filters["open"] | filters["resolved_this_month"])
-        .values("assignee_id", "assignee__full_name", "assignee__username", "status")
-        .annotate(
-            open=Count("pk", filter=filters["open"]),
-            overdue=Count("pk", filter=filters["overdue"]),
-            resolved=Count("pk", filter=filters["resolved_this_month"]),
+
+    def named(rows):
+        # The assignee's names looked up once per row of the result (a handful), not joined to
+        # every open case before counting (18 of 67 ms at 300,000 cases, 69,610 open).
+        users = User.objects.filter(pk=OuterRef("assignee_id"))
+        return rows.annotate(
+            who_name=Subquery(users.values("full_name")), who_username=Subquery(users.values("username"))
         )
+
+    open_cases = named(
+        cases.filter(filters["open"])
+        .values("assignee_id", "status")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=filters["overdue"]), resolved=Value(0))
         .order_by()
     )
+    resolved = named(
+        cases.filter(filters["resolved_this_month"])
+        .values("assignee_id", "status")
+        .annotate(open=Value(0), overdue=Value(0), resolved=Count("pk"))
+        .order_by()
+    )
+    # Ordered by columns of the union's result: the model's default order is none of them.
+    rows = open_cases.union(resolved, all=True).order_by("assignee_id", "status")
     month_from, month_to = period.month_start.isoformat(), period.month_end.isoformat()
     people: dict = {}
     by_status: dict[str, int] = defaultdict(int)
@@ -394,7 +423,7 @@ def workload(cases, committee_id: int, period: Period) -> tuple[list[dict], dict
         person = people.get(who)
         if person is None:
             person = people[who] = {
-                "name": row["assignee__full_name"] or row["assignee__username"] or _("Unassigned"),
+                "name": row["who_name"] or row["who_username"] or _("Unassigned"),
                 "unassigned": row["assignee_id"] is None,
                 "open": 0,
                 "overdue": 0,

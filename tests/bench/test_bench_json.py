@@ -34,6 +34,30 @@ def test_bench_cases_writes_every_page_key_and_the_floor(tmp_path):
 
 
 @pytest.mark.django_db
+def test_bench_cases_measures_several_sizes_in_one_run(tmp_path):
+    path = tmp_path / "scales.json"
+    out = StringIO()
+    options = {"events_per_case": 1, "runs": 2, "json_path": path, "stdout": out}
+    call_command("bench_cases", scales=[12, 30], pages="list_default,case_page,floor_auth", **options)
+    sizes = json.loads(path.read_text())
+    assert set(sizes) == {"12", "30"}
+    for pages in sizes.values():
+        assert set(pages) == {"list_default", "case_page", "floor_auth"}
+        assert all(set(figures) == FIGURES for figures in pages.values())
+        assert pages["floor_auth"]["queries"] == 2
+    # The same pages, one query count whatever the size; a committee of its own for each size.
+    assert sizes["12"]["list_default"]["queries"] == sizes["30"]["list_default"]["queries"]
+    assert "基准测试居民区 12: 12 cases" in out.getvalue()
+    assert "基准测试居民区 30: 30 cases" in out.getvalue()
+    assert "x" in out.getvalue().splitlines()[-2]  # the largest size's median over the smallest's
+    call_command(
+        "bench_cases", scales=[12, 30], pages="floor_auth", **{**options, "stdout": (again := StringIO())}
+    )
+    assert "基准测试居民区 30: 30 cases" in again.getvalue()  # reused, not filled again
+    assert "cases…" not in again.getvalue()
+
+
+@pytest.mark.django_db
 def test_bench_residents_writes_the_search_keys_and_the_floor(tmp_path):
     path = tmp_path / "residents.json"
     call_command("bench_residents", residents=150, repeat=1, json_path=path, stdout=StringIO())

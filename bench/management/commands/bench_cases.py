@@ -4,8 +4,16 @@ time the filtered list, the worker's queue and the case page through Django's te
     python manage.py bench_cases                 # fill (once) and measure
     python manage.py bench_cases --cases 5000    # a smaller run
     python manage.py bench_cases --json var/bench-cases.json   # also write the figures as JSON
+    python manage.py bench_cases --scales 10000,100000,300000 --runs 20 --json var/flat.json
 
 The data goes into its own street and committee ("基准测试街道"); a second run reuses it.
+With --scales, each size gets a committee of its own in the same street ("基准测试居民区 10000",
+…, its own secretary and workers), filled by the same generator and reused by later runs; every
+page is then measured for every size interleaved, request by request (10k, 100k, 300k, 10k, …),
+so that the machine's load falls on all sizes alike, and the table gives each size's figures and
+the largest size's median over the smallest's. --json then writes {size: {page key: {median_ms,
+p95_ms, queries}}} (sizes as strings), floor_auth measured per size in the same run.
+
 Prints median and p95 server time and the queries per page (the client calls the whole stack:
 middleware, scoping, views, templates; no network), and the logged-in floor measured in the same
 run (bench/floor.py); --json writes them as {page key: {median_ms, p95_ms, queries}}.
@@ -22,7 +30,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from bench.floor import FLOOR_URL, measure
+from bench.floor import FLOOR_URL, measure, measure_interleaved
 from cases.models import Case, CaseCategory, CaseCounter, CaseEvent, OutsideBody, Referral
 from cases.search import key_for
 from committee.models import Committee, Membership, Street, User
@@ -40,32 +48,111 @@ class Command(BaseCommand):
         parser.add_argument("--events-per-case", type=int, default=5)
         parser.add_argument("--runs", type=int, default=40, help="requests per page measured")
         parser.add_argument(
+            "--scales",
+            type=lambda text: [int(n) for n in text.split(",") if n.strip()],
+            help="several sizes in one run, e.g. 10000,100000,300000: a committee each, interleaved",
+        )
+        parser.add_argument("--pages", help="only these page keys, comma-separated (default: every page)")
+        parser.add_argument(
             "--json", type=Path, dest="json_path", help="write {page: {median_ms, p95_ms, queries}} here"
         )
 
     def handle(
-        self, *args, cases: int, events_per_case: int, runs: int, json_path: Path | None, **options
+        self,
+        *args,
+        cases: int,
+        events_per_case: int,
+        runs: int,
+        json_path: Path | None,
+        scales: list[int] | None = None,
+        pages: str | None = None,
+        **options,
     ) -> None:
+        wanted = [key.strip() for key in pages.split(",")] if pages else None
+        sizes = sorted(set(scales)) if scales else [cases]
+        worlds = {}
         with unscoped():
-            committee, users = self._world()
-            have = Case.all_objects.filter(committee=committee).count()
-            if have < cases:
-                self._fill(committee, users, cases - have, events_per_case, start=have)
-                forget([committee.pk])  # bulk_create bypasses Case.save: the rollup's months are stale
-            total_events = CaseEvent.all_objects.filter(committee=committee).count()
-            self.stdout.write(f"{committee.name}: {max(have, cases)} cases, {total_events} events.")
-            sample = list(
-                Case.all_objects.filter(committee=committee).order_by("?").values_list("pk", flat=True)[:runs]
-            )
+            filled = False
+            for size in sizes:
+                committee, users = self._world(size if scales else None)
+                have = Case.all_objects.filter(committee=committee).count()
+                if have < size:
+                    self._fill(committee, users, size - have, events_per_case, start=have)
+                    forget([committee.pk])  # bulk_create bypasses Case.save: the rollup's months are stale
+                    filled = True
+                total_events = CaseEvent.all_objects.filter(committee=committee).count()
+                self.stdout.write(f"{committee.name}: {max(have, size)} cases, {total_events} events.")
+                sample = list(
+                    Case.all_objects.filter(committee=committee)
+                    .order_by("?")
+                    .values_list("pk", flat=True)[:runs]
+                )
+                worlds[size] = (committee, users, sample)
+            if filled:
+                self._settle()
             drainage = CaseCategory.objects.get(code="drainage").code
+        # key (stable, for --json): label, request, per size
+        by_size = {size: self._pages(*world, drainage) for size, world in worlds.items()}
+        labels = {key: name for key, (name, _make) in by_size[sizes[0]].items()}
+        keys = [key for key in labels if wanted is None or key in wanted]
+        # Plain static storage: the benchmark needs no collectstatic run (nor does it time static files).
+        storages = {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+        results: dict = {size: {} for size in sizes}
+        if scales:
+            head = "".join(f" {f'{size:,}: med / p95 / q':>26}" for size in sizes)
+            self.stdout.write(f"{'page':34}{head} {'ratio':>6}")
+        else:
+            self.stdout.write(f"{'page':34} {'median ms':>10} {'p95 ms':>10} {'queries':>8}")
+        with override_settings(
+            ALLOWED_HOSTS=["*"],
+            DEBUG=False,
+            STORAGES=storages,
+            ROOT_URLCONF="bench.floor",  # the app's URLs and the floor's empty page
+            REPORTS_CACHE_SECONDS=0,  # the dashboard computed on every request
+        ):
+            for key in keys:
+                # Summarising everything takes seconds at 100,000 cases: a few runs tell.
+                times = min(runs, 3) if key == "dashboard_summarise_all" else runs
+                warm = 1 if times < runs else 3
+                with override_settings(REPORTS_ROLLUP=key != "dashboard_live"):
+                    if scales:
+                        makes = {size: by_size[size][key][1] for size in sizes}
+                        for size, figures in measure_interleaved(makes, times, warm=warm).items():
+                            results[size][key] = figures
+                    else:
+                        results[sizes[0]][key] = measure(by_size[sizes[0]][key][1], times, warm=warm)
+                if scales:
+                    cells = "".join(
+                        " {median_ms:9.1f} /{p95_ms:8.1f} /{queries:4}".format(**results[size][key])
+                        for size in sizes
+                    )
+                    ratio = results[sizes[-1]][key]["median_ms"] / max(
+                        results[sizes[0]][key]["median_ms"], 0.01
+                    )
+                    self.stdout.write(f"{labels[key]:34}{cells} {ratio:5.2f}x")
+                else:
+                    figures = results[sizes[0]][key]
+                    self.stdout.write(
+                        f"{labels[key]:34} {figures['median_ms']:10.1f} {figures['p95_ms']:10.1f} "
+                        f"{figures['queries']:8}"
+                    )
+        if json_path is not None:
+            written = {str(size): pages for size, pages in results.items()} if scales else results[sizes[0]]
+            json_path.write_text(json.dumps(written, indent=2) + "\n")
+            self.stdout.write(f"Wrote {json_path}.")
+
+    def _pages(self, committee, users, sample, drainage) -> dict:
+        """Every page of one committee: {key: (label, request i -> (client, url))}."""
         this_month = timezone.localdate().replace(day=1)
         last_two = [add_months(this_month, -1), add_months(this_month, -2)]
         client = Client()
         client.force_login(users[0])  # the secretary
         worker = Client()
         worker.force_login(users[1])
-        # key (stable, for --json): label, request
-        pages = {
+        return {
             "list_default": ("list (default: open cases)", lambda i: (client, "/cases/")),
             "list_any_status": ("list (any status, open first)", lambda i: (client, "/cases/?status=")),
             "list_filtered": (
@@ -98,40 +185,19 @@ class Command(BaseCommand):
             "dashboard_live": ("dashboard (no rollup: all live)", lambda i: (client, "/dashboard/")),
             "floor_auth": ("floor: empty page behind login", lambda i: (client, FLOOR_URL)),
         }
-        self.stdout.write(f"{'page':34} {'median ms':>10} {'p95 ms':>10} {'queries':>8}")
-        # Plain static storage: the benchmark needs no collectstatic run (nor does it time static files).
-        storages = {
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-        results = {}
-        with override_settings(
-            ALLOWED_HOSTS=["*"],
-            DEBUG=False,
-            STORAGES=storages,
-            ROOT_URLCONF="bench.floor",  # the app's URLs and the floor's empty page
-            REPORTS_CACHE_SECONDS=0,  # the dashboard computed on every request
-        ):
-            for key, (name, make) in pages.items():
-                # Summarising everything takes seconds at 100,000 cases: a few runs tell.
-                times = min(runs, 3) if key == "dashboard_summarise_all" else runs
-                with override_settings(REPORTS_ROLLUP=key != "dashboard_live"):
-                    results[key] = figures = measure(make, times, warm=1 if times < runs else 3)
-                self.stdout.write(
-                    f"{name:34} {figures['median_ms']:10.1f} {figures['p95_ms']:10.1f} {figures['queries']:8}"
-                )
-        if json_path is not None:
-            json_path.write_text(json.dumps(results, indent=2) + "\n")
-            self.stdout.write(f"Wrote {json_path}.")
 
-    def _world(self):
+    def _world(self, size: int | None = None):
+        """The bench committee and its staff; with a size, that size's own committee and staff."""
         street, _ = Street.objects.get_or_create(name="基准测试街道")
-        committee, _ = Committee.objects.get_or_create(
-            street=street, name="基准测试居民区", defaults={"code": "bench"}
+        name, code, prefix = (
+            ("基准测试居民区", "bench", "bench")
+            if size is None
+            else (f"基准测试居民区 {size}", f"bench-{size}", f"bench_{size}")
         )
+        committee, _ = Committee.objects.get_or_create(street=street, name=name, defaults={"code": code})
         users = []
         for i, role in enumerate([Role.SECRETARY, Role.WORKER, Role.WORKER, Role.WORKER, Role.WORKER]):
-            user, _ = User.objects.get_or_create(username=f"bench_{i}", defaults={"full_name": f"测试{i}"})
+            user, _ = User.objects.get_or_create(username=f"{prefix}_{i}", defaults={"full_name": f"测试{i}"})
             Membership.objects.get_or_create(user=user, committee=committee, defaults={"role": role})
             users.append(user)
         if not Building.all_objects.filter(committee=committee).exists():
@@ -246,13 +312,22 @@ class Command(BaseCommand):
             self.stdout.write(f"  {start + done} cases…")
         for year, last in seq_by_year.items():
             CaseCounter.objects.update_or_create(committee=committee, year=year, defaults={"last": last})
-        # Fresh planner statistics, and the search key's GIN index out of its pending list (the
-        # planner prices pending entries high and scans instead), as autovacuum would after a load.
-        # (Not VACUUM: the command may run inside a transaction, as in its test.)
+
+    def _settle(self) -> None:
+        """After a fill, what autovacuum would do: fresh planner statistics, the visibility map set
+        (an index-only scan reads the heap for every page not marked all-visible) and the search
+        key's GIN index out of its pending list (the planner prices pending entries high and scans
+        instead). VACUUM cannot run inside a transaction (the command's test runs in one): there,
+        ANALYZE and the pending list only."""
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(
                     "SELECT gin_clean_pending_list('case_search_key_trgm') "
                     "WHERE to_regclass('case_search_key_trgm') IS NOT NULL"
                 )
-            cursor.execute("ANALYZE")
+            if connection.in_atomic_block:
+                cursor.execute("ANALYZE")
+            else:
+                for table in (Case, CaseEvent, Referral):
+                    cursor.execute(f"VACUUM ANALYZE {table._meta.db_table}")
+                cursor.execute("ANALYZE")
