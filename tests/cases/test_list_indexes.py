@@ -54,6 +54,18 @@ def test_the_case_list_reads_its_page_from_its_index(org, cases, query, index):
     assert "Sort" not in plan  # read in order, not sorted afterwards
 
 
+@pytest.mark.parametrize(
+    ("query", "index"), [("status=open", "case_open_due_all"), ("status=", "case_open_rank_due_all")]
+)
+def test_a_street_officers_list_reads_its_page_in_order_across_committees(org, cases, query, index):
+    """Several committees (a street, a district): the committee-first indexes would need every
+    open case of them all fetched and sorted; the cross-committee ones are read in order."""
+    make_case(org.worker_b, org.b, title="波阳的事项")
+    plan = _list_page(org.officer, query)
+    assert index in plan
+    assert "Sort" not in plan
+
+
 def test_the_workers_queue_reads_its_page_from_its_index(org, cases):
     with acting_as(org.worker_a) as access:
         plan = _plan(selectors.my_queue(access)[:9])
