@@ -27,25 +27,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PERSONAS = ["anonymous", "secretary_a", "worker_a", "viewer_a", "worker_b", "officer", "superuser"]
 
-# The modules whose tests read the seeded demo (`seeded_demo` below). xdist gives them all to one test
-# process (pytest_xdist_make_scheduler), so that the demo is seeded once per run, not once per process;
-# a module that asks for the demo without being listed fails the collection.
-DEMO_MODULES = {
-    "tests/cases/test_demo.py",
-    "tests/committee/test_demo_truth.py",
-    "tests/committee/test_seed_demo.py",
-    "tests/residents/test_demo_registry.py",
-    "tests/residents/test_search_ranking_demo.py",
-}
-
 
 def _durability_off(sender, connection, **kwargs) -> None:
     """The tests' database is thrown away after the run: a commit need not wait for the disk.
 
-    Transactional tests (the browser's live server, threads) commit and flush for real, and the demo
-    and worlds are written in thousands of statements; on PostgreSQL `synchronous_commit=off` only
-    risks the last commits on a server crash, on SQLite `synchronous=OFF` the file on a power cut.
-    Production keeps its settings (needle/settings.py): this runs in the test processes only.
+    What commits for real here: the migrations that build it, and the transactional tests (the
+    browser's live server, threads, the task worker), which commit each write and flush every table
+    afterwards. On PostgreSQL `synchronous_commit=off` risks only the last commits on a server crash;
+    on SQLite `synchronous=OFF` the file on a power cut. Production keeps needle/settings.py's.
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -216,48 +205,11 @@ def pytest_runtest_setup(item):
 
 
 def pytest_collection_modifyitems(items):
-    """Tests on the demo first, so that the process that has them seeds it once, then rolls it back.
-    (xdist's `loadgroup`, which would group them by a mark, does not work with pytest 9.2: it renames
-    node ids through an attribute pytest no longer reads; pytest_xdist_make_scheduler does it here.)"""
-    unlisted = sorted(
-        {item.nodeid.split("::")[0] for item in items if "seeded_demo" in item.fixturenames} - DEMO_MODULES
-    )
-    if unlisted:
-        raise pytest.UsageError(f"{unlisted} ask for seeded_demo: list them in DEMO_MODULES")
+    """Tests on the demo first, so that each test process seeds it once (xdist hands every process
+    the start of the list first, in order). xdist's `loadgroup`, which would give them all to one
+    process, does not work with pytest 9.2 (it renames node ids through an attribute pytest no
+    longer reads)."""
     items.sort(key=lambda item: "seeded_demo" not in item.fixturenames)
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config, log):
-    """`-n 2` (xdist's default `--dist load`): every test is its own unit of work, handed to whichever
-    process is free, except the demo modules, which form one unit that one process runs first. The
-    other process starts on the rest at once instead of seeding the demo too (~10 s on SQLite, ~25 s
-    on PostgreSQL)."""
-    if config.getvalue("dist") != "load":
-        return None
-    from xdist.scheduler import LoadScopeScheduling
-
-    class DemoOnceScheduling(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::")[0]
-            return "the demo" if module in DEMO_MODULES else nodeid
-
-        positions: dict
-
-        def _assign_work_unit(self, node) -> None:
-            # LoadScopeScheduling finds each test's index with list.index (quadratic with one test
-            # per unit): look it up in a dict built once per process.
-            if not hasattr(self, "positions"):
-                self.positions = {}
-            if node not in self.positions:
-                collection = self.registered_collections[node]
-                self.positions[node] = {nodeid: i for i, nodeid in enumerate(collection)}
-            positions = self.positions[node]
-            scope, work_unit = self.workqueue.popitem(last=False)
-            self.assigned_work.setdefault(node, {})[scope] = work_unit
-            node.send_runtest_some([positions[nodeid] for nodeid, done in work_unit.items() if not done])
-
-    return DemoOnceScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
