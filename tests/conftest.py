@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.db import connections, transaction
+from django.db.backends.signals import connection_created
 from django.test import Client
 from django.test.utils import override_settings
 
@@ -25,6 +26,24 @@ from tests.factories import make_committee, make_street, make_user
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PERSONAS = ["anonymous", "secretary_a", "worker_a", "viewer_a", "worker_b", "officer", "superuser"]
+
+
+def _durability_off(sender, connection, **kwargs) -> None:
+    """The tests' database is thrown away after the run: a commit need not wait for the disk.
+
+    What commits for real here: the migrations that build it, and the transactional tests (the
+    browser's live server, threads, the task worker), which commit each write and flush every table
+    afterwards. On PostgreSQL `synchronous_commit=off` risks only the last commits on a server crash;
+    on SQLite `synchronous=OFF` the file on a power cut. Production keeps needle/settings.py's.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET synchronous_commit TO off")
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA synchronous=OFF")
+
+
+connection_created.connect(_durability_off, dispatch_uid="tests-durability-off")
 
 
 @pytest.fixture(autouse=True, scope="session")
