@@ -253,8 +253,8 @@ class Case(CommitteeOwned):
             # count of open cases reads (the visibility rule's sensitive, assignee and creator, the
             # status, the category filter) in the index, PostgreSQL counts from the index alone
             # (an index-only scan) instead of visiting a heap page per open case: the pager's
-            # capped count, the dashboard's open and overdue counts. Key columns, not INCLUDE,
-            # so that SQLite (no covering indexes) keeps the same index for the order.
+            # capped count, the dashboard's open and overdue counts. Key columns, not INCLUDE:
+            # Django leaves INCLUDE out on SQLite, whose counts are then covered too.
             models.Index(
                 fields=[
                     "committee",

@@ -9,6 +9,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
@@ -158,7 +159,9 @@ class FormRenderer(DjangoTemplates):
         # What Django's renderer returns is stripped of the templates' surrounding whitespace.
         if template_name in _INPUTS:
             return _input(context)
-        if template_name == "django/forms/widgets/select.html":
+        if template_name == "django/forms/widgets/select.html" and all(
+            isinstance(name or "", str | Promise) for name, _choices, _index in context["widget"]["optgroups"]
+        ):
             return self._select(context, request)
         if template_name == "django/forms/widgets/textarea.html":
             return _textarea(context)
@@ -172,7 +175,8 @@ class FormRenderer(DjangoTemplates):
             if group_name:
                 parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
             for option in group_choices:
-                if option["template_name"] == OPTION_TEMPLATE:
+                # Text labels only: Django's template would localise a date or a number first.
+                if option["template_name"] == OPTION_TEMPLATE and isinstance(option["label"], str | Promise):
                     parts.append(f"\n  {_option(option)}")
                 else:
                     # An include, not the renderer: not stripped.

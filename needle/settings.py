@@ -142,9 +142,12 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     # No JIT compilation: it starts on a query's estimated cost, which a street's or the district's
     # counts over many committees pass, and then spends 100–150 ms compiling a query that runs in
-    # less (EXPLAIN ANALYZE of the district overview at 2,000,000 cases). A server's own setting
-    # wins if DATABASE_URL names `options`.
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+    # less (EXPLAIN ANALYZE of the district overview at 2,000,000 cases). Added to any `options`
+    # DATABASE_URL gives. Behind a pooler that refuses startup options (PgBouncer), remove it there
+    # and run `ALTER DATABASE needle SET jit = off` instead (README, "Running it for a district").
+    options = DATABASES["default"]["OPTIONS"]
+    if "jit" not in options.get("options", ""):
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions ------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 what it writes must be what Django's own templates write, to the character, for every kind of
 value a user can put in a form (quotes, angle brackets, ampersands, Chinese, nothing at all)."""
 
+import datetime
+
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
@@ -31,6 +33,10 @@ class Everything(forms.Form):
     )
     several = forms.MultipleChoiceField(choices=[("a", "A"), ("b", HOSTILE)], required=False)
     radio = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect, required=False)
+    # Labels that are not text: Django's template localises them (2026年1月2日, 1,234), so these
+    # go through it rather than Needle's writer.
+    dated = forms.ChoiceField(choices=[("d", datetime.date(2026, 1, 2)), ("n", 1234)], required=False)
+    dated_groups = forms.ChoiceField(choices=[(datetime.date(2026, 1, 2), [("x", "X")])], required=False)
     upload = forms.FileField(required=False)
 
 

@@ -3,8 +3,13 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from common.migration_operations import AddIndexConcurrently, RemoveIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # The indexes are built and dropped without blocking the cases table (common/migration_operations.py).
+    atomic = False
+
     dependencies = [
         ("cases", "0010_reopen_requests"),
         ("committee", "0003_remove_street_district_label"),
@@ -13,15 +18,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
+        RemoveIndexConcurrently(
             model_name="case",
             name="case_open_due",
         ),
-        migrations.RemoveIndex(
+        RemoveIndexConcurrently(
             model_name="case",
             name="case_open_assignee_due",
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name="case",
             index=models.Index(
                 condition=models.Q(("status__in", ("new", "in_progress", "waiting"))),
@@ -38,7 +43,7 @@ class Migration(migrations.Migration):
                 name="case_open_due",
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name="case",
             index=models.Index(
                 condition=models.Q(("status__in", ("new", "in_progress", "waiting"))),

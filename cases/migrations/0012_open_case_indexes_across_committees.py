@@ -3,23 +3,40 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from common.migration_operations import AddIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # The indexes are built and dropped without blocking the cases table (common/migration_operations.py).
+    atomic = False
 
     dependencies = [
-        ('cases', '0011_covering_open_case_indexes'),
-        ('committee', '0003_remove_street_district_label'),
-        ('residents', '0011_importrun_in_background'),
+        ("cases", "0011_covering_open_case_indexes"),
+        ("committee", "0003_remove_street_district_label"),
+        ("residents", "0011_importrun_in_background"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('status__in', ('new', 'in_progress', 'waiting'))), fields=['due_date', 'id'], name='case_open_due_all'),
+        AddIndexConcurrently(
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("status__in", ("new", "in_progress", "waiting"))),
+                fields=["due_date", "id"],
+                name="case_open_due_all",
+            ),
         ),
-        migrations.AddIndex(
-            model_name='case',
-            index=models.Index(models.Case(models.When(status__in=('new', 'in_progress', 'waiting'), then=models.Value(0)), default=models.Value(1), output_field=models.IntegerField()), models.F('due_date'), models.F('id'), name='case_open_rank_due_all'),
+        AddIndexConcurrently(
+            model_name="case",
+            index=models.Index(
+                models.Case(
+                    models.When(status__in=("new", "in_progress", "waiting"), then=models.Value(0)),
+                    default=models.Value(1),
+                    output_field=models.IntegerField(),
+                ),
+                models.F("due_date"),
+                models.F("id"),
+                name="case_open_rank_due_all",
+            ),
         ),
     ]
