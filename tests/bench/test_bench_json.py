@@ -1,6 +1,7 @@
 """The benchmarks' --json files: the stable page keys, each with its figures, and the floor."""
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -71,6 +72,32 @@ def test_bench_residents_writes_the_search_keys_and_the_floor(tmp_path):
     }
     assert all(set(figures) == FIGURES for figures in pages.values())
     assert pages["floor_auth"]["queries"] == 2
+
+
+@pytest.mark.django_db
+def test_bench_residents_measures_several_sizes_in_one_run(tmp_path):
+    path = tmp_path / "scales.json"
+    out = StringIO()
+    call_command("bench_residents", scales="150,500", repeat=1, json_path=path, stdout=out)
+    sizes = json.loads(path.read_text())
+    assert set(sizes) == {"150", "500"}
+    for pages in sizes.values():
+        assert set(pages) == {
+            "resident_search_name2",
+            "resident_search_name1",
+            "resident_search_initials",
+            "resident_search_phone",
+            "floor_auth",
+        }
+        assert pages["floor_auth"]["queries"] == 2
+    # One committee per size, each filled to about its size; the ratio of the largest to the smallest.
+    assert "residents in 基准居民区150." in out.getvalue()
+    assert "residents in 基准居民区500." in out.getvalue()
+    assert re.search(r"resident_search_name1 .* \d+\.\d\dx", out.getvalue())
+    # A second run reuses the worlds: no committee filled again.
+    again = StringIO()
+    call_command("bench_residents", scales="150,500", repeat=1, stdout=again)
+    assert "Filled" not in again.getvalue()
 
 
 @pytest.mark.django_db
