@@ -1,14 +1,11 @@
 """What every page needs to draw its frame: the navigation the user may use."""
 
-import functools
-
-from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
 
 from committee.roles import Perm
+from common.reversing import reverse_once
 
 # (url name, label, icon, permission needed somewhere, the view names that light it up).
 # On a phone the bottom bar holds five tabs: "Reports" is left out there (PHONE_FOLDED) and is reached
@@ -28,14 +25,8 @@ PHONE_FOLDED = {"reports:index": "dashboard"}
 
 
 def _url(name: str) -> str | None:
-    return _reversed(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, get_language())
-
-
-# Every page draws the same six links: each reversed once per URLconf, script prefix and language.
-@functools.lru_cache(maxsize=64)
-def _reversed(name: str, prefix: str, urlconf: str, language: str | None) -> str | None:
     try:
-        return reverse(name, urlconf=urlconf)
+        return reverse_once(name)  # every page draws the same six links
     except NoReverseMatch:
         return None
 

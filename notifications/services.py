@@ -212,14 +212,6 @@ def mark_read(user, notification_id: int | None = None) -> int:
     return unread.update(read_at=timezone.now())
 
 
-def secretaries(committee_id: int) -> list[User]:
-    return list(
-        User.objects.filter(
-            Q(memberships__committee_id=committee_id) & Q(memberships__role=Role.SECRETARY), is_active=True
-        )
-    )
-
-
 def managers(committee_id: int) -> list[User]:
     """Who manages the committee's cases (the roles granted MANAGE_CASES: today the secretary)."""
     roles = [value for value, _label in Role.choices if role_can(Role(value), Perm.MANAGE_CASES)]

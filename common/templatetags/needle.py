@@ -3,12 +3,10 @@
 import functools
 
 from django import template
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
-from django.utils.translation import get_language
 
 from common import masking
+from common.reversing import reverse_once
 
 register = template.Library()
 
@@ -81,17 +79,8 @@ def masked_text(value) -> str:
 _PK = 987654321987  # an id no row has: where it stands in a reversed URL, a row's id goes
 
 
-@functools.lru_cache(maxsize=64)
-def _pk_url_parts(name: str, prefix: str, urlconf: str, language: str | None) -> tuple[str, str]:
-    before, after = reverse(name, urlconf=urlconf, args=[_PK]).split(str(_PK))
-    return before, after
-
-
 @register.simple_tag
 def pk_url(name: str, pk: int) -> str:
-    """`{% url name pk %}` for a URL whose one argument is an id, reversed once (per URLconf, script
-    prefix and language, all a reversed URL can depend on) instead of once per row: a list of 25
-    cases spent more on reversing its links than on anything else in a row."""
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    before, after = _pk_url_parts(name, get_script_prefix(), urlconf, get_language())
+    """`{% url name pk %}` for a URL whose one argument is an id, reversed once for every row."""
+    before, after = reverse_once(name, _PK).split(str(_PK))
     return f"{before}{int(pk)}{after}"

@@ -58,18 +58,21 @@ def test_bench_cases_measures_several_sizes_in_one_run(tmp_path):
     assert "cases…" not in again.getvalue()
 
 
+RESIDENT_PAGES = {
+    "resident_search_name2",
+    "resident_search_name1",
+    "resident_search_initials",
+    "resident_search_phone",
+    "floor_auth",
+}
+
+
 @pytest.mark.django_db
 def test_bench_residents_writes_the_search_keys_and_the_floor(tmp_path):
     path = tmp_path / "residents.json"
     call_command("bench_residents", residents=150, repeat=1, json_path=path, stdout=StringIO())
     pages = json.loads(path.read_text())
-    assert set(pages) == {
-        "resident_search_name2",
-        "resident_search_name1",
-        "resident_search_initials",
-        "resident_search_phone",
-        "floor_auth",
-    }
+    assert set(pages) == RESIDENT_PAGES
     assert all(set(figures) == FIGURES for figures in pages.values())
     assert pages["floor_auth"]["queries"] == 2
 
@@ -82,13 +85,7 @@ def test_bench_residents_measures_several_sizes_in_one_run(tmp_path):
     sizes = json.loads(path.read_text())
     assert set(sizes) == {"150", "500"}
     for pages in sizes.values():
-        assert set(pages) == {
-            "resident_search_name2",
-            "resident_search_name1",
-            "resident_search_initials",
-            "resident_search_phone",
-            "floor_auth",
-        }
+        assert set(pages) == RESIDENT_PAGES
         assert pages["floor_auth"]["queries"] == 2
     # One committee per size, each filled to about its size; the ratio of the largest to the smallest.
     assert "residents in 基准居民区150." in out.getvalue()
