@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Count, DateField, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import TruncDate, TruncMonth
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,9 +32,11 @@ from cases.models import Case, CaseCategory, Referral
 from cases.selectors import visible_cases
 from committee.models import User
 from committee.scoping import visible_committee_ids
+from common.reversing import reverse_once
 from common.workdays import median_of_counts, median_working_days, working_day_counts
 from reports import rollup as summary_of_months
 from reports.roster import RosterFigures, roster_figures
+from reports.unions import union_counts
 from residents.addresses import building_address
 
 OPEN = list(Case.OPEN_STATUSES)
@@ -82,8 +83,10 @@ def start_of(day: dt.date) -> dt.datetime:
 
 
 def case_list_url(committee_id: int, **params) -> str:
+    """The case list filtered by these parameters (None left out). The list's path reversed once: a
+    dashboard draws some 150 of these links (a hotspot's categories, the workload's rows)."""
     query = {"committee": committee_id, **{k: v for k, v in params.items() if v is not None}}
-    return f"{reverse('cases:list')}?{urlencode({k: str(v) for k, v in query.items()})}"
+    return f"{reverse_once('cases:list')}?{urlencode({k: str(v) for k, v in query.items()})}"
 
 
 def count_filters(period: Period) -> dict[str, Q]:
@@ -161,13 +164,15 @@ def headlines(
     rollup: bool = True,
     ensured: bool = False,
     open_counts: bool = True,
+    closed_since: dict | None = None,
 ) -> dict[int, Headline]:
     """committee id → its headline figures; seven queries for any number of committees (five live; one
     more for a reader who does not see every sensitive case: their own of the closed months),
     and one more for the medians (the dashboard takes its median from its 12-month trend instead).
     `ensured`: the caller has brought the rollup's months up to date already. `open_counts=False`
     leaves open and overdue at 0 for the caller to fill (the dashboard takes them from its workload
-    table, which counts the same open cases): one query fewer."""
+    table, which counts the same open cases): one query fewer. `closed_since`: the closed months' part
+    of the 90 days' satisfaction, read already (rollup.closed_figures' `since`): one query fewer."""
     result = {cid: Headline() for cid in committee_ids}
     filters = count_filters(period)
     open_filter, overdue_filter = filters.pop("open"), filters.pop("overdue")
@@ -217,9 +222,11 @@ def headlines(
             for name, value in row.items():
                 setattr(headline, name, getattr(headline, name) + value)
     if rollup:
-        closed = summary_of_months.resolved_since(
-            access, committee_ids, period.satisfaction_from, period.month_start
-        )
+        closed = closed_since
+        if closed is None:
+            closed = summary_of_months.resolved_since(
+                access, committee_ids, period.satisfaction_from, period.month_start
+            )
         for cid, row in closed.items():
             for name, value in row.items():
                 setattr(result[cid], name, getattr(result[cid], name) + value)
@@ -267,15 +274,29 @@ def month_label(day: dt.date) -> str:
 
 
 def dashboard(committee, access, today: dt.date | None = None, rollup: bool | None = None) -> dict:
-    """Everything the committee dashboard shows. A fixed number of queries (tests count them)."""
+    """Everything the committee dashboard shows. A fixed number of queries (tests count them): the
+    closed months' figures from the rollup in one (rollup.closed_figures), the cases counted live in
+    one (by month and category, by source, by building, by days to resolve: _live_figures)."""
     period = Period(today or timezone.localdate())
     rollup = settings.REPORTS_ROLLUP if rollup is None else rollup
     cases = visible_cases(access, Case.objects.filter(committee=committee))
-    ids, closed = [committee.pk], period.months[:-1]
+    ids, closed_months = [committee.pk], period.months[:-1]
+    closed = None
     if rollup:
-        summary_of_months.ensure(ids, closed)
+        summary_of_months.ensure(ids, closed_months)
+        closed = summary_of_months.closed_figures(
+            access, ids, closed_months, period.satisfaction_from, period.month_start
+        )
     headline = headlines(
-        cases, ids, period, access, medians=False, rollup=rollup, ensured=True, open_counts=False
+        cases,
+        ids,
+        period,
+        access,
+        medians=False,
+        rollup=rollup,
+        ensured=True,
+        open_counts=False,
+        closed_since=closed.since if closed is not None else None,
     )[committee.pk]
     categories = {c.pk: c for c in CaseCategory.objects.all()}
     links = count_links(committee.pk, period)
@@ -291,21 +312,14 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
         if own is not None:
             created_live |= own & Q(created_at__gte=year_from)
             resolved_live |= own & Q(resolved_at__gte=year_from)
+    live = _live_figures(cases, created_live, resolved_live, year_from)
 
-    # Cases per month by category, and by source: one pass over the year's cases.
+    # Cases per month by category, and by source.
     per_month = defaultdict(int)
     source_counts = defaultdict(int)
-    rows = list(
-        cases.filter(created_live)
-        .annotate(month=TruncMonth("created_at"))
-        .values("month", "category_id", "source")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    if rollup:
-        rows += summary_of_months.created_rows(access, ids, closed)
-    for row in rows:
-        per_month[(_as_date(row["month"]), row["category_id"])] += row["n"]
+    for row in live["per_month"] + (closed.per_month if closed else []):
+        per_month[(row["month"], row["category_id"])] += row["n"]
+    for row in live["by_source"] + (closed.by_source if closed else []):
         source_counts[row["source"]] += row["n"]
     months = period.months
     used = sorted(
@@ -345,16 +359,9 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
 
     # Resolution time: median working days per month resolved.
     pairs = defaultdict(list)
-    rows = (
-        cases.filter(resolved_live)
-        .annotate(logged=TruncDate("created_at"), resolved=TruncDate("resolved_at"))
-        .values("logged", "resolved")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in rows:
+    for row in live["resolution"]:
         pairs[row["resolved"].replace(day=1)].append((row["logged"], row["resolved"], row["n"]))
-    counts = summary_of_months.resolution_counts(access, ids, closed) if rollup else {}
+    counts = closed.resolution if closed else {}
     trend = [median_of_counts(counts.get(m, []) + working_day_counts(pairs.get(m, []))) for m in months]
     headline.median_days = trend[-1]  # this month's, from the same rows
     headline.resolved_pairs = pairs.get(months[-1], [])
@@ -368,11 +375,13 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
         "by_source": by_source,
         "workload": workload_rows,
         "hotspots": hotspots(
-            cases.filter(created_live),
+            live["buildings"],
             committee.pk,
             period,
             categories,
-            summary_of_months.ClosedBuildings(access, ids, closed) if rollup else None,
+            summary_of_months.ClosedBuildings(access, ids, closed_months, closed.building_totals)
+            if closed
+            else None,
         ),
         "charts": {
             "by_category": by_category_chart,
@@ -406,7 +415,61 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
     }
 
 
-_as_date = summary_of_months.as_date
+_LIVE_COLUMNS = {
+    "month": DateField(),
+    "category_id": IntegerField(),
+    "source": CharField(),
+    "logged": DateField(),
+    "resolved": DateField(),
+    "building_id": IntegerField(),
+    "road": CharField(),
+    "lane": CharField(),
+    "number": CharField(),
+}
+
+
+def _live_figures(cases, created_live: Q, resolved_live: Q, year_from: dt.datetime) -> dict[str, list[dict]]:
+    """The cases counted live, in one query (a UNION ALL: reports/unions.py): logged per month (the
+    local month, as a date) and category, per source, per building and category (the hotspots: the
+    12 months' cases with a building), and resolved per day logged and day resolved."""
+    logged = cases.filter(created_live)
+    rows = union_counts(
+        _LIVE_COLUMNS,
+        {"n": Count("pk")},
+        {
+            "per_month": (
+                logged,
+                {
+                    "month": TruncMonth("created_at", output_field=DateField()),
+                    "category_id": F("category_id"),
+                },
+            ),
+            "by_source": (logged, {"source": F("source")}),
+            "buildings": (
+                logged.filter(created_at__gte=year_from, building__isnull=False),
+                {
+                    "building_id": F("building_id"),
+                    "road": F("building__road"),
+                    "lane": F("building__lane"),
+                    "number": F("building__number"),
+                    "category_id": F("category_id"),
+                },
+            ),
+            "resolution": (
+                cases.filter(resolved_live),
+                {"logged": TruncDate("created_at"), "resolved": TruncDate("resolved_at")},
+            ),
+        },
+    )
+    for row in rows["buildings"]:
+        row["building__road"], row["building__lane"], row["building__number"] = (
+            row.pop("road"),
+            row.pop("lane"),
+            row.pop("number"),
+        )
+    return rows
+
+
 
 
 def workload(cases, committee_id: int, period: Period) -> tuple[list[dict], dict[str, int]]:
@@ -468,16 +531,13 @@ def workload(cases, committee_id: int, period: Period) -> tuple[list[dict], dict
 HOTSPOT_COUNT = 10
 
 
-def hotspots(cases, committee_id: int, period: Period, categories: dict, closed=None) -> list[dict]:
+def hotspots(
+    rows: list[dict], committee_id: int, period: Period, categories: dict, closed=None
+) -> list[dict]:
     """The buildings with the most cases logged in the past 12 months, with their categories.
-    `cases`: those counted live (with the rollup, this month's); `closed`: the rollup's months
+    `rows`: the cases counted live (with the rollup, this month's) per building and category, with
+    the building's road, lane and number (_live_figures' "buildings"); `closed`: the rollup's months
     (reports.rollup.ClosedBuildings), whose categories are read for the buildings shown only."""
-    rows = (
-        cases.filter(created_at__gte=start_of(period.year_start), building__isnull=False)
-        .values("building_id", "building__road", "building__lane", "building__number", "category_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     buildings: dict[int, dict] = {}
 
     def building_of(row) -> dict:

@@ -16,11 +16,12 @@ visible_cases would.
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, F, Q, Sum
+from django.db.models import CharField, Count, DateField, F, IntegerField, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from committee.roles import Perm
 from common.bulk import insert_rows
 from common.workdays import working_day_counts
 from reports.models import CaseRollup, RollupMonth
+from reports.unions import union_counts
 
 SATISFIED = [Case.Satisfaction.SATISFIED, Case.Satisfaction.MOSTLY]
 
@@ -329,35 +331,105 @@ def own_sensitive(access, committee_ids) -> Q | None:
     return (mine & Q(assignee_id=access.user.pk)) | (mine & Q(created_by_id=access.user.pk))
 
 
-def created_rows(access, committee_ids, months: list[dt.date]) -> list[dict]:
-    """(month, category_id, source, n) of the cases logged in these closed months."""
-    rows = (
-        CaseRollup.objects.filter(visible_rows(access, committee_ids), figure=CaseRollup.Figure.CREATED)
-        .filter(month__in=months)
-        .values("month", "category_id", "source")
-        .annotate(n=Sum("n"))
-        .order_by()
+@dataclass
+class ClosedFigures:
+    """What the committee dashboard reads of its closed months, in one query (closed_figures)."""
+
+    per_month: list[dict]  # month, category_id, n: the cases logged, per month and category
+    by_source: list[dict]  # source, n: the cases logged in these months, per source
+    resolution: dict[dt.date, list[tuple[int, int]]]  # month resolved → [(working days taken, n)]
+    since: dict[int, dict]  # committee id → recently_resolved, called, satisfied (resolved_since's)
+    building_totals: list[dict]  # building_id and its road, lane, number; n: the hotspots' totals
+
+
+_CLOSED_COLUMNS = {
+    "month": DateField(),
+    "category_id": IntegerField(),
+    "source": CharField(),
+    "days": IntegerField(),
+    "committee_id": IntegerField(),
+    "building_id": IntegerField(),
+    "road": CharField(),
+    "lane": CharField(),
+    "number": CharField(),
+}
+
+
+def closed_figures(
+    access, committee_ids, months: list[dt.date], first: dt.date, until: dt.date
+) -> ClosedFigures:
+    """The closed months' rows of the dashboard's figures, summed as each figure needs them, in one
+    query (a UNION ALL: reports/unions.py): the cases per month and category, per source, the working
+    days to resolve per month, the buildings' totals (their categories are read for the ten shown
+    only: ClosedBuildings.categories), and resolved_since(first, until)."""
+    rows = CaseRollup.objects.filter(visible_rows(access, committee_ids))
+    in_months = rows.filter(month__in=months)
+    Figure = CaseRollup.Figure
+    got = union_counts(
+        _CLOSED_COLUMNS,
+        {"n": Sum("n"), "called": Sum("called"), "satisfied": Sum("satisfied")},
+        {
+            "per_month": (
+                in_months.filter(figure=Figure.CREATED),
+                {"month": F("month"), "category_id": F("category_id")},
+            ),
+            "by_source": (in_months.filter(figure=Figure.CREATED), {"source": F("source")}),
+            "resolution": (
+                in_months.filter(figure=Figure.RESOLVED),
+                {"month": F("month"), "days": F("days")},
+            ),
+            "since": (_resolved_between(rows, first, until), {"committee_id": F("committee_id")}),
+            "buildings": (
+                in_months.filter(figure=Figure.BUILDING_TOTAL),
+                {
+                    "building_id": F("building_id"),
+                    "road": F("building__road"),
+                    "lane": F("building__lane"),
+                    "number": F("building__number"),
+                },
+            ),
+        },
     )
-    return list(rows)
+    resolution = defaultdict(list)
+    for row in got["resolution"]:
+        resolution[row["month"]].append((row["days"], row["n"]))
+    return ClosedFigures(
+        per_month=got["per_month"],
+        by_source=got["by_source"],
+        resolution=resolution,
+        since={
+            row["committee_id"]: {
+                "recently_resolved": row["n"],
+                "called": row["called"],
+                "satisfied": row["satisfied"],
+            }
+            for row in got["since"]
+        },
+        building_totals=[
+            {
+                "building_id": row["building_id"],
+                "building__road": row["road"],
+                "building__lane": row["lane"],
+                "building__number": row["number"],
+                "n": row["n"],
+            }
+            for row in got["buildings"]
+        ],
+    )
 
 
 class ClosedBuildings:
-    """The hotspot figure's closed months, for reports.figures.hotspots: the buildings' totals, then
-    the categories of the few buildings shown (not of every building: hundreds, × categories, × 11
-    months)."""
+    """The hotspot figure's closed months, for reports.figures.hotspots: the buildings' totals
+    (closed_figures reads them with the other figures), then the categories of the few buildings
+    shown (not of every building: hundreds, × categories, × 11 months)."""
 
-    def __init__(self, access, committee_ids, months: list[dt.date]) -> None:
+    def __init__(self, access, committee_ids, months: list[dt.date], totals: list[dict]) -> None:
         self.rows = CaseRollup.objects.filter(visible_rows(access, committee_ids), month__in=months)
+        self._totals = totals
 
     def totals(self) -> list[dict]:
         """(building and its address, n) of the cases logged in these closed months."""
-        rows = (
-            self.rows.filter(figure=CaseRollup.Figure.BUILDING_TOTAL)
-            .values("building_id", "building__road", "building__lane", "building__number")
-            .annotate(n=Sum("n"))
-            .order_by()
-        )
-        return list(rows)
+        return self._totals
 
     def categories(self, building_ids: list[int]) -> list[dict]:
         """(building_id, category_id, n) of these buildings. One query even with no building (a
@@ -371,27 +443,22 @@ class ClosedBuildings:
         return list(rows)
 
 
-def resolution_counts(access, committee_ids, months: list[dt.date]) -> dict[dt.date, list[tuple[int, int]]]:
-    """month resolved → [(working days taken, how many cases)] over these closed months."""
-    rows = (
-        CaseRollup.objects.filter(visible_rows(access, committee_ids), figure=CaseRollup.Figure.RESOLVED)
-        .filter(month__in=months)
-        .values("month", "days")
-        .annotate(n=Sum("n"))
-        .order_by()
+def _resolved_between(rows, first: dt.date, until: dt.date):
+    """The RESOLVED rows of the days from `first` up to, not including, `until`."""
+    return rows.filter(
+        figure=CaseRollup.Figure.RESOLVED,
+        day__gte=first,
+        day__lt=until,
+        month__gte=first_of(first),
+        month__lt=until,
     )
-    result = defaultdict(list)
-    for row in rows:
-        result[row["month"]].append((row["days"], row["n"]))
-    return result
 
 
 def resolved_since(access, committee_ids, first: dt.date, until: dt.date) -> dict[int, dict]:
     """committee id → {recently_resolved, called, satisfied} over the days from `first` up to, not
     including, `until` (closed months only)."""
     rows = (
-        CaseRollup.objects.filter(visible_rows(access, committee_ids), figure=CaseRollup.Figure.RESOLVED)
-        .filter(day__gte=first, day__lt=until, month__gte=first_of(first), month__lt=until)
+        _resolved_between(CaseRollup.objects.filter(visible_rows(access, committee_ids)), first, until)
         .values("committee_id")
         .annotate(recently_resolved=Sum("n"), called=Sum("called"), satisfied=Sum("satisfied"))
         .order_by()

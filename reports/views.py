@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from cases.filters import CaseFilterForm
 from committee.models import Committee
 from committee.roles import OVERSEERS, Perm, Role
+from common.reversing import reverse_once
 from reports import figures, ledger, summary
 from reports.forms import MonthForm
 from reports.selectors import late_referral_rows
@@ -61,7 +62,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _resident_url(pk: int) -> str | None:
     try:
-        return reverse("residents:detail", args=[pk])
+        return reverse_once("residents:detail", pk)
     except NoReverseMatch:  # the residents' pages are another area's; the roster anchor stands in
         return None
 
