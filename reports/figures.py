@@ -470,8 +470,6 @@ def _live_figures(cases, created_live: Q, resolved_live: Q, year_from: dt.dateti
     return rows
 
 
-
-
 def workload(cases, committee_id: int, period: Period) -> tuple[list[dict], dict[str, int]]:
     """Per assignee (and the unassigned): open, overdue, resolved this month; and the open cases by
     status, from the same rows. One query: the open cases and the cases resolved this month counted
