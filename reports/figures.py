@@ -175,6 +175,7 @@ def headlines(
     ensured: bool = False,
     open_counts: bool = True,
     closed_since: dict | None = None,
+    month_counts: dict[int, dict] | None = None,
 ) -> dict[int, Headline]:
     """committee id → its headline figures; seven queries for any number of committees (five live; one
     more for a reader who does not see every sensitive case: their own of the closed months),
@@ -182,7 +183,10 @@ def headlines(
     `ensured`: the caller has brought the rollup's months up to date already. `open_counts=False`
     leaves open and overdue at 0 for the caller to fill (the dashboard takes them from its workload
     table, which counts the same open cases): one query fewer. `closed_since`: the closed months' part
-    of the 90 days' satisfaction, read already (rollup.closed_figures' `since`): one query fewer."""
+    of the 90 days' satisfaction, read already (rollup.closed_figures' `since`): one query fewer.
+    `month_counts`: committee id → the live counts (new and resolved this month; resolved, called
+    back and satisfied live within the 90 days, the reader's own sensitive cases of the closed months
+    included), counted already (the dashboard's _live_figures): one or two queries fewer."""
     result = {cid: Headline() for cid in committee_ids}
     filters = count_filters(period)
     open_filter, overdue_filter = filters.pop("open"), filters.pop("overdue")
@@ -207,30 +211,35 @@ def headlines(
             summary_of_months.ensure(
                 committee_ids, summary_of_months.months_between(period.satisfaction_from, period.month_start)
             )
-    # Only rows that can count anywhere: most of a committee's years of closed cases drop out early.
-    relevant = filters["new_this_month"] | filters["resolved_this_month"] | filters["recently_resolved"]
-    rows = cases.filter(relevant).values("committee_id").annotate(**_aggregates(filters)).order_by()
-    for row in rows:
-        headline = result[row.pop("committee_id")]
-        for name, value in row.items():
-            setattr(headline, name, value)
-    own = summary_of_months.own_sensitive(access, committee_ids) if rollup else None
-    if own is not None:
-        # The reader's own sensitive cases of the closed months, which the rollup's rows leave out
-        # for those who do not see every sensitive case: counted live, in a query of their own. OR-ed
-        # into the month's query they made PostgreSQL read every case of the committees (0.5 s for
-        # the district overview at 2,000,000 cases) instead of the month's few from its indexes.
-        earlier = own & Q(resolved_at__gte=start_of(period.satisfaction_from), resolved_at__lt=month_from)
-        own_rows = (
-            cases.filter(earlier)
-            .values("committee_id")
-            .annotate(**_aggregates({"recently_resolved": earlier}))
-            .order_by()
-        )
-        for row in own_rows:
-            headline = result[row.pop("committee_id")]
+    if month_counts is None:
+        month_counts = defaultdict(lambda: defaultdict(int))
+        # Only rows that can count anywhere: most of a committee's years of closed cases drop out early.
+        relevant = filters["new_this_month"] | filters["resolved_this_month"] | filters["recently_resolved"]
+        rows = cases.filter(relevant).values("committee_id").annotate(**_aggregates(filters)).order_by()
+        for row in rows:
+            counts = month_counts[row.pop("committee_id")]
             for name, value in row.items():
-                setattr(headline, name, getattr(headline, name) + value)
+                counts[name] += value
+        own = summary_of_months.own_sensitive(access, committee_ids) if rollup else None
+        if own is not None:
+            # The reader's own sensitive cases of the closed months, which the rollup's rows leave out
+            # for those who do not see every sensitive case: counted live, in a query of their own. OR-ed
+            # into the month's query they made PostgreSQL read every case of the committees (0.5 s for
+            # the district overview at 2,000,000 cases) instead of the month's few from its indexes.
+            earlier = own & Q(resolved_at__gte=start_of(period.satisfaction_from), resolved_at__lt=month_from)
+            own_rows = (
+                cases.filter(earlier)
+                .values("committee_id")
+                .annotate(**_aggregates({"recently_resolved": earlier}))
+                .order_by()
+            )
+            for row in own_rows:
+                counts = month_counts[row.pop("committee_id")]
+                for name, value in row.items():
+                    counts[name] += value
+    for cid, counts in month_counts.items():
+        for name, value in counts.items():
+            setattr(result[cid], name, value)
     if rollup:
         closed = closed_since
         if closed is None:
@@ -297,6 +306,24 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
         closed = summary_of_months.closed_figures(
             access, ids, closed_months, period.satisfaction_from, period.month_start
         )
+    categories = {c.pk: c for c in CaseCategory.objects.all()}
+    links = count_links(committee.pk, period)
+    year_from = start_of(period.year_start)
+    # What is counted live: the 12 months without the rollup; with it, this month, and in the closed
+    # months only the sensitive cases the rollup's rows leave out for this reader but they may see.
+    created_live = Q(created_at__gte=year_from)
+    resolved_live = Q(resolved_at__gte=year_from)
+    own = None
+    if rollup:
+        created_live = Q(created_at__gte=start_of(period.month_start))
+        resolved_live = Q(resolved_at__gte=start_of(period.month_start))
+        own = summary_of_months.own_sensitive(access, ids)
+        if own is not None:
+            created_live |= own & Q(created_at__gte=year_from)
+            resolved_live |= own & Q(resolved_at__gte=year_from)
+    live = _live_figures(
+        cases, created_live, resolved_live, year_from, _month_branches(cases, period, rollup, own)
+    )
     headline = headlines(
         cases,
         ids,
@@ -307,22 +334,8 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
         ensured=True,
         open_counts=False,
         closed_since=closed.since if closed is not None else None,
+        month_counts={committee.pk: live["month_counts"]},
     )[committee.pk]
-    categories = {c.pk: c for c in CaseCategory.objects.all()}
-    links = count_links(committee.pk, period)
-    year_from = start_of(period.year_start)
-    # What is counted live: the 12 months without the rollup; with it, this month, and in the closed
-    # months only the sensitive cases the rollup's rows leave out for this reader but they may see.
-    created_live = Q(created_at__gte=year_from)
-    resolved_live = Q(resolved_at__gte=year_from)
-    if rollup:
-        created_live = Q(created_at__gte=start_of(period.month_start))
-        resolved_live = Q(resolved_at__gte=start_of(period.month_start))
-        own = summary_of_months.own_sensitive(access, ids)
-        if own is not None:
-            created_live |= own & Q(created_at__gte=year_from)
-            resolved_live |= own & Q(resolved_at__gte=year_from)
-    live = _live_figures(cases, created_live, resolved_live, year_from)
 
     # Cases per month by category, and by source.
     per_month = defaultdict(int)
@@ -438,15 +451,43 @@ _LIVE_COLUMNS = {
 }
 
 
-def _live_figures(cases, created_live: Q, resolved_live: Q, year_from: dt.datetime) -> dict[str, list[dict]]:
+def _month_branches(cases, period: Period, rollup: bool, own: Q | None) -> dict:
+    """The headline's live counts as branches of _live_figures' union (headlines' month query, for
+    one committee): new and resolved this month, resolved within the 90 days (with the rollup: this
+    month; the closed months' come from it) and, for a reader the rollup's rows leave their own
+    sensitive cases out for, those of the closed months within the 90 days."""
+    filters = count_filters(period)
+    month_from = start_of(period.month_start)
+    recent = filters["recently_resolved"]
+    branches = {
+        "new_this_month": (cases.filter(filters["new_this_month"]), {}),
+        "resolved_this_month": (cases.filter(filters["resolved_this_month"]), {}),
+    }
+    # With the rollup, only this month's are counted live.
+    branches["recently_resolved"] = (cases.filter(Q(resolved_at__gte=month_from) if rollup else recent), {})
+    if own is not None:
+        earlier = Q(resolved_at__gte=start_of(period.satisfaction_from), resolved_at__lt=month_from)
+        branches["own_recent"] = (cases.filter(own & earlier), {})
+    return branches
+
+
+def _live_figures(
+    cases, created_live: Q, resolved_live: Q, year_from: dt.datetime, month_branches: dict
+) -> dict:
     """The cases counted live, in one query (a UNION ALL: reports/unions.py): logged per month (the
     local month, as a date) and category, per source, per building and category (the hotspots: the
-    12 months' cases with a building), and resolved per day logged and day resolved."""
+    12 months' cases with a building), resolved per day logged and day resolved, and the headline's
+    counts (`month_branches`, _month_branches'), added up under "month_counts"."""
     logged = cases.filter(created_live)
     rows = union_counts(
         _LIVE_COLUMNS,
-        {"n": Count("pk")},
         {
+            "n": Count("pk"),
+            "called": Count("pk", filter=~Q(satisfaction="")),
+            "satisfied": Count("pk", filter=Q(satisfaction__in=SATISFIED)),
+        },
+        {
+            **month_branches,
             "per_month": (
                 logged,
                 {
@@ -471,6 +512,19 @@ def _live_figures(cases, created_live: Q, resolved_live: Q, year_from: dt.dateti
             ),
         },
     )
+    counts = {
+        name: 0
+        for name in ("new_this_month", "resolved_this_month", "recently_resolved", "called", "satisfied")
+    }
+    for kind in month_branches:
+        for row in rows.pop(kind):
+            if kind in ("new_this_month", "resolved_this_month"):
+                counts[kind] += row["n"]
+            else:
+                counts["recently_resolved"] += row["n"]
+                counts["called"] += row["called"]
+                counts["satisfied"] += row["satisfied"]
+    rows["month_counts"] = counts
     for row in rows["buildings"]:
         row["building__road"], row["building__lane"], row["building__number"] = (
             row.pop("road"),

@@ -336,8 +336,8 @@ QUERIES_DASHBOARD = (
     # ran; of the figure queries, 3 read the rollup (its months' state; one UNION ALL for the
     # satisfaction, cases per month and per source, resolution times and the buildings' totals; the
     # hotspots' categories) and one UNION ALL counts the cases live (per month, source, building,
-    # days to resolve). 19 before the two UNIONs.
-    14
+    # days to resolve, and the headline's counts of the month). 19 before the two UNIONs.
+    13
 )
 QUERIES_SUMMARISE = 10  # reports/rollup.py summarise: 8 queries, and its savepoint and release
 
