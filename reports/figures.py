@@ -24,8 +24,19 @@ from dataclasses import dataclass, field
 from urllib.parse import quote_plus
 
 from django.conf import settings
-from django.db.models import CharField, Count, DateField, F, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -491,7 +502,9 @@ def _live_figures(
             "per_month": (
                 logged,
                 {
-                    "month": TruncMonth("created_at", output_field=DateField()),
+                    # A date in SQL: TruncMonth's own conversion to a date is done in Python, for
+                    # the first branch's column only (a union's rows are converted as its first).
+                    "month": Cast(TruncMonth("created_at", output_field=DateTimeField()), DateField()),
                     "category_id": F("category_id"),
                 },
             ),

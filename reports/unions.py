@@ -32,7 +32,11 @@ def union_counts(
 
     `columns`: every grouping column's name and type; `aggregates`: name → aggregate, computed in
     every branch; `branches`: kind → (queryset, {column name: expression}) for the columns it groups
-    by. One query; the branches' rows in no particular order."""
+    by. One query; the branches' rows in no particular order.
+
+    Django converts a union's rows as its first branch's expressions say (a date from SQLite's text,
+    say), and only those: an expression whose value is finished in Python (TruncMonth to a date) must
+    give the column's type in SQL instead (Cast)."""
     querysets = []
     for kind, (queryset, given) in branches.items():
         unknown = set(given) - set(columns)
