@@ -361,35 +361,14 @@ def closed_figures(
     """The closed months' rows of the dashboard's figures, summed as each figure needs them, in one
     query (a UNION ALL: reports/unions.py): the cases per month and category, per source, the working
     days to resolve per month, the buildings' totals (their categories are read for the ten shown
-    only: ClosedBuildings.categories), and resolved_since(first, until)."""
-    rows = CaseRollup.objects.filter(visible_rows(access, committee_ids))
-    in_months = rows.filter(month__in=months)
-    Figure = CaseRollup.Figure
-    got = union_counts(
-        _CLOSED_COLUMNS,
-        {"n": Sum("n"), "called": Sum("called"), "satisfied": Sum("satisfied")},
-        {
-            "per_month": (
-                in_months.filter(figure=Figure.CREATED),
-                {"month": F("month"), "category_id": F("category_id")},
-            ),
-            "by_source": (in_months.filter(figure=Figure.CREATED), {"source": F("source")}),
-            "resolution": (
-                in_months.filter(figure=Figure.RESOLVED),
-                {"month": F("month"), "days": F("days")},
-            ),
-            "since": (_resolved_between(rows, first, until), {"committee_id": F("committee_id")}),
-            "buildings": (
-                in_months.filter(figure=Figure.BUILDING_TOTAL),
-                {
-                    "building_id": F("building_id"),
-                    "road": F("building__road"),
-                    "lane": F("building__lane"),
-                    "number": F("building__number"),
-                },
-            ),
-        },
-    )
+    only: ClosedBuildings.categories), and resolved_since(first, until); `ensure`'s check of the
+    months in the same query. A month missing or stale is summarised, and the figures read again."""
+    got = _read_closed(access, committee_ids, months, first, until)
+    current = {(row["committee_id"], row["month"]) for row in got["current"]}
+    todo = [(cid, m) for cid in committee_ids for m in months if (cid, m) not in current]
+    if todo:
+        summarise(todo)
+        got = _read_closed(access, committee_ids, months, first, until)
     resolution = defaultdict(list)
     for row in got["resolution"]:
         resolution[row["month"]].append((row["days"], row["n"]))
@@ -415,6 +394,50 @@ def closed_figures(
             }
             for row in got["buildings"]
         ],
+    )
+
+
+def _read_closed(access, committee_ids, months: list[dt.date], first: dt.date, until: dt.date) -> dict:
+    rows = CaseRollup.objects.filter(visible_rows(access, committee_ids))
+    in_months = rows.filter(month__in=months)
+    Figure = CaseRollup.Figure
+    # ensure's check: the months summarised and not changed since.
+    summarised = RollupMonth.objects.filter(
+        committee_id__in=list(committee_ids),
+        month__in=months,
+        computed_at__isnull=False,
+        summarised__gte=F("changed"),
+    )
+    count = Count("pk")
+    return union_counts(
+        _CLOSED_COLUMNS,
+        {"n": Sum("n"), "called": Sum("called"), "satisfied": Sum("satisfied")},
+        {
+            "per_month": (
+                in_months.filter(figure=Figure.CREATED),
+                {"month": F("month"), "category_id": F("category_id")},
+            ),
+            "by_source": (in_months.filter(figure=Figure.CREATED), {"source": F("source")}),
+            "resolution": (
+                in_months.filter(figure=Figure.RESOLVED),
+                {"month": F("month"), "days": F("days")},
+            ),
+            "since": (_resolved_between(rows, first, until), {"committee_id": F("committee_id")}),
+            "buildings": (
+                in_months.filter(figure=Figure.BUILDING_TOTAL),
+                {
+                    "building_id": F("building_id"),
+                    "road": F("building__road"),
+                    "lane": F("building__lane"),
+                    "number": F("building__number"),
+                },
+            ),
+            "current": (
+                summarised,
+                {"committee_id": F("committee_id"), "month": F("month")},
+                {"n": count, "called": count, "satisfied": count},
+            ),
+        },
     )
 
 

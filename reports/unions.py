@@ -8,7 +8,7 @@ PostgreSQL can match the branches' columns), and is told apart by its `kind`. Ev
 the same aggregates.
 """
 
-from django.db.models import Field, QuerySet, Value
+from django.db.models import Field, Value
 from django.db.models.expressions import RawSQL
 
 # The columns' names in the SQL: apart from any model field's, which an annotation may not shadow.
@@ -26,19 +26,20 @@ _SQL_TYPES = {"DateField": "date", "IntegerField": "integer", "CharField": "varc
 
 
 def union_counts(
-    columns: dict[str, Field], aggregates: dict, branches: dict[str, tuple[QuerySet, dict]]
+    columns: dict[str, Field], aggregates: dict, branches: dict[str, tuple]
 ) -> dict[str, list[dict]]:
     """kind → its rows, each a dict of its group's columns (by `columns`' names) and the aggregates.
 
     `columns`: every grouping column's name and type; `aggregates`: name → aggregate, computed in
     every branch; `branches`: kind → (queryset, {column name: expression}) for the columns it groups
-    by. One query; the branches' rows in no particular order.
+    by, and optionally its own aggregates under the same names (a branch over another table). One
+    query; the branches' rows in no particular order.
 
     Django converts a union's rows as its first branch's expressions say (a date from SQLite's text,
     say), and only those: an expression whose value is finished in Python (TruncMonth to a date) must
     give the column's type in SQL instead (Cast)."""
     querysets = []
-    for kind, (queryset, given) in branches.items():
+    for kind, (queryset, given, *own) in branches.items():
         unknown = set(given) - set(columns)
         if unknown:
             raise ValueError(f"unknown columns {sorted(unknown)}")
@@ -47,7 +48,9 @@ def union_counts(
             select[_PREFIX + name] = given[name] if name in given else _null(field)
         querysets.append(
             queryset.values(**select)
-            .annotate(**{_PREFIX + name: aggregate for name, aggregate in aggregates.items()})
+            .annotate(
+                **{_PREFIX + name: aggregate for name, aggregate in (own[0] if own else aggregates).items()}
+            )
             .order_by()
         )
     first, *rest = querysets
