@@ -2,26 +2,22 @@
 
 The dashboard needs the same cases (or the same rollup rows) counted several ways: by month and
 category, by source, by building and category, by the days taken to resolve. Each was a query of its
-own; each costs a round trip and the ORM's compiling, more than its few rows. Here each is a branch
-of one UNION ALL: a branch groups by the columns it names, leaves the others NULL (typed, so that
-PostgreSQL can match the branches' columns), and is told apart by its `kind`. Every branch computes
-the same aggregates.
+own; each costs a round trip, more than its few rows. Here each is a branch of one UNION ALL: a
+branch is compiled by the ORM with only the columns it groups by and its aggregates, and the union
+around it names every column, NULL (typed, so that PostgreSQL can match the branches' columns) where
+a branch has none; its `kind` tells its rows apart. The union is written here rather than with
+QuerySet.union, which would make every branch compile every column as an annotation (most of the
+dashboard's Python time) and convert the rows as its first branch's expressions say.
 """
 
+import datetime as dt
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Field, Value
-from django.db.models.expressions import RawSQL
 
 # The columns' names in the SQL: apart from any model field's, which an annotation may not shadow.
 _PREFIX = "u_"
-
-
-def _null(field: Field) -> RawSQL:
-    """NULL of the column's type: PostgreSQL types a bare NULL as text once two branches have one.
-    Written as SQL (both databases read CAST … AS): cheaper to compile than Cast(Value(None))."""
-    sql = f"CAST(NULL AS {_SQL_TYPES[field.get_internal_type()]})"  # a fixed type name, no input
-    return RawSQL(sql, (), output_field=field)  # noqa: S611
-
-
 _SQL_TYPES = {"DateField": "date", "IntegerField": "integer", "CharField": "varchar"}
 
 
@@ -30,34 +26,52 @@ def union_counts(
 ) -> dict[str, list[dict]]:
     """kind → its rows, each a dict of its group's columns (by `columns`' names) and the aggregates.
 
-    `columns`: every grouping column's name and type; `aggregates`: name → aggregate, computed in
-    every branch; `branches`: kind → (queryset, {column name: expression}) for the columns it groups
-    by, and optionally its own aggregates under the same names (a branch over another table). One
-    query; the branches' rows in no particular order.
-
-    Django converts a union's rows as its first branch's expressions say (a date from SQLite's text,
-    say), and only those: an expression whose value is finished in Python (TruncMonth to a date) must
-    give the column's type in SQL instead (Cast)."""
-    querysets = []
-    for kind, (queryset, given, *own) in branches.items():
-        unknown = set(given) - set(columns)
-        if unknown:
-            raise ValueError(f"unknown columns {sorted(unknown)}")
-        select = {f"{_PREFIX}kind": Value(kind)}
-        for name, field in columns.items():
-            select[_PREFIX + name] = given[name] if name in given else _null(field)
-        querysets.append(
-            queryset.values(**select)
-            .annotate(
-                **{_PREFIX + name: aggregate for name, aggregate in (own[0] if own else aggregates).items()}
-            )
+    `columns`: every grouping column's name and type (a date, an integer or a string); `aggregates`:
+    name → aggregate (integer counts or sums), computed in every branch; `branches`: kind →
+    (queryset, {column name: expression}) for the columns it groups by, and optionally its own
+    aggregates under the same names (a branch over another table). One query; the branches' rows in
+    no particular order. Dates are dates on both databases (SQLite returns text)."""
+    types = {name: field.get_internal_type() for name, field in columns.items()}
+    unknown = set(types.values()) - set(_SQL_TYPES)
+    if unknown:
+        raise ValueError(f"unsupported column types {sorted(unknown)}")
+    parts, params, using = [], [], None
+    for index, (kind, (queryset, given, *own)) in enumerate(branches.items()):
+        if set(given) - set(columns):
+            raise ValueError(f"unknown columns {sorted(set(given) - set(columns))}")
+        branch = (
+            queryset.values(**{f"{_PREFIX}kind": Value(kind)}, **{_PREFIX + n: e for n, e in given.items()})
+            .annotate(**{_PREFIX + n: a for n, a in (own[0] if own else aggregates).items()})
             .order_by()
         )
-    first, *rest = querysets
+        try:
+            sql, branch_params = branch.query.sql_with_params()
+        except EmptyResultSet:  # a filter that matches nothing (an empty IN list): no rows
+            continue
+        using = branch.db
+        quote = connections[using].ops.quote_name
+        select = [quote(f"{_PREFIX}kind")]
+        for name, kind_of in types.items():
+            select.append(quote(_PREFIX + name) if name in given else f"CAST(NULL AS {_SQL_TYPES[kind_of]})")
+        select += [quote(_PREFIX + name) for name in aggregates]
+        # Column names and type names are ours; every value is a parameter of the branch's own SQL.
+        parts.append(f"SELECT {', '.join(select)} FROM ({sql}) {quote(f'{_PREFIX}{index}')}")  # noqa: S608
+        params.extend(branch_params)
     result: dict[str, list[dict]] = {kind: [] for kind in branches}
-    # Without an order: the model's default ordering names no column of the union.
-    combined = first.union(*rest, all=True).order_by() if rest else first
-    for row in combined:
-        kind = row.pop(f"{_PREFIX}kind")
-        result[kind].append({name.removeprefix(_PREFIX): value for name, value in row.items()})
+    if not parts:
+        return result
+    with connections[using].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    for kind, *values in rows:
+        row = {}
+        for (name, kind_of), value in zip(types.items(), values, strict=False):
+            row[name] = (
+                dt.date.fromisoformat(value[:10])
+                if kind_of == "DateField" and isinstance(value, str)
+                else value
+            )
+        for name, value in zip(aggregates, values[len(types) :], strict=True):
+            row[name] = int(value) if value is not None else 0
+        result[kind].append(row)
     return result
