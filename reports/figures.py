@@ -470,9 +470,10 @@ def _month_branches(cases, period: Period, rollup: bool, own: Q | None) -> dict:
     filters = count_filters(period)
     month_from = start_of(period.month_start)
     recent = filters["recently_resolved"]
+    count = {"n": Count("pk")}
     branches = {
-        "new_this_month": (cases.filter(filters["new_this_month"]), {}),
-        "resolved_this_month": (cases.filter(filters["resolved_this_month"]), {}),
+        "new_this_month": (cases.filter(filters["new_this_month"]), {}, count),
+        "resolved_this_month": (cases.filter(filters["resolved_this_month"]), {}, count),
     }
     # With the rollup, only this month's are counted live.
     branches["recently_resolved"] = (cases.filter(Q(resolved_at__gte=month_from) if rollup else recent), {})
@@ -486,10 +487,11 @@ def _live_figures(
     cases, created_live: Q, resolved_live: Q, year_from: dt.datetime, month_branches: dict
 ) -> dict:
     """The cases counted live, in one query (a UNION ALL: reports/unions.py): logged per month (the
-    local month, as a date) and category, per source, per building and category (the hotspots: the
+    local month, as a date), category and source, per building and category (the hotspots: the
     12 months' cases with a building), resolved per day logged and day resolved, and the headline's
     counts (`month_branches`, _month_branches'), added up under "month_counts"."""
     logged = cases.filter(created_live)
+    count = {"n": Count("pk")}  # the figures' branches; the headline's also count called back, satisfied
     rows = union_counts(
         _LIVE_COLUMNS,
         {
@@ -499,16 +501,18 @@ def _live_figures(
         },
         {
             **month_branches,
-            "per_month": (
+            # Per month, category and source in one pass; added up per month and category, and
+            # per source, below.
+            "logged": (
                 logged,
                 {
-                    # A date in SQL: TruncMonth's own conversion to a date is done in Python, for
-                    # the first branch's column only (a union's rows are converted as its first).
+                    # A date in SQL: TruncMonth's own conversion to a date is done in Python.
                     "month": Cast(TruncMonth("created_at", output_field=DateTimeField()), DateField()),
                     "category_id": F("category_id"),
+                    "source": F("source"),
                 },
+                count,
             ),
-            "by_source": (logged, {"source": F("source")}),
             "buildings": (
                 logged.filter(created_at__gte=year_from, building__isnull=False),
                 {
@@ -518,10 +522,12 @@ def _live_figures(
                     "number": F("building__number"),
                     "category_id": F("category_id"),
                 },
+                count,
             ),
             "resolution": (
                 cases.filter(resolved_live),
                 {"logged": TruncDate("created_at"), "resolved": TruncDate("resolved_at")},
+                count,
             ),
         },
     )
@@ -538,6 +544,12 @@ def _live_figures(
                 counts["called"] += row["called"]
                 counts["satisfied"] += row["satisfied"]
     rows["month_counts"] = counts
+    per_month, by_source = defaultdict(int), defaultdict(int)
+    for row in rows.pop("logged"):
+        per_month[row["month"], row["category_id"]] += row["n"]
+        by_source[row["source"]] += row["n"]
+    rows["per_month"] = [{"month": m, "category_id": c, "n": n} for (m, c), n in per_month.items()]
+    rows["by_source"] = [{"source": source, "n": n} for source, n in by_source.items()]
     for row in rows["buildings"]:
         row["building__road"], row["building__lane"], row["building__number"] = (
             row.pop("road"),

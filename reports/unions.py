@@ -29,8 +29,9 @@ def union_counts(
     `columns`: every grouping column's name and type (a date, an integer or a string); `aggregates`:
     name → aggregate (integer counts or sums), computed in every branch; `branches`: kind →
     (queryset, {column name: expression}) for the columns it groups by, and optionally its own
-    aggregates under the same names (a branch over another table). One query; the branches' rows in
-    no particular order. Dates are dates on both databases (SQLite returns text)."""
+    aggregates under some of the same names (a branch over another table, or one that needs fewer:
+    the others are 0). One query; the branches' rows in no particular order. Dates are dates on both
+    databases (SQLite returns text)."""
     types = {name: field.get_internal_type() for name, field in columns.items()}
     unknown = set(types.values()) - set(_SQL_TYPES)
     if unknown:
@@ -39,9 +40,12 @@ def union_counts(
     for index, (kind, (queryset, given, *own)) in enumerate(branches.items()):
         if set(given) - set(columns):
             raise ValueError(f"unknown columns {sorted(set(given) - set(columns))}")
+        computed = own[0] if own else aggregates
+        if set(computed) - set(aggregates):
+            raise ValueError(f"unknown aggregates {sorted(set(computed) - set(aggregates))}")
         branch = (
             queryset.values(**{f"{_PREFIX}kind": Value(kind)}, **{_PREFIX + n: e for n, e in given.items()})
-            .annotate(**{_PREFIX + n: a for n, a in (own[0] if own else aggregates).items()})
+            .annotate(**{_PREFIX + n: a for n, a in computed.items()})
             .order_by()
         )
         try:
@@ -53,7 +57,7 @@ def union_counts(
         select = [quote(f"{_PREFIX}kind")]
         for name, kind_of in types.items():
             select.append(quote(_PREFIX + name) if name in given else f"CAST(NULL AS {_SQL_TYPES[kind_of]})")
-        select += [quote(_PREFIX + name) for name in aggregates]
+        select += [quote(_PREFIX + name) if name in computed else "0" for name in aggregates]
         # Column names and type names are ours; every value is a parameter of the branch's own SQL.
         parts.append(f"SELECT {', '.join(select)} FROM ({sql}) {quote(f'{_PREFIX}{index}')}")  # noqa: S608
         params.extend(branch_params)
