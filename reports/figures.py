@@ -550,12 +550,6 @@ def _live_figures(
         by_source[row["source"]] += row["n"]
     rows["per_month"] = [{"month": m, "category_id": c, "n": n} for (m, c), n in per_month.items()]
     rows["by_source"] = [{"source": source, "n": n} for source, n in by_source.items()]
-    for row in rows["buildings"]:
-        row["building__road"], row["building__lane"], row["building__number"] = (
-            row.pop("road"),
-            row.pop("lane"),
-            row.pop("number"),
-        )
     return rows
 
 
@@ -664,7 +658,7 @@ def hotspots(
 
 
 def _address(row: dict) -> str:
-    return building_address(row["building__road"], row["building__lane"], row["building__number"])
+    return building_address(row["road"], row["lane"], row["number"])
 
 
 def total_of(figures) -> Headline:

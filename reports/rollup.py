@@ -339,7 +339,7 @@ class ClosedFigures:
     by_source: list[dict]  # source, n: the cases logged in these months, per source
     resolution: dict[dt.date, list[tuple[int, int]]]  # month resolved → [(working days taken, n)]
     since: dict[int, dict]  # committee id → recently_resolved, called, satisfied (resolved_since's)
-    building_totals: list[dict]  # building_id and its road, lane, number; n: the hotspots' totals
+    building_totals: list[dict]  # building_id, its road, lane, number; n: the hotspots' totals
 
 
 _CLOSED_COLUMNS = {
@@ -384,16 +384,7 @@ def closed_figures(
             }
             for row in got["since"]
         },
-        building_totals=[
-            {
-                "building_id": row["building_id"],
-                "building__road": row["road"],
-                "building__lane": row["lane"],
-                "building__number": row["number"],
-                "n": row["n"],
-            }
-            for row in got["buildings"]
-        ],
+        building_totals=got["buildings"],
     )
 
 

@@ -67,15 +67,12 @@ def union_counts(
     with connections[using].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
+    names = [*types, *aggregates]
+    dates = [index for index, kind_of in enumerate(types.values()) if kind_of == "DateField"]
     for kind, *values in rows:
-        row = {}
-        for (name, kind_of), value in zip(types.items(), values, strict=False):
-            row[name] = (
-                dt.date.fromisoformat(value[:10])
-                if kind_of == "DateField" and isinstance(value, str)
-                else value
-            )
-        for name, value in zip(aggregates, values[len(types) :], strict=True):
-            row[name] = int(value) if value is not None else 0
-        result[kind].append(row)
+        for index in dates:
+            value = values[index]
+            if isinstance(value, str):  # SQLite
+                values[index] = dt.date.fromisoformat(value[:10])
+        result[kind].append(dict(zip(names, values, strict=True)))
     return result
