@@ -13,44 +13,66 @@ does, which the dashboards, the street and district overviews and the exports en
 - after the context has written anything (the dashboard that summarises a stale month reads the
   rows it has just written from default, not the replica's copy from before them).
 
+A replica that fails (down, or a query cancelled by the standby's replay) costs no page: a view that
+had written nothing yet runs again on default, and the replica is left alone for REPLICA_PAUSE_SECONDS
+(so that a standby that drops packets does not hold every dashboard for the connect timeout).
+
 Without DATABASE_REPLICA_URL there is no "replica" alias and settings install no router: every
 query goes to default, as before. Scoping (committee/scoping.py) is read when a query is compiled,
 from a context variable, whatever the alias: it filters the replica's queries exactly as default's.
 """
 
+import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 
 REPLICA = "replica"
+REPLICA_PAUSE_SECONDS = 30
+
+logger = logging.getLogger(__name__)
 
 
 class _Reading:
-    """The state of one `reading_from_replica()` block: whether it has written anything yet."""
+    """The state of one `reading_from_replica()` block: whether it has read the replica, written anything."""
 
-    __slots__ = ("wrote",)
+    __slots__ = ("read_replica", "wrote")
 
     def __init__(self) -> None:
+        self.read_replica = False
         self.wrote = False
 
 
 _reading: ContextVar[_Reading | None] = ContextVar("needle_reading_from_replica", default=None)
+_paused_until = 0.0  # time.monotonic() until which this process leaves a failed replica alone
 
 
 def replica_configured() -> bool:
     return REPLICA in connections.settings
 
 
+def replica_available() -> bool:
+    return replica_configured() and time.monotonic() >= _paused_until
+
+
+def pause_replica(seconds: float = REPLICA_PAUSE_SECONDS) -> None:
+    """Read default instead of the replica for a while (0: until now, i.e. try the replica again)."""
+    global _paused_until
+    _paused_until = time.monotonic() + seconds
+
+
 @contextmanager
-def reading_from_replica() -> Iterator[None]:
+def reading_from_replica() -> Iterator[_Reading]:
     """Reads in this block go to the replica (when there is one) until the block writes. A block
     nested in another shares its state: a write in either sends both back to default."""
-    token = _reading.set(_reading.get() or _Reading())
+    state = _reading.get() or _Reading()
+    token = _reading.set(state)
     try:
-        yield
+        yield state
     finally:
         _reading.reset(token)
 
@@ -60,12 +82,34 @@ def reads_from_replica(view: Callable) -> Callable:
 
     The response must be complete when the view returns: rendered (render(), not a TemplateResponse)
     and, for a file, written before it is sent (XlsxWriter.response saves the workbook to a temporary
-    file first). A query run while a response streams would run outside the block, on default."""
+    file first). A query run while a response streams would run outside the block, on default.
+
+    When a read on the replica fails and the view has written nothing, it runs again on default;
+    a failure after a write (an export's access record) is raised as any database error is."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        with reading_from_replica():
-            return view(request, *args, **kwargs)
+        with reading_from_replica() as state:
+            try:
+                return view(request, *args, **kwargs)
+            except OperationalError as error:
+                if not state.read_replica or state.wrote:
+                    raise
+                failure = error
+        replica = connections[REPLICA]
+        down = replica.connection is None or not replica.is_usable()
+        if down:  # not a cancelled query but a replica that does not answer: leave it alone a while
+            replica.close()
+            pause_replica()
+        # The path only: a query string can hold what someone typed into a search box.
+        logger.warning(
+            "The read replica failed (%s); %s was read from default%s.",
+            "down" if down else "a query failed",
+            request.path,
+            f", as every page will be for {REPLICA_PAUSE_SECONDS} s" if down else "",
+            exc_info=failure,
+        )
+        return view(request, *args, **kwargs)
 
     return wrapped
 
@@ -78,10 +122,11 @@ class ReplicaRouter:
         if (
             state is None
             or state.wrote
-            or not replica_configured()
+            or not replica_available()
             or connections[DEFAULT_DB_ALIAS].in_atomic_block
         ):
             return DEFAULT_DB_ALIAS
+        state.read_replica = True
         return REPLICA
 
     def db_for_write(self, model, **hints) -> str:

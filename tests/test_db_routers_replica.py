@@ -20,7 +20,7 @@ from django.utils import timezone
 from audit.models import AccessRecord
 from cases.models import Case
 from committee.scoping import ScopeError, committee_scope
-from common.db_routers import REPLICA, reading_from_replica
+from common.db_routers import REPLICA, pause_replica, reading_from_replica
 from reports import rollup
 from tests.factories import make_case, make_district, make_user
 from tests.reports import helpers as h
@@ -218,3 +218,44 @@ def test_the_replica_is_related_to_default_and_never_migrated():
     assert router.allow_relation(case_a, case_b) is True
     assert router.allow_migrate(REPLICA, "cases") is False
     assert router.allow_migrate(DEFAULT_DB_ALIAS, "cases") is True
+
+
+@pytest.fixture
+def replica_down():
+    """The replica alias pointed at a database that does not answer, for one test."""
+    working = connections.settings[REPLICA]
+    down = copy.deepcopy(working)
+    if down["ENGINE"].endswith("sqlite3"):
+        down["NAME"] = "/nonexistent/replica.sqlite3"
+    else:
+        down["PORT"] = "1"  # nothing listens there: refused at once
+    connections[REPLICA].close()
+    del connections[REPLICA]
+    connections.settings[REPLICA] = down
+    yield
+    connections[REPLICA].close()
+    del connections[REPLICA]
+    connections.settings[REPLICA] = working
+    pause_replica(0)
+
+
+@pytest.mark.parametrize("name", ["dashboard", "reports:cases_xlsx"])
+def test_a_replica_that_does_not_answer_costs_no_page(world, as_user, replica_down, caplog, name):
+    with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as default:
+        response = as_user(world.secretary_a).get(reverse(name), {"q": "13812345678"})
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200
+    assert "cases_case" in _tables(default.captured_queries)
+    # The view failed on its first read of the replica, before writing anything, and ran again on
+    # default: an export is recorded once.
+    exports = AccessRecord.all_objects.filter(user=world.secretary_a, kind=AccessRecord.Kind.EXPORT).count()
+    assert exports == (1 if name.endswith("xlsx") else 0)
+    assert "The read replica failed (down)" in caplog.text
+    assert "13812345678" not in caplog.text and "q=" not in caplog.text
+    # For a while the replica is left alone: no page waits for it again.
+    with reading_from_replica():
+        assert router.db_for_read(Case) == DEFAULT_DB_ALIAS
+    pause_replica(0)
+    with reading_from_replica():
+        assert router.db_for_read(Case) == REPLICA
