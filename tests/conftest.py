@@ -46,6 +46,44 @@ def _durability_off(sender, connection, **kwargs) -> None:
 connection_created.connect(_durability_off, dispatch_uid="tests-durability-off")
 
 
+class _TemplateCopy:
+    """Whether this process's test database was copied from the migrated template (tests/template_db.py)."""
+
+    made = False
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix, django_db_blocker):
+    """After pytest-django's own (the xdist suffix), copy the migrated template to this process's test
+    database, unless --create-db asks for a fresh one; dropped again at the end unless --reuse-db."""
+    from django.db import connections
+
+    from tests import template_db
+
+    if request.config.getvalue("create_db") or not template_db.usable():
+        yield
+        return
+    connection = connections[template_db.ALIAS]
+    original_name = connection.settings_dict["NAME"]
+    with django_db_blocker.unblock():
+        template_db.copy_for_this_process()
+    _TemplateCopy.made = True
+    yield
+    if not request.config.getvalue("reuse_db"):
+        with django_db_blocker.unblock():
+            try:
+                connection.creation.destroy_test_db(original_name, verbosity=0)
+            except Exception as error:  # as pytest-django's own teardown: a warning, not an error
+                request.node.warn(pytest.PytestWarning(f"Error when dropping the test database: {error!r}"))
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, django_db_modify_db_settings) -> bool:
+    """A copied template is kept when pytest-django sets the databases up (`migrate` then finds every
+    migration applied); django_db_modify_db_settings drops it at the end."""
+    return bool(request.config.getvalue("reuse_db")) or _TemplateCopy.made
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _plain_static_storage():
     """Tests run without collectstatic, so the hashed-name storage of production is swapped out."""
