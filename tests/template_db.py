@@ -3,11 +3,11 @@
 Migrating an empty database (82 migrations, 18 of them RunPython, which make Django render the
 model states) took every test process seconds of CPU, on every run. The template is migrated once,
 by the first process that finds it missing (the others wait on a file lock), and kept between runs
-under a name made from the content of every installed app's migration files, Django's version and
-the database engine: a changed, added or removed migration, or another Django, makes a new one
-(and the old one is removed). Each process then copies it (SQLite: a file copy; PostgreSQL:
-CREATE DATABASE ... TEMPLATE) and hands pytest-django a database that `migrate` finds complete;
-the copy is dropped at the end of the run as before.
+under a name made from the content of every installed app's migration files (and SCHEMA_CODE),
+Django's version and the database engine: a changed, added or removed migration, or another
+Django, makes a new one (and the old one is removed). Each process then copies it (SQLite: a file
+copy; PostgreSQL: CREATE DATABASE ... TEMPLATE) and hands pytest-django a database that `migrate`
+finds complete; the copy is dropped at the end of the run as before.
 
 Only the `default` database is copied (a replica alias is a TEST MIRROR of it). `--create-db`
 or an engine other than SQLite and PostgreSQL migrates the normal way.
@@ -28,6 +28,9 @@ from django.db import connections
 
 ALIAS = "default"
 _PREFIX = "test-template-"
+# Code outside the migration folders that decides what a migration makes of an empty database (the
+# RunPython functions that reindex rows read none there): part of the key too.
+SCHEMA_CODE = ["common/migration_operations.py"]
 
 
 def usable() -> bool:
@@ -50,6 +53,8 @@ def migrations_key() -> str:
         for path in sorted(folder.glob("*.py")):
             digest.update(f"{app_config.label}/{path.name}\0".encode())
             digest.update(path.read_bytes())
+    for name in SCHEMA_CODE:
+        digest.update((Path(settings.BASE_DIR) / name).read_bytes())
     return digest.hexdigest()[:16]
 
 
