@@ -135,19 +135,29 @@ else:
             "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
         }
     }
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+# A read replica (a streaming standby of default), optional: the dashboards, the street and district
+# overviews and the exports read from it; everything else, and every write, stays on default
+# (common/db_routers.py). Without DATABASE_REPLICA_URL there is no "replica" alias and no router.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    # The tests' replica is default's test database under another connection, never a database of its own.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["common.db_routers.ReplicaRouter"]
+for _database in DATABASES.values():
+    if not _database["ENGINE"].endswith("postgresql"):
+        continue
     # Persistent connections: a one-query page went from ~130 to ~900 req/s with them.
-    DATABASES["default"].setdefault("CONN_MAX_AGE", 600)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    _database.setdefault("CONN_MAX_AGE", 600)
+    _database["CONN_HEALTH_CHECKS"] = True
+    _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     # No JIT compilation: it starts on a query's estimated cost, which a street's or the district's
     # counts over many committees pass, and then spends 100–150 ms compiling a query that runs in
     # less (EXPLAIN ANALYZE of the district overview at 2,000,000 cases). Added to any `options`
     # DATABASE_URL gives. Behind a pooler that refuses startup options (PgBouncer), remove it there
     # and run `ALTER DATABASE needle SET jit = off` instead (README, "Running it for a district").
-    options = DATABASES["default"]["OPTIONS"]
-    if "jit" not in options.get("options", ""):
-        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    _options = _database["OPTIONS"]
+    if "jit" not in _options.get("options", ""):
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions ------------------------------------------------------------------------------

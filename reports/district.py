@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from committee.models import District
+from common.db_routers import reads_from_replica
 from reports import figures
 from reports.views import _cached
 
@@ -37,6 +38,7 @@ def _overview(committees: list, access) -> dict:
 
 
 @require_GET
+@reads_from_replica
 def district_overview(request: HttpRequest) -> HttpResponse:
     districts = _districts(request)
     if not districts and not request.access.sees_everything:

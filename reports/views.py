@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from cases.filters import CaseFilterForm
 from committee.models import Committee
 from committee.roles import OVERSEERS, Perm, Role
+from common.db_routers import reads_from_replica
 from common.reversing import reverse_once
 from reports import figures, ledger, summary
 from reports.forms import MonthForm
@@ -41,6 +42,7 @@ def _report_committee(request: HttpRequest, committee_id: int) -> Committee:
 
 
 @require_GET
+@reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     """A committee's staff see their committee; a street officer sees the street's committees."""
     access = request.access
@@ -68,6 +70,7 @@ def _resident_url(pk: int) -> str | None:
 
 
 @require_GET
+@reads_from_replica
 def committee_dashboard(request: HttpRequest, committee_id: int) -> HttpResponse:
     """One committee's dashboard: its staff's, or read-only for the street officer who clicked through."""
     return _render_dashboard(request, _report_committee(request, committee_id))
@@ -120,6 +123,7 @@ def _index_page(request: HttpRequest, form: MonthForm, chosen, status: int = 200
 
 
 @require_GET
+@reads_from_replica
 def ledger_xlsx(request: HttpRequest) -> HttpResponse:
     form = MonthForm(request.GET, access=request.access)
     if not form.committees:
@@ -144,6 +148,7 @@ def summary_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def summary_txt(request: HttpRequest) -> HttpResponse:
     form = MonthForm(request.GET, access=request.access)
     if not form.committees:
@@ -158,6 +163,7 @@ def summary_txt(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def cases_xlsx(request: HttpRequest) -> HttpResponse:
     """The case list as filtered (the same GET parameters as cases:list), in the user's scope, masked."""
     if not request.access.can_anywhere(Perm.VIEW_REPORTS):

@@ -21,6 +21,7 @@ from audit import services as audit
 from committee.access import get_for_user
 from committee.models import Committee
 from committee.roles import Perm
+from common.db_routers import reads_from_replica
 from common.forms import ModelChoiceField
 from residents import exporting, services
 from residents.imports import runs
@@ -166,6 +167,7 @@ def template(request: HttpRequest) -> FileResponse:
 
 
 @require_GET
+@reads_from_replica
 def export(request: HttpRequest) -> FileResponse:
     """The registry of one committee as .xlsx; full numbers only for a user who may reveal them and asks."""
     committees = list(_import_committees(request))

@@ -5,6 +5,7 @@ go to test-results/screenshots/ (ignored by git): open them and look.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,30 @@ def desktop(browser, live_server):
 
 
 def login(page, username: str, password: str = "correct horse battery") -> None:
+    """Log the page's browser context in through the login view, without drawing the login page.
+
+    The same GET (for the CSRF token) and POST a person's browser sends, through the page's own
+    request context, which keeps the session cookie for the page: the login view, its form and
+    django-axes all run. The page stays where it was (about:blank for a new one); go to a page next.
+    Drawing the form, typing and following the redirect to the home page took about half a second
+    to a second per test (36 logins in the browser tests); the tests of the login form itself use
+    login_through_the_form.
+    """
+    form = page.request.get("/accounts/login/")
+    assert form.ok, form.status
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text())
+    assert token, "the login page has no CSRF token"
+    response = page.request.post(
+        "/accounts/login/",
+        form={"csrfmiddlewaretoken": token.group(1), "username": username, "password": password},
+        headers={"Referer": form.url},
+        max_redirects=0,
+    )
+    assert response.status == 302, f"logging in as {username}: {response.status} (wrong password?)"
+
+
+def login_through_the_form(page, username: str, password: str = "correct horse battery") -> None:
+    """Type into the login form and submit it, as a person does; ends on the page it leads to."""
     page.goto("/accounts/login/")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)

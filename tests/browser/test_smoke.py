@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, screenshot, watch_console
+from tests.browser.conftest import login_through_the_form, screenshot, watch_console
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,7 +18,7 @@ def test_secretary_logs_in_and_sees_the_chinese_home_page(device, request, org):
     expect(page.locator("h1")).to_have_text("绣花针")
     screenshot(page, f"login-{device}")
 
-    login(page, "secretary_a")
+    login_through_the_form(page, "secretary_a")
     expect(page.locator("h1")).to_contain_text("周勤，您好")
     expect(page.get_by_text("定海居民区")).to_be_visible()
     nav = page.locator("nav.mainnav")
@@ -36,7 +36,7 @@ def test_secretary_logs_in_and_sees_the_chinese_home_page(device, request, org):
 
 
 def test_logging_out_returns_to_the_login_page(phone, org):
-    login(phone, "worker_a")
+    login_through_the_form(phone, "worker_a")
     phone.locator("details.usermenu summary").click()
     phone.get_by_role("button", name="退出登录").click()
     expect(phone.locator("#id_username")).to_be_visible()

@@ -2,14 +2,11 @@
 
 import datetime as dt
 from decimal import Decimal
-from itertools import count
 
 from django.utils import timezone
 
-from cases.models import Aid, Case, CaseCategory, CaseParty, FollowUp, OutsideBody, Referral
+from cases.models import Aid, Case, CaseCategory, CaseCounter, CaseParty, FollowUp, OutsideBody, Referral
 from residents.models import Building, CareCategory, Household, Resident, Visit
-
-_seq = count(1)
 
 
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -57,10 +54,15 @@ def case(
     title: str = "下水道返水",
     priority: str = Case.Priority.NORMAL,
 ) -> Case:
+    # The number from the committee's counter, as the service takes it: a case logged afterwards
+    # through the service (a test's POST) must not be given the same number.
+    counter, _ = CaseCounter.objects.get_or_create(committee=committee, year=created.year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
     return Case.all_objects.create(
         committee=committee,
         year=created.year,
-        seq=next(_seq),
+        seq=counter.last,
         title=title,
         category=cat or category(),
         source=source,
