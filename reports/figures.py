@@ -313,7 +313,7 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
     ids, closed_months = [committee.pk], period.months[:-1]
     closed = None
     if rollup:
-        # The closed months brought up to date (summarised when missing or stale) and read.
+        summary_of_months.ensure(ids, closed_months)
         closed = summary_of_months.closed_figures(
             access, ids, closed_months, period.satisfaction_from, period.month_start
         )

@@ -361,14 +361,10 @@ def closed_figures(
     """The closed months' rows of the dashboard's figures, summed as each figure needs them, in one
     query (a UNION ALL: reports/unions.py): the cases per month and category, per source, the working
     days to resolve per month, the buildings' totals (their categories are read for the ten shown
-    only: ClosedBuildings.categories), and resolved_since(first, until); `ensure`'s check of the
-    months in the same query. A month missing or stale is summarised, and the figures read again."""
+    only: ClosedBuildings.categories), and resolved_since(first, until). The caller has brought the
+    months up to date (`ensure`) first: in its own query, so that a view that summarises reads the
+    rows it wrote from the database it wrote them to (common/db_routers.py), not a replica."""
     got = _read_closed(access, committee_ids, months, first, until)
-    current = {(row["committee_id"], row["month"]) for row in got["current"]}
-    todo = [(cid, m) for cid in committee_ids for m in months if (cid, m) not in current]
-    if todo:
-        summarise(todo)
-        got = _read_closed(access, committee_ids, months, first, until)
     resolution = defaultdict(list)
     for row in got["resolution"]:
         resolution[row["month"]].append((row["days"], row["n"]))
@@ -392,14 +388,6 @@ def _read_closed(access, committee_ids, months: list[dt.date], first: dt.date, u
     rows = CaseRollup.objects.filter(visible_rows(access, committee_ids))
     in_months = rows.filter(month__in=months)
     Figure = CaseRollup.Figure
-    # ensure's check: the months summarised and not changed since.
-    summarised = RollupMonth.objects.filter(
-        committee_id__in=list(committee_ids),
-        month__in=months,
-        computed_at__isnull=False,
-        summarised__gte=F("changed"),
-    )
-    count = Count("pk")
     return union_counts(
         _CLOSED_COLUMNS,
         {"n": Sum("n"), "called": Sum("called"), "satisfied": Sum("satisfied")},
@@ -422,11 +410,6 @@ def _read_closed(access, committee_ids, months: list[dt.date], first: dt.date, u
                     "lane": F("building__lane"),
                     "number": F("building__number"),
                 },
-            ),
-            "current": (
-                summarised,
-                {"committee_id": F("committee_id"), "month": F("month")},
-                {"n": count, "called": count, "satisfied": count},
             ),
         },
     )
