@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from committee import scoping
 from committee.models import Committee, Membership
 from committee.roles import Perm, Role, role_can
+from common import refdata
 
 # How specific a post is (lower wins when a user holds several over one committee).
 _RANK = {Role.STREET_OFFICER: 1, Role.DISTRICT_OFFICER: 2}
@@ -95,6 +96,19 @@ class Access:
         if self.sees_everything:
             return queryset
         return queryset.filter(pk__in=self.roles)
+
+    def committee_names(self) -> list[tuple[int, str, str]]:
+        """(id, name, street name) of the committees the user may see, by street and name: what
+        pickers and the home page show, kept in the cache (common/refdata.py), not queried per page."""
+        ids = self.committee_ids
+
+        def read() -> list[tuple[int, str, str]]:
+            committees = Committee.objects.all()  # by street, then name
+            if ids is not None:
+                committees = committees.filter(pk__in=ids)
+            return list(committees.values_list("pk", "name", "street__name"))
+
+        return refdata.cached("committees", f"names:{refdata.ids_key(ids)}", read)
 
     def committees_where(self, perm: Perm) -> list[int]:
         """Ids of the committees where the user may do this."""

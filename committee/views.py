@@ -9,8 +9,9 @@ from django.views.decorators.http import require_GET
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The front page after login: what is new for me, my queue, what waits for the secretary."""
-    memberships = request.access.committees()
-    roles = [(committee, request.access.role(committee)) for committee in memberships[:50]]
+    roles = [
+        (street, name, request.access.role(pk)) for pk, name, street in request.access.committee_names()[:50]
+    ]
     ctx = {"roles": roles}
     ctx.update(_case_queue(request))
     return render(request, "committee/home.html", ctx)
