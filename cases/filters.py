@@ -18,10 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cases.models import Case, CaseCategory, label_in_language
-from cases.rules import case_workers
+from cases.models import Case, label_in_language
+from cases.reference import case_worker_names, category_names
 from cases.search import term_filter
-from common import refdata
 from common.forms import MAX_ID, DateInput, FilterDateField
 from residents.selectors import search_terms
 
@@ -95,26 +94,6 @@ class CaseFilterForm(forms.Form):
 
     def clean_sort(self) -> str:
         return self.cleaned_data.get("sort") or "due"
-
-
-def category_names() -> list[tuple[str, str, str]]:
-    """Every case category as (code, name, name_en), in their order."""
-    return refdata.cached(
-        "categories", "all", lambda: list(CaseCategory.objects.values_list("code", "name", "name_en"))
-    )
-
-
-def case_worker_names(committee_ids: list[int]) -> list[tuple[int, str]]:
-    """(id, name shown) of the staff who work cases in these committees, deactivated ones too."""
-
-    def read() -> list[tuple[int, str]]:
-        staff = case_workers(committee_ids, include_inactive=True)
-        return [
-            (pk, full_name or username)
-            for pk, full_name, username in staff.values_list("pk", "full_name", "username")
-        ]
-
-    return refdata.cached("staff", f"case_workers:{refdata.ids_key(committee_ids)}", read)
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:

@@ -18,6 +18,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from cases import reference
 from cases.models import Case
 from common.masking import mask_numbers_in_text
 from common.templatetags.needle import icon, pk_url
@@ -92,6 +93,10 @@ def render_case_rows(
     unassigned = gettext("unassigned")
     # get_status_display() builds a dict of the choices on every call: once per list here.
     status_labels = {value: str(label) for value, label in Case.Status.choices}
+    # The names beside each case, from the cache (cases/reference.py), not from joined rows.
+    categories = reference.category_labels()
+    committees = reference.committee_names() if show_committee else {}
+    people = reference.user_names({case.committee_id for case in cases}, {case.assignee_id for case in cases})
     out = SafeString('\n<ul class="rows case-rows">\n')
     for case in cases:
         is_open = case.status in Case.OPEN_STATUSES
@@ -108,7 +113,7 @@ def render_case_rows(
         if location:
             extra += format_html("          <span>{}</span>\n", mask_numbers_in_text(str(location)))
         if show_committee:
-            extra += format_html("          <span>{}</span>\n", case.committee.name)
+            extra += format_html("          <span>{}</span>\n", committees.get(case.committee_id, ""))
         when = SafeString()
         if is_open:
             when = format_html(
@@ -144,9 +149,9 @@ def render_case_rows(
             status_labels.get(case.status, case.status),
             badges,
             mask_numbers_in_text("" if case.title is None else str(case.title)),
-            case.category.label,
+            categories.get(case.category_id, ""),
             extra,
-            case.assignee.display_name if case.assignee else unassigned,
+            people.get(case.assignee_id, "") if case.assignee_id else unassigned,
             when,
             chevron,
         )

@@ -76,7 +76,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     ids_query = filter_cases(selectors.visible_cases(request.access), data)
     page = CappedPaginator(ids_query.values_list("pk", flat=True), 25).get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    rows = {case.pk: case for case in selectors.case_rows(request.access, Case.objects.filter(pk__in=ids))}
+    rows = {
+        case.pk: case for case in selectors.case_list_rows(request.access, Case.objects.filter(pk__in=ids))
+    }
     ctx = {
         "form": form,
         "page": page,

@@ -1,6 +1,6 @@
 """The home page: who you are where, and the work waiting for you."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -57,13 +57,16 @@ def _case_queue(request: HttpRequest) -> dict:
     working = request.access.committees_where(Perm.LOG_CASE)
     if not working:
         return {}
-    mine = selectors.my_queue(request.access)
-    unassigned = selectors.unassigned(request.access, working)
+    mine = selectors.my_queue(request.access).prefetch_related(None)
+    unassigned = selectors.unassigned(request.access, working).prefetch_related(None)
+    my_cases, unassigned_cases = list(mine[:QUEUE_SIZE]), list(unassigned[:QUEUE_SIZE])
+    # The referrals the rows mention, for both lists in one query.
+    prefetch_related_objects([*my_cases, *unassigned_cases], selectors.waiting_referrals())
     ctx = {
         "queue": True,
-        "my_cases": list(mine[:QUEUE_SIZE]),
+        "my_cases": my_cases,
         "my_count": mine.count(),  # always counted: the same queries with 3 open cases or 300
-        "unassigned_cases": list(unassigned[:QUEUE_SIZE]),
+        "unassigned_cases": unassigned_cases,
         "unassigned_count": unassigned.count(),
         **_news(request),
     }
