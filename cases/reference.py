@@ -18,6 +18,14 @@ def category_labels() -> dict[int, str]:
     return {pk: label_in_language(name, name_en) for pk, _code, name, name_en in _categories()}
 
 
+def category(pk: int) -> tuple[str, str]:
+    """(code, name in the active language) of one category ("", "" for an id no longer there)."""
+    for category_pk, code, name, name_en in _categories():
+        if category_pk == pk:
+            return code, label_in_language(name, name_en)
+    return "", ""
+
+
 def _categories() -> list[tuple[int, str, str, str]]:
     return refdata.cached(
         "categories", "all", lambda: list(CaseCategory.objects.values_list("pk", "code", "name", "name_en"))

@@ -112,16 +112,9 @@ def case_detail(access: Access) -> QuerySet[Case]:
     """Visible cases with everything the case page shows, in a fixed number of queries."""
     return (
         visible_cases(access)
-        .select_related(
-            "category",
-            "assignee",
-            "building",
-            "household__building",
-            "committee",
-            "created_by",
-            "duplicate_of",
-            "visit__resident",
-        )
+        # The category's, committee's and people's names come from the cache (cases/reference.py:
+        # _detail_context's `names`); each relation joined here cost more to plan than to read.
+        .select_related("building", "household__building", "duplicate_of", "visit__resident")
         .prefetch_related(
             Prefetch("parties", queryset=CaseParty.objects.select_related("resident__household__building")),
             Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("-at", "-pk")),

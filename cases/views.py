@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from audit import services as audit
-from cases import events, rules, selectors, services
+from cases import events, reference, rules, selectors, services
 from cases.filters import CaseFilterForm, filter_cases
 from cases.forms import (
     AidForm,
@@ -116,6 +116,7 @@ def _detail_context(request: HttpRequest, case: Case) -> dict:
     asked = [e for e in timeline if e.kind == CaseEvent.Kind.REOPEN_REQUESTED]
     return {
         "case": case,
+        "names": _names(request, case),
         "reopen_request": asked[0] if asked and case.reopen_requested_at else None,
         "allowed": {str(a) for a in rules.available(request.access, case)},
         "referrals": referrals,
@@ -140,6 +141,24 @@ def _detail_context(request: HttpRequest, case: Case) -> dict:
             "text": TextActionForm(),
             "edit": EditForm(instance=case),
         },
+    }
+
+
+def _names(request: HttpRequest, case: Case) -> dict:
+    """The names the case page and sheet show, from the cache (not joined into the case's query)."""
+    code, label = reference.category(case.category_id)
+    street, committee = next(
+        ((street, name) for pk, name, street in request.access.committee_names() if pk == case.committee_id),
+        ("", ""),
+    )
+    people = reference.user_names([case.committee_id], [case.assignee_id, case.created_by_id])
+    return {
+        "category": label,
+        "category_code": code,
+        "committee": committee,
+        "street": street,
+        "assignee": people.get(case.assignee_id, ""),
+        "created_by": people.get(case.created_by_id, ""),
     }
 
 
