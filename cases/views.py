@@ -98,7 +98,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, case: Case) -> dict:
     timeline = list(case.events.all())
-    referrals = list(case.referrals.all())
+    children = selectors.case_children_of(case)
+    referrals = children["referrals"]
     for referral in referrals:
         chases = [
             e
@@ -106,7 +107,7 @@ def _detail_context(request: HttpRequest, case: Case) -> dict:
             if e.kind == CaseEvent.Kind.CHASE and events.payload(e).referral == referral.pk
         ]
         referral.chases = sorted(chases, key=lambda e: e.at)
-    attachments = list(case.attachments.all())
+    attachments = children["attachments"]
     # Aid (who gets how much, and why) is for those who may see sensitive data: not the viewer, not
     # the street, whatever the case.
     sees_aid = request.access.can(Perm.VIEW_SENSITIVE, case.committee_id)
@@ -125,8 +126,8 @@ def _detail_context(request: HttpRequest, case: Case) -> dict:
         # The timeline links a file only while it is still there.
         "attachment_ids": {item.pk for item in attachments},
         "attachments": [(item, rules.may_remove_attachment(request.access, item)) for item in attachments],
-        "aid_rows": list(case.aid.all()) if sees_aid else [],
-        "follow_ups": list(case.follow_ups.all()),
+        "aid_rows": children["aid"] if sees_aid else [],
+        "follow_ups": children["follow_ups"],
         "can_approve_aid": request.access.can(Perm.APPROVE_AID, case.committee_id),
         "forms": {
             "assign": AssignForm(initial={"assignee": case.assignee_id}, case=case),
