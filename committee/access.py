@@ -6,12 +6,13 @@ Objects by id come only through `get_for_user`: outside the user's committees th
 finds nothing (404); inside but without the permission, 403.
 """
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Value
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -26,6 +27,33 @@ _RANK = {Role.STREET_OFFICER: 1, Role.DISTRICT_OFFICER: 2}
 _RANK.update(dict.fromkeys((Role.SECRETARY, Role.WORKER, Role.VIEWER, Role.ADMIN), 0))
 
 
+_SOMEONE = -7_654_321  # stands for the user's id in the compiled roles query
+
+
+def _roles_query(user_id: int) -> models.QuerySet:
+    """(committee id, role) of a user's memberships, street posts and district posts."""
+    memberships = Membership.objects.filter(user_id=user_id).order_by().values_list("committee_id", "role")
+    street_posts = (
+        Committee.objects.filter(street__officers__user_id=user_id)
+        .order_by()
+        .values_list("id", Value(Role.STREET_OFFICER.value))
+    )
+    district_posts = (
+        Committee.objects.filter(street__district__officers__user_id=user_id)
+        .order_by()
+        .values_list("id", Value(Role.DISTRICT_OFFICER.value))
+    )
+    return memberships.union(street_posts, district_posts, all=True)
+
+
+@functools.cache
+def _roles_sql(using: str) -> tuple[str, tuple]:
+    """The roles query compiled once per database: every page runs it, and compiling a union of
+    three joined queries cost more than the database took to answer it (3.8 ms against 0.1 ms on
+    a loaded machine). The ORM still writes the SQL; only the user's id changes."""
+    return _roles_query(_SOMEONE).query.get_compiler(using=using).as_sql()
+
+
 class Access:
     def __init__(self, user) -> None:
         self.user = user
@@ -36,19 +64,13 @@ class Access:
         user = self.user
         if not user.is_authenticated or not user.is_active or user.is_superuser:
             return {}
-        memberships = Membership.objects.filter(user=user).order_by().values_list("committee_id", "role")
-        street_posts = (
-            Committee.objects.filter(street__officers__user=user)
-            .order_by()
-            .values_list("id", Value(Role.STREET_OFFICER.value))
-        )
-        district_posts = (
-            Committee.objects.filter(street__district__officers__user=user)
-            .order_by()
-            .values_list("id", Value(Role.DISTRICT_OFFICER.value))
-        )
+        using = router.db_for_read(Membership)
+        sql, params = _roles_sql(using)
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, [user.pk if param == _SOMEONE else param for param in params])
+            rows = cursor.fetchall()
         roles: dict[int, Role] = {}
-        for committee_id, role in memberships.union(street_posts, district_posts, all=True):
+        for committee_id, role in rows:
             # The most specific post wins: a committee role, then a street post, then a district post.
             role = Role(role)
             if committee_id not in roles or _RANK[role] < _RANK[roles[committee_id]]:
