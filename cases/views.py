@@ -10,7 +10,7 @@ page's main part is swapped in place, without JavaScript the browser is redirect
 
 import contextlib
 import mimetypes
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from urllib.parse import quote
 
 from django import forms
@@ -96,6 +96,26 @@ def case_list(request: HttpRequest) -> HttpResponse:
 # --- The case page ----------------------------------------------------------------------------------------
 
 
+class _Forms(Mapping):
+    """The case page's action forms, each made when the page first draws it: a page shows only the
+    actions its reader may take on the case in its state, often few of the eleven."""
+
+    def __init__(self, **makers: Callable[[], forms.Form]) -> None:
+        self._makers = makers
+        self._made: dict[str, forms.Form] = {}
+
+    def __getitem__(self, name: str) -> forms.Form:
+        if name not in self._made:
+            self._made[name] = self._makers[name]()
+        return self._made[name]
+
+    def __iter__(self):
+        return iter(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+
 def _detail_context(request: HttpRequest, case: Case) -> dict:
     timeline = list(case.events.all())
     children = selectors.case_children_of(case)
@@ -129,19 +149,19 @@ def _detail_context(request: HttpRequest, case: Case) -> dict:
         "aid_rows": children["aid"] if sees_aid else [],
         "follow_ups": children["follow_ups"],
         "can_approve_aid": request.access.can(Perm.APPROVE_AID, case.committee_id),
-        "forms": {
-            "assign": AssignForm(initial={"assignee": case.assignee_id}, case=case),
-            "duplicate": DuplicateForm(case=case),
-            "refer": ReferralForm(),
-            "reply": ReplyForm(),
-            "chase": ChaseForm(),
-            "follow_up": FollowUpForm(),
-            "aid": AidForm(),
-            "aid_update": AidUpdateForm(),
-            "attach": AttachmentForm(),
-            "text": TextActionForm(),
-            "edit": EditForm(instance=case),
-        },
+        "forms": _Forms(
+            assign=lambda: AssignForm(initial={"assignee": case.assignee_id}, case=case),
+            duplicate=lambda: DuplicateForm(case=case),
+            refer=ReferralForm,
+            reply=ReplyForm,
+            chase=ChaseForm,
+            follow_up=FollowUpForm,
+            aid=AidForm,
+            aid_update=AidUpdateForm,
+            attach=AttachmentForm,
+            text=TextActionForm,
+            edit=lambda: EditForm(instance=case),
+        ),
     }
 
 
