@@ -68,10 +68,10 @@ def _day(value) -> str:
     return value.strftime("%Y-%m-%d")
 
 
-def _sentence(msgid: str, **values) -> SafeString:
+def _sentence(translated: str, **values) -> SafeString:
     """A translated sentence with its values escaped, as {% blocktranslate with … %} renders it."""
     shown = {key: conditional_escape(formats.localize(value)) for key, value in values.items()}
-    return mark_safe(gettext(msgid) % shown)  # noqa: S308 (Needle's own words, its values escaped)
+    return mark_safe(translated % shown)  # noqa: S308 (Needle's own words, its values escaped)
 
 
 def render_case_rows(
@@ -120,24 +120,26 @@ def render_case_rows(
                 '          <span class="nowrap{}">{}{}</span>\n',
                 " overdue-text" if overdue else "",
                 clock,
-                _sentence("due %(date)s", date=_day(case.due_date)),
+                _sentence(gettext("due %(date)s"), date=_day(case.due_date)),
             )
         elif case.closed_at:
             when = format_html(
                 '          <span class="nowrap">{}</span>\n',
-                _sentence("closed %(date)s", date=_day(case.closed_at)),
+                _sentence(gettext("closed %(date)s"), date=_day(case.closed_at)),
             )
         elif case.resolved_at:
             when = format_html(
                 '          <span class="nowrap">{}</span>\n',
-                _sentence("resolved %(date)s", date=_day(case.resolved_at)),
+                _sentence(gettext("resolved %(date)s"), date=_day(case.resolved_at)),
             )
         referral = case.waiting_referral if is_open else None
         if referral:
             when += format_html(
                 '          <span class="waiting-on">{}</span>\n',
                 _sentence(
-                    "with %(body)s for %(days)s days", body=referral.body.label, days=referral.days_out
+                    gettext("with %(body)s for %(days)s days"),
+                    body=referral.body.label,
+                    days=referral.days_out,
                 ),
             )
         out += format_html(
