@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cases.models import Case, CaseCategory
-from cases.rules import case_workers
+from cases.models import Case, label_in_language
+from cases.reference import case_worker_names, category_names
 from cases.search import term_filter
 from common.forms import MAX_ID, DateInput, FilterDateField
 from residents.selectors import search_terms
@@ -76,20 +76,19 @@ class CaseFilterForm(forms.Form):
             ("open", pgettext_lazy("cases", "open")),
             *Case.Status.choices,
         ]
+        # The choices are reference data (common/refdata.py): cached, read again after a change.
         self.fields["category"].choices = [("", _("any category"))] + [
-            (c.code, c.label) for c in CaseCategory.objects.all()
+            (code, label_in_language(name, name_en)) for code, name, name_en in category_names()
         ]
         self.fields["source"].choices = [("", _("any source")), *Case.Source.choices]
-        committees = list(access.committees()) if access is not None else []
-        committee_ids = [c.pk for c in committees]
-        staff = case_workers(committee_ids, include_inactive=True)
+        committees = [] if access is None else access.committee_names()
         self.fields["assignee"].choices = [
             ("", _("anyone")),
             ("none", _("unassigned")),
-            *((str(u.pk), u.display_name) for u in staff),
+            *((str(pk), name) for pk, name in case_worker_names([pk for pk, _name, _street in committees])),
         ]
         self.fields["committee"].choices = [("", _("all my committees"))] + [
-            (str(c.pk), c.name) for c in committees
+            (str(pk), name) for pk, name, _street in committees
         ]
         self.show_committee = len(committees) > 1
 

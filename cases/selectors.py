@@ -9,10 +9,10 @@ access is always passed in, never guessed from the running request.
 
 import datetime
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from cases.models import Attachment, Case, CaseEvent, CaseParty, FollowUp, Referral
+from cases.models import Aid, Attachment, Case, CaseEvent, CaseParty, FollowUp, Referral
 from committee.access import Access
 from committee.roles import Perm
 
@@ -34,13 +34,26 @@ def case_rows(access: Access, cases: QuerySet[Case] | None = None) -> QuerySet[C
 
     (Not a subquery annotation: PostgreSQL evaluates it for every row before sorting, which costs
     a second on 50,000 cases; the prefetch is one more query, for the 25 rows of a page.)"""
-    outstanding = Referral.objects.filter(replied_on__isnull=True).select_related("body")
-    outstanding = outstanding.order_by("sent_on", "pk")
     return (
         visible_cases(access, cases)
         .select_related("category", "assignee", "building", "household__building", "committee")
-        .prefetch_related(Prefetch("referrals", queryset=outstanding, to_attr="outstanding_referrals"))
+        .prefetch_related(waiting_referrals())
     )
+
+
+def waiting_referrals() -> Prefetch:
+    """The prefetch of Case.waiting_referral's rows (for prefetch_related_objects too: the home
+    page reads them for its two lists at once)."""
+    outstanding = Referral.objects.filter(replied_on__isnull=True).select_related("body")
+    return Prefetch(
+        "referrals", queryset=outstanding.order_by("sent_on", "pk"), to_attr="outstanding_referrals"
+    )
+
+
+def case_list_rows(access: Access, cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    """case_rows for the pages that draw only rows (cases/rows.py): the category, assignee and
+    committee names come from the cache (cases/reference.py), so only the place is joined."""
+    return case_rows(access, cases).select_related(None).select_related("building", "household__building")
 
 
 def _by_due(queryset: QuerySet[Case]) -> QuerySet[Case]:
@@ -65,14 +78,14 @@ def cases_for_building(building, access: Access) -> QuerySet[Case]:
 def my_queue(access: Access) -> QuerySet[Case]:
     """A worker's open cases, soonest due first."""
     mine = Case.objects.filter(assignee=access.user, status__in=Case.OPEN_STATUSES)
-    return case_rows(access, mine).order_by("due_date", "pk")
+    return case_list_rows(access, mine).order_by("due_date", "pk")
 
 
 def unassigned(access: Access, committee_ids) -> QuerySet[Case]:
     cases = Case.objects.filter(
         assignee__isnull=True, status__in=Case.OPEN_STATUSES, committee_id__in=committee_ids
     )
-    return case_rows(access, cases).order_by("due_date", "pk")
+    return case_list_rows(access, cases).order_by("due_date", "pk")
 
 
 def similar_open_cases(access: Access, *, building, category, exclude_pk=None) -> QuerySet[Case]:
@@ -96,31 +109,55 @@ def recent_at_household(access: Access, *, household, days: int = 30, exclude=()
 
 
 def case_detail(access: Access) -> QuerySet[Case]:
-    """Visible cases with everything the case page shows, in a fixed number of queries."""
+    """Visible cases with what the case page shows: the parties and the timeline prefetched, and
+    whether it has referrals, follow-up calls, aid and files (`has_<name>`, read in the case's own
+    query): case_children_of(case) then reads only those it has. Most cases have none of them, and
+    a query that finds nothing costs its round trip all the same. At most 9 queries, whatever the
+    number of rows."""
     return (
         visible_cases(access)
-        .select_related(
-            "category",
-            "assignee",
-            "building",
-            "household__building",
-            "committee",
-            "created_by",
-            "duplicate_of",
-            "visit__resident",
+        # The category's, committee's and people's names come from the cache (cases/reference.py:
+        # _detail_context's `names`); each relation joined here cost more to plan than to read.
+        .select_related("building", "household__building", "duplicate_of", "visit__resident")
+        .annotate(
+            **{
+                f"has_{name}": Exists(model.objects.filter(case=OuterRef("pk")))
+                for name, (model, _rows) in _CHILDREN.items()
+            }
         )
         .prefetch_related(
             Prefetch("parties", queryset=CaseParty.objects.select_related("resident__household__building")),
             Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("-at", "-pk")),
-            Prefetch("referrals", queryset=Referral.objects.select_related("body", "created_by")),
-            Prefetch(
-                "follow_ups",
-                queryset=FollowUp.objects.select_related("called_by").order_by("-called_on", "-pk"),
-            ),
-            "aid",
-            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
         )
     )
+
+
+# The rows under a case that many cases do not have: name → (model, the prefetch that reads them).
+_CHILDREN = {
+    "referrals": (
+        Referral,
+        Prefetch("referrals", queryset=Referral.objects.select_related("body", "created_by")),
+    ),
+    "follow_ups": (
+        FollowUp,
+        Prefetch(
+            "follow_ups", queryset=FollowUp.objects.select_related("called_by").order_by("-called_on", "-pk")
+        ),
+    ),
+    "aid": (Aid, Prefetch("aid")),
+    "attachments": (
+        Attachment,
+        Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+    ),
+}
+
+
+def case_children_of(case: Case) -> dict[str, list]:
+    """The referrals, follow-up calls, aid and files of a case from case_detail: a query for each
+    kind the case has (`has_<name>`), none for the others."""
+    present = [name for name in _CHILDREN if getattr(case, f"has_{name}", True)]
+    prefetch_related_objects([case], *(_CHILDREN[name][1] for name in present))
+    return {name: list(getattr(case, name).all()) if name in present else [] for name in _CHILDREN}
 
 
 def case_children[M](access: Access, model: type[M]) -> QuerySet[M]:

@@ -10,7 +10,7 @@ page's main part is swapped in place, without JavaScript the browser is redirect
 
 import contextlib
 import mimetypes
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from urllib.parse import quote
 
 from django import forms
@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from audit import services as audit
-from cases import events, rules, selectors, services
+from cases import events, reference, rules, selectors, services
 from cases.filters import CaseFilterForm, filter_cases
 from cases.forms import (
     AidForm,
@@ -76,7 +76,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     ids_query = filter_cases(selectors.visible_cases(request.access), data)
     page = CappedPaginator(ids_query.values_list("pk", flat=True), 25).get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    rows = {case.pk: case for case in selectors.case_rows(request.access, Case.objects.filter(pk__in=ids))}
+    rows = {
+        case.pk: case for case in selectors.case_list_rows(request.access, Case.objects.filter(pk__in=ids))
+    }
     ctx = {
         "form": form,
         "page": page,
@@ -94,9 +96,30 @@ def case_list(request: HttpRequest) -> HttpResponse:
 # --- The case page ----------------------------------------------------------------------------------------
 
 
+class _Forms(Mapping):
+    """The case page's action forms, each made when the page first draws it: a page shows only the
+    actions its reader may take on the case in its state, often few of the eleven."""
+
+    def __init__(self, **makers: Callable[[], forms.Form]) -> None:
+        self._makers = makers
+        self._made: dict[str, forms.Form] = {}
+
+    def __getitem__(self, name: str) -> forms.Form:
+        if name not in self._made:
+            self._made[name] = self._makers[name]()
+        return self._made[name]
+
+    def __iter__(self):
+        return iter(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+
 def _detail_context(request: HttpRequest, case: Case) -> dict:
     timeline = list(case.events.all())
-    referrals = list(case.referrals.all())
+    children = selectors.case_children_of(case)
+    referrals = children["referrals"]
     for referral in referrals:
         chases = [
             e
@@ -104,7 +127,7 @@ def _detail_context(request: HttpRequest, case: Case) -> dict:
             if e.kind == CaseEvent.Kind.CHASE and events.payload(e).referral == referral.pk
         ]
         referral.chases = sorted(chases, key=lambda e: e.at)
-    attachments = list(case.attachments.all())
+    attachments = children["attachments"]
     # Aid (who gets how much, and why) is for those who may see sensitive data: not the viewer, not
     # the street, whatever the case.
     sees_aid = request.access.can(Perm.VIEW_SENSITIVE, case.committee_id)
@@ -114,6 +137,7 @@ def _detail_context(request: HttpRequest, case: Case) -> dict:
     asked = [e for e in timeline if e.kind == CaseEvent.Kind.REOPEN_REQUESTED]
     return {
         "case": case,
+        "names": _names(request, case),
         "reopen_request": asked[0] if asked and case.reopen_requested_at else None,
         "allowed": {str(a) for a in rules.available(request.access, case)},
         "referrals": referrals,
@@ -122,22 +146,40 @@ def _detail_context(request: HttpRequest, case: Case) -> dict:
         # The timeline links a file only while it is still there.
         "attachment_ids": {item.pk for item in attachments},
         "attachments": [(item, rules.may_remove_attachment(request.access, item)) for item in attachments],
-        "aid_rows": list(case.aid.all()) if sees_aid else [],
-        "follow_ups": list(case.follow_ups.all()),
+        "aid_rows": children["aid"] if sees_aid else [],
+        "follow_ups": children["follow_ups"],
         "can_approve_aid": request.access.can(Perm.APPROVE_AID, case.committee_id),
-        "forms": {
-            "assign": AssignForm(initial={"assignee": case.assignee_id}, case=case),
-            "duplicate": DuplicateForm(case=case),
-            "refer": ReferralForm(),
-            "reply": ReplyForm(),
-            "chase": ChaseForm(),
-            "follow_up": FollowUpForm(),
-            "aid": AidForm(),
-            "aid_update": AidUpdateForm(),
-            "attach": AttachmentForm(),
-            "text": TextActionForm(),
-            "edit": EditForm(instance=case),
-        },
+        "forms": _Forms(
+            assign=lambda: AssignForm(initial={"assignee": case.assignee_id}, case=case),
+            duplicate=lambda: DuplicateForm(case=case),
+            refer=ReferralForm,
+            reply=ReplyForm,
+            chase=ChaseForm,
+            follow_up=FollowUpForm,
+            aid=AidForm,
+            aid_update=AidUpdateForm,
+            attach=AttachmentForm,
+            text=TextActionForm,
+            edit=lambda: EditForm(instance=case),
+        ),
+    }
+
+
+def _names(request: HttpRequest, case: Case) -> dict:
+    """The names the case page and sheet show, from the cache (not joined into the case's query)."""
+    code, label = reference.category(case.category_id)
+    street, committee = next(
+        ((street, name) for pk, name, street in request.access.committee_names() if pk == case.committee_id),
+        ("", ""),
+    )
+    people = reference.user_names([case.committee_id], [case.assignee_id, case.created_by_id])
+    return {
+        "category": label,
+        "category_code": code,
+        "committee": committee,
+        "street": street,
+        "assignee": people.get(case.assignee_id, ""),
+        "created_by": people.get(case.created_by_id, ""),
     }
 
 

@@ -6,12 +6,13 @@ Objects by id come only through `get_for_user`: outside the user's committees th
 finds nothing (404); inside but without the permission, 403.
 """
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Value
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -19,10 +20,38 @@ from django.shortcuts import get_object_or_404
 from committee import scoping
 from committee.models import Committee, Membership
 from committee.roles import Perm, Role, role_can
+from common import refdata
 
 # How specific a post is (lower wins when a user holds several over one committee).
 _RANK = {Role.STREET_OFFICER: 1, Role.DISTRICT_OFFICER: 2}
 _RANK.update(dict.fromkeys((Role.SECRETARY, Role.WORKER, Role.VIEWER, Role.ADMIN), 0))
+
+
+_SOMEONE = -7_654_321  # stands for the user's id in the compiled roles query
+
+
+def _roles_query(user_id: int) -> models.QuerySet:
+    """(committee id, role) of a user's memberships, street posts and district posts."""
+    memberships = Membership.objects.filter(user_id=user_id).order_by().values_list("committee_id", "role")
+    street_posts = (
+        Committee.objects.filter(street__officers__user_id=user_id)
+        .order_by()
+        .values_list("id", Value(Role.STREET_OFFICER.value))
+    )
+    district_posts = (
+        Committee.objects.filter(street__district__officers__user_id=user_id)
+        .order_by()
+        .values_list("id", Value(Role.DISTRICT_OFFICER.value))
+    )
+    return memberships.union(street_posts, district_posts, all=True)
+
+
+@functools.cache
+def _roles_sql(using: str) -> tuple[str, tuple]:
+    """The roles query compiled once per database: every page runs it, and compiling a union of
+    three joined queries cost more than the database took to answer it (3.8 ms against 0.1 ms on
+    a loaded machine). The ORM still writes the SQL; only the user's id changes."""
+    return _roles_query(_SOMEONE).query.get_compiler(using=using).as_sql()
 
 
 class Access:
@@ -35,19 +64,13 @@ class Access:
         user = self.user
         if not user.is_authenticated or not user.is_active or user.is_superuser:
             return {}
-        memberships = Membership.objects.filter(user=user).order_by().values_list("committee_id", "role")
-        street_posts = (
-            Committee.objects.filter(street__officers__user=user)
-            .order_by()
-            .values_list("id", Value(Role.STREET_OFFICER.value))
-        )
-        district_posts = (
-            Committee.objects.filter(street__district__officers__user=user)
-            .order_by()
-            .values_list("id", Value(Role.DISTRICT_OFFICER.value))
-        )
+        using = router.db_for_read(Membership)
+        sql, params = _roles_sql(using)
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, [user.pk if param == _SOMEONE else param for param in params])
+            rows = cursor.fetchall()
         roles: dict[int, Role] = {}
-        for committee_id, role in memberships.union(street_posts, district_posts, all=True):
+        for committee_id, role in rows:
             # The most specific post wins: a committee role, then a street post, then a district post.
             role = Role(role)
             if committee_id not in roles or _RANK[role] < _RANK[roles[committee_id]]:
@@ -95,6 +118,19 @@ class Access:
         if self.sees_everything:
             return queryset
         return queryset.filter(pk__in=self.roles)
+
+    def committee_names(self) -> list[tuple[int, str, str]]:
+        """(id, name, street name) of the committees the user may see, by street and name: what
+        pickers and the home page show, kept in the cache (common/refdata.py), not queried per page."""
+        ids = self.committee_ids
+
+        def read() -> list[tuple[int, str, str]]:
+            committees = Committee.objects.all()  # by street, then name
+            if ids is not None:
+                committees = committees.filter(pk__in=ids)
+            return list(committees.values_list("pk", "name", "street__name"))
+
+        return refdata.cached("committees", f"names:{refdata.ids_key(ids)}", read)
 
     def committees_where(self, perm: Perm) -> list[int]:
         """Ids of the committees where the user may do this."""

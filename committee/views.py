@@ -1,6 +1,6 @@
 """The home page: who you are where, and the work waiting for you."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -9,8 +9,9 @@ from django.views.decorators.http import require_GET
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The front page after login: what is new for me, my queue, what waits for the secretary."""
-    memberships = request.access.committees()
-    roles = [(committee, request.access.role(committee)) for committee in memberships[:50]]
+    roles = [
+        (street, name, request.access.role(pk)) for pk, name, street in request.access.committee_names()[:50]
+    ]
     ctx = {"roles": roles}
     ctx.update(_case_queue(request))
     return render(request, "committee/home.html", ctx)
@@ -56,13 +57,16 @@ def _case_queue(request: HttpRequest) -> dict:
     working = request.access.committees_where(Perm.LOG_CASE)
     if not working:
         return {}
-    mine = selectors.my_queue(request.access)
-    unassigned = selectors.unassigned(request.access, working)
+    mine = selectors.my_queue(request.access).prefetch_related(None)
+    unassigned = selectors.unassigned(request.access, working).prefetch_related(None)
+    my_cases, unassigned_cases = list(mine[:QUEUE_SIZE]), list(unassigned[:QUEUE_SIZE])
+    # The referrals the rows mention, for both lists in one query.
+    prefetch_related_objects([*my_cases, *unassigned_cases], selectors.waiting_referrals())
     ctx = {
         "queue": True,
-        "my_cases": list(mine[:QUEUE_SIZE]),
+        "my_cases": my_cases,
         "my_count": mine.count(),  # always counted: the same queries with 3 open cases or 300
-        "unassigned_cases": list(unassigned[:QUEUE_SIZE]),
+        "unassigned_cases": unassigned_cases,
         "unassigned_count": unassigned.count(),
         **_news(request),
     }

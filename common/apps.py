@@ -7,3 +7,8 @@ class CommonConfig(AppConfig):
 
     name = "common"
     verbose_name = "Needle"
+
+    def ready(self) -> None:
+        from common import refdata
+
+        refdata.connect()  # reference data kept in the cache: a change sets a new version

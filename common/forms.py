@@ -146,6 +146,34 @@ _INPUTS = {
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
 
+def _field_group(context: dict) -> str:
+    """common/templates/common/field.html (the label, the input, help and errors), its whitespace
+    kept: a form of 30 fields rendered that template 30 times."""
+    field = context["field"]
+    classes = "field"
+    if field.errors:
+        classes += " has-error"
+    if field.widget_type == "textarea":
+        classes += " wide"
+    label = conditional_escape(field.label)
+    if field.widget_type == "checkbox":
+        main = f"\n    <label>{conditional_escape(field)} {label}</label>\n  "
+    else:
+        required = ' <span class="muted" aria-hidden="true">*</span>' if field.field.required else ""
+        main = (
+            f'\n    <label for="{conditional_escape(field.id_for_label)}">{label}{required}</label>\n'
+            f"    {conditional_escape(field)}\n  "
+        )
+    help_text = (
+        f'<span class="help" id="{conditional_escape(field.auto_id)}_helptext">'
+        f"{conditional_escape(field.help_text)}</span>"
+        if field.help_text
+        else ""
+    )
+    errors = conditional_escape(field.errors) if field.errors else ""
+    return f'<div class="{classes}">\n  {main}\n  {help_text}\n  {errors}\n</div>'
+
+
 class FormRenderer(DjangoTemplates):
     """Django's own form templates, with Needle's layout for `{{ form.field.as_field_group }}`: the
     label (a mark on required fields), the input, its help and its errors (common/field.html).
@@ -165,6 +193,8 @@ class FormRenderer(DjangoTemplates):
             return self._select(context, request)
         if template_name == "django/forms/widgets/textarea.html":
             return _textarea(context)
+        if template_name == self.field_template_name and set(context) == {"field"}:
+            return _field_group(context)
         return super().render(template_name, context, request)
 
     def _select(self, context: dict, request) -> str:

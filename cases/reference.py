@@ -1,0 +1,63 @@
+"""The names a list of cases shows beside each case (its category, its assignee, its committee),
+read from the cache (common/refdata.py) rather than joined into every list's query: a join per
+name made the rows' query cost more to plan and to turn into objects than to run."""
+
+from cases.models import CaseCategory, label_in_language
+from cases.rules import case_workers
+from committee.models import Committee, User
+from common import refdata
+
+
+def category_names() -> list[tuple[str, str, str]]:
+    """Every case category as (code, name, name_en), in their order."""
+    return [(code, name, name_en) for _pk, code, name, name_en in _categories()]
+
+
+def category_labels() -> dict[int, str]:
+    """Category id → its name in the active language."""
+    return {pk: label_in_language(name, name_en) for pk, _code, name, name_en in _categories()}
+
+
+def category(pk: int) -> tuple[str, str]:
+    """(code, name in the active language) of one category ("", "" for an id no longer there)."""
+    for category_pk, code, name, name_en in _categories():
+        if category_pk == pk:
+            return code, label_in_language(name, name_en)
+    return "", ""
+
+
+def _categories() -> list[tuple[int, str, str, str]]:
+    return refdata.cached(
+        "categories", "all", lambda: list(CaseCategory.objects.values_list("pk", "code", "name", "name_en"))
+    )
+
+
+def case_worker_names(committee_ids) -> list[tuple[int, str]]:
+    """(id, name shown) of the staff who work cases in these committees, deactivated ones too, by name."""
+    ids = sorted(set(committee_ids))
+
+    def read() -> list[tuple[int, str]]:
+        staff = case_workers(ids, include_inactive=True).values_list("pk", "full_name", "username")
+        return [(pk, full_name or username) for pk, full_name, username in staff]
+
+    return refdata.cached("staff", f"case_workers:{refdata.ids_key(ids)}", read)
+
+
+def user_names(committee_ids, user_ids) -> dict[int, str]:
+    """User id → name shown, for these users: the committees' staff from the cache, anyone else
+    (someone assigned a case who has since left the committee) read in one query."""
+    names = dict(case_worker_names(committee_ids))
+    missing = {pk for pk in user_ids if pk is not None and pk not in names}
+    if missing:
+        for pk, full_name, username in User.objects.filter(pk__in=missing).values_list(
+            "pk", "full_name", "username"
+        ):
+            names[pk] = full_name or username
+    return names
+
+
+def committee_names() -> dict[int, str]:
+    """Committee id → name, every committee."""
+    return refdata.cached(
+        "committees", "all_names", lambda: dict(Committee.objects.values_list("pk", "name"))
+    )

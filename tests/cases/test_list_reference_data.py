@@ -1,0 +1,74 @@
+"""The case list's filter choices and the home page's committees come from the cache
+(common/refdata.py): a change shows on the next page, and a warm page asks the database only for
+what it lists."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.models import CaseCategory
+from committee.models import Membership
+from committee.roles import Role
+from tests.factories import make_case, make_user
+
+
+def _assignee_options(client) -> str:
+    page = client.get(reverse("cases:list")).content.decode()
+    start = page.index('name="assignee"')
+    return page[start : page.index("</select>", start)]
+
+
+def test_a_new_category_is_a_choice_on_the_next_page(org, as_user):
+    client = as_user(org.secretary_a)
+    assert "井盖缺失" not in client.get(reverse("cases:list")).content.decode()
+    CaseCategory.objects.create(code="manhole", name="井盖缺失", name_en="Missing manhole cover", order=99)
+    assert "井盖缺失" in client.get(reverse("cases:list")).content.decode()
+
+
+def test_staff_joining_renamed_and_leaving_show_in_the_assignee_filter(org, as_user):
+    client = as_user(org.secretary_a)
+    assert "新来的" not in _assignee_options(client)
+    newcomer = make_user(committee=org.a, role=Role.WORKER, full_name="新来的")
+    assert "新来的" in _assignee_options(client)
+    newcomer.full_name = "改了名"
+    newcomer.save()
+    options = _assignee_options(client)
+    assert "改了名" in options and "新来的" not in options
+    Membership.objects.filter(user=newcomer).delete()
+    assert "改了名" not in _assignee_options(client)
+
+
+def test_a_renamed_committee_shows_on_the_home_page(org, as_user):
+    client = as_user(org.worker_a)
+    assert org.a.name in client.get(reverse("home")).content.decode()
+    org.a.name = "改名居民区"
+    org.a.save()
+    assert "改名居民区" in client.get(reverse("home")).content.decode()
+
+
+def _queries(client, url) -> list[str]:
+    client.get(url)  # warm: the reference data cached
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in ctx.captured_queries]
+
+
+def test_a_warm_list_asks_only_for_the_session_the_roles_and_its_rows(org, as_user):
+    """Session, user, roles; the capped count, the page's ids, its rows and their waiting
+    referrals. Not the categories, staff or committees (cached)."""
+    make_case(org.worker_a, org.a)
+    queries = _queries(as_user(org.secretary_a), reverse("cases:list"))
+    assert len(queries) == 7, queries
+    assert not any(
+        sql.startswith(('SELECT "cases_casecategory"', 'SELECT DISTINCT "committee_user"')) for sql in queries
+    )
+
+
+def test_a_warm_home_queue_asks_for_no_committee_names(org, as_user):
+    """Session, user, roles; my cases and their count; the unassigned and their count; the
+    referrals both lists mention (one query); the news."""
+    make_case(org.worker_a, org.a, assignee=org.worker_a)
+    make_case(org.worker_a, org.a)
+    queries = _queries(as_user(org.worker_a), reverse("home"))
+    assert len(queries) == 9, queries
+    assert not any(sql.startswith('SELECT "committee_committee"') for sql in queries)
