@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
-from django.db import connections, models, router
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Value
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -64,7 +64,9 @@ class Access:
         user = self.user
         if not user.is_authenticated or not user.is_active or user.is_superuser:
             return {}
-        using = router.db_for_read(Membership)
+        # Always the primary, also inside a view that reads the replica (common/db_routers.py): who
+        # may see what is never decided from a copy that may be seconds behind a removed post.
+        using = DEFAULT_DB_ALIAS
         sql, params = _roles_sql(using)
         with connections[using].cursor() as cursor:
             cursor.execute(sql, [user.pk if param == _SOMEONE else param for param in params])

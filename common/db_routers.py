@@ -77,6 +77,18 @@ def reading_from_replica() -> Iterator[_Reading]:
         _reading.reset(token)
 
 
+@contextmanager
+def reading_from_default() -> Iterator[None]:
+    """Reads in this block go to default even inside `reading_from_replica()`: for what is kept
+    beyond the request (common/refdata.py fills a cache under a version its saves renew, which a
+    replica a few seconds behind would fill with the rows from before the change)."""
+    token = _reading.set(None)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
 def reads_from_replica(view: Callable) -> Callable:
     """A read-only view whose user can bear figures a few seconds old: a dashboard, an export.
 

@@ -17,7 +17,10 @@ import uuid
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+
+from common.db_routers import reading_from_default
 
 TIMEOUT = 300
 
@@ -61,7 +64,10 @@ def cached[T](kind: str, name: str, compute: Callable[[], T]) -> T:
     key = f"refdata:{kind}:{version(kind)}:{name}"
     value = cache.get(key)
     if value is None:
-        value = compute()
+        # From the primary: a replica seconds behind would keep the rows from before a change
+        # under the version that change made, for TIMEOUT.
+        with reading_from_default():
+            value = compute()
         cache.set(key, value, timeout=TIMEOUT)
     return value
 
@@ -70,7 +76,11 @@ def _bumper(kind: str):
     def handler(sender, update_fields=None, **kwargs) -> None:
         if update_fields is not None and set(update_fields) <= {"last_login"}:
             return  # a login (Django saves the user's last_login) changes nothing cached here
+        # Now, for this thread's next read, and again when the transaction commits: between the
+        # two, another thread may read the new version and fill it from the rows committed before
+        # the change (an admin save runs in a transaction), which the second version leaves behind.
         bump(kind)
+        transaction.on_commit(lambda: bump(kind))
 
     handler.__name__ = f"bump_{kind}"
     return handler

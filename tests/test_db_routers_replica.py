@@ -12,13 +12,17 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AccessRecord
+from cases import reference
 from cases.models import Case
+from committee.access import Access
+from committee.roles import Role
 from committee.scoping import ScopeError, committee_scope
 from common.db_routers import REPLICA, pause_replica, reading_from_replica
 from reports import rollup
@@ -27,8 +31,21 @@ from tests.reports import helpers as h
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA])
 
-# What the middleware reads before the view (the session and its user) stays on default.
+# What the middleware reads before the view (the session and its user) stays on default, and so
+# does who may see what: the user's posts (committee/access.py), never decided from a copy behind.
 BEFORE_THE_VIEW = {"django_session", "committee_user"}
+ROLES = {
+    "committee_membership",
+    "committee_committee",
+    "committee_street",
+    "committee_district",
+    "committee_streetofficer",
+    "committee_districtofficer",
+}
+# The reference data kept in the cache (common/refdata.py: categories, staff, committees' names),
+# read from default when the cache is cold, as it is in these tests.
+REFERENCE = {"cases_casecategory"}
+ON_DEFAULT = BEFORE_THE_VIEW | ROLES
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|COPY)\b", re.IGNORECASE)
 
 
@@ -114,7 +131,7 @@ def test_the_dashboards_and_exports_read_the_replica(world, as_user, page):
     # Default reads only what the middleware reads before the view; an export's access record is
     # written there, and nothing is ever written to the replica.
     default_reads = [q for q in default.captured_queries if not WRITE.match(q["sql"])]
-    assert _tables(default_reads) == BEFORE_THE_VIEW
+    assert ON_DEFAULT <= _tables(default_reads) <= ON_DEFAULT | REFERENCE
     assert _writes(replica.captured_queries) == []
     written = [_tables([{"sql": sql}]) for sql in _writes(default.captured_queries)]
     assert written == ([{"audit_accessrecord"}] if export else [])
@@ -127,7 +144,7 @@ def test_the_district_overview_reads_the_replica(world, as_user):
     officer = make_user("district", district=yangpu, full_name="吴志明")
     default, replica = _get(as_user(officer), reverse("dashboard_district"))
     assert "cases_case" in _tables(replica.captured_queries)
-    assert _tables(default.captured_queries) == BEFORE_THE_VIEW
+    assert _tables(default.captured_queries) == ON_DEFAULT
     assert _writes(replica.captured_queries) == []
 
 
@@ -259,3 +276,33 @@ def test_a_replica_that_does_not_answer_costs_no_page(world, as_user, replica_do
     pause_replica(0)
     with reading_from_replica():
         assert router.db_for_read(Case) == REPLICA
+
+
+def test_who_may_see_what_is_read_from_default_inside_a_replica_view(world):
+    """A worker removed from the committee a second ago must not download its registry from a
+    standby that has not yet replayed the removal: the roles query always reads default."""
+    with (
+        reading_from_replica(),
+        CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as default,
+        CaptureQueriesContext(connections[REPLICA]) as replica,
+    ):
+        roles = Access(world.worker_a).roles
+    assert roles == {world.a.pk: Role.WORKER}
+    assert "committee_membership" in _tables(default.captured_queries)
+    assert replica.captured_queries == []
+
+
+def test_reference_data_kept_in_the_cache_is_read_from_default_inside_a_replica_view(world):
+    """The cache keeps names under the version a change made; filled from a replica seconds behind,
+    it would keep the names from before the change for minutes."""
+    cache.clear()
+    with (
+        reading_from_replica(),
+        CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as default,
+        CaptureQueriesContext(connections[REPLICA]) as replica,
+    ):
+        labels = reference.category_labels()
+        workers = dict(reference.case_worker_names([world.a.pk]))
+    assert labels and workers[world.worker_a.pk] == "李敏"
+    assert {"cases_casecategory", "committee_user"} <= _tables(default.captured_queries)
+    assert "cases_casecategory" not in _tables(replica.captured_queries)

@@ -2,10 +2,14 @@
 (common/refdata.py): a change shows on the next page, and a warm page asks the database only for
 what it lists."""
 
-from django.db import connection
+import threading
+
+import pytest
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases import reference
 from cases.models import CaseCategory
 from committee.models import Membership
 from committee.roles import Role
@@ -72,3 +76,27 @@ def test_a_warm_home_queue_asks_for_no_committee_names(org, as_user):
     queries = _queries(as_user(org.worker_a), reverse("home"))
     assert len(queries) == 9, queries
     assert not any(sql.startswith('SELECT "committee_committee"') for sql in queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_served_while_a_category_is_saved_does_not_keep_it_out_of_the_cache(org):
+    """An admin's save runs in a transaction: a request another thread serves meanwhile reads the
+    rows committed before it and fills the cache with them. After the commit the category must
+    show at once, not when that entry expires five minutes later."""
+    seen = []
+
+    def another_request() -> None:
+        try:
+            seen.append(reference.category_labels())
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        CaseCategory.objects.create(
+            code="manhole", name="井盖缺失", name_en="Missing manhole cover", order=99
+        )
+        other = threading.Thread(target=another_request)
+        other.start()
+        other.join()
+    assert "井盖缺失" not in seen[0].values()  # it read before the commit, as the race does
+    assert "井盖缺失" in reference.category_labels().values()
