@@ -7,6 +7,7 @@ that file, and also adds ./locale itself, so a copy elsewhere (/tmp) would leave
 real catalogue.
 """
 
+import fcntl
 import shutil
 import tempfile
 from pathlib import Path
@@ -25,6 +26,15 @@ class Command(BaseCommand):
     help = "Check that every translatable string has a zh-hans translation."
 
     def handle(self, *args, **options) -> None:
+        # One check at a time on this checkout: makemessages writes each template's strings to a
+        # temporary file beside the template and removes it, so two checks at once (the test
+        # processes) could remove each other's and fail on a string that is translated.
+        Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+        with open(Path(settings.VAR_DIR) / "check-translations.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            self._check()
+
+    def _check(self) -> None:
         source = Path(settings.LOCALE_PATHS[0])
         copy = Path(tempfile.mkdtemp(prefix=".locale-check-", dir=settings.BASE_DIR))
         try:
