@@ -227,10 +227,7 @@ def headlines(
         # Only rows that can count anywhere: most of a committee's years of closed cases drop out early.
         relevant = filters["new_this_month"] | filters["resolved_this_month"] | filters["recently_resolved"]
         rows = cases.filter(relevant).values("committee_id").annotate(**_aggregates(filters)).order_by()
-        for row in rows:
-            counts = month_counts[row.pop("committee_id")]
-            for name, value in row.items():
-                counts[name] += value
+        _add_per_committee(month_counts, rows)
         own = summary_of_months.own_sensitive(access, committee_ids) if rollup else None
         if own is not None:
             # The reader's own sensitive cases of the closed months, which the rollup's rows leave out
@@ -244,10 +241,7 @@ def headlines(
                 .annotate(**_aggregates({"recently_resolved": earlier}))
                 .order_by()
             )
-            for row in own_rows:
-                counts = month_counts[row.pop("committee_id")]
-                for name, value in row.items():
-                    counts[name] += value
+            _add_per_committee(month_counts, own_rows)
     for cid, counts in month_counts.items():
         for name, value in counts.items():
             setattr(result[cid], name, value)
@@ -297,6 +291,14 @@ def late_referrals(committee_ids: list[int], period: Period, access):
         reply_expected_by__lt=period.today,
         case__in=visible,
     )
+
+
+def _add_per_committee(counts: dict, rows) -> None:
+    """Adds each row's counts (by name) to its committee's in `counts`."""
+    for row in rows:
+        committee_counts = counts[row.pop("committee_id")]
+        for name, value in row.items():
+            committee_counts[name] += value
 
 
 def month_label(day: dt.date) -> str:
