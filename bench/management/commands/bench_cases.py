@@ -24,12 +24,12 @@ import json
 import random
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from bench.command import BenchCommand
 from bench.floor import FLOOR_URL, measure, measure_interleaved
 from cases.models import Case, CaseCategory, CaseCounter, CaseEvent, OutsideBody, Referral
 from cases.search import key_for
@@ -40,7 +40,7 @@ from reports.rollup import add_months, forget
 from residents.models import Building
 
 
-class Command(BaseCommand):
+class Command(BenchCommand):
     help = "Fill a committee with many cases and events, then time the case list and case page."
 
     def add_arguments(self, parser) -> None:

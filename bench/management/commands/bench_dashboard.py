@@ -20,12 +20,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
-from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from bench.command import BenchCommand
 from cases.models import Aid, Case, CaseCategory, CaseParty, FollowUp, OutsideBody, Referral
 from committee.models import Committee, Membership, Street, StreetOfficer, User
 from committee.roles import Role
@@ -42,7 +42,7 @@ BATCH = 5000
 PLAIN_STATIC = "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 
-class Command(BaseCommand):
+class Command(BenchCommand):
     help = "Time the dashboard and the street overview at 50,000 cases per committee and 20 committees."
 
     def add_arguments(self, parser):

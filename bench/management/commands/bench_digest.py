@@ -24,12 +24,12 @@ import statistics
 import time
 
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
 from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from bench.case_rows import case_rows
+from bench.command import BenchCommand
 from cases.models import Case, CaseCategory, CaseEvent, OutsideBody, Referral
 from committee.models import Committee, District, Membership, Street, User
 from committee.roles import Role
@@ -44,7 +44,7 @@ PER_STREET = 20
 DUMMY_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 
 
-class Command(BaseCommand):
+class Command(BenchCommand):
     help = (
         "Time the morning run (digest and reminders) over a district: 300 committees, 3,000 staff, 2M cases."
     )

@@ -24,13 +24,13 @@ import time
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from bench.case_rows import case_rows
+from bench.command import BenchCommand
 from bench.floor import FLOOR_URL, measure
 from cases.models import Case, CaseCategory, CaseCounter, CaseEvent
 from committee.models import Committee, District, DistrictOfficer, Membership, Street, StreetOfficer, User
@@ -87,7 +87,7 @@ def _json(value):
     return value
 
 
-class Command(BaseCommand):
+class Command(BenchCommand):
     help = "Build a district (12 streets × 25 committees) once and time the key pages of each role."
 
     def add_arguments(self, parser) -> None:

@@ -20,10 +20,10 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
 from openpyxl import Workbook
 from stdnum.cn import ric
 
+from bench.command import BenchCommand
 from committee.models import Committee, Street
 from committee.scoping import unscoped
 from residents.imports.columns import COLUMNS
@@ -135,7 +135,7 @@ def _summary(values: list[float]) -> str:
     return f"median {statistics.median(values):,.0f}, p95 {p95:,.0f}"
 
 
-class Command(BaseCommand):
+class Command(BenchCommand):
     help = "Time the import of generated files (rows/s, peak memory) and delete what it imported."
 
     def add_arguments(self, parser) -> None:

@@ -21,11 +21,11 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
 
+from bench.command import BenchCommand
 from bench.floor import FLOOR_URL, measure, measure_interleaved
 from committee.models import Committee, Membership, Street, StreetOfficer, User
 from committee.roles import Role
@@ -51,7 +51,7 @@ PLAIN_STORAGES = {
 }
 
 
-class Command(BaseCommand):
+class Command(BenchCommand):
     help = "Fill a committee with ~10,000 residents (once) and time the search and the roster."
 
     def add_arguments(self, parser) -> None:
@@ -168,7 +168,9 @@ class Command(BaseCommand):
             if Resident.all_objects.filter(committee=committee).exists():
                 continue
             households = int(target / AVERAGE_HOUSEHOLD)
-            buildings = max(1, households // 18)
+            # About 18 households a building, and never more than the 20 rooms a five-floor one has
+            # (a small --residents gave the neighbour one building for 24 households).
+            buildings = max(1, households // 18, -(-households // 20))
             lanes = [(str(100 + 2 * i), min(20, buildings - 20 * i)) for i in range((buildings + 19) // 20)]
             started = time.perf_counter()
             demo.seed(org, committee=committee, households_target=households, lanes=lanes, rng_seed=seed)
