@@ -36,6 +36,7 @@ from cases.search import key_for
 from committee.models import Committee, Membership, Street, User
 from committee.roles import Role
 from committee.scoping import unscoped
+from reports import open_cases
 from reports.rollup import add_months, forget
 from residents.models import Building
 
@@ -78,7 +79,10 @@ class Command(BenchCommand):
                 have = Case.all_objects.filter(committee=committee).count()
                 if have < size:
                     self._fill(committee, users, size - have, events_per_case, start=have)
-                    forget([committee.pk])  # bulk_create bypasses Case.save: the rollup's months are stale
+                    # bulk_create bypasses Case.save: the rollup's months are stale, the open-case
+                    # counters behind (as the nightly tasks would find them).
+                    forget([committee.pk])
+                    open_cases.recount(committee.pk)
                     filled = True
                 total_events = CaseEvent.all_objects.filter(committee=committee).count()
                 self.stdout.write(f"{committee.name}: {max(have, size)} cases, {total_events} events.")
