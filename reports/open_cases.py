@@ -115,9 +115,8 @@ def _counted(committee_id: int, today: dt.date) -> dict[tuple, int]:
     author = models.Case(
         models.When(sensitive=True, then=F("created_by_id")), default=None, output_field=IntegerField()
     )
-    due = When_(
-        When(due_date__lt=today, then=Value(yesterday)), default=F("due_date"), output_field=DateField()
-    )
+    past = models.When(due_date__lt=today, then=Value(yesterday))
+    due = models.Case(past, default=F("due_date"), output_field=DateField())
     counted = {}
     open_rows = (
         cases.filter(status__in=OPEN)
