@@ -21,8 +21,8 @@ accumulate a row per day: they stay about (assignees + 1) x statuses x the days 
 import datetime as dt
 from collections import Counter
 
-from django.db import models, transaction
-from django.db.models import Count, DateField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db import connections, models, transaction
+from django.db.models import Count, DateField, F, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -81,9 +81,11 @@ def apply(committee_id: int, changed: list[tuple[dict, int]]) -> None:
             OpenCount.all_objects.create(committee_id=committee_id, n=n, **key)
 
 
-def workload_rows(access, committee_id: int, today: dt.date):
+def workload_rows(access, committee_id: int, today: dt.date) -> list[dict]:
     """Per assignee and status: open, overdue, resolved in today's month; with the assignee's
-    names (the rows of reports.figures.workload's union, from the counters). One query."""
+    names (the rows of reports.figures.workload's union, from the counters). One query: the rows
+    summed first, the names joined to the sums (a name looked up per counter row cost 1.5 ms for
+    the bench's 550 rows at 300,000 cases, against 0.3 ms)."""
     month = _first_of(today)
     rows = OpenCount.objects.filter(committee_id=committee_id).filter(Q(month__isnull=True) | Q(month=month))
     if committee_id not in access.committees_where(Perm.MANAGE_CASES):
@@ -92,19 +94,30 @@ def workload_rows(access, committee_id: int, today: dt.date):
         if access.user.pk is not None:
             allowed |= Q(assignee_id=access.user.pk) | Q(created_by_id=access.user.pk)
         rows = rows.filter(allowed)
-    users = User.objects.filter(pk=OuterRef("assignee_id"))
     opened = Q(month__isnull=True)
-    return (
+    sums = (
         rows.values("assignee_id", "status")
         .annotate(
             open=Coalesce(Sum("n", filter=opened), 0),
             overdue=Coalesce(Sum("n", filter=opened & Q(due_date__lt=today)), 0),
             resolved=Coalesce(Sum("n", filter=Q(month=month)), 0),
-            who_name=Subquery(users.values("full_name")),
-            who_username=Subquery(users.values("username")),
         )
-        .order_by("assignee_id", "status")
+        .order_by()
     )
+    sql, params = sums.query.sql_with_params()
+    quote = connections[sums.db].ops.quote_name
+    users = quote(User._meta.db_table)
+    with connections[sums.db].cursor() as cursor:
+        # Table and column names are ours; the values are the parameters of the sums' own SQL.
+        cursor.execute(
+            f"SELECT s.*, u.{quote('full_name')} AS who_name, u.{quote('username')} AS who_username "  # noqa: S608
+            f"FROM ({sql}) s "
+            f"LEFT JOIN {users} u ON u.{quote('id')} = s.{quote('assignee_id')} "
+            f"ORDER BY s.{quote('assignee_id')}, s.{quote('status')}",
+            params,
+        )
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _counted(committee_id: int, today: dt.date) -> dict[tuple, int]:
