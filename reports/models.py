@@ -94,6 +94,8 @@ class OpenCount(CommitteeOwned):
     its case's old row and +1 to its new one.
     """
 
+    # Counts of the committee's cases, gone with it (as its rollup): not PROTECT as its cases are.
+    committee = models.ForeignKey("committee.Committee", models.CASCADE, related_name="+")
     # SET_NULL as on the case: a user deleted leaves their cases, and their counts, unassigned.
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     status = models.CharField(max_length=20, blank=True)

@@ -24,10 +24,12 @@ BATCH = 25
 @cron("20 0 * * *")
 @task(takes_context=True)
 def summarise_closed_months(context) -> int:
-    """Summarise the last 12 closed months of every committee where missing or stale; returns how
-    many committee-months were summarised."""
+    """Summarise the last 12 closed months of every committee where missing or stale, and the
+    current month where never summarised (a new month: nothing to read yet; every change of a case
+    is then added to it); returns how many committee-months were summarised."""
     today = timezone.localdate()
     months = rollup.months_between(rollup.add_months(rollup.first_of(today), -12), today)
+    months.append(rollup.first_of(today))
     done = 0
     with unscoped():  # a job across the whole deployment
         ids = list(Committee.objects.order_by("pk").values_list("pk", flat=True))

@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
                 ('month', models.DateField(null=True)),
                 ('n', models.IntegerField(default=0)),
                 ('assignee', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='committee.committee', verbose_name='committee')),
+                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='committee.committee')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
