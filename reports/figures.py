@@ -14,7 +14,10 @@ Every count links to cases:list with the filter that gives the same rows (notes:
 
 Closed months come from the rollup (reports/rollup.py: summarised once, kept current when a case of
 theirs changes) and only the current month is counted live, so that the cost does not grow with the
-years of cases; `rollup=False` counts everything live (the tests compare the two).
+years of cases; the committee dashboard reads the current month from the rollup too (kept by every
+change of a case) and its workload from the open-case counters (reports/open_cases.py), so that its
+cost does not grow with a committee's cases either. `rollup=False` counts everything live (the tests
+compare the two).
 """
 
 import datetime as dt

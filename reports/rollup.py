@@ -8,6 +8,14 @@ category) marks its months stale (`case_saving`, from the Case's pre_save), and 
 summarised again when next needed. Summarising a month reads only that month's cases, through the
 (committee, created_at) and (committee, resolved_at) indexes.
 
+The current month is in the rollup too, for the committee dashboard: summarised once (the nightly
+task, or the first view of the month), then every change of a case is added to its rows in the
+transaction that makes it (`case_saving`: +1 to the case's new rows, -1 to its old ones), so that
+the dashboard counts nothing of the month live (the bench's committee of 300,000 cases logs 12,500
+a month). The street and district overviews still count the current month live. Whatever writes a
+committee's kept counts (a change, a summary of the current month, the open-case counters' recount:
+reports/open_cases.py) first locks the committee's current-month row (`lock_current_month`).
+
 Rows hold every case; who may see what is applied when they are read (`visible_rows`): the rows of
 sensitive cases count only in the committees where the reader sees every sensitive case, and the
 sensitive cases the reader sees there as assignee or author are counted live (`own_sensitive`), as
