@@ -174,15 +174,15 @@ class Command(BenchCommand):
             "home_queue": ("home queue (worker)", lambda i: (worker, "/")),
             "case_page": ("case page", lambda i: (client, f"/cases/{sample[i % len(sample)]}/")),
             # Two closed months summarised again before each request (what the first view after a
-            # change to an old case costs: its months logged and resolved), every closed month (a
-            # new deployment, a corrected holiday calendar), then read from the rollup (every other
+            # change to an old case costs: its months logged and resolved), every month, the current
+            # one too (a new deployment, a corrected holiday calendar), then read from the rollup (every other
             # view: `dashboard_computed`), then every month counted live (as before the rollup).
             "dashboard_after_change": (
                 "dashboard (2 closed months summarised)",
                 lambda i: (forget([committee.pk], last_two), (client, "/dashboard/"))[1],
             ),
             "dashboard_summarise_all": (
-                "dashboard (11 closed months summarised)",
+                "dashboard (all 12 months summarised)",
                 lambda i: (forget([committee.pk]), (client, "/dashboard/"))[1],
             ),
             "dashboard_computed": ("dashboard (computed, no cache)", lambda i: (client, "/dashboard/")),
