@@ -115,7 +115,11 @@ def case_saving(case: Case, update_fields=None) -> None:
         return
     missing = [name for name in STATE if name not in before]
     if missing:
-        before.update(Case.all_objects.filter(pk=case.pk).values(*missing).first() or {})
+        found = Case.all_objects.filter(pk=case.pk).values(*missing).first()
+        if found is None:  # a pk given to a new case: the save inserts it
+            _changed(case.committee_id, None, {name: getattr(case, name) for name in STATE})
+            return
+        before.update(found)
     after = {**before, **now}
     _changed(case.committee_id, before, after)
     # A second save of the same object compares with what this one writes.
