@@ -30,6 +30,14 @@ def _agrees(org) -> None:
     for persona in PERSONAS:
         kept, live = _both(getattr(org, persona), org.a)
         assert kept == live, persona
+        with acting_as(getattr(org, persona)) as access:  # the street's overview: open and overdue
+            overview = figures.street_overview([org.a, org.b], access)["rows"]
+            plain = figures.street_overview([org.a, org.b], access, rollup=False)["rows"]
+        pairs = zip(overview, plain, strict=True)
+        assert all(
+            (r["figures"].open, r["figures"].overdue) == (p["figures"].open, p["figures"].overdue)
+            for r, p in pairs
+        )
     with committee_scope([org.a.pk]):
         counted = {
             (r["assignee_id"], r["status"]): r["n"]
