@@ -2,7 +2,7 @@
 read from the cache (common/refdata.py) rather than joined into every list's query: a join per
 name made the rows' query cost more to plan and to turn into objects than to run."""
 
-from cases.models import CaseCategory, label_in_language
+from cases.models import CaseCategory, OutsideBody, label_in_language
 from cases.rules import case_workers
 from committee.models import Committee, User
 from common import refdata
@@ -61,3 +61,11 @@ def committee_names() -> dict[int, str]:
     return refdata.cached(
         "committees", "all_names", lambda: dict(Committee.objects.values_list("pk", "name"))
     )
+
+
+def outside_body_labels() -> dict[int, str]:
+    """Outside body id → its name in the active language (the rows' "with {body} for N days")."""
+    bodies = refdata.cached(
+        "outside_bodies", "all", lambda: list(OutsideBody.objects.values_list("pk", "name", "name_en"))
+    )
+    return {pk: label_in_language(name, name_en) for pk, name, name_en in bodies}

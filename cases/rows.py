@@ -110,6 +110,7 @@ def render_case_rows(
     # The names beside each case, from the cache (cases/reference.py), not from joined rows.
     categories = reference.category_labels()
     committees = reference.committee_names() if show_committee else {}
+    bodies = reference.outside_body_labels()
     people = reference.user_names({case.committee_id for case in cases}, {case.assignee_id for case in cases})
     url_before, url_after = (html.escape(part) for part in pk_url_parts("cases:detail"))
     out = ['\n<ul class="rows case-rows">\n']
@@ -148,7 +149,7 @@ def render_case_rows(
         if referral:
             when += format_html(
                 '          <span class="waiting-on">{}</span>\n',
-                _sentence(with_body, body=referral.body.label, days=referral.days_out),
+                _sentence(with_body, body=bodies.get(referral.body_id, ""), days=referral.days_out),
             )
         out.append(
             _ROW.format(
