@@ -44,7 +44,7 @@ def case_rows(access: Access, cases: QuerySet[Case] | None = None) -> QuerySet[C
 def waiting_referrals() -> Prefetch:
     """The prefetch of Case.waiting_referral's rows (for prefetch_related_objects too: the home
     page reads them for its two lists at once)."""
-    outstanding = Referral.objects.filter(replied_on__isnull=True).select_related("body")
+    outstanding = Referral.objects.filter(replied_on__isnull=True)
     return Prefetch(
         "referrals", queryset=outstanding.order_by("sent_on", "pk"), to_attr="outstanding_referrals"
     )

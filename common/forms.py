@@ -5,6 +5,7 @@ whatever the language, so the widgets format their value the same way.
 """
 
 import datetime
+from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -33,19 +34,41 @@ class ListedChoices(forms.models.ModelChoiceIterator):
     """A choice field's rows read in one ordinary query. Django's own iterator reads them with
     QuerySet.iterator(), which on PostgreSQL opens a server-side cursor (DECLARE … WITH HOLD, FETCH,
     CLOSE: three round trips and a materialised result) for lists of a few dozen rows; the case
-    page drew four of them. Still one query per time the choices are drawn, as before."""
+    page drew four of them. Still one query per time the choices are drawn, as before.
+
+    A field given `listed` (a callable giving [(value, label)], from the reference cache: see
+    cases/reference.py) draws those instead and queries nothing: the case page drew three such
+    lists with four queries (a required select reads its first choice once more, to know whether
+    it may say `required`). What is posted is still checked against the queryset."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        listed = getattr(self.field, "listed", None)
+        if listed is not None:
+            yield from listed()
+            return
         for obj in self.queryset.all():  # a fresh queryset each time, as Django's (no stale rows)
             yield self.choice(obj)
+
+    def __len__(self) -> int:
+        listed = getattr(self.field, "listed", None)
+        if listed is None:
+            return super().__len__()
+        return len(listed()) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        listed = getattr(self.field, "listed", None)
+        if listed is None:
+            return super().__bool__()
+        return self.field.empty_label is not None or bool(listed())
 
 
 class ModelChoiceField(forms.ModelChoiceField):
     """A row picked from a short list (categories, outside bodies, staff): see ListedChoices."""
 
     iterator = ListedChoices
+    listed: Callable[[], list[tuple[str, str]]] | None = None
 
 
 class IdsChoiceField(forms.ModelMultipleChoiceField):
