@@ -18,6 +18,11 @@ def category_labels() -> dict[int, str]:
     return {pk: label_in_language(name, name_en) for pk, _code, name, name_en in _categories()}
 
 
+def category_id(code: str) -> int | None:
+    """The id of the category with this code (None: no such category)."""
+    return next((pk for pk, category_code, _name, _name_en in _categories() if category_code == code), None)
+
+
 def category(pk: int) -> tuple[str, str]:
     """(code, name in the active language) of one category ("", "" for an id no longer there)."""
     for category_pk, code, name, name_en in _categories():
