@@ -3,25 +3,25 @@ resident, household and building pages draw the same row.
 
 As a template included per list (templates/cases/includes/case_rows.html, which now calls this)
 a page of 25 rows cost about 900 template nodes resolved one by one: a third of the list's time.
-Here a row is one str.format of values escaped by `_escape`; what is the same in every row (the
-icons, the translated words, the link with the id left out) is worked out once per list. The HTML
-is the template's, line for line (the pages' HTML was saved before and after the change and
-compared byte for byte: bench/render_guard.py compare --strict).
+Here a row is one str.format of values escaped by common.escaping.escape; what is the same in
+every row (the icons, the translated words, the link with the id left out) is worked out once per
+list. The HTML is the template's, line for line (the pages' HTML was saved before and after the
+change and compared byte for byte: bench/render_guard.py compare --strict).
 
-Escaping: every value from the database is escaped (`_escape`, as format_html does); the translated
+Escaping: every value from the database is escaped (as format_html does); the translated
 sentences are Needle's own (trusted, as in {% blocktranslate %}) with their values escaped.
 """
 
-import html
 from collections.abc import Iterable
 
 from django.utils import formats, timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from cases import reference
 from cases.models import Case
+from common.escaping import escape
 from common.masking import mask_numbers_in_text
 from common.templatetags.needle import icon, pk_url_parts
 
@@ -72,17 +72,8 @@ def _day(value) -> str:
 
 def _sentence(translated: str, **values) -> SafeString:
     """A translated sentence with its values escaped, as {% blocktranslate with … %} renders it."""
-    shown = {key: conditional_escape(formats.localize(value)) for key, value in values.items()}
+    shown = {key: escape(formats.localize(value)) for key, value in values.items()}
     return mark_safe(translated % shown)  # noqa: S308 (Needle's own words, its values escaped)
-
-
-def _escape(value) -> str:
-    """conditional_escape for the plain values of a row (no lazy strings here): what format_html
-    does to each argument, without the lazy-string wrapper Django puts round every escape. A page
-    of 25 rows escapes about 500 values; through format_html they were a third of the rows' time."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
 
 
 def render_case_rows(
@@ -99,20 +90,20 @@ def render_case_rows(
     urgent_badge = format_html('          <span class="badge red">{}</span>\n', gettext("urgent"))
     sensitive_badge = format_html('          <span class="badge">{}</span>\n', gettext("sensitive"))
     clock = icon("clock", "icon icon-sm")
-    chevron = _escape(icon("chevron"))
-    unassigned = _escape(gettext("unassigned"))
+    chevron = escape(icon("chevron"))
+    unassigned = escape(gettext("unassigned"))
     # The sentences translated once per list, not once per row (each gettext reads the active
     # language from a context-local).
     due, closed, resolved = gettext("due %(date)s"), gettext("closed %(date)s"), gettext("resolved %(date)s")
     with_body = gettext("with %(body)s for %(days)s days")
     # get_status_display() builds a dict of the choices on every call: once per list here.
-    status_labels = {value: _escape(label) for value, label in Case.Status.choices}
+    status_labels = {value: escape(label) for value, label in Case.Status.choices}
     # The names beside each case, from the cache (cases/reference.py), not from joined rows.
     categories = reference.category_labels()
     committees = reference.committee_names() if show_committee else {}
     bodies = reference.outside_body_labels()
     people = reference.user_names({case.committee_id for case in cases}, {case.assignee_id for case in cases})
-    url_before, url_after = (html.escape(part) for part in pk_url_parts("cases:detail"))
+    url_before, url_after = (escape(part) for part in pk_url_parts("cases:detail"))
     out = ['\n<ul class="rows case-rows">\n']
     for case in cases:
         is_open, overdue = case.is_open, case.is_overdue  # the model's rules, not restated here
@@ -126,9 +117,9 @@ def render_case_rows(
         extra = ""
         location = case.location
         if location:
-            extra += f"          <span>{_escape(mask_numbers_in_text(str(location)))}</span>\n"
+            extra += f"          <span>{escape(mask_numbers_in_text(str(location)))}</span>\n"
         if show_committee:
-            extra += f"          <span>{_escape(committees.get(case.committee_id, ''))}</span>\n"
+            extra += f"          <span>{escape(committees.get(case.committee_id, ''))}</span>\n"
         when = ""
         if is_open:
             when = format_html(
@@ -155,14 +146,14 @@ def render_case_rows(
             _ROW.format(
                 _OVERDUE_CLASS if overdue else "",
                 f"{url_before}{int(case.pk)}{url_after}",
-                _escape(case.number),
+                escape(case.number),
                 status_colour(case.status),
-                status_labels.get(case.status) or _escape(case.status),
+                status_labels.get(case.status) or escape(case.status),
                 badges,
-                _escape(mask_numbers_in_text("" if case.title is None else str(case.title))),
-                _escape(categories.get(case.category_id, "")),
+                escape(mask_numbers_in_text("" if case.title is None else str(case.title))),
+                escape(categories.get(case.category_id, "")),
                 extra,
-                _escape(people.get(case.assignee_id, "")) if case.assignee_id else unassigned,
+                escape(people.get(case.assignee_id, "")) if case.assignee_id else unassigned,
                 when,
                 chevron,
             )
