@@ -214,6 +214,13 @@ class FormRenderer(DjangoTemplates):
             return self._select(context, request)
         if template_name == "django/forms/widgets/textarea.html":
             return _textarea(context)
+        # A file input with no file already stored (Needle's forms only add files) is a plain input:
+        # the template's "Currently: … Clear" part is drawn only for a stored file.
+        if (
+            template_name == "django/forms/widgets/clearable_file_input.html"
+            and not context["widget"]["is_initial"]
+        ):
+            return _input(context)
         if template_name == self.field_template_name and set(context) == {"field"}:
             return _field_group(context)
         return super().render(template_name, context, request)
