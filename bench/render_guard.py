@@ -7,10 +7,10 @@ shown to change nothing a user sees.
     .venv/bin/python -m bench.render_guard compare var/render-before var/render-after
     .venv/bin/python -m bench.render_guard compare --strict var/render-before var/render-after
 
-It renders each key page (case list default / filtered / search, a case page, the worker's home
-queue, the dashboard, resident search, the care roster) for the demo's secretary and worker, in
-Chinese and in English, through Django's test client with DEBUG off, on the demo
-(`manage.py seed_demo`). `compare` collapses whitespace and blanks what differs on every request
+It renders each key page (case list default / filtered / search, a case page and its printed
+sheet, the worker's home queue, the dashboard, resident search, the care roster) for the demo's
+secretary, worker and street officer, in Chinese and in English, through Django's test client with
+DEBUG off, on the demo (`manage.py seed_demo`). `compare` collapses whitespace and blanks what differs on every request
 (CSRF tokens, CSP nonces, the dashboard's minute), then names each page that differs and shows the
 first difference. `--strict` keeps the whitespace: the pages must be byte for byte the same but for
 those tokens.
@@ -83,6 +83,7 @@ def save(out: Path) -> None:
     pages = dict(PAGES)
     for i, pk in enumerate(case_ids):
         pages[f"case_{i}"] = f"/cases/{pk}/"
+        pages[f"case_{i}_print"] = f"/cases/{pk}/print/"
     storages = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
