@@ -10,10 +10,10 @@ shown to change nothing a user sees.
 It renders each key page (case list default / filtered / search, a case page and its printed
 sheet, the worker's home queue, the dashboard, resident search, the care roster) for the demo's
 secretary, worker and street officer, in Chinese and in English, through Django's test client with
-DEBUG off, on the demo (`manage.py seed_demo`). `compare` collapses whitespace and blanks what differs on every request
-(CSRF tokens, CSP nonces, the dashboard's minute), then names each page that differs and shows the
-first difference. `--strict` keeps the whitespace: the pages must be byte for byte the same but for
-those tokens.
+DEBUG off, on the demo (`manage.py seed_demo`). `compare` collapses whitespace and blanks what
+differs on every request (CSRF tokens, CSP nonces, the dashboard's minute), then names each page
+that differs and shows the first difference. `--strict` keeps the whitespace: the pages must be
+byte for byte the same but for those tokens.
 """
 
 import difflib
