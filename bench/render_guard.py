@@ -5,13 +5,15 @@ shown to change nothing a user sees.
     … change templates, tags, forms …
     DATABASE_URL=… .venv/bin/python -m bench.render_guard save var/render-after
     .venv/bin/python -m bench.render_guard compare var/render-before var/render-after
+    .venv/bin/python -m bench.render_guard compare --strict var/render-before var/render-after
 
-It renders each key page (case list default / filtered / search, a case page, the worker's home
-queue, the dashboard, resident search, the care roster) for the demo's secretary and worker, in
-Chinese and in English, through Django's test client with DEBUG off, on the demo
-(`manage.py seed_demo`). `compare` collapses whitespace and blanks what differs on every request
-(CSRF tokens, CSP nonces, the dashboard's minute), then names each page that differs and shows the
-first difference.
+It renders each key page (case list default / filtered / search, a case page and its printed
+sheet, the worker's home queue, the dashboard, resident search, the care roster) for the demo's
+secretary, worker and street officer, in Chinese and in English, through Django's test client with
+DEBUG off, on the demo (`manage.py seed_demo`). `compare` collapses whitespace and blanks what
+differs on every request (CSRF tokens, CSP nonces, the dashboard's minute), then names each page
+that differs and shows the first difference. `--strict` keeps the whitespace: the pages must be
+byte for byte the same but for those tokens.
 """
 
 import difflib
@@ -44,9 +46,11 @@ _VOLATILE = [
 ]
 
 
-def normalise(html: str) -> str:
+def normalise(html: str, *, strict: bool = False) -> str:
     for pattern, blank in _VOLATILE:
         html = pattern.sub(blank, html)
+    if strict:
+        return html
     # Whitespace-insensitive: a newline wherever a tag starts, every run of whitespace one space.
     html = re.sub(r"\s+", " ", html)
     html = re.sub(r">\s*<", ">\n<", html)
@@ -79,6 +83,7 @@ def save(out: Path) -> None:
     pages = dict(PAGES)
     for i, pk in enumerate(case_ids):
         pages[f"case_{i}"] = f"/cases/{pk}/"
+        pages[f"case_{i}_print"] = f"/cases/{pk}/print/"
     storages = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -96,7 +101,7 @@ def save(out: Path) -> None:
     print(f"Saved {len(PEOPLE) * len(LANGUAGES) * len(pages)} pages in {out}.")
 
 
-def compare(before: Path, after: Path) -> int:
+def compare(before: Path, after: Path, *, strict: bool = False) -> int:
     differ = 0
     names = sorted({p.name for p in before.glob("*.html")} | {p.name for p in after.glob("*.html")})
     for name in names:
@@ -105,7 +110,7 @@ def compare(before: Path, after: Path) -> int:
             print(f"{name}: only in {'after' if b.exists() else 'before'}")
             differ += 1
             continue
-        left, right = normalise(a.read_text()), normalise(b.read_text())
+        left, right = normalise(a.read_text(), strict=strict), normalise(b.read_text(), strict=strict)
         if left != right:
             differ += 1
             diff = list(difflib.unified_diff(left.splitlines(), right.splitlines(), lineterm="", n=1))
@@ -120,6 +125,8 @@ if __name__ == "__main__":
     if command == "save":
         save(Path(paths[0]))
     elif command == "compare":
-        sys.exit(compare(Path(paths[0]), Path(paths[1])))
+        strict = "--strict" in paths
+        paths = [p for p in paths if p != "--strict"]
+        sys.exit(compare(Path(paths[0]), Path(paths[1]), strict=strict))
     else:
         sys.exit(__doc__)

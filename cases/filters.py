@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.models import Case, label_in_language
-from cases.reference import case_worker_names, category_names
+from cases.reference import case_worker_names, category_id, category_names
 from cases.search import term_filter
 from common.forms import MAX_ID, DateInput, FilterDateField
 from residents.selectors import search_terms
@@ -112,7 +112,9 @@ def filter_cases(queryset: QuerySet[Case], data: dict) -> QuerySet[Case]:
     elif status:
         queryset = queryset.filter(status=status)
     if data.get("category"):
-        queryset = queryset.filter(category__code=data["category"])
+        # By id from the cache (the form's choices come from it too): no join of the categories.
+        pk = category_id(data["category"])
+        queryset = queryset.filter(category_id=pk) if pk else queryset.filter(category__code=data["category"])
     assignee = data.get("assignee")
     if assignee == "none":
         queryset = queryset.filter(assignee__isnull=True)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import uploads
+from cases import reference, uploads
 from cases.models import Aid, Attachment, Case, CaseCategory, CaseParty, OutsideBody
 from cases.rules import case_workers
 from cases.services import NewParty
@@ -216,6 +216,7 @@ class EditForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].label_from_instance = lambda c: c.label
+        self.fields["category"].listed = reference.category_choices  # cached, not queried
         self.fields["category"].empty_label = None
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
@@ -228,6 +229,7 @@ class AssignForm(VersionForm):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = case_workers([case.committee_id])
         self.fields["assignee"].label_from_instance = lambda u: u.display_name
+        self.fields["assignee"].listed = lambda: reference.assignable(case.committee_id)  # cached
 
 
 class DuplicateForm(VersionForm):
@@ -262,6 +264,7 @@ class ReferralForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"].label_from_instance = lambda b: b.label
+        self.fields["body"].listed = reference.outside_body_choices  # cached, not queried
 
 
 class ChaseForm(forms.Form):

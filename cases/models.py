@@ -334,7 +334,13 @@ class Case(CommitteeOwned):
     @property
     def waiting_referral(self) -> "Referral | None":
         """The oldest referral still waiting for its outside body's reply, from the rows that
-        selectors.case_rows prefetches (None without them: this never queries per row)."""
+        selectors.case_rows prefetches or the two columns selectors.with_waiting_referral reads
+        (then a Referral that is not saved, with its body id and day sent only); None without
+        either: this never queries per row."""
+        if hasattr(self, "waiting_body_id"):  # selectors.with_waiting_referral: its body and day only
+            if self.waiting_body_id is None:
+                return None
+            return Referral(case=self, body_id=self.waiting_body_id, sent_on=self.waiting_sent_on)
         outstanding = getattr(self, "outstanding_referrals", None)
         return outstanding[0] if outstanding else None
 

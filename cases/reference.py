@@ -2,7 +2,7 @@
 read from the cache (common/refdata.py) rather than joined into every list's query: a join per
 name made the rows' query cost more to plan and to turn into objects than to run."""
 
-from cases.models import CaseCategory, label_in_language
+from cases.models import CaseCategory, OutsideBody, label_in_language
 from cases.rules import case_workers
 from committee.models import Committee, User
 from common import refdata
@@ -16,6 +16,11 @@ def category_names() -> list[tuple[str, str, str]]:
 def category_labels() -> dict[int, str]:
     """Category id → its name in the active language."""
     return {pk: label_in_language(name, name_en) for pk, _code, name, name_en in _categories()}
+
+
+def category_id(code: str) -> int | None:
+    """The id of the category with this code (None: no such category)."""
+    return next((pk for pk, category_code, _name, _name_en in _categories() if category_code == code), None)
 
 
 def category(pk: int) -> tuple[str, str]:
@@ -43,6 +48,28 @@ def case_worker_names(committee_ids) -> list[tuple[int, str]]:
     return refdata.cached("staff", f"case_workers:{refdata.ids_key(ids)}", read)
 
 
+def assignable(committee_id: int) -> list[tuple[str, str]]:
+    """(id, name shown) of the active staff who may be assigned a case of this committee, by name:
+    the case page's "Assign to" choices (what is posted is checked against the database)."""
+
+    def read() -> list[tuple[str, str]]:
+        staff = case_workers([committee_id]).values_list("pk", "full_name", "username")
+        return [(str(pk), full_name or username) for pk, full_name, username in staff]
+
+    return refdata.cached("staff", f"assignable:{committee_id}", read)
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """(id, name in the active language) of every category, in their order: a form's choices."""
+    return [(str(pk), label_in_language(name, name_en)) for pk, _code, name, name_en in _categories()]
+
+
+def outside_body_choices() -> list[tuple[str, str]]:
+    """(id, name in the active language) of the outside bodies a case may be referred to (the
+    active ones), in their order: the referral form's choices."""
+    return [(str(pk), label_in_language(name, name_en)) for pk, name, name_en, active in _bodies() if active]
+
+
 def user_names(committee_ids, user_ids) -> dict[int, str]:
     """User id → name shown, for these users: the committees' staff from the cache, anyone else
     (someone assigned a case who has since left the committee) read in one query."""
@@ -60,4 +87,17 @@ def committee_names() -> dict[int, str]:
     """Committee id → name, every committee."""
     return refdata.cached(
         "committees", "all_names", lambda: dict(Committee.objects.values_list("pk", "name"))
+    )
+
+
+def outside_body_labels() -> dict[int, str]:
+    """Outside body id → its name in the active language (the rows' "with {body} for N days")."""
+    return {pk: label_in_language(name, name_en) for pk, name, name_en, _active in _bodies()}
+
+
+def _bodies() -> list[tuple[int, str, str, bool]]:
+    return refdata.cached(
+        "outside_bodies",
+        "all",
+        lambda: list(OutsideBody.objects.values_list("pk", "name", "name_en", "active")),
     )

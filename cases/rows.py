@@ -3,25 +3,27 @@ resident, household and building pages draw the same row.
 
 As a template included per list (templates/cases/includes/case_rows.html, which now calls this)
 a page of 25 rows cost about 900 template nodes resolved one by one: a third of the list's time.
-Here a row is one format_html; what is the same in every row (the icons, the translated words, the
-link with the id left out) is worked out once per list. The HTML is the template's, line
-for line (the pages' HTML was saved before and after the change and compared).
+Here a row is one str.format of values escaped by common.escaping.escape; what is the same in
+every row (the icons, the translated words, the link with the id left out) is worked out once per
+list. The HTML is the template's, line for line (the pages' HTML was saved before and after the
+change and compared byte for byte: bench/render_guard.py compare --strict).
 
-Escaping: every value from the database goes through format_html (escaped); the translated
+Escaping: every value from the database is escaped (as format_html does); the translated
 sentences are Needle's own (trusted, as in {% blocktranslate %}) with their values escaped.
 """
 
 from collections.abc import Iterable
 
 from django.utils import formats, timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from cases import reference
 from cases.models import Case
+from common.escaping import escape
 from common.masking import mask_numbers_in_text
-from common.templatetags.needle import icon, pk_url
+from common.templatetags.needle import icon, pk_url_parts
 
 _STAGE_COLOURS = {
     "new": "blue",
@@ -70,7 +72,7 @@ def _day(value) -> str:
 
 def _sentence(translated: str, **values) -> SafeString:
     """A translated sentence with its values escaped, as {% blocktranslate with … %} renders it."""
-    shown = {key: conditional_escape(formats.localize(value)) for key, value in values.items()}
+    shown = {key: escape(formats.localize(value)) for key, value in values.items()}
     return mark_safe(translated % shown)  # noqa: S308 (Needle's own words, its values escaped)
 
 
@@ -88,71 +90,73 @@ def render_case_rows(
     urgent_badge = format_html('          <span class="badge red">{}</span>\n', gettext("urgent"))
     sensitive_badge = format_html('          <span class="badge">{}</span>\n', gettext("sensitive"))
     clock = icon("clock", "icon icon-sm")
-    chevron = icon("chevron")
-    unassigned = gettext("unassigned")
+    chevron = escape(icon("chevron"))
+    unassigned = escape(gettext("unassigned"))
+    # The sentences translated once per list, not once per row (each gettext reads the active
+    # language from a context-local).
+    due, closed, resolved = gettext("due %(date)s"), gettext("closed %(date)s"), gettext("resolved %(date)s")
+    with_body = gettext("with %(body)s for %(days)s days")
     # get_status_display() builds a dict of the choices on every call: once per list here.
-    status_labels = {value: str(label) for value, label in Case.Status.choices}
+    status_labels = {value: escape(label) for value, label in Case.Status.choices}
     # The names beside each case, from the cache (cases/reference.py), not from joined rows.
     categories = reference.category_labels()
     committees = reference.committee_names() if show_committee else {}
+    bodies = reference.outside_body_labels()
     people = reference.user_names({case.committee_id for case in cases}, {case.assignee_id for case in cases})
-    out = SafeString('\n<ul class="rows case-rows">\n')
+    url_before, url_after = (escape(part) for part in pk_url_parts("cases:detail"))
+    out = ['\n<ul class="rows case-rows">\n']
     for case in cases:
         is_open, overdue = case.is_open, case.is_overdue  # the model's rules, not restated here
-        badges = SafeString()
+        badges = ""
         if overdue:
             badges += overdue_badge
         if case.priority == "urgent":
             badges += urgent_badge
         if case.sensitive:
             badges += sensitive_badge
-        extra = SafeString()
+        extra = ""
         location = case.location
         if location:
-            extra += format_html("          <span>{}</span>\n", mask_numbers_in_text(str(location)))
+            extra += f"          <span>{escape(mask_numbers_in_text(str(location)))}</span>\n"
         if show_committee:
-            extra += format_html("          <span>{}</span>\n", committees.get(case.committee_id, ""))
-        when = SafeString()
+            extra += f"          <span>{escape(committees.get(case.committee_id, ''))}</span>\n"
+        when = ""
         if is_open:
             when = format_html(
                 '          <span class="nowrap{}">{}{}</span>\n',
                 " overdue-text" if overdue else "",
                 clock,
-                _sentence(gettext("due %(date)s"), date=_day(case.due_date)),
+                _sentence(due, date=_day(case.due_date)),
             )
         elif case.closed_at:
             when = format_html(
-                '          <span class="nowrap">{}</span>\n',
-                _sentence(gettext("closed %(date)s"), date=_day(case.closed_at)),
+                '          <span class="nowrap">{}</span>\n', _sentence(closed, date=_day(case.closed_at))
             )
         elif case.resolved_at:
             when = format_html(
-                '          <span class="nowrap">{}</span>\n',
-                _sentence(gettext("resolved %(date)s"), date=_day(case.resolved_at)),
+                '          <span class="nowrap">{}</span>\n', _sentence(resolved, date=_day(case.resolved_at))
             )
         referral = case.waiting_referral if is_open else None
         if referral:
             when += format_html(
                 '          <span class="waiting-on">{}</span>\n',
-                _sentence(
-                    gettext("with %(body)s for %(days)s days"),
-                    body=referral.body.label,
-                    days=referral.days_out,
-                ),
+                _sentence(with_body, body=bodies.get(referral.body_id, ""), days=referral.days_out),
             )
-        out += format_html(
-            _ROW,
-            _OVERDUE_CLASS if overdue else "",
-            pk_url("cases:detail", case.pk),
-            case.number,
-            status_colour(case.status),
-            status_labels.get(case.status, case.status),
-            badges,
-            mask_numbers_in_text("" if case.title is None else str(case.title)),
-            categories.get(case.category_id, ""),
-            extra,
-            people.get(case.assignee_id, "") if case.assignee_id else unassigned,
-            when,
-            chevron,
+        out.append(
+            _ROW.format(
+                _OVERDUE_CLASS if overdue else "",
+                f"{url_before}{int(case.pk)}{url_after}",
+                escape(case.number),
+                status_colour(case.status),
+                status_labels.get(case.status) or escape(case.status),
+                badges,
+                escape(mask_numbers_in_text("" if case.title is None else str(case.title))),
+                escape(categories.get(case.category_id, "")),
+                extra,
+                escape(people.get(case.assignee_id, "")) if case.assignee_id else unassigned,
+                when,
+                chevron,
+            )
         )
-    return out + SafeString("</ul>\n")
+    out.append("</ul>\n")
+    return mark_safe("".join(out))  # noqa: S308 (every value above escaped, the markup Needle's own)

@@ -76,9 +76,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     ids_query = filter_cases(selectors.visible_cases(request.access), data)
     page = CappedPaginator(ids_query.values_list("pk", flat=True), 25).get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    rows = {
-        case.pk: case for case in selectors.case_list_rows(request.access, Case.objects.filter(pk__in=ids))
-    }
+    # No ORDER BY: the rows are put in the page's order below, and compiling Case's default
+    # ordering was about a fifth of this query's cost in Python (0.4 of 2 ms, demo, SQLite).
+    rows = selectors.case_list_rows(request.access, Case.objects.filter(pk__in=ids)).order_by()
+    rows = {case.pk: case for case in selectors.with_waiting_referral(rows)}
     ctx = {
         "form": form,
         "page": page,

@@ -5,13 +5,15 @@ whatever the language, so the widgets format their value the same way.
 """
 
 import datetime
+from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
+
+from common.escaping import escape
 
 MAX_ID = 2**63 - 1  # the largest id a database column holds: a larger one is no id at all
 # The years a date typed into Needle may fall in: year 1 in Shanghai time is before year 1 in UTC,
@@ -33,19 +35,41 @@ class ListedChoices(forms.models.ModelChoiceIterator):
     """A choice field's rows read in one ordinary query. Django's own iterator reads them with
     QuerySet.iterator(), which on PostgreSQL opens a server-side cursor (DECLARE … WITH HOLD, FETCH,
     CLOSE: three round trips and a materialised result) for lists of a few dozen rows; the case
-    page drew four of them. Still one query per time the choices are drawn, as before."""
+    page drew four of them. Still one query per time the choices are drawn, as before.
+
+    A field given `listed` (a callable giving [(value, label)], from the reference cache: see
+    cases/reference.py) draws those instead and queries nothing: the case page drew three such
+    lists with four queries (a required select reads its first choice once more, to know whether
+    it may say `required`). What is posted is still checked against the queryset."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        listed = getattr(self.field, "listed", None)
+        if listed is not None:
+            yield from listed()
+            return
         for obj in self.queryset.all():  # a fresh queryset each time, as Django's (no stale rows)
             yield self.choice(obj)
+
+    def __len__(self) -> int:
+        listed = getattr(self.field, "listed", None)
+        if listed is None:
+            return super().__len__()
+        return len(listed()) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        listed = getattr(self.field, "listed", None)
+        if listed is None:
+            return super().__bool__()
+        return self.field.empty_label is not None or bool(listed())
 
 
 class ModelChoiceField(forms.ModelChoiceField):
     """A row picked from a short list (categories, outside bodies, staff): see ListedChoices."""
 
     iterator = ListedChoices
+    listed: Callable[[], list[tuple[str, str]]] | None = None
 
 
 class IdsChoiceField(forms.ModelMultipleChoiceField):
@@ -96,9 +120,7 @@ class MonthInput(forms.TextInput):
 def _attrs(attrs: dict) -> str:
     """django/forms/widgets/attrs.html: ` name="value"` each, a bare name for True, nothing for False."""
     return "".join(
-        f" {conditional_escape(name)}"
-        if value is True
-        else f' {conditional_escape(name)}="{conditional_escape(f"{value}")}"'
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(f"{value}")}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -108,9 +130,9 @@ def _input(context: dict) -> str:
     """django/forms/widgets/input.html (text, date, number, hidden, checkbox, … include it)."""
     widget = context["widget"]
     value = widget["value"]
-    shown = "" if value is None else f' value="{conditional_escape(f"{value}")}"'
+    shown = "" if value is None else f' value="{escape(f"{value}")}"'
     return (
-        f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"'
+        f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"'
         f"{shown}{_attrs(widget['attrs'])}>"
     )
 
@@ -118,16 +140,16 @@ def _input(context: dict) -> str:
 def _option(option: dict) -> str:
     """django/forms/widgets/select_option.html, included by select.html (its newline kept)."""
     return (
-        f'<option value="{conditional_escape(f"{option['value']}")}"{_attrs(option["attrs"])}>'
-        f"{conditional_escape(option['label'])}</option>\n"
+        f'<option value="{escape(f"{option['value']}")}"{_attrs(option["attrs"])}>'
+        f"{escape(option['label'])}</option>\n"
     )
 
 
 def _textarea(context: dict) -> str:
     """django/forms/widgets/textarea.html."""
     widget = context["widget"]
-    value = conditional_escape(widget["value"]) if widget["value"] else ""
-    name = conditional_escape(widget["name"])
+    value = escape(widget["value"]) if widget["value"] else ""
+    name = escape(widget["name"])
     return f'<textarea name="{name}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
 
 
@@ -155,22 +177,21 @@ def _field_group(context: dict) -> str:
         classes += " has-error"
     if field.widget_type == "textarea":
         classes += " wide"
-    label = conditional_escape(field.label)
+    label = escape(field.label)
     if field.widget_type == "checkbox":
-        main = f"\n    <label>{conditional_escape(field)} {label}</label>\n  "
+        main = f"\n    <label>{escape(field)} {label}</label>\n  "
     else:
         required = ' <span class="muted" aria-hidden="true">*</span>' if field.field.required else ""
         main = (
-            f'\n    <label for="{conditional_escape(field.id_for_label)}">{label}{required}</label>\n'
-            f"    {conditional_escape(field)}\n  "
+            f'\n    <label for="{escape(field.id_for_label)}">{label}{required}</label>\n'
+            f"    {escape(field)}\n  "
         )
     help_text = (
-        f'<span class="help" id="{conditional_escape(field.auto_id)}_helptext">'
-        f"{conditional_escape(field.help_text)}</span>"
+        f'<span class="help" id="{escape(field.auto_id)}_helptext">{escape(field.help_text)}</span>'
         if field.help_text
         else ""
     )
-    errors = conditional_escape(field.errors) if field.errors else ""
+    errors = escape(field.errors) if field.errors else ""
     return f'<div class="{classes}">\n  {main}\n  {help_text}\n  {errors}\n</div>'
 
 
@@ -193,6 +214,13 @@ class FormRenderer(DjangoTemplates):
             return self._select(context, request)
         if template_name == "django/forms/widgets/textarea.html":
             return _textarea(context)
+        # A file input with no file already stored (Needle's forms only add files) is a plain input:
+        # the template's "Currently: … Clear" part is drawn only for a stored file.
+        if (
+            template_name == "django/forms/widgets/clearable_file_input.html"
+            and not context["widget"]["is_initial"]
+        ):
+            return _input(context)
         if template_name == self.field_template_name and set(context) == {"field"}:
             return _field_group(context)
         return super().render(template_name, context, request)
@@ -200,10 +228,10 @@ class FormRenderer(DjangoTemplates):
     def _select(self, context: dict, request) -> str:
         """django/forms/widgets/select.html, its options inline."""
         widget = context["widget"]
-        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group_name, group_choices, _index in widget["optgroups"]:
             if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+                parts.append(f'\n  <optgroup label="{escape(group_name)}">')
             for option in group_choices:
                 # Text labels only: Django's template would localise a date or a number first.
                 if option["template_name"] == OPTION_TEMPLATE and isinstance(option["label"], str | Promise):

@@ -27,6 +27,7 @@ TIMEOUT = 300
 # kind → the models whose rows it is read from ("app_label.ModelName").
 SOURCES = {
     "categories": ("cases.CaseCategory",),
+    "outside_bodies": ("cases.OutsideBody",),
     "staff": ("committee.User", "committee.Membership"),
     "committees": ("committee.Committee", "committee.Street"),
 }

@@ -10,7 +10,7 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy as _
 
 from cases.filters import CaseFilterForm
-from cases.forms import AssignForm, EditForm, ReferralForm, TextActionForm
+from cases.forms import AssignForm, AttachmentForm, EditForm, ReferralForm, TextActionForm
 from committee.access import acting_as
 from common.forms import DateInput, FormRenderer
 from tests.factories import make_case
@@ -88,6 +88,8 @@ def test_needles_own_forms_as_djangos_templates_write_them(org):
             ReferralForm(),
             ReferralForm({"their_reference": HOSTILE}),
             TextActionForm(),
+            AssignForm(initial={"assignee": org.worker_a.pk}, case=case),
+            AttachmentForm(),
         ]
         for form in forms_on_pages:
             for ours, django_own in _both(form):
@@ -108,7 +110,9 @@ def test_a_rows_link_is_the_url_django_reverses(name, pk):
 
 def test_choice_lists_are_read_without_a_server_side_cursor(org):
     """On PostgreSQL Django's choice fields read their rows through a server-side cursor (DECLARE,
-    FETCH, CLOSE: three round trips per list); Needle's read them in one ordinary query each."""
+    FETCH, CLOSE: three round trips per list); Needle's read them in one ordinary query each (the
+    case page's lists from the reference cache: read once, when the cache is cold)."""
+    from django.core.cache import cache
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -122,6 +126,7 @@ def test_choice_lists_are_read_without_a_server_side_cursor(org):
     with acting_as(org.secretary_a):
         case = make_case(org.secretary_a, org.a)
         forms_with_lists = [EditForm(instance=case), ReferralForm(), AssignForm(case=case)]
+        cache.clear()
         with connection.execute_wrapper(seen):
             drawn = "".join(str(form[name]) for form in forms_with_lists for name in form.fields)
     assert "<option" in drawn

@@ -1,12 +1,16 @@
-"""Template helpers for case pages: an event's sentence on the timeline, badge colours, rows of cases."""
+"""Template helpers for case pages: the timeline, an event's sentence, badge colours, rows of cases."""
 
-from collections.abc import Container
+from collections.abc import Container, Iterable
 
 from django import template
-from django.utils.safestring import SafeString
+from django.template.defaultfilters import date, linebreaksbr
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from cases import events, rows
 from cases.models import CaseEvent
+from common.escaping import escape
+from common.masking import mask_numbers_in_text
 
 register = template.Library()
 
@@ -33,3 +37,31 @@ def included_case_rows(context) -> SafeString:
 def event_sentence(event: CaseEvent, attachment_ids: Container[int] = ()) -> SafeString:
     """What the timeline says for an event (events.sentence); files still there are linked."""
     return events.sentence(event, attachment_ids or ())
+
+
+@register.simple_tag
+def timeline(
+    events_shown: Iterable[CaseEvent], attachment_ids: Container[int] = (), oldest_first: bool = False
+) -> SafeString:
+    """The timeline's items (newest first as given, or `oldest_first` as the printed sheet), each as
+    templates/cases/includes/event.html wrote it, to the character: as that include an event cost
+    about a dozen template nodes, a tenth of a case page with a few events."""
+    files = attachment_ids or ()
+    items = []
+    for event in reversed(list(events_shown)) if oldest_first else events_shown:
+        at = timezone.localtime(event.at)  # the date filter's `expects_localtime`
+        actor = f" · {escape(event.actor.display_name)}" if event.actor else ""
+        text = ""
+        if event.text:
+            text = linebreaksbr(mask_numbers_in_text(str(event.text)), autoescape=True)
+            text = f'<p class="event-text">{text}</p>'
+        when = f'<time datetime="{escape(date(at, "c"))}">{escape(date(at, "Y-m-d H:i"))}</time>'
+        items.append(
+            f'<li class="event event-{escape(event.kind)}">\n'
+            f'  <div class="when">{when}{actor}</div>\n'
+            f'  <div class="what">{escape(events.sentence(event, files))}\n'
+            f"  {text}\n"
+            "  </div>\n"
+            "</li>\n"
+        )
+    return mark_safe("".join(items))  # noqa: S308 (every value above escaped, the markup Needle's own)

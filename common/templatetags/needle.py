@@ -82,5 +82,12 @@ _PK = 987654321987  # an id no row has: where it stands in a reversed URL, a row
 @register.simple_tag
 def pk_url(name: str, pk: int) -> str:
     """`{% url name pk %}` for a URL whose one argument is an id, reversed once for every row."""
-    before, after = reverse_once(name, _PK).split(str(_PK))
+    before, after = pk_url_parts(name)
     return f"{before}{int(pk)}{after}"
+
+
+def pk_url_parts(name: str) -> tuple[str, str]:
+    """What stands before and after the id in the URL `name` (pk_url without the id): a loop over
+    rows puts each row's id between them."""
+    before, after = reverse_once(name, _PK).split(str(_PK))
+    return before, after

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import reference
-from cases.models import CaseCategory
+from cases.models import CaseCategory, OutsideBody
 from committee.models import Membership
 from committee.roles import Role
 from tests.factories import make_case, make_user
@@ -58,13 +58,17 @@ def _queries(client, url) -> list[str]:
 
 
 def test_a_warm_list_asks_only_for_the_session_the_roles_and_its_rows(org, as_user):
-    """Session, user, roles; the capped count, the page's ids, its rows and their waiting
-    referrals. Not the categories, staff or committees (cached)."""
+    """Session, user, roles; the capped count, the page's ids, its rows with their waiting
+    referrals (subqueries of the rows' query). Not the categories, staff, committees or outside
+    bodies (cached)."""
     make_case(org.worker_a, org.a)
     queries = _queries(as_user(org.secretary_a), reverse("cases:list"))
-    assert len(queries) == 7, queries
+    assert len(queries) == 6, queries
     assert not any(
-        sql.startswith(('SELECT "cases_casecategory"', 'SELECT DISTINCT "committee_user"')) for sql in queries
+        sql.startswith(
+            ('SELECT "cases_casecategory"', 'SELECT DISTINCT "committee_user"', 'SELECT "cases_outsidebody"')
+        )
+        for sql in queries
     )
 
 
@@ -100,3 +104,44 @@ def test_a_page_served_while_a_category_is_saved_does_not_keep_it_out_of_the_cac
         other.join()
     assert "井盖缺失" not in seen[0].values()  # it read before the commit, as the race does
     assert "井盖缺失" in reference.category_labels().values()
+
+
+def _select(page: str, name: str) -> str:
+    start = page.index(f'name="{name}"')
+    return page[start : page.index("</select>", start)]
+
+
+def test_a_warm_case_page_reads_no_choice_list_and_its_choices_follow_changes(org, as_user):
+    """The case page's "Assign to", category and "Send to" choices come from the cache: no query
+    for them on a warm page; a worker deactivated, a category renamed, a body added or retired
+    shows on the next page."""
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    client = as_user(org.secretary_a)
+    url = reverse("cases:detail", args=[case.pk])
+    queries = _queries(client, url)
+    assert not any(
+        sql.startswith(
+            ('SELECT "cases_casecategory"', 'SELECT DISTINCT "committee_user"', 'SELECT "cases_outsidebody"')
+        )
+        for sql in queries
+    ), queries
+    page = client.get(url).content.decode()
+    assert f'<option value="{org.worker_a.pk}" selected>' in _select(page, "assignee")
+    assert f'<option value="{case.category_id}" selected>' in _select(page, "category")
+
+    helper = make_user(committee=org.a, role=Role.WORKER, full_name="帮手")
+    assert "帮手" in _select(client.get(url).content.decode(), "assignee")
+    helper.is_active = False
+    helper.save()
+    assert "帮手" not in _select(client.get(url).content.decode(), "assignee")
+
+    category = CaseCategory.objects.get(pk=case.category_id)
+    category.name = "下水道"
+    category.save()
+    assert "下水道" in _select(client.get(url).content.decode(), "category")
+
+    body = OutsideBody.objects.create(name="自来水公司", name_en="Water company", order=99)
+    assert "自来水公司" in _select(client.get(url).content.decode(), "body")
+    body.active = False
+    body.save()
+    assert "自来水公司" not in _select(client.get(url).content.decode(), "body")

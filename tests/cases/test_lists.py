@@ -189,3 +189,14 @@ def test_a_row_says_what_the_case_is_where_who_has_it_and_which_outside_body_it_
     services.record_reply(access=worker, referral=referral, reply="已派人疏通")
     row = _row_text(client.get(reverse("cases:list")).content.decode(), case.number)
     assert "物业公司" not in row and row.endswith(f"{due} 到期")
+
+
+def test_a_row_escapes_what_staff_typed(org, as_user):
+    """The rows are written in Python (cases/rows.py), not by the template engine: what staff typed
+    into a title or a place is escaped there all the same."""
+    case = make_case(org.worker_a, org.a, title="<b>积水</b> & \"引号\" 'x'", place="<i>3号楼</i>")
+    html = as_user(org.worker_a).get(reverse("cases:list")).content.decode()
+    assert "&lt;b&gt;积水&lt;/b&gt; &amp; &quot;引号&quot; &#x27;x&#x27;" in html
+    assert "&lt;i&gt;3号楼&lt;/i&gt;" in html
+    assert "<b>积水" not in html and "<i>3号楼" not in html
+    assert f'href="/cases/{case.pk}/"' in html
