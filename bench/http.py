@@ -118,6 +118,9 @@ def main() -> None:
     env = _env()
     _manage(env, "migrate", "--noinput", "-v0")
     _manage(env, "seed_demo", "--if-empty")
+    # With DEBUG off the pages read the manifest of collected static files: without it
+    # (a fresh checkout) every page is a 500, as a server without collectstatic would be.
+    _manage(env, "collectstatic", "--noinput", "-v0")
     server = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
         [
             str(Path(sys.executable).parent / "gunicorn"),
