@@ -345,6 +345,25 @@ def client_for(user) -> Client:
     return client
 
 
+def session_of(user) -> str:
+    """The key of a new logged-in session of `user` (force_login's), for client_in_session.
+
+    Logging in writes the session, the last login and django-axes' log (~6 ms a test): a module of
+    hundreds of requests by a few personas makes one session per persona in its kept rows
+    (rows_kept_for_scope) and sends each request in it. A test that changes the session (logs out,
+    switches language) changes it inside its own transaction, rolled back afterwards as the rest.
+    """
+    return client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def client_in_session(session_key: str | None) -> Client:
+    """A new test client that sends the session cookie of session_of (None: anonymous)."""
+    client = Client()
+    if session_key is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    return client
+
+
 @pytest.fixture
 def as_user():
     """as_user(user) → a test client logged in as that user (None: anonymous)."""
