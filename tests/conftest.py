@@ -231,9 +231,63 @@ def build_org() -> SimpleNamespace:
     return SimpleNamespace(street=street, other_street=other_street, a=a, b=b, c=c, users=users, **users)
 
 
+def _commits(item) -> bool:
+    """Whether a test commits (the live server, threads): rows kept for a scope cannot be under it."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return any(name in names for name in ("transactional_db", "live_server", "django_db_reset_sequences"))
+
+
+def _may_share_the_org(item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    if _commits(item) or "seeded_demo" in names:
+        return False
+    return "org" in names or not ("db" in names or item.get_closest_marker("django_db"))
+
+
+@pytest.fixture(scope="module")
+def _org_of_the_module(request, django_db_blocker):
+    """The organisation's rows, written once for a module's tests rather than once per test (~570 tests
+    ask for `org`: 11 rows and their history, ~10 ms each). Only in a module whose every test that
+    reads the database asks for `org` (another would find rows it did not ask for), and none commits
+    (its rows would sit in the outer transaction) or reads the demo (another database)."""
+    module = request.module
+    items = [item for item in request.session.items if getattr(item, "module", None) is module]
+    if not all(_may_share_the_org(item) for item in items):
+        yield None
+        return
+    with rows_kept_for_scope(django_db_blocker):
+        org = build_org()
+        yield {
+            "streets": [org.street.pk, org.other_street.pk],
+            "committees": [org.a.pk, org.b.pk, org.c.pk],
+            "users": {name: user.pk for name, user in org.users.items()},
+        }
+
+
+def _org_read_again(pks: dict) -> SimpleNamespace:
+    """The module's organisation as new objects, so that a test that changes one in memory changes it
+    for itself only (its rows roll back with the test)."""
+    from committee.models import Committee, Street, User
+
+    streets = Street._base_manager.in_bulk(pks["streets"])
+    committees = Committee._base_manager.select_related("street").in_bulk(pks["committees"])
+    users_by_pk = User._base_manager.in_bulk(pks["users"].values())
+    users = {name: users_by_pk[pk] for name, pk in pks["users"].items()}
+    street, other_street = (streets[pk] for pk in pks["streets"])
+    a, b, c = (committees[pk] for pk in pks["committees"])
+    return SimpleNamespace(street=street, other_street=other_street, a=a, b=b, c=c, users=users, **users)
+
+
 @pytest.fixture
-def org(db):
-    return build_org()
+def org(request, _org_of_the_module, db):
+    """The organisation (build_org): its rows are the module's (_org_of_the_module), its objects new
+    for each test; built afresh for a test that commits."""
+    if _org_of_the_module is None or _commits(request.node):
+        return build_org()
+    return _org_read_again(_org_of_the_module)
 
 
 def _seed_demo() -> None:
