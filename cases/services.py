@@ -181,6 +181,14 @@ LOCKED = (
     "sensitive",
     "satisfaction",
     "reopen_requested_at",
+    # What the dashboard's kept counts compare before and after a change (reports/rollup.py
+    # case_saving): read here, with the lock, instead of by a query of their own.
+    "due_date",
+    "created_at",
+    "resolved_at",
+    "category",
+    "source",
+    "building",
 )
 
 

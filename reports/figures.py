@@ -14,7 +14,10 @@ Every count links to cases:list with the filter that gives the same rows (notes:
 
 Closed months come from the rollup (reports/rollup.py: summarised once, kept current when a case of
 theirs changes) and only the current month is counted live, so that the cost does not grow with the
-years of cases; `rollup=False` counts everything live (the tests compare the two).
+years of cases; the committee dashboard reads the current month from the rollup too (kept by every
+change of a case) and its workload from the open-case counters (reports/open_cases.py), so that its
+cost does not grow with a committee's cases either. `rollup=False` counts everything live (the tests
+compare the two).
 """
 
 import datetime as dt
@@ -46,6 +49,7 @@ from committee.models import User
 from committee.scoping import visible_committee_ids
 from common.reversing import reverse_once
 from common.workdays import median_of_counts, median_working_days, working_day_counts
+from reports import open_cases
 from reports import rollup as summary_of_months
 from reports.roster import RosterFigures, roster_figures
 from reports.unions import union_counts
@@ -201,7 +205,13 @@ def headlines(
     result = {cid: Headline() for cid in committee_ids}
     filters = count_filters(period)
     open_filter, overdue_filter = filters.pop("open"), filters.pop("overdue")
-    if open_counts:
+    if open_counts and rollup and period.today == timezone.localdate():
+        # Today's: from the open-case counters (reports/open_cases.py), a few rows per committee.
+        for cid, (opened, overdue) in open_cases.open_by_committee(
+            access, committee_ids, period.today
+        ).items():
+            result[cid].open, result[cid].overdue = opened, overdue
+    elif open_counts:
         # Apart from the month's counts: the open cases alone are counted from the partial index
         # (an index-only scan of case_open_due); OR-ed with the month's rows into one query they
         # made PostgreSQL read every case (917 ms for the district overview at 2,000,000 cases).
@@ -307,23 +317,30 @@ def month_label(day: dt.date) -> str:
 
 def dashboard(committee, access, today: dt.date | None = None, rollup: bool | None = None) -> dict:
     """Everything the committee dashboard shows. A fixed number of queries (tests count them): the
-    closed months' figures from the rollup in one (rollup.closed_figures), the cases counted live in
-    one (by month and category, by source, by building, by days to resolve: _live_figures)."""
+    months' figures from the rollup in one (rollup.closed_figures: the closed months summarised once,
+    the current month kept by every change of a case), the workload from the open-case counters in
+    one (reports/open_cases.py), and for a reader the rollup's rows leave their own sensitive cases
+    out for, those counted live in one (_live_figures). Nothing here reads a number of rows that
+    grows with the committee's cases. `rollup=False` counts everything live, as does a `today`
+    other than today (the kept counts are today's)."""
     period = Period(today or timezone.localdate())
     rollup = settings.REPORTS_ROLLUP if rollup is None else rollup
+    # The current month from the rollup and the workload from the counters: only for today.
+    kept = rollup and period.today == timezone.localdate()
     cases = visible_cases(access, Case.objects.filter(committee=committee))
-    ids, closed_months = [committee.pk], period.months[:-1]
+    ids = [committee.pk]
+    rolled = period.months if kept else period.months[:-1]
     closed = None
     if rollup:
-        summary_of_months.ensure(ids, closed_months)
-        closed = summary_of_months.closed_figures(
-            access, ids, closed_months, period.satisfaction_from, period.month_start
-        )
+        summary_of_months.ensure(ids, rolled)
+        until = period.today + dt.timedelta(days=1) if kept else period.month_start
+        closed = summary_of_months.closed_figures(access, ids, rolled, period.satisfaction_from, until)
     categories = {c.pk: c for c in CaseCategory.objects.all()}
     links = count_links(committee.pk, period)
     year_from = start_of(period.year_start)
-    # What is counted live: the 12 months without the rollup; with it, this month, and in the closed
-    # months only the sensitive cases the rollup's rows leave out for this reader but they may see.
+    # What is counted live: the 12 months without the rollup; with it, this month (unless kept), and
+    # in the rollup's months only the sensitive cases its rows leave out for this reader but they
+    # may see.
     created_live = Q(created_at__gte=year_from)
     resolved_live = Q(resolved_at__gte=year_from)
     own = None
@@ -331,12 +348,31 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
         created_live = Q(created_at__gte=start_of(period.month_start))
         resolved_live = Q(resolved_at__gte=start_of(period.month_start))
         own = summary_of_months.own_sensitive(access, ids)
+        if kept:
+            created_live = resolved_live = None
         if own is not None:
-            created_live |= own & Q(created_at__gte=year_from)
-            resolved_live |= own & Q(resolved_at__gte=year_from)
-    live = _live_figures(
-        cases, created_live, resolved_live, year_from, _month_branches(cases, period, rollup, own)
-    )
+            created_live = _either(created_live, own & Q(created_at__gte=year_from))
+            resolved_live = _either(resolved_live, own & Q(resolved_at__gte=year_from))
+    if created_live is None:  # the secretary's own committee, today: nothing to count live
+        live = {
+            "month_counts": _month_counts(),
+            "per_month": [],
+            "by_source": [],
+            "buildings": [],
+            "resolution": [],
+        }
+    else:
+        branches = _month_branches(cases, period, rollup, own, kept)
+        live = _live_figures(cases, created_live, resolved_live, year_from, branches)
+    month_counts = live["month_counts"]
+    if kept:
+        # This month's logged and resolved cases, from the rollup's current month.
+        month_counts["new_this_month"] += sum(
+            row["n"] for row in closed.per_month if row["month"] == period.month_start
+        )
+        month_counts["resolved_this_month"] += sum(
+            n for _, n in closed.resolution.get(period.month_start, [])
+        )
     headline = headlines(
         cases,
         ids,
@@ -347,7 +383,7 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
         ensured=True,
         open_counts=False,
         closed_since=closed.since if closed is not None else None,
-        month_counts={committee.pk: live["month_counts"]},
+        month_counts={committee.pk: month_counts},
     )[committee.pk]
 
     # Cases per month by category, and by source.
@@ -358,8 +394,10 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
     for row in live["by_source"] + (closed.by_source if closed else []):
         source_counts[row["source"]] += row["n"]
     months = period.months
+    # (A kept row can add up to 0: a case moved to another category this month.)
     used = sorted(
-        {cid for _, cid in per_month}, key=lambda cid: (categories[cid].order, categories[cid].code)
+        {cid for (_, cid), n in per_month.items() if n},
+        key=lambda cid: (categories[cid].order, categories[cid].code),
     )
     by_category_chart = {
         "kind": "stacked",
@@ -370,7 +408,8 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
         ],
     }
 
-    workload_rows, status_counts = workload(cases, committee.pk, period)
+    counted = open_cases.workload_rows(access, committee.pk, period.today) if kept else None
+    workload_rows, status_counts = workload(cases, committee.pk, period, counted)
     # The same open cases, the same visibility: the headline's open and overdue are the table's sums.
     headline.open = sum(row["open"] for row in workload_rows)
     headline.overdue = sum(row["overdue"] for row in workload_rows)
@@ -415,7 +454,7 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
             committee.pk,
             period,
             categories,
-            summary_of_months.ClosedBuildings(access, ids, closed_months, closed.building_totals)
+            summary_of_months.ClosedBuildings(access, ids, rolled, closed.building_totals)
             if closed
             else None,
         ),
@@ -464,15 +503,31 @@ _LIVE_COLUMNS = {
 }
 
 
-def _month_branches(cases, period: Period, rollup: bool, own: Q | None) -> dict:
+def _either(a: Q | None, b: Q) -> Q:
+    return b if a is None else a | b
+
+
+def _month_counts() -> dict[str, int]:
+    names = ("new_this_month", "resolved_this_month", "recently_resolved", "called", "satisfied")
+    return dict.fromkeys(names, 0)
+
+
+def _month_branches(cases, period: Period, rollup: bool, own: Q | None, kept: bool = False) -> dict:
     """The headline's live counts as branches of _live_figures' union (headlines' month query, for
     one committee): new and resolved this month, resolved within the 90 days (with the rollup: this
     month; the closed months' come from it) and, for a reader the rollup's rows leave their own
-    sensitive cases out for, those of the closed months within the 90 days."""
+    sensitive cases out for, those of the closed months within the 90 days. `kept`: the rollup
+    holds this month too, so only that reader's own sensitive cases are counted, over the 90 days."""
     filters = count_filters(period)
     month_from = start_of(period.month_start)
     recent = filters["recently_resolved"]
     count = {"n": Count("pk")}
+    if kept:
+        return {
+            "new_this_month": (cases.filter(own & filters["new_this_month"]), {}, count),
+            "resolved_this_month": (cases.filter(own & filters["resolved_this_month"]), {}, count),
+            "recently_resolved": (cases.filter(own & recent), {}),
+        }
     branches = {
         "new_this_month": (cases.filter(filters["new_this_month"]), {}, count),
         "resolved_this_month": (cases.filter(filters["resolved_this_month"]), {}, count),
@@ -533,10 +588,7 @@ def _live_figures(
             ),
         },
     )
-    counts = {
-        name: 0
-        for name in ("new_this_month", "resolved_this_month", "recently_resolved", "called", "satisfied")
-    }
+    counts = _month_counts()
     for kind in month_branches:
         for row in rows.pop(kind):
             if kind in ("new_this_month", "resolved_this_month"):
@@ -555,12 +607,13 @@ def _live_figures(
     return rows
 
 
-def workload(cases, committee_id: int, period: Period) -> tuple[list[dict], dict[str, int]]:
+def workload(cases, committee_id: int, period: Period, counted=None) -> tuple[list[dict], dict[str, int]]:
     """Per assignee (and the unassigned): open, overdue, resolved this month; and the open cases by
-    status, from the same rows. One query: the open cases and the cases resolved this month counted
-    apart (UNION ALL) and added up below. Not one pass over `open OR resolved this month`: an OR of
-    two indexes reads the table's page of every open case, while the open cases alone are counted
-    from the covering partial index case_open_assignee_due (an index-only scan)."""
+    status, from the same rows. `counted`: those rows from the open-case counters (today's:
+    open_cases.workload_rows). Without them, one query: the open cases and the cases resolved this
+    month counted apart (UNION ALL) and added up below. Not one pass over `open OR resolved this
+    month`: an OR of two indexes reads the table's page of every open case, while the open cases
+    alone are counted from the covering partial index case_open_assignee_due (an index-only scan)."""
     filters = count_filters(period)
 
     def named(rows):
@@ -571,7 +624,7 @@ def workload(cases, committee_id: int, period: Period) -> tuple[list[dict], dict
             who_name=Subquery(users.values("full_name")), who_username=Subquery(users.values("username"))
         )
 
-    open_cases = named(
+    opened = named(
         cases.filter(filters["open"])
         .values("assignee_id", "status")
         .annotate(open=Count("pk"), overdue=Count("pk", filter=filters["overdue"]), resolved=Value(0))
@@ -584,11 +637,15 @@ def workload(cases, committee_id: int, period: Period) -> tuple[list[dict], dict
         .order_by()
     )
     # Ordered by columns of the union's result: the model's default order is none of them.
-    rows = open_cases.union(resolved, all=True).order_by("assignee_id", "status")
+    rows = (
+        counted if counted is not None else opened.union(resolved, all=True).order_by("assignee_id", "status")
+    )
     month_from, month_to = period.month_start.isoformat(), period.month_end.isoformat()
     people: dict = {}
     by_status: dict[str, int] = defaultdict(int)
     for row in rows:
+        if not (row["open"] or row["overdue"] or row["resolved"]):
+            continue  # a counter's row that went back to 0: no case behind it
         by_status[row["status"]] += row["open"]
         who = row["assignee_id"] or "none"
         person = people.get(who)
@@ -635,7 +692,9 @@ def hotspots(
         building["categories"][row["category_id"]] += row["n"]
     for row in closed.totals() if closed is not None else ():
         building_of(row)["total"] += row["n"]
-    top = sorted(buildings.values(), key=lambda b: (-b["total"], b["address"]))[:HOTSPOT_COUNT]
+    # (A kept row can add up to 0: a case moved to another building this month.)
+    shown = [b for b in buildings.values() if b["total"] > 0]
+    top = sorted(shown, key=lambda b: (-b["total"], b["address"]))[:HOTSPOT_COUNT]
     if closed is not None:
         for row in closed.categories([b["id"] for b in top]):
             buildings[row["building_id"]]["categories"][row["category_id"]] += row["n"]
@@ -653,6 +712,7 @@ def hotspots(
                     ),
                 }
                 for cid, n in building["categories"].items()
+                if n
             ),
             key=lambda c: (-c["count"], c["label"]),
         )

@@ -5,7 +5,10 @@ cost does not grow with a committee's years of cases. A row holds every case, se
 (`sensitive` is a dimension): who may see what is applied when the rows are read, as for the cases.
 """
 
+from django.conf import settings
 from django.db import models
+
+from committee.models import CommitteeOwned
 
 
 class RollupMonth(models.Model):
@@ -32,7 +35,8 @@ class RollupMonth(models.Model):
 
 
 class CaseRollup(models.Model):
-    """Counts of one committee's cases in one closed month, by the dimensions one figure needs.
+    """Counts of one committee's cases in one month, by the dimensions one figure needs: a closed
+    month summarised from its cases, the current month kept by every change of a case.
 
     - CREATED (month logged): category × source → n (cases per month by category, by source);
     - BUILDING_TOTAL (month logged): building → n (which buildings are the hotspots), and
@@ -56,9 +60,11 @@ class CaseRollup(models.Model):
     building = models.ForeignKey("residents.Building", models.CASCADE, null=True, related_name="+")
     day = models.DateField(null=True)
     days = models.IntegerField(null=True)
-    n = models.PositiveIntegerField(default=0)
-    called = models.PositiveIntegerField(default=0)
-    satisfied = models.PositiveIntegerField(default=0)
+    # Signed: the current month's rows are kept by adding each change of a case (+1 to its new
+    # row, -1 to its old one, reports/rollup.py), and a change may come before its row's count.
+    n = models.IntegerField(default=0)
+    called = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
 
     class Meta:
         indexes = [
@@ -73,3 +79,31 @@ class CaseRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.committee_id} {self.month:%Y-%m} {self.figure} {self.n}"
+
+
+class OpenCount(CommitteeOwned):
+    """How many of a committee's cases are open, per assignee, status and due date, and how many
+    were resolved in the current month, per assignee: the dashboard's workload table, its open
+    cases by status and its headline's open and overdue, read from a few rows instead of counted
+    from every open case. Kept by every write of a case (reports/open_cases.py), recounted nightly.
+
+    An open row has `due_date` (the past ones of the last recount on one day before it: overdue
+    whatever day reads them) and no `month`; a resolved row has `month` and no status or due
+    date. `created_by` is kept for sensitive cases only: it is who may see them besides the
+    assignee and the secretary (visible_cases). Rows add up: `n` is signed, a change adds -1 to
+    its case's old row and +1 to its new one.
+    """
+
+    # Counts of the committee's cases, gone with it (as its rollup): not PROTECT as its cases are.
+    committee = models.ForeignKey("committee.Committee", models.CASCADE, related_name="+")
+    # SET_NULL as on the case: a user deleted leaves their cases, and their counts, unassigned.
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    status = models.CharField(max_length=20, blank=True)
+    sensitive = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    due_date = models.DateField(null=True)
+    month = models.DateField(null=True)
+    n = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.committee_id} {self.assignee_id} {self.status or self.month} {self.n}"

@@ -8,6 +8,14 @@ category) marks its months stale (`case_saving`, from the Case's pre_save), and 
 summarised again when next needed. Summarising a month reads only that month's cases, through the
 (committee, created_at) and (committee, resolved_at) indexes.
 
+The current month is in the rollup too, for the committee dashboard: summarised once (the nightly
+task, or the first view of the month), then every change of a case is added to its rows in the
+transaction that makes it (`case_saving`: +1 to the case's new rows, -1 to its old ones), so that
+the dashboard counts nothing of the month live (the bench's committee of 300,000 cases logs 12,500
+a month). The street and district overviews still count the current month live. Whatever writes a
+committee's kept counts (a change, a summary of the current month, the open-case counters' recount:
+reports/open_cases.py) first locks the committee's current-month row (`lock_current_month`).
+
 Rows hold every case; who may see what is applied when they are read (`visible_rows`): the rows of
 sensitive cases count only in the committees where the reader sees every sensitive case, and the
 sensitive cases the reader sees there as assignee or author are counted live (`own_sensitive`), as
@@ -29,6 +37,7 @@ from cases.models import Case
 from committee.roles import Perm
 from common.bulk import insert_rows
 from common.workdays import working_day_counts
+from reports import open_cases
 from reports.models import CaseRollup, RollupMonth
 from reports.unions import union_counts
 
@@ -74,59 +83,139 @@ def _month_of(value: dt.datetime | None) -> dt.date | None:
 # --- Keeping it current ------------------------------------------------------------------------------
 
 # The Case fields a figure in the rollup depends on (as attribute names, and as the field names a
-# save's update_fields gives): a save that changes none of them changes no month.
+# save's update_fields gives): a change to none of them changes no month.
 TRACKED = ("created_at", "resolved_at", "satisfaction", "sensitive", "category_id", "source", "building_id")
-TRACKED_FIELDS = frozenset(
-    ("created_at", "resolved_at", "satisfaction", "sensitive", "category", "source", "building")
-)
 DATES = ("created_at", "resolved_at")
+# And the open-case counters' (reports/open_cases.py): attribute name → field name.
+STATE = {name: name.removesuffix("_id") for name in dict.fromkeys((*TRACKED, *open_cases.STATE))}
+STATE_FIELDS = frozenset(STATE.values())
 
 
 def case_saving(case: Case, update_fields=None) -> None:
-    """A case is about to be saved: mark stale the closed months it counted in before and will count
-    in after (its months logged and resolved). Nothing when the save touches no tracked field; one
-    UPDATE when a closed month is concerned, and one SELECT before it when the case was read without
-    its dates (the services lock a case reading only the fields they change)."""
-    if update_fields is not None and not (set(update_fields) & TRACKED_FIELDS):
+    """A case is about to be saved, in the transaction of the service saving it: mark stale the
+    closed months it counted in before and will count in after (its months logged and resolved),
+    and add the change to the current month's rollup rows and to the open-case counters
+    (reports/open_cases.py). Nothing when the save touches none of their fields (a note); else
+    the months' rows first (one upsert, which also locks the committee's current month: see
+    lock_current_month), then an UPDATE per row changed. One SELECT before it all when the case
+    was read without the fields compared (the services lock a case reading only what they need)."""
+    if update_fields is not None and not (set(update_fields) & STATE_FIELDS):
         return
     if case._state.adding or case.pk is None:
-        _mark(case.committee_id, {_month_of(getattr(case, name)) for name in DATES})
+        _changed(case.committee_id, None, {name: getattr(case, name) for name in STATE})
         return
     loaded = getattr(case, "loaded_values", None) or {}
     deferred = case.get_deferred_fields()
-    now = {name: getattr(case, name) for name in TRACKED if name not in deferred}
-    unchanged = update_fields is None and len(now) == len(TRACKED)
-    if unchanged and all(name in loaded and loaded[name] == now[name] for name in TRACKED):
+    written = [
+        n for n, f in STATE.items() if (update_fields is None or f in update_fields) and n not in deferred
+    ]
+    now = {name: getattr(case, name) for name in written}
+    before = {name: loaded[name] for name in STATE if name in loaded}
+    if all(name in before and before[name] == value for name, value in now.items()):
         return
-    before = {name: loaded[name] for name in DATES if name in loaded}
-    missing = [name for name in DATES if name not in before]
+    missing = [name for name in STATE if name not in before]
     if missing:
-        before.update(Case.all_objects.filter(pk=case.pk).values(*missing).first() or {})
-    values = [before.get(name) for name in DATES] + [now.get(name, before.get(name)) for name in DATES]
-    _mark(case.committee_id, {_month_of(v) for v in values if v})
+        found = Case.all_objects.filter(pk=case.pk).values(*missing).first()
+        if found is None:  # a pk given to a new case: the save inserts it
+            _changed(case.committee_id, None, {name: getattr(case, name) for name in STATE})
+            return
+        before.update(found)
+    after = {**before, **now}
+    _changed(case.committee_id, before, after)
     # A second save of the same object compares with what this one writes.
-    case.loaded_values = {**loaded, **before, **now}
+    case.loaded_values = {**loaded, **after}
 
 
 def case_deleted(case: Case) -> None:
-    _mark(case.committee_id, {_month_of(v) for v in (case.created_at, case.resolved_at) if v})
+    _changed(case.committee_id, {name: getattr(case, name) for name in STATE}, None)
 
 
-def _mark(committee_id: int, months: set[dt.date]) -> None:
-    """Raise the closed months' `changed`, creating their rows if need be, in one statement. An
-    upsert, not an UPDATE: a month summarised for the first time by another transaction has its row
-    inserted but not committed yet; an UPDATE would not see it and the change would be lost, while
-    the INSERT waits for that transaction and then raises the row it committed (PostgreSQL)."""
-    closed = sorted(m for m in months if m is not None and m < first_of(timezone.localdate()))
-    if not closed:
+def _changed(committee_id: int, before: dict | None, after: dict | None) -> None:
+    current = first_of(timezone.localdate())
+    counts = open_cases.changes(before, after, current)
+    rows = _month_changes(before, after, current)
+    stale: set = set()
+    if before is None or after is None or any(before[n] != after[n] for n in TRACKED):
+        stale = {_month_of(state[name]) for state in (before, after) if state for name in DATES}
+    _mark(committee_id, stale, lock=bool(counts or rows))
+    open_cases.apply(committee_id, counts)
+    _apply_month(committee_id, current, rows)
+
+
+def _month_rows(state: dict | None, month: dt.date) -> list[tuple]:
+    """The current month's rollup rows a case in this state counts in: (row key, (n, called,
+    satisfied)); the keys are summarise's columns (_created_rows, _resolved_rows)."""
+    if state is None:
+        return []
+    rows, sensitive, building = [], state["sensitive"], state["building_id"]
+    F_ = CaseRollup.Figure
+    if _month_of(state["created_at"]) == month:
+        rows.append(
+            ((F_.CREATED.value, sensitive, state["category_id"], state["source"], None, None, None), 1)
+        )
+        if building is not None:
+            rows.append(((F_.BUILDING.value, sensitive, state["category_id"], "", building, None, None), 1))
+            rows.append(((F_.BUILDING_TOTAL.value, sensitive, None, "", building, None, None), 1))
+    if _month_of(state["resolved_at"]) == month:
+        logged, resolved = as_date(state["created_at"]), as_date(state["resolved_at"])
+        days = working_day_counts([(logged, resolved, 1)])[0][0]
+        satisfaction = state["satisfaction"]
+        called, satisfied = int(bool(satisfaction)), int(satisfaction in SATISFIED)
+        rows.append(((F_.RESOLVED.value, sensitive, None, "", None, resolved, days), (1, called, satisfied)))
+    return [(key, value if isinstance(value, tuple) else (value, 0, 0)) for key, value in rows]
+
+
+_ROW_KEY = ("figure", "sensitive", "category_id", "source", "building_id", "day", "days")
+
+
+def _month_changes(before: dict | None, after: dict | None, month: dt.date) -> list[tuple[dict, tuple]]:
+    """(row key, (n, called, satisfied) to add) for a case going from `before` to `after`."""
+    sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for sign, state in ((1, after), (-1, before)):
+        for key, values in _month_rows(state, month):
+            for i, value in enumerate(values):
+                sums[key][i] += sign * value
+    return [(dict(zip(_ROW_KEY, key, strict=True)), tuple(v)) for key, v in sums.items() if any(v)]
+
+
+def _apply_month(committee_id: int, month: dt.date, changed: list[tuple[dict, tuple]]) -> None:
+    """Add the changes to the current month's rows (the caller holds the committee's lock): an
+    UPDATE per row, an INSERT after it when the row is new. Rows of a month not summarised yet are
+    replaced when it is (ensure)."""
+    for key, (n, called, satisfied) in changed:
+        rows = CaseRollup.objects.filter(committee_id=committee_id, month=month, **key)
+        if not rows.update(n=F("n") + n, called=F("called") + called, satisfied=F("satisfied") + satisfied):
+            CaseRollup.objects.create(
+                committee_id=committee_id, month=month, n=n, called=called, satisfied=satisfied, **key
+            )
+
+
+def lock_current_month(committee_id: int) -> None:
+    """Take the row lock of the committee's current month in the rollup until the transaction ends:
+    whatever writes the committee's kept counts (a change of a case, a summary of the current
+    month, the counters' recount) takes it first, so that they are written one after the other."""
+    _mark(committee_id, set(), lock=True)
+
+
+def _mark(committee_id: int, months: set[dt.date], lock: bool = False) -> None:
+    """Raise the closed months' `changed` (and, with `lock`, the current month's: its row is the
+    committee's lock, see lock_current_month), creating their rows if need be, in one statement.
+    An upsert, not an UPDATE: a month summarised for the first time by another transaction has its
+    row inserted but not committed yet; an UPDATE would not see it and the change would be lost,
+    while the INSERT waits for that transaction and then raises the row it committed (PostgreSQL).
+    In the months' order, the current month last: two writers never wait for each other in turn."""
+    current = first_of(timezone.localdate())
+    marked = {m for m in months if m is not None and m < current} | ({current} if lock else set())
+    if not marked:
         return
+    ordered = sorted(marked)
     table = connection.ops.quote_name(RollupMonth._meta.db_table)
-    values = ", ".join(["(%s, %s, 1, 0)"] * len(closed))
+    values = ", ".join(["(%s, %s, 1, 0)"] * len(ordered))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (committee_id, month, changed, summarised) VALUES {values} "  # noqa: S608
             f"ON CONFLICT (committee_id, month) DO UPDATE SET changed = {table}.changed + 1",
-            [x for m in closed for x in (committee_id, m)],
+            [x for m in ordered for x in (committee_id, m)],
         )
 
 
@@ -138,20 +227,25 @@ def forget(committee_ids=None, months=None) -> int:
         rows = rows.filter(committee_id__in=list(committee_ids))
     if months is not None:
         rows = rows.filter(month__in=list(months))
-    return rows.update(changed=F("changed") + 1)
+    # computed_at too: the current month is current while summarised at all (its changes are added
+    # to it as they come), so only this makes it be summarised again.
+    return rows.update(changed=F("changed") + 1, computed_at=None)
 
 
 def ensure(committee_ids, months: list[dt.date]) -> int:
-    """Summarise whichever of these closed months of these committees is missing or stale. One query
-    when all are current; a fixed number more otherwise. Returns how many months were summarised."""
+    """Summarise whichever of these months of these committees is missing or stale: a closed month
+    changed since its summary, the current month never summarised (since then every change was
+    added to it as it came: case_saving). One query when all are current; a fixed number more
+    otherwise. Returns how many months were summarised."""
     if not committee_ids or not months:
         return 0
+    this_month = first_of(timezone.localdate())
     current = set(
         RollupMonth.objects.filter(
+            Q(summarised__gte=F("changed")) | Q(month__gte=this_month),
             committee_id__in=list(committee_ids),
             month__in=months,
             computed_at__isnull=False,
-            summarised__gte=F("changed"),
         ).values_list("committee_id", "month")
     )
     todo = [(cid, m) for cid in committee_ids for m in months if (cid, m) not in current]
@@ -187,6 +281,8 @@ def summarise(pairs: list[tuple[int, dt.date]]) -> None:
         # The months' rows exist before the cases are read, so that a change committed meanwhile
         # raises their `changed` and keeps them stale; locked, so that two pages summarising the
         # same month at once do it one after the other (PostgreSQL; SQLite writes one at a time).
+        # The current month's row is the committee's lock (lock_current_month): a change of a case
+        # waits while its month is summarised, and is added to the new rows after.
         RollupMonth.objects.bulk_create(
             [RollupMonth(committee_id=cid, month=m) for cid, m in pairs], ignore_conflicts=True
         )

@@ -1,8 +1,12 @@
-"""The dashboard's rollup kept ready: every night the scheduler (`manage.py crontask`) queues the
-summary of every committee's closed months that are missing or stale, so that the first dashboard
-of the day (and of a new month, whose last month has just closed) reads them instead of summarising.
+"""The dashboard's kept figures made right and ready every night by the scheduler (`manage.py
+crontask`): at 00:05 the open-case counters counted again from the cases (reports/open_cases.py),
+so that a change written around Case.save heals and yesterday's due dates fold into one row; at
+00:20 the summary of every committee's closed months that are missing or stale, so that the first
+dashboard of the day (and of a new month, whose last month has just closed) reads them instead of
+summarising.
 
-Idempotent: a second run finds every month current and does nothing (reports/rollup.py).
+Idempotent: a second run finds every month current and does nothing (reports/rollup.py), every
+counter right.
 """
 
 from crontask import cron
@@ -10,8 +14,8 @@ from django.tasks import task
 from django.utils import timezone
 
 from committee.models import Committee
-from committee.scoping import unscoped
-from reports import rollup
+from committee.scoping import committee_scope, unscoped
+from reports import open_cases, rollup
 
 # A batch of committees per summary: a district's 300 committees in a few dozen queries each.
 BATCH = 25
@@ -20,13 +24,29 @@ BATCH = 25
 @cron("20 0 * * *")
 @task(takes_context=True)
 def summarise_closed_months(context) -> int:
-    """Summarise the last 12 closed months of every committee where missing or stale; returns how
-    many committee-months were summarised."""
+    """Summarise the last 12 closed months of every committee where missing or stale, and the
+    current month where never summarised (a new month: nothing to read yet; every change of a case
+    is then added to it); returns how many committee-months were summarised."""
     today = timezone.localdate()
     months = rollup.months_between(rollup.add_months(rollup.first_of(today), -12), today)
+    months.append(rollup.first_of(today))
     done = 0
     with unscoped():  # a job across the whole deployment
         ids = list(Committee.objects.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), BATCH):
             done += rollup.ensure(ids[start : start + BATCH], months)
     return done
+
+
+@cron("5 0 * * *")
+@task(takes_context=True)
+def recount_open_cases(context) -> int:
+    """Count every committee's open cases (and this month's resolved) again into the counters;
+    returns how many committees' counters were wrong."""
+    with unscoped():  # the list of committees: a job across the whole deployment
+        ids = list(Committee.objects.order_by("pk").values_list("pk", flat=True))
+    drifted = 0
+    for committee_id in ids:
+        with committee_scope([committee_id]):  # one committee's cases and counters at a time
+            drifted += open_cases.recount(committee_id)
+    return drifted

@@ -70,14 +70,16 @@ def replica(django_db_setup):
 
 @pytest.fixture
 def world(org, settings):
-    """Committee A's cases of this month and of two months ago, with every closed month summarised
-    already (as the nightly task leaves them), so that a dashboard only reads."""
+    """Committee A's cases of this month and of two months ago, with every month summarised
+    already (as the nightly task leaves them: the closed months, and the current one, which every
+    change of a case then keeps), so that a dashboard only reads."""
     settings.REPORTS_CACHE_SECONDS = 0
     today = timezone.localdate()
     for days, title in ((0, "楼道积水"), (1, "路灯不亮"), (62, "旧事项")):
         h.case(org.a, created_by=org.secretary_a, created=today - dt.timedelta(days=days), title=title)
     h.resident(org.a, "王建华")
-    rollup.ensure([org.a.pk, org.b.pk], rollup.months_between(today - dt.timedelta(days=400), today))
+    months = [*rollup.months_between(today - dt.timedelta(days=400), today), today.replace(day=1)]
+    rollup.ensure([org.a.pk, org.b.pk], months)
     return org
 
 

@@ -1,0 +1,263 @@
+"""The open-case counters and the rollup's current month, kept by every write of a case: after each
+service the dashboard read from them equals the dashboard counted live, for every reader; the
+nightly recount repairs a counter that drifted, and folds past due dates into one row."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+from django.db.models import Count, F, Sum
+from django.utils import timezone
+
+from cases import services
+from cases.models import Case
+from cases.rules import Action
+from committee.access import acting_as
+from committee.scoping import ScopeError, committee_scope
+from reports import figures
+from reports.models import OpenCount, RollupMonth
+from reports.tasks import recount_open_cases
+from tests.reports import helpers as h
+from tests.reports.test_rollup import _both
+
+S = Case.Status
+PERSONAS = ("secretary_a", "worker_a", "officer")
+
+
+def _agrees(org) -> None:
+    """The kept figures are the live ones, for every reader, and the counters are a plain count."""
+    for persona in PERSONAS:
+        kept, live = _both(getattr(org, persona), org.a)
+        assert kept == live, persona
+        with acting_as(getattr(org, persona)) as access:  # the street's overview: open and overdue
+            overview = figures.street_overview([org.a, org.b], access)["rows"]
+            plain = figures.street_overview([org.a, org.b], access, rollup=False)["rows"]
+        pairs = zip(overview, plain, strict=True)
+        assert all(
+            (r["figures"].open, r["figures"].overdue) == (p["figures"].open, p["figures"].overdue)
+            for r, p in pairs
+        )
+    with committee_scope([org.a.pk]):
+        counted = {
+            (r["assignee_id"], r["status"]): r["n"]
+            for r in Case.objects.filter(committee=org.a, status__in=Case.OPEN_STATUSES)
+            .values("assignee_id", "status")
+            .annotate(n=Count("pk"))
+        }
+        kept = {
+            (r["assignee_id"], r["status"]): r["n"]
+            for r in OpenCount.objects.filter(committee=org.a, month__isnull=True)
+            .values("assignee_id", "status")
+            .annotate(n=Sum("n"))
+            if r["n"]
+        }
+    assert kept == counted
+
+
+@pytest.fixture
+def world(org):
+    """A few cases of this month and of closed months, and every month summarised once."""
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    place = h.building(org.a, "12")
+    old = h.case(
+        org.a,
+        created_by=org.secretary_a,
+        created=first - dt.timedelta(days=40),
+        status=S.RESOLVED,
+        resolved=first - dt.timedelta(days=35),
+        assignee=org.worker_a,
+        where=place,
+        satisfaction="satisfied",
+    )
+    h.case(org.a, created_by=org.worker_a, created=first, assignee=org.worker_a, sensitive=True, where=place)
+    _agrees(org)  # summarises every month, the current one too
+    return {"old": old, "place": place, "today": today}
+
+
+def test_the_counters_follow_every_service(org, world):
+    today, place = world["today"], world["place"]
+    drains, noise = h.category("t-drains", "排水", "Drainage", 1), h.category("t-noise", "噪音", "Noise", 2)
+    with acting_as(org.secretary_a) as sec:
+        case, _ = services.create_case(
+            access=sec,
+            committee=org.a,
+            title="楼道积水",
+            category=drains,
+            building=place,
+            assignee=org.worker_a,
+            due_date=today - dt.timedelta(days=3),  # overdue from the start
+        )
+    _agrees(org)
+    with acting_as(org.worker_a) as worker:
+        mine, _ = services.create_case(
+            access=worker, committee=org.a, title="邻里纠纷", category=noise, sensitive=True
+        )
+        loose, _ = services.create_case(access=worker, committee=org.a, title="路灯不亮", category=noise)
+    _agrees(org)
+    with acting_as(org.worker_a) as worker:
+        services.take(access=worker, case=loose)
+    _agrees(org)
+    steps = [
+        lambda a: services.assign(access=a, case=loose, assignee=org.secretary_a),
+        lambda a: services.assign(access=a, case=mine, assignee=None),
+        lambda a: services.transition(access=a, case=case, action=Action.START),
+        lambda a: services.transition(access=a, case=case, action=Action.WAIT),
+        lambda a: services.transition(access=a, case=case, action=Action.RESUME),
+        lambda a: services.edit(access=a, case=case, changes={"due_date": today + dt.timedelta(days=4)}),
+        lambda a: services.edit(access=a, case=loose, changes={"sensitive": True, "category": drains}),
+        lambda a: services.transition(access=a, case=case, action=Action.RESOLVE, text="疏通了"),
+        lambda a: services.record_follow_up(access=a, case=case, satisfaction="mostly"),
+        lambda a: services.close(access=a, case=case),
+        lambda a: services.transition(access=a, case=case, action=Action.REOPEN, text="又堵了"),
+        lambda a: services.transition(access=a, case=case, action=Action.RESOLVE, text="换了管子"),
+        lambda a: services.record_follow_up(access=a, case=case, satisfaction="not_satisfied"),  # reopens
+        lambda a: services.transition(access=a, case=loose, action=Action.WITHDRAW, text="已自行修好"),
+        lambda a: services.mark_duplicate(access=a, case=mine, of=case),
+        # A case of a closed month reopened: open again, its months summarised again.
+        lambda a: services.transition(access=a, case=world["old"], action=Action.REOPEN, text="又漏了"),
+    ]
+    for step in steps:
+        with acting_as(org.secretary_a) as sec:
+            step(sec)
+        _agrees(org)
+    # A case logged through the service with an earlier date (the demo writes its year so).
+    with acting_as(org.secretary_a) as sec:
+        services.create_case(
+            access=sec,
+            committee=org.a,
+            title="垃圾箱房异味",
+            category=noise,
+            building=place,
+            at=h.at(today.replace(day=1) - dt.timedelta(days=70)),
+        )
+    _agrees(org)
+    # And a case deleted (the admin).
+    with committee_scope([org.a.pk]):
+        Case.objects.get(pk=loose.pk).delete()
+    _agrees(org)
+
+
+def test_a_change_of_this_month_is_added_to_the_rollup_not_summarised_again(
+    org, world, as_user, django_assert_num_queries
+):
+    from django.urls import reverse
+
+    from tests.reports.test_dashboard_figures import QUERIES_DASHBOARD
+
+    client = as_user(org.secretary_a)
+    client.get(reverse("dashboard"))
+    with acting_as(org.secretary_a) as sec:
+        case, _ = services.create_case(access=sec, committee=org.a, title="楼道积水", category=h.category())
+        services.transition(access=sec, case=case, action=Action.RESOLVE, text="疏通了")
+    with django_assert_num_queries(QUERIES_DASHBOARD):  # no summary: the month's rows were kept
+        response = client.get(reverse("dashboard"))
+    assert response.context["headline"].new_this_month == 2  # with the sensitive one of the world
+    assert response.context["headline"].resolved_this_month == 1
+
+
+def test_the_nightly_recount_repairs_a_drifted_counter(org, world, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    assert recount_open_cases.enqueue().return_value == 0  # kept right by the services
+    # A change written around Case.save (an UPDATE by hand): the counters no longer agree.
+    with committee_scope([org.a.pk]):
+        Case.objects.filter(pk=world["old"].pk).update(status=S.IN_PROGRESS, resolved_at=None)
+    with acting_as(org.secretary_a) as access:
+        kept = figures.dashboard(org.a, access)
+        live = figures.dashboard(org.a, access, rollup=False)
+    assert kept["headline"].open == live["headline"].open - 1
+    assert recount_open_cases.enqueue().return_value == 1  # committee A's counters were wrong
+    with acting_as(org.secretary_a) as access:
+        assert figures.dashboard(org.a, access)["workload"] == live["workload"]
+    assert recount_open_cases.enqueue().return_value == 0
+
+
+def test_the_recount_folds_past_due_dates_into_one_row(org, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    today = timezone.localdate()
+    for days in range(1, 30):
+        h.case(org.a, created_by=org.secretary_a, created=today, due=today - dt.timedelta(days=days))
+    with committee_scope([org.a.pk]):
+        assert OpenCount.objects.filter(committee=org.a, due_date__lt=today).count() == 29
+    recount_open_cases.enqueue()
+    with committee_scope([org.a.pk]):
+        past = OpenCount.objects.filter(committee=org.a, due_date__lt=today)
+        assert list(past.values_list("due_date", "n")) == [(today - dt.timedelta(days=1), 29)]
+    _agrees(org)
+
+
+def test_the_counters_are_committee_data_under_the_loud_scope(org, world):
+    with pytest.raises(ScopeError, match="OpenCount"):
+        OpenCount.objects.count()
+    with committee_scope([org.b.pk]):
+        assert not OpenCount.objects.filter(committee=org.a).exists()
+
+
+def test_a_recount_leaves_the_current_month_summarised(org, world, settings):
+    """The recount takes the committee's lock (its current month's row) without making the month stale
+    in the sense the dashboard reads: the current month is read while summarised at all."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    month = timezone.localdate().replace(day=1)
+    recount_open_cases.enqueue()
+    row = RollupMonth.objects.get(committee=org.a, month=month)
+    assert row.computed_at is not None and row.changed > row.summarised
+    from reports.rollup import ensure
+
+    assert ensure([org.a.pk], [month]) == 0
+    assert RollupMonth.objects.filter(committee=org.a, month=month, summarised__lt=F("changed")).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_changes_and_a_recount_at_the_same_time_lose_no_count(org):
+    """Six staff change cases while the nightly recount runs twice: every writer of the counters
+    takes the committee's lock first, so no change is counted twice or lost (PostgreSQL: SQLite
+    writes one transaction at a time anyway)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between connections: PostgreSQL")
+    from committee.access import Access
+    from reports import open_cases
+    from tests.factories import make_case
+
+    cases = [make_case(org.secretary_a, org.a, title=f"并发{i}", assignee=org.secretary_a) for i in range(6)]
+    with acting_as(org.secretary_a):
+        figures.dashboard(org.a, Access(org.secretary_a))  # the current month summarised
+    errors: list[Exception] = []
+    barrier = threading.Barrier(8)
+
+    def change(case) -> None:
+        try:
+            barrier.wait()
+            access = Access(org.secretary_a)
+            with acting_as(org.secretary_a):
+                services.transition(access=access, case=case, action=Action.START)
+                services.assign(access=access, case=case, assignee=org.worker_a)
+                services.transition(access=access, case=case, action=Action.WAIT)
+                services.transition(access=access, case=case, action=Action.RESUME)
+                services.transition(access=access, case=case, action=Action.RESOLVE, text="好了")
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def recount() -> None:
+        try:
+            barrier.wait()
+            with committee_scope([org.a.pk]):
+                open_cases.recount(org.a.pk)
+                open_cases.recount(org.a.pk)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=change, args=(c,)) for c in cases]
+    threads += [threading.Thread(target=recount) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    with committee_scope([org.a.pk]):
+        assert open_cases.recount(org.a.pk) is False  # the kept counts were right
+    _agrees(org)
