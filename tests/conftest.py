@@ -6,6 +6,7 @@ which the street officer must not see.
 """
 
 import importlib
+import itertools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -161,9 +162,16 @@ def _cache_cleared():
     cache.clear()
 
 
+_media_folders = itertools.count(1)
+
+
 @pytest.fixture(autouse=True)
-def _media_in_tmp(tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media_in_tmp(tmp_path_factory):
+    """Each test's uploads in a folder of its own under the run's temporary folder. Named, not made:
+    the storage makes it when a file is saved, and most tests save none (a tmp_path and the
+    `settings` fixture for each of ~1,750 tests cost about 1-2 ms a test)."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.getbasetemp() / "media" / str(next(_media_folders))):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -231,35 +239,127 @@ def build_org() -> SimpleNamespace:
     return SimpleNamespace(street=street, other_street=other_street, a=a, b=b, c=c, users=users, **users)
 
 
+def _commits(item) -> bool:
+    """Whether a test commits (the live server, threads): rows kept for a scope cannot be under it."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return any(name in names for name in ("transactional_db", "live_server", "django_db_reset_sequences"))
+
+
+def _may_share_the_org(item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    if _commits(item) or "seeded_demo" in names:
+        return False
+    return "org" in names or not ("db" in names or item.get_closest_marker("django_db"))
+
+
+@pytest.fixture(scope="module")
+def _org_of_the_module(request, django_db_blocker):
+    """The organisation's rows, written once for a module's tests rather than once per test (~570 tests
+    ask for `org`: 11 rows and their history, ~10 ms each). Only in a module whose every test that
+    reads the database asks for `org` (another would find rows it did not ask for), and none commits
+    (its rows would sit in the outer transaction) or reads the demo (another database)."""
+    module = request.module
+    items = [item for item in request.session.items if getattr(item, "module", None) is module]
+    if not all(_may_share_the_org(item) for item in items):
+        yield None
+        return
+    with rows_kept_for_scope(django_db_blocker):
+        org = build_org()
+        yield {
+            "streets": [org.street.pk, org.other_street.pk],
+            "committees": [org.a.pk, org.b.pk, org.c.pk],
+            "users": {name: user.pk for name, user in org.users.items()},
+        }
+
+
+def _org_read_again(pks: dict) -> SimpleNamespace:
+    """The module's organisation as new objects, so that a test that changes one in memory changes it
+    for itself only (its rows roll back with the test)."""
+    from committee.models import Committee, Street, User
+
+    streets = Street._base_manager.in_bulk(pks["streets"])
+    committees = Committee._base_manager.select_related("street").in_bulk(pks["committees"])
+    users_by_pk = User._base_manager.in_bulk(pks["users"].values())
+    users = {name: users_by_pk[pk] for name, pk in pks["users"].items()}
+    street, other_street = (streets[pk] for pk in pks["streets"])
+    a, b, c = (committees[pk] for pk in pks["committees"])
+    return SimpleNamespace(street=street, other_street=other_street, a=a, b=b, c=c, users=users, **users)
+
+
 @pytest.fixture
-def org(db):
-    return build_org()
+def org(request, _org_of_the_module, db):
+    """The organisation (build_org): its rows are the module's (_org_of_the_module), its objects new
+    for each test; built afresh for a test that commits."""
+    if _org_of_the_module is None or _commits(request.node):
+        return build_org()
+    return _org_read_again(_org_of_the_module)
+
+
+def _seed_demo() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=StringIO())
 
 
 class _Demo:
-    """The seeded demo of this test process, held by an outer transaction (see rows_kept_for_scope)."""
+    """The seeded demo of this test process.
+
+    With the template databases (tests/template_db.py) it is a copy of the kept, seeded demo
+    template, a database of its own that the connection points at while the demo's tests run: a
+    copy takes ~0.1 s where seeding takes ~16 s of CPU on SQLite and ~30 s on PostgreSQL. Without
+    them (--create-db) it is seeded into the test database and held by an outer transaction (see
+    rows_kept_for_scope) until rolled back.
+    """
 
     atomics: list | None = None
     blocker = None
+    copy: str | None = None  # this process's copy of the demo template, made once
+    test_db: str | None = None  # the test database to point back at, while the copy is in use
 
     @classmethod
     def seed(cls, django_db_blocker) -> None:
-        from io import StringIO
+        from tests import template_db
 
-        from django.core.management import call_command
-
+        cls.blocker = django_db_blocker
         with django_db_blocker.unblock():
-            cls.atomics = _open_outer_transactions()
-            cls.blocker = django_db_blocker
-            call_command("seed_demo", stdout=StringIO())
+            if _TemplateCopy.made:
+                if cls.copy is None:
+                    cls.copy = template_db.demo_copy_for_this_process(_seed_demo)
+                cls.test_db = template_db.point_at(cls.copy)
+            else:
+                cls.atomics = _open_outer_transactions()
+                _seed_demo()
+
+    @classmethod
+    def seeded(cls) -> bool:
+        return cls.atomics is not None or cls.test_db is not None
 
     @classmethod
     def roll_back(cls) -> None:
+        from tests import template_db
+
+        if cls.test_db is not None:
+            template_db.point_at(cls.test_db)
+            cls.test_db = None
         if cls.atomics is None:
             return
         with cls.blocker.unblock():
             _roll_back_outer_transactions(cls.atomics)
         cls.atomics = None
+
+    @classmethod
+    def drop(cls) -> None:
+        from tests import template_db
+
+        if cls.copy is not None:
+            with cls.blocker.unblock():
+                template_db.drop_demo_copy(cls.copy)
+            cls.copy = None
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -283,17 +383,19 @@ def pytest_collection_modifyitems(items):
 def _demo_rolled_back_at_the_end(django_db_setup):
     yield
     _Demo.roll_back()
+    _Demo.drop()
 
 
 @pytest.fixture(scope="module")
 def seeded_demo(_demo_rolled_back_at_the_end, django_db_blocker):
     """The demo (`seed_demo`), for every test of a module that asks for it.
 
-    Seeding takes seconds, so it is done once per test process and kept until the first test that
-    did not ask for it (pytest_runtest_setup above); each test rolls back to the seeded rows, so a
-    test may change them freely. Request `db` as well (the tests' own transaction).
+    Seeding takes seconds, so it is done once per test process (or copied from the kept demo
+    template, see _Demo) and kept until the first test that did not ask for it
+    (pytest_runtest_setup above); each test rolls back to the seeded rows, so a test may change them
+    freely. Request `db` as well (the tests' own transaction).
     """
-    if _Demo.atomics is None:
+    if not _Demo.seeded():
         _Demo.seed(django_db_blocker)
     yield
 
@@ -302,6 +404,25 @@ def client_for(user) -> Client:
     client = Client()
     if user is not None:
         client.force_login(user)
+    return client
+
+
+def session_of(user) -> str:
+    """The key of a new logged-in session of `user` (force_login's), for client_in_session.
+
+    Logging in writes the session, the last login and django-axes' log (~6 ms a test): a module of
+    hundreds of requests by a few personas makes one session per persona in its kept rows
+    (rows_kept_for_scope) and sends each request in it. A test that changes the session (logs out,
+    switches language) changes it inside its own transaction, rolled back afterwards as the rest.
+    """
+    return client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def client_in_session(session_key: str | None) -> Client:
+    """A new test client that sends the session cookie of session_of (None: anonymous)."""
+    client = Client()
+    if session_key is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = session_key
     return client
 
 

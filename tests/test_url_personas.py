@@ -16,8 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 import tests.url_rows
-from tests.conftest import build_org, client_for, rows_kept_for_scope
-from tests.url_matrix import PERSONAS, Row, add_district_officer
+from tests.conftest import build_org, client_for, client_in_session, rows_kept_for_scope, session_of
+from tests.url_matrix import LOGGED_IN, PERSONAS, Row, add_district_officer
 from tests.url_rows.district_rows import SENSITIVE_TITLE, TYPED_ID, TYPED_PHONE
 
 MODULES = [
@@ -63,6 +63,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         for module in MODULES:
             if hasattr(module, "populate"):
                 module.populate(world)
+        world.sessions = {persona: session_of(world.users[persona]) for persona in LOGGED_IN}
         yield world
 
 
@@ -74,7 +75,7 @@ def _world_media(_media_in_tmp, settings, request):
 
 
 def _request(row: Row, world, persona: str, method: str | None = None):
-    client = client_for(getattr(world, persona, None) if persona != "anonymous" else None)
+    client = client_in_session(world.sessions.get(persona))
     method = method or row.method
     kwargs = {"headers": dict(row.headers)}
     if method == "post":

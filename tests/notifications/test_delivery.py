@@ -53,7 +53,11 @@ class Stub:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.host = f"127.0.0.1:{self.server.server_address[1]}"
         self.url = f"http://{self.host}/cgi-bin/webhook/send?key=test-key"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # shutdown() waits for the loop to look at its flag: every 0.5 s by default, which was half a
+        # second of every test's teardown.
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        ).start()
 
     def markdown(self, i: int = -1) -> str:
         return self.posts[i]["json"]["markdown"]["content"]
