@@ -115,15 +115,25 @@ def _sqlite_files(path: Path) -> list[Path]:
 
 
 def _copy_sqlite(key: str, target: Path) -> None:
-    template = Path(settings.VAR_DIR) / f"{_PREFIX}{key}.sqlite3"
+    _kept_sqlite(_PREFIX, key, target, fill=_migrate)
+
+
+def _kept_sqlite(prefix: str, key: str, target: Path, fill, start=None) -> None:
+    """Copy the kept template `<prefix><key>.sqlite3` to `target`, building it first when missing
+    (older templates of the prefix removed): `start(building)` makes the file (none: an empty
+    database), then `fill()` runs with the connection on it."""
+    var = Path(settings.VAR_DIR)
+    template = var / f"{prefix}{key}.sqlite3"
     if not template.exists():
-        for old in Path(settings.VAR_DIR).glob(f"{_PREFIX}*.sqlite3*"):
+        for old in var.glob(f"{prefix}*.sqlite3*"):
             old.unlink()
         building = template.with_suffix(".building")
         for path in _sqlite_files(building):
             path.unlink(missing_ok=True)
+        if start is not None:
+            start(building)
         with _connection_to(str(building)):
-            _migrate()
+            fill()
             with connections[ALIAS].cursor() as cursor:
                 # The WAL's pages into the file itself, so that the file alone is the database.
                 cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -135,15 +145,26 @@ def _copy_sqlite(key: str, target: Path) -> None:
     shutil.copyfile(template, target)
 
 
+def _existing(cursor, prefix: str) -> set[str]:
+    """The PostgreSQL databases whose names start with `prefix` (kept templates, old and new)."""
+    like = prefix.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
+    cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{like}%"])
+    return {name for (name,) in cursor.fetchall()}
+
+
+def _clone(cursor, template: str, target: str) -> None:
+    quote = connections[ALIAS].ops.quote_name
+    cursor.execute(f"DROP DATABASE IF EXISTS {quote(target)}")
+    cursor.execute(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(template)}")
+
+
 def _copy_postgresql(key: str, target: str) -> None:
     connection = connections[ALIAS]
     quote = connection.ops.quote_name
     prefix = f"{target.rsplit('_gw', 1)[0]}_tpl_"
     template = f"{prefix}{key}"
     with connection._nodb_cursor() as cursor:
-        like = prefix.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
-        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{like}%"])
-        existing = {name for (name,) in cursor.fetchall()}
+        existing = _existing(cursor, prefix)
         if template not in existing:
             for old in existing:
                 cursor.execute(f"DROP DATABASE IF EXISTS {quote(old)}")
@@ -156,8 +177,7 @@ def _copy_postgresql(key: str, target: str) -> None:
         with connection._nodb_cursor() as cursor:
             cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
     with connection._nodb_cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {quote(target)}")
-        cursor.execute(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(template)}")
+        _clone(cursor, template, target)
 
 
 # --- The seeded demo -----------------------------------------------------------------------------------
@@ -223,25 +243,11 @@ def drop_demo_copy(name: str) -> None:
 
 
 def _copy_sqlite_demo(key: str, target: Path, seed) -> None:
-    template = Path(settings.VAR_DIR) / f"{_DEMO_PREFIX}{key}.sqlite3"
-    if not template.exists():
-        for old in Path(settings.VAR_DIR).glob(f"{_DEMO_PREFIX}*.sqlite3*"):
-            old.unlink()
-        building = template.with_suffix(".building")
-        for path in _sqlite_files(building):
-            path.unlink(missing_ok=True)
+    def start(building: Path) -> None:
         with _locked(connections[ALIAS].vendor):
             shutil.copyfile(Path(settings.VAR_DIR) / f"{_PREFIX}{migrations_key()}.sqlite3", building)
-        with _connection_to(str(building)):
-            seed()
-            with connections[ALIAS].cursor() as cursor:
-                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        building.replace(template)
-        for path in _sqlite_files(building)[1:]:
-            path.unlink(missing_ok=True)
-    for path in _sqlite_files(target):
-        path.unlink(missing_ok=True)
-    shutil.copyfile(template, target)
+
+    _kept_sqlite(_DEMO_PREFIX, key, target, fill=seed, start=start)
 
 
 def _copy_postgresql_demo(key: str, target: str, seed) -> None:
@@ -251,9 +257,7 @@ def _copy_postgresql_demo(key: str, target: str, seed) -> None:
     prefix = f"{base}_demo_tpl_"
     template = f"{prefix}{key}"
     with connection._nodb_cursor() as cursor:
-        like = prefix.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
-        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{like}%"])
-        existing = {name for (name,) in cursor.fetchall()}
+        existing = _existing(cursor, prefix)
     if template not in existing:
         building = f"{template}_building"
         with _locked(connection.vendor), connection._nodb_cursor() as cursor:
@@ -267,5 +271,4 @@ def _copy_postgresql_demo(key: str, target: str, seed) -> None:
         with connection._nodb_cursor() as cursor:
             cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
     with connection._nodb_cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {quote(target)}")
-        cursor.execute(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(template)}")
+        _clone(cursor, template, target)
