@@ -11,6 +11,7 @@ imported back (the registry export) writes such text with a leading apostrophe i
 (`XlsxWriter(quote_formulas=True)`), which the registry import takes off again.
 """
 
+import contextlib
 import datetime as dt
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -67,11 +68,19 @@ class XlsxWriter:
             header.append(cell)
         ws.append(header)
         count = 0
-        for row in rows:
-            if len(row) < len(columns):
-                row = [*row, *[None] * (len(columns) - len(row))]
-            ws.append([self._cell(ws, column, value) for column, value in zip(columns, row, strict=True)])
-            count += 1
+        try:
+            for row in rows:
+                if len(row) < len(columns):
+                    row = [*row, *[None] * (len(columns) - len(row))]
+                ws.append([self._cell(ws, column, value) for column, value in zip(columns, row, strict=True)])
+                count += 1
+        except BaseException:
+            # Rows that fail half-way (a replica read that fails, and the view runs again on the
+            # primary): close the abandoned sheet now. Left to the garbage collector, its writer
+            # outlived its temporary file and raised "I/O operation on closed file" in a later request.
+            with contextlib.suppress(Exception):
+                ws.close()
+            raise
         if autofilter:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
         self.rows_written[title] = count
