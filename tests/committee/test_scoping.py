@@ -8,7 +8,7 @@ import threading
 import pytest
 from django import forms
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connections
 
 from committee.access import Access, acting_as
 from committee.roles import Perm, Role
@@ -59,12 +59,17 @@ def test_a_thread_that_forgot_its_scope_fails_on_its_first_query(org, buildings)
 
     def work():
         try:
-            Building.objects.count()
-        except ScopeError as error:
-            outcome["error"] = str(error)
-        with committee_scope([org.a.pk]):
-            outcome["scoped"] = Building.objects.count()
-        close_old_connections()
+            try:
+                Building.objects.count()
+            except ScopeError as error:
+                outcome["error"] = str(error)
+            with committee_scope([org.a.pk]):
+                outcome["scoped"] = Building.objects.count()
+        finally:
+            # The thread's own connection, closed whatever happened: close_old_connections() left
+            # a persistent one open (CONN_MAX_AGE), and PostgreSQL then refused to drop the test
+            # database at the end of the run ("being accessed by other users").
+            connections.close_all()
 
     with committee_scope([org.a.pk]):
         thread = threading.Thread(target=work)
