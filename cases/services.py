@@ -405,6 +405,13 @@ def mark_duplicate(
     at: datetime.datetime | None = None,
 ) -> Case:
     """Close a case as a duplicate of another of its committee; its reporters join the other."""
+    # Both cases' rows first, in id order, before the save takes the committee's lock
+    # (reports/rollup.py lock_current_month). Every other service locks its one case, then the
+    # committee: locking `of` after the committee (the foreign key's check, its reporters, its
+    # search key) could wait on a service of `of` that waits on the committee, a deadlock.
+    ids = sorted({case.pk, of.pk})
+    rows = Case.all_objects.select_for_update().filter(pk__in=ids, committee_id=case.committee_id)
+    list(rows.order_by("pk").values_list("pk", flat=True))
     case = _lock(access, case.pk, Action.DUPLICATE, version)
     if of.pk == case.pk or of.committee_id != case.committee_id:
         raise ValidationError(_("Choose another case of the same committee."))

@@ -261,3 +261,57 @@ def test_changes_and_a_recount_at_the_same_time_lose_no_count(org):
     with committee_scope([org.a.pk]):
         assert open_cases.recount(org.a.pk) is False  # the kept counts were right
     _agrees(org)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_marking_a_duplicate_while_its_original_changes_does_not_deadlock(org):
+    """A service on the original holds its row and then asks for the committee's lock (the kept
+    counts); marking a duplicate of it must not hold the committee's lock while it waits for that
+    row (PostgreSQL: "deadlock detected", one of the two staff given an error)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between connections: PostgreSQL")
+    from django.db import transaction
+
+    from committee.access import Access
+    from reports.rollup import lock_current_month
+    from tests.factories import make_case
+
+    original = make_case(org.secretary_a, org.a, title="原件", assignee=org.secretary_a)
+    copy = make_case(org.secretary_a, org.a, title="重复", assignee=org.secretary_a)
+    with acting_as(org.secretary_a):
+        figures.dashboard(org.a, Access(org.secretary_a))  # the current month summarised
+    errors: list[Exception] = []
+    original_locked = threading.Event()
+
+    def service_on_the_original() -> None:
+        # What every service does: its case's row first, then (saving it) the committee's lock.
+        try:
+            with committee_scope([org.a.pk]), transaction.atomic():
+                Case.all_objects.select_for_update().filter(pk=original.pk).first()
+                original_locked.set()
+                threading.Event().wait(1.0)  # the duplicate's transaction starts meanwhile
+                lock_current_month(org.a.pk)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def duplicate() -> None:
+        try:
+            original_locked.wait(5)
+            with acting_as(org.secretary_a) as access:
+                services.mark_duplicate(access=access, case=copy, of=original)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=service_on_the_original), threading.Thread(target=duplicate)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    with committee_scope([org.a.pk]):
+        assert Case.objects.get(pk=copy.pk).duplicate_of_id == original.pk
+    _agrees(org)
