@@ -98,7 +98,8 @@ def case_saving(case: Case, update_fields=None) -> None:
     (reports/open_cases.py). Nothing when the save touches none of their fields (a note); else
     the months' rows first (one upsert, which also locks the committee's current month: see
     lock_current_month), then an UPDATE per row changed. One SELECT before it all when the case
-    was read without the fields compared (the services lock a case reading only what they need)."""
+    was read without the fields compared (the services lock a case reading only what they need)
+    or is saved whole."""
     if update_fields is not None and not (set(update_fields) & STATE_FIELDS):
         return
     if case._state.adding or case.pk is None:
@@ -106,16 +107,18 @@ def case_saving(case: Case, update_fields=None) -> None:
         return
     loaded = getattr(case, "loaded_values", None) or {}
     deferred = case.get_deferred_fields()
-    written = [
-        n for n, f in STATE.items() if (update_fields is None or f in update_fields) and n not in deferred
-    ]
+    whole = update_fields is None
+    written = [n for n, f in STATE.items() if (whole or f in update_fields) and n not in deferred]
     now = {name: getattr(case, name) for name in written}
-    before = {name: loaded[name] for name in STATE if name in loaded}
-    if all(name in before and before[name] == value for name, value in now.items()):
+    # A whole save (the admin's form, a script) writes back what it read, maybe before a service
+    # changed the row: the state before is the row's, read again under its lock, not what it read.
+    before = {} if whole else {name: loaded[name] for name in STATE if name in loaded}
+    if not whole and all(name in before and before[name] == value for name, value in now.items()):
         return
     missing = [name for name in STATE if name not in before]
     if missing:
-        found = Case.all_objects.filter(pk=case.pk).values(*missing).first()
+        rows = Case.all_objects.filter(pk=case.pk)
+        found = (rows.select_for_update() if whole else rows).values(*missing).first()
         if found is None:  # a pk given to a new case: the save inserts it
             _changed(case.committee_id, None, {name: getattr(case, name) for name in STATE})
             return

@@ -315,3 +315,26 @@ def test_marking_a_duplicate_while_its_original_changes_does_not_deadlock(org):
     with committee_scope([org.a.pk]):
         assert Case.objects.get(pk=copy.pk).duplicate_of_id == original.pk
     _agrees(org)
+
+
+def test_a_whole_save_of_a_case_read_before_a_service_changed_it_keeps_the_counts(org, world):
+    """The admin's form saves a case whole, as it read it: when a service changed the case in the
+    meantime, the counts follow the row as the save leaves it, not what the form had read."""
+    drains = h.category("t-drains", "排水", "Drainage", 1)
+    with acting_as(org.secretary_a) as sec:
+        case, _ = services.create_case(
+            access=sec, committee=org.a, title="井盖松动", category=drains, assignee=org.worker_a
+        )
+        read_by_the_admin = Case.objects.get(pk=case.pk)  # assigned to worker_a, new
+        services.assign(access=sec, case=case, assignee=org.secretary_a)
+        services.transition(access=sec, case=case, action=Action.START)
+        read_by_the_admin.title = "井盖松动（已核实）"
+        read_by_the_admin.save()  # writes back worker_a and "new" over the service's change
+    with committee_scope([org.a.pk]):
+        row = Case.objects.get(pk=case.pk)
+    assert (row.assignee_id, row.status) == (org.worker_a.pk, S.NEW)
+    _agrees(org)
+    with committee_scope([org.a.pk]):
+        from reports import open_cases
+
+        assert open_cases.recount(org.a.pk) is False  # nothing for the night to repair
