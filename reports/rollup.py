@@ -118,7 +118,9 @@ def case_saving(case: Case, update_fields=None) -> None:
     missing = [name for name in STATE if name not in before]
     if missing:
         rows = Case.all_objects.filter(pk=case.pk)
-        found = (rows.select_for_update() if whole else rows).values(*missing).first()
+        if whole and connection.in_atomic_block:  # outside a transaction there is no lock to hold
+            rows = rows.select_for_update()
+        found = rows.values(*missing).first()
         if found is None:  # a pk given to a new case: the save inserts it
             _changed(case.committee_id, None, {name: getattr(case, name) for name in STATE})
             return
