@@ -55,6 +55,27 @@ def _agrees(org) -> None:
     assert kept == counted
 
 
+def _in_threads(*jobs) -> list[Exception]:
+    """Run each job in a thread of its own (a connection of its own, closed after) and wait for
+    all; returns what they raised."""
+    errors: list[Exception] = []
+
+    def run(job) -> None:
+        try:
+            job()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
 @pytest.fixture
 def world(org):
     """A few cases of this month and of closed months, and every month summarised once."""
@@ -222,42 +243,26 @@ def test_changes_and_a_recount_at_the_same_time_lose_no_count(org):
     cases = [make_case(org.secretary_a, org.a, title=f"并发{i}", assignee=org.secretary_a) for i in range(6)]
     with acting_as(org.secretary_a):
         figures.dashboard(org.a, Access(org.secretary_a))  # the current month summarised
-    errors: list[Exception] = []
     barrier = threading.Barrier(8)
 
     def change(case) -> None:
-        try:
-            barrier.wait()
-            access = Access(org.secretary_a)
-            with acting_as(org.secretary_a):
-                services.transition(access=access, case=case, action=Action.START)
-                services.assign(access=access, case=case, assignee=org.worker_a)
-                services.transition(access=access, case=case, action=Action.WAIT)
-                services.transition(access=access, case=case, action=Action.RESUME)
-                services.transition(access=access, case=case, action=Action.RESOLVE, text="好了")
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+        barrier.wait()
+        access = Access(org.secretary_a)
+        with acting_as(org.secretary_a):
+            services.transition(access=access, case=case, action=Action.START)
+            services.assign(access=access, case=case, assignee=org.worker_a)
+            services.transition(access=access, case=case, action=Action.WAIT)
+            services.transition(access=access, case=case, action=Action.RESUME)
+            services.transition(access=access, case=case, action=Action.RESOLVE, text="好了")
 
     def recount() -> None:
-        try:
-            barrier.wait()
-            with committee_scope([org.a.pk]):
-                open_cases.recount(org.a.pk)
-                open_cases.recount(org.a.pk)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+        barrier.wait()
+        with committee_scope([org.a.pk]):
+            open_cases.recount(org.a.pk)
+            open_cases.recount(org.a.pk)
 
-    threads = [threading.Thread(target=change, args=(c,)) for c in cases]
-    threads += [threading.Thread(target=recount) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    changes = [lambda case=case: change(case) for case in cases]
+    assert not _in_threads(*changes, recount, recount)
     with committee_scope([org.a.pk]):
         assert open_cases.recount(org.a.pk) is False  # the kept counts were right
     _agrees(org)
@@ -280,38 +285,22 @@ def test_marking_a_duplicate_while_its_original_changes_does_not_deadlock(org):
     copy = make_case(org.secretary_a, org.a, title="重复", assignee=org.secretary_a)
     with acting_as(org.secretary_a):
         figures.dashboard(org.a, Access(org.secretary_a))  # the current month summarised
-    errors: list[Exception] = []
     original_locked = threading.Event()
 
     def service_on_the_original() -> None:
         # What every service does: its case's row first, then (saving it) the committee's lock.
-        try:
-            with committee_scope([org.a.pk]), transaction.atomic():
-                Case.all_objects.select_for_update().filter(pk=original.pk).first()
-                original_locked.set()
-                threading.Event().wait(1.0)  # the duplicate's transaction starts meanwhile
-                lock_current_month(org.a.pk)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+        with committee_scope([org.a.pk]), transaction.atomic():
+            Case.all_objects.select_for_update().filter(pk=original.pk).first()
+            original_locked.set()
+            threading.Event().wait(1.0)  # the duplicate's transaction starts meanwhile
+            lock_current_month(org.a.pk)
 
     def duplicate() -> None:
-        try:
-            original_locked.wait(5)
-            with acting_as(org.secretary_a) as access:
-                services.mark_duplicate(access=access, case=copy, of=original)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+        original_locked.wait(5)
+        with acting_as(org.secretary_a) as access:
+            services.mark_duplicate(access=access, case=copy, of=original)
 
-    threads = [threading.Thread(target=service_on_the_original), threading.Thread(target=duplicate)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    assert not _in_threads(service_on_the_original, duplicate)
     with committee_scope([org.a.pk]):
         assert Case.objects.get(pk=copy.pk).duplicate_of_id == original.pk
     _agrees(org)
