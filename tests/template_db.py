@@ -23,7 +23,7 @@ import fcntl
 import hashlib
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import django
@@ -159,21 +159,28 @@ def _clone(cursor, template: str, target: str) -> None:
 
 
 def _copy_postgresql(key: str, target: str) -> None:
+    _kept_postgresql(f"{target.rsplit('_gw', 1)[0]}_tpl_", key, target, fill=_migrate)
+
+
+def _kept_postgresql(prefix: str, key: str, target: str, fill, start_from=None, lock=nullcontext) -> None:
+    """Clone the kept template database `<prefix><key>` as `target`, building it first when missing
+    (older templates of the prefix dropped): created from `start_from` (none: empty) under `lock`,
+    then `fill()` runs with the connection on it."""
     connection = connections[ALIAS]
     quote = connection.ops.quote_name
-    prefix = f"{target.rsplit('_gw', 1)[0]}_tpl_"
     template = f"{prefix}{key}"
     with connection._nodb_cursor() as cursor:
         existing = _existing(cursor, prefix)
-        if template not in existing:
+    if template not in existing:
+        building = f"{template}_building"
+        with lock(), connection._nodb_cursor() as cursor:
             for old in existing:
                 cursor.execute(f"DROP DATABASE IF EXISTS {quote(old)}")
-            building = f"{template}_building"
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(building)}")
-            cursor.execute(f"CREATE DATABASE {quote(building)}")
-    if template not in existing:
+            source = f" TEMPLATE {quote(start_from)}" if start_from else ""
+            cursor.execute(f"CREATE DATABASE {quote(building)}{source}")
         with _connection_to(building):
-            _migrate()
+            fill()
         with connection._nodb_cursor() as cursor:
             cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
     with connection._nodb_cursor() as cursor:
@@ -251,24 +258,13 @@ def _copy_sqlite_demo(key: str, target: Path, seed) -> None:
 
 
 def _copy_postgresql_demo(key: str, target: str, seed) -> None:
-    connection = connections[ALIAS]
-    quote = connection.ops.quote_name
     base = target.rsplit("_gw", 1)[0].removesuffix("_demo")
-    prefix = f"{base}_demo_tpl_"
-    template = f"{prefix}{key}"
-    with connection._nodb_cursor() as cursor:
-        existing = _existing(cursor, prefix)
-    if template not in existing:
-        building = f"{template}_building"
-        with _locked(connection.vendor), connection._nodb_cursor() as cursor:
-            for old in existing:
-                cursor.execute(f"DROP DATABASE IF EXISTS {quote(old)}")
-            cursor.execute(
-                f"CREATE DATABASE {quote(building)} TEMPLATE {quote(f'{base}_tpl_{migrations_key()}')}"
-            )
-        with _connection_to(building):
-            seed()
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
-    with connection._nodb_cursor() as cursor:
-        _clone(cursor, template, target)
+    vendor = connections[ALIAS].vendor
+    _kept_postgresql(
+        f"{base}_demo_tpl_",
+        key,
+        target,
+        fill=seed,
+        start_from=f"{base}_tpl_{migrations_key()}",
+        lock=lambda: _locked(vendor),  # the migrated template is not rebuilt while it is copied
+    )
