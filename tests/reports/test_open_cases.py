@@ -6,19 +6,23 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
 from cases.models import Case
 from cases.rules import Action
-from committee.access import acting_as
+from committee.access import Access, acting_as
 from committee.scoping import ScopeError, committee_scope
-from reports import figures
+from reports import figures, open_cases
 from reports.models import OpenCount, RollupMonth
+from reports.rollup import ensure, lock_current_month
 from reports.tasks import recount_open_cases
+from tests.factories import make_case
 from tests.reports import helpers as h
+from tests.reports.test_dashboard_figures import QUERIES_DASHBOARD
 from tests.reports.test_rollup import _both
 
 S = Case.Status
@@ -163,10 +167,6 @@ def test_the_counters_follow_every_service(org, world):
 def test_a_change_of_this_month_is_added_to_the_rollup_not_summarised_again(
     org, world, as_user, django_assert_num_queries
 ):
-    from django.urls import reverse
-
-    from tests.reports.test_dashboard_figures import QUERIES_DASHBOARD
-
     client = as_user(org.secretary_a)
     client.get(reverse("dashboard"))
     with acting_as(org.secretary_a) as sec:
@@ -223,7 +223,6 @@ def test_a_recount_leaves_the_current_month_summarised(org, world, settings):
     recount_open_cases.enqueue()
     row = RollupMonth.objects.get(committee=org.a, month=month)
     assert row.computed_at is not None and row.changed > row.summarised
-    from reports.rollup import ensure
 
     assert ensure([org.a.pk], [month]) == 0
     assert RollupMonth.objects.filter(committee=org.a, month=month, summarised__lt=F("changed")).exists()
@@ -236,9 +235,6 @@ def test_changes_and_a_recount_at_the_same_time_lose_no_count(org):
     writes one transaction at a time anyway)."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks between connections: PostgreSQL")
-    from committee.access import Access
-    from reports import open_cases
-    from tests.factories import make_case
 
     cases = [make_case(org.secretary_a, org.a, title=f"并发{i}", assignee=org.secretary_a) for i in range(6)]
     with acting_as(org.secretary_a):
@@ -275,11 +271,6 @@ def test_marking_a_duplicate_while_its_original_changes_does_not_deadlock(org):
     row (PostgreSQL: "deadlock detected", one of the two staff given an error)."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks between connections: PostgreSQL")
-    from django.db import transaction
-
-    from committee.access import Access
-    from reports.rollup import lock_current_month
-    from tests.factories import make_case
 
     original = make_case(org.secretary_a, org.a, title="原件", assignee=org.secretary_a)
     copy = make_case(org.secretary_a, org.a, title="重复", assignee=org.secretary_a)
@@ -324,6 +315,4 @@ def test_a_whole_save_of_a_case_read_before_a_service_changed_it_keeps_the_count
     assert (row.assignee_id, row.status) == (org.worker_a.pk, S.NEW)
     _agrees(org)
     with committee_scope([org.a.pk]):
-        from reports import open_cases
-
         assert open_cases.recount(org.a.pk) is False  # nothing for the night to repair
