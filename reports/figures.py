@@ -23,6 +23,7 @@ compare the two).
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote_plus
 
@@ -46,12 +47,12 @@ from django.utils.translation import gettext as _
 from cases.models import Case, CaseCategory, Referral
 from cases.selectors import visible_cases
 from committee.models import User
-from committee.scoping import visible_committee_ids
+from committee.scoping import Ids, visible_committee_ids
 from common.reversing import reverse_once
 from common.workdays import median_of_counts, median_working_days, working_day_counts
 from reports import open_cases
 from reports import rollup as summary_of_months
-from reports.roster import RosterFigures, roster_figures
+from reports.roster import RosterFigures, roster_counts, roster_figures
 from reports.unions import union_counts
 from residents.addresses import building_address
 
@@ -102,12 +103,17 @@ def case_list_url(committee_id: int, **params) -> str:
     """The case list filtered by these parameters (None left out). A dashboard draws some 150 of these
     links (a hotspot's categories, the workload's rows): the list's path is reversed once, and the
     plain values (numbers, ISO dates, codes) are written as they are, not quoted one by one."""
-    query = {"committee": committee_id, **{k: v for k, v in params.items() if v is not None}}
+    return f"{reverse_once('cases:list')}?{_query_string({'committee': committee_id, **params})}"
+
+
+def _query_string(params: dict) -> str:
     parts = []
-    for key, value in query.items():
+    for key, value in params.items():
+        if value is None:
+            continue
         text = str(value)
         parts.append(f"{key}={text if _PLAIN.fullmatch(text) else quote_plus(text)}")
-    return f"{reverse_once('cases:list')}?{'&'.join(parts)}"
+    return "&".join(parts)
 
 
 # What urlencode leaves as it is (quote_plus's always-safe characters).
@@ -129,27 +135,40 @@ def count_filters(period: Period) -> dict[str, Q]:
 
 
 def count_links(committee_id: int, period: Period) -> dict[str, str]:
+    return count_links_of(period)(committee_id)
+
+
+def count_links_of(period: Period) -> Callable[[int], dict[str, str]]:
+    """count_links for many committees (a district's 300 rows): each link's filters are written once
+    and only the committee changes, the link the same as case_list_url's (the committee first)."""
     iso = dt.date.isoformat
-    return {
-        "open": case_list_url(committee_id, status="open"),
-        "overdue": case_list_url(committee_id, overdue=1),
-        "new_this_month": case_list_url(
-            committee_id, created_from=iso(period.month_start), created_to=iso(period.today)
-        ),
-        "resolved_this_month": case_list_url(
-            committee_id, resolved_from=iso(period.month_start), resolved_to=iso(period.month_end)
-        ),
-        "recently_resolved": case_list_url(
-            committee_id, resolved_from=iso(period.satisfaction_from), resolved_to=iso(period.today)
-        ),
+    filters = {
+        "open": {"status": "open"},
+        "overdue": {"overdue": 1},
+        "new_this_month": {"created_from": iso(period.month_start), "created_to": iso(period.today)},
+        "resolved_this_month": {
+            "resolved_from": iso(period.month_start),
+            "resolved_to": iso(period.month_end),
+        },
+        "recently_resolved": {
+            "resolved_from": iso(period.satisfaction_from),
+            "resolved_to": iso(period.today),
+        },
         # The satisfaction tile counts the cases called back, not all resolved (221, not 228).
-        "called": case_list_url(
-            committee_id,
-            resolved_from=iso(period.satisfaction_from),
-            resolved_to=iso(period.today),
-            follow_up="called",
-        ),
+        "called": {
+            "resolved_from": iso(period.satisfaction_from),
+            "resolved_to": iso(period.today),
+            "follow_up": "called",
+        },
     }
+    path = reverse_once("cases:list")
+    tails = {name: _query_string(params) for name, params in filters.items()}
+
+    def links(committee_id: int) -> dict[str, str]:
+        head = f"{path}?committee={int(committee_id)}&"
+        return {name: head + tail for name, tail in tails.items()}
+
+    return links
 
 
 def _aggregates(filters: dict[str, Q]) -> dict:
@@ -191,6 +210,7 @@ def headlines(
     open_counts: bool = True,
     closed_since: dict | None = None,
     month_counts: dict[int, dict] | None = None,
+    roster_residents: bool = True,
 ) -> dict[int, Headline]:
     """committee id → its headline figures; seven queries for any number of committees (five live; one
     more for a reader who does not see every sensitive case: their own of the closed months),
@@ -201,7 +221,9 @@ def headlines(
     of the 90 days' satisfaction, read already (rollup.closed_figures' `since`): one query fewer.
     `month_counts`: committee id → the live counts (new and resolved this month; resolved, called
     back and satisfied live within the 90 days, the reader's own sensitive cases of the closed months
-    included), counted already (the dashboard's _live_figures): one or two queries fewer."""
+    included), counted already (the dashboard's _live_figures): one or two queries fewer.
+    `roster_residents=False`: the roster's sizes only, counted, without its overdue residents (the
+    overviews show each committee's share on cadence, not who is overdue)."""
     result = {cid: Headline() for cid in committee_ids}
     filters = count_filters(period)
     open_filter, overdue_filter = filters.pop("open"), filters.pop("overdue")
@@ -288,15 +310,16 @@ def headlines(
         .order_by()
     ):
         result[row["committee_id"]].late_referrals = row["n"]
-    for cid, roster in roster_figures(committee_ids, period.today).items():
+    roster_of = roster_figures if roster_residents else roster_counts
+    for cid, roster in roster_of(committee_ids, period.today).items():
         result[cid].roster = roster
     return result
 
 
 def late_referrals(committee_ids: list[int], period: Period, access):
-    visible = visible_cases(access, Case.objects.filter(committee_id__in=committee_ids))
+    visible = visible_cases(access, Case.objects.filter(committee_id__in=Ids(committee_ids)))
     return Referral.objects.filter(
-        committee_id__in=committee_ids,
+        committee_id__in=Ids(committee_ids),
         replied_on__isnull=True,
         reply_expected_by__lt=period.today,
         case__in=visible,
@@ -752,10 +775,9 @@ def street_overview(
     cases = visible_cases(
         access, Case.objects.all() if everything else Case.objects.filter(committee_id__in=ids)
     )
-    figures = headlines(cases, ids, period, access, rollup=rollup)
-    rows = [
-        {"committee": c, "figures": figures[c.pk], "links": count_links(c.pk, period)} for c in committees
-    ]
+    figures = headlines(cases, ids, period, access, rollup=rollup, roster_residents=False)
+    links = count_links_of(period)
+    rows = [{"committee": c, "figures": figures[c.pk], "links": links(c.pk)} for c in committees]
     total = total_of(figures.values())
     chart = {
         "kind": "bar",

@@ -29,6 +29,7 @@ from django.utils import timezone
 from cases.models import Case
 from committee.models import User
 from committee.roles import Perm
+from committee.scoping import Ids
 from reports.models import OpenCount
 
 OPEN = frozenset(Case.OPEN_STATUSES)
@@ -86,7 +87,7 @@ def _visible(access, committee_ids) -> Q:
     managed = set(access.committees_where(Perm.MANAGE_CASES)) & set(committee_ids)
     if managed >= set(committee_ids):
         return Q()
-    allowed = Q(sensitive=False) | Q(committee_id__in=sorted(managed))
+    allowed = Q(sensitive=False) | Q(committee_id__in=Ids(managed))
     if access.user.pk is not None:
         allowed |= Q(assignee_id=access.user.pk) | Q(created_by_id=access.user.pk)
     return allowed
@@ -96,7 +97,7 @@ def open_by_committee(access, committee_ids, today: dt.date) -> dict[int, tuple[
     """committee id → (open, overdue) of the cases this reader may see: the street's and the
     district's overviews. One query over the counters' rows, a few per committee."""
     rows = (
-        OpenCount.objects.filter(_visible(access, committee_ids), committee_id__in=sorted(committee_ids))
+        OpenCount.objects.filter(_visible(access, committee_ids), committee_id__in=Ids(committee_ids))
         .filter(month__isnull=True)
         .values("committee_id")
         .annotate(open=Sum("n"), overdue=Coalesce(Sum("n", filter=Q(due_date__lt=today)), 0))

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from committee.roles import Perm
+from committee.scoping import Ids
 from common.bulk import insert_rows
 from common.workdays import working_day_counts
 from reports import open_cases
@@ -248,7 +249,7 @@ def ensure(committee_ids, months: list[dt.date]) -> int:
     current = set(
         RollupMonth.objects.filter(
             Q(summarised__gte=F("changed")) | Q(month__gte=this_month),
-            committee_id__in=list(committee_ids),
+            committee_id__in=Ids(committee_ids),
             month__in=months,
             computed_at__isnull=False,
         ).values_list("committee_id", "month")
@@ -271,7 +272,10 @@ def _within(grouped: dict, field: str) -> Q:
     return reduce(
         or_,
         (
-            Q(committee_id__in=ids, **{f"{field}__gte": _start(m), f"{field}__lt": _start(next_month(m))})
+            Q(
+                committee_id__in=Ids(ids),
+                **{f"{field}__gte": _start(m), f"{field}__lt": _start(next_month(m))},
+            )
             for m, ids in grouped.items()
         ),
     )
@@ -415,10 +419,8 @@ def visible_rows(access, committee_ids) -> Q:
     """The rollup rows this reader may count: sensitive ones only where they see every sensitive case."""
     managed = _managed(access, committee_ids)
     if managed >= set(committee_ids):
-        return Q(committee_id__in=list(committee_ids))
-    return Q(committee_id__in=list(committee_ids)) & (
-        Q(sensitive=False) | Q(committee_id__in=sorted(managed))
-    )
+        return Q(committee_id__in=Ids(committee_ids))
+    return Q(committee_id__in=Ids(committee_ids)) & (Q(sensitive=False) | Q(committee_id__in=Ids(managed)))
 
 
 def own_sensitive(access, committee_ids) -> Q | None:
@@ -428,7 +430,7 @@ def own_sensitive(access, committee_ids) -> Q | None:
     others = sorted(set(committee_ids) - _managed(access, committee_ids))
     if not others or access.user.pk is None:
         return None
-    mine = Q(sensitive=True, committee_id__in=others)
+    mine = Q(sensitive=True, committee_id__in=Ids(others))
     return (mine & Q(assignee_id=access.user.pk)) | (mine & Q(created_by_id=access.user.pk))
 
 
