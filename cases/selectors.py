@@ -52,8 +52,10 @@ def waiting_referrals() -> Prefetch:
 
 def case_list_rows(access: Access, cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
     """case_rows for the pages that draw only rows (cases/rows.py): the category, assignee and
-    committee names come from the cache (cases/reference.py), so only the place is joined."""
-    return case_rows(access, cases).select_related(None).select_related("building", "household__building")
+    committee names come from the cache (cases/reference.py), so only the place is joined. The
+    waiting referrals are the caller's to read, for the rows it keeps (with_waiting_referral, or
+    prefetch_related_objects with waiting_referrals() for the home page's two lists at once)."""
+    return visible_cases(access, cases).select_related("building", "household__building")
 
 
 def with_waiting_referral(cases: QuerySet[Case]) -> QuerySet[Case]:

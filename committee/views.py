@@ -59,8 +59,8 @@ def _case_queue(request: HttpRequest) -> dict:
     working = request.access.committees_where(Perm.LOG_CASE)
     if not working:
         return {}
-    mine = selectors.my_queue(request.access).prefetch_related(None)
-    unassigned = selectors.unassigned(request.access, working).prefetch_related(None)
+    mine = selectors.my_queue(request.access)
+    unassigned = selectors.unassigned(request.access, working)
     my_cases, unassigned_cases = list(mine[:QUEUE_SIZE]), list(unassigned[:QUEUE_SIZE])
     # The referrals the rows mention, for both lists in one query.
     prefetch_related_objects([*my_cases, *unassigned_cases], selectors.waiting_referrals())
