@@ -85,6 +85,19 @@ def _page_rows() -> QuerySet[Case]:
     return with_waiting_referral(Case.objects.select_related("building", "household__building")).order_by()
 
 
+def read_waiting_referrals(cases: list[Case]) -> None:
+    """with_waiting_referral's two columns for rows already read (the home page's two lists), from
+    one query of plain values: the oldest waiting referral's body and day sent per case. Lighter in
+    Python than prefetching Referral rows, and than the subqueries in the lists' own queries."""
+    found: dict[int, tuple] = {}
+    waiting = Referral.objects.filter(case_id__in=[case.pk for case in cases], replied_on__isnull=True)
+    oldest_first = waiting.order_by("sent_on", "pk").values_list("case_id", "body_id", "sent_on")
+    for case_id, body_id, sent_on in oldest_first:
+        found.setdefault(case_id, (body_id, sent_on))
+    for case in cases:
+        case.waiting_body_id, case.waiting_sent_on = found.get(case.pk, (None, None))
+
+
 def _by_due(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return queryset.order_by(F("closed_at").desc(nulls_first=True), "due_date", "pk")
 

@@ -1,6 +1,6 @@
 """The home page: who you are where, and the work waiting for you."""
 
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -63,7 +63,7 @@ def _case_queue(request: HttpRequest) -> dict:
     unassigned = selectors.unassigned(request.access, working)
     my_cases, unassigned_cases = list(mine[:QUEUE_SIZE]), list(unassigned[:QUEUE_SIZE])
     # The referrals the rows mention, for both lists in one query.
-    prefetch_related_objects([*my_cases, *unassigned_cases], selectors.waiting_referrals())
+    selectors.read_waiting_referrals([*my_cases, *unassigned_cases])
     ctx = {
         "queue": True,
         "my_cases": my_cases,
