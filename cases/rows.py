@@ -104,9 +104,10 @@ def render_case_rows(
     bodies = reference.outside_body_labels()
     people = reference.user_names({case.committee_id for case in cases}, {case.assignee_id for case in cases})
     url_before, url_after = (escape(part) for part in pk_url_parts("cases:detail"))
+    today = timezone.localdate()  # once per list, not once per row
     out = ['\n<ul class="rows case-rows">\n']
     for case in cases:
-        is_open, overdue = case.is_open, case.is_overdue  # the model's rules, not restated here
+        is_open, overdue = case.is_open, case.overdue_on(today)  # the model's rules, not restated here
         badges = ""
         if overdue:
             badges += overdue_badge

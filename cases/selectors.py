@@ -8,6 +8,7 @@ access is always passed in, never guessed from the running request.
 """
 
 import datetime
+import functools
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
@@ -52,8 +53,10 @@ def waiting_referrals() -> Prefetch:
 
 def case_list_rows(access: Access, cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
     """case_rows for the pages that draw only rows (cases/rows.py): the category, assignee and
-    committee names come from the cache (cases/reference.py), so only the place is joined."""
-    return case_rows(access, cases).select_related(None).select_related("building", "household__building")
+    committee names come from the cache (cases/reference.py), so only the place is joined. The
+    waiting referrals are the caller's to read, for the rows it keeps (with_waiting_referral, or
+    prefetch_related_objects with waiting_referrals() for the home page's two lists at once)."""
+    return visible_cases(access, cases).select_related("building", "household__building")
 
 
 def with_waiting_referral(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -66,6 +69,33 @@ def with_waiting_referral(cases: QuerySet[Case]) -> QuerySet[Case]:
         waiting_body_id=Subquery(waiting.values("body_id")[:1]),
         waiting_sent_on=Subquery(waiting.values("sent_on")[:1]),
     )
+
+
+def page_rows(access: Access, ids: list[int]) -> QuerySet[Case]:
+    """The case list's second step: the rows of the page's ids, as case_list_rows joins them, with
+    with_waiting_referral's two columns, in no order (the caller puts them in the page's)."""
+    return visible_cases(access, _page_rows().filter(pk__in=ids))
+
+
+@functools.cache
+def _page_rows() -> QuerySet[Case]:
+    """page_rows' joins and subqueries, built once (never evaluated: page_rows filters a copy); the
+    committee scope is read when the SQL is compiled (committee/scoping.py). No ORDER BY:
+    compiling Case's default ordering was about a fifth of this query's cost in Python."""
+    return with_waiting_referral(Case.objects.select_related("building", "household__building")).order_by()
+
+
+def read_waiting_referrals(cases: list[Case]) -> None:
+    """with_waiting_referral's two columns for rows already read (the home page's two lists), from
+    one query of plain values: the oldest waiting referral's body and day sent per case. Lighter in
+    Python than prefetching Referral rows, and than the subqueries in the lists' own queries."""
+    found: dict[int, tuple] = {}
+    waiting = Referral.objects.filter(case_id__in=[case.pk for case in cases], replied_on__isnull=True)
+    oldest_first = waiting.order_by("sent_on", "pk").values_list("case_id", "body_id", "sent_on")
+    for case_id, body_id, sent_on in oldest_first:
+        found.setdefault(case_id, (body_id, sent_on))
+    for case in cases:
+        case.waiting_body_id, case.waiting_sent_on = found.get(case.pk, (None, None))
 
 
 def _by_due(queryset: QuerySet[Case]) -> QuerySet[Case]:
@@ -126,8 +156,17 @@ def case_detail(access: Access) -> QuerySet[Case]:
     query): case_children_of(case) then reads only those it has. Most cases have none of them, and
     a query that finds nothing costs its round trip all the same. At most 9 queries, whatever the
     number of rows."""
+    return visible_cases(access, _detail_rows())
+
+
+@functools.cache
+def _detail_rows() -> QuerySet[Case]:
+    """case_detail's joins, subqueries and prefetches, built once (never evaluated: case_detail
+    filters a copy). Building them for every request cost the case page more Python than its
+    query took the database; the committee scope is read when the SQL is compiled
+    (committee/scoping.py), so one queryset serves every request and user."""
     return (
-        visible_cases(access)
+        Case.objects.all()
         # The category's, committee's and people's names come from the cache (cases/reference.py:
         # _detail_context's `names`); each relation joined here cost more to plan than to read.
         .select_related("building", "household__building", "duplicate_of", "visit__resident")

@@ -58,12 +58,12 @@ def _queries(client, url) -> list[str]:
 
 
 def test_a_warm_list_asks_only_for_the_session_the_roles_and_its_rows(org, as_user):
-    """Session, user, roles; the capped count, the page's ids, its rows with their waiting
-    referrals (subqueries of the rows' query). Not the categories, staff, committees or outside
-    bodies (cached)."""
+    """Session, user, roles; the page's ids with the capped count (one query: common/paging.py),
+    its rows with their waiting referrals (subqueries of the rows' query). Not the categories,
+    staff, committees or outside bodies (cached)."""
     make_case(org.worker_a, org.a)
     queries = _queries(as_user(org.secretary_a), reverse("cases:list"))
-    assert len(queries) == 6, queries
+    assert len(queries) == 5, queries
     assert not any(
         sql.startswith(
             ('SELECT "cases_casecategory"', 'SELECT DISTINCT "committee_user"', 'SELECT "cases_outsidebody"')
@@ -73,12 +73,12 @@ def test_a_warm_list_asks_only_for_the_session_the_roles_and_its_rows(org, as_us
 
 
 def test_a_warm_home_queue_asks_for_no_committee_names(org, as_user):
-    """Session, user, roles; my cases and their count; the unassigned and their count; the
-    referrals both lists mention (one query); the news."""
+    """Session, user, roles; my cases; the unassigned; both counts from the kept counters (one
+    query: reports/open_cases.py); the referrals both lists mention (one query); the news."""
     make_case(org.worker_a, org.a, assignee=org.worker_a)
     make_case(org.worker_a, org.a)
     queries = _queries(as_user(org.worker_a), reverse("home"))
-    assert len(queries) == 9, queries
+    assert len(queries) == 8, queries
     assert not any(sql.startswith('SELECT "committee_committee"') for sql in queries)
 
 

@@ -200,3 +200,22 @@ def test_a_row_escapes_what_staff_typed(org, as_user):
     assert "&lt;i&gt;3号楼&lt;/i&gt;" in html
     assert "<b>积水" not in html and "<i>3号楼" not in html
     assert f'href="/cases/{case.pk}/"' in html
+
+
+def test_the_home_queue_names_the_oldest_referral_still_waiting(org, as_user):
+    """The home page reads its rows' waiting referrals in one query (selectors.read_waiting_referrals):
+    the oldest one without a reply, as the case list's subqueries choose it."""
+    case = make_case(org.worker_a, org.a, title="楼道积水", assignee=org.worker_a)
+    worker = Access(org.worker_a)
+    first, second = OutsideBody.objects.order_by("pk")[:2]
+    today = timezone.localdate()
+    older = services.refer(access=worker, case=case, body=first, sent_on=today - datetime.timedelta(days=5))
+    services.refer(access=worker, case=case, body=second, sent_on=today - datetime.timedelta(days=2))
+    client = as_user(org.worker_a)
+    for url in (reverse("cases:list"), reverse("home")):
+        row = _row_text(client.get(url, headers={"accept-language": "zh-hans"}).content.decode(), case.number)
+        assert row.endswith(f"在{first.name}已 5 天"), (url, row)
+    services.record_reply(access=worker, referral=older, reply="已答复")
+    for url in (reverse("cases:list"), reverse("home")):
+        row = _row_text(client.get(url, headers={"accept-language": "zh-hans"}).content.decode(), case.number)
+        assert row.endswith(f"在{second.name}已 2 天"), (url, row)

@@ -11,10 +11,11 @@ from django.db.models import Count, F, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services
+from cases import selectors, services
 from cases.models import Case
 from cases.rules import Action
 from committee.access import Access, acting_as
+from committee.roles import Perm
 from committee.scoping import ScopeError, committee_scope
 from reports import figures, open_cases
 from reports.models import OpenCount, RollupMonth
@@ -42,6 +43,14 @@ def _agrees(org) -> None:
             (r["figures"].open, r["figures"].overdue) == (p["figures"].open, p["figures"].overdue)
             for r, p in pairs
         )
+    for persona in ("secretary_a", "worker_a", "viewer_a"):  # the home page's counts, kept and live
+        with acting_as(getattr(org, persona)) as access:
+            working = access.committees_where(Perm.LOG_CASE)
+            live = {
+                "my_count": selectors.my_queue(access).count(),
+                "unassigned_count": selectors.unassigned(access, working).count(),
+            }
+            assert open_cases.queue_counts(access, working) == live, persona
     with committee_scope([org.a.pk]):
         counted = {
             (r["assignee_id"], r["status"]): r["n"]
