@@ -43,9 +43,11 @@ from django.db.models.functions import Cast, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseCategory, Referral
+from cases import reference
+from cases.models import Case, Referral
 from cases.selectors import visible_cases
 from committee.models import User
+from committee.roles import Perm
 from committee.scoping import visible_committee_ids
 from common.reversing import reverse_once
 from common.workdays import median_of_counts, median_working_days, working_day_counts
@@ -181,37 +183,21 @@ class Headline:
 
 
 def headlines(
-    cases,
-    committee_ids: list[int],
-    period: Period,
-    access,
-    medians: bool = True,
-    rollup: bool = True,
-    ensured: bool = False,
-    open_counts: bool = True,
-    closed_since: dict | None = None,
-    month_counts: dict[int, dict] | None = None,
+    cases, committee_ids: list[int], period: Period, access, rollup: bool = True
 ) -> dict[int, Headline]:
-    """committee id → its headline figures; seven queries for any number of committees (five live; one
-    more for a reader who does not see every sensitive case: their own of the closed months),
-    and one more for the medians (the dashboard takes its median from its 12-month trend instead).
-    `ensured`: the caller has brought the rollup's months up to date already. `open_counts=False`
-    leaves open and overdue at 0 for the caller to fill (the dashboard takes them from its workload
-    table, which counts the same open cases): one query fewer. `closed_since`: the closed months' part
-    of the 90 days' satisfaction, read already (rollup.closed_figures' `since`): one query fewer.
-    `month_counts`: committee id → the live counts (new and resolved this month; resolved, called
-    back and satisfied live within the 90 days, the reader's own sensitive cases of the closed months
-    included), counted already (the dashboard's _live_figures): one or two queries fewer."""
+    """committee id → its headline figures (a street's, a district's): seven queries for any number of
+    committees (one more for a reader who does not see every sensitive case: their own of the closed
+    months). The committee dashboard reads the same figures its own way (dashboard)."""
     result = {cid: Headline() for cid in committee_ids}
     filters = count_filters(period)
     open_filter, overdue_filter = filters.pop("open"), filters.pop("overdue")
-    if open_counts and rollup and period.today == timezone.localdate():
+    if rollup and period.today == timezone.localdate():
         # Today's: from the open-case counters (reports/open_cases.py), a few rows per committee.
         for cid, (opened, overdue) in open_cases.open_by_committee(
             access, committee_ids, period.today
         ).items():
             result[cid].open, result[cid].overdue = opened, overdue
-    elif open_counts:
+    else:
         # Apart from the month's counts: the open cases alone are counted from the partial index
         # (an index-only scan of case_open_due); OR-ed with the month's rows into one query they
         # made PostgreSQL read every case (917 ms for the district overview at 2,000,000 cases).
@@ -228,52 +214,44 @@ def headlines(
         # The 90 days' satisfaction: the closed months' days from the rollup, this month's live.
         month_from = start_of(period.month_start)
         filters["recently_resolved"] = Q(resolved_at__gte=month_from)
-        if not ensured:
-            summary_of_months.ensure(
-                committee_ids, summary_of_months.months_between(period.satisfaction_from, period.month_start)
-            )
-    if month_counts is None:
-        month_counts = defaultdict(lambda: defaultdict(int))
-        # Only rows that can count anywhere: most of a committee's years of closed cases drop out early.
-        relevant = filters["new_this_month"] | filters["resolved_this_month"] | filters["recently_resolved"]
-        rows = cases.filter(relevant).values("committee_id").annotate(**_aggregates(filters)).order_by()
-        _add_per_committee(month_counts, rows)
-        own = summary_of_months.own_sensitive(access, committee_ids) if rollup else None
-        if own is not None:
-            # The reader's own sensitive cases of the closed months, which the rollup's rows leave out
-            # for those who do not see every sensitive case: counted live, in a query of their own. OR-ed
-            # into the month's query they made PostgreSQL read every case of the committees (0.5 s for
-            # the district overview at 2,000,000 cases) instead of the month's few from its indexes.
-            earlier = own & Q(resolved_at__gte=start_of(period.satisfaction_from), resolved_at__lt=month_from)
-            own_rows = (
-                cases.filter(earlier)
-                .values("committee_id")
-                .annotate(**_aggregates({"recently_resolved": earlier}))
-                .order_by()
-            )
-            _add_per_committee(month_counts, own_rows)
+        summary_of_months.ensure(
+            committee_ids, summary_of_months.months_between(period.satisfaction_from, period.month_start)
+        )
+    month_counts = defaultdict(lambda: defaultdict(int))
+    # Only rows that can count anywhere: most of a committee's years of closed cases drop out early.
+    relevant = filters["new_this_month"] | filters["resolved_this_month"] | filters["recently_resolved"]
+    rows = cases.filter(relevant).values("committee_id").annotate(**_aggregates(filters)).order_by()
+    _add_per_committee(month_counts, rows)
+    own = summary_of_months.own_sensitive(access, committee_ids) if rollup else None
+    if own is not None:
+        # The reader's own sensitive cases of the closed months, which the rollup's rows leave out
+        # for those who do not see every sensitive case: counted live, in a query of their own. OR-ed
+        # into the month's query they made PostgreSQL read every case of the committees (0.5 s for
+        # the district overview at 2,000,000 cases) instead of the month's few from its indexes.
+        earlier = own & Q(resolved_at__gte=start_of(period.satisfaction_from), resolved_at__lt=month_from)
+        own_rows = (
+            cases.filter(earlier)
+            .values("committee_id")
+            .annotate(**_aggregates({"recently_resolved": earlier}))
+            .order_by()
+        )
+        _add_per_committee(month_counts, own_rows)
     for cid, counts in month_counts.items():
         for name, value in counts.items():
             setattr(result[cid], name, value)
     if rollup:
-        closed = closed_since
-        if closed is None:
-            closed = summary_of_months.resolved_since(
-                access, committee_ids, period.satisfaction_from, period.month_start
-            )
+        closed = summary_of_months.resolved_since(
+            access, committee_ids, period.satisfaction_from, period.month_start
+        )
         for cid, row in closed.items():
             for name, value in row.items():
                 setattr(result[cid], name, getattr(result[cid], name) + value)
     pairs = (
-        ()
-        if not medians
-        else (
-            cases.filter(count_filters(period)["resolved_this_month"])
-            .annotate(logged=TruncDate("created_at"), resolved=TruncDate("resolved_at"))
-            .values("committee_id", "logged", "resolved")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
+        cases.filter(count_filters(period)["resolved_this_month"])
+        .annotate(logged=TruncDate("created_at"), resolved=TruncDate("resolved_at"))
+        .values("committee_id", "logged", "resolved")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     by_committee = defaultdict(list)
     for row in pairs:
@@ -294,12 +272,16 @@ def headlines(
 
 
 def late_referrals(committee_ids: list[int], period: Period, access):
-    visible = visible_cases(access, Case.objects.filter(committee_id__in=committee_ids))
-    return Referral.objects.filter(
-        committee_id__in=committee_ids,
-        replied_on__isnull=True,
-        reply_expected_by__lt=period.today,
-        case__in=visible,
+    """The referrals of these committees' cases this reader may see, no reply yet, past the date
+    expected."""
+    referrals = Referral.objects.filter(
+        committee_id__in=committee_ids, replied_on__isnull=True, reply_expected_by__lt=period.today
+    )
+    if set(access.committees_where(Perm.MANAGE_CASES)) >= set(committee_ids):
+        # visible_cases shows such a reader every case of these committees: no semi-join to ask it.
+        return referrals
+    return referrals.filter(
+        case__in=visible_cases(access, Case.objects.filter(committee_id__in=committee_ids))
     )
 
 
@@ -317,12 +299,14 @@ def month_label(day: dt.date) -> str:
 
 def dashboard(committee, access, today: dt.date | None = None, rollup: bool | None = None) -> dict:
     """Everything the committee dashboard shows. A fixed number of queries (tests count them): the
-    months' figures from the rollup in one (rollup.closed_figures: the closed months summarised once,
-    the current month kept by every change of a case), the workload from the open-case counters in
-    one (reports/open_cases.py), and for a reader the rollup's rows leave their own sensitive cases
-    out for, those counted live in one (_live_figures). Nothing here reads a number of rows that
-    grows with the committee's cases. `rollup=False` counts everything live, as does a `today`
-    other than today (the kept counts are today's)."""
+    rollup's months brought up to date (rollup.ensure), then one UNION ALL (reports/unions.py) for
+    the months' figures from the rollup (rollup.closed_branches: the closed months summarised once,
+    the current month kept by every change of a case), the workload from the open-case counters
+    (reports/open_cases.py), the late referrals and, for a reader the rollup's rows leave their own
+    sensitive cases out for, those counted live (_live_branches); then the care roster and the
+    hotspots' categories. Nothing here reads a number of rows that grows with the committee's
+    cases. `rollup=False` counts everything live, as does a `today` other than today (the kept
+    counts are today's)."""
     period = Period(today or timezone.localdate())
     rollup = settings.REPORTS_ROLLUP if rollup is None else rollup
     # The current month from the rollup and the workload from the counters: only for today.
@@ -330,12 +314,24 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
     cases = visible_cases(access, Case.objects.filter(committee=committee))
     ids = [committee.pk]
     rolled = period.months if kept else period.months[:-1]
-    closed = None
+    columns = {**_LIVE_COLUMNS}
+    aggregates: dict = {**_LIVE_COUNTS}
+    branches = {
+        "late_referrals": (late_referrals(ids, period, access), {}, {"n": Count("pk")}),
+    }
+    closed_kinds = {}
     if rollup:
         summary_of_months.ensure(ids, rolled)
         until = period.today + dt.timedelta(days=1) if kept else period.month_start
-        closed = summary_of_months.closed_figures(access, ids, rolled, period.satisfaction_from, until)
-    categories = {c.pk: c for c in CaseCategory.objects.all()}
+        closed_kinds = summary_of_months.closed_branches(access, ids, rolled, period.satisfaction_from, until)
+        # Their kinds apart from the live branches' (which count buildings and resolution too).
+        branches.update({f"closed {kind}": branch for kind, branch in closed_kinds.items()})
+        columns.update(summary_of_months.CLOSED_COLUMNS)
+    if kept:
+        branches["workload"] = open_cases.workload_branch(access, committee.pk, period.today)
+        columns.update(open_cases.WORKLOAD_COLUMNS)
+        aggregates.update(dict.fromkeys(("open", "overdue", "resolved_in_month")))
+    categories = reference.categories_by_id()
     links = count_links(committee.pk, period)
     year_from = start_of(period.year_start)
     # What is counted live: the 12 months without the rollup; with it, this month (unless kept), and
@@ -353,7 +349,15 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
         if own is not None:
             created_live = _either(created_live, own & Q(created_at__gte=year_from))
             resolved_live = _either(resolved_live, own & Q(resolved_at__gte=year_from))
-    if created_live is None:  # the secretary's own committee, today: nothing to count live
+    month_branches = {}
+    if created_live is not None:  # (none for the secretary's own committee, today)
+        month_branches = _month_branches(cases, period, rollup, own, kept)
+        branches.update(_live_branches(cases, created_live, resolved_live, year_from, month_branches))
+    rows = union_counts(columns, aggregates, branches)
+    closed = None
+    if rollup:
+        closed = summary_of_months.closed_figures({kind: rows[f"closed {kind}"] for kind in closed_kinds})
+    if created_live is None:
         live = {
             "month_counts": _month_counts(),
             "per_month": [],
@@ -362,8 +366,7 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
             "resolution": [],
         }
     else:
-        branches = _month_branches(cases, period, rollup, own, kept)
-        live = _live_figures(cases, created_live, resolved_live, year_from, branches)
+        live = _live_figures(rows, month_branches)
     month_counts = live["month_counts"]
     if kept:
         # This month's logged and resolved cases, from the rollup's current month.
@@ -373,18 +376,12 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
         month_counts["resolved_this_month"] += sum(
             n for _, n in closed.resolution.get(period.month_start, [])
         )
-    headline = headlines(
-        cases,
-        ids,
-        period,
-        access,
-        medians=False,
-        rollup=rollup,
-        ensured=True,
-        open_counts=False,
-        closed_since=closed.since if closed is not None else None,
-        month_counts={committee.pk: month_counts},
-    )[committee.pk]
+    # The figures headlines() gives a street's committees, read for one committee with the rest.
+    headline = Headline(**month_counts)
+    for name, value in (closed.since.get(committee.pk, {}) if closed else {}).items():
+        setattr(headline, name, getattr(headline, name) + value)
+    headline.late_referrals = sum(row["n"] for row in rows["late_referrals"])
+    headline.roster = roster_figures(ids, period.today)[committee.pk]
 
     # Cases per month by category, and by source.
     per_month = defaultdict(int)
@@ -395,20 +392,17 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
         source_counts[row["source"]] += row["n"]
     months = period.months
     # (A kept row can add up to 0: a case moved to another category this month.)
-    used = sorted(
-        {cid for (_, cid), n in per_month.items() if n},
-        key=lambda cid: (categories[cid].order, categories[cid].code),
-    )
+    order = {cid: index for index, cid in enumerate(categories)}
+    used = sorted({cid for (_, cid), n in per_month.items() if n}, key=order.__getitem__)
     by_category_chart = {
         "kind": "stacked",
         "labels": [month_label(m) for m in months],
         "series": [
-            {"name": categories[cid].label, "data": [per_month.get((m, cid), 0) for m in months]}
-            for cid in used
+            {"name": categories[cid][1], "data": [per_month.get((m, cid), 0) for m in months]} for cid in used
         ],
     }
 
-    counted = open_cases.workload_rows(access, committee.pk, period.today) if kept else None
+    counted = _named(rows["workload"], ids) if kept else None
     workload_rows, status_counts = workload(cases, committee.pk, period, counted)
     # The same open cases, the same visibility: the headline's open and overdue are the table's sums.
     headline.open = sum(row["open"] for row in workload_rows)
@@ -486,7 +480,7 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
             )
             for m in months
         ],
-        "category_names": [categories[cid].label for cid in used],
+        "category_names": [categories[cid][1] for cid in used],
     }
 
 
@@ -540,54 +534,63 @@ def _month_branches(cases, period: Period, rollup: bool, own: Q | None, kept: bo
     return branches
 
 
-def _live_figures(
+# The live branches' counts (the figures' branches count only n; the headline's also called back
+# and satisfied). The dashboard's other branches give their own aggregates: theirs are None here.
+_LIVE_COUNTS = {
+    "n": Count("pk"),
+    "called": Count("pk", filter=~Q(satisfaction="")),
+    "satisfied": Count("pk", filter=Q(satisfaction__in=SATISFIED)),
+}
+
+
+def _live_branches(
     cases, created_live: Q, resolved_live: Q, year_from: dt.datetime, month_branches: dict
 ) -> dict:
-    """The cases counted live, in one query (a UNION ALL: reports/unions.py): logged per month (the
-    local month, as a date), category and source, per building and category (the hotspots: the
-    12 months' cases with a building), resolved per day logged and day resolved, and the headline's
-    counts (`month_branches`, _month_branches'), added up under "month_counts"."""
+    """The cases counted live, as branches of the dashboard's UNION ALL (reports/unions.py,
+    _LIVE_COLUMNS, _LIVE_COUNTS): logged per month (the local month, as a date), category and
+    source, per building and category (the hotspots: the 12 months' cases with a building),
+    resolved per day logged and day resolved, and the headline's counts (`month_branches`,
+    _month_branches'). _live_figures reads their rows."""
     logged = cases.filter(created_live)
-    count = {"n": Count("pk")}  # the figures' branches; the headline's also count called back, satisfied
-    rows = union_counts(
-        _LIVE_COLUMNS,
-        {
-            "n": Count("pk"),
-            "called": Count("pk", filter=~Q(satisfaction="")),
-            "satisfied": Count("pk", filter=Q(satisfaction__in=SATISFIED)),
-        },
-        {
-            **month_branches,
-            # Per month, category and source in one pass; added up per month and category, and
-            # per source, below.
-            "logged": (
-                logged,
-                {
-                    # A date in SQL: TruncMonth's own conversion to a date is done in Python.
-                    "month": Cast(TruncMonth("created_at", output_field=DateTimeField()), DateField()),
-                    "category_id": F("category_id"),
-                    "source": F("source"),
-                },
-                count,
-            ),
-            "buildings": (
-                logged.filter(created_at__gte=year_from, building__isnull=False),
-                {
-                    "building_id": F("building_id"),
-                    "road": F("building__road"),
-                    "lane": F("building__lane"),
-                    "number": F("building__number"),
-                    "category_id": F("category_id"),
-                },
-                count,
-            ),
-            "resolution": (
-                cases.filter(resolved_live),
-                {"logged": TruncDate("created_at"), "resolved": TruncDate("resolved_at")},
-                count,
-            ),
-        },
-    )
+    count = {"n": Count("pk")}
+    return {
+        **month_branches,
+        # Per month, category and source in one pass; added up per month and category, and
+        # per source, by _live_figures.
+        "logged": (
+            logged,
+            {
+                # A date in SQL: TruncMonth's own conversion to a date is done in Python.
+                "month": Cast(TruncMonth("created_at", output_field=DateTimeField()), DateField()),
+                "category_id": F("category_id"),
+                "source": F("source"),
+            },
+            count,
+        ),
+        "buildings": (
+            logged.filter(created_at__gte=year_from, building__isnull=False),
+            {
+                "building_id": F("building_id"),
+                "road": F("building__road"),
+                "lane": F("building__lane"),
+                "number": F("building__number"),
+                "category_id": F("category_id"),
+            },
+            count,
+        ),
+        "resolution": (
+            cases.filter(resolved_live),
+            {"logged": TruncDate("created_at"), "resolved": TruncDate("resolved_at")},
+            count,
+        ),
+    }
+
+
+def _live_figures(rows: dict, month_branches: dict) -> dict:
+    """_live_branches' rows (taken out of `rows`) as the dashboard reads them: the headline's counts
+    added up under "month_counts", the cases logged per month and category ("per_month") and per
+    source ("by_source"), "buildings" and "resolution" as they are."""
+    rows = {kind: rows.pop(kind) for kind in (*month_branches, "logged", "buildings", "resolution")}
     counts = _month_counts()
     for kind in month_branches:
         for row in rows.pop(kind):
@@ -610,10 +613,11 @@ def _live_figures(
 def workload(cases, committee_id: int, period: Period, counted=None) -> tuple[list[dict], dict[str, int]]:
     """Per assignee (and the unassigned): open, overdue, resolved this month; and the open cases by
     status, from the same rows. `counted`: those rows from the open-case counters (today's:
-    open_cases.workload_rows). Without them, one query: the open cases and the cases resolved this
-    month counted apart (UNION ALL) and added up below. Not one pass over `open OR resolved this
-    month`: an OR of two indexes reads the table's page of every open case, while the open cases
-    alone are counted from the covering partial index case_open_assignee_due (an index-only scan)."""
+    open_cases.workload_branch, with their names: _named). Without them, one query: the open cases
+    and the cases resolved this month counted apart (UNION ALL) and added up below. Not one pass
+    over `open OR resolved this month`: an OR of two indexes reads the table's page of every open
+    case, while the open cases alone are counted from the covering partial index
+    case_open_assignee_due (an index-only scan)."""
     filters = count_filters(period)
 
     def named(rows):
@@ -668,6 +672,25 @@ def workload(cases, committee_id: int, period: Period, counted=None) -> tuple[li
     return result, dict(by_status)
 
 
+def _named(rows: list[dict], committee_ids: list[int]) -> list[dict]:
+    """The workload's rows from the counters (open_cases.workload_branch), by assignee and status,
+    with the assignees' names for `workload` (from the cache: cases/reference.py)."""
+    names = reference.user_names(committee_ids, {row["assignee_id"] for row in rows})
+    ordered = sorted(rows, key=lambda r: (r["assignee_id"] is None, r["assignee_id"] or 0, r["status"]))
+    return [
+        {
+            "assignee_id": row["assignee_id"],
+            "status": row["status"],
+            "open": row["open"],
+            "overdue": row["overdue"],
+            "resolved": row["resolved_in_month"],
+            "who_name": names.get(row["assignee_id"]),
+            "who_username": None,
+        }
+        for row in ordered
+    ]
+
+
 HOTSPOT_COUNT = 10
 
 
@@ -677,27 +700,37 @@ def hotspots(
     """The buildings with the most cases logged in the past 12 months, with their categories.
     `rows`: the cases counted live (with the rollup, this month's) per building and category, with
     the building's road, lane and number (_live_figures' "buildings"); `closed`: the rollup's months
-    (reports.rollup.ClosedBuildings), whose categories are read for the buildings shown only."""
+    (reports.rollup.ClosedBuildings), whose addresses and categories are read for the buildings that
+    may be shown only; `categories`: id → (code, name)."""
     buildings: dict[int, dict] = {}
 
     def building_of(row) -> dict:
         return buildings.setdefault(
-            row["building_id"],
-            {"id": row["building_id"], "address": _address(row), "total": 0, "categories": defaultdict(int)},
+            row["building_id"], {"id": row["building_id"], "total": 0, "categories": defaultdict(int)}
         )
 
     for row in rows:
         building = building_of(row)
+        building["address"] = _address(row)
         building["total"] += row["n"]
         building["categories"][row["category_id"]] += row["n"]
     for row in closed.totals() if closed is not None else ():
         building_of(row)["total"] += row["n"]
     # (A kept row can add up to 0: a case moved to another building this month.)
     shown = [b for b in buildings.values() if b["total"] > 0]
-    top = sorted(shown, key=lambda b: (-b["total"], b["address"]))[:HOTSPOT_COUNT]
     if closed is not None:
-        for row in closed.categories([b["id"] for b in top]):
+        # The rollup's totals come without their addresses: those of the ten with the most cases are
+        # read with their categories, and of the buildings with as many as the tenth (the address
+        # orders a tie).
+        ranked = sorted(shown, key=lambda b: -b["total"])
+        least = ranked[HOTSPOT_COUNT - 1]["total"] if len(ranked) >= HOTSPOT_COUNT else 0
+        shown = [b for b in ranked if b["total"] >= least]
+        found, addresses = closed.categories([b["id"] for b in shown])
+        for row in found:
             buildings[row["building_id"]]["categories"][row["category_id"]] += row["n"]
+        for building in shown:
+            building.setdefault("address", addresses[building["id"]])
+    top = sorted(shown, key=lambda b: (-b["total"], b["address"]))[:HOTSPOT_COUNT]
     # Links only for the buildings shown: a street's committee has hundreds of buildings.
     dates = {"created_from": period.year_start.isoformat(), "created_to": period.today.isoformat()}
     for building in top:
@@ -705,10 +738,10 @@ def hotspots(
         building["categories"] = sorted(
             (
                 {
-                    "label": categories[cid].label,
+                    "label": categories[cid][1],
                     "count": n,
                     "url": case_list_url(
-                        committee_id, building=building["id"], category=categories[cid].code, **dates
+                        committee_id, building=building["id"], category=categories[cid][0], **dates
                     ),
                 }
                 for cid, n in building["categories"].items()

@@ -21,13 +21,12 @@ accumulate a row per day: they stay about (assignees + 1) x statuses x the days 
 import datetime as dt
 from collections import Counter
 
-from django.db import connections, models, transaction
-from django.db.models import Count, DateField, F, IntegerField, Q, Sum, Value
+from django.db import models, transaction
+from django.db.models import CharField, Count, DateField, F, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import Case
-from committee.models import User
 from committee.roles import Perm
 from reports.models import OpenCount
 
@@ -105,38 +104,28 @@ def open_by_committee(access, committee_ids, today: dt.date) -> dict[int, tuple[
     return {row["committee_id"]: (row["open"], row["overdue"]) for row in rows}
 
 
-def workload_rows(access, committee_id: int, today: dt.date) -> list[dict]:
-    """Per assignee and status: open, overdue, resolved in today's month; with the assignee's
-    names (the rows of reports.figures.workload's union, from the counters). One query: the rows
-    summed first, the names joined to the sums (a name looked up per counter row cost 1.5 ms for
-    the bench's 550 rows at 300,000 cases, against 0.3 ms)."""
+WORKLOAD_COLUMNS = {"assignee_id": IntegerField(), "status": CharField()}
+
+
+def workload_branch(access, committee_id: int, today: dt.date) -> tuple:
+    """The dashboard's workload from the counters, as a branch of its UNION ALL (reports/unions.py,
+    WORKLOAD_COLUMNS): per assignee and status, open, overdue and resolved in today's month
+    (resolved_in_month). The rows of reports.figures.workload, but for the assignees' names
+    (cases/reference.py: cached)."""
     month = _first_of(today)
     rows = OpenCount.objects.filter(_visible(access, [committee_id]), committee_id=committee_id)
     rows = rows.filter(Q(month__isnull=True) | Q(month=month))
     opened = Q(month__isnull=True)
-    sums = (
-        rows.values("assignee_id", "status")
-        .annotate(
-            open=Coalesce(Sum("n", filter=opened), 0),
-            overdue=Coalesce(Sum("n", filter=opened & Q(due_date__lt=today)), 0),
-            resolved=Coalesce(Sum("n", filter=Q(month=month)), 0),
-        )
-        .order_by()
+    return (
+        rows,
+        {"assignee_id": F("assignee_id"), "status": F("status")},
+        {
+            "open": Coalesce(Sum("n", filter=opened), 0),
+            "overdue": Coalesce(Sum("n", filter=opened & Q(due_date__lt=today)), 0),
+            # (Not "resolved": the dashboard's union has a column of that name, the day resolved.)
+            "resolved_in_month": Coalesce(Sum("n", filter=Q(month=month)), 0),
+        },
     )
-    sql, params = sums.query.sql_with_params()
-    quote = connections[sums.db].ops.quote_name
-    users = quote(User._meta.db_table)
-    with connections[sums.db].cursor() as cursor:
-        # Table and column names are ours; the values are the parameters of the sums' own SQL.
-        cursor.execute(
-            f"SELECT s.*, u.{quote('full_name')} AS who_name, u.{quote('username')} AS who_username "  # noqa: S608
-            f"FROM ({sql}) s "
-            f"LEFT JOIN {users} u ON u.{quote('id')} = s.{quote('assignee_id')} "
-            f"ORDER BY s.{quote('assignee_id')}, s.{quote('status')}",
-            params,
-        )
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _counted(committee_id: int, today: dt.date) -> dict[tuple, int]:

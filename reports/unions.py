@@ -27,20 +27,23 @@ def union_counts(
     """kind → its rows, each a dict of its group's columns (by `columns`' names) and the aggregates.
 
     `columns`: every grouping column's name and type (a date, an integer or a string); `aggregates`:
-    name → aggregate (integer counts or sums), computed in every branch; `branches`: kind →
-    (queryset, {column name: expression}) for the columns it groups by, and optionally its own
-    aggregates under some of the same names (a branch over another table, or one that needs fewer:
-    the others are 0). One query; the branches' rows in no particular order. Dates are dates on both
-    databases (SQLite returns text)."""
+    name → aggregate (integer counts or sums), computed in every branch (None: only in the branches
+    that give their own); `branches`: kind → (queryset, {column name: expression}) for the columns
+    it groups by, and optionally its own aggregates under some of the same names (a branch over
+    another table, or one that needs fewer: the others are 0). One query; the branches' rows in no
+    particular order. Dates are dates on both databases (SQLite returns text)."""
     types = {name: field.get_internal_type() for name, field in columns.items()}
+    if set(columns) & set(aggregates):  # one name, two columns: a row would keep only one
+        raise ValueError(f"columns and aggregates of the same name {sorted(set(columns) & set(aggregates))}")
     unknown = set(types.values()) - set(_SQL_TYPES)
     if unknown:
         raise ValueError(f"unsupported column types {sorted(unknown)}")
     parts, params, using = [], [], None
+    default = {name: aggregate for name, aggregate in aggregates.items() if aggregate is not None}
     for index, (kind, (queryset, given, *own)) in enumerate(branches.items()):
         if set(given) - set(columns):
             raise ValueError(f"unknown columns {sorted(set(given) - set(columns))}")
-        computed = own[0] if own else aggregates
+        computed = own[0] if own else default
         if set(computed) - set(aggregates):
             raise ValueError(f"unknown aggregates {sorted(set(computed) - set(aggregates))}")
         branch = (
