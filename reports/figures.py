@@ -23,6 +23,7 @@ compare the two).
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote_plus
 
@@ -101,15 +102,25 @@ def start_of(day: dt.date) -> dt.datetime:
 
 
 def case_list_url(committee_id: int, **params) -> str:
-    """The case list filtered by these parameters (None left out). A dashboard draws some 150 of these
-    links (a hotspot's categories, the workload's rows): the list's path is reversed once, and the
-    plain values (numbers, ISO dates, codes) are written as they are, not quoted one by one."""
-    query = {"committee": committee_id, **{k: v for k, v in params.items() if v is not None}}
-    parts = []
-    for key, value in query.items():
-        text = str(value)
-        parts.append(f"{key}={text if _PLAIN.fullmatch(text) else quote_plus(text)}")
-    return f"{reverse_once('cases:list')}?{'&'.join(parts)}"
+    """The case list filtered by these parameters (None left out)."""
+    return case_list_links(committee_id)(**params)
+
+
+def case_list_links(committee_id: int) -> Callable[..., str]:
+    """case_list_url for one committee. A dashboard draws some 150 of these links (a hotspot's
+    categories, the workload's rows): the list's path is reversed once for them all, and the plain
+    values (numbers, ISO dates, codes) are written as they are, not quoted one by one."""
+    start = f"{reverse_once('cases:list')}?committee={committee_id}"
+
+    def url(**params) -> str:
+        parts = [start]
+        for key, value in params.items():
+            if value is not None:
+                text = str(value)
+                parts.append(f"{key}={text if _PLAIN.fullmatch(text) else quote_plus(text)}")
+        return "&".join(parts)
+
+    return url
 
 
 # What urlencode leaves as it is (quote_plus's always-safe characters).
@@ -131,22 +142,15 @@ def count_filters(period: Period) -> dict[str, Q]:
 
 
 def count_links(committee_id: int, period: Period) -> dict[str, str]:
-    iso = dt.date.isoformat
+    iso, link = dt.date.isoformat, case_list_links(committee_id)
     return {
-        "open": case_list_url(committee_id, status="open"),
-        "overdue": case_list_url(committee_id, overdue=1),
-        "new_this_month": case_list_url(
-            committee_id, created_from=iso(period.month_start), created_to=iso(period.today)
-        ),
-        "resolved_this_month": case_list_url(
-            committee_id, resolved_from=iso(period.month_start), resolved_to=iso(period.month_end)
-        ),
-        "recently_resolved": case_list_url(
-            committee_id, resolved_from=iso(period.satisfaction_from), resolved_to=iso(period.today)
-        ),
+        "open": link(status="open"),
+        "overdue": link(overdue=1),
+        "new_this_month": link(created_from=iso(period.month_start), created_to=iso(period.today)),
+        "resolved_this_month": link(resolved_from=iso(period.month_start), resolved_to=iso(period.month_end)),
+        "recently_resolved": link(resolved_from=iso(period.satisfaction_from), resolved_to=iso(period.today)),
         # The satisfaction tile counts the cases called back, not all resolved (221, not 228).
-        "called": case_list_url(
-            committee_id,
+        "called": link(
             resolved_from=iso(period.satisfaction_from),
             resolved_to=iso(period.today),
             follow_up="called",
@@ -407,11 +411,12 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
     # The same open cases, the same visibility: the headline's open and overdue are the table's sums.
     headline.open = sum(row["open"] for row in workload_rows)
     headline.overdue = sum(row["overdue"] for row in workload_rows)
+    link = case_list_links(committee.pk)
     by_status = [
         {
             "label": label,
             "count": status_counts.get(value, 0),
-            "url": case_list_url(committee.pk, status=value),
+            "url": link(status=value),
         }
         for value, label in Case.Status.choices
         if value in OPEN
@@ -421,7 +426,7 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
         {
             "label": label,
             "count": source_counts.get(value, 0),
-            "url": case_list_url(committee.pk, source=value, created_from=iso_from, created_to=iso_today),
+            "url": link(source=value, created_from=iso_from, created_to=iso_today),
         }
         for value, label in Case.Source.choices
     ]
@@ -618,6 +623,36 @@ def workload(cases, committee_id: int, period: Period, counted=None) -> tuple[li
     over `open OR resolved this month`: an OR of two indexes reads the table's page of every open
     case, while the open cases alone are counted from the covering partial index
     case_open_assignee_due (an index-only scan)."""
+    rows = counted if counted is not None else _workload_live(cases, period)
+    month_from, month_to = period.month_start.isoformat(), period.month_end.isoformat()
+    link = case_list_links(committee_id)
+    people: dict = {}
+    by_status: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if not (row["open"] or row["overdue"] or row["resolved"]):
+            continue  # a counter's row that went back to 0: no case behind it
+        by_status[row["status"]] += row["open"]
+        who = row["assignee_id"] or "none"
+        person = people.get(who)
+        if person is None:
+            person = people[who] = {
+                "name": row["who_name"] or row["who_username"] or _("Unassigned"),
+                "unassigned": row["assignee_id"] is None,
+                "open": 0,
+                "overdue": 0,
+                "resolved": 0,
+                "open_url": link(assignee=who, status="open"),
+                "overdue_url": link(assignee=who, overdue=1),
+                "resolved_url": link(assignee=who, resolved_from=month_from, resolved_to=month_to),
+            }
+        for name in ("open", "overdue", "resolved"):
+            person[name] += row[name]
+    result = sorted(people.values(), key=lambda r: (r["unassigned"], -r["open"], -r["overdue"], r["name"]))
+    return result, dict(by_status)
+
+
+def _workload_live(cases, period: Period):
+    """workload's rows counted from the cases: one query."""
     filters = count_filters(period)
 
     def named(rows):
@@ -641,35 +676,7 @@ def workload(cases, committee_id: int, period: Period, counted=None) -> tuple[li
         .order_by()
     )
     # Ordered by columns of the union's result: the model's default order is none of them.
-    rows = (
-        counted if counted is not None else opened.union(resolved, all=True).order_by("assignee_id", "status")
-    )
-    month_from, month_to = period.month_start.isoformat(), period.month_end.isoformat()
-    people: dict = {}
-    by_status: dict[str, int] = defaultdict(int)
-    for row in rows:
-        if not (row["open"] or row["overdue"] or row["resolved"]):
-            continue  # a counter's row that went back to 0: no case behind it
-        by_status[row["status"]] += row["open"]
-        who = row["assignee_id"] or "none"
-        person = people.get(who)
-        if person is None:
-            person = people[who] = {
-                "name": row["who_name"] or row["who_username"] or _("Unassigned"),
-                "unassigned": row["assignee_id"] is None,
-                "open": 0,
-                "overdue": 0,
-                "resolved": 0,
-                "open_url": case_list_url(committee_id, assignee=who, status="open"),
-                "overdue_url": case_list_url(committee_id, assignee=who, overdue=1),
-                "resolved_url": case_list_url(
-                    committee_id, assignee=who, resolved_from=month_from, resolved_to=month_to
-                ),
-            }
-        for name in ("open", "overdue", "resolved"):
-            person[name] += row[name]
-    result = sorted(people.values(), key=lambda r: (r["unassigned"], -r["open"], -r["overdue"], r["name"]))
-    return result, dict(by_status)
+    return opened.union(resolved, all=True).order_by("assignee_id", "status")
 
 
 def _named(rows: list[dict], committee_ids: list[int]) -> list[dict]:
@@ -733,16 +740,15 @@ def hotspots(
     top = sorted(shown, key=lambda b: (-b["total"], b["address"]))[:HOTSPOT_COUNT]
     # Links only for the buildings shown: a street's committee has hundreds of buildings.
     dates = {"created_from": period.year_start.isoformat(), "created_to": period.today.isoformat()}
+    link = case_list_links(committee_id)
     for building in top:
-        building["url"] = case_list_url(committee_id, building=building["id"], **dates)
+        building["url"] = link(building=building["id"], **dates)
         building["categories"] = sorted(
             (
                 {
                     "label": categories[cid][1],
                     "count": n,
-                    "url": case_list_url(
-                        committee_id, building=building["id"], category=categories[cid][0], **dates
-                    ),
+                    "url": link(building=building["id"], category=categories[cid][0], **dates),
                 }
                 for cid, n in building["categories"].items()
                 if n
