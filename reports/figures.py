@@ -52,7 +52,7 @@ from committee.roles import Perm
 from committee.scoping import visible_committee_ids
 from common.reversing import reverse_once
 from common.workdays import median_of_counts, median_working_days, working_day_counts
-from reports import open_cases
+from reports import open_cases, rollup_reads
 from reports import rollup as summary_of_months
 from reports.roster import RosterFigures, roster_figures
 from reports.unions import union_counts
@@ -226,7 +226,7 @@ def headlines(
     relevant = filters["new_this_month"] | filters["resolved_this_month"] | filters["recently_resolved"]
     rows = cases.filter(relevant).values("committee_id").annotate(**_aggregates(filters)).order_by()
     _add_per_committee(month_counts, rows)
-    own = summary_of_months.own_sensitive(access, committee_ids) if rollup else None
+    own = rollup_reads.own_sensitive(access, committee_ids) if rollup else None
     if own is not None:
         # The reader's own sensitive cases of the closed months, which the rollup's rows leave out
         # for those who do not see every sensitive case: counted live, in a query of their own. OR-ed
@@ -244,7 +244,7 @@ def headlines(
         for name, value in counts.items():
             setattr(result[cid], name, value)
     if rollup:
-        closed = summary_of_months.resolved_since(
+        closed = rollup_reads.resolved_since(
             access, committee_ids, period.satisfaction_from, period.month_start
         )
         for cid, row in closed.items():
@@ -304,7 +304,7 @@ def month_label(day: dt.date) -> str:
 def dashboard(committee, access, today: dt.date | None = None, rollup: bool | None = None) -> dict:
     """Everything the committee dashboard shows. A fixed number of queries (tests count them): the
     rollup's months brought up to date (rollup.ensure), then one UNION ALL (reports/unions.py) for
-    the months' figures from the rollup (rollup.closed_branches: the closed months summarised once,
+    the months' figures from the rollup (rollup_reads.closed_branches: the closed months summarised once,
     the current month kept by every change of a case), the workload from the open-case counters
     (reports/open_cases.py), the late referrals and, for a reader the rollup's rows leave their own
     sensitive cases out for, those counted live (_live_branches); then the care roster and the
@@ -323,14 +323,11 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
     branches = {
         "late_referrals": (late_referrals(ids, period, access), {}, {"n": Count("pk")}),
     }
-    closed_kinds = {}
     if rollup:
         summary_of_months.ensure(ids, rolled)
         until = period.today + dt.timedelta(days=1) if kept else period.month_start
-        closed_kinds = summary_of_months.closed_branches(access, ids, rolled, period.satisfaction_from, until)
-        # Their kinds apart from the live branches' (which count buildings and resolution too).
-        branches.update({f"closed {kind}": branch for kind, branch in closed_kinds.items()})
-        columns.update(summary_of_months.CLOSED_COLUMNS)
+        branches.update(rollup_reads.closed_branches(access, ids, rolled, period.satisfaction_from, until))
+        columns.update(rollup_reads.CLOSED_COLUMNS)
     if kept:
         branches["workload"] = open_cases.workload_branch(access, committee.pk, period.today)
         columns.update(open_cases.WORKLOAD_COLUMNS)
@@ -347,7 +344,7 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
     if rollup:
         created_live = Q(created_at__gte=start_of(period.month_start))
         resolved_live = Q(resolved_at__gte=start_of(period.month_start))
-        own = summary_of_months.own_sensitive(access, ids)
+        own = rollup_reads.own_sensitive(access, ids)
         if kept:
             created_live = resolved_live = None
         if own is not None:
@@ -360,7 +357,7 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
     rows = union_counts(columns, aggregates, branches)
     closed = None
     if rollup:
-        closed = summary_of_months.closed_figures({kind: rows[f"closed {kind}"] for kind in closed_kinds})
+        closed = rollup_reads.closed_figures(rows)
     if created_live is None:
         live = {
             "month_counts": _month_counts(),
@@ -453,9 +450,7 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
             committee.pk,
             period,
             categories,
-            summary_of_months.ClosedBuildings(access, ids, rolled, closed.building_totals)
-            if closed
-            else None,
+            rollup_reads.ClosedBuildings(access, ids, rolled, closed.building_totals) if closed else None,
         ),
         "charts": {
             "by_category": by_category_chart,
@@ -707,7 +702,7 @@ def hotspots(
     """The buildings with the most cases logged in the past 12 months, with their categories.
     `rows`: the cases counted live (with the rollup, this month's) per building and category, with
     the building's road, lane and number (_live_figures' "buildings"); `closed`: the rollup's months
-    (reports.rollup.ClosedBuildings), whose addresses and categories are read for the buildings that
+    (reports.rollup_reads.ClosedBuildings), whose addresses and categories are read for the buildings that
     may be shown only; `categories`: id → (code, name)."""
     buildings: dict[int, dict] = {}
 

@@ -19,6 +19,7 @@ accumulate a row per day: they stay about (assignees + 1) x statuses x the days 
 """
 
 import datetime as dt
+import functools
 from collections import Counter
 
 from django.db import models, transaction
@@ -28,7 +29,9 @@ from django.utils import timezone
 
 from cases.models import Case
 from committee.roles import Perm
+from committee.scoping import committee_scope, unscoped, visible_committee_ids
 from reports.models import OpenCount
+from reports.unions import Compiled, compile_branch
 
 OPEN = frozenset(Case.OPEN_STATUSES)
 
@@ -83,11 +86,15 @@ def apply(committee_id: int, changed: list[tuple[dict, int]]) -> None:
 def _visible(access, committee_ids) -> Q:
     """visible_cases' rule on the counters' columns, for these committees."""
     managed = set(access.committees_where(Perm.MANAGE_CASES)) & set(committee_ids)
-    if managed >= set(committee_ids):
+    return _visible_to(committee_ids, managed, access.user.pk)
+
+
+def _visible_to(committee_ids, managed, user_id: int | None) -> Q:
+    if set(managed) >= set(committee_ids):
         return Q()
     allowed = Q(sensitive=False) | Q(committee_id__in=sorted(managed))
-    if access.user.pk is not None:
-        allowed |= Q(assignee_id=access.user.pk) | Q(created_by_id=access.user.pk)
+    if user_id is not None:
+        allowed |= Q(assignee_id=user_id) | Q(created_by_id=user_id)
     return allowed
 
 
@@ -107,25 +114,56 @@ def open_by_committee(access, committee_ids, today: dt.date) -> dict[int, tuple[
 WORKLOAD_COLUMNS = {"assignee_id": IntegerField(), "status": CharField()}
 
 
-def workload_branch(access, committee_id: int, today: dt.date) -> tuple:
+def workload_branch(access, committee_id: int, today: dt.date) -> Compiled | None:
     """The dashboard's workload from the counters, as a branch of its UNION ALL (reports/unions.py,
-    WORKLOAD_COLUMNS): per assignee and status, open, overdue and resolved in today's month
-    (resolved_in_month). The rows of reports.figures.workload, but for the assignees' names
-    (cases/reference.py: cached)."""
-    month = _first_of(today)
-    rows = OpenCount.objects.filter(_visible(access, [committee_id]), committee_id=committee_id)
-    rows = rows.filter(Q(month__isnull=True) | Q(month=month))
-    opened = Q(month__isnull=True)
-    return (
-        rows,
-        {"assignee_id": F("assignee_id"), "status": F("status")},
-        {
-            "open": Coalesce(Sum("n", filter=opened), 0),
-            "overdue": Coalesce(Sum("n", filter=opened & Q(due_date__lt=today)), 0),
-            # (Not "resolved": the dashboard's union has a column of that name, the day resolved.)
-            "resolved_in_month": Coalesce(Sum("n", filter=Q(month=month)), 0),
-        },
+    WORKLOAD_COLUMNS), kind "workload": per assignee and status, open, overdue and resolved in
+    today's month (resolved_in_month). The rows of reports.figures.workload, but for the assignees'
+    names (cases/reference.py: cached). Compiled once for each set of what its SQL depends on
+    (_workload_compiled)."""
+    managed = committee_id in access.committees_where(Perm.MANAGE_CASES)
+    return _workload_compiled(
+        OpenCount.objects.db,
+        visible_committee_ids("OpenCount"),
+        timezone.get_current_timezone_name(),
+        committee_id,
+        managed,
+        access.user.pk,
+        today,
     )
+
+
+@functools.lru_cache(maxsize=512)
+def _workload_compiled(
+    using: str,
+    scope: frozenset[int] | None,
+    zone: str,
+    committee_id: int,
+    managed: bool,
+    user_id: int | None,
+    today: dt.date,
+) -> Compiled | None:
+    """workload_branch, compiled for the database `using`, under the committee scope `scope` and the
+    time zone `zone`, for a reader who sees every sensitive case of the committee (`managed`) or not
+    (then user `user_id`'s own count too). Its SQL and parameters are a function of these arguments
+    and of nothing else, so the branch compiled for one request is kept for the next with the same
+    (as reports.rollup_reads._closed_compiled; tests/reports/test_open_cases.py)."""
+    with committee_scope(scope) if scope is not None else unscoped(), timezone.override(zone):
+        month = _first_of(today)
+        visible = _visible_to([committee_id], [committee_id] if managed else [], user_id)
+        rows = OpenCount.objects.using(using).filter(visible, committee_id=committee_id)
+        rows = rows.filter(Q(month__isnull=True) | Q(month=month))
+        opened = Q(month__isnull=True)
+        return compile_branch(
+            "workload",
+            rows,
+            {"assignee_id": F("assignee_id"), "status": F("status")},
+            {
+                "open": Coalesce(Sum("n", filter=opened), 0),
+                "overdue": Coalesce(Sum("n", filter=opened & Q(due_date__lt=today)), 0),
+                # (Not "resolved": the dashboard's union has a column of that name, the day resolved.)
+                "resolved_in_month": Coalesce(Sum("n", filter=Q(month=month)), 0),
+            },
+        )
 
 
 def _counted(committee_id: int, today: dt.date) -> dict[tuple, int]:

@@ -16,32 +16,24 @@ a month). The street and district overviews still count the current month live. 
 committee's kept counts (a change, a summary of the current month, the open-case counters' recount:
 reports/open_cases.py) first locks the committee's current-month row (`lock_current_month`).
 
-Rows hold every case; who may see what is applied when they are read (`visible_rows`): the rows of
-sensitive cases count only in the committees where the reader sees every sensitive case, and the
-sensitive cases the reader sees there as assignee or author are counted live (`own_sensitive`), as
-visible_cases would.
+Rows hold every case; who may see what is applied when they are read (reports/rollup_reads.py).
 """
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
 from django.db import connection, transaction
-from django.db.models import CharField, Count, DateField, F, IntegerField, Q, Sum
+from django.db.models import Count, DateField, F, Q
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from cases.models import Case
-from committee.roles import Perm
 from common.bulk import insert_rows
 from common.workdays import working_day_counts
 from reports import open_cases
 from reports.models import CaseRollup, RollupMonth
-from reports.unions import union_counts
-from residents.addresses import building_address
-from residents.models import Building
 
 SATISFIED = [Case.Satisfaction.SATISFIED, Case.Satisfaction.MOSTLY]
 
@@ -403,178 +395,6 @@ def _resolved_rows(grouped) -> list[dict]:
         )
         for (cid, sensitive, day, taken), (n, called, satisfied) in totals.items()
     ]
-
-
-# --- Reading it ----------------------------------------------------------------------------------------
-
-
-def _managed(access, committee_ids) -> set[int]:
-    """The committees where the reader sees every sensitive case (visible_cases' rule)."""
-    return set(access.committees_where(Perm.MANAGE_CASES)) & set(committee_ids)
-
-
-def visible_rows(access, committee_ids) -> Q:
-    """The rollup rows this reader may count: sensitive ones only where they see every sensitive case."""
-    managed = _managed(access, committee_ids)
-    if managed >= set(committee_ids):
-        return Q(committee_id__in=list(committee_ids))
-    return Q(committee_id__in=list(committee_ids)) & (
-        Q(sensitive=False) | Q(committee_id__in=sorted(managed))
-    )
-
-
-def own_sensitive(access, committee_ids) -> Q | None:
-    """The sensitive cases of closed months that the rollup rows leave out for this reader but
-    visible_cases shows them (theirs as assignee or author): counted live. None when there are none
-    to look for (the secretary's own committee)."""
-    others = sorted(set(committee_ids) - _managed(access, committee_ids))
-    if not others or access.user.pk is None:
-        return None
-    mine = Q(sensitive=True, committee_id__in=others)
-    return (mine & Q(assignee_id=access.user.pk)) | (mine & Q(created_by_id=access.user.pk))
-
-
-@dataclass
-class ClosedFigures:
-    """What the committee dashboard reads of its closed months (closed_branches' rows, summed)."""
-
-    per_month: list[dict]  # month, category_id, n: the cases logged, per month and category
-    by_source: list[dict]  # source, n: the cases logged in these months, per source
-    resolution: dict[dt.date, list[tuple[int, int]]]  # month resolved → [(working days taken, n)]
-    since: dict[int, dict]  # committee id → recently_resolved, called, satisfied (resolved_since's)
-    building_totals: list[dict]  # building_id, n: the hotspots' totals
-
-
-CLOSED_COLUMNS = {
-    "month": DateField(),
-    "category_id": IntegerField(),
-    "source": CharField(),
-    "days": IntegerField(),
-    "committee_id": IntegerField(),
-    "building_id": IntegerField(),
-}
-CLOSED_SUMS = {"n": Sum("n"), "called": Sum("called"), "satisfied": Sum("satisfied")}
-
-
-def closed_branches(access, committee_ids, months: list[dt.date], first: dt.date, until: dt.date) -> dict:
-    """The closed months' rows of the dashboard's figures as branches of a UNION ALL
-    (reports/unions.py: CLOSED_COLUMNS, CLOSED_SUMS), each summed as its figure needs them: the cases
-    per month and category, per source, the working days to resolve per month, the buildings'
-    totals (their addresses and categories are read for the ten shown only: ClosedBuildings), and
-    resolved_since(first, until). The caller unions them with its other figures' branches, in one
-    query, and reads the rows with `closed_figures`. It has brought the months up to date (`ensure`)
-    first: in a query of its own, so that a view that summarises reads the rows it wrote from the
-    database it wrote them to (common/db_routers.py), not a replica."""
-    rows = CaseRollup.objects.filter(visible_rows(access, committee_ids))
-    in_months = rows.filter(month__in=months)
-    Figure = CaseRollup.Figure
-    created = in_months.filter(figure=Figure.CREATED)
-    return {
-        "per_month": (created, {"month": F("month"), "category_id": F("category_id")}, CLOSED_SUMS),
-        "by_source": (created, {"source": F("source")}, CLOSED_SUMS),
-        "resolution": (
-            in_months.filter(figure=Figure.RESOLVED),
-            {"month": F("month"), "days": F("days")},
-            CLOSED_SUMS,
-        ),
-        "since": (_resolved_between(rows, first, until), {"committee_id": F("committee_id")}, CLOSED_SUMS),
-        # Per building only: its address joined to each of its rows (4,328 at 300,000 cases) cost
-        # more than every other figure of the dashboard.
-        "buildings": (
-            in_months.filter(figure=Figure.BUILDING_TOTAL),
-            {"building_id": F("building_id")},
-            {"n": CLOSED_SUMS["n"]},
-        ),
-    }
-
-
-def closed_figures(rows: dict[str, list[dict]]) -> ClosedFigures:
-    """closed_branches' rows (union_counts' result), as the dashboard's figures read them."""
-    resolution = defaultdict(list)
-    for row in rows["resolution"]:
-        resolution[row["month"]].append((row["days"], row["n"]))
-    return ClosedFigures(
-        per_month=rows["per_month"],
-        by_source=rows["by_source"],
-        resolution=resolution,
-        since={
-            row["committee_id"]: {
-                "recently_resolved": row["n"],
-                "called": row["called"],
-                "satisfied": row["satisfied"],
-            }
-            for row in rows["since"]
-        },
-        building_totals=rows["buildings"],
-    )
-
-
-class ClosedBuildings:
-    """The hotspot figure's closed months, for reports.figures.hotspots: the buildings' totals
-    (read with the other closed figures), then the addresses and categories of the few buildings
-    that may be shown (not of every building: hundreds, × categories, × 11 months)."""
-
-    def __init__(self, access, committee_ids, months: list[dt.date], totals: list[dict]) -> None:
-        self.rows = CaseRollup.objects.filter(visible_rows(access, committee_ids), month__in=months)
-        self._totals = totals
-
-    def totals(self) -> list[dict]:
-        """(building_id, n) of the cases logged in these closed months."""
-        return self._totals
-
-    def categories(self, building_ids: list[int]) -> tuple[list[dict], dict[int, str]]:
-        """(building_id, category_id, n) of these buildings, and their addresses (building id → its
-        address). One query even with no building (a fixed number of queries: the tests count them)."""
-        ids = building_ids or [-1]
-        got = union_counts(
-            {
-                "building_id": IntegerField(),
-                "category_id": IntegerField(),
-                "road": CharField(),
-                "lane": CharField(),
-                "number": CharField(),
-            },
-            {"n": Sum("n")},
-            {
-                "categories": (
-                    self.rows.filter(figure=CaseRollup.Figure.BUILDING, building_id__in=ids),
-                    {"building_id": F("building_id"), "category_id": F("category_id")},
-                ),
-                "addresses": (
-                    Building.objects.filter(pk__in=ids),
-                    {"building_id": F("pk"), "road": F("road"), "lane": F("lane"), "number": F("number")},
-                    {"n": Count("pk")},
-                ),
-            },
-        )
-        addresses = {
-            row["building_id"]: building_address(row["road"], row["lane"], row["number"])
-            for row in got["addresses"]
-        }
-        return got["categories"], addresses
-
-
-def _resolved_between(rows, first: dt.date, until: dt.date):
-    """The RESOLVED rows of the days from `first` up to, not including, `until`."""
-    return rows.filter(
-        figure=CaseRollup.Figure.RESOLVED,
-        day__gte=first,
-        day__lt=until,
-        month__gte=first_of(first),
-        month__lt=until,
-    )
-
-
-def resolved_since(access, committee_ids, first: dt.date, until: dt.date) -> dict[int, dict]:
-    """committee id → {recently_resolved, called, satisfied} over the days from `first` up to, not
-    including, `until` (closed months only)."""
-    rows = (
-        _resolved_between(CaseRollup.objects.filter(visible_rows(access, committee_ids)), first, until)
-        .values("committee_id")
-        .annotate(recently_resolved=Sum("n"), called=Sum("called"), satisfied=Sum("satisfied"))
-        .order_by()
-    )
-    return {row.pop("committee_id"): row for row in rows}
 
 
 def on_case_saving(sender, instance: Case, raw: bool = False, update_fields=None, **kwargs) -> None:
