@@ -181,7 +181,9 @@ class ClosedBuildings:
     that may be shown (not of every building: hundreds, × categories, × 11 months)."""
 
     def __init__(self, access, committee_ids, months: list[dt.date], totals: list[dict]) -> None:
-        self.rows = CaseRollup.objects.filter(visible_rows(access, committee_ids), month__in=months)
+        self.committee_ids = tuple(sorted(committee_ids))
+        self.managed = tuple(sorted(_managed(access, committee_ids)))
+        self.months = tuple(months)
         self._totals = totals
 
     def totals(self) -> list[dict]:
@@ -190,34 +192,60 @@ class ClosedBuildings:
 
     def categories(self, building_ids: list[int]) -> tuple[list[dict], dict[int, str]]:
         """(building_id, category_id, n) of these buildings, and their addresses (building id → its
-        address). One query even with no building (a fixed number of queries: the tests count them)."""
-        ids = building_ids or [-1]
-        got = union_counts(
-            {
-                "building_id": IntegerField(),
-                "category_id": IntegerField(),
-                "road": CharField(),
-                "lane": CharField(),
-                "number": CharField(),
-            },
-            {"n": Sum("n")},
-            {
-                "categories": (
-                    self.rows.filter(figure=CaseRollup.Figure.BUILDING, building_id__in=ids),
-                    {"building_id": F("building_id"), "category_id": F("category_id")},
-                ),
-                "addresses": (
-                    Building.objects.filter(pk__in=ids),
-                    {"building_id": F("pk"), "road": F("road"), "lane": F("lane"), "number": F("number")},
-                    {"n": Count("pk")},
-                ),
-            },
+        address). One query even with no building (a fixed number of queries: the tests count them),
+        compiled once for each set of what its SQL depends on (_buildings_compiled)."""
+        compiled = _buildings_compiled(
+            CaseRollup.objects.db,
+            visible_committee_ids("Building"),
+            timezone.get_current_timezone_name(),
+            self.committee_ids,
+            self.managed,
+            self.months,
+            tuple(building_ids or [-1]),
         )
+        got = union_counts(_BUILDING_COLUMNS, {"n": None}, dict(compiled))
         addresses = {
             row["building_id"]: building_address(row["road"], row["lane"], row["number"])
             for row in got["addresses"]
         }
         return got["categories"], addresses
+
+
+_BUILDING_COLUMNS = {
+    "building_id": IntegerField(),
+    "category_id": IntegerField(),
+    "road": CharField(),
+    "lane": CharField(),
+    "number": CharField(),
+}
+
+
+@functools.lru_cache(maxsize=512)
+def _buildings_compiled(
+    using: str,
+    scope: frozenset[int] | None,
+    zone: str,
+    committee_ids: tuple[int, ...],
+    managed: tuple[int, ...],
+    months: tuple[dt.date, ...],
+    building_ids: tuple[int, ...],
+) -> tuple[tuple[str, Compiled | None], ...]:
+    """ClosedBuildings.categories' branches, compiled as _closed_compiled's are (a function of these
+    arguments only; the buildings' manager is scoped: the scope is in their SQL)."""
+    with committee_scope(scope) if scope is not None else unscoped(), timezone.override(zone):
+        rows = CaseRollup.objects.using(using).filter(
+            _visible_rows(committee_ids, managed),
+            month__in=months,
+            figure=CaseRollup.Figure.BUILDING,
+            building_id__in=building_ids,
+        )
+        given = {"building_id": F("building_id"), "category_id": F("category_id")}
+        places = Building.objects.using(using).filter(pk__in=building_ids)
+        address = {"building_id": F("pk"), "road": F("road"), "lane": F("lane"), "number": F("number")}
+        return (
+            ("categories", compile_branch("categories", rows, given, {"n": Sum("n")})),
+            ("addresses", compile_branch("addresses", places, address, {"n": Count("pk")})),
+        )
 
 
 def _resolved_between(rows, first: dt.date, until: dt.date):

@@ -1,7 +1,7 @@
-"""The dashboard's branches compiled once and kept (reports/rollup_reads.py _closed_compiled,
-reports/open_cases.py _workload_compiled): what their SQL and parameters depend on is all in their
-arguments, so a kept compilation is the one the next request with the same arguments would make,
-and readers who see different rows each get their own."""
+"""The dashboard's branches compiled once and kept (reports/rollup_reads.py _closed_compiled and
+_buildings_compiled, reports/open_cases.py _workload_compiled): what their SQL and parameters
+depend on is all in their arguments, so a kept compilation is the one the next request with the
+same arguments would make, and readers who see different rows each get their own."""
 
 import pytest
 from django.utils import timezone, translation
@@ -11,7 +11,7 @@ from committee.scoping import committee_scope, unscoped
 from reports import figures
 from reports.figures import Period
 from reports.open_cases import _workload_compiled
-from reports.rollup_reads import _closed_compiled
+from reports.rollup_reads import _buildings_compiled, _closed_compiled
 from tests.reports.test_rollup import PERSONAS, _both, old_cases  # noqa: F401 (a fixture)
 
 
@@ -29,6 +29,11 @@ def _closed_arguments(org, scope, managed) -> tuple:
     )
 
 
+def _buildings_arguments(org, scope, managed) -> tuple:
+    months = tuple(Period(timezone.localdate()).months)
+    return ("default", scope, "Asia/Shanghai", (org.a.pk,), managed, months, (1, 2, 3))
+
+
 def _workload_arguments(org, scope, managed, user_id) -> tuple:
     return ("default", scope, "Asia/Shanghai", org.a.pk, managed, user_id, timezone.localdate())
 
@@ -38,6 +43,8 @@ def _workload_arguments(org, scope, managed, user_id) -> tuple:
     [
         (_closed_compiled, lambda org, scope: _closed_arguments(org, scope, (org.a.pk,)), False),
         (_closed_compiled, lambda org, scope: _closed_arguments(org, scope, ()), False),
+        (_buildings_compiled, lambda org, scope: _buildings_arguments(org, scope, (org.a.pk,)), True),
+        (_buildings_compiled, lambda org, scope: _buildings_arguments(org, scope, ()), True),
         (_workload_compiled, lambda org, scope: _workload_arguments(org, scope, True, None), True),
         (
             _workload_compiled,
