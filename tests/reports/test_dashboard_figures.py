@@ -1,4 +1,4 @@
-"""The dashboard's figures on constructed data, each computed here independently of reports/figures.py."""
+"""The dashboard's figures on constructed data, each computed here independently of reports/."""
 
 import datetime as dt
 from statistics import median

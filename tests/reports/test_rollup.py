@@ -14,7 +14,7 @@ from cases.rules import Action
 from committee.access import acting_as
 from committee.models import Committee
 from holidays.models import HolidayYear
-from reports import figures
+from reports import committee_figures, figures
 from reports.models import RollupMonth
 from reports.rollup import ensure, months_between
 from reports.tasks import summarise_closed_months
@@ -77,8 +77,8 @@ def _comparable(ctx: dict) -> dict:
 
 def _both(user, committee) -> tuple[dict, dict]:
     with acting_as(user) as access:
-        summarised = _comparable(figures.dashboard(committee, access))
-        live = _comparable(figures.dashboard(committee, access, rollup=False))
+        summarised = _comparable(committee_figures.dashboard(committee, access))
+        live = _comparable(committee_figures.dashboard(committee, access, rollup=False))
     return summarised, live
 
 
