@@ -55,11 +55,12 @@ from residents.addresses import building_address
 def dashboard(committee, access, today: dt.date | None = None, rollup: bool | None = None) -> dict:
     """Everything the committee dashboard shows. A fixed number of queries (tests count them): the
     rollup's months brought up to date (rollup.ensure), then one UNION ALL (reports/unions.py) for
-    the months' figures from the rollup (rollup_reads.closed_branches: the closed months summarised once,
-    the current month kept by every change of a case), the workload from the open-case counters
-    (reports/open_cases.py), the late referrals and, for a reader the rollup's rows leave their own
-    sensitive cases out for, those counted live (_live_branches); then the care roster and the
-    hotspots' categories. Nothing here reads a number of rows that grows with the committee's
+    the months' figures from the rollup (rollup_reads.closed_branches: the closed months summarised
+    once, the current month kept by every change of a case), the workload from the open-case
+    counters (reports/open_cases.py), the late referrals and, for a reader the rollup's rows leave
+    their own sensitive cases out for, those counted live (_live_branches); then the care roster and
+    the hotspots' addresses and categories. The category and assignee names come from the cache
+    (cases/reference.py). Nothing here reads a number of rows that grows with the committee's
     cases. `rollup=False` counts everything live, as does a `today` other than today (the kept
     counts are today's)."""
     period = Period(today or timezone.localdate())
