@@ -54,7 +54,7 @@ def compile_branch(kind: str, queryset, given: dict, computed: dict) -> Compiled
 def union_counts(
     columns: dict[str, Field], aggregates: dict, branches: dict[str, tuple]
 ) -> dict[str, list[dict]]:
-    """kind → its rows, each a dict of its group's columns (by `columns`' names) and the aggregates.
+    """kind → its rows, each a dict of its group's columns (by `columns`' names) and its aggregates.
 
     `columns`: every grouping column's name and type (a date, an integer or a string); `aggregates`:
     name → aggregate (integer counts or sums), computed in every branch (None: only in the branches
@@ -70,6 +70,9 @@ def union_counts(
     if unknown:
         raise ValueError(f"unsupported column types {sorted(unknown)}")
     parts, params, using = [], [], None
+    # Each kind's rows hold its own columns and aggregates only: kind → [(name, index in a row)].
+    fields: dict[str, list[tuple[str, int]]] = {}
+    dates: dict[str, list[str]] = {}
     default = {name: aggregate for name, aggregate in aggregates.items() if aggregate is not None}
     for index, (kind, branch) in enumerate(branches.items()):
         if branch is not None and not isinstance(branch, Compiled):
@@ -82,6 +85,10 @@ def union_counts(
         if set(branch.computed) - set(aggregates):
             raise ValueError(f"unknown aggregates {sorted(set(branch.computed) - set(aggregates))}")
         using = branch.using
+        fields[kind] = [(name, i) for i, name in enumerate(types) if name in branch.given] + [
+            (name, len(types) + i) for i, name in enumerate(aggregates) if name in branch.computed
+        ]
+        dates[kind] = [name for name in branch.given if types[name] == "DateField"]
         quote = connections[using].ops.quote_name
         select = [quote(f"{_PREFIX}kind")]
         for name, kind_of in types.items():
@@ -98,12 +105,10 @@ def union_counts(
     with connections[using].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
-    names = [*types, *aggregates]
-    dates = [index for index, kind_of in enumerate(types.values()) if kind_of == "DateField"]
     for kind, *values in rows:
-        for index in dates:
-            value = values[index]
-            if isinstance(value, str):  # SQLite
-                values[index] = dt.date.fromisoformat(value[:10])
-        result[kind].append(dict(zip(names, values, strict=True)))
+        row = {name: values[index] for name, index in fields[kind]}
+        for name in dates[kind]:
+            if isinstance(row[name], str):  # SQLite
+                row[name] = dt.date.fromisoformat(row[name][:10])
+        result[kind].append(row)
     return result
