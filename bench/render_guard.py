@@ -8,8 +8,9 @@ shown to change nothing a user sees.
     .venv/bin/python -m bench.render_guard compare --strict var/render-before var/render-after
 
 It renders each key page (case list default / filtered / search, a case page and its printed
-sheet, the worker's home queue, the dashboard, resident search, the care roster) for the demo's
-secretary, worker and street officer, in Chinese and in English, through Django's test client with
+sheet, the worker's home queue, the dashboard, resident search, the care roster, the district
+overview) for the demo's secretary, worker, street officer and district officer, in Chinese and in
+English, through Django's test client with
 DEBUG off, on the demo (`manage.py seed_demo`). `compare` collapses whitespace and blanks what
 differs on every request (CSRF tokens, CSP nonces, the dashboard's minute), then names each page
 that differs and shows the first difference. `--strict` keeps the whitespace: the pages must be
@@ -33,8 +34,9 @@ PAGES = {
     "residents_search": "/residents/?q=王",
     "residents_list": "/residents/",
     "roster": "/roster/",
+    "district_overview": "/dashboard/district/",
 }
-PEOPLE = ("secretary", "worker", "officer")
+PEOPLE = ("secretary", "worker", "officer", "district")
 LANGUAGES = ("zh-hans", "en")
 
 _VOLATILE = [

@@ -41,12 +41,12 @@ from django.utils.translation import gettext as _
 from cases.models import Case, Referral
 from cases.selectors import visible_cases
 from committee.roles import Perm
-from committee.scoping import visible_committee_ids
+from committee.scoping import Ids, visible_committee_ids
 from common.reversing import reverse_once
 from common.workdays import median_working_days
 from reports import open_cases, rollup_reads
 from reports import rollup as summary_of_months
-from reports.roster import RosterFigures, roster_figures
+from reports.roster import RosterFigures, roster_counts, roster_figures
 
 OPEN = list(Case.OPEN_STATUSES)
 SATISFIED = [Case.Satisfaction.SATISFIED, Case.Satisfaction.MOSTLY]
@@ -103,14 +103,20 @@ def case_list_links(committee_id: int) -> Callable[..., str]:
     start = f"{reverse_once('cases:list')}?committee={committee_id}"
 
     def url(**params) -> str:
-        parts = [start]
-        for key, value in params.items():
-            if value is not None:
-                text = str(value)
-                parts.append(f"{key}={text if _PLAIN.fullmatch(text) else quote_plus(text)}")
-        return "&".join(parts)
+        tail = _query_string(params)
+        return f"{start}&{tail}" if tail else start
 
     return url
+
+
+def _query_string(params: dict) -> str:
+    parts = []
+    for key, value in params.items():
+        if value is None:
+            continue
+        text = str(value)
+        parts.append(f"{key}={text if _PLAIN.fullmatch(text) else quote_plus(text)}")
+    return "&".join(parts)
 
 
 # What urlencode leaves as it is (quote_plus's always-safe characters).
@@ -132,20 +138,40 @@ def count_filters(period: Period) -> dict[str, Q]:
 
 
 def count_links(committee_id: int, period: Period) -> dict[str, str]:
-    iso, link = dt.date.isoformat, case_list_links(committee_id)
-    return {
-        "open": link(status="open"),
-        "overdue": link(overdue=1),
-        "new_this_month": link(created_from=iso(period.month_start), created_to=iso(period.today)),
-        "resolved_this_month": link(resolved_from=iso(period.month_start), resolved_to=iso(period.month_end)),
-        "recently_resolved": link(resolved_from=iso(period.satisfaction_from), resolved_to=iso(period.today)),
+    return count_links_of(period)(committee_id)
+
+
+def count_links_of(period: Period) -> Callable[[int], dict[str, str]]:
+    """count_links for many committees (a district's 300 rows): each link's filters are written once
+    and only the committee changes, the link the same as case_list_url's (the committee first)."""
+    iso = dt.date.isoformat
+    filters = {
+        "open": {"status": "open"},
+        "overdue": {"overdue": 1},
+        "new_this_month": {"created_from": iso(period.month_start), "created_to": iso(period.today)},
+        "resolved_this_month": {
+            "resolved_from": iso(period.month_start),
+            "resolved_to": iso(period.month_end),
+        },
+        "recently_resolved": {
+            "resolved_from": iso(period.satisfaction_from),
+            "resolved_to": iso(period.today),
+        },
         # The satisfaction tile counts the cases called back, not all resolved (221, not 228).
-        "called": link(
-            resolved_from=iso(period.satisfaction_from),
-            resolved_to=iso(period.today),
-            follow_up="called",
-        ),
+        "called": {
+            "resolved_from": iso(period.satisfaction_from),
+            "resolved_to": iso(period.today),
+            "follow_up": "called",
+        },
     }
+    path = reverse_once("cases:list")
+    tails = {name: _query_string(params) for name, params in filters.items()}
+
+    def links(committee_id: int) -> dict[str, str]:
+        head = f"{path}?committee={int(committee_id)}&"
+        return {name: head + tail for name, tail in tails.items()}
+
+    return links
 
 
 def _aggregates(filters: dict[str, Q]) -> dict:
@@ -177,11 +203,18 @@ class Headline:
 
 
 def headlines(
-    cases, committee_ids: list[int], period: Period, access, rollup: bool = True
+    cases,
+    committee_ids: list[int],
+    period: Period,
+    access,
+    rollup: bool = True,
+    roster_residents: bool = True,
 ) -> dict[int, Headline]:
     """committee id → its headline figures (a street's, a district's): seven queries for any number of
     committees (one more for a reader who does not see every sensitive case: their own of the closed
-    months). The committee dashboard reads the same figures its own way (dashboard)."""
+    months). The committee dashboard reads the same figures its own way (dashboard).
+    `roster_residents=False`: the roster's sizes only, counted, without its overdue residents (the
+    overviews show each committee's share on cadence, not who is overdue)."""
     result = {cid: Headline() for cid in committee_ids}
     filters = count_filters(period)
     open_filter, overdue_filter = filters.pop("open"), filters.pop("overdue")
@@ -260,7 +293,8 @@ def headlines(
         .order_by()
     ):
         result[row["committee_id"]].late_referrals = row["n"]
-    for cid, roster in roster_figures(committee_ids, period.today).items():
+    roster_of = roster_figures if roster_residents else roster_counts
+    for cid, roster in roster_of(committee_ids, period.today).items():
         result[cid].roster = roster
     return result
 
@@ -269,13 +303,13 @@ def late_referrals(committee_ids: list[int], period: Period, access):
     """The referrals of these committees' cases this reader may see, no reply yet, past the date
     expected."""
     referrals = Referral.objects.filter(
-        committee_id__in=committee_ids, replied_on__isnull=True, reply_expected_by__lt=period.today
+        committee_id__in=Ids(committee_ids), replied_on__isnull=True, reply_expected_by__lt=period.today
     )
     if set(access.committees_where(Perm.MANAGE_CASES)) >= set(committee_ids):
         # visible_cases shows such a reader every case of these committees: no semi-join to ask it.
         return referrals
     return referrals.filter(
-        case__in=visible_cases(access, Case.objects.filter(committee_id__in=committee_ids))
+        case__in=visible_cases(access, Case.objects.filter(committee_id__in=Ids(committee_ids)))
     )
 
 
@@ -320,10 +354,9 @@ def street_overview(
     cases = visible_cases(
         access, Case.objects.all() if everything else Case.objects.filter(committee_id__in=ids)
     )
-    figures = headlines(cases, ids, period, access, rollup=rollup)
-    rows = [
-        {"committee": c, "figures": figures[c.pk], "links": count_links(c.pk, period)} for c in committees
-    ]
+    figures = headlines(cases, ids, period, access, rollup=rollup, roster_residents=False)
+    links = count_links_of(period)
+    rows = [{"committee": c, "figures": figures[c.pk], "links": links(c.pk)} for c in committees]
     total = total_of(figures.values())
     chart = {
         "kind": "bar",

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from committee.roles import Perm
-from committee.scoping import committee_scope, unscoped, visible_committee_ids
+from committee.scoping import Ids, committee_scope, unscoped, visible_committee_ids
 from reports.models import OpenCount
 from reports.unions import Compiled, compile_branch
 
@@ -92,7 +92,7 @@ def _visible(access, committee_ids) -> Q:
 def _visible_to(committee_ids, managed, user_id: int | None) -> Q:
     if set(managed) >= set(committee_ids):
         return Q()
-    allowed = Q(sensitive=False) | Q(committee_id__in=sorted(managed))
+    allowed = Q(sensitive=False) | Q(committee_id__in=Ids(managed))
     if user_id is not None:
         allowed |= Q(assignee_id=user_id) | Q(created_by_id=user_id)
     return allowed
@@ -102,7 +102,7 @@ def open_by_committee(access, committee_ids, today: dt.date) -> dict[int, tuple[
     """committee id → (open, overdue) of the cases this reader may see: the street's and the
     district's overviews. One query over the counters' rows, a few per committee."""
     rows = (
-        OpenCount.objects.filter(_visible(access, committee_ids), committee_id__in=sorted(committee_ids))
+        OpenCount.objects.filter(_visible(access, committee_ids), committee_id__in=Ids(committee_ids))
         .filter(month__isnull=True)
         .values("committee_id")
         .annotate(open=Sum("n"), overdue=Coalesce(Sum("n", filter=Q(due_date__lt=today)), 0))

@@ -31,6 +31,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from cases.models import Case
+from committee.scoping import Ids
 from common.bulk import insert_rows
 from common.workdays import working_day_counts
 from reports import open_cases
@@ -243,7 +244,7 @@ def ensure(committee_ids, months: list[dt.date]) -> int:
     current = set(
         RollupMonth.objects.filter(
             Q(summarised__gte=F("changed")) | Q(month__gte=this_month),
-            committee_id__in=list(committee_ids),
+            committee_id__in=Ids(committee_ids),
             month__in=months,
             computed_at__isnull=False,
         ).values_list("committee_id", "month")
@@ -266,7 +267,10 @@ def _within(grouped: dict, field: str) -> Q:
     return reduce(
         or_,
         (
-            Q(committee_id__in=ids, **{f"{field}__gte": _start(m), f"{field}__lt": _start(next_month(m))})
+            Q(
+                committee_id__in=Ids(ids),
+                **{f"{field}__gte": _start(m), f"{field}__lt": _start(next_month(m))},
+            )
             for m, ids in grouped.items()
         ),
     )

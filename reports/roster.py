@@ -9,7 +9,7 @@ after the latest visit, or the registration date if never visited) is before tod
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Min
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from residents.addresses import household_address
@@ -82,4 +82,21 @@ def roster_figures(committee_ids: list[int], today: dt.date | None = None) -> di
         )
     for fig in figures.values():
         fig.overdue.sort(key=lambda r: (r.last_visit is not None, -r.days_overdue, r.name))
+    return figures
+
+
+def roster_counts(committee_ids: list[int], today: dt.date | None = None) -> dict[int, RosterFigures]:
+    """roster_figures without the overdue residents: each committee's roster size and how many are on
+    cadence, counted by the database (a district's overview would otherwise read every resident on
+    300 committees' rosters to show one share per committee)."""
+    today = today or timezone.localdate()
+    figures = {cid: RosterFigures() for cid in committee_ids}
+    rows = (
+        care_roster(committee_ids)
+        .values("committee_id")
+        .annotate(size=Count("pk"), on_cadence=Count("pk", filter=Q(next_visit_due__gte=today)))
+        .order_by()
+    )
+    for row in rows:
+        figures[row["committee_id"]] = RosterFigures(size=row["size"], on_cadence=row["on_cadence"])
     return figures

@@ -23,7 +23,7 @@ from common.masking import mask_numbers_in_text
 from common.workdays import median_working_days
 from reports.figures import SATISFIED, Period, add_months, late_referrals, start_of
 from reports.forms import Choice
-from reports.roster import roster_figures
+from reports.roster import roster_counts
 from residents.models import Visit
 
 NOTABLE = 8
@@ -148,7 +148,7 @@ def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dic
     ).aggregate(
         n=Count("pk"), people=Count("resident", distinct=True), homes=Count("pk", filter=Q(method="home"))
     )
-    roster = roster_figures(choice.committee_ids, today)
+    roster = roster_counts(choice.committee_ids, today)
     size = sum(r.size for r in roster.values())
     on_cadence = sum(r.on_cadence for r in roster.values())
     section = Section(pgettext("summary section", "Visits"))

@@ -230,7 +230,13 @@ class Resident(CommitteeOwned):
         ordering = ["name", "pk"]
         indexes = [
             models.Index(fields=["committee", "archived", "sort_key"], name="resident_committee_sort"),
-            models.Index(fields=["committee", "next_visit_due"], name="resident_next_visit_due"),
+            # The care roster only (residents.selectors.care_roster): a district's overview counts 300
+            # committees' rosters, and over every resident the planner read the whole table.
+            models.Index(
+                fields=["committee", "next_visit_due"],
+                name="resident_care_roster",
+                condition=models.Q(archived="", next_visit_due__isnull=False),
+            ),
             # Covering the search: LIKE '%…%' reads the index, not the rows (see residents.indexing).
             models.Index(fields=["committee", "archived", "search_key"], name="resident_search_scan"),
         ]

@@ -5,6 +5,7 @@ import re
 
 from django.db.models import Case, Q, QuerySet, Value, When
 
+from committee.scoping import Ids
 from residents.addresses import ROOM, without_unit
 from residents.models import Resident
 
@@ -99,7 +100,9 @@ def care_roster(committee_ids) -> QuerySet[Resident]:
     The one definition shared by /roster/ and the dashboard. Resident.next_visit_due is kept by
     residents.indexing (a cadence after the last visit; the registration date if never visited).
     """
-    return Resident.objects.filter(committee_id__in=committee_ids, archived="", next_visit_due__isnull=False)
+    return Resident.objects.filter(
+        committee_id__in=Ids(committee_ids), archived="", next_visit_due__isnull=False
+    )
 
 
 def overdue_on(queryset: QuerySet[Resident], today) -> QuerySet[Resident]:

@@ -185,6 +185,23 @@ def test_the_district_overview_sets_streets_and_committees_side_by_side(org, dis
     assert "District overview" in english.text and "Streets side by side" in english.text
 
 
+def test_each_committee_row_links_its_counts_to_the_case_list_and_its_dashboard(
+    org, district, as_user, settings
+):
+    settings.REPORTS_CACHE_SECONDS = 0
+    client = as_user(district.officer)
+    page = client.get(reverse("dashboard_district"), headers={"Accept-Language": "zh-hans"}).text
+    row = page.split(f'<tr data-committee="{org.a.pk}">')[1].split("</tr>")[0]
+    cases = reverse("cases:list")
+    assert f'<a href="{reverse("dashboard_committee", args=[org.a.pk])}">{org.a.name}</a>' in row
+    # One open case of A is the district officer's to count (the sensitive one is not), not overdue.
+    assert f'<a href="{cases}?committee={org.a.pk}&amp;status=open">1</a>' in row
+    assert f'<a href="{cases}?committee={org.a.pk}&amp;overdue=1">0</a>' in row
+    assert f'<a href="{reverse("reports:late_referrals", args=[org.a.pk])}">0</a>' in row
+    opened = client.get(f"{cases}?committee={org.a.pk}&status=open")
+    assert district.case_a.title in opened.text and district.sensitive_a.title not in opened.text
+
+
 def test_the_district_overview_is_for_district_officers_and_superusers(org, district, as_user):
     assert as_user(org.officer).get(reverse("dashboard_district")).status_code == 403
     assert as_user(org.secretary_a).get(reverse("dashboard_district")).status_code == 403

@@ -204,6 +204,18 @@ def test_the_roster_counts_residents_with_a_cadence_and_lists_who_is_overdue(org
     assert "钱二" in response.text and "孙三" in response.text
 
 
+def test_the_street_overview_counts_the_dashboards_roster_without_listing_it(org, data, as_user):
+    """The overviews show each committee's share on cadence: counted by the database, the same roster
+    as the dashboard's, without reading who is overdue."""
+    dashboard = as_user(org.secretary_a).get(reverse("dashboard")).context["headline"].roster
+    response = as_user(org.officer).get(reverse("dashboard"))
+    roster = next(r["figures"].roster for r in response.context["rows"] if r["committee"] == org.a)
+    assert (roster.size, roster.on_cadence) == (dashboard.size, dashboard.on_cadence) == (3, 1)
+    assert roster.overdue == []
+    row = response.text.split(f'<tr data-committee="{org.a.pk}">')[1].split("</tr>")[0]
+    assert row.rstrip().endswith('<td class="num">33.3%</td>')
+
+
 def test_a_long_overdue_list_shows_the_ten_most_overdue_and_leads_to_the_roster(org, data, as_user):
     """On a phone the dashboard stays short: the roster page has everyone, filterable."""
     weekly = h.care_category("t-weekly", 7)
