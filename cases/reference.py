@@ -18,6 +18,11 @@ def category_labels() -> dict[int, str]:
     return {pk: label_in_language(name, name_en) for pk, _code, name, name_en in _categories()}
 
 
+def categories_by_id() -> dict[int, tuple[str, str]]:
+    """Category id → (code, name in the active language), in their order."""
+    return {pk: (code, label_in_language(name, name_en)) for pk, code, name, name_en in _categories()}
+
+
 def category_id(code: str) -> int | None:
     """The id of the category with this code (None: no such category)."""
     return next((pk for pk, category_code, _name, _name_en in _categories() if category_code == code), None)

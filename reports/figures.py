@@ -1,4 +1,6 @@
-"""The dashboard's figures, computed in a fixed number of queries whatever the number of cases.
+"""The dashboards' figures, computed in a fixed number of queries whatever the number of cases: their
+definitions, a street's and the district's headlines (the committee dashboard reads the same figures
+its own way: reports/committee_figures.py).
 
 Definitions (the tests compute each one independently from constructed data):
 - open: status new, in progress or waiting;  overdue: open and due before today;
@@ -16,8 +18,8 @@ Closed months come from the rollup (reports/rollup.py: summarised once, kept cur
 theirs changes) and only the current month is counted live, so that the cost does not grow with the
 years of cases; the committee dashboard reads the current month from the rollup too (kept by every
 change of a case) and its workload from the open-case counters (reports/open_cases.py), so that its
-cost does not grow with a committee's cases either. `rollup=False` counts everything live (the tests
-compare the two).
+cost does not grow with a committee's cases either (reports/committee_figures.py). `rollup=False`
+counts everything live (the tests compare the two).
 """
 
 import datetime as dt
@@ -29,32 +31,22 @@ from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.db.models import (
-    CharField,
     Count,
-    DateField,
-    DateTimeField,
-    F,
-    IntegerField,
-    OuterRef,
     Q,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Cast, TruncDate, TruncMonth
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseCategory, Referral
+from cases.models import Case, Referral
 from cases.selectors import visible_cases
-from committee.models import User
+from committee.roles import Perm
 from committee.scoping import Ids, visible_committee_ids
 from common.reversing import reverse_once
-from common.workdays import median_of_counts, median_working_days, working_day_counts
-from reports import open_cases
+from common.workdays import median_working_days
+from reports import open_cases, rollup_reads
 from reports import rollup as summary_of_months
 from reports.roster import RosterFigures, roster_counts, roster_figures
-from reports.unions import union_counts
-from residents.addresses import building_address
 
 OPEN = list(Case.OPEN_STATUSES)
 SATISFIED = [Case.Satisfaction.SATISFIED, Case.Satisfaction.MOSTLY]
@@ -100,10 +92,21 @@ def start_of(day: dt.date) -> dt.datetime:
 
 
 def case_list_url(committee_id: int, **params) -> str:
-    """The case list filtered by these parameters (None left out). A dashboard draws some 150 of these
-    links (a hotspot's categories, the workload's rows): the list's path is reversed once, and the
-    plain values (numbers, ISO dates, codes) are written as they are, not quoted one by one."""
-    return f"{reverse_once('cases:list')}?{_query_string({'committee': committee_id, **params})}"
+    """The case list filtered by these parameters (None left out)."""
+    return case_list_links(committee_id)(**params)
+
+
+def case_list_links(committee_id: int) -> Callable[..., str]:
+    """case_list_url for one committee. A dashboard draws some 150 of these links (a hotspot's
+    categories, the workload's rows): the list's path is reversed once for them all, and the plain
+    values (numbers, ISO dates, codes) are written as they are, not quoted one by one."""
+    start = f"{reverse_once('cases:list')}?committee={committee_id}"
+
+    def url(**params) -> str:
+        tail = _query_string(params)
+        return f"{start}&{tail}" if tail else start
+
+    return url
 
 
 def _query_string(params: dict) -> str:
@@ -204,36 +207,24 @@ def headlines(
     committee_ids: list[int],
     period: Period,
     access,
-    medians: bool = True,
     rollup: bool = True,
-    ensured: bool = False,
-    open_counts: bool = True,
-    closed_since: dict | None = None,
-    month_counts: dict[int, dict] | None = None,
     roster_residents: bool = True,
 ) -> dict[int, Headline]:
-    """committee id → its headline figures; seven queries for any number of committees (five live; one
-    more for a reader who does not see every sensitive case: their own of the closed months),
-    and one more for the medians (the dashboard takes its median from its 12-month trend instead).
-    `ensured`: the caller has brought the rollup's months up to date already. `open_counts=False`
-    leaves open and overdue at 0 for the caller to fill (the dashboard takes them from its workload
-    table, which counts the same open cases): one query fewer. `closed_since`: the closed months' part
-    of the 90 days' satisfaction, read already (rollup.closed_figures' `since`): one query fewer.
-    `month_counts`: committee id → the live counts (new and resolved this month; resolved, called
-    back and satisfied live within the 90 days, the reader's own sensitive cases of the closed months
-    included), counted already (the dashboard's _live_figures): one or two queries fewer.
+    """committee id → its headline figures (a street's, a district's): seven queries for any number of
+    committees (one more for a reader who does not see every sensitive case: their own of the closed
+    months). The committee dashboard reads the same figures its own way (dashboard).
     `roster_residents=False`: the roster's sizes only, counted, without its overdue residents (the
     overviews show each committee's share on cadence, not who is overdue)."""
     result = {cid: Headline() for cid in committee_ids}
     filters = count_filters(period)
     open_filter, overdue_filter = filters.pop("open"), filters.pop("overdue")
-    if open_counts and rollup and period.today == timezone.localdate():
+    if rollup and period.today == timezone.localdate():
         # Today's: from the open-case counters (reports/open_cases.py), a few rows per committee.
         for cid, (opened, overdue) in open_cases.open_by_committee(
             access, committee_ids, period.today
         ).items():
             result[cid].open, result[cid].overdue = opened, overdue
-    elif open_counts:
+    else:
         # Apart from the month's counts: the open cases alone are counted from the partial index
         # (an index-only scan of case_open_due); OR-ed with the month's rows into one query they
         # made PostgreSQL read every case (917 ms for the district overview at 2,000,000 cases).
@@ -250,52 +241,44 @@ def headlines(
         # The 90 days' satisfaction: the closed months' days from the rollup, this month's live.
         month_from = start_of(period.month_start)
         filters["recently_resolved"] = Q(resolved_at__gte=month_from)
-        if not ensured:
-            summary_of_months.ensure(
-                committee_ids, summary_of_months.months_between(period.satisfaction_from, period.month_start)
-            )
-    if month_counts is None:
-        month_counts = defaultdict(lambda: defaultdict(int))
-        # Only rows that can count anywhere: most of a committee's years of closed cases drop out early.
-        relevant = filters["new_this_month"] | filters["resolved_this_month"] | filters["recently_resolved"]
-        rows = cases.filter(relevant).values("committee_id").annotate(**_aggregates(filters)).order_by()
-        _add_per_committee(month_counts, rows)
-        own = summary_of_months.own_sensitive(access, committee_ids) if rollup else None
-        if own is not None:
-            # The reader's own sensitive cases of the closed months, which the rollup's rows leave out
-            # for those who do not see every sensitive case: counted live, in a query of their own. OR-ed
-            # into the month's query they made PostgreSQL read every case of the committees (0.5 s for
-            # the district overview at 2,000,000 cases) instead of the month's few from its indexes.
-            earlier = own & Q(resolved_at__gte=start_of(period.satisfaction_from), resolved_at__lt=month_from)
-            own_rows = (
-                cases.filter(earlier)
-                .values("committee_id")
-                .annotate(**_aggregates({"recently_resolved": earlier}))
-                .order_by()
-            )
-            _add_per_committee(month_counts, own_rows)
+        summary_of_months.ensure(
+            committee_ids, summary_of_months.months_between(period.satisfaction_from, period.month_start)
+        )
+    month_counts = defaultdict(lambda: defaultdict(int))
+    # Only rows that can count anywhere: most of a committee's years of closed cases drop out early.
+    relevant = filters["new_this_month"] | filters["resolved_this_month"] | filters["recently_resolved"]
+    rows = cases.filter(relevant).values("committee_id").annotate(**_aggregates(filters)).order_by()
+    _add_per_committee(month_counts, rows)
+    own = rollup_reads.own_sensitive(access, committee_ids) if rollup else None
+    if own is not None:
+        # The reader's own sensitive cases of the closed months, which the rollup's rows leave out
+        # for those who do not see every sensitive case: counted live, in a query of their own. OR-ed
+        # into the month's query they made PostgreSQL read every case of the committees (0.5 s for
+        # the district overview at 2,000,000 cases) instead of the month's few from its indexes.
+        earlier = own & Q(resolved_at__gte=start_of(period.satisfaction_from), resolved_at__lt=month_from)
+        own_rows = (
+            cases.filter(earlier)
+            .values("committee_id")
+            .annotate(**_aggregates({"recently_resolved": earlier}))
+            .order_by()
+        )
+        _add_per_committee(month_counts, own_rows)
     for cid, counts in month_counts.items():
         for name, value in counts.items():
             setattr(result[cid], name, value)
     if rollup:
-        closed = closed_since
-        if closed is None:
-            closed = summary_of_months.resolved_since(
-                access, committee_ids, period.satisfaction_from, period.month_start
-            )
+        closed = rollup_reads.resolved_since(
+            access, committee_ids, period.satisfaction_from, period.month_start
+        )
         for cid, row in closed.items():
             for name, value in row.items():
                 setattr(result[cid], name, getattr(result[cid], name) + value)
     pairs = (
-        ()
-        if not medians
-        else (
-            cases.filter(count_filters(period)["resolved_this_month"])
-            .annotate(logged=TruncDate("created_at"), resolved=TruncDate("resolved_at"))
-            .values("committee_id", "logged", "resolved")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
+        cases.filter(count_filters(period)["resolved_this_month"])
+        .annotate(logged=TruncDate("created_at"), resolved=TruncDate("resolved_at"))
+        .values("committee_id", "logged", "resolved")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     by_committee = defaultdict(list)
     for row in pairs:
@@ -317,12 +300,16 @@ def headlines(
 
 
 def late_referrals(committee_ids: list[int], period: Period, access):
-    visible = visible_cases(access, Case.objects.filter(committee_id__in=Ids(committee_ids)))
-    return Referral.objects.filter(
-        committee_id__in=Ids(committee_ids),
-        replied_on__isnull=True,
-        reply_expected_by__lt=period.today,
-        case__in=visible,
+    """The referrals of these committees' cases this reader may see, no reply yet, past the date
+    expected."""
+    referrals = Referral.objects.filter(
+        committee_id__in=Ids(committee_ids), replied_on__isnull=True, reply_expected_by__lt=period.today
+    )
+    if set(access.committees_where(Perm.MANAGE_CASES)) >= set(committee_ids):
+        # visible_cases shows such a reader every case of these committees: no semi-join to ask it.
+        return referrals
+    return referrals.filter(
+        case__in=visible_cases(access, Case.objects.filter(committee_id__in=Ids(committee_ids)))
     )
 
 
@@ -336,414 +323,6 @@ def _add_per_committee(counts: dict, rows) -> None:
 
 def month_label(day: dt.date) -> str:
     return f"{day.year}-{day.month:02d}"
-
-
-def dashboard(committee, access, today: dt.date | None = None, rollup: bool | None = None) -> dict:
-    """Everything the committee dashboard shows. A fixed number of queries (tests count them): the
-    months' figures from the rollup in one (rollup.closed_figures: the closed months summarised once,
-    the current month kept by every change of a case), the workload from the open-case counters in
-    one (reports/open_cases.py), and for a reader the rollup's rows leave their own sensitive cases
-    out for, those counted live in one (_live_figures). Nothing here reads a number of rows that
-    grows with the committee's cases. `rollup=False` counts everything live, as does a `today`
-    other than today (the kept counts are today's)."""
-    period = Period(today or timezone.localdate())
-    rollup = settings.REPORTS_ROLLUP if rollup is None else rollup
-    # The current month from the rollup and the workload from the counters: only for today.
-    kept = rollup and period.today == timezone.localdate()
-    cases = visible_cases(access, Case.objects.filter(committee=committee))
-    ids = [committee.pk]
-    rolled = period.months if kept else period.months[:-1]
-    closed = None
-    if rollup:
-        summary_of_months.ensure(ids, rolled)
-        until = period.today + dt.timedelta(days=1) if kept else period.month_start
-        closed = summary_of_months.closed_figures(access, ids, rolled, period.satisfaction_from, until)
-    categories = {c.pk: c for c in CaseCategory.objects.all()}
-    links = count_links(committee.pk, period)
-    year_from = start_of(period.year_start)
-    # What is counted live: the 12 months without the rollup; with it, this month (unless kept), and
-    # in the rollup's months only the sensitive cases its rows leave out for this reader but they
-    # may see.
-    created_live = Q(created_at__gte=year_from)
-    resolved_live = Q(resolved_at__gte=year_from)
-    own = None
-    if rollup:
-        created_live = Q(created_at__gte=start_of(period.month_start))
-        resolved_live = Q(resolved_at__gte=start_of(period.month_start))
-        own = summary_of_months.own_sensitive(access, ids)
-        if kept:
-            created_live = resolved_live = None
-        if own is not None:
-            created_live = _either(created_live, own & Q(created_at__gte=year_from))
-            resolved_live = _either(resolved_live, own & Q(resolved_at__gte=year_from))
-    if created_live is None:  # the secretary's own committee, today: nothing to count live
-        live = {
-            "month_counts": _month_counts(),
-            "per_month": [],
-            "by_source": [],
-            "buildings": [],
-            "resolution": [],
-        }
-    else:
-        branches = _month_branches(cases, period, rollup, own, kept)
-        live = _live_figures(cases, created_live, resolved_live, year_from, branches)
-    month_counts = live["month_counts"]
-    if kept:
-        # This month's logged and resolved cases, from the rollup's current month.
-        month_counts["new_this_month"] += sum(
-            row["n"] for row in closed.per_month if row["month"] == period.month_start
-        )
-        month_counts["resolved_this_month"] += sum(
-            n for _, n in closed.resolution.get(period.month_start, [])
-        )
-    headline = headlines(
-        cases,
-        ids,
-        period,
-        access,
-        medians=False,
-        rollup=rollup,
-        ensured=True,
-        open_counts=False,
-        closed_since=closed.since if closed is not None else None,
-        month_counts={committee.pk: month_counts},
-    )[committee.pk]
-
-    # Cases per month by category, and by source.
-    per_month = defaultdict(int)
-    source_counts = defaultdict(int)
-    for row in live["per_month"] + (closed.per_month if closed else []):
-        per_month[(row["month"], row["category_id"])] += row["n"]
-    for row in live["by_source"] + (closed.by_source if closed else []):
-        source_counts[row["source"]] += row["n"]
-    months = period.months
-    # (A kept row can add up to 0: a case moved to another category this month.)
-    used = sorted(
-        {cid for (_, cid), n in per_month.items() if n},
-        key=lambda cid: (categories[cid].order, categories[cid].code),
-    )
-    by_category_chart = {
-        "kind": "stacked",
-        "labels": [month_label(m) for m in months],
-        "series": [
-            {"name": categories[cid].label, "data": [per_month.get((m, cid), 0) for m in months]}
-            for cid in used
-        ],
-    }
-
-    counted = open_cases.workload_rows(access, committee.pk, period.today) if kept else None
-    workload_rows, status_counts = workload(cases, committee.pk, period, counted)
-    # The same open cases, the same visibility: the headline's open and overdue are the table's sums.
-    headline.open = sum(row["open"] for row in workload_rows)
-    headline.overdue = sum(row["overdue"] for row in workload_rows)
-    by_status = [
-        {
-            "label": label,
-            "count": status_counts.get(value, 0),
-            "url": case_list_url(committee.pk, status=value),
-        }
-        for value, label in Case.Status.choices
-        if value in OPEN
-    ]
-    iso_from, iso_today = period.year_start.isoformat(), period.today.isoformat()
-    by_source = [
-        {
-            "label": label,
-            "count": source_counts.get(value, 0),
-            "url": case_list_url(committee.pk, source=value, created_from=iso_from, created_to=iso_today),
-        }
-        for value, label in Case.Source.choices
-    ]
-
-    # Resolution time: median working days per month resolved.
-    pairs = defaultdict(list)
-    for row in live["resolution"]:
-        pairs[row["resolved"].replace(day=1)].append((row["logged"], row["resolved"], row["n"]))
-    counts = closed.resolution if closed else {}
-    trend = [median_of_counts(counts.get(m, []) + working_day_counts(pairs.get(m, []))) for m in months]
-    headline.median_days = trend[-1]  # this month's, from the same rows
-    headline.resolved_pairs = pairs.get(months[-1], [])
-
-    return {
-        "period": period,
-        "computed_at": timezone.localtime(),
-        "headline": headline,
-        "links": links,
-        "by_status": by_status,
-        "by_source": by_source,
-        "workload": workload_rows,
-        "hotspots": hotspots(
-            live["buildings"],
-            committee.pk,
-            period,
-            categories,
-            summary_of_months.ClosedBuildings(access, ids, rolled, closed.building_totals)
-            if closed
-            else None,
-        ),
-        "charts": {
-            "by_category": by_category_chart,
-            "by_status": {
-                "kind": "pie",
-                "labels": [s["label"] for s in by_status],
-                "series": [{"name": _("Open cases"), "data": [s["count"] for s in by_status]}],
-            },
-            "by_source": {
-                "kind": "bar",
-                "labels": [s["label"] for s in by_source],
-                "series": [{"name": _("Cases"), "data": [s["count"] for s in by_source]}],
-            },
-            "resolution": {
-                "kind": "line",
-                "unit": _("working days"),
-                "labels": [month_label(m) for m in months],
-                "series": [{"name": _("Median working days to resolve"), "data": trend}],
-            },
-        },
-        "trend_rows": list(zip([month_label(m) for m in months], trend, strict=True)),
-        "category_rows": [
-            (
-                month_label(m),
-                [per_month.get((m, cid), 0) for cid in used],
-                sum(per_month.get((m, c), 0) for c in used),
-            )
-            for m in months
-        ],
-        "category_names": [categories[cid].label for cid in used],
-    }
-
-
-_LIVE_COLUMNS = {
-    "month": DateField(),
-    "category_id": IntegerField(),
-    "source": CharField(),
-    "logged": DateField(),
-    "resolved": DateField(),
-    "building_id": IntegerField(),
-    "road": CharField(),
-    "lane": CharField(),
-    "number": CharField(),
-}
-
-
-def _either(a: Q | None, b: Q) -> Q:
-    return b if a is None else a | b
-
-
-def _month_counts() -> dict[str, int]:
-    names = ("new_this_month", "resolved_this_month", "recently_resolved", "called", "satisfied")
-    return dict.fromkeys(names, 0)
-
-
-def _month_branches(cases, period: Period, rollup: bool, own: Q | None, kept: bool = False) -> dict:
-    """The headline's live counts as branches of _live_figures' union (headlines' month query, for
-    one committee): new and resolved this month, resolved within the 90 days (with the rollup: this
-    month; the closed months' come from it) and, for a reader the rollup's rows leave their own
-    sensitive cases out for, those of the closed months within the 90 days. `kept`: the rollup
-    holds this month too, so only that reader's own sensitive cases are counted, over the 90 days."""
-    filters = count_filters(period)
-    month_from = start_of(period.month_start)
-    recent = filters["recently_resolved"]
-    count = {"n": Count("pk")}
-    if kept:
-        return {
-            "new_this_month": (cases.filter(own & filters["new_this_month"]), {}, count),
-            "resolved_this_month": (cases.filter(own & filters["resolved_this_month"]), {}, count),
-            "recently_resolved": (cases.filter(own & recent), {}),
-        }
-    branches = {
-        "new_this_month": (cases.filter(filters["new_this_month"]), {}, count),
-        "resolved_this_month": (cases.filter(filters["resolved_this_month"]), {}, count),
-    }
-    # With the rollup, only this month's are counted live.
-    branches["recently_resolved"] = (cases.filter(Q(resolved_at__gte=month_from) if rollup else recent), {})
-    if own is not None:
-        earlier = Q(resolved_at__gte=start_of(period.satisfaction_from), resolved_at__lt=month_from)
-        branches["own_recent"] = (cases.filter(own & earlier), {})
-    return branches
-
-
-def _live_figures(
-    cases, created_live: Q, resolved_live: Q, year_from: dt.datetime, month_branches: dict
-) -> dict:
-    """The cases counted live, in one query (a UNION ALL: reports/unions.py): logged per month (the
-    local month, as a date), category and source, per building and category (the hotspots: the
-    12 months' cases with a building), resolved per day logged and day resolved, and the headline's
-    counts (`month_branches`, _month_branches'), added up under "month_counts"."""
-    logged = cases.filter(created_live)
-    count = {"n": Count("pk")}  # the figures' branches; the headline's also count called back, satisfied
-    rows = union_counts(
-        _LIVE_COLUMNS,
-        {
-            "n": Count("pk"),
-            "called": Count("pk", filter=~Q(satisfaction="")),
-            "satisfied": Count("pk", filter=Q(satisfaction__in=SATISFIED)),
-        },
-        {
-            **month_branches,
-            # Per month, category and source in one pass; added up per month and category, and
-            # per source, below.
-            "logged": (
-                logged,
-                {
-                    # A date in SQL: TruncMonth's own conversion to a date is done in Python.
-                    "month": Cast(TruncMonth("created_at", output_field=DateTimeField()), DateField()),
-                    "category_id": F("category_id"),
-                    "source": F("source"),
-                },
-                count,
-            ),
-            "buildings": (
-                logged.filter(created_at__gte=year_from, building__isnull=False),
-                {
-                    "building_id": F("building_id"),
-                    "road": F("building__road"),
-                    "lane": F("building__lane"),
-                    "number": F("building__number"),
-                    "category_id": F("category_id"),
-                },
-                count,
-            ),
-            "resolution": (
-                cases.filter(resolved_live),
-                {"logged": TruncDate("created_at"), "resolved": TruncDate("resolved_at")},
-                count,
-            ),
-        },
-    )
-    counts = _month_counts()
-    for kind in month_branches:
-        for row in rows.pop(kind):
-            if kind in ("new_this_month", "resolved_this_month"):
-                counts[kind] += row["n"]
-            else:
-                counts["recently_resolved"] += row["n"]
-                counts["called"] += row["called"]
-                counts["satisfied"] += row["satisfied"]
-    rows["month_counts"] = counts
-    per_month, by_source = defaultdict(int), defaultdict(int)
-    for row in rows.pop("logged"):
-        per_month[row["month"], row["category_id"]] += row["n"]
-        by_source[row["source"]] += row["n"]
-    rows["per_month"] = [{"month": m, "category_id": c, "n": n} for (m, c), n in per_month.items()]
-    rows["by_source"] = [{"source": source, "n": n} for source, n in by_source.items()]
-    return rows
-
-
-def workload(cases, committee_id: int, period: Period, counted=None) -> tuple[list[dict], dict[str, int]]:
-    """Per assignee (and the unassigned): open, overdue, resolved this month; and the open cases by
-    status, from the same rows. `counted`: those rows from the open-case counters (today's:
-    open_cases.workload_rows). Without them, one query: the open cases and the cases resolved this
-    month counted apart (UNION ALL) and added up below. Not one pass over `open OR resolved this
-    month`: an OR of two indexes reads the table's page of every open case, while the open cases
-    alone are counted from the covering partial index case_open_assignee_due (an index-only scan)."""
-    filters = count_filters(period)
-
-    def named(rows):
-        # The assignee's names looked up once per row of the result (a handful), not joined to
-        # every open case before counting (18 of 67 ms at 300,000 cases, 69,610 open).
-        users = User.objects.filter(pk=OuterRef("assignee_id"))
-        return rows.annotate(
-            who_name=Subquery(users.values("full_name")), who_username=Subquery(users.values("username"))
-        )
-
-    opened = named(
-        cases.filter(filters["open"])
-        .values("assignee_id", "status")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=filters["overdue"]), resolved=Value(0))
-        .order_by()
-    )
-    resolved = named(
-        cases.filter(filters["resolved_this_month"])
-        .values("assignee_id", "status")
-        .annotate(open=Value(0), overdue=Value(0), resolved=Count("pk"))
-        .order_by()
-    )
-    # Ordered by columns of the union's result: the model's default order is none of them.
-    rows = (
-        counted if counted is not None else opened.union(resolved, all=True).order_by("assignee_id", "status")
-    )
-    month_from, month_to = period.month_start.isoformat(), period.month_end.isoformat()
-    people: dict = {}
-    by_status: dict[str, int] = defaultdict(int)
-    for row in rows:
-        if not (row["open"] or row["overdue"] or row["resolved"]):
-            continue  # a counter's row that went back to 0: no case behind it
-        by_status[row["status"]] += row["open"]
-        who = row["assignee_id"] or "none"
-        person = people.get(who)
-        if person is None:
-            person = people[who] = {
-                "name": row["who_name"] or row["who_username"] or _("Unassigned"),
-                "unassigned": row["assignee_id"] is None,
-                "open": 0,
-                "overdue": 0,
-                "resolved": 0,
-                "open_url": case_list_url(committee_id, assignee=who, status="open"),
-                "overdue_url": case_list_url(committee_id, assignee=who, overdue=1),
-                "resolved_url": case_list_url(
-                    committee_id, assignee=who, resolved_from=month_from, resolved_to=month_to
-                ),
-            }
-        for name in ("open", "overdue", "resolved"):
-            person[name] += row[name]
-    result = sorted(people.values(), key=lambda r: (r["unassigned"], -r["open"], -r["overdue"], r["name"]))
-    return result, dict(by_status)
-
-
-HOTSPOT_COUNT = 10
-
-
-def hotspots(
-    rows: list[dict], committee_id: int, period: Period, categories: dict, closed=None
-) -> list[dict]:
-    """The buildings with the most cases logged in the past 12 months, with their categories.
-    `rows`: the cases counted live (with the rollup, this month's) per building and category, with
-    the building's road, lane and number (_live_figures' "buildings"); `closed`: the rollup's months
-    (reports.rollup.ClosedBuildings), whose categories are read for the buildings shown only."""
-    buildings: dict[int, dict] = {}
-
-    def building_of(row) -> dict:
-        return buildings.setdefault(
-            row["building_id"],
-            {"id": row["building_id"], "address": _address(row), "total": 0, "categories": defaultdict(int)},
-        )
-
-    for row in rows:
-        building = building_of(row)
-        building["total"] += row["n"]
-        building["categories"][row["category_id"]] += row["n"]
-    for row in closed.totals() if closed is not None else ():
-        building_of(row)["total"] += row["n"]
-    # (A kept row can add up to 0: a case moved to another building this month.)
-    shown = [b for b in buildings.values() if b["total"] > 0]
-    top = sorted(shown, key=lambda b: (-b["total"], b["address"]))[:HOTSPOT_COUNT]
-    if closed is not None:
-        for row in closed.categories([b["id"] for b in top]):
-            buildings[row["building_id"]]["categories"][row["category_id"]] += row["n"]
-    # Links only for the buildings shown: a street's committee has hundreds of buildings.
-    dates = {"created_from": period.year_start.isoformat(), "created_to": period.today.isoformat()}
-    for building in top:
-        building["url"] = case_list_url(committee_id, building=building["id"], **dates)
-        building["categories"] = sorted(
-            (
-                {
-                    "label": categories[cid].label,
-                    "count": n,
-                    "url": case_list_url(
-                        committee_id, building=building["id"], category=categories[cid].code, **dates
-                    ),
-                }
-                for cid, n in building["categories"].items()
-                if n
-            ),
-            key=lambda c: (-c["count"], c["label"]),
-        )
-    return top
-
-
-def _address(row: dict) -> str:
-    return building_address(row["road"], row["lane"], row["number"])
 
 
 def total_of(figures) -> Headline:

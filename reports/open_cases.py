@@ -19,18 +19,19 @@ accumulate a row per day: they stay about (assignees + 1) x statuses x the days 
 """
 
 import datetime as dt
+import functools
 from collections import Counter
 
-from django.db import connections, models, transaction
-from django.db.models import Count, DateField, F, IntegerField, Q, Sum, Value
+from django.db import models, transaction
+from django.db.models import CharField, Count, DateField, F, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import Case
-from committee.models import User
 from committee.roles import Perm
-from committee.scoping import Ids
+from committee.scoping import Ids, committee_scope, unscoped, visible_committee_ids
 from reports.models import OpenCount
+from reports.unions import Compiled, compile_branch
 
 OPEN = frozenset(Case.OPEN_STATUSES)
 
@@ -85,11 +86,15 @@ def apply(committee_id: int, changed: list[tuple[dict, int]]) -> None:
 def _visible(access, committee_ids) -> Q:
     """visible_cases' rule on the counters' columns, for these committees."""
     managed = set(access.committees_where(Perm.MANAGE_CASES)) & set(committee_ids)
-    if managed >= set(committee_ids):
+    return _visible_to(committee_ids, managed, access.user.pk)
+
+
+def _visible_to(committee_ids, managed, user_id: int | None) -> Q:
+    if set(managed) >= set(committee_ids):
         return Q()
     allowed = Q(sensitive=False) | Q(committee_id__in=Ids(managed))
-    if access.user.pk is not None:
-        allowed |= Q(assignee_id=access.user.pk) | Q(created_by_id=access.user.pk)
+    if user_id is not None:
+        allowed |= Q(assignee_id=user_id) | Q(created_by_id=user_id)
     return allowed
 
 
@@ -120,38 +125,59 @@ def queue_counts(access, working: list[int]) -> dict[str, int]:
     return counts
 
 
-def workload_rows(access, committee_id: int, today: dt.date) -> list[dict]:
-    """Per assignee and status: open, overdue, resolved in today's month; with the assignee's
-    names (the rows of reports.figures.workload's union, from the counters). One query: the rows
-    summed first, the names joined to the sums (a name looked up per counter row cost 1.5 ms for
-    the bench's 550 rows at 300,000 cases, against 0.3 ms)."""
-    month = _first_of(today)
-    rows = OpenCount.objects.filter(_visible(access, [committee_id]), committee_id=committee_id)
-    rows = rows.filter(Q(month__isnull=True) | Q(month=month))
-    opened = Q(month__isnull=True)
-    sums = (
-        rows.values("assignee_id", "status")
-        .annotate(
-            open=Coalesce(Sum("n", filter=opened), 0),
-            overdue=Coalesce(Sum("n", filter=opened & Q(due_date__lt=today)), 0),
-            resolved=Coalesce(Sum("n", filter=Q(month=month)), 0),
-        )
-        .order_by()
+WORKLOAD_COLUMNS = {"assignee_id": IntegerField(), "status": CharField()}
+
+
+def workload_branch(access, committee_id: int, today: dt.date) -> Compiled | None:
+    """The dashboard's workload from the counters, as a branch of its UNION ALL (reports/unions.py,
+    WORKLOAD_COLUMNS), kind "workload": per assignee and status, open, overdue and resolved in
+    today's month (resolved_in_month). The rows of reports.committee_figures.workload, but for the assignees'
+    names (cases/reference.py: cached). Compiled once for each set of what its SQL depends on
+    (_workload_compiled)."""
+    managed = committee_id in access.committees_where(Perm.MANAGE_CASES)
+    return _workload_compiled(
+        OpenCount.objects.db,
+        visible_committee_ids("OpenCount"),
+        timezone.get_current_timezone_name(),
+        committee_id,
+        managed,
+        access.user.pk,
+        today,
     )
-    sql, params = sums.query.sql_with_params()
-    quote = connections[sums.db].ops.quote_name
-    users = quote(User._meta.db_table)
-    with connections[sums.db].cursor() as cursor:
-        # Table and column names are ours; the values are the parameters of the sums' own SQL.
-        cursor.execute(
-            f"SELECT s.*, u.{quote('full_name')} AS who_name, u.{quote('username')} AS who_username "  # noqa: S608
-            f"FROM ({sql}) s "
-            f"LEFT JOIN {users} u ON u.{quote('id')} = s.{quote('assignee_id')} "
-            f"ORDER BY s.{quote('assignee_id')}, s.{quote('status')}",
-            params,
+
+
+@functools.lru_cache(maxsize=512)
+def _workload_compiled(
+    using: str,
+    scope: frozenset[int] | None,
+    zone: str,
+    committee_id: int,
+    managed: bool,
+    user_id: int | None,
+    today: dt.date,
+) -> Compiled | None:
+    """workload_branch, compiled for the database `using`, under the committee scope `scope` and the
+    time zone `zone`, for a reader who sees every sensitive case of the committee (`managed`) or not
+    (then user `user_id`'s own count too). Its SQL and parameters are a function of these arguments
+    and of nothing else, so the branch compiled for one request is kept for the next with the same
+    (as reports.rollup_reads._closed_compiled; tests/reports/test_open_cases.py)."""
+    with committee_scope(scope) if scope is not None else unscoped(), timezone.override(zone):
+        month = _first_of(today)
+        visible = _visible_to([committee_id], [committee_id] if managed else [], user_id)
+        rows = OpenCount.objects.using(using).filter(visible, committee_id=committee_id)
+        rows = rows.filter(Q(month__isnull=True) | Q(month=month))
+        opened = Q(month__isnull=True)
+        return compile_branch(
+            "workload",
+            rows,
+            {"assignee_id": F("assignee_id"), "status": F("status")},
+            {
+                "open": Coalesce(Sum("n", filter=opened), 0),
+                "overdue": Coalesce(Sum("n", filter=opened & Q(due_date__lt=today)), 0),
+                # (Not "resolved": the dashboard's union has a column of that name, the day resolved.)
+                "resolved_in_month": Coalesce(Sum("n", filter=Q(month=month)), 0),
+            },
         )
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _counted(committee_id: int, today: dt.date) -> dict[tuple, int]:

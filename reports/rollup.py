@@ -1,7 +1,8 @@
 """The dashboard's closed months, summarised once (reports.models.CaseRollup) instead of rescanned.
 
 The dashboard and the street and district overviews read a committee's closed months (before the
-current one) from the rollup and count only the current month live (reports/figures.py). A month is
+current one) from the rollup and count only the current month live (reports/figures.py,
+reports/committee_figures.py). A month is
 summarised the first time a page needs it, or by the nightly task (reports/tasks.py) before anyone
 does; a change to a case of a closed month (a late follow-up call, a reopening, a corrected
 category) marks its months stale (`case_saving`, from the Case's pre_save), and they are
@@ -16,31 +17,25 @@ a month). The street and district overviews still count the current month live. 
 committee's kept counts (a change, a summary of the current month, the open-case counters' recount:
 reports/open_cases.py) first locks the committee's current-month row (`lock_current_month`).
 
-Rows hold every case; who may see what is applied when they are read (`visible_rows`): the rows of
-sensitive cases count only in the committees where the reader sees every sensitive case, and the
-sensitive cases the reader sees there as assignee or author are counted live (`own_sensitive`), as
-visible_cases would.
+Rows hold every case; who may see what is applied when they are read (reports/rollup_reads.py).
 """
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
 from django.db import connection, transaction
-from django.db.models import CharField, Count, DateField, F, IntegerField, Q, Sum
+from django.db.models import Count, DateField, F, Q
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from cases.models import Case
-from committee.roles import Perm
 from committee.scoping import Ids
 from common.bulk import insert_rows
 from common.workdays import working_day_counts
 from reports import open_cases
 from reports.models import CaseRollup, RollupMonth
-from reports.unions import union_counts
 
 SATISFIED = [Case.Satisfaction.SATISFIED, Case.Satisfaction.MOSTLY]
 
@@ -405,165 +400,6 @@ def _resolved_rows(grouped) -> list[dict]:
         )
         for (cid, sensitive, day, taken), (n, called, satisfied) in totals.items()
     ]
-
-
-# --- Reading it ----------------------------------------------------------------------------------------
-
-
-def _managed(access, committee_ids) -> set[int]:
-    """The committees where the reader sees every sensitive case (visible_cases' rule)."""
-    return set(access.committees_where(Perm.MANAGE_CASES)) & set(committee_ids)
-
-
-def visible_rows(access, committee_ids) -> Q:
-    """The rollup rows this reader may count: sensitive ones only where they see every sensitive case."""
-    managed = _managed(access, committee_ids)
-    if managed >= set(committee_ids):
-        return Q(committee_id__in=Ids(committee_ids))
-    return Q(committee_id__in=Ids(committee_ids)) & (Q(sensitive=False) | Q(committee_id__in=Ids(managed)))
-
-
-def own_sensitive(access, committee_ids) -> Q | None:
-    """The sensitive cases of closed months that the rollup rows leave out for this reader but
-    visible_cases shows them (theirs as assignee or author): counted live. None when there are none
-    to look for (the secretary's own committee)."""
-    others = sorted(set(committee_ids) - _managed(access, committee_ids))
-    if not others or access.user.pk is None:
-        return None
-    mine = Q(sensitive=True, committee_id__in=Ids(others))
-    return (mine & Q(assignee_id=access.user.pk)) | (mine & Q(created_by_id=access.user.pk))
-
-
-@dataclass
-class ClosedFigures:
-    """What the committee dashboard reads of its closed months, in one query (closed_figures)."""
-
-    per_month: list[dict]  # month, category_id, n: the cases logged, per month and category
-    by_source: list[dict]  # source, n: the cases logged in these months, per source
-    resolution: dict[dt.date, list[tuple[int, int]]]  # month resolved → [(working days taken, n)]
-    since: dict[int, dict]  # committee id → recently_resolved, called, satisfied (resolved_since's)
-    building_totals: list[dict]  # building_id, its road, lane, number; n: the hotspots' totals
-
-
-_CLOSED_COLUMNS = {
-    "month": DateField(),
-    "category_id": IntegerField(),
-    "source": CharField(),
-    "days": IntegerField(),
-    "committee_id": IntegerField(),
-    "building_id": IntegerField(),
-    "road": CharField(),
-    "lane": CharField(),
-    "number": CharField(),
-}
-
-
-def closed_figures(
-    access, committee_ids, months: list[dt.date], first: dt.date, until: dt.date
-) -> ClosedFigures:
-    """The closed months' rows of the dashboard's figures, summed as each figure needs them, in one
-    query (a UNION ALL: reports/unions.py): the cases per month and category, per source, the working
-    days to resolve per month, the buildings' totals (their categories are read for the ten shown
-    only: ClosedBuildings.categories), and resolved_since(first, until). The caller has brought the
-    months up to date (`ensure`) first: in its own query, so that a view that summarises reads the
-    rows it wrote from the database it wrote them to (common/db_routers.py), not a replica."""
-    got = _read_closed(access, committee_ids, months, first, until)
-    resolution = defaultdict(list)
-    for row in got["resolution"]:
-        resolution[row["month"]].append((row["days"], row["n"]))
-    return ClosedFigures(
-        per_month=got["per_month"],
-        by_source=got["by_source"],
-        resolution=resolution,
-        since={
-            row["committee_id"]: {
-                "recently_resolved": row["n"],
-                "called": row["called"],
-                "satisfied": row["satisfied"],
-            }
-            for row in got["since"]
-        },
-        building_totals=got["buildings"],
-    )
-
-
-def _read_closed(access, committee_ids, months: list[dt.date], first: dt.date, until: dt.date) -> dict:
-    rows = CaseRollup.objects.filter(visible_rows(access, committee_ids))
-    in_months = rows.filter(month__in=months)
-    Figure = CaseRollup.Figure
-    return union_counts(
-        _CLOSED_COLUMNS,
-        {"n": Sum("n"), "called": Sum("called"), "satisfied": Sum("satisfied")},
-        {
-            "per_month": (
-                in_months.filter(figure=Figure.CREATED),
-                {"month": F("month"), "category_id": F("category_id")},
-            ),
-            "by_source": (in_months.filter(figure=Figure.CREATED), {"source": F("source")}),
-            "resolution": (
-                in_months.filter(figure=Figure.RESOLVED),
-                {"month": F("month"), "days": F("days")},
-            ),
-            "since": (_resolved_between(rows, first, until), {"committee_id": F("committee_id")}),
-            "buildings": (
-                in_months.filter(figure=Figure.BUILDING_TOTAL),
-                {
-                    "building_id": F("building_id"),
-                    "road": F("building__road"),
-                    "lane": F("building__lane"),
-                    "number": F("building__number"),
-                },
-            ),
-        },
-    )
-
-
-class ClosedBuildings:
-    """The hotspot figure's closed months, for reports.figures.hotspots: the buildings' totals
-    (closed_figures reads them with the other figures), then the categories of the few buildings
-    shown (not of every building: hundreds, × categories, × 11 months)."""
-
-    def __init__(self, access, committee_ids, months: list[dt.date], totals: list[dict]) -> None:
-        self.rows = CaseRollup.objects.filter(visible_rows(access, committee_ids), month__in=months)
-        self._totals = totals
-
-    def totals(self) -> list[dict]:
-        """(building and its address, n) of the cases logged in these closed months."""
-        return self._totals
-
-    def categories(self, building_ids: list[int]) -> list[dict]:
-        """(building_id, category_id, n) of these buildings. One query even with no building (a
-        fixed number of queries: the tests count them)."""
-        rows = (
-            self.rows.filter(figure=CaseRollup.Figure.BUILDING, building_id__in=building_ids or [-1])
-            .values("building_id", "category_id")
-            .annotate(n=Sum("n"))
-            .order_by()
-        )
-        return list(rows)
-
-
-def _resolved_between(rows, first: dt.date, until: dt.date):
-    """The RESOLVED rows of the days from `first` up to, not including, `until`."""
-    return rows.filter(
-        figure=CaseRollup.Figure.RESOLVED,
-        day__gte=first,
-        day__lt=until,
-        month__gte=first_of(first),
-        month__lt=until,
-    )
-
-
-def resolved_since(access, committee_ids, first: dt.date, until: dt.date) -> dict[int, dict]:
-    """committee id → {recently_resolved, called, satisfied} over the days from `first` up to, not
-    including, `until` (closed months only)."""
-    rows = (
-        _resolved_between(CaseRollup.objects.filter(visible_rows(access, committee_ids)), first, until)
-        .values("committee_id")
-        .annotate(recently_resolved=Sum("n"), called=Sum("called"), satisfied=Sum("satisfied"))
-        .order_by()
-    )
-    return {row.pop("committee_id"): row for row in rows}
 
 
 def on_case_saving(sender, instance: Case, raw: bool = False, update_fields=None, **kwargs) -> None:

@@ -15,7 +15,7 @@ from committee.models import Committee
 from committee.roles import OVERSEERS, Perm, Role
 from common.db_routers import reads_from_replica
 from common.reversing import reverse_once
-from reports import figures, ledger, summary
+from reports import committee_figures, figures, ledger, summary
 from reports.forms import MonthForm
 from reports.selectors import late_referral_rows
 
@@ -79,7 +79,9 @@ def committee_dashboard(request: HttpRequest, committee_id: int) -> HttpResponse
 def _render_dashboard(
     request: HttpRequest, committee: Committee, others: list[int] | None = None
 ) -> HttpResponse:
-    ctx = _cached(request, ("dashboard", committee.pk), lambda: figures.dashboard(committee, request.access))
+    ctx = _cached(
+        request, ("dashboard", committee.pk), lambda: committee_figures.dashboard(committee, request.access)
+    )
     ctx["committee"] = committee
     for spec in ctx["charts"].values():
         spec["empty"] = figures.chart_is_empty(spec)

@@ -17,7 +17,7 @@ from cases.rules import Action
 from committee.access import Access, acting_as
 from committee.roles import Perm
 from committee.scoping import ScopeError, committee_scope
-from reports import figures, open_cases
+from reports import committee_figures, figures, open_cases
 from reports.models import OpenCount, RollupMonth
 from reports.rollup import ensure, lock_current_month
 from reports.tasks import recount_open_cases
@@ -194,12 +194,12 @@ def test_the_nightly_recount_repairs_a_drifted_counter(org, world, settings):
     with committee_scope([org.a.pk]):
         Case.objects.filter(pk=world["old"].pk).update(status=S.IN_PROGRESS, resolved_at=None)
     with acting_as(org.secretary_a) as access:
-        kept = figures.dashboard(org.a, access)
-        live = figures.dashboard(org.a, access, rollup=False)
+        kept = committee_figures.dashboard(org.a, access)
+        live = committee_figures.dashboard(org.a, access, rollup=False)
     assert kept["headline"].open == live["headline"].open - 1
     assert recount_open_cases.enqueue().return_value == 1  # committee A's counters were wrong
     with acting_as(org.secretary_a) as access:
-        assert figures.dashboard(org.a, access)["workload"] == live["workload"]
+        assert committee_figures.dashboard(org.a, access)["workload"] == live["workload"]
     assert recount_open_cases.enqueue().return_value == 0
 
 
@@ -247,7 +247,7 @@ def test_changes_and_a_recount_at_the_same_time_lose_no_count(org):
 
     cases = [make_case(org.secretary_a, org.a, title=f"并发{i}", assignee=org.secretary_a) for i in range(6)]
     with acting_as(org.secretary_a):
-        figures.dashboard(org.a, Access(org.secretary_a))  # the current month summarised
+        committee_figures.dashboard(org.a, Access(org.secretary_a))  # the current month summarised
     barrier = threading.Barrier(8)
 
     def change(case) -> None:
@@ -284,7 +284,7 @@ def test_marking_a_duplicate_while_its_original_changes_does_not_deadlock(org):
     original = make_case(org.secretary_a, org.a, title="原件", assignee=org.secretary_a)
     copy = make_case(org.secretary_a, org.a, title="重复", assignee=org.secretary_a)
     with acting_as(org.secretary_a):
-        figures.dashboard(org.a, Access(org.secretary_a))  # the current month summarised
+        committee_figures.dashboard(org.a, Access(org.secretary_a))  # the current month summarised
     original_locked = threading.Event()
 
     def service_on_the_original() -> None:

@@ -1,0 +1,90 @@
+"""The dashboard's branches compiled once and kept (reports/rollup_reads.py _closed_compiled and
+_buildings_compiled, reports/open_cases.py _workload_compiled): what their SQL and parameters
+depend on is all in their arguments, so a kept compilation is the one the next request with the
+same arguments would make, and readers who see different rows each get their own."""
+
+import pytest
+from django.utils import timezone, translation
+
+from committee.access import acting_as
+from committee.scoping import committee_scope, unscoped
+from reports import committee_figures
+from reports.figures import Period
+from reports.open_cases import _workload_compiled
+from reports.rollup_reads import _buildings_compiled, _closed_compiled
+from tests.reports.test_rollup import PERSONAS, _both, old_cases  # noqa: F401 (a fixture)
+
+
+def _closed_arguments(org, scope, managed) -> tuple:
+    period = Period(timezone.localdate())
+    return (
+        "default",
+        scope,
+        "Asia/Shanghai",
+        (org.a.pk,),
+        managed,
+        tuple(period.months),
+        period.satisfaction_from,
+        period.today,
+    )
+
+
+def _buildings_arguments(org, scope, managed) -> tuple:
+    months = tuple(Period(timezone.localdate()).months)
+    return ("default", scope, "Asia/Shanghai", (org.a.pk,), managed, months, (1, 2, 3))
+
+
+def _workload_arguments(org, scope, managed, user_id) -> tuple:
+    return ("default", scope, "Asia/Shanghai", org.a.pk, managed, user_id, timezone.localdate())
+
+
+@pytest.mark.parametrize(
+    "compile_branches, arguments, scoped",
+    [
+        (_closed_compiled, lambda org, scope: _closed_arguments(org, scope, (org.a.pk,)), False),
+        (_closed_compiled, lambda org, scope: _closed_arguments(org, scope, ()), False),
+        (_buildings_compiled, lambda org, scope: _buildings_arguments(org, scope, (org.a.pk,)), True),
+        (_buildings_compiled, lambda org, scope: _buildings_arguments(org, scope, ()), True),
+        (_workload_compiled, lambda org, scope: _workload_arguments(org, scope, True, None), True),
+        (
+            _workload_compiled,
+            lambda org, scope: _workload_arguments(org, scope, False, org.worker_a.pk),
+            True,
+        ),
+    ],
+)
+def test_a_kept_compilation_depends_on_its_arguments_only(org, compile_branches, arguments, scoped):
+    """Compiled afresh under another scope, time zone, language and reader than the arguments
+    say, the SQL and parameters are the same: nothing but the arguments goes into them."""
+    scope = frozenset({org.a.pk, org.b.pk})
+    with committee_scope({org.a.pk}), acting_as(org.secretary_a):
+        here = compile_branches.__wrapped__(*arguments(org, scope))
+    with unscoped(), timezone.override("UTC"), translation.override("en"), acting_as(org.worker_b):
+        elsewhere = compile_branches.__wrapped__(*arguments(org, scope))
+    assert here == elsewhere
+    # A scoped model's manager writes the scope into the SQL: it has to be an argument (the
+    # rollup's rows are not scoped themselves; the scope is in their key all the same).
+    with committee_scope({org.a.pk}):
+        other = compile_branches.__wrapped__(*arguments(org, frozenset({org.a.pk})))
+    assert (other != here) == scoped
+
+
+def test_readers_in_turn_each_get_the_live_figures(org, old_cases):  # noqa: F811 (the fixture)
+    """The secretary's, the worker's and the street officer's dashboards of one committee, twice in
+    turn in one process (the second round from the kept compilations): each the live figures."""
+    _closed_compiled.cache_clear()
+    _workload_compiled.cache_clear()
+    for persona in PERSONAS * 2:
+        summarised, live = _both(getattr(org, persona), org.a)
+        assert summarised == live, persona
+    assert _closed_compiled.cache_info().hits >= len(PERSONAS)
+    assert _workload_compiled.cache_info().hits >= len(PERSONAS)
+
+
+def test_a_kept_compilation_is_used_again(org):
+    with acting_as(org.secretary_a) as access:
+        committee_figures.dashboard(org.a, access)
+        hits = _closed_compiled.cache_info().hits, _workload_compiled.cache_info().hits
+        committee_figures.dashboard(org.a, access)
+    assert _closed_compiled.cache_info().hits == hits[0] + 1
+    assert _workload_compiled.cache_info().hits == hits[1] + 1
