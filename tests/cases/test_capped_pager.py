@@ -5,6 +5,7 @@ import pytest
 from django.core.paginator import Paginator
 from django.urls import reverse
 
+from cases import views as case_views
 from cases.models import Case
 from committee.scoping import committee_scope
 from common import paging
@@ -136,3 +137,19 @@ def test_the_case_list_counts_in_its_page_query(org, as_user, cap_of_three):
     assert "55 件" in html and "第 3 页，共 3 页" in html and len(response.context["cases"]) == 5
     response, html = _page(client, reverse("cases:list"), status="open", page=9)
     assert response.context["page"].number == 3 and "第 3 页，共 3 页" in html
+
+
+def test_a_search_counts_its_matches_up_to_its_own_lower_cap(org, as_user, monkeypatch):
+    """Searches stop counting sooner than lists (cases.views.SEARCH_CAP, 100; 30 here): the same
+    40 cases are "more than 30" when searched for and 40 when listed, and the search's last page
+    counts them all."""
+    monkeypatch.setattr(case_views, "SEARCH_CAP", 30)
+    for i in range(40):
+        make_case(org.worker_a, org.a, title=f"积水{i}")
+    client = as_user(org.secretary_a)
+    response, html = _page(client, reverse("cases:list"), q="积水")
+    assert not response.context["page"].paginator.exact and "超过 30 件" in html
+    response, html = _page(client, reverse("cases:list"), status="open")
+    assert response.context["page"].paginator.exact and "40 件" in html
+    response, html = _page(client, reverse("cases:list"), q="积水", page=2)
+    assert "40 件" in html and "第 2 页，共 2 页" in html and len(response.context["cases"]) == 15
