@@ -101,7 +101,7 @@ class _VisibleCommitteeIds(Expression):
             return "(SELECT id FROM committee_committee)", []
         if not ids:
             return "(NULL)", []
-        return _numbers(ids), []
+        return _numbers(ids, connection), []
 
 
 class Ids(Expression):
@@ -115,15 +115,21 @@ class Ids(Expression):
         self.ids = frozenset(int(pk) for pk in ids)
 
     def as_sql(self, compiler, connection):
-        return (_numbers(self.ids), []) if self.ids else ("(NULL)", [])
+        return (_numbers(self.ids, connection), []) if self.ids else ("(NULL)", [])
 
 
-def _numbers(ids: Iterable[int]) -> str:
+def _numbers(ids: Iterable[int], connection) -> str:
     """ "(1, 2, 3)": ids written into the SQL as numbers rather than one parameter each. The server
-    sees the same text either way (psycopg binds on the client), but 300 parameters a list cost
+    sees the same values either way (psycopg binds on the client), but 300 parameters a list cost
     Django's preparing of each value and the driver's parsing of each placeholder more than the
-    query itself (the district overview had 1,900 of them). int() keeps the text to digits."""
-    return "(" + ", ".join(str(int(pk)) for pk in sorted(ids)) + ")"
+    query itself (the district overview had 1,900 of them). int() keeps the text to digits.
+
+    On PostgreSQL each is a bigint, the type of every committee_id: a plain 1 is an integer, and
+    a GIN index over (committee_id, search_key) (btree_gin) answers only `bigint = bigint` — with
+    an integer the planner left the committee out of it and read every committee's matches of a
+    search word (a district's 222,736 cases with 积水 for one committee's 733: 27 → 3 ms)."""
+    cast = "::bigint" if connection.vendor == "postgresql" else ""
+    return "(" + ", ".join(f"{int(pk)}{cast}" for pk in sorted(ids)) + ")"
 
 
 class CommitteeScopedManager(models.Manager):

@@ -340,10 +340,13 @@ class Command(BenchCommand):
         ANALYZE and the pending list only."""
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute(
-                    "SELECT gin_clean_pending_list('case_search_key_trgm') "
-                    "WHERE to_regclass('case_search_key_trgm') IS NOT NULL"
-                )
+                for index in (
+                    "case_search_committee_trgm",
+                    "case_search_key_trgm",
+                ):  # after / before cases 0014
+                    cursor.execute(
+                        f"SELECT gin_clean_pending_list('{index}') WHERE to_regclass('{index}') IS NOT NULL"
+                    )
             if connection.in_atomic_block or connection.vendor != "postgresql":
                 cursor.execute("ANALYZE")  # (SQLite's VACUUM takes no table and has no visibility map)
             else:
