@@ -18,6 +18,21 @@ def _has_trigrams(schema_editor) -> bool:
         return cursor.fetchone() is not None
 
 
+def _build(schema_editor, name: str, columns: str) -> bool:
+    """CREATE INDEX CONCURRENTLY, whatever a run before left: a concurrent build that failed or was
+    cut off leaves an INVALID index of that name, which IF NOT EXISTS would take for built. True
+    when the index is there and valid, so that the index it replaces may go."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(%s)", [name])
+        row = cursor.fetchone()
+        if row is not None and not row[0]:
+            cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+        cursor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON cases_case USING gin ({columns})")
+        cursor.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(%s)", [name])
+        row = cursor.fetchone()
+    return row is not None and row[0]
+
+
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql" or not _has_trigrams(schema_editor):
         return
@@ -27,21 +42,15 @@ def forwards(apps, schema_editor):
     except DatabaseError:
         print("\n  btree_gin is not available: the case search keeps its trigram index alone.")  # noqa: T201
         return
-    schema_editor.execute(
-        "CREATE INDEX CONCURRENTLY IF NOT EXISTS case_search_committee_trgm "
-        "ON cases_case USING gin (committee_id, search_key gin_trgm_ops)"
-    )
-    schema_editor.execute("DROP INDEX CONCURRENTLY IF EXISTS case_search_key_trgm")
+    if _build(schema_editor, "case_search_committee_trgm", "committee_id, search_key gin_trgm_ops"):
+        schema_editor.execute("DROP INDEX CONCURRENTLY IF EXISTS case_search_key_trgm")
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql" or not _has_trigrams(schema_editor):
         return
-    schema_editor.execute(
-        "CREATE INDEX CONCURRENTLY IF NOT EXISTS case_search_key_trgm "
-        "ON cases_case USING gin (search_key gin_trgm_ops)"
-    )
-    schema_editor.execute("DROP INDEX CONCURRENTLY IF EXISTS case_search_committee_trgm")
+    if _build(schema_editor, "case_search_key_trgm", "search_key gin_trgm_ops"):
+        schema_editor.execute("DROP INDEX CONCURRENTLY IF EXISTS case_search_committee_trgm")
 
 
 class Migration(migrations.Migration):
