@@ -10,6 +10,7 @@ access is always passed in, never guessed from the running request.
 import datetime
 import functools
 
+from django.db import connections
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
 
@@ -213,8 +214,12 @@ def case_detail(access: Access, pk: int) -> Case | None:
     of rows. The case's, parties' and timeline's queries are compiled once for each set of what
     their SQL depends on (_detail_kept): compiling them cost the case page more Python than the
     database took to answer them."""
+    using = Case.objects.db
+    low, high = connections[using].ops.integer_field_range(Case._meta.pk.get_internal_type())
+    if not low <= pk <= high:
+        return None  # as a lookup of the ORM answers an id out of the column's range: no such case
     case_query, parties, timeline = _detail_kept(
-        Case.objects.db,
+        using,
         visible_committee_ids("Case"),
         access.user.pk,
         tuple(sorted(access.committees_where(Perm.MANAGE_CASES))),

@@ -131,3 +131,10 @@ def test_the_case_page_reads_each_case_and_hides_what_the_reader_may_not_see(org
         with acting_as(org.worker_b) as access:
             assert selectors.case_detail(access, cases[0].pk) is None
     assert selectors._detail_kept.cache_info().hits >= 3
+
+
+def test_an_id_out_of_the_columns_range_is_no_case(org):
+    """The id is a placeholder's value, not a lookup's: one too large for the column finds no case
+    (as the ORM's lookup answers) instead of failing in the driver."""
+    with acting_as(org.secretary_a) as access:
+        assert selectors.case_detail(access, 2**70) is None
