@@ -10,22 +10,30 @@ access is always passed in, never guessed from the running request.
 import datetime
 import functools
 
+from django.db import connections
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from cases.models import Aid, Attachment, Case, CaseEvent, CaseParty, FollowUp, Referral
 from committee.access import Access
 from committee.roles import Perm
+from committee.scoping import committee_scope, unscoped, visible_committee_ids
+from common.kept import PLACEHOLDER, Kept
 
 
 def visible_cases(access: Access, cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
     """The cases (of `cases`, by default all) this user may see: every case of their committees but
     the sensitive ones not theirs to see (rules.sees_sensitive is the same rule for one case)."""
     cases = Case.objects.all() if cases is None else cases
-    allowed = Q(sensitive=False) | Q(committee_id__in=access.committees_where(Perm.MANAGE_CASES))
-    if access.user.pk is not None:
-        allowed |= Q(assignee_id=access.user.pk) | Q(created_by_id=access.user.pk)
-    return cases.filter(allowed)
+    return cases.filter(_visible(access.user.pk, access.committees_where(Perm.MANAGE_CASES)))
+
+
+def _visible(user_id: int | None, managing) -> Q:
+    """visible_cases' rule for the reader `user_id` who manages the cases of `managing`."""
+    allowed = Q(sensitive=False) | Q(committee_id__in=managing)
+    if user_id is not None:
+        allowed |= Q(assignee_id=user_id) | Q(created_by_id=user_id)
+    return allowed
 
 
 def case_rows(access: Access, cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
@@ -119,15 +127,62 @@ def cases_for_building(building, access: Access) -> QuerySet[Case]:
 
 def my_queue(access: Access) -> QuerySet[Case]:
     """A worker's open cases, soonest due first."""
-    mine = Case.objects.filter(assignee=access.user, status__in=Case.OPEN_STATUSES)
-    return case_list_rows(access, mine).order_by("due_date", "pk")
+    return _my_queue(access.user.pk, access.committees_where(Perm.MANAGE_CASES))
 
 
 def unassigned(access: Access, committee_ids) -> QuerySet[Case]:
+    """The open cases nobody has in `committee_ids`, soonest due first."""
+    return _unassigned(access.user.pk, access.committees_where(Perm.MANAGE_CASES), committee_ids)
+
+
+def _my_queue(user_id: int | None, managing) -> QuerySet[Case]:
+    open_cases = Case.objects.filter(status__in=Case.OPEN_STATUSES)
+    mine = open_cases.filter(_visible(user_id, managing), assignee_id=user_id)
+    return mine.select_related("building", "household__building").order_by("due_date", "pk")
+
+
+def _unassigned(user_id: int | None, managing, committee_ids) -> QuerySet[Case]:
     cases = Case.objects.filter(
-        assignee__isnull=True, status__in=Case.OPEN_STATUSES, committee_id__in=committee_ids
+        _visible(user_id, managing),
+        assignee__isnull=True,
+        status__in=Case.OPEN_STATUSES,
+        committee_id__in=committee_ids,
     )
-    return case_list_rows(access, cases).order_by("due_date", "pk")
+    return cases.select_related("building", "household__building").order_by("due_date", "pk")
+
+
+def queue_rows(access: Access, committee_ids, size: int) -> tuple[list[Case], list[Case]]:
+    """The first `size` rows of my_queue and of unassigned(committee_ids), read with their SQL
+    compiled once for each set of what it depends on (_queue_kept): compiling the two cost the
+    worker's home about as much Python as reading their rows."""
+    mine, nobodys = _queue_kept(
+        Case.objects.db,
+        visible_committee_ids("Case"),
+        access.user.pk,
+        tuple(sorted(access.committees_where(Perm.MANAGE_CASES))),
+        tuple(sorted(committee_ids)),
+        size,
+    )
+    return mine.rows(), nobodys.rows()
+
+
+@functools.lru_cache(maxsize=512)
+def _queue_kept(
+    using: str,
+    scope: frozenset[int] | None,
+    user_id: int | None,
+    managing: tuple[int, ...],
+    committee_ids: tuple[int, ...],
+    size: int,
+) -> tuple[Kept, Kept]:
+    """my_queue's and unassigned's first `size` rows compiled for the database `using` under the
+    committee scope `scope` (written into their SQL) for the reader `user_id` who manages the
+    cases of `managing`: their SQL is a function of these arguments and of nothing else."""
+    with committee_scope(scope) if scope is not None else unscoped():
+        return (
+            Kept(_my_queue(user_id, managing).using(using)[:size]),
+            Kept(_unassigned(user_id, managing, committee_ids).using(using)[:size]),
+        )
 
 
 def similar_open_cases(access: Access, *, building, category, exclude_pk=None) -> QuerySet[Case]:
@@ -150,37 +205,63 @@ def recent_at_household(access: Access, *, household, days: int = 30, exclude=()
     return case_rows(access, cases).order_by("-created_at")[:5]
 
 
-def case_detail(access: Access) -> QuerySet[Case]:
-    """Visible cases with what the case page shows: the parties and the timeline prefetched, and
-    whether it has referrals, follow-up calls, aid and files (`has_<name>`, read in the case's own
-    query): case_children_of(case) then reads only those it has. Most cases have none of them, and
-    a query that finds nothing costs its round trip all the same. At most 9 queries, whatever the
-    number of rows."""
-    return visible_cases(access, _detail_rows())
+def case_detail(access: Access, pk: int) -> Case | None:
+    """The case `pk` if this user may see it (None otherwise), with what the case page shows: its
+    parties (`case.party_rows`) and timeline (`case.timeline`, newest first), and whether it has
+    referrals, follow-up calls, aid and files (`has_<name>`, read in the case's own query):
+    case_children_of(case) then reads only those it has. Most cases have none of them, and a query
+    that finds nothing costs its round trip all the same. At most 7 queries, whatever the number
+    of rows. The case's, parties' and timeline's queries are compiled once for each set of what
+    their SQL depends on (_detail_kept): compiling them cost the case page more Python than the
+    database took to answer them."""
+    using = Case.objects.db
+    low, high = connections[using].ops.integer_field_range(Case._meta.pk.get_internal_type())
+    if not low <= pk <= high:
+        return None  # as a lookup of the ORM answers an id out of the column's range: no such case
+    case_query, parties, timeline = _detail_kept(
+        using,
+        visible_committee_ids("Case"),
+        access.user.pk,
+        tuple(sorted(access.committees_where(Perm.MANAGE_CASES))),
+    )
+    found = case_query.rows(pk=pk)
+    if not found:
+        return None
+    case = found[0]
+    case.party_rows = parties.rows(pk=pk)
+    case.timeline = timeline.rows(pk=pk)
+    # As a prefetch would: each row knows its case without a query.
+    for row in (*case.party_rows, *case.timeline):
+        type(row).case.field.set_cached_value(row, case)
+    return case
 
 
-@functools.cache
-def _detail_rows() -> QuerySet[Case]:
-    """case_detail's joins, subqueries and prefetches, built once (never evaluated: case_detail
-    filters a copy). Building them for every request cost the case page more Python than its
-    query took the database; the committee scope is read when the SQL is compiled
-    (committee/scoping.py), so one queryset serves every request and user."""
-    return (
-        Case.objects.all()
-        # The category's, committee's and people's names come from the cache (cases/reference.py:
-        # _detail_context's `names`); each relation joined here cost more to plan than to read.
-        .select_related("building", "household__building", "duplicate_of", "visit__resident")
-        .annotate(
+@functools.lru_cache(maxsize=512)
+def _detail_kept(
+    using: str, scope: frozenset[int] | None, user_id: int | None, managing: tuple[int, ...]
+) -> tuple[Kept, Kept, Kept]:
+    """case_detail's three queries compiled for the database `using` under the committee scope
+    `scope` (written into their SQL) for the reader `user_id` who manages the cases of
+    `managing`, with the case's id a placeholder: their SQL is a function of these arguments and
+    of nothing else. The category's, committee's and people's names come from the cache
+    (cases/reference.py: _detail_context's `names`); each relation joined here cost more to plan
+    than to read."""
+    with committee_scope(scope) if scope is not None else unscoped():
+        cases = Case.objects.using(using).filter(_visible(user_id, managing), pk=PLACEHOLDER).order_by()
+        case = cases.select_related("building", "household__building", "duplicate_of", "visit__resident")
+        case = case.annotate(
             **{
                 f"has_{name}": Exists(model.objects.filter(case=OuterRef("pk")))
                 for name, (model, _rows) in _CHILDREN.items()
             }
         )
-        .prefetch_related(
-            Prefetch("parties", queryset=CaseParty.objects.select_related("resident__household__building")),
-            Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("-at", "-pk")),
+        parties = CaseParty.objects.using(using).filter(case_id=PLACEHOLDER)
+        events = CaseEvent.objects.using(using).filter(case_id=PLACEHOLDER)
+        return (
+            Kept(case, pk=PLACEHOLDER),
+            Kept(parties.select_related("resident__household__building"), pk=PLACEHOLDER),
+            Kept(events.select_related("actor").order_by("-at", "-pk"), pk=PLACEHOLDER),
         )
-    )
 
 
 # The rows under a case that many cases do not have: name → (model, the prefetch that reads them).

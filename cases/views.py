@@ -50,8 +50,14 @@ from common.paging import CappedPaginator
 
 def get_case(request: HttpRequest, pk: int, detail: bool = False) -> Case:
     """A case this user may see, by id (404 otherwise); `detail`: with everything its page shows."""
-    cases = selectors.case_detail(request.access) if detail else selectors.visible_cases(request.access)
-    return get_for_user(request, cases, Perm.VIEW, pk=pk)
+    if not detail:
+        return get_for_user(request, selectors.visible_cases(request.access), Perm.VIEW, pk=pk)
+    # get_for_user's answers: 404 outside what this user may see, 403 for the wrong role.
+    case = selectors.case_detail(request.access, pk)
+    if case is None:
+        raise Http404
+    request.access.require(Perm.VIEW, case.committee_id)
+    return case
 
 
 def _child[M: (Referral, Aid, Attachment)](request: HttpRequest, model: type[M], pk: int) -> M:
@@ -123,7 +129,7 @@ class _Forms(Mapping):
 
 
 def _detail_context(request: HttpRequest, case: Case) -> dict:
-    timeline = list(case.events.all())
+    timeline = list(case.timeline)
     children = selectors.case_children_of(case)
     referrals = children["referrals"]
     for referral in referrals:
@@ -147,7 +153,7 @@ def _detail_context(request: HttpRequest, case: Case) -> dict:
         "reopen_request": asked[0] if asked and case.reopen_requested_at else None,
         "allowed": {str(a) for a in rules.available(request.access, case)},
         "referrals": referrals,
-        "parties": list(case.parties.all()),
+        "parties": case.party_rows,
         "events": timeline,
         # The timeline links a file only while it is still there.
         "attachment_ids": {item.pk for item in attachments},

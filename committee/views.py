@@ -1,10 +1,13 @@
 """The home page: who you are where, and the work waiting for you."""
 
+import functools
+
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from common.kept import Kept
 from reports import open_cases
 
 
@@ -30,22 +33,30 @@ def _news(request: HttpRequest) -> dict:
     (or all marked seen): one query."""
     from notifications.models import Notification
 
-    kinds = Notification.Kind
-    news = list(
-        Notification.objects.filter(
-            recipient=request.user,
-            read_at__isnull=True,
-            kind__in=[
-                kinds.ASSIGNED,
-                kinds.REOPENED,
-                kinds.NOT_SATISFIED,
-                kinds.REPLY,
-                kinds.REOPEN_REQUESTED,
-                kinds.REOPEN_DECLINED,
-            ],
-        )[: NEWS_SIZE + 1]
-    )
+    news = _news_kept(Notification.objects.db, request.user.pk).rows()
     return {"news": news[:NEWS_SIZE], "news_more": len(news) > NEWS_SIZE}
+
+
+@functools.lru_cache(maxsize=512)
+def _news_kept(using: str, user_id: int) -> Kept:
+    """_news' query for the database `using` and the reader `user_id`, compiled once (its SQL is a
+    function of these and of nothing else: notifications are not committee-scoped)."""
+    from notifications.models import Notification
+
+    kinds = Notification.Kind
+    news = Notification.objects.using(using).filter(
+        recipient_id=user_id,
+        read_at__isnull=True,
+        kind__in=[
+            kinds.ASSIGNED,
+            kinds.REOPENED,
+            kinds.NOT_SATISFIED,
+            kinds.REPLY,
+            kinds.REOPEN_REQUESTED,
+            kinds.REOPEN_DECLINED,
+        ],
+    )
+    return Kept(news[: NEWS_SIZE + 1])
 
 
 def _case_queue(request: HttpRequest) -> dict:
@@ -59,9 +70,7 @@ def _case_queue(request: HttpRequest) -> dict:
     working = request.access.committees_where(Perm.LOG_CASE)
     if not working:
         return {}
-    mine = selectors.my_queue(request.access)
-    unassigned = selectors.unassigned(request.access, working)
-    my_cases, unassigned_cases = list(mine[:QUEUE_SIZE]), list(unassigned[:QUEUE_SIZE])
+    my_cases, unassigned_cases = selectors.queue_rows(request.access, working, QUEUE_SIZE)
     # The referrals the rows mention, for both lists in one query.
     selectors.read_waiting_referrals([*my_cases, *unassigned_cases])
     ctx = {

@@ -30,6 +30,7 @@ from django.utils import timezone
 from cases.models import Case
 from committee.roles import Perm
 from committee.scoping import Ids, committee_scope, unscoped, visible_committee_ids
+from common.kept import Kept
 from reports.models import OpenCount
 from reports.unions import Compiled, compile_branch
 
@@ -116,13 +117,35 @@ def queue_counts(access, working: list[int]) -> dict[str, int]:
     has in the committees where I work}, of the cases I may see (my_queue's and unassigned's rows
     in cases/selectors.py, counted). One query over the counters' rows (a few hundred), added up
     here: compiling two filtered sums cost more in Python than reading the rows."""
-    me = access.user.pk
-    unassigned = Q(assignee__isnull=True, committee_id__in=sorted(working)) & _visible(access, working)
-    rows = OpenCount.objects.filter(Q(assignee_id=me) | unassigned, month__isnull=True)
+    rows = _queue_counts_kept(
+        OpenCount.objects.db,
+        visible_committee_ids("OpenCount"),
+        access.user.pk,
+        tuple(sorted(set(access.committees_where(Perm.MANAGE_CASES)) & set(working))),
+        tuple(sorted(working)),
+    )
     counts = {"my_count": 0, "unassigned_count": 0}
-    for assignee_id, n in rows.values_list("assignee_id", "n").order_by():
+    for assignee_id, n in rows.rows():
         counts["unassigned_count" if assignee_id is None else "my_count"] += n
     return counts
+
+
+@functools.lru_cache(maxsize=512)
+def _queue_counts_kept(
+    using: str,
+    scope: frozenset[int] | None,
+    user_id: int | None,
+    managed: tuple[int, ...],
+    working: tuple[int, ...],
+) -> Kept:
+    """queue_counts' query for the database `using` under the committee scope `scope`, for the
+    reader `user_id` who manages the cases of `managed` of the committees `working`, compiled once
+    (a function of these arguments only)."""
+    with committee_scope(scope) if scope is not None else unscoped():
+        visible = _visible_to(working, managed, user_id)
+        unassigned = Q(assignee__isnull=True, committee_id__in=working) & visible
+        rows = OpenCount.objects.using(using).filter(Q(assignee_id=user_id) | unassigned, month__isnull=True)
+        return Kept(rows.values_list("assignee_id", "n").order_by())
 
 
 WORKLOAD_COLUMNS = {"assignee_id": IntegerField(), "status": CharField()}
