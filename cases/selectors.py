@@ -284,11 +284,18 @@ _CHILDREN = {
 }
 
 
+def _fresh(prefetch: Prefetch) -> Prefetch:
+    queryset = prefetch.queryset.all() if prefetch.queryset is not None else None
+    return Prefetch(prefetch.prefetch_through, queryset=queryset)
+
+
 def case_children_of(case: Case) -> dict[str, list]:
     """The referrals, follow-up calls, aid and files of a case from case_detail: a query for each
     kind the case has (`has_<name>`), none for the others."""
     present = [name for name in _CHILDREN if getattr(case, f"has_{name}", True)]
-    prefetch_related_objects([case], *(_CHILDREN[name][1] for name in present))
+    # Copies: prefetching writes the case into its Prefetch's queryset (as a routing hint), and a
+    # module-level one would keep the last case read, and be written by two threads at once.
+    prefetch_related_objects([case], *(_fresh(_CHILDREN[name][1]) for name in present))
     return {name: list(getattr(case, name).all()) if name in present else [] for name in _CHILDREN}
 
 
