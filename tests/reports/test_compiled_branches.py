@@ -1,7 +1,8 @@
 """The dashboard's branches compiled once and kept (reports/rollup_reads.py _closed_compiled and
-_buildings_compiled, reports/open_cases.py _workload_compiled): what their SQL and parameters
-depend on is all in their arguments, so a kept compilation is the one the next request with the
-same arguments would make, and readers who see different rows each get their own."""
+_buildings_compiled, reports/open_cases.py _workload_compiled, reports/roster.py _roster_compiled):
+what their SQL and parameters depend on is all in their arguments, so a kept compilation is the one
+the next request with the same arguments would make, and readers who see different rows each get
+their own."""
 
 import pytest
 from django.utils import timezone, translation
@@ -12,6 +13,7 @@ from reports import committee_figures
 from reports.figures import Period
 from reports.open_cases import _workload_compiled
 from reports.rollup_reads import _buildings_compiled, _closed_compiled
+from reports.roster import _roster_compiled
 from tests.reports.test_rollup import PERSONAS, _both, old_cases  # noqa: F401 (a fixture)
 
 
@@ -38,6 +40,10 @@ def _workload_arguments(org, scope, managed, user_id) -> tuple:
     return ("default", scope, "Asia/Shanghai", org.a.pk, managed, user_id, timezone.localdate())
 
 
+def _roster_arguments(org, scope) -> tuple:
+    return ("default", scope, "Asia/Shanghai", (org.a.pk,))
+
+
 @pytest.mark.parametrize(
     "compile_branches, arguments, scoped",
     [
@@ -51,6 +57,7 @@ def _workload_arguments(org, scope, managed, user_id) -> tuple:
             lambda org, scope: _workload_arguments(org, scope, False, org.worker_a.pk),
             True,
         ),
+        (_roster_compiled, _roster_arguments, True),
     ],
 )
 def test_a_kept_compilation_depends_on_its_arguments_only(org, compile_branches, arguments, scoped):
@@ -84,7 +91,7 @@ def test_readers_in_turn_each_get_the_live_figures(org, old_cases):  # noqa: F81
 def test_a_kept_compilation_is_used_again(org):
     with acting_as(org.secretary_a) as access:
         committee_figures.dashboard(org.a, access)
-        hits = _closed_compiled.cache_info().hits, _workload_compiled.cache_info().hits
+        kept = (_closed_compiled, _workload_compiled, _roster_compiled)
+        hits = [compiled.cache_info().hits for compiled in kept]
         committee_figures.dashboard(org.a, access)
-    assert _closed_compiled.cache_info().hits == hits[0] + 1
-    assert _workload_compiled.cache_info().hits == hits[1] + 1
+    assert [compiled.cache_info().hits for compiled in kept] == [n + 1 for n in hits]
