@@ -1,5 +1,6 @@
 """Reference data that every page reads and that hardly ever changes (the case categories, a
-committee's staff, the committees' names), kept in the cache instead of queried on each request.
+committee's staff, the committees' names, when a job last ran), kept in the cache instead of
+queried on each request.
 
 Each kind of data has a version in the shared cache; an entry's key holds the version it was
 computed under. A save or delete of a model the data is read from sets a new version (signals,
@@ -30,6 +31,7 @@ SOURCES = {
     "outside_bodies": ("cases.OutsideBody",),
     "staff": ("committee.User", "committee.Membership"),
     "committees": ("committee.Committee", "committee.Street"),
+    "job_runs": ("jobs.JobRun",),
 }
 
 

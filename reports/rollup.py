@@ -21,11 +21,12 @@ Rows hold every case; who may see what is applied when they are read (reports/ro
 """
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from functools import reduce
 from operator import or_
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, DateField, F, Q
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
@@ -240,19 +241,41 @@ def ensure(committee_ids, months: list[dt.date]) -> int:
     otherwise. Returns how many months were summarised."""
     if not committee_ids or not months:
         return 0
-    this_month = first_of(timezone.localdate())
-    current = set(
-        RollupMonth.objects.filter(
-            Q(summarised__gte=F("changed")) | Q(month__gte=this_month),
-            committee_id__in=Ids(committee_ids),
-            month__in=months,
-            computed_at__isnull=False,
-        ).values_list("committee_id", "month")
+    using = RollupMonth.objects.db
+    sql, params = _current_compiled(
+        using, tuple(committee_ids), tuple(months), first_of(timezone.localdate())
     )
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        # (SQLite returns the month as text.)
+        current = {(cid, m if isinstance(m, dt.date) else dt.date.fromisoformat(m)) for cid, m in cursor}
     todo = [(cid, m) for cid in committee_ids for m in months if (cid, m) not in current]
     if todo:
         summarise(todo)
     return len(todo)
+
+
+@functools.lru_cache(maxsize=512)
+def _current_compiled(
+    using: str, committee_ids: tuple[int, ...], months: tuple[dt.date, ...], this_month: dt.date
+) -> tuple[str, tuple]:
+    """ensure's query of the months that are current, compiled for the database `using`: its SQL and
+    parameters are a function of these arguments and of nothing else (the rollup's months are not
+    scoped, and hold dates, not times), so the query compiled for one request is kept for the next
+    with the same (as reports.rollup_reads._closed_compiled; compiling it was 0.5 ms of the
+    dashboard)."""
+    query = (
+        RollupMonth.objects.using(using)
+        .filter(
+            Q(summarised__gte=F("changed")) | Q(month__gte=this_month),
+            committee_id__in=Ids(committee_ids),
+            month__in=months,
+            computed_at__isnull=False,
+        )
+        .values_list("committee_id", "month")
+    )
+    sql, params = query.query.sql_with_params()
+    return sql, tuple(params)
 
 
 def _by_month(pairs) -> dict[dt.date, list[int]]:

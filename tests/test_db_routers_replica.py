@@ -42,9 +42,10 @@ ROLES = {
     "committee_streetofficer",
     "committee_districtofficer",
 }
-# The reference data kept in the cache (common/refdata.py: categories, staff, committees' names),
-# read from default when the cache is cold, as it is in these tests.
-REFERENCE = {"cases_casecategory"}
+# The reference data kept in the cache (common/refdata.py: categories, staff, committees' names,
+# when the morning reminders last ran), read from default when the cache is cold, as it is in
+# these tests.
+REFERENCE = {"cases_casecategory", "jobs_jobrun"}
 ON_DEFAULT = BEFORE_THE_VIEW | ROLES
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|COPY)\b", re.IGNORECASE)
 

@@ -1,7 +1,9 @@
 """The dashboard's branches compiled once and kept (reports/rollup_reads.py _closed_compiled and
-_buildings_compiled, reports/open_cases.py _workload_compiled): what their SQL and parameters
-depend on is all in their arguments, so a kept compilation is the one the next request with the
-same arguments would make, and readers who see different rows each get their own."""
+_buildings_compiled, reports/open_cases.py _workload_compiled, reports/roster.py _roster_compiled,
+reports/rollup.py _current_compiled):
+what their SQL and parameters depend on is all in their arguments, so a kept compilation is the one
+the next request with the same arguments would make, and readers who see different rows each get
+their own."""
 
 import pytest
 from django.utils import timezone, translation
@@ -11,7 +13,9 @@ from committee.scoping import committee_scope, unscoped
 from reports import committee_figures
 from reports.figures import Period
 from reports.open_cases import _workload_compiled
+from reports.rollup import _current_compiled
 from reports.rollup_reads import _buildings_compiled, _closed_compiled
+from reports.roster import _roster_compiled
 from tests.reports.test_rollup import PERSONAS, _both, old_cases  # noqa: F401 (a fixture)
 
 
@@ -38,6 +42,10 @@ def _workload_arguments(org, scope, managed, user_id) -> tuple:
     return ("default", scope, "Asia/Shanghai", org.a.pk, managed, user_id, timezone.localdate())
 
 
+def _roster_arguments(org, scope) -> tuple:
+    return ("default", scope, "Asia/Shanghai", (org.a.pk,))
+
+
 @pytest.mark.parametrize(
     "compile_branches, arguments, scoped",
     [
@@ -51,6 +59,7 @@ def _workload_arguments(org, scope, managed, user_id) -> tuple:
             lambda org, scope: _workload_arguments(org, scope, False, org.worker_a.pk),
             True,
         ),
+        (_roster_compiled, _roster_arguments, True),
     ],
 )
 def test_a_kept_compilation_depends_on_its_arguments_only(org, compile_branches, arguments, scoped):
@@ -69,6 +78,17 @@ def test_a_kept_compilation_depends_on_its_arguments_only(org, compile_branches,
     assert (other != here) == scoped
 
 
+def test_the_rollups_current_months_compile_the_same_under_any_scope_and_time_zone(org):
+    """The rollup's months are not scoped and hold dates: no scope or zone goes into their SQL."""
+    months = tuple(Period(timezone.localdate()).months)
+    arguments = ("default", (org.a.pk,), months, months[-1])
+    with committee_scope({org.a.pk}), acting_as(org.secretary_a):
+        here = _current_compiled.__wrapped__(*arguments)
+    with unscoped(), timezone.override("UTC"), translation.override("en"), acting_as(org.worker_b):
+        elsewhere = _current_compiled.__wrapped__(*arguments)
+    assert here == elsewhere
+
+
 def test_readers_in_turn_each_get_the_live_figures(org, old_cases):  # noqa: F811 (the fixture)
     """The secretary's, the worker's and the street officer's dashboards of one committee, twice in
     turn in one process (the second round from the kept compilations): each the live figures."""
@@ -84,7 +104,7 @@ def test_readers_in_turn_each_get_the_live_figures(org, old_cases):  # noqa: F81
 def test_a_kept_compilation_is_used_again(org):
     with acting_as(org.secretary_a) as access:
         committee_figures.dashboard(org.a, access)
-        hits = _closed_compiled.cache_info().hits, _workload_compiled.cache_info().hits
+        kept = (_closed_compiled, _workload_compiled, _roster_compiled, _current_compiled)
+        hits = [compiled.cache_info().hits for compiled in kept]
         committee_figures.dashboard(org.a, access)
-    assert _closed_compiled.cache_info().hits == hits[0] + 1
-    assert _workload_compiled.cache_info().hits == hits[1] + 1
+    assert [compiled.cache_info().hits for compiled in kept] == [n + 1 for n in hits]
