@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("cases", "0013_referral_waiting_index"),
+        ("cases", "0014_search_key_by_committee"),
         ("committee", "0003_remove_street_district_label"),
         ("residents", "0012_care_roster_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
