@@ -19,8 +19,19 @@ def category_labels() -> dict[int, str]:
 
 
 def categories_by_id() -> dict[int, tuple[str, str]]:
-    """Category id → (code, name in the active language), in their order."""
-    return {pk: (code, label_in_language(name, name_en)) for pk, code, name, name_en in _categories()}
+    """Category id → (code, name in the active language), in their order. An id the cached list does
+    not hold (a category added in another process since this one read the list) renews the list."""
+    return _Categories(
+        (pk, (code, label_in_language(name, name_en))) for pk, code, name, name_en in _categories()
+    )
+
+
+class _Categories(dict):
+    def __missing__(self, pk: int) -> tuple[str, str]:
+        refdata.bump("categories")  # every process reads the list again
+        for category_pk, code, name, name_en in _categories():
+            self.setdefault(category_pk, (code, label_in_language(name, name_en)))
+        return self.get(pk, ("", ""))  # ("", "") for an id no longer there, as category() answers
 
 
 def category_id(code: str) -> int | None:

@@ -146,7 +146,7 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
     months = period.months
     # (A kept row can add up to 0: a case moved to another category this month.)
     order = {cid: index for index, cid in enumerate(categories)}
-    used = sorted({cid for (_, cid), n in per_month.items() if n}, key=order.__getitem__)
+    used = sorted({cid for (_, cid), n in per_month.items() if n}, key=lambda cid: order.get(cid, len(order)))
     by_category_chart = {
         "kind": "stacked",
         "labels": [month_label(m) for m in months],

@@ -238,7 +238,9 @@ def _buildings_compiled(
             building_id__in=building_ids,
         )
         given = {"building_id": F("building_id"), "category_id": F("category_id")}
-        places = Building.objects.using(using).filter(pk__in=building_ids)
+        # Not the scoped manager: a building moved to another committee keeps its rows in this
+        # committee's rollup (whose rows the reader may count), and its address with them.
+        places = Building.all_objects.using(using).filter(pk__in=building_ids)
         address = {"building_id": F("pk"), "road": F("road"), "lane": F("lane"), "number": F("number")}
         return (
             ("categories", compile_branch("categories", rows, given, {"n": Sum("n")})),

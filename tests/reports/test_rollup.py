@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
-from cases.models import Case
+from cases.models import Case, CaseCategory
 from cases.rules import Action
 from committee.access import acting_as
 from committee.models import Committee
@@ -183,3 +183,33 @@ def test_buildings_tied_with_the_tenth_are_ordered_by_address_as_live(org):
         summarised, live = _both(getattr(org, persona), org.a)
         assert summarised["hotspots"] == live["hotspots"], persona
         assert [b["total"] for b in live["hotspots"]] == [2, 2] + [1] * 8
+
+
+def test_a_building_moved_to_another_committee_keeps_its_address_in_the_old_committees_hotspots(
+    org, old_cases, as_user
+):
+    """The rollup's rows of a building stay with the committee whose cases they count; its address
+    is read whatever committee it belongs to now (the scoped manager left it out: a 500)."""
+    moved = next(c.building for c in old_cases.values() if c.building is not None)
+    with acting_as(org.secretary_a):
+        ensure([org.a.pk], months_between(timezone.localdate().replace(month=1, day=1), timezone.localdate()))
+    type(moved).all_objects.filter(pk=moved.pk).update(committee=org.b)
+    response = as_user(org.secretary_a).get(reverse("dashboard"))
+    assert response.status_code == 200
+    assert moved.pk in {b["id"] for b in response.context["hotspots"]}
+    assert f"{moved.lane}弄{moved.number}号" in response.text
+
+
+def test_a_category_another_process_added_is_named_not_a_500(org, as_user):
+    """The category names come from a per-process cache: a category added elsewhere (here written
+    without the save signal that renews this process's cache) and used at once is read, not missing."""
+    client = as_user(org.secretary_a)
+    client.get(reverse("dashboard"))  # the cache holds the categories as they were
+    CaseCategory.objects.bulk_create(
+        [CaseCategory(code="t-new", name="新类别", name_en="New kind", order=99)]
+    )
+    new = CaseCategory.objects.get(code="t-new")
+    h.case(org.a, created_by=org.secretary_a, created=timezone.localdate(), cat=new)
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    assert "新类别" in response.context["category_names"]
