@@ -229,7 +229,7 @@ def _buildings_compiled(
     building_ids: tuple[int, ...],
 ) -> tuple[tuple[str, Compiled | None], ...]:
     """ClosedBuildings.categories' branches, compiled as _closed_compiled's are (a function of these
-    arguments only; the buildings' manager is scoped: the scope is in their SQL)."""
+    arguments only; the scope is in the key as in _closed_compiled's, though no branch reads it)."""
     with committee_scope(scope) if scope is not None else unscoped(), timezone.override(zone):
         rows = CaseRollup.objects.using(using).filter(
             _visible_rows(committee_ids, managed),

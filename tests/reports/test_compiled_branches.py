@@ -51,8 +51,9 @@ def _roster_arguments(org, scope) -> tuple:
     [
         (_closed_compiled, lambda org, scope: _closed_arguments(org, scope, (org.a.pk,)), False),
         (_closed_compiled, lambda org, scope: _closed_arguments(org, scope, ()), False),
-        (_buildings_compiled, lambda org, scope: _buildings_arguments(org, scope, (org.a.pk,)), True),
-        (_buildings_compiled, lambda org, scope: _buildings_arguments(org, scope, ()), True),
+        # The buildings' addresses are read without the scope (a moved building keeps its address).
+        (_buildings_compiled, lambda org, scope: _buildings_arguments(org, scope, (org.a.pk,)), False),
+        (_buildings_compiled, lambda org, scope: _buildings_arguments(org, scope, ()), False),
         (_workload_compiled, lambda org, scope: _workload_arguments(org, scope, True, None), True),
         (
             _workload_compiled,
