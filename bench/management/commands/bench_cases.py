@@ -345,7 +345,9 @@ class Command(BenchCommand):
                     "case_search_key_trgm",
                 ):  # after / before cases 0014
                     cursor.execute(
-                        f"SELECT gin_clean_pending_list('{index}') WHERE to_regclass('{index}') IS NOT NULL"
+                        # to_regclass: a missing index is NULL (a bare name is cast when parsed, and fails).
+                        "SELECT gin_clean_pending_list(to_regclass(%s)) WHERE to_regclass(%s) IS NOT NULL",
+                        [index, index],
                     )
             if connection.in_atomic_block or connection.vendor != "postgresql":
                 cursor.execute("ANALYZE")  # (SQLite's VACUUM takes no table and has no visibility map)
