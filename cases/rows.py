@@ -23,7 +23,8 @@ from cases import reference
 from cases.models import Case
 from common.escaping import escape
 from common.masking import mask_numbers_in_text
-from common.templatetags.needle import icon, pk_url_parts
+from common.reversing import pk_url_parts
+from common.templatetags.needle import icon
 
 _STAGE_COLOURS = {
     "new": "blue",

@@ -51,20 +51,11 @@ def case_rows(access: Access, cases: QuerySet[Case] | None = None) -> QuerySet[C
 
 
 def waiting_referrals() -> Prefetch:
-    """The prefetch of Case.waiting_referral's rows (for prefetch_related_objects too: the home
-    page reads them for its two lists at once)."""
+    """The prefetch of Case.waiting_referral's rows (case_rows')."""
     outstanding = Referral.objects.filter(replied_on__isnull=True)
     return Prefetch(
         "referrals", queryset=outstanding.order_by("sent_on", "pk"), to_attr="outstanding_referrals"
     )
-
-
-def case_list_rows(access: Access, cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
-    """case_rows for the pages that draw only rows (cases/rows.py): the category, assignee and
-    committee names come from the cache (cases/reference.py), so only the place is joined. The
-    waiting referrals are the caller's to read, for the rows it keeps (with_waiting_referral, or
-    prefetch_related_objects with waiting_referrals() for the home page's two lists at once)."""
-    return visible_cases(access, cases).select_related("building", "household__building")
 
 
 def with_waiting_referral(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -80,7 +71,8 @@ def with_waiting_referral(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def page_rows(access: Access, ids: list[int]) -> QuerySet[Case]:
-    """The case list's second step: the rows of the page's ids, as case_list_rows joins them, with
+    """The case list's second step: the rows of the page's ids, their place joined (the other names
+    come from the cache: cases/reference.py), with
     with_waiting_referral's two columns, in no order (the caller puts them in the page's)."""
     return visible_cases(access, _page_rows().filter(pk__in=ids))
 

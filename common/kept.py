@@ -12,7 +12,7 @@ row has, and given to `rows()` by name: it is a parameter of the SQL, not part o
 
 The caller's key must name every value the SQL depends on and nothing else, as
 reports/rollup_reads.py's `_closed_compiled` does; a test compares what is kept with the same
-queryset compiled afresh (tests/common/test_kept.py).
+queryset compiled afresh (tests/test_kept.py).
 """
 
 import copy
@@ -41,6 +41,12 @@ class Kept:
             if len(found) != 1:
                 raise ValueError(f"placeholder {name}={value!r} is {len(found)} parameters of {self.sql}")
             self._slots[name] = found[0]
+
+    def __eq__(self, other) -> bool:
+        """The same query: the same SQL and parameters (what the tests of a kept compilation compare)."""
+        return isinstance(other, Kept) and (self.sql, self.params) == (other.sql, other.params)
+
+    __hash__ = None
 
     def rows(self, **values) -> list:
         """The queryset's rows, read with the SQL compiled once (one query); `values`: each

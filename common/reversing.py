@@ -17,13 +17,20 @@ def reverse_once(name: str, *args) -> str:
 
 
 def reverse_with_id(name: str) -> Callable[[int], str]:
-    """id → `reverse(name, args=[id])` for a URL with one integer in it, reversed once for all ids:
-    a district's 300 rows each link to their committee, more than reverse_once keeps."""
-    head, tail = reverse_once(name, _MARKER).rsplit(str(_MARKER), 1)
-    return lambda pk: f"{head}{int(pk)}{tail}"
+    """id → `reverse(name, args=[id])` for a URL whose one argument is an id, reversed once for all
+    ids: a district's 300 rows each link to their committee, more than reverse_once keeps."""
+    before, after = pk_url_parts(name)
+    return lambda pk: f"{before}{int(pk)}{after}"
 
 
-_MARKER = 987654321  # an id that is only ever a placeholder
+def pk_url_parts(name: str) -> tuple[str, str]:
+    """What stands before and after the id in the URL `name` (reverse_with_id without the id): a
+    loop over rows puts each row's id between them."""
+    before, after = reverse_once(name, _PK).split(str(_PK))
+    return before, after
+
+
+_PK = 987654321987  # an id no row has: where it stands in a reversed URL, a row's id goes
 
 
 @functools.lru_cache(maxsize=256)

@@ -10,11 +10,11 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 
-from django.db import connections
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from committee.scoping import committee_scope, unscoped, visible_committee_ids
+from common.kept import Kept
 from residents.addresses import household_address
 from residents.care import shortest_cadence_sql
 from residents.models import Resident
@@ -79,58 +79,30 @@ def roster_figures(committee_ids: list[int], today: dt.date | None = None) -> di
     return figures
 
 
-# The roster's columns as roster_figures reads them, in the order of _roster_compiled's SELECT.
-_ROSTER_COLUMNS = ("id", "name", "committee_id", "household__room", "last_visit_at", "next_visit_due")
-_ROSTER_NAMES = (*_ROSTER_COLUMNS, "cadence", "road", "lane", "number")
-
-
 def _roster_rows(committee_ids: tuple[int, ...]) -> list[dict]:
     """The roster's residents with their shortest cadence and building (one query), compiled once for
-    each set of what its SQL depends on (_roster_compiled: compiling it was 1.2 ms of the dashboard)
-    and converted as the ORM would (a date and a datetime, which SQLite returns as text)."""
-    using = Resident.objects.db
-    sql, params = _roster_compiled(
-        using, visible_committee_ids("Resident"), timezone.get_current_timezone_name(), committee_ids
-    )
-    connection = connections[using]
-    converters = [
-        (index, _converters(connection, Resident._meta.get_field(name)))
-        for index, name in ((4, "last_visit_at"), (5, "next_visit_due"))
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
-    rows = []
-    for values in fetched:
-        values = list(values)
-        for index, functions in converters:
-            for function, expression in functions:
-                values[index] = function(values[index], expression, connection)
-        rows.append(dict(zip(_ROSTER_NAMES, values, strict=True)))
-    return rows
-
-
-def _converters(connection, model_field) -> list[tuple]:
-    """The conversions the ORM applies to a column of this field read from `connection` (the
-    backend's, then the field's): SQLite's text to a date or an aware datetime; none on PostgreSQL."""
-    column = model_field.cached_col
-    functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-    return [(function, column) for function in functions]
+    each set of what its SQL depends on (_roster_compiled: compiling it was 1.2 ms of the dashboard)."""
+    return _roster_compiled(
+        Resident.objects.db,
+        visible_committee_ids("Resident"),
+        timezone.get_current_timezone_name(),
+        committee_ids,
+    ).rows()
 
 
 @functools.lru_cache(maxsize=512)
 def _roster_compiled(
     using: str, scope: frozenset[int] | None, zone: str, committee_ids: tuple[int, ...]
-) -> tuple[str, tuple]:
+) -> Kept:
     """roster_figures' query, compiled for the database `using`, under the committee scope `scope`
     (the residents' manager is scoped: the scope is in the SQL) and the time zone `zone`: its SQL
     and parameters are a function of these arguments and of nothing else, so the query compiled for
-    one request is kept for the next with the same (as reports.rollup_reads._closed_compiled)."""
+    one request is kept for the next with the same (common/kept.py)."""
     with committee_scope(scope) if scope is not None else unscoped(), timezone.override(zone):
-        rows = (
+        return Kept(
             care_roster(committee_ids)
             .using(using)
-            .values(*_ROSTER_COLUMNS)
+            .values("id", "name", "committee_id", "household__room", "last_visit_at", "next_visit_due")
             .annotate(
                 cadence=shortest_cadence_sql(),
                 road=Min("household__building__road"),
@@ -139,8 +111,6 @@ def _roster_compiled(
             )
             .order_by()
         )
-        sql, params = rows.query.sql_with_params()
-    return sql, tuple(params)
 
 
 def roster_counts(committee_ids: list[int], today: dt.date | None = None) -> dict[int, RosterFigures]:

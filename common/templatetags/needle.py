@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from common import masking
 from common.escaping import escape
-from common.reversing import reverse_once
+from common.reversing import reverse_once, reverse_with_id
 
 register = template.Library()
 
@@ -82,21 +82,10 @@ def masked_text(value) -> str:
     return masking.mask_numbers_in_text("" if value is None else str(value))
 
 
-_PK = 987654321987  # an id no row has: where it stands in a reversed URL, a row's id goes
-
-
 @register.simple_tag
 def pk_url(name: str, pk: int) -> str:
     """`{% url name pk %}` for a URL whose one argument is an id, reversed once for every row."""
-    before, after = pk_url_parts(name)
-    return f"{before}{int(pk)}{after}"
-
-
-def pk_url_parts(name: str) -> tuple[str, str]:
-    """What stands before and after the id in the URL `name` (pk_url without the id): a loop over
-    rows puts each row's id between them."""
-    before, after = reverse_once(name, _PK).split(str(_PK))
-    return before, after
+    return reverse_with_id(name)(pk)
 
 
 # The frame's menus (templates/base.html) are written here rather than by ~80 template nodes and
@@ -108,7 +97,7 @@ def pk_url_parts(name: str) -> tuple[str, str]:
 def account_menu(context) -> str:
     """The top bar's right: the bell (without its count: the page asks for it) and the account menu
     with the language switch."""
-    request, user = context["request"], context["user"]
+    user = context["user"]
     # The words first: makemessages does not read calls of gettext inside f-strings.
     words = {
         "menu": _("Account menu"),
@@ -120,21 +109,12 @@ def account_menu(context) -> str:
     }
     words = {key: escape(word) for key, word in words.items()}
     name = escape(user.display_name)
-    token = context.get("csrf_token")
-    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">' if token else ""
+    csrf = _csrf_input(context)
     admin = f" · {words['administrator']}" if user.is_superuser else ""
     admin_link = (
         f'<a href="{reverse_once("admin:index")}">{_icon("dashboard", "icon")}{words["admin"]}</a>'
         if user.is_superuser
         else ""
-    )
-    current = get_language()
-    languages = "".join(
-        f"\n    \n    "
-        f'<button type="submit" name="language" value="{code}" lang="{code}" class="chip'
-        f'{" selected" if code == current else ""}"{' aria-pressed="true"' if code == current else ""}>'
-        f"{escape(get_language_info(code)['name_local'])}</button>\n  "
-        for code, _name in settings.LANGUAGES
     )
     return mark_safe(  # noqa: S308 -- every value in it is escaped
         f"{render_to_string('notifications/bell.html', {'unread': None})}\n"
@@ -150,11 +130,7 @@ def account_menu(context) -> str:
         f"{words['notifications']}</a>\n"
         f"        {admin_link}\n"
         "        \n"
-        f'<form method="post" action="{reverse_once("set_language")}" class="language-switch">{csrf}\n'
-        f'  <input type="hidden" name="next" value="{escape(request.get_full_path())}">\n'
-        f"  {languages}\n"
-        "</form>\n"
-        "\n"
+        f"{language_switch(context)}\n"
         f'        <form method="post" action="{reverse_once("logout")}">{csrf}\n'
         f'          <button type="submit" class="linklike">{_icon("logout", "icon")}'
         f"{words['logout']}</button>\n"
@@ -162,6 +138,32 @@ def account_menu(context) -> str:
         "      </div>\n"
         "    </details>"
     )
+
+
+@register.simple_tag(takes_context=True)
+def language_switch(context) -> str:
+    """The language buttons, in the account menu and on the login page: each language is named in
+    itself, so a reader of either can find theirs."""
+    current = get_language()
+    buttons = "".join(
+        f"\n    \n    "
+        f'<button type="submit" name="language" value="{code}" lang="{code}" class="chip'
+        f'{" selected" if code == current else ""}"{' aria-pressed="true"' if code == current else ""}>'
+        f"{escape(get_language_info(code)['name_local'])}</button>\n  "
+        for code, _name in settings.LANGUAGES
+    )
+    return mark_safe(  # noqa: S308 -- every value in it is escaped
+        f'<form method="post" action="{reverse_once("set_language")}" class="language-switch">'
+        f"{_csrf_input(context)}\n"
+        f'  <input type="hidden" name="next" value="{escape(context["request"].get_full_path())}">\n'
+        f"  {buttons}\n"
+        "</form>\n"
+    )
+
+
+def _csrf_input(context) -> str:
+    token = context.get("csrf_token")
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">' if token else ""
 
 
 @register.simple_tag(takes_context=True)
