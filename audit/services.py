@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 
+from django.db import connections, router, transaction
+
 from audit.models import AccessRecord
 from common.masking import mask_numbers_in_text
 
@@ -21,7 +23,7 @@ def record(
     """Note that `user` looked at one person's data (a resident's, household's or case's page, a
     reveal, an admin page). `all_objects`: writing a record needs no scope, and must not fail for lack
     of one."""
-    AccessRecord.all_objects.create(
+    row = AccessRecord(
         committee_id=committee_id,
         user=user,
         kind=kind,
@@ -30,6 +32,30 @@ def record(
         case=case,
         detail=_detail(detail),
     )
+    alias = router.db_for_write(AccessRecord)
+    if kind in PAGE_VIEWS and _commits_alone(alias):
+        with transaction.atomic(using=alias):
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            row.save(force_insert=True, using=alias)
+    else:
+        row.save(force_insert=True, using=alias)
+
+
+# A page view's record commits without waiting for its WAL to reach the disk (PostgreSQL's
+# asynchronous commit): that wait was 3.3 ms of every case page on this machine's disk (pgbench, one
+# INSERT: 3.3 ms synchronous, 0.07 ms asynchronous), a fifth of the page. What it risks: the records
+# of the last ~0.6 s (3 × wal_writer_delay) of views if the database server itself crashes; the
+# database stays consistent. Nothing acts on a view's record the moment it is written; a reveal of a
+# full number, an export and an admin's page are acts the log must keep for certain, and wait.
+PAGE_VIEWS = frozenset({Kind.CASE, Kind.RESIDENT, Kind.HOUSEHOLD})
+
+
+def _commits_alone(alias: str) -> bool:
+    """True on PostgreSQL outside any transaction: SET LOCAL then covers the record's own commit
+    only. Inside a caller's transaction it would cover the caller's writes too, so those wait."""
+    connection = connections[alias]
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
 def record_export(*, user, committee_ids: Iterable[int], detail: str, rows: int) -> None:
