@@ -45,7 +45,17 @@ from residents.forms import (
     VisitForm,
 )
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog
-from residents.selectors import PINYIN_ORDER, care_roster, overdue_on
+from residents.rows import render_resident_rows
+from residents.selectors import (
+    PAGE_SIZE,
+    PINYIN_ORDER,
+    building_choices,
+    care_categories,
+    care_roster,
+    grid_choices,
+    overdue_on,
+    page_rows,
+)
 
 # The newest cases shown on a resident, household or building page; a building links to the full list.
 RELATED_CASES = 20
@@ -85,7 +95,7 @@ def _building_options(selected: int | None) -> SafeString | None:
     or an administrator sees whole streets: they filter by grid or search by address instead).
     Written here from the buildings' values, not by a template loop over Building objects: the 200
     options of a committee were most of the resident search's rendering."""
-    rows = list(Building.objects.values_list("pk", "road", "lane", "number")[: MAX_BUILDING_CHOICES + 1])
+    rows = building_choices(MAX_BUILDING_CHOICES + 1)
     if len(rows) > MAX_BUILDING_CHOICES:
         return None
     options = (
@@ -101,20 +111,26 @@ def _building_options(selected: int | None) -> SafeString | None:
 def resident_list(request: HttpRequest) -> HttpResponse:
     """The registry with one search box (name, pinyin, initials, phone tail, address) and filters.
 
-    A fixed number of queries: count, page, its categories, and the three filter lists."""
+    A fixed number of queries: the care categories; the page's ids with the capped count (one
+    query: common/paging.py); the page's rows with their categories (residents.selectors.page_rows);
+    the building and grid lists (none of the three but the rows' for the results alone, as you
+    type). The rows are written by residents/rows.py."""
     sensitive_ids = _sensitive_ids(request)
     filters = ResidentFilterForm(request.GET).filters()
-    residents = Resident.objects.select_related("household__building").prefetch_related("care_categories")
-    residents = filter_residents(residents, filters)
-    categories = _categories_for(request, sensitive_ids)
+    every_category = care_categories()
+    # The filter offers the sensitive categories only to those who may see them somewhere.
+    categories = [c for c in every_category if sensitive_ids or not c.sensitive]
+    residents = filter_residents(Resident.objects.all(), filters)
     residents, category = filter_by_category(residents, categories, filters["category"], sensitive_ids)
     if not residents.query.order_by:  # a search gives its own order, best match first
         residents = residents.order_by(*PINYIN_ORDER)
-    page = CappedPaginator(residents, 25).get_page(request.GET.get("page"))
-    _show_categories(page.object_list, sensitive_ids)
+    ids = residents.values_list("pk", flat=True)
+    page = CappedPaginator(ids, PAGE_SIZE, one_query=True).get_page(request.GET.get("page"))
+    rows = render_resident_rows(page_rows(list(page.object_list)), every_category, sensitive_ids)
     partial = bool(request.htmx and request.htmx.target == "results")  # as-you-type: the results only
     ctx = {
         "page": page,
+        "rows": rows,
         "q": filters["q"],
         "status": filters["status"],
         "building_id": filters["building"],
@@ -122,7 +138,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         "category": category,
         "categories": categories,
         "building_options": None if partial else _building_options(filters["building"]),
-        "grids": Grid.objects.only("name"),
+        "grids": [] if partial else grid_choices(),
         "can_view_audit": request.access.can_anywhere(Perm.VIEW_AUDIT),
         "can_read_access_log": request.access.can_anywhere(Perm.READ_ACCESS_LOG),
         "can_import": request.access.can_anywhere(Perm.IMPORT_REGISTRY),
