@@ -4,10 +4,12 @@ resident picker uses search_residents)."""
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Case, Q, QuerySet, Value, When
 
 from committee.scoping import Ids, committee_scope, unscoped, visible_committee_ids
+from common import refdata
 from common.kept import PLACEHOLDER, Kept
 from residents.addresses import ROOM, without_unit
 from residents.models import Building, CareCategory, Grid, Resident
@@ -193,14 +195,32 @@ def _categories_kept(using: str) -> Kept:
     return Kept(CareCategory.objects.using(using).all())
 
 
+class GridChoice(NamedTuple):
+    pk: int
+    name: str
+
+
 def building_choices(limit: int) -> list[tuple]:
-    """(id, road, lane, number) of the first `limit` buildings in the scope, in address order."""
-    return _buildings_kept(Building.objects.db, visible_committee_ids("Building"), limit).rows()
+    """(id, road, lane, number) of the first `limit` buildings in the scope, in address order; from
+    the cache (common/refdata.py, "places"): a committee's 200 addresses are the same on every page
+    of the resident list, and their query cost the page about as much as its search."""
+    scope = visible_committee_ids("Building")
+    return refdata.cached(
+        "places",
+        f"buildings:{refdata.ids_key(scope)}:{limit}",
+        # The database read inside cached(): the primary, whatever the request reads from.
+        lambda: _buildings_kept(Building.objects.db, scope, limit).rows(),
+    )
 
 
-def grid_choices() -> list[Grid]:
-    """The grids in the scope by name, with only their names read."""
-    return _grids_kept(Grid.objects.db, visible_committee_ids("Grid")).rows()
+def grid_choices() -> list[GridChoice]:
+    """The grids in the scope by name (id and name), from the cache as building_choices."""
+    scope = visible_committee_ids("Grid")
+    return refdata.cached(
+        "places",
+        f"grids:{refdata.ids_key(scope)}",
+        lambda: [GridChoice(*row) for row in _grids_kept(Grid.objects.db, scope).rows()],
+    )
 
 
 # The resident list's building and grid lists, compiled for the database `using` under the
@@ -214,4 +234,4 @@ def _buildings_kept(using: str, scope: frozenset[int] | None, limit: int) -> Kep
 @functools.lru_cache(maxsize=512)
 def _grids_kept(using: str, scope: frozenset[int] | None) -> Kept:
     with committee_scope(scope) if scope is not None else unscoped():
-        return Kept(Grid.objects.using(using).only("name"))
+        return Kept(Grid.objects.using(using).values_list("pk", "name"))

@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from cases.selectors import cases_for_building, cases_for_household, cases_for_r
 from committee.access import get_for_user
 from committee.models import User
 from committee.roles import Perm
+from common.escaping import escape
 from common.hints import hint_typed_numbers
 from common.paging import CappedPaginator
 from residents import services
