@@ -1,6 +1,6 @@
 """Reference data that every page reads and that hardly ever changes (the case categories, a
-committee's staff, the committees' names, when a job last ran, a committee's buildings and grids), kept in the cache instead of
-queried on each request.
+committee's staff, the committees' names, when a job last ran, a committee's buildings and grids),
+kept in the cache instead of queried on each request.
 
 Each kind of data has a version in the shared cache; an entry's key holds the version it was
 computed under. A save or delete of a model the data is read from sets a new version (signals,

@@ -58,7 +58,10 @@ def render_resident_rows(
     years = gettext("%(age)s yrs")
     archived_labels = {value: escape(label) for value, label in Resident.Archived.choices}
     badges = {
-        c.pk: (c.sensitive, f'<span class="badge{" amber" if c.sensitive else " blue"}">{escape(c.label)}</span>')
+        c.pk: (
+            c.sensitive,
+            f'<span class="badge{" amber" if c.sensitive else " blue"}">{escape(c.label)}</span>',
+        )
         for c in categories
     }
     order = {c.pk: i for i, c in enumerate(categories)}
@@ -70,9 +73,7 @@ def render_resident_rows(
             label = archived_labels.get(row.archived) or escape(row.archived)
             archived = f' <span class="badge">{label}</span>'
         age = _age(row.birth_date, today)
-        age_html = (
-            f"<span>{years % {'age': escape(formats.localize(age))}}</span>" if age is not None else ""
-        )
+        age_html = f"<span>{years % {'age': escape(formats.localize(age))}}</span>" if age is not None else ""
         phone = f'<span class="num">{escape(mask_phone(row.phone))}</span>' if row.phone else ""
         may_see_sensitive = row.committee_id in sensitive_ids
         shown = [
