@@ -1,6 +1,6 @@
 """Reference data that every page reads and that hardly ever changes (the case categories, a
-committee's staff, the committees' names, when a job last ran), kept in the cache instead of
-queried on each request.
+committee's staff, the committees' names, when a job last ran, a committee's buildings and grids),
+kept in the cache instead of queried on each request.
 
 Each kind of data has a version in the shared cache; an entry's key holds the version it was
 computed under. A save or delete of a model the data is read from sets a new version (signals,
@@ -32,6 +32,10 @@ SOURCES = {
     "staff": ("committee.User", "committee.Membership"),
     "committees": ("committee.Committee", "committee.Street"),
     "job_runs": ("jobs.JobRun",),
+    # The resident list's building and grid filters (residents.selectors.building_choices and
+    # grid_choices): addresses and names only. Written in bulk by the registry import, which bumps
+    # it itself (residents/imports/writer.py).
+    "places": ("residents.Building", "residents.Grid"),
 }
 
 

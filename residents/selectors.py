@@ -1,13 +1,18 @@
 """Reads of the registry that span relations, shared by pages and by other apps (the case intake's
 resident picker uses search_residents)."""
 
+import functools
 import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Case, Q, QuerySet, Value, When
 
-from committee.scoping import Ids
+from committee.scoping import Ids, committee_scope, unscoped, visible_committee_ids
+from common import refdata
+from common.kept import PLACEHOLDER, Kept
 from residents.addresses import ROOM, without_unit
-from residents.models import Resident
+from residents.models import Building, CareCategory, Grid, Resident
 
 
 def search_terms(q: str) -> list[str]:
@@ -108,3 +113,125 @@ def care_roster(committee_ids) -> QuerySet[Resident]:
 def overdue_on(queryset: QuerySet[Resident], today) -> QuerySet[Resident]:
     """Those of the roster whose next visit was due before today."""
     return queryset.filter(next_visit_due__lt=today)
+
+
+# The resident list's page: its ids come from the search's own query (with the capped count, one
+# query: common/paging.py), then the page's rows from page_rows, by id. Joining the households and
+# buildings in the search's query made PostgreSQL join every household of the table before its
+# LIMIT (a hash join over all 48,000 households of the bench: 3–20 ms), and read the wide rows of
+# every match to sort them (at 100,000 residents a parallel plan whose workers' start cost more
+# than the sort).
+PAGE_SIZE = 25
+_NO_ROW = 0  # an id no resident has: the slots of a page shorter than PAGE_SIZE
+_ID_SLOTS = tuple(PLACEHOLDER - i for i in range(PAGE_SIZE))
+
+
+@dataclass(slots=True)
+class ResidentRow:
+    """What a row of the resident list shows (residents/rows.py), read as plain values."""
+
+    pk: int
+    committee_id: int
+    name: str
+    archived: str
+    birth_date: object
+    phone: str
+    room: str
+    road: str
+    lane: str
+    number: str
+    category_ids: list[int] = field(default_factory=list)
+
+
+def page_rows(ids: list[int]) -> list[ResidentRow]:
+    """The rows of these residents (at most PAGE_SIZE, visible in the active scope), in the order of
+    `ids`, with their care categories' ids: one query, its SQL compiled once for each database and
+    scope (_page_rows_kept), each id a parameter in a slot of its own."""
+    if len(ids) > PAGE_SIZE:
+        raise ValueError(f"{len(ids)} ids: a page has at most {PAGE_SIZE}")
+    kept = _page_rows_kept(Resident.objects.db, visible_committee_ids("Resident"))
+    slots = {f"id{i}": (ids[i] if i < len(ids) else _NO_ROW) for i in range(PAGE_SIZE)}
+    rows: dict[int, ResidentRow] = {}
+    # One line per resident and care category (a LEFT JOIN: a resident with none has one line).
+    for *values, category_id in kept.rows(**slots):
+        row = rows.get(values[0])
+        if row is None:
+            row = rows[values[0]] = ResidentRow(*values)
+        if category_id is not None:
+            row.category_ids.append(category_id)
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+@functools.lru_cache(maxsize=512)
+def _page_rows_kept(using: str, scope: frozenset[int] | None) -> Kept:
+    """page_rows' query for the database `using` under the committee scope `scope` (written into
+    its SQL), the page's ids placeholders: its SQL is a function of these and of nothing else."""
+    with committee_scope(scope) if scope is not None else unscoped():
+        residents = Resident.objects.using(using).filter(pk__in=_ID_SLOTS).order_by()
+        columns = residents.values_list(
+            "pk",
+            "committee_id",
+            "name",
+            "archived",
+            "birth_date",
+            "phone",
+            "household__room",
+            "household__building__road",
+            "household__building__lane",
+            "household__building__number",
+            "care_categories__id",
+        )
+        return Kept(columns, **{f"id{i}": slot for i, slot in enumerate(_ID_SLOTS)})
+
+
+def care_categories() -> list[CareCategory]:
+    """Every care category, in their order (the filter's list and the rows' badges): one query,
+    compiled once (not committee data: no scope)."""
+    return _categories_kept(CareCategory.objects.db).rows()
+
+
+@functools.lru_cache(maxsize=8)
+def _categories_kept(using: str) -> Kept:
+    return Kept(CareCategory.objects.using(using).all())
+
+
+class GridChoice(NamedTuple):
+    pk: int
+    name: str
+
+
+def building_choices(limit: int) -> list[tuple]:
+    """(id, road, lane, number) of the first `limit` buildings in the scope, in address order; from
+    the cache (common/refdata.py, "places"): a committee's 200 addresses are the same on every page
+    of the resident list, and their query cost the page about as much as its search."""
+    scope = visible_committee_ids("Building")
+    return refdata.cached(
+        "places",
+        f"buildings:{refdata.ids_key(scope)}:{limit}",
+        # The database read inside cached(): the primary, whatever the request reads from.
+        lambda: _buildings_kept(Building.objects.db, scope, limit).rows(),
+    )
+
+
+def grid_choices() -> list[GridChoice]:
+    """The grids in the scope by name (id and name), from the cache as building_choices."""
+    scope = visible_committee_ids("Grid")
+    return refdata.cached(
+        "places",
+        f"grids:{refdata.ids_key(scope)}",
+        lambda: [GridChoice(*row) for row in _grids_kept(Grid.objects.db, scope).rows()],
+    )
+
+
+# The resident list's building and grid lists, compiled for the database `using` under the
+# committee scope `scope` (and the buildings' `limit`): their SQL is a function of these alone.
+@functools.lru_cache(maxsize=512)
+def _buildings_kept(using: str, scope: frozenset[int] | None, limit: int) -> Kept:
+    with committee_scope(scope) if scope is not None else unscoped():
+        return Kept(Building.objects.using(using).values_list("pk", "road", "lane", "number")[:limit])
+
+
+@functools.lru_cache(maxsize=512)
+def _grids_kept(using: str, scope: frozenset[int] | None) -> Kept:
+    with committee_scope(scope) if scope is not None else unscoped():
+        return Kept(Grid.objects.using(using).values_list("pk", "name"))

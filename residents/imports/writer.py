@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from cases.search import reindex_cases_of_residents
+from common import refdata
 from common.bulk import insert_rows
 from residents.care import next_due, shortest_cadence
 from residents.models import Building, Household, Resident
@@ -52,6 +53,9 @@ class BatchWriter:
             ):
                 state.pk = obj.pk
                 state.created = True
+            # The resident list's building filter is kept in the cache; bulk_create sends no signal.
+            refdata.bump("places")
+            transaction.on_commit(lambda: refdata.bump("places"))
         new_households = [h for h in households.values() if h.pk is None]
         if new_households:
             rows = [
