@@ -30,10 +30,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote_plus
 
 from django.conf import settings
-from django.db.models import (
-    Count,
-    Q,
-)
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,9 +40,10 @@ from cases.selectors import visible_cases
 from committee.roles import Perm
 from committee.scoping import Ids, visible_committee_ids
 from common.reversing import reverse_once
-from common.workdays import median_working_days
+from common.workdays import median_of_counts, working_day_counts
 from reports import open_cases, rollup_reads
 from reports import rollup as summary_of_months
+from reports.models import CaseRollup
 from reports.roster import RosterFigures, roster_counts, roster_figures
 
 OPEN = list(Case.OPEN_STATUSES)
@@ -194,8 +192,8 @@ class Headline:
     median_days: float | None = None
     late_referrals: int = 0
     roster: RosterFigures = field(default_factory=RosterFigures)
-    # (logged, resolved, count) of the cases resolved this month: the street total's median needs them.
-    resolved_pairs: list = field(default_factory=list, repr=False)
+    # (working days taken, count) of the cases resolved this month: the street total's median needs them.
+    resolved_days: list = field(default_factory=list, repr=False)
 
     @property
     def satisfaction_rate(self) -> float | None:
@@ -210,40 +208,154 @@ def headlines(
     rollup: bool = True,
     roster_residents: bool = True,
 ) -> dict[int, Headline]:
-    """committee id → its headline figures (a street's, a district's): seven queries for any number of
-    committees (one more for a reader who does not see every sensitive case: their own of the closed
-    months). The committee dashboard reads the same figures its own way (dashboard).
+    """committee id → its headline figures (a street's, a district's): a fixed number of queries for
+    any number of committees. Today, with the rollup, nothing is counted from the cases: open and
+    overdue from the open-case counters, the month's and the 90 days' figures from the rollup's
+    overview rows (a few per committee: _kept_month_figures), and for a reader who does not see
+    every sensitive case their own ones, which those rows leave out, counted live (_own_sensitive).
+    Another day, or without the rollup, the month is counted from the cases. The committee
+    dashboard reads the same figures its own way (reports/committee_figures.py).
     `roster_residents=False`: the roster's sizes only, counted, without its overdue residents (the
     overviews show each committee's share on cadence, not who is overdue)."""
     result = {cid: Headline() for cid in committee_ids}
-    filters = count_filters(period)
-    open_filter, overdue_filter = filters.pop("open"), filters.pop("overdue")
-    if rollup and period.today == timezone.localdate():
+    kept = rollup and period.today == timezone.localdate()
+    if kept:
         # Today's: from the open-case counters (reports/open_cases.py), a few rows per committee.
         for cid, (opened, overdue) in open_cases.open_by_committee(
             access, committee_ids, period.today
         ).items():
             result[cid].open, result[cid].overdue = opened, overdue
     else:
-        # Apart from the month's counts: the open cases alone are counted from the partial index
-        # (an index-only scan of case_open_due); OR-ed with the month's rows into one query they
-        # made PostgreSQL read every case (917 ms for the district overview at 2,000,000 cases).
-        open_rows = (
-            cases.filter(open_filter)
-            .values("committee_id")
-            .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_filter))
-            .order_by()
+        _live_open(result, cases, period)
+    if rollup:
+        closed = summary_of_months.months_between(period.satisfaction_from, period.month_start)
+        # The current month too when it is read from the rollup: summarised once if never yet (its
+        # changes are added as they come).
+        summary_of_months.ensure(committee_ids, closed + ([period.month_start] if kept else []))
+    if kept:
+        _kept_month_figures(result, access, committee_ids, period)
+        own = rollup_reads.own_sensitive(access, committee_ids)
+        if own is not None:
+            _own_sensitive(result, cases.filter(own), period)
+    else:
+        _live_month_figures(result, cases, committee_ids, period, access, rollup)
+    for headline in result.values():
+        headline.median_days = median_of_counts(headline.resolved_days)
+    for row in (
+        late_referrals(committee_ids, period, access)
+        .values("committee_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        result[row["committee_id"]].late_referrals = row["n"]
+    roster_of = roster_figures if roster_residents else roster_counts
+    for cid, roster in roster_of(committee_ids, period.today).items():
+        result[cid].roster = roster
+    return result
+
+
+def _live_open(result: dict[int, Headline], cases, period: Period) -> None:
+    """Open and overdue counted from the cases. Apart from the month's counts: the open cases alone
+    are counted from the partial index (an index-only scan of case_open_due); OR-ed with the month's
+    rows into one query they made PostgreSQL read every case (917 ms for the district overview at
+    2,000,000 cases)."""
+    filters = count_filters(period)
+    open_rows = (
+        cases.filter(filters["open"])
+        .values("committee_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=filters["overdue"]))
+        .order_by()
+    )
+    for row in open_rows:
+        result[row["committee_id"]].open = row["open"]
+        result[row["committee_id"]].overdue = row["overdue"]
+
+
+def _kept_month_figures(
+    result: dict[int, Headline], access, committee_ids: list[int], period: Period
+) -> None:
+    """This month's logged and resolved cases, their median working days, and the 90 days'
+    resolved, called back and satisfied, from the rollup's overview rows (CaseRollup's
+    CREATED_TOTAL, RESOLVED_DAYS, RESOLVED_FROM): one query of a few rows per committee (at 300
+    committees about 5,000, most of them this month's working days; the rows it replaced were the
+    month's 8,199 cases counted live and 71,040 per-day rollup rows). The rows of sensitive cases
+    count only where the reader sees every sensitive case (rollup_reads.visible_rows)."""
+    Figure = CaseRollup.Figure
+    month = period.month_start
+    months = summary_of_months.months_between(period.satisfaction_from, month)
+    # The 90 days: each closed month from its first day resolved counted (the first month from the
+    # 90 days' first day, the others from their 1st), and this month from its 1st.
+    since = Q(month=month, day=month)
+    for closed in months:
+        since |= Q(month=closed, day=max(closed, period.satisfaction_from))
+    rows = (
+        CaseRollup.objects.filter(rollup_reads.visible_rows(access, committee_ids))
+        .filter(
+            Q(figure__in=[Figure.CREATED_TOTAL, Figure.RESOLVED_DAYS], month=month)
+            | (Q(figure=Figure.RESOLVED_FROM) & since)
         )
-        for row in open_rows:
-            result[row["committee_id"]].open = row["open"]
-            result[row["committee_id"]].overdue = row["overdue"]
+        .values_list("committee_id", "figure", "month", "days")
+        .annotate(Sum("n"), Sum("called"), Sum("satisfied"))
+        .order_by()
+    )
+    created, by_days = Figure.CREATED_TOTAL.value, Figure.RESOLVED_DAYS.value
+    resolved_from = Figure.RESOLVED_FROM.value
+    for cid, figure, row_month, days, n, called, satisfied in rows:
+        headline = result[cid]
+        if figure == created:
+            headline.new_this_month += n
+        elif figure == by_days:
+            headline.resolved_days.append((days, n))
+        elif figure == resolved_from:
+            headline.recently_resolved += n
+            headline.called += called
+            headline.satisfied += satisfied
+            if row_month == month:
+                headline.resolved_this_month += n
+
+
+def _own_sensitive(result: dict[int, Headline], own, period: Period) -> None:
+    """The reader's own sensitive cases (as assignee or author) in the committees where the rollup's
+    rows leave sensitive cases out for them (rollup_reads.own_sensitive), counted live: logged this
+    month, or resolved in the 90 days. In a query of their own, through the partial indexes of
+    sensitive cases by assignee and by author: OR-ed into another they made PostgreSQL read every
+    case of the committees (0.5 s for the district overview at 2,000,000 cases)."""
+    month_from = start_of(period.month_start)
+    rows = (
+        own.filter(Q(created_at__gte=month_from) | Q(resolved_at__gte=start_of(period.satisfaction_from)))
+        .annotate(logged=TruncDate("created_at"), resolved=TruncDate("resolved_at"))
+        .values_list("committee_id", "logged", "resolved", "satisfaction")
+        .annotate(Count("pk"))
+        .order_by()
+    )
+    pairs = defaultdict(list)
+    for cid, logged, resolved, satisfaction, n in rows:
+        headline = result[cid]
+        if period.month_start <= logged <= period.today:
+            headline.new_this_month += n
+        if resolved is None or resolved < period.satisfaction_from:
+            continue
+        headline.recently_resolved += n
+        headline.called += n if satisfaction else 0
+        headline.satisfied += n if satisfaction in SATISFIED else 0
+        if period.month_start <= resolved <= period.month_end:
+            headline.resolved_this_month += n
+            pairs[cid].append((logged, resolved, n))
+    for cid, items in pairs.items():
+        result[cid].resolved_days += working_day_counts(items)
+
+
+def _live_month_figures(
+    result: dict[int, Headline], cases, committee_ids: list[int], period: Period, access, rollup: bool
+) -> None:
+    """The month's figures counted from the cases (another day than today, or without the rollup),
+    the 90 days' closed months from the rollup's per-day rows when `rollup`."""
+    filters = count_filters(period)
+    del filters["open"], filters["overdue"]
+    month_from = start_of(period.month_start)
     if rollup:
         # The 90 days' satisfaction: the closed months' days from the rollup, this month's live.
-        month_from = start_of(period.month_start)
         filters["recently_resolved"] = Q(resolved_at__gte=month_from)
-        summary_of_months.ensure(
-            committee_ids, summary_of_months.months_between(period.satisfaction_from, period.month_start)
-        )
     month_counts = defaultdict(lambda: defaultdict(int))
     # Only rows that can count anywhere: most of a committee's years of closed cases drop out early.
     relevant = filters["new_this_month"] | filters["resolved_this_month"] | filters["recently_resolved"]
@@ -252,9 +364,8 @@ def headlines(
     own = rollup_reads.own_sensitive(access, committee_ids) if rollup else None
     if own is not None:
         # The reader's own sensitive cases of the closed months, which the rollup's rows leave out
-        # for those who do not see every sensitive case: counted live, in a query of their own. OR-ed
-        # into the month's query they made PostgreSQL read every case of the committees (0.5 s for
-        # the district overview at 2,000,000 cases) instead of the month's few from its indexes.
+        # for those who do not see every sensitive case: counted live, in a query of their own (see
+        # _own_sensitive).
         earlier = own & Q(resolved_at__gte=start_of(period.satisfaction_from), resolved_at__lt=month_from)
         own_rows = (
             cases.filter(earlier)
@@ -284,19 +395,7 @@ def headlines(
     for row in pairs:
         by_committee[row["committee_id"]].append((row["logged"], row["resolved"], row["n"]))
     for cid, items in by_committee.items():
-        result[cid].median_days = median_working_days(items)
-        result[cid].resolved_pairs = items
-    for row in (
-        late_referrals(committee_ids, period, access)
-        .values("committee_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        result[row["committee_id"]].late_referrals = row["n"]
-    roster_of = roster_figures if roster_residents else roster_counts
-    for cid, roster in roster_of(committee_ids, period.today).items():
-        result[cid].roster = roster
-    return result
+        result[cid].resolved_days = working_day_counts(items)
 
 
 def late_referrals(committee_ids: list[int], period: Period, access):
@@ -332,10 +431,10 @@ def total_of(figures) -> Headline:
         for name in ("open", "overdue", "new_this_month", "resolved_this_month", "called", "satisfied"):
             setattr(total, name, getattr(total, name) + getattr(h, name))
         total.late_referrals += h.late_referrals
-        total.resolved_pairs += h.resolved_pairs
+        total.resolved_days += h.resolved_days
         total.roster.size += h.roster.size
         total.roster.on_cadence += h.roster.on_cadence
-    total.median_days = median_working_days(total.resolved_pairs)
+    total.median_days = median_of_counts(total.resolved_days)
     return total
 
 
