@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from urllib.parse import quote_plus
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, Count, DateField, F, IntegerField, Q, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +45,8 @@ from reports import open_cases, rollup_reads
 from reports import rollup as summary_of_months
 from reports.models import CaseRollup
 from reports.roster import RosterFigures, roster_counts, roster_figures
+from reports.unions import compile_branch, union_counts
+from residents.selectors import care_roster
 
 OPEN = list(Case.OPEN_STATUSES)
 SATISFIED = [Case.Satisfaction.SATISFIED, Case.Satisfaction.MOSTLY]
@@ -209,49 +211,211 @@ def headlines(
     roster_residents: bool = True,
 ) -> dict[int, Headline]:
     """committee id → its headline figures (a street's, a district's): a fixed number of queries for
-    any number of committees. Today, with the rollup, nothing is counted from the cases: open and
+    any number of committees. Today, with the rollup, nothing is counted from the cases: the rollup's
+    months brought up to date (one query), then one UNION ALL (_overview_branches) of open and
     overdue from the open-case counters, the month's and the 90 days' figures from the rollup's
-    overview rows (a few per committee: _kept_month_figures), and for a reader who does not see
-    every sensitive case their own ones, which those rows leave out, counted live (_own_sensitive).
-    Another day, or without the rollup, the month is counted from the cases. The committee
+    overview rows (a few per committee), the reader's own sensitive cases which those rows leave out
+    (when they do not see every sensitive case), the late referrals and the roster's sizes. Another
+    day, or without the rollup, open and the month are counted from the cases. The committee
     dashboard reads the same figures its own way (reports/committee_figures.py).
     `roster_residents=False`: the roster's sizes only, counted, without its overdue residents (the
     overviews show each committee's share on cadence, not who is overdue)."""
     result = {cid: Headline() for cid in committee_ids}
     kept = rollup and period.today == timezone.localdate()
-    if kept:
-        # Today's: from the open-case counters (reports/open_cases.py), a few rows per committee.
-        for cid, (opened, overdue) in open_cases.open_by_committee(
-            access, committee_ids, period.today
-        ).items():
-            result[cid].open, result[cid].overdue = opened, overdue
-    else:
-        _live_open(result, cases, period)
     if rollup:
         closed = summary_of_months.months_between(period.satisfaction_from, period.month_start)
         # The current month too when it is read from the rollup: summarised once if never yet (its
         # changes are added as they come).
         summary_of_months.ensure(committee_ids, closed + ([period.month_start] if kept else []))
     if kept:
-        _kept_month_figures(result, access, committee_ids, period)
-        own = rollup_reads.own_sensitive(access, committee_ids)
-        if own is not None:
-            _own_sensitive(result, cases.filter(own), period)
+        branches = _overview_branches(access, committee_ids, period, roster=not roster_residents)
+        _read_overview(result, union_counts(OVERVIEW_COLUMNS, OVERVIEW_SUMS, branches), period)
     else:
+        _live_open(result, cases, period)
         _live_month_figures(result, cases, committee_ids, period, access, rollup)
+        for row in (
+            late_referrals(committee_ids, period, access)
+            .values("committee_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            result[row["committee_id"]].late_referrals = row["n"]
     for headline in result.values():
         headline.median_days = median_of_counts(headline.resolved_days)
-    for row in (
-        late_referrals(committee_ids, period, access)
-        .values("committee_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        result[row["committee_id"]].late_referrals = row["n"]
-    roster_of = roster_figures if roster_residents else roster_counts
-    for cid, roster in roster_of(committee_ids, period.today).items():
-        result[cid].roster = roster
+    if roster_residents or not kept:
+        roster_of = roster_figures if roster_residents else roster_counts
+        for cid, roster in roster_of(committee_ids, period.today).items():
+            result[cid].roster = roster
     return result
+
+
+OVERVIEW_COLUMNS = {
+    "committee_id": IntegerField(),
+    "figure": CharField(),
+    "days": IntegerField(),
+    "logged": DateField(),
+    "resolved": DateField(),
+    "satisfaction": CharField(),
+}
+OVERVIEW_SUMS = dict.fromkeys(("n", "called", "satisfied", "open", "overdue", "size", "on_cadence"))
+
+# _overview_branches' compiled branches, by what their SQL depends on (see there).
+_compiled_overviews: dict[tuple, dict] = {}
+
+
+def _overview_branches(access, committee_ids: list[int], period: Period, roster: bool) -> dict:
+    """The overview's branches of one UNION ALL (reports/unions.py), compiled once for each set of
+    what their SQL depends on: the database, the committee scope, the time zone, the committees,
+    those where the reader manages cases (visible_cases' rule: all of them, not only these), the
+    reader, the day and whether the roster is counted. A district's 300 committees' five queries
+    cost about 1 ms of Python each to compile, more than the database took for most of them
+    (tests/reports/test_overview_rows.py compares the kept branches with branches compiled afresh)."""
+    key = (
+        CaseRollup.objects.db,
+        visible_committee_ids("Case"),
+        timezone.get_current_timezone_name(),
+        tuple(sorted(committee_ids)),
+        tuple(sorted(access.committees_where(Perm.MANAGE_CASES))),
+        access.user.pk,
+        period.today,
+        roster,
+    )
+    branches = _compiled_overviews.get(key)
+    if branches is None:
+        if len(_compiled_overviews) >= 512:  # a bound, as the lru_caches of the other kept queries
+            _compiled_overviews.clear()
+        branches = _compiled_overviews[key] = compile_overview(access, committee_ids, period, roster)
+    return branches
+
+
+def compile_overview(access, committee_ids: list[int], period: Period, roster: bool) -> dict:
+    """_overview_branches' branches compiled afresh (kind → Compiled, or None when it has no rows).
+
+    - open: open and overdue from the open-case counters (reports/open_cases.py), a few rows per
+      committee, instead of the open cases counted;
+    - month, since, days: the rollup's overview rows (CaseRollup's CREATED_TOTAL, RESOLVED_DAYS,
+      RESOLVED_FROM), a few per committee: this month's logged and resolved (and their median's
+      working days), and the 90 days' resolved, called back and satisfied, each closed month from
+      its first day counted (the first month from the 90 days' first day, the others from their
+      1st). They replace this month's cases counted live (8,199 at 2,000,000 cases) and the
+      per-day rollup rows of the 90 days (71,040). Rows of sensitive cases count only where the
+      reader sees every sensitive case (rollup_reads.visible_rows);
+    - own: the reader's own sensitive cases (as assignee or author) there, which those rows leave
+      out, counted live, logged this month or resolved in the 90 days (through the partial indexes
+      of sensitive cases by assignee and by author; OR-ed into another query they made PostgreSQL
+      read every case of the committees);
+    - late: the late referrals; roster: the roster's sizes (reports/roster.py roster_counts)."""
+    Figure = CaseRollup.Figure
+    month = period.month_start
+    sums = {"n": Sum("n"), "called": Sum("called"), "satisfied": Sum("satisfied")}
+    rows = CaseRollup.objects.filter(rollup_reads.visible_rows(access, committee_ids))
+    # Every branch's figure among the overview's, apart: PostgreSQL reads them through the partial
+    # index case_rollup_overview only when the query says so in as many words.
+    overview = rows.filter(figure__in=[Figure.CREATED_TOTAL, Figure.RESOLVED_DAYS, Figure.RESOLVED_FROM])
+    earlier = Q()
+    for closed in summary_of_months.months_between(period.satisfaction_from, month):
+        earlier |= Q(month=closed, day=max(closed, period.satisfaction_from))
+    branches = {
+        "open": (
+            open_cases.open_rows(access, committee_ids),
+            {"committee_id": F("committee_id")},
+            {
+                "open": Sum("n"),
+                "overdue": Coalesce(Sum("n", filter=Q(due_date__lt=period.today)), 0),
+            },
+        ),
+        "month": (
+            overview.filter(
+                Q(figure=Figure.CREATED_TOTAL) | Q(figure=Figure.RESOLVED_FROM, day=month), month=month
+            ),
+            {"committee_id": F("committee_id"), "figure": F("figure")},
+            sums,
+        ),
+        "since": (
+            overview.filter(earlier, figure=Figure.RESOLVED_FROM) if earlier else overview.none(),
+            {"committee_id": F("committee_id")},
+            sums,
+        ),
+        "days": (
+            overview.filter(figure=Figure.RESOLVED_DAYS, month=month),
+            {"committee_id": F("committee_id"), "days": F("days")},
+            {"n": Sum("n")},
+        ),
+        "late": (
+            late_referrals(committee_ids, period, access),
+            {"committee_id": F("committee_id")},
+            {"n": Count("pk")},
+        ),
+    }
+    own = rollup_reads.own_sensitive(access, committee_ids)
+    if own is not None:
+        recent = Q(created_at__gte=start_of(month)) | Q(resolved_at__gte=start_of(period.satisfaction_from))
+        branches["own"] = (
+            Case.objects.filter(own).filter(recent),  # visible_cases shows the reader their own
+            {
+                "committee_id": F("committee_id"),
+                "logged": TruncDate("created_at"),
+                "resolved": TruncDate("resolved_at"),
+                "satisfaction": F("satisfaction"),
+            },
+            {"n": Count("pk")},
+        )
+    if roster:
+        branches["roster"] = (
+            care_roster(committee_ids),
+            {"committee_id": F("committee_id")},
+            {"size": Count("pk"), "on_cadence": Count("pk", filter=Q(next_visit_due__gte=period.today))},
+        )
+    return {kind: compile_branch(kind, *branch) for kind, branch in branches.items()}
+
+
+def _read_overview(result: dict[int, Headline], rows: dict[str, list[dict]], period: Period) -> None:
+    """_overview_branches' rows (union_counts'), into each committee's headline."""
+    for row in rows["open"]:
+        headline = result[row["committee_id"]]
+        headline.open, headline.overdue = row["open"], row["overdue"]
+    created = CaseRollup.Figure.CREATED_TOTAL
+    for row in rows["month"]:
+        headline = result[row["committee_id"]]
+        if row["figure"] == created:
+            headline.new_this_month += row["n"]
+        else:  # this month's resolved, from its 1st
+            headline.resolved_this_month += row["n"]
+            headline.recently_resolved += row["n"]
+            headline.called += row["called"]
+            headline.satisfied += row["satisfied"]
+    for row in rows["since"]:
+        headline = result[row["committee_id"]]
+        headline.recently_resolved += row["n"]
+        headline.called += row["called"]
+        headline.satisfied += row["satisfied"]
+    for row in rows["days"]:
+        result[row["committee_id"]].resolved_days.append((row["days"], row["n"]))
+    for row in rows["late"]:
+        result[row["committee_id"]].late_referrals = row["n"]
+    for row in rows.get("roster", []):
+        result[row["committee_id"]].roster = RosterFigures(size=row["size"], on_cadence=row["on_cadence"])
+    _add_own(result, rows.get("own", []), period)
+
+
+def _add_own(result: dict[int, Headline], rows: list[dict], period: Period) -> None:
+    """The reader's own sensitive cases (the `own` branch's rows: committee, day logged, day
+    resolved, follow-up answer, count), added where each counts."""
+    pairs = defaultdict(list)
+    for row in rows:
+        headline, logged, resolved, n = result[row["committee_id"]], row["logged"], row["resolved"], row["n"]
+        if period.month_start <= logged <= period.today:
+            headline.new_this_month += n
+        if resolved is None or resolved < period.satisfaction_from:
+            continue
+        headline.recently_resolved += n
+        headline.called += n if row["satisfaction"] else 0
+        headline.satisfied += n if row["satisfaction"] in SATISFIED else 0
+        if period.month_start <= resolved <= period.month_end:
+            headline.resolved_this_month += n
+            pairs[row["committee_id"]].append((logged, resolved, n))
+    for cid, items in pairs.items():
+        result[cid].resolved_days += working_day_counts(items)
 
 
 def _live_open(result: dict[int, Headline], cases, period: Period) -> None:
@@ -269,80 +433,6 @@ def _live_open(result: dict[int, Headline], cases, period: Period) -> None:
     for row in open_rows:
         result[row["committee_id"]].open = row["open"]
         result[row["committee_id"]].overdue = row["overdue"]
-
-
-def _kept_month_figures(
-    result: dict[int, Headline], access, committee_ids: list[int], period: Period
-) -> None:
-    """This month's logged and resolved cases, their median working days, and the 90 days'
-    resolved, called back and satisfied, from the rollup's overview rows (CaseRollup's
-    CREATED_TOTAL, RESOLVED_DAYS, RESOLVED_FROM): one query of a few rows per committee (at 300
-    committees about 5,000, most of them this month's working days; the rows it replaced were the
-    month's 8,199 cases counted live and 71,040 per-day rollup rows). The rows of sensitive cases
-    count only where the reader sees every sensitive case (rollup_reads.visible_rows)."""
-    Figure = CaseRollup.Figure
-    month = period.month_start
-    months = summary_of_months.months_between(period.satisfaction_from, month)
-    # The 90 days: each closed month from its first day resolved counted (the first month from the
-    # 90 days' first day, the others from their 1st), and this month from its 1st.
-    since = Q(month=month, day=month)
-    for closed in months:
-        since |= Q(month=closed, day=max(closed, period.satisfaction_from))
-    rows = (
-        CaseRollup.objects.filter(rollup_reads.visible_rows(access, committee_ids))
-        .filter(
-            Q(figure__in=[Figure.CREATED_TOTAL, Figure.RESOLVED_DAYS], month=month)
-            | (Q(figure=Figure.RESOLVED_FROM) & since)
-        )
-        .values_list("committee_id", "figure", "month", "days")
-        .annotate(Sum("n"), Sum("called"), Sum("satisfied"))
-        .order_by()
-    )
-    created, by_days = Figure.CREATED_TOTAL.value, Figure.RESOLVED_DAYS.value
-    resolved_from = Figure.RESOLVED_FROM.value
-    for cid, figure, row_month, days, n, called, satisfied in rows:
-        headline = result[cid]
-        if figure == created:
-            headline.new_this_month += n
-        elif figure == by_days:
-            headline.resolved_days.append((days, n))
-        elif figure == resolved_from:
-            headline.recently_resolved += n
-            headline.called += called
-            headline.satisfied += satisfied
-            if row_month == month:
-                headline.resolved_this_month += n
-
-
-def _own_sensitive(result: dict[int, Headline], own, period: Period) -> None:
-    """The reader's own sensitive cases (as assignee or author) in the committees where the rollup's
-    rows leave sensitive cases out for them (rollup_reads.own_sensitive), counted live: logged this
-    month, or resolved in the 90 days. In a query of their own, through the partial indexes of
-    sensitive cases by assignee and by author: OR-ed into another they made PostgreSQL read every
-    case of the committees (0.5 s for the district overview at 2,000,000 cases)."""
-    month_from = start_of(period.month_start)
-    rows = (
-        own.filter(Q(created_at__gte=month_from) | Q(resolved_at__gte=start_of(period.satisfaction_from)))
-        .annotate(logged=TruncDate("created_at"), resolved=TruncDate("resolved_at"))
-        .values_list("committee_id", "logged", "resolved", "satisfaction")
-        .annotate(Count("pk"))
-        .order_by()
-    )
-    pairs = defaultdict(list)
-    for cid, logged, resolved, satisfaction, n in rows:
-        headline = result[cid]
-        if period.month_start <= logged <= period.today:
-            headline.new_this_month += n
-        if resolved is None or resolved < period.satisfaction_from:
-            continue
-        headline.recently_resolved += n
-        headline.called += n if satisfaction else 0
-        headline.satisfied += n if satisfaction in SATISFIED else 0
-        if period.month_start <= resolved <= period.month_end:
-            headline.resolved_this_month += n
-            pairs[cid].append((logged, resolved, n))
-    for cid, items in pairs.items():
-        result[cid].resolved_days += working_day_counts(items)
 
 
 def _live_month_figures(
@@ -365,7 +455,7 @@ def _live_month_figures(
     if own is not None:
         # The reader's own sensitive cases of the closed months, which the rollup's rows leave out
         # for those who do not see every sensitive case: counted live, in a query of their own (see
-        # _own_sensitive).
+        # compile_overview's `own`).
         earlier = own & Q(resolved_at__gte=start_of(period.satisfaction_from), resolved_at__lt=month_from)
         own_rows = (
             cases.filter(earlier)
@@ -425,17 +515,25 @@ def month_label(day: dt.date) -> str:
 
 
 def total_of(figures) -> Headline:
-    """The headline figures of several committees added up (a street's, a district's)."""
-    total = Headline()
-    for h in figures:
-        for name in ("open", "overdue", "new_this_month", "resolved_this_month", "called", "satisfied"):
-            setattr(total, name, getattr(total, name) + getattr(h, name))
-        total.late_referrals += h.late_referrals
-        total.resolved_days += h.resolved_days
-        total.roster.size += h.roster.size
-        total.roster.on_cadence += h.roster.on_cadence
-    total.median_days = median_of_counts(total.resolved_days)
-    return total
+    """The headline figures of several committees added up (a street's, a district's). A sum per
+    figure rather than getattr and setattr per figure and committee: 13 totals of the district's
+    300 committees took 2.6 ms so."""
+    figures = list(figures)
+    resolved_days = [pair for h in figures for pair in h.resolved_days]
+    return Headline(
+        open=sum(h.open for h in figures),
+        overdue=sum(h.overdue for h in figures),
+        new_this_month=sum(h.new_this_month for h in figures),
+        resolved_this_month=sum(h.resolved_this_month for h in figures),
+        called=sum(h.called for h in figures),
+        satisfied=sum(h.satisfied for h in figures),
+        late_referrals=sum(h.late_referrals for h in figures),
+        resolved_days=resolved_days,
+        median_days=median_of_counts(resolved_days),
+        roster=RosterFigures(
+            size=sum(h.roster.size for h in figures), on_cadence=sum(h.roster.on_cadence for h in figures)
+        ),
+    )
 
 
 def street_overview(

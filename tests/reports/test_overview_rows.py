@@ -154,3 +154,25 @@ def test_the_rows_derived_from_the_summarised_ones_equal_the_summarys(edges):
     full = [{"day": None, "days": None, "called": 0, "satisfied": 0, **row} for row in derived]
     assert sorted(tuple(row[c] for c in columns) for row in full) == written
     assert written
+
+
+def test_the_kept_overview_branches_are_those_compiled_afresh(edges):
+    """What the overview's compiled branches depend on is all in their key: for each reader in turn
+    (twice: the second time from the kept ones), under another time zone too, the branches kept are
+    those compiled afresh, and readers who see different rows get different ones."""
+    org = edges
+    period = Period(timezone.localdate())
+    kept = {}
+    for _ in range(2):
+        for reader in READERS:
+            with acting_as(getattr(org, reader)) as access:
+                ids = [c.pk for c in (org.a, org.b) if access.committees().filter(pk=c.pk).exists()]
+                kept[reader] = figures._overview_branches(access, ids, period, roster=True)
+                assert kept[reader] == figures.compile_overview(access, ids, period, roster=True), reader
+    assert kept["secretary_a"] != kept["worker_a"]  # the worker's own sensitive cases, counted live
+    assert kept["officer"] != kept["district_officer"]  # the same committees, another reader
+    with timezone.override("UTC"), acting_as(org.worker_a) as access:
+        ids = [org.a.pk]
+        assert figures._overview_branches(access, ids, period, True) == figures.compile_overview(
+            access, ids, period, True
+        )
