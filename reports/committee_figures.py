@@ -187,7 +187,6 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
     counts = closed.resolution if closed else {}
     trend = [median_of_counts(counts.get(m, []) + working_day_counts(pairs.get(m, []))) for m in months]
     headline.median_days = trend[-1]  # this month's, from the same rows
-    headline.resolved_pairs = pairs.get(months[-1], [])
 
     return {
         "period": period,

@@ -99,17 +99,12 @@ def _visible_to(committee_ids, managed, user_id: int | None) -> Q:
     return allowed
 
 
-def open_by_committee(access, committee_ids, today: dt.date) -> dict[int, tuple[int, int]]:
-    """committee id → (open, overdue) of the cases this reader may see: the street's and the
-    district's overviews. One query over the counters' rows, a few per committee."""
-    rows = (
-        OpenCount.objects.filter(_visible(access, committee_ids), committee_id__in=Ids(committee_ids))
-        .filter(month__isnull=True)
-        .values("committee_id")
-        .annotate(open=Sum("n"), overdue=Coalesce(Sum("n", filter=Q(due_date__lt=today)), 0))
-        .order_by()
+def open_rows(access, committee_ids):
+    """The counters' open rows of these committees that count for this reader (visible_cases' rule):
+    the street's and the district's overviews sum them per committee (reports/figures.py)."""
+    return OpenCount.objects.filter(
+        _visible(access, committee_ids), committee_id__in=Ids(committee_ids), month__isnull=True
     )
-    return {row["committee_id"]: (row["open"], row["overdue"]) for row in rows}
 
 
 def queue_counts(access, working: list[int]) -> dict[str, int]:

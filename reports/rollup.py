@@ -156,6 +156,7 @@ def _month_rows(state: dict | None, month: dt.date) -> list[tuple]:
         rows.append(
             ((F_.CREATED.value, sensitive, state["category_id"], state["source"], None, None, None), 1)
         )
+        rows.append(((F_.CREATED_TOTAL.value, sensitive, None, "", None, None, None), 1))
         if building is not None:
             rows.append(((F_.BUILDING.value, sensitive, state["category_id"], "", building, None, None), 1))
             rows.append(((F_.BUILDING_TOTAL.value, sensitive, None, "", building, None, None), 1))
@@ -165,6 +166,10 @@ def _month_rows(state: dict | None, month: dt.date) -> list[tuple]:
         satisfaction = state["satisfaction"]
         called, satisfied = int(bool(satisfaction)), int(satisfaction in SATISFIED)
         rows.append(((F_.RESOLVED.value, sensitive, None, "", None, resolved, days), (1, called, satisfied)))
+        rows.append(((F_.RESOLVED_DAYS.value, sensitive, None, "", None, None, days), 1))
+        # Only the row of the month's 1st (the month's total): see CaseRollup.RESOLVED_FROM.
+        since = (F_.RESOLVED_FROM.value, sensitive, None, "", None, month, None)
+        rows.append((since, (1, called, satisfied)))
     return [(key, value if isinstance(value, tuple) else (value, 0, 0)) for key, value in rows]
 
 
@@ -316,6 +321,7 @@ def summarise(pairs: list[tuple[int, dt.date]]) -> None:
         )
         CaseRollup.objects.filter(of_months).delete()
         rows = _created_rows(grouped) + _resolved_rows(grouped)
+        rows += overview_rows(rows)
         insert_rows(CaseRollup, rows)  # COPY on PostgreSQL: a month can have thousands of rows
         now = timezone.now()
         RollupMonth.objects.bulk_create(
@@ -417,6 +423,65 @@ def _resolved_rows(grouped) -> list[dict]:
         )
         for (cid, sensitive, day, taken), (n, called, satisfied) in totals.items()
     ]
+
+
+def overview_rows(rows) -> list[dict]:
+    """The overviews' rows (CaseRollup's CREATED_TOTAL, RESOLVED_DAYS, RESOLVED_FROM) of these
+    CREATED and RESOLVED rows (dicts of committee_id, month, figure, sensitive, day, days, n,
+    called, satisfied; any others ignored), for the months they cover: what summarise writes
+    beside them, and what the migration that added them derived from the rows already there."""
+    Figure = CaseRollup.Figure
+    created: dict[tuple, int] = defaultdict(int)
+    by_days: dict[tuple, int] = defaultdict(int)
+    by_day: dict[tuple, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+    for row in rows:
+        key = (row["committee_id"], row["month"], row["sensitive"])
+        if row["figure"] == Figure.CREATED:
+            created[key] += row["n"]
+        elif row["figure"] == Figure.RESOLVED:
+            by_days[(*key, row["days"])] += row["n"]
+            sums = by_day[key][row["day"]]
+            sums[0] += row["n"]
+            sums[1] += row["called"]
+            sums[2] += row["satisfied"]
+    derived = [
+        dict(committee_id=cid, month=month, figure=Figure.CREATED_TOTAL.value, sensitive=sensitive, n=n)
+        for (cid, month, sensitive), n in created.items()
+    ]
+    derived += [
+        dict(
+            committee_id=cid,
+            month=month,
+            figure=Figure.RESOLVED_DAYS.value,
+            sensitive=sensitive,
+            days=days,
+            n=n,
+        )
+        for (cid, month, sensitive, days), n in by_days.items()
+    ]
+    for (cid, month, sensitive), days in by_day.items():
+        # Every day of the month up to its last day resolved (a day missing reads as none from it).
+        n = called = satisfied = 0
+        last = max(days)
+        day = last
+        while day >= month:
+            got = days.get(day)
+            if got:
+                n, called, satisfied = n + got[0], called + got[1], satisfied + got[2]
+            derived.append(
+                dict(
+                    committee_id=cid,
+                    month=month,
+                    figure=Figure.RESOLVED_FROM.value,
+                    sensitive=sensitive,
+                    day=day,
+                    n=n,
+                    called=called,
+                    satisfied=satisfied,
+                )
+            )
+            day -= dt.timedelta(days=1)
+    return derived
 
 
 def on_case_saving(sender, instance: Case, raw: bool = False, update_fields=None, **kwargs) -> None:

@@ -28,6 +28,7 @@ from tests.factories import (
 )
 
 PHONE = "13812345678"
+QUERIES_DISTRICT = 7
 
 
 @pytest.fixture
@@ -223,6 +224,9 @@ def test_the_district_overview_runs_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as captured:
         client.get(reverse("dashboard_district"))
     few = len(captured.captured_queries)  # now: each request empties the connection's query log
+    # session, user, districts, roles, committees, the rollup's months brought up to date, and one
+    # UNION ALL of every figure (reports/figures.py headlines: 13 queries before it)
+    assert few == QUERIES_DISTRICT
     street = make_street("长白新村街道", district=district.yangpu)
     for n in range(3):
         committee = make_committee(street)
