@@ -116,8 +116,8 @@ class CaseRollup(models.Model):
             # without the committee's own index) PostgreSQL read the whole table.
             models.Index(fields=["committee", "month"], name="case_rollup_months"),
             # The overviews' rows of a day (reports/figures.py compile_overview), for any number
-            # of committees: one range each, the committees filtered in it. Through case_rollup_figures
-            # the district's 300 committees were 300 descents per figure and month (5,400 buffers,
+            # of committees: one range each, the committees filtered in it. Through the committee-led
+            # index the district's 300 committees were 300 descents per figure and month (5,400 buffers,
             # 7 ms at 2,000,000 cases, against 40 and 2 ms).
             models.Index(
                 fields=["figure", "month", "day"],
