@@ -66,10 +66,10 @@ class CaseRollup(models.Model):
         RESOLVED_DAYS = "resolved_days"
         RESOLVED_FROM = "resolved_from"
 
-    # No index of its own (case_rollup_months below, and case_rollup_read, lead with it): with one,
-    # PostgreSQL read the hotspots' totals through it, every row of the committee's rollup filtered
-    # for one figure (4.6 of the dashboard's ms at 300,000 cases, against 0.7 through
-    # case_rollup_read).
+    # No index of its own (case_rollup_months below, and case_rollup_figures, lead with it): with
+    # one, PostgreSQL read the hotspots' totals through it, every row of the committee's rollup
+    # filtered for one figure (4.6 of the dashboard's ms at 300,000 cases, against 0.7 through
+    # case_rollup_figures' predecessor).
     committee = models.ForeignKey("committee.Committee", models.CASCADE, related_name="+", db_index=False)
     month = models.DateField()
     figure = models.CharField(max_length=20, choices=Figure)
@@ -87,24 +87,49 @@ class CaseRollup(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["committee", "figure", "month"], name="case_rollup_read"),
+            # The dashboard's figures of a committee's months (reports/rollup_reads.py) with every
+            # column they read after the three they are found by (as cases 0011's indexes: SQLite
+            # has no INCLUDE), so that PostgreSQL answers them from the index alone (an index-only
+            # scan) instead of reading each row from the table, where the summaries' DELETEs and
+            # COPYs scatter a committee's rows over its pages: at 300,000 cases the dashboard's UNION
+            # ALL read 1,346 pages for its 7,300 rows. Without the BUILDING rows, four in five of
+            # the rollup, which only the hotspots' categories read (by building, below).
+            models.Index(
+                fields=[
+                    "committee",
+                    "figure",
+                    "month",
+                    "category",
+                    "source",
+                    "days",
+                    "day",
+                    "building",
+                    "sensitive",
+                    "n",
+                    "called",
+                    "satisfied",
+                ],
+                condition=~models.Q(figure="building"),
+                name="case_rollup_figures",
+            ),
             # A summary's DELETE of its months' rows (reports/rollup.py summarise): without it (and
             # without the committee's own index) PostgreSQL read the whole table.
             models.Index(fields=["committee", "month"], name="case_rollup_months"),
             # The overviews' rows of a day (reports/figures.py compile_overview), for any number
-            # of committees: one range each, the committees filtered in it. Through case_rollup_read
-            # the district's 300 committees were 300 descents per figure and month (5,400 buffers,
+            # of committees: one range each, the committees filtered in it. Through the committee-led
+            # index the district's 300 committees were 300 descents per figure and month (5,400 buffers,
             # 7 ms at 2,000,000 cases, against 40 and 2 ms).
             models.Index(
                 fields=["figure", "month", "day"],
                 condition=models.Q(figure__in=["created_total", "resolved_days", "resolved_from"]),
                 name="case_rollup_overview",
             ),
-            # The hotspots' categories, read for ten buildings out of hundreds.
+            # The hotspots' categories, read for ten buildings out of hundreds, from the index alone
+            # as above.
             models.Index(
-                fields=["building", "month"],
+                fields=["building", "month", "committee", "category", "sensitive", "n"],
                 condition=models.Q(figure="building"),
-                name="case_rollup_building",
+                name="case_rollup_hotspots",
             ),
         ]
 

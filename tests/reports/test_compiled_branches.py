@@ -1,6 +1,6 @@
 """The dashboard's branches compiled once and kept (reports/rollup_reads.py _closed_compiled and
 _buildings_compiled, reports/open_cases.py _workload_compiled, reports/roster.py _roster_compiled,
-reports/rollup.py _current_compiled):
+reports/rollup.py _current_compiled, reports/committee_figures.py _late_referrals_compiled):
 what their SQL and parameters depend on is all in their arguments, so a kept compilation is the one
 the next request with the same arguments would make, and readers who see different rows each get
 their own."""
@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from committee.access import acting_as
 from committee.scoping import committee_scope, unscoped
 from reports import committee_figures
+from reports.committee_figures import _late_referrals_compiled
 from reports.figures import Period
 from reports.open_cases import _workload_compiled
 from reports.rollup import _current_compiled
@@ -42,6 +43,10 @@ def _workload_arguments(org, scope, managed, user_id) -> tuple:
     return ("default", scope, "Asia/Shanghai", org.a.pk, managed, user_id, timezone.localdate())
 
 
+def _late_referrals_arguments(org, scope, user_id, managing) -> tuple:
+    return ("default", scope, "Asia/Shanghai", (org.a.pk,), user_id, managing, timezone.localdate())
+
+
 def _roster_arguments(org, scope) -> tuple:
     return ("default", scope, "Asia/Shanghai", (org.a.pk,))
 
@@ -61,6 +66,17 @@ def _roster_arguments(org, scope) -> tuple:
             True,
         ),
         (_roster_compiled, _roster_arguments, True),
+        # The secretary (every case of the committee), and a worker (not their colleagues' sensitive cases).
+        (
+            _late_referrals_compiled,
+            lambda org, scope: _late_referrals_arguments(org, scope, org.secretary_a.pk, (org.a.pk,)),
+            True,
+        ),
+        (
+            _late_referrals_compiled,
+            lambda org, scope: _late_referrals_arguments(org, scope, org.worker_a.pk, ()),
+            True,
+        ),
     ],
 )
 def test_a_kept_compilation_depends_on_its_arguments_only(org, compile_branches, arguments, scoped):
@@ -105,7 +121,13 @@ def test_readers_in_turn_each_get_the_live_figures(org, old_cases):  # noqa: F81
 def test_a_kept_compilation_is_used_again(org):
     with acting_as(org.secretary_a) as access:
         committee_figures.dashboard(org.a, access)
-        kept = (_closed_compiled, _workload_compiled, _roster_compiled, _current_compiled)
+        kept = (
+            _closed_compiled,
+            _workload_compiled,
+            _roster_compiled,
+            _current_compiled,
+            _late_referrals_compiled,
+        )
         hits = [compiled.cache_info().hits for compiled in kept]
         committee_figures.dashboard(org.a, access)
     assert [compiled.cache_info().hits for compiled in kept] == [n + 1 for n in hits]
