@@ -160,6 +160,14 @@ class CareCategory(models.Model):
         return self.name_en if (get_language() or "").startswith("en") else self.name
 
 
+def age_on(birth_date, today) -> int | None:
+    """Whole years from `birth_date` to `today` (None without a birth date): Resident.age, and the
+    resident list's rows (residents/rows.py) on a plain value."""
+    if not birth_date:
+        return None
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
 class Resident(CommitteeOwned):
     class Gender(models.TextChoices):
         MALE = "M", _("male")
@@ -250,11 +258,7 @@ class Resident(CommitteeOwned):
 
     @property
     def age(self) -> int | None:
-        if not self.birth_date:
-            return None
-        today = timezone.localdate()
-        b = self.birth_date
-        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+        return age_on(self.birth_date, timezone.localdate())
 
     def full_number(self, field: str) -> str:
         """The full number a RevealLog.Field names ("" when none is recorded)."""

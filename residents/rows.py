@@ -8,8 +8,6 @@ translated words, today) is worked out once per page. The HTML is the template's
 (its pages saved before and after and compared: bench/render_guard.py compare --strict).
 """
 
-import datetime
-
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -19,7 +17,7 @@ from common.masking import mask_phone
 from common.reversing import pk_url_parts
 from common.templatetags.needle import icon
 from residents.addresses import household_address
-from residents.models import CareCategory, Resident
+from residents.models import CareCategory, Resident, age_on
 from residents.selectors import ResidentRow
 
 _ROW = (
@@ -38,13 +36,6 @@ _ROW = (
     "    </a></li>\n"
     "    "
 )
-
-
-def _age(birth_date: datetime.date | None, today: datetime.date) -> int | None:
-    """Resident.age for a birth date (the model's rule, on a plain value)."""
-    if not birth_date:
-        return None
-    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
 
 
 def render_resident_rows(
@@ -72,7 +63,7 @@ def render_resident_rows(
         if row.archived:
             label = archived_labels.get(row.archived) or escape(row.archived)
             archived = f' <span class="badge">{label}</span>'
-        age = _age(row.birth_date, today)
+        age = age_on(row.birth_date, today)
         age_html = f"<span>{years % {'age': escape(formats.localize(age))}}</span>" if age is not None else ""
         phone = f'<span class="num">{escape(mask_phone(row.phone))}</span>' if row.phone else ""
         may_see_sensitive = row.committee_id in sensitive_ids
