@@ -66,6 +66,9 @@ def test_axe_finds_nothing_serious_on_the_main_pages(browser, live_server, org, 
     # axe is added as a script the page's CSP would refuse: this context alone bypasses it.
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", bypass_csp=True, **settings)
     context.set_default_timeout(15_000)
+    # axe-core in every page the context opens, before the page's own scripts: read from the file
+    # once, not sent again and inserted as a tag after each page's load (~0.25 s a page).
+    context.add_init_script(path=AXE)
     page = context.new_page()
     try:
         login(page, username)
@@ -73,7 +76,6 @@ def test_axe_finds_nothing_serious_on_the_main_pages(browser, live_server, org, 
         for url in _pages(world, secretary=username == "secretary_a"):
             page.goto(url)
             page.wait_for_load_state("load")
-            page.add_script_tag(path=str(AXE))
             violations = page.evaluate(RUN_AXE)
             if violations:
                 found[url] = violations
