@@ -1,5 +1,6 @@
 """/healthz never touches the database; /readyz and every page tell a database outage plainly."""
 
+import fcntl
 import functools
 import json
 import os
@@ -35,8 +36,30 @@ REQUESTS = {
 }
 
 
-@functools.cache
-def _answers_with_database_down(engine: str) -> dict[str, tuple[int, str]]:
+@pytest.fixture(scope="session")
+def answers_with_database_down(tmp_path_factory):
+    """answers_with_database_down(engine) → the REQUESTS' answers (_serve_with_database_down), served
+    once per engine for the whole run: xdist spreads this module's tests over both test processes,
+    and each started both servers (four Django starts of 2-3 s instead of two). The processes share
+    the answers through a file in the run's own temporary folder, the first one to need them serving
+    them under a lock while the other waits."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # one process: its folder's parent is not the run's
+        return functools.cache(_serve_with_database_down)
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder; each process has one inside
+
+    @functools.cache
+    def answers(engine: str) -> dict[str, tuple[int, str]]:
+        path = shared / f"health-outage-{engine}.json"
+        with open(shared / f"health-outage-{engine}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not path.exists():
+                path.write_text(json.dumps(_serve_with_database_down(engine)))
+        return {name: tuple(answer) for name, answer in json.loads(path.read_text()).items()}
+
+    return answers
+
+
+def _serve_with_database_down(engine: str) -> dict[str, tuple[int, str]]:
     """Serve the REQUESTS in one fresh process whose database really cannot be reached (one Django
     start per engine rather than per request: each start takes about a second)."""
     code = (
@@ -73,21 +96,21 @@ OUTAGES = {
 
 
 @pytest.mark.parametrize("engine", OUTAGES)
-def test_readyz_answers_503_when_the_database_is_down(engine):
-    status, body = _answers_with_database_down(engine)["readyz"]
+def test_readyz_answers_503_when_the_database_is_down(answers_with_database_down, engine):
+    status, body = answers_with_database_down(engine)["readyz"]
     assert status == 503
     assert json.loads(body)["database"] == "down"
 
 
 @pytest.mark.parametrize("engine", OUTAGES)
-def test_healthz_still_answers_when_the_database_is_down(engine):
-    status, _ = _answers_with_database_down(engine)["healthz"]
+def test_healthz_still_answers_when_the_database_is_down(answers_with_database_down, engine):
+    status, _ = answers_with_database_down(engine)["healthz"]
     assert status == 200
 
 
 @pytest.mark.parametrize("engine", OUTAGES)
-def test_a_page_during_an_outage_is_a_clear_503_not_a_traceback(engine):
-    status, body = _answers_with_database_down(engine)["page"]
+def test_a_page_during_an_outage_is_a_clear_503_not_a_traceback(answers_with_database_down, engine):
+    status, body = answers_with_database_down(engine)["page"]
     assert status == 503
     assert "数据库暂时无法连接" in body
     assert "Traceback" not in body
@@ -95,9 +118,9 @@ def test_a_page_during_an_outage_is_a_clear_503_not_a_traceback(engine):
 
 @pytest.mark.parametrize("engine", OUTAGES)
 @pytest.mark.parametrize(("name", "expected"), [("healthz_with_session", 200), ("readyz_with_session", 503)])
-def test_health_checks_never_load_the_session(engine, name, expected):
+def test_health_checks_never_load_the_session(answers_with_database_down, engine, name, expected):
     """A monitor or a browser that sends a session cookie gets the health answer, not the HTML 503 page:
     loading (or saving) the session would need the database."""
-    status, body = _answers_with_database_down(engine)[name]
+    status, body = answers_with_database_down(engine)[name]
     assert status == expected
     assert json.loads(body)["status"] in {"ok", "unavailable"}
