@@ -129,11 +129,18 @@ class _FirstReportWaits:
         self.gate = threading.Event()
 
 
+@pytest.fixture
+def first_reports_wait(monkeypatch):
+    reports = _FirstReportWaits(monkeypatch)
+    yield reports
+    reports.seen()  # a test that failed part-way never leaves the worker waiting (nor its transaction open)
+
+
 # The waits are generous: CI runs the suite in two processes beside a browser, and a helper's load
 # once made 30 s too short for 20,000 rows.
-def test_a_large_import_shows_its_progress_then_the_result(desktop, org, tmp_path, monkeypatch):
+def test_a_large_import_shows_its_progress_then_the_result(desktop, org, tmp_path, first_reports_wait):
     assert ROWS >= settings.IMPORT_TASK_MIN_ROWS + 1000, "the file must go to the worker"
-    reports = _FirstReportWaits(monkeypatch)
+    reports = first_reports_wait
     page = desktop
     errors: list[str] = []
     watch_console(page, errors)
