@@ -3,11 +3,13 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from cases.filters import CaseFilterForm
@@ -54,11 +56,56 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         committee = get_object_or_404(access.committees(), pk=own[0])
         return _render_dashboard(request, committee, others=own[1:])
     committees = list(access.committees().filter(pk__in=ids).order_by("street__name", "name"))
+    return _committees_side_by_side(request, committees)
+
+
+# The committees side by side, a page at a time for a reader of many (a district's 300): a street.
+OVERVIEW_PAGE_SIZE = 25
+# ?sort= → the figure its rows go by, most first (ties by street and name); none: by street and name.
+OVERVIEW_SORTS = {
+    "open": _("Open"),
+    "overdue": _("Overdue"),
+    "new_this_month": _("New this month"),
+    "resolved_this_month": _("Resolved this month"),
+    "late_referrals": _("Late referrals"),
+}
+
+
+def _committees_side_by_side(request: HttpRequest, committees: list[Committee]) -> HttpResponse:
+    """The street officer's street as it is; for a district officer or a superuser (or anyone with
+    more committees than a page) a street filter, sorting by a figure and pages, with the totals
+    over every committee the filter keeps."""
+    access = request.access
+    streets = sorted({c.street for c in committees}, key=lambda street: (street.name, street.pk))
+    wide = access.oversees_district or len(committees) > OVERVIEW_PAGE_SIZE
+    street = None
+    if wide and request.GET.get("street"):
+        street = next((s for s in streets if str(s.pk) == request.GET["street"]), None)
+        if street is None:  # not a street of theirs
+            raise Http404
+        committees = [c for c in committees if c.street_id == street.pk]
     ids = ",".join(str(c.pk) for c in committees)
-    ctx = _cached(request, ("overview", ids), lambda: figures.street_overview(committees, access))
+    ctx = _cached(request, ("overview", ids), lambda: figures.overview_figures(committees, access))
+    sort = request.GET.get("sort", "") if wide else ""
+    if sort in OVERVIEW_SORTS:
+        by_figure = ctx["figures"]
+        committees = sorted(committees, key=lambda c: -getattr(by_figure[c.pk], sort))  # stable
+    else:
+        sort = ""
+    page = Paginator(committees, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page")) if wide else None
+    shown = page.object_list if wide else committees
+    ctx = {**ctx, **figures.overview_rows(shown, ctx["figures"], ctx["period"])}
     ctx["chart"]["empty"] = figures.chart_is_empty(ctx["chart"])
-    ctx["streets"] = sorted({c.street.name for c in committees})
-    ctx["district_overview"] = access.oversees_district
+    ctx.update(
+        streets=[s.name for s in ([street] if street else streets)],
+        district_overview=access.oversees_district,
+        wide=wide,
+        page=page,
+        street_choices=streets,
+        street=street,
+        sort=sort,
+        sorts=OVERVIEW_SORTS,
+    )
     return render(request, "reports/overview.html", ctx)
 
 
