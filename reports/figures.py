@@ -571,13 +571,12 @@ def total_of(figures) -> Headline:
 
 
 def overview_figures(
-    committees: list, access, today: dt.date | None = None, rollup: bool | None = None
+    ids: list[int], access, today: dt.date | None = None, rollup: bool | None = None
 ) -> dict:
     """The headline figures of these committees (committee id → Headline) and their total: what the
     committees-side-by-side page keeps in the cache, before it filters, sorts and pages the rows."""
     period = Period(today or timezone.localdate())
     rollup = settings.REPORTS_ROLLUP if rollup is None else rollup
-    ids = [c.pk for c in committees]
     figures = headlines(cases_of(ids, access), ids, period, access, rollup=rollup, roster_residents=False)
     return {
         "period": period,
@@ -619,7 +618,7 @@ def street_overview(
     committees: list, access, today: dt.date | None = None, rollup: bool | None = None
 ) -> dict:
     """The headline figures per committee side by side, and the street's totals. Fixed queries."""
-    ctx = overview_figures(committees, access, today, rollup)
+    ctx = overview_figures([c.pk for c in committees], access, today, rollup)
     ctx.update(overview_rows(committees, ctx["figures"], ctx["period"]))
     return ctx
 

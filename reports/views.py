@@ -55,9 +55,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if own:
         committee = get_object_or_404(access.committees(), pk=own[0])
         return _render_dashboard(request, committee, others=own[1:])
-    # Plain values, each committee and street made once from them: a district's 300 committees and
-    # their streets built by the ORM cost about 4 ms, as much as a page of them takes to render.
-    streets, committees = {}, []
+    # Plain values: (id, name, street), each street made once. A district's 300 committees and
+    # their streets built by the ORM cost about 4 ms, as much as a page of them takes to render;
+    # only the rows shown become committees (_committees_side_by_side).
+    streets, seats = {}, []
     for pk, name, street_id, street_name in (
         access.committees()
         .filter(pk__in=ids)
@@ -67,8 +68,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         street = streets.get(street_id) or streets.setdefault(
             street_id, Street(pk=street_id, name=street_name)
         )
-        committees.append(Committee(pk=pk, name=name, street=street))
-    return _committees_side_by_side(request, committees)
+        seats.append((pk, name, street))
+    return _committees_side_by_side(request, seats)
 
 
 # The committees side by side, a page at a time for a reader of many (a district's 300): a street.
@@ -83,29 +84,32 @@ OVERVIEW_SORTS = {
 }
 
 
-def _committees_side_by_side(request: HttpRequest, committees: list[Committee]) -> HttpResponse:
+def _committees_side_by_side(request: HttpRequest, seats: list[tuple[int, str, Street]]) -> HttpResponse:
     """The street officer's street as it is; for a district officer or a superuser (or anyone with
     more committees than a page) a street filter, sorting by a figure and pages, with the totals
-    over every committee the filter keeps."""
+    over every committee the filter keeps. `seats`: (committee id, name, street), by street and name."""
     access = request.access
-    streets = sorted({c.street for c in committees}, key=lambda street: (street.name, street.pk))
-    wide = access.oversees_district or len(committees) > OVERVIEW_PAGE_SIZE
+    streets = sorted({street for _pk, _name, street in seats}, key=lambda street: (street.name, street.pk))
+    wide = access.oversees_district or len(seats) > OVERVIEW_PAGE_SIZE
     street = None
     if wide and request.GET.get("street"):
         street = next((s for s in streets if str(s.pk) == request.GET["street"]), None)
         if street is None:  # not a street of theirs
             raise Http404
-        committees = [c for c in committees if c.street_id == street.pk]
-    ids = ",".join(str(c.pk) for c in committees)
-    ctx = _cached(request, ("overview", ids), lambda: figures.overview_figures(committees, access))
+        seats = [seat for seat in seats if seat[2] == street]
+    ids = [pk for pk, _name, _street in seats]
+    ctx = _cached(
+        request, ("overview", ",".join(map(str, ids))), lambda: figures.overview_figures(ids, access)
+    )
     sort = request.GET.get("sort", "") if wide else ""
     if sort in OVERVIEW_SORTS:
         by_figure = ctx["figures"]
-        committees = sorted(committees, key=lambda c: -getattr(by_figure[c.pk], sort))  # stable
+        seats = sorted(seats, key=lambda seat: -getattr(by_figure[seat[0]], sort))  # stable: then by name
     else:
         sort = ""
-    page = Paginator(committees, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page")) if wide else None
-    shown = page.object_list if wide else committees
+    page = Paginator(seats, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page")) if wide else None
+    # The rows shown, as committees (their id, name and street: all the table and chart read).
+    shown = [Committee(pk=pk, name=name, street=s) for pk, name, s in (page.object_list if wide else seats)]
     ctx = {**ctx, **figures.overview_rows(shown, ctx["figures"], ctx["period"])}
     ctx["chart"]["empty"] = figures.chart_is_empty(ctx["chart"])
     ctx.update(
