@@ -1,21 +1,27 @@
-"""The district overview: a district officer's streets and committees side by side, with totals.
+"""The district overview: a district officer's headline tiles and streets side by side, with totals.
 
-Read-only, like the street overview it extends (reports/figures.py street_overview): the same
-headline figures per committee, added up per street and for the district. Sensitive cases count
-only where the reader may see them (the figures go through visible_cases).
+Read-only, like the street overview it extends (reports/figures.py): the same headline figures,
+counted per street by the database (figures.street_headlines) and added up for the district. Each
+street leads to its committees side by side (the dashboard filtered to that street, sorted by the
+figure clicked), where every count leads on to the case list it counts. Sensitive cases count only
+where the reader may see them (the figures go through visible_cases and the rollup's rules).
 """
 
-from itertools import groupby
-
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from committee.models import District
+from committee.models import District, Street
 from common.db_routers import reads_from_replica
 from reports import figures
 from reports.views import _cached
+
+# The figures of a street's row, each linking to its committees sorted by it (reports/views.py).
+STREET_FIGURES = ("open", "overdue", "new_this_month", "resolved_this_month", "late_referrals")
 
 
 def _districts(request: HttpRequest) -> list[District]:
@@ -25,16 +31,25 @@ def _districts(request: HttpRequest) -> list[District]:
     return list(District.objects.filter(officers__user=request.user))
 
 
-def _overview(committees: list, access) -> dict:
-    ctx = figures.street_overview(committees, access)
-    streets = []
-    for street, rows in groupby(ctx["rows"], key=lambda row: row["committee"].street):
-        rows = list(rows)
-        streets.append(
-            {"street": street, "rows": rows, "total": figures.total_of(r["figures"] for r in rows)}
-        )
-    ctx["streets"] = streets
-    return ctx
+def _overview(street_of: dict[int, int], streets: dict[int, tuple], access) -> dict:
+    """The streets' rows (street, its number of committees, its figures) and the district's total."""
+    period = figures.Period(timezone.localdate())
+    ids = list(street_of)
+    cases = figures.cases_of(ids, access)
+    by_street = figures.street_headlines(cases, street_of, period, access, rollup=settings.REPORTS_ROLLUP)
+    committees_in = {}
+    for sid in street_of.values():
+        committees_in[sid] = committees_in.get(sid, 0) + 1
+    rows = [
+        {"street": Street(pk=sid, name=name), "committees": committees_in[sid], "figures": by_street[sid]}
+        for sid, (name, _district) in streets.items()
+    ]
+    return {
+        "computed_at": timezone.localtime(),
+        "streets": rows,
+        "total": figures.total_of(by_street.values()),
+        "committees": len(ids),
+    }
 
 
 @require_GET
@@ -43,12 +58,23 @@ def district_overview(request: HttpRequest) -> HttpResponse:
     districts = _districts(request)
     if not districts and not request.access.sees_everything:
         raise PermissionDenied
-    committees = list(
+    # (committee, street, street's name, district's name): plain values, not 300 committees built.
+    committees = (
         request.access.committees()
         .filter(street__district__in=districts)
-        .order_by("street__district__name", "street__name", "name")
+        .order_by("street__district__name", "street__name", "street_id", "name")
+        .values_list("pk", "street_id", "street__name", "street__district__name")
     )
-    ids = ",".join(str(c.pk) for c in committees)
-    ctx = _cached(request, ("district", ids), lambda: _overview(committees, request.access))
+    street_of, streets = {}, {}
+    for pk, sid, street_name, district_name in committees:
+        street_of[pk] = sid
+        streets[sid] = (street_name, district_name)
+    ids = ",".join(map(str, street_of))
+    ctx = _cached(request, ("district", ids), lambda: _overview(street_of, streets, request.access))
+    committees_url = reverse("dashboard")
+    for row in ctx["streets"]:
+        head = f"{committees_url}?street={row['street'].pk}"
+        row["url"] = head
+        row["links"] = {name: f"{head}&sort={name}" for name in STREET_FIGURES}
     ctx["districts"] = districts
     return render(request, "reports/district.html", ctx)

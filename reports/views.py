@@ -3,15 +3,17 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from cases.filters import CaseFilterForm
-from committee.models import Committee
+from committee.models import Committee, Street
 from committee.roles import OVERSEERS, Perm, Role
 from common.db_routers import reads_from_replica
 from common.reversing import reverse_once
@@ -53,12 +55,73 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if own:
         committee = get_object_or_404(access.committees(), pk=own[0])
         return _render_dashboard(request, committee, others=own[1:])
-    committees = list(access.committees().filter(pk__in=ids).order_by("street__name", "name"))
-    ids = ",".join(str(c.pk) for c in committees)
-    ctx = _cached(request, ("overview", ids), lambda: figures.street_overview(committees, access))
+    # Plain values: (id, name, street), each street made once. A district's 300 committees and
+    # their streets built by the ORM cost about 4 ms, as much as a page of them takes to render;
+    # only the rows shown become committees (_committees_side_by_side).
+    streets, seats = {}, []
+    for pk, name, street_id, street_name in (
+        access.committees()
+        .filter(pk__in=ids)
+        .order_by("street__name", "name")
+        .values_list("pk", "name", "street_id", "street__name")
+    ):
+        street = streets.get(street_id) or streets.setdefault(
+            street_id, Street(pk=street_id, name=street_name)
+        )
+        seats.append((pk, name, street))
+    return _committees_side_by_side(request, seats)
+
+
+# The committees side by side, a page at a time for a reader of many (a district's 300): a street.
+OVERVIEW_PAGE_SIZE = 25
+# ?sort= → the figure its rows go by, most first (ties by street and name); none: by street and name.
+OVERVIEW_SORTS = {
+    "open": _("Open"),
+    "overdue": _("Overdue"),
+    "new_this_month": _("New this month"),
+    "resolved_this_month": _("Resolved this month"),
+    "late_referrals": _("Late referrals"),
+}
+
+
+def _committees_side_by_side(request: HttpRequest, seats: list[tuple[int, str, Street]]) -> HttpResponse:
+    """The street officer's street as it is; for a district officer or a superuser (or anyone with
+    more committees than a page) a street filter, sorting by a figure and pages, with the totals
+    over every committee the filter keeps. `seats`: (committee id, name, street), by street and name."""
+    access = request.access
+    streets = sorted({street for _pk, _name, street in seats}, key=lambda street: (street.name, street.pk))
+    wide = access.oversees_district or len(seats) > OVERVIEW_PAGE_SIZE
+    street = None
+    if wide and request.GET.get("street"):
+        street = next((s for s in streets if str(s.pk) == request.GET["street"]), None)
+        if street is None:  # not a street of theirs
+            raise Http404
+        seats = [seat for seat in seats if seat[2] == street]
+    ids = [pk for pk, _name, _street in seats]
+    ctx = _cached(
+        request, ("overview", ",".join(map(str, ids))), lambda: figures.overview_figures(ids, access)
+    )
+    sort = request.GET.get("sort", "") if wide else ""
+    if sort in OVERVIEW_SORTS:
+        by_figure = ctx["figures"]
+        seats = sorted(seats, key=lambda seat: -getattr(by_figure[seat[0]], sort))  # stable: then by name
+    else:
+        sort = ""
+    page = Paginator(seats, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page")) if wide else None
+    # The rows shown, as committees (their id, name and street: all the table and chart read).
+    shown = [Committee(pk=pk, name=name, street=s) for pk, name, s in (page.object_list if wide else seats)]
+    ctx = {**ctx, **figures.overview_rows(shown, ctx["figures"], ctx["period"])}
     ctx["chart"]["empty"] = figures.chart_is_empty(ctx["chart"])
-    ctx["streets"] = sorted({c.street.name for c in committees})
-    ctx["district_overview"] = access.oversees_district
+    ctx.update(
+        streets=[s.name for s in ([street] if street else streets)],
+        district_overview=access.oversees_district,
+        wide=wide,
+        page=page,
+        street_choices=streets,
+        street=street,
+        sort=sort,
+        sorts=OVERVIEW_SORTS,
+    )
     return render(request, "reports/overview.html", ctx)
 
 

@@ -65,6 +65,13 @@ def yangpu(org):
     return resident
 
 
+def _fits(page, device: str) -> None:
+    """On a phone tables scroll in their own box; the page does not scroll sideways."""
+    if device == "phone":
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, width
+
+
 @pytest.mark.parametrize("language", ["zh-CN", "en-US"])
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_the_district_officer_reads_the_district(device, language, browser, live_server, yangpu):
@@ -82,17 +89,31 @@ def test_the_district_officer_reads_the_district(device, language, browser, live
         expect(page.get_by_role("heading", name=words["streets"])).to_be_visible()
         streets = page.locator("tr[data-street]")
         expect(streets).to_have_count(2)
-        expect(page.get_by_role("heading", name="延吉新村街道")).to_be_visible()
-        expect(page.get_by_role("rowheader", name=words["street_total"])).to_have_count(2)
+        expect(page.locator("tr[data-committee]")).to_have_count(0)  # the committees are a click away
         assert "平凉" not in page.content()  # another district's street
         tag = f"district-{device}-{language[:2]}"
         screenshot(page, tag)
-        if device == "phone":  # tables scroll in their own box; the page does not scroll sideways
-            width = page.evaluate("document.documentElement.scrollWidth")
-            assert width <= 375, width
+        _fits(page, device)
+
+        # A street opens its committees side by side, with the street's total and the filter.
+        page.get_by_role("link", name="延吉新村街道").click()
+        expect(page.locator("h1")).to_contain_text("延吉新村街道")
+        expect(page.locator("tr[data-committee]")).to_have_count(1)
+        expect(page.get_by_role("rowheader", name=words["street_total"])).to_have_count(1)
+        expect(page.locator("#overview-street option:checked")).to_have_text("延吉新村街道")
+        screenshot(page, f"{tag}-street")
+        _fits(page, device)
+        # All streets, the most overdue first: the filter's form.
+        page.locator("#overview-street").select_option("")
+        page.locator("#overview-sort").select_option("overdue")
+        page.locator("form[data-overview-filters] button").click()
+        expect(page.locator("tr[data-committee]")).to_have_count(3)
+        expect(page.locator("#overview-sort")).to_have_value("overdue")
+        screenshot(page, f"{tag}-committees")
+        _fits(page, device)
 
         # A committee's dashboard, read-only, and its cases: no way to log or work one.
-        page.get_by_role("link", name="延吉居民区").first.click()
+        page.get_by_role("link", name="延吉居民区").first.click()  # its dashboard, read-only
         expect(page.locator("h1")).to_contain_text("延吉居民区")
         page.goto("/cases/?status=")
         expect(page.get_by_text("绿化带占用")).to_be_visible()

@@ -169,7 +169,7 @@ def test_the_demo_has_a_district_account(db):
     assert Access(user).committee_ids == {demo.committee_a.pk, demo.committee_b.pk}
 
 
-def test_the_district_overview_sets_streets_and_committees_side_by_side(org, district, as_user, settings):
+def test_the_district_overview_sets_the_streets_side_by_side(org, district, as_user, settings):
     settings.REPORTS_CACHE_SECONDS = 0
     client = as_user(district.officer)
     assert reverse("dashboard_district") in client.get(reverse("dashboard")).text  # the way there
@@ -177,13 +177,40 @@ def test_the_district_overview_sets_streets_and_committees_side_by_side(org, dis
     assert response.status_code == 200
     streets = {s["street"].name: s for s in response.context["streets"]}
     assert list(streets) == ["定海路街道", "延吉新村街道"]
-    assert {r["committee"] for r in streets["定海路街道"]["rows"]} == {org.a, org.b}
-    assert (streets["定海路街道"]["total"].open, streets["延吉新村街道"]["total"].open) == (1, 1)
+    assert (streets["定海路街道"]["committees"], streets["延吉新村街道"]["committees"]) == (2, 1)
+    assert (streets["定海路街道"]["figures"].open, streets["延吉新村街道"]["figures"].open) == (1, 1)
     assert response.context["total"].open == 2  # the sensitive case is not the district officer's to count
-    assert "全区总览" in response.text and "延吉居民区" in response.text
+    assert response.context["committees"] == 3
+    assert "全区总览" in response.text and "延吉新村街道" in response.text
+    # A street's row, not its committees: they are a click away.
+    assert "延吉居民区" not in response.text and "data-committee" not in response.text
+    assert f'href="{reverse("dashboard")}?street={district.d.street_id}"' in response.text
     assert org.c.name not in response.text and org.other_street.name not in response.text
     english = client.get(reverse("dashboard_district"), headers={"Accept-Language": "en"})
     assert "District overview" in english.text and "Streets side by side" in english.text
+
+
+STREET_FIGURES = ("open", "overdue", "new_this_month", "resolved_this_month", "late_referrals")
+
+
+def test_each_streets_figure_opens_its_committees_sorted_by_it_with_the_same_total(
+    org, district, as_user, settings
+):
+    settings.REPORTS_CACHE_SECONDS = 0
+    client = as_user(district.officer)
+    streets = client.get(reverse("dashboard_district")).context["streets"]
+    for street in streets:
+        page = client.get(street["url"])
+        assert {r["committee"].street_id for r in page.context["rows"]} == {street["street"].pk}
+        assert len(page.context["rows"]) == street["committees"]
+        for name in STREET_FIGURES:
+            url = street["links"][name]
+            assert f'href="{url.replace("&", "&amp;")}"' in client.get(reverse("dashboard_district")).text
+            sorted_page = client.get(url)
+            assert sorted_page.context["sort"] == name
+            assert getattr(sorted_page.context["total"], name) == getattr(street["figures"], name), url
+            shown = [getattr(r["figures"], name) for r in sorted_page.context["rows"]]
+            assert shown == sorted(shown, reverse=True), url
 
 
 def test_each_committee_row_links_its_counts_to_the_case_list_and_its_dashboard(
@@ -191,7 +218,7 @@ def test_each_committee_row_links_its_counts_to_the_case_list_and_its_dashboard(
 ):
     settings.REPORTS_CACHE_SECONDS = 0
     client = as_user(district.officer)
-    page = client.get(reverse("dashboard_district"), headers={"Accept-Language": "zh-hans"}).text
+    page = client.get(f"{reverse('dashboard')}?street={org.street.pk}").text
     row = page.split(f'<tr data-committee="{org.a.pk}">')[1].split("</tr>")[0]
     cases = reverse("cases:list")
     assert f'<a href="{reverse("dashboard_committee", args=[org.a.pk])}">{org.a.name}</a>' in row
@@ -225,14 +252,16 @@ def test_the_district_overview_runs_a_fixed_number_of_queries(
         client.get(reverse("dashboard_district"))
     few = len(captured.captured_queries)  # now: each request empties the connection's query log
     # session, user, districts, roles, committees, the rollup's months brought up to date, and one
-    # UNION ALL of every figure (reports/figures.py headlines: 13 queries before it)
+    # UNION ALL of every figure grouped by street (reports/figures.py street_headlines)
     assert few == QUERIES_DISTRICT
-    street = make_street("长白新村街道", district=district.yangpu)
-    for n in range(3):
-        committee = make_committee(street)
-        worker = make_user(committee=committee, role=Role.WORKER)
-        make_case(worker, committee, title=f"事项{n}")
+    for s in range(3):
+        street = make_street(f"长白新村街道{s}", district=district.yangpu)
+        for n in range(3):
+            committee = make_committee(street)
+            worker = make_user(committee=committee, role=Role.WORKER)
+            make_case(worker, committee, title=f"事项{n}")
     client.get(reverse("dashboard_district"))
     with django_assert_num_queries(few):
         response = client.get(reverse("dashboard_district"))
-    assert len(response.context["rows"]) == 6 and response.context["total"].open == 5
+    assert len(response.context["streets"]) == 5 and response.context["total"].open == 11
+    assert response.context["committees"] == 12

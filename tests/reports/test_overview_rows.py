@@ -87,6 +87,33 @@ def test_the_overview_rows_give_the_live_figures_for_every_reader(edges):
     assert row.recently_resolved > 0 and row.called > 0 and row.median_days is not None
 
 
+def test_the_street_rows_counted_by_street_equal_their_committees_added_up(edges):
+    """The district overview's street rows: the UNION ALL grouped by street (figures.street_headlines)
+    gives each street what its committees' figures add up to, and what the live count gives, for
+    every reader (sensitive cases, their own, the 90 days' first day), over two streets."""
+    org = edges
+    today = timezone.localdate()
+    for day in (today.replace(day=1), today):  # the other street: committee C's cases too
+        h.case(org.c, created_by=org.superuser, created=day, status=S.RESOLVED, resolved=today)
+        h.case(org.c, created_by=org.superuser, created=day, due=today - dt.timedelta(days=2))
+    period = Period(today)
+    for reader in READERS:
+        with acting_as(getattr(org, reader)) as access:
+            street_of = {
+                c.pk: c.street_id for c in access.committees().filter(pk__in=[org.a.pk, org.b.pk, org.c.pk])
+            }
+            ids = list(street_of)
+            cases = figures.cases_of(ids, access)
+            by_street = figures.street_headlines(cases, street_of, period, access)
+            live = figures.street_headlines(cases, street_of, period, access, rollup=False)
+            per_committee = figures.headlines(cases, ids, period, access, roster_residents=False)
+        assert set(by_street) == set(street_of.values()), reader
+        for sid, headline in by_street.items():
+            added = figures.total_of(per_committee[cid] for cid, s in street_of.items() if s == sid)
+            assert _headline(headline) == _headline(added) == _headline(live[sid]), (reader, sid)
+    assert by_street[org.other_street.pk].open == 2 and by_street[org.street.pk].median_days is not None
+
+
 def _kept_rows(committee: Committee, month: dt.date) -> set[tuple]:
     """The overview rows a change of this month keeps (the 1st's RESOLVED_FROM), summed, nonzero."""
     rows = CaseRollup.objects.filter(committee=committee, month=month, figure__in=NEW).exclude(

@@ -28,7 +28,25 @@ def populate(world) -> None:
     world.sensitive_case = make_case(world.secretary_a, world.a, title=SENSITIVE_TITLE, sensitive=True)
 
 
+# The committees side by side with a street, a figure to sort by and a page: the district officer's
+# and superusers' filter; a committee's staff and the street officer read their own page, whose
+# view has no filter (the parameters change nothing). Another district's street is 404 for the
+# district officer, as another committee's page.
+SIDE_BY_SIDE = expect(200, anonymous=302, viewer_a=403, district=200)
+
 ROWS = [
+    Row(
+        "dashboard",
+        lambda w: f"{reverse('dashboard')}?street={w.street.pk}&sort=overdue&page=1",
+        SIDE_BY_SIDE,
+        label="street",
+    ),
+    Row(
+        "dashboard",
+        lambda w: f"{reverse('dashboard')}?street={w.other_street.pk}&sort=late_referrals&page=2",
+        {**SIDE_BY_SIDE, "district": 404},
+        label="another street",
+    ),
     Row(
         "dashboard_district",
         lambda w: reverse("dashboard_district"),
