@@ -143,21 +143,49 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     # The tests' replica is default's test database under another connection, never a database of its own.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["common.db_routers.ReplicaRouter"]
+# Prepared statements (off by default; README, "Running it for a street or a district"): on, the
+# server binds the parameters (psycopg's server-side binding) and keeps a query prepared on its
+# connection from its DATABASE_PREPARE_THRESHOLD-th run, so that it is no longer parsed each time.
+# Measured (bench_cases, README "Benchmarks"): 5–10% off every page, the logged-in floor's two
+# queries as much, so no page's ratio to the floor falls. Off because PgBouncer in transaction mode
+# before 1.21 hands a connection's next query to a server connection without the statement.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=False)
+DATABASE_PREPARE_THRESHOLD = env.int("DATABASE_PREPARE_THRESHOLD", default=2)
+# Settings of every connection's session, each added to the `options` DATABASE_URL gives unless
+# those name it. Behind a pooler that refuses startup options (PgBouncer), remove them there and
+# run `ALTER DATABASE needle SET …` for each instead (README, "Running it for a district").
+_SESSION_SETTINGS = {
+    # No JIT compilation: it starts on a query's estimated cost, which a street's or the district's
+    # counts over many committees pass, and then spends 100–150 ms compiling a query that runs in
+    # less (EXPLAIN ANALYZE of the district overview at 2,000,000 cases).
+    "jit": "off",
+    # Reading a page out of order costs about what reading the next one does when the cases are in
+    # memory or on an SSD (PostgreSQL's default 4 is for spinning disks). At 4 the case search's
+    # plan was a coin flip on ANALYZE's sample: walking the committee's date index (1.4 ms) or
+    # reading all of the committee's cases by committee and sorting the matches (5–24 ms), 5 times
+    # in 12 ANALYZEs at 10,000 cases; at 1.1 the walk 12 times in 12 (README, "Benchmarks").
+    "random_page_cost": "1.1",
+}
+if DATABASE_PREPARED_STATEMENTS:
+    # A statement is planned for its own values on every run. PostgreSQL's default switches a
+    # prepared statement to one generic plan after five runs: the case search's, chosen for a
+    # common term (积水), walked the date index for a case number and took 664 ms at 300,000
+    # cases instead of 1.7.
+    _SESSION_SETTINGS["plan_cache_mode"] = "force_custom_plan"
 for _database in DATABASES.values():
     if not _database["ENGINE"].endswith("postgresql"):
         continue
     # Persistent connections: a one-query page went from ~130 to ~900 req/s with them.
     _database.setdefault("CONN_MAX_AGE", 600)
     _database["CONN_HEALTH_CHECKS"] = True
-    _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-    # No JIT compilation: it starts on a query's estimated cost, which a street's or the district's
-    # counts over many committees pass, and then spends 100–150 ms compiling a query that runs in
-    # less (EXPLAIN ANALYZE of the district overview at 2,000,000 cases). Added to any `options`
-    # DATABASE_URL gives. Behind a pooler that refuses startup options (PgBouncer), remove it there
-    # and run `ALTER DATABASE needle SET jit = off` instead (README, "Running it for a district").
-    _options = _database["OPTIONS"]
-    if "jit" not in _options.get("options", ""):
-        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+    _options = _database.setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", 5)
+    for _name, _value in _SESSION_SETTINGS.items():
+        if _name not in _options.get("options", ""):
+            _options["options"] = f"{_options.get('options', '')} -c {_name}={_value}".strip()
+    if DATABASE_PREPARED_STATEMENTS:
+        _options.setdefault("server_side_binding", True)
+        _options.setdefault("prepare_threshold", DATABASE_PREPARE_THRESHOLD)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions ------------------------------------------------------------------------------

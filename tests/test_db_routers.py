@@ -46,7 +46,10 @@ def test_a_replica_url_adds_the_alias_with_defaults_options_and_the_router():
     assert replica["HOST"] == "standby"
     assert replica["CONN_MAX_AGE"] == found["databases"]["default"]["CONN_MAX_AGE"] == 600
     assert replica["CONN_HEALTH_CHECKS"] is True
-    assert replica["OPTIONS"] == {"connect_timeout": 5, "options": "-c statement_timeout=30000 -c jit=off"}
+    assert replica["OPTIONS"] == {
+        "connect_timeout": 5,
+        "options": "-c statement_timeout=30000 -c jit=off -c random_page_cost=1.1",
+    }
     assert replica["TEST"] == {"MIRROR": "default"}
     assert found["routers"] == ["common.db_routers.ReplicaRouter"]
 
