@@ -7,6 +7,8 @@ figure clicked), where every count leads on to the case list it counts. Sensitiv
 where the reader may see them (the figures go through visible_cases and the rollup's rules).
 """
 
+from collections import Counter
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -31,18 +33,16 @@ def _districts(request: HttpRequest) -> list[District]:
     return list(District.objects.filter(officers__user=request.user))
 
 
-def _overview(street_of: dict[int, int], streets: dict[int, tuple], access) -> dict:
+def _overview(street_of: dict[int, int], streets: dict[int, str], access) -> dict:
     """The streets' rows (street, its number of committees, its figures) and the district's total."""
     period = figures.Period(timezone.localdate())
     ids = list(street_of)
     cases = figures.cases_of(ids, access)
     by_street = figures.street_headlines(cases, street_of, period, access, rollup=settings.REPORTS_ROLLUP)
-    committees_in = {}
-    for sid in street_of.values():
-        committees_in[sid] = committees_in.get(sid, 0) + 1
+    committees_in = Counter(street_of.values())
     rows = [
         {"street": Street(pk=sid, name=name), "committees": committees_in[sid], "figures": by_street[sid]}
-        for sid, (name, _district) in streets.items()
+        for sid, name in streets.items()
     ]
     return {
         "computed_at": timezone.localtime(),
@@ -58,17 +58,17 @@ def district_overview(request: HttpRequest) -> HttpResponse:
     districts = _districts(request)
     if not districts and not request.access.sees_everything:
         raise PermissionDenied
-    # (committee, street, street's name, district's name): plain values, not 300 committees built.
+    # (committee, street, street's name): plain values, not 300 committees built.
     committees = (
         request.access.committees()
         .filter(street__district__in=districts)
         .order_by("street__district__name", "street__name", "street_id", "name")
-        .values_list("pk", "street_id", "street__name", "street__district__name")
+        .values_list("pk", "street_id", "street__name")
     )
     street_of, streets = {}, {}
-    for pk, sid, street_name, district_name in committees:
+    for pk, sid, street_name in committees:
         street_of[pk] = sid
-        streets[sid] = (street_name, district_name)
+        streets[sid] = street_name
     ids = ",".join(map(str, street_of))
     ctx = _cached(request, ("district", ids), lambda: _overview(street_of, streets, request.access))
     committees_url = reverse("dashboard")

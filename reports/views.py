@@ -65,10 +65,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("street__name", "name")
         .values_list("pk", "name", "street_id", "street__name")
     ):
-        street = streets.get(street_id) or streets.setdefault(
-            street_id, Street(pk=street_id, name=street_name)
-        )
-        seats.append((pk, name, street))
+        if street_id not in streets:
+            streets[street_id] = Street(pk=street_id, name=street_name)
+        seats.append((pk, name, streets[street_id]))
     return _committees_side_by_side(request, seats)
 
 
