@@ -83,10 +83,13 @@ def test_a_kept_compilation_depends_on_its_arguments_only(org, compile_branches,
     """Compiled afresh under another scope, time zone, language and reader than the arguments
     say, the SQL and parameters are the same: nothing but the arguments goes into them."""
     scope = frozenset({org.a.pk, org.b.pk})
+    # The arguments are made once, in Shanghai: made again under UTC, "today" would be another day
+    # from 16:00 to midnight UTC (an argument that differs, not a compilation that does).
+    given = arguments(org, scope)
     with committee_scope({org.a.pk}), acting_as(org.secretary_a):
-        here = compile_branches.__wrapped__(*arguments(org, scope))
+        here = compile_branches.__wrapped__(*given)
     with unscoped(), timezone.override("UTC"), translation.override("en"), acting_as(org.worker_b):
-        elsewhere = compile_branches.__wrapped__(*arguments(org, scope))
+        elsewhere = compile_branches.__wrapped__(*given)
     assert here == elsewhere
     # A scoped model's manager writes the scope into the SQL: it has to be an argument (the
     # rollup's rows are not scoped themselves; the scope is in their key all the same).
