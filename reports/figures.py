@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, Referral
 from cases.selectors import visible_cases
 from committee.roles import Perm
-from committee.scoping import Ids, visible_committee_ids
+from committee.scoping import InIds, visible_committee_ids
 from common.reversing import reverse_once
 from common.workdays import median_of_counts, working_day_counts
 from reports import open_cases, rollup_reads
@@ -532,13 +532,13 @@ def late_referrals(committee_ids: list[int], period: Period, access):
     """The referrals of these committees' cases this reader may see, no reply yet, past the date
     expected."""
     referrals = Referral.objects.filter(
-        committee_id__in=Ids(committee_ids), replied_on__isnull=True, reply_expected_by__lt=period.today
+        InIds("committee_id", committee_ids), replied_on__isnull=True, reply_expected_by__lt=period.today
     )
     if set(access.committees_where(Perm.MANAGE_CASES)) >= set(committee_ids):
         # visible_cases shows such a reader every case of these committees: no semi-join to ask it.
         return referrals
     return referrals.filter(
-        case__in=visible_cases(access, Case.objects.filter(committee_id__in=Ids(committee_ids)))
+        case__in=visible_cases(access, Case.objects.filter(InIds("committee_id", committee_ids)))
     )
 
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from committee.roles import Perm
-from committee.scoping import Ids, committee_scope, unscoped, visible_committee_ids
+from committee.scoping import InIds, committee_scope, unscoped, visible_committee_ids
 from common.kept import Kept
 from reports.models import OpenCount
 from reports.unions import Compiled, compile_branch
@@ -93,7 +93,7 @@ def _visible(access, committee_ids) -> Q:
 def _visible_to(committee_ids, managed, user_id: int | None) -> Q:
     if set(managed) >= set(committee_ids):
         return Q()
-    allowed = Q(sensitive=False) | Q(committee_id__in=Ids(managed))
+    allowed = Q(sensitive=False) | Q(InIds("committee_id", managed))
     if user_id is not None:
         allowed |= Q(assignee_id=user_id) | Q(created_by_id=user_id)
     return allowed
@@ -103,7 +103,7 @@ def open_rows(access, committee_ids):
     """The counters' open rows of these committees that count for this reader (visible_cases' rule):
     the street's and the district's overviews sum them per committee (reports/figures.py)."""
     return OpenCount.objects.filter(
-        _visible(access, committee_ids), committee_id__in=Ids(committee_ids), month__isnull=True
+        _visible(access, committee_ids), InIds("committee_id", committee_ids), month__isnull=True
     )
 
 

@@ -32,7 +32,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from cases.models import Case
-from committee.scoping import Ids
+from committee.scoping import InIds
 from common.bulk import insert_rows
 from common.kept import Kept
 from common.workdays import working_day_counts
@@ -269,7 +269,7 @@ def _current_compiled(
         RollupMonth.objects.using(using)
         .filter(
             Q(summarised__gte=F("changed")) | Q(month__gte=this_month),
-            committee_id__in=Ids(committee_ids),
+            InIds("committee_id", committee_ids),
             month__in=months,
             computed_at__isnull=False,
         )
@@ -290,7 +290,7 @@ def _within(grouped: dict, field: str) -> Q:
         or_,
         (
             Q(
-                committee_id__in=Ids(ids),
+                InIds("committee_id", ids),
                 **{f"{field}__gte": _start(m), f"{field}__lt": _start(next_month(m))},
             )
             for m, ids in grouped.items()

@@ -16,7 +16,7 @@ from django.db.models import CharField, Count, DateField, F, IntegerField, Q, Su
 from django.utils import timezone
 
 from committee.roles import Perm
-from committee.scoping import Ids, committee_scope, unscoped, visible_committee_ids
+from committee.scoping import InIds, committee_scope, unscoped, visible_committee_ids
 from reports.models import CaseRollup
 from reports.rollup import first_of
 from reports.unions import Compiled, compile_branch, union_counts
@@ -36,8 +36,8 @@ def visible_rows(access, committee_ids) -> Q:
 
 def _visible_rows(committee_ids, managed) -> Q:
     if set(managed) >= set(committee_ids):
-        return Q(committee_id__in=Ids(committee_ids))
-    return Q(committee_id__in=Ids(committee_ids)) & (Q(sensitive=False) | Q(committee_id__in=Ids(managed)))
+        return Q(InIds("committee_id", committee_ids))
+    return Q(InIds("committee_id", committee_ids)) & (Q(sensitive=False) | Q(InIds("committee_id", managed)))
 
 
 def own_sensitive(access, committee_ids) -> Q | None:
@@ -47,7 +47,7 @@ def own_sensitive(access, committee_ids) -> Q | None:
     others = sorted(set(committee_ids) - _managed(access, committee_ids))
     if not others or access.user.pk is None:
         return None
-    mine = Q(sensitive=True, committee_id__in=Ids(others))
+    mine = Q(InIds("committee_id", others), sensitive=True)
     return (mine & Q(assignee_id=access.user.pk)) | (mine & Q(created_by_id=access.user.pk))
 
 

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from django.db.models import Case, Q, QuerySet, Value, When
 
-from committee.scoping import Ids, committee_scope, unscoped, visible_committee_ids
+from committee.scoping import InIds, committee_scope, unscoped, visible_committee_ids
 from common import refdata
 from common.kept import PLACEHOLDER, Kept
 from residents.addresses import ROOM, without_unit
@@ -106,7 +106,7 @@ def care_roster(committee_ids) -> QuerySet[Resident]:
     residents.indexing (a cadence after the last visit; the registration date if never visited).
     """
     return Resident.objects.filter(
-        committee_id__in=Ids(committee_ids), archived="", next_visit_due__isnull=False
+        InIds("committee_id", committee_ids), archived="", next_visit_due__isnull=False
     )
 
 

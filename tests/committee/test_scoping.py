@@ -9,10 +9,11 @@ import pytest
 from django import forms
 from django.conf import settings
 from django.db import connection, connections
+from django.db.models import Q
 
 from committee.access import Access, acting_as
 from committee.roles import Perm, Role
-from committee.scoping import Ids, ScopeError, committee_scope, unscoped
+from committee.scoping import InIds, ScopeError, committee_scope, unscoped
 from residents.models import Building
 from tests.factories import make_user
 
@@ -132,18 +133,28 @@ def test_committee_scope_context_narrows_to_the_given_committees(org, buildings)
 
 
 def test_id_lists_are_written_into_the_sql_as_numbers(org, buildings):
-    """The scope's committees and Ids(...) are numbers in the SQL, not a parameter each (a district's
-    300 committees in several places of a query cost more to pass than to run)."""
+    """The scope's committees and InIds(...) are numbers in the SQL, not a parameter each (a district's
+    300 committees in several places of a query cost more to pass than to run); on PostgreSQL one
+    array constant, one id a bigint (what the committee-keyed GIN index answers)."""
     a, b = sorted((org.a.pk, org.b.pk))
     with committee_scope([org.b.pk, org.a.pk]):
-        mine = Building.objects.filter(committee_id__in=Ids([org.b.pk, org.a.pk, org.a.pk]))
+        mine = Building.objects.filter(InIds("committee_id", [org.b.pk, org.a.pk, org.a.pk]))
         assert sorted(mine.values_list("number", flat=True)) == ["1", "2"]
         sql, params = mine.query.sql_with_params()
-        cast = "::bigint" if connection.vendor == "postgresql" else ""  # (see scoping._numbers)
-        assert sql.count(f"IN ({a}{cast}, {b}{cast})") == 2 and params == ()
-        assert not Building.objects.filter(committee_id__in=Ids([])).exists()
+        if connection.vendor == "postgresql":
+            assert sql.count(f"= ANY('{{{a},{b}}}'::bigint[])") == 2 and params == ()
+        else:
+            assert sql.count(f"IN ({a}, {b})") == 2 and params == ()
+        one = Building.objects.filter(InIds("committee_id", [org.a.pk]))
+        assert [x.number for x in one] == ["1"]
+        cast = "::bigint" if connection.vendor == "postgresql" else ""
+        assert f"= {a}{cast}" in str(one.query) or f"IN ({a})" in str(one.query)
+        assert not Building.objects.filter(InIds("committee_id", [])).exists()
+        # Negated and OR-ed as any condition.
+        assert [x.number for x in Building.objects.filter(~Q(InIds("committee_id", [a])))] == ["2"]
+        assert Building.objects.filter(Q(InIds("committee_id", [a])) | Q(number="2")).count() == 2
     with pytest.raises(ValueError):
-        Ids(["1) OR (1 = 1"])  # never text into the SQL
+        InIds("committee_id", ["1) OR (1 = 1"])  # never text into the SQL
 
 
 class PickBuilding(forms.Form):
