@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from reports.models import CaseRollup, OpenCount, RollupMonth
+
 
 class BenchCommand(BaseCommand):
     """A benchmark command fills its own committees in whichever database DATABASE_URL names. A new,
@@ -20,3 +22,17 @@ class BenchCommand(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         return super().execute(*args, **options)
+
+    def settle_counts(self) -> None:
+        """The open-case counters and the rollup as autovacuum keeps them, after a run rewrote them
+        (a recount, summaries, the pages that summarise months again: a DELETE and a COPY each
+        time). This server runs with autovacuum off: without this, the computed dashboard read a
+        rollup of mostly dead rows (110 MB for 11 MB of live ones at 300,000 cases) with the
+        statistics of its empty table (its hotspots' query 7–12 ms instead of 1), and the district
+        overview, expecting 25 of the counters' 22,951 rows, sorted them rather than hash them
+        (8.7 → 4.9 ms). VACUUM cannot run inside a transaction (the commands' tests run in one)."""
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            return
+        with connection.cursor() as cursor:
+            for table in (CaseRollup, RollupMonth, OpenCount):
+                cursor.execute(f"VACUUM ANALYZE {table._meta.db_table}")

@@ -37,7 +37,6 @@ from committee.models import Committee, Membership, Street, User
 from committee.roles import Role
 from committee.scoping import unscoped
 from reports import open_cases
-from reports.models import CaseRollup, OpenCount, RollupMonth
 from reports.rollup import add_months, forget
 from residents.models import Building
 
@@ -120,7 +119,7 @@ class Command(BenchCommand):
         ):
             for key in keys:
                 if key == "dashboard_computed":
-                    self._settle_rollup()
+                    self.settle_counts()
                 # Summarising everything takes seconds at 100,000 cases: a few runs tell.
                 times = min(runs, 3) if key == "dashboard_summarise_all" else runs
                 warm = 1 if times < runs else 3
@@ -319,18 +318,6 @@ class Command(BenchCommand):
             self.stdout.write(f"  {start + done} cases…")
         for year, last in seq_by_year.items():
             CaseCounter.objects.update_or_create(committee=committee, year=year, defaults={"last": last})
-
-    def _settle_rollup(self) -> None:
-        """The rollup as autovacuum keeps it, after the pages before dashboard_computed summarised
-        its months again and again (a DELETE and a COPY each time). This server runs with autovacuum
-        off: without this, the computed dashboard read a rollup of mostly dead rows (110 MB for
-        11 MB of live ones at 300,000 cases) with the statistics of its empty table, and its
-        hotspots' query took 7–12 ms instead of 1."""
-        if connection.vendor != "postgresql" or connection.in_atomic_block:
-            return
-        with connection.cursor() as cursor:
-            for table in (CaseRollup, RollupMonth, OpenCount):
-                cursor.execute(f"VACUUM ANALYZE {table._meta.db_table}")
 
     def _settle(self) -> None:
         """After a fill, what autovacuum would do: fresh planner statistics, the visibility map set

@@ -38,7 +38,6 @@ from committee.roles import Role
 from committee.scoping import unscoped
 from common.bulk import insert_rows
 from reports import open_cases, rollup
-from reports.models import CaseRollup, OpenCount, RollupMonth
 from residents.models import Building, Household, Resident
 from residents.search_keys import address_tokens, search_key, sort_key
 
@@ -157,7 +156,7 @@ class Command(BenchCommand):
             took = time.perf_counter() - started
             self.stdout.write(f"Summarised {done} committee-months for the dashboards in {took:.1f} s.")
             if drifted or done:
-                self._settle_counts()
+                self.settle_counts()
             people = self._people(district, committees[0])
             # Not sensitive: a worker opens only their own sensitive cases (404 otherwise).
             first_cases = list(
@@ -170,17 +169,6 @@ class Command(BenchCommand):
         if options["json_path"] is not None:
             options["json_path"].write_text(json.dumps(results, indent=2) + "\n")
             self.stdout.write(f"Wrote {options['json_path']}.")
-
-    def _settle_counts(self) -> None:
-        """The counters and the rollup as autovacuum keeps them after the recount and the summaries
-        above rewrote them (this server runs with autovacuum off): with the statistics of the build's
-        empty counters, PostgreSQL expected 25 of their 22,951 rows for the district overview and
-        sorted them rather than hash them (8.7 → 4.9 ms)."""
-        if connection.vendor != "postgresql" or connection.in_atomic_block:
-            return
-        with connection.cursor() as cursor:
-            for table in (OpenCount, CaseRollup, RollupMonth):
-                cursor.execute(f"VACUUM ANALYZE {table._meta.db_table}")
 
     def _people(self, district, committee) -> dict[str, User]:
         staff = Membership.objects.filter(committee=committee).select_related("user")
