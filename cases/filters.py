@@ -14,6 +14,7 @@ import re
 from django import forms
 from django.db import models
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -21,7 +22,7 @@ from django.utils.translation import pgettext_lazy
 from cases.models import Case, label_in_language
 from cases.reference import case_worker_names, category_id, category_names
 from cases.search import term_filter
-from common.forms import MAX_ID, DateInput, FilterDateField
+from common.forms import MAX_ID, DateInput, FilterDateField, parse_id
 from residents.selectors import search_terms
 
 SORTS = {
@@ -39,13 +40,25 @@ SORT_CHOICES = [
     ("updated", _("recently changed")),
 ]
 NUMBER = re.compile(r"^(\d{4})-(\d{1,6})$")
+# More staff than this in the reader's committees: the assignee's select lists one committee's.
+MAX_ASSIGNEE_OPTIONS = 200
+
+
+class StaffChoiceField(forms.ChoiceField):
+    """A choice of staff that may accept more of them than its select lists (`accepted`: ids as
+    text): CaseFilterForm lists one committee's when the reader's committees have hundreds."""
+
+    accepted: frozenset[str] = frozenset()
+
+    def valid_value(self, value) -> bool:
+        return value in self.accepted or super().valid_value(value)
 
 
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
-    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    assignee = StaffChoiceField(label=_("Assignee"), required=False)
     source = forms.ChoiceField(label=_("Source"), required=False)
     building = forms.IntegerField(
         label=_("Building"), required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
@@ -82,15 +95,50 @@ class CaseFilterForm(forms.Form):
         ]
         self.fields["source"].choices = [("", _("any source")), *Case.Source.choices]
         committees = [] if access is None else access.committee_names()
-        self.fields["assignee"].choices = [
-            ("", _("anyone")),
-            ("none", _("unassigned")),
-            *((str(pk), name) for pk, name in case_worker_names([pk for pk, _name, _street in committees])),
-        ]
+        staff = case_worker_names([pk for pk, _name, _street in committees])
+        anyone = [("", _("anyone")), ("none", _("unassigned"))]
         self.fields["committee"].choices = [("", _("all my committees"))] + [
             (str(pk), name) for pk, name, _street in committees
         ]
         self.show_committee = len(committees) > 1
+        if len(staff) > MAX_ASSIGNEE_OPTIONS:
+            self._list_staff_of_chosen_committee(anyone, staff, {pk for pk, _name, _street in committees})
+        else:
+            self.fields["assignee"].choices = [*anyone, *((str(pk), name) for pk, name in staff)]
+
+    def _list_staff_of_chosen_committee(self, anyone: list, staff: list, committee_ids: set[int]) -> None:
+        """A district's 1,500 staff in one select are a list nobody reads (and were most of the
+        district officer's case list: 1,534 options, 107 KB on a phone). The select then lists the
+        staff of the committee chosen, and the one asked for; choosing a committee draws the
+        filters again with its staff. Every one of them stays a valid choice: a link may name one."""
+        chosen = parse_id(self.data.get("committee"))
+        shown = (
+            [*anyone, *((str(pk), name) for pk, name in case_worker_names([chosen]))]
+            if chosen in committee_ids
+            else anyone
+        )
+        asked = parse_id(self.data.get("assignee"))
+        names = dict(staff)
+        if asked in names and str(asked) not in {value for value, _label in shown}:
+            shown = [*shown, (str(asked), names[asked])]
+        assignee = self.fields["assignee"]
+        assignee.choices = shown
+        assignee.accepted = frozenset(str(pk) for pk in names)
+        if len(shown) == len(anyone):
+            assignee.help_text = _("Choose a committee to list its staff.")
+        # The committee's select draws the page's main part again (its filters too), not only the
+        # results: its staff are then the assignee's choices. `consume`: not the form's request too.
+        self.fields["committee"].widget.attrs.update(
+            {
+                "hx-get": reverse("cases:list"),
+                "hx-include": "closest form",
+                "hx-trigger": "change consume",
+                "hx-target": "#main",
+                "hx-select": "#main",
+                "hx-swap": "outerHTML",
+                "hx-push-url": "true",
+            }
+        )
 
     def clean_sort(self) -> str:
         return self.cleaned_data.get("sort") or "due"

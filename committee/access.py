@@ -119,7 +119,11 @@ class Access:
         queryset = Committee.objects.select_related("street")
         if self.sees_everything:
             return queryset
-        return queryset.filter(pk__in=self.roles)
+        if not self.roles:
+            return queryset.none()
+        # One array constant, not a parameter per committee: a district officer's 300 made the
+        # committees side by side's list of them 7.6 ms against 2.2 (scoping.InIds).
+        return queryset.filter(scoping.InIds("id", self.roles))
 
     def committee_names(self) -> list[tuple[int, str, str]]:
         """(id, name, street name) of the committees the user may see, by street and name: what

@@ -2,10 +2,12 @@
 a committee's cases and a resident, read-only and masked, in Chinese and English, desktop and phone."""
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import expect
 
+from cases import filters
 from committee.roles import Role
 from tests.browser.conftest import DESKTOP, PHONE, _context, login, screenshot, watch_console
 from tests.factories import (
@@ -59,7 +61,7 @@ def yangpu(org):
     )
     make_case(org.worker_a, org.a, building=building, assignee=org.worker_a)
     make_case(org.worker_b, org.b, title="路灯不亮", code="roads")
-    secretary_d = make_user("secretary_d", committee=d, role=Role.SECRETARY)
+    secretary_d = make_user("secretary_d", committee=d, role=Role.SECRETARY, full_name="孙丽")
     make_case(secretary_d, d, title="绿化带占用", code="roads")
     make_case(org.secretary_a, org.a, title="家庭困难", code="hardship", sensitive=True)
     return resident
@@ -74,7 +76,10 @@ def _fits(page, device: str) -> None:
 
 @pytest.mark.parametrize("language", ["zh-CN", "en-US"])
 @pytest.mark.parametrize("device", ["desktop", "phone"])
-def test_the_district_officer_reads_the_district(device, language, browser, live_server, yangpu):
+def test_the_district_officer_reads_the_district(device, language, browser, live_server, yangpu, monkeypatch):
+    # The district's four staff count as too many for one select: the case list's assignee filter
+    # lists a committee's once one is chosen (cases/filters.py).
+    monkeypatch.setattr(filters, "MAX_ASSIGNEE_OPTIONS", 3)
     words = WORDS[language]
     context = _context(browser, live_server, DESKTOP if device == "desktop" else PHONE, language)
     page = context.new_page()
@@ -121,6 +126,19 @@ def test_the_district_officer_reads_the_district(device, language, browser, live
         assert "家庭困难" not in page.content()  # sensitive: the secretary's, not the district's
         expect(page.locator("a[href='/cases/new/']")).to_have_count(0)
         screenshot(page, f"{tag}-cases")
+        # The assignee's select lists a committee's staff once the committee is chosen.
+        page.locator("details.filter-panel summary").click()
+        expect(page.locator("#id_assignee option")).to_have_count(2)  # anyone, unassigned
+        page.locator("#id_committee").select_option(label="延吉居民区")
+        expect(page.locator("#id_assignee")).to_contain_text("孙丽")
+        expect(page.locator("#id_assignee option")).to_have_count(3)
+        expect(page.get_by_text("路灯不亮")).to_have_count(0)
+        expect(page.get_by_text("绿化带占用")).to_be_visible()
+        assert "committee=" in page.url
+        expect(page.locator("#case-results")).not_to_have_class(re.compile("htmx-request"))
+        # The results fade back in (a 0.2 s transition) before the screenshot.
+        expect(page.locator("#case-results")).to_have_css("opacity", "1")
+        screenshot(page, f"{tag}-cases-committee")
 
         # A resident: the phone masked, the sensitive care category withheld, no reveal.
         page.goto(f"/residents/{yangpu.pk}/")
