@@ -49,13 +49,18 @@
 
   // An htmx request that met an ended session was redirected to the login page: never show that
   // page inside the form. Go to sign in, then come back to this page (a form keeps what was typed
-  // on the device: static/js/intake.js).
+  // on the device: static/js/intake.js). Once: the intake's searches answer together, and a second
+  // assign() aborted the first navigation.
+  var signingIn = false;
+  window.addEventListener("pageshow", function () { signingIn = false; });
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
     if (!xhr || !xhr.responseURL) return;
     var url = new URL(xhr.responseURL, window.location.href);
     if (url.searchParams.has("next") && /\/login\/$/.test(url.pathname)) {
       event.detail.shouldSwap = false;
+      if (signingIn) return;
+      signingIn = true;
       url.searchParams.set("next", window.location.pathname + window.location.search);
       window.location.assign(url.toString());
     }
