@@ -124,7 +124,7 @@ class CaseFilterForm(forms.Form):
         assignee = self.fields["assignee"]
         assignee.choices = shown
         assignee.accepted = frozenset(str(pk) for pk in names)
-        if len(shown) == len(anyone):
+        if chosen not in committee_ids:
             assignee.help_text = _("Choose a committee to list its staff.")
         # The committee's select draws the page's main part again (its filters too), not only the
         # results: its staff are then the assignee's choices. `consume`: not the form's request too.

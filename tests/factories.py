@@ -183,3 +183,10 @@ def jpeg_bytes(size=(8, 8)) -> bytes:
 
 def jpeg_upload(name: str = "photo.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, jpeg_bytes(), content_type="image/jpeg")
+
+
+# --- Pages --------------------------------------------------------------------------------------------
+def select_html(page: str, name: str) -> str:
+    """The markup of the select named `name` in a page: its options, to look for names in."""
+    start = page.index(f'name="{name}"')
+    return page[start : page.index("</select>", start)]

@@ -13,13 +13,11 @@ from cases import reference
 from cases.models import CaseCategory, OutsideBody
 from committee.models import Membership
 from committee.roles import Role
-from tests.factories import make_case, make_user
+from tests.factories import make_case, make_user, select_html
 
 
 def _assignee_options(client) -> str:
-    page = client.get(reverse("cases:list")).content.decode()
-    start = page.index('name="assignee"')
-    return page[start : page.index("</select>", start)]
+    return select_html(client.get(reverse("cases:list")).content.decode(), "assignee")
 
 
 def test_a_new_category_is_a_choice_on_the_next_page(org, as_user):
@@ -106,11 +104,6 @@ def test_a_page_served_while_a_category_is_saved_does_not_keep_it_out_of_the_cac
     assert "井盖缺失" in reference.category_labels().values()
 
 
-def _select(page: str, name: str) -> str:
-    start = page.index(f'name="{name}"')
-    return page[start : page.index("</select>", start)]
-
-
 def test_a_warm_case_page_reads_no_choice_list_and_its_choices_follow_changes(org, as_user):
     """The case page's "Assign to", category and "Send to" choices come from the cache: no query
     for them on a warm page; a worker deactivated, a category renamed, a body added or retired
@@ -126,22 +119,22 @@ def test_a_warm_case_page_reads_no_choice_list_and_its_choices_follow_changes(or
         for sql in queries
     ), queries
     page = client.get(url).content.decode()
-    assert f'<option value="{org.worker_a.pk}" selected>' in _select(page, "assignee")
-    assert f'<option value="{case.category_id}" selected>' in _select(page, "category")
+    assert f'<option value="{org.worker_a.pk}" selected>' in select_html(page, "assignee")
+    assert f'<option value="{case.category_id}" selected>' in select_html(page, "category")
 
     helper = make_user(committee=org.a, role=Role.WORKER, full_name="帮手")
-    assert "帮手" in _select(client.get(url).content.decode(), "assignee")
+    assert "帮手" in select_html(client.get(url).content.decode(), "assignee")
     helper.is_active = False
     helper.save()
-    assert "帮手" not in _select(client.get(url).content.decode(), "assignee")
+    assert "帮手" not in select_html(client.get(url).content.decode(), "assignee")
 
     category = CaseCategory.objects.get(pk=case.category_id)
     category.name = "下水道"
     category.save()
-    assert "下水道" in _select(client.get(url).content.decode(), "category")
+    assert "下水道" in select_html(client.get(url).content.decode(), "category")
 
     body = OutsideBody.objects.create(name="自来水公司", name_en="Water company", order=99)
-    assert "自来水公司" in _select(client.get(url).content.decode(), "body")
+    assert "自来水公司" in select_html(client.get(url).content.decode(), "body")
     body.active = False
     body.save()
-    assert "自来水公司" not in _select(client.get(url).content.decode(), "body")
+    assert "自来水公司" not in select_html(client.get(url).content.decode(), "body")
