@@ -11,7 +11,6 @@ from django.db.models import QuerySet
 
 from common.forms import MAX_ID, parse_id
 from residents.models import CareCategory, Resident
-from residents.selectors import search_residents
 
 MAX_QUERY = 60  # characters of the search box that are searched
 
@@ -77,9 +76,9 @@ def filter_by_category(
     return queryset, category
 
 
-def filter_residents(queryset: QuerySet[Resident], filters: dict) -> QuerySet[Resident]:
-    """The resident list's search, status, building and grid (the category: filter_by_category)."""
-    queryset = search_residents(queryset, filters["q"])
+def narrow_residents(queryset: QuerySet[Resident], filters: dict) -> QuerySet[Resident]:
+    """The resident list's status, building and grid: what its search (residents.selectors) searches
+    within; the category: filter_by_category."""
     if filters["status"] == "archived":
         queryset = queryset.exclude(archived="")
     elif filters["status"] == "active":

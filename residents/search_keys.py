@@ -97,6 +97,21 @@ def sort_key(name: str) -> str:
 _SORT_KEY_LENGTH = 120  # Resident.sort_key's max_length
 
 
+def name_reading(text: str) -> str | None:
+    """What sort_key starts with for every name that starts with `text` (Chinese characters): its
+    characters' likeliest readings. None unless every character of `text` is Chinese and has one.
+
+    sort_key is '<reading> <name>' and its only space is before the name, so the names starting with
+    王 are the keys from 'wang' up to 'wanh' that hold ' 王': a range of the registry's pinyin index
+    (residents.selectors.name_tiers)."""
+    if not text or not _HAN_RUN.fullmatch(text):
+        return None
+    readings = [_piece_readings(character) for character in text]
+    if not all(readings):
+        return None
+    return "".join(reading[0][0] for reading in readings)
+
+
 def phone_token(phone: str) -> str:
     digits = re.sub(r"\D", "", phone or "")
     return f"{digits}#" if digits else ""

@@ -32,8 +32,8 @@ from residents.filters import (
     ResidentFilterForm,
     RosterFilterForm,
     filter_by_category,
-    filter_residents,
     filter_roster,
+    narrow_residents,
     parse_id,
 )
 from residents.forms import (
@@ -49,13 +49,17 @@ from residents.rows import render_resident_rows
 from residents.selectors import (
     PAGE_SIZE,
     PINYIN_ORDER,
+    NameTiers,
     building_choices,
     care_categories,
     care_roster,
     grid_choices,
+    name_tiers,
     overdue_on,
     page_rows,
+    search_residents,
     search_terms,
+    tiered_page,
 )
 
 # The newest cases shown on a resident, household or building page; a building links to the full list.
@@ -109,12 +113,22 @@ class SearchPaginator(CappedPaginator):
     CappedPaginator's count is a second reading of up to 1,001 matches: for 王 in a committee of
     10,000, 2.6 against 5.2 ms (the search's SQL alone, median of 30 on this machine); for a word
     that matches 100,000 residents (路) both sort them all (94 against 97 ms). What the page says
-    is CappedPaginator's: the count exact up to the cap, "More than 1,000" past it."""
+    is CappedPaginator's: the count exact up to the cap, "More than 1,000" past it.
+
+    One Chinese character is read in tiers instead (`tiers`, residents.selectors.name_tiers): the names
+    starting with it from the pinyin index, in order, without sorting every match."""
+
+    def __init__(self, object_list, per_page, *, tiers: NameTiers | None = None, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.tiers = tiers
 
     def _page_with_count(self, capped, wanted: int, limit: int):
         bottom = (wanted - 1) * self.per_page
-        counted = self.object_list.values_list("pk", Window(Count("pk")))
-        rows = list(counted[bottom : bottom + self.per_page])
+        if self.tiers is not None:
+            rows = tiered_page(self.tiers, offset=bottom, size=self.per_page, limit=limit)
+        else:
+            counted = self.object_list.values_list("pk", Window(Count("pk")))
+            rows = list(counted[bottom : bottom + self.per_page])
         if not rows and wanted > 1:
             return None
         self._counted(min(rows[0][1], limit + 1) if rows else 0, limit)
@@ -134,15 +148,18 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     every_category = care_categories()
     # The filter offers the sensitive categories only to those who may see them somewhere.
     categories = [c for c in every_category if sensitive_ids or not c.sensitive]
-    residents = filter_residents(Resident.objects.all(), filters)
-    residents, category = filter_by_category(residents, categories, filters["category"], sensitive_ids)
-    if not residents.query.order_by:  # a search gives its own order, best match first
-        residents = residents.order_by(*PINYIN_ORDER)
-    ids = residents.values_list("pk", flat=True)
-    # Words to search for: their matches are sorted by rank (SearchPaginator); none, the pinyin
-    # order's index gives the page without reading every row (CappedPaginator).
-    paginator = SearchPaginator if search_terms(filters["q"]) else CappedPaginator
-    page = paginator(ids, PAGE_SIZE, one_query=True).get_page(request.GET.get("page"))
+    listed = narrow_residents(Resident.objects.all(), filters)
+    listed, category = filter_by_category(listed, categories, filters["category"], sensitive_ids)
+    number = request.GET.get("page")
+    if search_terms(filters["q"]):
+        # Sorted by rank, best match first (SearchPaginator; one Chinese character in tiers).
+        ids = search_residents(listed, filters["q"]).values_list("pk", flat=True)
+        tiers = name_tiers(listed, filters["q"])
+        page = SearchPaginator(ids, PAGE_SIZE, one_query=True, tiers=tiers).get_page(number)
+    else:
+        # The pinyin order's index gives the page without reading every row (CappedPaginator).
+        ids = listed.order_by(*PINYIN_ORDER).values_list("pk", flat=True)
+        page = CappedPaginator(ids, PAGE_SIZE, one_query=True).get_page(number)
     # The page's residents as read for their rows (each has .pk and .name, as the list's tests read).
     page.object_list = page_rows(list(page.object_list))
     rows = render_resident_rows(page.object_list, every_category, sensitive_ids)
