@@ -3,12 +3,14 @@ registry's pinyin index in order, the other matches only when those run out (nam
 tiered_page), and the page must read exactly as search_residents' one sorted query did."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
+from committee.scoping import unscoped
 from residents.filters import narrow_residents
 from residents.models import Resident
-from residents.search_keys import name_reading
-from residents.selectors import name_tiers, search_residents, tiered_page
+from residents.search_keys import name_reading, sort_key
+from residents.selectors import name_tiers, search_residents, tiered_page, tiered_page_sql
 from tests.factories import make_building, make_household, make_resident
 
 ACTIVE = {"status": "active", "building": None, "grid": None}
@@ -84,3 +86,37 @@ def test_the_list_shows_one_character_in_the_search_order_with_its_count(wangs, 
     assert page.paginator.exact and page.paginator.count == 8  # not 王五 (moved out), not 王小明
     archived = client.get(reverse("residents:list"), {"q": "王", "status": "archived"}).context["page"]
     assert [r.name for r in archived.object_list] == ["王五"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_the_first_page_of_a_common_surname_does_not_read_the_rest(org):
+    """Past the count's limit, names starting with 王 are enough: the other matches are neither
+    read nor counted (their branch of the plan never runs)."""
+    home = make_household(make_building(org.a, "5", road="王家路", lane="365"), "201")
+    make_resident(home, "李王华")
+    with unscoped():
+        template = make_resident(home, "王芳")
+        fields = {f.attname: getattr(template, f.attname) for f in Resident._meta.concrete_fields}
+        names = [f"王{chr(0x4E00 + 200 + i % 500)}" for i in range(300)]
+        Resident.all_objects.bulk_create(
+            Resident(**{**fields, "id": None, "name": n, "id_number": None, "sort_key": sort_key(n)})
+            for n in names
+        )
+    listed = narrow_residents(Resident.all_objects.filter(committee=org.a), {"q": "王", **ACTIVE})
+    tiers = name_tiers(listed, "王")
+    sql, params = tiered_page_sql(tiers, offset=0, size=25, limit=100)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE residents_resident")
+        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # Both reads of the rest (its rows and its count) search the key: neither ran. A node's line
+    # says whether it ran; its conditions follow it.
+    nodes, node = [], ""
+    for line in plan.splitlines():
+        if "actual rows" in line or "never executed" in line:
+            node = line
+        elif "search_key ~~" in line:
+            nodes.append(node)
+    assert len(nodes) == 2 and all("never executed" in line for line in nodes), plan
+    rows = tiered_page(tiers, offset=0, size=25, limit=100)
+    assert len(rows) == 25 and {count for _pk, count in rows} == {101}
