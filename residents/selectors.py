@@ -102,24 +102,25 @@ def search_residents(queryset: QuerySet[Resident], q: str, *, worker=None) -> Qu
 
 
 class NameTiers(NamedTuple):
-    """One Chinese character's matches in search_residents' order, as two reads an index can serve."""
+    """One Chinese character's matches in search_residents' order, as reads an index can serve."""
 
-    starting: QuerySet[Resident]  # names starting with it (the name itself first), by pinyin
+    named: QuerySet[Resident]  # the name itself (a one-character name: rare), by id
+    starting: QuerySet[Resident]  # the other names starting with it, by pinyin
     rest: QuerySet[Resident]  # the other matches (an address, a name's middle), by pinyin
 
 
 def name_tiers(queryset: QuerySet[Resident], q: str) -> NameTiers | None:
-    """search_residents(queryset, q) as two tiers, when q is one Chinese character; else None.
+    """search_residents(queryset, q) as tiers, when q is one Chinese character; else None.
 
     A common surname matches thousands of residents of a large committee (王: 2,450 of 100,000),
     and search_residents' rank (the name, names starting with it, the rest) needed every match read
     and sorted before the first 25. The names starting with the character are a range of the
     registry's pinyin index (search_keys.name_reading), read in its order; the page and its count
-    read the rest only when those run out (tiered_page). The name itself sorts first in that range:
-    its key is the range's shortest ('wang 王'). Two characters or more match tens of residents,
-    whose sort costs less than planning the tiers' query (王芳 over 122,000 residents: 0.9 against
-    1.7 ms). The worker's grid order (the intake's picker) is not a tier: it keeps
-    search_residents."""
+    read the rest only when those run out (tiered_page). The name itself is read apart, by its
+    key: where it falls in the range is the database collation's to say. Two characters or more
+    match tens of residents, whose sort costs less than planning the tiers' query (王芳 over
+    122,000 residents: 0.9 against 1.7 ms). The worker's grid order (the intake's picker) is not a
+    tier: it keeps search_residents."""
     terms = search_terms(q)
     if len(terms) != 1 or len(terms[0]) != 1:
         return None
@@ -129,8 +130,10 @@ def name_tiers(queryset: QuerySet[Resident], q: str) -> NameTiers | None:
         return None
     after = reading[:-1] + chr(ord(reading[-1]) + 1)  # 'wang' → 'wanh': the range's end
     starting = Q(sort_key__gte=reading, sort_key__lt=after, sort_key__contains=f" {term}")
+    named = Q(sort_key=f"{reading} {term}")  # search_keys.sort_key of the name itself
     return NameTiers(
-        queryset.filter(starting).order_by(*PINYIN_ORDER),
+        queryset.filter(named).order_by("pk"),
+        queryset.filter(starting).exclude(named).order_by(*PINYIN_ORDER),
         queryset.filter(_term_filter(term)).exclude(starting).order_by(*PINYIN_ORDER),
     )
 
@@ -144,45 +147,41 @@ def _compiled(queryset: QuerySet) -> tuple[str, tuple]:
 def tiered_page(tiers: NameTiers, *, offset: int, size: int, limit: int) -> list[tuple[int, int]]:
     """The ids of rows offset … offset + size of the tiers in order, each with the count of all
     matches capped at limit + 1 (SearchPaginator's rows), in ONE query (tiered_page_sql)."""
+    limit = max(limit, offset + size)  # as CappedPaginator's: the count reaches the page's end
     with connections[tiers.starting.db].cursor() as cursor:
         cursor.execute(*tiered_page_sql(tiers, offset=offset, size=size, limit=limit))
         return [(pk, min(counted, limit + 1)) for pk, counted in cursor.fetchall()]
 
 
 def tiered_page_sql(tiers: NameTiers, *, offset: int, size: int, limit: int) -> tuple[str, tuple]:
-    """tiered_page's query. The rest is read only when the names starting with the character end
-    before this page (a condition on the starting names' count, which PostgreSQL checks before
-    reading the rest: a One-Time Filter), and counted only when they number no more than `limit`.
-    At 100,000 residents the first page of 王 reads 25 keys of the pinyin index and counts 1,001 of
-    them, where a sort read all 2,450 matches from the table (6.2 → 2.3 ms)."""
+    """tiered_page's query (`limit` at least offset + size). The rest is read only when the names
+    starting with the character end before this page (a condition on their count, which PostgreSQL
+    checks before reading the rest: a One-Time Filter), and counted only when they number no more
+    than `limit`. At 100,000 residents the first page of 王 reads 25 keys of the pinyin index and
+    counts 1,001 of them, where a sort read all 2,450 matches from the table (6.2 → 2.3 ms)."""
     end = offset + size
-    starting, starting_params = _compiled(tiers.starting.values_list("pk", "sort_key")[:end])
-    rest, rest_params = _compiled(tiers.rest.values_list("pk", "sort_key")[:end])
-    counted_starting, counted_params = _compiled(tiers.starting.order_by().values_list("pk")[: limit + 1])
-    counted_rest, counted_rest_params = _compiled(tiers.rest.order_by().values_list("pk")[: limit + 1])
+    branches, params = [], []
+    for tier, queryset in enumerate(tiers):
+        sql, branch_params = _compiled(queryset.values_list("pk", "sort_key")[:end])
+        branches.append(f"SELECT {tier} AS tier, t.pk, t.sort_key FROM ({sql}) AS t")  # noqa: S608
+        params += branch_params
+    # The rest's branch: read only when the names starting with the character end before `end`.
+    branches[2] += " WHERE (SELECT counted.n FROM counted) < %s"
+    params.append(end)
+    counted = [_compiled(queryset.order_by().values_list("pk")[: limit + 1]) for queryset in tiers]
+    (named, named_params), (starting, starting_params), (rest, rest_params) = counted
     # The SQL is Django's, compiled from the querysets; every value stays a parameter. The starting
-    # names' count (a WITH read twice, so computed once) is both the page's condition for reading
-    # the rest and the first part of the count.
+    # names' count (a WITH read twice, so computed once) is both the condition for reading the rest
+    # and the first part of the count.
     sql = (
-        f"WITH counted AS (SELECT COUNT(*) AS n FROM ({counted_starting}) AS s) "  # noqa: S608
+        f"WITH counted AS (SELECT (SELECT COUNT(*) FROM ({named}) AS n) "  # noqa: S608
+        f"+ (SELECT COUNT(*) FROM ({starting}) AS s) AS n) "
         "SELECT page.pk, (SELECT CASE WHEN counted.n > %s THEN counted.n "
-        f"ELSE counted.n + (SELECT COUNT(*) FROM ({counted_rest}) AS r) END FROM counted) "
-        f"FROM (SELECT 0 AS tier, s.pk, s.sort_key FROM ({starting}) AS s "
-        f"UNION ALL SELECT 1, r.pk, r.sort_key FROM ({rest}) AS r "
-        "WHERE (SELECT counted.n FROM counted) < %s) AS page "
+        f"ELSE counted.n + (SELECT COUNT(*) FROM ({rest}) AS r) END FROM counted) "
+        f"FROM ({' UNION ALL '.join(branches)}) AS page "
         "ORDER BY page.tier, page.sort_key, page.pk LIMIT %s OFFSET %s"
     )
-    params = (
-        *counted_params,
-        limit,
-        *counted_rest_params,
-        *starting_params,
-        *rest_params,
-        end,
-        size,
-        offset,
-    )
-    return sql, params
+    return sql, (*named_params, *starting_params, limit, *rest_params, *params, size, offset)
 
 
 def care_roster(committee_ids) -> QuerySet[Resident]:
