@@ -120,3 +120,23 @@ def test_the_first_page_of_a_common_surname_does_not_read_the_rest(org):
     assert len(nodes) == 2 and all("never executed" in line for line in nodes), plan
     rows = tiered_page(tiers, offset=0, size=25, limit=100)
     assert len(rows) == 25 and {count for _pk, count in rows} == {101}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="an ICU collation of PostgreSQL")
+def test_the_name_itself_comes_first_under_a_collation_that_ignores_spaces(wangs):
+    """Under a collation that ignores spaces ('wang 王' after 'wangayi 王阿姨', as glibc's locales
+    may order), the name itself is still first: it is read apart, not from the pinyin range."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the rows' checks, before ALTER TABLE
+        cursor.execute("CREATE COLLATION spaces_ignored (provider = icu, locale = 'und-u-ka-shifted')")
+        cursor.execute(
+            "ALTER TABLE residents_resident ALTER COLUMN sort_key TYPE varchar(120) COLLATE spaces_ignored"
+        )
+        cursor.execute("SELECT 'wang 王' > 'wangayi 王阿姨' COLLATE spaces_ignored")
+        assert cursor.fetchone()[0]  # the collation is one that would put the name itself later
+    expected = _search_order("王")
+    listed = narrow_residents(Resident.all_objects.filter(committee_id=_a()), {"q": "王", **ACTIVE})
+    tiers = name_tiers(listed, "王")
+    pages = [tiered_page(tiers, offset=offset, size=2, limit=100) for offset in range(0, 9, 2)]
+    read = [pk for page in pages for pk, _counted in page]
+    assert read == expected and Resident.all_objects.get(pk=read[0]).name == "王"
