@@ -7,6 +7,7 @@ Spring Festival count as working days.
 """
 
 import datetime
+import functools
 import logging
 import threading
 import time
@@ -56,26 +57,34 @@ def forget_entered_days() -> None:
 
 
 def library_knows(year: int) -> bool:
+    return _library_answer(datetime.date(year, 6, 1)) is not None
+
+
+@functools.lru_cache(maxsize=8192)
+def _library_answer(day: datetime.date) -> bool | None:
+    """chinesecalendar's answer for a day (None: a year it does not know), asked once per day and
+    process: the library's answer never changes, and its check of the date costs about 29 µs a
+    call. A worker's dashboard asks 188 times (their own sensitive cases' days to resolve, counted
+    live): 35.0 → 29.0 ms, median of 60 alternating requests in one process, full bench district."""
     try:
-        chinese_calendar.is_workday(datetime.date(year, 6, 1))
+        return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        return False
-    return True
+        return None
 
 
 def is_workday(day: datetime.date) -> bool:
     entered = _entered_days(day.year)
     if entered is not None:
         return entered.get(day, day.weekday() < 5)
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        if day.year not in _warned:
-            _warned.add(day.year)
-            logger.warning(
-                "No holiday schedule for %s (enter it in the admin): counting Monday to Friday.", day.year
-            )
-        return day.weekday() < 5
+    answer = _library_answer(day)
+    if answer is not None:
+        return answer
+    if day.year not in _warned:
+        _warned.add(day.year)
+        logger.warning(
+            "No holiday schedule for %s (enter it in the admin): counting Monday to Friday.", day.year
+        )
+    return day.weekday() < 5
 
 
 def has_schedule(year: int) -> bool:
