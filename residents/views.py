@@ -22,6 +22,7 @@ from cases.selectors import cases_for_building, cases_for_household, cases_for_r
 from committee.access import get_for_user
 from committee.models import User
 from committee.roles import Perm
+from committee.scoping import visible_committee_ids
 from common.escaping import escape
 from common.hints import hint_typed_numbers
 from common.paging import CappedPaginator
@@ -154,7 +155,10 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     if search_terms(filters["q"]):
         # Sorted by rank, best match first (SearchPaginator; one Chinese character in tiers).
         ids = search_residents(listed, filters["q"]).values_list("pk", flat=True)
-        tiers = name_tiers(listed, filters["q"])
+        # In tiers only within one committee: over several, the pinyin index's ranges are one per
+        # committee and their names are sorted anyway (nine committees: 7.5 → 8.0 ms tiered).
+        one_committee = len(visible_committee_ids("Resident") or ()) == 1
+        tiers = name_tiers(listed, filters["q"]) if one_committee else None
         page = SearchPaginator(ids, PAGE_SIZE, one_query=True, tiers=tiers).get_page(number)
     else:
         # The pinyin order's index gives the page without reading every row (CappedPaginator).

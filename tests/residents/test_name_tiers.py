@@ -86,6 +86,11 @@ def test_the_list_shows_one_character_in_the_search_order_with_its_count(wangs, 
     assert page.paginator.exact and page.paginator.count == 8  # not 王五 (moved out), not 王小明
     archived = client.get(reverse("residents:list"), {"q": "王", "status": "archived"}).context["page"]
     assert [r.name for r in archived.object_list] == ["王五"]
+    assert page.paginator.tiers is not None  # one committee: read in tiers
+    # The street officer's several committees keep the sort (the index's ranges are per committee).
+    street = as_user(org.officer).get(reverse("residents:list"), {"q": "王"}).context["page"]
+    assert street.paginator.tiers is None
+    assert [r.name for r in street.object_list][:2] == ["王", "王阿姨"] and street.paginator.count == 9
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
