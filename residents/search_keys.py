@@ -91,7 +91,10 @@ def sort_key(name: str) -> str:
     after every name that sorts before 李 by code point), with namesakes' spelling kept apart."""
     name = re.sub(r"\s+", "", name or "")
     reading = "".join(options[0] for options in _readings(name))
-    return f"{reading} {name.lower()}"[:_SORT_KEY_LENGTH]
+    # The reading is cut, not the name: ' <name>' always ends the key (residents.selectors.name_tiers
+    # finds the names starting with 王 by ' 王'), and a name's first readings still order it.
+    kept = max(_SORT_KEY_LENGTH - len(name) - 1, 0)
+    return f"{reading[:kept]} {name.lower()}"[:_SORT_KEY_LENGTH]
 
 
 _SORT_KEY_LENGTH = 120  # Resident.sort_key's max_length

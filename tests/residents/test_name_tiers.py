@@ -2,7 +2,10 @@
 registry's pinyin index in order, the other matches only when those run out (name_tiers and
 tiered_page), and the page must read exactly as search_residents' one sorted query did."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 
@@ -30,8 +33,9 @@ def wangs(org):
     return home
 
 
-def _search_order(q: str) -> list[int]:
-    listed = narrow_residents(Resident.all_objects.filter(committee_id=_a()), {"q": q, **ACTIVE})
+def _search_order(q: str, committee_id: int | None = None) -> list[int]:
+    residents = Resident.all_objects.filter(committee_id=committee_id or _a())
+    listed = narrow_residents(residents, {"q": q, **ACTIVE})
     return list(search_residents(listed, q).values_list("pk", flat=True))
 
 
@@ -145,3 +149,44 @@ def test_the_name_itself_comes_first_under_a_collation_that_ignores_spaces(wangs
     pages = [tiered_page(tiers, offset=offset, size=2, limit=100) for offset in range(0, 9, 2)]
     read = [pk for page in pages for pk, _counted in page]
     assert read == expected and Resident.all_objects.get(pk=read[0]).name == "王"
+
+
+LONG = "王" + "窗" * 20  # wang + 20 × chuang: 124 letters of reading, more than the key holds
+EXACT_FIT = "王" + "庄" * 19 + "阿"  # 119 letters: the cut fell on the space before the name
+
+
+def test_a_long_name_keeps_its_name_at_the_end_of_its_sort_key():
+    for name in (LONG, EXACT_FIT, "王芳"):
+        key = sort_key(name)
+        assert len(key) <= 120 and key.endswith(f" {name}") and key.startswith("wang")
+
+
+def test_a_long_name_starting_with_the_character_is_read_with_the_names(org):
+    """A name whose reading fills the key is still among the names starting with 王 (the reading is
+    cut, not the name), on every page."""
+    home = make_household(make_building(org.a, "5", lane="365"), "201")
+    for name in ["王芳", LONG, EXACT_FIT, "李王华"]:
+        make_resident(home, name)
+    expected = _search_order("王", org.a.pk)
+    listed = narrow_residents(Resident.all_objects.filter(committee_id=org.a.pk), {"q": "王", **ACTIVE})
+    tiers = name_tiers(listed, "王")
+    for size in (1, 2, 4):
+        pages = [tiered_page(tiers, offset=offset, size=size, limit=100) for offset in range(0, 4, size)]
+        assert [pk for page in pages for pk, _counted in page] == expected
+    names = dict(Resident.all_objects.values_list("pk", "name"))
+    assert names[expected[-1]] == "李王华"
+
+
+def test_the_migration_rewrites_the_keys_that_lost_their_name(org):
+    """Keys written before (the whole key cut at 120 characters) are rewritten by 0013; others stay."""
+    home = make_household(make_building(org.a, "5", lane="365"), "201")
+    long, short = make_resident(home, LONG), make_resident(home, "王芳")
+    old_key = "wang" + "chuang" * 20  # what the key was: the reading, cut, and no name
+    Resident.all_objects.filter(pk=long.pk).update(sort_key=old_key[:120])
+    migration = importlib.import_module("residents.migrations.0013_sort_key_keeps_the_name")
+    with unscoped():  # the migration's own (historical) model has no committee scope
+        migration.refresh_long_keys(apps, None)
+    long.refresh_from_db()
+    short.refresh_from_db()
+    assert long.sort_key == sort_key(LONG) and long.sort_key.endswith(f" {LONG}")
+    assert short.sort_key == sort_key("王芳")
