@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from committee.access import acting_as
 from committee.scoping import committee_scope, unscoped
 from reports import committee_figures
-from reports.committee_figures import _late_referrals_compiled
+from reports.committee_figures import _late_referrals_compiled, _own_live_compiled
 from reports.figures import Period
 from reports.open_cases import _workload_compiled
 from reports.rollup import _current_compiled
@@ -47,6 +47,10 @@ def _late_referrals_arguments(org, scope, user_id, managing) -> tuple:
     return ("default", scope, "Asia/Shanghai", (org.a.pk,), user_id, managing, timezone.localdate())
 
 
+def _own_live_arguments(org, scope, user_id) -> tuple:
+    return ("default", scope, "Asia/Shanghai", org.a.pk, user_id, (), timezone.localdate())
+
+
 def _roster_arguments(org, scope) -> tuple:
     return ("default", scope, "Asia/Shanghai", (org.a.pk,))
 
@@ -77,6 +81,8 @@ def _roster_arguments(org, scope) -> tuple:
             lambda org, scope: _late_referrals_arguments(org, scope, org.worker_a.pk, ()),
             True,
         ),
+        # A worker's own sensitive cases, counted live (their months, days and buildings).
+        (_own_live_compiled, lambda org, scope: _own_live_arguments(org, scope, org.worker_a.pk), True),
     ],
 )
 def test_a_kept_compilation_depends_on_its_arguments_only(org, compile_branches, arguments, scoped):
@@ -119,6 +125,22 @@ def test_readers_in_turn_each_get_the_live_figures(org, old_cases):  # noqa: F81
         assert summarised == live, persona
     assert _closed_compiled.cache_info().hits >= len(PERSONAS)
     assert _workload_compiled.cache_info().hits >= len(PERSONAS)
+
+
+def test_a_workers_own_sensitive_cases_are_compiled_once_and_each_worker_gets_their_own(org):
+    """The worker's dashboard counts their own sensitive cases live: compiled once, read again, and
+    another worker's (other cases) compiled for them."""
+    _own_live_compiled.cache_clear()
+    for _ in range(2):
+        for worker in (org.worker_a, org.secretary_a):
+            with acting_as(worker) as access:
+                committee_figures.dashboard(org.a, access)
+    info = _own_live_compiled.cache_info()
+    # The secretary sees every sensitive case of the committee: nothing of theirs is counted live.
+    assert (info.misses, info.hits) == (1, 1)
+    with acting_as(org.viewer_a) as access:
+        committee_figures.dashboard(org.a, access)
+    assert _own_live_compiled.cache_info().misses == 2
 
 
 def test_a_kept_compilation_is_used_again(org):
