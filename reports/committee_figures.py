@@ -52,7 +52,7 @@ from reports.figures import (
     start_of,
 )
 from reports.roster import roster_figures
-from reports.unions import Compiled, compile_branch, union_counts
+from reports.unions import Compiled, compile_branch, compile_spec, union_counts
 from residents.addresses import building_address
 
 
@@ -107,7 +107,7 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
             created_live = _either(created_live, own & Q(created_at__gte=year_from))
             resolved_live = _either(resolved_live, own & Q(resolved_at__gte=year_from))
     month_branches = {}
-    if created_live is not None and kept:
+    if kept and own is not None:
         # Today only the reader's own sensitive cases are counted live (a worker's): compiled once
         # a day for each reader (_own_live_compiled).
         compiled = _own_live_branches(access, committee.pk, period.today)
@@ -348,12 +348,7 @@ def _own_live_compiled(
             year_from,
             month_branches,
         )
-        compiled = []
-        for kind, (queryset, given, *aggregates) in live.items():
-            compiled.append(
-                (kind, compile_branch(kind, queryset, given, aggregates[0] if aggregates else _LIVE_COUNTS))
-            )
-        return tuple(compiled)
+        return tuple((kind, compile_spec(kind, branch, _LIVE_COUNTS)) for kind, branch in live.items())
 
 
 _LIVE_COLUMNS = {

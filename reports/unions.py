@@ -51,6 +51,13 @@ def compile_branch(kind: str, queryset, given: dict, computed: dict) -> Compiled
     return Compiled(sql, tuple(params), tuple(given), tuple(computed), branch.db)
 
 
+def compile_spec(kind: str, branch: tuple, default: dict) -> Compiled | None:
+    """A branch given as union_counts takes it, (queryset, given[, its own aggregates]), compiled:
+    with `default`'s aggregates when it has none of its own."""
+    queryset, given, *own = branch
+    return compile_branch(kind, queryset, given, own[0] if own else default)
+
+
 def union_counts(
     columns: dict[str, Field], aggregates: dict, branches: dict[str, tuple]
 ) -> dict[str, list[dict]]:
@@ -76,8 +83,7 @@ def union_counts(
     default = {name: aggregate for name, aggregate in aggregates.items() if aggregate is not None}
     for index, (kind, branch) in enumerate(branches.items()):
         if branch is not None and not isinstance(branch, Compiled):
-            queryset, given, *own = branch
-            branch = compile_branch(kind, queryset, given, own[0] if own else default)
+            branch = compile_spec(kind, branch, default)
         if branch is None:  # a filter that matches nothing (an empty IN list): no rows
             continue
         if set(branch.given) - set(columns):
