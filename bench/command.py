@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from reports.models import CaseRollup, OpenCount, RollupMonth
+from reports.models import CaseRollup, OpenCount, OpenTotal, RollupMonth
 
 
 class BenchCommand(BaseCommand):
@@ -34,5 +34,5 @@ class BenchCommand(BaseCommand):
         if connection.vendor != "postgresql" or connection.in_atomic_block:
             return
         with connection.cursor() as cursor:
-            for table in (CaseRollup, RollupMonth, OpenCount):
+            for table in (CaseRollup, RollupMonth, OpenCount, OpenTotal):
                 cursor.execute(f"VACUUM ANALYZE {table._meta.db_table}")

@@ -31,7 +31,7 @@ from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.db.models import CharField, Count, DateField, F, IntegerField, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -268,7 +268,8 @@ def street_headlines(
     result = {sid: Headline() for sid in street_of.values()}
     branches = _overview_branches(access, committee_ids, period, roster=False, group="street")
     rows = union_counts(OVERVIEW_COLUMNS, OVERVIEW_SUMS, branches)
-    for row in rows.pop("open"):  # by committee (compile_overview): added up per street here
+    # Open and overdue by committee (compile_overview): added up per street here.
+    for row in rows.pop("open") + rows.pop("open_own", []):
         headline = result[street_of[row["committee_id"]]]
         headline.open += row["open"]
         headline.overdue += row["overdue"]
@@ -325,10 +326,11 @@ def compile_overview(
 ) -> dict:
     """_overview_branches' branches compiled afresh (kind → Compiled, or None when it has no rows),
     grouped by committee, or by street (`group="street"`: the district overview's street rows; the
-    column keeps its name committee_id and holds the street's id; the open branch stays by committee).
+    column keeps its name committee_id and holds the street's id; the open branches stay by committee).
 
-    - open: open and overdue from the open-case counters (reports/open_cases.py), a few rows per
-      committee, instead of the open cases counted;
+    - open, open_own: open and overdue from the open-case totals (reports/open_cases.py
+      overview_branches: OpenTotal's total and past due dates, a few rows per committee, and the
+      reader's own sensitive cases from the counters), instead of the open cases counted;
     - month, since, days: the rollup's overview rows (CaseRollup's CREATED_TOTAL, RESOLVED_DAYS,
       RESOLVED_FROM), a few per committee: this month's logged and resolved (and their median's
       working days), and the 90 days' resolved, called back and satisfied, each closed month from
@@ -354,16 +356,8 @@ def compile_overview(
     for closed in summary_of_months.months_between(period.satisfaction_from, month):
         earlier |= Q(month=closed, day=max(closed, period.satisfaction_from))
     branches = {
-        "open": (
-            open_cases.open_rows(access, committee_ids),
-            # By committee whatever the grouping: the join to the committees for 24,000 counter rows
-            # cost more (~1.5 ms at a district) than adding up 300 rows (street_headlines).
-            {"committee_id": F("committee_id")},
-            {
-                "open": Sum("n"),
-                "overdue": Coalesce(Sum("n", filter=Q(due_date__lt=period.today)), 0),
-            },
-        ),
+        # By committee whatever the grouping (street_headlines adds them up per street).
+        **open_cases.overview_branches(access, committee_ids, period.today),
         "month": (
             overview.filter(
                 Q(figure=Figure.CREATED_TOTAL) | Q(figure=Figure.RESOLVED_FROM, day=month), month=month
@@ -411,9 +405,10 @@ def compile_overview(
 
 def _read_overview(result: dict[int, Headline], rows: dict[str, list[dict]], period: Period) -> None:
     """_overview_branches' rows (union_counts'), into each committee's headline."""
-    for row in rows["open"]:
+    for row in rows["open"] + rows.get("open_own", []):
         headline = result[row["committee_id"]]
-        headline.open, headline.overdue = row["open"], row["overdue"]
+        headline.open += row["open"]
+        headline.overdue += row["overdue"]
     created = CaseRollup.Figure.CREATED_TOTAL
     for row in rows["month"]:
         headline = result[row["committee_id"]]
