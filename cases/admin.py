@@ -84,6 +84,13 @@ class CaseAdmin(admin.ModelAdmin):
     inlines = [PartyInline, ReferralInline, FollowUpInline, AidInline, AttachmentInline]
     date_hierarchy = "created_at"
 
+    def get_readonly_fields(self, request, obj: Case | None = None) -> list[str]:
+        # A case stays in the committee it was logged in: its number is that committee's, its
+        # parties, events and files are that committee's rows, and its counts (the rollup, the
+        # open-case counters) are kept per committee by the change of a case, which a move would
+        # leave in the old committee until the night's recount.
+        return [*self.readonly_fields, "committee"] if obj is not None else list(self.readonly_fields)
+
     @admin.display(description=_("Case number"), ordering="seq")
     def number(self, obj: Case) -> str:
         return obj.number
