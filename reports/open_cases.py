@@ -33,6 +33,7 @@ from django.utils import timezone
 from cases.models import Case
 from committee.roles import Perm
 from committee.scoping import InIds, committee_scope, unscoped, visible_committee_ids
+from common.counters import add_to_row
 from common.kept import Kept
 from reports.models import OpenCount, OpenTotal
 from reports.unions import Compiled, compile_branch
@@ -94,15 +95,11 @@ def apply(committee_id: int, changed: list[tuple[dict, int]]) -> None:
     committee's lock). One UPDATE per row changed, an INSERT after it when the row is new: a case
     that changes status or assignee only leaves OpenTotal as it was."""
     for key, n in changed:
-        rows = OpenCount.all_objects.filter(committee_id=committee_id, **key)
-        if not rows.update(n=F("n") + n):
-            OpenCount.all_objects.create(committee_id=committee_id, n=n, **key)
+        add_to_row(OpenCount, {"committee_id": committee_id, **key}, {"n": n})
     for (sensitive, due_date), n in totals(changed).items():
-        if not n:
-            continue
-        key = {"committee_id": committee_id, "sensitive": sensitive, "due_date": due_date}
-        if not OpenTotal.all_objects.filter(**key).update(n=F("n") + n):
-            OpenTotal.all_objects.create(n=n, **key)
+        if n:
+            key = {"committee_id": committee_id, "sensitive": sensitive, "due_date": due_date}
+            add_to_row(OpenTotal, key, {"n": n})
 
 
 def _visible_to(committee_ids, managed, user_id: int | None) -> Q:

@@ -34,6 +34,7 @@ from django.utils import timezone
 from cases.models import Case
 from committee.scoping import InIds
 from common.bulk import insert_rows
+from common.counters import add_to_row
 from common.kept import Kept
 from common.workdays import working_day_counts
 from reports import open_cases
@@ -191,11 +192,11 @@ def _apply_month(committee_id: int, month: dt.date, changed: list[tuple[dict, tu
     UPDATE per row, an INSERT after it when the row is new. Rows of a month not summarised yet are
     replaced when it is (ensure)."""
     for key, (n, called, satisfied) in changed:
-        rows = CaseRollup.objects.filter(committee_id=committee_id, month=month, **key)
-        if not rows.update(n=F("n") + n, called=F("called") + called, satisfied=F("satisfied") + satisfied):
-            CaseRollup.objects.create(
-                committee_id=committee_id, month=month, n=n, called=called, satisfied=satisfied, **key
-            )
+        add_to_row(
+            CaseRollup,
+            {"committee_id": committee_id, "month": month, **key},
+            {"n": n, "called": called, "satisfied": satisfied},
+        )
 
 
 def lock_current_month(committee_id: int) -> None:
