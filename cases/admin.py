@@ -1,5 +1,8 @@
 """Admin: categories and outside bodies are edited here; cases are corrected here by an administrator."""
 
+import json
+
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +17,8 @@ from cases.models import (
     OutsideBody,
     Referral,
 )
+from cases.search import reindex_cases
+from common.admin_committee import CommitteeFixedAdmin, check_same_committee
 from common.masking import mask_numbers_in_text
 
 
@@ -31,8 +36,17 @@ class OutsideBodyAdmin(admin.ModelAdmin):
     search_fields = ["name", "name_en"]
 
 
+class _PartyFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:  # a party is a resident of the case's committee
+            if form.cleaned_data and not form.cleaned_data.get("DELETE"):
+                check_same_committee(form, self.instance.committee_id, ("resident",))
+
+
 class PartyInline(admin.TabularInline):
     model = CaseParty
+    formset = _PartyFormSet
     extra = 0
     raw_id_fields = ["resident"]
     exclude = ["committee"]
@@ -74,7 +88,13 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(CommitteeFixedAdmin):
+    """Cases are corrected here, not logged: a case is logged in the app (cases.services.create_case
+    numbers it in its committee and writes its timeline). Its committee is read-only (its number,
+    parties, events, files and kept counts are that committee's); the places and cases it points to,
+    and its parties, must be of its committee; a correction raises its version (a form opened
+    before it is refused as stale) and refreshes its search key."""
+
     list_display = ["number", "masked_title", "committee", "category", "status", "assignee", "due_date"]
     list_filter = ["committee", "status", "category", "source", "sensitive"]
     search_fields = ["title", "description", "work_order_number"]
@@ -83,13 +103,19 @@ class CaseAdmin(admin.ModelAdmin):
     readonly_fields = ["year", "seq", "version"]
     inlines = [PartyInline, ReferralInline, FollowUpInline, AidInline, AttachmentInline]
     date_hierarchy = "created_at"
+    same_committee = ("building", "household", "duplicate_of", "visit")
 
-    def get_readonly_fields(self, request, obj: Case | None = None) -> list[str]:
-        # A case stays in the committee it was logged in: its number is that committee's, its
-        # parties, events and files are that committee's rows, and its counts (the rollup, the
-        # open-case counters) are kept per committee by the change of a case, which a move would
-        # leave in the old committee until the night's recount.
-        return [*self.readonly_fields, "committee"] if obj is not None else list(self.readonly_fields)
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def save_model(self, request, obj: Case, form, change) -> None:
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        reindex_cases([form.instance.pk])  # its title, description and parties, as saved now
 
     @admin.display(description=_("Case number"), ordering="seq")
     def number(self, obj: Case) -> str:
@@ -102,7 +128,30 @@ class CaseAdmin(admin.ModelAdmin):
 
 @admin.register(CaseEvent)
 class CaseEventAdmin(admin.ModelAdmin):
+    """A case's timeline is its record: read here, never changed (moved to another case, an event
+    left its case's timeline and its committee)."""
+
     list_display = ["case", "kind", "actor", "at"]
     list_filter = ["kind"]
     raw_id_fields = ["case", "actor"]
     list_select_related = ["case", "actor"]
+    # Read-only, so not an edit form: a number typed into a note is shown masked.
+    fields = ["case", "kind", "actor", "at", "masked_text", "masked_data"]
+    readonly_fields = fields
+
+    @admin.display(description=CaseEvent._meta.get_field("text").verbose_name)
+    def masked_text(self, obj: CaseEvent) -> str:
+        return mask_numbers_in_text(obj.text)
+
+    @admin.display(description=CaseEvent._meta.get_field("data").verbose_name)
+    def masked_data(self, obj: CaseEvent) -> str:
+        return mask_numbers_in_text(json.dumps(obj.data, ensure_ascii=False, sort_keys=True))
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -56,6 +56,12 @@ class NeedleUserAdmin(MaskedNumbersAdmin, UserAdmin):
     inlines = [MembershipInline, StreetOfficerInline, DistrictOfficerInline]
     masked_fields = {"phone": "phone"}
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Staff who leave are made inactive (is_active), not deleted: their name stays on the cases
+        # and timelines they wrote, and the kept counts stay right (deleted, their cases became
+        # unassigned in SQL, under the same counter key as the committee's unassigned ones).
+        return False
+
     def record_reveal(self, request, obj, field, reason) -> None:
         committee_ids = sorted(set(obj.memberships.values_list("committee_id", flat=True)))
         if not committee_ids:

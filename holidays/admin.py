@@ -21,3 +21,7 @@ class HolidayYearAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj) -> None:
         super().delete_model(request, obj)
         forget_entered_days()
+
+    def delete_queryset(self, request, queryset) -> None:  # "delete selected"
+        super().delete_queryset(request, queryset)
+        forget_entered_days()

@@ -4,10 +4,12 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit import services as audit
+from cases.search import reindex_cases_of_residents
+from common.admin_committee import CommitteeFixedAdmin
 from common.admin_masking import MaskedHistoryAdmin, MaskedNumbersAdmin
 from common.masking import mask_numbers_in_text
 from residents import services
-from residents.indexing import reindex_residents
+from residents.indexing import reindex_building, reindex_household, reindex_residents
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog
 
 
@@ -22,40 +24,71 @@ class CareCategoryAdmin(SimpleHistoryAdmin):
             # A new cadence moves everyone's next visit due: the roster and the dashboard read it.
             reindex_residents(Resident.all_objects.filter(care_categories=obj).values_list("pk", flat=True))
 
+    def delete_model(self, request, obj) -> None:
+        self.delete_queryset(request, CareCategory.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset) -> None:
+        # Its residents' next visit due goes with it: they leave the roster if it was their only one.
+        residents = Resident.all_objects.filter(care_categories__in=queryset).values_list("pk", flat=True)
+        residents = list(residents)
+        super().delete_queryset(request, queryset)
+        reindex_residents(residents)
+
+
+class _Versioned:
+    """A correction in the admin raises the row's version, as the services' edits do: an edit form
+    opened before it is then refused as stale rather than written over it."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Grid)
-class GridAdmin(admin.ModelAdmin):
+class GridAdmin(CommitteeFixedAdmin):
     list_display = ["name", "committee", "worker"]
     list_filter = ["committee"]
 
 
 @admin.register(Building)
-class BuildingAdmin(MaskedHistoryAdmin, SimpleHistoryAdmin):
+class BuildingAdmin(_Versioned, CommitteeFixedAdmin, MaskedHistoryAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "committee", "grid"]
     list_filter = ["committee"]
     search_fields = ["road", "lane", "number"]
     raw_id_fields = ["leader"]
+    same_committee = ("grid", "leader")
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        reindex_building(obj)  # its residents are found by its address
 
 
 @admin.register(Household)
-class HouseholdAdmin(MaskedNumbersAdmin, SimpleHistoryAdmin):
+class HouseholdAdmin(_Versioned, CommitteeFixedAdmin, MaskedNumbersAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "committee", "residency"]
     list_filter = ["committee"]
     raw_id_fields = ["building"]
     masked_fields = {"phone": "phone"}
+    same_committee = ("building",)
 
     def record_reveal(self, request, obj, field, reason) -> None:
         services.reveal_household_phone(household=obj, reason=reason, by=request.user)
 
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        reindex_household(obj)  # its members are found by its room and phone
+
 
 @admin.register(Resident)
-class ResidentAdmin(MaskedNumbersAdmin, SimpleHistoryAdmin):
+class ResidentAdmin(_Versioned, CommitteeFixedAdmin, MaskedNumbersAdmin, SimpleHistoryAdmin):
     list_display = ["name", "committee", "household", "archived"]
     list_filter = ["committee", "archived"]
     search_fields = ["name"]
     raw_id_fields = ["household"]
     readonly_fields = ["version", "last_visit_at", "next_visit_due"]
     masked_fields = {"id_number": "id", "phone": "phone"}
+    same_committee = ("household",)
 
     def record_reveal(self, request, obj, field, reason) -> None:
         services.reveal_number(resident=obj, field=field, reason=reason, by=request.user)
@@ -63,6 +96,8 @@ class ResidentAdmin(MaskedNumbersAdmin, SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         reindex_residents([form.instance.pk])  # care categories (the cadence) and address are saved now
+        if change and "name" in form.changed_data:
+            reindex_cases_of_residents([form.instance.pk])  # their cases are found by their name
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """An administrator opening a resident is a look at a person's data like any other: noted."""
