@@ -18,7 +18,7 @@ from cases.models import (
     Referral,
 )
 from cases.search import reindex_cases
-from common.admin_committee import CommitteeFixedAdmin, check_same_committee
+from common.admin_committee import CommitteeFixedAdmin, RecordAdmin, VersionedAdmin, check_same_committee
 from common.masking import mask_numbers_in_text
 
 
@@ -88,7 +88,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(CommitteeFixedAdmin):
+class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin):
     """Cases are corrected here, not logged: a case is logged in the app (cases.services.create_case
     numbers it in its committee and writes its timeline). Its committee is read-only (its number,
     parties, events, files and kept counts are that committee's); the places and cases it points to,
@@ -108,11 +108,6 @@ class CaseAdmin(CommitteeFixedAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
-    def save_model(self, request, obj: Case, form, change) -> None:
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
-
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         reindex_cases([form.instance.pk])  # its title, description and parties, as saved now
@@ -127,7 +122,7 @@ class CaseAdmin(CommitteeFixedAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(RecordAdmin):
     """A case's timeline is its record: read here, never changed (moved to another case, an event
     left its case's timeline and its committee)."""
 
@@ -146,12 +141,3 @@ class CaseEventAdmin(admin.ModelAdmin):
     @admin.display(description=CaseEvent._meta.get_field("data").verbose_name)
     def masked_data(self, obj: CaseEvent) -> str:
         return mask_numbers_in_text(json.dumps(obj.data, ensure_ascii=False, sort_keys=True))
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -1,5 +1,6 @@
 """Committee-owned rows in the admin: the committee is chosen when a row is added and is read-only after,
-and the rows a form points to must be the same committee's.
+and the rows a form points to must be the same committee's; a correction raises a row's version;
+records (logs, timelines) are read, never changed.
 
 A row's committee is what every other row hangs on: a household's residents, a building's
 households and cases, a case's number, parties, events and kept counts repeat it. Moved in the
@@ -47,3 +48,27 @@ class CommitteeFixedAdmin(admin.ModelAdmin):
                 return data
 
         return SameCommitteeForm
+
+
+class VersionedAdmin(admin.ModelAdmin):
+    """A correction in the admin raises the row's version, as the services' edits do: an edit form
+    opened before it is then refused as stale rather than written over it."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """A record (an access log, a reveal log, a case's timeline): read in the admin, never added,
+    changed or deleted there."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -310,8 +310,11 @@ def recount(committee_id: int, today: dt.date | None = None) -> bool:
         lock_current_month(committee_id)
         counted = _counted(committee_id, today)
         counted_totals = _totals_as_counted(counted)
-        kept_totals = _kept_totals(committee_id, today)
-        drifted = _kept(committee_id, today) != counted or kept_totals != counted_totals
+        stored_totals = list(
+            OpenTotal.objects.filter(committee_id=committee_id).values_list("sensitive", "due_date", "n")
+        )
+        totals_drifted = _folded_totals(stored_totals, today) != counted_totals
+        drifted = _kept(committee_id, today) != counted or totals_drifted
         # Rows exactly as counted (right, folded, no rows of earlier months or of 0): nothing to
         # write. Rewritten anyway, a district's 27,000 counter rows were left dead every night, and
         # the overviews' sum over the counters read their pages until a VACUUM (bench_district
@@ -323,8 +326,7 @@ def recount(committee_id: int, today: dt.date | None = None) -> bool:
                 OpenCount(committee_id=committee_id, n=n, **dict(zip(_FIELDS, key, strict=True)))
                 for key, n in counted.items()
             )
-        stored = OpenTotal.objects.filter(committee_id=committee_id).values_list("sensitive", "due_date", "n")
-        if Counter(stored) != Counter((*key, n) for key, n in counted_totals.items()):
+        if Counter(stored_totals) != Counter((*key, n) for key, n in counted_totals.items()):
             OpenTotal.objects.filter(committee_id=committee_id).delete()
             OpenTotal.objects.bulk_create(
                 OpenTotal(committee_id=committee_id, sensitive=sensitive, due_date=due_date, n=n)
@@ -333,12 +335,11 @@ def recount(committee_id: int, today: dt.date | None = None) -> bool:
     return drifted
 
 
-def _kept_totals(committee_id: int, today: dt.date) -> Counter:
-    """OpenTotal's rows as kept, in the recount's terms (past due dates on the day before today)."""
+def _folded_totals(rows, today: dt.date) -> Counter:
+    """OpenTotal's rows ((sensitive, due date, n)) in the recount's terms (past due dates on the day
+    before today), 0 left out."""
     yesterday = today - dt.timedelta(days=1)
     kept: Counter = Counter()
-    for sensitive, due, n in OpenTotal.objects.filter(committee_id=committee_id).values_list(
-        "sensitive", "due_date", "n"
-    ):
+    for sensitive, due, n in rows:
         kept[sensitive, yesterday if due is not None and due < today else due] += n
     return Counter({key: n for key, n in kept.items() if n})

@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit import services as audit
 from cases.search import reindex_cases_of_residents
-from common.admin_committee import CommitteeFixedAdmin
+from common.admin_committee import CommitteeFixedAdmin, RecordAdmin, VersionedAdmin
 from common.admin_masking import MaskedHistoryAdmin, MaskedNumbersAdmin
 from common.masking import mask_numbers_in_text
 from residents import services
@@ -35,16 +35,6 @@ class CareCategoryAdmin(SimpleHistoryAdmin):
         reindex_residents(residents)
 
 
-class _Versioned:
-    """A correction in the admin raises the row's version, as the services' edits do: an edit form
-    opened before it is then refused as stale rather than written over it."""
-
-    def save_model(self, request, obj, form, change) -> None:
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
-
-
 @admin.register(Grid)
 class GridAdmin(CommitteeFixedAdmin):
     list_display = ["name", "committee", "worker"]
@@ -52,7 +42,7 @@ class GridAdmin(CommitteeFixedAdmin):
 
 
 @admin.register(Building)
-class BuildingAdmin(_Versioned, CommitteeFixedAdmin, MaskedHistoryAdmin, SimpleHistoryAdmin):
+class BuildingAdmin(VersionedAdmin, CommitteeFixedAdmin, MaskedHistoryAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "committee", "grid"]
     list_filter = ["committee"]
     search_fields = ["road", "lane", "number"]
@@ -65,7 +55,7 @@ class BuildingAdmin(_Versioned, CommitteeFixedAdmin, MaskedHistoryAdmin, SimpleH
 
 
 @admin.register(Household)
-class HouseholdAdmin(_Versioned, CommitteeFixedAdmin, MaskedNumbersAdmin, SimpleHistoryAdmin):
+class HouseholdAdmin(VersionedAdmin, CommitteeFixedAdmin, MaskedNumbersAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "committee", "residency"]
     list_filter = ["committee"]
     raw_id_fields = ["building"]
@@ -81,7 +71,7 @@ class HouseholdAdmin(_Versioned, CommitteeFixedAdmin, MaskedNumbersAdmin, Simple
 
 
 @admin.register(Resident)
-class ResidentAdmin(_Versioned, CommitteeFixedAdmin, MaskedNumbersAdmin, SimpleHistoryAdmin):
+class ResidentAdmin(VersionedAdmin, CommitteeFixedAdmin, MaskedNumbersAdmin, SimpleHistoryAdmin):
     list_display = ["name", "committee", "household", "archived"]
     list_filter = ["committee", "archived"]
     search_fields = ["name"]
@@ -118,7 +108,7 @@ class ResidentAdmin(_Versioned, CommitteeFixedAdmin, MaskedNumbersAdmin, SimpleH
 
 
 @admin.register(RevealLog)
-class RevealLogAdmin(admin.ModelAdmin):
+class RevealLogAdmin(RecordAdmin):
     """Append-only: read here, never changed."""
 
     list_display = ["revealed_at", "revealed_by", "resident", "field", "masked_reason"]
@@ -130,12 +120,3 @@ class RevealLogAdmin(admin.ModelAdmin):
     @admin.display(description=RevealLog._meta.get_field("reason").verbose_name)
     def masked_reason(self, obj: RevealLog) -> str:
         return mask_numbers_in_text(obj.reason)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
