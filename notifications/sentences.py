@@ -66,7 +66,8 @@ def sentence(n: Notification) -> str:
 def _sentence(n: Notification) -> str:
     p = n.params
     case = _case(p)
-    text = p.get("text", "")
+    # A case hidden from this reader: its free text neither (rows written before tell() left it out).
+    text = "" if p.get("hidden") else p.get("text", "")
     match n.kind:
         case K.ASSIGNED:
             s = _("%(by)s assigned case %(case)s to you.") % {"by": p.get("by", ""), "case": case}
