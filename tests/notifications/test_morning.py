@@ -113,8 +113,8 @@ def test_friday_tells_of_what_is_due_on_monday(org):
 
 def test_running_twice_tells_once_and_overdue_is_told_once(org):
     make_world(org, THURSDAY)
-    morning(THURSDAY)
-    morning(THURSDAY)
+    assert morning(THURSDAY)[K.OVERDUE] == 1
+    assert morning(THURSDAY) == {}  # what it returns (the job's record) counts only what is new
     assert kinds(org.worker_a).count(K.OVERDUE) == 1
     morning(FRIDAY)  # Thursday's case is now late; Wednesday's is not told again
     overdue = Notification.objects.filter(recipient=org.worker_a, kind=K.OVERDUE).order_by("pk")
@@ -142,7 +142,8 @@ def test_the_street_officer_gets_each_committees_figures_on_the_weeks_first_work
     make_case(org.worker_b, org.b, title="未派", due_date=monday + datetime.timedelta(days=10))
     morning(THURSDAY)
     assert kinds(org.officer) == []
-    morning(monday)
+    assert morning(monday)[K.STREET_WEEK] == 1
+    assert morning(monday) == {}
     n = Notification.objects.get(recipient=org.officer, kind=K.STREET_WEEK)
     assert n.params["committees"] == [[org.a.name, 1, 0], [org.b.name, 0, 1]]  # not C, another street
     with translation.override("en"):
