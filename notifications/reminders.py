@@ -48,11 +48,11 @@ def morning(today: datetime.date) -> dict[str, int]:
     if not is_workday(today):
         return {}
     with unscoped():  # the job serves every committee; each is then worked in its own scope
-        committee_ids = list(Committee.objects.order_by("pk").values_list("pk", flat=True))
+        committees = list(Committee.objects.order_by("pk").values_list("pk", "name"))
     sent: Counter[str] = Counter()
-    for committee_id in committee_ids:
+    for committee_id, name in committees:
         with committee_scope([committee_id]), transaction.atomic():
-            sent.update(_committee_morning(committee_id, today))
+            sent.update(_committee_morning(committee_id, name, today))
     if _first_workday_of_week(today):
         sent.update(_street_week(today))
     return dict(sent)
@@ -115,12 +115,23 @@ def _case_row(user_id: int, kind: str, key: str, case: Case, **params) -> Notifi
     )
 
 
-def _committee_morning(committee_id: int, today: datetime.date) -> Counter[str]:
+def _committee_morning(committee_id: int, committee_name: str, today: datetime.date) -> Counter[str]:
     members = dict(
         Membership.objects.filter(committee_id=committee_id, user__is_active=True).values_list(
             "user_id", "role"
         )
     )
+    # Who holds a post in another committee too: they get a morning list (and visits) from each, so
+    # those are keyed by committee and say which committee they are about.
+    elsewhere = set(
+        Membership.objects.filter(user__in=list(members))
+        .exclude(committee_id=committee_id)
+        .values_list("user_id", flat=True)
+    )
+
+    def named(user_id: int) -> dict:
+        return {"committee": committee_name} if user_id in elsewhere else {}
+
     staff = {u for u, role in members.items() if role in (Role.SECRETARY, Role.WORKER)}
     secretaries = [u for u, role in members.items() if role == Role.SECRETARY]
     rows: list[Notification] = []
@@ -184,8 +195,8 @@ def _committee_morning(committee_id: int, today: datetime.date) -> Counter[str]:
             Notification(
                 recipient_id=worker_id,
                 kind=K.VISITS_DUE,
-                key=f"visits:{week}",
-                params={"n": n},
+                key=f"visits:{committee_id}:{week}",
+                params={"n": n, **named(worker_id)},
                 url=reverse("residents:roster"),
             )
         )
@@ -238,8 +249,8 @@ def _committee_morning(committee_id: int, today: datetime.date) -> Counter[str]:
                 Notification(
                     recipient_id=user_id,
                     kind=K.DIGEST,
-                    key=f"digest:{today}",
-                    params=dict(counts),
+                    key=f"digest:{committee_id}:{today}",
+                    params={**counts, **named(user_id)},
                     url=reverse("cases:list"),
                 )
             )
