@@ -4,12 +4,15 @@ Runs once a day from the scheduler (notifications.tasks.morning_reminders). On a
 a public holiday; a make-up working Saturday is a working day) it does nothing at all. It works
 committee by committee, each in its own scope, with a fixed number of queries per committee however
 many people or cases it has: counts are grouped by person, notifications written in one insert that
-skips what was already told (so running it twice, or retrying it, tells nobody twice).
+skips what was already told (so running it twice, or retrying it, tells nobody twice). Each
+committee's morning is one transaction: a run that dies part-way leaves none of that committee's
+notifications without their e-mail and WeCom post, and its retry tells and sends them.
 """
 
 import datetime
 from collections import Counter, defaultdict
 
+from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -45,11 +48,11 @@ def morning(today: datetime.date) -> dict[str, int]:
     if not is_workday(today):
         return {}
     with unscoped():  # the job serves every committee; each is then worked in its own scope
-        committee_ids = list(Committee.objects.order_by("pk").values_list("pk", flat=True))
+        committees = list(Committee.objects.order_by("pk").values_list("pk", "name"))
     sent: Counter[str] = Counter()
-    for committee_id in committee_ids:
-        with committee_scope([committee_id]):
-            sent.update(_committee_morning(committee_id, today))
+    for committee_id, name in committees:
+        with committee_scope([committee_id]), transaction.atomic():
+            sent.update(_committee_morning(committee_id, name, today))
     if _first_workday_of_week(today):
         sent.update(_street_week(today))
     return dict(sent)
@@ -78,6 +81,7 @@ def _street_week(today: datetime.date) -> Counter[str]:
             .order_by()
         }
     rows = []
+    run_at = timezone.now()  # as in _committee_morning: the rows found with it are the new ones
     for street_id, user_id in officers:
         lines = [
             [c.name, counts.get(c.pk, {}).get("overdue", 0), counts.get(c.pk, {}).get("unassigned", 0)]
@@ -91,10 +95,12 @@ def _street_week(today: datetime.date) -> Counter[str]:
                 key=f"street:{street_id}:{today}",
                 params={"committees": lines},
                 url=reverse("dashboard"),
+                created_at=run_at,
             )
         )
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    return Counter(n.kind for n in rows)
+    new = Notification.objects.filter(kind=K.STREET_WEEK, created_at=run_at).count()
+    return Counter({K.STREET_WEEK: new} if new else {})
 
 
 def _case_row(user_id: int, kind: str, key: str, case: Case, **params) -> Notification:
@@ -109,12 +115,23 @@ def _case_row(user_id: int, kind: str, key: str, case: Case, **params) -> Notifi
     )
 
 
-def _committee_morning(committee_id: int, today: datetime.date) -> Counter[str]:
+def _committee_morning(committee_id: int, committee_name: str, today: datetime.date) -> Counter[str]:
     members = dict(
         Membership.objects.filter(committee_id=committee_id, user__is_active=True).values_list(
             "user_id", "role"
         )
     )
+    # Who holds a post in another committee too: they get a morning list (and visits) from each, so
+    # those are keyed by committee and say which committee they are about.
+    elsewhere = set(
+        Membership.objects.filter(user__in=list(members))
+        .exclude(committee_id=committee_id)
+        .values_list("user_id", flat=True)
+    )
+
+    def named(user_id: int) -> dict:
+        return {"committee": committee_name} if user_id in elsewhere else {}
+
     staff = {u for u, role in members.items() if role in (Role.SECRETARY, Role.WORKER)}
     secretaries = [u for u, role in members.items() if role == Role.SECRETARY]
     rows: list[Notification] = []
@@ -178,8 +195,8 @@ def _committee_morning(committee_id: int, today: datetime.date) -> Counter[str]:
             Notification(
                 recipient_id=worker_id,
                 kind=K.VISITS_DUE,
-                key=f"visits:{week}",
-                params={"n": n},
+                key=f"visits:{committee_id}:{week}",
+                params={"n": n, **named(worker_id)},
                 url=reverse("residents:roster"),
             )
         )
@@ -232,8 +249,8 @@ def _committee_morning(committee_id: int, today: datetime.date) -> Counter[str]:
                 Notification(
                     recipient_id=user_id,
                     kind=K.DIGEST,
-                    key=f"digest:{today}",
-                    params=dict(counts),
+                    key=f"digest:{committee_id}:{today}",
+                    params={**counts, **named(user_id)},
                     url=reverse("cases:list"),
                 )
             )
@@ -243,11 +260,13 @@ def _committee_morning(committee_id: int, today: datetime.date) -> Counter[str]:
     run_at = timezone.now()
     for row in rows:
         row.created_at = run_at
-    created = Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    if rows:
-        new = Notification.objects.filter(recipient__in=list(members), created_at=run_at)
-        delivery.queue(new, committee_id=committee_id, batch=f"morning:{committee_id}:{today}")
-    return Counter(n.kind for n in created)
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if not rows:
+        return Counter()
+    # bulk_create returns every row given, told before or not: count and send only the new ones.
+    new = list(Notification.objects.filter(recipient__in=list(members), created_at=run_at))
+    delivery.queue(new, committee_id=committee_id, batch=f"morning:{committee_id}:{today}")
+    return Counter(n.kind for n in new)
 
 
 def _dedup(rows: list[Notification]) -> list[Notification]:

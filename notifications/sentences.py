@@ -41,6 +41,13 @@ def _digest(p: dict) -> str:
     return _("This morning: %(list)s") % {"list": separator.join(parts)}
 
 
+def _of_committee(p: dict, s: str) -> str:
+    """A morning's figures for someone with posts in several committees say whose they are."""
+    if not p.get("committee"):
+        return s
+    return _("%(committee)s: %(figures)s") % {"committee": p["committee"], "figures": s}
+
+
 def _import(p: dict) -> str:
     values = {"file": p.get("file", ""), "rows": p.get("rows", 0), "bad": p.get("bad", 0)}
     match p.get("outcome"):
@@ -66,7 +73,8 @@ def sentence(n: Notification) -> str:
 def _sentence(n: Notification) -> str:
     p = n.params
     case = _case(p)
-    text = p.get("text", "")
+    # A case hidden from this reader: its free text neither (rows written before tell() left it out).
+    text = "" if p.get("hidden") else p.get("text", "")
     match n.kind:
         case K.ASSIGNED:
             s = _("%(by)s assigned case %(case)s to you.") % {"by": p.get("by", ""), "case": case}
@@ -96,9 +104,9 @@ def _sentence(n: Notification) -> str:
                 "date": p.get("date", ""),
             }
         case K.VISITS_DUE:
-            s = _("%(n)s care-roster visits are due this week.") % {"n": p.get("n", 0)}
+            s = _of_committee(p, _("%(n)s care-roster visits are due this week.") % {"n": p.get("n", 0)})
         case K.DIGEST:
-            s = _digest(p)
+            s = _of_committee(p, _digest(p))
         case K.STREET_WEEK:
             separator = "；" if get_language().startswith("zh") else "; "
             s = _("This week by committee: %(list)s") % {

@@ -2,8 +2,8 @@
 
 Every case action writes exactly one CaseEvent; `notify_for_event` reads one event and tells the
 people it concerns. It never tells anyone more than their pages would show them: each recipient's
-access is checked, a sensitive case's title is left out for someone who may not see the case, and
-free text is stored with its ID and phone numbers masked.
+access is checked, a sensitive case's title and free text are left out for someone who may not see
+the case, and free text is stored with its ID and phone numbers masked.
 
 Writes are idempotent (a unique key per recipient), so a retried task tells nobody twice.
 """
@@ -53,6 +53,9 @@ def tell(
             return None
         case_params, url = _case_params(case, access)
         params = {**case_params, **params}
+        if case_params.get("hidden"):
+            # Free text (a reply, a reason) is part of the case: not for someone who may not see it.
+            params.pop("text", None)
     if params.get("text"):
         params["text"] = _short(params["text"])
     notification, _ = Notification.objects.get_or_create(

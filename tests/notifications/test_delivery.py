@@ -239,6 +239,33 @@ def test_the_morning_sends_one_mail_per_person_and_one_post_per_committee(
     assert len(mail.outbox) == 1 and len(stub.posts) == 1
 
 
+def test_a_morning_that_died_before_its_messages_sends_them_when_tried_again(
+    org, stub, tasks_run, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The worker dies after the inbox rows and before the e-mails and the post are written (a lost
+    connection, a killed process): the retry finds nothing half-done, and tells and sends once."""
+    from notifications import delivery
+
+    wecom_for(org.a, stub)
+    by_email(org.worker_a, "limin@example.org")
+    make_case(org.worker_a, org.a, title="事项", assignee=org.worker_a, due_date=THURSDAY)
+
+    def dies(*args, **kwargs):
+        raise ConnectionError("the worker lost its database")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(delivery, "queue", dies)
+        with pytest.raises(ConnectionError):
+            morning(THURSDAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert morning(THURSDAY) == {Notification.Kind.DIGEST: 1}
+    [message] = mail.outbox
+    assert message.to == ["limin@example.org"] and len(stub.posts) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert morning(THURSDAY) == {}  # nothing new: nothing counted, nothing sent
+    assert len(mail.outbox) == 1 and len(stub.posts) == 1
+
+
 def test_the_morning_costs_the_same_queries_with_ten_times_the_staff(org, stub, tasks_run):
     """Per committee the run's queries are a fixed number, however many people it tells and mails."""
     wecom_for(org.a, stub)

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from cases import services
 from cases.models import CaseEvent, OutsideBody, Referral
 from committee.access import acting_as
+from committee.models import Membership
 from committee.roles import Role
 from committee.scoping import unscoped
 from notifications.models import Notification
@@ -113,12 +114,35 @@ def test_friday_tells_of_what_is_due_on_monday(org):
 
 def test_running_twice_tells_once_and_overdue_is_told_once(org):
     make_world(org, THURSDAY)
-    morning(THURSDAY)
-    morning(THURSDAY)
+    assert morning(THURSDAY)[K.OVERDUE] == 1
+    assert morning(THURSDAY) == {}  # what it returns (the job's record) counts only what is new
     assert kinds(org.worker_a).count(K.OVERDUE) == 1
     morning(FRIDAY)  # Thursday's case is now late; Wednesday's is not told again
     overdue = Notification.objects.filter(recipient=org.worker_a, kind=K.OVERDUE).order_by("pk")
     assert [n.params["title"] for n in overdue] == ["late_since_yesterday", "due_today"]
+
+
+def test_someone_in_two_committees_gets_each_committees_morning_list(org):
+    # worker_a also works for committee B: B's cases and visits are not lost behind A's list.
+    Membership.objects.create(user=org.worker_a, committee=org.b, role=Role.WORKER)
+    make_case(org.worker_a, org.a, title="甲", assignee=org.worker_a, due_date=THURSDAY)
+    for title in ("乙一", "乙二"):
+        make_case(org.worker_a, org.b, title=title, assignee=org.worker_a, due_date=THURSDAY)
+    make_case(org.secretary_a, org.a, title="未派", due_date=THURSDAY + datetime.timedelta(days=30))
+    morning(THURSDAY)
+    lists = Notification.objects.filter(recipient=org.worker_a, kind=K.DIGEST)
+    assert lists.count() == 2
+    assert sorted((n.params["committee"], n.params["due_today"]) for n in lists) == [
+        (org.a.name, 1),
+        (org.b.name, 2),
+    ]
+    with translation.override("zh-hans"):
+        assert {n.sentence for n in lists} == {
+            f"{org.a.name}：今日待办：今天到期 1 件",
+            f"{org.b.name}：今日待办：今天到期 2 件",
+        }
+    # Someone in one committee reads their list as before, without a committee's name.
+    assert "committee" not in digest(org.secretary_a)
 
 
 def test_queries_do_not_grow_with_people_or_cases(org):
@@ -142,7 +166,8 @@ def test_the_street_officer_gets_each_committees_figures_on_the_weeks_first_work
     make_case(org.worker_b, org.b, title="未派", due_date=monday + datetime.timedelta(days=10))
     morning(THURSDAY)
     assert kinds(org.officer) == []
-    morning(monday)
+    assert morning(monday)[K.STREET_WEEK] == 1
+    assert morning(monday) == {}
     n = Notification.objects.get(recipient=org.officer, kind=K.STREET_WEEK)
     assert n.params["committees"] == [[org.a.name, 1, 0], [org.b.name, 0, 1]]  # not C, another street
     with translation.override("en"):

@@ -71,6 +71,25 @@ def test_a_sensitive_case_taken_from_someone_no_longer_names_it_to_them(org, wor
     assert case.number in read(taken) and "王芳" in read(taken)
 
 
+def test_a_reply_on_a_sensitive_case_does_not_reach_a_sender_who_no_longer_sees_it(org, worker_a2):
+    # worker_a referred the case while it was theirs; it went to worker_a2, who records the reply.
+    case = make_case(org.secretary_a, org.a, title="家庭纠纷 张某", sensitive=True, assignee=org.worker_a)
+    with unscoped():
+        body = OutsideBody.objects.first()
+    with acting_as(org.worker_a) as access:
+        referral = services.refer(access=access, case=case, body=body)
+    with acting_as(org.secretary_a) as secretary:
+        services.assign(access=secretary, case=case, assignee=worker_a2)
+    with acting_as(worker_a2) as access:
+        services.record_reply(access=access, referral=referral, reply="张某患精神疾病，已转介")
+    (n,) = notify_for_event(last_event(case))
+    assert n.recipient == org.worker_a and n.kind == K.REPLY
+    for language in ("zh-hans", "en"):
+        assert "精神疾病" not in read(n, language) and "张某" not in read(n, language)
+        assert case.number in read(n, language)
+    assert "精神疾病" not in str(n.params) and n.url == ""
+
+
 def test_taking_an_unassigned_case_tells_nobody(org, worker_a2):
     case = make_case(org.secretary_a, org.a)
     with acting_as(worker_a2) as access:
