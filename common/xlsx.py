@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import FileResponse
+from django.utils.cache import add_never_cache_headers
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -113,16 +114,20 @@ class XlsxWriter:
         return cell
 
     def response(self, filename: str) -> FileResponse:
-        """Save to a temporary file and stream it; the file is removed when the response closes."""
+        """Save to a temporary file and stream it, uncached; the file is removed when the response closes."""
         handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (closed by the FileResponse)
         self.save(handle)
         handle.seek(0)
-        return FileResponse(
+        response = FileResponse(
             handle,
             as_attachment=True,
             filename=filename,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+        # Residents' names, addresses and numbers (in full in a registry export that asks for them):
+        # kept by no browser or proxy cache, as a revealed number's page is not (never_cache).
+        add_never_cache_headers(response)
+        return response
 
     def save(self, target) -> None:
         """Write the workbook to a path or a binary file."""
