@@ -22,6 +22,7 @@ from django.http import FileResponse
 from django.utils.cache import add_never_cache_headers
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -106,6 +107,9 @@ class XlsxWriter:
                 cell.number_format = MONEY_FORMAT
             return cell
         text = export_text(value) if self.quote_formulas else str(value)
+        # Control characters (a line break pasted from Word is \x0b) cannot be written to a sheet:
+        # openpyxl refuses the cell and the whole export failed (500). Each becomes a space.
+        text = ILLEGAL_CHARACTERS_RE.sub(" ", text)
         cell = WriteOnlyCell(ws, value=text)
         if looks_like_formula(text):
             cell.data_type = "s"  # openpyxl takes a leading "=" for a formula; this keeps it text
