@@ -45,6 +45,7 @@ from cases.rules import Action
 from committee.access import get_for_user
 from committee.roles import Perm
 from common.hints import CASE_FREE_TEXT, hint_typed_numbers
+from common.masking import mask_numbers_in_text
 from common.paging import CappedPaginator
 
 
@@ -434,7 +435,10 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     # Photos open in the browser; PDFs download (a browser's PDF viewer and a strict CSP disagree).
     inline = item.content_type in {"image/jpeg", "image/png", "image/webp"}
     ext = mimetypes.guess_extension(item.content_type) or ""
-    name = item.original_name if item.original_name.lower().endswith(ext) else f"{item.original_name}{ext}"
+    # The name as every page shows it: a photo saved as 身份证<number>.jpg must not land in the
+    # Downloads folder (and the browser's list of downloads) under the full number.
+    name = mask_numbers_in_text(item.original_name)
+    name = name if name.lower().endswith(ext) else f"{name}{ext}"
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
     response["X-Content-Type-Options"] = "nosniff"
@@ -451,4 +455,9 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
         with contextlib.suppress(Attachment.DoesNotExist):  # a second tap, or another tab, got there first
             services.remove_attachment(access=request.access, attachment=item)
 
-    return _run(request, item.case_id, _("File removed: %(name)s.") % {"name": item.original_name}, remove)
+    return _run(
+        request,
+        item.case_id,
+        _("File removed: %(name)s.") % {"name": mask_numbers_in_text(item.original_name)},
+        remove,
+    )

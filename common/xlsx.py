@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import FileResponse
+from django.utils.cache import add_never_cache_headers
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -105,6 +107,9 @@ class XlsxWriter:
                 cell.number_format = MONEY_FORMAT
             return cell
         text = export_text(value) if self.quote_formulas else str(value)
+        # Control characters (a line break pasted from Word is \x0b) cannot be written to a sheet:
+        # openpyxl refuses the cell and the whole export failed (500). Each becomes a space.
+        text = ILLEGAL_CHARACTERS_RE.sub(" ", text)
         cell = WriteOnlyCell(ws, value=text)
         if looks_like_formula(text):
             cell.data_type = "s"  # openpyxl takes a leading "=" for a formula; this keeps it text
@@ -113,16 +118,20 @@ class XlsxWriter:
         return cell
 
     def response(self, filename: str) -> FileResponse:
-        """Save to a temporary file and stream it; the file is removed when the response closes."""
+        """Save to a temporary file and stream it, uncached; the file is removed when the response closes."""
         handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (closed by the FileResponse)
         self.save(handle)
         handle.seek(0)
-        return FileResponse(
+        response = FileResponse(
             handle,
             as_attachment=True,
             filename=filename,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+        # Residents' names, addresses and numbers (in full in a registry export that asks for them):
+        # kept by no browser or proxy cache, as a revealed number's page is not (never_cache).
+        add_never_cache_headers(response)
+        return response
 
     def save(self, target) -> None:
         """Write the workbook to a path or a binary file."""

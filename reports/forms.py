@@ -12,6 +12,8 @@ from committee.roles import Perm
 from common.forms import MonthInput
 from reports.figures import add_months
 
+MIN_YEAR, MAX_YEAR = 1900, 2999  # the months a report may be asked for
+
 
 @dataclass
 class Choice:
@@ -64,9 +66,17 @@ class MonthForm(forms.Form):
     def clean_month(self) -> dt.date:
         value = self.cleaned_data["month"].strip()
         try:
-            return dt.datetime.strptime(value, "%Y-%m").date()
+            month = dt.datetime.strptime(value, "%Y-%m").date()
         except ValueError:
             raise forms.ValidationError(_("Enter a month as YYYY-MM."), code="invalid") from None
+        # The ledger and the summary read the month before and after it: 0001-01 and 9999-12 are
+        # valid months whose neighbours are not dates (a 500).
+        if not MIN_YEAR <= month.year <= MAX_YEAR:
+            raise forms.ValidationError(
+                _("Choose a month between %(first)s and %(last)s.") % {"first": MIN_YEAR, "last": MAX_YEAR},
+                code="out_of_range",
+            )
+        return month
 
     def cleaned(self) -> Choice | None:
         if not self.is_valid():

@@ -6,6 +6,7 @@ typed into free text. Rows come from queryset iterators in chunks, never a whole
 """
 
 import datetime as dt
+from urllib.parse import unquote_plus
 
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
@@ -271,11 +272,12 @@ def case_list_xlsx(request: HttpRequest) -> HttpResponse:
         rows = writer.sheet(pgettext("ledger sheet", "Cases"), case_columns(), case_rows(cases))
         filename = f"cases-{timezone.localdate():%Y-%m-%d}.xlsx"
         # Which committees the rows came from would cost a query of its own: the export is noted in
-        # each committee the user exported from, with the filters as given.
+        # each committee the user exported from, with the filters as given. Decoded, as typed: the
+        # masking reads "138 1234 5678", not its URL form "138+1234+5678" (which it would let by).
         audit.record_export(
             user=request.user,
             committee_ids=committee_ids,
-            detail=f"{filename} {request.GET.urlencode()}",
+            detail=f"{filename} {unquote_plus(request.GET.urlencode())}",
             rows=rows,
         )
         return writer.response(filename)

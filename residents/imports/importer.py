@@ -378,7 +378,8 @@ class Importer:
                                 # The ID shows masked: the name is what finds the row in the file.
                                 "name": mask_numbers_in_text(row.values.get("name", ""))[:40],
                                 "value": _shown_value(key, row.values.get(key, "")),
-                                "message": message,
+                                # A message may quote the cell ("Unknown value …"): masked as the value is.
+                                "message": mask_numbers_in_text(message),
                             }
                         )
         if not self.report.ok:

@@ -18,6 +18,7 @@ from xml.etree.ElementTree import ParseError
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from common.masking import mask_numbers_in_text
 from residents.imports import xlsx_stream
 
 # A .xlsx is a zip: refuse one that would unpack to more than this (a "zip bomb").
@@ -72,7 +73,8 @@ def detect_kind(path: Path, original_name: str) -> str:
     if suffix in (".csv", ".txt") and b"\x00" not in head:
         return "csv"
     raise FileProblem(
-        _("Upload an Excel workbook (.xlsx) or a CSV file; “%(name)s” is neither.") % {"name": original_name}
+        _("Upload an Excel workbook (.xlsx) or a CSV file; “%(name)s” is neither.")
+        % {"name": mask_numbers_in_text(original_name)}
     )
 
 

@@ -1,6 +1,7 @@
 """The access log: written once per look, append-only, read by the secretary and the street, pruned."""
 
 import datetime
+import re
 
 import pytest
 from django.core.management import call_command
@@ -178,6 +179,17 @@ def test_case_exports_and_the_ledger_are_recorded_with_their_rows(org, as_user):
     b"".join(client.get(reverse("reports:cases_xlsx") + "?status=open&mark=13812345678").streaming_content)
     record = AccessRecord.all_objects.get()
     assert record.kind == Kind.EXPORT and record.rows == 1 and "138****5678" in record.detail
+
+
+@pytest.mark.parametrize("typed", ["138 1234 5678", "138-1234-5678", "(021)6543 1234", "王芳 13812345678"])
+def test_a_number_searched_for_is_masked_in_the_exports_record_however_it_was_typed(org, as_user, typed):
+    """The filters are noted as typed, not URL-encoded: "138 1234 5678" travels as "138+1234+5678",
+    which the masking did not read as a number, and the access log showed it in full."""
+    client = as_user(org.secretary_a)
+    b"".join(client.get(reverse("reports:cases_xlsx"), {"status": "", "q": typed}).streaming_content)
+    detail = AccessRecord.all_objects.get().detail
+    digits = re.sub(r"\D", "", detail)
+    assert "13812345678" not in digits and "65431234" not in digits, detail
 
 
 def _synchronous_commit() -> str:

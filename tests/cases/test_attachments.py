@@ -3,6 +3,7 @@ who may see the case."""
 
 import io
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -206,3 +207,25 @@ def test_a_photo_is_revalidated_and_gone_once_removed(org, as_user, django_captu
     assert _remove(client, item).status_code == 404
     with committee_scope([org.a.pk]):
         assert list(case.events.values_list("kind", flat=True)).count("photo_removed") == 1
+
+
+def test_a_number_in_a_files_name_is_masked_in_its_download_and_its_removal(org, as_user):
+    """A photo or scan named after a resident's ID or phone: the name the browser saves it under
+    (Content-Disposition, kept in the Downloads folder and the browser's list of downloads) and the
+    message after removing it show the number masked, as every page does."""
+    from django.contrib.messages import get_messages
+
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    scan = SimpleUploadedFile("身份证310109195003050017.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")
+    pdf = services.add_attachment(access=Access(org.worker_a), case=case, uploaded=scan)
+    photo = services.add_attachment(
+        access=Access(org.worker_a), case=case, uploaded=jpeg_upload("王阿姨13812345678.jpg")
+    )
+    for persona in ("worker_a", "secretary_a", "officer", "superuser"):
+        client = as_user(getattr(org, persona))
+        for item, masked in ((pdf, "身份证3101**********0017.pdf"), (photo, "王阿姨138****5678.jpg")):
+            disposition = client.get(reverse("cases:attachment", args=[item.pk]))["Content-Disposition"]
+            assert disposition.endswith("filename*=UTF-8''" + quote(masked)), (persona, disposition)
+    response = _remove(as_user(org.worker_a), photo)
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("王阿姨138****5678.jpg" in m for m in said) and not any("13812345678" in m for m in said)

@@ -315,3 +315,26 @@ def test_the_admin_reads_no_full_typed_number_outside_its_edit_forms(w, db):
         text = _outside_edit_forms(response.text)
         assert not _full_numbers_in(text), (path, _full_numbers_in(text))
     assert "核对138****5678" in client.get(reverse("admin:residents_reveallog_changelist")).text
+
+
+@pytest.mark.parametrize("persona", ("secretary_a", "worker_a", "officer", "district"))
+def test_no_workbook_is_kept_by_a_cache(w, db, persona):
+    """Every .xlsx holds residents (the full registry export their full numbers): like a revealed
+    number's page, none is stored by the browser's or a proxy's cache."""
+    client = client_for(getattr(w, persona))
+    month = f"month={timezone.localdate():%Y-%m}"
+    urls = [
+        reverse("reports:ledger") + f"?{month}",
+        reverse("reports:cases_xlsx") + "?status=",
+        reverse("imports:export"),
+        reverse("imports:export") + "?full=1",
+    ]
+    read = 0
+    for url in urls:
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        read += 1
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats"), url
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"], url
+    assert read == (4 if persona == "secretary_a" else 2)

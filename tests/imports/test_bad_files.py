@@ -42,6 +42,13 @@ def test_a_picture_is_the_wrong_type(org, load):
     _refused(load, org, "photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "neither")
 
 
+def test_a_number_in_the_refused_files_name_is_masked(org, load):
+    """The message names the file as the import pages do (masked): a scan of an ID card uploaded by
+    mistake, named after the number, does not show it in full on the upload page."""
+    name = "身份证310109195003050017.png"
+    _refused(load, org, name, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "“身份证3101**********0017.png”")
+
+
 def test_a_binary_file_named_csv_is_the_wrong_type(org, load):
     _refused(load, org, "r.csv", b"\x00\x01\x02garbage\x00", "neither")
 

@@ -137,3 +137,20 @@ def test_an_impossible_birth_date_after_a_good_number_of_the_same_region(org, lo
     report = load(org.a, "r.csv", csv_bytes([person(1), person(2, 身份证号=bad, 出生日期="", 性别="")]))
     assert [(e["row"], e["column"]) for e in report.errors] == [(3, "身份证号")]
     assert "7" in report.errors[0]["message"] and "14" in report.errors[0]["message"]
+
+
+def test_a_number_in_a_column_where_it_does_not_belong_is_masked_in_the_message(org, load):
+    """Columns shifted by one, or a number typed into the wrong column: the error list says which
+    value it did not recognise, masked like the cell it shows beside it (never a full number)."""
+    number, mobile = make_id(7), "13912345678"
+    bad = person(
+        1, 与户主关系=number, 居住状态=mobile, 房屋类型="021-65431234", 关爱类别=f"独居老人、{mobile}"
+    )
+    report = load(org.a, "r.csv", csv_bytes([person(0), bad]))
+    messages = {e["column"]: e["message"] for e in report.errors}
+    assert set(messages) == {"与户主关系", "居住状态", "房屋类型", "关爱类别"}, report.errors
+    text = " ".join(messages.values())
+    for full in (number, mobile, "65431234"):
+        assert full not in text, text
+    assert f"“{number[:4]}**********{number[-4:]}”" in messages["与户主关系"]
+    assert "“139****5678”" in messages["居住状态"] and "“139****5678”" in messages["关爱类别"]

@@ -83,3 +83,12 @@ def test_one_rule_for_formula_text_in_every_spreadsheet():
         assert looks_like_formula(text)
         assert export_text(text) == "'" + text
     assert export_text("王五") == "王五" and export_text(None) == ""
+
+
+def test_a_control_character_pasted_into_a_text_does_not_break_the_export(org, as_user):
+    """Word's manual line break is a vertical tab (\\x0b), which a worksheet cannot hold: openpyxl
+    refused the cell and the whole export answered 500. It is written as a space."""
+    today = timezone.localdate()
+    h.case(org.a, created_by=org.secretary_a, created=today, title="楼道\x0b积水\x1b")
+    rows = _rows(as_user(org.secretary_a).get(reverse("reports:cases_xlsx"), {"status": ""}))
+    assert [r[7] for r in rows[1:]] == ["楼道 积水 "]

@@ -140,6 +140,18 @@ def test_a_bad_month_is_refused(org, as_user):
     assert 'class="export-form"' in body and 'name="status"' in body
 
 
+@pytest.mark.parametrize("name", ["reports:ledger", "reports:summary", "reports:summary_txt"])
+@pytest.mark.parametrize("month", ["9999-12", "0001-01"])
+def test_a_month_at_the_end_of_the_calendar_is_refused_not_a_500(org, as_user, name, month):
+    """Valid months whose neighbours are no dates (the ledger and the summary read the month before
+    and after): the reports page again with the month's error, as for any bad month."""
+    client = as_user(org.secretary_a)
+    client.raise_request_exception = False
+    response = client.get(reverse(name), {"month": month}, headers={"Accept-Language": "zh-hans"})
+    assert response.status_code == 400
+    assert "请选择 1900 年至 2999 年之间的月份。" in response.content.decode()
+
+
 def test_visits_to_residents_in_sensitive_categories_are_left_out_for_the_officer(org, month, as_user):
     from residents.models import CareCategory
 
