@@ -367,6 +367,10 @@ IMPORT_TASK_MIN_ROWS = env.int("IMPORT_TASK_MIN_ROWS", default=2000)
 # IMPORT_SWEEP_MINUTES. A commit's sign of life is its count of rows written, after each batch of 1,000.
 IMPORT_STALL_MINUTES = env.int("IMPORT_STALL_MINUTES", default=10)
 IMPORT_SWEEP_MINUTES = env.int("IMPORT_SWEEP_MINUTES", default=5)
+# An e-mail or WeCom post still waiting this long after it was written lost its sending (a worker
+# that died holding it): the scheduler's sweep, every 15 minutes, queues it again or, its attempts
+# spent, marks it failed for the secretary to see (notifications/delivery.py resend_stalled).
+DELIVERY_STALL_MINUTES = env.int("DELIVERY_STALL_MINUTES", default=30)
 # The morning digest goes out at this time on working days (the scheduler's cron, Asia/Shanghai).
 DIGEST_TIME = env.str("DIGEST_TIME", default="08:30")
 # Where notifications go besides the inbox. SITE_URL: the address people open Needle at, for the

@@ -15,6 +15,7 @@ Sending is a task retried with a limit (jobs.running.retried); a message sent is
 one that fails TASK_MAX_ATTEMPTS times is marked failed and the secretary's settings page lists it.
 """
 
+import datetime
 import json
 import logging
 import urllib.error
@@ -185,6 +186,26 @@ def send_pending(ids: Iterable[int]) -> int:
     if failed:
         raise DeliveryFailed(f"{len(failed)} message(s) not delivered: {failed}")
     return sent
+
+
+def resend_stalled() -> dict[str, int]:
+    """Messages still waiting DELIVERY_STALL_MINUTES after they were written: their sending was lost
+    (the worker died between its claim and its answer, or before the task queued on commit was
+    written). Queued again while attempts remain (send_pending's claim keeps two runs from sending
+    one message); one whose last attempt was lost is marked failed, so that the secretary sees it
+    among the failures instead of a message waiting for ever."""
+    since = timezone.now() - datetime.timedelta(minutes=settings.DELIVERY_STALL_MINUTES)
+    stalled = Delivery.objects.filter(status=Delivery.Status.PENDING, created_at__lt=since)
+    failed = stalled.filter(attempts__gte=settings.TASK_MAX_ATTEMPTS).update(
+        status=Delivery.Status.FAILED, error="WorkerStopped: the last attempt got no answer"
+    )
+    ids = list(stalled.order_by("pk").values_list("pk", flat=True))
+    if ids:
+        from notifications.tasks import deliver
+
+        transaction.on_commit(lambda: deliver.enqueue(ids))
+        logger.warning("%s message(s) waiting since before %s queued again", len(ids), since)
+    return {"queued": len(ids), "failed": failed}
 
 
 def _public_reason(error: Exception) -> str:

@@ -1,7 +1,8 @@
 """Notification work that runs in the worker: one event's notifications, and the morning run.
 
 crontask loads this module in the scheduler (`manage.py crontask`), which queues the morning run at
-DIGEST_TIME every day; the run itself does nothing on a day off (see reminders.morning).
+DIGEST_TIME every day (the run itself does nothing on a day off: see reminders.morning), and every
+15 minutes the sweep for e-mails and posts whose sending was lost (delivery.resend_stalled).
 """
 
 import datetime
@@ -39,6 +40,14 @@ def deliver(delivery_ids: list[int]) -> int:
     """Send e-mails and WeCom posts (notifications.delivery); a failure raises, so @retried tries
     again later; what was sent is not sent twice."""
     return delivery.send_pending(delivery_ids)
+
+
+@cron("*/15 * * * *")
+@task(takes_context=True)
+@retried
+def resend_stalled_deliveries() -> dict[str, int]:
+    # Delivery is not committee data (it names its committee): the sweep needs no scope.
+    return delivery.resend_stalled()
 
 
 def notify_after_commit(event: CaseEvent) -> None:

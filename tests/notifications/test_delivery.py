@@ -182,6 +182,46 @@ def test_a_delivery_that_fails_for_good_is_shown_to_the_secretary(
     )
 
 
+def test_a_message_whose_sending_was_lost_is_sent_by_the_sweep_or_shown_as_failed(
+    org, stub, tasks_run, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The worker died holding a message (its attempt claimed, no answer written) or before its task
+    was queued: the scheduler's sweep sends it once, and one whose last attempt was lost is shown as
+    failed. A message written a minute ago is left to its own task."""
+    from django.utils import timezone
+
+    from notifications import delivery as outgoing
+    from notifications.tasks import resend_stalled_deliveries
+
+    wecom_for(org.a, stub)
+    case = make_case(org.secretary_a, org.a)
+    with monkeypatch.context() as patched:  # the worker dies before the messages go out
+        patched.setattr(outgoing, "send_pending", lambda ids: None)
+        with django_capture_on_commit_callbacks(execute=True):
+            assign(org, case, org.worker_a)
+    lost = Delivery.objects.get()
+    hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    Delivery.objects.filter(pk=lost.pk).update(attempts=1, created_at=hour_ago)  # one attempt claimed
+    spent = Delivery.objects.create(
+        channel=Delivery.Channel.WECOM, committee=org.a, key="spent", body="…", attempts=3
+    )
+    Delivery.objects.filter(pk=spent.pk).update(created_at=hour_ago)
+    recent = Delivery.objects.create(channel=Delivery.Channel.WECOM, committee=org.a, key="recent", body="…")
+    assert stub.posts == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert resend_stalled_deliveries.enqueue().return_value == {"queued": 1, "failed": 1}
+    lost.refresh_from_db()
+    assert (lost.status, lost.attempts) == (Delivery.Status.SENT, 2) and len(stub.posts) == 1
+    spent.refresh_from_db()
+    assert spent.status == Delivery.Status.FAILED and spent.error.startswith("WorkerStopped")
+    recent.refresh_from_db()
+    assert recent.status == Delivery.Status.PENDING and recent.attempts == 0
+    with django_capture_on_commit_callbacks(execute=True):  # the next sweep finds nothing to do
+        assert resend_stalled_deliveries.enqueue().return_value == {"queued": 0, "failed": 0}
+    assert len(stub.posts) == 1
+
+
 def test_the_secretary_sets_the_group_robot_and_a_wrong_address_is_refused(org, as_user, settings):
     secretary = as_user(org.secretary_a)
     url = reverse("notifications:wecom", args=[org.a.pk])
