@@ -1,5 +1,6 @@
 """Writing the access log: one INSERT per page or export, whatever it shows."""
 
+import re
 from collections.abc import Iterable
 
 from django.db import connections, router, transaction
@@ -70,6 +71,10 @@ def record_export(*, user, committee_ids: Iterable[int], detail: str, rows: int)
     )
 
 
+# Control characters (a NUL from "%00" in a query string) cannot be stored in PostgreSQL's text.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _detail(text: str) -> str:
     # Filters may hold what a user typed into a search box: never a full number in the log either.
-    return mask_numbers_in_text(text or "")[:300]
+    return mask_numbers_in_text(_CONTROL.sub(" ", text or ""))[:300]
