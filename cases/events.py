@@ -333,6 +333,25 @@ class MarkedDuplicate(Payload):
         return _say(_("Closed as a duplicate of %(number)s."), number=self.of)
 
 
+@dataclass(frozen=True)
+class DueRecounted(Payload):
+    """Nobody's action: a year's holidays were entered (or corrected) after the due date was counted
+    over that year, and the date was counted again (cases/due_dates.py)."""
+
+    kind = Kind.DUE_RECOUNTED
+    before: str = ""  # the due dates, ISO
+    after: str = ""
+    years: tuple[int, ...] = ()  # the years whose holidays changed
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        return _say(
+            _("Due date counted again on the holidays of %(years)s: %(before)s → %(after)s."),
+            years="、".join(str(year) for year in self.years),
+            before=self.before,
+            after=self.after,
+        )
+
+
 PAYLOADS: dict[str, type[Payload]] = {
     cls.kind: cls
     for cls in (
@@ -353,6 +372,7 @@ PAYLOADS: dict[str, type[Payload]] = {
         FileRemoved,
         AidRecorded,
         MarkedDuplicate,
+        DueRecounted,
     )
 }
 

@@ -182,6 +182,12 @@ class Case(CommitteeOwned):
         verbose_name=_("assignee"),
     )
     due_date = models.DateField(_("due date"))
+    # The working days the due date was counted with, from the day the case was logged (category and
+    # priority at the time); empty once someone set the date by hand. A year's holidays entered
+    # later count such a date again (cases/due_dates.py); a date set by hand stays as set.
+    due_workdays = models.PositiveSmallIntegerField(
+        _("due in working days"), null=True, blank=True, editable=False
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.NEW)
     closure = models.CharField(_("closed as"), max_length=20, choices=Closure, blank=True)
     duplicate_of = models.ForeignKey(
@@ -431,6 +437,7 @@ class CaseEvent(_CaseChild):
         DUPLICATE = "duplicate", _("marked duplicate")
         REOPEN_REQUESTED = "reopen_requested", _("reopen requested")
         REOPEN_DECLINED = "reopen_declined", _("reopen request declined")
+        DUE_RECOUNTED = "due_recounted", _("due date counted again")
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="events", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)

@@ -38,7 +38,7 @@ from cases.search import reindex_cases
 from committee.access import Access
 from committee.models import Committee, User
 from committee.roles import Perm
-from common.workdays import due_date as compute_due_date
+from common.workdays import add_workdays, due_days
 from residents.models import Building, Household, Resident, Visit
 
 
@@ -130,6 +130,7 @@ def create_case(
             return existing, False
     if household is not None and building is None:
         building = household.building
+    counted = due_days(category.default_due_days, priority)
     case = Case.all_objects.create(
         committee=committee,
         year=today.year,
@@ -145,7 +146,8 @@ def create_case(
         place=place,
         assignee=assignee,
         status=Case.Status.NEW,
-        due_date=due_date or compute_due_date(today, category.default_due_days, priority),
+        due_date=due_date or add_workdays(today, counted),
+        due_workdays=None if due_date else counted,
         # A category such as hardship aid is sensitive whatever the form said: a family's illness and
         # aid amounts are not for every reader.
         sensitive=sensitive or category.sensitive_by_default,
@@ -222,7 +224,7 @@ def edit(
 ) -> Case:
     """Change what the case is about (the EDITABLE fields). A stale version is refused (Conflict):
     nothing is overwritten. Marking a case sensitive, or no longer, is the secretary's."""
-    case = _lock(access, case.pk, Action.EDIT, version, *EDITABLE)
+    case = _lock(access, case.pk, Action.EDIT, version, *EDITABLE, "due_workdays")
     changed = [f for f in EDITABLE if f in changes and getattr(case, f) != changes[f]]
     if "sensitive" in changed:
         access.require(Perm.MANAGE_CASES, case.committee_id)
@@ -231,7 +233,11 @@ def edit(
     before = {f: str(getattr(case, f)) for f in changed}
     for field in changed:
         setattr(case, field, changes[field])
-    _save(case, *changed)
+    saved = list(changed)
+    if "due_date" in changed:
+        case.due_workdays = None  # set by hand: kept as set when a year's holidays are entered later
+        saved.append("due_workdays")
+    _save(case, *saved)
     if set(changed) & {"title", "description", "place"}:
         reindex_cases([case.pk])
     events.record(case, events.Edited(edited=tuple(changed), before=before), actor=access.user, at=at)

@@ -1,4 +1,8 @@
-from django.contrib import admin
+from functools import partial
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext as _
 
 from holidays.calendar import forget_entered_days
 from holidays.models import HolidayDay, HolidayYear
@@ -9,6 +13,24 @@ class HolidayDayInline(admin.TabularInline):
     extra = 3
 
 
+def _count_due_dates_again(request, years: set[int]) -> None:
+    """Once the change commits, the worker counts again the open cases' due dates over these years
+    (cases/due_dates.py); this process reads the new days at once, the others within a minute."""
+    from cases.tasks import recount_due_dates  # cases reads the calendar: import late
+
+    forget_entered_days()
+    years = sorted(year for year in years if year)
+    transaction.on_commit(partial(recount_due_dates.enqueue, years, started_by=request.user.pk))
+    messages.info(
+        request,
+        _(
+            "The due dates of open cases counted over %(years)s will be counted again on these days "
+            "within a few minutes; each date that moves is noted on its case's timeline."
+        )
+        % {"years": "、".join(str(year) for year in years)},
+    )
+
+
 @admin.register(HolidayYear)
 class HolidayYearAdmin(admin.ModelAdmin):
     list_display = ["year", "notice"]
@@ -16,12 +38,15 @@ class HolidayYearAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        forget_entered_days()  # this process at once; the others within a minute
+        if form.has_changed() or any(formset.has_changed() for formset in formsets):
+            # A year corrected to another year changes both.
+            _count_due_dates_again(request, {form.instance.year, form.initial.get("year")})
 
     def delete_model(self, request, obj) -> None:
         super().delete_model(request, obj)
-        forget_entered_days()
+        _count_due_dates_again(request, {obj.year})
 
     def delete_queryset(self, request, queryset) -> None:  # "delete selected"
+        years = set(queryset.values_list("year", flat=True))
         super().delete_queryset(request, queryset)
-        forget_entered_days()
+        _count_due_dates_again(request, years)

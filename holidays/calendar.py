@@ -50,10 +50,12 @@ def _entered_days(year: int) -> dict[datetime.date, bool] | None:
 
 
 def forget_entered_days() -> None:
-    """After an edit in the admin (and in tests): read the table again at the next question."""
+    """After an edit in the admin (and in tests): read the table again at the next question, and warn
+    again of a year still without a schedule."""
     global _table
     with _lock:
         _table = None
+        _warned.clear()
 
 
 def library_knows(year: int) -> bool:

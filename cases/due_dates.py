@@ -1,0 +1,76 @@
+"""Due dates counted again when a year's holidays are entered or corrected.
+
+A case logged in December is often due in January. When the next year's holidays are not known yet
+(the State Council's notice comes in November or December; the calendar library learns it only with
+a new release), its due date is counted Monday to Friday, and the dashboard and the admin warn of
+it. Once an administrator enters the year (holidays/admin.py), every open case whose counted days
+ran into that year is counted again from the day it was logged with the same number of working days
+(Case.due_workdays), and the change is noted on its timeline. A date someone set by hand is theirs
+and stays; closed cases keep the date they were closed against.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases import events
+from cases.models import Case
+from cases.services import LOCKED
+from committee.scoping import committee_scope, unscoped
+from common.workdays import add_workdays
+from holidays.calendar import forget_entered_days
+
+
+def _counted_over(years: list[int]):
+    """Open cases whose counted days may reach into these years: logged before the last one ended,
+    due on or after the first one began (a count that ends before a year cannot change with it)."""
+    ends = timezone.make_aware(datetime.datetime(max(years) + 1, 1, 1))
+    return Case.objects.filter(
+        status__in=Case.OPEN_STATUSES,
+        due_workdays__isnull=False,
+        due_date__gte=datetime.date(min(years), 1, 1),
+        created_at__lt=ends,
+    )
+
+
+def recount(years: Iterable[int]) -> int:
+    """Count again the due dates that these years' holidays decide; returns how many moved. Each
+    committee in its own scope and transaction; running it twice moves nothing the second time."""
+    years = sorted(set(years))
+    if not years:
+        return 0
+    forget_entered_days()  # the schedule as committed now, not as this process last read it
+    with unscoped():  # the years are the whole deployment's: find the committees, then work each in its scope
+        committee_ids = sorted(set(_counted_over(years).values_list("committee_id", flat=True)))
+    moved = 0
+    for committee_id in committee_ids:
+        with committee_scope([committee_id]), transaction.atomic():
+            moved += _recount_committee(committee_id, years)
+    return moved
+
+
+def _recount_committee(committee_id: int, years: list[int]) -> int:
+    cases = (
+        _counted_over(years)
+        .filter(committee_id=committee_id)
+        .select_for_update()
+        .only(*LOCKED, "due_workdays")
+        .order_by("pk")
+    )
+    moved = 0
+    # The system's correction, not a person's action: noted on the timeline, told to nobody (the
+    # morning list already reads the new date).
+    with events.history():
+        for case in cases:
+            due = add_workdays(timezone.localdate(case.created_at), case.due_workdays)
+            if due == case.due_date:
+                continue
+            before, case.due_date = case.due_date, due
+            case.version += 1  # an edit form opened before this is refused, not saved over it
+            case.save(update_fields=["due_date", "version", "updated_at"])
+            payload = events.DueRecounted(before=str(before), after=str(due), years=tuple(years))
+            events.record(case, payload, actor=None)
+            moved += 1
+    return moved
