@@ -1,12 +1,13 @@
 """The dashboard, the street's overview, the monthly ledger and summary, and the case-list export."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -196,6 +197,16 @@ def ledger_xlsx(request: HttpRequest) -> HttpResponse:
     chosen = form.cleaned()
     if chosen is None:
         return _index_page(request, form, None, status=400)
+    if ledger.ledger_too_large(chosen, request.access):
+        messages.error(
+            request,
+            _(
+                "This month's ledger would hold more than %(limit)s cases and visits, more than one "
+                "file can take. Choose one committee and export again."
+            )
+            % {"limit": f"{settings.EXPORT_MAX_ROWS:,}"},
+        )
+        return HttpResponseRedirect(f"{reverse('reports:index')}?{chosen.query()}")
     return ledger.monthly_ledger(chosen, request.access)
 
 
