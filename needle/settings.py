@@ -199,8 +199,9 @@ REPORTS_CACHE_SECONDS = env.int("REPORTS_CACHE_SECONDS", default=120)
 # The dashboards read closed months from their rollup (reports/rollup.py) and count only the current
 # month live; False counts every month live (as before the rollup: bench_cases compares the two).
 REPORTS_ROLLUP = env.bool("REPORTS_ROLLUP", default=True)
-# The most cases one .xlsx export may hold (a monthly ledger: its cases and visits): written at about 1,800 rows a second here, 50,000 take
-# ~30 s of a web thread; a district's 2,000,000 would take 18 minutes and pass Excel's 1,048,576 rows.
+# The most cases one .xlsx export may hold (a monthly ledger: its cases and visits): written at
+# about 1,800 rows a second here, 50,000 take ~30 s of a web thread; a district's 2,000,000 would
+# take 18 minutes and pass Excel's 1,048,576 rows.
 EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=50_000)
 SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 # Idle timeout: the session (cookie and stored expiry) lives SESSION_IDLE_MINUTES; a request renews
