@@ -160,9 +160,13 @@ def _committee_morning(committee_id: int, committee_name: str, today: datetime.d
             )
         )
 
-    # Outside bodies' replies past their date: the assignee at once, the secretary after a week.
+    # Outside bodies' replies past their date: the assignee at once, the secretary after a week. Only
+    # for open cases: nobody chases a reply for a case resolved, withdrawn or closed.
     late = Referral.objects.filter(
-        committee_id=committee_id, replied_on__isnull=True, reply_expected_by__lt=today
+        committee_id=committee_id,
+        replied_on__isnull=True,
+        reply_expected_by__lt=today,
+        case__status__in=Case.OPEN_STATUSES,
     ).select_related("case", "body")
     week_ago = today - datetime.timedelta(days=7)
     for referral in late:
