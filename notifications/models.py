@@ -108,7 +108,9 @@ class Delivery(models.Model):
     """One message sent outside the app: an e-mail to a person or a post to a committee's WeCom group.
 
     Its text is written (masked and scoped) when it is made; the worker sends it, trying again up to
-    TASK_MAX_ATTEMPTS times; one that fails for good stays here and is shown to the secretary."""
+    TASK_MAX_ATTEMPTS times; one that fails for good stays here and is shown to the secretary. An
+    e-mail whose person may no longer be mailed when it is sent (deactivated since, or their address
+    removed) is not sent, nor tried again: it is marked skipped, with why."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("e-mail")
@@ -118,6 +120,11 @@ class Delivery(models.Model):
         PENDING = "pending", _("waiting to be sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        SKIPPED = "skipped", _("not sent")
+
+    class SkipReason(models.TextChoices):
+        DEACTIVATED = "deactivated", _("the person's account was deactivated")
+        NO_ADDRESS = "no_address", _("the person has no e-mail address any more")
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel)
     committee = models.ForeignKey(
@@ -138,6 +145,7 @@ class Delivery(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.CharField(_("last error"), max_length=200, blank=True)
+    skip_reason = models.CharField(_("why not sent"), max_length=20, choices=SkipReason, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
