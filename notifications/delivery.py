@@ -65,9 +65,10 @@ def absolute(url: str) -> str:
     return settings.SITE_URL.rstrip("/") + url if url.startswith("/") else url
 
 
-def queue(notifications: Iterable[Notification], *, committee_id: int, batch: str) -> list[int]:
+def queue(notifications: Iterable[Notification], *, committee_id: int | None, batch: str) -> list[int]:
     """Write the e-mails and the WeCom post for these new notifications of one committee's people,
-    and queue their sending once the transaction commits. Returns the messages' ids."""
+    and queue their sending once the transaction commits. Returns the messages' ids. Notifications
+    about no one committee (committee_id None: a street officer's week) go only by e-mail."""
     notifications = list(notifications)
     if not notifications:
         return []
@@ -80,7 +81,7 @@ def queue(notifications: Iterable[Notification], *, committee_id: int, batch: st
             "notification_preference"
         )
     }
-    webhook = (
+    webhook = committee_id is not None and (
         CommitteeChannel.objects.filter(committee_id=committee_id)
         .values_list("wecom_webhook", flat=True)
         .first()
@@ -111,7 +112,7 @@ def queue(notifications: Iterable[Notification], *, committee_id: int, batch: st
     return ids
 
 
-def _email(user: User, notifications: list[Notification], committee_id: int, batch: str) -> Delivery:
+def _email(user: User, notifications: list[Notification], committee_id: int | None, batch: str) -> Delivery:
     if len(notifications) == 1:
         subject = _("Needle: %(what)s") % {"what": notifications[0].get_kind_display()}
     else:

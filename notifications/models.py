@@ -106,6 +106,8 @@ class CommitteeChannel(models.Model):
 
 class Delivery(models.Model):
     """One message sent outside the app: an e-mail to a person or a post to a committee's WeCom group.
+    Its committee is the one whose people it tells; an e-mail about no one committee (a street
+    officer's weekly figures) has none, so that no committee's secretary lists it.
 
     Its text is written (masked and scoped) when it is made; the worker sends it, trying again up to
     TASK_MAX_ATTEMPTS times; one that fails for good stays here and is shown to the secretary. An
@@ -128,7 +130,12 @@ class Delivery(models.Model):
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel)
     committee = models.ForeignKey(
-        "committee.Committee", models.CASCADE, related_name="+", verbose_name=_("committee")
+        "committee.Committee",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("committee"),
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -154,6 +161,13 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["committee", "status"], name="delivery_committee_status")]
+        constraints = [
+            # A post goes to its committee's group: only an e-mail may be about no one committee.
+            models.CheckConstraint(
+                condition=models.Q(channel="email") | models.Q(committee__isnull=False),
+                name="delivery_post_has_committee",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} {self.key} {self.status}"
