@@ -13,6 +13,8 @@ queues one task that sends them. Each message is written when it is made:
 
 Sending is a task retried with a limit (jobs.running.retried); a message sent is never sent again,
 one that fails TASK_MAX_ATTEMPTS times is marked failed and the secretary's settings page lists it.
+An e-mail to someone deactivated (or left without an address) since it was written is not sent
+and not tried again: it is marked skipped, with why, and the secretary's page lists it apart.
 """
 
 import datetime
@@ -63,9 +65,10 @@ def absolute(url: str) -> str:
     return settings.SITE_URL.rstrip("/") + url if url.startswith("/") else url
 
 
-def queue(notifications: Iterable[Notification], *, committee_id: int, batch: str) -> list[int]:
+def queue(notifications: Iterable[Notification], *, committee_id: int | None, batch: str) -> list[int]:
     """Write the e-mails and the WeCom post for these new notifications of one committee's people,
-    and queue their sending once the transaction commits. Returns the messages' ids."""
+    and queue their sending once the transaction commits. Returns the messages' ids. Notifications
+    about no one committee (committee_id None: a street officer's week) go only by e-mail."""
     notifications = list(notifications)
     if not notifications:
         return []
@@ -78,7 +81,7 @@ def queue(notifications: Iterable[Notification], *, committee_id: int, batch: st
             "notification_preference"
         )
     }
-    webhook = (
+    webhook = committee_id is not None and (
         CommitteeChannel.objects.filter(committee_id=committee_id)
         .values_list("wecom_webhook", flat=True)
         .first()
@@ -109,7 +112,7 @@ def queue(notifications: Iterable[Notification], *, committee_id: int, batch: st
     return ids
 
 
-def _email(user: User, notifications: list[Notification], committee_id: int, batch: str) -> Delivery:
+def _email(user: User, notifications: list[Notification], committee_id: int | None, batch: str) -> Delivery:
     if len(notifications) == 1:
         subject = _("Needle: %(what)s") % {"what": notifications[0].get_kind_display()}
     else:
@@ -151,6 +154,14 @@ class DeliveryFailed(Exception):
     pass
 
 
+class NotToBeSent(Exception):
+    """The message may not go out any more (Delivery.SkipReason): not a failure, nothing to retry."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 def send_pending(ids: Iterable[int]) -> int:
     """Send the messages not yet sent; raise DeliveryFailed if any failed (the task then tries again).
     Returns how many were sent now."""
@@ -169,6 +180,10 @@ def send_pending(ids: Iterable[int]) -> int:
                 _send_email(delivery)
             else:
                 _send_wecom(delivery)
+        except NotToBeSent as skip:
+            delivery.status, delivery.skip_reason, delivery.error = Delivery.Status.SKIPPED, skip.reason, ""
+            delivery.save(update_fields=["status", "skip_reason", "error"])
+            logger.info("delivery %s (%s) not sent: %s", delivery.pk, delivery.channel, skip.reason)
         except Exception as error:
             # The message names the kind of failure, never the address (a webhook's key is a secret).
             delivery.error = f"{type(error).__name__}: {_public_reason(error)}"[:200]
@@ -217,12 +232,13 @@ def _public_reason(error: Exception) -> str:
 
 
 def _send_email(delivery: Delivery) -> None:
-    recipient = (
-        User.objects.filter(pk=delivery.recipient_id, is_active=True).values_list("email", flat=True).first()
-    )
-    if not recipient:
-        raise DeliveryFailed("no e-mail address")
-    send_mail(delivery.subject, delivery.body, settings.DEFAULT_FROM_EMAIL, [recipient])
+    # Read when sending: someone deactivated since the message was written is not mailed.
+    person = User.objects.filter(pk=delivery.recipient_id).values("is_active", "email").first()
+    if person is None or not person["is_active"]:
+        raise NotToBeSent(Delivery.SkipReason.DEACTIVATED)
+    if not person["email"]:
+        raise NotToBeSent(Delivery.SkipReason.NO_ADDRESS)
+    send_mail(delivery.subject, delivery.body, settings.DEFAULT_FROM_EMAIL, [person["email"]])
 
 
 def _send_wecom(delivery: Delivery) -> None:

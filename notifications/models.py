@@ -106,9 +106,13 @@ class CommitteeChannel(models.Model):
 
 class Delivery(models.Model):
     """One message sent outside the app: an e-mail to a person or a post to a committee's WeCom group.
+    Its committee is the one whose people it tells; an e-mail about no one committee (a street
+    officer's weekly figures) has none, so that no committee's secretary lists it.
 
     Its text is written (masked and scoped) when it is made; the worker sends it, trying again up to
-    TASK_MAX_ATTEMPTS times; one that fails for good stays here and is shown to the secretary."""
+    TASK_MAX_ATTEMPTS times; one that fails for good stays here and is shown to the secretary. An
+    e-mail whose person may no longer be mailed when it is sent (deactivated since, or their address
+    removed) is not sent, nor tried again: it is marked skipped, with why."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("e-mail")
@@ -118,10 +122,20 @@ class Delivery(models.Model):
         PENDING = "pending", _("waiting to be sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        SKIPPED = "skipped", _("not sent")
+
+    class SkipReason(models.TextChoices):
+        DEACTIVATED = "deactivated", _("the person's account was deactivated")
+        NO_ADDRESS = "no_address", _("the person has no e-mail address any more")
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel)
     committee = models.ForeignKey(
-        "committee.Committee", models.CASCADE, related_name="+", verbose_name=_("committee")
+        "committee.Committee",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("committee"),
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -138,6 +152,7 @@ class Delivery(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.CharField(_("last error"), max_length=200, blank=True)
+    skip_reason = models.CharField(_("why not sent"), max_length=20, choices=SkipReason, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
@@ -146,6 +161,13 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["committee", "status"], name="delivery_committee_status")]
+        constraints = [
+            # A post goes to its committee's group: only an e-mail may be about no one committee.
+            models.CheckConstraint(
+                condition=models.Q(channel="email") | models.Q(committee__isnull=False),
+                name="delivery_post_has_committee",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} {self.key} {self.status}"

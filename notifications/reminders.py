@@ -54,7 +54,8 @@ def morning(today: datetime.date) -> dict[str, int]:
         with committee_scope([committee_id]), transaction.atomic():
             sent.update(_committee_morning(committee_id, name, today))
     if _first_workday_of_week(today):
-        sent.update(_street_week(today))
+        with transaction.atomic():  # as a committee's morning: no notice left without its e-mail
+            sent.update(_street_week(today))
     return dict(sent)
 
 
@@ -64,7 +65,9 @@ def _first_workday_of_week(today: datetime.date) -> bool:
 
 
 def _street_week(today: datetime.date) -> Counter[str]:
-    """Street officers, on the week's first working day: each committee's overdue and unassigned."""
+    """Street officers, on the week's first working day: each committee's overdue and unassigned, in
+    the inbox and, for those who asked, by e-mail (about no one committee: never to a committee's
+    WeCom group)."""
     officers = list(StreetOfficer.objects.filter(user__is_active=True).values_list("street_id", "user_id"))
     if not officers:
         return Counter()
@@ -99,8 +102,9 @@ def _street_week(today: datetime.date) -> Counter[str]:
             )
         )
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    new = Notification.objects.filter(kind=K.STREET_WEEK, created_at=run_at).count()
-    return Counter({K.STREET_WEEK: new} if new else {})
+    new = list(Notification.objects.filter(kind=K.STREET_WEEK, created_at=run_at))
+    delivery.queue(new, committee_id=None, batch=f"street-week:{today}")
+    return Counter({K.STREET_WEEK: len(new)} if new else {})
 
 
 def _case_row(user_id: int, kind: str, key: str, case: Case, **params) -> Notification:
@@ -160,9 +164,13 @@ def _committee_morning(committee_id: int, committee_name: str, today: datetime.d
             )
         )
 
-    # Outside bodies' replies past their date: the assignee at once, the secretary after a week.
+    # Outside bodies' replies past their date: the assignee at once, the secretary after a week. Only
+    # for open cases: nobody chases a reply for a case resolved, withdrawn or closed.
     late = Referral.objects.filter(
-        committee_id=committee_id, replied_on__isnull=True, reply_expected_by__lt=today
+        committee_id=committee_id,
+        replied_on__isnull=True,
+        reply_expected_by__lt=today,
+        case__status__in=Case.OPEN_STATUSES,
     ).select_related("case", "body")
     week_ago = today - datetime.timedelta(days=7)
     for referral in late:

@@ -88,7 +88,8 @@ def _committees_led(request: HttpRequest) -> list[int]:
 
 @require_http_methods(["GET", "POST"])
 def wecom(request: HttpRequest, committee_id: int) -> HttpResponse:
-    """A committee's WeCom group robot (its secretary sets it) and the messages that failed."""
+    """A committee's WeCom group robot (its secretary sets it), the messages that failed and the
+    e-mails not sent (their person deactivated since, or left without an address)."""
     committee = get_object_or_404(Committee, pk=committee_id)
     if not request.access.can(Perm.VIEW, committee):
         raise Http404
@@ -108,10 +109,9 @@ def wecom(request: HttpRequest, committee_id: int) -> HttpResponse:
         )
         messages.success(request, _("The WeCom group robot is saved."))
         return redirect("notifications:wecom", committee.pk)
-    failed = list(
-        Delivery.objects.filter(committee=committee, status=Delivery.Status.FAILED).select_related(
-            "recipient"
-        )[:30]
+    failed, skipped = (
+        list(Delivery.objects.filter(committee=committee, status=status).select_related("recipient")[:30])
+        for status in (Delivery.Status.FAILED, Delivery.Status.SKIPPED)
     )
-    ctx = {"committee": committee, "form": form, "channel": channel, "failed": failed}
+    ctx = {"committee": committee, "form": form, "channel": channel, "failed": failed, "skipped": skipped}
     return render(request, "notifications/wecom.html", ctx)

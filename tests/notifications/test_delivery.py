@@ -360,3 +360,72 @@ def test_an_imports_outcome_reaches_the_mail_and_the_group_without_the_files_nam
     assert "**绣花针** · 新通知" in text
     assert "周勤：导入完成 [查看](https://needle.example.org/residents/import/" in text
     assert "名单" not in text and "5678" not in text  # the group never reads a file's name
+
+
+@pytest.mark.parametrize("change", ["deactivated", "no_address"])
+def test_an_e_mail_to_someone_deactivated_since_it_was_written_is_not_sent_nor_failed(
+    org, tasks_run, as_user, django_capture_on_commit_callbacks, change
+):
+    """The e-mail is written, then its person is deactivated (or removes their address) before the
+    worker sends it: it is not sent, not tried again, and the secretary sees it as not sent, with
+    why, not among the failures."""
+    by_email(org.worker_a, "limin@example.org")
+    case = make_case(org.secretary_a, org.a)
+    with django_capture_on_commit_callbacks() as told:
+        assign(org, case, org.worker_a)
+    with django_capture_on_commit_callbacks() as sending:
+        for callback in told:  # the worker tells the assignee and writes the e-mail
+            callback()
+    assert Delivery.objects.get().status == Delivery.Status.PENDING
+    if change == "deactivated":
+        org.worker_a.is_active = False
+    else:
+        org.worker_a.email = ""
+    org.worker_a.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in sending:
+            callback()
+
+    assert mail.outbox == []
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.skip_reason, delivery.attempts, delivery.error) == (
+        Delivery.Status.SKIPPED,
+        change,
+        1,
+        "",
+    )
+    text = as_user(org.secretary_a).get(reverse("notifications:wecom", args=[org.a.pk])).content.decode()
+    assert "data-failed-deliveries" not in text and "data-skipped-deliveries" in text
+    assert {"deactivated": "此人的账号已停用", "no_address": "此人已没有电子邮箱地址"}[change] in text
+
+
+def test_the_street_officers_week_goes_by_e_mail_too_and_to_no_committees_group(
+    org, stub, tasks_run, as_user, django_capture_on_commit_callbacks
+):
+    """On the week's first working day the street officer who asked for e-mail gets the street's
+    figures by e-mail, as staff get their morning list; it is no committee's message: not posted to
+    a committee's WeCom group, not listed to a committee's secretary."""
+    monday = datetime.date(2026, 12, 7)
+    wecom_for(org.a, stub)
+    by_email(org.officer, "liujianguo@example.org")
+    make_case(org.secretary_a, org.a, title="未派", due_date=monday + datetime.timedelta(days=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        morning(monday)
+    [message] = mail.outbox
+    assert message.to == ["liujianguo@example.org"]
+    assert org.a.name in message.body and org.b.name in message.body and org.c.name not in message.body
+    assert "https://needle.example.org/dashboard/" in message.body
+    sent = Delivery.objects.get(recipient=org.officer)
+    assert (sent.channel, sent.committee_id, sent.status) == (
+        Delivery.Channel.EMAIL,
+        None,
+        Delivery.Status.SENT,
+    )
+    assert all("刘建国" not in stub.markdown(i) for i in range(len(stub.posts)))
+    with django_capture_on_commit_callbacks(execute=True):
+        morning(monday)  # a retried run mails nobody twice
+    assert len(mail.outbox) == 1
+
+    Delivery.objects.filter(pk=sent.pk).update(status=Delivery.Status.FAILED)
+    page = as_user(org.secretary_a).get(reverse("notifications:wecom", args=[org.a.pk])).content.decode()
+    assert "data-failed-deliveries" not in page  # the street's mail is not committee A's to see

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from cases import services
 from cases.models import CaseEvent, OutsideBody, Referral
+from cases.rules import Action
 from committee.access import acting_as
 from committee.models import Membership
 from committee.roles import Role
@@ -180,3 +181,15 @@ def test_after_a_holiday_week_start_the_street_figures_come_on_its_first_working
     morning(datetime.date(2026, 10, 8))
     morning(datetime.date(2026, 10, 9))
     assert kinds(org.officer) == [K.STREET_WEEK]
+
+
+@pytest.mark.parametrize("action", [Action.RESOLVE, Action.WITHDRAW], ids=["resolved", "withdrawn"])
+def test_a_late_reply_is_not_chased_once_its_case_is_done(org, action):
+    """A referral still unanswered when its case was resolved or withdrawn: nobody is reminded of it,
+    and the secretary's morning list does not count it among the late replies."""
+    made = make_world(org, THURSDAY)
+    with acting_as(org.secretary_a) as access:
+        services.transition(access=access, case=made["late_long_ago"], action=action, text="已处理")
+    morning(THURSDAY)
+    assert K.REPLY_LATE not in kinds(org.worker_a) and K.REPLY_LATE not in kinds(org.secretary_a)
+    assert "late_replies" not in digest(org.secretary_a)
