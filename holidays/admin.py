@@ -1,9 +1,11 @@
-from functools import partial
+import datetime
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from holidays import calendar
 from holidays.calendar import forget_entered_days
 from holidays.models import HolidayDay, HolidayYear
 
@@ -20,7 +22,19 @@ def _count_due_dates_again(request, years: set[int]) -> None:
 
     forget_entered_days()
     years = sorted(year for year in years if year)
-    transaction.on_commit(partial(recount_due_dates.enqueue, years, started_by=request.user.pk))
+    user_id = request.user.pk
+
+    def enqueue() -> None:
+        forget_entered_days()  # a request of this process may have read the days before this commit
+        recount_due_dates.enqueue(years, started_by=user_id)
+        if recount_due_dates.get_backend().supports_defer:
+            # The other processes keep the days they read for up to a minute: a case they log in
+            # that minute is counted on the old days, after the first run. A second run, once they
+            # have all read the new days, counts those again (it moves nothing else).
+            later = timezone.now() + datetime.timedelta(seconds=2 * calendar.TTL_SECONDS)
+            recount_due_dates.using(run_after=later).enqueue(years, started_by=user_id)
+
+    transaction.on_commit(enqueue)
     messages.info(
         request,
         _(

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 # The entered schedule, every year of it in one query, read at most once a minute per process: due
 # dates are counted day by day, a dashboard spans years, and an edit in the admin applies everywhere
 # within a minute.
-_TTL_SECONDS = 60
+TTL_SECONDS = 60
 _table: tuple[float, dict[int, dict[datetime.date, bool]]] | None = None
 _warned: set[int] = set()
 _lock = threading.Lock()
@@ -30,7 +30,7 @@ def load_entered_years() -> dict[int, dict[datetime.date, bool]]:
     global _table
     now = time.monotonic()
     table = _table
-    if table is not None and now - table[0] < _TTL_SECONDS:
+    if table is not None and now - table[0] < TTL_SECONDS:
         return table[1]
     from holidays.models import HolidayDay, HolidayYear
 

@@ -4,6 +4,7 @@ Years 2098–2099 stand for a December and the January after it whose schedule n
 calendar library knows neither, so the test does not depend on the library's release."""
 
 import datetime
+import time
 
 from django.test import override_settings
 from django.urls import reverse
@@ -115,3 +116,32 @@ def test_a_due_date_edited_by_hand_is_no_longer_counted(org):
     assert _fresh(case).due_workdays is None
     given = make_case(org.worker_a, org.a, due_date=D(2099, 1, 12))
     assert given.due_workdays is None
+
+
+def test_a_case_logged_elsewhere_in_the_minute_after_the_year_is_entered_is_counted_again(
+    org, as_user, django_capture_on_commit_callbacks
+):
+    """Another web process keeps the days it read for up to a minute (holidays.calendar): a case it
+    logs just after the year is entered, and after the worker's first recount, is counted on the old
+    days. A second recount, queued to run once every process has read the year, counts it again."""
+    from django_tasks_db.models import DBTaskResult
+
+    from holidays import calendar
+
+    stale = calendar.load_entered_years()  # what the other process read before the year was entered
+    with django_capture_on_commit_callbacks(execute=True):
+        _enter_2099(as_user(org.superuser))
+    queued = list(DBTaskResult.objects.filter(task_path="cases.tasks.recount_due_dates"))
+    now = timezone.now()
+    for result in queued:  # the worker runs at once what is due now
+        if result.task.run_after is None:
+            due_dates.recount(result.args_kwargs["args"][0])
+    calendar._table = (time.monotonic(), stale)  # the other process, on its table of a moment ago
+    late = make_case(org.worker_a, org.a, at=LOGGED)
+    assert late.due_date == D(2099, 1, 12)  # Monday to Friday: 2099 unknown there yet
+    later = [result for result in queued if result.task.run_after is not None]
+    assert later, "no recount after the other processes have read the year"
+    for result in later:
+        assert result.run_after >= now + datetime.timedelta(seconds=calendar.TTL_SECONDS)
+        due_dates.recount(result.args_kwargs["args"][0])
+    assert _fresh(late).due_date == D(2099, 1, 13)
