@@ -8,24 +8,37 @@ OPEN = ("new", "in_progress", "waiting")
 
 def note_counted_due_dates(apps, schema_editor):
     """Open cases not yet due whose date is what the count gives (logged day, category, priority) and
-    whose date nobody edited: counted, so a year's holidays entered later count them again."""
+    whose date nobody edited: counted, so a year's holidays entered later count them again.
+
+    A district's 2,000,000 cases: only the five columns compared are read, row by row (not whole
+    cases kept in a list: 125,000 such cases held 700 MB), each (day, working days) is counted once,
+    and the cases are written by their number of working days, a few thousand ids an UPDATE."""
+    import functools
+    from collections import defaultdict
+
     from common.workdays import add_workdays, due_days
 
     Case = apps.get_model("cases", "Case")
     CaseEvent = apps.get_model("cases", "CaseEvent")
-    cases = Case.objects.filter(status__in=OPEN, due_date__gte=timezone.localdate())
+    cases = Case.objects.filter(status__in=OPEN, due_date__gte=timezone.localdate()).order_by()
     edited = {
         case_id
-        for case_id, data in CaseEvent.objects.filter(case__in=cases, kind="edited").values_list("case_id", "data")
+        for case_id, data in CaseEvent.objects.filter(case__in=cases.values("pk"), kind="edited")
+        .order_by()
+        .values_list("case_id", "data")
+        .iterator(chunk_size=5000)
         if "due_date" in ((data or {}).get("edited") or ())
     }
-    counted = []
-    for case in cases.select_related("category").iterator(chunk_size=2000):
-        days = due_days(case.category.default_due_days, case.priority)
-        if case.pk not in edited and add_workdays(timezone.localdate(case.created_at), days) == case.due_date:
-            case.due_workdays = days
-            counted.append(case)
-    Case.objects.bulk_update(counted, ["due_workdays"], batch_size=2000)
+    count = functools.cache(add_workdays)
+    noted = defaultdict(list)  # working days → the cases counted with them
+    rows = cases.values_list("pk", "created_at", "due_date", "priority", "category__default_due_days")
+    for pk, created_at, due, priority, default_days in rows.iterator(chunk_size=5000):
+        days = due_days(default_days, priority)
+        if pk not in edited and count(timezone.localdate(created_at), days) == due:
+            noted[days].append(pk)
+    for days, pks in noted.items():
+        for start in range(0, len(pks), 2000):
+            Case.objects.filter(pk__in=pks[start : start + 2000]).update(due_workdays=days)
 
 
 class Migration(migrations.Migration):

@@ -145,3 +145,32 @@ def test_a_case_logged_elsewhere_in_the_minute_after_the_year_is_entered_is_coun
         assert result.run_after >= now + datetime.timedelta(seconds=calendar.TTL_SECONDS)
         due_dates.recount(result.args_kwargs["args"][0])
     assert _fresh(late).due_date == D(2099, 1, 13)
+
+
+def test_the_migration_notes_the_open_cases_whose_date_is_the_count(org):
+    """cases/migrations/0016's backfill, run on the models as they were at that migration: an open
+    case not yet due whose date is the count gets its working days; a date set or edited by hand, a
+    closed case and an overdue one stay without."""
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    counted = make_case(org.worker_a, org.a, at=LOGGED)
+    urgent = make_case(org.worker_b, org.b, priority=Case.Priority.URGENT, at=LOGGED)
+    by_hand = make_case(org.worker_a, org.a, due_date=D(2099, 1, 12), at=LOGGED)  # the count's date
+    edited = make_case(org.worker_a, org.a, at=LOGGED)
+    services.edit(access=Access(org.secretary_a), case=edited, changes={"due_date": D(2099, 1, 14)})
+    resolved = make_case(org.worker_a, org.a, at=LOGGED, assignee=org.worker_a)
+    services.transition(access=Access(org.worker_a), case=resolved, action=Action.RESOLVE, text="修好了")
+    overdue = make_case(org.worker_a, org.a, at=timezone.now() - datetime.timedelta(days=60))
+    Case.all_objects.update(due_workdays=None)  # as before the migration
+
+    state = MigrationExecutor(connection).loader.project_state(("cases", "0016_due_workdays"))
+    migration = importlib.import_module("cases.migrations.0016_due_workdays")
+    migration.note_counted_due_dates(state.apps, connection.schema_editor())
+
+    noted = dict(Case.all_objects.values_list("pk", "due_workdays"))
+    assert noted[counted.pk] == 10 and noted[urgent.pk] == 3
+    assert noted[edited.pk] is None and noted[resolved.pk] is None and noted[overdue.pk] is None
+    assert noted[by_hand.pk] == 10  # nothing tells it from a count: counted again like one, harmlessly
