@@ -108,6 +108,11 @@ class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def save_model(self, request, obj, form, change) -> None:
+        if "due_date" in form.changed_data:
+            obj.due_workdays = None  # set by hand, as an edit in the app: a year entered later keeps it
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         reindex_cases([form.instance.pk])  # its title, description and parties, as saved now
