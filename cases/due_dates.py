@@ -43,7 +43,9 @@ def recount(years: Iterable[int]) -> int:
         return 0
     forget_entered_days()  # the schedule as committed now, not as this process last read it
     with unscoped():  # the years are the whole deployment's: find the committees, then work each in its scope
-        committee_ids = sorted(set(_counted_over(years).values_list("committee_id", flat=True)))
+        committee_ids = list(
+            _counted_over(years).values_list("committee_id", flat=True).order_by("committee_id").distinct()
+        )
     moved = 0
     for committee_id in committee_ids:
         with committee_scope([committee_id]), transaction.atomic():
