@@ -2,8 +2,10 @@
 
 The profile: Chromium's DevTools throttling through Playwright's CDP session, slow 4G (1.6 Mbps
 down, 750 kbps up, 150 ms round trip) and a CPU four times slower. The test prints the figures
-(cold: empty cache; warm: the second visit) for the README; it asserts what a user notices (the
-figures readable at "ready", the charts drawn, no console error), never a time.
+(cold: empty cache; warm: the second visit); it asserts what a user notices (the figures readable
+at "ready", the charts drawn, no console error), never a time. Its figures are the headless shell's
+(tests/browser/conftest.py), lower than the full browser's: the README's come from
+scripts/measure_dashboard.py, which drives /usr/bin/chromium.
 
     .venv/bin/python -m pytest tests/browser/test_dashboard_speed.py -q -s
 """
