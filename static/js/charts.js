@@ -49,7 +49,9 @@
       data: spec.labels,
       axisLabel: { interval: small ? "auto" : 0, rotate: small && spec.labels.length > 6 ? 45 : 0, hideOverlap: true }
     };
-    base.yAxis = { type: "value", name: spec.unit || "", minInterval: spec.kind === "line" ? 0 : 1 };
+    // The unit starts at the axis and runs right: centred on it, its first letters fell off the left edge.
+    base.yAxis = { type: "value", name: spec.unit || "", nameTextStyle: { align: "left" },
+      minInterval: spec.kind === "line" ? 0 : 1 };
     base.legend.show = spec.series.length > 1;
     base.series = spec.series.map(function (s) {
       var one = { name: s.name, type: spec.kind === "line" ? "line" : "bar", data: s.data };
