@@ -53,7 +53,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ids = access.committees_where(Perm.VIEW_REPORTS)
     if not ids:
         raise PermissionDenied
-    own = sorted(cid for cid in ids if access.role(cid) in (Role.SECRETARY, Role.WORKER))
+    role = access.role  # once through the request's lazy access, not once per committee
+    own = sorted(cid for cid in ids if role(cid) in (Role.SECRETARY, Role.WORKER))
     if own:
         committee = get_object_or_404(access.committees(), pk=own[0])
         return _render_dashboard(request, committee, others=own[1:])
