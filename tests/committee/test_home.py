@@ -42,7 +42,7 @@ def test_a_case_the_secretary_assigns_is_first_on_the_workers_home_marked_new(or
     client = as_user(org.worker_a)
     html = client.get(reverse("home"), headers={"accept-language": "zh-hans"}).content.decode()
     news = _news(html)
-    assert f"新 周勤把事项 {fresh.number} 电梯困人 派给了你。" in news, news
+    assert f"新 周勤把事项 {fresh.number} 电梯困人 派给了您。" in news, news
     assert html.index("电梯困人") < html.index("老问题0")  # first on the page
     assert '<span class="badge num" data-figure="my_count">11</span>' in html  # all open, not the 8 shown
     assert "我的全部 11 件未结事项" in html

@@ -49,7 +49,7 @@ def test_assigning_tells_the_new_assignee_with_a_link(org):
     (n,) = inbox(org.worker_a)
     assert n.kind == K.ASSIGNED
     assert n.url == f"/cases/{case.pk}/"
-    assert read(n) == f"周勤把事项 {case.number} 楼道堆物 派给了你。"
+    assert read(n) == f"周勤把事项 {case.number} 楼道堆物 派给了您。"
     assert read(n, "en") == f"周勤 assigned case {case.number} 楼道堆物 to you."
     assert inbox(org.secretary_a) == []  # the actor is not told what they did
 
@@ -241,7 +241,7 @@ def test_a_request_to_reopen_tells_the_secretary_masked_and_the_answer_tells_the
         services.decline_reopen(access=secretary, case=case, text="楼上漏水，另立一件")
     (n,) = notify_for_event(last_event(case))
     assert n.recipient == worker_a2 and n.kind == K.REOPEN_DECLINED
-    assert read(n) == f"周勤未同意你重新打开事项 {case.number} 地漏返水 的申请。 楼上漏水，另立一件"
+    assert read(n) == f"周勤未同意您重新打开事项 {case.number} 地漏返水 的申请。 楼上漏水，另立一件"
 
     # Asked again and reopened: the asker is told with the assignee and whoever logged it.
     with acting_as(worker_a2) as asker:
