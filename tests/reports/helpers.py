@@ -130,3 +130,19 @@ def visit(person: Resident, *, on: dt.date, by) -> Visit:
     return Visit.all_objects.create(
         committee=person.committee, resident=person, visited_at=at(on), visitor=by, findings="身体尚可"
     )
+
+
+def refused_export(client, url: str, query: dict, back_to: str) -> str:
+    """An export past EXPORT_MAX_ROWS: sent back to `back_to` with nothing noted as exported; the
+    page it lands on, as text (its message)."""
+    from audit.models import AccessRecord
+    from committee.scoping import unscoped
+
+    with unscoped():
+        exports = AccessRecord.objects.count()
+    response = client.get(url, query)
+    assert response.status_code == 302
+    assert response["Location"] == back_to
+    with unscoped():
+        assert AccessRecord.objects.count() == exports
+    return client.get(response["Location"]).text
