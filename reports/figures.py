@@ -524,10 +524,14 @@ def _live_month_figures(
 
 
 def late_referrals(committee_ids: list[int], period: Period, access):
-    """The referrals of these committees' cases this reader may see, no reply yet, past the date
-    expected."""
+    """The referrals of these committees' open cases this reader may see, no reply yet, past the date
+    expected: nobody chases a reply for a case resolved, withdrawn or closed (the morning reminders
+    ask the same, notifications/reminders.py), and such referrals would pile up year after year."""
     referrals = Referral.objects.filter(
-        InIds("committee_id", committee_ids), replied_on__isnull=True, reply_expected_by__lt=period.today
+        InIds("committee_id", committee_ids),
+        replied_on__isnull=True,
+        reply_expected_by__lt=period.today,
+        case__status__in=Case.OPEN_STATUSES,
     )
     if set(access.committees_where(Perm.MANAGE_CASES)) >= set(committee_ids):
         # visible_cases shows such a reader every case of these committees: no semi-join to ask it.

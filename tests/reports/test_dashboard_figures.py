@@ -163,7 +163,7 @@ def expected_figures(cases, referrals, today, first, sees_sensitive: bool) -> di
     recent = [c for c in seen if c.resolved_at and _local(c.resolved_at) >= today - dt.timedelta(days=89)]
     called = [c for c in recent if c.satisfaction]
     days = [workdays_between(_local(c.created_at), _local(c.resolved_at)) for c in resolved_month]
-    seen_ids = {c.pk for c in seen}
+    open_ids = {c.pk for c in seen if c.status in OPEN}  # a closed case's referral is chased no more
     return {
         "open": sum(c.status in OPEN for c in seen),
         "overdue": sum(c.status in OPEN and c.due_date < today for c in seen),
@@ -173,7 +173,7 @@ def expected_figures(cases, referrals, today, first, sees_sensitive: bool) -> di
         "called": len(called),
         "satisfied": sum(c.satisfaction in ("satisfied", "mostly") for c in called),
         "late_referrals": sum(
-            r.replied_on is None and r.reply_expected_by < today and r.case_id in seen_ids for r in referrals
+            r.replied_on is None and r.reply_expected_by < today and r.case_id in open_ids for r in referrals
         ),
     }
 
