@@ -170,7 +170,7 @@ def _committee_morning(committee_id: int, committee_name: str, today: datetime.d
         committee_id=committee_id,
         replied_on__isnull=True,
         reply_expected_by__lt=today,
-        case__status__in=Case.OPEN_STATUSES,
+        case_open=True,
     ).select_related("case", "body")
     week_ago = today - datetime.timedelta(days=7)
     for referral in late:

@@ -526,19 +526,28 @@ def _live_month_figures(
 def late_referrals(committee_ids: list[int], period: Period, access):
     """The referrals of these committees' open cases this reader may see, no reply yet, past the date
     expected: nobody chases a reply for a case resolved, withdrawn or closed (the morning reminders
-    ask the same, notifications/reminders.py), and such referrals would pile up year after year."""
+    ask the same, notifications/reminders.py), and such referrals would pile up year after year.
+
+    Read from the referrals alone, by the case's state each keeps (Referral.case_open and
+    case_sensitive): visible_cases' rule, with only a sensitive case of the reader's own looked up."""
     referrals = Referral.objects.filter(
         InIds("committee_id", committee_ids),
         replied_on__isnull=True,
         reply_expected_by__lt=period.today,
-        case__status__in=Case.OPEN_STATUSES,
+        case_open=True,
     )
-    if set(access.committees_where(Perm.MANAGE_CASES)) >= set(committee_ids):
-        # visible_cases shows such a reader every case of these committees: no semi-join to ask it.
-        return referrals
-    return referrals.filter(
-        case__in=visible_cases(access, Case.objects.filter(InIds("committee_id", committee_ids)))
-    )
+    managing = access.committees_where(Perm.MANAGE_CASES)
+    if set(managing) >= set(committee_ids):
+        return referrals  # visible_cases shows such a reader every case of these committees
+    allowed = Q(case_sensitive=False)
+    if managing:
+        allowed |= Q(committee_id__in=managing)
+    if access.user.pk is not None:
+        own = Case.objects.filter(
+            Q(assignee_id=access.user.pk) | Q(created_by_id=access.user.pk), sensitive=True
+        )
+        allowed |= Q(case_sensitive=True, case__in=own.values("pk"))
+    return referrals.filter(allowed)
 
 
 def _add_per_committee(counts: dict, rows) -> None:

@@ -13,7 +13,7 @@ from committee.roles import Role
 from common.workdays import workdays_between
 from residents.indexing import reindex_residents
 from residents.models import Resident
-from tests.factories import make_user
+from tests.factories import make_case, make_user
 from tests.reports import helpers as h
 
 S = Case.Status
@@ -403,3 +403,67 @@ def test_late_referrals_link_to_their_own_list_with_the_same_count(org, data, as
         listed = client.get(reverse("reports:late_referrals", args=[org.a.pk]))
         assert len(listed.context["rows"]) == figure
         assert f'data-count="{figure}"' in listed.text
+
+
+def test_a_late_referral_counts_while_its_case_is_open_and_visible(org, as_user):
+    """The referral keeps its case's state (open, sensitive) through every service: resolved, it no
+    longer counts; reopened, it counts again; made sensitive, a worker who may not see the case does
+    not count it, and the secretary still does."""
+    from cases import services
+    from cases.rules import Action
+    from committee.access import Access
+
+    today = timezone.localdate()
+    secretary = Access(org.secretary_a)
+    case = make_case(org.secretary_a, org.a, assignee=org.secretary_a)
+    body = h.body()
+    services.refer(
+        access=secretary,
+        case=case,
+        body=body,
+        sent_on=today - dt.timedelta(days=9),
+        reply_expected_by=today - dt.timedelta(days=2),
+    )
+
+    def late(user) -> int:
+        return as_user(user).get(reverse("dashboard")).context["headline"].late_referrals
+
+    assert (late(org.secretary_a), late(org.worker_a)) == (1, 1)
+    services.transition(access=secretary, case=case, action=Action.RESOLVE, text="物业已修好")
+    assert (late(org.secretary_a), late(org.worker_a)) == (0, 0)
+    services.transition(access=secretary, case=case, action=Action.REOPEN, text="又漏了")
+    assert (late(org.secretary_a), late(org.worker_a)) == (1, 1)
+    services.edit(access=secretary, case=case, changes={"sensitive": True})
+    assert (late(org.secretary_a), late(org.worker_a)) == (1, 0)
+
+
+def test_the_migration_copies_each_cases_state_to_its_referrals(org):
+    """cases/migrations/0017's backfill, on the models as they were at that migration."""
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    today = timezone.localdate()
+    kinds = {
+        "open": dict(),
+        "closed": dict(status=Case.Status.CLOSED, resolved=today),
+        "sensitive": dict(sensitive=True),
+    }
+    referrals = {}
+    for name, state in kinds.items():
+        case = h.case(org.a, created_by=org.secretary_a, created=today - dt.timedelta(days=9), **state)
+        referrals[name] = h.referral(
+            case, sent=today - dt.timedelta(days=9), expected=today, by=org.secretary_a
+        )
+    Referral = type(referrals["open"])
+    Referral.all_objects.update(case_open=True, case_sensitive=False)  # the columns' defaults
+
+    state = MigrationExecutor(connection).loader.project_state(("cases", "0017_referral_case_state"))
+    migration = importlib.import_module("cases.migrations.0017_referral_case_state")
+    migration.copy_case_state(state.apps, connection.schema_editor())
+
+    copied = dict(Referral.all_objects.values_list("pk", "case_open"))
+    assert [copied[referrals[n].pk] for n in kinds] == [True, False, True]
+    sensitive = dict(Referral.all_objects.values_list("pk", "case_sensitive"))
+    assert [sensitive[referrals[n].pk] for n in kinds] == [False, False, True]
