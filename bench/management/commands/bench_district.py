@@ -7,7 +7,8 @@ events, then the key pages of a worker, a secretary, a street officer and a dist
 
 Builds the district once (a later run with the same size reuses it; another size builds a district
 of its own beside it, named with its size): buildings, households and residents with their search
-keys, cases spread over three years with their events, written with COPY on PostgreSQL
+keys, cases spread over three years with their events and referrals (a tenth of the cases; some
+unanswered, of open and of closed cases), written with COPY on PostgreSQL
 (common.bulk.insert_rows; bulk_create elsewhere). Then summarises every committee's closed months
 for the dashboards (the nightly task's work, timed), and times each page through Django's test
 client (the whole stack: middleware, scoping, views, templates; no network): median and p95 server
@@ -32,7 +33,7 @@ from django.utils import timezone
 from bench.case_rows import case_rows
 from bench.command import BenchCommand
 from bench.floor import FLOOR_URL, measure
-from cases.models import Case, CaseCategory, CaseCounter, CaseEvent
+from cases.models import Case, CaseCategory, CaseCounter, CaseEvent, OutsideBody, Referral
 from committee.models import Committee, District, DistrictOfficer, Membership, Street, StreetOfficer, User
 from committee.roles import Role
 from committee.scoping import unscoped
@@ -332,6 +333,8 @@ class Command(BenchCommand):
 
     def _cases(self, committees: list, staff_of: dict, buildings_of: dict, n_cases: int) -> None:
         categories = [c.pk for c in CaseCategory.objects.order_by("pk")]
+        bodies = list(OutsideBody.objects.order_by("pk").values_list("pk", flat=True))
+        referring = random.Random(f"referrals-{n_cases}")  # its own draws: the cases stay as they were
         seqs: dict[tuple[int, int], int] = {}
         made = 0
         batches = case_rows(
@@ -368,12 +371,45 @@ class Command(BenchCommand):
                     )
                 )
             insert_rows(CaseEvent, events)
+            insert_rows(Referral, _referral_rows(referring, bodies, pks, rows))
             self.stdout.write(f"  {made:,} cases", ending="\r")
         self.stdout.write("")
         CaseCounter.objects.bulk_create(
             [CaseCounter(committee_id=c, year=y, last=last) for (c, y), last in seqs.items()],
             batch_size=5000,
         )
+
+
+def _referral_rows(rng: random.Random, bodies: list[int], pks: list[int], rows: list[dict]) -> list[dict]:
+    """A tenth of the cases sent to an outside body ten days after logging, a reply expected ten days
+    later. An open case's reply is still awaited (late once its date passes); a closed case's came,
+    but for one in ten that was closed without it: the unanswered referrals the dashboards' late
+    count must not read one by one (README, "Late referrals at the district")."""
+    referrals = []
+    for pk, row in zip(pks, rows, strict=True):
+        if rng.random() >= 0.1:
+            continue
+        sent = timezone.localdate(row["created_at"]) + dt.timedelta(days=1)
+        expected = sent + dt.timedelta(days=10)
+        case_open = row["status"] != Case.Status.CLOSED
+        answered = not case_open and rng.random() < 0.9
+        referrals.append(
+            {
+                "case_id": pk,
+                "committee_id": row["committee_id"],
+                "body_id": rng.choice(bodies),
+                "sent_on": sent,
+                "their_reference": "",
+                "reply_expected_by": expected,
+                "replied_on": expected - dt.timedelta(days=3) if answered else None,
+                "reply": "已处理" if answered else "",
+                "outcome": "",
+                "created_by_id": row["created_by_id"],
+                "case_open": case_open,
+                "case_sensitive": row["sensitive"],
+            }
+        )
+    return referrals
 
 
 def _room(k: int) -> str:
