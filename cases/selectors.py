@@ -29,7 +29,9 @@ def visible_cases(access: Access, cases: QuerySet[Case] | None = None) -> QueryS
 
 
 def _visible(user_id: int | None, managing) -> Q:
-    """visible_cases' rule for the reader `user_id` who manages the cases of `managing`."""
+    """visible_cases' rule for the reader `user_id` who manages the cases of `managing`. The late
+    referrals apply the same rule to each referral's copy of its case (reports.figures.late_referrals):
+    a change here is a change there."""
     allowed = Q(sensitive=False) | Q(committee_id__in=managing)
     if user_id is not None:
         allowed |= Q(assignee_id=user_id) | Q(created_by_id=user_id)

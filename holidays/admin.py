@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from holidays import calendar
-from holidays.calendar import forget_entered_days
 from holidays.models import HolidayDay, HolidayYear
 
 
@@ -20,12 +19,12 @@ def _count_due_dates_again(request, years: set[int]) -> None:
     (cases/due_dates.py); this process reads the new days at once, the others within a minute."""
     from cases.tasks import recount_due_dates  # cases reads the calendar: import late
 
-    forget_entered_days()
+    calendar.forget_entered_days()
     years = sorted(year for year in years if year)
     user_id = request.user.pk
 
     def enqueue() -> None:
-        forget_entered_days()  # a request of this process may have read the days before this commit
+        calendar.forget_entered_days()  # a request of this process may have read the days before this commit
         recount_due_dates.enqueue(years, started_by=user_id)
         if recount_due_dates.get_backend().supports_defer:
             # The other processes keep the days they read for up to a minute: a case they log in

@@ -14,8 +14,8 @@ from django.conf import settings
 
 # The headless shell is the same Chromium (same Debian version, Blink, V8 and CSP) without the
 # desktop browser around it, and what Playwright itself runs headless tests on. The full browser
-# in --headless mode cost ~0.25 s of its CPU for each new page and about twice the CPU for the same
-# pages: 73 s of user+sys for tests/browser against 40 s (README, "Tests and checks").
+# in --headless mode cost ~0.25 s of its CPU for each new page and half as much CPU again for the same
+# pages: 63–67 s of user+sys for tests/browser against 43–46 s (README, "Tests and checks").
 HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
 CHROMIUM = os.environ.get(
     "CHROMIUM_PATH", HEADLESS_SHELL if Path(HEADLESS_SHELL).exists() else "/usr/bin/chromium"
