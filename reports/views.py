@@ -199,16 +199,27 @@ def ledger_xlsx(request: HttpRequest) -> HttpResponse:
     if chosen is None:
         return _index_page(request, form, None, status=400)
     if ledger.ledger_too_large(chosen, request.access):
-        messages.error(
-            request,
-            _(
-                "This month's ledger would hold more than %(limit)s cases and visits, more than one "
-                "file can take. Choose one committee and export again."
-            )
-            % {"limit": f"{settings.EXPORT_MAX_ROWS:,}"},
-        )
+        messages.error(request, _ledger_too_large_message(chosen))
         return HttpResponseRedirect(f"{reverse('reports:index')}?{chosen.query()}")
     return ledger.monthly_ledger(chosen, request.access)
+
+
+def _ledger_too_large_message(chosen) -> str:
+    """What the user can do about a ledger past EXPORT_MAX_ROWS. Of several committees: choose one.
+    Of one committee there is nothing smaller to choose; the case-list export on the page it lands
+    on takes the dates logged, so the month's cases go out a part at a time (the visits do not: for
+    the whole month in one file the administrator has to raise the limit)."""
+    limit = f"{settings.EXPORT_MAX_ROWS:,}"
+    if len(chosen.committees) > 1:
+        return _(
+            "This month's ledger would hold more than %(limit)s cases and visits, more than one "
+            "file can take. Choose one committee and export again."
+        ) % {"limit": limit}
+    return _(
+        "The ledger of %(committee)s for %(month)s would hold more than %(limit)s cases and visits, "
+        "more than one file can take. Export the month's cases a part at a time with “Export a case "
+        "list” below (Logged from, Logged to); for the whole month in one file, ask the administrator."
+    ) % {"committee": chosen.committees[0].name, "month": f"{chosen.month:%Y-%m}", "limit": limit}
 
 
 @require_GET

@@ -178,4 +178,46 @@ def test_a_ledger_too_large_for_one_file_goes_back_to_the_reports_page(org, mont
     settings.EXPORT_MAX_ROWS = 2
     back_to = f"{reverse('reports:index')}?month={month:%Y-%m}&committee={org.a.pk}"
     page = h.refused_export(client, reverse("reports:ledger"), query, back_to)
-    assert "超过 2 件事项和走访" in page and "选择一个居委会" in page
+    assert "超过 2 件事项和走访" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("zh-hans", "{name} {month} 的台账将超过 2 件事项和走访，一个文件放不下。请用下方“导出事项清单”"),
+        ("en", "The ledger of {name} for {month} would hold more than 2 cases and visits"),
+    ],
+)
+def test_a_committee_too_large_for_one_file_is_told_to_export_its_cases_in_parts(
+    org, month, as_user, settings, language, expected
+):
+    """The secretary has one committee: there is nothing smaller to choose, so the message does not
+    ask for one; it names the case-list export on the same page and the administrator."""
+    settings.EXPORT_MAX_ROWS = 2
+    client = as_user(org.secretary_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    back_to = f"{reverse('reports:index')}?month={month:%Y-%m}&committee={org.a.pk}"
+    page = h.refused_export(client, reverse("reports:ledger"), {"month": f"{month:%Y-%m}"}, back_to)
+    assert expected.format(name=org.a.name, month=f"{month:%Y-%m}") in page
+    assert "选择一个居委会" not in page and "Choose one committee" not in page
+    assert ("请联系管理员" in page) if language == "zh-hans" else ("ask the administrator" in page)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("zh-hans", "本月台账将超过 2 件事项和走访，一个文件放不下。请选择一个居委会后再导出。"),
+        ("en", "more than 2 cases and visits, more than one file can take. Choose one committee and export"),
+    ],
+)
+def test_a_street_too_large_for_one_file_is_told_to_choose_one_committee(
+    org, month, as_user, settings, language, expected
+):
+    """The street officer asked for all the street's committees (A's two cases and visit, B's case):
+    choosing one of them is what makes the ledger smaller."""
+    settings.EXPORT_MAX_ROWS = 2
+    client = as_user(org.officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    back_to = f"{reverse('reports:index')}?month={month:%Y-%m}"
+    page = h.refused_export(client, reverse("reports:ledger"), {"month": f"{month:%Y-%m}"}, back_to)
+    assert expected in page
