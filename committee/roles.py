@@ -43,6 +43,9 @@ class Perm(StrEnum):
     APPROVE_AID = "approve_aid"
     VIEW_REPORTS = "view_reports"  # the dashboard, ledger and monthly summary
     SET_CHANNELS = "set_channels"  # where the committee's notifications go (its WeCom group robot)
+    # The e-mails to the street's officers (their week) that failed or were not sent. They are about
+    # no one committee, so no secretary lists them: the street's own officers do.
+    READ_STREET_DELIVERIES = "read_street_deliveries"
 
 
 # Street and district officers: read and reports; no full numbers, no sensitive categories.
@@ -52,11 +55,11 @@ _WORKER = frozenset(
 )
 
 GRANTS: dict[Role, frozenset[Perm]] = {
-    Role.SECRETARY: frozenset(Perm),
+    Role.SECRETARY: frozenset(Perm) - {Perm.READ_STREET_DELIVERIES},
     Role.WORKER: _WORKER,
     Role.VIEWER: frozenset({Perm.VIEW}),
     # The street reads who looked at its residents (the access log), never their full numbers.
-    Role.STREET_OFFICER: _READ_ONLY | {Perm.READ_ACCESS_LOG},
+    Role.STREET_OFFICER: _READ_ONLY | {Perm.READ_ACCESS_LOG, Perm.READ_STREET_DELIVERIES},
     Role.DISTRICT_OFFICER: _READ_ONLY,
     Role.ADMIN: _READ_ONLY,
 }

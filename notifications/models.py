@@ -104,15 +104,29 @@ class CommitteeChannel(models.Model):
         return f"{self.committee_id} wecom={'yes' if self.wecom_webhook else 'no'}"
 
 
+class DeliveryQuerySet(models.QuerySet):
+    def to_street_officers(self, street_ids) -> "DeliveryQuerySet":
+        """The e-mails about no one committee (a street officer's week) to whoever holds a post on
+        these streets now: what those streets' officers read of each other's mail. An officer of two
+        streets gets one e-mail for both, listed in each; one whose post was removed since is read in
+        the admin only."""
+        return self.filter(
+            channel=Delivery.Channel.EMAIL,
+            committee__isnull=True,
+            recipient__street_posts__street__in=street_ids,
+        )
+
+
 class Delivery(models.Model):
     """One message sent outside the app: an e-mail to a person or a post to a committee's WeCom group.
     Its committee is the one whose people it tells; an e-mail about no one committee (a street
     officer's weekly figures) has none, so that no committee's secretary lists it.
 
     Its text is written (masked and scoped) when it is made; the worker sends it, trying again up to
-    TASK_MAX_ATTEMPTS times; one that fails for good stays here and is shown to the secretary. An
-    e-mail whose person may no longer be mailed when it is sent (deactivated since, or their address
-    removed) is not sent, nor tried again: it is marked skipped, with why."""
+    TASK_MAX_ATTEMPTS times; one that fails for good stays here and is shown to the secretary (a
+    street officer's to the street's officers: notifications:street). An e-mail whose person may no
+    longer be mailed when it is sent (deactivated since, or their address removed) is not sent, nor
+    tried again: it is marked skipped, with why."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("e-mail")
@@ -155,6 +169,8 @@ class Delivery(models.Model):
     skip_reason = models.CharField(_("why not sent"), max_length=20, choices=SkipReason, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("delivery")

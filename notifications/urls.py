@@ -10,4 +10,5 @@ urlpatterns = [
     path("read/", views.mark_all_read, name="read_all"),
     path("settings/", views.preferences, name="preferences"),
     path("wecom/<int:committee_id>/", views.wecom, name="wecom"),
+    path("street/<int:street_id>/", views.street_deliveries, name="street"),
 ]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from committee.models import Committee
+from committee.models import Committee, Street
 from committee.roles import Perm
 from needle.sessions import leave_session_alone
 from notifications import services
@@ -78,7 +79,25 @@ def preferences(request: HttpRequest) -> HttpResponse:
         .order_by()
     )
     committees = [(c, failed.get(c.pk, 0)) for c in Committee.objects.filter(pk__in=led).order_by("name")]
-    return render(request, "notifications/preferences.html", {"form": form, "committees": committees})
+    ctx = {"form": form, "committees": committees, "streets": _streets_read(request)}
+    return render(request, "notifications/preferences.html", ctx)
+
+
+def _streets_read(request: HttpRequest) -> list[tuple[Street, int]]:
+    """The streets whose officers' e-mails this user reads (their own street posts), each with how
+    many failed. Nothing is asked of the database for anyone else."""
+    committee_ids = request.access.committees_where(Perm.READ_STREET_DELIVERIES)
+    if not committee_ids:
+        return []
+    streets = list(Street.objects.filter(committees__in=committee_ids).distinct().order_by("name"))
+    failed = dict(
+        Delivery.objects.to_street_officers(streets)
+        .filter(status=Delivery.Status.FAILED)
+        .values_list("recipient__street_posts__street")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(street, failed.get(street.pk, 0)) for street in streets]
 
 
 def _committees_led(request: HttpRequest) -> list[int]:
@@ -115,3 +134,31 @@ def wecom(request: HttpRequest, committee_id: int) -> HttpResponse:
     )
     ctx = {"committee": committee, "form": form, "channel": channel, "failed": failed, "skipped": skipped}
     return render(request, "notifications/wecom.html", ctx)
+
+
+@require_GET
+def street_deliveries(request: HttpRequest, street_id: int) -> HttpResponse:
+    """The e-mails to the street's officers (their week) that failed or were not sent: about no one
+    committee, so no secretary's WeCom page lists them; the street's officers read them here, each
+    other's too (the one whose address is wrong is the one who gets nothing)."""
+    street = _street_read(request, street_id)
+    deliveries = Delivery.objects.to_street_officers([street.pk]).select_related("recipient")
+    failed, skipped = (
+        list(deliveries.filter(status=status)[:30])
+        for status in (Delivery.Status.FAILED, Delivery.Status.SKIPPED)
+    )
+    return render(
+        request, "notifications/street.html", {"street": street, "failed": failed, "skipped": skipped}
+    )
+
+
+def _street_read(request: HttpRequest, street_id: int) -> Street:
+    """A street whose officers' e-mails this user reads: 404 when they see none of its committees,
+    403 when their role there does not allow it (a committee's staff, the district, a superuser)."""
+    street = get_object_or_404(Street, pk=street_id)
+    seen = list(request.access.committees().filter(street=street).values_list("pk", flat=True))
+    if not seen:
+        raise Http404
+    if not any(request.access.can(Perm.READ_STREET_DELIVERIES, committee_id) for committee_id in seen):
+        raise PermissionDenied
+    return street

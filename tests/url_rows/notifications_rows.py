@@ -62,3 +62,21 @@ ROWS += [
         label="save",
     ),
 ]
+
+# The e-mails to a street's officers: read by that street's officers only (403 for the committees'
+# staff, the district and superusers, who see the street but hold no post on it); another street is
+# 404 for all but superusers.
+ROWS += [
+    Row(
+        "notifications:street",
+        lambda w: reverse("notifications:street", args=[w.street.pk]),
+        expect(403, anonymous=302, officer=200, district=403),
+    ),
+    Row(
+        "notifications:street",
+        lambda w: reverse("notifications:street", args=[w.other_street.pk]),
+        expect(404, anonymous=302, superuser=403),
+        not_allowed=None,  # the row above checks POST on this view (here only anonymous gets past 404)
+        label="another street",
+    ),
+]
