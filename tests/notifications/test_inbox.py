@@ -82,3 +82,15 @@ def test_the_bell_poll_does_not_keep_an_idle_login_alive(org, as_user):
 def test_the_bell_tells_htmx_to_stop_polling_once_logged_out(client):
     response = client.get("/notifications/bell/", headers={"HX-Request": "true"})
     assert response.status_code == 286
+
+
+def test_the_inbox_and_its_settings_call_them_by_one_word(org, as_user):
+    """通知 everywhere a notification is meant: the bell's page, its settings and what they say (提醒
+    is a reminder, one kind of notification); a worker looking for 提醒设置 found a page called 通知."""
+    client = as_user(org.worker_a)
+    assert "<h1>通知</h1>" in client.get("/notifications/").text
+    settings_page = client.get("/notifications/settings/").text
+    assert "<h1>通知设置</h1>" in settings_page and "同时通过电子邮件发送我的通知" in settings_page
+    assert "所有通知都会出现在页面顶部的铃铛中" in settings_page
+    saved = client.post("/notifications/settings/", {"by_email": "", "email": ""}, follow=True).text
+    assert "通知设置已保存。" in saved

@@ -216,3 +216,10 @@ def test_invalid_resident_list_parameters_are_ignored(org, as_user, roster_peopl
     assert response.status_code == 200
     assert response.context["status"] == "active"
     assert sorted(r.name for r in response.context["page"].object_list) == ["丁", "丙", "乙", "甲"]
+
+
+def test_a_buildings_page_counts_its_households_and_residents_under_one_label(org, as_user, roster_people):
+    """住户 (who lives there), not a bare 户 beside "1 户": the label does not repeat the count's word."""
+    building = roster_people[0].household.building
+    page = as_user(org.worker_a).get(reverse("residents:building", args=[building.pk])).text
+    assert "<dt>住户</dt><dd>1 户 · " in page
