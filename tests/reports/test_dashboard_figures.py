@@ -282,6 +282,15 @@ def test_charts_carry_twelve_months_and_the_data_as_json(org, data, as_user):
         assert f'<script id="{chart_id}" type="application/json">' in body
         assert f'data-chart="{chart_id}"' in body
     assert "echarts.common.min.js" in body and "js/charts.js" in body
+    assert body.count("以表格查看") == 2  # cases per month by category, time to resolve
+
+
+def test_a_chart_with_nothing_to_draw_offers_no_table_of_it(org, as_user):
+    """A committee without cases: the charts say so in words, and no "As a table" opens on rows of
+    nothing (with cases, test_charts_carry_twelve_months_and_the_data_as_json finds both tables)."""
+    empty = as_user(org.secretary_a).get(reverse("dashboard")).text
+    assert "近 12 个月没有登记事项。" in empty and "近 12 个月没有办结的事项。" in empty
+    assert "以表格查看" not in empty and 'class="chart-table"' not in empty
 
 
 def test_the_charts_speak_english_too(org, data, as_user):
