@@ -42,11 +42,18 @@ def _between(name: str, first: dt.date, last: dt.date) -> Q:
     return Q(**{f"{name}__gte": start_of(first), f"{name}__lt": start_of(last + dt.timedelta(days=1))})
 
 
+def _signed(diff: int) -> str:
+    """+2, −2 or 0: a change reads as one, in the table as in the sentence (a bare 2 reads as a count)."""
+    if not diff:
+        return "0"
+    return f"{'+' if diff > 0 else '−'}{abs(diff)}"
+
+
 def _change(now: int, before: int) -> str:
     if now == before:
         return _("the same as last month")
-    sign = "+" if now > before else "−"
-    return _("%(sign)s%(diff)s on last month") % {"sign": sign, "diff": abs(now - before)}
+    sign, diff = _signed(now - before)[0], abs(now - before)
+    return _("%(sign)s%(diff)s on last month") % {"sign": sign, "diff": diff}
 
 
 def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dict:
@@ -86,7 +93,7 @@ def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dic
         pgettext("month on month", "Change"),
     ]
     section.table = [
-        [categories[cid].label, logged[cid][0], logged[cid][1], logged[cid][0] - logged[cid][1]]
+        [categories[cid].label, logged[cid][0], logged[cid][1], _signed(logged[cid][0] - logged[cid][1])]
         for cid in order
     ]
     sections.append(section)

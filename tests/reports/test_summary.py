@@ -49,7 +49,9 @@ def test_the_summary_writes_the_month_up_in_numbers(org, month, as_user):
     sections = {s.title: s for s in response.context["sections"]}
     logged = sections["登记事项"]
     assert logged.paragraphs[0] == "本月登记事项：4 件（上月：2 件，较上月+2）。"
-    assert ["排水", 3, 1, 2] in logged.table and ["噪音", 1, 1, 0] in logged.table
+    # The change signed, as in the sentence: a bare 2 beside this month's 3 reads as a count.
+    assert ["排水", 3, 1, "+2"] in logged.table and ["噪音", 1, 1, "0"] in logged.table
+    assert "<td>+2</td>" in response.text
     resolved = sections["办结情况"].paragraphs
     assert resolved[0].startswith("本月办结事项：1 件。")
     assert "满意或基本满意：1 次（100%）" in resolved[1]
