@@ -141,10 +141,11 @@ def test_id_lists_are_written_into_the_sql_as_numbers(org, buildings):
         mine = Building.objects.filter(InIds("committee_id", [org.b.pk, org.a.pk, org.a.pk]))
         assert sorted(mine.values_list("number", flat=True)) == ["1", "2"]
         sql, params = mine.query.sql_with_params()
+        # Written once: the scope's own condition would only repeat it (_InScope._implied).
         if connection.vendor == "postgresql":
-            assert sql.count(f"= ANY('{{{a},{b}}}'::bigint[])") == 2 and params == ()
+            assert sql.count(f"= ANY('{{{a},{b}}}'::bigint[])") == 1 and params == ()
         else:
-            assert sql.count(f"IN ({a}, {b})") == 2 and params == ()
+            assert sql.count(f"IN ({a}, {b})") == 1 and params == ()
         one = Building.objects.filter(InIds("committee_id", [org.a.pk]))
         assert [x.number for x in one] == ["1"]
         cast = "::bigint" if connection.vendor == "postgresql" else ""
@@ -155,6 +156,31 @@ def test_id_lists_are_written_into_the_sql_as_numbers(org, buildings):
         assert Building.objects.filter(Q(InIds("committee_id", [a])) | Q(number="2")).count() == 2
     with pytest.raises(ValueError):
         InIds("committee_id", ["1) OR (1 = 1"])  # never text into the SQL
+
+
+def test_the_scope_is_left_out_of_the_sql_only_where_the_query_keeps_within_it_already(org, buildings):
+    """An InIds on the committee, ANDed with the rest, of committees all in the scope implies the
+    scope's condition; asking for a committee outside the scope, or under OR or NOT, does not."""
+    a, b = org.a.pk, org.b.pk
+
+    def numbers(queryset) -> list[str]:
+        return sorted(queryset.values_list("number", flat=True))
+
+    def conditions(queryset) -> int:  # how many times the committee is tested
+        return str(queryset.query).count('"committee_id" IN') + str(queryset.query).count('"committee_id" =')
+
+    with committee_scope([a]):
+        inside = Building.objects.filter(InIds("committee_id", [a]), number__gt="")
+        assert numbers(inside) == ["1"] and conditions(inside) == 1
+        outside = Building.objects.filter(InIds("committee_id", [a, b]))
+        assert numbers(outside) == ["1"] and conditions(outside) == 2
+        either = Building.objects.filter(Q(InIds("committee_id", [a])) | Q(number="2"))
+        assert numbers(either) == ["1"] and conditions(either) == 2
+        negated = Building.objects.filter(~Q(InIds("committee_id", [b])))
+        assert numbers(negated) == ["1"] and conditions(negated) == 2
+    with unscoped():
+        assert conditions(Building.objects.filter(InIds("committee_id", [a, b]))) == 1
+        assert conditions(Building.objects.all()) == 1
 
 
 class PickBuilding(forms.Form):

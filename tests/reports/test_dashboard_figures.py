@@ -444,6 +444,9 @@ def test_a_late_referral_counts_while_its_case_is_open_and_visible(org, as_user)
     assert (late(org.secretary_a), late(org.worker_a)) == (1, 1)
     services.edit(access=secretary, case=case, changes={"sensitive": True})
     assert (late(org.secretary_a), late(org.worker_a)) == (1, 0)
+    # Assigned to the worker, the sensitive case is theirs to see: counted again (the sensitive part).
+    services.assign(access=secretary, case=case, assignee=org.worker_a)
+    assert (late(org.secretary_a), late(org.worker_a)) == (1, 1)
 
 
 def test_the_migration_copies_each_cases_state_to_its_referrals(org):
