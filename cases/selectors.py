@@ -30,7 +30,7 @@ def visible_cases(access: Access, cases: QuerySet[Case] | None = None) -> QueryS
 
 def _visible(user_id: int | None, managing) -> Q:
     """visible_cases' rule for the reader `user_id` who manages the cases of `managing`. The late
-    referrals apply the same rule to each referral's copy of its case (reports.figures.late_referrals):
+    referrals apply the same rule to each referral's copy of its case (reports.figures.late_referral_parts):
     a change here is a change there."""
     allowed = Q(sensitive=False) | Q(committee_id__in=managing)
     if user_id is not None:

@@ -11,18 +11,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from cases.models import Aid, Case, CaseCategory, FollowUp
+from cases.models import Aid, Case, CaseCategory, FollowUp, Referral
 from cases.selectors import visible_cases
+from committee.scoping import InIds
 from common.masking import mask_numbers_in_text
 from common.workdays import median_working_days
+from reports import rollup as summary_of_months
+from reports import rollup_reads
 from reports.figures import SATISFIED, Period, add_months, late_referrals, start_of
 from reports.forms import Choice
+from reports.models import CaseRollup
 from reports.roster import roster_counts
 from residents.models import Visit
 
@@ -60,21 +65,14 @@ def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dic
     today = today or timezone.localdate()
     first, last = choice.month, choice.month_end
     prev_first = add_months(first, -1)
-    cases = visible_cases(access, Case.objects.filter(committee_id__in=choice.committee_ids))
+    # InIds: the scope's condition is not written again beside the committees' (committee/scoping.py).
+    among = InIds("committee_id", choice.committee_ids)
+    cases = visible_cases(access, Case.objects.filter(among))
     categories = {c.pk: c for c in CaseCategory.objects.all()}
     sections: list[Section] = []
 
     # 1. Cases logged, by category, against last month.
-    logged = defaultdict(lambda: [0, 0])
-    rows = (
-        cases.filter(_between("created_at", prev_first, last))
-        .annotate(day=TruncDate("created_at"))
-        .values("category_id", "day")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in rows:
-        logged[row["category_id"]][0 if row["day"] >= first else 1] += row["n"]
+    logged = _logged_by_category(choice, access, cases, prev_first, first, last)
     total_now = sum(v[0] for v in logged.values())
     total_before = sum(v[1] for v in logged.values())
     section = Section(_("Cases logged"))
@@ -109,9 +107,9 @@ def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dic
     ]
     resolved_count = sum(p[2] for p in pairs)
     median = median_working_days(pairs)
-    calls = FollowUp.objects.filter(
-        committee_id__in=choice.committee_ids, called_on__range=(first, last), case__in=cases
-    ).aggregate(n=Count("pk"), good=Count("pk", filter=Q(satisfaction__in=SATISFIED)))
+    calls = FollowUp.objects.filter(among, called_on__range=(first, last), case__in=cases).aggregate(
+        n=Count("pk"), good=Count("pk", filter=Q(satisfaction__in=SATISFIED))
+    )
     section = Section(_("Resolved"))
     text = _("Cases resolved this month: %(n)s.") % {"n": resolved_count}
     if median is not None:
@@ -127,15 +125,14 @@ def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dic
     sections.append(section)
 
     # 3. Notable cases: urgent ones, and those with aid or referrals, logged or resolved this month.
+    # EXISTS, not joins and DISTINCT: joined, a district's month (300 committees) hashed every
+    # referral and sorted the month's cases, 1.2 s.
+    month_aid = Aid.objects.filter(case=OuterRef("pk"), applied_on__range=(first, last))
+    month_referrals = Referral.objects.filter(case=OuterRef("pk"), sent_on__range=(first, last))
     notable = list(
         cases.filter(_between("created_at", first, last) | _between("resolved_at", first, last))
-        .filter(
-            Q(priority=Case.Priority.URGENT)
-            | Q(aid__applied_on__range=(first, last))
-            | Q(referrals__sent_on__range=(first, last))
-        )
+        .filter(Q(priority=Case.Priority.URGENT) | Exists(month_aid) | Exists(month_referrals))
         .select_related("category")
-        .distinct()
         .order_by("-priority", "year", "seq")[:NOTABLE]
     )
     section = Section(_("Notable cases"))
@@ -150,9 +147,7 @@ def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dic
     sections.append(section)
 
     # 4. Visits and the care roster.
-    visits = Visit.objects.filter(
-        _between("visited_at", first, last), committee_id__in=choice.committee_ids
-    ).aggregate(
+    visits = Visit.objects.filter(among, _between("visited_at", first, last)).aggregate(
         n=Count("pk"), people=Count("resident", distinct=True), homes=Count("pk", filter=Q(method="home"))
     )
     roster = roster_counts(choice.committee_ids, today)
@@ -170,7 +165,7 @@ def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dic
     sections.append(section)
 
     # 5. Aid.
-    aid = Aid.objects.filter(committee_id__in=choice.committee_ids, case__in=cases)
+    aid = Aid.objects.filter(among, case__in=cases)
     applied = aid.filter(applied_on__range=(first, last)).count()
     paid = list(
         aid.filter(paid_on__range=(first, last), status=Aid.Status.PAID)
@@ -222,6 +217,45 @@ def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dic
         "sections": sections,
         "written_on": today,
     }
+
+
+def _logged_by_category(choice: Choice, access, cases, prev_first, first, last) -> dict[int, list[int]]:
+    """category id → [cases logged this month, last month], as the reader may see them. From the
+    rollup's CREATED rows (reports/rollup.py: a month summarised once, the current one kept by every
+    change), with the reader's own sensitive cases that those rows leave out counted live, as the
+    dashboard reads them (reports/rollup_reads.py); without the rollup, counted from the cases. A
+    district's two months counted from the cases took 0.6 s (111,600 cases read from the table)."""
+    logged = defaultdict(lambda: [0, 0])
+    live = cases
+    if settings.REPORTS_ROLLUP:
+        ids = choice.committee_ids
+        summary_of_months.ensure(ids, [prev_first, first])
+        rows = (
+            CaseRollup.objects.filter(
+                rollup_reads.visible_rows(access, ids),
+                figure=CaseRollup.Figure.CREATED,
+                month__in=[prev_first, first],
+            )
+            .values("category_id", "month")
+            .annotate(n=Sum("n"))
+            .order_by()
+        )
+        for row in rows:
+            if row["n"]:  # the current month's rows are kept by +1 and -1: a category may sum to 0
+                logged[row["category_id"]][0 if row["month"] == first else 1] += row["n"]
+        own = rollup_reads.own_sensitive(access, ids)
+        live = Case.objects.filter(own) if own is not None else None
+    if live is not None:
+        rows = (
+            live.filter(_between("created_at", prev_first, last))
+            .annotate(day=TruncDate("created_at"))
+            .values("category_id", "day")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            logged[row["category_id"]][0 if row["day"] >= first else 1] += row["n"]
+    return logged
 
 
 def _list(items: list[str]) -> str:

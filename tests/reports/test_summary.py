@@ -83,3 +83,23 @@ def test_the_reports_page_offers_the_ledger_and_summary_of_the_chosen_month(org,
     response = as_user(org.secretary_a).get(reverse("reports:index"), {"month": "2026-03"})
     assert response.status_code == 200
     assert f"{reverse('reports:ledger')}?month=2026-03&amp;committee={org.a.pk}" in response.text
+
+
+def test_the_months_logged_come_from_the_rollup_as_the_cases_count_them(org, month, as_user, settings):
+    """The cases logged per category, read from the rollup, are what counting the cases gives, for
+    a reader who sees every sensitive case and for one who sees only their own."""
+    before = add_months(month, -1)
+    secret = h.category("t-secret", "家事", "Family", 3)
+    h.case(org.a, created_by=org.secretary_a, created=month, cat=secret, sensitive=True)  # not the worker's
+    h.case(org.a, created_by=org.worker_a, created=before, cat=secret, sensitive=True)  # theirs: counted live
+    chosen = {"month": f"{month:%Y-%m}"}
+
+    def logged(user) -> list:
+        return as_user(user).get(reverse("reports:summary"), chosen).context["sections"][0].table
+
+    for user, family in ((org.secretary_a, ["家事", 1, 1, "0"]), (org.worker_a, ["家事", 0, 1, "−1"])):
+        settings.REPORTS_ROLLUP = True
+        by_rollup = logged(user)
+        settings.REPORTS_ROLLUP = False
+        assert by_rollup == logged(user), user
+        assert family in by_rollup and ["排水", 3, 1, "+2"] in by_rollup
