@@ -110,9 +110,12 @@ def cases_for_resident(resident, access: Access) -> QuerySet[Case]:
 
 
 def cases_for_household(household, access: Access) -> QuerySet[Case]:
+    """The household's cases: about the household, or with one of its residents as a party. The ids
+    as one UNION ALL: OR-ed, the two made PostgreSQL read every case of a district officer's 300
+    committees by the household index's order (2,000,000 cases: 973 ms against a few)."""
     ids = CaseParty.objects.filter(resident__household=household).values("case_id")
-    cases = Case.objects.filter(pk__in=ids) | Case.objects.filter(household=household)
-    return _by_due(case_rows(access, cases))
+    ids = ids.union(Case.objects.filter(household=household).values("pk"), all=True)
+    return _by_due(case_rows(access, Case.objects.filter(pk__in=ids)))
 
 
 def cases_for_building(building, access: Access) -> QuerySet[Case]:
