@@ -221,7 +221,7 @@ class Case(CommitteeOwned):
     created_at = models.DateTimeField(_("logged at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Optimistic locking: every change carries the version it started from; a stale one is refused.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # A random token from the intake form: a double-clicked submit finds the case it already made.
     intake_token = models.CharField(max_length=40, blank=True, editable=False)
     # What the list's search box matches (cases/search.py writes it; a trigram index on PostgreSQL).

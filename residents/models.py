@@ -61,7 +61,7 @@ class Building(CommitteeOwned):
     floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     # Optimistic locking, as on Resident: an edit carries the version it started from.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -110,7 +110,7 @@ class Household(CommitteeOwned):
     phone = models.CharField(_("household phone"), max_length=20, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     # Optimistic locking, as on Resident: an edit carries the version it started from.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -220,7 +220,7 @@ class Resident(CommitteeOwned):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Optimistic locking: an edit carries the version it started from; a stale one is refused.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # Derived (residents.search_keys, residents.care), kept on save and by residents.indexing: what
     # the search box matches (name, pinyin, initials, phone endings, address forms) and the care schedule.
     search_key = models.TextField(editable=False, blank=True, default="")

@@ -5,7 +5,7 @@ import logging
 import pytest
 from django.test import RequestFactory
 
-from common.logging import MaskPersonalData, PersonalDataReporterFilter
+from common.logging import MaskPersonalData, PersonalDataReporterFilter, mask_for_log
 from common.masking import mask_id_number, mask_numbers_in_text, mask_phone
 
 
@@ -66,6 +66,29 @@ def test_log_records_are_masked_before_any_handler_sees_them():
     )
     MaskPersonalData().filter(record)
     assert "310110195503121234" not in record.getMessage()
+
+
+def test_task_ids_in_logs_are_kept_whole_and_numbers_beside_them_masked():
+    """django.tasks logs each task's id; one whose first group is all digits read as a landline
+    ("Task id=****8052-69ed-…", seen in `make run`'s log) and matched no task result in the admin."""
+    task_id = "79798052-69ed-405b-8158-acf642a463e0"
+    record = logging.LogRecord(
+        "django.tasks",
+        logging.INFO,
+        __file__,
+        1,
+        "Task id=%s path=%s state=%s (%s, 021-65431234)",
+        (task_id, "notifications.tasks.notify_for_event_task", "RUNNING", "13812345678"),
+        None,
+    )
+    MaskPersonalData().filter(record)
+    message = record.getMessage()
+    assert f"Task id={task_id} path=" in message
+    assert "13812345678" not in message and "65431234" not in message
+    assert "138****5678" in message and "021-****1234" in message
+    # Only a whole UUID is kept: eight digits run into letters or more digits are masked as before.
+    for text in ("65431234-69ed-405b-8158", "tel 65431234-69ed-405b-8158-acf642a463e0x"):
+        assert "65431234" not in mask_for_log(text)
 
 
 def test_tracebacks_in_logs_are_masked():
