@@ -238,6 +238,11 @@ class Resident(CommitteeOwned):
         ordering = ["name", "pk"]
         indexes = [
             models.Index(fields=["committee", "archived", "sort_key"], name="resident_committee_sort"),
+            # The list across committees (a street's 25, a district's 300), read in its order: without
+            # it a district officer's first page sorted all 1,000,000 residents (348 → 20 ms).
+            models.Index(
+                fields=["sort_key", "id"], name="resident_sort_all", condition=models.Q(archived="")
+            ),
             # The care roster only (residents.selectors.care_roster): a district's overview counts 300
             # committees' rosters, and over every resident the planner read the whole table.
             models.Index(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import connections
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from committee.scoping import InIds, committee_scope, unscoped, visible_committee_ids
 from common import refdata
@@ -320,3 +320,22 @@ def _buildings_kept(using: str, scope: frozenset[int] | None, limit: int) -> Kep
 def _grids_kept(using: str, scope: frozenset[int] | None) -> Kept:
     with committee_scope(scope) if scope is not None else unscoped():
         return Kept(Grid.objects.using(using).values_list("pk", "name"))
+
+
+def with_home_counts(buildings: list[Building]) -> list[Building]:
+    """The buildings of a page, each given its households and (not archived) residents counted, in
+    one query for the page's rows only. Counted in the list's own query, every building of a
+    district officer's 300 committees was joined to its residents (1,000,000) before the page of
+    50 was cut: 3.8 s."""
+    counts = {
+        pk: (homes, people)
+        for pk, homes, people in Building.objects.filter(pk__in=[b.pk for b in buildings])
+        .annotate(
+            homes=Count("households", distinct=True),
+            people=Count("households__members", filter=Q(households__members__archived=""), distinct=True),
+        )
+        .values_list("pk", "homes", "people")
+    }
+    for building in buildings:
+        building.household_count, building.resident_count = counts.get(building.pk, (0, 0))
+    return buildings

@@ -4,7 +4,7 @@ roster, visits, and the reveal of a full number. Each checks access through comm
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Window
+from django.db.models import Count, Prefetch, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -61,6 +61,7 @@ from residents.selectors import (
     search_residents,
     search_terms,
     tiered_page,
+    with_home_counts,
 )
 
 # The newest cases shown on a resident, household or building page; a building links to the full list.
@@ -283,17 +284,14 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def building_list(request: HttpRequest) -> HttpResponse:
-    buildings = Building.objects.select_related("grid").annotate(
-        household_count=Count("households", distinct=True),
-        resident_count=Count(
-            "households__members", filter=Q(households__members__archived=""), distinct=True
-        ),
-    )
+    buildings = Building.objects.select_related("grid")
     grid_id = _int(request.GET.get("grid"))
     if grid_id:
         buildings = buildings.filter(grid_id=grid_id)
+    page = Paginator(buildings.order_by("road", "lane", "number"), 50).get_page(request.GET.get("page"))
+    page.object_list = with_home_counts(list(page.object_list))
     ctx = {
-        "page": Paginator(buildings.order_by("road", "lane", "number"), 50).get_page(request.GET.get("page")),
+        "page": page,
         "grids": Grid.objects.only("name"),
         "grid_id": grid_id,
         "can_add_building": bool(request.access.committees_where(Perm.EDIT_REGISTRY)),
