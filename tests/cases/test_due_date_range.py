@@ -263,3 +263,14 @@ def test_the_admin_refuses_a_corrected_date_out_of_range_and_keeps_an_old_one(or
     assert client.post(url, {**data, "title": ["改过的标题"]}).status_code == 302
     case.refresh_from_db()
     assert (case.title, case.due_date) == ("改过的标题", D(1, 1, 1))
+
+
+# --- What old data looks like ---------------------------------------------------------------------------
+
+
+def test_an_old_date_of_year_one_reads_with_four_digits_in_the_list(org, as_user):
+    """The smoke test's list read "1-01-01 到期" (strftime leaves a year under 1000 unpadded)."""
+    case = make_case(org.worker_a, org.a, title="旧数据")
+    Case.all_objects.filter(pk=case.pk).update(due_date=D(1, 1, 1))
+    words = _text(as_user(org.secretary_a).get(reverse("cases:list")).content.decode())
+    assert "0001-01-01 到期" in words and not re.search(r"(?<![0-9])1-01-01", words)
