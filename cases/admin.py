@@ -4,6 +4,8 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
@@ -87,6 +89,22 @@ class AttachmentInline(admin.TabularInline):
         return False
 
 
+class CaseAdminForm(forms.ModelForm):
+    """A due date corrected here follows the app's rule (Case.check_due_date): from the day the case
+    was logged to two years after it. A date left as it was is not checked, as in the app: an old
+    case keeps being correctable."""
+
+    def clean(self):
+        data = super().clean()
+        due, logged = data.get("due_date"), data.get("created_at") or self.instance.created_at
+        if due is not None and logged is not None and "due_date" in self.changed_data:
+            try:
+                Case.check_due_date(due, logged_on=timezone.localdate(logged))
+            except ValidationError as error:
+                self.add_error(None, error)  # on the due date's field
+        return data
+
+
 @admin.register(Case)
 class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin):
     """Cases are corrected here, not logged: a case is logged in the app (cases.services.create_case
@@ -95,6 +113,7 @@ class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin):
     and its parties, must be of its committee; a correction raises its version (a form opened
     before it is refused as stale) and refreshes its search key."""
 
+    form = CaseAdminForm
     list_display = ["number", "masked_title", "committee", "category", "status", "assignee", "due_date"]
     list_filter = ["committee", "status", "category", "source", "sensitive"]
     search_fields = ["title", "description", "work_order_number"]

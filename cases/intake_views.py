@@ -134,16 +134,17 @@ def case_new(request: HttpRequest) -> HttpResponse:
     post = _with_picks(request.POST) if picking else request.POST
     parties = parse_parties(post)
     form = IntakeForm(post, request.FILES, access=request.access, parties=parties)
-    if request.FILES.getlist("photos") and (picking or not form.is_valid()):
-        # A browser never refills a file input: say so, or the case is logged without them.
-        messages.warning(request, _("Choose the photos again: the form came back before the case was saved."))
     if not picking and form.is_valid():
         try:
             case = _log(request, form, parties)
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error)  # a field's error (the due date, the work order) on its field
         else:
             return redirect("cases:detail", pk=case.pk)
+    if request.FILES.getlist("photos"):
+        # A browser never refills a file input: say so, or the case is logged without them (the
+        # form's own errors and the service's refusals alike bring it back).
+        messages.warning(request, _("Choose the photos again: the form came back before the case was saved."))
     return _render_intake(request, form, parties, searching="_find" in post)
 
 

@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
@@ -98,6 +99,22 @@ class CaseCounter(models.Model):
 
 # Case.OPEN_STATUSES as plain values, for the indexes in Case.Meta (which cannot see the class body).
 OPEN_STATUS_VALUES = ("new", "in_progress", "waiting")
+
+# How far after the day a case was logged a due date set by hand may be. A counted date is at most
+# 30 working days away (the longest default, 20 for relocation or illegal construction, and half
+# again for low priority: about six weeks). A date is set by hand for what the count cannot know: an
+# outside body's schedule, the season, a relocation or a lift installation that runs a year or
+# more; the edit checks it against the logging day, not today, so a case still open after its first
+# year must still be given a date. Two years leaves those room; what lies past it is a slip (2062
+# for 2026) or a placeholder (9999-12-31) that would keep the case off every overdue list and
+# reminder for good. The words below say "two years": change them with this number.
+DUE_DATE_HORIZON_YEARS = 2
+DUE_BEFORE_TODAY = _("The due date cannot be earlier than today (%(day)s).")
+DUE_BEFORE_LOGGED = _("The due date cannot be earlier than the day the case was logged (%(day)s).")
+DUE_TOO_FAR_FROM_TODAY = _("The due date can be at most two years from today (%(day)s at the latest).")
+DUE_TOO_FAR_FROM_LOGGED = _(
+    "The due date can be at most two years after the day the case was logged (%(day)s at the latest)."
+)
 
 
 def open_rank_expression() -> models.Case:
@@ -356,6 +373,34 @@ class Case(CommitteeOwned):
     def overdue_on(self, today: dt.date) -> bool:
         """is_overdue on a given day: a list asks the day once for all its rows."""
         return self.is_open and self.due_date < today
+
+    @staticmethod
+    def due_date_range(logged_on: dt.date) -> tuple[dt.date, dt.date]:
+        """The earliest and latest due date someone may set by hand on a case logged on `logged_on`
+        (its local date in Shanghai): from that day to DUE_DATE_HORIZON_YEARS years after it."""
+        try:
+            latest = logged_on.replace(year=logged_on.year + DUE_DATE_HORIZON_YEARS)
+        except ValueError:  # logged on 29 February: the 28th, that year
+            latest = logged_on.replace(year=logged_on.year + DUE_DATE_HORIZON_YEARS, day=28)
+        return logged_on, latest
+
+    @classmethod
+    def check_due_date(cls, due_date: dt.date, *, logged_on: dt.date, new: bool = False) -> None:
+        """Refuse a due date set by hand outside due_date_range: before the case was logged it is
+        overdue from the start (0001-01-01 was once saved), too far after it never comes due and
+        is never reminded of (9999-12-31). A ValidationError on the due_date field; `new`: the case
+        is being logged now, so its logging day is "today" in the words."""
+        earliest, latest = cls.due_date_range(logged_on)
+        if due_date < earliest:
+            message = DUE_BEFORE_TODAY if new else DUE_BEFORE_LOGGED
+            raise ValidationError(
+                {"due_date": ValidationError(message, code="due_too_early", params={"day": earliest})}
+            )
+        if due_date > latest:
+            message = DUE_TOO_FAR_FROM_TODAY if new else DUE_TOO_FAR_FROM_LOGGED
+            raise ValidationError(
+                {"due_date": ValidationError(message, code="due_too_late", params={"day": latest})}
+            )
 
     @property
     def waiting_referral(self) -> "Referral | None":

@@ -68,7 +68,7 @@ def _day(value) -> str:
     """`|date:"Y-m-d"` (a datetime in the current time zone, as the template filter shows it)."""
     if hasattr(value, "tzinfo"):
         value = timezone.localtime(value)
-    return value.strftime("%Y-%m-%d")
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"  # strftime writes year 1 as "1"
 
 
 def _sentence(translated: str, **values) -> SafeString:

@@ -112,7 +112,9 @@ def create_case(
     at: datetime.datetime | None = None,
 ) -> tuple[Case, bool]:
     """Log a case, with the photos taken for it. Returns (case, created): a repeated submit of one
-    form (same token) returns the case the first submit made instead of a second one."""
+    form (same token) returns the case the first submit made instead of a second one. A due date
+    given by hand must lie in Case.due_date_range of the logging day (else a ValidationError on
+    due_date); without one it is counted in working days from the category and priority."""
     access.require(Perm.LOG_CASE, committee)
     _check_assignee(access, committee.pk, assignee)
     parties = list(parties)
@@ -121,6 +123,8 @@ def create_case(
         raise ValidationError({"work_order_number": _("A 12345 case needs its work order number.")})
     at = at or timezone.now()
     today = timezone.localdate(at)
+    if due_date is not None:
+        Case.check_due_date(due_date, logged_on=today, new=True)  # set by hand: today to two years on
     # The counter lock also serialises two submits of one form: the second finds the first's case.
     seq = next_number(committee, today.year)
     if token:
@@ -223,13 +227,18 @@ def edit(
     at: datetime.datetime | None = None,
 ) -> Case:
     """Change what the case is about (the EDITABLE fields). A stale version is refused (Conflict):
-    nothing is overwritten. Marking a case sensitive, or no longer, is the secretary's."""
+    nothing is overwritten. Marking a case sensitive, or no longer, is the secretary's. A due date
+    changed here must lie in Case.due_date_range of the day the case was logged."""
     case = _lock(access, case.pk, Action.EDIT, version, *EDITABLE, "due_workdays")
     changed = [f for f in EDITABLE if f in changes and getattr(case, f) != changes[f]]
     if "sensitive" in changed:
         access.require(Perm.MANAGE_CASES, case.committee_id)
     if not changed:
         return case
+    if "due_date" in changed:
+        # Only a date changed now is checked: an old case whose stored date is outside the range
+        # (entered before the rule) stays editable as long as its date is left as it is.
+        Case.check_due_date(changes["due_date"], logged_on=timezone.localdate(case.created_at))
     before = {f: str(getattr(case, f)) for f in changed}
     for field in changed:
         setattr(case, field, changes[field])

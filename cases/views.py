@@ -129,7 +129,8 @@ class _Forms(Mapping):
         return len(self._makers)
 
 
-def _detail_context(request: HttpRequest, case: Case) -> dict:
+def _detail_context(request: HttpRequest, case: Case, edit_form: EditForm | None = None) -> dict:
+    """`edit_form`: the edit form as posted, with its errors, in place of a fresh one."""
     timeline = list(case.timeline)
     children = selectors.case_children_of(case)
     referrals = children["referrals"]
@@ -173,7 +174,7 @@ def _detail_context(request: HttpRequest, case: Case) -> dict:
             aid_update=AidUpdateForm,
             attach=AttachmentForm,
             text=TextActionForm,
-            edit=lambda: EditForm(instance=case),
+            edit=lambda: edit_form or EditForm(instance=case),
         ),
     }
 
@@ -196,8 +197,10 @@ def _names(request: HttpRequest, case: Case) -> dict:
     }
 
 
-def _render_case(request: HttpRequest, case_id: int, status: int = 200) -> HttpResponse:
-    ctx = _detail_context(request, get_case(request, case_id, detail=True))
+def _render_case(
+    request: HttpRequest, case_id: int, status: int = 200, edit_form: EditForm | None = None
+) -> HttpResponse:
+    ctx = _detail_context(request, get_case(request, case_id, detail=True), edit_form)
     if request.htmx:
         return render(request, "cases/detail.html#case_main", ctx)
     return render(request, "cases/detail.html", ctx, status=status)
@@ -231,10 +234,20 @@ def _cleaned(form: forms.Form) -> dict:
     return form.cleaned_data
 
 
-def _run(request: HttpRequest, case_id: int, message: str, action: Callable[[], object]) -> HttpResponse:
+def _run(
+    request: HttpRequest,
+    case_id: int,
+    message: str,
+    action: Callable[[], object],
+    edit_form: EditForm | None = None,
+) -> HttpResponse:
     """Do one action on a case (parsing its form and calling its service) and answer with the case
     page: with `message` when done, the action's errors when it could not be done, or the newer
-    state when someone changed the case meanwhile. PermissionDenied goes through: 403."""
+    state when someone changed the case meanwhile. PermissionDenied goes through: 403.
+
+    `edit_form`: when its fields have errors (a due date out of range), the page is drawn again at
+    once, not redirected to, with the form open as typed and each error on its field; nothing was
+    saved."""
     try:
         action()
     except services.Conflict:
@@ -245,6 +258,13 @@ def _run(request: HttpRequest, case_id: int, message: str, action: Callable[[], 
         # htmx swaps only 2xx answers: the page part with the message; a plain form gets 409 Conflict.
         return _render_case(request, case_id, status=409)
     except ValidationError as error:
+        if edit_form is not None and any(edit_form.errors.get(f.name) for f in edit_form.visible_fields()):
+            messages.error(request, _("Your changes were not saved: correct the marked fields below."))
+            for text in edit_form.non_field_errors() + [
+                text for f in edit_form.hidden_fields() for text in edit_form.errors.get(f.name, [])
+            ]:
+                messages.error(request, text)  # no field of their own to stand by (the version)
+            return _render_case(request, case_id, edit_form=edit_form)
         for text in error.messages:
             messages.error(request, text)
     else:
@@ -264,9 +284,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     def save() -> None:
         data = _cleaned(form)
         changes = {field: data[field] for field in EditForm.Meta.fields}
-        services.edit(access=request.access, case=case, changes=changes, version=data["version"])
+        try:
+            services.edit(access=request.access, case=case, changes=changes, version=data["version"])
+        except ValidationError as error:
+            form.add_error(None, error)  # a field's refusal (the due date) onto its field
+            raise
 
-    return _run(request, case.pk, _("Changes saved."), save)
+    return _run(request, case.pk, _("Changes saved."), save, edit_form=form)
 
 
 ACTION_MESSAGES = {

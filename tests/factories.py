@@ -12,6 +12,7 @@ from itertools import count
 
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from cases import services
@@ -173,6 +174,52 @@ def make_case(user, committee, *, title: str = "楼道积水", code: str = "drai
         **kwargs,
     )
     return case
+
+
+def logged_on(day: datetime.date, hour: int = 9) -> datetime.datetime:
+    """When a case was logged (`at` of make_case): `day` at `hour`, Shanghai time. A test whose clock
+    is a fixed day logs its cases before that day: a due date set by hand lies between the day a
+    case was logged and two years after (Case.check_due_date)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def admin_form_data(html: str) -> dict[str, list[str]]:
+    """What a browser posts of an admin change form as it is shown (inputs, selects, textareas)."""
+    from html.parser import HTMLParser
+
+    class Form(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.data: dict[str, list[str]] = {}
+            self.select = self.textarea = None
+
+        def handle_starttag(self, tag, attrs) -> None:
+            a = dict(attrs)
+            name = a.get("name")
+            if tag == "input" and name and a.get("type") not in {"submit", "button", "file"}:
+                if a.get("type") not in {"checkbox", "radio"} or "checked" in a:
+                    self.data.setdefault(name, []).append(a.get("value") or "")
+            elif tag == "select" and name:
+                self.select = name
+            elif tag == "option" and self.select and "selected" in a:
+                self.data.setdefault(self.select, []).append(a.get("value") or "")
+            elif tag == "textarea" and name:
+                self.textarea = name
+                self.data.setdefault(name, []).append("")
+
+        def handle_endtag(self, tag) -> None:
+            if tag == "select":
+                self.select = None
+            elif tag == "textarea":
+                self.textarea = None
+
+        def handle_data(self, data) -> None:
+            if self.textarea:
+                self.data[self.textarea][-1] += data.removeprefix("\n")
+
+    form = Form()
+    form.feed(html)
+    return form.data
 
 
 def jpeg_bytes(size=(8, 8)) -> bytes:

@@ -73,7 +73,6 @@ def _typed_case(w, by, **fields):
             priority=Case.Priority.URGENT,  # a notable case of the monthly summary
             building=w.building,
             place=TYPED[:100],
-            due_date=timezone.localdate() - datetime.timedelta(days=3),  # overdue: the summary lists it
             parties=[NewParty(w.resident)],
             **fields,
         )
@@ -138,6 +137,14 @@ def w(django_db_setup, django_db_blocker, tmp_path_factory):
         )
         # A second case, resolved (its resolution) and called back (the comment).
         w.resolved = _typed_case(w, w.worker_a, assignee=w.worker_a)
+        # A third, logged a month ago and overdue: the summary's and the lists' overdue rows show it
+        # (a due date is not before the day its case was logged: it is logged before it).
+        w.overdue = _typed_case(
+            w,
+            w.secretary_a,
+            at=timezone.now() - datetime.timedelta(days=30),
+            due_date=timezone.localdate() - datetime.timedelta(days=3),
+        )
         Case.all_objects.filter(pk=w.resolved.pk).update(
             status=Case.Status.RESOLVED, resolution=TYPED, resolved_at=timezone.now()
         )

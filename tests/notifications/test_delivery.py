@@ -19,10 +19,12 @@ from committee.roles import Role
 from notifications.delivery import validate_wecom_webhook
 from notifications.models import CommitteeChannel, Delivery, Notification, Preference
 from notifications.reminders import morning
-from tests.factories import make_case, make_user
+from tests.factories import logged_on, make_case, make_user
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 THURSDAY = datetime.date(2026, 12, 3)
+# Logged a month before: a due date set by hand is not before the day its case was logged.
+LOGGED = logged_on(THURSDAY - datetime.timedelta(days=30))
 
 
 class Stub:
@@ -268,7 +270,7 @@ def test_the_morning_sends_one_mail_per_person_and_one_post_per_committee(
     wecom_for(org.a, stub)
     by_email(org.worker_a, "limin@example.org")
     for i in range(3):
-        make_case(org.worker_a, org.a, title=f"事项{i}", assignee=org.worker_a, due_date=THURSDAY)
+        make_case(org.worker_a, org.a, title=f"事项{i}", assignee=org.worker_a, due_date=THURSDAY, at=LOGGED)
     with django_capture_on_commit_callbacks(execute=True):
         morning(THURSDAY)
     [message] = mail.outbox  # the digest (and any reminders) in one e-mail
@@ -288,7 +290,7 @@ def test_a_morning_that_died_before_its_messages_sends_them_when_tried_again(
 
     wecom_for(org.a, stub)
     by_email(org.worker_a, "limin@example.org")
-    make_case(org.worker_a, org.a, title="事项", assignee=org.worker_a, due_date=THURSDAY)
+    make_case(org.worker_a, org.a, title="事项", assignee=org.worker_a, due_date=THURSDAY, at=LOGGED)
 
     def dies(*args, **kwargs):
         raise ConnectionError("the worker lost its database")
@@ -314,7 +316,7 @@ def test_the_morning_costs_the_same_queries_with_ten_times_the_staff(org, stub, 
         for i in range(start, start + n):
             user = make_user(f"w{i}", committee=org.a, role=Role.WORKER, full_name=f"员工{i}")
             by_email(user, f"w{i}@example.org")
-            make_case(user, org.a, title=f"事项{i}", assignee=user, due_date=THURSDAY)
+            make_case(user, org.a, title=f"事项{i}", assignee=user, due_date=THURSDAY, at=LOGGED)
 
     def queries() -> int:
         Notification.objects.all().delete()
@@ -408,7 +410,7 @@ def test_the_street_officers_week_goes_by_e_mail_too_and_to_no_committees_group(
     monday = datetime.date(2026, 12, 7)
     wecom_for(org.a, stub)
     by_email(org.officer, "liujianguo@example.org")
-    make_case(org.secretary_a, org.a, title="未派", due_date=monday + datetime.timedelta(days=10))
+    make_case(org.secretary_a, org.a, title="未派", due_date=monday + datetime.timedelta(days=10), at=LOGGED)
     with django_capture_on_commit_callbacks(execute=True):
         morning(monday)
     [message] = mail.outbox

@@ -18,7 +18,7 @@ from committee.scoping import unscoped
 from notifications.models import Notification
 from notifications.reminders import morning, previous_workday
 from residents.models import Grid, Resident
-from tests.factories import make_building, make_case, make_resident, make_user
+from tests.factories import logged_on, make_building, make_case, make_resident, make_user
 
 K = Notification.Kind
 THURSDAY = datetime.date(2026, 12, 3)
@@ -26,6 +26,9 @@ FRIDAY = datetime.date(2026, 12, 4)
 SUNDAY = datetime.date(2026, 12, 6)
 MAKE_UP_SATURDAY = datetime.date(2026, 2, 28)  # a working day after the Spring Festival
 NATIONAL_DAY = datetime.date(2026, 10, 1)  # a Thursday, and a public holiday
+# The cases of these days are logged a month before them: a due date set by hand is not before the
+# day its case was logged, whatever day the tests run.
+LOGGED = logged_on(THURSDAY - datetime.timedelta(days=30))
 
 
 def kinds(user) -> list[str]:
@@ -39,6 +42,7 @@ def digest(user) -> dict:
 def make_world(org, today):
     """worker_a's cases around `today`, a late referral and a roster resident of their grid."""
     w = org.worker_a
+    logged = logged_on(today - datetime.timedelta(days=30))
     made = {}
     for name, due in {
         "due_today": today,
@@ -46,9 +50,9 @@ def make_world(org, today):
         "late_since_yesterday": today - datetime.timedelta(days=1),
         "late_long_ago": today - datetime.timedelta(days=20),
     }.items():
-        made[name] = make_case(w, org.a, title=name, assignee=w, due_date=due)
+        made[name] = make_case(w, org.a, title=name, assignee=w, due_date=due, at=logged)
     made["assigned"] = make_case(
-        org.secretary_a, org.a, title="新派", due_date=today + datetime.timedelta(days=30)
+        org.secretary_a, org.a, title="新派", due_date=today + datetime.timedelta(days=30), at=logged
     )
     with acting_as(org.secretary_a) as secretary:
         services.assign(access=secretary, case=made["assigned"], assignee=w)
@@ -107,7 +111,7 @@ def test_nothing_is_sent_on_a_sunday_or_a_holiday(org, today):
 
 def test_friday_tells_of_what_is_due_on_monday(org):
     monday = datetime.date(2026, 12, 7)
-    case = make_case(org.worker_a, org.a, title="周一到期", assignee=org.worker_a, due_date=monday)
+    case = make_case(org.worker_a, org.a, title="周一到期", assignee=org.worker_a, due_date=monday, at=LOGGED)
     morning(FRIDAY)
     n = Notification.objects.get(recipient=org.worker_a, kind=K.DUE_SOON)
     assert n.params["case"] == case.number and n.params["date"] == "2026-12-07"
@@ -126,10 +130,12 @@ def test_running_twice_tells_once_and_overdue_is_told_once(org):
 def test_someone_in_two_committees_gets_each_committees_morning_list(org):
     # worker_a also works for committee B: B's cases and visits are not lost behind A's list.
     Membership.objects.create(user=org.worker_a, committee=org.b, role=Role.WORKER)
-    make_case(org.worker_a, org.a, title="甲", assignee=org.worker_a, due_date=THURSDAY)
+    make_case(org.worker_a, org.a, title="甲", assignee=org.worker_a, due_date=THURSDAY, at=LOGGED)
     for title in ("乙一", "乙二"):
-        make_case(org.worker_a, org.b, title=title, assignee=org.worker_a, due_date=THURSDAY)
-    make_case(org.secretary_a, org.a, title="未派", due_date=THURSDAY + datetime.timedelta(days=30))
+        make_case(org.worker_a, org.b, title=title, assignee=org.worker_a, due_date=THURSDAY, at=LOGGED)
+    make_case(
+        org.secretary_a, org.a, title="未派", due_date=THURSDAY + datetime.timedelta(days=30), at=LOGGED
+    )
     morning(THURSDAY)
     lists = Notification.objects.filter(recipient=org.worker_a, kind=K.DIGEST)
     assert lists.count() == 2
@@ -154,7 +160,7 @@ def test_queries_do_not_grow_with_people_or_cases(org):
     for i in range(4):
         worker = make_user(f"extra{i}", committee=org.a, role=Role.WORKER)
         for j in range(3):
-            make_case(worker, org.a, title=f"件{i}{j}", assignee=worker, due_date=THURSDAY)
+            make_case(worker, org.a, title=f"件{i}{j}", assignee=worker, due_date=THURSDAY, at=LOGGED)
     with CaptureQueriesContext(connection) as many:
         morning(THURSDAY)
     assert len(many) == len(few)
@@ -163,8 +169,8 @@ def test_queries_do_not_grow_with_people_or_cases(org):
 
 def test_the_street_officer_gets_each_committees_figures_on_the_weeks_first_working_day(org):
     monday = datetime.date(2026, 12, 7)
-    make_case(org.worker_a, org.a, title="超期", assignee=org.worker_a, due_date=THURSDAY)
-    make_case(org.worker_b, org.b, title="未派", due_date=monday + datetime.timedelta(days=10))
+    make_case(org.worker_a, org.a, title="超期", assignee=org.worker_a, due_date=THURSDAY, at=LOGGED)
+    make_case(org.worker_b, org.b, title="未派", due_date=monday + datetime.timedelta(days=10), at=LOGGED)
     morning(THURSDAY)
     assert kinds(org.officer) == []
     assert morning(monday)[K.STREET_WEEK] == 1

@@ -153,7 +153,10 @@ def test_the_counters_follow_every_service(org, world):
             category=drains,
             building=place,
             assignee=org.worker_a,
-            due_date=today - dt.timedelta(days=3),  # overdue from the start
+            # Overdue from the start: logged the day it was due (a due date is not before its case was
+            # logged), three days ago.
+            due_date=today - dt.timedelta(days=3),
+            at=timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=3), dt.time(9))),
         )
     _agrees(org)
     with acting_as(org.worker_a) as worker:

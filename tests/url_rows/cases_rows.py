@@ -4,6 +4,7 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import services
 from cases.models import Aid, Case, OutsideBody
@@ -183,7 +184,7 @@ ROWS.append(
             "title": "楼道积水（已核实）",
             "category": str(w.case.category_id),
             "priority": "urgent",
-            "due_date": "2026-12-31",
+            "due_date": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
             "place": "",
             "description": "",
             "version": str(Case.all_objects.get(pk=w.case.pk).version),
