@@ -54,8 +54,37 @@ class PartyInline(admin.TabularInline):
     exclude = ["committee"]
 
 
+class _ReferralFormSet(forms.BaseInlineFormSet):
+    """A referral's dates corrected or added here follow the app's rule (Referral.check_dates),
+    measured from the day the case was logged and today. Only the dates changed are checked (and
+    those measured from a changed sent_on), as in the app: a referral whose stored date is out of
+    range (from before the rule) keeps being correctable while that date is left as it is."""
+
+    def clean(self) -> None:
+        super().clean()
+        logged = self.instance.created_at
+        if logged is None:
+            return
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE") or data.get("sent_on") is None:
+                continue
+            try:
+                Referral.check_dates(
+                    logged_on=timezone.localdate(logged),
+                    today=timezone.localdate(),
+                    sent_on=data["sent_on"],
+                    reply_expected_by=data.get("reply_expected_by"),
+                    replied_on=data.get("replied_on"),
+                    changed=None if form.instance._state.adding else form.changed_data,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)  # each date on its field
+
+
 class ReferralInline(admin.TabularInline):
     model = Referral
+    formset = _ReferralFormSet
     extra = 0
     exclude = ["committee"]
     raw_id_fields = ["created_by"]

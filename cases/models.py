@@ -6,6 +6,7 @@ Who may do what is in rules.py, the writes in services.py, the timeline's events
 
 import datetime as dt
 import secrets
+from collections.abc import Collection
 from pathlib import Path
 
 from django.conf import settings
@@ -115,6 +116,18 @@ DUE_TOO_FAR_FROM_TODAY = _("The due date can be at most two years from today (%(
 DUE_TOO_FAR_FROM_LOGGED = _(
     "The due date can be at most two years after the day the case was logged (%(day)s at the latest)."
 )
+
+
+def years_after(day: dt.date, years: int) -> dt.date:
+    """The same day `years` years on: 28 February for a 29th in a year without one, and the last
+    day a date can hold for a day already near it (a stored 9999-12-31 is still compared, not a crash)."""
+    year = day.year + years
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February: the 28th, that year
+        return day.replace(year=year, day=28)
 
 
 def open_rank_expression() -> models.Case:
@@ -378,11 +391,7 @@ class Case(CommitteeOwned):
     def due_date_range(logged_on: dt.date) -> tuple[dt.date, dt.date]:
         """The earliest and latest due date someone may set by hand on a case logged on `logged_on`
         (its local date in Shanghai): from that day to DUE_DATE_HORIZON_YEARS years after it."""
-        try:
-            latest = logged_on.replace(year=logged_on.year + DUE_DATE_HORIZON_YEARS)
-        except ValueError:  # logged on 29 February: the 28th, that year
-            latest = logged_on.replace(year=logged_on.year + DUE_DATE_HORIZON_YEARS, day=28)
-        return logged_on, latest
+        return logged_on, years_after(logged_on, DUE_DATE_HORIZON_YEARS)
 
     @classmethod
     def check_due_date(cls, due_date: dt.date, *, logged_on: dt.date, new: bool = False) -> None:
@@ -503,6 +512,19 @@ class CaseEvent(_CaseChild):
         return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d}"
 
 
+# The dates of a referral (Referral.check_dates). Its reply is expected within the due date's
+# horizon of the day it was sent: an outside body's answer that takes longer (a relocation, a lift)
+# is chased meanwhile; 9999-12-31 would keep a referral off every late list and reminder for good.
+SENT_BEFORE_LOGGED = _("A referral cannot be sent before the day the case was logged (%(day)s).")
+SENT_AFTER_TODAY = _("A referral cannot be sent later than today (%(day)s).")
+EXPECTED_BEFORE_SENT = _("The reply cannot be expected before the day the referral was sent (%(day)s).")
+EXPECTED_TOO_FAR = _(
+    "The reply can be expected at most two years after the day the referral was sent (%(day)s at the latest)."
+)
+REPLIED_BEFORE_SENT = _("The reply cannot have come before the day the referral was sent (%(day)s).")
+REPLIED_AFTER_TODAY = _("The reply cannot have come later than today (%(day)s).")
+
+
 class Referral(_CaseChild):
     case = models.ForeignKey(Case, models.CASCADE, related_name="referrals", verbose_name=_("case"))
     body = models.ForeignKey(OutsideBody, models.PROTECT, related_name="referrals", verbose_name=_("sent to"))
@@ -546,6 +568,61 @@ class Referral(_CaseChild):
 
     def __str__(self) -> str:
         return f"{self.body} {self.sent_on}"
+
+    @staticmethod
+    def sent_on_range(*, logged_on: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
+        """The earliest and latest day a referral of a case logged on `logged_on` may be sent on:
+        not before the case (there was nothing to refer), not after today (it is recorded once sent)."""
+        return logged_on, today
+
+    @staticmethod
+    def reply_expected_range(sent_on: dt.date) -> tuple[dt.date, dt.date]:
+        """The days a reply may be expected by: from the day sent to DUE_DATE_HORIZON_YEARS after it."""
+        return sent_on, years_after(sent_on, DUE_DATE_HORIZON_YEARS)
+
+    @staticmethod
+    def replied_on_range(*, sent_on: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
+        """The days a reply may have come on: from the day sent to today."""
+        return sent_on, today
+
+    @classmethod
+    def check_dates(
+        cls,
+        *,
+        logged_on: dt.date,
+        today: dt.date,
+        sent_on: dt.date,
+        reply_expected_by: dt.date | None = None,
+        replied_on: dt.date | None = None,
+        changed: Collection[str] | None = None,
+    ) -> None:
+        """Refuse a referral's dates outside their ranges (0001-01-01 and 9999-12-31 were once
+        saved, and replies before the referral): a ValidationError with each refused date on its
+        field. `logged_on`: the local day the case was logged; `today`: the local day it is recorded.
+
+        `changed`: the fields an edit changes (None: all, a new referral). Only those are checked,
+        and the dates measured from a changed sent_on: a referral whose stored date lies outside
+        its range (from before the rule) stays correctable while that date is left as it is."""
+        if changed is not None and "sent_on" in changed:
+            changed = {*changed, "reply_expected_by", "replied_on"}
+        errors: dict[str, ValidationError] = {}
+
+        def check(field, day, earliest, latest, too_early, too_late) -> None:
+            if day is None or (changed is not None and field not in changed):
+                return
+            if day < earliest:
+                errors[field] = ValidationError(too_early, code="too_early", params={"day": earliest})
+            elif day > latest:
+                errors[field] = ValidationError(too_late, code="too_late", params={"day": latest})
+
+        sent_range = cls.sent_on_range(logged_on=logged_on, today=today)
+        check("sent_on", sent_on, *sent_range, SENT_BEFORE_LOGGED, SENT_AFTER_TODAY)
+        expected_range = cls.reply_expected_range(sent_on)
+        check("reply_expected_by", reply_expected_by, *expected_range, EXPECTED_BEFORE_SENT, EXPECTED_TOO_FAR)
+        replied_range = cls.replied_on_range(sent_on=sent_on, today=today)
+        check("replied_on", replied_on, *replied_range, REPLIED_BEFORE_SENT, REPLIED_AFTER_TODAY)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_outstanding(self) -> bool:

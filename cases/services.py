@@ -508,14 +508,24 @@ def refer(
     text: str = "",
     at: datetime.datetime | None = None,
 ) -> Referral:
-    """Send the case to an outside body; the case waits on it."""
+    """Send the case to an outside body; the case waits on it. Its dates must lie in their ranges
+    (Referral.check_dates: sent from the day the case was logged to today, a reply expected from
+    that day to two years after it), else a ValidationError on the date's field."""
     case = _lock(access, case.pk, Action.REFER, None)
     at = at or timezone.now()
+    today = timezone.localdate(at)
+    sent_on = sent_on or today
+    Referral.check_dates(
+        logged_on=timezone.localdate(case.created_at),
+        today=today,
+        sent_on=sent_on,
+        reply_expected_by=reply_expected_by,
+    )
     referral = Referral.all_objects.create(
         case=case,
         committee_id=case.committee_id,
         body=body,
-        sent_on=sent_on or timezone.localdate(at),
+        sent_on=sent_on,
         their_reference=their_reference,
         reply_expected_by=reply_expected_by,
         created_by=access.user,
@@ -559,10 +569,21 @@ def record_reply(
     outcome: str = "",
     at: datetime.datetime | None = None,
 ) -> Referral:
-    """An outside body's reply. When the last outstanding one is in, a waiting case is back in progress."""
+    """An outside body's reply. When the last outstanding one is in, a waiting case is back in progress.
+    The reply's day lies from the day the referral was sent to today (else a ValidationError on
+    replied_on); the referral's other dates, as stored, are not checked again here."""
     case, referral = _lock_referral(access, referral, Action.REPLY)
     at = at or timezone.now()
-    referral.replied_on = replied_on or timezone.localdate(at)
+    today = timezone.localdate(at)
+    replied_on = replied_on or today
+    Referral.check_dates(
+        logged_on=timezone.localdate(case.created_at),
+        today=today,
+        sent_on=referral.sent_on,
+        replied_on=replied_on,
+        changed={"replied_on"},
+    )
+    referral.replied_on = replied_on
     referral.reply = reply
     referral.outcome = outcome
     referral.save(update_fields=["replied_on", "reply", "outcome"])

@@ -129,8 +129,10 @@ class _Forms(Mapping):
         return len(self._makers)
 
 
-def _detail_context(request: HttpRequest, case: Case, edit_form: EditForm | None = None) -> dict:
-    """`edit_form`: the edit form as posted, with its errors, in place of a fresh one."""
+def _detail_context(request: HttpRequest, case: Case, posted: Mapping[str, forms.Form] | None = None) -> dict:
+    """`posted`: forms as posted, with their errors, in place of fresh ones: by their name in
+    `forms` ("edit", "refer"), a reply's as "reply-<referral id>" (each referral has its own)."""
+    posted = posted or {}
     timeline = list(case.timeline)
     children = selectors.case_children_of(case)
     referrals = children["referrals"]
@@ -141,6 +143,7 @@ def _detail_context(request: HttpRequest, case: Case, edit_form: EditForm | None
             if e.kind == CaseEvent.Kind.CHASE and events.payload(e).referral == referral.pk
         ]
         referral.chases = sorted(chases, key=lambda e: e.at)
+        referral.reply_form = posted.get(f"reply-{referral.pk}")
     attachments = children["attachments"]
     # Aid (who gets how much, and why) is for those who may see sensitive data: not the viewer, not
     # the street, whatever the case.
@@ -166,7 +169,7 @@ def _detail_context(request: HttpRequest, case: Case, edit_form: EditForm | None
         "forms": _Forms(
             assign=lambda: AssignForm(initial={"assignee": case.assignee_id}, case=case),
             duplicate=lambda: DuplicateForm(case=case),
-            refer=ReferralForm,
+            refer=lambda: posted.get("refer") or ReferralForm(),
             reply=ReplyForm,
             chase=ChaseForm,
             follow_up=FollowUpForm,
@@ -174,7 +177,7 @@ def _detail_context(request: HttpRequest, case: Case, edit_form: EditForm | None
             aid_update=AidUpdateForm,
             attach=AttachmentForm,
             text=TextActionForm,
-            edit=lambda: edit_form or EditForm(instance=case),
+            edit=lambda: posted.get("edit") or EditForm(instance=case),
         ),
     }
 
@@ -198,9 +201,9 @@ def _names(request: HttpRequest, case: Case) -> dict:
 
 
 def _render_case(
-    request: HttpRequest, case_id: int, status: int = 200, edit_form: EditForm | None = None
+    request: HttpRequest, case_id: int, status: int = 200, posted: Mapping[str, forms.Form] | None = None
 ) -> HttpResponse:
-    ctx = _detail_context(request, get_case(request, case_id, detail=True), edit_form)
+    ctx = _detail_context(request, get_case(request, case_id, detail=True), posted)
     if request.htmx:
         return render(request, "cases/detail.html#case_main", ctx)
     return render(request, "cases/detail.html", ctx, status=status)
@@ -239,15 +242,15 @@ def _run(
     case_id: int,
     message: str,
     action: Callable[[], object],
-    edit_form: EditForm | None = None,
+    posted: Mapping[str, forms.Form] | None = None,
 ) -> HttpResponse:
     """Do one action on a case (parsing its form and calling its service) and answer with the case
     page: with `message` when done, the action's errors when it could not be done, or the newer
     state when someone changed the case meanwhile. PermissionDenied goes through: 403.
 
-    `edit_form`: when its fields have errors (a due date out of range), the page is drawn again at
-    once, not redirected to, with the form open as typed and each error on its field; nothing was
-    saved."""
+    `posted`: the action's form by its name on the page (_detail_context). When its fields have
+    errors (a date out of range), the page is drawn again at once, not redirected to, with the form
+    open as typed and each error on its field; nothing was saved."""
     try:
         action()
     except services.Conflict:
@@ -258,13 +261,14 @@ def _run(
         # htmx swaps only 2xx answers: the page part with the message; a plain form gets 409 Conflict.
         return _render_case(request, case_id, status=409)
     except ValidationError as error:
-        if edit_form is not None and any(edit_form.errors.get(f.name) for f in edit_form.visible_fields()):
+        form = next(iter(posted.values())) if posted else None
+        if form is not None and any(form.errors.get(f.name) for f in form.visible_fields()):
             messages.error(request, _("Your changes were not saved: correct the marked fields below."))
-            for text in edit_form.non_field_errors() + [
-                text for f in edit_form.hidden_fields() for text in edit_form.errors.get(f.name, [])
+            for text in form.non_field_errors() + [
+                text for f in form.hidden_fields() for text in form.errors.get(f.name, [])
             ]:
                 messages.error(request, text)  # no field of their own to stand by (the version)
-            return _render_case(request, case_id, edit_form=edit_form)
+            return _render_case(request, case_id, posted=posted)
         for text in error.messages:
             messages.error(request, text)
     else:
@@ -290,7 +294,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)  # a field's refusal (the due date) onto its field
             raise
 
-    return _run(request, case.pk, _("Changes saved."), save, edit_form=form)
+    return _run(request, case.pk, _("Changes saved."), save, posted={"edit": form})
 
 
 ACTION_MESSAGES = {
@@ -353,12 +357,16 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def refer(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk)
     form = ReferralForm(request.POST)
-    return _run(
-        request,
-        case.pk,
-        _("Referral recorded."),
-        lambda: services.refer(access=request.access, case=case, **_cleaned(form)),
-    )
+
+    def send() -> None:
+        data = _cleaned(form)  # the form's own errors are on their fields already
+        try:
+            services.refer(access=request.access, case=case, **data)
+        except ValidationError as error:
+            form.add_error(None, error)  # a date out of range onto its field
+            raise
+
+    return _run(request, case.pk, _("Referral recorded."), send, posted={"refer": form})
 
 
 @require_POST
@@ -377,11 +385,17 @@ def chase(request: HttpRequest, pk: int) -> HttpResponse:
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _child(request, Referral, pk)
     form = ReplyForm(request.POST)
+
+    def record() -> None:
+        data = _cleaned(form)
+        try:
+            services.record_reply(access=request.access, referral=referral, **data)
+        except ValidationError as error:
+            form.add_error(None, error)  # the reply's day out of range onto its field
+            raise
+
     return _run(
-        request,
-        referral.case_id,
-        _("Reply recorded."),
-        lambda: services.record_reply(access=request.access, referral=referral, **_cleaned(form)),
+        request, referral.case_id, _("Reply recorded."), record, posted={f"reply-{referral.pk}": form}
     )
 
 

@@ -14,7 +14,7 @@ from cases.models import Aid, Case, CaseEvent, OutsideBody
 from cases.rules import Action
 from committee.access import Access
 from committee.scoping import unscoped
-from tests.factories import jpeg_upload, make_building, make_case, make_resident
+from tests.factories import jpeg_upload, logged_on, make_building, make_case, make_resident
 
 DAY = datetime.timedelta(days=1)
 
@@ -120,8 +120,8 @@ def test_reopen_requested_and_declined(org, staff):
 
 def test_referral_chase_and_reply(org, staff, body):
     worker = staff[1]
-    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
     sent = timezone.now() - 10 * DAY
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a, at=sent)  # referred the day it came in
     referral = services.refer(access=worker, case=case, body=body, at=sent)
     _says(_last(case), "Referred to Property company.", "转交物业公司。")
     services.chase(access=worker, referral=referral, text="对方说在排期", at=sent + 3 * DAY)
@@ -253,7 +253,7 @@ def test_a_same_day_reply_reads_naturally_and_a_late_one_is_not_green(org, as_us
     services.record_reply(access=worker, referral=quick, reply="已派人疏通", replied_on=today)
     _says(_last(same_day), "Reply from Property company the same day.", "物业公司当天答复。")
 
-    late_case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    late_case = make_case(org.worker_a, org.a, assignee=org.worker_a, at=logged_on(today - 95 * DAY))
     slow = services.refer(
         access=worker,
         case=late_case,

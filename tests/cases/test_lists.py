@@ -14,7 +14,7 @@ from cases.filters import CaseFilterForm, filter_cases
 from cases.models import Case, OutsideBody
 from cases.rules import Action
 from committee.access import Access, acting_as
-from tests.factories import jpeg_upload, make_building, make_case, make_resident, make_user
+from tests.factories import jpeg_upload, logged_on, make_building, make_case, make_resident, make_user
 
 
 def _filtered(org, user, **params):
@@ -169,10 +169,19 @@ def _row_text(html: str, number: str) -> str:
 
 def test_a_row_says_what_the_case_is_where_who_has_it_and_which_outside_body_it_waits_on(org, as_user):
     building = make_building(org.a, lane="449", number="12")
-    case = make_case(org.worker_a, org.a, title="楼道积水", building=building, assignee=org.worker_a)
+    three_days_ago = timezone.localdate() - datetime.timedelta(days=3)
+    # Logged the day it was referred (a referral is not sent before its case), due in ten days.
+    case = make_case(
+        org.worker_a,
+        org.a,
+        title="楼道积水",
+        building=building,
+        assignee=org.worker_a,
+        due_date=timezone.localdate() + datetime.timedelta(days=10),
+        at=logged_on(three_days_ago),
+    )
     worker = Access(org.worker_a)
     body = OutsideBody.objects.get(name="物业公司")
-    three_days_ago = timezone.localdate() - datetime.timedelta(days=3)
     referral = services.refer(access=worker, case=case, body=body, sent_on=three_days_ago)
     due = case.due_date.isoformat()
     client = as_user(org.worker_a)
@@ -205,10 +214,11 @@ def test_a_row_escapes_what_staff_typed(org, as_user):
 def test_the_home_queue_names_the_oldest_referral_still_waiting(org, as_user):
     """The home page reads its rows' waiting referrals in one query (selectors.read_waiting_referrals):
     the oldest one without a reply, as the case list's subqueries choose it."""
-    case = make_case(org.worker_a, org.a, title="楼道积水", assignee=org.worker_a)
+    today = timezone.localdate()
+    logged = logged_on(today - datetime.timedelta(days=5))  # a referral is not sent before its case
+    case = make_case(org.worker_a, org.a, title="楼道积水", assignee=org.worker_a, at=logged)
     worker = Access(org.worker_a)
     first, second = OutsideBody.objects.order_by("pk")[:2]
-    today = timezone.localdate()
     older = services.refer(access=worker, case=case, body=first, sent_on=today - datetime.timedelta(days=5))
     services.refer(access=worker, case=case, body=second, sent_on=today - datetime.timedelta(days=2))
     client = as_user(org.worker_a)

@@ -35,13 +35,11 @@ def test_every_action_writes_exactly_one_event(org):
         ("assigned", lambda: services.assign(access=secretary, case=case, assignee=org.worker_a)),
         ("status", lambda: services.transition(access=worker, case=case, action=Action.START)),
         ("note", lambda: services.add_note(access=worker, case=case, text="上门查看")),
-        ("referral_sent", lambda: services.refer(access=worker, case=case, body=body, sent_on=TODAY)),
+        ("referral_sent", lambda: services.refer(access=worker, case=case, body=body)),
         ("chase", lambda: services.chase(access=worker, referral=case.referrals.get(), text="催办")),
         (
             "reply",
-            lambda: services.record_reply(
-                access=worker, referral=case.referrals.get(), replied_on=TODAY, reply="已疏通"
-            ),
+            lambda: services.record_reply(access=worker, referral=case.referrals.get(), reply="已疏通"),
         ),
         ("photo_added", lambda: services.add_attachment(access=worker, case=case, uploaded=jpeg_upload())),
         (

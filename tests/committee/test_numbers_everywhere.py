@@ -116,15 +116,6 @@ def w(django_db_setup, django_db_blocker, tmp_path_factory):
         body = OutsideBody.objects.first()
         with acting_as(w.secretary_a) as access:
             services.assign(access=access, case=w.case, assignee=w.worker_a, text=TYPED)
-            services.refer(
-                access=access,
-                case=w.case,
-                body=body,
-                their_reference=SHORT,
-                sent_on=timezone.localdate() - datetime.timedelta(days=20),
-                reply_expected_by=timezone.localdate() - datetime.timedelta(days=5),  # late: listed
-                text=TYPED,
-            )
             replied = services.refer(access=access, case=w.case, body=body, their_reference=SHORT, text=TYPED)
         with acting_as(w.worker_a) as access:
             services.add_note(access=access, case=w.case, text=TYPED)
@@ -145,6 +136,17 @@ def w(django_db_setup, django_db_blocker, tmp_path_factory):
             at=timezone.now() - datetime.timedelta(days=30),
             due_date=timezone.localdate() - datetime.timedelta(days=3),
         )
+        with acting_as(w.secretary_a) as access:
+            # Its referral is late: listed (sent after the case was logged, as a referral must be).
+            services.refer(
+                access=access,
+                case=w.overdue,
+                body=body,
+                their_reference=SHORT,
+                sent_on=timezone.localdate() - datetime.timedelta(days=20),
+                reply_expected_by=timezone.localdate() - datetime.timedelta(days=5),
+                text=TYPED,
+            )
         Case.all_objects.filter(pk=w.resolved.pk).update(
             status=Case.Status.RESOLVED, resolution=TYPED, resolved_at=timezone.now()
         )

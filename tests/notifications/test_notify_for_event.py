@@ -136,10 +136,10 @@ def test_a_reply_recorded_tells_whoever_sent_the_referral_and_the_assignee(org, 
     with unscoped():
         body = OutsideBody.objects.first()
     with acting_as(org.worker_a) as worker:
-        referral = services.refer(access=worker, case=case, body=body, sent_on=TODAY)
+        referral = services.refer(access=worker, case=case, body=body)  # sent and answered today
     with acting_as(org.secretary_a) as secretary:
         services.assign(access=secretary, case=case, assignee=worker_a2)
-        services.record_reply(access=secretary, referral=referral, replied_on=TODAY, reply="已派人疏通")
+        services.record_reply(access=secretary, referral=referral, reply="已派人疏通")
     told = notify_for_event(last_event(case))
     assert {n.recipient for n in told} == {org.worker_a, worker_a2}
     assert body.name in read(told[0])

@@ -13,7 +13,7 @@ from committee.roles import Role
 from common.workdays import workdays_between
 from residents.indexing import reindex_residents
 from residents.models import Resident
-from tests.factories import make_case, make_user
+from tests.factories import logged_on, make_case, make_user
 from tests.reports import helpers as h
 
 S = Case.Status
@@ -424,7 +424,10 @@ def test_a_late_referral_counts_while_its_case_is_open_and_visible(org, as_user)
 
     today = timezone.localdate()
     secretary = Access(org.secretary_a)
-    case = make_case(org.secretary_a, org.a, assignee=org.secretary_a)
+    # Logged the day it was referred: a referral is not sent before its case.
+    case = make_case(
+        org.secretary_a, org.a, assignee=org.secretary_a, at=logged_on(today - dt.timedelta(days=9))
+    )
     body = h.body()
     services.refer(
         access=secretary,

@@ -24,7 +24,7 @@ def populate(world) -> None:
     world.other = make_case(worker, world.a, title="另一件", assignee=worker)
     waiting = make_case(worker, world.a, title="等待回复", assignee=worker)
     world.referral = services.refer(
-        access=Access(worker), case=waiting, body=OutsideBody.objects.first(), sent_on=datetime.date.today()
+        access=Access(worker), case=waiting, body=OutsideBody.objects.first(), sent_on=timezone.localdate()
     )
     world.resolved = make_case(worker, world.a, title="已办结", assignee=worker)
     services.transition(
@@ -118,7 +118,10 @@ ROWS = [
         lambda w: reverse("cases:refer", args=[w.case.pk]),
         committee_a_change(),
         method="post",
-        data=lambda w: {"body": str(OutsideBody.objects.first().pk), "sent_on": "2026-05-06"},
+        data=lambda w: {
+            "body": str(OutsideBody.objects.first().pk),
+            "sent_on": timezone.localdate().isoformat(),
+        },
     ),
     Row(
         "cases:chase",
@@ -132,7 +135,11 @@ ROWS = [
         lambda w: reverse("cases:reply", args=[w.referral.pk]),
         committee_a_change(),
         method="post",
-        data=lambda w: {"replied_on": "2026-05-08", "reply": "已派人疏通", "outcome": "已处理"},
+        data=lambda w: {
+            "replied_on": timezone.localdate().isoformat(),
+            "reply": "已派人疏通",
+            "outcome": "已处理",
+        },
     ),
     Row(
         "cases:follow_up",
