@@ -17,6 +17,7 @@ from django.utils import timezone
 from cases import services
 from cases.models import Case, CaseCounter, CaseEvent
 from committee.access import Access
+from tests.cases.page_text import field_of, text_of
 from tests.factories import admin_form_data, case_category, logged_on, make_case
 
 D = datetime.date
@@ -53,17 +54,6 @@ def _edit_form(case: Case, **extra) -> dict:
     return data
 
 
-def _field(page: str, name: str) -> str:
-    """The words of one field's group in a page (its label, input and errors)."""
-    at = page.index(f'name="{name}"')
-    start = page.rindex('<div class="field', 0, at)
-    return page[start : page.index("</div>", at)]
-
-
-def _text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
 def _latest(day: D) -> D:
     return Case.due_date_range(day)[1]
 
@@ -86,13 +76,13 @@ def test_the_intake_refuses_a_due_date_before_today_and_keeps_what_was_typed(org
     response = as_user(org.worker_a).post(reverse("cases:new"), _form(org, due_date=typed))
     assert response.status_code == 200
     page = response.content.decode()
-    assert f"办理期限不能早于今天（{today}）。" in _text(_field(page, "due_date"))
+    assert f"办理期限不能早于今天（{today}）。" in text_of(field_of(page, "due_date"))
     assert "请修改下面标出的内容。" in page
     assert not Case.all_objects.exists()
     assert not CaseCounter.objects.filter(last__gt=0).exists()  # no number taken either
     # What was typed is in the form again, the date as typed (and its section open).
     assert 'value="三楼楼道积水"' in page and "下雨后楼道积水，邻居反映</textarea>" in page
-    assert 'value="弄口"' in page and f'value="{typed}"' in _field(page, "due_date")
+    assert 'value="弄口"' in page and f'value="{typed}"' in field_of(page, "due_date")
     assert '<details class="more" open>' in page
 
 
@@ -106,11 +96,11 @@ def test_the_intake_refuses_a_due_date_past_two_years_in_english_too(org, as_use
         reverse("cases:new"), _form(org, due_date=typed), headers={"accept-language": "en"}
     )
     assert response.status_code == 200
-    words = _text(_field(response.content.decode(), "due_date"))
+    words = text_of(field_of(response.content.decode(), "due_date"))
     assert f"The due date can be at most two years from today ({latest} at the latest)." in words
     chinese = client.post(reverse("cases:new"), _form(org, due_date=typed))
-    assert f"办理期限不能晚于今天起两年（最晚 {latest}）。" in _text(
-        _field(chinese.content.decode(), "due_date")
+    assert f"办理期限不能晚于今天起两年（最晚 {latest}）。" in text_of(
+        field_of(chinese.content.decode(), "due_date")
     )
     assert not Case.all_objects.exists()
 
@@ -173,12 +163,12 @@ def test_an_edit_to_a_day_before_the_case_was_logged_is_refused_and_the_form_kep
     response = as_user(org.secretary_a).post(reverse("cases:edit", args=[case.pk]), form, headers=headers)
     assert response.status_code == 200
     page = response.content.decode()
-    assert f"办理期限不能早于事项登记的日期（{logged}）。" in _text(_field(page, "due_date"))
+    assert f"办理期限不能早于事项登记的日期（{logged}）。" in text_of(field_of(page, "due_date"))
     assert "您的修改没有保存，请修改下面标出的内容。" in page and "修改已保存。" not in page
     # The edit form is open again with what was typed.
     assert '<details class="action" open><summary>修改事项</summary>' in page
-    assert 'value="楼道积水（已核实）"' in _field(page, "title")
-    assert f'value="{logged - DAY}"' in _field(page, "due_date")
+    assert 'value="楼道积水（已核实）"' in field_of(page, "title")
+    assert f'value="{logged - DAY}"' in field_of(page, "due_date")
     case.refresh_from_db()
     assert (case.title, case.due_date, case.version) == before
     assert not CaseEvent.all_objects.filter(case=case, kind=CaseEvent.Kind.EDITED).exists()
@@ -196,11 +186,11 @@ def test_an_edit_past_two_years_after_logging_is_refused_in_both_languages(org, 
     english = client.post(url, form, headers={"accept-language": "en"}).content.decode()
     assert (
         f"The due date can be at most two years after the day the case was logged ({latest} at the latest)."
-        in _text(_field(english, "due_date"))
+        in text_of(field_of(english, "due_date"))
     )
     assert "Your changes were not saved: correct the marked fields below." in english
     chinese = client.post(url, {**form, "due_date": "9999-12-31"}).content.decode()
-    assert f"办理期限不能晚于事项登记后两年（最晚 {latest}）。" in _text(_field(chinese, "due_date"))
+    assert f"办理期限不能晚于事项登记后两年（最晚 {latest}）。" in text_of(field_of(chinese, "due_date"))
     case.refresh_from_db()
     assert case.due_date != latest + DAY and case.version == 1
 
@@ -228,7 +218,7 @@ def test_an_edit_that_leaves_an_old_date_outside_the_range_as_it_is_saves(org, a
     case.refresh_from_db()
     client = as_user(org.secretary_a)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert f'value="{stored.isoformat()}"' in _field(page, "due_date")  # posted back as shown
+    assert f'value="{stored.isoformat()}"' in field_of(page, "due_date")  # posted back as shown
     form = _edit_form(case, title="楼道积水（已核实）", priority="urgent")
     response = client.post(reverse("cases:edit", args=[case.pk]), form, follow=True)
     assert "修改已保存。" in response.content.decode()
@@ -254,7 +244,7 @@ def test_the_admin_refuses_a_corrected_date_out_of_range_and_keeps_an_old_one(or
         ("9999-12-31", f"办理期限不能晚于事项登记后两年（最晚 {_latest(logged)}）。"),
     ):
         response = client.post(url, {**data, "due_date": [typed], "title": ["改过的标题"]})
-        assert response.status_code == 200 and words in _text(response.text)
+        assert response.status_code == 200 and words in text_of(response.text)
         case.refresh_from_db()
         assert case.title == "楼道积水" and case.version == 1
     # A date stored before the rule, left as it is: the rest of the correction saves.
@@ -272,5 +262,5 @@ def test_an_old_date_of_year_one_reads_with_four_digits_in_the_list(org, as_user
     """The smoke test's list read "1-01-01 到期" (strftime leaves a year under 1000 unpadded)."""
     case = make_case(org.worker_a, org.a, title="旧数据")
     Case.all_objects.filter(pk=case.pk).update(due_date=D(1, 1, 1))
-    words = _text(as_user(org.secretary_a).get(reverse("cases:list")).content.decode())
+    words = text_of(as_user(org.secretary_a).get(reverse("cases:list")).content.decode())
     assert "0001-01-01 到期" in words and not re.search(r"(?<![0-9])1-01-01", words)

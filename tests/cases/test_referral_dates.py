@@ -8,7 +8,6 @@ Every date here is counted from today or from the day a case was logged: the tes
 2027 and after."""
 
 import datetime
-import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -18,21 +17,11 @@ from django.utils import timezone
 from cases import services
 from cases.models import Case, CaseEvent, OutsideBody, Referral
 from committee.access import Access
+from tests.cases.page_text import field_of, text_of
 from tests.factories import admin_form_data, logged_on, make_case
 
 D = datetime.date
 DAY = datetime.timedelta(days=1)
-
-
-def _field(page: str, name: str) -> str:
-    """The words of one field's group in a page (its label, input and errors)."""
-    at = page.index(f'name="{name}"')
-    start = page.rindex('<div class="field', 0, at)
-    return page[start : page.index("</div>", at)]
-
-
-def _text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 def _latest(day: D) -> D:
@@ -139,14 +128,14 @@ def test_a_referral_with_a_date_out_of_range_is_refused_in_both_languages(org, a
     client = as_user(org.worker_a)
     url = reverse("cases:refer", args=[case.pk])
     page = client.post(url, form).content.decode()
-    assert chinese in _text(_field(page, field))
+    assert chinese in text_of(field_of(page, field))
     assert "您的修改没有保存，请修改下面标出的内容。" in page and "转交已记录。" not in page
     # The form is open again with what was typed.
     assert '<details class="action" open><summary>转交外部单位</summary>' in page
-    assert 'value="ZH1234"' in _field(page, "their_reference")
-    assert f'value="{form[field]}"' in _field(page, field)
+    assert 'value="ZH1234"' in field_of(page, "their_reference")
+    assert f'value="{form[field]}"' in field_of(page, field)
     response = client.post(url, form, headers={"accept-language": "en"})
-    assert response.status_code == 200 and english in _text(_field(response.content.decode(), field))
+    assert response.status_code == 200 and english in text_of(field_of(response.content.decode(), field))
     assert not Referral.all_objects.exists()
     case.refresh_from_db()
     assert (case.status, case.version) == before
@@ -161,7 +150,7 @@ def test_an_htmx_referral_sent_tomorrow_is_refused_on_its_field(org, as_user):
         reverse("cases:refer", args=[case.pk]), form, headers={"hx-request": "true"}
     )
     assert response.status_code == 200
-    assert f"转交日期不能晚于今天（{today}）。" in _text(_field(response.content.decode(), "sent_on"))
+    assert f"转交日期不能晚于今天（{today}）。" in text_of(field_of(response.content.decode(), "sent_on"))
     assert not Referral.all_objects.exists()
 
 
@@ -230,11 +219,11 @@ def test_a_reply_dated_out_of_range_is_refused_in_both_languages(org, as_user, w
     url = reverse("cases:reply", args=[referral.pk])
     form = {"replied_on": typed.isoformat(), "reply": "已派人疏通", "outcome": "已处理"}
     page = client.post(url, form).content.decode()
-    assert chinese in _text(_field(page, "replied_on"))
+    assert chinese in text_of(field_of(page, "replied_on"))
     assert '<details class="action" open><summary>记录答复</summary>' in page
-    assert "已派人疏通</textarea>" in _field(page, "reply")
+    assert "已派人疏通</textarea>" in field_of(page, "reply")
     english_page = client.post(url, form, headers={"accept-language": "en"}).content.decode()
-    assert f"The reply cannot have come {english}" in _text(_field(english_page, "replied_on"))
+    assert f"The reply cannot have come {english}" in text_of(field_of(english_page, "replied_on"))
     referral.refresh_from_db()
     assert (referral.replied_on, referral.reply) == (None, "")
     assert not CaseEvent.all_objects.filter(case=case, kind=CaseEvent.Kind.REPLY).exists()
@@ -279,7 +268,7 @@ def test_the_admin_refuses_a_corrected_date_out_of_range_and_keeps_an_old_one(or
         ({"replied_on": (logged - DAY).isoformat()}, f"答复日期不能早于转交日期（{logged}）。"),
     ):
         response = client.post(url, {**_inline(data, **dates), "title": ["改过的标题"]})
-        assert response.status_code == 200 and words in _text(response.text), dates
+        assert response.status_code == 200 and words in text_of(response.text), dates
         case.refresh_from_db()
         referral.refresh_from_db()
         assert (case.title, referral.sent_on, referral.reply_expected_by) == ("楼道积水", logged, None)

@@ -1,0 +1,15 @@
+"""Reading a rendered page as a user reads it: one form field's words, a fragment's words."""
+
+import re
+
+
+def field_of(page: str, name: str) -> str:
+    """The HTML of one field's group in a page (its label, input and errors)."""
+    at = page.index(f'name="{name}"')
+    start = page.rindex('<div class="field', 0, at)
+    return page[start : page.index("</div>", at)]
+
+
+def text_of(html: str) -> str:
+    """The text of some HTML, its tags taken out and its spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
