@@ -130,6 +130,18 @@ def years_after(day: dt.date, years: int) -> dt.date:
         return day.replace(year=year, day=28)
 
 
+def outside_range(
+    day: dt.date, earliest: dt.date, latest: dt.date, too_early, too_late
+) -> ValidationError | None:
+    """The error for a date set by hand outside [earliest, latest] (None inside): `too_early` or
+    `too_late`, a message that names the nearest day allowed as %(day)s."""
+    if day < earliest:
+        return ValidationError(too_early, code="too_early", params={"day": earliest})
+    if day > latest:
+        return ValidationError(too_late, code="too_late", params={"day": latest})
+    return None
+
+
 def open_rank_expression() -> models.Case:
     """0 for an open case, 1 otherwise: the case list's open-first order, and the expression of the
     index that serves it (the planner uses the index only for this very expression)."""
@@ -399,17 +411,14 @@ class Case(CommitteeOwned):
         overdue from the start (0001-01-01 was once saved), too far after it never comes due and
         is never reminded of (9999-12-31). A ValidationError on the due_date field; `new`: the case
         is being logged now, so its logging day is "today" in the words."""
-        earliest, latest = cls.due_date_range(logged_on)
-        if due_date < earliest:
-            message = DUE_BEFORE_TODAY if new else DUE_BEFORE_LOGGED
-            raise ValidationError(
-                {"due_date": ValidationError(message, code="due_too_early", params={"day": earliest})}
-            )
-        if due_date > latest:
-            message = DUE_TOO_FAR_FROM_TODAY if new else DUE_TOO_FAR_FROM_LOGGED
-            raise ValidationError(
-                {"due_date": ValidationError(message, code="due_too_late", params={"day": latest})}
-            )
+        error = outside_range(
+            due_date,
+            *cls.due_date_range(logged_on),
+            DUE_BEFORE_TODAY if new else DUE_BEFORE_LOGGED,
+            DUE_TOO_FAR_FROM_TODAY if new else DUE_TOO_FAR_FROM_LOGGED,
+        )
+        if error:
+            raise ValidationError({"due_date": error})
 
     @property
     def waiting_referral(self) -> "Referral | None":
@@ -607,13 +616,11 @@ class Referral(_CaseChild):
             changed = {*changed, "reply_expected_by", "replied_on"}
         errors: dict[str, ValidationError] = {}
 
-        def check(field, day, earliest, latest, too_early, too_late) -> None:
+        def check(field, day, *rule) -> None:
             if day is None or (changed is not None and field not in changed):
                 return
-            if day < earliest:
-                errors[field] = ValidationError(too_early, code="too_early", params={"day": earliest})
-            elif day > latest:
-                errors[field] = ValidationError(too_late, code="too_late", params={"day": latest})
+            if error := outside_range(day, *rule):
+                errors[field] = error
 
         sent_range = cls.sent_on_range(logged_on=logged_on, today=today)
         check("sent_on", sent_on, *sent_range, SENT_BEFORE_LOGGED, SENT_AFTER_TODAY)
