@@ -24,6 +24,7 @@ class JobRun(models.Model):
     that people can be told: the secretary's dashboard says when the morning reminders last ran."""
 
     MORNING_REMINDERS = "morning_reminders"
+    BACKUP = "backup"  # the nightly backup: its archive, counts, and whether its restore check passed
 
     job = models.CharField(_("job"), max_length=100, unique=True)
     ran_at = models.DateTimeField(_("last ran"))

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "audit",
     "holidays",
     "jobs",
+    "backups",
     "notifications",
     "demo",
     "bench",
@@ -372,6 +373,13 @@ IMPORT_SWEEP_MINUTES = env.int("IMPORT_SWEEP_MINUTES", default=5)
 # that died holding it): the scheduler's sweep, every 15 minutes, queues it again or, its attempts
 # spent, marks it failed for the secretary to see (notifications/delivery.py resend_stalled).
 DELIVERY_STALL_MINUTES = env.int("DELIVERY_STALL_MINUTES", default=30)
+# The nightly backup (backups/archive.py): the database and the uploads in one archive in BACKUP_DIR,
+# checked by restoring it into a scratch database (PostgreSQL: the database user needs CREATEDB), the
+# newest BACKUP_KEEP kept. BACKUP_MEDIA=false leaves the uploads to the server's own file backup.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+BACKUP_MEDIA = env.bool("BACKUP_MEDIA", default=True)
+BACKUP_TIME = env.str("BACKUP_TIME", default="02:30")
 # The morning digest goes out at this time on working days (the scheduler's cron, Asia/Shanghai).
 DIGEST_TIME = env.str("DIGEST_TIME", default="08:30")
 # Where notifications go besides the inbox. SITE_URL: the address people open Needle at, for the

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BackupsConfig(AppConfig):
+    """Nightly backups of the database and the uploads, each checked by restoring it (archive.py)."""
+
+    name = "backups"
+    verbose_name = _("Backups")

@@ -1,0 +1,483 @@
+"""Backups that are restored before they are trusted: the database and the uploaded files in one
+archive, checked by restoring it, and restored the same way when it is needed.
+
+An archive, `needle-YYYYMMDD-HHMMSS.tar` in BACKUP_DIR (a folder and files only its owner may read:
+they hold every resident's full ID number), holds
+- `database.dump` (PostgreSQL: pg_dump's custom format) or `database.sqlite3` (SQLite: an online copy),
+- `media/…`: every uploaded file (case photos and PDFs, registry workbooks), unless BACKUP_MEDIA is off,
+- `manifest.json`: when, which engine, the last migration of each app, the rows of every table, and
+  the SHA-256 of every other member.
+
+`make_backup()` writes the archive under a temporary name, then `check()` restores its database into a
+scratch one (PostgreSQL: a database made for the check and dropped after it, so the database user
+needs CREATEDB; SQLite: a temporary file), compares every table's rows with the manifest and every
+file with its digest. A checked archive takes its final name and lets the oldest go (BACKUP_KEEP are
+kept); one that fails its check is kept as `…-unchecked.tar` and removes nothing.
+
+`restore()` writes an archive into an empty database and adds its files to MEDIA_ROOT, refusing to
+overwrite anything. Only SQL runs here, never a committee's model: a backup is of the whole
+deployment and needs no scope.
+"""
+
+import contextlib
+import datetime
+import hashlib
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connections
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+MANIFEST = "manifest.json"
+FORMAT = 1  # the manifest's layout; a newer one is refused by restore()
+_NAME_FORMAT = "needle-%Y%m%d-%H%M%S"
+UNCHECKED = "-unchecked"
+
+
+class BackupError(Exception):
+    """A backup, check or restore that could not be done; its message says why, for a person."""
+
+
+@dataclass
+class Outcome:
+    archive: Path
+    bytes: int
+    tables: int
+    rows: int
+    files: int
+    checked: bool = False
+    problem: str = ""
+    seconds: float = 0.0
+    removed: list[str] = field(default_factory=list)
+
+    def as_record(self) -> dict:
+        """What the JobRun keeps (no personal data: names of archives and counts only)."""
+        return {
+            "archive": self.archive.name,
+            "bytes": self.bytes,
+            "tables": self.tables,
+            "rows": self.rows,
+            "files": self.files,
+            "checked": self.checked,
+            "problem": self.problem,
+            "seconds": round(self.seconds, 1),
+            "removed": self.removed,
+        }
+
+
+# --- Making --------------------------------------------------------------------------------------------
+
+
+def backup_dir() -> Path:
+    folder = Path(settings.BACKUP_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    return folder
+
+
+def make_backup(
+    *, check: bool = True, media: bool | None = None, now: datetime.datetime | None = None
+) -> Outcome:
+    """Write an archive of the database (and the uploads), check it by restoring it, prune old ones."""
+    started = time.monotonic()
+    media = settings.BACKUP_MEDIA if media is None else media
+    folder = backup_dir()
+    stamp = timezone.localtime(now or timezone.now()).strftime(_NAME_FORMAT)
+    final = folder / f"{stamp}.tar"
+    partial = folder / f".{stamp}.partial"
+    with tempfile.TemporaryDirectory(dir=folder) as work:
+        work = Path(work)
+        manifest = {
+            "format": FORMAT,
+            "made_at": timezone.now().isoformat(),
+            "engine": _engine(),
+            **_dump_database(work),
+        }
+        files = _media_files() if media else []
+        manifest["files"] = {}
+        with _private(partial).open("wb") as handle, tarfile.open(fileobj=handle, mode="w") as tar:
+            dump = work / _dump_name()
+            manifest["database_sha256"] = _sha256(dump)
+            tar.add(dump, arcname=dump.name)
+            for path in files:
+                name = path.relative_to(settings.MEDIA_ROOT).as_posix()
+                manifest["files"][name] = _sha256(path)
+                tar.add(path, arcname=f"media/{name}", recursive=False)
+            _add_bytes(tar, MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+    outcome = Outcome(
+        archive=final,
+        bytes=partial.stat().st_size,
+        tables=len(manifest["rows"]),
+        rows=sum(manifest["rows"].values()),
+        files=len(manifest["files"]),
+    )
+    if check:
+        try:
+            check_archive(partial)
+        except BackupError as error:
+            outcome.problem = str(error)
+    outcome.checked = check and not outcome.problem
+    if not outcome.checked:
+        outcome.archive = folder / f"{stamp}{UNCHECKED}.tar"
+    os.replace(partial, outcome.archive)
+    if outcome.checked:
+        outcome.removed = prune(folder)
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def prune(folder: Path, keep: int | None = None) -> list[str]:
+    """Keep the newest `keep` checked archives; unchecked ones older than the newest checked go too."""
+    keep = settings.BACKUP_KEEP if keep is None else keep
+    checked = sorted(p for p in folder.glob("needle-*.tar") if not p.stem.endswith(UNCHECKED))
+    unchecked = [p for p in folder.glob(f"needle-*{UNCHECKED}.tar") if checked and p.name < checked[-1].name]
+    gone = checked[: max(len(checked) - keep, 0)] + unchecked
+    for path in gone:
+        path.unlink()
+    return sorted(p.name for p in gone)
+
+
+def _engine() -> str:
+    return "postgresql" if connections["default"].vendor == "postgresql" else "sqlite"
+
+
+def _dump_name(engine: str | None = None) -> str:
+    return "database.dump" if (engine or _engine()) == "postgresql" else "database.sqlite3"
+
+
+def _dump_database(work: Path) -> dict:
+    """The database into `work`; returns the manifest's `rows` and `migrations`, read from the same
+    state as the copy (PostgreSQL: pg_dump takes the snapshot of the transaction that counts)."""
+    if _engine() == "postgresql":
+        return _dump_postgresql(work / _dump_name())
+    return _dump_sqlite(work / _dump_name())
+
+
+def _dump_postgresql(target: Path) -> dict:
+    import psycopg
+
+    with psycopg.connect(**_conninfo()) as conn:
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        state = _state(conn.execute)
+        _run(
+            ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}"],
+            ["--file", str(target)],
+        )
+        conn.rollback()
+    return state
+
+
+def _dump_sqlite(target: Path) -> dict:
+    source = sqlite3.connect(settings.DATABASES["default"]["NAME"])
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)  # a consistent copy while the app goes on writing
+        copy.execute("PRAGMA journal_mode=DELETE")  # one file, not a WAL beside it
+        return _state(copy.execute)
+    finally:
+        copy.close()
+        source.close()
+
+
+def _state(execute) -> dict:
+    """Every table's rows and each app's last applied migration, through a DB-API `execute`."""
+    if _engine() == "postgresql":
+        names = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
+    else:
+        names = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1"
+    return _read_state(execute, names)
+
+
+def _read_state(execute, names_sql: str) -> dict:
+    tables = [row[0] for row in execute(names_sql).fetchall()]
+    rows = {name: execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in tables}  # noqa: S608
+    migrations = {}
+    if "django_migrations" in rows:
+        for app, name in execute("SELECT app, name FROM django_migrations ORDER BY id").fetchall():
+            migrations[app] = name
+    return {"rows": rows, "migrations": migrations}
+
+
+def _media_files() -> list[Path]:
+    root = Path(settings.MEDIA_ROOT)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+# --- Checking ------------------------------------------------------------------------------------------
+
+
+def read_manifest(archive: Path) -> dict:
+    try:
+        with tarfile.open(archive) as tar:
+            member = tar.extractfile(MANIFEST)
+            manifest = json.loads(member.read()) if member else None
+    except FileNotFoundError as error:
+        raise BackupError(_("There is no file %(name)s.") % {"name": archive}) from error
+    except (tarfile.TarError, KeyError, OSError, ValueError) as error:
+        raise BackupError(
+            _("The archive %(name)s cannot be read: it is no Needle backup, or it was cut short.")
+            % {"name": archive.name}
+        ) from error
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError(
+            _("The archive %(name)s is not a Needle backup this version can read.") % {"name": archive.name}
+        )
+    return manifest
+
+
+def check_archive(archive: Path) -> dict:
+    """Restore the archive's database into a scratch database and compare it with the manifest, and
+    every file with its digest. Raises BackupError saying what differs; returns the manifest."""
+    manifest = read_manifest(archive)
+    with tempfile.TemporaryDirectory(dir=archive.parent) as work:
+        dump = _extract_checked(archive, manifest, Path(work))
+        found = _restore_scratch(manifest["engine"], dump)
+    _compare(manifest, found)
+    return manifest
+
+
+def _extract_checked(archive: Path, manifest: dict, work: Path) -> Path:
+    """Unpacks the database into `work` and reads every file's bytes against its digest."""
+    dump_name = _dump_name(manifest["engine"])
+    dump = work / dump_name
+    seen = set()
+    with tarfile.open(archive) as tar:
+        for member in tar:
+            if member.name == dump_name:
+                with tar.extractfile(member) as source, dump.open("wb") as target:
+                    shutil.copyfileobj(source, target, 1024 * 1024)
+            elif member.name.startswith("media/") and member.isfile():
+                name = member.name.removeprefix("media/")
+                with tar.extractfile(member) as source:
+                    if _sha256(source) != manifest["files"].get(name):
+                        raise BackupError(_("The file %(name)s in the archive is damaged.") % {"name": name})
+                seen.add(name)
+    if not dump.exists() or _sha256(dump) != manifest["database_sha256"]:
+        raise BackupError(_("The database in the archive is missing or damaged."))
+    missing = set(manifest["files"]) - seen
+    if missing:
+        raise BackupError(
+            _("%(count)s uploaded files are missing from the archive, e.g. %(name)s.")
+            % {"count": len(missing), "name": sorted(missing)[0]}
+        )
+    return dump
+
+
+def _restore_scratch(engine: str, dump: Path) -> dict:
+    if engine == "sqlite":
+        conn = sqlite3.connect(dump)
+        try:
+            verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if verdict != "ok":
+                raise BackupError(
+                    _("The database in the archive is damaged: %(verdict)s") % {"verdict": verdict}
+                )
+            return _read_state(
+                conn.execute,
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1",
+            )
+        except sqlite3.DatabaseError as error:
+            raise BackupError(
+                _("The database in the archive is damaged: %(verdict)s") % {"verdict": error}
+            ) from error
+        finally:
+            conn.close()
+    import psycopg
+
+    scratch = f"{settings.DATABASES['default']['NAME']}_restorecheck"[:63]
+    _drop_database(scratch)  # left over by a check that was killed half-way
+    try:
+        with _maintenance() as conn:
+            conn.execute(f'CREATE DATABASE "{scratch}" TEMPLATE template0')
+    except psycopg.Error as error:
+        raise BackupError(
+            _(
+                "The archive could not be checked: no scratch database could be made (%(error)s). "
+                "Give the database user CREATEDB."
+            )
+            % {"error": str(error).strip()}
+        ) from error
+    try:
+        _run(
+            ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--dbname", scratch],
+            [str(dump)],
+        )
+        with psycopg.connect(**{**_conninfo(), "dbname": scratch}) as conn:
+            return _read_state(
+                conn.execute, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
+            )
+    finally:
+        _drop_database(scratch)
+
+
+def _compare(manifest: dict, found: dict) -> None:
+    expected = manifest["rows"]
+    if set(found["rows"]) != set(expected):
+        missing = sorted(set(expected) - set(found["rows"]))
+        raise BackupError(
+            _("The restored database lacks tables of the original: %(names)s")
+            % {"names": ", ".join(missing[:5])}
+        )
+    differ = [name for name in expected if found["rows"][name] != expected[name]]
+    if differ:
+        name = differ[0]
+        raise BackupError(
+            _("The restored table %(name)s has %(found)s rows where the original had %(expected)s.")
+            % {"name": name, "found": found["rows"][name], "expected": expected[name]}
+        )
+    if found["migrations"] != manifest["migrations"]:
+        raise BackupError(_("The restored database's migrations differ from the original's."))
+
+
+# --- Restoring -----------------------------------------------------------------------------------------
+
+
+def restore(archive: Path, *, media: bool = True) -> tuple[dict, dict]:
+    """Write the archive into the configured database, which must hold no tables, and its files into
+    MEDIA_ROOT, where none may exist already. Returns the manifest and what the database now holds,
+    compared with it."""
+    manifest = read_manifest(archive)
+    if manifest["engine"] != _engine():
+        raise BackupError(
+            _("This archive is of a %(archive)s database; this server uses %(here)s.")
+            % {"archive": manifest["engine"], "here": _engine()}
+        )
+    if _table_count():
+        raise BackupError(
+            _(
+                "The database already has tables. Restore into a new, empty database (see the README), "
+                "never over one in use."
+            )
+        )
+    root = Path(settings.MEDIA_ROOT)
+    if media:
+        clashes = [name for name in manifest["files"] if (root / name).exists()]
+        if clashes:
+            raise BackupError(
+                _(
+                    "%(count)s of the archive's files already exist under MEDIA_ROOT, e.g. %(name)s; "
+                    "nothing was restored."
+                )
+                % {"count": len(clashes), "name": clashes[0]}
+            )
+    connections["default"].close()
+    with tempfile.TemporaryDirectory() as work:
+        dump = _extract_checked(archive, manifest, Path(work))
+        if manifest["engine"] == "postgresql":
+            _run(
+                ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"],
+                ["--dbname", settings.DATABASES["default"]["NAME"], str(dump)],
+            )
+        else:
+            target = Path(settings.DATABASES["default"]["NAME"])
+            for suffix in ("", "-wal", "-shm"):  # an empty database's files, checked empty above
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(dump, target)
+    if media:
+        _restore_media(archive, root)
+    with connections["default"].cursor() as cursor:
+        found = _state(lambda sql: cursor.execute(sql) or cursor)
+    _compare(manifest, found)
+    return manifest, found
+
+
+def _restore_media(archive: Path, root: Path) -> None:
+    with tarfile.open(archive) as tar:
+        members = []
+        for member in tar:
+            if member.name.startswith("media/") and member.isfile():
+                member.name = member.name.removeprefix("media/")
+                members.append(member)
+        # The "data" filter refuses absolute paths, "..", links out of the folder and device files.
+        tar.extractall(root, members=members, filter="data")
+
+
+def _table_count() -> int:
+    with connections["default"].cursor() as cursor:
+        return len(connections["default"].introspection.table_names(cursor))
+
+
+# --- Plumbing ------------------------------------------------------------------------------------------
+
+
+def _conninfo() -> dict:
+    """psycopg's keywords for the default database (pg_dump reads the same from the environment)."""
+    db = settings.DATABASES["default"]
+    info = {"dbname": db["NAME"], "user": db.get("USER") or None, "password": db.get("PASSWORD") or None}
+    info |= {"host": db.get("HOST") or None, "port": str(db["PORT"]) if db.get("PORT") else None}
+    if db.get("OPTIONS", {}).get("sslmode"):
+        info["sslmode"] = db["OPTIONS"]["sslmode"]
+    return {key: value for key, value in info.items() if value is not None}
+
+
+def _pg_env() -> dict:
+    """The connection for pg_dump and pg_restore, in the environment: the password never appears in
+    the process list."""
+    names = {"user": "PGUSER", "password": "PGPASSWORD", "host": "PGHOST", "port": "PGPORT"}
+    names |= {"sslmode": "PGSSLMODE", "dbname": "PGDATABASE"}
+    return {**os.environ, **{names[key]: value for key, value in _conninfo().items()}}
+
+
+def _run(command: list[str], arguments: list[str]) -> None:
+    if shutil.which(command[0]) is None:
+        raise BackupError(
+            _("%(program)s is not installed (Debian: postgresql-client).") % {"program": command[0]}
+        )
+    done = subprocess.run([*command, *arguments], env=_pg_env(), capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode != 0:
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        raise BackupError(
+            _("%(program)s failed: %(error)s")
+            % {"program": command[0], "error": lines[-1] if lines else done.returncode}
+        )
+
+
+@contextlib.contextmanager
+def _maintenance():
+    import psycopg
+
+    with psycopg.connect(**{**_conninfo(), "dbname": "postgres"}, autocommit=True) as conn:
+        yield conn
+
+
+def _drop_database(name: str) -> None:
+    with _maintenance() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _private(path: Path) -> Path:
+    """A new file that only its owner may read."""
+    path.touch(mode=0o600, exist_ok=False)
+    return path
+
+
+def _sha256(source) -> str:
+    digest = hashlib.sha256()
+    if isinstance(source, Path):
+        with source.open("rb") as handle:
+            return _sha256(handle)
+    for chunk in iter(lambda: source.read(1024 * 1024), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mtime = int(time.time())
+    info.mode = 0o600
+    tar.addfile(info, io.BytesIO(data))

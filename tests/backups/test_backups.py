@@ -1,0 +1,205 @@
+"""Backups that are restored before they are trusted (backups/archive.py): the nightly archive holds
+the database and the uploads, is checked by restoring it, and `manage.py restore_backup` writes it
+into an empty database and media folder, as an administrator would run it after losing a server.
+
+Transactional: pg_dump and the restore run in other processes and see only committed rows."""
+
+import contextlib
+import io
+import os
+import stat
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.tasks import TaskResultStatus
+from django.utils import translation
+
+from backups import archive
+from backups.tasks import nightly_backup
+from cases import services
+from committee.access import Access
+from jobs.models import JobRun
+from tests.factories import jpeg_upload, make_case
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TITLE = "东长治路积水，备份后仍在"
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    """Commands speak the server's language (LANGUAGE_CODE, zh-hans), as they do in a new process."""
+    with translation.override("zh-hans"):
+        yield
+
+
+@pytest.fixture
+def backup_dir(settings, tmp_path):
+    settings.BACKUP_DIR = tmp_path / "backups"
+    return settings.BACKUP_DIR
+
+
+@pytest.fixture
+def case_with_photo(org):
+    case = make_case(org.worker_a, org.a, title=TITLE)
+    photo = services.add_attachment(access=Access(org.worker_a), case=case, uploaded=jpeg_upload("门口.jpg"))
+    return case, Path(photo.file.path)
+
+
+def _files(folder) -> list[Path]:
+    return [p for p in Path(folder).rglob("*") if p.is_file()]
+
+
+def _archives(folder: Path) -> list[Path]:
+    return sorted(folder.glob("needle-*.tar"))
+
+
+@contextlib.contextmanager
+def empty_database(tmp_path: Path):
+    """The environment of `manage.py` on a new, empty database of the engine under test."""
+    db = settings.DATABASES["default"]
+    env = {**os.environ, "MEDIA_ROOT": str(tmp_path / "restored-media")}
+    if connection.vendor == "sqlite":
+        env |= {"DATABASE_URL": "", "SQLITE_PATH": str(tmp_path / "restored.sqlite3")}
+        yield env
+        return
+    name = f"{db['NAME']}_restoretarget"[:63]
+    archive._drop_database(name)
+    with archive._maintenance() as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    env["DATABASE_URL"] = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
+    try:
+        yield env
+    finally:
+        archive._drop_database(name)
+
+
+def _manage(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+
+
+def _title_in(env: dict) -> str:
+    shell = "from cases.models import Case; from committee.scoping import unscoped\n"
+    shell += "with unscoped(): print(Case.all_objects.get().title)"
+    done = _manage(env, "shell", "-v", "0", "-c", shell)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_a_backup_is_checked_by_restoring_it_and_restores_into_an_empty_database(
+    backup_dir, case_with_photo, tmp_path, capsys
+):
+    _case, photo = case_with_photo
+    call_command("backup")
+    assert "已校验：已恢复到临时数据库" in capsys.readouterr().out
+    [made] = _archives(backup_dir)
+    # Every resident's full ID number is in it: the owner alone may read the archive and its folder.
+    assert stat.S_IMODE(made.stat().st_mode) == 0o600
+    assert stat.S_IMODE(backup_dir.stat().st_mode) == 0o700
+    manifest = archive.read_manifest(made)
+    assert manifest["rows"]["cases_case"] == 1
+    uploads = {p.relative_to(settings.MEDIA_ROOT).as_posix() for p in _files(settings.MEDIA_ROOT)}
+    assert photo.relative_to(settings.MEDIA_ROOT).as_posix() in uploads  # the photo and its thumbnail
+    assert set(manifest["files"]) == uploads
+
+    # Never over the database in use,
+    with pytest.raises(CommandError, match="数据库中已有数据表"):
+        call_command("restore_backup", str(made))
+    with empty_database(tmp_path) as env:
+        # nor over an uploaded file,
+        there = Path(env["MEDIA_ROOT"], photo.relative_to(settings.MEDIA_ROOT))
+        there.parent.mkdir(parents=True)
+        there.write_bytes(b"a newer photo")
+        refused = _manage(env, "restore_backup", str(made))
+        assert refused.returncode != 0 and "已存在于 MEDIA_ROOT" in refused.stderr
+        assert "未恢复任何内容" in refused.stderr and there.read_bytes() == b"a newer photo"
+        there.unlink()
+        # but into a new, empty database and folder.
+        done = _manage(env, "restore_backup", str(made))
+        assert done.returncode == 0, done.stderr
+        assert "每张表的行数与备份时一致" in done.stdout
+        assert _title_in(env) == TITLE
+        assert there.read_bytes() == photo.read_bytes()
+        # A second restore over the first is refused.
+        again = _manage(env, "restore_backup", str(made))
+        assert again.returncode != 0 and "数据库中已有数据表" in again.stderr
+
+
+def _copy_with(made: Path, target: Path, change) -> Path:
+    """A copy of the archive with one member's bytes changed by `change`."""
+    with tarfile.open(made) as source, tarfile.open(target, "w") as copy:
+        for member in source:
+            data = source.extractfile(member).read()
+            data = change(member.name, data)
+            member.size = len(data)
+            copy.addfile(member, io.BytesIO(data))
+    return target
+
+
+def test_a_damaged_archive_fails_its_check(backup_dir, case_with_photo, tmp_path, capsys):
+    outcome = archive.make_backup(check=False)
+    call_command("backup", check=str(outcome.archive))  # as made, it restores and compares
+    assert "已试恢复并核对" in capsys.readouterr().out
+    damages = {
+        "已损坏": lambda name, data: data[:-1] + b"x" if name.startswith("media/") else data,
+        "缺失或已损坏": lambda name, data: data[: len(data) // 2] if name.startswith("database") else data,
+    }
+    for message, damage in damages.items():
+        damaged = _copy_with(outcome.archive, tmp_path / "damaged.tar", damage)
+        with pytest.raises(CommandError, match=message):
+            call_command("backup", check=str(damaged))
+
+
+def test_a_file_that_is_no_backup_is_refused_in_the_administrators_language(tmp_path):
+    (tmp_path / "needle-20261201-023000.tar").write_bytes(b"not a tar")
+    with pytest.raises(CommandError, match="它不是绣花针的备份，或者文件不完整"):
+        call_command("backup", check=str(tmp_path / "needle-20261201-023000.tar"))
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="no Needle backup, or it was cut short"),
+    ):
+        call_command("backup", check=str(tmp_path / "needle-20261201-023000.tar"))
+    with pytest.raises(CommandError, match="没有文件"):
+        call_command("backup", check=str(tmp_path / "gone.tar"))
+
+
+def test_only_the_newest_checked_archives_are_kept(tmp_path, settings):
+    settings.BACKUP_KEEP = 2
+    names = ["needle-20261201-023000", "needle-20261202-023000-unchecked", "needle-20261203-023000"]
+    for name in [*names, "needle-20261204-023000"]:
+        (tmp_path / f"{name}.tar").write_bytes(b"")
+    # The oldest checked one goes; so does the unchecked one, now that a newer archive is checked.
+    assert archive.prune(tmp_path) == ["needle-20261201-023000.tar", "needle-20261202-023000-unchecked.tar"]
+    assert [p.name for p in _archives(tmp_path)] == [
+        "needle-20261203-023000.tar",
+        "needle-20261204-023000.tar",
+    ]
+
+
+def test_an_unchecked_archive_says_so_and_removes_nothing(backup_dir, org, settings):
+    settings.BACKUP_KEEP = 1
+    backup_dir.mkdir(parents=True)
+    (backup_dir / "needle-20261201-023000.tar").write_bytes(b"")
+    outcome = archive.make_backup(check=False, media=False)
+    assert not outcome.checked and outcome.archive.name.endswith("-unchecked.tar")
+    assert outcome.removed == []
+    assert (backup_dir / "needle-20261201-023000.tar").exists()
+
+
+def test_the_nightly_backup_records_its_run(backup_dir, case_with_photo, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    result = nightly_backup.enqueue()
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    run = JobRun.objects.get(job=JobRun.BACKUP)
+    assert run.outcome["checked"] is True and run.outcome["files"] == len(_files(settings.MEDIA_ROOT))
+    assert run.outcome["archive"] == _archives(backup_dir)[0].name
+    assert run.outcome["rows"] >= 1 and run.outcome["problem"] == ""
