@@ -356,13 +356,6 @@ def restore(archive: Path, *, media: bool = True) -> tuple[dict, dict]:
             _("This archive is of a %(archive)s database; this server uses %(here)s.")
             % {"archive": manifest["engine"], "here": _engine()}
         )
-    if _table_count():
-        raise BackupError(
-            _(
-                "The database already has tables. Restore into a new, empty database (see the README), "
-                "never over one in use."
-            )
-        )
     root = Path(settings.MEDIA_ROOT)
     if media:
         clashes = [name for name in manifest["files"] if (root / name).exists()]
@@ -374,6 +367,13 @@ def restore(archive: Path, *, media: bool = True) -> tuple[dict, dict]:
                 )
                 % {"count": len(clashes), "name": clashes[0]}
             )
+    if _table_count():
+        raise BackupError(
+            _(
+                "The database already has tables. Restore into a new, empty database (see the README), "
+                "never over one in use."
+            )
+        )
     connections["default"].close()
     with tempfile.TemporaryDirectory() as work:
         dump = _extract_checked(archive, manifest, Path(work))
