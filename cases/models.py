@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.storage import private_storage
 from committee.models import Committee, CommitteeOwned
+from common.dates import outside_range, years_after
 from common.masking import mask_numbers_in_text
 
 
@@ -116,30 +117,6 @@ DUE_TOO_FAR_FROM_TODAY = _("The due date can be at most two years from today (%(
 DUE_TOO_FAR_FROM_LOGGED = _(
     "The due date can be at most two years after the day the case was logged (%(day)s at the latest)."
 )
-
-
-def years_after(day: dt.date, years: int) -> dt.date:
-    """The same day `years` years on: 28 February for a 29th in a year without one, and the last
-    day a date can hold for a day already near it (a stored 9999-12-31 is still compared, not a crash)."""
-    year = day.year + years
-    if year > dt.MAXYEAR:
-        return dt.date.max
-    try:
-        return day.replace(year=year)
-    except ValueError:  # 29 February: the 28th, that year
-        return day.replace(year=year, day=28)
-
-
-def outside_range(
-    day: dt.date, earliest: dt.date, latest: dt.date, too_early, too_late
-) -> ValidationError | None:
-    """The error for a date set by hand outside [earliest, latest] (None inside): `too_early` or
-    `too_late`, a message that names the nearest day allowed as %(day)s."""
-    if day < earliest:
-        return ValidationError(too_early, code="too_early", params={"day": earliest})
-    if day > latest:
-        return ValidationError(too_late, code="too_late", params={"day": latest})
-    return None
 
 
 def open_rank_expression() -> models.Case:
