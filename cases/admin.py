@@ -157,8 +157,9 @@ class AttachmentInline(admin.TabularInline):
 
 class CaseAdminForm(forms.ModelForm):
     """A due date corrected here follows the app's rule (Case.check_due_date): from the day the case
-    was logged to two years after it. A date left as it was is not checked, as in the app: an old
-    case keeps being correctable."""
+    was logged to two years after it; the times logged, resolved and closed follow Case.check_times
+    (logged in the year of the case's number, none after today, each not before the one before).
+    A value left as it was is not checked, as in the app: an old case keeps being correctable."""
 
     def clean(self):
         data = super().clean()
@@ -168,6 +169,19 @@ class CaseAdminForm(forms.ModelForm):
                 Case.check_due_date(due, logged_on=timezone.localdate(logged))
             except ValidationError as error:
                 self.add_error(None, error)  # on the due date's field
+        times = ("created_at", "resolved_at", "closed_at")
+        if logged is not None and self.instance.year and set(times) & set(self.changed_data):
+            try:
+                Case.check_times(
+                    year=self.instance.year,
+                    created_at=logged,
+                    # A field the form does not show (or could not read) is the case's as stored.
+                    **{f: data[f] if f in data else getattr(self.instance, f) for f in times[1:]},
+                    today=timezone.localdate(),
+                    changed=self.changed_data,
+                )
+            except ValidationError as error:
+                self.add_error(None, error)  # each time on its field
         return data
 
 

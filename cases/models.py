@@ -118,6 +118,23 @@ DUE_TOO_FAR_FROM_LOGGED = _(
     "The due date can be at most two years after the day the case was logged (%(day)s at the latest)."
 )
 
+# When a case was logged, resolved and closed (Case.check_times): the app writes them itself, and an
+# administrator corrects them in the admin. Logged within the year its number says (2026-0042 was
+# logged in 2026: the committee's counter of that year gave it) and not after today; resolved from
+# the day logged to today; closed from the day resolved (or logged, a case withdrawn or a duplicate
+# is closed unresolved) to today. The dashboards count cases by these days.
+LOGGED_BEFORE_NUMBER_YEAR = _(
+    "The day logged cannot be earlier than %(day)s: the case's number is of that year."
+)
+LOGGED_AFTER_NUMBER_YEAR = _(
+    "The day logged cannot be later than %(day)s: today, or the last day of the year of the case's number."
+)
+RESOLVED_BEFORE_LOGGED = _("The day resolved cannot be earlier than the day the case was logged (%(day)s).")
+RESOLVED_AFTER_TODAY = _("The day resolved cannot be later than today (%(day)s).")
+CLOSED_BEFORE_RESOLVED = _("The day closed cannot be earlier than the day the case was resolved (%(day)s).")
+CLOSED_BEFORE_LOGGED = _("The day closed cannot be earlier than the day the case was logged (%(day)s).")
+CLOSED_AFTER_TODAY = _("The day closed cannot be later than today (%(day)s).")
+
 
 def open_rank_expression() -> models.Case:
     """0 for an open case, 1 otherwise: the case list's open-first order, and the expression of the
@@ -396,6 +413,57 @@ class Case(CommitteeOwned):
         )
         if error:
             raise ValidationError({"due_date": error})
+
+    @classmethod
+    def check_times(
+        cls,
+        *,
+        year: int,
+        created_at: dt.datetime,
+        resolved_at: dt.datetime | None,
+        closed_at: dt.datetime | None,
+        today: dt.date,
+        changed: Collection[str] | None = None,
+    ) -> None:
+        """Refuse a case's logging, resolving or closing time outside its range (above), compared by
+        their local days: a ValidationError with each on its field. `year`: the year of the case's
+        number. `changed`: the fields a correction changes (None: all); only those are checked, and
+        the later times measured from a changed earlier one, so that a time stored before the rule
+        and left as it is never locks the case."""
+        if changed is not None:
+            changed = set(changed)
+            if "created_at" in changed:
+                changed |= {"resolved_at", "closed_at"}
+            if "resolved_at" in changed:
+                changed.add("closed_at")
+        logged = timezone.localdate(created_at)
+        resolved = timezone.localdate(resolved_at) if resolved_at else None
+        first_of_year = dt.date(year, 1, 1)
+        rules = [
+            (
+                "created_at",
+                logged,
+                (first_of_year, max(first_of_year, min(dt.date(year, 12, 31), today))),
+                LOGGED_BEFORE_NUMBER_YEAR,
+                LOGGED_AFTER_NUMBER_YEAR,
+            ),
+            ("resolved_at", resolved, (logged, today), RESOLVED_BEFORE_LOGGED, RESOLVED_AFTER_TODAY),
+            (
+                "closed_at",
+                timezone.localdate(closed_at) if closed_at else None,
+                (resolved or logged, today),
+                CLOSED_BEFORE_RESOLVED if resolved else CLOSED_BEFORE_LOGGED,
+                CLOSED_AFTER_TODAY,
+            ),
+        ]
+        errors = {
+            field: error
+            for field, day, (earliest, latest), too_early, too_late in rules
+            if day is not None and (changed is None or field in changed)
+            if (error := outside_range(day, earliest, latest, too_early, too_late))
+        }
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def waiting_referral(self) -> "Referral | None":
