@@ -54,11 +54,14 @@ class PartyInline(admin.TabularInline):
     exclude = ["committee"]
 
 
-class _ReferralFormSet(forms.BaseInlineFormSet):
-    """A referral's dates corrected or added here follow the app's rule (Referral.check_dates),
-    measured from the day the case was logged and today. Only the dates changed are checked (and
-    those measured from a changed sent_on), as in the app: a referral whose stored date is out of
-    range (from before the rule) keeps being correctable while that date is left as it is."""
+class _DatedFormSet(forms.BaseInlineFormSet):
+    """Rows under a case whose dates follow the app's rules (`check`), measured from the day the
+    case was logged (as corrected in the same form) and today. Only a row added or a date changed
+    is checked, as in the app: a row whose stored date is out of range (from before the rule)
+    keeps being correctable while that date is left as it is."""
+
+    def check(self, data: dict, *, logged_on, today, changed) -> None:
+        raise NotImplementedError
 
     def clean(self) -> None:
         super().clean()
@@ -67,19 +70,30 @@ class _ReferralFormSet(forms.BaseInlineFormSet):
             return
         for form in self.forms:
             data = form.cleaned_data
-            if not data or data.get("DELETE") or data.get("sent_on") is None:
+            if not data or data.get("DELETE"):
                 continue
+            changed = None if form.instance._state.adding else set(form.changed_data)
             try:
-                Referral.check_dates(
-                    logged_on=timezone.localdate(logged),
-                    today=timezone.localdate(),
-                    sent_on=data["sent_on"],
-                    reply_expected_by=data.get("reply_expected_by"),
-                    replied_on=data.get("replied_on"),
-                    changed=None if form.instance._state.adding else form.changed_data,
+                self.check(
+                    data, logged_on=timezone.localdate(logged), today=timezone.localdate(), changed=changed
                 )
             except ValidationError as error:
                 form.add_error(None, error)  # each date on its field
+
+
+class _ReferralFormSet(_DatedFormSet):
+    """A referral's dates follow Referral.check_dates (and those measured from a changed sent_on)."""
+
+    def check(self, data: dict, *, logged_on, today, changed) -> None:
+        if data.get("sent_on") is not None:
+            Referral.check_dates(
+                logged_on=logged_on,
+                today=today,
+                sent_on=data["sent_on"],
+                reply_expected_by=data.get("reply_expected_by"),
+                replied_on=data.get("replied_on"),
+                changed=changed,
+            )
 
 
 class ReferralInline(admin.TabularInline):
@@ -90,8 +104,30 @@ class ReferralInline(admin.TabularInline):
     raw_id_fields = ["created_by"]
 
 
+class _FollowUpFormSet(_DatedFormSet):
+    def check(self, data: dict, *, logged_on, today, changed) -> None:
+        if data.get("called_on") is not None and (changed is None or "called_on" in changed):
+            # From the day logged, not resolved: only the last resolution's time is kept, and an
+            # older call (before a reopening) followed an earlier one.
+            FollowUp.check_called_on(data["called_on"], after=logged_on, today=today, resolved=False)
+
+
+class _AidFormSet(_DatedFormSet):
+    def check(self, data: dict, *, logged_on, today, changed) -> None:
+        if data.get("applied_on") is not None:
+            Aid.check_dates(
+                logged_on=logged_on,
+                today=today,
+                applied_on=data["applied_on"],
+                decided_on=data.get("decided_on"),
+                paid_on=data.get("paid_on"),
+                changed=changed,
+            )
+
+
 class FollowUpInline(admin.TabularInline):
     model = FollowUp
+    formset = _FollowUpFormSet
     extra = 0
     exclude = ["committee"]
     raw_id_fields = ["called_by"]
@@ -99,6 +135,7 @@ class FollowUpInline(admin.TabularInline):
 
 class AidInline(admin.TabularInline):
     model = Aid
+    formset = _AidFormSet
     extra = 0
     exclude = ["committee"]
 
@@ -120,8 +157,9 @@ class AttachmentInline(admin.TabularInline):
 
 class CaseAdminForm(forms.ModelForm):
     """A due date corrected here follows the app's rule (Case.check_due_date): from the day the case
-    was logged to two years after it. A date left as it was is not checked, as in the app: an old
-    case keeps being correctable."""
+    was logged to two years after it; the times logged, resolved and closed follow Case.check_times
+    (logged in the year of the case's number, none after today, each not before the one before).
+    A value left as it was is not checked, as in the app: an old case keeps being correctable."""
 
     def clean(self):
         data = super().clean()
@@ -131,6 +169,19 @@ class CaseAdminForm(forms.ModelForm):
                 Case.check_due_date(due, logged_on=timezone.localdate(logged))
             except ValidationError as error:
                 self.add_error(None, error)  # on the due date's field
+        times = ("created_at", "resolved_at", "closed_at")
+        if logged is not None and self.instance.year and set(times) & set(self.changed_data):
+            try:
+                Case.check_times(
+                    year=self.instance.year,
+                    created_at=logged,
+                    # A field the form does not show (or could not read) is the case's as stored.
+                    **{f: data[f] if f in data else getattr(self.instance, f) for f in times[1:]},
+                    today=timezone.localdate(),
+                    changed=self.changed_data,
+                )
+            except ValidationError as error:
+                self.add_error(None, error)  # each time on its field
         return data
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.storage import private_storage
 from committee.models import Committee, CommitteeOwned
+from common.dates import outside_range, years_after
 from common.masking import mask_numbers_in_text
 
 
@@ -117,29 +118,22 @@ DUE_TOO_FAR_FROM_LOGGED = _(
     "The due date can be at most two years after the day the case was logged (%(day)s at the latest)."
 )
 
-
-def years_after(day: dt.date, years: int) -> dt.date:
-    """The same day `years` years on: 28 February for a 29th in a year without one, and the last
-    day a date can hold for a day already near it (a stored 9999-12-31 is still compared, not a crash)."""
-    year = day.year + years
-    if year > dt.MAXYEAR:
-        return dt.date.max
-    try:
-        return day.replace(year=year)
-    except ValueError:  # 29 February: the 28th, that year
-        return day.replace(year=year, day=28)
-
-
-def outside_range(
-    day: dt.date, earliest: dt.date, latest: dt.date, too_early, too_late
-) -> ValidationError | None:
-    """The error for a date set by hand outside [earliest, latest] (None inside): `too_early` or
-    `too_late`, a message that names the nearest day allowed as %(day)s."""
-    if day < earliest:
-        return ValidationError(too_early, code="too_early", params={"day": earliest})
-    if day > latest:
-        return ValidationError(too_late, code="too_late", params={"day": latest})
-    return None
+# When a case was logged, resolved and closed (Case.check_times): the app writes them itself, and an
+# administrator corrects them in the admin. Logged within the year its number says (2026-0042 was
+# logged in 2026: the committee's counter of that year gave it) and not after today; resolved from
+# the day logged to today; closed from the day resolved (or logged, a case withdrawn or a duplicate
+# is closed unresolved) to today. The dashboards count cases by these days.
+LOGGED_BEFORE_NUMBER_YEAR = _(
+    "The day logged cannot be earlier than %(day)s: the case's number is of that year."
+)
+LOGGED_AFTER_NUMBER_YEAR = _(
+    "The day logged cannot be later than %(day)s: today, or the last day of the year of the case's number."
+)
+RESOLVED_BEFORE_LOGGED = _("The day resolved cannot be earlier than the day the case was logged (%(day)s).")
+RESOLVED_AFTER_TODAY = _("The day resolved cannot be later than today (%(day)s).")
+CLOSED_BEFORE_RESOLVED = _("The day closed cannot be earlier than the day the case was resolved (%(day)s).")
+CLOSED_BEFORE_LOGGED = _("The day closed cannot be earlier than the day the case was logged (%(day)s).")
+CLOSED_AFTER_TODAY = _("The day closed cannot be later than today (%(day)s).")
 
 
 def open_rank_expression() -> models.Case:
@@ -420,6 +414,57 @@ class Case(CommitteeOwned):
         if error:
             raise ValidationError({"due_date": error})
 
+    @classmethod
+    def check_times(
+        cls,
+        *,
+        year: int,
+        created_at: dt.datetime,
+        resolved_at: dt.datetime | None,
+        closed_at: dt.datetime | None,
+        today: dt.date,
+        changed: Collection[str] | None = None,
+    ) -> None:
+        """Refuse a case's logging, resolving or closing time outside its range (above), compared by
+        their local days: a ValidationError with each on its field. `year`: the year of the case's
+        number. `changed`: the fields a correction changes (None: all); only those are checked, and
+        the later times measured from a changed earlier one, so that a time stored before the rule
+        and left as it is never locks the case."""
+        if changed is not None:
+            changed = set(changed)
+            if "created_at" in changed:
+                changed |= {"resolved_at", "closed_at"}
+            if "resolved_at" in changed:
+                changed.add("closed_at")
+        logged = timezone.localdate(created_at)
+        resolved = timezone.localdate(resolved_at) if resolved_at else None
+        first_of_year = dt.date(year, 1, 1)
+        rules = [
+            (
+                "created_at",
+                logged,
+                (first_of_year, max(first_of_year, min(dt.date(year, 12, 31), today))),
+                LOGGED_BEFORE_NUMBER_YEAR,
+                LOGGED_AFTER_NUMBER_YEAR,
+            ),
+            ("resolved_at", resolved, (logged, today), RESOLVED_BEFORE_LOGGED, RESOLVED_AFTER_TODAY),
+            (
+                "closed_at",
+                timezone.localdate(closed_at) if closed_at else None,
+                (resolved or logged, today),
+                CLOSED_BEFORE_RESOLVED if resolved else CLOSED_BEFORE_LOGGED,
+                CLOSED_AFTER_TODAY,
+            ),
+        ]
+        errors = {
+            field: error
+            for field, day, (earliest, latest), too_early, too_late in rules
+            if day is not None and (changed is None or field in changed)
+            if (error := outside_range(day, earliest, latest, too_early, too_late))
+        }
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def waiting_referral(self) -> "Referral | None":
         """The oldest referral still waiting for its outside body's reply, from the rows that
@@ -653,6 +698,17 @@ class Referral(_CaseChild):
         return max(0, (self.replied_on - self.reply_expected_by).days)
 
 
+# The day of a follow-up call (FollowUp.check_called_on). The call asks the resident whether the work
+# is done to their satisfaction, so it comes after the case was resolved: a call before it was a call
+# during the work (a note on the timeline), and a case resolved again after a reopening is asked
+# about the last resolution. Not after today: a call is recorded once made.
+CALLED_BEFORE_RESOLVED = _(
+    "The follow-up call cannot be earlier than the day the case was resolved (%(day)s)."
+)
+CALLED_BEFORE_LOGGED = _("The follow-up call cannot be earlier than the day the case was logged (%(day)s).")
+CALLED_AFTER_TODAY = _("The follow-up call cannot be later than today (%(day)s).")
+
+
 class FollowUp(_CaseChild):
     case = models.ForeignKey(Case, models.CASCADE, related_name="follow_ups", verbose_name=_("case"))
     called_on = models.DateField(_("called on"), default=timezone.localdate)
@@ -669,6 +725,41 @@ class FollowUp(_CaseChild):
 
     def __str__(self) -> str:
         return f"{self.called_on} {self.get_satisfaction_display()}"
+
+    @staticmethod
+    def called_on_range(*, after: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
+        """The days a call may be recorded on: from `after` (the day the case was resolved) to today.
+        A resolution stored in the future (from before the rules) is no reason to refuse today."""
+        return min(after, today), today
+
+    @classmethod
+    def check_called_on(
+        cls, called_on: dt.date, *, after: dt.date, today: dt.date, resolved: bool = True
+    ) -> None:
+        """Refuse a call's day outside called_on_range: a ValidationError on called_on. `after`: the
+        local day the case was resolved, or (`resolved` False) logged, where the resolution that a
+        call followed is not known (an older call corrected in the admin: only the last is kept)."""
+        error = outside_range(
+            called_on,
+            *cls.called_on_range(after=after, today=today),
+            CALLED_BEFORE_RESOLVED if resolved else CALLED_BEFORE_LOGGED,
+            CALLED_AFTER_TODAY,
+        )
+        if error:
+            raise ValidationError({"called_on": error})
+
+
+# The dates of aid (Aid.check_dates). Aid is applied for on a case, so not before the day the case
+# was logged (the committee learns of the need there, and applies on the family's behalf), and
+# decided and paid from the day it was applied for; none later than today, each being recorded when
+# it happens. The monthly ledger and summary count aid by the month applied for and paid: a
+# 0001-01-01 or a 9999-12-31 was aid that no month's ledger would ever show.
+APPLIED_BEFORE_LOGGED = _("Aid cannot be applied for before the day the case was logged (%(day)s).")
+APPLIED_AFTER_TODAY = _("Aid cannot be applied for later than today (%(day)s).")
+DECIDED_BEFORE_APPLIED = _("Aid cannot be decided on before the day it was applied for (%(day)s).")
+DECIDED_AFTER_TODAY = _("Aid cannot be decided on later than today (%(day)s).")
+PAID_BEFORE_APPLIED = _("Aid cannot be paid before the day it was applied for (%(day)s).")
+PAID_AFTER_TODAY = _("Aid cannot be paid later than today (%(day)s).")
 
 
 class Aid(_CaseChild):
@@ -701,6 +792,56 @@ class Aid(_CaseChild):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ¥{self.amount}"
+
+    @staticmethod
+    def applied_on_range(*, logged_on: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
+        """The days aid on a case logged on `logged_on` may be applied for: from that day to today."""
+        return logged_on, today
+
+    @staticmethod
+    def decided_range(*, applied_on: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
+        """The days aid may be decided on or paid: from the day applied for to today (an application
+        stored in the future, from before the rule, is no reason to refuse today)."""
+        return min(applied_on, today), today
+
+    @classmethod
+    def check_dates(
+        cls,
+        *,
+        logged_on: dt.date,
+        today: dt.date,
+        applied_on: dt.date,
+        decided_on: dt.date | None = None,
+        paid_on: dt.date | None = None,
+        changed: Collection[str] | None = None,
+    ) -> None:
+        """Refuse aid's dates outside their ranges: a ValidationError with each refused date on its
+        field. `logged_on`: the local day the case was logged; `today`: the local day it is recorded.
+        `changed`: the fields an edit changes (None: all); only those are checked, and the dates
+        measured from a changed applied_on, so that a date stored before the rule and left as it is
+        never locks the record."""
+        if changed is not None and "applied_on" in changed:
+            changed = {*changed, "decided_on", "paid_on"}
+        decided = cls.decided_range(applied_on=applied_on, today=today)
+        rules = (
+            (
+                "applied_on",
+                applied_on,
+                cls.applied_on_range(logged_on=logged_on, today=today),
+                APPLIED_BEFORE_LOGGED,
+                APPLIED_AFTER_TODAY,
+            ),
+            ("decided_on", decided_on, decided, DECIDED_BEFORE_APPLIED, DECIDED_AFTER_TODAY),
+            ("paid_on", paid_on, decided, PAID_BEFORE_APPLIED, PAID_AFTER_TODAY),
+        )
+        errors = {
+            field: error
+            for field, day, (earliest, latest), too_early, too_late in rules
+            if day is not None and (changed is None or field in changed)
+            if (error := outside_range(day, earliest, latest, too_early, too_late))
+        }
+        if errors:
+            raise ValidationError(errors)
 
 
 def _attachment_name(instance: "Attachment", filename: str) -> str:

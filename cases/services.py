@@ -618,13 +618,23 @@ def record_follow_up(
     version: int | None = None,
     at: datetime.datetime | None = None,
 ) -> FollowUp:
-    """The call after resolving. "Not satisfied" reopens the case (one event says both)."""
+    """The call after resolving. "Not satisfied" reopens the case (one event says both). The call's
+    day lies from the day the case was resolved to today (FollowUp.check_called_on), else a
+    ValidationError on called_on."""
     case = _lock(access, case.pk, Action.FOLLOW_UP, version)
     at = at or timezone.now()
+    today = timezone.localdate(at)
+    called_on = called_on or today
+    # A case waiting for its call is resolved; one without a resolution's time (an administrator's
+    # correction) is measured from the day it was logged.
+    after = case.resolved_at or case.created_at
+    FollowUp.check_called_on(
+        called_on, after=timezone.localdate(after), today=today, resolved=case.resolved_at is not None
+    )
     follow_up = FollowUp.all_objects.create(
         case=case,
         committee_id=case.committee_id,
-        called_on=called_on or timezone.localdate(at),
+        called_on=called_on,
         called_by=access.user,
         satisfaction=satisfaction,
         comment=comment,
@@ -665,11 +675,16 @@ def add_aid(
     notes: str = "",
     at: datetime.datetime | None = None,
 ) -> Aid:
-    """Record aid on a case: applied for, or (the secretary) already decided."""
+    """Record aid on a case: applied for, or (the secretary) already decided. The day applied for
+    lies from the day the case was logged to today (Aid.check_dates), else a ValidationError on
+    applied_on."""
     case = _lock(access, case.pk, Action.AID, None)
     if status in DECISIONS:
         access.require(Perm.APPROVE_AID, case.committee_id)
     at = at or timezone.now()
+    today = timezone.localdate(at)
+    applied_on = applied_on or today
+    Aid.check_dates(logged_on=timezone.localdate(case.created_at), today=today, applied_on=applied_on)
     aid = Aid.all_objects.create(
         case=case,
         committee_id=case.committee_id,
@@ -677,7 +692,7 @@ def add_aid(
         amount=amount,
         status=status,
         donors=donors,
-        applied_on=applied_on or timezone.localdate(at),
+        applied_on=applied_on,
         notes=notes,
     )
     _save(case)
@@ -695,19 +710,36 @@ def update_aid(
     notes: str = "",
     at: datetime.datetime | None = None,
 ) -> Aid:
-    """The secretary's decision on aid (approved, paid, not eligible), or back to applied."""
+    """The secretary's decision on aid (approved, paid, not eligible), or back to applied. The day
+    `on` lies from the day the aid was applied for to today (Aid.check_dates), else a
+    ValidationError on `on`; the aid's other dates, as stored, are not checked again here."""
     case = _lock(access, aid.case_id, Action.AID, None)
     if status in DECISIONS:
         access.require(Perm.APPROVE_AID, case.committee_id)
     at = at or timezone.now()
-    on = on or timezone.localdate(at)
+    today = timezone.localdate(at)
+    on = on or today
     aid = Aid.all_objects.get(pk=aid.pk)
     aid.status = status
+    changed = set()
     if status == Aid.Status.PAID:
+        changed = {"paid_on"}  # a decision of the same day, when none was recorded: the same range
         aid.paid_on = on
         aid.decided_on = aid.decided_on or on
     elif status in {Aid.Status.APPROVED, Aid.Status.NOT_ELIGIBLE}:
+        changed = {"decided_on"}
         aid.decided_on = on
+    try:
+        Aid.check_dates(
+            logged_on=timezone.localdate(case.created_at),
+            today=today,
+            applied_on=aid.applied_on,
+            decided_on=aid.decided_on,
+            paid_on=aid.paid_on,
+            changed=changed,
+        )
+    except ValidationError as error:
+        raise ValidationError({"on": error.messages}) from None  # the day as the service was given it
     if notes:
         aid.notes = f"{aid.notes}\n{notes}".strip()
     aid.save()

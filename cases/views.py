@@ -131,7 +131,8 @@ class _Forms(Mapping):
 
 def _detail_context(request: HttpRequest, case: Case, posted: Mapping[str, forms.Form] | None = None) -> dict:
     """`posted`: forms as posted, with their errors, in place of fresh ones: by their name in
-    `forms` ("edit", "refer"), a reply's as "reply-<referral id>" (each referral has its own)."""
+    `forms` ("edit", "refer", "follow_up", "aid"), a reply's as "reply-<referral id>" (each
+    referral has its own)."""
     posted = posted or {}
     timeline = list(case.timeline)
     children = selectors.case_children_of(case)
@@ -172,8 +173,8 @@ def _detail_context(request: HttpRequest, case: Case, posted: Mapping[str, forms
             refer=lambda: posted.get("refer") or ReferralForm(),
             reply=ReplyForm,
             chase=ChaseForm,
-            follow_up=FollowUpForm,
-            aid=AidForm,
+            follow_up=lambda: posted.get("follow_up") or FollowUpForm(),
+            aid=lambda: posted.get("aid") or AidForm(),
             aid_update=AidUpdateForm,
             attach=AttachmentForm,
             text=TextActionForm,
@@ -405,24 +406,32 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     form = FollowUpForm(request.POST)
     not_satisfied = request.POST.get("satisfaction") == Case.Satisfaction.NOT_SATISFIED
     message = _("Not satisfied: the case is reopened.") if not_satisfied else _("Follow-up recorded.")
-    return _run(
-        request,
-        case.pk,
-        message,
-        lambda: services.record_follow_up(access=request.access, case=case, **_cleaned(form)),
-    )
+
+    def record() -> None:
+        data = _cleaned(form)
+        try:
+            services.record_follow_up(access=request.access, case=case, **data)
+        except ValidationError as error:
+            form.add_error(None, error)  # the call's day out of range onto its field
+            raise
+
+    return _run(request, case.pk, message, record, posted={"follow_up": form})
 
 
 @require_POST
 def aid(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk)
     form = AidForm(request.POST)
-    return _run(
-        request,
-        case.pk,
-        _("Aid recorded."),
-        lambda: services.add_aid(access=request.access, case=case, **_cleaned(form)),
-    )
+
+    def record() -> None:
+        data = _cleaned(form)
+        try:
+            services.add_aid(access=request.access, case=case, **data)
+        except ValidationError as error:
+            form.add_error(None, error)  # the day applied for out of range onto its field
+            raise
+
+    return _run(request, case.pk, _("Aid recorded."), record, posted={"aid": form})
 
 
 @require_POST

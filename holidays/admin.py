@@ -1,6 +1,8 @@
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,8 +46,23 @@ def _count_due_dates_again(request, years: set[int]) -> None:
     )
 
 
+class HolidayYearForm(forms.ModelForm):
+    """A year entered or corrected here lies in HolidayYear.year_range; a year stored before the
+    rule and left as it is still saves with its days corrected."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("year") is not None and (self.instance.pk is None or "year" in self.changed_data):
+            try:
+                HolidayYear.check_year(data["year"], today=timezone.localdate())
+            except ValidationError as error:
+                self.add_error(None, error)  # on the year's field
+        return data
+
+
 @admin.register(HolidayYear)
 class HolidayYearAdmin(admin.ModelAdmin):
+    form = HolidayYearForm
     list_display = ["year", "notice"]
     inlines = [HolidayDayInline]
 

@@ -4,8 +4,25 @@ The notice comes out in November or December for the next year; the chinesecalen
 it only with a new release. A year entered here is used as entered; nothing is ever guessed.
 """
 
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from common.dates import outside_range
+
+# The years a schedule may be entered for (HolidayYear.check_year): from the first year the
+# chinesecalendar library knows (2004; a test keeps this true), which no case in Needle predates,
+# to next year: the State Council announces a year's holidays in the November or December before
+# it, so a year further on has no notice to copy yet. Year 0 or 9999 could be saved, and the
+# worker's recount of the due dates over it failed (cases/due_dates.py: there is no such day).
+FIRST_SCHEDULE_YEAR = 2004
+YEAR_TOO_EARLY = _("The year cannot be earlier than %(day)s, the first year the holiday calendar knows.")
+YEAR_TOO_LATE = _(
+    "The year can be at most next year (%(day)s): the State Council announces a year's holidays "
+    "late in the year before."
+)
 
 
 class HolidayYear(models.Model):
@@ -28,6 +45,17 @@ class HolidayYear(models.Model):
     def __str__(self) -> str:
         return str(self.year)
 
+    @staticmethod
+    def year_range(today: datetime.date) -> tuple[int, int]:
+        return FIRST_SCHEDULE_YEAR, today.year + 1
+
+    @classmethod
+    def check_year(cls, year: int, *, today: datetime.date) -> None:
+        """Refuse a year outside year_range: a ValidationError on year."""
+        error = outside_range(year, *cls.year_range(today), YEAR_TOO_EARLY, YEAR_TOO_LATE)
+        if error:
+            raise ValidationError({"year": error})
+
 
 class HolidayDay(models.Model):
     class Kind(models.TextChoices):
@@ -48,7 +76,5 @@ class HolidayDay(models.Model):
         return f"{self.date} {self.get_kind_display()} {self.name}".strip()
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.date and self.schedule_id and self.date.year != self.schedule.year:
             raise ValidationError({"date": _("This day is not in %(year)s.") % {"year": self.schedule.year}})

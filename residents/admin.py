@@ -1,6 +1,9 @@
 """The registry in the admin: care categories are edited here; the rest is corrected here."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit import services as audit
@@ -70,8 +73,28 @@ class HouseholdAdmin(VersionedAdmin, CommitteeFixedAdmin, MaskedNumbersAdmin, Si
         reindex_household(obj)  # its members are found by its room and phone
 
 
+class ResidentAdminForm(forms.ModelForm):
+    """A birth date or archiving day corrected here follows the app's rules (Resident.check_dates):
+    only a date changed is checked, so an old record whose stored date is out of range keeps being
+    correctable while that date is left as it is."""
+
+    def clean(self):
+        data = super().clean()
+        stored = self.instance if self.instance.pk else None
+        typed = Resident(
+            birth_date=data.get("birth_date", self.instance.birth_date),
+            archived_on=data.get("archived_on", self.instance.archived_on),
+        )
+        try:
+            typed.check_dates(today=timezone.localdate(), stored=stored)
+        except ValidationError as error:
+            self.add_error(None, error)  # each date on its field
+        return data
+
+
 @admin.register(Resident)
 class ResidentAdmin(VersionedAdmin, CommitteeFixedAdmin, MaskedNumbersAdmin, SimpleHistoryAdmin):
+    form = ResidentAdminForm
     list_display = ["name", "committee", "household", "archived"]
     list_filter = ["committee", "archived"]
     search_fields = ["name"]

@@ -1,7 +1,7 @@
 """Forms of the registry. Numbers are judged by residents.validators, so a bad value gets the same
-Chinese error on its field here as in the importer."""
-
-import datetime
+Chinese error on its field here as in the importer. Dates are judged by the models' rules
+(Resident.check_dates, Visit.check_visited_at), which residents.services applies on every path: the
+views put a refusal on its field, with what was typed."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -125,8 +125,6 @@ class ResidentForm(forms.ModelForm):
                 )
             elif not data.get("gender"):
                 data["gender"] = from_id
-        if data.get("birth_date") and data["birth_date"] > timezone.localdate():
-            self.add_error("birth_date", ValidationError(_("A birth date cannot be in the future.")))
         return data
 
     def save(self, commit: bool = True) -> Resident:
@@ -260,16 +258,13 @@ class ArchiveForm(forms.Form):
     archived = forms.ChoiceField(
         label=_("archive as"), choices=Resident.Archived.choices, widget=forms.RadioSelect
     )
+    # Its range is the model's (Resident.check_archived_on), applied by services.resident_archive.
     archived_on = forms.DateField(label=_("on"), widget=DateInput(), initial=timezone.localdate)
-
-    def clean_archived_on(self) -> datetime.date:
-        value = self.cleaned_data["archived_on"]
-        if value > timezone.localdate():
-            raise ValidationError(_("The date cannot be in the future."))
-        return value
 
 
 class VisitForm(forms.ModelForm):
+    """A visit's time has its range on the model (Visit.check_visited_at), applied by services.visit_log."""
+
     class Meta:
         model = Visit
         fields = ["method", "visited_at", "findings", "follow_up_needed"]
@@ -282,14 +277,6 @@ class VisitForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["visited_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
-
-    def clean_visited_at(self) -> datetime.datetime:
-        value = self.cleaned_data["visited_at"]
-        if value > timezone.now() + datetime.timedelta(minutes=5):
-            raise ValidationError(_("A visit cannot be in the future."))
-        if value.year < 1900:  # also: year 1 in Shanghai time is before year 1 in UTC (an overflow)
-            raise ValidationError(_("Check the year of the visit."))
-        return value
 
 
 class RevealForm(forms.Form):

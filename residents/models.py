@@ -4,7 +4,10 @@ A Shanghai address reads 定海路 449 弄 12 号 302 室: a Building is one 号
 室 in a building. Residents are archived (moved out, deceased), never deleted.
 """
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
@@ -12,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from committee.models import CommitteeOwned
+from common.dates import outside_range, years_after
 from residents.addresses import building_address, household_address, room_label
 from residents.search_keys import search_key_for, sort_key
 
@@ -160,6 +164,30 @@ class CareCategory(models.Model):
         return self.name_en if (get_language() or "").startswith("en") else self.name
 
 
+# A resident's birth date (Resident.check_birth_date): from 1890 (the earliest an ID number's birth
+# date may be, residents.validators: the oldest Shanghai residents were born in the 1900s, so a
+# year before is a slip, 0001-01-01 a placeholder) to today. The care roster's 80+ and the ages on
+# every page are counted from it: a date after today made a resident of age -1.
+EARLIEST_BIRTH_DATE = datetime.date(1890, 1, 1)
+BORN_TOO_EARLY = _("The birth date cannot be earlier than %(day)s.")
+BORN_AFTER_TODAY = _("The birth date cannot be later than today (%(day)s).")
+# The day a resident moved out or died (Resident.check_archived_on): not before they were born (or,
+# without a birth date, the earliest one the registry takes) and not after today: a resident is
+# archived once it has happened.
+ARCHIVED_BEFORE_BIRTH = _("The day moved out or died cannot be earlier than the birth date (%(day)s).")
+ARCHIVED_TOO_EARLY = _("The day moved out or died cannot be earlier than %(day)s.")
+ARCHIVED_AFTER_TODAY = _("The day moved out or died cannot be later than today (%(day)s).")
+# When a visit was made (Visit.check_visited_at): a visit is recorded on the day, or a few days later
+# from the visit diary (民情日志); a year back leaves a diary kept on paper room, and a visit older than
+# that moves nothing on the care roster (the longest cadence is 60 days). Not later than now, with
+# five minutes for a phone's clock: a visit is recorded once made.
+VISIT_HORIZON_YEARS = 1
+VISIT_CLOCK_SLACK = datetime.timedelta(minutes=5)
+VISIT_TOO_OLD = _("The visit cannot be earlier than a year ago (%(day)s).")
+VISIT_AFTER_TODAY = _("The visit cannot be later than today (%(day)s).")
+VISIT_AFTER_NOW = _("The visit cannot be later than now (%(time)s).")
+
+
 def age_on(birth_date, today) -> int | None:
     """Whole years from `birth_date` to `today` (None without a birth date): Resident.age, and the
     resident list's rows (residents/rows.py) on a plain value."""
@@ -265,6 +293,57 @@ class Resident(CommitteeOwned):
     def age(self) -> int | None:
         return age_on(self.birth_date, timezone.localdate())
 
+    @staticmethod
+    def birth_date_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+        return EARLIEST_BIRTH_DATE, today
+
+    @classmethod
+    def check_birth_date(cls, birth_date: datetime.date, *, today: datetime.date) -> None:
+        """Refuse a birth date outside birth_date_range: a ValidationError on birth_date."""
+        error = outside_range(birth_date, *cls.birth_date_range(today), BORN_TOO_EARLY, BORN_AFTER_TODAY)
+        if error:
+            raise ValidationError({"birth_date": error})
+
+    @staticmethod
+    def archived_on_range(
+        *, birth_date: datetime.date | None, today: datetime.date
+    ) -> tuple[datetime.date, datetime.date]:
+        """The days a resident may have moved out or died: from their birth (or the earliest birth
+        date the registry takes) to today; a birth date stored after today is no reason to refuse it."""
+        return min(birth_date or EARLIEST_BIRTH_DATE, today), today
+
+    @classmethod
+    def check_archived_on(
+        cls, archived_on: datetime.date, *, birth_date: datetime.date | None, today: datetime.date
+    ) -> None:
+        """Refuse the day moved out or died outside archived_on_range: a ValidationError on archived_on."""
+        error = outside_range(
+            archived_on,
+            *cls.archived_on_range(birth_date=birth_date, today=today),
+            ARCHIVED_BEFORE_BIRTH if birth_date else ARCHIVED_TOO_EARLY,
+            ARCHIVED_AFTER_TODAY,
+        )
+        if error:
+            raise ValidationError({"archived_on": error})
+
+    def check_dates(self, *, today: datetime.date, stored: "Resident | None" = None) -> None:
+        """The birth date's and archiving day's rules on this resident, for the values that differ
+        from `stored` (the record as saved; None: a new resident, every value): a date stored
+        before the rules and left as it is never locks the record."""
+        errors = {}
+        if self.birth_date and (stored is None or self.birth_date != stored.birth_date):
+            try:
+                self.check_birth_date(self.birth_date, today=today)
+            except ValidationError as error:
+                errors.update(error.error_dict)
+        if self.archived_on and (stored is None or self.archived_on != stored.archived_on):
+            try:
+                self.check_archived_on(self.archived_on, birth_date=self.birth_date, today=today)
+            except ValidationError as error:
+                errors.update(error.error_dict)
+        if errors:
+            raise ValidationError(errors)
+
     def full_number(self, field: str) -> str:
         """The full number a RevealLog.Field names ("" when none is recorded)."""
         if field == "home_phone":  # the household's landline
@@ -334,6 +413,26 @@ class Visit(CommitteeOwned):
 
     def __str__(self) -> str:
         return f"{self.resident} · {self.visited_at:%Y-%m-%d}"
+
+    @staticmethod
+    def visited_on_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """The days a visit may be recorded for: from VISIT_HORIZON_YEARS before today to today."""
+        return years_after(today, -VISIT_HORIZON_YEARS), today
+
+    @classmethod
+    def check_visited_at(cls, visited_at: datetime.datetime, *, now: datetime.datetime) -> None:
+        """Refuse a visit's time outside its range (its local day in visited_on_range, the time not
+        later than `now` and the clock's slack): a ValidationError on visited_at."""
+        today = timezone.localdate(now)
+        error = outside_range(
+            timezone.localdate(visited_at), *cls.visited_on_range(today), VISIT_TOO_OLD, VISIT_AFTER_TODAY
+        )
+        if error is None and visited_at > now + VISIT_CLOCK_SLACK:
+            error = ValidationError(
+                VISIT_AFTER_NOW, code="too_late", params={"time": f"{timezone.localtime(now):%H:%M}"}
+            )
+        if error:
+            raise ValidationError({"visited_at": error})
 
 
 class ImportRun(CommitteeOwned):

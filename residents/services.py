@@ -24,7 +24,10 @@ class StaleEdit(Exception):
 
 @transaction.atomic
 def resident_create(*, resident: Resident, categories: list[CareCategory]) -> Resident:
+    """A new resident. Its birth date and archiving day lie in their ranges (Resident.check_dates),
+    else a ValidationError on the date's field."""
     resident.full_clean(exclude=["id_number"])  # the form checked the number and its uniqueness
+    resident.check_dates(today=timezone.localdate())
     resident.save()
     resident.care_categories.set(categories)
     reindex_residents([resident.pk])
@@ -38,10 +41,13 @@ def resident_update(
     """Save an edited resident if nobody saved it since `version`; otherwise raise StaleEdit.
 
     `keep_hidden`: the editor could not see sensitive categories, so the ones set stay set.
+    A birth date or archiving day changed here lies in its range (Resident.check_dates), else a
+    ValidationError on its field; one stored before the rule and left as it is still saves.
     """
     current = Resident.all_objects.select_for_update().get(pk=resident.pk)
     if current.version != version:
         raise StaleEdit(Resident.all_objects.select_related("household__building").get(pk=resident.pk))
+    resident.check_dates(today=timezone.localdate(), stored=current)
     resident.version = current.version + 1
     resident.save()
     if resident.name != current.name:
@@ -55,7 +61,11 @@ def resident_update(
 
 @transaction.atomic
 def resident_archive(*, resident: Resident, archived: str, archived_on: datetime.date) -> Resident:
-    """Moved out or deceased: kept, with the date, off the roster and out of the default list."""
+    """Moved out or deceased: kept, with the date, off the roster and out of the default list. The
+    day lies from the resident's birth to today (Resident.check_archived_on), else a
+    ValidationError on archived_on."""
+    if archived_on != resident.archived_on:
+        Resident.check_archived_on(archived_on, birth_date=resident.birth_date, today=timezone.localdate())
     resident.archived = archived
     resident.archived_on = archived_on
     resident.version += 1
@@ -96,10 +106,11 @@ def building_save(*, building: Building, version: int | None = None) -> Building
 
 @transaction.atomic
 def visit_log(*, visit: Visit) -> Visit:
-    """Record a visit and move the resident's next visit due date on."""
+    """Record a visit and move the resident's next visit due date on. Its time lies from a year ago
+    to now (Visit.check_visited_at), else a ValidationError on visited_at: a visit dated in the
+    future once became "now" here without a word."""
+    Visit.check_visited_at(visit.visited_at, now=timezone.now())
     visit.committee_id = visit.resident.committee_id
-    if visit.visited_at > timezone.now() + datetime.timedelta(minutes=5):
-        visit.visited_at = timezone.now()
     visit.save()
     reindex_residents([visit.resident_id])
     return visit

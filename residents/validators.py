@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
+from residents.models import EARLIEST_BIRTH_DATE
+
 
 def normalise_id_number(value: str) -> str:
     """Strip spaces and dashes, upper-case a final x."""
@@ -42,7 +44,7 @@ def validate_id_number(value: str, *, today: datetime.date | None = None) -> str
             _("The birth date inside this ID number (characters 7–14) is not a real date."),
             code="id_birth_date",
         ) from None
-    if birth_date > (today or datetime.date.today()) or birth_date.year < 1890:
+    if birth_date > (today or datetime.date.today()) or birth_date < EARLIEST_BIRTH_DATE:
         raise ValidationError(
             _("The birth date inside this ID number (characters 7–14) is not possible."),
             code="id_birth_date",

@@ -2,7 +2,7 @@
 roster, visits, and the reveal of a full number. Each checks access through committee.access."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Window
 from django.http import HttpRequest, HttpResponse
@@ -368,7 +368,12 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
         visit = form.save(commit=False)
         visit.resident = resident
         visit.visitor = request.user
-        services.visit_log(visit=visit)
+        try:
+            services.visit_log(visit=visit)
+        except ValidationError as error:
+            form.add_error(None, error)  # a time out of range onto its field, the rest as typed
+            ctx = {"resident": resident, "form": form, "next": _safe_next(request) or ""}
+            return render(request, "residents/visit_form.html", ctx)
         if visit.follow_up_needed:
             messages.warning(
                 request, _("Visit saved. It needs follow-up: raise a case if something must be done.")
@@ -386,10 +391,14 @@ def resident_new(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_for_user(request, Household.objects.select_related("building"), Perm.EDIT_REGISTRY, pk=pk)
     form = ResidentForm(request.POST or None, access=request.access, household=household)
     if request.method == "POST" and form.is_valid():
-        resident = form.save()
-        messages.success(request, _("%(name)s added.") % {"name": resident.name})
-        hint_typed_numbers(request, resident.notes)
-        return redirect("residents:detail", pk=resident.pk)
+        try:
+            resident = form.save()
+        except ValidationError as error:
+            form.add_error(None, error)  # a birth date out of range onto its field
+        else:
+            messages.success(request, _("%(name)s added.") % {"name": resident.name})
+            hint_typed_numbers(request, resident.notes)
+            return redirect("residents:detail", pk=resident.pk)
     ctx = {"form": form, "household": household, "resident": None}
     return render(request, "residents/resident_form.html", ctx)
 
@@ -409,6 +418,8 @@ def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
             stale = refused.current
             _show_categories([stale], _sensitive_ids(request))
             form = ResidentForm(instance=stale, access=request.access)
+        except ValidationError as error:
+            form.add_error(None, error)  # a birth date out of range onto its field
         else:
             messages.success(request, _("Changes to %(name)s saved.") % {"name": resident.name})
             hint_typed_numbers(request, form.cleaned_data.get("notes", ""))
@@ -425,13 +436,17 @@ def resident_archive(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = ArchiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.resident_archive(
-            resident=resident,
-            archived=form.cleaned_data["archived"],
-            archived_on=form.cleaned_data["archived_on"],
-        )
-        messages.success(request, _("%(name)s archived.") % {"name": resident.name})
-        return redirect("residents:detail", pk=resident.pk)
+        try:
+            services.resident_archive(
+                resident=resident,
+                archived=form.cleaned_data["archived"],
+                archived_on=form.cleaned_data["archived_on"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)  # the day out of range onto its field
+        else:
+            messages.success(request, _("%(name)s archived.") % {"name": resident.name})
+            return redirect("residents:detail", pk=resident.pk)
     return render(request, "residents/archive_form.html", {"form": form, "resident": resident})
 
 

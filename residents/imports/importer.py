@@ -37,7 +37,7 @@ from residents.imports.reading import (
     too_many_rows,
 )
 from residents.imports.writer import BatchWriter, analyze_registry
-from residents.models import Building, CareCategory, Household, Resident
+from residents.models import EARLIEST_BIRTH_DATE, Building, CareCategory, Household, Resident
 from residents.validators import (
     birth_date_from_id,
     check_birth_date_matches,
@@ -406,7 +406,7 @@ class Importer:
                 birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
             except ValueError:
                 birth = None
-            if birth and birth.year >= 1890 and birth <= self._today:
+            if birth and EARLIEST_BIRTH_DATE <= birth <= self._today:
                 return number, birth
         number = validate_id_number(value)
         self._good_regions.add(number[:6])
@@ -606,6 +606,14 @@ class Importer:
                     row.error(
                         "name", _("This resident also appears in row %(row)d of the file.") % {"row": first}
                     )
+                    continue
+            if row.birth_date and (resident is None or row.birth_date != resident.birth_date):
+                # The registry's rule (Resident.check_birth_date) for a birth date that would be
+                # written: one the registry holds already (from before the rule) imports back as it is.
+                try:
+                    Resident.check_birth_date(row.birth_date, today=self._today)
+                except ValidationError as error:
+                    row.error("birth_date", _message(error))
                     continue
             if row.phone_masked and (resident is None or mask_phone(resident.phone) != row.phone_masked):
                 row.error(

@@ -1,7 +1,10 @@
 """A year's holidays entered after due dates were counted over it: the open cases whose dates were
 counted are counted again (cases/due_dates.py), through the admin as an administrator enters them.
-Years 2098–2099 stand for a December and the January after it whose schedule nobody knew yet: the
-calendar library knows neither, so the test does not depend on the library's release."""
+The year entered is next year (the latest the admin takes: HolidayYear.check_year), its cases logged
+on the last day of this year; its schedule is the test's own — every weekday of 1–9 January off and
+the first Saturday after worked, which no State Council notice has ever given (the Spring Festival
+falls after 20 January) — so that the dates move whether or not the calendar library knows the
+year: the test does not depend on the library's release."""
 
 import datetime
 import time
@@ -15,30 +18,61 @@ from cases.models import Case, CaseEvent
 from cases.rules import Action
 from committee.access import Access
 from committee.scoping import committee_scope
+from common.workdays import add_workdays
 from holidays.models import HolidayYear
 from reports import open_cases
-from tests.factories import admin_form_data, make_case
+from tests.factories import admin_form_data, logged_on, make_case
 
 D = datetime.date
+DAY = datetime.timedelta(days=1)
+YEAR = timezone.localdate().year + 1  # the year entered
+LOGGED_ON = D(YEAR - 1, 12, 31)
+LOGGED = logged_on(LOGGED_ON, 10)
+JANUARY = [D(YEAR, 1, n) for n in range(1, 32)]
+HOLIDAYS = [day for day in JANUARY[:9] if day.weekday() < 5]
+WORKDAY = next(day for day in JANUARY[9:] if day.weekday() == 5)
+
+
+def _entered_count(days: int) -> D:
+    """The `days`-th working day after LOGGED_ON on the schedule the test enters (all in YEAR)."""
+    day, remaining = LOGGED_ON, days
+    while remaining:
+        day += DAY
+        remaining -= day == WORKDAY or (day.weekday() < 5 and day not in HOLIDAYS)
+    return day
+
+
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-LOGGED = timezone.make_aware(datetime.datetime(2098, 12, 29, 10))  # a Monday
 
 
-def _enter_2099(client) -> str:
-    """The administrator enters 2099: New Year's Day and the Friday after off, Sunday the 4th worked."""
-    days = [
-        ("2099-01-01", "holiday", "元旦"),
-        ("2099-01-02", "holiday", "元旦"),
-        ("2099-01-04", "workday", ""),
-    ]
-    data = {"year": "2099", "notice": "国务院办公厅关于2099年部分节假日安排的通知"}
-    data |= {"days-TOTAL_FORMS": "3", "days-INITIAL_FORMS": "0", "days-MIN_NUM_FORMS": "0"}
+class Dates:
+    """Ten working days (drainage) and three (urgent) after LOGGED_ON: `before`, on what the calendar
+    knows of YEAR before it is entered (the library's days, or Monday to Friday), `after` on the
+    test's schedule. Read in a test (the calendar reads the entered years from the database)."""
+
+    def __init__(self) -> None:
+        self.before, self.urgent_before = add_workdays(LOGGED_ON, 10), add_workdays(LOGGED_ON, 3)
+        self.after, self.urgent_after = _entered_count(10), _entered_count(3)
+
+
+def _enter_year(client) -> str:
+    """The administrator enters YEAR: the weekdays of 1–9 January off, the Saturday after worked."""
+    days = [(day, "holiday", "元旦") for day in HOLIDAYS] + [(WORKDAY, "workday", "")]
+    data = {"year": str(YEAR), "notice": f"国务院办公厅关于{YEAR}年部分节假日安排的通知"}
+    data |= {"days-TOTAL_FORMS": str(len(days)), "days-INITIAL_FORMS": "0", "days-MIN_NUM_FORMS": "0"}
     data["days-MAX_NUM_FORMS"] = "1000"
     for n, (day, kind, name) in enumerate(days):
-        data |= {f"days-{n}-date": day, f"days-{n}-kind": kind, f"days-{n}-name": name}
+        data |= {f"days-{n}-date": day.isoformat(), f"days-{n}-kind": kind, f"days-{n}-name": name}
     response = client.post(reverse("admin:holidays_holidayyear_add"), data, follow=True)
     assert response.status_code == 200
+    assert HolidayYear.objects.filter(year=YEAR).exists(), response.content.decode()[:2000]
     return response.content.decode()
+
+
+def test_the_schedule_entered_moves_the_counted_dates_whatever_the_library_knows(db):
+    dates = Dates()
+    assert dates.after > dates.before and dates.urgent_after > dates.urgent_before
+    assert dates.urgent_before.year == YEAR  # both counts run into the year entered
 
 
 def _fresh(case: Case) -> Case:
@@ -49,60 +83,59 @@ def _fresh(case: Case) -> Case:
 def test_entering_a_year_counts_again_the_open_cases_counted_over_it(
     org, as_user, django_capture_on_commit_callbacks
 ):
+    dates = Dates()
     counted = make_case(org.worker_a, org.a, at=LOGGED)  # ten working days
     urgent = make_case(org.worker_b, org.b, priority=Case.Priority.URGENT, at=LOGGED)  # three
-    by_hand = make_case(org.worker_a, org.a, due_date=D(2099, 1, 12), at=LOGGED)
+    by_hand = make_case(org.worker_a, org.a, due_date=dates.before, at=LOGGED)
     edited = make_case(org.worker_a, org.a, at=LOGGED)
-    services.edit(access=Access(org.secretary_a), case=edited, changes={"due_date": D(2099, 1, 14)})
+    services.edit(access=Access(org.secretary_a), case=edited, changes={"due_date": dates.before + 2 * DAY})
     resolved = make_case(org.worker_a, org.a, at=LOGGED, assignee=org.worker_a)
     services.transition(access=Access(org.worker_a), case=resolved, action=Action.RESOLVE, text="修好了")
-    # Monday to Friday, 2099 unknown: Dec 30, 31, Jan 1, 2, 5, 6, 7, 8, 9, 12.
-    assert counted.due_date == D(2099, 1, 12) and urgent.due_date == D(2099, 1, 1)
+    assert (counted.due_date, urgent.due_date) == (dates.before, dates.urgent_before)
     versions = {case.pk: _fresh(case).version for case in (counted, by_hand, edited, resolved)}
 
     with django_capture_on_commit_callbacks(execute=True):
-        page = _enter_2099(as_user(org.superuser))
+        page = _enter_year(as_user(org.superuser))
     assert "将按这些日期重新计算" in page  # the administrator is told what happens next
 
-    # Dec 30, 31, Jan 4 (worked), 5, 6, 7, 8, 9, 12, 13; the urgent case: Dec 30, 31, Jan 4.
-    assert _fresh(counted).due_date == D(2099, 1, 13)
-    assert _fresh(urgent).due_date == D(2099, 1, 4)  # another committee's too: the year is everyone's
+    assert _fresh(counted).due_date == dates.after
+    assert _fresh(urgent).due_date == dates.urgent_after  # another committee's too: the year is everyone's
     assert _fresh(counted).version == versions[counted.pk] + 1  # an edit form opened before is refused
-    kept = {by_hand: D(2099, 1, 12), edited: D(2099, 1, 14), resolved: D(2099, 1, 12)}
+    kept = {by_hand: dates.before, edited: dates.before + 2 * DAY, resolved: dates.before}
     for case, due in kept.items():  # a date set by hand, and a closed case's, stay
         assert (_fresh(case).due_date, _fresh(case).version) == (due, versions[case.pk])
 
     note = CaseEvent.all_objects.filter(case=counted).order_by("-pk").first()
     assert note.kind == CaseEvent.Kind.DUE_RECOUNTED and note.actor_id is None
+    moved = f"{dates.before} → {dates.after}"
     with translation.override("en"):
-        assert str(events.sentence(note)) == (
-            "Due date counted again on the holidays of 2099: 2099-01-12 → 2099-01-13."
-        )
+        assert str(events.sentence(note)) == f"Due date counted again on the holidays of {YEAR}: {moved}."
     with translation.override("zh-hans"):
-        assert str(events.sentence(note)) == "按 2099 年节假日安排重新计算截止日期：2099-01-12 → 2099-01-13。"
+        assert str(events.sentence(note)) == f"按 {YEAR} 年节假日安排重新计算截止日期：{moved}。"
     detail = as_user(org.worker_a).get(reverse("cases:detail", args=[counted.pk])).content.decode()
-    assert "2099-01-12 → 2099-01-13" in detail  # on the timeline the worker reads
+    assert moved in detail  # on the timeline the worker reads
 
     for committee in (org.a, org.b):  # the dashboard's kept open and overdue counts moved with the dates
         with committee_scope([committee.pk]):
             assert open_cases.recount(committee.pk) is False
-    assert due_dates.recount([2099]) == 0  # a second run (a retried task) moves nothing
+    assert due_dates.recount([YEAR]) == 0  # a second run (a retried task) moves nothing
 
 
 @override_settings(TASKS=IMMEDIATE)
 def test_removing_a_year_counts_its_dates_again_monday_to_friday(
     org, as_user, django_capture_on_commit_callbacks
 ):
+    dates = Dates()
     client = as_user(org.superuser)
     with django_capture_on_commit_callbacks(execute=True):
-        _enter_2099(client)
+        _enter_year(client)
     case = make_case(org.worker_a, org.a, at=LOGGED)
-    assert case.due_date == D(2099, 1, 13)
-    year = HolidayYear.objects.get(year=2099)
+    assert case.due_date == dates.after
+    year = HolidayYear.objects.get(year=YEAR)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("admin:holidays_holidayyear_delete", args=[year.pk]), {"post": "yes"})
     assert response.status_code == 302
-    assert _fresh(case).due_date == D(2099, 1, 12)
+    assert _fresh(case).due_date == dates.before
 
 
 def test_a_due_date_edited_by_hand_is_no_longer_counted(org):
@@ -128,9 +161,10 @@ def test_a_case_logged_elsewhere_in_the_minute_after_the_year_is_entered_is_coun
 
     from holidays import calendar
 
+    dates = Dates()
     stale = calendar.load_entered_years()  # what the other process read before the year was entered
     with django_capture_on_commit_callbacks(execute=True):
-        _enter_2099(as_user(org.superuser))
+        _enter_year(as_user(org.superuser))
     queued = list(DBTaskResult.objects.filter(task_path="cases.tasks.recount_due_dates"))
     now = timezone.now()
     for result in queued:  # the worker runs at once what is due now
@@ -138,13 +172,13 @@ def test_a_case_logged_elsewhere_in_the_minute_after_the_year_is_entered_is_coun
             due_dates.recount(result.args_kwargs["args"][0])
     calendar._table = (time.monotonic(), stale)  # the other process, on its table of a moment ago
     late = make_case(org.worker_a, org.a, at=LOGGED)
-    assert late.due_date == D(2099, 1, 12)  # Monday to Friday: 2099 unknown there yet
+    assert late.due_date == dates.before  # the year not entered there yet
     later = [result for result in queued if result.task.run_after is not None]
     assert later, "no recount after the other processes have read the year"
     for result in later:
         assert result.run_after >= now + datetime.timedelta(seconds=calendar.TTL_SECONDS)
         due_dates.recount(result.args_kwargs["args"][0])
-    assert _fresh(late).due_date == D(2099, 1, 13)
+    assert _fresh(late).due_date == dates.after
 
 
 def test_the_migration_notes_the_open_cases_whose_date_is_the_count(org):
@@ -156,11 +190,12 @@ def test_the_migration_notes_the_open_cases_whose_date_is_the_count(org):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    dates = Dates()
     counted = make_case(org.worker_a, org.a, at=LOGGED)
     urgent = make_case(org.worker_b, org.b, priority=Case.Priority.URGENT, at=LOGGED)
-    by_hand = make_case(org.worker_a, org.a, due_date=D(2099, 1, 12), at=LOGGED)  # the count's date
+    by_hand = make_case(org.worker_a, org.a, due_date=dates.before, at=LOGGED)  # the count's date
     edited = make_case(org.worker_a, org.a, at=LOGGED)
-    services.edit(access=Access(org.secretary_a), case=edited, changes={"due_date": D(2099, 1, 14)})
+    services.edit(access=Access(org.secretary_a), case=edited, changes={"due_date": dates.before + 2 * DAY})
     resolved = make_case(org.worker_a, org.a, at=LOGGED, assignee=org.worker_a)
     services.transition(access=Access(org.worker_a), case=resolved, action=Action.RESOLVE, text="修好了")
     overdue = make_case(org.worker_a, org.a, at=timezone.now() - datetime.timedelta(days=60))
@@ -186,10 +221,11 @@ def test_a_due_date_corrected_in_the_case_admin_stays_when_the_year_is_entered(
     client = as_user(org.superuser)
     url = reverse("admin:cases_case_change", args=[case.pk])
     data = admin_form_data(client.get(url).text)
-    data["due_date"] = ["2099-01-20"]
+    corrected = _entered_count(20)
+    data["due_date"] = [corrected.isoformat()]
     response = client.post(url, data)
     assert response.status_code == 302, response.text[:500]
-    assert _fresh(case).due_date == D(2099, 1, 20)
+    assert _fresh(case).due_date == corrected
     with django_capture_on_commit_callbacks(execute=True):
-        _enter_2099(client)
-    assert _fresh(case).due_date == D(2099, 1, 20)
+        _enter_year(client)
+    assert _fresh(case).due_date == corrected

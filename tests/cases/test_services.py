@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, connection
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import rules, services
 from cases.models import Aid, Case, CaseEvent, CaseParty, OutsideBody
@@ -16,8 +17,6 @@ from committee.access import Access
 from committee.scoping import committee_scope, unscoped
 from tests.factories import case_category as category
 from tests.factories import jpeg_upload, make_building, make_case, make_resident, make_user
-
-TODAY = datetime.date(2026, 5, 6)
 
 
 def _events(case) -> list[str]:
@@ -54,7 +53,10 @@ def test_every_action_writes_exactly_one_event(org):
         (
             "follow_up",
             lambda: services.record_follow_up(
-                access=worker, case=case, called_on=TODAY, satisfaction=Case.Satisfaction.NOT_SATISFIED
+                access=worker,
+                case=case,
+                called_on=timezone.localdate(),
+                satisfaction=Case.Satisfaction.NOT_SATISFIED,
             ),
         ),
         (
@@ -64,7 +66,7 @@ def test_every_action_writes_exactly_one_event(org):
         (
             "follow_up",
             lambda: services.record_follow_up(
-                access=worker, case=case, called_on=TODAY, satisfaction="satisfied"
+                access=worker, case=case, called_on=timezone.localdate(), satisfaction="satisfied"
             ),
         ),
         ("status", lambda: services.close(access=secretary, case=case)),
@@ -94,7 +96,11 @@ def test_not_satisfied_reopens_the_case(org):
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)
     services.transition(access=access, case=case, action=Action.RESOLVE, text="已处理")
     services.record_follow_up(
-        access=access, case=case, called_on=TODAY, satisfaction="not_satisfied", comment="还在漏"
+        access=access,
+        case=case,
+        called_on=timezone.localdate(),
+        satisfaction="not_satisfied",
+        comment="还在漏",
     )
     case.refresh_from_db()
     assert case.status == Case.Status.IN_PROGRESS

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from committee.access import Access
 from committee.models import DistrictOfficer, User
@@ -134,7 +135,11 @@ def test_writes_are_403(org, district, as_user):
     assert client.post(reverse("cases:act", args=[case.pk, "resolve"]), {"text": "好"}).status_code == 403
     resident = district.resident
     assert client.get(reverse("residents:edit", args=[resident.pk])).status_code == 403
-    visit = {"method": "home", "visited_at": "2026-01-05T10:00", "findings": "好"}
+    visit = {
+        "method": "home",
+        "visited_at": (timezone.localtime() - datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+        "findings": "好",
+    }
     assert client.post(reverse("residents:visit_new", args=[resident.pk]), visit).status_code == 403
     case.refresh_from_db()
     assert (case.status, case.version) == (status, version)

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases import services
@@ -153,7 +154,11 @@ def test_the_same_word_after_a_note_on_a_case_and_a_visit(org, as_user):
     assert said not in plain.text
     visit = client.post(
         reverse("residents:visit_new", args=[resident.pk]),
-        {"method": "home", "visited_at": "2026-12-01T10:00", "findings": f"女儿电话{MOBILE}"},
+        {
+            "method": "home",
+            "visited_at": (timezone.localtime() - datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+            "findings": f"女儿电话{MOBILE}",
+        },
         follow=True,
     )
     assert visit.status_code == 200 and said in visit.text

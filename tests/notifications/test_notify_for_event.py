@@ -1,8 +1,6 @@
 """What notifies whom: each case action's event tells the people it concerns, never its actor, and
 never tells anyone what their pages would not show them (a sensitive case's title, a full number)."""
 
-import datetime
-
 import pytest
 from django.tasks import TaskResultStatus
 from django.utils import translation
@@ -19,7 +17,6 @@ from notifications.tasks import notify_for_event_task
 from tests.factories import make_case, make_user
 
 K = Notification.Kind
-TODAY = datetime.date(2026, 12, 3)
 
 
 def last_event(case: Case) -> CaseEvent:
@@ -117,7 +114,7 @@ def test_not_satisfied_at_the_follow_up_call_tells_assignee_and_logger(org, work
     with acting_as(org.secretary_a) as secretary:
         services.assign(access=secretary, case=case, assignee=worker_a2)
         services.transition(access=secretary, case=case, action=Action.RESOLVE, text="已处理")
-        services.record_follow_up(access=secretary, case=case, called_on=TODAY, satisfaction="not_satisfied")
+        services.record_follow_up(access=secretary, case=case, satisfaction="not_satisfied")
     told = notify_for_event(last_event(case))
     assert {n.recipient for n in told} == {org.worker_a, worker_a2}
     assert {n.kind for n in told} == {K.NOT_SATISFIED}
@@ -127,7 +124,7 @@ def test_a_satisfied_follow_up_tells_nobody(org):
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)
     with acting_as(org.secretary_a) as secretary:
         services.transition(access=secretary, case=case, action=Action.RESOLVE, text="已处理")
-        services.record_follow_up(access=secretary, case=case, called_on=TODAY, satisfaction="satisfied")
+        services.record_follow_up(access=secretary, case=case, satisfaction="satisfied")
     assert notify_for_event(last_event(case)) == []
 
 

@@ -62,7 +62,7 @@ def test_an_id_past_64_bits_in_the_path_is_not_found(org, as_user):
     assert as_user(org.secretary_a).get("/residents/99999999999999999999999/").status_code == 404
 
 
-@pytest.mark.parametrize(("language", "words"), [("zh-hans", "年份"), ("en", "year")])
+@pytest.mark.parametrize(("language", "words"), [("zh-hans", "走访时间不能早于一年前"), ("en", "a year ago")])
 def test_a_visit_in_year_one_is_answered_in_the_users_language(org, someone, as_user, language, words):
     response = as_user(org.worker_a).post(
         f"/residents/{someone.pk}/visits/new/",

@@ -37,7 +37,7 @@ def populate(world) -> None:
     services.record_follow_up(
         access=Access(worker),
         case=world.followed,
-        called_on=datetime.date.today(),
+        called_on=timezone.localdate(),
         satisfaction=Case.Satisfaction.SATISFIED,
     )
     # A resolved case a worker asked to reopen: the secretary's to reopen or decline.
@@ -146,7 +146,7 @@ ROWS = [
         lambda w: reverse("cases:follow_up", args=[w.resolved.pk]),
         committee_a_change(),
         method="post",
-        data=lambda w: {"called_on": "2026-05-08", "satisfaction": "satisfied"},
+        data=lambda w: {"called_on": timezone.localdate().isoformat(), "satisfaction": "satisfied"},
     ),
     # Aid sits on a hardship case, sensitive by its category: those who may not see it get 404.
     Row(
@@ -154,14 +154,19 @@ ROWS = [
         lambda w: reverse("cases:aid", args=[w.aid.case_id]),
         committee_a_change(viewer_a=404, officer=404, superuser=404),
         method="post",
-        data=lambda w: {"kind": "donation", "amount": "300", "status": "applied", "applied_on": "2026-05-08"},
+        data=lambda w: {
+            "kind": "donation",
+            "amount": "300",
+            "status": "applied",
+            "applied_on": timezone.localdate().isoformat(),
+        },
     ),
     Row(
         "cases:aid_update",
         lambda w: reverse("cases:aid_update", args=[w.aid.pk]),
         secretary_only(viewer_a=404, officer=404, superuser=404),
         method="post",
-        data=lambda w: {"status": "approved", "on": "2026-05-08"},
+        data=lambda w: {"status": "approved", "on": timezone.localdate().isoformat()},
     ),
     Row(
         "cases:attach",

@@ -1,6 +1,7 @@
 import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import make_building, make_household, make_resident, valid_id
 from tests.url_matrix import Row, committee_a_change, committee_a_view, expect, secretary_only
@@ -69,7 +70,11 @@ ROWS = [
         lambda w: reverse("residents:visit_new", args=[w.resident_a.pk]),
         committee_a_change(),
         method="post",
-        data=lambda w: {"method": "home", "visited_at": "2026-01-05T10:00", "findings": "好"},
+        data=lambda w: {
+            "method": "home",
+            "visited_at": (timezone.localtime() - datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+            "findings": "好",
+        },
         not_allowed="put",
     ),
     Row(

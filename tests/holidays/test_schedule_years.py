@@ -1,0 +1,73 @@
+"""A holiday schedule is entered for a year from the first the calendar library knows (2004) to next
+year (HolidayYear.check_year): the State Council announces a year's days late in the year before.
+Refused in the admin with the words by the year and nothing saved; a year stored before the rule and
+left as it is keeps being correctable.
+
+The years here are counted from today: the tests read the same in 2027 and after."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from holidays import calendar
+from holidays.models import FIRST_SCHEDULE_YEAR, HolidayDay, HolidayYear
+from tests.cases.page_text import text_of
+from tests.factories import admin_form_data
+
+D = datetime.date
+
+
+def test_the_first_year_is_the_first_the_calendar_library_knows():
+    assert calendar.library_knows(FIRST_SCHEDULE_YEAR) and not calendar.library_knows(FIRST_SCHEDULE_YEAR - 1)
+    assert HolidayYear.year_range(D(2026, 12, 7)) == (2004, 2027)
+
+
+def _add(client, year: int | str, **headers):
+    data = {"year": str(year), "notice": f"国务院办公厅关于{year}年部分节假日安排的通知"}
+    data |= {"days-TOTAL_FORMS": "0", "days-INITIAL_FORMS": "0", "days-MIN_NUM_FORMS": "0"}
+    data["days-MAX_NUM_FORMS"] = "1000"
+    return client.post(reverse("admin:holidays_holidayyear_add"), data, headers=headers)
+
+
+@pytest.mark.parametrize("which", ["2003", "year 0", "the year after next", "year 9999"])
+def test_a_year_out_of_range_is_refused_in_both_languages(org, as_user, which):
+    next_year = timezone.localdate().year + 1
+    early = ("年份不能早于 2004 年（节假日日历最早的年份）。", "The year cannot be earlier than 2004")
+    late = (f"年份最晚为明年（{next_year} 年）：", f"The year can be at most next year ({next_year})")
+    typed, chinese, english = {
+        "2003": (2003, *early),
+        "year 0": (0, *early),
+        "the year after next": (next_year + 1, *late),
+        "year 9999": (9999, *late),
+    }[which]
+    client = as_user(org.superuser)
+    response = _add(client, typed)
+    assert response.status_code == 200 and chinese in text_of(response.text)
+    assert f'name="year" value="{typed}"' in response.text
+    assert english in text_of(_add(client, typed, **{"accept-language": "en"}).text)
+    assert not HolidayYear.objects.exists()
+
+
+def test_a_year_may_be_2004_or_next_year(org, as_user):
+    client = as_user(org.superuser)
+    for year in (FIRST_SCHEDULE_YEAR, timezone.localdate().year + 1):
+        assert _add(client, year).status_code == 302
+    assert sorted(HolidayYear.objects.values_list("year", flat=True)) == [2004, timezone.localdate().year + 1]
+
+
+def test_a_year_stored_before_the_rule_keeps_being_correctable(org, as_user):
+    schedule = HolidayYear.objects.create(year=2099)
+    HolidayDay.objects.create(schedule=schedule, date=D(2099, 1, 1), kind="holiday", name="元旦")
+    client = as_user(org.superuser)
+    url = reverse("admin:holidays_holidayyear_change", args=[schedule.pk])
+    data = admin_form_data(client.get(url).text)
+    assert client.post(url, {**data, "notice": ["更正"], "days-0-name": ["新年"]}).status_code == 302
+    schedule.refresh_from_db()
+    assert (schedule.year, schedule.notice, schedule.days.get().name) == (2099, "更正", "新年")
+    # Changed, it is checked.
+    response = client.post(url, {**data, "year": ["2098"]})
+    assert response.status_code == 200 and "年份最晚为明年" in text_of(response.text)
+    schedule.refresh_from_db()
+    assert schedule.year == 2099
