@@ -1,4 +1,4 @@
-"""The case lists' page queries read an index in order (cases/models.py Case.Meta.indexes).
+"""The case lists' page queries read an index in order (cases/models/case.py Case.Meta.indexes).
 
 An index serves an ORDER BY only when it matches it exactly (the partial index's condition, the
 open-first rank's expression): a change to the list's query that no longer matches would bring
