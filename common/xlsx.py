@@ -4,9 +4,9 @@ Written with the XlsxWriter library in its constant_memory mode: each sheet's ro
 file as they are written, one row in memory at a time, so a street's year of cases is written row by
 row from a queryset iterator. The finished workbook is zipped into a temporary file and streamed to
 the browser from there (FileResponse), never held whole in memory. XlsxWriter replaced openpyxl's
-write-only mode for speed: the rows of a street's 10,000 open cases took 3.7–6.4 s to write with
-openpyxl and 1.6–1.9 s with XlsxWriter, the whole export 11.3–12.2 s and 6.3–8.8 s (medians,
-bench_export on a shared 2-core machine; README, "What makes it fast").
+write-only mode for speed: the rows of a street's 10,000 open cases took 3.9–4.0 s to write with
+openpyxl and 1.1–1.3 s with XlsxWriter, the whole export 9.4–9.5 s and 5.3–6.5 s (medians,
+bench_export on a quiet 2-core machine; README, "What makes it fast").
 
 Every sheet gets Chinese headers (bold, on a fill; the columns the import template requires on a
 darker one), a frozen header row, column widths and an autofilter; dates are written as dates,
