@@ -2,7 +2,7 @@
 
 A resident's note "=HYPERLINK(...)" or a name "@王五" stays text. The registry export (residents/exporting.py)
 writes such text with a leading apostrophe, which its importer strips again, so an export imports back
-unchanged; the ledgers and case exports (reports/xlsx.py) write it as a string cell.
+unchanged; the ledgers and case exports (common/xlsx.py) write it as a string cell.
 """
 
 # Cells that a spreadsheet would run as a formula.

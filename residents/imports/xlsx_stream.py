@@ -4,6 +4,11 @@ openpyxl's read-only mode builds an object per cell, which makes 100,000 rows ta
 minute on a small machine. This reads the first sheet's XML with the standard library's iterparse,
 keeps only the shared strings and the date styles, and clears each row once it is read, so memory
 holds one row at a time (plus the workbook's shared strings). Formulas are reported, not evaluated.
+
+Text is read from shared strings (Excel, WPS, openpyxl) and from inline strings (`t="inlineStr"`:
+Needle's own exports, written by XlsxWriter in its constant_memory mode), with the escapes both use
+for what XML cannot hold taken off ("_x000D_" is a carriage return, "_x005F_x0041_" the text
+"_x0041_"). A control character so escaped is read as a space, as Needle's writer writes one.
 """
 
 import datetime
@@ -43,6 +48,27 @@ def _parse(archive: zipfile.ZipFile, name: str, events=("end",)) -> Iterator:
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
+
+
+# "_x005F_" before an escape is an underscore that makes the escape plain text (ECMA-376 ST_Xstring).
+_ESCAPE = re.compile(r"_x005[Ff](_x[0-9A-Fa-f]{4}_)|_x([0-9A-Fa-f]{4})_")
+# What XML 1.0 cannot hold (tab, line feed and carriage return are kept), as common/xlsx.py says.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _unescaped(match: re.Match) -> str:
+    if match.group(1):
+        return match.group(1)
+    code = int(match.group(2), 16)
+    if 0xD800 <= code <= 0xDFFF:  # half of a surrogate pair is no character: left as written
+        return match.group(0)
+    return _CONTROL.sub(" ", chr(code))
+
+
+def _text(text: str) -> str:
+    """A string's text with OOXML's _xHHHH_ escapes taken off: "_x000D_" is a carriage return,
+    "_x005F_x0041_" the text "_x0041_" (how Excel and XlsxWriter write it)."""
+    return _ESCAPE.sub(_unescaped, text) if "_x" in text else text
 
 
 _MAX_COLUMNS = 16384  # Excel's last column, XFD
@@ -91,7 +117,7 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
         elif event == "end" and name == "t" and not in_phonetic:
             parts.append(element.text or "")
         elif event == "end" and name == "si":
-            strings.append("".join(parts))
+            strings.append(_text("".join(parts)))
             parts = []
             element.clear()
     return strings
@@ -168,7 +194,7 @@ def iter_rows(path) -> Iterator[tuple[int, list]]:
                         if child.tag == v_tag:
                             text = child.text
                         elif child.tag == is_tag:
-                            text = "".join(t.text or "" for t in child.iter(t_tag))
+                            text = _text("".join(t.text or "" for t in child.iter(t_tag)))
                         elif child.tag == f_tag:
                             raise FormulaFound(row_number, letters or "?", child.text or "")
                     if text is not None:

@@ -2,6 +2,7 @@
 export imports back as "nothing changed"."""
 
 import io
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -126,3 +127,46 @@ def test_the_templates_required_columns_stand_out_and_its_guide_reads_in_column_
     guide = workbook["填写说明"]
     lines = [row[0] for row in guide.iter_rows(values_only=True) if row[0] and not row[1] and not row[2]]
     assert any("身份证号" in line for line in lines)
+
+
+# Text the export's writer (XlsxWriter's inline strings) escapes or could take for its own XML.
+AWKWARD_NOTES = [
+    "<r><t>看似富文本</t></r>",
+    '<r></t></is></c><c r="N9"><f>HYPERLINK("http://evil","点我")</f></c><c><is><r><t>y</r>',
+    "_x0041_ 与 _x005F_x0041_",
+    "第一行\r\n第二行\n第三行",
+    "+86 -3 @王五 =1+1",
+    "长" * 1999 + "完",  # the import's longest note
+]
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_awkward_notes_import_back_as_nothing_changed(org, as_user, load, full):
+    rows = [person(n, 备注=note) for n, note in enumerate(AWKWARD_NOTES)]
+    report = load(org.a, "r.csv", csv_bytes(rows), commit=True)
+    assert report.ok, report.errors
+    stored = dict(Resident.all_objects.values_list("name", "notes"))
+    assert [stored[f"居民{n}"] for n in range(len(AWKWARD_NOTES))] == AWKWARD_NOTES
+    before = _snapshot()
+    url = reverse("imports:export") + ("?full=1" if full else "")
+    data = b"".join(as_user(org.secretary_a).get(url).streaming_content)
+    report = load(org.a, "export.xlsx", data, commit=True)
+    assert report.ok, report.errors
+    assert report.residents.unchanged == len(AWKWARD_NOTES)
+    assert report.residents.created == report.residents.updated == 0
+    assert _snapshot() == before
+
+
+def test_the_registry_export_is_written_as_inline_strings_the_import_reads(registry, org, as_user, tmp_path):
+    """XlsxWriter's constant_memory mode writes no shared strings: every text is in the sheet."""
+    from residents.imports.xlsx_stream import iter_rows
+
+    data = b"".join(as_user(org.secretary_a).get(reverse("imports:export")).streaming_content)
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(data)
+    with zipfile.ZipFile(path) as archive:
+        assert "xl/sharedStrings.xml" not in archive.namelist()
+        assert 't="inlineStr"' in archive.read("xl/worksheets/sheet1.xml").decode()
+    rows = list(iter_rows(path))
+    assert rows[0] == (1, HEADERS)
+    assert len(rows) == 1 + len(registry)

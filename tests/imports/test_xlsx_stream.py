@@ -117,3 +117,29 @@ def test_a_column_past_excels_last_is_a_damaged_file(org, load, tmp_path):
     path = _rewrite_sheet(tmp_path, b'<row r="1"><c r="ZZZZZZZ1" t="inlineStr"><is><t>a</t></is></c></row>')
     with pytest.raises(FileProblem):
         load(org.a, "r.xlsx", path.read_bytes())
+
+
+def test_escaped_characters_in_shared_strings_as_excel_writes_them(tmp_path):
+    """Excel writes a character XML cannot hold as _xHHHH_ (a carriage return, a Word line break)
+    and text that looks like such an escape with its underscore escaped (_x005F_). openpyxl writes
+    the text as given, so these cells hold what Excel would have written."""
+
+    def fill(sheet):
+        sheet["A1"] = "行一_x000D_\n行二"
+        sheet["B1"] = "_x005F_x0041_"
+        sheet["C1"] = "楼道_x000B_积水_x0000_"  # control characters: spaces, as the export writes them
+        sheet["D1"] = "_xD800_ _x4E2D_"  # half a surrogate pair is left as written
+
+    rows = list(iter_rows(_workbook(tmp_path, fill)))
+    assert rows == [(1, ["行一\r\n行二", "_x0041_", "楼道 积水 ", "_xD800_ 中"])]
+
+
+def test_escaped_characters_in_inline_strings(tmp_path):
+    """Inline strings (Needle's own exports, XlsxWriter's constant_memory mode), plain or in runs."""
+    path = _rewrite_sheet(
+        tmp_path,
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>a_x000D_b</t></is></c>'
+        b'<c r="B1" t="inlineStr"><is><t xml:space="preserve"> _x005F_x0041_ </t></is></c>'
+        b'<c r="C1" t="inlineStr"><is><r><t>&lt;r&gt;</t></r><r><t>x</t></r></is></c></row>',
+    )
+    assert list(iter_rows(path)) == [(1, ["a\rb", " _x0041_ ", "<r>x"])]
