@@ -87,10 +87,15 @@ def test_the_ledger_has_four_chinese_sheets_with_the_months_rows(org, month, as_
     assert first_case[3] == "电话" and first_case[5] == "定海路449弄12号"
     assert cases.freeze_panes == "A2"
     assert cases.column_dimensions["H"].width > 20
-    assert len(list(workbook["走访"].iter_rows())) == 2
+    # Every choice in words, in Chinese: status, satisfaction, the party's role, how, what aid.
+    assert first_case[9] == "新登记" and "王建华（反映人" in first_case[6]
+    assert rows[2][9] == "已办结" and rows[2][11] == "满意" and "王建华（受助人" in rows[2][6]
+    visits = list(workbook["走访"].iter_rows(values_only=True))
+    assert len(visits) == 2 and visits[1][5] == "上门走访"
     assert len(list(workbook["转办"].iter_rows())) == 2
     aid = list(workbook["救助"].iter_rows(values_only=True))
     assert len(aid) == 2 and aid[1][6] == 800
+    assert aid[1][5] == "民政补助" and aid[1][7] == "已发放"
 
 
 def test_every_number_in_the_ledger_is_masked(org, month, as_user):
