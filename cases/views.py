@@ -264,7 +264,7 @@ def _run(
     except ValidationError as error:
         form = next(iter(posted.values())) if posted else None
         if form is not None and any(form.errors.get(f.name) for f in form.visible_fields()):
-            messages.error(request, _("Your changes were not saved: correct the marked fields below."))
+            messages.error(request, _("Nothing was saved: correct the marked fields below."))
             for text in form.non_field_errors() + [
                 text for f in form.hidden_fields() for text in form.errors.get(f.name, [])
             ]:

@@ -85,7 +85,7 @@ def test_aid_applied_for_out_of_range_is_refused_in_both_languages_and_nothing_i
     page = response.content.decode()
     assert response.status_code == 200
     assert chinese in text_of(field_of(page, "applied_on"))
-    assert "您的修改没有保存，请修改下面标出的内容。" in page and "救助已记录" not in page
+    assert "没有保存，请修改下面标出的内容。" in page and "救助已记录" not in page
     assert '<details class="action" open><summary>记录救助</summary>' in page
     assert f'value="{typed.isoformat()}"' in field_of(page, "applied_on")
     assert 'value="800"' in field_of(page, "amount") and "丈夫失业，妻子重病</textarea>" in field_of(

@@ -164,7 +164,7 @@ def test_an_edit_to_a_day_before_the_case_was_logged_is_refused_and_the_form_kep
     assert response.status_code == 200
     page = response.content.decode()
     assert f"办理期限不能早于事项登记的日期（{logged}）。" in text_of(field_of(page, "due_date"))
-    assert "您的修改没有保存，请修改下面标出的内容。" in page and "修改已保存。" not in page
+    assert "没有保存，请修改下面标出的内容。" in page and "修改已保存。" not in page
     # The edit form is open again with what was typed.
     assert '<details class="action" open><summary>修改事项</summary>' in page
     assert 'value="楼道积水（已核实）"' in field_of(page, "title")
@@ -188,7 +188,7 @@ def test_an_edit_past_two_years_after_logging_is_refused_in_both_languages(org, 
         f"The due date can be at most two years after the day the case was logged ({latest} at the latest)."
         in text_of(field_of(english, "due_date"))
     )
-    assert "Your changes were not saved: correct the marked fields below." in english
+    assert "Nothing was saved: correct the marked fields below." in english
     chinese = client.post(url, {**form, "due_date": "9999-12-31"}).content.decode()
     assert f"办理期限不能晚于事项登记后两年（最晚 {latest}）。" in text_of(field_of(chinese, "due_date"))
     case.refresh_from_db()

@@ -87,7 +87,7 @@ def test_a_call_dated_out_of_range_is_refused_in_both_languages_and_nothing_is_s
     page = response.content.decode()
     assert response.status_code == 200
     assert chinese in text_of(field_of(page, "called_on"))
-    assert "您的修改没有保存，请修改下面标出的内容。" in page and "回访已记录" not in page
+    assert "没有保存，请修改下面标出的内容。" in page and "回访已记录" not in page
     # The form as typed: the day, the satisfaction ticked, the comment.
     assert f'value="{typed.isoformat()}"' in field_of(page, "called_on")
     assert "楼下还有点渗水</textarea>" in field_of(page, "comment")

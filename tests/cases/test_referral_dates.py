@@ -129,7 +129,7 @@ def test_a_referral_with_a_date_out_of_range_is_refused_in_both_languages(org, a
     url = reverse("cases:refer", args=[case.pk])
     page = client.post(url, form).content.decode()
     assert chinese in text_of(field_of(page, field))
-    assert "您的修改没有保存，请修改下面标出的内容。" in page and "转交已记录。" not in page
+    assert "没有保存，请修改下面标出的内容。" in page and "转交已记录。" not in page
     # The form is open again with what was typed.
     assert '<details class="action" open><summary>转交外部单位</summary>' in page
     assert 'value="ZH1234"' in field_of(page, "their_reference")
