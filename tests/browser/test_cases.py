@@ -1,7 +1,10 @@
 """A case's life on a phone: the worker logs it with a photo, the secretary assigns it, the worker
 resolves it and records the follow-up call, the secretary closes it. Screenshots at each step."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import Attachment, Case, CaseEvent
@@ -71,9 +74,18 @@ def test_case_life_on_a_phone(phone, secretary_phone, org, tmp_path):
     phone.locator("#resolve-text").fill("联系物业疏通下水管道，已不再积水。")
     phone.get_by_role("button", name="标记已办结").click()
     expect(phone.locator(".case-head")).to_contain_text("已办结")
-    # …and records the follow-up call.
+    # …and records the follow-up call. A day not yet come is refused on its field, with what
+    # was typed kept; corrected, it saves.
+    today = timezone.localdate()
     phone.locator(".chips-row label", has_text="满意").first.click()
     phone.locator("#id_comment").fill("居民说很满意")
+    phone.locator("#id_called_on").fill(f"{today + datetime.timedelta(days=1):%Y-%m-%d}")
+    phone.get_by_role("button", name="保存回访").click()
+    expect(phone.locator("body")).to_contain_text(f"回访日期不能晚于今天（{today:%Y-%m-%d}）")
+    expect(phone.locator("#id_comment")).to_have_value("居民说很满意")
+    screenshot(phone, "cases-follow-up-refused-phone")
+    assert not CaseEvent.all_objects.filter(case=case, kind="follow_up").exists()
+    phone.locator("#id_called_on").fill(f"{today:%Y-%m-%d}")
     phone.get_by_role("button", name="保存回访").click()
     expect(phone.locator(".facts")).to_contain_text("满意")
     screenshot(phone, "cases-followed-up-phone")
