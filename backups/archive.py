@@ -106,15 +106,18 @@ def make_backup(
         }
         files = _media_files() if media else []
         manifest["files"] = {}
-        with _private(partial).open("wb") as handle, tarfile.open(fileobj=handle, mode="w") as tar:
-            dump = work / _dump_name()
-            manifest["database_sha256"] = _sha256(dump)
-            tar.add(dump, arcname=dump.name)
-            for path in files:
-                name = path.relative_to(settings.MEDIA_ROOT).as_posix()
-                manifest["files"][name] = _sha256(path)
-                tar.add(path, arcname=f"media/{name}", recursive=False)
-            _add_bytes(tar, MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+        try:
+            with _private(partial).open("wb") as handle, tarfile.open(fileobj=handle, mode="w") as tar:
+                dump = work / _dump_name()
+                manifest["database_sha256"] = _add_file(tar, dump, dump.name)
+                for path in files:
+                    name = path.relative_to(settings.MEDIA_ROOT).as_posix()
+                    with contextlib.suppress(FileNotFoundError):  # removed since it was listed
+                        manifest["files"][name] = _add_file(tar, path, f"media/{name}")
+                _add_bytes(tar, MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+        except BaseException:
+            partial.unlink(missing_ok=True)  # a full disk: no half-written archive left behind
+            raise
     outcome = Outcome(
         archive=final,
         bytes=partial.stat().st_size,
@@ -472,6 +475,23 @@ def _sha256(source) -> str:
             return _sha256(handle)
     for chunk in iter(lambda: source.read(1024 * 1024), b""):
         digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _add_file(tar: tarfile.TarFile, path: Path, arcname: str) -> str:
+    """Adds a file to the archive and returns the SHA-256 of exactly the bytes added (read once)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        info = tar.gettarinfo(arcname=arcname, fileobj=handle)
+        info.mode = 0o600
+
+        class Hashing:
+            def read(self, size: int = -1) -> bytes:
+                data = handle.read(size)
+                digest.update(data)
+                return data
+
+        tar.addfile(info, Hashing())
     return digest.hexdigest()
 
 

@@ -201,3 +201,15 @@ def test_the_nightly_backup_records_its_run(backup_dir, case_with_photo, setting
     assert run.outcome["checked"] is True and run.outcome["files"] == len(_files(settings.MEDIA_ROOT))
     assert run.outcome["archive"] == _archives(backup_dir)[0].name
     assert run.outcome["rows"] >= 1 and run.outcome["problem"] == ""
+
+
+def test_a_backup_that_fails_half_way_leaves_no_file_and_says_why(backup_dir, org, monkeypatch):
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(archive, "_add_bytes", disk_full)  # the last member: the disk fills up there
+    with pytest.raises(OSError, match="No space left"):
+        call_command("backup", no_media=True)
+    assert list(backup_dir.iterdir()) == []  # no half-written archive, no scratch folder
+    run = JobRun.objects.get(job=JobRun.BACKUP)
+    assert run.outcome["checked"] is False and "No space left" in run.outcome["problem"]
