@@ -7,7 +7,7 @@ subsidy, and another just short of the standard helped by the staff's donations;
 drying quilts; uneven lane roads that trip the elderly; the stinking garbage room; the renewal
 worry), and around them everyday cases of every category, each living a random life up to today.
 
-Every case is logged and worked through the services the app uses (cases/services.py), each step as
+Every case is logged and worked through the services the app uses (cases/services/), each step as
 the member of staff who would take it, at the time it happened (`at`): the timeline, numbering and
 rules are the app's own. Cases are told in the order they were logged, so that their numbers run
 with time. Uses the registry's buildings and residents when the residents demo made them, else a

@@ -3,7 +3,7 @@ call (Case), its residents (CaseParty), its categories, the outside bodies it is
 each committee's yearly numbering.
 
 Residents' pages, the dashboard and the reports read these fields: add fields, never rename them.
-Who may do what is in rules.py, the writes in services.py, the timeline's events in events.py.
+Who may do what is in rules.py, the writes in services/, the timeline's events in events.py.
 """
 
 import datetime as dt

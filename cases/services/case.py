@@ -1,39 +1,29 @@
-"""Writes to cases. Every action checks who may do it (rules.py) against the case's fresh state under
-a row lock, applies the change, bumps the version and writes exactly one event to the timeline
-(events.py).
-
-Each service takes the acting user's `access` and raises what a caller must handle: PermissionDenied
-(the user may not do this to this case now), ValidationError (what was asked cannot be done, said in
-words for the user) and Conflict (the case changed since the form was drawn: nothing was written,
-the second person is shown the newer state). Every write takes `at`, when it happened (default now),
-so that the demo can write a year of history through the same code as the app.
+"""The case's own life: logging it (numbered per committee and year), editing, taking, assigning,
+moving it through its statuses, reopening, closing, marking a duplicate, notes and reporters; and the
+row lock every action on a case takes first (`_lock`). The rules of the whole package are in its
+__init__.py.
 """
 
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import events, uploads
+from cases import events
 from cases.models import (
-    Aid,
     Attachment,
     Case,
     CaseCategory,
     CaseCounter,
     CaseEvent,
     CaseParty,
-    FollowUp,
-    OutsideBody,
-    Referral,
 )
-from cases.rules import TARGET, Action, can, case_workers, may_remove_attachment
+from cases.rules import TARGET, Action, can, case_workers
 from cases.search import reindex_cases
 from committee.access import Access
 from committee.models import Committee, User
@@ -170,6 +160,8 @@ def create_case(
     reindex_cases([case.pk])
     created = events.Created(assignee=assignee.display_name if assignee else "")
     events.record(case, created, actor=access.user, at=at)
+    from cases.services.work import add_attachment  # work.py builds on this module's _lock
+
     for photo in photos:
         add_attachment(access=access, case=case, uploaded=photo, stage=Attachment.Stage.BEFORE, at=at)
     return case, True
@@ -488,325 +480,3 @@ def add_reporters(
     return events.record(
         case, events.ReportersAdded(reporters_added=tuple(added)), actor=access.user, text=text, at=at
     )
-
-
-def _body_event[P: (events.ReferralSent, events.Chased, events.ReplyReceived)](
-    payload: type[P], referral: Referral, **facts
-) -> P:
-    return payload(referral=referral.pk, body=referral.body.name, body_en=referral.body.name_en, **facts)
-
-
-@transaction.atomic
-def refer(
-    *,
-    access: Access,
-    case: Case,
-    body: OutsideBody,
-    sent_on: datetime.date | None = None,
-    their_reference: str = "",
-    reply_expected_by: datetime.date | None = None,
-    text: str = "",
-    at: datetime.datetime | None = None,
-) -> Referral:
-    """Send the case to an outside body; the case waits on it. Its dates must lie in their ranges
-    (Referral.check_dates: sent from the day the case was logged to today, a reply expected from
-    that day to two years after it), else a ValidationError on the date's field."""
-    case = _lock(access, case.pk, Action.REFER, None)
-    at = at or timezone.now()
-    today = timezone.localdate(at)
-    sent_on = sent_on or today
-    Referral.check_dates(
-        logged_on=timezone.localdate(case.created_at),
-        today=today,
-        sent_on=sent_on,
-        reply_expected_by=reply_expected_by,
-    )
-    referral = Referral.all_objects.create(
-        case=case,
-        committee_id=case.committee_id,
-        body=body,
-        sent_on=sent_on,
-        their_reference=their_reference,
-        reply_expected_by=reply_expected_by,
-        created_by=access.user,
-    )
-    before = case.status
-    case.status = Case.Status.WAITING
-    _save(case, "status")
-    sent = _body_event(events.ReferralSent, referral, before=before, after=case.status)
-    events.record(case, sent, actor=access.user, text=text, at=at)
-    return referral
-
-
-def _lock_referral(access: Access, referral: Referral, action: Action) -> tuple[Case, Referral]:
-    case = _lock(access, referral.case_id, action, None)
-    return case, Referral.all_objects.select_related("body").get(pk=referral.pk)
-
-
-@transaction.atomic
-def chase(
-    *, access: Access, referral: Referral, text: str = "", at: datetime.datetime | None = None
-) -> CaseEvent:
-    """Chase an outside body that has not replied yet."""
-    case, referral = _lock_referral(access, referral, Action.CHASE)
-    if not referral.is_outstanding:
-        raise ValidationError(_("This referral has been answered."))
-    at = at or timezone.now()
-    _save(case)
-    days = (timezone.localdate(at) - referral.sent_on).days
-    return events.record(
-        case, _body_event(events.Chased, referral, days=days), actor=access.user, text=text, at=at
-    )
-
-
-@transaction.atomic
-def record_reply(
-    *,
-    access: Access,
-    referral: Referral,
-    reply: str,
-    replied_on: datetime.date | None = None,
-    outcome: str = "",
-    at: datetime.datetime | None = None,
-) -> Referral:
-    """An outside body's reply. When the last outstanding one is in, a waiting case is back in progress.
-    The reply's day lies from the day the referral was sent to today (else a ValidationError on
-    replied_on); the referral's other dates, as stored, are not checked again here."""
-    case, referral = _lock_referral(access, referral, Action.REPLY)
-    at = at or timezone.now()
-    today = timezone.localdate(at)
-    replied_on = replied_on or today
-    Referral.check_dates(
-        logged_on=timezone.localdate(case.created_at),
-        today=today,
-        sent_on=referral.sent_on,
-        replied_on=replied_on,
-        changed={"replied_on"},
-    )
-    referral.replied_on = replied_on
-    referral.reply = reply
-    referral.outcome = outcome
-    referral.save(update_fields=["replied_on", "reply", "outcome"])
-    before = case.status
-    fields = []
-    outstanding = Referral.all_objects.filter(case=case, replied_on__isnull=True)
-    if case.status == Case.Status.WAITING and not outstanding.exists():
-        case.status = Case.Status.IN_PROGRESS
-        fields.append("status")
-    _save(case, *fields)
-    replied = _body_event(
-        events.ReplyReceived,
-        referral,
-        outcome=outcome,
-        days=referral.days_out,
-        late=referral.days_late,
-        before=before,
-        after=case.status,
-    )
-    events.record(case, replied, actor=access.user, text=reply, at=at)
-    return referral
-
-
-@transaction.atomic
-def record_follow_up(
-    *,
-    access: Access,
-    case: Case,
-    satisfaction: str,
-    called_on: datetime.date | None = None,
-    comment: str = "",
-    version: int | None = None,
-    at: datetime.datetime | None = None,
-) -> FollowUp:
-    """The call after resolving. "Not satisfied" reopens the case (one event says both). The call's
-    day lies from the day the case was resolved to today (FollowUp.check_called_on), else a
-    ValidationError on called_on."""
-    case = _lock(access, case.pk, Action.FOLLOW_UP, version)
-    at = at or timezone.now()
-    today = timezone.localdate(at)
-    called_on = called_on or today
-    # A case waiting for its call is resolved; one without a resolution's time (an administrator's
-    # correction) is measured from the day it was logged.
-    after = case.resolved_at or case.created_at
-    FollowUp.check_called_on(
-        called_on, after=timezone.localdate(after), today=today, resolved=case.resolved_at is not None
-    )
-    follow_up = FollowUp.all_objects.create(
-        case=case,
-        committee_id=case.committee_id,
-        called_on=called_on,
-        called_by=access.user,
-        satisfaction=satisfaction,
-        comment=comment,
-    )
-    case.satisfaction = satisfaction
-    fields = ["satisfaction"]
-    reopened = satisfaction == Case.Satisfaction.NOT_SATISFIED
-    if reopened:
-        case.status = Case.Status.IN_PROGRESS
-        case.resolved_at = None
-        case.reopen_requested_at = None  # open again: a worker's request to reopen is answered
-        fields += ["status", "resolved_at", "reopen_requested_at"]
-    _save(case, *fields)
-    called = events.FollowedUp(satisfaction=satisfaction, reopened=reopened)
-    events.record(case, called, actor=access.user, text=comment, at=at)
-    return follow_up
-
-
-def _aid_event(aid: Aid) -> events.AidRecorded:
-    amount = f"{Decimal(aid.amount):.2f}"  # as the aid record shows it, whatever was typed
-    return events.AidRecorded(aid=aid.pk, aid_kind=aid.kind, amount=amount, status=aid.status)
-
-
-# Deciding on aid (approving, paying, refusing) is the secretary's (Perm.APPROVE_AID).
-DECISIONS = frozenset({Aid.Status.APPROVED, Aid.Status.PAID, Aid.Status.NOT_ELIGIBLE})
-
-
-@transaction.atomic
-def add_aid(
-    *,
-    access: Access,
-    case: Case,
-    kind: str,
-    amount: Decimal | int = 0,
-    status: str = Aid.Status.APPLIED,
-    donors: str = "",
-    applied_on: datetime.date | None = None,
-    notes: str = "",
-    at: datetime.datetime | None = None,
-) -> Aid:
-    """Record aid on a case: applied for, or (the secretary) already decided. The day applied for
-    lies from the day the case was logged to today (Aid.check_dates), else a ValidationError on
-    applied_on."""
-    case = _lock(access, case.pk, Action.AID, None)
-    if status in DECISIONS:
-        access.require(Perm.APPROVE_AID, case.committee_id)
-    at = at or timezone.now()
-    today = timezone.localdate(at)
-    applied_on = applied_on or today
-    Aid.check_dates(logged_on=timezone.localdate(case.created_at), today=today, applied_on=applied_on)
-    aid = Aid.all_objects.create(
-        case=case,
-        committee_id=case.committee_id,
-        kind=kind,
-        amount=amount,
-        status=status,
-        donors=donors,
-        applied_on=applied_on,
-        notes=notes,
-    )
-    _save(case)
-    events.record(case, _aid_event(aid), actor=access.user, text=notes, at=at)
-    return aid
-
-
-@transaction.atomic
-def update_aid(
-    *,
-    access: Access,
-    aid: Aid,
-    status: str,
-    on: datetime.date | None = None,
-    notes: str = "",
-    at: datetime.datetime | None = None,
-) -> Aid:
-    """The secretary's decision on aid (approved, paid, not eligible), or back to applied. The day
-    `on` lies from the day the aid was applied for to today (Aid.check_dates), else a
-    ValidationError on `on`; the aid's other dates, as stored, are not checked again here."""
-    case = _lock(access, aid.case_id, Action.AID, None)
-    if status in DECISIONS:
-        access.require(Perm.APPROVE_AID, case.committee_id)
-    at = at or timezone.now()
-    today = timezone.localdate(at)
-    on = on or today
-    aid = Aid.all_objects.get(pk=aid.pk)
-    aid.status = status
-    changed = set()
-    if status == Aid.Status.PAID:
-        changed = {"paid_on"}  # a decision of the same day, when none was recorded: the same range
-        aid.paid_on = on
-        aid.decided_on = aid.decided_on or on
-    elif status in {Aid.Status.APPROVED, Aid.Status.NOT_ELIGIBLE}:
-        changed = {"decided_on"}
-        aid.decided_on = on
-    try:
-        Aid.check_dates(
-            logged_on=timezone.localdate(case.created_at),
-            today=today,
-            applied_on=aid.applied_on,
-            decided_on=aid.decided_on,
-            paid_on=aid.paid_on,
-            changed=changed,
-        )
-    except ValidationError as error:
-        raise ValidationError({"on": error.messages}) from None  # the day as the service was given it
-    if notes:
-        aid.notes = f"{aid.notes}\n{notes}".strip()
-    aid.save()
-    _save(case)
-    events.record(case, _aid_event(aid), actor=access.user, text=notes, at=at)
-    return aid
-
-
-@transaction.atomic
-def add_attachment(
-    *,
-    access: Access,
-    case: Case,
-    uploaded: UploadedFile,
-    stage: str = Attachment.Stage.BEFORE,
-    at: datetime.datetime | None = None,
-) -> Attachment:
-    """Store a checked file under a random name (never the uploaded name) and note it on the timeline."""
-    content_type = uploads.sniff(uploaded)
-    case = _lock(access, case.pk, Action.ATTACH, None)
-    at = at or timezone.now()
-    original = (uploaded.name or "file")[-200:]
-    uploaded.name = f"upload{uploads.extension(content_type)}"
-    stored, display = uploaded, None
-    if content_type.startswith("image/"):
-        # Kept without the EXIF a phone writes (the GPS position of the resident's home), and shown
-        # on pages as a phone-sized copy: nobody's phone decodes the full photo to open a case.
-        stored = uploads.without_metadata(uploaded, content_type)
-        display = uploads.display_copy(uploaded)
-    attachment = Attachment(
-        case=case,
-        committee_id=case.committee_id,
-        original_name=original,
-        content_type=content_type,
-        size=stored.size,
-        stage=stage,
-        uploaded_by=access.user,
-        uploaded_at=at,
-    )
-    attachment.file.save(uploaded.name, stored, save=False)
-    if display is not None:
-        attachment.display.save("display.jpg", display, save=False)
-    try:
-        attachment.save()
-    except IntegrityError:
-        attachment.file.delete(save=False)
-        if display is not None:
-            attachment.display.delete(save=False)
-        raise
-    _save(case)
-    added = events.FileAdded(attachment=attachment.pk, name=original, stage=stage)
-    events.record(case, added, actor=access.user, at=at)
-    return attachment
-
-
-@transaction.atomic
-def remove_attachment(*, access: Access, attachment: Attachment, at: datetime.datetime | None = None) -> None:
-    """Delete a file and its record; the timeline keeps that it was there, who removed it and when.
-    The stored file goes once the transaction commits (a rollback keeps it with its record).
-    Raises Attachment.DoesNotExist when it is already gone (a second tap, another tab)."""
-    case = Case.all_objects.select_for_update().get(pk=attachment.case_id)
-    attachment = Attachment.all_objects.select_related("case").get(pk=attachment.pk)
-    if not may_remove_attachment(access, attachment):
-        raise PermissionDenied
-    name, stage = attachment.original_name, attachment.stage
-    stored = [f for f in (attachment.file, attachment.display) if f]
-    attachment.delete()
-    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in stored])
-    _save(case)
-    events.record(case, events.FileRemoved(name=name, stage=stage), actor=access.user, at=at)

@@ -1,0 +1,79 @@
+"""Writes to cases. Every action checks who may do it (rules.py) against the case's fresh state under
+a row lock, applies the change, bumps the version and writes exactly one event to the timeline
+(events.py).
+
+Each service takes the acting user's `access` and raises what a caller must handle: PermissionDenied
+(the user may not do this to this case now), ValidationError (what was asked cannot be done, said in
+words for the user) and Conflict (the case changed since the form was drawn: nothing was written,
+the second person is shown the newer state). Every write takes `at`, when it happened (default now),
+so that the demo can write a year of history through the same code as the app.
+
+The actions live in two modules along the models' seam: the case's own life (case.py) and the work
+recorded under it (work.py). Callers use this package: `services.transition(...)`.
+"""
+
+from cases import events
+from cases.rules import Action
+from cases.services.case import (
+    EDITABLE,
+    LOCKED,
+    TRANSITIONS,
+    Conflict,
+    NewParty,
+    add_note,
+    add_reporters,
+    ask_reopen,
+    assign,
+    close,
+    create_case,
+    decline_reopen,
+    edit,
+    mark_duplicate,
+    next_number,
+    pending_reopen_request,
+    take,
+    transition,
+)
+from cases.services.work import (
+    DECISIONS,
+    add_aid,
+    add_attachment,
+    chase,
+    record_follow_up,
+    record_reply,
+    refer,
+    remove_attachment,
+    update_aid,
+)
+
+__all__ = [
+    "DECISIONS",
+    "EDITABLE",
+    "LOCKED",
+    "TRANSITIONS",
+    "Action",
+    "Conflict",
+    "NewParty",
+    "add_aid",
+    "add_attachment",
+    "add_note",
+    "add_reporters",
+    "ask_reopen",
+    "assign",
+    "chase",
+    "close",
+    "create_case",
+    "decline_reopen",
+    "edit",
+    "events",
+    "mark_duplicate",
+    "next_number",
+    "pending_reopen_request",
+    "record_follow_up",
+    "record_reply",
+    "refer",
+    "remove_attachment",
+    "take",
+    "transition",
+    "update_aid",
+]
