@@ -301,7 +301,7 @@ def _restore_scratch(engine: str, dump: Path) -> dict:
             conn.close()
     import psycopg
 
-    scratch = f"{settings.DATABASES['default']['NAME']}_restorecheck"[:63]
+    scratch = _scratch_name(settings.DATABASES["default"]["NAME"])
     _drop_database(scratch)  # left over by a check that was killed half-way
     try:
         with _maintenance() as conn:
@@ -325,6 +325,21 @@ def _restore_scratch(engine: str, dump: Path) -> dict:
             )
     finally:
         _drop_database(scratch)
+
+
+_SCRATCH_SUFFIX = "_restorecheck"
+_NAME_BYTES = 63  # PostgreSQL cuts a longer name (NAMEDATALEN - 1), in bytes
+
+
+def _scratch_name(live: str) -> str:
+    """The check's scratch database, dropped WITH (FORCE) before and after the check: never a name
+    PostgreSQL would cut to the live database's. The live name is shortened to leave the suffix
+    room ("<63 characters>_restorecheck"[:63] was the live database itself, and was dropped)."""
+    cut = _NAME_BYTES - len(_SCRATCH_SUFFIX)
+    scratch = live.encode()[:cut].decode(errors="ignore") + _SCRATCH_SUFFIX
+    if scratch.encode()[:_NAME_BYTES] == live.encode()[:_NAME_BYTES]:
+        scratch = live.encode()[: cut - 1].decode(errors="ignore") + "_" + _SCRATCH_SUFFIX
+    return scratch
 
 
 def _compare(manifest: dict, found: dict) -> None:

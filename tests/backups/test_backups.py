@@ -213,3 +213,21 @@ def test_a_backup_that_fails_half_way_leaves_no_file_and_says_why(backup_dir, or
     assert list(backup_dir.iterdir()) == []  # no half-written archive, no scratch folder
     run = JobRun.objects.get(job=JobRun.BACKUP)
     assert run.outcome["checked"] is False and "No space left" in run.outcome["problem"]
+
+
+@pytest.mark.parametrize(
+    "live",
+    [
+        "needle",
+        "n" * 50,  # its name and the suffix pass PostgreSQL's 63 bytes
+        "needle_production_for_the_huangpu_district_residents_committee1",  # 63, as Django allows
+        "绣花针黄浦区居民委员会生产数据库备份校验",  # 19 characters, 57 bytes
+        "x" * 50 + "_restorecheck",  # a live database named like a scratch one
+    ],
+)
+def test_the_scratch_database_is_never_the_live_one(live):
+    """The check drops its scratch database WITH (FORCE) before and after: a name that PostgreSQL cuts
+    to the live database's (63 bytes) dropped the live database, its connections killed."""
+    scratch = archive._scratch_name(live)
+    assert len(scratch.encode()) <= 63
+    assert scratch.encode()[:63] != live.encode()[:63]
