@@ -32,7 +32,7 @@ import tarfile
 import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.db import connections
@@ -239,7 +239,25 @@ def read_manifest(archive: Path) -> dict:
         raise BackupError(
             _("The archive %(name)s is not a Needle backup this version can read.") % {"name": archive.name}
         )
+    outside = [name for name in manifest.get("files", {}) if not _inside_media(name)]
+    if outside:
+        # Before anything is written: the tar filter's refusal came after the database was restored.
+        raise BackupError(
+            _(
+                "The archive %(name)s names a file outside the uploads folder (%(file)s): it is no "
+                "Needle backup."
+            )
+            % {"name": archive.name, "file": outside[0]}
+        )
     return manifest
+
+
+def _inside_media(name: object) -> bool:
+    """A name as make_backup writes it: relative, without "..", in its one spelling (no "a//b", "./a")."""
+    if not isinstance(name, str) or not name:
+        return False
+    path = PurePosixPath(name)
+    return not path.is_absolute() and ".." not in path.parts and path.as_posix() == name
 
 
 def check_archive(archive: Path) -> dict:

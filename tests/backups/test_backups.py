@@ -5,7 +5,9 @@ into an empty database and media folder, as an administrator would run it after 
 Transactional: pg_dump and the restore run in other processes and see only committed rows."""
 
 import contextlib
+import hashlib
 import io
+import json
 import os
 import sqlite3
 import stat
@@ -231,3 +233,45 @@ def test_the_scratch_database_is_never_the_live_one(live):
     scratch = archive._scratch_name(live)
     assert len(scratch.encode()) <= 63
     assert scratch.encode()[:63] != live.encode()[:63]
+
+
+def _tables_in(env: dict) -> list[str]:
+    """The tables of the database restore_backup was pointed at, read with the driver alone."""
+    if connection.vendor == "sqlite":
+        with contextlib.closing(sqlite3.connect(env["SQLITE_PATH"])) as conn:
+            return [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    with psycopg.connect(env["DATABASE_URL"].replace("postgres://", "postgresql://")) as conn:
+        return [row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+
+
+@pytest.mark.parametrize("name", ["../../escaped.txt", "cases/../../../escaped.txt", "/escaped.txt"])
+def test_an_archive_naming_a_file_outside_the_uploads_is_refused_before_anything_is_restored(
+    backup_dir, org, tmp_path, name
+):
+    """A manifest and a member whose name leaves MEDIA_ROOT, with the right digest: refused as no
+    Needle backup before the database is written (the tar filter's refusal came after the database
+    was restored and some files written: a half-restored server, and a traceback)."""
+    made = archive.make_backup(check=False).archive
+    payload = b"not an upload"
+
+    def add_escaping_file(member_name, data):
+        if member_name == archive.MANIFEST:
+            manifest = json.loads(data)
+            manifest["files"][name] = hashlib.sha256(payload).hexdigest()
+            return json.dumps(manifest).encode()
+        return data
+
+    crafted = _copy_with(made, tmp_path / "crafted.tar", add_escaping_file)
+    with tarfile.open(crafted, "a") as tar:
+        info = tarfile.TarInfo(f"media/{name}")
+        info.size = len(payload)
+        tar.addfile(info, io.BytesIO(payload))
+
+    with pytest.raises(CommandError, match="不是绣花针的备份"):
+        call_command("backup", check=str(crafted))
+    with empty_database(tmp_path) as env:
+        done = _manage(env, "restore_backup", str(crafted))
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert "不是绣花针的备份" in done.stderr
+        assert _tables_in(env) == []
+    assert not list(tmp_path.rglob("escaped.txt")) and not Path("/escaped.txt").exists()
