@@ -475,11 +475,23 @@ def _run(command: list[str], arguments: list[str]) -> None:
         )
     done = subprocess.run([*command, *arguments], env=_pg_env(), capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode != 0:
-        lines = (done.stderr or done.stdout).strip().splitlines()
         raise BackupError(
             _("%(program)s failed: %(error)s")
-            % {"program": command[0], "error": lines[-1] if lines else done.returncode}
+            % {"program": command[0], "error": _program_error(command[0], done.stderr or done.stdout)}
         )
+
+
+def _program_error(program: str, output: str) -> str:
+    """What pg_dump or pg_restore said went wrong: its "<program>: error: …" line (the first), not
+    the SQL it quotes after it ("Command was: CREATE TABLE …", whose last line is ");"), nor a
+    CONTEXT or DETAIL line (which may quote a row)."""
+    said = [line.strip() for line in output.splitlines() if line.startswith(f"{program}: ")]
+    errors = [line for line in said if line.startswith(f"{program}: error: ")]
+    if errors:
+        return errors[0].removeprefix(f"{program}: error: ")
+    if said:  # its words in another language: the last it said before the SQL
+        return said[-1].removeprefix(f"{program}: ")
+    return output.strip().splitlines()[0] if output.strip() else "?"
 
 
 @contextlib.contextmanager

@@ -275,3 +275,18 @@ def test_an_archive_naming_a_file_outside_the_uploads_is_refused_before_anything
         assert "不是绣花针的备份" in done.stderr
         assert _tables_in(env) == []
     assert not list(tmp_path.rglob("escaped.txt")) and not Path("/escaped.txt").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_restore's messages")
+def test_a_restore_that_pg_restore_refuses_says_pg_restores_error(backup_dir, org, tmp_path):
+    """pg_restore names its error, then quotes the SQL it ran: the administrator is told the error,
+    not the SQL's last line (which was ");" or "Command was: CREATE EXTENSION …")."""
+    made = archive.make_backup(check=False, media=False).archive
+    with empty_database(tmp_path) as env:
+        # No table, so restore_backup takes the database as empty; pg_restore's CREATE TABLE fails.
+        with psycopg.connect(env["DATABASE_URL"].replace("postgres://", "postgresql://")) as conn:
+            conn.execute("CREATE SEQUENCE cases_case")
+        done = _manage(env, "restore_backup", str(made), "--no-media")
+    assert done.returncode == 1
+    [message] = [line for line in done.stderr.splitlines() if line.startswith("CommandError")]
+    assert '"cases_case" already exists' in message and "Command was" not in message, done.stderr
