@@ -130,6 +130,11 @@ def make_backup(
             check_archive(partial)
         except BackupError as error:
             outcome.problem = str(error)
+        except Exception as error:  # the server refused the scratch database's connection, a full disk
+            outcome.problem = str(error).strip() or type(error).__name__
+        except BaseException:  # stopped: the archive is kept, unchecked, not left as a hidden .partial
+            os.replace(partial, folder / f"{stamp}{UNCHECKED}.tar")
+            raise
     outcome.checked = check and not outcome.problem
     if not outcome.checked:
         outcome.archive = folder / f"{stamp}{UNCHECKED}.tar"

@@ -290,3 +290,24 @@ def test_a_restore_that_pg_restore_refuses_says_pg_restores_error(backup_dir, or
     assert done.returncode == 1
     [message] = [line for line in done.stderr.splitlines() if line.startswith("CommandError")]
     assert '"cases_case" already exists' in message and "Command was" not in message, done.stderr
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the scratch database's server")
+def test_a_check_the_server_refuses_keeps_the_archive_as_unchecked_and_says_why(backup_dir, org, monkeypatch):
+    """The check's maintenance connection refused (a managed server where the user may not CONNECT
+    to "postgres"): the archive is kept as unchecked and the run recorded, as for any failed check.
+    It stayed behind as a hidden ".partial", every resident's ID number in it, never pruned, and
+    `manage.py backup` recorded nothing."""
+
+    def refused():
+        nowhere = {**archive._conninfo(), "dbname": "needle_no_such_database"}
+        return psycopg.connect(**nowhere, autocommit=True)
+
+    monkeypatch.setattr(archive, "_maintenance", refused)
+    with pytest.raises(CommandError, match=r"未通过校验.*needle_no_such_database"):
+        call_command("backup", no_media=True)
+    [kept] = list(backup_dir.iterdir())
+    assert kept.name.startswith("needle-") and kept.name.endswith("-unchecked.tar")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    run = JobRun.objects.get(job=JobRun.BACKUP)
+    assert run.outcome["checked"] is False and "needle_no_such_database" in run.outcome["problem"]
