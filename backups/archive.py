@@ -146,8 +146,9 @@ def make_backup(
 
 
 def prune(folder: Path, keep: int | None = None) -> list[str]:
-    """Keep the newest `keep` checked archives; unchecked ones older than the newest checked go too."""
-    keep = settings.BACKUP_KEEP if keep is None else keep
+    """Keep the newest `keep` checked archives; unchecked ones older than the newest checked go too.
+    The newest checked one is always kept (BACKUP_KEEP=0 removed the archive just made)."""
+    keep = max(settings.BACKUP_KEEP if keep is None else keep, 1)
     checked = sorted(p for p in folder.glob("needle-*.tar") if not p.stem.endswith(UNCHECKED))
     unchecked = [p for p in folder.glob(f"needle-*{UNCHECKED}.tar") if checked and p.name < checked[-1].name]
     gone = checked[: max(len(checked) - keep, 0)] + unchecked

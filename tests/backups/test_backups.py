@@ -311,3 +311,13 @@ def test_a_check_the_server_refuses_keeps_the_archive_as_unchecked_and_says_why(
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     run = JobRun.objects.get(job=JobRun.BACKUP)
     assert run.outcome["checked"] is False and "needle_no_such_database" in run.outcome["problem"]
+
+
+@pytest.mark.parametrize("keep", [0, -1])
+def test_the_archive_just_made_is_never_pruned(backup_dir, org, settings, keep):
+    """BACKUP_KEEP=0 (read as "keep them all", or a slip) removed every archive, the one just made
+    and checked among them, and said it was checked."""
+    settings.BACKUP_KEEP = keep
+    outcome = archive.make_backup(media=False)
+    assert outcome.checked and outcome.archive.exists()
+    assert _archives(backup_dir) == [outcome.archive]
