@@ -32,7 +32,7 @@ import tarfile
 import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.db import connections
@@ -130,6 +130,11 @@ def make_backup(
             check_archive(partial)
         except BackupError as error:
             outcome.problem = str(error)
+        except Exception as error:  # the server refused the scratch database's connection, a full disk
+            outcome.problem = str(error).strip() or type(error).__name__
+        except BaseException:  # stopped: the archive is kept, unchecked, not left as a hidden .partial
+            os.replace(partial, folder / f"{stamp}{UNCHECKED}.tar")
+            raise
     outcome.checked = check and not outcome.problem
     if not outcome.checked:
         outcome.archive = folder / f"{stamp}{UNCHECKED}.tar"
@@ -141,8 +146,9 @@ def make_backup(
 
 
 def prune(folder: Path, keep: int | None = None) -> list[str]:
-    """Keep the newest `keep` checked archives; unchecked ones older than the newest checked go too."""
-    keep = settings.BACKUP_KEEP if keep is None else keep
+    """Keep the newest `keep` checked archives; unchecked ones older than the newest checked go too.
+    The newest checked one is always kept (BACKUP_KEEP=0 removed the archive just made)."""
+    keep = max(settings.BACKUP_KEEP if keep is None else keep, 1)
     checked = sorted(p for p in folder.glob("needle-*.tar") if not p.stem.endswith(UNCHECKED))
     unchecked = [p for p in folder.glob(f"needle-*{UNCHECKED}.tar") if checked and p.name < checked[-1].name]
     gone = checked[: max(len(checked) - keep, 0)] + unchecked
@@ -239,7 +245,25 @@ def read_manifest(archive: Path) -> dict:
         raise BackupError(
             _("The archive %(name)s is not a Needle backup this version can read.") % {"name": archive.name}
         )
+    outside = [name for name in manifest.get("files", {}) if not _inside_media(name)]
+    if outside:
+        # Before anything is written: the tar filter's refusal came after the database was restored.
+        raise BackupError(
+            _(
+                "The archive %(name)s names a file outside the uploads folder (%(file)s): it is no "
+                "Needle backup."
+            )
+            % {"name": archive.name, "file": outside[0]}
+        )
     return manifest
+
+
+def _inside_media(name: object) -> bool:
+    """A name as make_backup writes it: relative, without "..", in its one spelling (no "a//b", "./a")."""
+    if not isinstance(name, str) or not name:
+        return False
+    path = PurePosixPath(name)
+    return not path.is_absolute() and ".." not in path.parts and path.as_posix() == name
 
 
 def check_archive(archive: Path) -> dict:
@@ -301,7 +325,7 @@ def _restore_scratch(engine: str, dump: Path) -> dict:
             conn.close()
     import psycopg
 
-    scratch = f"{settings.DATABASES['default']['NAME']}_restorecheck"[:63]
+    scratch = _scratch_name(settings.DATABASES["default"]["NAME"])
     _drop_database(scratch)  # left over by a check that was killed half-way
     try:
         with _maintenance() as conn:
@@ -325,6 +349,21 @@ def _restore_scratch(engine: str, dump: Path) -> dict:
             )
     finally:
         _drop_database(scratch)
+
+
+_SCRATCH_SUFFIX = "_restorecheck"
+_NAME_BYTES = 63  # PostgreSQL cuts a longer name (NAMEDATALEN - 1), in bytes
+
+
+def _scratch_name(live: str) -> str:
+    """The check's scratch database, dropped WITH (FORCE) before and after the check: never a name
+    PostgreSQL would cut to the live database's. The live name is shortened to leave the suffix
+    room ("<63 characters>_restorecheck"[:63] was the live database itself, and was dropped)."""
+    cut = _NAME_BYTES - len(_SCRATCH_SUFFIX)
+    scratch = live.encode()[:cut].decode(errors="ignore") + _SCRATCH_SUFFIX
+    if scratch.encode()[:_NAME_BYTES] == live.encode()[:_NAME_BYTES]:
+        scratch = live.encode()[: cut - 1].decode(errors="ignore") + "_" + _SCRATCH_SUFFIX
+    return scratch
 
 
 def _compare(manifest: dict, found: dict) -> None:
@@ -442,11 +481,23 @@ def _run(command: list[str], arguments: list[str]) -> None:
         )
     done = subprocess.run([*command, *arguments], env=_pg_env(), capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode != 0:
-        lines = (done.stderr or done.stdout).strip().splitlines()
         raise BackupError(
             _("%(program)s failed: %(error)s")
-            % {"program": command[0], "error": lines[-1] if lines else done.returncode}
+            % {"program": command[0], "error": _program_error(command[0], done.stderr or done.stdout)}
         )
+
+
+def _program_error(program: str, output: str) -> str:
+    """What pg_dump or pg_restore said went wrong: its "<program>: error: …" line (the first), not
+    the SQL it quotes after it ("Command was: CREATE TABLE …", whose last line is ");"), nor a
+    CONTEXT or DETAIL line (which may quote a row)."""
+    said = [line.strip() for line in output.splitlines() if line.startswith(f"{program}: ")]
+    errors = [line for line in said if line.startswith(f"{program}: error: ")]
+    if errors:
+        return errors[0].removeprefix(f"{program}: error: ")
+    if said:  # its words in another language: the last it said before the SQL
+        return said[-1].removeprefix(f"{program}: ")
+    return output.strip().splitlines()[0] if output.strip() else "?"
 
 
 @contextlib.contextmanager

@@ -5,7 +5,9 @@ into an empty database and media folder, as an administrator would run it after 
 Transactional: pg_dump and the restore run in other processes and see only committed rows."""
 
 import contextlib
+import hashlib
 import io
+import json
 import os
 import sqlite3
 import stat
@@ -213,3 +215,109 @@ def test_a_backup_that_fails_half_way_leaves_no_file_and_says_why(backup_dir, or
     assert list(backup_dir.iterdir()) == []  # no half-written archive, no scratch folder
     run = JobRun.objects.get(job=JobRun.BACKUP)
     assert run.outcome["checked"] is False and "No space left" in run.outcome["problem"]
+
+
+@pytest.mark.parametrize(
+    "live",
+    [
+        "needle",
+        "n" * 50,  # its name and the suffix pass PostgreSQL's 63 bytes
+        "needle_production_for_the_huangpu_district_residents_committee1",  # 63, as Django allows
+        "绣花针黄浦区居民委员会生产数据库备份校验",  # 19 characters, 57 bytes
+        "x" * 50 + "_restorecheck",  # a live database named like a scratch one
+    ],
+)
+def test_the_scratch_database_is_never_the_live_one(live):
+    """The check drops its scratch database WITH (FORCE) before and after: a name that PostgreSQL cuts
+    to the live database's (63 bytes) dropped the live database, its connections killed."""
+    scratch = archive._scratch_name(live)
+    assert len(scratch.encode()) <= 63
+    assert scratch.encode()[:63] != live.encode()[:63]
+
+
+def _tables_in(env: dict) -> list[str]:
+    """The tables of the database restore_backup was pointed at, read with the driver alone."""
+    if connection.vendor == "sqlite":
+        with contextlib.closing(sqlite3.connect(env["SQLITE_PATH"])) as conn:
+            return [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    with psycopg.connect(env["DATABASE_URL"].replace("postgres://", "postgresql://")) as conn:
+        return [row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+
+
+@pytest.mark.parametrize("name", ["../../escaped.txt", "cases/../../../escaped.txt", "/escaped.txt"])
+def test_an_archive_naming_a_file_outside_the_uploads_is_refused_before_anything_is_restored(
+    backup_dir, org, tmp_path, name
+):
+    """A manifest and a member whose name leaves MEDIA_ROOT, with the right digest: refused as no
+    Needle backup before the database is written (the tar filter's refusal came after the database
+    was restored and some files written: a half-restored server, and a traceback)."""
+    made = archive.make_backup(check=False).archive
+    payload = b"not an upload"
+
+    def add_escaping_file(member_name, data):
+        if member_name == archive.MANIFEST:
+            manifest = json.loads(data)
+            manifest["files"][name] = hashlib.sha256(payload).hexdigest()
+            return json.dumps(manifest).encode()
+        return data
+
+    crafted = _copy_with(made, tmp_path / "crafted.tar", add_escaping_file)
+    with tarfile.open(crafted, "a") as tar:
+        info = tarfile.TarInfo(f"media/{name}")
+        info.size = len(payload)
+        tar.addfile(info, io.BytesIO(payload))
+
+    with pytest.raises(CommandError, match="不是绣花针的备份"):
+        call_command("backup", check=str(crafted))
+    with empty_database(tmp_path) as env:
+        done = _manage(env, "restore_backup", str(crafted))
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert "不是绣花针的备份" in done.stderr
+        assert _tables_in(env) == []
+    assert not list(tmp_path.rglob("escaped.txt")) and not Path("/escaped.txt").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_restore's messages")
+def test_a_restore_that_pg_restore_refuses_says_pg_restores_error(backup_dir, org, tmp_path):
+    """pg_restore names its error, then quotes the SQL it ran: the administrator is told the error,
+    not the SQL's last line (which was ");" or "Command was: CREATE EXTENSION …")."""
+    made = archive.make_backup(check=False, media=False).archive
+    with empty_database(tmp_path) as env:
+        # No table, so restore_backup takes the database as empty; pg_restore's CREATE TABLE fails.
+        with psycopg.connect(env["DATABASE_URL"].replace("postgres://", "postgresql://")) as conn:
+            conn.execute("CREATE SEQUENCE cases_case")
+        done = _manage(env, "restore_backup", str(made), "--no-media")
+    assert done.returncode == 1
+    [message] = [line for line in done.stderr.splitlines() if line.startswith("CommandError")]
+    assert '"cases_case" already exists' in message and "Command was" not in message, done.stderr
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the scratch database's server")
+def test_a_check_the_server_refuses_keeps_the_archive_as_unchecked_and_says_why(backup_dir, org, monkeypatch):
+    """The check's maintenance connection refused (a managed server where the user may not CONNECT
+    to "postgres"): the archive is kept as unchecked and the run recorded, as for any failed check.
+    It stayed behind as a hidden ".partial", every resident's ID number in it, never pruned, and
+    `manage.py backup` recorded nothing."""
+
+    def refused():
+        nowhere = {**archive._conninfo(), "dbname": "needle_no_such_database"}
+        return psycopg.connect(**nowhere, autocommit=True)
+
+    monkeypatch.setattr(archive, "_maintenance", refused)
+    with pytest.raises(CommandError, match=r"未通过校验.*needle_no_such_database"):
+        call_command("backup", no_media=True)
+    [kept] = list(backup_dir.iterdir())
+    assert kept.name.startswith("needle-") and kept.name.endswith("-unchecked.tar")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    run = JobRun.objects.get(job=JobRun.BACKUP)
+    assert run.outcome["checked"] is False and "needle_no_such_database" in run.outcome["problem"]
+
+
+@pytest.mark.parametrize("keep", [0, -1])
+def test_the_archive_just_made_is_never_pruned(backup_dir, org, settings, keep):
+    """BACKUP_KEEP=0 (read as "keep them all", or a slip) removed every archive, the one just made
+    and checked among them, and said it was checked."""
+    settings.BACKUP_KEEP = keep
+    outcome = archive.make_backup(media=False)
+    assert outcome.checked and outcome.archive.exists()
+    assert _archives(backup_dir) == [outcome.archive]
