@@ -12,7 +12,8 @@ they hold every resident's full ID number), holds
 scratch one (PostgreSQL: a database made for the check and dropped after it, so the database user
 needs CREATEDB; SQLite: a temporary file), compares every table's rows with the manifest and every
 file with its digest. A checked archive takes its final name and lets the oldest go (BACKUP_KEEP are
-kept); one that fails its check is kept as `…-unchecked.tar` and removes nothing.
+kept); one that fails its check is kept as `…-unchecked.tar` and removes no checked archive (the
+newest BACKUP_KEEP unchecked ones are kept, not every night's). One backup or check runs at a time.
 
 `restore()` writes an archive into an empty database and adds its files to MEDIA_ROOT, refusing to
 overwrite anything. Only SQL runs here, never a committee's model: a backup is of the whole
@@ -21,6 +22,7 @@ deployment and needs no scope.
 
 import contextlib
 import datetime
+import fcntl
 import hashlib
 import io
 import json
@@ -93,6 +95,37 @@ def make_backup(
     started = time.monotonic()
     media = settings.BACKUP_MEDIA if media is None else media
     folder = backup_dir()
+    with one_at_a_time(folder):
+        _sweep(folder)
+        return _make_backup(folder, check=check, media=media, now=now, started=started)
+
+
+@contextlib.contextmanager
+def one_at_a_time(folder: Path):
+    """One backup or check at a time on this server: two would share the scratch database, and the
+    second's first step drops it. A second one is refused at once, not queued."""
+    with (folder / ".lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise BackupError(_("Another backup or check is running; this one was not started.")) from error
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _sweep(folder: Path) -> None:
+    """What a backup killed half-way left behind (under the lock, so nobody is writing it): its
+    hidden .partial archive and its folder with the raw dump, each holding every full ID number."""
+    for path in folder.glob(".*.partial"):
+        path.unlink(missing_ok=True)
+    for path in folder.glob("tmp*"):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _make_backup(folder: Path, *, check: bool, media: bool, now, started: float) -> Outcome:
     stamp = timezone.localtime(now or timezone.now()).strftime(_NAME_FORMAT)
     final = folder / f"{stamp}.tar"
     partial = folder / f".{stamp}.partial"
@@ -139,8 +172,7 @@ def make_backup(
     if not outcome.checked:
         outcome.archive = folder / f"{stamp}{UNCHECKED}.tar"
     os.replace(partial, outcome.archive)
-    if outcome.checked:
-        outcome.removed = prune(folder)
+    outcome.removed = prune(folder)  # never a checked archive for an unchecked one
     outcome.seconds = time.monotonic() - started
     return outcome
 
@@ -150,8 +182,12 @@ def prune(folder: Path, keep: int | None = None) -> list[str]:
     The newest checked one is always kept (BACKUP_KEEP=0 removed the archive just made)."""
     keep = max(settings.BACKUP_KEEP if keep is None else keep, 1)
     checked = sorted(p for p in folder.glob("needle-*.tar") if not p.stem.endswith(UNCHECKED))
-    unchecked = [p for p in folder.glob(f"needle-*{UNCHECKED}.tar") if checked and p.name < checked[-1].name]
-    gone = checked[: max(len(checked) - keep, 0)] + unchecked
+    unchecked = sorted(folder.glob(f"needle-*{UNCHECKED}.tar"))
+    # Older than the newest checked one, they are replaced by it; without CREATEDB every archive is
+    # unchecked, and the newest `keep` of those are kept, not every night's until the disk is full.
+    stale = [p for p in unchecked if checked and p.name < checked[-1].name]
+    stale += [p for p in unchecked[: max(len(unchecked) - keep, 0)] if p not in stale]
+    gone = checked[: max(len(checked) - keep, 0)] + stale
     for path in gone:
         path.unlink()
     return sorted(p.name for p in gone)
@@ -177,7 +213,9 @@ def _dump_postgresql(target: Path) -> dict:
     import psycopg
 
     with psycopg.connect(**_conninfo()) as conn:
-        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        # One snapshot for the counts and the dump: psycopg opens the transaction at the first query.
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        conn.read_only = True
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
         state = _state(conn.execute)
         _run(
@@ -426,9 +464,14 @@ def restore(archive: Path, *, media: bool = True) -> tuple[dict, dict]:
             )
         else:
             target = Path(settings.DATABASES["default"]["NAME"])
-            for suffix in ("", "-wal", "-shm"):  # an empty database's files, checked empty above
+            # Copied beside the target under another name, then put in its place in one step: a
+            # full disk leaves the empty database as it was, not half a file.
+            copy = target.with_name(f".{target.name}.restoring")
+            shutil.copyfile(dump, copy)
+            copy.chmod(0o600)
+            for suffix in ("-wal", "-shm"):  # an empty database's files, checked empty above
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
-            shutil.copyfile(dump, target)
+            os.replace(copy, target)
     if media:
         _restore_media(archive, root)
     with connections["default"].cursor() as cursor:

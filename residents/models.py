@@ -336,7 +336,11 @@ class Resident(CommitteeOwned):
                 self.check_birth_date(self.birth_date, today=today)
             except ValidationError as error:
                 errors.update(error.error_dict)
-        if self.archived_on and (stored is None or self.archived_on != stored.archived_on):
+        # A changed birth date is measured against the day moved out or died too: born after it is
+        # as wrong as having left before birth.
+        if self.archived_on and (
+            stored is None or self.archived_on != stored.archived_on or self.birth_date != stored.birth_date
+        ):
             try:
                 self.check_archived_on(self.archived_on, birth_date=self.birth_date, today=today)
             except ValidationError as error:

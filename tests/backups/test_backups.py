@@ -212,7 +212,7 @@ def test_a_backup_that_fails_half_way_leaves_no_file_and_says_why(backup_dir, or
     monkeypatch.setattr(archive, "_add_bytes", disk_full)  # the last member: the disk fills up there
     with pytest.raises(OSError, match="No space left"):
         call_command("backup", no_media=True)
-    assert list(backup_dir.iterdir()) == []  # no half-written archive, no scratch folder
+    assert [p.name for p in backup_dir.iterdir()] == [".lock"]  # no half-written archive, no scratch folder
     run = JobRun.objects.get(job=JobRun.BACKUP)
     assert run.outcome["checked"] is False and "No space left" in run.outcome["problem"]
 
@@ -306,7 +306,7 @@ def test_a_check_the_server_refuses_keeps_the_archive_as_unchecked_and_says_why(
     monkeypatch.setattr(archive, "_maintenance", refused)
     with pytest.raises(CommandError, match=r"未通过校验.*needle_no_such_database"):
         call_command("backup", no_media=True)
-    [kept] = list(backup_dir.iterdir())
+    [kept] = _archives(backup_dir)
     assert kept.name.startswith("needle-") and kept.name.endswith("-unchecked.tar")
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     run = JobRun.objects.get(job=JobRun.BACKUP)
@@ -321,3 +321,27 @@ def test_the_archive_just_made_is_never_pruned(backup_dir, org, settings, keep):
     outcome = archive.make_backup(media=False)
     assert outcome.checked and outcome.archive.exists()
     assert _archives(backup_dir) == [outcome.archive]
+
+
+def test_one_backup_at_a_time_and_what_a_killed_one_left_is_swept(backup_dir, org):
+    backup_dir.mkdir(parents=True)
+    left = backup_dir / ".needle-20261201-023000.partial"
+    left.write_bytes(b"half an archive")
+    (backup_dir / "tmpabc123").mkdir()
+    (backup_dir / "tmpabc123" / "database.dump").write_bytes(b"a raw dump")
+    with archive.one_at_a_time(backup_dir), pytest.raises(CommandError, match="正在进行"):
+        call_command("backup", no_media=True)  # the nightly one still runs
+    assert left.exists()  # nothing was touched while the other ran
+    outcome = archive.make_backup(media=False)
+    assert outcome.checked
+    assert sorted(p.name for p in backup_dir.iterdir() if p.name != ".lock") == [outcome.archive.name]
+
+
+def test_unchecked_archives_are_capped_too(tmp_path, settings):
+    settings.BACKUP_KEEP = 2
+    for day in range(1, 5):
+        (tmp_path / f"needle-2026120{day}-023000-unchecked.tar").write_bytes(b"")
+    assert archive.prune(tmp_path) == [
+        "needle-20261201-023000-unchecked.tar",
+        "needle-20261202-023000-unchecked.tar",
+    ]

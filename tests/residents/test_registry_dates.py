@@ -194,6 +194,19 @@ def test_the_archiving_service_refuses_a_day_out_of_range(org, home):
     assert Resident.all_objects.get(pk=resident.pk).archived == ""
 
 
+def test_a_birth_date_moved_after_the_day_they_died_is_refused(org, home):
+    resident = make_resident(home, "周勤", birth=BORN)
+    services.resident_archive(resident=resident, archived="deceased", archived_on=BORN + 400 * DAY)
+    resident = Resident.all_objects.get(pk=resident.pk)
+    resident.birth_date = BORN + 500 * DAY  # born after the day they died
+    with pytest.raises(ValidationError) as refused:
+        services.resident_update(
+            resident=resident, version=resident.version, categories=[], keep_hidden=False
+        )
+    assert set(refused.value.message_dict) == {"archived_on"}
+    assert Resident.all_objects.get(pk=resident.pk).birth_date == BORN
+
+
 # --- The admin ------------------------------------------------------------------------------------------
 
 

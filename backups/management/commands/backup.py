@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from backups.archive import BackupError, check_archive, make_backup
+from backups.archive import BackupError, backup_dir, check_archive, make_backup, one_at_a_time
 from jobs.models import JobRun
 
 
@@ -21,7 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args, check=None, no_check=False, no_media=False, **options):
         if check:
             try:
-                manifest = check_archive(Path(check))
+                with one_at_a_time(backup_dir()):
+                    manifest = check_archive(Path(check))
             except BackupError as error:
                 raise CommandError(str(error)) from error
             rows = sum(manifest["rows"].values())
