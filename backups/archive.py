@@ -455,6 +455,22 @@ def restore(archive: Path, *, media: bool = True) -> tuple[dict, dict]:
             )
         )
     connections["default"].close()
+    # The uploads are unpacked first, beside MEDIA_ROOT (the same disk), and moved in only once the
+    # database is restored: a full disk while unpacking leaves the empty database as it was.
+    root.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=root.parent, prefix=".restoring-") as staged:
+        if media:
+            _restore_media(archive, Path(staged))
+        _restore_database(archive, manifest)
+        if media:
+            _move_in(Path(staged), root)
+    with connections["default"].cursor() as cursor:
+        found = _state(lambda sql: cursor.execute(sql) or cursor)
+    _compare(manifest, found)
+    return manifest, found
+
+
+def _restore_database(archive: Path, manifest: dict) -> None:
     with tempfile.TemporaryDirectory() as work:
         dump = _extract_checked(archive, manifest, Path(work))
         if manifest["engine"] == "postgresql":
@@ -463,6 +479,7 @@ def restore(archive: Path, *, media: bool = True) -> tuple[dict, dict]:
                 ["--dbname", settings.DATABASES["default"]["NAME"], str(dump)],
             )
         else:
+            _restore_scratch("sqlite", dump)  # a damaged copy is refused before it replaces anything
             target = Path(settings.DATABASES["default"]["NAME"])
             # Copied beside the target under another name, then put in its place in one step: a
             # full disk leaves the empty database as it was, not half a file.
@@ -472,12 +489,14 @@ def restore(archive: Path, *, media: bool = True) -> tuple[dict, dict]:
             for suffix in ("-wal", "-shm"):  # an empty database's files, checked empty above
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
             os.replace(copy, target)
-    if media:
-        _restore_media(archive, root)
-    with connections["default"].cursor() as cursor:
-        found = _state(lambda sql: cursor.execute(sql) or cursor)
-    _compare(manifest, found)
-    return manifest, found
+
+
+def _move_in(staged: Path, root: Path) -> None:
+    """Each unpacked file renamed into MEDIA_ROOT (checked free of them above)."""
+    for path in sorted(p for p in staged.rglob("*") if p.is_file()):
+        target = root / path.relative_to(staged)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
 
 
 def _restore_media(archive: Path, root: Path) -> None:

@@ -345,3 +345,40 @@ def test_unchecked_archives_are_capped_too(tmp_path, settings):
         "needle-20261201-023000-unchecked.tar",
         "needle-20261202-023000-unchecked.tar",
     ]
+
+
+def test_a_restore_that_fails_leaves_the_new_database_and_media_folder_empty(
+    backup_dir, case_with_photo, tmp_path
+):
+    """A database in the archive that cannot be restored (its digest matching, so it passes the
+    archive's own checks): nothing is written, neither the uploads nor the database."""
+    call_command("backup")
+    [made] = _archives(backup_dir)
+    garbage = b"not a database at all" * 100
+    manifest = archive.read_manifest(made)
+    manifest["database_sha256"] = hashlib.sha256(garbage).hexdigest()
+
+    def damage(name, data):
+        if name.startswith("database"):
+            return garbage
+        if name == "manifest.json":
+            return json.dumps(manifest).encode()
+        return data
+
+    damaged = _copy_with(made, tmp_path / "damaged.tar", damage)
+    with empty_database(tmp_path) as env:
+        done = _manage(env, "restore_backup", str(damaged))
+        assert done.returncode != 0
+        assert "数据库已损坏" in done.stderr or "pg_restore 运行失败" in done.stderr, done.stderr
+        media = Path(env["MEDIA_ROOT"])
+        assert not media.exists() or not [p for p in media.rglob("*") if p.is_file()]
+        assert not list(media.parent.glob(".restoring-*"))
+        if connection.vendor == "sqlite":
+            with contextlib.closing(sqlite3.connect(env["SQLITE_PATH"])) as conn:
+                assert (
+                    conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] == 0
+                )
+        else:
+            with psycopg.connect(env["DATABASE_URL"].replace("postgres://", "postgresql://")) as conn:
+                tables = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()
+                assert tables[0] == 0
