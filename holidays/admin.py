@@ -11,8 +11,35 @@ from holidays import calendar
 from holidays.models import HolidayDay, HolidayYear
 
 
+class HolidayDaysFormSet(forms.BaseInlineFormSet):
+    """A year's days lie in that year, and a year has at least one holiday: once entered, a year's
+    due dates are counted on these days alone, so a year saved empty (or with another year's days)
+    counted New Year and the Spring Festival as working days, and hid the warning that it was missing.
+    The year comes from the form above it (the admin fills the instance in before the days)."""
+
+    def clean(self) -> None:
+        super().clean()
+        year = self.instance.year
+        holidays = 0
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("date"):
+                continue
+            if year and data["date"].year != year:
+                form.add_error("date", _("This day is not in %(year)s.") % {"year": year})
+            holidays += data.get("kind") == HolidayDay.Kind.HOLIDAY
+        if year and not holidays:
+            raise ValidationError(
+                _(
+                    "Enter the year's holidays from the State Council's notice (at least New Year's Day): "
+                    "a year saved without them counts every weekday as a working day."
+                )
+            )
+
+
 class HolidayDayInline(admin.TabularInline):
     model = HolidayDay
+    formset = HolidayDaysFormSet
     extra = 3
 
 

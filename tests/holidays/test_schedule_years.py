@@ -24,11 +24,31 @@ def test_the_first_year_is_the_first_the_calendar_library_knows():
     assert HolidayYear.year_range(D(2026, 12, 7)) == (2004, 2027)
 
 
-def _add(client, year: int | str, **headers):
+def _add(client, year: int | str, days: list[tuple[str, str]] | None = None, **headers):
+    """The admin's "add" of a year with its days (date, kind); New Year's Day unless told."""
+    if days is None:
+        days = [(f"{int(year):04d}-01-01", "holiday")] if 0 < int(year) < 10000 else []
     data = {"year": str(year), "notice": f"国务院办公厅关于{year}年部分节假日安排的通知"}
-    data |= {"days-TOTAL_FORMS": "0", "days-INITIAL_FORMS": "0", "days-MIN_NUM_FORMS": "0"}
+    data |= {"days-TOTAL_FORMS": str(len(days)), "days-INITIAL_FORMS": "0", "days-MIN_NUM_FORMS": "0"}
     data["days-MAX_NUM_FORMS"] = "1000"
+    for index, (day, kind) in enumerate(days):
+        data |= {f"days-{index}-date": day, f"days-{index}-kind": kind, f"days-{index}-name": "元旦"}
     return client.post(reverse("admin:holidays_holidayyear_add"), data, headers=headers)
+
+
+def test_a_year_without_holidays_or_with_another_years_days_is_refused(org, as_user):
+    """Once entered, a year's due dates count on its days alone: saved empty, or with last year's
+    days, New Year and the Spring Festival were working days and the missing-year warning was gone."""
+    client = as_user(org.superuser)
+    year = timezone.localdate().year + 1
+    empty = _add(client, year, days=[])
+    assert empty.status_code == 200 and "至少录入元旦" in text_of(empty.text)
+    workdays_only = _add(client, year, days=[(f"{year}-02-07", "workday")])
+    assert workdays_only.status_code == 200 and "至少录入元旦" in text_of(workdays_only.text)
+    elsewhere = _add(client, year, days=[(f"{year - 1}-10-01", "holiday")])
+    assert elsewhere.status_code == 200 and f"这一天不在 {year} 年" in text_of(elsewhere.text)
+    assert not HolidayYear.objects.exists()
+    assert _add(client, year).status_code == 302
 
 
 @pytest.mark.parametrize("which", ["2003", "year 0", "the year after next", "year 9999"])
