@@ -295,6 +295,14 @@ class AidForm(forms.ModelForm):
             "notes": forms.Textarea({"rows": 2}),
         }
 
+    def __init__(self, *args, may_decide: bool = True, **kwargs) -> None:
+        """`may_decide`: the user may approve or pay aid here (the secretary). A worker is offered
+        "applied" alone: offered a decision, the save was refused with a 403 page and what they
+        had typed was lost."""
+        super().__init__(*args, **kwargs)
+        if not may_decide:
+            self.fields["status"].choices = [(Aid.Status.APPLIED, Aid.Status.APPLIED.label)]
+
 
 class AidUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Aid.Status.choices)

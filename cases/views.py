@@ -174,7 +174,10 @@ def _detail_context(request: HttpRequest, case: Case, posted: Mapping[str, forms
             reply=ReplyForm,
             chase=ChaseForm,
             follow_up=lambda: posted.get("follow_up") or FollowUpForm(),
-            aid=lambda: posted.get("aid") or AidForm(),
+            aid=lambda: (
+                posted.get("aid")
+                or AidForm(may_decide=request.access.can(Perm.APPROVE_AID, case.committee_id))
+            ),
             aid_update=AidUpdateForm,
             attach=AttachmentForm,
             text=TextActionForm,
@@ -421,7 +424,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def aid(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk)
-    form = AidForm(request.POST)
+    form = AidForm(request.POST, may_decide=request.access.can(Perm.APPROVE_AID, case.committee_id))
 
     def record() -> None:
         data = _cleaned(form)

@@ -199,3 +199,19 @@ def test_the_admin_refuses_corrected_dates_out_of_range_and_keeps_old_ones(org, 
     assert client.post(url, {**data, "aid-0-notes": ["核对过"]}).status_code == 302
     aid.refresh_from_db()
     assert (aid.notes, aid.applied_on, aid.paid_on) == ("核对过", D(1, 1, 1), D(9999, 12, 31))
+
+
+def test_a_worker_is_offered_only_applied_and_a_decision_typed_anyway_keeps_the_form(org, as_user):
+    """Only the secretary decides aid. Offered 已发放, a worker's save was a 403 page and the
+    kind, amount and notes typed were lost."""
+    case = _hardship(org)
+    url = reverse("cases:detail", args=[case.pk])
+    statuses = field_of(as_user(org.worker_a).get(url).content.decode(), "status")
+    assert 'value="applied"' in statuses and 'value="paid"' not in statuses
+    assert 'value="paid"' in field_of(as_user(org.secretary_a).get(url).content.decode(), "status")
+    form = {"kind": "subsidy", "amount": "800", "status": "paid", "applied_on": "", "notes": "丈夫失业"}
+    response = as_user(org.worker_a).post(reverse("cases:aid", args=[case.pk]), form)
+    page = response.content.decode()
+    assert response.status_code == 200 and "没有保存，请修改下面标出的内容。" in page
+    assert 'value="800"' in field_of(page, "amount") and "丈夫失业</textarea>" in field_of(page, "notes")
+    assert not Aid.all_objects.exists()
