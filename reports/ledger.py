@@ -6,7 +6,6 @@ typed into free text. Rows come from queryset iterators in chunks, never a whole
 """
 
 import datetime as dt
-from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.contrib import messages
@@ -314,13 +313,16 @@ def case_list_xlsx(request: HttpRequest) -> HttpResponse:
         writer = XlsxWriter()
         rows = writer.sheet(pgettext("ledger sheet", "Cases"), case_columns(), case_rows(cases))
         filename = f"cases-{timezone.localdate():%Y-%m-%d}.xlsx"
+        # The filters given, as key=value without the empty ones (the list's form sends every field:
+        # "q=&status=&category=…" was a line no phone could wrap in the access log).
+        filters = [f"{key}={value}" for key, values in request.GET.lists() for value in values if value]
         # Which committees the rows came from would cost a query of its own: the export is noted in
         # each committee the user exported from, with the filters as given. Decoded, as typed: the
         # masking reads "138 1234 5678", not its URL form "138+1234+5678" (which it would let by).
         audit.record_export(
             user=request.user,
             committee_ids=committee_ids,
-            detail=f"{filename} {unquote_plus(request.GET.urlencode())}",
+            detail=" ".join([filename, *filters]),
             rows=rows,
         )
         return writer.response(filename)
