@@ -175,6 +175,10 @@ class Referral(_CaseChild):
 
         sent_range = cls.sent_on_range(logged_on=logged_on, today=today)
         check("sent_on", sent_on, *sent_range, SENT_BEFORE_LOGGED, SENT_AFTER_TODAY)
+        if "sent_on" in errors:
+            # The other days are measured from this one: a good day measured from a wrong one was
+            # refused too ("the reply expected at most two years after sending, 0003-01-01").
+            raise ValidationError(errors)
         expected_range = cls.reply_expected_range(sent_on)
         check("reply_expected_by", reply_expected_by, *expected_range, EXPECTED_BEFORE_SENT, EXPECTED_TOO_FAR)
         replied_range = cls.replied_on_range(sent_on=sent_on, today=today)
@@ -346,6 +350,8 @@ class Aid(_CaseChild):
             if day is not None and (changed is None or field in changed)
             if (error := outside_range(day, earliest, latest, too_early, too_late))
         }
+        if "applied_on" in errors:  # the other days are measured from it: only it is wrong
+            errors = {"applied_on": errors["applied_on"]}
         if errors:
             raise ValidationError(errors)
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
-from cases.models import Case, CaseEvent, OutsideBody, Referral
+from cases.models import Aid, Case, CaseEvent, OutsideBody, Referral
 from committee.access import Access
 from tests.cases.page_text import field_of, text_of
 from tests.factories import admin_form_data, logged_on, make_case
@@ -190,6 +190,21 @@ def test_the_service_counts_from_the_day_the_case_was_logged_and_the_day_it_is_r
     referral = services.refer(access=access, case=case, body=_body(), at=at)  # sent that day
     assert referral.sent_on == today - 300 * DAY
     assert Referral.all_objects.count() == 1
+
+
+def test_only_the_wrong_day_is_flagged_not_the_good_ones_measured_from_it():
+    """Sent 0001-01-01 with a reply expected in a fortnight: the reply's day was refused too, "at most
+    two years after sending (0003-01-01)", and the worker thought both were wrong."""
+    today = timezone.localdate()
+    for sent in (D(1, 1, 1), today + DAY):
+        with pytest.raises(ValidationError) as refused:
+            Referral.check_dates(
+                logged_on=today - 10 * DAY, today=today, sent_on=sent, reply_expected_by=today + 14 * DAY
+            )
+        assert set(refused.value.message_dict) == {"sent_on"}
+    with pytest.raises(ValidationError) as refused:
+        Aid.check_dates(logged_on=today - 10 * DAY, today=today, applied_on=D(9999, 12, 31), paid_on=today)
+    assert set(refused.value.message_dict) == {"applied_on"}
 
 
 # --- Recording a reply ----------------------------------------------------------------------------------
