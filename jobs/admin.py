@@ -13,7 +13,7 @@ class JobRunAdmin(RecordAdmin):
     night's backup was made and passed its restore check (its `problem` says why not)."""
 
     list_display = ["job_name", "ran_at", "summary"]
-    readonly_fields = ["job", "ran_at", "outcome"]
+    fields = readonly_fields = ["job_name", "ran_at", "summary"]  # in words, not the outcome's JSON
 
     @admin.display(description=_("job"), ordering="job")
     def job_name(self, run: JobRun) -> str:

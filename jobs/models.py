@@ -36,7 +36,9 @@ class JobRun(models.Model):
         verbose_name_plural = _("job runs")
 
     def __str__(self) -> str:
-        return f"{self.job} {self.ran_at:%Y-%m-%d %H:%M}"
+        from django.utils import timezone
+
+        return f"{self.job} {timezone.localtime(self.ran_at):%Y-%m-%d %H:%M}"  # Shanghai time, as shown
 
     @classmethod
     def record(cls, job: str, outcome: dict) -> "JobRun":

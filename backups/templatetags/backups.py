@@ -1,6 +1,7 @@
 import datetime
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 
 from jobs.models import JobRun
@@ -19,7 +20,7 @@ def backup_status() -> dict:
     administrator works. One query, on the admin's index only."""
     run = JobRun.objects.filter(job=JobRun.BACKUP).first()
     if run is None:
-        return {"state": "never"}
+        return {"state": "never", "time": settings.BACKUP_TIME}
     outcome = run.outcome
     if not outcome.get("checked"):
         return {"state": "failed", "run": run, "problem": outcome.get("problem") or "-"}

@@ -24,7 +24,16 @@ def _ran(hours_ago: float, **outcome) -> None:
 @pytest.mark.django_db
 def test_no_backup_yet_is_a_warning(org, as_user):
     page = _index(as_user(org.superuser))
-    assert 'data-backup-status="never"' in page and "还没有备份" in page
+    assert 'data-backup-status="never"' in page and "还没有备份。夜间备份每天 02:30 由任务进程" in page
+
+
+@pytest.mark.django_db
+def test_a_runs_own_page_reads_in_words_and_shanghai_time(org, as_user):
+    _ran(0, checked=True, archive="needle-20261207-023000.tar", bytes=812_000, rows=24271, files=3)
+    run = JobRun.objects.get()
+    page = as_user(org.superuser).get(f"/admin/jobs/jobrun/{run.pk}/change/").content.decode()
+    assert f"backup {timezone.localtime(run.ran_at):%Y-%m-%d %H:%M}" in page  # the title, not UTC
+    assert "夜间备份" in page and "已试恢复并核对" in page and "&quot;checked&quot;" not in page
 
 
 @pytest.mark.django_db
