@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from committee.models import District, Street
 from common.db_routers import reads_from_replica
 from reports import figures
-from reports.views import _cached
+from reports.views import _cached, leaves_out_sensitive
 
 # The figures of a street's row, each linking to its committees sorted by it (reports/views.py).
 STREET_FIGURES = ("open", "overdue", "new_this_month", "resolved_this_month", "late_referrals")
@@ -77,4 +77,5 @@ def district_overview(request: HttpRequest) -> HttpResponse:
         row["url"] = head
         row["links"] = {name: f"{head}&sort={name}" for name in STREET_FIGURES}
     ctx["districts"] = districts
+    ctx["leaves_out_sensitive"] = leaves_out_sensitive(request.access, street_of)
     return render(request, "reports/district.html", ctx)

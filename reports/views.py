@@ -123,8 +123,16 @@ def _committees_side_by_side(request: HttpRequest, seats: list[tuple[int, str, S
         street=street,
         sort=sort,
         sorts=OVERVIEW_SORTS,
+        leaves_out_sensitive=leaves_out_sensitive(access, ids),
     )
     return render(request, "reports/overview.html", ctx)
+
+
+def leaves_out_sensitive(access, committee_ids) -> bool:
+    """Whether the figures leave out cases in sensitive categories, which this reader may not see in
+    some of these committees: said on the page, or a street officer's figures for a committee
+    (61 open) look wrong beside its secretary's (68)."""
+    return not all(access.can(Perm.VIEW_SENSITIVE, cid) for cid in committee_ids)
 
 
 def _resident_url(pk: int) -> str | None:

@@ -111,6 +111,9 @@ def test_the_dashboard_sets_the_districts_committees_side_by_side(org, district,
     assert response.templates[0].name == "reports/overview.html"
     assert {row["committee"] for row in response.context["rows"]} == {org.a, org.b, district.d}
     assert response.context["total"].open == 2  # A's and D's open cases; the sensitive one is not theirs
+    assert "data-leaves-out-sensitive" in response.text
+    district_page = as_user(district.officer).get(reverse("dashboard_district")).text
+    assert "此处不含敏感类别" in district_page
     committee_page = as_user(district.officer).get(reverse("dashboard_committee", args=[org.a.pk]))
     assert committee_page.context["from_street"] is True  # read-only, as the street officer sees it
 

@@ -63,6 +63,12 @@ def test_superuser_overview_covers_every_street(org, street_cases, as_user):
     assert {row["committee"] for row in response.context["rows"]} == {org.a, org.b, org.c}
 
 
+def test_the_officer_is_told_that_sensitive_cases_are_not_counted(org, street_cases, as_user):
+    """Else the officer's 61 open for a committee looks wrong beside its secretary's 68."""
+    page = as_user(org.officer).get(reverse("dashboard")).text
+    assert "此处不含敏感类别的事项：您的角色看不到这些事项。" in page
+
+
 def test_the_overview_runs_a_fixed_number_of_queries(org, as_user, django_assert_num_queries):
     """Guards against a query per committee (or per case) creeping into the overview."""
     client = as_user(org.officer)
