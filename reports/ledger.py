@@ -63,6 +63,7 @@ def case_columns() -> list[Column]:
         Column(_("Summary"), 36, "wrap"),
         Column(_("Assignee"), 10),
         Column(_("Status"), 9),
+        Column(_("Due date"), 12, "date"),  # what an export of the overdue cases is about
         Column(_("Resolved on"), 12, "date"),
         Column(_("Satisfaction"), 12),
         Column(_("Resolution"), 36, "wrap"),
@@ -87,6 +88,7 @@ def case_rows(queryset):
             mask_numbers_in_text(case.title),
             case.assignee.display_name if case.assignee else "",
             statuses.get(case.status, case.status),
+            case.due_date,
             _date(case.resolved_at),
             satisfaction.get(case.satisfaction, case.satisfaction) if case.satisfaction else "",
             mask_numbers_in_text(case.resolution),

@@ -89,7 +89,8 @@ def test_the_ledger_has_four_chinese_sheets_with_the_months_rows(org, month, as_
     assert cases.column_dimensions["H"].width > 20
     # Every choice in words, in Chinese: status, satisfaction, the party's role, how, what aid.
     assert first_case[9] == "新登记" and "王建华（反映人" in first_case[6]
-    assert rows[2][9] == "已办结" and rows[2][11] == "满意" and "王建华（受助人" in rows[2][6]
+    assert rows[0][10] == "办理期限" and isinstance(first_case[10], dt.datetime)  # the due date, a date
+    assert rows[2][9] == "已办结" and rows[2][12] == "满意" and "王建华（受助人" in rows[2][6]
     visits = list(workbook["走访"].iter_rows(values_only=True))
     assert len(visits) == 2 and visits[1][5] == "上门走访"
     assert len(list(workbook["转办"].iter_rows())) == 2
