@@ -193,3 +193,20 @@ def test_the_admin_refuses_a_corrected_day_out_of_range_and_keeps_an_old_one(org
     assert response.status_code == 302
     call.refresh_from_db()
     assert (call.comment, call.called_on) == ("电话回访，满意", D(1, 1, 1))
+
+
+def test_the_calls_form_is_open_until_the_call_is_recorded(org, as_user):
+    """Once called, the case waits for the secretary to close it: a blank form left open read as
+    "not yet called"."""
+    case = _resolved(org)
+    url = reverse("cases:detail", args=[case.pk])
+    opened = '<details class="action" open><summary>记录电话回访</summary>'
+    assert opened in as_user(org.worker_a).get(url).content.decode()
+    form = {
+        "version": case.version,
+        "called_on": timezone.localdate().isoformat(),
+        "satisfaction": "satisfied",
+    }
+    assert as_user(org.worker_a).post(reverse("cases:follow_up", args=[case.pk]), form).status_code == 302
+    page = as_user(org.worker_a).get(url).content.decode()
+    assert "记录电话回访" in page and opened not in page  # a second call still possible, folded away
