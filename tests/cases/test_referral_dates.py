@@ -299,3 +299,12 @@ def test_the_admin_refuses_a_corrected_date_out_of_range_and_keeps_an_old_one(or
         D(1, 1, 1),
         D(9999, 12, 31),
     )
+
+
+def test_a_referral_sent_today_reads_sent_today_not_zero_days(org, as_user):
+    case = _case(org, 10)
+    access = Access(org.worker_a)
+    services.refer(access=access, case=case, body=_body(), sent_on=timezone.localdate())
+    services.refer(access=access, case=case, body=_body(), sent_on=timezone.localdate() - 3 * DAY)
+    page = text_of(as_user(org.worker_a).get(reverse("cases:detail", args=[case.pk])).content.decode())
+    assert "今天转交" in page and "已转交 3 天" in page and "已转交 0 天" not in page
