@@ -110,7 +110,7 @@ def test_the_story_pages_and_every_list_have_something_to_show(cases):
     story = cases.get(title=FLOODING)
     for name in ("cases:detail", "cases:print"):
         page = secretary.get(reverse(name, args=[story.pk])).content.decode()
-        assert "转交物业公司。" in page and "新增反映人：" in page and "回访后结案。" in page
+        assert "转办物业公司。" in page and "新增反映人：" in page and "回访后结案。" in page
     worker = client_for(User.objects.get(username="worker"))
     home = worker.get(reverse("home")).content.decode()
     assert home.count('class="case-number num"') >= 2  # their own queue and the unassigned cases

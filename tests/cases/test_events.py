@@ -123,9 +123,9 @@ def test_referral_chase_and_reply(org, staff, body):
     sent = timezone.now() - 10 * DAY
     case = make_case(org.worker_a, org.a, assignee=org.worker_a, at=sent)  # referred the day it came in
     referral = services.refer(access=worker, case=case, body=body, at=sent)
-    _says(_last(case), "Referred to Property company.", "转交物业公司。")
+    _says(_last(case), "Referred to Property company.", "转办物业公司。")
     services.chase(access=worker, referral=referral, text="对方说在排期", at=sent + 3 * DAY)
-    _says(_last(case), "Chased Property company (3 days since referral).", "催办物业公司（转交已 3 天）。")
+    _says(_last(case), "Chased Property company (3 days since referral).", "催办物业公司（转办已 3 天）。")
     services.record_reply(
         access=worker, referral=referral, reply="已派人疏通", outcome="已处理", at=sent + 5 * DAY
     )
@@ -237,7 +237,7 @@ def test_the_case_page_and_sheet_read_the_timeline_in_the_users_language(org, as
     for name in ("cases:detail", "cases:print"):
         chinese = client.get(reverse(name, args=[case.pk]), headers={"accept-language": "zh-hans"})
         assert (
-            "转交物业公司。" in chinese.content.decode()
+            "转办物业公司。" in chinese.content.decode()
             and "登记了事项。分派给李敏。" in chinese.content.decode()
         )
         english = client.get(reverse(name, args=[case.pk]), headers={"accept-language": "en"})

@@ -68,44 +68,44 @@ def _refusals(logged: D, today: D) -> list[tuple[str, dict, str, str]]:
         (
             "sent before the case",
             {"sent_on": logged - DAY},
-            f"转交日期不能早于事项登记的日期（{logged}）。",
+            f"转办日期不能早于事项登记的日期（{logged}）。",
             f"A referral cannot be sent before the day the case was logged ({logged}).",
         ),
         (
             "sent in year 1",
             {"sent_on": D(1, 1, 1)},
-            f"转交日期不能早于事项登记的日期（{logged}）。",
+            f"转办日期不能早于事项登记的日期（{logged}）。",
             f"A referral cannot be sent before the day the case was logged ({logged}).",
         ),
         (
             "sent tomorrow",
             {"sent_on": today + DAY},
-            f"转交日期不能晚于今天（{today}）。",
+            f"转办日期不能晚于今天（{today}）。",
             f"A referral cannot be sent later than today ({today}).",
         ),
         (
             "sent in 9999",
             {"sent_on": D(9999, 12, 31)},
-            f"转交日期不能晚于今天（{today}）。",
+            f"转办日期不能晚于今天（{today}）。",
             f"A referral cannot be sent later than today ({today}).",
         ),
         (
             "expected before sent",
             {"sent_on": sent, "reply_expected_by": sent - DAY},
-            f"预计答复日期不能早于转交日期（{sent}）。",
+            f"预计答复日期不能早于转办日期（{sent}）。",
             f"The reply cannot be expected before the day the referral was sent ({sent}).",
         ),
         (
             "expected two years and a day after",
             {"sent_on": sent, "reply_expected_by": _latest(sent) + DAY},
-            f"预计答复日期不能晚于转交后两年（最晚 {_latest(sent)}）。",
+            f"预计答复日期不能晚于转办后两年（最晚 {_latest(sent)}）。",
             "The reply can be expected at most two years after the day the referral was sent"
             f" ({_latest(sent)} at the latest).",
         ),
         (
             "expected in 9999",
             {"sent_on": sent, "reply_expected_by": D(9999, 12, 31)},
-            f"预计答复日期不能晚于转交后两年（最晚 {_latest(sent)}）。",
+            f"预计答复日期不能晚于转办后两年（最晚 {_latest(sent)}）。",
             "The reply can be expected at most two years after the day the referral was sent"
             f" ({_latest(sent)} at the latest).",
         ),
@@ -129,9 +129,9 @@ def test_a_referral_with_a_date_out_of_range_is_refused_in_both_languages(org, a
     url = reverse("cases:refer", args=[case.pk])
     page = client.post(url, form).content.decode()
     assert chinese in text_of(field_of(page, field))
-    assert "没有保存，请修改下面标出的内容。" in page and "转交已记录。" not in page
+    assert "没有保存，请修改下面标出的内容。" in page and "转办已记录。" not in page
     # The form is open again with what was typed.
-    assert '<details class="action" open><summary>转交外部单位</summary>' in page
+    assert '<details class="action" open><summary>转办外部单位</summary>' in page
     assert 'value="ZH1234"' in field_of(page, "their_reference")
     assert f'value="{form[field]}"' in field_of(page, field)
     response = client.post(url, form, headers={"accept-language": "en"})
@@ -150,7 +150,7 @@ def test_an_htmx_referral_sent_tomorrow_is_refused_on_its_field(org, as_user):
         reverse("cases:refer", args=[case.pk]), form, headers={"hx-request": "true"}
     )
     assert response.status_code == 200
-    assert f"转交日期不能晚于今天（{today}）。" in text_of(field_of(response.content.decode(), "sent_on"))
+    assert f"转办日期不能晚于今天（{today}）。" in text_of(field_of(response.content.decode(), "sent_on"))
     assert not Referral.all_objects.exists()
 
 
@@ -168,7 +168,7 @@ def test_a_referral_may_be_sent_the_day_the_case_was_logged_or_today_with_both_e
             "reply_expected_by": expected.isoformat(),
         }
         response = client.post(reverse("cases:refer", args=[case.pk]), form, follow=True)
-        assert "转交已记录。" in response.content.decode()
+        assert "转办已记录。" in response.content.decode()
     rows = list(
         Referral.all_objects.filter(case=case).order_by("pk").values_list("sent_on", "reply_expected_by")
     )
@@ -219,12 +219,12 @@ def test_a_reply_dated_out_of_range_is_refused_in_both_languages(org, as_user, w
     typed, chinese, english = {
         "before sent": (
             sent - DAY,
-            f"答复日期不能早于转交日期（{sent}）。",
+            f"答复日期不能早于转办日期（{sent}）。",
             f"before the day the referral was sent ({sent}).",
         ),
         "year 1": (
             D(1, 1, 1),
-            f"答复日期不能早于转交日期（{sent}）。",
+            f"答复日期不能早于转办日期（{sent}）。",
             f"before the day the referral was sent ({sent}).",
         ),
         "tomorrow": (today + DAY, f"答复日期不能晚于今天（{today}）。", f"later than today ({today})."),
@@ -277,10 +277,10 @@ def test_the_admin_refuses_a_corrected_date_out_of_range_and_keeps_an_old_one(or
     url = reverse("admin:cases_case_change", args=[case.pk])
     data = admin_form_data(client.get(url).text)
     for dates, words in (
-        ({"sent_on": (logged - DAY).isoformat()}, f"转交日期不能早于事项登记的日期（{logged}）。"),
-        ({"sent_on": (today + DAY).isoformat()}, f"转交日期不能晚于今天（{today}）。"),
-        ({"reply_expected_by": "9999-12-31"}, f"预计答复日期不能晚于转交后两年（最晚 {_latest(logged)}）。"),
-        ({"replied_on": (logged - DAY).isoformat()}, f"答复日期不能早于转交日期（{logged}）。"),
+        ({"sent_on": (logged - DAY).isoformat()}, f"转办日期不能早于事项登记的日期（{logged}）。"),
+        ({"sent_on": (today + DAY).isoformat()}, f"转办日期不能晚于今天（{today}）。"),
+        ({"reply_expected_by": "9999-12-31"}, f"预计答复日期不能晚于转办后两年（最晚 {_latest(logged)}）。"),
+        ({"replied_on": (logged - DAY).isoformat()}, f"答复日期不能早于转办日期（{logged}）。"),
     ):
         response = client.post(url, {**_inline(data, **dates), "title": ["改过的标题"]})
         assert response.status_code == 200 and words in text_of(response.text), dates
@@ -307,4 +307,4 @@ def test_a_referral_sent_today_reads_sent_today_not_zero_days(org, as_user):
     services.refer(access=access, case=case, body=_body(), sent_on=timezone.localdate())
     services.refer(access=access, case=case, body=_body(), sent_on=timezone.localdate() - 3 * DAY)
     page = text_of(as_user(org.worker_a).get(reverse("cases:detail", args=[case.pk])).content.decode())
-    assert "今天转交" in page and "已转交 3 天" in page and "已转交 0 天" not in page
+    assert "今天转办" in page and "已转办 3 天" in page and "已转办 0 天" not in page
