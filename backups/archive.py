@@ -8,7 +8,7 @@ they hold every resident's full ID number), holds
 - `manifest.json`: when, which engine, the last migration of each app, the rows of every table, and
   the SHA-256 of every other member.
 
-`make_backup()` writes the archive under a temporary name, then `check()` restores its database into a
+`make_backup()` writes the archive under a temporary name, then `check_archive()` restores its database into a
 scratch one (PostgreSQL: a database made for the check and dropped after it, so the database user
 needs CREATEDB; SQLite: a temporary file), compares every table's rows with the manifest and every
 file with its digest. A checked archive takes its final name and lets the oldest go (BACKUP_KEEP are
@@ -127,7 +127,7 @@ def _sweep(folder: Path) -> None:
 
 def _make_backup(folder: Path, *, check: bool, media: bool, now, started: float) -> Outcome:
     stamp = timezone.localtime(now or timezone.now()).strftime(_NAME_FORMAT)
-    final = folder / f"{stamp}.tar"
+    final, unchecked = folder / f"{stamp}.tar", folder / f"{stamp}{UNCHECKED}.tar"
     partial = folder / f".{stamp}.partial"
     with tempfile.TemporaryDirectory(dir=folder) as work:
         work = Path(work)
@@ -166,11 +166,11 @@ def _make_backup(folder: Path, *, check: bool, media: bool, now, started: float)
         except Exception as error:  # the server refused the scratch database's connection, a full disk
             outcome.problem = str(error).strip() or type(error).__name__
         except BaseException:  # stopped: the archive is kept, unchecked, not left as a hidden .partial
-            os.replace(partial, folder / f"{stamp}{UNCHECKED}.tar")
+            os.replace(partial, unchecked)
             raise
     outcome.checked = check and not outcome.problem
     if not outcome.checked:
-        outcome.archive = folder / f"{stamp}{UNCHECKED}.tar"
+        outcome.archive = unchecked
     os.replace(partial, outcome.archive)
     outcome.removed = prune(folder)  # never a checked archive for an unchecked one
     outcome.seconds = time.monotonic() - started
@@ -238,17 +238,16 @@ def _dump_sqlite(target: Path) -> dict:
         source.close()
 
 
-def _state(execute) -> dict:
-    """Every table's rows and each app's last applied migration, through a DB-API `execute`."""
-    if _engine() == "postgresql":
-        names = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
-    else:
-        names = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1"
-    return _read_state(execute, names)
+_TABLES = {
+    "postgresql": "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1",
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1",
+}
 
 
-def _read_state(execute, names_sql: str) -> dict:
-    tables = [row[0] for row in execute(names_sql).fetchall()]
+def _state(execute, engine: str | None = None) -> dict:
+    """Every table's rows and each app's last applied migration, through a DB-API `execute` on a
+    database of `engine` (this server's by default)."""
+    tables = [row[0] for row in execute(_TABLES[engine or _engine()]).fetchall()]
     rows = {name: execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in tables}  # noqa: S608
     migrations = {}
     if "django_migrations" in rows:
@@ -351,10 +350,7 @@ def _restore_scratch(engine: str, dump: Path) -> dict:
                 raise BackupError(
                     _("The database in the archive is damaged: %(verdict)s") % {"verdict": verdict}
                 )
-            return _read_state(
-                conn.execute,
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1",
-            )
+            return _state(conn.execute, "sqlite")
         except sqlite3.DatabaseError as error:
             raise BackupError(
                 _("The database in the archive is damaged: %(verdict)s") % {"verdict": error}
@@ -382,9 +378,7 @@ def _restore_scratch(engine: str, dump: Path) -> dict:
             [str(dump)],
         )
         with psycopg.connect(**{**_conninfo(), "dbname": scratch}) as conn:
-            return _read_state(
-                conn.execute, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
-            )
+            return _state(conn.execute, "postgresql")
     finally:
         _drop_database(scratch)
 

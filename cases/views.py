@@ -11,6 +11,7 @@ page's main part is swapped in place, without JavaScript the browser is redirect
 import contextlib
 import mimetypes
 from collections.abc import Callable, Mapping
+from functools import partial
 from urllib.parse import quote
 
 from django import forms
@@ -250,6 +251,21 @@ def _cleaned(form: forms.Form) -> dict:
     return form.cleaned_data
 
 
+def _form_action(form: forms.Form, service: Callable[..., object]) -> Callable[[], None]:
+    """The action of a form, for _run: its cleaned data to `service`; the service's refusal of a
+    field (a date out of range) put onto that field, so that the form is drawn again as typed."""
+
+    def act() -> None:
+        data = _cleaned(form)
+        try:
+            service(**data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            raise
+
+    return act
+
+
 def _run(
     request: HttpRequest,
     case_id: int,
@@ -298,16 +314,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     # The form gets a copy of the case: validating a model form writes into its instance.
     form = EditForm(request.POST, instance=Case.objects.get(pk=case.pk))
 
-    def save() -> None:
-        data = _cleaned(form)
-        changes = {field: data[field] for field in EditForm.Meta.fields}
-        try:
-            services.edit(access=request.access, case=case, changes=changes, version=data["version"])
-        except ValidationError as error:
-            form.add_error(None, error)  # a field's refusal (the due date) onto its field
-            raise
+    def save(version: int, **changes) -> None:
+        services.edit(access=request.access, case=case, changes=changes, version=version)
 
-    return _run(request, case.pk, _("Changes saved."), save, posted={"edit": form})
+    return _run(request, case.pk, _("Changes saved."), _form_action(form, save), posted={"edit": form})
 
 
 ACTION_MESSAGES = {
@@ -370,15 +380,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def refer(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk)
     form = ReferralForm(request.POST)
-
-    def send() -> None:
-        data = _cleaned(form)  # the form's own errors are on their fields already
-        try:
-            services.refer(access=request.access, case=case, **data)
-        except ValidationError as error:
-            form.add_error(None, error)  # a date out of range onto its field
-            raise
-
+    send = _form_action(form, partial(services.refer, access=request.access, case=case))
     return _run(request, case.pk, _("Referral recorded."), send, posted={"refer": form})
 
 
@@ -398,15 +400,7 @@ def chase(request: HttpRequest, pk: int) -> HttpResponse:
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _child(request, Referral, pk)
     form = ReplyForm(request.POST)
-
-    def record() -> None:
-        data = _cleaned(form)
-        try:
-            services.record_reply(access=request.access, referral=referral, **data)
-        except ValidationError as error:
-            form.add_error(None, error)  # the reply's day out of range onto its field
-            raise
-
+    record = _form_action(form, partial(services.record_reply, access=request.access, referral=referral))
     return _run(
         request, referral.case_id, _("Reply recorded."), record, posted={f"reply-{referral.pk}": form}
     )
@@ -418,15 +412,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     form = FollowUpForm(request.POST)
     not_satisfied = request.POST.get("satisfaction") == Case.Satisfaction.NOT_SATISFIED
     message = _("Not satisfied: the case is reopened.") if not_satisfied else _("Follow-up recorded.")
-
-    def record() -> None:
-        data = _cleaned(form)
-        try:
-            services.record_follow_up(access=request.access, case=case, **data)
-        except ValidationError as error:
-            form.add_error(None, error)  # the call's day out of range onto its field
-            raise
-
+    record = _form_action(form, partial(services.record_follow_up, access=request.access, case=case))
     return _run(request, case.pk, message, record, posted={"follow_up": form})
 
 
@@ -434,15 +420,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 def aid(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk)
     form = AidForm(request.POST, may_decide=request.access.can(Perm.APPROVE_AID, case.committee_id))
-
-    def record() -> None:
-        data = _cleaned(form)
-        try:
-            services.add_aid(access=request.access, case=case, **data)
-        except ValidationError as error:
-            form.add_error(None, error)  # the day applied for out of range onto its field
-            raise
-
+    record = _form_action(form, partial(services.add_aid, access=request.access, case=case))
     return _run(request, case.pk, _("Aid recorded."), record, posted={"aid": form})
 
 
