@@ -7,3 +7,6 @@ class BackupsConfig(AppConfig):
 
     name = "backups"
     verbose_name = _("Backups")
+
+    def ready(self):
+        from backups import checks  # noqa: F401  (registers the check on BACKUP_DIR)

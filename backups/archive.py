@@ -512,13 +512,34 @@ def _table_count() -> int:
 # --- Plumbing ------------------------------------------------------------------------------------------
 
 
+# The connection settings libpq reads from OPTIONS, and the variable pg_dump and pg_restore read each
+# from: a server that needs a client certificate or a service file is backed up as Django reaches it.
+# Other OPTIONS (psycopg's own: pool, server_side_binding, isolation_level…) are not libpq's.
+LIBPQ_OPTIONS = {
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "sslcrl": "PGSSLCRL",
+    "sslnegotiation": "PGSSLNEGOTIATION",
+    "gssencmode": "PGGSSENCMODE",
+    "channel_binding": "PGCHANNELBINDING",
+    "connect_timeout": "PGCONNECT_TIMEOUT",
+    "target_session_attrs": "PGTARGETSESSIONATTRS",
+    "service": "PGSERVICE",
+    "passfile": "PGPASSFILE",
+    "options": "PGOPTIONS",
+    "application_name": "PGAPPNAME",
+}
+
+
 def _conninfo() -> dict:
     """psycopg's keywords for the default database (pg_dump reads the same from the environment)."""
     db = settings.DATABASES["default"]
     info = {"dbname": db["NAME"], "user": db.get("USER") or None, "password": db.get("PASSWORD") or None}
     info |= {"host": db.get("HOST") or None, "port": str(db["PORT"]) if db.get("PORT") else None}
-    if db.get("OPTIONS", {}).get("sslmode"):
-        info["sslmode"] = db["OPTIONS"]["sslmode"]
+    options = db.get("OPTIONS", {})
+    info |= {key: str(options[key]) for key in LIBPQ_OPTIONS if options.get(key) not in (None, "")}
     return {key: value for key, value in info.items() if value is not None}
 
 
@@ -526,7 +547,7 @@ def _pg_env() -> dict:
     """The connection for pg_dump and pg_restore, in the environment: the password never appears in
     the process list."""
     names = {"user": "PGUSER", "password": "PGPASSWORD", "host": "PGHOST", "port": "PGPORT"}
-    names |= {"sslmode": "PGSSLMODE", "dbname": "PGDATABASE"}
+    names |= {"dbname": "PGDATABASE", **LIBPQ_OPTIONS}
     return {**os.environ, **{names[key]: value for key, value in _conninfo().items()}}
 
 

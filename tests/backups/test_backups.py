@@ -19,6 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.conf import settings
+from django.core import checks
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.tasks import TaskResultStatus
@@ -382,3 +383,29 @@ def test_a_restore_that_fails_leaves_the_new_database_and_media_folder_empty(
             with psycopg.connect(env["DATABASE_URL"].replace("postgres://", "postgresql://")) as conn:
                 tables = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()
                 assert tables[0] == 0
+
+
+def test_pg_dump_connects_as_django_does(settings, monkeypatch):
+    """The connection settings in OPTIONS reach pg_dump and pg_restore (their environment) and the
+    check's own connections: only sslmode did, so a server asking for a client certificate, or named
+    by a service file, was backed up without them and refused. psycopg's own options stay out."""
+    options = settings.DATABASES["default"].setdefault("OPTIONS", {})
+    for key, value in {"sslrootcert": "/etc/needle/root.crt", "sslcert": "/etc/needle/client.crt"}.items():
+        monkeypatch.setitem(options, key, value)
+    monkeypatch.setitem(options, "pool", True)
+    environment = archive._pg_env()
+    assert environment["PGSSLROOTCERT"] == "/etc/needle/root.crt"
+    assert environment["PGSSLCERT"] == "/etc/needle/client.crt"
+    assert archive._conninfo()["sslcert"] == "/etc/needle/client.crt" and "pool" not in archive._conninfo()
+
+
+def test_backups_inside_the_uploads_are_refused_at_start(settings, tmp_path):
+    """BACKUP_DIR inside MEDIA_ROOT made each night's archive carry every archive before it, and a
+    server that serves the uploads would serve the archives: the system check (run at every start of
+    the server and the worker) refuses it, naming both folders."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.BACKUP_DIR = tmp_path / "media" / "backups"
+    [error] = [e for e in checks.run_checks() if e.id == "backups.E001"]
+    assert error.is_serious() and str(settings.BACKUP_DIR) in error.msg and "MEDIA_ROOT" in error.msg
+    settings.BACKUP_DIR = tmp_path / "backups"
+    assert not [e for e in checks.run_checks() if e.id.startswith("backups.")]
