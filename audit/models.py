@@ -20,6 +20,9 @@ class AccessRecord(CommitteeOwned):
         HOUSEHOLD = "household", _("household page")
         CASE = "case", _("case page")
         EXPORT = "export", _("export")
+        # A registry export with full ID and phone numbers: a kind of its own, so that the log can
+        # be filtered for it (each number in it is also in the reveal log, residents.RevealLog).
+        EXPORT_FULL = "export_full", _("export with full numbers")
         REVEAL = "reveal", _("reveal of a number")
         ADMIN = "admin", _("admin page")
 
@@ -27,7 +30,7 @@ class AccessRecord(CommitteeOwned):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("who")
     )
     at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
-    kind = models.CharField(_("what"), max_length=10, choices=Kind)
+    kind = models.CharField(_("what"), max_length=12, choices=Kind)
     resident = models.ForeignKey(
         "residents.Resident",
         models.DO_NOTHING,
@@ -58,6 +61,10 @@ class AccessRecord(CommitteeOwned):
     # For an export: what was exported (its name and filters, numbers masked) and how many rows.
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    # An export over several committees (a street's ledger) is noted in each of them with the
+    # export's rows in all: how many committees shared them, so that no committee's log reads as if
+    # all the rows were its own. Empty for one committee's.
+    committees = models.PositiveSmallIntegerField(_("committees exported"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("access record")

@@ -59,14 +59,20 @@ def _commits_alone(alias: str) -> bool:
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
-def record_export(*, user, committee_ids: Iterable[int], detail: str, rows: int) -> None:
+def record_export(
+    *, user, committee_ids: Iterable[int], detail: str, rows: int, full_numbers: bool = False
+) -> None:
     """Note an export of a list that holds residents: its name and filters, and how many rows. A
-    street-wide export is noted in each committee it covered (one INSERT for all of them)."""
+    street-wide export is noted in each committee it covered (one INSERT for all of them), with how
+    many committees that was. `full_numbers`: its ID and phone numbers were not masked."""
     text = _detail(detail)
+    ids = sorted(set(committee_ids))
+    kind = Kind.EXPORT_FULL if full_numbers else Kind.EXPORT
+    shared = len(ids) if len(ids) > 1 else None
     AccessRecord.all_objects.bulk_create(
         [
-            AccessRecord(committee_id=committee_id, user=user, kind=Kind.EXPORT, detail=text, rows=rows)
-            for committee_id in sorted(set(committee_ids))
+            AccessRecord(committee_id=pk, user=user, kind=kind, detail=text, rows=rows, committees=shared)
+            for pk in ids
         ]
     )
 

@@ -6,4 +6,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("", views.access_log, name="log"),
+    path("export/", views.export, name="export"),
 ]

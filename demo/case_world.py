@@ -78,6 +78,14 @@ class Demo:
         people = self.residents.get(household.pk, []) if household else []
         return people[0] if people else None
 
+    def lived_in(self, building: Building | None) -> Household:
+        """A household with residents: in `building` if it has one, else anywhere."""
+        households = self.households.get(building.pk, []) if building else []
+        homes = [h for h in households if self.residents.get(h.pk)]
+        return self.rng.choice(
+            homes or [h for hs in self.households.values() for h in hs if self.residents.get(h.pk)]
+        )
+
 
 def _small_registry(demo: Demo) -> list[Building]:
     """A few buildings, households and residents, when the registry demo has not made them."""
@@ -145,6 +153,11 @@ def log(
 ) -> Case:
     """Log a case as `by` at `at`. Someone of the household is its reporter (for hardship, its
     beneficiary); a 12345 case has its work-order number."""
+    if code == "hardship" and demo.first_resident(household) is None:
+        # Aid goes to someone: a hardship case names a household, whose first resident is its
+        # beneficiary (the ledger's recipient column was empty for half the demo's aid).
+        household = demo.lived_in(building)
+        building = household.building
     resident = demo.first_resident(household)
     parties = []
     if resident is not None:

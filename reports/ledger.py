@@ -184,7 +184,8 @@ def _aid_rows(choice: Choice, cases):
             mask_id_number(person.id_number) if person and person.id_number else "",
             mask_phone(person.phone) if person and person.phone else "",
             kinds.get(item.kind, item.kind),
-            item.amount,
+            # Goods given with no value set: an empty cell, not "0.00" (which reads as nothing given).
+            None if item.kind == Aid.Kind.GOODS and not item.amount else item.amount,
             statuses.get(item.status, item.status),
             item.applied_on,
             item.decided_on,

@@ -3,8 +3,6 @@
 Secretaries only (Perm.IMPORT_REGISTRY). The work is in residents/imports/runs.py and residents/exporting.py.
 """
 
-import datetime
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -176,7 +175,8 @@ def export(request: HttpRequest) -> FileResponse:
     if full:
         services.record_full_export(committee=committee, by=request.user)
     filename = (
-        f"needle-registry-{committee.code}-{datetime.date.today():%Y%m%d}{'-full' if full else ''}.xlsx"
+        # The date with its dashes: eight digits in a row read as a landline to the log's masking.
+        f"needle-registry-{committee.code}-{timezone.localdate():%Y-%m-%d}{'-full' if full else ''}.xlsx"
     )
     writer = exporting.write_registry(committee, full_numbers=full)
     audit.record_export(
@@ -184,5 +184,6 @@ def export(request: HttpRequest) -> FileResponse:
         committee_ids=[committee.pk],
         detail=f"{filename}",
         rows=next(iter(writer.rows_written.values()), 0),  # the residents sheet comes first
+        full_numbers=full,
     )
     return writer.response(filename)

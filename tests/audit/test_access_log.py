@@ -1,6 +1,7 @@
 """The access log: written once per look, append-only, read by the secretary and the street, pruned."""
 
 import datetime
+import io
 import re
 
 import pytest
@@ -273,3 +274,88 @@ def test_opening_a_case_page_writes_its_record_on_every_database(org, as_user):
     assert list(AccessRecord.all_objects.values_list("kind", "case_id", "user_id")) == [
         ("case", case.pk, org.secretary_a.pk)
     ]
+
+
+def test_a_registry_export_with_full_numbers_is_its_own_kind_and_its_date_is_not_masked(org, family, as_user):
+    """The file's date (20261207) read as a landline and was logged as "****1207"; the only sign that
+    full numbers went out was "-full" in an English file name."""
+    secretary = as_user(org.secretary_a)
+    b"".join(secretary.get(reverse("imports:export")).streaming_content)
+    b"".join(secretary.get(reverse("imports:export") + f"?committee={org.a.pk}&full=1").streaming_content)
+    masked, full = AccessRecord.all_objects.order_by("pk")
+    today = timezone.localdate().isoformat()
+    assert masked.kind == Kind.EXPORT and today in masked.detail
+    assert full.kind == Kind.EXPORT_FULL and today in full.detail and full.rows == 2
+    page = secretary.get(reverse("audit:log")).text
+    assert "导出（含完整号码）" in page and "****" not in page
+    assert secretary.get(reverse("audit:log") + "?kind=export_full").text.count("导出（含完整号码）") >= 1
+
+
+def test_an_export_over_several_committees_says_its_rows_are_shared(org, as_user):
+    """A street's export noted its 497 rows in each committee's log as if each held them all."""
+    services.record_export(
+        user=org.officer, committee_ids=[org.a.pk, org.b.pk], detail="ledger-2026-11.xlsx", rows=497
+    )
+    services.record_export(
+        user=org.secretary_a, committee_ids=[org.a.pk], detail="cases-2026-12-01.xlsx", rows=12
+    )
+    page = as_user(org.secretary_a).get(reverse("audit:log")).text
+    assert "2 个居委会合计 497 行" in page and "12 行" in page
+
+
+def _export_sheet(response) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    return [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def test_the_access_log_exports_what_the_page_shows_and_is_itself_logged(org, family, as_user):
+    """A street officer hands the log to an auditor: the same filters as the page, the street's
+    committees only, names and times readable, and the export noted in the log."""
+    wang, _li = family
+    far = make_resident(make_household(make_building(org.c, "5"), "201"), "孙丽")
+    services.record(user=org.worker_a, kind=Kind.RESIDENT, committee_id=org.a.pk, resident=wang)
+    services.record(user=org.worker_a, kind=Kind.HOUSEHOLD, committee_id=org.a.pk, household=wang.household)
+    services.record(user=org.superuser, kind=Kind.RESIDENT, committee_id=org.c.pk, resident=far)
+    officer = as_user(org.officer)
+    response = officer.get(reverse("audit:export") + "?kind=resident")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    rows = _export_sheet(response)
+    assert rows[0][:5] == ("时间", "查阅人", "账号", "查阅内容", "查阅对象")
+    assert [(r[1], r[3], r[4], r[7]) for r in rows[1:]] == [("李敏", "居民页面", "王芳", org.a.name)]
+    assert isinstance(rows[1][0], datetime.datetime)
+    noted = AccessRecord.all_objects.filter(kind=Kind.EXPORT, user=org.officer)
+    assert {r.committee_id for r in noted} == {org.a.pk, org.b.pk} and {r.rows for r in noted} == {1}
+    assert "kind=resident" in noted.first().detail
+    page = officer.get(reverse("audit:log")).text
+    assert reverse("audit:export") in page
+
+
+def test_an_access_log_export_past_the_limit_goes_back_to_the_page_saying_why(org, family, as_user, settings):
+    wang, _li = family
+    settings.EXPORT_MAX_ROWS = 2
+    for _ in range(3):
+        services.record(user=org.worker_a, kind=Kind.RESIDENT, committee_id=org.a.pk, resident=wang)
+    response = as_user(org.secretary_a).get(reverse("audit:export") + "?who=worker", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("audit:log") + "?who=worker"
+    assert "超过 2 条" in response.text
+    assert not AccessRecord.all_objects.filter(kind=Kind.EXPORT).exists()
+
+
+def test_the_access_log_export_costs_the_same_at_few_and_many_records(org, family, as_user):
+    wang, _li = family
+    client = as_user(org.secretary_a)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            b"".join(client.get(reverse("audit:export")).streaming_content)
+        return len(captured)
+
+    services.record(user=org.worker_a, kind=Kind.RESIDENT, committee_id=org.a.pk, resident=wang)
+    few = queries()
+    for _ in range(30):
+        services.record(
+            user=org.worker_a, kind=Kind.CASE, committee_id=org.a.pk, case=make_case(org.worker_a, org.a)
+        )
+    assert queries() == few

@@ -159,3 +159,13 @@ def test_the_secretarys_home_figures_equal_the_lists_they_open_on_the_demo(demo,
     for name, (figure, url) in shown.items():
         assert client.get(url).context["page"].paginator.count == figure, (name, url)
     assert (shown["reopen_asked"][0] > 0) == (username == "secretary")
+
+
+def test_every_aid_in_the_demo_names_who_receives_it(demo):
+    """Half the demo's aid was on hardship cases with no party: the ledger's recipient was empty."""
+    from cases.models import Aid
+
+    with unscoped():
+        aid = Aid.objects.all()
+        assert aid.exists()
+        assert not aid.filter(case__parties__isnull=True).exists()

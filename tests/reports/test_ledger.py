@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, CaseParty
+from cases.models import Aid, Case, CaseParty
 from reports.figures import add_months
 from tests.reports import helpers as h
 
@@ -227,3 +227,13 @@ def test_a_street_too_large_for_one_file_is_told_to_choose_one_committee(
     back_to = f"{reverse('reports:index')}?month={month:%Y-%m}"
     page = h.refused_export(client, reverse("reports:ledger"), {"month": f"{month:%Y-%m}"}, back_to)
     assert expected in page
+
+
+def test_goods_given_with_no_value_leave_the_amount_empty(org, month, as_user):
+    """Goods with no value set read "0.00" in the amount column, as if nothing had been given."""
+    [aid_case] = [a.case for a in Aid.all_objects.all()]
+    h.aid(aid_case, applied=month + dt.timedelta(days=5), amount="0", kind=Aid.Kind.GOODS)
+    workbook = _workbook(as_user(org.secretary_a).get(reverse("reports:ledger"), {"month": f"{month:%Y-%m}"}))
+    rows = list(workbook["救助"].iter_rows(values_only=True))
+    goods = [row for row in rows[1:] if row[5] == "物资"]
+    assert len(goods) == 1 and goods[0][6] is None and goods[0][2] == "王建华"

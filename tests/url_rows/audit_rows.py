@@ -14,4 +14,5 @@ ROWS = [
         READERS,
         label="bad-filters",
     ),
+    Row("audit:export", lambda w: reverse("audit:export"), READERS),
 ]
