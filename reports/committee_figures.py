@@ -1,6 +1,6 @@
-"""The committee dashboard's figures (reports/figures.py has their definitions and a street's and
-the district's): everything the dashboard shows, in a fixed number of queries whatever the number of
-cases.
+"""The committee dashboard's figures (reports/figures.py has their definitions, reports/overviews.py
+a street's and the district's): everything the dashboard shows, in a fixed number of queries
+whatever the number of cases.
 
 The closed months and the current one come from the rollup (reports/rollup.py, read through
 reports/rollup_reads.py) and the workload from the open-case counters (reports/open_cases.py), so
@@ -137,7 +137,7 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
         month_counts["resolved_this_month"] += sum(
             n for _, n in closed.resolution.get(period.month_start, [])
         )
-    # The figures headlines() gives a street's committees, read for one committee with the rest.
+    # The figures overviews.headlines gives a street's committees, read for one committee with the rest.
     headline = Headline(**month_counts)
     for name, value in (closed.since.get(committee.pk, {}) if closed else {}).items():
         setattr(headline, name, getattr(headline, name) + value)

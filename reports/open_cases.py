@@ -113,7 +113,7 @@ def _visible_to(committee_ids, managed, user_id: int | None) -> Q:
 
 def overview_branches(access, committee_ids, today: dt.date) -> dict[str, tuple]:
     """Open and overdue per committee for the street's and the district's overviews, as branches of
-    their UNION ALL (reports/figures.py compile_overview; each (rows, given, aggregates), "open" and
+    their UNION ALL (reports/overview_union.py compile_overview; each (rows, given, aggregates), "open" and
     "overdue" summed per committee_id): "open" from OpenTotal, its totals and past due dates only
     (the sensitive rows where this reader sees every sensitive case: visible_cases' rule), and
     "open_own" the reader's own sensitive cases elsewhere (as assignee or author), from OpenCount.
