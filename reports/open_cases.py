@@ -192,7 +192,7 @@ WORKLOAD_COLUMNS = {"assignee_id": IntegerField(), "status": CharField()}
 def workload_branch(access, committee_id: int, today: dt.date) -> Compiled | None:
     """The dashboard's workload from the counters, as a branch of its UNION ALL (reports/unions.py,
     WORKLOAD_COLUMNS), kind "workload": per assignee and status, open, overdue and resolved in
-    today's month (resolved_in_month). The rows of reports.committee_figures.workload, but for the assignees'
+    today's month (resolved_in_month). The rows of reports.workload.workload, but for the assignees'
     names (cases/reference.py: cached). Compiled once for each set of what its SQL depends on
     (_workload_compiled)."""
     managed = committee_id in access.committees_where(Perm.MANAGE_CASES)
