@@ -1,7 +1,7 @@
 """The district overview: a district officer's headline tiles and streets side by side, with totals.
 
-Read-only, like the street overview it extends (reports/figures.py): the same headline figures,
-counted per street by the database (figures.street_headlines) and added up for the district. Each
+Read-only, like the street overview it extends (reports/overviews.py): the same headline figures,
+counted per street by the database (overviews.street_headlines) and added up for the district. Each
 street leads to its committees side by side (the dashboard filtered to that street, sorted by the
 figure clicked), where every count leads on to the case list it counts. Sensitive cases count only
 where the reader may see them (the figures go through visible_cases and the rollup's rules).
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from committee.models import District, Street
 from common.db_routers import reads_from_replica
-from reports import figures
+from reports import figures, overviews
 from reports.views import _cached, leaves_out_sensitive
 
 # The figures of a street's row, each linking to its committees sorted by it (reports/views.py).
@@ -37,8 +37,8 @@ def _overview(street_of: dict[int, int], streets: dict[int, str], access) -> dic
     """The streets' rows (street, its number of committees, its figures) and the district's total."""
     period = figures.Period(timezone.localdate())
     ids = list(street_of)
-    cases = figures.cases_of(ids, access)
-    by_street = figures.street_headlines(cases, street_of, period, access, rollup=settings.REPORTS_ROLLUP)
+    cases = overviews.cases_of(ids, access)
+    by_street = overviews.street_headlines(cases, street_of, period, access, rollup=settings.REPORTS_ROLLUP)
     committees_in = Counter(street_of.values())
     rows = [
         {"street": Street(pk=sid, name=name), "committees": committees_in[sid], "figures": by_street[sid]}

@@ -115,7 +115,7 @@ class CaseRollup(models.Model):
             # A summary's DELETE of its months' rows (reports/rollup.py summarise): without it (and
             # without the committee's own index) PostgreSQL read the whole table.
             models.Index(fields=["committee", "month"], name="case_rollup_months"),
-            # The overviews' rows of a day (reports/figures.py compile_overview), for any number
+            # The overviews' rows of a day (reports/overview_union.py compile_overview), for any number
             # of committees: one range each, the committees filtered in it. Through the committee-led
             # index the district's 300 committees were 300 descents per figure and month (5,400 buffers,
             # 7 ms at 2,000,000 cases, against 40 and 2 ms).

@@ -113,7 +113,7 @@ def _visible_to(committee_ids, managed, user_id: int | None) -> Q:
 
 def overview_branches(access, committee_ids, today: dt.date) -> dict[str, tuple]:
     """Open and overdue per committee for the street's and the district's overviews, as branches of
-    their UNION ALL (reports/figures.py compile_overview; each (rows, given, aggregates), "open" and
+    their UNION ALL (reports/overview_union.py compile_overview; each (rows, given, aggregates), "open" and
     "overdue" summed per committee_id): "open" from OpenTotal, its totals and past due dates only
     (the sensitive rows where this reader sees every sensitive case: visible_cases' rule), and
     "open_own" the reader's own sensitive cases elsewhere (as assignee or author), from OpenCount.
@@ -192,7 +192,7 @@ WORKLOAD_COLUMNS = {"assignee_id": IntegerField(), "status": CharField()}
 def workload_branch(access, committee_id: int, today: dt.date) -> Compiled | None:
     """The dashboard's workload from the counters, as a branch of its UNION ALL (reports/unions.py,
     WORKLOAD_COLUMNS), kind "workload": per assignee and status, open, overdue and resolved in
-    today's month (resolved_in_month). The rows of reports.committee_figures.workload, but for the assignees'
+    today's month (resolved_in_month). The rows of reports.workload.workload, but for the assignees'
     names (cases/reference.py: cached). Compiled once for each set of what its SQL depends on
     (_workload_compiled)."""
     managed = committee_id in access.committees_where(Perm.MANAGE_CASES)

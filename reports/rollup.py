@@ -1,7 +1,7 @@
 """The dashboard's closed months, summarised once (reports.models.CaseRollup) instead of rescanned.
 
 The dashboard and the street and district overviews read a committee's closed months (before the
-current one) from the rollup and count only the current month live (reports/figures.py,
+current one) from the rollup and count only the current month live (reports/overviews.py,
 reports/committee_figures.py). A month is
 summarised the first time a page needs it, or by the nightly task (reports/tasks.py) before anyone
 does; a change to a case of a closed month (a late follow-up call, a reopening, a corrected

@@ -174,7 +174,7 @@ def closed_figures(rows: dict[str, list[dict]]) -> ClosedFigures:
 
 
 class ClosedBuildings:
-    """The hotspot figure's closed months, for reports.committee_figures.hotspots: the buildings' totals
+    """The hotspot figure's closed months, for reports.hotspots.hotspots: the buildings' totals
     (read with the other closed figures), then the addresses and categories of the few buildings
     that may be shown (not of every building: hundreds, × categories, × 11 months)."""
 

@@ -19,7 +19,7 @@ from committee.roles import OVERSEERS, Perm, Role
 from committee.scoping import InIds
 from common.db_routers import reads_from_replica
 from common.reversing import reverse_once
-from reports import committee_figures, figures, ledger, summary
+from reports import committee_figures, figures, ledger, overviews, summary
 from reports.forms import MonthForm
 from reports.selectors import late_referral_rows
 
@@ -101,7 +101,7 @@ def _committees_side_by_side(request: HttpRequest, seats: list[tuple[int, str, S
         seats = [seat for seat in seats if seat[2] == street]
     ids = [pk for pk, _name, _street in seats]
     ctx = _cached(
-        request, ("overview", ",".join(map(str, ids))), lambda: figures.overview_figures(ids, access)
+        request, ("overview", ",".join(map(str, ids))), lambda: overviews.overview_figures(ids, access)
     )
     sort = request.GET.get("sort", "") if wide else ""
     if sort in OVERVIEW_SORTS:
@@ -112,7 +112,7 @@ def _committees_side_by_side(request: HttpRequest, seats: list[tuple[int, str, S
     page = Paginator(seats, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page")) if wide else None
     # The rows shown, as committees (their id, name and street: all the table and chart read).
     shown = [Committee(pk=pk, name=name, street=s) for pk, name, s in (page.object_list if wide else seats)]
-    ctx = {**ctx, **figures.overview_rows(shown, ctx["figures"], ctx["period"])}
+    ctx = {**ctx, **overviews.overview_rows(shown, ctx["figures"], ctx["period"])}
     ctx["chart"]["empty"] = figures.chart_is_empty(ctx["chart"])
     ctx.update(
         streets=[s.name for s in ([street] if street else streets)],

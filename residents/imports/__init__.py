@@ -14,5 +14,8 @@ importing an export changes nothing.
 
 The modules, in the order a file meets them: runs (upload, preview, commit, cancel), reading (kind,
 encoding, rows and cells; xlsx_stream reads a workbook's sheet), columns (headers → fields),
-importer (clean, match, plan), writer (a batch into the registry), and views and urls.
+importer (the run, batch by batch, through the next three), cleaning (each cell checked and read),
+households (the committee's buildings and households, found or added by address), matching (each
+row's resident, and what changes), writer (a batch into the registry), and views and urls; plans
+holds the records they pass along (a row, its plan, the report).
 """

@@ -33,7 +33,8 @@ from django.utils.translation import gettext_noop
 from committee.models import Committee
 from committee.scoping import committee_scope
 from residents.imports import xlsx_stream
-from residents.imports.importer import Report, run_import
+from residents.imports.importer import run_import
+from residents.imports.plans import Report
 from residents.imports.reading import FileProblem, detect_kind, normalise_workbook
 from residents.models import ImportRun
 

@@ -7,23 +7,19 @@ per corrected resident), and care categories. The importer runs it inside its on
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from cases.search import reindex_cases_of_residents
+from committee.models import Committee
 from common import refdata
 from common.bulk import insert_rows
 from residents.care import next_due, shortest_cadence
+from residents.imports.plans import Plan, Row
 from residents.models import Building, Household, Resident
 from residents.search_keys import address_tokens, search_key, sort_key
-
-if TYPE_CHECKING:
-    from committee.models import Committee
-    from residents.imports.importer import Plan, Row
 
 
 class BatchWriter:

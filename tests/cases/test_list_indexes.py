@@ -111,8 +111,8 @@ def test_the_open_case_counts_are_covered_by_the_partial_indexes(org, cases):
 
 def test_the_dashboards_open_cases_are_covered_by_the_partial_index(org, cases):
     """The workload table (and from its sums the headline's open and overdue) counts the open cases
-    apart from the month's resolved ones (reports.committee_figures.workload), from the index alone; so does
-    a street's or the district's count of open cases per committee (reports.figures.headlines)."""
+    apart from the month's resolved ones (reports.workload.workload), from the index alone; so does
+    a street's or the district's count of open cases per committee (reports.overviews.headlines)."""
     from reports.figures import Period, count_filters
 
     filters = count_filters(Period(timezone.localdate()))

@@ -260,7 +260,7 @@ def test_the_district_overview_runs_a_fixed_number_of_queries(
         client.get(reverse("dashboard_district"))
     few = len(captured.captured_queries)  # now: each request empties the connection's query log
     # session, user, districts, roles, committees, the rollup's months brought up to date, and one
-    # UNION ALL of every figure grouped by street (reports/figures.py street_headlines)
+    # UNION ALL of every figure grouped by street (reports/overviews.py street_headlines)
     assert few == QUERIES_DISTRICT
     for s in range(3):
         street = make_street(f"长白新村街道{s}", district=district.yangpu)

@@ -1,9 +1,9 @@
 """The dashboard's branches compiled once and kept (reports/rollup_reads.py _closed_compiled and
 _buildings_compiled, reports/open_cases.py _workload_compiled, reports/roster.py _roster_compiled,
-reports/rollup.py _current_compiled, reports/committee_figures.py _late_referrals_compiled):
-what their SQL and parameters depend on is all in their arguments, so a kept compilation is the one
-the next request with the same arguments would make, and readers who see different rows each get
-their own."""
+reports/rollup.py _current_compiled, reports/dashboard_live.py _late_referrals_compiled and
+_own_live_compiled): what their SQL and parameters depend on is all in their arguments, so a kept
+compilation is the one the next request with the same arguments would make, and readers who see
+different rows each get their own."""
 
 import pytest
 from django.utils import timezone, translation
@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from committee.access import acting_as
 from committee.scoping import committee_scope, unscoped
 from reports import committee_figures
-from reports.committee_figures import _late_referrals_compiled, _own_live_compiled
+from reports.dashboard_live import _late_referrals_compiled, _own_live_compiled
 from reports.figures import Period
 from reports.open_cases import _workload_compiled
 from reports.rollup import _current_compiled

@@ -17,7 +17,7 @@ from cases.rules import Action
 from committee.access import Access, acting_as
 from committee.roles import Perm
 from committee.scoping import ScopeError, committee_scope
-from reports import committee_figures, figures, open_cases
+from reports import committee_figures, open_cases, overviews
 from reports.models import OpenCount, OpenTotal, RollupMonth
 from reports.rollup import ensure, lock_current_month
 from reports.tasks import recount_open_cases
@@ -40,8 +40,8 @@ def _agrees(org) -> None:
         kept, live = _both(getattr(org, persona), org.a)
         assert kept == live, persona
         with acting_as(getattr(org, persona)) as access:  # the street's overview: every figure
-            overview = figures.street_overview([org.a, org.b], access)
-            plain = figures.street_overview([org.a, org.b], access, rollup=False)
+            overview = overviews.street_overview([org.a, org.b], access)
+            plain = overviews.street_overview([org.a, org.b], access, rollup=False)
         for kept_row, live_row in zip(overview["rows"], plain["rows"], strict=True):
             assert _headline(kept_row["figures"]) == _headline(live_row["figures"]), persona
         assert _headline(overview["total"]) == _headline(plain["total"]), persona
@@ -246,8 +246,8 @@ def test_the_nightly_recount_repairs_a_drifted_total(org, world, settings):
     with committee_scope([org.a.pk]):
         assert OpenTotal.objects.filter(committee=org.a, due_date__isnull=True).update(n=F("n") + 5) == 1
     with acting_as(org.secretary_a) as access:
-        drifted = figures.street_overview([org.a], access)["rows"][0]["figures"].open
-        counted = figures.street_overview([org.a], access, rollup=False)["rows"][0]["figures"].open
+        drifted = overviews.street_overview([org.a], access)["rows"][0]["figures"].open
+        counted = overviews.street_overview([org.a], access, rollup=False)["rows"][0]["figures"].open
     assert drifted == counted + 5
     assert recount_open_cases.enqueue().return_value == 1
     assert _totals_kept(org.a) == _totals_counted(org.a)

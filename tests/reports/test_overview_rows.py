@@ -14,9 +14,10 @@ from cases.models import Case
 from cases.rules import Action
 from committee.access import acting_as
 from committee.models import Committee
-from reports import figures
+from reports import figures, overviews
 from reports.figures import Period
 from reports.models import CaseRollup, RollupMonth
+from reports.overview_union import _overview_branches, compile_overview
 from reports.rollup import ensure, first_of, months_between, overview_rows, summarise
 from tests.factories import make_district, make_user
 from tests.reports import helpers as h
@@ -72,8 +73,8 @@ def _agree(org, committees) -> None:
             # The committees the reader may open (the overviews show no others).
             theirs = [c for c in committees if access.committees().filter(pk=c.pk).exists()]
             assert theirs, reader
-            kept = figures.street_overview(theirs, access)
-            live = figures.street_overview(theirs, access, rollup=False)
+            kept = overviews.street_overview(theirs, access)
+            live = overviews.street_overview(theirs, access, rollup=False)
         for kept_row, live_row in zip(kept["rows"], live["rows"], strict=True):
             assert _headline(kept_row["figures"]) == _headline(live_row["figures"]), reader
         assert _headline(kept["total"]) == _headline(live["total"]), reader
@@ -83,12 +84,12 @@ def test_the_overview_rows_give_the_live_figures_for_every_reader(edges):
     org = edges
     _agree(org, [org.a, org.b])
     with acting_as(org.district_officer) as access:
-        row = figures.street_overview([org.a], access)["rows"][0]["figures"]
+        row = overviews.street_overview([org.a], access)["rows"][0]["figures"]
     assert row.recently_resolved > 0 and row.called > 0 and row.median_days is not None
 
 
 def test_the_street_rows_counted_by_street_equal_their_committees_added_up(edges):
-    """The district overview's street rows: the UNION ALL grouped by street (figures.street_headlines)
+    """The district overview's street rows: the UNION ALL grouped by street (overviews.street_headlines)
     gives each street what its committees' figures add up to, and what the live count gives, for
     every reader (sensitive cases, their own, the 90 days' first day), over two streets."""
     org = edges
@@ -103,10 +104,10 @@ def test_the_street_rows_counted_by_street_equal_their_committees_added_up(edges
                 c.pk: c.street_id for c in access.committees().filter(pk__in=[org.a.pk, org.b.pk, org.c.pk])
             }
             ids = list(street_of)
-            cases = figures.cases_of(ids, access)
-            by_street = figures.street_headlines(cases, street_of, period, access)
-            live = figures.street_headlines(cases, street_of, period, access, rollup=False)
-            per_committee = figures.headlines(cases, ids, period, access, roster_residents=False)
+            cases = overviews.cases_of(ids, access)
+            by_street = overviews.street_headlines(cases, street_of, period, access)
+            live = overviews.street_headlines(cases, street_of, period, access, rollup=False)
+            per_committee = overviews.headlines(cases, ids, period, access, roster_residents=False)
         assert set(by_street) == set(street_of.values()), reader
         for sid, headline in by_street.items():
             added = figures.total_of(per_committee[cid] for cid, s in street_of.items() if s == sid)
@@ -194,12 +195,10 @@ def test_the_kept_overview_branches_are_those_compiled_afresh(edges):
         for reader in READERS:
             with acting_as(getattr(org, reader)) as access:
                 ids = [c.pk for c in (org.a, org.b) if access.committees().filter(pk=c.pk).exists()]
-                kept[reader] = figures._overview_branches(access, ids, period, roster=True)
-                assert kept[reader] == figures.compile_overview(access, ids, period, roster=True), reader
+                kept[reader] = _overview_branches(access, ids, period, roster=True)
+                assert kept[reader] == compile_overview(access, ids, period, roster=True), reader
     assert kept["secretary_a"] != kept["worker_a"]  # the worker's own sensitive cases, counted live
     assert kept["officer"] != kept["district_officer"]  # the same committees, another reader
     with timezone.override("UTC"), acting_as(org.worker_a) as access:
         ids = [org.a.pk]
-        assert figures._overview_branches(access, ids, period, True) == figures.compile_overview(
-            access, ids, period, True
-        )
+        assert _overview_branches(access, ids, period, True) == compile_overview(access, ids, period, True)

@@ -14,7 +14,7 @@ from cases.rules import Action
 from committee.access import acting_as
 from committee.models import Committee
 from holidays.models import HolidayYear
-from reports import committee_figures, figures
+from reports import committee_figures, overviews
 from reports.models import RollupMonth
 from reports.rollup import ensure, months_between
 from reports.tasks import summarise_closed_months
@@ -91,8 +91,8 @@ def test_the_rollup_gives_the_live_figures(org, old_cases, persona):
     assert summarised == live
     assert sum(live["charts"]["by_category"]["series"][0]["data"]) > 0
     with acting_as(getattr(org, persona)) as access:
-        by_rollup = figures.street_overview([org.a, org.b], access)
-        by_live = figures.street_overview([org.a, org.b], access, rollup=False)
+        by_rollup = overviews.street_overview([org.a, org.b], access)
+        by_live = overviews.street_overview([org.a, org.b], access, rollup=False)
     for row, plain in zip(by_rollup["rows"], by_live["rows"], strict=True):
         assert [getattr(row["figures"], n) for n in HEADLINE] == [
             getattr(plain["figures"], n) for n in HEADLINE

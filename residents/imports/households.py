@@ -1,0 +1,86 @@
+"""The committee's buildings and households as one run knows them: loaded once, found or added for
+each row by its address (a building by 路/弄/号, a household by building and room), and counted for the
+report at the end.
+
+Kept for the whole file, unlike its rows (held one batch at a time): a household met again hundreds
+of rows later is the same one, and a new one is written once, by the batch that meets it first.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from committee.models import Committee
+from residents.addresses import LANE, NUMBER, ROOM, without_unit
+from residents.imports.columns import COLUMN_BY_KEY
+from residents.imports.plans import BuildingState, HouseholdState, Report, Row
+from residents.models import Building, Household
+
+
+class Households:
+    def __init__(self, committee: Committee) -> None:
+        self.committee = committee
+        self._buildings: dict[tuple[str, str, str], BuildingState] = {}
+        self._households: dict[tuple[str, str, str, str], HouseholdState] = {}
+
+    def load(self) -> None:
+        for pk, road, lane, number in Building.all_objects.filter(committee=self.committee).values_list(
+            "pk", "road", "lane", "number"
+        ):
+            self._buildings[(road, lane, number)] = BuildingState(road, lane, number, pk)
+        households = Household.all_objects.filter(committee=self.committee).values_list(
+            "pk", "building__road", "building__lane", "building__number", "room", "housing_type", "phone"
+        )
+        for pk, road, lane, number, room, housing_type, phone in households:
+            building = self._buildings[(road, lane, number)]
+            self._households[(road, lane, number, room)] = HouseholdState(
+                building,
+                room,
+                pk,
+                housing_type,
+                phone=phone,
+                original_housing_type=housing_type,
+                written_housing_type=housing_type,
+            )
+
+    def of_row(self, row: Row) -> HouseholdState | None:
+        """The row's household (and building), added when the committee has none at that address;
+        None when the address is incomplete or a part is too long (said on the row)."""
+        v = row.values
+        road = v.get("road", "")
+        lane = without_unit(v.get("lane", ""), LANE)
+        number = without_unit(v.get("number", ""), NUMBER)
+        room = without_unit(v.get("room", ""), ROOM)
+        for key, value in (("road", road), ("lane", lane), ("number", number), ("room", room)):
+            if len(value) > COLUMN_BY_KEY[key].max_length:
+                row.error(
+                    key, _("Too long: at most %(max)d characters.") % {"max": COLUMN_BY_KEY[key].max_length}
+                )
+                return None
+        if not (road and number and room):
+            return None
+        building = self._buildings.get((road, lane, number))
+        if building is None:
+            building = self._buildings[(road, lane, number)] = BuildingState(road, lane, number)
+        household = self._households.get((road, lane, number, room))
+        if household is None:
+            household = self._households[(road, lane, number, room)] = HouseholdState(building, room)
+        return household
+
+    def count(self, report: Report) -> None:
+        """The buildings and households of the file's good rows, created, updated or unchanged."""
+        buildings_in_file = {id(h.building): h.building for h in self._households.values() if h.in_file}
+        for building in buildings_in_file.values():
+            if building.pk is None or building.created:
+                report.buildings.created += 1
+            else:
+                report.buildings.unchanged += 1
+        for household in self._households.values():
+            if not household.in_file:
+                continue
+            if household.original_housing_type is None:
+                report.households.created += 1
+            elif household.housing_type != household.original_housing_type:
+                report.households.updated += 1
+            else:
+                report.households.unchanged += 1

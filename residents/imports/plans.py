@@ -1,0 +1,109 @@
+"""A run's plan: each row of the file as read and cleaned (Row), the building and household it names
+(BuildingState, HouseholdState), what is written for it (Plan), and what the preview and the commit
+report (Report, Counts).
+
+Plain records, apart from the steps that fill them (cleaning, households, matching) and the writer
+that reads them, so that each of those names them without importing another.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from residents.models import Resident
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+@dataclass
+class Report:
+    mapping: list[dict] = field(default_factory=list)
+    rows: int = 0
+    skipped_example: bool = False
+    buildings: Counts = field(default_factory=Counts)
+    households: Counts = field(default_factory=Counts)
+    residents: Counts = field(default_factory=Counts)
+    errors: list[dict] = field(default_factory=list)
+    error_count: int = 0
+    bad_rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def counts(self) -> dict:
+        return {
+            "rows": self.rows,
+            "buildings": self.buildings.as_dict(),
+            "households": self.households.as_dict(),
+            "residents": self.residents.as_dict(),
+            "bad_rows": self.bad_rows,
+            "error_count": self.error_count,
+        }
+
+
+@dataclass
+class BuildingState:
+    road: str
+    lane: str
+    number: str
+    pk: int | None = None
+    created: bool = False
+
+
+@dataclass
+class HouseholdState:
+    building: BuildingState
+    room: str
+    pk: int | None = None
+    housing_type: str = ""
+    phone: str = ""  # recorded (the import leaves it): part of its residents' search keys
+    original_housing_type: str | None = None  # None: a new household
+    housing_type_row: int = 0
+    written_housing_type: str = ""
+    in_file: bool = False
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, str]
+    household: HouseholdState | None = None
+    id_number: str = ""  # full and valid, or ""
+    id_birth_date: datetime.date | None = None
+    id_masked: str = ""
+    birth_date: datetime.date | None = None
+    gender: str = ""
+    phone: str = ""
+    phone_masked: str = ""
+    relation_to_head: str = ""  # the choice's code
+    residency_status: str = ""  # the choice's code
+    care: set[int] | None = None
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    def error(self, column_key: str, message: str) -> None:
+        self.errors.append((column_key, message))
+
+
+@dataclass(eq=False)
+class Plan:
+    row: Row
+    resident: Resident | None
+    values: dict  # new: every given field; existing: the fields that change
+    care: set[int]
+    care_changed: bool = False
+    is_new: bool = False
+    resident_pk: int | None = None  # set for a new resident once it is written
+
+    def __post_init__(self) -> None:
+        if self.resident is not None:
+            self.resident_pk = self.resident.pk
