@@ -29,7 +29,6 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
 import tarfile
 import tempfile
 import time
@@ -41,14 +40,13 @@ from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backups import postgres
+from backups.errors import BackupError
+
 MANIFEST = "manifest.json"
 FORMAT = 1  # the manifest's layout; a newer one is refused by restore()
 _NAME_FORMAT = "needle-%Y%m%d-%H%M%S"
 UNCHECKED = "-unchecked"
-
-
-class BackupError(Exception):
-    """A backup, check or restore that could not be done; its message says why, for a person."""
 
 
 @dataclass
@@ -212,13 +210,13 @@ def _dump_database(work: Path) -> dict:
 def _dump_postgresql(target: Path) -> dict:
     import psycopg
 
-    with psycopg.connect(**_conninfo()) as conn:
+    with psycopg.connect(**postgres.conninfo()) as conn:
         # One snapshot for the counts and the dump: psycopg opens the transaction at the first query.
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         conn.read_only = True
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
         state = _state(conn.execute)
-        _run(
+        postgres.run(
             ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}"],
             ["--file", str(target)],
         )
@@ -360,9 +358,9 @@ def _restore_scratch(engine: str, dump: Path) -> dict:
     import psycopg
 
     scratch = _scratch_name(settings.DATABASES["default"]["NAME"])
-    _drop_database(scratch)  # left over by a check that was killed half-way
+    postgres.drop_database(scratch)  # left over by a check that was killed half-way
     try:
-        with _maintenance() as conn:
+        with postgres.maintenance() as conn:
             conn.execute(f'CREATE DATABASE "{scratch}" TEMPLATE template0')
     except psycopg.Error as error:
         raise BackupError(
@@ -373,14 +371,14 @@ def _restore_scratch(engine: str, dump: Path) -> dict:
             % {"error": str(error).strip()}
         ) from error
     try:
-        _run(
+        postgres.run(
             ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--dbname", scratch],
             [str(dump)],
         )
-        with psycopg.connect(**{**_conninfo(), "dbname": scratch}) as conn:
+        with psycopg.connect(**{**postgres.conninfo(), "dbname": scratch}) as conn:
             return _state(conn.execute, "postgresql")
     finally:
-        _drop_database(scratch)
+        postgres.drop_database(scratch)
 
 
 _SCRATCH_SUFFIX = "_restorecheck"
@@ -468,7 +466,7 @@ def _restore_database(archive: Path, manifest: dict) -> None:
     with tempfile.TemporaryDirectory() as work:
         dump = _extract_checked(archive, manifest, Path(work))
         if manifest["engine"] == "postgresql":
-            _run(
+            postgres.run(
                 ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"],
                 ["--dbname", settings.DATABASES["default"]["NAME"], str(dump)],
             )
@@ -509,85 +507,7 @@ def _table_count() -> int:
         return len(connections["default"].introspection.table_names(cursor))
 
 
-# --- Plumbing ------------------------------------------------------------------------------------------
-
-
-# The connection settings libpq reads from OPTIONS, and the variable pg_dump and pg_restore read each
-# from: a server that needs a client certificate or a service file is backed up as Django reaches it.
-# Other OPTIONS (psycopg's own: pool, server_side_binding, isolation_level…) are not libpq's.
-LIBPQ_OPTIONS = {
-    "sslmode": "PGSSLMODE",
-    "sslrootcert": "PGSSLROOTCERT",
-    "sslcert": "PGSSLCERT",
-    "sslkey": "PGSSLKEY",
-    "sslcrl": "PGSSLCRL",
-    "sslnegotiation": "PGSSLNEGOTIATION",
-    "gssencmode": "PGGSSENCMODE",
-    "channel_binding": "PGCHANNELBINDING",
-    "connect_timeout": "PGCONNECT_TIMEOUT",
-    "target_session_attrs": "PGTARGETSESSIONATTRS",
-    "service": "PGSERVICE",
-    "passfile": "PGPASSFILE",
-    "options": "PGOPTIONS",
-    "application_name": "PGAPPNAME",
-}
-
-
-def _conninfo() -> dict:
-    """psycopg's keywords for the default database (pg_dump reads the same from the environment)."""
-    db = settings.DATABASES["default"]
-    info = {"dbname": db["NAME"], "user": db.get("USER") or None, "password": db.get("PASSWORD") or None}
-    info |= {"host": db.get("HOST") or None, "port": str(db["PORT"]) if db.get("PORT") else None}
-    options = db.get("OPTIONS", {})
-    info |= {key: str(options[key]) for key in LIBPQ_OPTIONS if options.get(key) not in (None, "")}
-    return {key: value for key, value in info.items() if value is not None}
-
-
-def _pg_env() -> dict:
-    """The connection for pg_dump and pg_restore, in the environment: the password never appears in
-    the process list."""
-    names = {"user": "PGUSER", "password": "PGPASSWORD", "host": "PGHOST", "port": "PGPORT"}
-    names |= {"dbname": "PGDATABASE", **LIBPQ_OPTIONS}
-    return {**os.environ, **{names[key]: value for key, value in _conninfo().items()}}
-
-
-def _run(command: list[str], arguments: list[str]) -> None:
-    if shutil.which(command[0]) is None:
-        raise BackupError(
-            _("%(program)s is not installed (Debian: postgresql-client).") % {"program": command[0]}
-        )
-    done = subprocess.run([*command, *arguments], env=_pg_env(), capture_output=True, text=True, check=False)  # noqa: S603
-    if done.returncode != 0:
-        raise BackupError(
-            _("%(program)s failed: %(error)s")
-            % {"program": command[0], "error": _program_error(command[0], done.stderr or done.stdout)}
-        )
-
-
-def _program_error(program: str, output: str) -> str:
-    """What pg_dump or pg_restore said went wrong: its "<program>: error: …" line (the first), not
-    the SQL it quotes after it ("Command was: CREATE TABLE …", whose last line is ");"), nor a
-    CONTEXT or DETAIL line (which may quote a row)."""
-    said = [line.strip() for line in output.splitlines() if line.startswith(f"{program}: ")]
-    errors = [line for line in said if line.startswith(f"{program}: error: ")]
-    if errors:
-        return errors[0].removeprefix(f"{program}: error: ")
-    if said:  # its words in another language: the last it said before the SQL
-        return said[-1].removeprefix(f"{program}: ")
-    return output.strip().splitlines()[0] if output.strip() else "?"
-
-
-@contextlib.contextmanager
-def _maintenance():
-    import psycopg
-
-    with psycopg.connect(**{**_conninfo(), "dbname": "postgres"}, autocommit=True) as conn:
-        yield conn
-
-
-def _drop_database(name: str) -> None:
-    with _maintenance() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+# --- Files ---------------------------------------------------------------------------------------------
 
 
 def _private(path: Path) -> Path:

@@ -1,5 +1,5 @@
 """The house's layout (issue 10): no import cycle between the runtime modules, no demo or benchmark
-code inside the runtime apps."""
+code inside the runtime apps, no runtime module over 600 lines."""
 
 import ast
 from pathlib import Path
@@ -80,3 +80,13 @@ def test_no_runtime_module_imports_the_demo_or_the_benchmarks():
         )
     )
     assert offenders == []
+
+
+def test_no_runtime_module_is_over_600_lines():
+    """Issue 10: a module a newcomer reads at one sitting. Split along its seams when it grows."""
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for path in _modules().values()
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 600
+    }
+    assert long == {}

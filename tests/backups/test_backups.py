@@ -25,7 +25,7 @@ from django.db import connection
 from django.tasks import TaskResultStatus
 from django.utils import translation
 
-from backups import archive
+from backups import archive, postgres
 from backups.tasks import nightly_backup
 from cases import services
 from committee.access import Access
@@ -75,15 +75,15 @@ def empty_database(tmp_path: Path):
         yield env
         return
     name = f"{db['NAME']}_restoretarget"[:63]
-    archive._drop_database(name)
-    with archive._maintenance() as conn:
+    postgres.drop_database(name)
+    with postgres.maintenance() as conn:
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
     env["DATABASE_URL"] = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
     try:
         yield env
     finally:
-        archive._drop_database(name)
+        postgres.drop_database(name)
 
 
 def _manage(env: dict, *args: str) -> subprocess.CompletedProcess:
@@ -301,10 +301,10 @@ def test_a_check_the_server_refuses_keeps_the_archive_as_unchecked_and_says_why(
     `manage.py backup` recorded nothing."""
 
     def refused():
-        nowhere = {**archive._conninfo(), "dbname": "needle_no_such_database"}
+        nowhere = {**postgres.conninfo(), "dbname": "needle_no_such_database"}
         return psycopg.connect(**nowhere, autocommit=True)
 
-    monkeypatch.setattr(archive, "_maintenance", refused)
+    monkeypatch.setattr(postgres, "maintenance", refused)
     with pytest.raises(CommandError, match=r"未通过校验.*needle_no_such_database"):
         call_command("backup", no_media=True)
     [kept] = _archives(backup_dir)
@@ -393,10 +393,10 @@ def test_pg_dump_connects_as_django_does(settings, monkeypatch):
     for key, value in {"sslrootcert": "/etc/needle/root.crt", "sslcert": "/etc/needle/client.crt"}.items():
         monkeypatch.setitem(options, key, value)
     monkeypatch.setitem(options, "pool", True)
-    environment = archive._pg_env()
+    environment = postgres.environment()
     assert environment["PGSSLROOTCERT"] == "/etc/needle/root.crt"
     assert environment["PGSSLCERT"] == "/etc/needle/client.crt"
-    assert archive._conninfo()["sslcert"] == "/etc/needle/client.crt" and "pool" not in archive._conninfo()
+    assert postgres.conninfo()["sslcert"] == "/etc/needle/client.crt" and "pool" not in postgres.conninfo()
 
 
 def test_backups_inside_the_uploads_are_refused_at_start(settings, tmp_path):
