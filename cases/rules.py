@@ -27,7 +27,7 @@ class Action(StrEnum):
     TAKE = "take"  # a worker takes an unassigned case for themselves
     ASSIGN = "assign"  # the secretary assigns or reassigns
     EDIT = "edit"  # title, description, category, priority, due date, place
-    START = "start"  # new → in progress
+    START = "start"  # new → in progress: only a new case that already has an assignee (see below)
     WAIT = "wait"  # → waiting (on an outside body or the resident)
     RESUME = "resume"  # waiting → in progress
     RESOLVE = "resolve"  # → resolved, with the resolution
@@ -91,6 +91,19 @@ TARGET: dict[Action, str] = {
 }
 
 
+def status_when_assigned(status: str, assignee_id: int | None) -> str:
+    """The status a case has once it is given to `assignee_id` (None: nobody): `new` is a case logged
+    with nobody on it, `in progress` one that somebody works (DESIGN.md "Case life"), so a new case
+    that gets an assignee (logged with one, taken, or assigned by the secretary) is in progress, in
+    the same transaction and the same event. Any other status stays: a waiting case reassigned still
+    waits, and one unassigned keeps the status its work reached (it shows among the unassigned).
+
+    START remains for a new case that has an assignee all the same: those logged or assigned before
+    this rule (an assignment left them new until the assignee pressed "start work"), and an
+    administrator's correction in the admin, which may set both fields as it likes."""
+    return S.IN_PROGRESS if status == S.NEW and assignee_id is not None else status
+
+
 def who_may(who: Who, access, case: Case) -> bool:
     committee = case.committee_id
     manager = access.can(Perm.MANAGE_CASES, committee)
@@ -115,6 +128,8 @@ def can(access, case: Case, action: Action) -> bool:
         return False  # taking is for unassigned cases; the secretary reassigns with ASSIGN
     if action == Action.CLOSE and not case.satisfaction:
         return False  # closed only after the follow-up call
+    if action == Action.START and case.assignee_id is None:
+        return False  # in progress means somebody works it: a new case is taken or assigned instead
     return who_may(who, access, case)
 
 

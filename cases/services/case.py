@@ -23,7 +23,7 @@ from cases.models import (
     CaseEvent,
     CaseParty,
 )
-from cases.rules import TARGET, Action, can, case_workers
+from cases.rules import TARGET, Action, can, case_workers, status_when_assigned
 from cases.search import reindex_cases
 from committee.access import Access
 from committee.models import Committee, User
@@ -139,7 +139,7 @@ def create_case(
         household=household,
         place=place,
         assignee=assignee,
-        status=Case.Status.NEW,
+        status=status_when_assigned(Case.Status.NEW, assignee.pk if assignee else None),
         due_date=due_date or add_workdays(today, counted),
         due_workdays=None if due_date else counted,
         # A category such as hardship aid is sensitive whatever the form said: a family's illness and
@@ -158,7 +158,7 @@ def create_case(
                 case=case, committee=committee, resident=party.resident, role=party.role
             )
     reindex_cases([case.pk])
-    created = events.Created(assignee=assignee.display_name if assignee else "")
+    created = events.Created(assignee=assignee.display_name if assignee else "", after=case.status)
     events.record(case, created, actor=access.user, at=at)
     from cases.services.work import add_attachment  # work.py builds on this module's _lock
 
@@ -249,11 +249,13 @@ def edit(
 def take(
     *, access: Access, case: Case, version: int | None = None, at: datetime.datetime | None = None
 ) -> Case:
-    """A worker takes an unassigned case for themselves."""
+    """A worker takes an unassigned case for themselves: a new one is then in progress."""
     case = _lock(access, case.pk, Action.TAKE, version)
+    before = case.status
     case.assignee = access.user
-    _save(case, "assignee")
-    taken = events.Assigned(assignee=access.user.display_name, taken=True)
+    case.status = status_when_assigned(before, case.assignee_id)
+    _save(case, "assignee", "status")
+    taken = events.Assigned(assignee=access.user.display_name, taken=True, before=before, after=case.status)
     events.record(case, taken, actor=access.user, at=at)
     return case
 
@@ -268,13 +270,21 @@ def assign(
     text: str = "",
     at: datetime.datetime | None = None,
 ) -> Case:
-    """The secretary assigns, reassigns, or (assignee None) unassigns a case."""
+    """The secretary assigns, reassigns, or (assignee None) unassigns a case; a new case assigned is
+    then in progress (rules.status_when_assigned)."""
     case = _lock(access, case.pk, Action.ASSIGN, version)
     _check_assignee(access, case.committee_id, assignee)
     previous = case.assignee.display_name if case.assignee_id else ""
+    before = case.status
     case.assignee = assignee
-    _save(case, "assignee")
-    assigned = events.Assigned(assignee=assignee.display_name if assignee else "", previous=previous)
+    case.status = status_when_assigned(before, case.assignee_id)
+    _save(case, "assignee", "status")
+    assigned = events.Assigned(
+        assignee=assignee.display_name if assignee else "",
+        previous=previous,
+        before=before,
+        after=case.status,
+    )
     events.record(case, assigned, actor=access.user, text=text, at=at)
     return case
 
