@@ -2,7 +2,8 @@
 
 Roles come from committee/roles.py: the secretary holds MANAGE_CASES, workers LOG_CASE, viewers and
 street officers only VIEW. On top of the role, a worker works the cases assigned to them and may take
-an unassigned open case; notes and files may be added by any worker of the committee.
+an unassigned open case; notes and files may be added by any worker of the committee, and reporters
+joined to an open case.
 
 Sensitive cases (Case.sensitive: a family's illness, a dispute that names people) are seen only by
 the committee's secretary, the assignee and whoever logged the case; not by other workers, viewers,
@@ -39,6 +40,7 @@ class Action(StrEnum):
     ASK_REOPEN = "ask_reopen"  # a worker asks the secretary to reopen, with a reason
     DECLINE_REOPEN = "decline_reopen"  # the secretary clears a reopen request without reopening
     NOTE = "note"
+    JOIN = "join"  # more residents report the same problem: they join an open case as reporters
     REFER = "refer"  # send to an outside body
     CHASE = "chase"  # chase an outstanding referral
     REPLY = "reply"  # record an outside body's reply
@@ -71,6 +73,9 @@ RULES: dict[Action, tuple[frozenset, Who]] = {
     Action.ASK_REOPEN: (frozenset({S.RESOLVED, S.CLOSED}), Who.WORKER),
     Action.DECLINE_REOPEN: (frozenset({S.RESOLVED, S.CLOSED}), Who.MANAGER),
     Action.NOTE: (ALL, Who.WORKER),
+    # Open only: a resolved or closed case's problem was dealt with; when it is back, it is reopened
+    # (or asked to be) or logged anew, not joined as "the same problem".
+    Action.JOIN: (OPEN, Who.WORKER),
     Action.REFER: (OPEN, Who.ASSIGNEE),
     Action.CHASE: (OPEN, Who.ASSIGNEE),
     Action.REPLY: (OPEN | {S.RESOLVED}, Who.ASSIGNEE),

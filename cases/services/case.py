@@ -23,7 +23,16 @@ from cases.models import (
     CaseEvent,
     CaseParty,
 )
-from cases.rules import TARGET, Action, can, case_workers, status_when_assigned
+from cases.rules import (
+    RULES,
+    TARGET,
+    Action,
+    can,
+    case_workers,
+    sees_sensitive,
+    status_when_assigned,
+    who_may,
+)
 from cases.search import reindex_cases
 from committee.access import Access
 from committee.models import Committee, User
@@ -190,13 +199,24 @@ LOCKED = (
 )
 
 
-def _lock(access: Access, case_id: int, action: Action, version: int | None, *also: str) -> Case:
+def _lock(
+    access: Access, case_id: int, action: Action, version: int | None, *also: str, not_now: str = ""
+) -> Case:
     """The case re-read under a row lock (its LOCKED fields, and `also`); Conflict when stale,
-    PermissionDenied when not allowed."""
+    PermissionDenied when not allowed. `not_now`: the words (a ValidationError) for someone who
+    may do this to the case, only not in its status (a page drawn before another changed it)."""
     fresh = Case.all_objects.select_for_update().only(*LOCKED, *also).get(pk=case_id)
     if version is not None and fresh.version != version:
         raise Conflict(fresh)
     if not can(access, fresh, action):
+        statuses, who = RULES[action]
+        if (
+            not_now
+            and fresh.status not in statuses
+            and who_may(who, access, fresh)
+            and sees_sensitive(access, fresh)
+        ):
+            raise ValidationError(not_now)
         raise PermissionDenied
     return fresh
 
@@ -470,8 +490,13 @@ def add_reporters(
     text: str = "",
     at: datetime.datetime | None = None,
 ) -> CaseEvent:
-    """More residents report a problem already logged: they join the case as reporters (one event)."""
-    case = _lock(access, case.pk, Action.NOTE, None)
+    """More residents report a problem already logged: they join the case as reporters (one event).
+    An open case only (rules: JOIN)."""
+    closed = _(
+        "Case %(number)s is no longer open: reporters join open cases only. If its problem is back, "
+        "ask to reopen it, or log a new case."
+    )
+    case = _lock(access, case.pk, Action.JOIN, None, not_now=closed % {"number": case.number})
     added = []
     for resident in residents:
         if resident.committee_id != case.committee_id:
