@@ -6,9 +6,9 @@ import re
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case
+from cases.models import Attachment, Case
 from tests.cases.page_text import text_of
-from tests.factories import make_case
+from tests.factories import jpeg_upload, make_case
 
 ZH = {"accept-language": "zh-hans"}
 
@@ -62,3 +62,42 @@ def test_a_case_reopened_by_the_secretary_shows_the_previous_resolution_too(org,
     # A case never resolved has no resolution box at all.
     fresh = make_case(org.worker_a, org.a, title="井盖松动")
     assert _resolution(secretary.get(reverse("cases:detail", args=[fresh.pk])).content.decode()) == ""
+
+
+def _attach_form(html: str) -> str:
+    start = html.index('class="attach-form')
+    return html[start : html.index("</form>", start)]
+
+
+def test_the_case_page_adds_photos_with_the_intakes_buttons_not_a_bare_file_input(org, as_user):
+    """The photo field under 照片和文件 was the browser's own file input ("Choose Files", in the
+    browser's language, on a Chinese page): it is the intake's 拍照 / 选择文件, both posting."""
+    case = make_case(org.worker_a, org.a, title="楼道积水", assignee=org.worker_a)
+    client = as_user(org.worker_a)
+    page = reverse("cases:detail", args=[case.pk])
+    form = _attach_form(client.get(page, headers=ZH).content.decode())
+    intake = client.get(reverse("cases:new"), headers=ZH).content.decode()
+    assert "拍照" in text_of(form) and "选择文件" in text_of(form) and "照片或 PDF 文件" in text_of(form)
+    inputs = re.findall(r"<input type=\"file\"[^>]*>", form)
+    assert len(inputs) == 2 and all('class="visually-hidden"' in tag for tag in inputs)
+    assert 'capture="environment"' in inputs[0] and "multiple" in inputs[1]
+    # The intake's very widget: the same markup but for the field's name.
+    assert [
+        tag.replace('"files', '"photos').replace("id_files", "id_photos") for tag in inputs
+    ] == re.findall(r"<input type=\"file\"[^>]*>", intake)
+    assert "<script>" not in form and " on" not in "".join(inputs)  # nothing inline (the CSP)
+
+    # A photo from the camera and two chosen files arrive together under the one field.
+    response = client.post(
+        reverse("cases:attach", args=[case.pk]),
+        {
+            "stage": Attachment.Stage.AFTER,
+            "files": [jpeg_upload("camera.jpg"), jpeg_upload("a.jpg"), jpeg_upload("b.jpg")],
+        },
+        headers=ZH,
+        follow=True,
+    )
+    assert "文件已添加" in response.content.decode()
+    stored = Attachment.all_objects.filter(case=case)
+    assert sorted(stored.values_list("original_name", flat=True)) == ["a.jpg", "b.jpg", "camera.jpg"]
+    assert set(stored.values_list("stage", flat=True)) == {Attachment.Stage.AFTER}
