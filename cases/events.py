@@ -87,10 +87,17 @@ def _jsonable(value: object) -> object:
 @dataclass(frozen=True)
 class Created(Payload):
     kind = Kind.CREATED
+    KEYS = {"after": "to"}
     assignee: str = ""  # the assignee's name at the time, when the case was assigned as it was logged
+    # The status it was logged in when not `new`: a case logged with an assignee is in progress at
+    # once (rules.status_when_assigned). Rows from before that rule have none: they were new.
+    after: str = ""
 
     def to_data(self) -> dict[str, Any]:
-        return {"assignee": self.assignee} if self.assignee else {}
+        data = {"assignee": self.assignee} if self.assignee else {}
+        if self.after and self.after != Case.Status.NEW:
+            data["to"] = self.after
+        return data
 
     def sentence(self, files: Container[int]) -> SafeString:
         if self.assignee:
@@ -131,12 +138,32 @@ class ReportersAdded(Payload):
 
 @dataclass(frozen=True)
 class Assigned(Payload):
+    """Taken, assigned, reassigned or unassigned. A new case that gets an assignee is in progress
+    from then on (rules.status_when_assigned): the same event says so (`before` → `after`), as a
+    follow-up call that reopens says both; rows from before that rule, and every assignment that
+    leaves the status as it was, have no status change."""
+
     kind = Kind.ASSIGNED
+    KEYS = {"before": "from", "after": "to"}
     assignee: str = ""  # the new assignee's name; empty: nobody
     previous: str = ""
     taken: bool = False  # the assignee took the case themselves
+    before: str = ""  # the case's status before, when the assignment changed it (a Case.Status)
+    after: str = ""
+
+    def to_data(self) -> dict[str, Any]:
+        data = super().to_data()
+        if self.before == self.after:  # the status did not move: nothing to say about it
+            del data["from"], data["to"]
+        return data
 
     def sentence(self, files: Container[int]) -> SafeString:
+        if self.after and self.before != self.after:
+            status = _choice_label(Case.Status, self.after)
+            if self.taken:
+                return _say(_("Took the case; now %(status)s."), status=status)
+            if self.assignee:
+                return _say(_("Assigned to %(name)s; now %(status)s."), name=self.assignee, status=status)
         if self.taken:
             return _say(_("Took the case."))
         if self.assignee:

@@ -215,10 +215,11 @@ def _category_chips(form: IntakeForm) -> list[tuple[CaseCategory, str]]:
 def _hints(request: HttpRequest, building, household, category) -> dict:
     """Against a duplicate: open cases of this kind at the place, wherever the place came from (a
     picked building, the household of a resident the form was opened from or picked), and this
-    household's cases of the last 30 days."""
+    household's open cases of the last 30 days (this kind first). Only open cases: the reporter is
+    offered to join them, which a resolved or closed case does not take."""
     similar = list(selectors.similar_open_cases(request.access, building=building, category=category))
     recent = selectors.recent_at_household(
-        request.access, household=household, exclude=[case.pk for case in similar]
+        request.access, household=household, category=category, exclude=[case.pk for case in similar]
     )
     return {"similar": similar, "recent": list(recent)}
 

@@ -2,7 +2,8 @@
 
 Roles come from committee/roles.py: the secretary holds MANAGE_CASES, workers LOG_CASE, viewers and
 street officers only VIEW. On top of the role, a worker works the cases assigned to them and may take
-an unassigned open case; notes and files may be added by any worker of the committee.
+an unassigned open case; notes and files may be added by any worker of the committee, and reporters
+joined to an open case.
 
 Sensitive cases (Case.sensitive: a family's illness, a dispute that names people) are seen only by
 the committee's secretary, the assignee and whoever logged the case; not by other workers, viewers,
@@ -27,7 +28,7 @@ class Action(StrEnum):
     TAKE = "take"  # a worker takes an unassigned case for themselves
     ASSIGN = "assign"  # the secretary assigns or reassigns
     EDIT = "edit"  # title, description, category, priority, due date, place
-    START = "start"  # new → in progress
+    START = "start"  # new → in progress: only a new case that already has an assignee (see below)
     WAIT = "wait"  # → waiting (on an outside body or the resident)
     RESUME = "resume"  # waiting → in progress
     RESOLVE = "resolve"  # → resolved, with the resolution
@@ -39,6 +40,7 @@ class Action(StrEnum):
     ASK_REOPEN = "ask_reopen"  # a worker asks the secretary to reopen, with a reason
     DECLINE_REOPEN = "decline_reopen"  # the secretary clears a reopen request without reopening
     NOTE = "note"
+    JOIN = "join"  # more residents report the same problem: they join an open case as reporters
     REFER = "refer"  # send to an outside body
     CHASE = "chase"  # chase an outstanding referral
     REPLY = "reply"  # record an outside body's reply
@@ -71,6 +73,9 @@ RULES: dict[Action, tuple[frozenset, Who]] = {
     Action.ASK_REOPEN: (frozenset({S.RESOLVED, S.CLOSED}), Who.WORKER),
     Action.DECLINE_REOPEN: (frozenset({S.RESOLVED, S.CLOSED}), Who.MANAGER),
     Action.NOTE: (ALL, Who.WORKER),
+    # Open only: a resolved or closed case's problem was dealt with; when it is back, it is reopened
+    # (or asked to be) or logged anew, not joined as "the same problem".
+    Action.JOIN: (OPEN, Who.WORKER),
     Action.REFER: (OPEN, Who.ASSIGNEE),
     Action.CHASE: (OPEN, Who.ASSIGNEE),
     Action.REPLY: (OPEN | {S.RESOLVED}, Who.ASSIGNEE),
@@ -89,6 +94,19 @@ TARGET: dict[Action, str] = {
     Action.DUPLICATE: S.CLOSED,
     Action.REOPEN: S.IN_PROGRESS,
 }
+
+
+def status_when_assigned(status: str, assignee_id: int | None) -> str:
+    """The status a case has once it is given to `assignee_id` (None: nobody): `new` is a case logged
+    with nobody on it, `in progress` one that somebody works (DESIGN.md "Case life"), so a new case
+    that gets an assignee (logged with one, taken, or assigned by the secretary) is in progress, in
+    the same transaction and the same event. Any other status stays: a waiting case reassigned still
+    waits, and one unassigned keeps the status its work reached (it shows among the unassigned).
+
+    START remains for a new case that has an assignee all the same: those logged or assigned before
+    this rule (an assignment left them new until the assignee pressed "start work"), and an
+    administrator's correction in the admin, which may set both fields as it likes."""
+    return S.IN_PROGRESS if status == S.NEW and assignee_id is not None else status
 
 
 def who_may(who: Who, access, case: Case) -> bool:
@@ -115,6 +133,8 @@ def can(access, case: Case, action: Action) -> bool:
         return False  # taking is for unassigned cases; the secretary reassigns with ASSIGN
     if action == Action.CLOSE and not case.satisfaction:
         return False  # closed only after the follow-up call
+    if action == Action.START and case.assignee_id is None:
+        return False  # in progress means somebody works it: a new case is taken or assigned instead
     return who_may(who, access, case)
 
 

@@ -10,7 +10,7 @@ access is always passed in, never guessed from the running request.
 import datetime
 import functools
 
-from django.db import connections
+from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
 
@@ -192,14 +192,26 @@ def similar_open_cases(access: Access, *, building, category, exclude_pk=None) -
     return case_rows(access, cases).order_by("-created_at")[:5]
 
 
-def recent_at_household(access: Access, *, household, days: int = 30, exclude=()) -> QuerySet[Case]:
-    """Cases of one household logged in the last `days` days, of any kind: the intake's second hint
-    (a family that called about the drain last week is probably calling about the same drain)."""
+def recent_at_household(
+    access: Access, *, household, category=None, days: int = 30, exclude=()
+) -> QuerySet[Case]:
+    """Open cases of one household logged in the last `days` days: the intake's second hint (a
+    family that called about the drain last week is probably calling about the same drain), each
+    offered to join as its reporter. Open only: a resolved or closed case takes no more reporters
+    (rules: JOIN), and a problem back after it was dealt with is a reopening or a new case. Of any
+    kind, those of `category` first: a category is the worker's guess, often made after this hint
+    first shows (water through the ceiling is 排水积水 to one worker, 邻里纠纷 to another); the
+    building's hint (similar_open_cases) is the one held to the category."""
     if household is None:
         return Case.objects.none()
     since = timezone.now() - datetime.timedelta(days=days)
-    cases = Case.objects.filter(household=household, created_at__gte=since).exclude(pk__in=list(exclude))
-    return case_rows(access, cases).order_by("-created_at")[:5]
+    cases = Case.objects.filter(
+        household=household, created_at__gte=since, status__in=Case.OPEN_STATUSES
+    ).exclude(pk__in=list(exclude))
+    order = ["-created_at"]
+    if category is not None:
+        order.insert(0, models.Case(models.When(category=category, then=0), default=1))  # this kind first
+    return case_rows(access, cases).order_by(*order)[:5]
 
 
 def case_detail(access: Access, pk: int) -> Case | None:

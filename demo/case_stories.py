@@ -46,12 +46,8 @@ def flooding(demo: Demo, created: datetime.datetime) -> None:
         assignee=demo.secretary.user,
     )
     secretary = demo.secretary
-    services.transition(
-        access=secretary,
-        case=case,
-        action=Action.START,
-        text="走访中发现，先帮居民把积水舀出去。",
-        at=created + DAY,
+    services.add_note(
+        access=secretary, case=case, text="走访中发现，先帮居民把积水舀出去。", at=created + DAY
     )
     reporter = demo.first_resident(ground[0] if ground else None)
     neighbours = [demo.first_resident(h) for h in demo.households.get(building.pk, [])[1:5]]
@@ -294,12 +290,8 @@ def renewal(demo: Demo, created: datetime.datetime) -> None:
         priority=Case.Priority.URGENT,
         assignee=secretary.user,
     )
-    services.transition(
-        access=secretary,
-        case=case,
-        action=Action.START,
-        text="立即赶到现场，耐心沟通，劝说大家冷静。",
-        at=created + 2 * HOUR,
+    services.add_note(
+        access=secretary, case=case, text="立即赶到现场，耐心沟通，劝说大家冷静。", at=created + 2 * HOUR
     )
     services.add_note(
         access=secretary,

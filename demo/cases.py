@@ -98,7 +98,7 @@ def tell_everyday(demo: Demo, everyday: Everyday) -> None:
     )
     clock = Clock(everyday.created, demo.now)
     assignee = assignee or assign_later(demo, case, clock)
-    if assignee is None or not start(demo, case, clock, assignee):
+    if assignee is None or not get_going(demo, case, clock, assignee):
         return
     if everyday.code == "hardship":
         apply_for_aid(demo, case, clock, assignee)
@@ -122,15 +122,15 @@ def assign_later(demo: Demo, case: Case, clock: Clock) -> Access | None:
     return assignee
 
 
-def start(demo: Demo, case: Case, clock: Clock, assignee: Access) -> bool:
-    """Work starts within two days (not yet, on half of the cases of the last few days), often with
-    a first note."""
+def get_going(demo: Demo, case: Case, clock: Clock, assignee: Access) -> bool:
+    """The case is in progress from its assignment (rules.status_when_assigned); the assignee gets
+    to it within two days (not yet, on half of the cases of the last few days), often with a first
+    note."""
     rng = demo.rng
     if clock.days_left < 6 and rng.random() < 0.5:
         return False
     if not clock.later(hours=rng.randint(2, 48)):
         return False
-    services.transition(access=assignee, case=case, action=Action.START, at=clock.t)
     if rng.random() < 0.35 and clock.later(hours=rng.randint(1, 24)):
         services.add_note(access=assignee, case=case, text=rng.choice(NOTES), at=clock.t)
     return True

@@ -13,7 +13,7 @@ import datetime
 from collections import Counter, defaultdict
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -223,10 +223,14 @@ def _committee_morning(committee_id: int, committee_name: str, today: datetime.d
     for user_id, due_today, overdue in by_assignee:
         digest[user_id].update({"due_today": due_today, "overdue": overdue})
     since = previous_workday(today)  # assigned since the last morning list
+    # Assigned, taken, or logged for someone else (a case logged for oneself is known to them).
+    given = Q(kind=CaseEvent.Kind.ASSIGNED) | (
+        Q(kind=CaseEvent.Kind.CREATED, data__has_key="assignee") & ~Q(actor=F("case__assignee"))
+    )
     assigned = (
         CaseEvent.objects.filter(
+            given,
             committee_id=committee_id,
-            kind=CaseEvent.Kind.ASSIGNED,
             at__date__gte=since,
             at__date__lte=today,
             case__assignee__in=staff,

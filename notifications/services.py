@@ -93,6 +93,10 @@ def notify_for_event(event: CaseEvent) -> list[Notification]:
                 told.append(tell(user, kind, f"event:{event.pk}:{kind}", case=case, **params))
 
         match event.kind:
+            case E.CREATED if data.get("assignee"):
+                # Logged for someone else (the secretary's "who works it"): an assignment as much as
+                # one made afterwards. Whoever logs a case for themselves knows it.
+                to(_users([case.assignee_id], but=actor), K.ASSIGNED, by=by)
             case E.ASSIGNED:
                 new_id = data.get("assignee_id", case.assignee_id if data.get("assignee") else None)
                 previous_id = data.get("previous_id") or _member_named(

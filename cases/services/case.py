@@ -23,7 +23,16 @@ from cases.models import (
     CaseEvent,
     CaseParty,
 )
-from cases.rules import TARGET, Action, can, case_workers
+from cases.rules import (
+    RULES,
+    TARGET,
+    Action,
+    can,
+    case_workers,
+    sees_sensitive,
+    status_when_assigned,
+    who_may,
+)
 from cases.search import reindex_cases
 from committee.access import Access
 from committee.models import Committee, User
@@ -139,7 +148,7 @@ def create_case(
         household=household,
         place=place,
         assignee=assignee,
-        status=Case.Status.NEW,
+        status=status_when_assigned(Case.Status.NEW, assignee.pk if assignee else None),
         due_date=due_date or add_workdays(today, counted),
         due_workdays=None if due_date else counted,
         # A category such as hardship aid is sensitive whatever the form said: a family's illness and
@@ -158,7 +167,7 @@ def create_case(
                 case=case, committee=committee, resident=party.resident, role=party.role
             )
     reindex_cases([case.pk])
-    created = events.Created(assignee=assignee.display_name if assignee else "")
+    created = events.Created(assignee=assignee.display_name if assignee else "", after=case.status)
     events.record(case, created, actor=access.user, at=at)
     from cases.services.work import add_attachment  # work.py builds on this module's _lock
 
@@ -190,13 +199,24 @@ LOCKED = (
 )
 
 
-def _lock(access: Access, case_id: int, action: Action, version: int | None, *also: str) -> Case:
+def _lock(
+    access: Access, case_id: int, action: Action, version: int | None, *also: str, not_now: str = ""
+) -> Case:
     """The case re-read under a row lock (its LOCKED fields, and `also`); Conflict when stale,
-    PermissionDenied when not allowed."""
+    PermissionDenied when not allowed. `not_now`: the words (a ValidationError) for someone who
+    may do this to the case, only not in its status (a page drawn before another changed it)."""
     fresh = Case.all_objects.select_for_update().only(*LOCKED, *also).get(pk=case_id)
     if version is not None and fresh.version != version:
         raise Conflict(fresh)
     if not can(access, fresh, action):
+        statuses, who = RULES[action]
+        if (
+            not_now
+            and fresh.status not in statuses
+            and who_may(who, access, fresh)
+            and sees_sensitive(access, fresh)
+        ):
+            raise ValidationError(not_now)
         raise PermissionDenied
     return fresh
 
@@ -249,11 +269,13 @@ def edit(
 def take(
     *, access: Access, case: Case, version: int | None = None, at: datetime.datetime | None = None
 ) -> Case:
-    """A worker takes an unassigned case for themselves."""
+    """A worker takes an unassigned case for themselves: a new one is then in progress."""
     case = _lock(access, case.pk, Action.TAKE, version)
+    before = case.status
     case.assignee = access.user
-    _save(case, "assignee")
-    taken = events.Assigned(assignee=access.user.display_name, taken=True)
+    case.status = status_when_assigned(before, case.assignee_id)
+    _save(case, "assignee", "status")
+    taken = events.Assigned(assignee=access.user.display_name, taken=True, before=before, after=case.status)
     events.record(case, taken, actor=access.user, at=at)
     return case
 
@@ -268,13 +290,21 @@ def assign(
     text: str = "",
     at: datetime.datetime | None = None,
 ) -> Case:
-    """The secretary assigns, reassigns, or (assignee None) unassigns a case."""
+    """The secretary assigns, reassigns, or (assignee None) unassigns a case; a new case assigned is
+    then in progress (rules.status_when_assigned)."""
     case = _lock(access, case.pk, Action.ASSIGN, version)
     _check_assignee(access, case.committee_id, assignee)
     previous = case.assignee.display_name if case.assignee_id else ""
+    before = case.status
     case.assignee = assignee
-    _save(case, "assignee")
-    assigned = events.Assigned(assignee=assignee.display_name if assignee else "", previous=previous)
+    case.status = status_when_assigned(before, case.assignee_id)
+    _save(case, "assignee", "status")
+    assigned = events.Assigned(
+        assignee=assignee.display_name if assignee else "",
+        previous=previous,
+        before=before,
+        after=case.status,
+    )
     events.record(case, assigned, actor=access.user, text=text, at=at)
     return case
 
@@ -460,8 +490,13 @@ def add_reporters(
     text: str = "",
     at: datetime.datetime | None = None,
 ) -> CaseEvent:
-    """More residents report a problem already logged: they join the case as reporters (one event)."""
-    case = _lock(access, case.pk, Action.NOTE, None)
+    """More residents report a problem already logged: they join the case as reporters (one event).
+    An open case only (rules: JOIN)."""
+    closed = _(
+        "Case %(number)s is no longer open: reporters join open cases only. If its problem is back, "
+        "ask to reopen it, or log a new case."
+    )
+    case = _lock(access, case.pk, Action.JOIN, None, not_now=closed % {"number": case.number})
     added = []
     for resident in residents:
         if resident.committee_id != case.committee_id:

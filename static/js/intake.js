@@ -1,7 +1,7 @@
 // The intake form (templates/cases/new.html): the category suggested from the words typed, the
-// photos chosen told, the pickers by keyboard, the hints refreshed, and what was typed kept on the
-// device (sessionStorage: this tab only, gone when it closes) so that a session that ran out, or
-// Back after saving, never loses or doubles a case.
+// pickers by keyboard, the hints refreshed, and what was typed kept on the device (sessionStorage:
+// this tab only, gone when it closes) so that a session that ran out, or Back after saving, never
+// loses or doubles a case. The photos chosen are told by needle.js, as on the case page.
 (function () {
   "use strict";
 
@@ -98,7 +98,6 @@
         document.getElementById("intake").replaceWith(fresh);
         window.history.replaceState(Object.assign({}, window.history.state, { intakeToken: draft.token }), "");
         if (window.htmx) window.htmx.process(fresh);
-        showPhotos();
         var notice2 = document.getElementById("intake-notice");
         if (notice2) live(notice2.textContent.trim());
       })
@@ -171,14 +170,6 @@
     }
   });
 
-  // --- Photos chosen, told -------------------------------------------------------------------------
-  function showPhotos() {
-    var out = document.getElementById("photos-chosen");
-    if (!out) return;
-    var n = photoCount();
-    out.textContent = n ? out.getAttribute("data-some").replace("{n}", n) : "";
-  }
-
   // --- The hints against a duplicate follow the category, place and reporters --------------------
   function whereChanged() {
     document.body.dispatchEvent(new CustomEvent("needle:where-changed"));
@@ -193,7 +184,6 @@
       var note = document.getElementById("category-suggested");
       if (note) note.textContent = "";
     }
-    if (el.type === "file") showPhotos();
     if (el.name === "category" || el.name === "party") whereChanged();
     saveSoon();
   });

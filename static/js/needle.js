@@ -30,6 +30,20 @@
     }
   });
 
+  // The photo buttons (templates/cases/includes/photo_buttons.html, the intake's and the case
+  // page's): say how many photos were chosen, the camera's and the files' together.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    var field = el.type === "file" && el.closest && el.closest("[data-photo-field]");
+    if (!field) return;
+    var out = field.querySelector("[data-photos-chosen]");
+    var n = 0;
+    field.querySelectorAll("input[type=file]").forEach(function (input) {
+      n += input.files ? input.files.length : 0;
+    });
+    if (out) out.textContent = n ? out.getAttribute("data-some").replace("{n}", n) : "";
+  });
+
   // <button data-print>: print the page.
   document.addEventListener("click", function (event) {
     var el = event.target.closest && event.target.closest("[data-print]");

@@ -65,7 +65,9 @@ def test_case_life_on_a_phone(phone, secretary_phone, org, tmp_path):
     secretary_phone.locator("#id_assignee").select_option(str(org.worker_a.pk))
     secretary_phone.get_by_role("button", name="保存").click()
     expect(secretary_phone.locator(".facts")).to_contain_text("李敏")
-    expect(secretary_phone.locator(".timeline")).to_contain_text("分派给李敏")
+    # Somebody is on it now: in progress, said in the assignment's one line of the timeline.
+    expect(secretary_phone.locator(".case-head")).to_contain_text("办理中")
+    expect(secretary_phone.locator(".timeline")).to_contain_text("分派给李敏，转为办理中。")
     screenshot(secretary_phone, "cases-assigned-phone")
 
     # The worker resolves it…
@@ -158,3 +160,47 @@ def test_case_list_filters_on_a_phone(phone, org):
     assert "category=roads" in phone.url  # bookmarkable
     screenshot(phone, "cases-list-phone")
     assert _fits(phone), "the filtered list is wider than the phone"
+
+
+def test_a_case_open_again_and_a_photo_added_later_on_a_phone(phone, org, tmp_path):
+    """Not satisfied at the call: the card shows last time's resolution as 上次处理结果 beside 办理中.
+    The worker then adds the photo of the drain as it is now with the intake's buttons (拍照 / 选择
+    文件), not the browser's "Choose Files"."""
+    from cases import services
+    from committee.access import Access
+    from tests.factories import make_case
+
+    worker = Access(org.worker_a)
+    case = make_case(org.worker_a, org.a, title="地漏返水", assignee=org.worker_a)
+    services.transition(access=worker, case=case, action=services.Action.RESOLVE, text="已疏通下水管")
+    photo = tmp_path / "地漏.jpg"
+    photo.write_bytes(jpeg_bytes((64, 48)))
+    errors: list[str] = []
+    watch_console(phone, errors)
+    login(phone, "worker_a")
+    phone.goto(f"/cases/{case.pk}/")
+    phone.locator(".chips-row label", has_text="不满意").click()
+    phone.locator("#id_comment").fill("还在返水")
+    phone.get_by_role("button", name="保存回访").click()
+    expect(phone.locator(".case-head")).to_contain_text("办理中")
+    expect(phone.locator("[data-resolution]")).to_contain_text("上次处理结果")
+    expect(phone.locator("[data-resolution]")).to_contain_text("已疏通下水管")
+
+    # The photo field: two buttons in the page's language, no file input of the browser's own.
+    attach = phone.locator(".attach-form")
+    expect(attach.locator("label.button", has_text="拍照")).to_be_visible()
+    expect(attach.locator("label.button", has_text="选择文件")).to_be_visible()
+    # (The inputs are there, under the buttons, for the keyboard; clipped away, as on the intake.)
+    clips = attach.locator("input[type=file]").evaluate_all(
+        "inputs => inputs.map(i => getComputedStyle(i).clip)"
+    )
+    assert clips == ["rect(0px, 0px, 0px, 0px)"] * 2, clips
+    phone.locator("#id_files_files").set_input_files(str(photo))
+    expect(phone.locator("#files-chosen")).to_have_text("已选照片 1 张")
+    screenshot(phone, "cases-open-again-photo-chosen-phone")
+    assert _fits(phone), "the case page is wider than the phone"
+    attach.get_by_role("button", name="添加", exact=True).click()
+    expect(phone.locator("#page-messages")).to_contain_text("文件已添加")
+    expect(phone.locator(".attachments li")).to_have_count(1)
+    assert [a.original_name for a in Attachment.all_objects.filter(case=case)] == ["地漏.jpg"]
+    assert errors == [], f"console errors (a CSP violation?): {errors}"

@@ -11,7 +11,10 @@ from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from cases import services
 from cases.models import Attachment, Case, CaseParty
+from cases.rules import Action
+from committee.access import Access
 from tests.browser.conftest import login, screenshot, watch_console
 from tests.factories import jpeg_bytes, make_building, make_case, make_resident
 
@@ -112,12 +115,18 @@ def test_the_duplicate_hint_on_the_fast_path_and_for_the_household(phone, org):
     neighbour = make_resident(org.a, name="赵国庆", building=building, room="302")
     make_case(org.worker_a, org.a, title="楼里下水道堵了", building=building)
     make_case(org.worker_a, org.a, title="和楼上吵架", code="dispute", household=resident.household)
+    # Finished last week: no more reporters join it, so it is not offered as "the same problem".
+    found = make_case(
+        org.worker_a, org.a, title="老人走失后找回", code="elderly", household=resident.household
+    )
+    services.transition(access=Access(org.secretary_a), case=found, action=Action.RESOLVE, text="已找回")
     login(phone, "worker_a")
 
-    # Opened from the resident: the household's case of last week shows before anything is typed,
-    # and the building's open drainage case as soon as the category is known.
+    # Opened from the resident: the household's open case of last week shows before anything is
+    # typed, and the building's open drainage case as soon as the category is known.
     phone.goto(f"/cases/new/?resident={resident.pk}")
     expect(phone.locator("#similar")).to_contain_text("和楼上吵架")
+    expect(phone.locator("#similar")).not_to_contain_text("老人走失后找回")
     phone.locator("#id_title").fill("地漏返水")
     expect(phone.locator("#similar")).to_contain_text("楼里下水道堵了")
     screenshot(phone, "intake-hint-household-phone")

@@ -48,6 +48,9 @@ def test_created(org):
     _says(_last(make_case(org.worker_a, org.a)), "Logged the case.", "登记了事项。")
     assigned = make_case(org.worker_a, org.a, assignee=org.worker_a)
     _says(_last(assigned), "Logged the case. Assigned to 李敏.", "登记了事项。分派给李敏。")
+    # Logged in progress (somebody is on it): the event keeps the status it began in.
+    assert assigned.status == Case.Status.IN_PROGRESS and _last(assigned).data["to"] == "in_progress"
+    assert "to" not in _last(make_case(org.worker_a, org.a)).data
 
 
 def test_note_says_its_words_under_an_empty_sentence(org, staff, as_user):
@@ -76,18 +79,32 @@ def test_assigned_taken_and_unassigned(org, staff):
     secretary, worker = staff
     case = make_case(org.worker_a, org.a)
     services.take(access=worker, case=case)
-    _says(_last(case), "Took the case.", "认领了事项。")
+    # Taking a new case puts it in progress: the one event says both.
+    _says(_last(case), "Took the case; now in progress.", "认领了事项，转为办理中。")
     services.assign(access=secretary, case=case, assignee=org.secretary_a)
-    _says(_last(case), "Assigned to 周勤.", "分派给周勤。")
+    _says(_last(case), "Assigned to 周勤.", "分派给周勤。")  # in progress already: no status to tell
     services.assign(access=secretary, case=case, assignee=None)
     _says(_last(case), "Unassigned.", "取消分派。")
+    given = make_case(org.worker_a, org.a)
+    services.assign(access=secretary, case=given, assignee=org.worker_a)
+    _says(_last(given), "Assigned to 李敏; now in progress.", "分派给李敏，转为办理中。")
+
+
+def test_assignments_written_before_they_moved_the_status_read_as_they_did(org):
+    """Rows of the assignments that left a case new (before rules.status_when_assigned) have no
+    status in their data: they read as they always did."""
+    case = make_case(org.worker_a, org.a)
+    taken = {"assignee": "李敏", "previous": "", "taken": True}
+    _says(_old_row(case, "assigned", taken), "Took the case.", "认领了事项。")
+    given = {"assignee": "李敏", "previous": "", "taken": False}
+    _says(_old_row(case, "assigned", given), "Assigned to 李敏.", "分派给李敏。")
 
 
 def test_status_changes(org, staff):
     secretary, worker = staff
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)
-    services.transition(access=worker, case=case, action=Action.START)
-    _says(_last(case), "Status: new → in progress.", "状态：新登记 → 办理中。")
+    services.transition(access=worker, case=case, action=Action.WAIT)
+    _says(_last(case), "Status: in progress → waiting.", "状态：办理中 → 等待中。")
     services.transition(access=worker, case=case, action=Action.RESOLVE, text="已疏通")
     _says(_last(case), "Resolved.", "已办结。")
     services.record_follow_up(access=worker, case=case, satisfaction=Case.Satisfaction.SATISFIED)

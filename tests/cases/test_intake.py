@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from cases import selectors, services
 from cases.models import Case, CaseEvent, CaseParty
-from committee.access import acting_as
+from cases.rules import Action
+from committee.access import Access, acting_as
 from committee.models import Membership
 from committee.roles import Role
 from residents.models import Visit
@@ -92,6 +93,60 @@ def test_duplicates_hint_shows_open_cases_of_the_category_at_the_building(org, a
     )
     assert drain.title in html and "路灯坏了" not in html and "早就修好了" not in html
     assert reverse("cases:join", args=[drain.pk]) in html
+
+
+def test_the_households_hint_offers_only_open_cases_this_kind_first(org, as_user):
+    """Logging a 邻里纠纷 from a resident's page offered 2026-0402 老人走失后找回 (为老服务, 已办结) as
+    "the same problem? add the reporter to it": a finished case takes no more reporters. The
+    household's open cases are offered, those of the category chosen first."""
+    building = make_building(org.a, number="12")
+    resident = make_resident(org.a, name="王秀英", building=building, room="101")
+    home = {"household": resident.household, "building": building}
+    found = make_case(org.worker_a, org.a, title="老人走失后找回", code="elderly", **home)
+    services.transition(
+        access=Access(org.secretary_a), case=found, action=Action.RESOLVE, text="已找回，送回家中"
+    )
+    withdrawn = make_case(org.worker_a, org.a, title="楼上噪音已协商", code="dispute", **home)
+    services.transition(access=Access(org.secretary_a), case=withdrawn, action=Action.WITHDRAW)
+    care = make_case(org.worker_a, org.a, title="独居老人助餐", code="elderly", **home)
+    leak = make_case(org.worker_a, org.a, title="楼上漏水到我家", code="dispute", **home)
+    Case.all_objects.filter(pk=leak.pk).update(created_at=leak.created_at - datetime.timedelta(days=3))
+    client = as_user(org.worker_a)
+    for html in (
+        client.get(reverse("cases:new"), {"resident": resident.pk}).content.decode(),
+        client.get(reverse("cases:similar"), {"party": resident.pk}).content.decode(),
+    ):
+        assert "老人走失后找回" not in html and "楼上噪音已协商" not in html
+        assert "这户近 30 天仍在办理的事项" in html
+        assert html.index("独居老人助餐") < html.index("楼上漏水到我家")  # newest first, no kind yet
+    # A 邻里纠纷 being logged: the dispute at this building first, then the household's other open case.
+    html = client.get(
+        reverse("cases:similar"), {"party": resident.pk, "category": "dispute"}
+    ).content.decode()
+    assert "老人走失后找回" not in html and html.index("楼上漏水到我家") < html.index("独居老人助餐")
+    assert (
+        reverse("cases:join", args=[care.pk]) in html and reverse("cases:join", args=[found.pk]) not in html
+    )
+    # The household's hint alone (no building known): the same kind first there too.
+    with acting_as(org.worker_a) as worker:
+        recent = selectors.recent_at_household(worker, household=resident.household, category=leak.category)
+        assert [case.title for case in recent] == ["楼上漏水到我家", "独居老人助餐"]
+
+
+def test_a_finished_case_takes_no_more_reporters(org, as_user):
+    """Joining a case resolved or closed meanwhile (a hint drawn before, a form sent again) is refused
+    in words on the case's page; nothing is added."""
+    neighbour = make_resident(org.a, name="李师傅")
+    case = make_case(org.worker_a, org.a, title="老人走失后找回", code="elderly", assignee=org.worker_a)
+    services.transition(access=Access(org.worker_a), case=case, action=Action.RESOLVE, text="已找回")
+    client = as_user(org.worker_a)
+    response = client.post(reverse("cases:join", args=[case.pk]), {"party": [neighbour.pk]}, follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200 and f"事项 {case.number} 已不在办理中" in page
+    assert not CaseParty.all_objects.filter(case=case, resident=neighbour).exists()
+    assert not CaseEvent.all_objects.filter(case=case, kind=CaseEvent.Kind.REPORTERS_ADDED).exists()
+    # A viewer, who may add reporters to no case, is refused outright.
+    assert as_user(org.viewer_a).post(reverse("cases:join", args=[case.pk]), {"party": []}).status_code == 403
 
 
 def test_worker_cannot_assign_to_others_at_intake(org, as_user):

@@ -30,6 +30,7 @@ reopen     -       -            -        S         S
 ask_reopen -       -            -        SAW       SAW
 decline_reopen -   -            -        S         S
 note       SAW     SAW          SAW      SAW       SAW
+join       SAW     SAW          SAW      -         -
 refer      SA      SA           SA       -         -
 chase      SA      SA           SA       -         -
 reply      SA      SA           SA       SA        -

@@ -169,3 +169,24 @@ def test_every_aid_in_the_demo_names_who_receives_it(demo):
         aid = Aid.objects.all()
         assert aid.exists()
         assert not aid.filter(case__parties__isnull=True).exists()
+
+
+@pytest.mark.parametrize("username", ["secretary", "secretary_b"])
+def test_new_cases_are_the_unassigned_ones_on_the_demo(demo, username):
+    """The dashboard said 新登记 14 beside 未分派 9: cases logged for someone, or taken, stayed new
+    until a separate "start work". A case somebody is on is in progress, so on the demo (where
+    nobody is unassigned after the fact) the open cases by status' 新登记 is the workload's
+    未分派 and the home page's, and each opens a list of that many."""
+    client = client_for(User.objects.get(username=username))
+    dashboard = client.get(reverse("dashboard"), headers={"accept-language": "zh-hans"})
+    new = next(s for s in dashboard.context["by_status"] if s["label"] == "新登记")
+    nobody = next(row for row in dashboard.context["workload"] if row["unassigned"])
+    home = client.get(reverse("home")).context
+    assert new["count"] == nobody["open"] == home["unassigned_count"] > 0
+    for url in (new["url"], nobody["open_url"]):
+        assert client.get(url).context["page"].paginator.count == new["count"], url
+    with unscoped():
+        committee = dashboard.context["committee"]
+        assert not Case.objects.filter(committee=committee, status=Case.Status.NEW, assignee__isnull=False)
+        in_progress = Case.objects.filter(committee=committee, status=Case.Status.IN_PROGRESS)
+        assert in_progress.filter(assignee__isnull=False).exists()

@@ -56,10 +56,26 @@ def make_world(org, today):
     )
     with acting_as(org.secretary_a) as secretary:
         services.assign(access=secretary, case=made["assigned"], assignee=w)
+    # Logged by the secretary for the worker: as newly theirs as one assigned afterwards.
+    made["logged_for"] = make_case(
+        org.secretary_a,
+        org.a,
+        title="代登记",
+        assignee=w,
+        due_date=today + datetime.timedelta(days=30),
+        at=logged,
+    )
     yesterday_afternoon = timezone.make_aware(
         datetime.datetime.combine(previous_workday(today), datetime.time(15))
     )
-    CaseEvent.all_objects.filter(case=made["assigned"]).update(at=yesterday_afternoon)
+    CaseEvent.all_objects.filter(case__in=[made["assigned"], made["logged_for"]]).update(
+        at=yesterday_afternoon
+    )
+    # Their own case logged yesterday for themselves is nothing new to them.
+    made["own"] = make_case(
+        w, org.a, title="自己登记", assignee=w, due_date=today + datetime.timedelta(days=30), at=logged
+    )
+    CaseEvent.all_objects.filter(case=made["own"]).update(at=yesterday_afternoon)
     with unscoped():
         body = OutsideBody.objects.first()
     with acting_as(w) as access:
@@ -81,7 +97,7 @@ def test_a_working_day_brings_each_worker_their_reminders_and_morning_list(org, 
     make_world(org, today)
     morning(today)
     assert kinds(org.worker_a) == sorted([K.DUE_SOON, K.OVERDUE, K.REPLY_LATE, K.VISITS_DUE, K.DIGEST])
-    assert digest(org.worker_a) == {"due_today": 1, "overdue": 2, "assigned": 1, "visits": 1}
+    assert digest(org.worker_a) == {"due_today": 1, "overdue": 2, "assigned": 2, "visits": 1}
     # The secretary: the committee's figures, and the reply late by more than a week.
     assert sorted(kinds(org.secretary_a)) == sorted([K.REPLY_LATE, K.DIGEST])
     assert digest(org.secretary_a)["late_replies"] == 1
@@ -96,7 +112,7 @@ def test_the_morning_list_reads_in_both_languages(org):
     morning(THURSDAY)
     n = Notification.objects.get(recipient=org.worker_a, kind=K.DIGEST)
     with translation.override("en"):
-        expected = "due today: 1; overdue: 2; newly assigned: 1; visits due this week: 1"
+        expected = "due today: 1; overdue: 2; newly assigned: 2; visits due this week: 1"
         assert n.sentence == f"This morning: {expected}"
     with translation.override("zh-hans"):
         assert n.sentence.startswith("今日待办")

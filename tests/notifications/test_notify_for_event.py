@@ -51,6 +51,20 @@ def test_assigning_tells_the_new_assignee_with_a_link(org):
     assert inbox(org.secretary_a) == []  # the actor is not told what they did
 
 
+def test_a_case_logged_for_someone_tells_them_as_an_assignment(org):
+    """The secretary logs a case with 承办人 李敏: it is 李敏's, in progress, and 李敏 is told, as
+    when it is assigned afterwards. Whoever logs a case for themselves, or for nobody, is not told."""
+    case = make_case(org.secretary_a, org.a, title="楼道堆物", assignee=org.worker_a)
+    assert case.status == Case.Status.IN_PROGRESS
+    told = notify_for_event(last_event(case))
+    assert [(n.recipient, n.kind) for n in told] == [(org.worker_a, K.ASSIGNED)]
+    assert read(told[0]) == f"周勤把事项 {case.number} 楼道堆物 派给了您。"
+    mine = make_case(org.worker_a, org.a, title="路灯不亮", assignee=org.worker_a)
+    nobodys = make_case(org.worker_a, org.a, title="井盖松动")
+    assert notify_for_event(last_event(mine)) == notify_for_event(last_event(nobodys)) == []
+    assert inbox(org.secretary_a) == []
+
+
 def test_a_sensitive_case_taken_from_someone_no_longer_names_it_to_them(org, worker_a2):
     case = make_case(org.secretary_a, org.a, title="家庭纠纷 张某", sensitive=True, assignee=org.worker_a)
     with acting_as(org.secretary_a) as secretary:

@@ -170,8 +170,8 @@ def test_the_counters_follow_every_service(org, world):
     _agrees(org)
     steps = [
         lambda a: services.assign(access=a, case=loose, assignee=org.secretary_a),
+        lambda a: services.assign(access=a, case=mine, assignee=org.worker_a),  # new → in progress
         lambda a: services.assign(access=a, case=mine, assignee=None),
-        lambda a: services.transition(access=a, case=case, action=Action.START),
         lambda a: services.transition(access=a, case=case, action=Action.WAIT),
         lambda a: services.transition(access=a, case=case, action=Action.RESUME),
         lambda a: services.edit(access=a, case=case, changes={"due_date": today + dt.timedelta(days=4)}),
@@ -342,7 +342,6 @@ def test_changes_and_a_recount_at_the_same_time_lose_no_count(org):
         barrier.wait()
         access = Access(org.secretary_a)
         with acting_as(org.secretary_a):
-            services.transition(access=access, case=case, action=Action.START)
             services.assign(access=access, case=case, assignee=org.worker_a)
             services.transition(access=access, case=case, action=Action.WAIT)
             services.transition(access=access, case=case, action=Action.RESUME)
@@ -402,14 +401,14 @@ def test_a_whole_save_of_a_case_read_before_a_service_changed_it_keeps_the_count
         case, _ = services.create_case(
             access=sec, committee=org.a, title="井盖松动", category=drains, assignee=org.worker_a
         )
-        read_by_the_admin = Case.objects.get(pk=case.pk)  # assigned to worker_a, new
+        read_by_the_admin = Case.objects.get(pk=case.pk)  # assigned to worker_a, in progress
         services.assign(access=sec, case=case, assignee=org.secretary_a)
-        services.transition(access=sec, case=case, action=Action.START)
+        services.transition(access=sec, case=case, action=Action.WAIT)
         read_by_the_admin.title = "井盖松动（已核实）"
-        read_by_the_admin.save()  # writes back worker_a and "new" over the service's change
+        read_by_the_admin.save()  # writes back worker_a and "in progress" over the service's change
     with committee_scope([org.a.pk]):
         row = Case.objects.get(pk=case.pk)
-    assert (row.assignee_id, row.status) == (org.worker_a.pk, S.NEW)
+    assert (row.assignee_id, row.status) == (org.worker_a.pk, S.IN_PROGRESS)
     _agrees(org)
     with committee_scope([org.a.pk]):
         assert open_cases.recount(org.a.pk) is False  # nothing for the night to repair

@@ -21,6 +21,9 @@ def populate(world) -> None:
     world.resident = make_resident(world.a, building=world.building)
     world.case = make_case(worker, world.a, building=world.building, assignee=worker)
     world.unassigned = make_case(worker, world.a, title="路灯不亮", code="roads")
+    # Logged with an assignee before assignment put a case in progress: still new, to be started.
+    world.legacy = make_case(worker, world.a, title="楼道灯坏", code="roads", assignee=worker)
+    Case.all_objects.filter(pk=world.legacy.pk).update(status=Case.Status.NEW)
     world.other = make_case(worker, world.a, title="另一件", assignee=worker)
     waiting = make_case(worker, world.a, title="等待回复", assignee=worker)
     world.referral = services.refer(
@@ -103,7 +106,7 @@ ROWS = [
     ),
     _act("take", "unassigned"),
     _act("assign", expected=secretary_only(), data=lambda w: {"assignee": str(w.worker_a.pk)}),
-    _act("start"),
+    _act("start", "legacy"),
     _act("wait"),
     _act("resolve"),
     _act("note"),
