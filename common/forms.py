@@ -13,6 +13,7 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import outside_range
 from common.escaping import escape
 
 MAX_ID = 2**63 - 1  # the largest id a database column holds: a larger one is no id at all
@@ -87,13 +88,20 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+# A list filter's day in a year outside them, refused naming the year it broke.
+FILTER_DAY_TOO_EARLY = _("Choose a day in %(day)s or later.")
+FILTER_DAY_TOO_LATE = _("Choose a day in %(day)s or earlier.")
+
+
 class FilterDateField(forms.DateField):
     """A day in a list's filters: a year outside 1900–2100 is no filter (a form error)."""
 
     def to_python(self, value) -> datetime.date | None:
         day = super().to_python(value)
-        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
-            raise ValidationError(_("Check the year."), code="year")
+        if day is not None and (
+            error := outside_range(day.year, FIRST_YEAR, LAST_YEAR, FILTER_DAY_TOO_EARLY, FILTER_DAY_TOO_LATE)
+        ):
+            raise error
         return day
 
 
