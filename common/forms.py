@@ -10,11 +10,12 @@ from collections.abc import Callable
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
+from django.forms.utils import ErrorList
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import outside_range
-from common.escaping import escape
+from common.escaping import dates_kept_whole, escape
 
 MAX_ID = 2**63 - 1  # the largest id a database column holds: a larger one is no id at all
 # The years a date typed into Needle may fall in: year 1 in Shanghai time is before year 1 in UTC,
@@ -174,6 +175,7 @@ _INPUTS = {
     )
 }
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+ERROR_LIST_TEMPLATE = ErrorList.template_name  # a field's errors, as a list
 
 
 def _field_group(context: dict) -> str:
@@ -231,6 +233,9 @@ class FormRenderer(DjangoTemplates):
             return _input(context)
         if template_name == self.field_template_name and set(context) == {"field"}:
             return _field_group(context)
+        if template_name == ERROR_LIST_TEMPLATE:
+            # A refusal by its field (…不能晚于今天（2026-12-07）。): its date kept on one line.
+            return dates_kept_whole(super().render(template_name, context, request))
         return super().render(template_name, context, request)
 
     def _select(self, context: dict, request) -> str:
