@@ -229,6 +229,13 @@ class Resident(CommitteeOwned):
         MOVED_OUT = "moved_out", _("moved out")
         DECEASED = "deceased", _("deceased")
 
+    # What happened and when, as the resident's page says it (archived_words): a move and a death
+    # read as what they are, not both as "archived".
+    ARCHIVED_WORDS = {
+        Archived.MOVED_OUT: _("moved out on %(day)s"),
+        Archived.DECEASED: _("died on %(day)s"),
+    }
+
     household = models.ForeignKey(
         Household, models.PROTECT, related_name="members", verbose_name=_("household")
     )
@@ -293,6 +300,18 @@ class Resident(CommitteeOwned):
     @property
     def is_archived(self) -> bool:
         return bool(self.archived)
+
+    @property
+    def archived_words(self) -> str:
+        """What happened and when: "moved out on 2026-11-30" or "died on 2026-11-30" (in zh-hans
+        "2026-11-30 迁出", "2026-11-30 去世"); without a day (an old record), the choice's own word;
+        "" for a resident not archived."""
+        if not self.archived:
+            return ""
+        words = self.ARCHIVED_WORDS.get(self.archived)
+        if words is None or self.archived_on is None:
+            return self.get_archived_display()
+        return words % {"day": self.archived_on.isoformat()}
 
     @property
     def age(self) -> int | None:

@@ -31,7 +31,7 @@ DATES_AND_LINES = r"""(selector) => {
 }"""
 MESSAGES = ".messages, .form-errors, .errorlist"
 # Phones people hold: the narrowest still sold (320 px) to the large ones (430 px).
-WIDTHS = range(320, 431, 2)
+WIDTHS = range(320, 431, 4)
 
 
 def _dates_broken_across_lines(page) -> dict[int, list[str]]:
@@ -48,7 +48,9 @@ def _dates_broken_across_lines(page) -> dict[int, list[str]]:
 
 
 @pytest.mark.parametrize("language", ["zh-CN", "en"])
-def test_a_refusals_date_is_never_broken_across_lines_on_a_phone(browser, live_server, org, language):
+def test_a_refusals_and_a_messages_date_is_never_broken_across_lines_on_a_phone(
+    browser, live_server, org, language
+):
     from tests.browser.conftest import PHONE, _context
 
     context = _context(browser, live_server, PHONE, language)
@@ -63,5 +65,11 @@ def test_a_refusals_date_is_never_broken_across_lines_on_a_phone(browser, live_s
     phone.locator("button[type=submit].primary").click()
     assert visited.date().isoformat() in phone.locator(".errorlist").inner_text()
     screenshot(phone, f"archive-refused-phone-{language}")
+    assert _dates_broken_across_lines(phone) == {}
+    # The day of the visit itself is taken: the message saying so keeps its date whole too.
+    phone.locator("#id_archived_on").fill(visited.date().isoformat())
+    phone.locator("button[type=submit].primary").click()
+    assert visited.date().isoformat() in phone.locator(".messages").inner_text()
+    screenshot(phone, f"archive-saved-phone-{language}")
     assert _dates_broken_across_lines(phone) == {}
     context.close()
