@@ -1,6 +1,7 @@
-"""Words the admin shows that come from elsewhere (django-axes has no Chinese; Django's admin has a
-few new strings its zh-hans catalogue lacks). Listed here so that `make translations` keeps them in
-Needle's catalogue, which Django reads before the libraries' own: the admin reads in Chinese."""
+"""Words the admin shows that come from elsewhere (django-axes and django-tasks-db have no Chinese;
+Django's admin has a few new strings its zh-hans catalogue lacks). Listed here so that `make
+translations` keeps them in Needle's catalogue, which Django reads before the libraries' own: the
+admin reads in Chinese."""
 
 from django.utils.translation import gettext_noop
 
@@ -39,4 +40,18 @@ WORDS = [
     gettext_noop("Attempt Remaining"),
     gettext_noop("Expiration"),
     gettext_noop("Status"),
+    # django-tasks-db: its model and fields (the queue's results; the columns it leaves unnamed are
+    # named in jobs/admin.py, its status choices are Django's own, translated by Django)
+    gettext_noop("Task Result"),
+    gettext_noop("Task Results"),
+    gettext_noop("enqueued at"),
+    gettext_noop("started at"),
+    gettext_noop("finished at"),
+    gettext_noop("args kwargs"),
+    gettext_noop("task path"),
+    gettext_noop("worker id"),
+    gettext_noop("queue name"),
+    gettext_noop("backend name"),
+    gettext_noop("return value"),
+    gettext_noop("exception class path"),
 ]

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
+from django.forms.utils import ErrorList
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from common.escaping import escape
+from common.dates import outside_range
+from common.escaping import dates_kept_whole, escape
 
 MAX_ID = 2**63 - 1  # the largest id a database column holds: a larger one is no id at all
 # The years a date typed into Needle may fall in: year 1 in Shanghai time is before year 1 in UTC,
@@ -87,13 +89,20 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+# A list filter's day in a year outside them, refused naming the year it broke.
+FILTER_DAY_TOO_EARLY = _("Choose a day in %(day)s or later.")
+FILTER_DAY_TOO_LATE = _("Choose a day in %(day)s or earlier.")
+
+
 class FilterDateField(forms.DateField):
     """A day in a list's filters: a year outside 1900–2100 is no filter (a form error)."""
 
     def to_python(self, value) -> datetime.date | None:
         day = super().to_python(value)
-        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
-            raise ValidationError(_("Check the year."), code="year")
+        if day is not None and (
+            error := outside_range(day.year, FIRST_YEAR, LAST_YEAR, FILTER_DAY_TOO_EARLY, FILTER_DAY_TOO_LATE)
+        ):
+            raise error
         return day
 
 
@@ -166,6 +175,7 @@ _INPUTS = {
     )
 }
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+ERROR_LIST_TEMPLATE = ErrorList.template_name  # a field's errors, as a list
 
 
 def _field_group(context: dict) -> str:
@@ -223,6 +233,9 @@ class FormRenderer(DjangoTemplates):
             return _input(context)
         if template_name == self.field_template_name and set(context) == {"field"}:
             return _field_group(context)
+        if template_name == ERROR_LIST_TEMPLATE:
+            # A refusal by its field (…不能晚于今天（2026-12-07）。): its date kept on one line.
+            return dates_kept_whole(super().render(template_name, context, request))
         return super().render(template_name, context, request)
 
     def _select(self, context: dict, request) -> str:

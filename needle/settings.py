@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "committee.apps.AxesConfig",  # django-axes, named in Chinese
     "simple_history",
-    "django_tasks_db",
+    "jobs.apps.TasksDbConfig",  # django-tasks-db, named in Chinese
     "crontask",
 ]
 

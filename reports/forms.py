@@ -9,10 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from committee.models import Committee
 from committee.roles import Perm
+from common.dates import outside_range
 from common.forms import MonthInput
 from reports.figures import add_months
 
 MIN_YEAR, MAX_YEAR = 1900, 2999  # the months a report may be asked for
+# A month outside them is refused naming the year it broke (one side: "between 1900 and 2999" was
+# said to 9999-12 and to 0001-01 alike).
+MONTH_TOO_EARLY = _("Choose a month in %(day)s or later.")
+MONTH_TOO_LATE = _("Choose a month in %(day)s or earlier.")
 
 
 @dataclass
@@ -71,11 +76,8 @@ class MonthForm(forms.Form):
             raise forms.ValidationError(_("Enter a month as YYYY-MM."), code="invalid") from None
         # The ledger and the summary read the month before and after it: 0001-01 and 9999-12 are
         # valid months whose neighbours are not dates (a 500).
-        if not MIN_YEAR <= month.year <= MAX_YEAR:
-            raise forms.ValidationError(
-                _("Choose a month between %(first)s and %(last)s.") % {"first": MIN_YEAR, "last": MAX_YEAR},
-                code="out_of_range",
-            )
+        if error := outside_range(month.year, MIN_YEAR, MAX_YEAR, MONTH_TOO_EARLY, MONTH_TOO_LATE):
+            raise error
         return month
 
     def cleaned(self) -> Choice | None:

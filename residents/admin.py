@@ -82,6 +82,7 @@ class ResidentAdminForm(forms.ModelForm):
         data = super().clean()
         stored = self.instance if self.instance.pk else None
         typed = Resident(
+            pk=self.instance.pk,  # the visits of the resident corrected (Resident.last_visit_on)
             birth_date=data.get("birth_date", self.instance.birth_date),
             archived_on=data.get("archived_on", self.instance.archived_on),
         )

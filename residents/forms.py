@@ -6,6 +6,7 @@ views put a refusal on its field, with what was typed."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from committee.roles import Perm
@@ -255,11 +256,15 @@ class BuildingForm(forms.ModelForm):
 
 
 class ArchiveForm(forms.Form):
+    # Labels capitalised as a model form's are (its fields' verbose names, capfirst).
     archived = forms.ChoiceField(
-        label=_("archive as"), choices=Resident.Archived.choices, widget=forms.RadioSelect
+        label=capfirst(_("archive as")), choices=Resident.Archived.choices, widget=forms.RadioSelect
     )
-    # Its range is the model's (Resident.check_archived_on), applied by services.resident_archive.
-    archived_on = forms.DateField(label=_("on"), widget=DateInput(), initial=timezone.localdate)
+    # Its range is the model's (Resident.check_archived_on), applied by services.resident_archive; its
+    # label is the words its refusals use ("The day moved out or died cannot be …").
+    archived_on = forms.DateField(
+        label=capfirst(_("day moved out or died")), widget=DateInput(), initial=timezone.localdate
+    )
 
 
 class VisitForm(forms.ModelForm):

@@ -173,10 +173,15 @@ BORN_TOO_EARLY = _("The birth date cannot be earlier than %(day)s.")
 BORN_AFTER_TODAY = _("The birth date cannot be later than today (%(day)s).")
 # The day a resident moved out or died (Resident.check_archived_on): not before they were born (or,
 # without a birth date, the earliest one the registry takes) and not after today: a resident is
-# archived once it has happened.
+# archived once it has happened. Nor before the last visit recorded for them: one of the two days is
+# mistyped, and it was saved without a word (the visits bound only a day set or changed: a stored
+# one left as it is never locks the record).
 ARCHIVED_BEFORE_BIRTH = _("The day moved out or died cannot be earlier than the birth date (%(day)s).")
 ARCHIVED_TOO_EARLY = _("The day moved out or died cannot be earlier than %(day)s.")
 ARCHIVED_AFTER_TODAY = _("The day moved out or died cannot be later than today (%(day)s).")
+ARCHIVED_BEFORE_VISIT = _(
+    "The day moved out or died cannot be earlier than the last visit recorded for them (%(day)s)."
+)
 # When a visit was made (Visit.check_visited_at): a visit is recorded on the day, or a few days later
 # from the visit diary (民情日志); a year back leaves a diary kept on paper room, and a visit older than
 # that moves nothing on the care roster (the longest cadence is 60 days). Not later than now, with
@@ -223,6 +228,13 @@ class Resident(CommitteeOwned):
     class Archived(models.TextChoices):
         MOVED_OUT = "moved_out", _("moved out")
         DECEASED = "deceased", _("deceased")
+
+    # What happened and when, as the resident's page says it (archived_words): a move and a death
+    # read as what they are, not both as "archived".
+    ARCHIVED_WORDS = {
+        Archived.MOVED_OUT: _("moved out on %(day)s"),
+        Archived.DECEASED: _("died on %(day)s"),
+    }
 
     household = models.ForeignKey(
         Household, models.PROTECT, related_name="members", verbose_name=_("household")
@@ -290,6 +302,18 @@ class Resident(CommitteeOwned):
         return bool(self.archived)
 
     @property
+    def archived_words(self) -> str:
+        """What happened and when: "moved out on 2026-11-30" or "died on 2026-11-30" (in zh-hans
+        "2026-11-30 迁出", "2026-11-30 去世"); without a day (an old record), the choice's own word;
+        "" for a resident not archived."""
+        if not self.archived:
+            return ""
+        words = self.ARCHIVED_WORDS.get(self.archived)
+        if words is None or self.archived_on is None:
+            return self.get_archived_display()
+        return words % {"day": self.archived_on.isoformat()}
+
+    @property
     def age(self) -> int | None:
         return age_on(self.birth_date, timezone.localdate())
 
@@ -306,30 +330,53 @@ class Resident(CommitteeOwned):
 
     @staticmethod
     def archived_on_range(
-        *, birth_date: datetime.date | None, today: datetime.date
+        *, birth_date: datetime.date | None, today: datetime.date, last_visit_on: datetime.date | None = None
     ) -> tuple[datetime.date, datetime.date]:
         """The days a resident may have moved out or died: from their birth (or the earliest birth
-        date the registry takes) to today; a birth date stored after today is no reason to refuse it."""
-        return min(birth_date or EARLIEST_BIRTH_DATE, today), today
+        date the registry takes) and the day of the last visit recorded for them (`last_visit_on`,
+        None: none or not checked) to today; a birth date or visit stored after today is no reason
+        to refuse today."""
+        earliest = min(birth_date or EARLIEST_BIRTH_DATE, today)
+        if last_visit_on is not None:
+            earliest = max(earliest, min(last_visit_on, today))
+        return earliest, today
 
     @classmethod
     def check_archived_on(
-        cls, archived_on: datetime.date, *, birth_date: datetime.date | None, today: datetime.date
+        cls,
+        archived_on: datetime.date,
+        *,
+        birth_date: datetime.date | None,
+        today: datetime.date,
+        last_visit_on: datetime.date | None = None,
     ) -> None:
-        """Refuse the day moved out or died outside archived_on_range: a ValidationError on archived_on."""
-        error = outside_range(
-            archived_on,
-            *cls.archived_on_range(birth_date=birth_date, today=today),
-            ARCHIVED_BEFORE_BIRTH if birth_date else ARCHIVED_TOO_EARLY,
-            ARCHIVED_AFTER_TODAY,
+        """Refuse the day moved out or died outside archived_on_range: a ValidationError on archived_on
+        naming the bound it broke (the birth date, the earliest birth date, the last visit, today)."""
+        earliest, latest = cls.archived_on_range(
+            birth_date=birth_date, today=today, last_visit_on=last_visit_on
         )
+        if last_visit_on is not None and earliest > min(birth_date or EARLIEST_BIRTH_DATE, today):
+            too_early = ARCHIVED_BEFORE_VISIT  # the last visit is the later bound
+        else:
+            too_early = ARCHIVED_BEFORE_BIRTH if birth_date else ARCHIVED_TOO_EARLY
+        error = outside_range(archived_on, earliest, latest, too_early, ARCHIVED_AFTER_TODAY)
         if error:
             raise ValidationError({"archived_on": error})
+
+    def last_visit_on(self) -> datetime.date | None:
+        """The local day of the last visit recorded for this resident (None: none, or not saved yet):
+        the earliest day they may have moved out or died. Read from the visits themselves, not from
+        last_visit_at, which the indexing keeps for the care roster."""
+        if self.pk is None:
+            return None
+        last = Visit.all_objects.filter(resident_id=self.pk).aggregate(last=models.Max("visited_at"))["last"]
+        return timezone.localdate(last) if last else None
 
     def check_dates(self, *, today: datetime.date, stored: "Resident | None" = None) -> None:
         """The birth date's and archiving day's rules on this resident, for the values that differ
         from `stored` (the record as saved; None: a new resident, every value): a date stored
-        before the rules and left as it is never locks the record."""
+        before the rules and left as it is never locks the record. The last visit is read (by this
+        resident's pk) only when the archiving day is set or changed."""
         errors = {}
         if self.birth_date and (stored is None or self.birth_date != stored.birth_date):
             try:
@@ -337,12 +384,17 @@ class Resident(CommitteeOwned):
             except ValidationError as error:
                 errors.update(error.error_dict)
         # A changed birth date is measured against the day moved out or died too: born after it is
-        # as wrong as having left before birth.
-        if self.archived_on and (
-            stored is None or self.archived_on != stored.archived_on or self.birth_date != stored.birth_date
-        ):
+        # as wrong as having left before birth. The visits only against a day set or changed: a
+        # birth date corrected on a record whose stored day precedes a visit still saves.
+        archived_on_changed = stored is None or self.archived_on != stored.archived_on
+        if self.archived_on and (archived_on_changed or self.birth_date != stored.birth_date):
             try:
-                self.check_archived_on(self.archived_on, birth_date=self.birth_date, today=today)
+                self.check_archived_on(
+                    self.archived_on,
+                    birth_date=self.birth_date,
+                    today=today,
+                    last_visit_on=self.last_visit_on() if archived_on_changed else None,
+                )
             except ValidationError as error:
                 errors.update(error.error_dict)
         if errors:

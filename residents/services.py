@@ -62,10 +62,15 @@ def resident_update(
 @transaction.atomic
 def resident_archive(*, resident: Resident, archived: str, archived_on: datetime.date) -> Resident:
     """Moved out or deceased: kept, with the date, off the roster and out of the default list. The
-    day lies from the resident's birth to today (Resident.check_archived_on), else a
-    ValidationError on archived_on."""
+    day lies from the resident's birth and the last visit recorded for them to today
+    (Resident.check_archived_on), else a ValidationError on archived_on."""
     if archived_on != resident.archived_on:
-        Resident.check_archived_on(archived_on, birth_date=resident.birth_date, today=timezone.localdate())
+        Resident.check_archived_on(
+            archived_on,
+            birth_date=resident.birth_date,
+            today=timezone.localdate(),
+            last_visit_on=resident.last_visit_on(),
+        )
     resident.archived = archived
     resident.archived_on = archived_on
     resident.version += 1

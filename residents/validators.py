@@ -13,7 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
+from common.dates import outside_range
 from residents.models import EARLIEST_BIRTH_DATE
+
+# The birth date an ID number holds lies in a birth date's range (Resident.check_birth_date): the
+# words name the bound it broke, as the birth date field's do.
+ID_BORN_TOO_EARLY = _(
+    "The birth date inside this ID number (characters 7–14) cannot be earlier than %(day)s."
+)
+ID_BORN_AFTER_TODAY = _(
+    "The birth date inside this ID number (characters 7–14) cannot be later than today (%(day)s)."
+)
 
 
 def normalise_id_number(value: str) -> str:
@@ -44,11 +54,9 @@ def validate_id_number(value: str, *, today: datetime.date | None = None) -> str
             _("The birth date inside this ID number (characters 7–14) is not a real date."),
             code="id_birth_date",
         ) from None
-    if birth_date > (today or datetime.date.today()) or birth_date < EARLIEST_BIRTH_DATE:
-        raise ValidationError(
-            _("The birth date inside this ID number (characters 7–14) is not possible."),
-            code="id_birth_date",
-        )
+    today = today or datetime.date.today()
+    if error := outside_range(birth_date, EARLIEST_BIRTH_DATE, today, ID_BORN_TOO_EARLY, ID_BORN_AFTER_TODAY):
+        raise ValidationError(error.message, code="id_birth_date", params=error.params)
     try:
         ric.get_birth_place(number)
     except stdnum_errors.ValidationError:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -428,6 +429,13 @@ def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "residents/resident_form.html", ctx, status=409 if stale else 200)
 
 
+# The archive form's word once saved: which of the two it was, and when (read in the request's language).
+ARCHIVED_SAVED = {
+    Resident.Archived.MOVED_OUT: gettext_lazy("Recorded that %(name)s moved out on %(day)s."),
+    Resident.Archived.DECEASED: gettext_lazy("Recorded that %(name)s died on %(day)s."),
+}
+
+
 @require_http_methods(["GET", "POST"])
 def resident_archive(request: HttpRequest, pk: int) -> HttpResponse:
     """Moved out or deceased, with the date. Residents are never deleted."""
@@ -445,7 +453,8 @@ def resident_archive(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)  # the day out of range onto its field
         else:
-            messages.success(request, _("%(name)s archived.") % {"name": resident.name})
+            day = resident.archived_on.isoformat()
+            messages.success(request, ARCHIVED_SAVED[resident.archived] % {"name": resident.name, "day": day})
             return redirect("residents:detail", pk=resident.pk)
     return render(request, "residents/archive_form.html", {"form": form, "resident": resident})
 

@@ -11,10 +11,18 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from common import masking
-from common.escaping import escape
+from common.escaping import dates_kept_whole, escape
 from common.reversing import reverse_once, reverse_with_id
 
 register = template.Library()
+
+
+@register.filter
+def dates_whole(value) -> str:
+    """A message's or a refusal's words, escaped, each date in them kept on one line
+    (common/escaping.py dates_kept_whole): `{{ message|dates_whole }}`."""
+    return mark_safe(dates_kept_whole(escape(value)))  # noqa: S308 -- escaped, then the spans added
+
 
 # Outline icons (24×24, stroke) drawn for Needle; inline SVG needs no extra request and obeys the CSP.
 _ICONS = {

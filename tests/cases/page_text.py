@@ -11,5 +11,7 @@ def field_of(page: str, name: str) -> str:
 
 
 def text_of(html: str) -> str:
-    """The text of some HTML, its tags taken out and its spaces collapsed."""
+    """The text of some HTML, its tags taken out and its spaces collapsed. An inline element's tags
+    part no words (a date kept whole in <span class="nowrap"> reads as the words around it)."""
+    html = re.sub(r"</?(?:span|a|b|strong|em)\b[^>]*>", "", html)
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())

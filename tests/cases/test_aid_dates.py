@@ -164,7 +164,7 @@ def test_a_decision_posted_for_tomorrow_is_refused_with_its_words_and_nothing_is
         {"status": "paid", "on": (today + DAY).isoformat()},
         follow=True,
     )
-    assert f"救助发放日期不能晚于今天（{today}）。" in response.content.decode()
+    assert f"救助发放日期不能晚于今天（{today}）。" in text_of(response.content.decode())
     aid.refresh_from_db()
     assert (aid.status, aid.paid_on) == ("applied", None)
 

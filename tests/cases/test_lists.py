@@ -14,6 +14,7 @@ from cases.filters import CaseFilterForm, filter_cases
 from cases.models import Case, OutsideBody
 from cases.rules import Action
 from committee.access import Access, acting_as
+from tests.cases.page_text import field_of, text_of
 from tests.factories import jpeg_upload, logged_on, make_building, make_case, make_resident, make_user
 
 
@@ -229,3 +230,23 @@ def test_the_home_queue_names_the_oldest_referral_still_waiting(org, as_user):
     for url in (reverse("cases:list"), reverse("home")):
         row = _row_text(client.get(url, headers={"accept-language": "zh-hans"}).content.decode(), case.number)
         assert row.endswith(f"在{second.name}已 2 天"), (url, row)
+
+
+@pytest.mark.parametrize(
+    ("typed", "chinese", "english"),
+    [
+        ("1899-12-31", "请选择 1900 年或之后的日期。", "Choose a day in 1900 or later."),
+        ("0001-01-01", "请选择 1900 年或之后的日期。", "Choose a day in 1900 or later."),
+        ("2101-01-01", "请选择 2100 年或之前的日期。", "Choose a day in 2100 or earlier."),
+        ("9999-12-31", "请选择 2100 年或之前的日期。", "Choose a day in 2100 or earlier."),
+    ],
+)
+def test_a_filter_day_out_of_range_names_the_year_it_broke(org, as_user, typed, chinese, english):
+    make_case(org.worker_a, org.a, title="路面坑洼", code="roads")
+    client = as_user(org.secretary_a)
+    for language, words in (("zh-hans", chinese), ("en", english)):
+        page = client.get(
+            reverse("cases:list"), {"created_from": typed}, headers={"Accept-Language": language}
+        ).content.decode()
+        assert words in text_of(field_of(page, "created_from"))
+        assert "路面坑洼" in page  # the day is no filter: the list is the unfiltered one

@@ -1,5 +1,6 @@
 """The admin reads in Chinese throughout: every changelist, add and change page a superuser opens in
-zh-hans is walked, and fails on an English word of Django's, django-axes' or Needle's own."""
+zh-hans is walked, and fails on an English word of Django's, django-axes', django-tasks-db's or
+Needle's own."""
 
 import contextlib
 import html
@@ -9,16 +10,20 @@ import pytest
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 
+from jobs.tasks import heartbeat
 from tests.conftest import client_for
 from tests.test_url_personas import _world_media, world  # noqa: F401 (fixtures)
 
-# Words an untranslated admin page shows (Django's admin, django-axes, simple_history, our models).
+# Words an untranslated admin page shows (Django's admin, django-axes, django-tasks-db, simple_history,
+# our models).
 ENGLISH = re.compile(
     r"\b(Change|Add|Delete|Save|History|Home|Filter|Search|Action|Actions|Select|View site|Log out|"
     r"Recent actions|Yes|No|All|Access|Attempt|Attempts|Failure|Failures|Expiration|Expires|Locked|"
     r"Lockout|User Agent|IP Address|Username|Path|Data|Logins|Axes|Time|Name|Phone|Number|Committee|"
     r"Street|District|Resident|Household|Building|Case|Category|Status|Reason|Date|Year|Notes|Kind|"
-    r"Not set|Remaining|Clean up|Correct data|Needle administration|Show counts|Clear|None|Unknown|Version)\b"
+    r"Not set|Remaining|Clean up|Correct data|Needle administration|Show counts|Clear|None|Unknown|Version|"
+    r"Task|Tasks|Result|Results|Enqueued|Started|Finished|Queue|Backend|Traceback|Priority|Run after|Id|ID|"
+    r"Args|Return|Exception|Ready|Running|Failed|Successful)\b"
 )
 
 
@@ -64,6 +69,7 @@ def test_every_admin_page_reads_in_chinese(world, db):  # noqa: F811
         household=world.household_a,
         case=world.typed_case,
     )
+    heartbeat.enqueue()  # a row of the task queue: its changelist's columns and its result's page
     client = client_for(world.superuser)
     english = []
     for path in _pages():

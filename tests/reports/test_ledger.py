@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases.models import Aid, Case, CaseParty
 from reports.figures import add_months
+from tests.cases.page_text import field_of, text_of
 from tests.reports import helpers as h
 
 PHONE, ID_NUMBER = "13912345678", "310110195003041234"
@@ -147,15 +148,27 @@ def test_a_bad_month_is_refused(org, as_user):
 
 
 @pytest.mark.parametrize("name", ["reports:ledger", "reports:summary", "reports:summary_txt"])
-@pytest.mark.parametrize("month", ["9999-12", "0001-01"])
-def test_a_month_at_the_end_of_the_calendar_is_refused_not_a_500(org, as_user, name, month):
+@pytest.mark.parametrize(
+    ("month", "chinese", "english"),
+    [
+        ("9999-12", "请选择 2999 年或之前的月份。", "Choose a month in 2999 or earlier."),
+        ("3000-01", "请选择 2999 年或之前的月份。", "Choose a month in 2999 or earlier."),
+        ("0001-01", "请选择 1900 年或之后的月份。", "Choose a month in 1900 or later."),
+        ("1899-12", "请选择 1900 年或之后的月份。", "Choose a month in 1900 or later."),
+    ],
+)
+def test_a_month_at_the_end_of_the_calendar_is_refused_not_a_500(org, as_user, name, month, chinese, english):
     """Valid months whose neighbours are no dates (the ledger and the summary read the month before
-    and after): the reports page again with the month's error, as for any bad month."""
+    and after): the reports page again with the month's error, as for any bad month. The error names
+    the one bound the month broke: "between 1900 and 2999" was said to 9999-12 and 0001-01 alike."""
     client = as_user(org.secretary_a)
     client.raise_request_exception = False
-    response = client.get(reverse(name), {"month": month}, headers={"Accept-Language": "zh-hans"})
-    assert response.status_code == 400
-    assert "请选择 1900 年至 2999 年之间的月份。" in response.content.decode()
+    for language, words in (("zh-hans", chinese), ("en", english)):
+        response = client.get(reverse(name), {"month": month}, headers={"Accept-Language": language})
+        assert response.status_code == 400
+        field = text_of(field_of(response.content.decode(), "month"))
+        assert words in field
+        assert ("1900" in field) != ("2999" in field), field  # one bound, not both
 
 
 def test_visits_to_residents_in_sensitive_categories_are_left_out_for_the_officer(org, month, as_user):

@@ -1,9 +1,10 @@
 """The registry's dates lie in their ranges: a birth date from 1890-01-01 to today
-(Resident.check_birth_date), the day a resident moved out or died from their birth to today
-(Resident.check_archived_on), a visit from a year ago to now (Visit.check_visited_at). Through the
-forms, the services and the admin (the import's rows: tests/imports/test_birth_dates.py). Refused,
-the words stand by the field, nothing is saved and what was typed stays in the form; a date stored
-before the rule and left as it is still saves with the rest of an edit.
+(Resident.check_birth_date), the day a resident moved out or died from their birth and the last
+visit recorded for them to today (Resident.check_archived_on), a visit from a year ago to now
+(Visit.check_visited_at). Through the forms, the services and the admin (the import's rows:
+tests/imports/test_birth_dates.py). Refused, the words stand by the field, nothing is saved and what
+was typed stays in the form; a date stored before the rule and left as it is still saves with the
+rest of an edit.
 
 Every date here is counted from today: the tests read the same in 2027 and after."""
 
@@ -19,7 +20,7 @@ from common.dates import years_after
 from residents import services
 from residents.models import Resident, Visit
 from tests.cases.page_text import field_of, text_of
-from tests.factories import admin_form_data, make_building, make_household, make_resident
+from tests.factories import admin_form_data, make_building, make_household, make_resident, make_visit
 
 D = datetime.date
 DAY = datetime.timedelta(days=1)
@@ -37,6 +38,13 @@ def test_the_ranges():
     assert Resident.birth_date_range(today) == (EARLIEST, today)
     assert Resident.archived_on_range(birth_date=BORN, today=today) == (BORN, today)
     assert Resident.archived_on_range(birth_date=None, today=today) == (EARLIEST, today)
+    visited = D(2026, 11, 30)
+    assert Resident.archived_on_range(birth_date=BORN, today=today, last_visit_on=visited) == (visited, today)
+    # A visit stored after today (from before the visits' rule) is no reason to refuse today.
+    assert Resident.archived_on_range(birth_date=BORN, today=today, last_visit_on=D(9999, 1, 1)) == (
+        today,
+        today,
+    )
     assert Visit.visited_on_range(today) == (D(2025, 12, 7), today)
     assert Visit.visited_on_range(D(2028, 2, 29)) == (D(2027, 2, 28), D(2028, 2, 29))
 
@@ -205,6 +213,69 @@ def test_a_birth_date_moved_after_the_day_they_died_is_refused(org, home):
         )
     assert set(refused.value.message_dict) == {"archived_on"}
     assert Resident.all_objects.get(pk=resident.pk).birth_date == BORN
+
+
+# --- Moved out or died before a visit recorded ----------------------------------------------------------
+
+
+def _visited(resident: Resident, visitor, *days_ago: int) -> list[D]:
+    """Visits to `resident` that many days ago (at 10:00 local time); their local days."""
+    now = timezone.localtime()
+    for n in days_ago:
+        make_visit(resident, visitor, (now - n * DAY).replace(hour=10, minute=0))
+    return [(now - n * DAY).date() for n in days_ago]
+
+
+def test_archiving_before_the_last_visit_is_refused_naming_its_day(org, home, as_user):
+    """A resident who died on a day before a visit recorded for them: the mistyped day was saved
+    without a word. The form names the last visit's day (not the earlier one's), in both languages."""
+    resident = make_resident(home, "周勤", birth=BORN)
+    _older, last = _visited(resident, org.worker_a, 30, 10)
+    typed = last - DAY
+    client = as_user(org.worker_a)
+    url = reverse("residents:archive", args=[resident.pk])
+    form = {"archived": "deceased", "archived_on": typed.isoformat()}
+    page = client.post(url, form).content.decode()
+    assert f"迁出或去世日期不能早于已记录的最近一次走访（{last}）。" in text_of(field_of(page, "archived_on"))
+    assert f'value="{typed.isoformat()}"' in field_of(page, "archived_on")
+    english = client.post(url, form, headers={"accept-language": "en"}).content.decode()
+    words = f"The day moved out or died cannot be earlier than the last visit recorded for them ({last})."
+    assert words in text_of(field_of(english, "archived_on"))
+    fresh = Resident.all_objects.get(pk=resident.pk)
+    assert (fresh.archived, fresh.archived_on, fresh.version) == ("", None, resident.version)
+    # The day of the last visit itself is accepted: they may have died that evening.
+    assert client.post(url, form | {"archived_on": last.isoformat()}).status_code == 302
+    assert Resident.all_objects.get(pk=resident.pk).archived_on == last
+
+
+def test_the_archiving_service_refuses_a_day_before_the_last_visit(org, home):
+    resident = make_resident(home, "周勤", birth=BORN)
+    (last,) = _visited(resident, org.worker_a, 5)
+    with pytest.raises(ValidationError) as refused:
+        services.resident_archive(resident=resident, archived="moved_out", archived_on=last - DAY)
+    assert set(refused.value.message_dict) == {"archived_on"}
+    assert Resident.all_objects.get(pk=resident.pk).archived == ""
+
+
+def test_the_admin_refuses_a_day_before_the_last_visit_and_an_old_one_never_locks(org, home, as_user):
+    resident = make_resident(home, "周勤", birth=BORN)
+    (last,) = _visited(resident, org.worker_a, 10)
+    client = as_user(org.superuser)
+    url = reverse("admin:residents_resident_change", args=[resident.pk])
+    data = admin_form_data(client.get(url).text)
+    changed = {"archived": "deceased", "archived_on": (last - DAY).isoformat(), "notes": "核对过"}
+    response = client.post(url, {**data, **changed})
+    assert response.status_code == 200
+    assert f"迁出或去世日期不能早于已记录的最近一次走访（{last}）。" in text_of(response.text)
+    assert Resident.all_objects.get(pk=resident.pk).archived_on is None
+    # A day stored before the rule, earlier than the visit: a correction of the rest saves, a
+    # corrected birth date too (the visits are measured only against a day set or changed).
+    Resident.all_objects.filter(pk=resident.pk).update(archived="deceased", archived_on=last - 5 * DAY)
+    data = admin_form_data(client.get(url).text)
+    response = client.post(url, {**data, "notes": "核对过", "birth_date": (BORN + DAY).isoformat()})
+    assert response.status_code == 302
+    fresh = Resident.all_objects.get(pk=resident.pk)
+    assert (fresh.notes, fresh.birth_date, fresh.archived_on) == ("核对过", BORN + DAY, last - 5 * DAY)
 
 
 # --- The admin ------------------------------------------------------------------------------------------

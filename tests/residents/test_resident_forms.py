@@ -47,6 +47,8 @@ def test_a_valid_resident_is_saved_with_birth_date_and_gender_from_the_id(org, h
     [
         ({"id_number": "31011019500307123"}, "id_number", "身份证号"),
         ({"id_number": "310110195003071230"}, "id_number", "校验"),
+        # Born 1889-12-31: the bound it broke, named.
+        ({"id_number": "310110188912311230"}, "id_number", "出生日期（第7–14位）不能早于 1890-01-01。"),
         ({"phone": "12345"}, "phone", "手机"),
     ],
 )

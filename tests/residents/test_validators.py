@@ -90,3 +90,29 @@ def test_good_phone_numbers_are_normalised(value, normalised):
 def test_bad_phone_numbers_are_refused(value):
     with pytest.raises(ValidationError):
         validate_phone(value)
+
+
+@pytest.mark.parametrize(
+    ("first17", "chinese", "english"),
+    [
+        (
+            "31011018891231123",  # born 1889-12-31
+            "身份证号中的出生日期（第7–14位）不能早于 1890-01-01。",
+            "The birth date inside this ID number (characters 7–14) cannot be earlier than 1890-01-01.",
+        ),
+        (
+            "31011020261208123",  # born the day after "today" below
+            "身份证号中的出生日期（第7–14位）不能晚于今天（2026-12-07）。",
+            "The birth date inside this ID number (characters 7–14) cannot be later than today (2026-12-07).",
+        ),
+    ],
+)
+def test_a_birth_date_out_of_range_inside_an_id_number_names_the_bound_it_broke(first17, chinese, english):
+    from django.utils import translation
+
+    for language, words in (("zh-hans", chinese), ("en", english)):
+        with translation.override(language):
+            with pytest.raises(ValidationError) as caught:
+                validate_id_number(_with_check_digit(first17), today=datetime.date(2026, 12, 7))
+            assert caught.value.messages == [words]  # the words are read in the language
+        assert caught.value.code == "id_birth_date"

@@ -1,0 +1,91 @@
+"""A resident who moved out and one who died read as what happened to them, in Chinese and in
+English: the archive form, the word once it is saved, the resident's page, the household's page,
+the list's badge and the admin. Neither reads as 归档 (the glossary's word for closing a case)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from residents.models import Resident
+from tests.cases.page_text import text_of
+from tests.factories import make_building, make_household, make_resident
+
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def home(org):
+    return make_household(make_building(org.a, "12"), "302")
+
+
+def _archive(client, resident, archived, day, language):
+    return client.post(
+        reverse("residents:archive", args=[resident.pk]),
+        {"archived": archived, "archived_on": day.isoformat()},
+        headers={"Accept-Language": language},
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("archived", "language", "saved", "badge", "word"),
+    [
+        ("moved_out", "zh-hans", "已登记周勤于 {day} 迁出。", "{day} 迁出", "迁出"),
+        ("deceased", "zh-hans", "已登记周勤于 {day} 去世。", "{day} 去世", "去世"),
+        ("moved_out", "en", "Recorded that 周勤 moved out on {day}.", "moved out on {day}", "moved out"),
+        ("deceased", "en", "Recorded that 周勤 died on {day}.", "died on {day}", "deceased"),
+    ],
+)
+def test_moving_out_and_dying_read_as_what_happened(
+    org, home, as_user, archived, language, saved, badge, word
+):
+    day = timezone.localdate() - 3 * DAY
+    resident = make_resident(home, "周勤", birth=datetime.date(1940, 2, 3))
+    make_resident(home, "周建华")  # the household's other member, whose page lists 周勤
+    client = as_user(org.worker_a)
+    page = _archive(client, resident, archived, day, language).content.decode()
+    assert saved.format(day=day) in text_of(page)  # the word once saved, on the resident's page
+    assert f'<span class="badge">{badge.format(day=day)}</span>' in page
+    accept = {"Accept-Language": language}
+    for url in (
+        reverse("residents:household", args=[home.pk]),
+        reverse("residents:list") + "?status=archived",
+    ):
+        assert f'<span class="badge">{word}</span>' in client.get(url, headers=accept).content.decode(), url
+    for url in (
+        reverse("residents:detail", args=[resident.pk]),
+        reverse("residents:household", args=[home.pk]),
+    ):
+        assert "归档" not in text_of(client.get(url, headers=accept).content.decode())
+    fresh = Resident.all_objects.get(pk=resident.pk)
+    assert (fresh.archived, fresh.archived_on) == (archived, day)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("zh-hans", ["登记迁出或去世", "迁出还是去世", "迁出", "去世", "迁出或去世日期", "保存"]),
+        ("en", ["Archive resident", "Archive as", "moved out", "deceased", "Day moved out or died", "Save"]),
+    ],
+)
+def test_the_archive_form_says_moved_out_or_died_not_archive(org, home, as_user, language, words):
+    resident = make_resident(home, "周勤")
+    url = reverse("residents:archive", args=[resident.pk])
+    text = text_of(as_user(org.worker_a).get(url, headers={"Accept-Language": language}).content.decode())
+    for word in words:
+        assert word in text, word
+    assert "归档" not in text
+
+
+def test_the_admin_names_the_two_fields_as_moved_out_or_died(org, home, as_user):
+    resident = make_resident(home, "周勤")
+    Resident.all_objects.filter(pk=resident.pk).update(archived="deceased", archived_on=timezone.localdate())
+    client = as_user(org.superuser)
+    accept = {"Accept-Language": "zh-hans"}
+    changelist = text_of(client.get(reverse("admin:residents_resident_changelist"), headers=accept).text)
+    assert "迁出或去世" in changelist and "去世" in changelist
+    change = client.get(reverse("admin:residents_resident_change", args=[resident.pk]), headers=accept).text
+    assert "迁出或去世:" in text_of(change) and "迁出或去世日期:" in text_of(change)
+    assert "归档" not in text_of(changelist) + text_of(change)
