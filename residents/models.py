@@ -470,6 +470,9 @@ class ImportRun(CommitteeOwned):
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     mapping = models.JSONField(default=list, blank=True, editable=False)
     errors = models.JSONField(default=list, blank=True, editable=False)
+    # What the file changes (residents/imports/changes.py): each updated resident's fields old → new
+    # and move, each updated household's housing type, the households left without a head.
+    changes = models.JSONField(default=dict, blank=True, editable=False)
     problem = models.TextField(_("problem with the file"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("imported by")
