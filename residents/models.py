@@ -514,3 +514,20 @@ class ImportRun(CommitteeOwned):
     @property
     def in_progress(self) -> bool:
         return self.status in self.IN_PROGRESS
+
+    BADGE_COLOURS = {
+        Status.CHECKING: "amber",
+        Status.PREVIEWED: "amber",
+        Status.COMMITTING: "amber",
+        Status.COMMITTED: "green",
+        Status.REJECTED: "red",
+        Status.FAILED: "red",
+    }
+
+    @property
+    def badge(self) -> tuple[str, str]:
+        """The run's state as its badge says it: (words, colour). A previewed run with bad rows is not
+        awaiting its commit: it cannot be committed, only corrected and uploaded again."""
+        if self.status == self.Status.PREVIEWED and self.error_count:
+            return _("bad rows to fix"), "red"
+        return self.get_status_display(), self.BADGE_COLOURS.get(self.status, "")
