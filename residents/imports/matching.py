@@ -125,8 +125,6 @@ class Matcher:
 
         plans = []
         for row in batch:
-            if row.errors or row.household is None:
-                continue
             resident = existing.get(row.id_number) if row.id_number else None
             if resident is not None and not same_name(resident.name, row.values["name"]):
                 # A mistyped ID number, or someone else's: never a rename (nor a move) of whoever holds it.
@@ -139,6 +137,8 @@ class Matcher:
                     ),
                     recorded=resident.name,
                 )
+                continue
+            if row.errors or row.household is None:  # said beside the name, when it is wrong too
                 continue
             if resident is None and row.household.pk:
                 namesakes = by_name.get((row.household.pk, row.values["name"]), [])

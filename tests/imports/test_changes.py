@@ -194,3 +194,9 @@ def test_the_changes_list_is_capped_and_says_so(org, as_user, load, monkeypatch)
     run, url = _upload(client, [person(n, 备注="改过") for n in range(5)])
     assert run.counts["residents"]["updated"] == 5 and len(run.changes["residents"]) == 3
     assert "列出了 5 位更新居民中的前 3 位" in client.get(url).text
+
+
+def test_a_row_with_another_bad_cell_is_told_of_the_name_too(org, load, family):
+    report = load(org.a, "r.csv", csv_bytes([_row("已登记别人", 101, 房屋类型="别墅")]))
+    told = [(e["column"], "严俊杰" in message(e)) for e in report.errors]
+    assert told == [("房屋类型", False), ("姓名", True)]
