@@ -5,11 +5,14 @@ imports back as "nothing changed". Further sheets list buildings, households and
 for reading. ID and phone numbers, and numbers typed into the notes, are masked unless the caller
 asks for full numbers (decided by the view from the user's role); the importer reads a masked ID or
 phone cell as "keep what is recorded".
-Written by common.xlsx with quote_formulas: nothing in the file runs as a formula.
+Written by common.xlsx with quote_formulas: nothing in the file runs as a formula. The birth date
+is a date cell (common.xlsx's yyyy-mm-dd), which the import's reader (xlsx_stream) reads back as the
+same day.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 
 from django.db.models import Count
@@ -30,8 +33,31 @@ def _writer() -> XlsxWriter:
     return XlsxWriter(quote_formulas=True)
 
 
+# Excel's calendar begins in 1900 and counts a 29 February 1900 that never was: a day before
+# 1900-03-01 has no serial Excel and the import's reader agree on (a birth date from 1890, the
+# registry's earliest, or one stored before that rule). Such a day is written as its text, which
+# imports back the same.
+EXCEL_FIRST_TRUE_DAY = datetime.date(1900, 3, 1)
+
+
 def _registry_columns() -> list[Column]:
-    return [Column(c.header, WIDTHS.get(c.key, 10), required=c.required) for c in COLUMNS]
+    return [
+        Column(
+            c.header,
+            WIDTHS.get(c.key, 10),
+            kind="date" if c.key == "birth_date" else "text",
+            required=c.required,
+        )
+        for c in COLUMNS
+    ]
+
+
+def _date_cell(day: datetime.date | None) -> datetime.date | str:
+    """A date as a date cell (shown as 1950-03-01, sorted and filtered as a date in Excel and WPS),
+    or as its text before Excel's calendar is sure of it."""
+    if day is None:
+        return ""
+    return day if day >= EXCEL_FIRST_TRUE_DAY else day.isoformat()
 
 
 def _label(choices, code: str) -> str:
@@ -111,7 +137,7 @@ def write_registry(committee: Committee, *, full_numbers: bool) -> XlsxWriter:
                     r.name,
                     mask_id(r.id_number or ""),
                     {"M": "男", "F": "女"}.get(r.gender, ""),
-                    r.birth_date.isoformat() if r.birth_date else "",
+                    _date_cell(r.birth_date),
                     mask_tel(r.phone),
                     _label(Resident.Relation, r.relation_to_head),
                     _label(Resident.ResidencyStatus, r.residency_status),

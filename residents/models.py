@@ -522,6 +522,9 @@ class ImportRun(CommitteeOwned):
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     mapping = models.JSONField(default=list, blank=True, editable=False)
     errors = models.JSONField(default=list, blank=True, editable=False)
+    # What the file changes (residents/imports/changes.py): each updated resident's fields old → new
+    # and move, each updated household's housing type, the households left without a head.
+    changes = models.JSONField(default=dict, blank=True, editable=False)
     problem = models.TextField(_("problem with the file"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("imported by")
@@ -563,3 +566,20 @@ class ImportRun(CommitteeOwned):
     @property
     def in_progress(self) -> bool:
         return self.status in self.IN_PROGRESS
+
+    BADGE_COLOURS = {
+        Status.CHECKING: "amber",
+        Status.PREVIEWED: "amber",
+        Status.COMMITTING: "amber",
+        Status.COMMITTED: "green",
+        Status.REJECTED: "red",
+        Status.FAILED: "red",
+    }
+
+    @property
+    def badge(self) -> tuple[str, str]:
+        """The run's state as its badge says it: (words, colour). A previewed run with bad rows is not
+        awaiting its commit: it cannot be committed, only corrected and uploaded again."""
+        if self.status == self.Status.PREVIEWED and self.error_count:
+            return _("bad rows to fix"), "red"
+        return self.get_status_display(), self.BADGE_COLOURS.get(self.status, "")

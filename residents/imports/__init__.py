@@ -17,5 +17,11 @@ encoding, rows and cells; xlsx_stream reads a workbook's sheet), columns (header
 importer (the run, batch by batch, through the next three), cleaning (each cell checked and read),
 households (the committee's buildings and households, found or added by address), matching (each
 row's resident, and what changes), writer (a batch into the registry), and views and urls; plans
-holds the records they pass along (a row, its plan, the report).
+holds the records they pass along (a row, its plan, the report). What the preview says is kept on
+the run as values, put into words in the reader's language when shown: problems (a bad row's
+message and parameters) and changes (each update, old → new; a move; a household left without its
+head).
+
+An ID number recorded under another name is a bad row: an import never renames anyone (nor moves
+someone whose ID number was mistyped).
 """

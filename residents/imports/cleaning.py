@@ -13,9 +13,10 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
+from residents.imports import problems
 from residents.imports.columns import COLUMN_BY_KEY, REQUIRED
 from residents.imports.households import Households
 from residents.imports.plans import Row
@@ -44,10 +45,6 @@ def _choices(model_choices) -> dict[str, str]:
             with translation.override(language):
                 lookup[fold(str(label))] = code
     return lookup
-
-
-def message(error: ValidationError) -> str:
-    return " ".join(str(m) for m in error.messages)
 
 
 def check_excel_numbers(row: Row, cells: list, index: dict[str, int]) -> None:
@@ -86,11 +83,20 @@ class Cleaner:
         self._relations = _choices(Resident.Relation)
         self._statuses = _choices(Resident.ResidencyStatus)
         self._housing = _choices(Household.HousingType)
+        # What each column of choices allows, listed in every language for its message.
+        self._allowed = {
+            key: problems.per_language(lambda choices=choices: problems.listed(choices.labels))
+            for key, choices in (
+                ("relation_to_head", Resident.Relation),
+                ("residency_status", Resident.ResidencyStatus),
+                ("housing_type", Household.HousingType),
+            )
+        }
         self._care_lookup: dict[str, int] = {}
         for category in categories:
             for word in (category.code, category.name, category.name_en):
                 self._care_lookup[fold(word)] = category.pk
-        self._care_names = "、".join(CareCategory.objects.values_list("name", flat=True))
+        self._care_names = problems.per_language(lambda: problems.listed(c.label for c in categories))
         self._ids_seen: dict[str, int] = {}  # ID number → first row
         self._good_regions: set[str] = set()
 
@@ -125,25 +131,25 @@ class Cleaner:
         for key in ("name", "notes"):
             limit = COLUMN_BY_KEY[key].max_length
             if len(v.get(key, "")) > limit:
-                row.error(key, _("Too long: at most %(max)d characters.") % {"max": limit})
+                row.error(key, _("Too long: at most %(max)d characters."), max=limit)
         row.household = self.households.of_row(row)
         if row.household is not None:
             self._clean_housing_type(row)
 
         raw_id = v.get("id_number", "")
-        if raw_id and not any(key == "id_number" for key, _m in row.errors):
+        if raw_id and not row.has_error("id_number"):
             if "*" in raw_id:
                 row.id_masked = raw_id
             else:
                 try:
                     row.id_number, row.id_birth_date = self._valid_id(raw_id)
                 except ValidationError as error:
-                    row.error("id_number", message(error))
+                    row.refuse("id_number", error)
         if row.id_number:
             first = self._ids_seen.setdefault(row.id_number, row.number)
             if first != row.number:
                 row.error(
-                    "id_number", _("This ID number also appears in row %(row)d of the file.") % {"row": first}
+                    "id_number", _("This ID number also appears in row %(row)d of the file."), row=first
                 )
 
         if v.get("birth_date"):
@@ -158,7 +164,7 @@ class Cleaner:
                     try:
                         check_birth_date_matches(row.id_number, row.birth_date)
                     except ValidationError as error:
-                        row.error("birth_date", message(error))
+                        row.refuse("birth_date", error)
         elif row.id_number:
             row.birth_date = row.id_birth_date
 
@@ -171,14 +177,14 @@ class Cleaner:
         elif row.id_number:
             row.gender = gender_from_id(row.id_number)
 
-        if v.get("phone") and not any(key == "phone" for key, _m in row.errors):
+        if v.get("phone") and not row.has_error("phone"):
             if "*" in v["phone"]:
                 row.phone_masked = v["phone"]
             else:
                 try:
                     row.phone = validate_phone(v["phone"])
                 except ValidationError as error:
-                    row.error("phone", message(error))
+                    row.refuse("phone", error)
 
         if v.get("relation_to_head"):
             row.relation_to_head = self._choice(row, "relation_to_head", self._relations)
@@ -195,20 +201,28 @@ class Cleaner:
                 if pk is None:
                     row.error(
                         "care_categories",
-                        _("Unknown care category “%(value)s”. Use one of: %(choices)s.")
-                        % {"value": word, "choices": self._care_names},
+                        _("Unknown care category “%(value)s”. Use one of: %(choices)s."),
+                        value=word,
+                        choices=self._care_names,
                     )
                 else:
                     row.care.add(pk)
 
-    @staticmethod
-    def _choice(row: Row, key: str, lookup: dict[str, str]) -> str:
+    def _choice(self, row: Row, key: str, lookup: dict[str, str]) -> str:
         """The code of the choice written in the cell, or "" with the row's error."""
         code = lookup.get(fold(row.values[key]))
         if code is None:
-            row.error(key, _("Unknown value “%(value)s”.") % {"value": row.values[key]})
+            self._unknown(row, key)
             return ""
         return code
+
+    def _unknown(self, row: Row, key: str) -> None:
+        row.error(
+            key,
+            _("Unknown value “%(value)s”. Use one of: %(choices)s."),
+            value=row.values[key],
+            choices=self._allowed[key],
+        )
 
     def _clean_housing_type(self, row: Row) -> None:
         text = row.values.get("housing_type", "")
@@ -216,14 +230,14 @@ class Cleaner:
             return
         code = self._housing.get(fold(text))
         if code is None:
-            row.error("housing_type", _("Unknown value “%(value)s”.") % {"value": text})
+            self._unknown(row, "housing_type")
             return
         household = row.household
         if household.housing_type_row and household.housing_type != code:
             row.error(
                 "housing_type",
-                _("The housing type differs from row %(row)d of the same household.")
-                % {"row": household.housing_type_row},
+                _("The housing type differs from row %(row)d of the same household."),
+                row=household.housing_type_row,
             )
             return
         household.housing_type = code

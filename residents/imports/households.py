@@ -8,10 +8,11 @@ of rows later is the same one, and a new one is written once, by the batch that 
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from committee.models import Committee
 from residents.addresses import LANE, NUMBER, ROOM, without_unit
+from residents.imports.changes import MAX_CHANGES_KEPT, household_change
 from residents.imports.columns import COLUMN_BY_KEY
 from residents.imports.plans import BuildingState, HouseholdState, Report, Row
 from residents.models import Building, Household
@@ -22,6 +23,7 @@ class Households:
         self.committee = committee
         self._buildings: dict[tuple[str, str, str], BuildingState] = {}
         self._households: dict[tuple[str, str, str, str], HouseholdState] = {}
+        self.by_pk: dict[int, HouseholdState] = {}  # the committee's households as recorded
 
     def load(self) -> None:
         for pk, road, lane, number in Building.all_objects.filter(committee=self.committee).values_list(
@@ -33,7 +35,7 @@ class Households:
         )
         for pk, road, lane, number, room, housing_type, phone in households:
             building = self._buildings[(road, lane, number)]
-            self._households[(road, lane, number, room)] = HouseholdState(
+            self._households[(road, lane, number, room)] = self.by_pk[pk] = HouseholdState(
                 building,
                 room,
                 pk,
@@ -53,9 +55,7 @@ class Households:
         room = without_unit(v.get("room", ""), ROOM)
         for key, value in (("road", road), ("lane", lane), ("number", number), ("room", room)):
             if len(value) > COLUMN_BY_KEY[key].max_length:
-                row.error(
-                    key, _("Too long: at most %(max)d characters.") % {"max": COLUMN_BY_KEY[key].max_length}
-                )
+                row.error(key, _("Too long: at most %(max)d characters."), max=COLUMN_BY_KEY[key].max_length)
                 return None
         if not (road and number and room):
             return None
@@ -68,7 +68,8 @@ class Households:
         return household
 
     def count(self, report: Report) -> None:
-        """The buildings and households of the file's good rows, created, updated or unchanged."""
+        """The buildings and households of the file's good rows, created, updated or unchanged (each
+        updated household listed among the changes, with its housing type before and after)."""
         buildings_in_file = {id(h.building): h.building for h in self._households.values() if h.in_file}
         for building in buildings_in_file.values():
             if building.pk is None or building.created:
@@ -82,5 +83,7 @@ class Households:
                 report.households.created += 1
             elif household.housing_type != household.original_housing_type:
                 report.households.updated += 1
+                if len(report.household_changes) < MAX_CHANGES_KEPT:
+                    report.household_changes.append(household_change(household))
             else:
                 report.households.unchanged += 1

@@ -69,7 +69,12 @@ class Importer:
         # user: who commits (the history of each updated resident names them)
         self.writer = BatchWriter(committee, cadence=cadence, user=user, reason=reason)
         self.matcher = Matcher(
-            committee, residents=self.report.residents, created_pks=self.writer.created_pks, today=today
+            committee,
+            report=self.report,
+            households=self.households,
+            categories=categories,
+            created_pks=self.writer.created_pks,
+            today=today,
         )
         self._writing = commit
         self.column_names: dict[str, str] = {}
@@ -128,6 +133,7 @@ class Importer:
             self._process(batch)
         if self.report.rows == 0:
             raise FileProblem(_("The file has headers but no rows of data."))
+        self.matcher.finish()
         self.households.count(self.report)
 
     @staticmethod
@@ -146,7 +152,7 @@ class Importer:
         for row in batch:
             if row.errors:
                 self.report.bad_rows += 1
-                for key, message in row.errors:
+                for key, msgid, params in row.errors:
                     self.report.error_count += 1
                     if len(self.report.errors) < MAX_ERRORS_KEPT:
                         self.report.errors.append(
@@ -156,8 +162,10 @@ class Importer:
                                 # The ID shows masked: the name is what finds the row in the file.
                                 "name": mask_numbers_in_text(row.values.get("name", ""))[:40],
                                 "value": _shown_value(key, row.values.get(key, "")),
-                                # A message may quote the cell ("Unknown value …"): masked as the value is.
-                                "message": mask_numbers_in_text(message),
+                                # What to say, put into words in the reader's language when shown
+                                # (problems.text); a text parameter is masked as the value is.
+                                "msgid": msgid,
+                                "params": params,
                             }
                         )
         if not self.report.ok:

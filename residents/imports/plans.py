@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from residents.imports import problems
 from residents.models import Resident
 
 
@@ -35,6 +36,12 @@ class Report:
     errors: list[dict] = field(default_factory=list)
     error_count: int = 0
     bad_rows: int = 0
+    # What changes (residents/imports/changes.py): each updated resident's fields old → new and move,
+    # the first MAX_CHANGES_KEPT; each updated household's housing type; and each household the
+    # import leaves without a head (a warning: a move or a new relation may be right).
+    changes: list[dict] = field(default_factory=list)
+    household_changes: list[dict] = field(default_factory=list)
+    without_head: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -48,6 +55,14 @@ class Report:
             "residents": self.residents.as_dict(),
             "bad_rows": self.bad_rows,
             "error_count": self.error_count,
+        }
+
+    def changes_kept(self) -> dict:
+        """What the run keeps of the changes (ImportRun.changes)."""
+        return {
+            "residents": self.changes,
+            "households": self.household_changes,
+            "without_head": self.without_head,
         }
 
 
@@ -88,10 +103,20 @@ class Row:
     relation_to_head: str = ""  # the choice's code
     residency_status: str = ""  # the choice's code
     care: set[int] | None = None
-    errors: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[tuple[str, str, dict]] = field(default_factory=list)  # (column key, msgid, params)
 
-    def error(self, column_key: str, message: str) -> None:
-        self.errors.append((column_key, message))
+    def error(self, column_key: str, message, **params) -> None:
+        """A problem of this row's cell: the message (gettext_lazy's, put into words when shown,
+        residents/imports/problems.py) and its parameters."""
+        self.errors.append((column_key, problems.msgid(message), problems.stored_params(params)))
+
+    def refuse(self, column_key: str, error) -> None:
+        """The problems a ValidationError of the registry's (a validator, a model's rule) names."""
+        for msgid, params in problems.validation_messages(error):
+            self.errors.append((column_key, msgid, params))
+
+    def has_error(self, column_key: str) -> bool:
+        return any(key == column_key for key, _msgid, _params in self.errors)
 
 
 @dataclass(eq=False)

@@ -185,6 +185,7 @@ def _keep_report(run: ImportRun, report: Report) -> None:
     run.counts = report.counts()
     run.mapping = report.mapping
     run.errors = report.errors
+    run.changes = report.changes_kept()
 
 
 def commit_import(
@@ -342,6 +343,7 @@ def check_in_background(run_id: int) -> str | None:
             counts=run.counts,
             mapping=run.mapping,
             errors=run.errors,
+            changes=run.changes,
             phase="",
             rows_done=run.rows_done,
             rows_total=run.rows_total,

@@ -23,7 +23,7 @@ from committee.roles import Perm
 from common.db_routers import reads_from_replica
 from common.forms import ModelChoiceField
 from residents import exporting, services
-from residents.imports import runs
+from residents.imports import changes, problems, runs
 from residents.imports.columns import COLUMN_BY_KEY, COLUMNS
 from residents.models import ImportRun
 
@@ -92,7 +92,20 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         column = COLUMN_BY_KEY.get(m["key"] or "")
         label = (column.header if chinese else column.header_en) if column else ""
         mapping.append({"header": m["header"], "label": label})
-    ctx = {"run": run, "counts": run.counts, "mapping": mapping, **_progress_context(run)}
+    # Each problem and change in the reader's language (stored as what to say and as values:
+    # residents/imports/problems.py, changes.py).
+    errors = [{**error, "message": problems.text(error)} for error in run.errors]
+    kept = run.changes or {}
+    ctx = {
+        "run": run,
+        "counts": run.counts,
+        "mapping": mapping,
+        "errors": errors,
+        "resident_changes": [changes.shown(entry) for entry in kept.get("residents", [])],
+        "household_changes": [changes.shown(entry) for entry in kept.get("households", [])],
+        "without_head": [problems.text(warning) for warning in kept.get("without_head", [])],
+        **_progress_context(run),
+    }
     return render(request, "residents/import/preview.html", ctx)
 
 

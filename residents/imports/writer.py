@@ -12,7 +12,6 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from cases.search import reindex_cases_of_residents
 from committee.models import Committee
 from common import refdata
 from common.bulk import insert_rows
@@ -111,12 +110,11 @@ class BatchWriter:
             fields = {*plan.values, "version", "updated_at"}
             for key, value in plan.values.items():
                 setattr(resident, key, value)
-            if plan.values.keys() & {"name", "phone", "household_id"}:
+            # A name is never changed by an import (matching.py): the phone and the address are
+            # what change a recorded resident's search key.
+            if plan.values.keys() & {"phone", "household_id"}:
                 resident.search_key = self._search_key(resident.name, resident.phone, plan.row)
                 fields.add("search_key")
-            if "name" in plan.values:
-                resident.sort_key = sort_key(resident.name)
-                fields.add("sort_key")
             if plan.care_changed and not resident.archived:
                 resident.next_visit_due = next_due(
                     self._cadence_of(plan.care), resident.last_visit_at, resident.created_at
@@ -138,8 +136,6 @@ class BatchWriter:
                 default_change_reason=self.reason,
                 manager=Resident.all_objects,
             )
-        # A name corrected by import: the cases these residents are parties to are found by it.
-        reindex_cases_of_residents([p.resident.pk for p in updates if "name" in p.values])
         care_plans = [p for p in plans if p.care_changed]
         if care_plans:
             through = Resident.care_categories.through

@@ -62,3 +62,97 @@ def test_secretary_uploads_previews_and_commits(device, request, org, tmp_path):
     expect(page.locator(".rows li")).to_have_count(2)
     screenshot(page, f"import-history-{device}")
     assert errors == [], f"console errors (a CSP violation?): {errors}"
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_in_english_the_preview_says_what_changes_and_its_figures_fit(
+    device, browser, live_server, org, tmp_path
+):
+    """The walkthrough in English: a row with a resident's ID number under another name is a bad row
+    (in English, whichever language previewed it), badged as one; a file that moves the head of a
+    household lists the move and every change and names the household left without a head; the
+    figures' table fits a 375 px phone (its "unchanged" column was cut off)."""
+    from residents.models import Building, Household
+    from residents.validators import birth_date_from_id, gender_from_id
+    from tests.browser.conftest import DESKTOP, PHONE, _context
+    from tests.imports.helpers import make_id, person
+
+    building = Building.all_objects.create(committee=org.a, road="定海路", lane="449", number="12")
+    home = Household.all_objects.create(committee=org.a, building=building, room="302")
+    for name, relation, n in (("严俊杰", "head", 101), ("王丽", "spouse", 102)):
+        Resident.all_objects.create(
+            committee=org.a,
+            household=home,
+            name=name,
+            id_number=make_id(n),
+            birth_date=birth_date_from_id(make_id(n)),
+            gender=gender_from_id(make_id(n)),
+            phone=f"138000001{n - 100:02d}",
+            relation_to_head=relation,
+        )
+
+    def row(name, n, **cells):
+        defaults = {"号": "12", "室": "302", "与户主关系": "", "出生日期": "", "性别": "", "联系电话": ""}
+        return person(n, **{**defaults, "姓名": name, "身份证号": make_id(n), **cells})
+
+    wrong = tmp_path / "names-wrong.csv"
+    wrong.write_bytes(
+        csv_bytes([person(1), row("已登记别人", 101, 号="1", 室="101", 房屋类型="别墅"), person(2)])
+    )
+    moves = tmp_path / "names-moves.csv"
+    moves.write_bytes(csv_bytes([*rows_for(3), row("严俊杰", 101, 号="1", 室="101", 联系电话="13912340000")]))
+
+    context = _context(browser, live_server, PHONE if device == "phone" else DESKTOP, "en-US")
+    page = context.new_page()
+    errors: list[str] = []
+    watch_console(page, errors)
+    login(page, "secretary_a")
+    page.goto("/residents/import/")
+    page.locator("input[type=file]").set_input_files(str(wrong))
+    page.get_by_role("button", name="Upload and preview").click()
+    expect(page.locator(".page-head .badge")).to_have_text("bad rows to fix")
+    problems = page.locator(".import-errors")
+    expect(problems).to_contain_text("This ID number is recorded for 严俊杰, not this name.")
+    expect(problems).to_contain_text("Unknown value “别墅”. Use one of: public rental housing,")
+    expect(page.get_by_role("button", name="Commit the import")).to_have_count(0)
+    screenshot(page, f"import-preview-wrong-name-en-{device}")
+    page.goto("/residents/import/")  # left as it is: the history shows it
+
+    page.locator("input[type=file]").set_input_files(str(moves))
+    page.get_by_role("button", name="Upload and preview").click()
+    expect(page.locator(".import-verdict.good")).to_contain_text("All 4 rows are good.")
+    expect(page.locator(".import-verdict.warn")).to_contain_text(
+        "After this import 定海路449弄12号302室 has no head of household: "
+        "its head 严俊杰 (row 5) moves to 定海路449弄1号101室."
+    )
+    change = page.locator(".import-changes li").filter(has_text="严俊杰")
+    expect(change).to_contain_text("Moves 定海路449弄12号302室")
+    expect(change.locator(".import-fields")).to_contain_text("phone")
+    expect(change.locator(".import-new")).to_have_text("139****0000")
+    # The figures fit the screen: nothing of the table is cut off or scrolled out of sight.
+    table = page.locator(".import-counts")
+    expect(table.locator("thead")).to_contain_text("unchanged")
+    fits = table.evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert fits, "the figures' table is wider than its box"
+    box = table.locator("th", has_text="unchanged").bounding_box()
+    assert box["x"] + box["width"] <= page.viewport_size["width"], box
+    screenshot(page, f"import-preview-changes-en-{device}")
+    page.get_by_role("button", name="Commit the import").click()
+    expect(page.locator(".import-verdict.good")).to_contain_text("Imported.")
+    expect(page.locator(".import-changes h2")).to_have_text("What was updated")
+    # Previewed and committed in English, read in Chinese: the run's words are the reader's.
+    context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": live_server.url}])
+    page.reload()
+    expect(page.locator(".import-changes h2")).to_have_text("已更新的内容")
+    expect(page.locator(".import-verdict.warn")).to_contain_text(
+        "导入后定海路449弄12号302室没有户主：户主严俊杰（第5行）迁往定海路449弄1号101室。"
+    )
+    expect(page.locator(".import-changes .import-fields")).to_contain_text("联系电话")
+    screenshot(page, f"import-committed-changes-zh-{device}")
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto("/residents/import/history/")
+    expect(page.locator(".rows li .badge").nth(0)).to_have_text("committed")
+    expect(page.locator(".rows li .badge").nth(1)).to_have_text("bad rows to fix")
+    screenshot(page, f"import-history-en-{device}")
+    assert errors == [], f"console errors (a CSP violation?): {errors}"
+    context.close()

@@ -75,3 +75,10 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
     path = tmp_path / name
     path.write_bytes(data)
     return path
+
+
+def message(error: dict) -> str:
+    """A reported problem's words in the active language (stored as its msgid and params)."""
+    from residents.imports.problems import text
+
+    return text(error)

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from committee.scoping import committee_scope
 from residents.models import ImportRun, Resident
-from tests.imports.helpers import csv_bytes, person, rows_for
+from tests.imports.helpers import csv_bytes, message, person, rows_for
 
 D = datetime.date
 DAY = datetime.timedelta(days=1)
@@ -45,7 +45,7 @@ def test_a_row_born_out_of_range_is_refused_with_its_row_and_nothing_is_written(
     rows = rows_for(3)
     rows[1] = _without_id(1, typed)
     report = load(org.a, "r.csv", csv_bytes(rows), commit=True)
-    assert [(e["row"], e["column"], e["message"]) for e in report.errors] == [
+    assert [(e["row"], e["column"], message(e)) for e in report.errors] == [
         (3, "出生日期", words.format(today=today))
     ]
     assert Resident.all_objects.filter(committee=org.a).count() == 0

@@ -170,3 +170,60 @@ def test_the_registry_export_is_written_as_inline_strings_the_import_reads(regis
     rows = list(iter_rows(path))
     assert rows[0] == (1, HEADERS)
     assert len(rows) == 1 + len(registry)
+
+
+def test_the_birth_date_is_a_date_cell(registry, org, as_user):
+    """Written as a date (sorted, filtered and shown as a date by Excel and WPS), not as text."""
+    _, sheet = _sheet(as_user(org.secretary_a).get(reverse("imports:export")))
+    column = HEADERS.index("出生日期")
+    by_name = {row[4].value: row[column] for row in sheet.iter_rows(min_row=2)}
+    cell = by_name["居民0"]
+    assert cell.is_date and cell.number_format == "yyyy-mm-dd"
+    assert cell.value.date().isoformat() == registry[0]["出生日期"]
+    assert by_name["无证居民"].value is None
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_birth_dates_at_the_edges_of_excels_calendar_import_back_as_nothing_changed(
+    org, as_user, load, full, django_capture_on_commit_callbacks
+):
+    """Excel's calendar counts a 29 February 1900 that never was: a day before 1900-03-01 is written
+    as its text; every other day as a date. Either imports back as the same day, through the page
+    (the workbook kept as rows) as well as read directly."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from residents.models import ImportRun
+
+    today = timezone.localdate()
+    days = ["1950-01-01", "1890-01-01", "1900-02-28", "1900-03-01", "1904-01-01", today.isoformat()]
+    rows = [person(n, 身份证号="", 性别="女", 出生日期=day) for n, day in enumerate(days)]
+    report = load(org.a, "r.csv", csv_bytes(rows), commit=True)
+    assert report.ok, report.errors
+    # A day stored before the registry's range (1890 onwards) goes out and comes back as it is.
+    Resident.all_objects.filter(name="居民0").update(birth_date=datetime.date(1, 1, 1))
+    before = _snapshot()
+    client = as_user(org.secretary_a)
+    url = reverse("imports:export") + ("?full=1" if full else "")
+    data = b"".join(client.get(url).streaming_content)
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    column = HEADERS.index("出生日期")
+    cells = {row[4].value: row[column] for row in sheet.iter_rows(min_row=2)}
+    assert [cells[f"居民{n}"].value for n in range(3)] == ["0001-01-01", "1890-01-01", "1900-02-28"]
+    assert cells["居民3"].is_date and cells["居民3"].value.date() == datetime.date(1900, 3, 1)
+    assert cells["居民5"].is_date and cells["居民5"].value.date() == today
+
+    report = load(org.a, "export.xlsx", data, commit=True)
+    assert report.ok, report.errors
+    assert report.residents.unchanged == len(days) and report.changes == []
+    assert _snapshot() == before
+
+    client.post(reverse("imports:start"), {"file": SimpleUploadedFile("export.xlsx", data)})
+    run = ImportRun.all_objects.latest("pk")
+    assert run.error_count == 0, run.errors
+    assert run.counts["residents"] == {"created": 0, "updated": 0, "unchanged": len(days)}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:commit", args=[run.pk]))
+    assert _snapshot() == before

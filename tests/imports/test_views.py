@@ -59,9 +59,26 @@ def test_a_file_with_bad_rows_lists_them_and_cannot_be_committed(org, as_user):
     run = ImportRun.all_objects.get()
     client.post(reverse("imports:commit", args=[run.pk]))
     assert Resident.all_objects.count() == 0
-    # In the history it reads as what it is: nothing was written, and it cannot be.
-    history = client.get(reverse("imports:history")).text
-    assert "未写入：有错误行" in history and "待确认" not in history
+    # In the history and on its page it reads as what it is: bad rows to fix, not awaiting a commit
+    # (which it cannot have); in English too.
+    for url in (
+        reverse("imports:history"),
+        reverse("imports:start"),
+        reverse("imports:preview", args=[run.pk]),
+    ):
+        page = client.get(url).text
+        assert '<span class="badge red">有错误行待修改</span>' in page and "待确认" not in page, url
+    client.cookies["django_language"] = "en"
+    for url in (reverse("imports:history"), reverse("imports:preview", args=[run.pk])):
+        page = client.get(url).text
+        assert '<span class="badge red">bad rows to fix</span>' in page and "awaiting commit" not in page, url
+    # A good file is awaiting its commit.
+    _upload(client, xlsx_bytes(rows_for(3)))
+    good = ImportRun.all_objects.latest("pk")
+    assert (
+        '<span class="badge amber">awaiting commit</span>'
+        in client.get(reverse("imports:preview", args=[good.pk])).text
+    )
 
 
 def test_a_bad_file_is_refused_on_the_form(org, as_user):

@@ -1,0 +1,111 @@
+"""A run's bad rows read in the reader's language, whichever language previewed the file: what is
+stored is what to say (the message's msgid and parameters), put into words when shown. A run stored
+before that still reads as it was written."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils.html import escape
+
+from residents.models import ImportRun
+from tests.imports.helpers import csv_bytes, person, rows_for
+
+CHINESE = [
+    "身份证号校验位不对，可能有一位输错了。",
+    "无法识别的值“别墅”。可选：公房（租赁）、售后公房、私房、商品房、其他。",
+    "无法识别的关爱类别“空巢”。可选：",
+]
+ENGLISH = [
+    "This ID number's check digit is wrong: a character is probably mistyped.",
+    "Unknown value “别墅”. Use one of: public rental housing, purchased public housing, private house, "
+    "commercial housing, other.",
+    "Unknown care category “空巢”. Use one of: ",
+]
+
+
+def _bad_file() -> bytes:
+    rows = rows_for(4)
+    number = rows[1]["身份证号"]
+    rows[1]["身份证号"] = number[:-2] + str((int(number[-2]) + 1) % 10) + number[-1]
+    rows[2]["房屋类型"] = "别墅"
+    rows[3]["关爱类别"] = "空巢"
+    return csv_bytes(rows)
+
+
+def _client(as_user, org, language):
+    client = as_user(org.secretary_a)
+    client.cookies["django_language"] = language
+    return client
+
+
+def _preview(client, run):
+    return client.get(reverse("imports:preview", args=[run.pk])).text
+
+
+def test_a_file_previewed_in_chinese_lists_its_bad_rows_in_english_to_a_reader_of_english(org, as_user):
+    chinese = _client(as_user, org, "zh-hans")
+    chinese.post(reverse("imports:start"), {"file": SimpleUploadedFile("名单.csv", _bad_file())})
+    run = ImportRun.all_objects.get()
+    assert run.error_count == 3
+    page = _preview(_client(as_user, org, "en"), run)
+    for words in ENGLISH:
+        assert escape(words) in page, words
+    assert "elderly living alone" in page  # the care categories listed in English
+    assert "校验位" not in page and "无法识别" not in page and "可选" not in page
+    page = _preview(chinese, run)
+    for words in CHINESE:
+        assert words in page, words
+    assert "独居老人" in page and "check digit" not in page
+
+
+def test_a_file_previewed_in_english_lists_its_bad_rows_in_chinese_to_a_reader_of_chinese(org, as_user):
+    english = _client(as_user, org, "en")
+    english.post(reverse("imports:start"), {"file": SimpleUploadedFile("names.csv", _bad_file())})
+    run = ImportRun.all_objects.get()
+    page = _preview(_client(as_user, org, "zh-hans"), run)
+    for words in CHINESE:
+        assert words in page, words
+    assert "check digit" not in page and "Use one of" not in page
+    page = _preview(english, run)
+    for words in ENGLISH:
+        assert escape(words) in page, words
+
+
+def test_a_run_stored_with_its_words_still_reads_as_written(org, as_user):
+    """Runs from before the words were kept as msgid and params: their stored message is shown."""
+    run = ImportRun.all_objects.create(
+        committee=org.a,
+        original_name="旧名单.csv",
+        created_by=org.secretary_a,
+        counts={
+            "rows": 2,
+            "bad_rows": 1,
+            "error_count": 1,
+            **{
+                part: {"created": 1, "updated": 0, "unchanged": 0}
+                for part in ("buildings", "households", "residents")
+            },
+        },
+        errors=[
+            {
+                "row": 3,
+                "column": "身份证号",
+                "name": "居民1",
+                "value": "3101**********0011",
+                "message": "身份证号校验位不对，可能有一位输错了。",
+            }
+        ],
+    )
+    for language in ("zh-hans", "en"):
+        page = _preview(_client(as_user, org, language), run)
+        assert "身份证号校验位不对，可能有一位输错了。" in page and "3101**********0011" in page
+
+
+def test_a_number_typed_into_a_choice_column_is_masked_in_every_language(org, as_user):
+    rows = [person(0), person(1, 与户主关系="13912345678")]
+    client = _client(as_user, org, "zh-hans")
+    client.post(reverse("imports:start"), {"file": SimpleUploadedFile("名单.csv", csv_bytes(rows))})
+    run = ImportRun.all_objects.get()
+    assert "13912345678" not in str(run.errors)
+    for language in ("zh-hans", "en"):
+        page = _preview(_client(as_user, org, language), run)
+        assert "“139****5678”" in page and "13912345678" not in page
