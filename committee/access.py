@@ -140,6 +140,24 @@ class Access:
 
         return refdata.cached("committees", f"names:{refdata.ids_key(ids)}", read)
 
+    def committee_places(self) -> list[tuple[int, int, str, int | None, str]]:
+        """(id, street id, street name, district id or None, district name) of the committees the
+        user may see, by district, street and name: where each sits, for the case list's street and
+        district filters and the home page's posts, from the cache like committee_names. Never what
+        a user may see is decided on: the scope reads the database."""
+        ids = self.committee_ids
+
+        def read() -> list[tuple[int, int, str, int | None, str]]:
+            committees = Committee.objects.order_by("street__district__name", "street__name", "name", "pk")
+            if ids is not None:
+                committees = committees.filter(pk__in=ids)
+            rows = committees.values_list(
+                "pk", "street_id", "street__name", "street__district_id", "street__district__name"
+            )
+            return [(pk, sid, street, did, district or "") for pk, sid, street, did, district in rows]
+
+        return refdata.cached("committees", f"places:{refdata.ids_key(ids)}", read)
+
     def committees_where(self, perm: Perm) -> list[int]:
         """Ids of the committees where the user may do this."""
         if self.sees_everything:
