@@ -151,8 +151,8 @@ class CaseFilterForm(forms.Form):
         common/refdata.py), each shown when there is more than one to choose from; a link may name
         one either way (the overviews' figures do), kept by a hidden field then."""
         self.places = [] if access is None else access.committee_places()
-        streets = dict((str(sid), name) for _pk, sid, name, _did, _district in self.places)
-        districts = dict((str(did), name) for _pk, _sid, _street, did, name in self.places if did is not None)
+        streets = {str(place.street_id): place.street for place in self.places}
+        districts = {str(place.district_id): place.district for place in self.places if place.district_id}
         self.fields["street"].choices = [("", _("all my streets")), *streets.items()]
         self.fields["district"].choices = [("", _("all my districts")), *districts.items()]
         self.show_street = len(streets) > 1
@@ -176,9 +176,10 @@ def committees_in_area(places, street: str | None, district: str | None) -> list
     if not street and not district:
         return None
     return [
-        pk
-        for pk, sid, _street, did, _district in places
-        if (not street or str(sid) == street) and (not district or str(did) == district)
+        place.committee_id
+        for place in places
+        if (not street or str(place.street_id) == street)
+        and (not district or str(place.district_id) == district)
     ]
 
 

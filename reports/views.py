@@ -200,15 +200,16 @@ def late_referrals_across(request: HttpRequest) -> HttpResponse:
     if not ids:
         raise PermissionDenied
     street, district = request.GET.get("street", ""), request.GET.get("district", "")
-    places = [place for place in access.committee_places() if place[0] in set(ids)]
+    readable = set(ids)
+    places = [place for place in access.committee_places() if place.committee_id in readable]
     chosen = committees_in_area(places, street, district)
     if chosen is not None:
         if not chosen:  # not a street or district of theirs (or none of its committees' reports)
             raise Http404
         ids = chosen
-    # The street's name (or the district's) for the title: the places' third and fifth columns.
-    named = [place[2] for place in places if street and str(place[1]) == street] or [
-        place[4] for place in places if district and str(place[3]) == district
+    # The street's name (or the district's) for the title.
+    named = [place.street for place in places if street and str(place.street_id) == street] or [
+        place.district for place in places if district and str(place.district_id) == district
     ]
     period = figures.Period(timezone.localdate())
     referrals = (

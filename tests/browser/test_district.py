@@ -87,6 +87,13 @@ def test_the_district_officer_reads_the_district(device, language, browser, live
     watch_console(page, errors)
     try:
         login(page, "district")
+        page.goto("/")
+        # Home: the district's one line, which leads to its overview, as the navigation's dashboard does.
+        expect(page.locator("[data-post]")).to_have_count(1)
+        expect(page.locator("[data-post=district]")).to_contain_text("杨浦区")
+        expect(page.locator("nav.mainnav a[href='/dashboard/district/']")).to_have_count(1)
+        screenshot(page, f"district-{device}-{language[:2]}-home")
+        _fits(page, device)
         page.goto("/dashboard/")
         page.get_by_role("link", name=words["overview"]).click()
         expect(page.locator("h1")).to_contain_text(words["overview"])
@@ -99,6 +106,10 @@ def test_the_district_officer_reads_the_district(device, language, browser, live
         tag = f"district-{device}-{language[:2]}"
         screenshot(page, tag)
         _fits(page, device)
+        # A headline figure opens the list it counts: the district's open cases.
+        page.locator("a.tile[data-figure=open]").click()
+        expect(page.locator(".result-count")).to_contain_text("3")
+        page.go_back()
 
         # A street opens its committees side by side, with the street's total and the filter.
         page.get_by_role("link", name="延吉新村街道").click()
