@@ -106,6 +106,19 @@ def test_the_district_officer_reads_the_district(device, language, browser, live
         tag = f"district-{device}-{language[:2]}"
         screenshot(page, tag)
         _fits(page, device)
+        # Every street's figure in one row: no column behind a sideways scroll on a desktop; on a
+        # phone the figures scroll in their box and the streets' names stay beside them.
+        wrap = page.locator(".street-table").first.locator("xpath=..")
+        if device == "desktop":
+            assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth"), "the street table scrolls"
+        else:
+            wrap.scroll_into_view_if_needed()
+            wrap.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+            name, box = page.locator("tr[data-street] th").first.bounding_box(), wrap.bounding_box()
+            assert box["x"] <= name["x"] <= box["x"] + 2, (name, box)
+            expect(page.locator("tr[data-street] td").last).to_be_in_viewport()
+            screenshot(page, f"{tag}-scrolled")
+            wrap.evaluate("e => { e.scrollLeft = 0; }")
         # A headline figure opens the list it counts: the district's open cases.
         page.locator("a.tile[data-figure=open]").click()
         expect(page.locator(".result-count")).to_contain_text("3")
