@@ -63,7 +63,11 @@ class Period:
         return [add_months(self.month_start, -i) for i in range(11, -1, -1)]
 
     @property
-    def year_start(self) -> dt.date:
+    def first_month(self) -> dt.date:
+        """The first day of the dashboard's 12 months: this month and the 11 before, whole months as
+        the rollup keeps them (in December, 1 January). The panels that count "12 months" (cases by
+        source, the hotspots, the charts by month) count from it and say so ("2026-01 to today"):
+        not the last 365 days, whose first month would be counted in part."""
         return self.months[0]
 
     @property
