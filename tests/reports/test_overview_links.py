@@ -247,3 +247,19 @@ def test_the_late_referrals_across_committees_run_a_fixed_number_of_queries(org,
     many = _queries(client, url)
     # session, user, roles, the capped count, the page's rows with their case and body
     assert few == many <= 6, (few, many)
+
+
+def test_the_case_list_of_a_street_runs_a_fixed_number_of_queries(org, world, as_user):
+    """The list an overview's figure opens: its street among the reader's committees, from the cache
+    (Access.committee_places), the same queries with few cases or many."""
+    client = as_user(world.officer)
+    url = f"{reverse('cases:list')}?status=open&street={org.street.pk}"
+    client.get(url)  # the session's first request; the names and places in the cache
+    few = _queries(client, url)
+    for committee, by in ((org.a, org.secretary_a), (org.b, org.worker_b)):
+        for _ in range(10):
+            _cases_of(committee, by, world.today)
+    response = client.get(url)
+    assert response.context["page"].paginator.count == 6 + 2 * 10 * 3
+    many = _queries(client, url)
+    assert few == many, (few, many)
