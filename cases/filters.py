@@ -5,7 +5,9 @@ Parameters: status (a Case.Status or "open"), category (code), assignee (user id
 building (id), overdue=1, follow_up (due: resolved, not yet called back; called: called back),
 reopen=asked (a worker's request to reopen waits for the secretary),
 created_from / created_to and resolved_from / resolved_to (YYYY-MM-DD, inclusive, local dates),
-committee (id), q (text), sort (due by default).
+committee (id), street (id), district (id): the reader's committees of that street or district, as
+the street and district overviews count them (their figures open the list with these), q (text),
+sort (due by default).
 """
 
 import datetime
@@ -22,6 +24,7 @@ from django.utils.translation import pgettext_lazy
 from cases.models import Case, label_in_language
 from cases.reference import case_worker_names, category_id, category_names
 from cases.search import term_filter
+from committee.scoping import InIds
 from common.forms import MAX_ID, DateInput, FilterDateField, parse_id
 from residents.selectors import search_terms
 
@@ -79,6 +82,8 @@ class CaseFilterForm(forms.Form):
     resolved_from = FilterDateField(label=_("Resolved from"), required=False, widget=DateInput())
     resolved_to = FilterDateField(label=_("Resolved to"), required=False, widget=DateInput())
     committee = forms.ChoiceField(label=_("Committee"), required=False)
+    street = forms.ChoiceField(label=_("Street"), required=False)
+    district = forms.ChoiceField(label=_("District"), required=False)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, data=None, *, access=None, **kwargs) -> None:
@@ -101,6 +106,7 @@ class CaseFilterForm(forms.Form):
             (str(pk), name) for pk, name, _street in committees
         ]
         self.show_committee = len(committees) > 1
+        self._areas(access)
         if len(staff) > MAX_ASSIGNEE_OPTIONS:
             self._list_staff_of_chosen_committee(anyone, staff, {pk for pk, _name, _street in committees})
         else:
@@ -140,8 +146,41 @@ class CaseFilterForm(forms.Form):
             }
         )
 
+    def _areas(self, access) -> None:
+        """The street and district filters: the reader's streets and districts (from the cache,
+        common/refdata.py), each shown when there is more than one to choose from; a link may name
+        one either way (the overviews' figures do), kept by a hidden field then."""
+        self.places = [] if access is None else access.committee_places()
+        streets = {str(place.street_id): place.street for place in self.places}
+        districts = {str(place.district_id): place.district for place in self.places if place.district_id}
+        self.fields["street"].choices = [("", _("all my streets")), *streets.items()]
+        self.fields["district"].choices = [("", _("all my districts")), *districts.items()]
+        self.show_street = len(streets) > 1
+        self.show_district = len(districts) > 1
+
     def clean_sort(self) -> str:
         return self.cleaned_data.get("sort") or "due"
+
+    def clean(self) -> dict:
+        """`areas`: the ids of the reader's committees in the street and district chosen (None when
+        neither is), which filter_cases keeps the cases among."""
+        data = super().clean()
+        data["areas"] = committees_in_area(self.places, data.get("street"), data.get("district"))
+        return data
+
+
+def committees_in_area(places, street: str | None, district: str | None) -> list[int] | None:
+    """The ids of the committees of `places` (Access.committee_places) in this street and district
+    (ids as text, either empty), or None when neither is given: every one. The case list's street
+    and district filters, and the late referrals' (reports/views.py), keep the same committees."""
+    if not street and not district:
+        return None
+    return [
+        place.committee_id
+        for place in places
+        if (not street or str(place.street_id) == street)
+        and (not district or str(place.district_id) == district)
+    ]
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -194,6 +233,10 @@ def filter_cases(queryset: QuerySet[Case], data: dict) -> QuerySet[Case]:
         )
     if data.get("committee"):
         queryset = queryset.filter(committee_id=int(data["committee"]))
+    if data.get("areas") is not None:
+        # Among committees all in the reader's scope: the scope's own condition is then left out
+        # of the SQL (committee/scoping.py InIds), not written a second time beside it.
+        queryset = queryset.filter(InIds("committee_id", data["areas"]))
     q = (data.get("q") or "").strip()
     if q:
         match = NUMBER.match(q)

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
 
-from committee.roles import Perm
+from committee.roles import Perm, Role
 from common.reversing import reverse_once
 
 # (url name, label, icon, permission needed somewhere, the view names that light it up).
@@ -31,13 +31,25 @@ def _url(name: str) -> str | None:
         return None
 
 
+def _natural(access, name: str) -> str:
+    """The page an item leads this reader to: "Dashboard" is a district officer's district overview
+    (their committees side by side are a click from it), unless they work in a committee of their
+    own, whose dashboard /dashboard/ shows them; everyone else's is /dashboard/ (a committee's
+    dashboard, or a street officer's street)."""
+    if name == "dashboard" and not access.sees_everything:
+        roles = set(access.roles.values())
+        if Role.DISTRICT_OFFICER in roles and not roles & {Role.SECRETARY, Role.WORKER}:
+            return "dashboard_district"
+    return name
+
+
 def access(request: HttpRequest) -> dict:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
     for name, label, icon, perm, lights in NAVIGATION:
-        url = _url(name)
+        url = _url(_natural(request.access, name))
         if url is None or (perm is not None and not request.access.can_anywhere(perm)):
             continue
         items.append(

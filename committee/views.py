@@ -7,22 +7,61 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from committee.roles import Role
 from common.kept import Kept
+from common.reversing import reverse_once
 from reports import open_cases
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The front page after login: what is new for me, my queue, what waits for the secretary."""
-    roles = [
-        (street, name, request.access.role(pk)) for pk, name, street in request.access.committee_names()[:50]
-    ]
-    ctx = {"roles": roles}
+    ctx = {"posts": posts(request.access)}
     ctx.update(_case_queue(request))
     return render(request, "committee/home.html", ctx)
 
 
 QUEUE_SIZE = 8
+POSTS_SHOWN = 50  # committee roles listed on the home page; a street's or district's post is one line
+
+
+def posts(access) -> list[dict]:
+    """Where the user works, one line a post: each committee role (its street, committee and role),
+    a street officer's street and a district officer's district once each, whatever their number of
+    committees (a district's 300), with its overview's link. From the roles (one query, every page's)
+    and where the committees sit (cached, Access.committee_places): no query of its own. A post
+    whose every committee a more specific one of the user's covers (a street's, a committee role)
+    is not listed; a superuser holds none (they read everything)."""
+    if access.sees_everything:
+        return []
+    roles = access.roles
+    places = access.committee_places()
+    committees, streets, districts = [], {}, {}
+    for place in places:
+        role = roles.get(place.committee_id)
+        if role == Role.DISTRICT_OFFICER:
+            districts.setdefault(place.district_id, {"name": place.district, "committees": 0})
+        elif role == Role.STREET_OFFICER:
+            streets.setdefault(place.street_id, {"name": place.street, "committees": 0})
+        elif role is not None:
+            committees.append({"street": place.street, "name": place.committee, "role": role})
+    for place in places:  # a street's or district's committees, a role of the user's own among them
+        if place.district_id in districts:
+            districts[place.district_id]["committees"] += 1
+        if place.street_id in streets:
+            streets[place.street_id]["committees"] += 1
+    overview, district_overview = reverse_once("dashboard"), reverse_once("dashboard_district")
+    lines = [
+        {"kind": "district", "role": Role.DISTRICT_OFFICER, "url": district_overview, **line}
+        for line in districts.values()
+    ]
+    for sid, line in streets.items():
+        # An officer of several streets (or of a street and a district) names the street.
+        url = overview if len(streets) == 1 and not districts else f"{overview}?street={int(sid)}"
+        lines.append({"kind": "street", "role": Role.STREET_OFFICER, "url": url, **line})
+    return lines + [{"kind": "committee", **line} for line in committees[:POSTS_SHOWN]]
+
+
 NEWS_SIZE = 8
 
 

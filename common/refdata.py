@@ -30,7 +30,7 @@ SOURCES = {
     "categories": ("cases.CaseCategory",),
     "outside_bodies": ("cases.OutsideBody",),
     "staff": ("committee.User", "committee.Membership"),
-    "committees": ("committee.Committee", "committee.Street"),
+    "committees": ("committee.Committee", "committee.Street", "committee.District"),
     "job_runs": ("jobs.JobRun",),
     # The resident list's building and grid filters (residents.selectors.building_choices and
     # grid_choices): addresses and names only. Written in bulk by the registry import, which bumps

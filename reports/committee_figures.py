@@ -62,7 +62,7 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
         aggregates.update(dict.fromkeys(("open", "overdue", "resolved_in_month")))
     categories = reference.categories_by_id()
     links = count_links(committee.pk, period)
-    year_from = start_of(period.year_start)
+    year_from = start_of(period.first_month)
     # What is counted live: the 12 months without the rollup; with it, this month (unless kept), and
     # in the rollup's months only the sensitive cases its rows leave out for this reader but they
     # may see.
@@ -156,7 +156,7 @@ def dashboard(committee, access, today: dt.date | None = None, rollup: bool | No
         for value, label in Case.Status.choices
         if value in OPEN
     ]
-    iso_from, iso_today = period.year_start.isoformat(), period.today.isoformat()
+    iso_from, iso_today = period.first_month.isoformat(), period.today.isoformat()
     by_source = [
         {
             "label": label,

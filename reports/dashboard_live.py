@@ -130,7 +130,7 @@ def _own_live_compiled(
         own = rollup_reads.own_sensitive(reader, [committee_id])
         if own is None:
             return ()
-        year_from = start_of(period.year_start)
+        year_from = start_of(period.first_month)
         month_branches = headline_branches(cases, period, True, own, kept=True)
         live = live_branches(
             cases,

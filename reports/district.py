@@ -77,5 +77,10 @@ def district_overview(request: HttpRequest) -> HttpResponse:
         row["url"] = head
         row["links"] = {name: f"{head}&sort={name}" for name in STREET_FIGURES}
     ctx["districts"] = districts
+    # The headline figures open the lists of what they count: the district's cases (of every
+    # district shown for a superuser, who sees every committee), its late referrals.
+    ctx["links"] = figures.area_links(
+        figures.Period(timezone.localdate()), district=districts[0].pk if len(districts) == 1 else None
+    )
     ctx["leaves_out_sensitive"] = leaves_out_sensitive(request.access, street_of)
     return render(request, "reports/district.html", ctx)

@@ -63,7 +63,11 @@ class Period:
         return [add_months(self.month_start, -i) for i in range(11, -1, -1)]
 
     @property
-    def year_start(self) -> dt.date:
+    def first_month(self) -> dt.date:
+        """The first day of the dashboard's 12 months: this month and the 11 before, whole months as
+        the rollup keeps them (in December, 1 January). The panels that count "12 months" (cases by
+        source, the hotspots, the charts by month) count from it and say so ("2026-01 to today"):
+        not the last 365 days, whose first month would be counted in part."""
         return self.months[0]
 
     @property
@@ -138,8 +142,37 @@ def count_links(committee_id: int, period: Period) -> dict[str, str]:
 def count_links_of(period: Period) -> Callable[[int], dict[str, str]]:
     """count_links for many committees (a district's 300 rows): each link's filters are written once
     and only the committee changes, the link the same as case_list_url's (the committee first)."""
+    path = reverse_once("cases:list")
+    tails = {name: _query_string(params) for name, params in _count_params(period).items()}
+
+    def links(committee_id: int) -> dict[str, str]:
+        head = f"{path}?committee={int(committee_id)}&"
+        return {name: head + tail for name, tail in tails.items()}
+
+    return links
+
+
+def area_links(period: Period, **area: int | None) -> dict[str, str]:
+    """The links of a street's or the district's headline figures (the overviews' tiles): each opens
+    the list of exactly what it counts across the reader's committees of the `area` shown (street=id
+    or district=id: the case list's and the late referrals' filters of the same name; none: all the
+    reader's committees). The median opens the cases resolved this month it is taken over, the
+    satisfaction the cases called back it is the share of, as on a committee's dashboard."""
+    scope = _query_string(area)
+    cases = reverse_once("cases:list")
+    links = {
+        name: f"{cases}?{_query_string(params)}{'&' + scope if scope else ''}"
+        for name, params in _count_params(period).items()
+    }
+    late = reverse_once("reports:late_referrals_across")
+    links["late_referrals"] = f"{late}?{scope}" if scope else late
+    return links
+
+
+def _count_params(period: Period) -> dict[str, dict[str, str]]:
+    """The case list's parameters of each count (count_filters' Q, as the list's filters)."""
     iso = dt.date.isoformat
-    filters = {
+    return {
         "open": {"status": "open"},
         "overdue": {"overdue": 1},
         "new_this_month": {"created_from": iso(period.month_start), "created_to": iso(period.today)},
@@ -158,14 +191,6 @@ def count_links_of(period: Period) -> Callable[[int], dict[str, str]]:
             "follow_up": "called",
         },
     }
-    path = reverse_once("cases:list")
-    tails = {name: _query_string(params) for name, params in filters.items()}
-
-    def links(committee_id: int) -> dict[str, str]:
-        head = f"{path}?committee={int(committee_id)}&"
-        return {name: head + tail for name, tail in tails.items()}
-
-    return links
 
 
 @dataclass

@@ -1,5 +1,6 @@
-"""The committee dashboard's hotspots: the buildings with the most cases logged in the past 12
-months, with their categories, each a link to the case list.
+"""The committee dashboard's hotspots: the buildings with the most cases logged in its 12 months
+(this month and the 11 before: Period.first_month to today), with their categories, each a link to
+the case list of the same days.
 
 Their counts come from the dashboard's UNION ALL (the cases counted live, reports/dashboard_live.py
 "buildings") and the rollup's months (reports/rollup_reads.py ClosedBuildings); ranking them, reading
@@ -17,7 +18,7 @@ HOTSPOT_COUNT = 10
 def hotspots(
     rows: list[dict], committee_id: int, period: Period, categories: dict, closed=None
 ) -> list[dict]:
-    """The buildings with the most cases logged in the past 12 months, with their categories.
+    """The buildings with the most cases logged in the 12 months, with their categories.
     `rows`: the cases counted live (with the rollup, this month's) per building and category, with
     the building's road, lane and number (dashboard_live.live_figures' "buildings"); `closed`: the
     rollup's months (reports.rollup_reads.ClosedBuildings), whose addresses and categories are read
@@ -57,7 +58,7 @@ def hotspots(
     # of the dashboard's Python, 0.02 so.
     link = case_list_links(committee_id)
     start = link()
-    year = {"created_from": period.year_start.isoformat(), "created_to": period.today.isoformat()}
+    year = {"created_from": period.first_month.isoformat(), "created_to": period.today.isoformat()}
     dates = link(**year)[len(start) :]
     of_category: dict[int, str] = {}
     for building in top:

@@ -18,6 +18,9 @@ committee's kept counts (a change, a summary of the current month, the open-case
 reports/open_cases.py) first locks the committee's current-month row (`lock_current_month`).
 
 Rows hold every case; who may see what is applied when they are read (reports/rollup_reads.py).
+What counts as satisfied (SATISFIED) and how months are counted (add_months, start_of) are the
+figures' rules, owned by reports/figures.py: the rollup keeps what they count and never says them
+a second way.
 """
 
 import datetime as dt
@@ -38,9 +41,8 @@ from common.counters import add_to_row
 from common.kept import Kept
 from common.workdays import working_day_counts
 from reports import open_cases
+from reports.figures import SATISFIED, add_months, start_of
 from reports.models import CaseRollup, RollupMonth
-
-SATISFIED = [Case.Satisfaction.SATISFIED, Case.Satisfaction.MOSTLY]
 
 
 def first_of(day: dt.date) -> dt.date:
@@ -48,12 +50,7 @@ def first_of(day: dt.date) -> dt.date:
 
 
 def next_month(month: dt.date) -> dt.date:
-    return (month + dt.timedelta(days=32)).replace(day=1)
-
-
-def add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
+    return add_months(month, 1)
 
 
 def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -63,10 +60,6 @@ def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
         months.append(month)
         month = next_month(month)
     return months
-
-
-def _start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def as_date(value) -> dt.date:
@@ -292,7 +285,7 @@ def _within(grouped: dict, field: str) -> Q:
         (
             Q(
                 InIds("committee_id", ids),
-                **{f"{field}__gte": _start(m), f"{field}__lt": _start(next_month(m))},
+                **{f"{field}__gte": start_of(m), f"{field}__lt": start_of(next_month(m))},
             )
             for m, ids in grouped.items()
         ),

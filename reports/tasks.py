@@ -16,6 +16,7 @@ from django.utils import timezone
 from committee.models import Committee
 from committee.scoping import committee_scope, unscoped
 from reports import open_cases, rollup
+from reports.figures import add_months
 
 # A batch of committees per summary: a district's 300 committees in a few dozen queries each.
 BATCH = 25
@@ -28,7 +29,7 @@ def summarise_closed_months(context) -> int:
     current month where never summarised (a new month: nothing to read yet; every change of a case
     is then added to it); returns how many committee-months were summarised."""
     today = timezone.localdate()
-    months = rollup.months_between(rollup.add_months(rollup.first_of(today), -12), today)
+    months = rollup.months_between(add_months(rollup.first_of(today), -12), today)
     months.append(rollup.first_of(today))
     done = 0
     with unscoped():  # a job across the whole deployment

@@ -10,6 +10,7 @@ urlpatterns = [
     path("summary/", views.summary_page, name="summary"),
     path("summary.txt", views.summary_txt, name="summary_txt"),
     path("cases.xlsx", views.cases_xlsx, name="cases_xlsx"),
+    path("referrals/late/", views.late_referrals_across, name="late_referrals_across"),
     path("referrals/late/<int:committee_id>/", views.late_referrals, name="late_referrals"),
 ]
 

@@ -13,11 +13,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from cases.filters import CaseFilterForm
+from cases import reference
+from cases.filters import CaseFilterForm, committees_in_area
 from committee.models import Committee, Street
 from committee.roles import OVERSEERS, Perm, Role
 from committee.scoping import InIds
 from common.db_routers import reads_from_replica
+from common.paging import CappedPaginator
 from common.reversing import reverse_once
 from reports import committee_figures, figures, ledger, overviews, summary
 from reports.forms import MonthForm
@@ -89,12 +91,14 @@ OVERVIEW_SORTS = {
 def _committees_side_by_side(request: HttpRequest, seats: list[tuple[int, str, Street]]) -> HttpResponse:
     """The street officer's street as it is; for a district officer or a superuser (or anyone with
     more committees than a page) a street filter, sorting by a figure and pages, with the totals
-    over every committee the filter keeps. `seats`: (committee id, name, street), by street and name."""
+    over every committee the filter keeps. `seats`: (committee id, name, street), by street and name.
+    Anyone may name one of their streets (?street=: an officer of several streets, from the home
+    page). Each headline figure opens the list of what it counts across the committees shown."""
     access = request.access
     streets = sorted({street for _pk, _name, street in seats}, key=lambda street: (street.name, street.pk))
     wide = access.oversees_district or len(seats) > OVERVIEW_PAGE_SIZE
     street = None
-    if wide and request.GET.get("street"):
+    if request.GET.get("street"):
         street = next((s for s in streets if str(s.pk) == request.GET["street"]), None)
         if street is None:  # not a street of theirs
             raise Http404
@@ -114,7 +118,10 @@ def _committees_side_by_side(request: HttpRequest, seats: list[tuple[int, str, S
     shown = [Committee(pk=pk, name=name, street=s) for pk, name, s in (page.object_list if wide else seats)]
     ctx = {**ctx, **overviews.overview_rows(shown, ctx["figures"], ctx["period"])}
     ctx["chart"]["empty"] = figures.chart_is_empty(ctx["chart"])
+    # One street shown (chosen, or the reader's only one): its figures' lists are that street's.
+    shown_street = street or (streets[0] if len(streets) == 1 else None)
     ctx.update(
+        links=figures.area_links(ctx["period"], street=shown_street.pk if shown_street else None),
         streets=[s.name for s in ([street] if street else streets)],
         district_overview=access.oversees_district,
         wide=wide,
@@ -177,6 +184,61 @@ def late_referrals(request: HttpRequest, committee_id: int) -> HttpResponse:
     period = figures.Period(timezone.localdate())
     rows = late_referral_rows(figures.late_referrals([committee.pk], period, request.access))
     return render(request, "reports/late_referrals.html", {"committee": committee, "rows": rows})
+
+
+LATE_REFERRALS_PAGE_SIZE = 50
+
+
+@require_GET
+def late_referrals_across(request: HttpRequest) -> HttpResponse:
+    """The referrals past their expected reply that a street's or the district's overview counts:
+    across the committees whose reports the reader reads, or those of one street or district
+    (?street=, ?district=: as the case list's filters of the same name, cases/filters.py), a page
+    at a time, each with its committee."""
+    access = request.access
+    ids = access.committees_where(Perm.VIEW_REPORTS)
+    if not ids:
+        raise PermissionDenied
+    street, district = request.GET.get("street", ""), request.GET.get("district", "")
+    readable = set(ids)
+    places = [place for place in access.committee_places() if place.committee_id in readable]
+    chosen = committees_in_area(places, street, district)
+    if chosen is not None:
+        if not chosen:  # not a street or district of theirs (or none of its committees' reports)
+            raise Http404
+        ids = chosen
+    # The street's name (or the district's) for the title.
+    named = [place.street for place in places if street and str(place.street_id) == street] or [
+        place.district for place in places if district and str(place.district_id) == district
+    ]
+    period = figures.Period(timezone.localdate())
+    referrals = (
+        figures.late_referrals(ids, period, access)
+        .select_related("case", "body")
+        .order_by("reply_expected_by", "pk")
+    )
+    page = CappedPaginator(referrals, LATE_REFERRALS_PAGE_SIZE).get_page(request.GET.get("page"))
+    names = reference.committee_names()
+    rows = list(page.object_list)
+    for referral in rows:
+        referral.committee_name = names.get(referral.committee_id, "")
+    ctx = {
+        "rows": rows,
+        "page": page,
+        "area": named[0] if named else "",
+        "show_committee": len(ids) > 1,
+        **_late_referrals_back(street, district, access),
+    }
+    return render(request, "reports/late_referrals.html", ctx)
+
+
+def _late_referrals_back(street: str, district: str, access) -> dict:
+    """Where the late referrals across committees lead back to: the overview whose figure opened them."""
+    if street:
+        return {"back": f"{reverse('dashboard')}?street={int(street)}", "back_label": _("Street overview")}
+    if district or access.oversees_district:
+        return {"back": reverse("dashboard_district"), "back_label": _("District overview")}
+    return {"back": reverse("dashboard"), "back_label": _("Street overview")}
 
 
 @require_GET

@@ -79,7 +79,11 @@ def test_the_dashboard_draws_its_charts(device, request, org):
 def test_the_dashboard_in_english_and_the_street_overview(desktop, org):
     _a_year_of_cases(org)
     login(desktop, "officer")
-    desktop.goto("/dashboard/")
+    # Home: one line for the street (not one a committee), leading to its overview.
+    desktop.goto("/")
+    expect(desktop.locator("[data-post]")).to_have_count(1)
+    screenshot(desktop, "home-officer-desktop")
+    desktop.locator("[data-post=street]").get_by_role("link", name="街道总览").click()
     expect(desktop.locator("h1")).to_contain_text("街道总览")
     expect(desktop.locator(".chart.chart-drawn canvas").first).to_be_visible()
     screenshot(desktop, "street-overview-desktop")

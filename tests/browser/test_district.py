@@ -87,6 +87,13 @@ def test_the_district_officer_reads_the_district(device, language, browser, live
     watch_console(page, errors)
     try:
         login(page, "district")
+        page.goto("/")
+        # Home: the district's one line, which leads to its overview, as the navigation's dashboard does.
+        expect(page.locator("[data-post]")).to_have_count(1)
+        expect(page.locator("[data-post=district]")).to_contain_text("杨浦区")
+        expect(page.locator("nav.mainnav a[href='/dashboard/district/']")).to_have_count(1)
+        screenshot(page, f"district-{device}-{language[:2]}-home")
+        _fits(page, device)
         page.goto("/dashboard/")
         page.get_by_role("link", name=words["overview"]).click()
         expect(page.locator("h1")).to_contain_text(words["overview"])
@@ -99,6 +106,23 @@ def test_the_district_officer_reads_the_district(device, language, browser, live
         tag = f"district-{device}-{language[:2]}"
         screenshot(page, tag)
         _fits(page, device)
+        # Every street's figure in one row: no column behind a sideways scroll on a desktop; on a
+        # phone the figures scroll in their box and the streets' names stay beside them.
+        wrap = page.locator(".street-table").first.locator("xpath=..")
+        if device == "desktop":
+            assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth"), "the street table scrolls"
+        else:
+            wrap.scroll_into_view_if_needed()
+            wrap.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+            name, box = page.locator("tr[data-street] th").first.bounding_box(), wrap.bounding_box()
+            assert box["x"] <= name["x"] <= box["x"] + 2, (name, box)
+            expect(page.locator("tr[data-street] td").last).to_be_in_viewport()
+            screenshot(page, f"{tag}-scrolled")
+            wrap.evaluate("e => { e.scrollLeft = 0; }")
+        # A headline figure opens the list it counts: the district's open cases.
+        page.locator("a.tile[data-figure=open]").click()
+        expect(page.locator(".result-count")).to_contain_text("3")
+        page.go_back()
 
         # A street opens its committees side by side, with the street's total and the filter.
         page.get_by_role("link", name="延吉新村街道").click()

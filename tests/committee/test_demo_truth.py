@@ -190,3 +190,27 @@ def test_new_cases_are_the_unassigned_ones_on_the_demo(demo, username):
         assert not Case.objects.filter(committee=committee, status=Case.Status.NEW, assignee__isnull=False)
         in_progress = Case.objects.filter(committee=committee, status=Case.Status.IN_PROGRESS)
         assert in_progress.filter(assignee__isnull=False).exists()
+
+
+@pytest.mark.parametrize(("username", "page"), [("officer", "dashboard"), ("district", "dashboard_district")])
+def test_every_overview_tile_equals_the_list_it_opens_on_the_demo(demo, username, page):
+    """The street officer's committees side by side and the district officer's district overview
+    (the walkthrough's 在办事项 70, 逾期 34, …): each headline figure opens the list of exactly what
+    it counts across their committees, the sensitive cases left out of both."""
+    client = client_for(User.objects.get(username=username))
+    response = client.get(reverse(page))
+    total = response.context["total"]
+    tiles = _tiles(response.content.decode())
+    counts = {
+        name: int(tiles[name][0]) for name in ("open", "overdue", "new_this_month", "resolved_this_month")
+    }
+    counts["median_days"] = total.resolved_this_month  # the median's cases
+    counts["satisfaction"] = total.called  # the label's "回访 N 件"
+    counts["late_referrals"] = int(tiles["late_referrals"][0])
+    assert f"回访 {total.called} 件" in response.content.decode()
+    for name, count in counts.items():
+        listed = client.get(tiles[name][1])
+        assert listed.status_code == 200, (name, tiles[name][1])
+        assert listed.context["page"].paginator.count == count, (name, tiles[name][1])
+        assert listed.context["page"].paginator.exact
+    assert counts["open"] > 0 and counts["late_referrals"] > 0

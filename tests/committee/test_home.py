@@ -13,8 +13,10 @@ from cases import services
 from cases.models import Case, CaseEvent
 from cases.rules import Action
 from committee.access import Access
+from committee.models import Membership, StreetOfficer
+from committee.roles import Role
 from notifications.services import notify_for_event
-from tests.factories import make_case
+from tests.factories import make_case, make_committee, make_district, make_street, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +148,99 @@ def test_the_home_page_runs_the_same_queries_with_few_and_many_rows(org, as_user
     many = _queries(client)
     assert few == many, (few, many)
     assert many <= 14, many
+
+
+# --- Where you work: one line a post, a street's or a district's with its overview -----------------
+
+
+def _posts(html: str) -> list[str]:
+    """The "where you work" lines, as text, each with the links it holds."""
+    card = re.search(r'<ul class="plain posts">(.*?)</ul>', html, re.S)
+    assert card, "no posts"
+    lines = re.findall(r"<li data-post=.*?</li>", card[1], re.S)
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", line).split())
+        + "".join(f" →{href}" for href in re.findall(r'href="([^"]+)"', line))
+        for line in lines
+    ]
+
+
+def _nav_dashboard(html: str) -> str:
+    nav = re.search(r'<nav class="mainnav".*?</nav>', html, re.S)[0]
+    links = re.findall(r'<a href="([^"]+)"[^>]*>(?:(?!</a>).)*?<span>([^<]+)</span></a>', nav, re.S)
+    return next(href for href, label in links if label in ("工作台", "Dashboard"))
+
+
+def _district(org, committees_per_street: int = 0):
+    yangpu = make_district("杨浦区")
+    org.street.district = yangpu
+    org.street.save()
+    officer = make_user("district", district=yangpu, full_name="吴志明")
+    _more_streets(yangpu, 2, committees_per_street)
+    return yangpu, officer
+
+
+def _more_streets(district, streets: int, committees: int, start: int = 0) -> None:
+    for s in range(start, start + streets):
+        street = make_street(f"长白新村街道{s}", district=district)
+        for n in range(committees):
+            make_committee(street, f"长白{s}-{n}居民区")
+
+
+def test_the_street_officer_has_one_line_for_the_street_leading_to_its_overview(org, as_user):
+    html = as_user(org.officer).get(reverse("home"), headers={"accept-language": "zh-hans"}).text
+    assert _posts(html) == [f"定海路街道 街道干部 2 个居委会 街道总览 › →{reverse('dashboard')}"]
+    assert "定海居民区" not in html and "波阳居民区" not in html  # a line a street, not a committee
+    assert _nav_dashboard(html) == reverse("dashboard")
+
+
+def test_the_district_officer_has_one_line_for_the_district_and_the_nav_leads_to_its_overview(org, as_user):
+    _yangpu, officer = _district(org, committees_per_street=3)
+    client = as_user(officer)
+    html = client.get(reverse("home"), headers={"accept-language": "zh-hans"}).text
+    overview = reverse("dashboard_district")
+    assert _posts(html) == [f"杨浦区 区级人员 8 个居委会 全区总览 › →{overview}"]
+    assert _nav_dashboard(html) == overview
+    assert f'<a class="tile" href="{overview}">' in html  # the home page's own way there
+    english = client.get(reverse("home"), headers={"accept-language": "en"}).text
+    assert _posts(english) == [f"杨浦区 district officer 8 committees District overview › →{overview}"]
+    assert _nav_dashboard(english) == overview
+
+
+def test_posts_of_several_kinds_each_have_their_line(org, as_user):
+    """A district officer who is also the officer of another district's street and the secretary of
+    a committee: the committee's line, the street's (named: /dashboard/ alone would not show it) and
+    the district's; the nav's dashboard is then their committee's."""
+    _yangpu, officer = _district(org)
+    Membership.objects.create(user=officer, committee=org.a, role=Role.SECRETARY)
+    StreetOfficer.objects.create(user=officer, street=org.other_street)
+    html = as_user(officer).get(reverse("home"), headers={"accept-language": "zh-hans"}).text
+    assert _posts(html) == [
+        f"杨浦区 区级人员 2 个居委会 全区总览 › →{reverse('dashboard_district')}",
+        f"平凉路街道 街道干部 1 个居委会 街道总览 › →{reverse('dashboard')}?street={org.other_street.pk}",
+        "定海路街道 · 定海居民区 书记",
+    ]
+    assert _nav_dashboard(html) == reverse("dashboard")
+
+
+def test_a_committee_role_is_a_line_a_committee_as_before(org, as_user):
+    html = as_user(org.secretary_a).get(reverse("home"), headers={"accept-language": "zh-hans"}).text
+    assert _posts(html) == ["定海路街道 · 定海居民区 书记"]
+    assert _nav_dashboard(html) == reverse("dashboard")
+
+
+@pytest.mark.parametrize("persona", ["officer", "district"])
+def test_an_officers_home_runs_the_same_queries_with_few_and_many_committees(org, as_user, persona):
+    yangpu, district_officer = _district(org)
+    user = district_officer if persona == "district" else org.officer
+    client = as_user(user)
+    client.get(reverse("home"))  # the session's first request writes its login time
+    client.get(reverse("home"))  # where the committees sit, in the cache: counted warm
+    few = _queries(client)
+    _more_streets(yangpu, 3, 10, start=5)
+    for n in range(10):
+        make_committee(org.street, f"定海{n}居民区")
+    client.get(reverse("home"))
+    many = _queries(client)
+    assert few == many, (few, many)
+    assert len(_posts(client.get(reverse("home")).text)) == 1

@@ -11,6 +11,7 @@ from cases.models import Case
 from committee.models import Membership
 from committee.roles import Role
 from common.workdays import workdays_between
+from reports.figures import Period
 from residents.indexing import reindex_residents
 from residents.models import Resident
 from tests.factories import logged_on, make_case, make_user
@@ -285,11 +286,49 @@ def test_charts_carry_twelve_months_and_the_data_as_json(org, data, as_user):
     assert body.count("以表格查看") == 2  # cases per month by category, time to resolve
 
 
+@pytest.mark.parametrize("persona", ["secretary_a", "officer"])
+def test_the_twelve_months_are_this_month_and_the_eleven_before_in_label_figure_and_link(
+    org, as_user, persona
+):
+    """Cases by source and the hotspots count the dashboard's 12 months: whole months, this one and
+    the 11 before (Period.first_month, 1 January in December), as the charts by month and the
+    rollup do. The label says from which month, the figure counts from its first day and the link
+    lists the same cases: a case logged the day before (within the last 365 days) is in none of them."""
+    today = timezone.localdate()
+    first = Period(today).first_month
+    sec = org.secretary_a
+    place = h.building(org.a, "12")
+    for day in (first, first + dt.timedelta(days=3), today):
+        h.case(org.a, created_by=sec, created=day, where=place, source=Case.Source.WALK_IN)
+    h.case(
+        org.a, created_by=sec, created=first - dt.timedelta(days=1), where=place, source=Case.Source.WALK_IN
+    )
+    assert (today - (first - dt.timedelta(days=1))).days <= 366  # within "the last 12 months"
+    client = as_user(getattr(org, persona))
+    url = reverse("dashboard_committee", args=[org.a.pk])
+    response = client.get(url, headers={"accept-language": "zh-hans"})
+    walk_in = next(s for s in response.context["by_source"] if s["label"] == Case.Source.WALK_IN.label)
+    hotspot = response.context["hotspots"][0]
+    for figure, link in ((walk_in["count"], walk_in["url"]), (hotspot["total"], hotspot["url"])):
+        assert figure == 3
+        assert f"created_from={first.isoformat()}&created_to={today.isoformat()}" in link
+        assert client.get(link).context["page"].paginator.count == figure, link
+    since = f"{first:%Y-%m}"
+    assert f"事项来源（{since} 至今）" in response.text
+    assert f"热点楼栋：{since} 至今事项最多的楼栋" in response.text
+    assert "近 12 个月" not in response.text
+    english = client.get(url, headers={"accept-language": "en"}).text
+    assert f"Cases by source ({since} to today)" in english
+    assert f"Hotspots: buildings with the most cases ({since} to today)" in english
+    assert f'aria-label="Cases per month by category, {since} to today"' in english
+
+
 def test_a_chart_with_nothing_to_draw_offers_no_table_of_it(org, as_user):
     """A committee without cases: the charts say so in words, and no "As a table" opens on rows of
     nothing (with cases, test_charts_carry_twelve_months_and_the_data_as_json finds both tables)."""
     empty = as_user(org.secretary_a).get(reverse("dashboard")).text
-    assert "近 12 个月没有登记事项。" in empty and "近 12 个月没有办结的事项。" in empty
+    since = f"{Period(timezone.localdate()).first_month:%Y-%m}"
+    assert f"{since} 至今没有登记事项。" in empty and f"{since} 至今没有办结的事项。" in empty
     assert "以表格查看" not in empty and 'class="chart-table"' not in empty
 
 

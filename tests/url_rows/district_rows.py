@@ -29,9 +29,10 @@ def populate(world) -> None:
 
 
 # The committees side by side with a street, a figure to sort by and a page: the district officer's
-# and superusers' filter; a committee's staff and the street officer read their own page, whose
-# view has no filter (the parameters change nothing). Another district's street is 404 for the
-# district officer, as another committee's page.
+# and superusers' filter; a committee's staff read their own committee's dashboard (the parameters
+# change nothing), and the street officer their street's committees, which may name the street (an
+# officer of several streets does, from the home page). Another district's street is 404 for the
+# district officer, another street 404 for the street officer, as another committee's page.
 SIDE_BY_SIDE = expect(200, anonymous=302, viewer_a=403, district=200)
 
 ROWS = [
@@ -44,7 +45,7 @@ ROWS = [
     Row(
         "dashboard",
         lambda w: f"{reverse('dashboard')}?street={w.other_street.pk}&sort=late_referrals&page=2",
-        {**SIDE_BY_SIDE, "district": 404},
+        {**SIDE_BY_SIDE, "district": 404, "officer": 404},
         label="another street",
     ),
     Row(

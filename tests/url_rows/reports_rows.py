@@ -29,4 +29,25 @@ ROWS = [
         lambda w: reverse("reports:late_referrals", args=[w.a.pk]),
         committee_a_view(viewer_a=403),
     ),
+    # The overviews' late referrals: every committee whose reports the reader reads, or those of
+    # one street or district of theirs (another's is 404, as on the committees side by side).
+    Row("reports:late_referrals_across", lambda w: reverse("reports:late_referrals_across"), REPORTS),
+    Row(
+        "reports:late_referrals_across",
+        lambda w: f"{reverse('reports:late_referrals_across')}?street={w.street.pk}&page=2",
+        REPORTS,
+        label="street",
+    ),
+    Row(
+        "reports:late_referrals_across",
+        lambda w: f"{reverse('reports:late_referrals_across')}?street={w.other_street.pk}",
+        expect(404, anonymous=302, viewer_a=403, superuser=200),
+        label="another street",
+    ),
+    Row(
+        "reports:late_referrals_across",
+        lambda w: f"{reverse('reports:late_referrals_across')}?district={w.yangpu.pk}",
+        REPORTS,
+        label="district",
+    ),
 ]

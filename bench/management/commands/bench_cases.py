@@ -37,7 +37,8 @@ from committee.models import Committee, Membership, Street, User
 from committee.roles import Role
 from committee.scoping import unscoped
 from reports import open_cases
-from reports.rollup import add_months, forget
+from reports.figures import add_months
+from reports.rollup import forget
 from residents.models import Building
 
 

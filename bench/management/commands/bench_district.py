@@ -39,6 +39,7 @@ from committee.roles import Role
 from committee.scoping import unscoped
 from common.bulk import insert_rows
 from reports import open_cases, rollup
+from reports.figures import add_months
 from residents.models import Building, Household, Resident
 from residents.search_keys import address_tokens, search_key, sort_key
 
@@ -150,7 +151,7 @@ class Command(BenchCommand):
             took = time.perf_counter() - started
             self.stdout.write(f"Counted the open cases of {drifted} committees anew in {took:.1f} s.")
             today = timezone.localdate()
-            months = rollup.months_between(rollup.add_months(rollup.first_of(today), -12), today)
+            months = rollup.months_between(add_months(rollup.first_of(today), -12), today)
             months.append(rollup.first_of(today))
             started = time.perf_counter()
             done = sum(rollup.ensure(ids[i : i + 25], months) for i in range(0, len(ids), 25))
