@@ -207,6 +207,11 @@ class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A case is closed (withdrawn, a duplicate), never deleted: its number is gap-free, and its
+        # timeline, files, referrals, aid, the access log and the dashboard's kept counts refer to it.
+        return False
+
     def save_model(self, request, obj, form, change) -> None:
         if "due_date" in form.changed_data:
             obj.due_workdays = None  # set by hand, as an edit in the app: a year entered later keeps it

@@ -103,6 +103,11 @@ class ResidentAdmin(VersionedAdmin, CommitteeFixedAdmin, MaskedNumbersAdmin, Sim
     masked_fields = {"id_number": "id", "phone": "phone"}
     same_committee = ("household",)
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Residents who move out or die are archived with a date (archived, archived_on), never
+        # deleted: their cases, visits, reveals and the access log name them.
+        return False
+
     def record_reveal(self, request, obj, field, reason) -> None:
         services.reveal_number(resident=obj, field=field, reason=reason, by=request.user)
 
