@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit import services as audit
@@ -11,7 +12,7 @@ from cases.search import reindex_cases_of_residents
 from common.admin_committee import CommitteeFixedAdmin, RecordAdmin, VersionedAdmin
 from common.admin_masking import MaskedHistoryAdmin, MaskedNumbersAdmin
 from common.masking import mask_numbers_in_text
-from residents import services
+from residents import services, validators
 from residents.indexing import reindex_building, reindex_household, reindex_residents
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog
 
@@ -57,8 +58,21 @@ class BuildingAdmin(VersionedAdmin, CommitteeFixedAdmin, MaskedHistoryAdmin, Sim
         reindex_building(obj)  # its residents are found by its address
 
 
+def _clean_phone(form: forms.ModelForm) -> str:
+    """A phone typed here (revealed, or on a new row) is judged as the app judges it."""
+    value = form.cleaned_data.get("phone") or ""
+    if "phone" not in form.changed_data or not value.strip():
+        return value  # left as it was: a number stored before the checks stays correctable
+    return validators.validate_phone(value)
+
+
+class HouseholdAdminForm(forms.ModelForm):
+    clean_phone = _clean_phone
+
+
 @admin.register(Household)
 class HouseholdAdmin(VersionedAdmin, CommitteeFixedAdmin, MaskedNumbersAdmin, SimpleHistoryAdmin):
+    form = HouseholdAdminForm
     list_display = ["__str__", "committee", "residency"]
     list_filter = ["committee"]
     raw_id_fields = ["building"]
@@ -74,12 +88,38 @@ class HouseholdAdmin(VersionedAdmin, CommitteeFixedAdmin, MaskedNumbersAdmin, Si
 
 
 class ResidentAdminForm(forms.ModelForm):
-    """A birth date or archiving day corrected here follows the app's rules (Resident.check_dates):
-    only a date changed is checked, so an old record whose stored date is out of range keeps being
-    correctable while that date is left as it is."""
+    """A resident corrected here is held to the app's rules (residents.validators, as the registry's
+    form): an ID number typed (revealed to correct it, or on a new resident) is checked and refused
+    when another resident holds it, naming them; the birth date and gender agree with the number (one
+    left empty is read from it); a phone is a mobile or a Shanghai landline. A birth date or archiving
+    day follows Resident.check_dates. Only a value changed is checked, so an old record whose stored
+    value breaks a rule keeps being correctable while that value is left as it is."""
+
+    clean_phone = _clean_phone
+
+    def clean_id_number(self) -> str | None:
+        value = (self.cleaned_data.get("id_number") or "").strip()
+        if "id_number" not in self.changed_data:
+            return self.instance.id_number if self.instance.pk else (value or None)
+        if not value:
+            return None
+        number = validators.validate_id_number(value)
+        holder = validators.id_number_holder(number, besides=self.instance.pk)
+        if holder is not None:
+            raise ValidationError(
+                _("This ID number is already registered for %(name)s of %(committee)s, at %(address)s."),
+                code="id_taken",
+                params={
+                    "name": mask_numbers_in_text(holder.name),
+                    "committee": holder.committee.name,
+                    "address": holder.household.address,
+                },
+            )
+        return number
 
     def clean(self):
         data = super().clean()
+        self._agree_with_id(data)
         stored = self.instance if self.instance.pk else None
         typed = Resident(
             birth_date=data.get("birth_date", self.instance.birth_date),
@@ -90,6 +130,27 @@ class ResidentAdminForm(forms.ModelForm):
         except ValidationError as error:
             self.add_error(None, error)  # each date on its field
         return data
+
+    def _agree_with_id(self, data: dict) -> None:
+        """The birth date and gender against the ID number (typed, or on file while masked), when
+        any of the three changes."""
+        if "id_number" in self.errors or "birth_date" in self.errors:
+            return
+        if self.instance.pk and not {"id_number", "birth_date", "gender"} & set(self.changed_data):
+            return
+        number = data["id_number"] if "id_number" in self.fields else self.instance.id_number
+        if not number:
+            return
+        try:
+            validators.validate_id_number(number)
+        except ValidationError:
+            return  # a number on file from before the checks: nothing it can be compared with
+        try:
+            data["birth_date"], data["gender"] = validators.agree_with_id(
+                number, birth_date=data.get("birth_date"), gender=data.get("gender") or ""
+            )
+        except ValidationError as error:
+            self.add_error(None, error)  # each disagreement on its field
 
 
 @admin.register(Resident)
