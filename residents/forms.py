@@ -48,7 +48,6 @@ class ResidentForm(forms.ModelForm):
         model = Resident
         fields = ["name", "gender", "birth_date", "relation_to_head", "residency_status", "notes"]
         widgets = {"birth_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
-        labels = {"name": _("full name")}
 
     def __init__(self, *args, access, household: Household | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

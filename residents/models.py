@@ -227,7 +227,7 @@ class Resident(CommitteeOwned):
     household = models.ForeignKey(
         Household, models.PROTECT, related_name="members", verbose_name=_("household")
     )
-    name = models.CharField(_("name"), max_length=30)
+    name = models.CharField(_("full name"), max_length=30)  # 姓名, as the registry's form and the import say
     gender = models.CharField(_("gender"), max_length=1, choices=Gender, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     # Unique across the deployment: one person, one record. Empty when not known (NULL, so many may lack one).
