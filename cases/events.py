@@ -84,6 +84,17 @@ def _jsonable(value: object) -> object:
     return value
 
 
+class _Correctable:
+    """A payload that an administrator's correction in the admin also writes (`corrected`): stored
+    only when true, so that the app's own events keep the data they always had."""
+
+    def to_data(self) -> dict[str, Any]:
+        data = super().to_data()
+        if not data.get("corrected"):
+            data.pop("corrected", None)
+        return data
+
+
 @dataclass(frozen=True)
 class Created(Payload):
     kind = Kind.CREATED
@@ -109,12 +120,15 @@ class Note(Payload):
 
 
 @dataclass(frozen=True)
-class Edited(Payload):
+class Edited(_Correctable, Payload):
     kind = Kind.EDITED
     edited: tuple[str, ...] = ()  # the fields changed
     before: Mapping[str, str] = dataclasses.field(default_factory=dict)  # their earlier values, as text
+    corrected: bool = False  # by an administrator, in the admin
 
     def sentence(self, files: Container[int]) -> SafeString:
+        if self.corrected:
+            return _say(_("Corrected the case in the admin."))
         return _say(_("Edited the case."))
 
 
@@ -130,13 +144,18 @@ class ReportersAdded(Payload):
 
 
 @dataclass(frozen=True)
-class Assigned(Payload):
+class Assigned(_Correctable, Payload):
     kind = Kind.ASSIGNED
     assignee: str = ""  # the new assignee's name; empty: nobody
     previous: str = ""
     taken: bool = False  # the assignee took the case themselves
+    corrected: bool = False  # by an administrator, in the admin
 
     def sentence(self, files: Container[int]) -> SafeString:
+        if self.corrected:
+            if self.assignee:
+                return _say(_("Corrected in the admin: assigned to %(name)s."), name=self.assignee)
+            return _say(_("Corrected in the admin: unassigned."))
         if self.taken:
             return _say(_("Took the case."))
         if self.assignee:
@@ -145,14 +164,21 @@ class Assigned(Payload):
 
 
 @dataclass(frozen=True)
-class StatusChanged(Payload):
+class StatusChanged(_Correctable, Payload):
     kind = Kind.STATUS
     KEYS = {"before": "from", "after": "to"}
     before: str = ""  # a Case.Status
     after: str = ""
     action: str = ""  # the rules.Action that moved it (start, wait, resume, resolve, close, withdraw)
+    corrected: bool = False  # by an administrator, in the admin (no action)
 
     def sentence(self, files: Container[int]) -> SafeString:
+        if self.corrected:
+            return _say(
+                _("Corrected in the admin: status %(a)s → %(b)s."),
+                a=_choice_label(Case.Status, self.before),
+                b=_choice_label(Case.Status, self.after),
+            )
         if self.action == "close":
             return _say(_("Closed after the follow-up."))
         if self.action == "withdraw":

@@ -1,5 +1,7 @@
 """The registry in the admin: care categories are edited here; the rest is corrected here."""
 
+import re
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -8,8 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit import services as audit
+from cases.admin import staff_choices
 from cases.search import reindex_cases_of_residents
-from common.admin_committee import CommitteeFixedAdmin, RecordAdmin, VersionedAdmin
+from common.admin_committee import (
+    ANOTHER_COMMITTEE,
+    CommitteeFixedAdmin,
+    CommitteeSearchAdmin,
+    RecordAdmin,
+    VersionedAdmin,
+)
 from common.admin_masking import MaskedHistoryAdmin, MaskedNumbersAdmin
 from common.masking import mask_numbers_in_text
 from residents import services, validators
@@ -39,19 +48,55 @@ class CareCategoryAdmin(SimpleHistoryAdmin):
         reindex_residents(residents)
 
 
+def resident_label(resident: Resident) -> str:
+    """A resident where the admin asks to pick one (a case's party, a building's leader): the name,
+    the home and whether archived, since a committee has several 王芳. Read with household__building."""
+    label = f"{mask_numbers_in_text(resident.name)} · {resident.household.address}"
+    return f"{label} · {resident.get_archived_display()}" if resident.archived else label
+
+
+# A Shanghai address as typed into a search ("定海路449弄12号302"): its parts, each matched on its own.
+_ADDRESS_UNITS = re.compile(r"[路弄号室]")
+
+
+class AddressSearchAdmin(CommitteeSearchAdmin):
+    """Buildings and households found by their address as people write it, within a committee
+    when a form of that committee asks (CommitteeSearchAdmin)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, _ADDRESS_UNITS.sub(" ", search_term))
+
+
 @admin.register(Grid)
 class GridAdmin(CommitteeFixedAdmin):
     list_display = ["name", "committee", "worker"]
     list_filter = ["committee"]
+    list_select_related = ["committee", "worker"]
+
+    def scope_fields(self, form, committee_id) -> None:
+        super().scope_fields(form, committee_id)
+        if committee_id is not None and "worker" in form.fields:
+            staff_choices(form.fields["worker"], committee_id, current=form.instance.worker_id)
 
 
 @admin.register(Building)
-class BuildingAdmin(VersionedAdmin, CommitteeFixedAdmin, MaskedHistoryAdmin, SimpleHistoryAdmin):
+class BuildingAdmin(
+    VersionedAdmin, CommitteeFixedAdmin, AddressSearchAdmin, MaskedHistoryAdmin, SimpleHistoryAdmin
+):
     list_display = ["__str__", "committee", "grid"]
     list_filter = ["committee"]
+    list_select_related = ["committee", "grid"]
     search_fields = ["road", "lane", "number"]
-    raw_id_fields = ["leader"]
+    autocomplete_fields = ["leader"]
     same_committee = ("grid", "leader")
+
+    def scope_fields(self, form, committee_id) -> None:
+        super().scope_fields(form, committee_id)
+        if "leader" in form.fields:
+            form.fields["leader"].label_from_instance = resident_label
+        if committee_id is not None and "grid" in form.fields:
+            form.fields["grid"].queryset = Grid.objects.filter(committee_id=committee_id)
+            form.fields["grid"].error_messages["invalid_choice"] = ANOTHER_COMMITTEE
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
@@ -71,11 +116,15 @@ class HouseholdAdminForm(forms.ModelForm):
 
 
 @admin.register(Household)
-class HouseholdAdmin(VersionedAdmin, CommitteeFixedAdmin, MaskedNumbersAdmin, SimpleHistoryAdmin):
+class HouseholdAdmin(
+    VersionedAdmin, CommitteeFixedAdmin, AddressSearchAdmin, MaskedNumbersAdmin, SimpleHistoryAdmin
+):
     form = HouseholdAdminForm
     list_display = ["__str__", "committee", "residency"]
     list_filter = ["committee"]
-    raw_id_fields = ["building"]
+    list_select_related = ["committee", "building"]
+    search_fields = ["building__road", "building__lane", "building__number", "room"]
+    autocomplete_fields = ["building"]
     masked_fields = {"phone": "phone"}
     same_committee = ("building",)
 
@@ -154,15 +203,26 @@ class ResidentAdminForm(forms.ModelForm):
 
 
 @admin.register(Resident)
-class ResidentAdmin(VersionedAdmin, CommitteeFixedAdmin, MaskedNumbersAdmin, SimpleHistoryAdmin):
+class ResidentAdmin(
+    VersionedAdmin, CommitteeFixedAdmin, CommitteeSearchAdmin, MaskedNumbersAdmin, SimpleHistoryAdmin
+):
     form = ResidentAdminForm
     list_display = ["name", "committee", "household", "archived"]
     list_filter = ["committee", "archived"]
+    list_select_related = ["committee", "household__building"]
     search_fields = ["name"]
-    raw_id_fields = ["household"]
+    autocomplete_fields = ["household"]
     readonly_fields = ["version", "last_visit_at", "next_visit_due"]
     masked_fields = {"id_number": "id", "phone": "phone"}
     same_committee = ("household",)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Listed by name and home (autocomplete_label): their household and building come along.
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset.select_related("household__building"), duplicates
+
+    def autocomplete_label(self, resident: Resident) -> str:
+        return resident_label(resident)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Residents who move out or die are archived with a date (archived, archived_on), never
