@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import services
+from cases.filters import NUMBER
 from cases.models import (
     Aid,
     Attachment,
@@ -243,6 +244,9 @@ class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin, CommitteeSearchAdmin):
     list_display = ["number", "masked_title", "committee", "category", "status", "assignee", "due_date"]
     list_filter = ["committee", "status", "category", "source", "sensitive"]
     search_fields = ["title", "description", "work_order_number"]
+    search_help_text = _(
+        "A case number (2026-0042), or words of its title, description or work order number."
+    )
     list_select_related = ["committee", "category", "assignee"]
     autocomplete_fields = ["building", "household", "duplicate_of"]
     # Where the case came from: a fact of its logging, shown in words (no visit is picked in the admin).
@@ -260,6 +264,16 @@ class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin, CommitteeSearchAdmin):
             staff_choices(form.fields["assignee"], committee_id, current=case.assignee_id, active_only=True)
         if "created_by" in form.fields:
             staff_choices(form.fields["created_by"], committee_id, current=case.created_by_id)
+
+    def get_search_results(self, request, queryset, search_term):
+        """A case number (2026-0042) finds that case, as the app's case list does (cases/filters.py):
+        the number is the year and the committee's sequence, not a text in the row. A committee's
+        one, or several committees' of the same number (the committee column tells them apart)."""
+        number = NUMBER.match(search_term.strip())
+        if number:
+            queryset = queryset.filter(year=int(number[1]), seq=int(number[2]))
+            search_term = ""
+        return super().get_search_results(request, queryset, search_term)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -162,3 +162,23 @@ def test_places_and_parties_are_searched_in_the_cases_committee_by_address(org, 
         == 302
     )
     assert "王芳 · 定海路449弄12号302室" in client.get(_url(case)).text
+
+
+def test_a_case_is_found_by_its_number(org, case, as_user):
+    second = make_case(org.worker_a, org.a, title="路灯不亮")
+    theirs = make_case(org.worker_b, org.b, title="垃圾房异味")  # 波阳's first: the same number as ours
+    client = as_user(org.superuser)
+
+    def listed(term: str) -> set[int]:
+        page = client.get(reverse("admin:cases_case_changelist"), {"q": term})
+        assert page.status_code == 200
+        return {row.pk for row in page.context["cl"].result_list}
+
+    assert listed(second.number) == {second.pk}
+    assert listed(case.number) == {case.pk, theirs.pk}  # each committee numbers its own
+    assert listed(f"{case.year}-1") == {case.pk, theirs.pk}  # as typed, without the zeros
+    assert listed("路灯") == {second.pk}  # words still search the title
+    # A duplicate is picked by number too, among the case's own committee's cases.
+    params = {"term": case.number, "app_label": "cases", "model_name": "case", "field_name": "duplicate_of"}
+    found = json.loads(client.get(reverse("admin:autocomplete"), {**params, "committee": org.a.pk}).content)
+    assert [r["text"] for r in found["results"]] == [f"{case.number} 楼道积水"]
