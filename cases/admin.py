@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import services
+from cases import events, services
 from cases.filters import NUMBER
 from cases.models import (
     Aid,
@@ -313,9 +313,18 @@ class CaseEventAdmin(RecordAdmin):
     list_filter = ["kind"]
     raw_id_fields = ["case", "actor"]
     list_select_related = ["case", "actor"]
-    # Read-only, so not an edit form: a number typed into a note is shown masked.
-    fields = ["case", "kind", "actor", "at", "masked_text", "masked_data"]
+    # Read-only, so not an edit form: a number typed into a note is shown masked. First the sentence
+    # the timeline shows; the stored payload below it only when it holds something.
+    fields = ["case", "kind", "actor", "at", "on_the_timeline", "masked_text", "masked_data"]
     readonly_fields = fields
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return [f for f in fields if f != "masked_data" or (obj is not None and obj.data)]
+
+    @admin.display(description=_("on the timeline"))
+    def on_the_timeline(self, obj: CaseEvent) -> str:
+        return events.sentence(obj) or "-"  # escaped, numbers masked (events._say)
 
     @admin.display(description=CaseEvent._meta.get_field("text").verbose_name)
     def masked_text(self, obj: CaseEvent) -> str:

@@ -4,8 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from common.admin_committee import RecordAdmin
 from jobs.models import JobRun
 
-JOB_NAMES = {JobRun.MORNING_REMINDERS: _("morning reminders"), JobRun.BACKUP: _("nightly backup")}
-
 
 @admin.register(JobRun)
 class JobRunAdmin(RecordAdmin):
@@ -17,7 +15,7 @@ class JobRunAdmin(RecordAdmin):
 
     @admin.display(description=_("job"), ordering="job")
     def job_name(self, run: JobRun) -> str:
-        return str(JOB_NAMES.get(run.job, run.job))
+        return run.label
 
     @admin.display(description=_("outcome"))
     def summary(self, run: JobRun) -> str:

@@ -388,7 +388,7 @@ class RevealLog(CommitteeOwned):
         ordering = ["-revealed_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.revealed_by} · {self.resident} · {self.revealed_at:%Y-%m-%d %H:%M}"
+        return f"{self.revealed_by} · {self.resident} · {timezone.localtime(self.revealed_at):%Y-%m-%d %H:%M}"
 
 
 class Visit(CommitteeOwned):
@@ -416,7 +416,7 @@ class Visit(CommitteeOwned):
         indexes = [models.Index(fields=["resident", "-visited_at"], name="visit_resident_latest")]
 
     def __str__(self) -> str:
-        return f"{self.resident} · {self.visited_at:%Y-%m-%d}"
+        return f"{self.resident} · {timezone.localtime(self.visited_at):%Y-%m-%d}"
 
     @staticmethod
     def visited_on_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:

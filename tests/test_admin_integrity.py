@@ -255,3 +255,24 @@ def test_residents_cases_and_records_are_never_deleted(org, as_user):
     # The resident's change form offers no 删除 link either.
     page = client.get(reverse("admin:residents_resident_change", args=[resident.pk]))
     assert reverse("admin:residents_resident_delete", args=[resident.pk]) not in page.text
+
+
+def test_a_timeline_event_reads_in_words_and_hides_an_empty_payload(org, as_user):
+    """An event's page was titled "1 created 2025-12-16" (the case's id, the kind's code, a UTC day)
+    with "数据: {}" below it."""
+    from django.utils import timezone
+
+    client = as_user(org.superuser)
+    case = make_case(org.worker_a, org.a)
+    created = CaseEvent.all_objects.get(case=case)
+    page = client.get(reverse("admin:cases_caseevent_change", args=[created.pk])).text
+    at = timezone.localtime(created.at).strftime("%Y-%m-%d %H:%M")
+    assert f"<title>{case.number} 登记 {at} |" in page
+    assert "登记了事项。" in page  # the sentence the timeline shows
+    assert "field-masked_data" not in page and "{}" not in page  # no 数据 row
+    # A payload that holds something is shown, numbers masked as everywhere.
+    assigned = services.assign(access=Access(org.secretary_a), case=case, assignee=org.worker_a)
+    event = CaseEvent.all_objects.filter(case=assigned).latest("pk")
+    page = client.get(reverse("admin:cases_caseevent_change", args=[event.pk])).text
+    assert "分派给李敏。" in page and "field-masked_data" in page
+    assert "&quot;assignee&quot;: &quot;李敏&quot;" in page

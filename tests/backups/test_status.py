@@ -32,7 +32,8 @@ def test_a_runs_own_page_reads_in_words_and_shanghai_time(org, as_user):
     _ran(0, checked=True, archive="needle-20261207-023000.tar", bytes=812_000, rows=24271, files=3)
     run = JobRun.objects.get()
     page = as_user(org.superuser).get(f"/admin/jobs/jobrun/{run.pk}/change/").content.decode()
-    assert f"backup {timezone.localtime(run.ran_at):%Y-%m-%d %H:%M}" in page  # the title, not UTC
+    # The title: the job in words and Shanghai time (it read "backup 2026-12-07 12:04", the job's code).
+    assert f"<title>夜间备份 {timezone.localtime(run.ran_at):%Y-%m-%d %H:%M} |" in page
     assert "夜间备份" in page and "已试恢复并核对" in page and "&quot;checked&quot;" not in page
 
 
