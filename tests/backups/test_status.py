@@ -25,6 +25,10 @@ def _ran(hours_ago: float, **outcome) -> None:
 def test_no_backup_yet_is_a_warning(org, as_user):
     page = _index(as_user(org.superuser))
     assert 'data-backup-status="never"' in page and "还没有备份。夜间备份每天 02:30 由任务进程" in page
+    # The command as code, not markdown's backticks shown as they are.
+    notice = page[page.index('data-backup-status="never"') :]
+    notice = notice[: notice.index("</div>")]
+    assert "运行 <code>manage.py backup</code> 可立即备份。" in notice and "`" not in notice
 
 
 @pytest.mark.django_db
