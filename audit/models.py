@@ -78,7 +78,8 @@ class AccessRecord(CommitteeOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+        # The admin's title of a record: who, what, and when in Shanghai time (not ids and codes in UTC).
+        return f"{self.user} · {self.get_kind_display()} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases import events, services
+from cases.filters import NUMBER
 from cases.models import (
     Aid,
     Attachment,
@@ -19,9 +21,32 @@ from cases.models import (
     OutsideBody,
     Referral,
 )
+from cases.rules import case_workers
 from cases.search import reindex_cases
-from common.admin_committee import CommitteeFixedAdmin, RecordAdmin, VersionedAdmin, check_same_committee
+from committee.models import User
+from common.admin_committee import (
+    CommitteeFixedAdmin,
+    CommitteeInline,
+    CommitteeSearchAdmin,
+    RecordAdmin,
+    VersionedAdmin,
+    check_same_committee,
+)
 from common.masking import mask_numbers_in_text
+
+
+def staff_choices(
+    field: forms.ModelChoiceField, committee_id: int, *, current: int | None, active_only: bool = False
+) -> None:
+    """A select of people for a row of one committee: the staff who work cases there (rules.case_workers,
+    the one answer; with `active_only`, as the app's "Assign to", else deactivated ones too, whose
+    names stay on what they did), and whoever the row names now, by name. Someone else posted (the
+    raw-id popup listed every user of every committee) is refused in the services' words."""
+    ids = set(case_workers([committee_id], include_inactive=not active_only).values_list("pk", flat=True))
+    if current is not None:
+        ids.add(current)
+    field.queryset = User.objects.filter(pk__in=ids).order_by("full_name", "username")
+    field.error_messages["invalid_choice"] = services.NOT_A_CASE_WORKER
 
 
 @admin.register(CaseCategory)
@@ -46,12 +71,19 @@ class _PartyFormSet(forms.BaseInlineFormSet):
                 check_same_committee(form, self.instance.committee_id, ("resident",))
 
 
-class PartyInline(admin.TabularInline):
+class PartyInline(CommitteeInline, admin.TabularInline):
     model = CaseParty
     formset = _PartyFormSet
     extra = 0
-    raw_id_fields = ["resident"]
+    autocomplete_fields = ["resident"]  # the case's committee's residents, by name and address
     exclude = ["committee"]
+
+    def scope_fields(self, form, committee_id) -> None:
+        super().scope_fields(form, committee_id)
+        if "resident" in form.fields:
+            from residents.admin import resident_label  # residents' admin imports cases: late
+
+            form.fields["resident"].label_from_instance = resident_label
 
 
 class _DatedFormSet(forms.BaseInlineFormSet):
@@ -96,12 +128,24 @@ class _ReferralFormSet(_DatedFormSet):
             )
 
 
-class ReferralInline(admin.TabularInline):
+class _StaffInline(CommitteeInline):
+    """An inline whose `staff_field` names who did it: chosen among the case's committee's staff."""
+
+    staff_field = ""
+
+    def scope_fields(self, form, committee_id) -> None:
+        super().scope_fields(form, committee_id)
+        if committee_id is not None and self.staff_field in form.fields:
+            current = getattr(form.instance, f"{self.staff_field}_id", None)
+            staff_choices(form.fields[self.staff_field], committee_id, current=current)
+
+
+class ReferralInline(_StaffInline, admin.TabularInline):
     model = Referral
     formset = _ReferralFormSet
     extra = 0
     exclude = ["committee"]
-    raw_id_fields = ["created_by"]
+    staff_field = "created_by"
 
 
 class _FollowUpFormSet(_DatedFormSet):
@@ -125,12 +169,12 @@ class _AidFormSet(_DatedFormSet):
             )
 
 
-class FollowUpInline(admin.TabularInline):
+class FollowUpInline(_StaffInline, admin.TabularInline):
     model = FollowUp
     formset = _FollowUpFormSet
     extra = 0
     exclude = ["committee"]
-    raw_id_fields = ["called_by"]
+    staff_field = "called_by"
 
 
 class AidInline(admin.TabularInline):
@@ -186,31 +230,66 @@ class CaseAdminForm(forms.ModelForm):
 
 
 @admin.register(Case)
-class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin):
+class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin, CommitteeSearchAdmin):
     """Cases are corrected here, not logged: a case is logged in the app (cases.services.create_case
     numbers it in its committee and writes its timeline). Its committee is read-only (its number,
     parties, events, files and kept counts are that committee's); the places and cases it points to,
-    and its parties, must be of its committee; a correction raises its version (a form opened
-    before it is refused as stale) and refreshes its search key."""
+    and its parties, must be of its committee, and are offered from it (a building, a household, a
+    case by number, a resident by name: a search of the committee's rows; the assignee, who logged
+    it and who called back: a select of its staff who work cases, by name); a correction raises
+    its version (a form opened before it is refused as stale), refreshes its search key and is
+    written on its timeline as the app's changes are (services.record_correction)."""
 
     form = CaseAdminForm
     list_display = ["number", "masked_title", "committee", "category", "status", "assignee", "due_date"]
     list_filter = ["committee", "status", "category", "source", "sensitive"]
     search_fields = ["title", "description", "work_order_number"]
+    search_help_text = _(
+        "A case number (2026-0042), or words of its title, description or work order number."
+    )
     list_select_related = ["committee", "category", "assignee"]
-    raw_id_fields = ["building", "household", "assignee", "duplicate_of", "visit", "created_by"]
-    readonly_fields = ["year", "seq", "version"]
+    autocomplete_fields = ["building", "household", "duplicate_of"]
+    # Where the case came from: a fact of its logging, shown in words (no visit is picked in the admin).
+    readonly_fields = ["year", "seq", "version", "visit"]
     inlines = [PartyInline, ReferralInline, FollowUpInline, AidInline, AttachmentInline]
     date_hierarchy = "created_at"
     same_committee = ("building", "household", "duplicate_of", "visit")
 
+    def scope_fields(self, form, committee_id) -> None:
+        super().scope_fields(form, committee_id)
+        if committee_id is None:
+            return
+        case = form.instance
+        if "assignee" in form.fields:  # as the app's "Assign to": active staff who work cases there
+            staff_choices(form.fields["assignee"], committee_id, current=case.assignee_id, active_only=True)
+        if "created_by" in form.fields:
+            staff_choices(form.fields["created_by"], committee_id, current=case.created_by_id)
+
+    def get_search_results(self, request, queryset, search_term):
+        """A case number (2026-0042) finds that case, as the app's case list does (cases/filters.py):
+        the number is the year and the committee's sequence, not a text in the row. A committee's
+        one, or several committees' of the same number (the committee column tells them apart)."""
+        number = NUMBER.match(search_term.strip())
+        if number:
+            queryset = queryset.filter(year=int(number[1]), seq=int(number[2]))
+            search_term = ""
+        return super().get_search_results(request, queryset, search_term)
+
     def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A case is closed (withdrawn, a duplicate), never deleted: its number is gap-free, and its
+        # timeline, files, referrals, aid, the access log and the dashboard's kept counts refer to it.
         return False
 
     def save_model(self, request, obj, form, change) -> None:
         if "due_date" in form.changed_data:
             obj.due_workdays = None  # set by hand, as an edit in the app: a year entered later keeps it
+        stored = Case.all_objects.select_related("assignee", "category").get(pk=obj.pk) if change else None
         super().save_model(request, obj, form, change)
+        if stored is not None:
+            services.record_correction(case=obj, stored=stored, by=request.user)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
@@ -234,9 +313,18 @@ class CaseEventAdmin(RecordAdmin):
     list_filter = ["kind"]
     raw_id_fields = ["case", "actor"]
     list_select_related = ["case", "actor"]
-    # Read-only, so not an edit form: a number typed into a note is shown masked.
-    fields = ["case", "kind", "actor", "at", "masked_text", "masked_data"]
+    # Read-only, so not an edit form: a number typed into a note is shown masked. First the sentence
+    # the timeline shows; the stored payload below it only when it holds something.
+    fields = ["case", "kind", "actor", "at", "on_the_timeline", "masked_text", "masked_data"]
     readonly_fields = fields
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return [f for f in fields if f != "masked_data" or (obj is not None and obj.data)]
+
+    @admin.display(description=_("on the timeline"))
+    def on_the_timeline(self, obj: CaseEvent) -> str:
+        return events.sentence(obj) or "-"  # escaped, numbers masked (events._say)
 
     @admin.display(description=CaseEvent._meta.get_field("text").verbose_name)
     def masked_text(self, obj: CaseEvent) -> str:

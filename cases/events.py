@@ -84,6 +84,17 @@ def _jsonable(value: object) -> object:
     return value
 
 
+class _Correctable:
+    """A payload that an administrator's correction in the admin also writes (`corrected`): stored
+    only when true, so that the app's own events keep the data they always had."""
+
+    def to_data(self) -> dict[str, Any]:
+        data = super().to_data()
+        if not data.get("corrected"):
+            data.pop("corrected", None)
+        return data
+
+
 @dataclass(frozen=True)
 class Created(Payload):
     kind = Kind.CREATED
@@ -116,12 +127,15 @@ class Note(Payload):
 
 
 @dataclass(frozen=True)
-class Edited(Payload):
+class Edited(_Correctable, Payload):
     kind = Kind.EDITED
     edited: tuple[str, ...] = ()  # the fields changed
     before: Mapping[str, str] = dataclasses.field(default_factory=dict)  # their earlier values, as text
+    corrected: bool = False  # by an administrator, in the admin
 
     def sentence(self, files: Container[int]) -> SafeString:
+        if self.corrected:
+            return _say(_("Corrected the case in the admin."))
         return _say(_("Edited the case."))
 
 
@@ -137,11 +151,12 @@ class ReportersAdded(Payload):
 
 
 @dataclass(frozen=True)
-class Assigned(Payload):
+class Assigned(_Correctable, Payload):
     """Taken, assigned, reassigned or unassigned. A new case that gets an assignee is in progress
     from then on (rules.status_when_assigned): the same event says so (`before` → `after`), as a
     follow-up call that reopens says both; rows from before that rule, and every assignment that
-    leaves the status as it was, have no status change."""
+    leaves the status as it was, have no status change. An administrator's correction in the admin
+    is an assignment too, saying so (`corrected`)."""
 
     kind = Kind.ASSIGNED
     KEYS = {"before": "from", "after": "to"}
@@ -150,14 +165,20 @@ class Assigned(Payload):
     taken: bool = False  # the assignee took the case themselves
     before: str = ""  # the case's status before, when the assignment changed it (a Case.Status)
     after: str = ""
+    corrected: bool = False  # by an administrator, in the admin
 
     def to_data(self) -> dict[str, Any]:
         data = super().to_data()
         if self.before == self.after:  # the status did not move: nothing to say about it
-            del data["from"], data["to"]
+            data.pop("from", None)
+            data.pop("to", None)
         return data
 
     def sentence(self, files: Container[int]) -> SafeString:
+        if self.corrected:
+            if self.assignee:
+                return _say(_("Corrected in the admin: assigned to %(name)s."), name=self.assignee)
+            return _say(_("Corrected in the admin: unassigned."))
         if self.after and self.before != self.after:
             status = _choice_label(Case.Status, self.after)
             if self.taken:
@@ -172,14 +193,21 @@ class Assigned(Payload):
 
 
 @dataclass(frozen=True)
-class StatusChanged(Payload):
+class StatusChanged(_Correctable, Payload):
     kind = Kind.STATUS
     KEYS = {"before": "from", "after": "to"}
     before: str = ""  # a Case.Status
     after: str = ""
     action: str = ""  # the rules.Action that moved it (start, wait, resume, resolve, close, withdraw)
+    corrected: bool = False  # by an administrator, in the admin (no action)
 
     def sentence(self, files: Container[int]) -> SafeString:
+        if self.corrected:
+            return _say(
+                _("Corrected in the admin: status %(a)s → %(b)s."),
+                a=_choice_label(Case.Status, self.before),
+                b=_choice_label(Case.Status, self.after),
+            )
         if self.action == "close":
             return _say(_("Closed after the follow-up."))
         if self.action == "withdraw":

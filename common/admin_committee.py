@@ -1,6 +1,7 @@
 """Committee-owned rows in the admin: the committee is chosen when a row is added and is read-only after,
-and the rows a form points to must be the same committee's; a correction raises a row's version;
-records (logs, timelines) are read, never changed.
+and the rows a form points to must be the same committee's (and are offered from it: a search of the
+committee's rows, CommitteeAutocomplete); a correction raises a row's version; records (logs,
+timelines) are read, never changed.
 
 A row's committee is what every other row hangs on: a household's residents, a building's
 households and cases, a case's number, parties, events and kept counts repeat it. Moved in the
@@ -9,11 +10,77 @@ households, buildings and grids). A correction that needs a move is a new row in
 committee.
 """
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils.translation import gettext_lazy as _
 
 ANOTHER_COMMITTEE = _("This belongs to another committee.")
+
+
+class CommitteeAutocomplete(AutocompleteSelect):
+    """An autocomplete that asks only for rows of one committee (`committee_id`, set when the form
+    is drawn for a row that has one): its search URL carries the committee, which the searched
+    admin's CommitteeSearchAdmin applies. What is posted is still checked (check_same_committee)."""
+
+    committee_id: int | None = None
+
+    def get_url(self) -> str:
+        url = super().get_url()
+        return f"{url}?{urlencode({'committee': self.committee_id})}" if self.committee_id else url
+
+
+class CommitteeFields:
+    """Fields of a committee-owned row's form that offer only that committee's rows: each of
+    `autocomplete_fields` searches the committee's rows (CommitteeAutocomplete), and
+    `scope_fields(form, committee_id)` may narrow more (a select of the committee's staff)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CommitteeAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def scope_fields(self, form: forms.BaseForm, committee_id: int | None) -> None:
+        for field in form.fields.values():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the admin's add/change links
+            if isinstance(widget, CommitteeAutocomplete):
+                widget.committee_id = committee_id
+
+
+class CommitteeSearchAdmin(admin.ModelAdmin):
+    """The admin of rows that another committee's form picks with CommitteeAutocomplete: an
+    autocomplete search that names a committee lists that committee's rows only."""
+
+    def get_search_results(self, request, queryset, search_term):
+        match = request.resolver_match
+        committee = request.GET.get("committee", "")
+        if (
+            match is not None
+            and match.url_name == "autocomplete"
+            and committee.isascii()
+            and committee.isdigit()
+        ):
+            queryset = queryset.filter(committee_id=int(committee))
+        return super().get_search_results(request, queryset, search_term)
+
+
+class CommitteeInline(CommitteeFields):
+    """An inline of rows under a committee-owned row: its fields offer the parent's committee's rows."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        committee_id = obj.committee_id if obj is not None else None
+        inline = self
+
+        class ScopedForm(formset.form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                inline.scope_fields(self, committee_id)
+
+        formset.form = ScopedForm
+        return formset
 
 
 def check_same_committee(form: forms.BaseForm, committee_id: int | None, names: tuple[str, ...]) -> None:
@@ -26,8 +93,9 @@ def check_same_committee(form: forms.BaseForm, committee_id: int | None, names: 
             form.add_error(name, ANOTHER_COMMITTEE)
 
 
-class CommitteeFixedAdmin(admin.ModelAdmin):
-    """`same_committee`: the names of the fields whose rows must be of the row's committee."""
+class CommitteeFixedAdmin(CommitteeFields, admin.ModelAdmin):
+    """`same_committee`: the names of the fields whose rows must be of the row's committee; the
+    form's choices are that committee's (CommitteeFields) once the row has one."""
 
     same_committee: tuple[str, ...] = ()
 
@@ -39,8 +107,13 @@ class CommitteeFixedAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         names = self.same_committee
         fixed = obj.committee_id if obj is not None else None
+        model_admin = self
 
         class SameCommitteeForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                model_admin.scope_fields(self, fixed)
+
             def clean(self):
                 data = super().clean()
                 chosen = data.get("committee")

@@ -1,4 +1,5 @@
 import datetime
+from collections import defaultdict
 
 from django import forms
 from django.contrib import admin, messages
@@ -18,6 +19,7 @@ class HolidayDaysFormSet(forms.BaseInlineFormSet):
     The year comes from the form above it (the admin fills the instance in before the days)."""
 
     def clean(self) -> None:
+        self._each_day_once()
         super().clean()
         year = self.instance.year
         holidays = 0
@@ -35,6 +37,28 @@ class HolidayDaysFormSet(forms.BaseInlineFormSet):
                     "a year saved without them counts every weekday as a working day."
                 )
             )
+
+    def _each_day_once(self) -> None:
+        """A day listed twice is said in words, with the day (Django's own check named the column:
+        "请修改date的重复数据"): each row that repeats it is marked."""
+        rows: dict[datetime.date, list[forms.Form]] = defaultdict(list)
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if data and not data.get("DELETE") and data.get("date"):
+                rows[data["date"]].append(form)
+        twice = sorted(day for day, forms_of_day in rows.items() if len(forms_of_day) > 1)
+        if not twice:
+            return
+        for day in twice:
+            for form in rows[day]:
+                form.add_error("date", _("This day is listed more than once."))
+        raise ValidationError(
+            _(
+                "%(days)s is listed more than once: each day is listed once, as a holiday or as a make-up "
+                "working day."
+            )
+            % {"days": "、".join(day.isoformat() for day in twice)}
+        )
 
 
 class HolidayDayInline(admin.TabularInline):

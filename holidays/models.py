@@ -8,6 +8,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import outside_range
@@ -22,6 +23,12 @@ YEAR_TOO_EARLY = _("The year cannot be earlier than %(day)s, the first year the 
 YEAR_TOO_LATE = _(
     "The year can be at most next year (%(day)s): the State Council announces a year's holidays "
     "late in the year before."
+)
+
+
+WORKDAY_ON_A_WEEKDAY = _(
+    "%(day)s is a %(weekday)s, a working day anyway: a make-up working day is a Saturday or Sunday "
+    "worked in exchange for a holiday."
 )
 
 
@@ -78,3 +85,15 @@ class HolidayDay(models.Model):
     def clean(self) -> None:
         if self.date and self.schedule_id and self.date.year != self.schedule.year:
             raise ValidationError({"date": _("This day is not in %(year)s.") % {"year": self.schedule.year}})
+        self.check_kind(self.date, self.kind)
+
+    @classmethod
+    def check_kind(cls, day: datetime.date | None, kind: str) -> None:
+        """Refuse a make-up working day on Monday to Friday: an entered year's weekdays are working
+        days already (unless listed as holidays, and a day is listed once), so the State Council's
+        调休 are always Saturdays or Sundays, and one typed on a weekday is a slip (the day before
+        or after, or the holiday's kind). A holiday may be any day: a week's holiday spans a weekend."""
+        if day is not None and kind == cls.Kind.WORKDAY and day.weekday() < 5:
+            raise ValidationError(
+                {"date": WORKDAY_ON_A_WEEKDAY % {"day": day.isoformat(), "weekday": WEEKDAYS[day.weekday()]}}
+            )

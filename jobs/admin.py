@@ -7,8 +7,6 @@ from django_tasks_db.models import DBTaskResult
 from common.admin_committee import RecordAdmin
 from jobs.models import JobRun
 
-JOB_NAMES = {JobRun.MORNING_REMINDERS: _("morning reminders"), JobRun.BACKUP: _("nightly backup")}
-
 
 @admin.register(JobRun)
 class JobRunAdmin(RecordAdmin):
@@ -20,7 +18,7 @@ class JobRunAdmin(RecordAdmin):
 
     @admin.display(description=_("job"), ordering="job")
     def job_name(self, run: JobRun) -> str:
-        return str(JOB_NAMES.get(run.job, run.job))
+        return run.label
 
     @admin.display(description=_("outcome"))
     def summary(self, run: JobRun) -> str:

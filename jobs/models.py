@@ -1,5 +1,11 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def _shanghai(moment) -> str:
+    """A time as the pages show it: Shanghai's, to the minute (stored in UTC)."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
 class Heartbeat(models.Model):
@@ -16,7 +22,7 @@ class Heartbeat(models.Model):
         verbose_name_plural = _("heartbeats")
 
     def __str__(self) -> str:
-        return f"{self.scheduled_at:%Y-%m-%d %H:%M} / {self.worked_at:%Y-%m-%d %H:%M}"
+        return f"{_shanghai(self.scheduled_at)} / {_shanghai(self.worked_at)}"
 
 
 class JobRun(models.Model):
@@ -25,6 +31,9 @@ class JobRun(models.Model):
 
     MORNING_REMINDERS = "morning_reminders"
     BACKUP = "backup"  # the nightly backup: its archive, counts, and whether its restore check passed
+
+    # Each job in words: the admin's list and a run's title ("nightly backup 2026-12-07 03:00").
+    LABELS = {MORNING_REMINDERS: _("morning reminders"), BACKUP: _("nightly backup")}
 
     job = models.CharField(_("job"), max_length=100, unique=True)
     ran_at = models.DateTimeField(_("last ran"))
@@ -36,14 +45,15 @@ class JobRun(models.Model):
         verbose_name_plural = _("job runs")
 
     def __str__(self) -> str:
-        from django.utils import timezone
+        return f"{self.label} {_shanghai(self.ran_at)}"
 
-        return f"{self.job} {timezone.localtime(self.ran_at):%Y-%m-%d %H:%M}"  # Shanghai time, as shown
+    @property
+    def label(self) -> str:
+        """The job in words (its code for a job without a label)."""
+        return str(self.LABELS.get(self.job, self.job))
 
     @classmethod
     def record(cls, job: str, outcome: dict) -> "JobRun":
-        from django.utils import timezone
-
         run, _ = cls.objects.update_or_create(
             job=job, defaults={"ran_at": timezone.now(), "outcome": outcome}
         )

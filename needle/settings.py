@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "notifications",
     "demo",
     "bench",
-    "django.contrib.admin",
+    "common.admin_apps.NeedleAdminConfig",  # django.contrib.admin with Needle's site (autocomplete labels)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,17 +1,27 @@
 """The registry in the admin: care categories are edited here; the rest is corrected here."""
 
+import re
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit import services as audit
+from cases.admin import staff_choices
 from cases.search import reindex_cases_of_residents
-from common.admin_committee import CommitteeFixedAdmin, RecordAdmin, VersionedAdmin
+from common.admin_committee import (
+    ANOTHER_COMMITTEE,
+    CommitteeFixedAdmin,
+    CommitteeSearchAdmin,
+    RecordAdmin,
+    VersionedAdmin,
+)
 from common.admin_masking import MaskedHistoryAdmin, MaskedNumbersAdmin
 from common.masking import mask_numbers_in_text
-from residents import services
+from residents import services, validators
 from residents.indexing import reindex_building, reindex_household, reindex_residents
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog
 
@@ -38,30 +48,83 @@ class CareCategoryAdmin(SimpleHistoryAdmin):
         reindex_residents(residents)
 
 
+def resident_label(resident: Resident) -> str:
+    """A resident where the admin asks to pick one (a case's party, a building's leader): the name,
+    the home and whether archived, since a committee has several 王芳. Read with household__building."""
+    label = f"{mask_numbers_in_text(resident.name)} · {resident.household.address}"
+    return f"{label} · {resident.get_archived_display()}" if resident.archived else label
+
+
+# A Shanghai address as typed into a search ("定海路449弄12号302"): its parts, each matched on its own.
+_ADDRESS_UNITS = re.compile(r"[路弄号室]")
+
+
+class AddressSearchAdmin(CommitteeSearchAdmin):
+    """Buildings and households found by their address as people write it, within a committee
+    when a form of that committee asks (CommitteeSearchAdmin)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, _ADDRESS_UNITS.sub(" ", search_term))
+
+
 @admin.register(Grid)
 class GridAdmin(CommitteeFixedAdmin):
     list_display = ["name", "committee", "worker"]
     list_filter = ["committee"]
+    list_select_related = ["committee", "worker"]
+
+    def scope_fields(self, form, committee_id) -> None:
+        super().scope_fields(form, committee_id)
+        if committee_id is not None and "worker" in form.fields:
+            staff_choices(form.fields["worker"], committee_id, current=form.instance.worker_id)
 
 
 @admin.register(Building)
-class BuildingAdmin(VersionedAdmin, CommitteeFixedAdmin, MaskedHistoryAdmin, SimpleHistoryAdmin):
+class BuildingAdmin(
+    VersionedAdmin, CommitteeFixedAdmin, AddressSearchAdmin, MaskedHistoryAdmin, SimpleHistoryAdmin
+):
     list_display = ["__str__", "committee", "grid"]
     list_filter = ["committee"]
+    list_select_related = ["committee", "grid"]
     search_fields = ["road", "lane", "number"]
-    raw_id_fields = ["leader"]
+    autocomplete_fields = ["leader"]
     same_committee = ("grid", "leader")
+
+    def scope_fields(self, form, committee_id) -> None:
+        super().scope_fields(form, committee_id)
+        if "leader" in form.fields:
+            form.fields["leader"].label_from_instance = resident_label
+        if committee_id is not None and "grid" in form.fields:
+            form.fields["grid"].queryset = Grid.objects.filter(committee_id=committee_id)
+            form.fields["grid"].error_messages["invalid_choice"] = ANOTHER_COMMITTEE
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         reindex_building(obj)  # its residents are found by its address
 
 
+def _clean_phone(form: forms.ModelForm) -> str:
+    """A phone typed here (revealed, or on a new row) is judged as the app judges it."""
+    value = form.cleaned_data.get("phone") or ""
+    if "phone" not in form.changed_data or not value.strip():
+        return value  # left as it was: a number stored before the checks stays correctable
+    return validators.validate_phone(value)
+
+
+class HouseholdAdminForm(forms.ModelForm):
+    clean_phone = _clean_phone
+
+
 @admin.register(Household)
-class HouseholdAdmin(VersionedAdmin, CommitteeFixedAdmin, MaskedNumbersAdmin, SimpleHistoryAdmin):
+class HouseholdAdmin(
+    VersionedAdmin, CommitteeFixedAdmin, AddressSearchAdmin, MaskedNumbersAdmin, SimpleHistoryAdmin
+):
+    form = HouseholdAdminForm
     list_display = ["__str__", "committee", "residency"]
     list_filter = ["committee"]
-    raw_id_fields = ["building"]
+    list_select_related = ["committee", "building"]
+    search_fields = ["building__road", "building__lane", "building__number", "room"]
+    autocomplete_fields = ["building"]
     masked_fields = {"phone": "phone"}
     same_committee = ("building",)
 
@@ -74,12 +137,38 @@ class HouseholdAdmin(VersionedAdmin, CommitteeFixedAdmin, MaskedNumbersAdmin, Si
 
 
 class ResidentAdminForm(forms.ModelForm):
-    """A birth date or archiving day corrected here follows the app's rules (Resident.check_dates):
-    only a date changed is checked, so an old record whose stored date is out of range keeps being
-    correctable while that date is left as it is."""
+    """A resident corrected here is held to the app's rules (residents.validators, as the registry's
+    form): an ID number typed (revealed to correct it, or on a new resident) is checked and refused
+    when another resident holds it, naming them; the birth date and gender agree with the number (one
+    left empty is read from it); a phone is a mobile or a Shanghai landline. A birth date or archiving
+    day follows Resident.check_dates. Only a value changed is checked, so an old record whose stored
+    value breaks a rule keeps being correctable while that value is left as it is."""
+
+    clean_phone = _clean_phone
+
+    def clean_id_number(self) -> str | None:
+        value = (self.cleaned_data.get("id_number") or "").strip()
+        if "id_number" not in self.changed_data:
+            return self.instance.id_number if self.instance.pk else (value or None)
+        if not value:
+            return None
+        number = validators.validate_id_number(value)
+        holder = validators.id_number_holder(number, besides=self.instance.pk)
+        if holder is not None:
+            raise ValidationError(
+                _("This ID number is already registered for %(name)s of %(committee)s, at %(address)s."),
+                code="id_taken",
+                params={
+                    "name": mask_numbers_in_text(holder.name),
+                    "committee": holder.committee.name,
+                    "address": holder.household.address,
+                },
+            )
+        return number
 
     def clean(self):
         data = super().clean()
+        self._agree_with_id(data)
         stored = self.instance if self.instance.pk else None
         typed = Resident(
             pk=self.instance.pk,  # the visits of the resident corrected (Resident.last_visit_on)
@@ -92,17 +181,54 @@ class ResidentAdminForm(forms.ModelForm):
             self.add_error(None, error)  # each date on its field
         return data
 
+    def _agree_with_id(self, data: dict) -> None:
+        """The birth date and gender against the ID number (typed, or on file while masked), when
+        any of the three changes."""
+        if "id_number" in self.errors or "birth_date" in self.errors:
+            return
+        if self.instance.pk and not {"id_number", "birth_date", "gender"} & set(self.changed_data):
+            return
+        number = data["id_number"] if "id_number" in self.fields else self.instance.id_number
+        if not number:
+            return
+        try:
+            validators.validate_id_number(number)
+        except ValidationError:
+            return  # a number on file from before the checks: nothing it can be compared with
+        try:
+            data["birth_date"], data["gender"] = validators.agree_with_id(
+                number, birth_date=data.get("birth_date"), gender=data.get("gender") or ""
+            )
+        except ValidationError as error:
+            self.add_error(None, error)  # each disagreement on its field
+
 
 @admin.register(Resident)
-class ResidentAdmin(VersionedAdmin, CommitteeFixedAdmin, MaskedNumbersAdmin, SimpleHistoryAdmin):
+class ResidentAdmin(
+    VersionedAdmin, CommitteeFixedAdmin, CommitteeSearchAdmin, MaskedNumbersAdmin, SimpleHistoryAdmin
+):
     form = ResidentAdminForm
     list_display = ["name", "committee", "household", "archived"]
     list_filter = ["committee", "archived"]
+    list_select_related = ["committee", "household__building"]
     search_fields = ["name"]
-    raw_id_fields = ["household"]
+    autocomplete_fields = ["household"]
     readonly_fields = ["version", "last_visit_at", "next_visit_due"]
     masked_fields = {"id_number": "id", "phone": "phone"}
     same_committee = ("household",)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Listed by name and home (autocomplete_label): their household and building come along.
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset.select_related("household__building"), duplicates
+
+    def autocomplete_label(self, resident: Resident) -> str:
+        return resident_label(resident)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Residents who move out or die are archived with a date (archived, archived_on), never
+        # deleted: their cases, visits, reveals and the access log name them.
+        return False
 
     def record_reveal(self, request, obj, field, reason) -> None:
         services.reveal_number(resident=obj, field=field, reason=reason, by=request.user)

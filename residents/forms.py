@@ -49,7 +49,6 @@ class ResidentForm(forms.ModelForm):
         model = Resident
         fields = ["name", "gender", "birth_date", "relation_to_head", "residency_status", "notes"]
         widgets = {"birth_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
-        labels = {"name": _("full name")}
 
     def __init__(self, *args, access, household: Household | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -84,12 +83,7 @@ class ResidentForm(forms.ModelForm):
         if not value:
             return self.instance.id_number if self.editing else None
         number = validators.validate_id_number(value)
-        existing = (
-            Resident.all_objects.filter(id_number=number)
-            .exclude(pk=self.instance.pk)
-            .select_related("household__building")
-            .first()
-        )
+        existing = validators.id_number_holder(number, besides=self.instance.pk)
         if existing is not None:
             if self.access.can(Perm.VIEW, existing.committee_id):
                 raise ValidationError(
@@ -113,19 +107,15 @@ class ResidentForm(forms.ModelForm):
         number = data.get("id_number")
         if number:
             try:
-                validators.check_birth_date_matches(number, data.get("birth_date"))
-            except ValidationError as error:
-                self.add_error("birth_date", error)
-            if not data.get("birth_date") and "birth_date" not in self.errors:
-                data["birth_date"] = validators.birth_date_from_id(number)
-            from_id = validators.gender_from_id(number)
-            if data.get("gender") and data["gender"] != from_id:
-                self.add_error(
-                    "gender",
-                    ValidationError(_("The gender does not agree with the ID number."), code="gender"),
+                birth_date, gender = validators.agree_with_id(
+                    number, birth_date=data.get("birth_date"), gender=data.get("gender") or ""
                 )
-            elif not data.get("gender"):
-                data["gender"] = from_id
+            except ValidationError as error:
+                self.add_error(None, error)  # each disagreement on its field
+            else:
+                data["gender"] = gender
+                if "birth_date" not in self.errors:  # a date that could not be read stays refused
+                    data["birth_date"] = birth_date
         return data
 
     def save(self, commit: bool = True) -> Resident:

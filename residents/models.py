@@ -239,7 +239,7 @@ class Resident(CommitteeOwned):
     household = models.ForeignKey(
         Household, models.PROTECT, related_name="members", verbose_name=_("household")
     )
-    name = models.CharField(_("name"), max_length=30)
+    name = models.CharField(_("full name"), max_length=30)  # 姓名, as the registry's form and the import say
     gender = models.CharField(_("gender"), max_length=1, choices=Gender, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     # Unique across the deployment: one person, one record. Empty when not known (NULL, so many may lack one).
@@ -440,7 +440,7 @@ class RevealLog(CommitteeOwned):
         ordering = ["-revealed_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.revealed_by} · {self.resident} · {self.revealed_at:%Y-%m-%d %H:%M}"
+        return f"{self.revealed_by} · {self.resident} · {timezone.localtime(self.revealed_at):%Y-%m-%d %H:%M}"
 
 
 class Visit(CommitteeOwned):
@@ -468,7 +468,7 @@ class Visit(CommitteeOwned):
         indexes = [models.Index(fields=["resident", "-visited_at"], name="visit_resident_latest")]
 
     def __str__(self) -> str:
-        return f"{self.resident} · {self.visited_at:%Y-%m-%d}"
+        return f"{self.resident} · {timezone.localtime(self.visited_at):%Y-%m-%d}"
 
     @staticmethod
     def visited_on_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:

@@ -14,7 +14,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
 from common.dates import outside_range
-from residents.models import EARLIEST_BIRTH_DATE
+from residents.models import EARLIEST_BIRTH_DATE, Resident
 
 # The birth date an ID number holds lies in a birth date's range (Resident.check_birth_date): the
 # words name the bound it broke, as the birth date field's do.
@@ -82,6 +82,33 @@ def check_birth_date_matches(number: str, birth_date: datetime.date | None) -> N
             code="birth_date_mismatch",
             params={"given": birth_date.isoformat(), "from_id": birth_date_from_id(number).isoformat()},
         )
+
+
+def agree_with_id(number: str, *, birth_date: datetime.date | None, gender: str) -> tuple[datetime.date, str]:
+    """The birth date and gender of a resident with this (valid) ID number: given ones must agree
+    with it, else a ValidationError with each disagreement on its field; one left empty is read
+    from it. The one rule for every path that saves a resident's number: the registry's form and
+    the admin (the import reads the same functions row by row)."""
+    errors = {}
+    try:
+        check_birth_date_matches(number, birth_date)
+    except ValidationError as error:
+        errors["birth_date"] = error
+    from_id = gender_from_id(number)
+    if gender and gender != from_id:
+        errors["gender"] = ValidationError(_("The gender does not agree with the ID number."), code="gender")
+    if errors:
+        raise ValidationError(errors)
+    return birth_date or birth_date_from_id(number), gender or from_id
+
+
+def id_number_holder(number: str, *, besides: int | None = None) -> Resident | None:
+    """The resident (other than the one with pk `besides`) who holds this ID number, across every
+    committee (one person, one record), with their household, building and committee read."""
+    holders = Resident.all_objects.filter(id_number=number)
+    if besides is not None:
+        holders = holders.exclude(pk=besides)
+    return holders.select_related("household__building", "committee").first()
 
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")

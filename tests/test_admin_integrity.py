@@ -211,3 +211,68 @@ def test_deleting_holiday_years_together_forgets_them_at_once(org, as_user):
     )
     assert response.status_code == 302
     assert 2031 not in calendar.load_entered_years()
+
+
+def test_residents_cases_and_records_are_never_deleted(org, as_user):
+    """Residents are archived, cases closed; timelines, the access log, the reveal log and the job
+    runs are records: the admin offers no delete, per row or as the bulk action, and a forged post
+    of either deletes nothing."""
+    from audit.models import AccessRecord
+    from jobs.models import JobRun
+    from residents.models import RevealLog
+
+    client = as_user(org.superuser)
+    resident = make_resident(org.a, "王芳")
+    case = make_case(org.worker_a, org.a)
+    rows = [
+        ("residents_resident", resident),
+        ("cases_case", case),
+        ("cases_caseevent", CaseEvent.all_objects.filter(case=case).first()),
+        (
+            "audit_accessrecord",
+            AccessRecord.all_objects.create(
+                committee=org.a, user=org.secretary_a, kind=AccessRecord.Kind.RESIDENT, resident=resident
+            ),
+        ),
+        (
+            "residents_reveallog",
+            RevealLog.all_objects.create(
+                committee=org.a, resident=resident, field="phone", reason="核对", revealed_by=org.secretary_a
+            ),
+        ),
+        ("jobs_jobrun", JobRun.record(JobRun.BACKUP, {"checked": False, "problem": "磁盘已满"})),
+    ]
+    for name, obj in rows:
+        assert client.get(reverse(f"admin:{name}_delete", args=[obj.pk])).status_code == 403, name
+        assert client.post(reverse(f"admin:{name}_delete", args=[obj.pk]), {"post": "yes"}).status_code == 403
+        changelist = client.get(reverse(f"admin:{name}_changelist"))
+        assert changelist.status_code == 200 and 'value="delete_selected"' not in changelist.text, name
+        client.post(
+            reverse(f"admin:{name}_changelist"),
+            {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
+        )
+        assert type(obj)._base_manager.filter(pk=obj.pk).exists(), name
+    # The resident's change form offers no 删除 link either.
+    page = client.get(reverse("admin:residents_resident_change", args=[resident.pk]))
+    assert reverse("admin:residents_resident_delete", args=[resident.pk]) not in page.text
+
+
+def test_a_timeline_event_reads_in_words_and_hides_an_empty_payload(org, as_user):
+    """An event's page was titled "1 created 2025-12-16" (the case's id, the kind's code, a UTC day)
+    with "数据: {}" below it."""
+    from django.utils import timezone
+
+    client = as_user(org.superuser)
+    case = make_case(org.worker_a, org.a)
+    created = CaseEvent.all_objects.get(case=case)
+    page = client.get(reverse("admin:cases_caseevent_change", args=[created.pk])).text
+    at = timezone.localtime(created.at).strftime("%Y-%m-%d %H:%M")
+    assert f"<title>{case.number} 登记 {at} |" in page
+    assert "登记了事项。" in page  # the sentence the timeline shows
+    assert "field-masked_data" not in page and "{}" not in page  # no 数据 row
+    # A payload that holds something is shown, numbers masked as everywhere.
+    assigned = services.assign(access=Access(org.secretary_a), case=case, assignee=org.worker_a)
+    event = CaseEvent.all_objects.filter(case=assigned).latest("pk")
+    page = client.get(reverse("admin:cases_caseevent_change", args=[event.pk])).text
+    assert "分派给李敏。" in page and "field-masked_data" in page
+    assert "&quot;assignee&quot;: &quot;李敏&quot;" in page

@@ -69,7 +69,8 @@ class CaseEvent(_CaseChild):
         indexes = [models.Index(fields=["case", "at"], name="case_event_case_at")]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d}"
+        # The admin's title of an event: its case's number, its kind in words and when, in Shanghai time.
+        return f"{self.case.number} {self.get_kind_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 # The dates of a referral (Referral.check_dates). Its reply is expected within the due date's

@@ -17,6 +17,7 @@ from cases.rules import Action
 from cases.services.case import (
     EDITABLE,
     LOCKED,
+    NOT_A_CASE_WORKER,
     TRANSITIONS,
     Conflict,
     NewParty,
@@ -31,6 +32,7 @@ from cases.services.case import (
     mark_duplicate,
     next_number,
     pending_reopen_request,
+    record_correction,
     take,
     transition,
 )
@@ -50,6 +52,7 @@ __all__ = [
     "DECISIONS",
     "EDITABLE",
     "LOCKED",
+    "NOT_A_CASE_WORKER",
     "TRANSITIONS",
     "Action",
     "Conflict",
@@ -69,6 +72,7 @@ __all__ = [
     "mark_duplicate",
     "next_number",
     "pending_reopen_request",
+    "record_correction",
     "record_follow_up",
     "record_reply",
     "refer",

@@ -65,6 +65,11 @@ def next_number(committee: Committee, year: int) -> int:
     return counter.last
 
 
+# A case goes only to someone who works cases in its committee (rules.case_workers): the app's
+# services and the admin's choices say it in these words.
+NOT_A_CASE_WORKER = _("This person does not work cases in this committee.")
+
+
 def _check_assignee(access: Access, committee_id: int, assignee: User | None) -> None:
     """A case goes only to someone who works cases in its committee, and only the secretary gives a
     case to someone else."""
@@ -75,7 +80,7 @@ def _check_assignee(access: Access, committee_id: int, assignee: User | None) ->
     if assignee != access.user:
         access.require(Perm.MANAGE_CASES, committee_id)
     if not case_workers([committee_id]).filter(pk=assignee.pk).exists():
-        raise ValidationError(_("This person does not work cases in this committee."))
+        raise ValidationError(NOT_A_CASE_WORKER)
 
 
 def _check_places(committee: Committee, places: Iterable[object], parties: Iterable[NewParty]) -> None:
@@ -263,6 +268,41 @@ def edit(
         reindex_cases([case.pk])
     events.record(case, events.Edited(edited=tuple(changed), before=before), actor=access.user, at=at)
     return case
+
+
+@transaction.atomic
+def record_correction(
+    *, case: Case, stored: Case, by: User, at: datetime.datetime | None = None
+) -> list[CaseEvent]:
+    """An administrator's correction of a case in the admin, on its timeline as the app's own changes
+    are: what the case is about (the EDITABLE fields: events.Edited), its assignee (events.Assigned:
+    the new assignee is told, and the one it was taken from) and its status (events.StatusChanged),
+    each marked as corrected in the admin. `stored`: the case as it was before, `case` as saved.
+
+    The admin saves the row itself and does not go through edit, assign or transition: those hold
+    staff to the case's life (who may, from which status, with a resolution or a reason, and the
+    times each move sets), and a correction is made where the record is wrong outside that life (a
+    closed case credited to the wrong worker). The admin's form checks what the app would refuse
+    (an assignee who does not work cases in the committee, a date out of range); this writes the
+    same events, so the timeline and the people concerned learn of it. Who may correct is the
+    admin's to decide (a superuser, its change permission), not the case's rules."""
+    recorded = []
+    edited = [f for f in EDITABLE if getattr(stored, f) != getattr(case, f)]
+    if edited:
+        before = {f: str(getattr(stored, f)) for f in edited}
+        payload = events.Edited(edited=tuple(edited), before=before, corrected=True)
+        recorded.append(events.record(case, payload, actor=by, at=at))
+    if stored.assignee_id != case.assignee_id:
+        payload = events.Assigned(
+            assignee=case.assignee.display_name if case.assignee_id else "",
+            previous=stored.assignee.display_name if stored.assignee_id else "",
+            corrected=True,
+        )
+        recorded.append(events.record(case, payload, actor=by, at=at))
+    if stored.status != case.status:
+        payload = events.StatusChanged(before=stored.status, after=case.status, corrected=True)
+        recorded.append(events.record(case, payload, actor=by, at=at))
+    return recorded
 
 
 @transaction.atomic

@@ -174,6 +174,29 @@ def test_an_admin_opening_a_resident_is_recorded(org, family, as_user):
     assert AccessRecord.all_objects.get().kind == Kind.ADMIN
 
 
+def test_the_admins_list_names_what_was_looked_at_not_its_ids(org, family, as_user):
+    wang, _li = family
+    case = make_case(org.worker_a, org.a, title="王芳家漏水")
+    for kind, looked_at in ((Kind.RESIDENT, {"resident": wang}), (Kind.CASE, {"case": case})):
+        AccessRecord.all_objects.create(committee=org.a, user=org.secretary_a, kind=kind, **looked_at)
+    # A household since removed (the record keeps its id, with no constraint): said so, not an id.
+    AccessRecord.all_objects.create(
+        committee=org.a, user=org.secretary_a, kind=Kind.HOUSEHOLD, household_id=987654
+    )
+    page = as_user(org.superuser).get(reverse("admin:audit_accessrecord_changelist"))
+    assert '<td class="field-household_ref">（已不存在）</td>' in page.text
+    cells = re.findall(r'<td class="field-(resident_ref|case_ref)">([^<]*)</td>', page.text)
+    # The resident by name and the case by its number only, as the app's log (a title may be sensitive).
+    assert sorted(cell for cell in cells if cell[1] != "-") == [
+        ("case_ref", case.number),
+        ("resident_ref", "王芳"),
+    ]
+    record = AccessRecord.all_objects.filter(kind=Kind.CASE).get()
+    title = as_user(org.superuser).get(reverse("admin:audit_accessrecord_change", args=[record.pk]))
+    shown = timezone.localtime(record.at).strftime("%Y-%m-%d %H:%M")
+    assert f"<title>周勤 · 事项页面 · {shown} |" in title.text  # who, what, Shanghai time; not ids and codes
+
+
 def test_case_exports_and_the_ledger_are_recorded_with_their_rows(org, as_user):
     make_case(org.worker_a, org.a, title="地漏返水")
     client = as_user(org.secretary_a)

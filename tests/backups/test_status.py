@@ -25,6 +25,10 @@ def _ran(hours_ago: float, **outcome) -> None:
 def test_no_backup_yet_is_a_warning(org, as_user):
     page = _index(as_user(org.superuser))
     assert 'data-backup-status="never"' in page and "还没有备份。夜间备份每天 02:30 由任务进程" in page
+    # The command as code, not markdown's backticks shown as they are.
+    notice = page[page.index('data-backup-status="never"') :]
+    notice = notice[: notice.index("</div>")]
+    assert "运行 <code>manage.py backup</code> 可立即备份。" in notice and "`" not in notice
 
 
 @pytest.mark.django_db
@@ -32,7 +36,8 @@ def test_a_runs_own_page_reads_in_words_and_shanghai_time(org, as_user):
     _ran(0, checked=True, archive="needle-20261207-023000.tar", bytes=812_000, rows=24271, files=3)
     run = JobRun.objects.get()
     page = as_user(org.superuser).get(f"/admin/jobs/jobrun/{run.pk}/change/").content.decode()
-    assert f"backup {timezone.localtime(run.ran_at):%Y-%m-%d %H:%M}" in page  # the title, not UTC
+    # The title: the job in words and Shanghai time (it read "backup 2026-12-07 12:04", the job's code).
+    assert f"<title>夜间备份 {timezone.localtime(run.ran_at):%Y-%m-%d %H:%M} |" in page
     assert "夜间备份" in page and "已试恢复并核对" in page and "&quot;checked&quot;" not in page
 
 

@@ -91,3 +91,40 @@ def test_a_year_stored_before_the_rule_keeps_being_correctable(org, as_user):
     assert response.status_code == 200 and "年份最晚为明年" in text_of(response.text)
     schedule.refresh_from_db()
     assert schedule.year == 2099
+
+
+def _weekday(year: int, weekday: int, *, after: D | None = None) -> D:
+    """The first day of `year` (after `after`) that is `weekday` (0: Monday)."""
+    day = after or D(year, 1, 1)
+    while day.weekday() != weekday:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def test_a_day_listed_twice_is_named_in_words(org, as_user):
+    year = timezone.localdate().year + 1
+    twice = [(f"{year}-01-01", "holiday"), (f"{year}-01-01", "holiday")]
+    response = _add(as_user(org.superuser), year, days=twice)
+    assert response.status_code == 200
+    words = text_of(response.text)
+    assert f"{year}-01-01 录入了不止一次：每一天只录入一次，或为节假日，或为调休上班日。" in words
+    assert "date" not in words.replace("data-", "")  # Django's "请修改date的重复数据" named the column
+    assert not HolidayYear.objects.exists()
+
+
+def test_a_make_up_working_day_on_a_weekday_is_refused_a_holiday_on_a_weekend_is_not(org, as_user):
+    year = timezone.localdate().year + 1
+    client = as_user(org.superuser)
+    wednesday = _weekday(year, 2)
+    new_year = (f"{year}-01-01", "holiday")
+    response = _add(client, year, days=[new_year, (wednesday.isoformat(), "workday")])
+    assert response.status_code == 200
+    assert f"{wednesday} 是星期三，本来就是工作日：调休上班日是为换取假期而上班的周六或周日。" in text_of(
+        response.text
+    )
+    assert not HolidayYear.objects.exists()
+    saturday, sunday = _weekday(year, 5, after=D(year, 1, 2)), _weekday(year, 6, after=D(year, 1, 2))
+    days = [new_year, (saturday.isoformat(), "holiday"), (sunday.isoformat(), "workday")]
+    assert _add(client, year, days=days).status_code == 302
+    entered = dict(HolidayDay.objects.values_list("date", "kind"))
+    assert entered[saturday] == "holiday" and entered[sunday] == "workday"

@@ -204,3 +204,18 @@ def test_each_registry_form_saves_what_it_holds(org, home):
         )
         assert building.is_valid(), building.errors
         assert Building.all_objects.get(pk=building.save().pk).address == "定海路449弄99号"
+
+
+def test_a_residents_name_is_called_xingming_in_the_app_and_the_admin(org, home, as_user):
+    """姓名, as the registry's form and the import's template say; the admin read 名称 (the model's
+    label), a word for a thing's name."""
+    resident = make_resident(home, "陆建华")
+    headers = {"Accept-Language": "zh-hans"}
+    app = as_user(org.worker_a).get(f"/households/{home.pk}/residents/new/", headers=headers)
+    assert app.context["form"].fields["name"].label == "姓名"
+    admin = as_user(org.superuser)
+    page = admin.get(f"/admin/residents/resident/{resident.pk}/change/", headers=headers)
+    assert '<label class="required" for="id_name">姓名' in page.text
+    listed = admin.get("/admin/residents/resident/", headers=headers).text
+    header = listed[listed.index("column-name") : listed.index("</th>", listed.index("column-name"))]
+    assert "姓名" in header and "名称" not in header
