@@ -274,5 +274,5 @@ def test_a_timeline_event_reads_in_words_and_hides_an_empty_payload(org, as_user
     assigned = services.assign(access=Access(org.secretary_a), case=case, assignee=org.worker_a)
     event = CaseEvent.all_objects.filter(case=assigned).latest("pk")
     page = client.get(reverse("admin:cases_caseevent_change", args=[event.pk])).text
-    assert "分派给李敏。" in page and "field-masked_data" in page
+    assert "分派给李敏，转为办理中。" in page and "field-masked_data" in page
     assert "&quot;assignee&quot;: &quot;李敏&quot;" in page
