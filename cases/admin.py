@@ -140,7 +140,14 @@ class _StaffInline(CommitteeInline):
             staff_choices(form.fields[self.staff_field], committee_id, current=current)
 
 
-class ReferralInline(_StaffInline, admin.TabularInline):
+class _Kept:
+    """Corrected, never deleted: the referral register, the calls and the aid are the ledger's rows,
+    and the case's timeline tells of each (a deleted one would leave its events pointing at nothing)."""
+
+    can_delete = False
+
+
+class ReferralInline(_Kept, _StaffInline, admin.TabularInline):
     model = Referral
     formset = _ReferralFormSet
     extra = 0
@@ -169,7 +176,7 @@ class _AidFormSet(_DatedFormSet):
             )
 
 
-class FollowUpInline(_StaffInline, admin.TabularInline):
+class FollowUpInline(_Kept, _StaffInline, admin.TabularInline):
     model = FollowUp
     formset = _FollowUpFormSet
     extra = 0
@@ -177,7 +184,7 @@ class FollowUpInline(_StaffInline, admin.TabularInline):
     staff_field = "called_by"
 
 
-class AidInline(admin.TabularInline):
+class AidInline(_Kept, admin.TabularInline):
     model = Aid
     formset = _AidFormSet
     extra = 0

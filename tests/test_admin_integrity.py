@@ -276,3 +276,23 @@ def test_a_timeline_event_reads_in_words_and_hides_an_empty_payload(org, as_user
     page = client.get(reverse("admin:cases_caseevent_change", args=[event.pk])).text
     assert "分派给李敏，转为办理中。" in page and "field-masked_data" in page
     assert "&quot;assignee&quot;: &quot;李敏&quot;" in page
+
+
+def test_a_cases_referrals_calls_and_aid_are_corrected_not_deleted(org, as_user):
+    """The case's form offered to delete a referral, a call or an aid row: the ledger's rows, each
+    told on the timeline. Their fields stay correctable."""
+    import datetime as dt
+
+    from cases.models import Aid, FollowUp, OutsideBody, Referral
+
+    case = make_case(org.worker_a, org.a)
+    today = dt.date.today()
+    Referral.all_objects.create(
+        committee=org.a, case=case, body=OutsideBody.objects.first(), sent_on=today, created_by=org.worker_a
+    )
+    FollowUp.all_objects.create(committee=org.a, case=case, called_on=today, called_by=org.worker_a)
+    Aid.all_objects.create(committee=org.a, case=case, kind=Aid.Kind.SUBSIDY, applied_on=today)
+    page = as_user(org.superuser).get(reverse("admin:cases_case_change", args=[case.pk])).text
+    for prefix in ("referrals", "follow_ups", "aid"):
+        assert f'name="{prefix}-0-id"' in page, prefix  # the row is there, to correct
+        assert f'name="{prefix}-0-DELETE"' not in page, prefix
