@@ -315,7 +315,9 @@ class Resident(CommitteeOwned):
 
     @property
     def age(self) -> int | None:
-        return age_on(self.birth_date, timezone.localdate())
+        """Their age today, or, for a resident who died, the age they died at (not 86 beside 去世)."""
+        died = self.archived == self.Archived.DECEASED and self.archived_on
+        return age_on(self.birth_date, self.archived_on if died else timezone.localdate())
 
     @staticmethod
     def birth_date_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:

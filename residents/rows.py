@@ -63,7 +63,8 @@ def render_resident_rows(
         if row.archived:
             label = archived_labels.get(row.archived) or escape(row.archived)
             archived = f' <span class="badge">{label}</span>'
-        age = age_on(row.birth_date, today)
+        # A resident who died has no age today (their page gives the age they died at).
+        age = None if row.archived == Resident.Archived.DECEASED else age_on(row.birth_date, today)
         age_html = f"<span>{years % {'age': escape(formats.localize(age))}}</span>" if age is not None else ""
         phone = f'<span class="num">{escape(mask_phone(row.phone))}</span>' if row.phone else ""
         may_see_sensitive = row.committee_id in sensitive_ids

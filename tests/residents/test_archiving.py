@@ -89,3 +89,20 @@ def test_the_admin_names_the_two_fields_as_moved_out_or_died(org, home, as_user)
     change = client.get(reverse("admin:residents_resident_change", args=[resident.pk]), headers=accept).text
     assert "迁出或去世:" in text_of(change) and "迁出或去世日期:" in text_of(change)
     assert "归档" not in text_of(changelist) + text_of(change)
+
+
+def test_a_resident_who_died_is_shown_at_the_age_they_died(org, home, as_user):
+    """The page said 86岁 beside 去世 two years after: the age kept counting."""
+    today = timezone.localdate()
+    born = today.replace(year=today.year - 86) - DAY
+    died = today.replace(year=today.year - 2)
+    wang = make_resident(home, "王秀英", birth=born)
+    neighbour = make_resident(home, "王建华", birth=born)
+    Resident.all_objects.filter(pk=wang.pk).update(archived=Resident.Archived.DECEASED, archived_on=died)
+    client = as_user(org.secretary_a)
+    page = text_of(client.get(reverse("residents:detail", args=[wang.pk])).text)
+    assert "（84岁）" in page.replace(" ", "").replace("(", "（").replace(")", "）")
+    rows = client.get(reverse("residents:list") + "?status=all&q=王").text
+    assert "王秀英" in rows and "去世" in rows  # listed, with no age
+    assert "86岁" in text_of(rows).replace(" ", "") and rows.count("岁") == 1  # the neighbour's only
+    assert neighbour.age == 86
