@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.models import Value
+from django.db.models import F, Value
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -160,7 +160,9 @@ class Access:
         ids = self.committee_ids
 
         def read() -> list[Place]:
-            committees = Committee.objects.order_by("street__district__name", "street__name", "name", "pk")
+            # Streets with no district last on both databases (SQLite puts NULL first, PostgreSQL last).
+            district = F("street__district__name").asc(nulls_last=True)
+            committees = Committee.objects.order_by(district, "street__name", "name", "pk")
             if ids is not None:
                 committees = committees.filter(pk__in=ids)
             columns = (

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -113,7 +114,14 @@ def building_save(*, building: Building, version: int | None = None) -> Building
 def visit_log(*, visit: Visit) -> Visit:
     """Record a visit and move the resident's next visit due date on. Its time lies from a year ago
     to now (Visit.check_visited_at), else a ValidationError on visited_at: a visit dated in the
-    future once became "now" here without a word."""
+    future once became "now" here without a word. A resident who moved out or died is visited no
+    more: a visit after the day would break the archive's own rule (Resident.check_archived_on: not
+    before the last visit) from this side."""
+    if visit.resident.archived:
+        raise ValidationError(
+            _("No visit can be recorded: %(name)s %(archived)s.")
+            % {"name": visit.resident.name, "archived": visit.resident.archived_words}
+        )
     Visit.check_visited_at(visit.visited_at, now=timezone.now())
     visit.committee_id = visit.resident.committee_id
     visit.save()

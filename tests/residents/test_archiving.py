@@ -106,3 +106,24 @@ def test_a_resident_who_died_is_shown_at_the_age_they_died(org, home, as_user):
     assert "王秀英" in rows and "去世" in rows  # listed, with no age
     assert "86岁" in text_of(rows).replace(" ", "") and rows.count("岁") == 1  # the neighbour's only
     assert neighbour.age == 86
+
+
+@pytest.mark.parametrize(
+    ("archived", "words"),
+    [("moved_out", "不能再登记走访：周勤 {day} 迁出。"), ("deceased", "不能再登记走访：周勤 {day} 去世。")],
+)
+def test_no_visit_is_recorded_after_a_resident_moved_out_or_died(org, home, as_user, archived, words):
+    """The button is hidden, but a visit posted anyway was saved, dated after the death: the
+    archive's own rule (not before the last visit) then refused the record's stored day."""
+    from residents.models import Visit
+
+    zhou = make_resident(home, "周勤")
+    day = timezone.localdate() - 5 * DAY
+    Resident.all_objects.filter(pk=zhou.pk).update(archived=archived, archived_on=day)
+    response = as_user(org.worker_a).post(
+        reverse("residents:visit_new", args=[zhou.pk]),
+        {"visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "method": "home", "findings": "上门"},
+    )
+    assert response.status_code == 200
+    assert words.format(day=day.isoformat()) in text_of(response.text)
+    assert not Visit.all_objects.filter(resident=zhou).exists()
