@@ -35,6 +35,7 @@ from residents.models import CareCategory, Resident
 
 HEAD = Resident.Relation.HEAD
 NEW_RESIDENT_RELATION = Resident._meta.get_field("relation_to_head").default  # a new row without one
+BORN_AFTER_ARCHIVED = _("The birth date cannot be later than the day they moved out or died (%(day)s).")
 
 
 def same_name(a: str, b: str) -> bool:
@@ -186,6 +187,11 @@ class Matcher:
                     Resident.check_birth_date(row.birth_date, today=self._today)
                 except ValidationError as error:
                     row.refuse("birth_date", error)
+                    continue
+                if resident is not None and resident.archived_on and row.birth_date > resident.archived_on:
+                    # Born after the day they moved out or died: refused as the registry's form
+                    # refuses it (Resident.check_dates), here on the cell that was typed.
+                    row.error("birth_date", BORN_AFTER_ARCHIVED, day=resident.archived_on.isoformat())
                     continue
             if row.phone_masked and (resident is None or mask_phone(resident.phone) != row.phone_masked):
                 row.error(

@@ -84,3 +84,17 @@ def test_the_preview_lists_the_row_and_its_words_and_cannot_be_committed(org, as
     assert f"出生日期不能晚于今天（{today}）。" in preview and "确认导入" not in preview
     client.post(reverse("imports:commit", args=[ImportRun.all_objects.get().pk]))
     assert Resident.all_objects.count() == 0
+
+
+def test_a_birth_date_after_the_day_a_resident_died_is_refused(org, load):
+    """The form and the admin refuse a birth date after the day moved out or died; the import wrote it."""
+    report = load(org.a, "r.csv", csv_bytes([_without_id(1, "1950-01-01")]), commit=True)
+    assert report.ok, report.errors
+    died = timezone.localdate() - 400 * DAY
+    Resident.all_objects.filter(committee=org.a).update(archived="deceased", archived_on=died)
+    later = died + DAY
+    again = load(org.a, "r.csv", csv_bytes([_without_id(1, later.isoformat())]), commit=True)
+    assert [(e["column"], message(e)) for e in again.errors] == [
+        ("出生日期", f"出生日期不能晚于此人迁出或去世的日期（{died}）。")
+    ]
+    assert Resident.all_objects.get(committee=org.a).birth_date == D(1950, 1, 1)
