@@ -1,12 +1,9 @@
 """The access log page: the secretary's committee, the street officer's street; and its export."""
 
-from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -16,6 +13,7 @@ from audit import selectors, services
 from audit.forms import AccessLogFilterForm
 from audit.models import AccessRecord
 from committee.roles import Perm
+from common import exports
 from common.xlsx import Column, XlsxWriter
 from reports.ledger import LEDGER_LANGUAGE
 from residents.models import Resident
@@ -51,26 +49,18 @@ def export(request: HttpRequest) -> HttpResponse:
     """The log as the page filters it, as .xlsx: what a street hands an auditor. Itself noted in the
     log, as every export is; over EXPORT_MAX_ROWS records, back to the page with a message."""
     committee_ids, _form, _resident, queryset = _records(request)
-    limit = settings.EXPORT_MAX_ROWS
-    if queryset.order_by()[: limit + 1].count() > limit:
-        messages.error(
-            request,
-            _(
-                "This export would hold more than %(limit)s records, more than one file can take. "
-                "Choose dates or a kind and export again."
-            )
-            % {"limit": f"{limit:,}"},
+    if exports.too_many(queryset):
+        message = _(
+            "This export would hold more than %(limit)s records, more than one file can take. "
+            "Choose dates or a kind and export again."
         )
-        query = request.GET.urlencode()
-        return HttpResponseRedirect(reverse("audit:log") + (f"?{query}" if query else ""))
+        return exports.back_to_list(request, "audit:log", message)
     with translation.override(LEDGER_LANGUAGE):
         writer = XlsxWriter()
         rows = writer.sheet(pgettext("access log sheet", "Access log"), _columns(), _rows(queryset))
         filename = f"access-log-{timezone.localdate():%Y-%m-%d}.xlsx"
-        filters = [f"{key}={value}" for key, values in request.GET.lists() for value in values if value]
-        services.record_export(
-            user=request.user, committee_ids=committee_ids, detail=" ".join([filename, *filters]), rows=rows
-        )
+        detail = " ".join([filename, *exports.filters_given(request)])
+        services.record_export(user=request.user, committee_ids=committee_ids, detail=detail, rows=rows)
         return writer.response(filename)
 
 

@@ -8,10 +8,8 @@ typed into free text. Rows come from queryset iterators in chunks, never a whole
 import datetime as dt
 
 from django.conf import settings
-from django.contrib import messages
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -21,6 +19,7 @@ from cases.filters import CaseFilterForm, filter_cases
 from cases.models import Aid, Case, CaseParty, Referral
 from cases.selectors import visible_cases
 from committee.roles import Perm
+from common import exports
 from common.masking import mask_id_number, mask_numbers_in_text, mask_phone
 from common.xlsx import Column, XlsxWriter
 from reports.figures import start_of
@@ -298,34 +297,22 @@ def case_list_xlsx(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET, access=request.access)
     form.is_valid()  # as on the list: an invalid field is left out, the others still filter
     cases = filter_cases(cases, form.cleaned_data)
-    limit = settings.EXPORT_MAX_ROWS
-    if cases.order_by()[: limit + 1].count() > limit:
-        # Too many for one file: the list of what was asked for, with what to do, instead of a
-        # request that runs for minutes (counted only up to the limit: a district has millions).
-        messages.error(
-            request,
-            _(
-                "This export would hold more than %(limit)s cases, more than one file can take. "
-                "Narrow the list (a committee, a status, the dates logged) and export again."
-            )
-            % {"limit": f"{limit:,}"},
+    if exports.too_many(cases):
+        message = _(
+            "This export would hold more than %(limit)s cases, more than one file can take. "
+            "Narrow the list (a committee, a status, the dates logged) and export again."
         )
-        query = request.GET.urlencode()
-        return HttpResponseRedirect(reverse("cases:list") + (f"?{query}" if query else ""))
+        return exports.back_to_list(request, "cases:list", message)
     with translation.override(LEDGER_LANGUAGE):
         writer = XlsxWriter()
         rows = writer.sheet(pgettext("ledger sheet", "Cases"), case_columns(), case_rows(cases))
         filename = f"cases-{timezone.localdate():%Y-%m-%d}.xlsx"
-        # The filters given, as key=value without the empty ones (the list's form sends every field:
-        # "q=&status=&category=…" was a line no phone could wrap in the access log).
-        filters = [f"{key}={value}" for key, values in request.GET.lists() for value in values if value]
         # Which committees the rows came from would cost a query of its own: the export is noted in
-        # each committee the user exported from, with the filters as given. Decoded, as typed: the
-        # masking reads "138 1234 5678", not its URL form "138+1234+5678" (which it would let by).
+        # each committee the user exported from, with the filters as given.
         audit.record_export(
             user=request.user,
             committee_ids=committee_ids,
-            detail=" ".join([filename, *filters]),
+            detail=" ".join([filename, *exports.filters_given(request)]),
             rows=rows,
         )
         return writer.response(filename)
