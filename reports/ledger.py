@@ -90,8 +90,17 @@ def case_rows(queryset):
             case.due_date,
             _date(case.resolved_at),
             satisfaction.get(case.satisfaction, case.satisfaction) if case.satisfaction else "",
-            mask_numbers_in_text(case.resolution),
+            _resolution(case),
         )
+
+
+def _resolution(case: Case) -> str:
+    """The resolution, as the case page shows it: a case open again (not satisfied at the call, or
+    reopened) holds the last one, which is not this time's."""
+    text = mask_numbers_in_text(case.resolution)
+    if text and case.is_open:
+        return _("Previous resolution: %(text)s") % {"text": text}
+    return text
 
 
 def _month_visits(choice: Choice, access):

@@ -106,3 +106,17 @@ def test_an_export_too_large_for_one_file_goes_back_to_the_list(org, cases, as_u
     back_to = f"{reverse('cases:list')}?status=&committee={org.a.pk}"
     page = h.refused_export(client, reverse("reports:cases_xlsx"), query, back_to)
     assert "超过 4 件" in page and "缩小" in page
+
+
+def test_a_case_open_again_exports_its_resolution_as_the_previous_one(org, as_user):
+    """The case page says 上次处理结果 for a case open again (not satisfied at the call, reopened);
+    the export printed the old text as if it were this time's."""
+    today = timezone.localdate()
+    again = h.case(org.a, created_by=org.secretary_a, created=today, status=Case.Status.IN_PROGRESS)
+    done = h.case(
+        org.a, created_by=org.secretary_a, created=today, status=Case.Status.RESOLVED, resolved=today
+    )
+    Case.all_objects.filter(pk=again.pk).update(resolution="已疏通")
+    Case.all_objects.filter(pk=done.pk).update(resolution="已修复")
+    rows = _rows(as_user(org.secretary_a).get(reverse("reports:cases_xlsx"), {"status": ""}))
+    assert sorted(r[13] for r in rows[1:]) == ["上次处理结果：已疏通", "已修复"]
