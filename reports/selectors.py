@@ -6,6 +6,7 @@ may not open is not counted for them either).
 """
 
 
-def late_referral_rows(referrals) -> list:
-    """The late referrals for a page: with their case and body, oldest expected reply first."""
-    return list(referrals.select_related("case", "body").order_by("reply_expected_by", "pk")[:500])
+def late_referrals_in_order(referrals):
+    """The late referrals as their pages list them: with their case and body, oldest expected reply
+    first (a page at a time: a committee's were cut at 500 without a word)."""
+    return referrals.select_related("case", "body").order_by("reply_expected_by", "pk")

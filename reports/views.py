@@ -23,7 +23,7 @@ from common.paging import CappedPaginator
 from common.reversing import reverse_once
 from reports import committee_figures, figures, ledger, overviews, summary
 from reports.forms import MonthForm
-from reports.selectors import late_referral_rows
+from reports.selectors import late_referrals_in_order
 
 
 def _cached(request: HttpRequest, key: tuple, compute):
@@ -177,16 +177,19 @@ def _render_dashboard(
     return render(request, "reports/dashboard.html", ctx)
 
 
+# The late referrals' lists, a page at a time (a committee's were cut at 500 without a word).
+LATE_REFERRALS_PAGE_SIZE = 50
+
+
 @require_GET
 def late_referrals(request: HttpRequest, committee_id: int) -> HttpResponse:
     """The referrals past their expected reply that the dashboard counts."""
     committee = _report_committee(request, committee_id)
     period = figures.Period(timezone.localdate())
-    rows = late_referral_rows(figures.late_referrals([committee.pk], period, request.access))
-    return render(request, "reports/late_referrals.html", {"committee": committee, "rows": rows})
-
-
-LATE_REFERRALS_PAGE_SIZE = 50
+    referrals = late_referrals_in_order(figures.late_referrals([committee.pk], period, request.access))
+    page = CappedPaginator(referrals, LATE_REFERRALS_PAGE_SIZE).get_page(request.GET.get("page"))
+    ctx = {"committee": committee, "rows": page.object_list, "page": page}
+    return render(request, "reports/late_referrals.html", ctx)
 
 
 @require_GET
@@ -212,11 +215,7 @@ def late_referrals_across(request: HttpRequest) -> HttpResponse:
         place.district for place in places if district and str(place.district_id) == district
     ]
     period = figures.Period(timezone.localdate())
-    referrals = (
-        figures.late_referrals(ids, period, access)
-        .select_related("case", "body")
-        .order_by("reply_expected_by", "pk")
-    )
+    referrals = late_referrals_in_order(figures.late_referrals(ids, period, access))
     page = CappedPaginator(referrals, LATE_REFERRALS_PAGE_SIZE).get_page(request.GET.get("page"))
     names = reference.committee_names()
     rows = list(page.object_list)
