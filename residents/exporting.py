@@ -144,9 +144,13 @@ def write_registry(committee: Committee, *, full_numbers: bool) -> XlsxWriter:
                     _label(Household.HousingType, household.housing_type),
                     "、".join(care_names[c.pk] for c in r.care_categories.all()),
                     mask_text(r.notes),
+                    r.archived_words,
                 )
 
-        writer.sheet(_("Residents"), _registry_columns(), rows())
+        # After the template's columns, one the import does not read (an unknown header is left
+        # out): who moved out or died, and when. Without it, a resident who died read as any other.
+        columns = [*_registry_columns(), Column(_("Moved out or died"), 16)]
+        writer.sheet(_("Residents"), columns, rows())
         _buildings_sheet(writer, committee)
         _care_sheet(writer)
         return writer

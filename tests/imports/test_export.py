@@ -38,7 +38,7 @@ def test_the_export_is_masked_by_default(registry, org, as_user):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     workbook, sheet = _sheet(response)
-    assert [c.value for c in sheet[1]] == HEADERS
+    assert [c.value for c in sheet[1]] == [*HEADERS, "迁出或去世"]
     assert sheet.max_row == 1 + len(registry)
     ids = [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert all("*" in i for i in ids if i)
@@ -168,7 +168,7 @@ def test_the_registry_export_is_written_as_inline_strings_the_import_reads(regis
         assert "xl/sharedStrings.xml" not in archive.namelist()
         assert 't="inlineStr"' in archive.read("xl/worksheets/sheet1.xml").decode()
     rows = list(iter_rows(path))
-    assert rows[0] == (1, HEADERS)
+    assert rows[0] == (1, [*HEADERS, "迁出或去世"])
     assert len(rows) == 1 + len(registry)
 
 
@@ -227,3 +227,20 @@ def test_birth_dates_at_the_edges_of_excels_calendar_import_back_as_nothing_chan
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("imports:commit", args=[run.pk]))
     assert _snapshot() == before
+
+
+def test_a_resident_who_moved_out_or_died_says_so_and_still_imports_back_unchanged(
+    registry, org, as_user, load
+):
+    """A resident who died read in the export as any other: the column after the template's says
+    what happened and when, and the import leaves it out (it reads only the template's columns)."""
+    import datetime
+
+    died = datetime.date(2026, 11, 28)
+    Resident.all_objects.filter(committee=org.a, name="居民3").update(archived="deceased", archived_on=died)
+    data = b"".join(as_user(org.secretary_a).get(reverse("imports:export")).streaming_content)
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    said = {row[4]: row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert said["居民3"] == "2026-11-28 去世" and said["居民4"] is None
+    report = load(org.a, "export.xlsx", data, commit=True)
+    assert report.ok and report.residents.unchanged == len(registry), report.errors
