@@ -528,6 +528,9 @@ class ImportRun(CommitteeOwned):
     # and move, each updated household's housing type, the households left without a head.
     changes = models.JSONField(default=dict, blank=True, editable=False)
     problem = models.TextField(_("problem with the file"), blank=True)
+    # The same, kept as what to say (its msgid and parameters: residents/imports/problems.py), so
+    # that the run's page says it in the reader's language; empty for a run refused before this.
+    problem_said = models.JSONField(default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("imported by")
     )
@@ -577,6 +580,16 @@ class ImportRun(CommitteeOwned):
         Status.REJECTED: "red",
         Status.FAILED: "red",
     }
+
+    @property
+    def problem_words(self) -> str:
+        """Why the file cannot be imported, in the reader's language (a run refused before what to
+        say was kept: the words it was refused with)."""
+        if not self.problem_said:
+            return self.problem
+        from residents.imports import problems  # the import's package reads this module
+
+        return problems.text(self.problem_said)
 
     @property
     def badge(self) -> tuple[str, str]:

@@ -8,7 +8,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from residents.imports.reading import FileProblem
@@ -148,12 +147,16 @@ def map_headers(headers: list) -> Mapping:
         if key is None:
             continue
         if key in index:
-            raise FileProblem(_("Two columns are both read as “%(column)s”; keep one.") % {"column": text})
+            raise FileProblem(
+                gettext_lazy("Two columns are both read as “%(column)s”; keep one."), column=text
+            )
         index[key] = i
     missing = [c.header for c in REQUIRED if c.key not in index]
     if missing:
         raise FileProblem(
-            _("The first row must hold the column headers; these required columns are missing: %(columns)s.")
-            % {"columns": "、".join(missing)}
+            gettext_lazy(
+                "The first row must hold the column headers; these required columns are missing: %(columns)s."
+            ),
+            columns="、".join(missing),
         )
     return Mapping(index=index, headers=texts)

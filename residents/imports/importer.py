@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from committee.models import Committee
 from common.masking import mask_id_number, mask_numbers_in_text, mask_phone

@@ -16,10 +16,10 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from common.masking import mask_numbers_in_text
-from residents.imports import xlsx_stream
+from residents.imports import problems, xlsx_stream
 
 # A .xlsx is a zip: refuse one that would unpack to more than this (a "zip bomb").
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
@@ -29,11 +29,14 @@ PROGRESS_EVERY = 1000  # rows read between two progress reports of a run in the 
 
 
 class FileProblem(Exception):
-    """The file as a whole cannot be imported; the message says why, for the user."""
+    """The file as a whole cannot be imported; the message says why, for the user. Kept as what to
+    say (`said`: its msgid and parameters, residents/imports/problems.py), so that the run's page
+    says it in the reader's language; `message` is the words in the language active now."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message, **params) -> None:
+        self.said = {"msgid": problems.msgid(message), "params": problems.stored_params(params)}
+        self.message = problems.text(self.said)
+        super().__init__(self.message)
 
 
 # --- Kinds and encodings --------------------------------------------------------------------------
@@ -46,8 +49,7 @@ def detect_kind(path: Path, original_name: str) -> str:
         raise FileProblem(_("The file is empty."))
     if size > settings.UPLOAD_MAX_MB * 1024 * 1024:
         raise FileProblem(
-            _("The file is larger than %(max)d MB. Split it into smaller files.")
-            % {"max": settings.UPLOAD_MAX_MB}
+            _("The file is larger than %(max)d MB. Split it into smaller files."), max=settings.UPLOAD_MAX_MB
         )
     with path.open("rb") as f:
         head = f.read(4096)
@@ -73,8 +75,8 @@ def detect_kind(path: Path, original_name: str) -> str:
     if suffix in (".csv", ".txt") and b"\x00" not in head:
         return "csv"
     raise FileProblem(
-        _("Upload an Excel workbook (.xlsx) or a CSV file; “%(name)s” is neither.")
-        % {"name": mask_numbers_in_text(original_name)}
+        _("Upload an Excel workbook (.xlsx) or a CSV file; “%(name)s” is neither."),
+        name=mask_numbers_in_text(original_name),
     )
 
 
@@ -148,8 +150,9 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list]]:
                 _(
                     'Line %(line)d holds a cell longer than %(max)d characters, often a quote mark (") '
                     "that is never closed. Correct it and upload the file again."
-                )
-                % {"line": reader.line_num, "max": csv.field_size_limit()}
+                ),
+                line=reader.line_num,
+                max=csv.field_size_limit(),
             ) from None
 
 
@@ -162,8 +165,10 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
                 "Row %(row)d, column %(column)s holds a formula (%(formula)s). Save the "
                 "sheet with values instead of formulas (copy, then paste as values) and upload "
                 "it again."
-            )
-            % {"row": found.row, "column": found.column, "formula": "=" + found.formula[:40]}
+            ),
+            row=found.row,
+            column=found.column,
+            formula="=" + found.formula[:40],
         ) from None
     except (KeyError, ValueError, IndexError, zipfile.BadZipFile, ParseError):
         raise FileProblem(_("The file could not be read as a workbook: it may be damaged.")) from None
@@ -177,9 +182,7 @@ _NUMBER_MARK = "\x01"
 
 
 def too_many_rows() -> FileProblem:
-    return FileProblem(
-        _("The file has more than %(max)d rows. Split it into smaller files.") % {"max": MAX_ROWS}
-    )
+    return FileProblem(_("The file has more than %(max)d rows. Split it into smaller files."), max=MAX_ROWS)
 
 
 def normalise_workbook(source: Path, target: Path, *, progress: Callable[[int], None] | None = None) -> int:

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from committee.models import Committee
@@ -84,8 +84,8 @@ def start_import(*, committee: Committee, upload, user) -> ImportRun:
     try:
         if too_big:
             raise FileProblem(
-                _("The file is larger than %(max)d MB. Split it into smaller files.")
-                % {"max": settings.UPLOAD_MAX_MB}
+                _("The file is larger than %(max)d MB. Split it into smaller files."),
+                max=settings.UPLOAD_MAX_MB,
             )
         run.kind = detect_kind(path, name)
         estimate = estimate_rows(path, run.kind)
@@ -93,7 +93,7 @@ def start_import(*, committee: Committee, upload, user) -> ImportRun:
             return _hand_to_worker(run, estimate)
         report = _check(run)
     except FileProblem as problem:
-        _reject(run, problem.message)
+        _reject(run, problem)
     else:
         _keep_report(run, report)
     run.save()
@@ -162,10 +162,12 @@ def _check(run: ImportRun, *, background: bool = False) -> Report:
     return run_import(run.committee, stored_path(run), _stored_kind(run), commit=False, progress=progress)
 
 
-def _reject(run: ImportRun, message: str) -> None:
-    """The file as a whole cannot be imported: say why and delete what was kept of it."""
+def _reject(run: ImportRun, problem: FileProblem) -> None:
+    """The file as a whole cannot be imported: say why (as what to say, for the reader's language;
+    and in the uploader's words, for the admin) and delete what was kept of it."""
     run.status = S.REJECTED
-    run.problem = message
+    run.problem = problem.message
+    run.problem_said = problem.said
     _delete_files(run)
 
 
@@ -224,7 +226,7 @@ def commit_import(
             )
         except FileProblem as problem:
             run.status = S.REJECTED
-            run.problem = problem.message
+            run.problem, run.problem_said = problem.message, problem.said
             run.phase = ""
             run.save()
             return None
@@ -331,7 +333,7 @@ def check_in_background(run_id: int) -> str | None:
         try:
             report = _check(run, background=True)
         except FileProblem as problem:
-            _reject(run, problem.message)
+            _reject(run, problem)
         else:
             _keep_report(run, report)
             run.status = S.PREVIEWED
@@ -339,6 +341,7 @@ def check_in_background(run_id: int) -> str | None:
         finished = ImportRun.all_objects.filter(pk=run.pk, status=S.CHECKING).update(
             status=run.status,
             problem=run.problem,
+            problem_said=run.problem_said,
             stored_name=run.stored_name,
             counts=run.counts,
             mapping=run.mapping,

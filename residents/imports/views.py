@@ -76,7 +76,7 @@ def start(request: HttpRequest) -> HttpResponse:
             committee=form.target_committee(), upload=form.cleaned_data["file"], user=request.user
         )
         if run.status == ImportRun.Status.REJECTED:
-            form.add_error("file", run.problem)
+            form.add_error("file", run.problem_words)
         else:
             return redirect("imports:preview", pk=run.pk)
     return render(request, "residents/import/start.html", _page_context(request, committees, form))

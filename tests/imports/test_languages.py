@@ -109,3 +109,18 @@ def test_a_number_typed_into_a_choice_column_is_masked_in_every_language(org, as
     for language in ("zh-hans", "en"):
         page = _preview(_client(as_user, org, language), run)
         assert "“139****5678”" in page and "13912345678" not in page
+
+
+def test_a_file_refused_as_a_whole_says_why_in_the_readers_language(org, as_user):
+    """A refused file's reason ("旧版 Excel", the missing columns) was kept in the uploader's words:
+    now as what to say, like a bad row's, and an older run still reads as it was refused."""
+    chinese = _client(as_user, org, "zh-hans")
+    headers_only = "姓名,备注\n王芳,\n".encode()
+    page = chinese.post(reverse("imports:start"), {"file": SimpleUploadedFile("名单.csv", headers_only)}).text
+    assert "缺少以下必填列：路名、号、室" in page
+    run = ImportRun.all_objects.get()
+    english = _preview(_client(as_user, org, "en"), run)
+    assert "these required columns are missing: 路名、号、室" in english and "缺少" not in english
+    assert "缺少以下必填列" in _preview(chinese, run)
+    ImportRun.all_objects.filter(pk=run.pk).update(problem="旧的原因。", problem_said={})
+    assert "旧的原因。" in _preview(_client(as_user, org, "en"), run)
