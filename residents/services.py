@@ -115,12 +115,14 @@ def visit_log(*, visit: Visit) -> Visit:
     """Record a visit and move the resident's next visit due date on. Its time lies from a year ago
     to now (Visit.check_visited_at), else a ValidationError on visited_at: a visit dated in the
     future once became "now" here without a word. A resident who moved out or died is visited no
-    more: a visit after the day would break the archive's own rule (Resident.check_archived_on: not
-    before the last visit) from this side."""
-    if visit.resident.archived:
+    more: a visit after that day would break the archive's own rule (Resident.check_archived_on: not
+    before the last visit) from this side. One made before it, entered late, is recorded."""
+    resident = visit.resident
+    day = timezone.localdate(visit.visited_at) if visit.visited_at else None
+    if resident.archived and (resident.archived_on is None or day is None or day > resident.archived_on):
+        said = {"name": resident.name, "archived": resident.archived_words}
         raise ValidationError(
-            _("No visit can be recorded: %(name)s %(archived)s.")
-            % {"name": visit.resident.name, "archived": visit.resident.archived_words}
+            {"visited_at": _("No visit after that can be recorded: %(name)s %(archived)s.") % said}
         )
     Visit.check_visited_at(visit.visited_at, now=timezone.now())
     visit.committee_id = visit.resident.committee_id

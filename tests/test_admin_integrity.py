@@ -296,3 +296,13 @@ def test_a_cases_referrals_calls_and_aid_are_corrected_not_deleted(org, as_user)
     for prefix in ("referrals", "follow_ups", "aid"):
         assert f'name="{prefix}-0-id"' in page, prefix  # the row is there, to correct
         assert f'name="{prefix}-0-DELETE"' not in page, prefix
+
+
+def test_the_admins_refusal_to_delete_says_what_to_do_instead(org, as_user):
+    """The app's 403 told the admin to ask their secretary (a superuser has neither a committee nor a
+    secretary): the admin's page says residents are recorded as moved out or died instead."""
+    resident = make_resident(org.a, "王芳")
+    response = as_user(org.superuser).get(reverse("admin:residents_resident_delete", args=[resident.pk]))
+    assert response.status_code == 403
+    assert "请登记居民迁出或去世" in response.text and "联系书记" not in response.text
+    assert reverse("admin:index") in response.text

@@ -101,7 +101,7 @@ def test_a_resident_who_died_is_shown_at_the_age_they_died(org, home, as_user):
     Resident.all_objects.filter(pk=wang.pk).update(archived=Resident.Archived.DECEASED, archived_on=died)
     client = as_user(org.secretary_a)
     page = text_of(client.get(reverse("residents:detail", args=[wang.pk])).text)
-    assert "（84岁）" in page.replace(" ", "").replace("(", "（").replace(")", "）")
+    assert "（享年84岁）" in page.replace(" ", "").replace("(", "（").replace(")", "）")
     rows = client.get(reverse("residents:list") + "?status=all&q=王").text
     assert "王秀英" in rows and "去世" in rows  # listed, with no age
     assert "86岁" in text_of(rows).replace(" ", "") and rows.count("岁") == 1  # the neighbour's only
@@ -110,7 +110,10 @@ def test_a_resident_who_died_is_shown_at_the_age_they_died(org, home, as_user):
 
 @pytest.mark.parametrize(
     ("archived", "words"),
-    [("moved_out", "不能再登记走访：周勤 {day} 迁出。"), ("deceased", "不能再登记走访：周勤 {day} 去世。")],
+    [
+        ("moved_out", "不能登记在此之后的走访：周勤 {day} 迁出。"),
+        ("deceased", "不能登记在此之后的走访：周勤 {day} 去世。"),
+    ],
 )
 def test_no_visit_is_recorded_after_a_resident_moved_out_or_died(org, home, as_user, archived, words):
     """The button is hidden, but a visit posted anyway was saved, dated after the death: the
@@ -127,3 +130,19 @@ def test_no_visit_is_recorded_after_a_resident_moved_out_or_died(org, home, as_u
     assert response.status_code == 200
     assert words.format(day=day.isoformat()) in text_of(response.text)
     assert not Visit.all_objects.filter(resident=zhou).exists()
+
+
+def test_a_visit_made_before_the_day_is_recorded_late(org, home, as_user):
+    """A visit made before the death, entered afterwards, was refused with the rest."""
+    from residents.models import Visit
+
+    zhou = make_resident(home, "周勤")
+    died = timezone.localdate() - 5 * DAY
+    Resident.all_objects.filter(pk=zhou.pk).update(archived="deceased", archived_on=died)
+    visited = timezone.localtime() - 10 * DAY
+    response = as_user(org.worker_a).post(
+        reverse("residents:visit_new", args=[zhou.pk]),
+        {"visited_at": visited.strftime("%Y-%m-%dT%H:%M"), "method": "home", "findings": "上门"},
+    )
+    assert response.status_code == 302
+    assert Visit.all_objects.filter(resident=zhou).count() == 1
