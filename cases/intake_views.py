@@ -21,6 +21,7 @@ from cases.views import get_case
 from committee.roles import Perm
 from common.forms import parse_id
 from common.hints import hint_typed_numbers
+from residents.addresses import building_part
 from residents.models import Building, Household, Resident, Visit
 from residents.selectors import search_residents
 
@@ -238,7 +239,7 @@ def _resident_results(q: str, worker=None):
 
 def _building_results(q: str):
     queryset = Building.objects.all()
-    for part in q.strip().replace("弄", " ").replace("号", " ").split():
+    for part in building_part(q.strip()).replace("弄", " ").replace("号", " ").split():
         queryset = queryset.filter(Q(road__contains=part) | Q(lane=part) | Q(number=part))
     return queryset[:8]
 

@@ -29,3 +29,10 @@ def household_address(road: str, lane: str, number: str, room: str) -> str:
 def without_unit(text: str, unit: str) -> str:
     """The bare value of an address part as people type it: "449弄" → "449", "302 室" → "302"."""
     return text[: -len(unit)].strip() if text.endswith(unit) else text
+
+
+def building_part(text: str) -> str:
+    """What of a typed address names the building: "449弄8号203室" → "449弄8号" (a worker types the
+    home they stand at; the room after the number is not the building's, and found nothing)."""
+    head, unit, _room = text.partition(NUMBER)
+    return head + unit if unit else text

@@ -40,3 +40,14 @@ def test_pages_render(org, as_user):
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def test_the_intakes_building_search_takes_the_home_typed_with_its_room(org, as_user):
+    """A worker types the home they stand at: "449弄8号203" found no building (the room was read as
+    a number to match)."""
+    make_building(org.a, "8")
+    make_building(org.a, "18")
+    client = as_user(org.worker_a)
+    for typed in ("449弄8号203", "449弄8号203室", "449弄8号", "449 8"):
+        found = client.get(reverse("cases:pick_building"), {"building_q": typed}).context["building_results"]
+        assert [b.number for b in found] == ["8"], typed
