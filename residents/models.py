@@ -314,10 +314,14 @@ class Resident(CommitteeOwned):
         return words % {"day": self.archived_on.isoformat()}
 
     @property
+    def died_on(self) -> datetime.date | None:
+        """The day they died (None: alive, moved out, or a death recorded without its day)."""
+        return self.archived_on if self.archived == self.Archived.DECEASED else None
+
+    @property
     def age(self) -> int | None:
         """Their age today, or, for a resident who died, the age they died at (not 86 beside 去世)."""
-        died = self.archived == self.Archived.DECEASED and self.archived_on
-        return age_on(self.birth_date, self.archived_on if died else timezone.localdate())
+        return age_on(self.birth_date, self.died_on or timezone.localdate())
 
     @staticmethod
     def birth_date_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:
