@@ -223,7 +223,9 @@ class EditForm(forms.ModelForm):
 
 
 class AssignForm(VersionForm):
-    assignee = ModelChoiceField(label=_("Assign to"), queryset=None, required=False, empty_label=_("nobody"))
+    assignee = ModelChoiceField(
+        label=_("Assign to"), queryset=None, required=False, empty_label=_("unassigned")
+    )
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -97,6 +97,7 @@ def render_case_rows(
     # language from a context-local).
     due, closed, resolved = gettext("due %(date)s"), gettext("closed %(date)s"), gettext("resolved %(date)s")
     with_body = gettext("with %(body)s for %(days)s days")
+    with_body_today = gettext("referred to %(body)s today")  # not "for 0 days"
     # get_status_display() builds a dict of the choices on every call: once per list here.
     status_labels = {value: escape(label) for value, label in Case.Status.choices}
     # The names beside each case, from the cache (cases/reference.py), not from joined rows.
@@ -142,7 +143,11 @@ def render_case_rows(
         if referral:
             when += format_html(
                 '          <span class="waiting-on">{}</span>\n',
-                _sentence(with_body, body=bodies.get(referral.body_id, ""), days=referral.days_out),
+                _sentence(
+                    with_body if referral.days_out else with_body_today,
+                    body=bodies.get(referral.body_id, ""),
+                    days=referral.days_out,
+                ),
             )
         out.append(
             _ROW.format(

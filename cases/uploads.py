@@ -52,6 +52,7 @@ def sniff(uploaded) -> str:
                 width, height = image.size  # read from the header: nothing is decoded yet
                 if width * height > MAX_PIXELS:
                     raise ValidationError(
+                        # Translators: mp and max are whole megapixels (48 = 4800万像素).
                         _("The photo is %(mp)s megapixels; at most %(max)s can be added."),
                         code="too_many_pixels",
                         params={"mp": round(width * height / 1_000_000), "max": MAX_PIXELS // 1_000_000},
@@ -61,6 +62,7 @@ def sniff(uploaded) -> str:
             raise
         except Image.DecompressionBombError as exc:  # past twice Pillow's limit: refused at opening
             raise ValidationError(
+                # Translators: max is whole megapixels (40 = 4000万像素).
                 _("The photo has too many pixels; at most %(max)s megapixels can be added."),
                 code="too_many_pixels",
                 params={"max": MAX_PIXELS // 1_000_000},

@@ -232,6 +232,21 @@ def test_the_home_queue_names_the_oldest_referral_still_waiting(org, as_user):
         assert row.endswith(f"在{second.name}已 2 天"), (url, row)
 
 
+def test_a_referral_sent_today_reads_as_today_not_zero_days(org, as_user):
+    """A case referred today waits "today", in both languages, not "for 0 days"."""
+    case = make_case(org.worker_a, org.a, title="楼道积水", assignee=org.worker_a)
+    body = OutsideBody.objects.order_by("pk").first()
+    services.refer(access=Access(org.worker_a), case=case, body=body, sent_on=timezone.localdate())
+    client = as_user(org.worker_a)
+    for language, said in (
+        ("zh-hans", f"今天刚转给{body.name}"),
+        ("en", f"referred to {body.name_en or body.name} today"),
+    ):
+        page = client.get(reverse("cases:list"), headers={"accept-language": language}).content.decode()
+        row = _row_text(page, case.number)
+        assert row.endswith(said) and " 0 " not in row, (language, row)
+
+
 @pytest.mark.parametrize(
     ("typed", "chinese", "english"),
     [
