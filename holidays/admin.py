@@ -4,9 +4,10 @@ from collections import defaultdict
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from holidays import calendar
 from holidays.models import HolidayDay, HolidayYear
@@ -111,14 +112,48 @@ class HolidayYearForm(forms.ModelForm):
         return data
 
 
+def statutory_days(year: int) -> int:
+    """The days of statutory holiday a year (全体公民放假的节日): 13 since 2025 (New Year 1, the Spring
+    Festival 4, Qingming 1, Labour Day 2, Dragon Boat 1, Mid-Autumn 1, National Day 3), 11 from
+    2008, 10 before. A notice's breaks are longer (the weekends and make-up days around them), so a
+    year entered with fewer days off than this is half typed in, and its due dates would count the
+    rest as working days: the admin says so when it is saved, and its list marks the year. Not
+    refused: a clerk may save a long notice in several sittings, and a warning keeps their work."""
+    return 13 if year >= 2025 else 11 if year >= 2008 else 10
+
+
 @admin.register(HolidayYear)
 class HolidayYearAdmin(admin.ModelAdmin):
     form = HolidayYearForm
-    list_display = ["year", "notice"]
+    list_display = ["year", "notice", "days_off_entered"]
     inlines = [HolidayDayInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            off=models.Count("days", filter=models.Q(days__kind=HolidayDay.Kind.HOLIDAY))
+        )
+
+    @admin.display(description=_l("days off entered"), ordering="off")
+    def days_off_entered(self, obj) -> str:
+        if obj.off < statutory_days(obj.year):
+            return _("%(n)s (looks incomplete)") % {"n": obj.off}
+        return str(obj.off)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
+        year = form.instance.year
+        off = form.instance.days.filter(kind=HolidayDay.Kind.HOLIDAY).count()
+        if off < statutory_days(year):
+            messages.warning(
+                request,
+                _(
+                    "%(year)s has only %(n)s days off entered; the State Council's notice gives at "
+                    "least %(fewest)s (New Year, the Spring Festival, Qingming, Labour Day, Dragon Boat, "
+                    "Mid-Autumn, National Day). Check the notice and enter the missing days: until then "
+                    "due dates count them as working days."
+                )
+                % {"year": year, "n": off, "fewest": statutory_days(year)},
+            )
         if form.has_changed() or any(formset.has_changed() for formset in formsets):
             # A year corrected to another year changes both.
             _count_due_dates_again(request, {form.instance.year, form.initial.get("year")})

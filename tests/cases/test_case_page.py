@@ -101,3 +101,19 @@ def test_the_case_page_adds_photos_with_the_intakes_buttons_not_a_bare_file_inpu
     stored = Attachment.all_objects.filter(case=case)
     assert sorted(stored.values_list("original_name", flat=True)) == ["a.jpg", "b.jpg", "camera.jpg"]
     assert set(stored.values_list("stage", flat=True)) == {Attachment.Stage.AFTER}
+
+
+def test_a_sensitive_cases_printed_sheet_says_it_is_sensitive(org, as_user):
+    """Paper leaves the app's rules behind: the sheet of a hardship case says, at its head, that it is
+    sensitive and how to keep it; an ordinary case's sheet does not."""
+    client = as_user(org.worker_a)
+    hardship = make_case(org.worker_a, org.a, title="家中有残疾人", code="hardship", assignee=org.worker_a)
+    drain = make_case(org.worker_a, org.a, title="楼道积水", assignee=org.worker_a)
+    sheet = text_of(client.get(reverse("cases:print", args=[hardship.pk]), headers=ZH).content.decode())
+    assert f"事项登记表 {hardship.number} 敏感" in sheet and "敏感事项：请妥善保管本单" in sheet
+    english = text_of(
+        client.get(reverse("cases:print", args=[hardship.pk]), headers={"accept-language": "en"}).text
+    )
+    assert "Sensitive case: keep this sheet out of sight" in english
+    plain = text_of(client.get(reverse("cases:print", args=[drain.pk]), headers=ZH).content.decode())
+    assert "敏感" not in plain

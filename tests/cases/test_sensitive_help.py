@@ -38,3 +38,17 @@ def test_a_viewer_is_told_some_information_is_withheld_not_that_there_is_none(or
     page = as_user(org.viewer_a).get(reverse("residents:detail", args=[resident.pk])).text
     assert "部分信息仅限有权限的工作人员查看" in page and "无关爱类别" not in page
     assert "低保" in as_user(org.worker_a).get(reverse("residents:detail", args=[resident.pk])).text
+
+
+def test_a_viewer_is_told_so_when_only_some_care_categories_are_withheld(org, as_user):
+    """独居老人 shown beside 低保 withheld: the note says some information is withheld, as it does
+    when every category is (it was said only then, so the two read differently)."""
+    from residents.models import CareCategory
+
+    resident = make_resident(make_household(make_building(org.a), "102"), "袁斌")
+    resident.care_categories.add(*CareCategory.objects.filter(code__in=["dibao", "elderly_alone"]))
+    page = as_user(org.viewer_a).get(reverse("residents:detail", args=[resident.pk])).text
+    assert "独居老人" in page and "低保" not in page
+    assert "部分信息仅限有权限的工作人员查看" in page
+    staff_page = as_user(org.worker_a).get(reverse("residents:detail", args=[resident.pk])).text
+    assert "低保" in staff_page and "部分信息仅限有权限的工作人员查看" not in staff_page

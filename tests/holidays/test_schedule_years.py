@@ -128,3 +128,23 @@ def test_a_make_up_working_day_on_a_weekday_is_refused_a_holiday_on_a_weekend_is
     assert _add(client, year, days=days).status_code == 302
     entered = dict(HolidayDay.objects.values_list("date", "kind"))
     assert entered[saturday] == "holiday" and entered[sunday] == "workday"
+
+
+def test_a_year_with_fewer_days_off_than_the_law_gives_is_saved_with_a_warning(org, as_user):
+    """A year half typed in (New Year only) would count the Spring Festival as working days: it is
+    kept (the clerk may be entering a long notice in sittings), the admin says what is missing, and
+    the list marks the year until its days are in."""
+    client = as_user(org.superuser)
+    year = timezone.localdate().year + 1
+    saved = _add(client, year, headers={"accept-language": "zh-hans"})
+    assert saved.status_code == 302
+    listing = text_of(client.get(saved.url, headers={"accept-language": "zh-hans"}).text)
+    assert f"{year} 年只录入了 1 天假日" in listing and "至少 13 天" in listing
+    assert "1（看起来不完整）" in listing
+    # The whole notice: 13 days off (2027's breaks are longer; these are enough for the rule).
+    days = [(f"{year}-10-{d:02d}", "holiday") for d in range(1, 14)]
+    schedule = HolidayYear.objects.get(year=year)
+    schedule.days.all().delete()
+    HolidayDay.objects.bulk_create(HolidayDay(schedule=schedule, date=D.fromisoformat(d)) for d, _ in days)
+    listing = text_of(client.get(saved.url, headers={"accept-language": "en"}).text)
+    assert "looks incomplete" not in listing and "13" in listing
