@@ -129,8 +129,10 @@ class HolidayYearAdmin(admin.ModelAdmin):
     inlines = [HolidayDayInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            off=models.Count("days", filter=models.Q(days__kind=HolidayDay.Kind.HOLIDAY))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(off=models.Count("days", filter=models.Q(days__kind=HolidayDay.Kind.HOLIDAY)))
         )
 
     @admin.display(description=_l("days off entered"), ordering="off")
