@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from committee.models import Committee, CommitteeOwned
 from common.dates import outside_range, years_after
 from common.masking import mask_numbers_in_text
+from common.workdays import add_workdays, due_days
 
 if TYPE_CHECKING:
     from cases.models.work import Referral
@@ -227,6 +228,9 @@ class Case(CommitteeOwned):
     due_workdays = models.PositiveSmallIntegerField(
         _("due in working days"), null=True, blank=True, editable=False
     )
+    # The day those working days are counted from when it is not the day the case was logged: a
+    # case reopened is due again counted from the day it was reopened (count_due_again).
+    due_counted_from = models.DateField(_("due date counted from"), null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.NEW)
     closure = models.CharField(_("closed as"), max_length=20, choices=Closure, blank=True)
     duplicate_of = models.ForeignKey(
@@ -395,6 +399,26 @@ class Case(CommitteeOwned):
     def overdue_on(self, today: dt.date) -> bool:
         """is_overdue on a given day: a list asks the day once for all its rows."""
         return self.is_open and self.due_date < today
+
+    # The fields count_due_again sets, for the save that follows it.
+    DUE_COUNTED = ("due_date", "due_workdays", "due_counted_from")
+
+    def count_due_again(self, day: dt.date) -> dt.date | None:
+        """A case reopened on `day` (by the secretary, or "not satisfied" on the follow-up call) is
+        worked again: its due date is counted anew from that day, by its category and priority in
+        working days as on logging, not left at the passed date that made it overdue at once. A
+        later date it already has stays (set by hand for a year-long lift installation, resolved
+        early). Sets the DUE_COUNTED fields (the caller saves them) and returns the new date, or
+        None when the date stays."""
+        category = CaseCategory.objects.values_list("default_due_days", flat=True)
+        counted = due_days(category.get(pk=self.category_id), self.priority)
+        due = add_workdays(day, counted)
+        if self.due_date >= due:
+            return None
+        # Counted, not set by hand: a year's holidays entered later count it again from this day
+        # (cases/due_dates.py).
+        self.due_date, self.due_workdays, self.due_counted_from = due, counted, day
+        return due
 
     @staticmethod
     def due_date_range(logged_on: dt.date) -> tuple[dt.date, dt.date]:

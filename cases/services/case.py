@@ -349,6 +349,10 @@ def assign(
     return case
 
 
+# What Case.count_due_again reads of a locked case besides LOCKED (its category and due date).
+REOPEN_FIELDS = ("priority",)
+
+
 # The actions that only move a case's status (with a text); the others have services of their own.
 TRANSITIONS = frozenset(
     {Action.START, Action.WAIT, Action.RESUME, Action.RESOLVE, Action.WITHDRAW, Action.REOPEN}
@@ -368,7 +372,7 @@ def transition(
     """start, wait, resume, resolve (text = resolution), withdraw, reopen (text = reason)."""
     if action not in TRANSITIONS:
         raise ValueError(action)
-    case = _lock(access, case.pk, action, version)
+    case = _lock(access, case.pk, action, version, *(REOPEN_FIELDS if action == Action.REOPEN else ()))
     if action == Action.REOPEN and not text.strip() and case.reopen_requested_at is not None:
         # Reopening on a worker's request (one tap on the case page): their reason is the reason.
         request = pending_reopen_request(case)
@@ -393,9 +397,12 @@ def transition(
         case.resolved_at = None
         case.reopen_requested_at = None  # a worker's request to reopen is answered
         fields += ["closure", "closed_at", "resolved_at", "reopen_requested_at"]
+        due = case.count_due_again(timezone.localdate(at))  # worked again: due again
+        if due is not None:
+            fields += Case.DUE_COUNTED
     _save(case, *fields)
     if action == Action.REOPEN:
-        payload = events.Reopened(before=before, after=case.status)
+        payload = events.Reopened(before=before, after=case.status, due=str(due or ""))
     else:
         payload = events.StatusChanged(before=before, after=case.status, action=str(action))
     events.record(case, payload, actor=access.user, text=text, at=at)

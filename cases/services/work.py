@@ -22,7 +22,7 @@ from cases.models import (
     Referral,
 )
 from cases.rules import Action, may_remove_attachment
-from cases.services.case import _lock, _save
+from cases.services.case import REOPEN_FIELDS, _lock, _save
 from committee.access import Access
 from committee.roles import Perm
 
@@ -158,7 +158,7 @@ def record_follow_up(
     """The call after resolving. "Not satisfied" reopens the case (one event says both). The call's
     day lies from the day the case was resolved to today (FollowUp.check_called_on), else a
     ValidationError on called_on."""
-    case = _lock(access, case.pk, Action.FOLLOW_UP, version)
+    case = _lock(access, case.pk, Action.FOLLOW_UP, version, *REOPEN_FIELDS)
     at = at or timezone.now()
     today = timezone.localdate(at)
     called_on = called_on or today
@@ -179,13 +179,17 @@ def record_follow_up(
     case.satisfaction = satisfaction
     fields = ["satisfaction"]
     reopened = satisfaction == Case.Satisfaction.NOT_SATISFIED
+    due = None
     if reopened:
         case.status = Case.Status.IN_PROGRESS
         case.resolved_at = None
         case.reopen_requested_at = None  # open again: a worker's request to reopen is answered
         fields += ["status", "resolved_at", "reopen_requested_at"]
+        due = case.count_due_again(today)  # worked again: due again, counted from today
+        if due is not None:
+            fields += Case.DUE_COUNTED
     _save(case, *fields)
-    called = events.FollowedUp(satisfaction=satisfaction, reopened=reopened)
+    called = events.FollowedUp(satisfaction=satisfaction, reopened=reopened, due=str(due or ""))
     events.record(case, called, actor=access.user, text=comment, at=at)
     return follow_up
 
