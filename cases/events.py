@@ -469,10 +469,16 @@ def history() -> Iterator[None]:
 
 
 def record(
-    case: Case, payload: Payload, *, actor, text: str = "", at: datetime.datetime | None = None
+    case: Case,
+    payload: Payload,
+    *,
+    actor,
+    text: str = "",
+    at: datetime.datetime | None = None,
+    token: str = "",
 ) -> CaseEvent:
     """Write one event on a case's timeline; outside history() it tells the people it concerns once
-    the action commits."""
+    the action commits. `token`: the one-time token of the form that wrote it (services.Repeated)."""
     event = CaseEvent.all_objects.create(
         case=case,
         committee_id=case.committee_id,
@@ -481,6 +487,7 @@ def record(
         text=text,
         at=at or timezone.now(),
         data=payload.to_data(),
+        form_token=token[:40],  # services/once.py TOKEN_LENGTH
     )
     if not _writing_history.get():
         from notifications.tasks import notify_after_commit  # notifications reads cases: import late

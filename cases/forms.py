@@ -192,12 +192,19 @@ def parse_parties(data) -> list:
     return parties
 
 
+def token_field() -> forms.CharField:
+    """The one-time token of a case page's form ({% form_token %}), which its service is given: the
+    same form posted twice is saved once (cases/services/once.py). Empty: a form drawn before it."""
+    return forms.CharField(widget=forms.HiddenInput, required=False)
+
+
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class TextActionForm(VersionForm):
     text = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea({"rows": 2}))
+    token = token_field()
 
 
 class EditForm(forms.ModelForm):
@@ -262,6 +269,7 @@ class ReferralForm(forms.Form):
     their_reference = forms.CharField(label=_("Their reference"), required=False, max_length=50)
     reply_expected_by = forms.DateField(label=_("Reply expected by"), required=False, widget=DATE)
     text = forms.CharField(label=_("What was asked"), required=False, widget=forms.Textarea({"rows": 2}))
+    token = token_field()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -271,12 +279,14 @@ class ReferralForm(forms.Form):
 
 class ChaseForm(forms.Form):
     text = forms.CharField(label=_("What they said"), required=False, max_length=500)
+    token = token_field()
 
 
 class ReplyForm(forms.Form):
     replied_on = forms.DateField(label=_("Replied on"), widget=DATE, initial=timezone.localdate)
     reply = forms.CharField(label=_("Reply"), widget=forms.Textarea({"rows": 2}))
     outcome = forms.CharField(label=_("Outcome"), required=False, max_length=200)
+    token = token_field()
 
 
 class FollowUpForm(VersionForm):
@@ -285,9 +295,12 @@ class FollowUpForm(VersionForm):
         label=_("Satisfaction"), choices=Case.Satisfaction.choices, widget=forms.RadioSelect
     )
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea({"rows": 2}))
+    token = token_field()
 
 
 class AidForm(forms.ModelForm):
+    token = token_field()
+
     class Meta:
         model = Aid
         fields = ["kind", "amount", "status", "donors", "applied_on", "notes"]
@@ -310,6 +323,7 @@ class AidUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Aid.Status.choices)
     on = forms.DateField(label=_("On"), widget=DATE, initial=timezone.localdate)
     notes = forms.CharField(label=_("Note"), required=False, max_length=500)
+    token = token_field()
 
 
 class AttachmentForm(forms.Form):

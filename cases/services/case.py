@@ -34,6 +34,7 @@ from cases.rules import (
     who_may,
 )
 from cases.search import reindex_cases
+from cases.services.once import refuse_repeat
 from committee.access import Access
 from committee.models import Committee, User
 from committee.roles import Perm
@@ -205,12 +206,20 @@ LOCKED = (
 
 
 def _lock(
-    access: Access, case_id: int, action: Action, version: int | None, *also: str, not_now: str = ""
+    access: Access,
+    case_id: int,
+    action: Action,
+    version: int | None,
+    *also: str,
+    not_now: str = "",
+    token: str = "",
 ) -> Case:
     """The case re-read under a row lock (its LOCKED fields, and `also`); Conflict when stale,
     PermissionDenied when not allowed. `not_now`: the words (a ValidationError) for someone who
-    may do this to the case, only not in its status (a page drawn before another changed it)."""
+    may do this to the case, only not in its status (a page drawn before another changed it).
+    `token`: the submitting form's one-time token (once.py): Repeated when it was saved already."""
     fresh = Case.all_objects.select_for_update().only(*LOCKED, *also).get(pk=case_id)
+    refuse_repeat(access, case_id, token)
     if version is not None and fresh.version != version:
         raise Conflict(fresh)
     if not can(access, fresh, action):
@@ -368,11 +377,13 @@ def transition(
     version: int | None = None,
     text: str = "",
     at: datetime.datetime | None = None,
+    token: str = "",
 ) -> Case:
     """start, wait, resume, resolve (text = resolution), withdraw, reopen (text = reason)."""
     if action not in TRANSITIONS:
         raise ValueError(action)
-    case = _lock(access, case.pk, action, version, *(REOPEN_FIELDS if action == Action.REOPEN else ()))
+    reopen = REOPEN_FIELDS if action == Action.REOPEN else ()
+    case = _lock(access, case.pk, action, version, *reopen, token=token)
     if action == Action.REOPEN and not text.strip() and case.reopen_requested_at is not None:
         # Reopening on a worker's request (one tap on the case page): their reason is the reason.
         request = pending_reopen_request(case)
@@ -405,7 +416,7 @@ def transition(
         payload = events.Reopened(before=before, after=case.status, due=str(due or ""))
     else:
         payload = events.StatusChanged(before=before, after=case.status, action=str(action))
-    events.record(case, payload, actor=access.user, text=text, at=at)
+    events.record(case, payload, actor=access.user, text=text, at=at, token=token)
     return case
 
 
@@ -464,9 +475,10 @@ def close(
     version: int | None = None,
     text: str = "",
     at: datetime.datetime | None = None,
+    token: str = "",
 ) -> Case:
     """The secretary closes a resolved case after its follow-up call."""
-    case = _lock(access, case.pk, Action.CLOSE, version)
+    case = _lock(access, case.pk, Action.CLOSE, version, token=token)
     at = at or timezone.now()
     before = case.status
     case.status = Case.Status.CLOSED
@@ -474,7 +486,7 @@ def close(
     case.closed_at = at
     _save(case, "status", "closure", "closed_at")
     closed = events.StatusChanged(before=before, after=case.status, action=str(Action.CLOSE))
-    events.record(case, closed, actor=access.user, text=text, at=at)
+    events.record(case, closed, actor=access.user, text=text, at=at, token=token)
     return case
 
 
@@ -520,12 +532,14 @@ def mark_duplicate(
 
 
 @transaction.atomic
-def add_note(*, access: Access, case: Case, text: str, at: datetime.datetime | None = None) -> CaseEvent:
-    case = _lock(access, case.pk, Action.NOTE, None)
+def add_note(
+    *, access: Access, case: Case, text: str, at: datetime.datetime | None = None, token: str = ""
+) -> CaseEvent:
+    case = _lock(access, case.pk, Action.NOTE, None, token=token)
     if not text.strip():
         raise ValidationError(_("Write something."))
     _save(case)
-    return events.record(case, events.Note(), actor=access.user, text=text.strip(), at=at)
+    return events.record(case, events.Note(), actor=access.user, text=text.strip(), at=at, token=token)
 
 
 @transaction.atomic
