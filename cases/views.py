@@ -49,6 +49,7 @@ from committee.roles import Perm
 from common.hints import CASE_FREE_TEXT, hint_typed_numbers
 from common.masking import mask_numbers_in_text
 from common.paging import CappedPaginator
+from notifications import services as notifications
 
 
 def get_case(request: HttpRequest, pk: int, detail: bool = False) -> Case:
@@ -227,6 +228,7 @@ def _render_case(
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk, detail=True)
     audit.record(user=request.user, kind=audit.Kind.CASE, committee_id=case.committee_id, case=case)
+    notifications.read_case(request.user.pk, case.pk)  # opened: what the inbox said about it is read
     ctx = _detail_context(request, case)
     if request.htmx:
         return render(request, "cases/detail.html#case_main", ctx)
