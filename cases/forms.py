@@ -65,8 +65,9 @@ class IntakeForm(forms.Form):
     """Logging a case on one phone screen. Parties arrive as `party` values "<resident id>" with a
     role in `role_<id>`; the building, household and visit as ids."""
 
-    # Not required: on a phone the worker may only tap a category (and take a photo); the title is
-    # then the details' first line or the category's name (clean()).
+    # Not required: on a phone the worker may only tap a category and take a photo, or write the
+    # details; the title is then the details' first line or, with a photo, the category's name
+    # (services.create_case: Case.title_from, which refuses a case that says nothing).
     title = forms.CharField(
         label=_("What is the problem?"),
         required=False,
@@ -137,14 +138,6 @@ class IntakeForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("token", secrets.token_urlsafe(16))
         self.parties = parties or []
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("title"):
-            first_line = (data.get("description") or "").strip().splitlines()[:1]
-            category = data.get("category")
-            data["title"] = (first_line[0][:40] if first_line else "") or (category.label if category else "")
-        return data
 
     def clean_committee(self):
         value = self.cleaned_data["committee"]

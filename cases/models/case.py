@@ -122,6 +122,11 @@ DUE_TOO_FAR_FROM_LOGGED = _(
     "The due date can be at most two years after the day the case was logged (%(day)s at the latest)."
 )
 
+# A new case says what happened (Case.title_from): its title, its details, or at least a photo of it.
+SAYS_NOTHING = _(
+    "Say what happened: a few words under “What is the problem?”, in the details, or a photo of it."
+)
+
 # When a case was logged, resolved and closed (Case.check_times): the app writes them itself, and an
 # administrator corrects them in the admin. Logged within the year its number says (2026-0042 was
 # logged in 2026: the committee's counter of that year gave it) and not after today; resolved from
@@ -399,6 +404,21 @@ class Case(CommitteeOwned):
     def overdue_on(self, today: dt.date) -> bool:
         """is_overdue on a given day: a list asks the day once for all its rows."""
         return self.is_open and self.due_date < today
+
+    @staticmethod
+    def title_from(title: str, description: str, category: CaseCategory, *, photos: bool) -> str:
+        """What a new case is called: its title as typed, else the first line of its details, else
+        (a category tapped and a photo taken on a phone: the photo shows what happened) its
+        category's name. A category alone says nothing of what happened: a ValidationError on the
+        title, in words."""
+        if title.strip():
+            return title.strip()
+        first = next((line.strip() for line in description.splitlines() if line.strip()), "")
+        if first:
+            return first[:40]
+        if photos:
+            return category.label
+        raise ValidationError({"title": SAYS_NOTHING})
 
     # The fields count_due_again sets, for the save that follows it.
     DUE_COUNTED = ("due_date", "due_workdays", "due_counted_from")

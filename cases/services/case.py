@@ -119,11 +119,14 @@ def create_case(
     """Log a case, with the photos taken for it. Returns (case, created): a repeated submit of one
     form (same token) returns the case the first submit made instead of a second one. A due date
     given by hand must lie in Case.due_date_range of the logging day (else a ValidationError on
-    due_date); without one it is counted in working days from the category and priority."""
+    due_date); without one it is counted in working days from the category and priority. Without a
+    title, it is named by its details or, with a photo, its category (Case.title_from): a case that
+    says nothing of what happened is refused (a ValidationError on title)."""
     access.require(Perm.LOG_CASE, committee)
     _check_assignee(access, committee.pk, assignee)
-    parties = list(parties)
+    parties, photos = list(parties), list(photos)
     _check_places(committee, (building, household, visit), parties)
+    title = Case.title_from(title, description, category, photos=bool(photos))
     if source == Case.Source.HOTLINE and not work_order_number:
         raise ValidationError({"work_order_number": _("A 12345 case needs its work order number.")})
     at = at or timezone.now()
