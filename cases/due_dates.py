@@ -4,9 +4,9 @@ A case logged in December is often due in January. When the next year's holidays
 (the State Council's notice comes in November or December; the calendar library learns it only with
 a new release), its due date is counted Monday to Friday, and the dashboard and the admin warn of
 it. Once an administrator enters the year (holidays/admin.py), every open case whose counted days
-ran into that year is counted again from the day it was logged with the same number of working days
-(Case.due_workdays), and the change is noted on its timeline. A date someone set by hand is theirs
-and stays; closed cases keep the date they were closed against.
+ran into that year is counted again from the day it was logged (or reopened: Case.due_counted_from)
+with the same number of working days (Case.due_workdays), and the change is noted on its timeline.
+A date someone set by hand is theirs and stays; closed cases keep the date they were closed against.
 """
 
 import datetime
@@ -24,8 +24,9 @@ from holidays.calendar import forget_entered_days
 
 
 def _counted_over(years: list[int]):
-    """Open cases whose counted days may reach into these years: logged before the last one ended,
-    due on or after the first one began (a count that ends before a year cannot change with it)."""
+    """Open cases whose counted days may reach into these years: logged before the last one ended
+    (a reopened case's count starts later still), due on or after the first one began (a count that
+    ends before a year cannot change with it)."""
     ends = timezone.make_aware(datetime.datetime(max(years) + 1, 1, 1))
     return Case.objects.filter(
         status__in=Case.OPEN_STATUSES,
@@ -58,7 +59,7 @@ def _recount_committee(committee_id: int, years: list[int]) -> int:
         _counted_over(years)
         .filter(committee_id=committee_id)
         .select_for_update()
-        .only(*LOCKED, "due_workdays")
+        .only(*LOCKED, "due_workdays", "due_counted_from")
         .order_by("pk")
     )
     moved = 0
@@ -66,7 +67,8 @@ def _recount_committee(committee_id: int, years: list[int]) -> int:
     # morning list already reads the new date).
     with events.history():
         for case in cases:
-            due = add_workdays(timezone.localdate(case.created_at), case.due_workdays)
+            start = case.due_counted_from or timezone.localdate(case.created_at)
+            due = add_workdays(start, case.due_workdays)
             if due == case.due_date:
                 continue
             before, case.due_date = case.due_date, due

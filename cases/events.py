@@ -228,9 +228,23 @@ class Reopened(Payload):
     before: str = ""
     after: str = ""
     action: str = "reopen"
+    due: str = ""  # the due date counted again from the reopening day (ISO); empty: it stayed
+
+    def to_data(self) -> dict[str, Any]:
+        data = super().to_data()
+        if not self.due:
+            data.pop("due")
+        return data
 
     def sentence(self, files: Container[int]) -> SafeString:
-        return _say(_("Reopened."))
+        return _reopened(self.due)
+
+
+def _reopened(due: str) -> SafeString:
+    """Reopened, with the new due date when reopening counted one (Case.count_due_again)."""
+    if due:
+        return _say(_("Reopened; now due %(day)s."), day=due)
+    return _say(_("Reopened."))
 
 
 @dataclass(frozen=True)
@@ -329,10 +343,17 @@ class FollowedUp(Payload):
     kind = Kind.FOLLOW_UP
     satisfaction: str = ""  # a Case.Satisfaction
     reopened: bool = False  # "not satisfied" reopened the case
+    due: str = ""  # the due date counted again as it reopened (ISO); empty: none, or it stayed
+
+    def to_data(self) -> dict[str, Any]:
+        data = super().to_data()
+        if not self.due:
+            data.pop("due")
+        return data
 
     def sentence(self, files: Container[int]) -> SafeString:
         said = _say(_("Follow-up call: %(s)s."), s=_choice_label(Case.Satisfaction, self.satisfaction))
-        return format_html("{} <strong>{}</strong>", said, _("Reopened.")) if self.reopened else said
+        return format_html("{} <strong>{}</strong>", said, _reopened(self.due)) if self.reopened else said
 
 
 @dataclass(frozen=True)
@@ -448,10 +469,16 @@ def history() -> Iterator[None]:
 
 
 def record(
-    case: Case, payload: Payload, *, actor, text: str = "", at: datetime.datetime | None = None
+    case: Case,
+    payload: Payload,
+    *,
+    actor,
+    text: str = "",
+    at: datetime.datetime | None = None,
+    token: str = "",
 ) -> CaseEvent:
     """Write one event on a case's timeline; outside history() it tells the people it concerns once
-    the action commits."""
+    the action commits. `token`: the one-time token of the form that wrote it (services.Repeated)."""
     event = CaseEvent.all_objects.create(
         case=case,
         committee_id=case.committee_id,
@@ -460,6 +487,7 @@ def record(
         text=text,
         at=at or timezone.now(),
         data=payload.to_data(),
+        form_token=token[:40],  # services/once.py TOKEN_LENGTH
     )
     if not _writing_history.get():
         from notifications.tasks import notify_after_commit  # notifications reads cases: import late

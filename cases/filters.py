@@ -22,8 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.models import Case, label_in_language
-from cases.reference import case_worker_names, category_id, category_names
+from cases.reference import case_worker_names, category_id, category_names, user_names
 from cases.search import term_filter
+from cases.selectors import visible_cases
 from committee.scoping import InIds
 from common.forms import MAX_ID, DateInput, FilterDateField, parse_id
 from residents.selectors import search_terms
@@ -111,6 +112,21 @@ class CaseFilterForm(forms.Form):
             self._list_staff_of_chosen_committee(anyone, staff, {pk for pk, _name, _street in committees})
         else:
             self.fields["assignee"].choices = [*anyone, *((str(pk), name) for pk, name in staff)]
+        self._keep_former_staff(access, {pk for pk, _name in staff})
+
+    def _keep_former_staff(self, access, staff: set[int]) -> None:
+        """A link may name someone who no longer works cases here (moved to another committee, made
+        a viewer) but still holds cases: the dashboard's workload counts theirs and links to them.
+        They stay a choice, by name, when they hold a case this reader sees; an invalid choice would
+        drop the filter, and their figure open every worker's cases. One query, only then."""
+        asked = parse_id(self.data.get("assignee"))
+        if access is None or asked is None or asked in staff:
+            return
+        if not visible_cases(access).filter(assignee_id=asked).exists():
+            return
+        assignee = self.fields["assignee"]
+        assignee.choices = [*assignee.choices, (str(asked), user_names([], [asked]).get(asked, ""))]
+        assignee.accepted = assignee.accepted | {str(asked)}
 
     def _list_staff_of_chosen_committee(self, anyone: list, staff: list, committee_ids: set[int]) -> None:
         """A district's 1,500 staff in one select are a list nobody reads (and were most of the

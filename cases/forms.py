@@ -65,8 +65,9 @@ class IntakeForm(forms.Form):
     """Logging a case on one phone screen. Parties arrive as `party` values "<resident id>" with a
     role in `role_<id>`; the building, household and visit as ids."""
 
-    # Not required: on a phone the worker may only tap a category (and take a photo); the title is
-    # then the details' first line or the category's name (clean()).
+    # Not required: on a phone the worker may only tap a category and take a photo, or write the
+    # details; the title is then the details' first line or, with a photo, the category's name
+    # (services.create_case: Case.title_from, which refuses a case that says nothing).
     title = forms.CharField(
         label=_("What is the problem?"),
         required=False,
@@ -138,14 +139,6 @@ class IntakeForm(forms.Form):
             self.initial.setdefault("token", secrets.token_urlsafe(16))
         self.parties = parties or []
 
-    def clean(self):
-        data = super().clean()
-        if not data.get("title"):
-            first_line = (data.get("description") or "").strip().splitlines()[:1]
-            category = data.get("category")
-            data["title"] = (first_line[0][:40] if first_line else "") or (category.label if category else "")
-        return data
-
     def clean_committee(self):
         value = self.cleaned_data["committee"]
         if value not in self.committees:
@@ -192,12 +185,19 @@ def parse_parties(data) -> list:
     return parties
 
 
+def token_field() -> forms.CharField:
+    """The one-time token of a case page's form ({% form_token %}), which its service is given: the
+    same form posted twice is saved once (cases/services/once.py). Empty: a form drawn before it."""
+    return forms.CharField(widget=forms.HiddenInput, required=False)
+
+
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class TextActionForm(VersionForm):
     text = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea({"rows": 2}))
+    token = token_field()
 
 
 class EditForm(forms.ModelForm):
@@ -262,6 +262,7 @@ class ReferralForm(forms.Form):
     their_reference = forms.CharField(label=_("Their reference"), required=False, max_length=50)
     reply_expected_by = forms.DateField(label=_("Reply expected by"), required=False, widget=DATE)
     text = forms.CharField(label=_("What was asked"), required=False, widget=forms.Textarea({"rows": 2}))
+    token = token_field()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -271,12 +272,14 @@ class ReferralForm(forms.Form):
 
 class ChaseForm(forms.Form):
     text = forms.CharField(label=_("What they said"), required=False, max_length=500)
+    token = token_field()
 
 
 class ReplyForm(forms.Form):
     replied_on = forms.DateField(label=_("Replied on"), widget=DATE, initial=timezone.localdate)
     reply = forms.CharField(label=_("Reply"), widget=forms.Textarea({"rows": 2}))
     outcome = forms.CharField(label=_("Outcome"), required=False, max_length=200)
+    token = token_field()
 
 
 class FollowUpForm(VersionForm):
@@ -285,9 +288,12 @@ class FollowUpForm(VersionForm):
         label=_("Satisfaction"), choices=Case.Satisfaction.choices, widget=forms.RadioSelect
     )
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea({"rows": 2}))
+    token = token_field()
 
 
 class AidForm(forms.ModelForm):
+    token = token_field()
+
     class Meta:
         model = Aid
         fields = ["kind", "amount", "status", "donors", "applied_on", "notes"]
@@ -310,6 +316,7 @@ class AidUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Aid.Status.choices)
     on = forms.DateField(label=_("On"), widget=DATE, initial=timezone.localdate)
     notes = forms.CharField(label=_("Note"), required=False, max_length=500)
+    token = token_field()
 
 
 class AttachmentForm(forms.Form):

@@ -49,6 +49,7 @@ from committee.roles import Perm
 from common.hints import CASE_FREE_TEXT, hint_typed_numbers
 from common.masking import mask_numbers_in_text
 from common.paging import CappedPaginator
+from notifications import services as notifications
 
 
 def get_case(request: HttpRequest, pk: int, detail: bool = False) -> Case:
@@ -227,6 +228,7 @@ def _render_case(
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk, detail=True)
     audit.record(user=request.user, kind=audit.Kind.CASE, committee_id=case.committee_id, case=case)
+    notifications.read_case(request.user.pk, case.pk)  # opened: what the inbox said about it is read
     ctx = _detail_context(request, case)
     if request.htmx:
         return render(request, "cases/detail.html#case_main", ctx)
@@ -289,6 +291,9 @@ def _run(
         messages.error(request, newer)
         # htmx swaps only 2xx answers: the page part with the message; a plain form gets 409 Conflict.
         return _render_case(request, case_id, status=409)
+    except services.Repeated:
+        # The same form posted again (a double tap, Back and save): the first submit's work stands.
+        messages.info(request, _("Saved already: this form was sent twice and saved only once."))
     except ValidationError as error:
         form = next(iter(posted.values())) if posted else None
         if form is not None and any(form.errors.get(f.name) for f in form.visible_fields()):
@@ -343,24 +348,25 @@ def _do(request: HttpRequest, case: Case, action: Action) -> None:
     form = TextActionForm(post)
     form.is_valid()  # both fields are optional: a missing version is simply not checked
     version, text = form.cleaned_data.get("version"), form.cleaned_data.get("text") or ""
+    token = form.cleaned_data.get("token") or ""  # the form's one-time token: saved once however posted
     if action == Action.TAKE:
         services.take(access=access, case=case, version=version)
     elif action == Action.ASSIGN:
         assignee = _cleaned(AssignForm(post, case=case))["assignee"]
         services.assign(access=access, case=case, assignee=assignee, version=version)
     elif action == Action.CLOSE:
-        services.close(access=access, case=case, version=version, text=text)
+        services.close(access=access, case=case, version=version, text=text, token=token)
     elif action == Action.DUPLICATE:
         data = _cleaned(DuplicateForm(post, case=case))
         services.mark_duplicate(access=access, case=case, of=data["of"], version=version, text=data["text"])
     elif action == Action.NOTE:
-        services.add_note(access=access, case=case, text=text)
+        services.add_note(access=access, case=case, text=text, token=token)
     elif action == Action.ASK_REOPEN:
         services.ask_reopen(access=access, case=case, text=text)
     elif action == Action.DECLINE_REOPEN:
         services.decline_reopen(access=access, case=case, text=text)
     else:
-        services.transition(access=access, case=case, action=action, version=version, text=text)
+        services.transition(access=access, case=case, action=action, version=version, text=text, token=token)
 
 
 @require_POST

@@ -24,6 +24,7 @@ from committee.scoping import committee_scope, unscoped
 from common.workdays import is_workday
 from notifications import delivery
 from notifications.models import Notification
+from notifications.services import case_url
 from residents.selectors import care_roster
 
 K = Notification.Kind
@@ -115,7 +116,7 @@ def _case_row(user_id: int, kind: str, key: str, case: Case, **params) -> Notifi
         kind=kind,
         key=key,
         params={"case": case.number, "title": case.title, **params},
-        url=reverse("cases:detail", args=[case.pk]),
+        url=case_url(case.pk),
     )
 
 

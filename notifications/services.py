@@ -34,11 +34,17 @@ def _short(text: str) -> str:
     return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
 
 
+def case_url(case_id: int) -> str:
+    """Where a notification about a case links: its page. By it the inbox knows what a notification
+    is about, and reads it when the case is opened or acted on (read_case)."""
+    return reverse("cases:detail", args=[case_id])
+
+
 def _case_params(case: Case, access: Access) -> tuple[dict, str]:
     """The facts about a case this reader may be told, and the link (none when they cannot open it)."""
     if sees_sensitive(access, case):
         title = mask_numbers_in_text(case.title)  # stored as it will be read: never a typed number
-        return {"case": case.number, "title": title}, reverse("cases:detail", args=[case.pk])
+        return {"case": case.number, "title": title}, case_url(case.pk)
     return {"case": case.number, "hidden": True}, ""
 
 
@@ -140,10 +146,26 @@ def notify_for_event(event: CaseEvent) -> list[Notification]:
                     body_en=data.get("body_en", ""),
                     text=event.text,
                 )
+        _answered(event, case)
         told_now = [n for n in told if n is not None]
         # E-mail and the committee's WeCom group, for those who asked (one message per person, one post).
         delivery.queue(told_now, committee_id=event.committee_id, batch=f"event:{event.pk}")
     return told_now
+
+
+def _answered(event: CaseEvent, case: Case) -> None:
+    """What an event answers is read: whatever its actor was told about the case before it (they
+    have acted on it: the overdue reminder, the assignment, the resident not satisfied), and a
+    request to reopen once the case is reopened or the request declined (no secretary waits on it
+    any more). Told after the event, it is news still (a retried task runs later)."""
+    if event.actor_id:
+        read_case(event.actor_id, case.pk, until=event.at)
+    answers_request = event.kind in {E.REOPENED, E.REOPEN_DECLINED} or (
+        event.kind == E.FOLLOW_UP and (event.data or {}).get("reopened")
+    )
+    if answers_request:
+        for manager in managers(case.committee_id):
+            read_case(manager.pk, case.pk, until=event.at, kinds=[K.REOPEN_REQUESTED])
 
 
 def _asker(event: CaseEvent) -> int | None:
@@ -209,6 +231,18 @@ def notify_import(run) -> Notification | None:
 
 def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def read_case(user_id: int, case_id: int, *, until=None, kinds: Iterable[str] | None = None) -> int:
+    """Mark read this user's notifications about a case (linking to its page): they opened it, or
+    acted on it. `until`: only those told up to then; `kinds`: only these. Returns how many changed.
+    One UPDATE through the user's unread rows (the index notification_unread)."""
+    unread = Notification.objects.filter(recipient_id=user_id, read_at__isnull=True, url=case_url(case_id))
+    if until is not None:
+        unread = unread.filter(created_at__lte=until)
+    if kinds is not None:
+        unread = unread.filter(kind__in=list(kinds))
+    return unread.update(read_at=timezone.now())
 
 
 def mark_read(user, notification_id: int | None = None) -> int:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from committee.models import Committee, CommitteeOwned
 from common.dates import outside_range, years_after
 from common.masking import mask_numbers_in_text
+from common.workdays import add_workdays, due_days
 
 if TYPE_CHECKING:
     from cases.models.work import Referral
@@ -119,6 +120,11 @@ DUE_BEFORE_LOGGED = _("The due date cannot be earlier than the day the case was 
 DUE_TOO_FAR_FROM_TODAY = _("The due date can be at most two years from today (%(day)s at the latest).")
 DUE_TOO_FAR_FROM_LOGGED = _(
     "The due date can be at most two years after the day the case was logged (%(day)s at the latest)."
+)
+
+# A new case says what happened (Case.title_from): its title, its details, or at least a photo of it.
+SAYS_NOTHING = _(
+    "Say what happened: a few words under “What is the problem?”, in the details, or a photo of it."
 )
 
 # When a case was logged, resolved and closed (Case.check_times): the app writes them itself, and an
@@ -227,6 +233,9 @@ class Case(CommitteeOwned):
     due_workdays = models.PositiveSmallIntegerField(
         _("due in working days"), null=True, blank=True, editable=False
     )
+    # The day those working days are counted from when it is not the day the case was logged: a
+    # case reopened is due again counted from the day it was reopened (count_due_again).
+    due_counted_from = models.DateField(_("due date counted from"), null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.NEW)
     closure = models.CharField(_("closed as"), max_length=20, choices=Closure, blank=True)
     duplicate_of = models.ForeignKey(
@@ -395,6 +404,41 @@ class Case(CommitteeOwned):
     def overdue_on(self, today: dt.date) -> bool:
         """is_overdue on a given day: a list asks the day once for all its rows."""
         return self.is_open and self.due_date < today
+
+    @staticmethod
+    def title_from(title: str, description: str, category: CaseCategory, *, photos: bool) -> str:
+        """What a new case is called: its title as typed, else the first line of its details, else
+        (a category tapped and a photo taken on a phone: the photo shows what happened) its
+        category's name. A category alone says nothing of what happened: a ValidationError on the
+        title, in words."""
+        if title.strip():
+            return title.strip()
+        first = next((line.strip() for line in description.splitlines() if line.strip()), "")
+        if first:
+            return first[:40]
+        if photos:
+            return category.label
+        raise ValidationError({"title": SAYS_NOTHING})
+
+    # The fields count_due_again sets, for the save that follows it.
+    DUE_COUNTED = ("due_date", "due_workdays", "due_counted_from")
+
+    def count_due_again(self, day: dt.date) -> dt.date | None:
+        """A case reopened on `day` (by the secretary, or "not satisfied" on the follow-up call) is
+        worked again: its due date is counted anew from that day, by its category and priority in
+        working days as on logging, not left at the passed date that made it overdue at once. A
+        later date it already has stays (set by hand for a year-long lift installation, resolved
+        early). Sets the DUE_COUNTED fields (the caller saves them) and returns the new date, or
+        None when the date stays."""
+        category = CaseCategory.objects.values_list("default_due_days", flat=True)
+        counted = due_days(category.get(pk=self.category_id), self.priority)
+        due = add_workdays(day, counted)
+        if self.due_date >= due:
+            return None
+        # Counted, not set by hand: a year's holidays entered later count it again from this day
+        # (cases/due_dates.py).
+        self.due_date, self.due_workdays, self.due_counted_from = due, counted, day
+        return due
 
     @staticmethod
     def due_date_range(logged_on: dt.date) -> tuple[dt.date, dt.date]:

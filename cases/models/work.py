@@ -61,6 +61,10 @@ class CaseEvent(_CaseChild):
     at = models.DateTimeField(_("at"), default=timezone.now)
     text = models.TextField(_("text"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
+    # The one-time token of the form whose submit wrote this event (its author's): the same form
+    # posted again (a double tap, Back and save) finds it and writes nothing (services.Repeated).
+    # Looked up among one case's events under the case's row lock: no index of its own.
+    form_token = models.CharField(max_length=40, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("case event")

@@ -4,9 +4,11 @@ a row lock, applies the change, bumps the version and writes exactly one event t
 
 Each service takes the acting user's `access` and raises what a caller must handle: PermissionDenied
 (the user may not do this to this case now), ValidationError (what was asked cannot be done, said in
-words for the user) and Conflict (the case changed since the form was drawn: nothing was written,
-the second person is shown the newer state). Every write takes `at`, when it happened (default now),
-so that the demo can write a year of history through the same code as the app.
+words for the user), Conflict (the case changed since the form was drawn: nothing was written,
+the second person is shown the newer state) and Repeated (the very form was submitted before: its
+one-time `token` is on the event its first submit wrote, and nothing was written again; once.py).
+Every write takes `at`, when it happened (default now), so that the demo can write a year of history
+through the same code as the app.
 
 The actions live in two modules along the models' seam: the case's own life (case.py) and the work
 recorded under it (work.py). Callers use this package: `services.transition(...)`.
@@ -36,6 +38,7 @@ from cases.services.case import (
     take,
     transition,
 )
+from cases.services.once import Repeated
 from cases.services.work import (
     DECISIONS,
     add_aid,
@@ -57,6 +60,7 @@ __all__ = [
     "Action",
     "Conflict",
     "NewParty",
+    "Repeated",
     "add_aid",
     "add_attachment",
     "add_note",

@@ -34,6 +34,7 @@ from cases.rules import (
     who_may,
 )
 from cases.search import reindex_cases
+from cases.services.once import refuse_repeat
 from committee.access import Access
 from committee.models import Committee, User
 from committee.roles import Perm
@@ -118,11 +119,14 @@ def create_case(
     """Log a case, with the photos taken for it. Returns (case, created): a repeated submit of one
     form (same token) returns the case the first submit made instead of a second one. A due date
     given by hand must lie in Case.due_date_range of the logging day (else a ValidationError on
-    due_date); without one it is counted in working days from the category and priority."""
+    due_date); without one it is counted in working days from the category and priority. Without a
+    title, it is named by its details or, with a photo, its category (Case.title_from): a case that
+    says nothing of what happened is refused (a ValidationError on title)."""
     access.require(Perm.LOG_CASE, committee)
     _check_assignee(access, committee.pk, assignee)
-    parties = list(parties)
+    parties, photos = list(parties), list(photos)
     _check_places(committee, (building, household, visit), parties)
+    title = Case.title_from(title, description, category, photos=bool(photos))
     if source == Case.Source.HOTLINE and not work_order_number:
         raise ValidationError({"work_order_number": _("A 12345 case needs its work order number.")})
     at = at or timezone.now()
@@ -205,12 +209,20 @@ LOCKED = (
 
 
 def _lock(
-    access: Access, case_id: int, action: Action, version: int | None, *also: str, not_now: str = ""
+    access: Access,
+    case_id: int,
+    action: Action,
+    version: int | None,
+    *also: str,
+    not_now: str = "",
+    token: str = "",
 ) -> Case:
     """The case re-read under a row lock (its LOCKED fields, and `also`); Conflict when stale,
     PermissionDenied when not allowed. `not_now`: the words (a ValidationError) for someone who
-    may do this to the case, only not in its status (a page drawn before another changed it)."""
+    may do this to the case, only not in its status (a page drawn before another changed it).
+    `token`: the submitting form's one-time token (once.py): Repeated when it was saved already."""
     fresh = Case.all_objects.select_for_update().only(*LOCKED, *also).get(pk=case_id)
+    refuse_repeat(access, case_id, token)
     if version is not None and fresh.version != version:
         raise Conflict(fresh)
     if not can(access, fresh, action):
@@ -349,6 +361,10 @@ def assign(
     return case
 
 
+# What Case.count_due_again reads of a locked case besides LOCKED (its category and due date).
+REOPEN_FIELDS = ("priority",)
+
+
 # The actions that only move a case's status (with a text); the others have services of their own.
 TRANSITIONS = frozenset(
     {Action.START, Action.WAIT, Action.RESUME, Action.RESOLVE, Action.WITHDRAW, Action.REOPEN}
@@ -364,11 +380,13 @@ def transition(
     version: int | None = None,
     text: str = "",
     at: datetime.datetime | None = None,
+    token: str = "",
 ) -> Case:
     """start, wait, resume, resolve (text = resolution), withdraw, reopen (text = reason)."""
     if action not in TRANSITIONS:
         raise ValueError(action)
-    case = _lock(access, case.pk, action, version)
+    reopen = REOPEN_FIELDS if action == Action.REOPEN else ()
+    case = _lock(access, case.pk, action, version, *reopen, token=token)
     if action == Action.REOPEN and not text.strip() and case.reopen_requested_at is not None:
         # Reopening on a worker's request (one tap on the case page): their reason is the reason.
         request = pending_reopen_request(case)
@@ -393,12 +411,15 @@ def transition(
         case.resolved_at = None
         case.reopen_requested_at = None  # a worker's request to reopen is answered
         fields += ["closure", "closed_at", "resolved_at", "reopen_requested_at"]
+        due = case.count_due_again(timezone.localdate(at))  # worked again: due again
+        if due is not None:
+            fields += Case.DUE_COUNTED
     _save(case, *fields)
     if action == Action.REOPEN:
-        payload = events.Reopened(before=before, after=case.status)
+        payload = events.Reopened(before=before, after=case.status, due=str(due or ""))
     else:
         payload = events.StatusChanged(before=before, after=case.status, action=str(action))
-    events.record(case, payload, actor=access.user, text=text, at=at)
+    events.record(case, payload, actor=access.user, text=text, at=at, token=token)
     return case
 
 
@@ -457,9 +478,10 @@ def close(
     version: int | None = None,
     text: str = "",
     at: datetime.datetime | None = None,
+    token: str = "",
 ) -> Case:
     """The secretary closes a resolved case after its follow-up call."""
-    case = _lock(access, case.pk, Action.CLOSE, version)
+    case = _lock(access, case.pk, Action.CLOSE, version, token=token)
     at = at or timezone.now()
     before = case.status
     case.status = Case.Status.CLOSED
@@ -467,7 +489,7 @@ def close(
     case.closed_at = at
     _save(case, "status", "closure", "closed_at")
     closed = events.StatusChanged(before=before, after=case.status, action=str(Action.CLOSE))
-    events.record(case, closed, actor=access.user, text=text, at=at)
+    events.record(case, closed, actor=access.user, text=text, at=at, token=token)
     return case
 
 
@@ -513,12 +535,14 @@ def mark_duplicate(
 
 
 @transaction.atomic
-def add_note(*, access: Access, case: Case, text: str, at: datetime.datetime | None = None) -> CaseEvent:
-    case = _lock(access, case.pk, Action.NOTE, None)
+def add_note(
+    *, access: Access, case: Case, text: str, at: datetime.datetime | None = None, token: str = ""
+) -> CaseEvent:
+    case = _lock(access, case.pk, Action.NOTE, None, token=token)
     if not text.strip():
         raise ValidationError(_("Write something."))
     _save(case)
-    return events.record(case, events.Note(), actor=access.user, text=text.strip(), at=at)
+    return events.record(case, events.Note(), actor=access.user, text=text.strip(), at=at, token=token)
 
 
 @transaction.atomic

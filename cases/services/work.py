@@ -22,7 +22,7 @@ from cases.models import (
     Referral,
 )
 from cases.rules import Action, may_remove_attachment
-from cases.services.case import _lock, _save
+from cases.services.case import REOPEN_FIELDS, _lock, _save
 from committee.access import Access
 from committee.roles import Perm
 
@@ -44,11 +44,12 @@ def refer(
     reply_expected_by: datetime.date | None = None,
     text: str = "",
     at: datetime.datetime | None = None,
+    token: str = "",
 ) -> Referral:
     """Send the case to an outside body; the case waits on it. Its dates must lie in their ranges
     (Referral.check_dates: sent from the day the case was logged to today, a reply expected from
     that day to two years after it), else a ValidationError on the date's field."""
-    case = _lock(access, case.pk, Action.REFER, None)
+    case = _lock(access, case.pk, Action.REFER, None, token=token)
     at = at or timezone.now()
     today = timezone.localdate(at)
     sent_on = sent_on or today
@@ -71,29 +72,35 @@ def refer(
     case.status = Case.Status.WAITING
     _save(case, "status")
     sent = _body_event(events.ReferralSent, referral, before=before, after=case.status)
-    events.record(case, sent, actor=access.user, text=text, at=at)
+    events.record(case, sent, actor=access.user, text=text, at=at, token=token)
     return referral
 
 
-def _lock_referral(access: Access, referral: Referral, action: Action) -> tuple[Case, Referral]:
-    case = _lock(access, referral.case_id, action, None)
+def _lock_referral(
+    access: Access, referral: Referral, action: Action, token: str = ""
+) -> tuple[Case, Referral]:
+    case = _lock(access, referral.case_id, action, None, token=token)
     return case, Referral.all_objects.select_related("body").get(pk=referral.pk)
 
 
 @transaction.atomic
 def chase(
-    *, access: Access, referral: Referral, text: str = "", at: datetime.datetime | None = None
+    *,
+    access: Access,
+    referral: Referral,
+    text: str = "",
+    at: datetime.datetime | None = None,
+    token: str = "",
 ) -> CaseEvent:
     """Chase an outside body that has not replied yet."""
-    case, referral = _lock_referral(access, referral, Action.CHASE)
+    case, referral = _lock_referral(access, referral, Action.CHASE, token)
     if not referral.is_outstanding:
         raise ValidationError(_("This referral has been answered."))
     at = at or timezone.now()
     _save(case)
     days = (timezone.localdate(at) - referral.sent_on).days
-    return events.record(
-        case, _body_event(events.Chased, referral, days=days), actor=access.user, text=text, at=at
-    )
+    chased = _body_event(events.Chased, referral, days=days)
+    return events.record(case, chased, actor=access.user, text=text, at=at, token=token)
 
 
 @transaction.atomic
@@ -105,11 +112,12 @@ def record_reply(
     replied_on: datetime.date | None = None,
     outcome: str = "",
     at: datetime.datetime | None = None,
+    token: str = "",
 ) -> Referral:
     """An outside body's reply. When the last outstanding one is in, a waiting case is back in progress.
     The reply's day lies from the day the referral was sent to today (else a ValidationError on
     replied_on); the referral's other dates, as stored, are not checked again here."""
-    case, referral = _lock_referral(access, referral, Action.REPLY)
+    case, referral = _lock_referral(access, referral, Action.REPLY, token)
     at = at or timezone.now()
     today = timezone.localdate(at)
     replied_on = replied_on or today
@@ -140,7 +148,7 @@ def record_reply(
         before=before,
         after=case.status,
     )
-    events.record(case, replied, actor=access.user, text=reply, at=at)
+    events.record(case, replied, actor=access.user, text=reply, at=at, token=token)
     return referral
 
 
@@ -154,11 +162,12 @@ def record_follow_up(
     comment: str = "",
     version: int | None = None,
     at: datetime.datetime | None = None,
+    token: str = "",
 ) -> FollowUp:
     """The call after resolving. "Not satisfied" reopens the case (one event says both). The call's
     day lies from the day the case was resolved to today (FollowUp.check_called_on), else a
     ValidationError on called_on."""
-    case = _lock(access, case.pk, Action.FOLLOW_UP, version)
+    case = _lock(access, case.pk, Action.FOLLOW_UP, version, *REOPEN_FIELDS, token=token)
     at = at or timezone.now()
     today = timezone.localdate(at)
     called_on = called_on or today
@@ -179,14 +188,18 @@ def record_follow_up(
     case.satisfaction = satisfaction
     fields = ["satisfaction"]
     reopened = satisfaction == Case.Satisfaction.NOT_SATISFIED
+    due = None
     if reopened:
         case.status = Case.Status.IN_PROGRESS
         case.resolved_at = None
         case.reopen_requested_at = None  # open again: a worker's request to reopen is answered
         fields += ["status", "resolved_at", "reopen_requested_at"]
+        due = case.count_due_again(today)  # worked again: due again, counted from today
+        if due is not None:
+            fields += Case.DUE_COUNTED
     _save(case, *fields)
-    called = events.FollowedUp(satisfaction=satisfaction, reopened=reopened)
-    events.record(case, called, actor=access.user, text=comment, at=at)
+    called = events.FollowedUp(satisfaction=satisfaction, reopened=reopened, due=str(due or ""))
+    events.record(case, called, actor=access.user, text=comment, at=at, token=token)
     return follow_up
 
 
@@ -211,11 +224,12 @@ def add_aid(
     applied_on: datetime.date | None = None,
     notes: str = "",
     at: datetime.datetime | None = None,
+    token: str = "",
 ) -> Aid:
     """Record aid on a case: applied for, or (the secretary) already decided. The day applied for
     lies from the day the case was logged to today (Aid.check_dates), else a ValidationError on
     applied_on."""
-    case = _lock(access, case.pk, Action.AID, None)
+    case = _lock(access, case.pk, Action.AID, None, token=token)
     if status in DECISIONS:
         access.require(Perm.APPROVE_AID, case.committee_id)
     at = at or timezone.now()
@@ -233,7 +247,7 @@ def add_aid(
         notes=notes,
     )
     _save(case)
-    events.record(case, _aid_event(aid), actor=access.user, text=notes, at=at)
+    events.record(case, _aid_event(aid), actor=access.user, text=notes, at=at, token=token)
     return aid
 
 
@@ -246,11 +260,12 @@ def update_aid(
     on: datetime.date | None = None,
     notes: str = "",
     at: datetime.datetime | None = None,
+    token: str = "",
 ) -> Aid:
     """The secretary's decision on aid (approved, paid, not eligible), or back to applied. The day
     `on` lies from the day the aid was applied for to today (Aid.check_dates), else a
     ValidationError on `on`; the aid's other dates, as stored, are not checked again here."""
-    case = _lock(access, aid.case_id, Action.AID, None)
+    case = _lock(access, aid.case_id, Action.AID, None, token=token)
     if status in DECISIONS:
         access.require(Perm.APPROVE_AID, case.committee_id)
     at = at or timezone.now()
@@ -281,7 +296,7 @@ def update_aid(
         aid.notes = f"{aid.notes}\n{notes}".strip()
     aid.save()
     _save(case)
-    events.record(case, _aid_event(aid), actor=access.user, text=notes, at=at)
+    events.record(case, _aid_event(aid), actor=access.user, text=notes, at=at, token=token)
     return aid
 
 

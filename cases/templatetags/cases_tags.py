@@ -1,5 +1,6 @@
 """Template helpers for case pages: the timeline, an event's sentence, badge colours, rows of cases."""
 
+import secrets
 from collections.abc import Container, Iterable
 
 from django import template
@@ -15,6 +16,14 @@ from common.masking import mask_numbers_in_text
 register = template.Library()
 
 register.filter("status_colour", rows.status_colour)
+
+
+@register.simple_tag
+def form_token() -> SafeString:
+    """A form's one-time token, new each time the form is drawn: the same form posted twice (a
+    double tap, Back and save again) is saved once (cases/services/once.py). Two forms drawn one
+    after the other (two notes typed) are two submits."""
+    return mark_safe(f'<input type="hidden" name="token" value="{secrets.token_urlsafe(16)}">')  # noqa: S308
 
 
 @register.simple_tag

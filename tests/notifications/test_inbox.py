@@ -52,7 +52,8 @@ def test_the_inbox_lists_only_my_notifications_linked_and_in_my_language(org, as
     note(org.secretary_a, "theirs", title="别人的")
     client = as_user(org.worker_a)
     html = client.get("/notifications/", headers={"Accept-Language": "en"}).content.decode()
-    assert '<a href="/cases/7/">Case 2026-0007 路灯不亮 is overdue' in html
+    # Opened through "read" (unread: the link is a button that marks it read and opens its page).
+    assert 'class="linklike news-open">Case 2026-0007 路灯不亮 is overdue' in html
     assert "别人的" not in html
 
 

@@ -1,0 +1,36 @@
+"""A form's one-time token: the same form posted twice (a double tap on a slow line, Back and save
+again, a browser retrying a post) is saved once.
+
+Each form of the case page carries a token of its own, drawn fresh with the page
+(cases_tags.form_token); the event its submit writes keeps it (CaseEvent.form_token). A service
+given the token looks for that event, among the case's events written by the same user, under the
+case's row lock (services/case.py `_lock`): a second submit waits for the first to commit and finds
+its event, before its version is compared (the first submit moved it) or anything is written. A new
+case has its own token on the case (Case.intake_token: services.create_case).
+"""
+
+from cases.models import CaseEvent
+from committee.access import Access
+
+TOKEN_LENGTH = 40  # CaseEvent.form_token's max_length
+
+
+class Repeated(Exception):
+    """The very form was submitted before: nothing was written again. `event`: what the first wrote."""
+
+    def __init__(self, event: CaseEvent) -> None:
+        super().__init__(f"form already saved as event {event.pk}")
+        self.event = event
+
+
+def refuse_repeat(access: Access, case_id: int, token: str) -> None:
+    """Raise Repeated when this user's submit of the form with this token already wrote its event on
+    the case. The caller holds the case's row lock."""
+    if not token:
+        return
+    done = CaseEvent.all_objects.filter(
+        case_id=case_id, form_token=token[:TOKEN_LENGTH], actor_id=access.user.pk
+    )
+    event = done.first()
+    if event is not None:
+        raise Repeated(event)
