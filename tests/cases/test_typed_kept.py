@@ -5,11 +5,11 @@ its words and photos there; a form kept on the device comes back only when somet
 from django.urls import reverse
 
 from cases import services
-from cases.models import Case, CaseEvent
+from cases.models import Attachment, Case, CaseEvent, CaseParty
 from cases.rules import Action
 from committee.access import Access
 from tests.cases.page_text import field_of, text_of
-from tests.factories import admin_form_data, make_case
+from tests.factories import admin_form_data, jpeg_upload, make_building, make_case, make_resident
 
 
 def _form_posting_to(page: str, url: str) -> dict[str, list[str]]:
@@ -104,3 +104,62 @@ def test_what_was_typed_for_an_action_no_longer_offered_is_shown_to_copy(org, as
     assert f'action="{resolve}"' not in page
     assert "未保存的内容" in text_of(page) and "已疏通下水管，住户确认不再返水" in page
     assert not CaseEvent.all_objects.filter(case=case, text__contains="已疏通").exists()
+
+
+def _intake(org, **extra) -> dict:
+    data = {
+        "title": "又一户反映地漏返水",
+        "description": "楼下102室也冒水了，\n下午三点开始",
+        "place": "",
+        "category": "drainage",
+        "source": "walk_in",
+        "priority": "normal",
+        "committee": str(org.a.pk),
+        "token": "joined",
+    }
+    return {**data, **extra}
+
+
+def test_joining_an_existing_case_keeps_what_was_typed_and_the_photo_on_it(org, as_user):
+    building = make_building(org.a, lane="449", number="12")
+    drain = make_case(org.worker_a, org.a, title="楼里下水道堵了", building=building)
+    neighbour = make_resident(org.a, name="赵国庆", building=building, room="102")
+    client = as_user(org.worker_a)
+    data = _intake(org, party=[neighbour.pk], work_order_number="20261207001", photos=jpeg_upload("地漏.jpg"))
+    response = client.post(reverse("cases:join", args=[drain.pk]), data)
+
+    assert response.status_code == 302 and response["Location"] == reverse("cases:detail", args=[drain.pk])
+    joined = CaseEvent.all_objects.get(case=drain, kind=CaseEvent.Kind.REPORTERS_ADDED)
+    assert "又一户反映地漏返水" in joined.text and "楼下102室也冒水了" in joined.text
+    assert "下午三点开始" in joined.text and "20261207001" in joined.text
+    assert CaseParty.all_objects.filter(case=drain, resident=neighbour, role=CaseParty.Role.REPORTER).exists()
+    photo = Attachment.all_objects.get(case=drain)
+    assert photo.original_name == "地漏.jpg" and photo.uploaded_by == org.worker_a
+    assert not Case.all_objects.exclude(pk=drain.pk).exists()  # joined, not logged a second time
+    page = client.get(response["Location"]).text
+    assert "新增反映人：赵国庆。" in page and "楼下102室也冒水了" in page
+    assert f"已并入事项 {drain.number}，填写的内容和 1 张照片已记入办理经过" in text_of(page)
+    assert f'href="{reverse("cases:attachment", args=[photo.pk])}"' in page
+
+
+def test_a_join_refused_brings_the_intake_back_as_typed(org, as_user):
+    """The case was resolved while the worker typed: nothing is added to it, and the intake form
+    comes back with everything typed (the photos asked for again), to log a new case or join another."""
+    building = make_building(org.a, lane="449", number="12")
+    drain = make_case(org.worker_a, org.a, title="楼里下水道堵了", building=building, assignee=org.worker_a)
+    neighbour = make_resident(org.a, name="赵国庆", building=building, room="102")
+    services.transition(access=Access(org.worker_a), case=drain, action=Action.RESOLVE, text="已疏通")
+    client = as_user(org.worker_a)
+    intake_url = reverse("cases:new") + f"?resident={neighbour.pk}"
+    data = _intake(org, party=[neighbour.pk], _from=intake_url, photos=jpeg_upload())
+    response = client.post(reverse("cases:join", args=[drain.pk]), data)
+
+    assert response.status_code == 200
+    page = response.text
+    words = text_of(page)
+    assert f"事项 {drain.number} 已不在办理中" in words and "请重新选择照片" in words
+    assert 'value="又一户反映地漏返水"' in page and "楼下102室也冒水了" in page
+    assert f'name="party" value="{neighbour.pk}" checked' in page and "checked>排水积水" in page
+    assert f'action="{intake_url}"' in page.replace("&amp;", "&")  # saving it logs a new case
+    assert not CaseEvent.all_objects.filter(case=drain, kind=CaseEvent.Kind.REPORTERS_ADDED).exists()
+    assert not Attachment.all_objects.exists()
