@@ -108,10 +108,14 @@ def _log(request: HttpRequest, form: IntakeForm, parties: list) -> Case:
         photos=data["photos"],
         token=data["token"],
     )
+    # "intake-done": the form's copy kept on the device is forgotten (static/js/needle.js).
     if not created:
-        messages.info(request, _("This case was already logged as %(number)s.") % {"number": case.number})
+        already = _("This case was already logged as %(number)s.") % {"number": case.number}
+        messages.info(request, already, extra_tags="intake-done")
     else:
-        messages.success(request, _("Case %(number)s logged.") % {"number": case.number})
+        messages.success(
+            request, _("Case %(number)s logged.") % {"number": case.number}, extra_tags="intake-done"
+        )
         hint_typed_numbers(request, data["title"], data["description"], data["place"])
     return case
 
@@ -159,7 +163,8 @@ def _logged_with(request: HttpRequest, token: str) -> Case | None:
 
 
 def _already_logged(request: HttpRequest, case: Case) -> HttpResponse:
-    messages.info(request, _("This case was already logged as %(number)s.") % {"number": case.number})
+    already = _("This case was already logged as %(number)s.") % {"number": case.number}
+    messages.info(request, already, extra_tags="intake-done")
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -170,9 +175,34 @@ def _restore(request: HttpRequest, logged: Case | None) -> HttpResponse:
         response = render(request, "cases/new.html#logged", {"logged": logged})
         response["X-Intake-Logged"] = "1"
         return response
-    form, parties = _refilled(request, request.POST)
-    lost = parse_id(request.POST.get("_photos", "")) is not None  # how many photos were chosen: one or more
-    return _render_intake(request, form, parties, restored=True, photos_lost=lost)
+    post = request.POST
+    form, parties = _refilled(request, post)
+    lost = parse_id(post.get("_photos", "")) is not None  # how many photos were chosen: one or more
+    kept = _anything_kept(request, form, parties)
+    if not kept and not lost:
+        # Only what the form opened here holds anyway (the worker typed and erased, or tapped
+        # nothing that stayed): no notice that something is back; the device forgets its copy.
+        response = HttpResponse(status=200)
+        response["X-Intake-Nothing"] = "1"
+        return response
+    restored = ("after_login" if post.get("_after_login") else "earlier") if kept else ""
+    return _render_intake(request, form, parties, restored=restored, photos_lost=lost)
+
+
+def _anything_kept(request: HttpRequest, form: IntakeForm, parties: list) -> bool:
+    """Whether a form refilled from the device holds more than the form opened at this address
+    (`?resident=` …) holds before anything is done: something typed, chosen or picked."""
+    initial, opened_parties = _prefill(request)
+    opened = IntakeForm(initial=initial, access=request.access, parties=opened_parties)
+    for name in IntakeForm.base_fields:
+        if name not in ("token", "photos") and _drawn(form[name].value()) != _drawn(opened[name].value()):
+            return True
+    return [(p.resident.pk, p.role) for p in parties] != [(p.resident.pk, p.role) for p in opened_parties]
+
+
+def _drawn(value) -> str:
+    """A field's value as the form draws it, to compare: nothing, False and "" alike."""
+    return "" if value in (None, False) else str(value)
 
 
 def _refilled(request: HttpRequest, post) -> tuple[IntakeForm, list]:
@@ -197,13 +227,14 @@ def _render_intake(
     form: IntakeForm,
     parties: list,
     searching: bool = False,
-    restored: bool = False,
+    restored: str = "",
     photos_lost: bool = False,
     intake_url: str = "",
 ) -> HttpResponse:
-    """`intake_url`: where the form posts (where it was opened); this page's address unless it is
-    drawn again at another (a join refused). A form drawn again there is not refilled from the
-    device: it holds what was typed already."""
+    """`restored`: the form was refilled from the device's copy, "after_login" (the session had run
+    out) or "earlier" (the worker left the form and came back). `intake_url`: where the form posts
+    (where it was opened); this page's address unless it is drawn again at another (a join
+    refused). A form drawn again there is not refilled from the device: it holds what was typed."""
     data = form.data if form.is_bound else form.initial
     ctx = {
         "form": form,
@@ -213,7 +244,7 @@ def _render_intake(
         "restored": restored,
         "photos_lost": photos_lost,
         "intake_url": intake_url or request.get_full_path(),
-        "from_device": not (form.is_bound or restored or intake_url),
+        "from_device": not (form.is_bound or restored or photos_lost or intake_url),
         **_picked_place(form),
     }
     if searching:

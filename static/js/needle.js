@@ -80,6 +80,13 @@
     }
   });
 
+  // A case logged, or a report joined to one, from the intake form (the server's message says so,
+  // tagged intake-done): the form's copy kept on this device (static/js/intake.js) is done with.
+  // Forgotten, so that the next form opened in this tab is not refilled with a case already saved.
+  if (document.querySelector(".message.intake-done")) {
+    try { window.sessionStorage.removeItem("needle:intake-draft"); } catch (e) { /* nothing kept */ }
+  }
+
   // Logging out forgets what the forms kept on this device.
   document.addEventListener("submit", function (event) {
     if (/\/logout\/$/.test(event.target.getAttribute("action") || "")) {

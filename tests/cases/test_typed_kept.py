@@ -163,3 +163,51 @@ def test_a_join_refused_brings_the_intake_back_as_typed(org, as_user):
     assert f'action="{intake_url}"' in page.replace("&amp;", "&")  # saving it logs a new case
     assert not CaseEvent.all_objects.filter(case=drain, kind=CaseEvent.Kind.REPORTERS_ADDED).exists()
     assert not Attachment.all_objects.exists()
+
+
+def test_a_form_kept_on_the_device_comes_back_only_when_something_was_kept(org, as_user):
+    """The device sends its copy of the form (static/js/intake.js); the notice says it is back only
+    when it holds more than the form opened there would: the worker typed or chose something."""
+    resident = make_resident(org.a, name="王秀英", room="101")
+    client = as_user(org.worker_a)
+    url = reverse("cases:new") + f"?resident={resident.pk}"
+    opened = {  # what the form opened from the resident holds before anything is done
+        "committee": str(org.a.pk),
+        "token": "kept",
+        "source": "walk_in",
+        "priority": "normal",
+        "household": str(resident.household_id),
+        "building": str(resident.household.building_id),
+        "party": [str(resident.pk)],
+        f"role_{resident.pk}": "reporter",
+        "title": "",
+        "_restore": "1",
+        "_photos": "0",
+    }
+    nothing = client.post(url, opened)
+    assert nothing.status_code == 200 and nothing["X-Intake-Nothing"] == "1"
+    assert "已恢复" not in nothing.text
+
+    typed = client.post(url, {**opened, "title": "地漏返水"})
+    assert not typed.has_header("X-Intake-Nothing")
+    notice = text_of(typed.text[typed.text.index('id="intake-notice"') :].split("</div>")[0])
+    assert "之前在这里填写的内容已恢复" in notice and "重新登录" not in notice
+    assert 'value="地漏返水"' in typed.text
+
+    after_login = client.post(url, {**opened, "priority": "urgent", "_after_login": "1"})
+    assert "重新登录前填写的内容已恢复" in text_of(after_login.text)
+
+    photos_only = client.post(url, {**opened, "_photos": "2"})
+    words = text_of(photos_only.text)
+    assert "照片无法保留，请重新选择" in words and "已恢复" not in words
+    assert not Case.all_objects.exists()
+
+
+def test_a_case_logged_tells_the_device_to_forget_its_copy_of_the_form(org, as_user):
+    client = as_user(org.worker_a)
+    form = _intake(org, token="saved-once")
+    logged = client.post(reverse("cases:new"), form, follow=True)
+    assert '<li class="message intake-done success">' in logged.text
+    again = client.post(reverse("cases:new"), form, follow=True)  # Back, then saved again
+    assert '<li class="message intake-done info">' in again.text
+    assert Case.all_objects.count() == 1
