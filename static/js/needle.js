@@ -115,6 +115,31 @@
   document.addEventListener("toggle", focusableScrollers, true);
   document.addEventListener("htmx:afterSettle", focusableScrollers);
 
+  // A form drawn again with its errors (a phone number refused, a date out of range): the first
+  // field in error is focused and brought to the middle of the screen. On a phone the summary at
+  // the top said "correct the marked fields below" and the field itself was out of sight, below
+  // the fold. A field's group marked has-error stands for fields drawn by hand (the intake's chips).
+  function focusFirstError(root) {
+    var first = root.querySelector("[aria-invalid=true]:not([type=hidden]), .has-error");
+    if (!first) return;
+    var field = first.matches(".has-error")
+      ? first.querySelector("input:not([type=hidden]), select, textarea")
+      : first;
+    var closed = first.closest("details:not([open])");
+    if (closed) closed.open = true;
+    if (field) field.focus({ preventScroll: true });
+    (first.closest(".field") || first).scrollIntoView({ block: "center" });
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusFirstError(document); });
+  // The case page's forms answer in place (htmx): a form sent back with its errors does the same.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var config = event.detail.requestConfig;
+    var target = event.detail.target;
+    // (An outerHTML swap reports the element it replaced: the one now in the page, by its id.)
+    if (target && target.id) target = document.getElementById(target.id) || target;
+    if (config && config.verb !== "get" && target) focusFirstError(target);
+  });
+
   // Close the account menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.usermenu[open]").forEach(function (d) {
