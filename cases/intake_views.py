@@ -6,6 +6,7 @@ parts of the page they change. Who may log where is the services' to decide (ser
 services.add_reporters); these pages are refused (403) to whoever may log cases nowhere.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -195,13 +196,17 @@ def _anything_kept(request: HttpRequest, form: IntakeForm, parties: list) -> boo
     initial, opened_parties = _prefill(request)
     opened = IntakeForm(initial=initial, access=request.access, parties=opened_parties)
     for name in IntakeForm.base_fields:
-        if name not in ("token", "photos") and _drawn(form[name].value()) != _drawn(opened[name].value()):
+        if name not in ("token", "photos") and _drawn(form[name]) != _drawn(opened[name]):
             return True
     return [(p.resident.pk, p.role) for p in parties] != [(p.resident.pk, p.role) for p in opened_parties]
 
 
-def _drawn(value) -> str:
-    """A field's value as the form draws it, to compare: nothing, False and "" alike."""
+def _drawn(field) -> str:
+    """A field's value as the browser sends it back untouched: nothing, False and "" alike, and a
+    list with nothing chosen at its first choice (the committee of someone who works in two)."""
+    value = field.value()
+    if value in (None, False, "") and isinstance(field.field.widget, forms.Select) and field.field.choices:
+        value = next(iter(field.field.choices))[0]
     return "" if value in (None, False) else str(value)
 
 

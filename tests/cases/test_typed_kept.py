@@ -2,14 +2,25 @@
 the form again as typed, beside the colleague's change; a report joined to an existing case keeps
 its words and photos there; a form kept on the device comes back only when something was kept."""
 
+import re
+
 from django.urls import reverse
 
 from cases import services
 from cases.models import Attachment, Case, CaseEvent, CaseParty
 from cases.rules import Action
 from committee.access import Access
+from committee.models import Membership
+from committee.roles import Role
 from tests.cases.page_text import field_of, text_of
-from tests.factories import admin_form_data, jpeg_upload, make_building, make_case, make_resident
+from tests.factories import (
+    admin_form_data,
+    jpeg_upload,
+    make_building,
+    make_case,
+    make_resident,
+    select_html,
+)
 
 
 def _form_posting_to(page: str, url: str) -> dict[str, list[str]]:
@@ -211,3 +222,16 @@ def test_a_case_logged_tells_the_device_to_forget_its_copy_of_the_form(org, as_u
     again = client.post(reverse("cases:new"), form, follow=True)  # Back, then saved again
     assert '<li class="message intake-done info">' in again.text
     assert Case.all_objects.count() == 1
+
+
+def test_a_copy_of_nothing_from_someone_in_two_committees_is_no_news(org, as_user):
+    """Who works in two committees picks the committee from a list: left as it came (its first
+    choice), it is nothing they typed."""
+    Membership.objects.create(user=org.worker_a, committee=org.b, role=Role.WORKER)
+    client = as_user(org.worker_a)
+    url = reverse("cases:new")
+    first = re.search(r'<option value="(\d+)"', select_html(client.get(url).text, "committee"))[1]
+    copy = {"committee": first, "token": "kept", "source": "walk_in", "priority": "normal", "_restore": "1"}
+    assert client.post(url, copy)["X-Intake-Nothing"] == "1"
+    other = str(org.b.pk) if first == str(org.a.pk) else str(org.a.pk)
+    assert not client.post(url, {**copy, "committee": other}).has_header("X-Intake-Nothing")
