@@ -146,7 +146,9 @@ class ReportersAdded(Payload):
 
     def sentence(self, files: Container[int]) -> SafeString:
         if not self.reporters_added:
-            return _say("")
+            # Joined by nobody new (none picked, or already reporters): another report all the same,
+            # what the worker typed of it below.
+            return _say(_("Another report of the same problem."))
         return _say(_("More reporters: %(names)s."), names="、".join(self.reporters_added))
 
 

@@ -5,6 +5,7 @@ import secrets
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from cases import reference, uploads
@@ -13,6 +14,7 @@ from cases.rules import case_workers
 from cases.services import NewParty
 from committee.roles import Perm
 from common.forms import DateInput, ModelChoiceField, parse_id
+from common.masking import mask_numbers_in_text
 from residents.models import Building, Household, Resident, Visit
 
 DATE = DateInput()
@@ -193,6 +195,8 @@ def token_field() -> forms.CharField:
 
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Drawn again as typed after a save refused because the case changed meanwhile (views._run).
+    kept = False
 
 
 class TextActionForm(VersionForm):
@@ -213,6 +217,8 @@ class EditForm(forms.ModelForm):
         field_classes = {"category": ModelChoiceField}
         widgets = {"due_date": DATE, "description": forms.Textarea({"rows": 3})}
 
+    kept = False  # drawn again as typed after a save refused because the case changed (take_newer)
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].label_from_instance = lambda c: c.label
@@ -220,6 +226,60 @@ class EditForm(forms.ModelForm):
         self.fields["category"].empty_label = None
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+        # Each field carries the value it was drawn with (a hidden initial-<name>): a save refused
+        # because someone changed the case meanwhile tells what this person changed from what they
+        # left alone (take_newer).
+        for name in self.Meta.fields:
+            self.fields[name].show_hidden_initial = True
+
+    def take_newer(self, case: Case) -> None:
+        """After a save refused because `case` changed meanwhile (Conflict): this form, as posted,
+        drawn again over the case as it is now, with nothing typed lost. A field this person changed
+        keeps what they typed; one they left as drawn takes the newer value, so that saving again
+        does not undo a colleague's change they never touched; each field changed meanwhile says to
+        what (its help). The version is the case's now: saving again is deliberate."""
+        data = self.data.copy()
+        newer = EditForm(instance=case)
+        for name in self.Meta.fields:
+            field, drawn_name = self.fields[name], self.add_initial_prefix(name)
+            now = _plain(field.hidden_widget().format_value(newer[name].value()) or "")
+            typed = _plain(data.get(self.add_prefix(name), ""))
+            try:
+                drawn = _plain(field.to_python(data.get(drawn_name)))
+            except ValidationError:
+                drawn = None
+            data[drawn_name] = now
+            if not field.has_changed(drawn, now):
+                continue  # nobody else changed it
+            if not field.has_changed(drawn, typed):
+                data[self.add_prefix(name)] = now  # left as drawn: the colleague's value
+                note = _("Someone else just changed this to “%(value)s”.")
+            elif typed != now:
+                note = _("Someone else just changed this to “%(value)s”; what you typed is kept here.")
+            else:
+                continue  # both made the same change
+            shown = _shown(case, name) or _("(empty)")
+            # On the bound field, which copied the field's help when the form was validated.
+            self[name].help_text = " ".join(str(t) for t in (note % {"value": shown}, field.help_text) if t)
+        data[self.add_prefix("version")] = str(case.version)
+        self.data = data
+        self.kept = True
+
+
+def _plain(value):
+    """A value as typed, with a browser's line ends (CRLF) read as the stored ones."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+def _shown(case: Case, name: str) -> str:
+    """A field of the case as the page shows it, in a few words (a refused edit's notes)."""
+    if name == "category":
+        return reference.category(case.category_id)[1]
+    if name == "priority":
+        return str(case.get_priority_display())
+    if name == "due_date":
+        return case.due_date.isoformat() if case.due_date else ""
+    return mask_numbers_in_text(Truncator(getattr(case, name) or "").chars(60))
 
 
 class AssignForm(VersionForm):

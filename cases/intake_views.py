@@ -6,16 +6,19 @@ parts of the page they change. Who may log where is the services' to decide (ser
 services.add_reporters); these pages are refused (403) to whoever may log cases nowhere.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import selectors, services
-from cases.forms import CATEGORY_WORDS, IntakeForm, parse_parties
+from cases.forms import CATEGORY_WORDS, IntakeForm, PhotosField, parse_parties
 from cases.models import Case, CaseCategory, CaseParty
 from cases.views import get_case
 from committee.roles import Perm
@@ -106,10 +109,14 @@ def _log(request: HttpRequest, form: IntakeForm, parties: list) -> Case:
         photos=data["photos"],
         token=data["token"],
     )
+    # "intake-done": the form's copy kept on the device is forgotten (static/js/needle.js).
     if not created:
-        messages.info(request, _("This case was already logged as %(number)s.") % {"number": case.number})
+        already = _("This case was already logged as %(number)s.") % {"number": case.number}
+        messages.info(request, already, extra_tags="intake-done")
     else:
-        messages.success(request, _("Case %(number)s logged.") % {"number": case.number})
+        messages.success(
+            request, _("Case %(number)s logged.") % {"number": case.number}, extra_tags="intake-done"
+        )
         hint_typed_numbers(request, data["title"], data["description"], data["place"])
     return case
 
@@ -157,7 +164,8 @@ def _logged_with(request: HttpRequest, token: str) -> Case | None:
 
 
 def _already_logged(request: HttpRequest, case: Case) -> HttpResponse:
-    messages.info(request, _("This case was already logged as %(number)s.") % {"number": case.number})
+    already = _("This case was already logged as %(number)s.") % {"number": case.number}
+    messages.info(request, already, extra_tags="intake-done")
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -169,12 +177,54 @@ def _restore(request: HttpRequest, logged: Case | None) -> HttpResponse:
         response["X-Intake-Logged"] = "1"
         return response
     post = request.POST
+    form, parties = _refilled(request, post)
+    lost = parse_id(post.get("_photos", "")) is not None  # how many photos were chosen: one or more
+    kept = _anything_kept(request, form, parties)
+    if not kept and not lost:
+        # Only what the form opened here holds anyway (the worker typed and erased, or tapped
+        # nothing that stayed): no notice that something is back; the device forgets its copy.
+        response = HttpResponse(status=200)
+        response["X-Intake-Nothing"] = "1"
+        return response
+    restored = ("after_login" if post.get("_after_login") else "earlier") if kept else ""
+    return _render_intake(request, form, parties, restored=restored, photos_lost=lost)
+
+
+def _anything_kept(request: HttpRequest, form: IntakeForm, parties: list) -> bool:
+    """Whether a form refilled from the device holds more than the form opened at this address
+    (`?resident=` …) holds before anything is done: something typed, chosen or picked."""
+    initial, opened_parties = _prefill(request)
+    opened = IntakeForm(initial=initial, access=request.access, parties=opened_parties)
+    for name in IntakeForm.base_fields:
+        if name not in ("token", "photos") and _drawn(form[name]) != _drawn(opened[name]):
+            return True
+    return [(p.resident.pk, p.role) for p in parties] != [(p.resident.pk, p.role) for p in opened_parties]
+
+
+def _drawn(field) -> str:
+    """A field's value as the browser sends it back untouched: nothing, False and "" alike, and a
+    list with nothing chosen at its first choice (the committee of someone who works in two)."""
+    value = field.value()
+    if value in (None, False, "") and isinstance(field.field.widget, forms.Select) and field.field.choices:
+        value = next(iter(field.field.choices))[0]
+    return "" if value in (None, False) else str(value)
+
+
+def _refilled(request: HttpRequest, post) -> tuple[IntakeForm, list]:
+    """An intake form filled again with what was typed into it (`post`), its errors not drawn:
+    nothing was saved, and nothing is refused yet."""
     parties = parse_parties(post)
     fields = IntakeForm.base_fields
     initial = {name: post.get(name) for name in fields if post.get(name) not in (None, "")}
-    form = IntakeForm(initial=initial, access=request.access, parties=parties)
-    lost = parse_id(post.get("_photos", "")) is not None  # how many photos were chosen: one or more
-    return _render_intake(request, form, parties, restored=True, photos_lost=lost)
+    return IntakeForm(initial=initial, access=request.access, parties=parties), parties
+
+
+def _intake_url(request: HttpRequest, post) -> str:
+    """Where an intake form was opened (its `_from`: /cases/new/ and what it was opened from, a
+    resident or a visit), for a form drawn again elsewhere (a join refused) to post to."""
+    start = reverse("cases:new")
+    given = post.get("_from", "")
+    return given if given.startswith(start) and "\x00" not in given and "//" not in given else start
 
 
 def _render_intake(
@@ -182,9 +232,14 @@ def _render_intake(
     form: IntakeForm,
     parties: list,
     searching: bool = False,
-    restored: bool = False,
+    restored: str = "",
     photos_lost: bool = False,
+    intake_url: str = "",
 ) -> HttpResponse:
+    """`restored`: the form was refilled from the device's copy, "after_login" (the session had run
+    out) or "earlier" (the worker left the form and came back). `intake_url`: where the form posts
+    (where it was opened); this page's address unless it is drawn again at another (a join
+    refused). A form drawn again there is not refilled from the device: it holds what was typed."""
     data = form.data if form.is_bound else form.initial
     ctx = {
         "form": form,
@@ -193,6 +248,8 @@ def _render_intake(
         "categories": _category_chips(form),
         "restored": restored,
         "photos_lost": photos_lost,
+        "intake_url": intake_url or request.get_full_path(),
+        "from_device": not (form.is_bound or restored or photos_lost or intake_url),
         **_picked_place(form),
     }
     if searching:
@@ -295,15 +352,48 @@ def similar(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def join(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add the residents of an intake form as reporters of an existing case instead of a new one."""
+    """Add the residents of an intake form as reporters of an existing case instead of a new one,
+    with what the worker typed of their report (its words on the case's timeline) and the photos
+    they took. Refused (the case closed meanwhile, a file that is no photo), the intake form comes
+    back as typed, to log a case of its own or join another: nothing typed is lost."""
     case = get_case(request, pk)
-    residents = [party.resident for party in parse_parties(request.POST)]
+    post = request.POST
+    residents = [party.resident for party in parse_parties(post)]
     try:
+        photos = PhotosField().clean(request.FILES.getlist("photos"))
         services.add_reporters(
-            access=request.access, case=case, residents=residents, text=request.POST.get("title", "")
+            access=request.access, case=case, residents=residents, text=_joined_words(post), photos=photos
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        if request.FILES.getlist("photos"):
+            messages.warning(
+                request, _("Choose the photos again: the form came back before the case was saved.")
+            )
+        form, parties = _refilled(request, post)
+        return _render_intake(request, form, parties, intake_url=_intake_url(request, post))
+    if _joined_words(post) or photos:
+        added = ngettext(
+            "Added to case %(number)s: what you typed and %(count)s photo are on its timeline.",
+            "Added to case %(number)s: what you typed and %(count)s photos are on its timeline.",
+            len(photos),
+        )
+        if not photos:
+            added = _("Added to case %(number)s: what you typed is on its timeline.")
     else:
-        messages.success(request, _("Added to case %(number)s.") % {"number": case.number})
+        added = _("Added to case %(number)s.")
+    # "intake-done": the form's copy kept on the device is forgotten (static/js/needle.js).
+    messages.success(request, added % {"number": case.number, "count": len(photos)}, extra_tags="intake-done")
+    hint_typed_numbers(request, post.get("title", ""), post.get("description", ""), post.get("place", ""))
     return redirect("cases:detail", pk=case.pk)
+
+
+def _joined_words(post) -> str:
+    """What the worker typed of a report joined to a case: its title, details, and the place and
+    work order number when given, labelled."""
+    words = [post.get("title", "").strip(), post.get("description", "").strip()]
+    fields = IntakeForm.base_fields
+    for name in ("place", "work_order_number"):
+        if value := post.get(name, "").strip():
+            words.append(_("%(label)s: %(value)s") % {"label": fields[name].label, "value": value})
+    return "\n".join(word for word in words if word)

@@ -10,6 +10,7 @@ page's main part is swapped in place, without JavaScript the browser is redirect
 
 import contextlib
 import mimetypes
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from functools import partial
 from urllib.parse import quote
@@ -132,11 +133,24 @@ class _Forms(Mapping):
         return len(self._makers)
 
 
-def _detail_context(request: HttpRequest, case: Case, posted: Mapping[str, forms.Form] | None = None) -> dict:
+def _detail_context(
+    request: HttpRequest,
+    case: Case,
+    posted: Mapping[str, forms.Form] | None = None,
+    typed: Mapping[str, str] | None = None,
+    out_of_date: bool = False,
+) -> dict:
     """`posted`: forms as posted, with their errors, in place of fresh ones: by their name in
     `forms` ("edit", "refer", "follow_up", "aid"), a reply's as "reply-<referral id>" (each
-    referral has its own)."""
+    referral has its own). `typed`: the words of a status action or note refused, by the action
+    ("resolve": its text), drawn again in its box. `out_of_date`: they were refused because the
+    case changed meanwhile; the forms are drawn again over the case as it is now."""
     posted = posted or {}
+    if out_of_date:
+        for form in posted.values():
+            if hasattr(form, "take_newer"):
+                form.take_newer(case)
+            form.kept = True
     timeline = list(case.timeline)
     children = selectors.case_children_of(case)
     referrals = children["referrals"]
@@ -156,11 +170,14 @@ def _detail_context(request: HttpRequest, case: Case, posted: Mapping[str, forms
         timeline = [e for e in timeline if e.kind != CaseEvent.Kind.AID]
     # The request to reopen that waits (its reason, who asked): the newest on the timeline (newest first).
     asked = [e for e in timeline if e.kind == CaseEvent.Kind.REOPEN_REQUESTED]
+    allowed = {str(a) for a in rules.available(request.access, case)}
     return {
         "case": case,
         "names": _names(request, case),
         "reopen_request": asked[0] if asked and case.reopen_requested_at else None,
-        "allowed": {str(a) for a in rules.available(request.access, case)},
+        "allowed": allowed,
+        "typed": defaultdict(str, typed or {}),
+        "unsaved": _unsaved(allowed, posted, typed or {}),
         "referrals": referrals,
         "parties": case.party_rows,
         "events": timeline,
@@ -197,6 +214,21 @@ def _detail_context(request: HttpRequest, case: Case, posted: Mapping[str, forms
     }
 
 
+def _unsaved(allowed: set[str], posted: Mapping[str, forms.Form], typed: Mapping[str, str]) -> list:
+    """What was typed for an action the page no longer offers (someone closed the case meanwhile),
+    as (label, words): shown to copy, since there is no form to draw it again in. The words typed,
+    not the choices, which take a tap to make again."""
+    shown = [("", text) for action, text in typed.items() if action not in allowed and text.strip()]
+    for name, form in posted.items():
+        if name.partition("-")[0] not in allowed:
+            shown += [
+                (field.label, field.data)
+                for field in form.visible_fields()
+                if isinstance(field.field, forms.CharField) and (field.data or "").strip()
+            ]
+    return shown
+
+
 def _names(request: HttpRequest, case: Case) -> dict:
     """The names the case page and sheet show, from the cache (not joined into the case's query)."""
     code, label = reference.category(case.category_id)
@@ -216,9 +248,16 @@ def _names(request: HttpRequest, case: Case) -> dict:
 
 
 def _render_case(
-    request: HttpRequest, case_id: int, status: int = 200, posted: Mapping[str, forms.Form] | None = None
+    request: HttpRequest,
+    case_id: int,
+    status: int = 200,
+    posted: Mapping[str, forms.Form] | None = None,
+    typed: Mapping[str, str] | None = None,
+    out_of_date: bool = False,
 ) -> HttpResponse:
-    ctx = _detail_context(request, get_case(request, case_id, detail=True), posted)
+    ctx = _detail_context(request, get_case(request, case_id, detail=True), posted, typed, out_of_date)
+    if out_of_date:
+        messages.error(request, _out_of_date_message(ctx, posted, typed))
     if request.htmx:
         return render(request, "cases/detail.html#case_main", ctx)
     return render(request, "cases/detail.html", ctx, status=status)
@@ -274,6 +313,7 @@ def _run(
     message: str,
     action: Callable[[], object],
     posted: Mapping[str, forms.Form] | None = None,
+    typed: Mapping[str, str] | None = None,
 ) -> HttpResponse:
     """Do one action on a case (parsing its form and calling its service) and answer with the case
     page: with `message` when done, the action's errors when it could not be done, or the newer
@@ -281,16 +321,15 @@ def _run(
 
     `posted`: the action's form by its name on the page (_detail_context). When its fields have
     errors (a date out of range), the page is drawn again at once, not redirected to, with the form
-    open as typed and each error on its field; nothing was saved."""
+    open as typed and each error on its field; nothing was saved. `typed`: the words of a status
+    action or a note, by the action. Whatever the refusal, nothing typed is lost: a form refused
+    because the case changed meanwhile is drawn again as typed over the newer case (or its words
+    shown to copy when the page no longer offers it), and so are an action's words refused."""
     try:
         action()
     except services.Conflict:
-        newer = _(
-            "Someone else changed this case meanwhile; here is its newer state. Your change was not saved."
-        )
-        messages.error(request, newer)
         # htmx swaps only 2xx answers: the page part with the message; a plain form gets 409 Conflict.
-        return _render_case(request, case_id, status=409)
+        return _render_case(request, case_id, status=409, posted=posted, typed=typed, out_of_date=True)
     except services.Repeated:
         # The same form posted again (a double tap, Back and save): the first submit's work stands.
         messages.info(request, _("Saved already: this form was sent twice and saved only once."))
@@ -305,6 +344,8 @@ def _run(
             return _render_case(request, case_id, posted=posted)
         for text in error.messages:
             messages.error(request, text)
+        if typed and any(text.strip() for text in typed.values()):
+            return _render_case(request, case_id, typed=typed)  # its words in its box, not lost
     else:
         messages.success(request, message)
         hint_typed_numbers(request, *(request.POST.get(key, "") for key in CASE_FREE_TEXT))
@@ -379,7 +420,29 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTION_MESSAGES:
         raise Http404
     case = get_case(request, pk)
-    return _run(request, case.pk, str(ACTION_MESSAGES[action]), lambda: _do(request, case, action))
+    typed = {str(action): request.POST.get("text", "")}
+    done = str(ACTION_MESSAGES[action])
+    return _run(request, case.pk, done, lambda: _do(request, case, action), typed=typed)
+
+
+def _out_of_date_message(ctx: dict, posted, typed) -> str:
+    """The words for a save refused because someone changed the case meanwhile: where what was
+    typed is now (in its form again, or shown to copy), or that the change was not saved."""
+    if ctx["unsaved"]:
+        return _(
+            "Someone else changed this case while you were editing; its newer state is shown. What you "
+            "were doing no longer applies, so nothing was saved: what you typed is shown below to copy."
+        )
+    allowed = ctx["allowed"]
+    if any(name.partition("-")[0] in allowed for name in posted or {}) or any(
+        text.strip() and action in allowed for action, text in (typed or {}).items()
+    ):
+        return _(
+            "Someone else changed this case while you were editing; its newer state is shown. Your "
+            "change is not saved yet, and everything you typed is kept in the form below: check it "
+            "and save again."
+        )
+    return _("Someone else changed this case meanwhile; here is its newer state. Your change was not saved.")
 
 
 @require_POST

@@ -1,8 +1,10 @@
-"""Site-wide request plumbing: health checks answered before the rest, pages compressed."""
+"""Site-wide request plumbing: health checks answered before the rest, pages compressed, a signed-in
+user's pages kept by no cache."""
 
 from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.urls import Resolver404, resolve
+from django.utils.cache import add_never_cache_headers
 
 
 def health_check(view):
@@ -46,3 +48,21 @@ class CompressPagesMiddleware(GZipMiddleware):
         if response.streaming or not response.get("Content-Type", "").startswith(self.TEXT_TYPES):
             return response
         return super().process_response(request, response)
+
+
+class PrivatePagesMiddleware:
+    """Every answer to a signed-in user is kept by no cache (`Cache-Control: private, no-store`, as
+    @never_cache writes it), unless its view said how it may be kept (a case's file: asked for again
+    each time, "not modified" while it is there). Nearly every page names residents (a case's
+    reporters, a household, the lists): a front-desk computer shared by the committee must not show
+    them from its cache, nor by Back after a logout, and no proxy may keep them. The one place for
+    it: after AuthenticationMiddleware in MIDDLEWARE, so that it knows who asked."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control") and request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's pages: Cache-Control private, no-store (unless the view says otherwise).
+    "needle.middleware.PrivatePagesMiddleware",
     # Every view needs a login unless it says otherwise (@login_not_required): fail closed.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "committee.middleware.SessionLifetimeMiddleware",

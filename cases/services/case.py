@@ -552,10 +552,12 @@ def add_reporters(
     case: Case,
     residents: Iterable[Resident],
     text: str = "",
+    photos: Iterable[UploadedFile] = (),
     at: datetime.datetime | None = None,
 ) -> CaseEvent:
-    """More residents report a problem already logged: they join the case as reporters (one event).
-    An open case only (rules: JOIN)."""
+    """More residents report a problem already logged: they join the case as reporters (one event,
+    with `text`: what the worker typed of this report), with the photos taken of it (an event each,
+    as files added). An open case only (rules: JOIN)."""
     closed = _(
         "Case %(number)s is no longer open: reporters join open cases only. If its problem is back, "
         "ask to reopen it, or log a new case."
@@ -576,6 +578,11 @@ def add_reporters(
     _save(case)
     if added:
         reindex_cases([case.pk])
-    return events.record(
+    joined = events.record(
         case, events.ReportersAdded(reporters_added=tuple(added)), actor=access.user, text=text, at=at
     )
+    from cases.services.work import add_attachment  # work.py builds on this module's _lock
+
+    for photo in photos:
+        add_attachment(access=access, case=case, uploaded=photo, stage=Attachment.Stage.BEFORE, at=at)
+    return joined

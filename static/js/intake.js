@@ -9,8 +9,9 @@
   if (!form) return;
   var KEY = "needle:intake-draft";
   var MAX_AGE_MS = 12 * 3600 * 1000; // the session's absolute limit: older drafts are not offered
-  var SKIP = { csrfmiddlewaretoken: 1, photos: 1, resident_q: 1, building_q: 1, _find: 1, _pick: 1 };
-  var here = window.location.pathname + window.location.search;
+  var SKIP = { csrfmiddlewaretoken: 1, photos: 1, resident_q: 1, building_q: 1, _find: 1, _pick: 1, _from: 1 };
+  // Where the form was opened (a form drawn again elsewhere, a join refused, still posts there).
+  var here = form.getAttribute("action") || window.location.pathname + window.location.search;
   var restoring = false;
   var touched = false; // only what the worker did is kept, not a form merely opened
 
@@ -21,6 +22,7 @@
   // One token per history entry: Back to a form that was saved sends that form's token again, and
   // the server answers with the case it made instead of logging a second one.
   var state = window.history.state || {};
+  var drawnToken = tokenInput().value;
   if (state.intakeToken) {
     tokenInput().value = state.intakeToken;
   } else {
@@ -75,6 +77,11 @@
     body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
     body.append("_restore", "1");
     body.append("_photos", String(draft.photos || 0));
+    // Back from signing in again (the session had run out): the notice says so; otherwise the
+    // worker had left the form and came back.
+    try {
+      if (document.referrer && /\/login\/$/.test(new URL(document.referrer).pathname)) body.append("_after_login", "1");
+    } catch (e) { /* no referrer to read */ }
     var mine = draft.token === tokenInput().value;
     fetch(here, { method: "POST", body: body, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) {
@@ -82,6 +89,10 @@
         return response.text().then(function (html) { return { response: response, html: html }; });
       })
       .then(function (answer) {
+        if (answer.response.headers.get("X-Intake-Nothing")) {
+          dropDraft(); // it held only what the form opened here holds: nothing to bring back
+          return;
+        }
         var doc = new DOMParser().parseFromString(answer.html, "text/html");
         if (answer.response.headers.get("X-Intake-Logged")) {
           dropDraft();
@@ -106,7 +117,13 @@
   }
 
   if (form.getAttribute("data-restore") === "1") {
+    // The copy kept on the device; else, Back to a form this history entry showed before (its token
+    // is not the one just drawn): ask whether it was saved, which the notice then says. A saved
+    // form's copy is forgotten on the page it led to (needle.js), so Back finds none.
     var draft = readDraft();
+    if (!draft && tokenInput().value !== drawnToken) {
+      draft = { token: tokenInput().value, fields: [["token", tokenInput().value]], photos: 0 };
+    }
     if (draft) {
       restoring = true; // until it is back, leaving must not overwrite it
       restore(draft);

@@ -80,6 +80,13 @@
     }
   });
 
+  // A case logged, or a report joined to one, from the intake form (the server's message says so,
+  // tagged intake-done): the form's copy kept on this device (static/js/intake.js) is done with.
+  // Forgotten, so that the next form opened in this tab is not refilled with a case already saved.
+  if (document.querySelector(".message.intake-done")) {
+    try { window.sessionStorage.removeItem("needle:intake-draft"); } catch (e) { /* nothing kept */ }
+  }
+
   // Logging out forgets what the forms kept on this device.
   document.addEventListener("submit", function (event) {
     if (/\/logout\/$/.test(event.target.getAttribute("action") || "")) {
@@ -107,6 +114,31 @@
   window.addEventListener("resize", focusableScrollers);
   document.addEventListener("toggle", focusableScrollers, true);
   document.addEventListener("htmx:afterSettle", focusableScrollers);
+
+  // A form drawn again with its errors (a phone number refused, a date out of range): the first
+  // field in error is focused and brought to the middle of the screen. On a phone the summary at
+  // the top said "correct the marked fields below" and the field itself was out of sight, below
+  // the fold. A field's group marked has-error stands for fields drawn by hand (the intake's chips).
+  function focusFirstError(root) {
+    var first = root.querySelector("[aria-invalid=true]:not([type=hidden]), .has-error");
+    if (!first) return;
+    var field = first.matches(".has-error")
+      ? first.querySelector("input:not([type=hidden]), select, textarea")
+      : first;
+    var closed = first.closest("details:not([open])");
+    if (closed) closed.open = true;
+    if (field) field.focus({ preventScroll: true });
+    (first.closest(".field") || first).scrollIntoView({ block: "center" });
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusFirstError(document); });
+  // The case page's forms answer in place (htmx): a form sent back with its errors does the same.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var config = event.detail.requestConfig;
+    var target = event.detail.target;
+    // (An outerHTML swap reports the element it replaced: the one now in the page, by its id.)
+    if (target && target.id) target = document.getElementById(target.id) || target;
+    if (config && config.verb !== "get" && target) focusFirstError(target);
+  });
 
   // Close the account menu when clicking elsewhere.
   document.addEventListener("click", function (event) {

@@ -1,0 +1,64 @@
+"""Pages of personal data are kept by no cache: a front-desk computer shared by the committee must not
+show a resident's page or a case from its cache, nor by Back after a logout (needle/middleware.py
+PrivatePagesMiddleware)."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import jpeg_upload, make_case, make_resident
+
+
+def _kept_by_no_cache(response) -> bool:
+    cache_control = response["Cache-Control"]
+    return "no-store" in cache_control and "private" in cache_control
+
+
+def test_the_case_and_resident_pages_and_their_forms_are_kept_by_no_cache(org, as_user):
+    resident = make_resident(org.a, name="王秀英", phone="13812345678")
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    client = as_user(org.secretary_a)
+    pages = [
+        reverse("cases:detail", args=[case.pk]),
+        reverse("cases:print", args=[case.pk]),
+        reverse("cases:new") + f"?resident={resident.pk}",
+        reverse("residents:detail", args=[resident.pk]),
+        reverse("residents:edit", args=[resident.pk]),
+        reverse("residents:household", args=[resident.household_id]),
+        reverse("residents:household_edit", args=[resident.household_id]),
+        reverse("residents:list"),
+        reverse("cases:list"),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert _kept_by_no_cache(response), (url, response.get("Cache-Control"))
+    # The case page's part swapped in by htmx, and a form drawn again with its errors.
+    part = client.get(reverse("cases:detail", args=[case.pk]), headers={"HX-Request": "true"})
+    assert part.status_code == 200 and _kept_by_no_cache(part)
+    refused = client.post(
+        reverse("residents:edit", args=[resident.pk]), {"name": "王秀英", "phone": "12345", "version": "0"}
+    )
+    assert refused.status_code in (200, 409) and _kept_by_no_cache(refused)
+    edit = {
+        "title": "楼道积水",
+        "category": str(case.category_id),
+        "priority": "normal",
+        "due_date": (timezone.localdate() + datetime.timedelta(days=400 * 3)).isoformat(),
+        "version": str(case.version),
+    }
+    out_of_range = client.post(reverse("cases:edit", args=[case.pk]), edit)
+    assert out_of_range.status_code == 200 and _kept_by_no_cache(out_of_range)
+
+
+def test_a_view_that_says_how_it_is_kept_keeps_its_own_words(org, as_user):
+    """A case's photo is asked for again each time (no-cache) and answered "not modified": its view
+    says so itself, and that stands."""
+    from cases import services
+    from committee.access import Access
+
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    photo = services.add_attachment(access=Access(org.worker_a), case=case, uploaded=jpeg_upload())
+    response = as_user(org.worker_a).get(reverse("cases:attachment", args=[photo.pk]))
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-cache"
