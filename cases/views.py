@@ -342,6 +342,8 @@ def _do(request: HttpRequest, case: Case, action: Action) -> None:
     post, access = request.POST, request.access
     form = TextActionForm(post)
     form.is_valid()  # both fields are optional: a missing version is simply not checked
+    if "text" in form.errors:  # past its limit: refused in words (_run), not saved as an empty note
+        raise ValidationError(list(form.errors["text"]))
     version, text = form.cleaned_data.get("version"), form.cleaned_data.get("text") or ""
     if action == Action.TAKE:
         services.take(access=access, case=case, version=version)

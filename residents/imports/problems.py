@@ -22,11 +22,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from common.masking import mask_numbers_in_text
 
 PER_LANGUAGE = "per_language"  # the key of a parameter stored in every language
+
+# Messages the import no longer says, kept in the catalogue for the runs that stored them (a run's
+# problems are read in the reader's language from their msgid: without these, in English).
+FORMER_MESSAGES = [
+    gettext_noop("Too long: at most %(max)d characters."),
+]
 
 
 def msgid(message) -> str:
