@@ -3,12 +3,13 @@
 import json
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import events, services
+from cases.due_dates import day_off_warning
 from cases.filters import NUMBER
 from cases.models import (
     Aid,
@@ -293,6 +294,8 @@ class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin, CommitteeSearchAdmin):
     def save_model(self, request, obj, form, change) -> None:
         if "due_date" in form.changed_data:
             obj.due_workdays = None  # set by hand, as an edit in the app: a year entered later keeps it
+            if warning := day_off_warning(obj.due_date):  # kept, and said, as in the app
+                messages.warning(request, warning)
         stored = Case.all_objects.select_related("assignee", "category").get(pk=obj.pk) if change else None
         super().save_model(request, obj, form, change)
         if stored is not None:

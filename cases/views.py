@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit import services as audit
 from cases import events, reference, rules, selectors, services
+from cases.due_dates import day_off_warning
 from cases.filters import CaseFilterForm, filter_cases
 from cases.forms import (
     AidForm,
@@ -315,7 +316,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EditForm(request.POST, instance=Case.objects.get(pk=case.pk))
 
     def save(version: int, **changes) -> None:
+        before = case.due_date
         services.edit(access=request.access, case=case, changes=changes, version=version)
+        # A due date set by hand on a day off is kept, and said (once: when it is set).
+        if changes.get("due_date") != before and (warning := day_off_warning(changes.get("due_date"))):
+            messages.warning(request, warning)
 
     return _run(request, case.pk, _("Changes saved."), _form_action(form, save), posted={"edit": form})
 
