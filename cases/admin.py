@@ -3,12 +3,14 @@
 import json
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from cases import events, services
+from cases import events, rules, services
+from cases.due_dates import day_off_warning
 from cases.filters import NUMBER
 from cases.models import (
     Aid,
@@ -206,14 +208,47 @@ class AttachmentInline(admin.TabularInline):
         return False
 
 
+S = Case.Status
+# A status corrected here keeps to the case's life (CaseAdminForm._keep_to_the_case_life).
+NOT_A_MOVE = _(
+    "A case does not go from “%(before)s” to “%(after)s”: after “%(before)s” it goes to %(allowed)s."
+)
+CLOSED_AS = _("From “%(before)s” a case is closed as %(closures)s.")
+CLOSED_AS_OPEN = _(
+    "From “%(before)s” a case is closed as %(closures)s: one that was dealt with is resolved first, and "
+    "closed once the resident was called back."
+)
+ONE_OR_OTHER = _("%(one)s or %(other)s")
+SAY_HOW_CLOSED = _("Say how the case was closed.")
+NOT_CALLED_BACK = _(
+    "A case is closed as “%(closure)s” once the resident was called back: fill in the satisfaction."
+)
+NO_DUPLICATE_OF = _("Say which case this one duplicates.")
+NO_RESOLUTION = _("Say what was done: a resolved case has its resolution.")
+CLOSURE_WHEN_OPEN = _("Only a closed case has how it was closed: leave it empty.")
+
+
+def _listed(labels: list[str]) -> str:
+    return ("、" if (get_language() or "").startswith("zh") else ", ").join(labels)
+
+
 class CaseAdminForm(forms.ModelForm):
     """A due date corrected here follows the app's rule (Case.check_due_date): from the day the case
     was logged to two years after it; the times logged, resolved and closed follow Case.check_times
     (logged in the year of the case's number, none after today, each not before the one before).
-    A value left as it was is not checked, as in the app: an old case keeps being correctable."""
+    A value left as it was is not checked, as in the app: an old case keeps being correctable.
+
+    A status corrected here moves as the app's actions move it (rules.moves), with what each
+    writes: a resolution to be resolved; how it was closed (withdrawn or a duplicate from an open
+    case, followed up from a resolved one, with the satisfaction; a duplicate names its case); the
+    time of the move when none is given; a case reopened loses its closing and its resolution's
+    time. Any status could be set here: a new case went straight to "closed", with no resolution,
+    no closing time and no word of how, and the reports counted it closed."""
 
     def clean(self):
         data = super().clean()
+        if "status" in self.changed_data or "closure" in self.changed_data:
+            self._keep_to_the_case_life(data)
         due, logged = data.get("due_date"), data.get("created_at") or self.instance.created_at
         if due is not None and logged is not None and "due_date" in self.changed_data:
             try:
@@ -234,6 +269,48 @@ class CaseAdminForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error(None, error)  # each time on its field
         return data
+
+    def _keep_to_the_case_life(self, data: dict) -> None:
+        before, after = self.instance.status, data.get("status")
+        if not after:
+            return
+        closure = data.get("closure") or ""
+        allowed = rules.moves(before) if after != before else {after: set(Case.Closure)}
+        if after not in allowed:
+            labels = [str(S(status).label) for status in S if status in allowed]
+            words = {"before": S(before).label, "after": S(after).label, "allowed": _listed(labels)}
+            self.add_error("status", NOT_A_MOVE % words)
+            return
+        now = timezone.now()
+        if after == S.CLOSED:
+            closures = [c for c in Case.Closure if c in allowed[S.CLOSED]]
+            if after != before and closure not in closures:
+                labels = [str(c.label) for c in closures]
+                said = (
+                    ONE_OR_OTHER % {"one": labels[0], "other": labels[1]} if len(labels) == 2 else labels[0]
+                )
+                message = CLOSED_AS_OPEN if before in rules.OPEN else CLOSED_AS
+                self.add_error("closure", message % {"before": S(before).label, "closures": said})
+            elif not closure:
+                self.add_error("closure", SAY_HOW_CLOSED)
+            elif closure == Case.Closure.FOLLOWED_UP and not data.get("satisfaction"):
+                self.add_error("satisfaction", NOT_CALLED_BACK % {"closure": Case.Closure(closure).label})
+            elif closure == Case.Closure.DUPLICATE and not data.get("duplicate_of"):
+                self.add_error("duplicate_of", NO_DUPLICATE_OF)
+            if after != before and not data.get("closed_at"):
+                data["closed_at"] = now  # the time of the move, as the app's actions write it
+            return
+        if closure and "closure" in self.changed_data:
+            self.add_error("closure", CLOSURE_WHEN_OPEN)
+        # Out of "closed" (reopened), as services.transition REOPEN: no closing, no resolution's time.
+        data["closure"], data["closed_at"] = "", None
+        if after == S.RESOLVED:
+            if not (data.get("resolution") or "").strip():
+                self.add_error("resolution", NO_RESOLUTION)
+            if after != before and not data.get("resolved_at"):
+                data["resolved_at"] = now
+        elif before in (S.RESOLVED, S.CLOSED):
+            data["resolved_at"] = None
 
 
 @admin.register(Case)
@@ -293,7 +370,11 @@ class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin, CommitteeSearchAdmin):
     def save_model(self, request, obj, form, change) -> None:
         if "due_date" in form.changed_data:
             obj.due_workdays = None  # set by hand, as an edit in the app: a year entered later keeps it
+            if warning := day_off_warning(obj.due_date):  # kept, and said, as in the app
+                messages.warning(request, warning)
         stored = Case.all_objects.select_related("assignee", "category").get(pk=obj.pk) if change else None
+        if stored is not None and stored.status in (S.RESOLVED, S.CLOSED) and obj.status in rules.OPEN:
+            obj.reopen_requested_at = None  # reopened: a worker's request to reopen is answered
         super().save_model(request, obj, form, change)
         if stored is not None:
             services.record_correction(case=obj, stored=stored, by=request.user)

@@ -14,12 +14,15 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext_lazy as _
 
 from cases import events
 from cases.models import Case
 from cases.services import LOCKED
 from committee.scoping import committee_scope, unscoped
 from common.workdays import add_workdays
+from holidays import calendar
 from holidays.calendar import forget_entered_days
 
 
@@ -78,3 +81,31 @@ def _recount_committee(committee_id: int, years: list[int]) -> int:
             events.record(case, payload, actor=None)
             moved += 1
     return moved
+
+
+DAY_OFF = _(
+    "The due date %(day)s is a day off (%(why)s). It is saved as set; if it should be a working day, "
+    "the next one is %(next)s."
+)
+BY_LAW = _("%(name)s, a public holiday by law; %(year)s's holiday schedule is not entered yet")
+
+
+def day_off_warning(day: datetime.date | None) -> str | None:
+    """What to tell whoever set a due date by hand on a day off, or None.
+
+    The date is kept as set, not moved to the next working day nor refused: a date typed by hand is
+    a decision (the resident asked for Saturday, when they are at home; a 12345 work order's own
+    deadline; the day a contractor comes; a committee works weekends around holidays), and moving it
+    would silently break what was arranged. But a day picked on a phone's calendar lands on a
+    holiday unnoticed, so they are told, with the next working day, should they have meant one. A
+    date counted from the category is a working day already."""
+    if day is None:
+        return None
+    off = calendar.day_off(day)
+    if off is None:
+        return None
+    if off.by_law_only:
+        why = BY_LAW % {"name": off.name, "year": day.year}
+    else:
+        why = off.name or WEEKDAYS[day.weekday()]
+    return DAY_OFF % {"day": day.isoformat(), "why": why, "next": calendar.next_workday(day).isoformat()}

@@ -15,6 +15,7 @@ from cases.services import NewParty
 from committee.roles import Perm
 from common.forms import DateInput, ModelChoiceField, parse_id
 from common.masking import mask_numbers_in_text
+from common.lengths import DESCRIPTION_MAX, NOTE_MAX, limit
 from residents.models import Building, Household, Resident, Visit
 
 DATE = DateInput()
@@ -81,7 +82,12 @@ class IntakeForm(forms.Form):
     category = ModelChoiceField(
         label=_("Category"), queryset=CaseCategory.objects.all(), to_field_name="code"
     )
-    description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea({"rows": 3}))
+    description = forms.CharField(
+        label=_("Details"),
+        required=False,
+        widget=forms.Textarea({"rows": 3}),
+        validators=[limit(DESCRIPTION_MAX)],  # Case.description's
+    )
     source = forms.ChoiceField(
         label=_("How it came in"), choices=Case.Source.choices, initial=Case.Source.WALK_IN
     )
@@ -200,7 +206,9 @@ class VersionForm(forms.Form):
 
 
 class TextActionForm(VersionForm):
-    text = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea({"rows": 2}))
+    text = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea({"rows": 2}), validators=[limit(NOTE_MAX)]
+    )
     token = token_field()
 
 
@@ -296,7 +304,7 @@ class AssignForm(VersionForm):
 
 class DuplicateForm(VersionForm):
     of = forms.CharField(label=_("Duplicate of case number"), max_length=12, help_text=_("e.g. 2026-0042"))
-    text = forms.CharField(label=_("Note"), required=False)
+    text = forms.CharField(label=_("Note"), required=False, validators=[limit(NOTE_MAX)])
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -321,7 +329,12 @@ class ReferralForm(forms.Form):
     sent_on = forms.DateField(label=_("Sent on"), widget=DATE, initial=timezone.localdate)
     their_reference = forms.CharField(label=_("Their reference"), required=False, max_length=50)
     reply_expected_by = forms.DateField(label=_("Reply expected by"), required=False, widget=DATE)
-    text = forms.CharField(label=_("What was asked"), required=False, widget=forms.Textarea({"rows": 2}))
+    text = forms.CharField(
+        label=_("What was asked"),
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+        validators=[limit(NOTE_MAX)],
+    )
     token = token_field()
 
     def __init__(self, *args, **kwargs) -> None:
@@ -337,7 +350,9 @@ class ChaseForm(forms.Form):
 
 class ReplyForm(forms.Form):
     replied_on = forms.DateField(label=_("Replied on"), widget=DATE, initial=timezone.localdate)
-    reply = forms.CharField(label=_("Reply"), widget=forms.Textarea({"rows": 2}))
+    reply = forms.CharField(
+        label=_("Reply"), widget=forms.Textarea({"rows": 2}), validators=[limit(NOTE_MAX)]
+    )
     outcome = forms.CharField(label=_("Outcome"), required=False, max_length=200)
     token = token_field()
 
@@ -347,7 +362,9 @@ class FollowUpForm(VersionForm):
     satisfaction = forms.ChoiceField(
         label=_("Satisfaction"), choices=Case.Satisfaction.choices, widget=forms.RadioSelect
     )
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea({"rows": 2}))
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea({"rows": 2}), validators=[limit(NOTE_MAX)]
+    )
     token = token_field()
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import selectors, services
+from cases.due_dates import day_off_warning
 from cases.forms import CATEGORY_WORDS, IntakeForm, PhotosField, parse_parties
 from cases.models import Case, CaseCategory, CaseParty
 from cases.views import get_case
@@ -118,6 +119,8 @@ def _log(request: HttpRequest, form: IntakeForm, parties: list) -> Case:
             request, _("Case %(number)s logged.") % {"number": case.number}, extra_tags="intake-done"
         )
         hint_typed_numbers(request, data["title"], data["description"], data["place"])
+        if warning := day_off_warning(data["due_date"]):  # set by hand on a day off: kept, and said
+            messages.warning(request, warning)
     return case
 
 

@@ -96,6 +96,25 @@ TARGET: dict[Action, str] = {
 }
 
 
+# How a case is closed by each closing action (services: close, withdraw, mark_duplicate).
+CLOSURE: dict[Action, str] = {
+    Action.CLOSE: Case.Closure.FOLLOWED_UP,
+    Action.WITHDRAW: Case.Closure.WITHDRAWN,
+    Action.DUPLICATE: Case.Closure.DUPLICATE,
+}
+
+
+def moves(status: str) -> dict[str, set[str]]:
+    """The case life's moves from `status`, read from RULES and TARGET: each status an action leads
+    to, with how it may be closed (for "closed"; empty for the others). An administrator's
+    correction of a status in the admin keeps to them (cases/admin.py)."""
+    found: dict[str, set[str]] = {}
+    for action, target in TARGET.items():
+        if status in RULES[action][0]:
+            found.setdefault(target, set()).update({CLOSURE[action]} if action in CLOSURE else ())
+    return found
+
+
 def status_when_assigned(status: str, assignee_id: int | None) -> str:
     """The status a case has once it is given to `assignee_id` (None: nobody): `new` is a case logged
     with nobody on it, `in progress` one that somebody works (DESIGN.md "Case life"), so a new case
@@ -105,7 +124,8 @@ def status_when_assigned(status: str, assignee_id: int | None) -> str:
 
     START remains for a new case that has an assignee all the same: those logged or assigned before
     this rule (an assignment left them new until the assignee pressed "start work"), and an
-    administrator's correction in the admin, which may set both fields as it likes."""
+    administrator's correction in the admin, which may give a new case an assignee and leave its
+    status (a status corrected there moves only as `moves` allows)."""
     return S.IN_PROGRESS if status == S.NEW and assignee_id is not None else status
 
 

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit import services as audit
 from cases import events, reference, rules, selectors, services
+from cases.due_dates import day_off_warning
 from cases.filters import CaseFilterForm, filter_cases
 from cases.forms import (
     AidForm,
@@ -361,7 +362,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EditForm(request.POST, instance=Case.objects.get(pk=case.pk))
 
     def save(version: int, **changes) -> None:
+        before = case.due_date
         services.edit(access=request.access, case=case, changes=changes, version=version)
+        # A due date set by hand on a day off is kept, and said (once: when it is set).
+        if changes.get("due_date") != before and (warning := day_off_warning(changes.get("due_date"))):
+            messages.warning(request, warning)
 
     return _run(request, case.pk, _("Changes saved."), _form_action(form, save), posted={"edit": form})
 
@@ -388,6 +393,8 @@ def _do(request: HttpRequest, case: Case, action: Action) -> None:
     post, access = request.POST, request.access
     form = TextActionForm(post)
     form.is_valid()  # both fields are optional: a missing version is simply not checked
+    if "text" in form.errors:  # past its limit: refused in words (_run), not saved as an empty note
+        raise ValidationError(list(form.errors["text"]))
     version, text = form.cleaned_data.get("version"), form.cleaned_data.get("text") or ""
     token = form.cleaned_data.get("token") or ""  # the form's one-time token: saved once however posted
     if action == Action.TAKE:

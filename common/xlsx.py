@@ -15,7 +15,9 @@ as text, never as a formula (CSV/Excel injection: a resident's "=HYPERLINK(...)"
 workbook made to be edited and imported back (the registry export) writes such text with a leading
 apostrophe instead (`XlsxWriter(quote_formulas=True)`), which the registry import takes off again.
 Control characters Excel refuses (a line break pasted from Word is \\x0b) are written as spaces; a
-text longer than a cell holds (32,767 characters) is cut to fit and ends in "…".
+text longer than a cell holds (32,767 characters) is cut to fit and says so at its end, with its
+length (CUT_NOTE): the forms hold free text well under that (common/lengths.py), but a text stored
+before them may be longer, and a reader of the workbook must not take the cut text for the whole.
 
 In constant_memory mode a sheet's rows must be written in order and a row cannot be gone back to:
 `sheet()` writes a whole sheet from its rows before the next begins. Strings are inline strings
@@ -35,6 +37,7 @@ from decimal import Decimal
 import xlsxwriter
 from django.http import FileResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 from xlsxwriter.worksheet import Worksheet
 
 from common.spreadsheets import export_text
@@ -51,7 +54,8 @@ MONEY_FORMAT = "#,##0.00"
 # return are kept), and more than 32,767 UTF-16 code units of text.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 CELL_MAX = 32767
-CUT_MARK = "…"
+# The end of a text cut to fit a cell, in the reader's language (a workbook is written in a request).
+CUT_NOTE = _("… [cut: the text has %(length)d characters; a spreadsheet cell holds %(max)d]")
 
 
 @dataclass(frozen=True)
@@ -72,14 +76,16 @@ class _Worksheet(Worksheet):
 
 
 def cell_text(text: str) -> str:
-    """Text as a cell can hold it: control characters as spaces, cut (ending in "…") at Excel's limit."""
+    """Text as a cell can hold it: control characters as spaces, cut at Excel's limit (saying so)."""
     text = CONTROL_CHARACTERS.sub(" ", text)
     # A string of at most half the limit in code points cannot pass it in UTF-16 code units.
     if len(text) > CELL_MAX // 2:
         encoded = text.encode("utf-16-le")
         if len(encoded) > 2 * CELL_MAX:
+            note = CUT_NOTE % {"length": len(text), "max": CELL_MAX}
+            room = CELL_MAX - len(note.encode("utf-16-le")) // 2
             # Cut between characters (a character beyond the BMP is two code units).
-            text = encoded[: 2 * (CELL_MAX - len(CUT_MARK))].decode("utf-16-le", "ignore") + CUT_MARK
+            text = encoded[: 2 * room].decode("utf-16-le", "ignore") + note
     return text
 
 

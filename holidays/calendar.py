@@ -11,8 +11,10 @@ import functools
 import logging
 import threading
 import time
+from dataclasses import dataclass
 
 import chinese_calendar
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
@@ -97,3 +99,76 @@ def years_without_schedule(today: datetime.date, ahead_days: int = 60) -> list[i
     """The years of the coming weeks (where due dates fall) that nobody has a schedule for."""
     years = sorted({today.year, (today + datetime.timedelta(days=ahead_days)).year})
     return [year for year in years if not has_schedule(year)]
+
+
+# The holidays' names: the library's (its English names) and those the law fixes below.
+HOLIDAY_NAMES = {
+    "New Year's Day": _("New Year's Day"),
+    "Spring Festival": _("Spring Festival"),
+    "Tomb-sweeping Day": _("Qingming Festival"),
+    "Labour Day": _("Labour Day"),
+    "Dragon Boat Festival": _("Dragon Boat Festival"),
+    "National Day": _("National Day"),
+    "Mid-autumn Festival": _("Mid-Autumn Festival"),
+}
+PUBLIC_HOLIDAY = _("public holiday")  # a holiday without a name (one entered without it)
+
+# The holidays the law (全国年节及纪念日放假办法) puts on fixed days of the solar calendar: the same
+# days every year, so known before a year's schedule is entered (the Spring Festival, Qingming, the
+# Dragon Boat and Mid-Autumn festivals move with the lunar calendar and come with the schedule).
+# Labour Day has its second day since 2025. Said to whoever sets a due date on one in a year without
+# a schedule; the count of working days (is_workday) still waits for the schedule, as before.
+FIXED_HOLIDAYS = {
+    (1, 1): "New Year's Day",
+    (5, 1): "Labour Day",
+    (5, 2): "Labour Day",
+    (10, 1): "National Day",
+    (10, 2): "National Day",
+    (10, 3): "National Day",
+}
+
+
+def fixed_holiday(day: datetime.date) -> str:
+    """The name (the library's English) of the holiday the law fixes on this day, or ""."""
+    if (day.month, day.day) == (5, 2) and day.year < 2025:
+        return ""
+    return FIXED_HOLIDAYS.get((day.month, day.day), "")
+
+
+@dataclass(frozen=True)
+class DayOff:
+    name: str  # the holiday's name in the reader's language; "" for an ordinary weekend day
+    by_law_only: bool = False  # a day the law fixes, in a year whose schedule is not entered
+
+
+def day_off(day: datetime.date) -> DayOff | None:
+    """Why `day` is no working day (None: it is one)."""
+    if is_workday(day):
+        if not has_schedule(day.year) and (name := fixed_holiday(day)):
+            return DayOff(str(HOLIDAY_NAMES[name]), by_law_only=True)
+        return None
+    return DayOff(_holiday_name(day))
+
+
+def _holiday_name(day: datetime.date) -> str:
+    entered = _entered_days(day.year)
+    if entered is not None:
+        if day not in entered:
+            return ""  # a weekend
+        from holidays.models import HolidayDay
+
+        name = HolidayDay.objects.filter(date=day).values_list("name", flat=True).first()
+        return name or str(PUBLIC_HOLIDAY)
+    try:
+        _holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:  # a year nobody knows: its weekends
+        return ""
+    return str(HOLIDAY_NAMES.get(name, PUBLIC_HOLIDAY)) if name else ""
+
+
+def next_workday(day: datetime.date) -> datetime.date:
+    """The first working day after `day` (none the law fixes as a holiday)."""
+    day += datetime.timedelta(days=1)
+    while day_off(day) is not None:
+        day += datetime.timedelta(days=1)
+    return day

@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("healthz/tasks", jobs_views.healthz_tasks, name="healthz_tasks"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("notifications/", include("notifications.urls")),
     path(
         "accounts/login/",

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from committee.models import CommitteeOwned
 from common.dates import outside_range, years_after
+from common.lengths import NOTE_MAX, limit
 from residents.addresses import building_address, household_address, room_label
 from residents.search_keys import search_key_for, sort_key
 
@@ -63,7 +64,7 @@ class Building(CommitteeOwned):
         verbose_name=_("building leader"),
     )
     floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[limit(NOTE_MAX)])
     # Optimistic locking, as on Resident: an edit carries the version it started from.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
@@ -112,7 +113,7 @@ class Household(CommitteeOwned):
         _("residency"), max_length=25, choices=Residency, default=Residency.REGISTERED
     )
     phone = models.CharField(_("household phone"), max_length=20, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[limit(NOTE_MAX)])
     # Optimistic locking, as on Resident: an edit carries the version it started from.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
@@ -254,7 +255,7 @@ class Resident(CommitteeOwned):
     care_categories = models.ManyToManyField(
         CareCategory, blank=True, related_name="residents", verbose_name=_("care categories")
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[limit(NOTE_MAX)])
     archived = models.CharField(_("archived as"), max_length=10, choices=Archived, blank=True)
     archived_on = models.DateField(_("archived on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
@@ -463,7 +464,7 @@ class Visit(CommitteeOwned):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="visits", verbose_name=_("visited by")
     )
     method = models.CharField(_("how"), max_length=10, choices=Method, default=Method.HOME)
-    findings = models.TextField(_("what was found"), blank=True)
+    findings = models.TextField(_("what was found"), blank=True, validators=[limit(NOTE_MAX)])
     follow_up_needed = models.BooleanField(_("follow-up needed"), default=False)
     created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
 

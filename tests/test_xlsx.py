@@ -14,8 +14,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.utils import translation
 
-from common.xlsx import CELL_MAX, Column, XlsxWriter
+from common.xlsx import CELL_MAX, Column, XlsxWriter, cell_text
 from residents.imports.xlsx_stream import estimate_rows, iter_rows
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -235,22 +236,28 @@ def test_escape_like_text_reads_back_as_written(tmp_path):
     assert [values[0] for _n, values in iter_rows(path)][1:] == texts
 
 
-def test_text_longer_than_a_cell_holds_is_cut_and_marked(tmp_path):
+def test_text_longer_than_a_cell_holds_is_cut_and_says_so(tmp_path):
     """Excel refuses a cell of more than 32,767 characters (UTF-16 code units): the text is cut to
-    fit, ending in "…", and the rest of the export is written as it is."""
+    fit and ends in words that say it was cut and how long it was, in the reader's language (a bare
+    "…" read as the text's own); the rest of the export is written as it is."""
     exact = "字" * CELL_MAX
     long = "长" * (CELL_MAX + 10)
     emoji = "😀" * CELL_MAX  # each two code units
-    writer = XlsxWriter()
-    writer.sheet("x", [Column("a"), Column("b")], [(exact, 1), (long, 2), (emoji, 3), ("短", 4)])
+    with translation.override("zh-hans"):
+        writer = XlsxWriter()
+        writer.sheet("x", [Column("a"), Column("b")], [(exact, 1), (long, 2), (emoji, 3), ("短", 4)])
     path = _saved(writer, tmp_path / "w.xlsx")
     rows = [values for _n, values in iter_rows(path)][1:]
     assert rows[0] == [exact, 1]
-    assert rows[1] == ["长" * (CELL_MAX - 1) + "…", 2]
-    assert rows[2] == ["😀" * ((CELL_MAX - 1) // 2) + "…", 3]
+    note = f"……［已截断：原文共 {CELL_MAX + 10} 字，表格单元格最多 {CELL_MAX} 字］"
+    assert rows[1] == ["长" * (CELL_MAX - len(note)) + note, 2]
+    assert rows[2][0].endswith(f"😀……［已截断：原文共 {CELL_MAX} 字，表格单元格最多 {CELL_MAX} 字］")
     assert len(rows[2][0].encode("utf-16-le")) // 2 <= CELL_MAX
     assert rows[3] == ["短", 4]
     assert openpyxl.load_workbook(path).active["A3"].value == rows[1][0]
+    with translation.override("en"):
+        english = f"… [cut: the text has {CELL_MAX + 10} characters; a spreadsheet cell holds {CELL_MAX}]"
+        assert cell_text(long).endswith(english)
 
 
 def test_sheets_one_after_another_and_an_empty_workbook(tmp_path):

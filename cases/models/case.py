@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committee.models import Committee, CommitteeOwned
 from common.dates import outside_range, years_after
+from common.lengths import DESCRIPTION_MAX, NOTE_MAX, limit
 from common.masking import mask_numbers_in_text
 from common.workdays import add_workdays, due_days
 
@@ -194,7 +195,7 @@ class Case(CommitteeOwned):
     year = models.PositiveSmallIntegerField(_("year"), editable=False)
     seq = models.PositiveIntegerField(_("sequence"), editable=False)
     title = models.CharField(_("title"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=[limit(DESCRIPTION_MAX)])
     category = models.ForeignKey(
         CaseCategory, models.PROTECT, related_name="cases", verbose_name=_("category")
     )
@@ -246,7 +247,7 @@ class Case(CommitteeOwned):
         related_name="duplicates",
         verbose_name=_("duplicate of"),
     )
-    resolution = models.TextField(_("resolution"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True, validators=[limit(NOTE_MAX)])
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction, blank=True)

@@ -18,6 +18,7 @@ from cases.models.case import DUE_DATE_HORIZON_YEARS, Case, OutsideBody
 from cases.storage import private_storage
 from committee.models import CommitteeOwned
 from common.dates import outside_range, years_after
+from common.lengths import NOTE_MAX, limit
 from common.masking import mask_numbers_in_text
 
 
@@ -97,7 +98,7 @@ class Referral(_CaseChild):
     their_reference = models.CharField(_("their reference"), max_length=50, blank=True)
     reply_expected_by = models.DateField(_("reply expected by"), null=True, blank=True)
     replied_on = models.DateField(_("replied on"), null=True, blank=True)
-    reply = models.TextField(_("reply"), blank=True)
+    reply = models.TextField(_("reply"), blank=True, validators=[limit(NOTE_MAX)])
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("sent by")
@@ -231,7 +232,7 @@ class FollowUp(_CaseChild):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("called by")
     )
     satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Case.Satisfaction)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, validators=[limit(NOTE_MAX)])
 
     class Meta:
         verbose_name = _("follow-up")
@@ -294,11 +295,11 @@ class Aid(_CaseChild):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2, default=0)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.APPLIED)
-    donors = models.TextField(_("donors"), blank=True)
+    donors = models.TextField(_("donors"), blank=True, validators=[limit(NOTE_MAX)])
     applied_on = models.DateField(_("applied on"), default=timezone.localdate)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[limit(NOTE_MAX)])
 
     class Meta:
         verbose_name = _("aid")

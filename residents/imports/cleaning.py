@@ -33,6 +33,8 @@ from residents.validators import (
 
 GENDER_WORDS = {"男": "M", "女": "F", "m": "M", "f": "F", "male": "M", "female": "F"}
 CARE_SEPARATORS = re.compile(r"[、,，;；/|\n]+")
+# A name or notes past the column's limit (the registry form's: common/lengths.py), with the length.
+TOO_LONG = _("Too long: at most %(max)d characters, this has %(length)d.")
 SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")  # 3.10109E+17: how Excel shows a long number
 
 
@@ -131,7 +133,7 @@ class Cleaner:
         for key in ("name", "notes"):
             limit = COLUMN_BY_KEY[key].max_length
             if len(v.get(key, "")) > limit:
-                row.error(key, _("Too long: at most %(max)d characters."), max=limit)
+                row.error(key, TOO_LONG, max=limit, length=len(v[key]))
         row.household = self.households.of_row(row)
         if row.household is not None:
             self._clean_housing_type(row)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
 
+from common.lengths import NOTE_MAX
 from residents.imports.reading import FileProblem
 
 
@@ -83,7 +84,7 @@ COLUMNS: tuple[Column, ...] = (
         False,
         gettext_lazy("Several separated by 、 or commas."),
     ),
-    Column("notes", "备注", "notes", ("说明", "note"), False, "", 2000),
+    Column("notes", "备注", "notes", ("说明", "note"), False, "", NOTE_MAX),  # the registry form's limit
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 REQUIRED = [c for c in COLUMNS if c.required]

@@ -150,13 +150,10 @@ class Matcher:
                         r for r in namesakes if r.id_number and mask_id_number(r.id_number) == row.id_masked
                     ]
                 if len(namesakes) > 1:
+                    # The name stands at the head of the row's problems (problems.by_row).
                     row.error(
                         "name",
-                        _(
-                            "Two residents of this household are called %(name)s; "
-                            "give the ID number to say which."
-                        ),
-                        name=row.values["name"],
+                        _("Two residents of this household have this name; give the ID number to say which."),
                     )
                     continue
                 resident = namesakes[0] if namesakes else None

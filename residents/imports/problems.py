@@ -22,11 +22,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from common.masking import mask_numbers_in_text
 
 PER_LANGUAGE = "per_language"  # the key of a parameter stored in every language
+
+# Messages the import no longer says, kept in the catalogue for the runs that stored them (a run's
+# problems are read in the reader's language from their msgid: without these, in English).
+FORMER_MESSAGES = [
+    gettext_noop("Too long: at most %(max)d characters."),
+    gettext_noop("Two residents of this household are called %(name)s; give the ID number to say which."),
+]
 
 
 def msgid(message) -> str:
@@ -110,3 +117,22 @@ def text(entry: dict) -> str:
     if "msgid" in entry:
         return words(entry["msgid"], entry.get("params"))
     return entry.get("message", "")
+
+
+def by_row(errors: list[dict]) -> list[dict]:
+    """The stored problems as the preview lists them: each bad row once, its number and the name
+    typed in it at its head, then each of its problems (the column, the cell's value, the words).
+    The value is left out where the words quote it already, and where it is the name at the head:
+    listed problem by problem, a row with three problems read its number and name three times.
+    In the order of the file (a row's problems are stored together)."""
+    rows: dict[int, dict] = {}
+    for error in errors:
+        row = rows.setdefault(
+            error["row"], {"row": error["row"], "name": error.get("name", ""), "problems": []}
+        )
+        message = text(error)
+        value = error.get("value", "")
+        if value and (value in message or value == row["name"]):
+            value = ""
+        row["problems"].append({"column": error["column"], "value": value, "message": message})
+    return list(rows.values())

@@ -94,13 +94,13 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         mapping.append({"header": m["header"], "label": label})
     # Each problem and change in the reader's language (stored as what to say and as values:
     # residents/imports/problems.py, changes.py).
-    errors = [{**error, "message": problems.text(error)} for error in run.errors]
     kept = run.changes or {}
     ctx = {
         "run": run,
         "counts": run.counts,
         "mapping": mapping,
-        "errors": errors,
+        "bad_rows": problems.by_row(run.errors),
+        "problems_listed": len(run.errors),
         "resident_changes": [changes.shown(entry) for entry in kept.get("residents", [])],
         "household_changes": [changes.shown(entry) for entry in kept.get("households", [])],
         "without_head": [problems.text(warning) for warning in kept.get("without_head", [])],

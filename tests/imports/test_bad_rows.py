@@ -4,6 +4,8 @@ import pytest
 from django.utils import translation
 
 from committee.scoping import unscoped
+from common.lengths import NOTE_MAX
+from residents.imports.columns import COLUMN_BY_KEY
 from residents.models import Building, Household, Resident
 from tests.imports.helpers import csv_bytes, make_id, message, person, rows_for, xlsx_bytes
 
@@ -154,3 +156,14 @@ def test_a_number_in_a_column_where_it_does_not_belong_is_masked_in_the_message(
         assert full not in text, text
     assert f"“{number[:4]}**********{number[-4:]}”" in messages["与户主关系"]
     assert "“139****5678”" in messages["居住状态"] and "“139****5678”" in messages["关爱类别"]
+
+
+def test_notes_past_the_limit_of_a_note_say_how_long_they_are(org, load):
+    """The 备注 column has the registry form's limit (common/lengths.py), said with the length."""
+    assert COLUMN_BY_KEY["notes"].max_length == NOTE_MAX
+    error = _only_error(load, org, person(1, 备注="注" * (NOTE_MAX + 1)))
+    assert error["column"] == "备注"
+    assert message(error) == f"太长：最多 {NOTE_MAX} 字，现有 {NOTE_MAX + 1} 字。"
+    rows = rows_for(3)
+    rows[1] = person(1, 备注="注" * NOTE_MAX)
+    assert load(org.a, "r.csv", csv_bytes(rows)).error_count == 0

@@ -80,7 +80,8 @@ def test_the_preview_lists_the_row_and_its_words_and_cannot_be_committed(org, as
     upload = SimpleUploadedFile("名单.csv", csv_bytes(rows))
     response = client.post(reverse("imports:start"), {"file": upload})
     preview = client.get(response["Location"]).text
-    assert "1 行有错误" in preview and "第3行 · 居民1 · 出生日期" in preview
+    assert "1 行有错误" in preview and "第3行 · 居民1</div>" in preview
+    assert '<div class="import-problem"><strong>出生日期</strong>' in preview
     assert f"出生日期不能晚于今天（{today}）。" in preview and "确认导入" not in preview
     client.post(reverse("imports:commit", args=[ImportRun.all_objects.get().pk]))
     assert Resident.all_objects.count() == 0

@@ -54,7 +54,8 @@ def test_a_file_with_bad_rows_lists_them_and_cannot_be_committed(org, as_user):
         "名单.csv",
     )
     preview = client.get(response["Location"])
-    assert "1 行有错误" in preview.text and "第4行 · 居民2 · 联系电话" in preview.text
+    assert "1 行有错误" in preview.text and "第4行 · 居民2</div>" in preview.text
+    assert '<div class="import-problem"><strong>联系电话</strong>' in preview.text
     assert "确认导入" not in preview.text
     run = ImportRun.all_objects.get()
     client.post(reverse("imports:commit", args=[run.pk]))

@@ -6,6 +6,7 @@ ROWS = [
     Row("home", lambda w: reverse("home"), expect(200, anonymous=302)),
     Row("healthz", lambda w: reverse("healthz"), expect(200)),
     Row("readyz", lambda w: reverse("readyz"), expect(200)),
+    Row("favicon", lambda w: reverse("favicon"), expect(302)),  # the site's icon, for everyone
     # Logged-in users are sent on from the login page.
     # Django's form views answer GET and POST (and PUT, as POST); DELETE is refused.
     Row("login", lambda w: reverse("login"), expect(302, anonymous=200), not_allowed="delete"),

@@ -1,0 +1,150 @@
+"""A due date set by hand on a day off (a weekend, a holiday) is kept as set, and whoever set it is
+told, with the next working day: at the intake, in the case's edit form and in the admin. A date
+counted from the category is a working day already and says nothing.
+
+Every date is counted from today: the tests read the same in 2027 and after."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from cases.due_dates import day_off_warning
+from cases.models import Case
+from holidays import calendar
+from holidays.models import HolidayDay, HolidayYear
+from tests.cases.page_text import text_of
+from tests.factories import admin_form_data, make_case
+
+D = datetime.date
+DAY = datetime.timedelta(days=1)
+
+
+def _next_workday(day: D) -> D:
+    day += DAY
+    while not calendar.is_workday(day):
+        day += DAY
+    return day
+
+
+def _a_saturday_off() -> D:
+    """A Saturday to come that is an ordinary weekend day (no make-up working day, no holiday)."""
+    day = timezone.localdate() + DAY
+    while day.weekday() != 5 or calendar.is_workday(day) or calendar.day_off(day).name:
+        day += DAY
+    return day
+
+
+def _intake(org, **extra) -> dict:
+    data = {
+        "title": "三楼楼道积水",
+        "category": "drainage",
+        "source": "walk_in",
+        "priority": "normal",
+        "committee": str(org.a.pk),
+        "token": "t",
+    }
+    data.update(extra)
+    return data
+
+
+def test_a_due_date_set_on_a_saturday_is_kept_and_the_worker_is_told(org, as_user):
+    saturday = _a_saturday_off()
+    client = as_user(org.worker_a)
+    response = client.post(reverse("cases:new"), _intake(org, due_date=saturday.isoformat()), follow=True)
+    case = Case.all_objects.get()
+    assert (case.due_date, case.due_workdays) == (saturday, None)  # kept as set
+    page = text_of(response.content.decode())
+    assert (
+        f"办理期限 {saturday} 是休息日（星期六）。已按这个日期保存；"
+        f"如果应在工作日，下一个工作日是 {_next_workday(saturday)}。"
+    ) in page
+    english = client.post(
+        reverse("cases:new"),
+        _intake(org, due_date=saturday.isoformat(), token="en"),
+        headers={"accept-language": "en"},
+        follow=True,
+    )
+    assert (
+        f"The due date {saturday} is a day off (Saturday). It is saved as set; if it should be a "
+        f"working day, the next one is {_next_workday(saturday)}."
+    ) in text_of(english.content.decode())
+
+
+def test_a_working_day_or_a_counted_date_says_nothing(org, as_user):
+    client = as_user(org.worker_a)
+    monday = _next_workday(_a_saturday_off())
+    for token, due in (("set", monday.isoformat()), ("counted", "")):
+        page = client.post(reverse("cases:new"), _intake(org, due_date=due, token=token), follow=True)
+        assert "是休息日" not in page.content.decode()
+    assert day_off_warning(None) is None and day_off_warning(monday) is None
+
+
+@pytest.fixture
+def new_year(db) -> D:
+    """Next year's New Year's Day, entered in the admin's schedule as a holiday with its name."""
+    year = timezone.localdate().year + 1
+    schedule = HolidayYear.objects.create(year=year, notice="国务院办公厅通知")
+    HolidayDay.objects.create(schedule=schedule, date=D(year, 1, 1), kind="holiday", name="元旦")
+    calendar.forget_entered_days()
+    return D(year, 1, 1)
+
+
+def test_an_edit_to_a_holiday_names_it(org, as_user, new_year):
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    form = {
+        "title": case.title,
+        "category": str(case.category_id),
+        "priority": case.priority,
+        "due_date": new_year.isoformat(),
+        "place": case.place,
+        "description": case.description,
+        "version": str(case.version),
+    }
+    client = as_user(org.worker_a)
+    response = client.post(reverse("cases:edit", args=[case.pk]), form, follow=True)
+    page = text_of(response.content.decode())
+    assert "修改已保存。" in page
+    assert (
+        f"办理期限 {new_year} 是休息日（元旦）。已按这个日期保存；"
+        f"如果应在工作日，下一个工作日是 {_next_workday(new_year)}。"
+    ) in page
+    case.refresh_from_db()
+    assert case.due_date == new_year
+    # Saved again with the date left as it was: said once, when it was set.
+    case.refresh_from_db()
+    again = client.post(
+        reverse("cases:edit", args=[case.pk]),
+        {**form, "title": "楼道积水（已核实）", "version": str(case.version)},
+        follow=True,
+    )
+    assert "修改已保存。" in again.content.decode() and "是休息日" not in again.content.decode()
+
+
+def test_the_admin_is_told_too(org, as_user):
+    case = make_case(org.worker_a, org.a)
+    saturday = _a_saturday_off()
+    client = as_user(org.superuser)
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    data = admin_form_data(client.get(url).text)
+    response = client.post(url, {**data, "due_date": [saturday.isoformat()]}, follow=True)
+    assert f"办理期限 {saturday} 是休息日（星期六）。" in text_of(response.content.decode())
+    case.refresh_from_db()
+    assert case.due_date == saturday
+
+
+@pytest.mark.django_db
+def test_in_a_year_without_schedule_the_days_the_law_fixes_are_days_off():
+    """New Year's Day, Labour Day (1–2 May since 2025) and National Day (1–3 October) fall on the
+    same days every year: known before a year's schedule is entered (the walkthrough's 2027-01-01,
+    a Friday, was taken as a working day). The Monday-to-Friday count itself is left to the schedule."""
+    assert not calendar.has_schedule(2090)
+    with translation.override("zh-hans"):
+        warning = day_off_warning(D(2090, 5, 1))
+    assert warning == (
+        "办理期限 2090-05-01 是休息日（劳动节，法定节假日；2090 年的放假安排还没有录入）。已按这个日期保存；"
+        "如果应在工作日，下一个工作日是 2090-05-03。"
+    )
+    assert calendar.is_workday(D(2090, 5, 1))  # the count's answer is unchanged
+    assert day_off_warning(D(2090, 5, 3)) is None
