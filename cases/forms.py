@@ -14,8 +14,8 @@ from cases.rules import case_workers
 from cases.services import NewParty
 from committee.roles import Perm
 from common.forms import DateInput, ModelChoiceField, parse_id
-from common.masking import mask_numbers_in_text
 from common.lengths import DESCRIPTION_MAX, NOTE_MAX, limit
+from common.masking import mask_numbers_in_text
 from residents.models import Building, Household, Resident, Visit
 
 DATE = DateInput()
