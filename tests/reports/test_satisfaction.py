@@ -1,0 +1,202 @@
+"""The satisfaction figure (reports/figures.py): each case counted once, by its latest follow-up call,
+on the day of that call, over the last 90 days; the tile opens the list of exactly those cases. And
+a case resolved again after a reopening waits for a new call (follow_up=due), whatever the answer
+of the call before.
+
+The cases are worked through the services with a clock, as staff work them: called back, not
+satisfied (which reopens), resolved again, called again; reopened by the secretary after a call.
+"""
+
+import datetime as dt
+
+import pytest
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import rules, services
+from cases.models import Case
+from cases.rules import Action
+from committee.access import Access, acting_as
+from reports import committee_figures, overviews
+from reports.models import RollupMonth
+from reports.rollup import ensure, first_of, months_between
+from tests.factories import logged_on, make_case
+from tests.reports import helpers as h
+
+SATISFIED, MOSTLY, NOT = "satisfied", "mostly", "not_satisfied"
+
+
+def _on(day: dt.date, hour: int = 11) -> dt.datetime:
+    return h.at(day, hour)
+
+
+class Story:
+    """One case worked through the services by the secretary, each step on its own day."""
+
+    def __init__(self, org, title: str, logged: dt.date, *, sensitive: bool = False) -> None:
+        self.access = Access(org.secretary_a)
+        self.case = make_case(
+            org.secretary_a,
+            org.a,
+            title=title,
+            assignee=org.worker_a,
+            sensitive=sensitive,
+            at=logged_on(logged),
+        )
+
+    def resolve(self, day: dt.date) -> "Story":
+        services.transition(
+            access=self.access, case=self.case, action=Action.RESOLVE, text="办好了", at=_on(day, 15)
+        )
+        return self
+
+    def call(self, day: dt.date, answer: str) -> "Story":
+        services.record_follow_up(
+            access=self.access, case=self.case, satisfaction=answer, called_on=day, at=_on(day, 16)
+        )
+        return self
+
+    def reopen(self, day: dt.date) -> "Story":
+        services.transition(
+            access=self.access, case=self.case, action=Action.REOPEN, text="又坏了", at=_on(day, 10)
+        )
+        return self
+
+
+@pytest.fixture
+def stories(org):
+    today = timezone.localdate()
+    days = dt.timedelta
+    t = {
+        # Not satisfied (reopened), resolved again, then satisfied: once, satisfied, on the last call's day.
+        "twice": Story(org, "两次回访", today - days(60))
+        .resolve(today - days(50))
+        .call(today - days(48), NOT)
+        .resolve(today - days(20))
+        .call(today - days(5), SATISFIED),
+        # Not satisfied and open again: counted, not satisfied (the resident's answer does not vanish).
+        "reopened": Story(org, "不满意重办", today - days(40))
+        .resolve(today - days(30))
+        .call(today - days(25), NOT),
+        # Resolved four months ago, called back 10 days ago: the call's day counts, not the resolution's.
+        "late call": Story(org, "迟到的回访", today - days(130), sensitive=True)
+        .resolve(today - days(120))
+        .call(today - days(10), SATISFIED),
+        # Called long ago, reopened and resolved again lately, not called since: not in the 90 days,
+        # and waiting for its new call.
+        "old call": Story(org, "旧回访", today - days(200))
+        .resolve(today - days(150))
+        .call(today - days(140), SATISFIED)
+        .reopen(today - days(30))
+        .resolve(today - days(10)),
+        "plain": Story(org, "一次回访", today - days(20))
+        .resolve(today - days(15))
+        .call(today - days(14), MOSTLY),
+        # Not satisfied, resolved again three days ago: its latest call (not satisfied) counts, and it
+        # waits for a new one.
+        "again": Story(org, "再次办结", today - days(35))
+        .resolve(today - days(33))
+        .call(today - days(32), NOT)
+        .resolve(today - days(3)),
+    }
+    return {name: story.case for name, story in t.items()}
+
+
+# Called back within the 90 days (by their latest call): twice, reopened, late call, plain, again.
+CALLED = {"twice", "reopened", "late call", "plain", "again"}
+GOOD = {"twice", "late call", "plain"}
+SENSITIVE = {"late call"}  # the worker's as assignee; the street officer does not see it
+
+
+def _expected(persona: str) -> tuple[int, int]:
+    seen = CALLED - SENSITIVE if persona == "officer" else CALLED
+    return len(seen), len(seen & GOOD)
+
+
+@pytest.mark.parametrize("persona", ["secretary_a", "worker_a", "officer"])
+def test_each_case_counts_once_by_its_latest_call_on_the_calls_day(org, stories, persona):
+    user = getattr(org, persona)
+    with acting_as(user) as access:
+        for rollup in (True, False):
+            headline = committee_figures.dashboard(org.a, access, rollup=rollup)["headline"]
+            assert (headline.called, headline.satisfied) == _expected(persona), rollup
+            street = overviews.street_overview([org.a, org.b], access, rollup=rollup)
+            row = next(r["figures"] for r in street["rows"] if r["committee"] == org.a)
+            assert (row.called, row.satisfied) == _expected(persona), rollup
+
+
+@pytest.mark.parametrize("persona", ["secretary_a", "worker_a", "officer"])
+def test_the_satisfaction_tile_opens_the_cases_it_counts(org, stories, as_user, persona):
+    client = as_user(getattr(org, persona))
+    for url in (reverse("dashboard"), reverse("dashboard_committee", args=[org.a.pk])):
+        ctx = client.get(url).context
+        if "headline" not in ctx:  # the officer's /dashboard/ is the street's
+            continue
+        assert (ctx["headline"].called, ctx["headline"].satisfied) == _expected(persona)
+        listed = client.get(ctx["links"]["called"]).context["page"]
+        titles = {case.title for case in listed.object_list}
+        expected = {stories[name].title for name in CALLED - (SENSITIVE if persona == "officer" else set())}
+        assert titles == expected
+        assert listed.paginator.count == ctx["headline"].called
+
+
+def test_a_case_resolved_again_after_a_reopening_waits_for_a_new_call(org, stories, as_user):
+    secretary = Access(org.secretary_a)
+    client = as_user(org.secretary_a)
+    due = client.get(reverse("cases:list"), {"follow_up": "due"}).context["page"]
+    assert {c.title for c in due.object_list} == {stories["old call"].title, stories["again"].title}
+    home = client.get(reverse("home")).context["waiting"]
+    assert home["to_call"] == 2 and home["to_close"] == 0
+    for name in ("old call", "again"):
+        case = Case.objects.get(pk=stories[name].pk)
+        assert case.status == Case.Status.RESOLVED
+        assert not rules.can(secretary, case, Action.CLOSE)  # closed only after its own call
+    # Its new call: called back, ready to close; the figure counts it once, by that call.
+    services.record_follow_up(access=secretary, case=stories["again"], satisfaction=SATISFIED)
+    assert rules.can(secretary, Case.objects.get(pk=stories["again"].pk), Action.CLOSE)
+    due = client.get(reverse("cases:list"), {"follow_up": "due"}).context["page"]
+    assert [c.title for c in due.object_list] == [stories["old call"].title]
+    headline = client.get(reverse("dashboard")).context["headline"]
+    assert (headline.called, headline.satisfied) == (5, 4)
+
+
+def test_the_case_keeps_its_latest_call(org, stories):
+    today = timezone.localdate()
+    kept = {
+        name: Case.objects.values_list("last_called_on", "last_call_result", "satisfaction").get(pk=case.pk)
+        for name, case in stories.items()
+    }
+    days = dt.timedelta
+    assert kept == {
+        "twice": (today - days(5), SATISFIED, SATISFIED),
+        "reopened": (today - days(25), NOT, ""),  # open again: this time's call is still to come
+        "late call": (today - days(10), SATISFIED, SATISFIED),
+        "old call": (today - days(140), SATISFIED, ""),
+        "plain": (today - days(14), MOSTLY, MOSTLY),
+        "again": (today - days(32), NOT, ""),
+    }
+
+
+def test_a_new_call_marks_the_month_of_the_call_before_and_the_rollup_still_agrees(org):
+    """The rollup keys the figure by the latest call's day: a new call moves the case out of the
+    month of its previous call, which is summarised again (a closed month is otherwise summarised
+    once), and the figure read from the rollup is the one counted live."""
+    today = timezone.localdate()
+    first = first_of(today)
+    months = months_between(first - dt.timedelta(days=200), today)
+    before = first - dt.timedelta(days=70)  # two or three months back
+    story = Story(org, "跨月回访", before - dt.timedelta(days=5)).resolve(before).call(before, NOT)
+    story.resolve(first - dt.timedelta(days=10))
+    assert ensure([org.a.pk], months) == len(months)
+    assert ensure([org.a.pk], months) == 0
+    story.call(today, SATISFIED)
+    stale = RollupMonth.objects.filter(committee=org.a, month__in=months, summarised__lt=F("changed"))
+    marked = set(stale.values_list("month", flat=True))
+    assert first_of(before) in marked
+    assert ensure([org.a.pk], months) == len(marked)
+    assert ensure([org.a.pk], months) == 0
+    with acting_as(org.secretary_a) as access:
+        rolled = committee_figures.dashboard(org.a, access)["headline"]
+        live = committee_figures.dashboard(org.a, access, rollup=False)["headline"]
+    assert (rolled.called, rolled.satisfied) == (live.called, live.satisfied) == (1, 1)
