@@ -50,6 +50,7 @@ def case(
     source: str = Case.Source.WALK_IN,
     where: Building | None = None,
     satisfaction: str = "",
+    called: dt.date | None = None,
     sensitive: bool = False,
     title: str = "下水道返水",
     priority: str = Case.Priority.NORMAL,
@@ -59,6 +60,10 @@ def case(
     counter, _ = CaseCounter.objects.get_or_create(committee=committee, year=created.year)
     counter.last += 1
     counter.save(update_fields=["last"])
+    # A satisfaction is the answer at a follow-up call: its latest call, on `called` (by default the
+    # day resolved), is the one the dashboards count.
+    if satisfaction and called is None:
+        called = resolved
     return Case.all_objects.create(
         committee=committee,
         year=created.year,
@@ -73,6 +78,8 @@ def case(
         status=status,
         resolved_at=at(resolved, 16) if resolved else None,
         satisfaction=satisfaction,
+        last_called_on=called if satisfaction else None,
+        last_call_result=satisfaction,
         sensitive=sensitive,
         created_by=created_by,
         created_at=at(created),
