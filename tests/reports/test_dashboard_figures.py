@@ -377,15 +377,18 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(org, as_user, django_asser
                 cat=cat,
                 status=S.RESOLVED if k else S.NEW,
                 resolved=today if k else None,
-                satisfaction="satisfied" if k else "",
+                satisfaction="satisfied" if k == 1 else "",
+                # Called back twice: the latest call, not satisfied, 45 days ago, and resolved again.
+                last_call=(today - dt.timedelta(days=45), "not_satisfied") if k == 2 else None,
             )
             h.referral(c, sent=today, expected=today - dt.timedelta(days=1), by=worker)
         person = h.resident(org.a, f"居民{i}", room=str(300 + i))
         person.care_categories.add(weekly)
         h.visit(person, on=today - dt.timedelta(days=i), by=worker)
         reindex_residents([person.pk])
-    # The cases logged 30 and 60 days ago changed two closed months: the next view summarises them
-    # again (a fixed number of queries too), the views after it read the rollup. New categories and
+    # The cases logged 30 and 60 days ago, and called back 45 days ago, changed closed months: the
+    # next view summarises them again (a fixed number of queries too), the views after it read the
+    # rollup. New categories and
     # staff: their names are read again once (common/refdata.py), then come from the cache.
     with django_assert_num_queries(QUERIES_DASHBOARD + QUERIES_SUMMARISE + 2):
         client.get(reverse("dashboard"))

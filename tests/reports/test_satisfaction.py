@@ -21,7 +21,7 @@ from committee.access import Access, acting_as
 from reports import committee_figures, overviews
 from reports.models import RollupMonth
 from reports.rollup import ensure, first_of, months_between
-from tests.factories import logged_on, make_case
+from tests.factories import admin_form_data, logged_on, make_case
 from tests.reports import helpers as h
 
 SATISFIED, MOSTLY, NOT = "satisfied", "mostly", "not_satisfied"
@@ -199,3 +199,72 @@ def test_a_new_call_marks_the_month_of_the_call_before_and_the_rollup_still_agre
         rolled = committee_figures.dashboard(org.a, access)["headline"]
         live = committee_figures.dashboard(org.a, access, rollup=False)["headline"]
     assert (rolled.called, rolled.satisfied) == (live.called, live.satisfied) == (1, 1)
+
+
+def test_a_call_corrected_in_the_admin_is_the_cases_latest_call(org, as_user):
+    """The admin corrects the calls (their day, their answer): the case's latest call, which the
+    figure counts, follows the correction."""
+    today = timezone.localdate()
+    story = Story(org, "后台更正", today - dt.timedelta(days=20)).resolve(today - dt.timedelta(days=10))
+    story.call(today - dt.timedelta(days=2), SATISFIED)
+    client = as_user(org.superuser)
+    url = reverse("admin:cases_case_change", args=[story.case.pk])
+    data = admin_form_data(client.get(url).text)
+    corrected = today - dt.timedelta(days=5)
+    response = client.post(
+        url,
+        {**data, "follow_ups-0-called_on": [corrected.isoformat()], "follow_ups-0-satisfaction": [NOT]},
+    )
+    assert response.status_code == 302
+    case = Case.all_objects.get(pk=story.case.pk)
+    assert (case.last_called_on, case.last_call_result) == (corrected, NOT)
+    with acting_as(org.secretary_a) as access:
+        for rollup in (True, False):
+            headline = committee_figures.dashboard(org.a, access, rollup=rollup)["headline"]
+            assert (headline.called, headline.satisfied) == (1, 0), rollup
+
+
+def test_the_migration_keeps_each_cases_latest_call_and_this_resolutions_answer(org):
+    """cases/migrations/0020's fill, on the models as they were at that migration: the latest call
+    from the calls; the answer kept only where it is this resolution's."""
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    today = timezone.localdate()
+    days = dt.timedelta
+    by = org.secretary_a
+    S = Case.Status
+    made = {
+        # name: (status, resolved days ago, satisfaction before, [(called days ago, answer)], expected)
+        "reopened": (S.IN_PROGRESS, None, NOT, [(20, NOT)], (20, NOT, "")),
+        "again": (S.RESOLVED, 3, NOT, [(32, NOT)], (32, NOT, "")),
+        "old call": (S.RESOLVED, 10, SATISFIED, [(140, SATISFIED)], (140, SATISFIED, "")),
+        "twice": (S.CLOSED, 20, SATISFIED, [(48, NOT), (5, SATISFIED)], (5, SATISFIED, SATISFIED)),
+        "waiting": (S.RESOLVED, 2, MOSTLY, [(1, MOSTLY)], (1, MOSTLY, MOSTLY)),
+        "same day": (S.RESOLVED, 4, SATISFIED, [(4, MOSTLY), (4, SATISFIED)], (4, SATISFIED, SATISFIED)),
+        "never": (S.RESOLVED, 1, "", [], (None, "", "")),
+    }
+    cases = {}
+    for name, (status, resolved, before, calls, _expected) in made.items():
+        c = h.case(
+            org.a,
+            created_by=by,
+            created=today - days(200),
+            status=status,
+            resolved=today - days(resolved) if resolved is not None else None,
+        )
+        for ago, answer in calls:
+            h.follow_up(c, on=today - days(ago), satisfaction=answer, by=by)
+        Case.all_objects.filter(pk=c.pk).update(satisfaction=before, last_called_on=None, last_call_result="")
+        cases[name] = c
+
+    state = MigrationExecutor(connection).loader.project_state(("cases", "0020_last_call"))
+    migration = importlib.import_module("cases.migrations.0020_last_call")
+    migration.keep_last_calls(state.apps, connection.schema_editor())
+
+    fields = ("last_called_on", "last_call_result", "satisfaction")
+    for name, (*_, (ago, answer, satisfaction)) in made.items():
+        got = Case.all_objects.values_list(*fields).get(pk=cases[name].pk)
+        assert got == (today - days(ago) if ago is not None else None, answer, satisfaction), name
