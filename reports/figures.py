@@ -177,7 +177,8 @@ def area_links(period: Period, **area: int | None) -> dict[str, str]:
     the list of exactly what it counts across the reader's committees of the `area` shown (street=id
     or district=id: the case list's and the late referrals' filters of the same name; none: all the
     reader's committees). The median opens the cases resolved this month it is taken over, the
-    satisfaction the cases called back it is the share of, as on a committee's dashboard."""
+    satisfaction the cases last called back in the 90 days it is the share of, as on a committee's
+    dashboard."""
     scope = _query_string(area)
     cases = reverse_once("cases:list")
     links = {

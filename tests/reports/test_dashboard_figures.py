@@ -163,8 +163,10 @@ def expected_figures(cases, referrals, today, first, sees_sensitive: bool) -> di
     seen = [c for c in cases if sees_sensitive or not c.sensitive]
     month_end = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     resolved_month = [c for c in seen if c.resolved_at and first <= _local(c.resolved_at) <= month_end]
-    recent = [c for c in seen if c.resolved_at and _local(c.resolved_at) >= today - dt.timedelta(days=89)]
-    called = [c for c in recent if c.satisfaction]
+    # Each case by its latest follow-up call, on that call's day.
+    called = [
+        c for c in seen if c.last_called_on and today - dt.timedelta(days=89) <= c.last_called_on <= today
+    ]
     days = [workdays_between(_local(c.created_at), _local(c.resolved_at)) for c in resolved_month]
     open_ids = {c.pk for c in seen if c.status in OPEN}  # a closed case's referral is chased no more
     return {
@@ -174,7 +176,7 @@ def expected_figures(cases, referrals, today, first, sees_sensitive: bool) -> di
         "resolved_this_month": len(resolved_month),
         "median_days": median(days) if days else None,
         "called": len(called),
-        "satisfied": sum(c.satisfaction in ("satisfied", "mostly") for c in called),
+        "satisfied": sum(c.last_call_result in ("satisfied", "mostly") for c in called),
         "late_referrals": sum(
             r.replied_on is None and r.reply_expected_by < today and r.case_id in open_ids for r in referrals
         ),
