@@ -65,8 +65,10 @@ def case(
     # `called` (by default the day resolved), is the one the dashboards count. `last_call` (day,
     # answer): a latest call of its own (one before a reopening, when this resolution has none).
     if satisfaction and called is None:
-        called = resolved
-    last_called_on, last_call_result = last_call or ((called, satisfaction) if satisfaction else (None, ""))
+        called = resolved  # None for a case never resolved: no call to count
+    last_called_on, last_call_result = last_call or (
+        (called, satisfaction) if called and satisfaction else (None, "")
+    )
     return Case.all_objects.create(
         committee=committee,
         year=created.year,
