@@ -61,6 +61,7 @@ def case_rows(
             title = rng.choice(TITLES)
             resolved = created + dt.timedelta(hours=rng.randint(4, 24 * 20))
             buildings = (buildings_of or {}).get(committee.pk)
+            answer = "" if open_ else rng.choice(["satisfied", "satisfied", "mostly", ""])
             rows.append(
                 {
                     "committee_id": committee.pk,
@@ -77,7 +78,10 @@ def case_rows(
                     "closure": "" if open_ else Case.Closure.FOLLOWED_UP,
                     "resolved_at": None if open_ else resolved,
                     "closed_at": None if open_ else resolved + dt.timedelta(days=2),
-                    "satisfaction": "" if open_ else rng.choice(["satisfied", "satisfied", "mostly", ""]),
+                    "satisfaction": answer,
+                    # Called back the day it was resolved: the case's latest call.
+                    "last_called_on": timezone.localdate(resolved) if answer else None,
+                    "last_call_result": answer,
                     "sensitive": rng.random() < 0.03,
                     "created_by_id": rng.choice(staff),
                     "created_at": created,

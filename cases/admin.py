@@ -382,6 +382,8 @@ class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin, CommitteeSearchAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         reindex_cases([form.instance.pk])  # its title, description and parties, as saved now
+        # A call added or corrected here: the case's latest call (the dashboards' satisfaction) follows.
+        services.keep_last_call(case=form.instance)
 
     @admin.display(description=_("Case number"), ordering="seq")
     def number(self, obj: Case) -> str:

@@ -2,9 +2,10 @@
 export of a filtered list, so both read the same bookmarkable URLs.
 
 Parameters: status (a Case.Status or "open"), category (code), assignee (user id or "none"), source,
-building (id), overdue=1, follow_up (due: resolved, not yet called back; called: called back),
-reopen=asked (a worker's request to reopen waits for the secretary),
-created_from / created_to and resolved_from / resolved_to (YYYY-MM-DD, inclusive, local dates),
+building (id), overdue=1, follow_up (due: resolved, this resolution not yet called back; called:
+this resolution called back), reopen=asked (a worker's request to reopen waits for the secretary),
+created_from / created_to, resolved_from / resolved_to and called_from / called_to (the day of the
+case's latest follow-up call: the dashboards' satisfaction) (YYYY-MM-DD, inclusive, local dates),
 committee (id), street (id), district (id): the reader's committees of that street or district, as
 the street and district overviews count them (their figures open the list with these), q (text),
 sort (due by default).
@@ -82,6 +83,8 @@ class CaseFilterForm(forms.Form):
     created_to = FilterDateField(label=_("Logged to"), required=False, widget=DateInput())
     resolved_from = FilterDateField(label=_("Resolved from"), required=False, widget=DateInput())
     resolved_to = FilterDateField(label=_("Resolved to"), required=False, widget=DateInput())
+    called_from = FilterDateField(label=_("Last called back from"), required=False, widget=DateInput())
+    called_to = FilterDateField(label=_("Last called back to"), required=False, widget=DateInput())
     committee = forms.ChoiceField(label=_("Committee"), required=False)
     street = forms.ChoiceField(label=_("Street"), required=False)
     district = forms.ChoiceField(label=_("District"), required=False)
@@ -229,7 +232,8 @@ def filter_cases(queryset: QuerySet[Case], data: dict) -> QuerySet[Case]:
         queryset = queryset.filter(building_id=data["building"])
     if data.get("overdue"):
         queryset = queryset.filter(status__in=Case.OPEN_STATUSES, due_date__lt=timezone.localdate())
-    # The home page's and the dashboard's follow-up figures open these (status resolved for "due").
+    # The home page's follow-up figures open these (status resolved for "due"): a case reopened
+    # loses its answer (services), so one resolved again waits for a call of its own.
     if data.get("follow_up") == "due":
         queryset = queryset.filter(status=Case.Status.RESOLVED, satisfaction="")
     elif data.get("follow_up") == "called":
@@ -247,6 +251,11 @@ def filter_cases(queryset: QuerySet[Case], data: dict) -> QuerySet[Case]:
         queryset = queryset.filter(
             resolved_at__lt=_day_start(data["resolved_to"] + datetime.timedelta(days=1))
         )
+    # The dashboards' satisfaction tile opens these: each case by the day of its latest call.
+    if data.get("called_from"):
+        queryset = queryset.filter(last_called_on__gte=data["called_from"])
+    if data.get("called_to"):
+        queryset = queryset.filter(last_called_on__lte=data["called_to"])
     if data.get("committee"):
         queryset = queryset.filter(committee_id=int(data["committee"]))
     if data.get("areas") is not None:

@@ -20,7 +20,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -187,14 +186,10 @@ def _detail_context(
         "attachments": [(item, rules.may_remove_attachment(request.access, item)) for item in attachments],
         "aid_rows": children["aid"] if sees_aid else [],
         "follow_ups": children["follow_ups"],
-        # Open the call's form while the resolution waits for its call; once called, the case waits
-        # for the secretary to close it, and a blank form left open read as "not yet called".
-        "follow_up_due": case.status == Case.Status.RESOLVED
-        and not any(
-            call.called_on >= timezone.localdate(case.resolved_at)
-            for call in children["follow_ups"]
-            if case.resolved_at
-        ),
+        # Open the call's form while the resolution waits for its call (the list's follow_up=due);
+        # once called, the case waits for the secretary to close it, and a blank form left open
+        # read as "not yet called".
+        "follow_up_due": case.status == Case.Status.RESOLVED and not case.satisfaction,
         "can_approve_aid": request.access.can(Perm.APPROVE_AID, case.committee_id),
         "forms": _Forms(
             assign=lambda: AssignForm(initial={"assignee": case.assignee_id}, case=case),

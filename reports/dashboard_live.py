@@ -24,7 +24,7 @@ from cases.selectors import visible_cases
 from committee.roles import Perm
 from committee.scoping import committee_scope, unscoped, visible_committee_ids
 from reports import rollup_reads
-from reports.figures import SATISFIED, Period, count_filters, late_referral_parts, start_of
+from reports.figures import Period, called_counts, called_filter, count_filters, late_referral_parts, start_of
 from reports.unions import Compiled, compile_branch, compile_spec
 
 # The kinds of the late referrals' branches: figures.late_referral_parts' parts, added up.
@@ -86,7 +86,9 @@ def _late_referrals_compiled(
 
 
 # The headline's live counts of headline_branches(kept=True): the reader's own sensitive cases.
-OWN_MONTH_KINDS = ("new_this_month", "resolved_this_month", "recently_resolved")
+OWN_MONTH_KINDS = ("new_this_month", "resolved_this_month", "recently_resolved", "recently_called")
+# headline_branches' kinds of the 90 days' satisfaction (the cases by their latest call's day).
+CALLED_KINDS = ("recently_called", "own_called")
 
 
 def own_live_branches(access, committee_id: int, today: dt.date) -> dict[str, Compiled | None]:
@@ -162,40 +164,48 @@ def month_counts() -> dict[str, int]:
 
 def headline_branches(cases, period: Period, rollup: bool, own: Q | None, kept: bool = False) -> dict:
     """The headline's live counts as branches of live_figures' union (overviews.headlines' month
-    query, for one committee): new and resolved this month, resolved within the 90 days (with the
-    rollup: this month; the closed months' come from it) and, for a reader the rollup's rows leave
-    their own sensitive cases out for, those of the closed months within the 90 days. `kept`: the
-    rollup holds this month too, so only that reader's own sensitive cases are counted, over the 90
-    days."""
+    query, for one committee): new and resolved this month, resolved within the 90 days and last
+    called back within them (the satisfaction: figures.called_filter) (with the rollup: this
+    month; the closed months' come from it) and, for a reader the rollup's rows leave their own
+    sensitive cases out for, those of the closed months within the 90 days. `kept`: the rollup
+    holds this month too, so only that reader's own sensitive cases are counted, over the 90 days."""
     filters = count_filters(period)
     month_from = start_of(period.month_start)
-    recent = filters["recently_resolved"]
-    count = {"n": Count("pk")}
+    recent, called = filters["recently_resolved"], called_filter(period)
+    count, calls = {"n": Count("pk")}, called_counts()
     if kept:
         return {
             "new_this_month": (cases.filter(own & filters["new_this_month"]), {}, count),
             "resolved_this_month": (cases.filter(own & filters["resolved_this_month"]), {}, count),
-            "recently_resolved": (cases.filter(own & recent), {}),
+            "recently_resolved": (cases.filter(own & recent), {}, count),
+            "recently_called": (cases.filter(own & called), {}, calls),
         }
     branches = {
         "new_this_month": (cases.filter(filters["new_this_month"]), {}, count),
         "resolved_this_month": (cases.filter(filters["resolved_this_month"]), {}, count),
     }
     # With the rollup, only this month's are counted live.
-    branches["recently_resolved"] = (cases.filter(Q(resolved_at__gte=month_from) if rollup else recent), {})
+    this_month = Q(last_called_on__gte=period.month_start, last_called_on__lte=period.today)
+    branches["recently_resolved"] = (
+        cases.filter(Q(resolved_at__gte=month_from) if rollup else recent),
+        {},
+        count,
+    )
+    branches["recently_called"] = (cases.filter(this_month if rollup else called), {}, calls)
     if own is not None:
         earlier = Q(resolved_at__gte=start_of(period.satisfaction_from), resolved_at__lt=month_from)
-        branches["own_recent"] = (cases.filter(own & earlier), {})
+        branches["own_recent"] = (cases.filter(own & earlier), {}, count)
+        called_earlier = Q(
+            last_called_on__gte=period.satisfaction_from, last_called_on__lt=period.month_start
+        )
+        branches["own_called"] = (cases.filter(own & called_earlier), {}, calls)
     return branches
 
 
-# The live branches' counts (the figures' branches count only n; the headline's also called back
-# and satisfied). The dashboard's other branches give their own aggregates: theirs are None here.
-LIVE_COUNTS = {
-    "n": Count("pk"),
-    "called": Count("pk", filter=~Q(satisfaction="")),
-    "satisfied": Count("pk", filter=Q(satisfaction__in=SATISFIED)),
-}
+# The live branches' counts (the figures' branches count only n; the headline's resolved n, and its
+# called back and satisfied: called_counts). The dashboard's other branches give their own
+# aggregates: theirs are None here.
+LIVE_COUNTS = {"n": Count("pk"), **called_counts()}
 
 
 def live_branches(
@@ -251,10 +261,11 @@ def live_figures(rows: dict, month_branches: dict) -> dict:
         for row in rows.pop(kind):
             if kind in ("new_this_month", "resolved_this_month"):
                 counts[kind] += row["n"]
-            else:
-                counts["recently_resolved"] += row["n"]
+            elif kind in CALLED_KINDS:
                 counts["called"] += row["called"]
                 counts["satisfied"] += row["satisfied"]
+            else:
+                counts["recently_resolved"] += row["n"]
     rows["month_counts"] = counts
     per_month, by_source = defaultdict(int), defaultdict(int)
     for row in rows.pop("logged"):

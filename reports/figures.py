@@ -6,8 +6,10 @@ Definitions (the tests compute each one independently from constructed data):
 - resolved this month: resolved_at in this month;
 - median working days to resolve: over the cases resolved this month, working days after the day
   logged up to and including the day resolved (common/workdays.py, the Chinese calendar);
-- satisfaction: of the cases resolved in the last 90 days that had a follow-up call, the share whose
-  latest answer was satisfied or mostly satisfied;
+- satisfaction: of the cases whose latest follow-up call was in the last 90 days (today and the 89
+  days before), the share whose answer at that call was satisfied or mostly satisfied. Each case
+  once, by its latest call (Case.last_called_on and last_call_result), whatever it became since: a
+  case called back "not satisfied" and reopened counts as not satisfied until called again;
 - late referrals: no reply yet and the expected reply date has passed;
 - roster overdue: see reports/roster.py.
 Every count links to cases:list with the filter that gives the same rows (notes: filter contract):
@@ -28,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote_plus
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from cases.models import Case, Referral
@@ -135,6 +137,24 @@ def count_filters(period: Period) -> dict[str, Q]:
     }
 
 
+def called_filter(period: Period) -> Q:
+    """The cases the satisfaction is the share of: their latest call in the 90 days (the list's
+    called_from / called_to). Apart from count_filters: a count of cases called, not a headline
+    figure of its own (called and satisfied are counted over it)."""
+    return Q(last_called_on__gte=period.satisfaction_from, last_called_on__lte=period.today)
+
+
+def called_counts(called: Q | None = None) -> dict:
+    """The satisfaction's two counts over the cases of `called` (called_filter, or a part of it;
+    None: every case of the query, filtered by it already): a case's latest call has its day and
+    answer both (they are kept together)."""
+    good = Q(last_call_result__in=SATISFIED)
+    return {
+        "called": Count("pk", filter=called),
+        "satisfied": Count("pk", filter=good if called is None else called & good),
+    }
+
+
 def count_links(committee_id: int, period: Period) -> dict[str, str]:
     return count_links_of(period)(committee_id)
 
@@ -157,7 +177,8 @@ def area_links(period: Period, **area: int | None) -> dict[str, str]:
     the list of exactly what it counts across the reader's committees of the `area` shown (street=id
     or district=id: the case list's and the late referrals' filters of the same name; none: all the
     reader's committees). The median opens the cases resolved this month it is taken over, the
-    satisfaction the cases called back it is the share of, as on a committee's dashboard."""
+    satisfaction the cases last called back in the 90 days it is the share of, as on a committee's
+    dashboard."""
     scope = _query_string(area)
     cases = reverse_once("cases:list")
     links = {
@@ -184,12 +205,9 @@ def _count_params(period: Period) -> dict[str, dict[str, str]]:
             "resolved_from": iso(period.satisfaction_from),
             "resolved_to": iso(period.today),
         },
-        # The satisfaction tile counts the cases called back, not all resolved (221, not 228).
-        "called": {
-            "resolved_from": iso(period.satisfaction_from),
-            "resolved_to": iso(period.today),
-            "follow_up": "called",
-        },
+        # The satisfaction tile counts the cases by their latest call in the 90 days, whatever
+        # became of them since (called_filter).
+        "called": {"called_from": iso(period.satisfaction_from), "called_to": iso(period.today)},
     }
 
 

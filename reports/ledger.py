@@ -89,7 +89,8 @@ def case_rows(queryset):
             statuses.get(case.status, case.status),
             case.due_date,
             _date(case.resolved_at),
-            satisfaction.get(case.satisfaction, case.satisfaction) if case.satisfaction else "",
+            # The answer at the latest call (a case reopened by it still shows it, as the case page).
+            satisfaction.get(case.last_call_result, case.last_call_result) if case.last_call_result else "",
             _resolution(case),
         )
 

@@ -41,20 +41,25 @@ class CaseRollup(models.Model):
     - CREATED (month logged): category × source → n (cases per month by category, by source);
     - BUILDING_TOTAL (month logged): building → n (which buildings are the hotspots), and
       BUILDING (month logged): building × category → n (read for the ten hotspots only);
-    - RESOLVED (month resolved): day resolved × working days to resolve → n, called back, satisfied
-      (the resolution trend's medians and the satisfaction over the last 90 days).
+    - RESOLVED (month resolved): day resolved × working days to resolve → n (the resolution trend's
+      medians, the cases resolved over the last 90 days);
+    - CALLED (month of the latest follow-up call): day of that call → called (the cases), satisfied
+      (those whose answer was satisfied or mostly): the satisfaction over the last 90 days, each case
+      once, by its latest call (Case.last_called_on, last_call_result). n stays 0, called and
+      satisfied stay 0 on every other figure: a read may add RESOLVED and CALLED rows up together.
 
     And for the street and district overviews, which read hundreds of committees at once, the same
     counts with fewer dimensions (derived from the rows above: `rollup.overview_rows`), so that a
     committee's headline is a few rows, not hundreds:
     - CREATED_TOTAL (month logged): → n (new this month);
     - RESOLVED_DAYS (month resolved): working days to resolve → n (this month's median);
-    - RESOLVED_FROM (month resolved): day → n, called back, satisfied of the cases resolved on that
-      day of the month or later (the 90 days' satisfaction: a closed month's row of its 1st, the
-      first month's of the 90 days' first day; this month's resolved from the row of its 1st). A
-      month's row of the 1st is kept current by every change; its later days' rows are the
-      summary's, read only once the month is closed, and a change to the month (which marks it
-      stale) has it summarised again before then.
+    - RESOLVED_FROM (month resolved): day → n of the cases resolved on that day of the month or
+      later (the 90 days' resolved: a closed month's row of its 1st, the first month's of the 90
+      days' first day; this month's resolved from the row of its 1st), and CALLED_FROM (month of
+      the latest call): day → called, satisfied of the cases last called on that day of the month
+      or later (the 90 days' satisfaction, read the same way). A month's row of the 1st is kept
+      current by every change; its later days' rows are the summary's, read only once the month is
+      closed, and a change to the month (which marks it stale) has it summarised again before then.
     """
 
     class Figure(models.TextChoices):
@@ -65,6 +70,8 @@ class CaseRollup(models.Model):
         CREATED_TOTAL = "created_total"
         RESOLVED_DAYS = "resolved_days"
         RESOLVED_FROM = "resolved_from"
+        CALLED = "called"
+        CALLED_FROM = "called_from"
 
     # No index of its own (case_rollup_months below, and case_rollup_figures, lead with it): with
     # one, PostgreSQL read the hotspots' totals through it, every row of the committee's rollup
@@ -121,8 +128,10 @@ class CaseRollup(models.Model):
             # 7 ms at 2,000,000 cases, against 40 and 2 ms).
             models.Index(
                 fields=["figure", "month", "day"],
-                condition=models.Q(figure__in=["created_total", "resolved_days", "resolved_from"]),
-                name="case_rollup_overview",
+                condition=models.Q(
+                    figure__in=["created_total", "resolved_days", "resolved_from", "called_from"]
+                ),
+                name="case_rollup_overviews",
             ),
             # The hotspots' categories, read for ten buildings out of hundreds, from the index alone
             # as above.

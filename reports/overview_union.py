@@ -22,7 +22,7 @@ from committee.scoping import visible_committee_ids
 from common.workdays import working_day_counts
 from reports import open_cases, rollup_reads
 from reports import rollup as summary_of_months
-from reports.figures import SATISFIED, Headline, Period, late_referral_parts, start_of
+from reports.figures import SATISFIED, Headline, Period, called_filter, late_referral_parts, start_of
 from reports.models import CaseRollup
 from reports.roster import RosterFigures
 from reports.unions import compile_branch, union_counts
@@ -34,7 +34,8 @@ OVERVIEW_COLUMNS = {
     "days": IntegerField(),
     "logged": DateField(),
     "resolved": DateField(),
-    "satisfaction": CharField(),
+    "called_on": DateField(),
+    "answer": CharField(),
 }
 OVERVIEW_SUMS = dict.fromkeys(("n", "called", "satisfied", "open", "overdue", "size", "on_cadence"))
 
@@ -91,16 +92,17 @@ def compile_overview(
       overview_branches: OpenTotal's total and past due dates, a few rows per committee, and the
       reader's own sensitive cases from the counters), instead of the open cases counted;
     - month, since, days: the rollup's overview rows (CaseRollup's CREATED_TOTAL, RESOLVED_DAYS,
-      RESOLVED_FROM), a few per committee: this month's logged and resolved (and their median's
-      working days), and the 90 days' resolved, called back and satisfied, each closed month from
-      its first day counted (the first month from the 90 days' first day, the others from their
-      1st). They replace this month's cases counted live (8,199 at 2,000,000 cases) and the
-      per-day rollup rows of the 90 days (71,040). Rows of sensitive cases count only where the
-      reader sees every sensitive case (rollup_reads.visible_rows);
+      RESOLVED_FROM, CALLED_FROM), a few per committee: this month's logged and resolved (and their
+      median's working days), and the 90 days' resolved, and called back and satisfied (by the
+      latest call's day), each closed month from its first day counted (the first month from the
+      90 days' first day, the others from their 1st). They replace this month's cases counted live
+      (8,199 at 2,000,000 cases) and the per-day rollup rows of the 90 days (71,040). Rows of
+      sensitive cases count only where the reader sees every sensitive case
+      (rollup_reads.visible_rows);
     - own: the reader's own sensitive cases (as assignee or author) there, which those rows leave
-      out, counted live, logged this month or resolved in the 90 days (through the partial indexes
-      of sensitive cases by assignee and by author; OR-ed into another query they made PostgreSQL
-      read every case of the committees);
+      out, counted live, logged this month, resolved or last called back in the 90 days (through
+      the partial indexes of sensitive cases by assignee and by author; OR-ed into another query
+      they made PostgreSQL read every case of the committees);
     - late: the late referrals; roster: the roster's sizes (reports/roster.py roster_counts)."""
     Figure = CaseRollup.Figure
     month = period.month_start
@@ -109,8 +111,13 @@ def compile_overview(
     sums = {"n": Sum("n"), "called": Sum("called"), "satisfied": Sum("satisfied")}
     rows = CaseRollup.objects.filter(rollup_reads.visible_rows(access, committee_ids))
     # Every branch's figure among the overview's, apart: PostgreSQL reads them through the partial
-    # index case_rollup_overview only when the query says so in as many words.
-    overview = rows.filter(figure__in=[Figure.CREATED_TOTAL, Figure.RESOLVED_DAYS, Figure.RESOLVED_FROM])
+    # index case_rollup_overviews only when the query says so in as many words.
+    overview = rows.filter(
+        figure__in=[Figure.CREATED_TOTAL, Figure.RESOLVED_DAYS, Figure.RESOLVED_FROM, Figure.CALLED_FROM]
+    )
+    # A month's resolved (n) and last called back (called, satisfied) from the same day on: added up
+    # together, each figure's other columns being 0.
+    since_day = [Figure.RESOLVED_FROM, Figure.CALLED_FROM]
     earlier = Q()
     for closed in summary_of_months.months_between(period.satisfaction_from, month):
         earlier |= Q(month=closed, day=max(closed, period.satisfaction_from))
@@ -118,14 +125,12 @@ def compile_overview(
         # By committee whatever the grouping (overviews.street_headlines adds them up per street).
         **open_cases.overview_branches(access, committee_ids, period.today),
         "month": (
-            overview.filter(
-                Q(figure=Figure.CREATED_TOTAL) | Q(figure=Figure.RESOLVED_FROM, day=month), month=month
-            ),
+            overview.filter(Q(figure=Figure.CREATED_TOTAL) | Q(figure__in=since_day, day=month), month=month),
             {"committee_id": key, "figure": F("figure")},
             sums,
         ),
         "since": (
-            overview.filter(earlier, figure=Figure.RESOLVED_FROM) if earlier else overview.none(),
+            overview.filter(earlier, figure__in=since_day) if earlier else overview.none(),
             {"committee_id": key},
             sums,
         ),
@@ -141,14 +146,19 @@ def compile_overview(
         branches[f"late_{i}" if i else "late"] = (part, {"committee_id": key}, {"n": Count("*")})
     own = rollup_reads.own_sensitive(access, committee_ids)
     if own is not None:
-        recent = Q(created_at__gte=start_of(month)) | Q(resolved_at__gte=start_of(period.satisfaction_from))
+        recent = (
+            Q(created_at__gte=start_of(month))
+            | Q(resolved_at__gte=start_of(period.satisfaction_from))
+            | called_filter(period)
+        )
         branches["own"] = (
             Case.objects.filter(own).filter(recent),  # visible_cases shows the reader their own
             {
                 "committee_id": key,
                 "logged": TruncDate("created_at"),
                 "resolved": TruncDate("resolved_at"),
-                "satisfaction": F("satisfaction"),
+                "called_on": F("last_called_on"),
+                "answer": F("last_call_result"),
             },
             {"n": Count("pk")},
         )
@@ -172,7 +182,8 @@ def read_overview(result: dict[int, Headline], rows: dict[str, list[dict]], peri
         headline = result[row["committee_id"]]
         if row["figure"] == created:
             headline.new_this_month += row["n"]
-        else:  # this month's resolved, from its 1st
+        else:  # this month's resolved and last called back, from its 1st (RESOLVED_FROM's n 0 for
+            # CALLED_FROM, called and satisfied 0 for RESOLVED_FROM)
             headline.resolved_this_month += row["n"]
             headline.recently_resolved += row["n"]
             headline.called += row["called"]
@@ -193,17 +204,19 @@ def read_overview(result: dict[int, Headline], rows: dict[str, list[dict]], peri
 
 def _add_own(result: dict[int, Headline], rows: list[dict], period: Period) -> None:
     """The reader's own sensitive cases (the `own` branch's rows: committee, day logged, day
-    resolved, follow-up answer, count), added where each counts."""
+    resolved, day and answer of the latest call, count), added where each counts."""
     pairs = defaultdict(list)
     for row in rows:
         headline, logged, resolved, n = result[row["committee_id"]], row["logged"], row["resolved"], row["n"]
         if period.month_start <= logged <= period.today:
             headline.new_this_month += n
+        called_on = row["called_on"]
+        if called_on is not None and period.satisfaction_from <= called_on <= period.today:
+            headline.called += n
+            headline.satisfied += n if row["answer"] in SATISFIED else 0
         if resolved is None or resolved < period.satisfaction_from:
             continue
         headline.recently_resolved += n
-        headline.called += n if row["satisfaction"] else 0
-        headline.satisfied += n if row["satisfaction"] in SATISFIED else 0
         if period.month_start <= resolved <= period.month_end:
             headline.resolved_this_month += n
             pairs[row["committee_id"]].append((logged, resolved, n))

@@ -27,9 +27,10 @@ from common.workdays import median_of_counts, working_day_counts
 from reports import overview_union, rollup_reads
 from reports import rollup as summary_of_months
 from reports.figures import (
-    SATISFIED,
     Headline,
     Period,
+    called_counts,
+    called_filter,
     count_filters,
     count_links_of,
     late_referral_parts,
@@ -136,13 +137,18 @@ def _live_month_figures(
     filters = count_filters(period)
     del filters["open"], filters["overdue"]
     month_from = start_of(period.month_start)
+    called = called_filter(period)
     if rollup:
-        # The 90 days' satisfaction: the closed months' days from the rollup, this month's live.
+        # The 90 days' resolved and satisfaction: the closed months' days from the rollup, this
+        # month's live.
         filters["recently_resolved"] = Q(resolved_at__gte=month_from)
+        called = Q(last_called_on__gte=period.month_start, last_called_on__lte=period.today)
     month_counts = defaultdict(lambda: defaultdict(int))
     # Only rows that can count anywhere: most of a committee's years of closed cases drop out early.
-    relevant = filters["new_this_month"] | filters["resolved_this_month"] | filters["recently_resolved"]
-    rows = cases.filter(relevant).values("committee_id").annotate(**_aggregates(filters)).order_by()
+    relevant = (
+        filters["new_this_month"] | filters["resolved_this_month"] | filters["recently_resolved"] | called
+    )
+    rows = cases.filter(relevant).values("committee_id").annotate(**_aggregates(filters, called)).order_by()
     _add_per_committee(month_counts, rows)
     own = rollup_reads.own_sensitive(access, committee_ids) if rollup else None
     if own is not None:
@@ -150,10 +156,13 @@ def _live_month_figures(
         # for those who do not see every sensitive case: counted live, in a query of their own (see
         # compile_overview's `own`).
         earlier = own & Q(resolved_at__gte=start_of(period.satisfaction_from), resolved_at__lt=month_from)
+        called_earlier = own & Q(
+            last_called_on__gte=period.satisfaction_from, last_called_on__lt=period.month_start
+        )
         own_rows = (
-            cases.filter(earlier)
+            cases.filter(earlier | called_earlier)
             .values("committee_id")
-            .annotate(**_aggregates({"recently_resolved": earlier}))
+            .annotate(**_aggregates({"recently_resolved": earlier}, called_earlier))
             .order_by()
         )
         _add_per_committee(month_counts, own_rows)
@@ -181,12 +190,10 @@ def _live_month_figures(
         result[cid].resolved_days = working_day_counts(items)
 
 
-def _aggregates(filters: dict[str, Q]) -> dict:
-    recent = filters["recently_resolved"]
-    aggregates = {name: Count("pk", filter=q) for name, q in filters.items()}
-    aggregates["called"] = Count("pk", filter=recent & ~Q(satisfaction=""))
-    aggregates["satisfied"] = Count("pk", filter=recent & Q(satisfaction__in=SATISFIED))
-    return aggregates
+def _aggregates(filters: dict[str, Q], called: Q) -> dict:
+    """A count of each filter's cases, and the satisfaction's over the cases last called back in
+    `called` (figures.called_counts)."""
+    return {**{name: Count("pk", filter=q) for name, q in filters.items()}, **called_counts(called)}
 
 
 def _add_per_committee(counts: dict, rows) -> None:

@@ -7,7 +7,7 @@ summarised the first time a page needs it, or by the nightly task (reports/tasks
 does; a change to a case of a closed month (a late follow-up call, a reopening, a corrected
 category) marks its months stale (`case_saving`, from the Case's pre_save), and they are
 summarised again when next needed. Summarising a month reads only that month's cases, through the
-(committee, created_at) and (committee, resolved_at) indexes.
+(committee, created_at), (committee, resolved_at) and (committee, last_called_on) indexes.
 
 The current month is in the rollup too, for the committee dashboard: summarised once (the nightly
 task, or the first view of the month), then every change of a case is added to its rows in the
@@ -68,16 +68,26 @@ def as_date(value) -> dt.date:
     return value
 
 
-def _month_of(value: dt.datetime | None) -> dt.date | None:
-    return first_of(timezone.localdate(value)) if value else None
+def _month_of(value: dt.datetime | dt.date | None) -> dt.date | None:
+    return first_of(as_date(value)) if value else None
 
 
 # --- Keeping it current ------------------------------------------------------------------------------
 
 # The Case fields a figure in the rollup depends on (as attribute names, and as the field names a
 # save's update_fields gives): a change to none of them changes no month.
-TRACKED = ("created_at", "resolved_at", "satisfaction", "sensitive", "category_id", "source", "building_id")
-DATES = ("created_at", "resolved_at")
+TRACKED = (
+    "created_at",
+    "resolved_at",
+    "last_called_on",
+    "last_call_result",
+    "sensitive",
+    "category_id",
+    "source",
+    "building_id",
+)
+# The dates that put a case in a month's rows: logged, resolved, last called back.
+DATES = ("created_at", "resolved_at", "last_called_on")
 # And the open-case counters' (reports/open_cases.py): attribute name → field name.
 STATE = {name: name.removesuffix("_id") for name in dict.fromkeys((*TRACKED, *open_cases.STATE))}
 STATE_FIELDS = frozenset(STATE.values())
@@ -141,7 +151,7 @@ def _changed(committee_id: int, before: dict | None, after: dict | None) -> None
 
 def _month_rows(state: dict | None, month: dt.date) -> list[tuple]:
     """The current month's rollup rows a case in this state counts in: (row key, (n, called,
-    satisfied)); the keys are summarise's columns (_created_rows, _resolved_rows)."""
+    satisfied)); the keys are summarise's columns (_created_rows, _resolved_rows, _called_rows)."""
     if state is None:
         return []
     rows, sensitive, building = [], state["sensitive"], state["building_id"]
@@ -157,13 +167,14 @@ def _month_rows(state: dict | None, month: dt.date) -> list[tuple]:
     if _month_of(state["resolved_at"]) == month:
         logged, resolved = as_date(state["created_at"]), as_date(state["resolved_at"])
         days = working_day_counts([(logged, resolved, 1)])[0][0]
-        satisfaction = state["satisfaction"]
-        called, satisfied = int(bool(satisfaction)), int(satisfaction in SATISFIED)
-        rows.append(((F_.RESOLVED.value, sensitive, None, "", None, resolved, days), (1, called, satisfied)))
+        rows.append(((F_.RESOLVED.value, sensitive, None, "", None, resolved, days), 1))
         rows.append(((F_.RESOLVED_DAYS.value, sensitive, None, "", None, None, days), 1))
         # Only the row of the month's 1st (the month's total): see CaseRollup.RESOLVED_FROM.
-        since = (F_.RESOLVED_FROM.value, sensitive, None, "", None, month, None)
-        rows.append((since, (1, called, satisfied)))
+        rows.append(((F_.RESOLVED_FROM.value, sensitive, None, "", None, month, None), 1))
+    if _month_of(state["last_called_on"]) == month:
+        called = (0, 1, int(state["last_call_result"] in SATISFIED))
+        rows.append(((F_.CALLED.value, sensitive, None, "", None, state["last_called_on"], None), called))
+        rows.append(((F_.CALLED_FROM.value, sensitive, None, "", None, month, None), called))
     return [(key, value if isinstance(value, tuple) else (value, 0, 0)) for key, value in rows]
 
 
@@ -293,7 +304,7 @@ def _within(grouped: dict, field: str) -> Q:
 
 
 def summarise(pairs: list[tuple[int, dt.date]]) -> None:
-    """(Re)compute the rollup of these (committee, month) pairs: eight queries whatever their number."""
+    """(Re)compute the rollup of these (committee, month) pairs: nine queries whatever their number."""
     pairs = sorted(pairs)  # rows inserted and locked in one order: two summaries never deadlock
     grouped = _by_month(pairs)
     of_months = reduce(or_, (Q(committee_id__in=ids, month=m) for m, ids in grouped.items()))
@@ -314,7 +325,7 @@ def summarise(pairs: list[tuple[int, dt.date]]) -> None:
             .values_list("committee_id", "month", "changed")
         )
         CaseRollup.objects.filter(of_months).delete()
-        rows = _created_rows(grouped) + _resolved_rows(grouped)
+        rows = _created_rows(grouped) + _resolved_rows(grouped) + _called_rows(grouped)
         rows += overview_rows(rows)
         insert_rows(CaseRollup, rows)  # COPY on PostgreSQL: a month can have thousands of rows
         now = timezone.now()
@@ -386,23 +397,20 @@ def _created_rows(grouped) -> list[dict]:
 
 def _resolved_rows(grouped) -> list[dict]:
     """Per day resolved and working days taken: the medians need the days (medians do not add up),
-    the 90-day satisfaction the day."""
+    the 90 days' resolved the day."""
     cases = (
         Case.all_objects.filter(_within(grouped, "resolved_at"))
         .annotate(logged=TruncDate("created_at"), resolved=TruncDate("resolved_at"))
-        .values("committee_id", "sensitive", "logged", "resolved", "satisfaction")
+        .values("committee_id", "sensitive", "logged", "resolved")
         .annotate(n=Count("pk"))
         .order_by()
     )
     rows = list(cases)
     days = working_day_counts([(r["logged"], r["resolved"], r["n"]) for r in rows])
-    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    totals: dict[tuple, int] = defaultdict(int)
     # working_day_counts drops pairs missing a date; none is missing here (both fields are set).
     for row, (taken, n) in zip(rows, days, strict=True):
-        total = totals[row["committee_id"], row["sensitive"], row["resolved"], taken]
-        total[0] += n
-        total[1] += n if row["satisfaction"] else 0
-        total[2] += n if row["satisfaction"] in SATISFIED else 0
+        totals[row["committee_id"], row["sensitive"], row["resolved"], taken] += n
     return [
         dict(
             committee_id=cid,
@@ -412,19 +420,49 @@ def _resolved_rows(grouped) -> list[dict]:
             day=day,
             days=taken,
             n=n,
-            called=called,
-            satisfied=satisfied,
         )
-        for (cid, sensitive, day, taken), (n, called, satisfied) in totals.items()
+        for (cid, sensitive, day, taken), n in totals.items()
+    ]
+
+
+def _called_rows(grouped) -> list[dict]:
+    """Per day of the cases' latest follow-up call: how many, how many satisfied (the 90 days'
+    satisfaction: each case once, by its latest call). A date, not a time: the months' ranges as
+    dates, through the (committee, last_called_on) index."""
+    within = reduce(
+        or_,
+        (
+            Q(InIds("committee_id", ids), last_called_on__gte=m, last_called_on__lt=next_month(m))
+            for m, ids in grouped.items()
+        ),
+    )
+    cases = (
+        Case.all_objects.filter(within)
+        .values("committee_id", "sensitive", "last_called_on")
+        .annotate(called=Count("pk"), satisfied=Count("pk", filter=Q(last_call_result__in=SATISFIED)))
+        .order_by()
+    )
+    return [
+        dict(
+            committee_id=row["committee_id"],
+            month=first_of(row["last_called_on"]),
+            figure=CaseRollup.Figure.CALLED.value,
+            sensitive=row["sensitive"],
+            day=row["last_called_on"],
+            called=row["called"],
+            satisfied=row["satisfied"],
+        )
+        for row in cases
     ]
 
 
 def overview_rows(rows) -> list[dict]:
-    """The overviews' rows (CaseRollup's CREATED_TOTAL, RESOLVED_DAYS, RESOLVED_FROM) of these
-    CREATED and RESOLVED rows (dicts of committee_id, month, figure, sensitive, day, days, n,
-    called, satisfied; any others ignored), for the months they cover: what summarise writes
-    beside them, and what the migration that added them derived from the rows already there."""
+    """The overviews' rows (CaseRollup's CREATED_TOTAL, RESOLVED_DAYS, RESOLVED_FROM, CALLED_FROM)
+    of these CREATED, RESOLVED and CALLED rows (dicts of committee_id, month, figure, sensitive, day,
+    days, n, called, satisfied; any others ignored), for the months they cover: what summarise
+    writes beside them, and what the migration that added them derived from the rows already there."""
     Figure = CaseRollup.Figure
+    from_figure = {Figure.RESOLVED: Figure.RESOLVED_FROM.value, Figure.CALLED: Figure.CALLED_FROM.value}
     created: dict[tuple, int] = defaultdict(int)
     by_days: dict[tuple, int] = defaultdict(int)
     by_day: dict[tuple, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
@@ -432,12 +470,14 @@ def overview_rows(rows) -> list[dict]:
         key = (row["committee_id"], row["month"], row["sensitive"])
         if row["figure"] == Figure.CREATED:
             created[key] += row["n"]
-        elif row["figure"] == Figure.RESOLVED:
+            continue
+        if row["figure"] == Figure.RESOLVED:
             by_days[(*key, row["days"])] += row["n"]
-            sums = by_day[key][row["day"]]
-            sums[0] += row["n"]
-            sums[1] += row["called"]
-            sums[2] += row["satisfied"]
+        if row["figure"] in from_figure:
+            sums = by_day[(from_figure[row["figure"]], *key)][row["day"]]
+            sums[0] += row.get("n", 0)
+            sums[1] += row.get("called", 0)
+            sums[2] += row.get("satisfied", 0)
     derived = [
         dict(committee_id=cid, month=month, figure=Figure.CREATED_TOTAL.value, sensitive=sensitive, n=n)
         for (cid, month, sensitive), n in created.items()
@@ -453,11 +493,10 @@ def overview_rows(rows) -> list[dict]:
         )
         for (cid, month, sensitive, days), n in by_days.items()
     ]
-    for (cid, month, sensitive), days in by_day.items():
-        # Every day of the month up to its last day resolved (a day missing reads as none from it).
+    for (figure, cid, month, sensitive), days in by_day.items():
+        # Every day of the month up to its last day counted (a day missing reads as none from it).
         n = called = satisfied = 0
-        last = max(days)
-        day = last
+        day = max(days)
         while day >= month:
             got = days.get(day)
             if got:
@@ -466,7 +505,7 @@ def overview_rows(rows) -> list[dict]:
                 dict(
                     committee_id=cid,
                     month=month,
-                    figure=Figure.RESOLVED_FROM.value,
+                    figure=figure,
                     sensitive=sensitive,
                     day=day,
                     n=n,

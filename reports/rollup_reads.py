@@ -249,9 +249,10 @@ def _buildings_compiled(
 
 
 def _resolved_between(rows, first: dt.date, until: dt.date):
-    """The RESOLVED rows of the days from `first` up to, not including, `until`."""
+    """The RESOLVED and CALLED rows of the days from `first` up to, not including, `until`: summed
+    together, the cases resolved (n) and those last called back (called, satisfied) on those days."""
     return rows.filter(
-        figure=CaseRollup.Figure.RESOLVED,
+        figure__in=[CaseRollup.Figure.RESOLVED, CaseRollup.Figure.CALLED],
         day__gte=first,
         day__lt=until,
         month__gte=first_of(first),
@@ -261,7 +262,7 @@ def _resolved_between(rows, first: dt.date, until: dt.date):
 
 def resolved_since(access, committee_ids, first: dt.date, until: dt.date) -> dict[int, dict]:
     """committee id → {recently_resolved, called, satisfied} over the days from `first` up to, not
-    including, `until` (closed months only)."""
+    including, `until` (closed months only): resolved on those days, and last called back on them."""
     rows = (
         _resolved_between(CaseRollup.objects.filter(visible_rows(access, committee_ids)), first, until)
         .values("committee_id")

@@ -250,7 +250,21 @@ class Case(CommitteeOwned):
     resolution = models.TextField(_("resolution"), blank=True, validators=[limit(NOTE_MAX)])
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The answer at the follow-up call after this resolution: empty until the call, and again once
+    # the case is reopened (services), so that a case resolved again waits for a call of its own
+    # (the list's follow_up=due, the secretary's home, closing).
     satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction, blank=True)
+    # The latest follow-up call, whichever resolution it followed, kept by the service that records
+    # a call (and by the admin's corrections of the calls): the dashboards' satisfaction counts each
+    # case once, by this call, on its day (reports/figures.py).
+    last_called_on = models.DateField(_("last called on"), null=True, blank=True, editable=False)
+    last_call_result = models.CharField(
+        _("answer at the last follow-up call"),
+        max_length=20,
+        choices=Satisfaction,
+        blank=True,
+        editable=False,
+    )
     sensitive = models.BooleanField(
         _("sensitive"),
         default=False,
@@ -300,6 +314,12 @@ class Case(CommitteeOwned):
             models.Index(fields=["committee", "created_at"], name="case_committee_created"),
             # The dashboard's resolved-this-month, median and 12-month trend read by resolution date.
             models.Index(fields=["committee", "resolved_at"], name="case_committee_resolved"),
+            # The satisfaction's 90 days and the rollup's months read by the latest call's day.
+            models.Index(
+                fields=["committee", "last_called_on"],
+                condition=models.Q(last_called_on__isnull=False),
+                name="case_committee_called",
+            ),
             models.Index(fields=["building", "category", "status"], name="case_building_category"),
             # The lists' orders, so that a page reads its 25 rows from an index in order and stops
             # instead of fetching and sorting every open case. Partial: open cases only (a small

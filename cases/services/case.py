@@ -196,6 +196,8 @@ LOCKED = (
     "created_by_id",
     "sensitive",
     "satisfaction",
+    "last_called_on",
+    "last_call_result",
     "reopen_requested_at",
     # What the dashboard's kept counts compare before and after a change (reports/rollup.py
     # case_saving): read here, with the lock, instead of by a query of their own.
@@ -409,8 +411,11 @@ def transition(
         case.closure = ""
         case.closed_at = None
         case.resolved_at = None
+        # Its next resolution is called back again (the list's follow_up=due, closing); the last
+        # call's answer stays on the case (last_call_result) for the dashboards' satisfaction.
+        case.satisfaction = ""
         case.reopen_requested_at = None  # a worker's request to reopen is answered
-        fields += ["closure", "closed_at", "resolved_at", "reopen_requested_at"]
+        fields += ["closure", "closed_at", "resolved_at", "satisfaction", "reopen_requested_at"]
         due = case.count_due_again(timezone.localdate(at))  # worked again: due again
         if due is not None:
             fields += Case.DUE_COUNTED

@@ -187,11 +187,17 @@ def record_follow_up(
     )
     case.satisfaction = satisfaction
     fields = ["satisfaction"]
+    # The case's latest call, which the dashboards' satisfaction counts: this one, unless a later
+    # day was recorded already (a call typed late, for a day before the latest).
+    if case.last_called_on is None or called_on >= case.last_called_on:
+        case.last_called_on, case.last_call_result = called_on, satisfaction
+        fields += ["last_called_on", "last_call_result"]
     reopened = satisfaction == Case.Satisfaction.NOT_SATISFIED
     due = None
     if reopened:
         case.status = Case.Status.IN_PROGRESS
         case.resolved_at = None
+        case.satisfaction = ""  # the answer stays the last call's; the next resolution gets its own call
         case.reopen_requested_at = None  # open again: a worker's request to reopen is answered
         fields += ["status", "resolved_at", "reopen_requested_at"]
         due = case.count_due_again(today)  # worked again: due again, counted from today
@@ -201,6 +207,22 @@ def record_follow_up(
     called = events.FollowedUp(satisfaction=satisfaction, reopened=reopened, due=str(due or ""))
     events.record(case, called, actor=access.user, text=comment, at=at, token=token)
     return follow_up
+
+
+def keep_last_call(*, case: Case) -> None:
+    """The case's latest call (last_called_on, last_call_result: what the dashboards' satisfaction
+    counts) read again from its calls, after the admin corrected or added one; record_follow_up
+    keeps it as it records. A save of the case (its kept counts follow) only when it moved."""
+    latest = (
+        FollowUp.all_objects.filter(case_id=case.pk)
+        .order_by("-called_on", "-pk")
+        .values_list("called_on", "satisfaction")
+        .first()
+    )
+    day, answer = latest or (None, "")
+    if (case.last_called_on, case.last_call_result) != (day, answer):
+        case.last_called_on, case.last_call_result = day, answer
+        _save(case, "last_called_on", "last_call_result")
 
 
 def _aid_event(aid: Aid) -> events.AidRecorded:

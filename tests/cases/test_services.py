@@ -105,7 +105,9 @@ def test_not_satisfied_reopens_the_case(org):
     )
     case.refresh_from_db()
     assert case.status == Case.Status.IN_PROGRESS
-    assert case.satisfaction == "not_satisfied"
+    # The answer is kept as the case's latest call; its next resolution waits for a call of its own.
+    assert (case.last_called_on, case.last_call_result) == (timezone.localdate(), "not_satisfied")
+    assert case.satisfaction == ""
     assert case.resolved_at is None
 
 

@@ -50,6 +50,8 @@ def case(
     source: str = Case.Source.WALK_IN,
     where: Building | None = None,
     satisfaction: str = "",
+    called: dt.date | None = None,
+    last_call: tuple[dt.date, str] | None = None,
     sensitive: bool = False,
     title: str = "下水道返水",
     priority: str = Case.Priority.NORMAL,
@@ -59,6 +61,14 @@ def case(
     counter, _ = CaseCounter.objects.get_or_create(committee=committee, year=created.year)
     counter.last += 1
     counter.save(update_fields=["last"])
+    # A satisfaction is the answer at this resolution's follow-up call: the case's latest call, on
+    # `called` (by default the day resolved), is the one the dashboards count. `last_call` (day,
+    # answer): a latest call of its own (one before a reopening, when this resolution has none).
+    if satisfaction and called is None:
+        called = resolved  # None for a case never resolved: no call to count
+    last_called_on, last_call_result = last_call or (
+        (called, satisfaction) if called and satisfaction else (None, "")
+    )
     return Case.all_objects.create(
         committee=committee,
         year=created.year,
@@ -73,6 +83,8 @@ def case(
         status=status,
         resolved_at=at(resolved, 16) if resolved else None,
         satisfaction=satisfaction,
+        last_called_on=last_called_on,
+        last_call_result=last_call_result,
         sensitive=sensitive,
         created_by=created_by,
         created_at=at(created),

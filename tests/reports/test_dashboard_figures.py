@@ -163,8 +163,10 @@ def expected_figures(cases, referrals, today, first, sees_sensitive: bool) -> di
     seen = [c for c in cases if sees_sensitive or not c.sensitive]
     month_end = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     resolved_month = [c for c in seen if c.resolved_at and first <= _local(c.resolved_at) <= month_end]
-    recent = [c for c in seen if c.resolved_at and _local(c.resolved_at) >= today - dt.timedelta(days=89)]
-    called = [c for c in recent if c.satisfaction]
+    # Each case by its latest follow-up call, on that call's day.
+    called = [
+        c for c in seen if c.last_called_on and today - dt.timedelta(days=89) <= c.last_called_on <= today
+    ]
     days = [workdays_between(_local(c.created_at), _local(c.resolved_at)) for c in resolved_month]
     open_ids = {c.pk for c in seen if c.status in OPEN}  # a closed case's referral is chased no more
     return {
@@ -174,7 +176,7 @@ def expected_figures(cases, referrals, today, first, sees_sensitive: bool) -> di
         "resolved_this_month": len(resolved_month),
         "median_days": median(days) if days else None,
         "called": len(called),
-        "satisfied": sum(c.satisfaction in ("satisfied", "mostly") for c in called),
+        "satisfied": sum(c.last_call_result in ("satisfied", "mostly") for c in called),
         "late_referrals": sum(
             r.replied_on is None and r.reply_expected_by < today and r.case_id in open_ids for r in referrals
         ),
@@ -377,15 +379,18 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(org, as_user, django_asser
                 cat=cat,
                 status=S.RESOLVED if k else S.NEW,
                 resolved=today if k else None,
-                satisfaction="satisfied" if k else "",
+                satisfaction="satisfied" if k == 1 else "",
+                # Called back twice: the latest call, not satisfied, 45 days ago, and resolved again.
+                last_call=(today - dt.timedelta(days=45), "not_satisfied") if k == 2 else None,
             )
             h.referral(c, sent=today, expected=today - dt.timedelta(days=1), by=worker)
         person = h.resident(org.a, f"居民{i}", room=str(300 + i))
         person.care_categories.add(weekly)
         h.visit(person, on=today - dt.timedelta(days=i), by=worker)
         reindex_residents([person.pk])
-    # The cases logged 30 and 60 days ago changed two closed months: the next view summarises them
-    # again (a fixed number of queries too), the views after it read the rollup. New categories and
+    # The cases logged 30 and 60 days ago, and called back 45 days ago, changed closed months: the
+    # next view summarises them again (a fixed number of queries too), the views after it read the
+    # rollup. New categories and
     # staff: their names are read again once (common/refdata.py), then come from the cache.
     with django_assert_num_queries(QUERIES_DASHBOARD + QUERIES_SUMMARISE + 2):
         client.get(reverse("dashboard"))
@@ -412,7 +417,9 @@ QUERIES_DASHBOARD = (
 # A worker's: the rollup's rows leave out the sensitive cases they see as assignee or author,
 # counted live in the same UNION ALL (no query more).
 QUERIES_DASHBOARD_WORKER = QUERIES_DASHBOARD
-QUERIES_SUMMARISE = 10  # reports/rollup.py summarise: 8 queries, and its savepoint and release
+# reports/rollup.py summarise: 9 queries (8 before the cases by their latest call's day), and its
+# savepoint and release.
+QUERIES_SUMMARISE = 11
 
 
 def _figure_links(ctx) -> list[tuple[str, int, str]]:

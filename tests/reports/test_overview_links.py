@@ -44,7 +44,8 @@ def _cases_of(committee, by, today: dt.date, sensitive: bool = False) -> None:
     case(created=first, due=today + days(10))  # open, new this month
     overdue = case(created=today - days(40), status=S.IN_PROGRESS, due=today - days(1))
     waiting = case(created=today - days(70), status=S.WAITING, due=today + days(5))
-    # Resolved this month; last month and called back (within the 90 days); not called back.
+    # Resolved this month; last month and called back (within the 90 days); not called back; called
+    # back long ago (not within the 90 days).
     case(created=first, status=S.RESOLVED, resolved=today, satisfaction="satisfied")
     case(created=first - days(40), status=S.CLOSED, resolved=first - days(25), satisfaction="not_satisfied")
     case(created=first - days(60), status=S.RESOLVED, resolved=first - days(45))
@@ -53,6 +54,22 @@ def _cases_of(committee, by, today: dt.date, sensitive: bool = False) -> None:
         status=S.CLOSED,
         resolved=today - dt.timedelta(150),
         satisfaction="mostly",
+    )
+    # The satisfaction goes by the latest call's day: resolved four months ago and called back ten
+    # days ago counts; called back long ago, then reopened and resolved again last month (its new
+    # call still to come) does not.
+    case(
+        created=today - days(130),
+        status=S.CLOSED,
+        resolved=today - days(120),
+        satisfaction="satisfied",
+        called=today - days(10),
+    )
+    case(
+        created=today - days(200),
+        status=S.RESOLVED,
+        resolved=first - days(3),
+        last_call=(today - days(140), "satisfied"),
     )
     # Late: no reply, expected before today, its case open. Not late: replied, not yet due, case closed.
     h.referral(overdue, sent=today - dt.timedelta(days=20), expected=today - dt.timedelta(days=3), by=by)
@@ -158,7 +175,7 @@ def test_the_street_officers_figures_open_the_streets_lists(org, world, as_user,
         "overdue": 2,
         "new_this_month": 4,
         "resolved_this_month": 2,
-        "called": 4,
+        "called": 6,
         "late_referrals": 4,
     }
 

@@ -87,6 +87,16 @@ def test_the_overview_runs_a_fixed_number_of_queries(org, as_user, django_assert
                 resolved=today,
             )
             h.referral(c, sent=today, expected=today - dt.timedelta(days=1), by=org.superuser)
+        # Called back twice: last 40 days ago, not satisfied, and resolved again since (the
+        # satisfaction's rows of a closed month).
+        h.case(
+            committee,
+            created_by=org.superuser,
+            created=today - dt.timedelta(days=60),
+            status=Case.Status.RESOLVED,
+            resolved=today,
+            last_call=(today - dt.timedelta(days=40), "not_satisfied"),
+        )
     # Six new committees: their months (the closed ones of the 90 days, and this month, which the
     # overview reads from the rollup too) are summarised once, in a fixed number of queries too.
     with django_assert_num_queries(QUERIES_OVERVIEW + QUERIES_SUMMARISE):

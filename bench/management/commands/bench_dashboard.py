@@ -219,6 +219,7 @@ class Command(BenchCommand):
                         created + dt.timedelta(days=rng.randint(0, 25), hours=rng.randint(0, 8)),
                         timezone.now(),
                     )
+                answer = rng.choice(Case.Satisfaction.values) if status == Case.Status.CLOSED else ""
                 batch.append(
                     Case(
                         committee=committee,
@@ -234,9 +235,10 @@ class Command(BenchCommand):
                         closure=Case.Closure.FOLLOWED_UP if status == Case.Status.CLOSED else "",
                         resolved_at=resolved,
                         closed_at=resolved if status == Case.Status.CLOSED else None,
-                        satisfaction=rng.choice(Case.Satisfaction.values)
-                        if status == Case.Status.CLOSED
-                        else "",
+                        satisfaction=answer,
+                        # The follow-up call below (the day resolved): the case's latest.
+                        last_called_on=timezone.localdate(resolved) if answer else None,
+                        last_call_result=answer,
                         sensitive=rng.random() < 0.03,
                         created_by=rng.choice(staff),
                         created_at=created,
