@@ -13,6 +13,7 @@ from cases.rules import case_workers
 from cases.services import NewParty
 from committee.roles import Perm
 from common.forms import DateInput, ModelChoiceField, parse_id
+from common.masking import shorten
 from residents.models import Building, Household, Resident, Visit
 
 DATE = DateInput()
@@ -143,7 +144,10 @@ class IntakeForm(forms.Form):
         if not data.get("title"):
             first_line = (data.get("description") or "").strip().splitlines()[:1]
             category = data.get("category")
-            data["title"] = (first_line[0][:40] if first_line else "") or (category.label if category else "")
+            # Cut at 40 characters, never inside a number: cut in two, its first digits matched no
+            # mask and were shown as typed (common/masking.py shorten).
+            title = shorten(first_line[0], 40) if first_line else ""  # at most 70 of the 100 it takes
+            data["title"] = title or (category.label if category else "")
         return data
 
     def clean_committee(self):
