@@ -80,7 +80,9 @@ def _number_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for regex in (_CARD_RE, _ID_RE, _MOBILE_RE, _LANDLINE_RE):
         taken = list(spans)
-        spans += [m.span() for m in regex.finditer(text) if all(m.end() <= s or e <= m.start() for s, e in taken)]
+        for m in regex.finditer(text):
+            if all(m.end() <= start or end <= m.start() for start, end in taken):
+                spans.append(m.span())
     return sorted(spans)
 
 
