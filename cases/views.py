@@ -302,7 +302,11 @@ def _run(
             messages.error(request, text)
     else:
         messages.success(request, message)
-        hint_typed_numbers(request, *(request.POST.get(key, "") for key in CASE_FREE_TEXT))
+        # An edit's form holds the case's texts as they were (its initial): their numbers are not new.
+        saved = [
+            str(form.initial.get(key) or "") for form in (posted or {}).values() for key in CASE_FREE_TEXT
+        ]
+        hint_typed_numbers(request, *(request.POST.get(key, "") for key in CASE_FREE_TEXT), saved=saved)
     if request.htmx:
         return _render_case(request, case_id)
     return redirect("cases:detail", pk=case_id)

@@ -25,7 +25,7 @@ from committee.models import User
 from committee.roles import Perm
 from committee.scoping import visible_committee_ids
 from common.escaping import escape
-from common.hints import hint_typed_numbers
+from common.hints import hint_edited_numbers, hint_typed_numbers
 from common.paging import CappedPaginator
 from residents import services
 from residents.addresses import building_address
@@ -423,7 +423,7 @@ def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)  # a birth date out of range onto its field
         else:
             messages.success(request, _("Changes to %(name)s saved.") % {"name": resident.name})
-            hint_typed_numbers(request, form.cleaned_data.get("notes", ""))
+            hint_edited_numbers(request, form, "notes")
             return redirect("residents:detail", pk=resident.pk)
     ctx = {"form": form, "household": resident.household, "resident": resident, "stale": stale}
     return render(request, "residents/resident_form.html", ctx, status=409 if stale else 200)
@@ -487,7 +487,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form = HouseholdForm(instance=stale, building=stale.building)
         else:
             messages.success(request, _("Household %(address)s saved.") % {"address": household.address})
-            hint_typed_numbers(request, form.cleaned_data.get("notes", ""))
+            hint_edited_numbers(request, form, "notes")
             return redirect("residents:household", pk=household.pk)
     ctx = {"form": form, "building": household.building, "household": household, "stale": stale}
     return render(request, "residents/household_form.html", ctx, status=409 if stale else 200)
@@ -523,7 +523,7 @@ def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form = BuildingForm(instance=stale, committees=[stale.committee])
         else:
             messages.success(request, _("Building %(address)s saved.") % {"address": building.address})
-            hint_typed_numbers(request, form.cleaned_data.get("notes", ""))
+            hint_edited_numbers(request, form, "notes")
             return redirect("residents:building", pk=building.pk)
     ctx = {"form": form, "building": building, "stale": stale}
     return render(request, "residents/building_form.html", ctx, status=409 if stale else 200)
