@@ -154,9 +154,11 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     listed = narrow_residents(Resident.objects.all(), filters)
     listed, category = filter_by_category(listed, categories, filters["category"], sensitive_ids)
     number = request.GET.get("page")
+    # Where the reader may reveal a number, they may search it whole (residents.selectors._term_filter).
+    full_in = request.access.committees_where(Perm.REVEAL)
     if search_terms(filters["q"]):
         # Sorted by rank, best match first (SearchPaginator; one Chinese character in tiers).
-        ids = search_residents(listed, filters["q"]).values_list("pk", flat=True)
+        ids = search_residents(listed, filters["q"], full_numbers_in=full_in).values_list("pk", flat=True)
         # In tiers only within one committee: over several, the pinyin index's ranges are one per
         # committee and their names are sorted anyway (nine committees: 7.5 → 8.0 ms tiered).
         one_committee = len(visible_committee_ids("Resident") or ()) == 1
@@ -168,6 +170,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         page = CappedPaginator(ids, PAGE_SIZE, one_query=True).get_page(number)
     # The page's residents as read for their rows (each has .pk and .name, as the list's tests read).
     page.object_list = page_rows(list(page.object_list))
+    services.note_number_search(user=request.user, q=filters["q"], full_in=full_in, found=page.object_list)
     rows = render_resident_rows(page.object_list, every_category, sensitive_ids)
     partial = bool(request.htmx and request.htmx.target == "results")  # as-you-type: the results only
     ctx = {
