@@ -24,7 +24,7 @@ from common.hints import hint_typed_numbers
 from residents import services as resident_services
 from residents.addresses import building_part
 from residents.models import Building, Household, Resident, Visit
-from residents.selectors import search_residents
+from residents.selectors import full_number_kinds, search_residents
 
 
 def _require_logger(request: HttpRequest) -> None:
@@ -239,7 +239,8 @@ def _resident_results(request: HttpRequest, q: str) -> list[Resident]:
     queryset = Resident.objects.filter(archived="").select_related("household__building")
     full_in = request.access.committees_where(Perm.REVEAL)
     results = list(search_residents(queryset, q, worker=request.user, full_numbers_in=full_in)[:8])
-    resident_services.note_number_search(user=request.user, q=q, full_in=full_in, found=results)
+    kinds = full_number_kinds(q)
+    resident_services.note_number_search(user=request.user, kinds=kinds, full_in=full_in, found=results)
     return results
 
 

@@ -54,10 +54,11 @@ def full_number_kind(term: str) -> str | None:
     return None
 
 
-def full_number_kinds(q: str) -> list[str]:
-    """The kinds of the whole numbers a search box holds ("phone", "id_number"), each once: what the
-    access log notes of a search by who may reveal them (audit.services.record_number_search)."""
-    kinds = [full_number_kind(term) for term in search_terms(q, local_landlines=True)]
+def full_number_kinds(q: str, *, local_landlines: bool = True) -> list[str]:
+    """The kinds of the whole numbers a search box holds ("phone", "id_number"), each once, read as
+    search_terms reads them (`local_landlines`: as the resident search does, not the case search):
+    what the access log notes of a search by who may reveal them (audit.services.record_number_search)."""
+    kinds = [full_number_kind(term) for term in search_terms(q, local_landlines=local_landlines)]
     return list(dict.fromkeys(kind for kind in kinds if kind))
 
 

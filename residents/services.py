@@ -13,7 +13,6 @@ from cases.search import reindex_cases_of_residents
 from committee.models import User
 from residents.indexing import reindex_building, reindex_household, reindex_residents
 from residents.models import Building, CareCategory, Household, Resident, RevealLog, Visit
-from residents.selectors import full_number_kinds
 
 
 class StaleEdit(Exception):
@@ -133,11 +132,12 @@ def visit_log(*, visit: Visit) -> Visit:
     return visit
 
 
-def note_number_search(*, user: User, q: str, full_in: Collection[int], found: Iterable = ()) -> None:
-    """A search box that held a whole ID or phone number, searched whole where the reader may reveal
-    it (`full_in`): noted in the access log as a search by a full number, without the number.
-    `found`: what it found on the page, residents (a .pk and .committee_id each) or nothing."""
-    kinds = full_number_kinds(q)
+def note_number_search(
+    *, user: User, kinds: list[str], full_in: Collection[int], found: Iterable = ()
+) -> None:
+    """A search that held a whole ID or phone number (`kinds`: residents.selectors.full_number_kinds)
+    searched whole where the reader may reveal it (`full_in`): noted in the access log as a search by
+    a full number, without the number. `found`: the residents it found (a .pk and .committee_id each)."""
     if kinds and full_in:
         audit.record_number_search(
             user=user, committee_ids=full_in, kinds=kinds, found=[(r.pk, r.committee_id) for r in found]

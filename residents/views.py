@@ -55,6 +55,7 @@ from residents.selectors import (
     building_choices,
     care_categories,
     care_roster,
+    full_number_kinds,
     grid_choices,
     name_tiers,
     overdue_on,
@@ -170,7 +171,8 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         page = CappedPaginator(ids, PAGE_SIZE, one_query=True).get_page(number)
     # The page's residents as read for their rows (each has .pk and .name, as the list's tests read).
     page.object_list = page_rows(list(page.object_list))
-    services.note_number_search(user=request.user, q=filters["q"], full_in=full_in, found=page.object_list)
+    kinds = full_number_kinds(filters["q"])
+    services.note_number_search(user=request.user, kinds=kinds, full_in=full_in, found=page.object_list)
     rows = render_resident_rows(page.object_list, every_category, sensitive_ids)
     partial = bool(request.htmx and request.htmx.target == "results")  # as-you-type: the results only
     ctx = {
