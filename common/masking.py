@@ -10,8 +10,9 @@ import re
 # A bank card: 16 to 19 digits, whole or in groups of four (6222 0212 3456 7890 123). Read before
 # the others: a card's groups would otherwise be read as a landline and part of it shown.
 _CARD_RE = re.compile(r"(?<![0-9A-Za-z])\d{4}(?:[ -]?\d{4}){3}(?:[ -]?\d{1,3})?(?![0-9A-Za-z])")
-# 18-character resident ID numbers and 15-digit old ones, mobiles, and landlines with area code.
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8}|\d{6})(\d{3}[\dXx]|\d{3})(?![0-9A-Za-z])")
+# 18-character resident ID numbers and 15-digit old ones, whole or in their groups (310101 19500307
+# 0017: read as a landline, its region and birth year were shown), mobiles, and landlines with area code.
+_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})[ -]?(\d{8}|\d{6})[ -]?(\d{3}[\dXx]|\d{3})(?![0-9A-Za-z])")
 # A mobile as people type it: 13812345678, 138 1234 5678, 138-1234-5678, +86 13812345678, 8613812345678.
 _MOBILE_RE = re.compile(r"(?:(?<!\d)|(?<=86))(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
 # A landline: eight digits alone, or after an area code (021-65431234, (021)6543 1234, 021 6543-1234).
@@ -42,10 +43,11 @@ def mask_phone(value: str) -> str:
     return "*" * (len(digits) - 4) + digits[-4:]
 
 
-def _mask_card(m: re.Match) -> str:
-    """The card's digits but its first and last four as *, its spaces or hyphens kept."""
+def _mask_middle(m: re.Match) -> str:
+    """A card's or an ID number's characters but its first and last four as *, its spaces or
+    hyphens kept (written whole, an ID reads as mask_id_number's)."""
     number = m.group(0)
-    digits = [i for i, c in enumerate(number) if c.isdigit()]
+    digits = [i for i, c in enumerate(number) if c.isdigit() or c in "Xx"]
     hidden = set(digits[4:-4])
     return "".join("*" if i in hidden else c for i, c in enumerate(number))
 
@@ -53,8 +55,8 @@ def _mask_card(m: re.Match) -> str:
 def mask_numbers_in_text(text: str) -> str:
     """Masks every ID, phone or bank card number found anywhere in free text (pages, logs, error
     reports)."""
-    text = _CARD_RE.sub(_mask_card, text)
-    text = _ID_RE.sub(lambda m: mask_id_number(m.group(0)), text)
+    text = _CARD_RE.sub(_mask_middle, text)
+    text = _ID_RE.sub(_mask_middle, text)
     text = _MOBILE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
     return _LANDLINE_RE.sub(_mask_landline, text)
 

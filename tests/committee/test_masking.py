@@ -164,3 +164,34 @@ def test_shorten_never_cuts_a_number_in_two():
     assert shorten(card, 40).endswith("6222 0212 3456 7890 123")
     assert shorten("一" * 38 + "1234567", 40) == "一" * 38 + "1234567"  # any run of digits whole
     assert shorten("一" * 38 + "9" * 100, 40, most=100) == "一" * 38  # too long to keep: left out
+
+
+@pytest.mark.parametrize(
+    ("typed", "masked"),
+    [
+        ("身份证 310101 19500307 0017", "身份证 3101** ******** 0017"),
+        ("身份证310101-19500307-001X", "身份证3101**-********-001X"),
+        ("旧证 310109 500305 001", "旧证 3101** *****5 001"),
+    ],
+)
+def test_an_id_number_typed_in_groups_shows_no_more_than_a_whole_one(typed, masked):
+    """Read as a landline, 310101 19500307 0017 showed its region, birth year and last four."""
+    assert mask_numbers_in_text(typed) == masked
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '"GET /residents/?q=189+8658+3827 HTTP/1.1" 200',
+        '"GET /residents/?q=189%208658%203827 HTTP/1.1" 200',
+        '"GET /residents/?q=%2B86+189-8658-3827 HTTP/1.1" 200',
+        '"GET /residents/?q=189%2D8658%2D3827&page=2 HTTP/1.1" 200',
+        '"GET /cases/?status=&q=310101+19500307+0017 HTTP/1.1" 200',
+    ],
+)
+def test_a_number_in_a_logged_url_is_masked_however_its_spaces_were_encoded(line):
+    """A search box sends 189 8658 3827 as q=189+8658+3827: the request's log line held it whole."""
+    masked = mask_for_log(line)
+    for hidden in ("8658", "19500307"):
+        assert hidden not in masked, masked
+    assert "3827" in masked or "0017" in masked
