@@ -24,6 +24,9 @@ class AccessRecord(CommitteeOwned):
         # be filtered for it (each number in it is also in the reveal log, residents.RevealLog).
         EXPORT_FULL = "export_full", _("export with full numbers")
         REVEAL = "reveal", _("reveal of a number")
+        # A search by a whole ID or phone number, by who may reveal it: it tells whose number it is
+        # as a reveal does. The record names the kind of number (detail), never the number.
+        SEARCH_FULL = "search_full", _("search by a full number")
         ADMIN = "admin", _("admin page")
 
     user = models.ForeignKey(

@@ -77,6 +77,27 @@ def record_export(
     )
 
 
+def record_number_search(
+    *, user, committee_ids: Iterable[int], kinds: Iterable[str], found: Iterable[tuple[int, int]] = ()
+) -> None:
+    """Note a search by a whole ID or phone number (residents.selectors.full_number_kinds), by one
+    who may reveal it there: a record in each committee whose full numbers it searched (one INSERT
+    for all), its detail the kind of number ("phone", "id_number", as a reveal's), never the number.
+    `found`: (resident id, committee id) of the residents it found; one alone is named on its
+    committee's record, so that "who looked at this resident" lists the search."""
+    found = list(found)
+    named = dict((committee_id, pk) for pk, committee_id in found) if len(found) == 1 else {}
+    detail = " ".join(kinds)
+    AccessRecord.all_objects.bulk_create(
+        [
+            AccessRecord(
+                committee_id=pk, user=user, kind=Kind.SEARCH_FULL, detail=detail, resident_id=named.get(pk)
+            )
+            for pk in sorted(set(committee_ids))
+        ]
+    )
+
+
 # Control characters (a NUL from "%00" in a query string) cannot be stored in PostgreSQL's text.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

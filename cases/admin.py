@@ -24,7 +24,7 @@ from cases.models import (
     Referral,
 )
 from cases.rules import case_workers
-from cases.search import reindex_cases
+from cases.search import reindex_cases, term_filter
 from committee.models import User
 from common.admin_committee import (
     CommitteeFixedAdmin,
@@ -35,6 +35,7 @@ from common.admin_committee import (
     check_same_committee,
 )
 from common.masking import mask_numbers_in_text
+from residents.selectors import search_terms
 
 
 def staff_choices(
@@ -356,8 +357,12 @@ class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin, CommitteeSearchAdmin):
         number = NUMBER.match(search_term.strip())
         if number:
             queryset = queryset.filter(year=int(number[1]), seq=int(number[2]))
-            search_term = ""
-        return super().get_search_results(request, queryset, search_term)
+        else:
+            # Words as the app's search matches them (cases/search.py): the key, which holds a number
+            # typed into the text masked as this list shows it, so its hidden digits find nothing.
+            for term in search_terms(search_term):
+                queryset = queryset.filter(term_filter(term))
+        return super().get_search_results(request, queryset, "")  # the autocomplete's committee
 
     def has_add_permission(self, request) -> bool:
         return False

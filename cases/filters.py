@@ -13,6 +13,7 @@ sort (due by default).
 
 import datetime
 import re
+from collections.abc import Collection
 
 from django import forms
 from django.db import models
@@ -24,7 +25,7 @@ from django.utils.translation import pgettext_lazy
 
 from cases.models import Case, label_in_language
 from cases.reference import case_worker_names, category_id, category_names, user_names
-from cases.search import term_filter
+from cases.search import full_number_filter, term_filter
 from cases.selectors import visible_cases
 from committee.scoping import InIds
 from common.forms import MAX_ID, DateInput, FilterDateField, parse_id
@@ -210,7 +211,9 @@ def _day_after(day: datetime.date) -> datetime.datetime:
     return _day_start(day + datetime.timedelta(days=1))
 
 
-def filter_cases(queryset: QuerySet[Case], data: dict) -> QuerySet[Case]:
+def filter_cases(
+    queryset: QuerySet[Case], data: dict, *, full_numbers_in: Collection[int] = ()
+) -> QuerySet[Case]:
     """Apply the cleaned filter data (invalid fields are simply absent) to a queryset of cases."""
     status = data.get("status")
     if status == "open":
@@ -268,10 +271,15 @@ def filter_cases(queryset: QuerySet[Case], data: dict) -> QuerySet[Case]:
         if match:
             queryset = queryset.filter(year=int(match[1]), seq=int(match[2]))
         else:
-            # Every word must match the case's search key (cases/search.py: the texts, the parties'
-            # names, pinyin and initials), which a trigram index serves on PostgreSQL.
+            # Every word must match the case's search key (cases/search.py: the texts, numbers
+            # masked, the parties' names, pinyin and initials), which a trigram index serves on
+            # PostgreSQL; a whole ID or phone number matches in `full_numbers_in` only, the
+            # committees where the reader may reveal it (cases.search.full_number_filter).
             for term in search_terms(q):
-                queryset = queryset.filter(term_filter(term))
+                found = term_filter(term)
+                if (full := full_number_filter(term, full_numbers_in)) is not None:
+                    found |= full
+                queryset = queryset.filter(found)
     sort = SORTS.get(data.get("sort") or "due", SORTS["due"])
     if "open_rank" in sort and not status:
         # Due soonest, with the open cases (the ones a due date still matters for) first.

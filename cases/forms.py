@@ -5,7 +5,6 @@ import secrets
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from cases import reference, uploads
@@ -15,7 +14,7 @@ from cases.services import NewParty
 from committee.roles import Perm
 from common.forms import DateInput, ModelChoiceField, parse_id
 from common.lengths import DESCRIPTION_MAX, NOTE_MAX, limit
-from common.masking import mask_numbers_in_text
+from common.masking import mask_numbers_in_text, shorten
 from residents.models import Building, Household, Resident, Visit
 
 DATE = DateInput()
@@ -287,7 +286,10 @@ def _shown(case: Case, name: str) -> str:
         return str(case.get_priority_display())
     if name == "due_date":
         return case.due_date.isoformat() if case.due_date else ""
-    return mask_numbers_in_text(Truncator(getattr(case, name) or "").chars(60))
+    text = getattr(case, name) or ""
+    # Never a number cut in two (its first digits would match no mask): common/masking.py shorten.
+    short = shorten(text, 60)
+    return mask_numbers_in_text(short + ("…" if len(short) < len(text) else ""))
 
 
 class AssignForm(VersionForm):

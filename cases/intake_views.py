@@ -25,9 +25,10 @@ from cases.views import get_case
 from committee.roles import Perm
 from common.forms import parse_id
 from common.hints import hint_typed_numbers
+from residents import services as resident_services
 from residents.addresses import building_part
 from residents.models import Building, Household, Resident, Visit
-from residents.selectors import search_residents
+from residents.selectors import full_number_kinds, search_residents
 
 
 def _require_logger(request: HttpRequest) -> None:
@@ -258,7 +259,7 @@ def _render_intake(
     if searching:
         q = request.POST.get("resident_q", "").strip()
         if q:
-            ctx["resident_results"] = _resident_results(q, request.user)
+            ctx["resident_results"] = _resident_results(request, q)
         bq = request.POST.get("building_q", "").strip()
         if bq:
             ctx["building_results"] = _building_results(bq)
@@ -292,9 +293,15 @@ def _category(value) -> CaseCategory | None:
     return CaseCategory.objects.filter(code=value).first() if value and "\x00" not in value else None
 
 
-def _resident_results(q: str, worker=None):
+def _resident_results(request: HttpRequest, q: str) -> list[Resident]:
+    """The first eight matches, the worker's grid's first; a whole number searched as the resident
+    list does (only where the reader may reveal it, and noted in the access log)."""
     queryset = Resident.objects.filter(archived="").select_related("household__building")
-    return search_residents(queryset, q, worker=worker)[:8]  # their grid's residents first
+    full_in = request.access.committees_where(Perm.REVEAL)
+    results = list(search_residents(queryset, q, worker=request.user, full_numbers_in=full_in)[:8])
+    kinds = full_number_kinds(q)
+    resident_services.note_number_search(user=request.user, kinds=kinds, full_in=full_in, found=results)
+    return results
 
 
 def _building_results(q: str):
@@ -316,7 +323,7 @@ def pick_resident(request: HttpRequest) -> HttpResponse:
         ctx = {"party": services.NewParty(resident, CaseParty.Role.REPORTER), "roles": CaseParty.Role.choices}
         return render(request, "cases/new.html#party", ctx)
     q = request.GET.get("resident_q", "").strip()
-    results = _resident_results(q, request.user) if q else []
+    results = _resident_results(request, q) if q else []
     return render(
         request, "cases/new.html#resident_results", {"resident_results": results, "searched": bool(q)}
     )

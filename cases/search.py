@@ -1,6 +1,7 @@
 """The case search key: what the case list's search box matches (cases/filters.py).
 
-Case.search_key is one lower-case string of space-separated tokens:
+Case.search_key is one lower-case string of space-separated tokens, personal numbers masked as every
+reader sees them (a whole number is searched apart: full_number_filter):
 
     ' 2026-0042 楼道积水 楼道 道积 积水 水 3号楼 3号 号楼 楼 王芳 wangfang wf 芳 '
 
@@ -21,20 +22,25 @@ SQLite has no such index and scans; the same LIKE patterns give the same rows th
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from common.masking import holds_numbers, mask_numbers_in_text
+from residents.models import Resident
 from residents.search_keys import name_tokens
+from residents.selectors import full_number_filter as resident_filter
+from residents.selectors import full_number_kind
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _BATCH = 1000
 
 
 def _text_tokens(text: str) -> list[str]:
-    """The text as written (lower case, split on spaces), then each Chinese run's bigrams."""
-    words = (text or "").lower().split()
+    """The text as every reader sees it (its personal numbers masked: 138****5678, so that no search
+    matches the digits the page hides), lower case, split on spaces; then each Chinese run's bigrams."""
+    words = mask_numbers_in_text(text or "").lower().split()
     tokens = list(words)
     for word in words:
         for run in _HAN.findall(word):
@@ -72,6 +78,39 @@ def term_filter(term: str) -> Q:
     return Q(search_key__contains=term)
 
 
+# A whole number in a case's text, however typed (138 1234 5678, +86…, 021-…): its digits with a
+# space or hyphen allowed between any two, not part of a longer number. Read by who may reveal it
+# only, rarely: a scan of their committees' cases, where the key (masked) cannot answer.
+_BEFORE = {
+    "id_number": "(^|[^0-9A-Za-z])",
+    "mobile": "(^|[^0-9]|86[ -]?)",
+    "landline": r"(^|[^0-9]|021[ )-]*)",
+}
+_AFTER = {"id_number": "([^0-9A-Za-z]|$)", "mobile": "([^0-9]|$)", "landline": "([^0-9]|$)"}
+_TEXTS = ("title", "description", "place", "work_order_number")
+
+
+def full_number_filter(term: str, committee_ids: Collection[int]) -> Q | None:
+    """The cases of these committees (where the reader may reveal numbers) that hold this whole ID
+    or phone number (a search term: residents.selectors.full_number_kind) in their text, or whose
+    parties' records hold it; None when the term is no whole number."""
+    from cases.models import CaseParty
+
+    kind = full_number_kind(term)
+    if kind is None or not committee_ids:
+        return None
+    if kind == "phone":
+        kind = "mobile" if len(term) == 11 else "landline"
+    pattern = _BEFORE[kind] + "[ -]?".join(term.lower()) + _AFTER[kind]
+    in_text = Q()
+    for name in _TEXTS:
+        in_text |= Q(**{f"{name}__iregex": pattern})
+    ids = sorted(committee_ids)
+    holders = Resident.all_objects.filter(resident_filter(term), committee_id__in=ids).values("pk")
+    parties = CaseParty.all_objects.filter(resident_id__in=holders).values("case_id")
+    return Q(committee_id__in=ids) & (in_text | Q(pk__in=parties))
+
+
 def reindex_cases(case_ids: Iterable[int]) -> None:
     """Refresh the search keys of these cases: two reads and one write per thousand cases.
 
@@ -96,6 +135,19 @@ def reindex_cases(case_ids: Iterable[int]) -> None:
         for case_id, name in parties:
             names[case_id].append(name)
         _write([(case.pk, key_for(case, names[case.pk])) for case in cases])
+
+
+def reindex_cases_holding_numbers(cases: QuerySet) -> int:
+    """Rewrite the keys of the cases whose texts hold a personal number (keys written before they
+    were masked held it as typed); `cases`: the cases to look through (a migration's model too).
+    Returns how many were rewritten."""
+    ids = [
+        pk
+        for pk, *texts in cases.order_by("pk").values_list("pk", *_TEXTS).iterator(chunk_size=_BATCH)
+        if holds_numbers(*(text or "" for text in texts))
+    ]
+    reindex_cases(ids)
+    return len(ids)
 
 
 def reindex_cases_of_residents(resident_ids: Iterable[int]) -> None:

@@ -51,6 +51,8 @@ from common.hints import CASE_FREE_TEXT, hint_typed_numbers
 from common.masking import mask_numbers_in_text
 from common.paging import CappedPaginator
 from notifications import services as notifications
+from residents import services as resident_services
+from residents.selectors import full_number_kinds
 
 
 def get_case(request: HttpRequest, pk: int, detail: bool = False) -> Case:
@@ -86,7 +88,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     # Two steps: the page's ids from a lean query that sorts only the case table, then the rows
     # with their related data for those ids (joining first would join every matching case).
-    ids_query = filter_cases(selectors.visible_cases(request.access), data)
+    # A whole number is searched where the reader may reveal it, and noted (residents/selectors.py).
+    full_in = request.access.committees_where(Perm.REVEAL)
+    ids_query = filter_cases(selectors.visible_cases(request.access), data, full_numbers_in=full_in)
     # A search counts its matches up to SEARCH_CAP: its matches come best first, and past a hundred
     # the worker narrows the words rather than pages on; counting a common word's 1,000 matches
     # read thousands of cases that no trigram index narrows (two Chinese characters have none).
@@ -95,6 +99,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     ids = list(page.object_list)
+    kinds = full_number_kinds(data.get("q") or "", local_landlines=False)  # as filter_cases reads it
+    resident_services.note_number_search(user=request.user, kinds=kinds, full_in=full_in)
     rows = {case.pk: case for case in selectors.page_rows(request.access, ids)}  # put in order below
     ctx = {
         "form": form,
@@ -344,7 +350,11 @@ def _run(
             return _render_case(request, case_id, typed=typed)  # its words in its box, not lost
     else:
         messages.success(request, message)
-        hint_typed_numbers(request, *(request.POST.get(key, "") for key in CASE_FREE_TEXT))
+        # An edit's form holds the case's texts as they were (its initial): their numbers are not new.
+        saved = [
+            str(form.initial.get(key) or "") for form in (posted or {}).values() for key in CASE_FREE_TEXT
+        ]
+        hint_typed_numbers(request, *(request.POST.get(key, "") for key in CASE_FREE_TEXT), saved=saved)
     if request.htmx:
         return _render_case(request, case_id)
     return redirect("cases:detail", pk=case_id)

@@ -3,6 +3,7 @@
 import logging
 import re
 from pprint import pformat
+from urllib.parse import quote_plus, unquote_plus
 
 from django.conf import settings
 from django.utils.log import AdminEmailHandler
@@ -17,13 +18,30 @@ from common.masking import mask_numbers_in_text
 _UUID_RE = re.compile(r"(?<![0-9A-Za-z-])[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}(?![0-9A-Za-z-])", re.I)
 
 
+# Digits in a URL joined by an encoded space or hyphen: a search box sends 189 8658 3827 as
+# q=189+8658+3827 (or %20, %2D), which the request's log line and an error report's URL quote.
+_URL_JOINED = re.compile(r"(?:%2[bB])?\d+(?:(?:\+|%20|%2[dD])+\d+)+[xX]?")
+
+
+def _masked_in_url(match: re.Match) -> str:
+    written = match.group(0)
+    typed = unquote_plus(written)  # as the search box had it: 189 8658 3827
+    masked = mask_numbers_in_text(typed)
+    return written if masked == typed else quote_plus(masked, safe="*+")
+
+
+def _mask(text: str) -> str:
+    return mask_numbers_in_text(_URL_JOINED.sub(_masked_in_url, text))
+
+
 def mask_for_log(text: str) -> str:
-    """mask_numbers_in_text for logs and error reports, leaving UUIDs (task ids) whole."""
+    """mask_numbers_in_text for logs and error reports (a number in a URL however its spaces were
+    encoded), leaving UUIDs (task ids) whole."""
     parts, last = [], 0
     for match in _UUID_RE.finditer(text):
-        parts += [mask_numbers_in_text(text[last : match.start()]), match.group(0)]
+        parts += [_mask(text[last : match.start()]), match.group(0)]
         last = match.end()
-    return "".join([*parts, mask_numbers_in_text(text[last:])])
+    return "".join([*parts, _mask(text[last:])])
 
 
 class MaskPersonalData(logging.Filter):

@@ -3,6 +3,7 @@ resident picker uses search_residents)."""
 
 import functools
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -16,10 +17,63 @@ from residents.addresses import ROOM, without_unit
 from residents.models import Building, CareCategory, Grid, Resident
 from residents.search_keys import name_reading
 
+# A personal number as people type it, made one term before the box is split on spaces: an ID number
+# (310101 19500307 001X), a mobile (189 8658 3827, 189-8658-3827, +86 189 8658 3827, 0086…) and a
+# landline after its area code (021-6543-7788, (021) 6543 7788): its 8 digits.
+_TYPED_ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})[\s-]*(\d{8})[\s-]*(\d{3}[\dXx])(?![0-9A-Za-z])")
+_TYPED_MOBILE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[\s-]*)?(1[3-9]\d)[\s-]*(\d{4})[\s-]*(\d{4})(?!\d)")
+_TYPED_LANDLINE = re.compile(r"(?<![\d+])\(?021\)?[\s-]*([2-9]\d{3})[\s-]*(\d{4})(?!\d)")
+# The landline's 8 digits in two halves without the area code (6543 7788): the resident search's alone,
+# since a case's number is written so too (2026-0042).
+_TYPED_LOCAL = re.compile(r"(?<![\d+])([2-9]\d{3})[\s-]+(\d{4})(?!\d)")
 
-def search_terms(q: str) -> list[str]:
+# A full number, as search_terms leaves it: what only who may reveal it searches (full_number_filter).
+_FULL_ID = re.compile(r"\d{17}[\dx]")
+_FULL_MOBILE = re.compile(r"1[3-9]\d{9}")
+_FULL_LANDLINE = re.compile(r"[2-9]\d{7}")  # Shanghai's, after its area code 021 (validators.py)
+
+
+def search_terms(q: str, *, local_landlines: bool = False) -> list[str]:
+    """The words of a search box, lower case, a number typed in groups made one word."""
     # A NUL byte is dropped: PostgreSQL refuses it in a query (a 500), and no key holds one.
-    return [t for t in re.split(r"\s+", (q or "").replace("\x00", "").strip().lower()) if t]
+    q = (q or "").replace("\x00", "")
+    q = _TYPED_ID.sub(r" \1\2\3 ", q)
+    q = _TYPED_MOBILE.sub(r" \1\2\3 ", q)
+    q = _TYPED_LANDLINE.sub(r" \1\2 ", q)
+    if local_landlines:
+        q = _TYPED_LOCAL.sub(r" \1\2 ", q)
+    return [t for t in re.split(r"\s+", q.strip().lower()) if t]
+
+
+def full_number_kind(term: str) -> str | None:
+    """ "id_number" or "phone" when the term is a whole ID or phone number (a search term), else None."""
+    if _FULL_ID.fullmatch(term):
+        return "id_number"
+    if _FULL_MOBILE.fullmatch(term) or _FULL_LANDLINE.fullmatch(term):
+        return "phone"
+    return None
+
+
+def full_number_kinds(q: str, *, local_landlines: bool = True) -> list[str]:
+    """The kinds of the whole numbers a search box holds ("phone", "id_number"), each once, read as
+    search_terms reads them (`local_landlines`: as the resident search does, not the case search):
+    what the access log notes of a search by who may reveal them (audit.services.record_number_search)."""
+    kinds = [full_number_kind(term) for term in search_terms(q, local_landlines=local_landlines)]
+    return list(dict.fromkeys(kind for kind in kinds if kind))
+
+
+def full_number_filter(term: str) -> Q | None:
+    """The residents whose ID or phone number (or household's) is this whole number; None when the
+    term is none. For who may reveal the number only: the caller limits it to those committees."""
+    kind = full_number_kind(term)
+    if kind == "id_number":
+        return Q(id_number=term.upper())  # the unique index
+    if kind == "phone" and len(term) == 8:
+        # A landline is kept as 021-XXXXXXXX (residents/validators.py); the key writes its digits.
+        return Q(search_key__contains=f" 021{term}#") | Q(search_key__contains=f" {term}#")
+    if kind == "phone":
+        return Q(search_key__contains=f" {term}#")
+    return None
 
 
 # The registry's own order: pinyin (Resident.sort_key), not the code points of the characters.
@@ -35,17 +89,34 @@ def _address_digits(term: str) -> Q:
     )
 
 
-def _term_filter(term: str) -> Q:
+# Every reader sees a phone's last four digits (common/masking.py): a tail of four matches for all.
+_SEEN_TAIL = 4
+
+
+def _term_filter(term: str, full_in: Collection[int] = ()) -> Q:
+    """One word's match. A personal number matches only by what every reader sees of it, its last
+    four digits; the hidden ones (the middle, a longer tail, the whole) match for no one, since
+    searched digit by digit they would spell the number out. A whole number matches in `full_in`,
+    the committees where the reader may reveal it (committee.roles Perm.REVEAL)."""
+    full = full_number_filter(term) if full_in else None
+    if full is not None:
+        full = Q(committee_id__in=sorted(full_in)) & full
     if term.isdigit():
-        # A short number is an address (449弄, 12号, 302室); four digits or more may also be the
-        # end of a phone (the resident's or the household's).
-        if len(term) <= 3:
-            return _address_digits(term)
-        return _address_digits(term) | Q(search_key__contains=f"{term}#")
+        # A short number is an address (449弄, 12号, 302室); four digits may also be the end of a
+        # phone (the resident's or the household's).
+        found = _address_digits(term)
+        if len(term) == _SEEN_TAIL:
+            found |= Q(search_key__contains=f"{term}#")
+        return found | full if full is not None else found
+    if full is not None:
+        return full  # an ID number ending in x
     if (term.isascii() and term.isalpha()) or term[0].isdigit():
         # Pinyin or initials, or an address that starts with a number ('12号302', '449弄12号',
         # '12-302'): the start of a token, so 'zq' finds 周勤 and '12号' does not find 112号.
-        return Q(search_key__contains=f" {without_unit(term, ROOM)}")
+        bare = without_unit(term, ROOM)
+        if bare.isdigit():
+            return _address_digits(bare)  # '302室': a room; never the start of a phone's token
+        return Q(search_key__contains=f" {bare}")
     # Chinese: part of a name or an address ('勤', '12号302', '449弄'). One or two characters are
     # the start of a token (the key holds the name's and the road's bigrams, search_keys.py), which
     # the trigram index serves; three or more have trigrams of their own.
@@ -53,6 +124,32 @@ def _term_filter(term: str) -> Q:
     if len(term) <= 2:
         return Q(search_key__contains=f" {term}")
     return Q(search_key__contains=term)
+
+
+def _words(q: str) -> list[tuple[str, Q | None]]:
+    """The box's words for the filter: each term, or a run of pinyin words as one ('zhou qin' is
+    zhouqin), with the run's words each matched as before (`alone`) as the other way it matches.
+
+    '#' is dropped: a phone's token ends with it (13812345678#), and no word of a name or an
+    address holds one."""
+    terms = [t for t in (term.replace("#", "") for term in search_terms(q, local_landlines=True)) if t]
+    words: list[tuple[str, Q | None]] = []
+    run: list[str] = []
+    for term in [*terms, ""]:
+        if term and term.isascii() and term.isalpha():
+            run.append(term)
+            continue
+        if len(run) > 1:
+            alone = Q()
+            for word in run:
+                alone &= _term_filter(word)
+            words.append(("".join(run), alone))
+        elif run:
+            words.append((run[0], None))
+        run = []
+        if term:
+            words.append((term, None))
+    return words
 
 
 def _name_rank(term: str) -> Case:
@@ -69,24 +166,29 @@ def _name_rank(term: str) -> Case:
     return Case(*whens, default=Value(4))
 
 
-def search_residents(queryset: QuerySet[Resident], q: str, *, worker=None) -> QuerySet[Resident]:
+def search_residents(
+    queryset: QuerySet[Resident], q: str, *, worker=None, full_numbers_in: Collection[int] = ()
+) -> QuerySet[Resident]:
     """Residents matching what was typed in a search box, best first, in one query.
 
-    Every word must match: a name or part of it, full pinyin or initials (`zq` finds 周勤), an
-    address fragment (`12号302`, `449弄12号`, `12-302`, a lane, number or room `449`), or the last
-    four digits or more of a phone (the resident's or the household's). The keys are written by
-    residents.search_keys.
+    Every word must match: a name or part of it, full pinyin or initials (`zq` finds 周勤; `zhou qin`
+    too), an address fragment (`12号302`, `449弄12号`, `12-302`, a lane, number or room `449`), or
+    the last four digits of a phone (the resident's or the household's). A whole ID or phone number,
+    typed as people type it (189 8658 3827, +86…), matches in `full_numbers_in` only: the committees
+    where the reader may reveal it (_term_filter). The keys are written by residents.search_keys.
 
     The order, by the first word that is not a number: the name typed whole, then whole initials
     or pinyin ('lh' puts 陆辉 before 李海华), then names and readings starting with it, then the
     rest; by the first number: an address before a phone. Among equals, the residents on the
     `worker`'s grid first (a join in the same query), then pinyin order.
     """
-    terms = search_terms(q)
-    if not terms:
-        return queryset
-    for term in terms:
-        queryset = queryset.filter(_term_filter(term))
+    words = _words(q)
+    if not words:
+        return queryset.order_by(*PINYIN_ORDER)  # nothing to match ('#' alone): the registry's order
+    for term, alone in words:
+        found = _term_filter(term, full_numbers_in)
+        queryset = queryset.filter(found | alone if alone is not None else found)
+    terms = [term for term, _alone in words]
     name_term = next((t for t in terms if not t.isdigit()), None)
     number = next((t for t in terms if t.isdigit()), None)
     ranks = {}

@@ -1,6 +1,7 @@
 """Writes to the registry: each a keyword-only function in one transaction, called by the views."""
 
 import datetime
+from collections.abc import Collection, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -129,6 +130,18 @@ def visit_log(*, visit: Visit) -> Visit:
     visit.save()
     reindex_residents([visit.resident_id])
     return visit
+
+
+def note_number_search(
+    *, user: User, kinds: list[str], full_in: Collection[int], found: Iterable = ()
+) -> None:
+    """A search that held a whole ID or phone number (`kinds`: residents.selectors.full_number_kinds)
+    searched whole where the reader may reveal it (`full_in`): noted in the access log as a search by
+    a full number, without the number. `found`: the residents it found (a .pk and .committee_id each)."""
+    if kinds and full_in:
+        audit.record_number_search(
+            user=user, committee_ids=full_in, kinds=kinds, found=[(r.pk, r.committee_id) for r in found]
+        )
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ from committee.models import User
 from committee.roles import Perm
 from committee.scoping import visible_committee_ids
 from common.escaping import escape
-from common.hints import hint_typed_numbers
+from common.hints import hint_edited_numbers, hint_typed_numbers
 from common.paging import CappedPaginator
 from residents import services
 from residents.addresses import building_address
@@ -55,6 +55,7 @@ from residents.selectors import (
     building_choices,
     care_categories,
     care_roster,
+    full_number_kinds,
     grid_choices,
     name_tiers,
     overdue_on,
@@ -154,9 +155,11 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     listed = narrow_residents(Resident.objects.all(), filters)
     listed, category = filter_by_category(listed, categories, filters["category"], sensitive_ids)
     number = request.GET.get("page")
+    # Where the reader may reveal a number, they may search it whole (residents.selectors._term_filter).
+    full_in = request.access.committees_where(Perm.REVEAL)
     if search_terms(filters["q"]):
         # Sorted by rank, best match first (SearchPaginator; one Chinese character in tiers).
-        ids = search_residents(listed, filters["q"]).values_list("pk", flat=True)
+        ids = search_residents(listed, filters["q"], full_numbers_in=full_in).values_list("pk", flat=True)
         # In tiers only within one committee: over several, the pinyin index's ranges are one per
         # committee and their names are sorted anyway (nine committees: 7.5 → 8.0 ms tiered).
         one_committee = len(visible_committee_ids("Resident") or ()) == 1
@@ -168,6 +171,8 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         page = CappedPaginator(ids, PAGE_SIZE, one_query=True).get_page(number)
     # The page's residents as read for their rows (each has .pk and .name, as the list's tests read).
     page.object_list = page_rows(list(page.object_list))
+    kinds = full_number_kinds(filters["q"])
+    services.note_number_search(user=request.user, kinds=kinds, full_in=full_in, found=page.object_list)
     rows = render_resident_rows(page.object_list, every_category, sensitive_ids)
     partial = bool(request.htmx and request.htmx.target == "results")  # as-you-type: the results only
     ctx = {
@@ -423,7 +428,7 @@ def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)  # a birth date out of range onto its field
         else:
             messages.success(request, _("Changes to %(name)s saved.") % {"name": resident.name})
-            hint_typed_numbers(request, form.cleaned_data.get("notes", ""))
+            hint_edited_numbers(request, form, "notes")
             return redirect("residents:detail", pk=resident.pk)
     ctx = {"form": form, "household": resident.household, "resident": resident, "stale": stale}
     return render(request, "residents/resident_form.html", ctx, status=409 if stale else 200)
@@ -487,7 +492,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form = HouseholdForm(instance=stale, building=stale.building)
         else:
             messages.success(request, _("Household %(address)s saved.") % {"address": household.address})
-            hint_typed_numbers(request, form.cleaned_data.get("notes", ""))
+            hint_edited_numbers(request, form, "notes")
             return redirect("residents:household", pk=household.pk)
     ctx = {"form": form, "building": household.building, "household": household, "stale": stale}
     return render(request, "residents/household_form.html", ctx, status=409 if stale else 200)
@@ -523,7 +528,7 @@ def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form = BuildingForm(instance=stale, committees=[stale.committee])
         else:
             messages.success(request, _("Building %(address)s saved.") % {"address": building.address})
-            hint_typed_numbers(request, form.cleaned_data.get("notes", ""))
+            hint_edited_numbers(request, form, "notes")
             return redirect("residents:building", pk=building.pk)
     ctx = {"form": form, "building": building, "stale": stale}
     return render(request, "residents/building_form.html", ctx, status=409 if stale else 200)

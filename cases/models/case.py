@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from committee.models import Committee, CommitteeOwned
 from common.dates import outside_range, years_after
 from common.lengths import DESCRIPTION_MAX, NOTE_MAX, limit
-from common.masking import mask_numbers_in_text
+from common.masking import mask_numbers_in_text, shorten
 from common.workdays import add_workdays, due_days
 
 if TYPE_CHECKING:
@@ -436,7 +436,9 @@ class Case(CommitteeOwned):
             return title.strip()
         first = next((line.strip() for line in description.splitlines() if line.strip()), "")
         if first:
-            return first[:40]
+            # Cut at 40 characters, never inside a number: cut in two, its first digits matched no
+            # mask and were shown as typed (common/masking.py shorten).
+            return shorten(first, 40)
         if photos:
             return category.label
         raise ValidationError({"title": SAYS_NOTHING})

@@ -295,3 +295,16 @@ def test_hints_come_from_the_reporters_household_and_its_last_30_days(org, as_us
     html = client.get(similar, {"party": neighbour.pk, "category": "drainage"}).content.decode()
     assert "楼道积水" in html and "邻居吵架" not in html  # the building's, of this kind only
     assert same_kind.pk and other_kind.pk
+
+
+def test_a_title_made_from_the_details_keeps_a_number_whole_and_shows_it_masked(org, as_user):
+    """The title is the details' first 40 characters: a number across the 40th is kept whole, so that
+    the title's mask hides it as the details' does (cut in two, its first digits matched no mask)."""
+    details = "一二三四五六七八九十" * 3 + "来电人电话13812345678请回电"
+    client = as_user(org.worker_a)
+    client.post(reverse("cases:new"), _form(org, title="", description=details))
+    case = Case.all_objects.get()
+    assert case.title == "一二三四五六七八九十" * 3 + "来电人电话13812345678"
+    for persona in ("worker_a", "viewer_a"):
+        page = as_user(getattr(org, persona)).get(reverse("cases:list") + "?status=").text
+        assert "138****5678" in page and "1381234" not in page

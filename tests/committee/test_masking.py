@@ -6,7 +6,7 @@ import pytest
 from django.test import RequestFactory
 
 from common.logging import MaskPersonalData, PersonalDataReporterFilter, mask_for_log
-from common.masking import mask_id_number, mask_numbers_in_text, mask_phone
+from common.masking import holds_numbers, mask_id_number, mask_numbers_in_text, mask_phone, shorten
 
 
 def test_id_numbers_keep_region_and_last_four():
@@ -128,3 +128,70 @@ def test_the_error_mail_to_admins_masks_every_number(settings, mailoutbox):
     text = mail.subject + mail.body + "".join(str(a[0]) for a in mail.alternatives)
     assert "310110195503121234" not in text and "13812345678" not in text
     assert "3101**********1234" in text and "138****5678" in text
+
+
+@pytest.mark.parametrize(
+    ("typed", "masked"),
+    [
+        ("6222021234567890123", "6222***********0123"),
+        ("6222 0212 3456 7890 123", "6222 **** **** ***0 123"),
+        ("6222-0212-3456-7890", "6222-****-****-7890"),
+        ("卡号6222021234567890", "卡号6222********7890"),
+        ("622202123456789012", "6222**********9012"),
+    ],
+)
+def test_bank_card_numbers_keep_their_first_and_last_four(typed, masked):
+    """A bank card (16 to 19 digits, whole or in groups) typed into free text: masked like an ID."""
+    assert mask_numbers_in_text(typed) == masked
+    assert holds_numbers(typed)
+
+
+def test_a_bank_card_beside_other_numbers_is_masked_whole():
+    text = "工行卡 6222 0212 3456 7890，手机13812345678"
+    masked = mask_numbers_in_text(text)
+    assert masked == "工行卡 6222 **** **** 7890，手机138****5678"
+
+
+def test_shorten_never_cuts_a_number_in_two():
+    text = "一二三四五六七八九十" * 3 + "来电人电话13812345678请回电"  # the number spans character 40
+    short = shorten(text, 40)
+    assert short == "一二三四五六七八九十" * 3 + "来电人电话13812345678"
+    assert mask_numbers_in_text(short).endswith("138****5678")
+    assert shorten("楼道积水", 40) == "楼道积水"
+    spaced = "一二三四五六七八九十" * 3 + "电话 138 1234 5678 家"
+    assert shorten(spaced, 40).endswith("138 1234 5678")
+    card = "一二三四五六七八九十" * 3 + "卡号6222 0212 3456 7890 123"
+    assert shorten(card, 40).endswith("6222 0212 3456 7890 123")
+    assert shorten("一" * 38 + "1234567", 40) == "一" * 38 + "1234567"  # any run of digits whole
+    assert shorten("一" * 38 + "9" * 100, 40, most=100) == "一" * 38  # too long to keep: left out
+
+
+@pytest.mark.parametrize(
+    ("typed", "masked"),
+    [
+        ("身份证 310101 19500307 0017", "身份证 3101** ******** 0017"),
+        ("身份证310101-19500307-001X", "身份证3101**-********-001X"),
+        ("旧证 310109 500305 001", "旧证 3101** *****5 001"),
+    ],
+)
+def test_an_id_number_typed_in_groups_shows_no_more_than_a_whole_one(typed, masked):
+    """Read as a landline, 310101 19500307 0017 showed its region, birth year and last four."""
+    assert mask_numbers_in_text(typed) == masked
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '"GET /residents/?q=189+8658+3827 HTTP/1.1" 200',
+        '"GET /residents/?q=189%208658%203827 HTTP/1.1" 200',
+        '"GET /residents/?q=%2B86+189-8658-3827 HTTP/1.1" 200',
+        '"GET /residents/?q=189%2D8658%2D3827&page=2 HTTP/1.1" 200',
+        '"GET /cases/?status=&q=310101+19500307+0017 HTTP/1.1" 200',
+    ],
+)
+def test_a_number_in_a_logged_url_is_masked_however_its_spaces_were_encoded(line):
+    """A search box sends 189 8658 3827 as q=189+8658+3827: the request's log line held it whole."""
+    masked = mask_for_log(line)
+    for hidden in ("8658", "19500307"):
+        assert hidden not in masked, masked
+    assert "3827" in masked or "0017" in masked

@@ -162,3 +162,53 @@ def test_the_same_word_after_a_note_on_a_case_and_a_visit(org, as_user):
         follow=True,
     )
     assert visit.status_code == 200 and said in visit.text
+
+
+def test_an_edit_is_told_only_of_a_number_it_typed(org, as_user):
+    """A number already in the saved text was told of when it was typed: an edit of another word,
+    or of the same number written otherwise, says nothing; a new number does."""
+    said = "看起来像身份证号或电话号码"
+    case = make_case(
+        org.worker_a, org.a, title="楼道积水", description=f"居民电话{MOBILE}", assignee=org.worker_a
+    )
+    client = as_user(org.worker_a)
+
+    def edit(**changes) -> str:
+        case.refresh_from_db()
+        form = {
+            "title": case.title,
+            "category": str(case.category_id),
+            "priority": case.priority,
+            "due_date": case.due_date.isoformat(),
+            "place": case.place,
+            "description": case.description,
+            "version": str(case.version),
+            **changes,
+        }
+        response = client.post(reverse("cases:edit", args=[case.pk]), form, follow=True)
+        assert response.status_code == 200
+        return response.text
+
+    assert said not in edit(title="楼道积水严重")
+    assert said not in edit(description="居民电话 138 1234 5678，已上门")
+    assert said in edit(description=f"居民电话{MOBILE}，女儿13900001111")
+    assert said in edit(place=ID)
+
+
+def test_a_registry_edit_is_told_only_of_a_number_it_typed(org, as_user):
+    said = "看起来像身份证号或电话号码"
+    resident = make_resident(make_household(make_building(org.a, "12"), "302"), "王芳", notes=f"女儿{MOBILE}")
+    client = as_user(org.secretary_a)
+    form = client.get(reverse("residents:edit", args=[resident.pk])).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data["care_categories"] = []
+
+    def edit(notes: str) -> str:
+        resident.refresh_from_db()
+        posted = {**data, "notes": notes, "version": resident.version}
+        response = client.post(reverse("residents:edit", args=[resident.pk]), posted, follow=True)
+        assert response.status_code == 200 and "王芳" in response.text
+        return response.text
+
+    assert said not in edit(f"女儿{MOBILE}，住浦东")
+    assert said in edit(f"女儿{MOBILE}，儿子13900001111")

@@ -1,0 +1,170 @@
+"""Searching by a personal number: only the digits a reader sees may match (README "Personal data").
+
+Every reader sees a mobile as 189****3827, a landline and an ID number by their last four: the last
+four find the resident for everyone, the hidden digits for no one (searched one by one, they would
+spell the number out). Who may reveal the number (the secretary, in their committee) may search it
+whole, as people type it; each such search is in the access log, without the number."""
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AccessRecord
+from committee.access import acting_as
+from residents.models import Resident
+from residents.selectors import search_residents
+from tests.factories import make_building, make_household, make_resident, valid_id
+
+MOBILE = "18986583827"
+LANDLINE_DIGITS = "65437788"
+
+
+@pytest.fixture
+def zhou(org):
+    home = make_household(make_building(org.a, "12"), "302", phone=f"021-{LANDLINE_DIGITS}")
+    return make_resident(home, "周琴", phone=MOBILE, id_number=valid_id())
+
+
+def _listed(client, q: str) -> bool:
+    """Whether the resident list's search for q shows 周琴."""
+    response = client.get(reverse("residents:list"), {"q": q})
+    assert response.status_code == 200
+    return "周琴" in response.text
+
+
+# The middle, a longer tail, the start and the whole of the mobile, the landline's hidden digits.
+HIDDEN = [
+    "8658",
+    "65838",
+    "86583827",
+    "8986583827",
+    "1898658",
+    MOBILE,
+    "189 8658 3827",
+    "+8618986583827",
+    f"{MOBILE}#",
+    "1898室",
+    "18986583827室",
+    LANDLINE_DIGITS,
+    f"021{LANDLINE_DIGITS}",
+    "021-6543-7788",
+    "543778",
+]
+
+
+@pytest.mark.parametrize("persona", ["worker_a", "viewer_a", "officer"])
+def test_hidden_digits_find_no_one_for_who_sees_the_number_masked(org, zhou, as_user, persona):
+    client = as_user(getattr(org, persona))
+    assert _listed(client, "3827") and _listed(client, "7788")  # the last four, which they see
+    for q in HIDDEN:
+        assert not _listed(client, q), q
+    assert not _listed(client, zhou.id_number)
+    assert not _listed(client, zhou.id_number[6:14])  # the birth date inside it
+    assert not AccessRecord.all_objects.filter(kind=AccessRecord.Kind.SEARCH_FULL).exists()
+
+
+def test_the_secretary_finds_by_the_full_number_but_not_by_a_part_of_it(org, zhou, as_user):
+    client = as_user(org.secretary_a)
+    assert _listed(client, "3827")
+    for q in ["8658", "65838", "86583827", "1898658", "1898室", "543778", zhou.id_number[6:14]]:
+        assert not _listed(client, q), q
+    for q in [MOBILE, LANDLINE_DIGITS, f"021-{LANDLINE_DIGITS}", zhou.id_number]:
+        assert _listed(client, q), q
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "18986583827",
+        "189 8658 3827",
+        "189-8658-3827",
+        "+8618986583827",
+        "+86 189 8658 3827",
+        "8618986583827",
+        "0086 18986583827",
+        "周 189 8658 3827",
+    ],
+)
+def test_a_mobile_is_found_as_people_type_it(org, zhou, as_user, q):
+    assert _listed(as_user(org.secretary_a), q)
+
+
+def test_an_id_number_is_found_whole_with_its_x_in_either_case(org, as_user):
+    number = next(n for n in (valid_id() for _ in range(40)) if n.endswith("X"))
+    make_resident(org.a, "周琴", id_number=number)
+    client = as_user(org.secretary_a)
+    assert _listed(client, number) and _listed(client, number.lower())
+    assert _listed(client, f"{number[:6]} {number[6:14]} {number[14:]}")
+    assert not _listed(as_user(org.worker_a), number)
+
+
+def test_a_full_number_is_searched_only_in_the_committees_where_the_reader_may_reveal_it(org, as_user):
+    """A secretary of committee A reads committee B's residents as nothing more than a worker would."""
+    from committee.models import Membership
+    from committee.roles import Perm, Role
+
+    Membership.objects.create(user=org.secretary_a, committee=org.b, role=Role.VIEWER)
+    make_resident(org.b, "周琴", phone=MOBILE)
+    with acting_as(org.secretary_a) as access:
+        reveal_in = access.committees_where(Perm.REVEAL)
+        found = search_residents(Resident.objects.all(), MOBILE, full_numbers_in=reveal_in)
+        assert list(found) == []
+
+
+@pytest.mark.parametrize("q", ["zhou qin", "ZHOU QIN", "zhouqin", "zq", "zhou  qin"])
+def test_pinyin_with_a_space_finds_the_name(org, zhou, as_user, q):
+    assert _listed(as_user(org.viewer_a), q)
+
+
+def test_pinyin_words_still_narrow_each_other(org, zhou, as_user):
+    make_resident(org.a, "周琦")
+    client = as_user(org.viewer_a)
+    page = client.get(reverse("residents:list"), {"q": "zhou qin"}).text
+    assert "周琴" in page and "周琦" not in page
+
+
+def test_a_search_by_a_full_number_is_in_the_access_log_without_the_number(org, zhou, as_user):
+    client = as_user(org.secretary_a)
+    assert _listed(client, "3827")
+    assert not AccessRecord.all_objects.filter(kind=AccessRecord.Kind.SEARCH_FULL).exists()
+    assert _listed(client, "189 8658 3827")
+    assert _listed(client, zhou.id_number)
+    records = list(AccessRecord.all_objects.filter(kind=AccessRecord.Kind.SEARCH_FULL).order_by("pk"))
+    assert [(r.user_id, r.committee_id, r.resident_id) for r in records] == [
+        (org.secretary_a.pk, org.a.pk, zhou.pk),
+        (org.secretary_a.pk, org.a.pk, zhou.pk),
+    ]
+    assert [r.detail for r in records] == ["phone", "id_number"]
+    for record in AccessRecord.all_objects.all():
+        assert "8658" not in record.detail and zhou.id_number[6:14] not in record.detail
+    log = client.get(reverse("audit:log")).text
+    assert "按完整号码查找" in log and "8658" not in log
+    # The resident's page lists it among who looked at them.
+    assert "按完整号码查找" in client.get(reverse("residents:detail", args=[zhou.pk])).text
+
+
+def test_a_full_number_search_that_finds_no_one_is_logged_too(org, zhou, as_user):
+    client = as_user(org.secretary_a)
+    assert not _listed(client, "13900001111")
+    record = AccessRecord.all_objects.get(kind=AccessRecord.Kind.SEARCH_FULL)
+    assert (record.committee_id, record.resident_id, record.detail) == (org.a.pk, None, "phone")
+
+
+def test_a_full_number_search_adds_one_query(org, zhou, as_user, django_assert_num_queries):
+    """The six queries of every search (tests/residents/test_roster_and_lists.py) and the log's INSERT."""
+    client = as_user(org.secretary_a)
+    client.get(reverse("residents:list"), {"q": MOBILE})
+    with django_assert_num_queries(7):
+        assert "周琴" in client.get(reverse("residents:list"), {"q": MOBILE}).text
+
+
+def test_the_intake_picker_follows_the_same_rule(org, zhou, as_user):
+    def picked(user, q: str) -> bool:
+        response = as_user(user).get(reverse("cases:pick_resident"), {"resident_q": q})
+        assert response.status_code == 200
+        return "周琴" in response.text
+
+    assert picked(org.worker_a, "3827") and not picked(org.worker_a, MOBILE)
+    assert not picked(org.worker_a, "86583827")
+    assert picked(org.secretary_a, "189 8658 3827")
+    record = AccessRecord.all_objects.get(kind=AccessRecord.Kind.SEARCH_FULL)
+    assert (record.user_id, record.resident_id, record.detail) == (org.secretary_a.pk, zhou.pk, "phone")
