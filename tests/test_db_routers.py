@@ -49,6 +49,7 @@ def test_a_replica_url_adds_the_alias_with_defaults_options_and_the_router():
     assert replica["OPTIONS"] == {
         "connect_timeout": 5,
         "options": "-c statement_timeout=30000 -c jit=off -c random_page_cost=1.1",
+        "prepare_threshold": 2,  # the dashboards' counts, which the replica serves (common/prepared.py)
     }
     assert replica["TEST"] == {"MIRROR": "default"}
     assert found["routers"] == ["common.db_routers.ReplicaRouter"]
