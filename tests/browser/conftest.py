@@ -128,5 +128,11 @@ def console_errors():
 
 
 def watch_console(page, errors: list) -> None:
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    # With the URL it is about: a "Failed to load resource" names no resource in its text.
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(f"{msg.text} ({msg.location.get('url', '')})") if msg.type == "error" else None
+        ),
+    )
     page.on("pageerror", lambda exc: errors.append(str(exc)))
