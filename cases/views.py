@@ -109,6 +109,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "can_log": request.access.can_anywhere(Perm.LOG_CASE),
         "can_export": request.access.can_anywhere(Perm.VIEW_REPORTS),
         "query_string": params.urlencode(),
+        "number_hidden": bool(kinds) and not full_in,  # a whole number that found nothing for them: why
         "filtered": any(v for k, v in data.items() if k not in {"status", "q", "sort"}),
     }
     if request.htmx and request.htmx.target == "case-results":
