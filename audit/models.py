@@ -13,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from committee.models import CommitteeOwned
 
+# The kinds of number a reveal's or a full-number search's detail names by their code (as
+# residents.RevealLog.Field stores them; the labels are its own): "phone", "id_number id_number",
+# "home_phone: reason". Shown as words: the log read "周涛根 id_number" on a Chinese page.
+NUMBER_KINDS = {"id_number": _("ID number"), "phone": _("phone"), "home_phone": _("household phone")}
+
 
 class AccessRecord(CommitteeOwned):
     class Kind(models.TextChoices):
@@ -83,6 +88,18 @@ class AccessRecord(CommitteeOwned):
     def __str__(self) -> str:
         # The admin's title of a record: who, what, and when in Shanghai time (not ids and codes in UTC).
         return f"{self.user} · {self.get_kind_display()} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+
+    @property
+    def detail_said(self) -> str:
+        """The detail in the reader's words: a reveal's or a full-number search's kinds of number
+        as their labels (电话, 身份证号), whatever follows them (a reason) as typed."""
+        if self.kind not in (self.Kind.REVEAL, self.Kind.SEARCH_FULL):
+            return self.detail
+        head, colon, rest = self.detail.partition(":")
+        codes = head.split()
+        if not codes or any(code not in NUMBER_KINDS for code in codes):
+            return self.detail  # an administrator's reveal of a staff phone, in words already
+        return " · ".join(dict.fromkeys(str(NUMBER_KINDS[code]) for code in codes)) + colon + rest
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

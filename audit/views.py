@@ -94,7 +94,7 @@ def _rows(queryset):
             record.user.username,
             str(kinds.get(record.kind, record.kind)),
             subject,
-            record.detail,
+            record.detail_said,
             record.rows,
             record.committee.name,
         )

@@ -259,7 +259,7 @@ def _render_intake(
     if searching:
         q = request.POST.get("resident_q", "").strip()
         if q:
-            ctx["resident_results"] = _resident_results(request, q)
+            ctx.update(_resident_results(request, q))
         bq = request.POST.get("building_q", "").strip()
         if bq:
             ctx["building_results"] = _building_results(bq)
@@ -293,15 +293,16 @@ def _category(value) -> CaseCategory | None:
     return CaseCategory.objects.filter(code=value).first() if value and "\x00" not in value else None
 
 
-def _resident_results(request: HttpRequest, q: str) -> list[Resident]:
+def _resident_results(request: HttpRequest, q: str) -> dict:
     """The first eight matches, the worker's grid's first; a whole number searched as the resident
-    list does (only where the reader may reveal it, and noted in the access log)."""
+    list does (only where the reader may reveal it, and noted in the access log), and where it may
+    not, said so (`number_hidden`): the template's context for the results."""
     queryset = Resident.objects.filter(archived="").select_related("household__building")
     full_in = request.access.committees_where(Perm.REVEAL)
     results = list(search_residents(queryset, q, worker=request.user, full_numbers_in=full_in)[:8])
     kinds = full_number_kinds(q)
     resident_services.note_number_search(user=request.user, kinds=kinds, full_in=full_in, found=results)
-    return results
+    return {"resident_results": results, "number_hidden": bool(kinds) and not full_in}
 
 
 def _building_results(q: str):
@@ -323,10 +324,8 @@ def pick_resident(request: HttpRequest) -> HttpResponse:
         ctx = {"party": services.NewParty(resident, CaseParty.Role.REPORTER), "roles": CaseParty.Role.choices}
         return render(request, "cases/new.html#party", ctx)
     q = request.GET.get("resident_q", "").strip()
-    results = _resident_results(request, q) if q else []
-    return render(
-        request, "cases/new.html#resident_results", {"resident_results": results, "searched": bool(q)}
-    )
+    results = _resident_results(request, q) if q else {"resident_results": []}
+    return render(request, "cases/new.html#resident_results", {**results, "searched": bool(q)})
 
 
 @require_GET

@@ -109,6 +109,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "can_log": request.access.can_anywhere(Perm.LOG_CASE),
         "can_export": request.access.can_anywhere(Perm.VIEW_REPORTS),
         "query_string": params.urlencode(),
+        "number_hidden": bool(kinds) and not full_in,  # a whole number that found nothing for them: why
         "filtered": any(v for k, v in data.items() if k not in {"status", "q", "sort"}),
     }
     if request.htmx and request.htmx.target == "case-results":
@@ -399,7 +400,9 @@ def _do(request: HttpRequest, case: Case, action: Action) -> None:
     form = TextActionForm(post)
     form.is_valid()  # both fields are optional: a missing version is simply not checked
     if "text" in form.errors:  # past its limit: refused in words (_run), not saved as an empty note
-        raise ValidationError(list(form.errors["text"]))
+        # Said as not saved: the limit alone ("最多 2000 字，现有 2400 字。") read as a remark.
+        said = _("Nothing was saved: %(reason)s")
+        raise ValidationError([said % {"reason": error} for error in form.errors["text"]])
     version, text = form.cleaned_data.get("version"), form.cleaned_data.get("text") or ""
     token = form.cleaned_data.get("token") or ""  # the form's one-time token: saved once however posted
     if action == Action.TAKE:

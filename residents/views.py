@@ -179,6 +179,8 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "q": filters["q"],
+        # A whole number typed by one who may not search it: it found nothing, and they are told why.
+        "number_hidden": bool(kinds) and not full_in,
         "status": filters["status"],
         "building_id": filters["building"],
         "grid_id": filters["grid"],

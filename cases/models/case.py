@@ -437,8 +437,10 @@ class Case(CommitteeOwned):
         first = next((line.strip() for line in description.splitlines() if line.strip()), "")
         if first:
             # Cut at 40 characters, never inside a number: cut in two, its first digits matched no
-            # mask and were shown as typed (common/masking.py shorten).
-            return shorten(first, 40)
+            # mask and were shown as typed (common/masking.py shorten). A cut that falls after a
+            # comma leaves it out: "…楼下邻居也说渗水，" read as a title left unfinished.
+            title = shorten(first, 40)
+            return (title.rstrip(" ，,、；;：:") or title) if len(title) < len(first) else title
         if photos:
             return category.label
         raise ValidationError({"title": SAYS_NOTHING})

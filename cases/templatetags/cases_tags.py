@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cases import events, rows
 from cases.models import CaseEvent
-from common.escaping import escape
+from common.escaping import dates_kept_whole, escape
 from common.masking import mask_numbers_in_text
 
 register = template.Library()
@@ -63,12 +63,13 @@ def timeline(
         text = ""
         if event.text:
             text = linebreaksbr(mask_numbers_in_text(str(event.text)), autoescape=True)
-            text = f'<p class="event-text">{text}</p>'
+            text = f'<p class="event-text">{dates_kept_whole(text)}</p>'
         when = f'<time datetime="{escape(date(at, "c"))}">{escape(date(at, "Y-m-d H:i"))}</time>'
         items.append(
             f'<li class="event event-{escape(event.kind)}">\n'
             f'  <div class="when">{when}{actor}</div>\n'
-            f'  <div class="what">{escape(events.sentence(event, files))}\n'
+            # Each date on one line: "重新打开，新的截止日期为 2026-12-" and "14。" on the next, on a phone.
+            f'  <div class="what">{dates_kept_whole(escape(events.sentence(event, files)))}\n'
             f"  {text}\n"
             "  </div>\n"
             "</li>\n"

@@ -121,7 +121,7 @@
   // the fold. A field's group marked has-error stands for fields drawn by hand (the intake's chips).
   function focusFirstError(root) {
     var first = root.querySelector("[aria-invalid=true]:not([type=hidden]), .has-error");
-    if (!first) return;
+    if (!first) return false;
     var field = first.matches(".has-error")
       ? first.querySelector("input:not([type=hidden]), select, textarea")
       : first;
@@ -129,6 +129,19 @@
     if (closed) closed.open = true;
     if (field) field.focus({ preventScroll: true });
     (first.closest(".field") || first).scrollIntoView({ block: "center" });
+    return true;
+  }
+
+  // An answer in place with no field in error but a refusal or a warning among its messages (a save
+  // refused because a colleague changed the case, a note too long, a due date set on a day off):
+  // the message is brought into view. The page had shrunk as the form closed, and a phone was left
+  // at the foot of the timeline, the words that said nothing was saved out of sight above.
+  function showMessage(root) {
+    var message = root.querySelector(".message.error, .message.warning");
+    if (!message) return;
+    var box = message.getBoundingClientRect();
+    var header = parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop) || 0;
+    if (box.top < header || box.bottom > window.innerHeight) message.scrollIntoView({ block: "start" });
   }
   document.addEventListener("DOMContentLoaded", function () { focusFirstError(document); });
   // The case page's forms answer in place (htmx): a form sent back with its errors does the same.
@@ -137,7 +150,7 @@
     var target = event.detail.target;
     // (An outerHTML swap reports the element it replaced: the one now in the page, by its id.)
     if (target && target.id) target = document.getElementById(target.id) || target;
-    if (config && config.verb !== "get" && target) focusFirstError(target);
+    if (config && config.verb !== "get" && target && !focusFirstError(target)) showMessage(target);
   });
 
   // Close the account menu when clicking elsewhere.

@@ -382,3 +382,27 @@ def test_the_access_log_export_costs_the_same_at_few_and_many_records(org, famil
             user=org.worker_a, kind=Kind.CASE, committee_id=org.a.pk, case=make_case(org.worker_a, org.a)
         )
     assert queries() == few
+
+
+def test_a_reveal_and_a_search_by_a_full_number_name_the_number_in_words(org, family, as_user):
+    """The log named the kind of number by its code: "王芳 phone", "王芳 id_number" on a Chinese page."""
+    wang, _li = family
+    type(wang).all_objects.filter(pk=wang.pk).update(phone="13812345678")
+    secretary = as_user(org.secretary_a)
+    secretary.post(reverse("residents:reveal", args=[wang.pk]), {"field": "phone", "reason": "联系家属"})
+    secretary.get(reverse("residents:list"), {"q": "138 1234 5678"})
+    assert sorted(AccessRecord.all_objects.values_list("kind", "detail")) == [
+        ("reveal", "phone"),
+        ("search_full", "phone"),
+    ]
+    page = secretary.get(reverse("audit:log")).content.decode()
+    assert re.findall(r'class="access-detail">([^<]*)<', page) == ["电话", "电话"]
+    assert AccessRecord(kind=Kind.SEARCH_FULL, detail="phone id_number").detail_said == "电话 · 身份证号"
+
+
+def test_a_reveals_reason_after_its_kind_is_kept_as_typed(org):
+    """Only the codes before the reason are said in words; a detail in words already is left alone."""
+    record = AccessRecord(kind=Kind.REVEAL, detail="home_phone: 核对 phone 号码")
+    assert record.detail_said == "家庭电话: 核对 phone 号码"
+    assert AccessRecord(kind=Kind.REVEAL, detail="工作电话 li: 更正").detail_said == "工作电话 li: 更正"
+    assert AccessRecord(kind=Kind.EXPORT, detail="phone").detail_said == "phone"

@@ -108,5 +108,7 @@ def test_the_workers_bell_shows_an_assignment_without_a_reload(settings, org, ta
     # The bell opens the inbox, where the case is named and linked.
     worker_page.locator("#bell").click()
     expect(worker_page.locator("main")).to_contain_text(case.number)
+    # Its sentence, a button while unread, reads from the left like any line (it stood centred).
+    expect(worker_page.locator(".inbox .news-open")).to_have_css("text-align", "left")
     screenshot(worker_page, "bell-inbox-phone")
     assert not errors, errors

@@ -37,6 +37,9 @@ def test_an_edit_refused_as_out_of_date_comes_back_as_typed(phone, org):
     phone.get_by_role("button", name="保存修改").tap()
 
     expect(phone.locator("#case-main .messages")).to_contain_text("您填写的内容都保留在下面的表单里")
+    # Said where the worker looks: the page shrank as the form closed, and the phone was left at the
+    # foot of the timeline, the message out of sight above.
+    expect(phone.locator("#case-main .messages")).to_be_in_viewport()
     expect(phone.locator(".case-head h1")).to_have_text("3号楼地下室积水")  # the colleague's change
     expect(phone.locator("#id_title")).to_have_value("地下室积水，水泵坏了")
     expect(phone.locator("#id_title")).to_be_visible()  # its form open
@@ -132,3 +135,18 @@ def test_a_date_refused_on_the_case_page_is_where_the_worker_looks(phone, org):
     expect(phone.locator("#case-main .messages")).to_contain_text("没有保存")
     expect(phone.locator("#id_due_date")).to_be_focused()
     expect(phone.locator("#id_due_date")).to_be_in_viewport()
+
+
+def test_a_note_refused_as_too_long_is_said_where_the_worker_looks(phone, org):
+    """A refusal with no field of its own (a note past its limit) is brought into view, the note kept."""
+    case = make_case(org.worker_a, org.a, title="楼道积水", assignee=org.worker_a)
+    login(phone, "worker_a")
+    phone.goto(f"/cases/{case.pk}/")
+    phone.locator("summary", has_text="添加备注").tap()
+    phone.locator("#note-text").fill("物业说周五来修。" * 300)
+    phone.locator("form[action$='/do/note/']").get_by_role("button", name="添加备注").tap()
+    message = phone.locator("#case-main .message.error")
+    expect(message).to_contain_text("没有保存：最多 2000 字")
+    expect(message).to_be_in_viewport()
+    expect(phone.locator("#note-text")).to_have_value("物业说周五来修。" * 300)
+    screenshot(phone, "note-too-long-phone")

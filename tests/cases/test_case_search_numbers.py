@@ -105,3 +105,11 @@ def test_the_admins_case_search_matches_what_its_list_shows(org, cases, as_user)
     assert listed("5678") and listed("漏水") and listed(number)
     for q in ["1234", "12345678", MOBILE, "19500305", ID]:
         assert not listed(q), q
+
+
+def test_who_may_not_search_a_whole_number_is_told_why_it_found_no_case(org, cases, as_user):
+    hint = "只有能查看完整号码的人员（书记）才能用来查找"
+    page = as_user(org.worker_a).get(reverse("cases:list"), {"status": "", "q": "138 1234 5678"}).text
+    assert hint in page and "来电反映漏水" not in page
+    assert hint not in as_user(org.worker_a).get(reverse("cases:list"), {"status": "", "q": "5678"}).text
+    assert hint not in as_user(org.secretary_a).get(reverse("cases:list"), {"status": "", "q": MOBILE}).text

@@ -113,7 +113,8 @@ def test_entering_a_year_counts_again_the_open_cases_counted_over_it(
     with translation.override("zh-hans"):
         assert str(events.sentence(note)) == f"按 {YEAR} 年节假日安排重新计算截止日期：{moved}。"
     detail = as_user(org.worker_a).get(reverse("cases:detail", args=[counted.pk])).content.decode()
-    assert moved in detail  # on the timeline the worker reads
+    # On the timeline the worker reads, each date kept on one line.
+    assert f'<span class="nowrap">{dates.before}</span> → <span class="nowrap">{dates.after}</span>' in detail
 
     for committee in (org.a, org.b):  # the dashboard's kept open and overdue counts moved with the dates
         with committee_scope([committee.pk]):

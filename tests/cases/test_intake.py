@@ -308,3 +308,16 @@ def test_a_title_made_from_the_details_keeps_a_number_whole_and_shows_it_masked(
     for persona in ("worker_a", "viewer_a"):
         page = as_user(getattr(org, persona)).get(reverse("cases:list") + "?status=").text
         assert "138****5678" in page and "1381234" not in page
+
+
+def test_a_title_cut_after_a_comma_leaves_the_comma_out(org, as_user):
+    """The 40th character was the comma: "…楼下邻居也说渗水，" read as a title left unfinished."""
+    client = as_user(org.worker_a)
+    details = "13812345678张阿姨来电，家里厨房地漏返水已经三天了，楼下邻居也说渗水，请尽快派人看看"
+    client.post(reverse("cases:new"), _form(org, title="", description=details))
+    # A first line short enough is the title as typed, a comma at its end too.
+    client.post(reverse("cases:new"), _form(org, title="", token="t2", description="楼道灯不亮，"))
+    assert set(Case.all_objects.values_list("title", flat=True)) == {
+        "13812345678张阿姨来电，家里厨房地漏返水已经三天了，楼下邻居也说渗水",
+        "楼道灯不亮，",
+    }

@@ -53,6 +53,9 @@ def test_a_reopened_case_is_due_again_counted_from_the_day_it_is_reopened(org, a
         assert str(events.sentence(reopened)) == f"Reopened; now due {case.due_date}."
     with translation.override("zh-hans"):
         assert str(events.sentence(reopened)) == f"重新打开，新的截止日期为 {case.due_date}。"
+    # On the case page the date stays on one line (a phone broke it at its hyphens: "2026-12-" / "14。").
+    page = as_user(org.secretary_a).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert f'新的截止日期为 <span class="nowrap">{case.due_date}</span>。' in page
     # The dashboard's kept counts moved with the date.
     with committee_scope([org.a.pk]):
         assert open_cases.recount(org.a.pk) is False

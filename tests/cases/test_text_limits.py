@@ -89,7 +89,7 @@ def test_a_note_past_its_limit_is_refused_and_not_saved_empty(org, as_user):
     url = reverse("cases:act", args=[case.pk, "note"])
     response = client.post(url, {"text": "记" * (NOTE_MAX + 1)}, follow=True)
     page = response.content.decode()
-    assert f"最多 {NOTE_MAX} 字，现有 {NOTE_MAX + 1} 字。" in page and "备注已添加。" not in page
+    assert f"没有保存：最多 {NOTE_MAX} 字，现有 {NOTE_MAX + 1} 字。" in page and "备注已添加。" not in page
     assert not CaseEvent.all_objects.filter(case=case, kind=CaseEvent.Kind.NOTE).exists()
     # One of exactly the limit is a note.
     client.post(url, {"text": "记" * NOTE_MAX})

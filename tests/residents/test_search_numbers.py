@@ -168,3 +168,24 @@ def test_the_intake_picker_follows_the_same_rule(org, zhou, as_user):
     assert picked(org.secretary_a, "189 8658 3827")
     record = AccessRecord.all_objects.get(kind=AccessRecord.Kind.SEARCH_FULL)
     assert (record.user_id, record.resident_id, record.detail) == (org.secretary_a.pk, zhou.pk, "phone")
+
+
+HINT = "只有能查看完整号码的人员（书记）才能用来查找"
+
+
+def test_who_may_not_search_a_whole_number_is_told_why_it_found_nobody(org, zhou, as_user):
+    """A worker at the desk typing the caller's number read only "没有与…匹配的居民": told why, and
+    what to type instead. Not for the last four, nor for whoever may search the number whole."""
+    worker, secretary = as_user(org.worker_a), as_user(org.secretary_a)
+    for q in ["189 8658 3827", zhou.id_number]:
+        page = worker.get(reverse("residents:list"), {"q": q}).text
+        assert HINT in page and "周琴" not in page, q
+        picker = worker.get(reverse("cases:pick_resident"), {"resident_q": q}).text
+        assert HINT in picker, q
+    as_you_type = worker.get(
+        reverse("residents:list"), {"q": MOBILE}, headers={"HX-Request": "true", "HX-Target": "results"}
+    )
+    assert HINT in as_you_type.text
+    assert HINT not in worker.get(reverse("residents:list"), {"q": "3827"}).text
+    assert HINT not in worker.get(reverse("cases:pick_resident"), {"resident_q": "3827"}).text
+    assert HINT not in secretary.get(reverse("residents:list"), {"q": "189 8658 3827"}).text
