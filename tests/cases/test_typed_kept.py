@@ -153,6 +153,22 @@ def test_joining_an_existing_case_keeps_what_was_typed_and_the_photo_on_it(org, 
     assert f'href="{reverse("cases:attachment", args=[photo.pk])}"' in page
 
 
+def test_a_join_posted_twice_is_saved_once(org, as_user):
+    """A double tap on "add reporter to this case" on a slow line (or Back and tap again) sends the
+    intake form, with its one-time token, twice: its words and photo are on the case once."""
+    building = make_building(org.a, lane="449", number="12")
+    drain = make_case(org.worker_a, org.a, title="楼里下水道堵了", building=building)
+    neighbour = make_resident(org.a, name="赵国庆", building=building, room="102")
+    client = as_user(org.worker_a)
+    url, page = reverse("cases:join", args=[drain.pk]), reverse("cases:detail", args=[drain.pk])
+    for _tap in range(2):
+        response = client.post(url, _intake(org, party=[neighbour.pk], photos=jpeg_upload("地漏.jpg")))
+        assert response.status_code == 302 and response["Location"] == page
+    assert CaseEvent.all_objects.filter(case=drain, kind=CaseEvent.Kind.REPORTERS_ADDED).count() == 1
+    assert Attachment.all_objects.filter(case=drain).count() == 1
+    assert "这张表单提交了两次，只保存了一次" in text_of(client.get(response["Location"]).text)
+
+
 def test_a_join_refused_brings_the_intake_back_as_typed(org, as_user):
     """The case was resolved while the worker typed: nothing is added to it, and the intake form
     comes back with everything typed (the photos asked for again), to log a new case or join another."""
