@@ -167,6 +167,16 @@ def test_a_join_posted_twice_is_saved_once(org, as_user):
     assert CaseEvent.all_objects.filter(case=drain, kind=CaseEvent.Kind.REPORTERS_ADDED).count() == 1
     assert Attachment.all_objects.filter(case=drain).count() == 1
     assert "这张表单提交了两次，只保存了一次" in text_of(client.get(response["Location"]).text)
+    # Back to the form (its history entry keeps its token), a new report typed into it: joined too.
+    upstairs = make_resident(org.a, name="钱多多", building=building, room="202")
+    again = _intake(org, party=[upstairs.pk], title="二楼也返水了")
+    assert client.post(url, again).status_code == 302
+    # The first form's words again, with a reporter not yet on the case: a join of its own too.
+    third = make_resident(org.a, name="孙立", building=building, room="302")
+    assert client.post(url, _intake(org, party=[neighbour.pk, third.pk])).status_code == 302
+    joined = CaseEvent.all_objects.filter(case=drain, kind=CaseEvent.Kind.REPORTERS_ADDED)
+    assert joined.count() == 3 and joined.filter(text__contains="二楼也返水了").exists()
+    assert CaseParty.all_objects.filter(case=drain, resident=third, role=CaseParty.Role.REPORTER).exists()
 
 
 def test_a_join_refused_brings_the_intake_back_as_typed(org, as_user):
