@@ -101,12 +101,11 @@ def street_headlines(
     summary_of_months.ensure(committee_ids, [*closed, period.month_start])
     result = {sid: Headline() for sid in street_of.values()}
     rows = overview_union.today_rows(access, committee_ids, period, roster=False, group="street")
-    # Open and overdue by committee (overview_union.compile_overview): added up per street here.
-    for row in rows.pop("open") + rows.pop("open_own", []):
-        headline = result[street_of[row["committee_id"]]]
-        headline.open += row["open"]
-        headline.overdue += row["overdue"]
-    overview_union.read_overview(result, {**rows, "open": []}, period)
+    # Open and overdue, the 90 days' and the late referrals by committee (overview_union.BY_COMMITTEE):
+    # each row read as its street's, the figures adding up.
+    for kind in overview_union.BY_COMMITTEE:
+        rows[kind] = [{**row, "committee_id": street_of[row["committee_id"]]} for row in rows.get(kind, [])]
+    overview_union.read_overview(result, rows, period)
     for headline in result.values():
         headline.median_days = median_of_counts(headline.resolved_days)
     return result
