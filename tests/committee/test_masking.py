@@ -214,6 +214,7 @@ def test_a_number_in_a_logged_url_is_masked_however_its_spaces_were_encoded(line
         ),
         ("6543 2100", "****2100"),  # a Shanghai landline in two groups, no area code
         ("电话6543\u30002100", "电话****2100"),
+        ("6543 2100-8021", "****2100-8021"),  # an extension
         ("１３８１６６０５６７８", "１３８****５６７８"),  # full-width digits: shown as typed, masked
         ("１３８ １６６０ ５６７８", "１３８****５６７８"),
         ("138\u30001660\u30005678", "138****5678"),  # an ideographic space
@@ -249,6 +250,8 @@ def test_numbers_typed_with_full_width_forms_spaces_and_dashes_are_masked(typed,
         "事项2026-0453，事项２０２６－０４５３",
         "事项 2026-0453 2100元",
         "事项2026-3453 6543",  # a case number beside four digits: not a landline in two groups
+        "6543 2026-0453",
+        "2025 2026两年",
         "共3户5人，2026年12月7日",
         "登记于2026-11-02，工单20260112345678",
         "12 楼 3 户",
