@@ -242,9 +242,10 @@ class CaseAdminForm(forms.ModelForm):
     A status corrected here moves as the app's actions move it (rules.moves), with what each
     writes: a resolution to be resolved; how it was closed (withdrawn or a duplicate from an open
     case, followed up from a resolved one, with the satisfaction; a duplicate names its case); the
-    time of the move when none is given; a case reopened loses its closing and its resolution's
-    time. Any status could be set here: a new case went straight to "closed", with no resolution,
-    no closing time and no word of how, and the reports counted it closed."""
+    time of the move when none is given; a case reopened loses its closing, its resolution's time
+    and this resolution's satisfaction (its next is called back again). Any status could be set
+    here: a new case went straight to "closed", with no resolution, no closing time and no word of
+    how, and the reports counted it closed."""
 
     def clean(self):
         data = super().clean()
@@ -312,6 +313,9 @@ class CaseAdminForm(forms.ModelForm):
                 data["resolved_at"] = now
         elif before in (S.RESOLVED, S.CLOSED):
             data["resolved_at"] = None
+            # Its next resolution is called back again, as in the app (the answer stays the last
+            # call's: last_call_result, kept from the calls).
+            data["satisfaction"] = ""
 
 
 @admin.register(Case)

@@ -371,8 +371,18 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         photos = PhotosField().clean(request.FILES.getlist("photos"))
         services.add_reporters(
-            access=request.access, case=case, residents=residents, text=_joined_words(post), photos=photos
+            access=request.access,
+            case=case,
+            residents=residents,
+            text=_joined_words(post),
+            photos=photos,
+            token=_token(post),  # the intake form's: a double tap joins once
         )
+    except services.Repeated:
+        # The same form joined before (a double tap, Back and tap again): its first join stands.
+        saved = _("Saved already: this form was sent twice and saved only once.")
+        messages.info(request, saved, extra_tags="intake-done")
+        return redirect("cases:detail", pk=case.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         if request.FILES.getlist("photos"):
@@ -395,6 +405,12 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, added % {"number": case.number, "count": len(photos)}, extra_tags="intake-done")
     hint_typed_numbers(request, post.get("title", ""), post.get("description", ""), post.get("place", ""))
     return redirect("cases:detail", pk=case.pk)
+
+
+def _token(post) -> str:
+    """The intake form's one-time token as posted ("" for a hostile one: PostgreSQL refuses NUL)."""
+    token = post.get("token", "")
+    return "" if "\x00" in token else token
 
 
 def _joined_words(post) -> str:

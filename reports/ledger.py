@@ -24,6 +24,8 @@ from common.masking import mask_id_number, mask_numbers_in_text, mask_phone
 from common.xlsx import Column, XlsxWriter
 from reports.figures import start_of
 from reports.forms import Choice
+from residents import services as resident_services
+from residents.selectors import full_number_kinds
 
 CHUNK = 1000
 LEDGER_LANGUAGE = "zh-hans"
@@ -306,7 +308,11 @@ def case_list_xlsx(request: HttpRequest) -> HttpResponse:
     cases = visible_cases(request.access, cases)
     form = CaseFilterForm(request.GET, access=request.access)
     form.is_valid()  # as on the list: an invalid field is left out, the others still filter
-    cases = filter_cases(cases, form.cleaned_data)
+    # A whole number searched as the list searches it (where the reader may reveal it), and noted.
+    full_in = request.access.committees_where(Perm.REVEAL)
+    cases = filter_cases(cases, form.cleaned_data, full_numbers_in=full_in)
+    kinds = full_number_kinds(form.cleaned_data.get("q") or "", local_landlines=False)
+    resident_services.note_number_search(user=request.user, kinds=kinds, full_in=full_in)
     if exports.too_many(cases):
         message = _(
             "This export would hold more than %(limit)s cases, more than one file can take. "

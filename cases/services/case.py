@@ -34,7 +34,7 @@ from cases.rules import (
     who_may,
 )
 from cases.search import reindex_cases
-from cases.services.once import refuse_repeat
+from cases.services.once import refuse_repeat, refuse_repeated_join
 from committee.access import Access
 from committee.models import Committee, User
 from committee.roles import Perm
@@ -559,15 +559,19 @@ def add_reporters(
     text: str = "",
     photos: Iterable[UploadedFile] = (),
     at: datetime.datetime | None = None,
+    token: str = "",
 ) -> CaseEvent:
     """More residents report a problem already logged: they join the case as reporters (one event,
     with `text`: what the worker typed of this report), with the photos taken of it (an event each,
-    as files added). An open case only (rules: JOIN)."""
+    as files added). An open case only (rules: JOIN). `token`: the intake form's one-time token, on
+    the event: the same form joined twice is saved once (Repeated, once.refuse_repeated_join)."""
     closed = _(
         "Case %(number)s is no longer open: reporters join open cases only. If its problem is back, "
         "ask to reopen it, or log a new case."
     )
     case = _lock(access, case.pk, Action.JOIN, None, not_now=closed % {"number": case.number})
+    residents = list(residents)
+    refuse_repeated_join(access, case.pk, token, text=text, resident_ids=[r.pk for r in residents])
     added = []
     for resident in residents:
         if resident.committee_id != case.committee_id:
@@ -583,9 +587,8 @@ def add_reporters(
     _save(case)
     if added:
         reindex_cases([case.pk])
-    joined = events.record(
-        case, events.ReportersAdded(reporters_added=tuple(added)), actor=access.user, text=text, at=at
-    )
+    reported = events.ReportersAdded(reporters_added=tuple(added))
+    joined = events.record(case, reported, actor=access.user, text=text, at=at, token=token)
     from cases.services.work import add_attachment  # work.py builds on this module's _lock
 
     for photo in photos:

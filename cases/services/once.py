@@ -34,3 +34,24 @@ def refuse_repeat(access: Access, case_id: int, token: str) -> None:
     event = done.first()
     if event is not None:
         raise Repeated(event)
+
+
+def refuse_repeated_join(
+    access: Access, case_id: int, token: str, *, text: str, resident_ids: list[int]
+) -> None:
+    """Raise Repeated when this submit of an intake form joins to the case what its earlier submit
+    joined (services.add_reporters): the same words, and no resident who is not a reporter yet. The
+    intake form keeps its token for its history entry (static/js/intake.js): Back to a form that
+    joined a case, a new report typed into it is a new join, not the same form posted again."""
+    from cases.models import CaseParty
+
+    if not token:
+        return
+    done = CaseEvent.all_objects.filter(
+        case_id=case_id, form_token=token[:TOKEN_LENGTH], actor_id=access.user.pk, text=text
+    ).first()
+    reporters = CaseParty.all_objects.filter(
+        case_id=case_id, role=CaseParty.Role.REPORTER, resident_id__in=resident_ids
+    )
+    if done is not None and reporters.count() == len(set(resident_ids)):
+        raise Repeated(done)

@@ -1,4 +1,4 @@
-# The satisfaction counted by each case's latest follow-up call, on its day (cases 0020 keeps it on
+# The satisfaction counted by each case's latest follow-up call, on its day (cases 0023 keeps it on
 # the case): the rollup's CALLED and CALLED_FROM rows, the overviews' index over the latter too, and
 # every summarised month marked stale, so that each is summarised again with them (by the nightly
 # task, or by the first page that reads it) before it is read: the RESOLVED rows held the
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('cases', '0023_last_call'),
+        ('cases', '0024_last_call_fill'),
         ('reports', '0008_open_totals'),
     ]
 

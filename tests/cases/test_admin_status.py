@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, FollowUp
 from cases.rules import moves
 from tests.cases.page_text import text_of
 from tests.factories import admin_form_data, make_case
@@ -136,3 +136,29 @@ def test_corrections_that_leave_the_status_alone_still_save(org, case, as_user):
     assert _post(as_user(org.superuser), case, title="楼道积水（二楼）").status_code == 302
     case.refresh_from_db()
     assert case.title == "楼道积水（二楼）"
+
+
+def test_a_case_reopened_in_the_admin_waits_for_a_call_of_its_own_as_in_the_app(org, case, as_user):
+    """As services.transition REOPEN: the last call's answer was this resolution's; once reopened, the
+    next resolution is called back again (the case page's call form, the list's follow_up=due, and
+    no closing before it), while the dashboards keep the last call's answer (last_call_result)."""
+    now = timezone.now()
+    day = timezone.localdate()
+    _set(
+        case,
+        status=S.CLOSED,
+        closure=C.FOLLOWED_UP,
+        closed_at=now,
+        resolved_at=now,
+        resolution="疏通了地漏",
+        satisfaction="mostly",
+        last_called_on=day,
+        last_call_result="mostly",
+    )
+    FollowUp.all_objects.create(
+        case=case, committee=case.committee, called_on=day, called_by=org.secretary_a, satisfaction="mostly"
+    )
+    assert _post(as_user(org.superuser), case, status=S.IN_PROGRESS).status_code == 302
+    case.refresh_from_db()
+    assert (case.status, case.satisfaction) == (S.IN_PROGRESS, "")
+    assert (case.last_called_on, case.last_call_result) == (day, "mostly")

@@ -153,6 +153,32 @@ def test_joining_an_existing_case_keeps_what_was_typed_and_the_photo_on_it(org, 
     assert f'href="{reverse("cases:attachment", args=[photo.pk])}"' in page
 
 
+def test_a_join_posted_twice_is_saved_once(org, as_user):
+    """A double tap on "add reporter to this case" on a slow line (or Back and tap again) sends the
+    intake form, with its one-time token, twice: its words and photo are on the case once."""
+    building = make_building(org.a, lane="449", number="12")
+    drain = make_case(org.worker_a, org.a, title="楼里下水道堵了", building=building)
+    neighbour = make_resident(org.a, name="赵国庆", building=building, room="102")
+    client = as_user(org.worker_a)
+    url, page = reverse("cases:join", args=[drain.pk]), reverse("cases:detail", args=[drain.pk])
+    for _tap in range(2):
+        response = client.post(url, _intake(org, party=[neighbour.pk], photos=jpeg_upload("地漏.jpg")))
+        assert response.status_code == 302 and response["Location"] == page
+    assert CaseEvent.all_objects.filter(case=drain, kind=CaseEvent.Kind.REPORTERS_ADDED).count() == 1
+    assert Attachment.all_objects.filter(case=drain).count() == 1
+    assert "这张表单提交了两次，只保存了一次" in text_of(client.get(response["Location"]).text)
+    # Back to the form (its history entry keeps its token), a new report typed into it: joined too.
+    upstairs = make_resident(org.a, name="钱多多", building=building, room="202")
+    again = _intake(org, party=[upstairs.pk], title="二楼也返水了")
+    assert client.post(url, again).status_code == 302
+    # The first form's words again, with a reporter not yet on the case: a join of its own too.
+    third = make_resident(org.a, name="孙立", building=building, room="302")
+    assert client.post(url, _intake(org, party=[neighbour.pk, third.pk])).status_code == 302
+    joined = CaseEvent.all_objects.filter(case=drain, kind=CaseEvent.Kind.REPORTERS_ADDED)
+    assert joined.count() == 3 and joined.filter(text__contains="二楼也返水了").exists()
+    assert CaseParty.all_objects.filter(case=drain, resident=third, role=CaseParty.Role.REPORTER).exists()
+
+
 def test_a_join_refused_brings_the_intake_back_as_typed(org, as_user):
     """The case was resolved while the worker typed: nothing is added to it, and the intake form
     comes back with everything typed (the photos asked for again), to log a new case or join another."""

@@ -120,3 +120,22 @@ def test_a_case_open_again_exports_its_resolution_as_the_previous_one(org, as_us
     Case.all_objects.filter(pk=done.pk).update(resolution="已修复")
     rows = _rows(as_user(org.secretary_a).get(reverse("reports:cases_xlsx"), {"status": ""}))
     assert sorted(r[13] for r in rows[1:]) == ["上次处理结果：已疏通", "已修复"]
+
+
+def test_the_export_of_a_search_by_a_full_number_holds_the_cases_the_list_found(org, cases, as_user):
+    """The secretary may search a whole phone number (cases/filters.py full_numbers_in): the list's
+    export holds what the list found, not nothing (the key holds the number masked), and the search
+    is noted in the access log, as the list's is."""
+    from audit.models import AccessRecord
+
+    client = as_user(org.secretary_a)
+    query = {"status": "", "q": "137 1234 5678"}
+    listed = client.get(reverse("cases:list"), query).context["page"].paginator.count
+    noted = AccessRecord.all_objects.filter(kind=AccessRecord.Kind.SEARCH_FULL).count()
+    rows = _rows(client.get(reverse("reports:cases_xlsx"), query))
+    assert len(rows) - 1 == listed == 4
+    assert AccessRecord.all_objects.filter(kind=AccessRecord.Kind.SEARCH_FULL).count() > noted
+    # Who may not reveal it finds nothing by it, on the list as in its export.
+    worker = as_user(org.worker_a)
+    assert worker.get(reverse("cases:list"), query).context["page"].paginator.count == 0
+    assert len(_rows(worker.get(reverse("reports:cases_xlsx"), query))) == 1

@@ -227,8 +227,8 @@ def test_a_call_corrected_in_the_admin_is_the_cases_latest_call(org, as_user):
             assert (headline.called, headline.satisfied) == (1, 0), rollup
 
 
-def test_the_migration_keeps_each_cases_latest_call_and_this_resolutions_answer(org):
-    """cases/migrations/0020's fill, on the models as they were at that migration: the latest call
+def test_the_migration_keeps_each_cases_latest_call_and_this_resolutions_answer(org, monkeypatch):
+    """cases/migrations/0024's fill, on the models as they were at that migration: the latest call
     from the calls; the answer kept only where it is this resolution's."""
     import importlib
 
@@ -263,8 +263,9 @@ def test_the_migration_keeps_each_cases_latest_call_and_this_resolutions_answer(
         Case.all_objects.filter(pk=c.pk).update(satisfaction=before, last_called_on=None, last_call_result="")
         cases[name] = c
 
-    state = MigrationExecutor(connection).loader.project_state(("cases", "0023_last_call"))
-    migration = importlib.import_module("cases.migrations.0023_last_call")
+    state = MigrationExecutor(connection).loader.project_state(("cases", "0024_last_call_fill"))
+    migration = importlib.import_module("cases.migrations.0024_last_call_fill")
+    monkeypatch.setattr(migration, "BATCH", 2)  # the cases a few ids at a time, as 5,000 at a district
     migration.keep_last_calls(state.apps, connection.schema_editor())
 
     fields = ("last_called_on", "last_call_result", "satisfaction")

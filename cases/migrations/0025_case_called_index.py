@@ -1,4 +1,4 @@
-# The latest call's day indexed (0020 fills it): built apart from 0020's UPDATEs (PostgreSQL refuses
+# The latest call's day indexed (0024 fills it): built apart from 0024's UPDATEs (PostgreSQL refuses
 # CREATE INDEX on a table with pending trigger events in the same transaction), and CONCURRENTLY, so
 # that a district's cases stay writable meanwhile.
 
@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('cases', '0023_last_call'),
+        ('cases', '0024_last_call_fill'),
     ]
 
     operations = [

@@ -13,5 +13,5 @@ def mask_numbers_in_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0024_case_called_index")]
+    dependencies = [("cases", "0025_case_called_index")]
     operations = [migrations.RunPython(mask_numbers_in_keys, migrations.RunPython.noop, elidable=True)]
