@@ -13,6 +13,7 @@ from django.db.models import Case, Count, Q, QuerySet, Value, When
 from committee.scoping import InIds, committee_scope, unscoped, visible_committee_ids
 from common import refdata
 from common.kept import PLACEHOLDER, Kept
+from common.masking import fold
 from residents.addresses import ROOM, without_unit
 from residents.models import Building, CareCategory, Grid, Resident
 from residents.search_keys import name_reading
@@ -34,9 +35,11 @@ _FULL_LANDLINE = re.compile(r"[2-9]\d{7}")  # Shanghai's, after its area code 02
 
 
 def search_terms(q: str, *, local_landlines: bool = False) -> list[str]:
-    """The words of a search box, lower case, a number typed in groups made one word."""
+    """The words of a search box, lower case, a number typed in groups made one word; full-width
+    digits, letters, spaces and dashes as their ASCII (as Chinese input methods type them: the case
+    key holds them so, and the registry's numbers and addresses are read so on import)."""
     # A NUL byte is dropped: PostgreSQL refuses it in a query (a 500), and no key holds one.
-    q = (q or "").replace("\x00", "")
+    q = fold((q or "").replace("\x00", ""))
     q = _TYPED_ID.sub(r" \1\2\3 ", q)
     q = _TYPED_MOBILE.sub(r" \1\2\3 ", q)
     q = _TYPED_LANDLINE.sub(r" \1\2 ", q)
