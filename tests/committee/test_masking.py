@@ -275,3 +275,30 @@ def test_a_number_is_one_number_however_it_was_typed():
 def test_shorten_keeps_a_full_width_number_whole():
     text = "一二三四五六七八九十" * 3 + "来电人电话１３８－１６６０－５６７８请回电"
     assert shorten(text, 40).endswith("１３８－１６６０－５６７８")
+
+
+@pytest.mark.parametrize(
+    ("typed", "hidden"),
+    [
+        ("１３８１６６０５６７８", "１６６０"),
+        ("138－1660－5678", "1660"),
+        ("138\u30001660\u30005678", "1660"),
+        ("（021）6543 2100", "6543"),
+        ("３１０１０１１９５００３０７００１７", "１９５００３０７"),
+    ],
+)
+def test_a_number_typed_in_full_width_forms_is_masked_in_a_logged_url(typed, hidden):
+    """The box sends full-width digits, hyphens and spaces percent-encoded (%EF%BC%91…): the request's
+    log line held the number whole, the encoding splitting it where the masking looked."""
+    from urllib.parse import quote_plus, unquote_plus
+
+    line = f'"GET /cases/?status=&q={quote_plus(typed)}&page=2 HTTP/1.1" 200'
+    masked = mask_for_log(line)
+    assert hidden not in unquote_plus(masked), masked
+    assert quote_plus(hidden) not in masked
+    assert masked.startswith('"GET /cases/?status=&q=') and masked.endswith('&page=2 HTTP/1.1" 200')
+
+
+def test_encoded_text_without_a_number_is_logged_as_it_came():
+    line = '"GET /cases/?q=%E6%BC%8F%E6%B0%B4+2026-0453&created_from=2026-12-07 HTTP/1.1" 200'
+    assert mask_for_log(line) == line
