@@ -3,9 +3,13 @@
 An ID number shows its region (4) and last 4 characters: 3101**********1234.
 A mobile shows its first 3 and last 4 digits: 138****5678. A landline keeps its last 4.
 A bank card typed into free text keeps its first and last 4 digits: 6222 **** **** 7890.
+
+Free text is read as staff type it: full-width digits (１３８…), spaces and dashes of a Chinese input
+method between the groups, groups of any length; the text is shown as typed, its hidden digits *.
 """
 
 import re
+from collections.abc import Callable
 
 # Full-width digits, letters, brackets and plus, and the spaces and dashes Chinese input methods type
 # between a number's groups (ideographic space U+3000, full-width hyphen U+FF0D, en and em dashes),
@@ -112,7 +116,7 @@ _FOUND_BY = (
 _DIGIT = re.compile(r"\d")
 
 
-def _found(folded: str) -> list[tuple[re.Match, object]]:
+def _found(folded: str) -> list[tuple[re.Match, Callable[[str, re.Match], str]]]:
     """The numbers in the folded text, in its order, each with its mask: each pattern in turn, on
     the text with what the ones before it found blanked out (a card's groups are no landline)."""
     found = []
