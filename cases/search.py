@@ -27,7 +27,7 @@ from collections.abc import Collection, Iterable
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from common.masking import holds_numbers, mask_numbers_in_text
+from common.masking import fold, holds_numbers, mask_numbers_in_text
 from residents.models import Resident
 from residents.search_keys import name_tokens
 from residents.selectors import full_number_filter as resident_filter
@@ -39,8 +39,9 @@ _BATCH = 1000
 
 def _text_tokens(text: str) -> list[str]:
     """The text as every reader sees it (its personal numbers masked: 138****5678, so that no search
-    matches the digits the page hides), lower case, split on spaces; then each Chinese run's bigrams."""
-    words = mask_numbers_in_text(text or "").lower().split()
+    matches the digits the page hides), full-width forms folded (as search_terms folds the box: 5678
+    finds １３８****５６７８), lower case, split on spaces; then each Chinese run's bigrams."""
+    words = fold(mask_numbers_in_text(text or "")).lower().split()
     tokens = list(words)
     for word in words:
         for run in _HAN.findall(word):
@@ -78,16 +79,30 @@ def term_filter(term: str) -> Q:
     return Q(search_key__contains=term)
 
 
-# A whole number in a case's text, however typed (138 1234 5678, +86…, 021-…): its digits with a
-# space or hyphen allowed between any two, not part of a longer number. Read by who may reveal it
-# only, rarely: a scan of their committees' cases, where the key (masked) cannot answer.
+# A whole number in a case's text, however typed (138 1234 5678, +86…, 021-…, １３８－１２３４－５６７８):
+# its digits, ASCII or full-width, with spaces or dashes allowed between any two (common.masking's
+# separators), not part of a longer number. Read by who may reveal it only, rarely: a scan of their
+# committees' cases, where the key (masked) cannot answer.
+_SEP = "[ \u3000\u00a0\u2010-\u2015\u2212\ufe58\ufe63\uff0d-]{0,3}"
+_NOT_DIGIT = "[^0-9\uff10-\uff19]"
 _BEFORE = {
-    "id_number": "(^|[^0-9A-Za-z])",
-    "mobile": "(^|[^0-9]|86[ -]?)",
-    "landline": r"(^|[^0-9]|021[ )-]*)",
+    "id_number": "(^|[^0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a])",
+    "mobile": f"(^|{_NOT_DIGIT}|[8８][6６]{_SEP})",
+    "landline": f"(^|{_NOT_DIGIT}|[0０][2２][1１][ )）]*{_SEP})",
 }
-_AFTER = {"id_number": "([^0-9A-Za-z]|$)", "mobile": "([^0-9]|$)", "landline": "([^0-9]|$)"}
+_AFTER = {
+    "id_number": "([^0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]|$)",
+    "mobile": f"({_NOT_DIGIT}|$)",
+    "landline": f"({_NOT_DIGIT}|$)",
+}
 _TEXTS = ("title", "description", "place", "work_order_number")
+
+
+def _typed(character: str) -> str:
+    """A digit (or an ID's x) as a pattern that matches it typed in ASCII or full width."""
+    if character == "x":
+        return "[xXｘＸ]"
+    return f"[{character}{chr(0xFF10 + int(character))}]"
 
 
 def full_number_filter(term: str, committee_ids: Collection[int]) -> Q | None:
@@ -101,7 +116,7 @@ def full_number_filter(term: str, committee_ids: Collection[int]) -> Q | None:
         return None
     if kind == "phone":
         kind = "mobile" if len(term) == 11 else "landline"
-    pattern = _BEFORE[kind] + "[ -]?".join(term.lower()) + _AFTER[kind]
+    pattern = _BEFORE[kind] + _SEP.join(_typed(c) for c in term.lower()) + _AFTER[kind]
     in_text = Q()
     for name in _TEXTS:
         in_text |= Q(**{f"{name}__iregex": pattern})
@@ -139,15 +154,20 @@ def reindex_cases(case_ids: Iterable[int]) -> None:
 
 def reindex_cases_holding_numbers(cases: QuerySet) -> int:
     """Rewrite the keys of the cases whose texts hold a personal number (keys written before they
-    were masked held it as typed); `cases`: the cases to look through (a migration's model too).
-    Returns how many were rewritten."""
+    were masked held it as typed; before full-width digits, dashes and a landline in two groups
+    were read as numbers, those as typed) or full-width forms (folded in the key since); `cases`:
+    the cases to look through (a migration's model too). Returns how many were rewritten."""
     ids = [
         pk
         for pk, *texts in cases.order_by("pk").values_list("pk", *_TEXTS).iterator(chunk_size=_BATCH)
-        if holds_numbers(*(text or "" for text in texts))
+        if _key_changed(*(text or "" for text in texts))
     ]
     reindex_cases(ids)
     return len(ids)
+
+
+def _key_changed(*texts: str) -> bool:
+    return holds_numbers(*texts) or any(fold(text) != text for text in texts)
 
 
 def reindex_cases_of_residents(resident_ids: Iterable[int]) -> None:

@@ -18,20 +18,24 @@ from common.masking import mask_numbers_in_text
 _UUID_RE = re.compile(r"(?<![0-9A-Za-z-])[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}(?![0-9A-Za-z-])", re.I)
 
 
-# Digits in a URL joined by an encoded space or hyphen: a search box sends 189 8658 3827 as
-# q=189+8658+3827 (or %20, %2D), which the request's log line and an error report's URL quote.
-_URL_JOINED = re.compile(r"(?:%2[bB])?\d+(?:(?:\+|%20|%2[dD])+\d+)+[xX]?")
+# A word of a URL as sent: a search box sends 189 8658 3827 as q=189+8658+3827 (or %20, %2D), and
+# what a Chinese input method types percent-encoded (１３８ as %EF%BC%91%EF%BC%93%EF%BC%98, its
+# hyphen －, its space U+3000), which the request's log line and an error report's URL quote: each
+# such word is read decoded, and written again masked when it held a number.
+_URL_WORD = re.compile(r"(?:[0-9A-Za-z._~*+-]|%[0-9A-Fa-f]{2})+")
 
 
 def _masked_in_url(match: re.Match) -> str:
     written = match.group(0)
+    if "%" not in written and "+" not in written:
+        return written  # as typed: the line's own masking reads it
     typed = unquote_plus(written)  # as the search box had it: 189 8658 3827
     masked = mask_numbers_in_text(typed)
-    return written if masked == typed else quote_plus(masked, safe="*+")
+    return written if masked == typed else quote_plus(masked, safe="*")
 
 
 def _mask(text: str) -> str:
-    return mask_numbers_in_text(_URL_JOINED.sub(_masked_in_url, text))
+    return mask_numbers_in_text(_URL_WORD.sub(_masked_in_url, text))
 
 
 def mask_for_log(text: str) -> str:

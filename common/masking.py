@@ -3,27 +3,81 @@
 An ID number shows its region (4) and last 4 characters: 3101**********1234.
 A mobile shows its first 3 and last 4 digits: 138****5678. A landline keeps its last 4.
 A bank card typed into free text keeps its first and last 4 digits: 6222 **** **** 7890.
+
+Free text is read as staff type it: full-width digits (１３８…), spaces and dashes of a Chinese input
+method between the groups, groups of any length; the text is shown as typed, its hidden digits *.
 """
 
 import re
+from collections.abc import Callable
 
+# Full-width digits, letters, brackets and plus, and the spaces and dashes Chinese input methods type
+# between a number's groups (ideographic space U+3000, full-width hyphen U+FF0D, en and em dashes),
+# read as their ASCII when looking for numbers: one character for one, so that a number found in the
+# folded text is at the same place in the text as typed, which is what is shown (its digits masked).
+_FOLD = {
+    **{0xFF10 + i: str(i) for i in range(10)},
+    **{0xFF21 + i: chr(0x41 + i) for i in range(26)},
+    **{0xFF41 + i: chr(0x61 + i) for i in range(26)},
+    **dict.fromkeys([0x3000, 0x00A0, *range(0x2002, 0x200B), 0x202F, 0x205F], " "),
+    **dict.fromkeys([*range(0x2010, 0x2016), 0x2212, 0x2E3A, 0x2E3B, 0xFE58, 0xFE63, 0xFF0D], "-"),
+    0xFF08: "(",
+    0xFF09: ")",
+    0xFF0B: "+",
+}
+
+
+def fold(text: str) -> str:
+    """The text with full-width forms, spaces and dashes as their ASCII, one character for one (what
+    the case search key and the search boxes compare: ５６７８ finds 5678)."""
+    return text.translate(_FOLD)
+
+
+# Between a number's groups (in folded text): a space, a hyphen (or two: a Chinese dash, ——), either
+# with a space around it, or two spaces.
+_SEP = r"(?: ?-{1,2} ?| {1,2})?"
 # A bank card: 16 to 19 digits, whole or in groups of four (6222 0212 3456 7890 123). Read before
 # the others: a card's groups would otherwise be read as a landline and part of it shown.
-_CARD_RE = re.compile(r"(?<![0-9A-Za-z])\d{4}(?:[ -]?\d{4}){3}(?:[ -]?\d{1,3})?(?![0-9A-Za-z])")
+_CARD_RE = re.compile(rf"(?<![0-9A-Za-z])\d{{4}}(?:{_SEP}\d{{4}}){{3}}(?:{_SEP}\d{{1,3}})?(?![0-9A-Za-z])")
 # 18-character resident ID numbers and 15-digit old ones, whole or in their groups (310101 19500307
 # 0017: read as a landline, its region and birth year were shown), mobiles, and landlines with area code.
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})[ -]?(\d{8}|\d{6})[ -]?(\d{3}[\dXx]|\d{3})(?![0-9A-Za-z])")
-# A mobile as people type it: 13812345678, 138 1234 5678, 138-1234-5678, +86 13812345678, 8613812345678.
-_MOBILE_RE = re.compile(r"(?:(?<!\d)|(?<=86))(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
+_ID_RE = re.compile(
+    rf"(?<![0-9A-Za-z])(\d{{6}}){_SEP}(\d{{8}}|\d{{6}}){_SEP}(\d{{3}}[\dXx]|\d{{3}})(?![0-9A-Za-z])"
+)
+# A mobile as people type it: 13812345678, 138 1234 5678, 138-1234-5678, +86 13812345678, 8613812345678,
+# and in the groups they read it out in (1381 660 5678, 13816 605678): at most four groups
+# (_MOBILE_GROUPS), so that a row of small numbers ("13 5 7 9 11 …") is not read as one.
+_MOBILE_RE = re.compile(rf"(?:(?<!\d)|(?<=86))1[3-9](?:{_SEP}\d){{9}}(?!\d)")
+_MOBILE_GROUPS = 4
 # A landline: eight digits alone, or after an area code (021-65431234, (021)6543 1234, 021 6543-1234).
-# Eight digits split in two without an area code ("2026-0042 1234") are too like other numbers to mask.
-_LANDLINE_RE = re.compile(r"(?<!\d)(?:(\(?0\d{2,3}\)?[ -]?)(\d{4})[ -]?(\d{4})|()(\d{4})(\d{4}))(?!\d)")
+_LANDLINE_RE = re.compile(
+    rf"(?<!\d)(?:(\(?0\d{{2,3}}\)?{_SEP})(\d{{4}}){_SEP}(\d{{4}})|()(\d{{4}})(\d{{4}}))(?!\d)"
+)
+# A Shanghai landline in two groups without its area code (6543 2100, 6543 2100-8021 with its
+# extension), split by spaces only: eight digits split by a hyphen are a case number (2026-0453) or a
+# range (3000-5000元); four digits beside a case number (2026-3453 6543, 6543 2026-0453) or a pair
+# of years (2025 2026) are neither.
+_YEAR = r"(?:19|20)\d\d"
+_LOCAL_RE = re.compile(
+    rf"(?<![\d-])(?!{_YEAR} {{1,2}}{_YEAR}(?!\d))[2-9]\d{{3}} {{1,2}}(?!{_YEAR}-\d)(\d{{4}})(?!\d)"
+)
 
 
-def _mask_landline(m: re.Match) -> str:
-    area = m.group(1) if m.group(1) is not None else ""
-    last = m.group(3) if m.group(3) is not None else m.group(6)
-    return f"{area}****{last}"
+def _mask_landline(typed: str, m: re.Match) -> str:
+    area = typed[m.start(1) : m.end(1)] if m.group(1) is not None else ""
+    last = 3 if m.group(3) is not None else 6
+    return f"{area}****{typed[m.start(last) : m.end(last)]}"
+
+
+def _mask_local(typed: str, m: re.Match) -> str:
+    return f"****{typed[m.start(1) : m.end(1)]}"
+
+
+def _mask_mobile(typed: str, m: re.Match) -> str:
+    """Its first three and last four digits as typed, the rest one ****: 138****5678."""
+    digits = [i for i, c in enumerate(m.group(0)) if c.isdigit()]
+    start = m.start()
+    return f"{typed[start : start + digits[2] + 1]}****{typed[start + digits[7] : m.end()]}"
 
 
 def mask_id_number(value: str) -> str:
@@ -43,22 +97,53 @@ def mask_phone(value: str) -> str:
     return "*" * (len(digits) - 4) + digits[-4:]
 
 
-def _mask_middle(m: re.Match) -> str:
+def _mask_middle(typed: str, m: re.Match) -> str:
     """A card's or an ID number's characters but its first and last four as *, its spaces or
     hyphens kept (written whole, an ID reads as mask_id_number's)."""
     number = m.group(0)
     digits = [i for i, c in enumerate(number) if c.isdigit() or c in "Xx"]
     hidden = set(digits[4:-4])
-    return "".join("*" if i in hidden else c for i, c in enumerate(number))
+    return "".join("*" if i in hidden else c for i, c in enumerate(typed[m.start() : m.end()]))
+
+
+_FOUND_BY = (
+    (_CARD_RE, _mask_middle),
+    (_ID_RE, _mask_middle),
+    (_MOBILE_RE, _mask_mobile),
+    (_LANDLINE_RE, _mask_landline),
+    (_LOCAL_RE, _mask_local),
+)
+_DIGIT = re.compile(r"\d")
+
+
+def _found(folded: str) -> list[tuple[re.Match, Callable[[str, re.Match], str]]]:
+    """The numbers in the folded text, in its order, each with its mask: each pattern in turn, on
+    the text with what the ones before it found blanked out (a card's groups are no landline)."""
+    found = []
+    for regex, mask in _FOUND_BY:
+        matches = [
+            m for m in regex.finditer(folded) if mask is not _mask_mobile or _groups(m) <= _MOBILE_GROUPS
+        ]
+        for m in matches:
+            folded = folded[: m.start()] + "_" * (m.end() - m.start()) + folded[m.end() :]
+            found.append((m, mask))
+    return sorted(found, key=lambda item: item[0].start())
+
+
+def _groups(m: re.Match) -> int:
+    return len(re.findall(r"\d+", m.group(0)))
 
 
 def mask_numbers_in_text(text: str) -> str:
     """Masks every ID, phone or bank card number found anywhere in free text (pages, logs, error
-    reports)."""
-    text = _CARD_RE.sub(_mask_middle, text)
-    text = _ID_RE.sub(_mask_middle, text)
-    text = _MOBILE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
-    return _LANDLINE_RE.sub(_mask_landline, text)
+    reports), however typed (full-width, in groups); the rest of the text is kept as typed."""
+    if not _DIGIT.search(text):
+        return text
+    parts, last = [], 0
+    for m, mask in _found(fold(text)):
+        parts += [text[last : m.start()], mask(text, m)]
+        last = m.end()
+    return "".join([*parts, text[last:]])
 
 
 def holds_numbers(*texts: str) -> bool:
@@ -68,24 +153,18 @@ def holds_numbers(*texts: str) -> bool:
 
 def numbers_in(*texts: str) -> set[str]:
     """The personal numbers these free texts hold, each as its digits alone (and an ID's X), however
-    it was written: 138 1234 5678 and 13812345678 are one number."""
+    it was written: 138 1234 5678, 13812345678 and １３８１２３４５６７８ are one number."""
     found = set()
     for text in texts:
-        text = text or ""
-        for start, end in _number_spans(text):
-            found.add(re.sub(r"[^0-9X]", "", text[start:end].upper()))
+        folded = fold(text or "")
+        for start, end in _number_spans(folded):
+            found.add(re.sub(r"[^0-9X]", "", folded[start:end].upper()))
     return found
 
 
 def _number_spans(text: str) -> list[tuple[int, int]]:
     """Where mask_numbers_in_text masks something: the (start, end) of each number it changes."""
-    spans = []
-    for regex in (_CARD_RE, _ID_RE, _MOBILE_RE, _LANDLINE_RE):
-        taken = list(spans)
-        for m in regex.finditer(text):
-            if all(m.end() <= start or end <= m.start() for start, end in taken):
-                spans.append(m.span())
-    return sorted(spans)
+    return [m.span() for m, _mask in _found(fold(text))] if _DIGIT.search(text) else []
 
 
 def shorten(text: str, limit: int, *, most: int | None = None) -> str:

@@ -13,6 +13,7 @@ from django.db.models import Case, Count, Q, QuerySet, Value, When
 from committee.scoping import InIds, committee_scope, unscoped, visible_committee_ids
 from common import refdata
 from common.kept import PLACEHOLDER, Kept
+from common.masking import fold
 from residents.addresses import ROOM, without_unit
 from residents.models import Building, CareCategory, Grid, Resident
 from residents.search_keys import name_reading
@@ -21,7 +22,8 @@ from residents.search_keys import name_reading
 # (310101 19500307 001X), a mobile (189 8658 3827, 189-8658-3827, +86 189 8658 3827, 0086…) and a
 # landline after its area code (021-6543-7788, (021) 6543 7788): its 8 digits.
 _TYPED_ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})[\s-]*(\d{8})[\s-]*(\d{3}[\dXx])(?![0-9A-Za-z])")
-_TYPED_MOBILE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[\s-]*)?(1[3-9]\d)[\s-]*(\d{4})[\s-]*(\d{4})(?!\d)")
+# A mobile in any groups of at most four (1898 658 3827: common.masking reads it so in free text).
+_TYPED_MOBILE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[\s-]*)?(1[3-9](?:[\s-]*\d){9})(?!\d)")
 _TYPED_LANDLINE = re.compile(r"(?<![\d+])\(?021\)?[\s-]*([2-9]\d{3})[\s-]*(\d{4})(?!\d)")
 # The landline's 8 digits in two halves without the area code (6543 7788): the resident search's alone,
 # since a case's number is written so too (2026-0042).
@@ -33,12 +35,19 @@ _FULL_MOBILE = re.compile(r"1[3-9]\d{9}")
 _FULL_LANDLINE = re.compile(r"[2-9]\d{7}")  # Shanghai's, after its area code 021 (validators.py)
 
 
+def _mobile_term(m: re.Match) -> str:
+    groups = re.findall(r"\d+", m[1])
+    return f" {''.join(groups)} " if len(groups) <= 4 else m[0]
+
+
 def search_terms(q: str, *, local_landlines: bool = False) -> list[str]:
-    """The words of a search box, lower case, a number typed in groups made one word."""
+    """The words of a search box, lower case, a number typed in groups made one word; full-width
+    digits, letters, spaces and dashes as their ASCII (as Chinese input methods type them: the case
+    key holds them so, and the registry's numbers and addresses are read so on import)."""
     # A NUL byte is dropped: PostgreSQL refuses it in a query (a 500), and no key holds one.
-    q = (q or "").replace("\x00", "")
+    q = fold((q or "").replace("\x00", ""))
     q = _TYPED_ID.sub(r" \1\2\3 ", q)
-    q = _TYPED_MOBILE.sub(r" \1\2\3 ", q)
+    q = _TYPED_MOBILE.sub(_mobile_term, q)
     q = _TYPED_LANDLINE.sub(r" \1\2 ", q)
     if local_landlines:
         q = _TYPED_LOCAL.sub(r" \1\2 ", q)

@@ -113,3 +113,96 @@ def test_who_may_not_search_a_whole_number_is_told_why_it_found_no_case(org, cas
     assert hint in page and "来电反映漏水" not in page
     assert hint not in as_user(org.worker_a).get(reverse("cases:list"), {"status": "", "q": "5678"}).text
     assert hint not in as_user(org.secretary_a).get(reverse("cases:list"), {"status": "", "q": MOBILE}).text
+
+
+# Numbers typed as a Chinese input method and people's habits have them: full-width brackets, digits
+# and hyphens, an ideographic space, dashes, uneven groups, a landline in two groups without its code.
+OTHERWISE = (
+    "联系电话（021）6543 2100，女儿手机 138－1660－5678，儿子１３９１２３４５６７８，"
+    "老伴139\u30008765\u30004321，邻居1371 234 5678"
+)
+
+
+@pytest.fixture
+def typed_otherwise(org):
+    return make_case(org.worker_a, org.a, title="独居老人家中漏水", description=OTHERWISE)
+
+
+def _found(client, q: str) -> bool:
+    response = client.get(reverse("cases:list"), {"status": "", "q": q})
+    assert response.status_code == 200
+    return "独居老人家中漏水" in response.text
+
+
+@pytest.mark.parametrize("persona", ["worker_a", "viewer_a", "officer", "secretary_a"])
+def test_hidden_digits_of_a_number_typed_otherwise_find_nothing(org, typed_otherwise, as_user, persona):
+    client = as_user(getattr(org, persona))
+    for q in ["2100", "5678", "５６７８", "4321", "漏水"]:  # what the page shows
+        assert _found(client, q), q
+    hidden = ["6543", "1660", "１６６０", "16605678", "1234", "８７６５", "8765", "1371234", "５４３２１００"]
+    for q in hidden:
+        assert not _found(client, q), q
+
+
+@pytest.mark.parametrize("persona", ["worker_a", "viewer_a", "officer"])
+def test_a_number_typed_otherwise_is_no_whole_number_to_who_sees_it_masked(
+    org, typed_otherwise, as_user, persona
+):
+    client = as_user(getattr(org, persona))
+    for q in ["13816605678", "１３８１６６０５６７８", "138－1660－5678", "65432100", "13912345678"]:
+        assert not _found(client, q), q
+    hint = "只有能查看完整号码的人员（书记）才能用来查找"
+    assert hint in client.get(reverse("cases:list"), {"status": "", "q": "１３８１６６０５６７８"}).text
+
+
+def test_the_secretary_finds_a_number_typed_otherwise_by_the_whole_number(org, typed_otherwise, as_user):
+    client = as_user(org.secretary_a)
+    for q in [
+        "13816605678",
+        "138 1660 5678",
+        "１３８１６６０５６７８",
+        "138－1660－5678",
+        "021-65432100",
+        "13912345678",
+        "13987654321",
+        "13712345678",
+    ]:
+        assert _found(client, q), q
+
+
+def test_the_key_holds_numbers_typed_otherwise_as_the_pages_show_them(org, typed_otherwise):
+    with unscoped():
+        key = Case.all_objects.get(pk=typed_otherwise.pk).search_key
+    for shown in ["****2100", "138****5678", "139****5678", "139****4321", "137****5678"]:
+        assert shown in key, shown
+    for hidden in ["6543", "1660", "１６６０", "1234", "２３４", "8765", "1371", "234 5678"]:
+        assert hidden not in key, hidden
+
+
+def test_the_upgrade_masks_numbers_typed_otherwise_in_keys_written_before(org, typed_otherwise):
+    """Keys written before these forms were read held them as typed; full-width digits were kept in
+    them too (a search for 3号楼 missed ３号楼): the migration rewrites both, and no other."""
+    plain = make_case(org.worker_a, org.a, title="楼道堆物", description="2026-12-07 14:30上门，补助1,200元")
+    wide = make_case(org.worker_a, org.a, title="３号楼楼道积水")
+    with unscoped():
+        Case.all_objects.filter(pk=typed_otherwise.pk).update(search_key=f" x {OTHERWISE.lower()} ")
+        Case.all_objects.filter(pk=wide.pk).update(search_key=f" {wide.number} ３号楼楼道积水 ")
+        untouched = Case.all_objects.get(pk=plain.pk).search_key
+        assert reindex_cases_holding_numbers(Case.all_objects.all()) >= 2
+        assert Case.all_objects.get(pk=typed_otherwise.pk).search_key == key_for(typed_otherwise, [])
+        assert Case.all_objects.get(pk=wide.pk).search_key == key_for(wide, [])
+        assert Case.all_objects.get(pk=plain.pk).search_key == untouched
+
+
+def test_full_width_digits_in_a_case_and_in_the_box_find_each_other(org, as_user):
+    make_case(org.worker_a, org.a, title="３号楼楼道积水")
+    make_case(org.worker_a, org.a, title="12号楼电梯故障")
+    client = as_user(org.viewer_a)
+
+    def titles(q: str) -> set[str]:
+        text = client.get(reverse("cases:list"), {"status": "", "q": q}).text
+        return {t for t in ("３号楼楼道积水", "12号楼电梯故障") if t in text}
+
+    assert titles("3号楼") == {"３号楼楼道积水"}
+    assert titles("３号楼") == {"３号楼楼道积水"}
+    assert titles("１２号楼") == {"12号楼电梯故障"}

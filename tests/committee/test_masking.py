@@ -6,7 +6,14 @@ import pytest
 from django.test import RequestFactory
 
 from common.logging import MaskPersonalData, PersonalDataReporterFilter, mask_for_log
-from common.masking import holds_numbers, mask_id_number, mask_numbers_in_text, mask_phone, shorten
+from common.masking import (
+    holds_numbers,
+    mask_id_number,
+    mask_numbers_in_text,
+    mask_phone,
+    numbers_in,
+    shorten,
+)
 
 
 def test_id_numbers_keep_region_and_last_four():
@@ -195,3 +202,103 @@ def test_a_number_in_a_logged_url_is_masked_however_its_spaces_were_encoded(line
     for hidden in ("8658", "19500307"):
         assert hidden not in masked, masked
     assert "3827" in masked or "0017" in masked
+
+
+@pytest.mark.parametrize(
+    ("typed", "masked"),
+    [
+        # The walkthrough's: full-width brackets round the area code, a full-width hyphen in a mobile.
+        (
+            "联系电话（021）6543 2100，女儿手机 138－1660－5678",
+            "联系电话（021）****2100，女儿手机 138****5678",
+        ),
+        ("6543 2100", "****2100"),  # a Shanghai landline in two groups, no area code
+        ("电话6543\u30002100", "电话****2100"),
+        ("6543 2100-8021", "****2100-8021"),  # an extension
+        ("１３８１６６０５６７８", "１３８****５６７８"),  # full-width digits: shown as typed, masked
+        ("１３８ １６６０ ５６７８", "１３８****５６７８"),
+        ("138\u30001660\u30005678", "138****5678"),  # an ideographic space
+        ("138\u20131660\u20135678", "138****5678"),  # en dash
+        ("138\u20141660\u20145678", "138****5678"),  # em dash
+        ("138 - 1660 - 5678", "138****5678"),
+        ("1381 660 5678", "138****5678"),  # uneven groups
+        ("13816 605678", "138****5678"),
+        ("+86 1381-660-5678", "+86 138****5678"),
+        ("（０２１）６５４３　２１００", "（０２１）****２１００"),
+        ("021－6543－2100", "021－****2100"),
+        ("３１０１０９１９５００３０５００１７", "３１０１**********００１７"),
+        ("31010919500305002Ｘ", "3101**********002Ｘ"),
+        ("３１０１０９\u3000１９５００３０５\u3000００１７", "３１０１**\u3000********\u3000００１７"),
+        ("６２２２ ０２１２ ３４５６ ７８９０", "６２２２ **** **** ７８９０"),
+        ("6222\u20130212\u20133456\u20137890", "6222\u2013****\u2013****\u20137890"),
+    ],
+)
+def test_numbers_typed_with_full_width_forms_spaces_and_dashes_are_masked(typed, masked):
+    """Chinese input methods type full-width digits, brackets, hyphens and spaces; people split a number
+    as they read it out. The text is shown as typed, its hidden digits masked."""
+    assert mask_numbers_in_text(typed) == masked
+    assert holds_numbers(typed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-12-07 14:30上门",
+        "２０２６－１２－０７　１４：３０",
+        "补助1,200元，另有3000-5000元待批",
+        "12号301室，１２号３０１室",
+        "事项2026-0453，事项２０２６－０４５３",
+        "事项 2026-0453 2100元",
+        "事项2026-3453 6543",  # a case number beside four digits: not a landline in two groups
+        "6543 2026-0453",
+        "2025 2026两年",
+        "共3户5人，2026年12月7日",
+        "登记于2026-11-02，工单20260112345678",
+        "12 楼 3 户",
+    ],
+)
+def test_what_staff_ordinarily_write_is_not_masked(text):
+    assert mask_numbers_in_text(text) == text
+    assert not holds_numbers(text)
+    assert numbers_in(text) == set()
+
+
+def test_a_number_is_one_number_however_it_was_typed():
+    """The hint after an edit compares the numbers of the text before and after: the same number
+    retyped in full-width digits or in other groups is not a new one."""
+    assert numbers_in("１３８１６６０５６７８") == {"13816605678"}
+    assert numbers_in("138－1660－5678", "1381 660 5678") == {"13816605678"}
+    assert numbers_in("（021）6543 2100") == numbers_in("021-65432100") == {"02165432100"}
+    assert numbers_in("31010919500305002ｘ") == {"31010919500305002X"}
+
+
+def test_shorten_keeps_a_full_width_number_whole():
+    text = "一二三四五六七八九十" * 3 + "来电人电话１３８－１６６０－５６７８请回电"
+    assert shorten(text, 40).endswith("１３８－１６６０－５６７８")
+
+
+@pytest.mark.parametrize(
+    ("typed", "hidden"),
+    [
+        ("１３８１６６０５６７８", "１６６０"),
+        ("138－1660－5678", "1660"),
+        ("138\u30001660\u30005678", "1660"),
+        ("（021）6543 2100", "6543"),
+        ("３１０１０１１９５００３０７００１７", "１９５００３０７"),
+    ],
+)
+def test_a_number_typed_in_full_width_forms_is_masked_in_a_logged_url(typed, hidden):
+    """The box sends full-width digits, hyphens and spaces percent-encoded (%EF%BC%91…): the request's
+    log line held the number whole, the encoding splitting it where the masking looked."""
+    from urllib.parse import quote_plus, unquote_plus
+
+    line = f'"GET /cases/?status=&q={quote_plus(typed)}&page=2 HTTP/1.1" 200'
+    masked = mask_for_log(line)
+    assert hidden not in unquote_plus(masked), masked
+    assert quote_plus(hidden) not in masked
+    assert masked.startswith('"GET /cases/?status=&q=') and masked.endswith('&page=2 HTTP/1.1" 200')
+
+
+def test_encoded_text_without_a_number_is_logged_as_it_came():
+    line = '"GET /cases/?q=%E6%BC%8F%E6%B0%B4+2026-0453&created_from=2026-12-07 HTTP/1.1" 200'
+    assert mask_for_log(line) == line

@@ -212,3 +212,79 @@ def test_a_registry_edit_is_told_only_of_a_number_it_typed(org, as_user):
 
     assert said not in edit(f"女儿{MOBILE}，住浦东")
     assert said in edit(f"女儿{MOBILE}，儿子13900001111")
+
+
+# The walkthrough's details: full-width brackets round the area code, a landline in two groups, a
+# mobile split by full-width hyphens. Typed as staff type them on a Chinese input method.
+WALKTHROUGH = "联系电话（021）6543 2100，女儿手机 138－1660－5678"
+TYPED_OTHERWISE = {
+    "two groups": ("6543 2100", "****2100", "65432100"),
+    "full-width digits": ("１３８１６６０５６７８", "１３８****５６７８", "13816605678"),
+    "ideographic space": ("138\u30001660\u30005678", "138****5678", "13816605678"),
+    "full-width hyphen": ("138\uff0d1660\uff0d5678", "138****5678", "13816605678"),
+    "en dash": ("138\u20131660\u20135678", "138****5678", "13816605678"),
+    "em dash": ("138\u20141660\u20145678", "138****5678", "13816605678"),
+    "uneven groups": ("1381 660 5678", "138****5678", "13816605678"),
+}
+
+
+def _digits(html: str) -> str:
+    """The page's digits, full-width ones read as digits and the spaces and dashes between them taken
+    out: what a reader could put together."""
+    html = html.translate({0xFF10 + i: str(i) for i in range(10)})
+    return re.sub(r"(?<=\d)[\s\-\u2010-\u2015\uff0d\u3000]+(?=\d)", "", html)
+
+
+def test_the_walkthroughs_numbers_are_masked_for_the_viewer(org, as_user):
+    from cases.models import Case, CaseCategory
+
+    response = as_user(org.worker_a).post(
+        reverse("cases:new"),
+        {
+            "committee": org.a.pk,
+            "title": "独居老人家中漏水",
+            "category": CaseCategory.objects.get(code="drainage").code,
+            "description": WALKTHROUGH,
+            "source": "walk_in",
+            "priority": "normal",
+        },
+        follow=True,
+    )
+    assert "看起来像身份证号或电话号码" in response.text  # the worker is told where numbers belong
+    case = Case.all_objects.get(title="独居老人家中漏水")
+    assert case.description == WALKTHROUGH  # kept as typed
+    page = as_user(org.viewer_a).get(reverse("cases:detail", args=[case.pk])).text
+    assert "联系电话（021）****2100，女儿手机 138****5678" in page
+    for hidden in ("65432100", "13816605678", "1660", "6543"):
+        assert hidden not in _digits(page), hidden
+
+
+@pytest.mark.parametrize("form", TYPED_OTHERWISE)
+def test_a_number_typed_otherwise_is_masked_for_every_reader(org, as_user, form):
+    typed, masked, full = TYPED_OTHERWISE[form]
+    case = make_case(org.worker_a, org.a, title="来电反映漏水", description=f"来电人{typed}，请回电")
+    for persona in ("viewer_a", "worker_a", "officer"):
+        page = as_user(getattr(org, persona)).get(reverse("cases:detail", args=[case.pk])).text
+        if persona in EDITORS:
+            page = _outside_edit_forms(page)
+        assert f"来电人{masked}，请回电" in page, persona
+        assert full not in _digits(page), persona
+
+
+def test_ordinary_numbers_staff_write_are_shown_and_need_no_hint(org, as_user):
+    ordinary = "2026-12-07 14:30上门，补助1,200元，12号301室，同2026-0453，共3户"
+    case = make_case(org.worker_a, org.a, title="楼道积水", assignee=org.worker_a)
+    client = as_user(org.worker_a)
+    response = client.post(reverse("cases:act", args=[case.pk, "note"]), {"text": ordinary}, follow=True)
+    assert ordinary in re.sub(r"<[^>]+>", "", response.text)  # a date is kept on one line: a span
+    assert "看起来像身份证号或电话号码" not in response.text
+
+
+@pytest.mark.parametrize("form", TYPED_OTHERWISE)
+def test_a_note_with_a_number_typed_otherwise_is_told_where_it_belongs(org, as_user, form):
+    typed, masked, _full = TYPED_OTHERWISE[form]
+    case = make_case(org.worker_a, org.a, title="楼道积水", assignee=org.worker_a)
+    client = as_user(org.worker_a)
+    response = client.post(reverse("cases:act", args=[case.pk, "note"]), {"text": f"打{typed}"}, follow=True)
+    assert "看起来像身份证号或电话号码" in response.text
+    assert f"打{masked}" in re.sub(r"<[^>]+>", "", response.text)

@@ -189,3 +189,28 @@ def test_who_may_not_search_a_whole_number_is_told_why_it_found_nobody(org, zhou
     assert HINT not in worker.get(reverse("residents:list"), {"q": "3827"}).text
     assert HINT not in worker.get(reverse("cases:pick_resident"), {"resident_q": "3827"}).text
     assert HINT not in secretary.get(reverse("residents:list"), {"q": "189 8658 3827"}).text
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "１８９８６５８３８２７",
+        "189－8658－3827",
+        "189\u30008658\u30003827",
+        "189\u20148658\u20143827",
+        "1898 658 3827",
+    ],
+)
+def test_a_mobile_typed_in_full_width_forms_or_other_groups_is_one_whole_number(org, zhou, as_user, q):
+    """Chinese input methods type full-width digits, hyphens and spaces: the box reads them as the
+    number they are, for the secretary, and as a whole number no one else may search by."""
+    assert _listed(as_user(org.secretary_a), q)
+    worker = as_user(org.worker_a)
+    page = worker.get(reverse("residents:list"), {"q": q}).text
+    assert "周琴" not in page and HINT in page
+
+
+def test_the_last_four_in_full_width_digits_find_the_resident(org, zhou, as_user):
+    client = as_user(org.viewer_a)
+    assert _listed(client, "３８２７") and _listed(client, "７７８８")
+    assert not _listed(client, "８６５８")
