@@ -311,8 +311,6 @@ def case_list_xlsx(request: HttpRequest) -> HttpResponse:
     # A whole number searched as the list searches it (where the reader may reveal it), and noted.
     full_in = request.access.committees_where(Perm.REVEAL)
     cases = filter_cases(cases, form.cleaned_data, full_numbers_in=full_in)
-    kinds = full_number_kinds(form.cleaned_data.get("q") or "", local_landlines=False)
-    resident_services.note_number_search(user=request.user, kinds=kinds, full_in=full_in)
     if exports.too_many(cases):
         message = _(
             "This export would hold more than %(limit)s cases, more than one file can take. "
@@ -323,6 +321,10 @@ def case_list_xlsx(request: HttpRequest) -> HttpResponse:
         writer = XlsxWriter()
         rows = writer.sheet(pgettext("ledger sheet", "Cases"), case_columns(), case_rows(cases))
         filename = f"cases-{timezone.localdate():%Y-%m-%d}.xlsx"
+        # Noted with the export, after its reads: a write first would send them from the replica to
+        # the primary (common/db_routers.py), and a replica that failed would have it written twice.
+        kinds = full_number_kinds(form.cleaned_data.get("q") or "", local_landlines=False)
+        resident_services.note_number_search(user=request.user, kinds=kinds, full_in=full_in)
         # Which committees the rows came from would cost a query of its own: the export is noted in
         # each committee the user exported from, with the filters as given.
         audit.record_export(
