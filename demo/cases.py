@@ -224,6 +224,31 @@ def follow_up_and_close(demo: Demo, case: Case, clock: Clock, assignee: Access) 
 # --- The whole demo ---------------------------------------------------------------------------------------
 
 
+def _one_waiting_for_someone(demo: Demo) -> None:
+    """The committee's queue shows a case nobody has taken yet (the secretary's 未分派, the home's
+    cases to give out): when the year's walk, drawn against today's date and hour, left none open
+    (committee B's 90 cases, some days), one more logged this morning at the front desk waits."""
+    waiting = Case.all_objects.filter(committee=demo.committee, status=Case.Status.NEW, assignee__isnull=True)
+    if waiting.exists():
+        return
+    code = "drainage"
+    title, description, *_rest = TEMPLATES[code][0]
+    log(
+        demo,
+        at=working_time(demo.now, back=True),
+        by=demo.secretary,
+        code=code,
+        title=title,
+        description=description,
+        building=None,
+        place=demo.places[0],
+        priority=Case.Priority.NORMAL,
+        source=Case.Source.WALK_IN,
+        sensitive=False,
+        assignee=None,
+    )
+
+
 def _show_when_each_case_last_moved(demo: Demo) -> None:
     """A case's "updated" time is set by the database as it is written (now); the demo shows when
     each case last moved on its timeline instead."""
@@ -241,6 +266,7 @@ def seed(org, stdout=None) -> None:
     # Told in the order they were logged: numbers run with time, as they do in the app.
     for _created, live in sorted(lives, key=lambda life: life[0]):
         live()
+    _one_waiting_for_someone(demo)
     _show_when_each_case_last_moved(demo)
     if stdout is not None:
         cases = Case.all_objects.filter(committee=demo.committee)
@@ -267,6 +293,7 @@ def seed_b(org, stdout=None) -> None:
     )
     for everyday in sorted(everyday_cases(demo, TARGET_B), key=lambda e: e.created):
         tell_everyday(demo, everyday)
+    _one_waiting_for_someone(demo)
     _show_when_each_case_last_moved(demo)
     if stdout is not None:
         cases = Case.all_objects.filter(committee=demo.committee)
