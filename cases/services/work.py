@@ -25,6 +25,7 @@ from cases.rules import Action, may_remove_attachment
 from cases.services.case import REOPEN_FIELDS, _lock, _save
 from committee.access import Access
 from committee.roles import Perm
+from common.masking import mask_numbers_in_text
 
 
 def _body_event[P: (events.ReferralSent, events.Chased, events.ReplyReceived)](
@@ -111,13 +112,32 @@ def record_reply(
     reply: str,
     replied_on: datetime.date | None = None,
     outcome: str = "",
+    correct: bool = False,
     at: datetime.datetime | None = None,
     token: str = "",
 ) -> Referral:
     """An outside body's reply. When the last outstanding one is in, a waiting case is back in progress.
     The reply's day lies from the day the referral was sent to today (else a ValidationError on
-    replied_on); the referral's other dates, as stored, are not checked again here."""
+    replied_on); the referral's other dates, as stored, are not checked again here.
+
+    A referral answered already (a colleague recorded the reply first, from a page drawn before) is
+    refused, with the colleague's reply and the words typed now: `correct` replaces it on purpose."""
     case, referral = _lock_referral(access, referral, Action.REPLY, token)
+    if referral.replied_on is not None and not correct:
+        # Refused rather than kept beside it: two people recording the same body's answer mostly
+        # record the same call, and a referral has one reply (its day and outcome count in the
+        # reports). Replacing it lost the first person's words without a word to either. Refused,
+        # the first reply stands, and the second person reads it with their own words said back
+        # (the form is no longer drawn for an answered referral): nothing of either is lost, and
+        # what the second adds goes in a note, or replaces it with `correct`.
+        raise ValidationError(
+            _(
+                "A colleague has recorded their reply already: “%(theirs)s”. Yours was not saved: "
+                "“%(yours)s”. To add to it, write a note."
+            )
+            # Their reply as every page shows it (numbers masked); the words typed now, as typed.
+            % {"theirs": mask_numbers_in_text(referral.reply), "yours": reply}
+        )
     at = at or timezone.now()
     today = timezone.localdate(at)
     replied_on = replied_on or today
@@ -148,6 +168,7 @@ def record_reply(
         before=before,
         after=case.status,
     )
+    # A correction is a second reply event: the timeline keeps the words it replaced on the first.
     events.record(case, replied, actor=access.user, text=reply, at=at, token=token)
     return referral
 
