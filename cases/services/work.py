@@ -25,6 +25,7 @@ from cases.rules import Action, may_remove_attachment
 from cases.services.case import REOPEN_FIELDS, _lock, _save
 from committee.access import Access
 from committee.roles import Perm
+from common.lengths import NOTE_MAX, limit
 from common.masking import mask_numbers_in_text
 
 
@@ -294,6 +295,22 @@ def add_aid(
     return aid
 
 
+def _check_notes_length(combined: str, typed: str) -> None:
+    """Each update's note is added to the aid's notes, which have a limit (Aid.notes: NOTE_MAX): past
+    it, the admin refused to save that aid again. Refused here with the length, as every limit is
+    said, and with the note typed said back (the update's form is not drawn again): nothing is saved."""
+    try:
+        limit(NOTE_MAX)(combined)
+    except ValidationError as error:
+        said = _(
+            "Nothing was saved: with this note the aid's notes would be too long. %(reason)s "
+            "Your note: “%(note)s”."
+        )
+        raise ValidationError(
+            {"notes": [said % {"reason": reason, "note": typed} for reason in error.messages]}
+        ) from None
+
+
 @transaction.atomic
 def update_aid(
     *,
@@ -337,6 +354,7 @@ def update_aid(
         raise ValidationError({"on": error.messages}) from None  # the day as the service was given it
     if notes:
         aid.notes = f"{aid.notes}\n{notes}".strip()
+        _check_notes_length(aid.notes, notes)
     aid.save()
     _save(case)
     events.record(case, _aid_event(aid), actor=access.user, text=notes, at=at, token=token)

@@ -75,18 +75,18 @@ def test_the_second_replier_on_the_page_is_told_and_keeps_their_words(org, as_us
 def test_an_aid_update_whose_notes_would_pass_the_limit_is_refused_with_the_length(org):
     case = make_case(org.worker_a, org.a, assignee=org.worker_a, code="hardship")
     secretary = Access(org.secretary_a)
-    aid = services.add_aid(access=secretary, case=case, kind=Aid.Kind.SUBSIDY, amount=500, notes="甲" * 1990)
+    aid = services.add_aid(access=secretary, case=case, kind=Aid.Kind.SUBSIDY, amount=500, notes="甲" * 1995)
     with pytest.raises(ValidationError) as refused:
         services.update_aid(access=secretary, aid=aid, status=Aid.Status.APPROVED, notes="核对过家庭收入")
     said = " ".join(refused.value.messages)
-    assert str(NOTE_MAX) in said and str(1990 + 1 + 7) in said
+    assert str(NOTE_MAX) in said and str(1995 + 1 + 7) in said
     aid.refresh_from_db()
-    assert (aid.status, aid.notes, aid.decided_on) == (Aid.Status.APPLIED, "甲" * 1990, None)
+    assert (aid.status, aid.notes, aid.decided_on) == (Aid.Status.APPLIED, "甲" * 1995, None)
     assert CaseEvent.all_objects.filter(case=case, kind=CaseEvent.Kind.AID).count() == 1
     # Within the limit, the note is added to the others as before.
     services.update_aid(access=secretary, aid=aid, status=Aid.Status.APPROVED, notes="核对过")
     aid.refresh_from_db()
-    assert aid.notes == "甲" * 1990 + "\n核对过" and aid.status == Aid.Status.APPROVED
+    assert aid.notes == "甲" * 1995 + "\n核对过" and aid.status == Aid.Status.APPROVED
     aid.full_clean()  # the admin saves it
 
 
