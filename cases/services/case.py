@@ -34,7 +34,7 @@ from cases.rules import (
     who_may,
 )
 from cases.search import reindex_cases
-from cases.services.once import refuse_repeat, refuse_repeated_join
+from cases.services.once import refuse_repeat, refuse_repeated_join, refuse_repeated_note
 from committee.access import Access
 from committee.models import Committee, User
 from committee.roles import Perm
@@ -546,6 +546,7 @@ def add_note(
     case = _lock(access, case.pk, Action.NOTE, None, token=token)
     if not text.strip():
         raise ValidationError(_("Write something."))
+    refuse_repeated_note(access, case.pk, text.strip(), at=at)  # sent again after Back: once.py
     _save(case)
     return events.record(case, events.Note(), actor=access.user, text=text.strip(), at=at, token=token)
 

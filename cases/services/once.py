@@ -9,10 +9,17 @@ its event, before its version is compared (the first submit moved it) or anythin
 case has its own token on the case (Case.intake_token: services.create_case).
 """
 
+import datetime
+
+from django.utils import timezone
+
 from cases.models import CaseEvent
 from committee.access import Access
 
 TOKEN_LENGTH = 40  # CaseEvent.form_token's max_length
+# How long after a note the same user's note of exactly the same words on the same case is taken for
+# that note posted again: Back to the page and the form sent again is a matter of seconds to minutes.
+SAME_NOTE_WITHIN = datetime.timedelta(minutes=5)
 
 
 class Repeated(Exception):
@@ -55,3 +62,24 @@ def refuse_repeated_join(
     )
     if done is not None and reporters.count() == len(set(resident_ids)):
         raise Repeated(done)
+
+
+def refuse_repeated_note(access: Access, case_id: int, text: str, *, at: datetime.datetime | None) -> None:
+    """Raise Repeated when this user noted exactly these words on the case a few minutes before `at`.
+    Without JavaScript, Back after a note fetches the case page again (it is sent no-cache), with a
+    fresh token in the note's form, which the browser fills again with the words sent: posted again,
+    the token is new and refuse_repeat cannot tell. The same words from the same person within
+    minutes are that note again; other words, someone else's, or later, a note of its own. The
+    caller holds the case's row lock (a double tap's second post waits for the first's note)."""
+    at = at or timezone.now()
+    done = CaseEvent.all_objects.filter(
+        case_id=case_id,
+        kind=CaseEvent.Kind.NOTE,
+        actor_id=access.user.pk,
+        text=text,
+        at__gte=at - SAME_NOTE_WITHIN,
+        at__lte=at,
+    )
+    event = done.order_by("-at").first()
+    if event is not None:
+        raise Repeated(event)

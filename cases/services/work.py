@@ -25,6 +25,8 @@ from cases.rules import Action, may_remove_attachment
 from cases.services.case import REOPEN_FIELDS, _lock, _save
 from committee.access import Access
 from committee.roles import Perm
+from common.lengths import NOTE_MAX, limit
+from common.masking import mask_numbers_in_text
 
 
 def _body_event[P: (events.ReferralSent, events.Chased, events.ReplyReceived)](
@@ -111,13 +113,32 @@ def record_reply(
     reply: str,
     replied_on: datetime.date | None = None,
     outcome: str = "",
+    correct: bool = False,
     at: datetime.datetime | None = None,
     token: str = "",
 ) -> Referral:
     """An outside body's reply. When the last outstanding one is in, a waiting case is back in progress.
     The reply's day lies from the day the referral was sent to today (else a ValidationError on
-    replied_on); the referral's other dates, as stored, are not checked again here."""
+    replied_on); the referral's other dates, as stored, are not checked again here.
+
+    A referral answered already (a colleague recorded the reply first, from a page drawn before) is
+    refused, with the colleague's reply and the words typed now: `correct` replaces it on purpose."""
     case, referral = _lock_referral(access, referral, Action.REPLY, token)
+    if referral.replied_on is not None and not correct:
+        # Refused rather than kept beside it: two people recording the same body's answer mostly
+        # record the same call, and a referral has one reply (its day and outcome count in the
+        # reports). Replacing it lost the first person's words without a word to either. Refused,
+        # the first reply stands, and the second person reads it with their own words said back
+        # (the form is no longer drawn for an answered referral): nothing of either is lost, and
+        # what the second adds goes in a note, or replaces it with `correct`.
+        raise ValidationError(
+            _(
+                "A colleague has recorded their reply already: “%(theirs)s”. Yours was not saved: "
+                "“%(yours)s”. To add to it, write a note."
+            )
+            # Their reply as every page shows it (numbers masked); the words typed now, as typed.
+            % {"theirs": mask_numbers_in_text(referral.reply), "yours": reply}
+        )
     at = at or timezone.now()
     today = timezone.localdate(at)
     replied_on = replied_on or today
@@ -148,6 +169,7 @@ def record_reply(
         before=before,
         after=case.status,
     )
+    # A correction is a second reply event: the timeline keeps the words it replaced on the first.
     events.record(case, replied, actor=access.user, text=reply, at=at, token=token)
     return referral
 
@@ -273,6 +295,22 @@ def add_aid(
     return aid
 
 
+def _check_notes_length(combined: str, typed: str) -> None:
+    """Each update's note is added to the aid's notes, which have a limit (Aid.notes: NOTE_MAX): past
+    it, the admin refused to save that aid again. Refused here with the length, as every limit is
+    said, and with the note typed said back (the update's form is not drawn again): nothing is saved."""
+    try:
+        limit(NOTE_MAX)(combined)
+    except ValidationError as error:
+        said = _(
+            "Nothing was saved: with this note the aid's notes would be too long. %(reason)s "
+            "Your note: “%(note)s”."
+        )
+        raise ValidationError(
+            {"notes": [said % {"reason": reason, "note": typed} for reason in error.messages]}
+        ) from None
+
+
 @transaction.atomic
 def update_aid(
     *,
@@ -316,6 +354,7 @@ def update_aid(
         raise ValidationError({"on": error.messages}) from None  # the day as the service was given it
     if notes:
         aid.notes = f"{aid.notes}\n{notes}".strip()
+        _check_notes_length(aid.notes, notes)
     aid.save()
     _save(case)
     events.record(case, _aid_event(aid), actor=access.user, text=notes, at=at, token=token)
