@@ -376,11 +376,26 @@ class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin, CommitteeSearchAdmin):
         # timeline, files, referrals, aid, the access log and the dashboard's kept counts refer to it.
         return False
 
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self._say_day_off(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self._say_day_off(request, obj)
+        return response
+
+    @staticmethod
+    def _say_day_off(request, obj) -> None:
+        if warning := getattr(obj, "day_off_warning", None):
+            messages.warning(request, warning)
+
     def save_model(self, request, obj, form, change) -> None:
         if "due_date" in form.changed_data:
             obj.due_workdays = None  # set by hand, as an edit in the app: a year entered later keeps it
-            if warning := day_off_warning(obj.due_date):  # kept, and said, as in the app
-                messages.warning(request, warning)
+            # Kept, and said, as in the app: after the admin's "changed successfully" (response_*).
+            obj.day_off_warning = day_off_warning(obj.due_date)
         stored = Case.all_objects.select_related("assignee", "category").get(pk=obj.pk) if change else None
         if stored is not None and stored.status in (S.RESOLVED, S.CLOSED) and obj.status in rules.OPEN:
             obj.reopen_requested_at = None  # reopened: a worker's request to reopen is answered

@@ -12,7 +12,7 @@ key nobody reads any more is ignored, so that every row ever written keeps rende
 
 import dataclasses
 import datetime
-from collections.abc import Container, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -20,12 +20,13 @@ from decimal import Decimal
 from html import unescape
 from typing import Any, ClassVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from cases.models import Aid, Case, CaseEvent, label_in_language
 from common.masking import mask_numbers_in_text
@@ -128,15 +129,92 @@ class Note(Payload):
 
 @dataclass(frozen=True)
 class Edited(_Correctable, Payload):
+    """What the case is about, changed (services.edit, or corrected in the admin). The values are kept
+    as text; a category also by its English name, so that each reader sees it in their language.
+    Rows from before the values it set were kept (no `after`) name the fields changed only."""
+
     kind = Kind.EDITED
     edited: tuple[str, ...] = ()  # the fields changed
     before: Mapping[str, str] = dataclasses.field(default_factory=dict)  # their earlier values, as text
+    after: Mapping[str, str] = dataclasses.field(default_factory=dict)  # the values set, as text
+    # The English names of values that have one (a category), under the field's name.
+    before_en: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    after_en: Mapping[str, str] = dataclasses.field(default_factory=dict)
     corrected: bool = False  # by an administrator, in the admin
 
+    # Too long to quote on the timeline: named only.
+    NAMED_ONLY: ClassVar[frozenset[str]] = frozenset({"description"})
+
+    @classmethod
+    def of(cls, fields: Iterable[str], before: Case, after: Case, *, corrected: bool = False) -> "Edited":
+        """The event for `fields` changed from the case `before` to the case `after`."""
+        fields = tuple(fields)
+        before_text, before_en = _edited_values(before, fields)
+        after_text, after_en = _edited_values(after, fields)
+        return cls(
+            edited=fields,
+            before=before_text,
+            after=after_text,
+            before_en=before_en,
+            after_en=after_en,
+            corrected=corrected,
+        )
+
+    def to_data(self) -> dict[str, Any]:
+        data = super().to_data()
+        for key in ("after", "before_en", "after_en"):
+            if not data[key]:
+                data.pop(key)
+        return data
+
     def sentence(self, files: Container[int]) -> SafeString:
+        changes = [self._change(field) for field in self.edited]
+        if not changes:
+            if self.corrected:
+                return _say(_("Corrected the case in the admin."))
+            return _say(_("Edited the case."))
+        listed = mark_safe(pgettext("between items of a list", ", ").join(changes))  # noqa: S308
         if self.corrected:
-            return _say(_("Corrected the case in the admin."))
-        return _say(_("Edited the case."))
+            return _say(_("Corrected the case in the admin: %(changes)s."), changes=listed)
+        return _say(_("Edited the case: %(changes)s."), changes=listed)
+
+    def _change(self, field: str) -> SafeString:
+        try:
+            name = str(Case._meta.get_field(field).verbose_name)
+        except FieldDoesNotExist:  # a field no longer on the case
+            name = field
+        if field in self.NAMED_ONLY or field not in self.after:
+            return _say("%(name)s", name=name)
+        return _say(
+            _("%(field)s %(before)s → %(after)s"),
+            field=name,
+            before=self._value(field, self.before, self.before_en),
+            after=self._value(field, self.after, self.after_en),
+        )
+
+    @staticmethod
+    def _value(field: str, values: Mapping[str, str], english: Mapping[str, str]) -> str:
+        value = values.get(field, "")
+        if field == "priority":
+            return _choice_label(Case.Priority, value)
+        if field == "sensitive":
+            return _("yes") if value == "True" else _("no")
+        if field in english:
+            return label_in_language(value, english[field])
+        return value or "—"
+
+
+def _edited_values(case: Case, fields: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The values of a case's fields as Edited keeps them: as text, and the English names of those
+    that have one (a category)."""
+    text, english = {}, {}
+    for field in fields:
+        value = getattr(case, field)
+        if field == "category":
+            text[field], english[field] = value.name, value.name_en
+        else:
+            text[field] = "" if value is None else str(value)
+    return text, english
 
 
 @dataclass(frozen=True)

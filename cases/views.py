@@ -11,7 +11,7 @@ page's main part is swapped in place, without JavaScript the browser is redirect
 import contextlib
 import mimetypes
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from urllib.parse import quote
 
@@ -317,6 +317,7 @@ def _run(
     action: Callable[[], object],
     posted: Mapping[str, forms.Form] | None = None,
     typed: Mapping[str, str] | None = None,
+    warnings: Sequence[str] = (),
 ) -> HttpResponse:
     """Do one action on a case (parsing its form and calling its service) and answer with the case
     page: with `message` when done, the action's errors when it could not be done, or the newer
@@ -327,7 +328,9 @@ def _run(
     open as typed and each error on its field; nothing was saved. `typed`: the words of a status
     action or a note, by the action. Whatever the refusal, nothing typed is lost: a form refused
     because the case changed meanwhile is drawn again as typed over the newer case (or its words
-    shown to copy when the page no longer offers it), and so are an action's words refused."""
+    shown to copy when the page no longer offers it), and so are an action's words refused.
+    `warnings`: what the action found to look at (filled as it runs), said after `message`: what
+    was done first, then what to look at about it."""
     try:
         action()
     except services.Conflict:
@@ -356,6 +359,8 @@ def _run(
             str(form.initial.get(key) or "") for form in (posted or {}).values() for key in CASE_FREE_TEXT
         ]
         hint_typed_numbers(request, *(request.POST.get(key, "") for key in CASE_FREE_TEXT), saved=saved)
+        for warning in warnings:
+            messages.warning(request, warning)
     if request.htmx:
         return _render_case(request, case_id)
     return redirect("cases:detail", pk=case_id)
@@ -367,14 +372,17 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     # The form gets a copy of the case: validating a model form writes into its instance.
     form = EditForm(request.POST, instance=Case.objects.get(pk=case.pk))
 
+    warnings: list[str] = []
+
     def save(version: int, **changes) -> None:
         before = case.due_date
         services.edit(access=request.access, case=case, changes=changes, version=version)
         # A due date set by hand on a day off is kept, and said (once: when it is set).
         if changes.get("due_date") != before and (warning := day_off_warning(changes.get("due_date"))):
-            messages.warning(request, warning)
+            warnings.append(warning)
 
-    return _run(request, case.pk, _("Changes saved."), _form_action(form, save), posted={"edit": form})
+    act = _form_action(form, save)
+    return _run(request, case.pk, _("Changes saved."), act, posted={"edit": form}, warnings=warnings)
 
 
 ACTION_MESSAGES = {

@@ -232,6 +232,8 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_reveal": can(Perm.REVEAL, resident.committee_id),
         "cadence": shortest_cadence(c.visit_every_days for c in resident.shown_categories),
         "related_cases": list(cases_for_resident(resident, request.access)[:RELATED_CASES]),
+        # Come from a visit that needs follow-up (visit_new): the page opens at its visits.
+        "messages_at_visits": "visit" in request.GET,
     }
     if can(Perm.READ_ACCESS_LOG, resident.committee_id):
         ctx["looks"] = list(
@@ -386,6 +388,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.warning(
                 request, _("Visit saved. It needs follow-up: raise a case if something must be done.")
             )
+            hint_typed_numbers(request, visit.findings)
             return redirect(reverse("residents:detail", args=[resident.pk]) + f"?visit={visit.pk}#visits")
         messages.success(request, _("Visit to %(name)s saved.") % {"name": resident.name})
         hint_typed_numbers(request, visit.findings)

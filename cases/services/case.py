@@ -4,6 +4,7 @@ row lock every action on a case takes first (`_lock`). The rules of the whole pa
 __init__.py.
 """
 
+import copy
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -270,7 +271,7 @@ def edit(
         # Only a date changed now is checked: an old case whose stored date is outside the range
         # (entered before the rule) stays editable as long as its date is left as it is.
         Case.check_due_date(changes["due_date"], logged_on=timezone.localdate(case.created_at))
-    before = {f: str(getattr(case, f)) for f in changed}
+    before = copy.copy(case)
     for field in changed:
         setattr(case, field, changes[field])
     saved = list(changed)
@@ -280,7 +281,7 @@ def edit(
     _save(case, *saved)
     if set(changed) & {"title", "description", "place"}:
         reindex_cases([case.pk])
-    events.record(case, events.Edited(edited=tuple(changed), before=before), actor=access.user, at=at)
+    events.record(case, events.Edited.of(changed, before, case), actor=access.user, at=at)
     return case
 
 
@@ -303,8 +304,7 @@ def record_correction(
     recorded = []
     edited = [f for f in EDITABLE if getattr(stored, f) != getattr(case, f)]
     if edited:
-        before = {f: str(getattr(stored, f)) for f in edited}
-        payload = events.Edited(edited=tuple(edited), before=before, corrected=True)
+        payload = events.Edited.of(edited, stored, case, corrected=True)
         recorded.append(events.record(case, payload, actor=by, at=at))
     if stored.assignee_id != case.assignee_id:
         payload = events.Assigned(

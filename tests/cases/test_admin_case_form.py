@@ -102,7 +102,10 @@ def test_a_status_or_title_corrected_in_the_admin_is_on_the_timeline(org, case, 
     )
     assert kinds == [CaseEvent.Kind.EDITED, CaseEvent.Kind.STATUS]
     timeline = _timeline(as_user(org.secretary_a), case)
-    assert "在管理后台更正了事项。" in timeline and "在管理后台更正状态：新登记 → 办理中。" in timeline
+    assert (
+        "在管理后台更正了事项：标题 楼道积水 → 楼道积水（二楼）。" in timeline
+        and "在管理后台更正状态：新登记 → 办理中。" in timeline
+    )
     # A save that changes none of them writes nothing on the timeline.
     assert _post(client, case, source="phone").status_code == 302
     assert CaseEvent.all_objects.filter(case=case).count() == before + 2

@@ -56,10 +56,11 @@ def test_a_due_date_set_on_a_saturday_is_kept_and_the_worker_is_told(org, as_use
     case = Case.all_objects.get()
     assert (case.due_date, case.due_workdays) == (saturday, None)  # kept as set
     page = text_of(response.content.decode())
-    assert (
+    warning = (
         f"办理期限 {saturday} 是休息日（星期六）。已按这个日期保存；"
         f"如果应在工作日，下一个工作日是 {_next_workday(saturday)}。"
-    ) in page
+    )
+    assert warning in page and page.index(f"事项 {case.number} 已登记") < page.index(warning)
     english = client.post(
         reverse("cases:new"),
         _intake(org, due_date=saturday.isoformat(), token="en"),
@@ -105,11 +106,13 @@ def test_an_edit_to_a_holiday_names_it(org, as_user, new_year):
     client = as_user(org.worker_a)
     response = client.post(reverse("cases:edit", args=[case.pk]), form, follow=True)
     page = text_of(response.content.decode())
-    assert "修改已保存。" in page
-    assert (
+    warning = (
         f"办理期限 {new_year} 是休息日（元旦）。已按这个日期保存；"
         f"如果应在工作日，下一个工作日是 {_next_workday(new_year)}。"
-    ) in page
+    )
+    # What was done first, then what to look at about it (the walkthrough read them the other way).
+    assert "修改已保存。" in page and warning in page
+    assert page.index("修改已保存。") < page.index(warning)
     case.refresh_from_db()
     assert case.due_date == new_year
     # Saved again with the date left as it was: said once, when it was set.
@@ -129,7 +132,9 @@ def test_the_admin_is_told_too(org, as_user):
     url = reverse("admin:cases_case_change", args=[case.pk])
     data = admin_form_data(client.get(url).text)
     response = client.post(url, {**data, "due_date": [saturday.isoformat()]}, follow=True)
-    assert f"办理期限 {saturday} 是休息日（星期六）。" in text_of(response.content.decode())
+    page = text_of(response.content.decode())
+    warning = f"办理期限 {saturday} 是休息日（星期六）。"
+    assert warning in page and page.index("成功修改了") < page.index(warning)
     case.refresh_from_db()
     assert case.due_date == saturday
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from cases import events, services
-from cases.models import Aid, Case, CaseEvent, OutsideBody
+from cases.models import Aid, Case, CaseCategory, CaseEvent, OutsideBody
 from cases.rules import Action
 from committee.access import Access
 from committee.scoping import unscoped
@@ -63,10 +63,44 @@ def test_note_says_its_words_under_an_empty_sentence(org, staff, as_user):
     )
 
 
-def test_edited(org, staff):
+def test_edited_says_what_changed(org, staff):
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)
-    services.edit(access=staff[1], case=case, changes={"title": "楼道积水（已核实）"})
-    _says(_last(case), "Edited the case.", "修改了事项。")
+    due = case.due_date
+    later = due + 7 * DAY
+    services.edit(access=staff[1], case=case, changes={"due_date": later, "priority": "urgent"})
+    _says(
+        _last(case),
+        f"Edited the case: priority normal → urgent, due date {due} → {later}.",
+        f"修改了事项：紧急程度 一般 → 紧急，办理期限 {due} → {later}。",
+    )
+
+
+def test_edited_masks_numbers_in_text_and_only_names_the_description(org, staff):
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    services.edit(
+        access=staff[1],
+        case=case,
+        changes={"title": "楼道积水 13812345678", "description": "住户说 13812345678 会来开门"},
+    )
+    _says(
+        _last(case),
+        "Edited the case: title 楼道积水 → 楼道积水 138****5678, description.",
+        "修改了事项：标题 楼道积水 → 楼道积水 138****5678，描述。",
+    )
+    assert "13812345678" not in _reads(_last(case), "zh-hans")
+
+
+def test_edited_sensitive_and_category_read_in_the_readers_language(org, staff):
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    services.edit(access=staff[0], case=case, changes={"sensitive": True})
+    _says(_last(case), "Edited the case: sensitive no → yes.", "修改了事项：敏感 否 → 是。")
+    before, after = case.category, CaseCategory.objects.exclude(pk=case.category_id).first()
+    services.edit(access=staff[1], case=case, changes={"category": after})
+    _says(
+        _last(case),
+        f"Edited the case: category {before.name_en} → {after.name_en}.",
+        f"修改了事项：类别 {before.name} → {after.name}。",
+    )
 
 
 def test_reporters_added(org, staff):
@@ -244,7 +278,8 @@ def test_notes_that_carried_an_edit_or_reporters_become_their_own_kinds(org):
     kinds = dict(CaseEvent.all_objects.filter(case=case).values_list("pk", "kind"))
     assert (kinds[edit.pk], kinds[joined.pk], kinds[plain.pk]) == ("edited", "reporters_added", "note")
     edit.refresh_from_db()
-    _says(edit, "Edited the case.", "修改了事项。")
+    # Written before an edit kept the values it set: the fields it changed, named.
+    _says(edit, "Edited the case: title.", "修改了事项：标题。")
 
 
 def test_the_case_page_and_sheet_read_the_timeline_in_the_users_language(org, as_user, staff, body):

@@ -260,3 +260,32 @@ def test_the_resident_list_across_committees_reads_its_order_from_an_index(org, 
         cursor.execute("EXPLAIN " + page)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "resident_sort_all" in plan and "Sort" not in plan, plan
+
+
+def test_a_visit_needing_follow_up_is_said_where_the_page_lands(org, as_user, roster_people):
+    """The page jumps to its visits (the visit's "Log a case" is there): on a phone the message at the
+    top of the page was off screen, and the hint about a number typed in the findings with it."""
+    weekly_late = roster_people[0]
+    response = as_user(org.worker_a).post(
+        reverse("residents:visit_new", args=[weekly_late.pk]),
+        {
+            "method": "home",
+            "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "findings": "漏水，家属电话 13812345678",
+            "follow_up_needed": "on",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    top = page[page.index('id="page-messages"') : page.index("</ul>", page.index('id="page-messages"'))]
+    visits = page[page.index('id="visits"') : page.index("</section>", page.index('id="visits"'))]
+    assert "走访已保存" not in top and "looks like" not in top
+    assert visits.index("走访已保存。此次走访需要跟进") < visits.index("看起来像身份证号或电话号码")
+    assert visits.index("看起来像身份证号或电话号码") < visits.index("漏水")  # above the visits listed
+    # Another visit, saved without follow-up, goes back where it came from: its message at the top.
+    again = as_user(org.worker_a).post(
+        reverse("residents:visit_new", args=[weekly_late.pk]),
+        {"method": "phone", "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "findings": "好"},
+        follow=True,
+    )
+    assert "已保存" in again.content.decode().split('id="page-messages"')[1].split("</ul>")[0]
