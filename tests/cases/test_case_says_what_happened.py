@@ -10,20 +10,11 @@ from django.urls import reverse
 from cases import services
 from cases.models import Case
 from committee.access import Access
-from tests.factories import case_category, jpeg_upload
+from tests.factories import case_category, intake_post, jpeg_upload
 
 
 def _form(org, **extra) -> dict:
-    data = {
-        "title": "",
-        "description": "",
-        "category": "drainage",
-        "source": "walk_in",
-        "priority": "normal",
-        "committee": str(org.a.pk),
-        "token": "t",
-    }
-    return data | extra
+    return intake_post(org.a, **{"title": "", "description": "", **extra})
 
 
 def test_a_category_alone_is_refused_with_a_clear_message(org, as_user):

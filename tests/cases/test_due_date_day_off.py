@@ -15,7 +15,7 @@ from cases.models import Case
 from holidays import calendar
 from holidays.models import HolidayDay, HolidayYear
 from tests.cases.page_text import text_of
-from tests.factories import admin_form_data, make_case
+from tests.factories import admin_form_data, intake_post, make_case
 
 D = datetime.date
 DAY = datetime.timedelta(days=1)
@@ -37,16 +37,7 @@ def _a_saturday_off() -> D:
 
 
 def _intake(org, **extra) -> dict:
-    data = {
-        "title": "三楼楼道积水",
-        "category": "drainage",
-        "source": "walk_in",
-        "priority": "normal",
-        "committee": str(org.a.pk),
-        "token": "t",
-    }
-    data.update(extra)
-    return data
+    return intake_post(org.a, **{"title": "三楼楼道积水", **extra})
 
 
 def test_a_due_date_set_on_a_saturday_is_kept_and_the_worker_is_told(org, as_user):

@@ -18,7 +18,7 @@ from cases import services
 from cases.models import Case, CaseCounter, CaseEvent
 from committee.access import Access
 from tests.cases.page_text import field_of, text_of
-from tests.factories import admin_form_data, case_category, logged_on, make_case
+from tests.factories import admin_form_data, case_category, intake_post, logged_on, make_case
 
 D = datetime.date
 DAY = datetime.timedelta(days=1)
@@ -26,18 +26,10 @@ DAY = datetime.timedelta(days=1)
 
 def _form(org, **extra) -> dict:
     """The intake form as a worker fills it, with a title, details and a place to keep."""
-    data = {
-        "title": "三楼楼道积水",
-        "description": "下雨后楼道积水，邻居反映",
-        "category": "drainage",
-        "source": "walk_in",
-        "priority": "normal",
-        "committee": str(org.a.pk),
-        "place": "弄口",
-        "token": "t",
-    }
-    data.update(extra)
-    return data
+    return intake_post(
+        org.a,
+        **{"title": "三楼楼道积水", "description": "下雨后楼道积水，邻居反映", "place": "弄口", **extra},
+    )
 
 
 def _edit_form(case: Case, **extra) -> dict:

@@ -13,20 +13,11 @@ from committee.access import Access, acting_as
 from committee.models import Membership
 from committee.roles import Role
 from residents.models import Visit
-from tests.factories import jpeg_upload, make_building, make_case, make_resident
+from tests.factories import intake_post, jpeg_upload, make_building, make_case, make_resident
 
 
-def _form(org, **extra):
-    data = {
-        "title": "楼道积水",
-        "category": "drainage",
-        "source": "walk_in",
-        "priority": "normal",
-        "committee": str(org.a.pk),
-        "token": "t",
-    }
-    data.update(extra)
-    return data
+def _form(org, **extra) -> dict:
+    return intake_post(org.a, **extra)
 
 
 def test_prefill_from_resident_household_building_and_visit(org, as_user):

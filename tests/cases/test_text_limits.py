@@ -11,21 +11,11 @@ from cases.models import Case, CaseEvent
 from committee.scoping import committee_scope
 from common.lengths import DESCRIPTION_MAX, NOTE_MAX
 from tests.cases.page_text import field_of, text_of
-from tests.factories import admin_form_data, make_case
+from tests.factories import admin_form_data, intake_post, make_case
 
 
 def _intake(org, **extra) -> dict:
-    data = {
-        "title": "三楼楼道积水",
-        "description": "下雨后楼道积水",
-        "category": "drainage",
-        "source": "walk_in",
-        "priority": "normal",
-        "committee": str(org.a.pk),
-        "token": "t",
-    }
-    data.update(extra)
-    return data
+    return intake_post(org.a, **{"title": "三楼楼道积水", "description": "下雨后楼道积水", **extra})
 
 
 def test_the_limits_are_sensible():

@@ -15,6 +15,7 @@ from committee.roles import Role
 from tests.cases.page_text import field_of, text_of
 from tests.factories import (
     admin_form_data,
+    intake_post,
     jpeg_upload,
     make_building,
     make_case,
@@ -118,17 +119,16 @@ def test_what_was_typed_for_an_action_no_longer_offered_is_shown_to_copy(org, as
 
 
 def _intake(org, **extra) -> dict:
-    data = {
-        "title": "又一户反映地漏返水",
-        "description": "楼下102室也冒水了，\n下午三点开始",
-        "place": "",
-        "category": "drainage",
-        "source": "walk_in",
-        "priority": "normal",
-        "committee": str(org.a.pk),
-        "token": "joined",
-    }
-    return {**data, **extra}
+    return intake_post(
+        org.a,
+        **{
+            "title": "又一户反映地漏返水",
+            "description": "楼下102室也冒水了，\n下午三点开始",
+            "place": "",
+            "token": "joined",
+            **extra,
+        },
+    )
 
 
 def test_joining_an_existing_case_keeps_what_was_typed_and_the_photo_on_it(org, as_user):
