@@ -66,7 +66,8 @@ def test_a_worker_finds_a_resident_by_initials_and_logs_a_visit_on_a_phone(phone
     phone.get_by_label("需要跟进").check()
     screenshot(phone, "visit-form-phone")
     phone.get_by_role("button", name="保存走访").click()
-    expect(phone.locator(".messages")).to_contain_text("需要跟进")
+    # Said where the page lands (the visits, with the button to log a case), not at its top.
+    expect(phone.locator("#visits .messages")).to_contain_text("需要跟进")
     expect(phone.locator("#visits")).to_contain_text("老人反映卫生间漏水")
     screenshot(phone, "visit-saved-phone")
     visit = Visit.all_objects.latest("pk")

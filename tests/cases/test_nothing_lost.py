@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases import services
 from cases.models import Aid, Case, CaseEvent, OutsideBody, Referral
@@ -16,6 +16,14 @@ from committee.access import Access
 from common.lengths import NOTE_MAX
 from tests.cases.test_repeated_submits import _form
 from tests.factories import make_case
+
+
+@pytest.fixture(autouse=True)
+def _in_chinese():
+    """The services' refusals are read here in Chinese, whatever language an earlier test in the
+    same process left active (the PostgreSQL run read one in English)."""
+    with translation.override("zh-hans"):
+        yield
 
 
 def _referral(org) -> tuple[Case, Referral]:
