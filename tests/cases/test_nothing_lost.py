@@ -101,6 +101,21 @@ def test_an_answered_referral_offers_its_correction_drawn_with_the_reply_as_reco
     assert sorted(texts) == ["物业已修好", "物业说下周修"]  # the timeline keeps the words replaced
 
 
+def test_a_correction_refused_for_its_day_is_drawn_again_as_typed_and_still_a_correction(org, as_user):
+    case, referral = _referral(org)
+    services.record_reply(access=Access(org.worker_a), referral=referral, reply="物业说下周修")
+    url = reverse("cases:reply", args=[referral.pk])
+    client = as_user(org.worker_a)
+    data = _form(client.get(reverse("cases:detail", args=[case.pk])).text, url)
+    before_sent = referral.sent_on - datetime.timedelta(days=3)
+    data |= {"reply": ["物业已修好"], "replied_on": [before_sent.isoformat()]}
+    page = client.post(url, data).text
+    again = _form(page, url)
+    assert again["reply"] == ["物业已修好"] and again["correct"] == ["True"]
+    referral.refresh_from_db()
+    assert referral.reply == "物业说下周修"
+
+
 def test_the_correction_is_only_for_those_who_may_record_replies(org, as_user):
     case, referral = _referral(org)
     services.record_reply(access=Access(org.worker_a), referral=referral, reply="物业说下周修")
