@@ -356,7 +356,16 @@ class ReplyForm(forms.Form):
         label=_("Reply"), widget=forms.Textarea({"rows": 2}), validators=[limit(NOTE_MAX)]
     )
     outcome = forms.CharField(label=_("Outcome"), required=False, max_length=200)
+    # Drawn only in the correction of an answered referral's reply: the first reply's form leaves it
+    # out, so that a reply recorded meanwhile by a colleague is refused, not replaced unawares.
+    correct = forms.BooleanField(required=False, widget=forms.HiddenInput)
     token = token_field()
+
+    @classmethod
+    def correcting(cls, referral) -> "ReplyForm":
+        """The correction of `referral`'s reply, drawn with the reply, day and outcome as recorded."""
+        fields = {name: getattr(referral, name) for name in ("replied_on", "reply", "outcome")}
+        return cls(initial=fields | {"correct": True})
 
 
 class FollowUpForm(VersionForm):

@@ -168,7 +168,8 @@ def _detail_context(
             if e.kind == CaseEvent.Kind.CHASE and events.payload(e).referral == referral.pk
         ]
         referral.chases = sorted(chases, key=lambda e: e.at)
-        referral.reply_form = posted.get(f"reply-{referral.pk}")
+        correction = referral.replied_on and ReplyForm.correcting(referral)  # an answered one's
+        referral.reply_form = posted.get(f"reply-{referral.pk}") or correction
     attachments = children["attachments"]
     # Aid (who gets how much, and why) is for those who may see sensitive data: not the viewer, not
     # the street, whatever the case.
@@ -493,9 +494,8 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _child(request, Referral, pk)
     form = ReplyForm(request.POST)
     record = _form_action(form, partial(services.record_reply, access=request.access, referral=referral))
-    return _run(
-        request, referral.case_id, _("Reply recorded."), record, posted={f"reply-{referral.pk}": form}
-    )
+    done = _("Reply corrected.") if request.POST.get("correct") == "True" else _("Reply recorded.")
+    return _run(request, referral.case_id, done, record, posted={f"reply-{referral.pk}": form})
 
 
 @require_POST

@@ -129,8 +129,8 @@ def record_reply(
         # record the same call, and a referral has one reply (its day and outcome count in the
         # reports). Replacing it lost the first person's words without a word to either. Refused,
         # the first reply stands, and the second person reads it with their own words said back
-        # (the form is no longer drawn for an answered referral): nothing of either is lost, and
-        # what the second adds goes in a note, or replaces it with `correct`.
+        # (an answered referral's page draws its correction, not a second reply): nothing of either is
+        # lost, and what the second adds goes in a note, or replaces it with `correct`.
         raise ValidationError(
             _(
                 "A colleague has recorded their reply already: “%(theirs)s”. Yours was not saved: "

@@ -77,6 +77,58 @@ def test_the_second_replier_on_the_page_is_told_and_keeps_their_words(org, as_us
     assert referral.reply == "物业已修好"
 
 
+def test_an_answered_referral_offers_its_correction_drawn_with_the_reply_as_recorded(org, as_user):
+    case, referral = _referral(org)
+    day = timezone.localdate()
+    services.record_reply(
+        access=Access(org.worker_a), referral=referral, reply="物业说下周修", outcome="待修", replied_on=day
+    )
+    page_url = reverse("cases:detail", args=[case.pk])
+    url = reverse("cases:reply", args=[referral.pk])
+    client = as_user(org.worker_a)
+    page = client.get(page_url).text
+    assert "更正答复" in page
+    data = _form(page, url)
+    assert data["reply"] == ["物业说下周修"] and data["outcome"] == ["待修"]
+    assert data["replied_on"] == [day.isoformat()]
+    assert data.get("token", [""])[0], "the correction form carries no one-time token"
+    data |= {"reply": ["物业已修好"], "outcome": ["已处理"]}
+    assert client.post(url, data).status_code == 302
+    assert "答复已更正" in client.get(page_url).text
+    referral.refresh_from_db()
+    assert (referral.reply, referral.outcome) == ("物业已修好", "已处理")
+    texts = CaseEvent.all_objects.filter(case=case, kind=CaseEvent.Kind.REPLY).values_list("text", flat=True)
+    assert sorted(texts) == ["物业已修好", "物业说下周修"]  # the timeline keeps the words replaced
+
+
+def test_a_correction_refused_for_its_day_is_drawn_again_as_typed_and_still_a_correction(org, as_user):
+    case, referral = _referral(org)
+    services.record_reply(access=Access(org.worker_a), referral=referral, reply="物业说下周修")
+    url = reverse("cases:reply", args=[referral.pk])
+    client = as_user(org.worker_a)
+    data = _form(client.get(reverse("cases:detail", args=[case.pk])).text, url)
+    before_sent = referral.sent_on - datetime.timedelta(days=3)
+    data |= {"reply": ["物业已修好"], "replied_on": [before_sent.isoformat()]}
+    page = client.post(url, data).text
+    again = _form(page, url)
+    assert again["reply"] == ["物业已修好"] and again["correct"] == ["True"]
+    referral.refresh_from_db()
+    assert referral.reply == "物业说下周修"
+
+
+def test_the_correction_is_only_for_those_who_may_record_replies(org, as_user):
+    case, referral = _referral(org)
+    services.record_reply(access=Access(org.worker_a), referral=referral, reply="物业说下周修")
+    assert "更正答复" not in as_user(org.viewer_a).get(reverse("cases:detail", args=[case.pk])).text
+    url = reverse("cases:reply", args=[referral.pk])
+    data = {"replied_on": timezone.localdate().isoformat(), "reply": "改了", "correct": "True"}
+    assert as_user(org.viewer_a).post(url, data).status_code == 403
+    assert as_user(org.worker_b).post(url, data).status_code == 404
+    assert as_user(org.worker_a).get(url).status_code == 405
+    referral.refresh_from_db()
+    assert referral.reply == "物业说下周修"
+
+
 # --- Aid's notes at their limit -------------------------------------------------------------------------
 
 
