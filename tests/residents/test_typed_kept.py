@@ -57,7 +57,11 @@ def test_a_resident_edit_refused_as_out_of_date_keeps_what_was_typed(org, home, 
 
     assert worker.post(url, again).status_code == 302
     resident = Resident.all_objects.get(pk=resident.pk)
-    assert (resident.phone, resident.residency_status, resident.notes) == ("13987654321", "tenant", "独居，女儿每周来")
+    assert (resident.phone, resident.residency_status, resident.notes) == (
+        "13987654321",
+        "tenant",
+        "独居，女儿每周来",
+    )
     assert resident.id_number == number
     assert list(resident.care_categories.values_list("code", flat=True)) == ["elderly_alone"]
 
@@ -89,7 +93,9 @@ def test_a_household_edit_refused_as_out_of_date_keeps_what_was_typed(org, home,
     secretary, worker = as_user(org.secretary_a), as_user(org.worker_a)
     url = f"/households/{home.pk}/edit/"
     theirs, mine = _form_of(secretary.get(url).text), _form_of(worker.get(url).text)
-    assert secretary.post(url, {**theirs, "phone": ["13987654321"], "residency": ["tenant"]}).status_code == 302
+    assert (
+        secretary.post(url, {**theirs, "phone": ["13987654321"], "residency": ["tenant"]}).status_code == 302
+    )
 
     refused = worker.post(url, {**mine, "notes": ["门铃坏了"]}, headers={"Accept-Language": "zh-hans"})
     assert refused.status_code == 409
