@@ -282,7 +282,7 @@ def take_newer(
         typed = _plain(field.widget.value_from_datadict(data, form.files, key))
         try:
             drawn = field.to_python(_plain(hidden.value_from_datadict(data, form.files, drawn_key)))
-        except ValidationError:
+        except (ValidationError, OverflowError):  # a hidden value tampered with (an id past 64 bits)
             drawn = None
         _put(data, drawn_key, now)
         if not field.has_changed(drawn, now):
