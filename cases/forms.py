@@ -12,7 +12,7 @@ from cases.models import Aid, Attachment, Case, CaseCategory, CaseParty, Outside
 from cases.rules import case_workers
 from cases.services import NewParty
 from committee.roles import Perm
-from common.forms import DateInput, ModelChoiceField, parse_id
+from common.forms import DateInput, ModelChoiceField, parse_id, take_newer
 from common.lengths import DESCRIPTION_MAX, NOTE_MAX, limit
 from common.masking import mask_numbers_in_text, shorten
 from residents.models import Building, Household, Resident, Visit
@@ -245,37 +245,7 @@ class EditForm(forms.ModelForm):
         keeps what they typed; one they left as drawn takes the newer value, so that saving again
         does not undo a colleague's change they never touched; each field changed meanwhile says to
         what (its help). The version is the case's now: saving again is deliberate."""
-        data = self.data.copy()
-        newer = EditForm(instance=case)
-        for name in self.Meta.fields:
-            field, drawn_name = self.fields[name], self.add_initial_prefix(name)
-            now = _plain(field.hidden_widget().format_value(newer[name].value()) or "")
-            typed = _plain(data.get(self.add_prefix(name), ""))
-            try:
-                drawn = _plain(field.to_python(data.get(drawn_name)))
-            except ValidationError:
-                drawn = None
-            data[drawn_name] = now
-            if not field.has_changed(drawn, now):
-                continue  # nobody else changed it
-            if not field.has_changed(drawn, typed):
-                data[self.add_prefix(name)] = now  # left as drawn: the colleague's value
-                note = _("Someone else just changed this to “%(value)s”.")
-            elif typed != now:
-                note = _("Someone else just changed this to “%(value)s”; what you typed is kept here.")
-            else:
-                continue  # both made the same change
-            shown = _shown(case, name) or _("(empty)")
-            # On the bound field, which copied the field's help when the form was validated.
-            self[name].help_text = " ".join(str(t) for t in (note % {"value": shown}, field.help_text) if t)
-        data[self.add_prefix("version")] = str(case.version)
-        self.data = data
-        self.kept = True
-
-
-def _plain(value):
-    """A value as typed, with a browser's line ends (CRLF) read as the stored ones."""
-    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+        take_newer(self, EditForm(instance=case), self.Meta.fields, lambda name: _shown(case, name))
 
 
 def _shown(case: Case, name: str) -> str:

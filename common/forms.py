@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.dates import outside_range
 from common.escaping import dates_kept_whole, escape
+from common.masking import mask_numbers_in_text, shorten
 
 MAX_ID = 2**63 - 1  # the largest id a database column holds: a larger one is no id at all
 # The years a date typed into Needle may fall in: year 1 in Shanghai time is before year 1 in UTC,
@@ -257,3 +258,88 @@ class FormRenderer(DjangoTemplates):
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return "".join(parts)
+
+
+def take_newer(
+    form: forms.BaseForm,
+    newer: forms.BaseForm,
+    names,
+    shown: Callable[[str], str] | None = None,
+) -> None:
+    """After a save refused because the record changed meanwhile: `form`, as posted, drawn again
+    over the record as it is now, with nothing typed lost. `newer`: the same form, unbound, over the
+    newer record; `names`: the fields drawn with their value as drawn (show_hidden_initial, a
+    hidden initial-<name>). A field this person changed keeps what they typed; one they left as
+    drawn takes the newer value, so that saving again does not undo a colleague's change they never
+    touched; each field changed meanwhile says to what (its help), in `shown(name)`'s words (by
+    default the value as the form draws it, numbers in a text masked). The version is the newer
+    record's: saving again is deliberate."""
+    data = form.data.copy()
+    for name in names:
+        field, key, drawn_key = form.fields[name], form.add_prefix(name), form.add_initial_prefix(name)
+        hidden = field.hidden_widget()
+        now = _plain(hidden.format_value(newer[name].value()))
+        typed = _plain(field.widget.value_from_datadict(data, form.files, key))
+        try:
+            drawn = field.to_python(_plain(hidden.value_from_datadict(data, form.files, drawn_key)))
+        except (ValidationError, OverflowError):  # a hidden value tampered with (an id past 64 bits)
+            drawn = None
+        _put(data, drawn_key, now)
+        if not field.has_changed(drawn, now):
+            continue  # nobody else changed it
+        if not field.has_changed(drawn, typed):
+            _put(data, key, now)  # left as drawn: the colleague's value
+            kept = False
+        elif typed != now:
+            kept = True
+        else:
+            continue  # both made the same change
+        value = shown(name) if shown else shown_value(newer[name])
+        note_changed(form, name, value, kept=kept)
+    data[form.add_prefix("version")] = str(newer["version"].value())
+    form.data = data
+    form.kept = True
+
+
+def note_changed(form: forms.BaseForm, name: str, value: str, *, kept: bool) -> None:
+    """Say on a field of a form drawn again (take_newer) that someone else just changed it to
+    `value` (already in the words the page may show: masked), and whether what was typed is kept."""
+    if kept:
+        note = _("Someone else just changed this to “%(value)s”; what you typed is kept here.")
+    else:
+        note = _("Someone else just changed this to “%(value)s”.")
+    bound = form[name]  # the bound field copied the field's help when it was made
+    said = note % {"value": value or _("(empty)")}
+    bound.help_text = " ".join(str(t) for t in (said, bound.help_text) if t)
+
+
+def shown_value(bound: forms.BoundField) -> str:
+    """A bound field's value as the form draws it, in a few words: a choice by its label (several
+    joined), a text shortened with the numbers in it masked (never a number cut in two)."""
+    value = bound.value()
+    choices = getattr(bound.field, "choices", None)
+    if choices is not None:
+        values = {
+            str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v not in (None, "")
+        }
+        return "、".join(str(label) for key, label in choices if str(key) in values)
+    text = str(bound.field.widget.format_value(value) or "")
+    short = shorten(text, 60)
+    return mask_numbers_in_text(short + ("…" if len(short) < len(text) else ""))
+
+
+def _plain(value):
+    """A value as posted or drawn: a browser's line ends (CRLF) read as the stored ones, nothing as
+    empty, several values (a multiple choice) as their strings."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+def _put(data, key: str, value) -> None:
+    if isinstance(value, list):
+        data.setlist(key, value)
+    else:
+        data[key] = value

@@ -3,14 +3,19 @@ Chinese error on its field here as in the importer. Dates are judged by the mode
 (Resident.check_dates, Visit.check_visited_at), which residents.services applies on every path: the
 views put a refusal on its field, with what was typed."""
 
+from collections.abc import Callable
+from typing import ClassVar
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from committee.roles import Perm
-from common.forms import DateInput, DateTimeInput, IdsChoiceField
+from common.forms import DateInput, DateTimeInput, IdsChoiceField, note_changed, take_newer
 from common.masking import mask_id_number, mask_phone
 from residents import services, validators
 from residents.addresses import ROOM, without_unit
@@ -28,7 +33,61 @@ def _phone(value: str) -> str:
     return validators.validate_phone(value) if value.strip() else ""
 
 
-class ResidentForm(forms.ModelForm):
+def _number_drawn(value: str | None) -> str:
+    """What the form keeps of a number on file as it drew it (<name>_drawn): a keyed hash, which
+    tells a number changed meanwhile without the number ever reaching the page."""
+    return (
+        salted_hmac("residents.forms.number_drawn", value, algorithm="sha256").hexdigest()[:20]
+        if value
+        else ""
+    )
+
+
+class KeptWhenStale:
+    """An edit form of the registry drawn again, as typed, over the newer record when someone else
+    saved it first (services.StaleEdit), as the case's edit form is (common.forms.take_newer).
+
+    Each of `kept_fields` is drawn with its value as drawn (a hidden initial-<name>). The numbers
+    (`numbers`: name → mask) are drawn empty (their full value never reaches the page), so the
+    form keeps a keyed hash of each as drawn (<name>_drawn) instead: a number changed meanwhile
+    is said masked, as the form's help says the one on file."""
+
+    kept_fields: tuple[str, ...] = ()
+    numbers: ClassVar[dict[str, Callable[[str], str]]] = {}
+    # Fields the template draws by hand (a list of boxes), not as a field group: their value as
+    # drawn is drawn by `drawn()`.
+    drawn_apart: tuple[str, ...] = ()
+    kept = False
+
+    def _draw_kept(self) -> None:
+        for name in self.kept_fields:
+            self.fields[name].show_hidden_initial = True
+        for name in self.numbers:
+            self.fields[f"{name}_drawn"] = forms.CharField(widget=forms.HiddenInput, required=False)
+            if self.instance.pk:
+                self.initial[f"{name}_drawn"] = _number_drawn(getattr(self.instance, name))
+
+    def drawn(self) -> SafeString:
+        """The hidden inputs of what the form drew that its field groups do not draw."""
+        parts = [str(self[f"{name}_drawn"]) for name in self.numbers if self.instance.pk]
+        parts += [self[name].as_hidden(only_initial=True) for name in self.drawn_apart if self.instance.pk]
+        return mark_safe("".join(parts))  # noqa: S308 (Django's own rendering of hidden inputs)
+
+    def take_newer(self, newer) -> None:
+        """This form, bound to what was posted over the newer record, with what was typed kept
+        beside the colleague's changes. `newer`: the same form unbound over the newer record."""
+        take_newer(self, newer, self.kept_fields)
+        for name, mask in self.numbers.items():
+            key = self.add_prefix(f"{name}_drawn")
+            drawn, now = self.data.get(key, ""), newer[f"{name}_drawn"].value() or ""
+            self.data[key] = now
+            if drawn != now:
+                # Left empty, the number on file (the colleague's) stays; typed, it replaces it.
+                typed = bool(self.data.get(self.add_prefix(name), "").strip())
+                note_changed(self, name, mask(getattr(newer.instance, name) or ""), kept=typed)
+
+
+class ResidentForm(KeptWhenStale, forms.ModelForm):
     """Create (in `household`) or edit a resident. On edit the ID and phone fields start empty: the
     full numbers never reach the page; leaving a field empty keeps the number on file.
 
@@ -49,6 +108,10 @@ class ResidentForm(forms.ModelForm):
         model = Resident
         fields = ["name", "gender", "birth_date", "relation_to_head", "residency_status", "notes"]
         widgets = {"birth_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    kept_fields = (*Meta.fields, "care_categories")
+    numbers: ClassVar = {"id_number": mask_id_number, "phone": mask_phone}
+    drawn_apart = ("care_categories",)
 
     def __init__(self, *args, access, household: Household | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -77,6 +140,7 @@ class ResidentForm(forms.ModelForm):
                 self.fields["phone"].help_text = _(
                     "On file: %(masked)s. Leave empty to keep it; type a new one to replace it."
                 ) % {"masked": mask_phone(self.instance.phone)}
+            self._draw_kept()
 
     def clean_id_number(self) -> str | None:
         value = self.cleaned_data["id_number"].strip()
@@ -139,7 +203,7 @@ class ResidentForm(forms.ModelForm):
         )
 
 
-class HouseholdForm(forms.ModelForm):
+class HouseholdForm(KeptWhenStale, forms.ModelForm):
     """Add a household to `building`, or edit one: an edit raises services.StaleEdit when someone
     saved the household since the form was opened."""
 
@@ -151,6 +215,9 @@ class HouseholdForm(forms.ModelForm):
         fields = ["room", "housing_type", "residency", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
+    kept_fields = tuple(Meta.fields)
+    numbers: ClassVar = {"phone": mask_phone}
+
     def __init__(self, *args, building: Building, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.building = building
@@ -161,6 +228,8 @@ class HouseholdForm(forms.ModelForm):
             self.fields["phone"].help_text = _(
                 "On file: %(masked)s. Leave empty to keep it; type a new one to replace it."
             ) % {"masked": mask_phone(self.instance.phone)}
+        if self.instance.pk:
+            self._draw_kept()
 
     def clean_room(self) -> str:
         room = without_unit(self.cleaned_data["room"].strip(), ROOM)
@@ -190,7 +259,7 @@ class HouseholdForm(forms.ModelForm):
         return services.household_save(household=household, version=version)
 
 
-class BuildingForm(forms.ModelForm):
+class BuildingForm(KeptWhenStale, forms.ModelForm):
     """Add a building, or edit one: an edit raises services.StaleEdit when someone saved the
     building since the form was opened."""
 
@@ -201,6 +270,8 @@ class BuildingForm(forms.ModelForm):
         model = Building
         fields = ["road", "lane", "number", "grid", "floors", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    kept_fields = tuple(Meta.fields)
 
     def __init__(self, *args, committees, **kwargs) -> None:
         """committees: the committees the user may add buildings to (id, name)."""
@@ -213,6 +284,7 @@ class BuildingForm(forms.ModelForm):
             )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            self._draw_kept()
         ids = [c.pk for c in committees]
         self.fields["grid"].queryset = Grid.objects.filter(committee_id__in=ids).select_related("committee")
         self.fields["lane"].widget.attrs["inputmode"] = "numeric"

@@ -1,6 +1,8 @@
 """Pages of the registry: the resident list and search, residents, households, buildings, the care
 roster, visits, and the reveal of a full number. Each checks access through committee.access."""
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -414,9 +416,19 @@ def resident_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "residents/resident_form.html", ctx)
 
 
+def _kept(form_class, request: HttpRequest, newer, **kwargs):
+    """An edit refused because someone else saved the record first (services.StaleEdit): the form
+    as posted, drawn again over the newer record with what was typed kept and each field changed
+    meanwhile saying to what (KeptWhenStale). The form validates its own copy of the record (a
+    model form writes what was typed into its instance): the page's is the newer record as saved."""
+    form = form_class(request.POST, instance=copy.deepcopy(newer), **kwargs)
+    form.take_newer(form_class(instance=newer, **kwargs))
+    return form
+
+
 @require_http_methods(["GET", "POST"])
 def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit with optimistic locking: a stale form is refused and the newer record shown."""
+    """Edit with optimistic locking: a stale form is refused, drawn again as typed over the newer record."""
     resident = get_for_user(
         request, Resident.objects.select_related("household__building"), Perm.EDIT_REGISTRY, pk=pk
     )
@@ -428,7 +440,7 @@ def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleEdit as refused:
             stale = refused.current
             _show_categories([stale], _sensitive_ids(request))
-            form = ResidentForm(instance=stale, access=request.access)
+            form = _kept(ResidentForm, request, stale, access=request.access)
         except ValidationError as error:
             form.add_error(None, error)  # a birth date out of range onto its field
         else:
@@ -486,7 +498,7 @@ def household_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_for_user(request, Household.objects.select_related("building"), Perm.EDIT_REGISTRY, pk=pk)
-    """Edit with optimistic locking: a stale form is refused and the newer record shown."""
+    """Edit with optimistic locking: a stale form is refused, drawn again as typed over the newer record."""
     form = HouseholdForm(request.POST or None, instance=household, building=household.building)
     stale = None
     if request.method == "POST" and form.is_valid():
@@ -494,7 +506,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.save()
         except services.StaleEdit as refused:
             stale = household = refused.current
-            form = HouseholdForm(instance=stale, building=stale.building)
+            form = _kept(HouseholdForm, request, stale, building=stale.building)
         else:
             messages.success(request, _("Household %(address)s saved.") % {"address": household.address})
             hint_edited_numbers(request, form, "notes")
@@ -522,7 +534,7 @@ def building_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
     building = get_for_user(request, Building.objects.select_related("committee"), Perm.EDIT_REGISTRY, pk=pk)
-    """Edit with optimistic locking: a stale form is refused and the newer record shown."""
+    """Edit with optimistic locking: a stale form is refused, drawn again as typed over the newer record."""
     form = BuildingForm(request.POST or None, instance=building, committees=[building.committee])
     stale = None
     if request.method == "POST" and form.is_valid():
@@ -530,7 +542,7 @@ def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.save()
         except services.StaleEdit as refused:
             stale = building = refused.current
-            form = BuildingForm(instance=stale, committees=[stale.committee])
+            form = _kept(BuildingForm, request, stale, committees=[stale.committee])
         else:
             messages.success(request, _("Building %(address)s saved.") % {"address": building.address})
             hint_edited_numbers(request, form, "notes")
