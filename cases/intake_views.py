@@ -368,13 +368,14 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk)
     post = request.POST
     residents = [party.resident for party in parse_parties(post)]
+    words = _joined_words(post)
     try:
         photos = PhotosField().clean(request.FILES.getlist("photos"))
         services.add_reporters(
             access=request.access,
             case=case,
             residents=residents,
-            text=_joined_words(post),
+            text=words,
             photos=photos,
             token=_token(post),  # the intake form's: a double tap joins once
         )
@@ -391,14 +392,14 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
             )
         form, parties = _refilled(request, post)
         return _render_intake(request, form, parties, intake_url=_intake_url(request, post))
-    if _joined_words(post) or photos:
+    if photos:
         added = ngettext(
             "Added to case %(number)s: what you typed and %(count)s photo are on its timeline.",
             "Added to case %(number)s: what you typed and %(count)s photos are on its timeline.",
             len(photos),
         )
-        if not photos:
-            added = _("Added to case %(number)s: what you typed is on its timeline.")
+    elif words:
+        added = _("Added to case %(number)s: what you typed is on its timeline.")
     else:
         added = _("Added to case %(number)s.")
     # "intake-done": the form's copy kept on the device is forgotten (static/js/needle.js).
