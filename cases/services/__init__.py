@@ -34,10 +34,10 @@ from cases.services.case import (
     mark_duplicate,
     next_number,
     pending_reopen_request,
-    record_correction,
     take,
     transition,
 )
+from cases.services.correction import record_correction
 from cases.services.once import Repeated
 from cases.services.work import (
     DECISIONS,

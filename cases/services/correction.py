@@ -1,0 +1,45 @@
+"""An administrator's correction of a case in the admin, written on its timeline as the app's own
+changes are (cases/admin.py CaseAdmin.save_model saves the row, then calls this)."""
+
+import datetime
+
+from django.db import transaction
+
+from cases import events
+from cases.models import Case, CaseEvent
+from cases.services.case import EDITABLE
+from committee.models import User
+
+
+@transaction.atomic
+def record_correction(
+    *, case: Case, stored: Case, by: User, at: datetime.datetime | None = None
+) -> list[CaseEvent]:
+    """An administrator's correction of a case in the admin, on its timeline as the app's own changes
+    are: what the case is about (the EDITABLE fields: events.Edited), its assignee (events.Assigned:
+    the new assignee is told, and the one it was taken from) and its status (events.StatusChanged),
+    each marked as corrected in the admin. `stored`: the case as it was before, `case` as saved.
+
+    The admin saves the row itself and does not go through edit, assign or transition: those hold
+    staff to the case's life (who may, from which status, with a resolution or a reason, and the
+    times each move sets), and a correction is made where the record is wrong outside that life (a
+    closed case credited to the wrong worker). The admin's form checks what the app would refuse
+    (an assignee who does not work cases in the committee, a date out of range); this writes the
+    same events, so the timeline and the people concerned learn of it. Who may correct is the
+    admin's to decide (a superuser, its change permission), not the case's rules."""
+    recorded = []
+    edited = [f for f in EDITABLE if getattr(stored, f) != getattr(case, f)]
+    if edited:
+        payload = events.Edited.of(edited, stored, case, corrected=True)
+        recorded.append(events.record(case, payload, actor=by, at=at))
+    if stored.assignee_id != case.assignee_id:
+        payload = events.Assigned(
+            assignee=case.assignee.display_name if case.assignee_id else "",
+            previous=stored.assignee.display_name if stored.assignee_id else "",
+            corrected=True,
+        )
+        recorded.append(events.record(case, payload, actor=by, at=at))
+    if stored.status != case.status:
+        payload = events.StatusChanged(before=stored.status, after=case.status, corrected=True)
+        recorded.append(events.record(case, payload, actor=by, at=at))
+    return recorded
