@@ -25,6 +25,7 @@ from cases.models import (
 )
 from cases.rules import case_workers
 from cases.search import reindex_cases, term_filter
+from cases.services.reopening import reopen, reopened
 from committee.models import User
 from common.admin_committee import (
     CommitteeFixedAdmin,
@@ -311,10 +312,11 @@ class CaseAdminForm(forms.ModelForm):
                 self.add_error("resolution", NO_RESOLUTION)
             if after != before and not data.get("resolved_at"):
                 data["resolved_at"] = now
-        elif before in (S.RESOLVED, S.CLOSED):
+        elif reopened(before, after):
+            # What the save then writes (services.reopen, as in the app), cleared here already so
+            # that the times are checked as they will be saved: no resolution's time, and its next
+            # resolution is called back again (the answer stays the last call's: last_call_result).
             data["resolved_at"] = None
-            # Its next resolution is called back again, as in the app (the answer stays the last
-            # call's: last_call_result, kept from the calls).
             data["satisfaction"] = ""
 
 
@@ -397,11 +399,14 @@ class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin, CommitteeSearchAdmin):
             # Kept, and said, as in the app: after the admin's "changed successfully" (response_*).
             obj.day_off_warning = day_off_warning(obj.due_date)
         stored = Case.all_objects.select_related("assignee", "category").get(pk=obj.pk) if change else None
-        if stored is not None and stored.status in (S.RESOLVED, S.CLOSED) and obj.status in rules.OPEN:
-            obj.reopen_requested_at = None  # reopened: a worker's request to reopen is answered
+        due = None
+        if stored is not None and reopened(stored.status, obj.status):
+            # As the secretary's reopening (services.reopen): worked again, due again from today, and
+            # a worker's request to reopen answered. A date typed in this correction stands as typed.
+            due = reopen(obj, timezone.localdate(), count_due="due_date" not in form.changed_data)
         super().save_model(request, obj, form, change)
         if stored is not None:
-            services.record_correction(case=obj, stored=stored, by=request.user)
+            services.record_correction(case=obj, stored=stored, by=request.user, due=due)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

@@ -302,13 +302,14 @@ class StatusChanged(_Correctable, Payload):
 
 
 @dataclass(frozen=True)
-class Reopened(Payload):
+class Reopened(_Correctable, Payload):
     kind = Kind.REOPENED
     KEYS = {"before": "from", "after": "to"}
     before: str = ""
     after: str = ""
     action: str = "reopen"
     due: str = ""  # the due date counted again from the reopening day (ISO); empty: it stayed
+    corrected: bool = False  # by an administrator correcting its status in the admin (no reason)
 
     def to_data(self) -> dict[str, Any]:
         data = super().to_data()
@@ -317,6 +318,10 @@ class Reopened(Payload):
         return data
 
     def sentence(self, files: Container[int]) -> SafeString:
+        if self.corrected:
+            if self.due:
+                return _say(_("Corrected in the admin: reopened; now due %(day)s."), day=self.due)
+            return _say(_("Corrected in the admin: reopened."))
         return _reopened(self.due)
 
 

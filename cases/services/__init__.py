@@ -39,6 +39,7 @@ from cases.services.case import (
 )
 from cases.services.correction import record_correction
 from cases.services.once import Repeated
+from cases.services.reopening import reopen
 from cases.services.work import (
     DECISIONS,
     add_aid,
@@ -83,6 +84,7 @@ __all__ = [
     "record_reply",
     "refer",
     "remove_attachment",
+    "reopen",
     "take",
     "transition",
     "update_aid",

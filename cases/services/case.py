@@ -36,6 +36,7 @@ from cases.rules import (
 )
 from cases.search import reindex_cases
 from cases.services.once import refuse_repeat, refuse_repeated_join, refuse_repeated_note
+from cases.services.reopening import REOPENED, reopen
 from committee.access import Access
 from committee.models import Committee, User
 from committee.roles import Perm
@@ -353,8 +354,8 @@ def transition(
     """start, wait, resume, resolve (text = resolution), withdraw, reopen (text = reason)."""
     if action not in TRANSITIONS:
         raise ValueError(action)
-    reopen = REOPEN_FIELDS if action == Action.REOPEN else ()
-    case = _lock(access, case.pk, action, version, *reopen, token=token)
+    also = REOPEN_FIELDS if action == Action.REOPEN else ()
+    case = _lock(access, case.pk, action, version, *also, token=token)
     if action == Action.REOPEN and not text.strip() and case.reopen_requested_at is not None:
         # Reopening on a worker's request (one tap on the case page): their reason is the reason.
         request = pending_reopen_request(case)
@@ -374,17 +375,8 @@ def transition(
         case.closed_at = at
         fields += ["closure", "closed_at"]
     elif action == Action.REOPEN:
-        case.closure = ""
-        case.closed_at = None
-        case.resolved_at = None
-        # Its next resolution is called back again (the list's follow_up=due, closing); the last
-        # call's answer stays on the case (last_call_result) for the dashboards' satisfaction.
-        case.satisfaction = ""
-        case.reopen_requested_at = None  # a worker's request to reopen is answered
-        fields += ["closure", "closed_at", "resolved_at", "satisfaction", "reopen_requested_at"]
-        due = case.count_due_again(timezone.localdate(at))  # worked again: due again
-        if due is not None:
-            fields += Case.DUE_COUNTED
+        due = reopen(case, timezone.localdate(at))  # worked again: due again
+        fields += [*REOPENED, *(Case.DUE_COUNTED if due is not None else ())]
     _save(case, *fields)
     if action == Action.REOPEN:
         payload = events.Reopened(before=before, after=case.status, due=str(due or ""))

@@ -8,27 +8,39 @@ from django.db import transaction
 from cases import events
 from cases.models import Case, CaseEvent
 from cases.services.case import EDITABLE
+from cases.services.reopening import reopened
 from committee.models import User
 
 
 @transaction.atomic
 def record_correction(
-    *, case: Case, stored: Case, by: User, at: datetime.datetime | None = None
+    *,
+    case: Case,
+    stored: Case,
+    by: User,
+    due: datetime.date | None = None,
+    at: datetime.datetime | None = None,
 ) -> list[CaseEvent]:
     """An administrator's correction of a case in the admin, on its timeline as the app's own changes
     are: what the case is about (the EDITABLE fields: events.Edited), its assignee (events.Assigned:
-    the new assignee is told, and the one it was taken from) and its status (events.StatusChanged),
-    each marked as corrected in the admin. `stored`: the case as it was before, `case` as saved.
+    the new assignee is told, and the one it was taken from) and its status (events.StatusChanged;
+    a case reopened, events.Reopened with `due`, the date its reopening counted again, as the
+    secretary's reopening says it, and told as it is), each marked as corrected in the admin.
+    `stored`: the case as it was before, `case` as saved.
 
     The admin saves the row itself and does not go through edit, assign or transition: those hold
-    staff to the case's life (who may, from which status, with a resolution or a reason, and the
-    times each move sets), and a correction is made where the record is wrong outside that life (a
-    closed case credited to the wrong worker). The admin's form checks what the app would refuse
-    (an assignee who does not work cases in the committee, a date out of range); this writes the
-    same events, so the timeline and the people concerned learn of it. Who may correct is the
-    admin's to decide (a superuser, its change permission), not the case's rules."""
+    staff to the case's life (who may, from which status, with a resolution or a reason), and a
+    correction is made where the record is wrong outside that life (a closed case credited to the
+    wrong worker). What a move writes is the app's all the same: the admin's form sets the times
+    of each move, and a case reopened there is reopened by the app's rule (services.reopen). The
+    admin's form checks what the app would refuse (an assignee who does not work cases in the
+    committee, a date out of range); this writes the same events, so the timeline and the people
+    concerned learn of it. Who may correct is the admin's to decide (a superuser, its change
+    permission), not the case's rules."""
     recorded = []
     edited = [f for f in EDITABLE if getattr(stored, f) != getattr(case, f)]
+    if due is not None:
+        edited.remove("due_date")  # counted again by the reopening: said with it, not as an edit
     if edited:
         payload = events.Edited.of(edited, stored, case, corrected=True)
         recorded.append(events.record(case, payload, actor=by, at=at))
@@ -40,6 +52,11 @@ def record_correction(
         )
         recorded.append(events.record(case, payload, actor=by, at=at))
     if stored.status != case.status:
-        payload = events.StatusChanged(before=stored.status, after=case.status, corrected=True)
+        if reopened(stored.status, case.status):
+            payload = events.Reopened(
+                before=stored.status, after=case.status, due=str(due or ""), corrected=True
+            )
+        else:
+            payload = events.StatusChanged(before=stored.status, after=case.status, corrected=True)
         recorded.append(events.record(case, payload, actor=by, at=at))
     return recorded

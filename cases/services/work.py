@@ -23,6 +23,7 @@ from cases.models import (
 )
 from cases.rules import Action, may_remove_attachment
 from cases.services.case import REOPEN_FIELDS, _lock, _save
+from cases.services.reopening import REOPENED, reopen
 from committee.access import Access
 from committee.roles import Perm
 from common.lengths import NOTE_MAX, limit
@@ -218,13 +219,9 @@ def record_follow_up(
     due = None
     if reopened:
         case.status = Case.Status.IN_PROGRESS
-        case.resolved_at = None
-        case.satisfaction = ""  # the answer stays the last call's; the next resolution gets its own call
-        case.reopen_requested_at = None  # open again: a worker's request to reopen is answered
-        fields += ["status", "resolved_at", "reopen_requested_at"]
-        due = case.count_due_again(today)  # worked again: due again, counted from today
-        if due is not None:
-            fields += Case.DUE_COUNTED
+        # The answer stays the last call's (last_call_result); the next resolution gets its own call.
+        due = reopen(case, today)  # worked again: due again, counted from today
+        fields += ["status", *REOPENED, *(Case.DUE_COUNTED if due is not None else ())]
     _save(case, *fields)
     called = events.FollowedUp(satisfaction=satisfaction, reopened=reopened, due=str(due or ""))
     events.record(case, called, actor=access.user, text=comment, at=at, token=token)
