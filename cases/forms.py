@@ -1,16 +1,17 @@
 """Forms of the case pages. Rules (who may, in which status) are not here but in rules.py."""
 
 import secrets
+from collections.abc import Callable, Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import reference, uploads
-from cases.models import Aid, Attachment, Case, CaseCategory, CaseParty, OutsideBody
+from cases import events, reference, uploads
+from cases.models import Aid, Attachment, Case, CaseCategory, CaseEvent, CaseParty, OutsideBody
 from cases.rules import case_workers
-from cases.services import NewParty
+from cases.services import NewParty, ReplyCorrected
 from committee.roles import Perm
 from common.forms import DateInput, ModelChoiceField, parse_id, take_newer
 from common.lengths import DESCRIPTION_MAX, NOTE_MAX, limit
@@ -329,13 +330,50 @@ class ReplyForm(forms.Form):
     # Drawn only in the correction of an answered referral's reply: the first reply's form leaves it
     # out, so that a reply recorded meanwhile by a colleague is refused, not replaced unawares.
     correct = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The reply a correction replaces (its event): one corrected since by a colleague is refused
+    # rather than replaced unawares (services.ReplyCorrected), as a second reply is.
+    corrects = forms.IntegerField(required=False, widget=forms.HiddenInput)
     token = token_field()
 
+    DRAWN = ("replied_on", "reply", "outcome")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.initial.get("correct") or self.data.get("correct") == "True":
+            # A correction carries each value as drawn (a hidden initial-<name>): refused because a
+            # colleague corrected it meanwhile, it tells what this person changed from what they
+            # left alone (take_newer).
+            for name in self.DRAWN:
+                self.fields[name].show_hidden_initial = True
+
     @classmethod
-    def correcting(cls, referral) -> "ReplyForm":
-        """The correction of `referral`'s reply, drawn with the reply, day and outcome as recorded."""
-        fields = {name: getattr(referral, name) for name in ("replied_on", "reply", "outcome")}
-        return cls(initial=fields | {"correct": True})
+    def correcting(cls, referral, timeline: Iterable[CaseEvent]) -> "ReplyForm":
+        """The correction of `referral`'s reply, drawn with the reply, day and outcome as recorded,
+        and the reply it replaces: the newest of `timeline`'s replies that is this referral's (the
+        case's events, as services.last_reply reads them)."""
+        fields = {name: getattr(referral, name) for name in cls.DRAWN}
+        replies = [
+            e.pk
+            for e in timeline
+            if e.kind == CaseEvent.Kind.REPLY and events.payload(e).referral == referral.pk
+        ]
+        return cls(initial=fields | {"correct": True, "corrects": max(replies, default=None)})
+
+    def saving(self, save: Callable[[], None]) -> Callable[[], None]:
+        """`save` (this form's action: views._form_action), which draws the form again over a
+        colleague's correction saved meanwhile when it refuses for it (services.ReplyCorrected): as
+        typed, a field left as drawn taking theirs, each of theirs said by its field, and saving
+        again replaces theirs on purpose. Nothing typed is lost, nothing of theirs undone unawares."""
+
+        def act() -> None:
+            try:
+                save()
+            except ReplyCorrected as refused:
+                newer = ReplyForm.correcting(refused.referral, [refused.newer])
+                take_newer(self, newer, self.DRAWN, version="corrects")
+                raise
+
+        return act
 
 
 class FollowUpForm(VersionForm):

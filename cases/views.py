@@ -168,7 +168,7 @@ def _detail_context(
             if e.kind == CaseEvent.Kind.CHASE and events.payload(e).referral == referral.pk
         ]
         referral.chases = sorted(chases, key=lambda e: e.at)
-        correction = referral.replied_on and ReplyForm.correcting(referral)  # an answered one's
+        correction = referral.replied_on and ReplyForm.correcting(referral, timeline)  # an answered one's
         referral.reply_form = posted.get(f"reply-{referral.pk}") or correction
     attachments = children["attachments"]
     # Aid (who gets how much, and why) is for those who may see sensitive data: not the viewer, not
@@ -325,8 +325,9 @@ def _run(
     state when someone changed the case meanwhile. PermissionDenied goes through: 403.
 
     `posted`: the action's form by its name on the page (_detail_context). When its fields have
-    errors (a date out of range), the page is drawn again at once, not redirected to, with the form
-    open as typed and each error on its field; nothing was saved. `typed`: the words of a status
+    errors (a date out of range), or it was drawn again over what a colleague saved first (`kept`:
+    a reply's correction), the page is drawn again at once, not redirected to, with the form open
+    as typed and each error on its field; nothing was saved. `typed`: the words of a status
     action or a note, by the action. Whatever the refusal, nothing typed is lost: a form refused
     because the case changed meanwhile is drawn again as typed over the newer case (or its words
     shown to copy when the page no longer offers it), and so are an action's words refused.
@@ -342,8 +343,10 @@ def _run(
         messages.info(request, _("Saved already: this form was sent twice and saved only once."))
     except ValidationError as error:
         form = next(iter(posted.values())) if posted else None
-        if form is not None and any(form.errors.get(f.name) for f in form.visible_fields()):
-            messages.error(request, _("Nothing was saved: correct the marked fields below."))
+        kept = getattr(form, "kept", False)  # drawn again over a colleague's save: its error says so
+        if form is not None and (kept or any(form.errors.get(f.name) for f in form.visible_fields())):
+            if not kept:
+                messages.error(request, _("Nothing was saved: correct the marked fields below."))
             for text in form.non_field_errors() + [
                 text for f in form.hidden_fields() for text in form.errors.get(f.name, [])
             ]:
@@ -493,7 +496,9 @@ def chase(request: HttpRequest, pk: int) -> HttpResponse:
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _child(request, Referral, pk)
     form = ReplyForm(request.POST)
-    record = _form_action(form, partial(services.record_reply, access=request.access, referral=referral))
+    record = form.saving(
+        _form_action(form, partial(services.record_reply, access=request.access, referral=referral))
+    )
     done = _("Reply corrected.") if request.POST.get("correct") == "True" else _("Reply recorded.")
     return _run(request, referral.case_id, done, record, posted={f"reply-{referral.pk}": form})
 

@@ -265,6 +265,7 @@ def take_newer(
     newer: forms.BaseForm,
     names,
     shown: Callable[[str], str] | None = None,
+    version: str = "version",
 ) -> None:
     """After a save refused because the record changed meanwhile: `form`, as posted, drawn again
     over the record as it is now, with nothing typed lost. `newer`: the same form, unbound, over the
@@ -272,8 +273,9 @@ def take_newer(
     hidden initial-<name>). A field this person changed keeps what they typed; one they left as
     drawn takes the newer value, so that saving again does not undo a colleague's change they never
     touched; each field changed meanwhile says to what (its help), in `shown(name)`'s words (by
-    default the value as the form draws it, numbers in a text masked). The version is the newer
-    record's: saving again is deliberate."""
+    default the value as the form draws it, numbers in a text masked). The version (the hidden
+    field `version` names: what the form says it was drawn over) is the newer record's: saving
+    again is deliberate."""
     data = form.data.copy()
     for name in names:
         field, key, drawn_key = form.fields[name], form.add_prefix(name), form.add_initial_prefix(name)
@@ -296,7 +298,7 @@ def take_newer(
             continue  # both made the same change
         value = shown(name) if shown else shown_value(newer[name])
         note_changed(form, name, value, kept=kept)
-    data[form.add_prefix("version")] = str(newer["version"].value())
+    data[form.add_prefix(version)] = str(newer[version].value())
     form.data = data
     form.kept = True
 

@@ -42,6 +42,7 @@ from cases.services.once import Repeated
 from cases.services.reopening import reopen
 from cases.services.work import (
     DECISIONS,
+    ReplyCorrected,
     add_aid,
     add_attachment,
     chase,
@@ -63,6 +64,7 @@ __all__ = [
     "Conflict",
     "NewParty",
     "Repeated",
+    "ReplyCorrected",
     "add_aid",
     "add_attachment",
     "add_note",

@@ -106,6 +106,29 @@ def chase(
     return events.record(case, chased, actor=access.user, text=text, at=at, token=token)
 
 
+class ReplyCorrected(ValidationError):
+    """A correction of a referral's reply drawn over a reply corrected since (by a colleague, from a
+    page drawn before): nothing was written. `newer`: that correction's event; `referral`: the
+    referral as it is now. The case page draws the form again over it (forms.ReplyForm.saving)."""
+
+    def __init__(self, referral: Referral, newer: CaseEvent) -> None:
+        said = _(
+            "%(name)s corrected this reply meanwhile: “%(theirs)s”. Your correction is not saved yet, and "
+            "what you typed is kept in the form below: check it and save again to replace theirs."
+        )
+        name = newer.actor.display_name if newer.actor_id else _("A colleague")
+        super().__init__(said % {"name": name, "theirs": mask_numbers_in_text(referral.reply)})
+        self.referral, self.newer = referral, newer
+
+
+def last_reply(referral: Referral) -> CaseEvent | None:
+    """The event of the reply `referral` has now: its first reply's, or its latest correction's."""
+    replies = CaseEvent.all_objects.filter(
+        case_id=referral.case_id, kind=CaseEvent.Kind.REPLY, data__referral=referral.pk
+    )
+    return replies.select_related("actor").order_by("-pk").first()
+
+
 @transaction.atomic
 def record_reply(
     *,
@@ -115,6 +138,7 @@ def record_reply(
     replied_on: datetime.date | None = None,
     outcome: str = "",
     correct: bool = False,
+    corrects: int | None = None,
     at: datetime.datetime | None = None,
     token: str = "",
 ) -> Referral:
@@ -123,8 +147,15 @@ def record_reply(
     replied_on); the referral's other dates, as stored, are not checked again here.
 
     A referral answered already (a colleague recorded the reply first, from a page drawn before) is
-    refused, with the colleague's reply and the words typed now: `correct` replaces it on purpose."""
+    refused, with the colleague's reply and the words typed now: `correct` replaces it on purpose,
+    `corrects` naming the reply it replaces (its event, as the form was drawn: last_reply). One
+    drawn over a reply corrected since is refused likewise (ReplyCorrected), so that of two people
+    correcting at once the later does not silently replace the earlier; so is one that does not
+    say (a page drawn before corrections said), which, drawn again, does."""
     case, referral = _lock_referral(access, referral, Action.REPLY, token)
+    newer = last_reply(referral) if correct else None
+    if newer is not None and newer.pk != corrects:
+        raise ReplyCorrected(referral, newer)
     if referral.replied_on is not None and not correct:
         # Refused rather than kept beside it: two people recording the same body's answer mostly
         # record the same call, and a referral has one reply (its day and outcome count in the

@@ -53,8 +53,13 @@ def test_a_second_reply_is_refused_with_the_colleagues_reply_and_nothing_changes
 def test_a_reply_corrected_on_purpose_replaces_it_and_the_timeline_keeps_both(org):
     case, referral = _referral(org)
     services.record_reply(access=Access(org.worker_a), referral=referral, reply="物业已修好")
+    first = CaseEvent.all_objects.get(case=case, kind=CaseEvent.Kind.REPLY)
     services.record_reply(
-        access=Access(org.secretary_a), referral=referral, reply="物业已修好，并更换了水管", correct=True
+        access=Access(org.secretary_a),
+        referral=referral,
+        reply="物业已修好，并更换了水管",
+        correct=True,
+        corrects=first.pk,  # the reply it replaces (test_two_corrections.py: one corrected since)
     )
     referral.refresh_from_db()
     assert referral.reply == "物业已修好，并更换了水管"
