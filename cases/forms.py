@@ -14,7 +14,7 @@ from cases.services import NewParty
 from committee.roles import Perm
 from common.forms import DateInput, ModelChoiceField, parse_id, take_newer
 from common.lengths import DESCRIPTION_MAX, NOTE_MAX, limit
-from common.masking import mask_numbers_in_text, shorten
+from common.masking import holds_numbers, mask_numbers_in_text, shorten
 from residents.models import Building, Household, Resident, Visit
 
 DATE = DateInput()
@@ -332,10 +332,22 @@ class ReplyForm(forms.Form):
     token = token_field()
 
     @classmethod
-    def correcting(cls, referral) -> "ReplyForm":
-        """The correction of `referral`'s reply, drawn with the reply, day and outcome as recorded."""
+    def correcting(cls, referral, *, masked: bool) -> "ReplyForm":
+        """The correction of `referral`'s reply, drawn with the reply, day and outcome as recorded.
+        `masked` (services.reply_shown_masked: the reader may not reveal numbers): the reply and
+        outcome as every page shows them, their numbers masked; the service puts back the hidden
+        digits of each number left as shown, so that saving them loses none."""
         fields = {name: getattr(referral, name) for name in ("replied_on", "reply", "outcome")}
-        return cls(initial=fields | {"correct": True})
+        if masked:
+            fields["reply"] = mask_numbers_in_text(fields["reply"])
+            fields["outcome"] = mask_numbers_in_text(fields["outcome"])
+        form = cls(initial=fields | {"correct": True})
+        if masked and holds_numbers(referral.reply, referral.outcome):
+            form.fields["reply"].help_text = _(
+                "Numbers are shown masked. One left as shown keeps its full number; to change it, "
+                "type the whole new number; to remove it, delete it."
+            )
+        return form
 
 
 class FollowUpForm(VersionForm):

@@ -168,7 +168,8 @@ def _detail_context(
             if e.kind == CaseEvent.Kind.CHASE and events.payload(e).referral == referral.pk
         ]
         referral.chases = sorted(chases, key=lambda e: e.at)
-        correction = referral.replied_on and ReplyForm.correcting(referral)  # an answered one's
+        masked = services.reply_shown_masked(request.access, referral)  # unless they may reveal numbers
+        correction = referral.replied_on and ReplyForm.correcting(referral, masked=masked)  # answered
         referral.reply_form = posted.get(f"reply-{referral.pk}") or correction
     attachments = children["attachments"]
     # Aid (who gets how much, and why) is for those who may see sensitive data: not the viewer, not

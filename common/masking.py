@@ -169,6 +169,28 @@ def mask_numbers_in_text(text: str) -> str:
     return "".join([*parts, text[last:]])
 
 
+def keep_hidden_digits(typed: str, *written: str) -> str:
+    """`typed` (words typed over texts `written` as a page showed them: their numbers masked) with each
+    number left as its mask showed it (138****5678) put back as written: who may not see the hidden
+    digits edits the words around a number without losing it, and reads it masked again. A mask
+    that two different numbers show (138****5678 for 13812345678 and 13899995678) is left as typed,
+    since which one was meant cannot be told (one number written twice, 138 1234 5678 and
+    13812345678, is put back as first written); so is a mask changed (138****5679)."""
+    if "*" not in typed:
+        return typed
+    numbers: dict[str, list[str]] = {}
+    for text in written:
+        for m, mask in _found(fold(text or "")) if _DIGIT.search(text or "") else []:
+            numbers.setdefault(mask(text, m), []).append(text[m.start() : m.end()])
+    whole = {shown: typed_as[0] for shown, typed_as in numbers.items() if len(numbers_in(*typed_as)) == 1}
+    if not whole:
+        return typed
+    # The longest first, and never a part of a longer run of digits or stars: 021-****2100 is one
+    # number's mask, not 021- and another's ****2100.
+    shown = "|".join(re.escape(mask) for mask in sorted(whole, key=len, reverse=True))
+    return re.sub(rf"(?<![\d*])(?:{shown})(?![\d*])", lambda m: whole[m[0]], typed)
+
+
 def holds_numbers(*texts: str) -> bool:
     """Whether any of these free texts holds what looks like an ID, phone or bank card number."""
     return any(mask_numbers_in_text(text or "") != (text or "") for text in texts)

@@ -49,6 +49,7 @@ from cases.services.work import (
     record_reply,
     refer,
     remove_attachment,
+    reply_shown_masked,
     update_aid,
 )
 
@@ -83,6 +84,7 @@ __all__ = [
     "record_reply",
     "refer",
     "remove_attachment",
+    "reply_shown_masked",
     "take",
     "transition",
     "update_aid",

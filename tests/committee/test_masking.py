@@ -8,6 +8,7 @@ from django.test import RequestFactory
 from common.logging import MaskPersonalData, PersonalDataReporterFilter, mask_for_log
 from common.masking import (
     holds_numbers,
+    keep_hidden_digits,
     mask_id_number,
     mask_numbers_in_text,
     mask_phone,
@@ -351,3 +352,37 @@ def test_a_landline_split_by_a_hyphen_is_masked_as_other_landlines(typed, masked
 def test_eight_digits_split_by_a_hyphen_that_are_no_landline_are_kept(text):
     assert mask_numbers_in_text(text) == text
     assert not holds_numbers(text)
+
+
+WRITTEN = "已联系138 1234 5678，座机021-6543-2100，另6543 2100，身份证310109195003050017"
+
+
+def test_numbers_left_as_their_masks_show_them_are_put_back_whole():
+    shown = mask_numbers_in_text(WRITTEN)
+    assert shown == "已联系138****5678，座机021-****2100，另****2100，身份证3101**********0017"
+    assert keep_hidden_digits(shown, WRITTEN) == WRITTEN
+    assert keep_hidden_digits(f"{shown}，明日上门", WRITTEN) == f"{WRITTEN}，明日上门"
+    assert keep_hidden_digits("请回电138****5678", "x", WRITTEN) == "请回电138 1234 5678"  # any of the texts
+    full_width = "座机６５４３－２１００"
+    assert keep_hidden_digits(mask_numbers_in_text(full_width), full_width) == full_width
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "138****5679",  # a mask changed
+        "1138****5678",  # part of a longer run of digits
+        "138****56789",
+        "*138****5678",
+        "138***5678",
+        "没有号码",
+    ],
+)
+def test_what_no_mask_of_the_written_text_shows_is_kept_as_typed(typed):
+    assert keep_hidden_digits(typed, WRITTEN) == typed
+
+
+def test_a_mask_two_different_numbers_show_is_kept_as_typed():
+    assert keep_hidden_digits("138****5678", "13812345678或13899995678") == "138****5678"
+    # One number written twice is one number: put back as first written.
+    assert keep_hidden_digits("138****5678", "138 1234 5678或13812345678") == "138 1234 5678"
