@@ -25,7 +25,7 @@ from django.utils.translation import pgettext_lazy
 
 from cases.models import Case, label_in_language
 from cases.reference import case_worker_names, category_id, category_names, user_names
-from cases.search import full_number_filter, term_filter
+from cases.search import full_number_filter, shown_number_filter, term_filter
 from cases.selectors import visible_cases
 from committee.scoping import InIds
 from common.forms import MAX_ID, DateInput, FilterDateField, parse_id
@@ -274,11 +274,15 @@ def filter_cases(
             # Every word must match the case's search key (cases/search.py: the texts, numbers
             # masked, the parties' names, pinyin and initials), which a trigram index serves on
             # PostgreSQL; a whole ID or phone number matches in `full_numbers_in` only, the
-            # committees where the reader may reveal it (cases.search.full_number_filter).
+            # committees where the reader may reveal it (cases.search.full_number_filter); a number
+            # as a page shows it masked (138****5678) matches in the text as the key holds it, and
+            # in the parties' records by the digits it shows (cases.search.shown_number_filter).
             for term in search_terms(q):
                 found = term_filter(term)
                 if (full := full_number_filter(term, full_numbers_in)) is not None:
                     found |= full
+                if (shown := shown_number_filter(term)) is not None:
+                    found |= shown
                 queryset = queryset.filter(found)
     sort = SORTS.get(data.get("sort") or "due", SORTS["due"])
     if "open_rank" in sort and not status:

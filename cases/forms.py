@@ -15,7 +15,7 @@ from cases.services import NewParty, ReplyCorrected
 from committee.roles import Perm
 from common.forms import DateInput, ModelChoiceField, parse_id, take_newer
 from common.lengths import DESCRIPTION_MAX, NOTE_MAX, limit
-from common.masking import mask_numbers_in_text, shorten
+from common.masking import holds_numbers, mask_numbers_in_text, shorten
 from residents.models import Building, Household, Resident, Visit
 
 DATE = DateInput()
@@ -347,29 +347,42 @@ class ReplyForm(forms.Form):
                 self.fields[name].show_hidden_initial = True
 
     @classmethod
-    def correcting(cls, referral, timeline: Iterable[CaseEvent]) -> "ReplyForm":
+    def correcting(cls, referral, timeline: Iterable[CaseEvent], *, masked: bool) -> "ReplyForm":
         """The correction of `referral`'s reply, drawn with the reply, day and outcome as recorded,
         and the reply it replaces: the newest of `timeline`'s replies that is this referral's (the
-        case's events, as services.last_reply reads them)."""
+        case's events, as services.last_reply reads them). `masked` (services.reply_shown_masked: the
+        reader may not reveal numbers): the reply and outcome as every page shows them, their numbers
+        masked; the service puts back the hidden digits of each number left as shown, so that saving
+        them loses none."""
         fields = {name: getattr(referral, name) for name in cls.DRAWN}
+        if masked:
+            fields["reply"] = mask_numbers_in_text(fields["reply"])
+            fields["outcome"] = mask_numbers_in_text(fields["outcome"])
         replies = [
             e.pk
             for e in timeline
             if e.kind == CaseEvent.Kind.REPLY and events.payload(e).referral == referral.pk
         ]
-        return cls(initial=fields | {"correct": True, "corrects": max(replies, default=None)})
+        form = cls(initial=fields | {"correct": True, "corrects": max(replies, default=None)})
+        if masked and holds_numbers(referral.reply, referral.outcome):
+            form.fields["reply"].help_text = _(
+                "Numbers are shown masked. One left as shown keeps its full number; to change it, "
+                "type the whole new number; to remove it, delete it."
+            )
+        return form
 
-    def saving(self, save: Callable[[], None]) -> Callable[[], None]:
+    def saving(self, save: Callable[[], None], *, masked: bool) -> Callable[[], None]:
         """`save` (this form's action: views._form_action), which draws the form again over a
         colleague's correction saved meanwhile when it refuses for it (services.ReplyCorrected): as
-        typed, a field left as drawn taking theirs, each of theirs said by its field, and saving
-        again replaces theirs on purpose. Nothing typed is lost, nothing of theirs undone unawares."""
+        typed, a field left as drawn taking theirs (masked as drawn for this reader), each of theirs
+        said by its field, and saving again replaces theirs on purpose. Nothing typed is lost,
+        nothing of theirs undone unawares."""
 
         def act() -> None:
             try:
                 save()
             except ReplyCorrected as refused:
-                newer = ReplyForm.correcting(refused.referral, [refused.newer])
+                newer = ReplyForm.correcting(refused.referral, [refused.newer], masked=masked)
                 take_newer(self, newer, self.DRAWN, version="corrects")
                 raise
 

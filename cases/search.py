@@ -32,6 +32,7 @@ from residents.models import Resident
 from residents.search_keys import name_tokens
 from residents.selectors import full_number_filter as resident_filter
 from residents.selectors import full_number_kind
+from residents.selectors import shown_number_filter as resident_shown_filter
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _BATCH = 1000
@@ -124,6 +125,20 @@ def full_number_filter(term: str, committee_ids: Collection[int]) -> Q | None:
     holders = Resident.all_objects.filter(resident_filter(term), committee_id__in=ids).values("pk")
     parties = CaseParty.all_objects.filter(resident_id__in=holders).values("case_id")
     return Q(committee_id__in=ids) & (in_text | Q(pk__in=parties))
+
+
+def shown_number_filter(term: str) -> Q | None:
+    """The cases whose parties' records hold the number a page shows masked as this term (138****5678
+    copied from a resident's page; residents.selectors.shown_number_filter: by the digits it shows,
+    for every reader); None when the term is no masked number. The parties are read in the reader's
+    scope. The case's own text holding it masked is matched by the key (term_filter)."""
+    from cases.models import CaseParty
+
+    holders = resident_shown_filter(term)
+    if holders is None:
+        return None
+    residents = Resident.objects.filter(holders).values("pk")
+    return Q(pk__in=CaseParty.all_objects.filter(resident_id__in=residents).values("case_id"))
 
 
 def reindex_cases(case_ids: Iterable[int]) -> None:

@@ -168,7 +168,8 @@ def _detail_context(
             if e.kind == CaseEvent.Kind.CHASE and events.payload(e).referral == referral.pk
         ]
         referral.chases = sorted(chases, key=lambda e: e.at)
-        correction = referral.replied_on and ReplyForm.correcting(referral, timeline)  # an answered one's
+        masked = services.reply_shown_masked(request.access, referral)  # unless they may reveal numbers
+        correction = referral.replied_on and ReplyForm.correcting(referral, timeline, masked=masked)
         referral.reply_form = posted.get(f"reply-{referral.pk}") or correction
     attachments = children["attachments"]
     # Aid (who gets how much, and why) is for those who may see sensitive data: not the viewer, not
@@ -497,7 +498,8 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _child(request, Referral, pk)
     form = ReplyForm(request.POST)
     record = form.saving(
-        _form_action(form, partial(services.record_reply, access=request.access, referral=referral))
+        _form_action(form, partial(services.record_reply, access=request.access, referral=referral)),
+        masked=services.reply_shown_masked(request.access, referral),
     )
     done = _("Reply corrected.") if request.POST.get("correct") == "True" else _("Reply recorded.")
     return _run(request, referral.case_id, done, record, posted={f"reply-{referral.pk}": form})

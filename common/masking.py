@@ -54,13 +54,34 @@ _LANDLINE_RE = re.compile(
     rf"(?<!\d)(?:(\(?0\d{{2,3}}\)?{_SEP})(\d{{4}}){_SEP}(\d{{4}})|()(\d{{4}})(\d{{4}}))(?!\d)"
 )
 # A Shanghai landline in two groups without its area code (6543 2100, 6543 2100-8021 with its
-# extension), split by spaces only: eight digits split by a hyphen are a case number (2026-0453) or a
-# range (3000-5000元); four digits beside a case number (2026-3453 6543, 6543 2026-0453) or a pair
-# of years (2025 2026) are neither.
+# extension), split by spaces (by a hyphen: _LOCAL_HYPHEN_RE); four digits beside a case number
+# (2026-3453 6543, 6543 2026-0453) or a pair of years (2025 2026) are neither.
 _YEAR = r"(?:19|20)\d\d"
 _LOCAL_RE = re.compile(
-    rf"(?<![\d-])(?!{_YEAR} {{1,2}}{_YEAR}(?!\d))[2-9]\d{{3}} {{1,2}}(?!{_YEAR}-\d)(\d{{4}})(?!\d)"
+    rf"(?<![\d-])(?!{_YEAR} {{1,2}}{_YEAR}(?!\d))[2-9]\d{{3}} {{1,2}}(?!{_YEAR}-\d)(?P<tail>\d{{4}})(?!\d)"
 )
+
+
+# The same eight digits split by a hyphen (6543-2100, 6543-2100-8021 with its extension), where nothing
+# says they are something else: a first half that is a year is a case number or a span of years
+# (2026-0042, 2025-2026); a unit or currency beside them makes an amount or a count (1200-3000元,
+# ¥3000-5000, 1200-1300号); a hyphen or digits before them, a reference or a date (HG-6543-2100,
+# 2026-12-07); two round figures or two times of day rising, a range (3000-5000, 2130-2230:
+# _a_range). Read last: a mobile's, an ID's or a card's groups are no landline.
+_UNIT = r"(?: ?[元块角万千百米平㎡%％个人户次天年月日号弄室栋幢楼层间件台辆吨斤克岁名位张本份条])"
+_LOCAL_HYPHEN_RE = re.compile(
+    rf"(?<![\d¥$￥-])(?!{_YEAR} ?-)(?P<head>[2-9]\d{{3}}) ?-{{1,2}} ?(?P<tail>\d{{4}})(?!\d)(?!{_UNIT})"
+)
+
+
+def _a_range(m: re.Match) -> bool:
+    """Two round figures (3000-5000) or two times of day (2130-2230), the second the greater."""
+    low, high = m.group("head"), m.group("tail")
+    if int(low) >= int(high):
+        return False
+    if low.endswith("00") and high.endswith("00"):
+        return True
+    return all(int(t[:2]) < 24 and int(t[2:]) < 60 for t in (low, high))
 
 
 def _mask_landline(typed: str, m: re.Match) -> str:
@@ -70,7 +91,7 @@ def _mask_landline(typed: str, m: re.Match) -> str:
 
 
 def _mask_local(typed: str, m: re.Match) -> str:
-    return f"****{typed[m.start(1) : m.end(1)]}"
+    return f"****{typed[m.start('tail') : m.end('tail')]}"
 
 
 def _mask_mobile(typed: str, m: re.Match) -> str:
@@ -106,24 +127,26 @@ def _mask_middle(typed: str, m: re.Match) -> str:
     return "".join("*" if i in hidden else c for i, c in enumerate(typed[m.start() : m.end()]))
 
 
-_FOUND_BY = (
-    (_CARD_RE, _mask_middle),
-    (_ID_RE, _mask_middle),
-    (_MOBILE_RE, _mask_mobile),
-    (_LANDLINE_RE, _mask_landline),
-    (_LOCAL_RE, _mask_local),
+# Each pattern, its mask, and what a match must be to be masked (None: any match).
+_Mask = Callable[[str, re.Match], str]
+_FOUND_BY: tuple[tuple[re.Pattern, _Mask, Callable[[re.Match], bool] | None], ...] = (
+    (_CARD_RE, _mask_middle, None),
+    (_ID_RE, _mask_middle, None),
+    # At most four groups: a row of small numbers ("13 5 7 9 11 …") is no mobile.
+    (_MOBILE_RE, _mask_mobile, lambda m: _groups(m) <= _MOBILE_GROUPS),
+    (_LANDLINE_RE, _mask_landline, None),
+    (_LOCAL_RE, _mask_local, None),
+    (_LOCAL_HYPHEN_RE, _mask_local, lambda m: not _a_range(m)),
 )
 _DIGIT = re.compile(r"\d")
 
 
-def _found(folded: str) -> list[tuple[re.Match, Callable[[str, re.Match], str]]]:
+def _found(folded: str) -> list[tuple[re.Match, _Mask]]:
     """The numbers in the folded text, in its order, each with its mask: each pattern in turn, on
     the text with what the ones before it found blanked out (a card's groups are no landline)."""
     found = []
-    for regex, mask in _FOUND_BY:
-        matches = [
-            m for m in regex.finditer(folded) if mask is not _mask_mobile or _groups(m) <= _MOBILE_GROUPS
-        ]
+    for regex, mask, keep in _FOUND_BY:
+        matches = [m for m in regex.finditer(folded) if keep is None or keep(m)]
         for m in matches:
             folded = folded[: m.start()] + "_" * (m.end() - m.start()) + folded[m.end() :]
             found.append((m, mask))
@@ -144,6 +167,28 @@ def mask_numbers_in_text(text: str) -> str:
         parts += [text[last : m.start()], mask(text, m)]
         last = m.end()
     return "".join([*parts, text[last:]])
+
+
+def keep_hidden_digits(typed: str, *written: str) -> str:
+    """`typed` (words typed over texts `written` as a page showed them: their numbers masked) with each
+    number left as its mask showed it (138****5678) put back as written: who may not see the hidden
+    digits edits the words around a number without losing it, and reads it masked again. A mask
+    that two different numbers show (138****5678 for 13812345678 and 13899995678) is left as typed,
+    since which one was meant cannot be told (one number written twice, 138 1234 5678 and
+    13812345678, is put back as first written); so is a mask changed (138****5679)."""
+    if "*" not in typed:
+        return typed
+    numbers: dict[str, list[str]] = {}
+    for text in written:
+        for m, mask in _found(fold(text or "")) if _DIGIT.search(text or "") else []:
+            numbers.setdefault(mask(text, m), []).append(text[m.start() : m.end()])
+    whole = {shown: typed_as[0] for shown, typed_as in numbers.items() if len(numbers_in(*typed_as)) == 1}
+    if not whole:
+        return typed
+    # The longest first, and never a part of a longer run of digits or stars: 021-****2100 is one
+    # number's mask, not 021- and another's ****2100.
+    shown = "|".join(re.escape(mask) for mask in sorted(whole, key=len, reverse=True))
+    return re.sub(rf"(?<![\d*])(?:{shown})(?![\d*])", lambda m: whole[m[0]], typed)
 
 
 def holds_numbers(*texts: str) -> bool:

@@ -29,6 +29,21 @@ _TYPED_LANDLINE = re.compile(r"(?<![\d+])\(?021\)?[\s-]*([2-9]\d{3})[\s-]*(\d{4}
 # since a case's number is written so too (2026-0042).
 _TYPED_LOCAL = re.compile(r"(?<![\d+])([2-9]\d{3})[\s-]+(\d{4})(?!\d)")
 
+# A number as the pages show it masked (138****5678, *******7788, 021-****2100, (021) ****2100,
+# 3101**********0017), copied into the box: made one term of its digits and stars, 021****2100.
+# One way to read each (no nested repeats: a box of 5,000 stars and hyphens is read in linear time).
+_TYPED_SHOWN = re.compile(
+    r"(?<![0-9A-Za-z*])(?:\(0\d{2,3}\) ?|0\d{2,3}[ -])?\d*\*+\d{3}[\dXx](?![0-9A-Za-z*])"
+)
+# That term: the digits shown before the stars (a mobile's first three, an area code, an ID's region),
+# the stars (one for each hidden digit), the last four shown.
+_SHOWN = re.compile(r"(\d*)(\*+)(\d{3}[\dx])")
+# What a page shows before the stars: a mobile's first three digits, a landline's area code (in free
+# text: 021-****2100), an ID number's region (3101**********0017). More would be hidden digits.
+_SHOWN_PHONE_HEAD = re.compile(r"(?:1[3-9]\d|0\d{2,3})?")
+_SHOWN_ID_HEAD = 4
+_ID_LENGTHS = (15, 18)
+
 # A full number, as search_terms leaves it: what only who may reveal it searches (full_number_filter).
 _FULL_ID = re.compile(r"\d{17}[\dx]")
 _FULL_MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -40,12 +55,22 @@ def _mobile_term(m: re.Match) -> str:
     return f" {''.join(groups)} " if len(groups) <= 4 else m[0]
 
 
-def search_terms(q: str, *, local_landlines: bool = False) -> list[str]:
+def _shown_term(m: re.Match) -> str:
+    shown = re.sub(r"[^0-9Xx*]", "", m[0]).lower()
+    return f" {shown} " if _SHOWN.fullmatch(shown) else m[0]
+
+
+def search_terms(q: str, *, local_landlines: bool = False, shown: bool = False) -> list[str]:
     """The words of a search box, lower case, a number typed in groups made one word; full-width
     digits, letters, spaces and dashes as their ASCII (as Chinese input methods type them: the case
-    key holds them so, and the registry's numbers and addresses are read so on import)."""
+    key holds them so, and the registry's numbers and addresses are read so on import). `shown`: a
+    number copied masked from a page made one word too, its digits and stars (the registry's key
+    holds the numbers' digits, not the pieces of their masks; the case key holds the masked text as
+    written, which the case search matches word by word)."""
     # A NUL byte is dropped: PostgreSQL refuses it in a query (a 500), and no key holds one.
     q = fold((q or "").replace("\x00", ""))
+    if shown:
+        q = _TYPED_SHOWN.sub(_shown_term, q)
     q = _TYPED_ID.sub(r" \1\2\3 ", q)
     q = _TYPED_MOBILE.sub(_mobile_term, q)
     q = _TYPED_LANDLINE.sub(r" \1\2 ", q)
@@ -85,6 +110,30 @@ def full_number_filter(term: str) -> Q | None:
     return None
 
 
+def shown_number_filter(term: str) -> Q | None:
+    """The residents whose ID or phone number (or household's) every page shows as this masked
+    number (a search term: 138****5678, *******7788, 021****2100, 3101**********0017; its hyphens
+    and brackets are read past, as the case search's words keep them), matched by the digits it shows
+    and by how many it hides; None when the term is none. For every reader: the digits shown are
+    the ones each reader sees (common/masking.py), and a term showing more than a page does (a
+    mobile's fourth digit, 1381***5678) matches no one, as the hidden digits themselves never do."""
+    shown = _SHOWN.fullmatch(re.sub(r"[()-]", "", term))
+    if shown is None:
+        return None
+    head, hidden, tail = shown[1], len(shown[2]), shown[3]
+    found = Q(pk__in=[])
+    if tail.isdigit() and _SHOWN_PHONE_HEAD.fullmatch(head):
+        # A phone's token is its digits and '#' (search_keys.phone_token): the tail, which the
+        # trigram index serves, then the digits shown before it, each hidden one any digit.
+        phone = Q(search_key__contains=f"{tail}#")
+        if head:
+            phone &= Q(search_key__regex=rf" {head}[0-9]{{{hidden}}}{tail}#")
+        found |= phone
+    if len(head) == _SHOWN_ID_HEAD and len(head) + hidden + len(tail) in _ID_LENGTHS:
+        found |= Q(id_number__regex=rf"^{head}[0-9]{{{hidden}}}{tail.upper()}$")
+    return found
+
+
 # The registry's own order: pinyin (Resident.sort_key), not the code points of the characters.
 PINYIN_ORDER = ("sort_key", "pk")
 
@@ -107,6 +156,9 @@ def _term_filter(term: str, full_in: Collection[int] = ()) -> Q:
     four digits; the hidden ones (the middle, a longer tail, the whole) match for no one, since
     searched digit by digit they would spell the number out. A whole number matches in `full_in`,
     the committees where the reader may reveal it (committee.roles Perm.REVEAL)."""
+    shown = shown_number_filter(term)
+    if shown is not None:
+        return shown  # a number as a page shows it masked (search_terms' `shown`)
     full = full_number_filter(term) if full_in else None
     if full is not None:
         full = Q(committee_id__in=sorted(full_in)) & full
@@ -141,7 +193,8 @@ def _words(q: str) -> list[tuple[str, Q | None]]:
 
     '#' is dropped: a phone's token ends with it (13812345678#), and no word of a name or an
     address holds one."""
-    terms = [t for t in (term.replace("#", "") for term in search_terms(q, local_landlines=True)) if t]
+    typed = search_terms(q, local_landlines=True, shown=True)
+    terms = [t for t in (term.replace("#", "") for term in typed) if t]
     words: list[tuple[str, Q | None]] = []
     run: list[str] = []
     for term in [*terms, ""]:

@@ -51,6 +51,7 @@ from cases.services.work import (
     record_reply,
     refer,
     remove_attachment,
+    reply_shown_masked,
     update_aid,
 )
 
@@ -87,6 +88,7 @@ __all__ = [
     "refer",
     "remove_attachment",
     "reopen",
+    "reply_shown_masked",
     "take",
     "transition",
     "update_aid",

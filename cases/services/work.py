@@ -27,7 +27,7 @@ from cases.services.reopening import REOPENED, reopen
 from committee.access import Access
 from committee.roles import Perm
 from common.lengths import NOTE_MAX, limit
-from common.masking import mask_numbers_in_text
+from common.masking import keep_hidden_digits, mask_numbers_in_text
 
 
 def _body_event[P: (events.ReferralSent, events.Chased, events.ReplyReceived)](
@@ -151,7 +151,11 @@ def record_reply(
     `corrects` naming the reply it replaces (its event, as the form was drawn: last_reply). One
     drawn over a reply corrected since is refused likewise (ReplyCorrected), so that of two people
     correcting at once the later does not silently replace the earlier; so is one that does not
-    say (a page drawn before corrections said), which, drawn again, does."""
+    say (a page drawn before corrections said), which, drawn again, does.
+
+    A correction by who reads the reply masked (reply_shown_masked) keeps the numbers they left as
+    its form showed them: their hidden digits are put back (common.masking.keep_hidden_digits), not
+    written over with stars. The reply it replaces stays on the timeline, on its own reply event."""
     case, referral = _lock_referral(access, referral, Action.REPLY, token)
     newer = last_reply(referral) if correct else None
     if newer is not None and newer.pk != corrects:
@@ -171,6 +175,8 @@ def record_reply(
             # Their reply as every page shows it (numbers masked); the words typed now, as typed.
             % {"theirs": mask_numbers_in_text(referral.reply), "yours": reply}
         )
+    if correct and reply_shown_masked(access, referral):
+        reply, outcome = _with_hidden_digits(referral, reply=reply, outcome=outcome)
     at = at or timezone.now()
     today = timezone.localdate(at)
     replied_on = replied_on or today
@@ -204,6 +210,36 @@ def record_reply(
     # A correction is a second reply event: the timeline keeps the words it replaced on the first.
     events.record(case, replied, actor=access.user, text=reply, at=at, token=token)
     return referral
+
+
+def reply_shown_masked(access: Access, referral: Referral) -> bool:
+    """Whether the correction of this referral's reply shows its numbers masked to this reader: to
+    all but who may reveal numbers (the secretary), as every page shows them (forms.ReplyForm)."""
+    return not access.can(Perm.REVEAL, referral.committee_id)
+
+
+_REPLY_LIMITS = {"reply": NOTE_MAX, "outcome": Referral._meta.get_field("outcome").max_length}
+
+
+def _with_hidden_digits(referral: Referral, **typed: str) -> tuple[str, ...]:
+    """The reply and outcome typed over their masked form, each number left as shown put back whole
+    from the reply and outcome recorded. Put back, a number is a few characters longer than its
+    mask (6543 2100 against ****2100): words typed up to the field's limit are refused then, not
+    cut."""
+    kept = {}
+    for name, text in typed.items():
+        kept[name] = keep_hidden_digits(text, referral.reply, referral.outcome)
+        if len(kept[name]) > _REPLY_LIMITS[name]:
+            raise ValidationError(
+                {
+                    name: _(
+                        "With the hidden digits of the numbers left as shown, this is longer than "
+                        "%(limit)s characters: shorten it."
+                    )
+                    % {"limit": _REPLY_LIMITS[name]}
+                }
+            )
+    return tuple(kept.values())
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.test import RequestFactory
 from common.logging import MaskPersonalData, PersonalDataReporterFilter, mask_for_log
 from common.masking import (
     holds_numbers,
+    keep_hidden_digits,
     mask_id_number,
     mask_numbers_in_text,
     mask_phone,
@@ -302,3 +303,86 @@ def test_a_number_typed_in_full_width_forms_is_masked_in_a_logged_url(typed, hid
 def test_encoded_text_without_a_number_is_logged_as_it_came():
     line = '"GET /cases/?q=%E6%BC%8F%E6%B0%B4+2026-0453&created_from=2026-12-07 HTTP/1.1" 200'
     assert mask_for_log(line) == line
+
+
+@pytest.mark.parametrize(
+    ("typed", "masked"),
+    [
+        ("6543-2100", "****2100"),  # a Shanghai landline's eight digits split by a hyphen
+        ("电话6543-2100，请回电", "电话****2100，请回电"),
+        ("６５４３－２１００", "****２１００"),  # full-width, as a Chinese input method types it
+        ("6543 - 2100", "****2100"),
+        ("6543——2100", "****2100"),
+        ("6543-2100-8021", "****2100-8021"),  # an extension
+        ("6543-2100转8021", "****2100转8021"),
+        ("2026-12-07 6543-2100", "2026-12-07 ****2100"),  # a date before it
+        ("021-6543-2100", "021-****2100"),  # with the area code: as before
+        ("(021) 6543-2100", "(021) ****2100"),
+        ("6543 2100", "****2100"),
+        ("5678-1234", "****1234"),  # falling halves are no range
+    ],
+)
+def test_a_landline_split_by_a_hyphen_is_masked_as_other_landlines(typed, masked):
+    assert mask_numbers_in_text(typed) == masked
+    assert holds_numbers(typed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-12-07",
+        "2026-0042",  # a case number
+        "事项2026-0042已办结",
+        "２０２６－００４２",
+        "2025-2026",  # a span of years
+        "1998-2005年",
+        "449弄12号302",
+        "1200-3000元",  # an amount
+        "1200-3000 元",
+        "补助3000-5000",  # a range of round figures
+        "¥3000-5000",
+        "￥4500-6800",
+        "1200-1300号",  # numbers of a lane
+        "面积2500-3500平",
+        "2130-2230",  # times of day
+        "HG-6543-2100",  # a reference
+        "沪房〔2026〕6543-2100号",
+    ],
+)
+def test_eight_digits_split_by_a_hyphen_that_are_no_landline_are_kept(text):
+    assert mask_numbers_in_text(text) == text
+    assert not holds_numbers(text)
+
+
+WRITTEN = "已联系138 1234 5678，座机021-6543-2100，另6543 2100，身份证310109195003050017"
+
+
+def test_numbers_left_as_their_masks_show_them_are_put_back_whole():
+    shown = mask_numbers_in_text(WRITTEN)
+    assert shown == "已联系138****5678，座机021-****2100，另****2100，身份证3101**********0017"
+    assert keep_hidden_digits(shown, WRITTEN) == WRITTEN
+    assert keep_hidden_digits(f"{shown}，明日上门", WRITTEN) == f"{WRITTEN}，明日上门"
+    assert keep_hidden_digits("请回电138****5678", "x", WRITTEN) == "请回电138 1234 5678"  # any of the texts
+    full_width = "座机６５４３－２１００"
+    assert keep_hidden_digits(mask_numbers_in_text(full_width), full_width) == full_width
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "138****5679",  # a mask changed
+        "1138****5678",  # part of a longer run of digits
+        "138****56789",
+        "*138****5678",
+        "138***5678",
+        "没有号码",
+    ],
+)
+def test_what_no_mask_of_the_written_text_shows_is_kept_as_typed(typed):
+    assert keep_hidden_digits(typed, WRITTEN) == typed
+
+
+def test_a_mask_two_different_numbers_show_is_kept_as_typed():
+    assert keep_hidden_digits("138****5678", "13812345678或13899995678") == "138****5678"
+    # One number written twice is one number: put back as first written.
+    assert keep_hidden_digits("138****5678", "138 1234 5678或13812345678") == "138 1234 5678"
