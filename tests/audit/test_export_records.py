@@ -102,6 +102,14 @@ def test_a_records_kept_before_the_filters_were_stored_read_as_they_were(org, as
     assert _details(as_user(org.secretary_a)) == [old]
 
 
+def test_the_admin_reads_an_exports_record_in_words_too(org, as_user):
+    secretary = as_user(org.secretary_a)
+    _download(secretary.get(reverse("reports:cases_xlsx"), {"status": "open"}))
+    record = AccessRecord.all_objects.get()
+    page = as_user(org.superuser).get(reverse("admin:audit_accessrecord_change", args=[record.pk])).text
+    assert "导出事项清单（状态：未结）" in page
+
+
 def test_the_ledger_is_named_and_noted_in_the_readers_language(org, as_user):
     secretary = as_user(org.secretary_a)
     response = secretary.get(reverse("reports:ledger"), {"month": "2026-11"})
