@@ -18,6 +18,13 @@ class AccessRecordAdmin(RecordAdmin):
     # constraint on it) in the list's one query.
     list_select_related = ["user", "committee", "resident", "household__building", "case"]
     date_hierarchy = "at"
+    # The detail as the log page says it: an export's filters (kept in no language) in words.
+    exclude = ["detail"]
+    readonly_fields = ["detail_said"]
+
+    @admin.display(description=_("detail"))
+    def detail_said(self, record: AccessRecord) -> str:
+        return mask_numbers_in_text(record.detail_said)
 
     # The looked-at rows as the app's access log names them (templates/audit/includes/what.html): a
     # resident by name, a household by address, a case by its number only (a sensitive case's title

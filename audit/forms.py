@@ -16,7 +16,9 @@ class AccessLogFilterForm(forms.Form):
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = FilterDateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    resident = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**62)
+    resident = forms.IntegerField(
+        label=_("resident"), required=False, widget=forms.HiddenInput, min_value=1, max_value=2**62
+    )
 
     def filters(self) -> dict:
         """The valid filters only: an invalid field is ignored as if empty."""

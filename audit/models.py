@@ -68,6 +68,9 @@ class AccessRecord(CommitteeOwned):
     )
     # For an export: what was exported (its name and filters, numbers masked) and how many rows.
     detail = models.CharField(_("detail"), max_length=300, blank=True)
+    # An export's filters as it applied them, in no language, said in the reader's (audit/exported.py).
+    # Empty for a page view, a reveal, and an export noted before it was kept (its detail says it).
+    exported = models.JSONField(_("what was exported"), null=True, blank=True, editable=False)
     rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     # An export over several committees (a street's ledger) is noted in each of them with the
     # export's rows in all: how many committees shared them, so that no committee's log reads as if
@@ -91,8 +94,13 @@ class AccessRecord(CommitteeOwned):
 
     @property
     def detail_said(self) -> str:
-        """The detail in the reader's words: a reveal's or a full-number search's kinds of number
-        as their labels (电话, 身份证号), whatever follows them (a reason) as typed."""
+        """The detail in the reader's words: an export's filters as it applied them (导出事项清单
+        （状态：未结）); a reveal's or a full-number search's kinds of number as their labels (电话,
+        身份证号), whatever follows them (a reason) as typed."""
+        if self.exported:
+            from audit.exported import said
+
+            return said(self.exported)
         if self.kind not in (self.Kind.REVEAL, self.Kind.SEARCH_FULL):
             return self.detail
         head, colon, rest = self.detail.partition(":")

@@ -60,18 +60,35 @@ def _commits_alone(alias: str) -> bool:
 
 
 def record_export(
-    *, user, committee_ids: Iterable[int], detail: str, rows: int, full_numbers: bool = False
+    *,
+    user,
+    committee_ids: Iterable[int],
+    rows: int,
+    exported: dict | None = None,
+    detail: str = "",
+    full_numbers: bool = False,
 ) -> None:
-    """Note an export of a list that holds residents: its name and filters, and how many rows. A
-    street-wide export is noted in each committee it covered (one INSERT for all of them), with how
-    many committees that was. `full_numbers`: its ID and phone numbers were not masked."""
+    """Note an export of a list that holds residents: what it held and how many rows. A street-wide
+    export is noted in each committee it covered (one INSERT for all of them), with how many
+    committees that was. `exported`: the export and the filters it applied, in no language
+    (audit/exported.py); `detail`: words, for an export that has none of those (a file's name).
+    `full_numbers`: its ID and phone numbers were not masked."""
     text = _detail(detail)
+    about = _exported(exported) if exported else None
     ids = sorted(set(committee_ids))
     kind = Kind.EXPORT_FULL if full_numbers else Kind.EXPORT
     shared = len(ids) if len(ids) > 1 else None
     AccessRecord.all_objects.bulk_create(
         [
-            AccessRecord(committee_id=pk, user=user, kind=kind, detail=text, rows=rows, committees=shared)
+            AccessRecord(
+                committee_id=pk,
+                user=user,
+                kind=kind,
+                detail=text,
+                exported=about,
+                rows=rows,
+                committees=shared,
+            )
             for pk in ids
         ]
     )
@@ -105,3 +122,15 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def _detail(text: str) -> str:
     # Filters may hold what a user typed into a search box: never a full number in the log either.
     return mask_numbers_in_text(_CONTROL.sub(" ", text or ""))[:300]
+
+
+def _exported(value):
+    """Every text in an export's filters as a detail's: what was typed into its search masked, and
+    without the control characters PostgreSQL's jsonb cannot hold (\\u0000)."""
+    if isinstance(value, str):
+        return _detail(value)
+    if isinstance(value, dict):
+        return {key: _exported(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_exported(item) for item in value]
+    return value

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
-from audit import selectors, services
+from audit import exported, selectors, services
 from audit.forms import AccessLogFilterForm
 from audit.models import AccessRecord
 from committee.roles import Perm
@@ -40,7 +40,7 @@ def _records(request: HttpRequest) -> tuple[list[int], AccessLogFilterForm, Resi
 def access_log(request: HttpRequest) -> HttpResponse:
     _ids, form, resident, queryset = _records(request)
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    ctx = {"form": form, "page": page, "resident": resident}
+    ctx = {"form": form, "page": page, "lines": selectors.folded(page.object_list), "resident": resident}
     return render(request, "audit/access_log.html", ctx)
 
 
@@ -48,20 +48,25 @@ def access_log(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     """The log as the page filters it, as .xlsx: what a street hands an auditor. Itself noted in the
     log, as every export is; over EXPORT_MAX_ROWS records, back to the page with a message."""
-    committee_ids, _form, _resident, queryset = _records(request)
+    committee_ids, form, resident, queryset = _records(request)
+    if form.errors:
+        # Refused, where the page leaves an invalid filter out (and says so): a file of the whole
+        # log when a month was asked for would be handed on as that month's.
+        return exports.refuse_invalid(request, "audit:log", form)
     if exports.too_many(queryset):
         message = _(
             "This export would hold more than %(limit)s records, more than one file can take. "
             "Choose dates or a kind and export again."
         )
         return exports.back_to_list(request, "audit:log", message)
+    day = f"{timezone.localdate():%Y-%m-%d}"
+    filename, fallback = _("access-log-%(day)s.xlsx") % {"day": day}, f"access-log-{day}.xlsx"
     with translation.override(LEDGER_LANGUAGE):
         writer = XlsxWriter()
         rows = writer.sheet(pgettext("access log sheet", "Access log"), _columns(), _rows(queryset))
-        filename = f"access-log-{timezone.localdate():%Y-%m-%d}.xlsx"
-        detail = " ".join([filename, *exports.filters_given(request)])
-        services.record_export(user=request.user, committee_ids=committee_ids, detail=detail, rows=rows)
-        return writer.response(filename)
+        about = exported.access_log(form, resident)
+        services.record_export(user=request.user, committee_ids=committee_ids, exported=about, rows=rows)
+        return writer.response(filename, fallback)
 
 
 def _columns() -> list[Column]:

@@ -40,6 +40,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from xlsxwriter.worksheet import Worksheet
 
+from common.exports import attachment
 from common.spreadsheets import export_text
 
 _HEADER = {"bold": True, "pattern": 1, "bg_color": "#F3E4E4"}
@@ -190,8 +191,9 @@ class XlsxWriter:
             self._release()
             self._output.close()
 
-    def response(self, filename: str) -> FileResponse:
-        """Stream the workbook from its temporary file, uncached; the file goes when the response closes."""
+    def response(self, filename: str, fallback: str = "") -> FileResponse:
+        """Stream the workbook from its temporary file, uncached; the file goes when the response closes.
+        `fallback`: the name in ASCII for a client that cannot read `filename` (common.exports.attachment)."""
         self._close()
         response = FileResponse(
             self._output,
@@ -199,6 +201,7 @@ class XlsxWriter:
             filename=filename,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+        response["Content-Disposition"] = attachment(filename, fallback or filename)
         # Residents' names, addresses and numbers (in full in a registry export that asks for them):
         # kept by no browser or proxy cache, as a revealed number's page is not (never_cache).
         add_never_cache_headers(response)

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from audit import exported
 from audit import services as audit
 from cases.filters import CaseFilterForm, filter_cases
 from cases.models import Aid, Case, CaseParty, Referral
@@ -229,8 +230,21 @@ def ledger_too_large(choice: Choice, access) -> bool:
     return cases + _month_visits(choice, access).order_by()[: limit + 1 - cases].count() > limit
 
 
+def ledger_names(choice: Choice) -> tuple[str, str]:
+    """The ledger's file name in the reader's language (定海居民区台账-2026-11.xlsx: the street files
+    each committee's by its name), and in ASCII for a client that cannot read it."""
+    month = f"{choice.month:%Y-%m}"
+    return _("%(who)s-ledger-%(month)s.xlsx") % {"who": choice.label, "month": month}, f"ledger-{month}.xlsx"
+
+
+def case_list_names() -> tuple[str, str]:
+    day = f"{timezone.localdate():%Y-%m-%d}"
+    return _("cases-%(day)s.xlsx") % {"day": day}, f"cases-{day}.xlsx"
+
+
 def monthly_ledger(choice: Choice, access) -> HttpResponse:
     visible = visible_cases(access, Case.objects.filter(committee_id__in=choice.committee_ids))
+    filename, fallback = ledger_names(choice)  # the reader's language, not the workbook's
     with translation.override(LEDGER_LANGUAGE):
         writer = XlsxWriter()
         writer.sheet(
@@ -290,14 +304,13 @@ def monthly_ledger(choice: Choice, access) -> HttpResponse:
             # reads aid as totals in the summary, never who received how much.
             _aid_rows(choice, visible.filter(committee_id__in=access.committees_where(Perm.VIEW_SENSITIVE))),
         )
-        filename = f"ledger-{choice.month:%Y-%m}.xlsx"
         audit.record_export(
             user=access.user,
             committee_ids=choice.committee_ids,
-            detail=filename,
+            exported=exported.ledger(choice.label, choice.month),
             rows=sum(writer.rows_written.values()),
         )
-        return writer.response(filename)
+        return writer.response(filename, fallback)
 
 
 def case_list_xlsx(request: HttpRequest) -> HttpResponse:
@@ -307,7 +320,10 @@ def case_list_xlsx(request: HttpRequest) -> HttpResponse:
     cases = Case.objects.filter(committee_id__in=committee_ids)
     cases = visible_cases(request.access, cases)
     form = CaseFilterForm(request.GET, access=request.access)
-    form.is_valid()  # as on the list: an invalid field is left out, the others still filter
+    if not form.is_valid():
+        # Refused, where the list leaves an invalid field out: a file of every case when November
+        # was asked for (created_from=2026-99-01) reads as November's. The list shows the error.
+        return exports.refuse_invalid(request, "cases:list", form)
     # A whole number searched as the list searches it (where the reader may reveal it), and noted.
     full_in = request.access.committees_where(Perm.REVEAL)
     cases = filter_cases(cases, form.cleaned_data, full_numbers_in=full_in)
@@ -317,20 +333,17 @@ def case_list_xlsx(request: HttpRequest) -> HttpResponse:
             "Narrow the list (a committee, a status, the dates logged) and export again."
         )
         return exports.back_to_list(request, "cases:list", message)
+    filename, fallback = case_list_names()
     with translation.override(LEDGER_LANGUAGE):
         writer = XlsxWriter()
         rows = writer.sheet(pgettext("ledger sheet", "Cases"), case_columns(), case_rows(cases))
-        filename = f"cases-{timezone.localdate():%Y-%m-%d}.xlsx"
         # Noted with the export, after its reads: a write first would send them from the replica to
         # the primary (common/db_routers.py), and a replica that failed would have it written twice.
         kinds = full_number_kinds(form.cleaned_data.get("q") or "", local_landlines=False)
         resident_services.note_number_search(user=request.user, kinds=kinds, full_in=full_in)
         # Which committees the rows came from would cost a query of its own: the export is noted in
-        # each committee the user exported from, with the filters as given.
+        # each committee the user exported from, with the filters it applied.
         audit.record_export(
-            user=request.user,
-            committee_ids=committee_ids,
-            detail=" ".join([filename, *exports.filters_given(request)]),
-            rows=rows,
+            user=request.user, committee_ids=committee_ids, exported=exported.case_list(form), rows=rows
         )
-        return writer.response(filename)
+        return writer.response(filename, fallback)

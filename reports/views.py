@@ -18,6 +18,7 @@ from cases.filters import CaseFilterForm, committees_in_area
 from committee.models import Committee, Street
 from committee.roles import OVERSEERS, Perm, Role
 from committee.scoping import InIds
+from common import exports
 from common.db_routers import reads_from_replica
 from common.paging import CappedPaginator
 from common.reversing import reverse_once
@@ -315,7 +316,9 @@ def summary_txt(request: HttpRequest) -> HttpResponse:
         return _index_page(request, form, None, status=400)
     text = summary.as_text(summary.monthly_summary(chosen, request.access))
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="summary-{chosen.month:%Y-%m}.txt"'
+    month = f"{chosen.month:%Y-%m}"
+    name = _("%(who)s-summary-%(month)s.txt") % {"who": chosen.label, "month": month}
+    response["Content-Disposition"] = exports.attachment(str(name), f"summary-{month}.txt")
     return response
 
 

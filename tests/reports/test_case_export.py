@@ -49,10 +49,11 @@ def test_the_export_holds_the_same_rows_as_the_filtered_list(org, cases, as_user
 
 
 def test_the_export_keeps_to_the_users_scope(org, cases, as_user):
-    titles = {
-        r[7]
-        for r in _rows(as_user(org.worker_b).get(reverse("reports:cases_xlsx"), {"committee": org.a.pk}))[1:]
-    }
+    # Another committee's id is no choice of theirs: refused (nothing written), as any filter the
+    # export cannot apply (tests/audit/test_export_records.py), never A's cases.
+    other = as_user(org.worker_b).get(reverse("reports:cases_xlsx"), {"committee": org.a.pk})
+    assert other.status_code == 302 and other["Location"] == f"{reverse('cases:list')}?committee={org.a.pk}"
+    titles = {r[7] for r in _rows(as_user(org.worker_b).get(reverse("reports:cases_xlsx")))[1:]}
     assert titles == {"波阳事项"}
     titles = {r[7] for r in _rows(as_user(org.worker_a).get(reverse("reports:cases_xlsx")))[1:]}
     assert "敏感事项" not in titles and "楼道堆物0" in titles
