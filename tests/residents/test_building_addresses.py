@@ -4,13 +4,17 @@ building at an address the committee already has, naming and linking the one it 
 list counts 2号 before 10号."""
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
 
+from cases import selectors
+from cases.filters import CaseFilterForm, filter_cases
+from committee.access import acting_as
 from committee.scoping import unscoped
 from residents.addresses import clean_lane, clean_number, clean_road, natural_order
 from residents.models import Building
-from tests.factories import make_building
+from tests.factories import admin_form_data, make_building, make_case
 
 
 def _new(client, committee, **fields):
@@ -157,3 +161,23 @@ def test_the_building_list_counts_2_before_10(org, as_user):
         "定海路365弄12甲号",
         "定海路1449弄1号",
     ]
+
+
+def test_the_admin_reads_an_address_as_the_forms_do_and_rekeys_the_cases(org, as_user):
+    """An address corrected in the admin is cleaned and refused as in the app, and the building's
+    cases are then found by the new address."""
+    building = make_building(org.a, "12", lane="449")
+    make_case(org.worker_a, org.a, title="楼道积水", building=building)
+    client = as_user(org.superuser)
+    url = reverse("admin:residents_building_change", args=[building.pk])
+    data = admin_form_data(client.get(url).text)
+    response = client.post(url, {**data, "number": "abc"})
+    assert response.status_code == 200 and "门牌号是数字" in response.text
+    assert client.post(url, {**data, "number": "１４号"}).status_code == 302
+    building.refresh_from_db()
+    assert building.number == "14"
+    with acting_as(org.secretary_a) as access:
+        form = CaseFilterForm(QueryDict("status=&q=449弄14号"), access=access)
+        assert form.is_valid()
+        found = filter_cases(selectors.visible_cases(access), form.cleaned_data)
+        assert [c.title for c in found] == ["楼道积水"]
