@@ -10,8 +10,8 @@ Chinese characters again as its bigrams (every character with the one after it, 
 character alone), the parties' names with their pinyin and initials (residents.search_keys), and
 the address of the case's building, or of its household with the room, as people type it
 (residents.addresses.address_forms: 12号 449弄12号 定海路449弄12号 449-12 12号302室 … 12-302, and
-the road's bigrams). The address is not masked: its numbers are a lane, a number and a room, which
-every reader sees, never a person's number (masking "1449弄1302室" would hide nothing and find nothing).
+the road's bigrams). The address does not go through the masking: its numbers are a lane, a number
+and a room, which every reader sees on the case's page, never a person's number.
 
 Why bigrams (measured, README "Search"): on PostgreSQL a trigram index (pg_trgm, GIN) serves
 LIKE '%…%' only when the pattern yields a trigram. '%积水%' yields none (two characters, no word
