@@ -3,7 +3,10 @@ and １２号 as 449 and 12, refuse what is no address in words a worker underst
 building at an address the committee already has, naming and linking the one it has; the building
 list counts 2号 before 10号."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
@@ -181,3 +184,14 @@ def test_the_admin_reads_an_address_as_the_forms_do_and_rekeys_the_cases(org, as
         assert form.is_valid()
         found = filter_cases(selectors.visible_cases(access), form.cleaned_data)
         assert [c.title for c in found] == ["楼道积水"]
+
+
+def test_the_upgrade_gives_every_building_its_place_in_natural_order(org, as_user):
+    for number in ("10", "2", "1"):
+        make_building(org.a, number, lane="365")
+    with unscoped():
+        Building.all_objects.update(address_order="")  # as the column was added
+    migration = importlib.import_module("residents.migrations.0020_building_address_order")
+    migration.fill_address_order(apps, None)
+    shown = [b.number for b in as_user(org.worker_a).get("/buildings/").context["page"].object_list]
+    assert shown == ["1", "2", "10"]
