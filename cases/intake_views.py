@@ -9,7 +9,6 @@ services.add_reporters); these pages are refused (403) to whoever may log cases 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,9 +25,8 @@ from committee.roles import Perm
 from common.forms import parse_id
 from common.hints import hint_typed_numbers
 from residents import services as resident_services
-from residents.addresses import building_part
 from residents.models import Building, Household, Resident, Visit
-from residents.selectors import full_number_kinds, search_residents
+from residents.selectors import buildings_typed, full_number_kinds, search_residents
 
 
 def _require_logger(request: HttpRequest) -> None:
@@ -262,7 +260,7 @@ def _render_intake(
             ctx.update(_resident_results(request, q))
         bq = request.POST.get("building_q", "").strip()
         if bq:
-            ctx["building_results"] = _building_results(bq)
+            ctx.update(_building_results(bq))
     household = ctx["picked_household"] or (parties[0].resident.household if parties else None)
     building = ctx["picked_building"] or (household.building if household else None)
     ctx.update(_hints(request, building, household, _category(data.get("category"))))
@@ -305,11 +303,16 @@ def _resident_results(request: HttpRequest, q: str) -> dict:
     return {"resident_results": results, "number_hidden": bool(kinds) and not full_in}
 
 
-def _building_results(q: str):
-    queryset = Building.objects.all()
-    for part in building_part(q.strip()).replace("弄", " ").replace("号", " ").split():
-        queryset = queryset.filter(Q(road__contains=part) | Q(lane=part) | Q(number=part))
-    return queryset[:8]
+BUILDINGS_SHOWN = 8
+
+
+def _building_results(q: str) -> dict:
+    """The first eight buildings the typed address names, in natural order, and how many more matched
+    (counted only when there are more: the picker says so, and to type more of the address)."""
+    found = buildings_typed(q)
+    results = list(found[: BUILDINGS_SHOWN + 1])
+    more = found.count() - BUILDINGS_SHOWN if len(results) > BUILDINGS_SHOWN else 0
+    return {"building_results": results[:BUILDINGS_SHOWN], "more_buildings": more}
 
 
 @require_GET
@@ -339,10 +342,8 @@ def pick_building(request: HttpRequest) -> HttpResponse:
             raise Http404
         return render(request, "cases/new.html#picked_place", {"picked_building": building})
     q = request.GET.get("building_q", "").replace("\x00", "").strip()
-    results = _building_results(q) if q else []
-    return render(
-        request, "cases/new.html#building_results", {"building_results": results, "searched": bool(q)}
-    )
+    results = _building_results(q) if q else {"building_results": []}
+    return render(request, "cases/new.html#building_results", {**results, "searched": bool(q)})
 
 
 @require_GET

@@ -7,7 +7,11 @@ reader sees them (a whole number is searched apart: full_number_filter):
 
 the case number, the title, description, place and work order number as written, each run of
 Chinese characters again as its bigrams (every character with the one after it, the run's last
-character alone), and the parties' names with their pinyin and initials (residents.search_keys).
+character alone), the parties' names with their pinyin and initials (residents.search_keys), and
+the address of the case's building, or of its household with the room, as people type it
+(residents.addresses.address_forms: 12号 449弄12号 定海路449弄12号 449-12 12号302室 … 12-302, and
+the road's bigrams). The address does not go through the masking: its numbers are a lane, a number
+and a room, which every reader sees on the case's page, never a person's number.
 
 Why bigrams (measured, README "Search"): on PostgreSQL a trigram index (pg_trgm, GIN) serves
 LIKE '%…%' only when the pattern yields a trigram. '%积水%' yields none (two characters, no word
@@ -28,8 +32,9 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from common.masking import fold, holds_numbers, mask_numbers_in_text
+from residents.addresses import address_forms
 from residents.models import Resident
-from residents.search_keys import name_tokens
+from residents.search_keys import bigram_tokens, name_tokens
 from residents.selectors import full_number_filter as resident_filter
 from residents.selectors import full_number_kind
 from residents.selectors import shown_number_filter as resident_shown_filter
@@ -50,11 +55,14 @@ def _text_tokens(text: str) -> list[str]:
     return tokens
 
 
-def search_key(*, number: str, texts: Iterable[str], names: Iterable[str]) -> str:
+def search_key(
+    *, number: str, texts: Iterable[str], names: Iterable[str], address: Iterable[str] = ()
+) -> str:
     """The key from its parts (pure: the services, the reindex and the benchmark's COPY use it)."""
     tokens = [number]
     for text in texts:
         tokens.extend(_text_tokens(text))
+    tokens.extend(address)
     for name in names:
         spelled = name_tokens(name)  # the name, its pinyin and initials
         tokens.extend(spelled)
@@ -63,11 +71,33 @@ def search_key(*, number: str, texts: Iterable[str], names: Iterable[str]) -> st
     return " " + " ".join(dict.fromkeys(t for t in tokens if t)) + " "
 
 
-def key_for(case, names: Iterable[str]) -> str:
+def address_tokens(road: str, lane: str, number: str, room: str = "") -> list[str]:
+    """A case's address in the key: the building's forms, the household's with its room, and the
+    road's bigrams ('定海' finds 定海路 at a token's start), folded and lower case as the box is."""
+    road, lane, number, room = (fold(part or "").lower() for part in (road, lane, number, room))
+    forms = address_forms(road, lane, number)
+    if room:
+        forms += address_forms(road, lane, number, room)
+    return forms + bigram_tokens(road)
+
+
+def case_address(case) -> list[str]:
+    """The address tokens of the case's household (with its room), or else of its building."""
+    household = case.household if case.household_id else None
+    building = household.building if household else (case.building if case.building_id else None)
+    if building is None:
+        return []
+    return address_tokens(building.road, building.lane, building.number, household.room if household else "")
+
+
+def key_for(case, names: Iterable[str], address: Iterable[str] | None = None) -> str:
+    """The case's key; `address` (address_tokens) when the caller holds it, else read from the case's
+    building and household (loaded with it by reindex_cases)."""
     return search_key(
         number=case.number,
         texts=[case.title, case.description, case.place, case.work_order_number],
         names=names,
+        address=case_address(case) if address is None else address,
     )
 
 
@@ -141,6 +171,14 @@ def shown_number_filter(term: str) -> Q | None:
     return Q(pk__in=CaseParty.all_objects.filter(resident_id__in=residents).values("case_id"))
 
 
+# What of a case's building and household its key holds (read with the cases, in the same query).
+_PLACE_FIELDS = (
+    *(f"building__{part}" for part in ("road", "lane", "number")),
+    "household__room",
+    *(f"household__building__{part}" for part in ("road", "lane", "number")),
+)
+
+
 def reindex_cases(case_ids: Iterable[int]) -> None:
     """Refresh the search keys of these cases: two reads and one write per thousand cases.
 
@@ -153,7 +191,8 @@ def reindex_cases(case_ids: Iterable[int]) -> None:
         batch = ids[start : start + _BATCH]
         cases = list(
             Case.all_objects.filter(pk__in=batch)
-            .only("year", "seq", "title", "description", "place", "work_order_number")
+            .select_related("building", "household__building")
+            .only("year", "seq", "title", "description", "place", "work_order_number", *_PLACE_FIELDS)
             .order_by()
         )
         names: dict[int, list[str]] = defaultdict(list)
@@ -183,6 +222,18 @@ def reindex_cases_holding_numbers(cases: QuerySet) -> int:
 
 def _key_changed(*texts: str) -> bool:
     return holds_numbers(*texts) or any(fold(text) != text for text in texts)
+
+
+def reindex_cases_at(*, building=None, household=None) -> None:
+    """A building's or a household's address changed: the keys of the cases there (a building's:
+    its own cases and its households')."""
+    from cases.models import Case
+
+    if household is not None:
+        at = Q(household=household)
+    else:
+        at = Q(building=building) | Q(household__building=building)
+    reindex_cases(Case.all_objects.filter(at).values_list("pk", flat=True))
 
 
 def reindex_cases_of_residents(resident_ids: Iterable[int]) -> None:

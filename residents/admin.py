@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit import services as audit
 from cases.admin import staff_choices
-from cases.search import reindex_cases_of_residents
+from cases.search import reindex_cases_at, reindex_cases_of_residents
 from common.admin_committee import (
     ANOTHER_COMMITTEE,
     CommitteeFixedAdmin,
@@ -79,10 +79,29 @@ class GridAdmin(CommitteeFixedAdmin):
             staff_choices(form.fields["worker"], committee_id, current=form.instance.worker_id)
 
 
+def _address_part(validate):
+    """A road, lane or number typed here is read as the app's building form reads it (449弄 is 449);
+    one left as it was stays, so a building stored before the rule can still be corrected."""
+
+    def clean(form: forms.ModelForm) -> str:
+        name = validate.__name__.removeprefix("validate_")
+        value = form.cleaned_data.get(name) or ""
+        return validate(value) if name in form.changed_data else value
+
+    return clean
+
+
+class BuildingAdminForm(forms.ModelForm):
+    clean_road = _address_part(validators.validate_road)
+    clean_lane = _address_part(validators.validate_lane)
+    clean_number = _address_part(validators.validate_number)
+
+
 @admin.register(Building)
 class BuildingAdmin(
     VersionedAdmin, CommitteeFixedAdmin, AddressSearchAdmin, MaskedHistoryAdmin, SimpleHistoryAdmin
 ):
+    form = BuildingAdminForm
     list_display = ["__str__", "committee", "grid"]
     list_filter = ["committee"]
     list_select_related = ["committee", "grid"]
@@ -101,6 +120,8 @@ class BuildingAdmin(
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         reindex_building(obj)  # its residents are found by its address
+        if change and {"road", "lane", "number"} & set(form.changed_data):
+            reindex_cases_at(building=obj)  # and its cases
 
 
 def _clean_phone(form: forms.ModelForm) -> str:
@@ -139,6 +160,8 @@ class HouseholdAdmin(
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         reindex_household(obj)  # its members are found by its room and phone
+        if change and {"room", "building"} & set(form.changed_data):
+            reindex_cases_at(household=obj)  # and its cases by its room
 
 
 class ResidentAdminForm(forms.ModelForm):

@@ -8,8 +8,10 @@ from typing import ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -290,6 +292,15 @@ class BuildingForm(KeptWhenStale, forms.ModelForm):
         self.fields["lane"].widget.attrs["inputmode"] = "numeric"
         self.fields["number"].widget.attrs["inputmode"] = "numeric"
 
+    def clean_road(self) -> str:
+        return validators.validate_road(self.cleaned_data["road"])
+
+    def clean_lane(self) -> str:
+        return validators.validate_lane(self.cleaned_data["lane"])
+
+    def clean_number(self) -> str:
+        return validators.validate_number(self.cleaned_data["number"])
+
     def clean(self) -> dict:
         data = super().clean()
         committee_id = int(self.instance.committee_id if self.instance.pk else data.get("committee") or 0)
@@ -297,13 +308,15 @@ class BuildingForm(KeptWhenStale, forms.ModelForm):
         grid = data.get("grid")
         if grid and grid.committee_id != committee_id:
             self.add_error("grid", _("This grid belongs to another committee."))
-        road, lane, number = data.get("road"), data.get("lane", ""), data.get("number")
-        if road and number:
-            taken = Building.all_objects.filter(
-                committee_id=committee_id, road=road, lane=lane or "", number=number
-            )
-            if taken.exclude(pk=self.instance.pk).exists():
-                self.add_error("number", _("This building is already registered."))
+        road, lane, number = data.get("road"), data.get("lane"), data.get("number")
+        if road and lane is not None and number:
+            taken = validators.building_at(committee_id, road, lane, number, besides=self.instance.pk)
+            if taken is not None:
+                # Named and linked: the worker opens the building they meant instead of adding it twice.
+                said = _("%(address)s is already registered.") % {"address": taken.address}
+                link = reverse("residents:building", args=[taken.pk])
+                taken_here = format_html('{} <a href="{}">{}</a>', said, link, _("Open it"))
+                self.add_error("number", ValidationError(taken_here, code="taken"))
         return data
 
     def save(self, commit: bool = True) -> Building:

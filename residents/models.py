@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from committee.models import CommitteeOwned
 from common.dates import outside_range, years_after
 from common.lengths import NOTE_MAX, limit
-from residents.addresses import building_address, household_address, room_label
+from residents.addresses import building_address, household_address, natural_order, room_label
 from residents.search_keys import search_key_for, sort_key
 
 
@@ -44,6 +44,17 @@ class Grid(CommitteeOwned):
         return self.name
 
 
+class AddressOrderField(models.CharField):
+    """The building's place in its road's natural order (residents.addresses.natural_order: 2号 before
+    10号), written from its lane and number whenever the row is saved, by bulk_create too (which
+    calls pre_save, as for auto_now): the lists sort on it, as PostgreSQL and SQLite sort text alike."""
+
+    def pre_save(self, model_instance, add):
+        value = natural_order(model_instance.lane, model_instance.number)
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class Building(CommitteeOwned):
     """楼栋: one number (号) in a lane (弄) of a road, e.g. 定海路 449 弄 12 号."""
 
@@ -67,12 +78,14 @@ class Building(CommitteeOwned):
     notes = models.TextField(_("notes"), blank=True, validators=[limit(NOTE_MAX)])
     # Optimistic locking, as on Resident: an edit carries the version it started from.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    history = HistoricalRecords()
+    address_order = AddressOrderField(max_length=22, default="", editable=False)
+    history = HistoricalRecords(excluded_fields=["address_order"])
 
     class Meta:
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
-        ordering = ["road", "lane", "number"]
+        # Natural order (2号 before 10号); the lane and number as typed part what it cannot read.
+        ordering = ["road", "address_order", "lane", "number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["committee", "road", "lane", "number"], name="building_unique_address"

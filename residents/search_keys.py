@@ -19,7 +19,7 @@ import re
 
 from pypinyin import Style, pinyin
 
-from residents.addresses import household_address
+from residents.addresses import address_forms
 
 # Enough readings to find 曾 as zeng or ceng, 单 as shan or dan, without a key of hundreds of tokens.
 _MAX_VARIANTS = 12
@@ -121,15 +121,9 @@ def phone_token(phone: str) -> str:
 
 
 def address_tokens(road: str, lane: str, number: str, room: str) -> list[str]:
-    """The address as people type it: from the number on (12号302室), from the lane on, whole, and
-    the 12-302 shorthand."""
-    number, room = number.lower(), room.lower()
-    return [
-        household_address("", "", number, room),
-        household_address("", lane, number, room),
-        household_address(road, lane, number, room),
-        f"{number}-{room}",
-    ]
+    """The address as people type it (residents.addresses.address_forms): from the number on
+    (12号302室), from the lane on, whole, and the 12-302 shorthand."""
+    return address_forms(road, lane, number, room)
 
 
 # The key is also the last column of a covering index (SQLite scans it without touching the table);

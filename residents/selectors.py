@@ -14,7 +14,7 @@ from committee.scoping import InIds, committee_scope, unscoped, visible_committe
 from common import refdata
 from common.kept import PLACEHOLDER, Kept
 from common.masking import fold
-from residents.addresses import ROOM, without_unit
+from residents.addresses import BRANCH, LANE, ROOM, SUFFIXES, read_typed_building, without_unit
 from residents.models import Building, CareCategory, Grid, Resident
 from residents.search_keys import name_reading
 
@@ -484,6 +484,37 @@ def _buildings_kept(using: str, scope: frozenset[int] | None, limit: int) -> Kep
 def _grids_kept(using: str, scope: frozenset[int] | None) -> Kept:
     with committee_scope(scope) if scope is not None else unscoped():
         return Kept(Grid.objects.using(using).values_list("pk", "name"))
+
+
+def _lane_is(value: str) -> Q:
+    """Lane 449 typed: 449弄, its 甲/乙 lanes and its branches (449弄3支弄); a branch typed: itself."""
+    if BRANCH in value:
+        return Q(lane=value)
+    found = Q(lane=value) | Q(lane__startswith=f"{value}{LANE}")
+    return found | Q(lane__in=[value + s for s in SUFFIXES]) if value.isdigit() else found
+
+
+def _number_is(value: str) -> Q:
+    """Number 12 typed: 12号 and the 12甲号 beside it; 12甲 typed: itself."""
+    return Q(number__in=[value, *(value + s for s in SUFFIXES)]) if value.isdigit() else Q(number=value)
+
+
+def buildings_typed(text: str) -> QuerySet[Building]:
+    """The buildings an address typed to find one names, in natural order (residents.addresses:
+    read_typed_building reads 定海路449弄12号, 定海路449, 449-12, ４４９弄 …); none when it names none."""
+    typed = read_typed_building(text)
+    if not any(typed):
+        return Building.objects.none()
+    found = Q()
+    if typed.road:
+        found &= Q(road__contains=typed.road)
+    if typed.lane:
+        found &= _lane_is(typed.lane)
+    if typed.number:
+        found &= _number_is(typed.number)
+    if typed.either:
+        found &= _lane_is(typed.either) | _number_is(typed.either)  # 449: the lane; 12: every 12号
+    return Building.objects.filter(found)
 
 
 def with_home_counts(buildings: list[Building]) -> list[Building]:

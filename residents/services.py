@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import services as audit
-from cases.search import reindex_cases_of_residents
+from cases.search import reindex_cases_at, reindex_cases_of_residents
 from committee.models import User
 from residents.indexing import reindex_building, reindex_household, reindex_residents
 from residents.models import Building, CareCategory, Household, Resident, RevealLog, Visit
@@ -80,34 +80,39 @@ def resident_archive(*, resident: Resident, archived: str, archived_on: datetime
     return resident
 
 
-def _check_version(model, obj, version: int | None, related: str) -> None:
+def _check_version(model, obj, version: int | None, related: str):
     """An edit of `obj` (one that has a pk) goes ahead only if nobody saved it since `version`;
-    None is a write that is not an edit form's (it takes the latest version)."""
+    None is a write that is not an edit form's (it takes the latest version). Returns the row as
+    stored (locked)."""
     current = model.all_objects.select_for_update().get(pk=obj.pk)
     if version is not None and current.version != version:
         raise StaleEdit(model.all_objects.select_related(related).get(pk=obj.pk))
     obj.version = current.version + 1
+    return current
 
 
 @transaction.atomic
 def household_save(*, household: Household, version: int | None = None) -> Household:
     """Create a household, or save an edited one if nobody saved it since `version` (StaleEdit)."""
-    if household.pk:
-        _check_version(Household, household, version, "building")
+    stored = _check_version(Household, household, version, "building") if household.pk else None
     household.full_clean()
     household.save()
     reindex_household(household)
+    if stored is not None and stored.room != household.room:
+        reindex_cases_at(household=household)  # their cases are found by the new room
     return household
 
 
 @transaction.atomic
 def building_save(*, building: Building, version: int | None = None) -> Building:
     """Create a building, or save an edited one if nobody saved it since `version` (StaleEdit)."""
-    if building.pk:
-        _check_version(Building, building, version, "committee")
+    stored = _check_version(Building, building, version, "committee") if building.pk else None
     building.full_clean()
     building.save()
     reindex_building(building)
+    address = ("road", "lane", "number")
+    if stored is not None and any(getattr(stored, f) != getattr(building, f) for f in address):
+        reindex_cases_at(building=building)  # their cases are found by the new address
     return building
 
 

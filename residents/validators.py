@@ -1,4 +1,5 @@
-"""Validation of personal numbers: resident ID numbers (python-stdnum) and Chinese phone numbers.
+"""Validation of personal numbers: resident ID numbers (python-stdnum) and Chinese phone numbers; and of
+a building's address (its road, lane and number, as residents/addresses.py reads them).
 
 Each function returns the normalised value or raises a ValidationError whose message a committee
 worker understands. Forms, the importer and services all use these, so a number is judged the same
@@ -14,7 +15,9 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
 from common.dates import outside_range
-from residents.models import EARLIEST_BIRTH_DATE, Resident
+from common.masking import fold
+from residents import addresses
+from residents.models import EARLIEST_BIRTH_DATE, Building, Resident
 
 # The birth date an ID number holds lies in a birth date's range (Resident.check_birth_date): the
 # words name the bound it broke, as the birth date field's do.
@@ -139,3 +142,53 @@ def validate_phone(value: str) -> str:
         _("Enter a mobile number (11 digits starting with 1) or a Shanghai landline (021 and 8 digits)."),
         code="phone_invalid",
     )
+
+
+# An address as the registry stores it (residents/addresses.py): what was typed is read the way people
+# type it (449弄, １２号), and what cannot be an address part is refused, saying how to write it.
+ROAD_HAS_DIGITS = _(
+    "Type only the road's name here, e.g. 定海路; the lane and number have boxes of their own."
+)
+ROAD_NOT_CHINESE = _("A road's name is written in Chinese, e.g. 定海路.")
+LANE_INVALID = _(
+    "A lane is a number, maybe with 甲, 乙, 丙 or 丁, or a branch lane: e.g. 449, 449甲 or 449弄3支弄."
+)
+NUMBER_INVALID = _("A building number is a number, maybe with 甲, 乙, 丙 or 丁: e.g. 12 or 12甲.")
+
+
+def validate_road(value: str) -> str:
+    road = addresses.clean_road(value)
+    if road is None:
+        message = ROAD_HAS_DIGITS if re.search(r"\d", fold(value or "")) else ROAD_NOT_CHINESE
+        raise ValidationError(message, code="road")
+    return road
+
+
+def validate_lane(value: str) -> str:
+    """The lane as stored ("449弄" → "449"); "" for a building on the road itself."""
+    lane = addresses.clean_lane(value)
+    if lane is None:
+        raise ValidationError(LANE_INVALID, code="lane")
+    return lane
+
+
+def validate_number(value: str) -> str:
+    """The building's number as stored ("12号" → "12")."""
+    number = addresses.clean_number(value)
+    if number is None:
+        raise ValidationError(NUMBER_INVALID, code="number")
+    return number
+
+
+def building_at(
+    committee_id: int, road: str, lane: str, number: str, *, besides: int | None = None
+) -> Building | None:
+    """The committee's building at this address (its parts as stored), if it has one; one stored before
+    the address was read as typed ("４４９", "12号") is found too, so it is not added twice."""
+    wanted = (lane, number)
+    same_road = Building.all_objects.filter(committee_id=committee_id, road=road).exclude(pk=besides)
+    for pk, stored_lane, stored_number in same_road.values_list("pk", "lane", "number"):
+        read = (addresses.clean_lane(stored_lane), addresses.clean_number(stored_number))
+        if (stored_lane, stored_number) == wanted or read == wanted:
+            return Building.all_objects.get(pk=pk)
+    return None

@@ -300,7 +300,8 @@ def building_list(request: HttpRequest) -> HttpResponse:
     grid_id = _int(request.GET.get("grid"))
     if grid_id:
         buildings = buildings.filter(grid_id=grid_id)
-    page = Paginator(buildings.order_by("road", "lane", "number"), 50).get_page(request.GET.get("page"))
+    # Natural order (Building.Meta.ordering: 2号 before 10号).
+    page = Paginator(buildings.order_by(*Building._meta.ordering), 50).get_page(request.GET.get("page"))
     page.object_list = with_home_counts(list(page.object_list))
     ctx = {
         "page": page,

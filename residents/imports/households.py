@@ -8,10 +8,12 @@ of rows later is the same one, and a new one is written once, by the batch that 
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from committee.models import Committee
-from residents.addresses import LANE, NUMBER, ROOM, without_unit
+from residents import validators
+from residents.addresses import ROOM, clean_lane, clean_number, without_unit
 from residents.imports.changes import MAX_CHANGES_KEPT, household_change
 from residents.imports.columns import COLUMN_BY_KEY
 from residents.imports.plans import BuildingState, HouseholdState, Report, Row
@@ -24,18 +26,25 @@ class Households:
         self._buildings: dict[tuple[str, str, str], BuildingState] = {}
         self._households: dict[tuple[str, str, str, str], HouseholdState] = {}
         self.by_pk: dict[int, HouseholdState] = {}  # the committee's households as recorded
+        self._by_pk: dict[int, BuildingState] = {}  # and its buildings
 
     def load(self) -> None:
         for pk, road, lane, number in Building.all_objects.filter(committee=self.committee).values_list(
             "pk", "road", "lane", "number"
         ):
-            self._buildings[(road, lane, number)] = BuildingState(road, lane, number, pk)
+            state = BuildingState(road, lane, number, pk)
+            self._buildings[(road, lane, number)] = self._by_pk[pk] = state
+            # One stored before addresses were read as typed (４４９, 12号) is found by its reading too.
+            read = (road, clean_lane(lane), clean_number(number))
+            if None not in read:
+                self._buildings.setdefault(read, state)
         households = Household.all_objects.filter(committee=self.committee).values_list(
-            "pk", "building__road", "building__lane", "building__number", "room", "housing_type", "phone"
+            "pk", "building_id", "room", "housing_type", "phone"
         )
-        for pk, road, lane, number, room, housing_type, phone in households:
-            building = self._buildings[(road, lane, number)]
-            self._households[(road, lane, number, room)] = self.by_pk[pk] = HouseholdState(
+        for pk, building_id, room, housing_type, phone in households:
+            building = self._by_pk[building_id]
+            key = (building.road, building.lane, building.number, room)
+            self._households[key] = self.by_pk[pk] = HouseholdState(
                 building,
                 room,
                 pk,
@@ -49,22 +58,35 @@ class Households:
         """The row's household (and building), added when the committee has none at that address;
         None when the address is incomplete or a part is too long (said on the row)."""
         v = row.values
-        road = v.get("road", "")
-        lane = without_unit(v.get("lane", ""), LANE)
-        number = without_unit(v.get("number", ""), NUMBER)
         room = without_unit(v.get("room", ""), ROOM)
-        for key, value in (("road", road), ("lane", lane), ("number", number), ("room", room)):
+        for key, value in (("road", v.get("road", "")), ("room", room)):
             if len(value) > COLUMN_BY_KEY[key].max_length:
                 row.error(key, _("Too long: at most %(max)d characters."), max=COLUMN_BY_KEY[key].max_length)
                 return None
-        if not (road and number and room):
+        if not (v.get("road") and v.get("number") and room):
             return None
+        # The building's address read as the registry's building form reads it (449弄 is 449, 12号 is
+        # 12), so that a file names the building the form added, and what is no address is refused.
+        parts = []
+        for key, validate in (
+            ("road", validators.validate_road),
+            ("lane", validators.validate_lane),
+            ("number", validators.validate_number),
+        ):
+            try:
+                parts.append(validate(v.get(key, "")))
+            except ValidationError as error:
+                row.refuse(key, error)
+                return None
+        road, lane, number = parts
         building = self._buildings.get((road, lane, number))
         if building is None:
             building = self._buildings[(road, lane, number)] = BuildingState(road, lane, number)
-        household = self._households.get((road, lane, number, room))
+        # Keyed by the building as stored: a legacy one's households are those it already has.
+        key = (building.road, building.lane, building.number, room)
+        household = self._households.get(key)
         if household is None:
-            household = self._households[(road, lane, number, room)] = HouseholdState(building, room)
+            household = self._households[key] = HouseholdState(building, room)
         return household
 
     def count(self, report: Report) -> None:

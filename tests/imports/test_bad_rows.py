@@ -167,3 +167,31 @@ def test_notes_past_the_limit_of_a_note_say_how_long_they_are(org, load):
     rows = rows_for(3)
     rows[1] = person(1, 备注="注" * NOTE_MAX)
     assert load(org.a, "r.csv", csv_bytes(rows)).error_count == 0
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "words"),
+    [("弄", "abc", "弄号是数字"), ("号", "12-1", "门牌号是数字"), ("路名", "abc", "路名用中文")],
+)
+def test_an_address_part_that_is_no_address(org, load, column, value, words):
+    """Refused as the building form refuses it (residents.validators), so no garbled building is added."""
+    error = _only_error(load, org, person(1, **{column: value}))
+    assert error["column"] == column and words in message(error)
+    with unscoped():
+        assert not Building.all_objects.filter(committee=org.a).exists()
+
+
+def test_an_address_typed_with_its_units_names_the_building_the_registry_has(org, load):
+    """449弄 / １２号 is the building 449 / 12 (added by the form, or stored as typed before the rule):
+    the file's households go into it, no second building is added."""
+    from tests.factories import make_building
+
+    existing = make_building(org.a, "1", lane="449")
+    legacy = make_building(org.a, "２", lane="４４９")
+    rows = [person(1, 弄="449弄", 号="1号"), person(2, 弄="４４９", 号="１号"), person(3, 号="2号")]
+    report = load(org.a, "r.csv", csv_bytes(rows), commit=True)
+    assert report.error_count == 0, report.errors
+    with unscoped():
+        assert Building.all_objects.filter(committee=org.a).count() == 2
+        homes = Household.all_objects.filter(committee=org.a)
+        assert {h.building_id for h in homes} == {existing.pk, legacy.pk}

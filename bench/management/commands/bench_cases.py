@@ -32,7 +32,7 @@ from django.utils import timezone
 from bench.command import BenchCommand
 from bench.floor import FLOOR_URL, measure, measure_interleaved
 from cases.models import Case, CaseCategory, CaseCounter, CaseEvent, OutsideBody, Referral
-from cases.search import key_for
+from cases.search import address_tokens, key_for
 from committee.models import Committee, Membership, Street, User
 from committee.roles import Role
 from committee.scoping import unscoped
@@ -220,7 +220,14 @@ class Command(BenchCommand):
     def _fill(self, committee, users, count: int, events_per_case: int, start: int) -> None:
         rng = random.Random(start)
         categories = list(CaseCategory.objects.all())
-        buildings = list(Building.all_objects.filter(committee=committee).values_list("pk", flat=True))
+        # Each building's address tokens, as the services' keys hold them (cases.search.address_tokens).
+        places = {
+            pk: address_tokens(road, lane, number)
+            for pk, road, lane, number in Building.all_objects.filter(committee=committee).values_list(
+                "pk", "road", "lane", "number"
+            )
+        }
+        buildings = list(places)
         body = OutsideBody.objects.first()
         now = timezone.now()
         statuses = [s for s, _ in Case.Status.choices]
@@ -270,8 +277,8 @@ class Command(BenchCommand):
                         created_at=created,
                     )
                 )
-            for case in rows:  # no parties: the key is the number and the texts
-                case.search_key = key_for(case, [])
+            for case in rows:  # no parties: the key is the number, the texts and the address
+                case.search_key = key_for(case, [], places[case.building_id])
             with transaction.atomic():
                 made = Case.all_objects.bulk_create(rows)
                 events = []

@@ -36,7 +36,7 @@ from django.utils import timezone, translation
 
 from bench.command import BenchCommand
 from cases.models import Case, CaseCategory, CaseCounter, CaseParty
-from cases.search import key_for
+from cases.search import address_tokens, key_for
 from committee.models import Committee, Membership, Street, User
 from committee.roles import Role
 from committee.scoping import unscoped
@@ -46,7 +46,7 @@ from reports import open_cases
 from reports.ledger import LEDGER_LANGUAGE, case_columns, case_rows
 from reports.rollup import forget
 from residents.imports.xlsx_stream import iter_rows
-from residents.models import Resident
+from residents.models import Household, Resident
 
 STREET = "基准导出街道"
 COMMITTEE = "基准导出居民区"
@@ -171,6 +171,13 @@ class Command(BenchCommand):
         residents = list(
             Resident.all_objects.filter(committee=committee).values_list("pk", "household_id").order_by("pk")
         )
+        # Each household's address tokens, as the services' keys hold them (cases.search.address_tokens).
+        places = {
+            pk: address_tokens(road, lane, number, room)
+            for pk, road, lane, number, room in Household.all_objects.filter(committee=committee).values_list(
+                "pk", "building__road", "building__lane", "building__number", "room"
+            )
+        }
         now = timezone.now()
         seq_by_year = dict(CaseCounter.objects.filter(committee=committee).values_list("year", "last"))
         done = 0
@@ -201,7 +208,7 @@ class Command(BenchCommand):
                     )
                 )
             for case in batch:
-                case.search_key = key_for(case, [])
+                case.search_key = key_for(case, [], places[case.household_id])
             with transaction.atomic():
                 made = Case.all_objects.bulk_create(batch)
                 CaseParty.all_objects.bulk_create(
