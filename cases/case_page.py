@@ -33,6 +33,19 @@ def drawn_again(typed: Mapping[str, str]) -> bool:
     return any(action in PANELS or text.strip() for action, text in typed.items())
 
 
+def _drawn(action: str, ctx: dict) -> bool:
+    """Whether the page draws the action's panel (templates/cases/detail.html): asking to reopen
+    only while no request waits and the reader may not reopen, declining only while one waits."""
+    allowed = ctx["allowed"]
+    if action not in PANELS or action not in allowed:
+        return False
+    if action == Action.ASK_REOPEN:
+        return not ctx["reopen_request"] and Action.REOPEN not in allowed
+    if action == Action.DECLINE_REOPEN:
+        return bool(ctx["reopen_request"])
+    return True
+
+
 def refusal_in_panel(request: HttpRequest, ctx: dict, action: str, words: Sequence[str]) -> dict:
     """The refusal of `action` for the page's context (`refused`: action → its words), drawn in the
     action's panel, which is open, by the field it is about, focused (static/js/needle.js). The
@@ -40,7 +53,7 @@ def refusal_in_panel(request: HttpRequest, ctx: dict, action: str, words: Sequen
     title, the panel shut again below a long description, and the worker scrolled and reopened it
     to read why. A panel the page no longer offers (someone closed the case meanwhile) has its
     refusal said at the top, as before."""
-    if action in PANELS and action in ctx["allowed"]:
+    if _drawn(action, ctx):
         messages.error(request, _("Nothing was saved: correct the marked fields below."))
         return {action: list(words)}
     for text in words:

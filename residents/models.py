@@ -428,9 +428,9 @@ class RevealLog(CommitteeOwned):
 
     class Field(models.TextChoices):
         ID_NUMBER = "id_number", _("ID number")
-        PHONE = "phone", _("phone")
+        PHONE = "phone", _("Phone")
         # The household's landline, revealed on one of its residents' pages and logged against them.
-        HOME_PHONE = "home_phone", _("household phone")
+        HOME_PHONE = "home_phone", _("Household phone")
 
     resident = models.ForeignKey(Resident, models.PROTECT, related_name="reveals", verbose_name=_("resident"))
     field = models.CharField(_("number"), max_length=10, choices=Field)

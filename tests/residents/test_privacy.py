@@ -136,7 +136,7 @@ def test_the_secretary_reveals_a_number_with_a_reason_and_it_is_recorded(org, wo
     assert "办理低保复核" in audit and "周勤" in audit and ID not in audit
 
 
-@pytest.mark.parametrize(("language", "said"), [("zh-hans", "电话："), ("en", "phone:")])
+@pytest.mark.parametrize(("language", "said"), [("zh-hans", "电话："), ("en", "Phone:")])
 def test_the_revealed_number_is_labelled_with_the_languages_colon(org, world, language, said):
     """ "电话: 138…" had an English colon in the Chinese page."""
     _, _, resident = world
