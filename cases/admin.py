@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import events, rules, services
 from cases.due_dates import day_off_warning
 from cases.filters import NUMBER
+from cases.forms import clean_work_order_number
 from cases.models import (
     Aid,
     Attachment,
@@ -247,6 +248,12 @@ class CaseAdminForm(forms.ModelForm):
     and this resolution's satisfaction (its next is called back again). Any status could be set
     here: a new case went straight to "closed", with no resolution, no closing time and no word of
     how, and the reports counted it closed."""
+
+    def clean_work_order_number(self) -> str:
+        value = self.cleaned_data["work_order_number"]
+        if "work_order_number" not in self.changed_data:
+            return value  # an old number left as it is: the case stays correctable
+        return clean_work_order_number(value)  # as at the intake
 
     def clean(self):
         data = super().clean()

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit import services as audit
 from cases import events, reference, rules, selectors, services
+from cases.case_page import drawn_again, out_of_date_message, refusal_in_panel
 from cases.due_dates import day_off_warning
 from cases.filters import CaseFilterForm, filter_cases
 from cases.forms import (
@@ -186,6 +187,7 @@ def _detail_context(
         "reopen_request": asked[0] if asked and case.reopen_requested_at else None,
         "allowed": allowed,
         "typed": defaultdict(str, typed or {}),
+        "refused": defaultdict(list),  # an action's refusal, in its panel: action → its words (_render_case)
         "unsaved": _unsaved(allowed, posted, typed or {}),
         "referrals": referrals,
         "parties": case.party_rows,
@@ -259,10 +261,15 @@ def _render_case(
     posted: Mapping[str, forms.Form] | None = None,
     typed: Mapping[str, str] | None = None,
     out_of_date: bool = False,
+    refused: tuple[str, Sequence[str]] | None = None,
 ) -> HttpResponse:
+    """`refused`: an action's refusal (the action, its words), drawn in the action's panel, open
+    (case_page.refusal_in_panel)."""
     ctx = _detail_context(request, get_case(request, case_id, detail=True), posted, typed, out_of_date)
     if out_of_date:
-        messages.error(request, _out_of_date_message(ctx, posted, typed))
+        messages.error(request, out_of_date_message(ctx, posted, typed))
+    if refused:
+        ctx["refused"].update(refusal_in_panel(request, ctx, *refused))
     if request.htmx:
         return render(request, "cases/detail.html#case_main", ctx)
     return render(request, "cases/detail.html", ctx, status=status)
@@ -353,10 +360,10 @@ def _run(
             ]:
                 messages.error(request, text)  # no field of their own to stand by (the version)
             return _render_case(request, case_id, posted=posted)
+        if typed and drawn_again(typed):  # in its panel, open, its words in its box: not lost or hidden
+            return _render_case(request, case_id, typed=typed, refused=(next(iter(typed)), error.messages))
         for text in error.messages:
             messages.error(request, text)
-        if typed and any(text.strip() for text in typed.values()):
-            return _render_case(request, case_id, typed=typed)  # its words in its box, not lost
     else:
         messages.success(request, message)
         # An edit's form holds the case's texts as they were (its initial): their numbers are not new.
@@ -451,26 +458,6 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     typed = {str(action): request.POST.get("text", "")}
     done = str(ACTION_MESSAGES[action])
     return _run(request, case.pk, done, lambda: _do(request, case, action), typed=typed)
-
-
-def _out_of_date_message(ctx: dict, posted, typed) -> str:
-    """The words for a save refused because someone changed the case meanwhile: where what was
-    typed is now (in its form again, or shown to copy), or that the change was not saved."""
-    if ctx["unsaved"]:
-        return _(
-            "Someone else changed this case while you were editing; its newer state is shown. What you "
-            "were doing no longer applies, so nothing was saved: what you typed is shown below to copy."
-        )
-    allowed = ctx["allowed"]
-    if any(name.partition("-")[0] in allowed for name in posted or {}) or any(
-        text.strip() and action in allowed for action, text in (typed or {}).items()
-    ):
-        return _(
-            "Someone else changed this case while you were editing; its newer state is shown. Your "
-            "change is not saved yet, and everything you typed is kept in the form below: check it "
-            "and save again."
-        )
-    return _("Someone else changed this case meanwhile; here is its newer state. Your change was not saved.")
 
 
 @require_POST

@@ -107,18 +107,41 @@ def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dic
     ]
     resolved_count = sum(p[2] for p in pairs)
     median = median_working_days(pairs)
-    calls = FollowUp.objects.filter(among, called_on__range=(first, last), case__in=cases).aggregate(
-        n=Count("pk"), good=Count("pk", filter=Q(satisfaction__in=SATISFIED))
+    # Satisfaction as the dashboard counts it: each case once, by its latest call (a second call
+    # replaces the first's answer), in the month of that call. The calls themselves are said too
+    # when there were more of them than cases: "回访 3 次" beside two cases called read as three.
+    called = cases.filter(last_called_on__range=(first, last)).aggregate(
+        n=Count("pk"), good=Count("pk", filter=Q(last_call_result__in=SATISFIED))
     )
+    calls = FollowUp.objects.filter(among, called_on__range=(first, last), case__in=cases).count()
     section = Section(_("Resolved"))
     text = _("Cases resolved this month: %(n)s.") % {"n": resolved_count}
     if median is not None:
         text += " " + _("Median time to resolve: %(days)s working days.") % {"days": _number(median)}
     section.paragraphs.append(text)
-    if calls["n"]:
+    if called["n"]:
+        values = {
+            "n": called["n"],
+            "good": called["good"],
+            "rate": _number(100 * called["good"] / called["n"]),
+            "calls": calls,
+        }
+        if calls > called["n"]:
+            text = _(
+                "Cases called back this month: %(n)s; satisfied or mostly satisfied at their latest call: "
+                "%(good)s (%(rate)s%%). Calls made: %(calls)s (a case called again counts once, by its "
+                "latest call)."
+            )
+        else:
+            text = _(
+                "Cases called back this month: %(n)s; satisfied or mostly satisfied at their latest call: "
+                "%(good)s (%(rate)s%%)."
+            )
+        section.paragraphs.append(text % values)
+    elif calls:  # called this month, but each case called again since: counted in the later month
         section.paragraphs.append(
-            _("Follow-up calls: %(n)s; satisfied or mostly satisfied: %(good)s (%(rate)s%%).")
-            % {"n": calls["n"], "good": calls["good"], "rate": _number(100 * calls["good"] / calls["n"])}
+            _("Calls made: %(calls)s; each of those cases was called again later and counts then.")
+            % {"calls": calls}
         )
     else:
         section.paragraphs.append(_("No follow-up calls were made this month."))
@@ -167,23 +190,26 @@ def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dic
     # 5. Aid.
     aid = Aid.objects.filter(among, case__in=cases)
     applied = aid.filter(applied_on__range=(first, last)).count()
+    # Goods given with no amount are aid in kind (the ledger's rule): counted, never summed as ¥0.00.
+    in_kind = Q(kind=Aid.Kind.GOODS, amount=0)
     paid = list(
         aid.filter(paid_on__range=(first, last), status=Aid.Status.PAID)
         .values("kind")
-        .annotate(n=Count("pk"), total=Sum("amount"))
+        .annotate(n=Count("pk"), total=Sum("amount"), in_kind=Count("pk", filter=in_kind))
         .order_by("kind")
     )
     kinds = dict(Aid.Kind.choices)
     section = Section(_("Aid"))
-    paid_total = sum((row["total"] or Decimal(0) for row in paid), Decimal(0))
-    section.paragraphs.append(
-        _("Aid applications this month: %(applied)s; paid: %(paid)s, in all ¥%(total)s.")
-        % {"applied": applied, "paid": sum(row["n"] for row in paid), "total": f"{paid_total:,.2f}"}
-    )
+    section.paragraphs.append(_aid_sentence(applied, paid))
     if paid:
         section.table_head = [_("Kind"), _("Paid"), _("Amount (yuan)")]
         section.table = [
-            [kinds.get(row["kind"], row["kind"]), row["n"], f"{row['total']:,.2f}"] for row in paid
+            [
+                kinds.get(row["kind"], row["kind"]),
+                row["n"],
+                _("in kind") if row["in_kind"] == row["n"] else f"{row['total']:,.2f}",
+            ]
+            for row in paid
         ]
     sections.append(section)
 
@@ -260,6 +286,28 @@ def _logged_by_category(choice: Choice, access, cases, prev_first, first, last) 
 
 def _list(items: list[str]) -> str:
     return ("、" if (get_language() or "").startswith("zh") else ", ").join(items)
+
+
+def _aid_sentence(applied: int, paid: list[dict]) -> str:
+    """The month's aid in one sentence: applications, then what was paid, the money summed and aid
+    in kind counted ("合计 ¥0.00" for two parcels of goods read as nothing given)."""
+    count = sum(row["n"] for row in paid)
+    goods = sum(row["in_kind"] for row in paid)
+    total = f"{sum((row['total'] or Decimal(0) for row in paid), Decimal(0)):,.2f}"
+    values = {"applied": applied, "paid": count, "goods": goods, "total": total}
+    if not count:
+        return _("Aid applications this month: %(applied)s; none paid.") % values
+    if goods == count:
+        return _("Aid applications this month: %(applied)s; paid: %(paid)s, all in kind.") % values
+    if goods:
+        return (
+            _(
+                "Aid applications this month: %(applied)s; paid: %(paid)s, of them in kind: %(goods)s, "
+                "and in money ¥%(total)s in all."
+            )
+            % values
+        )
+    return _("Aid applications this month: %(applied)s; paid: %(paid)s, in all ¥%(total)s.") % values
 
 
 def _number(value: float) -> str:

@@ -203,7 +203,6 @@ ARCHIVED_BEFORE_VISIT = _(
 VISIT_HORIZON_YEARS = 1
 VISIT_CLOCK_SLACK = datetime.timedelta(minutes=5)
 VISIT_TOO_OLD = _("The visit cannot be earlier than a year ago (%(day)s).")
-VISIT_AFTER_TODAY = _("The visit cannot be later than today (%(day)s).")
 VISIT_AFTER_NOW = _("The visit cannot be later than now (%(time)s).")
 
 
@@ -442,9 +441,9 @@ class RevealLog(CommitteeOwned):
 
     class Field(models.TextChoices):
         ID_NUMBER = "id_number", _("ID number")
-        PHONE = "phone", _("phone")
+        PHONE = "phone", _("Phone")
         # The household's landline, revealed on one of its residents' pages and logged against them.
-        HOME_PHONE = "home_phone", _("household phone")
+        HOME_PHONE = "home_phone", _("Household phone")
 
     resident = models.ForeignKey(Resident, models.PROTECT, related_name="reveals", verbose_name=_("resident"))
     field = models.CharField(_("number"), max_length=10, choices=Field)
@@ -499,14 +498,13 @@ class Visit(CommitteeOwned):
     def check_visited_at(cls, visited_at: datetime.datetime, *, now: datetime.datetime) -> None:
         """Refuse a visit's time outside its range (its local day in visited_on_range, the time not
         later than `now` and the clock's slack): a ValidationError on visited_at."""
-        today = timezone.localdate(now)
-        error = outside_range(
-            timezone.localdate(visited_at), *cls.visited_on_range(today), VISIT_TOO_OLD, VISIT_AFTER_TODAY
-        )
-        if error is None and visited_at > now + VISIT_CLOCK_SLACK:
-            error = ValidationError(
-                VISIT_AFTER_NOW, code="too_late", params={"time": f"{timezone.localtime(now):%H:%M}"}
-            )
+        earliest = cls.visited_on_range(timezone.localdate(now))[0]
+        error = outside_range(timezone.localdate(visited_at), earliest, datetime.date.max, VISIT_TOO_OLD, "")
+        # A time, so its limit is now, said with its day and time: "不能晚于今天" beside a time typed an
+        # hour ahead, today, read as wrong; tomorrow is later than now as much as in ten minutes.
+        if visited_at > now + VISIT_CLOCK_SLACK:
+            now_said = f"{timezone.localtime(now):%Y-%m-%d %H:%M}"
+            error = ValidationError(VISIT_AFTER_NOW, code="too_late", params={"time": now_said})
         if error:
             raise ValidationError({"visited_at": error})
 

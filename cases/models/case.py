@@ -158,36 +158,36 @@ def open_rank_expression() -> models.Case:
 
 class Case(CommitteeOwned):
     class Source(models.TextChoices):
-        WALK_IN = "walk_in", _("walk-in")
-        PHONE = "phone", _("phone")
-        VISIT = "visit", _("visit")
-        PATROL = "patrol", _("patrol")
-        BUILDING_LEADER = "building_leader", _("building leader")
+        WALK_IN = "walk_in", _("Walk-in")
+        PHONE = "phone", _("Phone")
+        VISIT = "visit", _("Visit")
+        PATROL = "patrol", _("Patrol")
+        BUILDING_LEADER = "building_leader", _("Building leader")
         HOTLINE = "hotline", _("12345 hotline")
         WECHAT = "wechat", _("WeChat group")
-        OTHER = "other", _("other")
+        OTHER = "other", _("Other")
 
     class Priority(models.TextChoices):
-        LOW = "low", _("low")
-        NORMAL = "normal", _("normal")
-        URGENT = "urgent", _("urgent")
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        URGENT = "urgent", _("Urgent")
 
     class Status(models.TextChoices):
-        NEW = "new", pgettext_lazy("case status", "new")
-        IN_PROGRESS = "in_progress", _("in progress")
-        WAITING = "waiting", _("waiting")
-        RESOLVED = "resolved", _("resolved")
-        CLOSED = "closed", _("closed")
+        NEW = "new", pgettext_lazy("case status", "New")
+        IN_PROGRESS = "in_progress", pgettext_lazy("case status", "In progress")
+        WAITING = "waiting", pgettext_lazy("case status", "Waiting")
+        RESOLVED = "resolved", pgettext_lazy("case status", "Resolved")
+        CLOSED = "closed", pgettext_lazy("case status", "Closed")
 
     class Closure(models.TextChoices):
-        FOLLOWED_UP = "followed_up", _("followed up")
-        WITHDRAWN = "withdrawn", _("withdrawn")
-        DUPLICATE = "duplicate", _("duplicate")
+        FOLLOWED_UP = "followed_up", _("Followed up")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DUPLICATE = "duplicate", _("Duplicate")
 
     class Satisfaction(models.TextChoices):
-        SATISFIED = "satisfied", _("satisfied")
-        MOSTLY = "mostly", _("mostly satisfied")
-        NOT_SATISFIED = "not_satisfied", _("not satisfied")
+        SATISFIED = "satisfied", pgettext_lazy("satisfaction", "Satisfied")
+        MOSTLY = "mostly", pgettext_lazy("satisfaction", "Mostly satisfied")
+        NOT_SATISFIED = "not_satisfied", pgettext_lazy("satisfaction", "Not satisfied")
 
     OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.WAITING)
     assert OPEN_STATUSES == OPEN_STATUS_VALUES
@@ -563,9 +563,9 @@ class Case(CommitteeOwned):
 
 class CaseParty(CommitteeOwned):
     class Role(models.TextChoices):
-        REPORTER = "reporter", _("reporter")
-        OTHER_PARTY = "other_party", _("other party")
-        BENEFICIARY = "beneficiary", _("beneficiary")
+        REPORTER = "reporter", _("Reporter")
+        OTHER_PARTY = "other_party", _("Other party")
+        BENEFICIARY = "beneficiary", _("Beneficiary")
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="parties", verbose_name=_("case"))
     resident = models.ForeignKey(

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models.case import DUE_DATE_HORIZON_YEARS, Case, OutsideBody
 from cases.storage import private_storage
@@ -280,16 +281,16 @@ PAID_AFTER_TODAY = _("Aid cannot be paid later than today (%(day)s).")
 
 class Aid(_CaseChild):
     class Kind(models.TextChoices):
-        SUBSIDY = "subsidy", _("civil-affairs subsidy")
-        EMERGENCY = "emergency", _("emergency aid")
-        DONATION = "donation", _("donation")
-        GOODS = "goods", _("goods")
+        SUBSIDY = "subsidy", _("Civil-affairs subsidy")
+        EMERGENCY = "emergency", _("Emergency aid")
+        DONATION = "donation", _("Donation")
+        GOODS = "goods", _("Goods")
 
     class Status(models.TextChoices):
-        APPLIED = "applied", _("applied")
-        APPROVED = "approved", _("approved")
-        PAID = "paid", _("paid")
-        NOT_ELIGIBLE = "not_eligible", _("not eligible")
+        APPLIED = "applied", pgettext_lazy("aid status", "Applied")
+        APPROVED = "approved", pgettext_lazy("aid status", "Approved")
+        PAID = "paid", pgettext_lazy("aid status", "Paid")
+        NOT_ELIGIBLE = "not_eligible", pgettext_lazy("aid status", "Not eligible")
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="aid", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
@@ -370,9 +371,9 @@ def _attachment_name(instance: "Attachment", filename: str) -> str:
 
 class Attachment(_CaseChild):
     class Stage(models.TextChoices):
-        BEFORE = "before", _("before")
-        AFTER = "after", _("after")
-        OTHER = "other", _("other")
+        BEFORE = "before", _("Before")
+        AFTER = "after", _("After")
+        OTHER = "other", _("Other")
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="attachments", verbose_name=_("case"))
     file = models.FileField(_("file"), upload_to=_attachment_name, storage=private_storage, max_length=200)

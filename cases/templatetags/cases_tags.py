@@ -26,6 +26,35 @@ def form_token() -> SafeString:
     return mark_safe(f'<input type="hidden" name="token" value="{secrets.token_urlsafe(16)}">')  # noqa: S308
 
 
+# A long description is folded to its first FOLD_LINES lines (static/css/needle.css .fold): 2,000
+# characters filled several phone screens, and the next steps ended up 4,000 px down. Folded when it
+# would take more than FOLD_LINES + 2 lines of a phone (PHONE_LINE Chinese characters each), so that
+# the fold hides something; a short one is shown whole, with no toggle.
+FOLD_LINES, PHONE_LINE = 6, 18
+
+
+@register.filter
+def folds(text: str) -> bool:
+    lines = sum(max(1, -(-len(line) // PHONE_LINE)) for line in (text or "").splitlines())
+    return lines > FOLD_LINES + 2
+
+
+@register.inclusion_tag("cases/includes/action_text.html", takes_context=True)
+def action_text(
+    context, action: str, label: str, rows: int = 2, required: bool = False, id: str = ""
+) -> dict:
+    """The words box of a case page action (`text`), as typed, with the action's refusal by it when
+    it was refused (views._render_case `refused`): marked invalid for the page's focus on errors."""
+    return {
+        "id": id or f"{action.replace('_', '-')}-text",
+        "label": label,
+        "rows": rows,
+        "required": required,
+        "text": context["typed"][action],
+        "errors": context["refused"].get(action, ()),
+    }
+
+
 @register.simple_tag
 def case_rows(cases, empty_text: str | None = None, show_committee: bool = False) -> SafeString:
     """Rows of cases (cases/rows.py): `{% case_rows cases empty_text=… show_committee=… %}`."""

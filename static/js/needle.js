@@ -115,6 +115,20 @@
   document.addEventListener("toggle", focusableScrollers, true);
   document.addEventListener("htmx:afterSettle", focusableScrollers);
 
+  // A long description folded to its first lines (templates/cases/detail.html, .fold in the CSS):
+  // where it fits in them anyway (a wide screen), its 展开全文 would open nothing, so it is hidden.
+  function foldsThatFit() {
+    document.querySelectorAll("[data-fold]").forEach(function (fold) {
+      var text = fold.querySelector(".case-description");
+      var toggle = fold.querySelector(".fold-toggle");
+      if (!text || !toggle || toggle.open) return;
+      fold.classList.toggle("fits", text.scrollHeight <= text.clientHeight + 1);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", foldsThatFit);
+  window.addEventListener("resize", foldsThatFit);
+  document.addEventListener("htmx:afterSettle", foldsThatFit);
+
   // A form drawn again with its errors (a phone number refused, a date out of range): the first
   // field in error is focused and brought to the middle of the screen. On a phone the summary at
   // the top said "correct the marked fields below" and the field itself was out of sight, below

@@ -138,15 +138,17 @@ def test_a_date_refused_on_the_case_page_is_where_the_worker_looks(phone, org):
 
 
 def test_a_note_refused_as_too_long_is_said_where_the_worker_looks(phone, org):
-    """A refusal with no field of its own (a note past its limit) is brought into view, the note kept."""
+    """A note past its limit: the refusal is said in the note's panel, open, by the box, which is
+    focused and in view, the note kept (the words stood at the top of the case, out of sight)."""
     case = make_case(org.worker_a, org.a, title="楼道积水", assignee=org.worker_a)
     login(phone, "worker_a")
     phone.goto(f"/cases/{case.pk}/")
     phone.locator("summary", has_text="添加备注").tap()
     phone.locator("#note-text").fill("物业说周五来修。" * 300)
     phone.locator("form[action$='/do/note/']").get_by_role("button", name="添加备注").tap()
-    message = phone.locator("#case-main .message.error")
+    message = phone.locator("#note-text-error")
     expect(message).to_contain_text("没有保存：最多 2000 字")
     expect(message).to_be_in_viewport()
+    expect(phone.locator("#note-text")).to_be_focused()
     expect(phone.locator("#note-text")).to_have_value("物业说周五来修。" * 300)
     screenshot(phone, "note-too-long-phone")

@@ -12,20 +12,22 @@ CATALOGUE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "dj
 
 
 @pytest.fixture(scope="module")
-def catalogue() -> dict[str, polib.POEntry]:
-    return {e.msgid: e for e in polib.pofile(str(CATALOGUE)) if not e.obsolete and not e.msgctxt}
+def catalogue() -> dict:
+    """Entries by msgid, or by (context, msgid) for those with a context (the statuses' labels)."""
+    entries = polib.pofile(str(CATALOGUE))
+    return {(e.msgctxt, e.msgid) if e.msgctxt else e.msgid: e for e in entries if not e.obsolete}
 
 
 @pytest.mark.parametrize(
     ("english", "word"),
     [
-        ("resolved", "已办结"),
+        (("case status", "Resolved"), "已办结"),
         ("Resolve", "办结"),
         ("Mark resolved", "办结"),
         ("The case is resolved. Call the resident back to follow up.", "已办结"),
         ("Resolved this month", "办结"),
         ("resolved at", "办结"),
-        ("closed", "已结案"),
+        (("case status", "Closed"), "已结案"),
         ("Close the case", "结案"),
         ("The case is closed.", "已结案"),
         ("closed at", "结案"),

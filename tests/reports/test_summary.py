@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case
+from cases import services
+from cases.models import Aid, Case
+from committee.access import Access
 from reports.figures import add_months
 from tests.reports import helpers as h
 
@@ -34,6 +36,7 @@ def month(org):
         priority=Case.Priority.URGENT,
         title=f"楼上漏水 联系{PHONE}",
         assignee=worker,
+        last_call=(first + dt.timedelta(days=9), "satisfied"),
     )
     h.follow_up(urgent, on=first + dt.timedelta(days=9), satisfaction="satisfied", by=worker)
     h.aid(urgent, applied=first + dt.timedelta(days=6), paid=first + dt.timedelta(days=10), amount="1200.00")
@@ -54,7 +57,7 @@ def test_the_summary_writes_the_month_up_in_numbers(org, month, as_user):
     assert "<td>+2</td>" in response.text
     resolved = sections["办结情况"].paragraphs
     assert resolved[0].startswith("本月办结事项：1 件。")
-    assert "满意或基本满意：1 次（100%）" in resolved[1]
+    assert resolved[1] == "本月回访事项：1 件；按最近一次回访，满意或基本满意：1 件（100%）。"
     assert sections["重点事项"].table[0][2] == "楼上漏水 联系139****5678"
     assert "走访：2 次，涉及居民 1 人" in sections["走访"].paragraphs[0]
     assert "¥1,200.00" in sections["救助"].paragraphs[0]
@@ -103,3 +106,73 @@ def test_the_months_logged_come_from_the_rollup_as_the_cases_count_them(org, mon
         settings.REPORTS_ROLLUP = False
         assert by_rollup == logged(user), user
         assert family in by_rollup and ["排水", 3, 1, "+2"] in by_rollup
+
+
+def test_calls_are_counted_by_case_at_each_cases_latest_call(org, as_user):
+    """A case called twice in the month (满意, then 基本满意 on purpose: 再次回访) is one case called,
+    judged by its latest answer, as the dashboard counts it; the calls themselves are said apart.
+    "回访 3 次" beside two cases read as three called."""
+    first = add_months(timezone.localdate().replace(day=1), -1)
+    worker = Access(org.worker_a)
+    called = []
+    for title in ("地漏返水", "路灯不亮"):
+        resolved = h.case(
+            org.a,
+            created_by=org.worker_a,
+            created=first,
+            status=Case.Status.RESOLVED,
+            resolved=first + dt.timedelta(days=2),
+            assignee=org.worker_a,
+            title=title,
+        )
+        called.append(resolved)
+    twice, once = called
+    on = first + dt.timedelta(days=3)
+    services.record_follow_up(access=worker, case=twice, satisfaction="satisfied", called_on=on)
+    services.record_follow_up(access=worker, case=twice, satisfaction="not_satisfied", called_on=on)
+    services.record_follow_up(access=worker, case=once, satisfaction="mostly", called_on=on)
+    chosen = {"month": f"{first:%Y-%m}"}
+    resolved = as_user(org.secretary_a).get(reverse("reports:summary"), chosen).context["sections"][1]
+    assert resolved.paragraphs[1] == (
+        "本月回访事项：2 件；按最近一次回访，满意或基本满意：1 件（50%）。"
+        "共回访 3 次（同一事项再次回访只按最近一次计）。"
+    )
+    english = as_user(org.secretary_a).get(
+        reverse("reports:summary"), chosen, headers={"accept-language": "en"}
+    )
+    assert (
+        "Cases called back this month: 2; satisfied or mostly satisfied at their latest call: 1 (50%). "
+        "Calls made: 3 (a case called again counts once, by its latest call)."
+    ) in english.text
+
+
+@pytest.mark.parametrize(
+    ("paid", "said", "amounts"),
+    [
+        ([], "本月救助申请：0 件；本月无发放。", None),
+        ([("goods", "0")], "本月救助申请：1 件；已发放：1 件，均为实物。", [["物资", 1, "实物"]]),
+        (
+            [("goods", "0"), ("subsidy", "800.00")],
+            "本月救助申请：2 件；已发放：2 件，其中实物 1 件，现金合计 ¥800.00。",
+            [["民政补助", 1, "800.00"], ["物资", 1, "实物"]],
+        ),
+        (
+            [("subsidy", "800.00")],
+            "本月救助申请：1 件；已发放：1 件，合计 ¥800.00。",
+            [["民政补助", 1, "800.00"]],
+        ),
+    ],
+)
+def test_aid_in_kind_is_counted_not_summed_as_money(org, as_user, paid, said, amounts):
+    """Goods given with no amount read "合计 ¥0.00", as if nothing was given."""
+    first = add_months(timezone.localdate().replace(day=1), -1)
+    case = h.case(org.a, created_by=org.secretary_a, created=first, assignee=org.worker_a)
+    for kind, amount in paid:
+        h.aid(case, applied=first, paid=first + dt.timedelta(days=1), amount=amount, kind=kind)
+    response = as_user(org.secretary_a).get(reverse("reports:summary"), {"month": f"{first:%Y-%m}"})
+    aid = {s.title: s for s in response.context["sections"]}["救助"]
+    assert aid.paragraphs == [said]
+    assert "¥0.00" not in response.text
+    if amounts:
+        assert sorted(aid.table) == sorted(amounts)
+    assert not Aid.all_objects.exclude(case=case).exists()

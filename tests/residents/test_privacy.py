@@ -136,6 +136,19 @@ def test_the_secretary_reveals_a_number_with_a_reason_and_it_is_recorded(org, wo
     assert "办理低保复核" in audit and "周勤" in audit and ID not in audit
 
 
+@pytest.mark.parametrize(("language", "said"), [("zh-hans", "电话："), ("en", "Phone:")])
+def test_the_revealed_number_is_labelled_with_the_languages_colon(org, world, language, said):
+    """ "电话: 138…" had an English colon in the Chinese page."""
+    _, _, resident = world
+    response = client_for(org.secretary_a).post(
+        reverse("residents:reveal", args=[resident.pk]),
+        {"field": "phone", "reason": "联系本人"},
+        headers={"accept-language": language},
+    )
+    revealed = response.content.decode().split('class="card revealed"')[1]
+    assert f"<p>{said} <a" in revealed and PHONE in revealed
+
+
 def test_the_household_phone_is_revealed_from_a_member_and_recorded(org, world):
     """The landline shows masked on the household and on its residents' pages; the secretary
     reveals it from there like a resident's own number, with a reason, and the audit lists it."""

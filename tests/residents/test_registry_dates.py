@@ -325,12 +325,11 @@ def _visit_refusal(which: str) -> tuple[str, str, str]:
         f"走访时间不能早于一年前（{year_ago}）。",
         f"The visit cannot be earlier than a year ago ({year_ago}).",
     )
-    late = (f"走访时间不能晚于今天（{today}）。", f"The visit cannot be later than today ({today}).")
+    # A date and time: the limit is now, with its day and time (the minute as the server read it,
+    # which may be the next one), never "later than today" (tomorrow as much as in ten minutes).
+    late = (f"走访时间不能晚于现在（{today} ", f"The visit cannot be later than now ({today} ")
     if which == "in ten minutes":
-        typed = now + datetime.timedelta(minutes=10)
-        if typed.date() == today:  # else after midnight: tomorrow, said as such
-            late = ("走访时间不能晚于现在（", "The visit cannot be later than now (")
-        return _minute(typed), *late
+        return _minute(now + datetime.timedelta(minutes=10)), *late
     return {
         "a year and a day ago": (f"{year_ago - DAY}T10:00", *early),
         "year 1": ("0001-01-01T00:00", *early),
@@ -352,6 +351,7 @@ def test_a_visit_out_of_range_is_refused_in_both_languages_and_nothing_is_saved(
     page = response.content.decode()
     assert response.status_code == 200
     assert chinese in text_of(field_of(page, "visited_at"))
+    assert "不能晚于今天" not in page
     assert f'value="{typed}"' in field_of(page, "visited_at")
     assert "血压偏高，已提醒服药</textarea>" in field_of(page, "findings")
     english_page = client.post(url, form, headers={"accept-language": "en"}).content.decode()

@@ -1,0 +1,81 @@
+"""The case page's words about a refused action (cases/views.py `_run`): where the refusal is shown
+and what is said of what was typed."""
+
+from collections.abc import Mapping, Sequence
+
+from django.contrib import messages
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from cases.rules import Action
+
+# The actions whose form is a panel of its own on the case page (templates/cases/detail.html): a
+# refusal of one is drawn in it, open. The others are a button (take, start, resume, close): said
+# at the top of the page, as before.
+PANELS = frozenset(
+    {
+        Action.RESOLVE,
+        Action.WAIT,
+        Action.NOTE,
+        Action.REOPEN,
+        Action.WITHDRAW,
+        Action.ASK_REOPEN,
+        Action.DECLINE_REOPEN,
+        Action.ASSIGN,
+        Action.DUPLICATE,
+    }
+)
+
+
+def drawn_again(typed: Mapping[str, str]) -> bool:
+    """Whether an action refused is answered with the case page drawn again at once (its panel open
+    with the refusal in it, or its words to copy), rather than redirected to."""
+    return any(action in PANELS or text.strip() for action, text in typed.items())
+
+
+def _drawn(action: str, ctx: dict) -> bool:
+    """Whether the page draws the action's panel (templates/cases/detail.html): asking to reopen
+    only while no request waits and the reader may not reopen, declining only while one waits."""
+    allowed = ctx["allowed"]
+    if action not in PANELS or action not in allowed:
+        return False
+    if action == Action.ASK_REOPEN:
+        return not ctx["reopen_request"] and Action.REOPEN not in allowed
+    if action == Action.DECLINE_REOPEN:
+        return bool(ctx["reopen_request"])
+    return True
+
+
+def refusal_in_panel(request: HttpRequest, ctx: dict, action: str, words: Sequence[str]) -> dict:
+    """The refusal of `action` for the page's context (`refused`: action → its words), drawn in the
+    action's panel, which is open, by the field it is about, focused (static/js/needle.js). The
+    top of the page says only that nothing was saved: on a phone the words stood above the case's
+    title, the panel shut again below a long description, and the worker scrolled and reopened it
+    to read why. A panel the page no longer offers (someone closed the case meanwhile) has its
+    refusal said at the top, as before."""
+    if _drawn(action, ctx):
+        messages.error(request, _("Nothing was saved: correct the marked fields below."))
+        return {action: list(words)}
+    for text in words:
+        messages.error(request, text)
+    return {}
+
+
+def out_of_date_message(ctx: dict, posted, typed) -> str:
+    """The words for a save refused because someone changed the case meanwhile: where what was
+    typed is now (in its form again, or shown to copy), or that the change was not saved."""
+    if ctx["unsaved"]:
+        return _(
+            "Someone else changed this case while you were editing; its newer state is shown. What you "
+            "were doing no longer applies, so nothing was saved: what you typed is shown below to copy."
+        )
+    allowed = ctx["allowed"]
+    if any(name.partition("-")[0] in allowed for name in posted or {}) or any(
+        text.strip() and action in allowed for action, text in (typed or {}).items()
+    ):
+        return _(
+            "Someone else changed this case while you were editing; its newer state is shown. Your "
+            "change is not saved yet, and everything you typed is kept in the form below: check it "
+            "and save again."
+        )
+    return _("Someone else changed this case meanwhile; here is its newer state. Your change was not saved.")

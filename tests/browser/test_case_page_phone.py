@@ -1,0 +1,100 @@
+"""The case page on a phone with a long description and a refused action (review items 6 and 7):
+the description folded to its first lines, 展开全文 opening it and 收起 folding it again, the next
+steps within the first screens; an empty note or 办结 refused inside its panel, open, the box
+focused and on screen. Screenshots in test-results/screenshots/: open them and look."""
+
+import pytest
+from playwright.sync_api import expect
+
+from cases.models import CaseEvent
+from common.lengths import DESCRIPTION_MAX
+from tests.browser.conftest import PHONE, SCREENSHOTS, login, screenshot, watch_console
+from tests.factories import make_case
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LONG = ("厨房地漏返水，楼上下水管堵塞，每天晚上七点以后返水最严重，住户已自行疏通两次无效。" * 60)[
+    :DESCRIPTION_MAX
+]
+
+
+def _top(locator) -> float:
+    return locator.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+
+
+def _on_screen(page, locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["viewport"]["height"]
+
+
+def _screen(page, name: str) -> None:
+    """What the phone's screen shows now (not the whole page): the refusal must be in it."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), scale="css")
+
+
+def test_a_long_description_is_folded_and_a_refusal_is_said_in_its_panel(phone, org):
+    case = make_case(org.worker_a, org.a, title="厨房地漏返水", assignee=org.worker_a, description=LONG)
+    errors: list[str] = []
+    watch_console(phone, errors)
+    login(phone, "worker_a")
+    phone.goto(f"/cases/{case.pk}/")
+    text = phone.locator(".case-description")
+    toggle = phone.locator(".fold-toggle summary")
+    expect(toggle).to_have_text("展开全文", use_inner_text=True)
+    folded = text.bounding_box()["height"]
+    assert folded < 200, f"the folded description is {folded} px tall"
+    assert _top(phone.get_by_role("heading", name="下一步")) < 1000  # was ~4,000 px down
+    screenshot(phone, "case-page-long-description-folded-phone")
+
+    toggle.click()
+    expect(toggle).to_have_text("收起", use_inner_text=True)
+    assert text.bounding_box()["height"] > 1500  # the whole text
+    toggle.click()
+    expect(toggle).to_have_text("展开全文", use_inner_text=True)
+    assert text.bounding_box()["height"] == folded
+
+    # An empty note (the browser's own check bypassed, as an old browser or a slip would): refused
+    # in the note's panel, which stays open, the box focused and on screen.
+    phone.get_by_text("添加备注", exact=True).first.click()
+    phone.evaluate("document.querySelectorAll('form').forEach(f => f.noValidate = true)")
+    phone.locator("#note-text").fill("")
+    phone.get_by_role("button", name="添加备注").click()
+    note = phone.locator("#note-text")
+    expect(note).to_have_attribute("aria-invalid", "true")
+    expect(phone.locator("#note-text-error")).to_have_text("请填写内容。")
+    expect(note).to_be_focused()
+    assert _on_screen(phone, note), "the refused note's box is off screen"
+    assert phone.locator("details.action:has(#note-text)").get_attribute("open") is not None
+    _screen(phone, "case-page-note-refused-phone")
+
+    # An empty 办结: the same, in its own panel.
+    phone.get_by_text("办结", exact=True).first.click()
+    phone.evaluate("document.querySelectorAll('form').forEach(f => f.noValidate = true)")
+    phone.get_by_role("button", name="标记已办结").click()
+    resolve = phone.locator("#resolve-text")
+    expect(phone.locator("#resolve-text-error")).to_have_text("请说明处理情况。")
+    expect(resolve).to_be_focused()
+    assert _on_screen(phone, resolve), "the refused resolution's box is off screen"
+    _screen(phone, "case-page-resolve-refused-phone")
+    assert not CaseEvent.all_objects.filter(case=case, kind=CaseEvent.Kind.NOTE).exists()
+    assert errors == [], f"console errors (a CSP violation?): {errors}"
+
+
+def test_the_fold_opens_without_javascript(browser, live_server, org):
+    case = make_case(org.worker_a, org.a, title="厨房地漏返水", assignee=org.worker_a, description=LONG)
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", java_script_enabled=False, **PHONE
+    )
+    page = context.new_page()
+    try:
+        login(page, "worker_a")
+        page.goto(f"/cases/{case.pk}/")
+        text = page.locator(".case-description")
+        folded = text.bounding_box()["height"]
+        assert folded < 200
+        page.locator(".fold-toggle summary").click()
+        assert text.bounding_box()["height"] > 1500
+        expect(page.locator(".fold-toggle summary")).to_have_text("收起", use_inner_text=True)
+    finally:
+        context.close()
