@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from cases.models import Aid, Case, CaseEvent, label_in_language
+from common.choices import choice_in_sentence
 from common.masking import mask_numbers_in_text
 
 Kind = CaseEvent.Kind
@@ -44,15 +45,6 @@ def _say(message: str, **values: object) -> SafeString:
         for key, value in values.items()
     }
     return mark_safe(message % shown)  # noqa: S308
-
-
-def _choice_label(choices: type, value: str) -> str:
-    """The label of a stored choice as a word in a sentence; the value itself if the choice is no
-    longer offered. English labels are capitalised, as labels ("In progress" beside "Drainage"):
-    inside a sentence they read in lower case ("now in progress"), a name kept (WeChat, ID)."""
-    label = str(dict(choices.choices).get(value, value))
-    first = label.split(" ", 1)[0]
-    return label[:1].lower() + label[1:] if first[1:] == first[1:].lower() else label
 
 
 @dataclass(frozen=True)
@@ -200,7 +192,7 @@ class Edited(_Correctable, Payload):
     def _value(field: str, values: Mapping[str, str], english: Mapping[str, str]) -> str:
         value = values.get(field, "")
         if field == "priority":
-            return _choice_label(Case.Priority, value)
+            return choice_in_sentence(Case.Priority, value)
         if field == "sensitive":
             return _("yes") if value == "True" else _("no")
         if field in english:
@@ -264,7 +256,7 @@ class Assigned(_Correctable, Payload):
                 return _say(_("Corrected in the admin: assigned to %(name)s."), name=self.assignee)
             return _say(_("Corrected in the admin: unassigned."))
         if self.after and self.before != self.after:
-            status = _choice_label(Case.Status, self.after)
+            status = choice_in_sentence(Case.Status, self.after)
             if self.taken:
                 return _say(_("Took the case; now %(status)s."), status=status)
             if self.assignee:
@@ -289,8 +281,8 @@ class StatusChanged(_Correctable, Payload):
         if self.corrected:
             return _say(
                 _("Corrected in the admin: status %(a)s → %(b)s."),
-                a=_choice_label(Case.Status, self.before),
-                b=_choice_label(Case.Status, self.after),
+                a=choice_in_sentence(Case.Status, self.before),
+                b=choice_in_sentence(Case.Status, self.after),
             )
         if self.action == "close":
             return _say(_("Closed after the follow-up."))
@@ -300,8 +292,8 @@ class StatusChanged(_Correctable, Payload):
             return _say(_("Resolved."))
         return _say(
             _("Status: %(a)s → %(b)s."),
-            a=_choice_label(Case.Status, self.before),
-            b=_choice_label(Case.Status, self.after),
+            a=choice_in_sentence(Case.Status, self.before),
+            b=choice_in_sentence(Case.Status, self.after),
         )
 
 
@@ -441,7 +433,7 @@ class FollowedUp(Payload):
         return data
 
     def sentence(self, files: Container[int]) -> SafeString:
-        said = _say(_("Follow-up call: %(s)s."), s=_choice_label(Case.Satisfaction, self.satisfaction))
+        said = _say(_("Follow-up call: %(s)s."), s=choice_in_sentence(Case.Satisfaction, self.satisfaction))
         return format_html("{} <strong>{}</strong>", said, _reopened(self.due)) if self.reopened else said
 
 
@@ -482,9 +474,9 @@ class AidRecorded(Payload):
     def sentence(self, files: Container[int]) -> SafeString:
         return _say(
             _("Aid: %(kind)s ¥%(amount)s, %(status)s."),
-            kind=_choice_label(Aid.Kind, self.aid_kind),
+            kind=choice_in_sentence(Aid.Kind, self.aid_kind),
             amount=self.amount,
-            status=_choice_label(Aid.Status, self.status),
+            status=choice_in_sentence(Aid.Status, self.status),
         )
 
 
