@@ -123,32 +123,26 @@ def render_case_rows(
             extra += f"          <span>{escape(mask_numbers_in_text(str(location)))}</span>\n"
         if show_committee:
             extra += f"          <span>{escape(committees.get(case.committee_id, ''))}</span>\n"
+        # The pieces below are Needle's markup round values escaped already (SafeStrings, as
+        # format_html would pass them): plain f-strings, not format_html's escaping again.
         when = ""
         if is_open:
-            when = format_html(
-                '          <span class="nowrap{}">{}{}</span>\n',
-                " overdue-text" if overdue else "",
-                clock,
-                _sentence(due, date=_day(case.due_date)),
-            )
+            late = " overdue-text" if overdue else ""
+            sentence = _sentence(due, date=_day(case.due_date))
+            when = f'          <span class="nowrap{late}">{clock}{sentence}</span>\n'
         elif case.closed_at:
-            when = format_html(
-                '          <span class="nowrap">{}</span>\n', _sentence(closed, date=_day(case.closed_at))
-            )
+            when = f'          <span class="nowrap">{_sentence(closed, date=_day(case.closed_at))}</span>\n'
         elif case.resolved_at:
-            when = format_html(
-                '          <span class="nowrap">{}</span>\n', _sentence(resolved, date=_day(case.resolved_at))
+            when = (
+                f'          <span class="nowrap">{_sentence(resolved, date=_day(case.resolved_at))}</span>\n'
             )
-        referral = case.waiting_referral if is_open else None
-        if referral:
-            when += format_html(
-                '          <span class="waiting-on">{}</span>\n',
-                _sentence(
-                    with_body if referral.days_out else with_body_today,
-                    body=bodies.get(referral.body_id, ""),
-                    days=referral.days_out,
-                ),
+        waiting = case.waiting_on(today) if is_open else None
+        if waiting:
+            body_id, days = waiting
+            sentence = _sentence(
+                with_body if days else with_body_today, body=bodies.get(body_id, ""), days=days
             )
+            when += f'          <span class="waiting-on">{sentence}</span>\n'
         out.append(
             _ROW.format(
                 _OVERDUE_CLASS if overdue else "",
