@@ -552,24 +552,6 @@ class Case(CommitteeOwned):
         outstanding = getattr(self, "outstanding_referrals", None)
         return outstanding[0] if outstanding else None
 
-    def waiting_on(self, today: dt.date) -> tuple[int, int] | None:
-        """The body id of waiting_referral and its days out on `today`, or None: what a row of a
-        list says of it ("with {body} for N days"), the day asked once for all the rows. From
-        with_waiting_referral's two columns no Referral is made: making one a row cost a page of
-        25 rows about a tenth of their drawing."""
-        if hasattr(self, "waiting_body_id"):
-            if self.waiting_body_id is None:
-                return None
-            from cases.models.work import Referral  # work.py's models point at Case: imported here
-
-            return self.waiting_body_id, Referral.days_out_from(self.waiting_sent_on, None, today)
-        referral = self.waiting_referral
-        return (
-            (referral.body_id, referral.days_out_from(referral.sent_on, referral.replied_on, today))
-            if referral
-            else None
-        )
-
     @property
     def location(self) -> str:
         if self.household_id:

@@ -203,7 +203,7 @@ class Referral(_CaseChild):
     @staticmethod
     def days_out_from(sent_on: dt.date, replied_on: dt.date | None, today: dt.date) -> int:
         """days_out of a referral sent on `sent_on`, replied on `replied_on` (None: awaited) on the
-        day `today`: a list of cases asks the day once for all its rows (Case.waiting_on)."""
+        day `today`: a list of cases asks the day once for all its rows (cases/rows.py)."""
         return ((replied_on or today) - sent_on).days
 
     @property
