@@ -43,6 +43,7 @@ _VOLATILE = [
     (re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"'), 'name="csrfmiddlewaretoken" value="…"'),
     (re.compile(r'nonce="[^"]+"'), 'nonce="…"'),
     (re.compile(r'"X-CSRFToken": "[^"]+"'), '"X-CSRFToken": "…"'),
+    (re.compile(r'name="token" value="[^"]+"'), 'name="token" value="…"'),  # a case form's one-use token
     (re.compile(r'content="[A-Za-z0-9]{64}"'), 'content="…"'),  # a csrf meta tag
     (re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"), "…"),  # the dashboard's "figures as of" minute
 ]

@@ -96,9 +96,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     # the worker narrows the words rather than pages on; counting a common word's 1,000 matches
     # read thousands of cases that no trigram index narrows (two Chinese characters have none).
     cap = SEARCH_CAP if data.get("q") else None
-    page = CappedPaginator(ids_query.values_list("pk", flat=True), 25, cap=cap, one_query=True).get_page(
-        request.GET.get("page")
-    )
+    page = CappedPaginator(
+        ids_query.values_list("pk", flat=True), selectors.PAGE_SIZE, cap=cap, one_query=True
+    ).get_page(request.GET.get("page"))
     ids = list(page.object_list)
     kinds = full_number_kinds(data.get("q") or "", local_landlines=False)  # as filter_cases reads it
     resident_services.note_number_search(user=request.user, kinds=kinds, full_in=full_in)

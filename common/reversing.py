@@ -16,17 +16,18 @@ def reverse_once(name: str, *args) -> str:
     return _reversed(name, args, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, get_language())
 
 
-def reverse_with_id(name: str) -> Callable[[int], str]:
-    """id → `reverse(name, args=[id])` for a URL whose one argument is an id, reversed once for all
-    ids: a district's 300 rows each link to their committee, more than reverse_once keeps."""
-    before, after = pk_url_parts(name)
+def reverse_with_id(name: str, *rest) -> Callable[[int], str]:
+    """id → `reverse(name, args=[id, *rest])` for a URL whose first argument is an id (`rest`: the
+    others, the same for every id: an action's name), reversed once for all ids: a district's 300
+    rows each link to their committee, more than reverse_once keeps."""
+    before, after = pk_url_parts(name, *rest)
     return lambda pk: f"{before}{int(pk)}{after}"
 
 
-def pk_url_parts(name: str) -> tuple[str, str]:
+def pk_url_parts(name: str, *rest) -> tuple[str, str]:
     """What stands before and after the id in the URL `name` (reverse_with_id without the id): a
     loop over rows puts each row's id between them."""
-    before, after = reverse_once(name, _PK).split(str(_PK))
+    before, after = reverse_once(name, _PK, *rest).split(str(_PK))
     return before, after
 
 

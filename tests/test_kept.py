@@ -1,6 +1,7 @@
 """Queries compiled once and kept (common/kept.py) and the pages that keep them: the worker's home
 (cases/selectors.py _queue_kept, reports/open_cases.py _queue_counts_kept, committee/views.py
-_news_kept) and the case page (cases/selectors.py _detail_kept). A kept query reads the rows its
+_news_kept), the case page (cases/selectors.py _detail_kept) and the case list's rows
+(cases/selectors.py _page_rows_kept). A kept query reads the rows its
 queryset reads; its SQL depends on its arguments only, so the kept compilation is the one the next
 request with the same arguments would make, and readers who see different rows get their own."""
 
@@ -57,6 +58,7 @@ def _arguments(org, scope, user):
         _queue_kept_of: ("default", scope, user.pk, (), (org.a.pk,), 8),
         _detail_kept_of: ("default", scope, user.pk, ()),
         _counts_kept_of: ("default", scope, user.pk, (), (org.a.pk,)),
+        _page_rows_kept_of: ("default", scope, user.pk, ()),
     }
 
 
@@ -68,12 +70,19 @@ def _detail_kept_of(*arguments):
     return tuple((k.sql, k.params) for k in selectors._detail_kept.__wrapped__(*arguments))
 
 
+def _page_rows_kept_of(*arguments):
+    kept = selectors._page_rows_kept.__wrapped__(*arguments)
+    return kept.sql, kept.params
+
+
 def _counts_kept_of(*arguments):
     kept = _queue_counts_kept.__wrapped__(*arguments)
     return kept.sql, kept.params
 
 
-@pytest.mark.parametrize("compile_kept", [_queue_kept_of, _detail_kept_of, _counts_kept_of])
+@pytest.mark.parametrize(
+    "compile_kept", [_queue_kept_of, _detail_kept_of, _counts_kept_of, _page_rows_kept_of]
+)
 def test_a_kept_query_depends_on_its_arguments_only(org, compile_kept):
     """Compiled afresh under another scope, time zone, language and reader than the arguments
     say, the SQL and parameters are the same; under another scope or for another reader they
@@ -131,6 +140,28 @@ def test_the_case_page_reads_each_case_and_hides_what_the_reader_may_not_see(org
         with acting_as(org.worker_b) as access:
             assert selectors.case_detail(access, cases[0].pk) is None
     assert selectors._detail_kept.cache_info().hits >= 3
+
+
+def test_the_case_lists_rows_are_the_visible_ones_of_the_ids_given(org, cases):
+    """The list's second step, twice in turn for each reader (the second from the kept
+    compilation): the cases of the ids given that the reader may see, with the waiting referral's
+    columns, whatever the order of the ids; a page holds at most PAGE_SIZE."""
+    sensitive = cases[-1]
+    ids = [case.pk for case in reversed(cases)]
+    selectors._page_rows_kept.cache_clear()
+    for _ in range(2):
+        with acting_as(org.secretary_a) as access:
+            rows = selectors.page_rows(access, ids)
+            assert sorted(case.pk for case in rows) == sorted(ids)
+            assert all(case.waiting_referral is None for case in rows)
+        with acting_as(org.viewer_a) as access:
+            assert sensitive.pk not in {case.pk for case in selectors.page_rows(access, ids)}
+            assert selectors.page_rows(access, []) == []
+        with acting_as(org.worker_b) as access:
+            assert selectors.page_rows(access, ids) == []
+    assert selectors._page_rows_kept.cache_info().hits >= 3
+    with acting_as(org.secretary_a) as access, pytest.raises(ValueError):
+        selectors.page_rows(access, list(range(1, selectors.PAGE_SIZE + 2)))
 
 
 def test_an_id_out_of_the_columns_range_is_no_case(org):

@@ -199,8 +199,13 @@ class Referral(_CaseChild):
 
     @property
     def days_out(self) -> int:
-        end = self.replied_on or timezone.localdate()
-        return (end - self.sent_on).days
+        return self.days_out_from(self.sent_on, self.replied_on, timezone.localdate())
+
+    @staticmethod
+    def days_out_from(sent_on: dt.date, replied_on: dt.date | None, today: dt.date) -> int:
+        """days_out of a referral sent on `sent_on`, replied on `replied_on` (None: awaited) on the
+        day `today`: a list of cases asks the day once for all its rows (cases/rows.py)."""
+        return ((replied_on or today) - sent_on).days
 
     @property
     def is_late(self) -> bool:

@@ -91,9 +91,11 @@ def masked_text(value) -> str:
 
 
 @register.simple_tag
-def pk_url(name: str, pk: int) -> str:
-    """`{% url name pk %}` for a URL whose one argument is an id, reversed once for every row."""
-    return reverse_with_id(name)(pk)
+def pk_url(name: str, pk: int, *rest) -> str:
+    """`{% url name pk %}` for a URL whose first argument is an id (`rest`: the others, the same
+    for every id, such as an action's name), reversed once for every id: the case page's 22 links
+    and forms cost it about 1.5 ms through {% url %}."""
+    return reverse_with_id(name, *rest)(pk)
 
 
 # The frame's menus (templates/base.html) are written here rather than by ~80 template nodes and
