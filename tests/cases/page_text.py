@@ -15,3 +15,9 @@ def text_of(html: str) -> str:
     part no words (a date kept whole in <span class="nowrap"> reads as the words around it)."""
     html = re.sub(r"</?(?:span|a|b|strong|em)\b[^>]*>", "", html)
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def shows_digits(page: str, digits: str) -> bool:
+    """Whether the page shows these digits as part of a number, not inside a random value (a form's
+    one-use token, the CSRF token or a nonce may hold any four digits)."""
+    return re.search(rf"(?<![0-9A-Za-z_-]){digits}(?![0-9A-Za-z_])", page) is not None
