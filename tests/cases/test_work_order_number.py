@@ -1,5 +1,5 @@
 """A 12345 case's work order number is the number on the work order: letters, digits and hyphens
-with at least four digits. "工单号不知道" was saved as one ("12345 热线 · 工单 工单号不知道"), and the
+with at least four digits. "工单号不知道" was saved as one ("12345工单 · 工单号 工单号不知道"), and the
 hotline's clocks and any matching by number had nothing to go on. Refused at the intake with words
 that say what a number looks like, what was typed kept; the admin checks a number it changes."""
 
@@ -33,7 +33,7 @@ def test_a_work_order_number_as_written_on_the_order_is_saved(org, as_user, type
     case = Case.all_objects.get()
     assert case.work_order_number == saved
     page = text_of(client.get(reverse("cases:detail", args=[case.pk])).text)
-    assert f"12345 热线 · 工单 {saved}" in page
+    assert f"12345工单 · 工单号 {saved}" in page
 
 
 @pytest.mark.parametrize(
