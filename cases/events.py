@@ -54,10 +54,15 @@ class Payload:
     kind: ClassVar[str]
     # Field name → the key in CaseEvent.data, where the stored key is not a Python name.
     KEYS: ClassVar[Mapping[str, str]] = {}
+    # Fields stored only when set: added after events were written, the events that never had them
+    # keep the data they always had.
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset()
 
     def to_data(self) -> dict[str, Any]:
         return {
-            self.KEYS.get(f.name, f.name): _jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)
+            self.KEYS.get(f.name, f.name): _jsonable(getattr(self, f.name))
+            for f in dataclasses.fields(self)
+            if f.name not in self.OPTIONAL or getattr(self, f.name)
         }
 
     @classmethod
@@ -85,11 +90,7 @@ class _Correctable:
     """A payload that an administrator's correction in the admin also writes (`corrected`): stored
     only when true, so that the app's own events keep the data they always had."""
 
-    def to_data(self) -> dict[str, Any]:
-        data = super().to_data()
-        if not data.get("corrected"):
-            data.pop("corrected", None)
-        return data
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"corrected"})
 
 
 @dataclass(frozen=True)
@@ -306,12 +307,7 @@ class Reopened(_Correctable, Payload):
     action: str = "reopen"
     due: str = ""  # the due date counted again from the reopening day (ISO); empty: it stayed
     corrected: bool = False  # by an administrator correcting its status in the admin (no reason)
-
-    def to_data(self) -> dict[str, Any]:
-        data = super().to_data()
-        if not self.due:
-            data.pop("due")
-        return data
+    OPTIONAL = frozenset({"corrected", "due"})
 
     def sentence(self, files: Container[int]) -> SafeString:
         if self.corrected:
@@ -398,10 +394,15 @@ class ReplyReceived(_ToBody):
     before: str = ""
     after: str = ""
     late: int = 0  # days after the reply expected (0: on time, or no date was expected)
+    correction: bool = False  # 更正答复: replaces the reply before it
+    OPTIONAL = frozenset({"correction"})
 
     def sentence(self, files: Container[int]) -> SafeString:
+        # A correction says so: read as a second reply, it looked like the body answering again late.
+        if self.correction:
+            message = _("Reply from %(body)s corrected.")
         # A same-day reply reads as such ("在 0 天后答复" does not), and a late one says so.
-        if self.late:
+        elif self.late:
             message = ngettext(
                 "Reply from %(body)s after %(days)s days, %(late)s day later than expected.",
                 "Reply from %(body)s after %(days)s days, %(late)s days later than expected.",
@@ -416,7 +417,11 @@ class ReplyReceived(_ToBody):
         else:
             message = _("Reply from %(body)s the same day.")
         said = _say(message, body=self.body_label, days=self.days, late=self.late)
-        return format_html("{} {}", said, mask_numbers_in_text(self.outcome)) if self.outcome else said
+        if not self.outcome:
+            return said
+        # Chinese sentences follow each other without a space (。已处理), English ones after one.
+        space = "" if str(said).endswith(("。", "！", "？")) else " "
+        return format_html("{}{}{}", said, space, mask_numbers_in_text(self.outcome))
 
 
 @dataclass(frozen=True)
@@ -425,12 +430,7 @@ class FollowedUp(Payload):
     satisfaction: str = ""  # a Case.Satisfaction
     reopened: bool = False  # "not satisfied" reopened the case
     due: str = ""  # the due date counted again as it reopened (ISO); empty: none, or it stayed
-
-    def to_data(self) -> dict[str, Any]:
-        data = super().to_data()
-        if not self.due:
-            data.pop("due")
-        return data
+    OPTIONAL = frozenset({"due"})
 
     def sentence(self, files: Container[int]) -> SafeString:
         said = _say(_("Follow-up call: %(s)s."), s=choice_in_sentence(Case.Satisfaction, self.satisfaction))

@@ -206,6 +206,7 @@ def record_reply(
         late=referral.days_late,
         before=before,
         after=case.status,
+        correction=correct,
     )
     # A correction is a second reply event: the timeline keeps the words it replaced on the first.
     events.record(case, replied, actor=access.user, text=reply, at=at, token=token)

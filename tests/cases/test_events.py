@@ -180,7 +180,25 @@ def test_referral_chase_and_reply(org, staff, body):
     services.record_reply(
         access=worker, referral=referral, reply="已派人疏通", outcome="已处理", at=sent + 5 * DAY
     )
-    _says(_last(case), "Reply from Property company after 5 days. 已处理", "物业公司在 5 天后答复。 已处理")
+    # Chinese sentences follow each other without a space, English ones after one.
+    _says(_last(case), "Reply from Property company after 5 days. 已处理", "物业公司在 5 天后答复。已处理")
+    # A correction (更正答复) says so, not a second, later reply from the body.
+    services.record_reply(
+        access=staff[0],
+        referral=referral,
+        reply="已派人疏通，下周复查",
+        outcome="已处理，待复查",
+        correct=True,
+        corrects=_last(case).pk,
+        at=sent + 9 * DAY,
+    )
+    _says(
+        _last(case),
+        "Reply from Property company corrected. 已处理，待复查",
+        "更正了物业公司的答复。已处理，待复查",
+    )
+    assert _last(case).data["correction"] is True
+    assert "correction" not in CaseEvent.all_objects.filter(case=case, kind="reply").first().data
 
 
 def test_follow_up_and_not_satisfied(org, staff):
