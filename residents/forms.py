@@ -289,8 +289,6 @@ class BuildingForm(KeptWhenStale, forms.ModelForm):
             self._draw_kept()
         ids = [c.pk for c in committees]
         self.fields["grid"].queryset = Grid.objects.filter(committee_id__in=ids).select_related("committee")
-        self.fields["lane"].widget.attrs["inputmode"] = "numeric"
-        self.fields["number"].widget.attrs["inputmode"] = "numeric"
 
     def clean_road(self) -> str:
         return validators.validate_road(self.cleaned_data["road"])
