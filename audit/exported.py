@@ -83,7 +83,7 @@ def _applied(form: forms.Form, name_of) -> list[list]:
 TITLES = {CASES: gettext_lazy("Case list export"), ACCESS_LOG: gettext_lazy("Access log export")}
 MONTH = gettext_lazy("Month")
 DAY = pgettext_lazy("the day a registry was exported", "Date")
-UNASSIGNED = gettext_lazy("unassigned")
+UNASSIGNED = gettext_lazy("Unassigned")
 OPEN = pgettext_lazy("cases", "open")
 
 
