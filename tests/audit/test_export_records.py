@@ -178,6 +178,10 @@ def test_the_registry_is_named_and_noted_in_the_readers_language(org, as_user):
     assert _details(secretary, headers=ENGLISH) == [said, said]
     page = secretary.get(reverse("audit:log")).text
     assert "导出（含完整号码）" in page and "needle-registry" not in page and "****" not in page
+    # In English the records' kinds are labels, capitalised as the case page's are.
+    english = secretary.get(reverse("audit:log"), headers=ENGLISH).text
+    assert '<span class="badge">Export with full numbers</span>' in english
+    assert '<span class="badge">Export</span>' in english
 
 
 def test_a_name_with_a_slash_or_quote_makes_a_safe_file_name():
