@@ -11,6 +11,7 @@ language, and what the reader of the export saw, even if they change later.
     {"list": "cases", "filters": [["status", "open"], ["assignee", "12", "李敏"], ["overdue", true]]}
     {"list": "ledger", "of": "定海居民区", "month": "2026-11"}
     {"list": "access_log", "filters": [["kind", "export"], ["date_from", "2026-11-01"]]}
+    {"list": "registry", "of": "定海居民区", "day": "2026-12-07"}
 
 An older record has only its `detail` text (a file name and its query string): shown as it is.
 """
@@ -21,7 +22,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-CASES, LEDGER, ACCESS_LOG = "cases", "ledger", "access_log"
+CASES, LEDGER, ACCESS_LOG, REGISTRY = "cases", "ledger", "access_log", "registry"
 # Filters chosen by a name (a person, a committee, a building, a resident): the name is kept too.
 NAMED = frozenset({"assignee", "committee", "street", "district", "building", "resident"})
 # The order of the list's rows is no filter of what it holds.
@@ -57,6 +58,12 @@ def ledger(label: str, month: datetime.date) -> dict:
     return {"list": LEDGER, "of": label, "month": f"{month:%Y-%m}"}
 
 
+def registry(label: str, day: datetime.date) -> dict:
+    """A committee's registry (residents/imports/views.py); whether its numbers were full is the
+    record's kind (AccessRecord.Kind.EXPORT_FULL), not said twice."""
+    return {"list": REGISTRY, "of": label, "day": day.isoformat()}
+
+
 def _applied(form: forms.Form, name_of) -> list[list]:
     filters = []
     for field in form.fields:
@@ -75,7 +82,8 @@ def _applied(form: forms.Form, name_of) -> list[list]:
 
 TITLES = {CASES: gettext_lazy("Case list export"), ACCESS_LOG: gettext_lazy("Access log export")}
 MONTH = gettext_lazy("Month")
-UNASSIGNED = gettext_lazy("unassigned")
+DAY = pgettext_lazy("the day a registry was exported", "Date")
+UNASSIGNED = gettext_lazy("Unassigned")
 OPEN = pgettext_lazy("cases", "open")
 
 
@@ -85,6 +93,9 @@ def said(exported: dict) -> str:
     if kind == LEDGER:
         what = _("Ledger export of %(who)s") % {"who": exported.get("of", "")}
         parts = [_filter(str(MONTH), str(exported.get("month", "")))]
+    elif kind == REGISTRY:
+        what = _("Registry export of %(who)s") % {"who": exported.get("of", "")}
+        parts = [_filter(str(DAY), str(exported.get("day", "")))]
     else:
         what = str(TITLES.get(kind, kind or ""))
         parts = [_said_filter(kind, item) for item in exported.get("filters") or []]

@@ -21,18 +21,18 @@ NUMBER_KINDS = {"id_number": _("ID number"), "phone": _("phone"), "home_phone": 
 
 class AccessRecord(CommitteeOwned):
     class Kind(models.TextChoices):
-        RESIDENT = "resident", _("resident page")
-        HOUSEHOLD = "household", _("household page")
-        CASE = "case", _("case page")
-        EXPORT = "export", _("export")
+        RESIDENT = "resident", _("Resident page")
+        HOUSEHOLD = "household", _("Household page")
+        CASE = "case", _("Case page")
+        EXPORT = "export", _("Export")
         # A registry export with full ID and phone numbers: a kind of its own, so that the log can
         # be filtered for it (each number in it is also in the reveal log, residents.RevealLog).
-        EXPORT_FULL = "export_full", _("export with full numbers")
-        REVEAL = "reveal", _("reveal of a number")
+        EXPORT_FULL = "export_full", _("Export with full numbers")
+        REVEAL = "reveal", _("Reveal of a number")
         # A search by a whole ID or phone number, by who may reveal it: it tells whose number it is
         # as a reveal does. The record names the kind of number (detail), never the number.
-        SEARCH_FULL = "search_full", _("search by a full number")
-        ADMIN = "admin", _("admin page")
+        SEARCH_FULL = "search_full", _("Search by a full number")
+        ADMIN = "admin", _("Admin page")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("who")

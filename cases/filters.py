@@ -106,7 +106,7 @@ class CaseFilterForm(forms.Form):
         self.fields["source"].choices = [("", _("any source")), *Case.Source.choices]
         committees = [] if access is None else access.committee_names()
         staff = case_worker_names([pk for pk, _name, _street in committees])
-        anyone = [("", _("anyone")), ("none", _("unassigned"))]
+        anyone = [("", _("anyone")), ("none", _("Unassigned"))]
         self.fields["committee"].choices = [("", _("all my committees"))] + [
             (str(pk), name) for pk, name, _street in committees
         ]

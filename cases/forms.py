@@ -300,7 +300,7 @@ def _shown(case: Case, name: str) -> str:
 
 class AssignForm(VersionForm):
     assignee = ModelChoiceField(
-        label=_("Assign to"), queryset=None, required=False, empty_label=_("unassigned")
+        label=_("Assign to"), queryset=None, required=False, empty_label=_("Unassigned")
     )
 
     def __init__(self, *args, case: Case, **kwargs) -> None:

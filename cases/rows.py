@@ -100,13 +100,13 @@ def render_case_rows(
     if not cases:
         return format_html('\n<p class="empty rows">{}</p>\n', empty_text or gettext("No cases."))
     overdue_badge = format_html(
-        '          <span class="badge overdue">{}{}</span>\n', icon("alert"), gettext("overdue")
+        '          <span class="badge overdue">{}{}</span>\n', icon("alert"), gettext("Overdue")
     )
-    urgent_badge = format_html('          <span class="badge red">{}</span>\n', gettext("urgent"))
-    sensitive_badge = format_html('          <span class="badge">{}</span>\n', gettext("sensitive"))
+    urgent_badge = format_html('          <span class="badge red">{}</span>\n', gettext("Urgent"))
+    sensitive_badge = format_html('          <span class="badge">{}</span>\n', gettext("Sensitive"))
     clock = icon("clock", "icon icon-sm")
     chevron = escape(icon("chevron"))
-    unassigned = escape(gettext("unassigned"))
+    unassigned = escape(gettext("Unassigned"))
     # The sentences translated once per list, not once per row (each gettext reads the active
     # language from a context-local).
     due, closed, resolved = gettext("due %(date)s"), gettext("closed %(date)s"), gettext("resolved %(date)s")

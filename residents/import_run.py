@@ -19,13 +19,13 @@ class ImportRun(CommitteeOwned):
     """
 
     class Status(models.TextChoices):
-        CHECKING = "checking", _("being checked")  # a large file, read and checked by the worker
-        PREVIEWED = "previewed", _("awaiting commit")
-        COMMITTING = "committing", _("being imported")  # a large file, written by the worker
-        COMMITTED = "committed", _("committed")
-        CANCELLED = "cancelled", _("cancelled")
-        REJECTED = "rejected", _("rejected")
-        FAILED = "failed", _("failed")  # the worker stopped on an error: nothing was written
+        CHECKING = "checking", _("Being checked")  # a large file, read and checked by the worker
+        PREVIEWED = "previewed", _("Awaiting commit")
+        COMMITTING = "committing", _("Being imported")  # a large file, written by the worker
+        COMMITTED = "committed", _("Committed")
+        CANCELLED = "cancelled", _("Cancelled")
+        REJECTED = "rejected", _("Rejected")
+        FAILED = "failed", _("Failed")  # the worker stopped on an error: nothing was written
 
     class Phase(models.TextChoices):
         READING = "reading", _("Reading the file")
@@ -110,5 +110,5 @@ class ImportRun(CommitteeOwned):
         """The run's state as its badge says it: (words, colour). A previewed run with bad rows is not
         awaiting its commit: it cannot be committed, only corrected and uploaded again."""
         if self.status == self.Status.PREVIEWED and self.error_count:
-            return _("bad rows to fix"), "red"
+            return _("Bad rows to fix"), "red"
         return self.get_status_display(), self.BADGE_COLOURS.get(self.status, "")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from committee.models import CommitteeOwned
+from common.choices import choice_in_sentence
 from common.dates import outside_range, years_after
 from common.lengths import NOTE_MAX, limit
 from residents.addresses import building_address, household_address, natural_order, room_label
@@ -104,16 +105,16 @@ class Household(CommitteeOwned):
     """户: the people registered at or living in one room."""
 
     class HousingType(models.TextChoices):
-        PUBLIC_RENTAL = "public_rental", _("public rental housing")
-        PURCHASED_PUBLIC = "purchased_public", _("purchased public housing")
-        PRIVATE = "private", _("private house")
-        COMMERCIAL = "commercial", _("commercial housing")
-        OTHER = "other", _("other")
+        PUBLIC_RENTAL = "public_rental", _("Public rental housing")
+        PURCHASED_PUBLIC = "purchased_public", _("Purchased public housing")
+        PRIVATE = "private", _("Private house")
+        COMMERCIAL = "commercial", _("Commercial housing")
+        OTHER = "other", _("Other")
 
     class Residency(models.TextChoices):
-        REGISTERED = "registered", _("registered")
-        TENANT = "tenant", _("tenant")
-        REGISTERED_ELSEWHERE = "registered_elsewhere", _("registered elsewhere")
+        REGISTERED = "registered", _("Registered")
+        TENANT = "tenant", _("Tenant")
+        REGISTERED_ELSEWHERE = "registered_elsewhere", _("Registered elsewhere")
 
     building = models.ForeignKey(
         Building, models.PROTECT, related_name="households", verbose_name=_("building")
@@ -216,31 +217,31 @@ def age_on(birth_date, today) -> int | None:
 
 class Resident(CommitteeOwned):
     class Gender(models.TextChoices):
-        MALE = "M", _("male")
-        FEMALE = "F", _("female")
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
 
     class Relation(models.TextChoices):
-        HEAD = "head", _("head of household")
-        SPOUSE = "spouse", _("spouse")
-        CHILD = "child", _("child")
-        CHILD_IN_LAW = "child_in_law", _("child-in-law")
-        GRANDCHILD = "grandchild", _("grandchild")
-        PARENT = "parent", _("parent")
-        SIBLING = "sibling", _("sibling")
-        OTHER_RELATIVE = "other_relative", _("other relative")
-        LODGER = "lodger", _("lodger")
-        OTHER = "other", _("other")
+        HEAD = "head", _("Head of household")
+        SPOUSE = "spouse", _("Spouse")
+        CHILD = "child", _("Child")
+        CHILD_IN_LAW = "child_in_law", _("Child-in-law")
+        GRANDCHILD = "grandchild", _("Grandchild")
+        PARENT = "parent", _("Parent")
+        SIBLING = "sibling", _("Sibling")
+        OTHER_RELATIVE = "other_relative", _("Other relative")
+        LODGER = "lodger", _("Lodger")
+        OTHER = "other", _("Other")
 
     class ResidencyStatus(models.TextChoices):
-        REGISTERED = "registered", _("registered")
-        RESIDENT = "resident", pgettext_lazy("residency status", "resident")
-        REGISTERED_ELSEWHERE = "registered_elsewhere", _("registered elsewhere")
-        FLOATING = "floating", _("floating")
-        TENANT = "tenant", _("tenant")
+        REGISTERED = "registered", _("Registered")
+        RESIDENT = "resident", pgettext_lazy("residency status", "Resident")
+        REGISTERED_ELSEWHERE = "registered_elsewhere", _("Registered elsewhere")
+        FLOATING = "floating", _("Floating")
+        TENANT = "tenant", _("Tenant")
 
     class Archived(models.TextChoices):
-        MOVED_OUT = "moved_out", _("moved out")
-        DECEASED = "deceased", _("deceased")
+        MOVED_OUT = "moved_out", _("Moved out")
+        DECEASED = "deceased", _("Deceased")
 
     # What happened and when, as the resident's page says it (archived_words): a move and a death
     # read as what they are, not both as "archived".
@@ -318,12 +319,13 @@ class Resident(CommitteeOwned):
     def archived_words(self) -> str:
         """What happened and when: "moved out on 2026-11-30" or "died on 2026-11-30" (in zh-hans
         "2026-11-30 迁出", "2026-11-30 去世"); without a day (an old record), the choice's own word;
-        "" for a resident not archived."""
+        "" for a resident not archived. Words for a sentence ("王芳 moved out on …"): a badge
+        capitalises them (capfirst)."""
         if not self.archived:
             return ""
         words = self.ARCHIVED_WORDS.get(self.archived)
         if words is None or self.archived_on is None:
-            return self.get_archived_display()
+            return choice_in_sentence(self.Archived, self.archived)
         return words % {"day": self.archived_on.isoformat()}
 
     @property
@@ -466,9 +468,9 @@ class Visit(CommitteeOwned):
     """走访: a worker's home visit, call or desk conversation with a resident; it may raise a case."""
 
     class Method(models.TextChoices):
-        HOME = "home", _("home visit")
-        PHONE = "phone", _("phone call")
-        DESK = "desk", _("at the desk")
+        HOME = "home", _("Home visit")
+        PHONE = "phone", _("Phone call")
+        DESK = "desk", _("At the desk")
 
     resident = models.ForeignKey(Resident, models.PROTECT, related_name="visits", verbose_name=_("resident"))
     visited_at = models.DateTimeField(_("visited at"), default=timezone.now)

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
+from common.choices import label_in_sentence
 from residents.imports import problems
 from residents.imports.columns import COLUMN_BY_KEY, REQUIRED
 from residents.imports.households import Households
@@ -85,9 +86,12 @@ class Cleaner:
         self._relations = _choices(Resident.Relation)
         self._statuses = _choices(Resident.ResidencyStatus)
         self._housing = _choices(Household.HousingType)
-        # What each column of choices allows, listed in every language for its message.
+        # What each column of choices allows, listed in every language for its message: inside
+        # its sentence ("Use one of: public rental housing, …"), the labels read as words.
         self._allowed = {
-            key: problems.per_language(lambda choices=choices: problems.listed(choices.labels))
+            key: problems.per_language(
+                lambda choices=choices: problems.listed(label_in_sentence(label) for label in choices.labels)
+            )
             for key, choices in (
                 ("relation_to_head", Resident.Relation),
                 ("residency_status", Resident.ResidencyStatus),

@@ -16,6 +16,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit import exported
 from audit import services as audit
 from committee.access import get_for_user
 from committee.models import Committee
@@ -187,16 +188,28 @@ def export(request: HttpRequest) -> FileResponse:
     full = request.GET.get("full") == "1" and request.access.can(Perm.REVEAL, committee)
     if full:
         services.record_full_export(committee=committee, by=request.user)
-    filename = (
-        # The date with its dashes: eight digits in a row read as a landline to the log's masking.
-        f"needle-registry-{committee.code}-{timezone.localdate():%Y-%m-%d}{'-full' if full else ''}.xlsx"
-    )
+    day = timezone.localdate()
+    filename, fallback = registry_names(committee, day, full=full)
     writer = exporting.write_registry(committee, full_numbers=full)
     audit.record_export(
         user=request.user,
         committee_ids=[committee.pk],
-        detail=f"{filename}",
+        # Stored in no language and said in the reader's (audit/exported.py); that its numbers were
+        # full is the record's kind.
+        exported=exported.registry(committee.name, day),
         rows=next(iter(writer.rows_written.values()), 0),  # the residents sheet comes first
         full_numbers=full,
     )
-    return writer.response(filename)
+    return writer.response(filename, fallback)
+
+
+def registry_names(committee, day, *, full: bool) -> tuple[str, str]:
+    """The registry's file name in the reader's language (定海居民区登记册-2026-12-07.xlsx), and in
+    ASCII for a client that cannot read it (registry-dinghai-2026-12-07.xlsx). The date keeps its
+    dashes: eight digits in a row read as a landline to the log's masking."""
+    values = {"who": committee.name, "day": f"{day:%Y-%m-%d}"}
+    if full:
+        name = _("%(who)s-registry-%(day)s-full-numbers.xlsx") % values
+    else:
+        name = _("%(who)s-registry-%(day)s.xlsx") % values
+    return name, f"registry-{committee.code}-{day:%Y-%m-%d}{'-full' if full else ''}.xlsx"

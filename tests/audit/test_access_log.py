@@ -308,8 +308,8 @@ def test_a_registry_export_with_full_numbers_is_its_own_kind_and_its_date_is_not
     b"".join(secretary.get(reverse("imports:export") + f"?committee={org.a.pk}&full=1").streaming_content)
     masked, full = AccessRecord.all_objects.order_by("pk")
     today = timezone.localdate().isoformat()
-    assert masked.kind == Kind.EXPORT and today in masked.detail
-    assert full.kind == Kind.EXPORT_FULL and today in full.detail and full.rows == 2
+    assert masked.kind == Kind.EXPORT and today in masked.detail_said
+    assert full.kind == Kind.EXPORT_FULL and today in full.detail_said and full.rows == 2
     page = secretary.get(reverse("audit:log")).text
     assert "导出（含完整号码）" in page and "****" not in page
     assert secretary.get(reverse("audit:log") + "?kind=export_full").text.count("导出（含完整号码）") >= 1

@@ -148,6 +148,42 @@ def test_the_case_list_summary_and_access_log_files_are_named_in_the_readers_lan
     assert english["Content-Disposition"] == f'attachment; filename="cases-{day}.xlsx"'
 
 
+def test_the_registry_is_named_and_noted_in_the_readers_language(org, as_user):
+    """It was needle-registry-c1-2026-12-07-full.xlsx in either language, and that English name was
+    all its access record said."""
+    make_resident(make_household(make_building(org.a)), name="王芳")
+    secretary = as_user(org.secretary_a)
+    day = timezone.localdate().isoformat()
+    full = secretary.get(reverse("imports:export"), {"committee": org.a.pk, "full": "1"})
+    _download(full)
+    assert full["Content-Disposition"] == (
+        f'attachment; filename="registry-{org.a.code}-{day}-full.xlsx"; '
+        "filename*=UTF-8''" + quote(f"{org.a.name}登记册-{day}（含完整号码）.xlsx")
+    )
+    english = secretary.get(reverse("imports:export"), headers=ENGLISH)
+    _download(english)
+    # The committee's name is Chinese: the English name too is sent in UTF-8, with the ASCII fallback.
+    assert english["Content-Disposition"] == (
+        f'attachment; filename="registry-{org.a.code}-{day}.xlsx"; '
+        "filename*=UTF-8''" + quote(f"{org.a.name}-registry-{day}.xlsx")
+    )
+    records = AccessRecord.all_objects.order_by("pk")
+    assert [(r.kind, r.detail, r.exported, r.rows) for r in records] == [
+        (Kind.EXPORT_FULL, "", {"list": "registry", "of": org.a.name, "day": day}, 1),
+        (Kind.EXPORT, "", {"list": "registry", "of": org.a.name, "day": day}, 1),
+    ]
+    said = f"导出{org.a.name}登记册（日期：{day}）"
+    assert _details(secretary) == [said, said]
+    said = f"Registry export of {org.a.name} (Date: {day})"
+    assert _details(secretary, headers=ENGLISH) == [said, said]
+    page = secretary.get(reverse("audit:log")).text
+    assert "导出（含完整号码）" in page and "needle-registry" not in page and "****" not in page
+    # In English the records' kinds are labels, capitalised as the case page's are.
+    english = secretary.get(reverse("audit:log"), headers=ENGLISH).text
+    assert '<span class="badge">Export with full numbers</span>' in english
+    assert '<span class="badge">Export</span>' in english
+
+
 def test_a_name_with_a_slash_or_quote_makes_a_safe_file_name():
     from common.exports import attachment
 

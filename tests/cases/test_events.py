@@ -344,4 +344,4 @@ def test_a_same_day_reply_reads_naturally_and_a_late_one_is_not_green(org, as_us
     assert '<span class="badge overdue">95 天后答复，逾期</span>' in html
     assert "badge green" not in html
     page = client.get(reverse("cases:detail", args=[same_day.pk]), headers={"accept-language": "en"})
-    assert '<span class="badge green">replied the same day</span>' in page.content.decode()
+    assert '<span class="badge green">Replied the same day</span>' in page.content.decode()

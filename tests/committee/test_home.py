@@ -64,7 +64,7 @@ def test_reopened_and_replies_are_news_and_mark_all_seen_clears_them(org, as_use
     _told(case)
     client = as_user(org.worker_a)
     news = _news(client.get(reverse("home"), headers={"accept-language": "en"}).content.decode())
-    assert "new 周勤 reopened case" in news and "路灯不亮" in news, news
+    assert "New 周勤 reopened case" in news and "路灯不亮" in news, news  # "New": a mark, a label
     client.post(reverse("notifications:read_all"))
     assert _news(client.get(reverse("home")).content.decode()) == ""
 

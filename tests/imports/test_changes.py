@@ -115,8 +115,8 @@ def test_the_preview_lists_each_update_old_to_new_masked(org, as_user, family):
     client.cookies["django_language"] = "en"
     english = client.get(url).text
     assert "What would be updated" in english and "relation to head" in english
-    assert '<span class="import-old">spouse</span>' in english
-    assert '<span class="import-new">head of household</span>' in english
+    assert '<span class="import-old">Spouse</span>' in english  # the choices as labels
+    assert '<span class="import-new">Head of household</span>' in english
 
 
 def test_a_move_of_the_head_reads_as_a_move_and_names_the_household_left_without_a_head(

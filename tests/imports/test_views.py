@@ -72,12 +72,12 @@ def test_a_file_with_bad_rows_lists_them_and_cannot_be_committed(org, as_user):
     client.cookies["django_language"] = "en"
     for url in (reverse("imports:history"), reverse("imports:preview", args=[run.pk])):
         page = client.get(url).text
-        assert '<span class="badge red">bad rows to fix</span>' in page and "awaiting commit" not in page, url
+        assert '<span class="badge red">Bad rows to fix</span>' in page and "Awaiting commit" not in page, url
     # A good file is awaiting its commit.
     _upload(client, xlsx_bytes(rows_for(3)))
     good = ImportRun.all_objects.latest("pk")
     assert (
-        '<span class="badge amber">awaiting commit</span>'
+        '<span class="badge amber">Awaiting commit</span>'
         in client.get(reverse("imports:preview", args=[good.pk])).text
     )
 

@@ -34,8 +34,9 @@ def _archive(client, resident, archived, day, language):
     [
         ("moved_out", "zh-hans", "已登记周勤于 {day} 迁出。", "{day} 迁出", "迁出"),
         ("deceased", "zh-hans", "已登记周勤于 {day} 去世。", "{day} 去世", "去世"),
-        ("moved_out", "en", "Recorded that 周勤 moved out on {day}.", "moved out on {day}", "moved out"),
-        ("deceased", "en", "Recorded that 周勤 died on {day}.", "died on {day}", "deceased"),
+        # In English a badge is a label, capitalised as one ("Moved out"); the sentence keeps its word.
+        ("moved_out", "en", "Recorded that 周勤 moved out on {day}.", "Moved out on {day}", "Moved out"),
+        ("deceased", "en", "Recorded that 周勤 died on {day}.", "Died on {day}", "Deceased"),
     ],
 )
 def test_moving_out_and_dying_read_as_what_happened(
@@ -67,7 +68,7 @@ def test_moving_out_and_dying_read_as_what_happened(
     ("language", "words"),
     [
         ("zh-hans", ["登记迁出或去世", "迁出还是去世", "迁出", "去世", "迁出或去世日期", "保存"]),
-        ("en", ["Archive resident", "Archive as", "moved out", "deceased", "Day moved out or died", "Save"]),
+        ("en", ["Archive resident", "Archive as", "Moved out", "Deceased", "Day moved out or died", "Save"]),
     ],
 )
 def test_the_archive_form_says_moved_out_or_died_not_archive(org, home, as_user, language, words):

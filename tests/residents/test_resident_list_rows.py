@@ -67,7 +67,7 @@ def test_a_moved_out_resident_says_so_in_the_active_language(org, as_user, famil
     english = client.get(
         reverse("residents:list"), {"q": "周强", "status": "all"}, headers={"Accept-Language": "en"}
     )
-    assert '周强 <span class="badge">moved out</span>' in english.content.decode()
+    assert '周强 <span class="badge">Moved out</span>' in english.content.decode()  # a label
 
 
 def test_names_and_addresses_are_escaped(org, as_user):
