@@ -146,7 +146,7 @@ def test_the_uploader_removes_a_photo_and_the_timeline_keeps_a_note(
     client = as_user(org.worker_a)
     with django_capture_on_commit_callbacks(execute=True):
         response = _remove(client, item)
-    assert response.status_code == 200  # drawn again, the refusal in the form (test_refused_in_its_form.py)
+    assert response.status_code == 302
     assert not Attachment.all_objects.exists()
     assert not path.exists()  # the stored file is gone too, not only its record
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
