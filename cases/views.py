@@ -174,12 +174,8 @@ def _detail_context(
         # A first reply refused because a colleague's came first: their reply's correction is drawn,
         # the refusal in it quoting the words typed (a first reply's form again would be refused again).
         typed_reply = posted.get(f"reply-{referral.pk}")
-        first = (
-            typed_reply is not None
-            and not referral.is_outstanding
-            and not getattr(typed_reply, "kept", False)
-        )
-        referral.reply_form = correction if first else typed_reply or correction
+        first = typed_reply is not None and typed_reply.data.get("correct") != "True"
+        referral.reply_form = correction if first and correction else typed_reply or correction
         referral.chase_form, referral.refused = posted.get(f"chase-{referral.pk}"), defaultdict(list)
     attachments = children["attachments"]
     # Aid (who gets how much, and why) is for those who may see sensitive data: not the viewer, not
