@@ -3,8 +3,11 @@ the description folded to its first lines, 展开全文 opening it and 收起 fo
 steps within the first screens; an empty note or 办结 refused inside its panel, open, the box
 focused and on screen. Screenshots in test-results/screenshots/: open them and look."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases import services
@@ -135,3 +138,24 @@ def test_a_refusal_no_field_stands_by_is_focused_and_on_screen_without_javascrip
         _screen(page, "case-page-reply-refused-phone-no-js")
     finally:
         context.close()
+
+
+def test_a_referral_refused_in_place_is_focused_in_its_form(phone, org):
+    """The same with JavaScript (htmx swaps the page in place): a referral dated tomorrow, refused by
+    its day's box, which is focused and on screen in the referral's panel, open."""
+    case = make_case(org.worker_a, org.a, title="厨房地漏返水", assignee=org.worker_a, description=LONG)
+    login(phone, "worker_a")
+    phone.goto(f"/cases/{case.pk}/")
+    phone.get_by_text("转办外部单位", exact=True).click()
+    phone.evaluate("document.querySelectorAll('form').forEach(f => f.noValidate = true)")
+    form = phone.locator(f"form[action='{reverse('cases:refer', args=[case.pk])}']")
+    form.locator("select[name=body]").select_option(index=1)
+    form.locator("input[name=sent_on]").fill((timezone.localdate() + datetime.timedelta(days=1)).isoformat())
+    form.locator("input[name=their_reference]").fill("沪水2026-18")
+    form.get_by_role("button", name="记录转办").click()
+    day = phone.locator("#id_sent_on")
+    expect(day).to_have_attribute("aria-invalid", "true")
+    expect(day).to_be_focused()
+    assert _on_screen(phone, day), "the refused day is off screen"
+    expect(phone.locator("#id_their_reference")).to_have_value("沪水2026-18")
+    _screen(phone, "case-page-referral-refused-phone")
