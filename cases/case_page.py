@@ -103,9 +103,8 @@ def _autofocus(ctx: dict, name: str) -> None:
         return
     shown = {*getattr(form, "drawn_by_hand", ()), *(f.name for f in form.hidden_fields())}
     for field in form.visible_fields():
-        refused = kind in PANELS or bool(
-            form.errors.get(field.name)
-        )  # assign's, duplicate's: their one field
+        # Assign's and duplicate's: their one field, drawn fresh under the refusal (refused.html).
+        refused = kind in PANELS or bool(form.errors.get(field.name))
         if not refused or field.name in shown:
             continue
         if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):

@@ -204,3 +204,17 @@ def test_a_page_drawn_without_a_refusal_has_no_autofocus(org, as_user):
     case = _referral(org)[0]
     page = as_user(org.worker_a).get(reverse("cases:detail", args=[case.pk])).text
     assert " autofocus" not in page
+
+
+@HEADERS
+def test_a_refused_assignment_focuses_its_select_and_a_refused_note_its_box(org, as_user, headers):
+    case = make_case(org.secretary_a, org.a)
+    client = as_user(org.secretary_a)
+    page = client.post(
+        reverse("cases:act", args=[case.pk, "assign"]), {"assignee": "x"}, headers=headers
+    ).text
+    assert page.count(" autofocus") == 1
+    assert re.search(r'<select name="assignee"[^>]* autofocus', page)
+    page = client.post(reverse("cases:act", args=[case.pk, "note"]), {"text": ""}, headers=headers).text
+    assert page.count(" autofocus") == 1
+    assert re.search(r'<textarea name="text" id="note-text"[^>]* autofocus>', page)
