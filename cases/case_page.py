@@ -3,6 +3,7 @@ and what is said of what was typed."""
 
 from collections.abc import Mapping, Sequence
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -33,10 +34,24 @@ def drawn_again(typed: Mapping[str, str]) -> bool:
     return any(action in PANELS or text.strip() for action, text in typed.items())
 
 
+# The forms whose refusal is drawn in them (views._run `posted`), by their name on the page; a
+# referral's reply and chase by "reply-<id>", "chase-<id>".
+FORMS = frozenset({"edit", "refer", "follow_up", "aid", "attach", "reply", "chase"})
+
+
 def _drawn(action: str, ctx: dict) -> bool:
     """Whether the page draws the action's panel (templates/cases/detail.html): asking to reopen
     only while no request waits and the reader may not reopen, declining only while one waits."""
     allowed = ctx["allowed"]
+    kind, _dash, pk = action.partition("-")
+    if kind in FORMS:
+        if kind not in allowed:
+            return False
+        if pk:  # a referral's reply or chase: drawn by the referral (a chase refused once answered too)
+            return any(str(referral.pk) == pk for referral in ctx["referrals"])
+        if kind == "aid":
+            return ctx["names"]["category_code"] == "hardship" or bool(ctx["aid_rows"])
+        return True
     if action not in PANELS or action not in allowed:
         return False
     if action == Action.ASK_REOPEN:
@@ -55,10 +70,48 @@ def refusal_in_panel(request: HttpRequest, ctx: dict, action: str, words: Sequen
     refusal said at the top, as before."""
     if _drawn(action, ctx):
         messages.error(request, _("Nothing was saved: correct the marked fields below."))
+        kind, _dash, pk = action.partition("-")
+        for referral in ctx["referrals"] if pk else ():  # drawn by its referral (detail.html)
+            if str(referral.pk) == pk:
+                referral.refused[kind] = list(words)
+        _autofocus(ctx, action)
         return {action: list(words)}
     for text in words:
         messages.error(request, text)
     return {}
+
+
+def form_words(form: forms.BaseForm, error) -> list[str]:
+    """What a form refused says that no field of its drawn by the page stands by: the service's
+    refusal of the whole (a colleague's reply recorded first, a file of the wrong kind), a hidden
+    field's (the version), and those of fields the page draws by hand (`drawn_by_hand`: a chase's
+    box). The others are said by their field. A refusal the form does not hold: its own words."""
+    if not form.errors:
+        return list(error.messages)
+    by_hand = {*getattr(form, "drawn_by_hand", ()), *(field.name for field in form.hidden_fields())}
+    return list(form.non_field_errors()) + [text for name in by_hand for text in form.errors.get(name, [])]
+
+
+def _autofocus(ctx: dict, name: str) -> None:
+    """The refused box that the page focuses and scrolls to without JavaScript (`autofocus`: one
+    element per page, only on a refusal): the first field in error of a form drawn again, else
+    the refusal's words above the form (templates/cases/includes/form_refusal.html). The status
+    actions' boxes mark themselves ({% action_text %}); static/js/needle.js does the same for htmx."""
+    kind = name.partition("-")[0]
+    form = ctx["forms"][kind] if kind in {Action.ASSIGN, Action.DUPLICATE} else ctx["posted"].get(name)
+    if form is None:
+        return
+    shown = {*getattr(form, "drawn_by_hand", ()), *(f.name for f in form.hidden_fields())}
+    for field in form.visible_fields():
+        # Assign's and duplicate's: their one field, drawn fresh under the refusal (refused.html).
+        refused = kind in PANELS or bool(form.errors.get(field.name))
+        if not refused or field.name in shown:
+            continue
+        if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            break  # a choice of several draws its attributes on each option: the words above instead
+        field.field.widget.attrs["autofocus"] = True
+        return
+    ctx["focus_words"] = True
 
 
 def out_of_date_message(ctx: dict, posted, typed) -> str:

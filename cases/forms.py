@@ -355,6 +355,8 @@ class ChaseForm(forms.Form):
     text = forms.CharField(label=_("What they said"), required=False, max_length=500)
     token = token_field()
 
+    drawn_by_hand = ("text",)  # a box in the referral's line: its refusal said above it (case_page)
+
 
 class ReplyForm(forms.Form):
     replied_on = forms.DateField(label=_("Replied on"), widget=DATE, initial=timezone.localdate)
@@ -465,6 +467,7 @@ class AidUpdateForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     files = PhotosField(label=_("Photos or PDF files"), required=True)
+    drawn_by_hand = ("files",)  # the photo buttons: their refusal said above them (case_page)
     stage = forms.ChoiceField(
         label=_("Stage"), choices=Attachment.Stage.choices, initial=Attachment.Stage.BEFORE
     )

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit import services as audit
 from cases import events, reference, rules, selectors, services
-from cases.case_page import drawn_again, out_of_date_message, refusal_in_panel
+from cases.case_page import drawn_again, form_words, out_of_date_message, refusal_in_panel
 from cases.due_dates import day_off_warning
 from cases.filters import CaseFilterForm, filter_cases
 from cases.forms import (
@@ -171,7 +171,12 @@ def _detail_context(
         referral.chases = sorted(chases, key=lambda e: e.at)
         masked = services.reply_shown_masked(request.access, referral)  # unless they may reveal numbers
         correction = referral.replied_on and ReplyForm.correcting(referral, timeline, masked=masked)
-        referral.reply_form = posted.get(f"reply-{referral.pk}") or correction
+        # A first reply refused because a colleague's came first: their reply's correction is drawn,
+        # the refusal in it quoting the words typed (a first reply's form again would be refused again).
+        typed_reply = posted.get(f"reply-{referral.pk}")
+        first = typed_reply is not None and typed_reply.data.get("correct") != "True"
+        referral.reply_form = correction if first and correction else typed_reply or correction
+        referral.chase_form, referral.refused = posted.get(f"chase-{referral.pk}"), defaultdict(list)
     attachments = children["attachments"]
     # Aid (who gets how much, and why) is for those who may see sensitive data: not the viewer, not
     # the street, whatever the case.
@@ -188,6 +193,8 @@ def _detail_context(
         "allowed": allowed,
         "typed": defaultdict(str, typed or {}),
         "refused": defaultdict(list),  # an action's refusal, in its panel: action → its words (_render_case)
+        "posted": posted,
+        "focus_words": False,  # the refusal's words take the page's focus (case_page._autofocus)
         "unsaved": _unsaved(allowed, posted, typed or {}),
         "referrals": referrals,
         "parties": case.party_rows,
@@ -214,7 +221,7 @@ def _detail_context(
                 or AidForm(may_decide=request.access.can(Perm.APPROVE_AID, case.committee_id))
             ),
             aid_update=AidUpdateForm,
-            attach=AttachmentForm,
+            attach=lambda: posted.get("attach") or AttachmentForm(),
             text=TextActionForm,
             edit=lambda: posted.get("edit") or EditForm(instance=case),
         ),
@@ -332,10 +339,10 @@ def _run(
     page: with `message` when done, the action's errors when it could not be done, or the newer
     state when someone changed the case meanwhile. PermissionDenied goes through: 403.
 
-    `posted`: the action's form by its name on the page (_detail_context). When its fields have
-    errors (a date out of range), or it was drawn again over what a colleague saved first (`kept`:
-    a reply's correction), the page is drawn again at once, not redirected to, with the form open
-    as typed and each error on its field; nothing was saved. `typed`: the words of a status
+    `posted`: the action's form by its name on the page (_detail_context). Refused (a date out of
+    range, a colleague's reply recorded first, a file of the wrong kind), the page is drawn again at
+    once, not redirected to, with the form open as typed, each error on its field and the others
+    at the form's head (case_page.refusal_in_panel); nothing was saved. `typed`: the words of a status
     action or a note, by the action. Whatever the refusal, nothing typed is lost: a form refused
     because the case changed meanwhile is drawn again as typed over the newer case (or its words
     shown to copy when the page no longer offers it), and so are an action's words refused.
@@ -350,16 +357,9 @@ def _run(
         # The same form posted again (a double tap, Back and save): the first submit's work stands.
         messages.info(request, _("Saved already: this form was sent twice and saved only once."))
     except ValidationError as error:
-        form = next(iter(posted.values())) if posted else None
-        kept = getattr(form, "kept", False)  # drawn again over a colleague's save: its error says so
-        if form is not None and (kept or any(form.errors.get(f.name) for f in form.visible_fields())):
-            if not kept:
-                messages.error(request, _("Nothing was saved: correct the marked fields below."))
-            for text in form.non_field_errors() + [
-                text for f in form.hidden_fields() for text in form.errors.get(f.name, [])
-            ]:
-                messages.error(request, text)  # no field of their own to stand by (the version)
-            return _render_case(request, case_id, posted=posted)
+        if posted:  # drawn again as typed, the refusal in it, open: case_page.refusal_in_panel
+            name, form = next(iter(posted.items()))
+            return _render_case(request, case_id, posted=posted, refused=(name, form_words(form, error)))
         if typed and drawn_again(typed):  # in its panel, open, its words in its box: not lost or hidden
             return _render_case(request, case_id, typed=typed, refused=(next(iter(typed)), error.messages))
         for text in error.messages:
@@ -472,12 +472,8 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
 def chase(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _child(request, Referral, pk)
     form = ChaseForm(request.POST)
-    return _run(
-        request,
-        referral.case_id,
-        _("Chase recorded."),
-        lambda: services.chase(access=request.access, referral=referral, **_cleaned(form)),
-    )
+    send = _form_action(form, partial(services.chase, access=request.access, referral=referral))
+    return _run(request, referral.case_id, _("Chase recorded."), send, posted={f"chase-{referral.pk}": form})
 
 
 @require_POST
@@ -530,12 +526,11 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
 
-    def add() -> None:
-        data = _cleaned(form)
-        for uploaded in data["files"]:
-            services.add_attachment(access=request.access, case=case, uploaded=uploaded, stage=data["stage"])
+    def add(files, stage) -> None:
+        for uploaded in files:
+            services.add_attachment(access=request.access, case=case, uploaded=uploaded, stage=stage)
 
-    return _run(request, case.pk, _("Files added."), add)
+    return _run(request, case.pk, _("Files added."), _form_action(form, add), posted={"attach": form})
 
 
 @require_GET

@@ -133,12 +133,17 @@
   // field in error is focused and brought to the middle of the screen. On a phone the summary at
   // the top said "correct the marked fields below" and the field itself was out of sight, below
   // the fold. A field's group marked has-error stands for fields drawn by hand (the intake's chips).
+  // The case page marks what was refused with `autofocus` (a form's words above its fields, or a
+  // box), which a browser focuses without JavaScript too: that one, here in the middle.
   function focusFirstError(root) {
-    var first = root.querySelector("[aria-invalid=true]:not([type=hidden]), .has-error");
+    var marked = root.querySelector(
+      ".has-error[autofocus], .has-error [autofocus], [autofocus][aria-invalid=true]"
+    );
+    var first = marked || root.querySelector("[aria-invalid=true]:not([type=hidden]), .has-error");
     if (!first) return false;
-    var field = first.matches(".has-error")
+    var field = marked || (first.matches(".has-error")
       ? first.querySelector("input:not([type=hidden]), select, textarea")
-      : first;
+      : first);
     var closed = first.closest("details:not([open])");
     if (closed) closed.open = true;
     if (field) field.focus({ preventScroll: true });

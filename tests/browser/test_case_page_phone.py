@@ -3,10 +3,16 @@ the description folded to its first lines, 展开全文 opening it and 收起 fo
 steps within the first screens; an empty note or 办结 refused inside its panel, open, the box
 focused and on screen. Screenshots in test-results/screenshots/: open them and look."""
 
+import datetime
+
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.models import CaseEvent
+from cases import services
+from cases.models import CaseEvent, OutsideBody
+from committee.access import Access
 from common.lengths import DESCRIPTION_MAX
 from tests.browser.conftest import PHONE, SCREENSHOTS, login, screenshot, watch_console
 from tests.factories import make_case
@@ -98,3 +104,58 @@ def test_the_fold_opens_without_javascript(browser, live_server, org):
         expect(page.locator(".fold-toggle summary")).to_have_text("收起", use_inner_text=True)
     finally:
         context.close()
+
+
+def test_a_refusal_no_field_stands_by_is_focused_and_on_screen_without_javascript(browser, live_server, org):
+    """A reply a colleague recorded first, on a phone without JavaScript: the words in the reply's
+    panel, open, focused by the browser itself (`autofocus`) and on screen below a long description;
+    only "nothing was saved" at the top."""
+    case = make_case(org.worker_a, org.a, title="厨房地漏返水", assignee=org.worker_a, description=LONG)
+    body = OutsideBody.objects.filter(active=True).first()
+    referral = services.refer(access=Access(org.worker_a), case=case, body=body)
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", java_script_enabled=False, **PHONE
+    )
+    page = context.new_page()
+    try:
+        login(page, "worker_a")
+        page.goto(f"/cases/{case.pk}/")
+        page.get_by_text("记录答复", exact=True).click()
+        form = page.locator(f"form[action='{reverse('cases:reply', args=[referral.pk])}']")
+        form.locator("textarea[name=reply]").fill("物业说下周修")
+        services.record_reply(access=Access(org.secretary_a), referral=referral, reply="物业已修好")
+        form.get_by_role("button", name="保存答复").click()
+        words = page.locator(f"#reply-{referral.pk}-refused")
+        expect(words).to_contain_text("已有同事记录了答复")
+        expect(words).to_contain_text("物业说下周修")  # the words typed, said back
+        expect(words).to_be_focused()
+        assert _on_screen(page, words), "the refusal is off screen"
+        assert (
+            page.locator(f"details.action:has(#reply-{referral.pk}-refused)").get_attribute("open")
+            is not None
+        )
+        expect(page.locator(".messages .message.error")).to_have_text("没有保存，请修改下面标出的内容。")
+        _screen(page, "case-page-reply-refused-phone-no-js")
+    finally:
+        context.close()
+
+
+def test_a_referral_refused_in_place_is_focused_in_its_form(phone, org):
+    """The same with JavaScript (htmx swaps the page in place): a referral dated tomorrow, refused by
+    its day's box, which is focused and on screen in the referral's panel, open."""
+    case = make_case(org.worker_a, org.a, title="厨房地漏返水", assignee=org.worker_a, description=LONG)
+    login(phone, "worker_a")
+    phone.goto(f"/cases/{case.pk}/")
+    phone.get_by_text("转办外部单位", exact=True).click()
+    phone.evaluate("document.querySelectorAll('form').forEach(f => f.noValidate = true)")
+    form = phone.locator(f"form[action='{reverse('cases:refer', args=[case.pk])}']")
+    form.locator("select[name=body]").select_option(index=1)
+    form.locator("input[name=sent_on]").fill((timezone.localdate() + datetime.timedelta(days=1)).isoformat())
+    form.locator("input[name=their_reference]").fill("沪水2026-18")
+    form.get_by_role("button", name="记录转办").click()
+    day = phone.locator("#id_sent_on")
+    expect(day).to_have_attribute("aria-invalid", "true")
+    expect(day).to_be_focused()
+    assert _on_screen(phone, day), "the refused day is off screen"
+    expect(phone.locator("#id_their_reference")).to_have_value("沪水2026-18")
+    _screen(phone, "case-page-referral-refused-phone")
