@@ -151,13 +151,11 @@
     return true;
   }
 
-  // An answer in place with no field in error but a refusal or a warning among its messages (a save
-  // refused because a colleague changed the case, a note too long, a due date set on a day off):
-  // the message is brought into view. The page had shrunk as the form closed, and a phone was left
-  // at the foot of the timeline, the words that said nothing was saved out of sight above.
-  // What the save said (done, refused, or a word about what was typed): on a phone the form sent is
-  // far below it, and a message never seen is a save the worker is unsure of (as after a full page
-  // load, which starts at the top with it).
+  // An answer in place with no field in error: what the save said (done, refused because a colleague
+  // changed the case, a word about a number typed, a due date set on a day off) is brought into view.
+  // The page had shrunk as the form closed, and a phone was left at the foot of the timeline, the
+  // words out of sight above; a message never seen is a save the worker is unsure of (a full page
+  // load starts at the top with it).
   function showMessage(root) {
     var message = root.querySelector(".messages .message");
     if (!message) return;
