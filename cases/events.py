@@ -138,6 +138,7 @@ class Edited(_Correctable, Payload):
     before_en: Mapping[str, str] = dataclasses.field(default_factory=dict)
     after_en: Mapping[str, str] = dataclasses.field(default_factory=dict)
     corrected: bool = False  # by an administrator, in the admin
+    OPTIONAL = frozenset({"corrected", "after", "before_en", "after_en"})
 
     # Too long to quote on the timeline: named only.
     NAMED_ONLY: ClassVar[frozenset[str]] = frozenset({"description"})
@@ -156,13 +157,6 @@ class Edited(_Correctable, Payload):
             after_en=after_en,
             corrected=corrected,
         )
-
-    def to_data(self) -> dict[str, Any]:
-        data = super().to_data()
-        for key in ("after", "before_en", "after_en"):
-            if not data[key]:
-                data.pop(key)
-        return data
 
     def sentence(self, files: Container[int]) -> SafeString:
         changes = [self._change(field) for field in self.edited]

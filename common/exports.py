@@ -24,9 +24,7 @@ def too_many(queryset) -> bool:
 def back_to_list(request: HttpRequest, url_name: str, message: str) -> HttpResponseRedirect:
     """The list of what was asked for (its filters kept), with `message` (its %(limit)s the limit):
     what to do, instead of a request that runs for minutes."""
-    messages.error(request, message % {"limit": f"{settings.EXPORT_MAX_ROWS:,}"})
-    query = request.GET.urlencode()
-    return HttpResponseRedirect(reverse(url_name) + (f"?{query}" if query else ""))
+    return _back(request, url_name, message % {"limit": f"{settings.EXPORT_MAX_ROWS:,}"})
 
 
 def refuse_invalid(request: HttpRequest, url_name: str, form) -> HttpResponseRedirect:
@@ -42,7 +40,12 @@ def refuse_invalid(request: HttpRequest, url_name: str, form) -> HttpResponseRed
     message = _(
         "Nothing was exported, as a filter could not be read. %(problems)s Correct it and export again."
     )
-    messages.error(request, message % {"problems": problems})
+    return _back(request, url_name, message % {"problems": problems})
+
+
+def _back(request: HttpRequest, url_name: str, text: str) -> HttpResponseRedirect:
+    """Back to the list `url_name` with the filters as given, saying `text` (already in words)."""
+    messages.error(request, text)
     query = request.GET.urlencode()
     return HttpResponseRedirect(reverse(url_name) + (f"?{query}" if query else ""))
 
