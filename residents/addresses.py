@@ -7,7 +7,9 @@ Plain strings in, plain strings out (no models), so any layer may use them.
 A lane and a number are written as digits, maybe with 甲/乙/丙/丁 after them (12甲号: a building added
 beside 12号 later); a lane may be a branch of another (449弄3支弄: lane "449弄3支", written with the
 弄 it ends with by building_address). Values stored before these rules (full-width digits, a typed 弄)
-still read: `natural_order` puts what it cannot read after the rest.
+still read: `natural_order` puts what it cannot read after the rest, and residents/merging.py rewrites
+them (merging a building stored twice). A room is free text (302, 甲302, 地下室): `room_order` counts
+the ones that start with a number.
 """
 
 import re
@@ -79,6 +81,19 @@ def clean_road(text: str) -> str | None:
     return value
 
 
+def clean_building(road: str, lane: str, number: str) -> tuple[str, str, str] | None:
+    """The building's (road, lane, number) as the forms store them from these as typed or as stored
+    before the rules (定海路, 449弄, １２号 → 定海路, 449, 12); None when a part is no address part."""
+    parts = (clean_road(road), clean_lane(lane), clean_number(number))
+    return None if None in parts else parts
+
+
+def clean_room(text: str) -> str:
+    """The room as people mean it, to tell two rooms apart: full-width digits folded, spaces and a
+    typed 室 dropped ("３０２", " 302 室" → "302"; "地下室" → "地下", as the forms store it)."""
+    return without_unit(_typed(text), ROOM)
+
+
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ORDER_WIDTH = 11  # a value's place in natural_order: 6 digits, the suffix, 4 digits of the branch
 _UNREAD = "9" * _ORDER_WIDTH
@@ -100,6 +115,34 @@ def natural_order(lane: str, number: str) -> str:
     number, each by its digits' value (2号 before 10号), 12甲号 after 12号, a branch lane (449弄3支弄)
     after its lane. Building.address_order holds it."""
     return _value_order(lane, _LANE_VALUE) + _value_order(number, _NUMBER_VALUE)
+
+
+# A room that starts with a number: maybe 甲/乙/丙/丁 before or after it (甲302, 302甲), or a letter
+# (302A), or anything else after it (302-1, 3楼).
+_ROOM_VALUE = re.compile(rf"([{SUFFIXES}]?)([0-9]+)(.*)")
+_ROOM_LETTER = re.compile(r"[A-Z]")
+_ROOM_UNREAD = "9" * 8
+
+
+def room_order(room: str) -> str:
+    """A string that sorts a building's rooms as people count them, on any database: by the number
+    (3 before 12 before 302 before 1002), the bare number first, then with 甲/乙/丙/丁 (before it or
+    after it: 甲302 and 302甲 alike), then with a letter (302A), then with anything else (302-1);
+    a room that does not start with a number (地下室, 其他, B1) after all of them. Household.room_order
+    holds it; the lists break ties by the room as stored."""
+    m = _ROOM_VALUE.fullmatch(clean_room(room).upper())
+    if m is None or len(m[2]) > 6:
+        return _ROOM_UNREAD
+    before, digits, after = m.groups()
+    if not before and not after:
+        rank = 0
+    elif not (before and after) and len(before + after) == 1 and (before or after) in SUFFIXES:
+        rank = SUFFIXES.index(before or after) + 1  # 1–4
+    elif not before and _ROOM_LETTER.fullmatch(after):
+        rank = 10 + ord(after) - ord("A")  # 10–35
+    else:
+        rank = 99
+    return f"{int(digits):06d}{rank:02d}"
 
 
 def address_forms(road: str, lane: str, number: str, room: str = "") -> list[str]:

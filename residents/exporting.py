@@ -23,7 +23,7 @@ from committee.models import Committee
 from common.masking import mask_id_number, mask_numbers_in_text, mask_phone
 from common.xlsx import Column, XlsxWriter
 from residents.imports.columns import COLUMN_BY_KEY, COLUMNS, EXAMPLE_ROW
-from residents.models import Building, CareCategory, Household, Resident
+from residents.models import ROOM_ORDER, Building, CareCategory, Household, Resident
 
 WIDTHS = {"id_number": 22, "notes": 30, "care_categories": 20, "phone": 15, "birth_date": 12, "road": 12}
 
@@ -116,11 +116,11 @@ def write_registry(committee: Committee, *, full_numbers: bool) -> XlsxWriter:
             Resident.objects.filter(committee=committee)
             .select_related("household__building")
             .prefetch_related("care_categories")
+            # Building by building and room by room in natural order (365弄2号 before 365弄10号,
+            # 302室 before 1002室), as the building list and page show them.
             .order_by(
-                "household__building__road",
-                "household__building__lane",
-                "household__building__number",
-                "household__room",
+                *(f"household__building__{name}" for name in Building._meta.ordering),
+                *(f"household__{name}" for name in ROOM_ORDER),
                 "pk",
             )
         )
@@ -172,6 +172,6 @@ def _buildings_sheet(writer: XlsxWriter, committee: Committee) -> None:
     columns = [Column(header) for header in (*address, _("households"), _("residents"))]
     rows = (
         (b.road, b.lane, b.number, b.households_count, residents[b.pk])
-        for b in sorted(buildings, key=lambda b: (b.road, b.lane, b.number))
+        for b in sorted(buildings, key=lambda b: [getattr(b, name) for name in Building._meta.ordering])
     )
     writer.sheet(_("Buildings"), columns, rows)

@@ -18,7 +18,7 @@ from committee.models import CommitteeOwned
 from common.choices import choice_in_sentence
 from common.dates import outside_range, years_after
 from common.lengths import NOTE_MAX, limit
-from residents.addresses import building_address, household_address, natural_order, room_label
+from residents.addresses import building_address, household_address, natural_order, room_label, room_order
 from residents.search_keys import search_key_for, sort_key
 
 
@@ -45,15 +45,37 @@ class Grid(CommitteeOwned):
         return self.name
 
 
-class AddressOrderField(models.CharField):
-    """The building's place in its road's natural order (residents.addresses.natural_order: 2号 before
-    10号), written from its lane and number whenever the row is saved, by bulk_create too (which
-    calls pre_save, as for auto_now): the lists sort on it, as PostgreSQL and SQLite sort text alike."""
+class DerivedOrderField(models.CharField):
+    """A sort key written from other fields of its row (`derived_from`, by `derive`) whenever the row
+    is saved, by bulk_create too (which calls pre_save, as for auto_now) and by common.bulk.insert_rows
+    (which reads derived_from): the lists sort on it, as PostgreSQL and SQLite sort text alike."""
+
+    derived_from: tuple[str, ...] = ()
+
+    @staticmethod
+    def derive(*values: str) -> str:
+        raise NotImplementedError
 
     def pre_save(self, model_instance, add):
-        value = natural_order(model_instance.lane, model_instance.number)
+        value = self.derive(*(getattr(model_instance, name) for name in self.derived_from))
         setattr(model_instance, self.attname, value)
         return value
+
+
+class AddressOrderField(DerivedOrderField):
+    """The building's place in its road's natural order (residents.addresses.natural_order: 2号 before
+    10号), from its lane and number."""
+
+    derived_from = ("lane", "number")
+    derive = staticmethod(natural_order)
+
+
+class RoomOrderField(DerivedOrderField):
+    """The household's place in its building's natural order (residents.addresses.room_order: 3室
+    before 12室 before 302室 before 1002室), from its room."""
+
+    derived_from = ("room",)
+    derive = staticmethod(room_order)
 
 
 class Building(CommitteeOwned):
@@ -101,6 +123,11 @@ class Building(CommitteeOwned):
         return building_address(self.road, self.lane, self.number)
 
 
+# A building's households room by room (3室 before 12室 before 302室), the room as stored parting
+# what room_order cannot read (地下室, 其他): Household.ROOM_ORDER.
+ROOM_ORDER = ("room_order", "room")
+
+
 class Household(CommitteeOwned):
     """户: the people registered at or living in one room."""
 
@@ -130,12 +157,19 @@ class Household(CommitteeOwned):
     notes = models.TextField(_("notes"), blank=True, validators=[limit(NOTE_MAX)])
     # Optimistic locking, as on Resident: an edit carries the version it started from.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    history = HistoricalRecords()
+    # No index of its own: a building's few dozen rooms are found by household_unique_room and sorted
+    # in memory; a list across buildings sorts by the building first (a join), which no index on
+    # this table serves.
+    room_order = RoomOrderField(max_length=8, default="", editable=False)
+    history = HistoricalRecords(excluded_fields=["room_order"])
+
+    ROOM_ORDER = ROOM_ORDER
 
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
-        ordering = ["building", "room"]
+        # Natural order (3室 before 12室 before 302室); the room as stored parts what it cannot read.
+        ordering = ["building", *ROOM_ORDER]
         constraints = [models.UniqueConstraint(fields=["building", "room"], name="household_unique_room")]
 
     def __str__(self) -> str:

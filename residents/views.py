@@ -267,21 +267,16 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "residents/household_detail.html", ctx)
 
 
-def _room_key(household: Household) -> tuple:
-    digits = "".join(ch for ch in household.room if ch.isdigit())
-    return (int(digits) if digits else 0, household.room)
-
-
 @require_GET
 def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
     building = get_for_user(
         request, Building.objects.select_related("grid__worker", "leader"), Perm.VIEW, pk=pk
     )
-    households = sorted(
-        building.households.prefetch_related(
+    # Room by room in natural order (Household.room_order: 3室, 12室, 302室, 甲302室, 1002室, 地下室).
+    households = list(
+        building.households.order_by(*Household.ROOM_ORDER).prefetch_related(
             Prefetch("members", Resident.objects.filter(archived="").order_by("pk"), to_attr="current")
-        ),
-        key=_room_key,
+        )
     )
     ctx = {
         "building": building,
