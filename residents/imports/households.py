@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committee.models import Committee
 from residents import validators
-from residents.addresses import ROOM, clean_lane, clean_number, without_unit
+from residents.addresses import clean_lane, clean_number, clean_room
 from residents.imports.changes import MAX_CHANGES_KEPT, household_change
 from residents.imports.columns import COLUMN_BY_KEY
 from residents.imports.plans import BuildingState, HouseholdState, Report, Row
@@ -58,7 +58,7 @@ class Households:
         """The row's household (and building), added when the committee has none at that address;
         None when the address is incomplete or a part is too long (said on the row)."""
         v = row.values
-        room = without_unit(v.get("room", ""), ROOM)
+        room = clean_room(v.get("room", ""))  # as the household form reads it
         for key, value in (("road", v.get("road", "")), ("room", room)):
             if len(value) > COLUMN_BY_KEY[key].max_length:
                 row.error(key, _("Too long: at most %(max)d characters."), max=COLUMN_BY_KEY[key].max_length)

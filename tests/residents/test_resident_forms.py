@@ -141,6 +141,22 @@ def test_a_household_room_is_unique_in_its_building(org, home, as_user):
     assert "room" in response.context["form"].errors
 
 
+def test_a_room_typed_full_width_or_spaced_is_the_same_room(org, home, as_user):
+    """３０２ and "302 室" are room 302: refused beside it, and a new one stored as digits."""
+    client = as_user(org.worker_a)
+    url = f"/buildings/{home.building.pk}/households/new/"
+    for typed in ("３０２", " 302 室"):
+        response = client.post(
+            url, {"room": typed, "housing_type": "public_rental", "residency": "registered"}
+        )
+        assert response.status_code == 200 and "room" in response.context["form"].errors, typed
+    response = client.post(
+        url, {"room": "５０１ 室", "housing_type": "public_rental", "residency": "registered"}
+    )
+    assert response.status_code == 302
+    assert Household.all_objects.filter(building=home.building, room="501").exists()
+
+
 def test_a_worker_adds_a_building_a_household_and_a_resident(org, as_user):
     client = as_user(org.worker_a)
     response = client.post(
