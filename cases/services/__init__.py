@@ -43,6 +43,7 @@ from cases.services.reopening import reopen
 from cases.services.work import (
     DECISIONS,
     ReplyCorrected,
+    ReplyRecorded,
     add_aid,
     add_attachment,
     chase,
@@ -52,6 +53,7 @@ from cases.services.work import (
     refer,
     remove_attachment,
     reply_shown_masked,
+    reply_written,
     update_aid,
 )
 
@@ -66,6 +68,7 @@ __all__ = [
     "NewParty",
     "Repeated",
     "ReplyCorrected",
+    "ReplyRecorded",
     "add_aid",
     "add_attachment",
     "add_note",
@@ -89,6 +92,7 @@ __all__ = [
     "remove_attachment",
     "reopen",
     "reply_shown_masked",
+    "reply_written",
     "take",
     "transition",
     "update_aid",
