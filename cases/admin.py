@@ -36,6 +36,7 @@ from common.admin_committee import (
     VersionedAdmin,
     check_same_committee,
 )
+from common.lengths import NOTE_MAX, limit
 from common.masking import mask_numbers_in_text
 from residents.selectors import search_terms
 
@@ -118,8 +119,20 @@ class _DatedFormSet(forms.BaseInlineFormSet):
                 form.add_error(None, error)  # each date on its field
 
 
+# A referral's reply, as the case page records and corrects it (services.record_reply).
+REPLY_FIELDS = ("replied_on", "reply", "outcome")
+REPLY_STAYS = _(
+    "A reply recorded stays on the case's timeline: correct its day, words or outcome rather than "
+    "emptying its day."
+)
+
+
 class _ReferralFormSet(_DatedFormSet):
-    """A referral's dates follow Referral.check_dates (and those measured from a changed sent_on)."""
+    """A referral's dates follow Referral.check_dates (and those measured from a changed sent_on).
+
+    Its reply changed here is written on the case's timeline as the case page's is (replies_changed,
+    CaseAdmin.save_formset): so it is held to what the case page asks of one, a day and its words,
+    and one recorded is corrected, not emptied (the timeline has no word for a reply taken back)."""
 
     def check(self, data: dict, *, logged_on, today, changed) -> None:
         if data.get("sent_on") is not None:
@@ -131,6 +144,37 @@ class _ReferralFormSet(_DatedFormSet):
                 replied_on=data.get("replied_on"),
                 changed=changed,
             )
+
+    def clean(self) -> None:
+        super().clean()
+        required = forms.Field.default_error_messages["required"]
+        for form in self._reply_forms():
+            data = form.cleaned_data
+            if "replied_on" in form.errors or "reply" in form.errors:
+                continue  # said already (a day out of range, a reply too long)
+            if data.get("replied_on") is None:
+                form.add_error("replied_on", REPLY_STAYS if form.initial.get("replied_on") else required)
+            elif not (data.get("reply") or "").strip():
+                form.add_error("reply", required)
+
+    def _reply_forms(self) -> list[forms.Form]:
+        """The rows kept (not added: a referral added here writes no event at all) whose reply
+        changed: one that had a reply day, or holds something of a reply now (one with none before
+        and none now, an old stray outcome emptied, says nothing)."""
+        return [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not form.instance._state.adding
+            and set(REPLY_FIELDS) & set(form.changed_data)
+            and (form.initial.get("replied_on") or any(form.cleaned_data.get(f) for f in REPLY_FIELDS))
+        ]
+
+    def replies_changed(self) -> list[tuple[Referral, bool]]:
+        """The referrals whose reply this formset changes, each with whether it had one (a
+        correction) or not (its reply, recorded late): for services.record_reply_correction once
+        saved."""
+        return [(form.instance, form.initial.get("replied_on") is not None) for form in self._reply_forms()]
 
 
 class _StaffInline(CommitteeInline):
@@ -153,6 +197,13 @@ class _Kept:
 
 
 class ReferralInline(_Kept, _StaffInline, admin.TabularInline):
+    """A referral's reply is editable here, and its change written on the case's timeline as the
+    case page's correction is (更正了…的答复。: services.record_reply_correction), rather than read-only
+    with a link to the case page: whoever corrects data here is an administrator, whom the case page
+    gives no reply to correct (the administrator's role reads the app; a sensitive case is not shown
+    to them there), and a reply wrong in a closed case is still wrong. An edit here that wrote no
+    event left the timeline saying the first reply while the referral held another."""
+
     model = Referral
     formset = _ReferralFormSet
     extra = 0
@@ -229,6 +280,8 @@ NOT_CALLED_BACK = _(
 NO_DUPLICATE_OF = _("Say which case this one duplicates.")
 NO_RESOLUTION = _("Say what was done: a resolved case has its resolution.")
 CLOSURE_WHEN_OPEN = _("Only a closed case has how it was closed: leave it empty.")
+GIVE_A_REASON = _("Give a reason.")  # as the secretary's reopening on the case page (services.transition)
+REASON_WITHOUT_REOPENING = _("Only a case reopened has a reason here: leave it empty.")
 
 
 def _listed(labels: list[str]) -> str:
@@ -247,7 +300,21 @@ class CaseAdminForm(forms.ModelForm):
     time of the move when none is given; a case reopened loses its closing, its resolution's time
     and this resolution's satisfaction (its next is called back again). Any status could be set
     here: a new case went straight to "closed", with no resolution, no closing time and no word of
-    how, and the reports counted it closed."""
+    how, and the reports counted it closed.
+
+    A case reopened here gives its reason (`reopen_reason`), as the secretary's reopening on the
+    case page does: the timeline says why under "reopened" (services.record_correction), and the
+    assignee told of it reads why the case is back."""
+
+    reopen_reason = forms.CharField(
+        label=_("Why it is reopened"),
+        required=False,  # required only of a reopening (_keep_to_the_case_life)
+        widget=forms.Textarea({"rows": 2}),
+        validators=[limit(NOTE_MAX)],
+        help_text=_(
+            "Only when the status moves from resolved or closed to an open one: shown on the timeline."
+        ),
+    )
 
     def clean_work_order_number(self) -> str:
         value = self.cleaned_data["work_order_number"]
@@ -259,6 +326,9 @@ class CaseAdminForm(forms.ModelForm):
         data = super().clean()
         if "status" in self.changed_data or "closure" in self.changed_data:
             self._keep_to_the_case_life(data)
+        after = data.get("status") or self.instance.status
+        if (data.get("reopen_reason") or "").strip() and not reopened(self.instance.status, after):
+            self.add_error("reopen_reason", REASON_WITHOUT_REOPENING)  # said nowhere: not dropped unsaid
         due, logged = data.get("due_date"), data.get("created_at") or self.instance.created_at
         if due is not None and logged is not None and "due_date" in self.changed_data:
             try:
@@ -320,6 +390,8 @@ class CaseAdminForm(forms.ModelForm):
             if after != before and not data.get("resolved_at"):
                 data["resolved_at"] = now
         elif reopened(before, after):
+            if not (data.get("reopen_reason") or "").strip():
+                self.add_error("reopen_reason", GIVE_A_REASON)
             # What the save then writes (services.reopen, as in the app), cleared here already so
             # that the times are checked as they will be saved: no resolution's time, and its next
             # resolution is called back again (the answer stays the last call's: last_call_result).
@@ -352,6 +424,11 @@ class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin, CommitteeSearchAdmin):
     inlines = [PartyInline, ReferralInline, FollowUpInline, AidInline, AttachmentInline]
     date_hierarchy = "created_at"
     same_committee = ("building", "household", "duplicate_of", "visit")
+
+    def get_fields(self, request, obj=None):
+        # The reopening's reason under the status it goes with, not after every field of the case.
+        fields = [f for f in super().get_fields(request, obj) if f != "reopen_reason"]
+        return [*fields[: fields.index("status") + 1], "reopen_reason", *fields[fields.index("status") + 1 :]]
 
     def scope_fields(self, form, committee_id) -> None:
         super().scope_fields(form, committee_id)
@@ -413,7 +490,14 @@ class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin, CommitteeSearchAdmin):
             due = reopen(obj, timezone.localdate(), count_due="due_date" not in form.changed_data)
         super().save_model(request, obj, form, change)
         if stored is not None:
-            services.record_correction(case=obj, stored=stored, by=request.user, due=due)
+            reason = (form.cleaned_data.get("reopen_reason") or "").strip()
+            services.record_correction(case=obj, stored=stored, by=request.user, due=due, reason=reason)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        replies = formset.replies_changed() if isinstance(formset, _ReferralFormSet) else []
+        super().save_formset(request, form, formset, change)
+        for referral, answered in replies:  # saved: on the timeline as the case page writes them
+            services.record_reply_correction(referral=referral, answered=answered, by=request.user)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

@@ -35,8 +35,23 @@ def drawn_again(typed: Mapping[str, str]) -> bool:
 
 
 # The forms whose refusal is drawn in them (views._run `posted`), by their name on the page; a
-# referral's reply and chase by "reply-<id>", "chase-<id>".
-FORMS = frozenset({"edit", "refer", "follow_up", "aid", "attach", "reply", "chase"})
+# row's by "<kind>-<row id>": a referral's reply and chase ("reply-<id>", "chase-<id>"), an aid
+# record's status update ("aid_update-<id>") and a file's removal ("remove-<id>").
+FORMS = frozenset({"edit", "refer", "follow_up", "aid", "attach", "reply", "chase", "aid_update", "remove"})
+
+# The forms of an aid record and of a file, said by their row whenever the row is drawn: the update
+# is offered by the aid's row, the removal by the file's, each by rules of their own (who may decide
+# aid, who may remove a file), not by an action of the case's (`allowed`).
+_ROW_FORMS = frozenset({"aid_update", "remove"})
+
+
+def _rows(ctx: dict, kind: str) -> list:
+    """The rows of the page that draw the forms of `kind`, each with its `refused` (kind → words)."""
+    if kind == "aid_update":
+        return ctx["aid_rows"]
+    if kind == "remove":
+        return [item for item, _removable in ctx["attachments"]]
+    return ctx["referrals"]
 
 
 def _drawn(action: str, ctx: dict) -> bool:
@@ -45,10 +60,10 @@ def _drawn(action: str, ctx: dict) -> bool:
     allowed = ctx["allowed"]
     kind, _dash, pk = action.partition("-")
     if kind in FORMS:
-        if kind not in allowed:
+        if kind not in allowed and kind not in _ROW_FORMS:
             return False
-        if pk:  # a referral's reply or chase: drawn by the referral (a chase refused once answered too)
-            return any(str(referral.pk) == pk for referral in ctx["referrals"])
+        if pk:  # by its row (a chase refused once answered too, a file no longer removable)
+            return any(str(row.pk) == pk for row in _rows(ctx, kind))
         if kind == "aid":
             return ctx["names"]["category_code"] == "hardship" or bool(ctx["aid_rows"])
         return True
@@ -71,14 +86,31 @@ def refusal_in_panel(request: HttpRequest, ctx: dict, action: str, words: Sequen
     if _drawn(action, ctx):
         messages.error(request, _("Nothing was saved: correct the marked fields below."))
         kind, _dash, pk = action.partition("-")
-        for referral in ctx["referrals"] if pk else ():  # drawn by its referral (detail.html)
-            if str(referral.pk) == pk:
-                referral.refused[kind] = list(words)
+        for row in _rows(ctx, kind) if pk else ():  # drawn by its row (detail.html)
+            if str(row.pk) == pk:
+                row.refused[kind] = list(words)
         _autofocus(ctx, action)
         return {action: list(words)}
     for text in words:
         messages.error(request, text)
     return {}
+
+
+def unsaved(allowed: set[str], posted: Mapping[str, forms.Form], typed: Mapping[str, str]) -> list:
+    """What was typed for an action the page no longer offers (someone closed the case meanwhile),
+    as (label, words): shown to copy, since there is no form to draw it again in. The words typed,
+    not the choices, which take a tap to make again. A row's own form (an aid's update, a file's
+    removal) has its refusal said by its row, which the page draws as long as the record is there."""
+    shown = [("", text) for action, text in typed.items() if action not in allowed and text.strip()]
+    for name, form in posted.items():
+        kind = name.partition("-")[0]
+        if kind not in allowed and kind not in _ROW_FORMS:
+            shown += [
+                (field.label, field.data)
+                for field in form.visible_fields()
+                if isinstance(field.field, forms.CharField) and (field.data or "").strip()
+            ]
+    return shown
 
 
 def form_words(form: forms.BaseForm, error) -> list[str]:

@@ -300,7 +300,7 @@ class Reopened(_Correctable, Payload):
     after: str = ""
     action: str = "reopen"
     due: str = ""  # the due date counted again from the reopening day (ISO); empty: it stayed
-    corrected: bool = False  # by an administrator correcting its status in the admin (no reason)
+    corrected: bool = False  # by an administrator correcting its status in the admin (the reason: its text)
     OPTIONAL = frozenset({"corrected", "due"})
 
     def sentence(self, files: Container[int]) -> SafeString:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import events, reference, uploads
 from cases.models import Aid, Attachment, Case, CaseCategory, CaseEvent, CaseParty, OutsideBody
 from cases.rules import case_workers
-from cases.services import NewParty, ReplyCorrected
+from cases.services import NewParty, ReplyCorrected, ReplyRecorded
 from committee.roles import Perm
 from common.forms import DateInput, ModelChoiceField, parse_id, take_newer
 from common.lengths import DESCRIPTION_MAX, NOTE_MAX, limit
@@ -413,17 +413,32 @@ class ReplyForm(forms.Form):
         colleague's correction saved meanwhile when it refuses for it (services.ReplyCorrected): as
         typed, a field left as drawn taking theirs (masked as drawn for this reader), each of theirs
         said by its field, and saving again replaces theirs on purpose. Nothing typed is lost,
-        nothing of theirs undone unawares."""
+        nothing of theirs undone unawares. A first reply refused because a colleague recorded theirs
+        meanwhile (services.ReplyRecorded) is drawn the same way as the correction of theirs: the
+        words typed kept where they were typed (a box left empty, their outcome, takes theirs)."""
 
         def act() -> None:
             try:
                 save()
-            except ReplyCorrected as refused:
-                newer = ReplyForm.correcting(refused.referral, [refused.newer], masked=masked)
+            except (ReplyCorrected, ReplyRecorded) as refused:
+                if isinstance(refused, ReplyRecorded):
+                    self._as_correction()
+                replies = [refused.newer] if refused.newer is not None else []
+                newer = ReplyForm.correcting(refused.referral, replies, masked=masked)
                 take_newer(self, newer, self.DRAWN, version="corrects")
+                if not replies:  # a reply with no event (set in the admin before it wrote one): none named
+                    self.data[self.add_prefix("corrects")] = ""
                 raise
 
         return act
+
+    def _as_correction(self) -> None:
+        """This first reply's form, drawn again as a correction (its hidden `correct`, each value as
+        drawn): a first reply's form again would be refused again."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("correct")] = "True"
+        for name in self.DRAWN:
+            self.fields[name].show_hidden_initial = True
 
 
 class FollowUpForm(VersionForm):
@@ -463,6 +478,8 @@ class AidUpdateForm(forms.Form):
     on = forms.DateField(label=_("On"), widget=DATE, initial=timezone.localdate)
     notes = forms.CharField(label=_("Note"), required=False, max_length=500)
     token = token_field()
+    # The aid row's select and its hidden day (detail.html): a refusal said above them, focused (case_page).
+    drawn_by_hand = ("status", "on", "notes")
 
 
 class AttachmentForm(forms.Form):

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit import services as audit
 from cases import events, reference, rules, selectors, services
-from cases.case_page import drawn_again, form_words, out_of_date_message, refusal_in_panel
+from cases.case_page import drawn_again, form_words, out_of_date_message, refusal_in_panel, unsaved
 from cases.due_dates import day_off_warning
 from cases.filters import CaseFilterForm, filter_cases
 from cases.forms import (
@@ -171,13 +171,20 @@ def _detail_context(
         referral.chases = sorted(chases, key=lambda e: e.at)
         masked = services.reply_shown_masked(request.access, referral)  # unless they may reveal numbers
         correction = referral.replied_on and ReplyForm.correcting(referral, timeline, masked=masked)
-        # A first reply refused because a colleague's came first: their reply's correction is drawn,
-        # the refusal in it quoting the words typed (a first reply's form again would be refused again).
+        # A first reply refused because a colleague's came first is drawn again as the correction of
+        # theirs, as typed (forms.ReplyForm.saving); one refused by its own fields once the referral
+        # is answered gives way to their reply's correction (a first reply's form would be refused again).
         typed_reply = posted.get(f"reply-{referral.pk}")
         first = typed_reply is not None and typed_reply.data.get("correct") != "True"
         referral.reply_form = correction if first and correction else typed_reply or correction
         referral.chase_form, referral.refused = posted.get(f"chase-{referral.pk}"), defaultdict(list)
     attachments = children["attachments"]
+    for row in children["aid"]:  # its update refused: drawn again as chosen, the words by it
+        update = posted.get(f"aid_update-{row.pk}")
+        row.chosen = update.data.get("status", row.status) if update else row.status
+        row.refused = defaultdict(list)
+    for item in attachments:  # its removal refused: the words by the file
+        item.refused = defaultdict(list)
     # Aid (who gets how much, and why) is for those who may see sensitive data: not the viewer, not
     # the street, whatever the case.
     sees_aid = request.access.can(Perm.VIEW_SENSITIVE, case.committee_id)
@@ -195,7 +202,7 @@ def _detail_context(
         "refused": defaultdict(list),  # an action's refusal, in its panel: action → its words (_render_case)
         "posted": posted,
         "focus_words": False,  # the refusal's words take the page's focus (case_page._autofocus)
-        "unsaved": _unsaved(allowed, posted, typed or {}),
+        "unsaved": unsaved(allowed, posted, typed or {}),
         "referrals": referrals,
         "parties": case.party_rows,
         "events": timeline,
@@ -226,21 +233,6 @@ def _detail_context(
             edit=lambda: posted.get("edit") or EditForm(instance=case),
         ),
     }
-
-
-def _unsaved(allowed: set[str], posted: Mapping[str, forms.Form], typed: Mapping[str, str]) -> list:
-    """What was typed for an action the page no longer offers (someone closed the case meanwhile),
-    as (label, words): shown to copy, since there is no form to draw it again in. The words typed,
-    not the choices, which take a tap to make again."""
-    shown = [("", text) for action, text in typed.items() if action not in allowed and text.strip()]
-    for name, form in posted.items():
-        if name.partition("-")[0] not in allowed:
-            shown += [
-                (field.label, field.data)
-                for field in form.visible_fields()
-                if isinstance(field.field, forms.CharField) and (field.data or "").strip()
-            ]
-    return shown
 
 
 def _names(request: HttpRequest, case: Case) -> dict:
@@ -510,12 +502,8 @@ def aid(request: HttpRequest, pk: int) -> HttpResponse:
 def aid_update(request: HttpRequest, pk: int) -> HttpResponse:
     row = _child(request, Aid, pk)
     form = AidUpdateForm(request.POST)
-    return _run(
-        request,
-        row.case_id,
-        _("Aid updated."),
-        lambda: services.update_aid(access=request.access, aid=row, **_cleaned(form)),
-    )
+    update = _form_action(form, partial(services.update_aid, access=request.access, aid=row))
+    return _run(request, row.case_id, _("Aid updated."), update, posted={f"aid_update-{row.pk}": form})
 
 
 # --- Files ------------------------------------------------------------------------------------------------
@@ -573,9 +561,6 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
         with contextlib.suppress(Attachment.DoesNotExist):  # a second tap, or another tab, got there first
             services.remove_attachment(access=request.access, attachment=item)
 
-    return _run(
-        request,
-        item.case_id,
-        _("File removed: %(name)s.") % {"name": mask_numbers_in_text(item.original_name)},
-        remove,
-    )
+    done = _("File removed: %(name)s.") % {"name": mask_numbers_in_text(item.original_name)}
+    # No field: a refusal is said by the file (case_page.refusal_in_panel), its words focused.
+    return _run(request, item.case_id, done, remove, posted={f"remove-{item.pk}": forms.Form(request.POST)})

@@ -37,12 +37,13 @@ from cases.services.case import (
     take,
     transition,
 )
-from cases.services.correction import record_correction
+from cases.services.correction import record_correction, record_reply_correction
 from cases.services.once import Repeated
 from cases.services.reopening import reopen
 from cases.services.work import (
     DECISIONS,
     ReplyCorrected,
+    ReplyRecorded,
     add_aid,
     add_attachment,
     chase,
@@ -52,6 +53,7 @@ from cases.services.work import (
     refer,
     remove_attachment,
     reply_shown_masked,
+    reply_written,
     update_aid,
 )
 
@@ -66,6 +68,7 @@ __all__ = [
     "NewParty",
     "Repeated",
     "ReplyCorrected",
+    "ReplyRecorded",
     "add_aid",
     "add_attachment",
     "add_note",
@@ -85,10 +88,12 @@ __all__ = [
     "record_correction",
     "record_follow_up",
     "record_reply",
+    "record_reply_correction",
     "refer",
     "remove_attachment",
     "reopen",
     "reply_shown_masked",
+    "reply_written",
     "take",
     "transition",
     "update_aid",

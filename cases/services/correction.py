@@ -1,14 +1,16 @@
 """An administrator's correction of a case in the admin, written on its timeline as the app's own
-changes are (cases/admin.py CaseAdmin.save_model saves the row, then calls this)."""
+changes are (cases/admin.py CaseAdmin.save_model saves the row, then calls record_correction; its
+referral rows saved, CaseAdmin.save_formset calls record_reply_correction)."""
 
 import datetime
 
 from django.db import transaction
 
 from cases import events
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, Referral
 from cases.services.case import EDITABLE
 from cases.services.reopening import reopened
+from cases.services.work import reply_written
 from committee.models import User
 
 
@@ -19,14 +21,16 @@ def record_correction(
     stored: Case,
     by: User,
     due: datetime.date | None = None,
+    reason: str = "",
     at: datetime.datetime | None = None,
 ) -> list[CaseEvent]:
     """An administrator's correction of a case in the admin, on its timeline as the app's own changes
     are: what the case is about (the EDITABLE fields: events.Edited), its assignee (events.Assigned:
     the new assignee is told, and the one it was taken from) and its status (events.StatusChanged;
     a case reopened, events.Reopened with `due`, the date its reopening counted again, as the
-    secretary's reopening says it, and told as it is), each marked as corrected in the admin.
-    `stored`: the case as it was before, `case` as saved.
+    secretary's reopening says it, with `reason`, why, as its text, as the secretary's reopening
+    keeps its reason, and told as it is), each marked as corrected in the admin. `stored`: the case
+    as it was before, `case` as saved.
 
     The admin saves the row itself and does not go through edit, assign or transition: those hold
     staff to the case's life (who may, from which status, with a resolution or a reason), and a
@@ -52,11 +56,31 @@ def record_correction(
         )
         recorded.append(events.record(case, payload, actor=by, at=at))
     if stored.status != case.status:
+        text = ""
         if reopened(stored.status, case.status):
             payload = events.Reopened(
                 before=stored.status, after=case.status, due=str(due or ""), corrected=True
             )
+            text = reason
         else:
             payload = events.StatusChanged(before=stored.status, after=case.status, corrected=True)
-        recorded.append(events.record(case, payload, actor=by, at=at))
+        recorded.append(events.record(case, payload, actor=by, text=text, at=at))
     return recorded
+
+
+@transaction.atomic
+def record_reply_correction(
+    *, referral: Referral, answered: bool, by: User, at: datetime.datetime | None = None
+) -> CaseEvent:
+    """An administrator's change of a referral's reply in the admin (its day, words or outcome, as
+    the admin's referral row saved them), on the case's timeline as the case page's reply writes it
+    (services.reply_written): `answered`, the referral had a reply, now corrected (更正了…的答复。,
+    the words it replaced kept on the event before); else its reply, recorded late.
+
+    The app's reply service is not called: it holds staff to the case's life (the assignee or the
+    secretary, an open or resolved case), and the administrator corrects outside it, in a closed
+    case too. For the same reason a reply recorded here moves no status (the app puts a waiting
+    case whose last reply is in back in progress): the status is corrected in the same form."""
+    case = Case.all_objects.get(pk=referral.case_id)
+    referral = Referral.all_objects.select_related("body").get(pk=referral.pk)
+    return reply_written(case, referral, before=case.status, correction=answered, actor=by, at=at)

@@ -121,6 +121,23 @@ class ReplyCorrected(ValidationError):
         self.referral, self.newer = referral, newer
 
 
+class ReplyRecorded(ValidationError):
+    """A first reply to a referral a colleague answered meanwhile (from a page drawn before): nothing
+    was written. `newer`: their reply's event (None: a reply with none, set in the admin before its
+    changes were written); `referral`: the referral as it is now. The case page draws the words typed
+    again in the correction of their reply (forms.ReplyForm.saving), so that saving again replaces
+    theirs on purpose, and says theirs."""
+
+    def __init__(self, referral: Referral, newer: CaseEvent | None) -> None:
+        said = _(
+            "%(name)s recorded the reply meanwhile: “%(theirs)s”. Yours is not saved yet, and what you "
+            "typed is kept in the form below: save it to replace theirs, or write a note to add to it."
+        )
+        name = newer.actor.display_name if newer is not None and newer.actor_id else _("A colleague")
+        super().__init__(said % {"name": name, "theirs": mask_numbers_in_text(referral.reply)})
+        self.referral, self.newer = referral, newer
+
+
 def last_reply(referral: Referral) -> CaseEvent | None:
     """The event of the reply `referral` has now: its first reply's, or its latest correction's."""
     replies = CaseEvent.all_objects.filter(
@@ -147,11 +164,12 @@ def record_reply(
     replied_on); the referral's other dates, as stored, are not checked again here.
 
     A referral answered already (a colleague recorded the reply first, from a page drawn before) is
-    refused, with the colleague's reply and the words typed now: `correct` replaces it on purpose,
-    `corrects` naming the reply it replaces (its event, as the form was drawn: last_reply). One
-    drawn over a reply corrected since is refused likewise (ReplyCorrected), so that of two people
-    correcting at once the later does not silently replace the earlier; so is one that does not
-    say (a page drawn before corrections said), which, drawn again, does.
+    refused (ReplyRecorded), saying the colleague's reply, the words typed now drawn again as a
+    correction of it: `correct` replaces it on purpose, `corrects` naming the reply it replaces (its
+    event, as the form was drawn: last_reply). One drawn over a reply corrected since is refused
+    likewise (ReplyCorrected), so that of two people correcting at once the later does not silently
+    replace the earlier; so is one that does not say (a page drawn before corrections said), which,
+    drawn again, does.
 
     A correction by who reads the reply masked (reply_shown_masked) keeps the numbers they left as
     its form showed them: their hidden digits are put back (common.masking.keep_hidden_digits), not
@@ -164,17 +182,11 @@ def record_reply(
         # Refused rather than kept beside it: two people recording the same body's answer mostly
         # record the same call, and a referral has one reply (its day and outcome count in the
         # reports). Replacing it lost the first person's words without a word to either. Refused,
-        # the first reply stands, and the second person reads it with their own words said back
-        # (an answered referral's page draws its correction, not a second reply): nothing of either is
-        # lost, and what the second adds goes in a note, or replaces it with `correct`.
-        raise ValidationError(
-            _(
-                "A colleague has recorded their reply already: “%(theirs)s”. Yours was not saved: "
-                "“%(yours)s”. To add to it, write a note."
-            )
-            # Their reply as every page shows it (numbers masked); the words typed now, as typed.
-            % {"theirs": mask_numbers_in_text(referral.reply), "yours": reply}
-        )
+        # the first reply stands, and the second person reads it with their own words back in the
+        # boxes where they typed them, now the correction of it (quoted inside the refusal, they
+        # had to be copied out of it): nothing of either is lost, and what the second adds goes in
+        # a note, or replaces it on purpose.
+        raise ReplyRecorded(referral, last_reply(referral))
     if correct and reply_shown_masked(access, referral):
         reply, outcome = _with_hidden_digits(referral, reply=reply, outcome=outcome)
     at = at or timezone.now()
@@ -198,19 +210,37 @@ def record_reply(
         case.status = Case.Status.IN_PROGRESS
         fields.append("status")
     _save(case, *fields)
+    reply_written(case, referral, before=before, correction=correct, actor=access.user, at=at, token=token)
+    return referral
+
+
+def reply_written(
+    case: Case,
+    referral: Referral,
+    *,
+    before: str,
+    correction: bool,
+    actor,
+    at: datetime.datetime | None = None,
+    token: str = "",
+) -> CaseEvent:
+    """The event of `referral`'s reply as it now stands (its day, words and outcome, as saved): its
+    reply, or with `correction` the one that replaces the reply before it (更正了…的答复). A
+    correction is a second reply event: the timeline keeps the words it replaced on the first.
+    `before`: the case's status before the reply (`case`'s now, after it). Written for the case
+    page (record_reply) and for an administrator's change of a reply in the admin
+    (correction.record_reply_correction): one event, said the same wherever the reply changed."""
     replied = _body_event(
         events.ReplyReceived,
         referral,
-        outcome=outcome,
+        outcome=referral.outcome,
         days=referral.days_out,
         late=referral.days_late,
         before=before,
         after=case.status,
-        correction=correct,
+        correction=correction,
     )
-    # A correction is a second reply event: the timeline keeps the words it replaced on the first.
-    events.record(case, replied, actor=access.user, text=reply, at=at, token=token)
-    return referral
+    return events.record(case, replied, actor=actor, text=referral.reply, at=at, token=token)
 
 
 def reply_shown_masked(access: Access, referral: Referral) -> bool:
@@ -473,14 +503,26 @@ def add_attachment(
     return attachment
 
 
+NOT_YOURS_TO_REMOVE_NOW = _(
+    "You added this file, but you no longer work on this committee's cases: only the secretary can "
+    "remove it now."
+)
+
+
 @transaction.atomic
 def remove_attachment(*, access: Access, attachment: Attachment, at: datetime.datetime | None = None) -> None:
     """Delete a file and its record; the timeline keeps that it was there, who removed it and when.
     The stored file goes once the transaction commits (a rollback keeps it with its record).
-    Raises Attachment.DoesNotExist when it is already gone (a second tap, another tab)."""
+    Raises Attachment.DoesNotExist when it is already gone (a second tap, another tab), and a
+    ValidationError when whoever added it may no longer remove it (rules.may_remove_attachment)."""
     case = Case.all_objects.select_for_update().get(pk=attachment.case_id)
     attachment = Attachment.all_objects.select_related("case").get(pk=attachment.pk)
     if not may_remove_attachment(access, attachment):
+        if attachment.uploaded_by_id == access.user.pk:
+            # Theirs, offered by a page drawn while they still worked the committee's cases (a role
+            # changed since): told why in words by the file, as a status changed meanwhile is, not a
+            # bare 403 page. Anyone else was never offered it.
+            raise ValidationError(NOT_YOURS_TO_REMOVE_NOW)
         raise PermissionDenied
     name, stage = attachment.original_name, attachment.stage
     stored = [f for f in (attachment.file, attachment.display) if f]

@@ -13,9 +13,11 @@ from playwright.sync_api import expect
 from cases import services
 from cases.models import CaseEvent, OutsideBody
 from committee.access import Access
+from committee.models import Membership
+from committee.roles import Role
 from common.lengths import DESCRIPTION_MAX
 from tests.browser.conftest import PHONE, SCREENSHOTS, login, screenshot, watch_console
-from tests.factories import make_case
+from tests.factories import jpeg_upload, make_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -126,8 +128,9 @@ def test_a_refusal_no_field_stands_by_is_focused_and_on_screen_without_javascrip
         services.record_reply(access=Access(org.secretary_a), referral=referral, reply="物业已修好")
         form.get_by_role("button", name="保存答复").click()
         words = page.locator(f"#reply-{referral.pk}-refused")
-        expect(words).to_contain_text("已有同事记录了答复")
-        expect(words).to_contain_text("物业说下周修")  # the words typed, said back
+        expect(words).to_contain_text("刚刚记录了答复：“物业已修好”")
+        expect(words).not_to_contain_text("物业说下周修")  # not quoted: back in the box where it was typed
+        expect(form.locator("textarea[name=reply]")).to_have_value("物业说下周修")
         expect(words).to_be_focused()
         assert _on_screen(page, words), "the refusal is off screen"
         assert (
@@ -159,3 +162,52 @@ def test_a_referral_refused_in_place_is_focused_in_its_form(phone, org):
     assert _on_screen(phone, day), "the refused day is off screen"
     expect(phone.locator("#id_their_reference")).to_have_value("沪水2026-18")
     _screen(phone, "case-page-referral-refused-phone")
+
+
+def test_an_aid_update_refused_in_place_is_said_by_its_row_and_focused(phone, org):
+    """The aid's status update (htmx): a day the service refuses (the page's hidden day, moved to
+    tomorrow as a page left open past midnight would not, but a hand could): the words by the aid's
+    row, focused and on screen below a long description, the status as chosen."""
+    case = make_case(
+        org.worker_a, org.a, title="困难家庭", code="hardship", assignee=org.worker_a, description=LONG
+    )
+    aid = services.add_aid(access=Access(org.secretary_a), case=case, kind="subsidy", amount=500)
+    login(phone, "secretary_a")
+    phone.goto(f"/cases/{case.pk}/")
+    form = phone.locator(f"form[action='{reverse('cases:aid_update', args=[aid.pk])}']")
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    form.locator("input[name=on]").evaluate("(e, day) => e.value = day", tomorrow)
+    form.locator("select[name=status]").select_option("paid")
+    form.get_by_role("button", name="更新").click()
+    words = phone.locator(f"#aid-update-{aid.pk}-refused")
+    expect(words).to_contain_text("救助发放日期不能晚于今天")
+    expect(words).to_be_focused()
+    assert _on_screen(phone, words), "the refusal is off screen"
+    expect(form.locator("select[name=status]")).to_have_value("paid")
+    expect(phone.locator(".messages .message.error")).to_have_text("没有保存，请修改下面标出的内容。")
+    _screen(phone, "case-page-aid-update-refused-phone")
+
+
+def test_a_removal_refused_is_said_by_the_file_without_javascript(browser, live_server, org):
+    """李敏's photo, her role changed to viewer while her page still offered 删除: the words beside
+    the file, focused by the browser itself and on screen, the file still there."""
+    case = make_case(org.worker_a, org.a, title="厨房地漏返水", assignee=org.worker_a, description=LONG)
+    item = services.add_attachment(access=Access(org.worker_a), case=case, uploaded=jpeg_upload("门口.jpg"))
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", java_script_enabled=False, **PHONE
+    )
+    page = context.new_page()
+    try:
+        login(page, "worker_a")
+        page.goto(f"/cases/{case.pk}/")
+        Membership.objects.filter(user=org.worker_a, committee=org.a).update(role=Role.VIEWER)
+        form = page.locator(f"form[action='{reverse('cases:attachment_remove', args=[item.pk])}']")
+        form.get_by_role("button", name="删除").click()
+        words = page.locator(f"#remove-{item.pk}-refused")
+        expect(words).to_contain_text("现在只有书记可以删除")
+        expect(words).to_be_focused()
+        assert _on_screen(page, words), "the refusal is off screen"
+        expect(page.locator(".attachments li.refused img")).to_be_visible()
+        _screen(page, "case-page-removal-refused-phone-no-js")
+    finally:
+        context.close()

@@ -24,6 +24,7 @@ from tests.factories import admin_form_data, logged_on, make_case
 
 DAY = datetime.timedelta(days=1)
 S = Case.Status
+WHY = "居民说又堵了"  # a reopening in the admin gives its reason (test_admin_reopen_reason.py)
 
 
 def _resolved_long_ago(org, **kwargs) -> Case:
@@ -59,7 +60,7 @@ def _timeline(client, case) -> str:
 def test_a_case_reopened_in_the_admin_is_due_again_from_the_day_it_is_reopened(org, as_user):
     case = _resolved_long_ago(org)
     assert case.is_overdue is False and case.due_date < timezone.localdate()  # resolved: not overdue
-    assert _post(as_user(org.superuser), case, status=S.IN_PROGRESS).status_code == 302
+    assert _post(as_user(org.superuser), case, status=S.IN_PROGRESS, reopen_reason=WHY).status_code == 302
     case = Case.all_objects.get(pk=case.pk)
     today = timezone.localdate()
     assert case.status == S.IN_PROGRESS
@@ -78,7 +79,7 @@ def test_a_case_reopened_in_the_admin_is_due_again_from_the_day_it_is_reopened(o
 def test_the_timeline_says_it_was_reopened_with_its_new_date_as_the_case_page_does(org, as_user):
     case = _resolved_long_ago(org)
     before = CaseEvent.all_objects.filter(case=case).count()
-    assert _post(as_user(org.superuser), case, status=S.IN_PROGRESS).status_code == 302
+    assert _post(as_user(org.superuser), case, status=S.IN_PROGRESS, reopen_reason=WHY).status_code == 302
     case = Case.all_objects.get(pk=case.pk)
     # One event, a reopening's (as services.transition REOPEN writes), not a status change and a
     # due date "edited" beside it.
@@ -98,7 +99,7 @@ def test_the_timeline_says_it_was_reopened_with_its_new_date_as_the_case_page_do
 
 def test_the_assignee_is_told_the_case_is_reopened(org, as_user):
     case = _resolved_long_ago(org)
-    assert _post(as_user(org.superuser), case, status=S.IN_PROGRESS).status_code == 302
+    assert _post(as_user(org.superuser), case, status=S.IN_PROGRESS, reopen_reason=WHY).status_code == 302
     notify_for_event(_last_event(case))
     (told,) = Notification.objects.filter(recipient=org.worker_a)
     assert told.kind == Notification.Kind.REOPENED
@@ -109,7 +110,7 @@ def test_a_closed_case_reopened_in_the_admin_is_due_again_and_loses_its_closing(
     Case.all_objects.filter(pk=case.pk).update(
         status=S.CLOSED, closure=Case.Closure.FOLLOWED_UP, closed_at=timezone.now(), satisfaction="satisfied"
     )
-    assert _post(as_user(org.superuser), case, status=S.IN_PROGRESS).status_code == 302
+    assert _post(as_user(org.superuser), case, status=S.IN_PROGRESS, reopen_reason=WHY).status_code == 302
     case = Case.all_objects.get(pk=case.pk)
     assert (case.status, case.closure, case.closed_at, case.resolved_at) == (S.IN_PROGRESS, "", None, None)
     assert case.due_date == add_workdays(timezone.localdate(), 10)
@@ -122,7 +123,7 @@ def test_a_later_date_it_has_is_kept_and_the_timeline_says_reopened(org, as_user
     far = timezone.localdate() + 300 * DAY
     case = make_case(org.worker_a, org.a, assignee=org.worker_a, due_date=far)
     services.transition(access=Access(org.worker_a), case=case, action=Action.RESOLVE, text="已装")
-    assert _post(as_user(org.superuser), case, status=S.IN_PROGRESS).status_code == 302
+    assert _post(as_user(org.superuser), case, status=S.IN_PROGRESS, reopen_reason=WHY).status_code == 302
     case = Case.all_objects.get(pk=case.pk)
     assert (case.status, case.due_date, case.due_workdays) == (S.IN_PROGRESS, far, None)
     with translation.override("en"):
@@ -136,7 +137,8 @@ def test_a_date_typed_in_the_same_correction_is_the_one_kept(org, as_user):
     date set by hand (a year's holidays entered later leave it), and the timeline says both."""
     case = _resolved_long_ago(org)
     typed = timezone.localdate() + 30 * DAY
-    response = _post(as_user(org.superuser), case, status=S.IN_PROGRESS, due_date=typed.isoformat())
+    changes = {"status": S.IN_PROGRESS, "reopen_reason": WHY, "due_date": typed.isoformat()}
+    response = _post(as_user(org.superuser), case, **changes)
     assert response.status_code == 302
     case = Case.all_objects.get(pk=case.pk)
     assert (case.status, case.due_date, case.due_workdays) == (S.IN_PROGRESS, typed, None)
@@ -149,7 +151,7 @@ def test_a_date_typed_in_the_same_correction_is_the_one_kept(org, as_user):
 def test_a_request_to_reopen_waiting_is_answered_and_its_asker_told(org, as_user):
     case = _resolved_long_ago(org)
     services.ask_reopen(access=Access(org.worker_a), case=case, text="居民说又堵了")
-    assert _post(as_user(org.superuser), case, status=S.IN_PROGRESS).status_code == 302
+    assert _post(as_user(org.superuser), case, status=S.IN_PROGRESS, reopen_reason=WHY).status_code == 302
     case = Case.all_objects.get(pk=case.pk)
     assert case.reopen_requested_at is None and case.due_date == add_workdays(timezone.localdate(), 10)
     notify_for_event(_last_event(case))

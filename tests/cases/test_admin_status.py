@@ -14,6 +14,7 @@ from tests.cases.page_text import text_of
 from tests.factories import admin_form_data, make_case
 
 S, C = Case.Status, Case.Closure
+WHY = "居民说又堵了"  # a reopening in the admin gives its reason (test_admin_reopen_reason.py)
 
 
 @pytest.fixture
@@ -118,7 +119,7 @@ def test_a_resolved_case_is_closed_once_followed_up(org, case, as_user):
 def test_a_case_reopened_in_the_admin_loses_its_closing_as_in_the_app(org, case, as_user):
     now = timezone.now()
     _set(case, status=S.CLOSED, closure=C.WITHDRAWN, closed_at=now, resolved_at=now, resolution="撤回")
-    assert _post(as_user(org.superuser), case, status=S.IN_PROGRESS).status_code == 302
+    assert _post(as_user(org.superuser), case, status=S.IN_PROGRESS, reopen_reason=WHY).status_code == 302
     case.refresh_from_db()
     assert (case.status, case.closure, case.closed_at, case.resolved_at) == (S.IN_PROGRESS, "", None, None)
 
@@ -158,7 +159,7 @@ def test_a_case_reopened_in_the_admin_waits_for_a_call_of_its_own_as_in_the_app(
     FollowUp.all_objects.create(
         case=case, committee=case.committee, called_on=day, called_by=org.secretary_a, satisfaction="mostly"
     )
-    assert _post(as_user(org.superuser), case, status=S.IN_PROGRESS).status_code == 302
+    assert _post(as_user(org.superuser), case, status=S.IN_PROGRESS, reopen_reason=WHY).status_code == 302
     case.refresh_from_db()
     assert (case.status, case.satisfaction) == (S.IN_PROGRESS, "")
     assert (case.last_called_on, case.last_call_result) == (day, "mostly")

@@ -40,11 +40,12 @@ def test_a_second_reply_is_refused_with_the_colleagues_reply_and_nothing_changes
     services.record_reply(
         access=Access(org.worker_a), referral=referral, reply="物业已修好", outcome="已处理"
     )
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(services.ReplyRecorded) as refused:
         services.record_reply(access=Access(org.secretary_a), referral=referral, reply="物业说下周修")
     said = " ".join(refused.value.messages)
-    assert "已有同事记录了答复" in said and "物业已修好" in said
-    assert "物业说下周修" in said  # the second person's words, shown back to them: not lost
+    assert "李敏刚刚记录了答复：“物业已修好”" in said
+    # The second person's words go back into their boxes (test_refused_in_its_form.py), over theirs:
+    assert refused.value.newer == CaseEvent.all_objects.get(case=case, kind=CaseEvent.Kind.REPLY)
     referral.refresh_from_db()
     assert (referral.reply, referral.outcome) == ("物业已修好", "已处理")
     assert CaseEvent.all_objects.filter(case=case, kind=CaseEvent.Kind.REPLY).count() == 1
@@ -76,7 +77,8 @@ def test_the_second_replier_on_the_page_is_told_and_keeps_their_words(org, as_us
     data_second = _form(second.get(page_url).text, url) | {"reply": ["物业说下周修"]}
     assert first.post(url, data_first).status_code == 302
     page = second.post(url, data_second).text  # drawn again at once, the refusal in the reply's panel
-    assert "已有同事记录了答复" in page and "物业已修好" in page and "物业说下周修" in page
+    assert "刚刚记录了答复：“物业已修好”" in page
+    assert _form(page, url)["reply"] == ["物业说下周修"]  # in its box, as typed
     referral.refresh_from_db()
     assert referral.reply == "物业已修好"
 
@@ -162,8 +164,7 @@ def test_the_page_says_why_an_aid_update_was_refused(org, as_user):
     client = as_user(org.secretary_a)
     url = reverse("cases:aid_update", args=[aid.pk])
     data = {"status": Aid.Status.APPROVED, "on": str(timezone.localdate()), "notes": "核对过家庭收入"}
-    client.post(url, data)
-    page = client.get(reverse("cases:detail", args=[case.pk])).text
+    page = client.post(url, data).text  # drawn again at once, the refusal by the aid's row
     assert "2000" in page and "核对过家庭收入" in page
     assert Aid.all_objects.get(pk=aid.pk).status == Aid.Status.APPLIED
 

@@ -139,11 +139,36 @@ def test_a_reply_a_colleague_recorded_first_is_said_in_the_replys_panel(org, as_
     url = reverse("cases:reply", args=[referral.pk])
     second = as_user(org.secretary_a)
     data = _form(second.get(page_url).text, url) | {"reply": ["物业说下周修"]}
-    services.record_reply(access=Access(org.worker_a), referral=referral, reply="物业已修好")
-    form = _refused(second.post(url, data, headers=headers), url, "已有同事记录了答复")
-    assert "物业说下周修" in text_of(form)  # the words typed, said back
-    assert 'name="correct" value="True"' in form  # their reply's correction, not a second reply again
+    services.record_reply(access=Access(org.worker_a), referral=referral, reply="物业已修好", outcome="已修")
+    form = _refused(second.post(url, data, headers=headers), url, "刚刚记录了答复：“物业已修好”")
+    words = text_of(form[: form.index("</ul>", form.index(f'id="reply-{referral.pk}-refused"'))])
+    assert "物业说下周修" not in words  # said back in its box, not quoted in the refusal
+    drawn = _form(form, url)
+    assert drawn["reply"] == ["物业说下周修"]  # kept where it was typed
+    assert drawn["outcome"] == ["已修"]  # left empty: theirs, so that saving again keeps it
+    assert drawn["correct"] == ["True"]  # their reply's correction, not a second reply again
+    assert "autofocus" in form[: form.index('name="reply"')]  # the words, focused
     assert Referral.all_objects.get(pk=referral.pk).reply == "物业已修好"
+
+
+def test_a_reply_a_colleague_recorded_first_replaces_theirs_once_saved_again(org, as_user):
+    """Saved again as drawn, the words typed replace the colleague's reply, as a correction: the
+    timeline keeps both (更正了…的答复)."""
+    case, referral = _referral(org)
+    page_url = reverse("cases:detail", args=[case.pk])
+    url = reverse("cases:reply", args=[referral.pk])
+    second = as_user(org.secretary_a)
+    data = _form(second.get(page_url).text, url) | {"reply": ["物业说下周修"]}
+    services.record_reply(access=Access(org.worker_a), referral=referral, reply="物业已修好")
+    again = _form(second.post(url, data).text, url)
+    assert second.post(url, again).status_code == 302
+    assert Referral.all_objects.get(pk=referral.pk).reply == "物业说下周修"
+    replies = CaseEvent.all_objects.filter(case=case, kind=CaseEvent.Kind.REPLY).order_by("pk")
+    assert [(e.text, e.data.get("correction", False)) for e in replies] == [
+        ("物业已修好", False),
+        ("物业说下周修", True),
+    ]
+    assert "更正了" in text_of(second.get(page_url).text)
 
 
 @HEADERS
