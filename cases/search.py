@@ -7,7 +7,9 @@ reader sees them (a whole number is searched apart: full_number_filter):
 
 the case number, the title, description, place and work order number as written, each run of
 Chinese characters again as its bigrams (every character with the one after it, the run's last
-character alone), the parties' names with their pinyin and initials (residents.search_keys), and
+character alone), the parties' names with their pinyin and initials (residents.search_keys), the
+last four digits of each party's phone and household phone (what every page shows of them: 5678 finds
+the case of 138****5678's resident, as the resident search finds the resident; party_phone_token), and
 the address of the case's building, or of its household with the room, as people type it
 (residents.addresses.address_forms: 12号 449弄12号 定海路449弄12号 449-12 12号302室 … 12-302, and
 the road's bigrams). The address does not go through the masking: its numbers are a lane, a number
@@ -55,14 +57,37 @@ def _text_tokens(text: str) -> list[str]:
     return tokens
 
 
+_TAIL = 4  # the digits of a phone every reader sees (common/masking.py)
+# ASCII digits as their full-width forms: a party's last four in the key (party_phone_token).
+_WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def party_phone_token(phone: str) -> str:
+    """A party's phone in the case key: its last four digits (all a page shows of it: 138****5678,
+    ****2100), in full-width digits, then '#': ５６７８#. Full width, because every search term is
+    folded to ASCII (search_terms) and every text of the key too: only a four-digit term's own
+    pattern (term_filter) reaches the token, never a shorter or longer run of digits matched
+    anywhere in the key (449, a lane, finding every party whose phone ends 4491 or 1449 would drown
+    the lane's cases)."""
+    digits = re.sub(r"\D", "", phone or "")
+    return f"{digits[-_TAIL:].translate(_WIDE)}#" if len(digits) >= _TAIL else ""
+
+
 def search_key(
-    *, number: str, texts: Iterable[str], names: Iterable[str], address: Iterable[str] = ()
+    *,
+    number: str,
+    texts: Iterable[str],
+    names: Iterable[str],
+    address: Iterable[str] = (),
+    phones: Iterable[str] = (),
 ) -> str:
-    """The key from its parts (pure: the services, the reindex and the benchmark's COPY use it)."""
+    """The key from its parts (pure: the services, the reindex and the benchmark's COPY use it);
+    `phones`: the parties' phones and their households' (party_phone_token)."""
     tokens = [number]
     for text in texts:
         tokens.extend(_text_tokens(text))
     tokens.extend(address)
+    tokens.extend(party_phone_token(phone) for phone in phones)
     for name in names:
         spelled = name_tokens(name)  # the name, its pinyin and initials
         tokens.extend(spelled)
@@ -90,24 +115,33 @@ def case_address(case) -> list[str]:
     return address_tokens(building.road, building.lane, building.number, household.room if household else "")
 
 
-def key_for(case, names: Iterable[str], address: Iterable[str] | None = None) -> str:
+def key_for(
+    case, names: Iterable[str], address: Iterable[str] | None = None, phones: Iterable[str] = ()
+) -> str:
     """The case's key; `address` (address_tokens) when the caller holds it, else read from the case's
-    building and household (loaded with it by reindex_cases)."""
+    building and household (loaded with it by reindex_cases); `phones`: its parties' (search_key)."""
     return search_key(
         number=case.number,
         texts=[case.title, case.description, case.place, case.work_order_number],
         names=names,
         address=case_address(case) if address is None else address,
+        phones=phones,
     )
 
 
 def term_filter(term: str) -> Q:
     """One search term (lower case, no spaces). One or two characters: the start of a token (every
     bigram and initials are tokens of their own), which a trigram index can serve; three or more:
-    anywhere in the text (its own trigrams serve it)."""
+    anywhere in the text (its own trigrams serve it). Four digits are also the end of a party's phone
+    (party_phone_token), as the resident search reads them: a second pattern on the same key and
+    index, so a year (2026) still finds the texts that hold it and adds the few parties' phones
+    ending so."""
     if len(term) <= 2:
         return Q(search_key__contains=f" {term}")
-    return Q(search_key__contains=term)
+    found = Q(search_key__contains=term)
+    if len(term) == _TAIL and term.isascii() and term.isdigit():
+        found |= Q(search_key__contains=f" {party_phone_token(term)}")
+    return found
 
 
 # A whole number in a case's text, however typed (138 1234 5678, +86…, 021-…, １３８－１２３４－５６７８):
@@ -196,14 +230,16 @@ def reindex_cases(case_ids: Iterable[int]) -> None:
             .order_by()
         )
         names: dict[int, list[str]] = defaultdict(list)
+        phones: dict[int, list[str]] = defaultdict(list)
         parties = (
             CaseParty.all_objects.filter(case_id__in=batch)
             .order_by("pk")
-            .values_list("case_id", "resident__name")
+            .values_list("case_id", "resident__name", "resident__phone", "resident__household__phone")
         )
-        for case_id, name in parties:
+        for case_id, name, phone, home_phone in parties:
             names[case_id].append(name)
-        _write([(case.pk, key_for(case, names[case.pk])) for case in cases])
+            phones[case_id] += [phone, home_phone]
+        _write([(case.pk, key_for(case, names[case.pk], phones=phones[case.pk])) for case in cases])
 
 
 def reindex_cases_holding_numbers(cases: QuerySet) -> int:
@@ -237,14 +273,24 @@ def reindex_cases_at(*, building=None, household=None) -> None:
 
 
 def reindex_cases_of_residents(resident_ids: Iterable[int]) -> None:
-    """A resident's name changed: the keys of the cases they are a party to."""
+    """A resident's name or phone changed, or their household (its phone): the keys of the cases
+    they are a party to."""
     from cases.models import CaseParty
 
     ids = list(resident_ids)
-    if ids:
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start : start + _BATCH]
         reindex_cases(
-            CaseParty.all_objects.filter(resident_id__in=ids).values_list("case_id", flat=True).distinct()
+            CaseParty.all_objects.filter(resident_id__in=batch).values_list("case_id", flat=True).distinct()
         )
+
+
+def reindex_cases_of_household(household) -> None:
+    """A household's phone changed: the keys of the cases its members are parties to."""
+    from cases.models import CaseParty
+
+    parties = CaseParty.all_objects.filter(resident__household=household)
+    reindex_cases(parties.values_list("case_id", flat=True).distinct())
 
 
 def _write(rows: list[tuple[int, str]]) -> None:
