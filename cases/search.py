@@ -28,7 +28,7 @@ SQLite has no such index and scans; the same LIKE patterns give the same rows th
 
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -38,7 +38,7 @@ from residents.addresses import address_forms
 from residents.models import Resident
 from residents.search_keys import bigram_tokens, name_tokens
 from residents.selectors import full_number_filter as resident_filter
-from residents.selectors import full_number_kind
+from residents.selectors import full_number_kind, grouped_shown_ids
 from residents.selectors import shown_number_filter as resident_shown_filter
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -48,9 +48,12 @@ _BATCH = 1000
 def _text_tokens(text: str) -> list[str]:
     """The text as every reader sees it (its personal numbers masked: 138****5678, so that no search
     matches the digits the page hides), full-width forms folded (as search_terms folds the box: 5678
-    finds １３８****５６７８), lower case, split on spaces; then each Chinese run's bigrams."""
-    words = fold(mask_numbers_in_text(text or "")).lower().split()
-    tokens = list(words)
+    finds １３８****５６７８), lower case, split on spaces; an ID number typed in groups, shown so
+    (3101** ******** 0017), also as one word (3101**********0017: what the box makes of it and of
+    the page's whole form, residents.selectors.grouped_shown_ids); then each Chinese run's bigrams."""
+    shown = fold(mask_numbers_in_text(text or "")).lower()
+    words = shown.split()
+    tokens = [*words, *grouped_shown_ids(shown)]
     for word in words:
         for run in _HAN.findall(word):
             tokens.extend(run[i : i + 2] for i in range(len(run)))
@@ -242,15 +245,17 @@ def reindex_cases(case_ids: Iterable[int]) -> None:
         _write([(case.pk, key_for(case, names[case.pk], phones=phones[case.pk])) for case in cases])
 
 
-def reindex_cases_holding_numbers(cases: QuerySet) -> int:
+def reindex_cases_holding_numbers(cases: QuerySet, holding: Callable[..., bool] | None = None) -> int:
     """Rewrite the keys of the cases whose texts hold a personal number (keys written before they
     were masked held it as typed; before full-width digits, dashes and a landline in two groups
     were read as numbers, those as typed) or full-width forms (folded in the key since); `cases`:
-    the cases to look through (a migration's model too). Returns how many were rewritten."""
+    the cases to look through (a migration's model too); `holding`: which texts' keys to rewrite,
+    if not those (holds_grouped_id). Returns how many were rewritten."""
+    holding = holding or _key_changed
     ids = [
         pk
         for pk, *texts in cases.order_by("pk").values_list("pk", *_TEXTS).iterator(chunk_size=_BATCH)
-        if _key_changed(*(text or "" for text in texts))
+        if holding(*(text or "" for text in texts))
     ]
     reindex_cases(ids)
     return len(ids)
@@ -258,6 +263,12 @@ def reindex_cases_holding_numbers(cases: QuerySet) -> int:
 
 def _key_changed(*texts: str) -> bool:
     return holds_numbers(*texts) or any(fold(text) != text for text in texts)
+
+
+def holds_grouped_id(*texts: str) -> bool:
+    """Whether any of these texts holds an ID number in groups (310101 19500307 0017, with hyphens,
+    or typed masked so), which the key holds joined as well since cases migration 0034."""
+    return any(grouped_shown_ids(fold(mask_numbers_in_text(text)).lower()) for text in texts)
 
 
 def reindex_cases_at(*, building=None, household=None) -> None:
