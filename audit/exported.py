@@ -84,7 +84,7 @@ TITLES = {CASES: gettext_lazy("Case list export"), ACCESS_LOG: gettext_lazy("Acc
 MONTH = gettext_lazy("Month")
 DAY = pgettext_lazy("the day a registry was exported", "Date")
 UNASSIGNED = gettext_lazy("Unassigned")
-OPEN = pgettext_lazy("cases", "open")
+OPEN = pgettext_lazy("cases", "Open")
 
 
 def said(exported: dict) -> str:

@@ -39,11 +39,11 @@ SORTS = {
     "updated": ("-updated_at", "-pk"),
 }
 SORT_CHOICES = [
-    ("due", _("due soonest")),
-    ("-due", _("due latest")),
-    ("newest", _("newest")),
-    ("oldest", _("oldest")),
-    ("updated", _("recently changed")),
+    ("due", _("Due soonest")),
+    ("-due", _("Due latest")),
+    ("newest", _("Newest")),
+    ("oldest", _("Oldest")),
+    ("updated", _("Recently changed")),
 ]
 NUMBER = re.compile(r"^(\d{4})-(\d{1,6})$")
 # More staff than this in the reader's committees: the assignee's select lists one committee's.
@@ -73,12 +73,12 @@ class CaseFilterForm(forms.Form):
     follow_up = forms.ChoiceField(
         label=_("Follow-up call"),
         required=False,
-        choices=[("", _("any")), ("due", _("not called yet")), ("called", _("called back"))],
+        choices=[("", _("Any")), ("due", _("Not called yet")), ("called", _("Called back"))],
     )
     reopen = forms.ChoiceField(
         label=_("Request to reopen"),
         required=False,
-        choices=[("", _("any")), ("asked", _("waiting for the secretary"))],
+        choices=[("", _("Any")), ("asked", _("Waiting for the secretary"))],
     )
     created_from = FilterDateField(label=_("Logged from"), required=False, widget=DateInput())
     created_to = FilterDateField(label=_("Logged to"), required=False, widget=DateInput())
@@ -95,19 +95,19 @@ class CaseFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.access = access
         self.fields["status"].choices = [
-            ("", _("any status")),
-            ("open", pgettext_lazy("cases", "open")),
+            ("", _("Any status")),
+            ("open", pgettext_lazy("cases", "Open")),
             *Case.Status.choices,
         ]
         # The choices are reference data (common/refdata.py): cached, read again after a change.
-        self.fields["category"].choices = [("", _("any category"))] + [
+        self.fields["category"].choices = [("", _("Any category"))] + [
             (code, label_in_language(name, name_en)) for code, name, name_en in category_names()
         ]
-        self.fields["source"].choices = [("", _("any source")), *Case.Source.choices]
+        self.fields["source"].choices = [("", _("Any source")), *Case.Source.choices]
         committees = [] if access is None else access.committee_names()
         staff = case_worker_names([pk for pk, _name, _street in committees])
-        anyone = [("", _("anyone")), ("none", _("Unassigned"))]
-        self.fields["committee"].choices = [("", _("all my committees"))] + [
+        anyone = [("", _("Anyone")), ("none", _("Unassigned"))]
+        self.fields["committee"].choices = [("", _("All my committees"))] + [
             (str(pk), name) for pk, name, _street in committees
         ]
         self.show_committee = len(committees) > 1
@@ -173,8 +173,8 @@ class CaseFilterForm(forms.Form):
         self.places = [] if access is None else access.committee_places()
         streets = {str(place.street_id): place.street for place in self.places}
         districts = {str(place.district_id): place.district for place in self.places if place.district_id}
-        self.fields["street"].choices = [("", _("all my streets")), *streets.items()]
-        self.fields["district"].choices = [("", _("all my districts")), *districts.items()]
+        self.fields["street"].choices = [("", _("All my streets")), *streets.items()]
+        self.fields["district"].choices = [("", _("All my districts")), *districts.items()]
         self.show_street = len(streets) > 1
         self.show_district = len(districts) > 1
 

@@ -7,7 +7,9 @@ reader sees them (a whole number is searched apart: full_number_filter):
 
 the case number, the title, description, place and work order number as written, each run of
 Chinese characters again as its bigrams (every character with the one after it, the run's last
-character alone), the parties' names with their pinyin and initials (residents.search_keys), and
+character alone), the parties' names with their pinyin and initials (residents.search_keys), the
+last four digits of each party's phone and household phone (what every page shows of them: 5678 finds
+the case of 138****5678's resident, as the resident search finds the resident; party_phone_token), and
 the address of the case's building, or of its household with the room, as people type it
 (residents.addresses.address_forms: 12号 449弄12号 定海路449弄12号 449-12 12号302室 … 12-302, and
 the road's bigrams). The address does not go through the masking: its numbers are a lane, a number
@@ -26,7 +28,7 @@ SQLite has no such index and scans; the same LIKE patterns give the same rows th
 
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -36,7 +38,7 @@ from residents.addresses import address_forms
 from residents.models import Resident
 from residents.search_keys import bigram_tokens, name_tokens
 from residents.selectors import full_number_filter as resident_filter
-from residents.selectors import full_number_kind
+from residents.selectors import full_number_kind, grouped_shown_ids
 from residents.selectors import shown_number_filter as resident_shown_filter
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -46,23 +48,49 @@ _BATCH = 1000
 def _text_tokens(text: str) -> list[str]:
     """The text as every reader sees it (its personal numbers masked: 138****5678, so that no search
     matches the digits the page hides), full-width forms folded (as search_terms folds the box: 5678
-    finds １３８****５６７８), lower case, split on spaces; then each Chinese run's bigrams."""
-    words = fold(mask_numbers_in_text(text or "")).lower().split()
-    tokens = list(words)
+    finds １３８****５６７８), lower case, split on spaces; an ID number typed in groups, shown so
+    (3101** ******** 0017), also as one word (3101**********0017: what the box makes of it and of
+    the page's whole form, residents.selectors.grouped_shown_ids); then each Chinese run's bigrams."""
+    shown = fold(mask_numbers_in_text(text or "")).lower()
+    words = shown.split()
+    tokens = [*words, *grouped_shown_ids(shown)]
     for word in words:
         for run in _HAN.findall(word):
             tokens.extend(run[i : i + 2] for i in range(len(run)))
     return tokens
 
 
+_TAIL = 4  # the digits of a phone every reader sees (common/masking.py)
+# ASCII digits as their full-width forms: a party's last four in the key (party_phone_token).
+_WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def party_phone_token(phone: str) -> str:
+    """A party's phone in the case key: its last four digits (all a page shows of it: 138****5678,
+    ****2100), in full-width digits, then '#': ５６７８#. Full width, because every search term is
+    folded to ASCII (search_terms) and every text of the key too: only a four-digit term's own
+    pattern (term_filter) reaches the token, never a shorter or longer run of digits matched
+    anywhere in the key (449, a lane, finding every party whose phone ends 4491 or 1449 would drown
+    the lane's cases)."""
+    digits = re.sub(r"\D", "", phone or "")
+    return f"{digits[-_TAIL:].translate(_WIDE)}#" if len(digits) >= _TAIL else ""
+
+
 def search_key(
-    *, number: str, texts: Iterable[str], names: Iterable[str], address: Iterable[str] = ()
+    *,
+    number: str,
+    texts: Iterable[str],
+    names: Iterable[str],
+    address: Iterable[str] = (),
+    phones: Iterable[str] = (),
 ) -> str:
-    """The key from its parts (pure: the services, the reindex and the benchmark's COPY use it)."""
+    """The key from its parts (pure: the services, the reindex and the benchmark's COPY use it);
+    `phones`: the parties' phones and their households' (party_phone_token)."""
     tokens = [number]
     for text in texts:
         tokens.extend(_text_tokens(text))
     tokens.extend(address)
+    tokens.extend(party_phone_token(phone) for phone in phones)
     for name in names:
         spelled = name_tokens(name)  # the name, its pinyin and initials
         tokens.extend(spelled)
@@ -90,24 +118,33 @@ def case_address(case) -> list[str]:
     return address_tokens(building.road, building.lane, building.number, household.room if household else "")
 
 
-def key_for(case, names: Iterable[str], address: Iterable[str] | None = None) -> str:
+def key_for(
+    case, names: Iterable[str], address: Iterable[str] | None = None, phones: Iterable[str] = ()
+) -> str:
     """The case's key; `address` (address_tokens) when the caller holds it, else read from the case's
-    building and household (loaded with it by reindex_cases)."""
+    building and household (loaded with it by reindex_cases); `phones`: its parties' (search_key)."""
     return search_key(
         number=case.number,
         texts=[case.title, case.description, case.place, case.work_order_number],
         names=names,
         address=case_address(case) if address is None else address,
+        phones=phones,
     )
 
 
 def term_filter(term: str) -> Q:
     """One search term (lower case, no spaces). One or two characters: the start of a token (every
     bigram and initials are tokens of their own), which a trigram index can serve; three or more:
-    anywhere in the text (its own trigrams serve it)."""
+    anywhere in the text (its own trigrams serve it). Four digits are also the end of a party's phone
+    (party_phone_token), as the resident search reads them: a second pattern on the same key and
+    index, so a year (2026) still finds the texts that hold it and adds the few parties' phones
+    ending so."""
     if len(term) <= 2:
         return Q(search_key__contains=f" {term}")
-    return Q(search_key__contains=term)
+    found = Q(search_key__contains=term)
+    if len(term) == _TAIL and term.isascii() and term.isdigit():
+        found |= Q(search_key__contains=f" {party_phone_token(term)}")
+    return found
 
 
 # A whole number in a case's text, however typed (138 1234 5678, +86…, 021-…, １３８－１２３４－５６７８):
@@ -196,25 +233,29 @@ def reindex_cases(case_ids: Iterable[int]) -> None:
             .order_by()
         )
         names: dict[int, list[str]] = defaultdict(list)
+        phones: dict[int, list[str]] = defaultdict(list)
         parties = (
             CaseParty.all_objects.filter(case_id__in=batch)
             .order_by("pk")
-            .values_list("case_id", "resident__name")
+            .values_list("case_id", "resident__name", "resident__phone", "resident__household__phone")
         )
-        for case_id, name in parties:
+        for case_id, name, phone, home_phone in parties:
             names[case_id].append(name)
-        _write([(case.pk, key_for(case, names[case.pk])) for case in cases])
+            phones[case_id] += [phone, home_phone]
+        _write([(case.pk, key_for(case, names[case.pk], phones=phones[case.pk])) for case in cases])
 
 
-def reindex_cases_holding_numbers(cases: QuerySet) -> int:
+def reindex_cases_holding_numbers(cases: QuerySet, holding: Callable[..., bool] | None = None) -> int:
     """Rewrite the keys of the cases whose texts hold a personal number (keys written before they
     were masked held it as typed; before full-width digits, dashes and a landline in two groups
     were read as numbers, those as typed) or full-width forms (folded in the key since); `cases`:
-    the cases to look through (a migration's model too). Returns how many were rewritten."""
+    the cases to look through (a migration's model too); `holding`: which texts' keys to rewrite,
+    if not those (holds_grouped_id). Returns how many were rewritten."""
+    holding = holding or _key_changed
     ids = [
         pk
         for pk, *texts in cases.order_by("pk").values_list("pk", *_TEXTS).iterator(chunk_size=_BATCH)
-        if _key_changed(*(text or "" for text in texts))
+        if holding(*(text or "" for text in texts))
     ]
     reindex_cases(ids)
     return len(ids)
@@ -222,6 +263,12 @@ def reindex_cases_holding_numbers(cases: QuerySet) -> int:
 
 def _key_changed(*texts: str) -> bool:
     return holds_numbers(*texts) or any(fold(text) != text for text in texts)
+
+
+def holds_grouped_id(*texts: str) -> bool:
+    """Whether any of these texts holds an ID number in groups (310101 19500307 0017, with hyphens,
+    or typed masked so), which the key holds joined as well since cases migration 0034."""
+    return any(grouped_shown_ids(fold(mask_numbers_in_text(text)).lower()) for text in texts)
 
 
 def reindex_cases_at(*, building=None, household=None) -> None:
@@ -237,14 +284,24 @@ def reindex_cases_at(*, building=None, household=None) -> None:
 
 
 def reindex_cases_of_residents(resident_ids: Iterable[int]) -> None:
-    """A resident's name changed: the keys of the cases they are a party to."""
+    """A resident's name or phone changed, or their household (its phone): the keys of the cases
+    they are a party to."""
     from cases.models import CaseParty
 
     ids = list(resident_ids)
-    if ids:
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start : start + _BATCH]
         reindex_cases(
-            CaseParty.all_objects.filter(resident_id__in=ids).values_list("case_id", flat=True).distinct()
+            CaseParty.all_objects.filter(resident_id__in=batch).values_list("case_id", flat=True).distinct()
         )
+
+
+def reindex_cases_of_household(household) -> None:
+    """A household's phone changed: the keys of the cases its members are parties to."""
+    from cases.models import CaseParty
+
+    parties = CaseParty.all_objects.filter(resident__household=household)
+    reindex_cases(parties.values_list("case_id", flat=True).distinct())
 
 
 def _write(rows: list[tuple[int, str]]) -> None:

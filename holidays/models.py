@@ -66,8 +66,8 @@ class HolidayYear(models.Model):
 
 class HolidayDay(models.Model):
     class Kind(models.TextChoices):
-        HOLIDAY = "holiday", _("holiday (no work)")
-        WORKDAY = "workday", _("make-up working day")
+        HOLIDAY = "holiday", _("Holiday (no work)")
+        WORKDAY = "workday", _("Make-up working day")
 
     schedule = models.ForeignKey(HolidayYear, models.CASCADE, related_name="days", verbose_name=_("year"))
     date = models.DateField(_("date"), unique=True)

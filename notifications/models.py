@@ -10,26 +10,27 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Notification(models.Model):
     class Kind(models.TextChoices):
-        ASSIGNED = "assigned", _("case assigned to you")
-        TAKEN_FROM = "taken_from", _("case taken from you")
-        REOPENED = "reopened", _("case reopened")
-        NOT_SATISFIED = "not_satisfied", _("resident not satisfied")
-        REPLY = "reply", _("reply received")
-        DUE_SOON = "due_soon", _("case due")
-        OVERDUE = "overdue", _("case overdue")
-        REPLY_LATE = "reply_late", _("reply late")
-        VISITS_DUE = "visits_due", _("visits due")
-        DIGEST = "digest", _("morning list")
-        STREET_WEEK = "street_week", _("the street's week")
-        TASK_FAILED = "task_failed", _("background job failed")
-        IMPORT_DONE = "import_done", _("import finished")
-        IMPORT_FAILED = "import_failed", _("import failed")
-        REOPEN_REQUESTED = "reopen_requested", _("reopen requested")
-        REOPEN_DECLINED = "reopen_declined", _("reopen request declined")
+        ASSIGNED = "assigned", _("Case assigned to you")
+        TAKEN_FROM = "taken_from", _("Case taken from you")
+        REOPENED = "reopened", _("Case reopened")
+        NOT_SATISFIED = "not_satisfied", _("Resident not satisfied")
+        REPLY = "reply", _("Reply received")
+        DUE_SOON = "due_soon", _("Case due")
+        OVERDUE = "overdue", _("Case overdue")
+        REPLY_LATE = "reply_late", _("Reply late")
+        VISITS_DUE = "visits_due", _("Visits due")
+        DIGEST = "digest", _("Morning list")
+        STREET_WEEK = "street_week", _("The street's week")
+        TASK_FAILED = "task_failed", _("Background job failed")
+        IMPORT_DONE = "import_done", _("Import finished")
+        IMPORT_FAILED = "import_failed", _("Import failed")
+        REOPEN_REQUESTED = "reopen_requested", _("Reopen requested")
+        REOPEN_DECLINED = "reopen_declined", _("Reopen request declined")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications", verbose_name=_("recipient")
@@ -129,18 +130,18 @@ class Delivery(models.Model):
     tried again: it is marked skipped, with why."""
 
     class Channel(models.TextChoices):
-        EMAIL = "email", _("e-mail")
+        EMAIL = "email", _("E-mail")
         WECOM = "wecom", _("WeCom group")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("waiting to be sent")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
-        SKIPPED = "skipped", _("not sent")
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", pgettext_lazy("a message", "Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not sent")
 
     class SkipReason(models.TextChoices):
-        DEACTIVATED = "deactivated", _("the person's account was deactivated")
-        NO_ADDRESS = "no_address", _("the person has no e-mail address any more")
+        DEACTIVATED = "deactivated", _("The person's account was deactivated")
+        NO_ADDRESS = "no_address", _("The person has no e-mail address any more")
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel)
     committee = models.ForeignKey(
@@ -168,7 +169,7 @@ class Delivery(models.Model):
     error = models.CharField(_("last error"), max_length=200, blank=True)
     skip_reason = models.CharField(_("why not sent"), max_length=20, choices=SkipReason, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_at = models.DateTimeField(pgettext_lazy("a message", "sent"), null=True, blank=True)
 
     objects = DeliveryQuerySet.as_manager()
 

@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit import services as audit
 from cases.admin import staff_choices
-from cases.search import reindex_cases_at, reindex_cases_of_residents
+from cases.search import reindex_cases_at, reindex_cases_of_household, reindex_cases_of_residents
 from common.admin_committee import (
     ANOTHER_COMMITTEE,
     CommitteeFixedAdmin,
@@ -162,6 +162,8 @@ class HouseholdAdmin(
         reindex_household(obj)  # its members are found by its room and phone
         if change and {"room", "building"} & set(form.changed_data):
             reindex_cases_at(household=obj)  # and its cases by its room
+        if change and "phone" in form.changed_data:
+            reindex_cases_of_household(obj)  # its members' cases, by the phone's last four
 
 
 class ResidentAdminForm(forms.ModelForm):
@@ -264,8 +266,9 @@ class ResidentAdmin(
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         reindex_residents([form.instance.pk])  # care categories (the cadence) and address are saved now
-        if change and "name" in form.changed_data:
-            reindex_cases_of_residents([form.instance.pk])  # their cases are found by their name
+        if change and {"name", "phone", "household"} & set(form.changed_data):
+            # Their cases are found by their name and their phone's last four (their household's too).
+            reindex_cases_of_residents([form.instance.pk])
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """An administrator opening a resident is a look at a person's data like any other: noted."""

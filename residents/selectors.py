@@ -35,6 +35,16 @@ _TYPED_LOCAL = re.compile(r"(?<![\d+])([2-9]\d{3})[\s-]+(\d{4})(?!\d)")
 _TYPED_SHOWN = re.compile(
     r"(?<![0-9A-Za-z*])(?:\(0\d{2,3}\) ?|0\d{2,3}[ -])?\d*\*+\d{3}[\dXx](?![0-9A-Za-z*])"
 )
+# An ID number shown masked in groups, as a case's text prints one typed in groups (310101 19500307
+# 0017 is shown 3101** ******** 0017, 310101-… 3101**-********-0017, an old 15-digit 310101 500307 017
+# 3101** *****7 017) or as people copy or type the page's 3101**********0017 for reading (3101
+# ********** 0017, 3101 **** **** ** 0017): its four digits shown, the stars with a space or a hyphen
+# (or a few) before any of them, the last four likewise; made one term, 3101**********0017, when its
+# stars and digits are as many as an ID's (join_shown_ids). Bounded repeats, each taking one star or
+# digit: read in linear time however long the box.
+_GROUPED_SHOWN_ID = re.compile(
+    r"(?<![0-9A-Za-z*])\d{4}(?:[ -]{0,3}\*){1,14}(?:[ -]{0,3}[\dXx]){4}(?![0-9A-Za-z*])"
+)
 # That term: the digits shown before the stars (a mobile's first three, an area code, an ID's region),
 # the stars (one for each hidden digit), the last four shown.
 _SHOWN = re.compile(r"(\d*)(\*+)(\d{3}[\dx])")
@@ -60,15 +70,40 @@ def _shown_term(m: re.Match) -> str:
     return f" {shown} " if _SHOWN.fullmatch(shown) else m[0]
 
 
+def _id_joined(shown: str) -> str | None:
+    joined = re.sub(r"[ -]", "", shown)
+    return joined if len(joined) in _ID_LENGTHS and _SHOWN.fullmatch(joined.lower()) else None
+
+
+def _joined_id(m: re.Match) -> str:
+    joined = _id_joined(m[0])
+    return f" {joined} " if joined else m[0]
+
+
+def join_shown_ids(text: str) -> str:
+    """The (folded) text with each ID number shown masked in groups made one word, its separators
+    dropped: '3101** ******** 0017' reads '3101**********0017', as a resident's page shows it."""
+    return _GROUPED_SHOWN_ID.sub(_joined_id, text) if "*" in text else text
+
+
+def grouped_shown_ids(text: str) -> list[str]:
+    """The ID numbers the (folded) text shows masked in groups, each as join_shown_ids makes it."""
+    if "*" not in text:
+        return []
+    found = (_id_joined(m[0]) for m in _GROUPED_SHOWN_ID.finditer(text) if re.search(r"[ -]", m[0]))
+    return [joined for joined in found if joined]
+
+
 def search_terms(q: str, *, local_landlines: bool = False, shown: bool = False) -> list[str]:
     """The words of a search box, lower case, a number typed in groups made one word; full-width
     digits, letters, spaces and dashes as their ASCII (as Chinese input methods type them: the case
     key holds them so, and the registry's numbers and addresses are read so on import). `shown`: a
     number copied masked from a page made one word too, its digits and stars (the registry's key
     holds the numbers' digits, not the pieces of their masks; the case key holds the masked text as
-    written, which the case search matches word by word)."""
+    written, which the case search matches word by word). An ID number shown masked in groups is
+    made one word in both (join_shown_ids: the case key holds it joined too)."""
     # A NUL byte is dropped: PostgreSQL refuses it in a query (a 500), and no key holds one.
-    q = fold((q or "").replace("\x00", ""))
+    q = join_shown_ids(fold((q or "").replace("\x00", "")))
     if shown:
         q = _TYPED_SHOWN.sub(_shown_term, q)
     q = _TYPED_ID.sub(r" \1\2\3 ", q)

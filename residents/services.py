@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import services as audit
-from cases.search import reindex_cases_at, reindex_cases_of_residents
+from cases.search import reindex_cases_at, reindex_cases_of_household, reindex_cases_of_residents
 from committee.models import User
 from residents.indexing import reindex_building, reindex_household, reindex_residents
 from residents.models import Building, CareCategory, Household, Resident, RevealLog, Visit
@@ -52,8 +52,9 @@ def resident_update(
     resident.check_dates(today=timezone.localdate(), stored=current)
     resident.version = current.version + 1
     resident.save()
-    if resident.name != current.name:
-        reindex_cases_of_residents([resident.pk])  # their cases are found by the new name
+    if any(getattr(resident, f) != getattr(current, f) for f in ("name", "phone", "household_id")):
+        # Their cases are found by the new name and the new phone's last four (the household's too).
+        reindex_cases_of_residents([resident.pk])
     if keep_hidden:
         categories = list(categories) + list(current.care_categories.filter(sensitive=True))
     resident.care_categories.set(categories)
@@ -100,6 +101,8 @@ def household_save(*, household: Household, version: int | None = None) -> House
     reindex_household(household)
     if stored is not None and stored.room != household.room:
         reindex_cases_at(household=household)  # their cases are found by the new room
+    if stored is not None and stored.phone != household.phone:
+        reindex_cases_of_household(household)  # its members' cases, by the phone's last four
     return household
 
 

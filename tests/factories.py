@@ -68,15 +68,16 @@ def make_user(
 
 # --- Reference data of the data migrations -----------------------------------------------------------
 def ensure_care_categories() -> None:
-    """The care categories migration 0002 creates (a live-server test's flush may have removed them);
-    a category a test has changed is left as it is."""
+    """The care categories migration 0002 creates, their English names capitalised as 0023 writes
+    them (a live-server test's flush may have removed them); a category a test has changed is left as
+    it is."""
     categories = importlib.import_module("residents.migrations.0002_care_categories").CATEGORIES
     for order, (code, name, name_en, days, sensitive) in enumerate(categories):
         CareCategory.objects.get_or_create(
             code=code,
             defaults={
                 "name": name,
-                "name_en": name_en,
+                "name_en": name_en[:1].upper() + name_en[1:],
                 "visit_every_days": days,
                 "sensitive": sensitive,
                 "order": order,

@@ -39,6 +39,12 @@ TOO_LONG = _("Too long: at most %(max)d characters, this has %(length)d.")
 SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")  # 3.10109E+17: how Excel shows a long number
 
 
+def _word(text: str) -> str:
+    """A cell's word as the lookups of choices hold it: folded, in lower case (an English label is
+    capitalised as a label, Head of household, and read whichever way a file writes it)."""
+    return fold(text).lower()
+
+
 def _choices(model_choices) -> dict[str, str]:
     """Every way to write a choice (code, Chinese label, English label) → its code."""
     lookup: dict[str, str] = {}
@@ -46,7 +52,7 @@ def _choices(model_choices) -> dict[str, str]:
         lookup[code.lower()] = code
         for language in ("zh-hans", "en"):
             with translation.override(language):
-                lookup[fold(str(label))] = code
+                lookup[_word(str(label))] = code
     return lookup
 
 
@@ -101,8 +107,11 @@ class Cleaner:
         self._care_lookup: dict[str, int] = {}
         for category in categories:
             for word in (category.code, category.name, category.name_en):
-                self._care_lookup[fold(word)] = category.pk
-        self._care_names = problems.per_language(lambda: problems.listed(c.label for c in categories))
+                self._care_lookup[_word(word)] = category.pk
+        # Listed inside the sentence ("Use one of: elderly living alone, …"): the names read as words.
+        self._care_names = problems.per_language(
+            lambda: problems.listed(label_in_sentence(c.label) for c in categories)
+        )
         self._ids_seen: dict[str, int] = {}  # ID number → first row
         self._good_regions: set[str] = set()
 
@@ -175,7 +184,7 @@ class Cleaner:
             row.birth_date = row.id_birth_date
 
         if v.get("gender"):
-            row.gender = GENDER_WORDS.get(fold(v["gender"]), "")
+            row.gender = GENDER_WORDS.get(_word(v["gender"]), "")
             if not row.gender:
                 row.error("gender", _("Write 男 or 女."))
             elif row.id_number and row.gender != gender_from_id(row.id_number):
@@ -203,7 +212,7 @@ class Cleaner:
                 word = word.strip()
                 if not word:
                     continue
-                pk = self._care_lookup.get(fold(word))
+                pk = self._care_lookup.get(_word(word))
                 if pk is None:
                     row.error(
                         "care_categories",
@@ -216,7 +225,7 @@ class Cleaner:
 
     def _choice(self, row: Row, key: str, lookup: dict[str, str]) -> str:
         """The code of the choice written in the cell, or "" with the row's error."""
-        code = lookup.get(fold(row.values[key]))
+        code = lookup.get(_word(row.values[key]))
         if code is None:
             self._unknown(row, key)
             return ""
@@ -234,7 +243,7 @@ class Cleaner:
         text = row.values.get("housing_type", "")
         if not text:
             return
-        code = self._housing.get(fold(text))
+        code = self._housing.get(_word(text))
         if code is None:
             self._unknown(row, "housing_type")
             return

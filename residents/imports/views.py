@@ -176,7 +176,9 @@ def history(request: HttpRequest) -> HttpResponse:
 @require_GET
 def template(request: HttpRequest) -> FileResponse:
     _import_committees(request)
-    return exporting.write_template().response("needle-import-template.xlsx")
+    # Named in the reader's language (登记册导入模板.xlsx), as the registry's export is.
+    fallback = "registry-import-template.xlsx"
+    return exporting.write_template().response(_("registry-import-template.xlsx"), fallback)
 
 
 @require_GET

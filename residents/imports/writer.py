@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from cases.search import reindex_cases_of_residents
 from committee.models import Committee
 from common import refdata
 from common.bulk import insert_rows
@@ -123,6 +124,8 @@ class BatchWriter:
             resident.version += 1
             resident.updated_at = now
             by_fields.setdefault(tuple(sorted(fields)), []).append(resident)
+        # Their cases hold their phone's last four (and their household's) in the case key.
+        rekeyed = [p.resident.pk for p in updates if p.values.keys() & {"phone", "household_id"}]
         for fields, residents in by_fields.items():
             # A correction by import leaves a history row per changed resident, like one by hand.
             # New rows do not: the ImportRun says who brought them in, and doubling 100,000 inserts
@@ -136,6 +139,7 @@ class BatchWriter:
                 default_change_reason=self.reason,
                 manager=Resident.all_objects,
             )
+        reindex_cases_of_residents(rekeyed)
         care_plans = [p for p in plans if p.care_changed]
         if care_plans:
             through = Resident.care_categories.through

@@ -59,7 +59,7 @@ def test_a_case_list_exports_record_reads_as_its_filters_in_the_readers_language
     said = f"导出事项清单（状态：未结；类别：{drainage.name}；承办人：李敏；仅看逾期；登记起：2026-11-01）"
     assert _details(secretary) == [said]
     assert _details(secretary, headers=ENGLISH) == [
-        f"Case list export (Status: open; Category: {drainage.name_en or drainage.name}; Assignee: 李敏; "
+        f"Case list export (Status: Open; Category: {drainage.name_en or drainage.name}; Assignee: 李敏; "
         "Overdue only; Logged from: 2026-11-01)"
     ]
 
@@ -146,6 +146,20 @@ def test_the_case_list_summary_and_access_log_files_are_named_in_the_readers_lan
     english = secretary.get(reverse("reports:cases_xlsx"), {"status": "open"}, headers=ENGLISH)
     _download(english)
     assert english["Content-Disposition"] == f'attachment; filename="cases-{day}.xlsx"'
+
+
+def test_the_import_template_is_named_in_the_readers_language(org, as_user):
+    """It was needle-import-template.xlsx in either language."""
+    secretary = as_user(org.secretary_a)
+    chinese = secretary.get(reverse("imports:template"))
+    _download(chinese)
+    assert chinese["Content-Disposition"] == (
+        'attachment; filename="registry-import-template.xlsx"; '
+        "filename*=UTF-8''" + quote("登记册导入模板.xlsx")
+    )
+    english = secretary.get(reverse("imports:template"), headers=ENGLISH)
+    _download(english)
+    assert english["Content-Disposition"] == 'attachment; filename="registry-import-template.xlsx"'
 
 
 def test_the_registry_is_named_and_noted_in_the_readers_language(org, as_user):

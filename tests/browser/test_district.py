@@ -38,7 +38,7 @@ WORDS = {
         "streets": "Streets side by side",
         "street_total": "Street total",
         "cases": "Cases",
-        "sensitive": "minimum allowance",
+        "sensitive": "Minimum allowance",
     },
 }
 

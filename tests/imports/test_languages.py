@@ -49,7 +49,7 @@ def test_a_file_previewed_in_chinese_lists_its_bad_rows_in_english_to_a_reader_o
     page = _preview(_client(as_user, org, "en"), run)
     for words in ENGLISH:
         assert escape(words) in page, words
-    assert "elderly living alone" in page  # the care categories listed in English
+    assert "elderly living alone" in page  # the care categories listed in English, as words in the sentence
     assert "校验位" not in page and "无法识别" not in page and "可选" not in page
     page = _preview(chinese, run)
     for words in CHINESE:
@@ -124,3 +124,24 @@ def test_a_file_refused_as_a_whole_says_why_in_the_readers_language(org, as_user
     assert "缺少以下必填列" in _preview(chinese, run)
     ImportRun.all_objects.filter(pk=run.pk).update(problem="旧的原因。", problem_said={})
     assert "旧的原因。" in _preview(_client(as_user, org, "en"), run)
+
+
+def test_english_words_are_read_whichever_case_a_file_writes_them(org, load):
+    """The English labels are capitalised as labels (Head of household, Elderly living alone); a file
+    written before, or typed by hand, in lower or upper case reads the same."""
+    from residents.models import Resident
+
+    rows = [
+        person(0, 与户主关系="head of household", 关爱类别="elderly living alone"),
+        person(1, 与户主关系="Spouse", 关爱类别="Minimum allowance (dibao)、VERY OLD (80+)"),
+    ]
+    for row, written in zip(
+        rows, ({"男": "male", "女": "female"}, {"男": "Male", "女": "FEMALE"}), strict=True
+    ):
+        row["性别"] = written[row["性别"]]  # as the ID number says, in English of either case
+    report = load(org.a, "names.csv", csv_bytes(rows), commit=True)
+    assert report.ok, report.errors
+    head, spouse = Resident.all_objects.order_by("name")
+    assert (head.relation_to_head, spouse.relation_to_head) == ("head", "spouse")
+    assert {c.code for c in head.care_categories.all()} == {"elderly_alone"}
+    assert {c.code for c in spouse.care_categories.all()} == {"dibao", "very_old"}

@@ -66,7 +66,7 @@ def test_the_street_page_is_in_english_too(org, as_user, settings):
     officer.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = officer.get(reverse("notifications:street", args=[org.street.pk])).text
     assert "<h1>Street officers' e-mails · 定海路街道</h1>" in page
-    assert "None: every message went out." in page and "the person&#x27;s account was deactivated" in page
+    assert "None: every message went out." in page and "The person&#x27;s account was deactivated" in page
 
 
 def test_the_street_page_costs_the_same_queries_however_many_e_mails(org, as_user):

@@ -107,3 +107,17 @@ def test_an_imports_state_and_an_events_kind_read_as_labels(org, as_user):
     admin = as_user(org.superuser)
     events = text_of(admin.get(reverse("admin:cases_caseevent_changelist"), headers=EN).text)
     assert "Status changed" in events and "Referral sent" in events
+
+
+def test_the_care_categories_read_as_labels_in_english(org, home, as_user):
+    """Their English names were written in lower case (residents 0002): beside "All care categories"
+    and the other badges they read "Elderly living alone" (residents 0023)."""
+    make_resident(home, "周勤", categories=["elderly_alone", "very_old"])
+    client = as_user(org.secretary_a)
+    english = text_of(client.get(reverse("residents:roster"), headers=EN).text)
+    for said in ("Elderly living alone", "Very old (80+)", "Minimum allowance (dibao)"):
+        assert said in english, said
+    for lower in ("elderly living alone", "very old (80+)", "minimum allowance"):
+        assert lower not in english, lower
+    chinese = text_of(client.get(reverse("residents:roster")).text)
+    assert "独居老人" in chinese and "高龄老人" in chinese
