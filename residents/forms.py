@@ -97,12 +97,12 @@ class ResidentForm(KeptWhenStale, forms.ModelForm):
     an edit raises services.StaleEdit when someone saved the resident since the form was opened."""
 
     id_number = forms.CharField(label=_("ID number"), required=False, max_length=24)
-    phone = forms.CharField(label=_("phone"), required=False, max_length=24)
+    phone = forms.CharField(label=capfirst(_("phone")), required=False, max_length=24)
     care_categories = IdsChoiceField(
         queryset=CareCategory.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label=_("care categories"),
+        label=capfirst(_("care categories")),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -209,7 +209,7 @@ class HouseholdForm(KeptWhenStale, forms.ModelForm):
     """Add a household to `building`, or edit one: an edit raises services.StaleEdit when someone
     saved the household since the form was opened."""
 
-    phone = forms.CharField(label=_("household phone"), required=False, max_length=24)
+    phone = forms.CharField(label=capfirst(_("household phone")), required=False, max_length=24)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -265,7 +265,7 @@ class BuildingForm(KeptWhenStale, forms.ModelForm):
     """Add a building, or edit one: an edit raises services.StaleEdit when someone saved the
     building since the form was opened."""
 
-    committee = forms.ChoiceField(label=_("committee"))
+    committee = forms.ChoiceField(label=capfirst(_("committee")))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -358,9 +358,11 @@ class VisitForm(forms.ModelForm):
 
 
 class RevealForm(forms.Form):
-    field = forms.ChoiceField(label=_("number"), choices=RevealLog.Field.choices, widget=forms.RadioSelect)
+    field = forms.ChoiceField(
+        label=capfirst(_("number")), choices=RevealLog.Field.choices, widget=forms.RadioSelect
+    )
     reason = forms.CharField(
-        label=_("reason"),
+        label=capfirst(_("reason")),
         min_length=4,
         max_length=200,
         help_text=_("Why you need the full number, e.g. to call the family about a fall."),

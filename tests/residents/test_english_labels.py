@@ -121,3 +121,14 @@ def test_the_care_categories_read_as_labels_in_english(org, home, as_user):
         assert lower not in english, lower
     chinese = text_of(client.get(reverse("residents:roster")).text)
     assert "独居老人" in chinese and "高龄老人" in chinese
+
+
+def test_the_resident_forms_labels_are_capitalised_in_english(org, home, as_user):
+    """Phone and Care categories beside Full name and ID number (review 3, item 11)."""
+    wang = make_resident(home, "王建国")
+    client = as_user(org.secretary_a)
+    form = client.get(reverse("residents:edit", args=[wang.pk]), headers=EN).context["form"]
+    labels = {name: str(field.label) for name, field in form.fields.items()}
+    assert labels["phone"] == "Phone" and labels["care_categories"] == "Care categories"
+    chinese = client.get(reverse("residents:edit", args=[wang.pk])).context["form"]
+    assert str(chinese.fields["phone"].label) == "电话"
