@@ -60,8 +60,14 @@ class StaffChoiceField(forms.ChoiceField):
         return value in self.accepted or super().valid_value(value)
 
 
+# The search's words beyond this many characters are left out (CaseFilterForm.clean_q).
+SEARCH_MAX_CHARS = 100
+
+
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    # No max_length: a longer search is cut, not refused (clean_q).
+    q = forms.CharField(label=_("Search"), required=False)
+    search_max = SEARCH_MAX_CHARS
     status = forms.ChoiceField(label=_("Status"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
     assignee = StaffChoiceField(label=_("Assignee"), required=False)
@@ -94,6 +100,13 @@ class CaseFilterForm(forms.Form):
     def __init__(self, data=None, *, access=None, **kwargs) -> None:
         super().__init__(data, **kwargs)
         self.access = access
+        self.q_left_out = 0  # characters of the search left out (clean_q)
+        for field in self.fields.values():
+            # A choice from a link or a URL typed, not a select: said after "Not applied: 状态“x”."
+            # (templates/includes/not_applied.html), where Django's "Select a valid choice. x is not
+            # one of the available choices." repeated the value and asked for a select nobody sees.
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages["invalid_choice"] = _("There is no such choice.")
         self.fields["status"].choices = [
             ("", _("Any status")),
             ("open", pgettext_lazy("cases", "Open")),
@@ -177,6 +190,19 @@ class CaseFilterForm(forms.Form):
         self.fields["district"].choices = [("", _("All my districts")), *districts.items()]
         self.show_street = len(streets) > 1
         self.show_district = len(districts) > 1
+
+    def clean_q(self) -> str:
+        """The search, cut to its first SEARCH_MAX_CHARS characters (`q_left_out`: how many were
+        left out, which the list says). Cut rather than refused: what is pasted that long is a
+        12345 work order's text, to see whether the case was logged already, and a case logged from
+        it holds that text in its key as written (cases/search.py), so its first hundred characters
+        still find it. Refused, the worker saw nothing, and on a phone had to cut the pasted text by
+        hand; left out (before), the list showed every case as if they matched."""
+        q = self.cleaned_data.get("q") or ""
+        if len(q) <= SEARCH_MAX_CHARS:
+            return q
+        self.q_left_out = len(q) - SEARCH_MAX_CHARS
+        return q[:SEARCH_MAX_CHARS].strip()
 
     def clean_sort(self) -> str:
         return self.cleaned_data.get("sort") or "due"

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from audit import services as audit
-from cases import events, reference, rules, selectors, services
+from cases import active_filters, events, reference, rules, selectors, services
 from cases.case_page import drawn_again, form_words, out_of_date_message, refusal_in_panel, unsaved
 from cases.due_dates import day_off_warning
 from cases.filters import CaseFilterForm, filter_cases
@@ -85,7 +85,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     # The bare list shows the open cases; "any status" is an explicit `status=` (bookmarkable too).
     params = request.GET if request.GET else QueryDict("status=open")
     form = CaseFilterForm(params, access=request.access)
-    form.is_valid()  # invalid fields are left out of cleaned_data and so not filtered on
+    form.is_valid()  # invalid fields are left out of cleaned_data: not filtered on, and said (the template)
     data = form.cleaned_data
     # Two steps: the page's ids from a lean query that sorts only the case table, then the rows
     # with their related data for those ids (joining first would join every matching case).
@@ -111,7 +111,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "can_export": request.access.can_anywhere(Perm.VIEW_REPORTS),
         "query_string": params.urlencode(),
         "number_hidden": bool(kinds) and not full_in,  # a whole number that found nothing for them: why
-        "filtered": any(v for k, v in data.items() if k not in {"status", "q", "sort"}),
+        "chips": active_filters.chips(form, params, request.path),
+        # Closed, the filters said by their chips (cases/active_filters.py); open only when the
+        # committee's select drew the form again with its staff, the reader choosing in it.
+        "panel_open": bool(request.htmx and request.htmx.target == "main"),
     }
     if request.htmx and request.htmx.target == "case-results":
         return render(request, "cases/list.html#results", ctx)

@@ -112,11 +112,18 @@ def _count(client, url) -> int:
         lambda case: reverse("cases:list"),
         lambda case: reverse("cases:list") + "?status=open&sort=newest&q=案件",
         lambda case: reverse("cases:list") + "?status=&q=5678",  # the parties' phones' last four
+        # Several filters, each a chip above the rows (one unread, said not applied): the same queries.
+        lambda case: (
+            reverse("cases:list")
+            + "?status=open&category=drainage&assignee=none&source=walk_in&created_from=2020-01-01"
+            + f"&created_to=2100-01-01&committee={case.committee_id}&sort=oldest&follow_up="
+            + "&resolved_to=2026-99-01"
+        ),
         lambda case: reverse("home"),
         lambda case: reverse("cases:detail", args=[case.pk]),
         lambda case: reverse("cases:print", args=[case.pk]),
     ],
-    ids=["list", "filtered", "last-four", "queue", "detail", "print"],
+    ids=["list", "filtered", "last-four", "several", "queue", "detail", "print"],
 )
 def test_query_count_does_not_grow_with_rows(org, as_user, url, django_assert_num_queries):
     client = as_user(org.worker_a)

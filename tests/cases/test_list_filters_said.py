@@ -1,0 +1,198 @@
+"""The case list says what it is filtered by: the filters a count's link set as chips above the
+results, each a link to the list without it, the 更多筛选 panel closed (on a phone its eleven fields
+filled the first screen); a search too long cut to its first 100 characters, and said; a filter that
+could not be read said not applied (review 3, findings 4 and 5)."""
+
+import datetime
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import reverse
+
+from cases import services
+from cases.models import Case
+from cases.rules import Action
+from committee.access import Access
+from tests.cases.page_text import text_of
+from tests.factories import make_building, make_case
+
+ZH, EN = "zh-hans", "en"
+
+
+def _page(client, params: dict | str, language: str = ZH, **headers) -> str:
+    url = reverse("cases:list") + ("?" + params if isinstance(params, str) else "")
+    data = params if isinstance(params, dict) else None
+    response = client.get(url, data, headers={"accept-language": language, **headers})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _chips(page: str) -> dict[str, str]:
+    """The chips above the results: their words → the link's query (HTML unescaped)."""
+    found = re.search(r'<ul class="filter-chips"[^>]*>(.*?)</ul>', page, re.S)
+    if not found:
+        return {}
+    return {
+        text_of(words).rstrip("×").strip(): html.unescape(href)
+        for href, words in re.findall(r'<a class="chip" href="([^"]+)"[^>]*>(.*?)</a>', found[1], re.S)
+    }
+
+
+def _panel_open(page: str) -> bool:
+    tag = re.search(r"<details class=\"filter-panel\"[^>]*>", page)
+    assert tag, "no filter panel"
+    return " open" in tag[0]
+
+
+def _query(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query, keep_blank_values=True)
+
+
+def _resolved(org, title: str) -> Case:
+    case = make_case(org.worker_a, org.a, title=title, assignee=org.worker_a)
+    services.transition(access=Access(org.worker_a), case=case, action=Action.RESOLVE, text="已处理")
+    return case
+
+
+@pytest.mark.parametrize(("language", "chip"), [(ZH, "仅看逾期"), (EN, "Overdue only")])
+def test_the_dashboards_overdue_count_opens_the_list_closed_saying_overdue(org, as_user, language, chip):
+    late = make_case(org.worker_a, org.a, title="路灯不亮")
+    Case.all_objects.filter(pk=late.pk).update(due_date=datetime.date(2020, 1, 2))
+    make_case(org.worker_a, org.a, title="楼道积水")
+    client = as_user(org.secretary_a)
+    page = _page(client, f"committee={org.a.pk}&overdue=1", language)  # the dashboard's link
+    assert not _panel_open(page)
+    assert "路灯不亮" in page and "楼道积水" not in page
+    chips = _chips(page)
+    assert list(chips) == [chip]  # the secretary's one committee is no filter to widen
+    assert _query(chips[chip]) == {"committee": [str(org.a.pk)]}
+    widened = _page(client, urlsplit(chips[chip]).query, language)
+    assert "路灯不亮" in widened and "楼道积水" in widened and _chips(widened) == {}
+
+
+@pytest.mark.parametrize(
+    ("language", "chip"),
+    [(ZH, "重新打开申请：待书记处理"), (EN, "Request to reopen: waiting for the secretary")],
+)
+def test_the_homes_reopen_requests_open_the_list_closed_saying_so(org, as_user, language, chip):
+    asked = _resolved(org, "又漏水了")
+    services.ask_reopen(access=Access(org.worker_a), case=asked, text="居民说又漏水了")
+    _resolved(org, "路面坑洼")
+    client = as_user(org.secretary_a)
+    page = _page(client, "reopen=asked", language)  # the home page's link
+    assert not _panel_open(page)
+    assert "又漏水了" in page and "路面坑洼" not in page
+    chips = _chips(page)
+    assert list(chips) == [chip]
+    # Without it the list keeps "any status", as it was: the bare list would be the open cases only.
+    assert _query(chips[chip]) == {"status": [""]}
+    widened = _page(client, urlsplit(chips[chip]).query, language)
+    assert "又漏水了" in widened and "路面坑洼" in widened
+
+
+def test_each_filter_is_a_chip_by_its_name_and_removing_one_keeps_the_others(org, as_user):
+    building = make_building(org.a, "12")
+    make_case(org.worker_a, org.a, title="路面坑洼", code="roads", building=building, assignee=org.worker_a)
+    client = as_user(org.secretary_a)
+    query = (
+        f"q=坑洼&status=open&category=roads&assignee={org.worker_a.pk}&building={building.pk}"
+        "&created_from=2020-01-01&sort=newest&follow_up=&page=1"
+    )
+    page = _page(client, query)
+    assert not _panel_open(page) and "路面坑洼" in page
+    chips = _chips(page)
+    assert list(chips) == [
+        "类别：道路设施",
+        "承办人：李敏",
+        "楼栋：定海路449弄12号",
+        "登记起：2020-01-01",
+        "排序：最新登记",
+    ]
+    without_assignee = _query(chips["承办人：李敏"])
+    assert "assignee" not in without_assignee and "page" not in without_assignee
+    assert without_assignee["q"] == ["坑洼"] and without_assignee["category"] == ["roads"]
+    english = _chips(_page(client, query, EN))
+    assert "Assignee: 李敏" in english and "Logged from: 2020-01-01" in english
+    assert "Building: 定海路449弄12号" in english
+
+
+def test_a_committee_is_a_chip_for_a_reader_of_several_and_a_building_elsewhere_is_no_address(org, as_user):
+    make_case(org.worker_a, org.a, title="路面坑洼")
+    elsewhere = make_building(org.c, "88", road="平凉路", lane="")
+    officer = as_user(org.officer)  # the street's two committees
+    assert list(_chips(_page(officer, f"committee={org.a.pk}"))) == ["居委会：定海居民区"]
+    # A building of a committee the reader does not see: named by its number, never its address.
+    page = _page(as_user(org.secretary_a), f"building={elsewhere.pk}")
+    assert list(_chips(page)) == [f"楼栋：#{elsewhere.pk}"] and "平凉路88号" not in page
+
+
+def test_the_panel_stays_open_when_the_committees_select_draws_it_again(org, as_user):
+    """The select redraws the page's main part with that committee's staff, the reader choosing."""
+    client = as_user(org.officer)
+    drawn = _page(client, f"committee={org.a.pk}", **{"HX-Request": "true", "HX-Target": "main"})
+    assert _panel_open(drawn)
+    assert not _panel_open(_page(client, f"committee={org.a.pk}"))
+
+
+# --- A search too long, and filters that could not be read ----------------------------------------------
+
+WORK_ORDER = "定海路449弄12号厨房地漏返水" * 12  # a 12345 work order's text pasted, 192 characters
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (ZH, "搜索：只按前 100 个字搜索，后面 92 个字未用于搜索。"),
+        (EN, "Search: only its first 100 characters were searched for; the last 92 were left out."),
+    ],
+)
+def test_a_search_too_long_finds_by_its_first_100_characters_and_says_so(org, as_user, language, said):
+    make_case(org.worker_a, org.a, title="厨房返水", description=WORK_ORDER)
+    make_case(org.worker_a, org.a, title="路面坑洼", code="roads")
+    client = as_user(org.secretary_a)
+    page = _page(client, {"q": WORK_ORDER}, language)
+    assert said in text_of(page)
+    assert "厨房返水" in page and "路面坑洼" not in page  # was: every case, as if both matched
+    assert WORK_ORDER in page  # the box keeps what was pasted
+    nothing = _page(client, {"status": "", "q": "a" * 300}, language)
+    assert "路面坑洼" not in nothing and "厨房返水" not in nothing
+    assert said.replace("92", "200") in text_of(nothing)
+    assert "100" not in text_of(_page(client, {"q": WORK_ORDER[:100]}, language))  # a hundred: nothing said
+
+
+NO_SUCH = "没有这个选项。", "There is no such choice."  # said after a choice no select offers
+
+
+@pytest.mark.parametrize(
+    ("param", "value", "chinese", "english"),
+    [
+        ("created_from", "2026-99-01", "登记起“2026-99-01”。", "Logged from “2026-99-01”."),
+        ("status", "lost", "状态“lost”。" + NO_SUCH[0], "Status “lost”. " + NO_SUCH[1]),
+        ("category", "nope", "类别“nope”。" + NO_SUCH[0], "Category “nope”. " + NO_SUCH[1]),
+        ("assignee", "999999", "承办人“999999”。" + NO_SUCH[0], "Assignee “999999”. " + NO_SUCH[1]),
+        ("sort", "sideways", "排序“sideways”。" + NO_SUCH[0], "Sort “sideways”. " + NO_SUCH[1]),
+        ("building", "abc", "楼栋“abc”。", "Building “abc”."),
+        ("follow_up", "soon", "回访“soon”。" + NO_SUCH[0], "Follow-up call “soon”. " + NO_SUCH[1]),
+    ],
+)
+def test_a_filter_that_cannot_be_read_is_said_not_applied(org, as_user, param, value, chinese, english):
+    make_case(org.worker_a, org.a, title="路面坑洼", code="roads")
+    _resolved(org, "楼道积水")
+    client = as_user(org.secretary_a)
+    for language, said in ((ZH, f"未按此筛选：{chinese}"), (EN, f"Not applied: {english}")):
+        page = _page(client, {"status": "", param: value}, language)
+        notice = re.search(r'<div class="form-errors not-applied" role="alert">(.*?)</div>', page, re.S)
+        assert notice and said in text_of(notice[1]), language
+        assert "路面坑洼" in page and "楼道积水" in page  # left out: the list shows more than was asked
+        assert _chips(page) == {}  # and no chip says it is applied
+
+
+def test_the_export_searches_as_the_list_and_still_refuses_a_filter_it_cannot_read(org, as_user):
+    make_case(org.worker_a, org.a, title="厨房返水", description=WORK_ORDER)
+    client = as_user(org.secretary_a)
+    long = client.get(reverse("reports:cases_xlsx"), {"status": "", "q": WORK_ORDER})
+    assert long.status_code == 200 and long["Content-Type"].startswith("application/vnd.openxmlformats")
+    bad = client.get(reverse("reports:cases_xlsx"), {"status": "lost"})
+    assert bad.status_code == 302
