@@ -74,7 +74,7 @@ def test_the_dashboards_overdue_count_opens_the_list_closed_saying_overdue(org, 
 
 @pytest.mark.parametrize(
     ("language", "chip"),
-    [(ZH, "重新打开申请：待书记处理"), (EN, "Request to reopen: waiting for the secretary")],
+    [(ZH, "重新打开申请：待书记处理"), (EN, "Request to reopen: Waiting for the secretary")],
 )
 def test_the_homes_reopen_requests_open_the_list_closed_saying_so(org, as_user, language, chip):
     asked = _resolved(org, "又漏水了")
