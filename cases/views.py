@@ -31,6 +31,7 @@ from cases import events, reference, rules, selectors, services
 from cases.case_page import drawn_again, form_words, out_of_date_message, refusal_in_panel, unsaved
 from cases.due_dates import day_off_warning
 from cases.filters import CaseFilterForm, filter_cases
+from cases.follow_up_rounds import calls_by_round
 from cases.forms import (
     AidForm,
     AidUpdateForm,
@@ -290,7 +291,8 @@ def case_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The A4 case sheet for the paper file."""
     case = get_case(request, pk, detail=True)
     audit.record(user=request.user, kind=audit.Kind.CASE, committee_id=case.committee_id, case=case)
-    return render(request, "cases/print.html", _detail_context(request, case))
+    ctx = _detail_context(request, case)
+    return render(request, "cases/print.html", ctx | calls_by_round(case, ctx["follow_ups"], ctx["events"]))
 
 
 # --- Actions on a case ------------------------------------------------------------------------------------
