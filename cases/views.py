@@ -219,7 +219,7 @@ def _detail_context(
         "can_approve_aid": request.access.can(Perm.APPROVE_AID, case.committee_id),
         "forms": _Forms(
             assign=lambda: AssignForm(initial={"assignee": case.assignee_id}, case=case),
-            duplicate=lambda: DuplicateForm(case=case),
+            duplicate=lambda: posted.get("duplicate") or DuplicateForm(case=case),
             refer=lambda: posted.get("refer") or ReferralForm(),
             reply=ReplyForm,
             chase=ChaseForm,
@@ -399,7 +399,7 @@ ACTION_MESSAGES = {
     Action.RESUME: gettext_lazy("Work resumed."),
     Action.RESOLVE: gettext_lazy("The case is resolved. Call the resident back to follow up."),
     Action.CLOSE: gettext_lazy("The case is closed."),
-    Action.WITHDRAW: gettext_lazy("The case is closed as withdrawn."),
+    Action.WITHDRAW: gettext_lazy("The resident withdrew it: the case is closed."),
     Action.DUPLICATE: gettext_lazy("The case is closed as a duplicate."),
     Action.REOPEN: gettext_lazy("The case is reopened."),
     Action.NOTE: gettext_lazy("Note added."),
@@ -408,8 +408,9 @@ ACTION_MESSAGES = {
 }
 
 
-def _do(request: HttpRequest, case: Case, action: Action) -> None:
-    """One of the status and assignment actions, or a note: parse what it needs, call its service."""
+def _do(request: HttpRequest, case: Case, action: Action, posted: Mapping[str, forms.Form]) -> None:
+    """One of the status and assignment actions, or a note: parse what it needs, call its service.
+    `posted`: the action's form, when the page draws it again as typed (a duplicate's number)."""
     post, access = request.POST, request.access
     form = TextActionForm(post)
     form.is_valid()  # both fields are optional: a missing version is simply not checked
@@ -427,7 +428,7 @@ def _do(request: HttpRequest, case: Case, action: Action) -> None:
     elif action == Action.CLOSE:
         services.close(access=access, case=case, version=version, text=text, token=token)
     elif action == Action.DUPLICATE:
-        data = _cleaned(DuplicateForm(post, case=case))
+        data = _cleaned(posted["duplicate"])
         services.mark_duplicate(access=access, case=case, of=data["of"], version=version, text=data["text"])
     elif action == Action.NOTE:
         services.add_note(access=access, case=case, text=text, token=token)
@@ -450,14 +451,17 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     case = get_case(request, pk)
     typed = {str(action): request.POST.get("text", "")}
+    # A duplicate's number refused is drawn again in its box, with the words by it.
+    posted = {"duplicate": DuplicateForm(request.POST, case=case)} if action == Action.DUPLICATE else {}
     done = str(ACTION_MESSAGES[action])
-    return _run(request, case.pk, done, lambda: _do(request, case, action), typed=typed)
+    run = partial(_do, request, case, action, posted)
+    return _run(request, case.pk, done, run, posted=posted, typed=typed)
 
 
 @require_POST
 def refer(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk)
-    form = ReferralForm(request.POST)
+    form = ReferralForm(request.POST, case=case)
     send = _form_action(form, partial(services.refer, access=request.access, case=case))
     return _run(request, case.pk, _("Referral recorded."), send, posted={"refer": form})
 
@@ -473,7 +477,7 @@ def chase(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _child(request, Referral, pk)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, referral=referral)
     record = form.saving(
         _form_action(form, partial(services.record_reply, access=request.access, referral=referral)),
         masked=services.reply_shown_masked(request.access, referral),
@@ -485,7 +489,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk)
-    form = FollowUpForm(request.POST)
+    form = FollowUpForm(request.POST, case=case)
     not_satisfied = request.POST.get("satisfaction") == Case.Satisfaction.NOT_SATISFIED
     message = _("Not satisfied: the case is reopened.") if not_satisfied else _("Follow-up recorded.")
     record = _form_action(form, partial(services.record_follow_up, access=request.access, case=case))
@@ -495,7 +499,8 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def aid(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk)
-    form = AidForm(request.POST, may_decide=request.access.can(Perm.APPROVE_AID, case.committee_id))
+    may_decide = request.access.can(Perm.APPROVE_AID, case.committee_id)
+    form = AidForm(request.POST, may_decide=may_decide, case=case)
     record = _form_action(form, partial(services.add_aid, access=request.access, case=case))
     return _run(request, case.pk, _("Aid recorded."), record, posted={"aid": form})
 
