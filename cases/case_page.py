@@ -135,7 +135,8 @@ def _autofocus(ctx: dict, name: str) -> None:
         return
     shown = {*getattr(form, "drawn_by_hand", ()), *(f.name for f in form.hidden_fields())}
     for field in form.visible_fields():
-        # Assign's and duplicate's: their one field, drawn fresh under the refusal (refused.html).
+        # Assign's: its one field, drawn fresh under the refusal (refused.html); a duplicate's:
+        # its number as typed, whether its field or the service refused it.
         refused = kind in PANELS or bool(form.errors.get(field.name))
         if not refused or field.name in shown:
             continue

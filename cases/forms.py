@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import events, reference, uploads
+from cases import checks, events, reference, uploads
 from cases.models import Aid, Attachment, Case, CaseCategory, CaseEvent, CaseParty, OutsideBody
 from cases.rules import case_workers
 from cases.services import NewParty, ReplyCorrected, ReplyRecorded
@@ -41,6 +41,9 @@ class PhotosField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if self.required and not files:
+            # FileField's own check is bypassed here: 添加 with nothing chosen said "文件已添加。".
+            raise ValidationError(self.error_messages["required"], code="required")
         for f in files:
             try:
                 uploads.sniff(f)
@@ -81,8 +84,12 @@ class IntakeForm(forms.Form):
     )
     # No category is preselected: a case saved under the first one by default would skew the
     # dashboard's categories and hotspots.
+    # Each required field says what to do (Django's own "这个字段是必填项。" said only that it was wrong).
     category = ModelChoiceField(
-        label=_("Category"), queryset=CaseCategory.objects.all(), to_field_name="code"
+        label=_("Category"),
+        queryset=CaseCategory.objects.all(),
+        to_field_name="code",
+        error_messages={"required": _("Choose a category.")},
     )
     description = forms.CharField(
         label=_("Details"),
@@ -91,7 +98,10 @@ class IntakeForm(forms.Form):
         validators=[limit(DESCRIPTION_MAX)],  # Case.description's
     )
     source = forms.ChoiceField(
-        label=_("How it came in"), choices=Case.Source.choices, initial=Case.Source.WALK_IN
+        label=_("How it came in"),
+        choices=Case.Source.choices,
+        initial=Case.Source.WALK_IN,
+        error_messages={"required": _("Choose how it came in.")},
     )
     work_order_number = forms.CharField(
         label=_("12345 work order number"),
@@ -104,8 +114,9 @@ class IntakeForm(forms.Form):
         choices=Case.Priority.choices,
         initial=Case.Priority.NORMAL,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a priority.")},
     )
-    committee = forms.ChoiceField(label=_("Committee"))
+    committee = forms.ChoiceField(label=_("Committee"), error_messages={"required": _("Choose a committee.")})
     building = forms.IntegerField(required=False, widget=forms.HiddenInput)
     household = forms.IntegerField(required=False, widget=forms.HiddenInput)
     visit = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -156,6 +167,11 @@ class IntakeForm(forms.Form):
 
     def clean_work_order_number(self) -> str:
         return clean_work_order_number(self.cleaned_data["work_order_number"])
+
+    def clean(self):
+        data = super().clean()
+        checks.intake(self, data)  # the service's rules too: every error in one round
+        return data
 
     def clean_committee(self):
         value = self.cleaned_data["committee"]
@@ -275,6 +291,11 @@ class EditForm(forms.ModelForm):
         for name in self.Meta.fields:
             self.fields[name].show_hidden_initial = True
 
+    def clean(self):
+        data = super().clean()
+        checks.edit(self, data, self.instance)  # the service's rules too: every error in one round
+        return data
+
     def take_newer(self, case: Case) -> None:
         """After a save refused because `case` changed meanwhile (Conflict): this form, as posted,
         drawn again over the case as it is now, with nothing typed lost. A field this person changed
@@ -319,16 +340,25 @@ class DuplicateForm(VersionForm):
         self.case = case
 
     def clean_of(self):
+        """The case of the number typed (full-width digits and dashes, a Chinese keyboard's, read as
+        ASCII), in this committee and not this case; refused saying which number was not found, or
+        that it is this case's own: "no case with this number" above an emptied box did not say
+        which number was wrong (what was typed stays in the box: the page draws this form again)."""
         from cases.filters import NUMBER
 
-        match = NUMBER.match(self.cleaned_data["of"].strip())
-        target = None
-        if match:
-            target = Case.objects.filter(
-                committee_id=self.case.committee_id, year=int(match[1]), seq=int(match[2])
-            ).first()
-        if target is None or target.pk == self.case.pk:
-            raise ValidationError(_("No other case with this number in this committee."))
+        typed = unicodedata.normalize("NFKC", self.cleaned_data["of"]).strip()
+        match = NUMBER.match(typed)
+        if not match:
+            raise ValidationError(_("Type the case number as it is shown, e.g. 2026-0042."))
+        year, seq = int(match[1]), int(match[2])
+        if (year, seq) == (self.case.year, self.case.seq):
+            raise ValidationError(_("A case cannot be a duplicate of itself: type the other case's number."))
+        target = Case.objects.filter(committee_id=self.case.committee_id, year=year, seq=seq).first()
+        if target is None:
+            raise ValidationError(
+                _("This committee has no other case numbered %(number)s."),
+                params={"number": f"{year}-{seq:04d}"},  # as Case.number writes it
+            )
         return target
 
 
@@ -345,10 +375,17 @@ class ReferralForm(forms.Form):
     )
     token = token_field()
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, case: Case | None = None, **kwargs) -> None:
+        """`case`: the case it is sent for, whose rules (the dates) are checked with the fields."""
         super().__init__(*args, **kwargs)
+        self.case = case
         self.fields["body"].label_from_instance = lambda b: b.label
         self.fields["body"].listed = reference.outside_body_choices  # cached, not queried
+
+    def clean(self):
+        data = super().clean()
+        checks.referral(self, data, self.case)  # the service's rules too: every error in one round
+        return data
 
 
 class ChaseForm(forms.Form):
@@ -374,14 +411,21 @@ class ReplyForm(forms.Form):
 
     DRAWN = ("replied_on", "reply", "outcome")
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, referral=None, **kwargs) -> None:
+        """`referral`: the referral answered, whose rules (the reply's day) are checked with the fields."""
         super().__init__(*args, **kwargs)
+        self.referral = referral
         if self.initial.get("correct") or self.data.get("correct") == "True":
             # A correction carries each value as drawn (a hidden initial-<name>): refused because a
             # colleague corrected it meanwhile, it tells what this person changed from what they
             # left alone (take_newer).
             for name in self.DRAWN:
                 self.fields[name].show_hidden_initial = True
+
+    def clean(self):
+        data = super().clean()
+        checks.reply(self, data, self.referral)  # the service's rules too: every error in one round
+        return data
 
     @classmethod
     def correcting(cls, referral, timeline: Iterable[CaseEvent], *, masked: bool) -> "ReplyForm":
@@ -451,6 +495,16 @@ class FollowUpForm(VersionForm):
     )
     token = token_field()
 
+    def __init__(self, *args, case: Case | None = None, **kwargs) -> None:
+        """`case`: the case called back about, whose rules (the call's day) are checked with the fields."""
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def clean(self):
+        data = super().clean()
+        checks.follow_up(self, data, self.case)  # the service's rules too: every error in one round
+        return data
+
 
 class AidForm(forms.ModelForm):
     token = token_field()
@@ -464,13 +518,20 @@ class AidForm(forms.ModelForm):
             "notes": forms.Textarea({"rows": 2}),
         }
 
-    def __init__(self, *args, may_decide: bool = True, **kwargs) -> None:
+    def __init__(self, *args, may_decide: bool = True, case: Case | None = None, **kwargs) -> None:
         """`may_decide`: the user may approve or pay aid here (the secretary). A worker is offered
         "applied" alone: offered a decision, the save was refused with a 403 page and what they
-        had typed was lost."""
+        had typed was lost. `case`: the case it is for, whose rules (the dates) are checked with
+        the fields."""
         super().__init__(*args, **kwargs)
+        self.case = case
         if not may_decide:
             self.fields["status"].choices = [(Aid.Status.APPLIED, Aid.Status.APPLIED.label)]
+
+    def clean(self):
+        data = super().clean()
+        checks.aid(self, data, self.case)  # the service's rules too: every error in one round
+        return data
 
 
 class AidUpdateForm(forms.Form):
@@ -483,7 +544,11 @@ class AidUpdateForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    files = PhotosField(label=_("Photos or PDF files"), required=True)
+    files = PhotosField(
+        label=_("Photos or PDF files"),
+        required=True,
+        error_messages={"required": _("Take a photo or choose a file first.")},
+    )
     drawn_by_hand = ("files",)  # the photo buttons: their refusal said above them (case_page)
     stage = forms.ChoiceField(
         label=_("Stage"), choices=Attachment.Stage.choices, initial=Attachment.Stage.BEFORE

@@ -3,7 +3,7 @@
 Roles come from committee/roles.py: the secretary holds MANAGE_CASES, workers LOG_CASE, viewers and
 street officers only VIEW. On top of the role, a worker works the cases assigned to them and may take
 an unassigned open case; notes and files may be added by any worker of the committee, and reporters
-joined to an open case.
+joined to an open case. Whoever logged a case corrects it (EDIT) while it is new and nobody has it.
 
 Sensitive cases (Case.sensitive: a family's illness, a dispute that names people) are seen only by
 the committee's secretary, the assignee and whoever logged the case; not by other workers, viewers,
@@ -59,7 +59,7 @@ class Who(StrEnum):
 RULES: dict[Action, tuple[frozenset, Who]] = {
     Action.TAKE: (OPEN, Who.TAKER),
     Action.ASSIGN: (OPEN, Who.MANAGER),
-    Action.EDIT: (OPEN, Who.ASSIGNEE),
+    Action.EDIT: (OPEN, Who.ASSIGNEE),  # and whoever logged it, while new and unassigned (logger_corrects)
     Action.START: (frozenset({S.NEW}), Who.ASSIGNEE),
     Action.WAIT: (frozenset({S.NEW, S.IN_PROGRESS}), Who.ASSIGNEE),
     Action.RESUME: (frozenset({S.WAITING}), Who.ASSIGNEE),
@@ -155,7 +155,22 @@ def can(access, case: Case, action: Action) -> bool:
         return False  # closed only after the follow-up call
     if action == Action.START and case.assignee_id is None:
         return False  # in progress means somebody works it: a new case is taken or assigned instead
+    if action == Action.EDIT and logger_corrects(access, case):
+        return True
     return who_may(who, access, case)
+
+
+def logger_corrects(access, case: Case) -> bool:
+    """Whether this user logged the case and may still correct it: while it is new and nobody has
+    it (left for the secretary), and they still work the committee's cases. The intake tells them
+    to move a phone typed into the details to the resident's record, and a typo in the title is
+    seen first by whoever typed it; until someone takes the case, nobody else would fix it."""
+    return (
+        case.status == S.NEW
+        and case.assignee_id is None
+        and case.created_by_id == access.user.pk
+        and access.can(Perm.LOG_CASE, case.committee_id)
+    )
 
 
 def available(access, case: Case) -> set[Action]:

@@ -31,6 +31,7 @@ from cases import active_filters, events, reference, rules, selectors, services
 from cases.case_page import drawn_again, form_words, out_of_date_message, refusal_in_panel, unsaved
 from cases.due_dates import day_off_warning
 from cases.filters import CaseFilterForm, filter_cases
+from cases.follow_up_rounds import calls_by_round
 from cases.forms import (
     AidForm,
     AidUpdateForm,
@@ -221,7 +222,7 @@ def _detail_context(
         "can_approve_aid": request.access.can(Perm.APPROVE_AID, case.committee_id),
         "forms": _Forms(
             assign=lambda: AssignForm(initial={"assignee": case.assignee_id}, case=case),
-            duplicate=lambda: DuplicateForm(case=case),
+            duplicate=lambda: posted.get("duplicate") or DuplicateForm(case=case),
             refer=lambda: posted.get("refer") or ReferralForm(),
             reply=ReplyForm,
             chase=ChaseForm,
@@ -293,7 +294,8 @@ def case_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The A4 case sheet for the paper file."""
     case = get_case(request, pk, detail=True)
     audit.record(user=request.user, kind=audit.Kind.CASE, committee_id=case.committee_id, case=case)
-    return render(request, "cases/print.html", _detail_context(request, case))
+    ctx = _detail_context(request, case)
+    return render(request, "cases/print.html", ctx | calls_by_round(case, ctx["follow_ups"], ctx["events"]))
 
 
 # --- Actions on a case ------------------------------------------------------------------------------------
@@ -400,7 +402,7 @@ ACTION_MESSAGES = {
     Action.RESUME: gettext_lazy("Work resumed."),
     Action.RESOLVE: gettext_lazy("The case is resolved. Call the resident back to follow up."),
     Action.CLOSE: gettext_lazy("The case is closed."),
-    Action.WITHDRAW: gettext_lazy("The case is closed as withdrawn."),
+    Action.WITHDRAW: gettext_lazy("The resident withdrew it: the case is closed."),
     Action.DUPLICATE: gettext_lazy("The case is closed as a duplicate."),
     Action.REOPEN: gettext_lazy("The case is reopened."),
     Action.NOTE: gettext_lazy("Note added."),
@@ -409,8 +411,9 @@ ACTION_MESSAGES = {
 }
 
 
-def _do(request: HttpRequest, case: Case, action: Action) -> None:
-    """One of the status and assignment actions, or a note: parse what it needs, call its service."""
+def _do(request: HttpRequest, case: Case, action: Action, posted: Mapping[str, forms.Form]) -> None:
+    """One of the status and assignment actions, or a note: parse what it needs, call its service.
+    `posted`: the action's form, when the page draws it again as typed (a duplicate's number)."""
     post, access = request.POST, request.access
     form = TextActionForm(post)
     form.is_valid()  # both fields are optional: a missing version is simply not checked
@@ -428,7 +431,7 @@ def _do(request: HttpRequest, case: Case, action: Action) -> None:
     elif action == Action.CLOSE:
         services.close(access=access, case=case, version=version, text=text, token=token)
     elif action == Action.DUPLICATE:
-        data = _cleaned(DuplicateForm(post, case=case))
+        data = _cleaned(posted["duplicate"])
         services.mark_duplicate(access=access, case=case, of=data["of"], version=version, text=data["text"])
     elif action == Action.NOTE:
         services.add_note(access=access, case=case, text=text, token=token)
@@ -451,14 +454,17 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     case = get_case(request, pk)
     typed = {str(action): request.POST.get("text", "")}
+    # A duplicate's number refused is drawn again in its box, with the words by it.
+    posted = {"duplicate": DuplicateForm(request.POST, case=case)} if action == Action.DUPLICATE else {}
     done = str(ACTION_MESSAGES[action])
-    return _run(request, case.pk, done, lambda: _do(request, case, action), typed=typed)
+    run = partial(_do, request, case, action, posted)
+    return _run(request, case.pk, done, run, posted=posted, typed=typed)
 
 
 @require_POST
 def refer(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk)
-    form = ReferralForm(request.POST)
+    form = ReferralForm(request.POST, case=case)
     send = _form_action(form, partial(services.refer, access=request.access, case=case))
     return _run(request, case.pk, _("Referral recorded."), send, posted={"refer": form})
 
@@ -474,7 +480,7 @@ def chase(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _child(request, Referral, pk)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, referral=referral)
     record = form.saving(
         _form_action(form, partial(services.record_reply, access=request.access, referral=referral)),
         masked=services.reply_shown_masked(request.access, referral),
@@ -486,7 +492,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk)
-    form = FollowUpForm(request.POST)
+    form = FollowUpForm(request.POST, case=case)
     not_satisfied = request.POST.get("satisfaction") == Case.Satisfaction.NOT_SATISFIED
     message = _("Not satisfied: the case is reopened.") if not_satisfied else _("Follow-up recorded.")
     record = _form_action(form, partial(services.record_follow_up, access=request.access, case=case))
@@ -496,7 +502,8 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def aid(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk)
-    form = AidForm(request.POST, may_decide=request.access.can(Perm.APPROVE_AID, case.committee_id))
+    may_decide = request.access.can(Perm.APPROVE_AID, case.committee_id)
+    form = AidForm(request.POST, may_decide=may_decide, case=case)
     record = _form_action(form, partial(services.add_aid, access=request.access, case=case))
     return _run(request, case.pk, _("Aid recorded."), record, posted={"aid": form})
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import events
+from cases.checks import check_work_order
 from cases.models import (
     Attachment,
     Case,
@@ -129,8 +130,7 @@ def create_case(
     parties, photos = list(parties), list(photos)
     _check_places(committee, (building, household, visit), parties)
     title = Case.title_from(title, description, category, photos=bool(photos))
-    if source == Case.Source.HOTLINE and not work_order_number:
-        raise ValidationError({"work_order_number": _("A 12345 case needs its work order number.")})
+    check_work_order(source, work_order_number)
     at = at or timezone.now()
     today = timezone.localdate(at)
     if due_date is not None:

@@ -50,7 +50,8 @@ def test_a_new_case_cannot_be_closed_as_followed_up_or_without_saying_how(org, c
     for closure in ("", C.FOLLOWED_UP):
         response = _post(client, case, status=S.CLOSED, closure=closure)
         assert response.status_code == 200
-        assert "从“新登记”结案只能是撤回或重复：办好的事项先办结，回访后再结案。" in text_of(response.text)
+        said = "从“新登记”结案只能是居民撤回或重复：办好的事项先办结，回访后再结案。"
+        assert said in text_of(response.text)
     case.refresh_from_db()
     assert (case.status, case.closure, case.closed_at, case.version) == (S.NEW, "", None, 1)
     assert not CaseEvent.all_objects.filter(case=case, kind=CaseEvent.Kind.STATUS).exists()

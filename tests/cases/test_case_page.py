@@ -42,7 +42,9 @@ def test_a_case_reopened_at_the_follow_up_call_shows_its_resolution_as_the_previ
     assert "办理中" in text_of(html[html.index("case-number") : html.index("</h1>")])
     assert _resolution(html) == "上次处理结果 已疏通下水管"
     assert 'class="resolution previous"' in html
-    assert "满意度 不满意" in text_of(html)  # the latest call's answer, why it is open again
+    # The call's answer, why it is open again: the earlier round's, not this one's (review 3).
+    assert f"上次回访 不满意（{timezone.localdate():%Y-%m-%d}）" in text_of(html)
+    assert "满意度" not in text_of(html[: html.index("case-timeline")])
     assert "已疏通下水管" in text_of(html[html.index("case-timeline") :])  # the timeline keeps it
     english = client.get(page, headers={"accept-language": "en"}).content.decode()
     assert _resolution(english) == "Previous resolution 已疏通下水管"

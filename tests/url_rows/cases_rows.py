@@ -21,6 +21,8 @@ def populate(world) -> None:
     world.resident = make_resident(world.a, building=world.building)
     world.case = make_case(worker, world.a, building=world.building, assignee=worker)
     world.unassigned = make_case(worker, world.a, title="路灯不亮", code="roads")
+    # Logged by the secretary and left new: whoever logged a case corrects it until someone has it.
+    world.secretarys_new = make_case(sec, world.a, title="楼道堆物", code="environment")
     # Logged with an assignee before assignment put a case in progress: still new, to be started.
     world.legacy = make_case(worker, world.a, title="楼道灯坏", code="roads", assignee=worker)
     Case.all_objects.filter(pk=world.legacy.pk).update(status=Case.Status.NEW)
@@ -52,7 +54,6 @@ def populate(world) -> None:
     hardship = make_case(worker, world.a, title="困难家庭", code="hardship", assignee=worker)
     world.aid = services.add_aid(access=Access(worker), case=hardship, kind=Aid.Kind.SUBSIDY, amount=500)
     world.attachment = services.add_attachment(access=Access(worker), case=world.case, uploaded=jpeg_upload())
-    del sec
 
 
 def _act(action: str, case: str = "case", expected=None, data=None) -> Row:
@@ -189,20 +190,30 @@ ROWS = [
     ),
 ]
 
-ROWS.append(
-    Row(
+
+def _edit(case: str, expected, label: str = "") -> Row:
+    return Row(
         "cases:edit",
-        lambda w: reverse("cases:edit", args=[w.case.pk]),
-        committee_a_change(),
+        lambda w: reverse("cases:edit", args=[getattr(w, case).pk]),
+        expected,
         method="post",
         data=lambda w: {
             "title": "楼道积水（已核实）",
-            "category": str(w.case.category_id),
+            "category": str(getattr(w, case).category_id),
             "priority": "urgent",
             "due_date": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
             "place": "",
             "description": "",
-            "version": str(Case.all_objects.get(pk=w.case.pk).version),
+            "version": str(Case.all_objects.get(pk=getattr(w, case).pk).version),
         },
+        label=label,
     )
-)
+
+
+ROWS += [
+    _edit("case", committee_a_change()),  # worker_a is its assignee
+    # New and nobody on it: worker_a logged it, and corrects it (rules.logger_corrects).
+    _edit("unassigned", committee_a_change(), label="logged new"),
+    # New and nobody on it, logged by the secretary: not worker_a's to correct.
+    _edit("secretarys_new", secretary_only(), label="another's new"),
+]
