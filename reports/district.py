@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from committee.models import District, Street
+from committee.roles import Role
 from common.db_routers import reads_from_replica
 from reports import figures, overviews
 from reports.views import _cached, leaves_out_sensitive
@@ -57,7 +58,7 @@ def _overview(street_of: dict[int, int], streets: dict[int, str], access) -> dic
 def district_overview(request: HttpRequest) -> HttpResponse:
     districts = _districts(request)
     if not districts and not request.access.sees_everything:
-        raise PermissionDenied
+        raise PermissionDenied(Role.DISTRICT_OFFICER)  # the 403 page: for district officers
     # (committee, street, street's name): plain values, not 300 committees built.
     committees = (
         request.access.committees()

@@ -55,7 +55,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     access = request.access
     ids = access.committees_where(Perm.VIEW_REPORTS)
     if not ids:
-        raise PermissionDenied
+        raise PermissionDenied(Perm.VIEW_REPORTS)
     role = access.role  # once through the request's lazy access, not once per committee
     own = sorted(cid for cid in ids if role(cid) in (Role.SECRETARY, Role.WORKER))
     if own:
@@ -202,7 +202,7 @@ def late_referrals_across(request: HttpRequest) -> HttpResponse:
     access = request.access
     ids = access.committees_where(Perm.VIEW_REPORTS)
     if not ids:
-        raise PermissionDenied
+        raise PermissionDenied(Perm.VIEW_REPORTS)
     street, district = request.GET.get("street", ""), request.GET.get("district", "")
     readable = set(ids)
     places = [place for place in access.committee_places() if place.committee_id in readable]
@@ -246,7 +246,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """Pick a month (and a committee): the ledger, the summary."""
     form = MonthForm(request.GET or None, access=request.access)
     if not form.committees:
-        raise PermissionDenied
+        raise PermissionDenied(Perm.VIEW_REPORTS)
     chosen = form.cleaned() if form.is_bound else form.initial_choice()
     return _index_page(request, form, chosen)
 
@@ -264,7 +264,7 @@ def _index_page(request: HttpRequest, form: MonthForm, chosen, status: int = 200
 def ledger_xlsx(request: HttpRequest) -> HttpResponse:
     form = MonthForm(request.GET, access=request.access)
     if not form.committees:
-        raise PermissionDenied
+        raise PermissionDenied(Perm.VIEW_REPORTS)
     chosen = form.cleaned()
     if chosen is None:
         return _index_page(request, form, None, status=400)
@@ -296,7 +296,7 @@ def _ledger_too_large_message(chosen) -> str:
 def summary_page(request: HttpRequest) -> HttpResponse:
     form = MonthForm(request.GET or None, access=request.access)
     if not form.committees:
-        raise PermissionDenied
+        raise PermissionDenied(Perm.VIEW_REPORTS)
     chosen = form.cleaned() if form.is_bound else form.initial_choice()
     if chosen is None:
         return _index_page(request, form, None, status=400)
@@ -310,7 +310,7 @@ def summary_page(request: HttpRequest) -> HttpResponse:
 def summary_txt(request: HttpRequest) -> HttpResponse:
     form = MonthForm(request.GET, access=request.access)
     if not form.committees:
-        raise PermissionDenied
+        raise PermissionDenied(Perm.VIEW_REPORTS)
     chosen = form.cleaned()
     if chosen is None:
         return _index_page(request, form, None, status=400)
@@ -327,5 +327,5 @@ def summary_txt(request: HttpRequest) -> HttpResponse:
 def cases_xlsx(request: HttpRequest) -> HttpResponse:
     """The case list as filtered (the same GET parameters as cases:list), in the user's scope, masked."""
     if not request.access.can_anywhere(Perm.VIEW_REPORTS):
-        raise PermissionDenied
+        raise PermissionDenied(Perm.VIEW_REPORTS)
     return ledger.case_list_xlsx(request)
