@@ -105,9 +105,7 @@ def _committees_side_by_side(request: HttpRequest, seats: list[tuple[int, str, S
             raise Http404
         seats = [seat for seat in seats if seat[2] == street]
     ids = [pk for pk, _name, _street in seats]
-    ctx = _cached(
-        request, ("overview", ",".join(map(str, ids))), lambda: overviews.overview_figures(ids, access)
-    )
+    ctx = street_figures(request, ids)
     sort = request.GET.get("sort", "") if wide else ""
     if sort in OVERVIEW_SORTS:
         by_figure = ctx["figures"]
@@ -134,6 +132,14 @@ def _committees_side_by_side(request: HttpRequest, seats: list[tuple[int, str, S
         leaves_out_sensitive=leaves_out_sensitive(access, ids),
     )
     return render(request, "reports/overview.html", ctx)
+
+
+def street_figures(request: HttpRequest, ids: list[int]) -> dict:
+    """These committees' headline figures and their total (overviews.overview_figures), from the
+    cache: the committees side by side's, and a street officer's home page's (committee/views.py),
+    which reads the same entry. Keyed by the ids in order, whatever order the reader has them in."""
+    key = ",".join(map(str, sorted(ids)))
+    return _cached(request, ("overview", key), lambda: overviews.overview_figures(ids, request.access))
 
 
 def leaves_out_sensitive(access, committee_ids) -> bool:
