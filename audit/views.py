@@ -25,7 +25,7 @@ def _records(request: HttpRequest) -> tuple[list[int], AccessLogFilterForm, Resi
     """The reader's committees, the filters and the records they select: the page's and the export's."""
     committee_ids = request.access.committees_where(Perm.READ_ACCESS_LOG)
     if not committee_ids:
-        raise PermissionDenied
+        raise PermissionDenied(Perm.READ_ACCESS_LOG)
     form = AccessLogFilterForm(request.GET)
     filters = form.filters()  # validates: cleaned_data holds the valid fields
     resident = None

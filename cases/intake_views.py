@@ -32,7 +32,7 @@ from residents.selectors import buildings_typed, full_number_kinds, search_resid
 def _require_logger(request: HttpRequest) -> None:
     """The intake pages are for those who may log cases somewhere."""
     if not request.access.can_anywhere(Perm.LOG_CASE):
-        raise PermissionDenied
+        raise PermissionDenied(Perm.LOG_CASE)
 
 
 def _one(model, value) -> object | None:

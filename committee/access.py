@@ -120,7 +120,7 @@ class Access:
 
     def require(self, perm: Perm, committee: Committee | int) -> None:
         if not self.can(perm, committee):
-            raise PermissionDenied
+            raise PermissionDenied(perm)  # the 403 page names who may (needle/views.py)
 
     def can_anywhere(self, perm: Perm) -> bool:
         """Whether the user may do this in at least one committee (to show a menu item, say)."""

@@ -71,3 +71,11 @@ OVERSEERS = frozenset({Role.STREET_OFFICER, Role.DISTRICT_OFFICER, Role.ADMIN})
 
 def role_can(role: Role | None, perm: Perm) -> bool:
     return role is not None and perm in GRANTS[role]
+
+
+COMMITTEE_ROLES = (Role.SECRETARY, Role.WORKER, Role.VIEWER)
+
+
+def committee_roles_granted(perm: Perm) -> frozenset[Role]:
+    """The committee roles that may do this: what a page refused needs, said on the 403 page."""
+    return frozenset(role for role in COMMITTEE_ROLES if perm in GRANTS[role])

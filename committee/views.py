@@ -5,12 +5,13 @@ import functools
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from committee.roles import Role
+from committee.roles import Perm, Role
 from common.kept import Kept
 from common.reversing import reverse_once
-from reports import open_cases
+from reports import figures, open_cases
 
 
 @require_GET
@@ -18,6 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The front page after login: what is new for me, my queue, what waits for the secretary."""
     ctx = {"posts": posts(request.access)}
     ctx.update(_case_queue(request))
+    ctx.update(area_figures(request))
     return render(request, "committee/home.html", ctx)
 
 
@@ -136,3 +138,45 @@ def _case_queue(request: HttpRequest) -> dict:
             reopen_asked=Count("pk", filter=asked),
         )
     return ctx
+
+
+def area_figures(request: HttpRequest) -> dict:
+    """A street or district officer's home: their area's few headline figures (overdue, the late
+    referrals, open, new this month), each a link to the list it counts, for those who work no
+    committee's cases (who have their queue). The overview's own figures, read from its cache entry
+    (reports/views.py street_figures, reports/district.py district_figures: the district's for a
+    district officer, as their dashboard is the district overview), so no figure is counted twice
+    and sensitive cases are left out as there. A fixed number of queries: none for a street
+    officer's, once the figures are in the cache (the committees from the roles, their places
+    cached), two for a district officer's."""
+    from reports.district import district_figures
+    from reports.views import leaves_out_sensitive, street_figures
+
+    access = request.access
+    roles = set(access.roles.values())
+    if access.sees_everything or roles & {Role.SECRETARY, Role.WORKER}:
+        return {}
+    period = figures.Period(timezone.localdate())
+    if Role.DISTRICT_OFFICER in roles:
+        districts, street_of, ctx = district_figures(request)
+        names = [district.name for district in districts]
+        links = figures.area_links(period, district=districts[0].pk if len(districts) == 1 else None)
+        ids = list(street_of)
+    else:
+        ids = access.committees_where(Perm.VIEW_REPORTS)
+        if not ids:
+            return {}
+        ctx = street_figures(request, ids)
+        shown = set(ids)
+        streets = {p.street_id: p.street for p in access.committee_places() if p.committee_id in shown}
+        names = list(streets.values())
+        links = figures.area_links(period, street=next(iter(streets)) if len(streets) == 1 else None)
+    return {
+        "area": {
+            "names": names,
+            "figures": ctx["total"],
+            "links": links,
+            "district": Role.DISTRICT_OFFICER in roles,
+            "leaves_out_sensitive": leaves_out_sensitive(access, ids),
+        }
+    }

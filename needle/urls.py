@@ -38,5 +38,7 @@ urlpatterns = [
     path("access-log/", include("audit.urls")),
 ]
 
+# A refusal in words that fit its reader (a committee's staff, a street or district officer).
+handler403 = "needle.views.permission_denied"
 # A database outage anywhere (a view, or the session lookup in a middleware) ends here: 503, not 500.
 handler500 = "needle.views.server_error"

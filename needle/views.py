@@ -3,14 +3,18 @@
 import sys
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from committee.roles import Perm, Role, committee_roles_granted
+from common.reversing import reverse_once
 from needle.middleware import health_check
 
 
@@ -68,3 +72,57 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "30"
         return response
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+# Who a refused page (a GET) or action (anything else) is for, by what its PermissionDenied carries: a
+# permission (the committee roles granted it, committee/roles.py) or the district officer's role.
+_FOR = {
+    "secretary": (
+        _("This page is for the committee's secretary."),
+        _("Only the committee's secretary can do this."),
+    ),
+    "staff": (
+        _("This page is for the committee's secretary and workers."),
+        _("Only the committee's secretary and workers can do this."),
+    ),
+    "street": (_("This page is for the street's officers."), _("Only the street's officers can do this.")),
+    "district": (_("This page is for district officers."), _("Only district officers can do this.")),
+}
+_COMMITTEE_FOR = {frozenset({Role.SECRETARY}): "secretary", frozenset({Role.SECRETARY, Role.WORKER}): "staff"}
+
+
+def _who_may(need) -> str | None:
+    if need == Role.DISTRICT_OFFICER:
+        return "district"
+    if isinstance(need, Perm):
+        roles = committee_roles_granted(need)
+        if not roles and need == Perm.READ_STREET_DELIVERIES:
+            return "street"
+        return _COMMITTEE_FOR.get(roles)
+    return None  # a rule of a case's own (cases/rules.py): said by the role's words alone
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 403 page, in words that fit its reader: what the page or action needs (the secretary,
+    the committee's staff), and for a street or district officer, who has no committee and no
+    secretary to ask, what their account is for and their overview to go to instead. Never "you
+    can see this": most refusals are of pages the reader cannot open at all."""
+    page = request.method in ("GET", "HEAD")
+    need = exception.args[0] if isinstance(exception, PermissionDenied) and exception.args else None
+    who = _who_may(need)
+    access = getattr(request, "access", None)
+    roles = set(access.roles.values()) if access is not None and not access.sees_everything else set()
+    staff = roles & {Role.SECRETARY, Role.WORKER, Role.VIEWER}
+    ctx = {
+        "page": page,
+        "needs": _FOR[who][0 if page else 1] if who else None,
+        # A worker or viewer asks their secretary (not for a street's or district's page).
+        "ask_secretary": bool(staff - {Role.SECRETARY}) and who not in ("street", "district"),
+        "overseer": bool(roles) and not staff,
+        "no_role": access is not None and not access.sees_everything and not roles,
+    }
+    if ctx["overseer"]:
+        district = Role.DISTRICT_OFFICER in roles
+        ctx["overview_url"] = reverse_once("dashboard_district" if district else "dashboard")
+        ctx["overview_label"] = _("District overview") if district else _("Street overview")
+    return render(request, "403.html", ctx, status=403)

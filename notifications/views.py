@@ -160,5 +160,5 @@ def _street_read(request: HttpRequest, street_id: int) -> Street:
     if not seen:
         raise Http404
     if not any(request.access.can(Perm.READ_STREET_DELIVERIES, committee_id) for committee_id in seen):
-        raise PermissionDenied
+        raise PermissionDenied(Perm.READ_STREET_DELIVERIES)
     return street

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from committee.models import District, Street
+from committee.roles import Role
 from common.db_routers import reads_from_replica
 from reports import figures, overviews
 from reports.views import _cached, leaves_out_sensitive
@@ -52,12 +53,14 @@ def _overview(street_of: dict[int, int], streets: dict[int, str], access) -> dic
     }
 
 
-@require_GET
-@reads_from_replica
-def district_overview(request: HttpRequest) -> HttpResponse:
+def district_figures(request: HttpRequest) -> tuple[list[District], dict[int, int], dict] | None:
+    """The district overview's figures for this reader: their districts, the committees' streets
+    (committee id → street id) and the figures (_overview), from the cache. The overview's, and a
+    district officer's home page's (committee/views.py), which reads the same entry. None: the
+    reader oversees no district. Two queries, and the figures' own when not in the cache."""
     districts = _districts(request)
     if not districts and not request.access.sees_everything:
-        raise PermissionDenied
+        return None
     # (committee, street, street's name): plain values, not 300 committees built.
     committees = (
         request.access.committees()
@@ -71,6 +74,16 @@ def district_overview(request: HttpRequest) -> HttpResponse:
         streets[sid] = street_name
     ids = ",".join(map(str, street_of))
     ctx = _cached(request, ("district", ids), lambda: _overview(street_of, streets, request.access))
+    return districts, street_of, ctx
+
+
+@require_GET
+@reads_from_replica
+def district_overview(request: HttpRequest) -> HttpResponse:
+    read = district_figures(request)
+    if read is None:
+        raise PermissionDenied(Role.DISTRICT_OFFICER)  # the 403 page: for district officers
+    districts, street_of, ctx = read
     committees_url = reverse("dashboard")
     for row in ctx["streets"]:
         head = f"{committees_url}?street={row['street'].pk}"

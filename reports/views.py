@@ -55,7 +55,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     access = request.access
     ids = access.committees_where(Perm.VIEW_REPORTS)
     if not ids:
-        raise PermissionDenied
+        raise PermissionDenied(Perm.VIEW_REPORTS)
     role = access.role  # once through the request's lazy access, not once per committee
     own = sorted(cid for cid in ids if role(cid) in (Role.SECRETARY, Role.WORKER))
     if own:
@@ -105,9 +105,7 @@ def _committees_side_by_side(request: HttpRequest, seats: list[tuple[int, str, S
             raise Http404
         seats = [seat for seat in seats if seat[2] == street]
     ids = [pk for pk, _name, _street in seats]
-    ctx = _cached(
-        request, ("overview", ",".join(map(str, ids))), lambda: overviews.overview_figures(ids, access)
-    )
+    ctx = street_figures(request, ids)
     sort = request.GET.get("sort", "") if wide else ""
     if sort in OVERVIEW_SORTS:
         by_figure = ctx["figures"]
@@ -134,6 +132,14 @@ def _committees_side_by_side(request: HttpRequest, seats: list[tuple[int, str, S
         leaves_out_sensitive=leaves_out_sensitive(access, ids),
     )
     return render(request, "reports/overview.html", ctx)
+
+
+def street_figures(request: HttpRequest, ids: list[int]) -> dict:
+    """These committees' headline figures and their total (overviews.overview_figures), from the
+    cache: the committees side by side's, and a street officer's home page's (committee/views.py),
+    which reads the same entry. Keyed by the ids in order, whatever order the reader has them in."""
+    key = ",".join(map(str, sorted(ids)))
+    return _cached(request, ("overview", key), lambda: overviews.overview_figures(ids, request.access))
 
 
 def leaves_out_sensitive(access, committee_ids) -> bool:
@@ -202,7 +208,7 @@ def late_referrals_across(request: HttpRequest) -> HttpResponse:
     access = request.access
     ids = access.committees_where(Perm.VIEW_REPORTS)
     if not ids:
-        raise PermissionDenied
+        raise PermissionDenied(Perm.VIEW_REPORTS)
     street, district = request.GET.get("street", ""), request.GET.get("district", "")
     readable = set(ids)
     places = [place for place in access.committee_places() if place.committee_id in readable]
@@ -246,7 +252,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """Pick a month (and a committee): the ledger, the summary."""
     form = MonthForm(request.GET or None, access=request.access)
     if not form.committees:
-        raise PermissionDenied
+        raise PermissionDenied(Perm.VIEW_REPORTS)
     chosen = form.cleaned() if form.is_bound else form.initial_choice()
     return _index_page(request, form, chosen)
 
@@ -264,7 +270,7 @@ def _index_page(request: HttpRequest, form: MonthForm, chosen, status: int = 200
 def ledger_xlsx(request: HttpRequest) -> HttpResponse:
     form = MonthForm(request.GET, access=request.access)
     if not form.committees:
-        raise PermissionDenied
+        raise PermissionDenied(Perm.VIEW_REPORTS)
     chosen = form.cleaned()
     if chosen is None:
         return _index_page(request, form, None, status=400)
@@ -296,7 +302,7 @@ def _ledger_too_large_message(chosen) -> str:
 def summary_page(request: HttpRequest) -> HttpResponse:
     form = MonthForm(request.GET or None, access=request.access)
     if not form.committees:
-        raise PermissionDenied
+        raise PermissionDenied(Perm.VIEW_REPORTS)
     chosen = form.cleaned() if form.is_bound else form.initial_choice()
     if chosen is None:
         return _index_page(request, form, None, status=400)
@@ -310,7 +316,7 @@ def summary_page(request: HttpRequest) -> HttpResponse:
 def summary_txt(request: HttpRequest) -> HttpResponse:
     form = MonthForm(request.GET, access=request.access)
     if not form.committees:
-        raise PermissionDenied
+        raise PermissionDenied(Perm.VIEW_REPORTS)
     chosen = form.cleaned()
     if chosen is None:
         return _index_page(request, form, None, status=400)
@@ -327,5 +333,5 @@ def summary_txt(request: HttpRequest) -> HttpResponse:
 def cases_xlsx(request: HttpRequest) -> HttpResponse:
     """The case list as filtered (the same GET parameters as cases:list), in the user's scope, masked."""
     if not request.access.can_anywhere(Perm.VIEW_REPORTS):
-        raise PermissionDenied
+        raise PermissionDenied(Perm.VIEW_REPORTS)
     return ledger.case_list_xlsx(request)

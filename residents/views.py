@@ -315,7 +315,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     """
     committee_ids = request.access.committees_where(Perm.VIEW_SENSITIVE)
     if not committee_ids:
-        raise PermissionDenied
+        raise PermissionDenied(Perm.VIEW_SENSITIVE)
     today = timezone.localdate()
     residents = (
         care_roster(committee_ids)
@@ -517,7 +517,7 @@ def building_new(request: HttpRequest) -> HttpResponse:
         request.access.committees().filter(pk__in=request.access.committees_where(Perm.EDIT_REGISTRY))
     )
     if not committees:
-        raise PermissionDenied
+        raise PermissionDenied(Perm.EDIT_REGISTRY)
     form = BuildingForm(request.POST or None, committees=committees)
     if request.method == "POST" and form.is_valid():
         building = form.save()
@@ -578,7 +578,7 @@ def reveal_log(request: HttpRequest) -> HttpResponse:
     """Who revealed whose number, when and why: for the secretary."""
     committee_ids = request.access.committees_where(Perm.VIEW_AUDIT)
     if not committee_ids:
-        raise PermissionDenied
+        raise PermissionDenied(Perm.VIEW_AUDIT)
     logs = RevealLog.objects.filter(committee_id__in=committee_ids).select_related(
         "resident__household__building", "revealed_by"
     )

@@ -52,7 +52,7 @@ class UploadForm(forms.Form):
 def _import_committees(request: HttpRequest):
     ids = request.access.committees_where(Perm.IMPORT_REGISTRY)
     if not ids:
-        raise PermissionDenied
+        raise PermissionDenied(Perm.IMPORT_REGISTRY)
     return Committee.objects.filter(pk__in=ids).order_by("name")
 
 

@@ -20,6 +20,14 @@
 
   function narrow(el) { return el.clientWidth < 520; }
 
+  // A donut on a phone: the ring leaves each side LABEL_ROOM px for its labels (a status's three
+  // characters, "In progress"), rather than a share of a width that is itself small.
+  var LABEL_ROOM = 88;
+  function ringOnPhone(el) {
+    var outer = Math.max(40, Math.min(el.clientHeight * 0.4, el.clientWidth / 2 - LABEL_ROOM));
+    return [Math.round(outer * 0.52), Math.round(outer)];
+  }
+
   function option(spec, el) {
     var small = narrow(el);
     var base = {
@@ -33,9 +41,11 @@
     if (spec.kind === "pie") {
       base.series = [{
         type: "pie",
-        radius: small ? ["30%", "58%"] : ["35%", "65%"],
+        radius: small ? ringOnPhone(el) : ["35%", "65%"],
         center: ["50%", "45%"],
-        label: { formatter: "{b}\n{c}", fontFamily: FONT },
+        // A label that does not fit is wrapped, never cut: "等..." for 等待中 told nobody anything.
+        label: { formatter: "{b}\n{c}", fontFamily: FONT, overflow: "break" },
+        labelLine: small ? { length: 10, length2: 8 } : {},
         // Empty slices only crowd the labels; the list beside the chart still shows the zeros.
         data: spec.labels.map(function (label, i) { return { name: label, value: spec.series[0].data[i] }; })
           .filter(function (item) { return item.value > 0; })

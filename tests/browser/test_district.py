@@ -94,6 +94,12 @@ def test_the_district_officer_reads_the_district(device, language, browser, live
         expect(page.locator("nav.mainnav a[href='/dashboard/district/']")).to_have_count(1)
         screenshot(page, f"district-{device}-{language[:2]}-home")
         _fits(page, device)
+        # The district's figures on the home page, each opening what it counts: its open cases, the
+        # sensitive one left out.
+        open_cases = page.locator(".area-figures a.tile[data-figure=open]")
+        expect(open_cases.locator(".figure")).to_have_text("3")
+        open_cases.click()
+        expect(page.locator(".result-count")).to_contain_text("3")
         page.goto("/dashboard/")
         page.get_by_role("link", name=words["overview"]).click()
         expect(page.locator("h1")).to_contain_text(words["overview"])

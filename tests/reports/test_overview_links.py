@@ -87,6 +87,12 @@ def _cases_of(committee, by, today: dt.date, sensitive: bool = False) -> None:
 
 @pytest.fixture
 def world(org):
+    return make_world(org)
+
+
+def make_world(org) -> SimpleNamespace:
+    """The module's world (its docstring); the home page's tests (tests/committee/test_home_area.py)
+    read it too."""
     today = timezone.localdate()
     yangpu, hongkou = make_district("杨浦区"), make_district("虹口区")
     org.street.district = yangpu
