@@ -158,9 +158,10 @@ class _ReferralFormSet(_DatedFormSet):
                 form.add_error("reply", required)
 
     def _reply_forms(self) -> list[forms.Form]:
-        """The rows kept (not added: a referral added here writes no event at all) whose reply
-        changed: one that had a reply day, or holds something of a reply now (one with none before
-        and none now, an old stray outcome emptied, says nothing)."""
+        """The rows kept (an added one is written with its reply, if any, by
+        services.record_referral_added) whose reply changed: one that had a reply day, or holds
+        something of a reply now (one with none before and none now, an old stray outcome emptied,
+        says nothing)."""
         return [
             form
             for form in self.forms
@@ -498,6 +499,9 @@ class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin, CommitteeSearchAdmin):
         super().save_formset(request, form, formset, change)
         for referral, answered in replies:  # saved: on the timeline as the case page writes them
             services.record_reply_correction(referral=referral, answered=answered, by=request.user)
+        if isinstance(formset, _ReferralFormSet):
+            for referral in formset.new_objects:  # a referral added here: on the timeline too
+                services.record_referral_added(referral=referral, by=request.user)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

@@ -37,7 +37,7 @@ from cases.services.case import (
     take,
     transition,
 )
-from cases.services.correction import record_correction, record_reply_correction
+from cases.services.correction import record_correction, record_referral_added, record_reply_correction
 from cases.services.once import Repeated
 from cases.services.reopening import reopen
 from cases.services.work import (
@@ -87,6 +87,7 @@ __all__ = [
     "pending_reopen_request",
     "record_correction",
     "record_follow_up",
+    "record_referral_added",
     "record_reply",
     "record_reply_correction",
     "refer",

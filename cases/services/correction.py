@@ -10,7 +10,7 @@ from cases import events
 from cases.models import Case, CaseEvent, Referral
 from cases.services.case import EDITABLE
 from cases.services.reopening import reopened
-from cases.services.work import reply_written
+from cases.services.work import _body_event, reply_written
 from committee.models import User
 
 
@@ -84,3 +84,22 @@ def record_reply_correction(
     case = Case.all_objects.get(pk=referral.case_id)
     referral = Referral.all_objects.select_related("body").get(pk=referral.pk)
     return reply_written(case, referral, before=case.status, correction=answered, actor=by, at=at)
+
+
+def record_referral_added(
+    *, referral: Referral, by: User, at: datetime.datetime | None = None
+) -> list[CaseEvent]:
+    """A referral an administrator adds in the admin's referral rows (one the staff sent but never
+    recorded), on the case's timeline as the case page's referral writes it (转办给物业公司。), and its
+    reply when the row already holds one (its day): the register and the timeline tell the same.
+
+    Like record_reply_correction, the app's service is not called: it holds staff to the case's life
+    and puts the case waiting, where the administrator records outside it and corrects the status
+    in the same form (so the event's status is the case's as saved, before and after)."""
+    case = Case.all_objects.get(pk=referral.case_id)
+    referral = Referral.all_objects.select_related("body").get(pk=referral.pk)
+    sent = _body_event(events.ReferralSent, referral, before=case.status, after=case.status)
+    written = [events.record(case, sent, actor=by, at=at)]
+    if referral.replied_on is not None:
+        written.append(reply_written(case, referral, before=case.status, correction=False, actor=by, at=at))
+    return written

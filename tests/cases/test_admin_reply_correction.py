@@ -111,3 +111,31 @@ def test_a_save_that_leaves_the_reply_alone_writes_no_reply(org, as_user):
     assert _post(as_user(org.superuser), case, their_reference="沪物2026-7").status_code == 302
     assert Referral.all_objects.get(pk=referral.pk).their_reference == "沪物2026-7"
     assert len(_replies(case)) == 1
+
+
+def _add_referral(client, to, **row):
+    """The case's change form as the admin draws it, with one referral row added (`row`)."""
+    url = reverse("admin:cases_case_change", args=[to.pk])
+    data = admin_form_data(client.get(url).text)
+    data["referrals-TOTAL_FORMS"] = ["1"]
+    return client.post(url, {**data, **{f"referrals-0-{k}": [v] for k, v in row.items()}})
+
+
+def test_a_referral_added_in_the_admin_is_on_the_timeline_with_its_reply(org, as_user):
+    """The register and the timeline tell the same: a referral the staff sent but never recorded,
+    added here, reads as the case page's (转办给物业公司), and its reply, if the row holds one."""
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    body = OutsideBody.objects.get(name="物业公司")
+    today = timezone.localdate().isoformat()
+    row = {"body": body.pk, "sent_on": today, "created_by": org.worker_a.pk, "case": case.pk}
+    assert _add_referral(as_user(org.superuser), case, **row).status_code == 302
+    (sent,) = CaseEvent.all_objects.filter(case=case, kind=CaseEvent.Kind.REFERRAL_SENT)
+    assert sent.actor_id == org.superuser.pk and sent.data["referral"] == Referral.all_objects.get(case=case).pk
+    assert "物业公司" in str(events.sentence(sent))
+    assert not _replies(case)
+    other = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    row = {**row, "case": other.pk, "replied_on": today, "reply": "物业已修好"}
+    assert _add_referral(as_user(org.superuser), other, **row).status_code == 302
+    (reply,) = _replies(other)
+    assert reply.text == "物业已修好" and str(events.sentence(reply)) == "物业公司当天答复。"
+    assert Case.all_objects.get(pk=other.pk).status == case.status  # the admin's to correct
