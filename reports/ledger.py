@@ -92,10 +92,22 @@ def case_rows(queryset):
             statuses.get(case.status, case.status),
             case.due_date,
             _date(case.resolved_at),
-            # The answer at the latest call (a case reopened by it still shows it, as the case page).
-            satisfaction.get(case.last_call_result, case.last_call_result) if case.last_call_result else "",
+            _satisfaction(case, satisfaction),
             _resolution(case),
         )
+
+
+def _satisfaction(case: Case, labels: dict) -> str:
+    """The answer at the latest call; said as the earlier round's when the case was reopened since
+    (its satisfaction emptied: "上次回访：满意"), as the case page and the printed sheet say it
+    (cases/follow_up_rounds.py): a ledger handed to the street must not say that a resident who came
+    back unhappy was satisfied. The monthly figures still count the latest call (reports/figures.py)."""
+    if not case.last_call_result:
+        return ""
+    answer = labels.get(case.last_call_result, case.last_call_result)
+    if case.satisfaction:
+        return answer
+    return _("Previous follow-up: %(answer)s") % {"answer": answer}
 
 
 def _resolution(case: Case) -> str:

@@ -130,7 +130,8 @@ def test_a_referral_added_in_the_admin_is_on_the_timeline_with_its_reply(org, as
     row = {"body": body.pk, "sent_on": today, "created_by": org.worker_a.pk, "case": case.pk}
     assert _add_referral(as_user(org.superuser), case, **row).status_code == 302
     (sent,) = CaseEvent.all_objects.filter(case=case, kind=CaseEvent.Kind.REFERRAL_SENT)
-    assert sent.actor_id == org.superuser.pk and sent.data["referral"] == Referral.all_objects.get(case=case).pk
+    assert sent.actor_id == org.superuser.pk
+    assert sent.data["referral"] == Referral.all_objects.get(case=case).pk
     assert "物业公司" in str(events.sentence(sent))
     assert not _replies(case)
     other = make_case(org.worker_a, org.a, assignee=org.worker_a)

@@ -250,3 +250,23 @@ def test_goods_given_with_no_value_leave_the_amount_empty(org, month, as_user):
     rows = list(workbook["救助"].iter_rows(values_only=True))
     goods = [row for row in rows[1:] if row[5] == "物资"]
     assert len(goods) == 1 and goods[0][6] is None and goods[0][2] == "王建华"
+
+
+def test_a_reopened_cases_call_reads_as_the_earlier_rounds(org, month, as_user):
+    """Reopened since its call (its satisfaction emptied, in progress again): the ledger says
+    上次回访：满意, as the case page and the printed sheet, not 满意 beside no resolution."""
+    reopened = h.case(
+        org.a,
+        created_by=org.secretary_a,
+        created=month + dt.timedelta(days=5),
+        status=Case.Status.IN_PROGRESS,
+        assignee=org.worker_a,
+        title="电线又打火",
+        last_call=(month + dt.timedelta(days=7), "satisfied"),
+    )
+    # In Chinese whoever reads it (LEDGER_LANGUAGE): the ledger is the committee's record.
+    response = as_user(org.secretary_a).get(reverse("reports:ledger"), {"month": f"{month:%Y-%m}"})
+    rows = list(_workbook(response).worksheets[0].iter_rows(values_only=True))
+    (row,) = [r for r in rows if r[0] == reopened.number]
+    assert row[12] == "上次回访：满意"
+    assert [r[12] for r in rows[1:] if r[0] != reopened.number and r[12]] == ["满意"]  # called, not reopened
