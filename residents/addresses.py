@@ -94,6 +94,18 @@ def clean_room(text: str) -> str:
     return without_unit(_typed(text), ROOM)
 
 
+def room_in(number: str, text: str) -> str:
+    """The room as stored in the building numbered `number`: clean_room's, without the building's
+    number written before it as people shorten 3号302室 ("3-302", "3号302", "3－302" in 3号 → "302"),
+    so that it is the same room as the 302 there. In another building "3-302" stays as typed."""
+    room = clean_room(text)
+    for head in (f"{number}-", f"{number}{NUMBER}"):
+        rest = room[len(head) :]
+        if number and room.startswith(head) and rest[:1].isdigit():
+            return rest
+    return room
+
+
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ORDER_WIDTH = 11  # a value's place in natural_order: 6 digits, the suffix, 4 digits of the branch
 _UNREAD = "9" * _ORDER_WIDTH

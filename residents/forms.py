@@ -20,7 +20,7 @@ from committee.roles import Perm
 from common.forms import DateInput, DateTimeInput, IdsChoiceField, note_changed, take_newer
 from common.masking import mask_id_number, mask_phone
 from residents import services, validators
-from residents.addresses import clean_room
+from residents.addresses import room_in
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog, Visit
 
 
@@ -234,7 +234,9 @@ class HouseholdForm(KeptWhenStale, forms.ModelForm):
             self._draw_kept()
 
     def clean_room(self) -> str:
-        room = clean_room(self.cleaned_data["room"])  # ３０２, "302 室" → 302
+        room = room_in(
+            self.building.number, self.cleaned_data["room"]
+        )  # ３０２, "302 室", 3号's "3-302" → 302
         taken = Household.all_objects.filter(building=self.building, room=room).exclude(pk=self.instance.pk)
         if taken.exists():
             raise ValidationError(

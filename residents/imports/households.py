@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committee.models import Committee
 from residents import validators
-from residents.addresses import clean_lane, clean_number, clean_room
+from residents.addresses import clean_lane, clean_number, clean_room, room_in
 from residents.imports.changes import MAX_CHANGES_KEPT, household_change
 from residents.imports.columns import COLUMN_BY_KEY
 from residents.imports.plans import BuildingState, HouseholdState, Report, Row
@@ -79,6 +79,7 @@ class Households:
                 row.refuse(key, error)
                 return None
         road, lane, number = parts
+        room = room_in(number, room)  # 3号's "3-302" is its 302, as the household form reads it
         building = self._buildings.get((road, lane, number))
         if building is None:
             building = self._buildings[(road, lane, number)] = BuildingState(road, lane, number)

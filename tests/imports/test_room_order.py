@@ -37,3 +37,13 @@ def test_the_export_lists_buildings_and_rooms_in_natural_order(org, load, as_use
     places = [(row[2], row[3]) for row in sheets[0].iter_rows(min_row=2, values_only=True)]
     assert places == [*(("2", room) for room in NATURAL), ("10", "302"), ("10", "302")]
     assert [row[2] for row in sheets[1].iter_rows(min_row=2, values_only=True)] == ["2", "10"]
+
+
+def test_a_room_written_after_its_buildings_number_joins_that_room(org, load):
+    """A file's 10号 "10-302" is 10号's 302, one household with the row saying 302; another building's
+    number before a room stays as typed (room_in)."""
+    rows = [person(0, 号="10", 室="302"), person(1, 号="10", 室="10-302"), person(2, 号="10", 室="11-302")]
+    report = load(org.a, "r.csv", csv_bytes(rows), commit=True)
+    assert report.ok, report.errors
+    with unscoped():
+        assert sorted(Household.all_objects.values_list("room", flat=True)) == ["11-302", "302"]

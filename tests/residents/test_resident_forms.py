@@ -157,6 +157,23 @@ def test_a_room_typed_full_width_or_spaced_is_the_same_room(org, home, as_user):
     assert Household.all_objects.filter(building=home.building, room="501").exists()
 
 
+def test_a_room_written_after_its_buildings_number_is_that_buildings_room(org, home, as_user):
+    """3号's "3-302" and "3号302" are its 302 (refused beside it), its "3-501" its 501."""
+    client = as_user(org.worker_a)
+    building = home.building
+    Building.all_objects.filter(pk=building.pk).update(number="3")
+    Household.all_objects.filter(pk=home.pk).update(room="302")
+    url = f"/buildings/{building.pk}/households/new/"
+    for typed in ("3-302", "3号302", "３－３０２"):
+        response = client.post(
+            url, {"room": typed, "housing_type": "public_rental", "residency": "registered"}
+        )
+        assert response.status_code == 200 and "room" in response.context["form"].errors, typed
+    response = client.post(url, {"room": "3-501", "housing_type": "public_rental", "residency": "registered"})
+    assert response.status_code == 302
+    assert Household.all_objects.filter(building=building, room="501").exists()
+
+
 def test_a_worker_adds_a_building_a_household_and_a_resident(org, as_user):
     client = as_user(org.worker_a)
     response = client.post(
