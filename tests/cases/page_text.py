@@ -21,3 +21,12 @@ def shows_digits(page: str, digits: str) -> bool:
     """Whether the page shows these digits as part of a number, not inside a random value (a form's
     one-use token, the CSRF token or a nonce may hold any four digits)."""
     return re.search(rf"(?<![0-9A-Za-z_-]){digits}(?![0-9A-Za-z_])", page) is not None
+
+
+def titles_found(client, q: str, titles) -> set[str]:
+    """Which of `titles` the case list (any status) shows for the search `q`."""
+    from django.urls import reverse
+
+    response = client.get(reverse("cases:list"), {"status": "", "q": q})
+    assert response.status_code == 200
+    return {title for title in titles if title in response.text}

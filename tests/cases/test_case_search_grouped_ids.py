@@ -7,12 +7,12 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
-from django.urls import reverse
 
 from cases import services
 from cases.models import Case
 from cases.search import holds_grouped_id
 from committee.scoping import unscoped
+from tests.cases.page_text import titles_found
 from tests.factories import make_building, make_case, make_household, make_resident, valid_id
 
 TITLES = ("来电反映漏水", "楼道堆物", "路面不平")
@@ -32,9 +32,7 @@ def zhou(org):
 
 
 def _titles(client, q: str) -> set[str]:
-    response = client.get(reverse("cases:list"), {"status": "", "q": q})
-    assert response.status_code == 200
-    return {title for title in TITLES if title in response.text}
+    return titles_found(client, q, TITLES)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

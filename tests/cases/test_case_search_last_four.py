@@ -8,7 +8,6 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
-from django.urls import reverse
 
 from cases import services
 from cases.models import Case
@@ -18,6 +17,7 @@ from residents import services as resident_services
 from residents.imports.importer import run_import
 from residents.imports.reading import detect_kind
 from residents.models import Household, Resident
+from tests.cases.page_text import titles_found
 from tests.factories import make_building, make_case, make_household, make_resident
 from tests.imports.helpers import csv_bytes, make_id, person, write
 
@@ -47,9 +47,7 @@ def zhou(org):
 
 
 def _titles(client, q: str) -> set[str]:
-    response = client.get(reverse("cases:list"), {"status": "", "q": q})
-    assert response.status_code == 200
-    return {title for title in TITLES if title in response.text}
+    return titles_found(client, q, TITLES)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from audit.models import AccessRecord
 from cases import services
+from tests.cases.page_text import titles_found
 from tests.factories import make_building, make_case, make_household, make_resident, valid_id
 
 SHOWN = re.compile(r"\d*\*+\d{3}[\dX]")
@@ -43,9 +44,7 @@ def zhou(org):
 
 
 def _titles(client, q: str) -> set[str]:
-    response = client.get(reverse("cases:list"), {"status": "", "q": q})
-    assert response.status_code == 200
-    return {title for title in TITLES if title in response.text}
+    return titles_found(client, q, TITLES)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
