@@ -9,9 +9,10 @@ widens it, one on the panel changes it. The same on a desktop: the chips say it 
 the open panel took three rows of fields, and the panel is one click away.
 
 The search box and the status's own chips show themselves, so they are no chips here. A filter that
-could not be read is none either: templates/includes/not_applied.html says it was not applied, and
-a field of the panel in error is the one thing that opens it (static/js/needle.js focusFirstError:
-the field to correct, as an export refused for it sends the reader back to).
+could not be read is none either: templates/includes/not_applied.html says it was not applied,
+above the results, and the panel stays closed for it too (`data-errors-said`, static/js/needle.js):
+opened for a bookmark's bad date, its fields filled a phone's first screen again. The reader who
+typed the bad date in the panel has it open already (the form answers in place, the panel kept).
 """
 
 from typing import NamedTuple
@@ -42,7 +43,7 @@ def chips(form: forms.Form, params: QueryDict, path: str) -> list[Chip]:
         if name in NOT_CHIPS or value in (None, "", False) or not _chosen_here(form, name, value):
             continue
         text = str(field.label) if value is True else _said(field.label, _value_text(form, name, value))
-        shown.append(Chip(text, _without(params, name, path)))
+        shown.append(Chip(text, _without(form, params, name, path)))
     return shown
 
 
@@ -76,10 +77,25 @@ def _said(label, value: str) -> str:
     return pgettext("a filter and its value", "%(label)s: %(value)s") % {"label": label, "value": value}
 
 
-def _without(params: QueryDict, name: str, path: str) -> str:
-    """The list as given without `name` (and on its first page). Emptied, it keeps "any status"
-    (`status=`): the bare list is the open cases, and ?reopen=asked was any status."""
-    rest = params.copy()
-    rest.pop(name, None)
-    rest.pop("page", None)
-    return f"{path}?{rest.urlencode() or 'status='}"
+def _without(form: forms.Form, params: QueryDict, name: str, path: str) -> str:
+    """The list as given without `name` (and on its first page), and without what filters nothing:
+    a refused value (said not applied, and refused again), an unknown parameter, an empty one, the
+    secretary's one committee a dashboard's link names. A status the link gave is kept (`status=`:
+    any). A status it implied (a figure's filter with none, cases/filters.py with_status) stays
+    implied while a filter remains; with none left it is the list the 事项 tab shows, the open cases
+    (removing 仅看逾期 showed every case, the closed ones too)."""
+    rest = QueryDict(mutable=True)
+    for key, values in params.lists():
+        if key == name or key == "page" or key not in form.fields or key in form.errors:
+            continue
+        if key == "status" or _filters(form, key):
+            rest.setlist(key, values)
+    return f"{path}?{rest.urlencode()}" if rest else path
+
+
+def _filters(form: forms.Form, name: str) -> bool:
+    """Whether `name`, read, narrows the list or orders it otherwise than the bare list."""
+    value = form.cleaned_data.get(name)
+    if value in (None, "", False):
+        return False
+    return name == "q" or _chosen_here(form, name, value)

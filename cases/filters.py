@@ -18,6 +18,7 @@ from collections.abc import Collection
 from django import forms
 from django.db import models
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -213,6 +214,27 @@ class CaseFilterForm(forms.Form):
         data = super().clean()
         data["areas"] = committees_in_area(self.places, data.get("street"), data.get("district"))
         return data
+
+
+# Not filters of the rows: the order, the page. A list URL with only these (or none of the form's
+# parameters: an old link's `since=`, a tracker's) is the list the 事项 tab shows, the open cases.
+NOT_ROW_FILTERS = frozenset({"status", "sort", "page"})
+
+
+def with_status(params: QueryDict) -> QueryDict:
+    """The list's query with its status: as given, or "open" when it filters on nothing.
+
+    The figures' links (reports/figures.py, the homes) name no status where the figure counts
+    every status (new this month, resolved this month, reopen requests) or its filter implies one
+    (overdue): a link with a filter and no status is any status. A query with no filter is the open
+    cases, as the bare list: an unknown parameter, ignored, is no reason to show the closed cases."""
+    if "status" in params or any(
+        params.get(name) for name in CaseFilterForm.base_fields if name not in NOT_ROW_FILTERS
+    ):
+        return params
+    given = params.copy()
+    given["status"] = "open"
+    return given
 
 
 def committees_in_area(places, street: str | None, district: str | None) -> list[int] | None:

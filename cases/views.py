@@ -18,7 +18,7 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -30,7 +30,7 @@ from audit import services as audit
 from cases import active_filters, events, reference, rules, selectors, services
 from cases.case_page import drawn_again, form_words, out_of_date_message, refusal_in_panel, unsaved
 from cases.due_dates import day_off_warning
-from cases.filters import CaseFilterForm, filter_cases
+from cases.filters import CaseFilterForm, filter_cases, with_status
 from cases.follow_up_rounds import calls_by_round
 from cases.forms import (
     AidForm,
@@ -83,8 +83,9 @@ SEARCH_CAP = 100
 
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    # The bare list shows the open cases; "any status" is an explicit `status=` (bookmarkable too).
-    params = request.GET if request.GET else QueryDict("status=open")
+    # The bare list shows the open cases; "any status" is an explicit `status=` (bookmarkable too),
+    # or a figure's filter with no status (cases/filters.py with_status).
+    params = with_status(request.GET)
     form = CaseFilterForm(params, access=request.access)
     form.is_valid()  # invalid fields are left out of cleaned_data: not filtered on, and said (the template)
     data = form.cleaned_data

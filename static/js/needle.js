@@ -135,11 +135,21 @@
   // the fold. A field's group marked has-error stands for fields drawn by hand (the intake's chips).
   // The case page marks what was refused with `autofocus` (a form's words above its fields, or a
   // box), which a browser focuses without JavaScript too: that one, here in the middle.
+  // Errors the page says elsewhere are left where they are (`data-errors-said`): the case list's
+  // filters from a link that could not be read, said "not applied" above the results. Opened, the
+  // panel's eleven fields filled a phone's first screen and pushed the notice and the cases below it.
+  function firstInError(root, selector) {
+    var found = root.querySelectorAll(selector);
+    for (var i = 0; i < found.length; i++) {
+      if (!found[i].closest("[data-errors-said]")) return found[i];
+    }
+    return null;
+  }
   function focusFirstError(root) {
-    var marked = root.querySelector(
-      ".has-error[autofocus], .has-error [autofocus], [autofocus][aria-invalid=true]"
+    var marked = firstInError(
+      root, ".has-error[autofocus], .has-error [autofocus], [autofocus][aria-invalid=true]"
     );
-    var first = marked || root.querySelector("[aria-invalid=true]:not([type=hidden]), .has-error");
+    var first = marked || firstInError(root, "[aria-invalid=true]:not([type=hidden]), .has-error");
     if (!first) return false;
     var field = marked || (first.matches(".has-error")
       ? first.querySelector("input:not([type=hidden]), select, textarea")

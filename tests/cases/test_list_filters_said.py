@@ -67,7 +67,8 @@ def test_the_dashboards_overdue_count_opens_the_list_closed_saying_overdue(org, 
     assert "路灯不亮" in page and "楼道积水" not in page
     chips = _chips(page)
     assert list(chips) == [chip]  # the secretary's one committee is no filter to widen
-    assert _query(chips[chip]) == {"committee": [str(org.a.pk)]}
+    # Without it: the list the 事项 tab shows (the secretary's one committee narrows nothing).
+    assert chips[chip] == reverse("cases:list")
     widened = _page(client, urlsplit(chips[chip]).query, language)
     assert "路灯不亮" in widened and "楼道积水" in widened and _chips(widened) == {}
 
@@ -80,16 +81,18 @@ def test_the_homes_reopen_requests_open_the_list_closed_saying_so(org, as_user, 
     asked = _resolved(org, "又漏水了")
     services.ask_reopen(access=Access(org.worker_a), case=asked, text="居民说又漏水了")
     _resolved(org, "路面坑洼")
+    make_case(org.worker_a, org.a, title="楼道积水")
     client = as_user(org.secretary_a)
     page = _page(client, "reopen=asked", language)  # the home page's link
     assert not _panel_open(page)
-    assert "又漏水了" in page and "路面坑洼" not in page
+    assert "又漏水了" in page and "路面坑洼" not in page and "楼道积水" not in page
     chips = _chips(page)
     assert list(chips) == [chip]
-    # Without it the list keeps "any status", as it was: the bare list would be the open cases only.
-    assert _query(chips[chip]) == {"status": [""]}
+    # The link implied its status (any: the requests wait on resolved cases). Without its one
+    # filter it is the list the 事项 tab shows, the open cases, not every case closed ones too.
+    assert chips[chip] == reverse("cases:list")
     widened = _page(client, urlsplit(chips[chip]).query, language)
-    assert "又漏水了" in widened and "路面坑洼" in widened
+    assert "楼道积水" in widened and "又漏水了" not in widened and "路面坑洼" not in widened
 
 
 def test_each_filter_is_a_chip_by_its_name_and_removing_one_keeps_the_others(org, as_user):
@@ -196,3 +199,91 @@ def test_the_export_searches_as_the_list_and_still_refuses_a_filter_it_cannot_re
     assert long.status_code == 200 and long["Content-Type"].startswith("application/vnd.openxmlformats")
     bad = client.get(reverse("reports:cases_xlsx"), {"status": "lost"})
     assert bad.status_code == 302
+
+
+# --- Review 4, finding N3: removing a figure's chip, and parameters that are no filter -------------------
+
+
+def _open_and_closed(org) -> None:
+    make_case(org.worker_a, org.a, title="楼道积水")  # open, assigned to nobody
+    _resolved(org, "路面坑洼")  # resolved: not in the open list
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "overdue=1",  # the overviews' 逾期
+        "assignee=none",  # a 未分派 link with no status
+        "follow_up=due",
+        "created_from=2020-01-01",  # 本月新增: any status
+    ],
+)
+def test_removing_the_one_filter_of_a_link_with_no_status_is_the_open_list(org, as_user, link):
+    _open_and_closed(org)
+    client = as_user(org.secretary_a)
+    chips = _chips(_page(client, f"committee={org.a.pk}&{link}"))
+    assert len(chips) == 1
+    [without] = chips.values()
+    assert without == reverse("cases:list")  # the 事项 tab's list
+    widened = _page(client, "")
+    assert "楼道积水" in widened and "路面坑洼" not in widened
+
+
+def test_a_status_the_link_gave_is_kept_when_its_filter_is_removed(org, as_user):
+    _open_and_closed(org)
+    client = as_user(org.secretary_a)
+    resolved = _chips(_page(client, "status=resolved&follow_up=due"))  # the home's 待回访
+    assert [_query(url) for url in resolved.values()] == [{"status": ["resolved"]}]
+    anyone = _chips(_page(client, f"status=&assignee={org.worker_a.pk}"))
+    assert [_query(url) for url in anyone.values()] == [{"status": [""]}]
+    every = _page(client, "status=")
+    assert "楼道积水" in every and "路面坑洼" in every
+
+
+def test_with_another_filter_left_the_links_status_stays_as_it_was(org, as_user):
+    _open_and_closed(org)
+    client = as_user(org.secretary_a)
+    chips = _chips(_page(client, f"assignee={org.worker_a.pk}&created_from=2020-01-01"))
+    assert _query(chips["登记起：2020-01-01"]) == {"assignee": [str(org.worker_a.pk)]}
+    page = _page(client, urlsplit(chips["登记起：2020-01-01"]).query)
+    assert "路面坑洼" in page  # still any status: the worker's cases, resolved ones too
+
+
+@pytest.mark.parametrize("query", ["since=2026-13-45", "utm_source=wechat&page=1", "sort=newest", "q="])
+def test_a_parameter_that_is_no_filter_leaves_the_open_list(org, as_user, query):
+    _open_and_closed(org)
+    page = _page(as_user(org.secretary_a), query)
+    assert "楼道积水" in page and "路面坑洼" not in page
+    assert re.search(r'class="chip selected"><input type="radio" name="status" value="open"', page)
+    assert "not-applied" not in page  # ignored, as a tracker's parameter: nothing to say
+
+
+def test_a_chips_link_drops_the_filters_that_were_refused_and_the_unknown_ones(org, as_user):
+    make_case(org.worker_a, org.a, title="路面坑洼", code="roads", assignee=org.worker_a)
+    client = as_user(org.secretary_a)
+    page = _page(client, f"status=&assignee={org.worker_a.pk}&category=999&created_to=2026-02-30&since=x")
+    chips = _chips(page)
+    assert list(chips) == ["承办人：李敏"]
+    assert _query(chips["承办人：李敏"]) == {"status": [""]}
+
+
+# --- Review 4, finding N2: a filter that cannot be used keeps the panel closed -----------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["created_from=abc&created_to=2026-02-30", "overdue=1&category=999", "sort=zzz&assignee=99999"],
+)
+def test_a_filter_from_a_link_that_cannot_be_used_is_said_above_the_results_the_panel_closed(
+    org, as_user, query
+):
+    make_case(org.worker_a, org.a, title="楼道积水")
+    page = _page(as_user(org.secretary_a), query)
+    assert not _panel_open(page) and "{#" not in page
+    # Its fields in error are left as they are: needle.js opens no panel marked data-errors-said.
+    assert re.search(r'<details class="filter-panel" data-errors-said[ >]', page)
+    notice = page.index('class="form-errors not-applied"')
+    count = page.index('class="muted small result-count"')
+    assert page.index("</details>") < notice < count
+    if "overdue" in query:
+        assert page.index('class="filter-chips"') < count and "仅看逾期" in _chips(page)
