@@ -165,3 +165,23 @@ def out_of_date_message(ctx: dict, posted, typed) -> str:
             "and save again."
         )
     return _("Someone else changed this case meanwhile; here is its newer state. Your change was not saved.")
+
+
+# A refused upload without htmx (review 4, N1): answered by a redirect to the case's own address, not
+# drawn at /cases/<id>/files/, which only takes a form (a reload or the language switch then asked
+# it for a page). Nothing is lost by it: a browser never fills a file box again, and the stage chosen
+# is kept here with the words, for the case page to draw once in the files' form.
+_CARRIED = "cases.refused_upload"
+
+
+def carry_refused_upload(request: HttpRequest, case_id: int, words: Sequence[str]) -> None:
+    request.session[_CARRIED] = {"case": case_id, "words": list(words), "stage": request.POST.get("stage")}
+
+
+def carried_refused_upload(request: HttpRequest, case_id: int) -> tuple[str | None, list[str]] | None:
+    """The refused upload carried to this case's page (its stage, its words), once; None if none."""
+    carried = request.session.get(_CARRIED)
+    if not carried or carried.get("case") != case_id:
+        return None
+    del request.session[_CARRIED]
+    return carried.get("stage"), carried.get("words") or []

@@ -28,6 +28,7 @@ from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from cases.in_admin import in_admin
 from cases.models import Aid, Case, CaseEvent, label_in_language
 from common.choices import choice_in_sentence
 from common.masking import mask_numbers_in_text
@@ -358,14 +359,16 @@ class _ToBody(Payload):
 
 
 @dataclass(frozen=True)
-class ReferralSent(_ToBody):
+class ReferralSent(_Correctable, _ToBody):
     kind = Kind.REFERRAL_SENT
     KEYS = {"before": "from", "after": "to"}
     before: str = ""
     after: str = ""
+    corrected: bool = False  # added by an administrator, in the admin's referral rows
 
     def sentence(self, files: Container[int]) -> SafeString:
-        return _say(_("Referred to %(body)s."), body=self.body_label)
+        message = _("Referred to %(body)s.")
+        return _say(in_admin(message) if self.corrected else message, body=self.body_label)
 
 
 @dataclass(frozen=True)
@@ -389,11 +392,14 @@ class ReplyReceived(_ToBody):
     after: str = ""
     late: int = 0  # days after the reply expected (0: on time, or no date was expected)
     correction: bool = False  # 更正答复: replaces the reply before it
-    OPTIONAL = frozenset({"correction"})
+    corrected: bool = False  # recorded or corrected by an administrator, in the admin's referral rows
+    OPTIONAL = frozenset({"correction", "corrected"})
 
     def sentence(self, files: Container[int]) -> SafeString:
         # A correction says so: read as a second reply, it looked like the body answering again late.
-        if self.correction:
+        if self.correction and self.corrected:
+            message = _("Corrected in the admin: the reply from %(body)s.")
+        elif self.correction:
             message = _("Reply from %(body)s corrected.")
         # A same-day reply reads as such ("在 0 天后答复" does not), and a late one says so.
         elif self.late:
@@ -410,6 +416,7 @@ class ReplyReceived(_ToBody):
             )
         else:
             message = _("Reply from %(body)s the same day.")
+        message = in_admin(message) if self.corrected and not self.correction else message
         said = _say(message, body=self.body_label, days=self.days, late=self.late)
         if not self.outcome:
             return said

@@ -28,7 +28,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit import services as audit
 from cases import active_filters, events, reference, rules, selectors, services
-from cases.case_page import drawn_again, form_words, out_of_date_message, refusal_in_panel, unsaved
+from cases.case_page import (
+    carried_refused_upload,
+    carry_refused_upload,
+    drawn_again,
+    form_words,
+    out_of_date_message,
+    refusal_in_panel,
+    unsaved,
+)
 from cases.due_dates import day_off_warning
 from cases.filters import CaseFilterForm, filter_cases, with_status
 from cases.follow_up_rounds import calls_by_round
@@ -284,6 +292,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk, detail=True)
     audit.record(user=request.user, kind=audit.Kind.CASE, committee_id=case.committee_id, case=case)
     notifications.read_case(request.user.pk, case.pk)  # opened: what the inbox said about it is read
+    if carried := carried_refused_upload(request, case.pk):
+        stage, words = carried
+        attach = AttachmentForm(initial={"stage": stage} if stage else None)
+        return _render_case(request, case.pk, posted={"attach": attach}, refused=("attach", words))
     ctx = _detail_context(request, case)
     if request.htmx:
         return render(request, "cases/detail.html#case_main", ctx)
@@ -357,6 +369,9 @@ def _run(
     except ValidationError as error:
         if posted:  # drawn again as typed, the refusal in it, open: case_page.refusal_in_panel
             name, form = next(iter(posted.items()))
+            if name == "attach" and not request.htmx:  # at the case's address: case_page.carry_refused_upload
+                carry_refused_upload(request, case_id, form_words(form, error))
+                return redirect("cases:detail", pk=case_id)
             return _render_case(request, case_id, posted=posted, refused=(name, form_words(form, error)))
         if typed and drawn_again(typed):  # in its panel, open, its words in its box: not lost or hidden
             return _render_case(request, case_id, typed=typed, refused=(next(iter(typed)), error.messages))

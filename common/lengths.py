@@ -13,7 +13,9 @@ text there without a word, where here the text comes back as typed, with its len
 
 Django's own words for a text too long or too short are reworded in Needle's catalogue (read before
 Django's, which reads "确保该变量包含不超过 100 字符 (目前字符数 150)。": "this variable", to a
-worker): every limit, ours and Django's, in the admin too, reads "最多 100 字，现有 150 字。".
+worker): every limit, ours and Django's, in the admin too, reads "最多 100 字，现有 150 字。". The
+English catalogue (locale/en, these two entries only) rewords them the same way: "At most 100
+characters; this has 150.", not Django's "Ensure this value has at most 100 characters (it has 150).".
 """
 
 from django.core.validators import MaxLengthValidator

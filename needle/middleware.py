@@ -1,10 +1,14 @@
 """Site-wide request plumbing: health checks answered before the rest, pages compressed, a signed-in
-user's pages kept by no cache."""
+user's pages kept by no cache, a form's address opened on its own answered with a page."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.middleware.gzip import GZipMiddleware
+from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers
+
+from common.post_only import page_for
+from common.reversing import reverse_once
 
 
 def health_check(view):
@@ -66,3 +70,30 @@ class PrivatePagesMiddleware:
         if not response.has_header("Cache-Control") and request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A GET (or HEAD) of an address that only takes a form (@require_POST: a case's /files/, /edit/,
+    /do/<action>/) is still refused with 405 and its Allow header, but with a page that says so in the
+    reader's language and links back (common.post_only.page_for), not Django's empty body, which
+    a browser shows as its own blank "HTTP ERROR 405". A reader gets there by reloading a refused
+    form's page, or by a phone restoring the tab. After the committee scope and messages in
+    MIDDLEWARE, so that the page is drawn with the reader's menu."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code != 405
+            or request.method not in {"GET", "HEAD"}
+            or response.content
+            or not isinstance(response, HttpResponseNotAllowed)
+        ):
+            return response
+        back = page_for(request.path_info)
+        to_case = back != reverse_once("home")
+        page = render(request, "405.html", {"back": back, "to_case": to_case}, status=405)
+        page["Allow"] = response["Allow"]
+        return page

@@ -477,6 +477,7 @@ def mark_duplicate(
     case = _lock(access, case.pk, Action.DUPLICATE, version)
     if of.pk == case.pk or of.committee_id != case.committee_id:
         raise ValidationError(_("Choose another case of the same committee."))
+    _refuse_a_duplicate(case, Case.all_objects.get(pk=of.pk))
     at = at or timezone.now()
     case.status = Case.Status.CLOSED
     case.closure = Case.Closure.DUPLICATE
@@ -495,6 +496,28 @@ def mark_duplicate(
         case, events.MarkedDuplicate(of=of.number, of_id=of.pk), actor=access.user, text=text, at=at
     )
     return case
+
+
+def _refuse_a_duplicate(case: Case, of: Case) -> None:
+    """Refuse `of` when it is itself closed as a duplicate, naming the case it is a duplicate of (its
+    chain followed to the end) for the secretary to type instead (review 4, N4). Refused rather than
+    followed: the case would be recorded as a duplicate of a number no one typed, and the one typed
+    may have been a slip for another case; the refusal says which case is worked, the number typed
+    stays in its box (DuplicateForm drawn again), and the secretary decides."""
+    original, seen = of, {of.pk}
+    while original.closure == Case.Closure.DUPLICATE and original.duplicate_of_id not in {None, *seen}:
+        original = Case.all_objects.get(pk=original.duplicate_of_id)
+        seen.add(original.pk)
+    if original.pk == of.pk:
+        return
+    if original.pk == case.pk:
+        raise ValidationError(
+            _("%(number)s is closed as a duplicate of this case."), params={"number": of.number}
+        )
+    raise ValidationError(
+        _("%(number)s is closed as a duplicate of %(original)s: type %(original)s."),
+        params={"number": of.number, "original": original.number},
+    )
 
 
 @transaction.atomic

@@ -74,8 +74,9 @@ def record_reply_correction(
 ) -> CaseEvent:
     """An administrator's change of a referral's reply in the admin (its day, words or outcome, as
     the admin's referral row saved them), on the case's timeline as the case page's reply writes it
-    (services.reply_written): `answered`, the referral had a reply, now corrected (更正了…的答复。,
-    the words it replaced kept on the event before); else its reply, recorded late.
+    (services.reply_written), marked as the administrator's (在管理后台更正：, as the admin's reopening):
+    `answered`, the referral had a reply, now corrected (在管理后台更正：…的答复。, the words it
+    replaced kept on the event before); else its reply, recorded late.
 
     The app's reply service is not called: it holds staff to the case's life (the assignee or the
     secretary, an open or resolved case), and the administrator corrects outside it, in a closed
@@ -83,23 +84,29 @@ def record_reply_correction(
     case whose last reply is in back in progress): the status is corrected in the same form."""
     case = Case.all_objects.get(pk=referral.case_id)
     referral = Referral.all_objects.select_related("body").get(pk=referral.pk)
-    return reply_written(case, referral, before=case.status, correction=answered, actor=by, at=at)
+    return reply_written(
+        case, referral, before=case.status, correction=answered, actor=by, at=at, in_admin=True
+    )
 
 
 def record_referral_added(
     *, referral: Referral, by: User, at: datetime.datetime | None = None
 ) -> list[CaseEvent]:
     """A referral an administrator adds in the admin's referral rows (one the staff sent but never
-    recorded), on the case's timeline as the case page's referral writes it (转办给物业公司。), and its
-    reply when the row already holds one (its day): the register and the timeline tell the same.
+    recorded), on the case's timeline as the case page's referral writes it, marked as the
+    administrator's (在管理后台更正：转办物业公司。), and its reply when the row already holds one (its
+    day): the register and the timeline tell the same.
 
     Like record_reply_correction, the app's service is not called: it holds staff to the case's life
     and puts the case waiting, where the administrator records outside it and corrects the status
     in the same form (so the event's status is the case's as saved, before and after)."""
     case = Case.all_objects.get(pk=referral.case_id)
     referral = Referral.all_objects.select_related("body").get(pk=referral.pk)
-    sent = _body_event(events.ReferralSent, referral, before=case.status, after=case.status)
+    sent = _body_event(events.ReferralSent, referral, before=case.status, after=case.status, corrected=True)
     written = [events.record(case, sent, actor=by, at=at)]
     if referral.replied_on is not None:
-        written.append(reply_written(case, referral, before=case.status, correction=False, actor=by, at=at))
+        reply = reply_written(
+            case, referral, before=case.status, correction=False, actor=by, at=at, in_admin=True
+        )
+        written.append(reply)
     return written

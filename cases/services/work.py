@@ -223,13 +223,15 @@ def reply_written(
     actor,
     at: datetime.datetime | None = None,
     token: str = "",
+    in_admin: bool = False,
 ) -> CaseEvent:
     """The event of `referral`'s reply as it now stands (its day, words and outcome, as saved): its
     reply, or with `correction` the one that replaces the reply before it (更正了…的答复). A
     correction is a second reply event: the timeline keeps the words it replaced on the first.
     `before`: the case's status before the reply (`case`'s now, after it). Written for the case
     page (record_reply) and for an administrator's change of a reply in the admin
-    (correction.record_reply_correction): one event, said the same wherever the reply changed."""
+    (correction.record_reply_correction, `in_admin`: said as the administrator's, 在管理后台更正：…):
+    one event, said the same wherever the reply changed."""
     replied = _body_event(
         events.ReplyReceived,
         referral,
@@ -239,6 +241,7 @@ def reply_written(
         before=before,
         after=case.status,
         correction=correction,
+        corrected=in_admin,
     )
     return events.record(case, replied, actor=actor, text=referral.reply, at=at, token=token)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from common import masking
 from common.escaping import dates_kept_whole, escape
+from common.post_only import back_from
 from common.reversing import reverse_once, reverse_with_id
 
 register = template.Library()
@@ -153,7 +154,7 @@ def account_menu(context) -> str:
 @register.simple_tag(takes_context=True)
 def language_switch(context) -> str:
     """The language buttons, in the account menu and on the login page: each language is named in
-    itself, so a reader of either can find theirs."""
+    itself, so a reader of either can find theirs. Back to the page as asked (common.post_only.back_from)."""
     current = get_language()
     buttons = "".join(
         f"\n    \n    "
@@ -165,7 +166,7 @@ def language_switch(context) -> str:
     return mark_safe(  # noqa: S308 -- every value in it is escaped
         f'<form method="post" action="{reverse_once("set_language")}" class="language-switch">'
         f"{_csrf_input(context)}\n"
-        f'  <input type="hidden" name="next" value="{escape(context["request"].get_full_path())}">\n'
+        f'  <input type="hidden" name="next" value="{escape(back_from(context["request"]))}">\n'
         f"  {buttons}\n"
         "</form>\n"
     )

@@ -26,7 +26,9 @@ def _in_chinese():
 def test_adding_nothing_is_refused_in_the_files_form(org, as_user, headers, posted):
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)
     url = reverse("cases:attach", args=[case.pk])
-    response = as_user(org.worker_a).post(url, {"stage": "after", **posted}, headers=headers)
+    response = as_user(org.worker_a).post(url, {"stage": "after", **posted}, headers=headers, follow=True)
+    # Without htmx, at the case's own address (not /files/, which only takes a form: review 4, N1).
+    assert response.redirect_chain == ([] if headers else [(reverse("cases:detail", args=[case.pk]), 302)])
     form = _refused(response, url, SAID, panel=False)  # the files' form is not folded
     assert 'id="attach-refused" tabindex="-1" autofocus' in form
     assert _form(form, url)["stage"] == ["after"]  # the stage as chosen
@@ -36,10 +38,22 @@ def test_adding_nothing_is_refused_in_the_files_form(org, as_user, headers, post
     assert not CaseEvent.all_objects.filter(case=case, kind=CaseEvent.Kind.PHOTO_ADDED).exists()
 
 
+def test_the_refusal_is_drawn_once(org, as_user):
+    """Carried to the case's page once: opened again, the page is as usual."""
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    client = as_user(org.worker_a)
+    client.post(reverse("cases:attach", args=[case.pk]), {"stage": "after"})
+    page = reverse("cases:detail", args=[case.pk])
+    assert SAID in text_of(client.get(page).content.decode())
+    assert SAID not in text_of(client.get(page).content.decode())
+
+
 def test_in_english_too(org, as_user):
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)
     url = reverse("cases:attach", args=[case.pk])
     with translation.override("en"):
-        response = as_user(org.worker_a).post(url, {"stage": "before"}, headers={"accept-language": "en"})
+        response = as_user(org.worker_a).post(
+            url, {"stage": "before"}, headers={"accept-language": "en"}, follow=True
+        )
     assert "Take a photo or choose a file first." in text_of(response.content.decode())
     assert "Files added." not in response.content.decode()

@@ -1,8 +1,9 @@
 """A referral's reply changed in the admin's referral rows is written on the case's timeline as the
-case page's correction writes it (更正了物业公司的答复。, the words it replaced kept on the reply
-before), or, for a referral that had none, as its reply; a recorded reply is corrected there, not
-emptied. The admin saved the row and wrote nothing: the timeline went on saying the first reply
-while the referral held another."""
+case page's correction writes it, the words it replaced kept on the reply before, or, for a referral
+that had none, as its reply; a recorded reply is corrected there, not emptied. The admin saved the
+row and wrote nothing: the timeline went on saying the first reply while the referral held another.
+Each is marked as the administrator's (在管理后台更正：物业公司的答复。), as the admin's reopening is:
+it read as a colleague's (review 4, N7)."""
 
 import pytest
 from django.urls import reverse
@@ -53,13 +54,16 @@ def test_a_reply_corrected_in_the_admin_is_a_correction_on_the_timeline(org, as_
     assert first.text == "物业说下周修"  # the words replaced, kept on the reply before
     assert (corrected.text, corrected.actor_id) == ("物业已换水管", org.superuser.pk)
     assert corrected.data["correction"] is True and corrected.data["referral"] == referral.pk
-    assert str(events.sentence(corrected)) == "更正了物业公司的答复。已处理"
+    assert corrected.data["corrected"] is True
+    assert str(events.sentence(corrected)) == "在管理后台更正：物业公司的答复。已处理"
     with translation.override("en"):
-        assert str(events.sentence(corrected)).startswith("Reply from ")
-        assert "corrected." in str(events.sentence(corrected))
+        said = str(events.sentence(corrected))
+        assert said == "Corrected in the admin: the reply from Property company. 已处理"
     # On the case page, as the assignee reads it.
     page = text_of(as_user(org.worker_a).get(reverse("cases:detail", args=[case.pk])).text)
-    assert "更正了物业公司的答复。" in page and "物业已换水管" in page
+    assert "在管理后台更正：物业公司的答复。" in page and "物业已换水管" in page
+    # The case page's own correction is not marked.
+    assert "corrected" not in _replies(case)[0].data
 
 
 def test_a_reply_corrected_in_a_closed_case(org, as_user):
@@ -81,7 +85,11 @@ def test_a_first_reply_recorded_in_the_admin_is_its_reply_on_the_timeline(org, a
     assert Referral.all_objects.get(pk=referral.pk).reply == "物业已修好"
     (reply,) = _replies(case)
     assert reply.text == "物业已修好" and "correction" not in reply.data
-    assert str(events.sentence(reply)) == "物业公司当天答复。"  # as the case page's reply says it
+    # As the case page's reply says it, marked as the administrator's.
+    assert str(events.sentence(reply)) == "在管理后台更正：物业公司当天答复。"
+    with translation.override("en"):
+        said = str(events.sentence(reply))
+        assert said == "Corrected in the admin: reply from Property company the same day."
     # The status is the admin's to correct, in the same form: a reply moves nothing here.
     assert Case.all_objects.get(pk=case.pk).status == S.WAITING
 
@@ -132,11 +140,13 @@ def test_a_referral_added_in_the_admin_is_on_the_timeline_with_its_reply(org, as
     (sent,) = CaseEvent.all_objects.filter(case=case, kind=CaseEvent.Kind.REFERRAL_SENT)
     assert sent.actor_id == org.superuser.pk
     assert sent.data["referral"] == Referral.all_objects.get(case=case).pk
-    assert "物业公司" in str(events.sentence(sent))
+    assert str(events.sentence(sent)) == "在管理后台更正：转办物业公司。"
+    with translation.override("en"):
+        assert str(events.sentence(sent)) == "Corrected in the admin: referred to Property company."
     assert not _replies(case)
     other = make_case(org.worker_a, org.a, assignee=org.worker_a)
     row = {**row, "case": other.pk, "replied_on": today, "reply": "物业已修好"}
     assert _add_referral(as_user(org.superuser), other, **row).status_code == 302
     (reply,) = _replies(other)
-    assert reply.text == "物业已修好" and str(events.sentence(reply)) == "物业公司当天答复。"
+    assert reply.text == "物业已修好" and str(events.sentence(reply)) == "在管理后台更正：物业公司当天答复。"
     assert Case.all_objects.get(pk=other.pk).status == case.status  # the admin's to correct

@@ -63,9 +63,11 @@ def test_renamed_html_upload_is_refused_by_the_page(org, as_user):
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)
     evil = SimpleUploadedFile("photo.jpg", b"<html><script>alert(1)</script></html>", "image/jpeg")
     response = as_user(org.worker_a).post(
-        reverse("cases:attach", args=[case.pk]), {"files": evil, "stage": "before"}
+        reverse("cases:attach", args=[case.pk]), {"files": evil, "stage": "before"}, follow=True
     )
-    assert response.status_code == 200  # drawn again, the refusal in the form (test_refused_in_its_form.py)
+    # At the case's address, the refusal in the form (test_refused_in_its_form.py, test_add_nothing.py).
+    assert response.redirect_chain == [(reverse("cases:detail", args=[case.pk]), 302)]
+    assert response.status_code == 200 and "photo.jpg" in response.content.decode()
     assert not Attachment.all_objects.exists()
 
 

@@ -1,14 +1,18 @@
 """与其他事项重复 with a wrong number keeps the number typed in its box and says which number was not
 found, or that it is the case's own: the box came back empty under "本居委会没有这个编号的其他事项。",
-and the secretary could not see what they had typed wrong (review 3, finding 2)."""
+and the secretary could not see what they had typed wrong (review 3, finding 2). A case closed as a
+duplicate itself is refused, naming the case it is a duplicate of (review 4, N4)."""
 
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from cases import services
 from cases.models import Case, CaseEvent
+from committee.access import Access
 from tests.cases.page_text import text_of
 from tests.cases.test_refused_in_its_form import HEADERS, _panel_open
 from tests.cases.test_repeated_submits import _form
@@ -94,3 +98,40 @@ def test_in_english_too(org, as_user):
             url, {"of": number, "version": "1"}, headers={"accept-language": "en"}
         )
     assert f"This committee has no other case numbered {number}." in text_of(response.content.decode())
+
+
+@HEADERS
+def test_a_case_closed_as_a_duplicate_is_refused_naming_its_original(org, as_user, headers):
+    """Review 4, N4: 2026-0436 could be closed as a duplicate of 2026-0438, itself a duplicate of
+    2026-0437; the refusal names the case to type, the number typed kept in its box."""
+    original = make_case(org.worker_a, org.a, title="楼道积水")
+    copy = make_case(org.worker_a, org.a, title="楼道积水（邻居）")
+    case = make_case(org.worker_a, org.a, title="楼道积水（楼上）")
+    secretary = Access(org.secretary_a)
+    services.mark_duplicate(access=secretary, case=copy, of=original)
+    url = reverse("cases:act", args=[case.pk, "duplicate"])
+    response = as_user(org.secretary_a).post(url, {"of": copy.number, "version": "1"}, headers=headers)
+    said = f"{copy.number} 已作为 {original.number} 的重复件结案，请填写 {original.number}。"
+    _refused(response, url, copy.number, said)
+    assert Case.all_objects.get(pk=case.pk).status == Case.Status.NEW
+    # Its original typed, it is closed as a duplicate of it.
+    assert as_user(org.secretary_a).post(url, {"of": original.number, "version": "1"}).status_code == 302
+    assert Case.all_objects.get(pk=case.pk).duplicate_of_id == original.pk
+
+
+def test_a_chain_is_followed_to_its_end_and_a_loop_refused(org):
+    original, first, second, case = (make_case(org.worker_a, org.a, title=f"积水{n}") for n in range(4))
+    secretary = Access(org.secretary_a)
+    services.mark_duplicate(access=secretary, case=first, of=original)
+    # An older chain (written before the rule): second → first → original.
+    Case.all_objects.filter(pk=second.pk).update(status="closed", closure="duplicate", duplicate_of=first)
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            services.mark_duplicate(access=secretary, case=case, of=Case.all_objects.get(pk=second.pk))
+        assert refused.value.messages == [
+            f"{second.number} is closed as a duplicate of {original.number}: type {original.number}."
+        ]
+    # The original closed as a duplicate of its own duplicate: said so, not "type its own number".
+    with pytest.raises(ValidationError) as refused:
+        services.mark_duplicate(access=secretary, case=original, of=Case.all_objects.get(pk=first.pk))
+    assert refused.value.messages == [f"{first.number} 已作为本事项的重复件结案。"]

@@ -49,7 +49,9 @@ def test_a_title_too_long_reads_the_same_way_in_both_languages(org, as_user):
     english = client.post(
         reverse("cases:new"), _intake(org, title="题" * 101), headers={"accept-language": "en"}
     ).content.decode()
-    assert "Ensure this value has at most 100 characters (it has 101)." in text_of(field_of(english, "title"))
+    # The app's words in English too, not Django's "Ensure this value has at most…" (review 4, N6).
+    assert "At most 100 characters; this has 101." in text_of(field_of(english, "title"))
+    assert "Ensure this value" not in english
 
 
 def test_an_edit_with_a_description_past_its_limit_is_refused_on_its_field(org, as_user):
@@ -131,3 +133,29 @@ def test_the_admin_holds_the_same_limits(org, as_user):
     assert f"最多 {NOTE_MAX} 字，现有 {NOTE_MAX + 1} 字。" in text_of(response.text)
     case.refresh_from_db()
     assert case.description == "" and case.resolution == "" and case.version == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "too_long", "too_short"),
+    [
+        ("zh-hans", "最多 100 字，现有 150 字。", "至少 2 字，现有 1 字。"),
+        ("en", "At most 100 characters; this has 150.", "At least 2 characters; this has 1."),
+    ],
+)
+def test_every_limit_reads_in_the_apps_words_in_both_languages(language, too_long, too_short):
+    """Django's own validators (any form's max_length and min_length, the admin's too) say the limit
+    in the app's words: locale/zh_Hans and locale/en reword Django's msgids (review 4, N6)."""
+    from django import forms
+    from django.utils import translation
+
+    class Form(forms.Form):
+        long = forms.CharField(max_length=100)
+        short = forms.CharField(min_length=2)
+        one = forms.CharField(max_length=1)
+
+    with translation.override(language):
+        errors = Form({"long": "字" * 150, "short": "字", "one": "字字"}).errors
+        assert errors["long"] == [too_long]
+        assert errors["short"] == [too_short]
+        if language == "en":
+            assert errors["one"] == ["At most 1 character; this has 2."]
