@@ -63,7 +63,7 @@ pytest: setup browser
 test: check pytest
 
 translations: $(VENV)/.installed
-	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --no-location --no-wrap --ignore '.venv/*' --ignore 'var/*'
 	$(PY) manage.py compile_translations
 
 lock: $(VENV)/.installed
