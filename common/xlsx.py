@@ -9,7 +9,8 @@ openpyxl and 1.1–1.3 s with XlsxWriter, the whole export 9.4–9.5 s and 5.3�
 bench_export on a quiet 2-core machine; README, "What makes it fast").
 
 Every sheet gets Chinese headers (bold, on a fill; the columns the import template requires on a
-darker one), a frozen header row, column widths and an autofilter; dates are written as dates,
+darker one), a frozen header row, column widths and an autofilter, and is set up to print (A4
+landscape, one page wide, the header row on every page); dates are written as dates,
 datetimes as the local wall-clock time, money as #,##0.00. Text that begins with = + - @ is written
 as text, never as a formula (CSV/Excel injection: a resident's "=HYPERLINK(...)" stays a string). A
 workbook made to be edited and imported back (the registry export) writes such text with a leading
@@ -122,6 +123,12 @@ class XlsxWriter:
             ws.set_column(index, index, column.width)
             ws.write_string(0, index, str(column.header), self._required if column.required else self._header)
         ws.freeze_panes(1, 0)
+        # Printed as the street files a 台账: A4 landscape, all columns on one page's width (as many
+        # pages long as it takes), the header row at the top of every page.
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0)
         text_formats = [self._wrap if column.kind == "wrap" else None for column in columns]
         money = [column.kind == "money" for column in columns]
         width = len(columns)

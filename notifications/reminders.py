@@ -191,7 +191,6 @@ def _committee_morning(committee_id: int, committee_name: str, today: datetime.d
 
     # Care-roster visits due by the end of the week, to the worker of the resident's grid.
     week_end = today + datetime.timedelta(days=6 - today.weekday())
-    week = f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"
     visits = (
         care_roster([committee_id])
         .filter(next_visit_due__lte=week_end, household__building__grid__worker__in=staff)
@@ -199,16 +198,9 @@ def _committee_morning(committee_id: int, committee_name: str, today: datetime.d
         .annotate(n=Count("pk"))
         .order_by()
     )
+    # Told in the morning list only: a notice of its own besides said the same figure twice on the
+    # week's first morning (K.VISITS_DUE is kept for the rows written before).
     for worker_id, n in visits:
-        rows.append(
-            Notification(
-                recipient_id=worker_id,
-                kind=K.VISITS_DUE,
-                key=f"visits:{committee_id}:{week}",
-                params={"n": n, **named(worker_id)},
-                url=reverse("residents:roster"),
-            )
-        )
         digest[worker_id]["visits"] = n
 
     # Each person's counts, grouped by assignee in one query.
@@ -221,8 +213,11 @@ def _committee_morning(committee_id: int, committee_name: str, today: datetime.d
         )
         .order_by()
     )
+    # Each figure is set, never added to (Counter.update adds): a secretary's overdue is the
+    # committee's, set below in place of her own, as the dashboard and the case list count it.
     for user_id, due_today, overdue in by_assignee:
-        digest[user_id].update({"due_today": due_today, "overdue": overdue})
+        digest[user_id]["due_today"] = due_today
+        digest[user_id]["overdue"] = overdue
     since = previous_workday(today)  # assigned since the last morning list
     # Assigned, taken, or logged for someone else (a case logged for oneself is known to them).
     given = Q(kind=CaseEvent.Kind.ASSIGNED) | (
@@ -251,20 +246,22 @@ def _committee_morning(committee_id: int, committee_name: str, today: datetime.d
             committee_id=committee_id, status=Case.Status.RESOLVED, satisfaction=""
         ).count()
         for user_id in secretaries:
-            digest[user_id].update(
-                {"unassigned": totals["unassigned"], "overdue": totals["overdue"], "follow_ups": follow_ups}
-            )
+            digest[user_id]["unassigned"] = totals["unassigned"]
+            digest[user_id]["overdue"] = totals["overdue"]
+            digest[user_id]["follow_ups"] = follow_ups
 
     for user_id, counts in digest.items():
         counts = +counts  # drop the zeros
         if counts:
+            # A list of visits alone leads to the roster, where they are; any other to the cases.
+            url = reverse("residents:roster") if set(counts) == {"visits"} else reverse("cases:list")
             rows.append(
                 Notification(
                     recipient_id=user_id,
                     kind=K.DIGEST,
                     key=f"digest:{committee_id}:{today}",
                     params={**counts, **named(user_id)},
-                    url=reverse("cases:list"),
+                    url=url,
                 )
             )
     rows = _dedup(rows)

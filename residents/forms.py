@@ -354,9 +354,14 @@ class VisitForm(forms.ModelForm):
             "findings": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, resident: Resident | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["visited_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        # Now, as a visit is usually logged on the doorstep; for a resident who moved out or died
+        # only a visit made before that day can be recorded, so the time is left to be typed.
+        if resident is not None and resident.is_archived:
+            self.initial["visited_at"] = None  # not the model's default (now) either
+        else:
+            self.fields["visited_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
 class RevealForm(forms.Form):

@@ -31,6 +31,7 @@ from common.hints import hint_edited_numbers, hint_typed_numbers
 from common.paging import CappedPaginator
 from residents import services
 from residents.addresses import building_address
+from residents.archived_search import ARCHIVED_COUNTED, count_archived_matches, with_status
 from residents.care import shortest_cadence
 from residents.filters import (
     ResidentFilterForm,
@@ -176,6 +177,11 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     kinds = full_number_kinds(filters["q"])
     services.note_number_search(user=request.user, kinds=kinds, full_in=full_in, found=page.object_list)
     rows = render_resident_rows(page.object_list, every_category, sensitive_ids)
+    # Nobody living here matches: say whether someone moved out or deceased does (one more query,
+    # only then), so a search for a resident who died does not read as "nobody of that name".
+    archived_matches = 0
+    if not page.object_list and filters["status"] == "active" and search_terms(filters["q"]):
+        archived_matches = count_archived_matches(filters, categories, sensitive_ids, full_in)
     partial = bool(request.htmx and request.htmx.target == "results")  # as-you-type: the results only
     ctx = {
         "page": page,
@@ -184,6 +190,9 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         # A whole number typed by one who may not search it: it found nothing, and they are told why.
         "number_hidden": bool(kinds) and not full_in,
         "status": filters["status"],
+        "archived_matches": archived_matches,
+        "archived_more": archived_matches >= ARCHIVED_COUNTED,
+        "archived_url": with_status(request.GET, "archived") if archived_matches else "",
         "building_id": filters["building"],
         "grid_id": filters["grid"],
         "category": category,
@@ -371,7 +380,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     resident = get_for_user(
         request, Resident.objects.select_related("household__building"), Perm.LOG_VISIT, pk=pk
     )
-    form = VisitForm(request.POST or None)
+    form = VisitForm(request.POST or None, resident=resident)
     if request.method == "POST" and form.is_valid():
         visit = form.save(commit=False)
         visit.resident = resident

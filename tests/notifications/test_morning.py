@@ -6,10 +6,11 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from cases import services
-from cases.models import CaseEvent, OutsideBody, Referral
+from cases.models import Case, CaseEvent, OutsideBody, Referral
 from cases.rules import Action
 from committee.access import acting_as
 from committee.models import Membership
@@ -21,6 +22,7 @@ from residents.models import Grid, Resident
 from tests.factories import logged_on, make_building, make_case, make_resident, make_user
 
 K = Notification.Kind
+DAY = datetime.timedelta(days=1)
 THURSDAY = datetime.date(2026, 12, 3)
 FRIDAY = datetime.date(2026, 12, 4)
 SUNDAY = datetime.date(2026, 12, 6)
@@ -96,7 +98,7 @@ def make_world(org, today):
 def test_a_working_day_brings_each_worker_their_reminders_and_morning_list(org, today):
     make_world(org, today)
     morning(today)
-    assert kinds(org.worker_a) == sorted([K.DUE_SOON, K.OVERDUE, K.REPLY_LATE, K.VISITS_DUE, K.DIGEST])
+    assert kinds(org.worker_a) == sorted([K.DUE_SOON, K.OVERDUE, K.REPLY_LATE, K.DIGEST])
     assert digest(org.worker_a) == {"due_today": 1, "overdue": 2, "assigned": 2, "visits": 1}
     # The secretary: the committee's figures, and the reply late by more than a week.
     assert sorted(kinds(org.secretary_a)) == sorted([K.REPLY_LATE, K.DIGEST])
@@ -105,6 +107,51 @@ def test_a_working_day_brings_each_worker_their_reminders_and_morning_list(org, 
     # Nobody else: not the viewer, not another committee, not the street.
     for name in ("viewer_a", "worker_b", "officer", "superuser"):
         assert kinds(getattr(org, name)) == []
+
+
+def test_a_secretary_with_an_overdue_case_of_her_own_reads_the_committees_figure(org):
+    """Review 5: 已超期 36 where the dashboard and the list said 35. Her own overdue case (one) was
+    added to the committee's figure, not replaced by it (Counter.update adds)."""
+    make_case(
+        org.secretary_a, org.a, title="她的", assignee=org.secretary_a, due_date=FRIDAY - 3 * DAY, at=LOGGED
+    )
+    for title in ("甲", "乙"):
+        make_case(
+            org.worker_a, org.a, title=title, assignee=org.worker_a, due_date=FRIDAY - 2 * DAY, at=LOGGED
+        )
+    make_case(org.secretary_a, org.a, title="今天", assignee=org.secretary_a, due_date=FRIDAY, at=LOGGED)
+    morning(FRIDAY)
+    # The case list's ?overdue=1 (cases.filters): open, due before the day.
+    listed = Case.all_objects.filter(
+        committee=org.a, status__in=Case.OPEN_STATUSES, due_date__lt=FRIDAY
+    ).count()
+    assert listed == 3
+    assert digest(org.secretary_a)["overdue"] == listed
+    assert digest(org.secretary_a)["due_today"] == 1  # her own: nobody else's adds to it
+    assert digest(org.worker_a)["overdue"] == 2
+    with translation.override("zh-hans"):
+        assert "已超期 3 件" in Notification.objects.get(recipient=org.secretary_a, kind=K.DIGEST).sentence
+
+
+def test_the_weeks_visits_are_told_once_in_the_morning_list(org):
+    """Review 5: "本周应走访 58 人" in the morning list and "本周有 58 位关爱对象应走访" beside it."""
+    make_world(org, THURSDAY)
+    morning(THURSDAY)
+    told = Notification.objects.filter(recipient=org.worker_a)
+    assert not told.filter(kind=K.VISITS_DUE).exists()
+    with translation.override("en"):
+        sentences = [n.sentence for n in told]
+    assert sum("visit" in s for s in sentences) == 1, sentences
+    assert digest(org.worker_a)["visits"] == 1
+
+
+def test_a_morning_list_of_visits_alone_leads_to_the_roster(org):
+    make_world(org, THURSDAY)
+    Case.all_objects.filter(assignee=org.worker_a).update(assignee=None)
+    Referral.all_objects.all().delete()
+    morning(THURSDAY)
+    n = Notification.objects.get(recipient=org.worker_a)
+    assert (n.kind, n.params, n.url) == (K.DIGEST, {"visits": 1}, reverse("residents:roster"))
 
 
 def test_the_morning_list_reads_in_both_languages(org):

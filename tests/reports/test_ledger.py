@@ -100,6 +100,20 @@ def test_the_ledger_has_four_chinese_sheets_with_the_months_rows(org, month, as_
     assert aid[1][5] == "民政补助" and aid[1][7] == "已发放"
 
 
+def test_every_sheet_of_the_ledger_prints_a4_landscape_one_page_wide_with_its_header_on_each_page(
+    org, month, as_user
+):
+    """Review 5: 事项's 14 columns printed across portrait pages with the header on the first only."""
+    response = as_user(org.secretary_a).get(reverse("reports:ledger"), {"month": f"{month:%Y-%m}"})
+    for ws in _workbook(response).worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert int(ws.page_setup.paperSize) == 9, ws.title  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        # One page wide (1, Excel's default, is left out of the file), as many pages long as it takes.
+        assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0), ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
+
+
 def test_every_number_in_the_ledger_is_masked(org, month, as_user):
     workbook = _workbook(as_user(org.secretary_a).get(reverse("reports:ledger"), {"month": f"{month:%Y-%m}"}))
     text = _all_text(workbook)

@@ -5,8 +5,10 @@ the list's badge and the admin. Neither reads as 归档 (the glossary's word for
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from residents.models import Resident
 from tests.cases.page_text import text_of
@@ -147,3 +149,86 @@ def test_a_visit_made_before_the_day_is_recorded_late(org, home, as_user):
     )
     assert response.status_code == 302
     assert Visit.all_objects.filter(resident=zhou).count() == 1
+
+
+def _died(resident, day):
+    Resident.all_objects.filter(pk=resident.pk).update(archived=Resident.Archived.DECEASED, archived_on=day)
+
+
+@pytest.mark.parametrize(
+    ("language", "notice", "cadence"),
+    [
+        ("zh-hans", "吴阿婆 {day} 去世。记录保留备查，不再安排走访。", "走访周期"),
+        ("en", "吴阿婆 died on {day}. The record is kept for reference", "visit every"),
+    ],
+)
+def test_a_deceased_residents_page_says_so_first_and_asks_for_no_visit(
+    org, home, as_user, language, notice, cadence
+):
+    """Review 5, 11: 吴阿婆's page still showed 高龄老人, 走访周期 30 天 and the way to the visit form."""
+    from tests.factories import make_visit
+
+    wu = make_resident(home, "吴阿婆", birth=datetime.date(1938, 5, 1), categories=["very_old"])
+    client = as_user(org.worker_a)
+    url = reverse("residents:detail", args=[wu.pk])
+    accept = {"Accept-Language": language}
+    living = client.get(url, headers=accept).text
+    assert cadence in text_of(living) and "data-archived" not in living  # as before, while she lives
+    visited = timezone.localtime() - 9 * DAY
+    make_visit(wu, org.worker_a, visited, findings="身体尚可")
+    day = timezone.localdate() - 3 * DAY
+    _died(wu, day)
+    page = client.get(url, headers=accept).text
+    text = text_of(page)
+    assert notice.format(day=day.isoformat()) in text
+    assert page.index("data-archived") < page.index('class="card-grid"')  # before the details
+    assert cadence not in text  # no cadence, no next visit due
+    assert "身体尚可" in text and visited.strftime("%Y-%m-%d") in text  # her history kept readable
+    visit_url = reverse("residents:visit_new", args=[wu.pk])
+    # No button to log a visit: only, small, the way to enter late one made before she died.
+    assert page.count(visit_url) == 1 and "button primary" not in page.split(visit_url)[0][-120:]
+    form = client.get(visit_url, headers={"Accept-Language": "zh-hans"}).text
+    assert f"吴阿婆 {day.isoformat()} 去世。只能补记此前的走访。" in text_of(form)
+    assert 'name="visited_at" value=' not in form  # not "now", which would be refused
+
+
+def test_a_search_that_finds_nobody_living_here_says_who_moved_out_or_died_matches(org, home, as_user):
+    """Review 5, 11: "没有与‘吴阿婆’匹配的居民" when she had died; status=all found her."""
+    wu = make_resident(home, "吴阿婆")
+    _died(wu, timezone.localdate() - 3 * DAY)
+    client = as_user(org.worker_a)
+    found = client.get(reverse("residents:list"), {"q": "吴阿婆"}, headers={"Accept-Language": "zh-hans"})
+    assert found.context["page"].paginator.count == 0
+    text = text_of(found.text)
+    assert "没有与“吴阿婆”匹配的在住居民。" in text and "另有 1 位已迁出或去世的居民匹配，点此查看" in text
+    link = found.context["archived_url"]
+    assert "status=archived" in link and "q=" in link
+    assert "吴阿婆" in client.get(link).text and client.get(link).context["page"].paginator.count == 1
+    with translation.override("en"):
+        english = client.get(reverse("residents:list"), {"q": "吴阿婆"}, headers={"Accept-Language": "en"})
+    assert "1 resident who moved out or died matches: show them" in text_of(english.text)
+    # Nobody by that name at all: as before, no hint and no link.
+    nobody = client.get(reverse("residents:list"), {"q": "不存在"}, headers={"Accept-Language": "zh-hans"})
+    assert "没有与“不存在”匹配的居民。" in text_of(nobody.text) and "data-archived-matches" not in nobody.text
+
+
+def test_the_archived_count_is_asked_only_when_the_search_found_nobody(org, home, as_user):
+    wu = make_resident(home, "吴阿婆")
+    _died(wu, timezone.localdate() - 3 * DAY)
+    make_resident(home, "吴阿姨")
+    client = as_user(org.worker_a)
+    url = reverse("residents:list")
+    client.get(url, {"q": "王"})  # warm the caches (the care categories)
+
+    def queries(**params) -> int:
+        with CaptureQueriesContext(connection) as done:
+            client.get(url, params)
+        return len(done)
+
+    # Living here only (the default) against everyone (status=all, which asks no count): one more
+    # query when the search found nobody, the same whether someone archived matches or not; none
+    # when it found someone living here.
+    assert queries(q="不存在") == queries(q="不存在", status="all") + 1 == queries(q="吴阿婆")
+    assert queries(q="吴阿姨") == queries(q="吴阿姨", status="all")
+    page = client.get(url, {"q": "吴阿姨"})
+    assert page.context["archived_matches"] == 0 and "data-archived-matches" not in page.text
