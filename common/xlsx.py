@@ -66,6 +66,14 @@ class Column:
     width: float = 12
     kind: str = "text"  # text, date, datetime, money, int, wrap
     required: bool = False  # its header stands out (a required column of the import template)
+    # A column of numbers typed as text (an ID number, a phone number): formatted as text ("@"), so
+    # that Excel keeps what is typed into it instead of rounding it to a number.
+    text_cells: bool = False
+    # What may be typed into the column's cells, offered as a drop-down (Excel's data validation). A
+    # word not listed is warned about, not refused: the import reads other spellings too (English
+    # labels, several care categories in one cell). `choices_hint`: said when a cell is chosen.
+    choices: tuple[str, ...] = ()
+    choices_hint: str = ""
 
 
 class _Worksheet(Worksheet):
@@ -109,6 +117,7 @@ class XlsxWriter:
         self._wrap = add(_WRAP)
         self._date, self._datetime = add({"num_format": DATE_FORMAT}), add({"num_format": DATETIME_FORMAT})
         self._money = add({"num_format": MONEY_FORMAT})
+        self._text = add({"num_format": "@"})
 
     def sheet(
         self, title: str, columns: Sequence[Column], rows: Iterable[Sequence], *, autofilter: bool = True
@@ -120,8 +129,10 @@ class XlsxWriter:
             raise ValueError("The workbook was saved or abandoned: no sheet can be added.")
         ws = self.workbook.add_worksheet(title[:31], worksheet_class=_Worksheet)
         for index, column in enumerate(columns):
-            ws.set_column(index, index, column.width)
+            ws.set_column(index, index, column.width, self._text if column.text_cells else None)
             ws.write_string(0, index, str(column.header), self._required if column.required else self._header)
+            if column.choices:
+                _drop_down(ws, index, column)
         ws.freeze_panes(1, 0)
         # Printed as the street files a 台账: A4 landscape, all columns on one page's width (as many
         # pages long as it takes), the header row at the top of every page.
@@ -129,7 +140,10 @@ class XlsxWriter:
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(0)
-        text_formats = [self._wrap if column.kind == "wrap" else None for column in columns]
+        text_formats = [
+            self._wrap if column.kind == "wrap" else self._text if column.text_cells else None
+            for column in columns
+        ]
         money = [column.kind == "money" for column in columns]
         width = len(columns)
         count = 0
@@ -223,6 +237,19 @@ class XlsxWriter:
             else:
                 with open(target, "wb") as f:
                     shutil.copyfileobj(self._output, f)
+
+
+def _drop_down(ws: Worksheet, index: int, column: Column) -> None:
+    """The column's choices as a drop-down on every cell below its header."""
+    options = {
+        "validate": "list",
+        "source": [str(choice) for choice in column.choices],
+        "error_type": "warning",
+        "error_message": str(_("Choose a value from the list.")),
+    }
+    if column.choices_hint:
+        options["input_message"] = str(column.choices_hint)
+    ws.data_validation(1, index, ws.xls_rowmax - 1, index, options)
 
 
 def _local(value: dt.datetime) -> dt.datetime:

@@ -106,6 +106,21 @@ def room_in(number: str, text: str) -> str:
     return room
 
 
+# A room written as 号-室 ("3-302", "3－302", "3号302"): in a building that is not 3号 most likely
+# 3号302室 with the building's number in the wrong column (the import warns, it does not refuse).
+_BUILDING_ROOM = re.compile(r"(\d+)(?:-|－|—|–|号)(\d\S*)")
+
+
+def building_in_room(number: str, text: str) -> tuple[str, str] | None:
+    """The building and the room a room written as 号-室 seems to name ("3-302" → ("3", "302")), when
+    that is not the building numbered `number` (where room_in reads it as its own room); else None."""
+    room = room_in(number, text)
+    m = _BUILDING_ROOM.fullmatch(room)
+    if m is None or m[1] == number:
+        return None
+    return m[1], m[2]
+
+
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ORDER_WIDTH = 11  # a value's place in natural_order: 6 digits, the suffix, 4 digits of the branch
 _UNREAD = "9" * _ORDER_WIDTH

@@ -9,6 +9,19 @@ from collections.abc import Iterable
 from django.db.models import Min
 from django.utils import timezone
 
+# The care categories meant for residents of an age (the category's code → the youngest age): 高龄老人
+# is "very old (80+)". The registry import warns when a resident's birth date says otherwise.
+CARE_MIN_AGE = {"very_old": 80}
+
+
+def too_young_for(code: str, age: int | None) -> int | None:
+    """The youngest age care category `code` is meant for, when a resident of `age` is younger
+    (None: the category has no age, the age is unknown, or old enough)."""
+    least = CARE_MIN_AGE.get(code)
+    if least is None or age is None or age >= least:
+        return None
+    return least
+
 
 def shortest_cadence(days: Iterable[int | None]) -> int | None:
     """A resident in several care categories is visited at the shortest of their cadences (in

@@ -40,13 +40,36 @@ def _writer() -> XlsxWriter:
 EXCEL_FIRST_TRUE_DAY = datetime.date(1900, 3, 1)
 
 
+# The columns of numbers Excel would round or turn into 1.38123E+10 unless formatted as text.
+TEXT_CELLS = {"id_number", "phone"}
+
+
+def _choices() -> dict[str, tuple[str, ...]]:
+    """The words of each column of choices as the import reads them, in the active language (the
+    template's: Chinese), offered as the column's drop-down."""
+    return {
+        "gender": ("男", "女"),
+        "relation_to_head": tuple(str(label) for label in Resident.Relation.labels),
+        "residency_status": tuple(str(label) for label in Resident.ResidencyStatus.labels),
+        "housing_type": tuple(str(label) for label in Household.HousingType.labels),
+        "care_categories": tuple(CareCategory.objects.values_list("name", flat=True)),
+    }
+
+
 def _registry_columns() -> list[Column]:
+    choices = _choices()
     return [
         Column(
             c.header,
             WIDTHS.get(c.key, 10),
             kind="date" if c.key == "birth_date" else "text",
             required=c.required,
+            text_cells=c.key in TEXT_CELLS,
+            choices=choices.get(c.key, ()),
+            # Several care categories go in one cell: the drop-down offers one, and says so.
+            choices_hint=_("Several may go in one cell, separated by 、.")
+            if c.key == "care_categories"
+            else "",
         )
         for c in COLUMNS
     ]

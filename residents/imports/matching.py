@@ -31,6 +31,7 @@ from residents.imports import changes as change_list
 from residents.imports import problems
 from residents.imports.households import Households
 from residents.imports.plans import Plan, Report, Row
+from residents.imports.warnings import RowChecks
 from residents.models import CareCategory, Resident
 
 HEAD = Resident.Relation.HEAD
@@ -78,6 +79,7 @@ class Matcher:
         self._heads_leaving: dict[int, list[tuple[Resident, Row, dict | None]]] = {}
         self._ends_up: dict[int, tuple[int | None, str]] = {}
         self._newcomers: dict[int, bool] = {}
+        self.checks = RowChecks(report, self.categories, today)  # what the preview asks to check
 
     def check_ids_across_deployment(self, batch: list[Row]) -> dict[str, Resident]:
         """Residents of this committee with the batch's ID numbers. An ID number registered in
@@ -217,8 +219,10 @@ class Matcher:
             values = {k: value for k, value in wanted.items() if value not in ("", None)}
             if not values.get("id_number"):
                 values["id_number"] = None
+            relation = values.get("relation_to_head", NEW_RESIDENT_RELATION)
+            self.checks.check(row, None, relation)
             if household.pk is not None:
-                head = values.get("relation_to_head", NEW_RESIDENT_RELATION) == HEAD
+                head = relation == HEAD
                 self._newcomers[household.pk] = self._newcomers.get(household.pk, False) or head
             return Plan(row, None, values, row.care or set(), care_changed=bool(row.care), is_new=True)
         # The name as recorded: a row is matched only under the same name (match), written perhaps
@@ -255,6 +259,7 @@ class Matcher:
         else:
             self.residents.unchanged += 1
         relation = changes.get("relation_to_head", resident.relation_to_head)
+        self.checks.check(row, resident, relation)
         if moved or relation != resident.relation_to_head:
             self._ends_up[resident.pk] = (household.pk, relation)
             if resident.relation_to_head == HEAD and not resident.archived:
@@ -269,7 +274,9 @@ class Matcher:
         """Say which households the file leaves without a head of household: a recorded head moved
         away or given another relation, and nobody who stays or comes is the head. One query, at the
         end of the run (a household's residents may come in any batch). In the commit, the rows are
-        written already: what the query reads is where they end up, as the preview foresaw it."""
+        written already: what the query reads is where they end up, as the preview foresaw it. Also
+        which households it gives a second head (RowChecks.finish)."""
+        self.checks.finish(self.created_pks)
         leaving = self._heads_leaving
         if not leaving:
             return

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from residents.imports import problems
 from residents.models import Resident
 
+MAX_WARNINGS_KEPT = 1000  # as many as the changes listed (changes.MAX_CHANGES_KEPT)
+
 
 @dataclass
 class Counts:
@@ -42,6 +44,23 @@ class Report:
     changes: list[dict] = field(default_factory=list)
     household_changes: list[dict] = field(default_factory=list)
     without_head: list[dict] = field(default_factory=list)
+    # What the secretary should check though the rows are good (residents/imports/warnings.py): a
+    # household given a second head, a room that reads as another building's, a care category the
+    # age contradicts. Each names its row; the first MAX_CHANGES_KEPT are kept, all are counted.
+    warnings: list[dict] = field(default_factory=list)
+    warning_count: int = 0
+
+    def warn(self, message, **params) -> None:
+        """A warning about a row: the message and its parameters, the row's number among them."""
+        self.warning_count += 1
+        if len(self.warnings) < MAX_WARNINGS_KEPT:
+            self.warnings.append(
+                {
+                    "row": params["row"],
+                    "msgid": problems.msgid(message),
+                    "params": problems.stored_params(params),
+                }
+            )
 
     @property
     def ok(self) -> bool:
@@ -63,6 +82,8 @@ class Report:
             "residents": self.changes,
             "households": self.household_changes,
             "without_head": self.without_head,
+            "warnings": sorted(self.warnings, key=lambda w: w["row"]),
+            "warning_count": self.warning_count,
         }
 
 

@@ -105,6 +105,8 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         "resident_changes": [changes.shown(entry) for entry in kept.get("residents", [])],
         "household_changes": [changes.shown(entry) for entry in kept.get("households", [])],
         "without_head": [problems.text(warning) for warning in kept.get("without_head", [])],
+        "warnings": [problems.text(warning) for warning in kept.get("warnings", [])],
+        "warning_count": kept.get("warning_count", 0),
         **_progress_context(run),
     }
     return render(request, "residents/import/preview.html", ctx)

@@ -121,9 +121,13 @@ def test_in_english_the_preview_says_what_changes_and_its_figures_fit(
     page.locator("input[type=file]").set_input_files(str(moves))
     page.get_by_role("button", name="Upload and preview").click()
     expect(page.locator(".import-verdict.good")).to_contain_text("All 4 rows are good.")
-    expect(page.locator(".import-verdict.warn")).to_contain_text(
+    expect(page.locator(".import-verdict.warn:not(.import-checks)")).to_contain_text(
         "After this import 定海路449弄12号302室 has no head of household: "
         "its head 严俊杰 (row 5) moves to 定海路449弄1号101室."
+    )
+    # 居民0 of the file is made head of 101室 too: asked about, not refused.
+    expect(page.locator(".import-checks")).to_contain_text(
+        "Row 5 makes 严俊杰 head of household of 定海路449弄1号101室, and row 2 makes 居民0 its head."
     )
     change = page.locator(".import-changes li").filter(has_text="严俊杰")
     expect(change).to_contain_text("Moves 定海路449弄12号302室")
@@ -144,7 +148,7 @@ def test_in_english_the_preview_says_what_changes_and_its_figures_fit(
     context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": live_server.url}])
     page.reload()
     expect(page.locator(".import-changes h2")).to_have_text("已更新的内容")
-    expect(page.locator(".import-verdict.warn")).to_contain_text(
+    expect(page.locator(".import-verdict.warn:not(.import-checks)")).to_contain_text(
         "导入后定海路449弄12号302室没有户主：户主严俊杰（第5行）迁往定海路449弄1号101室。"
     )
     expect(page.locator(".import-changes .import-fields")).to_contain_text("联系电话")
