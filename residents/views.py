@@ -1,5 +1,6 @@
 """Pages of the registry: the resident list and search, residents, households, buildings, the care
-roster and visits (the reveal of a full number: residents/reveals.py). Each checks access through committee.access."""
+roster and visits (the reveal of a full number: residents/reveals.py). Each checks access through
+committee.access."""
 
 import copy
 
