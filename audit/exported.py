@@ -12,6 +12,7 @@ language, and what the reader of the export saw, even if they change later.
     {"list": "ledger", "of": "定海居民区", "month": "2026-11"}
     {"list": "access_log", "filters": [["kind", "export"], ["date_from", "2026-11-01"]]}
     {"list": "registry", "of": "定海居民区", "day": "2026-12-07"}
+    {"list": "registry", "of": "定海居民区", "day": "2026-12-07", "numbers": 3900, "reason": "年度核对"}
 
 An older record has only its `detail` text (a file name and its query string): shown as it is.
 """
@@ -20,7 +21,7 @@ import datetime
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 CASES, LEDGER, ACCESS_LOG, REGISTRY = "cases", "ledger", "access_log", "registry"
 # Filters chosen by a name (a person, a committee, a building, a resident): the name is kept too.
@@ -58,10 +59,14 @@ def ledger(label: str, month: datetime.date) -> dict:
     return {"list": LEDGER, "of": label, "month": f"{month:%Y-%m}"}
 
 
-def registry(label: str, day: datetime.date) -> dict:
+def registry(label: str, day: datetime.date, *, numbers: int | None = None, reason: str = "") -> dict:
     """A committee's registry (residents/imports/views.py); whether its numbers were full is the
-    record's kind (AccessRecord.Kind.EXPORT_FULL), not said twice."""
-    return {"list": REGISTRY, "of": label, "day": day.isoformat()}
+    record's kind (AccessRecord.Kind.EXPORT_FULL), not said twice. With full numbers: how many, and
+    the reason given (masked as the log's detail is), the one record of that reveal (/reveals/)."""
+    about = {"list": REGISTRY, "of": label, "day": day.isoformat()}
+    if numbers is not None:
+        about.update(numbers=numbers, reason=reason)
+    return about
 
 
 def _applied(form: forms.Form, name_of) -> list[list]:
@@ -83,6 +88,7 @@ def _applied(form: forms.Form, name_of) -> list[list]:
 TITLES = {CASES: gettext_lazy("Case list export"), ACCESS_LOG: gettext_lazy("Access log export")}
 MONTH = gettext_lazy("Month")
 DAY = pgettext_lazy("the day a registry was exported", "Date")
+REASON = pgettext_lazy("why full numbers were exported", "Reason")
 UNASSIGNED = gettext_lazy("Unassigned")
 OPEN = pgettext_lazy("cases", "Open")
 
@@ -96,6 +102,13 @@ def said(exported: dict) -> str:
     elif kind == REGISTRY:
         what = _("Registry export of %(who)s") % {"who": exported.get("of", "")}
         parts = [_filter(str(DAY), str(exported.get("day", "")))]
+        if exported.get("numbers") is not None:
+            count = exported["numbers"]
+            parts.append(
+                ngettext("%(count)s full number", "%(count)s full numbers", count) % {"count": count}
+            )
+        if exported.get("reason"):
+            parts.append(_filter(str(REASON), exported["reason"]))
     else:
         what = str(TITLES.get(kind, kind or ""))
         parts = [_said_filter(kind, item) for item in exported.get("filters") or []]

@@ -20,6 +20,17 @@ class AccessLogFilterForm(forms.Form):
         label=_("resident"), required=False, widget=forms.HiddenInput, min_value=1, max_value=2**62
     )
 
+    def clean(self):
+        # A "from" after the "to" selects nothing: said (not applied: 起 …, as a bad date is), not an
+        # empty list without a word. The "to" day stays applied.
+        data = super().clean()
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error(
+                "date_from", _("It is later than the “To” date (%(to)s).") % {"to": f"{date_to:%Y-%m-%d}"}
+            )
+        return data
+
     def filters(self) -> dict:
         """The valid filters only: an invalid field is ignored as if empty."""
         self.is_valid()

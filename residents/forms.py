@@ -364,16 +364,23 @@ class VisitForm(forms.ModelForm):
             self.fields["visited_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
+def reveal_reason(*, required: bool = True, help_text=None) -> forms.CharField:
+    """Why a full number is revealed: one rule for a number on a resident's page and for a registry
+    export with every number (residents/imports/views.py)."""
+    return forms.CharField(
+        label=capfirst(_("reason")),
+        required=required,
+        min_length=4,
+        max_length=200,
+        help_text=help_text or _("Why you need the full number, e.g. to call the family about a fall."),
+    )
+
+
 class RevealForm(forms.Form):
     field = forms.ChoiceField(
         label=capfirst(_("number")), choices=RevealLog.Field.choices, widget=forms.RadioSelect
     )
-    reason = forms.CharField(
-        label=capfirst(_("reason")),
-        min_length=4,
-        max_length=200,
-        help_text=_("Why you need the full number, e.g. to call the family about a fall."),
-    )
+    reason = reveal_reason()
 
     def __init__(self, *args, resident, **kwargs) -> None:
         super().__init__(*args, **kwargs)

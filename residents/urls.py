@@ -1,6 +1,6 @@
 from django.urls import path
 
-from residents import views
+from residents import reveals, views
 
 app_name = "residents"
 
@@ -9,7 +9,7 @@ urlpatterns = [
     path("residents/<int:pk>/", views.resident_detail, name="detail"),
     path("residents/<int:pk>/edit/", views.resident_edit, name="edit"),
     path("residents/<int:pk>/archive/", views.resident_archive, name="archive"),
-    path("residents/<int:pk>/reveal/", views.reveal, name="reveal"),
+    path("residents/<int:pk>/reveal/", reveals.reveal, name="reveal"),
     path("residents/<int:pk>/visits/new/", views.visit_new, name="visit_new"),
     path("households/<int:pk>/", views.household_detail, name="household"),
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
@@ -20,5 +20,5 @@ urlpatterns = [
     path("buildings/<int:pk>/edit/", views.building_edit, name="building_edit"),
     path("buildings/<int:pk>/households/new/", views.household_new, name="household_new"),
     path("roster/", views.roster, name="roster"),
-    path("reveals/", views.reveal_log, name="reveals"),
+    path("reveals/", reveals.reveal_log, name="reveals"),
 ]

@@ -1,5 +1,6 @@
 """Pages of the registry: the resident list and search, residents, households, buildings, the care
-roster, visits, and the reveal of a full number. Each checks access through committee.access."""
+roster and visits (the reveal of a full number: residents/reveals.py). Each checks access through
+committee.access."""
 
 import copy
 
@@ -15,7 +16,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import selectors as audit_selectors
@@ -46,10 +46,9 @@ from residents.forms import (
     BuildingForm,
     HouseholdForm,
     ResidentForm,
-    RevealForm,
     VisitForm,
 )
-from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog
+from residents.models import Building, CareCategory, Grid, Household, Resident
 from residents.rows import render_resident_rows
 from residents.selectors import (
     PAGE_SIZE,
@@ -554,45 +553,3 @@ def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("residents:building", pk=building.pk)
     ctx = {"form": form, "building": building, "stale": stale}
     return render(request, "residents/building_form.html", ctx, status=409 if stale else 200)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    """The secretary reveals one full number, giving a reason; the reveal is recorded, the number is
-    shown once on this response (never in a URL, never cached)."""
-    resident = get_for_user(
-        request, Resident.objects.select_related("household__building"), Perm.REVEAL, pk=pk
-    )
-    form = RevealForm(
-        request.POST or None, initial={"field": request.GET.get("field", "phone")}, resident=resident
-    )
-    revealed = None
-    if request.method == "POST" and form.is_valid():
-        field = form.cleaned_data["field"]
-        revealed = {
-            "label": dict(RevealLog.Field.choices)[field],
-            "callable": field != RevealLog.Field.ID_NUMBER,  # a phone number opens the dialler
-            "value": services.reveal_number(
-                resident=resident, field=field, reason=form.cleaned_data["reason"], by=request.user
-            ),
-        }
-    return render(
-        request, "residents/reveal.html", {"resident": resident, "form": form, "revealed": revealed}
-    )
-
-
-@require_GET
-def reveal_log(request: HttpRequest) -> HttpResponse:
-    """Who revealed whose number, when and why: for the secretary."""
-    committee_ids = request.access.committees_where(Perm.VIEW_AUDIT)
-    if not committee_ids:
-        raise PermissionDenied(Perm.VIEW_AUDIT)
-    logs = RevealLog.objects.filter(committee_id__in=committee_ids).select_related(
-        "resident__household__building", "revealed_by"
-    )
-    resident_id = _int(request.GET.get("resident"))
-    if resident_id:
-        logs = logs.filter(resident_id=resident_id)
-    page = Paginator(logs, 25).get_page(request.GET.get("page"))
-    return render(request, "residents/reveal_log.html", {"page": page})

@@ -24,6 +24,7 @@ from committee.roles import Perm
 from common.db_routers import reads_from_replica
 from common.forms import ModelChoiceField
 from residents import exporting, services
+from residents.forms import reveal_reason
 from residents.imports import changes, problems, runs
 from residents.imports.columns import COLUMN_BY_KEY, COLUMNS
 from residents.models import ImportRun
@@ -49,6 +50,23 @@ class UploadForm(forms.Form):
         return self.only_committee or self.cleaned_data["committee"]
 
 
+class ExportForm(forms.Form):
+    """The registry export: masked, or with full numbers and the reason for them, as a reveal asks."""
+
+    committee = forms.IntegerField(required=False)
+    full = forms.BooleanField(label=gettext_lazy("Include full ID and phone numbers"), required=False)
+    reason = reveal_reason(
+        required=False,
+        help_text=gettext_lazy("With full numbers only: why the file needs them, e.g. the yearly census."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("full") and not data.get("reason") and "reason" not in self.errors:
+            self.add_error("reason", _("A file with full numbers needs a reason, as a reveal does."))
+        return data
+
+
 def _import_committees(request: HttpRequest):
     ids = request.access.committees_where(Perm.IMPORT_REGISTRY)
     if not ids:
@@ -56,9 +74,10 @@ def _import_committees(request: HttpRequest):
     return Committee.objects.filter(pk__in=ids).order_by("name")
 
 
-def _page_context(request, committees, form) -> dict:
+def _page_context(request, committees, form, export_form=None) -> dict:
     return {
         "form": form,
+        "export_form": export_form or ExportForm(),
         "committees": committees,
         "columns": COLUMNS,
         "max_mb": settings.UPLOAD_MAX_MB,
@@ -183,24 +202,40 @@ def template(request: HttpRequest) -> FileResponse:
     return exporting.write_template().response(_("registry-import-template.xlsx"), fallback)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @reads_from_replica
-def export(request: HttpRequest) -> FileResponse:
-    """The registry of one committee as .xlsx; full numbers only for a user who may reveal them and asks."""
+def export(request: HttpRequest) -> HttpResponse:
+    """The registry of one committee as .xlsx: masked (GET or POST), or with full numbers (POST only,
+    with a reason) for a user who may reveal them. One record in the access log either way; with full
+    numbers its reason and count of numbers too, the one line /reveals/ lists for the whole file."""
     committees = list(_import_committees(request))
-    committee = next((c for c in committees if str(c.pk) == request.GET.get("committee")), committees[0])
-    full = request.GET.get("full") == "1" and request.access.can(Perm.REVEAL, committee)
-    if full:
-        services.record_full_export(committee=committee, by=request.user)
+    form = ExportForm(request.POST if request.method == "POST" else request.GET)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    committee = next((c for c in committees if c.pk == data.get("committee")), committees[0])
+    full = bool(data.get("full")) and request.access.can(Perm.REVEAL, committee)
+    if full and (request.method != "POST" or form.errors):
+        # A link or a bookmark (?full=1) gives no reason: back to the form, which asks for one.
+        if request.method != "POST":
+            messages.error(request, _("A file with full numbers needs a reason, as a reveal does."))
+            return redirect("imports:start")
+        context = _page_context(request, committees, UploadForm(committees=committees), form)
+        return render(request, "residents/import/start.html", context)
     day = timezone.localdate()
     filename, fallback = registry_names(committee, day, full=full)
     writer = exporting.write_registry(committee, full_numbers=full)
+    about = exported.registry(
+        committee.name,
+        day,
+        numbers=services.full_numbers_in_registry(committee) if full else None,
+        reason=data.get("reason", "") if full else "",
+    )
     audit.record_export(
         user=request.user,
         committee_ids=[committee.pk],
         # Stored in no language and said in the reader's (audit/exported.py); that its numbers were
         # full is the record's kind.
-        exported=exported.registry(committee.name, day),
+        exported=about,
         rows=next(iter(writer.rows_written.values()), 0),  # the residents sheet comes first
         full_numbers=full,
     )

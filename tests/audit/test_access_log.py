@@ -305,7 +305,8 @@ def test_a_registry_export_with_full_numbers_is_its_own_kind_and_its_date_is_not
     full numbers went out was "-full" in an English file name."""
     secretary = as_user(org.secretary_a)
     b"".join(secretary.get(reverse("imports:export")).streaming_content)
-    b"".join(secretary.get(reverse("imports:export") + f"?committee={org.a.pk}&full=1").streaming_content)
+    full = {"committee": org.a.pk, "full": "1", "reason": "年度人口核对"}
+    b"".join(secretary.post(reverse("imports:export"), full).streaming_content)
     masked, full = AccessRecord.all_objects.order_by("pk")
     today = timezone.localdate().isoformat()
     assert masked.kind == Kind.EXPORT and today in masked.detail_said
@@ -393,11 +394,11 @@ def test_a_reveal_and_a_search_by_a_full_number_name_the_number_in_words(org, fa
     secretary.post(reverse("residents:reveal", args=[wang.pk]), {"field": "phone", "reason": "联系家属"})
     secretary.get(reverse("residents:list"), {"q": "138 1234 5678"})
     assert sorted(AccessRecord.all_objects.values_list("kind", "detail")) == [
-        ("reveal", "phone"),
+        ("reveal", "phone: 联系家属"),
         ("search_full", "phone"),
     ]
     page = secretary.get(reverse("audit:log")).content.decode()
-    assert re.findall(r'class="access-detail">([^<]*)<', page) == ["电话", "电话"]
+    assert re.findall(r'class="access-detail">([^<]*)<', page) == ["电话", "电话: 联系家属"]
     assert AccessRecord(kind=Kind.SEARCH_FULL, detail="phone id_number").detail_said == "电话 · 身份证号"
 
 
@@ -407,3 +408,49 @@ def test_a_reveals_reason_after_its_kind_is_kept_as_typed(org):
     assert record.detail_said == "家庭电话: 核对 phone 号码"
     assert AccessRecord(kind=Kind.REVEAL, detail="工作电话 li: 更正").detail_said == "工作电话 li: 更正"
     assert AccessRecord(kind=Kind.EXPORT, detail="phone").detail_said == "phone"
+
+
+@pytest.mark.parametrize(("language", "kind_said"), [("zh-hans", "电话"), ("en", "phone")])
+def test_a_reveals_reason_is_in_the_log_and_its_export_with_its_numbers_masked(
+    org, family, as_user, language, kind_said
+):
+    """The log and its export read "号码查看记录 | 王芳 | 电话": why it was revealed was only on /reveals/,
+    which a street office auditing from the exported log never sees."""
+    wang, _li = family
+    type(wang).all_objects.filter(pk=wang.pk).update(phone="13812345678")
+    secretary = as_user(org.secretary_a)
+    reveal = reverse("residents:reveal", args=[wang.pk])
+    secretary.post(reveal, {"field": "phone", "reason": "联系女儿13900001111摔倒"})
+    page = secretary.get(reverse("audit:log") + "?kind=reveal", headers={"accept-language": language}).text
+    assert re.findall(r'class="access-detail">([^<]*)<', page) == [f"{kind_said}: 联系女儿139****1111摔倒"]
+    assert "13900001111" not in page and "13812345678" not in page
+    rows = _export_sheet(secretary.get(reverse("audit:export") + "?kind=reveal"))
+    assert [(r[3], r[4], r[5]) for r in rows[1:]] == [
+        ("号码查看记录", "王芳", "电话: 联系女儿139****1111摔倒")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("zh-hans", "未按此筛选：从“2026-12-09”。晚于截止日期（2026-12-01）。"),
+        ("en", "Not applied: From “2026-12-09”. It is later than the “To” date (2026-12-01)."),
+    ],
+)
+def test_a_from_date_after_the_to_date_is_said_not_an_unexplained_empty_list(
+    org, family, as_user, language, said
+):
+    wang, _li = family
+    at = timezone.make_aware(datetime.datetime(2026, 11, 20, 10))
+    AccessRecord.all_objects.create(
+        committee=org.a, user=org.worker_a, kind=Kind.RESIDENT, resident=wang, at=at
+    )
+    secretary = as_user(org.secretary_a)
+    query = "?date_from=2026-12-09&date_to=2026-12-01"
+    response = secretary.get(reverse("audit:log") + query, headers={"accept-language": language})
+    assert said in response.text
+    # The "to" day is still applied: the record before it is listed, not an empty page.
+    assert len(response.context["lines"]) == 1
+    # The export refuses it, as any filter it cannot apply, and writes nothing.
+    refused = secretary.get(reverse("audit:export") + query, follow=True)
+    assert refused.redirect_chain and not AccessRecord.all_objects.filter(kind=Kind.EXPORT).exists()

@@ -165,10 +165,12 @@ def test_the_import_template_is_named_in_the_readers_language(org, as_user):
 def test_the_registry_is_named_and_noted_in_the_readers_language(org, as_user):
     """It was needle-registry-c1-2026-12-07-full.xlsx in either language, and that English name was
     all its access record said."""
-    make_resident(make_household(make_building(org.a)), name="王芳")
+    make_resident(make_household(make_building(org.a)), name="王芳", phone="13812345678")
     secretary = as_user(org.secretary_a)
     day = timezone.localdate().isoformat()
-    full = secretary.get(reverse("imports:export"), {"committee": org.a.pk, "full": "1"})
+    full = secretary.post(
+        reverse("imports:export"), {"committee": org.a.pk, "full": "1", "reason": "年度人口核对"}
+    )
     _download(full)
     assert full["Content-Disposition"] == (
         f'attachment; filename="registry-{org.a.code}-{day}-full.xlsx"; '
@@ -183,13 +185,24 @@ def test_the_registry_is_named_and_noted_in_the_readers_language(org, as_user):
     )
     records = AccessRecord.all_objects.order_by("pk")
     assert [(r.kind, r.detail, r.exported, r.rows) for r in records] == [
-        (Kind.EXPORT_FULL, "", {"list": "registry", "of": org.a.name, "day": day}, 1),
+        (
+            Kind.EXPORT_FULL,
+            "",
+            {"list": "registry", "of": org.a.name, "day": day, "numbers": 1, "reason": "年度人口核对"},
+            1,
+        ),
         (Kind.EXPORT, "", {"list": "registry", "of": org.a.name, "day": day}, 1),
     ]
     said = f"导出{org.a.name}登记册（日期：{day}）"
-    assert _details(secretary) == [said, said]
+    assert _details(secretary) == [
+        said,
+        f"导出{org.a.name}登记册（日期：{day}；1 个完整号码；事由：年度人口核对）",
+    ]
     said = f"Registry export of {org.a.name} (Date: {day})"
-    assert _details(secretary, headers=ENGLISH) == [said, said]
+    assert _details(secretary, headers=ENGLISH) == [
+        said,
+        f"Registry export of {org.a.name} (Date: {day}; 1 full number; Reason: 年度人口核对)",
+    ]
     page = secretary.get(reverse("audit:log")).text
     assert "导出（含完整号码）" in page and "needle-registry" not in page and "****" not in page
     # In English the records' kinds are labels, capitalised as the case page's are.

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from residents.models import Resident
-from tests.imports.helpers import HEADERS, csv_bytes, person, rows_for
+from tests.imports.helpers import FULL_EXPORT_REASON, HEADERS, csv_bytes, export_registry, person, rows_for
 from tests.imports.test_commit import _snapshot
 
 
@@ -49,7 +49,7 @@ def test_the_export_is_masked_by_default(registry, org, as_user):
 
 
 def test_full_numbers_only_when_asked(registry, org, as_user):
-    _, sheet = _sheet(as_user(org.secretary_a).get(reverse("imports:export") + "?full=1"))
+    _, sheet = _sheet(export_registry(as_user(org.secretary_a), full=True))
     assert registry[0]["身份证号"] in [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)]
 
 
@@ -65,8 +65,7 @@ def test_cells_that_would_run_as_formulas_are_written_as_text(registry, org, as_
 @pytest.mark.parametrize("full", [False, True])
 def test_an_export_imports_back_as_nothing_changed(registry, org, as_user, load, full):
     before = _snapshot()
-    url = reverse("imports:export") + ("?full=1" if full else "")
-    data = b"".join(as_user(org.secretary_a).get(url).streaming_content)
+    data = b"".join(export_registry(as_user(org.secretary_a), full=full).streaming_content)
     report = load(org.a, "export.xlsx", data, commit=True)
     assert report.ok, report.errors
     assert report.residents.unchanged == len(registry)
@@ -96,20 +95,60 @@ def test_the_template_has_the_headers_and_an_example_that_is_skipped(org, as_use
         load(org.a, "template.xlsx", data)
 
 
-def test_a_full_export_is_recorded_as_reveals_and_a_masked_one_is_not(registry, org, as_user):
+def test_a_full_export_is_one_record_with_its_reason_and_counts_and_a_masked_one_has_none(
+    registry, org, as_user
+):
+    """The export once wrote a reveal-log row per resident and number (136 pages of /reveals/, a real
+    reveal lost among them): now one access record, with the reason and how many numbers."""
+    from audit.models import AccessRecord
     from residents.models import RevealLog
 
     client = as_user(org.secretary_a)
     b"".join(client.get(reverse("imports:export")).streaming_content)
+    assert not AccessRecord.all_objects.filter(kind="export_full").exists()
+    b"".join(export_registry(client, full=True).streaming_content)
     assert not RevealLog.all_objects.exists()
-    b"".join(client.get(reverse("imports:export") + "?full=1").streaming_content)
-    reveals = RevealLog.all_objects.filter(committee=org.a, revealed_by=org.secretary_a)
+    record = AccessRecord.all_objects.get(kind="export_full")
     mine = Resident.all_objects.filter(committee=org.a)
-    with_id = mine.exclude(id_number__isnull=True).exclude(id_number="")
-    with_phone = mine.exclude(phone="")
-    assert reveals.filter(field="id_number").count() == with_id.count() > 0
-    assert reveals.filter(field="phone").count() == with_phone.count() > 0
-    assert set(reveals.values_list("resident__committee", flat=True)) == {org.a.pk}
+    with_id = mine.exclude(id_number__isnull=True).exclude(id_number="").count()
+    with_phone = mine.exclude(phone="").count()
+    assert with_id > 0 and with_phone > 0
+    assert (record.committee_id, record.user_id, record.rows) == (org.a.pk, org.secretary_a.pk, mine.count())
+    assert record.exported["numbers"] == with_id + with_phone
+    assert record.exported["reason"] == FULL_EXPORT_REASON
+    reveals = client.get(reverse("residents:reveals")).content.decode()
+    assert reveals.count("reveal-export") == 1 and FULL_EXPORT_REASON in reveals
+    assert f"{with_id + with_phone} 个完整号码" in reveals
+
+
+@pytest.mark.parametrize(("reason", "said"), [("", "需要说明事由"), ("看看", "至少"), ("x" * 201, "最多")])
+def test_a_full_export_without_a_good_reason_writes_no_file_and_asks_again(
+    registry, org, as_user, reason, said
+):
+    from audit.models import AccessRecord
+
+    client = as_user(org.secretary_a)
+    response = client.post(reverse("imports:export"), {"full": "1", "reason": reason})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    body = response.content.decode()
+    assert said in body and 'name="full" value="1" checked' in body
+    assert not AccessRecord.all_objects.filter(kind__startswith="export").exists()
+    # A link or bookmark with ?full=1 gives no reason: back to the form, saying why.
+    response = client.get(reverse("imports:export") + "?full=1", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("imports:start")
+    assert "需要说明事由" in response.content.decode()
+    assert not AccessRecord.all_objects.filter(kind__startswith="export").exists()
+
+
+def test_a_full_exports_reason_is_masked_in_the_logs(registry, org, as_user):
+    from audit.models import AccessRecord
+
+    client = as_user(org.secretary_a)
+    b"".join(export_registry(client, full=True, reason="核对13812345678家属").streaming_content)
+    record = AccessRecord.all_objects.get(kind="export_full")
+    assert "13812345678" not in str(record.exported) and "13812345678" not in record.detail_said
+    for url in (reverse("residents:reveals"), reverse("audit:log")):
+        assert "13812345678" not in client.get(url).content.decode()
 
 
 def test_a_worker_asking_for_full_numbers_gets_no_export_and_no_reveal(registry, org, as_user):
@@ -117,6 +156,7 @@ def test_a_worker_asking_for_full_numbers_gets_no_export_and_no_reveal(registry,
 
     response = as_user(org.worker_a).get(reverse("imports:export") + "?full=1")
     assert response.status_code in (403, 404)
+    assert export_registry(as_user(org.worker_a), full=True).status_code in (403, 404)
     assert not RevealLog.all_objects.exists()
 
 
@@ -148,8 +188,7 @@ def test_awkward_notes_import_back_as_nothing_changed(org, as_user, load, full):
     stored = dict(Resident.all_objects.values_list("name", "notes"))
     assert [stored[f"居民{n}"] for n in range(len(AWKWARD_NOTES))] == AWKWARD_NOTES
     before = _snapshot()
-    url = reverse("imports:export") + ("?full=1" if full else "")
-    data = b"".join(as_user(org.secretary_a).get(url).streaming_content)
+    data = b"".join(export_registry(as_user(org.secretary_a), full=full).streaming_content)
     report = load(org.a, "export.xlsx", data, commit=True)
     assert report.ok, report.errors
     assert report.residents.unchanged == len(AWKWARD_NOTES)
@@ -206,8 +245,7 @@ def test_birth_dates_at_the_edges_of_excels_calendar_import_back_as_nothing_chan
     Resident.all_objects.filter(name="居民0").update(birth_date=datetime.date(1, 1, 1))
     before = _snapshot()
     client = as_user(org.secretary_a)
-    url = reverse("imports:export") + ("?full=1" if full else "")
-    data = b"".join(client.get(url).streaming_content)
+    data = b"".join(export_registry(client, full=full).streaming_content)
     sheet = load_workbook(io.BytesIO(data)).worksheets[0]
     column = HEADERS.index("出生日期")
     cells = {row[4].value: row[column] for row in sheet.iter_rows(min_row=2)}

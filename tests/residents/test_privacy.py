@@ -118,9 +118,12 @@ def test_worker_of_another_committee_gets_404(org, world):
 def test_the_secretary_reveals_a_number_with_a_reason_and_it_is_recorded(org, world):
     _, _, resident = world
     client = client_for(org.secretary_a)
-    response = client.post(
-        reverse("residents:reveal", args=[resident.pk]), {"field": "id_number", "reason": "办理低保复核"}
-    )
+    url = reverse("residents:reveal", args=[resident.pk])
+    response = client.post(url, {"field": "id_number", "reason": "办理低保复核"})
+    # Post/Redirect/Get: the answer is a redirect (the number in neither its URL nor its body); the
+    # page it leads to shows the number once.
+    assert response.status_code == 302 and response["Location"] == url and ID not in response.content.decode()
+    response = client.get(url)
     assert response.status_code == 200
     assert ID in response.content.decode()
     assert "no-store" in response["Cache-Control"]
@@ -144,6 +147,7 @@ def test_the_revealed_number_is_labelled_with_the_languages_colon(org, world, la
         reverse("residents:reveal", args=[resident.pk]),
         {"field": "phone", "reason": "联系本人"},
         headers={"accept-language": language},
+        follow=True,
     )
     revealed = response.content.decode().split('class="card revealed"')[1]
     assert f"<p>{said} <a" in revealed and PHONE in revealed
@@ -166,13 +170,36 @@ def test_the_household_phone_is_revealed_from_a_member_and_recorded(org, world):
     form = client.get(reveal_url).content.decode()
     assert 'value="home_phone" id="id_field_2" required checked' in form  # the number asked for is chosen
     response = client.post(
-        reverse("residents:reveal", args=[resident.pk]), {"field": "home_phone", "reason": "联系家属"}
+        reverse("residents:reveal", args=[resident.pk]),
+        {"field": "home_phone", "reason": "联系家属"},
+        follow=True,
     )
     assert f'href="tel:021{LANDLINE}"' in response.content.decode()  # one tap to call it
     log = RevealLog.all_objects.get()
     assert (log.resident, log.field, log.reason) == (resident, "home_phone", "联系家属")
     audit = client.get(reverse("residents:reveals")).content.decode()
     assert "联系家属" in audit and LANDLINE not in audit
+
+
+def test_reloading_the_revealed_number_records_no_second_reveal_and_shows_it_no_more(org, world):
+    """The number was shown in the POST's answer: a reload re-posted it (确认重新提交表单) and logged
+    a second, identical reveal."""
+    from audit.models import AccessRecord
+
+    _, _, resident = world
+    client = client_for(org.secretary_a)
+    url = reverse("residents:reveal", args=[resident.pk])
+    shown = client.post(url, {"field": "id_number", "reason": "办理低保复核"}, follow=True)
+    assert ID in shown.content.decode()
+    reloaded = client.get(url).content.decode()  # the browser's reload: the GET it was sent to
+    assert ID not in reloaded and 'name="reason"' in reloaded
+    assert RevealLog.all_objects.count() == 1
+    assert AccessRecord.all_objects.filter(kind="reveal").count() == 1
+    # Another resident's page is not shown the number just revealed, nor a stale one a minute later.
+    client.post(url, {"field": "id_number", "reason": "办理低保复核"})
+    other = make_resident(resident.household, "周小红", phone="13900001111")
+    assert ID not in client.get(reverse("residents:reveal", args=[other.pk])).content.decode()
+    assert ID not in client.get(url).content.decode()  # read once, by whichever page came first
 
 
 def test_a_reveal_without_a_reason_reveals_nothing(org, world):

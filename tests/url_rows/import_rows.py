@@ -39,7 +39,16 @@ ROWS = [
     ),
     Row("imports:history", lambda w: reverse("imports:history"), _secretary_page()),
     Row("imports:template", lambda w: reverse("imports:template"), _secretary_page()),
-    Row("imports:export", lambda w: reverse("imports:export"), _secretary_page()),
+    Row("imports:export", lambda w: reverse("imports:export"), _secretary_page(), not_allowed="put"),
+    Row(
+        "imports:export",  # with full numbers: a POST with a reason, as a reveal asks
+        lambda w: reverse("imports:export"),
+        _secretary_page(),
+        method="post",
+        data=lambda w: {"full": "1", "reason": "年度人口核对"},
+        label="full-numbers",
+        not_allowed="put",
+    ),
     Row(
         "imports:preview",
         lambda w: reverse("imports:preview", args=[w.import_run.pk]),

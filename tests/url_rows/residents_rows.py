@@ -150,7 +150,7 @@ ROWS = [
     Row(
         "residents:reveal",
         lambda w: reverse("residents:reveal", args=[w.resident_a.pk]),
-        secretary_only(ok=200),
+        secretary_only(ok=302),  # Post/Redirect/Get: the number is shown by the GET it leads to
         method="post",
         data=lambda w: {"field": "phone", "reason": "联系家属"},
         not_allowed="put",

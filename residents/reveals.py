@@ -1,0 +1,128 @@
+"""The reveal of a full number and the reveal log (/reveals/): the secretary's pages.
+
+The log lists two kinds of line, newest first: a reveal of one number on a resident's page
+(RevealLog), and a registry export with full numbers, one line for the whole file (the access log's
+AccessRecord of kind EXPORT_FULL, its reason and counts in `exported`). The export once wrote a
+RevealLog row per resident and number: 3,900 rows, 136 pages, a real reveal lost among them.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F, Value
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audit.models import AccessRecord
+from committee.access import get_for_user
+from committee.roles import Perm
+from residents import services
+from residents.filters import parse_id
+from residents.forms import RevealForm
+from residents.models import Resident, RevealLog
+
+# What the reveal's answer (Post/Redirect/Get) finds in the session: which number of whom was just
+# revealed, never the number itself, read once. A reload finds nothing and shows the form again,
+# so it neither records a second reveal nor shows the number a second time.
+JUST_REVEALED = "just_revealed"
+SHOWN_WITHIN_SECONDS = 60
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretary reveals one full number, giving a reason; the reveal is recorded, and the answer
+    redirects to this page, which shows the number once (never in a URL, never cached)."""
+    resident = get_for_user(
+        request, Resident.objects.select_related("household__building"), Perm.REVEAL, pk=pk
+    )
+    form = RevealForm(
+        request.POST or None, initial={"field": request.GET.get("field", "phone")}, resident=resident
+    )
+    if request.method == "POST" and form.is_valid():
+        field = form.cleaned_data["field"]
+        services.reveal_number(
+            resident=resident, field=field, reason=form.cleaned_data["reason"], by=request.user
+        )
+        request.session[JUST_REVEALED] = {"resident": resident.pk, "field": field, "at": time.time()}
+        return redirect("residents:reveal", pk=resident.pk)
+    revealed = None
+    just = request.session.pop(JUST_REVEALED, None) if request.method == "GET" else None
+    if (
+        just
+        and just.get("resident") == resident.pk
+        and time.time() - just.get("at", 0) <= SHOWN_WITHIN_SECONDS
+        and just.get("field") in RevealLog.Field.values
+    ):
+        field = just["field"]
+        revealed = {
+            "label": dict(RevealLog.Field.choices)[field],
+            "callable": field != RevealLog.Field.ID_NUMBER,  # a phone number opens the dialler
+            "value": resident.full_number(field),
+        }
+    return render(
+        request, "residents/reveal.html", {"resident": resident, "form": form, "revealed": revealed}
+    )
+
+
+@dataclass
+class Line:
+    """A line of the reveal log: a reveal of one number, or an export with full numbers."""
+
+    reveal: RevealLog | None = None
+    export: AccessRecord | None = None
+
+
+@require_GET
+def reveal_log(request: HttpRequest) -> HttpResponse:
+    """Who revealed whose number, when and why: for the secretary."""
+    committee_ids = request.access.committees_where(Perm.VIEW_AUDIT)
+    if not committee_ids:
+        raise PermissionDenied(Perm.VIEW_AUDIT)
+    reveals = RevealLog.objects.filter(committee_id__in=committee_ids)
+    exports = AccessRecord.objects.filter(committee_id__in=committee_ids, kind=AccessRecord.Kind.EXPORT_FULL)
+    resident_id = parse_id(request.GET.get("resident"))
+    if resident_id:
+        reveals = reveals.filter(resident_id=resident_id)
+        # The exports of their committee's registry since they were registered held their numbers.
+        resident = Resident.all_objects.filter(pk=resident_id, committee_id__in=committee_ids).first()
+        exports = (
+            exports.filter(committee_id=resident.committee_id, at__gte=resident.created_at)
+            if resident
+            else exports.none()
+        )
+    both = (
+        reveals.order_by()
+        .annotate(when=F("revealed_at"), source=Value("reveal"))
+        .values_list("when", "pk", "source")
+        .union(
+            exports.order_by()
+            .annotate(when=F("at"), source=Value("export"))
+            .values_list("when", "pk", "source")
+        )
+        .order_by("-when", "-pk")
+    )
+    page = Paginator(both, 25).get_page(request.GET.get("page"))
+    page.object_list = _lines(list(page.object_list))
+    return render(request, "residents/reveal_log.html", {"page": page})
+
+
+def _lines(keys: list[tuple]) -> list[Line]:
+    """A page's (when, pk, source) as lines: one query for its reveals, one for its exports."""
+    reveal_ids = [pk for _when, pk, source in keys if source == "reveal"]
+    export_ids = [pk for _when, pk, source in keys if source == "export"]
+    reveals = RevealLog.all_objects.select_related("resident__household__building", "revealed_by").in_bulk(
+        reveal_ids
+    )
+    exports = (
+        AccessRecord.all_objects.select_related("user", "committee").in_bulk(export_ids) if export_ids else {}
+    )
+    return [
+        Line(reveal=reveals.get(pk)) if source == "reveal" else Line(export=exports.get(pk))
+        for _when, pk, source in keys
+        if (reveals if source == "reveal" else exports).get(pk) is not None
+    ]
