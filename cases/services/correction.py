@@ -89,6 +89,7 @@ def record_reply_correction(
     )
 
 
+@transaction.atomic
 def record_referral_added(
     *, referral: Referral, by: User, at: datetime.datetime | None = None
 ) -> list[CaseEvent]:

@@ -89,58 +89,53 @@ def test_a_long_description_is_folded_and_a_refusal_is_said_in_its_panel(phone, 
     assert errors == [], f"console errors (a CSP violation?): {errors}"
 
 
-def test_the_fold_opens_without_javascript(browser, live_server, org):
-    case = make_case(org.worker_a, org.a, title="厨房地漏返水", assignee=org.worker_a, description=LONG)
+@pytest.fixture
+def phone_without_js(browser, live_server):
+    """A phone's page in Chinese with JavaScript off: what a plain form post draws."""
     context = browser.new_context(
         base_url=live_server.url, locale="zh-CN", java_script_enabled=False, **PHONE
     )
-    page = context.new_page()
-    try:
-        login(page, "worker_a")
-        page.goto(f"/cases/{case.pk}/")
-        text = page.locator(".case-description")
-        folded = text.bounding_box()["height"]
-        assert folded < 200
-        page.locator(".fold-toggle summary").click()
-        assert text.bounding_box()["height"] > 1500
-        expect(page.locator(".fold-toggle summary")).to_have_text("收起", use_inner_text=True)
-    finally:
-        context.close()
+    yield context.new_page()
+    context.close()
 
 
-def test_a_refusal_no_field_stands_by_is_focused_and_on_screen_without_javascript(browser, live_server, org):
+def test_the_fold_opens_without_javascript(phone_without_js, org):
+    page = phone_without_js
+    case = make_case(org.worker_a, org.a, title="厨房地漏返水", assignee=org.worker_a, description=LONG)
+    login(page, "worker_a")
+    page.goto(f"/cases/{case.pk}/")
+    text = page.locator(".case-description")
+    folded = text.bounding_box()["height"]
+    assert folded < 200
+    page.locator(".fold-toggle summary").click()
+    assert text.bounding_box()["height"] > 1500
+    expect(page.locator(".fold-toggle summary")).to_have_text("收起", use_inner_text=True)
+
+
+def test_a_refusal_no_field_stands_by_is_focused_and_on_screen_without_javascript(phone_without_js, org):
     """A reply a colleague recorded first, on a phone without JavaScript: the words in the reply's
     panel, open, focused by the browser itself (`autofocus`) and on screen below a long description;
     only "nothing was saved" at the top."""
+    page = phone_without_js
     case = make_case(org.worker_a, org.a, title="厨房地漏返水", assignee=org.worker_a, description=LONG)
     body = OutsideBody.objects.filter(active=True).first()
     referral = services.refer(access=Access(org.worker_a), case=case, body=body)
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", java_script_enabled=False, **PHONE
-    )
-    page = context.new_page()
-    try:
-        login(page, "worker_a")
-        page.goto(f"/cases/{case.pk}/")
-        page.get_by_text("记录答复", exact=True).click()
-        form = page.locator(f"form[action='{reverse('cases:reply', args=[referral.pk])}']")
-        form.locator("textarea[name=reply]").fill("物业说下周修")
-        services.record_reply(access=Access(org.secretary_a), referral=referral, reply="物业已修好")
-        form.get_by_role("button", name="保存答复").click()
-        words = page.locator(f"#reply-{referral.pk}-refused")
-        expect(words).to_contain_text("刚刚记录了答复：“物业已修好”")
-        expect(words).not_to_contain_text("物业说下周修")  # not quoted: back in the box where it was typed
-        expect(form.locator("textarea[name=reply]")).to_have_value("物业说下周修")
-        expect(words).to_be_focused()
-        assert _on_screen(page, words), "the refusal is off screen"
-        assert (
-            page.locator(f"details.action:has(#reply-{referral.pk}-refused)").get_attribute("open")
-            is not None
-        )
-        expect(page.locator(".messages .message.error")).to_have_text("没有保存，请修改下面标出的内容。")
-        _screen(page, "case-page-reply-refused-phone-no-js")
-    finally:
-        context.close()
+    login(page, "worker_a")
+    page.goto(f"/cases/{case.pk}/")
+    page.get_by_text("记录答复", exact=True).click()
+    form = page.locator(f"form[action='{reverse('cases:reply', args=[referral.pk])}']")
+    form.locator("textarea[name=reply]").fill("物业说下周修")
+    services.record_reply(access=Access(org.secretary_a), referral=referral, reply="物业已修好")
+    form.get_by_role("button", name="保存答复").click()
+    words = page.locator(f"#reply-{referral.pk}-refused")
+    expect(words).to_contain_text("刚刚记录了答复：“物业已修好”")
+    expect(words).not_to_contain_text("物业说下周修")  # not quoted: back in the box where it was typed
+    expect(form.locator("textarea[name=reply]")).to_have_value("物业说下周修")
+    expect(words).to_be_focused()
+    assert _on_screen(page, words), "the refusal is off screen"
+    assert page.locator(f"details.action:has(#reply-{referral.pk}-refused)").get_attribute("open") is not None
+    expect(page.locator(".messages .message.error")).to_have_text("没有保存，请修改下面标出的内容。")
+    _screen(page, "case-page-reply-refused-phone-no-js")
 
 
 def test_a_referral_refused_in_place_is_focused_in_its_form(phone, org):
@@ -188,26 +183,20 @@ def test_an_aid_update_refused_in_place_is_said_by_its_row_and_focused(phone, or
     _screen(phone, "case-page-aid-update-refused-phone")
 
 
-def test_a_removal_refused_is_said_by_the_file_without_javascript(browser, live_server, org):
+def test_a_removal_refused_is_said_by_the_file_without_javascript(phone_without_js, org):
     """李敏's photo, her role changed to viewer while her page still offered 删除: the words beside
     the file, focused by the browser itself and on screen, the file still there."""
+    page = phone_without_js
     case = make_case(org.worker_a, org.a, title="厨房地漏返水", assignee=org.worker_a, description=LONG)
     item = services.add_attachment(access=Access(org.worker_a), case=case, uploaded=jpeg_upload("门口.jpg"))
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", java_script_enabled=False, **PHONE
-    )
-    page = context.new_page()
-    try:
-        login(page, "worker_a")
-        page.goto(f"/cases/{case.pk}/")
-        Membership.objects.filter(user=org.worker_a, committee=org.a).update(role=Role.VIEWER)
-        form = page.locator(f"form[action='{reverse('cases:attachment_remove', args=[item.pk])}']")
-        form.get_by_role("button", name="删除").click()
-        words = page.locator(f"#remove-{item.pk}-refused")
-        expect(words).to_contain_text("现在只有书记可以删除")
-        expect(words).to_be_focused()
-        assert _on_screen(page, words), "the refusal is off screen"
-        expect(page.locator(".attachments li.refused img")).to_be_visible()
-        _screen(page, "case-page-removal-refused-phone-no-js")
-    finally:
-        context.close()
+    login(page, "worker_a")
+    page.goto(f"/cases/{case.pk}/")
+    Membership.objects.filter(user=org.worker_a, committee=org.a).update(role=Role.VIEWER)
+    form = page.locator(f"form[action='{reverse('cases:attachment_remove', args=[item.pk])}']")
+    form.get_by_role("button", name="删除").click()
+    words = page.locator(f"#remove-{item.pk}-refused")
+    expect(words).to_contain_text("现在只有书记可以删除")
+    expect(words).to_be_focused()
+    assert _on_screen(page, words), "the refusal is off screen"
+    expect(page.locator(".attachments li.refused img")).to_be_visible()
+    _screen(page, "case-page-removal-refused-phone-no-js")
