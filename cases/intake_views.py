@@ -22,11 +22,15 @@ from cases.forms import CATEGORY_WORDS, IntakeForm, PhotosField, parse_parties
 from cases.models import Case, CaseCategory, CaseParty
 from cases.views import get_case
 from committee.roles import Perm
+from common.drafts import done_tag
 from common.forms import parse_id
 from common.hints import hint_typed_numbers
 from residents import services as resident_services
 from residents.models import Building, Household, Resident, Visit
 from residents.selectors import buildings_typed, full_number_kinds, search_residents
+
+# The intake form's copy kept on the device (static/js/intake.js through drafts.js) is done with.
+INTAKE_DONE = done_tag("intake")
 
 
 def _require_logger(request: HttpRequest) -> None:
@@ -109,13 +113,13 @@ def _log(request: HttpRequest, form: IntakeForm, parties: list) -> Case:
         photos=data["photos"],
         token=data["token"],
     )
-    # "intake-done": the form's copy kept on the device is forgotten (static/js/needle.js).
+    # INTAKE_DONE: the form's copy kept on the device is forgotten (common/drafts.py).
     if not created:
         already = _("This case was already logged as %(number)s.") % {"number": case.number}
-        messages.info(request, already, extra_tags="intake-done")
+        messages.info(request, already, extra_tags=INTAKE_DONE)
     else:
         messages.success(
-            request, _("Case %(number)s logged.") % {"number": case.number}, extra_tags="intake-done"
+            request, _("Case %(number)s logged.") % {"number": case.number}, extra_tags=INTAKE_DONE
         )
         hint_typed_numbers(request, data["title"], data["description"], data["place"])
         if warning := day_off_warning(data["due_date"]):  # set by hand on a day off: kept, and said
@@ -167,7 +171,7 @@ def _logged_with(request: HttpRequest, token: str) -> Case | None:
 
 def _already_logged(request: HttpRequest, case: Case) -> HttpResponse:
     already = _("This case was already logged as %(number)s.") % {"number": case.number}
-    messages.info(request, already, extra_tags="intake-done")
+    messages.info(request, already, extra_tags=INTAKE_DONE)
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -383,7 +387,7 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
     except services.Repeated:
         # The same form joined before (a double tap, Back and tap again): its first join stands.
         saved = _("Saved already: this form was sent twice and saved only once.")
-        messages.info(request, saved, extra_tags="intake-done")
+        messages.info(request, saved, extra_tags=INTAKE_DONE)
         return redirect("cases:detail", pk=case.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -403,8 +407,8 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
         added = _("Added to case %(number)s: what you typed is on its timeline.")
     else:
         added = _("Added to case %(number)s.")
-    # "intake-done": the form's copy kept on the device is forgotten (static/js/needle.js).
-    messages.success(request, added % {"number": case.number, "count": len(photos)}, extra_tags="intake-done")
+    # INTAKE_DONE: the form's copy kept on the device is forgotten (common/drafts.py).
+    messages.success(request, added % {"number": case.number, "count": len(photos)}, extra_tags=INTAKE_DONE)
     hint_typed_numbers(request, post.get("title", ""), post.get("description", ""), post.get("place", ""))
     return redirect("cases:detail", pk=case.pk)
 

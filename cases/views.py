@@ -57,6 +57,7 @@ from cases.models import Aid, Attachment, Case, CaseEvent, Referral
 from cases.rules import Action
 from committee.access import get_for_user
 from committee.roles import Perm
+from common import drafts
 from common.hints import CASE_FREE_TEXT, hint_typed_numbers
 from common.masking import mask_numbers_in_text
 from common.paging import CappedPaginator
@@ -365,7 +366,11 @@ def _run(
         return _render_case(request, case_id, status=409, posted=posted, typed=typed, out_of_date=True)
     except services.Repeated:
         # The same form posted again (a double tap, Back and save): the first submit's work stands.
-        messages.info(request, _("Saved already: this form was sent twice and saved only once."))
+        messages.info(
+            request,
+            _("Saved already: this form was sent twice and saved only once."),
+            extra_tags=drafts.posted_done(request),
+        )
     except ValidationError as error:
         if posted:  # drawn again as typed, the refusal in it, open: case_page.refusal_in_panel
             name, form = next(iter(posted.items()))
@@ -378,7 +383,8 @@ def _run(
         for text in error.messages:
             messages.error(request, text)
     else:
-        messages.success(request, message)
+        # Accepted: the form's copy kept on the device is done with (common/drafts.py).
+        messages.success(request, message, extra_tags=drafts.posted_done(request))
         # An edit's form holds the case's texts as they were (its initial): their numbers are not new.
         saved = [
             str(form.initial.get(key) or "") for form in (posted or {}).values() for key in CASE_FREE_TEXT

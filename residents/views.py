@@ -26,6 +26,7 @@ from committee.access import get_for_user
 from committee.models import User
 from committee.roles import Perm
 from committee.scoping import visible_committee_ids
+from common import drafts
 from common.escaping import escape
 from common.hints import hint_edited_numbers, hint_typed_numbers
 from common.paging import CappedPaginator
@@ -392,11 +393,14 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, "residents/visit_form.html", ctx)
         if visit.follow_up_needed:
             messages.warning(
-                request, _("Visit saved. It needs follow-up: raise a case if something must be done.")
+                request,
+                _("Visit saved. It needs follow-up: raise a case if something must be done."),
+                extra_tags=drafts.posted_done(request),  # the findings' copy on the device is done with
             )
             hint_typed_numbers(request, visit.findings)
             return redirect(reverse("residents:detail", args=[resident.pk]) + f"?visit={visit.pk}#visits")
-        messages.success(request, _("Visit to %(name)s saved.") % {"name": resident.name})
+        saved = _("Visit to %(name)s saved.") % {"name": resident.name}
+        messages.success(request, saved, extra_tags=drafts.posted_done(request))
         hint_typed_numbers(request, visit.findings)
         return redirect(_safe_next(request) or reverse("residents:detail", args=[resident.pk]))
     ctx = {"resident": resident, "form": form, "next": _safe_next(request) or ""}

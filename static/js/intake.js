@@ -1,14 +1,16 @@
 // The intake form (templates/cases/new.html): the category suggested from the words typed, the
-// pickers by keyboard, the hints refreshed, and what was typed kept on the device (sessionStorage:
-// this tab only, gone when it closes) so that a session that ran out, or Back after saving, never
-// loses or doubles a case. The photos chosen are told by needle.js, as on the case page.
+// pickers by keyboard, the hints refreshed, and what was typed kept on the device (static/js/drafts.js,
+// under the key "intake": this tab only, gone when it closes) so that a session that ran out, or Back
+// after saving, never loses or doubles a case. Drawn back by the server (its chips and pickers), not
+// field by field as drafts.js does for the other forms; forgotten, as theirs, on the message tagged
+// draft-done:intake (cases/intake_views.py). The photos chosen are told by needle.js, as on the case page.
 (function () {
   "use strict";
 
   var form = document.getElementById("intake");
   if (!form) return;
-  var KEY = "needle:intake-draft";
-  var MAX_AGE_MS = 12 * 3600 * 1000; // the session's absolute limit: older drafts are not offered
+  var KEY = "intake";
+  var drafts = window.needleDrafts;
   var SKIP = { csrfmiddlewaretoken: 1, photos: 1, resident_q: 1, building_q: 1, _find: 1, _pick: 1, _from: 1 };
   // Where the form was opened (a form drawn again elsewhere, a join refused, still posts there).
   var here = form.getAttribute("action") || window.location.pathname + window.location.search;
@@ -53,22 +55,16 @@
     new FormData(current).forEach(function (value, name) {
       if (!SKIP[name] && typeof value === "string") fields.push([name, value]);
     });
-    var draft = { path: here, token: tokenInput().value, at: Date.now(), fields: fields, photos: photoCount() };
-    try {
-      window.sessionStorage.setItem(KEY, JSON.stringify(draft));
-    } catch (e) { /* storage full or refused: the form still works, it just is not kept */ }
+    drafts.write(KEY, { path: here, token: tokenInput().value, fields: fields, photos: photoCount() });
   }
 
   function readDraft() {
-    try {
-      var draft = JSON.parse(window.sessionStorage.getItem(KEY) || "null");
-      if (draft && draft.path === here && Date.now() - draft.at < MAX_AGE_MS) return draft;
-    } catch (e) { /* unreadable: ignore it */ }
-    return null;
+    var draft = drafts.read(KEY);
+    return draft && draft.path === here ? draft : null;
   }
 
   function dropDraft() {
-    window.sessionStorage.removeItem(KEY);
+    drafts.drop(KEY);
   }
 
   function restore(draft) {

@@ -63,8 +63,8 @@
 
   // An htmx request that met an ended session was redirected to the login page: never show that
   // page inside the form. Go to sign in, then come back to this page (a form keeps what was typed
-  // on the device: static/js/intake.js). Once: the intake's searches answer together, and a second
-  // assign() aborted the first navigation.
+  // on the device: static/js/drafts.js, the intake's through static/js/intake.js). Once: the
+  // intake's searches answer together, and a second assign() aborted the first navigation.
   var signingIn = false;
   window.addEventListener("pageshow", function () { signingIn = false; });
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -80,12 +80,47 @@
     }
   });
 
-  // A case logged, or a report joined to one, from the intake form (the server's message says so,
-  // tagged intake-done): the form's copy kept on this device (static/js/intake.js) is done with.
-  // Forgotten, so that the next form opened in this tab is not refilled with a case already saved.
-  if (document.querySelector(".message.intake-done")) {
-    try { window.sessionStorage.removeItem("needle:intake-draft"); } catch (e) { /* nothing kept */ }
+  // An htmx form that could not be saved: the connection dropped (htmx:sendError, a timeout), or the
+  // server answered with an error (htmx:responseError: a 500/502/503, or a refusal such as a 403
+  // once the page's CSRF token went stale). htmx swaps nothing then and the form stays as typed, but
+  // the worker saw nothing happen and took it for saved. Said by the form's button, in the page's
+  // language (#needle-words, base.html), which says whether what was typed is kept on the device
+  // (a form marked data-keep-draft: static/js/drafts.js); the button stays ready for another try.
+  function sayNotSaved(event, kind) {
+    var detail = event.detail || {};
+    var elt = detail.elt;
+    var form = elt && elt.closest && elt.closest("form");
+    if (!form || (detail.requestConfig && detail.requestConfig.verb === "get")) return;
+    var words = document.getElementById("needle-words");
+    if (!words) return;
+    var kept = form.hasAttribute("data-keep-draft") ? "-kept" : "";
+    var status = detail.xhr ? String(detail.xhr.status) : "";
+    var text = (words.getAttribute("data-" + kind + kept) || "").replace("{status}", status);
+    var alert = form.querySelector(".form-alert");
+    if (!alert) {
+      alert = document.createElement("p");
+      alert.className = "message error form-alert";
+      alert.setAttribute("role", "alert");
+      var buttons = form.querySelectorAll("button[type=submit], input[type=submit]");
+      var last = buttons[buttons.length - 1];
+      form.insertBefore(alert, last ? last.nextSibling : null);
+    }
+    alert.textContent = text;
+    form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (b) { b.disabled = false; });
   }
+  document.addEventListener("htmx:sendError", function (event) { sayNotSaved(event, "offline"); });
+  document.addEventListener("htmx:timeout", function (event) { sayNotSaved(event, "offline"); });
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    sayNotSaved(event, status >= 500 ? "server-error" : "refused");
+  });
+  // Sent again: the earlier word goes (the answer says what became of it).
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    var form = elt && elt.closest && elt.closest("form");
+    var alert = form && form.querySelector(".form-alert");
+    if (alert) alert.remove();
+  });
 
   // Logging out forgets what the forms kept on this device.
   document.addEventListener("submit", function (event) {

@@ -14,7 +14,7 @@ from tests.factories import make_building, make_case, make_resident
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DRAFT = "needle:intake-draft"
+DRAFT = "needle:draft:intake"
 
 
 def _draft(page):

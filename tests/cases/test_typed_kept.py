@@ -244,9 +244,9 @@ def test_a_case_logged_tells_the_device_to_forget_its_copy_of_the_form(org, as_u
     client = as_user(org.worker_a)
     form = _intake(org, token="saved-once")
     logged = client.post(reverse("cases:new"), form, follow=True)
-    assert '<li class="message intake-done success">' in logged.text
+    assert '<li class="message draft-done:intake success">' in logged.text
     again = client.post(reverse("cases:new"), form, follow=True)  # Back, then saved again
-    assert '<li class="message intake-done info">' in again.text
+    assert '<li class="message draft-done:intake info">' in again.text
     assert Case.all_objects.count() == 1
 
 
