@@ -375,11 +375,24 @@ class ReferralSent(_Correctable, _ToBody):
 class Chased(_ToBody):
     kind = Kind.CHASE
     days: int = 0  # days since the referral was sent
+    # The reply date the body promised when chased (ISO), which became the referral's reply_expected_by,
+    # and the one it replaced (empty: none was expected). Stored only when a date was promised.
+    promised: str = ""
+    was: str = ""
+    OPTIONAL = frozenset({"promised", "was"})
 
     def sentence(self, files: Container[int]) -> SafeString:
-        return _say(
-            _("Chased %(body)s (%(days)s days since referral)."), body=self.body_label, days=self.days
-        )
+        values = {"body": self.body_label, "days": self.days, "day": self.promised, "was": self.was}
+        if self.promised and self.was:
+            message = _(
+                "Chased %(body)s (%(days)s days since referral); they now promise a reply by %(day)s "
+                "(it was %(was)s)."
+            )
+        elif self.promised:
+            message = _("Chased %(body)s (%(days)s days since referral); they promise a reply by %(day)s.")
+        else:
+            message = _("Chased %(body)s (%(days)s days since referral).")
+        return _say(message, **values)
 
 
 @dataclass(frozen=True)
