@@ -375,24 +375,17 @@ class ReferralSent(_Correctable, _ToBody):
 class Chased(_ToBody):
     kind = Kind.CHASE
     days: int = 0  # days since the referral was sent
-    # The reply date the body promised when chased (ISO), which became the referral's reply_expected_by,
-    # and the one it replaced (empty: none was expected). Stored only when a date was promised.
-    promised: str = ""
-    was: str = ""
+    promised: str = ""  # the reply date the body promised when chased (ISO): the referral's since
+    was: str = ""  # the date it replaced (empty: none); both stored only when a date was promised
     OPTIONAL = frozenset({"promised", "was"})
 
     def sentence(self, files: Container[int]) -> SafeString:
-        values = {"body": self.body_label, "days": self.days, "day": self.promised, "was": self.was}
+        said = _("Chased %(body)s (%(days)s days since referral).")
         if self.promised and self.was:
-            message = _(
-                "Chased %(body)s (%(days)s days since referral); they now promise a reply by %(day)s "
-                "(it was %(was)s)."
-            )
+            said = _("Chased %(body)s (%(days)s days since referral); new reply date %(day)s (was %(was)s).")
         elif self.promised:
-            message = _("Chased %(body)s (%(days)s days since referral); they promise a reply by %(day)s.")
-        else:
-            message = _("Chased %(body)s (%(days)s days since referral).")
-        return _say(message, **values)
+            said = _("Chased %(body)s (%(days)s days since referral); they promise a reply by %(day)s.")
+        return _say(said, body=self.body_label, days=self.days, day=self.promised, was=self.was)
 
 
 @dataclass(frozen=True)

@@ -58,10 +58,8 @@ def test_a_new_promised_date_moves_the_reply_due_and_the_timeline_says_so(org):
         promised=promised.isoformat(),
         was=was.isoformat(),
     )
-    assert _reads(event, "en") == (
-        f"Chased Property company (12 days since referral); they now promise a reply by {promised} "
-        f"(it was {was})."
-    )
+    said = f"Chased Property company (12 days since referral); new reply date {promised} (was {was})."
+    assert _reads(event, "en") == said
     said = f"催办物业公司（转办已 12 天），对方改为 {promised} 前答复（原为 {was}）。"
     assert _reads(event, "zh-hans") == said
 

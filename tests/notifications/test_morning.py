@@ -38,7 +38,7 @@ def kinds(user) -> list[str]:
 
 
 def digest(user) -> dict:
-    """The figures of the person's morning list (its links apart: tests/notifications/test_morning_links.py)."""
+    """The figures of the person's morning list (its links: tests/notifications/test_morning_links.py)."""
     params = Notification.objects.get(recipient=user, kind=K.DIGEST).params
     return {key: value for key, value in params.items() if key != "links"}
 
