@@ -92,6 +92,16 @@ def reply(form: forms.BaseForm, data: Mapping, referral: Referral | None) -> Non
     )
 
 
+def chase(form: forms.BaseForm, data: Mapping, referral: Referral | None) -> None:
+    """A chase (services.chase): the new date promised, when one is, not in the past."""
+    if referral is None or not data.get("promised_by"):
+        return
+    today = timezone.localdate()
+    _refuse_into(
+        form, lambda: Referral.check_promised_by(data["promised_by"], sent_on=referral.sent_on, today=today)
+    )
+
+
 def follow_up(form: forms.BaseForm, data: Mapping, case: Case | None) -> None:
     """A follow-up call (services.record_follow_up): from the day the case was resolved to today."""
     if case is None or not data.get("called_on"):

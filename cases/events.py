@@ -375,11 +375,17 @@ class ReferralSent(_Correctable, _ToBody):
 class Chased(_ToBody):
     kind = Kind.CHASE
     days: int = 0  # days since the referral was sent
+    promised: str = ""  # the reply date the body promised when chased (ISO): the referral's since
+    was: str = ""  # the date it replaced (empty: none); both stored only when a date was promised
+    OPTIONAL = frozenset({"promised", "was"})
 
     def sentence(self, files: Container[int]) -> SafeString:
-        return _say(
-            _("Chased %(body)s (%(days)s days since referral)."), body=self.body_label, days=self.days
-        )
+        said = _("Chased %(body)s (%(days)s days since referral).")
+        if self.promised and self.was:
+            said = _("Chased %(body)s (%(days)s days since referral); new reply date %(day)s (was %(was)s).")
+        elif self.promised:
+            said = _("Chased %(body)s (%(days)s days since referral); they promise a reply by %(day)s.")
+        return _say(said, body=self.body_label, days=self.days, day=self.promised, was=self.was)
 
 
 @dataclass(frozen=True)

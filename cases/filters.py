@@ -5,7 +5,8 @@ Parameters: status (a Case.Status or "open"), category (code), assignee (user id
 building (id), overdue=1, follow_up (due: resolved, this resolution not yet called back; called:
 this resolution called back), reopen=asked (a worker's request to reopen waits for the secretary),
 created_from / created_to, resolved_from / resolved_to and called_from / called_to (the day of the
-case's latest follow-up call: the dashboards' satisfaction) (YYYY-MM-DD, inclusive, local dates),
+case's latest follow-up call: the dashboards' satisfaction), due_from / due_to (the due date: the
+morning list's "due today") (YYYY-MM-DD, inclusive, local dates),
 committee (id), street (id), district (id): the reader's committees of that street or district, as
 the street and district overviews count them (their figures open the list with these), q (text),
 sort (due by default).
@@ -93,6 +94,9 @@ class CaseFilterForm(forms.Form):
     resolved_to = FilterDateField(label=_("Resolved to"), required=False, widget=DateInput())
     called_from = FilterDateField(label=_("Last called back from"), required=False, widget=DateInput())
     called_to = FilterDateField(label=_("Last called back to"), required=False, widget=DateInput())
+    # The morning list's "due today" opens these (notifications/reminders.py figure_links).
+    due_from = FilterDateField(label=_("Due from"), required=False, widget=DateInput())
+    due_to = FilterDateField(label=_("Due to"), required=False, widget=DateInput())
     committee = forms.ChoiceField(label=_("Committee"), required=False)
     street = forms.ChoiceField(label=_("Street"), required=False)
     district = forms.ChoiceField(label=_("District"), required=False)
@@ -307,6 +311,10 @@ def filter_cases(
         queryset = queryset.filter(last_called_on__gte=data["called_from"])
     if data.get("called_to"):
         queryset = queryset.filter(last_called_on__lte=data["called_to"])
+    if data.get("due_from"):
+        queryset = queryset.filter(due_date__gte=data["due_from"])
+    if data.get("due_to"):
+        queryset = queryset.filter(due_date__lte=data["due_to"])
     if data.get("committee"):
         queryset = queryset.filter(committee_id=int(data["committee"]))
     if data.get("areas") is not None:

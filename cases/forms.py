@@ -390,9 +390,26 @@ class ReferralForm(forms.Form):
 
 class ChaseForm(forms.Form):
     text = forms.CharField(label=_("What they said"), required=False, max_length=500)
+    # The new date the body promises a reply by, when it gives one: the referral's reply is then
+    # expected by it (services.chase), and its assignee told again once it passes.
+    promised_by = forms.DateField(
+        label=_("They now promise a reply by (optional)"), required=False, widget=DATE
+    )
     token = token_field()
 
-    drawn_by_hand = ("text",)  # a box in the referral's line: its refusal said above it (case_page)
+    # Boxes in the referral's line: their refusal said above them (case_page).
+    drawn_by_hand = ("text", "promised_by")
+
+    def __init__(self, *args, referral=None, **kwargs) -> None:
+        """`referral`: the referral chased, whose rule (a promised date not in the past) is checked
+        with the fields (cases/checks.py): every refusal in one round."""
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+
+    def clean(self):
+        data = super().clean()
+        checks.chase(self, data, self.referral)
+        return data
 
 
 class ReplyForm(forms.Form):

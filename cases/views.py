@@ -494,7 +494,7 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def chase(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _child(request, Referral, pk)
-    form = ChaseForm(request.POST)
+    form = ChaseForm(request.POST, referral=referral)
     send = _form_action(form, partial(services.chase, access=request.access, referral=referral))
     return _run(request, referral.case_id, _("Chase recorded."), send, posted={f"chase-{referral.pk}": form})
 

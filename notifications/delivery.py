@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from committee.models import User
 from notifications.models import CommitteeChannel, Delivery, Notification
+from notifications.sentences import digest_figures
 
 logger = logging.getLogger(__name__)
 
@@ -112,12 +113,21 @@ def queue(notifications: Iterable[Notification], *, committee_id: int | None, ba
     return ids
 
 
+def _paragraph(n: Notification) -> str:
+    """A notification in an e-mail: its sentence and its link; a morning list's figures each with the
+    link of its own list under it (sentences.digest_figures), as the inbox links them."""
+    _head, figures = digest_figures(n)
+    if figures:
+        return "\n".join([n.sentence, *(f"{words} {absolute(url)}" for _key, words, url in figures)])
+    return n.sentence + (f"\n{absolute(n.url)}" if n.url else "")
+
+
 def _email(user: User, notifications: list[Notification], committee_id: int | None, batch: str) -> Delivery:
     if len(notifications) == 1:
         subject = _("Needle: %(what)s") % {"what": notifications[0].get_kind_display()}
     else:
         subject = _("Needle: %(n)s new notifications") % {"n": len(notifications)}
-    paragraphs = [n.sentence + (f"\n{absolute(n.url)}" if n.url else "") for n in notifications]
+    paragraphs = [_paragraph(n) for n in notifications]
     paragraphs.append(_("All your notifications: %(url)s") % {"url": absolute("/notifications/")})
     return Delivery(
         channel=Delivery.Channel.EMAIL,

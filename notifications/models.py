@@ -59,6 +59,26 @@ class Notification(models.Model):
 
         return sentence(self)
 
+    @property
+    def figure_buttons(self):
+        """A morning list's figures, each a button opening its own list through "read" (empty for any
+        other notification, and a list written before its figures had links)."""
+        from notifications.sentences import digest_figures, digest_html
+
+        return digest_html(self, buttons=True) if digest_figures(self)[1] else ""
+
+    @property
+    def figure_links(self):
+        """As figure_buttons, plain links: for a morning list already read."""
+        from notifications.sentences import digest_figures, digest_html
+
+        return digest_html(self, buttons=False) if digest_figures(self)[1] else ""
+
+    def link_of(self, figure: str) -> str:
+        """Where "read" opens: one figure's list of a morning list (`figure` its key), else the link."""
+        links = self.params.get("links") or {}
+        return links.get(figure) or self.url
+
 
 class Preference(models.Model):
     """How one person wants to be told, besides the inbox (always): by e-mail, or not (the default)."""

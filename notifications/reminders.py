@@ -11,13 +11,14 @@ notifications without their e-mail and WeCom post, and its retry tells and sends
 
 import datetime
 from collections import Counter, defaultdict
+from urllib.parse import urlencode
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent, Referral
+from cases.models import Case, Referral
 from committee.models import Committee, Membership, StreetOfficer
 from committee.roles import Role
 from committee.scoping import committee_scope, unscoped
@@ -165,29 +166,36 @@ def _committee_morning(committee_id: int, committee_name: str, today: datetime.d
             )
         )
 
-    # Outside bodies' replies past their date: the assignee at once, the secretary after a week. Only
-    # for open cases: nobody chases a reply for a case resolved, withdrawn or closed.
+    # Outside bodies' replies past their date, only for open cases (nobody chases a reply for a case
+    # resolved, withdrawn or closed). Counted in the morning list every working day while late: each
+    # assignee's theirs, the secretary's the committee's (set below). Told one by one only on the
+    # morning its date has just passed (since the last working day), to the assignee: the key holds
+    # the date, so a new date promised when the body is chased (cases/services/work.py chase) is told
+    # again once it passes. One notice for every late referral, every morning, was a first morning of
+    # ten "has not replied" lines for one worker (review 6, findings 5 and 12).
     late = Referral.objects.filter(
         committee_id=committee_id,
         replied_on__isnull=True,
         reply_expected_by__lt=today,
         case_open=True,
+    )
+    late_total = 0
+    for user_id, n in late.values_list("case__assignee").annotate(n=Count("pk")).order_by():
+        late_total += n
+        if user_id in staff:
+            digest[user_id]["late_replies"] = n
+    newly_late_replies = late.filter(
+        reply_expected_by__gte=previous_workday(today), case__assignee__in=staff
     ).select_related("case", "body")
-    week_ago = today - datetime.timedelta(days=7)
-    for referral in late:
+    for referral in newly_late_replies:
         case = referral.case
         params = {
             "body": referral.body.name,
             "body_en": referral.body.name_en,
             "date": str(referral.reply_expected_by),
         }
-        if case.assignee_id in staff:
-            rows.append(_case_row(case.assignee_id, K.REPLY_LATE, f"late:{referral.pk}", case, **params))
-        if referral.reply_expected_by <= week_ago:
-            for user_id in secretaries:
-                rows.append(_case_row(user_id, K.REPLY_LATE, f"late:{referral.pk}", case, **params))
-        for user_id in secretaries:
-            digest[user_id]["late_replies"] += 1
+        key = f"late:{referral.pk}:{referral.reply_expected_by}"
+        rows.append(_case_row(case.assignee_id, K.REPLY_LATE, key, case, **params))
 
     # Care-roster visits due by the end of the week, to the worker of the resident's grid.
     week_end = today + datetime.timedelta(days=6 - today.weekday())
@@ -218,25 +226,9 @@ def _committee_morning(committee_id: int, committee_name: str, today: datetime.d
     for user_id, due_today, overdue in by_assignee:
         digest[user_id]["due_today"] = due_today
         digest[user_id]["overdue"] = overdue
-    since = previous_workday(today)  # assigned since the last morning list
-    # Assigned, taken, or logged for someone else (a case logged for oneself is known to them).
-    given = Q(kind=CaseEvent.Kind.ASSIGNED) | (
-        Q(kind=CaseEvent.Kind.CREATED, data__has_key="assignee") & ~Q(actor=F("case__assignee"))
-    )
-    assigned = (
-        CaseEvent.objects.filter(
-            given,
-            committee_id=committee_id,
-            at__date__gte=since,
-            at__date__lte=today,
-            case__assignee__in=staff,
-        )
-        .values_list("case__assignee")
-        .annotate(n=Count("case", distinct=True))
-        .order_by()
-    )
-    for user_id, n in assigned:
-        digest[user_id]["assigned"] = n
+    # No "newly assigned" figure: each assignment is told at once, in its own notice (services.py),
+    # and the morning list said it again the next morning (review 6, finding 12); the case is in the
+    # reader's own open cases, which the list opens.
     if secretaries:
         totals = open_cases.aggregate(
             unassigned=Count("pk", filter=Q(assignee__isnull=True)),
@@ -249,19 +241,33 @@ def _committee_morning(committee_id: int, committee_name: str, today: datetime.d
             digest[user_id]["unassigned"] = totals["unassigned"]
             digest[user_id]["overdue"] = totals["overdue"]
             digest[user_id]["follow_ups"] = follow_ups
+            digest[user_id]["late_replies"] = late_total
 
     for user_id, counts in digest.items():
         counts = +counts  # drop the zeros
         if counts:
-            # A list of visits alone leads to the roster, where they are; any other to the cases.
-            url = reverse("residents:roster") if set(counts) == {"visits"} else reverse("cases:list")
+            links = figure_links(
+                counts,
+                user_id=user_id,
+                committee_id=committee_id,
+                secretary=user_id in secretaries,
+                several=user_id in elsewhere,
+                today=today,
+                week_end=week_end,
+            )
             rows.append(
                 Notification(
                     recipient_id=user_id,
                     kind=K.DIGEST,
                     key=f"digest:{committee_id}:{today}",
-                    params={**counts, **named(user_id)},
-                    url=url,
+                    params={**counts, **named(user_id), "links": links},
+                    url=_main_link(
+                        counts,
+                        links,
+                        user_id=user_id,
+                        committee_id=committee_id if user_id in elsewhere else None,
+                        secretary=user_id in secretaries,
+                    ),
                 )
             )
     rows = _dedup(rows)
@@ -277,6 +283,65 @@ def _committee_morning(committee_id: int, committee_name: str, today: datetime.d
     new = list(Notification.objects.filter(recipient__in=list(members), created_at=run_at))
     delivery.queue(new, committee_id=committee_id, batch=f"morning:{committee_id}:{today}")
     return Counter(n.kind for n in new)
+
+
+# The morning list's figures in the order its sentence says them (notifications/sentences.py).
+FIGURES = ("due_today", "overdue", "visits", "unassigned", "late_replies", "follow_ups")
+
+
+def figure_links(
+    counts: Counter[str],
+    *,
+    user_id: int,
+    committee_id: int,
+    secretary: bool,
+    several: bool,
+    today: datetime.date,
+    week_end: datetime.date,
+) -> dict[str, str]:
+    """Each figure of a morning list → the list that holds what it counts, as many rows as the
+    figure on its day (tests/notifications/test_morning_links.py): the case list's filters
+    (cases/filters.py), the late referrals' list of the committee (reports/views.py, ?assignee=)
+    and the care roster (residents/filters.py, ?due_by=). A secretary's overdue, unassigned, late
+    replies and follow-ups are the committee's; the rest are the reader's own. Someone with posts in
+    several committees has each list kept to this committee's cases (the roster has no committee
+    filter: theirs lists their grids of every committee)."""
+
+    def cases(**params) -> str:
+        return _case_list(params, committee_id if several else None)
+
+    late = reverse("reports:late_referrals", args=[committee_id])
+    links = {
+        "due_today": cases(status="open", assignee=user_id, due_from=today, due_to=today),
+        "overdue": cases(overdue=1) if secretary else cases(assignee=user_id, overdue=1),
+        "visits": f"{reverse('residents:roster')}?{urlencode({'worker': 'me', 'due_by': week_end})}",
+        "unassigned": cases(status="open", assignee="none"),
+        "late_replies": late if secretary else f"{late}?{urlencode({'assignee': user_id})}",
+        "follow_ups": cases(follow_up="due"),
+    }
+    return {name: links[name] for name in FIGURES if counts.get(name)}
+
+
+def _case_list(params: dict, committee_id: int | None) -> str:
+    """The case list with these filters, kept to one committee (for someone with posts in several)."""
+    if committee_id is not None:
+        params = {**params, "committee": committee_id}
+    return f"{reverse('cases:list')}?{urlencode(params)}"
+
+
+def _main_link(
+    counts: Counter[str], links: dict[str, str], *, user_id: int, committee_id: int | None, secretary: bool
+) -> str:
+    """Where the morning list as a whole leads (its e-mail's and WeCom post's link): the reader's own
+    work, not every open case of the committee (review 6, finding 4). A secretary's overdue are the
+    committee's: that list; a worker's cases due today or overdue: their own open cases, the overdue
+    first (the list's order); otherwise the first figure's list. `committee_id`: for someone with
+    posts in several committees, the one the list is about."""
+    if secretary and "overdue" in links:
+        return links["overdue"]
+    if not secretary and ("overdue" in links or "due_today" in links):
+        return _case_list({"assignee": user_id, "status": "open"}, committee_id)
+    return next(iter(links.values()))
 
 
 def _dedup(rows: list[Notification]) -> list[Notification]:

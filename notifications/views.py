@@ -45,8 +45,9 @@ def bell(request: HttpRequest) -> HttpResponse:
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     services.mark_read(request.user, notification.pk)
-    if request.POST.get("open") and notification.url:
-        return redirect(notification.url)
+    # "open": 1 for the notification's link, or a morning list's figure (Notification.link_of).
+    if (figure := request.POST.get("open")) and (url := notification.link_of(figure)):
+        return redirect(url)
     return redirect("notifications:list")
 
 

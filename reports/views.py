@@ -20,6 +20,7 @@ from committee.roles import OVERSEERS, Perm, Role
 from committee.scoping import InIds
 from common import exports
 from common.db_routers import reads_from_replica
+from common.forms import parse_id
 from common.paging import CappedPaginator
 from common.reversing import reverse_once
 from reports import committee_figures, figures, ledger, overviews, summary
@@ -190,12 +191,21 @@ LATE_REFERRALS_PAGE_SIZE = 50
 
 @require_GET
 def late_referrals(request: HttpRequest, committee_id: int) -> HttpResponse:
-    """The referrals past their expected reply that the dashboard counts."""
+    """The referrals past their expected reply that the dashboard counts; ?assignee= (a user id): those
+    of that person's cases, which their morning list counts (notifications/reminders.py)."""
     committee = _report_committee(request, committee_id)
     period = figures.Period(timezone.localdate())
-    referrals = late_referrals_in_order(figures.late_referrals([committee.pk], period, request.access))
+    referrals = figures.late_referrals([committee.pk], period, request.access)
+    assignee = parse_id(request.GET.get("assignee"))
+    if assignee is not None:
+        # Among those the reader may see already: a narrower list, nobody else's case shown.
+        referrals = referrals.filter(case__assignee_id=assignee)
+    referrals = late_referrals_in_order(referrals)
     page = CappedPaginator(referrals, LATE_REFERRALS_PAGE_SIZE).get_page(request.GET.get("page"))
     ctx = {"committee": committee, "rows": page.object_list, "page": page}
+    if assignee is not None:
+        ctx["assignee_name"] = reference.user_names([committee.pk], [assignee]).get(assignee, "")
+        ctx["all_url"] = reverse("reports:late_referrals", args=[committee.pk])
     return render(request, "reports/late_referrals.html", ctx)
 
 

@@ -3,13 +3,14 @@ does (cases/filters.py), so that each list reads its bookmarkable URL in one pla
 
 Invalid parameters are left out of cleaned_data and so not filtered on (never an error page).
 Resident list: q (text), status (active, archived or all; active by default), building and grid
-(ids), category (code). Roster: worker ("me" or a user id), grid (id), category (code), overdue=1.
+(ids), category (code). Roster: worker ("me" or a user id), grid (id), category (code), overdue=1,
+due_by (YYYY-MM-DD: next visit due on or before it).
 """
 
 from django import forms
 from django.db.models import QuerySet
 
-from common.forms import MAX_ID, parse_id
+from common.forms import MAX_ID, FilterDateField, parse_id
 from residents.models import CareCategory, Resident
 
 MAX_QUERY = 60  # characters of the search box that are searched
@@ -43,6 +44,8 @@ class RosterFilterForm(forms.Form):
     grid = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     category = forms.CharField(required=False)
     overdue = forms.ChoiceField(required=False, choices=[("1", "1")])
+    # Visits due by this day (the morning list's "visits due this week" opens the roster with it).
+    due_by = FilterDateField(required=False)
 
     def clean_worker(self) -> str:
         """ "me" (the user's own grids) or a user id; anything else is no filter."""
@@ -59,6 +62,7 @@ class RosterFilterForm(forms.Form):
             "grid": data.get("grid"),
             "category": data.get("category", ""),
             "overdue": data.get("overdue") == "1",
+            "due_by": data.get("due_by"),
         }
 
 
@@ -98,4 +102,6 @@ def filter_roster(queryset: QuerySet[Resident], filters: dict, *, user) -> Query
         queryset = queryset.filter(household__building__grid__worker=user)
     elif filters["worker"]:
         queryset = queryset.filter(household__building__grid__worker_id=int(filters["worker"]))
+    if filters.get("due_by"):
+        queryset = queryset.filter(next_visit_due__lte=filters["due_by"])
     return queryset

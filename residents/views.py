@@ -357,9 +357,19 @@ def roster(request: HttpRequest) -> HttpResponse:
         "grid_id": filters["grid"],
         "worker_id": filters["worker"],
         "overdue_only": overdue_only,
+        "due_by": filters["due_by"],
+        "without_due_by": _without_param(request, "due_by"),
         "overdue_count": overdue_on(residents, today).count() if not overdue_only else None,
     }
     return render(request, "residents/roster.html", ctx)
+
+
+def _without_param(request: HttpRequest, name: str) -> str:
+    """This page's address without one of its parameters (and its page): a filter's chip's link."""
+    params = request.GET.copy()
+    for dropped in (name, "page"):
+        params.pop(dropped, None)
+    return f"{request.path}?{params.urlencode()}" if params else request.path
 
 
 def _safe_next(request: HttpRequest) -> str | None:

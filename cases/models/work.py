@@ -88,6 +88,9 @@ EXPECTED_BEFORE_SENT = _("The reply cannot be expected before the day the referr
 EXPECTED_TOO_FAR = _(
     "The reply can be expected at most two years after the day the referral was sent (%(day)s at the latest)."
 )
+# A new date promised when the body is chased (services.chase): a day gone by would make the reply
+# late again at once, and tell nobody anything new.
+PROMISED_IN_THE_PAST = _("The date they now promise cannot be in the past (%(day)s at the earliest).")
 REPLIED_BEFORE_SENT = _("The reply cannot have come before the day the referral was sent (%(day)s).")
 REPLIED_AFTER_TODAY = _("The reply cannot have come later than today (%(day)s).")
 
@@ -192,6 +195,14 @@ class Referral(_CaseChild):
         check("replied_on", replied_on, *replied_range, REPLIED_BEFORE_SENT, REPLIED_AFTER_TODAY)
         if errors:
             raise ValidationError(errors)
+
+    @classmethod
+    def check_promised_by(cls, day: dt.date, *, sent_on: dt.date, today: dt.date) -> None:
+        """Refuse the reply date an outside body promises when chased (the `promised_by` field) that
+        lies in the past, or beyond the reply's horizon from the day it was sent (as the first date)."""
+        earliest, latest = cls.reply_expected_range(sent_on)
+        if error := outside_range(day, max(earliest, today), latest, PROMISED_IN_THE_PAST, EXPECTED_TOO_FAR):
+            raise ValidationError({"promised_by": error})
 
     @property
     def is_outstanding(self) -> bool:

@@ -92,17 +92,29 @@ def chase(
     access: Access,
     referral: Referral,
     text: str = "",
+    promised_by: datetime.date | None = None,
     at: datetime.datetime | None = None,
     token: str = "",
 ) -> CaseEvent:
-    """Chase an outside body that has not replied yet."""
+    """Chase an outside body that has not replied yet. `promised_by`: the new date they promise a reply
+    by (Referral.check_promised_by: not in the past), which becomes the date the reply is expected by:
+    the referral is no longer late, and the morning run tells its assignee again once that date passes
+    (notifications/reminders.py, the key holds the date). The timeline keeps the date it replaced."""
     case, referral = _lock_referral(access, referral, Action.CHASE, token)
     if not referral.is_outstanding:
         raise ValidationError(_("This referral has been answered."))
     at = at or timezone.now()
+    today = timezone.localdate(at)
+    promised = {}
+    if promised_by is not None:
+        Referral.check_promised_by(promised_by, sent_on=referral.sent_on, today=today)
+        was = referral.reply_expected_by
+        promised = {"promised": promised_by.isoformat(), "was": was.isoformat() if was else ""}
+        referral.reply_expected_by = promised_by
+        referral.save(update_fields=["reply_expected_by"])
     _save(case)
-    days = (timezone.localdate(at) - referral.sent_on).days
-    chased = _body_event(events.Chased, referral, days=days)
+    days = (today - referral.sent_on).days
+    chased = _body_event(events.Chased, referral, days=days, **promised)
     return events.record(case, chased, actor=access.user, text=text, at=at, token=token)
 
 

@@ -7,6 +7,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -275,6 +276,10 @@ def test_the_morning_sends_one_mail_per_person_and_one_post_per_committee(
         morning(THURSDAY)
     [message] = mail.outbox  # the digest (and any reminders) in one e-mail
     assert "事项" not in message.subject and message.to == ["limin@example.org"]
+    # Each figure of the morning list with its own list's link, as the inbox links them.
+    digest = Notification.objects.get(recipient=org.worker_a, kind=Notification.Kind.DIGEST)
+    for url in digest.params["links"].values():
+        assert f" {settings.SITE_URL.rstrip('/')}{url}\n" in message.body + "\n"
     assert len(stub.posts) == 1 and "李敏" in stub.markdown() and "事项" not in stub.markdown()
     with django_capture_on_commit_callbacks(execute=True):
         morning(THURSDAY)  # a retried run tells nobody twice

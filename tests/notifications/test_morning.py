@@ -38,7 +38,9 @@ def kinds(user) -> list[str]:
 
 
 def digest(user) -> dict:
-    return Notification.objects.get(recipient=user, kind=K.DIGEST).params
+    """The figures of the person's morning list (its links: tests/notifications/test_morning_links.py)."""
+    params = Notification.objects.get(recipient=user, kind=K.DIGEST).params
+    return {key: value for key, value in params.items() if key != "links"}
 
 
 def make_world(org, today):
@@ -98,10 +100,12 @@ def make_world(org, today):
 def test_a_working_day_brings_each_worker_their_reminders_and_morning_list(org, today):
     make_world(org, today)
     morning(today)
-    assert kinds(org.worker_a) == sorted([K.DUE_SOON, K.OVERDUE, K.REPLY_LATE, K.DIGEST])
-    assert digest(org.worker_a) == {"due_today": 1, "overdue": 2, "assigned": 2, "visits": 1}
-    # The secretary: the committee's figures, and the reply late by more than a week.
-    assert sorted(kinds(org.secretary_a)) == sorted([K.REPLY_LATE, K.DIGEST])
+    # The reply late for ten days is counted in the list, not told again one by one (review 6, finding
+    # 12); each assignment was told as it happened, not again in the list.
+    assert kinds(org.worker_a) == sorted([K.DUE_SOON, K.OVERDUE, K.DIGEST])
+    assert digest(org.worker_a) == {"due_today": 1, "overdue": 2, "visits": 1, "late_replies": 1}
+    # The secretary: the committee's figures, the late replies among them.
+    assert kinds(org.secretary_a) == [K.DIGEST]
     assert digest(org.secretary_a)["late_replies"] == 1
     assert digest(org.secretary_a)["overdue"] == 2
     # Nobody else: not the viewer, not another committee, not the street.
@@ -151,7 +155,8 @@ def test_a_morning_list_of_visits_alone_leads_to_the_roster(org):
     Referral.all_objects.all().delete()
     morning(THURSDAY)
     n = Notification.objects.get(recipient=org.worker_a)
-    assert (n.kind, n.params, n.url) == (K.DIGEST, {"visits": 1}, reverse("residents:roster"))
+    roster = f"{reverse('residents:roster')}?worker=me&due_by=2026-12-06"  # the week's Sunday
+    assert (n.kind, n.params, n.url) == (K.DIGEST, {"visits": 1, "links": {"visits": roster}}, roster)
 
 
 def test_the_morning_list_reads_in_both_languages(org):
@@ -159,10 +164,10 @@ def test_the_morning_list_reads_in_both_languages(org):
     morning(THURSDAY)
     n = Notification.objects.get(recipient=org.worker_a, kind=K.DIGEST)
     with translation.override("en"):
-        expected = "due today: 1; overdue: 2; newly assigned: 2; visits due this week: 1"
+        expected = "due today: 1; overdue: 2; visits due this week: 1; late replies: 1"
         assert n.sentence == f"This morning: {expected}"
     with translation.override("zh-hans"):
-        assert n.sentence.startswith("今日待办")
+        assert n.sentence == "今日待办：今天到期 1 件；已超期 2 件；本周应走访 1 人；转办逾期未复 1 件"
 
 
 @pytest.mark.parametrize("today", [SUNDAY, NATIONAL_DAY], ids=["sunday", "national-day"])
@@ -262,3 +267,73 @@ def test_a_late_reply_is_not_chased_once_its_case_is_done(org, action):
     morning(THURSDAY)
     assert K.REPLY_LATE not in kinds(org.worker_a) and K.REPLY_LATE not in kinds(org.secretary_a)
     assert "late_replies" not in digest(org.secretary_a)
+
+
+def _late_referral(case, expected: datetime.date, sent: datetime.date) -> Referral:
+    with unscoped():
+        body = OutsideBody.objects.get(name="物业公司")
+    with acting_as(case.assignee) as access:
+        referral = services.refer(access=access, case=case, body=body, sent_on=sent)
+    Referral.all_objects.filter(pk=referral.pk).update(reply_expected_by=expected)
+    return Referral.all_objects.get(pk=referral.pk)
+
+
+def test_the_first_morning_counts_the_late_replies_instead_of_a_notice_each(org):
+    """Review 6, finding 12: ten "尚未回复" notices at once for one worker, thirteen for the secretary
+    about other people's referrals. Now one figure in each morning list, which opens the list."""
+    for i in range(10):
+        case = make_case(
+            org.worker_a,
+            org.a,
+            title=f"转办{i}",
+            assignee=org.worker_a,
+            due_date=THURSDAY + 30 * DAY,
+            at=LOGGED,
+        )
+        _late_referral(case, THURSDAY - (5 + i) * DAY, THURSDAY - 25 * DAY)
+    morning(THURSDAY)
+    assert kinds(org.worker_a) == [K.DIGEST] and kinds(org.secretary_a) == [K.DIGEST]
+    assert digest(org.worker_a)["late_replies"] == 10
+    assert digest(org.secretary_a)["late_replies"] == 10
+    with translation.override("zh-hans"):
+        sentence = Notification.objects.get(recipient=org.worker_a).sentence
+    assert sentence == "今日待办：转办逾期未复 10 件"
+
+
+def test_a_reply_is_told_late_the_morning_its_date_passes_and_again_after_a_new_promised_date(org):
+    """Review 6, finding 5: told once per referral, ever. Now each date it is expected by is told to
+    the assignee the morning it has passed, and counted in their list every morning while late; a
+    chase that records the body's new date moves the reply's date, so it is told again once that
+    one passes."""
+    case = make_case(org.worker_a, org.a, title="排水", assignee=org.worker_a, at=LOGGED)
+    referral = _late_referral(case, THURSDAY - DAY, THURSDAY - 10 * DAY)
+    morning(THURSDAY)
+    [told] = Notification.objects.filter(recipient=org.worker_a, kind=K.REPLY_LATE)
+    assert told.key == f"late:{referral.pk}:{THURSDAY - DAY}" and told.params["date"] == str(THURSDAY - DAY)
+    assert not Notification.objects.filter(recipient=org.secretary_a, kind=K.REPLY_LATE).exists()
+    morning(FRIDAY)  # still late: counted, not told again
+    assert Notification.objects.filter(kind=K.REPLY_LATE).count() == 1
+    friday = Notification.objects.get(recipient=org.worker_a, kind=K.DIGEST, key__endswith=str(FRIDAY))
+    assert friday.params["late_replies"] == 1
+    monday, tuesday = datetime.date(2026, 12, 7), datetime.date(2026, 12, 8)
+    chased_at = timezone.make_aware(datetime.datetime.combine(FRIDAY, datetime.time(10)))
+    with acting_as(org.worker_a) as access:
+        services.chase(
+            access=access, referral=referral, text="说周一前回复", promised_by=monday, at=chased_at
+        )
+    morning(monday)  # the new date has not passed: neither told nor counted
+    assert Notification.objects.filter(kind=K.REPLY_LATE).count() == 1
+    assert (
+        "late_replies"
+        not in Notification.objects.get(
+            recipient=org.worker_a, kind=K.DIGEST, key__endswith=str(monday)
+        ).params
+    )
+    morning(tuesday)
+    again = Notification.objects.filter(recipient=org.worker_a, kind=K.REPLY_LATE).order_by("pk")
+    assert [n.key for n in again] == [f"late:{referral.pk}:{THURSDAY - DAY}", f"late:{referral.pk}:{monday}"]
+    with translation.override("en"):
+        assert (
+            again.last().sentence
+            == f"Property company has not replied on case {case.number} 排水 (expected by {monday})."
+        )
