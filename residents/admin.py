@@ -22,6 +22,7 @@ from common.admin_committee import (
 from common.admin_masking import MaskedHistoryAdmin, MaskedNumbersAdmin
 from common.masking import mask_numbers_in_text
 from residents import services, validators
+from residents.forms import care_age_refusals
 from residents.indexing import reindex_building, reindex_household, reindex_residents
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog
 
@@ -171,8 +172,10 @@ class ResidentAdminForm(forms.ModelForm):
     form): an ID number typed (revealed to correct it, or on a new resident) is checked and refused
     when another resident holds it, naming them; the birth date and gender agree with the number (one
     left empty is read from it); a phone is a mobile or a Shanghai landline. A birth date or archiving
-    day follows Resident.check_dates. Only a value changed is checked, so an old record whose stored
-    value breaks a rule keeps being correctable while that value is left as it is."""
+    day follows Resident.check_dates; a care category the birth date says the resident is too young
+    for is refused as the registry's form refuses it (residents.forms.care_age_refusals). Only a value
+    changed is checked, so an old record whose stored value breaks a rule keeps being correctable
+    while that value is left as it is."""
 
     clean_phone = _clean_phone
 
@@ -209,6 +212,9 @@ class ResidentAdminForm(forms.ModelForm):
             typed.check_dates(today=timezone.localdate(), stored=stored)
         except ValidationError as error:
             self.add_error(None, error)  # each date on its field
+        if "care_categories" in self.fields:
+            for refusal in care_age_refusals(stored, data):
+                self.add_error("care_categories", refusal)
         return data
 
     def _agree_with_id(self, data: dict) -> None:
