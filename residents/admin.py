@@ -22,6 +22,7 @@ from common.admin_committee import (
 from common.admin_masking import MaskedHistoryAdmin, MaskedNumbersAdmin
 from common.masking import mask_numbers_in_text
 from residents import services, validators
+from residents.addresses import room_in
 from residents.forms import care_age_refusals
 from residents.indexing import reindex_building, reindex_household, reindex_residents
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog
@@ -134,7 +135,28 @@ def _clean_phone(form: forms.ModelForm) -> str:
 
 
 class HouseholdAdminForm(forms.ModelForm):
+    """A room typed here is read as the registry's household form and the import read it
+    (residents.addresses.room_in: ３０２ and "302 室" are 302, and so is "3-302" in 3号), so that it is
+    the same room as the 302 there, refused in the form's words when the building has it; a room
+    left as it was stays, as a road or a phone does."""
+
     clean_phone = _clean_phone
+
+    def clean(self):
+        data = super().clean()
+        building, room = data.get("building"), data.get("room")
+        if building is None or not room or "room" not in self.changed_data:
+            return data
+        data["room"] = room = room_in(building.number, room)
+        taken = Household.all_objects.filter(building=building, room=room).exclude(pk=self.instance.pk)
+        if taken.exists():
+            self.add_error(
+                "room",
+                ValidationError(
+                    _("This building already has a household in room %(room)s."), params={"room": room}
+                ),
+            )
+        return data
 
 
 @admin.register(Household)
