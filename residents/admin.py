@@ -235,7 +235,7 @@ class ResidentAdminForm(forms.ModelForm):
         except ValidationError as error:
             self.add_error(None, error)  # each date on its field
         if "care_categories" in self.fields:
-            for refusal in care_age_refusals(stored, data):
+            for refusal in care_age_refusals(stored, data).values():
                 self.add_error("care_categories", refusal)
         return data
 

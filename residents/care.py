@@ -31,23 +31,19 @@ def too_young_for(code: str, age: int | None) -> int | None:
     return least
 
 
-def age_refusals(categories: Iterable, age: int | None, *, kept: Iterable[str] = ()) -> list[ValidationError]:
+def age_refusals(categories: Iterable, age: int | None, *, kept: Iterable[str] = ()) -> dict:
     """A form's refusal of each of `categories` (CareCategory: code, label) meant for older residents
     than `age` (Resident.age, from the birth date typed), save those whose code is in `kept`: a
     contradiction already on file that the form leaves as it was (the category kept, the birth date
     not changed), such as one the import let through, so that the resident's other fields can
-    still be corrected."""
+    still be corrected. {category: ValidationError}, in the categories' order."""
     kept = set(kept)
-    refusals = []
+    refusals = {}
     for category in categories:
         least = too_young_for(category.code, age)
         if least is not None and category.code not in kept:
-            refusals.append(
-                ValidationError(
-                    TOO_YOUNG,
-                    code="too_young",
-                    params={"category": category.label, "least": least, "age": age},
-                )
+            refusals[category] = ValidationError(
+                TOO_YOUNG, code="too_young", params={"category": category.label, "least": least, "age": age}
             )
     return refusals
 

@@ -90,6 +90,20 @@ class KeptWhenStale:
                 note_changed(self, name, mask(getattr(newer.instance, name) or ""), kept=typed)
 
 
+class MarkedCheckboxes(forms.CheckboxSelectMultiple):
+    """Boxes of which those `marked` (their values) are refused: drawn with autofocus, which the page
+    focuses (static/js/needle.js; a browser without JavaScript too), not the group's first box (Django
+    marks every box of a field in error aria-invalid)."""
+
+    marked: frozenset[str] | set[str] = frozenset()
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.marked:
+            option["attrs"] = {**option["attrs"], "autofocus": True}
+        return option
+
+
 class ResidentForm(KeptWhenStale, forms.ModelForm):
     """Create (in `household`) or edit a resident. On edit the ID and phone fields start empty: the
     full numbers never reach the page; leaving a field empty keeps the number on file.
@@ -102,7 +116,7 @@ class ResidentForm(KeptWhenStale, forms.ModelForm):
     care_categories = IdsChoiceField(
         queryset=CareCategory.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=MarkedCheckboxes,
         label=capfirst(_("care categories")),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -183,8 +197,11 @@ class ResidentForm(KeptWhenStale, forms.ModelForm):
                 data["gender"] = gender
                 if "birth_date" not in self.errors:  # a date that could not be read stays refused
                     data["birth_date"] = birth_date
-        for refusal in care_age_refusals(self.instance if self.editing else None, data):
+        refused = care_age_refusals(self.instance if self.editing else None, data)
+        for refusal in refused.values():
             self.add_error("care_categories", refusal)
+        # The box refused is the one focused (static/js/needle.js), not the group's first.
+        self.fields["care_categories"].widget.marked = {str(c.pk) for c in refused}
         return data
 
     def save(self, commit: bool = True) -> Resident:
@@ -208,7 +225,7 @@ class ResidentForm(KeptWhenStale, forms.ModelForm):
         )
 
 
-def care_age_refusals(stored: Resident | None, data: dict) -> list[ValidationError]:
+def care_age_refusals(stored: Resident | None, data: dict) -> dict:
     """The care categories a form gives a resident that their birth date (typed, or read from the ID
     number) says they are too young for (residents.care.age_refusals): the registry's resident form
     and the admin's. A category on file while the birth date stays as it was is left: the import
@@ -216,7 +233,7 @@ def care_age_refusals(stored: Resident | None, data: dict) -> list[ValidationErr
     correctable."""
     categories = data.get("care_categories")
     if categories is None:
-        return []  # refused itself (an id that is none), or not on the form
+        return {}  # refused itself (an id that is none), or not on the form
     birth_date = data.get("birth_date")
     archived, archived_on = data.get("archived", ""), data.get("archived_on")
     if stored is not None and "archived" not in data:

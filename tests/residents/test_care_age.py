@@ -6,6 +6,7 @@ the birth date stays as it was, so the resident's other fields can still be corr
 
 import datetime
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -59,6 +60,9 @@ def test_a_new_resident_under_80_is_refused_very_old_by_the_field_in_the_readers
     assert response.status_code == 200
     assert response.context["form"].errors["care_categories"] == [refused]
     assert refused in _words(response)  # drawn on the page, by the boxes
+    # The box refused is marked and focused, not the group's first.
+    marked = re.findall(r'<input type="checkbox"[^>]*autofocus[^>]*>', response.text)
+    assert len(marked) == 1 and f'value="{very_old.pk}"' in marked[0]
     assert not Resident.all_objects.filter(name="陆建华").exists()
 
 
