@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
@@ -15,7 +15,6 @@ from audit.models import AccessRecord
 from committee.roles import Perm
 from common import exports
 from common.xlsx import Column, XlsxWriter
-from reports.ledger import LEDGER_LANGUAGE
 from residents.models import Resident
 
 PER_PAGE = 50
@@ -61,12 +60,14 @@ def export(request: HttpRequest) -> HttpResponse:
         return exports.back_to_list(request, "audit:log", message)
     day = f"{timezone.localdate():%Y-%m-%d}"
     filename, fallback = _("access-log-%(day)s.xlsx") % {"day": day}, f"access-log-{day}.xlsx"
-    with translation.override(LEDGER_LANGUAGE):
-        writer = XlsxWriter()
-        rows = writer.sheet(pgettext("access log sheet", "Access log"), _columns(), _rows(queryset))
-        about = exported.access_log(form, resident)
-        services.record_export(user=request.user, committee_ids=committee_ids, exported=about, rows=rows)
-        return writer.response(filename, fallback)
+    # In the reader's language, headers and values (kinds, details), as the page they exported it
+    # from: the log is read by whoever audits it, not kept as the committee's record (the ledger is,
+    # in Chinese: reports/ledger.py LEDGER_LANGUAGE).
+    writer = XlsxWriter()
+    rows = writer.sheet(pgettext("access log sheet", "Access log"), _columns(), _rows(queryset))
+    about = exported.access_log(form, resident)
+    services.record_export(user=request.user, committee_ids=committee_ids, exported=about, rows=rows)
+    return writer.response(filename, fallback)
 
 
 def _columns() -> list[Column]:

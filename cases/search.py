@@ -38,7 +38,7 @@ from residents.addresses import address_forms
 from residents.models import Resident
 from residents.search_keys import bigram_tokens, name_tokens
 from residents.selectors import full_number_filter as resident_filter
-from residents.selectors import full_number_kind, grouped_shown_ids
+from residents.selectors import full_number_kind, grouped_shown_ids, grouped_shown_mobiles
 from residents.selectors import shown_number_filter as resident_shown_filter
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -50,10 +50,12 @@ def _text_tokens(text: str) -> list[str]:
     matches the digits the page hides), full-width forms folded (as search_terms folds the box: 5678
     finds １３８****５６７８), lower case, split on spaces; an ID number typed in groups, shown so
     (3101** ******** 0017), also as one word (3101**********0017: what the box makes of it and of
-    the page's whole form, residents.selectors.grouped_shown_ids); then each Chinese run's bigrams."""
+    the page's whole form, residents.selectors.grouped_shown_ids), and so a mobile typed masked in
+    groups (138 **** 5678 is 138****5678 too: grouped_shown_mobiles; one typed whole in groups is
+    masked as one word already); then each Chinese run's bigrams."""
     shown = fold(mask_numbers_in_text(text or "")).lower()
     words = shown.split()
-    tokens = [*words, *grouped_shown_ids(shown)]
+    tokens = [*words, *grouped_shown_ids(shown), *grouped_shown_mobiles(shown)]
     for word in words:
         for run in _HAN.findall(word):
             tokens.extend(run[i : i + 2] for i in range(len(run)))
@@ -269,6 +271,12 @@ def holds_grouped_id(*texts: str) -> bool:
     """Whether any of these texts holds an ID number in groups (310101 19500307 0017, with hyphens,
     or typed masked so), which the key holds joined as well since cases migration 0034."""
     return any(grouped_shown_ids(fold(mask_numbers_in_text(text)).lower()) for text in texts)
+
+
+def holds_grouped_mobile(*texts: str) -> bool:
+    """Whether any of these texts holds a mobile typed masked in groups (138 **** 5678), which the
+    key holds joined as well since cases migration 0035."""
+    return any(grouped_shown_mobiles(fold(mask_numbers_in_text(text)).lower()) for text in texts)
 
 
 def reindex_cases_at(*, building=None, household=None) -> None:

@@ -8,9 +8,10 @@ write-only mode for speed: the rows of a street's 10,000 open cases took 3.9–4
 openpyxl and 1.1–1.3 s with XlsxWriter, the whole export 9.4–9.5 s and 5.3–6.5 s (medians,
 bench_export on a quiet 2-core machine; README, "What makes it fast").
 
-Every sheet gets Chinese headers (bold, on a fill; the columns the import template requires on a
-darker one), a frozen header row, column widths and an autofilter, and is set up to print (A4
-landscape, one page wide, the header row on every page); dates are written as dates,
+Every sheet gets headers in the language its caller writes it in (Chinese for the ledger, the case
+list and the registry; the access log's in the reader's) (bold, on a fill; the columns the import
+template requires on a darker one), a frozen header row, column widths and an autofilter, and is
+set up to print (A4 landscape, one page wide, the header row on every page); dates are written as dates,
 datetimes as the local wall-clock time, money as #,##0.00. Text that begins with = + - @ is written
 as text, never as a formula (CSV/Excel injection: a resident's "=HYPERLINK(...)" stays a string). A
 workbook made to be edited and imported back (the registry export) writes such text with a leading

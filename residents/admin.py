@@ -22,6 +22,8 @@ from common.admin_committee import (
 from common.admin_masking import MaskedHistoryAdmin, MaskedNumbersAdmin
 from common.masking import mask_numbers_in_text
 from residents import services, validators
+from residents.addresses import room_in
+from residents.forms import care_age_refusals
 from residents.indexing import reindex_building, reindex_household, reindex_residents
 from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog
 
@@ -133,7 +135,28 @@ def _clean_phone(form: forms.ModelForm) -> str:
 
 
 class HouseholdAdminForm(forms.ModelForm):
+    """A room typed here is read as the registry's household form and the import read it
+    (residents.addresses.room_in: ３０２ and "302 室" are 302, and so is "3-302" in 3号), so that it is
+    the same room as the 302 there, refused in the form's words when the building has it; a room
+    left as it was stays, as a road or a phone does."""
+
     clean_phone = _clean_phone
+
+    def clean(self):
+        data = super().clean()
+        building, room = data.get("building"), data.get("room")
+        if building is None or not room or "room" not in self.changed_data:
+            return data
+        data["room"] = room = room_in(building.number, room)
+        taken = Household.all_objects.filter(building=building, room=room).exclude(pk=self.instance.pk)
+        if taken.exists():
+            self.add_error(
+                "room",
+                ValidationError(
+                    _("This building already has a household in room %(room)s."), params={"room": room}
+                ),
+            )
+        return data
 
 
 @admin.register(Household)
@@ -171,8 +194,10 @@ class ResidentAdminForm(forms.ModelForm):
     form): an ID number typed (revealed to correct it, or on a new resident) is checked and refused
     when another resident holds it, naming them; the birth date and gender agree with the number (one
     left empty is read from it); a phone is a mobile or a Shanghai landline. A birth date or archiving
-    day follows Resident.check_dates. Only a value changed is checked, so an old record whose stored
-    value breaks a rule keeps being correctable while that value is left as it is."""
+    day follows Resident.check_dates; a care category the birth date says the resident is too young
+    for is refused as the registry's form refuses it (residents.forms.care_age_refusals). Only a value
+    changed is checked, so an old record whose stored value breaks a rule keeps being correctable
+    while that value is left as it is."""
 
     clean_phone = _clean_phone
 
@@ -209,6 +234,9 @@ class ResidentAdminForm(forms.ModelForm):
             typed.check_dates(today=timezone.localdate(), stored=stored)
         except ValidationError as error:
             self.add_error(None, error)  # each date on its field
+        if "care_categories" in self.fields:
+            for refusal in care_age_refusals(stored, data).values():
+                self.add_error("care_categories", refusal)
         return data
 
     def _agree_with_id(self, data: dict) -> None:

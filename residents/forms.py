@@ -21,7 +21,8 @@ from common.forms import DateInput, DateTimeInput, IdsChoiceField, note_changed,
 from common.masking import mask_id_number, mask_phone
 from residents import services, validators
 from residents.addresses import room_in
-from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog, Visit
+from residents.care import age_refusals
+from residents.models import Building, CareCategory, Grid, Household, Resident, RevealLog, Visit, age_on
 
 
 def visible_categories(access, committee_id: int):
@@ -89,6 +90,20 @@ class KeptWhenStale:
                 note_changed(self, name, mask(getattr(newer.instance, name) or ""), kept=typed)
 
 
+class MarkedCheckboxes(forms.CheckboxSelectMultiple):
+    """Boxes of which those `marked` (their values) are refused: drawn with autofocus, which the page
+    focuses (static/js/needle.js; a browser without JavaScript too), not the group's first box (Django
+    marks every box of a field in error aria-invalid)."""
+
+    marked: frozenset[str] | set[str] = frozenset()
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.marked:
+            option["attrs"] = {**option["attrs"], "autofocus": True}
+        return option
+
+
 class ResidentForm(KeptWhenStale, forms.ModelForm):
     """Create (in `household`) or edit a resident. On edit the ID and phone fields start empty: the
     full numbers never reach the page; leaving a field empty keeps the number on file.
@@ -101,7 +116,7 @@ class ResidentForm(KeptWhenStale, forms.ModelForm):
     care_categories = IdsChoiceField(
         queryset=CareCategory.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=MarkedCheckboxes,
         label=capfirst(_("care categories")),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -182,6 +197,11 @@ class ResidentForm(KeptWhenStale, forms.ModelForm):
                 data["gender"] = gender
                 if "birth_date" not in self.errors:  # a date that could not be read stays refused
                     data["birth_date"] = birth_date
+        refused = care_age_refusals(self.instance if self.editing else None, data)
+        for refusal in refused.values():
+            self.add_error("care_categories", refusal)
+        # The box refused is the one focused (static/js/needle.js), not the group's first.
+        self.fields["care_categories"].widget.marked = {str(c.pk) for c in refused}
         return data
 
     def save(self, commit: bool = True) -> Resident:
@@ -203,6 +223,27 @@ class ResidentForm(KeptWhenStale, forms.ModelForm):
             # An editor who cannot see sensitive categories keeps the ones set.
             keep_hidden=not self.access.can(Perm.VIEW_SENSITIVE, resident.committee_id),
         )
+
+
+def care_age_refusals(stored: Resident | None, data: dict) -> dict:
+    """The care categories a form gives a resident that their birth date (typed, or read from the ID
+    number) says they are too young for (residents.care.age_refusals): the registry's resident form
+    and the admin's. A category on file while the birth date stays as it was is left: the import
+    warns of such a contradiction and lets it through, and the resident's other fields must stay
+    correctable."""
+    categories = data.get("care_categories")
+    if categories is None:
+        return {}  # refused itself (an id that is none), or not on the form
+    birth_date = data.get("birth_date")
+    archived, archived_on = data.get("archived", ""), data.get("archived_on")
+    if stored is not None and "archived" not in data:
+        archived, archived_on = stored.archived, stored.archived_on
+    died_on = archived_on if archived == Resident.Archived.DECEASED else None
+    age = age_on(birth_date, died_on or timezone.localdate())  # as Resident.age counts it
+    refusals = age_refusals(categories, age)
+    if refusals and stored is not None and stored.pk and birth_date == stored.birth_date:
+        refusals = age_refusals(categories, age, kept=[c.code for c in stored.care_categories.all()])
+    return refusals
 
 
 class HouseholdForm(KeptWhenStale, forms.ModelForm):

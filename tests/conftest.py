@@ -147,6 +147,8 @@ def _reference_data_after_flush(request):
 
     for name, function in (
         ("residents.migrations.0002_care_categories", "create"),
+        # Their English names as labels, as a migrated database has them ("Very old (80+)").
+        ("residents.migrations.0025_care_categories_capitalised", "capitalise"),
         ("cases.migrations.0002_categories_and_bodies", "forwards"),
         ("cases.migrations.0008_category_sensitive_by_default", "hardship_is_sensitive"),
     ):

@@ -357,6 +357,39 @@ def test_the_access_log_exports_what_the_page_shows_and_is_itself_logged(org, fa
     assert reverse("audit:export") in page
 
 
+@pytest.mark.parametrize(
+    ("language", "heads", "values"),
+    [
+        (
+            "en",
+            ("When", "Who", "Account", "What", "Looked at", "Detail", "Rows", "Committee"),
+            [("Reveal of a number", "phone: 核对"), ("Resident page", "")],
+        ),
+        (
+            "zh-hans",
+            ("时间", "查阅人", "账号", "查阅内容", "查阅对象", "详情", "行数", "居委会"),
+            [("号码查看记录", "电话: 核对"), ("居民页面", "")],
+        ),
+    ],
+)
+def test_the_access_log_export_is_written_in_the_readers_language(
+    org, family, as_user, language, heads, values
+):
+    """Its headers, its kinds and its details in the language the reader exported it in, as the page
+    they exported it from: an English reader's file was all Chinese."""
+    wang, _li = family
+    services.record(user=org.worker_a, kind=Kind.RESIDENT, committee_id=org.a.pk, resident=wang)
+    services.record(
+        user=org.worker_a, kind=Kind.REVEAL, committee_id=org.a.pk, resident=wang, detail="phone: 核对"
+    )
+    client = as_user(org.secretary_a)
+    client.cookies["django_language"] = language
+    rows = _export_sheet(client.get(reverse("audit:export")))
+    assert rows[0] == heads
+    assert [(r[3], r[5] or "") for r in rows[1:]] == values
+    assert {r[4] for r in rows[1:]} == {"王芳"}
+
+
 def test_an_access_log_export_past_the_limit_goes_back_to_the_page_saying_why(org, family, as_user, settings):
     wang, _li = family
     settings.EXPORT_MAX_ROWS = 2

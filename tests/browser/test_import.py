@@ -135,10 +135,10 @@ def test_in_english_the_preview_says_what_changes_and_its_figures_fit(
     expect(change.locator(".import-new")).to_have_text("139****0000")
     # The figures fit the screen: nothing of the table is cut off or scrolled out of sight.
     table = page.locator(".import-counts")
-    expect(table.locator("thead")).to_contain_text("unchanged")
+    expect(table.locator("thead th")).to_have_text(["", "New", "Updated", "Unchanged"])
     fits = table.evaluate("e => e.scrollWidth <= e.clientWidth")
     assert fits, "the figures' table is wider than its box"
-    box = table.locator("th", has_text="unchanged").bounding_box()
+    box = table.locator("th", has_text="Unchanged").bounding_box()
     assert box["x"] + box["width"] <= page.viewport_size["width"], box
     screenshot(page, f"import-preview-changes-en-{device}")
     page.get_by_role("button", name="Commit the import").click()

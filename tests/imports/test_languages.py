@@ -2,6 +2,8 @@
 stored is what to say (the message's msgid and parameters), put into words when shown. A run stored
 before that still reads as it was written."""
 
+import re
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
@@ -145,3 +147,15 @@ def test_english_words_are_read_whichever_case_a_file_writes_them(org, load):
     assert (head.relation_to_head, spouse.relation_to_head) == ("head", "spouse")
     assert {c.code for c in head.care_categories.all()} == {"elderly_alone"}
     assert {c.code for c in spouse.care_categories.all()} == {"dibao", "very_old"}
+
+
+def test_the_figures_heads_are_capitalised_in_english_as_labels(org, as_user):
+    """The preview's table of what would change: "New / Updated / Unchanged" in English (its labels
+    are capitalised, as the rows' Buildings, Households, Residents), 新增 / 更新 / 不变 in Chinese."""
+    client = _client(as_user, org, "en")
+    client.post(reverse("imports:start"), {"file": SimpleUploadedFile("names.csv", csv_bytes(rows_for(2)))})
+    run = ImportRun.all_objects.get()
+    for language, heads in (("en", ["New", "Updated", "Unchanged"]), ("zh-hans", ["新增", "更新", "不变"])):
+        page = _preview(_client(as_user, org, language), run)
+        thead = re.search(r'import-counts">\s*<table class="data">\s*<thead>(.*?)</thead>', page)
+        assert re.findall(r"<th[^>]*>([^<]*)</th>", thead[1])[1:] == heads

@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from committee.models import Committee
+from residents.care import too_young_for
 from residents.models import Building, Household, Resident, Visit
 from residents.selectors import search_residents
 from residents.validators import validate_id_number
@@ -24,6 +25,10 @@ def test_the_demo_fills_committee_a_with_a_lane_neighbourhood(seeded_demo, db):
         Resident.care_categories.through.objects.values_list("carecategory__code").annotate(n=Count("id"))
     )
     assert codes["elderly_alone"] > 50 and codes["dibao"] > 3 and codes["disabled"] > 3
+    # 高龄老人 only for who is 80 or over, as the resident form and the admin refuse it otherwise.
+    very_old = Resident.all_objects.filter(care_categories__code="very_old")
+    assert very_old.count() == codes["very_old"] > 20
+    assert [r.name for r in very_old if too_young_for("very_old", r.age) is not None] == []
     today = timezone.localdate()
     on_roster = Resident.all_objects.filter(committee=a, next_visit_due__isnull=False)
     assert 0 < on_roster.filter(next_visit_due__lt=today).count() < on_roster.count() / 2

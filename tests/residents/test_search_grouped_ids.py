@@ -92,12 +92,20 @@ def test_the_groupings_read_as_one_term():
     assert search_terms("3101** *****7 017") == ["3101*******7017"]
     # Not an ID's length, or not four digits shown first: left as the words typed.
     assert search_terms("3101 ******** 0017") == ["3101", "********", "0017"]
-    assert search_terms("138 **** 5678") == ["138", "****", "5678"]
+    assert search_terms("3101 **** 0017") == ["3101", "****", "0017"]
     assert join_shown_ids("no stars 3101 0017") == "no stars 3101 0017"
 
 
 @pytest.mark.parametrize(
-    "q", ["1111" + " *" * 2500, "1111 " + "-*" * 2500 + "1", "1111*" * 1000, "1111 " + "*  " * 1600 + "1 1 1"]
+    "q",
+    [
+        "1111" + " *" * 2500,
+        "1111 " + "-*" * 2500 + "1",
+        "1111*" * 1000,
+        "1111 " + "*  " * 1600 + "1 1 1",
+        "138" + " *" * 2500,
+        "138 " + "-*" * 2500 + "5",
+    ],
 )
 def test_a_box_of_digits_stars_and_spaces_is_read_at_once(q):
     started = time.monotonic()
