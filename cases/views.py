@@ -184,12 +184,9 @@ def _detail_context(
         referral.chases = sorted(chases, key=lambda e: e.at)
         masked = services.reply_shown_masked(request.access, referral)  # unless they may reveal numbers
         correction = referral.replied_on and ReplyForm.correcting(referral, timeline, masked=masked)
-        # A first reply refused because a colleague's came first is drawn again as the correction of
-        # theirs, as typed (forms.ReplyForm.saving); one refused by its own fields once the referral
-        # is answered gives way to their reply's correction (a first reply's form would be refused again).
-        typed_reply = posted.get(f"reply-{referral.pk}")
-        first = typed_reply is not None and typed_reply.data.get("correct") != "True"
-        referral.reply_form = correction if first and correction else typed_reply or correction
+        # A first reply refused because a colleague's came first, whether for that or for its own
+        # fields, is drawn again as the correction of theirs, as typed (forms.ReplyForm.saving).
+        referral.reply_form = posted.get(f"reply-{referral.pk}") or correction
         referral.chase_form, referral.refused = posted.get(f"chase-{referral.pk}"), defaultdict(list)
     attachments = children["attachments"]
     for row in children["aid"]:  # its update refused: drawn again as chosen, the words by it

@@ -81,7 +81,9 @@ def _row_actions(org):
     case = make_case(org.worker_a, org.a, title="困难家庭", code="hardship", assignee=org.worker_a)
     access = Access(org.worker_a)
     referral = services.refer(access=access, case=case, body=OutsideBody.objects.filter(active=True).first())
-    aid = services.add_aid(access=access, case=case, kind=Aid.Kind.choices[0][0], amount=300, status="applied")
+    aid = services.add_aid(
+        access=access, case=case, kind=Aid.Kind.choices[0][0], amount=300, status="applied"
+    )
     item = services.add_attachment(access=access, case=case, uploaded=jpeg_upload())
     urls = [
         reverse("cases:chase", args=[referral.pk]),
