@@ -93,7 +93,10 @@ SEARCH_CAP = 100
 def case_list(request: HttpRequest) -> HttpResponse:
     # The bare list shows the open cases; "any status" is an explicit `status=` (bookmarkable too),
     # or a figure's filter with no status (cases/filters.py with_status).
-    params = with_status(request.GET)
+    params = with_status(request.GET).copy()
+    # ?panel=open: the "not applied" notice's link to correct a filter without JavaScript
+    # (includes/not_applied.html): the panel drawn open, its field marked. No filter of the list's.
+    panel = params.pop("panel", [""])[-1]
     form = CaseFilterForm(params, access=request.access)
     form.is_valid()  # invalid fields are left out of cleaned_data: not filtered on, and said (the template)
     data = form.cleaned_data
@@ -124,7 +127,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "chips": active_filters.chips(form, params, request.path),
         # Closed, the filters said by their chips (cases/active_filters.py); open only when the
         # committee's select drew the form again with its staff, the reader choosing in it.
-        "panel_open": bool(request.htmx and request.htmx.target == "main"),
+        "panel_open": bool(request.htmx and request.htmx.target == "main") or panel == "open",
     }
     if request.htmx and request.htmx.target == "case-results":
         return render(request, "cases/list.html#results", ctx)

@@ -183,6 +183,22 @@
     if (config && config.verb !== "get" && target && !focusFirstError(target)) showMessage(target);
   });
 
+  // A list's "not applied" notice links to the first filter it could not read (includes/not_applied.html):
+  // without JavaScript the list again with its panel drawn open (?panel=open) at that field; here the
+  // panel is opened in place and the field focused, nothing reloaded (the results may be htmx's).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-open-filters]");
+    if (!link) return;
+    var hash = link.getAttribute("href").split("#")[1];
+    var field = hash && document.getElementById(hash);
+    if (!field) return;
+    event.preventDefault();
+    var closed = field.closest("details:not([open])");
+    if (closed) closed.open = true;
+    field.focus({ preventScroll: true });
+    (field.closest(".field") || field).scrollIntoView({ block: "center" });
+  });
+
   // Close the account menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.usermenu[open]").forEach(function (d) {
