@@ -131,7 +131,7 @@ def test_the_reveal_log_filters_by_what_when_and_whom(org):
     # One resident's, with what and when: their reveal and the exports since they were registered.
     theirs = client.get(url, {"resident": wang.pk, "kind": "reveals"}).text
     assert "联系女儿" in theirs and "联系本人" not in theirs and len(_titles(theirs)) == 1
-    assert 'name="resident" value="%s"' % wang.pk in theirs  # kept by the form, as the access log's
+    assert f'name="resident" value="{wang.pk}"' in theirs  # kept by the form, as the access log's
     # Who: the name or the account; nobody by that name, nothing, said as such.
     assert len(_titles(client.get(url, {"who": org.secretary_a.username}).text)) == 4
     nobody = client.get(url, {"who": "没有这个人"}).text
