@@ -80,6 +80,18 @@
     }
   });
 
+  // A refusal (403) of a form sent in place: htmx swaps no 4xx answer, and the button did nothing.
+  // The refusal's words (the 403 page's .error-page: needle/views.py permission_denied, what was
+  // refused and what to do instead) are drawn where the answer would have gone, as a plain post
+  // shows the page.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (!xhr || xhr.status !== 403 || xhr.responseText.indexOf('class="error-page"') < 0) return;
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+    event.detail.selectOverride = ".error-page";
+  });
+
   // A case logged, or a report joined to one, from the intake form (the server's message says so,
   // tagged intake-done): the form's copy kept on this device (static/js/intake.js) is done with.
   // Forgotten, so that the next form opened in this tab is not refilled with a case already saved.

@@ -179,3 +179,25 @@ def test_the_reveal_log_filters(desktop, org):
     desktop.goto("/reveals/?date_from=2026-99-01")
     expect(desktop.locator(".not-applied")).to_contain_text("未按此筛选")
     screenshot(desktop, "reveal-log-not-applied-desktop")
+
+
+def test_a_refusal_of_an_action_sent_in_place_is_shown(phone, org):
+    """With htmx the case page's forms answer in place, and htmx swaps no 403: a worker made a viewer
+    while their page was open pressed 办结 and nothing happened. The refusal is drawn in place now."""
+    from committee.models import Membership
+    from committee.roles import Role
+
+    case = make_case(org.worker_a, org.a, title="楼道积水", assignee=org.worker_a)
+    login(phone, "worker_a")
+    phone.goto(f"/cases/{case.pk}/")
+    Membership.objects.filter(user=org.worker_a, committee=org.a).update(role=Role.VIEWER)
+    phone.get_by_text("办结", exact=True).click()
+    panel = phone.locator(f"form[action='{reverse('cases:act', args=[case.pk, 'resolve'])}']")
+    panel.locator("textarea").fill("已疏通")
+    panel.get_by_role("button").click()
+    refusal = phone.locator(".error-page")
+    expect(refusal).to_contain_text("只有此事项的承办人或书记可以办结此事项。")
+    expect(refusal).to_contain_text("如有需要，请联系书记或此事项的承办人。")
+    screenshot(phone, "refusal-case-rule-htmx-phone")
+    refusal.get_by_role("link", name="返回事项").click()
+    expect(phone.locator(".case-head")).to_contain_text("楼道积水")
