@@ -329,6 +329,19 @@ def test_the_notice_links_to_the_list_with_the_panel_open_at_the_first_filter_it
     assert "panel=" not in re.search(r'href="([^"]*cases\.xlsx[^"]*)"', opened)[1]
 
 
+def test_the_panel_opened_by_the_notice_stays_on_its_page_not_the_next(org, as_user):
+    for n in range(26):
+        make_case(org.worker_a, org.a, title=f"楼道积水{n}")
+    page = _page(as_user(org.secretary_a), "status=&created_from=abc&panel=open")
+    assert _panel_open(page)
+    following = html.unescape(re.search(r'<a class="button small" href="([^"]+)" rel="next">', page)[1])
+    assert parse_qs(urlsplit(following).query, keep_blank_values=True) == {
+        "status": [""],
+        "created_from": ["abc"],
+        "page": ["2"],
+    }
+
+
 def test_the_notice_in_the_htmx_answer_links_the_same(org, as_user):
     make_case(org.worker_a, org.a, title="楼道积水")
     page = _page(
