@@ -27,9 +27,9 @@ def records(
     if who:
         queryset = queryset.filter(Q(user__username__icontains=who) | Q(user__full_name__icontains=who))
     if date_from:
-        queryset = queryset.filter(at__gte=_start_of(date_from))
+        queryset = queryset.filter(at__gte=start_of(date_from))
     if date_to:
-        queryset = queryset.filter(at__lt=_start_of(date_to + datetime.timedelta(days=1)))
+        queryset = queryset.filter(at__lt=start_of(date_to + datetime.timedelta(days=1)))
     if resident is not None:
         queryset = queryset.filter(about_resident(resident))
     return queryset.select_related("user", "resident", "household__building", "case", "committee")
@@ -48,7 +48,7 @@ def about_resident(resident) -> Q:
     )
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
+def start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 

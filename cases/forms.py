@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import checks, events, reference, uploads
 from cases.models import Aid, Attachment, Case, CaseCategory, CaseEvent, CaseParty, OutsideBody
 from cases.rules import case_workers
-from cases.services import NewParty, ReplyCorrected, ReplyRecorded
+from cases.services import NewParty, ReplyCorrected, ReplyRecorded, last_reply
 from committee.roles import Perm
 from common.forms import DateInput, ModelChoiceField, parse_id, take_newer
 from common.lengths import DESCRIPTION_MAX, NOTE_MAX, limit
@@ -482,16 +482,30 @@ class ReplyForm(forms.Form):
             try:
                 save()
             except (ReplyCorrected, ReplyRecorded) as refused:
-                if isinstance(refused, ReplyRecorded):
-                    self._as_correction()
-                replies = [refused.newer] if refused.newer is not None else []
-                newer = ReplyForm.correcting(refused.referral, replies, masked=masked)
-                take_newer(self, newer, self.DRAWN, version="corrects")
-                if not replies:  # a reply with no event (set in the admin before it wrote one): none named
-                    self.data[self.add_prefix("corrects")] = ""
+                self._over_newer(refused, masked=masked)
+                raise
+            except ValidationError:
+                # Refused for its own fields (a day after today), a first reply to a referral a
+                # colleague answered meanwhile: drawn as the correction of theirs too, the words
+                # typed kept and what happened said, not given way to their correction.
+                referral = self.referral
+                if self.data.get(self.add_prefix("correct")) != "True" and referral.replied_on is not None:
+                    recorded = ReplyRecorded(referral, last_reply(referral))
+                    self._over_newer(recorded, masked=masked)
+                    self.add_error(None, recorded)
                 raise
 
         return act
+
+    def _over_newer(self, refused: ReplyCorrected | ReplyRecorded, *, masked: bool) -> None:
+        """This form drawn again over the reply `refused` names (take_newer), as its correction."""
+        if isinstance(refused, ReplyRecorded):
+            self._as_correction()
+        replies = [refused.newer] if refused.newer is not None else []
+        newer = ReplyForm.correcting(refused.referral, replies, masked=masked)
+        take_newer(self, newer, self.DRAWN, version="corrects")
+        if not replies:  # a reply with no event (set in the admin before it wrote one): none named
+            self.data[self.add_prefix("corrects")] = ""
 
     def _as_correction(self) -> None:
         """This first reply's form, drawn again as a correction (its hidden `correct`, each value as

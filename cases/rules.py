@@ -146,18 +146,41 @@ def who_may(who: Who, access, case: Case) -> bool:
 def can(access, case: Case, action: Action) -> bool:
     """Whether this user may do `action` to the case now. A case the user may not see (sensitive and
     not theirs) is not theirs to act on either."""
+    return why_not(access, case, action) is None
+
+
+class Why(StrEnum):
+    """Why an action on a case is refused (why_not): what the 403 page says of it (cases/refusals.py)."""
+
+    HIDDEN = "hidden"  # sensitive, and not theirs: they may not see the case
+    ROLE = "role"  # their role, or their part in the case (not its assignee), does not allow it
+    STATUS = "status"  # not in the case's status
+    TAKEN = "taken"  # taking a case someone has: the secretary reassigns (ASSIGN)
+    NOT_CALLED = "not_called"  # closing before the follow-up call
+    UNASSIGNED = "unassigned"  # starting work on a case nobody has: it is taken or assigned instead
+    FILE = "file"  # removing a file someone else added (may_remove_attachment)
+
+
+def why_not(access, case: Case, action: Action) -> Why | None:
+    """Why this user may not do `action` to the case now (None: they may): the rule of `can`, with
+    its reason, which a refusal carries to the 403 page. The reader's part before the case's status:
+    a viewer is told their role does not resolve cases, not that this one is closed."""
     statuses, who = RULES[action]
-    if case.status not in statuses or not sees_sensitive(access, case):
-        return False
-    if action == Action.TAKE and case.assignee_id is not None:
-        return False  # taking is for unassigned cases; the secretary reassigns with ASSIGN
-    if action == Action.CLOSE and not case.satisfaction:
-        return False  # closed only after the follow-up call
-    if action == Action.START and case.assignee_id is None:
-        return False  # in progress means somebody works it: a new case is taken or assigned instead
+    if not sees_sensitive(access, case):
+        return Why.HIDDEN
     if action == Action.EDIT and logger_corrects(access, case):
-        return True
-    return who_may(who, access, case)
+        return None  # new and nobody's: whoever logged it corrects it
+    if action == Action.TAKE and case.assignee_id is not None:
+        return Why.TAKEN  # taking is for unassigned cases; the secretary reassigns with ASSIGN
+    if not who_may(who, access, case):
+        return Why.ROLE
+    if case.status not in statuses:
+        return Why.STATUS
+    if action == Action.CLOSE and not case.satisfaction:
+        return Why.NOT_CALLED  # closed only after the follow-up call
+    if action == Action.START and case.assignee_id is None:
+        return Why.UNASSIGNED  # in progress means somebody works it: a new case is taken or assigned instead
+    return None
 
 
 def logger_corrects(access, case: Case) -> bool:

@@ -94,7 +94,10 @@ SEARCH_CAP = 100
 def case_list(request: HttpRequest) -> HttpResponse:
     # The bare list shows the open cases; "any status" is an explicit `status=` (bookmarkable too),
     # or a figure's filter with no status (cases/filters.py with_status).
-    params = with_status(request.GET)
+    params = with_status(request.GET).copy()
+    # ?panel=open: the "not applied" notice's link to correct a filter without JavaScript
+    # (includes/not_applied.html): the panel drawn open, its field marked. No filter of the list's.
+    panel = params.pop("panel", [""])[-1]
     form = CaseFilterForm(params, access=request.access)
     form.is_valid()  # invalid fields are left out of cleaned_data: not filtered on, and said (the template)
     data = form.cleaned_data
@@ -125,7 +128,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "chips": active_filters.chips(form, params, request.path),
         # Closed, the filters said by their chips (cases/active_filters.py); open only when the
         # committee's select drew the form again with its staff, the reader choosing in it.
-        "panel_open": bool(request.htmx and request.htmx.target == "main"),
+        "panel_open": bool(request.htmx and request.htmx.target == "main") or panel == "open",
     }
     if request.htmx and request.htmx.target == "case-results":
         return render(request, "cases/list.html#results", ctx)
@@ -185,12 +188,9 @@ def _detail_context(
         referral.chases = sorted(chases, key=lambda e: e.at)
         masked = services.reply_shown_masked(request.access, referral)  # unless they may reveal numbers
         correction = referral.replied_on and ReplyForm.correcting(referral, timeline, masked=masked)
-        # A first reply refused because a colleague's came first is drawn again as the correction of
-        # theirs, as typed (forms.ReplyForm.saving); one refused by its own fields once the referral
-        # is answered gives way to their reply's correction (a first reply's form would be refused again).
-        typed_reply = posted.get(f"reply-{referral.pk}")
-        first = typed_reply is not None and typed_reply.data.get("correct") != "True"
-        referral.reply_form = correction if first and correction else typed_reply or correction
+        # A first reply refused because a colleague's came first, whether for that or for its own
+        # fields, is drawn again as the correction of theirs, as typed (forms.ReplyForm.saving).
+        referral.reply_form = posted.get(f"reply-{referral.pk}") or correction
         referral.chase_form, referral.refused = posted.get(f"chase-{referral.pk}"), defaultdict(list)
     attachments = children["attachments"]
     for row in children["aid"]:  # its update refused: drawn again as chosen, the words by it

@@ -75,7 +75,8 @@ class PrivatePagesMiddleware:
 class MethodNotAllowedPageMiddleware:
     """A GET (or HEAD) of an address that only takes a form (@require_POST: a case's /files/, /edit/,
     /do/<action>/) is still refused with 405 and its Allow header, but with a page that says so in the
-    reader's language and links back (common.post_only.page_for), not Django's empty body, which
+    reader's language and links back (common.post_only.page_for: to the case, a row's action's too,
+    while the reader may see it), not Django's empty body, which
     a browser shows as its own blank "HTTP ERROR 405". A reader gets there by reloading a refused
     form's page, or by a phone restoring the tab. After the committee scope and messages in
     MIDDLEWARE, so that the page is drawn with the reader's menu."""
@@ -92,7 +93,7 @@ class MethodNotAllowedPageMiddleware:
             or not isinstance(response, HttpResponseNotAllowed)
         ):
             return response
-        back = page_for(request.path_info)
+        back = page_for(request.path_info, getattr(request, "access", None))
         to_case = back != reverse_once("home")
         page = render(request, "405.html", {"back": back, "to_case": to_case}, status=405)
         page["Allow"] = response["Allow"]

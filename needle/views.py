@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from cases.refusals import Refused, said
 from committee.roles import Perm, Role, committee_roles_granted
 from common.reversing import reverse_once
 from needle.middleware import health_check
@@ -99,7 +100,7 @@ def _who_may(need) -> str | None:
         if not roles and need == Perm.READ_STREET_DELIVERIES:
             return "street"
         return _COMMITTEE_FOR.get(roles)
-    return None  # a rule of a case's own (cases/rules.py): said by the role's words alone
+    return None  # a rule of a case's own (cases/refusals.py Refused): said by its own words
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -121,6 +122,11 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
         "overseer": bool(roles) and not staff,
         "no_role": access is not None and not access.sees_everything and not roles,
     }
+    if isinstance(need, Refused):  # a case's own rule (cases/refusals.py): what, why, and what instead
+        ctx |= said(need, access)
+        if ctx["overseer"] or ctx["no_role"]:
+            ctx["instead"] = None  # their account's own words stand
+        ctx["ask_secretary"] = False
     if ctx["overseer"]:
         district = Role.DISTRICT_OFFICER in roles
         ctx["overview_url"] = reverse_once("dashboard_district" if district else "dashboard")

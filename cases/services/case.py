@@ -25,16 +25,8 @@ from cases.models import (
     CaseEvent,
     CaseParty,
 )
-from cases.rules import (
-    RULES,
-    TARGET,
-    Action,
-    can,
-    case_workers,
-    sees_sensitive,
-    status_when_assigned,
-    who_may,
-)
+from cases.refusals import refusal_of
+from cases.rules import TARGET, Action, Why, case_workers, status_when_assigned, why_not
 from cases.search import reindex_cases
 from cases.services.once import refuse_repeat, refuse_repeated_join, refuse_repeated_note
 from cases.services.reopening import REOPENED, reopen
@@ -229,16 +221,10 @@ def _lock(
     refuse_repeat(access, case_id, token)
     if version is not None and fresh.version != version:
         raise Conflict(fresh)
-    if not can(access, fresh, action):
-        statuses, who = RULES[action]
-        if (
-            not_now
-            and fresh.status not in statuses
-            and who_may(who, access, fresh)
-            and sees_sensitive(access, fresh)
-        ):
+    if why := why_not(access, fresh, action):
+        if not_now and why == Why.STATUS:
             raise ValidationError(not_now)
-        raise PermissionDenied
+        raise PermissionDenied(refusal_of(fresh, action, why))  # the 403 page says it (cases/refusals.py)
     return fresh
 
 

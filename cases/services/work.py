@@ -21,7 +21,8 @@ from cases.models import (
     OutsideBody,
     Referral,
 )
-from cases.rules import Action, may_remove_attachment
+from cases.refusals import refusal_of
+from cases.rules import Action, Why, may_remove_attachment
 from cases.services.case import REOPEN_FIELDS, _lock, _save
 from cases.services.reopening import REOPENED, reopen
 from committee.access import Access
@@ -538,7 +539,7 @@ def remove_attachment(*, access: Access, attachment: Attachment, at: datetime.da
             # changed since): told why in words by the file, as a status changed meanwhile is, not a
             # bare 403 page. Anyone else was never offered it.
             raise ValidationError(NOT_YOURS_TO_REMOVE_NOW)
-        raise PermissionDenied
+        raise PermissionDenied(refusal_of(case, None, Why.FILE))  # the 403 page says it (cases/refusals.py)
     name, stage = attachment.original_name, attachment.stage
     stored = [f for f in (attachment.file, attachment.display) if f]
     attachment.delete()

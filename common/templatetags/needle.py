@@ -188,3 +188,19 @@ def main_nav(context) -> str:
     )
     label = escape(_("Main"))
     return mark_safe(f'<nav class="mainnav" aria-label="{label}">\n    {nav}\n  </nav>')  # noqa: S308 -- escaped
+
+
+@register.simple_tag(takes_context=True)
+def fix_filters_url(context, form, panel: bool = False) -> str:
+    """The link of a list's "not applied" notice (includes/not_applied.html) to the first filter it
+    could not read: the list as asked, at that field (its id), and with `panel` the list's filter
+    panel drawn open (?panel=open: the case list's, closed otherwise), so that it works without
+    JavaScript; static/js/needle.js opens the panel in place instead ([data-open-filters])."""
+    request = context["request"]
+    field = next((bound for bound in form.visible_fields() if bound.errors), None)
+    query = request.GET.copy()
+    query.pop("page", None)
+    if panel:
+        query["panel"] = "open"
+    anchor = f"#{field.id_for_label}" if field is not None else ""
+    return f"{request.path}?{query.urlencode()}{anchor}" if query else f"{request.path}{anchor}"

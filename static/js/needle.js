@@ -80,6 +80,18 @@
     }
   });
 
+  // A refusal (403) of a form sent in place: htmx swaps no 4xx answer, and the button did nothing.
+  // The refusal's words (the 403 page's .error-page: needle/views.py permission_denied, what was
+  // refused and what to do instead) are drawn where the answer would have gone, as a plain post
+  // shows the page.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (!xhr || xhr.status !== 403 || xhr.responseText.indexOf('class="error-page"') < 0) return;
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+    event.detail.selectOverride = ".error-page";
+  });
+
   // An htmx form that could not be saved: the connection dropped (htmx:sendError, a timeout), or the
   // server answered with an error (htmx:responseError: a 500/502/503, or a refusal such as a 403
   // once the page's CSRF token went stale). htmx swaps nothing then and the form stays as typed, but
@@ -216,6 +228,22 @@
     // (An outerHTML swap reports the element it replaced: the one now in the page, by its id.)
     if (target && target.id) target = document.getElementById(target.id) || target;
     if (config && config.verb !== "get" && target && !focusFirstError(target)) showMessage(target);
+  });
+
+  // A list's "not applied" notice links to the first filter it could not read (includes/not_applied.html):
+  // without JavaScript the list again with its panel drawn open (?panel=open) at that field; here the
+  // panel is opened in place and the field focused, nothing reloaded (the results may be htmx's).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-open-filters]");
+    if (!link) return;
+    var hash = link.getAttribute("href").split("#")[1];
+    var field = hash && document.getElementById(hash);
+    if (!field) return;
+    event.preventDefault();
+    var closed = field.closest("details:not([open])");
+    if (closed) closed.open = true;
+    field.focus({ preventScroll: true });
+    (field.closest(".field") || field).scrollIntoView({ block: "center" });
   });
 
   // Close the account menu when clicking elsewhere.

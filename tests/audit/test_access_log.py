@@ -482,6 +482,12 @@ def test_a_from_date_after_the_to_date_is_said_not_an_unexplained_empty_list(
     query = "?date_from=2026-12-09&date_to=2026-12-01"
     response = secretary.get(reverse("audit:log") + query, headers={"accept-language": language})
     assert said in response.text
+    # A link to the field to correct it (includes/not_applied.html), the filters as asked.
+    link = "修改筛选条件" if language == "zh-hans" else "Correct the filters"
+    assert (
+        f'<a href="{reverse("audit:log")}?date_from=2026-12-09&amp;date_to=2026-12-01#id_date_from" '
+        f"data-open-filters>{link}</a>"
+    ) in response.text
     # The "to" day is still applied: the record before it is listed, not an empty page.
     assert len(response.context["lines"]) == 1
     # The export refuses it, as any filter it cannot apply, and writes nothing.

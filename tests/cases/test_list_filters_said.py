@@ -287,3 +287,69 @@ def test_a_filter_from_a_link_that_cannot_be_used_is_said_above_the_results_the_
     assert page.index("</details>") < notice < count
     if "overdue" in query:
         assert page.index('class="filter-chips"') < count and "仅看逾期" in _chips(page)
+
+
+# --- The notice's link to correct what it could not read ----------------------------------------------
+
+
+def _fix_link(page: str) -> tuple[str, str]:
+    """The "not applied" notice's link: its address (unescaped) and its words."""
+    notice = re.search(r'<div class="form-errors not-applied" role="alert">(.*?)</div>', page, re.S)[1]
+    href, words = re.search(r'<a href="([^"]+)" data-open-filters>(.*?)</a>', notice).groups()
+    return html.unescape(href), words
+
+
+@pytest.mark.parametrize(("language", "words"), [(ZH, "修改筛选条件"), (EN, "Correct the filters")])
+def test_the_notice_links_to_the_list_with_the_panel_open_at_the_first_filter_it_could_not_read(
+    org, as_user, language, words
+):
+    """Without JavaScript too: ?panel=open draws the panel open, the anchor its first field in error
+    (static/js/needle.js opens it in place instead). Before, nothing led from the notice to the
+    filter, in a panel drawn closed."""
+    make_case(org.worker_a, org.a, title="楼道积水")
+    client = as_user(org.secretary_a)
+    page = _page(client, "overdue=1&created_from=abc&created_to=2026-02-30&page=1", language)
+    href, said = _fix_link(page)
+    assert said == words
+    url = urlsplit(href)
+    assert url.path == reverse("cases:list") and url.fragment == "id_created_from"
+    assert parse_qs(url.query) == {
+        "overdue": ["1"],
+        "created_from": ["abc"],
+        "created_to": ["2026-02-30"],
+        "panel": ["open"],
+    }
+    opened = _page(client, url.query, language)
+    assert _panel_open(opened)
+    assert re.search(r'<input type="date" name="created_from" value="abc"[^>]*id="id_created_from"', opened)
+    start = opened.index('<details class="filter-panel"')
+    assert 'aria-invalid="true"' in opened[start : opened.index("</details>", start)]
+    # The panel's parameter is no filter: the chips, the export and the list are as without it.
+    assert "panel" not in " ".join(_chips(opened).values())
+    assert "panel=" not in re.search(r'href="([^"]*cases\.xlsx[^"]*)"', opened)[1]
+
+
+def test_the_panel_opened_by_the_notice_stays_on_its_page_not_the_next(org, as_user):
+    for n in range(26):
+        make_case(org.worker_a, org.a, title=f"楼道积水{n}")
+    page = _page(as_user(org.secretary_a), "status=&created_from=abc&panel=open")
+    assert _panel_open(page)
+    following = html.unescape(re.search(r'<a class="button small" href="([^"]+)" rel="next">', page)[1])
+    assert parse_qs(urlsplit(following).query, keep_blank_values=True) == {
+        "status": [""],
+        "created_from": ["abc"],
+        "page": ["2"],
+    }
+
+
+def test_the_notice_in_the_htmx_answer_links_the_same(org, as_user):
+    make_case(org.worker_a, org.a, title="楼道积水")
+    page = _page(
+        as_user(org.secretary_a),
+        "created_from=2026-99-01",
+        ZH,
+        **{"hx-request": "true", "hx-target": "case-results"},
+    )
+    assert page.lstrip().startswith('<div id="case-results"')
+    href, _words = _fix_link(page)
+    assert href == reverse("cases:list") + "?created_from=2026-99-01&panel=open#id_created_from"

@@ -151,6 +151,35 @@ def test_a_reply_a_colleague_recorded_first_is_said_in_the_replys_panel(org, as_
     assert Referral.all_objects.get(pk=referral.pk).reply == "物业已修好"
 
 
+@HEADERS
+def test_a_reply_refused_for_its_own_fields_after_a_colleague_answered_keeps_the_words(org, as_user, headers):
+    """Refused for its day (after today) once a colleague had answered: drawn as the correction of
+    theirs with the words typed kept, and said what happened; it gave way to their reply before,
+    the words typed lost."""
+    case, referral = _referral(org)
+    page_url = reverse("cases:detail", args=[case.pk])
+    url = reverse("cases:reply", args=[referral.pk])
+    second = as_user(org.secretary_a)
+    data = _form(second.get(page_url).text, url) | {
+        "reply": ["物业说下周修"],
+        "replied_on": [TOMORROW.isoformat()],
+    }
+    services.record_reply(access=Access(org.worker_a), referral=referral, reply="物业已修好", outcome="已修")
+    form = _refused(second.post(url, data, headers=headers), url, "刚刚记录了答复：“物业已修好”")
+    assert "不能晚于今天" in text_of(form)  # its own field's refusal, by the day
+    drawn = _form(form, url)
+    assert drawn["reply"] == ["物业说下周修"]  # kept where it was typed
+    assert drawn["replied_on"] == [TOMORROW.isoformat()]
+    assert drawn["outcome"] == ["已修"]  # left empty: theirs
+    assert drawn["correct"] == ["True"]  # their reply's correction, not a second reply again
+    assert Referral.all_objects.get(pk=referral.pk).reply == "物业已修好"
+    with translation.override("en"):
+        english = second.post(url, data, headers=headers | {"accept-language": "en"})
+    words = text_of(_form_html(english.content.decode(), url))
+    assert "recorded the reply meanwhile: “物业已修好”. Yours is not saved yet" in words
+    assert _form(_form_html(english.content.decode(), url), url)["reply"] == ["物业说下周修"]
+
+
 def test_a_reply_a_colleague_recorded_first_replaces_theirs_once_saved_again(org, as_user):
     """Saved again as drawn, the words typed replace the colleague's reply, as a correction: the
     timeline keeps both (更正了…的答复)."""

@@ -102,14 +102,114 @@ def test_a_secretary_refused_a_streets_page_is_not_told_to_ask_the_secretary(org
     assert said == "403 您的角色不能打开此页面 此页面仅限街道干部。 返回首页"
 
 
-def test_an_action_refused_by_a_cases_rules_says_the_role_without_naming_a_page(org, as_user):
-    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
-    response = as_user(org.viewer_a).post(
-        reverse("cases:act", args=[case.pk, "resolve"]), {"text": "好了", "version": case.version}, headers=ZH
+def _act(client, case, action: str, headers: dict):
+    return client.post(
+        reverse("cases:act", args=[case.pk, action]),
+        {"text": "好了", "version": case.version},
+        headers=headers,
     )
+
+
+def test_a_viewer_refused_a_cases_action_is_told_what_and_whom_to_ask(org, as_user):
+    """A refusal by a case's own rules (cases/refusals.py) says what was refused, who may do it,
+    whom to ask, and leads back to the case; it said only "您的角色不能进行此操作" before."""
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    client = as_user(org.viewer_a)
+    response = _act(client, case, "resolve", ZH)
+    assert _refusal(response) == (
+        "403 您的角色不能进行此操作 只有此事项的承办人或书记可以办结此事项。 "
+        "如有需要，请联系书记或此事项的承办人。 返回事项 返回首页"
+    )
+    assert _links(response) == [reverse("cases:detail", args=[case.pk]), reverse("home")]
+    assert _refusal(_act(client, case, "resolve", EN)) == (
+        "403 Your role does not allow this Only the case's assignee or the committee's secretary can "
+        "resolve this case. Ask your secretary or the case's assignee if it needs doing. "
+        "Back to the case Back to home"
+    )
+
+
+def test_a_worker_not_on_the_case_is_told_to_ask_for_it(org, as_user):
+    colleague = make_user("worker_a7", committee=org.a)
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    client = as_user(colleague)
+    said = _refusal(_act(client, case, "wait", ZH))
+    assert said == (
+        "403 您的角色不能进行此操作 只有此事项的承办人或书记可以将此事项转为等待。 "
+        "请书记把此事项分派给您，或联系此事项的承办人。 返回事项 返回首页"
+    )
+    english = _refusal(_act(client, case, "wait", EN))
+    assert (
+        "can mark this case waiting. Ask the secretary to assign the case to you, or ask its assignee."
+        in (english)
+    )
+    # The secretary's own action: asked of the secretary. Taking a case someone has: said so.
+    assert _refusal(_act(client, case, "withdraw", ZH)).startswith(
+        "403 您的角色不能进行此操作 只有书记可以以居民撤回为此事项结案。 请联系书记办理。"
+    )
+    assert _refusal(_act(client, case, "take", ZH)) == (
+        "403 此事项现在不能进行此操作 此事项已有人承办：只有书记可以改派给其他人。 "
+        "如果应由您承办，请联系书记。 返回事项 返回首页"
+    )
+    assert _refusal(_act(client, case, "take", EN)).startswith(
+        "403 This cannot be done to the case now Someone already works on this case"
+    )
+
+
+def test_an_action_its_status_does_not_allow_says_the_status(org, as_user):
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    client = as_user(org.worker_a)
+    assert _act(client, case, "resolve", ZH).status_code == 302
+    case.refresh_from_db()
+    said = _refusal(_act(client, case, "wait", ZH))  # a page drawn before it was resolved
+    assert said == (
+        "403 此事项现在不能进行此操作 此事项现在是“已办结”，此状态下不能将此事项转为等待。 "
+        "请打开事项，查看它现在的状态和需要做的事。 返回事项 返回首页"
+    )
+    english = _refusal(_act(client, case, "wait", EN))
+    assert english == (
+        "403 This cannot be done to the case now This case is “Resolved” now, which does not allow you "
+        "to mark this case waiting. Open the case to see where it stands and what it needs now. "
+        "Back to the case Back to home"
+    )
+    # Closed before its follow-up call: the secretary is told what comes first.
+    secretary = as_user(org.secretary_a)
+    assert "事项在电话回访后才能结案，此事项还没有记录回访。 请先记录电话回访。" in _refusal(
+        _act(secretary, case, "close", ZH)
+    )
+
+
+def test_a_file_someone_else_added_says_who_may_remove_it(org, as_user):
+    from cases import services
+    from committee.access import Access
+    from tests.factories import jpeg_upload
+
+    colleague = make_user("worker_a8", committee=org.a)
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    item = services.add_attachment(access=Access(org.worker_a), case=case, uploaded=jpeg_upload())
+    url = reverse("cases:attachment_remove", args=[item.pk])
+    response = as_user(colleague).post(url, headers=ZH)
+    assert _refusal(response) == (
+        "403 您的角色不能进行此操作 文件只能由上传人或书记删除。 "
+        "如果需要删除此文件，请联系上传人或书记。 返回事项 返回首页"
+    )
+    assert "Only whoever added a file, or the committee's secretary, can remove it." in _refusal(
+        as_user(colleague).post(url, headers=EN)
+    )
+
+
+def test_a_street_officer_refused_a_cases_action_keeps_their_accounts_words(org, as_user):
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    response = _act(as_user(org.officer), case, "note", ZH)
     said = _refusal(response)
-    assert said == "403 您的角色不能进行此操作 如有需要，请联系书记。 返回首页"
-    assert "您可以查看" not in said
+    assert said.startswith(
+        "403 您的角色不能进行此操作 只有书记和居委干部可以为此事项添加备注。 街道和区级账号只读查看"
+    )
+    assert "联系书记" not in said
+    assert _links(response) == [
+        reverse("cases:detail", args=[case.pk]),
+        reverse("dashboard"),
+        reverse("home"),
+    ]
 
 
 def test_an_account_without_a_role_is_told_to_ask_the_administrator(org, as_user):

@@ -59,6 +59,22 @@ ROWS = [
         lambda w: reverse("residents:reveals"),
         expect(403, anonymous=302, secretary_a=200),
     ),
+    # Its filters (audit/forms.py RevealLogFilterForm): a value it cannot read is said, never a 500.
+    Row(
+        "residents:reveals",
+        lambda w: (
+            reverse("residents:reveals")
+            + f"?who=王&kind=reveals&date_from=2026-01-01&resident={w.resident_a.pk}"
+        ),
+        expect(403, anonymous=302, secretary_a=200),
+        label="filters",
+    ),
+    Row(
+        "residents:reveals",
+        lambda w: reverse("residents:reveals") + "?kind=nonsense&date_from=0001-99-99&date_to=x&resident=x",
+        expect(403, anonymous=302, secretary_a=200),
+        label="bad-filters",
+    ),
     Row(
         "residents:visit_new",
         lambda w: reverse("residents:visit_new", args=[w.resident_a.pk]),
