@@ -525,6 +525,9 @@ class CaseEventAdmin(RecordAdmin):
 
     list_display = ["case", "kind", "actor", "at"]
     list_filter = ["kind"]
+    # Newest first: the admin comes here for what changed today (a recount's "Due date counted
+    # again"), not for last year's first case; the timeline itself still reads oldest first.
+    ordering = ["-at", "-pk"]
     raw_id_fields = ["case", "actor"]
     list_select_related = ["case", "actor"]
     # Read-only, so not an edit form: a number typed into a note is shown masked. First the sentence

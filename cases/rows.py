@@ -110,6 +110,8 @@ def render_case_rows(
     # The sentences translated once per list, not once per row (each gettext reads the active
     # language from a context-local).
     due, closed, resolved = gettext("due %(date)s"), gettext("closed %(date)s"), gettext("resolved %(date)s")
+    # Counted over a year whose holidays are not entered: the case page says why (Case.due_unsettled_years).
+    due_provisional = gettext("due %(date)s (provisional)")
     with_body = gettext("with %(body)s for %(days)s days")
     with_body_today = gettext("referred to %(body)s today")  # not "for 0 days"
     # get_status_display() builds a dict of the choices on every call: once per list here.
@@ -142,7 +144,9 @@ def render_case_rows(
         when = ""
         if is_open:
             late = " overdue-text" if overdue else ""
-            sentence = _sentence(due, date=_day(case.due_date))
+            sentence = _sentence(
+                due_provisional if case.due_unsettled_years() else due, date=_day(case.due_date)
+            )
             when = f'          <span class="nowrap{late}">{clock}{sentence}</span>\n'
         elif case.closed_at:
             when = f'          <span class="nowrap">{_sentence(closed, date=_day(case.closed_at))}</span>\n'

@@ -8,13 +8,8 @@ from django.utils.translation import gettext_noop
 WORDS = [
     # Django's admin (the date hierarchy's label)
     gettext_noop("Filter by %(field_name)s"),
-    # django-axes: models, fields and its admin's sections and columns
-    gettext_noop("access attempt"),
-    gettext_noop("access attempts"),
-    gettext_noop("access failure"),
-    gettext_noop("access failures"),
-    gettext_noop("access log"),
-    gettext_noop("access logs"),
+    # django-axes: models, fields and its admin's sections and columns (the models it lists in the
+    # admin are renamed in committee/apps.py AxesConfig)
     gettext_noop("access attempt expiration"),
     gettext_noop("access attempt expirations"),
     gettext_noop("Access Attempt"),
@@ -42,8 +37,6 @@ WORDS = [
     gettext_noop("Status"),
     # django-tasks-db: its model and fields (the queue's results; the columns it leaves unnamed are
     # named in jobs/admin.py, its status choices are Django's own, translated by Django)
-    gettext_noop("Task Result"),
-    gettext_noop("Task Results"),
     gettext_noop("enqueued at"),
     gettext_noop("started at"),
     gettext_noop("finished at"),

@@ -10,16 +10,20 @@ roles themselves.
 from enum import StrEnum
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
-    SECRETARY = "secretary", _("secretary")
-    WORKER = "worker", _("worker")
-    VIEWER = "viewer", _("viewer")
-    STREET_OFFICER = "street_officer", _("street officer")
-    DISTRICT_OFFICER = "district_officer", _("district officer")
-    ADMIN = "admin", _("administrator")
+    # Labels, capitalised in English as every label is (a badge on the home page, the admin's choice
+    # and its rows: "李敏・定海居民区・Worker"); no sentence reads a role's label mid-sentence (the
+    # 403 page says "the committee's secretary" in words of its own). The Chinese is unchanged (the
+    # context keeps "Worker", the dashboard's column of assignees, 工作人员, apart).
+    SECRETARY = "secretary", pgettext_lazy("role", "Secretary")
+    WORKER = "worker", pgettext_lazy("role", "Worker")
+    VIEWER = "viewer", pgettext_lazy("role", "Viewer")
+    STREET_OFFICER = "street_officer", pgettext_lazy("role", "Street officer")
+    DISTRICT_OFFICER = "district_officer", pgettext_lazy("role", "District officer")
+    ADMIN = "admin", pgettext_lazy("role", "Administrator")
 
     @classmethod
     def membership_choices(cls) -> list[tuple[str, str]]:

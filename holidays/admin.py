@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from holidays import calendar
 from holidays.models import HolidayDay, HolidayYear
+from holidays.notice import NoticeDay, read_notice
 
 
 class HolidayDaysFormSet(forms.BaseInlineFormSet):
@@ -23,7 +24,8 @@ class HolidayDaysFormSet(forms.BaseInlineFormSet):
         self._each_day_once()
         super().clean()
         year = self.instance.year
-        holidays = 0
+        # The days read from the notice's lines above (HolidayYearForm.days_from_notice) count too.
+        holidays = sum(day.kind == HolidayDay.Kind.HOLIDAY for day in _from_notice(self.instance))
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
             if not data or data.get("DELETE") or not data.get("date"):
@@ -47,7 +49,8 @@ class HolidayDaysFormSet(forms.BaseInlineFormSet):
             data = getattr(form, "cleaned_data", None)
             if data and not data.get("DELETE") and data.get("date"):
                 rows[data["date"]].append(form)
-        twice = sorted(day for day, forms_of_day in rows.items() if len(forms_of_day) > 1)
+        from_notice = {day.date for day in _from_notice(self.instance)}
+        twice = sorted(day for day, row_forms in rows.items() if len(row_forms) + (day in from_notice) > 1)
         if not twice:
             return
         for day in twice:
@@ -60,6 +63,12 @@ class HolidayDaysFormSet(forms.BaseInlineFormSet):
             )
             % {"days": "、".join(day.isoformat() for day in twice)}
         )
+
+
+def _from_notice(year: HolidayYear) -> list[NoticeDay]:
+    """The days HolidayYearForm read from the notice's lines, kept on the year for its days' formset
+    (the admin builds the formset over the form's instance) and for save_related, which writes them."""
+    return getattr(year, "days_from_notice", [])
 
 
 class HolidayDayInline(admin.TabularInline):
@@ -100,7 +109,24 @@ def _count_due_dates_again(request, years: set[int]) -> None:
 
 class HolidayYearForm(forms.ModelForm):
     """A year entered or corrected here lies in HolidayYear.year_range; a year stored before the
-    rule and left as it is still saves with its days corrected."""
+    rule and left as it is still saves with its days corrected.
+
+    Its days may be typed or pasted as the notice's lines (holidays/notice.py: a holiday's range and
+    its make-up days on one line) besides, or instead of, the rows below one date at a time: read
+    when the form is checked, refused by the box with each line's number, written with the rows in
+    the admin's one transaction, and the due dates counted again once."""
+
+    notice_lines = forms.CharField(
+        label=gettext_lazy("Add from the notice"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
+        help_text=gettext_lazy(
+            "One holiday a line, as the State Council's notice gives it: its days, its name, then its "
+            "make-up working days (上班), e.g. “2027-02-05 至 2027-02-12 春节；调休上班 2027-02-20” or "
+            "“元旦：1月1日（周五）至3日（周日）放假调休，共3天。” A date without a year is in the "
+            "year above. The days are added to those listed below."
+        ),
+    )
 
     def clean(self):
         data = super().clean()
@@ -109,7 +135,35 @@ class HolidayYearForm(forms.ModelForm):
                 HolidayYear.check_year(data["year"], today=timezone.localdate())
             except ValidationError as error:
                 self.add_error(None, error)  # on the year's field
+        self.instance.days_from_notice = []
+        lines = data.get("notice_lines", "")
+        if lines.strip() and data.get("year") is not None and not self.has_error("year"):
+            try:
+                days = read_notice(lines, data["year"])
+            except ValidationError as error:
+                self.add_error("notice_lines", error)
+            else:
+                self.instance.days_from_notice = days
+                self._listed_below_already(days)
         return data
+
+    def _listed_below_already(self, days: list[NoticeDay]) -> None:
+        """A day of the lines that the year has already: said by the box (change it in its row below),
+        not added twice."""
+        if self.instance.pk is None:
+            return
+        stored = set(
+            HolidayDay.objects.filter(schedule=self.instance, date__in=[d.date for d in days]).values_list(
+                "date", flat=True
+            )
+        )
+        for day in days:
+            if day.date in stored:
+                self.add_error(
+                    "notice_lines",
+                    _("Line %(n)s: %(day)s is listed below already; correct it in its row.")
+                    % {"n": day.line, "day": day.date.isoformat()},
+                )
 
 
 def statutory_days(year: int) -> int:
@@ -135,7 +189,7 @@ class HolidayYearAdmin(admin.ModelAdmin):
             .annotate(off=models.Count("days", filter=models.Q(days__kind=HolidayDay.Kind.HOLIDAY)))
         )
 
-    @admin.display(description=_l("days off entered"), ordering="off")
+    @admin.display(description=gettext_lazy("days off entered"), ordering="off")
     def days_off_entered(self, obj) -> str:
         if obj.off < statutory_days(obj.year):
             return _("%(n)s (looks incomplete)") % {"n": obj.off}
@@ -144,6 +198,16 @@ class HolidayYearAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         year = form.instance.year
+        if days := _from_notice(form.instance):
+            HolidayDay.objects.bulk_create(
+                HolidayDay(schedule=form.instance, date=d.date, kind=d.kind, name=d.name) for d in days
+            )
+            workdays = sum(day.kind == HolidayDay.Kind.WORKDAY for day in days)
+            messages.success(
+                request,
+                _("Added from the notice: %(off)s days off and %(on)s make-up working days.")
+                % {"off": len(days) - workdays, "on": workdays},
+            )
         off = form.instance.days.filter(kind=HolidayDay.Kind.HOLIDAY).count()
         if off < statutory_days(year):
             messages.warning(

@@ -1,20 +1,25 @@
 """Is a day a working day on the Chinese calendar? The one answer every due date and reminder uses.
 
 In order: a year entered in the admin (HolidayYear), then the chinesecalendar library (it knows the
-years of its release), then Monday to Friday — logged once per year and process, and shown to the
-secretary and the admin (`years_without_schedule`), because in such a year New Year's Day and the
-Spring Festival count as working days.
+years of its release), then Monday to Friday without the holidays the law fixes on the same days
+every year (New Year's Day, Labour Day, National Day: fixed_holiday) — logged once per year and
+process, and shown to the secretary and the admin (`years_without_schedule`), because in such a year
+the Spring Festival and the other lunar holidays still count as working days. A due date counted
+over such a year is provisional (`unsettled_years`): the case page says so, and it is counted again
+when the year is entered (cases/due_dates.py).
 """
 
 import datetime
 import functools
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass
 
 import chinese_calendar
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 logger = logging.getLogger(__name__)
 
@@ -86,13 +91,25 @@ def is_workday(day: datetime.date) -> bool:
     if day.year not in _warned:
         _warned.add(day.year)
         logger.warning(
-            "No holiday schedule for %s (enter it in the admin): counting Monday to Friday.", day.year
+            "No holiday schedule for %s (enter it in the admin): counting Monday to Friday, "
+            "without the holidays the law fixes.",
+            day.year,
         )
-    return day.weekday() < 5
+    # The law's fixed days are holidays whatever the notice says: a case logged on 5 December with
+    # 20 working days was due on New Year's Day (review 6, item 6). The notice adds the days around
+    # them (and may make a weekend a working day), which only the entered year knows.
+    return day.weekday() < 5 and not fixed_holiday(day)
 
 
 def has_schedule(year: int) -> bool:
-    return _entered_days(year) is not None or library_knows(year)
+    # The library first: it asks no query, and a year it knows is known either way.
+    return library_knows(year) or _entered_days(year) is not None
+
+
+def unsettled_years(first: datetime.date, last: datetime.date) -> list[int]:
+    """The years from `first` to `last` that nobody has a schedule for: a due date counted over
+    them is provisional, and moves when they are entered (cases/due_dates.py)."""
+    return [year for year in range(first.year, last.year + 1) if not has_schedule(year)]
 
 
 def years_without_schedule(today: datetime.date, ahead_days: int = 60) -> list[int]:
@@ -113,11 +130,44 @@ HOLIDAY_NAMES = {
 }
 PUBLIC_HOLIDAY = _("public holiday")  # a holiday without a name (one entered without it)
 
+# The same holidays as the State Council's notice names them, which is what an administrator types
+# for a year entered in the admin: each read as the library's name above, so an English page says
+# "Spring Festival" for an entered year as for a year the library knows, and a Chinese page says 春节
+# either way (review 6, item 8). A name not listed here is shown as typed.
+NOTICE_NAMES = {
+    "元旦": "New Year's Day",
+    "春节": "Spring Festival",
+    "清明节": "Tomb-sweeping Day",
+    "清明": "Tomb-sweeping Day",
+    "劳动节": "Labour Day",
+    "五一劳动节": "Labour Day",
+    "端午节": "Dragon Boat Festival",
+    "端午": "Dragon Boat Festival",
+    "中秋节": "Mid-autumn Festival",
+    "中秋": "Mid-autumn Festival",
+    "国庆节": "National Day",
+    "国庆": "National Day",
+}
+_NAME_PARTS = re.compile(r"\s*[、,，/和]\s*")
+
+
+def holiday_label(typed: str) -> str:
+    """An entered day's name in the reader's language: a notice's name as the library's, translated;
+    one break of two holidays ("国庆节、中秋节", as the 2025 notice has it) each part so; any other
+    name as typed."""
+    typed = typed.strip()
+    parts = [part for part in _NAME_PARTS.split(typed) if part]
+    if not parts or any(part not in NOTICE_NAMES for part in parts):
+        return typed
+    # Translators: between the names of two holidays that share one break ("国庆节、中秋节").
+    return pgettext("holiday names", ", ").join(str(HOLIDAY_NAMES[NOTICE_NAMES[part]]) for part in parts)
+
+
 # The holidays the law (全国年节及纪念日放假办法) puts on fixed days of the solar calendar: the same
 # days every year, so known before a year's schedule is entered (the Spring Festival, Qingming, the
 # Dragon Boat and Mid-Autumn festivals move with the lunar calendar and come with the schedule).
-# Labour Day has its second day since 2025. Said to whoever sets a due date on one in a year without
-# a schedule; the count of working days (is_workday) still waits for the schedule, as before.
+# Labour Day has its second day since 2025. The one owner of the rule: the count of working days
+# skips them in a year without a schedule (is_workday), and whoever sets a due date on one is told.
 FIXED_HOLIDAYS = {
     (1, 1): "New Year's Day",
     (5, 1): "Labour Day",
@@ -144,9 +194,9 @@ class DayOff:
 def day_off(day: datetime.date) -> DayOff | None:
     """Why `day` is no working day (None: it is one)."""
     if is_workday(day):
-        if not has_schedule(day.year) and (name := fixed_holiday(day)):
-            return DayOff(str(HOLIDAY_NAMES[name]), by_law_only=True)
         return None
+    if not has_schedule(day.year) and (name := fixed_holiday(day)):
+        return DayOff(str(HOLIDAY_NAMES[name]), by_law_only=True)
     return DayOff(_holiday_name(day))
 
 
@@ -158,7 +208,7 @@ def _holiday_name(day: datetime.date) -> str:
         from holidays.models import HolidayDay
 
         name = HolidayDay.objects.filter(date=day).values_list("name", flat=True).first()
-        return name or str(PUBLIC_HOLIDAY)
+        return holiday_label(name) if name else str(PUBLIC_HOLIDAY)
     try:
         _holiday, name = chinese_calendar.get_holiday_detail(day)
     except NotImplementedError:  # a year nobody knows: its weekends

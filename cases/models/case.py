@@ -22,6 +22,7 @@ from common.dates import outside_range, years_after
 from common.lengths import DESCRIPTION_MAX, NOTE_MAX, limit
 from common.masking import mask_numbers_in_text, shorten
 from common.workdays import add_workdays, due_days
+from holidays.calendar import unsettled_years
 
 if TYPE_CHECKING:
     from cases.models.work import Referral
@@ -425,6 +426,16 @@ class Case(CommitteeOwned):
     def overdue_on(self, today: dt.date) -> bool:
         """is_overdue on a given day: a list asks the day once for all its rows."""
         return self.is_open and self.due_date < today
+
+    def due_unsettled_years(self) -> list[int]:
+        """The years without a holiday schedule that this open case's due date was counted over:
+        the date is provisional (Monday to Friday without the holidays the law fixes) and moves
+        when they are entered (cases/due_dates.py), so the case page and the rows say so. Empty
+        for a date set by hand (it stays as set) or a case no longer open (it is not counted again)."""
+        if not self.is_open or self.due_workdays is None:
+            return []
+        start = self.due_counted_from or timezone.localdate(self.created_at)
+        return unsettled_years(min(start, self.due_date), self.due_date)
 
     @staticmethod
     def title_from(title: str, description: str, category: CaseCategory, *, photos: bool) -> str:

@@ -134,7 +134,8 @@ def test_the_admin_is_told_too(org, as_user):
 def test_in_a_year_without_schedule_the_days_the_law_fixes_are_days_off():
     """New Year's Day, Labour Day (1–2 May since 2025) and National Day (1–3 October) fall on the
     same days every year: known before a year's schedule is entered (the walkthrough's 2027-01-01,
-    a Friday, was taken as a working day). The Monday-to-Friday count itself is left to the schedule."""
+    a Friday, was taken as a working day). Said to whoever sets one by hand, and skipped by the count
+    (review 6, item 6); the rest of the year is left to the schedule."""
     assert not calendar.has_schedule(2090)
     with translation.override("zh-hans"):
         warning = day_off_warning(D(2090, 5, 1))
@@ -142,5 +143,6 @@ def test_in_a_year_without_schedule_the_days_the_law_fixes_are_days_off():
         "办理期限 2090-05-01 是休息日（劳动节，法定节假日；2090 年的放假安排还没有录入）。已按这个日期保存；"
         "如果应在工作日，下一个工作日是 2090-05-03。"
     )
-    assert calendar.is_workday(D(2090, 5, 1))  # the count's answer is unchanged
+    assert not calendar.is_workday(D(2090, 5, 1)) and not calendar.is_workday(D(2090, 5, 2))
+    assert calendar.is_workday(D(2090, 5, 3))
     assert day_off_warning(D(2090, 5, 3)) is None

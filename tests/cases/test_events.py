@@ -246,19 +246,21 @@ def test_duplicate(org, staff):
 
 
 def test_due_recounted(org):
-    # Logged on Monday 2098-12-29 with ten working days, before anyone knew 2099's holidays; then 2099
-    # is entered with New Year's Day off (cases/due_dates.py).
+    # Logged on Monday 2098-12-29 with ten working days, before anyone knew 2099's holidays (New
+    # Year's Day skipped already, by law); then 2099 is entered with Friday 2 January off too
+    # (cases/due_dates.py).
     from cases import due_dates
     from holidays.models import HolidayDay, HolidayYear
 
     case = make_case(org.worker_a, org.a, at=timezone.make_aware(datetime.datetime(2098, 12, 29, 9)))
     year = HolidayYear.objects.create(year=2099)
     HolidayDay.objects.create(schedule=year, date=datetime.date(2099, 1, 1))
+    HolidayDay.objects.create(schedule=year, date=datetime.date(2099, 1, 2))
     assert due_dates.recount([2099]) == 1
     _says(
         _last(case),
-        "Due date counted again on the holidays of 2099: 2099-01-12 → 2099-01-13.",
-        "按 2099 年节假日安排重新计算截止日期：2099-01-12 → 2099-01-13。",
+        "Due date counted again on the holidays of 2099: 2099-01-13 → 2099-01-14.",
+        "按 2099 年节假日安排重新计算截止日期：2099-01-13 → 2099-01-14。",
     )
 
 

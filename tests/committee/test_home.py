@@ -203,7 +203,7 @@ def test_the_district_officer_has_one_line_for_the_district_and_the_nav_leads_to
     assert _nav_dashboard(html) == overview
     assert f'<a class="tile" href="{overview}">' in html  # the home page's own way there
     english = client.get(reverse("home"), headers={"accept-language": "en"}).text
-    assert _posts(english) == [f"杨浦区 district officer 8 committees District overview › →{overview}"]
+    assert _posts(english) == [f"杨浦区 District officer 8 committees District overview › →{overview}"]
     assert _nav_dashboard(english) == overview
 
 

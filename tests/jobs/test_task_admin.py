@@ -32,14 +32,14 @@ def _labels(page: str) -> list[str]:
     [
         (
             "zh-hans",
-            "任务队列",
-            "后台任务记录",
+            "后台任务：队列",
+            "队列中的任务",
             ["编号", "任务", "状态", "加入队列时间", "开始运行时间", "结束时间", "紧急程度", "队列"],
         ),
         (
             "en",
-            "Task queue",
-            "Task Results",
+            "Background work: queue",
+            "Queued tasks",
             ["ID", "Task", "Status", "Enqueued at", "Started at", "Finished at", "Priority", "Queue name"],
         ),
     ],
