@@ -123,9 +123,13 @@ def compile_overview(
     # A month's resolved (n) and last called back (called, satisfied) from the same day on: added up
     # together, each figure's other columns being 0.
     since_day = [Figure.RESOLVED_FROM, Figure.CALLED_FROM]
-    earlier = Q()
-    for closed in summary_of_months.months_between(period.satisfaction_from, month):
-        earlier |= Q(month=closed, day=max(closed, period.satisfaction_from))
+    # The closed months' day each is read from: a day's rows are its month's, so the days alone find
+    # them, through the index case_rollup_since (an OR of (month, day) pairs read every row from the
+    # table; with the months' list beside the days', PostgreSQL joined the month index's bitmap).
+    earlier = [
+        max(closed, period.satisfaction_from)
+        for closed in summary_of_months.months_between(period.satisfaction_from, month)
+    ]
     branches = {
         # By committee whatever the grouping (overviews.street_headlines adds them up per street).
         **open_cases.overview_branches(access, committee_ids, period.today),
@@ -135,7 +139,7 @@ def compile_overview(
             sums,
         ),
         "since": (
-            overview.filter(earlier, figure__in=since_day) if earlier else overview.none(),
+            rows.filter(figure__in=since_day, day__in=earlier) if earlier else rows.none(),
             {"committee_id": own_key},
             sums,
         ),

@@ -99,7 +99,7 @@ def street_headlines(
         return {sid: total_of(figures) for sid, figures in per_street.items()}
     closed = summary_of_months.months_between(period.satisfaction_from, period.month_start)
     summary_of_months.ensure(committee_ids, [*closed, period.month_start])
-    result = {sid: Headline() for sid in street_of.values()}
+    result = {sid: Headline() for sid in set(street_of.values())}  # 12 streets, not one per committee
     rows = overview_union.today_rows(access, committee_ids, period, roster=False, group="street")
     # Open and overdue, the 90 days' and the late referrals by committee (overview_union.BY_COMMITTEE):
     # each row read as its street's, the figures adding up.
