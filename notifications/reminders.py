@@ -121,6 +121,13 @@ def _case_row(user_id: int, kind: str, key: str, case: Case, **params) -> Notifi
     )
 
 
+def _due(case: Case) -> dict:
+    """A reminder's due date, and whether it is provisional: counted over a year whose holidays are
+    not entered (Case.due_unsettled_years, as the case page and the rows say). Kept as it was when
+    told: the date the sentence gives is the one counted then, which the year's entry may move."""
+    return {"date": str(case.due_date), **({"provisional": True} if case.due_unsettled_years() else {})}
+
+
 def _committee_morning(committee_id: int, committee_name: str, today: datetime.date) -> Counter[str]:
     members = dict(
         Membership.objects.filter(committee_id=committee_id, user__is_active=True).values_list(
@@ -148,9 +155,7 @@ def _committee_morning(committee_id: int, committee_name: str, today: datetime.d
     soon = open_cases.filter(assignee__in=staff, due_date__gt=today, due_date__lte=next_workday(today))
     for case in soon:
         rows.append(
-            _case_row(
-                case.assignee_id, K.DUE_SOON, f"due:{case.pk}:{case.due_date}", case, date=str(case.due_date)
-            )
+            _case_row(case.assignee_id, K.DUE_SOON, f"due:{case.pk}:{case.due_date}", case, **_due(case))
         )
     newly_late = open_cases.filter(
         assignee__in=staff, due_date__lt=today, due_date__gte=previous_workday(today)
@@ -162,7 +167,7 @@ def _committee_morning(committee_id: int, committee_name: str, today: datetime.d
                 K.OVERDUE,
                 f"overdue:{case.pk}:{case.due_date}",
                 case,
-                date=str(case.due_date),
+                **_due(case),
             )
         )
 
