@@ -279,6 +279,12 @@ def holds_grouped_mobile(*texts: str) -> bool:
     return any(grouped_shown_mobiles(fold(mask_numbers_in_text(text)).lower()) for text in texts)
 
 
+def holds_wide_star(*texts: str) -> bool:
+    """Whether any of these texts holds a star typed full width (＊, a Chinese input method's) or ✱,
+    which the key holds as * since cases migration 0036 (common.masking.fold), as the box reads it."""
+    return any("＊" in text or "✱" in text for text in texts)
+
+
 def reindex_cases_at(*, building=None, household=None) -> None:
     """A building's or a household's address changed: the keys of the cases there (a building's:
     its own cases and its households')."""

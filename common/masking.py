@@ -11,7 +11,7 @@ method between the groups, groups of any length; the text is shown as typed, its
 import re
 from collections.abc import Callable
 
-# Full-width digits, letters, brackets and plus, and the spaces and dashes Chinese input methods type
+# Full-width digits, letters, brackets, plus and stars, and the spaces and dashes Chinese input methods type
 # between a number's groups (ideographic space U+3000, full-width hyphen U+FF0D, en and em dashes),
 # read as their ASCII when looking for numbers: one character for one, so that a number found in the
 # folded text is at the same place in the text as typed, which is what is shown (its digits masked).
@@ -24,6 +24,10 @@ _FOLD = {
     0xFF08: "(",
     0xFF09: ")",
     0xFF0B: "+",
+    # A masked number copied by hand with a Chinese input method's star (138＊＊＊＊5678; ✱ from a
+    # symbol picker) is the one every page shows: its stars read as the search boxes read *.
+    0xFF0A: "*",
+    0x2731: "*",
 }
 
 

@@ -121,6 +121,13 @@ def _case_row(user_id: int, kind: str, key: str, case: Case, **params) -> Notifi
     )
 
 
+def _due(case: Case) -> dict:
+    """A reminder's due date, and whether it is provisional: counted over a year whose holidays are
+    not entered (Case.due_unsettled_years, as the case page and the rows say). Kept as it was when
+    told: the date the sentence gives is the one counted then, which the year's entry may move."""
+    return {"date": str(case.due_date), **({"provisional": True} if case.due_unsettled_years() else {})}
+
+
 def _committee_morning(committee_id: int, committee_name: str, today: datetime.date) -> Counter[str]:
     members = dict(
         Membership.objects.filter(committee_id=committee_id, user__is_active=True).values_list(
@@ -148,9 +155,7 @@ def _committee_morning(committee_id: int, committee_name: str, today: datetime.d
     soon = open_cases.filter(assignee__in=staff, due_date__gt=today, due_date__lte=next_workday(today))
     for case in soon:
         rows.append(
-            _case_row(
-                case.assignee_id, K.DUE_SOON, f"due:{case.pk}:{case.due_date}", case, date=str(case.due_date)
-            )
+            _case_row(case.assignee_id, K.DUE_SOON, f"due:{case.pk}:{case.due_date}", case, **_due(case))
         )
     newly_late = open_cases.filter(
         assignee__in=staff, due_date__lt=today, due_date__gte=previous_workday(today)
@@ -162,7 +167,7 @@ def _committee_morning(committee_id: int, committee_name: str, today: datetime.d
                 K.OVERDUE,
                 f"overdue:{case.pk}:{case.due_date}",
                 case,
-                date=str(case.due_date),
+                **_due(case),
             )
         )
 
@@ -304,8 +309,8 @@ def figure_links(
     (cases/filters.py), the late referrals' list of the committee (reports/views.py, ?assignee=)
     and the care roster (residents/filters.py, ?due_by=). A secretary's overdue, unassigned, late
     replies and follow-ups are the committee's; the rest are the reader's own. Someone with posts in
-    several committees has each list kept to this committee's cases (the roster has no committee
-    filter: theirs lists their grids of every committee)."""
+    several committees has each list kept to this committee's (the roster's too: its visits are
+    counted per committee)."""
 
     def cases(**params) -> str:
         return _case_list(params, committee_id if several else None)
@@ -314,7 +319,7 @@ def figure_links(
     links = {
         "due_today": cases(status="open", assignee=user_id, due_from=today, due_to=today),
         "overdue": cases(overdue=1) if secretary else cases(assignee=user_id, overdue=1),
-        "visits": f"{reverse('residents:roster')}?{urlencode({'worker': 'me', 'due_by': week_end})}",
+        "visits": _roster({"worker": "me", "due_by": week_end}, committee_id if several else None),
         "unassigned": cases(status="open", assignee="none"),
         "late_replies": late if secretary else f"{late}?{urlencode({'assignee': user_id})}",
         "follow_ups": cases(follow_up="due"),
@@ -327,6 +332,13 @@ def _case_list(params: dict, committee_id: int | None) -> str:
     if committee_id is not None:
         params = {**params, "committee": committee_id}
     return f"{reverse('cases:list')}?{urlencode(params)}"
+
+
+def _roster(params: dict, committee_id: int | None) -> str:
+    """The care roster with these filters, kept to one committee (for someone with posts in several)."""
+    if committee_id is not None:
+        params = {**params, "committee": committee_id}
+    return f"{reverse('residents:roster')}?{urlencode(params)}"
 
 
 def _main_link(

@@ -93,6 +93,14 @@ def _of_committee(p: dict, s: str) -> str:
     return _("%(committee)s: %(figures)s") % {"committee": p["committee"], "figures": s}
 
 
+def _due(p: dict, settled: str, provisional: str) -> str:
+    """A reminder's sentence with its due date, the one for a provisional date when it was so when
+    told (notifications/reminders.py _due: counted over a year whose holidays are not entered),
+    marked as the case rows mark it (到期（暂定）)."""
+    words = provisional if p.get("provisional") else settled
+    return words % {"case": _case(p), "date": p.get("date", "")}
+
+
 def _import(p: dict) -> str:
     values = {"file": p.get("file", ""), "rows": p.get("rows", 0), "bad": p.get("bad", 0)}
     match p.get("outcome"):
@@ -139,9 +147,17 @@ def _sentence(n: Notification) -> str:
         case K.REPLY:
             s = _("%(body)s replied on case %(case)s.") % {"body": _body(p), "case": case}
         case K.DUE_SOON:
-            s = _("Case %(case)s is due on %(date)s.") % {"case": case, "date": p.get("date", "")}
+            s = _due(
+                p,
+                _("Case %(case)s is due on %(date)s."),
+                _("Case %(case)s is due on %(date)s (provisional)."),
+            )
         case K.OVERDUE:
-            s = _("Case %(case)s is overdue (due %(date)s).") % {"case": case, "date": p.get("date", "")}
+            s = _due(
+                p,
+                _("Case %(case)s is overdue (due %(date)s)."),
+                _("Case %(case)s is overdue (due %(date)s, provisional)."),
+            )
         case K.REPLY_LATE:
             s = _("%(body)s has not replied on case %(case)s (expected by %(date)s).") % {
                 "body": _body(p),

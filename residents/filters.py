@@ -3,8 +3,9 @@ does (cases/filters.py), so that each list reads its bookmarkable URL in one pla
 
 Invalid parameters are left out of cleaned_data and so not filtered on (never an error page).
 Resident list: q (text), status (active, archived or all; active by default), building and grid
-(ids), category (code). Roster: worker ("me" or a user id), grid (id), category (code), overdue=1,
-due_by (YYYY-MM-DD: next visit due on or before it).
+(ids), category (code). Roster: committee (id: one of the reader's, for who has posts in several),
+worker ("me" or a user id), grid (id), category (code), overdue=1, due_by (YYYY-MM-DD: next visit due
+on or before it).
 """
 
 from django import forms
@@ -40,6 +41,9 @@ class ResidentFilterForm(forms.Form):
 
 
 class RosterFilterForm(forms.Form):
+    # One of the reader's committees (the view checks it is one), as the case list's ?committee=: the
+    # roster of someone with posts in several, kept to one (the morning list's visits link).
+    committee = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     worker = forms.CharField(required=False)
     grid = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     category = forms.CharField(required=False)
@@ -58,6 +62,7 @@ class RosterFilterForm(forms.Form):
         self.is_valid()
         data = self.cleaned_data
         return {
+            "committee": data.get("committee"),
             "worker": data.get("worker", ""),
             "grid": data.get("grid"),
             "category": data.get("category", ""),

@@ -326,12 +326,16 @@ def roster(request: HttpRequest) -> HttpResponse:
     if not committee_ids:
         raise PermissionDenied(Perm.VIEW_SENSITIVE)
     today = timezone.localdate()
+    filters = RosterFilterForm(request.GET).filters()
+    # One committee of several (?committee=, as the case list's): the morning list's visits figure is
+    # counted per committee, and its link lists that committee's. Another id is no filter.
+    chosen = filters["committee"] if filters["committee"] in committee_ids else None
+    shown_ids = [chosen] if chosen else committee_ids
     residents = (
-        care_roster(committee_ids)
+        care_roster(shown_ids)
         .select_related("household__building__grid__worker")
         .prefetch_related("care_categories")
     )
-    filters = RosterFilterForm(request.GET).filters()
     residents = filter_roster(residents, filters, user=request.user)
     categories = list(CareCategory.objects.filter(visit_every_days__isnull=False))
     residents, category = filter_by_category(
@@ -348,10 +352,15 @@ def roster(request: HttpRequest) -> HttpResponse:
     ctx = {
         "page": page,
         "today": today,
-        "grids": Grid.objects.filter(committee_id__in=committee_ids).only("name"),
-        "workers": User.objects.filter(grids__committee_id__in=committee_ids)
-        .distinct()
-        .order_by("full_name"),
+        # The committee's select for who has posts in several (their names from the cache).
+        "committees": [
+            (pk, name) for pk, name, _street in request.access.committee_names() if pk in committee_ids
+        ]
+        if len(committee_ids) > 1
+        else [],
+        "committee_id": chosen,
+        "grids": Grid.objects.filter(committee_id__in=shown_ids).only("name"),
+        "workers": User.objects.filter(grids__committee_id__in=shown_ids).distinct().order_by("full_name"),
         "categories": categories,
         "category": category,
         "grid_id": filters["grid"],

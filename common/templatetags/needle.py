@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
+from committee.roles import Role
 from common import masking
 from common.escaping import dates_kept_whole, escape
 from common.post_only import back_from
@@ -112,7 +113,8 @@ def account_menu(context) -> str:
     # The words first: makemessages does not read calls of gettext inside f-strings.
     words = {
         "menu": _("Account menu"),
-        "administrator": _("administrator"),
+        # The role's own label (Administrator, 管理员), as the admin and the rows name it.
+        "administrator": str(Role.ADMIN.label),
         "admin": _("Admin"),
         "password": _("Change password"),
         "notifications": _("Notification settings"),

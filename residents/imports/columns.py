@@ -18,6 +18,8 @@ from residents.imports.reading import FileProblem
 class Column:
     key: str
     header: str  # the template's Chinese header
+    # The English one, capitalised as the English pages' labels are (the preview's change list and
+    # columns found, the import page's list); a file's header is read whichever case it is written in.
     header_en: str
     aliases: tuple[str, ...]
     required: bool = False
@@ -26,21 +28,21 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("road", "路名", "road", ("路", "道路", "街路", "street"), True, gettext_lazy("e.g. 定海路"), 30),
+    Column("road", "路名", "Road", ("路", "道路", "街路", "street"), True, gettext_lazy("e.g. 定海路"), 30),
     Column(
         "lane",
         "弄",
-        "lane",
+        "Lane",
         ("弄号", "lane no"),
         False,
         gettext_lazy("Empty for a building on the road itself."),
         10,
     ),
     Column(
-        "number", "号", "number", ("楼号", "门牌号", "幢", "building", "building number", "no"), True, "", 10
+        "number", "号", "Number", ("楼号", "门牌号", "幢", "building", "building number", "no"), True, "", 10
     ),
-    Column("room", "室", "room", ("室号", "房号", "房间号", "门牌室号"), True, "", 10),
-    Column("name", "姓名", "name", ("名字", "居民姓名", "full name"), True, "", 30),
+    Column("room", "室", "Room", ("室号", "房号", "房间号", "门牌室号"), True, "", 10),
+    Column("name", "姓名", "Name", ("名字", "居民姓名", "full name"), True, "", 30),
     Column(
         "id_number",
         "身份证号",
@@ -52,7 +54,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "gender",
         "性别",
-        "gender",
+        "Gender",
         ("sex",),
         False,
         gettext_lazy("男 or 女; taken from the ID number when empty."),
@@ -60,7 +62,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "birth_date",
         "出生日期",
-        "birth date",
+        "Birth date",
         ("生日", "出生年月日", "date of birth", "birthday"),
         False,
         gettext_lazy("e.g. 1950-03-01; taken from the ID number when empty."),
@@ -68,23 +70,23 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "phone",
         "联系电话",
-        "phone",
+        "Phone",
         ("电话", "手机", "手机号", "手机号码", "电话号码", "mobile", "telephone"),
         False,
         gettext_lazy("A mobile or a Shanghai landline."),
     ),
-    Column("relation_to_head", "与户主关系", "relation to head", ("关系", "relation"), False),
-    Column("residency_status", "居住状态", "residency status", ("人口类型", "户籍状态", "residency"), False),
-    Column("housing_type", "房屋类型", "housing type", ("房屋性质", "housing"), False),
+    Column("relation_to_head", "与户主关系", "Relation to head", ("关系", "relation"), False),
+    Column("residency_status", "居住状态", "Residency status", ("人口类型", "户籍状态", "residency"), False),
+    Column("housing_type", "房屋类型", "Housing type", ("房屋性质", "housing"), False),
     Column(
         "care_categories",
         "关爱类别",
-        "care categories",
+        "Care categories",
         ("重点关爱类别", "关爱对象类别", "care category"),
         False,
         gettext_lazy("Several separated by 、 or commas."),
     ),
-    Column("notes", "备注", "notes", ("说明", "note"), False, "", NOTE_MAX),  # the registry form's limit
+    Column("notes", "备注", "Notes", ("说明", "note"), False, "", NOTE_MAX),  # the registry form's limit
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 REQUIRED = [c for c in COLUMNS if c.required]

@@ -3,13 +3,18 @@
 resident's page) are found by the digits it shows, for every reader, among the cases they may see;
 the hidden digits still find nothing."""
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 
 from audit.models import AccessRecord
 from cases import services
+from cases.models import Case
+from cases.search import holds_wide_star
+from committee.scoping import unscoped
 from tests.cases.page_text import titles_found
 from tests.factories import make_building, make_case, make_household, make_resident, valid_id
 
@@ -86,3 +91,44 @@ def test_a_search_by_a_masked_number_is_no_search_by_a_full_number(org, zhou, as
     client = as_user(org.secretary_a)
     assert _titles(client, "189****3827") == {"楼道堆物", "困难家庭申请补助"}
     assert not AccessRecord.all_objects.filter(kind=AccessRecord.Kind.SEARCH_FULL).exists()
+
+
+@pytest.mark.parametrize("persona", ["secretary_a", "worker_a"])
+def test_a_masked_number_typed_with_a_chinese_input_methods_star_finds_the_case(org, zhou, as_user, persona):
+    """A Chinese input method types the star full width (＊, as it types １３８): 138＊＊＊＊5678 copied
+    by hand from the case's text is the 138****5678 the page shows, as １３８ is 138; ✱ too. And
+    a party's numbers as their resident's page shows them (the ID number's stars as well)."""
+    client = as_user(getattr(org, persona))
+    for q in [
+        "138＊＊＊＊5678",
+        "１３８＊＊＊＊５６７８",
+        "138 ＊＊＊＊ 5678",
+        "138✱✱✱✱5678",
+        "（021）＊＊＊＊2100",
+    ]:
+        assert _titles(client, q) == {"来电反映漏水"}, q
+    theirs = {"楼道堆物", "困难家庭申请补助"} if persona == "secretary_a" else {"楼道堆物"}
+    assert _titles(client, "189＊＊＊＊3827") == theirs
+    assert _titles(client, f"{zhou.id_number[:4]}{'＊' * 10}{zhou.id_number[-4:]}") == theirs
+    assert _titles(client, "1381＊＊＊5678") == set()  # a digit a page never shows: nothing
+
+
+def test_the_upgrade_folds_the_wide_stars_of_keys_written_before(org, zhou, as_user):
+    """A case's text with a number typed masked by hand with the full-width star: its key, written
+    before the box read ＊ as *, is rewritten by cases migration 0036 (and no other case's)."""
+    with unscoped():
+        case = make_case(org.worker_a, org.a, title="噪音扰民", description="手机 139＊＊＊＊1234 待核实")
+        assert "139****1234" in Case.all_objects.get(pk=case.pk).search_key  # folded as written now
+        Case.all_objects.filter(pk=case.pk).update(
+            search_key=f" {case.number} 噪音扰民 手机 139＊＊＊＊1234 待核实 "
+        )
+        untouched = {c.pk: c.search_key for c in Case.all_objects.exclude(pk=case.pk)}
+    client = as_user(org.worker_a)
+    assert titles_found(client, "139＊＊＊＊1234", ("噪音扰民",)) == set()
+    assert holds_wide_star(case.description) and not holds_wide_star("手机 139****1234", "１３９")
+    migration = importlib.import_module("cases.migrations.0036_search_key_wide_stars")
+    migration.fold_wide_stars_in_keys(django_apps, None)
+    assert titles_found(client, "139＊＊＊＊1234", ("噪音扰民",)) == {"噪音扰民"}
+    assert titles_found(client, "139****1234", ("噪音扰民",)) == {"噪音扰民"}
+    with unscoped():
+        assert {c.pk: c.search_key for c in Case.all_objects.exclude(pk=case.pk)} == untouched

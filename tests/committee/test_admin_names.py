@@ -42,6 +42,18 @@ def test_a_role_reads_as_a_label_in_english_and_as_before_in_chinese(org, as_use
     assert '<option value="worker" selected>居委干部</option>' in admin.get(url, headers=ZH).text
 
 
+def test_the_account_menu_names_the_administrator_by_the_roles_label(org, as_user):
+    """The account menu's "管理员 · 管理员" reads "… · Administrator" in English: the role's own label
+    (committee/roles.py, context "role"), not a word of its own in lower case."""
+    client = as_user(org.superuser)
+    for headers, role in ((EN, "Administrator"), (ZH, "管理员")):
+        page = client.get(reverse("home"), headers=headers).text
+        menu = re.search(r'<div class="usermenu-panel">\s*<p class="muted">(.*?)</p>', page)[1]
+        assert menu == f"{org.superuser.display_name} · {role}", menu
+    assert "usermenu-panel" in (worker := as_user(org.worker_a).get(reverse("home"), headers=EN).text)
+    assert "· Administrator" not in worker
+
+
 def test_the_admin_index_names_the_login_records_apart_from_the_access_log(org, as_user):
     client = as_user(org.superuser)
     english = _index_entries(client.get(reverse("admin:index"), headers=EN).text)

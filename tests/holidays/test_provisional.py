@@ -124,3 +124,65 @@ def test_an_entered_years_holiday_names_read_in_the_readers_language():
     # The names the library gives a year it knows read the same way.
     with translation.override("en"):
         assert "(Spring Festival)" in day_off_warning(D(2026, 2, 17))
+
+
+def test_the_printed_sheet_marks_a_provisional_due_date(org, as_user):
+    """The A4 sheet for the paper file says what the case page says: the date may move (review 6
+    follow-up). A date set by hand is printed as it is."""
+    logged = D(FAR, 12, 24)
+    counted = make_case(org.worker_a, org.a, at=logged_on(logged), assignee=org.worker_a)
+    by_hand = make_case(org.worker_a, org.a, at=logged_on(logged), due_date=D(FAR, 12, 30))
+    client = as_user(org.worker_a)
+
+    def sheet(case, **headers) -> str:
+        return text_of(client.get(reverse("cases:print", args=[case.pk]), headers=headers).content.decode())
+
+    assert f"期限 {counted.due_date}（暂定）" in sheet(counted)
+    assert f"Due {counted.due_date} (provisional)" in sheet(counted, **EN)
+    assert f"期限 {by_hand.due_date} 承办人" in sheet(by_hand) and "暂定" not in sheet(by_hand)
+    assert "provisional" not in sheet(by_hand, **EN)
+    _enter(FAR, {D(FAR, 1, 1): ("holiday", "元旦")})
+    _enter(FAR + 1, {D(FAR + 1, 1, 1): ("holiday", "元旦")})
+    assert "暂定" not in sheet(counted)
+
+
+def test_the_reminders_of_a_provisional_due_date_say_so(org, as_user):
+    """The morning's "due on" and "overdue" reminders state the due date: marked as the rows mark it
+    when it was counted over a year whose holidays are not entered, in the inbox, the bell and the
+    e-mail (notifications/sentences.py), in both languages."""
+    from notifications.models import Notification
+    from notifications.reminders import morning, next_workday, previous_workday
+    from notifications.sentences import sentence
+
+    logged = D(FAR, 12, 24)
+    counted = make_case(org.worker_a, org.a, title="漏水", at=logged_on(logged), assignee=org.worker_a)
+    by_hand = make_case(
+        org.worker_a,
+        org.a,
+        title="堆物",
+        at=logged_on(logged),
+        assignee=org.worker_a,
+        due_date=counted.due_date,
+    )
+    assert counted.due_unsettled_years() and not by_hand.due_unsettled_years()
+    morning(previous_workday(counted.due_date))
+    morning(next_workday(counted.due_date))
+    K = Notification.Kind
+    told = {
+        (n.kind, n.params["title"]): n
+        for n in Notification.objects.filter(recipient=org.worker_a, kind__in=[K.DUE_SOON, K.OVERDUE])
+    }
+    day = counted.due_date
+    expected = {
+        (K.DUE_SOON, "漏水"): (f"将于 {day} 到期（暂定）。", f"is due on {day} (provisional)."),
+        (K.OVERDUE, "漏水"): (f"已超期（{day} 到期，暂定）。", f"is overdue (due {day}, provisional)."),
+        (K.DUE_SOON, "堆物"): (f"将于 {day} 到期。", f"is due on {day}."),
+        (K.OVERDUE, "堆物"): (f"已超期（{day} 到期）。", f"is overdue (due {day})."),
+    }
+    for key, (chinese, english) in expected.items():
+        with translation.override("zh-hans"):
+            assert sentence(told[key]).endswith(chinese), key
+        with translation.override("en"):
+            assert sentence(told[key]).endswith(english), key
+    inbox = text_of(as_user(org.worker_a).get(reverse("notifications:list")).content.decode())
+    assert f"漏水 将于 {day} 到期（暂定）。" in inbox and f"堆物 将于 {day} 到期。" in inbox

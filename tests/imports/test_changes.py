@@ -2,6 +2,8 @@
 bad row (never a rename, nor a move, of whoever holds it), every update is listed old → new, a move
 reads as a move, and a household the file leaves without its head is named."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -114,7 +116,16 @@ def test_the_preview_lists_each_update_old_to_new_masked(org, as_user, family):
     # The same run read in English: the columns and the choices in English.
     client.cookies["django_language"] = "en"
     english = client.get(url).text
-    assert "What would be updated" in english and "relation to head" in english
+    assert "What would be updated" in english
+    # The fields' names are labels, capitalised in English as the page's others (the columns found too).
+    assert re.findall(r"<dt>([^<]*)</dt>", english) == [
+        "Phone",
+        "Relation to head",
+        "Residency status",
+        "Notes",
+    ]
+    assert re.findall(r"<dt>([^<]*)</dt>", page) == ["联系电话", "与户主关系", "居住状态", "备注"]
+    assert "<strong>Phone</strong>" in english and "<strong>Relation to head</strong>" in english
     assert '<span class="import-old">Spouse</span>' in english  # the choices as labels
     assert '<span class="import-new">Head of household</span>' in english
 

@@ -165,3 +165,40 @@ def test_someone_in_two_committees_has_each_lists_links_kept_to_its_committee(or
     for n in Notification.objects.filter(recipient=org.worker_a, kind=K.DIGEST):
         assert _listed(client, n.params["links"]["overdue"]) == n.params["overdue"]
         assert "committee=" in n.url
+
+
+def test_someone_in_two_committees_has_each_mornings_visits_kept_to_its_committee(org, as_user, today):
+    """A worker with grids in two committees has a morning list from each, its visits counted in that
+    committee: the roster its link opens lists that committee's (?committee=, as the case list's),
+    as many rows as the figure, not their grids of both."""
+    from committee.models import Membership
+
+    Membership.objects.create(user=org.worker_a, committee=org.b, role=Role.WORKER)
+    for committee, due in ((org.a, [today, today]), (org.b, [today - DAY, today, today])):
+        grid = Grid.all_objects.create(committee=committee, name="一网格", worker=org.worker_a)
+        building = make_building(committee)
+        building.grid = grid
+        building.save()
+        for i, day in enumerate(due):
+            resident = make_resident(committee, building=building, name=f"关爱{committee.pk}-{i}")
+            Resident.all_objects.filter(pk=resident.pk).update(next_visit_due=day)
+    morning(today)
+    client = as_user(org.worker_a)
+    lists = {n.key: n for n in Notification.objects.filter(recipient=org.worker_a, kind=K.DIGEST)}
+    assert {key: n.params["visits"] for key, n in lists.items()} == {
+        f"digest:{org.a.pk}:{today}": 2,
+        f"digest:{org.b.pk}:{today}": 3,
+    }
+    for n in lists.values():
+        url = n.params["links"]["visits"]
+        assert f"committee={n.key.split(':')[1]}" in url
+        assert _listed(client, url) == n.params["visits"], url
+    # The roster itself offers the committee to a worker in several, and not to one in one.
+    page = client.get(reverse("residents:roster")).content.decode()
+    assert 'name="committee"' in page and f'<option value="{org.b.pk}">' in page
+    assert _listed(client, reverse("residents:roster")) == 5
+    assert (
+        'name="committee"' not in as_user(org.secretary_a).get(reverse("residents:roster")).content.decode()
+    )
+    # Another committee's id (not theirs) is no filter, as the case list's.
+    assert _listed(client, f"{reverse('residents:roster')}?committee={org.c.pk}") == 5

@@ -187,7 +187,19 @@ def test_the_roster_reads_grid_category_and_worker_filters(org, as_user, roster_
 
 
 @pytest.mark.parametrize(
-    "params", ["grid=abc", "grid=-1", "worker=x", "worker=0", "overdue=yes", "category=nonsense", "page=zz"]
+    "params",
+    [
+        "grid=abc",
+        "grid=-1",
+        "worker=x",
+        "worker=0",
+        "overdue=yes",
+        "category=nonsense",
+        "page=zz",
+        "committee=abc",
+        "committee=0",
+        "committee=99999999",  # not one of theirs: no filter, as the case list's
+    ],
 )
 def test_invalid_roster_parameters_are_ignored(org, as_user, roster_people, params):
     response = as_user(org.worker_a).get(reverse("residents:roster") + "?" + params)

@@ -99,3 +99,27 @@ def test_a_box_of_stars_and_hyphens_is_read_at_once(q):
     started = time.monotonic()
     search_terms(q, local_landlines=True, shown=True)
     assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize("persona", ["secretary_a", "worker_a"])
+def test_a_masked_number_typed_with_a_chinese_input_methods_star_reads_as_the_page_shows_it(
+    org, people, as_user, persona
+):
+    """A Chinese input method types the star full width (＊, as it types １３８): copied by hand from a
+    page, 189＊＊＊＊3827 is the 189****3827 the page shows, as １８９ is 189; ✱ (a symbol picker's)
+    too. In groups as well, and an ID number's stars."""
+    client = as_user(getattr(org, persona))
+    id_shown = f"{people.id_number[:4]}{'＊' * 10}{people.id_number[-4:]}"
+    assert search_terms("189＊＊＊＊3827", shown=True) == ["189****3827"]
+    for q in [
+        "189＊＊＊＊3827",
+        "１８９＊＊＊＊３８２７",
+        "189 ＊＊＊＊ 3827",
+        "189✱✱✱✱3827",
+        "周 189＊＊**3827",
+    ]:
+        assert _names(client, q) == ({"周琴"} if q.startswith("周") else {"周琴", "李海华"}), q
+    assert _names(client, id_shown) == {"周琴"}
+    assert _names(client, "＊＊＊＊＊＊＊7788") == {"周琴"}
+    # The hidden digits still match no one, however the star is typed.
+    assert _names(client, "1898＊＊＊3827") == set()
