@@ -131,7 +131,7 @@ def test_in_english_the_preview_says_what_changes_and_its_figures_fit(
     )
     change = page.locator(".import-changes li").filter(has_text="严俊杰")
     expect(change).to_contain_text("Moves 定海路449弄12号302室")
-    expect(change.locator(".import-fields")).to_contain_text("phone")
+    expect(change.locator(".import-fields")).to_contain_text("Phone")
     expect(change.locator(".import-new")).to_have_text("139****0000")
     # The figures fit the screen: nothing of the table is cut off or scrolled out of sight.
     table = page.locator(".import-counts")
