@@ -33,13 +33,7 @@ def committee_rows(rows) -> SafeString:
         name = f'<a href="{escape(dashboard_url(committee.pk))}">{escape(committee.name)}</a>'
         cells = (
             f'<th scope="row">{name}</th>',
-            _linked(links["open"], h.open),
-            _linked(links["overdue"], h.overdue, ' class="badge red"' if h.overdue else ""),
-            _linked(links["new_this_month"], h.new_this_month),
-            _linked(links["resolved_this_month"], h.resolved_this_month),
-            f'<td class="num">{_or_dash(h.median_days, language)}</td>',
-            f'<td class="num">{_or_dash(h.satisfaction_rate, language, "%")}</td>',
-            _linked(late_url(committee.pk), h.late_referrals),
+            *_figure_cells(h, links, late_url(committee.pk), language),
             f'<td class="num">{roster}</td>',
         )
         out.append(f'\n      <tr data-committee="{int(committee.pk)}">')
@@ -59,18 +53,25 @@ def street_rows(rows) -> SafeString:
         cells = (
             f'<th scope="row"><a href="{escape(row["url"])}">{escape(row["street"].name)}</a></th>',
             f'<td class="num">{int(row["committees"])}</td>',
-            _linked(links["open"], h.open),
-            _linked(links["overdue"], h.overdue, ' class="badge red"' if h.overdue else ""),
-            _linked(links["new_this_month"], h.new_this_month),
-            _linked(links["resolved_this_month"], h.resolved_this_month),
-            f'<td class="num">{_or_dash(h.median_days, language)}</td>',
-            f'<td class="num">{_or_dash(h.satisfaction_rate, language, "%")}</td>',
-            _linked(links["late_referrals"], h.late_referrals),
+            *_figure_cells(h, links, links["late_referrals"], language),
         )
         out.append(f'\n      <tr data-street="{int(row["street"].pk)}">')
         out.extend(f"\n        {cell}" for cell in cells)
         out.append("\n      </tr>\n    ")
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped or an int
+
+
+def _figure_cells(h, links, late_url: str, language: str | None) -> tuple[str, ...]:
+    """The seven figure cells a committee's row and a street's share, each count linking to its list."""
+    return (
+        _linked(links["open"], h.open),
+        _linked(links["overdue"], h.overdue, ' class="badge red"' if h.overdue else ""),
+        _linked(links["new_this_month"], h.new_this_month),
+        _linked(links["resolved_this_month"], h.resolved_this_month),
+        f'<td class="num">{_or_dash(h.median_days, language)}</td>',
+        f'<td class="num">{_or_dash(h.satisfaction_rate, language, "%")}</td>',
+        _linked(late_url, h.late_referrals),
+    )
 
 
 def _linked(url: str, count: int, attributes: str = "") -> str:
