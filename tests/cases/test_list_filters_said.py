@@ -186,7 +186,7 @@ def test_a_filter_that_cannot_be_read_is_said_not_applied(org, as_user, param, v
     client = as_user(org.secretary_a)
     for language, said in ((ZH, f"未按此筛选：{chinese}"), (EN, f"Not applied: {english}")):
         page = _page(client, {"status": "", param: value}, language)
-        notice = re.search(r'<div class="form-errors not-applied" role="alert">(.*?)</div>', page, re.S)
+        notice = re.search(r'<div class="form-errors not-applied" role="alert"[^>]*>(.*?)</div>', page, re.S)
         assert notice and said in text_of(notice[1]), language
         assert "路面坑洼" in page and "楼道积水" in page  # left out: the list shows more than was asked
         assert _chips(page) == {}  # and no chip says it is applied
@@ -228,7 +228,7 @@ def test_a_from_later_than_its_to_is_said_not_applied(org, as_user, start, end, 
     client = as_user(org.secretary_a)
     for language, said in ((ZH, f"未按此筛选：{chinese}"), (EN, f"Not applied: {english}")):
         page = _page(client, {"status": "", start: "2026-12-31", end: "2026-12-01"}, language)
-        notice = re.search(r'<div class="form-errors not-applied" role="alert">(.*?)</div>', page, re.S)
+        notice = re.search(r'<div class="form-errors not-applied" role="alert"[^>]*>(.*?)</div>', page, re.S)
         assert notice and said in text_of(notice[1]), (language, text_of(notice[1]) if notice else page[:300])
         assert list(_query(next(iter(_chips(page).values()), "?")).keys()) != [start]
         assert len(_chips(page)) == 1  # the "to" alone
@@ -339,7 +339,7 @@ def test_a_filter_from_a_link_that_cannot_be_used_is_said_above_the_results_the_
 
 def _fix_link(page: str) -> tuple[str, str]:
     """The "not applied" notice's link: its address (unescaped) and its words."""
-    notice = re.search(r'<div class="form-errors not-applied" role="alert">(.*?)</div>', page, re.S)[1]
+    notice = re.search(r'<div class="form-errors not-applied" role="alert"[^>]*>(.*?)</div>', page, re.S)[1]
     href, words = re.search(r'<a href="([^"]+)" data-open-filters>(.*?)</a>', notice).groups()
     return html.unescape(href), words
 
