@@ -231,4 +231,5 @@ def test_a_chase_with_a_new_date_takes_the_referral_off_the_figure_and_the_list_
     morning(today)
     assert _morning_list(org.worker_a).params["late_replies"] == 1 == _listed(client, url)
     # The whole committee's list, from another page, says nothing of a morning.
-    assert b"data-morning-figure" not in client.get(reverse("reports:late_referrals", args=[org.a.pk])).content
+    whole = reverse("reports:late_referrals", args=[org.a.pk])
+    assert b"data-morning-figure" not in client.get(whole).content
