@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from holidays import calendar
 from holidays.models import HolidayDay, HolidayYear
@@ -207,10 +207,16 @@ class HolidayYearAdmin(admin.ModelAdmin):
                 HolidayDay(schedule=form.instance, date=d.date, kind=d.kind, name=d.name) for d in days
             )
             workdays = sum(day.kind == HolidayDay.Kind.WORKDAY for day in days)
+            off = len(days) - workdays
+            # Each count with its own plural ("1 make-up working days", review 7, item 7).
             messages.success(
                 request,
-                _("Added from the notice: %(off)s days off and %(on)s make-up working days.")
-                % {"off": len(days) - workdays, "on": workdays},
+                _("Added from the notice: %(off)s and %(on)s.")
+                % {
+                    "off": ngettext("%(n)s day off", "%(n)s days off", off) % {"n": off},
+                    "on": ngettext("%(n)s make-up working day", "%(n)s make-up working days", workdays)
+                    % {"n": workdays},
+                },
             )
         off = form.instance.days.filter(kind=HolidayDay.Kind.HOLIDAY).count()
         if off < statutory_days(year):

@@ -183,6 +183,10 @@ def test_the_notices_own_return_to_work_says_nothing(org, as_user):
     assert "已按通知添加：放假 10 天，调休上班 1 天。" in page, page[:2000]
     days = dict(HolidayYear.objects.get(year=YEAR).days.values_list("date", "kind"))
     assert days[make_up] == "workday" and resumes not in days
+    # In English, each count with its own plural (it said "1 make-up working days").
+    HolidayYear.objects.all().delete()
+    english = text_of(_post(as_user(org.superuser), lines, headers=EN, follow=True).content.decode())
+    assert "Added from the notice: 10 days off and 1 make-up working day." in english
     assert [days[D(YEAR, 1, n)] for n in (1, 2, 3)] == ["holiday"] * 3
 
 
