@@ -121,26 +121,39 @@ class XlsxWriter:
         self._text = add({"num_format": "@"})
 
     def sheet(
-        self, title: str, columns: Sequence[Column], rows: Iterable[Sequence], *, autofilter: bool = True
+        self,
+        title: str,
+        columns: Sequence[Column],
+        rows: Iterable[Sequence],
+        *,
+        autofilter: bool = True,
+        about: Sequence[str] = (),
     ) -> int:
         """Write one sheet from an iterable of row tuples; returns the number of data rows.
 
-        A row shorter than the columns is padded with empty cells (a line of guidance in column A)."""
+        A row shorter than the columns is padded with empty cells (a line of guidance in column A).
+        `about`: lines above the headers, one a row in column A, saying what the file holds (an export's
+        filters: the access log's file handed to an auditor said nothing of its scope, review 7)."""
         if self._closed:
             raise ValueError("The workbook was saved or abandoned: no sheet can be added.")
         ws = self.workbook.add_worksheet(title[:31], worksheet_class=_Worksheet)
+        for line, text in enumerate(about):
+            ws.write_string(line, 0, cell_text(str(text)))
+        top = len(about)  # the headers' row
         for index, column in enumerate(columns):
             ws.set_column(index, index, column.width, self._text if column.text_cells else None)
-            ws.write_string(0, index, str(column.header), self._required if column.required else self._header)
+            ws.write_string(
+                top, index, str(column.header), self._required if column.required else self._header
+            )
             if column.choices:
                 _drop_down(ws, index, column)
-        ws.freeze_panes(1, 0)
+        ws.freeze_panes(top + 1, 0)
         # Printed as the street files a 台账: A4 landscape, all columns on one page's width (as many
         # pages long as it takes), the header row at the top of every page.
         ws.set_paper(9)
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
-        ws.repeat_rows(0)
+        ws.repeat_rows(top)
         text_formats = [
             self._wrap if column.kind == "wrap" else self._text if column.text_cells else None
             for column in columns
@@ -156,7 +169,7 @@ class XlsxWriter:
                 for index, value in enumerate(row):
                     if index >= width:
                         raise ValueError(f"row {count} has {len(row)} cells for {width} columns")
-                    self._cell(ws, count, index, value, text_formats[index], money[index])
+                    self._cell(ws, top + count, index, value, text_formats[index], money[index])
         except BaseException:
             # Rows that fail half-way (a replica read that fails, and the view runs again on the
             # primary): the abandoned workbook's temporary files are closed and removed now, not
@@ -165,7 +178,7 @@ class XlsxWriter:
             self.discard()
             raise
         if autofilter:
-            ws.autofilter(0, 0, count, width - 1)
+            ws.autofilter(top, 0, top + count, width - 1)
         self.rows_written[title] = count
         return count
 

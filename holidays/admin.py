@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from holidays import calendar
 from holidays.models import HolidayDay, HolidayYear
@@ -33,7 +33,9 @@ class HolidayDaysFormSet(forms.BaseInlineFormSet):
             if year and data["date"].year != year:
                 form.add_error("date", _("This day is not in %(year)s.") % {"year": year})
             holidays += data.get("kind") == HolidayDay.Kind.HOLIDAY
-        if year and not holidays:
+        # Lines the box refused are said there, with their numbers: a year whose holidays were in them
+        # is not also "without holidays" (review 7, item 7: a second, misleading error).
+        if year and not holidays and not getattr(self.instance, "notice_refused", False):
             raise ValidationError(
                 _(
                     "Enter the year's holidays from the State Council's notice (at least New Year's Day): "
@@ -136,12 +138,14 @@ class HolidayYearForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error(None, error)  # on the year's field
         self.instance.days_from_notice = []
+        self.instance.notice_refused = False
         lines = data.get("notice_lines", "")
         if lines.strip() and data.get("year") is not None and not self.has_error("year"):
             try:
                 days = read_notice(lines, data["year"])
             except ValidationError as error:
                 self.add_error("notice_lines", error)
+                self.instance.notice_refused = True
             else:
                 self.instance.days_from_notice = days
                 self._listed_below_already(days)
@@ -203,10 +207,16 @@ class HolidayYearAdmin(admin.ModelAdmin):
                 HolidayDay(schedule=form.instance, date=d.date, kind=d.kind, name=d.name) for d in days
             )
             workdays = sum(day.kind == HolidayDay.Kind.WORKDAY for day in days)
+            off = len(days) - workdays
+            # Each count with its own plural ("1 make-up working days", review 7, item 7).
             messages.success(
                 request,
-                _("Added from the notice: %(off)s days off and %(on)s make-up working days.")
-                % {"off": len(days) - workdays, "on": workdays},
+                _("Added from the notice: %(off)s and %(on)s.")
+                % {
+                    "off": ngettext("%(n)s day off", "%(n)s days off", off) % {"n": off},
+                    "on": ngettext("%(n)s make-up working day", "%(n)s make-up working days", workdays)
+                    % {"n": workdays},
+                },
             )
         off = form.instance.days.filter(kind=HolidayDay.Kind.HOLIDAY).count()
         if off < statutory_days(year):

@@ -11,8 +11,10 @@ days; any other part lists days off. A date is 2027-02-05, 2027/2/5, 2027年2月
 schedule's year); a range's end may be the day alone (1月1日至3日). What is in brackets (the
 weekday, the lunar date) is left out. The holiday's name is what remains (元旦 above); a make-up
 day takes its line's holiday's name. Nothing is guessed: a line with no date, a date outside the
-year, a range backwards or longer than a month, a day listed twice or a make-up day on Monday to
-Friday is refused, with the line's number and what was read.
+year, a range backwards or longer than a month or a day listed twice is refused, with the line's number
+and what was read. A 上班 day on Monday to Friday is an ordinary working day, the day the notice says work
+resumes ("1月4日（周一）上班。" after New Year on a Friday): it says nothing and writes nothing (review 7,
+item 7: it refused the notice's own sentence); only a Saturday or Sunday worked is a make-up day.
 """
 
 import datetime
@@ -20,10 +22,9 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
-from holidays.models import WORKDAY_ON_A_WEEKDAY, HolidayDay
+from holidays.models import HolidayDay
 
 _DATE = r"(?:(?P<{p}y>\d{{4}})\s*[-/.年]\s*)?(?P<{p}m>\d{{1,2}})\s*[-/.月]\s*(?P<{p}d>\d{{1,2}})(?!\d)\s*日?"
 _THROUGH = r"\s*(?:至|到|~|～|–|—|-|to|until|through)\s*"
@@ -105,9 +106,7 @@ def _read_line(line: str, number: int, year: int) -> list[NoticeDay]:
                     _("%(day)s is not in %(year)s.") % {"day": day.isoformat(), "year": year}
                 )
             if kind == HolidayDay.Kind.WORKDAY and day.weekday() < 5:
-                raise ValidationError(
-                    WORKDAY_ON_A_WEEKDAY % {"day": day.isoformat(), "weekday": WEEKDAYS[day.weekday()]}
-                )
+                continue  # a working day anyway: the return to work, not a make-up day
             days.append(NoticeDay(day, kind, name or holiday_name, number))
     return days
 

@@ -178,12 +178,7 @@ def _committee_morning(committee_id: int, committee_name: str, today: datetime.d
     # the date, so a new date promised when the body is chased (cases/services/work.py chase) is told
     # again once it passes. One notice for every late referral, every morning, was a first morning of
     # ten "has not replied" lines for one worker (review 6, findings 5 and 12).
-    late = Referral.objects.filter(
-        committee_id=committee_id,
-        replied_on__isnull=True,
-        reply_expected_by__lt=today,
-        case_open=True,
-    )
+    late = Referral.objects.filter(Referral.late(today), committee_id=committee_id)
     late_total = 0
     for user_id, n in late.values_list("case__assignee").annotate(n=Count("pk")).order_by():
         late_total += n

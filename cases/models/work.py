@@ -131,6 +131,14 @@ class Referral(_CaseChild):
             ),
         ]
 
+    @staticmethod
+    def late(today) -> models.Q:
+        """A referral past its expected reply on `today`: no reply yet, the date before today, its case
+        open (nobody chases a reply for a case resolved, withdrawn or closed). The one definition the
+        morning list's figure (notifications/reminders.py) and the late referrals' lists and counts
+        (reports/figures.py) read: a date promised when the body is chased moves the referral off both."""
+        return models.Q(replied_on__isnull=True, reply_expected_by__lt=today, case_open=True)
+
     def save(self, *args, **kwargs):
         if self._state.adding:
             self.case_open, self.case_sensitive = self.case.is_open, self.case.sensitive

@@ -246,6 +246,45 @@
     (field.closest(".field") || field).scrollIntoView({ block: "center" });
   });
 
+  // The case list's filters answer in place (htmx GET into #case-results, templates/cases/list.html).
+  // Sent without their empty fields: the address pushed, bookmarked or shared was every field of the
+  // panel, `?q=&status=open&category=&assignee=&…` (review 7, item 9). The status is kept, empty too:
+  // `status=` is "any status", and no status the open cases.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form.matches || !form.matches("form.case-filters") || event.detail.verb !== "get") return;
+    var data = event.detail.formData;
+    if (!data || !data.keys) return;
+    Array.from(new Set(data.keys())).forEach(function (name) {
+      if (name === "status") return;
+      var kept = data.getAll(name).filter(function (value) { return value !== ""; });
+      data.delete(name);
+      kept.forEach(function (value) { data.append(name, value); });
+    });
+  });
+  // The results answer in place, not the panel: a field's error from a value corrected since (a bad
+  // date from a link, the notice's 修改筛选条件, a good date typed) stayed under it in red until a full
+  // reload. The results' notice names the fields still refused (data-refused); the others' go.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var results = document.getElementById("case-results");
+    var form = document.querySelector("form.case-filters");
+    if (!results || !form || !results.contains(event.detail.elt || event.detail.target)) return;
+    var notice = results.querySelector("[data-refused]");
+    var refused = notice ? notice.getAttribute("data-refused").split(" ") : [];
+    form.querySelectorAll(".field.has-error").forEach(function (group) {
+      var input = group.querySelector("[name]");
+      if (!input || refused.indexOf(input.name) >= 0) return;
+      group.classList.remove("has-error");
+      group.querySelectorAll(".errorlist").forEach(function (list) { list.remove(); });
+      input.removeAttribute("aria-invalid");
+      var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+        return id && document.getElementById(id);  // the error list's id is gone with it
+      });
+      if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+      else input.removeAttribute("aria-describedby");
+    });
+  });
+
   // Close the account menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.usermenu[open]").forEach(function (d) {

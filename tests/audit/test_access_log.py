@@ -328,11 +328,46 @@ def test_an_export_over_several_committees_says_its_rows_are_shared(org, as_user
     assert "2 个居委会合计 497 行" in page and "12 行" in page
 
 
-def _export_sheet(response) -> list[tuple]:
+def _export_book(response) -> list[tuple]:
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     return [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+
+
+ABOUT = 2  # the lines above the headers: the export's filters, when and by whom
+
+
+def _export_sheet(response) -> list[tuple]:
+    """The headers and the rows, below the lines that say what the file holds."""
+    return _export_book(response)[ABOUT:]
+
+
+@pytest.mark.parametrize(
+    ("language", "filtered", "unfiltered"),
+    [
+        ("en", "Access log export (What: Reveal of a number)", "Access log export"),
+        ("zh-hans", "导出查阅记录（查阅内容：号码查看记录）", "导出查阅记录"),
+    ],
+)
+def test_the_access_log_export_says_its_filters_above_its_headers(
+    org, family, as_user, language, filtered, unfiltered
+):
+    """Review 7, item 11: an auditor's file did not say which filters it held, though the log notes
+    them: its first line says them in the reader's language, as the log does, then when and by whom."""
+    wang, _li = family
+    services.record(user=org.worker_a, kind=Kind.REVEAL, committee_id=org.a.pk, resident=wang, detail="phone")
+    client = as_user(org.secretary_a)
+    headers = {"accept-language": language}
+    rows = _export_book(client.get(reverse("audit:export") + "?kind=reveal", headers=headers))
+    assert rows[0][0] == filtered and set(rows[0][1:]) <= {None}
+    assert org.secretary_a.display_name in rows[1][0] and str(timezone.localdate()) in rows[1][0]
+    assert rows[ABOUT][0] == ("When" if language == "en" else "时间")
+    assert rows[0][0] in AccessRecord.all_objects.filter(kind=Kind.EXPORT).get().detail_said
+    assert _export_book(client.get(reverse("audit:export"), headers=headers))[0][0] == unfiltered
+    # Beside a filter said not applied, no export is offered (it would be refused).
+    assert reverse("audit:export") in client.get(reverse("audit:log") + "?kind=reveal").text
+    assert reverse("audit:export") not in client.get(reverse("audit:log") + "?date_from=2026-99-01").text
 
 
 def test_the_access_log_exports_what_the_page_shows_and_is_itself_logged(org, family, as_user):

@@ -109,6 +109,36 @@ def test_the_not_applied_notice_opens_the_panel_at_the_filter_with_javascript(ph
     assert errors == [], errors
 
 
+def test_a_filter_corrected_in_place_loses_its_error_and_the_address_its_empty_fields(phone, org):
+    """Review 7, item 9: after 修改筛选条件 and a good date, "输入一个有效的日期。" stayed under the field
+    (htmx redraws the results, not the panel), and the address pushed held every empty field."""
+    make_case(org.worker_a, org.a, title="楼道积水")
+    errors: list = []
+    watch_console(phone, errors)
+    login(phone, "secretary_a")
+    phone.goto("/cases/?status=open&due_from=2026-99-01")
+    expect(phone.locator("#id_due_from_error")).to_contain_text("输入一个有效的日期")
+    phone.locator(".not-applied").get_by_role("link", name="修改筛选条件").click()
+    phone.locator("#id_due_from").fill("2026-12-01")
+    chip = phone.locator(".filter-chips .chip", has_text="到期起：2026-12-01")
+    expect(chip).to_be_visible()
+    expect(phone.locator(".not-applied")).to_have_count(0)
+    expect(phone.locator("#id_due_from_error")).to_have_count(0)
+    assert phone.locator("#id_due_from").get_attribute("aria-invalid") is None
+    screenshot(phone, "list-filter-corrected-phone")
+    query = phone.url.split("?", 1)[1]
+    assert sorted(query.split("&")) == ["due_from=2026-12-01", "sort=due", "status=open"], phone.url
+    # A date refused again keeps its error: only the fields the results no longer refuse lose theirs.
+    phone.goto("/cases/?status=&due_from=2026-12-31&due_to=2026-12-01")
+    expect(phone.locator("#id_due_from_error")).to_contain_text("晚于“到期止”")
+    phone.locator(".not-applied").get_by_role("link", name="修改筛选条件").click()
+    phone.locator("#id_due_to").fill("2026-12-15")
+    expect(phone.locator(".not-applied")).to_contain_text("晚于“到期止”（2026-12-15）")
+    expect(phone.locator("#id_due_from_error")).to_be_visible()
+    assert "status=&" in phone.url or phone.url.endswith("status=")  # any status, kept
+    assert errors == [], errors
+
+
 def test_the_not_applied_notice_opens_the_panel_without_javascript(phone_without_js, org):
     page = phone_without_js
     make_case(org.worker_a, org.a, title="楼道积水")

@@ -25,6 +25,7 @@ from holidays.models import HolidayDay, HolidayYear
 from notifications.models import Notification
 from notifications.reminders import morning
 from residents.models import Grid, Resident
+from tests.cases.page_text import text_of
 from tests.factories import logged_on, make_building, make_case, make_resident, make_user
 
 K = Notification.Kind
@@ -202,3 +203,33 @@ def test_someone_in_two_committees_has_each_mornings_visits_kept_to_its_committe
     )
     # Another committee's id (not theirs) is no filter, as the case list's.
     assert _listed(client, f"{reverse('residents:roster')}?committee={org.c.pk}") == 5
+
+
+def test_a_chase_with_a_new_date_takes_the_referral_off_the_figure_and_the_list_alike(org, as_user, today):
+    """Review 7, item 10: after a chase that sets a new promised date, "转办逾期未复 2 件" opened a list of
+    1 without a word. Both read one definition (Referral.late), so the morning run counts what the list
+    lists; the list opened from this morning's figure says both figures when they have parted since, in
+    both languages, and nothing when they agree."""
+    _world(org, today)
+    morning(today)
+    n = _morning_list(org.worker_a)
+    url = n.params["links"]["late_replies"]
+    client = as_user(org.worker_a)
+    assert _listed(client, url) == n.params["late_replies"] == 2
+    assert b"data-morning-figure" not in client.get(url).content
+
+    chased = Referral.all_objects.get(case__title="超期0")
+    with acting_as(org.worker_a) as access:
+        services.chase(access=access, referral=chased, text="已催办", promised_by=today + 5 * DAY)
+    assert _listed(client, url) == 1
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "今日待办里是 2 件，现为 1 件" in chinese
+    english = text_of(client.get(url, headers={"accept-language": "en"}).content.decode())
+    assert "This morning's list said 2; 1 now: a reply recorded" in english, english[:1500]
+    # The morning run, done again, counts as the list does: one definition.
+    Notification.objects.filter(kind=K.DIGEST).delete()
+    morning(today)
+    assert _morning_list(org.worker_a).params["late_replies"] == 1 == _listed(client, url)
+    # The whole committee's list, from another page, says nothing of a morning.
+    whole = reverse("reports:late_referrals", args=[org.a.pk])
+    assert b"data-morning-figure" not in client.get(whole).content
