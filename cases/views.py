@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response
@@ -35,6 +35,8 @@ from cases.case_page import (
     form_words,
     out_of_date_message,
     refusal_in_panel,
+    refused_meanwhile,
+    refused_meanwhile_message,
     unsaved,
 )
 from cases.due_dates import day_off_warning
@@ -54,6 +56,7 @@ from cases.forms import (
     TextActionForm,
 )
 from cases.models import Aid, Attachment, Case, CaseEvent, Referral
+from cases.refusals import Refused
 from cases.rules import Action
 from committee.access import get_for_user
 from committee.roles import Perm
@@ -273,13 +276,15 @@ def _render_case(
     status: int = 200,
     posted: Mapping[str, forms.Form] | None = None,
     typed: Mapping[str, str] | None = None,
-    out_of_date: bool = False,
+    out_of_date: bool | Refused = False,
     refused: tuple[str, Sequence[str]] | None = None,
 ) -> HttpResponse:
     """`refused`: an action's refusal (the action, its words), drawn in the action's panel, open
     (case_page.refusal_in_panel)."""
     ctx = _detail_context(request, get_case(request, case_id, detail=True), posted, typed, out_of_date)
-    if out_of_date:
+    if isinstance(out_of_date, Refused):  # refused by the case's rule (_run): what changed
+        messages.error(request, refused_meanwhile_message(out_of_date, ctx["case"], request.access))
+    elif out_of_date:
         messages.error(request, out_of_date_message(ctx, posted, typed))
     if refused:
         ctx["refused"].update(refusal_in_panel(request, ctx, *refused))
@@ -364,6 +369,10 @@ def _run(
     except services.Conflict:
         # htmx swaps only 2xx answers: the page part with the message; a plain form gets 409 Conflict.
         return _render_case(request, case_id, status=409, posted=posted, typed=typed, out_of_date=True)
+    except PermissionDenied as denied:  # the case changed hands meanwhile: said over it, typed kept
+        if not (refused := refused_meanwhile(denied, case_id, posted, typed, request.access)):
+            raise
+        return _render_case(request, case_id, status=403, posted=posted, typed=typed, out_of_date=refused)
     except services.Repeated:
         # The same form posted again (a double tap, Back and save): the first submit's work stands.
         messages.info(

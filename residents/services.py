@@ -136,9 +136,15 @@ def visit_log(*, visit: Visit) -> Visit:
         )
     Visit.check_visited_at(visit.visited_at, now=timezone.now())
     visit.committee_id = visit.resident.committee_id
-    visit.save()
+    with transaction.atomic():  # a second post of the same form (visit_form_once) leaves no broken transaction
+        visit.save()
     reindex_residents([visit.resident_id])
     return visit
+
+
+def visit_saved_already(user, token: str) -> bool:
+    """Whether `user` already saved the visit form carrying this one-time token (Visit.form_token)."""
+    return Visit.all_objects.filter(visitor=user, form_token=token[:40]).exists()
 
 
 def note_number_search(

@@ -235,6 +235,85 @@
     return first;
   }
 
+  // --- A copy whose form is gone -----------------------------------------------------------------------
+  // Kept for this page, but its form is no longer drawn (a colleague resolved the case, or it went to
+  // someone else, meanwhile): never dropped without a word. Shown at the top of the page, read-only,
+  // with a button to copy it and one to let it go (review 7, #5). The words typed, not the choices
+  // (ids, dates, options: a tap to make again).
+  function typedWords(draft) {
+    var out = [];
+    changed(draft.base || {}, draft.fields || {}).forEach(function (name) {
+      (draft.fields[name] || []).forEach(function (value) {
+        if (value && value.trim() && !/^[\w.:+-]*$/.test(value.trim())) out.push(value.trim());
+      });
+    });
+    return out.join("\n\n");
+  }
+
+  function copyOut(box, button) {
+    var done = function () { button.textContent = words("copied"); };
+    box.select();
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(box.value).then(done, function () {
+        if (document.execCommand("copy")) done();
+      });
+    } else if (document.execCommand("copy")) {
+      done();
+    }
+  }
+
+  function orphanNotice(key, text) {
+    var section = document.createElement("section");
+    section.className = "card message warning draft-orphan";
+    section.setAttribute("role", "status");
+    section.setAttribute("data-draft-orphan", key);
+    var head = document.createElement("p");
+    head.textContent = words("orphan");
+    var box = document.createElement("textarea");
+    box.readOnly = true;
+    box.rows = Math.min(8, text.split("\n").length + 1);
+    box.value = text;
+    box.setAttribute("aria-label", words("orphan-label"));
+    var copy = document.createElement("button");
+    copy.type = "button";
+    copy.className = "button";
+    copy.textContent = words("copy");
+    copy.addEventListener("click", function () { copyOut(box, copy); });
+    var forget = document.createElement("button");
+    forget.type = "button";
+    forget.className = "linklike";
+    forget.textContent = words("orphan-discard");
+    forget.addEventListener("click", function () {
+      drop(key);
+      section.remove();
+    });
+    var actions = document.createElement("p");
+    actions.appendChild(copy);
+    actions.appendChild(document.createTextNode(" "));
+    actions.appendChild(forget);
+    section.appendChild(head);
+    section.appendChild(box);
+    section.appendChild(actions);
+    return section;
+  }
+
+  function sayOrphans() {
+    var main = document.getElementById("main");
+    if (!main || !OWNER) return;
+    var status = document.getElementById("page-messages");
+    var after = status ? status.parentElement : null;
+    keptKeys().forEach(function (key) {
+      if (document.querySelector('form[data-keep-draft="' + key + '"], [data-draft-orphan="' + key + '"]')) return;
+      var draft = read(key);
+      if (!draft || !draft.base || draft.path !== window.location.pathname) return;
+      var text = typedWords(draft);
+      if (!text) return;
+      var notice = orphanNotice(key, text);
+      if (after && after.parentElement === main) main.insertBefore(notice, after.nextSibling);
+      else main.insertBefore(notice, main.firstChild);
+    });
+  }
+
   // The server's word that a form was accepted: its copy is done with (a message's draft-done:KEY).
   function forgetAccepted(root) {
     root.querySelectorAll(".message").forEach(function (message) {
@@ -248,6 +327,7 @@
 
   forgetAccepted(document);
   var restored = prepareAll(document, true);
+  sayOrphans();
   if (restored) {
     // The page opens at its top, or a reload where it was; the words put back may be elsewhere (the
     // case page's note): brought into view once the browser has put the page where it puts it.
