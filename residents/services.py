@@ -136,7 +136,8 @@ def visit_log(*, visit: Visit) -> Visit:
         )
     Visit.check_visited_at(visit.visited_at, now=timezone.now())
     visit.committee_id = visit.resident.committee_id
-    with transaction.atomic():  # a second post of the same form (visit_form_once) leaves no broken transaction
+    # A second post of the same form (visit_form_once) refused without breaking a transaction around it.
+    with transaction.atomic():
         visit.save()
     reindex_residents([visit.resident_id])
     return visit

@@ -40,7 +40,8 @@ def test_a_referral_after_the_case_was_given_to_someone_else_says_who_has_it_and
     page = response.content.decode()
     assert 'id="case-main"' in page and "error-page" not in page
     said = text_of(page)
-    assert "此事项已改派给王芳，您不能再将此事项转办外部单位。本次没有保存，您填写的内容显示在下面，可以复制。" in said
+    changed = "此事项已改派给王芳，您不能再将此事项转办外部单位。"
+    assert changed + "本次没有保存，您填写的内容显示在下面，可以复制。" in said
     assert "您的角色不能进行此操作" not in said
     at = page.index('class="card unsaved"')
     assert TYPED in page[at : page.index("</section>", at)]
