@@ -402,13 +402,15 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = VisitForm(request.POST or None, resident=resident)
     token = request.POST.get("token", "")[:40]
-    if request.method == "POST" and token and services.visit_saved_already(request.user, token):
+    if request.method == "POST" and services.visit_saved_already(request.user, token):
         return _visit_saved_already(request, resident)
     if request.method == "POST" and form.is_valid():
         visit = form.save(commit=False)
         visit.resident = resident
         visit.visitor = request.user
         visit.form_token = token
+        if services.same_visit_just_saved(visit):
+            return _visit_saved_already(request, resident)
         try:
             services.visit_log(visit=visit)
         except IntegrityError:  # a double tap's second post, its first saved meanwhile (visit_form_once)

@@ -42,12 +42,24 @@ def test_the_same_visit_form_sent_twice_is_saved_once_and_says_so(org, as_user, 
     assert Visit.all_objects.filter(resident=zhou).count() == 1
 
 
-def test_a_form_drawn_afresh_is_a_new_visit(org, as_user, zhou):
+def test_back_to_a_form_drawn_afresh_and_the_same_visit_sent_again_is_saved_once(org, as_user, zhou):
+    """Back fetches the form again (a fresh token) and the browser fills it as sent: the same visit
+    (how, findings, follow-up) by the same worker minutes later is that visit again."""
     client = as_user(org.worker_a)
     url = reverse("residents:visit_new", args=[zhou.pk])
     client.post(url, _drawn(client, url))
+    again = client.post(url, _drawn(client, url))
+    assert again.status_code == 302
+    assert Visit.all_objects.filter(resident=zhou).count() == 1
+
+
+def test_another_visit_drawn_afresh_is_a_new_visit(org, as_user, zhou):
+    client = as_user(org.worker_a)
+    url = reverse("residents:visit_new", args=[zhou.pk])
     client.post(url, _drawn(client, url))
-    assert Visit.all_objects.filter(resident=zhou).count() == 2
+    client.post(url, _drawn(client, url) | {"findings": "下午又打了电话，老人说已好些。", "method": "phone"})
+    client.post(url, _drawn(client, url) | {"follow_up_needed": "on"})
+    assert Visit.all_objects.filter(resident=zhou).count() == 3
 
 
 def test_the_database_refuses_a_second_visit_with_the_same_token(org, zhou):
