@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from cases.models import Case
 from cases.refusals import WHAT, Refused, said
 from cases.rules import Action, Why
 from committee.roles import Perm
@@ -189,7 +190,7 @@ def carried_refused_upload(request: HttpRequest, case_id: int) -> tuple[str | No
     return carried.get("stage"), carried.get("words") or []
 
 
-def refused_meanwhile(exception: Exception, case_id: int, posted, typed, access) -> Refused | None:
+def refused_meanwhile(exception: Exception, case_id: int, posted, typed, request) -> Refused | None:
     """The case's own rule refused a form the page had offered (cases/services/case.py _lock), for a
     form of the page's (not a file's removal), on a case the reader still sees: the case changed
     hands or state meanwhile (the secretary gave it to someone else). The case page is drawn again
@@ -198,8 +199,13 @@ def refused_meanwhile(exception: Exception, case_id: int, posted, typed, access)
     if not isinstance(refused, Refused) or refused.case_id != case_id or refused.action is None:
         return None
     typed_any = posted or any(text.strip() for text in (typed or {}).values())
-    # A viewer was never offered the form: their refusal stays the 403 page's, its own words.
-    staff = access is not None and access.can(Perm.LOG_CASE, refused.committee_id)
+    # Changed since the page was drawn: the case part's htmx sends carry the version it was drawn at
+    # (`seen`, hx-vals on #case-main). A form the page never offered (a viewer's, a colleague's post
+    # on a case never theirs) stays the 403 page's, with its own words.
+    seen = request.POST.get("seen", "")
+    if not seen.isdigit() or Case.all_objects.filter(pk=case_id, version=int(seen)).exists():
+        return None
+    staff = request.access.can(Perm.LOG_CASE, refused.committee_id)
     return refused if staff and typed_any and refused.why not in (Why.HIDDEN, Why.FILE) else None
 
 

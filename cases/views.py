@@ -370,7 +370,7 @@ def _run(
         # htmx swaps only 2xx answers: the page part with the message; a plain form gets 409 Conflict.
         return _render_case(request, case_id, status=409, posted=posted, typed=typed, out_of_date=True)
     except PermissionDenied as denied:  # the case changed hands meanwhile: said over it, typed kept
-        if not (refused := refused_meanwhile(denied, case_id, posted, typed, request.access)):
+        if not (refused := refused_meanwhile(denied, case_id, posted, typed, request)):
             raise
         return _render_case(request, case_id, status=403, posted=posted, typed=typed, out_of_date=refused)
     except services.Repeated:
