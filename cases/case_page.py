@@ -5,10 +5,14 @@ from collections.abc import Mapping, Sequence
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from cases.rules import Action
+from cases.models import Case
+from cases.refusals import WHAT, Refused, said
+from cases.rules import Action, Why
+from committee.roles import Perm
 
 # The actions whose form is a panel of its own on the case page (templates/cases/detail.html): a
 # refusal of one is drawn in it, open. The others are a button (take, start, resume, close): said
@@ -147,9 +151,12 @@ def _autofocus(ctx: dict, name: str) -> None:
     ctx["focus_words"] = True
 
 
-def out_of_date_message(ctx: dict, posted, typed) -> str:
+def out_of_date_message(ctx: dict, posted, typed, refused=None, access=None) -> str:
     """The words for a save refused because someone changed the case meanwhile: where what was
-    typed is now (in its form again, or shown to copy), or that the change was not saved."""
+    typed is now (in its form again, or shown to copy), or that the change was not saved.
+    `refused`: the case's rule refused it (refused_meanwhile): what changed, in words."""
+    if isinstance(refused, Refused):
+        return refused_meanwhile_message(refused, ctx["case"], access)
     if ctx["unsaved"]:
         return _(
             "Someone else changed this case while you were editing; its newer state is shown. What you "
@@ -185,3 +192,43 @@ def carried_refused_upload(request: HttpRequest, case_id: int) -> tuple[str | No
         return None
     del request.session[_CARRIED]
     return carried.get("stage"), carried.get("words") or []
+
+
+def refused_meanwhile(exception: PermissionDenied, case_id: int, posted, typed, request) -> Refused:
+    """The case's own rule refused a form the page had offered (cases/services/case.py _lock), for a
+    form of the page's (not a file's removal), on a case the reader still sees: the case changed
+    hands or state meanwhile (the secretary gave it to someone else). The case page is drawn again
+    with the words and what was typed (views._run), not replaced by the 403 page (review 7, #3).
+    Any other refusal is raised again: the 403 page."""
+    refused = exception.args[0] if exception.args else None
+    if not isinstance(refused, Refused) or refused.case_id != case_id or refused.action is None:
+        raise exception
+    typed_any = posted or any(text.strip() for text in (typed or {}).values())
+    # Changed since the page was drawn: the case part's htmx sends carry the version it was drawn at
+    # (`seen`, hx-vals on #case-main). A form the page never offered (a viewer's, a colleague's post
+    # on a case never theirs) stays the 403 page's, with its own words.
+    seen = request.POST.get("seen", "")
+    if not seen.isdigit() or Case.all_objects.filter(pk=case_id, version=int(seen)).exists():
+        raise exception
+    staff = request.access.can(Perm.LOG_CASE, refused.committee_id)
+    if not (staff and typed_any and refused.why not in (Why.HIDDEN, Why.FILE)):
+        raise exception
+    return refused
+
+
+def refused_meanwhile_message(refused: Refused, case, access) -> str:
+    """What changed, in words: who has the case now, rather than "your role cannot" to a worker who
+    may do it to their own cases; and that what was typed is shown to copy (case_page.unsaved)."""
+    what = WHAT[refused.action]
+    if refused.why == Why.ROLE and case.assignee_id and case.assignee_id != access.user.pk:
+        said_now = _("This case was given to %(name)s meanwhile, so you can no longer %(what)s.") % {
+            "name": case.assignee.display_name,
+            "what": what,
+        }
+    elif refused.why == Why.ROLE and not case.assignee_id:
+        said_now = _("This case no longer has you as its assignee, so you can no longer %(what)s.") % {
+            "what": what
+        }
+    else:
+        said_now = said(refused, access).get("needs") or _("This cannot be done to the case now")
+    return _("%(changed)s Nothing was saved: what you typed is shown below to copy.") % {"changed": said_now}

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response
@@ -35,6 +35,7 @@ from cases.case_page import (
     form_words,
     out_of_date_message,
     refusal_in_panel,
+    refused_meanwhile,
     unsaved,
 )
 from cases.due_dates import day_off_warning
@@ -199,8 +200,7 @@ def _detail_context(
         row.refused = defaultdict(list)
     for item in attachments:  # its removal refused: the words by the file
         item.refused = defaultdict(list)
-    # Aid (who gets how much, and why) is for those who may see sensitive data: not the viewer, not
-    # the street, whatever the case.
+    # Aid (who gets how much, and why) is for those who see sensitive data: not the viewer, the street.
     sees_aid = request.access.can(Perm.VIEW_SENSITIVE, case.committee_id)
     if not sees_aid:
         timeline = [e for e in timeline if e.kind != CaseEvent.Kind.AID]
@@ -273,14 +273,14 @@ def _render_case(
     status: int = 200,
     posted: Mapping[str, forms.Form] | None = None,
     typed: Mapping[str, str] | None = None,
-    out_of_date: bool = False,
+    out_of_date: object = False,
     refused: tuple[str, Sequence[str]] | None = None,
 ) -> HttpResponse:
     """`refused`: an action's refusal (the action, its words), drawn in the action's panel, open
-    (case_page.refusal_in_panel)."""
+    (case_page.refusal_in_panel). `out_of_date`: True, or the case rule's refusal (_run)."""
     ctx = _detail_context(request, get_case(request, case_id, detail=True), posted, typed, out_of_date)
     if out_of_date:
-        messages.error(request, out_of_date_message(ctx, posted, typed))
+        messages.error(request, out_of_date_message(ctx, posted, typed, out_of_date, request.access))
     if refused:
         ctx["refused"].update(refusal_in_panel(request, ctx, *refused))
     if request.htmx:
@@ -348,8 +348,8 @@ def _run(
 ) -> HttpResponse:
     """Do one action on a case (parsing its form and calling its service) and answer with the case
     page: with `message` when done, the action's errors when it could not be done, or the newer
-    state when someone changed the case meanwhile. PermissionDenied goes through: 403.
-
+    state when someone changed the case meanwhile. PermissionDenied goes through (403), but for a
+    case that changed hands since its page was drawn (case_page.refused_meanwhile).
     `posted`: the action's form by its name on the page (_detail_context). Refused (a date out of
     range, a colleague's reply recorded first, a file of the wrong kind), the page is drawn again at
     once, not redirected to, with the form open as typed, each error on its field and the others
@@ -357,13 +357,15 @@ def _run(
     action or a note, by the action. Whatever the refusal, nothing typed is lost: a form refused
     because the case changed meanwhile is drawn again as typed over the newer case (or its words
     shown to copy when the page no longer offers it), and so are an action's words refused.
-    `warnings`: what the action found to look at (filled as it runs), said after `message`: what
-    was done first, then what to look at about it."""
+    `warnings`: what the action found to look at (filled as it runs), said after `message`."""
     try:
         action()
     except services.Conflict:
         # htmx swaps only 2xx answers: the page part with the message; a plain form gets 409 Conflict.
         return _render_case(request, case_id, status=409, posted=posted, typed=typed, out_of_date=True)
+    except PermissionDenied as denied:  # said over the case, what was typed kept; else raised again
+        refused = refused_meanwhile(denied, case_id, posted, typed, request)
+        return _render_case(request, case_id, status=403, posted=posted, typed=typed, out_of_date=refused)
     except services.Repeated:
         # The same form posted again (a double tap, Back and save): the first submit's work stands.
         messages.info(

@@ -515,12 +515,19 @@ class Visit(CommitteeOwned):
     findings = models.TextField(_("what was found"), blank=True, validators=[limit(NOTE_MAX)])
     follow_up_needed = models.BooleanField(_("follow-up needed"), default=False)
     created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+    # The form's one-time token (cases_tags.form_token): Back and save again records the visit once.
+    form_token = models.CharField(max_length=40, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         ordering = ["-visited_at", "-pk"]
         indexes = [models.Index(fields=["resident", "-visited_at"], name="visit_resident_latest")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visitor", "form_token"], condition=~models.Q(form_token=""), name="visit_form_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.resident} · {timezone.localtime(self.visited_at):%Y-%m-%d}"

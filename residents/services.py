@@ -136,9 +136,33 @@ def visit_log(*, visit: Visit) -> Visit:
         )
     Visit.check_visited_at(visit.visited_at, now=timezone.now())
     visit.committee_id = visit.resident.committee_id
-    visit.save()
+    # A second post of the same form (visit_form_once) refused without breaking a transaction around it.
+    with transaction.atomic():
+        visit.save()
     reindex_residents([visit.resident_id])
     return visit
+
+
+def visit_saved_already(user, token: str) -> bool:
+    """Whether `user` already saved the visit form carrying this one-time token (Visit.form_token)."""
+    return bool(token) and Visit.all_objects.filter(visitor=user, form_token=token[:40]).exists()
+
+
+# Back after a save fetches the form again (it is not cached), with a fresh token, and the browser or
+# the draft fills it again as sent: the same visit by the same worker within minutes is that visit.
+SAME_VISIT_WITHIN = datetime.timedelta(minutes=5)
+
+
+def same_visit_just_saved(visit: Visit) -> bool:
+    """Whether `visit`'s worker recorded exactly this visit (how, findings, follow-up) minutes ago."""
+    return Visit.all_objects.filter(
+        resident_id=visit.resident_id,
+        visitor_id=visit.visitor_id,
+        method=visit.method,
+        findings=visit.findings,
+        follow_up_needed=visit.follow_up_needed,
+        created_at__gte=timezone.now() - SAME_VISIT_WITHIN,
+    ).exists()
 
 
 def note_number_search(

@@ -7,6 +7,7 @@ import copy
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Count, Prefetch, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -400,12 +401,20 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
         request, Resident.objects.select_related("household__building"), Perm.LOG_VISIT, pk=pk
     )
     form = VisitForm(request.POST or None, resident=resident)
+    token = request.POST.get("token", "")[:40]
+    if request.method == "POST" and services.visit_saved_already(request.user, token):
+        return _visit_saved_already(request, resident)
     if request.method == "POST" and form.is_valid():
         visit = form.save(commit=False)
         visit.resident = resident
         visit.visitor = request.user
+        visit.form_token = token
+        if services.same_visit_just_saved(visit):
+            return _visit_saved_already(request, resident)
         try:
             services.visit_log(visit=visit)
+        except IntegrityError:  # a double tap's second post, its first saved meanwhile (visit_form_once)
+            return _visit_saved_already(request, resident)
         except ValidationError as error:
             form.add_error(None, error)  # a time out of range onto its field, the rest as typed
             ctx = {"resident": resident, "form": form, "next": _safe_next(request) or ""}
@@ -424,6 +433,16 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_safe_next(request) or reverse("residents:detail", args=[resident.pk]))
     ctx = {"resident": resident, "form": form, "next": _safe_next(request) or ""}
     return render(request, "residents/visit_form.html", ctx)
+
+
+def _visit_saved_already(request: HttpRequest, resident) -> HttpResponse:
+    """The visit form sent again (Back and save, a double tap): the first save stands, and is said."""
+    messages.info(
+        request,
+        _("Saved already: this form was sent twice and saved only once."),
+        extra_tags=drafts.posted_done(request),
+    )
+    return redirect(_safe_next(request) or reverse("residents:detail", args=[resident.pk]))
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,6 +5,11 @@
 // it closes, forgotten on logging out: needle.js), under needle:draft:KEY, for the session's
 // 12-hour limit at most.
 //
+// A copy is its user's (#needle-words data-owner, a keyed hash of who is signed in): a shared phone
+// puts back no one else's, and a page opened by someone else drops every copy that isn't theirs (a
+// session that ran out and another person signed in; a logout in another tab). Logging out forgets
+// every copy and keeps nothing more from that page, not even what pagehide would have saved.
+//
 // The copy holds what the form looked like when drawn (base) and what the worker made of it
 // (fields). Drawn again (after signing in, a reload, the case page's part drawn again in place after
 // another form's save), only the fields the worker changed are put back, over the page as drawn now:
@@ -29,15 +34,25 @@
   }
 
   // --- The stored copy ------------------------------------------------------------------------------
+  var OWNER = words("owner"); // "" on a page for no one signed in (the login page): it keeps nothing
+  var loggingOut = false;
+
   function read(key) {
     try {
       var draft = JSON.parse(window.sessionStorage.getItem(PREFIX + key) || "null");
-      if (draft && Date.now() - draft.at < MAX_AGE_MS) return draft;
+      if (!draft || !OWNER) return null;
+      if (draft.owner !== OWNER) {
+        drop(key); // another user's: never put back, and not left on the phone
+        return null;
+      }
+      if (Date.now() - draft.at < MAX_AGE_MS) return draft;
     } catch (e) { /* unreadable: as if none */ }
     return null;
   }
 
   function write(key, draft) {
+    if (!OWNER || loggingOut) return;
+    draft.owner = OWNER;
     draft.at = Date.now();
     try {
       window.sessionStorage.setItem(PREFIX + key, JSON.stringify(draft));
@@ -47,6 +62,20 @@
   function drop(key) {
     try { window.sessionStorage.removeItem(PREFIX + key); } catch (e) { /* nothing kept */ }
   }
+
+  function keptKeys() {
+    var keys = [];
+    try {
+      for (var i = 0; i < window.sessionStorage.length; i++) {
+        var name = window.sessionStorage.key(i);
+        if (name && name.indexOf(PREFIX) === 0) keys.push(name.slice(PREFIX.length));
+      }
+    } catch (e) { /* storage refused: nothing kept */ }
+    return keys;
+  }
+
+  // Someone signed in: every copy that is not theirs goes (read() drops them one by one too).
+  if (OWNER) keptKeys().forEach(function (key) { read(key); });
 
   // --- A form's fields ------------------------------------------------------------------------------
   // By name, each a list of values (radios, check boxes and multiple choices have several or none).
@@ -98,7 +127,7 @@
     var state = form.needleDraft;
     // A form no longer in the page was replaced by the server's answer: a late timer must not bring
     // back the copy of a form just accepted.
-    if (!state || !state.touched || !form.isConnected) return;
+    if (!state || !state.touched || !form.isConnected || loggingOut) return;
     var fields = valuesOf(form);
     if (!changed(state.base, fields).length) {
       drop(state.key); // typed and erased again: nothing to keep
@@ -206,6 +235,85 @@
     return first;
   }
 
+  // --- A copy whose form is gone -----------------------------------------------------------------------
+  // Kept for this page, but its form is no longer drawn (a colleague resolved the case, or it went to
+  // someone else, meanwhile): never dropped without a word. Shown at the top of the page, read-only,
+  // with a button to copy it and one to let it go (review 7, #5). The words typed, not the choices
+  // (ids, dates, options: a tap to make again).
+  function typedWords(draft) {
+    var out = [];
+    changed(draft.base || {}, draft.fields || {}).forEach(function (name) {
+      (draft.fields[name] || []).forEach(function (value) {
+        if (value && value.trim() && !/^[\w.:+-]*$/.test(value.trim())) out.push(value.trim());
+      });
+    });
+    return out.join("\n\n");
+  }
+
+  function copyOut(box, button) {
+    var done = function () { button.textContent = words("copied"); };
+    box.select();
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(box.value).then(done, function () {
+        if (document.execCommand("copy")) done();
+      });
+    } else if (document.execCommand("copy")) {
+      done();
+    }
+  }
+
+  function orphanNotice(key, text) {
+    var section = document.createElement("section");
+    section.className = "card message warning draft-orphan";
+    section.setAttribute("role", "status");
+    section.setAttribute("data-draft-orphan", key);
+    var head = document.createElement("p");
+    head.textContent = words("orphan");
+    var box = document.createElement("textarea");
+    box.readOnly = true;
+    box.rows = Math.min(8, text.split("\n").length + 1);
+    box.value = text;
+    box.setAttribute("aria-label", words("orphan-label"));
+    var copy = document.createElement("button");
+    copy.type = "button";
+    copy.className = "button";
+    copy.textContent = words("copy");
+    copy.addEventListener("click", function () { copyOut(box, copy); });
+    var forget = document.createElement("button");
+    forget.type = "button";
+    forget.className = "linklike";
+    forget.textContent = words("orphan-discard");
+    forget.addEventListener("click", function () {
+      drop(key);
+      section.remove();
+    });
+    var actions = document.createElement("p");
+    actions.appendChild(copy);
+    actions.appendChild(document.createTextNode(" "));
+    actions.appendChild(forget);
+    section.appendChild(head);
+    section.appendChild(box);
+    section.appendChild(actions);
+    return section;
+  }
+
+  function sayOrphans() {
+    var main = document.getElementById("main");
+    if (!main || !OWNER) return;
+    var status = document.getElementById("page-messages");
+    var after = status ? status.parentElement : null;
+    keptKeys().forEach(function (key) {
+      if (document.querySelector('form[data-keep-draft="' + key + '"], [data-draft-orphan="' + key + '"]')) return;
+      var draft = read(key);
+      if (!draft || !draft.base || draft.path !== window.location.pathname) return;
+      var text = typedWords(draft);
+      if (!text) return;
+      var notice = orphanNotice(key, text);
+      if (after && after.parentElement === main) main.insertBefore(notice, after.nextSibling);
+      else main.insertBefore(notice, main.firstChild);
+    });
+  }
+
   // The server's word that a form was accepted: its copy is done with (a message's draft-done:KEY).
   function forgetAccepted(root) {
     root.querySelectorAll(".message").forEach(function (message) {
@@ -219,6 +327,7 @@
 
   forgetAccepted(document);
   var restored = prepareAll(document, true);
+  sayOrphans();
   if (restored) {
     // The page opens at its top, or a reload where it was; the words put back may be elsewhere (the
     // case page's note): brought into view once the browser has put the page where it puts it.
@@ -240,12 +349,23 @@
     var form = marked(event.target.form);
     if (form) saveSoon(form);
   });
-  // Sent: kept as it is now, until the answer says it was accepted.
+  // Logging out (the account menu's form): every copy is forgotten, and nothing more is kept from this
+  // page (pagehide's saveAll below would have written the touched forms back for the next person).
   document.addEventListener("submit", function (event) {
-    var form = marked(event.target);
-    if (!form) return;
-    window.clearTimeout(timers[form.needleDraft.key]);
-    save(form);
+    if (!/\/logout\/$/.test(event.target.getAttribute("action") || "")) return;
+    loggingOut = true;
+    Object.keys(timers).forEach(function (key) { window.clearTimeout(timers[key]); });
+    keptKeys().forEach(drop);
+  }, true);
+
+  // Sent: kept as it is now, until the answer says it was accepted. Every other touched form too,
+  // at once: the answer may draw them again in place (the case page's part) before their timer
+  // runs, and a form no longer in the page is not saved, so what was typed in the last 200 ms of
+  // another panel was lost.
+  document.addEventListener("submit", function (event) {
+    if (loggingOut || !marked(event.target)) return;
+    Object.keys(timers).forEach(function (key) { window.clearTimeout(timers[key]); });
+    saveAll();
   }, true);
   // Leaving the page (to sign in again, or anywhere): the latest state, not the last timer's.
   window.addEventListener("pagehide", saveAll);

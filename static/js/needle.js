@@ -87,10 +87,18 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
     if (!xhr || xhr.status !== 403 || xhr.responseText.indexOf('class="error-page"') < 0) return;
+    // A stale form (the CSRF refusal, templates/403_csrf.html): not the page's to replace. Its page
+    // says "nothing was saved" and offers only home, while the form and what was typed are still
+    // here and kept on the device: said by the button instead (sayNotSaved, "expired").
+    if (staleForm(xhr)) return;
     event.detail.shouldSwap = true;
     event.detail.isError = false;
     event.detail.selectOverride = ".error-page";
   });
+
+  function staleForm(xhr) {
+    return xhr.status === 403 && xhr.responseText.indexOf("data-stale-form") >= 0;
+  }
 
   // An htmx form that could not be saved: the connection dropped (htmx:sendError, a timeout), or the
   // server answered with an error (htmx:responseError: a 500/502/503, or a refusal such as a 403
@@ -123,8 +131,9 @@
   document.addEventListener("htmx:sendError", function (event) { sayNotSaved(event, "offline"); });
   document.addEventListener("htmx:timeout", function (event) { sayNotSaved(event, "offline"); });
   document.addEventListener("htmx:responseError", function (event) {
-    var status = event.detail.xhr ? event.detail.xhr.status : 0;
-    sayNotSaved(event, status >= 500 ? "server-error" : "refused");
+    var xhr = event.detail.xhr;
+    var status = xhr ? xhr.status : 0;
+    sayNotSaved(event, status >= 500 ? "server-error" : xhr && staleForm(xhr) ? "expired" : "refused");
   });
   // Sent again: the earlier word goes (the answer says what became of it).
   document.addEventListener("htmx:beforeRequest", function (event) {
