@@ -137,7 +137,9 @@ def test_the_access_log_export_reads_in_english_for_a_reader_of_english(browser,
         book = load_workbook(io.BytesIO(download.value.path().read_bytes()), read_only=True)
         rows = [tuple(r) for r in book.worksheets[0].iter_rows(values_only=True)]
         assert book.sheetnames == ["Access log"]
-        assert rows[0][:5] == ("When", "Who", "Account", "What", "Looked at")
-        assert [(r[3], r[4]) for r in rows[1:]] == [("Resident page", "王芳")]
+        # Two rows say what the file holds (its filters, who exported it when), then the header.
+        assert rows[0][0] == "Access log export"
+        assert rows[2][:5] == ("When", "Who", "Account", "What", "Looked at")
+        assert [(r[3], r[4]) for r in rows[3:]] == [("Resident page", "王芳")]
     finally:
         context.close()
