@@ -402,6 +402,8 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = VisitForm(request.POST or None, resident=resident)
     token = request.POST.get("token", "")[:40]
+    if not token.replace("-", "").replace("_", "").isalnum() or not token.isascii():
+        token = ""  # not one {% form_token %} drew (URL-safe base64): no token, as a form drawn before them
     if request.method == "POST" and services.visit_saved_already(request.user, token):
         return _visit_saved_already(request, resident)
     if request.method == "POST" and form.is_valid():
