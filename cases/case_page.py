@@ -206,9 +206,12 @@ def refused_meanwhile(exception: PermissionDenied, case_id: int, posted, typed, 
     typed_any = posted or any(text.strip() for text in (typed or {}).values())
     # Changed since the page was drawn: the case part's htmx sends carry the version it was drawn at
     # (`seen`, hx-vals on #case-main). A form the page never offered (a viewer's, a colleague's post
-    # on a case never theirs) stays the 403 page's, with its own words.
+    # on a case never theirs) stays the 403 page's, with its own words. Only ASCII digits that fit the
+    # column: "²" is a digit to isdigit() but not to int(), and SQLite refuses integers past 2**63.
     seen = request.POST.get("seen", "")
-    if not seen.isdigit() or Case.all_objects.filter(pk=case_id, version=int(seen)).exists():
+    if not (seen.isascii() and seen.isdigit() and len(seen) < 10):
+        raise exception
+    if Case.all_objects.filter(pk=case_id, version=int(seen)).exists():
         raise exception
     staff = request.access.can(Perm.LOG_CASE, refused.committee_id)
     if not (staff and typed_any and refused.why not in (Why.HIDDEN, Why.FILE)):

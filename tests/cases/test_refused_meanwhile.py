@@ -61,3 +61,16 @@ def test_a_form_the_page_never_offered_is_still_the_403_page(org, as_user, who):
     )
     assert response.status_code == 403
     assert "error-page" in response.content.decode()
+
+
+@pytest.mark.parametrize("seen", ["²", "9" * 30, "-1", ""])
+def test_a_seen_version_that_is_no_number_is_the_403_page_not_an_error(org, as_user, seen):
+    """`seen` comes from the page; one not of its making ("²" is a digit to str.isdigit but not to
+    int, a number past SQLite's integers) is no version: the refusal is the 403 page, never a 500."""
+    wang = make_user("worker_a2", committee=org.a, role=Role.WORKER, full_name="王芳")
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    services.assign(access=Access(org.secretary_a), case=case, assignee=wang)
+    data = {"text": TYPED, "seen": seen}
+    response = as_user(org.worker_a).post(reverse("cases:act", args=[case.pk, "wait"]), data, headers=HTMX)
+    assert response.status_code == 403
+    assert "error-page" in response.content.decode()
