@@ -143,6 +143,13 @@ def visit_log(*, visit: Visit) -> Visit:
     return visit
 
 
+def visit_form_token(posted: str) -> str:
+    """The visit form's one-time token as posted; one not of {% form_token %}'s making (URL-safe
+    base64; a NUL byte, which PostgreSQL refuses) is no token, as a form drawn before them."""
+    token = posted[:40]
+    return token if token.isascii() and token.replace("-", "").replace("_", "").isalnum() else ""
+
+
 def visit_saved_already(user, token: str) -> bool:
     """Whether `user` already saved the visit form carrying this one-time token (Visit.form_token)."""
     return bool(token) and Visit.all_objects.filter(visitor=user, form_token=token[:40]).exists()
@@ -154,7 +161,11 @@ SAME_VISIT_WITHIN = datetime.timedelta(minutes=5)
 
 
 def same_visit_just_saved(visit: Visit) -> bool:
-    """Whether `visit`'s worker recorded exactly this visit (how, findings, follow-up) minutes ago."""
+    """Whether `visit`'s worker recorded exactly this visit (how, findings, follow-up, when: within
+    minutes of it, the form drawn again after Back shows its own time) minutes ago. Last week's
+    calls entered one after the other, the same words each, are different visits: their times differ."""
+    if visit.visited_at is None:
+        return False
     return Visit.all_objects.filter(
         resident_id=visit.resident_id,
         visitor_id=visit.visitor_id,
@@ -162,6 +173,8 @@ def same_visit_just_saved(visit: Visit) -> bool:
         findings=visit.findings,
         follow_up_needed=visit.follow_up_needed,
         created_at__gte=timezone.now() - SAME_VISIT_WITHIN,
+        visited_at__gte=visit.visited_at - SAME_VISIT_WITHIN,
+        visited_at__lte=visit.visited_at + SAME_VISIT_WITHIN,
     ).exists()
 
 

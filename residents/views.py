@@ -401,9 +401,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
         request, Resident.objects.select_related("household__building"), Perm.LOG_VISIT, pk=pk
     )
     form = VisitForm(request.POST or None, resident=resident)
-    token = request.POST.get("token", "")[:40]
-    if not token.replace("-", "").replace("_", "").isalnum() or not token.isascii():
-        token = ""  # not one {% form_token %} drew (URL-safe base64): no token, as a form drawn before them
+    token = services.visit_form_token(request.POST.get("token", ""))
     if request.method == "POST" and services.visit_saved_already(request.user, token):
         return _visit_saved_already(request, resident)
     if request.method == "POST" and form.is_valid():
@@ -416,7 +414,9 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.visit_log(visit=visit)
         except IntegrityError:  # a double tap's second post, its first saved meanwhile (visit_form_once)
-            return _visit_saved_already(request, resident)
+            if services.visit_saved_already(request.user, token):
+                return _visit_saved_already(request, resident)
+            raise  # another integrity error: never "saved already" for a visit that was not
         except ValidationError as error:
             form.add_error(None, error)  # a time out of range onto its field, the rest as typed
             ctx = {"resident": resident, "form": form, "next": _safe_next(request) or ""}

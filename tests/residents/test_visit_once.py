@@ -70,3 +70,17 @@ def test_the_database_refuses_a_second_visit_with_the_same_token(org, zhou):
     Visit.objects.create(resident=zhou, visitor=org.worker_a, committee=org.a)  # no token: no limit
     Visit.objects.create(resident=zhou, visitor=org.worker_a, committee=org.a)
     assert first.pk
+
+
+def test_last_weeks_calls_entered_one_after_the_other_with_the_same_words_are_each_kept(org, as_user, zhou):
+    """Entering earlier calls in one sitting: the same method and words, minutes apart, but each at its
+    own time: different visits, none taken for a resend."""
+    client = as_user(org.worker_a)
+    url = reverse("residents:visit_new", args=[zhou.pk])
+    today = timezone.localdate()
+    for days_ago, hour in ((6, "10:00"), (4, "15:00")):
+        day = (today - timezone.timedelta(days=days_ago)).isoformat()
+        typed = {"visited_at": f"{day}T{hour}", "method": "phone", "findings": "一切正常"}
+        data = _drawn(client, url) | typed
+        assert client.post(url, data).status_code == 302
+    assert Visit.all_objects.filter(resident=zhou).count() == 2
