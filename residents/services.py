@@ -164,7 +164,9 @@ def same_visit_just_saved(visit: Visit) -> bool:
     """Whether `visit`'s worker recorded exactly this visit (how, findings, follow-up, when: within
     minutes of it, the form drawn again after Back shows its own time) minutes ago. Last week's
     calls entered one after the other, the same words each, are different visits: their times differ."""
-    if visit.visited_at is None:
+    try:
+        earliest, latest = visit.visited_at - SAME_VISIT_WITHIN, visit.visited_at + SAME_VISIT_WITHIN
+    except (TypeError, OverflowError):  # no time, or year 1 / 9999: refused by visit_log's own check
         return False
     return Visit.all_objects.filter(
         resident_id=visit.resident_id,
@@ -173,8 +175,7 @@ def same_visit_just_saved(visit: Visit) -> bool:
         findings=visit.findings,
         follow_up_needed=visit.follow_up_needed,
         created_at__gte=timezone.now() - SAME_VISIT_WITHIN,
-        visited_at__gte=visit.visited_at - SAME_VISIT_WITHIN,
-        visited_at__lte=visit.visited_at + SAME_VISIT_WITHIN,
+        visited_at__range=(earliest, latest),
     ).exists()
 
 
