@@ -308,13 +308,15 @@ def figure_links(
     counted per committee)."""
 
     def cases(**params) -> str:
-        return _case_list(params, committee_id if several else None)
+        return _list_url("cases:list", params, committee_id if several else None)
 
     late = reverse("reports:late_referrals", args=[committee_id])
     links = {
         "due_today": cases(status="open", assignee=user_id, due_from=today, due_to=today),
         "overdue": cases(overdue=1) if secretary else cases(assignee=user_id, overdue=1),
-        "visits": _roster({"worker": "me", "due_by": week_end}, committee_id if several else None),
+        "visits": _list_url(
+            "residents:roster", {"worker": "me", "due_by": week_end}, committee_id if several else None
+        ),
         "unassigned": cases(status="open", assignee="none"),
         "late_replies": late if secretary else f"{late}?{urlencode({'assignee': user_id})}",
         "follow_ups": cases(follow_up="due"),
@@ -322,18 +324,12 @@ def figure_links(
     return {name: links[name] for name in FIGURES if counts.get(name)}
 
 
-def _case_list(params: dict, committee_id: int | None) -> str:
-    """The case list with these filters, kept to one committee (for someone with posts in several)."""
+def _list_url(name: str, params: dict, committee_id: int | None) -> str:
+    """A list (the case list, the care roster) with these filters, kept to one committee (for
+    someone with posts in several: both read the same `committee` parameter)."""
     if committee_id is not None:
         params = {**params, "committee": committee_id}
-    return f"{reverse('cases:list')}?{urlencode(params)}"
-
-
-def _roster(params: dict, committee_id: int | None) -> str:
-    """The care roster with these filters, kept to one committee (for someone with posts in several)."""
-    if committee_id is not None:
-        params = {**params, "committee": committee_id}
-    return f"{reverse('residents:roster')}?{urlencode(params)}"
+    return f"{reverse(name)}?{urlencode(params)}"
 
 
 def _main_link(
@@ -347,7 +343,7 @@ def _main_link(
     if secretary and "overdue" in links:
         return links["overdue"]
     if not secretary and ("overdue" in links or "due_today" in links):
-        return _case_list({"assignee": user_id, "status": "open"}, committee_id)
+        return _list_url("cases:list", {"assignee": user_id, "status": "open"}, committee_id)
     return next(iter(links.values()))
 
 
