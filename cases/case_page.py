@@ -198,16 +198,19 @@ def refused_meanwhile(exception: PermissionDenied, case_id: int, posted, typed, 
     """The case's own rule refused a form the page had offered (cases/services/case.py _lock), for a
     form of the page's (not a file's removal), on a case the reader still sees: the case changed
     hands or state meanwhile (the secretary gave it to someone else). The case page is drawn again
-    with the words and what was typed (views._run), not replaced by the 403 page (review 7, #3).
+    with the words and what was typed (views._run), not replaced by the 403 page (review 7, #3):
+    in place under htmx, or without JavaScript the whole case page with status 403, the typed words
+    in read-only boxes to copy and a link to the case's own address.
     Any other refusal is raised again: the 403 page."""
     refused = exception.args[0] if exception.args else None
     if not isinstance(refused, Refused) or refused.case_id != case_id or refused.action is None:
         raise exception
     typed_any = posted or any(text.strip() for text in (typed or {}).values())
-    # Changed since the page was drawn: the case part's htmx sends carry the version it was drawn at
-    # (`seen`, hx-vals on #case-main). A form the page never offered (a viewer's, a colleague's post
-    # on a case never theirs) stays the 403 page's, with its own words. Only ASCII digits that fit the
-    # column: "²" is a digit to isdigit() but not to int(), and SQLite refuses integers past 2**63.
+    # Changed since the page was drawn: each form of the case part sends the version it was drawn at
+    # (`seen`, {% seen %} in cases/detail.html), with htmx or without. A form the page never offered
+    # (a viewer's, a colleague's post on a case never theirs) stays the 403 page's, with its own
+    # words. Only ASCII digits that fit the column: "²" is a digit to isdigit() but not to int(), and
+    # SQLite refuses integers past 2**63.
     seen = request.POST.get("seen", "")
     if not (seen.isascii() and seen.isdigit() and len(seen) < 10):
         raise exception

@@ -26,6 +26,14 @@ def form_token() -> SafeString:
     return mark_safe(f'<input type="hidden" name="token" value="{secrets.token_urlsafe(16)}">')  # noqa: S308
 
 
+@register.simple_tag(takes_context=True)
+def seen(context) -> SafeString:
+    """The case's version the page was drawn at, sent by each of the case part's forms (a plain post
+    without JavaScript as well as htmx's): a send refused because the case changed meanwhile (given
+    to someone else) is told by it from a form the page never offered (case_page.refused_meanwhile)."""
+    return mark_safe(f'<input type="hidden" name="seen" value="{int(context["case"].version)}">')  # noqa: S308
+
+
 # A long description is folded to its first FOLD_LINES lines (static/css/needle.css .fold): 2,000
 # characters filled several phone screens, and the next steps ended up 4,000 px down. Folded when it
 # would take more than FOLD_LINES + 2 lines of a phone (PHONE_LINE Chinese characters each), so that
@@ -37,6 +45,14 @@ FOLD_LINES, PHONE_LINE = 6, 18
 def folds(text: str) -> bool:
     lines = sum(max(1, -(-len(line) // PHONE_LINE)) for line in (text or "").splitlines())
     return lines > FOLD_LINES + 2
+
+
+@register.filter
+def rows_for(text: str) -> int:
+    """The rows of a read-only box showing `text` (the words of a refused send, to copy): as many as
+    it takes on a phone, 2 to 8; a longer text scrolls in its box."""
+    lines = sum(max(1, -(-len(line) // PHONE_LINE)) for line in (text or "").splitlines())
+    return min(8, max(2, lines))
 
 
 @register.inclusion_tag("cases/includes/action_text.html", takes_context=True)

@@ -16,7 +16,7 @@ from cases.rules import Action
 from committee.access import Access
 from committee.roles import Role
 from residents.models import Visit
-from tests.browser.conftest import PHONE, login, screenshot, watch_console
+from tests.browser.conftest import PHONE, SCREENSHOTS, login, screenshot, watch_console
 from tests.factories import make_building, make_case, make_household, make_resident, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,6 +32,20 @@ def phone(browser, live_server):
         base_url=live_server.url, locale="zh-CN", **{**PHONE, "viewport": {"width": 390, "height": 844}}
     )
     context.grant_permissions(["clipboard-read", "clipboard-write"])
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone_without_js(browser, live_server):
+    """The same phone with JavaScript off: the case page's forms are plain form posts."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="zh-CN",
+        java_script_enabled=False,
+        **{**PHONE, "viewport": {"width": 390, "height": 844}},
+    )
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
@@ -74,6 +88,50 @@ def test_a_referral_sent_after_the_case_went_to_someone_else_says_who_has_it_and
     expect(orphan).to_contain_text("无法放回")
     expect(orphan.locator("textarea")).to_have_value(REFERRAL)
     assert errors == [], f"console errors: {errors}"
+
+
+def test_a_referral_sent_without_javascript_after_the_case_went_to_someone_else_shows_the_text(
+    phone_without_js, org
+):
+    """A plain form post (no htmx): the case page again with 403, who has the case now, the text in
+    a read-only box to copy on the first screen, and the way back to the case's own address."""
+    page = phone_without_js
+    wang = make_user("worker_a2", committee=org.a, role=Role.WORKER, full_name="王芳")
+    case = make_case(org.worker_a, org.a, title="楼上渗水", assignee=org.worker_a)
+    login(page, "worker_a")
+    page.goto(f"/cases/{case.pk}/")
+    page.locator("summary", has_text="转办外部单位").tap()
+    form = page.locator("form[action$='/referrals/']")
+    body = OutsideBody.objects.filter(active=True).first()
+    form.locator("select[name=body]").select_option(str(body.pk))
+    form.locator("textarea[name=text]").fill(REFERRAL)
+    # Meanwhile the secretary gives the case to 王芳.
+    services.assign(access=Access(org.secretary_a), case=case, assignee=wang)
+    with page.expect_response(lambda response: response.request.method == "POST") as sent:
+        form.get_by_role("button", name="记录转办").tap()
+    assert sent.value.status == 403
+
+    expect(page.locator(".error-page")).to_have_count(0)
+    messages = page.locator("#page-messages")
+    expect(messages).to_contain_text(
+        "此事项已改派给王芳，您不能再将此事项转办外部单位。本次没有保存，您填写的内容显示在下面，可以复制。"
+    )
+    box = page.locator(".unsaved textarea")
+    expect(box).to_have_value(REFERRAL)
+    expect(box).not_to_be_editable()
+    expect(page.get_by_label("转办事项")).to_have_value(REFERRAL)
+    expect(box).to_be_in_viewport()
+    back = page.locator(".unsaved").get_by_role("link", name="返回事项")
+    expect(back).to_be_visible()
+    expect(page.locator(".case-head")).to_contain_text("楼上渗水")
+    # The first screen as the phone shows it, and the whole page.
+    page.screenshot(path=str(SCREENSHOTS / "drafts-referral-refused-no-js-phone.png"), scale="css")
+    screenshot(page, "drafts-referral-refused-no-js-phone-whole")
+    assert not Referral.all_objects.filter(case=case).exists()
+
+    back.tap()
+    page.wait_for_url(f"**/cases/{case.pk}/")
+    expect(page.locator(".facts")).to_contain_text("王芳")
 
 
 def test_a_note_sent_from_a_stale_form_says_so_by_its_button_and_keeps_the_page(phone, org):
