@@ -1,14 +1,17 @@
 """The site's own endpoints, outside any committee: health checks and error pages."""
 
 import sys
+from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_safe
@@ -57,8 +60,38 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """A stale form (often after the session expired) gets a plain explanation, not Django's page."""
-    return render(request, "403_csrf.html", status=403)
+    """A stale form (often after the session expired) gets a plain explanation, not Django's page:
+    that this send was not saved; whether the words typed are kept on the device (a form marked
+    data-keep-draft posts its key as _draft, static/js/drafts.js, and its copy is put back when its
+    page is opened again in the same tab), else how not to lose them; the way back to that page.
+    Nothing posted is shown: a form another site made the browser send would have its words
+    written on this site's page."""
+    ctx = {"kept": _posted_draft(request), "page_url": _page_sent_from(request)}
+    return render(request, "403_csrf.html", ctx, status=403)
+
+
+def _posted_draft(request: HttpRequest) -> bool:
+    """Whether the form sent was one whose words drafts.js keeps (its `_draft` field, which only
+    the script adds). A body that cannot be read (too large, broken) says nothing."""
+    try:
+        return bool(request.POST.get("_draft"))
+    except (SuspiciousOperation, MultiPartParserError, OSError):
+        return False
+
+
+def _page_sent_from(request: HttpRequest) -> str | None:
+    """The page a form was sent from (its Referer) when it is a page of this site: its path and
+    query, never another site's address (nor a path the browser would read as one: //host)."""
+    referer = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
+        return None
+    parts = urlsplit(referer)
+    if parts.netloc not in ("", request.get_host()):
+        return None
+    path = parts.path
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return None
+    return f"{path}?{parts.query}" if parts.query else path
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -299,7 +299,9 @@
 
   function sayOrphans() {
     var main = document.getElementById("main");
-    if (!main || !OWNER) return;
+    // The expired form's page (templates/403_csrf.html) stands at the address of a form that posts
+    // to its own page (the visit form): its copy is not orphaned but waits for the page opened again.
+    if (!main || !OWNER || document.querySelector("[data-stale-form]")) return;
     var status = document.getElementById("page-messages");
     var after = status ? status.parentElement : null;
     keptKeys().forEach(function (key) {

@@ -163,6 +163,37 @@ def test_a_note_sent_from_a_stale_form_says_so_by_its_button_and_keeps_the_page(
     assert CaseEvent.all_objects.filter(case=case, kind=CaseEvent.Kind.NOTE).count() == 1
 
 
+def test_a_visit_sent_from_a_stale_form_is_said_not_saved_and_back_on_its_page_when_opened_again(phone, org):
+    """The visit form is a plain form post: its stale token draws the expired form's page, which
+    says the words are kept on the phone and links back to the form, where they are put back."""
+    lonely = make_resident(
+        make_household(make_building(org.a, "12"), "302"),
+        "严凤",
+        birth=datetime.date(1940, 2, 3),
+        categories=["elderly_alone"],
+    )
+    login(phone, "worker_a")
+    phone.goto(f"/residents/{lonely.pk}/visits/new/")
+    phone.get_by_label("走访情况").fill(NOTE)
+    cookie = next(c for c in phone.context.cookies() if c["name"] == "csrftoken")
+    phone.context.add_cookies([{**cookie, "value": "x" * 32}])
+    phone.get_by_role("button", name="保存走访").tap()
+
+    page = phone.locator(".error-page")
+    expect(page).to_contain_text("刚才提交的内容没有保存")
+    expect(page).to_contain_text("如果您在本机输入过内容，在这个窗口重新打开该页面时会自动放回")
+    # Not also shown as a copy whose form is gone: the page stands at the form's own address.
+    expect(phone.locator(".draft-orphan")).to_have_count(0)
+    screenshot(phone, "drafts-visit-expired-form-phone")
+    page.get_by_role("link", name="重新打开该页面").tap()
+    phone.wait_for_url(f"**/residents/{lonely.pk}/visits/new/")
+    expect(phone.get_by_label("走访情况")).to_have_value(NOTE)
+    expect(phone.locator(".draft-notice")).to_be_visible()
+    phone.get_by_role("button", name="保存走访").tap()
+    expect(phone.locator(".messages")).to_contain_text("对严凤的走访已保存")
+    assert Visit.all_objects.filter(resident=lonely).count() == 1
+
+
 def test_a_resolution_typed_when_someone_else_resolved_the_case_is_shown_after_a_reload(phone, org):
     case = make_case(org.worker_a, org.a, title="厨房地漏返水", assignee=org.worker_a)
     login(phone, "worker_a")
