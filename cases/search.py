@@ -33,12 +33,12 @@ from collections.abc import Callable, Collection, Iterable
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from common.masking import fold, holds_numbers, mask_numbers_in_text
+from common.masking import fold, holds_numbers, landlines_as_one, mask_numbers_in_text, masked_phones
 from residents.addresses import address_forms
 from residents.models import Resident
 from residents.search_keys import bigram_tokens, name_tokens
 from residents.selectors import full_number_filter as resident_filter
-from residents.selectors import full_number_kind, grouped_shown_ids, grouped_shown_mobiles
+from residents.selectors import full_number_kind, grouped_shown_ids
 from residents.selectors import shown_number_filter as resident_shown_filter
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -50,12 +50,13 @@ def _text_tokens(text: str) -> list[str]:
     matches the digits the page hides), full-width forms folded (as search_terms folds the box: 5678
     finds １３８****５６７８), lower case, split on spaces; an ID number typed in groups, shown so
     (3101** ******** 0017), also as one word (3101**********0017: what the box makes of it and of
-    the page's whole form, residents.selectors.grouped_shown_ids), and so a mobile typed masked in
-    groups (138 **** 5678 is 138****5678 too: grouped_shown_mobiles; one typed whole in groups is
-    masked as one word already); then each Chinese run's bigrams."""
+    the page's whole form, residents.selectors.grouped_shown_ids), and a landline with its area code,
+    shown 021 ****2100 or (021)****2100, also as 021****2100 (common.masking.landlines_as_one: what
+    the box makes of any form of it); then each Chinese run's bigrams. A mobile, typed whole or masked
+    (138 1234 5678, 138***5678, 138 xxxx 5678), is shown as one word already: 138****5678."""
     shown = fold(mask_numbers_in_text(text or "")).lower()
     words = shown.split()
-    tokens = [*words, *grouped_shown_ids(shown), *grouped_shown_mobiles(shown)]
+    tokens = [*words, *grouped_shown_ids(shown), *landlines_as_one(text or "")]
     for word in words:
         for run in _HAN.findall(word):
             tokens.extend(run[i : i + 2] for i in range(len(run)))
@@ -276,7 +277,16 @@ def holds_grouped_id(*texts: str) -> bool:
 def holds_grouped_mobile(*texts: str) -> bool:
     """Whether any of these texts holds a mobile typed masked in groups (138 **** 5678), which the
     key holds joined as well since cases migration 0035."""
-    return any(grouped_shown_mobiles(fold(mask_numbers_in_text(text)).lower()) for text in texts)
+    found = (pair for text in texts for pair in masked_phones(text))
+    return any(one.startswith("1") and re.search(r"[ -]", typed) for typed, one in found)
+
+
+def holds_masked_phone(*texts: str) -> bool:
+    """Whether any of these texts holds a phone typed masked (138***5678, 138xxxx5678, 021 **** 2100,
+    021-6xxx-2100), shown as one masked number since cases migration 0037 (138****5678, 021 ****2100),
+    or a landline with its area code (typed whole or masked), which the key holds as one word since
+    (021****2100)."""
+    return any(masked_phones(text) or landlines_as_one(text) for text in texts)
 
 
 def holds_wide_star(*texts: str) -> bool:

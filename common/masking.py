@@ -6,6 +6,9 @@ A bank card typed into free text keeps its first and last 4 digits: 6222 **** **
 
 Free text is read as staff type it: full-width digits (１３８…), spaces and dashes of a Chinese input
 method between the groups, groups of any length; the text is shown as typed, its hidden digits *.
+A phone number staff typed masked, as a caller or another system gave it (138***5678, 138xxxx5678,
+138 **** 5678, 021 **** 2100, 021-6xxx-2100), is one masked number too, shown as the rule shows a
+whole one (138****5678, 021 ****2100): a digit typed beside the stars that the rule hides is hidden.
 """
 
 import re
@@ -78,6 +81,35 @@ _LOCAL_HYPHEN_RE = re.compile(
 )
 
 
+# A phone number typed masked: what a page shows of it (a mobile's first three digits, a landline's
+# area code, then the last four), the rest hidden with * (＊, ✱ folded), x or X, in the groups people
+# type, e.g. 138***5678, 138xxxx5678, 138 **** 5678, 138-XXXX-5678, 021 **** 2100, (021)****2100,
+# 021-6xxx-2100. The hidden part (_hidden_part): 2 to 6 marks alone (people miscount the stars; one
+# mark is a product or a size, 150*2000, 150x2000), or a number's 4 hidden places with at least one
+# mark (1381***5678, 021 6*** 2100: the digit typed beside the stars is hidden too). An area code is
+# 010 or 02X (three digits: 021) or 0 and three more starting 3-9 (0571), so 0216***2100 reads 021.
+_MARK = r"[*xX]"
+_PLACE = r"[\d*xX]"  # a hidden place: a mark, or a digit typed beside the marks
+_MASKED_MOBILE_RE = re.compile(
+    rf"(?:(?<![0-9A-Za-z*])|(?<=86))(?P<head>1[3-9]\d)(?P<hidden>(?:{_SEP}{_PLACE}){{2,6}}){_SEP}"
+    rf"(?P<tail>\d(?:{_SEP}\d){{3}})(?![0-9A-Za-z*])"
+)
+_MASKED_LANDLINE_RE = re.compile(
+    rf"(?<![0-9A-Za-z*])(?P<head>\(?(?:0[12]\d|0[3-9]\d\d)\)?{_SEP})"
+    rf"(?P<hidden>{_PLACE}(?:{_SEP}{_PLACE}){{1,5}}){_SEP}(?P<tail>\d{{4}})(?![0-9A-Za-z*])"
+)
+_MASKED = (_MASKED_MOBILE_RE, _MASKED_LANDLINE_RE)
+
+
+def _hidden_part(m: re.Match) -> bool:
+    """Whether a masked phone's hidden part reads as one: 2 to 6 marks, or 4 places with a mark."""
+    hidden = re.sub(r"[ -]", "", m["hidden"])
+    marks = len(re.findall(_MARK, hidden))
+    if marks == len(hidden):
+        return 2 <= marks <= 6
+    return marks >= 1 and len(hidden) == 4
+
+
 def _a_range(m: re.Match) -> bool:
     """Two round figures (3000-5000) or two times of day (2130-2230), the second the greater."""
     low, high = m.group("head"), m.group("tail")
@@ -103,6 +135,22 @@ def _mask_mobile(typed: str, m: re.Match) -> str:
     digits = [i for i, c in enumerate(m.group(0)) if c.isdigit()]
     start = m.start()
     return f"{typed[start : start + digits[2] + 1]}****{typed[start + digits[7] : m.end()]}"
+
+
+def _mask_masked_phone(typed: str, m: re.Match) -> str:
+    """A phone typed masked, shown as the rule shows it typed whole: 138****5678, 021 ****2100 (the
+    mobile's first three digits, or the area code with its separator, and the last four, as typed)."""
+    return f"{typed[m.start('head') : m.end('head')]}****{typed[m.start('tail') : m.end('tail')]}"
+
+
+def _marks_alone(m: re.Match) -> bool:
+    """A masked phone's hidden part holds marks alone, and as many as _hidden_part reads as one."""
+    return _hidden_part(m) and not re.search(r"\d", m["hidden"])
+
+
+def _as_one(m: re.Match) -> str:
+    """A phone's mask as one word, its digits shown and four stars: 138****5678, 021****2100."""
+    return "****".join(re.sub(r"\D", "", m[part]) for part in ("head", "tail"))
 
 
 def mask_id_number(value: str) -> str:
@@ -141,6 +189,8 @@ _FOUND_BY: tuple[tuple[re.Pattern, _Mask, Callable[[re.Match], bool] | None], ..
     (_LANDLINE_RE, _mask_landline, None),
     (_LOCAL_RE, _mask_local, None),
     (_LOCAL_HYPHEN_RE, _mask_local, lambda m: not _a_range(m)),
+    (_MASKED_MOBILE_RE, _mask_masked_phone, _hidden_part),
+    (_MASKED_LANDLINE_RE, _mask_masked_phone, _hidden_part),
 )
 _DIGIT = re.compile(r"\d")
 
@@ -179,14 +229,20 @@ def keep_hidden_digits(typed: str, *written: str) -> str:
     digits edits the words around a number without losing it, and reads it masked again. A mask
     that two different numbers show (138****5678 for 13812345678 and 13899995678) is left as typed,
     since which one was meant cannot be told (one number written twice, 138 1234 5678 and
-    13812345678, is put back as first written); so is a mask changed (138****5679)."""
+    13812345678, is put back as first written); so is a mask changed (138****5679). A number
+    written masked (138***5678, shown 138****5678) is put back as written too, but is never taken
+    for a whole one its mask shows alike."""
     if "*" not in typed:
         return typed
-    numbers: dict[str, list[str]] = {}
+    numbers: dict[str, list[tuple[str, str]]] = {}
     for text in written:
         for m, mask in _found(fold(text or "")) if _DIGIT.search(text or "") else []:
-            numbers.setdefault(mask(text, m), []).append(text[m.start() : m.end()])
-    whole = {shown: typed_as[0] for shown, typed_as in numbers.items() if len(numbers_in(*typed_as)) == 1}
+            numbers.setdefault(mask(text, m), []).append((_number(m), text[m.start() : m.end()]))
+    whole = {
+        shown: typed_as[0][1]
+        for shown, typed_as in numbers.items()
+        if len({number for number, _as in typed_as}) == 1
+    }
     if not whole:
         return typed
     # The longest first, and never a part of a longer run of digits or stars: 021-****2100 is one
@@ -196,19 +252,61 @@ def keep_hidden_digits(typed: str, *written: str) -> str:
 
 
 def holds_numbers(*texts: str) -> bool:
-    """Whether any of these free texts holds what looks like an ID, phone or bank card number."""
-    return any(mask_numbers_in_text(text or "") != (text or "") for text in texts)
+    """Whether any of these free texts holds what looks like an ID, phone or bank card number (one
+    typed masked, 138***5678, hides nothing: it is none)."""
+    return bool(numbers_in(*texts))
+
+
+def _number(m: re.Match) -> str:
+    """The number found (in folded text) as one: its digits alone (and an ID's X), or, typed masked,
+    its mask as one word (138****5678)."""
+    return _as_one(m) if m.re in _MASKED else re.sub(r"[^0-9X]", "", m[0].upper())
 
 
 def numbers_in(*texts: str) -> set[str]:
     """The personal numbers these free texts hold, each as its digits alone (and an ID's X), however
-    it was written: 138 1234 5678, 13812345678 and １３８１２３４５６７８ are one number."""
+    it was written: 138 1234 5678, 13812345678 and １３８１２３４５６７８ are one number. One typed
+    masked (138***5678, 021 **** 2100) is none: it holds no digit a page hides."""
     found = set()
     for text in texts:
-        folded = fold(text or "")
-        for start, end in _number_spans(folded):
-            found.add(re.sub(r"[^0-9X]", "", folded[start:end].upper()))
+        if _DIGIT.search(text or ""):
+            found.update(_number(m) for m, _mask in _found(fold(text)) if m.re not in _MASKED)
     return found
+
+
+def masked_phones(text: str) -> list[tuple[str, str]]:
+    """The phone numbers the text holds typed masked (138***5678, 138 xxxx 5678, 021 **** 2100,
+    021-6xxx-2100), each as typed (folded) and as one word: 138****5678, 021****2100."""
+    if not _DIGIT.search(text or ""):
+        return []
+    return [(m[0], _as_one(m)) for m, _mask in _found(fold(text)) if m.re in _MASKED]
+
+
+def landlines_as_one(text: str) -> list[str]:
+    """Each landline with its area code the text holds, typed whole or masked, as one word of the
+    digits a page shows and four stars: 021****2100 (shown 021 ****2100 or 021-****2100, with the
+    area code's separator as typed: what the search box makes of either, join_masked_phones)."""
+    if not _DIGIT.search(text or ""):
+        return []
+    found = []
+    for m, _mask in _found(fold(text)):
+        if m.re is _MASKED_LANDLINE_RE:
+            found.append(_as_one(m))
+        elif m.re is _LANDLINE_RE and m.group(1) is not None:
+            found.append(f"{re.sub(r'\D', '', m[1])}****{m[3]}")
+    return found
+
+
+def join_masked_phones(folded: str) -> str:
+    """The (folded) text of a search box with each phone typed masked with its marks alone made one
+    word, as a page shows it: 138 **** 5678, 138***5678 and 138xxxx5678 read 138****5678, 021 **** 2100
+    and (021)****2100 read 021****2100. A mask showing a digit a page hides (1381***5678) is left as
+    typed: it finds nothing, as the hidden digits never do."""
+    if not _DIGIT.search(folded):
+        return folded
+    for regex in _MASKED:
+        folded = regex.sub(lambda m: f" {_as_one(m)} " if _marks_alone(m) else m[0], folded)
+    return folded
 
 
 def _number_spans(text: str) -> list[tuple[int, int]]:

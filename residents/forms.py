@@ -391,7 +391,9 @@ class VisitForm(forms.ModelForm):
         fields = ["method", "visited_at", "findings", "follow_up_needed"]
         widgets = {
             "method": forms.RadioSelect,
-            "visited_at": DateTimeInput(),
+            # Drawn as now: going Back, the browser would fill in the time the page held when it was
+            # left (an hour ago, say) over the one drawn now, and the visit be saved at it.
+            "visited_at": DateTimeInput(attrs={"autocomplete": "off"}),
             "findings": forms.Textarea(attrs={"rows": 4}),
         }
 

@@ -13,7 +13,7 @@ from django.db.models import Case, Count, Q, QuerySet, Value, When
 from committee.scoping import InIds, committee_scope, unscoped, visible_committee_ids
 from common import refdata
 from common.kept import PLACEHOLDER, Kept
-from common.masking import fold
+from common.masking import fold, join_masked_phones
 from residents.addresses import BRANCH, LANE, ROOM, SUFFIXES, read_typed_building, without_unit
 from residents.models import Building, CareCategory, Grid, Resident
 from residents.search_keys import name_reading
@@ -44,14 +44,6 @@ _TYPED_SHOWN = re.compile(
 # digit: read in linear time however long the box.
 _GROUPED_SHOWN_ID = re.compile(
     r"(?<![0-9A-Za-z*])\d{4}(?:[ -]{0,3}\*){1,14}(?:[ -]{0,3}[\dXx]){4}(?![0-9A-Za-z*])"
-)
-# A mobile shown masked, in the groups people read or type it in (138 **** 5678, 138-****-5678, 138 **
-# ** 5678; every page shows 138****5678): its first three digits, its four stars and its last four,
-# with a space or a hyphen (or a few) before any star or digit after the first three; made one term,
-# 138****5678, as a page shows it (and as a case's text holds one typed in groups: masked, it is
-# joined, common.masking). Bounded repeats: read in linear time however long the box.
-_GROUPED_SHOWN_MOBILE = re.compile(
-    r"(?<![0-9A-Za-z*])(1[3-9]\d)((?:[ -]{0,3}\*){4})((?:[ -]{0,3}\d){4})(?![0-9A-Za-z*])"
 )
 # That term: the digits shown before the stars (a mobile's first three, an area code, an ID's region),
 # the stars (one for each hidden digit), the last four shown.
@@ -94,25 +86,11 @@ def join_shown_ids(text: str) -> str:
     return _GROUPED_SHOWN_ID.sub(_joined_id, text) if "*" in text else text
 
 
-def _joined_mobile(m: re.Match) -> str:
-    return f" {m[1]}****{re.sub(r'[ -]', '', m[3])} "
-
-
 def join_shown_numbers(text: str) -> str:
-    """The (folded) text with each ID number and mobile shown masked in groups made one word:
-    join_shown_ids, and '138 **** 5678' read '138****5678'."""
-    if "*" not in text:
-        return text
-    return _GROUPED_SHOWN_MOBILE.sub(_joined_mobile, join_shown_ids(text))
-
-
-def grouped_shown_mobiles(text: str) -> list[str]:
-    """The mobiles the (folded) text shows masked in groups (typed so by hand: 138 **** 5678), each
-    as join_shown_numbers makes it, 138****5678."""
-    if "*" not in text:
-        return []
-    found = (m for m in _GROUPED_SHOWN_MOBILE.finditer(text) if re.search(r"[ -]", m[0]))
-    return [_joined_mobile(m).strip() for m in found]
+    """The (folded) text with each ID number shown masked in groups made one word (join_shown_ids),
+    and each phone typed masked, as a page shows it (common.masking.join_masked_phones: 138 **** 5678,
+    138***5678 and 138xxxx5678 read 138****5678; 021 **** 2100 reads 021****2100)."""
+    return join_masked_phones(join_shown_ids(text))
 
 
 def grouped_shown_ids(text: str) -> list[str]:
@@ -129,8 +107,8 @@ def search_terms(q: str, *, local_landlines: bool = False, shown: bool = False) 
     key holds them so, and the registry's numbers and addresses are read so on import). `shown`: a
     number copied masked from a page made one word too, its digits and stars (the registry's key
     holds the numbers' digits, not the pieces of their masks; the case key holds the masked text as
-    written, which the case search matches word by word). An ID number or a mobile shown masked in
-    groups is made one word in both (join_shown_numbers: the case key holds them joined too)."""
+    written, which the case search matches word by word). An ID number shown masked in groups, and a
+    phone typed masked, are made one word in both (join_shown_numbers: the case key holds them so)."""
     # A NUL byte is dropped: PostgreSQL refuses it in a query (a 500), and no key holds one.
     q = join_shown_numbers(fold((q or "").replace("\x00", "")))
     if shown:

@@ -11,10 +11,15 @@
 // every copy and keeps nothing more from that page, not even what pagehide would have saved.
 //
 // The copy holds what the form looked like when drawn (base) and what the worker made of it
-// (fields). Drawn again (after signing in, a reload, the case page's part drawn again in place after
-// another form's save), only the fields the worker changed are put back, over the page as drawn now:
-// a colleague's newer title, the case's newer version stay as the server drew them. Put back on a
-// page opened afresh, the form says so, with a button to start afresh.
+// (fields): the fields the worker changed, by typing, tapping or choosing in them (an input or change
+// event on the field), and no other. Drawn again (after signing in, a reload, the case page's part
+// drawn again in place after another form's save), those are put back, over the page as drawn now:
+// a colleague's newer title, the case's newer version stay as the server drew them, and so does the
+// visit form's time, drawn as now. A value the browser put in by itself is not the worker's: going
+// Back, Chrome fills the fields in with what they held when the page was left (the time drawn an hour
+// ago, with no event), which, kept as typed, came back over the time drawn now on every later visit
+// to the form, and a visit was saved at the wrong time. Put back on a page opened afresh, the form
+// says so, with a button to start afresh.
 //
 // The server says a form was accepted by the tag draft-done:KEY on its message (common/drafts.py):
 // the copy is forgotten on the page that message is on. Each marked form posts its key as _draft
@@ -122,14 +127,24 @@
     return Object.keys(fields).filter(function (name) { return !same(fields[name], base[name]); });
   }
 
+  // The values of the fields the worker changed (state.typed: their names), the others left out.
+  function typedValues(form, state) {
+    var values = valuesOf(form);
+    var fields = {};
+    Object.keys(values).forEach(function (name) {
+      if (state.typed[name] && !same(values[name], state.base[name])) fields[name] = values[name];
+    });
+    return fields;
+  }
+
   // --- Kept as typed --------------------------------------------------------------------------------
   function save(form) {
     var state = form.needleDraft;
     // A form no longer in the page was replaced by the server's answer: a late timer must not bring
     // back the copy of a form just accepted.
     if (!state || !state.touched || !form.isConnected || loggingOut) return;
-    var fields = valuesOf(form);
-    if (!changed(state.base, fields).length) {
+    var fields = typedValues(form, state);
+    if (!Object.keys(fields).length) {
       drop(state.key); // typed and erased again: nothing to keep
       return;
     }
@@ -147,8 +162,9 @@
   }
 
   var timers = {};
-  function saveSoon(form) {
+  function saveSoon(form, name) {
     form.needleDraft.touched = true;
+    if (name) form.needleDraft.typed[name] = true;
     window.clearTimeout(timers[form.needleDraft.key]);
     timers[form.needleDraft.key] = window.setTimeout(function () { save(form); }, 200);
   }
@@ -190,7 +206,7 @@
     var key = form.getAttribute("data-keep-draft");
     if (!key || form.needleDraft) return null;
     var drawn = valuesOf(form);
-    form.needleDraft = { key: key, base: drawn, drawn: drawn, touched: false };
+    form.needleDraft = { key: key, base: drawn, drawn: drawn, touched: false, typed: {} };
     if (!form.querySelector("input[name=_draft]")) {
       var field = document.createElement("input");
       field.type = "hidden";
@@ -210,6 +226,7 @@
     var put = false;
     typed.forEach(function (name) {
       base[name] = draft.base[name] || [];
+      form.needleDraft.typed[name] = true;
       if (!same(drawn[name], draft.fields[name])) {
         setValues(form, name, draft.fields[name]);
         put = true;
@@ -345,11 +362,11 @@
 
   document.addEventListener("input", function (event) {
     var form = marked(event.target.form);
-    if (form) saveSoon(form);
+    if (form) saveSoon(form, event.target.name);
   });
   document.addEventListener("change", function (event) {
     var form = marked(event.target.form);
-    if (form) saveSoon(form);
+    if (form) saveSoon(form, event.target.name);
   });
   // Logging out (the account menu's form): every copy is forgotten, and nothing more is kept from this
   // page (pagehide's saveAll below would have written the touched forms back for the next person).
@@ -381,6 +398,7 @@
     drop(state.key);
     state.base = state.drawn;
     state.touched = false;
+    state.typed = {};
     button.closest(".draft-notice").remove();
     var first = form.querySelector("textarea, input:not([type=hidden]), select");
     if (first) first.focus();

@@ -83,7 +83,7 @@ def test_each_number_a_partys_page_shows_finds_their_cases(org, zhou, as_user, p
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_a_masked_form_never_finds_a_case_by_hidden_digits(org, zhou, as_user, persona):
     client = as_user(getattr(org, persona))
-    for q in ["1898***3827", "18986**3827", "189***3827", "021-6543****", "138*234*5678", "1381***5678"]:
+    for q in ["1898***3827", "18986**3827", "189*3827", "021-6543****", "138*234*5678", "1381***5678"]:
         assert _titles(client, q) == set(), q
 
 

@@ -66,8 +66,10 @@ def test_a_masked_form_never_matches_on_hidden_digits(org, people, as_user, pers
     for q in [
         "1898***3827",  # a fourth digit a page never shows
         "18986**3827",
-        "189*****3827",  # one hidden digit too many: no number shows so
-        "189***3827",
+        # Stars miscounted (189***3827, 189*****3827) are the mobile a page shows, 189****3827
+        # (test_search_masked_phones.py); one star or seven are no masked mobile.
+        "189*3827",
+        "189*******3827",
         "*8658*3827",
         "****6583827",
         "189****827",
