@@ -22,9 +22,11 @@ ZH, EN = "zh-hans", "en"
 
 
 def _page(client, params: dict | str, language: str = ZH, **headers) -> str:
+    """The list at these parameters; one with an empty field (`follow_up=`, `q=`) as the list answers
+    it, at the same query without its empty fields (common/querystrings.py)."""
     url = reverse("cases:list") + ("?" + params if isinstance(params, str) else "")
     data = params if isinstance(params, dict) else None
-    response = client.get(url, data, headers={"accept-language": language, **headers})
+    response = client.get(url, data, headers={"accept-language": language, **headers}, follow=True)
     assert response.status_code == 200
     return response.content.decode()
 
