@@ -11,6 +11,7 @@ language, and what the reader of the export saw, even if they change later.
     {"list": "cases", "filters": [["status", "open"], ["assignee", "12", "李敏"], ["overdue", true]]}
     {"list": "ledger", "of": "定海居民区", "month": "2026-11"}
     {"list": "access_log", "filters": [["kind", "export"], ["date_from", "2026-11-01"]]}
+    {"list": "reveal_log", "filters": [["kind", "reveals"], ["resident", "41", "王芳"]]}
     {"list": "registry", "of": "定海居民区", "day": "2026-12-07"}
     {"list": "registry", "of": "定海居民区", "day": "2026-12-07", "numbers": 3900, "reason": "年度核对"}
 
@@ -23,7 +24,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
-CASES, LEDGER, ACCESS_LOG, REGISTRY = "cases", "ledger", "access_log", "registry"
+CASES, LEDGER, ACCESS_LOG, REVEAL_LOG, REGISTRY = "cases", "ledger", "access_log", "reveal_log", "registry"
 # Filters chosen by a name (a person, a committee, a building, a resident): the name is kept too.
 NAMED = frozenset({"assignee", "committee", "street", "district", "building", "resident"})
 # The order of the list's rows is no filter of what it holds.
@@ -53,6 +54,12 @@ def access_log(form: forms.Form, resident=None) -> dict:
     """An access-log export's filters (audit.forms.AccessLogFilterForm, validated, without errors)."""
     name = resident.name if resident else ""
     return {"list": ACCESS_LOG, "filters": _applied(form, lambda _field, _value: name)}
+
+
+def reveal_log(form: forms.Form, resident=None) -> dict:
+    """A reveal-log export's filters (audit.forms.RevealLogFilterForm, validated, without errors)."""
+    name = resident.name if resident else ""
+    return {"list": REVEAL_LOG, "filters": _applied(form, lambda _field, _value: name)}
 
 
 def ledger(label: str, month: datetime.date) -> dict:
@@ -85,7 +92,11 @@ def _applied(form: forms.Form, name_of) -> list[list]:
 
 # --- Said in the reader's words --------------------------------------------------------------------------
 
-TITLES = {CASES: gettext_lazy("Case list export"), ACCESS_LOG: gettext_lazy("Access log export")}
+TITLES = {
+    CASES: gettext_lazy("Case list export"),
+    ACCESS_LOG: gettext_lazy("Access log export"),
+    REVEAL_LOG: gettext_lazy("Reveal log export"),
+}
 MONTH = gettext_lazy("Month")
 DAY = pgettext_lazy("the day a registry was exported", "Date")
 REASON = pgettext_lazy("why full numbers were exported", "Reason")
@@ -148,6 +159,10 @@ def _form(kind: str) -> dict:
         from audit.forms import AccessLogFilterForm
 
         return {name: field.label for name, field in AccessLogFilterForm.base_fields.items()}
+    if kind == REVEAL_LOG:
+        from audit.forms import RevealLogFilterForm
+
+        return {name: field.label for name, field in RevealLogFilterForm.base_fields.items()}
     return {}
 
 
@@ -157,6 +172,10 @@ def _value_label(kind: str, field: str, value: str) -> str:
         from audit.models import AccessRecord
 
         return str(dict(AccessRecord.Kind.choices).get(value, value))
+    if kind == REVEAL_LOG and field == "kind":
+        from audit.forms import RevealLogFilterForm
+
+        return str(dict(RevealLogFilterForm.base_fields["kind"].choices).get(value, value))
     if kind != CASES:
         return value
     from cases.filters import CaseFilterForm

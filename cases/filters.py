@@ -31,6 +31,7 @@ from cases.search import full_number_filter, shown_number_filter, term_filter
 from cases.selectors import visible_cases
 from committee.scoping import InIds
 from common.forms import MAX_ID, DateInput, FilterDateField, parse_id
+from common.querystrings import drops_empty_fields
 from residents.selectors import search_terms
 
 SORTS = {
@@ -245,6 +246,11 @@ DATE_RANGES = (
 # Not filters of the rows: the order, the page. A list URL with only these (or none of the form's
 # parameters: an old link's `since=`, a tracker's) is the list the 事项 tab shows, the open cases.
 NOT_ROW_FILTERS = frozenset({"status", "sort", "page"})
+
+
+# A list GET sent with its empty fields (the filter form without JavaScript) is sent again without
+# them, but for `status=`: "any status", where no status is the open cases (with_status).
+empty_fields_dropped = drops_empty_fields(kept={"status"})
 
 
 def with_status(params: QueryDict) -> QueryDict:

@@ -39,7 +39,7 @@ from cases.case_page import (
     unsaved,
 )
 from cases.due_dates import day_off_warning
-from cases.filters import CaseFilterForm, filter_cases, with_status
+from cases.filters import CaseFilterForm, empty_fields_dropped, filter_cases, with_status
 from cases.follow_up_rounds import calls_by_round
 from cases.forms import (
     AidForm,
@@ -92,9 +92,9 @@ SEARCH_CAP = 100
 
 
 @require_GET
+@empty_fields_dropped  # `status=` kept: "any status" (an explicit one, or a figure's filter with none)
 def case_list(request: HttpRequest) -> HttpResponse:
-    # The bare list shows the open cases; "any status" is an explicit `status=` (bookmarkable too),
-    # or a figure's filter with no status (cases/filters.py with_status).
+    # The bare list shows the open cases (cases/filters.py with_status).
     params = with_status(request.GET).copy()
     # ?panel=open: the "not applied" notice's link to correct a filter without JavaScript
     # (includes/not_applied.html): the panel drawn open, its field marked. No filter of the list's.

@@ -45,26 +45,39 @@ class HolidayDaysFormSet(forms.BaseInlineFormSet):
 
     def _each_day_once(self) -> None:
         """A day listed twice is said in words, with the day (Django's own check named the column:
-        "请修改date的重复数据"): each row that repeats it is marked."""
+        "请修改date的重复数据"): each row that repeats it is marked. The rows are taken as the save
+        leaves them: a deleted row is gone, an edited one at its new date. So a day of the notice's
+        lines whose row is deleted or moved in the same save is taken (the box once read the rows
+        as stored, and refused it until the administrator saved twice); one a row keeps is said
+        with the line that repeats it."""
         rows: dict[datetime.date, list[forms.Form]] = defaultdict(list)
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
             if data and not data.get("DELETE") and data.get("date"):
                 rows[data["date"]].append(form)
-        from_notice = {day.date for day in _from_notice(self.instance)}
-        twice = sorted(day for day, row_forms in rows.items() if len(row_forms) + (day in from_notice) > 1)
-        if not twice:
-            return
-        for day in twice:
+        from_notice = {day.date: day for day in _from_notice(self.instance)}  # read_notice: once each
+        twice = sorted(day for day, row_forms in rows.items() if len(row_forms) > 1)
+        in_lines = sorted(day for day in rows if day in from_notice)
+        for day in twice + in_lines:
             for form in rows[day]:
-                form.add_error("date", _("This day is listed more than once."))
-        raise ValidationError(
-            _(
-                "%(days)s is listed more than once: each day is listed once, as a holiday or as a make-up "
-                "working day."
+                if not form.has_error("date"):
+                    form.add_error("date", _("This day is listed more than once."))
+        errors = []
+        if twice:
+            errors.append(
+                _(
+                    "%(days)s is listed more than once: each day is listed once, as a holiday or as a "
+                    "make-up working day."
+                )
+                % {"days": "、".join(day.isoformat() for day in twice)}
             )
-            % {"days": "、".join(day.isoformat() for day in twice)}
-        )
+        errors += [
+            _("Line %(n)s: %(day)s is listed below already; correct it in its row.")
+            % {"n": from_notice[day].line, "day": day.isoformat()}
+            for day in in_lines
+        ]
+        if errors:
+            raise ValidationError(errors)
 
 
 def _from_notice(year: HolidayYear) -> list[NoticeDay]:
@@ -147,27 +160,10 @@ class HolidayYearForm(forms.ModelForm):
                 self.add_error("notice_lines", error)
                 self.instance.notice_refused = True
             else:
+                # A day a row below keeps is refused by the rows' formset, which sees them as the
+                # save leaves them (HolidayDaysFormSet._each_day_once).
                 self.instance.days_from_notice = days
-                self._listed_below_already(days)
         return data
-
-    def _listed_below_already(self, days: list[NoticeDay]) -> None:
-        """A day of the lines that the year has already: said by the box (change it in its row below),
-        not added twice."""
-        if self.instance.pk is None:
-            return
-        stored = set(
-            HolidayDay.objects.filter(schedule=self.instance, date__in=[d.date for d in days]).values_list(
-                "date", flat=True
-            )
-        )
-        for day in days:
-            if day.date in stored:
-                self.add_error(
-                    "notice_lines",
-                    _("Line %(n)s: %(day)s is listed below already; correct it in its row.")
-                    % {"n": day.line, "day": day.date.isoformat()},
-                )
 
 
 def statutory_days(year: int) -> int:

@@ -12,9 +12,14 @@ from django import forms
 from django.db.models import QuerySet
 
 from common.forms import MAX_ID, FilterDateField, parse_id
+from common.querystrings import drops_empty_fields
 from residents.models import CareCategory, Resident
 
 MAX_QUERY = 60  # characters of the search box that are searched
+
+# Each list's empty parameter means what its absence does (the resident list's `status=` is "living
+# here", as none): a GET sent with its empty fields, without JavaScript, is sent again without them.
+empty_fields_dropped = drops_empty_fields()
 
 
 class ResidentFilterForm(forms.Form):

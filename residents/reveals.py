@@ -4,25 +4,39 @@ The log lists two kinds of line, newest first: a reveal of one number on a resid
 (RevealLog), and a registry export with full numbers, one line for the whole file (the access log's
 AccessRecord of kind EXPORT_FULL, its reason and counts in `exported`). The export once wrote a
 RevealLog row per resident and number: 3,900 rows, 136 pages, a real reveal lost among them.
+
+Its export (/reveals/export/) is the log as the page filters it, as .xlsx in the reader's language,
+its filters above the headers, noted in the access log as every export is (the access log's own
+export, audit/views.py, does the same).
 """
 
 import datetime
+import heapq
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Q, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit import exported
+from audit import services as audit
 from audit.forms import RevealLogFilterForm
 from audit.models import AccessRecord
 from audit.selectors import start_of
 from committee.access import get_for_user
 from committee.roles import Perm
+from common.exports import back_to_list, refuse_invalid, too_many
+from common.masking import mask_numbers_in_text
+from common.xlsx import Column, XlsxWriter
 from residents import services
 from residents.forms import RevealForm
 from residents.models import Resident, RevealLog
@@ -79,10 +93,21 @@ class Line:
     export: AccessRecord | None = None
 
 
-@require_GET
-def reveal_log(request: HttpRequest) -> HttpResponse:
-    """Who revealed whose number, when and why: for the secretary. Filtered as the access log is
-    (audit/forms.py): by who, by reveals or exports, from and to a day, and one resident's."""
+@dataclass
+class _Selected:
+    """What the reveal log's filters select, for its page and its export."""
+
+    committee_ids: list[int]
+    form: RevealLogFilterForm
+    resident: Resident | None
+    filtered: bool
+    reveals: QuerySet[RevealLog]
+    exports: QuerySet[AccessRecord]
+
+
+def _selected(request: HttpRequest) -> _Selected:
+    """The reader's committees (403 without the reveal log's permission there), the filters (audit/
+    forms.py: a value it cannot read is left out, and said) and the reveals and exports they select."""
     committee_ids = request.access.committees_where(Perm.VIEW_AUDIT)
     if not committee_ids:
         raise PermissionDenied(Perm.VIEW_AUDIT)
@@ -116,21 +141,140 @@ def reveal_log(request: HttpRequest) -> HttpResponse:
     kind = filters.get("kind")
     reveals = reveals.none() if kind == form.EXPORTS else reveals
     exports = exports.none() if kind == form.REVEALS else exports
-    both = (
-        reveals.order_by()
+    return _Selected(committee_ids, form, resident, bool(filters or resident), reveals, exports)
+
+
+def _both(selected: _Selected):
+    """The (when, pk, source) of the reveals and exports selected, newest first: one query."""
+    return (
+        selected.reveals.order_by()
         .annotate(when=F("revealed_at"), source=Value("reveal"))
         .values_list("when", "pk", "source")
         .union(
-            exports.order_by()
+            selected.exports.order_by()
             .annotate(when=F("at"), source=Value("export"))
             .values_list("when", "pk", "source")
         )
         .order_by("-when", "-pk")
     )
-    page = Paginator(both, 25).get_page(request.GET.get("page"))
+
+
+@require_GET
+def reveal_log(request: HttpRequest) -> HttpResponse:
+    """Who revealed whose number, when and why: for the secretary. Filtered as the access log is
+    (audit/forms.py): by who, by reveals or exports, from and to a day, and one resident's."""
+    selected = _selected(request)
+    page = Paginator(_both(selected), 25).get_page(request.GET.get("page"))
     page.object_list = _lines(list(page.object_list))
-    ctx = {"page": page, "form": form, "resident": resident, "filtered": bool(filters or resident)}
+    ctx = {
+        "page": page,
+        "form": selected.form,
+        "resident": selected.resident,
+        "filtered": selected.filtered,
+    }
     return render(request, "residents/reveal_log.html", ctx)
+
+
+@require_GET
+def reveal_log_export(request: HttpRequest) -> HttpResponse:
+    """The reveal log as its page filters it, as .xlsx in the reader's language, its filters above
+    the headers (as the access log's export): what a secretary hands an auditor. The numbers are never
+    in it (the log keeps none); a reason is masked as the page shows it. Itself noted in the access
+    log, as every export is; over EXPORT_MAX_ROWS lines, back to the page with a message."""
+    selected = _selected(request)
+    if selected.form.errors:
+        # Refused, where the page leaves an invalid filter out (and says so): a file of the whole
+        # log when a month was asked for would be handed on as that month's.
+        return refuse_invalid(request, "residents:reveals", selected.form)
+    if too_many(_both(selected)):
+        message = _(
+            "This export would hold more than %(limit)s lines, more than one file can take. "
+            "Choose dates or a kind and export again."
+        )
+        return back_to_list(request, "residents:reveals", message)
+    day = f"{timezone.localdate():%Y-%m-%d}"
+    filename, fallback = _("reveals-%(day)s.xlsx") % {"day": day}, f"reveals-{day}.xlsx"
+    about = exported.reveal_log(selected.form, selected.resident)
+    scope = [
+        exported.said(about),
+        _("Exported %(when)s by %(who)s.")
+        % {"when": f"{timezone.localtime():%Y-%m-%d %H:%M}", "who": request.user.display_name},
+    ]
+    writer = XlsxWriter()
+    rows = writer.sheet(_("Reveals of numbers"), _columns(), _rows(selected), about=scope)
+    audit.record_export(user=request.user, committee_ids=selected.committee_ids, exported=about, rows=rows)
+    return writer.response(filename, fallback)
+
+
+def _columns() -> list[Column]:
+    return [
+        Column(_("When"), 17, "datetime"),
+        Column(pgettext("reveal log column", "By"), 12),
+        Column(_("Account"), 12),
+        Column(pgettext("reveal log column", "What"), 16),
+        Column(pgettext("reveal log column", "Number"), 10),
+        Column(pgettext("reveal log column", "Whose"), 18, "wrap"),
+        Column(_("Address"), 24, "wrap"),
+        Column(_("Reason"), 30, "wrap"),
+        Column(pgettext("reveal log column", "Residents"), 9, "int"),
+        Column(pgettext("reveal log column", "Full numbers"), 9, "int"),
+        Column(_("Committee"), 14),
+    ]
+
+
+def _rows(selected: _Selected) -> Iterator[tuple]:
+    """The lines newest first, as the page lists them: the reveals and the exports each read in one
+    query, newest first, and merged (two queries however many lines; the page's union of ids, then
+    its rows by id, would cost a query per batch of ids)."""
+    reveals = (
+        selected.reveals.select_related("resident__household__building", "revealed_by", "committee")
+        .order_by("-revealed_at", "-pk")
+        .iterator(chunk_size=2000)
+    )
+    records = (
+        selected.exports.select_related("user", "committee").order_by("-at", "-pk").iterator(chunk_size=2000)
+    )
+    lines = heapq.merge(
+        ((log.revealed_at, log.pk, _reveal_row(log)) for log in reveals),
+        ((record.at, record.pk, _export_row(record)) for record in records),
+        key=lambda line: line[:2],
+        reverse=True,
+    )
+    for _when, _pk, row in lines:
+        yield row
+
+
+def _reveal_row(log: RevealLog) -> tuple:
+    return (
+        log.revealed_at,
+        log.revealed_by.display_name,
+        log.revealed_by.username,
+        str(AccessRecord.Kind.REVEAL.label),
+        log.get_field_display(),
+        log.resident.name,
+        log.resident.household.address,
+        mask_numbers_in_text(log.reason),
+        None,
+        None,
+        log.committee.name,
+    )
+
+
+def _export_row(record: AccessRecord) -> tuple:
+    about = record.exported or {}
+    return (
+        record.at,
+        record.user.display_name,
+        record.user.username,
+        str(AccessRecord.Kind.EXPORT_FULL.label),
+        "",
+        _("Registry export of %(who)s") % {"who": about.get("of") or record.committee.name},
+        "",
+        mask_numbers_in_text(str(about.get("reason") or "")),
+        record.rows,
+        about.get("numbers"),
+        record.committee.name,
+    )
 
 
 def _lines(keys: list[tuple]) -> list[Line]:

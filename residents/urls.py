@@ -21,4 +21,5 @@ urlpatterns = [
     path("buildings/<int:pk>/households/new/", views.household_new, name="household_new"),
     path("roster/", views.roster, name="roster"),
     path("reveals/", reveals.reveal_log, name="reveals"),
+    path("reveals/export/", reveals.reveal_log_export, name="reveals_export"),
 ]

@@ -38,18 +38,13 @@ from residents.care import shortest_cadence
 from residents.filters import (
     ResidentFilterForm,
     RosterFilterForm,
+    empty_fields_dropped,
     filter_by_category,
     filter_roster,
     narrow_residents,
     parse_id,
 )
-from residents.forms import (
-    ArchiveForm,
-    BuildingForm,
-    HouseholdForm,
-    ResidentForm,
-    VisitForm,
-)
+from residents.forms import ArchiveForm, BuildingForm, HouseholdForm, ResidentForm, VisitForm
 from residents.models import Building, CareCategory, Grid, Household, Resident
 from residents.rows import render_resident_rows
 from residents.selectors import (
@@ -144,6 +139,7 @@ class SearchPaginator(CappedPaginator):
 
 
 @require_GET
+@empty_fields_dropped
 def resident_list(request: HttpRequest) -> HttpResponse:
     """The registry with one search box (name, pinyin, initials, phone tail, address) and filters.
 
@@ -318,6 +314,7 @@ def building_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@empty_fields_dropped
 def roster(request: HttpRequest) -> HttpResponse:
     """Everyone in a care category with a visit cadence, the most overdue first.
 

@@ -255,13 +255,15 @@
     (field.closest(".field") || field).scrollIntoView({ block: "center" });
   });
 
-  // The case list's filters answer in place (htmx GET into #case-results, templates/cases/list.html).
-  // Sent without their empty fields: the address pushed, bookmarked or shared was every field of the
-  // panel, `?q=&status=open&category=&assignee=&…` (review 7, item 9). The status is kept, empty too:
-  // `status=` is "any status", and no status the open cases.
+  // The case list's filters answer in place (htmx GET into #case-results, templates/cases/list.html),
+  // and the resident list's search (#results). Sent without their empty fields: the address pushed,
+  // bookmarked or shared was every field of the panel, `?q=&status=open&category=&assignee=&…`
+  // (review 7, item 9); without JavaScript the list redirects to the same (common/querystrings.py).
+  // The status is kept, empty too: the case list's `status=` is "any status", and no status the open
+  // cases (the resident list's status is never empty).
   document.addEventListener("htmx:configRequest", function (event) {
     var form = event.detail.elt;
-    if (!form.matches || !form.matches("form.case-filters") || event.detail.verb !== "get") return;
+    if (!form.matches || !form.matches("form.case-filters, form.resident-search") || event.detail.verb !== "get") return;
     var data = event.detail.formData;
     if (!data || !data.keys) return;
     Array.from(new Set(data.keys())).forEach(function (name) {

@@ -152,6 +152,26 @@ def test_the_not_applied_notice_opens_the_panel_without_javascript(phone_without
     screenshot(page, "list-not-applied-opened-phone-no-js")
 
 
+def test_the_filters_sent_without_javascript_leave_their_empty_fields_out(phone_without_js, org):
+    """The form's GET sends every field, the empty ones too: the list answers at the same query
+    without them (common/querystrings.py), as htmx sends it with JavaScript."""
+    page = phone_without_js
+    make_case(org.worker_a, org.a, title="楼道积水")
+    login(page, "secretary_a")
+    page.goto("/cases/")
+    page.locator("#id_q").fill("积水")
+    page.locator("#id_q").press("Enter")
+    page.wait_for_load_state()
+    assert page.url.endswith("/cases/?q=%E7%A7%AF%E6%B0%B4&status=open&sort=due"), page.url
+    expect(page.locator("#case-results")).to_contain_text("楼道积水")
+    # "Any status" chosen: status= kept, the closed cases too.
+    page.locator("label.chip", has_text="全部状态").click()
+    page.locator(".searchbar button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/cases/?q=%E7%A7%AF%E6%B0%B4&status=&sort=due"), page.url
+    screenshot(page, "list-no-js-clean-address-phone")
+
+
 def test_a_reply_reloaded_after_its_refusal_leads_back_to_the_case(phone_without_js, org):
     """Without JavaScript a refused reply is drawn at the reply's own address; reloaded, the 405
     page leads back to the case. The reply was refused for its day, a colleague having answered:
@@ -206,8 +226,14 @@ def test_the_reveal_log_filters(desktop, org):
     expect(desktop.locator(".row-title")).to_have_count(1)
     expect(desktop.locator(".rows")).to_contain_text("联系女儿")
     screenshot(desktop, "reveal-log-filtered-desktop")
+    # Exported as filtered (residents/reveals.py reveal_log_export), named in the reader's language.
+    with desktop.expect_download() as download:
+        desktop.get_by_role("link", name="导出（.xlsx）").click()
+    assert download.value.suggested_filename == f"号码查看记录-{timezone.localdate()}.xlsx"
     desktop.goto("/reveals/?date_from=2026-99-01")
     expect(desktop.locator(".not-applied")).to_contain_text("未按此筛选")
+    expect(desktop.get_by_role("link", name="导出（.xlsx）")).to_have_count(0)
+    expect(desktop.locator(".page-head")).to_contain_text("修改筛选条件后才能导出。")
     screenshot(desktop, "reveal-log-not-applied-desktop")
 
 

@@ -52,6 +52,8 @@ def test_a_worker_finds_a_resident_by_initials_and_logs_a_visit_on_a_phone(phone
     expect(phone.locator("#results")).not_to_contain_text("王志强")
     expect(phone.locator("#results")).to_contain_text("周勤")
     assert "q=zq" in phone.url
+    # Pushed without the filters' empty fields (grid=&category=…): static/js/needle.js.
+    assert sorted(phone.url.split("?", 1)[1].split("&")) == ["q=zq", "status=active"], phone.url
     screenshot(phone, "residents-search-zq-phone")
 
     phone.locator("#results").get_by_text("周勤").click()
@@ -103,6 +105,13 @@ def test_the_search_works_without_javascript(browser, live_server, org, lane):
     page.locator("#id_q").press("Enter")
     expect(page.locator("#results")).to_contain_text("周勤")
     expect(page.locator("#results")).not_to_contain_text("王志强")
+    # Its address without the form's empty fields (grid=&category=): the list redirected to it.
+    assert page.url.endswith("/residents/?q=12%E5%8F%B7302&status=active"), page.url
+    # The roster's form too (its Apply button is shown without JavaScript).
+    page.goto("/roster/")
+    page.get_by_role("button", name="应用").click()
+    assert page.url.endswith("/roster/"), page.url
+    expect(page.locator(".rows.roster > li").first).to_contain_text("周勤")
     context.close()
 
 

@@ -116,7 +116,7 @@ def _count(client, url) -> int:
         lambda case: (
             reverse("cases:list")
             + "?status=open&category=drainage&assignee=none&source=walk_in&created_from=2020-01-01"
-            + f"&created_to=2100-01-01&committee={case.committee_id}&sort=oldest&follow_up="
+            + f"&created_to=2100-01-01&committee={case.committee_id}&sort=oldest"
             + "&resolved_to=2026-99-01"
         ),
         lambda case: reverse("home"),

@@ -123,7 +123,10 @@ def test_the_lines_and_the_rows_below_go_together(org, as_user):
     (no row needed); a year's lines added later never repeat a stored day."""
     client = as_user(org.superuser)
     twice = _post(client, f"{YEAR}-01-01 元旦", days=[(f"{YEAR}-01-01", "holiday")])
-    assert f"{YEAR}-01-01 录入了不止一次" in text_of(twice.content.decode())
+    # Said with the line that repeats the row's day (HolidayDaysFormSet), the row marked.
+    said = text_of(twice.content.decode())
+    assert f"第 1 行：{YEAR}-01-01 在下面已经列出，请在那一行修改。" in said
+    assert "这一天录入了不止一次。" in said
     assert not HolidayYear.objects.exists()
 
     assert _post(client, f"{YEAR}-01-01 元旦").status_code == 302  # no row below: the lines are enough
@@ -204,3 +207,59 @@ def test_a_refused_line_is_not_also_a_year_without_holidays(org, as_user):
     assert not HolidayYear.objects.exists()
     # Without lines, a year with no holidays is still refused with the days table's own words.
     assert "a year saved without them" in text_of(_post(client, "", headers=EN).content.decode())
+
+
+def _change(client, schedule: HolidayYear, lines: str, rows: list[dict], headers=None):
+    """The year's change page posted: its lines, and its rows below as `rows` (each the row's own
+    fields: id for a stored one, date, kind, name, DELETE)."""
+    url = reverse("admin:holidays_holidayyear_change", args=[schedule.pk])
+    stored = sum(1 for row in rows if row.get("id"))
+    data = {"year": str(YEAR), "notice": "", "notice_lines": lines}
+    data |= {"days-TOTAL_FORMS": str(len(rows)), "days-INITIAL_FORMS": str(stored)}
+    data |= {"days-MIN_NUM_FORMS": "0", "days-MAX_NUM_FORMS": "1000"}
+    for n, row in enumerate(rows):
+        data |= {f"days-{n}-schedule": str(schedule.pk), f"days-{n}-name": "", f"days-{n}-kind": "holiday"}
+        data |= {f"days-{n}-{key}": str(value) for key, value in row.items()}
+    return client.post(url, data, headers=headers or {})
+
+
+def _stored_year(*days: D) -> tuple[HolidayYear, list[HolidayDay]]:
+    schedule = HolidayYear.objects.create(year=YEAR)
+    return schedule, [HolidayDay.objects.create(schedule=schedule, date=day, kind="holiday") for day in days]
+
+
+def test_a_day_whose_row_goes_in_the_same_save_is_taken_from_the_lines_at_once(org, as_user):
+    """The box took the year's rows as stored: a day whose row was deleted, or moved to another day, in
+    the same save was refused as "listed below already", and the administrator saved twice. It is
+    checked with the rows as the save leaves them (HolidayDaysFormSet): one save does it."""
+    client = as_user(org.superuser)
+    new_year, wrong, other = D(YEAR, 1, 1), D(YEAR, 1, 5), D(YEAR, 5, 1)
+    schedule, (first, second, third) = _stored_year(new_year, wrong, other)
+    # New Year's row deleted and its day given by the lines, with its name; the 5th moved to the 2nd.
+    rows = [
+        {"id": first.pk, "date": new_year, "DELETE": "on"},
+        {"id": second.pk, "date": D(YEAR, 1, 2)},
+        {"id": third.pk, "date": other},
+    ]
+    response = _change(client, schedule, f"{YEAR}-01-01 元旦\n{YEAR}-01-05 元旦", rows)
+    assert response.status_code == 302, text_of(response.content.decode())[:3000]
+    days = dict(schedule.days.values_list("date", "name"))
+    assert days == {new_year: "元旦", D(YEAR, 1, 2): "", wrong: "元旦", other: ""}
+
+
+def test_a_day_kept_in_a_row_is_still_refused_by_the_lines_in_both_languages(org, as_user):
+    """A real clash: a row that stays on the day (or is moved onto it) and the lines' same day. Said with
+    the day and the line, in both languages, the row marked; nothing saved."""
+    client = as_user(org.superuser)
+    new_year, moved = D(YEAR, 1, 1), D(YEAR, 1, 9)
+    schedule, (first, second) = _stored_year(new_year, moved)
+    lines = f"{YEAR}-01-01 元旦\n{YEAR}-01-02 元旦"
+    rows = [{"id": first.pk, "date": new_year}, {"id": second.pk, "date": D(YEAR, 1, 2)}]
+    chinese = text_of(_change(client, schedule, lines, rows).content.decode())
+    assert f"第 1 行：{YEAR}-01-01 在下面已经列出，请在那一行修改。" in chinese
+    assert f"第 2 行：{YEAR}-01-02 在下面已经列出，请在那一行修改。" in chinese
+    assert chinese.count("这一天录入了不止一次。") == 2  # each row marked
+    english = text_of(_change(client, schedule, lines, rows, headers=EN).content.decode())
+    assert f"Line 1: {YEAR}-01-01 is listed below already; correct it in its row." in english
+    assert f"Line 2: {YEAR}-01-02 is listed below already; correct it in its row." in english
+    assert sorted(schedule.days.values_list("date", flat=True)) == [new_year, moved]

@@ -1,6 +1,8 @@
 """Full numbers and sensitive categories: every residents page for every persona."""
 
 import datetime
+import io
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -31,6 +33,7 @@ def _pages(building, home, resident) -> list[str]:
         reverse("residents:buildings"),
         reverse("residents:roster"),
         reverse("residents:reveals"),
+        reverse("residents:reveals_export"),
         reverse("residents:detail", args=[resident.pk]),
         reverse("residents:edit", args=[resident.pk]),
         reverse("residents:archive", args=[resident.pk]),
@@ -45,6 +48,14 @@ def _pages(building, home, resident) -> list[str]:
         reverse("residents:building_new"),
     ]
     return pages
+
+
+def _text(response) -> str:
+    """A page, or every sheet and string of an .xlsx export (the reveal log's)."""
+    if not response.streaming:
+        return response.content.decode()
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as xlsx:
+        return "".join(xlsx.read(name).decode() for name in xlsx.namelist() if name.endswith(".xml"))
 
 
 def test_the_walk_covers_every_residents_page(world):
@@ -63,7 +74,7 @@ def test_no_page_shows_a_full_number_to_anyone(persona, org, world):
     seen = 0
     for url in _pages(*world):
         response = client.get(url)
-        body = response.content.decode()
+        body = _text(response)
         assert ID not in body, url
         assert PHONE not in body, url
         assert LANDLINE not in body, url
@@ -137,6 +148,8 @@ def test_the_secretary_reveals_a_number_with_a_reason_and_it_is_recorded(org, wo
     assert ID not in str(vars(log))
     audit = client.get(reverse("residents:reveals")).content.decode()
     assert "办理低保复核" in audit and "周勤" in audit and ID not in audit
+    exported = _text(client.get(reverse("residents:reveals_export")))
+    assert "办理低保复核" in exported and "周勤" in exported and ID not in exported
 
 
 @pytest.mark.parametrize(("language", "said"), [("zh-hans", "电话："), ("en", "Phone:")])

@@ -75,6 +75,29 @@ ROWS = [
         expect(403, anonymous=302, secretary_a=200),
         label="bad-filters",
     ),
+    # Its export (.xlsx): the same readers as the log (the secretary); no object by id, so no 404: a
+    # resident of another committee named in its filter selects nothing, as on the page.
+    Row(
+        "residents:reveals_export",
+        lambda w: reverse("residents:reveals_export"),
+        expect(403, anonymous=302, secretary_a=200),
+    ),
+    Row(
+        "residents:reveals_export",
+        lambda w: (
+            reverse("residents:reveals_export")
+            + f"?who=王&kind=reveals&date_from=2026-01-01&resident={w.resident_a.pk}"
+        ),
+        expect(403, anonymous=302, secretary_a=200),
+        label="filters",
+    ),
+    # A filter it cannot read: refused, back to the log saying which (a file of more than asked).
+    Row(
+        "residents:reveals_export",
+        lambda w: reverse("residents:reveals_export") + "?kind=nonsense&date_from=0001-99-99",
+        expect(403, anonymous=302, secretary_a=302),
+        label="bad-filters",
+    ),
     Row(
         "residents:visit_new",
         lambda w: reverse("residents:visit_new", args=[w.resident_a.pk]),
