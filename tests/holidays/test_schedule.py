@@ -105,3 +105,26 @@ def test_the_secretarys_dashboard_warns_of_a_coming_year_without_schedule(org, a
     _enter(timezone.localdate().year, {})
     _enter(timezone.localdate().year + 1, {})
     assert "节假日安排尚未录入" not in as_user(org.secretary_a).get(reverse("dashboard")).text
+
+
+def test_the_warning_says_which_holidays_are_skipped_and_what_is_not_known():
+    """Review 8, item 8: the law's lunar days are skipped too; only the notice's own days are unknown."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from tests.cases.page_text import text_of
+
+    with translation.override("zh-hans"):
+        chinese = text_of(render_to_string("holidays/missing.html", {"years": [2099]}))
+    assert (
+        "2099 年的办理时限暂按周一至周五计算，跳过法定的元旦、春节、清明节、劳动节、端午节、中秋节、国庆节；"
+        "通知另行安排的放假和调休上班还不知道"
+    ) in chinese
+    assert "仍算作工作日" not in chinese
+    with translation.override("en"):
+        english = text_of(render_to_string("holidays/missing.html", {"years": [2099]}))
+    assert (
+        "due dates in 2099 count Monday to Friday without the holidays the law names (New Year's Day, the "
+        "Spring Festival, Qingming, Labour Day, the Dragon Boat Festival, the Mid-Autumn Festival, National "
+        "Day); the days off the notice adds around them and the weekends it makes working days are not known"
+    ) in english.replace("&#x27;", "'")
