@@ -87,7 +87,16 @@ DAY_OFF = _(
     "The due date %(day)s is a day off (%(why)s). It is saved as set; if it should be a working day, "
     "the next one is %(next)s."
 )
+# Before a year's schedule is entered, the next working day by Monday to Friday and the law's days
+# may still be one the notice bridges (the days after 1–3 October), or a weekend it has worked: said
+# as provisional, as the due dates counted over such a year are (review 8, item 8).
+DAY_OFF_UNSETTLED = _(
+    "The due date %(day)s is a day off (%(why)s). It is saved as set; if it should be a working day, "
+    "the next one is provisionally %(next)s (the State Council's notice may add days off and working "
+    "weekends)."
+)
 BY_LAW = _("%(name)s, a public holiday by law; %(year)s's holiday schedule is not entered yet")
+NOT_ENTERED = _("%(name)s; %(year)s's holiday schedule is not entered yet")
 
 
 def day_off_warning(day: datetime.date | None) -> str | None:
@@ -98,14 +107,20 @@ def day_off_warning(day: datetime.date | None) -> str | None:
     deadline; the day a contractor comes; a committee works weekends around holidays), and moving it
     would silently break what was arranged. But a day picked on a phone's calendar lands on a
     holiday unnoticed, so they are told, with the next working day, should they have meant one. A
-    date counted from the category is a working day already."""
+    date counted from the category is a working day already. In a year not entered, the law's days
+    are named (元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆: holidays.calendar.by_law_holidays) and the
+    next working day is said as provisional."""
     if day is None:
         return None
     off = calendar.day_off(day)
     if off is None:
         return None
+    following = calendar.next_workday(day)
     if off.by_law_only:
         why = BY_LAW % {"name": off.name, "year": day.year}
     else:
         why = off.name or WEEKDAYS[day.weekday()]
-    return DAY_OFF % {"day": day.isoformat(), "why": why, "next": calendar.next_workday(day).isoformat()}
+        if not calendar.has_schedule(day.year):
+            why = NOT_ENTERED % {"name": why, "year": day.year}
+    said = DAY_OFF_UNSETTLED if calendar.unsettled_years(day, following) else DAY_OFF
+    return said % {"day": day.isoformat(), "why": why, "next": following.isoformat()}

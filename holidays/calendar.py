@@ -1,10 +1,11 @@
 """Is a day a working day on the Chinese calendar? The one answer every due date and reminder uses.
 
 In order: a year entered in the admin (HolidayYear), then the chinesecalendar library (it knows the
-years of its release), then Monday to Friday without the holidays the law fixes on the same days
-every year (New Year's Day, Labour Day, National Day: fixed_holiday) — logged once per year and
-process, and shown to the secretary and the admin (`years_without_schedule`), because in such a year
-the Spring Festival and the other lunar holidays still count as working days. A due date counted
+years of its release), then Monday to Friday without the holidays the law names (by_law_holidays:
+New Year's Day, Labour Day and National Day on their fixed days, the Spring Festival, Qingming, the
+Dragon Boat and Mid-Autumn festivals by the lunar calendar) — logged once per year and process, and
+shown to the secretary and the admin (`years_without_schedule`), because in such a year the days the
+notice bridges still count as working days and the weekends it has worked do not. A due date counted
 over such a year is provisional (`unsettled_years`): the case page says so, and it is counted again
 when the year is entered (cases/due_dates.py).
 """
@@ -95,10 +96,11 @@ def is_workday(day: datetime.date) -> bool:
             "without the holidays the law fixes.",
             day.year,
         )
-    # The law's fixed days are holidays whatever the notice says: a case logged on 5 December with
-    # 20 working days was due on New Year's Day (review 6, item 6). The notice adds the days around
-    # them (and may make a weekend a working day), which only the entered year knows.
-    return day.weekday() < 5 and not fixed_holiday(day)
+    # The law's days are holidays whatever the notice says: a case logged on 5 December with 20
+    # working days was due on New Year's Day (review 6, item 6), one typed on 正月初三 was not told
+    # (review 8, item 8). The notice adds the days around them (and may make a weekend a working
+    # day), which only the entered year knows.
+    return day.weekday() < 5 and not by_law_holiday(day)
 
 
 def has_schedule(year: int) -> bool:
@@ -151,6 +153,12 @@ NOTICE_NAMES = {
 _NAME_PARTS = re.compile(r"\s*[、,，/和]\s*")
 
 
+def _names_label(names) -> str:
+    """Holidays' names (the library's English) in the reader's language, two of one break joined."""
+    # Translators: between the names of two holidays that share one break ("国庆节、中秋节").
+    return pgettext("holiday names", ", ").join(str(HOLIDAY_NAMES[name]) for name in names)
+
+
 def holiday_label(typed: str) -> str:
     """An entered day's name in the reader's language: a notice's name as the library's, translated;
     one break of two holidays ("国庆节、中秋节", as the 2025 notice has it) each part so; any other
@@ -159,15 +167,18 @@ def holiday_label(typed: str) -> str:
     parts = [part for part in _NAME_PARTS.split(typed) if part]
     if not parts or any(part not in NOTICE_NAMES for part in parts):
         return typed
-    # Translators: between the names of two holidays that share one break ("国庆节、中秋节").
-    return pgettext("holiday names", ", ").join(str(HOLIDAY_NAMES[NOTICE_NAMES[part]]) for part in parts)
+    return _names_label(NOTICE_NAMES[part] for part in parts)
 
 
-# The holidays the law (全国年节及纪念日放假办法) puts on fixed days of the solar calendar: the same
-# days every year, so known before a year's schedule is entered (the Spring Festival, Qingming, the
-# Dragon Boat and Mid-Autumn festivals move with the lunar calendar and come with the schedule).
-# Labour Day has its second day since 2025. The one owner of the rule: the count of working days
-# skips them in a year without a schedule (is_workday), and whoever sets a due date on one is told.
+# The holidays the law (全国年节及纪念日放假办法, as amended in force from 2025) names, known before a
+# year's schedule is entered: 元旦 (1 January), 春节 (除夕 and 正月初一 to 初三), 清明节 (the Qingming
+# solar term's day), 劳动节 (1–2 May), 端午节 (五月初五), 中秋节 (八月十五) and 国庆节 (1–3 October).
+# The lunar days and the solar term come from lunar-python (6tail's calendar library, its own tables
+# and astronomy, Beijing time), not from our arithmetic. What only the State Council's notice says —
+# the days bridged around them and the weekends worked in exchange (调休) — stays unknown until the
+# year is entered. The one owner of the rule: the count of working days skips these days in a year
+# without a schedule (is_workday), and whoever sets a due date on one is told (day_off). Before
+# 2025 the law had no 除夕 and one day of Labour Day; those years the calendar library knows anyway.
 FIXED_HOLIDAYS = {
     (1, 1): "New Year's Day",
     (5, 1): "Labour Day",
@@ -176,13 +187,43 @@ FIXED_HOLIDAYS = {
     (10, 2): "National Day",
     (10, 3): "National Day",
 }
+AMENDED = 2025  # the year 除夕 and 2 May became holidays
 
 
-def fixed_holiday(day: datetime.date) -> str:
-    """The name (the library's English) of the holiday the law fixes on this day, or ""."""
-    if (day.month, day.day) == (5, 2) and day.year < 2025:
-        return ""
-    return FIXED_HOLIDAYS.get((day.month, day.day), "")
+@functools.lru_cache(maxsize=64)
+def by_law_holidays(year: int) -> dict[datetime.date, tuple[str, ...]]:
+    """day → the names (the library's English) of the holidays the law puts on it, for one year; two
+    when they meet (中秋 on 1–3 October, as in 2028: "国庆节、中秋节", as the 2025 notice put it)."""
+    from lunar_python import Lunar, Solar  # 22 ms to import: only once a year nobody entered is asked
+
+    days: dict[datetime.date, list[str]] = {}
+
+    def add(day: datetime.date, name: str) -> None:
+        if day.year == year:  # 除夕 of a lunar year is always in its January or February
+            days.setdefault(day, []).append(name)
+
+    def solar(lunar_month: int, lunar_day: int) -> datetime.date:
+        found = Lunar.fromYmd(year, lunar_month, lunar_day).getSolar()
+        return datetime.date(found.getYear(), found.getMonth(), found.getDay())
+
+    for (month, day), name in FIXED_HOLIDAYS.items():
+        if (month, day) != (5, 2) or year >= AMENDED:
+            add(datetime.date(year, month, day), name)
+    new_year = solar(1, 1)
+    first = -1 if year >= AMENDED else 0
+    for offset in range(first, 3):
+        add(new_year + datetime.timedelta(days=offset), "Spring Festival")
+    # The Qingming term of the lunar year that 1 April falls in: its day in early April.
+    qingming = Solar.fromYmd(year, 4, 1).getLunar().getJieQiTable()["清明"]
+    add(datetime.date(qingming.getYear(), qingming.getMonth(), qingming.getDay()), "Tomb-sweeping Day")
+    add(solar(5, 5), "Dragon Boat Festival")
+    add(solar(8, 15), "Mid-autumn Festival")
+    return {day: tuple(names) for day, names in sorted(days.items())}
+
+
+def by_law_holiday(day: datetime.date) -> tuple[str, ...]:
+    """The names (the library's English) of the holidays the law puts on this day; () for none."""
+    return by_law_holidays(day.year).get(day, ())
 
 
 @dataclass(frozen=True)
@@ -195,8 +236,8 @@ def day_off(day: datetime.date) -> DayOff | None:
     """Why `day` is no working day (None: it is one)."""
     if is_workday(day):
         return None
-    if not has_schedule(day.year) and (name := fixed_holiday(day)):
-        return DayOff(str(HOLIDAY_NAMES[name]), by_law_only=True)
+    if not has_schedule(day.year) and (names := by_law_holiday(day)):
+        return DayOff(_names_label(names), by_law_only=True)
     return DayOff(_holiday_name(day))
 
 
@@ -217,7 +258,8 @@ def _holiday_name(day: datetime.date) -> str:
 
 
 def next_workday(day: datetime.date) -> datetime.date:
-    """The first working day after `day` (none the law fixes as a holiday)."""
+    """The first working day after `day` (none the law fixes as a holiday). In a year not entered it
+    may still be a day the notice bridges: say it so (cases/due_dates.py)."""
     day += datetime.timedelta(days=1)
     while day_off(day) is not None:
         day += datetime.timedelta(days=1)

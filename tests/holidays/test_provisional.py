@@ -1,11 +1,12 @@
 """Before a year's holiday schedule is known (review 6, items 6 and 8).
 
-The count of working days skips the holidays the law fixes on the same days every year (New Year's
-Day, Labour Day 1–2 May, National Day 1–3 October: holidays.calendar.fixed_holiday) in a year nobody
-has a schedule for: a case logged in December with twenty working days was due on New Year's Day. A
-due date counted over such a year is marked as provisional on the case page and in the rows (the
-worker's home), with a link to enter the year for whoever may. An entered year's holidays named as
-the notice names them (春节) read in English as the library's names do.
+The count of working days skips the holidays the law names (New Year's Day, Labour Day 1–2 May,
+National Day 1–3 October, and the Spring Festival, Qingming, the Dragon Boat and Mid-Autumn festivals
+by the lunar calendar: holidays.calendar.by_law_holidays) in a year nobody has a schedule for: a
+case logged in December with twenty working days was due on New Year's Day. A due date counted
+over such a year is marked as provisional on the case page and in the rows (the worker's home), with
+a link to enter the year for whoever may. An entered year's holidays named as the notice names them
+(春节) read in English as the library's names do.
 
 The years here are 2098 and 2099, which no release of the calendar library knows: the tests read the
 same whichever release is installed and whatever year it is."""
@@ -44,8 +45,8 @@ def test_a_year_without_schedule_skips_the_holidays_the_law_fixes():
     assert add_workdays(D(FAR, 4, 30), 1) == D(FAR, 5, 4)
     # Wednesday 30 September + 1: National Day Thursday 1 – Saturday 3 October, Monday 5 counts.
     assert add_workdays(D(FAR, 9, 30), 1) == D(FAR, 10, 5)
-    # The rest of the year is Monday to Friday until the schedule is entered: the lunar holidays
-    # (the Spring Festival) move and come with it.
+    # The rest of the year is Monday to Friday (the lunar holidays aside: test_by_law_lunar.py) until
+    # the schedule is entered.
     assert calendar.is_workday(D(FAR, 1, 26)) and calendar.unsettled_years(
         D(FAR - 1, 12, 1), D(FAR, 2, 1)
     ) == [

@@ -27,7 +27,7 @@ def test_a_year_the_library_does_not_know_counts_monday_to_friday_and_says_so(ca
     with caplog.at_level(logging.WARNING, logger="holidays.calendar"):
         assert calendar.is_workday(D(2099, 1, 2))  # a Friday
         assert not calendar.is_workday(D(2099, 1, 3))  # a Saturday
-        assert calendar.is_workday(D(2099, 1, 26))  # a Monday: the Spring Festival comes with the schedule
+        assert calendar.is_workday(D(2099, 1, 26))  # a Monday after the Spring Festival (20–23 January)
     assert "No holiday schedule for 2099" in caplog.text
     assert calendar.years_without_schedule(D(2099, 3, 1)) == [2099]
 
@@ -79,13 +79,14 @@ def test_entering_the_coming_year_silences_the_warning():
 @pytest.mark.django_db
 def test_due_dates_across_a_2027_holiday_entered_in_the_admin():
     """A case logged on Friday 2027-01-29 with five working days. Without a 2027 schedule Monday to
-    Friday counts: due 2027-02-05. With the days this test enters (its own, for the test; the real
+    Friday counts, without the days the law names: 除夕 Friday 5 February and 正月初三 Monday 8
+    February skipped, due 2027-02-09. With the days this test enters (its own, for the test; the real
     ones come from the State Council's notice), the holiday is skipped and a make-up Sunday counts."""
     from common.workdays import due_date
 
     logged = D(2027, 1, 29)
     if not calendar.library_knows(2027):  # a release of the library that knows 2027 answers for it
-        assert due_date(logged, 5, "normal") == D(2027, 2, 5)
+        assert due_date(logged, 5, "normal") == D(2027, 2, 9)
     holiday = {D(2027, 2, 4) + datetime.timedelta(days=n): "holiday" for n in range(7)}  # Thu 4 – Wed 10
     _enter(2027, {**holiday, D(2027, 1, 31): "workday"})  # a make-up Sunday
     # Sun 31 (make-up), Mon 1, Tue 2, Wed 3, then the holiday, then Thu 11.
@@ -104,3 +105,26 @@ def test_the_secretarys_dashboard_warns_of_a_coming_year_without_schedule(org, a
     _enter(timezone.localdate().year, {})
     _enter(timezone.localdate().year + 1, {})
     assert "节假日安排尚未录入" not in as_user(org.secretary_a).get(reverse("dashboard")).text
+
+
+def test_the_warning_says_which_holidays_are_skipped_and_what_is_not_known():
+    """Review 8, item 8: the law's lunar days are skipped too; only the notice's own days are unknown."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from tests.cases.page_text import text_of
+
+    with translation.override("zh-hans"):
+        chinese = text_of(render_to_string("holidays/missing.html", {"years": [2099]}))
+    assert (
+        "2099 年的办理时限暂按周一至周五计算，跳过法定的元旦、春节、清明节、劳动节、端午节、中秋节、国庆节；"
+        "通知另行安排的放假和调休上班还不知道"
+    ) in chinese
+    assert "仍算作工作日" not in chinese
+    with translation.override("en"):
+        english = text_of(render_to_string("holidays/missing.html", {"years": [2099]}))
+    assert (
+        "due dates in 2099 count Monday to Friday without the holidays the law names (New Year's Day, the "
+        "Spring Festival, Qingming, Labour Day, the Dragon Boat Festival, the Mid-Autumn Festival, National "
+        "Day); the days off the notice adds around them and the weekends it makes working days are not known"
+    ) in english.replace("&#x27;", "'")
