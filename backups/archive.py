@@ -372,8 +372,17 @@ def _restore_scratch(engine: str, dump: Path) -> dict:
         ) from error
     try:
         postgres.run(
-            ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--dbname", scratch],
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--single-transaction",
+                "--dbname",
+                scratch,
+            ],
             [str(dump)],
+            scratch=True,
         )
         with psycopg.connect(**{**postgres.conninfo(), "dbname": scratch}) as conn:
             return _state(conn.execute, "postgresql")

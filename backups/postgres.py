@@ -52,13 +52,18 @@ def environment() -> dict:
     return {**os.environ, **{names[key]: value for key, value in conninfo().items()}}
 
 
-def run(command: list[str], arguments: list[str]) -> None:
+def run(command: list[str], arguments: list[str], *, scratch: bool = False) -> None:
+    """Run pg_dump or pg_restore. `scratch`: into the check's scratch database, dropped right after,
+    so its commits need not wait for the disk (synchronous_commit=off, for this session only)."""
     if shutil.which(command[0]) is None:
         raise BackupError(
             _("%(program)s is not installed (Debian: postgresql-client).") % {"program": command[0]}
         )
     argv = [*command, *arguments]  # fixed programs; the arguments are paths and names Needle made
-    done = subprocess.run(argv, env=environment(), capture_output=True, text=True, check=False)  # noqa: S603
+    env = environment()
+    if scratch:
+        env["PGOPTIONS"] = f"{env.get('PGOPTIONS', '')} -c synchronous_commit=off".strip()
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode != 0:
         raise BackupError(
             _("%(program)s failed: %(error)s")
