@@ -245,12 +245,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (等保 level 2): lock an account, and separately an address, after repeated failures.
+# Login throttling (等保 level 2): lock an account after 5 wrong passwords, and an address only after
+# far more failed logins from it (one NAT address is a whole committee office, often the street office
+# too). axes counts the account; committee/lockout.py adds the address's own limit and the page.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_MINUTES", default=15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_HANDLER = "committee.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "committee.lockout.locked_out_page"
+# A login refused while locked checks no password: not counted (nor does it restart the cool-off).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# axes.W006 asks for "ip_address" in AXES_LOCKOUT_PARAMETERS: the address is counted, against its own
+# limit, by committee.lockout.LockoutHandler.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_VERBOSE = False
