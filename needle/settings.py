@@ -121,16 +121,18 @@ if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
     VAR_DIR.mkdir(exist_ok=True)
+    # How long a write waits for another's lock before "database is locked" (the busy timeout).
+    SQLITE_TIMEOUT_SECONDS = env.float("SQLITE_TIMEOUT_SECONDS", default=10)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": Path(env.str("SQLITE_PATH", default=str(VAR_DIR / "needle.sqlite3"))),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 10,
+                "timeout": SQLITE_TIMEOUT_SECONDS,
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;"
+                    f"PRAGMA busy_timeout={round(SQLITE_TIMEOUT_SECONDS * 1000)}; PRAGMA foreign_keys=ON;"
                 ),
             },
             # The tests' database is a file too (var/test.sqlite3, one per xdist process), not
@@ -368,8 +370,9 @@ MAILERS = {
 
 # --- Background work -----------------------------------------------------------------------------------
 # Django's task framework. The default backend keeps the queue in the database (django-tasks-db) and
-# `manage.py db_worker` runs it; a deployment that outgrows it names another backend here (e.g.
-# django_tasks_rq.RQBackend with TASKS_OPTIONS) and changes nothing else. Periodic jobs: django-crontask
+# `manage.py task_worker` (the library's db_worker, kept alive through a database outage) runs it; a
+# deployment that outgrows it names another backend here (e.g. django_tasks_rq.RQBackend with
+# TASKS_OPTIONS) and changes nothing else. Periodic jobs: django-crontask
 # (`manage.py crontask`); with several servers, CRONTASK_REDIS_URL makes only one of them schedule.
 TASKS = {
     "default": {
@@ -383,6 +386,9 @@ TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=3)
 TASK_RETRY_SECONDS = env.int("TASK_RETRY_SECONDS", default=60)
 # /healthz/tasks answers 503 when the worker's or the scheduler's last sign of life is older than this.
 TASKS_STALE_SECONDS = env.int("TASKS_STALE_SECONDS", default=300)
+# `manage.py task_worker` waits out a database it cannot reach (busy, restarting): 1 s, then doubled
+# up to this, between polls, instead of exiting (jobs/management/commands/task_worker.py).
+TASK_WORKER_MAX_PAUSE_SECONDS = env.float("TASK_WORKER_MAX_PAUSE_SECONDS", default=60)
 # The registry import reads and writes a file of this many rows or more in the worker, with a progress
 # bar (residents/tasks.py); a smaller file is done in the request, as it is quick.
 IMPORT_TASK_MIN_ROWS = env.int("IMPORT_TASK_MIN_ROWS", default=2000)

@@ -1,0 +1,115 @@
+"""The task worker outlives a database it cannot reach for a while (review 8, finding 4): a real
+`manage.py task_worker` process, the Procfile's, against this test's database. On SQLite another
+connection holds the write lock for longer than the worker's busy timeout; on PostgreSQL the
+worker's connection is cut and the database refuses new ones for a while, as during a restart. The
+library's `db_worker` exits at the first failed poll (and under honcho takes the web server with it);
+this one logs, waits, polls again, and runs a task queued after the database is back."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.tasks import TaskResultStatus
+
+from jobs.tasks import heartbeat
+
+COMMAND = "task_worker"
+WORKER_OPTIONS = ["--queue-name", "*", "--interval", "0.2", "--no-startup-delay", "--no-reload"]
+OUTAGE_SECONDS = 4  # the worker's SQLite busy timeout is 1 s here (SQLITE_TIMEOUT_SECONDS)
+
+
+def _worker_environment() -> dict:
+    environment = dict(os.environ, TASK_WORKER_MAX_PAUSE_SECONDS="1", LOG_LEVEL="INFO")
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite":
+        environment.pop("DATABASE_URL", None)
+        environment.update(SQLITE_PATH=name, SQLITE_TIMEOUT_SECONDS="1")
+    else:
+        parts = urlsplit(os.environ["DATABASE_URL"])
+        environment["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+    return environment
+
+
+def _wait_until_run(result, worker: subprocess.Popen, log: Path, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert worker.poll() is None, f"the worker exited:\n{log.read_text()}"
+        if heartbeat.get_result(result.id).status == TaskResultStatus.SUCCESSFUL:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _sqlite_outage() -> None:
+    holder = sqlite3.connect(str(connection.settings_dict["NAME"]), timeout=0, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")  # what a backup or a stray `sqlite3` shell does
+        time.sleep(OUTAGE_SECONDS)
+        holder.execute("ROLLBACK")
+    finally:
+        holder.close()
+
+
+def _postgresql_outage() -> None:
+    """As the worker sees a restart: its connection is cut, and new ones are refused for a while.
+    (Done from another database: PostgreSQL does not let a session shut its own database.)"""
+    import psycopg
+
+    name = str(connection.settings_dict["NAME"])
+    quoted = connection.ops.quote_name(name)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (own,) = cursor.fetchone()
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
+        admin.execute(f"ALTER DATABASE {quoted} ALLOW_CONNECTIONS false")
+        try:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> %s",
+                [name, own],
+            )
+            time.sleep(OUTAGE_SECONDS)
+        finally:
+            admin.execute(f"ALTER DATABASE {quoted} ALLOW_CONNECTIONS true")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_waits_out_a_database_it_cannot_reach_and_runs_what_is_queued_afterwards(tmp_path):
+    log = tmp_path / "worker.log"
+    with log.open("w") as output:
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", COMMAND, *WORKER_OPTIONS],
+            cwd=settings.BASE_DIR,
+            env=_worker_environment(),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        # The worker is up and polling: it runs a first task.
+        assert _wait_until_run(heartbeat.enqueue(), worker, log, seconds=60), log.read_text()
+
+        _sqlite_outage() if connection.vendor == "sqlite" else _postgresql_outage()
+        assert worker.poll() is None, f"the worker exited during the outage:\n{log.read_text()}"
+
+        # The database is back: a task queued now is run.
+        assert _wait_until_run(heartbeat.enqueue(), worker, log, seconds=30), log.read_text()
+        said = log.read_text()
+        assert "The task queue's database could not be reached (OperationalError" in said
+        assert "polling again in 1 s" in said
+        assert "Traceback" not in said
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+    assert worker.returncode == 0  # stopped by the signal, cleanly
