@@ -372,8 +372,9 @@ MAILERS = {
 # Django's task framework. The default backend keeps the queue in the database (django-tasks-db) and
 # `manage.py task_worker` (the library's db_worker, kept alive through a database outage) runs it; a
 # deployment that outgrows it names another backend here (e.g. django_tasks_rq.RQBackend with
-# TASKS_OPTIONS) and changes nothing else. Periodic jobs: django-crontask
-# (`manage.py crontask`); with several servers, CRONTASK_REDIS_URL makes only one of them schedule.
+# TASKS_OPTIONS) and changes nothing else. Periodic jobs: django-crontask (`manage.py task_scheduler`,
+# its `crontask` kept through an outage); with several servers, CRONTASK_REDIS_URL makes only one of
+# them schedule.
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
@@ -389,6 +390,9 @@ TASKS_STALE_SECONDS = env.int("TASKS_STALE_SECONDS", default=300)
 # `manage.py task_worker` waits out a database it cannot reach (busy, restarting): 1 s, then doubled
 # up to this, between polls, instead of exiting (jobs/management/commands/task_worker.py).
 TASK_WORKER_MAX_PAUSE_SECONDS = env.float("TASK_WORKER_MAX_PAUSE_SECONDS", default=60)
+# `manage.py task_scheduler` tries a periodic job's queueing again as long as this, then gives it up
+# until its next time (jobs/management/commands/task_scheduler.py).
+TASK_SCHEDULER_RETRY_SECONDS = env.float("TASK_SCHEDULER_RETRY_SECONDS", default=600)
 # The registry import reads and writes a file of this many rows or more in the worker, with a progress
 # bar (residents/tasks.py); a smaller file is done in the request, as it is quick.
 IMPORT_TASK_MIN_ROWS = env.int("IMPORT_TASK_MIN_ROWS", default=2000)

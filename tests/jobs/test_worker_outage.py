@@ -7,7 +7,6 @@ this one logs, waits, polls again, and runs a task queued after the database is 
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from django.db import connection
 from django.tasks import TaskResultStatus
 
 from jobs.tasks import heartbeat
+from tests.jobs.outages import database_unreachable
 
 COMMAND = "task_worker"
 WORKER_OPTIONS = ["--queue-name", "*", "--interval", "0.2", "--no-startup-delay", "--no-reload"]
@@ -48,39 +48,6 @@ def _wait_until_run(result, worker: subprocess.Popen, log: Path, seconds: float)
     return False
 
 
-def _sqlite_outage() -> None:
-    holder = sqlite3.connect(str(connection.settings_dict["NAME"]), timeout=0, isolation_level=None)
-    try:
-        holder.execute("BEGIN EXCLUSIVE")  # what a backup or a stray `sqlite3` shell does
-        time.sleep(OUTAGE_SECONDS)
-        holder.execute("ROLLBACK")
-    finally:
-        holder.close()
-
-
-def _postgresql_outage() -> None:
-    """As the worker sees a restart: its connection is cut, and new ones are refused for a while.
-    (Done from another database: PostgreSQL does not let a session shut its own database.)"""
-    import psycopg
-
-    name = str(connection.settings_dict["NAME"])
-    quoted = connection.ops.quote_name(name)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        (own,) = cursor.fetchone()
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
-        admin.execute(f"ALTER DATABASE {quoted} ALLOW_CONNECTIONS false")
-        try:
-            admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> %s",
-                [name, own],
-            )
-            time.sleep(OUTAGE_SECONDS)
-        finally:
-            admin.execute(f"ALTER DATABASE {quoted} ALLOW_CONNECTIONS true")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_waits_out_a_database_it_cannot_reach_and_runs_what_is_queued_afterwards(tmp_path):
     log = tmp_path / "worker.log"
@@ -96,7 +63,8 @@ def test_the_worker_waits_out_a_database_it_cannot_reach_and_runs_what_is_queued
         # The worker is up and polling: it runs a first task.
         assert _wait_until_run(heartbeat.enqueue(), worker, log, seconds=60), log.read_text()
 
-        _sqlite_outage() if connection.vendor == "sqlite" else _postgresql_outage()
+        with database_unreachable():
+            time.sleep(OUTAGE_SECONDS)
         assert worker.poll() is None, f"the worker exited during the outage:\n{log.read_text()}"
 
         # The database is back: a task queued now is run.

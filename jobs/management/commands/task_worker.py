@@ -18,51 +18,34 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import connections
-from django.db.utils import InterfaceError, OperationalError
 from django_tasks_db.management.commands import db_worker
 
+from jobs import outage
+
 logger = logging.getLogger("jobs.worker")
-
-FIRST_PAUSE_SECONDS = 1.0
-
-
-def _said(error: BaseException) -> str:
-    """The error's kind and first line, as the database put it (no query, no parameters)."""
-    first_line = (str(error).strip().splitlines() or [""])[0][:200]
-    return f"{type(error).__name__}: {first_line}"
-
-
-def _close_connections() -> None:
-    """Drop this thread's connections: the next poll opens a fresh one (or fails, and waits again)."""
-    for connection in connections.all(initialized_only=True):
-        try:
-            connection.close()
-        except Exception:  # a connection the server already dropped may fail to close; it is gone anyway
-            connection.connection = None
 
 
 class KeptWorker(db_worker.Worker):
     def run(self) -> None:
-        pause = FIRST_PAUSE_SECONDS
         longest = settings.TASK_WORKER_MAX_PAUSE_SECONDS
+        pauses = outage.pauses(longest)
         while self.running:
             started = time.monotonic()
             try:
                 return super().run()
-            except (OperationalError, InterfaceError) as error:
+            except outage.UNREACHABLE as error:
                 if not self.running:
                     return
                 if time.monotonic() - started > longest:
-                    pause = FIRST_PAUSE_SECONDS  # it had been polling well since the last failure
+                    pauses = outage.pauses(longest)  # it had been polling well since the last failure
+                pause = next(pauses)
                 logger.warning(
                     "The task queue's database could not be reached (%s); polling again in %s s.",
-                    _said(error),
+                    outage.said(error),
                     f"{pause:g}",
                 )
-                _close_connections()
-                time.sleep(pause)
-                pause = min(pause * 2, longest)
+                outage.close_connections()
+                outage.wait(pause)
 
 
 class Command(db_worker.Command):
