@@ -14,7 +14,6 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.tasks import TaskResultStatus
 
@@ -49,7 +48,10 @@ def _wait_until_run(result, worker: subprocess.Popen, log: Path, seconds: float)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_waits_out_a_database_it_cannot_reach_and_runs_what_is_queued_afterwards(tmp_path):
+def test_the_worker_waits_out_a_database_it_cannot_reach_and_runs_what_is_queued_afterwards(
+    tmp_path, client, settings
+):
+    settings.TASKS_STALE_SECONDS = 2  # /healthz/tasks, read by this process
     log = tmp_path / "worker.log"
     with log.open("w") as output:
         worker = subprocess.Popen(
@@ -65,10 +67,14 @@ def test_the_worker_waits_out_a_database_it_cannot_reach_and_runs_what_is_queued
 
         with database_unreachable():
             time.sleep(OUTAGE_SECONDS)
+            # The waiting worker runs no heartbeat: the health check shows the gap, not a live worker.
+            response = client.get("/healthz/tasks")
+            assert response.status_code == 503 and response.json()["worker_seconds_ago"] >= OUTAGE_SECONDS
         assert worker.poll() is None, f"the worker exited during the outage:\n{log.read_text()}"
 
         # The database is back: a task queued now is run.
         assert _wait_until_run(heartbeat.enqueue(), worker, log, seconds=30), log.read_text()
+        assert client.get("/healthz/tasks").status_code == 200
         said = log.read_text()
         assert "The task queue's database could not be reached (OperationalError" in said
         assert "polling again in 1 s" in said
