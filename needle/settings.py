@@ -121,16 +121,18 @@ if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
     VAR_DIR.mkdir(exist_ok=True)
+    # How long a write waits for another's lock before "database is locked" (the busy timeout).
+    SQLITE_TIMEOUT_SECONDS = env.float("SQLITE_TIMEOUT_SECONDS", default=10)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": Path(env.str("SQLITE_PATH", default=str(VAR_DIR / "needle.sqlite3"))),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 10,
+                "timeout": SQLITE_TIMEOUT_SECONDS,
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;"
+                    f"PRAGMA busy_timeout={round(SQLITE_TIMEOUT_SECONDS * 1000)}; PRAGMA foreign_keys=ON;"
                 ),
             },
             # The tests' database is a file too (var/test.sqlite3, one per xdist process), not
@@ -245,12 +247,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (等保 level 2): lock an account, and separately an address, after repeated failures.
+# Login throttling (等保 level 2): lock an account after 5 wrong passwords, and an address only after
+# far more failed logins from it (one NAT address is a whole committee office, often the street office
+# too). axes counts the account; committee/lockout.py adds the address's own limit and the page.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_MINUTES", default=15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_HANDLER = "committee.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "committee.lockout.locked_out_page"
+# A login refused while locked checks no password: not counted (nor does it restart the cool-off).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# axes.W006 asks for "ip_address" in AXES_LOCKOUT_PARAMETERS: the address is counted, against its own
+# limit, by committee.lockout.LockoutHandler.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_VERBOSE = False
@@ -358,9 +370,11 @@ MAILERS = {
 
 # --- Background work -----------------------------------------------------------------------------------
 # Django's task framework. The default backend keeps the queue in the database (django-tasks-db) and
-# `manage.py db_worker` runs it; a deployment that outgrows it names another backend here (e.g.
-# django_tasks_rq.RQBackend with TASKS_OPTIONS) and changes nothing else. Periodic jobs: django-crontask
-# (`manage.py crontask`); with several servers, CRONTASK_REDIS_URL makes only one of them schedule.
+# `manage.py task_worker` (the library's db_worker, kept alive through a database outage) runs it; a
+# deployment that outgrows it names another backend here (e.g. django_tasks_rq.RQBackend with
+# TASKS_OPTIONS) and changes nothing else. Periodic jobs: django-crontask (`manage.py task_scheduler`,
+# its `crontask` kept through an outage); with several servers, CRONTASK_REDIS_URL makes only one of
+# them schedule.
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
@@ -373,6 +387,12 @@ TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=3)
 TASK_RETRY_SECONDS = env.int("TASK_RETRY_SECONDS", default=60)
 # /healthz/tasks answers 503 when the worker's or the scheduler's last sign of life is older than this.
 TASKS_STALE_SECONDS = env.int("TASKS_STALE_SECONDS", default=300)
+# `manage.py task_worker` waits out a database it cannot reach (busy, restarting): 1 s, then doubled
+# up to this, between polls, instead of exiting (jobs/management/commands/task_worker.py).
+TASK_WORKER_MAX_PAUSE_SECONDS = env.float("TASK_WORKER_MAX_PAUSE_SECONDS", default=60)
+# `manage.py task_scheduler` tries a periodic job's queueing again as long as this, then gives it up
+# until its next time (jobs/management/commands/task_scheduler.py).
+TASK_SCHEDULER_RETRY_SECONDS = env.float("TASK_SCHEDULER_RETRY_SECONDS", default=600)
 # The registry import reads and writes a file of this many rows or more in the worker, with a progress
 # bar (residents/tasks.py); a smaller file is done in the request, as it is quick.
 IMPORT_TASK_MIN_ROWS = env.int("IMPORT_TASK_MIN_ROWS", default=2000)

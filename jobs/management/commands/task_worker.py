@@ -1,0 +1,61 @@
+"""`manage.py task_worker`: django-tasks-db's `db_worker`, kept alive through a database that is busy
+or away for a while (review 8, finding 4).
+
+The library's worker loop leaves on any database error but one: a poll that waits out SQLite's busy
+timeout (a backup, a large import's commit, a stray `sqlite3` shell holding the lock) raises
+OperationalError from the transaction's BEGIN, outside the loop's own handling, and so does every
+poll while PostgreSQL restarts. The worker then exits, and under `make run` honcho stops every
+process when one exits: the web server went down with it. Here a failed poll is logged (the error's
+kind and its first line: the database's words, no row's data), waited out with a backoff (1 s,
+doubled to at most TASK_WORKER_MAX_PAUSE_SECONDS), and the loop polls again; the library's loop
+itself is unchanged. Its signals are kept: Ctrl-C or SIGTERM during a pause exits at once.
+
+While the worker waits, it runs nothing and so writes no heartbeat: /healthz/tasks shows the gap
+(503 once it passes TASKS_STALE_SECONDS) rather than hiding it.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django_tasks_db.management.commands import db_worker
+
+from jobs import outage
+
+logger = logging.getLogger("jobs.worker")
+
+
+class KeptWorker(db_worker.Worker):
+    def run(self) -> None:
+        longest = settings.TASK_WORKER_MAX_PAUSE_SECONDS
+        pauses = outage.pauses(longest)
+        while self.running:
+            started = time.monotonic()
+            try:
+                return super().run()
+            except outage.UNREACHABLE as error:
+                if not self.running:
+                    return
+                if time.monotonic() - started > longest:
+                    pauses = outage.pauses(longest)  # it had been polling well since the last failure
+                pause = next(pauses)
+                logger.warning(
+                    "The task queue's database could not be reached (%s); polling again in %s s.",
+                    outage.said(error),
+                    f"{pause:g}",
+                )
+                outage.close_connections()
+                outage.wait(pause)
+
+
+class Command(db_worker.Command):
+    help = "Run the database task worker, waiting out a busy or restarting database instead of exiting"
+
+    def handle(self, *args, **options) -> None:
+        # The library's command builds db_worker.Worker by name: give it this one for the run.
+        library_worker = db_worker.Worker
+        db_worker.Worker = KeptWorker
+        try:
+            super().handle(*args, **options)
+        finally:
+            db_worker.Worker = library_worker
