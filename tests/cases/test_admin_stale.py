@@ -7,8 +7,10 @@ first's title. Refused, nothing is written, no timeline event, no notice, and it
 user's language, with a link to open the case again."""
 
 import re
+import threading
 
 import pytest
+from django.db import connection, transaction
 from django.urls import reverse
 
 from cases import services
@@ -119,3 +121,34 @@ def test_the_version_is_sent_as_a_hidden_field(org, case, as_user):
     page = as_user(org.superuser).get(_url(case)).text
     (field,) = re.findall(r'<input[^>]*name="opened_version"[^>]*>', page)
     assert 'type="hidden"' in field and f'value="{case.version}"' in field
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_racing_another_change_waits_for_it_and_is_refused(org, as_user):
+    """The version is compared under the row's lock, held to the save: a save arriving while another
+    change holds the case waits for it, then reads its version and is refused. Read without the
+    lock, it read the version as it was before that change, passed, and wrote over it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks: one writer at a time")
+    case = make_case(org.secretary_a, org.a, title="雨后底楼积水", assignee=org.worker_a)
+    admin = as_user(org.superuser)
+    form = _open(admin, case)
+    saved = {}
+
+    def save() -> None:
+        try:
+            saved["response"] = _save(admin, case, form, title="雨后底楼积水（更正）")
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        services.assign(access=Access(org.secretary_a), case=case, assignee=org.secretary_a)
+        racing = threading.Thread(target=save)
+        racing.start()
+        racing.join(timeout=1.5)
+        assert racing.is_alive()  # waiting for the reassignment's lock
+    racing.join(timeout=30)
+    response = saved["response"]
+    assert response.status_code == 200 and STALE["zh-hans"] in text_of(response.text)
+    fresh = Case.all_objects.get(pk=case.pk)
+    assert (fresh.assignee_id, fresh.title) == (org.secretary_a.pk, "雨后底楼积水")
