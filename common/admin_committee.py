@@ -15,6 +15,12 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.db import router, transaction
+from django.forms.utils import ErrorDict
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 ANOTHER_COMMITTEE = _("This belongs to another committee.")
@@ -123,14 +129,85 @@ class CommitteeFixedAdmin(CommitteeFields, admin.ModelAdmin):
         return SameCommitteeForm
 
 
+STALE = _(
+    "Someone else changed this record after you opened it, so nothing was saved. "
+    "%(open_again)s to see their change, then make your correction."
+)
+OPEN_AGAIN = _("Open it again")
+
+
+def _opened_at(form_class: type[forms.ModelForm], change_url: str) -> type[forms.ModelForm]:
+    """`form_class` carrying the version of the row it was opened at (a hidden field) and refusing a
+    save when the row's version is another by then: someone changed it meanwhile, and the form holds
+    their values as they were. Checked before anything else, so that a stale form says only that
+    (not, say, a status move the admin never made: the form held the status as it was)."""
+
+    class OpenedAt(form_class):
+        opened_version = forms.IntegerField(
+            label=_("version when opened"), widget=forms.HiddenInput, required=False, min_value=0
+        )
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if self.instance.pk is not None and not self.is_bound:
+                # The row's version as stored now: a history's "revert" form holds an old version.
+                self.initial["opened_version"] = _versions(self.instance).first()
+
+        def full_clean(self) -> None:
+            if not self.is_bound or self.instance.pk is None:
+                return super().full_clean()
+            rows = _versions(self.instance)
+            if transaction.get_connection(router.db_for_write(type(self.instance))).in_atomic_block:
+                rows = rows.select_for_update()  # held to the save (the admin's change view is atomic)
+            self.version_now = rows.first()
+            opened = self.data.get(self.add_prefix("opened_version"), "")
+            if opened != str(self.version_now):
+                self._errors, self.cleaned_data = ErrorDict(renderer=self.renderer), {}
+                link = format_html('<a href="{}">{}</a>', change_url, OPEN_AGAIN)
+                refusal = mark_safe(conditional_escape(STALE) % {"open_again": link})  # noqa: S308
+                self.add_error(None, ValidationError(refusal, code="stale"))
+                return None
+            return super().full_clean()
+
+    OpenedAt.__name__ = OpenedAt.__qualname__ = form_class.__name__
+    return OpenedAt
+
+
+def _versions(obj):
+    return type(obj)._base_manager.filter(pk=obj.pk).values_list("version", flat=True)
+
+
 class VersionedAdmin(admin.ModelAdmin):
     """A correction in the admin raises the row's version, as the services' edits do: an edit form
-    opened before it is then refused as stale rather than written over it."""
+    opened before it is then refused as stale rather than written over it. The admin's own form is
+    held to the same: it carries the version it was opened at, and a save after someone else's
+    change (in the app, or another admin tab) is refused, nothing written (_opened_at)."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and obj.pk is not None and "form" not in kwargs:
+            url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+            kwargs["form"] = _opened_at(self.form, url)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            return [f for f in fields if f != "opened_version"]  # nothing is saved: nothing to check
+        return fields
 
     def save_model(self, request, obj, form, change) -> None:
         if change:
+            # The version as stored (checked against the form's, under a lock): a reverted history
+            # record holds an older one.
+            obj.version = getattr(form, "version_now", None) or obj.version
             obj.version += 1
         super().save_model(request, obj, form, change)
+
+    def history_form_view(self, request, *args, **kwargs):
+        """simple_history's "revert" form, saved as the change form is: in one transaction, the
+        row locked from the check of its version to its save."""
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, *args, **kwargs)
 
 
 class RecordAdmin(admin.ModelAdmin):

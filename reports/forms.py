@@ -18,6 +18,9 @@ MIN_YEAR, MAX_YEAR = 1900, 2999  # the months a report may be asked for
 # said to 9999-12 and to 0001-01 alike).
 MONTH_TOO_EARLY = _("Choose a month in %(day)s or later.")
 MONTH_TOO_LATE = _("Choose a month in %(day)s or earlier.")
+# A month that has not begun has nothing to summarise: its summary read "0 cases (last month: 30, −30
+# on last month)" as if it were real, and printed and downloaded like one.
+MONTH_NOT_BEGUN = _("%(month)s has not begun yet: choose %(this)s or an earlier month.")
 
 
 @dataclass
@@ -66,7 +69,10 @@ class MonthForm(forms.Form):
         if len(self.committees) > 1:
             choices.insert(0, ("", _("All my committees")))
         self.fields["committee"].choices = choices
-        self.fields["month"].initial = f"{add_months(timezone.localdate().replace(day=1), -1):%Y-%m}"
+        this_month = timezone.localdate().replace(day=1)
+        self.fields["month"].initial = f"{add_months(this_month, -1):%Y-%m}"
+        # The browser's month picker offers the months up to this one, no later.
+        self.fields["month"].widget.attrs["max"] = f"{this_month:%Y-%m}"
 
     def clean_month(self) -> dt.date:
         value = self.cleaned_data["month"].strip()
@@ -78,6 +84,13 @@ class MonthForm(forms.Form):
         # valid months whose neighbours are not dates (a 500).
         if error := outside_range(month.year, MIN_YEAR, MAX_YEAR, MONTH_TOO_EARLY, MONTH_TOO_LATE):
             raise error
+        this_month = timezone.localdate().replace(day=1)
+        if month > this_month:
+            raise forms.ValidationError(
+                MONTH_NOT_BEGUN,
+                code="not_begun",
+                params={"month": f"{month:%Y-%m}", "this": f"{this_month:%Y-%m}"},
+            )
         return month
 
     def cleaned(self) -> Choice | None:

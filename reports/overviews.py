@@ -236,8 +236,10 @@ def overview_rows(committees: list, figures: dict[int, Headline], period: Period
         "kind": "bar",
         "labels": [c.name for c in committees],
         "series": [
-            {"name": _("Open"), "data": [figures[c.pk].open for c in committees]},
-            {"name": _("Overdue"), "data": [figures[c.pk].overdue for c in committees]},
+            # Coloured by what they are (static/js/charts.js TONES): overdue in the page's red, as
+            # its figures and chips; open in a neutral grey. By order, open took the palette's red.
+            {"name": _("Open"), "tone": "open", "data": [figures[c.pk].open for c in committees]},
+            {"name": _("Overdue"), "tone": "overdue", "data": [figures[c.pk].overdue for c in committees]},
         ],
     }
     return {"rows": rows, "chart": chart}

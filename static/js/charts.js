@@ -14,8 +14,19 @@
 
   var FONT = 'system-ui, -apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", ' +
     '"Noto Sans CJK SC", "WenQuanYi Micro Hei", Arial, sans-serif';
-  var COLOURS = ["#9f2b2b", "#1d5fa8", "#1f7a45", "#9a6200", "#6b4fa0", "#2a8c8c", "#c0603a",
-    "#5f6670", "#b5495b", "#3f7f3f", "#8a6d3b", "#4a6fa5"];
+  // The page's red says overdue (its figures, chips and badges) and nothing else, so the palette that
+  // colours series by their order (categories, statuses, sources) has no red and no grey in it.
+  var COLOURS = ["#1d5fa8", "#1f7a45", "#9a6200", "#6b4fa0", "#2a8c8c", "#c0603a", "#4a6fa5",
+    "#3f7f3f", "#8a6d3b", "#b5495b", "#7a5c99", "#3d8fb8"];
+  // A series that says what it is ({tone: "overdue"}) takes its colour from the page's stylesheet:
+  // overdue the red of the "41 overdue" figure, open a neutral grey beside it.
+  var TONES = { overdue: ["--red", "#9f2b2b"], open: ["--muted", "#5f6670"] };
+  function tone(name) {
+    var pair = TONES[name];
+    if (!pair) return null;
+    var css = window.getComputedStyle(document.documentElement).getPropertyValue(pair[0]).trim();
+    return css || pair[1];
+  }
   var charts = [];
 
   function narrow(el) { return el.clientWidth < 520; }
@@ -65,6 +76,8 @@
     base.legend.show = spec.series.length > 1;
     base.series = spec.series.map(function (s) {
       var one = { name: s.name, type: spec.kind === "line" ? "line" : "bar", data: s.data };
+      var colour = tone(s.tone);
+      if (colour) one.itemStyle = { color: colour };
       if (spec.kind === "stacked") one.stack = "all";
       if (spec.kind === "line") { one.connectNulls = true; one.symbolSize = 6; }
       if (spec.kind === "bar") { one.barMaxWidth = 28; one.label = { show: !small, position: "top" }; }

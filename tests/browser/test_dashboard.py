@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case
 from reports.figures import add_months
-from tests.browser.conftest import login, screenshot, watch_console
+from tests.browser.conftest import DESKTOP, _context, login, screenshot, watch_console
 from tests.reports import helpers as h
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -120,3 +120,50 @@ def test_the_monthly_summary_prints_on_a_phone(phone, org):
     phone.goto("/reports/")
     expect(phone.get_by_role("link", name="台账（.xlsx）")).to_be_visible()
     screenshot(phone, "reports-phone")
+
+
+# Each series of a drawn chart and the colour ECharts filled it with.
+SERIES_COLOURS = """el => echarts.getInstanceByDom(el).getModel().getSeries()
+    .map(series => [series.name, series.getData().getVisual("style").fill])"""
+
+
+@pytest.mark.parametrize(("language", "names"), [("zh-CN", ("在办", "逾期")), ("en-US", ("Open", "Overdue"))])
+def test_the_committees_chart_draws_overdue_in_the_pages_red_and_open_in_grey(
+    language, names, browser, live_server, org
+):
+    """Review 8, finding 14: the chart coloured its series by their order, so Open (first) took the
+    palette's red and Overdue blue, beside figures and chips that say overdue in red."""
+    _a_year_of_cases(org)
+    today = timezone.localdate()
+    h.case(org.b, created_by=org.secretary_a, created=today, status=Case.Status.NEW)
+    for committee in (org.a, org.b, org.b):  # overdue: due five days ago
+        ago = today - dt.timedelta(days=20)
+        h.case(
+            committee,
+            created_by=org.secretary_a,
+            created=ago,
+            status=Case.Status.NEW,
+            due=ago + dt.timedelta(days=15),
+        )
+    context = _context(browser, live_server, DESKTOP, language)
+    page = context.new_page()
+    try:
+        login(page, "officer")
+        page.goto("/dashboard/")
+        chart = page.locator("[data-chart=chart-committees].chart-drawn")
+        expect(chart.locator("canvas").first).to_be_visible()
+        red, grey = page.evaluate(
+            """() => ["--red", "--muted"].map(name =>
+                getComputedStyle(document.documentElement).getPropertyValue(name).trim())"""
+        )
+        assert red == "#9f2b2b" and grey == "#5f6670"
+        assert chart.evaluate(SERIES_COLOURS) == [[names[0], grey], [names[1], red]]
+        # The red says overdue only: no other chart on the committee's dashboard fills a series with it.
+        screenshot(page, f"committees-chart-{language}")
+        page.goto(f"/dashboard/{org.a.pk}/")
+        expect(page.locator(".chart.chart-drawn")).to_have_count(4)
+        for other in page.locator(".chart.chart-drawn").all():
+            fills = [fill for _name, fill in other.evaluate(SERIES_COLOURS)]
+            assert red not in fills, fills
+    finally:
+        context.close()
