@@ -35,6 +35,13 @@ from residents.models import Resident
 
 STREET = "基准街道"
 QUERIES = ["", "zq", "wang", "lxy", "5678", "12号302", "周", "zhangwei", "203"]
+
+
+def _search_url(q: str) -> str:
+    """The list as its search box sends it: an empty box is the bare list (?q= is redirected to it)."""
+    return f"/residents/?q={q}" if q else "/residents/"
+
+
 AVERAGE_HOUSEHOLD = 2.75
 # The stable page keys of --json and --scales, the worker's searches, and the floor beside them.
 PAGES = {
@@ -74,9 +81,9 @@ class Command(BenchCommand):
             f"{connection.vendor}: {count} residents in {committee.name}, {street_count} in the street."
         )
         for label, user, urls in [
-            ("search, worker (one committee)", worker, [f"/residents/?q={q}" for q in QUERIES]),
-            ("search, street officer (whole street)", officer, [f"/residents/?q={q}" for q in QUERIES]),
-            ("search as you type (htmx), worker", worker, [f"/residents/?q={q}" for q in QUERIES]),
+            ("search, worker (one committee)", worker, [_search_url(q) for q in QUERIES]),
+            ("search, street officer (whole street)", officer, [_search_url(q) for q in QUERIES]),
+            ("search as you type (htmx), worker", worker, [_search_url(q) for q in QUERIES]),
             (
                 "care roster, worker",
                 worker,
