@@ -25,6 +25,7 @@ from committee.roles import Perm
 from common.drafts import done_tag
 from common.forms import parse_id
 from common.hints import hint_typed_numbers
+from common.masking import mask_numbers_in_text
 from residents import services as resident_services
 from residents.models import Building, Household, Resident, Visit
 from residents.selectors import buildings_typed, full_number_kinds, search_residents
@@ -55,7 +56,10 @@ def _prefill(request: HttpRequest) -> tuple[dict, list]:
     household = _one(Household, get.get("household")) or (resident.household if resident else None)
     building = _one(Building, get.get("building")) or (household.building if household else None)
     if visit:
-        initial.update(visit=visit.pk, source=Case.Source.VISIT, description=visit.findings)
+        # The findings as every page shows them, their numbers masked: a worker who did not write the
+        # visit reads no number in full here, and the case logged from it carries none.
+        findings = mask_numbers_in_text(visit.findings)
+        initial.update(visit=visit.pk, source=Case.Source.VISIT, description=findings)
     if resident:
         parties.append(services.NewParty(resident, CaseParty.Role.REPORTER))
         initial["committee"] = str(resident.committee_id)
