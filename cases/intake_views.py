@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import selectors, services
 from cases.due_dates import day_off_warning
-from cases.forms import CATEGORY_WORDS, IntakeForm, PhotosField, parse_parties
+from cases.forms import CATEGORY_WORDS, IntakeForm, PhotosField, clean_work_order_number, parse_parties
 from cases.models import Case, CaseCategory, CaseParty
 from cases.views import get_case
 from committee.roles import Perm
@@ -152,7 +152,10 @@ def case_new(request: HttpRequest) -> HttpResponse:
     post = _with_picks(request.POST) if picking else request.POST
     parties = parse_parties(post)
     form = IntakeForm(post, request.FILES, access=request.access, parties=parties)
-    if not picking and form.is_valid():
+    valid = not picking and form.is_valid()
+    if not picking and _work_order_logged(request, form):
+        valid = False  # said on its field, with every other error of the form
+    if valid:
         try:
             case = _log(request, form, parties)
         except ValidationError as error:
@@ -164,6 +167,55 @@ def case_new(request: HttpRequest) -> HttpResponse:
         # form's own errors and the service's refusals alike bring it back).
         messages.warning(request, _("Choose the photos again: the form came back before the case was saved."))
     return _render_intake(request, form, parties, searching="_find" in post)
+
+
+def _same_work_order(request: HttpRequest, committee_id, typed: str) -> tuple[str, list[Case]]:
+    """The work order number typed (as it is saved; "" when it is not one) and the cases of the
+    committee the form logs in that already carry it, those this user may see (selectors.same_work_order)."""
+    try:
+        number = clean_work_order_number(str(typed or ""))
+    except ValidationError:
+        return "", []
+    committee_id = parse_id(str(committee_id or ""))
+    if not number or committee_id is None or not request.access.can(Perm.LOG_CASE, committee_id):
+        return number, []
+    return number, selectors.same_work_order(request.access, committee_id=committee_id, number=number)
+
+
+def _logged_again(request: HttpRequest, number: str) -> bool:
+    """Whether the worker ticked to log this work order number again, knowing it is on a case."""
+    return bool(number) and request.POST.get("work_order_again", "").strip().upper() == number.upper()
+
+
+def _work_order_logged(request: HttpRequest, form: IntakeForm) -> bool:
+    """Whether the form's 12345 work order is on a case of its committee already, and the worker has
+    not ticked to log it again all the same: said on the field, the case named and linked below it
+    (_work_order_hint), to open it or add the reporter to it. Two staff entering one order from the
+    hotline's platform made two cases, with nothing said (review 8, finding 5); a second case on one
+    order is a choice made knowingly."""
+    data = form.cleaned_data
+    committee_id = data["committee"].pk if data.get("committee") else None
+    number, found = _same_work_order(request, committee_id, data.get("work_order_number"))
+    if not found or _logged_again(request, number):
+        return False
+    said = _(
+        "Work order %(number)s is already logged as %(case)s. The same order: open that case, or add "
+        "the reporter to it below. Another problem on the same order: tick “Log it as a new case all the "
+        "same” and save."
+    )
+    first = found[0]  # its number as it was saved (the same, its letters perhaps in another case)
+    form.add_error(
+        "work_order_number", ValidationError(said % {"number": first.work_order_number, "case": first.number})
+    )
+    return True
+
+
+def _work_order_hint(request: HttpRequest, form: IntakeForm, data) -> dict:
+    """The cases already carrying the work order number of the form as drawn (see _work_order_logged)."""
+    committee = data.get("committee") or (next(iter(form.committees)) if len(form.committees) == 1 else None)
+    number, found = _same_work_order(request, committee, data.get("work_order_number"))
+    again = _logged_again(request, number)
+    return {"work_order": number, "same_work_order": found, "work_order_again": again}
 
 
 def _logged_with(request: HttpRequest, token: str) -> Case | None:
@@ -272,6 +324,7 @@ def _render_intake(
     household = ctx["picked_household"] or (parties[0].resident.household if parties else None)
     building = ctx["picked_building"] or (household.building if household else None)
     ctx.update(_hints(request, building, household, _category(data.get("category"))))
+    ctx.update(_work_order_hint(request, form, data))
     return render(request, "cases/new.html", ctx)
 
 
@@ -366,6 +419,15 @@ def similar(request: HttpRequest) -> HttpResponse:
     building = _one(Building, get.get("building")) or (household.building if household else None)
     ctx = _hints(request, building, household, _category(get.get("category", "")))
     return render(request, "cases/new.html#similar", ctx)
+
+
+@require_GET
+def work_order(request: HttpRequest) -> HttpResponse:
+    """htmx: the cases that already carry the work order number typed (see _work_order_logged)."""
+    _require_logger(request)
+    get = request.GET
+    number, found = _same_work_order(request, get.get("committee"), get.get("work_order_number", ""))
+    return render(request, "cases/new.html#work_order", {"work_order": number, "same_work_order": found})
 
 
 @require_POST
