@@ -71,12 +71,49 @@ def _prefill(request: HttpRequest) -> tuple[dict, list]:
     return initial, parties
 
 
-def _picked_place(form: IntakeForm) -> dict:
-    """The chosen building and household of an intake form, for showing them by name."""
+def _picked_place(form: IntakeForm, parties: list, building_only: bool) -> dict:
+    """The building and household chosen on an intake form (`picked_…`: its hidden fields) and the
+    place the case will be saved at (`place_…`, see _place), for showing them by name."""
     source = form.data if form.is_bound else form.initial
     household = _one(Household, source.get("household"))
     building = _one(Building, source.get("building")) or (household.building if household else None)
-    return {"picked_building": building, "picked_household": household}
+    place = _place(building, household, str(source.get("place") or ""), parties, building_only)
+    return {"picked_building": building, "picked_household": household, **place}
+
+
+def _reporters_home(parties: list, building: Building | None) -> tuple[Household | None, Resident | None]:
+    """The home of the first reporter (else of the first other party) who lives in `building` (when
+    one is chosen), and who lives there."""
+    reporters = [party for party in parties if party.role == CaseParty.Role.REPORTER]
+    for party in reporters + [party for party in parties if party not in reporters]:
+        home = party.resident.household
+        if home is not None and (building is None or home.building_id == building.pk):
+            return home, party.resident
+    return None, None
+
+
+def _place(building, household, place: str, parties: list, building_only: bool) -> dict:
+    """Where the case is saved, shown on the form before saving: the household chosen (opened from
+    it); else, when no public place is typed, the room of a reporter who lives in the building
+    chosen, or, with no building chosen, the reporter's home (`home_of`: whose, offered: "the
+    building only" leaves the room out); else the building chosen. The same whichever is picked
+    first: a building picked after the reporter dropped their room (review 8, finding 9)."""
+    if household is not None:
+        return {"place_building": household.building, "place_household": household}
+    home, resident = _reporters_home(parties, building) if not place.strip() else (None, None)
+    if home is None:
+        return {"place_building": building, "place_household": None}
+    return {
+        "place_building": building or home.building,
+        "place_household": None if building_only else home,
+        "home_of": resident,
+        "building_only": building_only,
+    }
+
+
+def _building_only(query) -> bool:
+    """Whether "the building only" is ticked: the reporter's room is not the case's place."""
+    return query.get("building_only") == "1"
 
 
 def _with_picks(post):
@@ -94,9 +131,9 @@ def _with_picks(post):
 def _log(request: HttpRequest, form: IntakeForm, parties: list) -> Case:
     """Log the case of a valid intake form (with its photos); its errors go back onto the form."""
     data = form.cleaned_data
-    household, building = data["household"], data["building"]
-    if household is None and building is None and not data["place"] and parties:
-        household = parties[0].resident.household  # the reporter's home, when nowhere else is given
+    # As the form showed it: the household chosen, a reporter's room, or the building (_place).
+    place = _place(data["building"], data["household"], data["place"], parties, _building_only(request.POST))
+    building, household = place["place_building"], place["place_household"]
     case, created = services.create_case(
         access=request.access,
         committee=data["committee"],
@@ -312,7 +349,7 @@ def _render_intake(
         "photos_lost": photos_lost,
         "intake_url": intake_url or request.get_full_path(),
         "from_device": not (form.is_bound or restored or photos_lost or intake_url),
-        **_picked_place(form),
+        **_picked_place(form, parties, _building_only(request.POST)),
     }
     if searching:
         q = request.POST.get("resident_q", "").strip()
@@ -321,8 +358,8 @@ def _render_intake(
         bq = request.POST.get("building_q", "").strip()
         if bq:
             ctx.update(_building_results(bq))
-    household = ctx["picked_household"] or (parties[0].resident.household if parties else None)
-    building = ctx["picked_building"] or (household.building if household else None)
+    household = ctx["place_household"] or (parties[0].resident.household if parties else None)
+    building = ctx["place_building"] or (household.building if household else None)
     ctx.update(_hints(request, building, household, _category(data.get("category"))))
     ctx.update(_work_order_hint(request, form, data))
     return render(request, "cases/new.html", ctx)
@@ -401,10 +438,27 @@ def pick_building(request: HttpRequest) -> HttpResponse:
         building = Building.objects.filter(pk=pick).first()
         if building is None:
             raise Http404
-        return render(request, "cases/new.html#picked_place", {"picked_building": building})
+        get = request.GET
+        place = _place(building, None, get.get("place", ""), parse_parties(get), _building_only(get))
+        ctx = {"picked_building": building, "picked": True, **place}
+        return render(request, "cases/new.html#picked_place", ctx)
     q = request.GET.get("building_q", "").replace("\x00", "").strip()
     results = _building_results(q) if q else {"building_results": []}
     return render(request, "cases/new.html#building_results", {**results, "searched": bool(q)})
+
+
+@require_GET
+def place(request: HttpRequest) -> HttpResponse:
+    """htmx: the place the case will be saved at, drawn again when the reporters, their roles, the
+    public place typed or "the building only" change (see _place)."""
+    _require_logger(request)
+    get = request.GET
+    household = _one(Household, get.get("household"))
+    building = _one(Building, get.get("building")) or (household.building if household else None)
+    parties = parse_parties(get)
+    ctx = {"picked_building": building, "picked_household": household}
+    ctx.update(_place(building, household, get.get("place", ""), parties, _building_only(get)))
+    return render(request, "cases/new.html#picked_place", ctx)
 
 
 @require_GET

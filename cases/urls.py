@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/residents/", intake_views.pick_resident, name="pick_resident"),
     path("new/places/", intake_views.pick_building, name="pick_building"),
     path("new/similar/", intake_views.similar, name="similar"),
+    path("new/place/", intake_views.place, name="place"),
     path("new/work-order/", intake_views.work_order, name="work_order"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/print/", views.case_print, name="print"),

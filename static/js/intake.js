@@ -189,6 +189,13 @@
     saveSoon();
   }
 
+  // The place the case will be saved at follows the reporters (a reporter's room in the building
+  // picked, whichever was picked first) and "the building only": drawn again by the server.
+  var refocusBuildingOnly = false; // ticked by keyboard: the box drawn again keeps the focus
+  function placeChanged() {
+    document.body.dispatchEvent(new CustomEvent("needle:place-changed"));
+  }
+
   document.addEventListener("change", function (event) {
     var el = event.target;
     if (!el.form || el.form.id !== "intake") return;
@@ -198,6 +205,8 @@
       if (note) note.textContent = "";
     }
     if (el.name === "category" || el.name === "party") whereChanged();
+    if (el.name === "party" || el.name === "building_only" || /^role_/.test(el.name || "")) placeChanged();
+    refocusBuildingOnly = el.name === "building_only";
     saveSoon();
   });
 
@@ -230,7 +239,17 @@
       }
       if (added && region) live(region.getAttribute("data-added").replace("{name}", added.textContent.trim().split(/\s+/)[0]));
       whereChanged();
+      placeChanged();
     } else if (id === "picked-place") {
+      // Drawn again as the reporters changed (its own request): the focus stays where it is.
+      var config = event.detail.requestConfig;
+      var from = (config && config.elt) || event.detail.elt;
+      if (!from || !from.classList || !from.classList.contains("pick")) {
+        var box = document.querySelector("#intake [name=building_only]");
+        if (refocusBuildingOnly && box) box.focus();
+        refocusBuildingOnly = false;
+        return;
+      }
       var picked = document.getElementById("picked-place");
       if (picked) {
         picked.setAttribute("tabindex", "-1");

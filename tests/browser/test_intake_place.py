@@ -1,0 +1,80 @@
+"""The intake on a phone (390×844, as the review's): the place the case will be saved at is shown
+before saving, and is the same whichever of the building and the reporter is picked first (review 8,
+finding 9)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from cases.models import Case
+from tests.browser.conftest import _context, login, screenshot, watch_console
+from tests.factories import make_building, make_resident
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE_390 = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+
+@pytest.fixture
+def phone390(browser, live_server):
+    context = _context(browser, live_server, PHONE_390, "zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+def _pick_building(page, typed: str, address: str) -> None:
+    page.locator("#building_q").fill(typed)
+    page.locator("#building-results button.pick", has_text=address).tap()
+
+
+def _pick_reporter(page, name: str) -> None:
+    page.locator("#resident_q").fill(name)
+    page.locator("#resident-results button.pick", has_text=name).tap()
+    expect(page.locator("#parties")).to_contain_text(name)
+
+
+def test_the_place_keeps_the_reporters_room_whichever_is_picked_first(phone390, org):
+    page = phone390
+    building = make_building(org.a, lane="449", number="12")
+    zhou = make_resident(org.a, name="周勤", building=building, room="302")
+    errors: list[str] = []
+    watch_console(page, errors)
+    login(page, "worker_a")
+
+    # The building first, then the reporter who lives there: her room.
+    page.goto("/cases/new/")
+    page.locator("#id_title").fill("底楼厨房地漏返水")
+    _pick_building(page, "449弄12", "定海路449弄12号")
+    expect(page.locator("#picked-place")).to_contain_text("地点： 定海路449弄12号")
+    _pick_reporter(page, "周勤")
+    expect(page.locator("#picked-place")).to_contain_text("定海路449弄12号302室")
+    expect(page.locator("#picked-place")).to_contain_text("周勤家")
+    expect(page.locator("#resident_q")).to_be_focused()  # the place drawn again takes no focus
+    screenshot(page, "intake-place-building-first-phone")
+    page.get_by_role("button", name="登记事项").tap()
+    expect(page.locator(".case-head h1")).to_have_text("底楼厨房地漏返水")
+    first = Case.all_objects.get()
+    assert (first.building, first.household) == (building, zhou.household)
+
+    # The reporter first: her home is shown at once; then the building: still her room.
+    page.goto("/cases/new/")
+    page.locator("#id_title").fill("楼道灯不亮")
+    page.locator("label.chip", has_text="道路设施").tap()
+    _pick_reporter(page, "周勤")
+    expect(page.locator("#picked-place")).to_contain_text("定海路449弄12号302室")
+    _pick_building(page, "449弄12", "定海路449弄12号")
+    expect(page.locator("#picked-place")).to_contain_text("定海路449弄12号302室")
+    # Not in her home (the stairwell light): the building only.
+    page.locator("#picked-place [name=building_only]").tap()
+    expect(page.locator("#picked-place strong")).to_have_text("定海路449弄12号")
+    expect(page.locator("#picked-place [name=building_only]")).to_be_checked()
+    screenshot(page, "intake-place-building-only-phone")
+    page.get_by_role("button", name="登记事项").tap()
+    expect(page.locator(".case-head h1")).to_have_text("楼道灯不亮")
+    second = Case.all_objects.exclude(pk=first.pk).get()
+    assert (second.building, second.household) == (building, None)
+    assert errors == [], f"console errors: {errors}"
