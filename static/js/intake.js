@@ -220,6 +220,26 @@
     }
   });
 
+  // A picker's results, as they arrive, scrolled up into what the screen shows: on a phone they
+  // opened under the sticky save bar and the navigation, the first of eight alone in sight (the bar
+  // also stops sticking while a picker has results: needle.css). The search box stays in sight.
+  function showResults(results) {
+    var first = results.querySelector(".pick");
+    var box = results.closest(".typeahead");
+    if (!first || !box) return;
+    var bottom = window.innerHeight;
+    var view = window.visualViewport; // the on-screen keyboard takes the bottom of the screen
+    if (view) bottom = Math.min(bottom, view.offsetTop + view.height);
+    var nav = document.querySelector(".mainnav");
+    if (nav && nav.offsetParent !== null) bottom = Math.min(bottom, nav.getBoundingClientRect().top);
+    var header = document.querySelector(".topbar");
+    var top = header ? Math.max(0, header.getBoundingClientRect().bottom) : 0;
+    var need = results.getBoundingClientRect().bottom + 8 - bottom; // all of them, when they fit
+    var room = box.getBoundingClientRect().top - top - 8; // no further than the box's label at the top
+    var by = Math.min(need, room);
+    if (by > 0) window.scrollBy(0, by);
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
     // (An outerHTML swap reports the element it replaced: go by its id.)
@@ -228,6 +248,7 @@
     var region = document.getElementById("intake-live");
     if (id === "resident-results" || id === "building-results") {
       var n = document.getElementById(id).querySelectorAll("button.pick").length;
+      if (n) showResults(document.getElementById(id));
       if (region) live(n ? region.getAttribute("data-found").replace("{n}", n) : region.getAttribute("data-none"));
     } else if (id === "parties") {
       // A resident was added: say who, and go back to the search box for the next one.
