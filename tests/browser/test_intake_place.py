@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case
 from tests.browser.conftest import SCREENSHOTS, _context, login, screenshot, watch_console
-from tests.factories import make_building, make_resident
+from tests.factories import make_building, make_case, make_resident
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -126,3 +126,34 @@ def test_the_building_pickers_first_results_are_not_under_the_save_bar(phone390,
             f"result {i + 1} is covered: {_covered(page, results.nth(i))}"
         )
     expect(search).to_be_focused()  # still typing
+
+
+def test_a_work_order_already_logged_is_said_as_it_is_typed(phone390, org):
+    """Review 8, finding 5: the same 12345 order logged twice with nothing said."""
+    page = phone390
+    first = make_case(
+        org.worker_a,
+        org.a,
+        title="12345工单：楼上噪音扰民",
+        code="dispute",
+        source="hotline",
+        work_order_number="SH20261208000123",
+    )
+    login(page, "secretary_a")
+    page.goto("/cases/new/")
+    page.locator("#id_title").fill("楼上噪音")
+    page.locator("label.chip", has_text="邻里纠纷").tap()
+    page.locator("#id_source").select_option("hotline")
+    page.locator("#id_work_order_number").tap()
+    page.locator("#id_work_order_number").press_sequentially("SH20261208000123")
+    hint = page.locator("#work-order-hint")
+    expect(hint).to_contain_text(f"工单 SH20261208000123 已登记为 {first.number}")
+    expect(hint.get_by_role("link", name=first.number, exact=True)).to_have_attribute("href", f"/cases/{first.pk}/")
+    screenshot(page, "intake-work-order-again-390")
+    page.get_by_role("button", name="登记事项").tap()  # not ticked: said on the field, nothing saved
+    expect(page.locator("#intake")).to_contain_text("勾选“仍登记为新事项”后再保存")
+    assert Case.all_objects.count() == 1
+    page.locator("#work-order-hint [name=work_order_again]").tap()
+    page.get_by_role("button", name="登记事项").tap()
+    expect(page.locator(".case-head h1")).to_have_text("楼上噪音")
+    assert Case.all_objects.filter(work_order_number="SH20261208000123").count() == 2
