@@ -477,12 +477,28 @@ class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin, CommitteeSearchAdmin):
     def _say_day_off(request, obj) -> None:
         if warning := getattr(obj, "day_off_warning", None):
             messages.warning(request, warning)
+        if warning := getattr(obj, "work_order_warning", None):
+            messages.warning(request, warning)
+
+    @staticmethod
+    def _same_work_order(obj: Case) -> str:
+        """A work order number changed here that another case of the committee carries: said after
+        the save, as the intake says it (cases/intake_views.py _work_order_logged)."""
+        number = obj.work_order_number
+        others = Case.objects.filter(committee_id=obj.committee_id, work_order_number__iexact=number)
+        numbers = [case.number for case in others.exclude(pk=obj.pk).order_by("-created_at")[:3]]
+        if not numbers:
+            return ""
+        said = _("Work order %(number)s is also on %(cases)s.")
+        return said % {"number": obj.work_order_number, "cases": ", ".join(numbers)}
 
     def save_model(self, request, obj, form, change) -> None:
         if "due_date" in form.changed_data:
             obj.due_workdays = None  # set by hand, as an edit in the app: a year entered later keeps it
             # Kept, and said, as in the app: after the admin's "changed successfully" (response_*).
             obj.day_off_warning = day_off_warning(obj.due_date)
+        if "work_order_number" in form.changed_data and obj.work_order_number:
+            obj.work_order_warning = self._same_work_order(obj)
         stored = Case.all_objects.select_related("assignee", "category").get(pk=obj.pk) if change else None
         due = None
         if stored is not None and reopened(stored.status, obj.status):

@@ -18,13 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import selectors, services
 from cases.due_dates import day_off_warning
-from cases.forms import CATEGORY_WORDS, IntakeForm, PhotosField, parse_parties
+from cases.forms import CATEGORY_WORDS, IntakeForm, PhotosField, clean_work_order_number, parse_parties
 from cases.models import Case, CaseCategory, CaseParty
 from cases.views import get_case
 from committee.roles import Perm
 from common.drafts import done_tag
 from common.forms import parse_id
 from common.hints import hint_typed_numbers
+from common.masking import mask_numbers_in_text
 from residents import services as resident_services
 from residents.models import Building, Household, Resident, Visit
 from residents.selectors import buildings_typed, full_number_kinds, search_residents
@@ -55,7 +56,10 @@ def _prefill(request: HttpRequest) -> tuple[dict, list]:
     household = _one(Household, get.get("household")) or (resident.household if resident else None)
     building = _one(Building, get.get("building")) or (household.building if household else None)
     if visit:
-        initial.update(visit=visit.pk, source=Case.Source.VISIT, description=visit.findings)
+        # The findings as every page shows them, their numbers masked: a worker who did not write the
+        # visit reads no number in full here, and the case logged from it carries none.
+        findings = mask_numbers_in_text(visit.findings)
+        initial.update(visit=visit.pk, source=Case.Source.VISIT, description=findings)
     if resident:
         parties.append(services.NewParty(resident, CaseParty.Role.REPORTER))
         initial["committee"] = str(resident.committee_id)
@@ -67,12 +71,49 @@ def _prefill(request: HttpRequest) -> tuple[dict, list]:
     return initial, parties
 
 
-def _picked_place(form: IntakeForm) -> dict:
-    """The chosen building and household of an intake form, for showing them by name."""
+def _picked_place(form: IntakeForm, parties: list, building_only: bool) -> dict:
+    """The building and household chosen on an intake form (`picked_…`: its hidden fields) and the
+    place the case will be saved at (`place_…`, see _place), for showing them by name."""
     source = form.data if form.is_bound else form.initial
     household = _one(Household, source.get("household"))
     building = _one(Building, source.get("building")) or (household.building if household else None)
-    return {"picked_building": building, "picked_household": household}
+    place = _place(building, household, str(source.get("place") or ""), parties, building_only)
+    return {"picked_building": building, "picked_household": household, **place}
+
+
+def _reporters_home(parties: list, building: Building | None) -> tuple[Household | None, Resident | None]:
+    """The home of the first reporter (else of the first other party) who lives in `building` (when
+    one is chosen), and who lives there."""
+    reporters = [party for party in parties if party.role == CaseParty.Role.REPORTER]
+    for party in reporters + [party for party in parties if party not in reporters]:
+        home = party.resident.household
+        if home is not None and (building is None or home.building_id == building.pk):
+            return home, party.resident
+    return None, None
+
+
+def _place(building, household, place: str, parties: list, building_only: bool) -> dict:
+    """Where the case is saved, shown on the form before saving: the household chosen (opened from
+    it); else, when no public place is typed, the room of a reporter who lives in the building
+    chosen, or, with no building chosen, the reporter's home (`home_of`: whose, offered: "the
+    building only" leaves the room out); else the building chosen. The same whichever is picked
+    first: a building picked after the reporter dropped their room (review 8, finding 9)."""
+    if household is not None:
+        return {"place_building": household.building, "place_household": household}
+    home, resident = _reporters_home(parties, building) if not place.strip() else (None, None)
+    if home is None:
+        return {"place_building": building, "place_household": None}
+    return {
+        "place_building": building or home.building,
+        "place_household": None if building_only else home,
+        "home_of": resident,
+        "building_only": building_only,
+    }
+
+
+def _building_only(query) -> bool:
+    """Whether "the building only" is ticked: the reporter's room is not the case's place."""
+    return query.get("building_only") == "1"
 
 
 def _with_picks(post):
@@ -90,9 +131,9 @@ def _with_picks(post):
 def _log(request: HttpRequest, form: IntakeForm, parties: list) -> Case:
     """Log the case of a valid intake form (with its photos); its errors go back onto the form."""
     data = form.cleaned_data
-    household, building = data["household"], data["building"]
-    if household is None and building is None and not data["place"] and parties:
-        household = parties[0].resident.household  # the reporter's home, when nowhere else is given
+    # As the form showed it: the household chosen, a reporter's room, or the building (_place).
+    place = _place(data["building"], data["household"], data["place"], parties, _building_only(request.POST))
+    building, household = place["place_building"], place["place_household"]
     case, created = services.create_case(
         access=request.access,
         committee=data["committee"],
@@ -148,7 +189,10 @@ def case_new(request: HttpRequest) -> HttpResponse:
     post = _with_picks(request.POST) if picking else request.POST
     parties = parse_parties(post)
     form = IntakeForm(post, request.FILES, access=request.access, parties=parties)
-    if not picking and form.is_valid():
+    valid = not picking and form.is_valid()
+    if not picking and _work_order_logged(request, form):
+        valid = False  # said on its field, with every other error of the form
+    if valid:
         try:
             case = _log(request, form, parties)
         except ValidationError as error:
@@ -160,6 +204,55 @@ def case_new(request: HttpRequest) -> HttpResponse:
         # form's own errors and the service's refusals alike bring it back).
         messages.warning(request, _("Choose the photos again: the form came back before the case was saved."))
     return _render_intake(request, form, parties, searching="_find" in post)
+
+
+def _same_work_order(request: HttpRequest, committee_id, typed: str) -> tuple[str, list[Case]]:
+    """The work order number typed (as it is saved; "" when it is not one) and the cases of the
+    committee the form logs in that already carry it, those this user may see (selectors.same_work_order)."""
+    try:
+        number = clean_work_order_number(str(typed or ""))
+    except ValidationError:
+        return "", []
+    committee_id = parse_id(str(committee_id or ""))
+    if not number or committee_id is None or not request.access.can(Perm.LOG_CASE, committee_id):
+        return number, []
+    return number, selectors.same_work_order(request.access, committee_id=committee_id, number=number)
+
+
+def _logged_again(request: HttpRequest, number: str) -> bool:
+    """Whether the worker ticked to log this work order number again, knowing it is on a case."""
+    return bool(number) and request.POST.get("work_order_again", "").strip().upper() == number.upper()
+
+
+def _work_order_logged(request: HttpRequest, form: IntakeForm) -> bool:
+    """Whether the form's 12345 work order is on a case of its committee already, and the worker has
+    not ticked to log it again all the same: said on the field, the case named and linked below it
+    (_work_order_hint), to open it or add the reporter to it. Two staff entering one order from the
+    hotline's platform made two cases, with nothing said (review 8, finding 5); a second case on one
+    order is a choice made knowingly."""
+    data = form.cleaned_data
+    committee_id = data["committee"].pk if data.get("committee") else None
+    number, found = _same_work_order(request, committee_id, data.get("work_order_number"))
+    if not found or _logged_again(request, number):
+        return False
+    said = _(
+        "Work order %(number)s is already logged as %(case)s. The same order: open that case, or add "
+        "the reporter to it below. Another problem on the same order: tick “Log it as a new case all the "
+        "same” and save."
+    )
+    first = found[0]  # its number as it was saved (the same, its letters perhaps in another case)
+    form.add_error(
+        "work_order_number", ValidationError(said % {"number": first.work_order_number, "case": first.number})
+    )
+    return True
+
+
+def _work_order_hint(request: HttpRequest, form: IntakeForm, data) -> dict:
+    """The cases already carrying the work order number of the form as drawn (see _work_order_logged)."""
+    committee = data.get("committee") or (next(iter(form.committees)) if len(form.committees) == 1 else None)
+    number, found = _same_work_order(request, committee, data.get("work_order_number"))
+    again = _logged_again(request, number)
+    return {"work_order": number, "same_work_order": found, "work_order_again": again}
 
 
 def _logged_with(request: HttpRequest, token: str) -> Case | None:
@@ -256,7 +349,7 @@ def _render_intake(
         "photos_lost": photos_lost,
         "intake_url": intake_url or request.get_full_path(),
         "from_device": not (form.is_bound or restored or photos_lost or intake_url),
-        **_picked_place(form),
+        **_picked_place(form, parties, _building_only(request.POST)),
     }
     if searching:
         q = request.POST.get("resident_q", "").strip()
@@ -265,9 +358,10 @@ def _render_intake(
         bq = request.POST.get("building_q", "").strip()
         if bq:
             ctx.update(_building_results(bq))
-    household = ctx["picked_household"] or (parties[0].resident.household if parties else None)
-    building = ctx["picked_building"] or (household.building if household else None)
+    household = ctx["place_household"] or (parties[0].resident.household if parties else None)
+    building = ctx["place_building"] or (household.building if household else None)
     ctx.update(_hints(request, building, household, _category(data.get("category"))))
+    ctx.update(_work_order_hint(request, form, data))
     return render(request, "cases/new.html", ctx)
 
 
@@ -344,10 +438,27 @@ def pick_building(request: HttpRequest) -> HttpResponse:
         building = Building.objects.filter(pk=pick).first()
         if building is None:
             raise Http404
-        return render(request, "cases/new.html#picked_place", {"picked_building": building})
+        get = request.GET
+        place = _place(building, None, get.get("place", ""), parse_parties(get), _building_only(get))
+        ctx = {"picked_building": building, "picked": True, **place}
+        return render(request, "cases/new.html#picked_place", ctx)
     q = request.GET.get("building_q", "").replace("\x00", "").strip()
     results = _building_results(q) if q else {"building_results": []}
     return render(request, "cases/new.html#building_results", {**results, "searched": bool(q)})
+
+
+@require_GET
+def place(request: HttpRequest) -> HttpResponse:
+    """htmx: the place the case will be saved at, drawn again when the reporters, their roles, the
+    public place typed or "the building only" change (see _place)."""
+    _require_logger(request)
+    get = request.GET
+    household = _one(Household, get.get("household"))
+    building = _one(Building, get.get("building")) or (household.building if household else None)
+    parties = parse_parties(get)
+    ctx = {"picked_building": building, "picked_household": household}
+    ctx.update(_place(building, household, get.get("place", ""), parties, _building_only(get)))
+    return render(request, "cases/new.html#picked_place", ctx)
 
 
 @require_GET
@@ -362,6 +473,15 @@ def similar(request: HttpRequest) -> HttpResponse:
     building = _one(Building, get.get("building")) or (household.building if household else None)
     ctx = _hints(request, building, household, _category(get.get("category", "")))
     return render(request, "cases/new.html#similar", ctx)
+
+
+@require_GET
+def work_order(request: HttpRequest) -> HttpResponse:
+    """htmx: the cases that already carry the work order number typed (see _work_order_logged)."""
+    _require_logger(request)
+    get = request.GET
+    number, found = _same_work_order(request, get.get("committee"), get.get("work_order_number", ""))
+    return render(request, "cases/new.html#work_order", {"work_order": number, "same_work_order": found})
 
 
 @require_POST

@@ -216,6 +216,17 @@ def similar_open_cases(access: Access, *, building, category, exclude_pk=None) -
     return case_rows(access, cases).order_by("-created_at")[:5]
 
 
+def same_work_order(access: Access, *, committee_id, number: str) -> list[Case]:
+    """The cases of one committee this user may see that carry the 12345 work order `number` (its
+    letters in either case), newest first: the intake's word against logging one order twice, which
+    two staff entering it from the hotline's platform did. A case the user may not see (another
+    committee's, a sensitive one not theirs) is not looked at: the word names no case it cannot open."""
+    if not number or committee_id is None:
+        return []
+    cases = Case.objects.filter(committee_id=committee_id, work_order_number__iexact=number)
+    return list(case_rows(access, cases).order_by("-created_at")[:3])
+
+
 def recent_at_household(
     access: Access, *, household, category=None, days: int = 30, exclude=()
 ) -> QuerySet[Case]:

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cases.titles import title_from_details
 from committee.models import Committee, CommitteeOwned
 from common.dates import outside_range, years_after
 from common.lengths import DESCRIPTION_MAX, NOTE_MAX, limit
-from common.masking import mask_numbers_in_text, shorten
+from common.masking import mask_numbers_in_text
 from common.workdays import add_workdays, due_days
 from holidays.calendar import unsettled_years
 
@@ -439,19 +440,15 @@ class Case(CommitteeOwned):
 
     @staticmethod
     def title_from(title: str, description: str, category: CaseCategory, *, photos: bool) -> str:
-        """What a new case is called: its title as typed, else the first line of its details, else
+        """What a new case is called: its title as typed, else made from its details, else
         (a category tapped and a photo taken on a phone: the photo shows what happened) its
         category's name. A category alone says nothing of what happened: a ValidationError on the
         title, in words."""
         if title.strip():
             return title.strip()
-        first = next((line.strip() for line in description.splitlines() if line.strip()), "")
-        if first:
-            # Cut at 40 characters, never inside a number: cut in two, its first digits matched no
-            # mask and were shown as typed (common/masking.py shorten). A cut that falls after a
-            # comma leaves it out: "…楼下邻居也说渗水，" read as a title left unfinished.
-            title = shorten(first, 40)
-            return (title.rstrip(" ，,、；;：:") or title) if len(title) < len(first) else title
+        # Its first sentence within 40 characters, never ending on a contact number (cases/titles.py).
+        if made := title_from_details(description):
+            return made
         if photos:
             return category.label
         raise ValidationError({"title": SAYS_NOTHING})

@@ -189,6 +189,13 @@
     saveSoon();
   }
 
+  // The place the case will be saved at follows the reporters (a reporter's room in the building
+  // picked, whichever was picked first) and "the building only": drawn again by the server.
+  var refocusBuildingOnly = false; // ticked by keyboard: the box drawn again keeps the focus
+  function placeChanged() {
+    document.body.dispatchEvent(new CustomEvent("needle:place-changed"));
+  }
+
   document.addEventListener("change", function (event) {
     var el = event.target;
     if (!el.form || el.form.id !== "intake") return;
@@ -198,6 +205,8 @@
       if (note) note.textContent = "";
     }
     if (el.name === "category" || el.name === "party") whereChanged();
+    if (el.name === "party" || el.name === "building_only" || /^role_/.test(el.name || "")) placeChanged();
+    refocusBuildingOnly = el.name === "building_only";
     saveSoon();
   });
 
@@ -211,6 +220,26 @@
     }
   });
 
+  // A picker's results, as they arrive, scrolled up into what the screen shows: on a phone they
+  // opened under the sticky save bar and the navigation, the first of eight alone in sight (the bar
+  // also stops sticking while a picker has results: needle.css). The search box stays in sight.
+  function showResults(results) {
+    var first = results.querySelector(".pick");
+    var box = results.closest(".typeahead");
+    if (!first || !box) return;
+    var bottom = window.innerHeight;
+    var view = window.visualViewport; // the on-screen keyboard takes the bottom of the screen
+    if (view) bottom = Math.min(bottom, view.offsetTop + view.height);
+    var nav = document.querySelector(".mainnav");
+    if (nav && nav.offsetParent !== null) bottom = Math.min(bottom, nav.getBoundingClientRect().top);
+    var header = document.querySelector(".topbar");
+    var top = header ? Math.max(0, header.getBoundingClientRect().bottom) : 0;
+    var need = results.getBoundingClientRect().bottom + 8 - bottom; // all of them, when they fit
+    var room = box.getBoundingClientRect().top - top - 8; // no further than the box's label at the top
+    var by = Math.min(need, room);
+    if (by > 0) window.scrollBy(0, by);
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
     // (An outerHTML swap reports the element it replaced: go by its id.)
@@ -219,6 +248,7 @@
     var region = document.getElementById("intake-live");
     if (id === "resident-results" || id === "building-results") {
       var n = document.getElementById(id).querySelectorAll("button.pick").length;
+      if (n) showResults(document.getElementById(id));
       if (region) live(n ? region.getAttribute("data-found").replace("{n}", n) : region.getAttribute("data-none"));
     } else if (id === "parties") {
       // A resident was added: say who, and go back to the search box for the next one.
@@ -230,7 +260,17 @@
       }
       if (added && region) live(region.getAttribute("data-added").replace("{name}", added.textContent.trim().split(/\s+/)[0]));
       whereChanged();
+      placeChanged();
     } else if (id === "picked-place") {
+      // Drawn again as the reporters changed (its own request): the focus stays where it is.
+      var config = event.detail.requestConfig;
+      var from = (config && config.elt) || event.detail.elt;
+      if (!from || !from.classList || !from.classList.contains("pick")) {
+        var box = document.querySelector("#intake [name=building_only]");
+        if (refocusBuildingOnly && box) box.focus();
+        refocusBuildingOnly = false;
+        return;
+      }
       var picked = document.getElementById("picked-place");
       if (picked) {
         picked.setAttribute("tabindex", "-1");

@@ -288,17 +288,18 @@ def test_hints_come_from_the_reporters_household_and_its_last_30_days(org, as_us
     assert same_kind.pk and other_kind.pk
 
 
-def test_a_title_made_from_the_details_keeps_a_number_whole_and_shows_it_masked(org, as_user):
-    """The title is the details' first 40 characters: a number across the 40th is kept whole, so that
-    the title's mask hides it as the details' does (cut in two, its first digits matched no mask)."""
+def test_a_title_made_from_the_details_never_cuts_a_number_nor_ends_on_one(org, as_user):
+    """The title is the details' first 40 characters: a number across the 40th was kept whole, so that
+    the title's mask hid it as the details' does (cut in two, its first digits matched no mask); a
+    title no longer ends on a contact number at all (cases/titles.py), nor on its naming words."""
     details = "一二三四五六七八九十" * 3 + "来电人电话13812345678请回电"
     client = as_user(org.worker_a)
     client.post(reverse("cases:new"), _form(org, title="", description=details))
     case = Case.all_objects.get()
-    assert case.title == "一二三四五六七八九十" * 3 + "来电人电话13812345678"
+    assert case.title == "一二三四五六七八九十" * 3 + "来电人"
     for persona in ("worker_a", "viewer_a"):
         page = as_user(getattr(org, persona)).get(reverse("cases:list") + "?status=").text
-        assert "138****5678" in page and "1381234" not in page
+        assert case.title in page and "1381234" not in page and "138****5678" not in page
 
 
 def test_a_title_cut_after_a_comma_leaves_the_comma_out(org, as_user):

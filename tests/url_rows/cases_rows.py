@@ -96,6 +96,12 @@ ROWS = [
     Row("cases:pick_resident", lambda w: reverse("cases:pick_resident") + "?resident_q=王", LOGGERS),
     Row("cases:pick_building", lambda w: reverse("cases:pick_building") + "?building_q=定海", LOGGERS),
     Row("cases:similar", lambda w: reverse("cases:similar") + "?category=drainage", LOGGERS),
+    Row("cases:place", lambda w: reverse("cases:place") + f"?party={w.resident.pk}", LOGGERS),
+    Row(
+        "cases:work_order",
+        lambda w: reverse("cases:work_order") + f"?work_order_number=202612071234&committee={w.a.pk}",
+        LOGGERS,
+    ),
     Row("cases:detail", lambda w: reverse("cases:detail", args=[w.case.pk]), committee_a_view()),
     Row("cases:print", lambda w: reverse("cases:print", args=[w.case.pk]), committee_a_view()),
     Row(
