@@ -148,7 +148,9 @@ def test_a_work_order_already_logged_is_said_as_it_is_typed(phone390, org):
     page.locator("#id_work_order_number").press_sequentially("SH20261208000123")
     hint = page.locator("#work-order-hint")
     expect(hint).to_contain_text(f"工单 SH20261208000123 已登记为 {first.number}")
-    expect(hint.get_by_role("link", name=first.number, exact=True)).to_have_attribute("href", f"/cases/{first.pk}/")
+    expect(hint.get_by_role("link", name=first.number, exact=True)).to_have_attribute(
+        "href", f"/cases/{first.pk}/"
+    )
     screenshot(page, "intake-work-order-again-390")
     page.get_by_role("button", name="登记事项").tap()  # not ticked: said on the field, nothing saved
     expect(page.locator("#intake")).to_contain_text("勾选“仍登记为新事项”后再保存")
