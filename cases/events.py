@@ -1,10 +1,11 @@
 """The case timeline: what each kind of event records, and the sentence it reads as.
 
-Each event kind (CaseEvent.Kind) has one payload class here: the facts the event records, stored in
+Each event kind (CaseEvent.Kind) has one payload class: the facts the event records, stored in
 CaseEvent.data under the keys its fields name (the keys rows already in the database have), and the
-sentence the timeline shows for it, in the active language. Services write events only through
-`record`; the case page, the printed sheet and anything else that shows an event read it through
-`sentence`.
+sentence the timeline shows for it, in the active language. The case's own kinds are here, a
+referral's in referral_events.py, their base (Payload, _say) in event_base.py. Services write events
+only through `record`; the case page, the printed sheet and anything else that shows an event read
+it through `sentence`.
 
 A payload is read back leniently (`payload`): a key an older row lacks takes the field's default, a
 key nobody reads any more is ignored, so that every row ever written keeps rendering.
@@ -16,82 +17,21 @@ from collections.abc import Container, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from decimal import Decimal
 from html import unescape
 from typing import Any, ClassVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html, strip_tags
-from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import pgettext
 
-from cases.in_admin import in_admin
+from cases.event_base import Kind, Payload, _Correctable, _say
 from cases.models import Aid, Case, CaseEvent, label_in_language
+from cases.referral_events import Chased, ReferralSent, ReplyReceived
 from common.choices import choice_in_sentence
-from common.masking import mask_numbers_in_text
-
-Kind = CaseEvent.Kind
-
-
-def _say(message: str, **values: object) -> SafeString:
-    """A translated sentence with its values escaped: the words are ours, the values are data, and
-    an ID or phone number typed into data (a title edited, a file's name) is masked for every reader."""
-    if not values:
-        return conditional_escape(message)
-    shown = {
-        key: conditional_escape(value if isinstance(value, SafeData) else mask_numbers_in_text(str(value)))
-        for key, value in values.items()
-    }
-    return mark_safe(message % shown)  # noqa: S308
-
-
-@dataclass(frozen=True)
-class Payload:
-    """What one kind of event records. Subclasses name their kind and say their sentence."""
-
-    kind: ClassVar[str]
-    # Field name → the key in CaseEvent.data, where the stored key is not a Python name.
-    KEYS: ClassVar[Mapping[str, str]] = {}
-    # Fields stored only when set: added after events were written, the events that never had them
-    # keep the data they always had.
-    OPTIONAL: ClassVar[frozenset[str]] = frozenset()
-
-    def to_data(self) -> dict[str, Any]:
-        return {
-            self.KEYS.get(f.name, f.name): _jsonable(getattr(self, f.name))
-            for f in dataclasses.fields(self)
-            if f.name not in self.OPTIONAL or getattr(self, f.name)
-        }
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> "Payload":
-        values = {}
-        for f in dataclasses.fields(cls):
-            key = cls.KEYS.get(f.name, f.name)
-            if key in data and data[key] is not None:
-                values[f.name] = tuple(data[key]) if isinstance(data[key], list) else data[key]
-        return cls(**values)
-
-    def sentence(self, files: Container[int]) -> SafeString:
-        raise NotImplementedError
-
-
-def _jsonable(value: object) -> object:
-    if isinstance(value, tuple):
-        return list(value)
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-class _Correctable:
-    """A payload that an administrator's correction in the admin also writes (`corrected`): stored
-    only when true, so that the app's own events keep the data they always had."""
-
-    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"corrected"})
 
 
 @dataclass(frozen=True)
@@ -343,92 +283,6 @@ class ReopenDeclined(Payload):
         if self.asked_by:
             return _say(_("Declined %(name)s's request to reopen."), name=self.asked_by)
         return _say(_("Declined the request to reopen."))
-
-
-@dataclass(frozen=True)
-class _ToBody(Payload):
-    """An event about a referral: the outside body's name is kept in both languages as it was."""
-
-    referral: int | None = None
-    body: str = ""
-    body_en: str = ""
-
-    @property
-    def body_label(self) -> str:
-        return label_in_language(self.body, self.body_en)
-
-
-@dataclass(frozen=True)
-class ReferralSent(_Correctable, _ToBody):
-    kind = Kind.REFERRAL_SENT
-    KEYS = {"before": "from", "after": "to"}
-    before: str = ""
-    after: str = ""
-    corrected: bool = False  # added by an administrator, in the admin's referral rows
-
-    def sentence(self, files: Container[int]) -> SafeString:
-        message = _("Referred to %(body)s.")
-        return _say(in_admin(message) if self.corrected else message, body=self.body_label)
-
-
-@dataclass(frozen=True)
-class Chased(_ToBody):
-    kind = Kind.CHASE
-    days: int = 0  # days since the referral was sent
-    promised: str = ""  # the reply date the body promised when chased (ISO): the referral's since
-    was: str = ""  # the date it replaced (empty: none); both stored only when a date was promised
-    OPTIONAL = frozenset({"promised", "was"})
-
-    def sentence(self, files: Container[int]) -> SafeString:
-        said = _("Chased %(body)s (%(days)s days since referral).")
-        if self.promised and self.was:
-            said = _("Chased %(body)s (%(days)s days since referral); new reply date %(day)s (was %(was)s).")
-        elif self.promised:
-            said = _("Chased %(body)s (%(days)s days since referral); they promise a reply by %(day)s.")
-        return _say(said, body=self.body_label, days=self.days, day=self.promised, was=self.was)
-
-
-@dataclass(frozen=True)
-class ReplyReceived(_ToBody):
-    kind = Kind.REPLY
-    KEYS = {"before": "from", "after": "to"}
-    outcome: str = ""
-    days: int = 0  # days from sending to the reply
-    before: str = ""
-    after: str = ""
-    late: int = 0  # days after the reply expected (0: on time, or no date was expected)
-    correction: bool = False  # 更正答复: replaces the reply before it
-    corrected: bool = False  # recorded or corrected by an administrator, in the admin's referral rows
-    OPTIONAL = frozenset({"correction", "corrected"})
-
-    def sentence(self, files: Container[int]) -> SafeString:
-        # A correction says so: read as a second reply, it looked like the body answering again late.
-        if self.correction and self.corrected:
-            message = _("Corrected in the admin: the reply from %(body)s.")
-        elif self.correction:
-            message = _("Reply from %(body)s corrected.")
-        # A same-day reply reads as such ("在 0 天后答复" does not), and a late one says so.
-        elif self.late:
-            message = ngettext(
-                "Reply from %(body)s after %(days)s days, %(late)s day later than expected.",
-                "Reply from %(body)s after %(days)s days, %(late)s days later than expected.",
-                self.late,
-            )
-        elif self.days:
-            message = ngettext(
-                "Reply from %(body)s after %(days)s day.",
-                "Reply from %(body)s after %(days)s days.",
-                self.days,
-            )
-        else:
-            message = _("Reply from %(body)s the same day.")
-        message = in_admin(message) if self.corrected and not self.correction else message
-        said = _say(message, body=self.body_label, days=self.days, late=self.late)
-        if not self.outcome:
-            return said
-        # Chinese sentences follow each other without a space (。已处理), English ones after one.
-        space = "" if str(said).endswith(("。", "！", "？")) else " "
-        return format_html("{}{}{}", said, space, mask_numbers_in_text(self.outcome))
 
 
 @dataclass(frozen=True)
