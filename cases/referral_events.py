@@ -51,12 +51,23 @@ class Chased(_ToBody):
     OPTIONAL = frozenset({"promised", "was"})
 
     def sentence(self, files: Container[int]) -> SafeString:
-        said = _("Chased %(body)s (%(days)s days since referral).")
+        said = _("Chased %(body)s (%(since)s).")
         if self.promised and self.was:
-            said = _("Chased %(body)s (%(days)s days since referral); new reply date %(day)s (was %(was)s).")
+            said = _("Chased %(body)s (%(since)s); new reply date %(day)s (was %(was)s).")
         elif self.promised:
-            said = _("Chased %(body)s (%(days)s days since referral); they promise a reply by %(day)s.")
-        return _say(said, body=self.body_label, days=self.days, day=self.promised, was=self.was)
+            said = _("Chased %(body)s (%(since)s); they promise a reply by %(day)s.")
+        # Not "0 days since referral", nor "1 days": chased the day it went, or one day after.
+        if self.days:
+            since = ngettext("%(days)s day since referral", "%(days)s days since referral", self.days)
+            since %= {"days": self.days}
+        else:
+            since = _("the same day as the referral")
+        return _say(said, body=self.body_label, since=since, day=self.promised, was=self.was)
+
+
+def _days(days: int) -> str:
+    """A count of days in words: "1 day", "3 days"."""
+    return ngettext("%(days)s day", "%(days)s days", days) % {"days": days}
 
 
 @dataclass(frozen=True)
@@ -80,11 +91,9 @@ class ReplyReceived(_ToBody):
             message = _("Reply from %(body)s corrected.")
         # A same-day reply reads as such ("在 0 天后答复" does not), and a late one says so.
         elif self.late:
-            message = ngettext(
-                "Reply from %(body)s after %(days)s days, %(late)s day later than expected.",
-                "Reply from %(body)s after %(days)s days, %(late)s days later than expected.",
-                self.late,
-            )
+            # Each count in its own words: a reply due the day it went and given the next is
+            # "after 1 day, 1 day later", neither count "days".
+            message = _("Reply from %(body)s after %(after)s, %(late)s later than expected.")
         elif self.days:
             message = ngettext(
                 "Reply from %(body)s after %(days)s day.",
@@ -94,7 +103,9 @@ class ReplyReceived(_ToBody):
         else:
             message = _("Reply from %(body)s the same day.")
         message = in_admin(message) if self.corrected and not self.correction else message
-        said = _say(message, body=self.body_label, days=self.days, late=self.late)
+        said = _say(
+            message, body=self.body_label, days=self.days, after=_days(self.days), late=_days(self.late)
+        )
         if not self.outcome:
             return said
         # Chinese sentences follow each other without a space (。已处理), English ones after one.

@@ -12,12 +12,13 @@ Escaping: every value from the database is escaped (as format_html does); the tr
 sentences are Needle's own (trusted, as in {% blocktranslate %}) with their values escaped.
 """
 
+import functools
 from collections.abc import Iterable
 
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from cases import reference
 from cases.models import Case, Referral
@@ -112,7 +113,10 @@ def render_case_rows(
     due, closed, resolved = gettext("due %(date)s"), gettext("closed %(date)s"), gettext("resolved %(date)s")
     # Counted over a year whose holidays are not entered: the case page says why (Case.due_unsettled_years).
     due_provisional = gettext("due %(date)s (provisional)")
-    with_body = gettext("with %(body)s for %(days)s days")
+    # "for 1 day", not "for 1 days": each count's form asked of ngettext once per list.
+    with_body = functools.cache(
+        lambda days: ngettext("with %(body)s for %(days)s day", "with %(body)s for %(days)s days", days)
+    )
     with_body_today = gettext("referred to %(body)s today")  # not "for 0 days"
     # get_status_display() builds a dict of the choices on every call: once per list here.
     status_labels = {value: escape(label) for value, label in Case.Status.choices}
@@ -158,7 +162,7 @@ def render_case_rows(
         if waiting:
             body_id, days = waiting
             sentence = _sentence(
-                with_body if days else with_body_today, body=bodies.get(body_id, ""), days=days
+                with_body(days) if days else with_body_today, body=bodies.get(body_id, ""), days=days
             )
             when += f'          <span class="waiting-on">{sentence}</span>\n'
         out.append(

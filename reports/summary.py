@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from cases.models import Aid, Case, CaseCategory, FollowUp, Referral
@@ -117,7 +117,14 @@ def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dic
     section = Section(_("Resolved"))
     text = _("Cases resolved this month: %(n)s.") % {"n": resolved_count}
     if median is not None:
-        text += " " + _("Median time to resolve: %(days)s working days.") % {"days": _number(median)}
+        # "1 working day", not "1 working days"; a half (1.5) reads as many.
+        count = int(median) if median == int(median) else 2
+        said = ngettext(
+            "Median time to resolve: %(days)s working day.",
+            "Median time to resolve: %(days)s working days.",
+            count,
+        )
+        text += " " + said % {"days": _number(median)}
     section.paragraphs.append(text)
     if called["n"]:
         values = {
