@@ -352,6 +352,26 @@ class MarkedDuplicate(Payload):
 
 
 @dataclass(frozen=True)
+class DuplicateJoined(Payload):
+    """On the case kept: another case was closed as its duplicate (MarkedDuplicate on that one), and
+    the people of that case not already here joined this one."""
+
+    kind = Kind.DUPLICATE_JOINED
+    duplicate: str = ""  # the number of the case closed as a duplicate of this one
+    duplicate_id: int | None = None
+    joined: tuple[str, ...] = ()  # the names of the residents who joined this case from it
+
+    def sentence(self, files: Container[int]) -> SafeString:
+        if self.joined:
+            return _say(
+                _("%(number)s was closed as a duplicate of this case; %(names)s joined this case from it."),
+                number=self.duplicate,
+                names="、".join(self.joined),
+            )
+        return _say(_("%(number)s was closed as a duplicate of this case."), number=self.duplicate)
+
+
+@dataclass(frozen=True)
 class DueRecounted(Payload):
     """Nobody's action: a year's holidays were entered (or corrected) after the due date was counted
     over that year, and the date was counted again (cases/due_dates.py)."""
@@ -390,6 +410,7 @@ PAYLOADS: dict[str, type[Payload]] = {
         FileRemoved,
         AidRecorded,
         MarkedDuplicate,
+        DuplicateJoined,
         DueRecounted,
     )
 }

@@ -331,37 +331,6 @@ class AssignForm(VersionForm):
         self.fields["assignee"].listed = lambda: reference.assignable(case.committee_id)  # cached
 
 
-class DuplicateForm(VersionForm):
-    of = forms.CharField(label=_("Duplicate of case number"), max_length=12, help_text=_("e.g. 2026-0042"))
-    text = forms.CharField(label=_("Note"), required=False, validators=[limit(NOTE_MAX)])
-
-    def __init__(self, *args, case: Case, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.case = case
-
-    def clean_of(self):
-        """The case of the number typed (full-width digits and dashes, a Chinese keyboard's, read as
-        ASCII), in this committee and not this case; refused saying which number was not found, or
-        that it is this case's own: "no case with this number" above an emptied box did not say
-        which number was wrong (what was typed stays in the box: the page draws this form again)."""
-        from cases.filters import NUMBER
-
-        typed = unicodedata.normalize("NFKC", self.cleaned_data["of"]).strip()
-        match = NUMBER.match(typed)
-        if not match:
-            raise ValidationError(_("Type the case number as it is shown, e.g. 2026-0042."))
-        year, seq = int(match[1]), int(match[2])
-        if (year, seq) == (self.case.year, self.case.seq):
-            raise ValidationError(_("A case cannot be a duplicate of itself: type the other case's number."))
-        target = Case.objects.filter(committee_id=self.case.committee_id, year=year, seq=seq).first()
-        if target is None:
-            raise ValidationError(
-                _("This committee has no other case numbered %(number)s."),
-                params={"number": f"{year}-{seq:04d}"},  # as Case.number writes it
-            )
-        return target
-
-
 class ReferralForm(forms.Form):
     body = ModelChoiceField(label=_("Send to"), queryset=OutsideBody.objects.filter(active=True))
     sent_on = forms.DateField(label=_("Sent on"), widget=DATE, initial=timezone.localdate)

@@ -39,6 +39,7 @@ from cases.case_page import (
     unsaved,
 )
 from cases.due_dates import day_off_warning
+from cases.duplicates import DuplicateForm
 from cases.filters import CaseFilterForm, empty_fields_dropped, filter_cases, with_status
 from cases.follow_up_rounds import calls_by_round
 from cases.forms import (
@@ -47,7 +48,6 @@ from cases.forms import (
     AssignForm,
     AttachmentForm,
     ChaseForm,
-    DuplicateForm,
     EditForm,
     FollowUpForm,
     ReferralForm,
@@ -232,7 +232,7 @@ def _detail_context(
         "can_approve_aid": request.access.can(Perm.APPROVE_AID, case.committee_id),
         "forms": _Forms(
             assign=lambda: AssignForm(initial={"assignee": case.assignee_id}, case=case),
-            duplicate=lambda: posted.get("duplicate") or DuplicateForm(case=case),
+            duplicate=lambda: posted.get("duplicate") or DuplicateForm(case=case, access=request.access),
             refer=lambda: posted.get("refer") or ReferralForm(),
             reply=ReplyForm,
             chase=ChaseForm,
@@ -478,8 +478,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     case = get_case(request, pk)
     typed = {str(action): request.POST.get("text", "")}
-    # A duplicate's number refused is drawn again in its box, with the words by it.
-    posted = {"duplicate": DuplicateForm(request.POST, case=case)} if action == Action.DUPLICATE else {}
+    # A duplicate's number refused, or its case to check, is drawn again in its box, the words by it.
+    posted = {"duplicate": DuplicateForm.posted(request, case)} if action == Action.DUPLICATE else {}
     done = str(ACTION_MESSAGES[action])
     run = partial(_do, request, case, action, posted)
     return _run(request, case.pk, done, run, posted=posted, typed=typed)

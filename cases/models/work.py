@@ -51,6 +51,7 @@ class CaseEvent(_CaseChild):
         PHOTO_REMOVED = "photo_removed", _("File removed")
         AID = "aid", _("Aid")
         DUPLICATE = "duplicate", _("Marked duplicate")
+        DUPLICATE_JOINED = "duplicate_joined", _("Duplicate joined")  # on the case kept
         REOPEN_REQUESTED = "reopen_requested", _("Reopen requested")
         REOPEN_DECLINED = "reopen_declined", _("Reopen request declined")
         DUE_RECOUNTED = "due_recounted", _("Due date counted again")

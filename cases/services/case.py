@@ -463,28 +463,34 @@ def mark_duplicate(
     case = _lock(access, case.pk, Action.DUPLICATE, version)
     if of.pk == case.pk or of.committee_id != case.committee_id:
         raise ValidationError(_("Choose another case of the same committee."))
-    _refuse_a_duplicate(case, Case.all_objects.get(pk=of.pk))
+    refuse_a_duplicate(case, Case.all_objects.get(pk=of.pk))
     at = at or timezone.now()
     case.status = Case.Status.CLOSED
     case.closure = Case.Closure.DUPLICATE
     case.duplicate_of = of
     case.closed_at = at
     _save(case, "status", "closure", "duplicate_of", "closed_at")
-    for party in CaseParty.all_objects.filter(case=case):
-        CaseParty.all_objects.get_or_create(
+    joined = []  # the residents who were not on `of` yet, each named once
+    for party in CaseParty.all_objects.filter(case=case).select_related("resident").order_by("pk"):
+        _party, created = CaseParty.all_objects.get_or_create(
             case=of,
             resident_id=party.resident_id,
             role=party.role,
             defaults={"committee_id": of.committee_id},
         )
+        if created and party.resident.name not in joined:
+            joined.append(party.resident.name)
     reindex_cases([of.pk])  # its key names the reporters it gained
     events.record(
         case, events.MarkedDuplicate(of=of.number, of_id=of.pk), actor=access.user, text=text, at=at
     )
+    # The case kept says so too (review 8, finding 6): its assignee sees another report folded in.
+    folded = events.DuplicateJoined(duplicate=case.number, duplicate_id=case.pk, joined=tuple(joined))
+    events.record(of, folded, actor=access.user, at=at)
     return case
 
 
-def _refuse_a_duplicate(case: Case, of: Case) -> None:
+def refuse_a_duplicate(case: Case, of: Case) -> None:
     """Refuse `of` when it is itself closed as a duplicate, naming the case it is a duplicate of (its
     chain followed to the end) for the secretary to type instead (review 4, N4). Refused rather than
     followed: the case would be recorded as a duplicate of a number no one typed, and the one typed

@@ -120,3 +120,12 @@ def timeline(
             "</li>\n"
         )
     return mark_safe("".join(items))  # noqa: S308 (every value above escaped, the markup Needle's own)
+
+
+@register.inclusion_tag("cases/includes/duplicates.html", takes_context=True)
+def duplicates(context, case) -> dict:
+    """The cases closed as duplicates of this one that the reader may see (cases/duplicates.py), as
+    the case page's fact "Duplicates": the one kept says which reports were folded into it."""
+    from cases.duplicates import duplicates_of  # forms and selectors: read when a page draws this
+
+    return {"duplicates": list(duplicates_of(context["request"].access, case))}

@@ -82,7 +82,7 @@ def test_a_number_typed_full_width_is_read(org, as_user):
     other = make_case(org.worker_a, org.a, title="楼道积水（另一位居民）")
     url = reverse("cases:act", args=[case.pk, "duplicate"])
     wide = other.number.translate(str.maketrans("0123456789-", "０１２３４５６７８９－"))
-    response = as_user(org.secretary_a).post(url, {"of": wide, "version": "1"})
+    response = as_user(org.secretary_a).post(url, {"of": wide, "version": "1", "shown": other.pk})
     assert response.status_code == 302
     case.refresh_from_db()
     assert (case.status, case.closure, case.duplicate_of_id) == (Case.Status.CLOSED, "duplicate", other.pk)
@@ -115,7 +115,8 @@ def test_a_case_closed_as_a_duplicate_is_refused_naming_its_original(org, as_use
     _refused(response, url, copy.number, said)
     assert Case.all_objects.get(pk=case.pk).status == Case.Status.NEW
     # Its original typed, it is closed as a duplicate of it.
-    assert as_user(org.secretary_a).post(url, {"of": original.number, "version": "1"}).status_code == 302
+    shown = {"of": original.number, "version": "1", "shown": original.pk}  # checked (cases/duplicates.py)
+    assert as_user(org.secretary_a).post(url, shown).status_code == 302
     assert Case.all_objects.get(pk=case.pk).duplicate_of_id == original.pk
 
 

@@ -6,8 +6,10 @@ its field (the form kept as typed), never cut and never saved empty; the admin h
 import pytest
 from django.urls import reverse
 
-from cases.forms import AidForm, DuplicateForm, FollowUpForm, ReferralForm, ReplyForm
+from cases.duplicates import DuplicateForm
+from cases.forms import AidForm, FollowUpForm, ReferralForm, ReplyForm
 from cases.models import Case, CaseEvent
+from committee.access import Access
 from committee.scoping import committee_scope
 from common.lengths import DESCRIPTION_MAX, NOTE_MAX
 from tests.cases.page_text import field_of, text_of
@@ -115,7 +117,9 @@ def test_each_note_of_a_case_has_the_same_limit(org, form_class, field, data):
 
 def test_a_duplicates_note_has_the_limit_too(org):
     case = make_case(org.worker_a, org.a)
-    form = DuplicateForm({"of": "2026-0001", "text": "记" * (NOTE_MAX + 1)}, case=case)
+    form = DuplicateForm(
+        {"of": "2026-0001", "text": "记" * (NOTE_MAX + 1)}, case=case, access=Access(org.secretary_a)
+    )
     with committee_scope([org.a.pk]):
         assert not form.is_valid()
     assert form.errors["text"] == [f"最多 {NOTE_MAX} 字，现有 {NOTE_MAX + 1} 字。"]

@@ -119,7 +119,11 @@ ROWS = [
     _act("note"),
     _act("close", "followed", expected=secretary_only()),
     _act("withdraw", expected=secretary_only()),
-    _act("duplicate", expected=secretary_only(), data=lambda w: {"of": w.other.number}),
+    _act(
+        "duplicate",
+        expected=secretary_only(),
+        data=lambda w: {"of": w.other.number, "shown": str(w.other.pk)},
+    ),
     _act("reopen", "resolved", expected=secretary_only()),
     _act("ask_reopen", "resolved"),
     _act("decline_reopen", "requested", expected=secretary_only()),
