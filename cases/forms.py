@@ -335,6 +335,16 @@ class ReferralForm(forms.Form):
     body = ModelChoiceField(label=_("Send to"), queryset=OutsideBody.objects.filter(active=True))
     sent_on = forms.DateField(label=_("Sent on"), widget=DATE, initial=timezone.localdate)
     their_reference = forms.CharField(label=_("Their reference"), required=False, max_length=50)
+    # Not a resident's: shown in full to whoever sees the case (Referral.contact).
+    contact = forms.CharField(
+        label=_("Their contact (optional)"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "The name and number of the person there who handles it, e.g. 王师傅 13912345678. "
+            "One of their staff, not a resident: shown in full to everyone who sees this case."
+        ),
+    )
     reply_expected_by = forms.DateField(label=_("Reply expected by"), required=False, widget=DATE)
     text = forms.CharField(
         label=_("What was asked"),
@@ -364,10 +374,12 @@ class ChaseForm(forms.Form):
     promised_by = forms.DateField(
         label=_("They now promise a reply by (optional)"), required=False, widget=DATE
     )
+    # Their contact person, given when chased (Referral.contact): kept on the referral when typed.
+    contact = forms.CharField(label=_("Their contact (optional)"), required=False, max_length=100)
     token = token_field()
 
     # Boxes in the referral's line: their refusal said above them (case_page).
-    drawn_by_hand = ("text", "promised_by")
+    drawn_by_hand = ("text", "promised_by", "contact")
 
     def __init__(self, *args, referral=None, **kwargs) -> None:
         """`referral`: the referral chased, whose rule (a promised date not in the past) is checked

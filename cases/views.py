@@ -59,7 +59,7 @@ from cases.rules import Action
 from committee.access import get_for_user
 from committee.roles import Perm
 from common import drafts
-from common.hints import CASE_FREE_TEXT, hint_typed_numbers
+from common.hints import CASE_FREE_TEXT, hint_case_numbers
 from common.masking import mask_numbers_in_text
 from common.paging import CappedPaginator
 from notifications import services as notifications
@@ -391,7 +391,7 @@ def _run(
         saved = [
             str(form.initial.get(key) or "") for form in (posted or {}).values() for key in CASE_FREE_TEXT
         ]
-        hint_typed_numbers(request, *(request.POST.get(key, "") for key in CASE_FREE_TEXT), saved=saved)
+        hint_case_numbers(request, saved=saved)  # a referral's words: their contact has its own box
         for warning in warnings:
             messages.warning(request, warning)
     if request.htmx:

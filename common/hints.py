@@ -17,17 +17,38 @@ from common.masking import numbers_in
 CASE_FREE_TEXT = ("title", "description", "place", "text", "reply", "outcome", "comment", "notes", "donors")
 
 
-def hint_typed_numbers(request: HttpRequest, *texts: str, saved: Iterable[str] = ()) -> None:
+# The case page's forms about an outside body (cases/urls.py): a number typed into them is mostly
+# the body's contact person's, who is not a resident and has a box of their own (Referral.contact).
+REFERRAL_VIEWS = frozenset({"cases:refer", "cases:chase", "cases:reply"})
+
+
+def hint_typed_numbers(
+    request: HttpRequest, *texts: str, saved: Iterable[str] = (), referral: bool = False
+) -> None:
     """`texts`: what was posted; `saved`: what the edited record held before (an edit's form's
-    initial values). A number in both, however written (138 1234 5678, 13812345678), is not new."""
-    if numbers_in(*texts) - numbers_in(*saved):
-        messages.info(
-            request,
-            _(
-                "The text holds what looks like an ID or phone number: everyone reads it masked. "
-                "A resident's numbers belong in their record, where the secretary can reveal them."
-            ),
+    initial values). A number in both, however written (138 1234 5678, 13812345678), is not new.
+    `referral`: typed about an outside body, whose contact has its place on the referral."""
+    if not numbers_in(*texts) - numbers_in(*saved):
+        return
+    if referral:
+        said = _(
+            "The text holds what looks like an ID or phone number: everyone reads it masked. The "
+            "number of their contact person goes in “Their contact”, which is shown in full."
         )
+    else:
+        said = _(
+            "The text holds what looks like an ID or phone number: everyone reads it masked. "
+            "A resident's numbers belong in their record, where the secretary can reveal them."
+        )
+    messages.info(request, said)
+
+
+def hint_case_numbers(request: HttpRequest, *, saved: Iterable[str]) -> None:
+    """hint_typed_numbers for a case page form's free text (CASE_FREE_TEXT as posted)."""
+    match = request.resolver_match
+    referral = match is not None and match.view_name in REFERRAL_VIEWS
+    texts = (request.POST.get(key, "") for key in CASE_FREE_TEXT)
+    hint_typed_numbers(request, *texts, saved=saved, referral=referral)
 
 
 def hint_edited_numbers(request: HttpRequest, form, *fields: str) -> None:

@@ -101,6 +101,9 @@ class Referral(_CaseChild):
     body = models.ForeignKey(OutsideBody, models.PROTECT, related_name="referrals", verbose_name=_("sent to"))
     sent_on = models.DateField(_("sent on"), default=timezone.localdate)
     their_reference = models.CharField(_("their reference"), max_length=50, blank=True)
+    # The body's contact person, their name and number (王师傅 13912345678): one of its staff, not a
+    # resident, so shown as typed to whoever sees the case, never masked (review 8, finding 7).
+    contact = models.CharField(_("their contact"), max_length=100, blank=True)
     reply_expected_by = models.DateField(_("reply expected by"), null=True, blank=True)
     replied_on = models.DateField(_("replied on"), null=True, blank=True)
     reply = models.TextField(_("reply"), blank=True, validators=[limit(NOTE_MAX)])

@@ -46,6 +46,7 @@ def refer(
     sent_on: datetime.date | None = None,
     their_reference: str = "",
     reply_expected_by: datetime.date | None = None,
+    contact: str = "",
     text: str = "",
     at: datetime.datetime | None = None,
     token: str = "",
@@ -70,6 +71,7 @@ def refer(
         sent_on=sent_on,
         their_reference=their_reference,
         reply_expected_by=reply_expected_by,
+        contact=contact.strip(),
         created_by=access.user,
     )
     before = case.status
@@ -94,6 +96,7 @@ def chase(
     referral: Referral,
     text: str = "",
     promised_by: datetime.date | None = None,
+    contact: str = "",
     at: datetime.datetime | None = None,
     token: str = "",
 ) -> CaseEvent:
@@ -113,6 +116,9 @@ def chase(
         promised = {"promised": promised_by.isoformat(), "was": was.isoformat() if was else ""}
         referral.reply_expected_by = promised_by
         referral.save(update_fields=["reply_expected_by"])
+    if contact.strip() and contact.strip() != referral.contact:  # their contact person, given now
+        referral.contact = contact.strip()
+        referral.save(update_fields=["contact"])
     _save(case)
     days = (today - referral.sent_on).days
     chased = _body_event(events.Chased, referral, days=days, **promised)
