@@ -341,7 +341,7 @@ class ReferralForm(forms.Form):
         required=False,
         max_length=100,
         help_text=_(
-            "The name and number of the person there who handles it, e.g. 王师傅 13912345678. "
+            "The name and number of the person there who handles it, e.g. 王师傅 13900000000. "
             "One of their staff, not a resident: shown in full to everyone who sees this case."
         ),
     )
