@@ -95,3 +95,20 @@ def test_the_summary_says_one_working_day(org, as_user):
     assert "Median time to resolve: 1 working day." in english
     chinese = client.get(reverse("reports:summary"), month, headers={"accept-language": "zh-hans"}).text
     assert "办结用时中位数：1 个工作日。" in chinese
+
+
+def test_the_dashboards_roster_says_one_day(org, as_user):
+    """The dashboard's overdue visits (templates/reports/dashboard.html): "every 1 day", "1 day late"."""
+    from residents.indexing import reindex_residents
+    from tests.reports import helpers as h
+
+    daily = h.care_category("t-daily", 1)
+    person = h.resident(org.a, "钱二", room="202")
+    person.care_categories.add(daily)
+    h.visit(person, on=timezone.localdate() - 2 * DAY, by=org.worker_a)
+    reindex_residents([person.pk])
+    client = as_user(org.secretary_a)
+    english = client.get(reverse("dashboard"), headers={"accept-language": "en"}).text
+    assert "every 1 day<" in english and "1 day late<" in english
+    chinese = client.get(reverse("dashboard"), headers={"accept-language": "zh-hans"}).text
+    assert "逾期 1 天" in chinese
