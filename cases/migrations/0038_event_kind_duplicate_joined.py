@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0036_search_key_wide_stars'),
+        ('cases', '0037_search_key_masked_phones'),
     ]
 
     operations = [

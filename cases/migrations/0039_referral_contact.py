@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0037_event_kind_duplicate_joined'),
+        ('cases', '0038_event_kind_duplicate_joined'),
     ]
 
     operations = [
