@@ -14,6 +14,7 @@ from audit.forms import AccessLogFilterForm
 from audit.models import AccessRecord
 from committee.roles import Perm
 from common import exports
+from common.querystrings import drops_empty_fields
 from common.xlsx import Column, XlsxWriter
 from residents.models import Resident
 
@@ -36,6 +37,7 @@ def _records(request: HttpRequest) -> tuple[list[int], AccessLogFilterForm, Resi
 
 
 @require_GET
+@drops_empty_fields()  # each filter empty means it absent (audit/forms.py): ?who=&kind=&… dropped
 def access_log(request: HttpRequest) -> HttpResponse:
     _ids, form, resident, queryset = _records(request)
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))

@@ -151,12 +151,64 @@ def _autofocus(ctx: dict, name: str) -> None:
     ctx["focus_words"] = True
 
 
-def out_of_date_message(ctx: dict, posted, typed, refused=None, access=None) -> str:
+def out_of_date_message(ctx: dict, posted, typed, refused, request: HttpRequest) -> str:
     """The words for a save refused because someone changed the case meanwhile: where what was
     typed is now (in its form again, or shown to copy), or that the change was not saved.
-    `refused`: the case's rule refused it (refused_meanwhile): what changed, in words."""
+    `refused`: the case's rule refused it (refused_meanwhile): what changed, in words. A stale
+    version (409) is told before any rule is asked: when the case changed hands since the page was
+    drawn, who has it now is said first, in the 403 refusal's words (hands_changed)."""
     if isinstance(refused, Refused):
-        return refused_meanwhile_message(refused, ctx["case"], access)
+        return refused_meanwhile_message(refused, ctx["case"], request.access)
+    stale = _stale_message(ctx, posted, typed)
+    changed = hands_changed(ctx, posted, typed, request)
+    if changed is None:
+        return stale
+    said_now, no_longer = changed
+    if no_longer and ctx["unsaved"]:  # the 403 refusal's words, whole: what was typed is shown to copy
+        said_all = _("%(changed)s Nothing was saved: what you typed is shown below to copy.")
+        return said_all % {"changed": said_now}
+    return _("%(changed)s %(then)s") % {"changed": said_now, "then": stale}
+
+
+def _action_of(posted, typed, request: HttpRequest) -> str | None:
+    """The action a refused send was for: its address's (cases:act), else its typed words' or form's."""
+    match = request.resolver_match
+    names = [match.kwargs.get("action") if match else None, *(typed or {})]
+    names += [name.partition("-")[0] for name in posted or {}]
+    return next((name for name in names if name in WHAT), None)
+
+
+def hands_changed(ctx: dict, posted, typed, request: HttpRequest) -> tuple[str, bool] | None:
+    """Who has the case now, when its assignee is not the one the page was drawn with (each form
+    sends it, `seen_assignee`, {% seen %}); None when the same, or the form did not say. The name is
+    the case page's own (its Assignee line), said to a reader who sees that page anyway. True with
+    it when the page no longer offers the reader the action sent: the 403 refusal's sentence."""
+    drawn = request.POST.get("seen_assignee")
+    if drawn is None or not (drawn == "" or (drawn.isascii() and drawn.isdigit() and len(drawn) < 10)):
+        return None
+    case, user_id = ctx["case"], request.access.user.pk
+    if (int(drawn) if drawn else 0) == (case.assignee_id or 0):
+        return None
+    action = _action_of(posted, typed, request)
+    no_longer = action is not None and action not in ctx["allowed"]
+    if case.assignee_id == user_id:
+        return _("This case was given to you meanwhile."), False
+    if case.assignee_id:
+        name = case.assignee.display_name
+        if no_longer:
+            said_now = _("This case was given to %(name)s meanwhile, so you can no longer %(what)s.")
+            return said_now % {"name": name, "what": WHAT[action]}, True
+        return _("This case was given to %(name)s meanwhile.") % {"name": name}, False
+    if drawn != str(user_id):
+        return _("This case no longer has an assignee."), False
+    if no_longer:
+        said_now = _("This case no longer has you as its assignee, so you can no longer %(what)s.")
+        return said_now % {"what": WHAT[action]}, True
+    return _("This case no longer has you as its assignee."), False
+
+
+def _stale_message(ctx: dict, posted, typed) -> str:
+    """What became of what was typed, when the case changed meanwhile (a stale version)."""
     if ctx["unsaved"]:
         return _(
             "Someone else changed this case while you were editing; its newer state is shown. What you "

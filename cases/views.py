@@ -280,7 +280,7 @@ def _render_case(
     (case_page.refusal_in_panel). `out_of_date`: True, or the case rule's refusal (_run)."""
     ctx = _detail_context(request, get_case(request, case_id, detail=True), posted, typed, out_of_date)
     if out_of_date:
-        messages.error(request, out_of_date_message(ctx, posted, typed, out_of_date, request.access))
+        messages.error(request, out_of_date_message(ctx, posted, typed, out_of_date, request))
     if refused:
         ctx["refused"].update(refusal_in_panel(request, ctx, *refused))
     if request.htmx:

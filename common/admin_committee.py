@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import router, transaction
 from django.forms.utils import ErrorDict
 from django.urls import reverse
@@ -177,11 +177,30 @@ def _versions(obj):
     return type(obj)._base_manager.filter(pk=obj.pk).values_list("version", flat=True)
 
 
+def _stale_only(context: dict) -> dict:
+    """A form refused only because it is stale (_opened_at) says that alone, as the page's note
+    (templates/admin/change_form.html `stale`): not under Django's "Please correct the error below",
+    since there is nothing in the form to correct; it is to be opened again."""
+    form = getattr(context.get("adminform"), "form", None)
+    errors = context.get("errors")
+    if form is not None and errors and len(errors) == 1 and form.has_error(NON_FIELD_ERRORS, "stale"):
+        context["stale"], context["errors"] = form.non_field_errors()[0], []
+    return context
+
+
 class VersionedAdmin(admin.ModelAdmin):
     """A correction in the admin raises the row's version, as the services' edits do: an edit form
     opened before it is then refused as stale rather than written over it. The admin's own form is
     held to the same: it carries the version it was opened at, and a save after someone else's
-    change (in the app, or another admin tab) is refused, nothing written (_opened_at)."""
+    change (in the app, or another admin tab) is refused, nothing written (_opened_at), said alone
+    (_stale_only)."""
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        return super().render_change_form(request, _stale_only(context), *args, **kwargs)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        """simple_history's "revert" form (an admin that is also a SimpleHistoryAdmin)."""
+        return super().render_history_view(request, template, _stale_only(context), **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None and obj.pk is not None and "form" not in kwargs:

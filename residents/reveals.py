@@ -36,6 +36,7 @@ from committee.access import get_for_user
 from committee.roles import Perm
 from common.exports import back_to_list, refuse_invalid, too_many
 from common.masking import mask_numbers_in_text
+from common.querystrings import drops_empty_fields
 from common.xlsx import Column, XlsxWriter
 from residents import services
 from residents.forms import RevealForm
@@ -160,6 +161,7 @@ def _both(selected: _Selected):
 
 
 @require_GET
+@drops_empty_fields()  # each filter empty means it absent (audit/forms.py): ?who=&kind=&… dropped
 def reveal_log(request: HttpRequest) -> HttpResponse:
     """Who revealed whose number, when and why: for the secretary. Filtered as the access log is
     (audit/forms.py): by who, by reveals or exports, from and to a day, and one resident's."""

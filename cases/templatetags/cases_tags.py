@@ -31,7 +31,11 @@ def seen(context) -> SafeString:
     """The case's version the page was drawn at, sent by each of the case part's forms (a plain post
     without JavaScript as well as htmx's): a send refused because the case changed meanwhile (given
     to someone else) is told by it from a form the page never offered (case_page.refused_meanwhile)."""
-    return mark_safe(f'<input type="hidden" name="seen" value="{int(context["case"].version)}">')  # noqa: S308
+    case = context["case"]
+    drawn = f'<input type="hidden" name="seen" value="{int(case.version)}">'
+    # And its assignee then: a stale send (409) says who has the case now (case_page.hands_changed).
+    drawn += f'<input type="hidden" name="seen_assignee" value="{int(case.assignee_id or 0) or ""}">'
+    return mark_safe(drawn)  # noqa: S308
 
 
 # A long description is folded to its first FOLD_LINES lines (static/css/needle.css .fold): 2,000
