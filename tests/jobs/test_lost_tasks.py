@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from jobs import reclaim
 from jobs.models import LostTask, WorkerBeat
-from jobs.tasks import heartbeat
+from jobs.tasks import heartbeat, prune_task_results
 from tests.jobs.tasks_for_tests import hold, repeat_me
 from tests.jobs.test_worker_outage import WORKER_OPTIONS, _worker_environment
 
@@ -144,3 +145,37 @@ def test_a_task_running_in_a_live_worker_is_never_touched(tmp_path):
             _until(lambda: _status(busy) == TaskResultStatus.SUCCESSFUL, live, tmp_path / "a.log")
     assert not LostTask.objects.filter(result_id=busy).exists()
     assert hold.get_result(str(busy)).return_value == "let go"
+
+
+def test_a_result_its_worker_finished_meanwhile_is_left_as_it_ended():
+    result = _left_running(repeat_me.enqueue, "slow-but-alive", datetime.timedelta(hours=1))
+    found = reclaim.find_lost(result.backend_name, by_age=True)
+    assert [(lost.pk, why) for lost, why in found] == [(result.pk, reclaim.UNKNOWN)]
+    result.set_successful("done")  # the worker writes its outcome between the look and the marking
+    assert reclaim.reclaim(result.pk, reclaim.UNKNOWN) is None
+    assert _status(result.pk) == TaskResultStatus.SUCCESSFUL and not LostTask.objects.exists()
+
+
+def test_a_task_is_queued_again_once_only():
+    first = _left_running(repeat_me.enqueue, "dead", datetime.timedelta(hours=1))
+    again = reclaim.reclaim(first.pk, reclaim.SILENT).requeued_as
+    assert again is not None and _status(again) == TaskResultStatus.READY
+    # Its second run lost too: marked failed, not queued a third time.
+    DBTaskResult.objects.get(pk=again).claim("dead-too")
+    assert reclaim.reclaim(again, reclaim.SILENT).requeued_as is None
+    assert DBTaskResult.objects.filter(task_path=first.task_path).count() == 2
+
+
+def test_lost_tasks_and_workers_gone_are_pruned_with_the_results():
+    now = timezone.now()
+    old, recent = (
+        LostTask.objects.create(result_id=uuid.uuid4(), task_path="x.y", reason="silent") for _ in "ab"
+    )
+    LostTask.objects.filter(pk=old.pk).update(found_at=now - datetime.timedelta(days=91))
+    for worker_id, seen in (("gone", datetime.timedelta(days=8)), ("here", datetime.timedelta(0))):
+        WorkerBeat.objects.create(
+            worker_id=worker_id, started_at=now - seen, beat_at=now - seen, running_since=now - seen
+        )
+    prune_task_results.call()
+    assert list(LostTask.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert list(WorkerBeat.objects.values_list("worker_id", flat=True)) == ["here"]
