@@ -23,7 +23,9 @@ Each lost result is marked failed in one transaction with the row locked and sti
 worker that finishes it meanwhile wins), recorded (models.LostTask, the admin's "Background work ›
 Lost tasks") and logged with its task's name and ids only, never its arguments. A task marked
 `@repeatable` (its work done twice is done once: Needle's write under unique keys) is queued again
-with the same arguments, once: a result that was itself queued again by a sweep is only marked failed.
+with the same arguments, once: a result that was itself queued again by a sweep is only marked failed,
+and whoever started a task (`started_by`, as `@retried` has it) that is not queued again is told so
+in their notifications, as of a last attempt that failed.
 """
 
 import datetime
@@ -115,6 +117,11 @@ def reclaim(result_id, reason: str) -> LostTask | None:
         again = None
         if is_repeatable(result) and not LostTask.objects.filter(requeued_as=result.id).exists():
             again = result.task.enqueue(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+        started_by = result.args_kwargs["kwargs"].get("started_by")
+        if again is None and started_by is not None:  # as @retried tells of a last attempt that failed
+            from notifications.services import notify_task_failed
+
+            notify_task_failed(user_id=started_by, task_name=result.task_path, result_id=result.id)
         lost = LostTask.objects.create(
             result_id=result.id,
             task_path=result.task_path,

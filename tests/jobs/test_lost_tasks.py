@@ -22,7 +22,7 @@ from django_tasks_db.models import DBTaskResult
 from jobs import reclaim
 from jobs.models import LostTask, WorkerBeat
 from jobs.tasks import heartbeat, prune_task_results
-from tests.jobs.tasks_for_tests import hold, repeat_me
+from tests.jobs.tasks_for_tests import broken, hold, repeat_me
 from tests.jobs.test_worker_outage import WORKER_OPTIONS, _worker_environment
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -179,3 +179,25 @@ def test_lost_tasks_and_workers_gone_are_pruned_with_the_results():
     prune_task_results.call()
     assert list(LostTask.objects.values_list("pk", flat=True)) == [recent.pk]
     assert list(WorkerBeat.objects.values_list("worker_id", flat=True)) == ["here"]
+
+
+def test_whoever_started_a_lost_task_not_queued_again_is_told(org, as_user):
+    from notifications.models import Notification
+
+    result = _left_running(
+        lambda: broken.enqueue(started_by=org.secretary_a.pk), "dead", datetime.timedelta(hours=1)
+    )
+    assert reclaim.reclaim(result.pk, reclaim.SILENT).requeued_as is None  # broken is not repeatable
+    told = Notification.objects.get(recipient=org.secretary_a, kind="task_failed")
+    assert told.key == f"task:{result.pk}"
+    # The lost task's own page in the admin, and the queue's list flagging it.
+    lost = LostTask.objects.get()
+    admin = as_user(org.superuser)
+    page = admin.get(
+        reverse("admin:jobs_losttask_change", args=[lost.pk]), headers={"Accept-Language": "zh-hans"}
+    )
+    assert "运行它的任务进程已停止" in page.text and "broken" in page.text
+    queue = admin.get(
+        reverse("admin:django_tasks_database_dbtaskresult_changelist") + "?status__exact=FAILED"
+    )
+    assert queue.text.count('alt="True"') == 1
