@@ -201,3 +201,17 @@ def test_whoever_started_a_lost_task_not_queued_again_is_told(org, as_user):
         reverse("admin:django_tasks_database_dbtaskresult_changelist") + "?status__exact=FAILED"
     )
     assert queue.text.count('alt="True"') == 1
+
+
+def test_a_task_whose_worker_was_killed_is_reclaimed_by_the_next_worker(tmp_path):
+    fast = {"TASK_WORKER_BEAT_SECONDS": "0.2", "TASK_WORKER_LOST_SECONDS": "2"}
+    busy = uuid.UUID(hold.enqueue(str(tmp_path / "never")).id)
+    with _worker(tmp_path / "a.log", **fast) as doomed:
+        _until(lambda: _status(busy) == TaskResultStatus.RUNNING, doomed, tmp_path / "a.log")
+        doomed.kill()  # SIGKILL mid-task: nothing of the worker writes anything more
+        doomed.wait()
+    assert _status(busy) == TaskResultStatus.RUNNING  # as django-tasks-db leaves it
+    with _worker(tmp_path / "b.log", **fast) as next_one:
+        _until(lambda: _status(busy) == TaskResultStatus.FAILED, next_one, tmp_path / "b.log")
+    lost = LostTask.objects.get(result_id=busy)
+    assert lost.reason == reclaim.SILENT and lost.requeued_as is None  # hold is not repeatable
