@@ -204,7 +204,12 @@ def test_whoever_started_a_lost_task_not_queued_again_is_told(org, as_user):
 
 
 def test_a_task_whose_worker_was_killed_is_reclaimed_by_the_next_worker(tmp_path):
-    fast = {"TASK_WORKER_BEAT_SECONDS": "0.2", "TASK_WORKER_LOST_SECONDS": "2"}
+    # The next worker may start before the dead one's silence is 2 s long: it looks again every 0.5 s.
+    fast = {
+        "TASK_WORKER_BEAT_SECONDS": "0.2",
+        "TASK_WORKER_LOST_SECONDS": "2",
+        "TASK_WORKER_SWEEP_SECONDS": "0.5",
+    }
     busy = uuid.UUID(hold.enqueue(str(tmp_path / "never")).id)
     with _worker(tmp_path / "a.log", **fast) as doomed:
         _until(lambda: _status(busy) == TaskResultStatus.RUNNING, doomed, tmp_path / "a.log")
