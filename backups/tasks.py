@@ -8,6 +8,7 @@ from django.tasks import task
 
 from backups.archive import BackupError, make_backup
 from jobs.models import JobRun
+from jobs.reclaim import repeatable
 
 logger = logging.getLogger(__name__)
 
@@ -16,6 +17,7 @@ _hour, _minute = settings.BACKUP_TIME.split(":")
 
 @cron(f"{int(_minute)} {int(_hour)} * * *")
 @task
+@repeatable
 def nightly_backup() -> dict:
     """Not retried: a second archive an hour later would only repeat what failed. The failure is kept
     in the JobRun (the admin's "job runs") and in the task's result, and logged."""

@@ -1,11 +1,13 @@
 from django.contrib import admin
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from common.admin_committee import RecordAdmin
-from jobs.models import JobRun
+from jobs import reclaim
+from jobs.models import JobRun, LostTask, WorkerBeat
 
 
 @admin.register(JobRun)
@@ -37,6 +39,38 @@ class JobRunAdmin(RecordAdmin):
         return ", ".join(f"{key}: {value}" for key, value in run.outcome.items())
 
 
+@admin.register(LostTask)
+class LostTaskAdmin(RecordAdmin):
+    """Tasks found running with no live worker (jobs/reclaim.py): marked failed, some queued again."""
+
+    list_display = ["task_name", "found_at", "why", "worker_id", "started_at", "requeued_as"]
+    fields = readonly_fields = [
+        "task_name",
+        "result_id",
+        "found_at",
+        "why",
+        "worker_id",
+        "started_at",
+        "requeued_as",
+    ]
+
+    @admin.display(description=_("task"), ordering="task_path")
+    def task_name(self, lost: LostTask) -> str:
+        return lost.task_path.rsplit(".", 1)[-1]
+
+    @admin.display(description=_("reason"))
+    def why(self, lost: LostTask) -> str:
+        return reclaim.reason_said(lost.reason)
+
+
+@admin.register(WorkerBeat)
+class WorkerBeatAdmin(RecordAdmin):
+    """Each task worker's last sign of life and what it runs: which are alive, at a glance."""
+
+    list_display = ["worker_id", "host", "pid", "started_at", "beat_at", "running", "running_since"]
+    fields = readonly_fields = list_display
+
+
 # django-tasks-db's admin (the queue's results), its columns named in the active language: the library
 # heads them with English words that no catalogue translates (an id field without a label, a property
 # and two methods described in plain strings). Its models' own words (the fields, the model's name)
@@ -55,7 +89,17 @@ class TaskResultAdmin(DBTaskResultAdmin):
         "finished_at",
         "priority",
         "queue_name",
+        "worker_lost",
     )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        lost = LostTask.objects.filter(result_id=OuterRef("pk"))
+        return super().get_queryset(request).annotate(lost=Exists(lost))
+
+    @admin.display(description=_("worker lost"), boolean=True)
+    def worker_lost(self, result: DBTaskResult) -> bool | None:
+        """A failure marked by a worker's look (jobs/reclaim.py): its traceback says why."""
+        return True if getattr(result, "lost", False) else None
 
     def get_readonly_fields(self, request: HttpRequest, obj: DBTaskResult | None = None) -> list[str]:
         return ["task_id" if name == "id" else name for name in super().get_readonly_fields(request, obj)]

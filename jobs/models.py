@@ -58,3 +58,46 @@ class JobRun(models.Model):
             job=job, defaults={"ran_at": timezone.now(), "outcome": outcome}
         )
         return run
+
+
+class WorkerBeat(models.Model):
+    """One row per `task_worker` process: its id (as django-tasks-db records it on the results it
+    claims), when it last showed it was alive, and which result it is running (jobs/reclaim.py). A
+    result left "running" by a worker whose row is old, or that has moved on since, was lost."""
+
+    worker_id = models.CharField(_("worker id"), max_length=64, unique=True)
+    host = models.CharField(_("host"), max_length=255, blank=True)
+    pid = models.IntegerField(_("process id"), null=True)
+    started_at = models.DateTimeField(_("started"))
+    beat_at = models.DateTimeField(_("last seen"))
+    running = models.UUIDField(_("running task"), null=True, blank=True)
+    # When the worker took its current task, or became idle: a result it claimed before this is not its.
+    running_since = models.DateTimeField(_("running since"))
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {_shanghai(self.beat_at)}"
+
+
+class LostTask(models.Model):
+    """A task result found "running" with no live worker running it (a worker that died, or lost the
+    database under it), marked failed by another worker's sweep, and whether it was queued again."""
+
+    result_id = models.UUIDField(_("task result"), unique=True)
+    task_path = models.TextField(_("task"))
+    worker_id = models.CharField(_("worker id"), max_length=64, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True)
+    found_at = models.DateTimeField(_("found"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=20)
+    requeued_as = models.UUIDField(_("queued again as"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lost task")
+        verbose_name_plural = _("lost tasks")
+        ordering = ["-found_at"]
+
+    def __str__(self) -> str:
+        return f"{self.task_path.rsplit('.', 1)[-1]} {_shanghai(self.found_at)}"

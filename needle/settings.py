@@ -390,6 +390,13 @@ TASKS_STALE_SECONDS = env.int("TASKS_STALE_SECONDS", default=300)
 # `manage.py task_worker` waits out a database it cannot reach (busy, restarting): 1 s, then doubled
 # up to this, between polls, instead of exiting (jobs/management/commands/task_worker.py).
 TASK_WORKER_MAX_PAUSE_SECONDS = env.float("TASK_WORKER_MAX_PAUSE_SECONDS", default=60)
+# Each `task_worker` writes its sign of life (and which task it runs) this often, from a thread of its
+# own; a task left "running" by a worker not seen for TASK_WORKER_LOST_SECONDS is marked failed (and
+# queued again once if it is safe to run twice) by another worker's look, every TASK_WORKER_SWEEP_SECONDS
+# and when one starts (jobs/reclaim.py).
+TASK_WORKER_BEAT_SECONDS = env.float("TASK_WORKER_BEAT_SECONDS", default=10)
+TASK_WORKER_LOST_SECONDS = env.int("TASK_WORKER_LOST_SECONDS", default=300)
+TASK_WORKER_SWEEP_SECONDS = env.float("TASK_WORKER_SWEEP_SECONDS", default=60)
 # `manage.py task_scheduler` tries a periodic job's queueing again as long as this, then gives it up
 # until its next time (jobs/management/commands/task_scheduler.py).
 TASK_SCHEDULER_RETRY_SECONDS = env.float("TASK_SCHEDULER_RETRY_SECONDS", default=600)

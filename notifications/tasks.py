@@ -18,12 +18,14 @@ from cases.models import CaseEvent
 from committee.scoping import unscoped
 from common.workdays import is_workday
 from jobs.models import JobRun
+from jobs.reclaim import repeatable
 from jobs.running import retried
 from notifications import delivery, reminders
 from notifications.services import notify_for_event
 
 
 @task(takes_context=True)
+@repeatable
 @retried
 def notify_for_event_task(event_id: int) -> int:
     """The cases' hook queues this after each case action commits."""
@@ -35,6 +37,7 @@ def notify_for_event_task(event_id: int) -> int:
 
 
 @task(takes_context=True)
+@repeatable
 @retried
 def deliver(delivery_ids: list[int]) -> int:
     """Send e-mails and WeCom posts (notifications.delivery); a failure raises, so @retried tries
@@ -44,6 +47,7 @@ def deliver(delivery_ids: list[int]) -> int:
 
 @cron("*/15 * * * *")
 @task(takes_context=True)
+@repeatable
 @retried
 def resend_stalled_deliveries() -> dict[str, int]:
     # Delivery is not committee data (it names its committee): the sweep needs no scope.
@@ -61,6 +65,7 @@ _hour, _minute = settings.DIGEST_TIME.split(":")
 
 @cron(f"{int(_minute)} {int(_hour)} * * *")
 @task(takes_context=True)
+@repeatable
 @retried
 def morning_reminders(today: str | None = None) -> dict[str, int]:
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from committee.models import Committee
 from committee.scoping import committee_scope, unscoped
+from jobs.reclaim import repeatable
 from reports import open_cases, rollup
 from reports.figures import add_months
 
@@ -24,6 +25,7 @@ BATCH = 25
 
 @cron("20 0 * * *")
 @task(takes_context=True)
+@repeatable
 def summarise_closed_months(context) -> int:
     """Summarise the last 12 closed months of every committee where missing or stale, and the
     current month where never summarised (a new month: nothing to read yet; every change of a case
@@ -41,6 +43,7 @@ def summarise_closed_months(context) -> int:
 
 @cron("5 0 * * *")
 @task(takes_context=True)
+@repeatable
 def recount_open_cases(context) -> int:
     """Count every committee's open cases (and this month's resolved) again into the counters;
     returns how many committees' counters were wrong."""

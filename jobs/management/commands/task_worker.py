@@ -12,21 +12,26 @@ itself is unchanged. Its signals are kept: Ctrl-C or SIGTERM during a pause exit
 
 While the worker waits, it runs nothing and so writes no heartbeat: /healthz/tasks shows the gap
 (503 once it passes TASKS_STALE_SECONDS) rather than hiding it.
+
+Each worker also keeps its row of life (which task it runs) from a thread of its own, and looks for
+tasks another worker left running when it died or lost the database: jobs/reclaim.py.
 """
 
 import logging
 import time
 
 from django.conf import settings
+from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 
-from jobs import outage
+from jobs import outage, reclaim
 
 logger = logging.getLogger("jobs.worker")
 
 
 class KeptWorker(db_worker.Worker):
     def run(self) -> None:
+        reclaim.Pulse(self).start()
         longest = settings.TASK_WORKER_MAX_PAUSE_SECONDS
         pauses = outage.pauses(longest)
         while self.running:
@@ -46,6 +51,14 @@ class KeptWorker(db_worker.Worker):
                 )
                 outage.close_connections()
                 outage.wait(pause)
+
+    def run_task(self, db_task_result) -> None:
+        # Read by the pulse thread as one pair: which result this worker runs, and since when.
+        self.now_running = (db_task_result.id, timezone.now())
+        try:
+            super().run_task(db_task_result)
+        finally:
+            self.now_running = (None, timezone.now())
 
 
 class Command(db_worker.Command):
