@@ -31,6 +31,7 @@ class Notification(models.Model):
         IMPORT_FAILED = "import_failed", _("Import failed")
         REOPEN_REQUESTED = "reopen_requested", _("Reopen requested")
         REOPEN_DECLINED = "reopen_declined", _("Reopen request declined")
+        DUPLICATE_JOINED = "duplicate_joined", _("Duplicate joined your case")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications", verbose_name=_("recipient")

@@ -142,6 +142,12 @@ def _sentence(n: Notification) -> str:
                 "by": p.get("by", ""),
                 "case": case,
             }
+        case K.DUPLICATE_JOINED:
+            s = _("%(by)s closed case %(duplicate)s as a duplicate of your case %(case)s.") % {
+                "by": p.get("by", ""),
+                "duplicate": p.get("duplicate", ""),
+                "case": case,
+            }
         case K.NOT_SATISFIED:
             s = _("Not satisfied at the follow-up call: case %(case)s is open again.") % {"case": case}
         case K.REPLY:

@@ -133,6 +133,14 @@ def notify_for_event(event: CaseEvent) -> list[Notification]:
                     K.NOT_SATISFIED,
                     text=event.text,
                 )
+            case E.DUPLICATE_JOINED:
+                # Another case closed as a duplicate of this one: its reporters joined this case.
+                to(
+                    _users([case.assignee_id], but=actor),
+                    K.DUPLICATE_JOINED,
+                    by=by,
+                    duplicate=data.get("duplicate", ""),
+                )
             case E.REPLY:
                 sender = (
                     Referral.objects.filter(pk=data.get("referral"))

@@ -288,3 +288,31 @@ def test_a_satisfied_call_while_a_request_waits_still_lets_the_asker_hear_the_re
         services.record_follow_up(access=secretary, case=case, satisfaction="satisfied")
         services.transition(access=secretary, case=case, action=Action.REOPEN)
     assert worker_a2 in [n.recipient for n in notify_for_event(last_event(case))]
+
+
+def test_a_case_closed_as_a_duplicate_tells_the_kept_cases_assignee_not_its_actor(org):
+    """Another case closed as a duplicate of theirs (its reporters joined their case): the assignee
+    of the case kept is told, as of the other case events; the secretary who did it is not, nor is
+    the assignee of the case closed (their case's own event tells nobody)."""
+    kept = make_case(org.worker_a, org.a, title="楼道积水", assignee=org.worker_a)
+    closed = make_case(org.secretary_a, org.a, title="楼道又积水")
+    with acting_as(org.secretary_a) as secretary:
+        services.mark_duplicate(access=secretary, case=closed, of=kept)
+    event = last_event(kept)
+    assert event.kind == CaseEvent.Kind.DUPLICATE_JOINED
+    told = notify_for_event(event)
+    assert [(n.recipient, n.kind) for n in told] == [(org.worker_a, K.DUPLICATE_JOINED)]
+    (n,) = told
+    assert n.url == f"/cases/{kept.pk}/"
+    assert read(n) == f"周勤把事项 {closed.number} 作为重复件并入了您的事项 {kept.number} 楼道积水。"
+    assert read(n, "en") == (
+        f"周勤 closed case {closed.number} as a duplicate of your case {kept.number} 楼道积水."
+    )
+    assert inbox(org.secretary_a) == []
+
+    # The assignee closing another case into their own is not told what they did.
+    mine = make_case(org.secretary_a, org.a, title="路灯不亮", assignee=org.secretary_a)
+    again = make_case(org.secretary_a, org.a, title="路灯又不亮")
+    with acting_as(org.secretary_a) as secretary:
+        services.mark_duplicate(access=secretary, case=again, of=mine)
+    assert notify_for_event(last_event(mine)) == [] and inbox(org.secretary_a) == []
