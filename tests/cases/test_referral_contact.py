@@ -121,3 +121,21 @@ def test_the_admin_edits_a_referrals_contact(org, as_user, body):
     data["referrals-0-contact"] = [CONTACT]
     assert client.post(url, data).status_code == 302
     assert Referral.all_objects.get(case=case).contact == CONTACT
+
+
+@LANGUAGES
+def test_the_printed_sheet_shows_the_bodys_phone_and_the_contact(org, as_user, body, language):
+    """The case sheet for the paper file prints the referral as the case page shows it: the body's
+    phone, and its contact person, in full."""
+    case = make_case(org.worker_a, org.a, assignee=org.worker_a)
+    services.refer(access=Access(org.worker_a), case=case, body=body, contact=CONTACT)
+    page = (
+        as_user(org.worker_a)
+        .get(reverse("cases:print", args=[case.pk]), headers={"accept-language": language})
+        .text
+    )
+    heading = "转办" if language == "zh-hans" else "Referrals"
+    table = rf'<h2>{heading}</h2>\s*<table class="sheet-table">.*?</table>'
+    sent_to = text_of(re.search(table, page, re.S).group(0))
+    said = "对方联系人：王师傅 13912345678" if language == "zh-hans" else "Their contact: 王师傅 13912345678"
+    assert "021-64001234" in sent_to and said in sent_to
