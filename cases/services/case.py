@@ -470,6 +470,16 @@ def mark_duplicate(
     case.duplicate_of = of
     case.closed_at = at
     _save(case, "status", "closure", "duplicate_of", "closed_at")
+    marked = events.MarkedDuplicate(of=of.number, of_id=of.pk)
+    events.record(case, marked, actor=access.user, text=text, at=at)
+    fold_into(case, of, actor=access.user, at=at)
+    return case
+
+
+def fold_into(case: Case, of: Case, *, actor: User | None, at: datetime.datetime | None = None) -> CaseEvent:
+    """`case`, closed as a duplicate of `of`: its people not on `of` yet join it, and the case kept
+    says so on its timeline (review 8, finding 6), which tells its assignee. Written by
+    mark_duplicate, and by an administrator's correction in the admin (services.record_correction)."""
     joined = []  # the residents who were not on `of` yet, each named once
     for party in CaseParty.all_objects.filter(case=case).select_related("resident").order_by("pk"):
         _party, created = CaseParty.all_objects.get_or_create(
@@ -481,13 +491,8 @@ def mark_duplicate(
         if created and party.resident.name not in joined:
             joined.append(party.resident.name)
     reindex_cases([of.pk])  # its key names the reporters it gained
-    events.record(
-        case, events.MarkedDuplicate(of=of.number, of_id=of.pk), actor=access.user, text=text, at=at
-    )
-    # The case kept says so too (review 8, finding 6): its assignee sees another report folded in.
     folded = events.DuplicateJoined(duplicate=case.number, duplicate_id=case.pk, joined=tuple(joined))
-    events.record(of, folded, actor=access.user, at=at)
-    return case
+    return events.record(of, folded, actor=actor, at=at)
 
 
 def refuse_a_duplicate(case: Case, of: Case) -> None:

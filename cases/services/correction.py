@@ -8,7 +8,7 @@ from django.db import transaction
 
 from cases import events
 from cases.models import Case, CaseEvent, Referral
-from cases.services.case import EDITABLE
+from cases.services.case import EDITABLE, fold_into
 from cases.services.reopening import reopened
 from cases.services.work import _body_event, reply_written
 from committee.models import User
@@ -65,6 +65,12 @@ def record_correction(
         else:
             payload = events.StatusChanged(before=stored.status, after=case.status, corrected=True)
         recorded.append(events.record(case, payload, actor=by, text=text, at=at))
+    # Closed here as a duplicate (or its case corrected): the case kept gains its people and says so,
+    # as when the secretary closes it on the case page (services.mark_duplicate), telling its assignee.
+    duplicate = case.closure == Case.Closure.DUPLICATE and case.duplicate_of_id
+    if duplicate and (stored.closure != case.closure or stored.duplicate_of_id != case.duplicate_of_id):
+        kept = Case.all_objects.get(pk=case.duplicate_of_id)
+        recorded.append(fold_into(case, kept, actor=by, at=at))
     return recorded
 
 

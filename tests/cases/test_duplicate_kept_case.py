@@ -132,3 +132,34 @@ def test_a_case_its_reader_may_not_see_is_not_found(org):
         assert not form.is_valid() and form.target is None
         assert form.errors["of"] == [f"This committee has no other case numbered {hidden.number}."]
         assert DuplicateForm(data, case=case, access=Access(org.secretary_a)).is_valid()
+
+
+def test_a_case_closed_as_a_duplicate_in_the_admin_says_so_on_the_case_kept(org, as_user):
+    """The admin sets duplicate_of too (an administrator's correction): its reporters join the case
+    kept, which says so on its timeline as when the secretary closes it on the case page, and its
+    assignee is told."""
+    from notifications.models import Notification
+    from notifications.services import notify_for_event
+    from tests.factories import admin_form_data
+
+    reporter = make_resident(org.a, name="李师傅")
+    kept = make_case(org.worker_a, org.a, title="楼道积水", assignee=org.worker_a)
+    closed = make_case(org.secretary_a, org.a, parties=[services.NewParty(reporter, CaseParty.Role.REPORTER)])
+    client = as_user(org.superuser)
+    url = reverse("admin:cases_case_change", args=[closed.pk])
+    changes = {"status": ["closed"], "closure": ["duplicate"], "duplicate_of": [str(kept.pk)]}
+    response = client.post(url, {**admin_form_data(client.get(url).text), **changes})
+    assert response.status_code == 302
+    closed.refresh_from_db()
+    assert (closed.status, closed.duplicate_of) == (Case.Status.CLOSED, kept)
+    event = _last(kept)
+    assert event.kind == CaseEvent.Kind.DUPLICATE_JOINED and event.actor == org.superuser
+    _says(
+        event,
+        f"{closed.number} was closed as a duplicate of this case; 李师傅 joined this case from it.",
+        f"{closed.number} 已作为重复件并入本事项，李师傅随之加入本事项。",
+    )
+    with committee_scope([org.a.pk]):
+        assert kept.parties.filter(resident=reporter).exists()
+    (told,) = notify_for_event(event)
+    assert (told.recipient, told.kind) == (org.worker_a, Notification.Kind.DUPLICATE_JOINED)
