@@ -26,6 +26,7 @@ from cases.models import (
 )
 from cases.rules import case_workers
 from cases.search import reindex_cases, term_filter
+from cases.services.case import refuse_a_duplicate
 from cases.services.reopening import reopen, reopened
 from committee.models import User
 from common.admin_committee import (
@@ -378,6 +379,15 @@ class CaseAdminForm(forms.ModelForm):
                 self.add_error("satisfaction", NOT_CALLED_BACK % {"closure": Case.Closure(closure).label})
             elif closure == Case.Closure.DUPLICATE and not data.get("duplicate_of"):
                 self.add_error("duplicate_of", NO_DUPLICATE_OF)
+            elif closure == Case.Closure.DUPLICATE and {"status", "closure", "duplicate_of"} & set(
+                self.changed_data
+            ):
+                # The case page's rule (services.refuse_a_duplicate): not into a case closed as a
+                # duplicate itself, whose people would join a closed case; named, for the admin to type.
+                try:
+                    refuse_a_duplicate(self.instance, data["duplicate_of"])
+                except ValidationError as refused:
+                    self.add_error("duplicate_of", refused)
             if after != before and not data.get("closed_at"):
                 data["closed_at"] = now  # the time of the move, as the app's actions write it
             return

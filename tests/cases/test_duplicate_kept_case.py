@@ -163,3 +163,31 @@ def test_a_case_closed_as_a_duplicate_in_the_admin_says_so_on_the_case_kept(org,
         assert kept.parties.filter(resident=reporter).exists()
     (told,) = notify_for_event(event)
     assert (told.recipient, told.kind) == (org.worker_a, Notification.Kind.DUPLICATE_JOINED)
+
+
+def test_the_admin_refuses_a_duplicate_of_a_case_closed_as_a_duplicate_itself(org, as_user):
+    """As the case page does (services.refuse_a_duplicate): the case to type is named, nothing is
+    saved, and no one joins the closed case."""
+    from tests.factories import admin_form_data
+
+    reporter = make_resident(org.a, name="李师傅")
+    original = make_case(org.worker_a, org.a, title="楼道积水")
+    folded = make_case(org.worker_a, org.a, title="楼道又积水")
+    services.mark_duplicate(access=Access(org.secretary_a), case=folded, of=original)
+    closed = make_case(org.secretary_a, org.a, parties=[services.NewParty(reporter, CaseParty.Role.REPORTER)])
+    client = as_user(org.superuser)
+    url = reverse("admin:cases_case_change", args=[closed.pk])
+    changes = {"status": ["closed"], "closure": ["duplicate"], "duplicate_of": [str(folded.pk)]}
+    for language, words in (("en", "is closed as a duplicate of"), ("zh-hans", "已作为")):
+        with translation.override(language):
+            response = client.post(
+                url,
+                {**admin_form_data(client.get(url).text), **changes},
+                headers={"accept-language": language},
+            )
+        assert response.status_code == 200
+        assert original.number in response.text and words in response.text, language
+    closed.refresh_from_db()
+    assert closed.status != Case.Status.CLOSED and closed.duplicate_of is None
+    with committee_scope([org.a.pk]):
+        assert not folded.parties.filter(resident=reporter).exists()
