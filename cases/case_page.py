@@ -165,8 +165,7 @@ def out_of_date_message(ctx: dict, posted, typed, refused, request: HttpRequest)
         return stale
     said_now, no_longer = changed
     if no_longer and ctx["unsaved"]:  # the 403 refusal's words, whole: what was typed is shown to copy
-        said_all = _("%(changed)s Nothing was saved: what you typed is shown below to copy.")
-        return said_all % {"changed": said_now}
+        return _shown_to_copy(said_now)
     return _("%(changed)s %(then)s") % {"changed": said_now, "then": stale}
 
 
@@ -184,7 +183,7 @@ def hands_changed(ctx: dict, posted, typed, request: HttpRequest) -> tuple[str, 
     the case page's own (its Assignee line), said to a reader who sees that page anyway. True with
     it when the page no longer offers the reader the action sent: the 403 refusal's sentence."""
     drawn = request.POST.get("seen_assignee")
-    if drawn is None or not (drawn == "" or (drawn.isascii() and drawn.isdigit() and len(drawn) < 10)):
+    if drawn is None or (drawn != "" and _drawn_number(drawn) is None):
         return None
     case, user_id = ctx["case"], request.access.user.pk
     if (int(drawn) if drawn else 0) == (case.assignee_id or 0):
@@ -194,17 +193,35 @@ def hands_changed(ctx: dict, posted, typed, request: HttpRequest) -> tuple[str, 
     if case.assignee_id == user_id:
         return _("This case was given to you meanwhile."), False
     if case.assignee_id:
-        name = case.assignee.display_name
         if no_longer:
-            said_now = _("This case was given to %(name)s meanwhile, so you can no longer %(what)s.")
-            return said_now % {"name": name, "what": WHAT[action]}, True
-        return _("This case was given to %(name)s meanwhile.") % {"name": name}, False
+            return _no_longer_yours(case, action), True
+        return _("This case was given to %(name)s meanwhile.") % {"name": case.assignee.display_name}, False
     if drawn != str(user_id):
         return _("This case no longer has an assignee."), False
     if no_longer:
-        said_now = _("This case no longer has you as its assignee, so you can no longer %(what)s.")
-        return said_now % {"what": WHAT[action]}, True
+        return _no_longer_yours(case, action), True
     return _("This case no longer has you as its assignee."), False
+
+
+def _no_longer_yours(case, action: str) -> str:
+    """That the case is someone else's now, or no one's, so the reader can no longer do `action`: the
+    words of a refused send (refused_meanwhile_message) and of a stale one (hands_changed)."""
+    if case.assignee_id:
+        said_now = _("This case was given to %(name)s meanwhile, so you can no longer %(what)s.")
+        return said_now % {"name": case.assignee.display_name, "what": WHAT[action]}
+    said_now = _("This case no longer has you as its assignee, so you can no longer %(what)s.")
+    return said_now % {"what": WHAT[action]}
+
+
+def _shown_to_copy(said_now: str) -> str:
+    return _("%(changed)s Nothing was saved: what you typed is shown below to copy.") % {"changed": said_now}
+
+
+def _drawn_number(value: str) -> int | None:
+    """A number the page drew into its form (a version, an assignee's id), or None for one not of
+    its making: ASCII digits only ("²" is a digit to isdigit() but not to int()) that fit the
+    column (SQLite refuses integers past 2**63)."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _stale_message(ctx: dict, posted, typed) -> str:
@@ -261,12 +278,9 @@ def refused_meanwhile(exception: PermissionDenied, case_id: int, posted, typed, 
     # Changed since the page was drawn: each form of the case part sends the version it was drawn at
     # (`seen`, {% seen %} in cases/detail.html), with htmx or without. A form the page never offered
     # (a viewer's, a colleague's post on a case never theirs) stays the 403 page's, with its own
-    # words. Only ASCII digits that fit the column: "²" is a digit to isdigit() but not to int(), and
-    # SQLite refuses integers past 2**63.
-    seen = request.POST.get("seen", "")
-    if not (seen.isascii() and seen.isdigit() and len(seen) < 10):
-        raise exception
-    if Case.all_objects.filter(pk=case_id, version=int(seen)).exists():
+    # words; so does a version not of the page's making (_drawn_number).
+    seen = _drawn_number(request.POST.get("seen", ""))
+    if seen is None or Case.all_objects.filter(pk=case_id, version=seen).exists():
         raise exception
     staff = request.access.can(Perm.LOG_CASE, refused.committee_id)
     if not (staff and typed_any and refused.why not in (Why.HIDDEN, Why.FILE)):
@@ -277,16 +291,8 @@ def refused_meanwhile(exception: PermissionDenied, case_id: int, posted, typed, 
 def refused_meanwhile_message(refused: Refused, case, access) -> str:
     """What changed, in words: who has the case now, rather than "your role cannot" to a worker who
     may do it to their own cases; and that what was typed is shown to copy (case_page.unsaved)."""
-    what = WHAT[refused.action]
-    if refused.why == Why.ROLE and case.assignee_id and case.assignee_id != access.user.pk:
-        said_now = _("This case was given to %(name)s meanwhile, so you can no longer %(what)s.") % {
-            "name": case.assignee.display_name,
-            "what": what,
-        }
-    elif refused.why == Why.ROLE and not case.assignee_id:
-        said_now = _("This case no longer has you as its assignee, so you can no longer %(what)s.") % {
-            "what": what
-        }
+    if refused.why == Why.ROLE and case.assignee_id != access.user.pk:
+        said_now = _no_longer_yours(case, refused.action)
     else:
         said_now = said(refused, access).get("needs") or _("This cannot be done to the case now")
-    return _("%(changed)s Nothing was saved: what you typed is shown below to copy.") % {"changed": said_now}
+    return _shown_to_copy(said_now)
