@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import events, rules, services
 from cases.due_dates import day_off_warning
+from cases.duplicates import both_locked
 from cases.filters import NUMBER
 from cases.forms import clean_work_order_number
 from cases.models import (
@@ -435,6 +436,10 @@ class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin, CommitteeSearchAdmin):
     inlines = [PartyInline, ReferralInline, FollowUpInline, AidInline, AttachmentInline]
     date_hierarchy = "created_at"
     same_committee = ("building", "household", "duplicate_of", "visit")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return both_locked(form) if obj is not None else form  # the case and the one it duplicates
 
     def get_fields(self, request, obj=None):
         # The reopening's reason under the status it goes with, not after every field of the case.
