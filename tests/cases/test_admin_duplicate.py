@@ -127,3 +127,33 @@ def test_two_admins_closing_each_case_into_the_other_wait_and_the_second_is_refu
     assert f"{closed.number} 已作为本事项的重复件结案。" in text_of(saved[refused.pk].text)
     assert (closed.status, closed.duplicate_of_id) == (Case.Status.CLOSED, refused.pk)
     assert (refused.status, refused.duplicate_of_id) == (Case.Status.NEW, None)
+
+
+def test_the_case_it_duplicates_corrected_alone_keeps_to_the_same_rules(org, as_user):
+    """A case closed as a duplicate, only its case corrected: into a case closed as a duplicate
+    itself, or into itself, refused as the case page refuses them (it was not checked: the form checked
+    the duplicate only with a move of the status, and the save folded the case into a closed one);
+    into another open case, said on both timelines as the admin's."""
+    kept, original = make_case(org.worker_a, org.a), make_case(org.worker_a, org.a)
+    folded, closed = make_case(org.worker_a, org.a), make_case(org.secretary_a, org.a)
+    secretary, client = Access(org.secretary_a), as_user(org.superuser)
+    services.mark_duplicate(access=secretary, case=folded, of=original)
+    services.mark_duplicate(access=secretary, case=closed, of=kept)
+    url = reverse("admin:cases_case_change", args=[closed.pk])
+    for typed, said in (
+        (folded, f"{folded.number} 已作为 {original.number} 的重复件结案，请填写 {original.number}。"),
+        (closed, "请选择本居委会的另一件事项。"),
+    ):
+        response = client.post(
+            url, {**admin_form_data(client.get(url).text), "duplicate_of": [str(typed.pk)]}
+        )
+        assert response.status_code == 200 and said in text_of(response.text)
+        closed.refresh_from_db()
+        assert closed.duplicate_of_id == kept.pk
+    response = client.post(url, {**admin_form_data(client.get(url).text), "duplicate_of": [str(original.pk)]})
+    assert response.status_code == 302
+    said = _timeline(as_user(org.secretary_a), closed, "zh-hans")
+    assert f"在管理后台更正：作为 {original.number} 的重复件结案。" in said
+    assert f"在管理后台更正：{closed.number} 已作为重复件并入本事项。" in _timeline(
+        as_user(org.secretary_a), original, "zh-hans"
+    )
