@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import events, rules, services
 from cases.due_dates import day_off_warning
+from cases.duplicates import both_locked
 from cases.filters import NUMBER
 from cases.forms import clean_work_order_number
 from cases.models import (
@@ -328,6 +329,8 @@ class CaseAdminForm(forms.ModelForm):
         data = super().clean()
         if "status" in self.changed_data or "closure" in self.changed_data:
             self._keep_to_the_case_life(data)
+        elif "duplicate_of" in self.changed_data and data.get("closure") == Case.Closure.DUPLICATE:
+            self._duplicate_of(data)  # only the case it duplicates corrected: the same rule
         after = data.get("status") or self.instance.status
         if (data.get("reopen_reason") or "").strip() and not reopened(self.instance.status, after):
             self.add_error("reopen_reason", REASON_WITHOUT_REOPENING)  # said nowhere: not dropped unsaid
@@ -351,6 +354,21 @@ class CaseAdminForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error(None, error)  # each time on its field
         return data
+
+    def _duplicate_of(self, data: dict) -> None:
+        """The case page's rules (services.mark_duplicate, refuse_a_duplicate): not into itself, nor
+        into a case closed as a duplicate itself, whose people would join a closed case; named, for
+        the admin to type."""
+        if not data.get("duplicate_of"):
+            self.add_error("duplicate_of", NO_DUPLICATE_OF)
+            return
+        if data["duplicate_of"].pk == self.instance.pk:
+            self.add_error("duplicate_of", _("Choose another case of the same committee."))
+            return
+        try:
+            refuse_a_duplicate(self.instance, data["duplicate_of"])
+        except ValidationError as refused:
+            self.add_error("duplicate_of", refused)
 
     def _keep_to_the_case_life(self, data: dict) -> None:
         before, after = self.instance.status, data.get("status")
@@ -382,12 +400,7 @@ class CaseAdminForm(forms.ModelForm):
             elif closure == Case.Closure.DUPLICATE and {"status", "closure", "duplicate_of"} & set(
                 self.changed_data
             ):
-                # The case page's rule (services.refuse_a_duplicate): not into a case closed as a
-                # duplicate itself, whose people would join a closed case; named, for the admin to type.
-                try:
-                    refuse_a_duplicate(self.instance, data["duplicate_of"])
-                except ValidationError as refused:
-                    self.add_error("duplicate_of", refused)
+                self._duplicate_of(data)
             if after != before and not data.get("closed_at"):
                 data["closed_at"] = now  # the time of the move, as the app's actions write it
             return
@@ -435,6 +448,10 @@ class CaseAdmin(VersionedAdmin, CommitteeFixedAdmin, CommitteeSearchAdmin):
     inlines = [PartyInline, ReferralInline, FollowUpInline, AidInline, AttachmentInline]
     date_hierarchy = "created_at"
     same_committee = ("building", "household", "duplicate_of", "visit")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return both_locked(form) if obj is not None else form  # the case and the one it duplicates
 
     def get_fields(self, request, obj=None):
         # The reopening's reason under the status it goes with, not after every field of the case.

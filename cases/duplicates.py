@@ -1,12 +1,14 @@
 """Closing a case as a duplicate of another (review 8, finding 6): the form that finds the case
 typed, among the cases its reader may see (selectors.visible_cases, as the case list), and shows
 it before closing, with a word when its place or category is not this case's; and the cases closed
-as duplicates of a case, listed on its page (templatetags/cases_tags.py duplicates)."""
+as duplicates of a case, listed on its page (templatetags/cases_tags.py duplicates); the admin's case
+form, its case and the case typed as the one it duplicates locked before its checks (both_locked)."""
 
 import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
@@ -15,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import reference, selectors
 from cases.forms import VersionForm
 from cases.models import Case
-from cases.services.case import refuse_a_duplicate
+from cases.services.case import lock_both, refuse_a_duplicate
 from committee.access import Access
 from common.lengths import NOTE_MAX, limit
 
@@ -102,3 +104,25 @@ def _place_key(case: Case) -> tuple | None:
 def duplicates_of(access: Access, case: Case) -> QuerySet[Case]:
     """The cases closed as duplicates of `case` that this reader may see, oldest first."""
     return selectors.case_rows(access, Case.objects.filter(duplicate_of=case)).order_by("created_at", "pk")
+
+
+def both_locked(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    """The admin's case form (cases/admin.py CaseAdmin.get_form), locking the case and the case typed
+    as the one it duplicates, in id order (services.lock_both, as the case page's closing), before
+    any check reads them: ahead of the form's own lock of the case (its version,
+    common/admin_committee.py), so that the two are always locked in the one order, and held to the
+    save (the admin's change view is one transaction). Two administrators closing each of two cases
+    as a duplicate of the other, or one closing a case into a case the secretary is closing on the
+    case page, then wait for each other, and the second is refused (refuse_a_duplicate) where both
+    were saved, each case folded into the other."""
+
+    class BothLocked(form_class):
+        def full_clean(self) -> None:
+            saving = self.is_bound and self.instance.pk is not None
+            if saving and transaction.get_connection().in_atomic_block:
+                typed = str(self.data.get(self.add_prefix("duplicate_of")) or "").strip()
+                lock_both(self.instance.pk, int(typed) if typed.isdigit() else None)
+            return super().full_clean()
+
+    BothLocked.__name__ = BothLocked.__qualname__ = form_class.__name__
+    return BothLocked

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from cases.event_base import Kind, Payload, _Correctable, _say
+from cases.in_admin import in_admin
 from cases.models import Aid, Case, CaseEvent, label_in_language
 from cases.referral_events import Chased, ReferralSent, ReplyReceived
 from common.choices import choice_in_sentence
@@ -342,17 +343,21 @@ class AidRecorded(Payload):
 
 
 @dataclass(frozen=True)
-class MarkedDuplicate(Payload):
+class MarkedDuplicate(_Correctable, Payload):
+    """Closed as a duplicate (services.mark_duplicate), or so corrected in the admin (`corrected`)."""
+
     kind = Kind.DUPLICATE
     of: str = ""  # the number of the case that stays open
     of_id: int | None = None
+    corrected: bool = False  # by an administrator, in the admin (services.record_correction)
 
     def sentence(self, files: Container[int]) -> SafeString:
-        return _say(_("Closed as a duplicate of %(number)s."), number=self.of)
+        message = _("Closed as a duplicate of %(number)s.")
+        return _say(in_admin(message) if self.corrected else message, number=self.of)
 
 
 @dataclass(frozen=True)
-class DuplicateJoined(Payload):
+class DuplicateJoined(_Correctable, Payload):
     """On the case kept: another case was closed as its duplicate (MarkedDuplicate on that one), and
     the people of that case not already here joined this one."""
 
@@ -360,15 +365,17 @@ class DuplicateJoined(Payload):
     duplicate: str = ""  # the number of the case closed as a duplicate of this one
     duplicate_id: int | None = None
     joined: tuple[str, ...] = ()  # the names of the residents who joined this case from it
+    corrected: bool = False  # closed so by an administrator, in the admin (services.record_correction)
 
     def sentence(self, files: Container[int]) -> SafeString:
         if self.joined:
-            return _say(
-                _("%(number)s was closed as a duplicate of this case; %(names)s joined this case from it."),
-                number=self.duplicate,
-                names="、".join(self.joined),
+            message = _(
+                "%(number)s was closed as a duplicate of this case; %(names)s joined this case from it."
             )
-        return _say(_("%(number)s was closed as a duplicate of this case."), number=self.duplicate)
+        else:
+            message = _("%(number)s was closed as a duplicate of this case.")
+        message = in_admin(message) if self.corrected else message
+        return _say(message, number=self.duplicate, names="、".join(self.joined))
 
 
 @dataclass(frozen=True)

@@ -399,6 +399,18 @@ class ReplyForm(forms.Form):
         label=_("Reply"), widget=forms.Textarea({"rows": 2}), validators=[limit(NOTE_MAX)]
     )
     outcome = forms.CharField(label=_("Outcome"), required=False, max_length=200)
+    # Their contact person (Referral.contact), often first known when they reply: given with the reply
+    # (services.record_reply), as with the referral or a chase. Empty: the contact given before stays.
+    contact = forms.CharField(
+        label=_("Their contact (optional)"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "The name and number of the person there who handles it, e.g. 王师傅 13900000000: shown in "
+            "full to everyone who sees this case. Typed here, it replaces the contact given before; "
+            "left empty, that contact stays."
+        ),
+    )
     # Drawn only in the correction of an answered referral's reply: the first reply's form leaves it
     # out, so that a reply recorded meanwhile by a colleague is refused, not replaced unawares.
     correct = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -5,7 +5,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -14,11 +16,68 @@ from holidays.models import HolidayDay, HolidayYear
 from holidays.notice import NoticeDay, read_notice
 
 
+class HolidayDayForm(forms.ModelForm):
+    """A day's row. Its date is checked against the stored days as the save leaves them (its
+    formset's `deleted_here`): a day whose row is deleted in the same save is free for a new row or
+    a row moved onto it. Django's check read the rows as stored and refused it ("already exists")
+    until the administrator saved twice, the day missing in between. A day another row keeps is
+    still refused, with Django's words."""
+
+    def validate_unique(self) -> None:
+        day = self.cleaned_data.get("date")
+        if day is None or self.has_error("date"):
+            return
+        formset = getattr(self, "formset", None)
+        gone = formset.deleted_here if formset is not None else set()
+        kept = HolidayDay.objects.filter(date=day).exclude(pk=self.instance.pk).exclude(pk__in=gone)
+        if kept.exists():
+            self.add_error("date", self.instance.unique_error_message(HolidayDay, ("date",)))
+
+
 class HolidayDaysFormSet(forms.BaseInlineFormSet):
     """A year's days lie in that year, and a year has at least one holiday: once entered, a year's
     due dates are counted on these days alone, so a year saved empty (or with another year's days)
     counted New Year and the Spring Festival as working days, and hid the warning that it was missing.
     The year comes from the form above it (the admin fills the instance in before the days)."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.formset = self  # its date checked with the rows deleted here gone (HolidayDayForm)
+        return form
+
+    @cached_property
+    def deleted_here(self) -> set[int]:
+        """The stored rows this save deletes (their box ticked), read from the form as sent: a row's
+        date is checked before the others' forms are."""
+        if not self.is_bound or not self.can_delete:
+            return set()
+        return {
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk is not None and form[DELETION_FIELD_NAME].value()
+        }
+
+    def save_existing_objects(self, commit: bool = True) -> list:
+        """Django's, the deleted rows first: a row moved onto a deleted row's day is saved once that
+        row is gone (row by row, in the page's order, the database's unique date refused it)."""
+        self.changed_objects, self.deleted_objects = [], []
+        saved = []
+        rows = [
+            form
+            for form in self.initial_forms
+            if form.instance.pk is not None and not form.instance._state.adding
+        ]
+        deleted = self.deleted_forms
+        for form in sorted(rows, key=lambda form: form not in deleted):
+            if form in deleted:
+                self.deleted_objects.append(form.instance)
+                self.delete_existing(form.instance, commit=commit)
+            elif form.has_changed():
+                self.changed_objects.append((form.instance, form.changed_data))
+                saved.append(self.save_existing(form, form.instance, commit=commit))
+                if not commit:
+                    self.saved_forms.append(form)
+        return saved
 
     def clean(self) -> None:
         self._each_day_once()
@@ -88,6 +147,7 @@ def _from_notice(year: HolidayYear) -> list[NoticeDay]:
 
 class HolidayDayInline(admin.TabularInline):
     model = HolidayDay
+    form = HolidayDayForm
     formset = HolidayDaysFormSet
     extra = 3
 

@@ -457,9 +457,7 @@ def mark_duplicate(
     # (reports/rollup.py lock_current_month). Every other service locks its one case, then the
     # committee: locking `of` after the committee (the foreign key's check, its reporters, its
     # search key) could wait on a service of `of` that waits on the committee, a deadlock.
-    ids = sorted({case.pk, of.pk})
-    rows = Case.all_objects.select_for_update().filter(pk__in=ids, committee_id=case.committee_id)
-    list(rows.order_by("pk").values_list("pk", flat=True))
+    lock_both(case.pk, of.pk)
     case = _lock(access, case.pk, Action.DUPLICATE, version)
     if of.pk == case.pk or of.committee_id != case.committee_id:
         raise ValidationError(_("Choose another case of the same committee."))
@@ -476,10 +474,22 @@ def mark_duplicate(
     return case
 
 
-def fold_into(case: Case, of: Case, *, actor: User | None, at: datetime.datetime | None = None) -> CaseEvent:
+def lock_both(case_id: int, of_id: int | None) -> None:
+    """A case and the case it is closed as a duplicate of, locked in id order, whoever closes it (the
+    case page's mark_duplicate, the admin's form and record_correction): two closings at once, one
+    of each case into the other, or one into a case being closed itself, wait for each other, and
+    the second sees the first's (refuse_a_duplicate), where each would have read the other open."""
+    ids = sorted({case_id, of_id} - {None})
+    list(Case.all_objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
+def fold_into(
+    case: Case, of: Case, *, actor: User | None, at: datetime.datetime | None = None, corrected: bool = False
+) -> CaseEvent:
     """`case`, closed as a duplicate of `of`: its people not on `of` yet join it, and the case kept
     says so on its timeline (review 8, finding 6), which tells its assignee. Written by
-    mark_duplicate, and by an administrator's correction in the admin (services.record_correction)."""
+    mark_duplicate, and by an administrator's correction in the admin (services.record_correction,
+    `corrected`: said as the admin's)."""
     joined = []  # the residents who were not on `of` yet, each named once
     for party in CaseParty.all_objects.filter(case=case).select_related("resident").order_by("pk"):
         _party, created = CaseParty.all_objects.get_or_create(
@@ -491,7 +501,9 @@ def fold_into(case: Case, of: Case, *, actor: User | None, at: datetime.datetime
         if created and party.resident.name not in joined:
             joined.append(party.resident.name)
     reindex_cases([of.pk])  # its key names the reporters it gained
-    folded = events.DuplicateJoined(duplicate=case.number, duplicate_id=case.pk, joined=tuple(joined))
+    folded = events.DuplicateJoined(
+        duplicate=case.number, duplicate_id=case.pk, joined=tuple(joined), corrected=corrected
+    )
     return events.record(of, folded, actor=actor, at=at)
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from cases import events
 from cases.models import Case, CaseEvent, Referral
-from cases.services.case import EDITABLE, fold_into
+from cases.services.case import EDITABLE, fold_into, lock_both, refuse_a_duplicate
 from cases.services.reopening import reopened
 from cases.services.work import _body_event, reply_written
 from committee.models import User
@@ -27,7 +27,8 @@ def record_correction(
     """An administrator's correction of a case in the admin, on its timeline as the app's own changes
     are: what the case is about (the EDITABLE fields: events.Edited), its assignee (events.Assigned:
     the new assignee is told, and the one it was taken from) and its status (events.StatusChanged;
-    a case reopened, events.Reopened with `due`, the date its reopening counted again, as the
+    a case closed as a duplicate, events.MarkedDuplicate, as the case page's closing; a case reopened,
+    events.Reopened with `due`, the date its reopening counted again, as the
     secretary's reopening says it, with `reason`, why, as its text, as the secretary's reopening
     keeps its reason, and told as it is), each marked as corrected in the admin. `stored`: the case
     as it was before, `case` as saved.
@@ -41,6 +42,17 @@ def record_correction(
     committee, a date out of range); this writes the same events, so the timeline and the people
     concerned learn of it. Who may correct is the admin's to decide (a superuser, its change
     permission), not the case's rules."""
+    # Closed here as a duplicate (or its case corrected): said as the case page's closing says it
+    # (events.MarkedDuplicate, not a status moved), and the case kept gains its people and says so,
+    # as when the secretary closes it on the case page (services.mark_duplicate), telling its assignee.
+    duplicate = case.closure == Case.Closure.DUPLICATE and case.duplicate_of_id
+    folded = duplicate and (stored.closure != case.closure or stored.duplicate_of_id != case.duplicate_of_id)
+    if folded:
+        # Both rows, in id order (the admin's form locked them so before its checks: CaseAdmin.get_form),
+        # so that the case kept is read as it is, not closed meanwhile into this one.
+        lock_both(case.pk, case.duplicate_of_id)
+        kept = Case.all_objects.get(pk=case.duplicate_of_id)
+        refuse_a_duplicate(case, kept)
     recorded = []
     edited = [f for f in EDITABLE if getattr(stored, f) != getattr(case, f)]
     if due is not None:
@@ -55,7 +67,11 @@ def record_correction(
             corrected=True,
         )
         recorded.append(events.record(case, payload, actor=by, at=at))
-    if stored.status != case.status:
+    if folded:
+        marked = events.MarkedDuplicate(of=kept.number, of_id=kept.pk, corrected=True)
+        recorded.append(events.record(case, marked, actor=by, at=at))
+        recorded.append(fold_into(case, kept, actor=by, at=at, corrected=True))
+    elif stored.status != case.status:
         text = ""
         if reopened(stored.status, case.status):
             payload = events.Reopened(
@@ -65,12 +81,6 @@ def record_correction(
         else:
             payload = events.StatusChanged(before=stored.status, after=case.status, corrected=True)
         recorded.append(events.record(case, payload, actor=by, text=text, at=at))
-    # Closed here as a duplicate (or its case corrected): the case kept gains its people and says so,
-    # as when the secretary closes it on the case page (services.mark_duplicate), telling its assignee.
-    duplicate = case.closure == Case.Closure.DUPLICATE and case.duplicate_of_id
-    if duplicate and (stored.closure != case.closure or stored.duplicate_of_id != case.duplicate_of_id):
-        kept = Case.all_objects.get(pk=case.duplicate_of_id)
-        recorded.append(fold_into(case, kept, actor=by, at=at))
     return recorded
 
 

@@ -173,12 +173,17 @@ def record_reply(
     reply: str,
     replied_on: datetime.date | None = None,
     outcome: str = "",
+    contact: str = "",
     correct: bool = False,
     corrects: int | None = None,
     at: datetime.datetime | None = None,
     token: str = "",
 ) -> Referral:
     """An outside body's reply. When the last outstanding one is in, a waiting case is back in progress.
+    `contact`: their contact person, name and number (Referral.contact), given with the reply (or its
+    correction), when a committee mostly learns who handles it: it replaces the contact given
+    before; empty, that contact stays (as a chase's).
+
     The reply's day lies from the day the referral was sent to today (else a ValidationError on
     replied_on); the referral's other dates, as stored, are not checked again here.
 
@@ -221,7 +226,9 @@ def record_reply(
     referral.replied_on = replied_on
     referral.reply = reply
     referral.outcome = outcome
-    referral.save(update_fields=["replied_on", "reply", "outcome"])
+    if contact.strip():  # their contact person, given now; none given, the one before stays
+        referral.contact = contact.strip()
+    referral.save(update_fields=["replied_on", "reply", "outcome", "contact"])
     before = case.status
     fields = []
     outstanding = Referral.all_objects.filter(case=case, replied_on__isnull=True)

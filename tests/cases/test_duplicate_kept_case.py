@@ -156,8 +156,9 @@ def test_a_case_closed_as_a_duplicate_in_the_admin_says_so_on_the_case_kept(org,
     assert event.kind == CaseEvent.Kind.DUPLICATE_JOINED and event.actor == org.superuser
     _says(
         event,
-        f"{closed.number} was closed as a duplicate of this case; 李师傅 joined this case from it.",
-        f"{closed.number} 已作为重复件并入本事项，李师傅随之加入本事项。",
+        f"Corrected in the admin: {closed.number} was closed as a duplicate of this case; 李师傅 joined "
+        "this case from it.",
+        f"在管理后台更正：{closed.number} 已作为重复件并入本事项，李师傅随之加入本事项。",
     )
     with committee_scope([org.a.pk]):
         assert kept.parties.filter(resident=reporter).exists()

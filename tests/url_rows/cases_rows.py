@@ -153,6 +153,7 @@ ROWS = [
             "replied_on": timezone.localdate().isoformat(),
             "reply": "已派人疏通",
             "outcome": "已处理",
+            "contact": "王师傅 13912345678",  # their contact, given with the reply: the reply's rules
         },
     ),
     Row(
