@@ -422,7 +422,11 @@ class ReplyForm(forms.Form):
     DRAWN = ("replied_on", "reply", "outcome")
 
     def __init__(self, *args, referral=None, **kwargs) -> None:
-        """`referral`: the referral answered, whose rules (the reply's day) are checked with the fields."""
+        """`referral`: the referral answered, whose rules (the reply's day) are checked with the fields.
+        Its fields' ids name it: the case page draws one reply form per referral, and a label must
+        point at its own referral's box, not the first one's (nor the referral form's contact)."""
+        if referral is not None:
+            kwargs.setdefault("auto_id", f"reply-{referral.pk}-%s")
         super().__init__(*args, **kwargs)
         self.referral = referral
         if self.initial.get("correct") or self.data.get("correct") == "True":
@@ -454,7 +458,9 @@ class ReplyForm(forms.Form):
             for e in timeline
             if e.kind == CaseEvent.Kind.REPLY and events.payload(e).referral == referral.pk
         ]
-        form = cls(initial=fields | {"correct": True, "corrects": max(replies, default=None)})
+        form = cls(
+            initial=fields | {"correct": True, "corrects": max(replies, default=None)}, referral=referral
+        )
         if masked and holds_numbers(referral.reply, referral.outcome):
             form.fields["reply"].help_text = _(
                 "Numbers are shown masked. One left as shown keeps its full number; to change it, "

@@ -191,7 +191,7 @@ def _detail_context(
         correction = referral.replied_on and ReplyForm.correcting(referral, timeline, masked=masked)
         # A first reply refused because a colleague's came first, whether for that or for its own
         # fields, is drawn again as the correction of theirs, as typed (forms.ReplyForm.saving).
-        referral.reply_form = posted.get(f"reply-{referral.pk}") or correction
+        referral.reply_form = posted.get(f"reply-{referral.pk}") or correction or ReplyForm(referral=referral)
         referral.chase_form, referral.refused = posted.get(f"chase-{referral.pk}"), defaultdict(list)
     attachments = children["attachments"]
     for row in children["aid"]:  # its update refused: drawn again as chosen, the words by it
@@ -234,7 +234,6 @@ def _detail_context(
             assign=lambda: AssignForm(initial={"assignee": case.assignee_id}, case=case),
             duplicate=lambda: posted.get("duplicate") or DuplicateForm(case=case, access=request.access),
             refer=lambda: posted.get("refer") or ReferralForm(),
-            reply=ReplyForm,
             chase=ChaseForm,
             follow_up=lambda: posted.get("follow_up") or FollowUpForm(),
             aid=lambda: (
