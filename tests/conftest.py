@@ -195,6 +195,17 @@ def _cache_cleared():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language (zh-hans). A request sent with `Accept-Language: en`
+    leaves English active in the test's thread after it (LocaleMiddleware activates, nothing
+    deactivates): a later test that calls a service directly then read its messages in English, and
+    failed or passed by the order xdist gave the tests."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 _media_folders = itertools.count(1)
 
 
