@@ -297,8 +297,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _index_page(request: HttpRequest, form: MonthForm, chosen, status: int = 200) -> HttpResponse:
     """The reports page; also the answer to a bad month (400), with the month's error on its field."""
-    # The export takes the case list's own filter form, so its GET parameters are the list's.
-    export_form = CaseFilterForm(access=request.access)
+    # The export takes the case list's own filter form, so its GET parameters are the list's; its
+    # boxes' ids apart from the month form's (both have a committee: a label led to the other's).
+    export_form = CaseFilterForm(access=request.access, auto_id="export-%s")
     ctx = {"form": form, "chosen": chosen, "export_form": export_form}
     return render(request, "reports/index.html", ctx, status=status)
 
