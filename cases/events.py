@@ -179,6 +179,9 @@ class Assigned(_Correctable, Payload):
     before: str = ""  # the case's status before, when the assignment changed it (a Case.Status)
     after: str = ""
     corrected: bool = False  # by an administrator, in the admin
+    # Unassigned because the assignee no longer works cases here (services/departure.py hand_back).
+    left: bool = False
+    OPTIONAL = frozenset({"corrected", "left"})
 
     def to_data(self) -> dict[str, Any]:
         data = super().to_data()
@@ -191,6 +194,11 @@ class Assigned(_Correctable, Payload):
         if self.corrected:
             if self.assignee:
                 return _say(_("Corrected in the admin: assigned to %(name)s."), name=self.assignee)
+            if self.left:
+                return _say(
+                    _("Unassigned in the admin: %(name)s no longer works cases here. To be assigned again."),
+                    name=self.previous,
+                )
             return _say(_("Corrected in the admin: unassigned."))
         if self.after and self.before != self.after:
             status = choice_in_sentence(Case.Status, self.after)

@@ -203,6 +203,14 @@ class HolidayYearForm(forms.ModelForm):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None and "year" in self.fields:
+            self.fields["year"].help_text = gettext_lazy(
+                "A year the built-in calendar already knows starts from its days when saved; what you "
+                "enter here is added to them (a day entered replaces the calendar's for that day)."
+            )
+
     def clean(self):
         data = super().clean()
         if data.get("year") is not None and (self.instance.pk is None or "year" in self.changed_data):
@@ -236,11 +244,60 @@ def statutory_days(year: int) -> int:
     return 13 if year >= 2025 else 11 if year >= 2008 else 10
 
 
+def _start_from_library(request, schedule: HolidayYear, typed: set[datetime.date]) -> None:
+    """A new year the built-in calendar knows starts from its days (calendar.library_days), the days
+    typed with it added over them (a day typed wins: `typed` and the rows saved). An entered year
+    replaces the library's whole: one holiday added to 2026 (元旦 from 31 December) made its 国庆
+    working days and moved open cases' due dates (review 9, item 4). Said, so that it is checked."""
+    kept = typed | set(schedule.days.values_list("date", flat=True))
+    days = [
+        HolidayDay(
+            schedule=schedule,
+            date=day,
+            kind=HolidayDay.Kind.WORKDAY if on else HolidayDay.Kind.HOLIDAY,
+            name=name,
+        )
+        for day, on, name in calendar.library_days(schedule.year)
+        if day not in kept
+    ]
+    if not days:
+        return
+    HolidayDay.objects.bulk_create(days)
+    workdays = sum(day.kind == HolidayDay.Kind.WORKDAY for day in days)
+    messages.info(
+        request,
+        _(
+            "%(year)s is in the built-in holiday calendar: its days (%(off)s and %(on)s) were filled in, "
+            "and the days you entered added to them. Check them against the State Council's notice below."
+        )
+        % {
+            "year": schedule.year,
+            "off": ngettext("%(n)s day off", "%(n)s days off", len(days) - workdays)
+            % {"n": len(days) - workdays},
+            "on": ngettext("%(n)s make-up working day", "%(n)s make-up working days", workdays)
+            % {"n": workdays},
+        },
+    )
+
+
 @admin.register(HolidayYear)
 class HolidayYearAdmin(admin.ModelAdmin):
     form = HolidayYearForm
     list_display = ["year", "notice", "days_off_entered"]
     inlines = [HolidayDayInline]
+    actions = ["fill_from_library"]
+
+    @admin.action(description=gettext_lazy("Fill in the built-in calendar's missing days"))
+    def fill_from_library(self, request, queryset) -> None:
+        """A year saved before new years started from the calendar (one day typed, the rest lost):
+        the calendar's days it lacks are added, the days entered kept."""
+        years = set()
+        for schedule in queryset:
+            if calendar.library_knows(schedule.year):
+                _start_from_library(request, schedule, set())
+                years.add(schedule.year)
+        if years:
+            _count_due_dates_again(request, years)
 
     def get_queryset(self, request):
         return (
@@ -258,6 +315,9 @@ class HolidayYearAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         year = form.instance.year
+        if not change:
+            # _from_notice's days are written below: theirs, not the calendar's.
+            _start_from_library(request, form.instance, {d.date for d in _from_notice(form.instance)})
         if days := _from_notice(form.instance):
             HolidayDay.objects.bulk_create(
                 HolidayDay(schedule=form.instance, date=d.date, kind=d.kind, name=d.name) for d in days

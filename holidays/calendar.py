@@ -153,6 +153,24 @@ NOTICE_NAMES = {
 _NAME_PARTS = re.compile(r"\s*[、,，/和]\s*")
 
 
+def library_days(year: int) -> list[tuple[datetime.date, bool, str]]:
+    """The days chinesecalendar knows for a year, as an entered year lists them: (day, is a working
+    day, the notice's name: 春节): every day of its breaks and its make-up working days. [] for a
+    year it does not know. An entered year starts from these (holidays/admin.py): it replaced the
+    library's year whole, so a year saved with the one day a clerk typed counted 国庆 as working
+    days and moved open cases' due dates (review 9, item 4)."""
+    if not library_knows(year):
+        return []
+    from chinese_calendar.constants import holidays, workdays
+
+    notice_name = {}
+    for typed, name in NOTICE_NAMES.items():
+        notice_name.setdefault(name, typed)  # the first: the notice's own (清明节, not 清明)
+    days = [(day, False, name) for day, name in holidays.items() if day.year == year]
+    days += [(day, True, name) for day, name in workdays.items() if day.year == year]
+    return sorted((day, on, notice_name.get(str(name), str(name))) for day, on, name in days)
+
+
 def _names_label(names) -> str:
     """Holidays' names (the library's English) in the reader's language, two of one break joined."""
     # Translators: between the names of two holidays that share one break ("国庆节、中秋节").

@@ -102,8 +102,13 @@ def _read_line(line: str, number: int, year: int) -> list[NoticeDay]:
     for kind, dates, name in read:
         for day in dates:
             if day.year != year:
+                # Where it goes instead: 元旦 from 31 December (the 2023 notice's) is the year before's.
                 raise ValidationError(
-                    _("%(day)s is not in %(year)s.") % {"day": day.isoformat(), "year": year}
+                    _(
+                        "%(day)s is in %(other)s, not %(year)s: add it to the schedule of %(other)s "
+                        "(a year the built-in calendar knows starts from its days)."
+                    )
+                    % {"day": day.isoformat(), "year": year, "other": day.year}
                 )
             if kind == HolidayDay.Kind.WORKDAY and day.weekday() < 5:
                 continue  # a working day anyway: the return to work, not a make-up day

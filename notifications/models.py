@@ -32,6 +32,7 @@ class Notification(models.Model):
         REOPEN_REQUESTED = "reopen_requested", _("Reopen requested")
         REOPEN_DECLINED = "reopen_declined", _("Reopen request declined")
         DUPLICATE_JOINED = "duplicate_joined", _("Duplicate joined your case")
+        STAFF_LEFT = "staff_left", _("Cases of staff who left")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications", verbose_name=_("recipient")

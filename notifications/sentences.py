@@ -2,7 +2,7 @@
 
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from common.masking import mask_numbers_in_text
@@ -116,6 +116,39 @@ def _import(p: dict) -> str:
             return _("The import of %(file)s stopped before it finished; nothing was written.") % values
 
 
+def _staff_left(p: dict) -> str:
+    """A member of staff who no longer works a committee's cases (cases/services/departure.py)."""
+    values = {
+        "name": p.get("name", ""),
+        "committee": p.get("committee", ""),
+        "n": p.get("cases", 0),
+        "overdue": p.get("overdue", 0),
+    }
+    parts = [
+        ngettext(
+            "%(name)s no longer works cases at %(committee)s (changed in the admin): %(n)s open case "
+            "of theirs (%(overdue)s overdue) is now unassigned; please assign it.",
+            "%(name)s no longer works cases at %(committee)s (changed in the admin): %(n)s open cases "
+            "of theirs (%(overdue)s overdue) are now unassigned; please assign them.",
+            values["n"],
+        )
+        % values
+    ]
+    if p.get("grids"):
+        grids = "、".join(p["grids"])
+        parts.append(
+            ngettext(
+                "%(grids)s has no grid worker now (%(n)s resident on the care roster): tell the "
+                "administrator who takes it over.",
+                "%(grids)s has no grid worker now (%(n)s residents on the care roster): tell the "
+                "administrator who takes it over.",
+                p.get("roster", 0),
+            )
+            % {"grids": grids, "n": p.get("roster", 0)}
+        )
+    return ("" if get_language().startswith("zh") else " ").join(parts)
+
+
 def sentence(n: Notification) -> str:
     """The notification as its reader reads it, in the inbox, the bell, the home page and an e-mail:
     a number typed into a case's title or a note is masked here, whatever the stored params hold
@@ -187,6 +220,8 @@ def _sentence(n: Notification) -> str:
             s = _("A background job failed after several attempts: %(task)s.") % {"task": p.get("task", "")}
         case K.IMPORT_DONE | K.IMPORT_FAILED:
             s = _import(p)
+        case K.STAFF_LEFT:
+            s = _staff_left(p)
         case _:
             s = str(n.get_kind_display())
     return f"{s} {text}" if text else s

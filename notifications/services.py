@@ -70,6 +70,26 @@ def tell(
     return notification
 
 
+def tell_staff_left(secretary: User, user: User, holding, *, at) -> Notification | None:
+    """Tell a committee's secretary that `user` no longer works its cases (cases/services/departure.py
+    hand_back: `holding`, what was theirs, now unassigned or without a grid worker), linking to the
+    committee's unassigned cases. Counts and grids' names only: no case, no resident."""
+    url = f"{reverse('cases:list')}?status=open&assignee=none"
+    params = {
+        "name": user.display_name,
+        "committee": holding.committee.name,
+        "cases": holding.open_cases,
+        "overdue": holding.overdue,
+        "grids": holding.grids,
+        "roster": holding.roster,
+    }
+    key = f"staff_left:{user.pk}:{holding.committee.pk}:{at.isoformat()}"
+    notification, _ = Notification.objects.get_or_create(
+        recipient=secretary, key=key[:120], defaults={"kind": K.STAFF_LEFT, "params": params, "url": url}
+    )
+    return notification
+
+
 def _users(ids: Iterable[int | None], *, but: int | None = None) -> list[User]:
     wanted = {i for i in ids if i is not None and i != but}
     return list(User.objects.filter(pk__in=wanted, is_active=True).order_by("pk")) if wanted else []

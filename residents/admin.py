@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -19,6 +20,7 @@ from common.admin_committee import (
     RecordAdmin,
     VersionedAdmin,
 )
+from common.admin_in_use import InUseAdmin
 from common.admin_masking import MaskedHistoryAdmin, MaskedNumbersAdmin
 from common.masking import mask_numbers_in_text
 from residents import services, validators
@@ -29,7 +31,7 @@ from residents.models import Building, CareCategory, Grid, Household, Resident, 
 
 
 @admin.register(CareCategory)
-class CareCategoryAdmin(SimpleHistoryAdmin):
+class CareCategoryAdmin(InUseAdmin, SimpleHistoryAdmin):
     list_display = ["name", "name_en", "code", "visit_every_days", "sensitive", "order"]
     list_editable = ["visit_every_days", "sensitive", "order"]
 
@@ -39,15 +41,9 @@ class CareCategoryAdmin(SimpleHistoryAdmin):
             # A new cadence moves everyone's next visit due: the roster and the dashboard read it.
             reindex_residents(Resident.all_objects.filter(care_categories=obj).values_list("pk", flat=True))
 
-    def delete_model(self, request, obj) -> None:
-        self.delete_queryset(request, CareCategory.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset) -> None:
-        # Its residents' next visit due goes with it: they leave the roster if it was their only one.
-        residents = Resident.all_objects.filter(care_categories__in=queryset).values_list("pk", flat=True)
-        residents = list(residents)
-        super().delete_queryset(request, queryset)
-        reindex_residents(residents)
+    def users_link(self, obj: CareCategory) -> tuple[str, str]:
+        url = reverse("admin:residents_resident_changelist")
+        return f"{url}?care_categories__id__exact={obj.pk}", _("The residents registered with it")
 
 
 def resident_label(resident: Resident) -> str:
@@ -70,10 +66,14 @@ class AddressSearchAdmin(CommitteeSearchAdmin):
 
 
 @admin.register(Grid)
-class GridAdmin(CommitteeFixedAdmin):
+class GridAdmin(InUseAdmin, CommitteeFixedAdmin):
     list_display = ["name", "committee", "worker"]
     list_filter = ["committee"]
     list_select_related = ["committee", "worker"]
+
+    def users_link(self, obj: Grid) -> tuple[str, str]:
+        url = reverse("admin:residents_building_changelist")
+        return f"{url}?grid__id__exact={obj.pk}", _("The buildings in it")
 
     def scope_fields(self, form, committee_id) -> None:
         super().scope_fields(form, committee_id)
@@ -105,7 +105,7 @@ class BuildingAdmin(
 ):
     form = BuildingAdminForm
     list_display = ["__str__", "committee", "grid"]
-    list_filter = ["committee"]
+    list_filter = ["committee", "grid"]
     list_select_related = ["committee", "grid"]
     search_fields = ["road", "lane", "number"]
     autocomplete_fields = ["leader"]
@@ -267,7 +267,7 @@ class ResidentAdmin(
 ):
     form = ResidentAdminForm
     list_display = ["name", "committee", "household", "archived"]
-    list_filter = ["committee", "archived"]
+    list_filter = ["committee", "archived", "care_categories"]
     list_select_related = ["committee", "household__building"]
     search_fields = ["name"]
     autocomplete_fields = ["household"]

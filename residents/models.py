@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -43,6 +43,22 @@ class Grid(CommitteeOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    def deletion_refusal(self) -> str | None:
+        """Why this grid cannot be deleted now (None: it can). Deleted, its buildings were left in no
+        grid, without a word: their residents without a grid worker, off "my grid" (review 9, item 3)."""
+        n = Building.all_objects.filter(grid=self).count()
+        if not n:
+            return None
+        return ngettext(
+            "%(grid)s of %(committee)s cannot be deleted: %(n)s building is in it, and would be left "
+            "in no grid, its residents without a grid worker. Move it to another grid first, on its "
+            "page, then delete this one.",
+            "%(grid)s of %(committee)s cannot be deleted: %(n)s buildings are in it, and would be "
+            "left in no grid, their residents without a grid worker. Move them to another grid first, "
+            "on each building's page, then delete this one.",
+            n,
+        ) % {"grid": self.name, "committee": self.committee.name, "n": n}
 
 
 class DerivedOrderField(models.CharField):
@@ -86,8 +102,9 @@ class Building(CommitteeOwned):
         _("lane"), max_length=10, blank=True, help_text=_("Leave empty for a building on the road itself.")
     )
     number = models.CharField(pgettext_lazy("address", "number"), max_length=10)
+    # PROTECT: a grid in use is not deleted (Grid.deletion_refusal says why in the admin).
     grid = models.ForeignKey(
-        Grid, models.SET_NULL, null=True, blank=True, related_name="buildings", verbose_name=_("grid")
+        Grid, models.PROTECT, null=True, blank=True, related_name="buildings", verbose_name=_("grid")
     )
     leader = models.ForeignKey(
         "Resident",
@@ -211,6 +228,23 @@ class CareCategory(models.Model):
     def label(self) -> str:
         """The name in the active language."""
         return self.name_en if (get_language() or "").startswith("en") else self.name
+
+    def deletion_refusal(self) -> str | None:
+        """Why this care category cannot be deleted now (None: it can). Deleted, it left every
+        resident who had it without a word in their history: the 128 elderly living alone off the
+        care roster (review 9, item 3). Archived residents count: their record keeps what they were."""
+        n = Resident.all_objects.filter(care_categories=self).count()
+        if not n:
+            return None
+        return ngettext(
+            "“%(name)s” cannot be deleted: %(n)s resident is registered with it, and would lose it "
+            "(and their visits on the care roster). If it is no longer used, remove it from the "
+            "resident's record first, then delete it.",
+            "“%(name)s” cannot be deleted: %(n)s residents are registered with it, and would lose it "
+            "(and their visits on the care roster). If it is no longer used, remove it from those "
+            "residents' records first, then delete it.",
+            n,
+        ) % {"name": self.label, "n": n}
 
 
 # A resident's birth date (Resident.check_birth_date): from 1890 (the earliest an ID number's birth

@@ -190,14 +190,15 @@ def test_staff_are_made_inactive_not_deleted(org, as_user):
     assert type(org.worker_a).objects.filter(pk=org.worker_a.pk).exists()
 
 
-def test_deleting_a_care_category_moves_its_residents_schedule(org, as_user):
+def test_a_care_category_in_use_is_not_deleted(org, as_user):
+    # It once was, and took its residents off the roster (review 9, item 3: residents/test_admin_in_use.py).
     resident = make_resident(org.a, "王芳", categories=["elderly_alone"])
-    assert resident.next_visit_due is not None
     category = CareCategory.objects.get(code="elderly_alone")
     url = reverse("admin:residents_carecategory_delete", args=[category.pk])
     assert as_user(org.superuser).post(url, {"post": "yes"}).status_code == 302
+    assert CareCategory.objects.filter(pk=category.pk).exists()
     with unscoped():
-        assert Resident.objects.get(pk=resident.pk).next_visit_due is None  # off the roster
+        assert Resident.objects.get(pk=resident.pk).next_visit_due is not None  # still on the roster
 
 
 def test_deleting_holiday_years_together_forgets_them_at_once(org, as_user):

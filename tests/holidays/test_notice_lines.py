@@ -100,7 +100,7 @@ def test_lines_that_cannot_be_read_are_refused_by_the_box_in_both_languages(org,
         "第 2 行：“清明节”中读不出日期（日期请写成 2027-02-05 或 2月5日）。",
         f"第 3 行：没有 {YEAR}-02-30 这一天。",
         f"第 4 行：{YEAR}-10-07 至 {YEAR}-10-01 结束日期早于开始日期。",
-        f"第 6 行：{YEAR - 1}-12-31 不在 {YEAR} 年。",
+        f"第 6 行：{YEAR - 1}-12-31 属于 {YEAR - 1} 年，不在 {YEAR} 年：请在 {YEAR - 1} 年的安排中添加",
         f"第 7 行：{YEAR}-02-05 已经列出过（第 1 行），每天只列一次。",
     ):
         assert said in chinese, said
@@ -109,7 +109,7 @@ def test_lines_that_cannot_be_read_are_refused_by_the_box_in_both_languages(org,
         "Line 2: no date read in “清明节” (write a date as 2027-02-05 or 2月5日).",
         f"Line 3: there is no day {YEAR}-02-30.",
         f"Line 4: the range {YEAR}-10-07 to {YEAR}-10-01 ends before it starts.",
-        f"Line 6: {YEAR - 1}-12-31 is not in {YEAR}.",
+        f"Line 6: {YEAR - 1}-12-31 is in {YEAR - 1}, not {YEAR}: add it to the schedule of {YEAR - 1}",
         f"Line 7: {YEAR}-02-05 is listed already (line 1); each day is listed once.",
     ):
         assert said in english, said
