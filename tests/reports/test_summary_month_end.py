@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases.models import Aid, Case, CaseCategory
 from reports.figures import add_months
+from reports.models import MonthEnd as MonthEndRows
 from residents.models import Resident
 from tests.reports import helpers as h
 
@@ -216,3 +217,33 @@ def test_the_nightly_job_writes_last_months_figures_once(org, as_user, settings)
     assert overdue.paragraphs[0].startswith(
         f"截至月末（{add_months(first, 1) - dt.timedelta(days=1)}）逾期未办结事项：1 件"
     )
+
+
+def test_an_ended_months_summary_and_its_overdue_list_read_as_many_queries_for_few_and_many(org, as_user):
+    """Read once written: the month's figures are one query of its rows, and the list of the cases
+    they name is the list's own queries, whether 2 cases or 20."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = _last_month()
+    client = as_user(org.secretary_a)
+    query = {"month": f"{first:%Y-%m}", "committee": org.a.pk}
+    counts = []
+    for n in (2, 20):
+        MonthEndRows.objects.all().delete()
+        for i in range(n - Case.all_objects.count()):
+            h.case(
+                org.a,
+                created_by=org.secretary_a,
+                created=first,
+                due=first + dt.timedelta(days=1),
+                title=f"事项{i}",
+            )
+        link = _sections(client.get(reverse("reports:summary"), query))["逾期"].link[0]  # writes the rows
+        client.get(link)  # the list's reference data cached (common/refdata.py), as on any later visit
+        with CaptureQueriesContext(connection) as summary:
+            overdue = _sections(client.get(reverse("reports:summary"), query))["逾期"]
+        with CaptureQueriesContext(connection) as listed:
+            assert client.get(overdue.link[0]).context["page"].paginator.count == n
+        counts.append((len(summary), len(listed)))
+    assert counts[0] == counts[1]
