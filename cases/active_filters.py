@@ -64,6 +64,8 @@ def _value_text(form: forms.Form, name: str, value) -> str:
         # Scoped as every committee-owned query: another committee's building is no name to show.
         found = Building.objects.filter(pk=value).values_list("road", "lane", "number").first()
         return building_address(*found) if found else f"#{value}"
+    if name == "overdue_at":  # a month: 2026-11
+        return f"{value:%Y-%m}"
     if hasattr(value, "isoformat"):
         return value.isoformat()
     choices = getattr(form.fields[name], "choices", None)

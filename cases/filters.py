@@ -2,8 +2,10 @@
 export of a filtered list, so both read the same bookmarkable URLs.
 
 Parameters: status (a Case.Status or "open"), category (code), assignee (user id or "none"), source,
-building (id), overdue=1, follow_up (due: resolved, this resolution not yet called back; called:
-this resolution called back), reopen=asked (a worker's request to reopen waits for the secretary),
+building (id), overdue=1, overdue_at=YYYY-MM (the cases overdue at that month's end, as its monthly
+summary counted them: reports/month_end.py), follow_up (due: resolved, this resolution not yet called
+back; called: this resolution called back), reopen=asked (a worker's request to reopen waits for the
+secretary),
 created_from / created_to, resolved_from / resolved_to and called_from / called_to (the day of the
 case's latest follow-up call: the dashboards' satisfaction), due_from / due_to (the due date: the
 morning list's "due today") (YYYY-MM-DD, inclusive, local dates),
@@ -79,6 +81,10 @@ class CaseFilterForm(forms.Form):
         label=_("Building"), required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    # The monthly summary's overdue figure of an ended month opens this: the cases it counted.
+    overdue_at = forms.CharField(
+        label=_("Overdue at the end of"), required=False, max_length=7, widget=forms.HiddenInput
+    )
     follow_up = forms.ChoiceField(
         label=_("Follow-up call"),
         required=False,
@@ -210,6 +216,15 @@ class CaseFilterForm(forms.Form):
         self.q_left_out = len(q) - SEARCH_MAX_CHARS
         return q[:SEARCH_MAX_CHARS].strip()
 
+    def clean_overdue_at(self) -> datetime.date | None:
+        value = (self.cleaned_data.get("overdue_at") or "").strip()
+        if not value:
+            return None
+        try:
+            return datetime.datetime.strptime(value, "%Y-%m").date()
+        except ValueError:
+            raise forms.ValidationError(_("Enter a month as YYYY-MM."), code="invalid") from None
+
     def clean_sort(self) -> str:
         return self.cleaned_data.get("sort") or "due"
 
@@ -291,6 +306,16 @@ def _day_after(day: datetime.date) -> datetime.datetime:
     return _day_start(day + datetime.timedelta(days=1))
 
 
+def _overdue_at_month_end(month: datetime.date) -> list[int]:
+    """The cases counted overdue at the end of `month` by its monthly summary (reports.models.MonthEnd,
+    written when the summary was first read; none before). The list keeps them among the reader's
+    own as it keeps every filter: the summary's figure and this list count the same cases."""
+    from reports.models import MonthEnd
+
+    rows = MonthEnd.objects.filter(month=month).values_list("overdue_cases", flat=True)
+    return [pk for ids in rows for pk in ids]
+
+
 def filter_cases(
     queryset: QuerySet[Case], data: dict, *, full_numbers_in: Collection[int] = ()
 ) -> QuerySet[Case]:
@@ -315,6 +340,8 @@ def filter_cases(
         queryset = queryset.filter(building_id=data["building"])
     if data.get("overdue"):
         queryset = queryset.filter(status__in=Case.OPEN_STATUSES, due_date__lt=timezone.localdate())
+    if data.get("overdue_at"):
+        queryset = queryset.filter(pk__in=_overdue_at_month_end(data["overdue_at"]))
     # The home page's follow-up figures open these (status resolved for "due"): a case reopened
     # loses its answer (services), so one resolved again waits for a call of its own.
     if data.get("follow_up") == "due":

@@ -205,3 +205,29 @@ class OpenTotal(CommitteeOwned):
 
     def __str__(self) -> str:
         return f"{self.committee_id} {self.due_date or 'all'} {self.n}"
+
+
+class MonthEnd(models.Model):
+    """One committee's figures as at the last day of a month that has ended (reports/month_end.py):
+    the care roster's size and how many were visited on cadence, and which cases were overdue and
+    which referrals late on that day. Written once, the first time the month's summary is read after
+    it ended, and read again as written: a summary printed again later gives the same figures, and
+    its overdue figure opens the same cases (cases/filters.py overdue_at). Every case and referral
+    is kept, sensitive or not: who may see which is applied when they are read, as for the cases."""
+
+    committee = models.ForeignKey("committee.Committee", models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day
+    as_at = models.DateField()  # the month's last day
+    roster_size = models.PositiveIntegerField(default=0)
+    roster_on_cadence = models.PositiveIntegerField(default=0)
+    overdue_cases = models.JSONField(default=list)  # case ids, longest overdue first
+    late_referrals = models.JSONField(default=list)  # referral ids
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "month"], name="month_end_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee_id} {self.month:%Y-%m}"

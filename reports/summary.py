@@ -10,25 +10,27 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from cases.models import Aid, Case, CaseCategory, FollowUp, Referral
 from cases.selectors import visible_cases
+from committee.roles import Perm
 from committee.scoping import InIds
 from common.masking import mask_numbers_in_text
 from common.workdays import median_working_days
+from reports import month_end, rollup_reads
 from reports import rollup as summary_of_months
-from reports import rollup_reads
-from reports.figures import SATISFIED, Period, add_months, late_referrals, start_of
+from reports.figures import SATISFIED, add_months, start_of
 from reports.forms import Choice
 from reports.models import CaseRollup
-from reports.roster import roster_counts
 from residents.models import Visit
 
 NOTABLE = 8
@@ -41,6 +43,8 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     table_head: list[str] = field(default_factory=list)
     table: list[list] = field(default_factory=list)
+    # A list the section's figure opens, with the same count: (the path and query, the words).
+    link: tuple[str, str] | None = None
 
 
 def _between(name: str, first: dt.date, last: dt.date) -> Q:
@@ -80,6 +84,9 @@ def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dic
         _("Cases logged this month: %(now)s (last month: %(before)s, %(change)s).")
         % {"now": total_now, "before": total_before, "change": _change(total_now, total_before)}
     )
+    withheld = _withheld_case_note(choice, access, categories)
+    if withheld:
+        section.paragraphs.append(withheld)
     order = sorted(logged, key=lambda cid: (-logged[cid][0], categories[cid].order, categories[cid].code))
     if order and logged[order[0]][0]:
         top = [f"{categories[cid].label} {logged[cid][0]}" for cid in order[:3] if logged[cid][0]]
@@ -180,22 +187,33 @@ def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dic
     visits = Visit.objects.filter(among, _between("visited_at", first, last)).aggregate(
         n=Count("pk"), people=Count("resident", distinct=True), homes=Count("pk", filter=Q(method="home"))
     )
-    roster = roster_counts(choice.committee_ids, today)
-    size = sum(r.size for r in roster.values())
-    on_cadence = sum(r.on_cadence for r in roster.values())
+    at = month_end.figures(choice, access, today)
+    size, on_cadence = at.roster_size, at.roster_on_cadence
     section = Section(pgettext("summary section", "Visits"))
     section.paragraphs.append(
         _("Visits made: %(n)s to %(people)s residents, of them home visits: %(homes)s.") % visits
     )
     if size:
-        section.paragraphs.append(
-            _("Care roster today: %(on)s of %(size)s residents visited on cadence (%(rate)s%%).")
-            % {"on": on_cadence, "size": size, "rate": _number(100 * on_cadence / size)}
-        )
+        values = {"on": on_cadence, "size": size, "rate": _number(100 * on_cadence / size), "day": at.day}
+        if at.is_today:
+            text = _(
+                "Care roster as at today (%(day)s): %(on)s of %(size)s residents visited on cadence "
+                "(%(rate)s%%)."
+            )
+        else:
+            text = _(
+                "Care roster as at the month's last day (%(day)s): %(on)s of %(size)s residents visited "
+                "on cadence (%(rate)s%%)."
+            )
+        section.paragraphs.append(text % values)
     sections.append(section)
 
-    # 5. Aid.
-    aid = Aid.objects.filter(among, case__in=cases)
+    # 5. Aid: of the committees where the reader may see who is given aid, as the ledger's aid sheet
+    # (reports/ledger.py); the others said withheld, never "0 件" (review 9, finding 8). A month's
+    # aid is counted as the ledger marks it: applications by the day applied, payments by the day
+    # paid, whenever applied (finding 9).
+    aid_ids = [cid for cid in choice.committee_ids if access.can(Perm.VIEW_SENSITIVE, cid)]
+    aid = Aid.objects.filter(InIds("committee_id", aid_ids), case__in=cases)
     applied = aid.filter(applied_on__range=(first, last)).count()
     # Goods given with no amount are aid in kind (the ledger's rule): counted, never summed as ¥0.00.
     in_kind = Q(kind=Aid.Kind.GOODS, amount=0)
@@ -207,7 +225,10 @@ def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dic
     )
     kinds = dict(Aid.Kind.choices)
     section = Section(_("Aid"))
-    section.paragraphs.append(_aid_sentence(applied, paid))
+    if aid_ids:
+        section.paragraphs.append(_aid_sentence(applied, paid))
+    if len(aid_ids) < len(choice.committee_ids):
+        section.paragraphs.append(_withheld_aid_note(choice, aid_ids))
     if paid:
         section.table_head = [_("Kind"), _("Paid"), _("Amount (yuan)")]
         section.table = [
@@ -220,18 +241,31 @@ def monthly_summary(choice: Choice, access, today: dt.date | None = None) -> dic
         ]
     sections.append(section)
 
-    # 6. What is overdue now.
-    period = Period(today)
-    overdue = cases.filter(status__in=Case.OPEN_STATUSES, due_date__lt=today)
-    overdue_count = overdue.count()
-    late = late_referrals(choice.committee_ids, period, access).count()
+    # 6. What was overdue at the month's end (today, for the current month): reports/month_end.py.
+    overdue_count = at.overdue.count()
     section = Section(_("Overdue"))
-    section.paragraphs.append(
-        _("Open cases past their due date today: %(n)s; referrals waiting past the expected reply: %(late)s.")
-        % {"n": overdue_count, "late": late}
-    )
-    oldest = list(overdue.select_related("category", "assignee").order_by("due_date", "pk")[:OVERDUE_LISTED])
+    values = {"n": overdue_count, "late": at.late_referrals, "day": at.day}
+    if at.is_today:
+        text = _(
+            "Open cases past their due date as at today (%(day)s): %(n)s; referrals waiting past the "
+            "expected reply: %(late)s."
+        )
+    else:
+        text = _(
+            "Open cases past their due date as at the month's last day (%(day)s): %(n)s; referrals "
+            "waiting past the expected reply: %(late)s."
+        )
+    section.paragraphs.append(text % values)
+    if withheld:
+        section.paragraphs.append(withheld)
+    oldest = list(at.overdue.select_related("category", "assignee")[:OVERDUE_LISTED])
     if oldest:
+        if overdue_count > len(oldest):
+            section.paragraphs.append(
+                _("Listed below: the %(shown)s longest overdue of the %(n)s.")
+                % {"shown": len(oldest), "n": overdue_count}
+            )
+        section.link = (_overdue_list(choice, at), _("All %(n)s in the case list") % {"n": overdue_count})
         section.table_head = [_("Case number"), _("Title"), _("Due date"), _("Assignee")]
         section.table = [
             [
@@ -291,38 +325,98 @@ def _logged_by_category(choice: Choice, access, cases, prev_first, first, last) 
     return logged
 
 
+def _withheld_case_note(choice: Choice, access, categories: dict) -> str:
+    """Said where the reader may not see every sensitive case of the chosen committees (visible_cases:
+    a street officer, a worker but for their own): those are left out of the figures, and a paper
+    passed on must say so, not read as complete."""
+    managing = set(access.committees_where(Perm.MANAGE_CASES))
+    if set(choice.committee_ids) <= managing:
+        return ""
+    names = [
+        c.label
+        for c in sorted(categories.values(), key=lambda c: (c.order, c.code))
+        if c.sensitive_by_default
+    ]
+    if names:
+        return _(
+            "Not counted here: cases in sensitive categories (%(categories)s) that are not shown to your "
+            "role."
+        ) % {"categories": _list(names)}
+    return _("Not counted here: sensitive cases that are not shown to your role.")
+
+
+def _withheld_aid_note(choice: Choice, aid_ids: list[int]) -> str:
+    if not aid_ids:
+        return _("Aid is not shown to your role: ask the committee's secretary for these figures.")
+    names = [c.name for c in choice.committees if c.pk not in aid_ids]
+    return _("Not counted here: the aid of %(committees)s, which is not shown to your role.") % {
+        "committees": _list(names)
+    }
+
+
+def _overdue_list(choice: Choice, at) -> str:
+    """The case list of the cases the overdue figure counts: today's overdue for the current month,
+    those the month's end recorded for an ended one (cases/filters.py overdue_at)."""
+    params = {"overdue": "1"} if at.is_today else {"overdue_at": f"{choice.month:%Y-%m}"}
+    if len(choice.committees) == 1:
+        params["committee"] = str(choice.committees[0].pk)
+    return f"{reverse('cases:list')}?{urlencode(params)}"
+
+
 def _list(items: list[str]) -> str:
     return ("、" if (get_language() or "").startswith("zh") else ", ").join(items)
 
 
 def _aid_sentence(applied: int, paid: list[dict]) -> str:
-    """The month's aid in one sentence: applications, then what was paid, the money summed and aid
-    in kind counted ("合计 ¥0.00" for two parcels of goods read as nothing given)."""
+    """The month's aid in one sentence: applications by the day applied, payments by the day paid
+    (an application of an earlier month paid this month is counted here, as the ledger's aid sheet
+    marks it), the money summed and aid in kind counted ("合计 ¥0.00" for two parcels of goods read
+    as nothing given)."""
     count = sum(row["n"] for row in paid)
     goods = sum(row["in_kind"] for row in paid)
     total = f"{sum((row['total'] or Decimal(0) for row in paid), Decimal(0)):,.2f}"
     values = {"applied": applied, "paid": count, "goods": goods, "total": total}
     if not count:
-        return _("Aid applications this month: %(applied)s; none paid.") % values
-    if goods == count:
-        return _("Aid applications this month: %(applied)s; paid: %(paid)s, all in kind.") % values
-    if goods:
         return (
             _(
-                "Aid applications this month: %(applied)s; paid: %(paid)s, of them in kind: %(goods)s, "
-                "and in money ¥%(total)s in all."
+                "Aid applied for this month (by the day applied): %(applied)s; paid this month (by the day "
+                "paid): none."
             )
             % values
         )
-    return _("Aid applications this month: %(applied)s; paid: %(paid)s, in all ¥%(total)s.") % values
+    if goods == count:
+        return (
+            _(
+                "Aid applied for this month (by the day applied): %(applied)s; paid this month (by the day "
+                "paid, earlier applications included): %(paid)s, all in kind."
+            )
+            % values
+        )
+    if goods:
+        return (
+            _(
+                "Aid applied for this month (by the day applied): %(applied)s; paid this month (by the day "
+                "paid, earlier applications included): %(paid)s, of them in kind: %(goods)s, and in money "
+                "¥%(total)s in all."
+            )
+            % values
+        )
+    return (
+        _(
+            "Aid applied for this month (by the day applied): %(applied)s; paid this month (by the day paid, "
+            "earlier applications included): %(paid)s, in all ¥%(total)s."
+        )
+        % values
+    )
 
 
 def _number(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
-def as_text(summary: dict) -> str:
-    """The summary as plain text: headings, paragraphs, and tables as indented lines."""
+def as_text(summary: dict, site: str = "") -> str:
+    """The summary as plain text: headings, paragraphs, and tables as indented lines; a section's
+    list as its address on `site` (the scheme and host), for the reader at a screen."""
     lines = [summary["title"], "=" * 20, ""]
     for number, section in enumerate(summary["sections"], start=1):
         lines.append(f"{number}. {section.title}")
@@ -330,6 +424,8 @@ def as_text(summary: dict) -> str:
         if section.table:
             lines.append("    " + " | ".join(str(h) for h in section.table_head))
             lines.extend("    " + " | ".join(str(cell) for cell in row) for row in section.table)
+        if section.link:
+            lines.append(f"{section.link[1]}: {site}{section.link[0]}")
         lines.append("")
     lines.append(_("Written on %(day)s from the case book.") % {"day": summary["written_on"].isoformat()})
     return "\n".join(lines) + "\n"

@@ -3,7 +3,9 @@ crontask`): at 00:05 the open-case counters counted again from the cases (report
 so that a change written around Case.save heals and yesterday's due dates fold into one row; at
 00:20 the summary of every committee's closed months that are missing or stale, so that the first
 dashboard of the day (and of a new month, whose last month has just closed) reads them instead of
-summarising.
+summarising; at 00:30 each committee's figures as at the last day of the month just ended
+(reports/month_end.py), written once, on the 1st, from the records as they stand just after that day
+and not when someone first asks for the month's summary.
 
 Idempotent: a second run finds every month current and does nothing (reports/rollup.py), every
 counter right.
@@ -16,7 +18,7 @@ from django.utils import timezone
 from committee.models import Committee
 from committee.scoping import committee_scope, unscoped
 from jobs.reclaim import repeatable
-from reports import open_cases, rollup
+from reports import month_end, open_cases, rollup
 from reports.figures import add_months
 
 # A batch of committees per summary: a district's 300 committees in a few dozen queries each.
@@ -54,3 +56,17 @@ def recount_open_cases(context) -> int:
         with committee_scope([committee_id]):  # one committee's cases and counters at a time
             drifted += open_cases.recount(committee_id)
     return drifted
+
+
+@cron("30 0 * * *")
+@task(takes_context=True)
+@repeatable
+def write_month_ends(context) -> int:
+    """Write last month's MonthEnd rows where missing (each row once: every later run finds them);
+    returns how many committees' rows there are."""
+    month = add_months(rollup.first_of(timezone.localdate()), -1)
+    with unscoped():  # a job across the whole deployment
+        ids = list(Committee.objects.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), BATCH):
+            month_end.month_end_rows(ids[start : start + BATCH], month)
+    return len(ids)

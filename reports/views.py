@@ -359,7 +359,9 @@ def summary_txt(request: HttpRequest) -> HttpResponse:
     chosen = form.cleaned()
     if chosen is None:
         return _index_page(request, form, None, status=400)
-    text = summary.as_text(summary.monthly_summary(chosen, request.access))
+    # The overdue list's address whole (scheme and host): the file is read away from the page.
+    site = request.build_absolute_uri("/").rstrip("/")
+    text = summary.as_text(summary.monthly_summary(chosen, request.access), site)
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     month = f"{chosen.month:%Y-%m}"
     name = _("%(who)s-summary-%(month)s.txt") % {"who": chosen.label, "month": month}
