@@ -238,6 +238,8 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_log_case": can(Perm.LOG_CASE, resident.committee_id),
         "can_log_visit": can(Perm.LOG_VISIT, resident.committee_id),
         "can_reveal": can(Perm.REVEAL, resident.committee_id),
+        # The day of birth is digits 7-14 of the masked ID: only who enters it sees it (review 9, 1).
+        "full_birth_date": can(Perm.EDIT_REGISTRY, resident.committee_id),
         "cadence": shortest_cadence(c.visit_every_days for c in resident.shown_categories),
         "related_cases": list(cases_for_resident(resident, request.access)[:RELATED_CASES]),
         # Come from a visit that needs follow-up (visit_new): the page opens at its visits.
