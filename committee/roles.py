@@ -80,6 +80,7 @@ def role_can(role: Role | None, perm: Perm) -> bool:
 COMMITTEE_ROLES = (Role.SECRETARY, Role.WORKER, Role.VIEWER)
 
 
-def committee_roles_granted(perm: Perm) -> frozenset[Role]:
-    """The committee roles that may do this: what a page refused needs, said on the 403 page."""
-    return frozenset(role for role in COMMITTEE_ROLES if perm in GRANTS[role])
+def roles_granted(perm: Perm) -> frozenset[Role]:
+    """Every role that may do this, from GRANTS: who a refused page is for, said on the 403 page. The
+    admin's role is left out: it is no one's to ask for (a superuser reads as it does in the app)."""
+    return frozenset(role for role, perms in GRANTS.items() if role != Role.ADMIN and perm in perms)

@@ -11,6 +11,7 @@ A phone number staff typed masked, as a caller or another system gave it (138***
 whole one (138****5678, 021 ****2100): a digit typed beside the stars that the rule hides is hidden.
 """
 
+import datetime
 import re
 from collections.abc import Callable
 
@@ -158,6 +159,13 @@ def mask_id_number(value: str) -> str:
     if len(value) < 8:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_birth_date(day: datetime.date | None) -> str:
+    """A birth date with its year only: 1987-**-**. Digits 7-14 of an ID number are the birth date,
+    so the full date beside the masked ID (3101**********1069) left only two digits to guess and the
+    check digit to test them (review 9, finding 1): where the ID is masked, so is the day of birth."""
+    return f"{day.year:04d}-**-**" if day else ""
 
 
 def mask_phone(value: str) -> str:

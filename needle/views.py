@@ -17,7 +17,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from cases.refusals import Refused, said
-from committee.roles import Perm, Role, committee_roles_granted
+from committee.roles import Perm, Role, roles_granted
 from common.reversing import reverse_once
 from needle.middleware import health_check
 
@@ -109,7 +109,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 # Who a refused page (a GET) or action (anything else) is for, by what its PermissionDenied carries: a
-# permission (the committee roles granted it, committee/roles.py) or the district officer's role.
+# permission (every role GRANTS gives it, committee/roles.py: the same table that refused it, so the
+# words cannot drift from the rule; the access log said "secretary only" to a district officer while
+# the street's officers read it, review 9 finding 14) or the district officer's role.
 _FOR = {
     "secretary": (
         _("This page is for the committee's secretary."),
@@ -119,20 +121,34 @@ _FOR = {
         _("This page is for the committee's secretary and workers."),
         _("Only the committee's secretary and workers can do this."),
     ),
+    "secretary_street": (
+        _("This page is for the committee's secretary and the street's officers."),
+        _("Only the committee's secretary and the street's officers can do this."),
+    ),
+    "staff_overseers": (
+        _("This page is for the committee's secretary and workers, and for street and district officers."),
+        _("Only the committee's secretary and workers, and street and district officers, can do this."),
+    ),
     "street": (_("This page is for the street's officers."), _("Only the street's officers can do this.")),
     "district": (_("This page is for district officers."), _("Only district officers can do this.")),
 }
-_COMMITTEE_FOR = {frozenset({Role.SECRETARY}): "secretary", frozenset({Role.SECRETARY, Role.WORKER}): "staff"}
+_S, _W, _ST, _D = Role.SECRETARY, Role.WORKER, Role.STREET_OFFICER, Role.DISTRICT_OFFICER
+_GRANTED_TO = {
+    frozenset({_S}): "secretary",
+    frozenset({_S, _W}): "staff",
+    frozenset({_S, _ST}): "secretary_street",
+    frozenset({_S, _W, _ST, _D}): "staff_overseers",
+    frozenset({_ST}): "street",
+}
 
 
 def _who_may(need) -> str | None:
     if need == Role.DISTRICT_OFFICER:
         return "district"
     if isinstance(need, Perm):
-        roles = committee_roles_granted(need)
-        if not roles and need == Perm.READ_STREET_DELIVERIES:
-            return "street"
-        return _COMMITTEE_FOR.get(roles)
+        # A set of roles without words of its own (a permission added later) says nothing rather
+        # than something wrong; tests/committee/test_refusals.py holds every permission to a sentence.
+        return _GRANTED_TO.get(roles_granted(need))
     return None  # a rule of a case's own (cases/refusals.py Refused): said by its own words
 
 

@@ -23,6 +23,7 @@ from committee.roles import Perm
 from common import exports
 from common.masking import mask_id_number, mask_numbers_in_text, mask_phone
 from common.xlsx import Column, XlsxWriter
+from reports import ledger_visits
 from reports.figures import start_of
 from reports.forms import Choice
 from residents import services as resident_services
@@ -117,41 +118,6 @@ def _resolution(case: Case) -> str:
     if text and case.is_open:
         return _("Previous resolution: %(text)s") % {"text": text}
     return text
-
-
-def _month_visits(choice: Choice, access):
-    from residents.models import Visit
-
-    # Residents in a sensitive care category (dibao, disability, illness) are named only to those
-    # who may see the category: a street officer's ledger leaves their visits out.
-    hidden = [cid for cid in choice.committee_ids if not access.can(Perm.VIEW_SENSITIVE, cid)]
-    return Visit.objects.filter(
-        committee_id__in=choice.committee_ids,
-        visited_at__gte=start_of(choice.month),
-        visited_at__lt=start_of(choice.month_end + dt.timedelta(days=1)),
-    ).exclude(committee_id__in=hidden, resident__care_categories__sensitive=True)
-
-
-def _visit_rows(choice: Choice, access):
-    visits = (
-        _month_visits(choice, access)
-        .select_related("committee", "visitor", "resident__household__building")
-        .order_by("visited_at", "pk")
-    )
-    methods = _labels(visits.model, "method")
-    for visit in visits.iterator(chunk_size=CHUNK):
-        resident = visit.resident
-        yield (
-            visit.committee.name,
-            timezone.localtime(visit.visited_at),
-            resident.name,
-            mask_phone(resident.phone) if resident.phone else "",
-            resident.household.address,
-            methods.get(visit.method, visit.method),
-            visit.visitor.display_name,
-            mask_numbers_in_text(visit.findings),
-            _("yes") if visit.follow_up_needed else "",
-        )
 
 
 def _referral_rows(choice: Choice, cases):
@@ -267,7 +233,7 @@ def ledger_too_large(choice: Choice, access) -> bool:
     cases = month_cases(choice, access).order_by()[: limit + 1].count()
     if cases > limit:
         return True
-    return cases + _month_visits(choice, access).order_by()[: limit + 1 - cases].count() > limit
+    return cases + ledger_visits.rows_counted(choice, access, limit + 1 - cases) > limit
 
 
 def ledger_names(choice: Choice) -> tuple[str, str]:
@@ -292,20 +258,12 @@ def monthly_ledger(choice: Choice, access) -> HttpResponse:
             case_columns(),
             case_rows(month_cases(choice, access).order_by("year", "seq")),
         )
-        writer.sheet(
-            pgettext("ledger sheet", "Visits"),
-            [
-                Column(_("Committee"), 14),
-                Column(_("Visited at"), 17, "datetime"),
-                Column(_("Resident"), 10),
-                Column(_("Phone"), 14),
-                Column(_("Address"), 28),
-                Column(_("How"), 10),
-                Column(_("Visited by"), 10),
-                Column(_("What was found"), 40, "wrap"),
-                Column(_("Follow-up needed"), 10),
-            ],
-            _visit_rows(choice, access),
+        # Each visit to who may open the care roster, each committee's counts to the others.
+        ledger_visits.write_sheet(
+            writer,
+            choice,
+            access,
+            title=pgettext("ledger sheet", "Visits"),
         )
         writer.sheet(
             pgettext("ledger sheet", "Referrals"),

@@ -4,7 +4,8 @@ The first sheet is what the importer reads (one row per resident with their addr
 imports back as "nothing changed". Further sheets list buildings, households and care categories
 for reading. ID and phone numbers, and numbers typed into the notes, are masked unless the caller
 asks for full numbers (decided by the view from the user's role); the importer reads a masked ID or
-phone cell as "keep what is recorded".
+phone cell as "keep what is recorded". So is the birth date, its year alone (1987-**-**): it is the
+ID number's digits 7-14, and beside a masked ID the full date gave the number away (review 9, 1).
 Written by common.xlsx with quote_formulas: nothing in the file runs as a formula. The birth date
 is a date cell (common.xlsx's yyyy-mm-dd), which the import's reader (xlsx_stream) reads back as the
 same day.
@@ -20,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from committee.models import Committee
-from common.masking import mask_id_number, mask_numbers_in_text, mask_phone
+from common.masking import mask_birth_date, mask_id_number, mask_numbers_in_text, mask_phone
 from common.xlsx import Column, XlsxWriter
 from residents.imports.columns import COLUMN_BY_KEY, COLUMNS, EXAMPLE_ROW
 from residents.models import ROOM_ORDER, Building, CareCategory, Household, Resident
@@ -130,6 +131,7 @@ def write_registry(committee: Committee, *, full_numbers: bool) -> XlsxWriter:
     """The committee's registry in the template's format (streamed: write-only workbook, chunked reads)."""
     mask_id = (lambda v: v) if full_numbers else mask_id_number
     mask_tel = (lambda v: v) if full_numbers else mask_phone
+    birth = _date_cell if full_numbers else mask_birth_date
     # A number typed into a resident's notes is masked like the record's own numbers.
     mask_text = (lambda v: v) if full_numbers else mask_numbers_in_text
     with translation.override("zh-hans"):
@@ -160,7 +162,7 @@ def write_registry(committee: Committee, *, full_numbers: bool) -> XlsxWriter:
                     r.name,
                     mask_id(r.id_number or ""),
                     {"M": "男", "F": "女"}.get(r.gender, ""),
-                    _date_cell(r.birth_date),
+                    birth(r.birth_date),
                     mask_tel(r.phone),
                     _label(Resident.Relation, r.relation_to_head),
                     _label(Resident.ResidencyStatus, r.residency_status),

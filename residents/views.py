@@ -21,8 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import selectors as audit_selectors
 from audit import services as audit
-from cases.models import Case
-from cases.selectors import cases_for_building, cases_for_household, cases_for_resident, visible_cases
+from cases.selectors import cases_for_building, cases_for_household, cases_for_resident
 from committee.access import get_for_user
 from committee.models import User
 from committee.roles import Perm
@@ -64,6 +63,7 @@ from residents.selectors import (
     tiered_page,
     with_home_counts,
 )
+from residents.visit_history import visit_history
 
 # The newest cases shown on a resident, household or building page; a building links to the full list.
 RELATED_CASES = 20
@@ -218,16 +218,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sensitive_ids = _sensitive_ids(request)
     _show_categories([resident], sensitive_ids)
     members = list(resident.household.members.exclude(pk=resident.pk).order_by("archived", "pk"))
-    visits = list(resident.visits.select_related("visitor")[:30])
-    # A visit that needed follow-up links to the case raised from it, once there is one.
-    follow_ups = [v.pk for v in visits if v.follow_up_needed]
-    raised = {}
-    if follow_ups:
-        raised_from = Case.objects.filter(visit_id__in=follow_ups)
-        for case in visible_cases(request.access, raised_from).order_by("pk"):
-            raised.setdefault(case.visit_id, case)
-    for v in visits:
-        v.raised_case = raised.get(v.pk)
+    visits = visit_history(request.access, resident)  # None: not for this role (review 9, 2)
     can = request.access.can
     ctx = {
         "resident": resident,
@@ -238,6 +229,8 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_log_case": can(Perm.LOG_CASE, resident.committee_id),
         "can_log_visit": can(Perm.LOG_VISIT, resident.committee_id),
         "can_reveal": can(Perm.REVEAL, resident.committee_id),
+        # The day of birth is digits 7-14 of the masked ID: only who enters it sees it (review 9, 1).
+        "full_birth_date": can(Perm.EDIT_REGISTRY, resident.committee_id),
         "cadence": shortest_cadence(c.visit_every_days for c in resident.shown_categories),
         "related_cases": list(cases_for_resident(resident, request.access)[:RELATED_CASES]),
         # Come from a visit that needs follow-up (visit_new): the page opens at its visits.

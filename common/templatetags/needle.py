@@ -81,6 +81,11 @@ def masked_id(value: str) -> str:
 
 
 @register.filter
+def masked_birth_date(value) -> str:
+    return masking.mask_birth_date(value)
+
+
+@register.filter
 def masked_phone(value: str) -> str:
     return masking.mask_phone(value)
 

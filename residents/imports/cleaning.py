@@ -167,9 +167,13 @@ class Cleaner:
                     "id_number", _("This ID number also appears in row %(row)d of the file."), row=first
                 )
 
-        if v.get("birth_date"):
+        birth = v.get("birth_date", "")
+        if "*" in birth:
+            # The masked export's 1987-**-**: keep what is recorded (held to it in matching).
+            row.birth_date_masked, birth = birth, ""
+        if birth:
             try:
-                row.birth_date = parse_date(v["birth_date"])
+                row.birth_date = parse_date(birth)
             except NoSuchDay:
                 row.error("birth_date", _("This day does not exist: check the month and the day."))
             else:

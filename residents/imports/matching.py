@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committee.models import Committee
 from committee.scoping import unscoped
-from common.masking import mask_id_number, mask_numbers_in_text, mask_phone
+from common.masking import mask_birth_date, mask_id_number, mask_numbers_in_text, mask_phone
 from residents.imports import changes as change_list
 from residents.imports import problems
 from residents.imports.households import Households
@@ -197,6 +197,15 @@ class Matcher:
                     "phone", _("This phone number is masked and does not match the record; enter it in full.")
                 )
                 continue
+            if row.birth_date_masked:
+                # Its year against the birth date the row's ID gives, or else the one recorded.
+                known = row.birth_date or (resident.birth_date if resident else None)
+                if mask_birth_date(known) != row.birth_date_masked.replace(" ", ""):
+                    row.error(
+                        "birth_date",
+                        _("This birth date is masked and does not match the record; enter it in full."),
+                    )
+                    continue
             plans.append(self._plan(row, resident, care.get(resident.pk, set()) if resident else set()))
         return plans
 

@@ -118,6 +118,7 @@ class Row:
     id_birth_date: datetime.date | None = None
     id_masked: str = ""
     birth_date: datetime.date | None = None
+    birth_date_masked: str = ""
     gender: str = ""
     phone: str = ""
     phone_masked: str = ""

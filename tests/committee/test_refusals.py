@@ -70,19 +70,45 @@ def test_a_street_officer_refused_the_district_overview_is_told_whom_it_is_for(o
 def test_a_viewer_refused_the_dashboard_is_told_whom_it_is_for_and_to_ask_the_secretary(org, as_user):
     client = as_user(org.viewer_a)
     said = _refusal(client.get(reverse("dashboard"), headers=ZH))
-    assert said == "403 您的角色不能打开此页面 此页面仅限书记和居委干部。 如有需要，请联系书记。 返回首页"
+    assert said == (
+        "403 您的角色不能打开此页面 此页面仅限书记、居委干部以及街道和区级人员。 "
+        "如有需要，请联系书记。 返回首页"
+    )
     english = _refusal(client.get(reverse("dashboard"), headers=EN))
     assert english == (
-        "403 Your role cannot open this page This page is for the committee's secretary and workers. "
-        "Ask your secretary if you need to. Back to home"
+        "403 Your role cannot open this page This page is for the committee's secretary and workers, "
+        "and for street and district officers. Ask your secretary if you need to. Back to home"
     )
+
+
+def test_a_district_officer_refused_the_access_log_is_told_the_street_reads_it(org, as_user):
+    """Review 9, finding 14: "此页面仅限书记" to the district officer, while the street officer, no
+    secretary either, read the whole log. The words come from GRANTS, the rule that refused it."""
+    district = make_district("杨浦区")
+    org.street.district = district
+    org.street.save()
+    client = as_user(make_user("district", district=district))
+    said = _refusal(client.get(reverse("audit:log"), headers=ZH))
+    assert "此页面仅限书记和街道干部。" in said and "此页面仅限书记。" not in said
+    english = _refusal(client.get(reverse("audit:log"), headers=EN))
+    assert "This page is for the committee's secretary and the street's officers." in english
+    assert as_user(org.officer).get(reverse("audit:log")).status_code == 200
+    assert as_user(org.worker_a).get(reverse("audit:log"), headers=ZH).status_code == 403
+
+
+def test_every_permission_but_reading_is_said_on_the_403_page():
+    """A permission whose roles have no sentence would be refused without saying whom it is for."""
+    from committee.roles import Perm
+    from needle.views import _who_may
+
+    assert [perm for perm in Perm if _who_may(perm) is None] == [Perm.VIEW]
 
 
 def test_a_worker_refused_a_secretarys_page_and_action(org, as_user):
     client = as_user(org.worker_a)
-    for url in (reverse("residents:reveals"), reverse("audit:log")):
+    for url, who in ((reverse("residents:reveals"), "书记"), (reverse("audit:log"), "书记和街道干部")):
         said = _refusal(client.get(url, headers=ZH))
-        assert said == "403 您的角色不能打开此页面 此页面仅限书记。 如有需要，请联系书记。 返回首页", url
+        assert said == f"403 您的角色不能打开此页面 此页面仅限{who}。 如有需要，请联系书记。 返回首页", url
     # The committee's WeCom robot: its page, and a save posted to it, are the secretary's.
     wecom = reverse("notifications:wecom", args=[org.a.pk])
     assert "此页面仅限书记。" in _refusal(client.get(wecom, headers=ZH))

@@ -6,10 +6,20 @@ import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
+from common.masking import mask_id_number
 from residents.models import Resident
-from tests.imports.helpers import FULL_EXPORT_REASON, HEADERS, csv_bytes, export_registry, person, rows_for
+from tests.imports.helpers import (
+    FULL_EXPORT_REASON,
+    HEADERS,
+    csv_bytes,
+    export_registry,
+    message,
+    person,
+    rows_for,
+)
 from tests.imports.test_commit import _snapshot
 
 
@@ -212,8 +222,9 @@ def test_the_registry_export_is_written_as_inline_strings_the_import_reads(regis
 
 
 def test_the_birth_date_is_a_date_cell(registry, org, as_user):
-    """Written as a date (sorted, filtered and shown as a date by Excel and WPS), not as text."""
-    _, sheet = _sheet(as_user(org.secretary_a).get(reverse("imports:export")))
+    """Written as a date (sorted, filtered and shown as a date by Excel and WPS), not as text: in full
+    only beside full ID numbers (a masked export gives the year, test_the_masked_export_...)."""
+    _, sheet = _sheet(export_registry(as_user(org.secretary_a), full=True))
     column = HEADERS.index("出生日期")
     by_name = {row[4].value: row[column] for row in sheet.iter_rows(min_row=2)}
     cell = by_name["居民0"]
@@ -249,9 +260,13 @@ def test_birth_dates_at_the_edges_of_excels_calendar_import_back_as_nothing_chan
     sheet = load_workbook(io.BytesIO(data)).worksheets[0]
     column = HEADERS.index("出生日期")
     cells = {row[4].value: row[column] for row in sheet.iter_rows(min_row=2)}
-    assert [cells[f"居民{n}"].value for n in range(3)] == ["0001-01-01", "1890-01-01", "1900-02-28"]
-    assert cells["居民3"].is_date and cells["居民3"].value.date() == datetime.date(1900, 3, 1)
-    assert cells["居民5"].is_date and cells["居民5"].value.date() == today
+    if full:
+        assert [cells[f"居民{n}"].value for n in range(3)] == ["0001-01-01", "1890-01-01", "1900-02-28"]
+        assert cells["居民3"].is_date and cells["居民3"].value.date() == datetime.date(1900, 3, 1)
+        assert cells["居民5"].is_date and cells["居民5"].value.date() == today
+    else:  # the year alone, which imports back as "keep what is recorded"
+        years = ["0001", "1890", "1900", "1900", "1904", f"{today.year}"]
+        assert [cells[f"居民{n}"].value for n in range(6)] == [f"{year}-**-**" for year in years]
 
     report = load(org.a, "export.xlsx", data, commit=True)
     assert report.ok, report.errors
@@ -282,3 +297,25 @@ def test_a_resident_who_moved_out_or_died_says_so_and_still_imports_back_unchang
     assert said["居民3"] == "2026-11-28 去世" and said["居民4"] is None
     report = load(org.a, "export.xlsx", data, commit=True)
     assert report.ok and report.residents.unchanged == len(registry), report.errors
+
+
+def test_the_masked_export_gives_the_birth_year_only(registry, org, as_user, load):
+    """Review 9, finding 1: the masked file goes to the street, and its "3101**********3830" beside
+    "1990-04-08" gave the ID number away (digits 7-14 are the birth date). Its year imports back as
+    "keep what is recorded"; a year that is not the recorded one is refused, not written."""
+    data = b"".join(as_user(org.secretary_a).get(reverse("imports:export")).streaming_content)
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    column = HEADERS.index("出生日期")
+    by_name = {row[4]: row[column] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    born = registry[0]["出生日期"]
+    assert by_name["居民0"] == f"{born[:4]}-**-**"
+    assert born not in str(list(sheet.values)) and by_name["无证居民"] is None
+
+    rows = [person(0, 身份证号=mask_id_number(registry[0]["身份证号"]), 出生日期="1951-**-**")]
+    report = load(org.a, "r.csv", csv_bytes(rows))
+    with translation.override("zh-hans"):
+        said = [(e["column"], message(e)) for e in report.errors]
+    assert said == [("出生日期", "此出生日期已打码，且与登记的不符，请填写完整日期。")]
+    rows = [person(0, 身份证号=mask_id_number(registry[0]["身份证号"]), 出生日期=f"{born[:4]}-**-**")]
+    report = load(org.a, "r.csv", csv_bytes(rows), commit=True)
+    assert report.ok and report.residents.unchanged == 1 and report.changes == [], report.errors

@@ -185,20 +185,37 @@ def test_a_month_at_the_end_of_the_calendar_is_refused_not_a_500(org, as_user, n
         assert ("1900" in field) != ("2999" in field), field  # one bound, not both
 
 
-def test_visits_to_residents_in_sensitive_categories_are_left_out_for_the_officer(org, month, as_user):
+def test_the_officer_gets_each_committees_visit_counts_not_the_care_roster(org, month, as_user):
+    """Review 9, finding 2: the street officer, refused the care roster, got it from the 走访 sheet:
+    each roster resident's name, room and health notes ("血压偏高"). The officer gets each committee's
+    counts, a sensitive category's visits counted too (counts name no one); the worker, who may open
+    the roster, gets each visit."""
     from residents.models import CareCategory
 
     dibao = CareCategory.objects.create(code="t-dibao", name="低保", name_en="Dibao", sensitive=True)
     person = h.resident(org.a, "低保户甲", phone="13600000000", room="909")
     person.care_categories.add(dibao)
-    h.visit(person, on=month + dt.timedelta(days=5), by=org.worker_a)
-    for persona, expected in (("officer", False), ("worker_a", True)):
-        workbook = _workbook(
-            as_user(getattr(org, persona)).get(reverse("reports:ledger"), {"month": f"{month:%Y-%m}"})
-        )
-        names = {row[2] for row in workbook["走访"].iter_rows(min_row=2, values_only=True)}
-        assert ("低保户甲" in names) is expected, persona
-        assert "王建华" in names
+    visit = h.visit(person, on=month + dt.timedelta(days=5), by=org.worker_a)
+    visit.findings, visit.follow_up_needed = "血压偏高，已提醒按时服药。", True
+    visit.save()
+    query = {"month": f"{month:%Y-%m}"}
+    workbook = _workbook(as_user(org.officer).get(reverse("reports:ledger"), query))
+    rows = list(workbook["走访"].iter_rows(values_only=True))
+    assert rows[0][0] == (
+        "每次走访都写明关爱名册上的居民和走访情况，仅限书记和居委干部查看。此处为各居委会的走访次数。"
+    )
+    assert rows[1:] == [
+        ("居委会", "方式", "走访次数", "走访居民数", "需跟进"),
+        ("定海居民区", "上门走访", 2, 2, 1),
+    ]
+    text = "\n".join(str(value) for row in rows for value in row)
+    for secret in ("低保户甲", "王建华", "909", "血压偏高", "身体尚可"):
+        assert secret not in text, secret
+
+    workbook = _workbook(as_user(org.worker_a).get(reverse("reports:ledger"), query))
+    rows = list(workbook["走访"].iter_rows(min_row=2, values_only=True))
+    assert {row[2] for row in rows} == {"王建华", "低保户甲"}
+    assert "血压偏高，已提醒按时服药。" in {row[7] for row in rows}
 
 
 def test_a_ledger_too_large_for_one_file_goes_back_to_the_reports_page(org, month, as_user, settings):
@@ -284,3 +301,27 @@ def test_a_reopened_cases_call_reads_as_the_earlier_rounds(org, month, as_user):
     (row,) = [r for r in rows if r[0] == reopened.number]
     assert row[12] == "上次回访：满意"
     assert [r[12] for r in rows[1:] if r[0] != reopened.number and r[12]] == ["满意"]  # called, not reopened
+
+
+# The session, the user's scope, the month's cases and their sheets, and the visit counts: one query
+# for the counts however many visits the month had.
+QUERIES_FOR_THE_OFFICERS_LEDGER = 11
+
+
+@pytest.mark.parametrize("visits", [1, 25])
+def test_the_officers_visit_counts_take_the_same_queries_at_few_and_many_visits(org, month, as_user, visits):
+    """One aggregate for the counts sheet, whatever the month's visits: the street's 753 visits were
+    753 rows; they are now a few rows a committee, from one query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = h.resident(org.b, "居民乙", room="303")
+    for day in range(visits):
+        h.visit(person, on=month + dt.timedelta(days=day % 27), by=org.worker_b)
+    client = as_user(org.officer)
+    client.get(reverse("reports:ledger"), {"month": f"{month:%Y-%m}"})  # warm the session's reads
+    with CaptureQueriesContext(connection) as queries:
+        workbook = _workbook(client.get(reverse("reports:ledger"), {"month": f"{month:%Y-%m}"}))
+    counted = list(workbook["走访"].iter_rows(min_row=3, values_only=True))
+    assert ("波阳居民区", "上门走访", visits, 1, 0) in counted
+    assert len(queries) == QUERIES_FOR_THE_OFFICERS_LEDGER, [q["sql"][:80] for q in queries]
