@@ -53,8 +53,8 @@ def test_secretary_uploads_previews_and_commits(device, request, org, tmp_path):
     assert Resident.all_objects.count() == 0
 
     page.get_by_role("button", name="确认导入").click()
-    expect(page.locator(".messages")).to_contain_text("导入成功")
-    expect(page.locator(".import-verdict.good")).to_contain_text("已将 20 行写入登记册")
+    expect(page.locator(".messages")).to_contain_text("已导入。居民：新增 20 位")
+    expect(page.locator(".import-verdict.good")).to_contain_text("居民：新增 20 位，更新 0 位")
     screenshot(page, f"import-committed-{device}")
     assert Resident.all_objects.filter(committee=org.a).count() == 20
 
