@@ -108,8 +108,25 @@ def _import(p: dict) -> str:
             return _("%(file)s has been checked: %(rows)s rows, ready to commit.") % values
         case "bad_rows":
             return _("%(file)s has been checked: %(bad)s bad rows, so nothing can be written yet.") % values
+        case "committed" if "updated" in p:  # what was written, not the rows read (told since 2026-12)
+            values.update(created=p.get("created", 0), updated=p["updated"], unchanged=p.get("unchanged", 0))
+            return (
+                _(
+                    "%(file)s was imported: %(created)s new residents, %(updated)s updated, "
+                    "%(unchanged)s unchanged."
+                )
+                % values
+            )
         case "committed":
             return _("%(file)s was imported: %(rows)s rows are in the registry.") % values
+        case "refreshed":
+            return (
+                _(
+                    "%(file)s was not imported: the registry changed after its preview, so nothing was "
+                    "written. Check the new preview and commit again."
+                )
+                % values
+            )
         case "rejected":
             return _("%(file)s cannot be imported.") % values
         case _:

@@ -232,6 +232,8 @@ def notify_import(run) -> Notification | None:
         S.REJECTED: "rejected",
         S.FAILED: "failed",
     }.get(run.status)
+    if outcome == "checked" and run.committed_by_id and (run.changes or {}).get("refreshed"):
+        outcome = "refreshed"  # a commit refused because the registry changed since the preview
     if outcome is None:
         return None
     # Whoever clicked Commit hears how their commit ended (also when it found new bad rows and the
@@ -250,6 +252,7 @@ def notify_import(run) -> Notification | None:
         file=run.original_name[:80],
         rows=int(run.counts.get("rows", 0)),
         bad=int(run.counts.get("bad_rows", 0)),
+        **({k: int(v) for k, v in run.counts.get("residents", {}).items()} if outcome == "committed" else {}),
     )
     # By e-mail and to the committee's group too, like every notification (a message already made
     # for this outcome is not made again: the delivery's key).

@@ -114,7 +114,15 @@ def write_template() -> XlsxWriter:
         for line in (
             _("One row per resident. The first sheet is imported; the example row is skipped."),
             _("Residents are matched by ID number; without one, by name within the household."),
-            _("An empty cell keeps what is recorded; the import never deletes anything."),
+            _(
+                "An empty cell keeps what is recorded; the import never deletes a resident, household or "
+                "building."
+            ),
+            _(
+                "Care categories are added to those recorded, never replaced: a resident keeps every "
+                "category the cell leaves out. To take one off, write it with a minus sign (-独居老人), "
+                "or change it on the resident's page."
+            ),
         ):
             guide.append([line])
         writer.sheet(

@@ -12,7 +12,7 @@ when shown (`shown`); personal numbers are stored masked, as every page shows th
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from common.masking import mask_id_number, mask_numbers_in_text, mask_phone
 from residents.addresses import household_address
@@ -86,7 +86,17 @@ def resident_change(
         if field == "care_categories":
             if care is not None:
                 old, new = care
-                fields.append([field, care_names(categories, old), care_names(categories, new)])
+                # What is added and what is taken off, named: "A → B" alone reads too easily as
+                # "adds B" in a long list.
+                fields.append(
+                    [
+                        field,
+                        care_names(categories, old),
+                        care_names(categories, new),
+                        care_names(categories, new - old) if new - old else None,
+                        care_names(categories, old - new) if old - new else None,
+                    ]
+                )
         elif field in changes:
             fields.append([field, _stored(field, getattr(resident, field)), _stored(field, changes[field])])
     entry = {
@@ -133,10 +143,34 @@ def _shown_value(field: str, value) -> str:
 
 def shown(entry: dict) -> dict:
     """An entry as the page shows it: each field's column name and values in the reader's language."""
-    return {
-        **entry,
-        "fields": [
-            {"label": _label(field), "old": _shown_value(field, old), "new": _shown_value(field, new)}
-            for field, old, new in entry.get("fields", [])
-        ],
-    }
+    fields = []
+    for field, old, new, *care in entry.get("fields", []):
+        shown_field = {
+            "label": _label(field),
+            "old": _shown_value(field, old),
+            "new": _shown_value(field, new),
+        }
+        if care:  # the care categories added and taken off (a run kept before they were lists none)
+            added, removed = care
+            shown_field["added"] = _shown_value(field, added) if added else ""
+            shown_field["removed"] = _shown_value(field, removed) if removed else ""
+        fields.append(shown_field)
+    return {**entry, "fields": fields}
+
+
+def written(counts: dict) -> str:
+    """What a committed run wrote, in the reader's language: the residents added and updated, and
+    those the file left as recorded (not "1,949 rows written" when 2 residents changed)."""
+    residents = counts.get("residents", {})
+    words = gettext(
+        "Residents: %(created)d new, %(updated)d updated, %(unchanged)d already as recorded and left "
+        "unchanged."
+    ) % {key: int(residents.get(key, 0)) for key in ("created", "updated", "unchanged")}
+    buildings = int(counts.get("buildings", {}).get("created", 0))
+    households = int(counts.get("households", {}).get("created", 0))
+    if buildings or households:
+        words += " " + gettext("New buildings: %(buildings)d; new households: %(households)d.") % {
+            "buildings": buildings,
+            "households": households,
+        }
+    return words

@@ -34,6 +34,9 @@ from residents.validators import (
 
 GENDER_WORDS = {"男": "M", "女": "F", "m": "M", "f": "F", "male": "M", "female": "F"}
 CARE_SEPARATORS = re.compile(r"[、,，;；/|\n]+")
+# A care category written with a minus sign in front (-独居老人, －独居老人) is taken off the resident:
+# the one way a file removes a category. Every other category in the cell is added to those recorded.
+CARE_REMOVAL = re.compile(r"^[-－−–—]\s*")
 # A name or notes past the column's limit (the registry form's: common/lengths.py), with the length.
 TOO_LONG = _("Too long: at most %(max)d characters, this has %(length)d.")
 SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")  # 3.10109E+17: how Excel shows a long number
@@ -211,21 +214,37 @@ class Cleaner:
             row.residency_status = self._choice(row, "residency_status", self._statuses)
 
         if v.get("care_categories"):
-            row.care = set()
-            for word in CARE_SEPARATORS.split(v["care_categories"]):
-                word = word.strip()
-                if not word:
-                    continue
-                pk = self._care_lookup.get(_word(word))
-                if pk is None:
-                    row.error(
-                        "care_categories",
-                        _("Unknown care category “%(value)s”. Use one of: %(choices)s."),
-                        value=word,
-                        choices=self._care_names,
-                    )
-                else:
-                    row.care.add(pk)
+            self._care(row, v["care_categories"])
+
+    def _care(self, row: Row, cell: str) -> None:
+        """The care categories the cell adds (row.care) and those it marks for removal with a minus
+        sign (row.care_removed). A category is never dropped because a cell leaves it out: a street's
+        list of 低保 households must not take 独居老人 off anyone."""
+        row.care = set()
+        for word in CARE_SEPARATORS.split(cell):
+            word = word.strip()
+            removal = CARE_REMOVAL.match(word)
+            if removal:
+                word = word[removal.end() :]
+            if not word:
+                continue
+            pk = self._care_lookup.get(_word(word))
+            if pk is None:
+                row.error(
+                    "care_categories",
+                    _("Unknown care category “%(value)s”. Use one of: %(choices)s."),
+                    value=word,
+                    choices=self._care_names,
+                )
+            elif removal:
+                row.care_removed.add(pk)
+            else:
+                row.care.add(pk)
+        if row.care & row.care_removed:
+            row.error(
+                "care_categories",
+                _("The cell both adds and removes the same care category; keep one."),
+            )
 
     def _choice(self, row: Row, key: str, lookup: dict[str, str]) -> str:
         """The code of the choice written in the cell, or "" with the row's error."""

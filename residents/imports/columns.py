@@ -84,7 +84,10 @@ COLUMNS: tuple[Column, ...] = (
         "Care categories",
         ("重点关爱类别", "关爱对象类别", "care category"),
         False,
-        gettext_lazy("Several separated by 、 or commas."),
+        gettext_lazy(
+            "Several separated by 、 or commas. Added to those recorded; to take one off, write it with a "
+            "minus sign: -独居老人."
+        ),
     ),
     Column("notes", "备注", "Notes", ("说明", "note"), False, "", NOTE_MAX),  # the registry form's limit
 )
@@ -156,10 +159,15 @@ def map_headers(headers: list) -> Mapping:
         index[key] = i
     missing = [c.header for c in REQUIRED if c.key not in index]
     if missing:
-        raise FileProblem(
-            gettext_lazy(
-                "The first row must hold the column headers; these required columns are missing: %(columns)s."
-            ),
-            columns="、".join(missing),
-        )
+        raise MissingColumns(missing, found=len(index))
     return Mapping(index=index, headers=texts)
+
+
+class MissingColumns(Exception):
+    """A row that is not the column headers: it lacks required columns (a title above them, perhaps).
+    The importer looks on (importer.Importer._find_headers) and says the closest row's if none is."""
+
+    def __init__(self, missing: list[str], *, found: int) -> None:
+        self.missing = missing
+        self.found = found  # the columns it does name: the most of them is the likeliest header row
+        super().__init__("、".join(missing))

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from committee.models import Committee
 from residents import validators
-from residents.addresses import clean_lane, clean_number, clean_room, room_in
-from residents.imports.changes import MAX_CHANGES_KEPT, household_change
+from residents.addresses import building_address, clean_lane, clean_number, clean_room, room_in
+from residents.imports.changes import MAX_CHANGES_KEPT, address, household_change
 from residents.imports.columns import COLUMN_BY_KEY
-from residents.imports.plans import BuildingState, HouseholdState, Report, Row
+from residents.imports.plans import MAX_WARNINGS_KEPT, BuildingState, HouseholdState, Report, Row
 from residents.models import Building, Household
 
 
@@ -93,18 +93,32 @@ class Households:
     def count(self, report: Report) -> None:
         """The buildings and households of the file's good rows, created, updated or unchanged (each
         updated household listed among the changes, with its housing type before and after)."""
-        buildings_in_file = {id(h.building): h.building for h in self._households.values() if h.in_file}
-        for building in buildings_in_file.values():
+        buildings_in_file: dict[int, tuple[BuildingState, int]] = {}
+        for h in self._households.values():
+            if h.in_file:
+                first = buildings_in_file.get(id(h.building), (h.building, h.first_row))[1]
+                buildings_in_file[id(h.building)] = (h.building, min(first, h.first_row))
+        for building, first_row in sorted(buildings_in_file.values(), key=lambda b: b[1]):
             if building.pk is None or building.created:
                 report.buildings.created += 1
+                if len(report.new_buildings) < MAX_WARNINGS_KEPT:
+                    written = building_address(building.road, building.lane, building.number)
+                    report.new_buildings.append({"row": first_row, "address": written})
             else:
                 report.buildings.unchanged += 1
-        for household in self._households.values():
+        for household in sorted(self._households.values(), key=lambda h: h.first_row):
             if not household.in_file:
                 continue
             if household.original_housing_type is None:
                 report.households.created += 1
-            elif household.housing_type != household.original_housing_type:
+                if len(report.new_households) < MAX_WARNINGS_KEPT:
+                    report.new_households.append({"row": household.first_row, "address": address(household)})
+                continue
+            # The housing type the preview replaces is the one the commit must find (the plan's basis).
+            report.note_basis(
+                "household", household.pk, household.original_housing_type, household.housing_type
+            )
+            if household.housing_type != household.original_housing_type:
                 report.households.updated += 1
                 if len(report.household_changes) < MAX_CHANGES_KEPT:
                     report.household_changes.append(household_change(household))

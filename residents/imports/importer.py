@@ -22,7 +22,7 @@ from committee.models import Committee
 from common.masking import mask_id_number, mask_numbers_in_text, mask_phone
 from residents.imports import reading
 from residents.imports.cleaning import Cleaner, check_excel_numbers
-from residents.imports.columns import COLUMN_BY_KEY, EXAMPLE_ROW, map_headers
+from residents.imports.columns import COLUMN_BY_KEY, EXAMPLE_ROW, Mapping, MissingColumns, map_headers
 from residents.imports.households import Households
 from residents.imports.matching import Matcher
 from residents.imports.plans import Report, Row
@@ -33,6 +33,7 @@ from residents.models import CareCategory
 BATCH_SIZE = 1000
 ANALYZE_AFTER = 5000  # new residents in one commit (see writer.analyze_registry)
 MAX_ERRORS_KEPT = 1000  # a file with more bad rows reports the first thousand and the total
+HEADER_SEARCH_ROWS = 10  # rows (that hold anything) looked through for the column headers
 
 
 # Columns of numbers and codes, read with full-width forms folded; names and notes stay as written.
@@ -55,8 +56,12 @@ class Importer:
         user=None,
         reason: str = "",
         progress: Callable[[int], None] | None = None,
+        basis: str | None = None,
     ) -> None:
         self.committee = committee
+        # The commit's: the basis of the plan the secretary previewed (Report.basis), which it must
+        # find again; None writes without one (the tests' direct commits).
+        self.expected_basis = basis
         self.progress = progress  # told the rows done after each batch (the worker's progress bar)
         self.commit = commit
         self.batch_size = batch_size or BATCH_SIZE
@@ -75,6 +80,7 @@ class Importer:
             categories=categories,
             created_pks=self.writer.created_pks,
             today=today,
+            lock=commit,
         )
         self._writing = commit
         self.column_names: dict[str, str] = {}
@@ -90,6 +96,11 @@ class Importer:
                 self._run(path, kind)
                 if not self.report.ok:
                     raise _Rollback
+                if self.expected_basis is not None and self.report.basis != self.expected_basis:
+                    # The registry changed since the preview: what it showed is not what would be
+                    # written. Nothing is; the run is previewed again (runs.commit_import).
+                    self.report.stale = True
+                    raise _Rollback
                 if self.report.residents.created >= ANALYZE_AFTER:
                     # robust: a failed ANALYZE must not stop the callbacks after it (the upload's deletion).
                     transaction.on_commit(analyze_registry, robust=True)
@@ -99,13 +110,7 @@ class Importer:
 
     def _run(self, path: Path, kind: str) -> None:
         rows = read_rows(path, kind)
-        headers: list = []
-        for _number, headers in rows:
-            if any(cell_text(v) for v in headers):
-                break
-        else:
-            raise FileProblem(_("The file is empty."))
-        mapping = map_headers(headers)
+        mapping = self._find_headers(rows)
         self.report.mapping = mapping.as_list()
         self.column_names = {key: mapping.headers[i] for key, i in mapping.index.items()}
         self.households.load()
@@ -135,6 +140,44 @@ class Importer:
             raise FileProblem(_("The file has headers but no rows of data."))
         self.matcher.finish()
         self.households.count(self.report)
+        self.report.seal_basis()
+
+    def _find_headers(self, rows) -> Mapping:
+        """The row of column headers: the first row that names every required column, among the first
+        HEADER_SEARCH_ROWS rows that hold anything. A roster usually has its title above the headers
+        ("定海居民区居民花名册（2026年12月）"), perhaps a blank line: those rows are skipped and said.
+        Rows is left at the first row after the headers."""
+        closest: tuple[int, MissingColumns] | None = None
+        seen = []
+        for number, cells in rows:
+            texts = [cell_text(v) for v in cells]
+            if not any(texts):
+                continue
+            try:
+                mapping = map_headers(cells)
+            except MissingColumns as problem:
+                if closest is None or problem.found > closest[1].found:
+                    closest = (number, problem)
+                text = mask_numbers_in_text(" ".join(t for t in texts if t))
+                seen.append({"row": number, "text": text[:60]})
+                if len(seen) >= HEADER_SEARCH_ROWS:
+                    break
+                continue
+            self.report.skipped_rows = seen
+            return mapping
+        if closest is None:
+            raise FileProblem(_("The file is empty."))
+        number, problem = closest
+        raise FileProblem(
+            _(
+                "No row of column headers was found in the first %(rows)d rows. Row %(row)d comes "
+                "closest, but these required columns are missing: %(columns)s. Put the headers of the "
+                "template in one row (a title above them may stay)."
+            ),
+            rows=HEADER_SEARCH_ROWS,
+            row=number,
+            columns="、".join(problem.missing),
+        )
 
     @staticmethod
     def _is_example(values: dict[str, str]) -> bool:
@@ -194,6 +237,9 @@ def run_import(
     user=None,
     reason: str = "",
     progress: Callable[[int], None] | None = None,
+    basis: str | None = None,
 ) -> Report:
-    """Preview (commit=False) or commit one file for one committee. FileProblem for a bad file."""
-    return Importer(committee, commit=commit, user=user, reason=reason, progress=progress).run(path, kind)
+    """Preview (commit=False) or commit one file for one committee. FileProblem for a bad file.
+    `basis`: the commit's of the preview's plan (Report.basis): a plan made otherwise is not written."""
+    importer = Importer(committee, commit=commit, user=user, reason=reason, progress=progress, basis=basis)
+    return importer.run(path, kind)

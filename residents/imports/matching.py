@@ -30,13 +30,28 @@ from common.masking import mask_birth_date, mask_id_number, mask_numbers_in_text
 from residents.imports import changes as change_list
 from residents.imports import problems
 from residents.imports.households import Households
-from residents.imports.plans import Plan, Report, Row
+from residents.imports.plans import HouseholdState, Plan, Report, Row
 from residents.imports.warnings import RowChecks
 from residents.models import CareCategory, Resident
 
 HEAD = Resident.Relation.HEAD
 NEW_RESIDENT_RELATION = Resident._meta.get_field("relation_to_head").default  # a new row without one
 BORN_AFTER_ARCHIVED = _("The birth date cannot be later than the day they moved out or died (%(day)s).")
+
+
+def household_key(household: HouseholdState) -> tuple:
+    """A row's household as the plan's basis names it: its address, and whether it (and its
+    building) was in the registry when the run began (a household or building this run adds has no
+    pk in the preview, and one only once its batch is written in the commit)."""
+    building = household.building
+    return (
+        building.road,
+        building.lane,
+        building.number,
+        household.room,
+        household.original_housing_type is not None,
+        building.pk is not None and not building.created,
+    )
 
 
 def same_name(a: str, b: str) -> bool:
@@ -62,8 +77,10 @@ class Matcher:
         categories: list[CareCategory],
         created_pks: set[int],
         today: datetime.date,
+        lock: bool = False,
     ) -> None:
         self.committee = committee
+        self.lock = lock  # the commit's: the residents it changes are locked (_lock_changing)
         self.report = report
         self.residents = report.residents  # the report's residents created, updated, unchanged
         self.households = households
@@ -207,11 +224,30 @@ class Matcher:
                     )
                     continue
             plans.append(self._plan(row, resident, care.get(resident.pk, set()) if resident else set()))
+        if self.lock:
+            self._lock_changing(plans)
         return plans
+
+    def _lock_changing(self, plans: list[Plan]) -> None:
+        """In the commit: lock the residents this batch changes, until the commit ends, and check that
+        nobody saved them since they were read. An edit saved meanwhile makes the plan's basis differ
+        from the preview's (nothing is written, the run is previewed again); one saved later waits for
+        the commit, then finds the resident changed (services.resident_save's version). Only those
+        written are locked: a re-import of 100,000 unchanged residents locks none."""
+        read = {
+            p.resident.pk: p.resident.version for p in plans if p.resident and (p.values or p.care_changed)
+        }
+        if not read:
+            return
+        now = Resident.all_objects.select_for_update().filter(pk__in=list(read)).values_list("pk", "version")
+        for pk, version in now:
+            if version != read[pk]:
+                self.report.note_basis("saved meanwhile", pk)
 
     def _plan(self, row: Row, resident: Resident | None, care: set[int]) -> Plan:
         household = row.household
         household.in_file = True  # counted among the households (and buildings) of good rows
+        household.first_row = household.first_row or row.number
         v = row.values
         wanted = {
             "name": v["name"],
@@ -225,6 +261,7 @@ class Matcher:
         }
         if resident is None:
             self.residents.created += 1
+            self.report.note_basis(row.number, None, household_key(household))
             values = {k: value for k, value in wanted.items() if value not in ("", None)}
             if not values.get("id_number"):
                 values["id_number"] = None
@@ -249,7 +286,19 @@ class Matcher:
         moved = resident.household_id != household.pk
         if moved:  # maybe to a household this run creates
             changes["household_id"] = None
-        care_changed = row.care is not None and row.care != care
+        # A cell's categories are added to those recorded; only those it marks "-" are taken off.
+        kept_care = care if row.care is None else (care | row.care) - row.care_removed
+        care_changed = kept_care != care
+        if care - kept_care:
+            self.report.care_removed += 1
+        self.report.note_basis(
+            row.number,
+            resident.pk,
+            household_key(household),
+            sorted((key, getattr(resident, key), value) for key, value in changes.items()),
+            sorted(care),
+            sorted(kept_care),
+        )
         entry = None
         if changes or care_changed:
             self.residents.updated += 1
@@ -258,7 +307,7 @@ class Matcher:
                     row.number,
                     resident,
                     changes,
-                    care=(care, row.care) if care_changed else None,
+                    care=(care, kept_care) if care_changed else None,
                     categories=self.categories,
                     moved=(self._address(resident.household_id), change_list.address(household))
                     if moved
@@ -273,7 +322,7 @@ class Matcher:
             self._ends_up[resident.pk] = (household.pk, relation)
             if resident.relation_to_head == HEAD and not resident.archived:
                 self._heads_leaving.setdefault(resident.household_id, []).append((resident, row, entry))
-        return Plan(row, resident, changes, row.care if care_changed else set(), care_changed=care_changed)
+        return Plan(row, resident, changes, kept_care if care_changed else set(), care_changed=care_changed)
 
     def _address(self, household_pk: int) -> str:
         household = self.households.by_pk.get(household_pk)

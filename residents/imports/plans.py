@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.crypto import salted_hmac
+
 from residents.imports import problems
 from residents.models import Resident
 
@@ -49,6 +51,30 @@ class Report:
     # age contradicts. Each names its row; the first MAX_CHANGES_KEPT are kept, all are counted.
     warnings: list[dict] = field(default_factory=list)
     warning_count: int = 0
+    care_removed: int = 0  # residents a "-" in the care categories' cell takes a category off
+    # The buildings and households the import would add, by address with the first row naming each
+    # (the first MAX_WARNINGS_KEPT; counted in full among the buildings and households): a typo in a
+    # house number adds a building, the rarest change of a monthly import and the one to spot.
+    new_buildings: list[dict] = field(default_factory=list)
+    new_households: list[dict] = field(default_factory=list)
+    # Rows above the column headers (a roster's title, "定海居民区居民花名册"): skipped, and said.
+    skipped_rows: list[dict] = field(default_factory=list)
+    # What the plan was made from (see basis_of): the commit refuses to write a plan the registry has
+    # changed under since the preview (runs.commit_import).
+    basis: str = ""
+    stale: bool = False
+
+    def __post_init__(self) -> None:
+        self._basis = salted_hmac("residents.imports.basis", "", algorithm="sha256")
+
+    def note_basis(self, *parts) -> None:
+        """One row's plan as the registry made it: its resident, address and each change with the
+        value it replaces. The commit makes the plan again under its lock and must find the same
+        (runs.commit_import); keyed with the site's secret, so that the kept digest tells nothing."""
+        self._basis.update(repr(parts).encode() + b"\x1e")
+
+    def seal_basis(self) -> None:
+        self.basis = self._basis.hexdigest()
 
     def warn(self, message, **params) -> None:
         """A warning about a row: the message and its parameters, the row's number among them."""
@@ -74,6 +100,7 @@ class Report:
             "residents": self.residents.as_dict(),
             "bad_rows": self.bad_rows,
             "error_count": self.error_count,
+            "care_removed": self.care_removed,
         }
 
     def changes_kept(self) -> dict:
@@ -84,6 +111,10 @@ class Report:
             "without_head": self.without_head,
             "warnings": sorted(self.warnings, key=lambda w: w["row"]),
             "warning_count": self.warning_count,
+            "new_buildings": self.new_buildings,
+            "new_households": self.new_households,
+            "skipped_rows": self.skipped_rows,
+            "basis": self.basis,
         }
 
 
@@ -107,6 +138,7 @@ class HouseholdState:
     housing_type_row: int = 0
     written_housing_type: str = ""
     in_file: bool = False
+    first_row: int = 0  # the first good row at this address (the preview names a new household by it)
 
 
 @dataclass
@@ -124,7 +156,8 @@ class Row:
     phone_masked: str = ""
     relation_to_head: str = ""  # the choice's code
     residency_status: str = ""  # the choice's code
-    care: set[int] | None = None
+    care: set[int] | None = None  # the care categories the cell adds (None: an empty cell)
+    care_removed: set[int] = field(default_factory=set)  # and those it marks "-" for removal
     errors: list[tuple[str, str, dict]] = field(default_factory=list)  # (column key, msgid, params)
 
     def error(self, column_key: str, message, **params) -> None:

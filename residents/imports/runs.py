@@ -215,6 +215,7 @@ def commit_import(
             if not run.stored_name or not path.exists():
                 raise FileProblem(_("The uploaded file is no longer kept; upload it again."))
             reason = f"import #{run.pk}: {run.original_name}"[:100]
+            previewed = run.changes or {}
             report = run_import(
                 run.committee,
                 path,
@@ -223,6 +224,9 @@ def commit_import(
                 user=user or run.created_by,
                 reason=reason,
                 progress=progress,
+                # The plan the secretary read: a plan the registry changed since (another import, a
+                # worker's edit) is not written over it. A run kept without one is previewed again.
+                basis=previewed.get("basis", ""),
             )
         except FileProblem as problem:
             run.status = S.REJECTED
@@ -233,15 +237,42 @@ def commit_import(
         _keep_report(run, report)
         run.phase = ""
         run.rows_done = run.rows_total = report.rows
-        if report.ok:
+        if report.ok and not report.stale:
             run.status = S.COMMITTED
             run.committed_at = timezone.now()
             run.stored_name = ""
             transaction.on_commit(lambda: path.unlink(missing_ok=True))
         else:
-            run.status = S.PREVIEWED  # the registry changed since the preview: its new bad rows are shown
+            # The registry changed since the preview: nothing was written, and the run is previewed
+            # again, as it is now: its new bad rows, or (stale) the changes now planned, with the rows
+            # whose plan changed named, to be read and committed again.
+            run.status = S.PREVIEWED
+            if report.stale:
+                run.changes["refreshed"] = refreshed_rows(previewed, run.changes)
         run.save()
     return report
+
+
+REFRESHED_ROWS_NAMED = 20
+
+
+def refreshed_rows(before: dict, after: dict) -> dict:
+    """The listed residents whose planned change differs between the preview and the plan made at
+    the commit (a change that appeared, went or now starts from another value): the first few, named,
+    and how many. Their numbers are masked as the list keeps them."""
+
+    def planned(kept: dict) -> dict[int, tuple]:
+        return {
+            e["row"]: (e.get("resident"), e.get("fields"), e.get("move")) for e in kept.get("residents", [])
+        }
+
+    old, new = planned(before), planned(after)
+    names = {e["row"]: e["name"] for kept in (before, after) for e in kept.get("residents", [])}
+    rows = sorted(row for row in old.keys() | new.keys() if old.get(row) != new.get(row))
+    return {
+        "rows": [{"row": row, "name": names[row]} for row in rows[:REFRESHED_ROWS_NAMED]],
+        "count": len(rows),
+    }
 
 
 # --- In the worker ------------------------------------------------------------------------------

@@ -126,6 +126,12 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         "without_head": [problems.text(warning) for warning in kept.get("without_head", [])],
         "warnings": [problems.text(warning) for warning in kept.get("warnings", [])],
         "warning_count": kept.get("warning_count", 0),
+        "new_buildings": kept.get("new_buildings", []),
+        "new_households": kept.get("new_households", []),
+        "skipped_rows": kept.get("skipped_rows", []),
+        "refreshed": kept.get("refreshed"),
+        "refreshed_words": REFRESHED,
+        "written": changes.written(run.counts) if run.status == ImportRun.Status.COMMITTED else "",
         **_progress_context(run),
     }
     return render(request, "residents/import/preview.html", ctx)
@@ -150,6 +156,12 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+REFRESHED = gettext_lazy(
+    "The registry changed after this preview, so nothing was written. The preview below is now up to "
+    "date: check it again, then commit."
+)
+
+
 @require_POST
 def commit(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_for_user(request, ImportRun.objects, Perm.IMPORT_REGISTRY, pk=pk)
@@ -170,8 +182,10 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("imports:preview", pk=run.pk)
     run.refresh_from_db()
-    if report is not None and report.ok:
-        messages.success(request, _("Imported: every row of the file is in the registry."))
+    if report is not None and report.stale:
+        messages.error(request, REFRESHED)
+    elif report is not None and report.ok:
+        messages.success(request, _("Imported. %(written)s") % {"written": changes.written(run.counts)})
     elif run.status == ImportRun.Status.PREVIEWED:
         messages.error(request, _("Nothing was written: the file has bad rows (listed below)."))
     return redirect("imports:preview", pk=run.pk)

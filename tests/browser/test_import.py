@@ -53,8 +53,8 @@ def test_secretary_uploads_previews_and_commits(device, request, org, tmp_path):
     assert Resident.all_objects.count() == 0
 
     page.get_by_role("button", name="确认导入").click()
-    expect(page.locator(".messages")).to_contain_text("导入成功")
-    expect(page.locator(".import-verdict.good")).to_contain_text("已将 20 行写入登记册")
+    expect(page.locator(".messages")).to_contain_text("已导入。居民：新增 20 位")
+    expect(page.locator(".import-verdict.good")).to_contain_text("居民：新增 20 位，更新 0 位")
     screenshot(page, f"import-committed-{device}")
     assert Resident.all_objects.filter(committee=org.a).count() == 20
 
@@ -160,3 +160,52 @@ def test_in_english_the_preview_says_what_changes_and_its_figures_fit(
     screenshot(page, f"import-history-en-{device}")
     assert errors == [], f"console errors (a CSP violation?): {errors}"
     context.close()
+
+
+def test_a_roster_with_a_title_row_names_its_new_building_and_the_care_it_adds(phone, org, tmp_path):
+    """The month's file: a title above the headings, a new resident at a house number that does not
+    exist yet, and 低保 added to a resident living alone. The preview says each, and the commit keeps
+    her 独居老人."""
+    import io
+
+    from openpyxl import Workbook
+
+    from tests.imports.helpers import HEADERS, person
+
+    errors: list[str] = []
+    watch_console(phone, errors)
+    first = tmp_path / "名单.csv"
+    first.write_bytes(csv_bytes(rows_for(8)))  # 居民0 and 居民7 live alone (独居老人)
+    login(phone, "secretary_a")
+    phone.goto("/residents/import/")
+    phone.locator("input[type=file]").set_input_files(str(first))
+    phone.get_by_role("button", name="上传并预览").click()
+    phone.get_by_role("button", name="确认导入").click()
+    expect(phone.locator(".import-verdict.good")).to_contain_text("居民：新增 8 位")
+
+    rows = rows_for(8)
+    rows[7]["关爱类别"] = "低保"
+    rows.append(person(30, 号="99", 姓名="郑先生"))
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["定海居民区居民花名册（2026年12月）"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append([row.get(h, "") for h in HEADERS])
+    out = io.BytesIO()
+    workbook.save(out)
+    month = tmp_path / "花名册.xlsx"
+    month.write_bytes(out.getvalue())
+    phone.goto("/residents/import/")
+    phone.locator("input[type=file]").set_input_files(str(month))
+    phone.get_by_role("button", name="上传并预览").click()
+    expect(phone.locator(".import-skipped")).to_contain_text("第1行 · 定海居民区居民花名册（2026年12月）")
+    expect(phone.locator(".import-places")).to_contain_text("定海路449弄99号")
+    expect(phone.locator(".import-changes")).to_contain_text("增加 低保")
+    screenshot(phone, "import-preview-title-new-building-phone")
+    phone.get_by_role("button", name="确认导入").click()
+    expect(phone.locator(".import-verdict.good")).to_contain_text("居民：新增 1 位，更新 1 位；另有 7 位")
+    codes = set(Resident.all_objects.get(name="居民7").care_categories.values_list("code", flat=True))
+    assert codes == {"elderly_alone", "dibao"}
+    assert not errors

@@ -171,10 +171,14 @@ def test_a_large_import_shows_its_progress_then_the_result(desktop, org, tmp_pat
     expect(progress).to_contain_text(re.compile(rf"已处理 [1-9]\d* / {ROWS} 行"), timeout=60_000)
     screenshot(page, "import-progress-writing")
     reports.seen()
-    expect(page.locator(".import-verdict.good")).to_contain_text(f"已将 {ROWS} 行写入登记册", timeout=90_000)
+    expect(page.locator(".import-verdict.good")).to_contain_text(
+        f"居民：新增 {ROWS} 位，更新 0 位", timeout=90_000
+    )
     worker.wait()
     page.goto("/notifications/")
-    expect(page.locator("main")).to_contain_text(f"全小区名单.xlsx 已导入：{ROWS} 行已写入登记册。")
+    expect(page.locator("main")).to_contain_text(
+        f"全小区名单.xlsx 已导入：新增 {ROWS} 位居民，更新 0 位，0 位未改动。"
+    )
 
     assert ImportRun.all_objects.get().status == "committed"
     assert Resident.all_objects.filter(committee=org.a).count() == ROWS

@@ -92,7 +92,7 @@ def test_the_worker_previews_then_commits_and_tells_whoever_started_it(
     run.refresh_from_db()
     assert run.status == S.COMMITTED and run.committed_by == org.secretary_a and not run.stored_name
     assert Resident.all_objects.filter(committee=org.a).count() == 45
-    assert _notes(org.secretary_a)[-1] == "大名单.xlsx 已导入：45 行已写入登记册。"
+    assert _notes(org.secretary_a)[-1] == "大名单.xlsx 已导入：新增 45 位居民，更新 0 位，0 位未改动。"
     notification = Notification.objects.filter(recipient=org.secretary_a).last()
     assert notification.url == reverse("imports:preview", args=[run.pk])
 

@@ -119,7 +119,7 @@ def test_a_file_refused_as_a_whole_says_why_in_the_readers_language(org, as_user
     chinese = _client(as_user, org, "zh-hans")
     headers_only = "姓名,备注\n王芳,\n".encode()
     page = chinese.post(reverse("imports:start"), {"file": SimpleUploadedFile("名单.csv", headers_only)}).text
-    assert "缺少以下必填列：路名、号、室" in page
+    assert "缺少以下必填列：路名、号、室" in page and "前 10 行中没有找到列标题行" in page
     run = ImportRun.all_objects.get()
     english = _preview(_client(as_user, org, "en"), run)
     assert "these required columns are missing: 路名、号、室" in english and "缺少" not in english

@@ -34,7 +34,7 @@ def test_upload_preview_and_commit(org, as_user, django_capture_on_commit_callba
     path = stored_path(run)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("imports:commit", args=[run.pk]), follow=True)
-    assert "导入成功" in response.text
+    assert "已导入。居民：新增 12 位，更新 0 位；另有 0 位与登记册一致，未改动。" in response.text
     run.refresh_from_db()
     assert run.status == "committed" and run.committed_at and not run.stored_name
     assert Resident.all_objects.filter(committee=org.a).count() == 12
