@@ -3,17 +3,24 @@
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.utils.translation import get_language, ngettext
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit import services as audit
 from cases.services import departure
+from committee import lockout
 from committee.models import Committee, District, DistrictOfficer, Membership, Street, StreetOfficer, User
 from common.admin_masking import MaskedNumbersAdmin
 
@@ -135,12 +142,15 @@ class NeedleUserAdmin(MaskedNumbersAdmin, UserAdmin):
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("full_name", "phone", "email")}),
         (_("Permissions"), {"fields": ("is_active", "hand_back", "is_staff", "is_superuser")}),
+        (_("Logging in"), {"fields": ("login_paused", "must_change_password")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "password1", "password2")}),
     )
-    list_display = ["username", "full_name", "is_active", "is_superuser", "last_login"]
+    readonly_fields = ["login_paused"]
+    list_display = ["username", "full_name", "is_active", "login_paused_mark", "is_superuser", "last_login"]
+    actions = ["unlock_logins"]
     list_filter = ["is_active", "is_superuser", "memberships__role"]
     search_fields = ["username", "full_name"]
     inlines = [MembershipInline, StreetOfficerInline, DistrictOfficerInline]
@@ -171,6 +181,78 @@ class NeedleUserAdmin(MaskedNumbersAdmin, UserAdmin):
         # and timelines they wrote, and the kept counts stay right (deleted, their cases became
         # unassigned in SQL, under the same counter key as the committee's unassigned ones).
         return False
+
+    # --- Logging in: a paused account seen and unlocked here, an administrator's password replaced ----
+    # The pause is axes' (committee/lockout.py): the list marks it from one subquery, the user's page
+    # says until when, with a button that lifts it (a POST, written to the user's history).
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(login_failures=lockout.account_failures())
+
+    @admin.display(description=_("Login paused"), boolean=True, ordering="login_failures")
+    def login_paused_mark(self, obj) -> bool:
+        return obj.login_failures >= settings.AXES_FAILURE_LIMIT
+
+    @admin.display(description=_("Login paused"))
+    def login_paused(self, obj) -> str:
+        until = obj.pk and lockout.locked_until(obj.username)
+        if not until:
+            return gettext("Not paused")
+        return gettext("Paused after too many wrong passwords, until %(time)s") % {
+            "time": formats.time_format(timezone.localtime(until), "H:i")
+        }
+
+    def get_urls(self):
+        unlock = self.admin_site.admin_view(require_POST(self.unlock_view))
+        return [path("<int:pk>/unlock/", unlock, name="committee_user_unlock"), *super().get_urls()]
+
+    def unlock_view(self, request, pk: int):
+        user = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        self._unlock(request, user)
+        messages.success(request, gettext("%(user)s can log in again.") % {"user": user})
+        return HttpResponseRedirect(reverse("admin:committee_user_change", args=[user.pk]))
+
+    def _unlock(self, request, user) -> None:
+        lockout.unlock(user.username)
+        self.log_change(request, user, gettext("Unlocked logging in."))
+        logger.info("admin %s unlocked the login of user %s", request.user.pk, user.pk)
+
+    @admin.action(description=_("Unlock logging in for the selected users"))
+    def unlock_logins(self, request, queryset) -> None:
+        paused = [u for u in queryset if u.login_failures >= settings.AXES_FAILURE_LIMIT]
+        for user in paused:
+            self._unlock(request, user)
+        messages.success(
+            request,
+            ngettext(
+                "Logging in unlocked for %(n)s user.", "Logging in unlocked for %(n)s users.", len(paused)
+            )
+            % {"n": len(paused)},
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["login_paused"] = bool(obj and obj.pk and lockout.locked_until(obj.username))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change and obj.has_usable_password():
+            obj.must_change_password = True  # the administrator typed it: the user chooses their own
+        super().save_model(request, obj, form, change)
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's password reset; a password set for someone else is theirs to replace at the next
+        login, and their pause (the wrong passwords that made them ask) is lifted with it."""
+        response = super().user_change_password(request, id, form_url)
+        user = self.get_object(request, id)
+        done = reverse("admin:committee_user_change", args=[id])
+        if request.method == "POST" and getattr(response, "url", None) == done and user.has_usable_password():
+            if user.pk != request.user.pk:
+                type(user).objects.filter(pk=user.pk).update(must_change_password=True)
+            if lockout.locked_until(user.username):
+                self._unlock(request, user)
+        return response
 
     def record_reveal(self, request, obj, field, reason) -> None:
         committee_ids = sorted(set(obj.memberships.values_list("committee_id", flat=True)))

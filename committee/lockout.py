@@ -11,17 +11,26 @@ accounts tried from one address (password spraying) still lock it. An attempt re
 checks no password and is not counted (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False), so a
 colleague refused at a locked address does not use up their own account's five tries.
 
-The locked page (AXES_LOCKOUT_CALLABLE) says which it was: this account, or this address."""
+The locked page (AXES_LOCKOUT_CALLABLE) says which it was: this account, or this address. Before the
+lock, the login page says how many tries are left (tries_left); the administrator sees which accounts
+are paused and lifts a pause with one button on the user's admin page (locked_until, unlock).
+
+Throttling itself stays axes': nothing here counts a login, it reads and resets what axes keeps."""
+
+from datetime import datetime, timedelta
 
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_failure_limit
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
+from axes.utils import reset
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Max, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 
 class LockoutHandler(AxesDatabaseHandler):
@@ -78,3 +87,49 @@ def locked_out_page(
         "minutes": round(settings.AXES_COOLOFF_TIME * 60),
     }
     return render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
+def tries_left(request: HttpRequest, credentials: dict) -> int:
+    """After a wrong password, how many more this account may take before it is paused: the login
+    page warns before the lock, not only after it (review 9, finding 12)."""
+    handler = LockoutHandler()
+    return max(get_failure_limit(request, credentials) - handler.get_failures(request, credentials), 0)
+
+
+def _counting_attempts():
+    """The failed logins still counted: those within the cool-off time."""
+    attempts = AccessAttempt.objects.all()
+    if settings.AXES_COOLOFF_TIME is not None:
+        since = timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME)
+        attempts = attempts.filter(attempt_time__gte=since)
+    return attempts
+
+
+def account_failures() -> Coalesce:
+    """An expression for a user query: the failed logins counted against the account, as axes counts
+    them (by the username typed, exactly). One subquery, for the admin's list of users."""
+    failures = (
+        _counting_attempts()
+        .filter(username=OuterRef("username"))
+        .order_by()
+        .values("username")
+        .annotate(n=Sum("failures_since_start"))
+        .values("n")
+    )
+    return Coalesce(Subquery(failures), 0)
+
+
+def locked_until(username: str) -> datetime | None:
+    """When the account's pause ends, if it is paused now: its latest failure plus the cool-off."""
+    attempts = _counting_attempts().filter(username=username)
+    found = attempts.aggregate(n=Sum("failures_since_start"), last=Max("attempt_time"))
+    if (found["n"] or 0) < settings.AXES_FAILURE_LIMIT:
+        return None
+    return found["last"] + timedelta(hours=settings.AXES_COOLOFF_TIME)
+
+
+def unlock(username: str) -> int:
+    """Lift the pause on an account (the administrator's button): its failed logins are forgotten,
+    through axes' own reset, so the next login gets the full five tries. Returns how many records
+    went (0: it was not paused)."""
+    return reset(username=username)

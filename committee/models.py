@@ -14,6 +14,14 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     phone = models.CharField(_("work phone"), max_length=20, blank=True)
+    # A password an administrator typed (a new account's, or a reset) is known to someone else: its
+    # user chooses their own at the next login before anything else (committee.middleware.
+    # OwnPasswordMiddleware); cleared when they do (committee.forms.OwnPasswordForm).
+    must_change_password = models.BooleanField(
+        _("must choose a new password"),
+        default=False,
+        help_text=_("Set when the administrator sets the password: asked for a new one at the next login."),
+    )
 
     class Meta:
         verbose_name = _("user")

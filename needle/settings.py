@@ -76,8 +76,11 @@ MIDDLEWARE = [
     # A signed-in user's pages: Cache-Control private, no-store (unless the view says otherwise).
     "needle.middleware.PrivatePagesMiddleware",
     # Every view needs a login unless it says otherwise (@login_not_required): fail closed.
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # (Django's, and the login page told when the session ran out while idle.)
+    "committee.middleware.LoginRequiredMiddleware",
     "committee.middleware.SessionLifetimeMiddleware",
+    # An account whose password the administrator set chooses its own before anything else.
+    "committee.middleware.OwnPasswordMiddleware",
     "committee.middleware.CommitteeScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from committee import accounts
 from committee import views as committee_views
-from committee.forms import LoginForm
 from jobs import views as jobs_views
 from needle import views
 from reports.district import district_overview
@@ -18,13 +18,9 @@ urlpatterns = [
     path("healthz/tasks", jobs_views.healthz_tasks, name="healthz_tasks"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("notifications/", include("notifications.urls")),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/login/", accounts.login, name="login"),
+    path("accounts/logout/", accounts.logout, name="logout"),
+    path("accounts/password/", accounts.password_change, name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     # The login page offers the language switch too, so it works before login.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
