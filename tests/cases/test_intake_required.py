@@ -6,6 +6,7 @@ point to it."""
 import re
 
 from django.urls import reverse
+from django.utils import translation
 
 from cases.forms import IntakeForm
 from committee.access import Access
@@ -38,12 +39,13 @@ def test_in_english_too(org, as_user):
 
 
 def test_every_required_field_of_the_intake_says_what_to_do(org):
-    """None says Django's stock words: each tells what to choose."""
+    """None says Django's stock words: each tells what to choose (read in English)."""
     form = IntakeForm({}, access=Access(org.worker_a))
-    assert not form.is_valid()
-    stock = str(form.fields["title"].error_messages["required"])  # Django's, left on an optional field
-    required = [name for name, field in form.fields.items() if field.required]
-    assert set(required) == {"category", "source", "priority", "committee"}
-    for name in required:
-        assert str(form.fields[name].error_messages["required"]) != stock, name
-        assert form.errors[name][0].startswith("Choose"), (name, form.errors[name])
+    with translation.override("en"):
+        assert not form.is_valid()
+        stock = str(form.fields["title"].error_messages["required"])  # Django's, left on an optional field
+        required = [name for name, field in form.fields.items() if field.required]
+        assert set(required) == {"category", "source", "priority", "committee"}
+        for name in required:
+            assert str(form.fields[name].error_messages["required"]) != stock, name
+            assert form.errors[name][0].startswith("Choose"), (name, form.errors[name])
