@@ -366,6 +366,36 @@ def _org_read_again(pks: dict) -> SimpleNamespace:
     return SimpleNamespace(street=street, other_street=other_street, a=a, b=b, c=c, users=users, **users)
 
 
+def _uses_the_database(item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return "db" in names or item.get_closest_marker("django_db") is not None
+
+
+def rows_of_the_module(request, org_of_the_module, django_db_blocker, name: str, build) -> Iterator:
+    """For a module-scoped fixture: `build(org)` written once for the module's tests, on the module's
+    organisation (_org_of_the_module), and yielded; None (build it for each test) unless the
+    organisation is the module's and every test of the module that reads the database asks for the
+    function-scoped fixture `name`, which hands each test a deep copy (copy_of_the_module's), so that
+    a test that changes an object in memory changes its own. Each test rolls back to these rows (see
+    rows_kept_for_scope), so what a test writes is gone for the next as before."""
+    module = request.module
+    items = [item for item in request.session.items if getattr(item, "module", None) is module]
+    if org_of_the_module is None or not all(
+        name in item.fixturenames for item in items if _uses_the_database(item)
+    ):
+        yield None
+        return
+    with rows_kept_for_scope(django_db_blocker):
+        yield build(_org_read_again(org_of_the_module))
+
+
+def copy_of_the_module(kept, build, org):
+    """The module's rows' objects (rows_of_the_module) as new objects for a test, or built afresh."""
+    import copy
+
+    return build(org) if kept is None else copy.deepcopy(kept)
+
+
 @pytest.fixture
 def org(request, _org_of_the_module, db):
     """The organisation (build_org): its rows are the module's (_org_of_the_module), its objects new
