@@ -373,9 +373,9 @@ def _uses_the_database(item) -> bool:
 
 def rows_of_the_module(request, org_of_the_module, django_db_blocker, name: str, build) -> Iterator:
     """For a module-scoped fixture: `build(org)` written once for the module's tests, on the module's
-    organisation (_org_of_the_module), and yielded; None (build it for each test) unless the
+    organisation (_org_of_the_module), and yielded in a list; None (build it for each test) unless the
     organisation is the module's and every test of the module that reads the database asks for the
-    function-scoped fixture `name`, which hands each test a deep copy (copy_of_the_module's), so that
+    function-scoped fixture `name`, which hands each test a deep copy (copy_of_the_module), so that
     a test that changes an object in memory changes its own. Each test rolls back to these rows (see
     rows_kept_for_scope), so what a test writes is gone for the next as before."""
     module = request.module
@@ -386,14 +386,14 @@ def rows_of_the_module(request, org_of_the_module, django_db_blocker, name: str,
         yield None
         return
     with rows_kept_for_scope(django_db_blocker):
-        yield build(_org_read_again(org_of_the_module))
+        yield [build(_org_read_again(org_of_the_module))]  # in a list: build may return None
 
 
 def copy_of_the_module(kept, build, org):
     """The module's rows' objects (rows_of_the_module) as new objects for a test, or built afresh."""
     import copy
 
-    return build(org) if kept is None else copy.deepcopy(kept)
+    return build(org) if kept is None else copy.deepcopy(kept[0])
 
 
 @pytest.fixture
