@@ -72,7 +72,13 @@ def ensure_care_categories() -> None:
     them (a live-server test's flush may have removed them); a category a test has changed is left as
     it is."""
     categories = importlib.import_module("residents.migrations.0002_care_categories").CATEGORIES
+    # One query when every one is there (the usual case: make_resident asks on each call).
+    there = set(
+        CareCategory.objects.filter(code__in=[row[0] for row in categories]).values_list("code", flat=True)
+    )
     for order, (code, name, name_en, days, sensitive) in enumerate(categories):
+        if code in there:
+            continue
         CareCategory.objects.get_or_create(
             code=code,
             defaults={

@@ -8,6 +8,7 @@ user's language, with a link to open the case again."""
 
 import re
 import threading
+import time
 
 import pytest
 from django.db import connection, transaction
@@ -123,6 +124,24 @@ def test_the_version_is_sent_as_a_hidden_field(org, case, as_user):
     assert 'type="hidden"' in field and f'value="{case.version}"' in field
 
 
+def _until_a_session_waits_for_a_lock(thread: threading.Thread, seconds: float = 30) -> None:
+    """Until another session of this database waits for a lock (PostgreSQL's own view of it), the
+    thread still running. It slept 1.5 s and took the thread's being alive for its waiting."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # pg_stat_activity is read once a transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            assert thread.is_alive(), "the racing save ended without waiting"
+            assert time.monotonic() < deadline, "no session waits for a lock"
+            time.sleep(0.02)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_save_racing_another_change_waits_for_it_and_is_refused(org, as_user):
     """The version is compared under the row's lock, held to the save: a save arriving while another
@@ -145,7 +164,7 @@ def test_a_save_racing_another_change_waits_for_it_and_is_refused(org, as_user):
         services.assign(access=Access(org.secretary_a), case=case, assignee=org.secretary_a)
         racing = threading.Thread(target=save)
         racing.start()
-        racing.join(timeout=1.5)
+        _until_a_session_waits_for_a_lock(racing)
         assert racing.is_alive()  # waiting for the reassignment's lock
     racing.join(timeout=30)
     response = saved["response"]

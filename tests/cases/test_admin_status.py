@@ -11,15 +11,26 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent, FollowUp
 from cases.rules import moves
 from tests.cases.page_text import text_of
+from tests.conftest import copy_of_the_module, rows_of_the_module
 from tests.factories import admin_form_data, make_case
 
 S, C = Case.Status, Case.Closure
 WHY = "居民说又堵了"  # a reopening in the admin gives its reason (test_admin_reopen_reason.py)
 
 
-@pytest.fixture
-def case(org):
+def _make_case(org):
     return make_case(org.secretary_a, org.a, title="楼道积水")
+
+
+@pytest.fixture(scope="module")
+def _case_of_the_module(request, _org_of_the_module, django_db_blocker):
+    yield from rows_of_the_module(request, _org_of_the_module, django_db_blocker, "case", _make_case)
+
+
+@pytest.fixture
+def case(_case_of_the_module, org):
+    """_make_case's rows, written once for the module's tests (tests/conftest.py, rows_of_the_module)."""
+    return copy_of_the_module(_case_of_the_module, _make_case, org)
 
 
 def _post(client, case, **changes):

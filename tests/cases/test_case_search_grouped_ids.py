@@ -13,6 +13,7 @@ from cases.models import Case
 from cases.search import holds_grouped_id
 from committee.scoping import unscoped
 from tests.cases.page_text import titles_found
+from tests.conftest import copy_of_the_module, rows_of_the_module
 from tests.factories import make_building, make_case, make_household, make_resident, valid_id
 
 TITLES = ("来电反映漏水", "楼道堆物", "路面不平")
@@ -20,8 +21,7 @@ PERSONAS = ["secretary_a", "worker_a", "viewer_a", "officer"]
 ID = "310109195003050017"
 
 
-@pytest.fixture
-def zhou(org):
+def _make_zhou(org):
     home = make_household(make_building(org.a, "12"), "302")
     zhou = make_resident(home, "周琴", id_number=valid_id())
     grouped = f"{ID[:6]} {ID[6:14]} {ID[14:]}"
@@ -29,6 +29,17 @@ def zhou(org):
     make_case(org.worker_a, org.a, title="楼道堆物", parties=[services.NewParty(zhou)])
     make_case(org.worker_a, org.a, title="路面不平", description="身份证号 3101 ********** 0017 待核实")
     return zhou
+
+
+@pytest.fixture(scope="module")
+def _zhou_of_the_module(request, _org_of_the_module, django_db_blocker):
+    yield from rows_of_the_module(request, _org_of_the_module, django_db_blocker, "zhou", _make_zhou)
+
+
+@pytest.fixture
+def zhou(_zhou_of_the_module, org):
+    """_make_zhou's rows, written once for the module's tests (tests/conftest.py, rows_of_the_module)."""
+    return copy_of_the_module(_zhou_of_the_module, _make_zhou, org)
 
 
 def _titles(client, q: str) -> set[str]:

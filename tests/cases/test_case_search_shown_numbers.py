@@ -16,6 +16,7 @@ from cases.models import Case
 from cases.search import holds_wide_star
 from committee.scoping import unscoped
 from tests.cases.page_text import titles_found
+from tests.conftest import copy_of_the_module, rows_of_the_module
 from tests.factories import make_building, make_case, make_household, make_resident, valid_id
 
 SHOWN = re.compile(r"\d*\*+\d{3}[\dX]")
@@ -23,8 +24,7 @@ TITLES = ("来电反映漏水", "楼道堆物", "困难家庭申请补助", "路
 PERSONAS = ["secretary_a", "worker_a", "viewer_a", "officer"]
 
 
-@pytest.fixture
-def zhou(org):
+def _make_zhou(org):
     building = make_building(org.a, "12")
     zhou = make_resident(
         make_household(building, "302", phone="021-65437788"),
@@ -46,6 +46,17 @@ def zhou(org):
     )
     make_case(org.worker_a, org.a, title="路面不平", parties=[services.NewParty(wang)])
     return zhou
+
+
+@pytest.fixture(scope="module")
+def _zhou_of_the_module(request, _org_of_the_module, django_db_blocker):
+    yield from rows_of_the_module(request, _org_of_the_module, django_db_blocker, "zhou", _make_zhou)
+
+
+@pytest.fixture
+def zhou(_zhou_of_the_module, org):
+    """_make_zhou's rows, written once for the module's tests (tests/conftest.py, rows_of_the_module)."""
+    return copy_of_the_module(_zhou_of_the_module, _make_zhou, org)
 
 
 def _titles(client, q: str) -> set[str]:

@@ -11,14 +11,25 @@ from cases.models import Case
 from cases.search import key_for, reindex_cases_holding_numbers
 from committee.scoping import unscoped
 from tests.cases.page_text import shows_digits
+from tests.conftest import copy_of_the_module, rows_of_the_module
 from tests.factories import make_case
 
 TEXT = "孤老家中漏水，女儿电话6543-2100，物业报价1200-3000元，2026-12-07上门，见449弄12号302"
 
 
-@pytest.fixture
-def case(org):
+def _make_case(org):
     return make_case(org.worker_a, org.a, title="孤老家中漏水", description=TEXT)
+
+
+@pytest.fixture(scope="module")
+def _case_of_the_module(request, _org_of_the_module, django_db_blocker):
+    yield from rows_of_the_module(request, _org_of_the_module, django_db_blocker, "case", _make_case)
+
+
+@pytest.fixture
+def case(_case_of_the_module, org):
+    """_make_case's rows, written once for the module's tests (tests/conftest.py, rows_of_the_module)."""
+    return copy_of_the_module(_case_of_the_module, _make_case, org)
 
 
 def _description(page: str) -> str:

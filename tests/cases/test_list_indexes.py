@@ -20,6 +20,7 @@ from cases import selectors
 from cases.filters import CaseFilterForm, filter_cases
 from cases.models import Case
 from committee.access import acting_as
+from tests.conftest import copy_of_the_module, rows_of_the_module
 from tests.factories import make_case
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
@@ -42,10 +43,20 @@ def _list_page(user, query: str):
         return _plan(ids.values_list("pk", flat=True)[:25])
 
 
-@pytest.fixture
-def cases(org):
+def _make_cases(org):
     for n in range(5):
         make_case(org.worker_a, org.a, title=f"事项{n}", assignee=org.worker_a if n % 2 else None)
+
+
+@pytest.fixture(scope="module")
+def _cases_of_the_module(request, _org_of_the_module, django_db_blocker):
+    yield from rows_of_the_module(request, _org_of_the_module, django_db_blocker, "cases", _make_cases)
+
+
+@pytest.fixture
+def cases(_cases_of_the_module, org):
+    """_make_cases's rows, written once for the module's tests (tests/conftest.py, rows_of_the_module)."""
+    return copy_of_the_module(_cases_of_the_module, _make_cases, org)
 
 
 @pytest.mark.parametrize(

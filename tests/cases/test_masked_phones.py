@@ -18,6 +18,7 @@ from cases import services
 from cases.models import Case
 from committee.scoping import unscoped
 from tests.cases.page_text import shows_digits, text_of, titles_found
+from tests.conftest import copy_of_the_module, rows_of_the_module
 from tests.factories import make_building, make_case, make_household, make_resident
 
 TITLES = ("来电反映漏水", "楼道堆物", "噪音扰民", "路面不平", "垃圾清运")
@@ -28,8 +29,7 @@ WITH_X = "手机138xxxx5678待核实，座机021-6xxx-2100"
 WHOLE = "来电 138 1234 5678，座机（021）6543 2100"
 
 
-@pytest.fixture
-def cases(org):
+def _make_cases(org):
     home = make_household(make_building(org.a, "12"), "302", phone="021-65432100")
     zhou = make_resident(home, "周琴", phone="13812345678")
     make_case(org.worker_a, org.a, title="来电反映漏水", description=MASKED)
@@ -39,6 +39,17 @@ def cases(org):
     make_case(org.worker_a, org.a, title="垃圾清运", description="手机 139***5678，座机 021 **** 2101")
     with unscoped():
         return {case.title: case for case in Case.all_objects.all()}
+
+
+@pytest.fixture(scope="module")
+def _cases_of_the_module(request, _org_of_the_module, django_db_blocker):
+    yield from rows_of_the_module(request, _org_of_the_module, django_db_blocker, "cases", _make_cases)
+
+
+@pytest.fixture
+def cases(_cases_of_the_module, org):
+    """_make_cases's rows, written once for the module's tests (tests/conftest.py, rows_of_the_module)."""
+    return copy_of_the_module(_cases_of_the_module, _make_cases, org)
 
 
 def _description(page: str) -> str:

@@ -16,7 +16,9 @@ from jobs.management.commands.task_scheduler import Command, kept
 from jobs.tasks import heartbeat
 from tests.jobs.outages import database_unreachable
 
-OUTAGE_SECONDS = 3
+# Longer than a try: the job thread's SQLite busy timeout (1 s, short_busy_timeout) or PostgreSQL's
+# refusal, then its pause (TASK_WORKER_MAX_PAUSE_SECONDS, 1 s) before it tries again.
+OUTAGE_SECONDS = 2
 
 
 @pytest.fixture

@@ -22,7 +22,9 @@ from tests.jobs.outages import database_unreachable
 
 COMMAND = "task_worker"
 WORKER_OPTIONS = ["--queue-name", "*", "--interval", "0.2", "--no-startup-delay", "--no-reload"]
-OUTAGE_SECONDS = 4  # the worker's SQLite busy timeout is 1 s here (SQLITE_TIMEOUT_SECONDS)
+# Longer than the worker's SQLite busy timeout (1 s here, SQLITE_TIMEOUT_SECONDS) and its pause after
+# a failed poll (1 s), so that it fails and waits at least once; and than TASKS_STALE_SECONDS (2 s).
+OUTAGE_SECONDS = 3
 
 
 def _worker_environment() -> dict:

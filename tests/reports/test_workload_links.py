@@ -13,6 +13,7 @@ from cases.rules import Action
 from committee.access import Access
 from committee.models import Membership
 from committee.roles import Role
+from tests.conftest import copy_of_the_module, rows_of_the_module
 from tests.factories import logged_on, make_case, make_user, select_html
 
 DAY = dt.timedelta(days=1)
@@ -29,8 +30,7 @@ def _listed(client, url: str) -> int:
     return response.context["page"].paginator.count
 
 
-@pytest.fixture
-def workloads(org):
+def _make_workloads(org):
     """Two workers of committee A with overdue and open cases, and the secretary with one."""
     past = logged_on(timezone.localdate() - 40 * DAY)  # ten working days: overdue long since
     second = make_user("worker_a2", committee=org.a, role=Role.WORKER, full_name="王芳")
@@ -43,6 +43,19 @@ def workloads(org):
     resolved = make_case(org.secretary_a, org.a, title="已办", assignee=second)
     services.transition(access=Access(second), case=resolved, action=Action.RESOLVE, text="已处理")
     return second
+
+
+@pytest.fixture(scope="module")
+def _workloads_of_the_module(request, _org_of_the_module, django_db_blocker):
+    yield from rows_of_the_module(
+        request, _org_of_the_module, django_db_blocker, "workloads", _make_workloads
+    )
+
+
+@pytest.fixture
+def workloads(_workloads_of_the_module, org):
+    """_make_workloads's rows, written once for the module's tests (tests/conftest.py, rows_of_the_module)."""
+    return copy_of_the_module(_workloads_of_the_module, _make_workloads, org)
 
 
 @pytest.mark.parametrize("persona", ["secretary_a", "officer"])

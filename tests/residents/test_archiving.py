@@ -12,14 +12,25 @@ from django.utils import timezone, translation
 
 from residents.models import Resident
 from tests.cases.page_text import text_of
+from tests.conftest import copy_of_the_module, rows_of_the_module
 from tests.factories import make_building, make_household, make_resident
 
 DAY = datetime.timedelta(days=1)
 
 
-@pytest.fixture
-def home(org):
+def _make_home(org):
     return make_household(make_building(org.a, "12"), "302")
+
+
+@pytest.fixture(scope="module")
+def _home_of_the_module(request, _org_of_the_module, django_db_blocker):
+    yield from rows_of_the_module(request, _org_of_the_module, django_db_blocker, "home", _make_home)
+
+
+@pytest.fixture
+def home(_home_of_the_module, org):
+    """_make_home's rows, written once for the module's tests (tests/conftest.py, rows_of_the_module)."""
+    return copy_of_the_module(_home_of_the_module, _make_home, org)
 
 
 def _archive(client, resident, archived, day, language):

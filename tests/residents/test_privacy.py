@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from residents.models import RevealLog
-from tests.conftest import PERSONAS, client_for
+from tests.conftest import PERSONAS, client_for, copy_of_the_module, rows_of_the_module
 from tests.factories import make_building, make_household, make_resident, valid_id
 
 ID = valid_id(datetime.date(1948, 5, 1), male=False)
@@ -16,13 +16,23 @@ PHONE = "13812345678"
 LANDLINE = "65431234"
 
 
-@pytest.fixture
-def world(org):
+def _make_world(org):
     building = make_building(org.a, "12")
     home = make_household(building, "302", phone=f"021-{LANDLINE}")
     resident = make_resident(home, "周勤", phone=PHONE, id_number=ID, categories=["elderly_alone", "dibao"])
     make_resident(home, "周小明", phone="13900001111", id_number=valid_id(datetime.date(1980, 1, 1)))
     return building, home, resident
+
+
+@pytest.fixture(scope="module")
+def _world_of_the_module(request, _org_of_the_module, django_db_blocker):
+    yield from rows_of_the_module(request, _org_of_the_module, django_db_blocker, "world", _make_world)
+
+
+@pytest.fixture
+def world(_world_of_the_module, org):
+    """_make_world's rows, written once for the module's tests (tests/conftest.py, rows_of_the_module)."""
+    return copy_of_the_module(_world_of_the_module, _make_world, org)
 
 
 def _pages(building, home, resident) -> list[str]:

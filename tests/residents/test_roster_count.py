@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import copy_of_the_module, rows_of_the_module
 from tests.factories import make_building, make_household, make_resident, make_visit
 
 
@@ -18,13 +19,25 @@ def _count(page: str) -> str:
     return said
 
 
-@pytest.fixture
-def overdue_people(org):
+def _make_overdue_people(org):
     home = make_household(make_building(org.a, "12"), "302")
     long_ago = timezone.now() - datetime.timedelta(days=40)
     for n in range(27):  # more than a page of 25
         make_visit(make_resident(home, f"老人{n:02d}", categories=["elderly_alone"]), org.worker_a, long_ago)
     make_visit(make_resident(home, "新来", categories=["elderly_alone"]), org.worker_a, timezone.now())
+
+
+@pytest.fixture(scope="module")
+def _overdue_people_of_the_module(request, _org_of_the_module, django_db_blocker):
+    yield from rows_of_the_module(
+        request, _org_of_the_module, django_db_blocker, "overdue_people", _make_overdue_people
+    )
+
+
+@pytest.fixture
+def overdue_people(_overdue_people_of_the_module, org):
+    """The overdue people, written once for the module (tests/conftest.py, rows_of_the_module)."""
+    return copy_of_the_module(_overdue_people_of_the_module, _make_overdue_people, org)
 
 
 @pytest.mark.parametrize(("language", "words"), [("zh-hans", "{} 人"), ("en", "{} residents")])

@@ -7,18 +7,31 @@ a digit a page hides finds no one (common/masking.py join_masked_phones)."""
 import pytest
 from django.urls import reverse
 
+from tests.conftest import copy_of_the_module, rows_of_the_module
 from tests.factories import make_building, make_household, make_resident
 
 PERSONAS = ["secretary_a", "worker_a", "viewer_a", "officer"]
 NAMES = ("周琴", "王建国", "李强")
 
 
-@pytest.fixture
-def residents(org):
+def _make_residents(org):
     home = make_household(make_building(org.a, "12"), "302", phone="021-65432100")
     make_resident(home, "周琴", phone="13812345678")
     make_resident(make_household(make_building(org.a, "14"), "101"), "王建国", phone="13912345678")
     make_resident(make_household(make_building(org.a, "16"), "201", phone="021-65432101"), "李强")
+
+
+@pytest.fixture(scope="module")
+def _residents_of_the_module(request, _org_of_the_module, django_db_blocker):
+    yield from rows_of_the_module(
+        request, _org_of_the_module, django_db_blocker, "residents", _make_residents
+    )
+
+
+@pytest.fixture
+def residents(_residents_of_the_module, org):
+    """_make_residents's rows, written once for the module's tests (tests/conftest.py, rows_of_the_module)."""
+    return copy_of_the_module(_residents_of_the_module, _make_residents, org)
 
 
 def _names(client, q: str, language: str = "zh-hans") -> set[str]:
