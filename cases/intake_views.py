@@ -349,6 +349,7 @@ def _render_intake(
         "photos_lost": photos_lost,
         "intake_url": intake_url or request.get_full_path(),
         "from_device": not (form.is_bound or restored or photos_lost or intake_url),
+        "building_example": _building_example(request),
         **_picked_place(form, parties, _building_only(request.POST)),
     }
     if searching:
@@ -402,6 +403,17 @@ def _resident_results(request: HttpRequest, q: str) -> dict:
 
 
 BUILDINGS_SHOWN = 8
+# The building box's example where the worker's committees have no building yet: no real address
+# (the demo's 449弄12 read as an address to look for on every committee's form, review 10 F-D).
+NEUTRAL_BUILDING = "12弄3号"
+
+
+def _building_example(request: HttpRequest) -> str:
+    """An address as the building box reads it, from the worker's own committees' buildings (the
+    first in natural order), else a neutral one."""
+    committees = request.access.committees_where(Perm.LOG_CASE)
+    first = Building.objects.filter(committee_id__in=committees).order_by(*Building._meta.ordering).first()
+    return first.address if first is not None else NEUTRAL_BUILDING
 
 
 def _building_results(q: str) -> dict:
@@ -444,7 +456,8 @@ def pick_building(request: HttpRequest) -> HttpResponse:
         return render(request, "cases/new.html#picked_place", ctx)
     q = request.GET.get("building_q", "").replace("\x00", "").strip()
     results = _building_results(q) if q else {"building_results": []}
-    return render(request, "cases/new.html#building_results", {**results, "searched": bool(q)})
+    ctx = {**results, "searched": bool(q), "building_example": _building_example(request) if q else ""}
+    return render(request, "cases/new.html#building_results", ctx)
 
 
 @require_GET
