@@ -370,13 +370,18 @@ def _render_intake(
     building = ctx["place_building"] or (household.building if household else None)
     ctx.update(_hints(request, building, household, _category(data.get("category"))))
     ctx.update(_work_order_hint(request, form, data))
+    # Opened when it has something to say, or the search for the reporter found nobody (the name
+    # searched for filled in: not a number, which may be their phone).
+    q = request.POST.get("resident_q", "").strip() if searching else ""
+    nobody = bool(q) and request.POST.get("_find") == "resident" and not ctx.get("resident_results")
     if walk_in_form is None and walk_in.committees_for(request.access):
-        walk_in_form = walk_in.WalkInForm(access=request.access, building=ctx["picked_building"])
+        named = {"name": q} if nobody and not full_number_kinds(q) and not q.isdigit() else {}
+        walk_in_form = walk_in.WalkInForm(
+            access=request.access, building=ctx["picked_building"], initial=named
+        )
     ctx["walk_in"] = walk_in_form
-    # Opened when it has something to say, or the search for the reporter found nobody.
-    ctx["walk_in_open"] = walk_in_form is not None and bool(
-        walk_in_form.is_bound
-        or (searching and request.POST.get("_find") == "resident" and not ctx.get("resident_results"))
+    ctx["walk_in_open"] = walk_in_form is not None and (
+        walk_in_form.is_bound or nobody or bool(walk_in_form.said)
     )
     return render(request, "cases/new.html", ctx)
 

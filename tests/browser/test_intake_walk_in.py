@@ -36,6 +36,7 @@ def test_a_walk_in_is_added_from_the_empty_search_and_logged_as_reporter(phone, 
     expect(phone.locator("#walk-in")).to_contain_text(
         "刘桂英 已登记到居民档案（枫林路100弄1号302室），并作为反映人。"
     )
+    expect(phone.locator("#walk-in")).to_have_attribute("open", "")  # the words where the worker looks
     expect(phone.locator("#parties")).to_contain_text("刘桂英")
     expect(phone.locator("#id_title")).to_have_value("楼上漏水")
     phone.locator("#category-chips label.chip", has_text="其他").tap()

@@ -30,6 +30,7 @@ def test_the_empty_search_offers_to_add_the_walk_in(org, as_user):
     found = client.post(reverse("cases:new"), intake_post(org.a, resident_q="刘桂英", _find="resident"))
     assert "没有找到居民。" in found.text and "登记为新居民" in found.text
     assert '<details class="more walk-in" id="walk-in" open>' in found.text
+    assert 'name="new-name" value="刘桂英"' in found.text  # the name searched for, filled in
     htmx = client.get(reverse("cases:pick_resident"), {"resident_q": "刘桂英"})
     assert "没有找到居民。" in htmx.text and 'href="#walk-in"' in htmx.text
     english = client.get(reverse("cases:pick_resident"), {"resident_q": "Liu"}, HTTP_ACCEPT_LANGUAGE="en")
@@ -48,6 +49,7 @@ def test_the_walk_in_is_added_and_becomes_the_reporter_with_nothing_typed_lost(o
     assert resident.relation_to_head == Resident.Relation.HEAD
     text = page.text
     assert "刘桂英 已登记到居民档案（枫林路100弄1号302室），并作为反映人。" in text
+    assert '<details class="more walk-in" id="walk-in" open>' in text  # where it is said
     assert f'name="party" value="{resident.pk}" checked' in text
     assert "楼上漏水" in text and "卫生间天花板滴水" in text
     assert "13800001234" not in text  # the number is not drawn back into the page
