@@ -31,6 +31,7 @@ from django.utils.translation import pgettext
 from cases.event_base import Kind, Payload, _Correctable, _say
 from cases.in_admin import in_admin
 from cases.models import Aid, Case, CaseEvent, label_in_language
+from cases.party_events import PartyAdded, PartyRemoved
 from cases.referral_events import Chased, ReferralSent, ReplyReceived
 from common.choices import choice_in_sentence
 
@@ -427,6 +428,8 @@ PAYLOADS: dict[str, type[Payload]] = {
         MarkedDuplicate,
         DuplicateJoined,
         DueRecounted,
+        PartyAdded,
+        PartyRemoved,
     )
 }
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import selectors, services
+from cases import selectors, services, walk_in
 from cases.due_dates import day_off_warning
 from cases.forms import CATEGORY_WORDS, IntakeForm, PhotosField, clean_work_order_number, parse_parties
 from cases.models import Case, CaseCategory, CaseParty
@@ -185,8 +185,12 @@ def case_new(request: HttpRequest) -> HttpResponse:
         # case it made, never a second one.
         return _already_logged(request, logged)
     # Without JavaScript, the pickers post the form back to search or pick; nothing is saved then.
-    picking = "_find" in request.POST or "_pick" in request.POST
+    # A walk-in added to the registry (walk_in.py) comes back among the parties, the case not saved.
+    picking = "_find" in request.POST or "_pick" in request.POST or walk_in.ADD in request.POST
     post = _with_picks(request.POST) if picking else request.POST
+    walk_in_form = None
+    if walk_in.ADD in request.POST:
+        post, walk_in_form = walk_in.add_walk_in(request, post, _one(Building, post.get("building")))
     parties = parse_parties(post)
     form = IntakeForm(post, request.FILES, access=request.access, parties=parties)
     valid = not picking and form.is_valid()
@@ -203,7 +207,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
         # A browser never refills a file input: say so, or the case is logged without them (the
         # form's own errors and the service's refusals alike bring it back).
         messages.warning(request, _("Choose the photos again: the form came back before the case was saved."))
-    return _render_intake(request, form, parties, searching="_find" in post)
+    return _render_intake(request, form, parties, searching="_find" in post, walk_in_form=walk_in_form)
 
 
 def _same_work_order(request: HttpRequest, committee_id, typed: str) -> tuple[str, list[Case]]:
@@ -334,6 +338,7 @@ def _render_intake(
     restored: str = "",
     photos_lost: bool = False,
     intake_url: str = "",
+    walk_in_form: walk_in.WalkInForm | None = None,
 ) -> HttpResponse:
     """`restored`: the form was refilled from the device's copy, "after_login" (the session had run
     out) or "earlier" (the worker left the form and came back). `intake_url`: where the form posts
@@ -349,12 +354,15 @@ def _render_intake(
         "photos_lost": photos_lost,
         "intake_url": intake_url or request.get_full_path(),
         "from_device": not (form.is_bound or restored or photos_lost or intake_url),
+        "building_example": _building_example(request),
         **_picked_place(form, parties, _building_only(request.POST)),
     }
     if searching:
         q = request.POST.get("resident_q", "").strip()
         if q:
-            ctx.update(_resident_results(request, q))
+            ctx.update(
+                _resident_results(request, q), resident_searched=request.POST.get("_find") == "resident"
+            )
         bq = request.POST.get("building_q", "").strip()
         if bq:
             ctx.update(_building_results(bq))
@@ -362,6 +370,19 @@ def _render_intake(
     building = ctx["place_building"] or (household.building if household else None)
     ctx.update(_hints(request, building, household, _category(data.get("category"))))
     ctx.update(_work_order_hint(request, form, data))
+    # Opened when it has something to say, or the search for the reporter found nobody (the name
+    # searched for filled in: not a number, which may be their phone).
+    q = request.POST.get("resident_q", "").strip() if searching else ""
+    nobody = bool(q) and request.POST.get("_find") == "resident" and not ctx.get("resident_results")
+    if walk_in_form is None and walk_in.committees_for(request.access):
+        named = {"name": q} if nobody and not full_number_kinds(q) and not q.isdigit() else {}
+        walk_in_form = walk_in.WalkInForm(
+            access=request.access, building=ctx["picked_building"], initial=named
+        )
+    ctx["walk_in"] = walk_in_form
+    ctx["walk_in_open"] = walk_in_form is not None and (
+        walk_in_form.is_bound or nobody or bool(walk_in_form.said)
+    )
     return render(request, "cases/new.html", ctx)
 
 
@@ -402,6 +423,17 @@ def _resident_results(request: HttpRequest, q: str) -> dict:
 
 
 BUILDINGS_SHOWN = 8
+# The building box's example where the worker's committees have no building yet: no real address
+# (the demo's 449弄12 read as an address to look for on every committee's form, review 10 F-D).
+NEUTRAL_BUILDING = "12弄3号"
+
+
+def _building_example(request: HttpRequest) -> str:
+    """An address as the building box reads it, from the worker's own committees' buildings (the
+    first in natural order), else a neutral one."""
+    committees = request.access.committees_where(Perm.LOG_CASE)
+    first = Building.objects.filter(committee_id__in=committees).order_by(*Building._meta.ordering).first()
+    return first.address if first is not None else NEUTRAL_BUILDING
 
 
 def _building_results(q: str) -> dict:
@@ -426,7 +458,12 @@ def pick_resident(request: HttpRequest) -> HttpResponse:
         return render(request, "cases/new.html#party", ctx)
     q = request.GET.get("resident_q", "").strip()
     results = _resident_results(request, q) if q else {"resident_results": []}
-    return render(request, "cases/new.html#resident_results", {**results, "searched": bool(q)})
+    ctx = {
+        **results,
+        "searched": bool(q),
+        "walk_in": bool(q) and bool(walk_in.committees_for(request.access)),
+    }
+    return render(request, "cases/new.html#resident_results", ctx)
 
 
 @require_GET
@@ -444,7 +481,8 @@ def pick_building(request: HttpRequest) -> HttpResponse:
         return render(request, "cases/new.html#picked_place", ctx)
     q = request.GET.get("building_q", "").replace("\x00", "").strip()
     results = _building_results(q) if q else {"building_results": []}
-    return render(request, "cases/new.html#building_results", {**results, "searched": bool(q)})
+    ctx = {**results, "searched": bool(q), "building_example": _building_example(request) if q else ""}
+    return render(request, "cases/new.html#building_results", ctx)
 
 
 @require_GET

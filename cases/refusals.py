@@ -58,6 +58,7 @@ WHAT = {
     Action.REPLY: gettext_lazy("record the reply to this case's referral"),
     Action.AID: gettext_lazy("record aid on this case"),
     Action.ATTACH: gettext_lazy("add files to this case"),
+    Action.PARTIES: gettext_lazy("add or remove this case's people"),
 }
 
 _ONLY = {

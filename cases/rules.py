@@ -46,6 +46,7 @@ class Action(StrEnum):
     REPLY = "reply"  # record an outside body's reply
     AID = "aid"  # record or update aid on a hardship case
     ATTACH = "attach"  # add a photo or file
+    PARTIES = "parties"  # add a resident to the case's people (a reporter met later), or remove one
 
 
 class Who(StrEnum):
@@ -81,6 +82,9 @@ RULES: dict[Action, tuple[frozenset, Who]] = {
     Action.REPLY: (OPEN | {S.RESOLVED}, Who.ASSIGNEE),
     Action.AID: (OPEN | {S.RESOLVED}, Who.ASSIGNEE),
     Action.ATTACH: (ALL, Who.WORKER),
+    # Who may edit the case (and whoever logged it, while new and unassigned); resolved too: the
+    # follow-up call goes to its reporter, who may have been registered only after the intake.
+    Action.PARTIES: (OPEN | {S.RESOLVED}, Who.ASSIGNEE),
 }
 
 # The status an action leads to (None: unchanged).
@@ -168,7 +172,7 @@ def why_not(access, case: Case, action: Action) -> Why | None:
     statuses, who = RULES[action]
     if not sees_sensitive(access, case):
         return Why.HIDDEN
-    if action == Action.EDIT and logger_corrects(access, case):
+    if action in (Action.EDIT, Action.PARTIES) and logger_corrects(access, case):
         return None  # new and nobody's: whoever logged it corrects it
     if action == Action.TAKE and case.assignee_id is not None:
         return Why.TAKEN  # taking is for unassigned cases; the secretary reassigns with ASSIGN

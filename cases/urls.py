@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import intake_views, views
+from cases import intake_views, party_views, views
 
 app_name = "cases"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/print/", views.case_print, name="print"),
     path("<int:pk>/join/", intake_views.join, name="join"),
     path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/people/", party_views.case_parties, name="parties"),
     path("<int:pk>/do/<slug:action>/", views.act, name="act"),
     path("<int:pk>/referrals/", views.refer, name="refer"),
     path("referrals/<int:pk>/chase/", views.chase, name="chase"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from audit import services as audit
 from cases.search import reindex_cases_at, reindex_cases_of_household, reindex_cases_of_residents
 from committee.models import User
+from committee.roles import Perm
 from residents.indexing import reindex_building, reindex_household, reindex_residents
 from residents.models import Building, CareCategory, Household, Resident, RevealLog, Visit
 
@@ -118,6 +119,30 @@ def building_save(*, building: Building, version: int | None = None) -> Building
     if stored is not None and any(getattr(stored, f) != getattr(building, f) for f in address):
         reindex_cases_at(building=building)  # their cases are found by the new address
     return building
+
+
+@transaction.atomic
+def walk_in_register(*, access, resident: Resident, building: Building, room: str) -> tuple[Resident, bool]:
+    """A person at the front desk who is not in the registry, added with their home (`room` of
+    `building`, as residents.addresses.room_in reads it): into the household of that room, else a new
+    one of which they are the head. Returns (resident, created): the same name already in that home
+    (the form sent twice, or she was there after all) is that resident, never a second record. The
+    resident's fields were checked by residents.forms.ResidentForm, as the registry's own form does."""
+    access.require(Perm.EDIT_REGISTRY, building.committee_id)
+    household = Household.all_objects.filter(building=building, room=room).first()
+    if household is not None:
+        same = Resident.all_objects.filter(household=household, name=resident.name, archived="").first()
+        if same is not None:
+            return same, False
+        resident.relation_to_head = Resident.Relation.OTHER
+    else:
+        household = household_save(
+            household=Household(building=building, committee_id=building.committee_id, room=room)
+        )
+        resident.relation_to_head = Resident.Relation.HEAD
+    resident.household = household
+    resident.committee_id = building.committee_id
+    return resident_create(resident=resident, categories=[]), True
 
 
 @transaction.atomic

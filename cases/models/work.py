@@ -55,6 +55,8 @@ class CaseEvent(_CaseChild):
         REOPEN_REQUESTED = "reopen_requested", _("Reopen requested")
         REOPEN_DECLINED = "reopen_declined", _("Reopen request declined")
         DUE_RECOUNTED = "due_recounted", _("Due date counted again")
+        PARTY_ADDED = "party_added", _("Person added")
+        PARTY_REMOVED = "party_removed", _("Person removed")
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="events", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)

@@ -211,13 +211,38 @@
   });
 
   // --- The pickers by keyboard ---------------------------------------------------------------------
-  // Enter in a search box searches (it would submit the whole form).
+  // Enter in a search box searches (it would submit the whole form); in the new resident's
+  // fields it adds them (not logging the case half-typed).
   document.addEventListener("keydown", function (event) {
     var el = event.target;
     if (event.key === "Enter" && (el.id === "resident_q" || el.id === "building_q")) {
       event.preventDefault();
       if (window.htmx) window.htmx.trigger(el, "search");
+    } else if (event.key === "Enter" && /^new-/.test(el.name || "") && el.form && el.form.id === "intake") {
+      event.preventDefault();
+      var add = el.form.querySelector("[name=_add_resident]");
+      if (add) add.click();
     }
+  });
+
+  // "Add them to the registry" under a search that found nobody: the new resident's form opened,
+  // the name searched for already in it (not a number: that may be their phone, typed there).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-walk-in]");
+    var box = document.getElementById("walk-in");
+    if (!link || !box) return;
+    event.preventDefault();
+    box.open = true;
+    var typed = (document.getElementById("resident_q") || {}).value || "";
+    var name = box.querySelector("[name=new-name]");
+    var phone = box.querySelector("[name=new-phone]");
+    if (/^[\d\s+-]{7,}$/.test(typed.trim())) {
+      if (phone && !phone.value) phone.value = typed.trim();
+    } else if (name && !name.value) {
+      name.value = typed.trim();
+    }
+    box.scrollIntoView({ block: "start" });
+    if (name) name.focus();
   });
 
   // A picker's results, as they arrive, scrolled up into what the screen shows: on a phone they

@@ -92,3 +92,20 @@ def test_nothing_found_says_how_to_type_it_and_other_committees_stay_out(org, as
     assert response.context["building_results"] == []
     assert "没有找到楼栋。请输入路名、弄号和门牌号" in response.text
     assert _found(as_user(org.worker_a), "abc") == []
+
+
+def test_the_building_box_example_is_one_of_the_committees_own_buildings(org, as_user):
+    """Review 10 F-D: the demo's "449弄12" was every committee's example; a worker of a committee on
+    枫林路 typed 449 and found nothing."""
+    make_building(org.b, "12", lane="449")  # another committee's: never the example
+    client = as_user(org.worker_a)
+    empty = client.get(reverse("cases:new"))
+    assert 'placeholder="如：12弄3号"' in empty.text and "449" not in empty.text
+    assert 'placeholder="e.g. 12弄3号"' in client.get(reverse("cases:new"), HTTP_ACCEPT_LANGUAGE="en").text
+    make_building(org.a, "2", road="枫林路", lane="100")
+    make_building(org.a, "1", road="枫林路", lane="100")
+    assert 'placeholder="如：枫林路100弄1号"' in client.get(reverse("cases:new")).text
+    none = client.get(reverse("cases:pick_building"), {"building_q": "449弄12号"})
+    assert "例如“枫林路100弄1号”" in none.text and "定海路449" not in none.text
+    english = client.get(reverse("cases:pick_building"), {"building_q": "9弄9"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "No building found. Type the road, lane and number, e.g. 枫林路100弄1号." in english.text

@@ -36,6 +36,7 @@ chase      SA      SA           SA       -         -
 reply      SA      SA           SA       SA        -
 aid        SA      SA           SA       SA        -
 attach     SAW     SAW          SAW      SAW       SAW
+parties    SA      SA           SA       SA        -
 """
 
 

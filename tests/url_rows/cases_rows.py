@@ -228,3 +228,29 @@ ROWS += [
     # New and nobody on it, logged by the secretary: not worker_a's to correct.
     _edit("secretarys_new", secretary_only(), label="another's new"),
 ]
+
+# A case's people changed from its page (cases/party_views.py): as for editing the case.
+ROWS += [
+    Row(
+        "cases:parties",
+        lambda w: reverse("cases:parties", args=[w.case.pk]),
+        committee_a_change(200),
+        not_allowed="delete",
+    ),
+    Row(
+        "cases:parties",
+        lambda w: reverse("cases:parties", args=[w.resolved.pk]),
+        committee_a_change(),  # resolved: its follow-up call goes to the reporter added
+        method="post",
+        data=lambda w: {"add": str(w.resident.pk), f"role_{w.resident.pk}": "reporter"},
+        not_allowed="delete",
+        label="add",
+    ),
+    Row(
+        "cases:parties",
+        lambda w: reverse("cases:parties", args=[w.secretarys_new.pk]),
+        secretary_only(200),
+        label="another's new",
+        not_allowed="delete",
+    ),
+]
