@@ -431,3 +431,46 @@ class RevealForm(forms.Form):
         self.fields["field"].choices = [
             (value, label) for value, label in RevealLog.Field.choices if resident.full_number(value)
         ]
+
+
+class GridForm(forms.Form):
+    """A grid of one committee (residents/grids.py save_grid): its name, its grid worker among the staff
+    who work the committee's cases, and its buildings, each labelled with the grid that holds it now so
+    the secretary sees what a tick moves."""
+
+    name = forms.CharField(label=_("Name"), max_length=Grid._meta.get_field("name").max_length)
+    worker = forms.ModelChoiceField(
+        label=_("Grid worker"), queryset=None, required=False, empty_label=_("No grid worker yet")
+    )
+    buildings = forms.ModelMultipleChoiceField(
+        label=_("Buildings in this grid"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A building ticked here leaves the grid it is in now; one unticked is left in no grid."),
+    )
+
+    def __init__(self, *args, committee, grid: Grid | None = None, **kwargs) -> None:
+        from residents.grids import grid_workers  # grids imports the models this module reads
+
+        initial = kwargs.pop("initial", {})
+        if grid is not None:
+            initial = {
+                "name": grid.name,
+                "worker": grid.worker_id,
+                "buildings": [b.pk for b in grid.buildings.all()],
+            }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["worker"].queryset = grid_workers(committee.pk, current=grid.worker_id if grid else None)
+        self.fields["worker"].label_from_instance = lambda user: user.display_name
+        self.fields["worker"].error_messages["invalid_choice"] = _(
+            "Choose one of the staff who work cases at this committee."
+        )
+        field = self.fields["buildings"]
+        field.queryset = Building.objects.filter(committee=committee).select_related("grid")
+        field.error_messages["invalid_choice"] = _("This building belongs to another committee.")
+        field.label_from_instance = lambda b: (
+            _("%(address)s (now in %(grid)s)") % {"address": b.address, "grid": b.grid.name}
+            if b.grid_id and (grid is None or b.grid_id != grid.pk)
+            else b.address
+        )
