@@ -17,7 +17,15 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from committee.roles import Perm
-from common.forms import DateInput, DateTimeInput, IdsChoiceField, note_changed, take_newer
+from common.forms import (
+    DateInput,
+    DateTimeInput,
+    IdsChoiceField,
+    ModelChoiceField,
+    note_changed,
+    parse_id,
+    take_newer,
+)
 from common.masking import mask_id_number, mask_phone
 from residents import services, validators
 from residents.addresses import room_in
@@ -433,16 +441,25 @@ class RevealForm(forms.Form):
         ]
 
 
+class _IdChoiceField(ModelChoiceField):
+    """One row by id: a value that is no id ("²", past 64 bits) is refused before any query."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and parse_id(str(value)) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
 class GridForm(forms.Form):
     """A grid of one committee (residents/grids.py save_grid): its name, its grid worker among the staff
     who work the committee's cases, and its buildings, each labelled with the grid that holds it now so
     the secretary sees what a tick moves."""
 
     name = forms.CharField(label=_("Name"), max_length=Grid._meta.get_field("name").max_length)
-    worker = forms.ModelChoiceField(
+    worker = _IdChoiceField(
         label=_("Grid worker"), queryset=None, required=False, empty_label=_("No grid worker yet")
     )
-    buildings = forms.ModelMultipleChoiceField(
+    buildings = IdsChoiceField(
         label=_("Buildings in this grid"),
         queryset=None,
         required=False,

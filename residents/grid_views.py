@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from committee.access import get_for_user
 from committee.models import Committee
 from committee.roles import Perm
+from common.forms import parse_id
 from residents.forms import GridForm
 from residents.grids import grids_of, save_grid
 from residents.models import Building, Grid
@@ -67,8 +68,8 @@ def _save(request: HttpRequest, form: GridForm, committee: Committee, grid: Grid
 def grid_new(request: HttpRequest) -> HttpResponse:
     """A new grid of one committee: ?committee= names it where the user manages several."""
     ids = _managed(request)
-    wanted = request.GET.get("committee") or ids[0]
-    committee = get_object_or_404(Committee, pk=int(wanted) if str(wanted).isdigit() else 0, pk__in=ids)
+    wanted = parse_id(request.GET.get("committee")) if "committee" in request.GET else ids[0]
+    committee = get_object_or_404(Committee, pk=wanted or 0, pk__in=ids)
     form = GridForm(request.POST or None, committee=committee)
     if request.method == "POST" and (grid := _save(request, form, committee, None)):
         messages.success(request, _("Grid %(name)s added.") % {"name": grid.name})
