@@ -66,7 +66,8 @@ class CaseCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(OutsideBody)
 class OutsideBodyAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_en", "phone", "active", "order"]
+    list_display = ["name", "name_en", "committee", "phone", "active", "order"]
+    list_filter = ["committee"]  # its "-" lists the shared bodies
     list_editable = ["active", "order"]
     search_fields = ["name", "name_en"]
 

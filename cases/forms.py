@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import checks, events, reference, uploads
 from cases.models import Aid, Attachment, Case, CaseCategory, CaseEvent, CaseParty, OutsideBody
+from cases.models.bodies import ANOTHER_COMMITTEES_BODY
 from cases.rules import case_workers
 from cases.services import NewParty, ReplyCorrected, ReplyRecorded, last_reply
 from committee.roles import Perm
@@ -358,8 +359,13 @@ class ReferralForm(forms.Form):
         """`case`: the case it is sent for, whose rules (the dates) are checked with the fields."""
         super().__init__(*args, **kwargs)
         self.case = case
-        self.fields["body"].label_from_instance = lambda b: b.label
-        self.fields["body"].listed = reference.outside_body_choices  # cached, not queried
+        body = self.fields["body"]
+        body.label_from_instance = lambda b: b.label
+        # The shared bodies and the case's committee's own (OutsideBody.committee); another's is refused.
+        committee_id = case.committee_id if case else None
+        body.queryset = OutsideBody.objects.filter(OutsideBody.listed_for(committee_id), active=True)
+        body.error_messages["invalid_choice"] = ANOTHER_COMMITTEES_BODY
+        body.listed = lambda: reference.outside_body_choices(committee_id)  # cached, not queried
 
     def clean(self):
         data = super().clean()

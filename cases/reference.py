@@ -80,10 +80,15 @@ def category_choices() -> list[tuple[str, str]]:
     return [(str(pk), label_in_language(name, name_en)) for pk, _code, name, name_en in _categories()]
 
 
-def outside_body_choices() -> list[tuple[str, str]]:
-    """(id, name in the active language) of the outside bodies a case may be referred to (the
-    active ones), in their order: the referral form's choices."""
-    return [(str(pk), label_in_language(name, name_en)) for pk, name, name_en, active in _bodies() if active]
+def outside_body_choices(committee_id: int | None) -> list[tuple[str, str]]:
+    """(id, name in the active language) of the outside bodies a case of this committee may be
+    referred to (the active ones shared by every committee and its own), in their order: the referral
+    form's choices."""
+    return [
+        (str(pk), label_in_language(name, name_en))
+        for pk, name, name_en, active, owner in _bodies()
+        if active and owner in (None, committee_id)
+    ]
 
 
 def user_names(committee_ids, user_ids) -> dict[int, str]:
@@ -108,12 +113,12 @@ def committee_names() -> dict[int, str]:
 
 def outside_body_labels() -> dict[int, str]:
     """Outside body id → its name in the active language (the rows' "with {body} for N days")."""
-    return {pk: label_in_language(name, name_en) for pk, name, name_en, _active in _bodies()}
+    return {pk: label_in_language(name, name_en) for pk, name, name_en, _active, _owner in _bodies()}
 
 
-def _bodies() -> list[tuple[int, str, str, bool]]:
+def _bodies() -> list[tuple[int, str, str, bool, int | None]]:
     return refdata.cached(
         "outside_bodies",
-        "all",
-        lambda: list(OutsideBody.objects.values_list("pk", "name", "name_en", "active")),
+        "all:v2",  # v2: with the committee a body belongs to (None: shared)
+        lambda: list(OutsideBody.objects.values_list("pk", "name", "name_en", "active", "committee_id")),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import intake_views, party_views, views
+from cases import body_views, intake_views, party_views, views
 
 app_name = "cases"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/people/", party_views.case_parties, name="parties"),
     path("<int:pk>/do/<slug:action>/", views.act, name="act"),
     path("<int:pk>/referrals/", views.refer, name="refer"),
+    path("outside-bodies/", body_views.outside_bodies, name="outside_bodies"),
     path("referrals/<int:pk>/chase/", views.chase, name="chase"),
     path("referrals/<int:pk>/reply/", views.reply, name="reply"),
     path("<int:pk>/follow-up/", views.follow_up, name="follow_up"),

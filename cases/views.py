@@ -233,7 +233,7 @@ def _detail_context(
         "forms": _Forms(
             assign=lambda: AssignForm(initial={"assignee": case.assignee_id}, case=case),
             duplicate=lambda: posted.get("duplicate") or DuplicateForm(case=case, access=request.access),
-            refer=lambda: posted.get("refer") or ReferralForm(),
+            refer=lambda: posted.get("refer") or ReferralForm(case=case),
             chase=ChaseForm,
             follow_up=lambda: posted.get("follow_up") or FollowUpForm(),
             aid=lambda: (

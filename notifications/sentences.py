@@ -155,10 +155,10 @@ def _staff_left(p: dict) -> str:
         grids = "、".join(p["grids"])
         parts.append(
             ngettext(
-                "%(grids)s has no grid worker now (%(n)s resident on the care roster): tell the "
-                "administrator who takes it over.",
-                "%(grids)s has no grid worker now (%(n)s residents on the care roster): tell the "
-                "administrator who takes it over.",
+                "%(grids)s has no grid worker now (%(n)s resident on the care roster): choose who "
+                "takes it over under Buildings → Grids.",
+                "%(grids)s has no grid worker now (%(n)s residents on the care roster): choose who "
+                "takes it over under Buildings → Grids.",
                 p.get("roster", 0),
             )
             % {"grids": grids, "n": p.get("roster", 0)}

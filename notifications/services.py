@@ -73,8 +73,11 @@ def tell(
 def tell_staff_left(secretary: User, user: User, holding, *, at) -> Notification | None:
     """Tell a committee's secretary that `user` no longer works its cases (cases/services/departure.py
     hand_back: `holding`, what was theirs, now unassigned or without a grid worker), linking to the
-    committee's unassigned cases. Counts and grids' names only: no case, no resident."""
+    committee's unassigned cases, or to its grids when it held no case (the secretary gives the grid
+    to someone there). Counts and grids' names only: no case, no resident."""
     url = f"{reverse('cases:list')}?status=open&assignee=none"
+    if holding.grids and not holding.open_cases:
+        url = reverse("residents:grids")
     params = {
         "name": user.display_name,
         "committee": holding.committee.name,

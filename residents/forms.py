@@ -17,7 +17,15 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from committee.roles import Perm
-from common.forms import DateInput, DateTimeInput, IdsChoiceField, note_changed, take_newer
+from common.forms import (
+    DateInput,
+    DateTimeInput,
+    IdsChoiceField,
+    ModelChoiceField,
+    note_changed,
+    parse_id,
+    take_newer,
+)
 from common.masking import mask_id_number, mask_phone
 from residents import services, validators
 from residents.addresses import room_in
@@ -431,3 +439,55 @@ class RevealForm(forms.Form):
         self.fields["field"].choices = [
             (value, label) for value, label in RevealLog.Field.choices if resident.full_number(value)
         ]
+
+
+class _IdChoiceField(ModelChoiceField):
+    """One row by id: a value that is no id ("²", past 64 bits) is refused before any query."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and parse_id(str(value)) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class GridForm(forms.Form):
+    """A grid of one committee (residents/grids.py save_grid): its name, its grid worker among the staff
+    who work the committee's cases, and its buildings, each labelled with the grid that holds it now so
+    the secretary sees what a tick moves."""
+
+    name = forms.CharField(label=_("Name"), max_length=Grid._meta.get_field("name").max_length)
+    worker = _IdChoiceField(
+        label=_("Grid worker"), queryset=None, required=False, empty_label=_("No grid worker yet")
+    )
+    buildings = IdsChoiceField(
+        label=_("Buildings in this grid"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A building ticked here leaves the grid it is in now; one unticked is left in no grid."),
+    )
+
+    def __init__(self, *args, committee, grid: Grid | None = None, **kwargs) -> None:
+        from residents.grids import grid_workers  # grids imports the models this module reads
+
+        initial = kwargs.pop("initial", {})
+        if grid is not None:
+            initial = {
+                "name": grid.name,
+                "worker": grid.worker_id,
+                "buildings": [b.pk for b in grid.buildings.all()],
+            }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["worker"].queryset = grid_workers(committee.pk, current=grid.worker_id if grid else None)
+        self.fields["worker"].label_from_instance = lambda user: user.display_name
+        self.fields["worker"].error_messages["invalid_choice"] = _(
+            "Choose one of the staff who work cases at this committee."
+        )
+        field = self.fields["buildings"]
+        field.queryset = Building.objects.filter(committee=committee).select_related("grid")
+        field.error_messages["invalid_choice"] = _("This building belongs to another committee.")
+        field.label_from_instance = lambda b: (
+            _("%(address)s (now in %(grid)s)") % {"address": b.address, "grid": b.grid.name}
+            if b.grid_id and (grid is None or b.grid_id != grid.pk)
+            else b.address
+        )

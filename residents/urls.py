@@ -1,6 +1,6 @@
 from django.urls import path
 
-from residents import reveals, views
+from residents import grid_views, reveals, views
 
 app_name = "residents"
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("buildings/<int:pk>/", views.building_detail, name="building"),
     path("buildings/<int:pk>/edit/", views.building_edit, name="building_edit"),
     path("buildings/<int:pk>/households/new/", views.household_new, name="household_new"),
+    path("grids/", grid_views.grid_list, name="grids"),
+    path("grids/new/", grid_views.grid_new, name="grid_new"),
+    path("grids/<int:pk>/edit/", grid_views.grid_edit, name="grid_edit"),
     path("roster/", views.roster, name="roster"),
     path("reveals/", reveals.reveal_log, name="reveals"),
     path("reveals/export/", reveals.reveal_log_export, name="reveals_export"),

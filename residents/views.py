@@ -302,6 +302,7 @@ def building_list(request: HttpRequest) -> HttpResponse:
         "grids": Grid.objects.only("name"),
         "grid_id": grid_id,
         "can_add_building": bool(request.access.committees_where(Perm.EDIT_REGISTRY)),
+        "can_manage_grids": request.access.can_anywhere(Perm.MANAGE_GRIDS),
     }
     return render(request, "residents/building_list.html", ctx)
 

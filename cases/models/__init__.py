@@ -1,6 +1,8 @@
-"""Cases' models, in two modules: the case and what it is filed under (case.py), and the records of
-work on a case (work.py). Everything is importable from here, as `from cases.models import Case`."""
+"""Cases' models: the case and what it is filed under (case.py), the outside bodies it is referred to
+(bodies.py), and the records of work on a case (work.py). Everything is importable from here, as
+`from cases.models import Case`."""
 
+from cases.models.bodies import OutsideBody
 from cases.models.case import (
     DUE_DATE_HORIZON_YEARS,
     OPEN_STATUS_VALUES,
@@ -8,7 +10,6 @@ from cases.models.case import (
     CaseCategory,
     CaseCounter,
     CaseParty,
-    OutsideBody,
     label_in_language,
     open_rank_expression,
 )

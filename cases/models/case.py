@@ -1,6 +1,6 @@
 """The case and what it is filed under: a resident's problem from the first report to the follow-up
-call (Case), its residents (CaseParty), its categories, the outside bodies it is referred to, and
-each committee's yearly numbering.
+call (Case), its residents (CaseParty), its categories and each committee's yearly numbering (the
+outside bodies it is referred to: bodies.py).
 
 Residents' pages, the dashboard and the reports read these fields: add fields, never rename them.
 Who may do what is in rules.py, the writes in services/, the timeline's events in events.py.
@@ -61,28 +61,6 @@ class CaseCategory(models.Model):
         verbose_name = _("case category")
         verbose_name_plural = _("case categories")
         ordering = ["order", "code"]
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def label(self) -> str:
-        return _label(self)
-
-
-class OutsideBody(models.Model):
-    """Where a case may be referred: the street's civil-affairs office, the property company, …"""
-
-    name = models.CharField(_("name (Chinese)"), max_length=50)
-    name_en = models.CharField(_("name (English)"), max_length=80, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    active = models.BooleanField(_("active"), default=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        verbose_name = _("outside body")
-        verbose_name_plural = _("outside bodies")
-        ordering = ["order", "name"]
 
     def __str__(self) -> str:
         return self.label

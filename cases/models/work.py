@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cases.models.case import DUE_DATE_HORIZON_YEARS, Case, OutsideBody
+from cases.models.bodies import OutsideBody
+from cases.models.case import DUE_DATE_HORIZON_YEARS, Case
 from cases.storage import private_storage
 from committee.models import CommitteeOwned
 from common.dates import outside_range, years_after

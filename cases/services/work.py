@@ -21,6 +21,7 @@ from cases.models import (
     OutsideBody,
     Referral,
 )
+from cases.models.bodies import ANOTHER_COMMITTEES_BODY
 from cases.refusals import refusal_of
 from cases.rules import Action, Why, may_remove_attachment
 from cases.services.case import REOPEN_FIELDS, _lock, _save
@@ -55,6 +56,8 @@ def refer(
     (Referral.check_dates: sent from the day the case was logged to today, a reply expected from
     that day to two years after it), else a ValidationError on the date's field."""
     case = _lock(access, case.pk, Action.REFER, None, token=token)
+    if body.committee_id not in (None, case.committee_id):  # OutsideBody.listed_for
+        raise ValidationError({"body": ANOTHER_COMMITTEES_BODY})
     at = at or timezone.now()
     today = timezone.localdate(at)
     sent_on = sent_on or today

@@ -68,6 +68,21 @@ def _act(action: str, case: str = "case", expected=None, data=None) -> Row:
 
 
 ROWS = [
+    # The referral list (cases/body_views.py): read by those who refer cases, added to by the secretary.
+    Row(
+        "cases:outside_bodies",
+        lambda w: reverse("cases:outside_bodies"),
+        expect(403, anonymous=302, secretary_a=200, worker_a=200, worker_b=200),
+        not_allowed="put",
+    ),
+    Row(
+        "cases:outside_bodies",
+        lambda w: reverse("cases:outside_bodies"),
+        expect(403, anonymous=302, secretary_a=302),
+        method="post",
+        data=lambda w: {"committee": w.a.pk, "name": "某某物业定海项目部", "phone": "021-65431234"},
+        not_allowed="put",
+    ),
     Row("cases:list", lambda w: reverse("cases:list"), expect(200, anonymous=302)),
     Row(
         "cases:list",

@@ -3,6 +3,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from residents.models import Grid
 from tests.factories import make_building, make_household, make_resident, valid_id
 from tests.url_matrix import Row, committee_a_change, committee_a_view, expect, secretary_only
 
@@ -10,6 +11,7 @@ SENSITIVE_ONLY = {"viewer_a": 403, "officer": 403, "superuser": 403, "worker_b":
 
 
 def populate(world) -> None:
+    world.grid_a = Grid.objects.create(committee=world.a, name="第一网格")
     world.building_a = make_building(world.a, "12")
     world.household_a = make_household(world.building_a, "302", phone="021-65431234")
     world.resident_a = make_resident(
@@ -25,7 +27,34 @@ def _resident_data(w) -> dict:
     return {"name": "王芳", "relation_to_head": "spouse", "residency_status": "registered", "version": 1}
 
 
+# The committee's grids (residents/grid_views.py): its secretary's alone (Perm.MANAGE_GRIDS).
+GRIDS_PAGE = expect(403, anonymous=302, secretary_a=200)
+
 ROWS = [
+    Row("residents:grids", lambda w: reverse("residents:grids"), GRIDS_PAGE),
+    Row("residents:grid_new", lambda w: reverse("residents:grid_new"), GRIDS_PAGE, not_allowed="put"),
+    Row(
+        "residents:grid_new",
+        lambda w: reverse("residents:grid_new"),
+        expect(403, anonymous=302, secretary_a=302),
+        method="post",
+        data=lambda w: {"name": "第二网格"},
+        not_allowed="put",
+    ),
+    Row(
+        "residents:grid_edit",
+        lambda w: reverse("residents:grid_edit", args=[w.grid_a.pk]),
+        secretary_only(ok=200),
+        not_allowed="put",
+    ),
+    Row(
+        "residents:grid_edit",
+        lambda w: reverse("residents:grid_edit", args=[w.grid_a.pk]),
+        secretary_only(ok=302),
+        method="post",
+        data=lambda w: {"name": "第一网格", "buildings": [w.building_a.pk]},
+        not_allowed="put",
+    ),
     Row("residents:list", lambda w: reverse("residents:list"), expect(200, anonymous=302)),
     Row(
         "residents:list",
