@@ -1,6 +1,10 @@
+import datetime
+
 from django import template
+from django.utils import timezone
 
 from common import refdata
+from jobs.health import task_processes, waiting_tasks
 from jobs.models import JobRun
 
 register = template.Library()
@@ -19,3 +23,16 @@ def reminders_last_ran() -> dict:
         return {"ran_at": run.ran_at, "day_off": bool(run.outcome.get("day_off"))} if run else {}
 
     return {"run": refdata.cached("job_runs", JobRun.MORNING_REMINDERS, read)}
+
+
+@register.inclusion_tag("jobs/task_processes.html")
+def task_processes_status() -> dict:
+    """The administrator's line on the admin's first page when the task worker or the scheduler is
+    not running (the facts /healthz/tasks answers with): notifications wait unseen otherwise (review
+    10, F-L). One query when they run; two more when they do not (how many tasks wait)."""
+    health = task_processes()
+    if health["ok"]:
+        return {"ok": True}
+    ages = [age for age in (health["worker"], health["scheduler"]) if age is not None]
+    last_seen = timezone.now() - datetime.timedelta(seconds=max(ages)) if len(ages) == 2 else None
+    return {"ok": False, "last_seen": last_seen, "waiting": waiting_tasks()}
