@@ -1,4 +1,5 @@
-# Needle: `make run` serves the demo, `make test` runs every check and test. Nothing else to install by hand.
+# Needle: `make run` serves the demo, `make serve` a committee's own (never the demo),
+# `make test` runs every check and test. Nothing else to install by hand.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python

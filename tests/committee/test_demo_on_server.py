@@ -8,9 +8,10 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import CommandError, call_command
 
 from committee.models import Street, User
+from tests.cases.page_text import text_of
 from tests.factories import make_street
 
-OFFICE_PC = ["192.168.1.10", "127.0.0.1"]
+OFFICE_PC = ["192.168.1.10", "127.0.0.1", "testserver"]  # testserver: the test client's
 
 
 @pytest.mark.django_db
@@ -55,3 +56,21 @@ def test_make_serve_says_how_to_create_the_first_administrator_and_refuses_the_d
     User.objects.create(username="admin", is_superuser=True, password=make_password("needle-demo"))
     with pytest.raises(CommandError, match="This database holds the demo"):
         call_command("start_banner", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_the_admins_first_page_shouts_while_the_demo_password_is_on_a_server(org, as_user, settings):
+    demo_admin = User.objects.create(
+        username="admin", is_superuser=True, password=make_password("needle-demo")
+    )
+    admin = as_user(org.superuser)
+    # On a laptop the demo is what it is for: nothing said.
+    assert "data-demo-password" not in admin.get("/admin/").text
+    settings.ALLOWED_HOSTS = OFFICE_PC
+    chinese = text_of(admin.get("/admin/").text)
+    assert "本服务器上有演示数据：超级用户 admin 的密码仍是公开的 needle-demo" in chinese
+    english = text_of(admin.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").text)
+    assert "its superuser admin still has the published password needle-demo" in english
+    demo_admin.set_password("a-password-of-its-own-2026")
+    demo_admin.save()
+    assert "data-demo-password" not in admin.get("/admin/").text
