@@ -1,6 +1,7 @@
 import datetime
 
 from django import template
+from django.core.cache import cache
 from django.utils import timezone
 
 from common import refdata
@@ -36,3 +37,16 @@ def task_processes_status() -> dict:
     ages = [age for age in (health["worker"], health["scheduler"]) if age is not None]
     last_seen = timezone.now() - datetime.timedelta(seconds=max(ages)) if len(ages) == 2 else None
     return {"ok": False, "last_seen": last_seen, "waiting": waiting_tasks()}
+
+
+# How long the secretary's dashboard trusts its answer: the heartbeat comes every minute.
+TASKS_LINE_SECONDS = 60
+
+
+@register.inclusion_tag("jobs/task_processes_line.html")
+def task_processes_line() -> dict:
+    """The secretary's one line on the dashboard while the task worker or scheduler is not running:
+    her notifications are not coming, and the administrator is who starts them (review 10, F-L).
+    From the cache: no query of the dashboard's own but once a minute."""
+    ok = cache.get_or_set("jobs:task-processes-ok", lambda: task_processes()["ok"], TASKS_LINE_SECONDS)
+    return {"ok": ok}

@@ -49,3 +49,19 @@ def test_a_stale_worker_is_said_with_when_it_was_last_seen_and_a_live_one_says_n
     assert "data-task-processes" not in response.content.decode() and "未在运行" not in text_of(response.text)
     # Running: the heartbeat only, no count of the tasks waiting.
     assert not any("django_tasks_db" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.django_db
+def test_the_secretarys_dashboard_says_so_in_one_line_and_the_workers_not(org, as_user):
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    secretary = as_user(org.secretary_a)
+    chinese = text_of(secretary.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="zh-hans").text)
+    assert "通知暂时发不出去：任务进程没有运行。请告知管理员。" in chinese
+    english = text_of(secretary.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en").text)
+    assert "Notifications cannot be sent for now: the task worker is not running." in english
+    assert "data-task-processes" not in as_user(org.worker_a).get(reverse("dashboard")).text
+    Heartbeat.objects.create(pk=1, worked_at=timezone.now(), scheduled_at=timezone.now())
+    cache.clear()  # what a minute does: the line trusts its answer that long
+    assert "data-task-processes" not in secretary.get(reverse("dashboard")).text
