@@ -1,4 +1,5 @@
-# Needle: `make run` serves the demo, `make test` runs every check and test. Nothing else to install by hand.
+# Needle: `make run` serves the demo, `make serve` a committee's own (never the demo),
+# `make test` runs every check and test. Nothing else to install by hand.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,10 +8,11 @@ PORT ?= 8000
 # Test processes: the 2-core machines here run the suite fastest with two.
 TEST_WORKERS ?= 2
 
-.PHONY: help run dev test check pytest setup browser messages translations lock bench clean
+.PHONY: help run serve dev test check pytest setup browser messages translations lock bench clean
 
 help:
 	@echo "make run    serve the demo at http://$(HOST):$(PORT) with its task worker and scheduler (SQLite unless DATABASE_URL is set)"
+	@echo "make serve  a committee's own Needle: the same three processes, migrated, never seeded with the demo"
 	@echo "make test   every check and test (set DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make dev    Django's autoreloading server with DEBUG on"
 	@echo "make translations   update locale/*.po from the code, then compile"
@@ -42,6 +44,14 @@ run: setup
 	@$(PY) manage.py collectstatic --noinput -v0
 	@$(PY) manage.py demo_banner --url "http://$(HOST):$(PORT)/"
 	@# Web, task worker and scheduler (Procfile) together; Ctrl-C stops all three.
+	@NEEDLE_BIND=$(HOST):$(PORT) exec $(VENV)/bin/honcho start -f Procfile
+
+# A committee's own start: `make run` without the demo. seed_demo (in `make run`) refuses settings that
+# look like a server's, so an office PC set up for the network is started with this one.
+serve: setup
+	@$(PY) manage.py migrate --noinput -v0
+	@$(PY) manage.py collectstatic --noinput -v0
+	@$(PY) manage.py start_banner --url "http://$(HOST):$(PORT)/"
 	@NEEDLE_BIND=$(HOST):$(PORT) exec $(VENV)/bin/honcho start -f Procfile
 
 dev: setup

@@ -1,6 +1,10 @@
 """The organisation: districts, streets, their committees, and who works where in which role."""
 
+import itertools
+import re
+
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -79,8 +83,26 @@ class Committee(models.Model):
 
     street = models.ForeignKey(Street, models.PROTECT, related_name="committees", verbose_name=_("street"))
     name = models.CharField(_("name"), max_length=50)
-    # A short code used in case numbers and exports; unique within the street.
-    code = models.SlugField(_("code"), max_length=20)
+    # A short code for the admin's lists and searches, unique within the street; nothing else reads it
+    # (case numbers are per committee and year). Filled from the name when left empty (review 10, F-K:
+    # it was required, unexplained, and refused Chinese with Django's "slug" wording).
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        blank=True,
+        db_index=True,
+        validators=[
+            RegexValidator(
+                r"^[-a-zA-Z0-9_]+\Z",
+                _("Use Latin letters, digits, hyphens or underscores only, e.g. FL01; or leave it empty."),
+                code="invalid",
+            )
+        ],
+        help_text=_(
+            "A short code in Latin letters or digits for the admin's lists and searches, e.g. FL01. "
+            "Left empty, it is made from the initials of the name's pinyin (枫林居民区: fl)."
+        ),
+    )
     address = models.CharField(_("office address"), max_length=100, blank=True)
     phone = models.CharField(_("office phone"), max_length=20, blank=True)
     history = HistoricalRecords()
@@ -96,6 +118,27 @@ class Committee(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.code:
+            self.code = self.free_code()
+        super().save(*args, **kwargs)
+
+    def free_code(self) -> str:
+        """The initials of the name's pinyin, its 居民区/居委会 left off (枫林居民区 → fl), with a number
+        after it when the street already has that code (fl2)."""
+        from pypinyin import Style, lazy_pinyin
+
+        stem = self.name.removesuffix("居民区").removesuffix("居委会") or self.name
+        initials = "".join(lazy_pinyin(stem, style=Style.FIRST_LETTER))
+        base = re.sub(r"[^a-z0-9_-]", "", initials.lower())[:16] or "c"
+        taken = set(
+            Committee.objects.filter(street_id=self.street_id, code__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("code", flat=True)
+        )
+        candidates = (base if n == 1 else f"{base}{n}" for n in itertools.count(1))
+        return next(code for code in candidates if code not in taken)
 
 
 class Membership(models.Model):

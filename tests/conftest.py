@@ -421,7 +421,8 @@ def _seed_demo() -> None:
 
     from django.core.management import call_command
 
-    call_command("seed_demo", stdout=StringIO())
+    # on_server: a developer's .env may set SECRET_KEY; the tests' database is no server's.
+    call_command("seed_demo", on_server=True, stdout=StringIO())
 
 
 class _Demo:

@@ -115,14 +115,14 @@ def test_the_warning_says_which_holidays_are_skipped_and_what_is_not_known():
     from tests.cases.page_text import text_of
 
     with translation.override("zh-hans"):
-        chinese = text_of(render_to_string("holidays/missing.html", {"years": [2099]}))
+        chinese = text_of(render_to_string("holidays/missing.html", {"years": [2099], "short": False}))
     assert (
         "2099 年的办理时限暂按周一至周五计算，跳过法定的元旦、春节、清明节、劳动节、端午节、中秋节、国庆节；"
         "通知另行安排的放假和调休上班还不知道"
     ) in chinese
     assert "仍算作工作日" not in chinese
     with translation.override("en"):
-        english = text_of(render_to_string("holidays/missing.html", {"years": [2099]}))
+        english = text_of(render_to_string("holidays/missing.html", {"years": [2099], "short": False}))
     assert (
         "due dates in 2099 count Monday to Friday without the holidays the law names (New Year's Day, the "
         "Spring Festival, Qingming, Labour Day, the Dragon Boat Festival, the Mid-Autumn Festival, National "
