@@ -321,6 +321,7 @@
     if (!main || !OWNER || document.querySelector("[data-stale-form]")) return;
     var status = document.getElementById("page-messages");
     var after = status ? status.parentElement : null;
+    var first = null;
     keptKeys().forEach(function (key) {
       if (document.querySelector('form[data-keep-draft="' + key + '"], [data-draft-orphan="' + key + '"]')) return;
       var draft = read(key);
@@ -330,7 +331,17 @@
       var notice = orphanNotice(key, text);
       if (after && after.parentElement === main) main.insertBefore(notice, after.nextSibling);
       else main.insertBefore(notice, main.firstChild);
+      first = first || notice;
     });
+    if (!first) return;
+    // The words typed stand at the top of the page, and a reload put the page back where it was
+    // scrolled to (the form, further down, now gone), the words out of sight: this page's scroll is
+    // not restored, and the words are brought into sight (again at the load event, as late as a
+    // browser may still move the page).
+    if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+    var show = function () { first.scrollIntoView({ block: "center" }); };
+    show();
+    if (document.readyState !== "complete") window.addEventListener("load", show, { once: true });
   }
 
   // The server's word that a form was accepted: its copy is done with (a message's draft-done:KEY).

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from residents.models import RevealLog
 from tests.conftest import PERSONAS, client_for, copy_of_the_module, rows_of_the_module
-from tests.factories import make_building, make_household, make_resident, valid_id
+from tests.factories import make_building, make_grid, make_household, make_resident, valid_id
 
 ID = valid_id(datetime.date(1948, 5, 1), male=False)
 PHONE = "13812345678"
@@ -17,7 +17,7 @@ LANDLINE = "65431234"
 
 
 def _make_world(org):
-    building = make_building(org.a, "12")
+    building = make_building(org.a, "12", grid=make_grid(org.a, worker=org.worker_a))
     home = make_household(building, "302", phone=f"021-{LANDLINE}")
     resident = make_resident(home, "周勤", phone=PHONE, id_number=ID, categories=["elderly_alone", "dibao"])
     make_resident(home, "周小明", phone="13900001111", id_number=valid_id(datetime.date(1980, 1, 1)))
@@ -56,6 +56,9 @@ def _pages(building, home, resident) -> list[str]:
         reverse("residents:building_edit", args=[building.pk]),
         reverse("residents:household_new", args=[building.pk]),
         reverse("residents:building_new"),
+        reverse("residents:grids"),
+        reverse("residents:grid_new"),
+        reverse("residents:grid_edit", args=[building.grid_id]),
     ]
     return pages
 

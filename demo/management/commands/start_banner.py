@@ -1,5 +1,6 @@
 """Printed by `make serve` (a committee's own start, no demo): where Needle is served and, on a
-database without an administrator yet, how to create the first one."""
+database without an administrator yet, how to create the first one. In the demo's app because it
+refuses a database the demo was seeded into (demo/safety.py), which no runtime module imports."""
 
 from django.core.management.base import BaseCommand, CommandError
 
