@@ -20,8 +20,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -558,19 +557,11 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
     """A case's file, only for those who may see the case; never from a public URL."""
     item = _child(request, Attachment, pk)
-    # The browser asks each time (no-cache) and gets "not modified" while the file is there: a
-    # removed photo (a resident's ID card taken by mistake) must not live on in a phone's cache.
-    uploaded = int(item.uploaded_at.timestamp())
-    not_modified = get_conditional_response(request, last_modified=uploaded)
-    if not_modified is not None:
-        not_modified["Cache-Control"] = "private, no-cache"
-        return not_modified
     # ?size=display: the phone-sized copy pages show (a photo added before copies were made has none).
     if request.GET.get("size") == "display" and item.display:
         response = FileResponse(item.display.open("rb"), content_type="image/jpeg")
     else:
         response = FileResponse(item.file.open("rb"), content_type=item.content_type)
-    response["Last-Modified"] = http_date(uploaded)
     # Photos open in the browser; PDFs download (a browser's PDF viewer and a strict CSP disagree).
     inline = item.content_type in {"image/jpeg", "image/png", "image/webp"}
     ext = mimetypes.guess_extension(item.content_type) or ""
@@ -581,7 +572,10 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-cache"
+    # Kept by no cache, as the pages are (no-store): a photo of a resident's home or a scan of an ID
+    # card must not stay on a shared front-desk computer's disk after logout, nor live on in a
+    # phone's cache once removed (review 10, 12).
+    add_never_cache_headers(response)
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
 
