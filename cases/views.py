@@ -58,6 +58,7 @@ from cases.rules import Action
 from committee.access import get_for_user
 from committee.roles import Perm
 from common import drafts
+from common.hidden_searches import search_by_post, with_search
 from common.hints import CASE_FREE_TEXT, hint_case_numbers
 from common.masking import mask_numbers_in_text
 from common.paging import CappedPaginator
@@ -90,6 +91,7 @@ def _child[M: (Referral, Aid, Attachment)](request: HttpRequest, model: type[M],
 SEARCH_CAP = 100
 
 
+@search_by_post("q", kept=("status",))  # a whole number never in the address (common/hidden_searches.py)
 @require_GET
 @empty_fields_dropped  # `status=` kept: "any status" (an explicit one, or a figure's filter with none)
 def case_list(request: HttpRequest) -> HttpResponse:
@@ -98,7 +100,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     # ?panel=open: the "not applied" notice's link to correct a filter without JavaScript
     # (includes/not_applied.html): the panel drawn open, its field marked. No filter of the list's.
     panel = params.pop("panel", [""])[-1]
-    form = CaseFilterForm(params, access=request.access)
+    # The form reads the term a key stands for; the links (params: chips, the export) keep the key.
+    form = CaseFilterForm(with_search(request, params), access=request.access)
     form.is_valid()  # invalid fields are left out of cleaned_data: not filtered on, and said (the template)
     data = form.cleaned_data
     # Two steps: the page's ids from a lean query that sorts only the case table, then the rows
