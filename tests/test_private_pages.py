@@ -79,3 +79,11 @@ def test_a_cases_files_and_downloads_are_kept_by_no_cache(org, as_user):
         response = client.get(url)
         assert response.status_code == 200, url
         assert _kept_by_no_cache(response), (url, response.get("Cache-Control"))
+    # The registry's export, masked and with full numbers (the secretary, with a reason).
+    masked = client.get(reverse("imports:export"))
+    full = client.post(
+        reverse("imports:export"), {"committee": org.a.pk, "full": "1", "reason": "年度人口核对"}
+    )
+    for response in (masked, full):
+        assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd")
+        assert _kept_by_no_cache(response), response.get("Cache-Control")
