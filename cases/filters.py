@@ -181,7 +181,7 @@ class CaseFilterForm(forms.Form):
         # results: its staff are then the assignee's choices. `consume`: not the form's request too.
         self.fields["committee"].widget.attrs.update(
             {
-                "hx-get": reverse("cases:list"),
+                "hx-post": reverse("cases:list"),  # the search box with it: never in the address
                 "hx-include": "closest form",
                 "hx-trigger": "change consume",
                 "hx-target": "#main",

@@ -445,18 +445,19 @@ def _building_results(q: str) -> dict:
     return {"building_results": results[:BUILDINGS_SHOWN], "more_buildings": more}
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def pick_resident(request: HttpRequest) -> HttpResponse:
-    """htmx: residents matching the typed text, as buttons that add a party to the intake form."""
+    """htmx: residents matching the typed text (POST: a whole number typed is never in an address,
+    common/hidden_searches.py), as buttons that add a party to the intake form (GET ?add=<id>)."""
     _require_logger(request)
     add = parse_id(request.GET.get("add", ""))
-    if add is not None:
+    if add is not None and request.method == "GET":
         resident = Resident.objects.select_related("household__building").filter(pk=add).first()
         if resident is None:
             raise Http404
         ctx = {"party": services.NewParty(resident, CaseParty.Role.REPORTER), "roles": CaseParty.Role.choices}
         return render(request, "cases/new.html#party", ctx)
-    q = request.GET.get("resident_q", "").strip()
+    q = request.POST.get("resident_q", "").strip()
     results = _resident_results(request, q) if q else {"resident_results": []}
     ctx = {
         **results,

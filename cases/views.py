@@ -20,8 +20,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -59,6 +58,7 @@ from cases.rules import Action
 from committee.access import get_for_user
 from committee.roles import Perm
 from common import drafts
+from common.hidden_searches import search_by_post, with_search
 from common.hints import CASE_FREE_TEXT, hint_case_numbers
 from common.masking import mask_numbers_in_text
 from common.paging import CappedPaginator
@@ -91,6 +91,7 @@ def _child[M: (Referral, Aid, Attachment)](request: HttpRequest, model: type[M],
 SEARCH_CAP = 100
 
 
+@search_by_post("q", kept=("status",))  # a whole number never in the address (common/hidden_searches.py)
 @require_GET
 @empty_fields_dropped  # `status=` kept: "any status" (an explicit one, or a figure's filter with none)
 def case_list(request: HttpRequest) -> HttpResponse:
@@ -99,7 +100,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     # ?panel=open: the "not applied" notice's link to correct a filter without JavaScript
     # (includes/not_applied.html): the panel drawn open, its field marked. No filter of the list's.
     panel = params.pop("panel", [""])[-1]
-    form = CaseFilterForm(params, access=request.access)
+    # The form reads the term a key stands for; the links (params: chips, the export) keep the key.
+    form = CaseFilterForm(with_search(request, params), access=request.access)
     form.is_valid()  # invalid fields are left out of cleaned_data: not filtered on, and said (the template)
     data = form.cleaned_data
     # Two steps: the page's ids from a lean query that sorts only the case table, then the rows
@@ -558,19 +560,11 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
     """A case's file, only for those who may see the case; never from a public URL."""
     item = _child(request, Attachment, pk)
-    # The browser asks each time (no-cache) and gets "not modified" while the file is there: a
-    # removed photo (a resident's ID card taken by mistake) must not live on in a phone's cache.
-    uploaded = int(item.uploaded_at.timestamp())
-    not_modified = get_conditional_response(request, last_modified=uploaded)
-    if not_modified is not None:
-        not_modified["Cache-Control"] = "private, no-cache"
-        return not_modified
     # ?size=display: the phone-sized copy pages show (a photo added before copies were made has none).
     if request.GET.get("size") == "display" and item.display:
         response = FileResponse(item.display.open("rb"), content_type="image/jpeg")
     else:
         response = FileResponse(item.file.open("rb"), content_type=item.content_type)
-    response["Last-Modified"] = http_date(uploaded)
     # Photos open in the browser; PDFs download (a browser's PDF viewer and a strict CSP disagree).
     inline = item.content_type in {"image/jpeg", "image/png", "image/webp"}
     ext = mimetypes.guess_extension(item.content_type) or ""
@@ -581,7 +575,10 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-cache"
+    # Kept by no cache, as the pages are (no-store): a photo of a resident's home or a scan of an ID
+    # card must not stay on a shared front-desk computer's disk after logout, nor live on in a
+    # phone's cache once removed (review 10, 12).
+    add_never_cache_headers(response)
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
 

@@ -56,11 +56,10 @@ class CompressPagesMiddleware(GZipMiddleware):
 
 class PrivatePagesMiddleware:
     """Every answer to a signed-in user is kept by no cache (`Cache-Control: private, no-store`, as
-    @never_cache writes it), unless its view said how it may be kept (a case's file: asked for again
-    each time, "not modified" while it is there). Nearly every page names residents (a case's
-    reporters, a household, the lists): a front-desk computer shared by the committee must not show
-    them from its cache, nor by Back after a logout, and no proxy may keep them. The one place for
-    it: after AuthenticationMiddleware in MIDDLEWARE, so that it knows who asked."""
+    @never_cache writes it), unless its view said how it may be kept. Nearly every page names
+    residents (a case's reporters, a household, the lists): a front-desk computer shared by the
+    committee must not show them from its cache, nor by Back after a logout, and no proxy may keep
+    them. The one place for it: after AuthenticationMiddleware in MIDDLEWARE, so that it knows who asked."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response

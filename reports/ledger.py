@@ -21,6 +21,7 @@ from cases.models import Aid, Case, CaseParty, Referral
 from cases.selectors import visible_cases
 from committee.roles import Perm
 from common import exports
+from common.hidden_searches import with_search
 from common.masking import mask_id_number, mask_numbers_in_text, mask_phone
 from common.xlsx import Column, XlsxWriter
 from reports import ledger_visits
@@ -319,7 +320,7 @@ def case_list_xlsx(request: HttpRequest) -> HttpResponse:
     committee_ids = request.access.committees_where(Perm.VIEW_REPORTS)
     cases = Case.objects.filter(committee_id__in=committee_ids)
     cases = visible_cases(request.access, cases)
-    form = CaseFilterForm(request.GET, access=request.access)
+    form = CaseFilterForm(with_search(request, request.GET), access=request.access)
     if not form.is_valid():
         # Refused, where the list leaves an invalid field out: a file of every case when November
         # was asked for (created_from=2026-99-01) reads as November's. The list shows the error.

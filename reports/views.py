@@ -23,6 +23,7 @@ from committee.scoping import InIds
 from common import exports
 from common.db_routers import reads_from_replica
 from common.forms import parse_id
+from common.hidden_searches import search_by_post
 from common.paging import CappedPaginator
 from common.reversing import reverse_once
 from reports import committee_figures, figures, ledger, overviews, summary
@@ -369,10 +370,15 @@ def summary_txt(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _may_export(request: HttpRequest) -> None:
+    if not request.access.can_anywhere(Perm.VIEW_REPORTS):
+        raise PermissionDenied(Perm.VIEW_REPORTS)
+
+
+# The export form is sent by POST: words holding a whole number are never in the address.
+@search_by_post("q", kept=("status",), check=_may_export)
 @require_GET
 @reads_from_replica
 def cases_xlsx(request: HttpRequest) -> HttpResponse:
     """The case list as filtered (the same GET parameters as cases:list), in the user's scope, masked."""
-    if not request.access.can_anywhere(Perm.VIEW_REPORTS):
-        raise PermissionDenied(Perm.VIEW_REPORTS)
     return ledger.case_list_xlsx(request)

@@ -12,7 +12,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit import services as audit
 from cases.admin import staff_choices
+from cases.rules import CASE_WORKER_ROLES
 from cases.search import reindex_cases_at, reindex_cases_of_household, reindex_cases_of_residents
+from cases.services import NOT_A_CASE_WORKER
+from committee.models import Committee, Membership, User
 from common.admin_committee import (
     ANOTHER_COMMITTEE,
     CommitteeFixedAdmin,
@@ -77,8 +80,29 @@ class GridAdmin(InUseAdmin, CommitteeFixedAdmin):
 
     def scope_fields(self, form, committee_id) -> None:
         super().scope_fields(form, committee_id)
-        if committee_id is not None and "worker" in form.fields:
+        if "worker" not in form.fields:
+            return
+        if committee_id is not None:
             staff_choices(form.fields["worker"], committee_id, current=form.instance.worker_id)
+        else:
+            _workers_by_committee(form)
+
+
+def _workers_by_committee(form) -> None:
+    """The add form's worker select, before a committee is chosen: only staff who work cases, each
+    named with their committee (not every user of the deployment: officers, the superuser, another
+    committee's worker unmarked); the grid's own committee is checked on save (residents/grid_worker.py)."""
+    field = form.fields["worker"]
+    committees = form.fields["committee"].queryset if "committee" in form.fields else Committee.objects.all()
+    rows = Membership.objects.filter(
+        committee__in=committees, role__in=CASE_WORKER_ROLES, user__is_active=True
+    ).values_list("user_id", "committee__name")
+    names: dict[int, list[str]] = {}
+    for user_id, committee in rows:
+        names.setdefault(user_id, []).append(committee)
+    field.queryset = User.objects.filter(pk__in=names).order_by("full_name", "username")
+    field.label_from_instance = lambda user: f"{user.display_name} · {'、'.join(sorted(names[user.pk]))}"
+    field.error_messages["invalid_choice"] = NOT_A_CASE_WORKER
 
 
 def _address_part(validate):

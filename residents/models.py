@@ -19,6 +19,7 @@ from common.choices import choice_in_sentence
 from common.dates import outside_range, years_after
 from common.lengths import NOTE_MAX, limit
 from residents.addresses import building_address, household_address, natural_order, room_label, room_order
+from residents.grid_worker import check_grid_worker
 from residents.search_keys import search_key_for, sort_key
 
 
@@ -43,6 +44,14 @@ class Grid(CommitteeOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        check_grid_worker(self)
+
+    def save(self, *args, **kwargs) -> None:
+        check_grid_worker(self)  # any path, not only a form (residents/grid_worker.py)
+        super().save(*args, **kwargs)
 
     def deletion_refusal(self) -> str | None:
         """Why this grid cannot be deleted now (None: it can). Deleted, its buildings were left in no

@@ -28,6 +28,7 @@ from committee.roles import Perm
 from committee.scoping import visible_committee_ids
 from common import drafts
 from common.escaping import escape
+from common.hidden_searches import search_by_post, with_search
 from common.hints import hint_edited_numbers, hint_typed_numbers
 from common.paging import CappedPaginator
 from residents import services
@@ -138,6 +139,7 @@ class SearchPaginator(CappedPaginator):
         return self._get_page([pk for pk, _counted in rows], wanted, self)
 
 
+@search_by_post("q")  # a whole number is never in the address (common/hidden_searches.py)
 @require_GET
 @empty_fields_dropped
 def resident_list(request: HttpRequest) -> HttpResponse:
@@ -148,7 +150,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     the building and grid lists (none of the three but the rows' for the results alone, as you
     type). The rows are written by residents/rows.py."""
     sensitive_ids = _sensitive_ids(request)
-    filters = ResidentFilterForm(request.GET).filters()
+    filters = ResidentFilterForm(with_search(request, request.GET)).filters()
     every_category = care_categories()
     # The filter offers the sensitive categories only to those who may see them somewhere.
     categories = [c for c in every_category if sensitive_ids or not c.sensitive]

@@ -268,7 +268,7 @@ def replica_down():
 )
 def test_a_replica_that_does_not_answer_costs_no_page(world, as_user, replica_down, caplog, name, reads):
     with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as default:
-        response = as_user(world.secretary_a).get(reverse(name), {"q": "13812345678"})
+        response = as_user(world.secretary_a).get(reverse(name), {"q": "13812345678"}, follow=True)
         if response.streaming:
             b"".join(response.streaming_content)
     assert response.status_code == 200

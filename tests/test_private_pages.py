@@ -52,13 +52,38 @@ def test_the_case_and_resident_pages_and_their_forms_are_kept_by_no_cache(org, a
     assert out_of_range.status_code == 200 and _kept_by_no_cache(out_of_range)
 
 
-def test_a_view_that_says_how_it_is_kept_keeps_its_own_words(org, as_user):
-    """A case's photo is asked for again each time (no-cache) and answered "not modified": its view
-    says so itself, and that stands."""
+def test_a_cases_files_and_downloads_are_kept_by_no_cache(org, as_user):
+    """A case's photo (and its phone-sized copy), a PDF, the registry's .xlsx and the monthly summary's
+    text file: none is stored by the browser, as the pages are not (review 10, 12)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from cases import services
     from committee.access import Access
 
+    make_resident(org.a, name="王秀英", phone="13812345678")
     case = make_case(org.worker_a, org.a, assignee=org.worker_a)
     photo = services.add_attachment(access=Access(org.worker_a), case=case, uploaded=jpeg_upload())
-    response = as_user(org.worker_a).get(reverse("cases:attachment", args=[photo.pk]))
-    assert response.status_code == 200 and response["Cache-Control"] == "private, no-cache"
+    scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")
+    pdf = services.add_attachment(access=Access(org.worker_a), case=case, uploaded=scan)
+    client = as_user(org.secretary_a)
+    month = timezone.localdate().strftime("%Y-%m")
+    downloads = [
+        reverse("cases:attachment", args=[photo.pk]),
+        reverse("cases:attachment", args=[photo.pk]) + "?size=display",
+        reverse("cases:attachment", args=[pdf.pk]),
+        reverse("reports:summary_txt") + f"?month={month}",
+        reverse("reports:ledger") + f"?month={month}",
+        reverse("reports:cases_xlsx") + "?status=open",
+    ]
+    for url in downloads:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert _kept_by_no_cache(response), (url, response.get("Cache-Control"))
+    # The registry's export, masked and with full numbers (the secretary, with a reason).
+    masked = client.get(reverse("imports:export"))
+    full = client.post(
+        reverse("imports:export"), {"committee": org.a.pk, "full": "1", "reason": "年度人口核对"}
+    )
+    for response in (masked, full):
+        assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd")
+        assert _kept_by_no_cache(response), response.get("Cache-Control")

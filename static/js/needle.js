@@ -255,24 +255,11 @@
     (field.closest(".field") || field).scrollIntoView({ block: "center" });
   });
 
-  // The case list's filters answer in place (htmx GET into #case-results, templates/cases/list.html),
-  // and the resident list's search (#results). Sent without their empty fields: the address pushed,
-  // bookmarked or shared was every field of the panel, `?q=&status=open&category=&assignee=&…`
-  // (review 7, item 9); without JavaScript the list redirects to the same (common/querystrings.py).
-  // The status is kept, empty too: the case list's `status=` is "any status", and no status the open
-  // cases (the resident list's status is never empty).
-  document.addEventListener("htmx:configRequest", function (event) {
-    var form = event.detail.elt;
-    if (!form.matches || !form.matches("form.case-filters, form.resident-search") || event.detail.verb !== "get") return;
-    var data = event.detail.formData;
-    if (!data || !data.keys) return;
-    Array.from(new Set(data.keys())).forEach(function (name) {
-      if (name === "status") return;
-      var kept = data.getAll(name).filter(function (value) { return value !== ""; });
-      data.delete(name);
-      kept.forEach(function (value) { data.append(name, value); });
-    });
-  });
+  // The case list's filters answer in place (htmx into #case-results, templates/cases/list.html), and
+  // the resident list's search (#results). Both are sent by POST, so that a whole ID or phone number
+  // typed is never in an address: the server answers at the list's address, without the empty fields
+  // (review 7, item 9; the case list's `status=` kept) and the number as a key, and pushes it
+  // (HX-Push-Url; common/hidden_searches.py). Nothing to drop here.
   // The results answer in place, not the panel: a field's error from a value corrected since (a bad
   // date from a link, the notice's 修改筛选条件, a good date typed) stayed under it in red until a full
   // reload. The results' notice names the fields still refused (data-refused); the others' go.

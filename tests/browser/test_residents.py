@@ -2,6 +2,7 @@
 and from the care roster."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -41,6 +42,29 @@ def lane(org):
     return zhou
 
 
+def test_the_secretarys_search_by_a_whole_number_keeps_it_out_of_the_address(phone, org, lane):
+    """Review 10, 3: the number typed at the shared desk stays out of the address bar, the history
+    and every log; the list still finds her, and Back and a reload show the same search."""
+    errors: list[str] = []
+    watch_console(phone, errors)
+    login(phone, "secretary_a")
+    phone.goto("/residents/")
+    phone.locator("#id_q").press_sequentially("138 1234 5678", delay=30)
+    expect(phone.locator("#results")).not_to_contain_text("王志强")
+    expect(phone.locator("#results")).to_contain_text("周勤")
+    expect(phone).to_have_url(re.compile(r"[?&]s="))
+    assert "5678" not in phone.url and "1234" not in phone.url, phone.url
+    phone.reload()
+    expect(phone.locator("#results")).to_contain_text("周勤")
+    expect(phone.locator("#results")).not_to_contain_text("王志强")
+    # Without JavaScript's help too: the form's own submit is a POST answered at the same kind of address.
+    phone.locator("#id_q").fill(lane.id_number)
+    phone.locator("#id_q").press("Enter")
+    expect(phone.locator("#results")).to_contain_text("周勤")
+    assert lane.id_number[-4:] not in phone.url and lane.id_number[:6] not in phone.url, phone.url
+    assert errors == [], errors
+
+
 def test_a_worker_finds_a_resident_by_initials_and_logs_a_visit_on_a_phone(phone, org, lane):
     errors: list[str] = []
     watch_console(phone, errors)
@@ -52,7 +76,8 @@ def test_a_worker_finds_a_resident_by_initials_and_logs_a_visit_on_a_phone(phone
     expect(phone.locator("#results")).not_to_contain_text("王志强")
     expect(phone.locator("#results")).to_contain_text("周勤")
     assert "q=zq" in phone.url
-    # Pushed without the filters' empty fields (grid=&category=…): static/js/needle.js.
+    # Pushed without the filters' empty fields (grid=&category=…): the server's answer to the
+    # form's POST (common/hidden_searches.py).
     assert sorted(phone.url.split("?", 1)[1].split("&")) == ["q=zq", "status=active"], phone.url
     screenshot(phone, "residents-search-zq-phone")
 

@@ -27,6 +27,7 @@ def titles_found(client, q: str, titles) -> set[str]:
     """Which of `titles` the case list (any status) shows for the search `q`."""
     from django.urls import reverse
 
-    response = client.get(reverse("cases:list"), {"status": "", "q": q})
+    # As the search form sends it: by POST, answered at the list's address (a whole number by a key).
+    response = client.post(reverse("cases:list"), {"status": "", "q": q}, follow=True)
     assert response.status_code == 200
     return {title for title in titles if title in response.text}

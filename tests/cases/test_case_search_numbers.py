@@ -32,7 +32,7 @@ def cases(org):
 
 
 def _titles(client, q: str) -> set[str]:
-    response = client.get(reverse("cases:list"), {"status": "", "q": q})
+    response = client.post(reverse("cases:list"), follow=True, data={"status": "", "q": q})
     assert response.status_code == 200
     return {title for title in ("来电反映漏水", "楼道堆物") if title in response.text}
 
@@ -109,10 +109,24 @@ def test_the_admins_case_search_matches_what_its_list_shows(org, cases, as_user)
 
 def test_who_may_not_search_a_whole_number_is_told_why_it_found_no_case(org, cases, as_user):
     hint = "只有能查看完整号码的人员（书记）才能用来查找"
-    page = as_user(org.worker_a).get(reverse("cases:list"), {"status": "", "q": "138 1234 5678"}).text
+    page = (
+        as_user(org.worker_a)
+        .post(reverse("cases:list"), follow=True, data={"status": "", "q": "138 1234 5678"})
+        .text
+    )
     assert hint in page and "来电反映漏水" not in page
-    assert hint not in as_user(org.worker_a).get(reverse("cases:list"), {"status": "", "q": "5678"}).text
-    assert hint not in as_user(org.secretary_a).get(reverse("cases:list"), {"status": "", "q": MOBILE}).text
+    assert (
+        hint
+        not in as_user(org.worker_a)
+        .post(reverse("cases:list"), follow=True, data={"status": "", "q": "5678"})
+        .text
+    )
+    assert (
+        hint
+        not in as_user(org.secretary_a)
+        .post(reverse("cases:list"), follow=True, data={"status": "", "q": MOBILE})
+        .text
+    )
 
 
 # Numbers typed as a Chinese input method and people's habits have them: full-width brackets, digits
@@ -129,7 +143,7 @@ def typed_otherwise(org):
 
 
 def _found(client, q: str) -> bool:
-    response = client.get(reverse("cases:list"), {"status": "", "q": q})
+    response = client.post(reverse("cases:list"), follow=True, data={"status": "", "q": q})
     assert response.status_code == 200
     return "独居老人家中漏水" in response.text
 
@@ -152,7 +166,12 @@ def test_a_number_typed_otherwise_is_no_whole_number_to_who_sees_it_masked(
     for q in ["13816605678", "１３８１６６０５６７８", "138－1660－5678", "65432100", "13912345678"]:
         assert not _found(client, q), q
     hint = "只有能查看完整号码的人员（书记）才能用来查找"
-    assert hint in client.get(reverse("cases:list"), {"status": "", "q": "１３８１６６０５６７８"}).text
+    assert (
+        hint
+        in client.post(
+            reverse("cases:list"), follow=True, data={"status": "", "q": "１３８１６６０５６７８"}
+        ).text
+    )
 
 
 def test_the_secretary_finds_a_number_typed_otherwise_by_the_whole_number(org, typed_otherwise, as_user):
@@ -200,7 +219,7 @@ def test_full_width_digits_in_a_case_and_in_the_box_find_each_other(org, as_user
     client = as_user(org.viewer_a)
 
     def titles(q: str) -> set[str]:
-        text = client.get(reverse("cases:list"), {"status": "", "q": q}).text
+        text = client.post(reverse("cases:list"), follow=True, data={"status": "", "q": q}).text
         return {t for t in ("３号楼楼道积水", "12号楼电梯故障") if t in text}
 
     assert titles("3号楼") == {"３号楼楼道积水"}

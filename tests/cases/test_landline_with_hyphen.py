@@ -53,7 +53,7 @@ def test_who_may_not_edit_reads_the_hidden_digits_nowhere_on_the_page(org, case,
 
 
 def _found(client, q: str) -> bool:
-    response = client.get(reverse("cases:list"), {"status": "", "q": q})
+    response = client.post(reverse("cases:list"), follow=True, data={"status": "", "q": q})
     assert response.status_code == 200
     return "孤老家中漏水" in response.text
 

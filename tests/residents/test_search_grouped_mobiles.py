@@ -25,7 +25,7 @@ def zhou(org):
 
 
 def _names(client, q: str) -> set[str]:
-    response = client.get(reverse("residents:list"), {"q": q})
+    response = client.post(reverse("residents:list"), follow=True, data={"q": q})
     assert response.status_code == 200
     return {name for name in NAMES if name in response.text}
 

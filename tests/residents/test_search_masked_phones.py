@@ -35,7 +35,9 @@ def residents(_residents_of_the_module, org):
 
 
 def _names(client, q: str, language: str = "zh-hans") -> set[str]:
-    response = client.get(reverse("residents:list"), {"q": q}, headers={"accept-language": language})
+    response = client.post(
+        reverse("residents:list"), follow=True, data={"q": q}, headers={"accept-language": language}
+    )
     assert response.status_code == 200
     return {name for name in NAMES if name in response.text}
 

@@ -23,7 +23,21 @@ ROWS = [
     Row("reports:ledger", lambda w: f"{reverse('reports:ledger')}?{_month(w)}", REPORTS),
     Row("reports:summary", lambda w: f"{reverse('reports:summary')}?{_month(w)}", REPORTS),
     Row("reports:summary_txt", lambda w: f"{reverse('reports:summary_txt')}?{_month(w)}", REPORTS),
-    Row("reports:cases_xlsx", lambda w: f"{reverse('reports:cases_xlsx')}?status=open", REPORTS),
+    Row(
+        "reports:cases_xlsx",
+        lambda w: f"{reverse('reports:cases_xlsx')}?status=open",
+        REPORTS,
+        not_allowed="put",
+    ),
+    Row(
+        "reports:cases_xlsx",
+        lambda w: reverse("reports:cases_xlsx"),
+        {**REPORTS, **{p: 303 for p, status in REPORTS.items() if status == 200}},
+        method="post",
+        data=lambda w: {"status": "open", "q": "13812345678"},
+        not_allowed=None,  # PUT is checked by its GET rows (here anonymous, 302, would be asked)
+        label="search",
+    ),
     Row(
         "reports:late_referrals",
         lambda w: reverse("reports:late_referrals", args=[w.a.pk]),
