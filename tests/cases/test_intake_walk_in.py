@@ -31,9 +31,11 @@ def test_the_empty_search_offers_to_add_the_walk_in(org, as_user):
     assert "没有找到居民。" in found.text and "登记为新居民" in found.text
     assert '<details class="more walk-in" id="walk-in" open>' in found.text
     assert 'name="new-name" value="刘桂英"' in found.text  # the name searched for, filled in
-    htmx = client.get(reverse("cases:pick_resident"), {"resident_q": "刘桂英"})
+    htmx = client.post(
+        reverse("cases:pick_resident"), {"resident_q": "刘桂英"}
+    )  # POST only (no number in a URL)
     assert "没有找到居民。" in htmx.text and 'href="#walk-in"' in htmx.text
-    english = client.get(reverse("cases:pick_resident"), {"resident_q": "Liu"}, HTTP_ACCEPT_LANGUAGE="en")
+    english = client.post(reverse("cases:pick_resident"), {"resident_q": "Liu"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "Add them to the registry as a new resident" in english.text
 
 
