@@ -43,6 +43,8 @@ def test_the_place_keeps_the_reporters_room_whichever_is_picked_first(phone390, 
     zhou = make_resident(org.a, name="周勤", building=building, room="302")
     errors: list[str] = []
     watch_console(page, errors)
+    asked: list[tuple[str, str]] = []  # every request's method and address: typed text never in one
+    page.on("request", lambda request: asked.append((request.method, request.url)))
     login(page, "worker_a")
 
     # The building first, then the reporter who lives there: her room.
@@ -77,6 +79,16 @@ def test_the_place_keeps_the_reporters_room_whichever_is_picked_first(phone390, 
     expect(page.locator(".case-head h1")).to_have_text("楼道灯不亮")
     second = Case.all_objects.exclude(pk=first.pk).get()
     assert (second.building, second.household) == (building, None)
+
+    # A public place typed with a phone number in it: the place drawn again (the reporter's room
+    # gives way to the place typed), posted, the number in no address.
+    page.goto("/cases/new/")
+    _pick_reporter(page, "周勤")
+    expect(page.locator("#picked-place")).to_contain_text("周勤家")
+    page.locator("#id_place").fill("小区门口，联系 13812345678")
+    expect(page.locator("#picked-place")).not_to_contain_text("302室")
+    assert ("POST", page.url.split("/cases/")[0] + "/cases/new/place/") in asked
+    assert [url for _, url in asked if "13812345678" in url or "138%" in url] == []
     assert errors == [], f"console errors: {errors}"
 
 

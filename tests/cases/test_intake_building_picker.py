@@ -9,7 +9,7 @@ from tests.factories import make_building
 
 
 def _found(client, typed: str) -> list[str]:
-    response = client.get(reverse("cases:pick_building"), {"building_q": typed})
+    response = client.post(reverse("cases:pick_building"), {"building_q": typed})
     assert response.status_code == 200
     return [b.address for b in response.context["building_results"]]
 
@@ -69,18 +69,18 @@ def test_suffixes_and_branch_lanes(org, as_user):
 def test_the_list_is_in_natural_order_and_says_how_many_more_matched(org, as_user):
     for number in range(16, 0, -1):
         make_building(org.a, str(number), lane="449")
-    response = as_user(org.worker_a).get(reverse("cases:pick_building"), {"building_q": "449"})
+    response = as_user(org.worker_a).post(reverse("cases:pick_building"), {"building_q": "449"})
     shown = [b.number for b in response.context["building_results"]]
     assert shown == ["1", "2", "3", "4", "5", "6", "7", "8"]
     assert "还有 8 个楼栋符合：请输入更多地址。" in response.text
-    narrowed = as_user(org.worker_a).get(reverse("cases:pick_building"), {"building_q": "449弄1"})
+    narrowed = as_user(org.worker_a).post(reverse("cases:pick_building"), {"building_q": "449弄1"})
     assert "还有" not in narrowed.text
 
 
 def test_the_more_hint_in_english(org, as_user):
     for number in range(1, 10):
         make_building(org.a, str(number), lane="449")
-    response = as_user(org.worker_a).get(
+    response = as_user(org.worker_a).post(
         reverse("cases:pick_building"), {"building_q": "449"}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert "1 more building matches: type more of the address." in response.text
@@ -88,7 +88,7 @@ def test_the_more_hint_in_english(org, as_user):
 
 def test_nothing_found_says_how_to_type_it_and_other_committees_stay_out(org, as_user):
     make_building(org.b, "12", lane="449")
-    response = as_user(org.worker_a).get(reverse("cases:pick_building"), {"building_q": "449弄12号"})
+    response = as_user(org.worker_a).post(reverse("cases:pick_building"), {"building_q": "449弄12号"})
     assert response.context["building_results"] == []
     assert "没有找到楼栋。请输入路名、弄号和门牌号" in response.text
     assert _found(as_user(org.worker_a), "abc") == []
@@ -105,7 +105,7 @@ def test_the_building_box_example_is_one_of_the_committees_own_buildings(org, as
     make_building(org.a, "2", road="枫林路", lane="100")
     make_building(org.a, "1", road="枫林路", lane="100")
     assert 'placeholder="如：枫林路100弄1号"' in client.get(reverse("cases:new")).text
-    none = client.get(reverse("cases:pick_building"), {"building_q": "449弄12号"})
+    none = client.post(reverse("cases:pick_building"), {"building_q": "449弄12号"})
     assert "例如“枫林路100弄1号”" in none.text and "定海路449" not in none.text
-    english = client.get(reverse("cases:pick_building"), {"building_q": "9弄9"}, HTTP_ACCEPT_LANGUAGE="en")
+    english = client.post(reverse("cases:pick_building"), {"building_q": "9弄9"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "No building found. Type the road, lane and number, e.g. 枫林路100弄1号." in english.text

@@ -3,6 +3,9 @@ the form shows it before saving. A building picked, then a reporter who lives th
 the building and dropped the reporter's room (302室, where her kitchen drain was); a reporter alone:
 the form showed no place, and the case silently got her room (review 8, finding 9)."""
 
+import re
+from html.parser import HTMLParser
+
 from django.urls import reverse
 
 from cases.models import Case, CaseParty
@@ -60,26 +63,26 @@ def test_the_place_to_be_saved_is_shown_whichever_is_picked_first(org, as_user):
     building, zhou, elsewhere = _world(org)
     client = as_user(org.worker_a)
     # The building first, then the reporter: drawn again with her (static/js/intake.js).
-    place = client.get(reverse("cases:place"), {"building": building.pk, "party": zhou.pk}).text
+    place = client.post(reverse("cases:place"), {"building": building.pk, "party": zhou.pk}).text
     assert "地点： 定海路449弄12号302室 周勤家" in text_of(place)
     assert f'name="building" value="{building.pk}"' in place and 'name="household"' not in place
     assert "不在周勤家里：只记楼栋" in text_of(place)
     # The reporter first, then the building: the pick answers with her room.
-    picked = client.get(reverse("cases:pick_building"), {"pick": building.pk, "party": zhou.pk}).text
+    picked = client.post(reverse("cases:pick_building"), {"pick": building.pk, "party": zhou.pk}).text
     assert "地点： 定海路449弄12号302室 周勤家" in text_of(picked)
     # The reporter alone: her home is shown, which is what is saved.
-    alone = client.get(reverse("cases:place"), {"party": zhou.pk}).text
+    alone = client.post(reverse("cases:place"), {"party": zhou.pk}).text
     assert "地点： 定海路449弄12号302室" in text_of(alone)
     # The building only, and a reporter who lives elsewhere: the building.
-    only = client.get(
+    only = client.post(
         reverse("cases:place"), {"building": building.pk, "party": zhou.pk, "building_only": "1"}
     ).text
     assert "地点： 定海路449弄12号 " in text_of(only) + " " and "302室" not in only
     assert 'name="building_only" value="1" checked' in only
-    other = client.get(reverse("cases:place"), {"building": building.pk, "party": elsewhere.pk}).text
+    other = client.post(reverse("cases:place"), {"building": building.pk, "party": elsewhere.pk}).text
     assert "地点： 定海路449弄12号" in text_of(other) and "101室" not in other
     assert 'name="building_only"' not in other
-    english = client.get(
+    english = client.post(
         reverse("cases:place"), {"building": building.pk, "party": zhou.pk}, headers={"accept-language": "en"}
     ).text
     assert "Place: 定海路449弄12号302室 周勤's home" in text_of(english)
@@ -98,3 +101,44 @@ def test_the_form_drawn_again_shows_the_place_without_javascript(org, as_user):
     page = client.post(reverse("cases:new"), form).text
     assert "地点： 定海路449弄12号302室 周勤家" in text_of(page)
     assert not Case.all_objects.exists()
+
+
+class _HtmxCalls(HTMLParser):
+    """The page's text boxes (their names) and its htmx GETs (the names each sends)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text_boxes: set[str] = set()
+        self.gets: list[tuple[str, set[str]]] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        a = dict(attrs)
+        typed = tag == "textarea" or (tag == "input" and a.get("type", "text") in {"text", "search", "tel"})
+        if typed and a.get("name"):
+            self.text_boxes.add(a["name"])
+        if "hx-get" in a:
+            sent = set(re.findall(r"\[name\^?=([\w-]+)\]", a.get("hx-include", "")))
+            sent |= {a["name"]} if a.get("name") else set()
+            self.gets.append((a["hx-get"], sent))
+
+
+def test_the_intakes_htmx_calls_carrying_typed_text_are_posts(org, as_user):
+    """No text a worker types travels in an address: "门口，联系 13812345678" typed as the public
+    place went in /cases/new/place/?place=… to the access logs and the browser's history."""
+    building, zhou, _elsewhere = _world(org)
+    client = as_user(org.worker_a)
+    page = client.get(reverse("cases:new")).text
+    picks = client.post(reverse("cases:pick_building"), {"building_q": "449弄12"}).text
+    assert "定海路449弄12号" in picks
+    calls = _HtmxCalls()
+    calls.feed(page + picks)
+    assert {"title", "place", "building_q", "resident_q", "work_order_number"} <= calls.text_boxes
+    carrying = [(url, sent & calls.text_boxes) for url, sent in calls.gets if sent & calls.text_boxes]
+    # The 12345 work order's number is no resident's: its check alone stays a GET.
+    assert carrying == [(reverse("cases:work_order"), {"work_order_number"})]
+    assert f'hx-post="{reverse("cases:place")}"' in page
+    assert picks.count(f'hx-post="{reverse("cases:pick_building")}"') == 1
+    # GET is refused: the place typed is never read from an address.
+    typed = {"building": building.pk, "party": zhou.pk, "place": "门口，联系 13812345678"}
+    assert client.get(reverse("cases:place"), typed).status_code == 405
+    assert client.get(reverse("cases:pick_building"), {"pick": building.pk, **typed}).status_code == 405

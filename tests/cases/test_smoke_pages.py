@@ -18,12 +18,12 @@ def test_pages_render(org, as_user):
         reverse("cases:print", args=[case.pk]),
         reverse("cases:pick_resident") + "?resident_q=王",
         reverse("cases:pick_resident") + f"?add={resident.pk}",
-        reverse("cases:pick_building") + "?building_q=449",
-        reverse("cases:pick_building") + f"?pick={building.pk}",
         reverse("cases:similar") + f"?building={building.pk}&category=drainage",
     ]:
         response = client.get(url)
         assert response.status_code == 200, url
+    for data in ({"building_q": "449"}, {"pick": building.pk}):  # posted: the place typed comes along
+        assert client.post(reverse("cases:pick_building"), data).status_code == 200, data
     response = client.post(
         reverse("cases:new"),
         {
@@ -49,5 +49,5 @@ def test_the_intakes_building_search_takes_the_home_typed_with_its_room(org, as_
     make_building(org.a, "18")
     client = as_user(org.worker_a)
     for typed in ("449弄8号203", "449弄8号203室", "449弄8号", "449 8"):
-        found = client.get(reverse("cases:pick_building"), {"building_q": typed}).context["building_results"]
+        found = client.post(reverse("cases:pick_building"), {"building_q": typed}).context["building_results"]
         assert [b.number for b in found] == ["8"], typed

@@ -134,9 +134,30 @@ ROWS = [
         not_allowed="put",
         label="search",
     ),
-    Row("cases:pick_building", lambda w: reverse("cases:pick_building") + "?building_q=定海", LOGGERS),
+    Row(
+        "cases:pick_building",
+        lambda w: reverse("cases:pick_building"),
+        LOGGERS,
+        method="post",
+        data=lambda w: {"building_q": "定海"},
+        label="search",
+    ),
+    Row(
+        "cases:pick_building",
+        lambda w: reverse("cases:pick_building"),
+        {**LOGGERS, "worker_b": 404},  # A's building, outside B's committee
+        method="post",
+        data=lambda w: {"pick": w.building.pk, "place": "门口 13812345678", "party": w.resident.pk},
+        label="pick",
+    ),
     Row("cases:similar", lambda w: reverse("cases:similar") + "?category=drainage", LOGGERS),
-    Row("cases:place", lambda w: reverse("cases:place") + f"?party={w.resident.pk}", LOGGERS),
+    Row(
+        "cases:place",
+        lambda w: reverse("cases:place"),
+        LOGGERS,
+        method="post",
+        data=lambda w: {"party": w.resident.pk, "place": "门口 13812345678"},
+    ),
     Row(
         "cases:work_order",
         lambda w: reverse("cases:work_order") + f"?work_order_number=202612071234&committee={w.a.pk}",
