@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from audit.models import AccessRecord
 from residents.selectors import search_terms
+from tests.conftest import copy_of_the_module, rows_of_the_module
 from tests.factories import make_building, make_household, make_resident, valid_id
 
 # What a page shows of a number masked: digits, stars, the last four (an ID's may end in X).
@@ -17,8 +18,8 @@ SHOWN = re.compile(r"\d*\*+\d{3}[\dX]")
 PERSONAS = ["secretary_a", "worker_a", "viewer_a", "officer"]
 
 
-@pytest.fixture
-def people(org):
+def _make_people(org):
+    """周琴 (the resident returned) and two neighbours whose mobiles share her last four digits."""
     building = make_building(org.a, "12")
     zhou = make_resident(
         make_household(building, "302", phone="021-65437788"),
@@ -30,6 +31,18 @@ def people(org):
     make_resident(make_household(building, "401"), "王建国", phone="13912343827")
     make_resident(make_household(building, "502"), "李海华", phone="18912343827")
     return zhou
+
+
+@pytest.fixture(scope="module")
+def _people_of_the_module(request, _org_of_the_module, django_db_blocker):
+    """_make_people's rows, written once for the module's tests."""
+    yield from rows_of_the_module(request, _org_of_the_module, django_db_blocker, "people", _make_people)
+
+
+@pytest.fixture
+def people(_people_of_the_module, org):
+    """_make_people's rows, a copy for each test (tests/conftest.py, rows_of_the_module)."""
+    return copy_of_the_module(_people_of_the_module, _make_people, org)
 
 
 def _names(client, q: str) -> set[str]:
