@@ -1,4 +1,5 @@
-"""The access log: written once per look, append-only, read by the secretary and the street, pruned."""
+"""The access log: written once per look, append-only, read by the secretary and the street, pruned.
+The tests that commit are in test_access_log_commits.py."""
 
 import datetime
 import io
@@ -6,7 +7,7 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -18,12 +19,6 @@ from cases.models import CaseParty
 from tests.factories import make_building, make_case, make_household, make_resident
 
 Kind = AccessRecord.Kind
-
-
-@pytest.fixture
-def family(org):
-    household = make_household(make_building(org.a, "12"), "302")
-    return make_resident(household, "王芳"), make_resident(household, "李强")
 
 
 def test_a_record_is_one_row_and_never_changed(org, family, django_assert_num_queries):
@@ -234,76 +229,6 @@ def test_a_number_searched_for_is_masked_in_the_exports_record_however_it_was_ty
     detail = " ".join(str(r.exported) + r.detail_said for r in AccessRecord.all_objects.all())
     digits = re.sub(r"\D", "", detail)
     assert "13812345678" not in digits and "65431234" not in digits, detail
-
-
-def _synchronous_commit() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW synchronous_commit")
-        return cursor.fetchone()[0]
-
-
-def _statement(sql: str) -> str:
-    return sql if sql.startswith("SET") else sql.split()[0]
-
-
-@pytest.fixture
-def waiting_commits():
-    """Commits that wait for the disk, as in production (the suite's sessions do not wait: conftest)."""
-    before = _synchronous_commit()
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO on")
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET synchronous_commit TO {before}")
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="asynchronous commit is PostgreSQL's")
-@pytest.mark.django_db(transaction=True)
-def test_a_page_view_commits_without_waiting_for_the_disk_and_a_reveal_waits(org, family, waiting_commits):
-    """A page view's record commits asynchronously, in a transaction of its own: it is written all
-    the same, and the setting ends with it (the next writes on the connection wait again). A reveal
-    is an act the log must keep for certain: it waits for the disk."""
-    wang, _li = family
-    assert not connection.in_atomic_block
-    with CaptureQueriesContext(connection) as view:
-        services.record(user=org.worker_a, kind=Kind.RESIDENT, committee_id=org.a.pk, resident=wang)
-    assert _synchronous_commit() == "on"
-    with CaptureQueriesContext(connection) as reveal:
-        services.record(user=org.worker_a, kind=Kind.REVEAL, committee_id=org.a.pk, resident=wang)
-    # Its own transaction: BEGIN, the setting for that transaction alone, the row, COMMIT.
-    assert [_statement(q["sql"]) for q in view.captured_queries] == [
-        "BEGIN",
-        "SET LOCAL synchronous_commit TO OFF",
-        "INSERT",
-        "COMMIT",
-    ]
-    assert not any("synchronous_commit" in q["sql"] for q in reveal.captured_queries)
-    assert list(AccessRecord.all_objects.order_by("pk").values_list("kind", flat=True)) == [
-        "resident",
-        "reveal",
-    ]
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="asynchronous commit is PostgreSQL's")
-@pytest.mark.django_db(transaction=True)
-def test_a_page_view_inside_a_callers_transaction_leaves_its_commit_waiting(org, family, waiting_commits):
-    """Inside a caller's transaction SET LOCAL would make the caller's own writes commit without
-    waiting too: there the record is written as any other row."""
-    wang, _li = family
-    with transaction.atomic():
-        services.record(user=org.worker_a, kind=Kind.RESIDENT, committee_id=org.a.pk, resident=wang)
-        assert _synchronous_commit() == "on"
-    assert AccessRecord.all_objects.filter(resident=wang).count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_opening_a_case_page_writes_its_record_on_every_database(org, as_user):
-    case = make_case(org.worker_a, org.a, title="楼道积水")
-    response = as_user(org.secretary_a).get(reverse("cases:detail", args=[case.pk]))
-    assert response.status_code == 200
-    assert list(AccessRecord.all_objects.values_list("kind", "case_id", "user_id")) == [
-        ("case", case.pk, org.secretary_a.pk)
-    ]
 
 
 def test_a_registry_export_with_full_numbers_is_its_own_kind_and_its_date_is_not_masked(org, family, as_user):

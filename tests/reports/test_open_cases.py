@@ -1,12 +1,12 @@
 """The open-case counters and the rollup's current month, kept by every write of a case: after each
 service the dashboard read from them equals the dashboard counted live, for every reader; the
-nightly recount repairs a counter that drifted, and folds past due dates into one row."""
+nightly recount repairs a counter that drifted. The recount's folding of past due dates and the
+changes made at the same time (threads that commit) are in test_open_cases_threads.py: this module's
+tests share one world (rows_of_the_module)."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -14,14 +14,14 @@ from django.utils import timezone
 from cases import selectors, services
 from cases.models import Case
 from cases.rules import Action
-from committee.access import Access, acting_as
+from committee.access import acting_as
 from committee.roles import Perm
 from committee.scoping import ScopeError, committee_scope
 from reports import committee_figures, open_cases, overviews
 from reports.models import OpenCount, OpenTotal, RollupMonth
-from reports.rollup import ensure, lock_current_month
+from reports.rollup import ensure
 from reports.tasks import recount_open_cases
-from tests.factories import make_case
+from tests.conftest import copy_of_the_module, rows_of_the_module
 from tests.reports import helpers as h
 from tests.reports.test_dashboard_figures import QUERIES_DASHBOARD
 from tests.reports.test_rollup import HEADLINE, _both
@@ -100,29 +100,7 @@ def _totals_kept(committee) -> dict:
         return _folded(rows)
 
 
-def _in_threads(*jobs) -> list[Exception]:
-    """Run each job in a thread of its own (a connection of its own, closed after) and wait for
-    all; returns what they raised."""
-    errors: list[Exception] = []
-
-    def run(job) -> None:
-        try:
-            job()
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
-@pytest.fixture
-def world(org):
+def _make_world(org) -> dict:
     """A few cases of this month and of closed months, and every month summarised once."""
     today = timezone.localdate()
     first = today.replace(day=1)
@@ -140,6 +118,19 @@ def world(org):
     h.case(org.a, created_by=org.worker_a, created=first, assignee=org.worker_a, sensitive=True, where=place)
     _agrees(org)  # summarises every month, the current one too
     return {"old": old, "place": place, "today": today}
+
+
+@pytest.fixture(scope="module")
+def _world_of_the_module(request, _org_of_the_module, django_db_blocker):
+    """_make_world's rows, written once for the module (the tests that commit, or ask for no world, are
+    in test_open_cases_threads.py)."""
+    yield from rows_of_the_module(request, _org_of_the_module, django_db_blocker, "world", _make_world)
+
+
+@pytest.fixture
+def world(_world_of_the_module, org):
+    """_make_world's rows and objects, a copy for each test (tests/conftest.py, rows_of_the_module)."""
+    return copy_of_the_module(_world_of_the_module, _make_world, org)
 
 
 def test_the_counters_follow_every_service(org, world):
@@ -255,23 +246,6 @@ def test_the_nightly_recount_repairs_a_drifted_total(org, world, settings):
     assert recount_open_cases.enqueue().return_value == 0
 
 
-def test_the_recount_folds_past_due_dates_into_one_row(org, settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    today = timezone.localdate()
-    for days in range(1, 30):
-        h.case(org.a, created_by=org.secretary_a, created=today, due=today - dt.timedelta(days=days))
-    with committee_scope([org.a.pk]):
-        assert OpenCount.objects.filter(committee=org.a, due_date__lt=today).count() == 29
-    recount_open_cases.enqueue()
-    with committee_scope([org.a.pk]):
-        past = OpenCount.objects.filter(committee=org.a, due_date__lt=today)
-        assert list(past.values_list("due_date", "n")) == [(today - dt.timedelta(days=1), 29)]
-        past = OpenTotal.objects.filter(committee=org.a, due_date__lt=today)
-        assert list(past.values_list("due_date", "n")) == [(today - dt.timedelta(days=1), 29)]
-        assert OpenTotal.objects.get(committee=org.a, due_date__isnull=True).n == 29
-    _agrees(org)
-
-
 def test_a_recount_that_finds_the_rows_as_counted_writes_nothing(org, world, settings):
     """The nightly recount rewrites a committee's counters only when they are not exactly the rows it
     counts: rewritten every night, a district's counter rows were dead rows the overviews read."""
@@ -323,74 +297,6 @@ def test_a_recount_leaves_the_current_month_summarised(org, world, settings):
 
     assert ensure([org.a.pk], [month]) == 0
     assert RollupMonth.objects.filter(committee=org.a, month=month, summarised__lt=F("changed")).exists()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_changes_and_a_recount_at_the_same_time_lose_no_count(org):
-    """Six staff change cases while the nightly recount runs twice: every writer of the counters
-    takes the committee's lock first, so no change is counted twice or lost (PostgreSQL: SQLite
-    writes one transaction at a time anyway)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks between connections: PostgreSQL")
-
-    cases = [make_case(org.secretary_a, org.a, title=f"并发{i}", assignee=org.secretary_a) for i in range(6)]
-    with acting_as(org.secretary_a):
-        committee_figures.dashboard(org.a, Access(org.secretary_a))  # the current month summarised
-    barrier = threading.Barrier(8)
-
-    def change(case) -> None:
-        barrier.wait()
-        access = Access(org.secretary_a)
-        with acting_as(org.secretary_a):
-            services.assign(access=access, case=case, assignee=org.worker_a)
-            services.transition(access=access, case=case, action=Action.WAIT)
-            services.transition(access=access, case=case, action=Action.RESUME)
-            services.transition(access=access, case=case, action=Action.RESOLVE, text="好了")
-
-    def recount() -> None:
-        barrier.wait()
-        with committee_scope([org.a.pk]):
-            open_cases.recount(org.a.pk)
-            open_cases.recount(org.a.pk)
-
-    changes = [lambda case=case: change(case) for case in cases]
-    assert not _in_threads(*changes, recount, recount)
-    with committee_scope([org.a.pk]):
-        assert open_cases.recount(org.a.pk) is False  # the kept counts were right
-    _agrees(org)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_marking_a_duplicate_while_its_original_changes_does_not_deadlock(org):
-    """A service on the original holds its row and then asks for the committee's lock (the kept
-    counts); marking a duplicate of it must not hold the committee's lock while it waits for that
-    row (PostgreSQL: "deadlock detected", one of the two staff given an error)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks between connections: PostgreSQL")
-
-    original = make_case(org.secretary_a, org.a, title="原件", assignee=org.secretary_a)
-    copy = make_case(org.secretary_a, org.a, title="重复", assignee=org.secretary_a)
-    with acting_as(org.secretary_a):
-        committee_figures.dashboard(org.a, Access(org.secretary_a))  # the current month summarised
-    original_locked = threading.Event()
-
-    def service_on_the_original() -> None:
-        # What every service does: its case's row first, then (saving it) the committee's lock.
-        with committee_scope([org.a.pk]), transaction.atomic():
-            Case.all_objects.select_for_update().filter(pk=original.pk).first()
-            original_locked.set()
-            threading.Event().wait(1.0)  # the duplicate's transaction starts meanwhile
-            lock_current_month(org.a.pk)
-
-    def duplicate() -> None:
-        original_locked.wait(5)
-        with acting_as(org.secretary_a) as access:
-            services.mark_duplicate(access=access, case=copy, of=original)
-
-    assert not _in_threads(service_on_the_original, duplicate)
-    with committee_scope([org.a.pk]):
-        assert Case.objects.get(pk=copy.pk).duplicate_of_id == original.pk
-    _agrees(org)
 
 
 def test_a_whole_save_of_a_case_read_before_a_service_changed_it_keeps_the_counts(org, world):

@@ -19,6 +19,7 @@ from reports.figures import Period
 from reports.models import CaseRollup, RollupMonth
 from reports.overview_union import _overview_branches, compile_overview
 from reports.rollup import ensure, first_of, months_between, overview_rows, summarise
+from tests.conftest import copy_of_the_module, rows_of_the_module
 from tests.factories import make_district, make_user
 from tests.reports import helpers as h
 from tests.reports.test_rollup import HEADLINE
@@ -28,14 +29,13 @@ NEW = (CaseRollup.Figure.CREATED_TOTAL, CaseRollup.Figure.RESOLVED_DAYS, CaseRol
 READERS = ("secretary_a", "worker_a", "viewer_a", "worker_b", "officer", "district_officer", "superuser")
 
 
-@pytest.fixture
-def edges(org):
+def _make_edges(org) -> dict:
     """Cases resolved on the days around the 90 days' first day, in the months between and this
     month, with follow-up calls, some sensitive: the secretary's, worker A's own (assignee or
-    author), worker B's (of committee B)."""
+    author), worker B's (of committee B). Returns what the fixture adds to `org`."""
     org.street.district = make_district("杨浦区")
     org.street.save()
-    org.district_officer = make_user("district_officer", district=org.street.district)
+    added = {"district_officer": make_user("district_officer", district=org.street.district)}
     today = timezone.localdate()
     first = Period(today).satisfaction_from
     sec, worker = org.secretary_a, org.worker_a
@@ -60,6 +60,21 @@ def edges(org):
         # Logged this month, open: new this month, some sensitive.
         h.case(committee, created_by=staff[0], created=today.replace(day=1), sensitive=True)
         h.case(committee, created_by=staff[1], created=today, assignee=staff[0])
+    return added
+
+
+@pytest.fixture(scope="module")
+def _edges_of_the_module(request, _org_of_the_module, django_db_blocker):
+    """_make_edges's rows, written once for the module."""
+    yield from rows_of_the_module(request, _org_of_the_module, django_db_blocker, "edges", _make_edges)
+
+
+@pytest.fixture
+def edges(_edges_of_the_module, org):
+    """The org, its street in 杨浦区, with _make_edges's district officer as an attribute (a copy for
+    each test: tests/conftest.py, rows_of_the_module)."""
+    for name, value in copy_of_the_module(_edges_of_the_module, _make_edges, org).items():
+        setattr(org, name, value)
     return org
 
 

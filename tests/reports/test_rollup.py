@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
-from cases.models import Case, CaseCategory
+from cases.models import Case
 from cases.rules import Action
 from committee.access import acting_as
 from committee.models import Committee
@@ -18,6 +18,7 @@ from reports import committee_figures, overviews
 from reports.models import RollupMonth
 from reports.rollup import ensure, months_between
 from reports.tasks import summarise_closed_months
+from tests.conftest import copy_of_the_module, rows_of_the_module
 from tests.reports import helpers as h
 
 S = Case.Status
@@ -34,8 +35,7 @@ HEADLINE = (
 )
 
 
-@pytest.fixture
-def old_cases(org):
+def _make_old_cases(org):
     """Cases logged and resolved over the past year, some sensitive (the secretary's, the worker's
     own, someone else's), in three buildings, two categories and several sources."""
     today = timezone.localdate()
@@ -64,6 +64,21 @@ def old_cases(org):
     h.case(org.a, created_by=sec, created=first, where=places[0], cat=drains)
     h.case(org.a, created_by=sec, created=first, status=S.RESOLVED, resolved=today, satisfaction="satisfied")
     return made
+
+
+@pytest.fixture(scope="module")
+def _old_cases_of_the_module(request, _org_of_the_module, django_db_blocker):
+    """_make_old_cases's rows, written once for the module (the tests that ask for none are in
+    test_rollup_own_cases.py)."""
+    yield from rows_of_the_module(
+        request, _org_of_the_module, django_db_blocker, "old_cases", _make_old_cases
+    )
+
+
+@pytest.fixture
+def old_cases(_old_cases_of_the_module, org):
+    """_make_old_cases's cases, a copy for each test (tests/conftest.py, rows_of_the_module)."""
+    return copy_of_the_module(_old_cases_of_the_module, _make_old_cases, org)
 
 
 COMPARED = ("by_status", "by_source", "workload", "hotspots", "charts", "trend_rows", "category_rows")
@@ -164,27 +179,6 @@ def test_the_nightly_task_summarises_what_is_missing_or_stale_and_then_nothing(o
     assert summarise_closed_months.enqueue().return_value == 13 * Committee.objects.count()
 
 
-def test_buildings_tied_with_the_tenth_are_ordered_by_address_as_live(org):
-    """The rollup's building totals come without addresses; those of the buildings that may be shown
-    (the ten with the most cases and any with as many as the tenth) are read with their categories:
-    a tie at the tenth place is broken by the address, as when every month is counted live."""
-    first = timezone.localdate().replace(day=1)
-    drains = h.category("t-drains", "排水", "Drainage", 1)
-    # 14 buildings with a case each in a closed month (numbers that sort as text, not as numbers),
-    # two of them with a second case this month.
-    places = [h.building(org.a, str(n)) for n in (3, 12, 7, 25, 1, 9, 30, 4, 18, 2, 11, 6, 40, 5)]
-    for place in places:
-        h.case(
-            org.a, created_by=org.secretary_a, created=first - dt.timedelta(days=40), where=place, cat=drains
-        )
-    for place in places[12:]:
-        h.case(org.a, created_by=org.secretary_a, created=first, where=place, cat=drains)
-    for persona in PERSONAS:
-        summarised, live = _both(getattr(org, persona), org.a)
-        assert summarised["hotspots"] == live["hotspots"], persona
-        assert [b["total"] for b in live["hotspots"]] == [2, 2] + [1] * 8
-
-
 def test_a_building_moved_to_another_committee_keeps_its_address_in_the_old_committees_hotspots(
     org, old_cases, as_user
 ):
@@ -198,18 +192,3 @@ def test_a_building_moved_to_another_committee_keeps_its_address_in_the_old_comm
     assert response.status_code == 200
     assert moved.pk in {b["id"] for b in response.context["hotspots"]}
     assert f"{moved.lane}弄{moved.number}号" in response.text
-
-
-def test_a_category_another_process_added_is_named_not_a_500(org, as_user):
-    """The category names come from a per-process cache: a category added elsewhere (here written
-    without the save signal that renews this process's cache) and used at once is read, not missing."""
-    client = as_user(org.secretary_a)
-    client.get(reverse("dashboard"))  # the cache holds the categories as they were
-    CaseCategory.objects.bulk_create(
-        [CaseCategory(code="t-new", name="新类别", name_en="New kind", order=99)]
-    )
-    new = CaseCategory.objects.get(code="t-new")
-    h.case(org.a, created_by=org.secretary_a, created=timezone.localdate(), cat=new)
-    response = client.get(reverse("dashboard"))
-    assert response.status_code == 200
-    assert "新类别" in response.context["category_names"]

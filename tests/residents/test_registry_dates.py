@@ -6,7 +6,8 @@ tests/imports/test_birth_dates.py). Refused, the words stand by the field, nothi
 was typed stays in the form; a date stored before the rule and left as it is still saves with the
 rest of an edit.
 
-Every date here is counted from today: the tests read the same in 2027 and after."""
+Every date here is counted from today: the tests read the same in 2027 and after. The ranges alone
+(no rows) are in test_registry_dates_ranges.py, so that this module's tests share their rows."""
 
 import datetime
 import re
@@ -20,6 +21,7 @@ from common.dates import years_after
 from residents import services
 from residents.models import Resident, Visit
 from tests.cases.page_text import field_of, text_of
+from tests.conftest import copy_of_the_module, rows_of_the_module
 from tests.factories import admin_form_data, make_building, make_household, make_resident, make_visit
 
 D = datetime.date
@@ -28,25 +30,20 @@ EARLIEST = D(1890, 1, 1)
 BORN = D(1950, 3, 7)
 
 
-@pytest.fixture
-def home(org):
+def _make_home(org):
     return make_household(make_building(org.a, "12"), "302")
 
 
-def test_the_ranges():
-    today = D(2026, 12, 7)
-    assert Resident.birth_date_range(today) == (EARLIEST, today)
-    assert Resident.archived_on_range(birth_date=BORN, today=today) == (BORN, today)
-    assert Resident.archived_on_range(birth_date=None, today=today) == (EARLIEST, today)
-    visited = D(2026, 11, 30)
-    assert Resident.archived_on_range(birth_date=BORN, today=today, last_visit_on=visited) == (visited, today)
-    # A visit stored after today (from before the visits' rule) is no reason to refuse today.
-    assert Resident.archived_on_range(birth_date=BORN, today=today, last_visit_on=D(9999, 1, 1)) == (
-        today,
-        today,
-    )
-    assert Visit.visited_on_range(today) == (D(2025, 12, 7), today)
-    assert Visit.visited_on_range(D(2028, 2, 29)) == (D(2027, 2, 28), D(2028, 2, 29))
+@pytest.fixture(scope="module")
+def _home_of_the_module(request, _org_of_the_module, django_db_blocker):
+    """_make_home's rows, written once for the module's tests."""
+    yield from rows_of_the_module(request, _org_of_the_module, django_db_blocker, "home", _make_home)
+
+
+@pytest.fixture
+def home(_home_of_the_module, org):
+    """_make_home's household, a copy for each test (tests/conftest.py, rows_of_the_module)."""
+    return copy_of_the_module(_home_of_the_module, _make_home, org)
 
 
 # --- Birth dates ----------------------------------------------------------------------------------------
