@@ -67,6 +67,16 @@ def make_user(
 
 
 # --- Reference data of the data migrations -----------------------------------------------------------
+
+
+def make_district_officer(org) -> User:
+    """A district officer over `org`'s street (the street put in a district first)."""
+    district = make_district("杨浦区")
+    org.street.district = district
+    org.street.save()
+    return make_user("district", district=district)
+
+
 def ensure_care_categories() -> None:
     """The care categories migration 0002 creates, their English names capitalised as 0023 writes
     them (a live-server test's flush may have removed them); a category a test has changed is left as

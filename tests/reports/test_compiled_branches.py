@@ -17,7 +17,7 @@ from reports.open_cases import _workload_compiled
 from reports.rollup import _current_compiled
 from reports.rollup_reads import _buildings_compiled, _closed_compiled
 from reports.roster import _roster_compiled
-from tests.reports.test_rollup import PERSONAS, _both, old_cases  # noqa: F401 (a fixture)
+from tests.reports.test_rollup import PERSONAS, _both, _old_cases_of_the_module, old_cases  # noqa: F401 (fixtures)
 
 
 def _closed_arguments(org, scope, managed) -> tuple:

@@ -9,9 +9,14 @@ import re
 import pytest
 from django.urls import reverse
 
-from committee.models import DistrictOfficer
 from common.masking import mask_id_number
-from tests.factories import make_building, make_district, make_household, make_resident, make_user, valid_id
+from tests.factories import (
+    make_building,
+    make_district_officer,
+    make_household,
+    make_resident,
+    valid_id,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,18 +37,9 @@ def _facts(response) -> dict[str, str]:
     return {dt: re.sub(r"<[^>]+>", "", dd).strip() for dt, dd in pairs}
 
 
-def _district_officer(org):
-    district = make_district("杨浦区")
-    org.street.district = district
-    org.street.save()
-    user = make_user("district", district=district)
-    assert DistrictOfficer.objects.filter(user=user).exists()
-    return user
-
-
 @pytest.mark.parametrize("who", ["officer", "viewer_a", "district"])
 def test_who_reads_the_id_masked_sees_the_birth_year_and_age_not_the_day(org, resident, as_user, who):
-    user = _district_officer(org) if who == "district" else getattr(org, who)
+    user = make_district_officer(org) if who == "district" else getattr(org, who)
     client = as_user(user)
     url = reverse("residents:detail", args=[resident.pk])
     age = resident.age

@@ -9,9 +9,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from committee.models import DistrictOfficer
 from residents.models import CareCategory
-from tests.factories import make_building, make_district, make_household, make_resident, make_user, make_visit
+from tests.factories import (
+    make_building,
+    make_district_officer,
+    make_household,
+    make_resident,
+    make_visit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,18 +39,9 @@ def resident(org):
     return person
 
 
-def _district_officer(org):
-    district = make_district("杨浦区")
-    org.street.district = district
-    org.street.save()
-    user = make_user("district", district=district)
-    assert DistrictOfficer.objects.filter(user=user).exists()
-    return user
-
-
 @pytest.mark.parametrize("who", ["officer", "viewer_a", "district"])
 def test_who_may_not_open_the_roster_reads_no_visits_on_a_residents_page(org, resident, as_user, who):
-    client = as_user(_district_officer(org) if who == "district" else getattr(org, who))
+    client = as_user(make_district_officer(org) if who == "district" else getattr(org, who))
     url = reverse("residents:detail", args=[resident.pk])
     zh = client.get(url, headers=ZH).content.decode()
     assert "走访记录仅限可查看关爱名册的工作人员查看。" in zh
