@@ -52,13 +52,12 @@ def outside_bodies(request: HttpRequest) -> HttpResponse:
                 phone=form.cleaned_data["phone"],
             )
         except ValidationError as refused:
-            for field, words in refused.message_dict.items():
-                form.add_error(field if field in form.fields else None, words)
+            form.add_error(None, refused)  # each of the service's words onto its field
         else:
             said = _("%(name)s added: it is in %(committee)s's referral list now.")
             messages.success(request, said % {"name": body.name, "committee": committee.name})
             return redirect("cases:outside_bodies")
-    bodies = list(OutsideBody.objects.filter(active=True).filter(committee__isnull=True))
+    bodies = list(OutsideBody.objects.filter(active=True, committee__isnull=True))
     own = list(OutsideBody.objects.filter(active=True, committee_id__in=ids))
     sections = [{"committee": c, "bodies": [b for b in own if b.committee_id == c.pk]} for c in committees]
     ctx = {"shared": bodies, "sections": sections, "form": form if adders else None}

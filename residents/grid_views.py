@@ -59,8 +59,7 @@ def _save(request: HttpRequest, form: GridForm, committee: Committee, grid: Grid
             buildings=data["buildings"],
         )
     except ValidationError as refused:
-        for field, words in refused.message_dict.items():
-            form.add_error(field if field in form.fields else None, words)
+        form.add_error(None, refused)  # each of the service's words onto its field
         return None
 
 
